@@ -1,0 +1,286 @@
+"""The async client for the three Real Time routes.
+
+It owns the wire concerns only: auth, query encoding, status-to-error translation, a
+cap on body size, decoding and row parsing through the field mapping. It never retries
+or sleeps: pacing and backoff belong to the poller in ``rtdash.core``, which knows
+whether anyone is waiting for the answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import SecretStr
+
+from rtdash.api import errors
+from rtdash.api.mapping import FieldMapping
+from rtdash.api.models import (
+    ActiveCall,
+    CallerDetails,
+    PbxUser,
+    RowUnreadable,
+    parse_call,
+    parse_caller,
+    parse_user,
+)
+from rtdash.api.wire import Decoded, decode_body
+
+DEFAULT_BASE_URL = "https://api.infinitycloud.com/reports/v2"
+#: a 2000-call NDJSON body is ~1 MB; ten times that is not a dashboard response
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
+
+ACTIVE_CALLS = "pbxActiveCalls"
+USER_STATUS = "pbxUserStatus"
+CALLER_LOOKUP = "activeCall"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Basic username + password (v2) or an API key (v2.1); secrets never print."""
+
+    username: str | None = None
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("password", "api_key"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, SecretStr(value))
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.api_key) or bool(self.username and self.password)
+
+    def headers(self) -> dict[str, str]:
+        if self.api_key is not None:
+            return {"Authorization": f"ApiKey {self.api_key.get_secret_value()}"}
+        if self.username and self.password is not None:
+            pair = f"{self.username}:{self.password.get_secret_value()}".encode()
+            return {"Authorization": f"Basic {base64.b64encode(pair).decode('ascii')}"}
+        return {}
+
+
+@dataclass(slots=True)
+class FetchResult(Generic[T]):
+    rows: list[T]
+    fetched_at: datetime
+    #: rows (or lines) skipped because they could not be read
+    unreadable: int = 0
+    #: the raw upstream dicts, kept only when asked for (``rtdash doctor``)
+    raw: list[dict] = field(default_factory=list)
+
+
+class InfinityClient:
+    """One installation's Real Time routes.
+
+    ``http`` is injectable so tests can pass an ``httpx.MockTransport`` client and the
+    app can share one connection pool; when omitted the client makes (and closes) its own.
+    """
+
+    def __init__(
+        self,
+        *,
+        igrp: int,
+        credentials: Credentials,
+        base_url: str = DEFAULT_BASE_URL,
+        tz: str = "UTC",
+        mapping: FieldMapping | None = None,
+        timeout: float = 10.0,
+        max_body: int = DEFAULT_MAX_BODY,
+        http: httpx.AsyncClient | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.igrp = igrp
+        self.base_url = base_url.rstrip("/")
+        self.tz = tz
+        self.zone = ZoneInfo(tz)
+        self.mapping = mapping or FieldMapping()
+        self.max_body = max_body
+        self._credentials = credentials
+        self._owns_http = http is None
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        self._now = now or (lambda: datetime.now(UTC))
+
+    def __repr__(self) -> str:
+        return f"InfinityClient(base_url={self.base_url!r}, igrp={self.igrp})"
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> InfinityClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- the three routes -------------------------------------------------------------
+
+    async def active_calls(
+        self, *, exclude_pii: bool = False, keep_raw: bool = False
+    ) -> FetchResult[ActiveCall]:
+        params: list[tuple[str, str]] = [("tz", self.tz)]
+        if exclude_pii:
+            params.append(("excludePiiData", "1"))
+        decoded, fetched_at = await self._get(ACTIVE_CALLS, params)
+        return self._parse_rows(decoded, fetched_at, keep_raw, parse_call)
+
+    async def user_status(
+        self, *, descending: bool = False, keep_raw: bool = False
+    ) -> FetchResult[PbxUser]:
+        order = "desc" if descending else "asc"
+        params = [("tz", self.tz), ("sort[]", f"stateStartDatetime-{order}")]
+        decoded, fetched_at = await self._get(USER_STATUS, params)
+        return self._parse_rows(decoded, fetched_at, keep_raw, parse_user)
+
+    async def caller_details(
+        self, *, call_ref: str | None = None, src_number: str | None = None
+    ) -> CallerDetails | None:
+        """Attribution of one caller; None when nothing matches.
+
+        The vendor does not say what "no match" looks like, so an empty body, ``[]``, an
+        empty-array quirk and a bare information string all mean None here.
+        """
+        if (call_ref is None) == (src_number is None):
+            raise ValueError("give exactly one of call_ref or src_number")
+        params = [("callRef", call_ref)] if call_ref else [("srcPhoneNumber", src_number or "")]
+        decoded, _ = await self._get(CALLER_LOOKUP, params)
+        if not decoded.rows:
+            return None
+        return parse_caller(decoded.rows[0], self.mapping)
+
+    # --- plumbing -------------------------------------------------------------------
+
+    def route_url(self, route: str) -> str:
+        return f"{self.base_url}/igrps/{self.igrp}/{route}"
+
+    def _parse_rows(
+        self,
+        decoded: Decoded,
+        fetched_at: datetime,
+        keep_raw: bool,
+        parse: Callable[[dict, FieldMapping, ZoneInfo], T],
+    ) -> FetchResult[T]:
+        if decoded.message is not None:
+            raise errors.UnreadableResponse(
+                f"the service sent a message instead of data: {_quote(decoded.message)}"
+            )
+        rows: list[T] = []
+        unreadable = decoded.unreadable
+        for raw in decoded.rows:
+            try:
+                rows.append(parse(raw, self.mapping, self.zone))
+            except (RowUnreadable, ValueError):
+                unreadable += 1
+        return FetchResult(
+            rows=rows,
+            fetched_at=fetched_at,
+            unreadable=unreadable,
+            raw=decoded.rows if keep_raw else [],
+        )
+
+    async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
+        url = self.route_url(route)
+        try:
+            async with self._http.stream(
+                "GET",
+                url,
+                params=params,
+                headers=self._credentials.headers(),
+                timeout=self._timeout,
+            ) as response:
+                if response.status_code >= 400:
+                    body = await self._read_capped(response, 64 * 1024)
+                    raise _status_error(response, body)
+                body = await self._read_capped(response, self.max_body)
+        except httpx.TimeoutException:
+            raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
+        except httpx.ConnectError:
+            raise errors.ConnectionFailed(f"cannot connect to {_host(self.base_url)}") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise errors.ConnectionFailed(
+                f"connection to {_host(self.base_url)} dropped mid-response"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise errors.ConnectionFailed(
+                f"request to {_host(self.base_url)} failed ({type(exc).__name__})"
+            ) from None
+        return decode_body(body), self._now()
+
+    async def _read_capped(self, response: httpx.Response, limit: int) -> str:
+        """Read at most ``limit`` bytes; refuse rather than hold an oversized body."""
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise errors.ResponseTooLarge(_too_large(int(declared), limit))
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise errors.ResponseTooLarge(_too_large(size, limit, at_least=True))
+            chunks.append(chunk)
+        return b"".join(chunks).decode(response.encoding or "utf-8", errors="replace")
+
+
+def _status_error(response: httpx.Response, body: str) -> errors.ApiError:
+    status = response.status_code
+    said = decode_body(body).message
+    words = f": {_quote(said)}" if said else ""
+    if status == 401:
+        return errors.AuthFailed(f"credentials rejected (HTTP 401){words}")
+    if status == 403:
+        return errors.PermissionDenied(f"permission denied (HTTP 403){words}")
+    if status == 404:
+        return errors.NotFound(f"not found (HTTP 404){words}")
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        wait = f", retry after {math.ceil(retry_after)} s" if retry_after is not None else ""
+        return errors.RateLimited(f"rate limited (HTTP 429){wait}", retry_after)
+    if status >= 500:
+        return errors.UpstreamError(f"upstream error (HTTP {status}){words}", status)
+    return errors.UpstreamError(f"request refused (HTTP {status}){words}", status)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _quote(message: str, limit: int = 160) -> str:
+    one_line = " ".join(message.split())
+    return f'"{one_line[:limit]}{"…" if len(one_line) > limit else ""}"'
+
+
+def _host(base_url: str) -> str:
+    return httpx.URL(base_url).host or base_url
+
+
+def _too_large(size: int, limit: int, *, at_least: bool = False) -> str:
+    more = "more than " if at_least else ""
+    return f"response too large ({more}{size // 1024} KiB; the limit is {limit // 1024} KiB)"

@@ -1,0 +1,66 @@
+"""Typed upstream failures.
+
+Each error carries one human sentence that is safe to show on screen, in a log or on
+stderr: it never contains a credential, because the message is built from the status
+and the upstream's own words only, never from the request.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Base of every failure talking to the Reports API."""
+
+    #: short words for a status bar ("credentials rejected", "upstream error")
+    kind: str = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AuthFailed(ApiError):
+    kind = "credentials rejected"
+
+
+class PermissionDenied(ApiError):
+    kind = "permission denied"
+
+
+class NotFound(ApiError):
+    kind = "not found"
+
+
+class RateLimited(ApiError):
+    kind = "rate limited"
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class UpstreamError(ApiError):
+    kind = "upstream error"
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RequestTimeout(ApiError):
+    kind = "timed out"
+
+
+class ConnectionFailed(ApiError):
+    kind = "connection failed"
+
+
+class UnreadableResponse(ApiError):
+    kind = "unreadable response"
+
+
+class ResponseTooLarge(UnreadableResponse):
+    kind = "response too large"

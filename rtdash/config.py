@@ -1,0 +1,276 @@
+"""Settings: a TOML file validated by pydantic, with credentials from the environment.
+
+Lookup order for the file: ``--config``, then ``RTDASH_CONFIG``, then
+``platformdirs.user_config_path("rtdash") / "config.toml"``; a missing default file just
+means defaults. Credentials come from ``RTDASH_USERNAME`` + ``RTDASH_PASSWORD`` or
+``RTDASH_API_KEY`` (the environment wins over the file) and are held as ``SecretStr`` so
+no repr, log line or traceback shows them. Every problem becomes one
+:class:`ConfigError` line that names the key.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+
+from rtdash.api.client import DEFAULT_BASE_URL, Credentials
+from rtdash.api.mapping import FieldMapping
+
+ENV_CONFIG = "RTDASH_CONFIG"
+ENV_USERNAME = "RTDASH_USERNAME"
+ENV_PASSWORD = "RTDASH_PASSWORD"
+ENV_API_KEY = "RTDASH_API_KEY"
+
+#: the interval floor: the vendor publishes no rate limit, so stay polite
+MIN_INTERVAL = 1.0
+
+
+class ConfigError(ValueError):
+    """One line for the user: where, which key, what is wrong."""
+
+
+def _check_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = "use an IANA name such as Europe/London"
+        raise ValueError(f"unknown time zone {name!r} ({hint})") from None
+    return name
+
+
+def _check_base_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    return url.rstrip("/")
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_zone)]
+BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ConnectionSettings(_Section):
+    base_url: BaseUrl = DEFAULT_BASE_URL
+    igrp: int | None = Field(default=None, gt=0)
+    username: str | None = None
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+    timezone: TimeZoneName = "UTC"
+    exclude_pii: bool = False
+    timeout: float = Field(default=10.0, gt=0, le=120)
+    #: region for lookup numbers typed without a country code (ISO 3166 alpha-2)
+    default_region: str = Field(default="GB", min_length=2, max_length=2)
+
+    @field_validator("default_region")
+    @classmethod
+    def _upper(cls, region: str) -> str:
+        return region.upper()
+
+    def credentials(self) -> Credentials:
+        return Credentials(username=self.username, password=self.password, api_key=self.api_key)
+
+
+class PollingSettings(_Section):
+    interval: float = Field(default=2.0, ge=MIN_INTERVAL, le=3600)
+    #: the most a failing route waits between tries
+    max_backoff: float = Field(default=60.0, ge=1, le=3600)
+    #: slower polling while the terminal has lost focus (not on a wallboard)
+    unfocused_interval: float = Field(default=10.0, ge=MIN_INTERVAL, le=3600)
+
+
+class ThresholdSettings(_Section):
+    """Seconds for waits, counts for calls; ``warn`` must not exceed ``alert``."""
+
+    wait_warn: float = Field(default=60, ge=0)
+    wait_alert: float = Field(default=120, ge=0)
+    waiting_warn: int = Field(default=5, ge=0)
+    waiting_alert: int = Field(default=10, ge=0)
+    #: fewer agents available than this is an alert
+    agents_available_min: int = Field(default=2, ge=0)
+    bell: bool = True
+
+    @field_validator("wait_alert")
+    @classmethod
+    def _alert_after_warn(cls, alert: float, info: Any) -> float:
+        warn = info.data.get("wait_warn")
+        if warn is not None and alert < warn:
+            raise ValueError("must be at least wait_warn")
+        return alert
+
+
+class DisplaySettings(_Section):
+    theme: str = "textual-dark"
+    #: where ``e`` writes exports
+    export_dir: Path = Path(".")
+    flash: bool = True
+    show_all_users: bool = False
+
+
+class Settings(_Section):
+    connection: ConnectionSettings = Field(default_factory=ConnectionSettings)
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+    thresholds: ThresholdSettings = Field(default_factory=ThresholdSettings)
+    mapping: dict[str, Any] = Field(default_factory=dict)
+    display: DisplaySettings = Field(default_factory=DisplaySettings)
+
+    #: where these settings were read from (None: defaults only)
+    source: Path | None = Field(default=None, exclude=True)
+    #: non-fatal problems to show the user (loose file permissions)
+    warnings: list[str] = Field(default_factory=list, exclude=True)
+
+    def field_mapping(self) -> FieldMapping:
+        return FieldMapping.from_overrides(self.mapping)
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("rtdash") / "config.toml"
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    return default_config_path()
+
+
+def load_settings(
+    explicit: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read, validate and merge file + environment; raises ConfigError."""
+    env = os.environ if env is None else env
+    path = config_path(explicit)
+    required = explicit is not None or bool(env.get(ENV_CONFIG))
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    elif required:
+        raise ConfigError(f"{path}: no such config file")
+    settings = validate_settings(data, where=str(path))
+    if path.is_file():
+        settings.source = path
+        if _holds_secret(data) and _too_open(path):
+            settings.warnings.append(
+                f"{path} holds a secret but other users can read it: chmod 600 {path}"
+            )
+    _apply_env(settings, env)
+    return settings
+
+
+def validate_settings(data: Mapping[str, Any], where: str = "config") -> Settings:
+    try:
+        settings = Settings.model_validate(data)
+        settings.field_mapping()
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {describe_validation_error(exc)}") from None
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return settings
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """The first problem as ``section.key: message`` (never echoing a secret's value)."""
+    first = exc.errors(include_url=False, include_input=False)[0]
+    location = ".".join(str(part) for part in first["loc"]) or "config"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    message = message.removeprefix("Value error, ")
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{location}: {message}{suffix}"
+
+
+def _apply_env(settings: Settings, env: Mapping[str, str]) -> None:
+    connection = settings.connection
+    if env.get(ENV_API_KEY):
+        connection.api_key = SecretStr(env[ENV_API_KEY])
+    if env.get(ENV_USERNAME):
+        connection.username = env[ENV_USERNAME]
+    if env.get(ENV_PASSWORD):
+        connection.password = SecretStr(env[ENV_PASSWORD])
+
+
+def _holds_secret(data: Mapping[str, Any]) -> bool:
+    connection = data.get("connection")
+    return isinstance(connection, Mapping) and bool(
+        connection.get("password") or connection.get("api_key")
+    )
+
+
+def _too_open(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+EXAMPLE_CONFIG = """\
+# rtdash configuration. Every key is optional; these are the defaults.
+# Keep secrets out of this file where you can: RTDASH_USERNAME + RTDASH_PASSWORD
+# (Basic auth, /reports/v2) or RTDASH_API_KEY (/reports/v2.1) in the environment
+# win over the file. A file that holds a password or key must be chmod 600.
+
+[connection]
+base_url = "https://api.infinitycloud.com/reports/v2"
+# igrp = 1234                    # your installation id
+# username = "supervisor@example.com"
+timezone = "UTC"                 # IANA name, e.g. "Europe/London"
+exclude_pii = false              # always ask the service to redact caller numbers
+timeout = 10.0                   # seconds per request
+default_region = "GB"            # for lookup numbers typed without +country code
+
+[polling]
+interval = 2.0                   # seconds between polls (floor 1.0)
+max_backoff = 60.0               # longest wait between retries of a failing route
+unfocused_interval = 10.0        # slower polling while the terminal is not focused
+
+[thresholds]
+wait_warn = 60                   # seconds a call may wait before it turns amber
+wait_alert = 120                 # ... and red
+waiting_warn = 5                 # calls waiting
+waiting_alert = 10
+agents_available_min = 2         # fewer available agents than this is an alert
+bell = true                      # ring the terminal bell once per breach
+
+[display]
+theme = "textual-dark"
+export_dir = "."
+flash = true
+show_all_users = false           # start with non-dashboard users shown too
+
+[mapping]
+# The vendor does not publish the row fields of pbxActiveCalls and pbxUserStatus.
+# If your installation names a field differently, name it here (a string or a list of
+# aliases, tried in order); `rtdash doctor` shows which fields your service sends.
+# call_state = "callStage"
+# user_dashboard = ["dashboard", "onWallboard"]
+# call_state_values = { talking = "bridged" }
+"""
