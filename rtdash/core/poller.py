@@ -1,0 +1,293 @@
+"""The poller: one request in flight per route, a floor on the interval, exponential
+backoff with jitter, ``Retry-After`` honoured, pause and refresh.
+
+It knows nothing of Textual: it calls three plain callbacks (calls snapshot, users
+snapshot, status). The UI wraps them in messages. Scheduling runs on real monotonic
+time (``asyncio`` loop time) while snapshots are stamped with the injectable clock, so a
+frozen clock in tests freezes what the screen says, not whether polls happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from rtdash.api import errors
+from rtdash.api.client import InfinityClient
+from rtdash.core.clock import Clock, SystemClock
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL = 1.0
+MAX_INTERVAL = 3600.0
+#: a Retry-After longer than this is treated as this: a wallboard must not go dark for a day
+MAX_RETRY_AFTER = 900.0
+
+
+class Route(StrEnum):
+    CALLS = "calls"
+    USERS = "users"
+
+
+class Phase(StrEnum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    RETRYING = "retrying"
+    AUTH_FAILED = "credentials rejected"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteHealth:
+    last_success: datetime | None = None
+    failures: int = 0
+    error: errors.ApiError | None = None
+    #: loop time of the next try (None while a request is in flight)
+    next_try: float | None = None
+    unreadable: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PollerStatus:
+    phase: Phase
+    interval: float
+    routes: dict[Route, RouteHealth]
+    #: loop time when this status was made, to turn ``next_try`` into "in N s"
+    made_at: float = 0.0
+    slow: bool = False
+
+    @property
+    def last_success(self) -> datetime | None:
+        """The oldest of the routes' last successes: the age of what the screen shows."""
+        stamps = [health.last_success for health in self.routes.values()]
+        if any(stamp is None for stamp in stamps):
+            known = [stamp for stamp in stamps if stamp is not None]
+            return min(known) if known else None
+        return min(stamps)  # type: ignore[type-var]
+
+    @property
+    def unreadable(self) -> int:
+        return sum(health.unreadable for health in self.routes.values())
+
+    def failing(self) -> list[tuple[Route, RouteHealth]]:
+        return [(route, health) for route, health in self.routes.items() if health.error]
+
+
+def backoff_delay(
+    failures: int,
+    interval: float,
+    max_backoff: float,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> float:
+    """Seconds before the next try after ``failures`` failures in a row.
+
+    Doubles from the interval, with ±20 % jitter so many wallboards behind one proxy do
+    not retry in step, capped at ``max_backoff``; a ``Retry-After`` is a floor.
+    """
+    rng = rng or random.Random()
+    base = interval * (2 ** max(0, failures - 1))
+    delay = min(max_backoff, base * rng.uniform(0.8, 1.2))
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+    return delay
+
+
+class Poller:
+    def __init__(
+        self,
+        client: InfinityClient,
+        *,
+        on_calls: Callable[[CallsSnapshot], None],
+        on_users: Callable[[UsersSnapshot], None],
+        on_status: Callable[[PollerStatus], None],
+        interval: float = 2.0,
+        max_backoff: float = 60.0,
+        exclude_pii: bool = False,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.client = client
+        self._on_calls = on_calls
+        self._on_users = on_users
+        self._on_status = on_status
+        self._interval = clamp_interval(interval)
+        self._slow_interval: float | None = None
+        self.max_backoff = max(max_backoff, self._interval)
+        self.exclude_pii = exclude_pii
+        self.clock = clock or SystemClock()
+        self._rng = rng or random.Random()
+        self._health = {route: RouteHealth() for route in Route}
+        self._due = dict.fromkeys(Route, 0.0)
+        self._tasks: dict[Route, asyncio.Task[None]] = {}
+        self._paused = False
+        self._auth_failed = False
+        self._wake = asyncio.Event()
+        self._stopped = False
+        self.polls = 0
+        self.failures = 0
+
+    # --- controls (called from the UI's loop) -----------------------------------------
+
+    @property
+    def interval(self) -> float:
+        return self._slow_interval or self._interval
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_interval(self, seconds: float) -> float:
+        self._interval = clamp_interval(seconds)
+        self._reschedule()
+        return self._interval
+
+    def set_slow(self, seconds: float | None) -> None:
+        """Poll at ``seconds`` (e.g. while the terminal is not focused); None to stop."""
+        self._slow_interval = clamp_interval(seconds) if seconds else None
+        self._reschedule()
+
+    def pause(self) -> None:
+        self._paused = True
+        self._publish()
+
+    def resume(self) -> None:
+        self._paused = False
+        self.refresh_now()
+
+    def toggle_pause(self) -> bool:
+        if self._paused:
+            self.resume()
+        else:
+            self.pause()
+        return self._paused
+
+    def refresh_now(self) -> None:
+        """Poll every route at once (a route already in flight is not doubled)."""
+        self._auth_failed = False
+        now = self._loop_time()
+        for route in Route:
+            self._due[route] = now
+        self._wake.set()
+        self._publish()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+        for task in self._tasks.values():
+            task.cancel()
+
+    # --- the loop ----------------------------------------------------------------------
+
+    async def run(self) -> None:
+        self._publish()
+        while not self._stopped:
+            now = self._loop_time()
+            if not self._paused and not self._auth_failed:
+                for route in Route:
+                    if route not in self._tasks and now >= self._due[route]:
+                        self._tasks[route] = asyncio.create_task(self._poll(route, now))
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._sleep_for(now))
+        for task in list(self._tasks.values()):
+            task.cancel()
+
+    async def _poll(self, route: Route, started: float) -> None:
+        self.polls += 1
+        try:
+            if route is Route.CALLS:
+                calls = await self.client.active_calls(exclude_pii=self.exclude_pii)
+                self._on_calls(CallsSnapshot.build(calls.rows, self.clock.now(), calls.unreadable))
+                unreadable = calls.unreadable
+            else:
+                users = await self.client.user_status()
+                self._on_users(UsersSnapshot.build(users.rows, self.clock.now(), users.unreadable))
+                unreadable = users.unreadable
+        except asyncio.CancelledError:
+            raise
+        except errors.AuthFailed as exc:
+            self._fail(route, exc)
+            self._auth_failed = True
+        except errors.ApiError as exc:
+            self._fail(route, exc)
+        except Exception as exc:  # a bug must not end polling: say so and back off
+            log.exception("unexpected failure polling %s", route)
+            self._fail(route, errors.ApiError(f"internal error ({type(exc).__name__})"))
+        else:
+            self._health[route] = RouteHealth(last_success=self.clock.now(), unreadable=unreadable)
+            self._due[route] = max(started + self.interval, self._loop_time() + 0.05)
+        finally:
+            self._tasks.pop(route, None)
+            self._publish()
+            self._wake.set()
+
+    def _fail(self, route: Route, exc: errors.ApiError) -> None:
+        self.failures += 1
+        health = self._health[route]
+        failures = health.failures + 1
+        retry_after = exc.retry_after if isinstance(exc, errors.RateLimited) else None
+        delay = backoff_delay(failures, self.interval, self.max_backoff, retry_after, self._rng)
+        self._due[route] = self._loop_time() + delay
+        log.warning("%s poll failed (%d in a row): %s", route, failures, exc.message)
+        self._health[route] = replace(health, failures=failures, error=exc)
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def status(self) -> PollerStatus:
+        now = self._loop_time()
+        routes = {
+            route: replace(health, next_try=None if route in self._tasks else self._due[route])
+            for route, health in self._health.items()
+        }
+        return PollerStatus(
+            phase=self._phase(),
+            interval=self.interval,
+            routes=routes,
+            made_at=now,
+            slow=self._slow_interval is not None,
+        )
+
+    def _phase(self) -> Phase:
+        if self._auth_failed:
+            return Phase.AUTH_FAILED
+        if self._paused:
+            return Phase.PAUSED
+        if any(health.error for health in self._health.values()):
+            return Phase.RETRYING
+        if all(health.last_success for health in self._health.values()):
+            return Phase.LIVE
+        return Phase.CONNECTING
+
+    def _publish(self) -> None:
+        self._on_status(self.status())
+
+    def _reschedule(self) -> None:
+        """A new interval applies from now, not after the old one has run out."""
+        now = self._loop_time()
+        for route, health in self._health.items():
+            if not health.error:
+                self._due[route] = min(self._due[route], now + self.interval)
+        self._wake.set()
+        self._publish()
+
+    def _sleep_for(self, now: float) -> float:
+        pending = [due for route, due in self._due.items() if route not in self._tasks]
+        if not pending or self._paused or self._auth_failed:
+            return 1.0
+        return min(1.0, max(0.01, min(pending) - now))
+
+    @staticmethod
+    def _loop_time() -> float:
+        return asyncio.get_running_loop().time()
+
+
+def clamp_interval(seconds: float) -> float:
+    return min(MAX_INTERVAL, max(MIN_INTERVAL, float(seconds)))

@@ -1,0 +1,90 @@
+"""Snapshots: one poll's rows, grouped and sorted once, so widgets only draw.
+
+Grouping and sorting happen here, once per poll, not in the UI on every tick. A
+snapshot is immutable; two snapshots of the same upstream state compare equal, which
+lets the UI skip all work when nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+
+#: display order of the call groups
+CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED)
+
+
+def _start_key(when: datetime | None) -> float:
+    return when.timestamp() if when is not None else float("inf")
+
+
+def _call_order(call: ActiveCall) -> tuple[float, str]:
+    # oldest state start first: in Ringing and Queueing that is the longest waiting
+    return (_start_key(call.state_start or call.call_start), call.call_ref)
+
+
+def _user_order(user: PbxUser) -> tuple[float, str, str]:
+    return (_start_key(user.state_start), user.label.lower(), user.user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CallsSnapshot:
+    fetched_at: datetime
+    groups: dict[CallState, tuple[ActiveCall, ...]]
+    unreadable: int = 0
+
+    @classmethod
+    def build(
+        cls, calls: Iterable[ActiveCall], fetched_at: datetime, unreadable: int = 0
+    ) -> CallsSnapshot:
+        buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
+        for call in calls:
+            buckets[call.state].append(call)
+        groups = {state: tuple(sorted(rows, key=_call_order)) for state, rows in buckets.items()}
+        return cls(fetched_at=fetched_at, groups=groups, unreadable=unreadable)
+
+    @property
+    def calls(self) -> tuple[ActiveCall, ...]:
+        return tuple(call for state in CALL_STATES for call in self.groups[state])
+
+    def count(self, state: CallState) -> int:
+        return len(self.groups[state])
+
+    def same_rows(self, other: CallsSnapshot | None) -> bool:
+        return other is not None and other.groups == self.groups
+
+
+@dataclass(frozen=True, slots=True)
+class UsersSnapshot:
+    fetched_at: datetime
+    #: every user, sorted by state start (stable: then name, then id)
+    users: tuple[PbxUser, ...]
+    unreadable: int = 0
+    dashboard_users: tuple[PbxUser, ...] = field(default=())
+
+    @classmethod
+    def build(
+        cls, users: Iterable[PbxUser], fetched_at: datetime, unreadable: int = 0
+    ) -> UsersSnapshot:
+        ordered = tuple(sorted(users, key=_user_order))
+        return cls(
+            fetched_at=fetched_at,
+            users=ordered,
+            unreadable=unreadable,
+            dashboard_users=tuple(user for user in ordered if user.dashboard),
+        )
+
+    def visible(self, show_all: bool) -> tuple[PbxUser, ...]:
+        return self.users if show_all else self.dashboard_users
+
+    def counts(self, show_all: bool = False) -> dict[UserState, int]:
+        counts = dict.fromkeys(UserState, 0)
+        for user in self.visible(show_all):
+            counts[user.state] += 1
+        return counts
+
+    def same_rows(self, other: UsersSnapshot | None) -> bool:
+        return other is not None and other.users == self.users

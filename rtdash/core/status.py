@@ -1,0 +1,85 @@
+"""The words of the status bar, from a poller status and the clock.
+
+Kept pure so the one rule for "how old is the data and is it stale" is tested without
+a screen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rtdash.core.format import clock_time
+from rtdash.core.poller import Phase, PollerStatus
+from rtdash.core.thresholds import Level
+
+#: data older than this many intervals is stale
+STALE_INTERVALS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class StatusText:
+    connection: str
+    connection_level: Level
+    age: str
+    age_level: Level
+    stale: bool
+
+
+def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInfo) -> StatusText:
+    connection, level = _connection(status, loop_now)
+    age, age_level, stale = _age(status, now, zone)
+    if status.unreadable:
+        rows = "row" if status.unreadable == 1 else "rows"
+        age = f"{age} · {status.unreadable} {rows} unreadable"
+        age_level = max(age_level, Level.WARN)
+    return StatusText(connection, level, age, age_level, stale)
+
+
+def _connection(status: PollerStatus, loop_now: float) -> tuple[str, Level]:
+    if status.phase is Phase.AUTH_FAILED:
+        failing = status.failing()
+        cause = failing[0][1].error.message if failing and failing[0][1].error else ""
+        return f"credentials rejected{_suffix(cause)}", Level.ALERT
+    if status.phase is Phase.PAUSED:
+        return "paused", Level.WARN
+    if status.phase is Phase.RETRYING:
+        parts = []
+        for route, health in status.failing():
+            cause = health.error.message if health.error else "failed"
+            if health.next_try is None:
+                parts.append(f"{route}: {cause}, retrying now")
+            else:
+                wait = max(0, math.ceil(health.next_try - loop_now))
+                parts.append(f"{route}: {cause}, retrying in {wait} s")
+        return "; ".join(parts), Level.ALERT
+    if status.phase is Phase.CONNECTING:
+        return "connecting…", Level.WARN
+    slow = f" (slow: every {status.interval:g} s)" if status.slow else ""
+    return f"live{slow}", Level.OK
+
+
+def _suffix(cause: str) -> str:
+    return f": {cause}" if cause and not cause.startswith("credentials rejected") else ""
+
+
+def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Level, bool]:
+    last = status.last_success
+    if last is None:
+        return "no data yet", Level.WARN, False
+    seconds = max(0, int((now - last).total_seconds()))
+    stale = seconds > STALE_INTERVALS * status.interval
+    text = f"data as of {clock_time(last, zone)} ({_ago(seconds)})"
+    if stale:
+        return f"STALE: {text}", Level.ALERT, True
+    return text, Level.OK, False
+
+
+def _ago(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} s ago"
+    if seconds < 5400:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
