@@ -1,0 +1,142 @@
+"""Phone numbers and call references typed by a person, read into what the API expects.
+
+The ``activeCall`` route matches ``srcPhoneNumber`` in E.164 only, while supervisors type
+numbers the way they read them (``07700 900123``, ``+44 (0)20 3555 6780``). Everything
+here turns that input into one exact query, or into one sentence that says what is
+wrong, before any request is made: a lookup that can never match should not cost a
+round trip or look like "no such caller".
+
+No Textual import: the CLI and the TUI's lookup modal share these rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+
+#: what a person types for a phone number: digits and the usual punctuation
+_PHONE_CHARS = re.compile(r"^[0-9 +()\-.]+$")
+#: an upstream call reference such as ``c-0001`` (a letter first, no spaces)
+_CALL_REF = re.compile(r"^[A-Za-z][A-Za-z0-9._:-]{2,63}$")
+#: words a PBX shows instead of a number; there is nothing to look up
+_WITHHELD_WORDS = {"anonymous", "withheld", "private", "restricted", "unknown", "unavailable"}
+
+ACCEPTED = (
+    "enter a phone number (e.g. 07700 900123 or +44 7700 900123) or a call reference (e.g. c-0001)"
+)
+
+
+class InvalidLookup(ValueError):
+    """Input that cannot become a lookup; ``str()`` is one sentence for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class LookupQuery:
+    """Exactly one of ``call_ref`` or ``number`` (E.164) is set."""
+
+    call_ref: str | None = None
+    number: str | None = None
+
+
+def normalize_number(text: str, default_region: str) -> str:
+    """E.164 for a typed number; ``default_region`` applies when there is no ``+code``.
+
+    A number is accepted when its length is *possible* for its country, not only when
+    libphonenumber knows the range is allocated: reserved ranges (Ofcom's 07700 900xxx)
+    and newly opened ones must still be searchable. Raises :class:`InvalidLookup`.
+    """
+    raw = text.strip()
+    if not raw:
+        raise InvalidLookup("enter a phone number (e.g. 07700 900123 or +44 7700 900123)")
+    _reject_withheld(raw)
+    if any(ch.isalpha() for ch in raw):
+        raise InvalidLookup(f"{_shown(raw)} has letters in it: a phone number is digits only")
+    if not _PHONE_CHARS.match(raw):
+        raise InvalidLookup(f"{_shown(raw)} is not a phone number: use digits, spaces and +()-.")
+    try:
+        number = phonenumbers.parse(raw, default_region.upper())
+    except NumberParseException as exc:
+        raise InvalidLookup(_parse_failure(raw, exc)) from None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != ValidationResult.IS_POSSIBLE and not phonenumbers.is_valid_number(number):
+        raise InvalidLookup(_impossible(raw, reason))
+    if not number.national_number:
+        raise InvalidLookup(f"{_shown(raw)} is not a valid phone number")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def format_international(raw: str | None) -> str | None:
+    """``+447700900123`` → ``+44 7700 900123`` for display; anything else unchanged.
+
+    Redacted values (``+4477******``), national numbers and PBX words pass through as
+    sent, so a display never invents digits or hides what the upstream said.
+    """
+    if raw is None:
+        return None
+    candidate = raw.strip()
+    if not candidate.startswith("+") or not _PHONE_CHARS.match(candidate):
+        return raw
+    try:
+        number = phonenumbers.parse(candidate, None)
+    except NumberParseException:
+        return raw
+    if not phonenumbers.is_possible_number(number):
+        return raw
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def parse_lookup(text: str, default_region: str) -> LookupQuery:
+    """Read the lookup box, which takes either a phone number or a call reference.
+
+    Phone-looking input (digits and ``+()-.`` only) is a number; a token that starts with
+    a letter and holds at least one digit (``c-0001``) is a call reference. Requiring a
+    digit keeps words such as "withheld" or a name typed by mistake out of the API.
+    """
+    raw = text.strip()
+    if not raw:
+        raise InvalidLookup(ACCEPTED)
+    if _PHONE_CHARS.match(raw):
+        return LookupQuery(number=normalize_number(raw, default_region))
+    _reject_withheld(raw)
+    if _CALL_REF.match(raw) and any(ch.isdigit() for ch in raw):
+        return LookupQuery(call_ref=raw)
+    raise InvalidLookup(f"{_shown(raw)} is neither: {ACCEPTED}")
+
+
+def _reject_withheld(raw: str) -> None:
+    if raw.lower() in _WITHHELD_WORDS:
+        raise InvalidLookup(f"the number is {raw.lower()}: there is nothing to look up")
+
+
+def _parse_failure(raw: str, exc: NumberParseException) -> str:
+    if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+        return f"{_shown(raw)} does not start with a known country code"
+    if exc.error_type in (
+        NumberParseException.TOO_SHORT_NSN,
+        NumberParseException.TOO_SHORT_AFTER_IDD,
+    ):
+        return f"{_shown(raw)} is too short to be a phone number"
+    if exc.error_type == NumberParseException.TOO_LONG:
+        return f"{_shown(raw)} is too long to be a phone number"
+    return f"{_shown(raw)} is not a phone number"
+
+
+def _impossible(raw: str, reason: int) -> str:
+    if reason == ValidationResult.TOO_SHORT:
+        return f"{_shown(raw)} is too short to be a phone number"
+    if reason == ValidationResult.TOO_LONG:
+        return f"{_shown(raw)} is too long to be a phone number"
+    if reason == ValidationResult.INVALID_COUNTRY_CODE:
+        return f"{_shown(raw)} does not start with a known country code"
+    if reason == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        return f"{_shown(raw)} needs its area code"
+    return f"{_shown(raw)} is not a valid phone number"
+
+
+def _shown(raw: str, limit: int = 40) -> str:
+    """The user's input, quoted and cut short, so a message stays one readable line."""
+    one_line = " ".join(raw.split())
+    return repr(one_line if len(one_line) <= limit else one_line[:limit] + "…")
