@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rtdash.api.errors import AuthFailed
 from rtdash.core.format import clock_time
 from rtdash.core.poller import Phase, PollerStatus
 from rtdash.core.thresholds import Level
@@ -40,8 +41,9 @@ def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInf
 
 def _connection(status: PollerStatus, loop_now: float) -> tuple[str, Level]:
     if status.phase is Phase.AUTH_FAILED:
-        failing = status.failing()
-        cause = failing[0][1].error.message if failing and failing[0][1].error else ""
+        # the cause is the route whose credentials were refused, not any failing route
+        rejected = [h.error for _, h in status.failing() if isinstance(h.error, AuthFailed)]
+        cause = rejected[0].message if rejected else ""
         return f"credentials rejected{_suffix(cause)}", Level.ALERT
     if status.phase is Phase.PAUSED:
         return "paused", Level.WARN
@@ -69,8 +71,10 @@ def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Leve
     last = status.last_success
     if last is None:
         return "no data yet", Level.WARN, False
-    seconds = max(0, int((now - last).total_seconds()))
-    stale = seconds > STALE_INTERVALS * status.interval
+    age = max(0.0, (now - last).total_seconds())
+    # judged on the exact age: whole seconds would keep "live" up to 1 s past the limit
+    stale = age > STALE_INTERVALS * status.interval
+    seconds = int(age)
     text = f"data as of {clock_time(last, zone)} ({_ago(seconds)})"
     if stale:
         return f"STALE: {text}", Level.ALERT, True

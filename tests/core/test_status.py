@@ -1,0 +1,183 @@
+"""The status bar's words, from a PollerStatus built by hand and a frozen clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rtdash.api import errors
+from rtdash.core.clock import FrozenClock
+from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.status import STALE_INTERVALS, describe
+from rtdash.core.thresholds import Level
+
+from .rows import T0, at
+
+UTC_ZONE = ZoneInfo("UTC")
+LONDON = ZoneInfo("Europe/London")  # BST on T0 (1 May): UTC+1
+LOOP = 1000.0  # an arbitrary loop time the status was made at
+
+
+def status(
+    phase: Phase = Phase.LIVE,
+    *,
+    interval: float = 2.0,
+    calls: RouteHealth | None = None,
+    users: RouteHealth | None = None,
+    slow: bool = False,
+) -> PollerStatus:
+    fresh = RouteHealth(last_success=T0)
+    return PollerStatus(
+        phase=phase,
+        interval=interval,
+        routes={Route.CALLS: calls or fresh, Route.USERS: users or fresh},
+        made_at=LOOP,
+        slow=slow,
+    )
+
+
+# --- connection words ---------------------------------------------------------------
+
+
+def test_connecting_before_any_data() -> None:
+    empty = RouteHealth()
+    text = describe(status(Phase.CONNECTING, calls=empty, users=empty), T0, LOOP, UTC_ZONE)
+    assert (text.connection, text.connection_level) == ("connecting…", Level.WARN)
+    assert (text.age, text.age_level, text.stale) == ("no data yet", Level.WARN, False)
+
+
+def test_live() -> None:
+    text = describe(status(), T0, LOOP, UTC_ZONE)
+    assert (text.connection, text.connection_level) == ("live", Level.OK)
+
+
+def test_live_slow_says_the_slow_interval() -> None:
+    text = describe(status(interval=10, slow=True), T0, LOOP, UTC_ZONE)
+    assert text.connection == "live (slow: every 10 s)"
+
+
+def test_paused() -> None:
+    text = describe(status(Phase.PAUSED), T0, LOOP, UTC_ZONE)
+    assert (text.connection, text.connection_level) == ("paused", Level.WARN)
+
+
+def test_retrying_names_the_route_the_cause_and_the_wait() -> None:
+    failing = RouteHealth(
+        last_success=T0,
+        failures=2,
+        error=errors.UpstreamError("upstream error (HTTP 503)", 503),
+        next_try=LOOP + 7.2,
+    )
+    text = describe(status(Phase.RETRYING, users=failing), T0, LOOP, UTC_ZONE)
+    assert text.connection == "users: upstream error (HTTP 503), retrying in 8 s"
+    assert text.connection_level is Level.ALERT
+    # a moment later the count goes down
+    later = describe(status(Phase.RETRYING, users=failing), T0, LOOP + 4.5, UTC_ZONE)
+    assert later.connection.endswith("retrying in 3 s")
+
+
+def test_retrying_now_while_the_retry_is_in_flight() -> None:
+    failing = RouteHealth(error=errors.RequestTimeout("no answer from x in time"), next_try=None)
+    text = describe(status(Phase.RETRYING, calls=failing), T0, LOOP, UTC_ZONE)
+    assert text.connection == "calls: no answer from x in time, retrying now"
+
+
+def test_retrying_both_routes_names_both() -> None:
+    calls = RouteHealth(error=errors.ConnectionFailed("cannot connect to h"), next_try=LOOP + 2)
+    users = RouteHealth(error=errors.RateLimited("rate limited (HTTP 429)", 30), next_try=LOOP + 30)
+    text = describe(status(Phase.RETRYING, calls=calls, users=users), T0, LOOP, UTC_ZONE)
+    assert text.connection == (
+        "calls: cannot connect to h, retrying in 2 s; "
+        "users: rate limited (HTTP 429), retrying in 30 s"
+    )
+
+
+def test_credentials_rejected() -> None:
+    rejected = RouteHealth(error=errors.AuthFailed("credentials rejected (HTTP 401)"))
+    text = describe(status(Phase.AUTH_FAILED, calls=rejected), T0, LOOP, UTC_ZONE)
+    assert (text.connection, text.connection_level) == ("credentials rejected", Level.ALERT)
+
+
+def test_credentials_rejected_is_not_blamed_on_another_routes_error() -> None:
+    calls = RouteHealth(error=errors.UpstreamError("upstream error (HTTP 503)", 503))
+    users = RouteHealth(error=errors.AuthFailed("credentials rejected (HTTP 401)"))
+    text = describe(status(Phase.AUTH_FAILED, calls=calls, users=users), T0, LOOP, UTC_ZONE)
+    assert text.connection.startswith("credentials rejected")
+    assert "503" not in text.connection
+
+
+# --- data age and staleness ---------------------------------------------------------
+
+
+def test_data_age_in_the_given_zone() -> None:
+    text = describe(status(), at(5), LOOP, LONDON)
+    assert text.age == "data as of 10:00:00 (5 s ago)"
+    assert (text.age_level, text.stale) == (Level.OK, False)
+    assert describe(status(), at(5), LOOP, UTC_ZONE).age == "data as of 09:00:00 (5 s ago)"
+
+
+def test_age_is_of_the_oldest_route() -> None:
+    s = status(calls=RouteHealth(last_success=at(4)), users=RouteHealth(last_success=at(1)))
+    assert describe(s, at(5), LOOP, UTC_ZONE).age == "data as of 09:00:01 (4 s ago)"
+
+
+def test_age_counts_minutes_and_hours_when_old() -> None:
+    assert "(2 min ago)" in describe(status(interval=60), at(150), LOOP, UTC_ZONE).age
+    assert "(2 h ago)" in describe(status(), at(7300), LOOP, UTC_ZONE).age
+
+
+@pytest.mark.parametrize("interval", [1.0, 2.0, 1.5, 10.0])
+def test_stale_only_past_three_intervals(interval) -> None:
+    clock = FrozenClock(T0)
+    s = status(interval=interval)
+    threshold = STALE_INTERVALS * interval
+
+    clock.advance(threshold)
+    exactly = describe(s, clock.now(), LOOP, UTC_ZONE)
+    assert not exactly.stale
+    assert not exactly.age.startswith("STALE")
+    assert exactly.age_level is Level.OK
+
+    clock.advance(0.5)
+    past = describe(s, clock.now(), LOOP, UTC_ZONE)
+    assert past.stale
+    assert past.age.startswith("STALE: data as of 09:00:00")
+    assert past.age_level is Level.ALERT
+
+
+def test_one_route_never_fetched_does_not_hide_the_other_routes_age() -> None:
+    s = status(Phase.CONNECTING, calls=RouteHealth(last_success=T0), users=RouteHealth())
+    text = describe(s, at(1) + timedelta(milliseconds=10), LOOP, UTC_ZONE)
+    assert text.age == "data as of 09:00:00 (1 s ago)"
+
+
+# --- unreadable rows ----------------------------------------------------------------
+
+
+def test_unreadable_rows_are_summed_over_routes_and_warn() -> None:
+    s = status(
+        calls=RouteHealth(last_success=T0, unreadable=1),
+        users=RouteHealth(last_success=T0, unreadable=1),
+    )
+    text = describe(s, at(1), LOOP, UTC_ZONE)
+    assert text.age == "data as of 09:00:00 (1 s ago) · 2 rows unreadable"
+    assert text.age_level is Level.WARN
+
+
+def test_one_unreadable_row_is_singular() -> None:
+    s = status(calls=RouteHealth(last_success=T0, unreadable=1))
+    assert describe(s, at(1), LOOP, UTC_ZONE).age.endswith("· 1 row unreadable")
+
+
+def test_unreadable_rows_do_not_soften_stale() -> None:
+    s = status(calls=RouteHealth(last_success=T0, unreadable=2))
+    text = describe(s, at(60), LOOP, UTC_ZONE)
+    assert text.stale
+    assert text.age.endswith("· 2 rows unreadable")
+    assert text.age_level is Level.ALERT
+
+
+def test_no_unreadable_note_when_all_rows_read() -> None:
+    assert "unreadable" not in describe(status(), at(1), LOOP, UTC_ZONE).age
