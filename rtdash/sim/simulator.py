@@ -1,0 +1,255 @@
+"""The :class:`Simulator`: a call-centre model behind a loopback Reports API server.
+
+The model outlives the server: ``stop()`` then ``start(port=same)`` brings the same
+centre back on the same port, which is how tests play "upstream down, then back".
+
+Clock: with ``realtime=True`` the model's time follows real elapsed time × ``speed``
+from the first ``start()`` (it keeps running while the server is stopped, as a real
+centre would); ``advance()`` adds a jump on top. With ``realtime=False`` only
+``advance()`` moves it, which is what tests use for determinism. Either way the model
+catches up lazily, when a request (or ``now``) needs the current state.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+
+from rtdash.sim.faults import FaultPlan
+from rtdash.sim.model import CallCentreModel, Installation
+from rtdash.sim.routes import Context, Principal
+from rtdash.sim.server import SimHTTPServer
+
+DEFAULT_START = datetime(2026, 5, 1, 9, 0, 0, tzinfo=UTC)
+
+DEFAULT_INSTALLATIONS: tuple[Installation, ...] = (
+    Installation(1234, "Northwind Contact Centre", "advanced"),
+    Installation(5678, "Harbour Lettings", "basic"),
+)
+
+# Demo credentials of a local simulator; they guard nothing real.
+DEMO_USERNAME, DEMO_PASSWORD = "demo", "demo-secret"
+NOPII_USERNAME, NOPII_PASSWORD = "nopii", "nopii-secret"
+DEMO_API_KEY = "demo-api-key"
+NOPII_API_KEY = "nopii-api-key"
+
+
+@dataclass
+class SimConfig:
+    """How big and how busy the simulated centre is, and how its clock runs.
+
+    ``load`` is the target number of concurrent live calls per installation; ``agents``
+    the number of PBX users per installation. ``field_renames`` renames keys in served
+    ``pbxActiveCalls`` / ``pbxUserStatus`` rows, to prove a client's mapping override.
+    """
+
+    seed: int = 7
+    agents: int = 20
+    load: int = 30
+    speed: float = 1.0
+    start: datetime | None = None
+    realtime: bool = True
+    installations: list[Installation] | None = None
+    field_renames: dict[str, str] = field(default_factory=dict)
+    warm_up: float = 900
+
+    def __post_init__(self) -> None:
+        if self.agents < 0:
+            raise ValueError("agents must be >= 0")
+        if self.load < 0:
+            raise ValueError("load must be >= 0")
+        if not self.speed > 0:
+            raise ValueError("speed must be > 0")
+        if self.warm_up < 0:
+            raise ValueError("warm_up must be >= 0")
+        if self.start is not None:
+            # a naive start is taken as UTC rather than the host's zone: runs must not
+            # depend on where they happen
+            start = self.start if self.start.tzinfo else self.start.replace(tzinfo=UTC)
+            self.start = start.astimezone(UTC)
+        if self.installations is not None:
+            igrps = [i.igrp for i in self.installations]
+            if not igrps:
+                raise ValueError("at least one installation is needed")
+            if len(set(igrps)) != len(igrps):
+                raise ValueError("installation igrps must be unique")
+
+
+class Simulator:
+    """A running (or startable) simulated upstream. See the package docstring for use."""
+
+    username = DEMO_USERNAME
+    password = DEMO_PASSWORD
+    nopii_username = NOPII_USERNAME
+    nopii_password = NOPII_PASSWORD
+    api_key = DEMO_API_KEY
+    nopii_api_key = NOPII_API_KEY
+
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.config = config if config is not None else SimConfig()
+        cfg = self.config
+        self.installations: list[Installation] = list(
+            cfg.installations if cfg.installations is not None else DEFAULT_INSTALLATIONS
+        )
+        start = cfg.start if cfg.start is not None else DEFAULT_START
+        self.model = CallCentreModel(
+            self.installations, cfg.seed, cfg.agents, cfg.load,
+            math.floor(start.timestamp()), cfg.warm_up,
+        )
+        self.faults = FaultPlan()
+        self._lock = threading.RLock()
+        self._server: SimHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+        self._real_base: float | None = None  # monotonic time of the first start()
+        self._model_base = self.model.now
+        self._context = Context(
+            model=self.model,
+            lock=self._lock,
+            sync=self._sync,
+            basic_users={
+                (DEMO_USERNAME, DEMO_PASSWORD): Principal(DEMO_USERNAME, pii=True),
+                (NOPII_USERNAME, NOPII_PASSWORD): Principal(NOPII_USERNAME, pii=False),
+            },
+            api_keys={
+                DEMO_API_KEY: Principal(DEMO_USERNAME, pii=True),
+                NOPII_API_KEY: Principal(NOPII_USERNAME, pii=False),
+            },
+            renames=dict(cfg.field_renames),
+        )
+        #: set to a callable (e.g. ``print``) before start() to log each request
+        self.log: Callable[[str], None] | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def start(self, port: int = 0) -> Simulator:
+        """Serve on 127.0.0.1:``port`` (0 = ephemeral). A no-op while already running."""
+        with self._lock:
+            if self._server is not None:
+                return self
+            server = SimHTTPServer(port, self._context, self.faults, self.log)
+            self._server = server
+            self._port = int(server.server_address[1])
+            if self._real_base is None:
+                self._real_base = time.monotonic()
+            self._thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                name=f"rtdash-sim:{self._port}", daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close every open connection; the model is kept."""
+        with self._lock:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # --- addresses ----------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """The bound port (kept after stop, so a test can restart on the same one)."""
+        if self._port is None:
+            raise RuntimeError("the simulator has not been started")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The base URL a client uses: ``http://127.0.0.1:PORT/reports/v2``."""
+        return f"http://127.0.0.1:{self.port}/reports/v2"
+
+    @property
+    def url_v21(self) -> str:
+        """The ``/reports/v2.1`` base URL (ApiKey auth only)."""
+        return f"http://127.0.0.1:{self.port}/reports/v2.1"
+
+    @property
+    def igrp(self) -> int:
+        return self.installations[0].igrp
+
+    # --- clock --------------------------------------------------------------------------
+
+    def _sync(self) -> None:
+        """Bring the model up to the realtime clock (call with the lock held)."""
+        if self.config.realtime and self._real_base is not None:
+            elapsed = (time.monotonic() - self._real_base) * self.config.speed
+            self.model.advance_to(self._model_base + elapsed)
+
+    def advance(self, seconds: float) -> None:
+        """Move the model clock forward by ``seconds`` model seconds, now."""
+        if seconds < 0:
+            raise ValueError("the model clock cannot go backwards")
+        with self._lock:
+            self._sync()
+            self._model_base += seconds
+            self.model.advance(seconds)
+
+    @property
+    def now(self) -> datetime:
+        """The model's current time (aware UTC)."""
+        with self._lock:
+            self._sync()
+            return datetime.fromtimestamp(self.model.now, UTC)
+
+
+def run_standalone(port: int, seed: int, agents: int, load: int, speed: float) -> None:
+    """Serve a simulator in the foreground until Ctrl-C (or SIGTERM), then exit cleanly."""
+    sim = Simulator(SimConfig(seed=seed, agents=agents, load=load, speed=speed))
+    sim.start(port=port)
+    lines = [
+        f"rtdash simulator listening on {sim.url}",
+        f"  (ApiKey-only generation: {sim.url_v21})",
+        "installations:",
+        *(f"  {i.igrp}  {i.name} ({i.mode})" for i in sim.installations),
+        "demo credentials (local simulator only):",
+        f"  Basic user      {sim.username} / {sim.password}",
+        f"  Basic, no PII   {sim.nopii_username} / {sim.nopii_password}",
+        f"  API key         {sim.api_key}",
+        f"seed {seed}, {agents} agents and ~{load} live calls per installation, speed {speed}x",
+        "Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), flush=True)
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        print("simulator stopped", flush=True)
