@@ -203,8 +203,7 @@ class InfinityClient:
                 timeout=self._timeout,
             ) as response:
                 if response.status_code >= 400:
-                    body = await self._read_capped(response, 64 * 1024)
-                    raise _status_error(response, body)
+                    raise _status_error(response, await self._error_body(response))
                 body = await self._read_capped(response, self.max_body)
         except httpx.TimeoutException:
             raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
@@ -219,6 +218,14 @@ class InfinityClient:
                 f"request to {_host(self.base_url)} failed ({type(exc).__name__})"
             ) from None
         return decode_body(body), self._now()
+
+    async def _error_body(self, response: httpx.Response) -> str:
+        """The upstream's words on a failure, if short; an oversized error page (a proxy's
+        HTML) must not hide the status, or a 429/5xx would never be backed off as one."""
+        try:
+            return await self._read_capped(response, 64 * 1024)
+        except errors.ResponseTooLarge:
+            return ""
 
     async def _read_capped(self, response: httpx.Response, limit: int) -> str:
         """Read at most ``limit`` bytes; refuse rather than hold an oversized body."""

@@ -1,0 +1,79 @@
+"""A scripted upstream for client tests: ``httpx.MockTransport`` with request capture.
+
+Every test states the exact body and status it is served, so a wire variant from the
+contract is pinned down byte for byte, with no network and no timing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from rtdash.api.client import Credentials, InfinityClient
+
+PASSWORD = "s3cret-Pa55word"
+API_KEY = "key-0123456789abcdef"
+FETCHED_AT = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
+
+
+@dataclass
+class Upstream:
+    """Serves one canned answer (or runs a handler) and keeps every request it saw."""
+
+    status: int = 200
+    body: str | bytes = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    handler: Callable[[httpx.Request], httpx.Response] | None = None
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.handler is not None:
+            return self.handler(request)
+        content = self.body.encode() if isinstance(self.body, str) else self.body
+        return httpx.Response(self.status, content=content, headers=self.headers)
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
+
+
+MakeClient = Callable[..., InfinityClient]
+
+
+def _make_client(
+    upstream: Callable[[httpx.Request], httpx.Response],
+    *,
+    credentials: Credentials | None = None,
+    **kwargs: object,
+) -> InfinityClient:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(upstream))
+    return InfinityClient(
+        igrp=1234,
+        credentials=credentials or Credentials(username="sup@example.com", password=PASSWORD),
+        http=http,
+        now=lambda: FETCHED_AT,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def upstream() -> Upstream:
+    return Upstream()
+
+
+@pytest.fixture
+def make_client() -> MakeClient:
+    """``make_client(upstream, tz=..., credentials=...)``: a client on the mock transport,
+    igrp 1234, Basic credentials holding :data:`PASSWORD`, fetched_at :data:`FETCHED_AT`."""
+    return _make_client
+
+
+@pytest.fixture
+def secrets() -> tuple[str, str]:
+    """The password and API key the fixtures use, for "never shown" assertions."""
+    return PASSWORD, API_KEY
