@@ -1,0 +1,1 @@
+"""Screens: dashboard, lookup, help, welcome."""

@@ -1,0 +1,128 @@
+"""The main screen: one installation's dashboard, a filter line and the Footer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+
+from rtdash.core.poller import clamp_interval
+from rtdash.ui.commands import bindings
+from rtdash.ui.screens.help import HelpScreen
+from rtdash.ui.screens.lookup import LookupScreen
+from rtdash.ui.widgets.dashboard import Dashboard
+from rtdash.ui.widgets.keyed_table import KeyedTable
+
+#: the steps ``+`` and ``-`` move the poll interval through
+INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = bindings()
+
+    def __init__(self, dashboard: Dashboard, *, default_region: str = "GB") -> None:
+        super().__init__()
+        self.dashboard = dashboard
+        self.default_region = default_region
+
+    def compose(self) -> ComposeResult:
+        yield self.dashboard
+        yield Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.dashboard.focus_first_table()
+
+    # --- lookups --------------------------------------------------------------------
+
+    def action_lookup_selected(self) -> None:
+        call = self.dashboard.grid.selected_call()
+        if call is None:
+            self.notify("Select a call first (Tab moves between the call groups).")
+            return
+        self._open_lookup(call.call_ref)
+
+    def action_lookup_number(self) -> None:
+        self._open_lookup(None)
+
+    @on(DataTable.RowSelected, ".calls-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_lookup_selected()
+
+    def _open_lookup(self, call_ref: str | None) -> None:
+        self.app.push_screen(
+            LookupScreen(
+                self.dashboard.client,
+                call_ref=call_ref,
+                default_region=self.default_region,
+                pii_excluded=self.dashboard.exclude_pii,
+            )
+        )
+
+    # --- view -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.dashboard.grid.set_filter(event.value)
+        self.dashboard.user_panel.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.display = False
+        self.dashboard.focus_first_table()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.dashboard.focus_first_table()
+
+    def action_cycle_sort(self) -> None:
+        focused = self.focused
+        if isinstance(focused, KeyedTable) and focused.id == "users-table":
+            note = self.dashboard.user_panel.cycle_sort()
+        else:
+            note = self.dashboard.grid.cycle_sort()
+        self.dashboard.status_bar.set_note(note)
+
+    def action_toggle_all_users(self) -> None:
+        shown_all = self.dashboard.user_panel.toggle_all()
+        self.dashboard.status_bar.set_note("all users" if shown_all else "dashboard users only")
+
+    # --- polling --------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        self.dashboard.poller.toggle_pause()
+
+    def action_refresh(self) -> None:
+        self.dashboard.poller.refresh_now()
+        self.dashboard.status_bar.set_note("refreshing…")
+
+    def action_faster(self) -> None:
+        self._step_interval(-1)
+
+    def action_slower(self) -> None:
+        self._step_interval(+1)
+
+    def _step_interval(self, direction: int) -> None:
+        current = self.dashboard.poller.interval
+        if direction > 0:
+            target = next((step for step in INTERVAL_STEPS if step > current), INTERVAL_STEPS[-1])
+        else:
+            lower = [step for step in INTERVAL_STEPS if step < current]
+            target = lower[-1] if lower else INTERVAL_STEPS[0]
+        applied = self.dashboard.poller.set_interval(clamp_interval(target))
+        self.dashboard.status_bar.set_note(f"polling every {applied:g} s")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.app.current_keys()))  # type: ignore[attr-defined]

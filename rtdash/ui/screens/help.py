@@ -1,0 +1,44 @@
+"""The ``?`` screen: every command from the one registry, with its current key."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from rtdash.ui.commands import COMMANDS, key_label
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark", "close", "Close", id="help_close"),
+    ]
+
+    def __init__(self, keys: dict[str, str] | None = None) -> None:
+        super().__init__()
+        #: command id -> key, after any [keymap] remapping
+        self.keys = keys or {}
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 3))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for command in COMMANDS:
+            table.add_row(key_label(self.keys.get(command.id, command.key)), command.explanation)
+        table.add_row("Tab", "Move between the call groups and the users")
+        table.add_row("ctrl+p", "Command palette")
+        with Vertical(id="help-dialog"):
+            yield Label("rtdash — keys", id="help-title")
+            yield Static(table)
+            yield Static(
+                "Times tick every second between polls. Wait times turn amber (▲) and red (‼) "
+                "at the thresholds in your config.",
+                id="help-note",
+            )
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

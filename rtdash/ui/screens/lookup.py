@@ -1,0 +1,218 @@
+"""The caller-lookup modal: keyboard first, from the selected call or a typed number.
+
+Every outcome (attribution, basic mode, no match, no PII permission, a bad number, an
+upstream fault) is shown inside the modal, so the dashboard underneath is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from rtdash.api import errors
+from rtdash.api.client import InfinityClient
+from rtdash.api.models import CallerDetails
+from rtdash.core.format import caller_label, duration
+from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
+
+PII_REFUSED = (
+    "Caller lookup is off while personal data is excluded (--exclude-pii or wallboard "
+    "mode): the lookup route returns caller details."
+)
+
+
+def details_sections(
+    details: CallerDetails, zone: ZoneInfo
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The details as titled (label, value) lists: one source for the screen and ``y``."""
+    if details.mode == "basic":
+        return [
+            (
+                "Basic mode",
+                [
+                    ("Installation", _text(details.igrp)),
+                    ("Line (dgrp)", _text(details.dgrp)),
+                    ("Transaction ref", _text(details.txr)),
+                ],
+            )
+        ]
+    channel = " · ".join(part for part in (details.ch_name or details.ch, details.ch_type) if part)
+    attribution = [
+        ("Channel", channel),
+        ("Publisher", _text(details.pub)),
+        ("Campaign", _text(details.campaign)),
+        ("Ad group", _text(details.ad_group)),
+        ("Keyword", _text(details.keyword)),
+        ("Landing page", _text(details.landing_page_title)),
+        ("Landing URL", _text(details.landing_url)),
+        ("Conversion page", _text(details.page_title)),
+        ("Conversion URL", _text(details.conversion_url)),
+        ("Referrer", _text(details.referrer)),
+    ]
+    call = [
+        ("Caller", caller_label(details.src_number)),
+        ("Dialled", caller_label(details.dialled_number)),
+        ("Answered on", caller_label(details.dest_number) if details.dest_number else "–"),
+        ("Line", _text(details.dgrp_name or details.dgrp)),
+        ("Triggered", _when(details.trigger_time, zone)),
+        ("State", _text(details.call_state)),
+        ("Call duration", duration(details.call_duration)),
+        ("Talk time", duration(details.bridge_duration)),
+        ("Installation", " ".join(p for p in (_text(details.igrp), details.igrp_name or "") if p)),
+    ]
+    sections = [("Attribution", attribution), ("Call", call)]
+    if details.custom:
+        sections.append(("Custom data", sorted(details.custom.items())))
+    return sections
+
+
+def details_text(details: CallerDetails, zone: ZoneInfo) -> str:
+    lines: list[str] = []
+    for title, rows in details_sections(details, zone):
+        lines.append(f"{title}")
+        lines.extend(f"  {label}: {value}" for label, value in rows)
+    return "\n".join(lines)
+
+
+def _text(value: object) -> str:
+    return "–" if value is None or value == "" else str(value)
+
+
+def _when(value: datetime | None, zone: ZoneInfo) -> str:
+    if value is None:
+        return "–"
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+class LookupScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="lookup_close"),
+        Binding("y", "copy", "Copy details", id="lookup_copy"),
+    ]
+
+    def __init__(
+        self,
+        client: InfinityClient,
+        *,
+        call_ref: str | None = None,
+        default_region: str = "GB",
+        pii_excluded: bool = False,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.call_ref = call_ref
+        self.default_region = default_region
+        self.pii_excluded = pii_excluded
+        self.details: CallerDetails | None = None
+        self.outcome: str = "idle"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="lookup-dialog"):
+            yield Label("Caller lookup", id="lookup-title")
+            yield Input(
+                placeholder="Phone number (07700 900123, +44…) or call reference",
+                id="lookup-input",
+            )
+            with VerticalScroll(id="lookup-body"):
+                yield Static(id="lookup-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        lookup_input = self.query_one(Input)
+        if self.pii_excluded:
+            lookup_input.display = False
+            self._show_message(PII_REFUSED, "refused")
+            return
+        if self.call_ref:
+            lookup_input.display = False
+            self._start(LookupQuery(call_ref=self.call_ref, number=None))
+        else:
+            self._show_message("Type a number or a call reference, then Enter.", "idle")
+            lookup_input.focus()
+
+    @on(Input.Submitted, "#lookup-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            query = parse_lookup(event.value, self.default_region)
+        except InvalidLookup as exc:
+            self._show_message(str(exc), "invalid", style="bold #D55E00")
+            return
+        self._start(query)
+
+    def _start(self, query: LookupQuery) -> None:
+        what = f"call {query.call_ref}" if query.call_ref else caller_label(query.number)
+        self.query_one("#lookup-title", Label).update(f"Caller lookup — {what}")
+        self._show_message(f"Looking up {what}…", "loading")
+        self._lookup(query, what)
+
+    @work(exclusive=True, group="lookup", exit_on_error=False)
+    async def _lookup(self, query: LookupQuery, what: str) -> None:
+        try:
+            details = await self.client.caller_details(
+                call_ref=query.call_ref, src_number=query.number
+            )
+        except errors.PermissionDenied as exc:
+            self._show_message(
+                f"No permission to see caller details for this installation ({exc.message}). "
+                "Ask an administrator for the PII data permission.",
+                "denied",
+                style="bold #D55E00",
+            )
+            return
+        except errors.NotFound:
+            self._show_message(f"No call matches {what} in the last 24 hours.", "no-match")
+            return
+        except errors.ApiError as exc:
+            self._show_message(f"Lookup failed: {exc.message}", "error", style="bold #D55E00")
+            return
+        if details is None:
+            self._show_message(f"No call matches {what} in the last 24 hours.", "no-match")
+            return
+        self.details = details
+        self.outcome = details.mode
+        self.query_one("#lookup-result", Static).update(self._render_details(details))
+
+    def _show_message(self, text: str, outcome: str, style: str = "") -> None:
+        self.outcome = outcome
+        self.details = None
+        self.query_one("#lookup-result", Static).update(Text(text, style=style))
+
+    def _render_details(self, details: CallerDetails) -> Group:
+        parts: list[object] = []
+        if details.mode == "basic":
+            parts.append(
+                Text(
+                    "This installation is in basic mode: it shares the installation, line and "
+                    "transaction reference only.",
+                    style="italic",
+                )
+            )
+        for title, rows in details_sections(details, self.client.zone):
+            table = Table.grid(padding=(0, 2))
+            table.add_column(style="bold", no_wrap=True)
+            table.add_column(overflow="fold")
+            for label, value in rows:
+                table.add_row(label, value)
+            parts.append(Text(f"\n{title}", style="bold underline"))
+            parts.append(table)
+        return Group(*parts)  # type: ignore[arg-type]
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_copy(self) -> None:
+        if self.details is None:
+            self.notify("Nothing to copy yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(details_text(self.details, self.client.zone))
+        self.notify("Caller details copied to the clipboard.")

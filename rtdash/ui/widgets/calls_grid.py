@@ -1,0 +1,195 @@
+"""The active-calls grid: one keyed table per state, longest waiting first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.clock import Clock
+from rtdash.core.format import caller_label, duration
+from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
+from rtdash.core.thresholds import Thresholds
+from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
+from rtdash.ui.widgets.palette import BRIDGED, QUEUEING, RINGING, wait_cell
+
+COLUMNS = (
+    Column("caller", "Caller", 16),
+    Column("line", "Line", 12),
+    Column("queue", "Queue", 8),
+    Column("agent", "Agent", 12),
+    Column("in_state", "In state", 8),
+    Column("total", "Total", 7),
+)
+
+#: matches the app's horizontal breakpoint between "-narrow" and "-wide"
+NARROW_BELOW = 120
+
+STATE_TITLES = {
+    CallState.RINGING: ("☎ Ringing", RINGING),
+    CallState.QUEUEING: ("⧗ Queueing", QUEUEING),
+    CallState.BRIDGED: ("⇄ Bridged", BRIDGED),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    name: str
+    label: str
+    key: Callable[[ActiveCall], object]
+
+
+def _start(call: ActiveCall) -> float:
+    when = call.state_start or call.call_start
+    return when.timestamp() if when else float("inf")
+
+
+CALL_SORTS: tuple[SortKey, ...] = (
+    SortKey("wait", "time in state", lambda call: (_start(call), call.call_ref)),
+    SortKey("caller", "caller", lambda call: (call.src_number or "~", call.call_ref)),
+    SortKey("queue", "queue", lambda call: ((call.queue or "~").lower(), _start(call))),
+    SortKey("agent", "agent", lambda call: ((call.agent_name or "~").lower(), _start(call))),
+    SortKey("line", "line", lambda call: ((call.dgrp_name or "~").lower(), _start(call))),
+)
+
+
+def call_matches(call: ActiveCall, needle: str) -> bool:
+    needle = needle.lower()
+    haystack = (
+        call.src_number,
+        caller_label(call.src_number),
+        call.agent_name,
+        call.agent_ref,
+        call.queue,
+        call.dgrp_name,
+        call.call_ref,
+    )
+    return any(needle in value.lower() for value in haystack if value)
+
+
+class CallsGrid(Vertical):
+    """Sections Ringing, Queueing, Bridged, each with a count in its header."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        thresholds: Thresholds,
+        pii_excluded: bool = False,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.thresholds = thresholds
+        self.pii_excluded = pii_excluded
+        self.snapshot: CallsSnapshot | None = None
+        self.filter_text = ""
+        self.sort_index = 0
+        self.sort_reverse = False
+
+    def compose(self) -> ComposeResult:
+        for state in CALL_STATES:
+            yield Static(self._title(state, None), id=f"title-{state}", classes="group-title")
+            yield KeyedTable(
+                COLUMNS,
+                clock=self.clock,
+                ticker=self._ticker_for(state),
+                id=f"calls-{state}",
+                classes=f"calls-table calls-{state}",
+            )
+
+    def on_resize(self) -> None:
+        # on a narrow terminal the groups share the first table's column header
+        narrow = self.app.size.width < NARROW_BELOW
+        for state in CALL_STATES[1:]:
+            self.table(state).show_header = not narrow
+
+    def table(self, state: CallState) -> KeyedTable:
+        return self.query_one(f"#calls-{state}", KeyedTable)
+
+    @property
+    def tables(self) -> list[KeyedTable]:
+        return [self.table(state) for state in CALL_STATES]
+
+    def update_snapshot(self, snapshot: CallsSnapshot) -> None:
+        self.snapshot = snapshot
+        self._render_rows()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self._render_rows()
+
+    def cycle_sort(self) -> str:
+        """wait ↑, wait ↓, caller ↑, caller ↓, …: pressing again flips, then moves on."""
+        if self.sort_reverse:
+            self.sort_index = (self.sort_index + 1) % len(CALL_SORTS)
+        self.sort_reverse = not self.sort_reverse
+        self._render_rows()
+        arrow = "↓" if self.sort_reverse else "↑"
+        return f"calls sorted by {CALL_SORTS[self.sort_index].label} {arrow}"
+
+    def selected_call(self) -> ActiveCall | None:
+        if self.snapshot is None:
+            return None
+        for state in CALL_STATES:
+            table = self.table(state)
+            if table.has_focus:
+                key = table.selected_key
+                return next((c for c in self.snapshot.groups[state] if c.call_ref == key), None)
+        return None
+
+    def tick(self) -> None:
+        for table in self.tables:
+            table.tick()
+
+    # --- rendering ------------------------------------------------------------------
+
+    def _render_rows(self) -> None:
+        if self.snapshot is None:
+            return
+        sort = CALL_SORTS[self.sort_index]
+        for state in CALL_STATES:
+            calls = self.snapshot.groups[state]
+            if self.filter_text:
+                calls = tuple(call for call in calls if call_matches(call, self.filter_text))
+            if self.sort_index or self.sort_reverse:
+                calls = tuple(sorted(calls, key=sort.key, reverse=self.sort_reverse))
+            self.table(state).reconcile([self._row(call) for call in calls])
+            self.query_one(f"#title-{state}", Static).update(self._title(state, len(calls)))
+
+    def _row(self, call: ActiveCall) -> RowSpec:
+        cells: dict[str, Cell] = {
+            "caller": caller_label(call.src_number, self.pii_excluded),
+            "line": call.dgrp_name or call.dgrp or "",
+            "queue": call.queue or "",
+            "agent": (call.agent_name or call.agent_ref or "")
+            if call.state is CallState.BRIDGED
+            else "",
+        }
+        since = {"in_state": call.state_start, "total": call.call_start or call.state_start}
+        return RowSpec(call.call_ref, cells, since)
+
+    def _title(self, state: CallState, count: int | None) -> Text:
+        label, colour = STATE_TITLES[state]
+        text = Text(f" {label} ", style=f"bold {colour}")
+        if count is not None:
+            shown = f"{count}"
+            if self.filter_text and self.snapshot is not None:
+                shown = f"{count} of {self.snapshot.count(state)} (filter: {self.filter_text})"
+            text.append(shown, style="bold")
+        return text
+
+    def _ticker_for(self, state: CallState) -> Callable[[str, float | None], Cell]:
+        waiting = state is not CallState.BRIDGED
+
+        def ticker(column: str, seconds: float | None) -> Cell:
+            if waiting and column == "total":
+                return wait_cell(seconds, self.thresholds)
+            return duration(seconds)
+
+        return ticker

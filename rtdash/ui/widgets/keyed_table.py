@@ -1,0 +1,192 @@
+"""A DataTable that is updated in place by row key.
+
+Why not ``clear()`` + ``add_rows``: that costs O(rows) on every poll, repaints every
+cell a slow SSH link then has to carry, and loses the user's cursor. Here a poll writes
+only the cells whose text changed, rows are removed and appended by key, and the cursor
+stays on the same row key (or moves to a neighbour when that row goes away).
+
+Ticking columns (time in state) are computed from a start time at draw time and only
+for the rows on screen, so a once-a-second tick costs O(visible rows), not O(rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from rtdash.core.clock import Clock, SystemClock
+from rtdash.core.format import duration
+
+Cell = str | Text
+#: (column key, seconds) -> a styled cell
+TickRenderer = Callable[[str, float | None], Cell]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    key: str
+    #: static cells by column key; ticking columns are absent here
+    cells: dict[str, Cell]
+    #: ticking columns by column key: the moment the count starts
+    since: dict[str, datetime | None] = field(default_factory=dict)
+
+
+def plain_ticker(_column: str, seconds: float | None) -> Cell:
+    return duration(seconds)
+
+
+class KeyedTable(DataTable):
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        clock: Clock | None = None,
+        ticker: TickRenderer = plain_ticker,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self._columns = list(columns)
+        self.clock = clock or SystemClock()
+        self.ticker = ticker
+        self._order: list[str] = []
+        self._specs: dict[str, RowSpec] = {}
+        self._ticked: dict[tuple[str, str], str] = {}
+        self._index: dict[str, int] = {}
+        self.writes = 0
+
+    def on_mount(self) -> None:
+        for column in self._columns:
+            self.add_column(column.label, key=column.key, width=column.width)
+
+    # --- public ---------------------------------------------------------------------
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._order)
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self._order or not 0 <= self.cursor_row < len(self._order):
+            return None
+        return self._order[self.cursor_row]
+
+    def reconcile(self, rows: Sequence[RowSpec]) -> None:
+        """Make the table show ``rows`` in this order, touching as little as possible."""
+        selected = self.selected_key
+        selected_index = self.cursor_row
+        wanted = {row.key: row for row in rows}
+        for key in [key for key in self._order if key not in wanted]:
+            self._drop(key)
+        self._order = [key for key in self._order if key in wanted]
+        # rows keep their place unless the order changed: re-append from the first mismatch
+        first = _first_difference(self._order, [row.key for row in rows])
+        for key in self._order[first:]:
+            self._drop(key)
+        self._order = self._order[:first]
+        now = self.clock.now()
+        for key in self._order:
+            self._update(wanted[key])
+        for row in rows[first:]:
+            self._add(row, now)
+        self._index = {key: index for index, key in enumerate(self._order)}
+        self._restore_cursor(selected, selected_index)
+
+    def tick(self) -> None:
+        """Refresh the ticking cells of the rows on screen."""
+        if not self._order:
+            return
+        top = max(0, int(self.scroll_offset.y))
+        height = max(1, self.size.height - (self.header_height if self.show_header else 0))
+        now = self.clock.now()
+        for key in self._order[top : top + height]:
+            self._tick_row(self._specs[key], now)
+
+    def select_key(self, key: str) -> bool:
+        index = self._index.get(key)
+        if index is None:
+            return False
+        self.move_cursor(row=index, animate=False)
+        return True
+
+    # --- internals ------------------------------------------------------------------
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if int(old_value) != int(new_value):
+            self.tick()
+
+    def _add(self, row: RowSpec, now: datetime) -> None:
+        values: list[Cell] = []
+        for column in self._columns:
+            if column.key in row.since:
+                text = self._tick_text(row, column.key, now)
+                values.append(text)
+            else:
+                values.append(row.cells.get(column.key, ""))
+        self.add_row(*values, key=row.key)
+        self.writes += len(values)
+        self._specs[row.key] = row
+        self._order.append(row.key)
+
+    def _update(self, row: RowSpec) -> None:
+        old = self._specs[row.key]
+        if old == row:
+            return
+        for column_key, value in row.cells.items():
+            if old.cells.get(column_key) != value:
+                self.update_cell(row.key, column_key, value)
+                self.writes += 1
+        self._specs[row.key] = row
+        if old.since != row.since:
+            self._tick_row(row, self.clock.now())
+
+    def _drop(self, key: str) -> None:
+        self.remove_row(key)
+        self._specs.pop(key, None)
+        for column in self._columns:
+            self._ticked.pop((key, column.key), None)
+
+    def _tick_row(self, row: RowSpec, now: datetime) -> None:
+        for column_key in row.since:
+            before = self._ticked.get((row.key, column_key))
+            value = self._tick_text(row, column_key, now)
+            plain = value.plain if isinstance(value, Text) else value
+            if plain != before:
+                self.update_cell(row.key, column_key, value)
+                self.writes += 1
+
+    def _tick_text(self, row: RowSpec, column_key: str, now: datetime) -> Cell:
+        since = row.since[column_key]
+        seconds = None if since is None else max(0.0, (now - since).total_seconds())
+        value = self.ticker(column_key, seconds)
+        self._ticked[(row.key, column_key)] = value.plain if isinstance(value, Text) else value
+        return value
+
+    def _restore_cursor(self, selected: str | None, index: int) -> None:
+        if not self._order:
+            return
+        if selected is not None and selected in self._index:
+            target = self._index[selected]
+        else:
+            target = min(max(0, index), len(self._order) - 1)
+        if target != self.cursor_row:
+            self.move_cursor(row=target, animate=False)
+
+
+def _first_difference(current: list[str], desired: list[str]) -> int:
+    """Length of the common prefix: rows before it stay, the rest is re-appended."""
+    for index, (have, want) in enumerate(zip(current, desired, strict=False)):
+        if have != want:
+            return index
+    return min(len(current), len(desired))

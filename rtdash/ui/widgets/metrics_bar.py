@@ -1,0 +1,107 @@
+"""Headline numbers: big tiles on a wide terminal, one compact line at 80 columns."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Label, Static
+
+from rtdash.core.clock import Clock
+from rtdash.core.format import duration
+from rtdash.core.metrics import Metrics
+from rtdash.core.thresholds import Level, Thresholds
+from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE
+
+TILES = (
+    ("waiting", "Calls waiting"),
+    ("ringing", "Ringing"),
+    ("talking", "Talking"),
+    ("longest_wait", "Longest wait"),
+    ("agents_available", "Agents available"),
+    ("agents_unavailable", "Unavailable"),
+)
+
+
+class MetricTile(Vertical):
+    def __init__(self, key: str, label: str) -> None:
+        super().__init__(id=f"tile-{key}", classes="tile")
+        self.key = key
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="tile-label")
+        yield Digits("–", classes="tile-value")
+
+    def show(self, value: str, level: Level) -> None:
+        self.query_one(Digits).update(value)
+        self.set_class(level is Level.WARN, "level-warn")
+        self.set_class(level is Level.ALERT, "level-alert")
+        mark = LEVEL_MARK[level].strip()
+        self.query_one(Label).update(f"{self.label} {mark}".rstrip())
+
+
+class MetricsBar(Static):
+    """Computes nothing itself: it shows a :class:`Metrics` against the thresholds."""
+
+    def __init__(self, *, clock: Clock, thresholds: Thresholds, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.thresholds = thresholds
+        self.metrics = Metrics()
+        self._shown: tuple[object, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="tiles"):
+            for key, label in TILES:
+                yield MetricTile(key, label)
+        yield Static(id="metrics-line")
+
+    def update_metrics(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.tick()
+
+    def values(self) -> dict[str, tuple[str, Level]]:
+        metrics = self.metrics
+        now = self.clock.now()
+        levels = metrics.levels(self.thresholds, now)
+        wait = metrics.longest_wait(now)
+        return {
+            "waiting": (str(metrics.waiting), levels["waiting"]),
+            "ringing": (str(metrics.ringing), Level.OK),
+            "talking": (str(metrics.talking), Level.OK),
+            "longest_wait": (
+                duration(wait) if wait is not None else "0:00",
+                levels["longest_wait"],
+            ),
+            "agents_available": (str(metrics.agents_available), levels["agents_available"]),
+            "agents_unavailable": (str(metrics.agents_unavailable), Level.OK),
+        }
+
+    def tick(self) -> None:
+        values = self.values()
+        state = tuple(values.items())
+        if state == self._shown:
+            return
+        self._shown = state
+        for key, (value, level) in values.items():
+            self.query_one(f"#tile-{key}", MetricTile).show(value, level)
+        self.query_one("#metrics-line", Static).update(compact_line(values))
+
+
+def compact_line(values: dict[str, tuple[str, Level]]) -> Text:
+    short = {
+        "waiting": "Waiting",
+        "ringing": "Ringing",
+        "talking": "Talking",
+        "longest_wait": "Longest",
+        "agents_available": "Free",
+        "agents_unavailable": "Busy",
+    }
+    line = Text()
+    for index, (key, (value, level)) in enumerate(values.items()):
+        if index:
+            line.append(" │ ", style="dim")
+        line.append(f"{short[key]} ")
+        line.append(value + LEVEL_MARK[level], style=LEVEL_STYLE[level] or "bold")
+    return line

@@ -1,0 +1,62 @@
+"""Connection state in words, the age of the data, the installation and time zone."""
+
+from __future__ import annotations
+
+import asyncio
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widgets import Static
+
+from rtdash.core.clock import Clock
+from rtdash.core.poller import PollerStatus
+from rtdash.core.status import StatusText, describe
+from rtdash.ui.widgets.palette import LEVEL_STYLE
+
+
+class StatusBar(Static):
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        zone: ZoneInfo,
+        installation: str,
+        badge: str | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.zone = zone
+        self.installation = installation
+        self.badge = badge
+        self.status: PollerStatus | None = None
+        self.text: StatusText | None = None
+        self.note: str | None = None
+
+    def update_status(self, status: PollerStatus) -> None:
+        self.status = status
+        self.tick()
+
+    def set_note(self, note: str | None) -> None:
+        """A passing word from the app (e.g. "interval 3 s"), shown until replaced."""
+        self.note = note
+        self.tick()
+
+    def tick(self) -> None:
+        if self.status is None:
+            return
+        loop_now = asyncio.get_running_loop().time()
+        self.text = describe(self.status, self.clock.now(), loop_now, self.zone)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if self.badge:
+            line.append(f" {self.badge} ", style="bold reverse")
+            line.append(" ")
+        line.append(self.text.connection, style=LEVEL_STYLE[self.text.connection_level] or "bold")
+        line.append(" · ", style="dim")
+        line.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
+        if self.note:
+            line.append(" · ", style="dim")
+            line.append(self.note, style="italic")
+        line.append(" · ", style="dim")
+        line.append(f"{self.installation} · {self.zone.key}", style="dim")
+        self.update(line)

@@ -1,0 +1,118 @@
+"""The user-status panel: dashboard users (``a`` for all), oldest state change first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from rtdash.api.models import PbxUser, UserState
+from rtdash.core.clock import Clock
+from rtdash.core.snapshot import UsersSnapshot
+from rtdash.ui.widgets.calls_grid import SortKey
+from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
+from rtdash.ui.widgets.palette import AVAILABLE, UNAVAILABLE
+
+COLUMNS = (
+    Column("name", "Name", 18),
+    Column("ext", "Ext", 5),
+    Column("state", "State", 13),
+    Column("in_state", "In state", 8),
+)
+
+STATE_CELLS = {
+    UserState.AVAILABLE: Text("● available", style=f"bold {AVAILABLE}"),
+    UserState.UNAVAILABLE: Text("○ unavailable", style=UNAVAILABLE),
+}
+
+
+def _start(user: PbxUser) -> float:
+    return user.state_start.timestamp() if user.state_start else float("inf")
+
+
+USER_SORTS: tuple[SortKey, ...] = (
+    SortKey("state_start", "state start", lambda user: (_start(user), user.label.lower())),
+    SortKey("name", "name", lambda user: (user.label.lower(), user.user_id)),
+    SortKey("extension", "extension", lambda user: (user.extension or "~", user.label.lower())),
+    SortKey("state", "state", lambda user: (user.state.value, _start(user))),
+)
+
+
+def user_matches(user: PbxUser, needle: str) -> bool:
+    needle = needle.lower()
+    haystack = (user.display_name, user.operator_ref, user.extension, user.user_id)
+    return any(needle in value.lower() for value in haystack if value)
+
+
+class UserPanel(Vertical):
+    def __init__(self, *, clock: Clock, show_all: bool = False, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.show_all = show_all
+        self.snapshot: UsersSnapshot | None = None
+        self.filter_text = ""
+        self.sort_index = 0
+        self.sort_reverse = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="users-title", classes="group-title")
+        yield KeyedTable(COLUMNS, clock=self.clock, id="users-table")
+
+    @property
+    def table(self) -> KeyedTable:
+        return self.query_one("#users-table", KeyedTable)
+
+    def update_snapshot(self, snapshot: UsersSnapshot) -> None:
+        self.snapshot = snapshot
+        self._render_rows()
+
+    def toggle_all(self) -> bool:
+        self.show_all = not self.show_all
+        self._render_rows()
+        return self.show_all
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text.strip()
+        self._render_rows()
+
+    def cycle_sort(self) -> str:
+        if self.sort_reverse:
+            self.sort_index = (self.sort_index + 1) % len(USER_SORTS)
+        self.sort_reverse = not self.sort_reverse
+        self._render_rows()
+        arrow = "↓" if self.sort_reverse else "↑"
+        return f"users sorted by {USER_SORTS[self.sort_index].label} {arrow}"
+
+    def tick(self) -> None:
+        self.table.tick()
+
+    def _render_rows(self) -> None:
+        if self.snapshot is None:
+            return
+        users = self.snapshot.visible(self.show_all)
+        if self.filter_text:
+            users = tuple(user for user in users if user_matches(user, self.filter_text))
+        if self.sort_index or self.sort_reverse:
+            sort = USER_SORTS[self.sort_index]
+            users = tuple(sorted(users, key=sort.key, reverse=self.sort_reverse))
+        self.table.reconcile([self._row(user) for user in users])
+        self.query_one("#users-title", Static).update(self._title())
+
+    def _row(self, user: PbxUser) -> RowSpec:
+        name = user.label if user.dashboard else f"{user.label} ·"
+        cells = {"name": name, "ext": user.extension or "", "state": STATE_CELLS[user.state]}
+        return RowSpec(user.user_id, cells, {"in_state": user.state_start})
+
+    def _title(self) -> Text:
+        text = Text(" ☺ Users ", style="bold")
+        if self.snapshot is None:
+            return text
+        counts = self.snapshot.counts(self.show_all)
+        text.append(f"● {counts[UserState.AVAILABLE]} available", style=f"bold {AVAILABLE}")
+        text.append("  ")
+        text.append(f"○ {counts[UserState.UNAVAILABLE]} unavailable", style=UNAVAILABLE)
+        text.append("  (all users)" if self.show_all else "", style="italic")
+        if self.filter_text:
+            text.append(f"  filter: {self.filter_text}", style="italic")
+        return text
