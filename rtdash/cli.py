@@ -199,7 +199,8 @@ def _dispatch(args: argparse.Namespace, handler: logging.Handler) -> int:
     settings = _load_settings(args)
     # a lookup that can never match is refused before any connection is needed
     query = _lookup_query(args, settings) if command == "lookup" else None
-    with _connection(settings, demo=getattr(args, "demo", False)):
+    demo = getattr(args, "demo", False)
+    with _connection(settings, demo=demo, keep_igrp="igrp" in vars(args)):
         if command == "calls":
             return _calls_command(args, settings)
         if command == "users":
@@ -268,18 +269,22 @@ def _require_connection(settings: Settings) -> None:
 
 
 @contextmanager
-def _connection(settings: Settings, *, demo: bool) -> Iterator[None]:
-    """Point the settings at a live service: the configured one, or a fresh simulator."""
+def _connection(settings: Settings, *, demo: bool, keep_igrp: bool = False) -> Iterator[None]:
+    """Point the settings at a live service: the configured one, or a fresh simulator.
+
+    ``keep_igrp``: an ``--igrp`` flag picks the simulator's installation (5678 is the
+    basic-mode one); an igrp from the config file is the real account's, so it is not.
+    """
     if not demo:
         _require_connection(settings)
         yield
         return
-    with _demo_simulator(settings):
+    with _demo_simulator(settings, keep_igrp=keep_igrp):
         yield
 
 
 @contextmanager
-def _demo_simulator(settings: Settings) -> Iterator[Any]:
+def _demo_simulator(settings: Settings, *, keep_igrp: bool) -> Iterator[Any]:
     """Start the simulator on an ephemeral loopback port and use its demo account.
 
     Its clock starts at the real now so times in state read true against the wall
@@ -298,7 +303,8 @@ def _demo_simulator(settings: Settings) -> Iterator[Any]:
     try:
         connection = settings.connection
         connection.base_url = sim.url
-        connection.igrp = sim.igrp
+        if not keep_igrp:
+            connection.igrp = sim.igrp
         connection.username = sim.username
         connection.password = SecretStr(sim.password)
         connection.api_key = None
@@ -391,7 +397,7 @@ def _lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQ
     if args.json:
         _print_json([details.to_json()] if details else [])
     elif details:
-        print(lookup_listing(details, query))
+        print(lookup_listing(details, query, _zone(settings)))
     if details is None:
         raise Failure(f"{PROG}: no call matches {_describe(query)} in the last 24 hours")
     return EXIT_OK
@@ -569,10 +575,12 @@ _NUMBER_FIELDS = {"src_number", "dialled_number", "dest_number"}
 _DURATION_FIELDS = {"call_duration", "bridge_duration"}
 
 
-def lookup_listing(details: CallerDetails, query: LookupQuery) -> str:
+def lookup_listing(details: CallerDetails, query: LookupQuery, zone: Any) -> str:
     """A ``field: value`` listing in Attribution / Call / Custom data groups.
 
     Unset fields are left out: an advanced row has ~25 fields and most calls fill few.
+    Times are shown in ``zone`` (the ``--tz`` the user reads the dashboard in), though
+    the upstream sends ``triggerDatetime`` in UTC.
     """
     heading = f"Caller details for {_describe(query)}"
     if details.mode == "basic":
@@ -582,14 +590,15 @@ def lookup_listing(details: CallerDetails, query: LookupQuery) -> str:
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for title, fields in _LOOKUP_GROUPS:
         pairs = [
-            (label, _lookup_value(name, getattr(details, name)))
+            (label, _lookup_value(name, getattr(details, name), zone))
             for label, name in fields
             if getattr(details, name) is not None
         ]
         groups.append((title, pairs))
-    groups.append(("Custom data", sorted(details.custom.items())))
+    groups.append(("Custom data", [(k, v or "–") for k, v in sorted(details.custom.items())]))
     if details.extra:
-        groups.append(("Other fields", sorted((k, _plain(v)) for k, v in details.extra.items())))
+        other = sorted((key, _plain(value) or "–") for key, value in details.extra.items())
+        groups.append(("Other fields", other))
     width = max((len(label) for _, pairs in groups for label, _ in pairs), default=0) + 1
     out = [heading]
     for title, pairs in groups:
@@ -600,7 +609,7 @@ def lookup_listing(details: CallerDetails, query: LookupQuery) -> str:
     return "\n".join(out)
 
 
-def _lookup_value(name: str, value: Any) -> str:
+def _lookup_value(name: str, value: Any, zone: Any) -> str:
     from rtdash.core.format import duration
     from rtdash.core.phone import format_international
 
@@ -609,7 +618,7 @@ def _lookup_value(name: str, value: Any) -> str:
     if name in _DURATION_FIELDS:
         return f"{duration(value)} ({value} s)"
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return value.astimezone(zone).isoformat(sep=" ")
     return str(value)
 
 
@@ -652,18 +661,17 @@ def _sim_command(args: argparse.Namespace) -> int:
 
 
 def _dashboard_command(args: argparse.Namespace) -> int:
-    """The TUI. With ``--demo`` the simulator runs for the life of the app, and
-    ``run_dashboard`` is told so it can say it is a demo."""
+    """The TUI. It owns the rest: with ``demo`` it starts the simulator itself, and
+    without an installation id or credentials it shows a welcome screen that explains
+    the setup (and offers the demo), so neither is checked here."""
     settings = _load_settings(args)
-    demo = getattr(args, "demo", False)
-    with _connection(settings, demo=demo):
-        try:
-            from rtdash.ui.app import run_dashboard
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("rtdash"):
-                raise
-            raise Failure(f"{PROG}: the dashboard is not available in this build") from None
-        return run_dashboard(settings, demo=demo)
+    try:
+        from rtdash.ui.app import run_dashboard
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("rtdash"):
+            raise
+        raise Failure(f"{PROG}: the dashboard is not available in this build") from None
+    return run_dashboard(settings, demo=getattr(args, "demo", False))
 
 
 # --- logging and messages -------------------------------------------------------------
