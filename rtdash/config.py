@@ -146,11 +146,14 @@ def default_config_path() -> Path:
     return user_config_path("rtdash") / "config.toml"
 
 
-def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+def config_path(
+    explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    env = os.environ if env is None else env
     if explicit:
         return Path(explicit)
-    if os.environ.get(ENV_CONFIG):
-        return Path(os.environ[ENV_CONFIG])
+    if env.get(ENV_CONFIG):
+        return Path(env[ENV_CONFIG])
     return default_config_path()
 
 
@@ -160,7 +163,7 @@ def load_settings(
 ) -> Settings:
     """Read, validate and merge file + environment; raises ConfigError."""
     env = os.environ if env is None else env
-    path = config_path(explicit)
+    path = config_path(explicit, env)
     required = explicit is not None or bool(env.get(ENV_CONFIG))
     data: dict[str, Any] = {}
     if path.is_file():

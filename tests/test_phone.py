@@ -1,0 +1,131 @@
+"""Typed numbers and call references become exact lookups, or one clear sentence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from rtdash.core.phone import (
+    InvalidLookup,
+    LookupQuery,
+    format_international,
+    normalize_number,
+    parse_lookup,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "e164"),
+    [
+        ("07700 900123", "GB", "+447700900123"),
+        ("07700900123", "gb", "+447700900123"),
+        ("+44 20 3555 6780", "GB", "+442035556780"),
+        ("+44 (0)20 3555 6780", "GB", "+442035556780"),
+        ("0044 20 3555 6780", "GB", "+442035556780"),
+        ("020-3555-6780", "GB", "+442035556780"),
+        ("  +447700900123 ", "US", "+447700900123"),  # a +code wins over the region
+        ("(202) 555-0100", "US", "+12025550100"),
+        ("202.555.0100", "US", "+12025550100"),
+    ],
+)
+def test_normalize_number(typed: str, region: str, e164: str) -> None:
+    assert normalize_number(typed, region) == e164
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("abc", "has letters in it"),
+        ("0800 FLOWERS", "has letters in it"),
+        ("123", "too short"),
+        ("+44 1", "too short"),
+        ("0770090012345678", "too long"),
+        ("12345678901234567890", "too long"),
+        ("+999 1234567", "known country code"),
+        ("0000000000", "not a valid phone number"),
+        ("12#34", "not a phone number"),
+        ("anonymous", "the number is anonymous"),
+        ("Withheld", "the number is withheld"),
+        ("", "enter a phone number"),
+        ("   ", "enter a phone number"),
+    ],
+)
+def test_normalize_number_refuses_with_one_clear_line(typed: str, says: str) -> None:
+    with pytest.raises(InvalidLookup) as caught:
+        normalize_number(typed, "GB")
+    message = str(caught.value)
+    assert says in message
+    assert "\n" not in message
+    assert isinstance(caught.value, ValueError)
+
+
+def test_refusal_quotes_long_input_shortly() -> None:
+    with pytest.raises(InvalidLookup) as caught:
+        normalize_number("1" * 200 + "x", "GB")
+    assert len(str(caught.value)) < 100
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("+447700900123", "+44 7700 900123"),
+        ("+442035556780", "+44 20 3555 6780"),
+        ("+12025550100", "+1 202-555-0100"),
+        ("+4477******", "+4477******"),  # a redaction mask is shown as sent
+        ("07700900123", "07700900123"),  # no +code: cannot know the country
+        ("anonymous", "anonymous"),
+        ("+44 1", "+44 1"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_format_international(raw: str | None, shown: str | None) -> None:
+    assert format_international(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "query"),
+    [
+        ("07700 900123", LookupQuery(number="+447700900123")),
+        ("+44 20 3555 6780", LookupQuery(number="+442035556780")),
+        ("c-0001", LookupQuery(call_ref="c-0001")),
+        (" c-1234-000150 ", LookupQuery(call_ref="c-1234-000150")),
+        ("CR:2026.05_01", LookupQuery(call_ref="CR:2026.05_01")),
+        ("abc1", LookupQuery(call_ref="abc1")),
+    ],
+)
+def test_parse_lookup(typed: str, query: LookupQuery) -> None:
+    assert parse_lookup(typed, "GB") == query
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("abc", "or a call reference"),  # no digit: a word, not a reference
+        ("hello world", "or a call reference"),
+        ("c1", "or a call reference"),  # too short for a reference
+        ("1c-0001", "or a call reference"),  # a reference starts with a letter
+        ("c-0001!", "or a call reference"),
+        ("withheld", "the number is withheld"),
+        ("", "enter a phone number"),
+        ("123", "too short"),
+    ],
+)
+def test_parse_lookup_refuses(typed: str, says: str) -> None:
+    with pytest.raises(InvalidLookup) as caught:
+        parse_lookup(typed, "GB")
+    assert says in str(caught.value)
+
+
+def test_call_ref_length_limit() -> None:
+    assert parse_lookup("c" + "1" * 63, "GB").call_ref == "c" + "1" * 63
+    with pytest.raises(InvalidLookup):
+        parse_lookup("c" + "1" * 64, "GB")
+
+
+def test_lookup_query_is_frozen() -> None:
+    query = LookupQuery(call_ref="c-0001")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        query.call_ref = "c-0002"  # type: ignore[misc]
+    assert query.number is None
