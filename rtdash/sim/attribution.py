@@ -77,9 +77,11 @@ def attribution_row(centre: Centre, call: Call, now: int, redact: bool = False) 
     bridge = 0
     if call.bridge_start is not None:
         bridge = end - call.bridge_start
-    dest = str(call.agent.extension) if call.agent is not None and (
-        call.phase == BRIDGED or call.outcome == "answered"
-    ) else ""
+    dest = (
+        str(call.agent.extension)
+        if call.agent is not None and (call.phase == BRIDGED or call.outcome == "answered")
+        else ""
+    )
 
     return {
         "igrp": centre.igrp_s,

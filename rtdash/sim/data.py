@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# fmt: off
 FIRST_NAMES: tuple[str, ...] = (
     "Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Arthur", "Ivy", "Leo",
     "Freya", "Oscar", "Lily", "Harry", "Grace", "Jack", "Sophia", "Charlie", "Ella", "Thomas",
@@ -29,6 +30,7 @@ SURNAMES: tuple[str, ...] = (
     "Okafor", "Mensah", "Nowak", "Kowalski", "Chen", "Wong", "Rossi", "Costa", "Fraser",
     "Reid", "Graham", "Shaw", "Mills", "Knight", "Lloyd",
 )
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +66,30 @@ NORTHWIND = BusinessSpec(
         LineSpec(33247, "Bookings line", "bookings", 0.15, "+441632960400"),
     ),
     campaigns=(
-        "Spring Broadband Offer", "Brand - Exact", "Business Fibre", "Switch & Save",
-        "Retargeting - Basket", "Summer Bundles",
+        "Spring Broadband Offer",
+        "Brand - Exact",
+        "Business Fibre",
+        "Switch & Save",
+        "Retargeting - Basket",
+        "Summer Bundles",
     ),
     ad_groups=(
-        "Broadband Deals", "Fibre 900", "Brand Terms", "Business Lines", "Bundles TV",
+        "Broadband Deals",
+        "Fibre 900",
+        "Brand Terms",
+        "Business Lines",
+        "Bundles TV",
         "Price Match",
     ),
     keywords=(
-        "cheap broadband", "fibre broadband deals", "northwind phone number",
-        "business broadband", "broadband and tv", "switch broadband provider",
-        "northwind contact", "fastest broadband near me",
+        "cheap broadband",
+        "fibre broadband deals",
+        "northwind phone number",
+        "business broadband",
+        "broadband and tv",
+        "switch broadband provider",
+        "northwind contact",
+        "fastest broadband near me",
     ),
     pages=(
         ("Broadband Deals | Northwind", "/broadband"),
@@ -98,8 +113,12 @@ HARBOUR = BusinessSpec(
     campaigns=("Landlord Leads", "Student Lets 2026", "Brand - Exact", "Portfolio Management"),
     ad_groups=("Letting Agents", "Rent My Property", "Student Flats", "Brand Terms"),
     keywords=(
-        "letting agents near me", "rent my flat", "student accommodation",
-        "harbour lettings", "property management fees", "flats to rent by the sea",
+        "letting agents near me",
+        "rent my flat",
+        "student accommodation",
+        "harbour lettings",
+        "property management fees",
+        "flats to rent by the sea",
     ),
     pages=(
         ("Landlords | Harbour Lettings", "/landlords"),
@@ -129,7 +148,12 @@ def business_for(index: int, igrp: int) -> BusinessSpec:
         for i, ln in enumerate(spec.lines)
     )
     return BusinessSpec(
-        spec.domain, lines, spec.campaigns, spec.ad_groups, spec.keywords, spec.pages,
+        spec.domain,
+        lines,
+        spec.campaigns,
+        spec.ad_groups,
+        spec.keywords,
+        spec.pages,
         spec.conversion_page,
     )
 
@@ -179,7 +203,13 @@ CHANNELS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
 }
 
 REGIONS: tuple[str, ...] = (
-    "London", "South East", "North West", "Yorkshire", "West Midlands", "Scotland", "Wales",
+    "London",
+    "South East",
+    "North West",
+    "Yorkshire",
+    "West Midlands",
+    "Scotland",
+    "Wales",
     "South West",
 )
 

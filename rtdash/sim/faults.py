@@ -105,9 +105,7 @@ class FaultPlan:
             self._pending.clear()
             self._rate = 0.0
 
-    def random(
-        self, rate: float = 0.2, kinds: Iterable[str] | None = None, seed: int = 0
-    ) -> None:
+    def random(self, rate: float = 0.2, kinds: Iterable[str] | None = None, seed: int = 0) -> None:
         """Chaos mode: each request gets a fault of a random kind with probability ``rate``.
 
         Random faults use gentle parameters (a 5xx status, a short latency, Retry-After 1,

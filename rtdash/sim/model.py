@@ -121,8 +121,17 @@ class User:
     """A PBX user. ``activity`` is the model's reason behind the wire-level ``state``."""
 
     __slots__ = (
-        "activity", "break_due", "call", "dashboard", "display_name", "extension",
-        "operator_ref", "queues", "state", "state_start", "uid",
+        "activity",
+        "break_due",
+        "call",
+        "dashboard",
+        "display_name",
+        "extension",
+        "operator_ref",
+        "queues",
+        "state",
+        "state_start",
+        "uid",
     )
 
     def __init__(
@@ -146,8 +155,19 @@ class Call:
     """One inbound call; times are whole epoch seconds, ``None`` until reached."""
 
     __slots__ = (
-        "agent", "bridge_start", "eligible_at", "end", "line", "outcome", "phase",
-        "queue_start", "ref", "seed", "seq", "src", "start",
+        "agent",
+        "bridge_start",
+        "eligible_at",
+        "end",
+        "line",
+        "outcome",
+        "phase",
+        "queue_start",
+        "ref",
+        "seed",
+        "seq",
+        "src",
+        "start",
     )
 
     def __init__(self, ref: str, seq: int, seed: int, line: Line, src: str, start: int) -> None:

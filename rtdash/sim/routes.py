@@ -130,8 +130,13 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 
 def serve(
-    ctx: Context, version: str, igrp_raw: str, route: str, query: str,
-    authorization: str | None, fault: Fault | None = None,
+    ctx: Context,
+    version: str,
+    igrp_raw: str,
+    route: str,
+    query: str,
+    authorization: str | None,
+    fault: Fault | None = None,
 ) -> Response:
     """Answer one GET on a Real Time route; ``fault`` is a row-level fault or None."""
     principal = authenticate(ctx, version, authorization)

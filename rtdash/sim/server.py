@@ -35,7 +35,10 @@ class SimHTTPServer(ThreadingHTTPServer):
     request_queue_size = 64
 
     def __init__(
-        self, port: int, context: routes.Context, faults: FaultPlan,
+        self,
+        port: int,
+        context: routes.Context,
+        faults: FaultPlan,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.context = context
@@ -117,8 +120,13 @@ class SimRequestHandler(BaseHTTPRequestHandler):
                 time.sleep(fault.seconds)
                 fault = None
         response = routes.serve(
-            self.server.context, version, igrp_raw, route, split.query,
-            self.headers.get("Authorization"), fault,
+            self.server.context,
+            version,
+            igrp_raw,
+            route,
+            split.query,
+            self.headers.get("Authorization"),
+            fault,
         )
         self._send(response)
 
@@ -185,9 +193,7 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(body[: len(body) // 2])
         self.close_connection = True
         with contextlib.suppress(OSError):
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         # the socket only really closes (and so resets) once rfile's reference is gone too
         with contextlib.suppress(OSError):
             self.rfile.close()

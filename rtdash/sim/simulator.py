@@ -99,8 +99,12 @@ class Simulator:
         )
         start = cfg.start if cfg.start is not None else DEFAULT_START
         self.model = CallCentreModel(
-            self.installations, cfg.seed, cfg.agents, cfg.load,
-            math.floor(start.timestamp()), cfg.warm_up,
+            self.installations,
+            cfg.seed,
+            cfg.agents,
+            cfg.load,
+            math.floor(start.timestamp()),
+            cfg.warm_up,
         )
         self.faults = FaultPlan()
         self._lock = threading.RLock()
@@ -139,8 +143,10 @@ class Simulator:
             if self._real_base is None:
                 self._real_base = time.monotonic()
             self._thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                name=f"rtdash-sim:{self._port}", daemon=True,
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"rtdash-sim:{self._port}",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -166,7 +172,9 @@ class Simulator:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self.stop()

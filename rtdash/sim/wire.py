@@ -31,7 +31,12 @@ encode_row: Callable[[object], str] = _encoder.encode
 def _fmt_gm(t: int) -> str:
     g = time.gmtime(t)
     return "%04d-%02d-%02d %02d:%02d:%02d" % (  # noqa: UP031 - several times faster here
-        g.tm_year, g.tm_mon, g.tm_mday, g.tm_hour, g.tm_min, g.tm_sec,
+        g.tm_year,
+        g.tm_mon,
+        g.tm_mday,
+        g.tm_hour,
+        g.tm_min,
+        g.tm_sec,
     )
 
 
