@@ -98,6 +98,7 @@ class LookupScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="lookup_close"),
         Binding("y", "copy", "Copy details", id="lookup_copy"),
+        Binding("n", "new_lookup", "New lookup", id="lookup_new"),
     ]
 
     def __init__(
@@ -129,12 +130,15 @@ class LookupScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         lookup_input = self.query_one(Input)
-        if self.pii_excluded:
+        if self.pii_excluded or self.call_ref:
+            # a hidden input must not keep the focus, or it would swallow y and n
             lookup_input.display = False
+            lookup_input.disabled = True
+            self.query_one("#lookup-body").focus()
+        if self.pii_excluded:
             self._show_message(PII_REFUSED, "refused")
             return
         if self.call_ref:
-            lookup_input.display = False
             self._start(LookupQuery(call_ref=self.call_ref, number=None))
         else:
             self._show_message("Type a number or a call reference, then Enter.", "idle")
@@ -181,11 +185,15 @@ class LookupScreen(ModalScreen[None]):
         self.details = details
         self.outcome = details.mode
         self.query_one("#lookup-result", Static).update(self._render_details(details))
+        # results take the focus so y (copy), n (new lookup) and Esc work at once
+        self.query_one("#lookup-body").focus()
+        self.refresh_bindings()
 
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:
         self.outcome = outcome
         self.details = None
         self.query_one("#lookup-result", Static).update(Text(text, style=style))
+        self.refresh_bindings()
 
     def _render_details(self, details: CallerDetails) -> Group:
         parts: list[object] = []
@@ -209,6 +217,22 @@ class LookupScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_new_lookup(self) -> None:
+        lookup_input = self.query_one(Input)
+        if self.pii_excluded:
+            return
+        lookup_input.disabled = False
+        lookup_input.display = True
+        lookup_input.value = ""
+        lookup_input.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "copy":
+            return self.details is not None
+        if action == "new_lookup":
+            return not self.pii_excluded and not self.query_one(Input).has_focus
+        return True
 
     def action_copy(self) -> None:
         if self.details is None:

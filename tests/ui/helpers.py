@@ -1,0 +1,76 @@
+"""Helpers for Pilot and snapshot tests: settings pointing at a simulator, an app with a
+clock frozen at the simulator's time, and waiting on conditions rather than sleeps."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from rtdash.config import Settings
+from rtdash.core.clock import FrozenClock
+from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
+
+
+def settings_for(sim: Simulator, *, igrp: int | None = None, **connection: object) -> Settings:
+    settings = Settings()
+    settings.connection.base_url = sim.url
+    settings.connection.igrp = igrp or sim.igrp
+    settings.connection.username = connection.pop("username", sim.username)  # type: ignore[assignment]
+    settings.connection.password = connection.pop("password", sim.password)  # type: ignore[assignment]
+    for key, value in connection.items():
+        setattr(settings.connection, key, value)
+    return settings
+
+
+def make_app(sim: Simulator, **connection: object) -> RtdashApp:
+    return RtdashApp(settings_for(sim, **connection), clock=FrozenClock(sim.now))
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app work until ``condition`` holds; fail loudly rather than hang."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+def dashboard_of(app: RtdashApp):
+    from rtdash.ui.screens.dashboard import DashboardScreen
+
+    screen = app.screen
+    assert isinstance(screen, DashboardScreen), f"on {type(screen).__name__}"
+    return screen.dashboard
+
+
+async def wait_for_data(pilot: Pilot) -> None:
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: _has_data(app),
+    )
+
+
+def _has_data(app: RtdashApp) -> bool:
+    from rtdash.ui.screens.dashboard import DashboardScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, DashboardScreen):
+            board = screen.dashboard
+            return board.calls is not None and board.users is not None
+    return False
+
+
+def rendered_text(widget: object, width: int = 120) -> str:
+    """What a widget shows, as plain text (its renderable drawn by Rich)."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    content = widget.content  # type: ignore[attr-defined]
+    console.print(content if not hasattr(content, "plain") else content.plain)
+    return console.export_text()

@@ -1,0 +1,225 @@
+"""The dashboard against the simulator over real loopback HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.models import CallState
+from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
+from rtdash.sim import Simulator
+from rtdash.ui.screens.lookup import LookupScreen
+from tests.ui.helpers import dashboard_of, make_app, rendered_text, wait_for_data, wait_until
+
+
+async def fetch_truth(sim: Simulator) -> tuple[CallsSnapshot, UsersSnapshot]:
+    async with InfinityClient(
+        igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+    ) as client:
+        calls = await client.active_calls()
+        users = await client.user_status()
+    return (
+        CallsSnapshot.build(calls.rows, calls.fetched_at),
+        UsersSnapshot.build(users.rows, users.fetched_at),
+    )
+
+
+async def test_calls_are_grouped_by_state_longest_waiting_first(sim: Simulator) -> None:
+    truth, _ = await fetch_truth(sim)
+    assert all(truth.count(state) for state in CALL_STATES), "the simulator serves all states"
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        for state in CALL_STATES:
+            shown = board.grid.table(state).keys
+            expected = [call.call_ref for call in truth.groups[state]]
+            assert shown == expected, state
+            starts = [c.state_start for c in truth.groups[state]]
+            assert starts == sorted(starts), "oldest state start (longest waiting) first"
+            title = rendered_text(board.grid.query_one(f"#title-{state}"))
+            assert title.rstrip().endswith(str(len(expected)))
+
+
+async def test_only_dashboard_users_until_a_shows_all(sim: Simulator) -> None:
+    _, truth = await fetch_truth(sim)
+    hidden = [user for user in truth.users if not user.dashboard]
+    assert hidden, "the simulator has users who are not on the dashboard"
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        panel = dashboard_of(app).user_panel
+        assert panel.table.keys == [user.user_id for user in truth.dashboard_users]
+        await pilot.press("a")
+        assert panel.table.keys == [user.user_id for user in truth.users]
+        await pilot.press("a")
+        assert set(panel.table.keys).isdisjoint(user.user_id for user in hidden)
+
+
+async def test_cursor_stays_on_the_same_call_across_refreshes(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        table.move_cursor(row=min(3, table.row_count - 1))
+        chosen = table.selected_key
+        before = list(table.keys)
+        # a little model time: some calls end, some arrive, the chosen one is still talking
+        for _ in range(10):
+            sim.advance(2)
+            board.poller.refresh_now()
+            await wait_until(pilot, lambda: board.calls is not None and not board.poller._tasks)
+            if chosen not in {c.call_ref for c in board.calls.groups[CallState.BRIDGED]}:
+                break
+            assert table.selected_key == chosen
+        assert table.keys != before, "the refreshes changed the table"
+
+
+async def test_cursor_moves_to_a_neighbour_when_the_call_ends(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        table.move_cursor(row=1)
+        chosen = table.selected_key
+        for _ in range(120):
+            sim.advance(15)
+            board.poller.refresh_now()
+            await wait_until(pilot, lambda: not board.poller._tasks)
+            await pilot.pause()
+            if chosen not in table.keys:
+                break
+        assert chosen not in table.keys, "the chosen call ended"
+        assert table.selected_key is not None and table.selected_key in table.keys
+
+
+async def test_enter_on_a_call_looks_up_its_attribution(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        await pilot.press("down", "enter")
+        ref = table.selected_key
+        assert isinstance(app.screen, LookupScreen)
+        modal = app.screen
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details.mode == "advanced"
+        async with InfinityClient(
+            igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+        ) as client:
+            truth = await client.caller_details(call_ref=ref)
+        assert truth is not None and modal.details == truth
+        shown = rendered_text(modal.query_one("#lookup-result"))
+        assert truth.ch_name and truth.ch_name in shown
+        assert truth.landing_page_title and truth.landing_page_title in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, LookupScreen)
+
+
+async def test_lookup_by_a_typed_national_number(sim: Simulator) -> None:
+    truth, _ = await fetch_truth(sim)
+    caller = next(c for c in truth.calls if c.src_number and c.src_number.startswith("+447"))
+    national = "0" + caller.src_number[3:]
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("l")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await pilot.press(*national, "enter")
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details.src_number == caller.src_number
+
+
+async def test_lookup_no_match_and_bad_number_messages(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("l")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await pilot.press(*"abc", "enter")
+        assert modal.outcome == "invalid"
+        await pilot.press(*("backspace",) * 3, *"020 7946 0999", "enter")
+        await wait_until(pilot, lambda: modal.outcome == "no-match")
+        shown = rendered_text(modal.query_one("#lookup-result"))
+        assert "No call matches +44 20 7946 0999 in the last 24 hours." in shown
+
+
+async def test_lookup_without_pii_permission_says_so(sim: Simulator) -> None:
+    app = make_app(sim, username=sim.nopii_username, password=sim.nopii_password)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        await pilot.press("enter")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.outcome == "denied")
+        shown = rendered_text(modal.query_one("#lookup-result"))
+        assert "No permission to see caller details" in shown
+        assert "access denied" in shown
+
+
+async def test_pause_stops_polling_and_refresh_polls_now(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        await pilot.press("p")
+        assert board.poller.paused
+        await wait_until(pilot, lambda: not board.poller._tasks)
+        polls = board.poller.polls
+        await pilot.pause(2.5)
+        assert board.poller.polls == polls, "no polls while paused"
+        assert board.status_bar.text is not None
+        assert board.status_bar.text.connection == "paused"
+        await pilot.press("p")
+        await wait_until(pilot, lambda: board.poller.polls >= polls + 2)
+        assert not board.poller.paused
+        polls = board.poller.polls
+        sim.advance(30)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: board.poller.polls >= polls + 2)
+
+
+async def test_stale_warning_with_a_frozen_clock(sim: Simulator) -> None:
+    app = make_app(sim)
+    clock = app.clock
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        await pilot.press("p")
+        board.tick()
+        assert board.status_bar.text is not None and not board.status_bar.text.stale
+        clock.advance(3 * board.poller.interval + 1)  # type: ignore[attr-defined]
+        board.tick()
+        assert board.status_bar.text.stale
+        assert board.status_bar.text.age.startswith("STALE: data as of")
+        assert "(7 s ago)" in board.status_bar.text.age
+
+
+async def test_times_in_state_tick_between_polls(sim: Simulator) -> None:
+    app = make_app(sim)
+    clock = app.clock
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        await pilot.press("p")
+        table = board.grid.table(CallState.BRIDGED)
+        key = table.keys[0]
+        before = str(table.get_cell(key, "in_state"))
+        clock.advance(65)  # type: ignore[attr-defined]
+        board.tick()
+        after = str(table.get_cell(key, "in_state"))
+        call = next(c for c in board.calls.calls if c.call_ref == key)
+        expected = (clock.now() - call.state_start) // timedelta(seconds=1)
+        minutes, seconds = divmod(expected, 60)
+        assert after == f"{minutes}:{seconds:02d}" and after != before
