@@ -37,8 +37,18 @@ def sim() -> Iterator[Simulator]:
         yield sim
 
 
-@pytest.fixture
-def client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
-    """A client with the demo (PII-permitted) Basic credentials."""
+@pytest.fixture(scope="session")
+def client() -> Iterator[httpx.Client]:
+    """A client with the demo (PII-permitted) Basic credentials.
+
+    Session-wide because building an httpx client (its SSL context) costs ~0.1 s.
+    """
     with httpx.Client(auth=("demo", "demo-secret"), timeout=5.0) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def anon() -> Iterator[httpx.Client]:
+    """A client with no credentials; tests pass ``auth=`` or headers per request."""
+    with httpx.Client(timeout=5.0) as c:
         yield c

@@ -162,7 +162,7 @@ def test_some_callers_are_anonymous_and_numbers_are_e164() -> None:
 
 
 def test_ended_calls_stay_findable_for_24_hours_then_go() -> None:
-    model = make_model()
+    model = make_model(agents=8, load=8)
     centre = model.centres[1234]
     call = next(iter(centre.calls.values()))
     model.advance(3 * 3600)

@@ -1,0 +1,72 @@
+"""Scale and the standalone entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from rtdash.sim import Installation, SimConfig, Simulator
+
+from .conftest import route_url, rows_of
+
+
+def test_a_large_centre_holds_its_load_and_answers_fast(client: httpx.Client) -> None:
+    config = SimConfig(
+        realtime=False, load=2000, agents=1000, installations=[Installation(1234, "Big")]
+    )
+    with Simulator(config) as sim:
+        client.get(route_url(sim, "pbxUserStatus"))  # connect once
+        t = time.perf_counter()
+        r = client.get(route_url(sim, "pbxActiveCalls"), params={"tz": "Europe/London"})
+        elapsed = time.perf_counter() - t
+        rows = rows_of(r)
+        users = rows_of(client.get(route_url(sim, "pbxUserStatus")))
+    assert 1500 <= len(rows) <= 2500
+    assert len({row["callRef"] for row in rows}) == len(rows)
+    assert {row["callState"] for row in rows} == {"ringing", "queueing", "bridged"}
+    assert len(users) == 1000
+    # bridged calls never exceed the agents, and each agent has at most one call
+    agents = [row["operatorRef"] for row in rows if row["callState"] == "bridged"]
+    assert len(agents) == len(set(agents)) <= 1000
+    # generous: a 2000-row body renders in tens of ms; this only catches an O(n^2) slip
+    assert elapsed < 1.0
+
+
+def test_run_standalone_serves_until_interrupted() -> None:
+    code = "from rtdash.sim import run_standalone; run_standalone(0, 7, 6, 6, 1.0)"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = [proc.stdout.readline() for _ in range(7)]
+        url = banner[0].split()[-1]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/reports/v2")
+        text = "".join(banner)
+        assert "1234  Northwind Contact Centre (advanced)" in text
+        assert "5678  Harbour Lettings (basic)" in text
+        rest = proc.stdout.readline() + proc.stdout.readline()
+        assert "demo / demo-secret" in text + rest and "demo-api-key" in text + rest
+        r = httpx.get(f"{url}/igrps/1234/pbxUserStatus", auth=("demo", "demo-secret"))
+        assert r.status_code == 200 and len(r.text.splitlines()) == 6
+        assert json.loads(r.text.splitlines()[0])["igrp"] == "1234"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "simulator stopped" in out
+    assert "Traceback" not in err
