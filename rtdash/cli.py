@@ -23,7 +23,6 @@ what it uses.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -333,6 +332,7 @@ def _client(settings: Settings) -> InfinityClient:
 
 def _fetch(settings: Settings, call: Callable[[InfinityClient], Coroutine[Any, Any, T]]) -> T:
     """Run one request to completion; an upstream failure becomes one line, exit 1."""
+    import asyncio  # ~80 ms: paid only by commands that make a request
 
     async def run() -> T:
         async with _client(settings) as client:

@@ -1,0 +1,80 @@
+"""The installed ``rtdash`` script and ``python -m rtdash``, and a light start-up path."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).parent / "rtdash"
+
+
+def run(argv: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RTDASH_")}
+    clean |= {"RTDASH_CONFIG": "", "XDG_CONFIG_HOME": str(tmp_path), **env}
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=clean)
+
+
+@pytest.mark.skipif(not SCRIPT.exists() and not shutil.which("rtdash"), reason="not installed")
+def test_console_script_runs_a_demo_query(tmp_path: Path) -> None:
+    script = str(SCRIPT) if SCRIPT.exists() else "rtdash"
+    result = run([script, "calls", "--demo", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {row["state"] for row in rows} == {"ringing", "queueing", "bridged"}
+
+
+def test_python_m_rtdash_returns_the_exit_code(tmp_path: Path) -> None:
+    result = run([sys.executable, "-m", "rtdash", "users", "--igrp", "nope"], tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "rtdash: --igrp 'nope': Input should be a valid integer, unable to parse string as an "
+        "integer"
+    ]
+
+
+PROBE = """
+import sys
+from rtdash.cli import main
+code = main({argv!r})
+heavy = ("textual", "rtdash.sim", "rtdash.ui", "httpx", "pydantic", "asyncio")
+loaded = [m for m in heavy if m in sys.modules]
+print("LOADED", code, ",".join(loaded), file=sys.stderr)
+"""
+
+
+def loaded_after(argv: list[str], tmp_path: Path, **env: str) -> tuple[int, set[str]]:
+    result = run([sys.executable, "-c", PROBE.format(argv=argv)], tmp_path, **env)
+    last = result.stderr.strip().splitlines()[-1].split(" ")
+    assert last[0] == "LOADED", result.stderr
+    return int(last[1]), set(filter(None, (last[2] if len(last) > 2 else "").split(",")))
+
+
+def test_help_loads_nothing_heavy(tmp_path: Path) -> None:
+    code, loaded = loaded_after(["--help"], tmp_path)
+    assert code == 0
+    assert loaded == set()
+
+
+def test_a_query_never_loads_textual_or_the_simulator(tmp_path: Path) -> None:
+    code, loaded = loaded_after(
+        ["calls", "--igrp", "1", "--base-url", "http://127.0.0.1:9/reports/v2"],
+        tmp_path,
+        RTDASH_API_KEY="k",
+    )
+    assert code == 1  # nothing listens on port 9
+    assert "httpx" in loaded
+    assert not loaded & {"textual", "rtdash.sim", "rtdash.ui"}
+
+
+def test_demo_loads_the_simulator_but_not_textual(tmp_path: Path) -> None:
+    code, loaded = loaded_after(["users", "--demo", "--json"], tmp_path)
+    assert code == 0
+    assert "rtdash.sim" in loaded
+    assert not loaded & {"textual", "rtdash.ui"}

@@ -1,0 +1,203 @@
+"""Exit codes 0/1/2 and the one line on stderr that goes with each failure."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from rtdash.sim import Fault
+
+if TYPE_CHECKING:
+    from rtdash.sim import Simulator
+    from tests.cli.conftest import Run, RunCli
+
+WRONG_PASSWORD = "not-the-Password-42"
+
+
+def one_line(run: Run, code: int) -> str:
+    """The run failed with ``code``, printed nothing on stdout, one line on stderr."""
+    assert run.code == code, run
+    assert run.out == ""
+    assert len(run.err_lines) == 1, run.err
+    assert "Traceback" not in run.err
+    assert run.err_lines[0].startswith("rtdash")
+    return run.err_lines[0]
+
+
+# --- 1: the upstream failed -----------------------------------------------------------
+
+
+def test_rejected_credentials(
+    rtdash: RunCli, sim_env: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RTDASH_PASSWORD", WRONG_PASSWORD)
+    line = one_line(rtdash("calls", *sim_env), 1)
+    assert line == 'rtdash: credentials rejected (HTTP 401): "auth required"'
+
+
+def test_unknown_installation(rtdash: RunCli, sim_env: list[str]) -> None:
+    flags = [*sim_env[:2], "--igrp", "999"]
+    line = one_line(rtdash("users", *flags, "--json"), 1)
+    assert line == 'rtdash: not found (HTTP 404): "installation not found"'
+
+
+def test_upstream_500(rtdash: RunCli, sim: Simulator, sim_env: list[str]) -> None:
+    sim.faults.add(Fault(kind="status", status=500, route="pbxActiveCalls"))
+    line = one_line(rtdash("calls", *sim_env), 1)
+    assert line.startswith("rtdash: upstream error (HTTP 500)")
+
+
+def test_rate_limited(rtdash: RunCli, sim: Simulator, sim_env: list[str]) -> None:
+    sim.faults.add(Fault(kind="rate_limit", retry_after=7, route="pbxUserStatus"))
+    line = one_line(rtdash("users", *sim_env), 1)
+    assert line == "rtdash: rate limited (HTTP 429), retry after 7 s"
+
+
+def test_bare_string_instead_of_rows(rtdash: RunCli, sim: Simulator, sim_env: list[str]) -> None:
+    sim.faults.add(Fault(kind="bare_string", message="maintenance", route="pbxActiveCalls"))
+    line = one_line(rtdash("calls", *sim_env, "--json"), 1)
+    assert line == 'rtdash: the service sent a message instead of data: "maintenance"'
+
+
+def test_connection_dropped(rtdash: RunCli, sim: Simulator, sim_env: list[str]) -> None:
+    sim.faults.add(Fault(kind="drop", route="pbxActiveCalls"))
+    line = one_line(rtdash("calls", *sim_env), 1)
+    assert line == "rtdash: connection to 127.0.0.1 dropped mid-response"
+
+
+def test_nothing_listening(
+    rtdash: RunCli, sim_env: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    run = rtdash("calls", "--base-url", f"http://127.0.0.1:{port}/reports/v2", "--igrp", "1")
+    assert one_line(run, 1) == "rtdash: cannot connect to 127.0.0.1"
+
+
+# --- 2: usage and configuration -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["calls", "--bogus"], "rtdash: unrecognized arguments: --bogus (see `rtdash --help`)"),
+        (["nonsense"], "rtdash: argument COMMAND: invalid choice: 'nonsense'"),
+        (["users", "--json", "extra"], "rtdash: unrecognized arguments: extra"),
+        (["lookup"], "rtdash lookup: one of the arguments --call-ref NUMBER is required"),
+        (["lookup", "--call-ref", "c-1", "0770"], "rtdash lookup: argument NUMBER: not allowed"),
+        (["calls", "--log-level", "loud"], "rtdash calls: argument --log-level: invalid choice"),
+        (["--interval", "0"], "rtdash: --interval '0': Input should be greater than or equal to 1"),
+        (["--interval", "-5"], "rtdash: --interval '-5': Input should be greater than or equal"),
+        (["--interval", "soon"], "rtdash: --interval 'soon': Input should be a valid number"),
+        (["--interval", "5", "calls"], "rtdash: --interval is a dashboard option"),
+        (
+            ["calls", "--tz", "Mars/Base"],
+            "rtdash: --tz: unknown time zone 'Mars/Base' (use an IANA",
+        ),
+        (["users", "--igrp", "12x"], "rtdash: --igrp '12x': Input should be a valid integer"),
+        (["users", "--igrp", "-1"], "rtdash: --igrp '-1': Input should be greater than 0"),
+        (
+            ["calls", "--base-url", "ftp://x.example"],
+            "rtdash: --base-url: 'ftp://x.example' is not",
+        ),
+        (["calls", "--base-url", "localhost:8765"], "rtdash: --base-url: 'localhost:8765' is not"),
+        (["lookup", "abc"], "rtdash: lookup: 'abc' is neither: enter a phone number"),
+        (["lookup", "0800 FLOWERS"], "rtdash: lookup: '0800 FLOWERS' is neither"),
+        (["lookup", "withheld"], "rtdash: lookup: the number is withheld"),
+        (["lookup", "123"], "rtdash: lookup: '123' is too short to be a phone number"),
+        (["lookup", "--call-ref", "c 1"], "rtdash: --call-ref needs a reference without spaces"),
+        (["sim", "--port", "70000"], "rtdash sim: --port must be 0-65535"),
+        (["sim", "--speed", "0"], "rtdash sim: --speed must be above 0"),
+        (["sim", "--agents", "many"], "rtdash sim: argument --agents: invalid int value"),
+        (["config"], "rtdash config: the following arguments are required: ACTION"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(rtdash: RunCli, argv: list[str], line: str) -> None:
+    assert one_line(rtdash(*argv), 2).startswith(line)
+
+
+def test_lookup_input_is_checked_before_credentials(rtdash: RunCli) -> None:
+    """A lookup that can never match is refused without needing an account."""
+    assert "is neither" in one_line(rtdash("lookup", "abc"), 2)
+
+
+def test_no_credentials_says_how_to_fix(rtdash: RunCli) -> None:
+    line = one_line(rtdash("calls", "--igrp", "1234"), 2)
+    assert "RTDASH_USERNAME and RTDASH_PASSWORD" in line
+    assert "RTDASH_API_KEY" in line
+    assert "--demo" in line
+
+
+def test_username_without_password_is_no_credentials(
+    rtdash: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RTDASH_USERNAME", "someone")
+    assert "no credentials" in one_line(rtdash("users", "--igrp", "1234"), 2)
+
+
+def test_no_installation_says_how_to_fix(rtdash: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RTDASH_API_KEY", "k")
+    line = one_line(rtdash("calls"), 2)
+    assert line.startswith("rtdash: no installation id: pass --igrp ID")
+
+
+def test_bad_config_file_is_exit_2_naming_the_key(rtdash: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[polling]\ninterval = 0.2\n")
+    line = one_line(rtdash("calls", "--config", str(path)), 2)
+    assert line.startswith(f"rtdash: {path}: polling.interval:")
+
+
+def test_missing_config_file_is_exit_2(rtdash: RunCli, tmp_path: Path) -> None:
+    line = one_line(rtdash("users", "--config", str(tmp_path / "nope.toml")), 2)
+    assert line.endswith("nope.toml: no such config file")
+
+
+def test_help_is_exit_0_and_names_the_env_variables(rtdash: RunCli) -> None:
+    run = rtdash("--help")
+    assert run.code == 0
+    for name in ("RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY", "exit codes"):
+        assert name in run.out
+    assert "--password" not in run.out
+    sub = rtdash("calls", "--help")
+    assert sub.code == 0 and "RTDASH_API_KEY" in sub.out and "--json" in sub.out
+
+
+# --- secrets --------------------------------------------------------------------------
+
+
+def test_no_secret_in_any_output_even_at_debug(
+    rtdash: RunCli, sim: Simulator, sim_env: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = [rtdash("calls", *sim_env, "--log-level", "debug")]
+    monkeypatch.setenv("RTDASH_PASSWORD", WRONG_PASSWORD)
+    runs.append(rtdash("users", *sim_env, "--log-level", "debug"))
+    monkeypatch.setenv("RTDASH_API_KEY", "the-Key-0042")
+    runs.append(rtdash("lookup", *sim_env, "c-1", "--log-level", "debug"))
+    assert runs[0].code == 0 and "HTTP Request: GET" in runs[0].err  # debug did log
+    assert runs[1].code == 1 and runs[2].code == 1
+    for run in runs:
+        for secret in (sim.password, WRONG_PASSWORD, "the-Key-0042"):
+            assert secret not in run.out + run.err
+
+
+def test_loose_config_permissions_warn_on_stderr(
+    rtdash: RunCli, sim: Simulator, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[connection]\nbase_url = "{sim.url}"\nigrp = {sim.igrp}\n'
+        f'username = "{sim.username}"\npassword = "{sim.password}"\n'
+    )
+    path.chmod(0o644)
+    run = rtdash("calls", "--config", str(path), "--json")
+    assert run.code == 0
+    assert run.err_lines == [
+        f"rtdash: warning: {path} holds a secret but other users can read it: chmod 600 {path}"
+    ]
+    path.chmod(0o600)
+    assert rtdash("calls", "--config", str(path), "--json").err == ""
