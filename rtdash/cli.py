@@ -158,11 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit code (the console script exits with it)."""
+    """Run one command; returns the exit code (the console script exits with it).
+
+    Logging is put back as it was on the way out, so calling ``main`` in-process (tests,
+    scripts) leaves no handler or level behind.
+    """
     handler = _StderrHandler()
+    root_level = logging.getLogger().level
     try:
         args = build_parser().parse_args(argv)
-        return _dispatch(args, handler)
+        code = _dispatch(args, handler)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
     except UsageError as exc:
         _say(str(exc))
         return EXIT_USAGE
@@ -174,12 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # `rtdash calls | head`: the reader left; not an error worth a traceback
-        with suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        # `rtdash calls --json | head`: the reader left, which is not worth a traceback;
+        # point stdout at /dev/null so the interpreter's final flush cannot fail again
+        with suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     finally:
         logging.getLogger().removeHandler(handler)
+        logging.getLogger().setLevel(root_level)
 
 
 def _dispatch(args: argparse.Namespace, handler: logging.Handler) -> int:

@@ -78,3 +78,20 @@ def test_demo_loads_the_simulator_but_not_textual(tmp_path: Path) -> None:
     assert code == 0
     assert "rtdash.sim" in loaded
     assert not loaded & {"textual", "rtdash.ui"}
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    """``rtdash calls --json | head -1``: the reader leaves before rtdash writes."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RTDASH_")}
+    clean |= {"RTDASH_CONFIG": "", "XDG_CONFIG_HOME": str(tmp_path)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "rtdash", "calls", "--demo", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the simulator has even started
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 0
+    assert stderr == ""

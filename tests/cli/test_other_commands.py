@@ -147,3 +147,14 @@ def test_dashboard_exit_code_is_passed_through(
 ) -> None:
     monkeypatch.setattr("rtdash.ui.app.run_dashboard", lambda settings, *, demo: 3)
     assert rtdash().code == 3
+
+
+def test_logging_is_put_back_after_a_run(rtdash: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    monkeypatch.setenv("RTDASH_API_KEY", "k")
+    rtdash("calls", "--igrp", "1", "--base-url", "http://127.0.0.1:9/x", "--log-level", "debug")
+    assert root.handlers == handlers
+    assert root.level == level
