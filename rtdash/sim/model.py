@@ -384,6 +384,10 @@ class Centre:
             call = obj  # type: ignore[assignment]
             if call.phase == QUEUEING:
                 self._end(call, "abandoned")
+                # drop dead heads now: a queue nobody serves would otherwise keep them all
+                waiting = call.queue.waiting
+                while waiting and waiting[0].phase != QUEUEING:
+                    waiting.popleft()
         elif kind == _HANGUP:
             self._hangup(obj)  # type: ignore[arg-type]
         elif kind == _READY:

@@ -142,6 +142,31 @@ def test_waiting_calls_are_served_first_come_first_served() -> None:
     assert checked > 50
 
 
+def test_an_agent_with_two_queues_takes_the_longest_waiting_call() -> None:
+    model = make_model(agents=2, load=0)
+    centre = model.centres[1234]
+    sales, support = centre.queues["sales"], centre.queues["support"]
+    for user in centre.users:
+        user.activity, user.state = "away", "unavailable"
+    for queue in centre.queues.values():
+        queue.free.clear()
+    line_of = {line.queue.name: line for line in centre.lines}
+    now = centre.now
+    calls = {}
+    for name, waited in (("sales", 10), ("support", 30)):
+        call = centre._new_call(now - waited - 15)
+        call.line = line_of[name]
+        call.phase, call.queue_start, call.eligible_at = QUEUEING, now - waited, now - waited
+        call.queue.waiting.append(call)
+        calls[name] = call
+    agent = centre.users[0]
+    agent.queues = (sales, support)  # sales listed first, but support's caller waited longer
+    agent.activity, agent.break_due = "wrap", now + 10**6
+    centre._ready(agent)
+    assert agent.call is calls["support"] and calls["support"].phase == BRIDGED
+    assert calls["sales"].phase == QUEUEING and not sales.free
+
+
 def test_dashboard_flags_and_back_office_users() -> None:
     centre = make_model().centres[1234]
     flags = [u.dashboard for u in centre.users]
@@ -182,6 +207,18 @@ def test_history_stays_bounded_over_a_long_run() -> None:
     size_b = len(centre.history)
     assert centre.calls_ended > size_b  # some were pruned
     assert abs(size_b - size_a) < 0.3 * size_a  # flat, not growing
+
+
+def test_a_centre_without_agents_stays_bounded() -> None:
+    """Nobody answers: every caller abandons, and nothing piles up behind them."""
+    model = make_model(agents=0, load=20)
+    centre = model.centres[1234]
+    model.advance(4 * 3600)
+    assert all(c.phase in (RINGING, QUEUEING) for c in centre.calls.values())
+    assert all(c.outcome == "abandoned" for c in centre.history.values())
+    waiting = sum(len(q.waiting) for q in centre.queues.values())
+    assert waiting <= 3 * len(centre.calls) + 10
+    assert len(centre._heap) < 10 * (len(centre.calls) + 10)
 
 
 def test_lookup_by_number_finds_that_numbers_latest_call() -> None:
