@@ -413,9 +413,18 @@ def _lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQ
 
 
 def _lookup_query(args: argparse.Namespace, settings: Settings) -> LookupQuery:
-    """``--call-ref`` is taken as typed; the positional reads a number or a reference."""
+    """``--call-ref`` is taken as typed; the positional reads a number or a reference.
+
+    Checked before any connection: a lookup that can never match, or may not be made,
+    should not need an account or a round trip to say so."""
     from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 
+    if settings.connection.exclude_pii:
+        # the TUI turns lookup off in the same case: the answer is the caller's own data
+        raise UsageError(
+            f"{PROG}: lookup shows a caller's personal data, and personal data is excluded "
+            "here (--exclude-pii, or exclude_pii under [connection] in the config)"
+        )
     if getattr(args, "call_ref", None) is not None:
         ref = args.call_ref.strip()
         if not ref or any(ch.isspace() for ch in ref):

@@ -110,6 +110,7 @@ def test_nothing_listening(
         (["lookup", "withheld"], "rtdash: lookup: the number is withheld"),
         (["lookup", "123"], "rtdash: lookup: '123' is too short to be a phone number"),
         (["lookup", "--call-ref", "c 1"], "rtdash: --call-ref needs a reference without spaces"),
+        (["lookup", "c-0001", "--exclude-pii"], "rtdash: lookup shows a caller's personal data"),
         (["sim", "--port", "70000"], "rtdash sim: --port must be 0-65535"),
         (["sim", "--speed", "0"], "rtdash sim: --speed must be above 0"),
         (["sim", "--agents", "many"], "rtdash sim: argument --agents: invalid int value"),
