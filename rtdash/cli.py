@@ -11,12 +11,13 @@ Exit codes (also in ``--help``):
   nothing, or no row of the answer could be read. One line on stderr says which.
   ``lookup`` with no match still prints ``[]`` under ``--json``, so a pipeline always
   gets valid JSON, while the exit code answers "was there a match?" as ``grep`` does.
-* 2 — usage or configuration: a bad flag or config key, a lookup that can never match,
-  no installation id or credentials. The line says how to fix it.
+* 2 — usage or configuration: a bad flag or config key, a lookup that can never match
+  (or may not be made while personal data is excluded), no installation id or
+  credentials. The line says how to fix it.
 
-Imports are lazy on purpose: ``--help`` and ``config`` never load httpx or pydantic's
-models, the scriptable subcommands never load Textual, and only ``--demo`` and ``sim``
-load the simulator. A mistyped command answers instantly, and a cron job pays only for
+Imports are lazy on purpose: ``--help`` and a mistyped flag load neither httpx, pydantic
+nor asyncio, the scriptable subcommands never load Textual, and only ``--demo`` and
+``sim`` load the simulator. A mistyped command answers instantly, and a cron job pays only for
 what it uses.
 """
 
