@@ -149,8 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser("sim", help="serve the simulator on loopback until Ctrl-C")
     sim.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0: any)")
     sim.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    sim.add_argument("--agents", type=int, default=20, help="PBX users (default 20)")
-    sim.add_argument("--load", type=int, default=30, help="call load (default 30)")
+    # defaults come from rtdash.sim at dispatch: the simulator is not imported before then
+    sim.add_argument("--agents", type=int, help="PBX users (default: the demo's)")
+    sim.add_argument("--load", type=int, help="live calls to aim for (default: the demo's)")
     sim.add_argument("--speed", type=float, default=1.0, help="time multiplier (default 1.0)")
     return parser
 
@@ -299,14 +300,12 @@ def _demo_simulator(settings: Settings, *, keep_igrp: bool) -> Iterator[Any]:
     Its clock starts at the real now so times in state read true against the wall
     clock; the simulator is imported here only, never on the normal path.
     """
-    from datetime import UTC
-
     from pydantic import SecretStr
 
-    from rtdash.sim import SimConfig, Simulator
+    from rtdash.sim import demo_simulator
 
     try:
-        sim = Simulator(SimConfig(start=datetime.now(UTC), realtime=True)).start(port=0)
+        sim = demo_simulator().start(port=0)
     except OSError as exc:
         raise Failure(f"{PROG}: cannot start the demo simulator ({exc.strerror or exc})") from None
     try:
@@ -663,6 +662,10 @@ def _config_command(args: argparse.Namespace) -> int:
 
 
 def _sim_command(args: argparse.Namespace) -> int:
+    from rtdash.sim import DEMO_AGENTS, DEMO_LOAD, run_standalone
+
+    args.agents = DEMO_AGENTS if args.agents is None else args.agents
+    args.load = DEMO_LOAD if args.load is None else args.load
     checks = (
         (0 <= args.port <= 65535, "--port must be 0-65535"),
         (args.agents >= 1, "--agents must be at least 1"),
@@ -672,7 +675,6 @@ def _sim_command(args: argparse.Namespace) -> int:
     for ok, problem in checks:
         if not ok:
             raise UsageError(f"{PROG} sim: {problem}")
-    from rtdash.sim import run_standalone
 
     with suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it: not an error
         run_standalone(args.port, args.seed, args.agents, args.load, args.speed)

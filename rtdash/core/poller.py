@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from rtdash.api import errors
-from rtdash.api.client import InfinityClient
+from rtdash.api.client import FetchResult, InfinityClient
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIN_INTERVAL = 1.0
 MAX_INTERVAL = 3600.0
@@ -93,8 +95,12 @@ def backoff_delay(
     not retry in step, capped at ``max_backoff``; a ``Retry-After`` is a floor.
     """
     rng = rng or random.Random()
-    base = interval * (2 ** max(0, failures - 1))
-    delay = min(max_backoff, base * rng.uniform(0.8, 1.2))
+    # 2**32 intervals is past any cap; ~1025 doublings would overflow a float
+    base = interval * 2 ** min(max(0, failures - 1), 32)
+    delay = base * rng.uniform(0.8, 1.2)
+    if delay > max_backoff:
+        # at the cap, keep spreading the retries (below it) so clients stay out of step
+        delay = max_backoff * rng.uniform(0.8, 1.0)
     if retry_after is not None:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
     return delay
@@ -204,11 +210,11 @@ class Poller:
         self.polls += 1
         try:
             if route is Route.CALLS:
-                calls = await self.client.active_calls(exclude_pii=self.exclude_pii)
+                calls = _readable(await self.client.active_calls(exclude_pii=self.exclude_pii))
                 self._on_calls(CallsSnapshot.build(calls.rows, self.clock.now(), calls.unreadable))
                 unreadable = calls.unreadable
             else:
-                users = await self.client.user_status()
+                users = _readable(await self.client.user_status())
                 self._on_users(UsersSnapshot.build(users.rows, self.clock.now(), users.unreadable))
                 unreadable = users.unreadable
         except asyncio.CancelledError:
@@ -234,7 +240,10 @@ class Poller:
         health = self._health[route]
         failures = health.failures + 1
         retry_after = exc.retry_after if isinstance(exc, errors.RateLimited) else None
-        delay = backoff_delay(failures, self.interval, self.max_backoff, retry_after, self._rng)
+        # a failing route never retries sooner than a healthy one polls, even after
+        # set_interval/set_slow raised the interval above max_backoff
+        cap = max(self.max_backoff, self.interval)
+        delay = backoff_delay(failures, self.interval, cap, retry_after, self._rng)
         self._due[route] = self._loop_time() + delay
         log.warning("%s poll failed (%d in a row): %s", route, failures, exc.message)
         self._health[route] = replace(health, failures=failures, error=exc)
@@ -267,7 +276,11 @@ class Poller:
         return Phase.CONNECTING
 
     def _publish(self) -> None:
-        self._on_status(self.status())
+        # run() and every control publish: a bug in the status bar must not stop polling
+        try:
+            self._on_status(self.status())
+        except Exception:
+            log.exception("status callback failed")
 
     def _reschedule(self) -> None:
         """A new interval applies from now, not after the old one has run out."""
@@ -287,6 +300,18 @@ class Poller:
     @staticmethod
     def _loop_time() -> float:
         return asyncio.get_running_loop().time()
+
+
+def _readable(result: FetchResult[T]) -> FetchResult[T]:
+    """Rows that were all unreadable (an HTML error page sent with a 200, a mapping that
+    fits nothing) are not "no calls": fail the poll so the screen keeps the last good
+    data and says why, instead of drawing an empty, all-clear board."""
+    if result.unreadable and not result.rows:
+        rows = "row" if result.unreadable == 1 else "rows"
+        raise errors.UnreadableResponse(
+            f"nothing readable in the response ({result.unreadable} unreadable {rows})"
+        )
+    return result
 
 
 def clamp_interval(seconds: float) -> float:

@@ -18,18 +18,24 @@ from rtdash.sim.model import Installation
 from rtdash.sim.simulator import (
     DEFAULT_INSTALLATIONS,
     DEFAULT_START,
+    DEMO_AGENTS,
+    DEMO_LOAD,
     SimConfig,
     Simulator,
+    demo_simulator,
     run_standalone,
 )
 
 __all__ = [
     "DEFAULT_INSTALLATIONS",
     "DEFAULT_START",
+    "DEMO_AGENTS",
+    "DEMO_LOAD",
     "Fault",
     "FaultPlan",
     "Installation",
     "SimConfig",
     "Simulator",
+    "demo_simulator",
     "run_standalone",
 ]

@@ -227,9 +227,26 @@ class Simulator:
             return datetime.fromtimestamp(self.model.now, UTC)
 
 
+#: a centre that looks like a good day: a few callers waiting, some agents free
+DEMO_AGENTS = 28
+DEMO_LOAD = 18
+
+
+def demo_simulator(seed: int = 7) -> Simulator:
+    """The simulator ``--demo`` runs: its clock starts at the real now, so times in state
+    read true against the wall clock."""
+    return Simulator(
+        SimConfig(seed=seed, agents=DEMO_AGENTS, load=DEMO_LOAD, start=datetime.now(UTC))
+    )
+
+
 def run_standalone(port: int, seed: int, agents: int, load: int, speed: float) -> None:
-    """Serve a simulator in the foreground until Ctrl-C (or SIGTERM), then exit cleanly."""
-    sim = Simulator(SimConfig(seed=seed, agents=agents, load=load, speed=speed))
+    """Serve a simulator in the foreground until Ctrl-C (or SIGTERM), then exit cleanly.
+
+    Its clock starts at the real now, so a dashboard pointed at it shows true ages.
+    """
+    config = SimConfig(seed=seed, agents=agents, load=load, speed=speed, start=datetime.now(UTC))
+    sim = Simulator(config)
     sim.start(port=port)
     lines = [
         f"rtdash simulator listening on {sim.url}",

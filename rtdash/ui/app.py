@@ -95,16 +95,15 @@ class RtdashApp(App[int]):
     def action_start_demo(self) -> None:
         """Run on the built-in simulator (started here, so the demo needs no account)."""
         if self.simulator is None:
-            from datetime import UTC, datetime
+            from rtdash.sim import demo_simulator
 
-            from rtdash.sim import SimConfig, Simulator
-
-            self.simulator = Simulator(SimConfig(seed=7, start=datetime.now(UTC))).start(port=0)
+            self.simulator = demo_simulator().start(port=0)
             self._owns_simulator = True
         sim = self.simulator
         connection = self.settings.connection
         connection.base_url = sim.url
-        connection.igrp = sim.igrp
+        if connection.igrp not in {installation.igrp for installation in sim.installations}:
+            connection.igrp = sim.igrp
         connection.username = sim.username
         connection.password = sim.password  # type: ignore[assignment]
         connection.api_key = None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from rtdash.config import EXAMPLE_CONFIG, Settings
+from rtdash.sim import DEMO_AGENTS, DEMO_LOAD
 
 if TYPE_CHECKING:
     from tests.cli.conftest import RunCli
@@ -43,7 +44,7 @@ def standalone_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
 
 def test_sim_defaults(rtdash: RunCli, standalone_calls: list[tuple[Any, ...]]) -> None:
     assert rtdash("sim").code == 0
-    assert standalone_calls == [(8765, 7, 20, 30, 1.0)]
+    assert standalone_calls == [(8765, 7, DEMO_AGENTS, DEMO_LOAD, 1.0)]
 
 
 def test_sim_options(rtdash: RunCli, standalone_calls: list[tuple[Any, ...]]) -> None:

@@ -1,0 +1,98 @@
+"""Snapshot tests: every screen at 80×24 (SSH) and 160×48 (wallboard), frozen clock.
+
+The simulator does not move (``realtime=False``) and the app's clock is frozen at the
+simulator's time, so the ticking times, the data age and the rows are the same on every
+run. Regenerate on purpose with ``pytest tests/ui --snapshot-update`` and look at the
+SVGs (``screenshots/make.py`` turns them into the README's images).
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from rtdash.api.models import CallState
+from rtdash.sim import Simulator
+from rtdash.ui.screens.lookup import LookupScreen
+from tests.ui.helpers import dashboard_of, make_app, wait_for_data, wait_until
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+
+
+async def _ready(pilot: Pilot) -> None:
+    await wait_for_data(pilot)
+    board = dashboard_of(pilot.app)
+    board.poller.pause()
+    await wait_until(pilot, lambda: not board.poller._tasks)
+    board.tick()
+    await pilot.pause()
+
+
+async def _paused_on_data(pilot: Pilot) -> None:
+    await _ready(pilot)
+    board = dashboard_of(pilot.app)
+    board.grid.table(CallState.BRIDGED).focus()
+    board.tick()
+    await pilot.pause()
+
+
+async def _open_lookup_on_first_bridged(pilot: Pilot, outcome: str) -> None:
+    await _paused_on_data(pilot)
+    await pilot.press("enter")
+    modal = pilot.app.screen
+    assert isinstance(modal, LookupScreen)
+    await wait_until(pilot, lambda: modal.outcome == outcome)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(sim), terminal_size=size, run_before=_paused_on_data)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup_advanced(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _open_lookup_on_first_bridged(pilot, "advanced")
+
+    assert snap_compare(make_app(sim), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup_basic_mode(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    basic = next(i for i in sim.installations if i.mode == "basic")
+
+    async def run_before(pilot: Pilot) -> None:
+        await _open_lookup_on_first_bridged(pilot, "basic")
+
+    assert snap_compare(make_app(sim, igrp=basic.igrp), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup_denied(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _open_lookup_on_first_bridged(pilot, "denied")
+
+    app = make_app(sim, username=sim.nopii_username, password=sim.nopii_password)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _paused_on_data(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(make_app(sim), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_paused_and_stale(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    app = make_app(sim)
+
+    async def run_before(pilot: Pilot) -> None:
+        await _paused_on_data(pilot)
+        app.clock.advance(45)  # type: ignore[attr-defined]
+        dashboard_of(app).tick()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
