@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from rtdash.core.clock import Clock
-from rtdash.core.poller import PollerStatus
+from rtdash.core.poller import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 
@@ -32,6 +32,8 @@ class StatusBar(Static):
         self.status: PollerStatus | None = None
         self.text: StatusText | None = None
         self.note: str | None = None
+        #: the key bound to "refresh", which also retries after rejected credentials
+        self.retry_key = "r"
 
     def update_status(self, status: PollerStatus) -> None:
         self.status = status
@@ -52,6 +54,8 @@ class StatusBar(Static):
             line.append(f" {self.badge} ", style="bold reverse")
             line.append(" ")
         line.append(self.text.connection, style=LEVEL_STYLE[self.text.connection_level] or "bold")
+        if self.status.phase is Phase.AUTH_FAILED:
+            line.append(f" — fix the credentials, then press {self.retry_key} to retry")
         line.append(" · ", style="dim")
         line.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
         if self.note:
