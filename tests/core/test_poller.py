@@ -1,0 +1,538 @@
+"""The poller: pure backoff arithmetic, then the real loop on asyncio against an
+``InfinityClient`` whose HTTP goes to an ``httpx.MockTransport``.
+
+Live tests use the 1 s interval floor and wait on conditions (an event set by every
+callback and every request), not on fixed sleeps; the only sleeps prove an absence
+("no request while paused").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import random
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from rtdash.api import errors
+from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.models import CallState
+from rtdash.core.clock import SystemClock
+from rtdash.core.poller import (
+    MAX_INTERVAL,
+    MAX_RETRY_AFTER,
+    MIN_INTERVAL,
+    Phase,
+    Poller,
+    PollerStatus,
+    Route,
+    backoff_delay,
+    clamp_interval,
+)
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.status import describe
+
+CALLS, USERS = Route.CALLS, Route.USERS
+UTC_ZONE = ZoneInfo("UTC")
+
+# --- backoff_delay ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failures", [1, 2, 3, 4, 5])
+def test_backoff_doubles_from_the_interval_within_20_percent(failures) -> None:
+    base = 2.0 * 2 ** (failures - 1)
+    delays = [backoff_delay(failures, 2.0, 1000, rng=random.Random(seed)) for seed in range(200)]
+    assert all(0.8 * base <= d <= 1.2 * base for d in delays)
+    # the jitter is real: it uses most of the ±20 % band
+    assert min(delays) < 0.85 * base
+    assert max(delays) > 1.15 * base
+
+
+def test_backoff_is_reproducible_with_a_seeded_rng() -> None:
+    first = [backoff_delay(n, 1.0, 60, rng=random.Random(42)) for n in range(1, 8)]
+    again = [backoff_delay(n, 1.0, 60, rng=random.Random(42)) for n in range(1, 8)]
+    assert first == again
+
+
+def test_no_failures_yet_backs_off_like_the_first() -> None:
+    assert backoff_delay(0, 3.0, 60, rng=random.Random(1)) == backoff_delay(
+        1, 3.0, 60, rng=random.Random(1)
+    )
+
+
+def test_backoff_never_exceeds_max_backoff() -> None:
+    for failures in (6, 7, 10, 30):
+        for seed in range(50):
+            assert backoff_delay(failures, 2.0, 60, rng=random.Random(seed)) <= 60
+
+
+def test_backoff_keeps_its_jitter_at_the_cap() -> None:
+    # many wallboards behind one proxy must not retry in step during a long outage
+    delays = {backoff_delay(20, 2.0, 60, rng=random.Random(seed)) for seed in range(50)}
+    assert len(delays) > 10
+    assert all(0.8 * 60 <= d <= 60 for d in delays)
+
+
+def test_backoff_after_a_very_long_outage_does_not_overflow() -> None:
+    # at a 60 s cap, 1100 failures in a row is about 18 hours of a down upstream
+    for failures in (1024, 1100, 10**6):
+        assert 48 <= backoff_delay(failures, 2.0, 60, rng=random.Random(3)) <= 60
+
+
+def test_retry_after_is_a_floor() -> None:
+    assert backoff_delay(1, 1.0, 60, retry_after=30, rng=random.Random(0)) == 30
+    # shorter than the backoff: the backoff wins
+    assert backoff_delay(4, 2.0, 60, retry_after=3, rng=random.Random(0)) >= 0.8 * 16
+    assert backoff_delay(1, 1.0, 60, retry_after=0, rng=random.Random(0)) >= 0.8
+
+
+def test_retry_after_beats_max_backoff_but_not_max_retry_after() -> None:
+    assert backoff_delay(1, 1.0, 60, retry_after=120, rng=random.Random(0)) == 120
+    assert MAX_RETRY_AFTER == 900
+    assert backoff_delay(1, 1.0, 60, retry_after=86400, rng=random.Random(0)) == MAX_RETRY_AFTER
+
+
+def test_backoff_without_an_rng() -> None:
+    assert 0.8 <= backoff_delay(1, 1.0, 60) <= 1.2
+
+
+@pytest.mark.parametrize(
+    ("asked", "got"),
+    [(0, 1.0), (0.01, 1.0), (0.999, 1.0), (-5, 1.0), (1, 1.0), (2.5, 2.5), (10**6, 3600.0)],
+)
+def test_clamp_interval(asked, got) -> None:
+    assert clamp_interval(asked) == got
+    assert (MIN_INTERVAL, MAX_INTERVAL) == (1.0, 3600.0)
+
+
+# --- a scripted upstream and a recorder -----------------------------------------------
+
+BASE = "https://rt.example.test/reports/v2"
+
+CALL_ROW = {
+    "igrp": "1234",
+    "callRef": "c-0001",
+    "callState": "queueing",
+    "callStartDatetime": "2026-05-01 09:14:10",
+    "stateStartDatetime": "2026-05-01 09:14:20",
+    "srcPhoneNumber": "+447700900123",
+    "queueDuration": "52",
+}
+USER_ROW = {
+    "igrp": "1234",
+    "sipUserId": "3",
+    "displayName": "A User",
+    "state": "available",
+    "stateStartDatetime": "2026-05-01 08:59:41",
+    "dashboard": "1",
+}
+
+
+def ok(route: Route) -> httpx.Response:
+    row = CALL_ROW if route is CALLS else USER_ROW
+    return httpx.Response(200, text=json.dumps(row) + "\n")
+
+
+def status_503(_: int) -> httpx.Response:
+    return httpx.Response(503, text='"service unavailable"')
+
+
+Answer = Callable[[int], httpx.Response]
+
+
+class Upstream:
+    """Both routes, answered by a per-route script of ``request number -> response``.
+
+    It counts requests in flight per route and in total. Every change is made with no
+    ``await`` between read and write, so on one event loop the counters are exact.
+    """
+
+    def __init__(self, changed: asyncio.Event) -> None:
+        self.changed = changed
+        self.delay = 0.0
+        self.answer: dict[Route, Answer] = {CALLS: lambda n: ok(CALLS), USERS: lambda n: ok(USERS)}
+        self.starts: dict[Route, list[float]] = {CALLS: [], USERS: []}
+        self.ends: dict[Route, list[float]] = {CALLS: [], USERS: []}
+        self.in_flight = dict.fromkeys(Route, 0)
+        self.max_in_flight = dict.fromkeys(Route, 0)
+        self.total = 0
+        self.max_total = 0
+        self.requests: list[httpx.Request] = []
+
+    def count(self, route: Route) -> int:
+        return len(self.starts[route])
+
+    async def handler(self, request: httpx.Request) -> httpx.Response:
+        route = CALLS if request.url.path.endswith("/pbxActiveCalls") else USERS
+        loop = asyncio.get_running_loop()
+        number = self.count(route)
+        self.requests.append(request)
+        self.starts[route].append(loop.time())
+        self.in_flight[route] += 1
+        self.total += 1
+        self.max_in_flight[route] = max(self.max_in_flight[route], self.in_flight[route])
+        self.max_total = max(self.max_total, self.total)
+        self.changed.set()
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            return self.answer[route](number)
+        finally:
+            self.in_flight[route] -= 1
+            self.total -= 1
+            self.ends[route].append(loop.time())
+            self.changed.set()
+
+
+class Recorder:
+    """The poller's three callbacks; each sets ``changed`` so tests can wait on it."""
+
+    def __init__(self) -> None:
+        self.calls: list[CallsSnapshot] = []
+        self.users: list[UsersSnapshot] = []
+        self.statuses: list[PollerStatus] = []
+        self.changed = asyncio.Event()
+
+    def on_calls(self, snapshot: CallsSnapshot) -> None:
+        self.calls.append(snapshot)
+        self.changed.set()
+
+    def on_users(self, snapshot: UsersSnapshot) -> None:
+        self.users.append(snapshot)
+        self.changed.set()
+
+    def on_status(self, status: PollerStatus) -> None:
+        self.statuses.append(status)
+        self.changed.set()
+
+    @property
+    def phase(self) -> Phase | None:
+        return self.statuses[-1].phase if self.statuses else None
+
+    async def until(self, predicate: Callable[[], bool], timeout: float, what: str) -> float:
+        """Wait until ``predicate()`` holds; return the loop time it did."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                pytest.fail(f"timed out after {timeout} s waiting for {what}")
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), remaining)
+        return loop.time()
+
+
+@dataclass
+class Rig:
+    rec: Recorder
+    upstream: Upstream
+    client: InfinityClient
+
+    def poller(self, **options: object) -> Poller:
+        options.setdefault("rng", random.Random(7))
+        options.setdefault("interval", 1.0)
+        return Poller(
+            self.client,
+            on_calls=options.pop("on_calls", self.rec.on_calls),
+            on_users=options.pop("on_users", self.rec.on_users),
+            on_status=options.pop("on_status", self.rec.on_status),
+            clock=SystemClock(),
+            **options,
+        )
+
+    async def both_polled(self, times: int = 1, timeout: float = 3.0) -> float:
+        return await self.rec.until(
+            lambda: len(self.rec.calls) >= times and len(self.rec.users) >= times,
+            timeout,
+            f"{times} snapshot(s) of each route",
+        )
+
+
+@pytest.fixture
+async def rig() -> AsyncIterator[Rig]:
+    rec = Recorder()
+    upstream = Upstream(rec.changed)
+    http = httpx.AsyncClient(transport=httpx.MockTransport(upstream.handler))
+    client = InfinityClient(
+        igrp=1234, credentials=Credentials(username="u", password="p"), base_url=BASE, http=http
+    )
+    yield Rig(rec, upstream, client)
+    await http.aclose()
+
+
+@contextlib.asynccontextmanager
+async def running(poller: Poller) -> AsyncIterator[asyncio.Task[None]]:
+    """Run the poller's loop; on exit it must still be running (nothing killed it)."""
+    task = asyncio.create_task(poller.run())
+    try:
+        yield task
+    finally:
+        died = task.done()
+        poller.stop()
+        await asyncio.wait_for(task, 2.0)  # re-raises whatever ended run() early
+    assert not died, "Poller.run() ended while the test was running"
+
+
+def now_text(poller: Poller) -> str:
+    loop = asyncio.get_running_loop()
+    return describe(poller.status(), SystemClock().now(), loop.time(), UTC_ZONE).connection
+
+
+# --- the live loop ------------------------------------------------------------------
+
+
+async def test_both_routes_are_fetched_concurrently(rig: Rig) -> None:
+    rig.upstream.delay = 0.3
+    poller = rig.poller(exclude_pii=True)
+    async with running(poller):
+        await rig.both_polled()
+    assert rig.upstream.max_total == 2  # both requests were in flight at once
+    assert abs(rig.upstream.starts[CALLS][0] - rig.upstream.starts[USERS][0]) < 0.1
+    calls_req = next(r for r in rig.upstream.requests if r.url.path.endswith("pbxActiveCalls"))
+    assert calls_req.url.path == "/reports/v2/igrps/1234/pbxActiveCalls"
+    assert calls_req.url.params.get("excludePiiData") == "1"
+    # the callbacks got real, built snapshots
+    assert [c.call_ref for c in rig.rec.calls[0].groups[CallState.QUEUEING]] == ["c-0001"]
+    assert [u.user_id for u in rig.rec.users[0].dashboard_users] == ["3"]
+    assert rig.rec.phase is Phase.LIVE
+
+
+async def test_one_request_in_flight_per_route_when_the_upstream_is_slower(rig: Rig) -> None:
+    rig.upstream.delay = 1.2  # slower than the 1 s interval
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.rec.until(
+            lambda: len(rig.rec.calls) >= 2 and rig.upstream.count(CALLS) >= 3,
+            5.0,
+            "a third request on the calls route",
+        )
+        completed = len(rig.upstream.ends[CALLS])  # before stop() cancels the one in flight
+    assert rig.upstream.max_in_flight == {CALLS: 1, USERS: 1}
+    for route in Route:
+        starts, ends = rig.upstream.starts[route], rig.upstream.ends[route]
+        for nxt, previous_end in zip(starts[1:], ends, strict=False):
+            # the next request waits for the previous answer, then goes at once
+            assert previous_end <= nxt < previous_end + 0.5
+    # no slow request was cancelled by the next tick: each one delivered a snapshot
+    assert len(rig.rec.calls) == completed
+
+
+async def test_pause_stops_new_requests_and_resume_polls(rig: Rig) -> None:
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.both_polled()
+        poller.pause()
+        assert poller.paused
+        assert rig.rec.phase is Phase.PAUSED
+        counts = {route: rig.upstream.count(route) for route in Route}
+        await asyncio.sleep(1.6)  # past the next due poll: proving an absence takes time
+        assert {route: rig.upstream.count(route) for route in Route} == counts
+        assert rig.rec.phase is Phase.PAUSED
+        assert now_text(poller) == "paused"
+
+        poller.resume()
+        await rig.rec.until(
+            lambda: all(rig.upstream.count(r) > counts[r] for r in Route), 0.5, "polls on resume"
+        )
+        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live again")
+
+
+async def test_refresh_now_and_resume_poll_at_once_even_with_a_long_interval(rig: Rig) -> None:
+    rig.upstream.delay = 0.2
+    poller = rig.poller(interval=30.0)
+    async with running(poller):
+        await rig.rec.until(lambda: rig.upstream.total == 2, 1.0, "first requests in flight")
+        poller.refresh_now()  # a route already in flight is not doubled
+        await rig.both_polled(1)
+        assert rig.upstream.max_in_flight == {CALLS: 1, USERS: 1}
+
+        counts = {route: rig.upstream.count(route) for route in Route}
+        poller.refresh_now()
+        await rig.both_polled(2, timeout=0.6)
+        assert all(rig.upstream.count(r) == counts[r] + 1 for r in Route)
+
+        poller.pause()
+        poller.resume()
+        await rig.both_polled(3, timeout=0.6)
+
+
+async def test_set_interval_floors_at_one_second(rig: Rig) -> None:
+    poller = rig.poller(interval=0.05)
+    assert poller.interval == 1.0
+    assert poller.set_interval(0.2) == 1.0
+    assert poller.interval == 1.0
+    assert poller.set_interval(0) == 1.0
+    assert poller.set_interval(7.5) == 7.5
+    assert poller.interval == 7.5
+    assert rig.rec.statuses[-1].interval == 7.5  # the change is published
+
+
+async def test_a_failing_route_backs_off_and_never_stops_the_other(rig: Rig) -> None:
+    rig.upstream.answer[USERS] = status_503
+    poller = rig.poller(interval=5.0)
+    assert poller.set_interval(0.2) == 1.0  # the floor, in real behaviour below
+    async with running(poller):
+        await rig.rec.until(lambda: rig.upstream.count(CALLS) >= 6, 8.0, "six calls requests")
+        text = now_text(poller)
+        status = poller.status()
+
+    calls = rig.upstream.starts[CALLS][:6]
+    gaps = [b - a for a, b in itertools.pairwise(calls)]
+    # ~1 s apart: floored (0.2 s asked); measured at the handler, so allow its start lag
+    assert all(0.9 <= gap < 1.5 for gap in gaps), gaps
+    # users failed at ~0 s, ~1 s (0.8-1.2), ~3 s (+1.6-2.4); the 4th is due at >= 5.6 s.
+    # Without backoff it would have been asked 6 times in those 5.5 s, like calls.
+    users = rig.upstream.starts[USERS]
+    assert calls[5] - users[0] >= 4.8  # the window below was watched (nearly) whole
+    assert len([t for t in users if t - users[0] < 5.5]) == 3, users
+    assert users[2] - users[1] > users[1] - users[0]  # the wait doubles
+
+    assert len(rig.rec.calls) >= 5  # calls snapshots kept flowing
+    assert rig.rec.users == []
+    assert status.phase is Phase.RETRYING
+    assert status.routes[USERS].failures == 3
+    assert isinstance(status.routes[USERS].error, errors.UpstreamError)
+    assert status.routes[CALLS].error is None
+    assert text.startswith('users: upstream error (HTTP 503): "service unavailable", retrying in')
+    assert "calls" not in text
+
+
+async def test_retry_after_is_honoured(rig: Rig) -> None:
+    def users(number: int) -> httpx.Response:
+        if number == 0:
+            return httpx.Response(429, headers={"Retry-After": "3"}, text='"slow down"')
+        return ok(USERS)
+
+    rig.upstream.answer[USERS] = users
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.rec.until(lambda: poller.status().routes[USERS].error is not None, 1.0, "the 429")
+        assert (
+            now_text(poller) == "users: rate limited (HTTP 429), retry after 3 s, retrying in 3 s"
+        )
+        await rig.rec.until(lambda: rig.upstream.count(USERS) >= 2, 5.0, "the retry")
+        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live after the retry")
+
+    first, retry = rig.upstream.starts[USERS][:2]
+    assert 3.0 <= retry - first < 4.0
+    assert rig.upstream.count(CALLS) >= 3  # calls carried on at the interval meanwhile
+
+
+async def test_401_stops_all_polling_until_refresh_now(rig: Rig) -> None:
+    rejected = {"yes": True}
+
+    def calls(_: int) -> httpx.Response:
+        if rejected["yes"]:
+            return httpx.Response(401, text='"auth required"')
+        return ok(CALLS)
+
+    rig.upstream.answer[CALLS] = calls
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.rec.until(lambda: rig.rec.phase is Phase.AUTH_FAILED, 1.0, "auth failure")
+        await rig.rec.until(lambda: rig.upstream.total == 0, 1.0, "in-flight requests done")
+        counts = {route: rig.upstream.count(route) for route in Route}
+        await asyncio.sleep(1.5)  # past the next due poll: proving an absence takes time
+        assert {route: rig.upstream.count(route) for route in Route} == counts
+        assert rig.rec.phase is Phase.AUTH_FAILED
+        assert now_text(poller) == "credentials rejected"
+
+        rejected["yes"] = False  # e.g. the key was fixed
+        poller.refresh_now()
+        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live after refresh")
+    assert all(rig.upstream.count(r) > counts[r] for r in Route)
+
+
+async def test_recovery_when_the_upstream_comes_back(rig: Rig) -> None:
+    rig.upstream.answer[USERS] = lambda n: status_503(n) if n == 0 else ok(USERS)
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.rec.until(lambda: rig.rec.phase is Phase.RETRYING, 1.0, "the failure")
+        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 2.5, "recovery")
+        health = poller.status().routes[USERS]
+        assert health.error is None
+        assert health.failures == 0
+        assert health.last_success is not None
+        assert now_text(poller) == "live"
+    assert len(rig.rec.users) == 1
+
+
+async def test_an_exception_in_a_snapshot_callback_does_not_kill_the_loop(rig: Rig) -> None:
+    delivered: list[CallsSnapshot] = []
+
+    def on_calls(snapshot: CallsSnapshot) -> None:
+        delivered.append(snapshot)
+        rig.rec.changed.set()
+        if len(delivered) == 1:
+            raise RuntimeError("a widget bug")
+
+    poller = rig.poller(interval=1.0, on_calls=on_calls)
+    async with running(poller):
+        await rig.rec.until(lambda: len(delivered) >= 2, 3.0, "calls after the exception")
+        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live")
+    assert len(rig.rec.users) >= 1
+
+
+async def test_an_exception_in_the_status_callback_does_not_kill_the_loop(rig: Rig) -> None:
+    def on_status(_: PollerStatus) -> None:
+        rig.rec.changed.set()
+        raise RuntimeError("a status bar bug")
+
+    poller = rig.poller(interval=1.0, on_status=on_status)
+    async with running(poller):
+        await rig.both_polled(2)
+        poller.pause()  # the controls call it too, from the UI's handlers
+        poller.resume()
+        poller.refresh_now()
+        assert poller.set_interval(2) == 2
+
+
+async def test_a_garbage_body_is_an_error_not_an_empty_board(rig: Rig) -> None:
+    def calls(number: int) -> httpx.Response:
+        if number == 0:  # e.g. a proxy's error page with a 200
+            return httpx.Response(200, text="<html><body>Gateway says hello</body></html>")
+        return ok(CALLS)
+
+    rig.upstream.answer[CALLS] = calls
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.rec.until(lambda: rig.rec.phase is Phase.RETRYING, 1.0, "the garbage")
+        health = poller.status().routes[CALLS]
+        assert isinstance(health.error, errors.UnreadableResponse)
+        assert now_text(poller).startswith("calls: ")
+        await rig.rec.until(lambda: len(rig.rec.calls) >= 1, 2.0, "a good calls snapshot")
+        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live")
+    # "no calls" was never shown for a body that could not be read
+    assert all(snapshot.calls for snapshot in rig.rec.calls)
+
+
+async def test_partly_unreadable_rows_still_make_a_snapshot(rig: Rig) -> None:
+    body = json.dumps(CALL_ROW) + "\nnot json\n" + json.dumps({"callRef": "x"}) + "\n"
+    rig.upstream.answer[CALLS] = lambda n: httpx.Response(200, text=body)
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.both_polled()
+        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live")
+    assert rig.rec.calls[0].unreadable == 2
+    assert len(rig.rec.calls[0].calls) == 1
+    assert rig.rec.statuses[-1].unreadable == 2
+
+
+async def test_a_failing_routes_backoff_is_never_shorter_than_the_interval(rig: Rig) -> None:
+    rig.upstream.answer[USERS] = status_503
+    poller = rig.poller(interval=1.0, max_backoff=5.0)
+    poller.set_interval(30)
+    async with running(poller):
+        await rig.rec.until(
+            lambda: poller.status().routes[USERS].error is not None, 1.0, "the failure"
+        )
+        status = poller.status()
+    wait = status.routes[USERS].next_try - status.made_at
+    assert wait >= 0.8 * 30 - 0.1, wait
