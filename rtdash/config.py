@@ -78,6 +78,10 @@ class ConnectionSettings(_Section):
     timeout: float = Field(default=10.0, gt=0, le=120)
     #: region for lookup numbers typed without a country code (ISO 3166 alpha-2)
     default_region: str = Field(default="GB", min_length=2, max_length=2)
+    #: a display name for the installation (the API does not send one)
+    name: str | None = None
+    #: more installations on the same connection, each opened as a tab
+    more_igrps: list[Annotated[int, Field(gt=0)]] = Field(default_factory=list)
 
     @field_validator("default_region")
     @classmethod
@@ -120,8 +124,65 @@ class DisplaySettings(_Section):
     theme: str = "textual-dark"
     #: where ``e`` writes exports
     export_dir: Path = Path(".")
+    #: flash a tile when its threshold is crossed (``--no-flash`` turns it off)
     flash: bool = True
+    #: how long a new breach flashes before the tile holds steady in the alert colour
+    flash_seconds: float = Field(default=10.0, ge=0, le=600)
     show_all_users: bool = False
+    #: the read-only wallboard (``--wallboard``)
+    wallboard: bool = False
+    #: the wallboard moves to the next installation after this many seconds (0: never)
+    rotate_seconds: float = Field(default=30.0, ge=0, le=3600)
+
+
+class ProfileSettings(_Section):
+    """One more installation, ``[profiles.NAME]``: anything not set comes from
+    ``[connection]``; credentials may be named by environment variable, so each profile
+    can have its own without a secret in the file."""
+
+    igrp: int = Field(gt=0)
+    name: str | None = None
+    base_url: BaseUrl | None = None
+    timezone: TimeZoneName | None = None
+    exclude_pii: bool | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+    username_env: str | None = None
+    password_env: str | None = None
+    api_key_env: str | None = None
+    mapping: dict[str, Any] = Field(default_factory=dict)
+
+    def connection(self, base: ConnectionSettings, env: Mapping[str, str]) -> ConnectionSettings:
+        merged = base.model_copy(deep=True)
+        merged.more_igrps = []
+        merged.igrp = self.igrp
+        merged.name = self.name
+        for key in ("base_url", "timezone", "exclude_pii", "username", "password", "api_key"):
+            value = getattr(self, key)
+            if value is not None:
+                setattr(merged, key, value)
+        if self.username_env and env.get(self.username_env):
+            merged.username = env[self.username_env]
+        if self.password_env and env.get(self.password_env):
+            merged.password = SecretStr(env[self.password_env])
+        if self.api_key_env and env.get(self.api_key_env):
+            merged.api_key = SecretStr(env[self.api_key_env])
+        return merged
+
+
+class Installation(BaseModel):
+    """One installation to show: its connection and its field mapping."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    key: str
+    connection: ConnectionSettings
+    mapping: FieldMapping
+
+    @property
+    def label(self) -> str:
+        return self.connection.name or f"installation {self.connection.igrp}"
 
 
 class Settings(_Section):
@@ -130,6 +191,9 @@ class Settings(_Section):
     thresholds: ThresholdSettings = Field(default_factory=ThresholdSettings)
     mapping: dict[str, Any] = Field(default_factory=dict)
     display: DisplaySettings = Field(default_factory=DisplaySettings)
+    profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
+    #: command id -> key(s), e.g. ``lookup = "ctrl+l"`` (checked against the app's commands)
+    keymap: dict[str, str] = Field(default_factory=dict)
 
     #: where these settings were read from (None: defaults only)
     source: Path | None = Field(default=None, exclude=True)
@@ -138,6 +202,38 @@ class Settings(_Section):
 
     def field_mapping(self) -> FieldMapping:
         return FieldMapping.from_overrides(self.mapping)
+
+    def installations(self, env: Mapping[str, str] | None = None) -> list[Installation]:
+        """What to open: each profile, or ``igrp`` plus ``more_igrps``; ConfigError if a
+        profile's mapping is bad."""
+        env = os.environ if env is None else env
+        if self.profiles:
+            found = []
+            for key, profile in self.profiles.items():
+                try:
+                    mapping = FieldMapping.from_overrides({**self.mapping, **profile.mapping})
+                except ValueError as exc:
+                    raise ConfigError(f"profiles.{key}.{exc}") from None
+                found.append(
+                    Installation(
+                        key=key,
+                        connection=profile.connection(self.connection, env),
+                        mapping=mapping,
+                    )
+                )
+            return found
+        base = self.connection
+        mapping = self.field_mapping()
+        igrps = [base.igrp, *[igrp for igrp in base.more_igrps if igrp != base.igrp]]
+        found = []
+        for igrp in igrps:
+            connection = base.model_copy(deep=True)
+            connection.more_igrps = []
+            connection.igrp = igrp
+            if igrp != base.igrp:
+                connection.name = None
+            found.append(Installation(key=str(igrp), connection=connection, mapping=mapping))
+        return found
 
 
 def default_config_path() -> Path:

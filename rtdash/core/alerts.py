@@ -1,0 +1,49 @@
+"""Threshold breaches: which are active, and which just began (ring the bell once).
+
+A breach is a headline number at its alert level: the longest wait, the calls
+waiting, or agents available below the floor. It "begins" when it goes from not
+breached to breached; it must clear before it can begin again, so a wallboard rings
+once per breach, not once per poll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rtdash.core.metrics import Metrics
+from rtdash.core.thresholds import Level, Thresholds
+
+BREACHES = ("longest_wait", "waiting", "agents_available")
+
+
+@dataclass(slots=True)
+class AlertTracker:
+    thresholds: Thresholds
+    active: set[str] = field(default_factory=set)
+    #: when each active breach began (to flash for a while, then hold steady)
+    since: dict[str, datetime] = field(default_factory=dict)
+    total: int = 0
+
+    def update(self, metrics: Metrics, now: datetime, *, users_known: bool = True) -> set[str]:
+        """Return the breaches that began with this observation."""
+        levels = metrics.levels(self.thresholds, now)
+        current = {name for name in BREACHES if levels[name] is Level.ALERT}
+        if not users_known:
+            # no user data yet is not "no agents available"
+            current.discard("agents_available")
+        began = current - self.active
+        for name in began:
+            self.since[name] = now
+        for name in self.active - current:
+            self.since.pop(name, None)
+        self.active = current
+        self.total += len(began)
+        return began
+
+    def flashing(self, now: datetime, flash_seconds: float) -> set[str]:
+        return {
+            name
+            for name, start in self.since.items()
+            if (now - start).total_seconds() < flash_seconds
+        }

@@ -1,0 +1,56 @@
+"""Per-queue summary for the wallboard: how many wait in each queue, and for how long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rtdash.api.models import CallState
+from rtdash.core.metrics import seconds_since, wait_start
+from rtdash.core.snapshot import CallsSnapshot
+
+NO_QUEUE = "(no queue)"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    queue: str
+    waiting: int
+    talking: int
+    longest_wait_since: datetime | None
+
+    def longest_wait(self, now: datetime) -> float | None:
+        return seconds_since(self.longest_wait_since, now)
+
+
+def summarize_queues(calls: CallsSnapshot) -> list[QueueSummary]:
+    """Queues with calls, the longest current wait first (then the busiest)."""
+    waiting: dict[str, int] = {}
+    talking: dict[str, int] = {}
+    oldest: dict[str, datetime | None] = {}
+    for state in (CallState.RINGING, CallState.QUEUEING):
+        for call in calls.groups[state]:
+            name = call.queue or NO_QUEUE
+            waiting[name] = waiting.get(name, 0) + 1
+            start = wait_start(call)
+            known = oldest.get(name)
+            if start is not None and (known is None or start < known):
+                oldest[name] = start
+            else:
+                oldest.setdefault(name, known)
+    for call in calls.groups[CallState.BRIDGED]:
+        name = call.queue or NO_QUEUE
+        talking[name] = talking.get(name, 0) + 1
+    names = set(waiting) | set(talking)
+    rows = [
+        QueueSummary(name, waiting.get(name, 0), talking.get(name, 0), oldest.get(name))
+        for name in names
+    ]
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.longest_wait_since.timestamp() if row.longest_wait_since else float("inf"),
+            -row.waiting,
+            row.queue,
+        ),
+    )
