@@ -2,7 +2,13 @@
 
 ``rtdash`` alone opens the TUI; ``calls``, ``users`` and ``lookup`` print one answer as a
 plain table or ``--json`` and exit, so the data can be scripted, cron'd or piped without
-a terminal UI. ``config`` helps write a config file and ``sim`` runs the simulator.
+a terminal UI. ``doctor`` checks the set-up end to end (:mod:`rtdash.doctor`), ``config``
+helps write a config file and ``sim`` runs the simulator.
+
+Logging (:mod:`rtdash.logs`): every command logs at ``--log-level`` (default warning) to
+a rotating file (``rtdash.logs.log_path()``), never to the terminal the dashboard draws
+on. The scriptable commands also copy log lines to stderr when ``--log-level debug`` or
+``info`` is given; otherwise their stderr holds only the one-line messages below.
 
 Exit codes (also in ``--help``):
 
@@ -25,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Iterator, Sequence
@@ -58,6 +63,7 @@ No account yet? `rtdash --demo` runs everything against the built-in simulator.
 
 exit codes: 0 ok; 1 the service failed, no match, or no row readable;
             2 usage or configuration error
+log file: see `rtdash doctor`, or ~/.local/state/rtdash/log/rtdash.log on Linux
 """
 
 T = TypeVar("T")
@@ -106,7 +112,11 @@ def _connection_options() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="run against the built-in simulator (no account)"
     )
     group.add_argument(
-        "--log-level", type=str.lower, choices=LOG_LEVELS, help="log to stderr (default: warning)"
+        "--log-level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        help="level of the log file (default: warning); debug or info also log to stderr, "
+        "except in the dashboard",
     )
     return common
 
@@ -139,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for sub in (calls, users, lookup):
         sub.add_argument("--json", action="store_true", help="print a JSON array of rows")
+    doctor = commands.add_parser(
+        "doctor",
+        help="check config, credentials, each route and the field mapping",
+        description="Check the config file, the credentials, that the base URL is "
+        "reachable and each Real Time route, then compare the fields the service sends "
+        "with the field mapping. Exit 0: no check failed; 1: an upstream check failed; "
+        "2: the config or the command line is unusable.",
+        **data,
+    )
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
 
     config = commands.add_parser("config", help="where the config file lives; an example")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -165,11 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Logging is put back as it was on the way out, so calling ``main`` in-process (tests,
     scripts) leaves no handler or level behind.
     """
-    handler = _StderrHandler()
-    root_level = logging.getLogger().level
     try:
         args = build_parser().parse_args(argv)
-        code = _dispatch(args, handler)
+        code = _dispatch(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below
         return code
     except UsageError as exc:
@@ -189,11 +207,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     finally:
-        logging.getLogger().removeHandler(handler)
-        logging.getLogger().setLevel(root_level)
+        if "rtdash.logs" in sys.modules:
+            from rtdash import logs
+
+            logs.teardown_logging()
+            logs.clear_secrets()
 
 
-def _dispatch(args: argparse.Namespace, handler: logging.Handler) -> int:
+def _dispatch(args: argparse.Namespace) -> int:
     command = getattr(args, "command", None)
     if command == "config":
         return _config_command(args)
@@ -202,10 +223,11 @@ def _dispatch(args: argparse.Namespace, handler: logging.Handler) -> int:
     if command is not None and hasattr(args, "interval"):
         raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
     if command is None:
-        _set_log_level(args)  # the TUI owns the screen: it decides where log lines go
+        _start_logging(args, tui=True)  # the TUI owns the screen: the file only
         return _dashboard_command(args)
-    _set_log_level(args)
-    logging.getLogger().addHandler(handler)
+    _start_logging(args, tui=False)
+    if command == "doctor":
+        return _doctor_command(args)
     settings = _load_settings(args)
     # a lookup that can never match is refused before any connection is needed
     query = _lookup_query(args, settings) if command == "lookup" else None
@@ -240,9 +262,17 @@ def _load_settings(args: argparse.Namespace) -> Settings:
     except ConfigError as exc:
         raise UsageError(f"{PROG}: {exc}") from None
     apply_flags(settings, vars(args))
+    _register_secrets(settings)
     for warning in settings.warnings:
         _say(f"{PROG}: warning: {warning}")
     return settings
+
+
+def _register_secrets(settings: Settings) -> None:
+    """From here on, no log line shows the password or key (or the Basic header)."""
+    from rtdash import logs
+
+    logs.register_settings_secrets(settings)
 
 
 def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
@@ -316,6 +346,7 @@ def _demo_simulator(settings: Settings, *, keep_igrp: bool) -> Iterator[Any]:
         connection.username = sim.username
         connection.password = SecretStr(sim.password)
         connection.api_key = None
+        _register_secrets(settings)
         yield sim
     finally:
         sim.stop()
@@ -681,6 +712,27 @@ def _sim_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _doctor_command(args: argparse.Namespace) -> int:
+    """``rtdash doctor``: an unusable config file is a report line (exit 2), not a
+    one-line error, since explaining the set-up is the command's job; a bad flag is
+    still a usage error like anywhere else."""
+    from rtdash import doctor
+    from rtdash.config import ConfigError, config_path, load_settings
+
+    explicit = getattr(args, "config", None)
+    path = config_path(explicit)
+    try:
+        settings = load_settings(explicit)
+    except ConfigError as exc:
+        return doctor.config_unusable(path, str(exc), as_json=args.json)
+    apply_flags(settings, vars(args))
+    _register_secrets(settings)
+    if not getattr(args, "demo", False):
+        return doctor.run(settings, path=path, as_json=args.json)
+    with _demo_simulator(settings, keep_igrp="igrp" in vars(args)):
+        return doctor.run(settings, path=path, as_json=args.json, demo=True)
+
+
 def _dashboard_command(args: argparse.Namespace) -> int:
     """The TUI. It owns the rest: with ``demo`` it starts the simulator itself, and
     without an installation id or credentials it shows a welcome screen that explains
@@ -698,25 +750,16 @@ def _dashboard_command(args: argparse.Namespace) -> int:
 # --- logging and messages -------------------------------------------------------------
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever ``sys.stderr`` is now, so captured or redirected stderr works."""
+def _start_logging(args: argparse.Namespace, *, tui: bool) -> None:
+    """The log file always; stderr as well only for a scriptable command run with
+    ``--log-level debug`` or ``info``, so a script's stderr stays one line per problem."""
+    from rtdash import logs
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s %(name)s: %(message)s"))
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        pass
-
-
-def _set_log_level(args: argparse.Namespace) -> None:
     level = getattr(args, "log_level", "warning")
-    logging.getLogger().setLevel(getattr(logging, level.upper()))
+    to_stderr = not tui and level in ("debug", "info")
+    logs.setup_logging(level, to_stderr=to_stderr)
+    if to_stderr and logs.file_error:
+        _say(f"{PROG}: warning: {logs.file_error}")
 
 
 def _say(line: str) -> None:

@@ -1,7 +1,8 @@
 """The CLI, run in-process against the real simulator over loopback HTTP.
 
-Every test gets an environment with no rtdash variables and no config file, so what a
-developer has in ``~/.config/rtdash`` or their shell never leaks into a result.
+Every test gets an environment with no rtdash variables, no config file and a log
+directory of its own, so what a developer has in ``~/.config/rtdash`` or their shell never
+leaks into a result, and no test writes to their real log file.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("rtdash.config.default_config_path", lambda: tmp_path / "absent.toml")
+    # the log file goes under XDG_STATE_HOME (platformdirs reads it on every call)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
 @pytest.fixture

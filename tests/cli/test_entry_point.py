@@ -17,6 +17,7 @@ SCRIPT = Path(sys.executable).parent / "rtdash"
 def run(argv: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RTDASH_")}
     clean |= {"RTDASH_CONFIG": "", "XDG_CONFIG_HOME": str(tmp_path), **env}
+    clean["XDG_STATE_HOME"] = str(tmp_path / "state")
     return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=clean)
 
 
@@ -84,6 +85,7 @@ def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     """``rtdash calls --json | head -1``: the reader leaves before rtdash writes."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RTDASH_")}
     clean |= {"RTDASH_CONFIG": "", "XDG_CONFIG_HOME": str(tmp_path)}
+    clean["XDG_STATE_HOME"] = str(tmp_path / "state")
     child = subprocess.Popen(
         [sys.executable, "-m", "rtdash", "calls", "--demo", "--json"],
         stdout=subprocess.PIPE,
