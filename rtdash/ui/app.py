@@ -1,36 +1,55 @@
-"""The Textual application: connects settings, the client and the screens.
+"""The Textual application: connects settings, clients and screens.
 
 Start-up stays light: the simulator is imported only in demo mode, and the first frame
-is drawn before the first poll returns.
+is drawn before the first poll returns. Each installation gets its own client and
+poller; the dashboard or the wallboard shows them as switchable views.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
 
-from rtdash.api.client import Credentials, InfinityClient
-from rtdash.config import Settings, config_path
+from rtdash.api.client import InfinityClient
+from rtdash.config import ConfigError, Installation, Settings, config_path
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import COMMANDS
 from rtdash.ui.screens.dashboard import DashboardScreen
+from rtdash.ui.screens.wallboard import WallboardScreen
 from rtdash.ui.screens.welcome import WelcomeScreen
 from rtdash.ui.widgets.dashboard import Dashboard
+from rtdash.ui.widgets.live_view import LiveView, ViewOptions
+from rtdash.ui.widgets.wallboard import Wallboard
 
 if TYPE_CHECKING:
     from rtdash.sim import Simulator
 
 log = logging.getLogger(__name__)
 
-STYLE_FILES = ("app.tcss", "dashboard.tcss", "modals.tcss")
+STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
+
+#: ids of bindings outside the command registry that a keymap may also remap
+EXTRA_BINDING_IDS = {
+    "lookup_close",
+    "lookup_copy",
+    "lookup_new",
+    "help_close",
+    "welcome_demo",
+    "welcome_quit",
+    *(f"installation_{number}" for number in range(1, 10)),
+}
+_KEY = re.compile(r"^[a-z0-9_+-]+(,[a-z0-9_+-]+)*$")
 
 
 def style_paths() -> list[Path]:
@@ -42,6 +61,23 @@ def style_paths() -> list[Path]:
     if not (folder / STYLE_FILES[0]).is_file():
         folder = Path(__file__).resolve().parents[2] / "styles"
     return [folder / name for name in STYLE_FILES]
+
+
+def check_ui_settings(settings: Settings) -> None:
+    """Theme and keymap, checked before the screen is taken over: ConfigError if bad."""
+    theme = settings.display.theme
+    if theme not in BUILTIN_THEMES:
+        known = ", ".join(sorted(BUILTIN_THEMES))
+        raise ConfigError(f"display.theme: unknown theme {theme!r} (known: {known})")
+    known_ids = {command.id for command in COMMANDS} | EXTRA_BINDING_IDS
+    for binding_id, keys in settings.keymap.items():
+        if binding_id not in known_ids:
+            ids = ", ".join(sorted(command.id for command in COMMANDS))
+            raise ConfigError(f"keymap.{binding_id}: unknown command (commands: {ids})")
+        if not isinstance(keys, str) or not _KEY.match(keys.replace(" ", "")):
+            raise ConfigError(
+                f'keymap.{binding_id}: {keys!r} is not a key such as "ctrl+l" or "f5"'
+            )
 
 
 class RtdashApp(App[int]):
@@ -59,28 +95,35 @@ class RtdashApp(App[int]):
         http: httpx.AsyncClient | None = None,
         simulator: Simulator | None = None,
     ) -> None:
+        check_ui_settings(settings)
         super().__init__()
         self.settings = settings
         self.demo = demo
+        self.wallboard = settings.display.wallboard
         self.clock = clock or SystemClock()
         self._http = http
         self.simulator = simulator
         self._owns_simulator = False
-        self.client: InfinityClient | None = None
-        if settings.display.theme in self.available_themes:
-            self.theme = settings.display.theme
+        self.clients: list[InfinityClient] = []
+        self.theme = settings.display.theme
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
 
     # --- start ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        for warning in self.settings.warnings:
+            self.notify(warning, severity="warning", timeout=15)
         if self.demo:
             self.action_start_demo()
         elif self._can_connect():
-            self._open_dashboard(badge=None)
+            self._open(badge=None)
         else:
             self.push_screen(WelcomeScreen(str(config_path()), self._missing()))
 
     def _can_connect(self) -> bool:
+        if self.settings.profiles:
+            return True
         connection = self.settings.connection
         return connection.igrp is not None and connection.credentials().usable
 
@@ -93,77 +136,116 @@ class RtdashApp(App[int]):
         return "Installation set, but no credentials in the environment or config."
 
     def action_start_demo(self) -> None:
-        """Run on the built-in simulator (started here, so the demo needs no account)."""
+        """Run on the built-in simulator (started here, so the demo needs no account).
+
+        Every simulated installation opens, as tabs, unless ``--igrp`` named one.
+        """
         if self.simulator is None:
             from rtdash.sim import demo_simulator
 
             self.simulator = demo_simulator().start(port=0)
             self._owns_simulator = True
         sim = self.simulator
+        served = [installation.igrp for installation in sim.installations]
         connection = self.settings.connection
         connection.base_url = sim.url
-        if connection.igrp not in {installation.igrp for installation in sim.installations}:
-            connection.igrp = sim.igrp
+        if connection.igrp not in served:
+            connection.igrp = served[0]
+            connection.more_igrps = served[1:]
+        connection.more_igrps = [igrp for igrp in connection.more_igrps if igrp in served]
         connection.username = sim.username
         connection.password = sim.password  # type: ignore[assignment]
         connection.api_key = None
+        self.settings.profiles = {}
         self.demo = True
         if isinstance(self.screen, WelcomeScreen):
             self.pop_screen()
-        self._open_dashboard(badge="DEMO")
+        self._open(badge="DEMO")
 
-    def _open_dashboard(self, *, badge: str | None) -> None:
-        self.client = self.make_client()
-        self.push_screen(
-            DashboardScreen(
-                self.make_dashboard(self.client, badge=badge),
-                default_region=self.settings.connection.default_region,
+    def _open(self, *, badge: str | None) -> None:
+        installations = self.settings.installations()
+        options = self.view_options(badge)
+        if self.wallboard:
+            boards = [self._view(Wallboard, item, options) for item in installations]
+            self.push_screen(
+                WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)
             )
+            return
+        dashboards = [self._view(Dashboard, item, options) for item in installations]
+        self.push_screen(
+            DashboardScreen(dashboards, default_region=self.settings.connection.default_region)
         )
 
-    def make_client(self) -> InfinityClient:
-        connection = self.settings.connection
+    def view_options(self, badge: str | None) -> ViewOptions:
+        settings = self.settings
+        return ViewOptions(
+            clock=self.clock,
+            thresholds=Thresholds.from_settings(settings.thresholds),
+            interval=settings.polling.interval,
+            max_backoff=settings.polling.max_backoff,
+            # the wallboard never asks for personal data: it is on a screen anyone can read
+            exclude_pii=settings.connection.exclude_pii or self.wallboard,
+            badge=badge,
+            show_all_users=settings.display.show_all_users,
+            flash=settings.display.flash,
+            flash_seconds=settings.display.flash_seconds,
+            bell=settings.thresholds.bell,
+        )
+
+    def _view(
+        self, kind: type[LiveView], installation: Installation, options: ViewOptions
+    ) -> LiveView:
+        client = self.make_client(installation)
+        self.clients.append(client)
+        view = kind(
+            client,
+            label=self.installation_label(installation),
+            options=options,
+            id=f"view-{installation.key}",
+        )
+        # a profile may exclude personal data for its installation alone
+        excluded = options.exclude_pii or installation.connection.exclude_pii
+        view.exclude_pii = view.poller.exclude_pii = excluded
+        return view
+
+    def make_client(self, installation: Installation) -> InfinityClient:
+        connection = installation.connection
         assert connection.igrp is not None
         return InfinityClient(
             igrp=connection.igrp,
-            credentials=Credentials(
-                username=connection.username,
-                password=connection.password,
-                api_key=connection.api_key,
-            ),
+            credentials=connection.credentials(),
             base_url=connection.base_url,
             tz=connection.timezone,
-            mapping=self.settings.field_mapping(),
+            mapping=installation.mapping,
             timeout=connection.timeout,
             http=self._http,
             now=self.clock.now,
         )
 
-    def make_dashboard(self, client: InfinityClient, *, badge: str | None) -> Dashboard:
-        polling = self.settings.polling
-        return Dashboard(
-            client,
-            clock=self.clock,
-            thresholds=Thresholds.from_settings(self.settings.thresholds),
-            interval=polling.interval,
-            max_backoff=polling.max_backoff,
-            exclude_pii=self.settings.connection.exclude_pii,
-            installation=self.installation_label(client.igrp),
-            badge=badge,
-            show_all_users=self.settings.display.show_all_users,
-        )
-
-    def installation_label(self, igrp: int) -> str:
-        name = None
-        if self.simulator is not None:
+    def installation_label(self, installation: Installation) -> str:
+        igrp = installation.connection.igrp
+        name = installation.connection.name
+        if name is None and self.simulator is not None:
             name = next((i.name for i in self.simulator.installations if i.igrp == igrp), None)
-        return f"installation {igrp}" + (f" {name}" if name else "")
+        return f"{name} ({igrp})" if name else f"installation {igrp}"
+
+    # --- focus: poll slower while nobody is looking ------------------------------------
+
+    def on_app_blur(self, _event: events.AppBlur) -> None:
+        if self.wallboard:
+            return  # a wallboard is never "focused", and must stay live
+        for view in self.query(LiveView):
+            view.poller.set_slow(self.settings.polling.unfocused_interval)
+
+    def on_app_focus(self, _event: events.AppFocus) -> None:
+        for view in self.query(LiveView):
+            view.poller.set_slow(None)
 
     # --- commands -------------------------------------------------------------------
 
     def current_keys(self) -> dict[str, str]:
         """Command id -> key as bound now (after any keymap)."""
-        keymap = dict(self._keymap) if hasattr(self, "_keymap") else {}
+        keymap = dict(getattr(self, "_keymap", {}))
         return {command.id: keymap.get(command.id, command.key) for command in COMMANDS}
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -178,13 +260,14 @@ class RtdashApp(App[int]):
                 yield SystemCommand(command.explanation, f"key: {command.key}", action)
 
     async def on_unmount(self) -> None:
-        if self.client is not None:
-            await self.client.aclose()
+        for client in self.clients:
+            await client.aclose()
         if self._owns_simulator and self.simulator is not None:
             self.simulator.stop()
 
 
 def run_dashboard(settings: Settings, *, demo: bool = False) -> int:
+    """Raises ConfigError for a bad theme or keymap before the terminal is taken over."""
     app = RtdashApp(settings, demo=demo)
     result = app.run()
     return result or 0

@@ -57,12 +57,12 @@ async def wait_for_data(pilot: Pilot) -> None:
 
 
 def _has_data(app: RtdashApp) -> bool:
-    from rtdash.ui.screens.dashboard import DashboardScreen
+    """Every installation's view has both snapshots."""
+    from rtdash.ui.screens.views import ViewsScreen
 
     for screen in app.screen_stack:
-        if isinstance(screen, DashboardScreen):
-            board = screen.dashboard
-            return board.calls is not None and board.users is not None
+        if isinstance(screen, ViewsScreen):
+            return all(view.calls is not None and view.users is not None for view in screen.views)
     return False
 
 

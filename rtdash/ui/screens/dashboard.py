@@ -1,16 +1,16 @@
-"""The main screen: one installation's dashboard, a filter line and the Footer."""
+"""The main screen: the dashboards (one per installation), a filter line, the Footer."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
 from rtdash.core.poller import clamp_interval
 from rtdash.ui.commands import bindings
 from rtdash.ui.screens.help import HelpScreen
 from rtdash.ui.screens.lookup import LookupScreen
+from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
@@ -18,21 +18,33 @@ from rtdash.ui.widgets.keyed_table import KeyedTable
 INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 
 
-class DashboardScreen(Screen[None]):
-    BINDINGS = bindings()
+class DashboardScreen(ViewsScreen):
+    BINDINGS = [*bindings(), *INSTALLATION_KEYS]
 
-    def __init__(self, dashboard: Dashboard, *, default_region: str = "GB") -> None:
-        super().__init__()
-        self.dashboard = dashboard
+    def __init__(self, dashboards: list[Dashboard], *, default_region: str = "GB") -> None:
+        super().__init__(list(dashboards))
         self.default_region = default_region
 
+    @property
+    def dashboard(self) -> Dashboard:
+        view = self.view
+        assert isinstance(view, Dashboard)
+        return view
+
     def compose(self) -> ComposeResult:
-        yield self.dashboard
+        yield from self.compose_views()
         yield Input(placeholder="Filter calls and users (Esc clears)", id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#filter", Input).display = False
+        self.dashboard.focus_first_table()
+
+    def after_switch(self) -> None:
+        box = self.query_one("#filter", Input)
+        self.dashboard.grid.set_filter(box.value)
+        self.dashboard.user_panel.set_filter(box.value)
         self.dashboard.focus_first_table()
 
     # --- lookups --------------------------------------------------------------------

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Label, Static
+from textual.widgets import Digits, Label, Sparkline, Static
 
 from rtdash.core.clock import Clock
 from rtdash.core.format import duration
+from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.thresholds import Level, Thresholds
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE
@@ -33,6 +34,10 @@ class MetricTile(Vertical):
         yield Label(self.label, classes="tile-label")
         yield Digits("–", classes="tile-value")
 
+    def flash(self, breached: bool, lit: bool) -> None:
+        self.set_class(breached, "breached")
+        self.set_class(lit, "flash")
+
     def show(self, value: str, level: Level) -> None:
         self.query_one(Digits).update(value)
         self.set_class(level is Level.WARN, "level-warn")
@@ -44,18 +49,40 @@ class MetricTile(Vertical):
 class MetricsBar(Static):
     """Computes nothing itself: it shows a :class:`Metrics` against the thresholds."""
 
-    def __init__(self, *, clock: Clock, thresholds: Thresholds, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        thresholds: Thresholds,
+        history: History | None = None,
+        tiles: tuple[tuple[str, str], ...] = TILES,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.thresholds = thresholds
+        self.history = history
+        self.tiles = tiles
         self.metrics = Metrics()
         self._shown: tuple[object, ...] | None = None
+        self._trend: tuple[int, list[int], list[int]] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="tiles"):
-            for key, label in TILES:
+            for key, label in self.tiles:
                 yield MetricTile(key, label)
         yield Static(id="metrics-line")
+        if self.history is not None:
+            minutes = f"{self.history.span_minutes:g} min"
+            with Horizontal(id="trends"):
+                yield Label(f"waiting, {minutes}", classes="trend-label")
+                yield Sparkline([], summary_function=max, id="trend-waiting")
+                yield Label(f"available, {minutes}", classes="trend-label")
+                yield Sparkline([], summary_function=min, id="trend-available")
+
+    def show_alerts(self, active: set[str], flashing: set[str]) -> None:
+        for tile in self.query(MetricTile):
+            tile.flash(tile.key in active, tile.key in flashing)
 
     def update_metrics(self, metrics: Metrics) -> None:
         self.metrics = metrics
@@ -79,14 +106,28 @@ class MetricsBar(Static):
         }
 
     def tick(self) -> None:
+        self._show_trends()
         values = self.values()
         state = tuple(values.items())
         if state == self._shown:
             return
         self._shown = state
-        for key, (value, level) in values.items():
-            self.query_one(f"#tile-{key}", MetricTile).show(value, level)
+        for tile in self.query(MetricTile):
+            value, level = values[tile.key]
+            tile.show(value, level)
         self.query_one("#metrics-line", Static).update(compact_line(values))
+
+    def _show_trends(self) -> None:
+        if self.history is None:
+            return
+        trend = (len(self.history), self.history.waiting(), self.history.available())
+        if trend == self._trend:
+            return
+        self._trend = trend
+        # one bucket is not a trend: draw nothing until there are two
+        enough = trend[0] >= 2
+        self.query_one("#trend-waiting", Sparkline).data = trend[1] if enough else []
+        self.query_one("#trend-available", Sparkline).data = trend[2] if enough else []
 
 
 def compact_line(values: dict[str, tuple[str, Level]]) -> Text:

@@ -1,0 +1,81 @@
+"""A screen of live views, one per installation, switched by number keys.
+
+The dashboard and the wallboard screens both derive from it: each installation keeps
+its own poller, data and status while hidden, so switching is instant and a background
+installation's breach still shows on the installation bar.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher
+
+from rtdash.core.thresholds import Level
+from rtdash.ui.widgets.installation_bar import InstallationBar
+from rtdash.ui.widgets.live_view import LiveView
+
+INSTALLATION_KEYS = [
+    Binding(
+        str(number), f"show_installation({number - 1})", show=False, id=f"installation_{number}"
+    )
+    for number in range(1, 10)
+]
+
+
+class ViewsScreen(Screen[None]):
+    def __init__(self, views: list[LiveView]) -> None:
+        super().__init__()
+        if not views:
+            raise ValueError("at least one installation is needed")
+        self.views = views
+        self.current = 0
+
+    def compose_views(self) -> ComposeResult:
+        if len(self.views) > 1:
+            yield InstallationBar(id="installations")
+        with ContentSwitcher(initial=self.views[0].id, id="views"):
+            yield from self.views
+
+    @property
+    def view(self) -> LiveView:
+        return self.views[self.current]
+
+    def on_mount(self) -> None:
+        if len(self.views) > 1:
+            self.set_interval(1.0, self.show_installations, name="installations")
+            self.show_installations()
+
+    def action_show_installation(self, index: int) -> None:
+        if 0 <= index < len(self.views):
+            self.switch_to(index)
+
+    def switch_to(self, index: int) -> None:
+        self.current = index
+        self.query_one(ContentSwitcher).current = self.views[index].id
+        self.view.tick()
+        self.show_installations()
+        self.after_switch()
+
+    def after_switch(self) -> None:
+        """Hook: focus, notes."""
+
+    def installation_note(self) -> str:
+        return ""
+
+    def show_installations(self) -> None:
+        if len(self.views) < 2:
+            return
+        entries = [(view.label, _health(view)) for view in self.views]
+        bar = self.query_one(InstallationBar)
+        bar.show(entries, self.current, self.installation_note())
+
+
+def _health(view: LiveView) -> Level:
+    if view.alerts.active:
+        return Level.ALERT
+    text = view.status_bar.text
+    if text is None:
+        return Level.WARN
+    return max(text.connection_level, text.age_level)

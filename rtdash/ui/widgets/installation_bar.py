@@ -1,0 +1,25 @@
+"""One line naming each installation, the current one highlighted, with a marker that
+turns red when a background installation has a breach or a failing connection."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from rtdash.core.thresholds import Level
+from rtdash.ui.widgets.palette import LEVEL_STYLE
+
+
+class InstallationBar(Static):
+    def show(self, entries: list[tuple[str, Level]], current: int, note: str = "") -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for index, (label, level) in enumerate(entries):
+            if index:
+                line.append(" │ ", style="dim")
+            style = "bold reverse" if index == current else ""
+            line.append(f" {index + 1} {label} ", style=style)
+            marker = {Level.OK: "●", Level.WARN: "▲", Level.ALERT: "‼"}[level]
+            line.append(marker, style=LEVEL_STYLE[level] or "#009E73")
+        if note:
+            line.append(f"  {note}", style="dim italic")
+        self.update(line)

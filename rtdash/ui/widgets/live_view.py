@@ -1,0 +1,175 @@
+"""One installation's live data: its poller, snapshots, history, alerts and status.
+
+The dashboard and the wallboard are two ways of drawing the same live data, so both
+derive from :class:`LiveView`: it owns the poller (one per installation), turns poller
+callbacks into messages, skips all work when a snapshot did not change, records the
+history for sparklines, rings the bell once per breach, and ticks once a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from textual import on
+from textual.containers import Vertical
+
+from rtdash.api.client import InfinityClient
+from rtdash.core.alerts import AlertTracker
+from rtdash.core.clock import Clock
+from rtdash.core.history import History
+from rtdash.core.metrics import Metrics
+from rtdash.core.poller import Poller
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.thresholds import Thresholds
+from rtdash.ui.messages import CallsUpdated, StatusUpdated, UsersUpdated
+from rtdash.ui.widgets.status_bar import StatusBar
+
+
+@dataclass(frozen=True, slots=True)
+class ViewOptions:
+    """How a live view behaves; the same for every installation of one run."""
+
+    clock: Clock
+    thresholds: Thresholds
+    interval: float = 2.0
+    max_backoff: float = 60.0
+    exclude_pii: bool = False
+    badge: str | None = None
+    show_all_users: bool = False
+    flash: bool = True
+    flash_seconds: float = 10.0
+    bell: bool = True
+
+
+class LiveView(Vertical):
+    def __init__(
+        self, client: InfinityClient, *, label: str, options: ViewOptions, **kwargs: object
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.client = client
+        self.label = label
+        self.options = options
+        self.clock = options.clock
+        self.thresholds = options.thresholds
+        self.exclude_pii = options.exclude_pii
+        self.calls: CallsSnapshot | None = None
+        self.users: UsersSnapshot | None = None
+        self.metrics = Metrics()
+        self.history = History()
+        self.alerts = AlertTracker(options.thresholds)
+        self.bells = 0
+        self._flash_on = False
+        self.poller = Poller(
+            client,
+            on_calls=lambda snapshot: self.post_message(CallsUpdated(snapshot)),
+            on_users=lambda snapshot: self.post_message(UsersUpdated(snapshot)),
+            on_status=lambda status: self.post_message(StatusUpdated(status)),
+            interval=options.interval,
+            max_backoff=options.max_backoff,
+            exclude_pii=options.exclude_pii,
+            clock=options.clock,
+        )
+
+    # --- what subclasses draw -------------------------------------------------------
+
+    def show_calls(self, snapshot: CallsSnapshot) -> None:
+        """Draw a changed calls snapshot."""
+
+    def show_users(self, snapshot: UsersSnapshot) -> None:
+        """Draw a changed users snapshot."""
+
+    def show_metrics(self, metrics: Metrics) -> None:
+        """Draw the headline numbers (also called once a second, for the longest wait)."""
+
+    def show_alerts(self, active: set[str], flashing: set[str]) -> None:
+        """Mark breached numbers; ``flashing`` blinks on alternate seconds."""
+
+    def tick_view(self) -> None:
+        """Once a second: redraw what ticks (times in state)."""
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # the first frame is drawn before the first poll returns: the poller starts here
+        self.run_worker(self.poller.run(), name="poller", group="poll", exit_on_error=False)
+        self.set_interval(1.0, self.tick, name="tick")
+
+    def on_unmount(self) -> None:
+        self.poller.stop()
+
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.client.zone
+
+    def make_status_bar(self) -> StatusBar:
+        return StatusBar(
+            clock=self.clock,
+            zone=self.client.zone,
+            installation=self.label,
+            badge=self.options.badge,
+            id="status",
+        )
+
+    # --- data -----------------------------------------------------------------------
+
+    @on(CallsUpdated)
+    def _calls_updated(self, message: CallsUpdated) -> None:
+        message.stop()
+        changed = not message.snapshot.same_rows(self.calls)
+        self.calls = message.snapshot
+        if changed:
+            with self.app.batch_update():
+                self.show_calls(message.snapshot)
+                self._refresh_metrics()
+
+    @on(UsersUpdated)
+    def _users_updated(self, message: UsersUpdated) -> None:
+        message.stop()
+        changed = not message.snapshot.same_rows(self.users)
+        self.users = message.snapshot
+        if changed:
+            with self.app.batch_update():
+                self.show_users(message.snapshot)
+                self._refresh_metrics()
+
+    @on(StatusUpdated)
+    def _status_updated(self, message: StatusUpdated) -> None:
+        message.stop()
+        self.status_bar.update_status(message.status)
+
+    def _refresh_metrics(self) -> None:
+        self.metrics = Metrics.compute(self.calls, self.users)
+        self._observe(blink=False)
+        self.show_metrics(self.metrics)
+
+    def _observe(self, *, blink: bool) -> None:
+        """History and alerts, from numbers already computed: no extra requests."""
+        now = self.clock.now()
+        if self.calls is not None and self.users is not None:
+            self.history.add(
+                now, waiting=self.metrics.waiting, available=self.metrics.agents_available
+            )
+        began = self.alerts.update(self.metrics, now, users_known=self.users is not None)
+        if began and self.options.bell:
+            self.bells += 1
+            self.app.bell()
+        flashing = (
+            self.alerts.flashing(now, self.options.flash_seconds) if self.options.flash else set()
+        )
+        self._flash_on = not self._flash_on if flashing else False
+        self.show_alerts(self.alerts.active, flashing if self._flash_on else set())
+
+    def tick(self) -> None:
+        """Once a second: ticking cells on screen, the longest wait, alerts, data age."""
+        if not self.display:
+            return
+        with self.app.batch_update():
+            self._observe(blink=True)
+            self.tick_view()
+            self.show_metrics(self.metrics)
+            self.status_bar.tick()
