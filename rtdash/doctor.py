@@ -115,8 +115,10 @@ class FieldComparison:
     required_missing: list[str]
     #: values of the state field that the mapping's value table does not know
     unknown_values: list[str]
-    #: config key -> TOML value text for a ``[mapping]`` snippet
-    suggestion: dict[str, str]
+    #: rows where the state field is absent or empty (an upstream gap, not the mapping)
+    stateless: int
+    #: config key -> value for a ``[mapping]`` snippet (a field name, or a value table)
+    suggestion: dict[str, Any]
     #: why the suggestion: "callPhase looks like the call state (values: …)"
     reasons: list[str]
     basic: bool = False
@@ -128,6 +130,7 @@ class FieldComparison:
             "never_seen": self.never_seen,
             "required_missing": self.required_missing,
             "unknown_state_values": self.unknown_values,
+            "rows_without_state": self.stateless,
         }
 
 
@@ -137,7 +140,7 @@ class Report:
     def __init__(self, stream: TextIO | None) -> None:
         self.checks: list[Check] = []
         self.fields: dict[str, FieldComparison] = {}
-        self.suggested: dict[str, str] = {}
+        self.suggested: dict[str, Any] = {}
         self.usage = False
         self._stream = stream
 
@@ -583,35 +586,35 @@ def compare_fields(
         "/".join(group) for group in REQUIRED[kind] if not any(name in seen for name in group)
     ]
 
-    suggestion: dict[str, str] = {}
+    suggestion: dict[str, Any] = {}
     reasons: list[str] = []
     unknown: list[str] = []
+    stateless = 0
     if kind in STATE_HINTS:
         known = mapping.call_state_values if kind == "call" else mapping.user_state_values
         if "state" in seen:
             states = [values.text(pick(row, table["state"])) for row in rows]
             unknown = _distinct(v for v in states if v is not None and v.lower() not in known)
-            if None in states:
-                unknown.append("(empty)")
-            guessed = {v: _guess_state(kind, v) for v in unknown if v != "(empty)"}
+            stateless = states.count(None)
+            guessed = {v: _guess_state(kind, v) for v in unknown}
             guessed = {v: s for v, s in guessed.items() if s is not None}
             if guessed:
-                suggestion[f"{kind}_state_values"] = _inline_table(guessed)
+                suggestion[f"{kind}_state_values"] = guessed
                 reasons.append(f"{kind} state values read as: " + _pairs(guessed))
         else:
             candidate = _state_candidate(kind, rows, unmapped, known)
             if candidate is not None:
                 key, seen_values, guessed = candidate
-                suggestion[f"{kind}_state"] = json.dumps(key)
+                suggestion[f"{kind}_state"] = key
                 reasons.append(
                     f"{key} looks like the {kind} state (values: {', '.join(seen_values)})"
                 )
                 if guessed:
-                    suggestion[f"{kind}_state_values"] = _inline_table(guessed)
+                    suggestion[f"{kind}_state_values"] = guessed
     if kind == "user" and "dashboard" not in seen:
         flag_key = _flag_candidate(rows, unmapped)
         if flag_key is not None:
-            suggestion["user_dashboard"] = json.dumps(flag_key)
+            suggestion["user_dashboard"] = flag_key
             reasons.append(f"{flag_key} looks like the dashboard flag (values are 0/1 flags)")
     return FieldComparison(
         kind=kind,
@@ -621,6 +624,7 @@ def compare_fields(
         never_seen=never_seen,
         required_missing=required_missing,
         unknown_values=unknown[:_MAX_VALUES],
+        stateless=stateless,
         suggestion=suggestion,
         reasons=reasons,
         basic=basic,
@@ -714,13 +718,22 @@ def _fields_check(
         notes.append(
             f"{kind} state values the mapping does not know: " + ", ".join(comp.unknown_values)
         )
+    if comp.stateless:
+        notes.append(
+            f"{_plural(comp.stateless, 'row')} had no {kind} state value (skipped as unreadable)"
+        )
     notes.extend(comp.reasons)
     if comp.suggestion:
         notes.append(f"suggested [mapping] for {path}:")
         notes.append("  [mapping]")
-        notes.extend(f"  {key} = {value}" for key, value in comp.suggestion.items())
-    elif comp.required_missing or comp.unknown_values:
+        notes.extend(f"  {line}" for line in mapping_snippet(comp.suggestion))
+    elif comp.required_missing:
         notes.append(f"map the field under [mapping] in {path} (see `rtdash config example`)")
+    elif comp.unknown_values:
+        notes.append(
+            f'map the values with {kind}_state_values = {{ value = "state" }} under '
+            f"[mapping] in {path}"
+        )
 
     counts = (
         f"{_plural(comp.rows, 'row')}, {_plural(len(comp.keys), 'key')}: "
@@ -731,7 +744,7 @@ def _fields_check(
         what = comp.required_missing and f"no {', '.join(comp.required_missing)} field"
         what = what or "unknown state values"
         report.add(Check(name, FAILED, f"{counts}; {what}: rows cannot be read", notes))
-    elif comp.unmapped or comp.never_seen:
+    elif comp.unmapped or comp.never_seen or comp.stateless:
         report.add(Check(name, WARNING, counts, notes))
     else:
         report.add(
@@ -749,6 +762,14 @@ def _fields_check(
 
 def _distinct(items: Iterable[str]) -> list[str]:
     return sorted(set(items), key=str.lower)
+
+
+def mapping_snippet(suggestion: Mapping[str, Any]) -> list[str]:
+    """``key = value`` TOML lines for a ``[mapping]`` section."""
+    return [
+        f"{key} = {_inline_table(value) if isinstance(value, Mapping) else json.dumps(value)}"
+        for key, value in suggestion.items()
+    ]
 
 
 def _inline_table(pairs: Mapping[str, str]) -> str:
