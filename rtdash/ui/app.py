@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
-from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
@@ -231,15 +230,14 @@ class RtdashApp(App[int]):
 
     # --- focus: poll slower while nobody is looking ------------------------------------
 
-    def on_app_blur(self, _event: events.AppBlur) -> None:
+    def watch_app_focus(self, focused: bool) -> None:
+        """The terminal reports focus changes; while nobody looks, poll more slowly."""
         if self.wallboard:
             return  # a wallboard is never "focused", and must stay live
-        for view in self.query(LiveView):
-            view.poller.set_slow(self.settings.polling.unfocused_interval)
-
-    def on_app_focus(self, _event: events.AppFocus) -> None:
-        for view in self.query(LiveView):
-            view.poller.set_slow(None)
+        slow = None if focused else self.settings.polling.unfocused_interval
+        for screen in self.screen_stack:
+            for view in screen.query(LiveView):
+                view.poller.set_slow(slow)
 
     # --- commands -------------------------------------------------------------------
 

@@ -25,8 +25,11 @@ def settings_for(sim: Simulator, *, igrp: int | None = None, **connection: objec
     return settings
 
 
-def make_app(sim: Simulator, **connection: object) -> RtdashApp:
-    return RtdashApp(settings_for(sim, **connection), clock=FrozenClock(sim.now))
+def make_app(sim: Simulator, *, flash: bool = True, **connection: object) -> RtdashApp:
+    """``flash=False`` for snapshots: a blinking tile would depend on when the frame is taken."""
+    settings = settings_for(sim, **connection)
+    settings.display.flash = flash
+    return RtdashApp(settings, clock=FrozenClock(sim.now))
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -71,6 +74,8 @@ def rendered_text(widget: object, width: int = 120) -> str:
     from rich.console import Console
 
     console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    content = widget.content  # type: ignore[attr-defined]
+    content = getattr(widget, "content", None)
+    if content is None:
+        content = widget.render()  # type: ignore[attr-defined]
     console.print(content if not hasattr(content, "plain") else content.plain)
     return console.export_text()

@@ -12,9 +12,11 @@ import pytest
 from textual.pilot import Pilot
 
 from rtdash.api.models import CallState
+from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
-from tests.ui.helpers import dashboard_of, make_app, wait_for_data, wait_until
+from tests.ui.helpers import dashboard_of, make_app, settings_for, wait_for_data, wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -46,7 +48,7 @@ async def _open_lookup_on_first_bridged(pilot: Pilot, outcome: str) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_dashboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(sim), terminal_size=size, run_before=_paused_on_data)
+    assert snap_compare(make_app(sim, flash=False), terminal_size=size, run_before=_paused_on_data)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -54,7 +56,7 @@ def test_lookup_advanced(snap_compare, sim: Simulator, size: tuple[int, int]) ->
     async def run_before(pilot: Pilot) -> None:
         await _open_lookup_on_first_bridged(pilot, "advanced")
 
-    assert snap_compare(make_app(sim), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app(sim, flash=False), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -64,7 +66,9 @@ def test_lookup_basic_mode(snap_compare, sim: Simulator, size: tuple[int, int]) 
     async def run_before(pilot: Pilot) -> None:
         await _open_lookup_on_first_bridged(pilot, "basic")
 
-    assert snap_compare(make_app(sim, igrp=basic.igrp), terminal_size=size, run_before=run_before)
+    assert snap_compare(
+        make_app(sim, flash=False, igrp=basic.igrp), terminal_size=size, run_before=run_before
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -72,7 +76,7 @@ def test_lookup_denied(snap_compare, sim: Simulator, size: tuple[int, int]) -> N
     async def run_before(pilot: Pilot) -> None:
         await _open_lookup_on_first_bridged(pilot, "denied")
 
-    app = make_app(sim, username=sim.nopii_username, password=sim.nopii_password)
+    app = make_app(sim, flash=False, username=sim.nopii_username, password=sim.nopii_password)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
@@ -82,17 +86,46 @@ def test_help(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
         await _paused_on_data(pilot)
         await pilot.press("question_mark")
 
-    assert snap_compare(make_app(sim), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_app(sim, flash=False), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_paused_and_stale(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
-    app = make_app(sim)
+    app = make_app(sim, flash=False)
 
     async def run_before(pilot: Pilot) -> None:
         await _paused_on_data(pilot)
         app.clock.advance(45)  # type: ignore[attr-defined]
         dashboard_of(app).tick()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+WALL_SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((160, 48), id="160x48"),
+    pytest.param((240, 67), id="240x67"),
+]
+
+
+@pytest.mark.parametrize("size", WALL_SIZES)
+def test_wallboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.display.flash = False
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_for_data(pilot)
+        screen = app.screen
+        for view in screen.views:  # type: ignore[attr-defined]
+            view.poller.pause()
+        await wait_until(pilot, lambda: not any(v.poller._tasks for v in screen.views))  # type: ignore[attr-defined]
+        for view in screen.views:  # type: ignore[attr-defined]
+            view.tick()
+        screen.show_installations()  # type: ignore[attr-defined]
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

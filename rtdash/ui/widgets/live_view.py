@@ -165,11 +165,11 @@ class LiveView(Vertical):
         self.show_alerts(self.alerts.active, flashing if self._flash_on else set())
 
     def tick(self) -> None:
-        """Once a second: ticking cells on screen, the longest wait, alerts, data age."""
-        if not self.display:
-            return
+        """Once a second: alerts and status always (a hidden installation still rings and
+        still marks the installation bar); ticking cells only while on screen."""
         with self.app.batch_update():
             self._observe(blink=True)
-            self.tick_view()
-            self.show_metrics(self.metrics)
             self.status_bar.tick()
+            if self.display:
+                self.tick_view()
+                self.show_metrics(self.metrics)
