@@ -1,0 +1,237 @@
+"""bench/RESULTS.md: machine, method, the table, notes and the profile."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bench.loads import INTERVAL, LOADS, REPO
+
+if TYPE_CHECKING:
+    from bench.profile import Profile
+    from bench.run import Plan, Row
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "Textual": metadata.version("textual"),
+        "Rich": metadata.version("rich"),
+        "rtdash": f"{metadata.version('rtdash')} ({revision()})",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def revision() -> str:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "no git"
+    return f"{commit}{' + local changes' if dirty else ''}"
+
+
+def _value(row: Row, app: str) -> str:
+    s = row.summary(app)
+    scale = row.scale
+    digits = _digits(s.median * scale)
+    if s.n == 1:
+        return f"{s.median * scale:.{digits}f}"
+    return f"{s.median * scale:.{digits}f} [{s.low * scale:.{digits}f}–{s.high * scale:.{digits}f}]"
+
+
+def _digits(value: float) -> int:
+    magnitude = abs(value)
+    if magnitude >= 100:
+        return 0
+    if magnitude >= 10:
+        return 1
+    return 2
+
+
+def table(rows: Sequence[Row]) -> list[str]:
+    lines = [
+        "| measure | load | setting | unit | rtdash median [min–max] "
+        "| baseline median [min–max] | rtdash/baseline | target | result |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        ratio = row.ratio
+        lines.append(
+            f"| {row.measure} {row.title} | {row.load} | {row.setting} | {row.unit} "
+            f"| {_value(row, 'rtdash')} | {_value(row, 'baseline')} "
+            f"| {'' if ratio is None else f'{ratio:.2f}'} "
+            f"| {row.target.text if row.target else '(info)'} "
+            f"| {row.verdict or ''} |"
+        )
+    return lines
+
+
+def headline(rows: Sequence[Row]) -> list[str]:
+    """One line per target: the short table the README quotes."""
+    lines = [
+        "| target | rtdash | baseline | rtdash/baseline | result |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        if row.target is None:
+            continue
+        ratio = row.ratio
+        lines.append(
+            f"| {row.measure} {row.title}, {row.load}, {row.setting}: {row.target.text} "
+            f"| {_value(row, 'rtdash').split(' [')[0]} {row.unit} "
+            f"| {_value(row, 'baseline').split(' [')[0]} {row.unit} "
+            f"| {'' if ratio is None else f'{ratio:.2f}'} | {row.verdict} |"
+        )
+    return lines
+
+
+def method(plan: Plan) -> list[str]:
+    loads = ", ".join(
+        f"{load.name} ({load.calls} calls, {load.users} users)" for load in LOADS.values()
+    )
+    return [
+        f"- Loads from the simulator, seed 7, one installation: {loads}. The simulator",
+        "  holds about that many live calls (a few more while it churns).",
+        f"- Poll interval {INTERVAL:g} s (the floor, so the worst case for CPU and bytes); "
+        "times tick once a second.",
+        "- **baseline** (`bench/baseline.py`) is rtdash's own app, layout and widgets, but",
+        "  every poll *and* every one-second tick `clear()`s each table and adds all rows",
+        "  again with freshly formatted times, and an unchanged snapshot is redrawn too.",
+        "- rtdash and the baseline alternate repeat by repeat in the same run; ratios are",
+        "  rtdash's median / the baseline's median.",
+        f"- Repeats: {plan.repeats} (P2: {plan.p2_repeats} starts after one uncounted start "
+        "each; P1: "
+        f"{plan.p1_ticks} refresh ticks per repeat; P6: {plan.p6_changes} changes).",
+        "- **P1** in-process, `App.run_test(size=(160, 48))` with a driver that renders every",
+        "  frame to escape codes: `time.process_time()` around one new snapshot posted",
+        "  (`CallsUpdated` + `UsersUpdated`) and drawn, then `tick()` half a second later",
+        "  and drawn; the sim advances 1 s per refresh tick and the frozen clock with it.",
+        "  Fetching and parsing are outside the timed part (the same code for both).",
+        "- **P2** `python -m rtdash --base-url … --igrp … --interval 1` (and",
+        "  `python -m bench.baseline` with the same flags) in a pty, credentials in the",
+        "  environment, an empty HOME: seconds from spawn to `data as of` on the terminal.",
+        f"- **P3** bytes read from the pty master over {plan.p3_window:g} s after "
+        f"{plan.p3_warmup:g} s of warm-up,",
+        "  the simulated centre running in real time (speed 1).",
+        f"- **P4** utime+stime of the child from /proc over {plan.p4_window:g} s: paused "
+        "(`p`), and live",
+        "  on a frozen centre (polls return the same rows; only the clock moves).",
+        "- **P5** VmHWM of the child after the first data and "
+        f"{plan.p5_window:g} s of a live centre.",
+        "- **P6** in-process: at a random moment between polls the simulator gains a new",
+        "  call; the delay runs to the first frame written once that call is in its table.",
+    ]
+
+
+def profile_section(profile: Profile | None, plan: Plan) -> list[str]:
+    if plan.profile_load is None:
+        return ["Not taken in this run (`--quick` or `--no-profile`)."]
+    if profile is None:
+        return [
+            "Not taken: pyinstrument is not installed (`pip install pyinstrument`, then",
+            "rerun `python -m bench --only P1`).",
+        ]
+    load = LOADS[plan.profile_load]
+    lines = [
+        f"pyinstrument on rtdash's P1 path at the {load.name} load ({plan.profile_ticks} "
+        f"refresh ticks, {profile.busy:.2f} s sampled while busy).",
+        "",
+        "Top 5 by self time (the function running), with the rtdash function that led there:",
+        "",
+        "| # | function | share | through |",
+        "| --- | --- | --- | --- |",
+    ]
+    for index, spot in enumerate(profile.leaves, 1):
+        lines.append(f"| {index} | `{spot.frame}` | {spot.share:.0%} | {spot.via or '—'} |")
+    lines += [
+        "",
+        "rtdash's own functions by inclusive time:",
+        "",
+        "| function | share |",
+        "| --- | --- |",
+    ]
+    for spot in profile.own:
+        lines.append(f"| `{spot.frame}` | {spot.share:.0%} |")
+    return lines
+
+
+def write_report(
+    path: Path,
+    rows: Sequence[Row],
+    *,
+    plan: Plan,
+    profile: Profile | None,
+    elapsed: float,
+    argv: Sequence[str] | None,
+    findings: Sequence[str] = (),
+) -> None:
+    command = "python -m bench" + ("".join(f" {arg}" for arg in argv) if argv else "")
+    lines = [
+        "# rtdash benchmark results",
+        "",
+        f"Produced by `{command}` in {elapsed / 60:.1f} min. "
+        + (
+            "**Quick mode: tiny loads, one repeat — a check that the harness works, not a result.**"
+            if plan.quick
+            else ""
+        ),
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "| --- | --- |",
+        *(f"| {key} | {value} |" for key, value in machine().items()),
+        "",
+        "## Targets",
+        "",
+        *headline(rows),
+        "",
+        "## All results",
+        "",
+        *table(rows),
+        "",
+    ]
+    notes = [(row, note) for row in rows for note in row.notes]
+    if notes:
+        lines += ["Notes:", ""]
+        lines += [f"- {row.measure} {row.load}: {note}" for row, note in notes]
+        lines.append("")
+    if findings:
+        lines += ["## What the numbers say", "", *findings, ""]
+    lines += ["## Method", "", *method(plan), "", "## Profile", ""]
+    lines += profile_section(profile, plan)
+    if profile is not None and profile.text:
+        lines += ["", "<details><summary>pyinstrument's call tree</summary>", "", "```"]
+        lines += profile.text.strip("\n").splitlines()
+        lines += ["```", "", "</details>"]
+    path.write_text("\n".join(lines) + "\n")

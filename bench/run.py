@@ -1,0 +1,378 @@
+"""The harness: run the measures, rtdash and baseline side by side, and write the report.
+
+    python -m bench                  # everything (about 15 minutes), bench/RESULTS.md
+    python -m bench --quick          # tiny loads, one repeat, seconds: checks it works
+    python -m bench --only P1,P3     # some measures
+    python -m bench --json out.json  # the raw samples too
+
+Every measure alternates rtdash and the baseline repeat by repeat, so both see the same
+machine; the report gives medians, spreads and the ratio rtdash/baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from bench.loads import APPS, BASELINE, INTERVAL, LOADS, RTDASH, AppKind, Load, make_sim
+from bench.stats import Summary
+
+HERE = Path(__file__).resolve().parent
+MEASURES = ("P1", "P2", "P3", "P4", "P5", "P6")
+
+
+@dataclass(frozen=True)
+class Plan:
+    repeats: int = 3
+    p1_loads: tuple[str, ...] = ("small", "medium", "large")
+    p1_ticks: int = 10
+    p1_warmup: int = 2
+    p2_loads: tuple[str, ...] = ("medium", "large")
+    p2_size: tuple[int, int] = (160, 48)
+    p2_repeats: int = 5
+    p3_loads: tuple[str, ...] = ("medium", "large")
+    p3_sizes: tuple[tuple[int, int], ...] = ((80, 24), (160, 48))
+    p3_warmup: float = 3.0
+    p3_window: float = 12.0
+    p4_loads: tuple[str, ...] = ("medium",)
+    p4_warmup: float = 3.0
+    p4_window: float = 20.0
+    p5_loads: tuple[str, ...] = ("large",)
+    p5_window: float = 8.0
+    p6_loads: tuple[str, ...] = ("medium", "large")
+    p6_changes: int = 10
+    p6_settle: float = 2.0
+    profile_load: str | None = "large"
+    profile_ticks: int = 8
+    quick: bool = False
+
+
+FULL = Plan()
+QUICK = Plan(
+    repeats=1,
+    p1_loads=("small",),
+    p1_ticks=2,
+    p1_warmup=1,
+    p2_loads=("small",),
+    p2_repeats=1,
+    p3_loads=("small",),
+    p3_sizes=((80, 24),),
+    p3_warmup=0.5,
+    p3_window=1.0,
+    p4_loads=("small",),
+    p4_warmup=0.3,
+    p4_window=0.5,
+    p5_loads=("small",),
+    p5_window=0.3,
+    p6_loads=("small",),
+    p6_changes=2,
+    p6_settle=0.5,
+    profile_load=None,
+    quick=True,
+)
+
+
+@dataclass
+class Target:
+    text: str
+    check: Callable[[Summary, Summary], bool]
+
+
+@dataclass
+class Row:
+    measure: str
+    title: str
+    load: str
+    setting: str
+    unit: str
+    #: how a sample is shown: value in ``unit`` from the raw sample
+    scale: float
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    target: Target | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self, app: str) -> Summary:
+        return Summary.of(self.samples[app])
+
+    @property
+    def ratio(self) -> float | None:
+        rtdash, baseline = self.summary("rtdash").median, self.summary("baseline").median
+        return rtdash / baseline if baseline else None
+
+    @property
+    def verdict(self) -> str | None:
+        if self.target is None:
+            return None
+        ok = self.target.check(self.summary("rtdash"), self.summary("baseline"))
+        return "PASS" if ok else "FAIL"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "title": self.title,
+            "load": self.load,
+            "setting": self.setting,
+            "unit": self.unit,
+            "scale": self.scale,
+            "samples": self.samples,
+            "summary": {app: self.summary(app).as_dict() for app in self.samples},
+            "ratio": self.ratio,
+            "target": self.target.text if self.target else None,
+            "verdict": self.verdict,
+            "notes": self.notes,
+        }
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def alternate(repeats: int) -> list[AppKind]:
+    """rtdash, baseline, baseline, rtdash, …: neither always goes first."""
+    order: list[AppKind] = []
+    for index in range(repeats):
+        order.extend(APPS if index % 2 == 0 else tuple(reversed(APPS)))
+    return order
+
+
+# --- the measures -----------------------------------------------------------------------
+
+
+def run_p1(plan: Plan) -> list[Row]:
+    from bench.measures.inprocess import measure_ticks
+
+    rows = []
+    for name in plan.p1_loads:
+        load = LOADS[name]
+        target = None
+        if name == "large":
+            target = Target(
+                "≤ 1/5 of baseline and ≤ 100 ms",
+                lambda r, b: r.median <= b.median / 5 and r.median <= 0.100,
+            )
+        row = Row("P1", "CPU per refresh tick", name, "160×48, 1 poll + 1 tick", "ms", 1e3)
+        row.target = target
+        parts: dict[str, dict[str, list[float]]] = {}
+        for kind in alternate(plan.repeats):
+            say(f"P1 {name} {kind.name}")
+            run = asyncio.run(measure_ticks(kind, load, plan.p1_ticks, warmup=plan.p1_warmup))
+            row.samples.setdefault(kind.name, []).extend(run.total)
+            mine = parts.setdefault(kind.name, {"poll": [], "tick": [], "bytes": []})
+            mine["poll"].extend(run.poll)
+            mine["tick"].extend(run.tick)
+            mine["bytes"].extend(run.bytes)
+        for app, part in parts.items():
+            poll = Summary.of(part["poll"]).median * 1e3
+            tick = Summary.of(part["tick"]).median * 1e3
+            sent = Summary.of(part["bytes"]).median / 1024
+            row.notes.append(
+                f"{app}: poll applied {poll:.1f} ms + time tick {tick:.1f} ms (medians); "
+                f"{sent:.1f} KiB of escape codes per refresh tick"
+            )
+        rows.append(row)
+    return rows
+
+
+def run_p2(plan: Plan) -> list[Row]:
+    from bench.measures.terminal import first_data
+
+    rows = []
+    for name in plan.p2_loads:
+        load = LOADS[name]
+        row = Row(
+            "P2",
+            "start to first data",
+            name,
+            f"{plan.p2_size[0]}×{plan.p2_size[1]} pty",
+            "s",
+            1.0,
+        )
+        if name == "medium":
+            row.target = Target("≤ 0.6 s", lambda r, b: r.median <= 0.6)
+        with make_sim(load) as sim:
+            if not plan.quick:
+                for kind in APPS:  # a first start fills the bytecode caches: not counted
+                    first_data(kind, sim, plan.p2_size)
+            for kind in alternate(plan.p2_repeats):
+                say(f"P2 {name} {kind.name}")
+                row.samples.setdefault(kind.name, []).append(first_data(kind, sim, plan.p2_size))
+        rows.append(row)
+    return rows
+
+
+def run_p3(plan: Plan) -> list[Row]:
+    from bench.measures.terminal import bytes_per_second
+
+    rows = []
+    for name in plan.p3_loads:
+        for size in plan.p3_sizes:
+            row = Row(
+                "P3",
+                "terminal bytes per second",
+                name,
+                f"{size[0]}×{size[1]} pty, live centre",
+                "KiB/s",
+                1 / 1024,
+            )
+            row.target = Target("≤ 1/3 of baseline", lambda r, b: r.median <= b.median / 3)
+            for kind in alternate(plan.repeats):
+                say(f"P3 {name} {size} {kind.name}")
+                rate = bytes_per_second(
+                    kind, LOADS[name], size, warmup=plan.p3_warmup, window=plan.p3_window
+                )
+                row.samples.setdefault(kind.name, []).append(rate)
+            rows.append(row)
+    return rows
+
+
+def run_p4(plan: Plan) -> list[Row]:
+    from bench.measures.terminal import idle_cpu
+
+    rows = []
+    for name in plan.p4_loads:
+        for paused, setting in ((True, "paused (p)"), (False, "live, nothing changes")):
+            row = Row("P4", "CPU when idle", name, f"160×48 pty, {setting}", "% core", 1.0)
+            row.target = Target("≤ 0.5 % of a core", lambda r, b: r.median <= 0.5)
+            for kind in alternate(plan.repeats):
+                say(f"P4 {name} {setting} {kind.name}")
+                used = idle_cpu(
+                    kind,
+                    LOADS[name],
+                    paused=paused,
+                    warmup=plan.p4_warmup,
+                    window=plan.p4_window,
+                )
+                row.samples.setdefault(kind.name, []).append(used)
+            rows.append(row)
+    return rows
+
+
+def run_p5(plan: Plan) -> list[Row]:
+    from bench.measures.terminal import peak_memory
+
+    rows = []
+    for name in plan.p5_loads:
+        row = Row("P5", "peak resident memory", name, "160×48 pty, live centre", "MB", 1.0)
+        if name == "large":
+            row.target = Target("≤ 80 MB", lambda r, b: r.median <= 80)
+        for kind in alternate(plan.repeats):
+            say(f"P5 {name} {kind.name}")
+            peak = peak_memory(kind, LOADS[name], window=plan.p5_window)
+            row.samples.setdefault(kind.name, []).append(peak)
+        rows.append(row)
+    return rows
+
+
+def run_p6(plan: Plan) -> list[Row]:
+    from bench.measures.inprocess import measure_delays
+
+    rows = []
+    limit = INTERVAL + 0.100
+    for name in plan.p6_loads:
+        row = Row(
+            "P6",
+            "change to screen",
+            name,
+            f"interval {INTERVAL:g} s, {plan.p6_changes} changes",
+            "ms",
+            1e3,
+        )
+        row.target = Target(
+            f"p90 ≤ interval + 100 ms ({limit * 1e3:.0f} ms)", lambda r, b: r.p90 <= limit
+        )
+        for kind in APPS:
+            say(f"P6 {name} {kind.name}")
+            delays = asyncio.run(
+                measure_delays(kind, LOADS[name], plan.p6_changes, settle=plan.p6_settle)
+            )
+            row.samples.setdefault(kind.name, []).extend(delays)
+        for app in row.samples:
+            s = row.summary(app)
+            row.notes.append(
+                f"{app}: p90 {s.p90 * 1e3:.0f} ms, max {s.high * 1e3:.0f} ms over {s.n} changes"
+            )
+        rows.append(row)
+    return rows
+
+
+RUNNERS: dict[str, Callable[[Plan], list[Row]]] = {
+    "P1": run_p1,
+    "P2": run_p2,
+    "P3": run_p3,
+    "P4": run_p4,
+    "P5": run_p5,
+    "P6": run_p6,
+}
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure rtdash against the naive baseline and write bench/RESULTS.md.",
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny loads, one repeat")
+    parser.add_argument("--only", metavar="P1,P3", help="run only these measures")
+    parser.add_argument("--repeats", type=int, help="repeats per measure (default 3)")
+    parser.add_argument(
+        "--output", type=Path, default=HERE / "RESULTS.md", help="the report (Markdown)"
+    )
+    parser.add_argument("--json", type=Path, help="also write every sample as JSON here")
+    parser.add_argument("--no-profile", action="store_true", help="skip the P1 profile")
+    args = parser.parse_args(argv)
+    if args.only:
+        chosen = [part.strip().upper() for part in args.only.split(",") if part.strip()]
+        unknown = [part for part in chosen if part not in MEASURES]
+        if unknown:
+            parser.error(f"unknown measure(s): {', '.join(unknown)} (known: {MEASURES})")
+        args.only = chosen
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bench.report import write_report
+
+    args = parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    if args.repeats:
+        plan = replace(plan, repeats=args.repeats, p2_repeats=max(args.repeats, 1))
+    if args.no_profile:
+        plan = replace(plan, profile_load=None)
+    measures = args.only or list(MEASURES)
+    started = time.monotonic()
+    rows: list[Row] = []
+    for measure in measures:
+        rows.extend(RUNNERS[measure](plan))
+    if plan.quick:  # tiny loads: numbers that prove the harness, not the targets
+        for row in rows:
+            row.target = None
+    profile = None
+    if plan.profile_load and "P1" in measures:
+        from bench.profile import run_profile
+
+        say(f"profile P1 {plan.profile_load} rtdash")
+        profile = run_profile(LOADS[plan.profile_load], plan.profile_ticks)
+    elapsed = time.monotonic() - started
+    write_report(args.output, rows, plan=plan, profile=profile, elapsed=elapsed, argv=argv)
+    say(f"wrote {args.output} in {elapsed:.0f} s")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"plan": plan.__dict__, "rows": [row.as_dict() for row in rows]},
+                indent=1,
+                default=list,
+            )
+        )
+    return 0
+
+
+__all__ = ["BASELINE", "RTDASH", "Load", "main"]

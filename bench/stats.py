@@ -1,0 +1,48 @@
+"""Medians and spreads of repeated samples."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Summary:
+    n: int
+    median: float
+    low: float
+    high: float
+    q1: float
+    q3: float
+    p90: float
+
+    @classmethod
+    def of(cls, samples: list[float]) -> Summary:
+        if not samples:
+            raise ValueError("no samples")
+        ordered = sorted(samples)
+        if len(ordered) >= 2:
+            q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+            p90 = statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+        else:
+            q1 = q3 = p90 = ordered[0]
+        return cls(
+            n=len(ordered),
+            median=statistics.median(ordered),
+            low=ordered[0],
+            high=ordered[-1],
+            q1=q1,
+            q3=q3,
+            p90=p90,
+        )
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "n": self.n,
+            "median": self.median,
+            "min": self.low,
+            "max": self.high,
+            "q1": self.q1,
+            "q3": self.q3,
+            "p90": self.p90,
+        }
