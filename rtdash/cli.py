@@ -142,10 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="print PBX users (dashboard users only)", **data)
     users.add_argument("--all", action="store_true", help="include users not on the dashboard")
     lookup = commands.add_parser("lookup", help="print one caller's attribution", **data)
-    target = lookup.add_mutually_exclusive_group(required=True)
-    target.add_argument("--call-ref", metavar="REF", help="the call reference, e.g. c-0001")
-    target.add_argument(
-        "number", nargs="?", metavar="NUMBER", help="the caller's number, e.g. 07700 900123"
+    # one or the other, checked by _lookup_target: argparse's exclusive groups cannot hold
+    # a positional that takes several words, and a number is often typed with spaces
+    lookup.add_argument("--call-ref", metavar="REF", help="the call reference, e.g. c-0001")
+    lookup.add_argument(
+        "number",
+        nargs="*",
+        default=None,
+        metavar="NUMBER",
+        help="the caller's number, spaces allowed: 07700 900123 (or a call reference)",
     )
     for sub in (calls, users, lookup):
         sub.add_argument("--json", action="store_true", help="print a JSON array of rows")
@@ -228,6 +233,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     _start_logging(args, tui=False)
     if command == "doctor":
         return _doctor_command(args)
+    if command == "lookup":
+        _lookup_target(args)
     settings = _load_settings(args)
     # a lookup that can never match is refused before any connection is needed
     query = _lookup_query(args, settings) if command == "lookup" else None
@@ -441,6 +448,19 @@ def _lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQ
     if details is None:
         raise Failure(f"{PROG}: no call matches {_describe(query)} in the last 24 hours")
     return EXIT_OK
+
+
+def _lookup_target(args: argparse.Namespace) -> None:
+    """Exactly one of a number (its words joined) or ``--call-ref``."""
+    words = args.number or []
+    has_ref = getattr(args, "call_ref", None) is not None
+    if words and has_ref:
+        raise UsageError(f"{PROG} lookup: give a NUMBER or --call-ref REF, not both")
+    if not words and not has_ref:
+        raise UsageError(
+            f"{PROG} lookup: give a NUMBER or --call-ref REF (see `{PROG} lookup --help`)"
+        )
+    args.number = " ".join(words) if words else None
 
 
 def _lookup_query(args: argparse.Namespace, settings: Settings) -> LookupQuery:

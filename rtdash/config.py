@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -54,7 +55,18 @@ def _check_zone(name: str) -> str:
 
 
 def _check_base_url(url: str) -> str:
-    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number, or out of range
+        port_ok = False
+    if (
+        parts.scheme not in ("http", "https")
+        or not url.startswith(("http://", "https://"))
+        or not parts.hostname
+        or not port_ok
+        or any(ch.isspace() for ch in url)
+    ):
         raise ValueError(f"{url!r} is not an http(s) URL")
     return url.rstrip("/")
 
@@ -64,7 +76,8 @@ BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # no inf or nan: "interval = nan" would otherwise read as a range error, or pass
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class ConnectionSettings(_Section):

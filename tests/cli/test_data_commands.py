@@ -223,6 +223,19 @@ def test_lookup_by_national_number(rtdash: RunCli, sim_env: list[str]) -> None:
     assert row["srcPhoneNumber"] == call["srcPhoneNumber"]
 
 
+def test_lookup_number_typed_as_several_words(rtdash: RunCli, sim_env: list[str]) -> None:
+    """``rtdash lookup 07700 900123`` without quotes, as the README shows it."""
+    call = _bridged_call(rtdash, sim_env)
+    number = phonenumbers.parse(call["srcPhoneNumber"], None)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    words = national.split()
+    assert len(words) > 1
+    run = rtdash("lookup", *sim_env, *words, "--json")
+    assert run.code == 0, run.err
+    (row,) = run.json()
+    assert row["srcPhoneNumber"] == call["srcPhoneNumber"]
+
+
 def test_lookup_positional_call_ref(rtdash: RunCli, sim_env: list[str]) -> None:
     ref = _bridged_call(rtdash, sim_env)["callRef"]
     run = rtdash("lookup", *sim_env, ref, "--json")

@@ -87,8 +87,41 @@ def test_nothing_listening(
         (["calls", "--bogus"], "rtdash: unrecognized arguments: --bogus (see `rtdash --help`)"),
         (["nonsense"], "rtdash: argument COMMAND: invalid choice: 'nonsense'"),
         (["users", "--json", "extra"], "rtdash: unrecognized arguments: extra"),
-        (["lookup"], "rtdash lookup: one of the arguments --call-ref NUMBER is required"),
-        (["lookup", "--call-ref", "c-1", "0770"], "rtdash lookup: argument NUMBER: not allowed"),
+        (["lookup"], "rtdash lookup: give a NUMBER or --call-ref REF (see `rtdash lookup --help`)"),
+        (
+            ["lookup", "--call-ref", "c-1", "0770"],
+            "rtdash lookup: give a NUMBER or --call-ref REF, not both",
+        ),
+        (["calls", "--json", "--json", "--demo", "-x"], "rtdash: unrecognized arguments: -x"),
+        (["--interval", "nan"], "rtdash: --interval 'nan': Input should be a finite number"),
+        (["--interval", "inf"], "rtdash: --interval 'inf': Input should be a finite number"),
+        (["--interval", ""], "rtdash: --interval '': Input should be a valid number"),
+        (
+            ["--interval", "0.5"],
+            "rtdash: --interval '0.5': Input should be greater than or equal to 1",
+        ),
+        (
+            ["--interval", "99999"],
+            "rtdash: --interval '99999': Input should be less than or equal to 3600",
+        ),
+        (["users", "--tz", "utc+1"], "rtdash: --tz: unknown time zone 'utc+1'"),
+        (["users", "--tz", ""], "rtdash: --tz: unknown time zone ''"),
+        (["users", "--igrp", "1.5"], "rtdash: --igrp '1.5': Input should be a valid integer"),
+        (["users", "--igrp", "0"], "rtdash: --igrp '0': Input should be greater than 0"),
+        (["users", "--igrp", ""], "rtdash: --igrp '': Input should be a valid integer"),
+        (
+            ["calls", "--base-url", "https://"],
+            "rtdash: --base-url: 'https://' is not an http(s) URL",
+        ),
+        (
+            ["calls", "--base-url", "http://exa mple.com"],
+            "rtdash: --base-url: 'http://exa mple.com' is not an http(s) URL",
+        ),
+        (
+            ["calls", "--base-url", "http://h.example:99999/x"],
+            "rtdash: --base-url: 'http://h.example:99999/x' is not an http(s) URL",
+        ),
+        (["doctor", "--base-url", "ws://h"], "rtdash: --base-url: 'ws://h' is not an http(s) URL"),
         (["calls", "--log-level", "loud"], "rtdash calls: argument --log-level: invalid choice"),
         (["--interval", "0"], "rtdash: --interval '0': Input should be greater than or equal to 1"),
         (["--interval", "-5"], "rtdash: --interval '-5': Input should be greater than or equal"),
@@ -108,7 +141,19 @@ def test_nothing_listening(
         (["lookup", "abc"], "rtdash: lookup: 'abc' is neither: enter a phone number"),
         (["lookup", "0800 FLOWERS"], "rtdash: lookup: '0800 FLOWERS' is neither"),
         (["lookup", "withheld"], "rtdash: lookup: the number is withheld"),
+        (["lookup", "Anonymous"], "rtdash: lookup: the number is anonymous: there is nothing"),
+        (["lookup", "private"], "rtdash: lookup: the number is private: there is nothing"),
         (["lookup", "123"], "rtdash: lookup: '123' is too short to be a phone number"),
+        (["lookup", "+44", "1"], "rtdash: lookup: '+44 1' is too short to be a phone number"),
+        (
+            ["lookup", "077009001234567890"],
+            "rtdash: lookup: '077009001234567890' is too long to be a phone number",
+        ),
+        (
+            ["lookup", "+44", "7700", "900123", "456", "789"],
+            "rtdash: lookup: '+44 7700 900123 456 789' is too long to be a phone number",
+        ),
+        (["lookup", ""], "rtdash: lookup: enter a phone number"),
         (["lookup", "--call-ref", "c 1"], "rtdash: --call-ref needs a reference without spaces"),
         (["lookup", "c-0001", "--exclude-pii"], "rtdash: lookup shows a caller's personal data"),
         (["sim", "--port", "70000"], "rtdash sim: --port must be 0-65535"),
@@ -151,6 +196,54 @@ def test_bad_config_file_is_exit_2_naming_the_key(rtdash: RunCli, tmp_path: Path
     path.write_text("[polling]\ninterval = 0.2\n")
     line = one_line(rtdash("calls", "--config", str(path)), 2)
     assert line.startswith(f"rtdash: {path}: polling.interval:")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        # wrong types
+        ('[connection]\nigrp = "twelve"', "connection.igrp: Input should be a valid integer"),
+        (
+            '[connection]\nexclude_pii = "maybe"',
+            "connection.exclude_pii: Input should be a valid boolean",
+        ),
+        ('[polling]\ninterval = "fast"', "polling.interval: Input should be a valid number"),
+        ("[polling]\ninterval = nan", "polling.interval: Input should be a finite number"),
+        ("[connection]\npassword = 5", "connection.password: Input should be a valid string"),
+        ("[mapping]\ncall_state = 5", "mapping.call_state: must be a field name or a list"),
+        # unknown keys and sections
+        ("[connection]\nport = 443", "connection.port: unknown key"),
+        ('[colours]\nbg = "red"', "colours: unknown key"),
+        ("igrp = 1234", "igrp: unknown key"),
+        ('[mapping]\ncall_phase = "x"', "mapping.call_phase: unknown field"),
+        # bad values
+        ('[connection]\ntimezone = "Mars/Base"', "connection.timezone: unknown time zone"),
+        (
+            '[connection]\nbase_url = "ftp://x"',
+            "connection.base_url: 'ftp://x' is not an http(s) URL",
+        ),
+        (
+            "[thresholds]\nwait_warn = 100\nwait_alert = 50",
+            "thresholds.wait_alert: must be at least",
+        ),
+        ("[connection\nigrp = 1", "not valid TOML (Expected ']'"),
+    ],
+)
+def test_bad_config_content_is_one_line_exit_2(
+    rtdash: RunCli, tmp_path: Path, content: str, problem: str
+) -> None:
+    path = tmp_path / "rtdash.toml"
+    path.write_text(content + "\n")
+    assert one_line(rtdash("users", "--config", str(path)), 2).startswith(
+        f"rtdash: {path}: {problem}"
+    )
+
+
+def test_a_secret_in_a_bad_config_value_is_not_echoed(rtdash: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "rtdash.toml"
+    path.write_text('[connection]\npassword = ["Hunter-2-Secret"]\n')
+    line = one_line(rtdash("calls", "--config", str(path)), 2)
+    assert line == f"rtdash: {path}: connection.password: Input should be a valid string"
 
 
 def test_missing_config_file_is_exit_2(rtdash: RunCli, tmp_path: Path) -> None:
