@@ -257,7 +257,8 @@ def _status_error(response: httpx.Response, body: str) -> errors.ApiError:
         wait = f", retry after {math.ceil(retry_after)} s" if retry_after is not None else ""
         return errors.RateLimited(f"rate limited (HTTP 429){wait}", retry_after)
     if status >= 500:
-        return errors.UpstreamError(f"upstream error (HTTP {status}){words}", status)
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        return errors.UpstreamError(f"upstream error (HTTP {status}){words}", status, retry_after)
     return errors.UpstreamError(f"request refused (HTTP {status}){words}", status)
 
 

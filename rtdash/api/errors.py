@@ -45,9 +45,11 @@ class RateLimited(ApiError):
 class UpstreamError(ApiError):
     kind = "upstream error"
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        #: a 503 for maintenance may say how long it lasts; the poller waits at least that
+        self.retry_after = retry_after
 
 
 class RequestTimeout(ApiError):

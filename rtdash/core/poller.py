@@ -239,7 +239,9 @@ class Poller:
         self.failures += 1
         health = self._health[route]
         failures = health.failures + 1
-        retry_after = exc.retry_after if isinstance(exc, errors.RateLimited) else None
+        # Retry-After is honoured on a 429 and on a 5xx (a 503 for maintenance)
+        limited = isinstance(exc, errors.RateLimited | errors.UpstreamError)
+        retry_after = exc.retry_after if limited else None
         # a failing route never retries sooner than a healthy one polls, even after
         # set_interval/set_slow raised the interval above max_backoff
         cap = max(self.max_backoff, self.interval)
