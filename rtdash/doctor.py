@@ -181,7 +181,8 @@ class Report:
         from rtdash.logs import log_path
 
         if as_json:
-            print(json.dumps(self.to_json(), indent=2, ensure_ascii=False), file=out)
+            report = {**self.to_json(), "log_file": str(log_path())}
+            print(json.dumps(report, indent=2, ensure_ascii=False), file=out)
         else:
             print(f"\n{self.summary()}; log file: {log_path()}", file=out)
         return self.exit_code

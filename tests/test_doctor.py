@@ -146,6 +146,7 @@ def test_healthy_json_report(doctor: Any, sim: Simulator, monkeypatch: pytest.Mo
         )
         assert fields["rows"] > 0
     assert report["suggested_mapping"] == {}
+    assert report["log_file"].endswith("/state/rtdash/log/rtdash.log")
 
 
 # --- the mapping does not fit ---------------------------------------------------------

@@ -81,6 +81,13 @@ def test_demo_loads_the_simulator_but_not_textual(tmp_path: Path) -> None:
     assert not loaded & {"textual", "rtdash.ui"}
 
 
+def test_doctor_never_loads_textual(tmp_path: Path) -> None:
+    code, loaded = loaded_after(["doctor", "--demo", "--json"], tmp_path)
+    assert code == 0
+    assert "rtdash.sim" in loaded
+    assert not loaded & {"textual", "rtdash.ui"}
+
+
 def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     """``rtdash calls --json | head -1``: the reader leaves before rtdash writes."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RTDASH_")}
