@@ -207,6 +207,10 @@ def setup_logging(level: str, *, to_stderr: bool) -> Path:
         _install(handler, redacting)
     if to_stderr:
         _install(StderrHandler(), redacting)
+    elif file_error is not None:
+        # with no handler at all, logging's "last resort" writes warnings to stderr,
+        # which is exactly what the dashboard must never get
+        _install(logging.NullHandler(), redacting)
     return path
 
 

@@ -129,6 +129,9 @@ def test_an_unwritable_log_dir_costs_the_file_not_the_run(
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    # as in a real run, where pytest's own capture handlers are not there: with no
+    # handler at all, logging's last resort would print the record to stderr
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
     logs.setup_logging("warning", to_stderr=False)
     log.error("nowhere to go")
     assert logs.file_error is not None
