@@ -158,9 +158,9 @@ async def test_wallboard_rotates_through_installations(sim: Simulator) -> None:
         screen = app.screen
         assert isinstance(screen, WallboardScreen)
         start = screen.current
-        await wait_until(pilot, lambda: screen.rotations >= 1, timeout=3)
+        await wait_until(pilot, lambda: screen.rotations >= 1, timeout=8)
         assert screen.current != start
-        await wait_until(pilot, lambda: screen.rotations >= 2, timeout=3)
+        await wait_until(pilot, lambda: screen.rotations >= 2, timeout=8)
         assert screen.current == start
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
+from rtdash.core.sorting import SortCycle, SortKey
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import BRIDGED, QUEUEING, RINGING, wait_cell
@@ -37,19 +37,12 @@ STATE_TITLES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SortKey:
-    name: str
-    label: str
-    key: Callable[[ActiveCall], object]
-
-
 def _start(call: ActiveCall) -> float:
     when = call.state_start or call.call_start
     return when.timestamp() if when else float("inf")
 
 
-CALL_SORTS: tuple[SortKey, ...] = (
+CALL_SORTS: tuple[SortKey[ActiveCall], ...] = (
     SortKey("wait", "time in state", lambda call: (_start(call), call.call_ref)),
     SortKey("caller", "caller", lambda call: (call.src_number or "~", call.call_ref)),
     SortKey("queue", "queue", lambda call: ((call.queue or "~").lower(), _start(call))),
@@ -89,8 +82,7 @@ class CallsGrid(Vertical):
         self.pii_excluded = pii_excluded
         self.snapshot: CallsSnapshot | None = None
         self.filter_text = ""
-        self.sort_index = 0
-        self.sort_reverse = False
+        self.sort = SortCycle(CALL_SORTS)
 
     def compose(self) -> ComposeResult:
         for state in CALL_STATES:
@@ -126,12 +118,9 @@ class CallsGrid(Vertical):
 
     def cycle_sort(self) -> str:
         """wait ↑, wait ↓, caller ↑, caller ↓, …: pressing again flips, then moves on."""
-        if self.sort_reverse:
-            self.sort_index = (self.sort_index + 1) % len(CALL_SORTS)
-        self.sort_reverse = not self.sort_reverse
+        words = self.sort.cycle()
         self._render_rows()
-        arrow = "↓" if self.sort_reverse else "↑"
-        return f"calls sorted by {CALL_SORTS[self.sort_index].label} {arrow}"
+        return f"calls {words}"
 
     def selected_call(self) -> ActiveCall | None:
         if self.snapshot is None:
@@ -152,13 +141,11 @@ class CallsGrid(Vertical):
     def _render_rows(self) -> None:
         if self.snapshot is None:
             return
-        sort = CALL_SORTS[self.sort_index]
         for state in CALL_STATES:
             calls = self.snapshot.groups[state]
             if self.filter_text:
                 calls = tuple(call for call in calls if call_matches(call, self.filter_text))
-            if self.sort_index or self.sort_reverse:
-                calls = tuple(sorted(calls, key=sort.key, reverse=self.sort_reverse))
+            calls = self.sort.apply(calls)
             self.table(state).reconcile([self._row(call) for call in calls])
             self.query_one(f"#title-{state}", Static).update(self._title(state, len(calls)))
 

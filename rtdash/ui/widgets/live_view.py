@@ -8,7 +8,9 @@ history for sparklines, rings the bell once per breach, and ticks once a second.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual import on
@@ -120,22 +122,22 @@ class LiveView(Vertical):
     @on(CallsUpdated)
     def _calls_updated(self, message: CallsUpdated) -> None:
         message.stop()
-        changed = not message.snapshot.same_rows(self.calls)
-        self.calls = message.snapshot
-        if changed:
-            with self.app.batch_update():
-                self.show_calls(message.snapshot)
-                self._refresh_metrics()
+        previous, self.calls = self.calls, message.snapshot
+        self._redraw_if_changed(previous, message.snapshot, self.show_calls)
 
     @on(UsersUpdated)
     def _users_updated(self, message: UsersUpdated) -> None:
         message.stop()
-        changed = not message.snapshot.same_rows(self.users)
-        self.users = message.snapshot
-        if changed:
-            with self.app.batch_update():
-                self.show_users(message.snapshot)
-                self._refresh_metrics()
+        previous, self.users = self.users, message.snapshot
+        self._redraw_if_changed(previous, message.snapshot, self.show_users)
+
+    def _redraw_if_changed(self, previous: Any, snapshot: Any, draw: Callable[[Any], None]) -> None:
+        """An unchanged poll (the common case on a quiet centre) costs no drawing at all."""
+        if snapshot.same_rows(previous):
+            return
+        with self.app.batch_update():
+            draw(snapshot)
+            self._refresh_metrics()
 
     @on(StatusUpdated)
     def _status_updated(self, message: StatusUpdated) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from rtdash.api.models import PbxUser, UserState
 from rtdash.core.clock import Clock
 from rtdash.core.snapshot import UsersSnapshot
-from rtdash.ui.widgets.calls_grid import SortKey
+from rtdash.core.sorting import SortCycle, SortKey
 from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import AVAILABLE, UNAVAILABLE
 
@@ -31,7 +31,7 @@ def _start(user: PbxUser) -> float:
     return user.state_start.timestamp() if user.state_start else float("inf")
 
 
-USER_SORTS: tuple[SortKey, ...] = (
+USER_SORTS: tuple[SortKey[PbxUser], ...] = (
     SortKey("state_start", "state start", lambda user: (_start(user), user.label.lower())),
     SortKey("name", "name", lambda user: (user.label.lower(), user.user_id)),
     SortKey("extension", "extension", lambda user: (user.extension or "~", user.label.lower())),
@@ -52,8 +52,7 @@ class UserPanel(Vertical):
         self.show_all = show_all
         self.snapshot: UsersSnapshot | None = None
         self.filter_text = ""
-        self.sort_index = 0
-        self.sort_reverse = False
+        self.sort = SortCycle(USER_SORTS)
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="users-title", classes="group-title")
@@ -77,12 +76,9 @@ class UserPanel(Vertical):
         self._render_rows()
 
     def cycle_sort(self) -> str:
-        if self.sort_reverse:
-            self.sort_index = (self.sort_index + 1) % len(USER_SORTS)
-        self.sort_reverse = not self.sort_reverse
+        words = self.sort.cycle()
         self._render_rows()
-        arrow = "↓" if self.sort_reverse else "↑"
-        return f"users sorted by {USER_SORTS[self.sort_index].label} {arrow}"
+        return f"users {words}"
 
     def tick(self) -> None:
         self.table.tick()
@@ -93,9 +89,7 @@ class UserPanel(Vertical):
         users = self.snapshot.visible(self.show_all)
         if self.filter_text:
             users = tuple(user for user in users if user_matches(user, self.filter_text))
-        if self.sort_index or self.sort_reverse:
-            sort = USER_SORTS[self.sort_index]
-            users = tuple(sorted(users, key=sort.key, reverse=self.sort_reverse))
+        users = self.sort.apply(users)
         self.table.reconcile([self._row(user) for user in users])
         self.query_one("#users-title", Static).update(self._title())
 
