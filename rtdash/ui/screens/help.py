@@ -32,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("ctrl+p", "Command palette")
         with Vertical(id="help-dialog"):
             yield Label("rtdash — keys", id="help-title")
-            yield Static(table)
+            yield Static(table, id="help-table")
             yield Static(
                 "Times tick every second between polls. Wait times turn amber (▲) and red (‼) "
                 "at the thresholds in your config.",
