@@ -17,6 +17,8 @@ is that position, so times in state read as they did when recorded.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import itertools
 import json
 import math
 import os
@@ -172,7 +174,8 @@ class _Track(Generic[S]):
         else:
             for key, row in state.rows.items():
                 cached = self._models.get(key)
-                if cached is not None and cached[0] is row and (not row.ticks or cached[1] == state.c):
+                fresh = cached is not None and cached[0] is row
+                if cached is not None and fresh and (not row.ticks or cached[1] == state.c):
                     model = cached[2]
                 else:
                     model = self._validate(row.value(state.c))
@@ -329,8 +332,7 @@ class Recording:
         """The usual gap between recorded calls snapshots (2 s if it cannot be told)."""
         times = self.calls.times or self.users.times
         gaps = [
-            (later - earlier).total_seconds()
-            for earlier, later in zip(times[:200], times[1:201], strict=False)
+            (later - earlier).total_seconds() for earlier, later in itertools.pairwise(times[:201])
         ]
         gaps = [gap for gap in gaps if gap > 0]
         return max(1.0, statistics.median(gaps)) if gaps else 2.0
@@ -345,10 +347,8 @@ def _header(line: bytes) -> RecordingHeader | None:
         return None
     version = data[HEADER_KEY]
     started = None
-    try:
+    with contextlib.suppress(RecordingFormatError):
         started = parse_time(data.get("started"))
-    except RecordingFormatError:
-        pass
     igrp = data.get("igrp")
     return RecordingHeader(
         version=version if isinstance(version, int) else -1,
