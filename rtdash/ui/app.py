@@ -7,8 +7,11 @@ poller; the dashboard or the wallboard shows them as switchable views.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
+import signal
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -111,6 +114,7 @@ class RtdashApp(App[int]):
     # --- start ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._exit_on_hangup()
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
         if self.demo:
@@ -119,6 +123,12 @@ class RtdashApp(App[int]):
             self._open(badge=None)
         else:
             self.push_screen(WelcomeScreen(str(config_path()), self._missing()))
+
+    def _exit_on_hangup(self) -> None:
+        """The terminal went away (an SSH drop): exit. Handled even when SIGHUP was
+        ignored at start (nohup), or the input thread spins on the dead terminal."""
+        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
 
     def _can_connect(self) -> bool:
         if self.settings.profiles:
