@@ -76,6 +76,8 @@ class Profile:
     leaves: list[HotSpot]
     #: rtdash's own functions by inclusive time
     own: list[HotSpot]
+    #: where the event loop handed over control (rendering, message handlers, timers)
+    entries: list[HotSpot]
     text: str
 
 
@@ -83,6 +85,7 @@ def analyse(session: Any, top: int = 5) -> Profile:
     self_time: Counter[Frame] = Counter()
     via: dict[Frame, Counter[Frame]] = defaultdict(Counter)
     inclusive: Counter[Frame] = Counter()
+    entries: Counter[Frame] = Counter()
     busy = 0.0
     for stack, seconds in session.frame_records:
         frames = [Frame.parse(info) for info in stack]
@@ -96,6 +99,7 @@ def analyse(session: Any, top: int = 5) -> Profile:
             via[leaf][own[-1]] += seconds
         for frame in set(own):
             inclusive[frame] += seconds
+        entries[_entry(frames)] += seconds
 
     def spot(frame: Frame, seconds: float, callers: Counter[Frame] | None) -> HotSpot:
         caller = None
@@ -108,7 +112,22 @@ def analyse(session: Any, top: int = 5) -> Profile:
     # the top-level own frames (the measure's loop) say nothing: keep product code only
     product = [(f, s) for f, s in inclusive.most_common() if "/bench/" not in f.path]
     own = [spot(f, s, None) for f, s in product[: top * 2]]
-    return Profile(busy, leaves, own, "")
+    entry = [spot(f, s, None) for f, s in entries.most_common(top)]
+    return Profile(busy, leaves, own, entry, "")
+
+
+#: frames that only pass control on: the entry point is the first frame below them
+PLUMBING = ("asyncio/", "textual/_callback.py", "textual/message_pump.py", "textual/timer.py")
+
+
+def _entry(frames: list[Frame]) -> Frame:
+    """The first frame that does work of its own below the event loop's plumbing."""
+    for frame in frames:
+        if not any(part in frame.path for part in PLUMBING) and frame.function != "<module>":
+            if "bench/" in frame.path or frame.path.startswith("<thread"):
+                continue
+            return frame
+    return frames[-1]
 
 
 async def profile_ticks(load: Load, ticks: int) -> Profile | None:
@@ -121,7 +140,7 @@ async def profile_ticks(load: Load, ticks: int) -> Profile | None:
     session = profiler.last_session
     profile = analyse(session)
     text = profiler.output_text(unicode=True, color=False, show_all=False)
-    return Profile(profile.busy, profile.leaves, profile.own, text)
+    return Profile(profile.busy, profile.leaves, profile.own, profile.entries, text)
 
 
 def run_profile(load: Load, ticks: int) -> Profile | None:

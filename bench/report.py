@@ -175,6 +175,15 @@ def profile_section(profile: Profile | None, plan: Plan) -> list[str]:
         lines.append(f"| {index} | `{spot.frame}` | {spot.share:.0%} | {spot.via or '—'} |")
     lines += [
         "",
+        "Where the event loop's time went (first frame below the loop's plumbing):",
+        "",
+        "| function | share |",
+        "| --- | --- |",
+    ]
+    for spot in profile.entries:
+        lines.append(f"| `{spot.frame}` | {spot.share:.0%} |")
+    lines += [
+        "",
         "rtdash's own functions by inclusive time:",
         "",
         "| function | share |",
