@@ -43,7 +43,7 @@ class RowDeltaWriter:
     """Whole changed rows + removed keys, keyframe every 5 min: the simple scheme."""
 
     def __init__(self, path: Path, keyframe_every: float = 300.0, flush_every: float = 0.0):
-        self.file = gzip.open(path, "ab")
+        self.file = gzip.open(path, "ab")  # noqa: SIM115 (closed by close())
         self.raw_bytes = 0
         self.keyframe_every = keyframe_every
         self.flush_every = flush_every

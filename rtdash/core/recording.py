@@ -587,16 +587,15 @@ class Recorder:
         self._raw = os.fdopen(fd, "ab")
         self._gzip = gzip.GzipFile(filename="", mode="ab", fileobj=self._raw, mtime=0)
         started = started or datetime.now(UTC)
-        self._write(
-            header_line(
-                installation=installation,
-                igrp=igrp,
-                tz=tz,
-                started=started,
-                exclude_pii=exclude_pii,
-            )
+        header = header_line(
+            installation=installation, igrp=igrp, tz=tz, started=started, exclude_pii=exclude_pii
         )
-        self.flush()
+        try:
+            self._write(header)
+            self.flush()
+        except RecordingError:
+            self.close()
+            raise
 
     def _check_existing(self) -> None:
         try:
@@ -710,7 +709,10 @@ class Recorder:
         except OSError as exc:
             self.error = f"cannot record to {self.path}: {_reason(exc)}"
         finally:
-            self._raw.close()
+            try:
+                self._raw.close()
+            except OSError as exc:
+                self.error = self.error or f"cannot record to {self.path}: {_reason(exc)}"
 
     @property
     def size(self) -> int:

@@ -1,0 +1,239 @@
+"""Export: the calls and users views as CSV (for a spreadsheet) and JSON (for a script).
+
+:func:`export_views` writes four files named after the moment of export, e.g.
+``rtdash-calls-20260501-101403.csv`` / ``.json`` and ``rtdash-users-….csv`` / ``.json``,
+never over an existing file. CSV files are UTF-8 with a BOM so Excel reads accents
+right, with a header row of the API's camelCase keys, then two computed columns
+(``timeInStateSeconds``; for calls ``waitSeconds``) and ``extra`` (unmapped upstream
+fields as JSON). JSON files are arrays of the same ``to_json()`` rows the CLI's
+``--json`` prints. :func:`calls_csv` / :func:`users_csv` give the CSV as text, without a
+BOM and with ``\\n`` line ends, for the CLI's ``--csv``.
+
+A text value that a spreadsheet would run as a formula (it starts with ``=``, ``@``, a
+tab, or ``+``/``-`` not followed by a digit) is prefixed with ``'``; phone numbers
+(``+44…``) and numbers are written as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from rtdash.api.models import ActiveCall, CallState, PbxUser
+from rtdash.core.metrics import seconds_since, wait_start
+
+R = TypeVar("R", bound=BaseModel)
+
+#: a run of exports in one second gets -1, -2… after the time; give up after this many
+MAX_SUFFIX = 999
+
+
+class ExportError(Exception):
+    """An export could not be written; the message is one line for the user."""
+
+
+def _model_columns(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, info.alias or name) for name, info in model.model_fields.items() if name != "extra"
+    )
+
+
+_CALL_FIELDS = _model_columns(ActiveCall)
+_USER_FIELDS = _model_columns(PbxUser)
+#: the CSV header of a calls export
+CALL_COLUMNS: tuple[str, ...] = (
+    *(alias for _, alias in _CALL_FIELDS),
+    "timeInStateSeconds",
+    "waitSeconds",
+    "extra",
+)
+#: the CSV header of a users export
+USER_COLUMNS: tuple[str, ...] = (
+    *(alias for _, alias in _USER_FIELDS),
+    "timeInStateSeconds",
+    "extra",
+)
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+    return _defuse(str(value))
+
+
+def _defuse(text: str) -> str:
+    """Keep a spreadsheet from running a text cell as a formula."""
+    if not text:
+        return text
+    first = text[0]
+    if first in "=@\t\r" or (first in "+-" and not text[1:2].isdigit()):
+        return "'" + text
+    return text
+
+
+def _seconds(start: datetime | None, now: datetime) -> str:
+    age = seconds_since(start, now)
+    return "" if age is None else str(int(age))
+
+
+def call_cells(call: ActiveCall, now: datetime) -> list[str]:
+    """One calls CSV row, in :data:`CALL_COLUMNS` order."""
+    cells = [_cell(getattr(call, name)) for name, _ in _CALL_FIELDS]
+    waiting = call.state in (CallState.RINGING, CallState.QUEUEING)
+    cells.append(_seconds(call.state_start, now))
+    # the unanswered wait, ringing included; empty once a call is answered
+    cells.append(_seconds(wait_start(call), now) if waiting else "")
+    cells.append(_cell(call.extra))
+    return cells
+
+
+def user_cells(user: PbxUser, now: datetime) -> list[str]:
+    """One users CSV row, in :data:`USER_COLUMNS` order."""
+    cells = [_cell(getattr(user, name)) for name, _ in _USER_FIELDS]
+    cells.append(_seconds(user.state_start, now))
+    cells.append(_cell(user.extra))
+    return cells
+
+
+def _csv_text(
+    header: Sequence[str],
+    rows: Sequence[R],
+    cells: Callable[[R, datetime], list[str]],
+    now: datetime,
+) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(cells(row, now) for row in rows)
+    return buffer.getvalue()
+
+
+def calls_csv(rows: Sequence[ActiveCall], now: datetime) -> str:
+    """Calls as CSV text (header row first), no BOM, ``\\n`` line ends: for stdout."""
+    return _csv_text(CALL_COLUMNS, rows, call_cells, _aware(now))
+
+
+def users_csv(rows: Sequence[PbxUser], now: datetime) -> str:
+    """Users as CSV text (header row first), no BOM, ``\\n`` line ends: for stdout."""
+    return _csv_text(USER_COLUMNS, rows, user_cells, _aware(now))
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def export_views(
+    calls: Sequence[ActiveCall],
+    users: Sequence[PbxUser],
+    folder: Path,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    stem: str | None = None,
+) -> list[Path]:
+    """Write the calls and users to CSV and JSON in ``folder`` (made if missing).
+
+    Names are ``{stem}-calls-YYYYmmdd-HHMMSS.csv`` (``stem`` defaults to ``rtdash``; the
+    time is ``now`` in ``zone``) and the same for ``.json`` and ``users``. If any of the
+    four names is taken, all four get the first free ``-1``, ``-2``… suffix, so a set
+    stays together and nothing is overwritten. Returns the paths: calls CSV, calls
+    JSON, users CSV, users JSON. Raises :class:`ExportError` (one line) when the folder
+    cannot be made or written; files of a failed export are removed.
+    """
+    now = _aware(now)
+    folder = Path(folder).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ExportError(f"cannot export to {folder}: not a folder") from None
+    except OSError as exc:
+        raise ExportError(f"cannot export to {folder}: {_reason(exc)}") from None
+    if not folder.is_dir():
+        raise ExportError(f"cannot export to {folder}: not a folder")
+    stamp = now.astimezone(zone).strftime("%Y%m%d-%H%M%S")
+    base = stem or "rtdash"
+    writers: list[tuple[str, str, Callable[[Path], None]]] = [
+        ("calls", "csv", lambda path: _write_csv(path, CALL_COLUMNS, calls, call_cells, now)),
+        ("calls", "json", lambda path: _write_json(path, calls)),
+        ("users", "csv", lambda path: _write_csv(path, USER_COLUMNS, users, user_cells, now)),
+        ("users", "json", lambda path: _write_json(path, users)),
+    ]
+    for attempt in range(MAX_SUFFIX + 1):
+        suffix = f"-{attempt}" if attempt else ""
+        paths = [folder / f"{base}-{kind}-{stamp}{suffix}.{ext}" for kind, ext, _ in writers]
+        if any(path.exists() for path in paths):
+            continue
+        written: list[Path] = []
+        try:
+            for path, (_, _, write) in zip(paths, writers, strict=True):
+                write(path)
+                written.append(path)
+        except FileExistsError:  # another export took the name meanwhile: next suffix
+            _remove(written)
+            continue
+        except OSError as exc:
+            _remove([*written, path])
+            raise ExportError(f"cannot write {path}: {_reason(exc)}") from None
+        except BaseException:
+            _remove([*written, path])
+            raise
+        return written
+    raise ExportError(f"cannot export to {folder}: {base}-calls-{stamp}-1…{MAX_SUFFIX} are taken")
+
+
+def _write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[R],
+    cells: Callable[[R, datetime], list[str]],
+    now: datetime,
+) -> None:
+    # "x": never overwrite, even if the name was taken after the check
+    with open(path, "x", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(cells(row, now) for row in rows)
+
+
+def _write_json(path: Path, rows: Sequence[ActiveCall] | Sequence[PbxUser]) -> None:
+    with open(path, "x", encoding="utf-8") as handle:
+        json.dump([row.to_json() for row in rows], handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _aware(now: datetime) -> datetime:
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    return now
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
