@@ -103,7 +103,12 @@ def _connection_options() -> argparse.ArgumentParser:
     group = common.add_argument_group("connection")
     group.add_argument("--config", metavar="PATH", help="config file (default: rtdash config path)")
     group.add_argument("--base-url", metavar="URL", help="Reports API base URL")
-    group.add_argument("--igrp", metavar="ID", help="installation id (an integer)")
+    group.add_argument(
+        "--igrp",
+        metavar="ID",
+        action="append",
+        help="installation id (an integer); the dashboard takes several, shown as tabs",
+    )
     group.add_argument("--tz", metavar="ZONE", help="IANA time zone for times, e.g. Europe/London")
     group.add_argument(
         "--exclude-pii", action="store_true", help="ask the service to redact caller numbers"
@@ -134,6 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--interval", metavar="SECONDS", help="dashboard: seconds between polls (at least 1)"
+    )
+    parser.add_argument(
+        "--wallboard",
+        action="store_true",
+        help="dashboard: the read-only wallboard (big numbers, agent tiles; no caller data)",
+    )
+    parser.add_argument(
+        "--no-flash", action="store_true", help="dashboard: never flash a breached tile"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
@@ -254,6 +267,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 _FLAG_TARGETS: dict[str, tuple[str, str, str]] = {
     "base_url": ("connection", "base_url", "--base-url"),
     "igrp": ("connection", "igrp", "--igrp"),
+    "more_igrps": ("connection", "more_igrps", "--igrp"),
     "tz": ("connection", "timezone", "--tz"),
     "exclude_pii": ("connection", "exclude_pii", "--exclude-pii"),
     "interval": ("polling", "interval", "--interval"),
@@ -287,6 +301,18 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
     the same key in the config file is; a bad value becomes a one-line usage error."""
     from pydantic import ValidationError
 
+    flags = dict(flags)
+    igrps = flags.pop("igrp", None) or []
+    if igrps:
+        flags["igrp"] = igrps[0]
+    if len(igrps) > 1:
+        if flags.get("command") not in (None, "serve"):
+            raise UsageError(f"{PROG}: --igrp: give one installation to this command")
+        flags["more_igrps"] = igrps[1:]
+    if flags.get("wallboard"):
+        settings.display.wallboard = True
+    if flags.get("no_flash"):
+        settings.display.flash = False
     for dest, (section, key, flag) in _FLAG_TARGETS.items():
         if dest not in flags:
             continue
@@ -764,7 +790,12 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         if not (exc.name or "").startswith("rtdash"):
             raise
         raise Failure(f"{PROG}: the dashboard is not available in this build") from None
-    return run_dashboard(settings, demo=getattr(args, "demo", False))
+    from rtdash.config import ConfigError
+
+    try:
+        return run_dashboard(settings, demo=getattr(args, "demo", False))
+    except ConfigError as exc:  # a theme or keymap the app cannot use
+        raise UsageError(f"{PROG}: {exc}") from None
 
 
 # --- logging and messages -------------------------------------------------------------

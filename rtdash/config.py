@@ -373,10 +373,28 @@ agents_available_min = 2         # fewer available agents than this is an alert
 bell = true                      # ring the terminal bell once per breach
 
 [display]
-theme = "textual-dark"
-export_dir = "."
-flash = true
+theme = "textual-dark"           # any Textual theme: nord, gruvbox, textual-light, ...
+export_dir = "."                 # where `e` writes CSV and JSON
+flash = true                     # flash a tile when a threshold is crossed
+flash_seconds = 10.0             # ... for this long, then hold the alert colour
 show_all_users = false           # start with non-dashboard users shown too
+wallboard = false                # same as --wallboard
+rotate_seconds = 30.0            # the wallboard shows the next installation after this
+
+# [keymap]                       # remap any key by its command id (see `?` in the app)
+# lookup = "ctrl+l"
+# pause = "space"
+
+# Several installations open as tabs (number keys switch). Each profile takes what it
+# does not set from [connection]; credentials may come from variables you name.
+# [profiles.north]
+# igrp = 1234
+# name = "Northern office"
+# [profiles.south]
+# igrp = 5678
+# name = "Southern office"
+# username_env = "SOUTH_USERNAME"
+# password_env = "SOUTH_PASSWORD"
 
 [mapping]
 # The vendor does not publish the row fields of pbxActiveCalls and pbxUserStatus.
