@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from rtdash.logs import log_path
 from rtdash.ui.commands import COMMANDS, key_label
 
 
@@ -35,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table, id="help-table")
             yield Static(
                 "Times tick every second between polls. Wait times turn amber (▲) and red (‼) "
-                "at the thresholds in your config.",
+                f"at the thresholds in your config.\nLog file: {log_path()}",
                 id="help-note",
             )
         yield Footer()
