@@ -79,7 +79,7 @@ def chatty_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     """``rtdash calls`` that logs one info and one warning line on its way."""
     from rtdash import cli
 
-    original = cli._calls_command
+    original = cli.data.calls_command
 
     def calls_command(args: argparse.Namespace, settings: Settings) -> int:
         log = logging.getLogger("rtdash.cli")
@@ -87,7 +87,7 @@ def chatty_calls(monkeypatch: pytest.MonkeyPatch) -> None:
         log.warning("warning from calls")
         return original(args, settings)
 
-    monkeypatch.setattr(cli, "_calls_command", calls_command)
+    monkeypatch.setattr(cli.data, "calls_command", calls_command)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,189 @@
+"""The ``rtdash`` command: the dashboard, and scriptable subcommands for the same data.
+
+``rtdash`` alone opens the TUI; ``calls``, ``users`` and ``lookup`` print one answer as a
+plain table or ``--json`` and exit, so the data can be scripted, cron'd or piped without
+a terminal UI. ``doctor`` checks the set-up end to end (:mod:`rtdash.doctor`), ``config``
+helps write a config file and ``sim`` runs the simulator.
+
+Logging (:mod:`rtdash.logs`): every command logs at ``--log-level`` (default warning) to
+a rotating file (``rtdash.logs.log_path()``), never to the terminal the dashboard draws
+on. The scriptable commands also copy log lines to stderr when ``--log-level debug`` or
+``info`` is given; otherwise their stderr holds only the one-line messages below.
+
+Exit codes (also in ``--help``):
+
+* 0 — done.
+* 1 — the service failed (any :class:`~rtdash.api.errors.ApiError`), a lookup matched
+  nothing, or no row of the answer could be read. One line on stderr says which.
+  ``lookup`` with no match still prints ``[]`` under ``--json``, so a pipeline always
+  gets valid JSON, while the exit code answers "was there a match?" as ``grep`` does.
+* 2 — usage or configuration: a bad flag or config key, a lookup that can never match
+  (or may not be made while personal data is excluded), no installation id or
+  credentials. The line says how to fix it.
+
+Imports are lazy on purpose: ``--help`` and a mistyped flag load neither httpx, pydantic
+nor asyncio, the scriptable subcommands never load Textual, and only ``--demo`` and
+``sim`` load the simulator. A mistyped command answers instantly, and a cron job pays only for
+what it uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from contextlib import suppress
+
+from rtdash.cli import data
+from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Failure, UsageError, say
+from rtdash.cli.flags import apply_flags, load_run_settings, register_secrets
+from rtdash.cli.parser import build_parser
+
+__all__ = ["apply_flags", "build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (the console script exits with it).
+
+    Logging is put back as it was on the way out, so calling ``main`` in-process (tests,
+    scripts) leaves no handler or level behind.
+    """
+    try:
+        args = build_parser().parse_args(argv)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
+    except UsageError as exc:
+        say(str(exc))
+        return EXIT_USAGE
+    except Failure as exc:
+        say(str(exc))
+        return EXIT_FAILURE
+    except SystemExit as exc:  # --help, and argparse's own exits
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `rtdash calls --json | head`: the reader left, which is not worth a traceback;
+        # point stdout at /dev/null so the interpreter's final flush cannot fail again
+        with suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    finally:
+        if "rtdash.logs" in sys.modules:
+            from rtdash import logs
+
+            logs.teardown_logging()
+            logs.clear_secrets()
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = getattr(args, "command", None)
+    if command == "config":
+        return _config_command(args)
+    if command == "sim":
+        return _sim_command(args)
+    if command is not None and hasattr(args, "interval"):
+        raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
+    if command is None:
+        _start_logging(args, tui=True)  # the TUI owns the screen: the file only
+        return _dashboard_command(args)
+    _start_logging(args, tui=False)
+    if command == "doctor":
+        return _doctor_command(args)
+    if command == "lookup":
+        data.lookup_target(args)
+    settings = load_run_settings(args)
+    # a lookup that can never match is refused before any connection is needed
+    query = data.lookup_query(args, settings) if command == "lookup" else None
+    demo = getattr(args, "demo", False)
+    with data.connected(settings, demo=demo, keep_igrp="igrp" in vars(args)):
+        if command == "calls":
+            return data.calls_command(args, settings)
+        if command == "users":
+            return data.users_command(args, settings)
+        assert query is not None
+        return data.lookup_command(args, settings, query)
+
+
+def _config_command(args: argparse.Namespace) -> int:
+    from rtdash.config import EXAMPLE_CONFIG, config_path
+
+    if args.config_command == "path":
+        print(config_path(getattr(args, "config", None)))
+    else:
+        print(EXAMPLE_CONFIG, end="")
+    return EXIT_OK
+
+
+def _sim_command(args: argparse.Namespace) -> int:
+    from rtdash.sim import DEMO_AGENTS, DEMO_LOAD, run_standalone
+
+    args.agents = DEMO_AGENTS if args.agents is None else args.agents
+    args.load = DEMO_LOAD if args.load is None else args.load
+    checks = (
+        (0 <= args.port <= 65535, "--port must be 0-65535"),
+        (args.agents >= 1, "--agents must be at least 1"),
+        (args.load >= 0, "--load must not be negative"),
+        (args.speed > 0, "--speed must be above 0"),
+    )
+    for ok, problem in checks:
+        if not ok:
+            raise UsageError(f"{PROG} sim: {problem}")
+
+    with suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it: not an error
+        run_standalone(args.port, args.seed, args.agents, args.load, args.speed)
+    return EXIT_OK
+
+
+def _doctor_command(args: argparse.Namespace) -> int:
+    """``rtdash doctor``: an unusable config file is a report line (exit 2), not a
+    one-line error, since explaining the set-up is the command's job; a bad flag is
+    still a usage error like anywhere else."""
+    from rtdash import doctor
+    from rtdash.config import ConfigError, config_path, load_settings
+
+    explicit = getattr(args, "config", None)
+    path = config_path(explicit)
+    try:
+        settings = load_settings(explicit)
+    except ConfigError as exc:
+        return doctor.config_unusable(path, str(exc), as_json=args.json)
+    apply_flags(settings, vars(args))
+    register_secrets(settings)
+    if not getattr(args, "demo", False):
+        return doctor.run(settings, path=path, as_json=args.json)
+    with data.demo_simulator(settings, keep_igrp="igrp" in vars(args)):
+        return doctor.run(settings, path=path, as_json=args.json, demo=True)
+
+
+def _dashboard_command(args: argparse.Namespace) -> int:
+    """The TUI. It owns the rest: with ``demo`` it starts the simulator itself, and
+    without an installation id or credentials it shows a welcome screen that explains
+    the setup (and offers the demo), so neither is checked here."""
+    settings = load_run_settings(args)
+    try:
+        from rtdash.ui.app import run_dashboard
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("rtdash"):
+            raise
+        raise Failure(f"{PROG}: the dashboard is not available in this build") from None
+    from rtdash.config import ConfigError
+
+    try:
+        return run_dashboard(settings, demo=getattr(args, "demo", False))
+    except ConfigError as exc:  # a theme or keymap the app cannot use
+        raise UsageError(f"{PROG}: {exc}") from None
+
+
+def _start_logging(args: argparse.Namespace, *, tui: bool) -> None:
+    """The log file always; stderr as well only for a scriptable command run with
+    ``--log-level debug`` or ``info``, so a script's stderr stays one line per problem."""
+    from rtdash import logs
+
+    level = getattr(args, "log_level", "warning")
+    to_stderr = not tui and level in ("debug", "info")
+    logs.setup_logging(level, to_stderr=to_stderr)
+    if to_stderr and logs.file_error:
+        say(f"{PROG}: warning: {logs.file_error}")

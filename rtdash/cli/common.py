@@ -1,0 +1,30 @@
+"""What every part of the command line shares: the program name, exit codes, the two
+ways a command ends early, and the one-line message."""
+
+from __future__ import annotations
+
+import sys
+
+from rtdash.api.errors import ApiError
+
+PROG = "rtdash"
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """How rtdash was called or configured is wrong: exit 2 with this one line."""
+
+
+class Failure(Exception):
+    """The service failed or had no answer: exit 1 with this one line."""
+
+    def __init__(self, line: str, error: ApiError | None = None) -> None:
+        super().__init__(line)
+        #: the upstream failure behind the line, for commands that add a hint
+        self.error = error
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr)

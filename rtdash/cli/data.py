@@ -1,0 +1,253 @@
+"""``calls``, ``users`` and ``lookup``: one request each, printed as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rtdash.api.errors import ApiError, PermissionDenied
+from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, PROG, Failure, UsageError, say
+from rtdash.cli.flags import register_secrets
+from rtdash.cli.render import calls_table, describe, lookup_listing, users_table
+
+if TYPE_CHECKING:
+    from rtdash.api.client import FetchResult, InfinityClient
+    from rtdash.config import Settings
+    from rtdash.core.phone import LookupQuery
+
+T = TypeVar("T")
+
+
+def require_connection(settings: Settings) -> None:
+    """Say how to fix a missing installation id or credentials before any request."""
+    connection = settings.connection
+    if connection.igrp is None:
+        raise UsageError(
+            f"{PROG}: no installation id: pass --igrp ID or set igrp under [connection] "
+            "in the config file (or try --demo)"
+        )
+    if not connection.credentials().usable:
+        raise UsageError(
+            f"{PROG}: no credentials: set RTDASH_USERNAME and RTDASH_PASSWORD, or "
+            "RTDASH_API_KEY (or try --demo to use the built-in simulator)"
+        )
+
+
+@contextmanager
+def connected(settings: Settings, *, demo: bool, keep_igrp: bool = False) -> Iterator[None]:
+    """Point the settings at a live service: the configured one, or a fresh simulator.
+
+    ``keep_igrp``: an ``--igrp`` flag picks the simulator's installation (5678 is the
+    basic-mode one); an igrp from the config file is the real account's, so it is not.
+    """
+    if not demo:
+        require_connection(settings)
+        yield
+        return
+    with demo_simulator(settings, keep_igrp=keep_igrp):
+        yield
+
+
+@contextmanager
+def demo_simulator(settings: Settings, *, keep_igrp: bool) -> Iterator[Any]:
+    """Start the simulator on an ephemeral loopback port and use its demo account.
+
+    Its clock starts at the real now so times in state read true against the wall
+    clock; the simulator is imported here only, never on the normal path.
+    """
+    from pydantic import SecretStr
+
+    from rtdash.sim import demo_simulator
+
+    try:
+        sim = demo_simulator().start(port=0)
+    except OSError as exc:
+        raise Failure(f"{PROG}: cannot start the demo simulator ({exc.strerror or exc})") from None
+    try:
+        connection = settings.connection
+        connection.base_url = sim.url
+        if not keep_igrp:
+            connection.igrp = sim.igrp
+        connection.username = sim.username
+        connection.password = SecretStr(sim.password)
+        connection.api_key = None
+        register_secrets(settings)
+        yield sim
+    finally:
+        sim.stop()
+
+
+# --- data commands --------------------------------------------------------------------
+
+
+def _client(settings: Settings) -> InfinityClient:
+    from rtdash.api.client import InfinityClient
+
+    connection = settings.connection
+    assert connection.igrp is not None  # _require_connection or --demo saw to it
+    return InfinityClient(
+        igrp=connection.igrp,
+        credentials=connection.credentials(),
+        base_url=connection.base_url,
+        tz=connection.timezone,
+        mapping=settings.field_mapping(),
+        timeout=connection.timeout,
+    )
+
+
+def _fetch(settings: Settings, call: Callable[[InfinityClient], Coroutine[Any, Any, T]]) -> T:
+    """Run one request to completion; an upstream failure becomes one line, exit 1."""
+    import asyncio  # ~80 ms: paid only by commands that make a request
+
+    async def run() -> T:
+        async with _client(settings) as client:
+            return await call(client)
+
+    try:
+        return asyncio.run(run())
+    except ApiError as exc:
+        raise Failure(f"{PROG}: {exc}", exc) from None
+
+
+def calls_command(args: argparse.Namespace, settings: Settings) -> int:
+    from rtdash.api.models import parse_call
+    from rtdash.core.snapshot import CallsSnapshot
+
+    exclude_pii = settings.connection.exclude_pii
+    result = _fetch(settings, lambda c: c.active_calls(exclude_pii=exclude_pii, keep_raw=True))
+    calls = CallsSnapshot.build(result.rows, result.fetched_at, result.unreadable).calls
+    if args.json:
+        _print_json([call.to_json() for call in calls])
+    elif calls:
+        print(calls_table(calls, result.fetched_at, pii_excluded=exclude_pii))
+    elif not result.unreadable:
+        print("no active calls")
+    return _report_unreadable(
+        result, "call", lambda raw: parse_call(raw, *_mapping_and_zone(settings))
+    )
+
+
+def users_command(args: argparse.Namespace, settings: Settings) -> int:
+    from rtdash.api.models import parse_user
+    from rtdash.core.snapshot import UsersSnapshot
+
+    result = _fetch(settings, lambda c: c.user_status(keep_raw=True))
+    users = UsersSnapshot.build(result.rows, result.fetched_at, result.unreadable).visible(
+        show_all=args.all
+    )
+    if args.json:
+        _print_json([user.to_json() for user in users])
+    elif users:
+        zone = _zone(settings)
+        print(users_table(users, result.fetched_at, zone, show_dashboard=args.all))
+    elif not result.unreadable:
+        print("no users" if args.all else "no dashboard users (--all shows every user)")
+    return _report_unreadable(
+        result, "user", lambda raw: parse_user(raw, *_mapping_and_zone(settings))
+    )
+
+
+def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQuery) -> int:
+    try:
+        details = _fetch(
+            settings,
+            lambda c: c.caller_details(call_ref=query.call_ref, src_number=query.number),
+        )
+    except Failure as exc:
+        if isinstance(exc.error, PermissionDenied):
+            raise Failure(
+                f"{exc}; caller lookup needs the PII permission on this account"
+            ) from None
+        raise
+    if args.json:
+        _print_json([details.to_json()] if details else [])
+    elif details:
+        print(lookup_listing(details, query, _zone(settings)))
+    if details is None:
+        raise Failure(f"{PROG}: no call matches {describe(query)} in the last 24 hours")
+    return EXIT_OK
+
+
+def lookup_target(args: argparse.Namespace) -> None:
+    """Exactly one of a number (its words joined) or ``--call-ref``."""
+    words = args.number or []
+    has_ref = getattr(args, "call_ref", None) is not None
+    if words and has_ref:
+        raise UsageError(f"{PROG} lookup: give a NUMBER or --call-ref REF, not both")
+    if not words and not has_ref:
+        raise UsageError(
+            f"{PROG} lookup: give a NUMBER or --call-ref REF (see `{PROG} lookup --help`)"
+        )
+    args.number = " ".join(words) if words else None
+
+
+def lookup_query(args: argparse.Namespace, settings: Settings) -> LookupQuery:
+    """``--call-ref`` is taken as typed; the positional reads a number or a reference.
+
+    Checked before any connection: a lookup that can never match, or may not be made,
+    should not need an account or a round trip to say so."""
+    from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
+
+    if settings.connection.exclude_pii:
+        # the TUI turns lookup off in the same case: the answer is the caller's own data
+        raise UsageError(
+            f"{PROG}: lookup shows a caller's personal data, and personal data is excluded "
+            "here (--exclude-pii, or exclude_pii under [connection] in the config)"
+        )
+    if getattr(args, "call_ref", None) is not None:
+        ref = args.call_ref.strip()
+        if not ref or any(ch.isspace() for ch in ref):
+            raise UsageError(f"{PROG}: --call-ref needs a reference without spaces, e.g. c-0001")
+        return LookupQuery(call_ref=ref)
+    try:
+        return parse_lookup(args.number, settings.connection.default_region)
+    except InvalidLookup as exc:
+        raise UsageError(f"{PROG}: lookup: {exc}") from None
+
+
+def _mapping_and_zone(settings: Settings) -> tuple[Any, Any]:
+    return settings.field_mapping(), _zone(settings)
+
+
+def _zone(settings: Settings) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.connection.timezone)
+
+
+def _report_unreadable(
+    result: FetchResult[Any], kind: str, parse: Callable[[dict[str, Any]], Any]
+) -> int:
+    """Warn when rows were skipped; fail when none survived, since an empty answer
+    would otherwise read as "no calls" to a script."""
+    if not result.unreadable:
+        return EXIT_OK
+    total = len(result.rows) + result.unreadable
+    reason = _first_reason(result.raw, parse)
+    why = f" ({reason})" if reason else ""
+    hint = (
+        "if your service names or spells a field differently, map it under [mapping] "
+        "in the config (see `rtdash config example`)"
+    )
+    if result.rows:
+        say(f"{PROG}: warning: {result.unreadable} of {total} {kind} rows unreadable{why}")
+        return EXIT_OK
+    say(f"{PROG}: none of the {total} {kind} rows could be read{why}; {hint}")
+    return EXIT_FAILURE
+
+
+def _first_reason(raw_rows: list[dict[str, Any]], parse: Callable[[dict[str, Any]], Any]) -> str:
+    """Why the first unreadable row was refused, re-read from the kept raw rows."""
+    for raw in raw_rows:
+        try:
+            parse(raw)
+        except ValueError as exc:
+            return str(exc)
+    return "not a JSON object"
+
+
+def _print_json(rows: list[dict[str, Any]]) -> None:
+    print(json.dumps(rows, indent=2, ensure_ascii=False))

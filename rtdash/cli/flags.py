@@ -1,0 +1,74 @@
+"""Settings for one run: the config file and environment, then the flags on top, all
+checked by the same pydantic model, so a flag and a config key fail the same way."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from rtdash.cli.common import PROG, UsageError, say
+
+if TYPE_CHECKING:
+    from rtdash.config import Settings
+
+#: flag dest -> (settings section, key, flag as typed), validated by the settings model
+_FLAG_TARGETS: dict[str, tuple[str, str, str]] = {
+    "base_url": ("connection", "base_url", "--base-url"),
+    "igrp": ("connection", "igrp", "--igrp"),
+    "more_igrps": ("connection", "more_igrps", "--igrp"),
+    "tz": ("connection", "timezone", "--tz"),
+    "exclude_pii": ("connection", "exclude_pii", "--exclude-pii"),
+    "interval": ("polling", "interval", "--interval"),
+}
+
+
+def load_run_settings(args: argparse.Namespace) -> Settings:
+    """Config file + environment, then flags on top, all checked by the same model."""
+    from rtdash.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise UsageError(f"{PROG}: {exc}") from None
+    apply_flags(settings, vars(args))
+    register_secrets(settings)
+    for warning in settings.warnings:
+        say(f"{PROG}: warning: {warning}")
+    return settings
+
+
+def register_secrets(settings: Settings) -> None:
+    """From here on, no log line shows the password or key (or the Basic header)."""
+    from rtdash import logs
+
+    logs.register_settings_secrets(settings)
+
+
+def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
+    """Set given flags through ``validate_assignment``, so a flag is checked exactly as
+    the same key in the config file is; a bad value becomes a one-line usage error."""
+    from pydantic import ValidationError
+
+    flags = dict(flags)
+    igrps = flags.pop("igrp", None) or []
+    if igrps:
+        flags["igrp"] = igrps[0]
+    if len(igrps) > 1:
+        if flags.get("command") not in (None, "serve"):
+            raise UsageError(f"{PROG}: --igrp: give one installation to this command")
+        flags["more_igrps"] = igrps[1:]
+    if flags.get("wallboard"):
+        settings.display.wallboard = True
+    if flags.get("no_flash"):
+        settings.display.flash = False
+    for dest, (section, key, flag) in _FLAG_TARGETS.items():
+        if dest not in flags:
+            continue
+        try:
+            setattr(getattr(settings, section), key, flags[dest])
+        except ValidationError as exc:
+            problem = exc.errors(include_url=False, include_input=False)[0]["msg"]
+            problem = problem.removeprefix("Value error, ")
+            given = repr(flags[dest])
+            shown = flag if given in problem else f"{flag} {given}"
+            raise UsageError(f"{PROG}: {shown}: {problem}") from None

@@ -1,0 +1,136 @@
+"""The argument parser: the dashboard's flags, the shared connection options and every
+subcommand. Parsing imports nothing heavy, so ``--help`` and a typo answer at once."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from rtdash.cli.common import PROG, UsageError
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+EPILOG = """\
+credentials come from the environment (never from a flag):
+  RTDASH_USERNAME + RTDASH_PASSWORD  HTTP Basic, for /reports/v2
+  RTDASH_API_KEY                     "Authorization: ApiKey", for /reports/v2.1
+or from [connection] in the config file (then chmod 600 it).
+  RTDASH_CONFIG                      config file to read (see `rtdash config path`)
+No account yet? `rtdash --demo` runs everything against the built-in simulator.
+
+exit codes: 0 ok; 1 the service failed, no match, or no row readable;
+            2 usage or configuration error
+log file: see `rtdash doctor`, or ~/.local/state/rtdash/log/rtdash.log on Linux
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a mistake as one line and lets :func:`main` return 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+# --- the parser -----------------------------------------------------------------------
+
+
+def _connection_options() -> argparse.ArgumentParser:
+    """Options every data command shares.
+
+    Defaults are ``SUPPRESS`` so an option given before the subcommand is not wiped
+    out by the subcommand's default, and so "not given" is distinguishable from "given
+    as the default": only given flags override the config file.
+    """
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    group = common.add_argument_group("connection")
+    group.add_argument("--config", metavar="PATH", help="config file (default: rtdash config path)")
+    group.add_argument("--base-url", metavar="URL", help="Reports API base URL")
+    group.add_argument(
+        "--igrp",
+        metavar="ID",
+        action="append",
+        help="installation id (an integer); the dashboard takes several, shown as tabs",
+    )
+    group.add_argument("--tz", metavar="ZONE", help="IANA time zone for times, e.g. Europe/London")
+    group.add_argument(
+        "--exclude-pii", action="store_true", help="ask the service to redact caller numbers"
+    )
+    group.add_argument(
+        "--demo", action="store_true", help="run against the built-in simulator (no account)"
+    )
+    group.add_argument(
+        "--log-level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        help="level of the log file (default: warning); debug or info also log to stderr, "
+        "except in the dashboard",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _connection_options()
+    parser = _Parser(
+        prog=PROG,
+        parents=[common],
+        description="A real-time dashboard for contact centres on Infinity's hosted PBX. "
+        "With no command, opens the dashboard.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        argument_default=argparse.SUPPRESS,
+    )
+    parser.add_argument(
+        "--interval", metavar="SECONDS", help="dashboard: seconds between polls (at least 1)"
+    )
+    parser.add_argument(
+        "--wallboard",
+        action="store_true",
+        help="dashboard: the read-only wallboard (big numbers, agent tiles; no caller data)",
+    )
+    parser.add_argument(
+        "--no-flash", action="store_true", help="dashboard: never flash a breached tile"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    data = {"parents": [common], "epilog": EPILOG, "formatter_class": parser.formatter_class}
+    calls = commands.add_parser("calls", help="print the active calls", **data)
+    users = commands.add_parser("users", help="print PBX users (dashboard users only)", **data)
+    users.add_argument("--all", action="store_true", help="include users not on the dashboard")
+    lookup = commands.add_parser("lookup", help="print one caller's attribution", **data)
+    # one or the other, checked by _lookup_target: argparse's exclusive groups cannot hold
+    # a positional that takes several words, and a number is often typed with spaces
+    lookup.add_argument("--call-ref", metavar="REF", help="the call reference, e.g. c-0001")
+    lookup.add_argument(
+        "number",
+        nargs="*",
+        default=None,
+        metavar="NUMBER",
+        help="the caller's number, spaces allowed: 07700 900123 (or a call reference)",
+    )
+    for sub in (calls, users, lookup):
+        sub.add_argument("--json", action="store_true", help="print a JSON array of rows")
+    doctor = commands.add_parser(
+        "doctor",
+        help="check config, credentials, each route and the field mapping",
+        description="Check the config file, the credentials, that the base URL is "
+        "reachable and each Real Time route, then compare the fields the service sends "
+        "with the field mapping. Exit 0: no check failed; 1: an upstream check failed; "
+        "2: the config or the command line is unusable.",
+        **data,
+    )
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    config = commands.add_parser("config", help="where the config file lives; an example")
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    path = config_commands.add_parser("path", help="print the config file path rtdash reads")
+    path.add_argument("--config", metavar="PATH", help="as the other commands take it")
+    config_commands.add_parser("example", help="print a commented example config")
+
+    sim = commands.add_parser("sim", help="serve the simulator on loopback until Ctrl-C")
+    sim.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0: any)")
+    sim.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    # defaults come from rtdash.sim at dispatch: the simulator is not imported before then
+    sim.add_argument("--agents", type=int, help="PBX users (default: the demo's)")
+    sim.add_argument("--load", type=int, help="live calls to aim for (default: the demo's)")
+    sim.add_argument("--speed", type=float, default=1.0, help="time multiplier (default 1.0)")
+    return parser

@@ -1,0 +1,176 @@
+"""Plain-text tables and listings for the scriptable commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rtdash.api.models import ActiveCall, CallerDetails, PbxUser
+    from rtdash.core.phone import LookupQuery
+
+
+def calls_table(calls: Sequence[ActiveCall], now: datetime, *, pii_excluded: bool) -> str:
+    """Calls grouped ringing, queueing, bridged, longest in state first."""
+    from rtdash.core.format import caller_label, duration
+    from rtdash.core.metrics import seconds_since
+    from rtdash.core.phone import format_international
+
+    headers = ("CALL", "STATE", "CALLER", "DIALLED", "LINE", "QUEUE", "AGENT", "IN STATE", "TOTAL")
+    rows = [
+        (
+            call.call_ref,
+            call.state.value,
+            caller_label(call.src_number, pii_excluded),
+            format_international(call.dialled_number) or "",
+            call.dgrp_name or call.dgrp or "",
+            call.queue or "",
+            call.agent_name or call.agent_ref or "",
+            duration(seconds_since(call.state_start, now)),
+            duration(seconds_since(call.call_start, now)),
+        )
+        for call in calls
+    ]
+    return render_table(headers, rows, right={7, 8})
+
+
+def users_table(users: Sequence[PbxUser], now: datetime, zone: Any, *, show_dashboard: bool) -> str:
+    """Users in order of state start, so the longest in their state come first."""
+    from rtdash.core.format import clock_time, duration
+    from rtdash.core.metrics import seconds_since
+
+    headers = ["USER", "EXT", "STATE", "SINCE", "IN STATE"]
+    if show_dashboard:
+        headers.append("DASHBOARD")
+    rows = []
+    for user in users:
+        since = clock_time(user.state_start, zone) if user.state_start else "–"
+        row = [user.label, user.extension or "", user.state.value, since]
+        row.append(duration(seconds_since(user.state_start, now)))
+        if show_dashboard:
+            row.append("yes" if user.dashboard else "no")
+        rows.append(row)
+    return render_table(headers, rows, right={4})
+
+
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None
+) -> str:
+    """Aligned columns, two spaces apart; durations right-aligned so they line up."""
+    right = right or set()
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(headers), *(line(row) for row in rows)])
+
+
+#: the listing's groups: (heading, [(label, CallerDetails attribute)])
+_LOOKUP_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Attribution",
+        (
+            ("Channel", "ch_name"),
+            ("Channel id", "ch"),
+            ("Channel type", "ch_type"),
+            ("Publisher", "pub"),
+            ("Campaign", "campaign"),
+            ("Ad group", "ad_group"),
+            ("Keyword", "keyword"),
+            ("Visitor id", "vid"),
+            ("Landing page", "landing_page_title"),
+            ("Landing URL", "landing_url"),
+            ("Last page", "page_title"),
+            ("Conversion URL", "conversion_url"),
+            ("Referrer", "referrer"),
+            ("Triggered at", "trigger_time"),
+        ),
+    ),
+    (
+        "Call",
+        (
+            ("Installation", "igrp"),
+            ("Installation name", "igrp_name"),
+            ("Number group", "dgrp"),
+            ("Number group name", "dgrp_name"),
+            ("Transaction ref", "txr"),
+            ("Caller", "src_number"),
+            ("Dialled", "dialled_number"),
+            ("Destination", "dest_number"),
+            ("Call state", "call_state"),
+            ("Call duration", "call_duration"),
+            ("Bridge duration", "bridge_duration"),
+        ),
+    ),
+)
+
+_NUMBER_FIELDS = {"src_number", "dialled_number", "dest_number"}
+_DURATION_FIELDS = {"call_duration", "bridge_duration"}
+
+
+def lookup_listing(details: CallerDetails, query: LookupQuery, zone: Any) -> str:
+    """A ``field: value`` listing in Attribution / Call / Custom data groups.
+
+    Unset fields are left out: an advanced row has ~25 fields and most calls fill few.
+    Times are shown in ``zone`` (the ``--tz`` the user reads the dashboard in), though
+    the upstream sends ``triggerDatetime`` in UTC.
+    """
+    heading = f"Caller details for {describe(query)}"
+    if details.mode == "basic":
+        heading += " — basic mode: this installation reports only igrp, dgrp and txr"
+    else:
+        heading += " — advanced mode"
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for title, fields in _LOOKUP_GROUPS:
+        pairs = [
+            (label, _lookup_value(name, getattr(details, name), zone))
+            for label, name in fields
+            if getattr(details, name) is not None
+        ]
+        groups.append((title, pairs))
+    groups.append(("Custom data", [(k, v or "–") for k, v in sorted(details.custom.items())]))
+    if details.extra:
+        other = sorted((key, _plain(value) or "–") for key, value in details.extra.items())
+        groups.append(("Other fields", other))
+    width = max((len(label) for _, pairs in groups for label, _ in pairs), default=0) + 1
+    out = [heading]
+    for title, pairs in groups:
+        out += ["", title]
+        if not pairs:
+            out.append("  (none)")
+        out += [f"  {(label + ':').ljust(width)}  {value}" for label, value in pairs]
+    return "\n".join(out)
+
+
+def _lookup_value(name: str, value: Any, zone: Any) -> str:
+    from rtdash.core.format import duration
+    from rtdash.core.phone import format_international
+
+    if name in _NUMBER_FIELDS:
+        return format_international(value) or ""
+    if name in _DURATION_FIELDS:
+        return f"{duration(value)} ({value} s)"
+    if isinstance(value, datetime):
+        return value.astimezone(zone).isoformat(sep=" ")
+    return str(value)
+
+
+def _plain(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def describe(query: LookupQuery) -> str:
+    from rtdash.core.phone import format_international
+
+    if query.call_ref is not None:
+        return f"call reference {query.call_ref!r}"
+    return f"number {format_international(query.number)}"
