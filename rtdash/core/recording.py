@@ -15,6 +15,9 @@ followed by one line per recorded snapshot, for ``kind`` ``calls`` or ``users``:
   "add": [rows], "upd": [patches], "del": [keys], "unreadable": n}`` (each part only
   when it has something to say).
 
+and, when the recorder is closed after polls that changed nothing, ``{"t": ISO, "kind":
+"end"}`` with the time of the last poll, so a replay ends where the recording did.
+
 Rows are the API's camelCase ``to_json()`` rows with ``None`` fields and an empty
 ``extra`` left out. A new key is added whole; a changed row is sent as a *patch*: its key
 plus only the fields that differ from what the reader predicts (``null`` removes a
@@ -577,6 +580,9 @@ class Recorder:
         self._states = {kind: TrackState(kind) for kind in ROW_KEYS}
         self._last_keyframe: dict[str, datetime | None] = dict.fromkeys(ROW_KEYS)
         self._last_flush: datetime | None = None
+        #: the newest snapshot seen, and the newest written (for the end mark)
+        self._last_seen: datetime | None = None
+        self._last_written: datetime | None = None
         self._dirty = False
         self._closed = False
         self._check_existing()
@@ -635,6 +641,8 @@ class Recorder:
     ) -> bool:
         state = self._states[kind]
         last = self._last_keyframe[kind]
+        if self._last_seen is None or when > self._last_seen:
+            self._last_seen = when
         keyed = None if state.dup is not None else state.keyed(rows)
         due = (
             keyed is None
@@ -664,6 +672,8 @@ class Recorder:
             )
         self._write(record)
         self.records += 1
+        if self._last_written is None or when > self._last_written:
+            self._last_written = when
         self._maybe_flush(when)
         return True
 
@@ -702,6 +712,12 @@ class Recorder:
         """Flush and finish the gzip member. Safe to call twice, and after an error."""
         if self._closed:
             return
+        try:
+            seen, written = self._last_seen, self._last_written
+            if self.error is None and seen is not None and (written is None or seen > written):
+                self._write({"t": seen.isoformat(), "kind": "end"})
+        except RecordingError:
+            pass
         self._closed = True
         try:
             if self.error is None:

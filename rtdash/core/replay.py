@@ -210,6 +210,8 @@ class Recording:
     skipped: int = 0
     #: the file ended inside a member (the app was killed) or was damaged
     truncated: bool = False
+    #: the last poll of a run that ended with polls that changed nothing
+    end_mark: datetime | None = None
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Recording:
@@ -269,6 +271,10 @@ class Recording:
             try:
                 if not isinstance(record, dict):
                     raise RecordingFormatError("not an object")
+                if record.get("kind") == "end":
+                    when = parse_time(record.get("t"))
+                    self.end_mark = max(self.end_mark or when, when)
+                    continue
                 kind, when, op = parse_record(record)
             except RecordingFormatError:
                 self.skipped += 1
@@ -290,6 +296,8 @@ class Recording:
     @property
     def end(self) -> datetime:
         lasts = [track.times[-1] for track in (self.calls, self.users) if track.times]
+        if self.end_mark is not None and lasts:
+            lasts.append(self.end_mark)
         return max(lasts) if lasts else self.start
 
     @property
