@@ -13,7 +13,6 @@ import logging
 import re
 import signal
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,13 +54,11 @@ _KEY = re.compile(r"^[a-z0-9_+-]+(,[a-z0-9_+-]+)*$")
 
 
 def style_paths() -> list[Path]:
-    """The TCSS files: packaged as ``rtdash.styles`` in a wheel, ``styles/`` in a checkout."""
-    try:
-        folder = Path(str(resources.files("rtdash.styles")))
-    except ModuleNotFoundError:
-        folder = Path(__file__).resolve().parents[2] / "styles"
+    """The TCSS files: ``rtdash/styles`` in an installed wheel, ``styles/`` in a checkout."""
+    package = Path(__file__).resolve().parents[1]
+    folder = package / "styles"
     if not (folder / STYLE_FILES[0]).is_file():
-        folder = Path(__file__).resolve().parents[2] / "styles"
+        folder = package.parent / "styles"
     return [folder / name for name in STYLE_FILES]
 
 
