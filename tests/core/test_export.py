@@ -1,0 +1,240 @@
+"""Export: CSV and JSON files read back field by field, names from the time in the
+installation's zone, never overwritten, a clear error for a folder that cannot be used;
+CSV text for stdout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rtdash.core.export import (
+    CALL_COLUMNS,
+    USER_COLUMNS,
+    ExportError,
+    calls_csv,
+    export_views,
+    users_csv,
+)
+
+from .rows import T0, at, call, user
+
+LONDON = ZoneInfo("Europe/London")
+NOW = at(300)  # 09:05:00 UTC = 10:05:00 in London (BST)
+STAMP = "20260501-100500"
+
+
+def _calls():
+    return [
+        call(
+            "c-1",
+            "queueing",
+            200,
+            180,
+            src_number="+442079460557",
+            dialled_number="+441632960200",
+            dgrp_name="Sales line",
+            queue="sales",
+            ring_time=20,
+            queue_duration=100,
+            call_duration=120,
+            igrp=1234,
+        ),
+        call(
+            "c-2",
+            "bridged",
+            60,
+            0,
+            src_number="+442079460018",
+            agent_name="Zoë Ñúñez",
+            agent_ref="z.nunez",
+            bridge_duration=240,
+            extra={"holdMusic": "jazz"},
+        ),
+        call("c-3", "ringing", 295, 295, agent_name='=HYPERLINK("http://x")'),
+    ]
+
+
+def _users():
+    return [
+        user("7", "available", 0, name="Åsa Berg", extension="207", operator_ref="a.berg"),
+        user("8", "unavailable", 240, name="Bo", dashboard=False),
+    ]
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        assert reader.fieldnames is not None
+        _read_csv.fieldnames = list(reader.fieldnames)  # type: ignore[attr-defined]
+    return rows
+
+
+def test_four_files_named_after_the_time_in_the_zone(tmp_path: Path) -> None:
+    paths = export_views(_calls(), _users(), tmp_path, now=NOW, zone=LONDON)
+    assert [p.name for p in paths] == [
+        f"rtdash-calls-{STAMP}.csv",
+        f"rtdash-calls-{STAMP}.json",
+        f"rtdash-users-{STAMP}.csv",
+        f"rtdash-users-{STAMP}.json",
+    ]
+    assert all(p.parent == tmp_path and p.is_file() for p in paths)
+    named = export_views([], [], tmp_path, now=NOW, zone=ZoneInfo("UTC"), stem="rtdash-1234")
+    assert named[0].name == "rtdash-1234-calls-20260501-090500.csv"
+
+
+def test_calls_csv_reads_back_field_by_field(tmp_path: Path) -> None:
+    path = export_views(_calls(), _users(), tmp_path, now=NOW, zone=LONDON)[0]
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    assert b"\r\n" in raw  # RFC 4180 line ends in files
+    rows = _read_csv(path)
+    assert _read_csv.fieldnames == list(CALL_COLUMNS)  # type: ignore[attr-defined]
+    assert CALL_COLUMNS[:3] == ("callRef", "state", "igrp")
+    assert CALL_COLUMNS[-3:] == ("timeInStateSeconds", "waitSeconds", "extra")
+    queueing, bridged, ringing = rows
+    assert queueing["callRef"] == "c-1" and queueing["state"] == "queueing"
+    assert queueing["srcPhoneNumber"] == "+442079460557"  # a number, as it is
+    assert queueing["dialledPhoneNumber"] == "+441632960200"
+    assert queueing["igrp"] == "1234" and queueing["dgrpName"] == "Sales line"
+    assert datetime.fromisoformat(queueing["callStartDatetime"]) == at(180)
+    assert queueing["stateStartDatetime"] == "2026-05-01T09:03:20+00:00"
+    assert queueing["ringTime"] == "20" and queueing["queueDuration"] == "100"
+    assert queueing["timeInStateSeconds"] == "100"  # 300 - 200
+    assert queueing["waitSeconds"] == "120"  # since the call started: ring + queue
+    assert queueing["displayName"] == "" and queueing["extra"] == ""
+    assert bridged["displayName"] == "Zoë Ñúñez" and bridged["operatorRef"] == "z.nunez"
+    assert bridged["timeInStateSeconds"] == "240"
+    assert bridged["waitSeconds"] == ""  # answered: no longer waiting
+    assert json.loads(bridged["extra"]) == {"holdMusic": "jazz"}
+    # a name a spreadsheet would run as a formula is made text
+    assert ringing["displayName"] == '\'=HYPERLINK("http://x")'
+    assert ringing["waitSeconds"] == "5"
+
+
+def test_users_csv_reads_back_field_by_field(tmp_path: Path) -> None:
+    path = export_views([], _users(), tmp_path, now=NOW, zone=LONDON)[2]
+    rows = _read_csv(path)
+    assert _read_csv.fieldnames == list(USER_COLUMNS)  # type: ignore[attr-defined]
+    first, second = rows
+    assert first["sipUserId"] == "7" and first["state"] == "available"
+    assert first["displayName"] == "Åsa Berg" and first["extensionNumber"] == "207"
+    assert first["dashboard"] == "true" and second["dashboard"] == "false"
+    assert first["stateStartDatetime"] == T0.isoformat()
+    assert first["timeInStateSeconds"] == "300" and second["timeInStateSeconds"] == "60"
+    assert "waitSeconds" not in first
+
+
+def test_json_files_are_the_to_json_rows(tmp_path: Path) -> None:
+    paths = export_views(_calls(), _users(), tmp_path, now=NOW, zone=LONDON)
+    with open(paths[1], encoding="utf-8") as handle:
+        calls = json.load(handle)
+    with open(paths[3], encoding="utf-8") as handle:
+        users = json.load(handle)
+    assert calls == [c.to_json() for c in _calls()]
+    assert users == [u.to_json() for u in _users()]
+    assert calls[1]["displayName"] == "Zoë Ñúñez"
+    assert "Zoë" in paths[1].read_text(encoding="utf-8")  # not \u-escaped
+
+
+def test_an_export_never_overwrites(tmp_path: Path) -> None:
+    first = export_views(_calls(), _users(), tmp_path, now=NOW, zone=LONDON)
+    before = {p: p.read_bytes() for p in first}
+    second = export_views(_calls()[:1], [], tmp_path, now=NOW, zone=LONDON)
+    assert [p.name for p in second] == [
+        f"rtdash-calls-{STAMP}-1.csv",
+        f"rtdash-calls-{STAMP}-1.json",
+        f"rtdash-users-{STAMP}-1.csv",
+        f"rtdash-users-{STAMP}-1.json",
+    ]
+    assert {p: p.read_bytes() for p in first} == before
+    # one name of a set taken (by anything): the whole set moves on together
+    (tmp_path / f"rtdash-users-{STAMP}-2.json").write_text("mine")
+    third = export_views([], [], tmp_path, now=NOW, zone=LONDON)
+    assert {p.name.rsplit(".", 1)[0][-2:] for p in third} == {"-3"}
+    assert (tmp_path / f"rtdash-users-{STAMP}-2.json").read_text() == "mine"
+    assert not (tmp_path / f"rtdash-calls-{STAMP}-2.csv").exists()
+
+
+def test_a_missing_folder_is_made(tmp_path: Path) -> None:
+    folder = tmp_path / "exports" / "today"
+    paths = export_views(_calls(), [], folder, now=NOW, zone=LONDON)
+    assert folder.is_dir() and all(p.exists() for p in paths)
+
+
+def test_a_folder_that_cannot_be_used_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(ExportError) as caught:
+        export_views(_calls(), _users(), blocker / "sub", now=NOW, zone=LONDON)
+    assert str(caught.value) == f"cannot export to {blocker / 'sub'}: not a folder"
+    with pytest.raises(ExportError, match=r"^cannot export to .*a-file: not a folder$"):
+        export_views(_calls(), _users(), blocker, now=NOW, zone=LONDON)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_folder_is_one_clear_line_and_leaves_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(ExportError, match=r"^cannot write .*locked/rtdash-calls-.*\.csv: "):
+            export_views(_calls(), _users(), folder, now=NOW, zone=LONDON)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_failure_midway_is_one_line_and_removes_the_files_already_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rtdash.core import export
+
+    real = export._write_json
+
+    def disk_full_on_users(path: Path, rows) -> None:
+        if "-users-" in path.name:
+            path.write_text("[")  # part written, then the disk fills
+            raise OSError(28, "No space left on device")
+        real(path, rows)
+
+    monkeypatch.setattr(export, "_write_json", disk_full_on_users)
+    with pytest.raises(ExportError) as caught:
+        export_views(_calls(), _users(), tmp_path, now=NOW, zone=LONDON)
+    assert str(caught.value) == (
+        f"cannot write {tmp_path / f'rtdash-users-{STAMP}.json'}: No space left on device"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_row_that_cannot_be_written_leaves_nothing(tmp_path: Path) -> None:
+    odd = user("9", extra={"thing": object()})
+    with pytest.raises(TypeError):
+        export_views(_calls(), [odd], tmp_path, now=NOW, zone=LONDON)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_naive_now_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        export_views([], [], tmp_path, now=datetime(2026, 5, 1, 9), zone=LONDON)
+
+
+def test_csv_text_for_stdout(tmp_path: Path) -> None:
+    text = calls_csv(_calls(), NOW)
+    assert not text.startswith("\ufeff") and "\r" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["callRef"] for r in rows] == ["c-1", "c-2", "c-3"]
+    assert rows[0]["waitSeconds"] == "120" and rows[1]["displayName"] == "Zoë Ñúñez"
+    # the same cells as the file
+    path = export_views(_calls(), [], tmp_path, now=NOW, zone=LONDON)[0]
+    assert rows == _read_csv(path)
+    users = list(csv.DictReader(io.StringIO(users_csv(_users(), NOW))))
+    assert [u["sipUserId"] for u in users] == ["7", "8"]
+    assert users_csv([], NOW) == ",".join(USER_COLUMNS) + "\n"
