@@ -1,0 +1,229 @@
+"""``rtdash serve``: the dashboard in a browser, through textual-serve.
+
+textual-serve is a small aiohttp server: the page it serves runs xterm.js, and each
+browser tab that opens it gets **its own** ``python -m rtdash …`` process (its own
+poller, and with ``--demo`` its own simulator), which draws into that tab over a
+websocket. Closing the tab ends the process.
+
+It has no authentication of its own. So it listens on 127.0.0.1 unless told otherwise,
+and says so on stderr when it is bound to any other address: put it behind a proxy that
+authenticates (and terminates TLS) before a browser on another machine opens it.
+
+Credentials never go on the served command line (where ``ps`` would show them, and
+textual-serve prints it): the app processes read ``RTDASH_USERNAME`` /
+``RTDASH_PASSWORD`` / ``RTDASH_API_KEY`` or the config file exactly as a terminal run
+does, from the environment they inherit from this server process.
+
+Run it as ``python -m rtdash.serve [--host H] [--port P] [--public-url URL] [dashboard
+options…]``; the ``rtdash serve`` subcommand calls :func:`serve` the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import shlex
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+PROG = "rtdash serve"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+#: the environment variables that hold secrets; none of their values may be on the command
+SECRET_VARIABLES = ("RTDASH_PASSWORD", "RTDASH_API_KEY")
+
+#: option destinations that belong to ``serve`` itself, never passed to the dashboard
+SERVE_DESTS = frozenset({"host", "port", "public_url"})
+#: namespace entries argparse adds that are not options
+_NOT_OPTIONS = frozenset({"command", "help"})
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def exposure_warning(host: str, port: int, public_url: str | None) -> str | None:
+    """The stderr warning for a non-loopback bind, or None on loopback."""
+    if is_loopback(host):
+        return None
+    lines = [
+        f"{PROG}: warning: listening on {host}:{port}, which other machines may reach.",
+        f"{PROG}: warning: textual-serve has no authentication of its own: anyone who can "
+        "reach this port gets the live dashboard, caller details included.",
+        f"{PROG}: warning: put it behind a reverse proxy that authenticates (and serves "
+        f"HTTPS), or bind to {DEFAULT_HOST}.",
+    ]
+    if public_url is None and _is_wildcard(host):
+        lines.append(
+            f"{PROG}: warning: browsers are told to connect to {host}:{port}; pass "
+            "--public-url with the address they use (e.g. https://wallboard.example)"
+        )
+    return "\n".join(lines)
+
+
+def _is_wildcard(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def served_command(argv_for_app: Sequence[str]) -> str:
+    """The shell command textual-serve runs for each browser tab.
+
+    Raises ValueError if a secret from the environment appears in it: secrets travel in
+    the environment, which the app processes inherit.
+    """
+    command = shlex.join([sys.executable, "-m", "rtdash", *argv_for_app])
+    for name in SECRET_VARIABLES:
+        secret = os.environ.get(name, "")
+        if len(secret) >= 4 and secret in command:
+            raise ValueError(
+                f"{PROG}: {name}'s value is on the dashboard command line; credentials "
+                "come from the environment, never from an argument"
+            )
+    return command
+
+
+def serve(
+    argv_for_app: list[str],
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    public_url: str | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Serve ``python -m rtdash <argv_for_app>`` to browsers until SIGINT or SIGTERM.
+
+    ``argv_for_app`` are dashboard options only (``--demo``, ``--base-url URL``,
+    ``--igrp ID``, ``--interval S``, ``--config PATH`` …), never a subcommand.
+    ``public_url`` is the address browsers use when it differs from ``http://host:port``
+    (a proxy in front, or a wildcard bind). Returns 0 when stopped, 1 when the port
+    cannot be opened, 2 for a bad argument (one line on stderr each).
+    """
+    err = stderr if stderr is not None else sys.stderr
+    if not 1 <= port <= 65535:
+        print(f"{PROG}: --port must be 1-65535 (the page needs the real port)", file=err)
+        return 2
+    if argv_for_app and not argv_for_app[0].startswith("-"):
+        print(f"{PROG}: serves the dashboard only, not `rtdash {argv_for_app[0]}`", file=err)
+        return 2
+    try:
+        command = served_command(argv_for_app)
+    except ValueError as exc:
+        print(str(exc), file=err)
+        return 2
+    warning = exposure_warning(host, port, public_url)
+    if warning:
+        print(warning, file=err, flush=True)
+
+    from textual_serve.server import Server  # aiohttp + jinja: only when serving
+
+    class _Server(Server):
+        async def on_startup(self, app: Any) -> None:
+            self.console.print(
+                f"rtdash: serving the dashboard on {self.public_url} "
+                "(one app process per browser tab); Ctrl+C stops"
+            )
+
+    server = _Server(command=command, host=host, port=port, title="rtdash", public_url=public_url)
+    try:
+        server.serve()
+    except OSError as exc:
+        print(f"{PROG}: cannot listen on {host}:{port} ({exc.strerror or exc})", file=err)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+# --- for the command line -------------------------------------------------------------
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--host``, ``--port`` and ``--public-url`` on ``parser`` (the ``serve`` subparser)."""
+    group = parser.add_argument_group("serve")
+    group.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}; anything else warns: "
+        "there is no authentication)",
+    )
+    group.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})"
+    )
+    group.add_argument(
+        "--public-url",
+        metavar="URL",
+        default=None,
+        help="the address browsers use, if not http://HOST:PORT (e.g. behind a proxy)",
+    )
+
+
+def dashboard_argv(
+    args: argparse.Namespace, parsers: Iterable[argparse.ArgumentParser]
+) -> list[str]:
+    """The dashboard options given in ``args``, as command-line words again.
+
+    rtdash's parsers default every dashboard option to ``SUPPRESS``, so ``args`` holds
+    only what was typed; each entry is turned back into its flag using the actions of
+    ``parsers`` (the top-level parser and the ``serve`` subparser). ``serve``'s own
+    options are left out. Raises ValueError for an entry no parser can write back, so
+    a new flag cannot be silently dropped on the way to the browser.
+    """
+    actions = {}
+    for parser in parsers:
+        for action in parser._actions:
+            if action.option_strings:
+                actions.setdefault(action.dest, action)
+    words: list[str] = []
+    for dest, value in vars(args).items():
+        if dest in SERVE_DESTS or dest in _NOT_OPTIONS or value is None:
+            continue
+        action = actions.get(dest)
+        if action is None:
+            raise ValueError(f"{PROG}: cannot pass {dest!r} on to the dashboard")
+        flag = next((s for s in action.option_strings if s.startswith("--")), dest)
+        if isinstance(action, argparse._StoreTrueAction):
+            if value:
+                words.append(flag)
+        elif isinstance(action, argparse._StoreFalseAction):
+            if not value:
+                words.append(flag)
+        elif type(action) is argparse._StoreAction and action.nargs in (None, 1):
+            words += [flag, str(value[0] if isinstance(value, list) else value)]
+        elif type(action) is argparse._AppendAction and action.nargs is None:
+            for item in value if isinstance(value, list) else [value]:
+                words += [flag, str(item)]
+        else:
+            raise ValueError(f"{PROG}: cannot pass {flag} on to the dashboard")
+    return words
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m rtdash.serve [--host H] [--port P] [--public-url URL] [dashboard options]``.
+
+    The serve options are read here; every other word is passed to ``python -m rtdash``
+    as given.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m rtdash.serve",
+        description="Serve the rtdash dashboard to browsers (textual-serve). Other "
+        "options go to the dashboard, e.g. --demo.",
+    )
+    add_serve_arguments(parser)
+    options, rest = parser.parse_known_args(argv)
+    return serve(rest, host=options.host, port=options.port, public_url=options.public_url)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

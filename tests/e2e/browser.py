@@ -1,0 +1,151 @@
+"""Open ``rtdash serve`` in headless Chromium and read what the page shows.
+
+The page draws the terminal with xterm.js on a canvas, so the page's DOM holds no text.
+A script that runs before the page's own catches the xterm.js ``Terminal`` that
+textual-serve's ``textual.js`` creates, and the test then reads the rows of its screen
+buffer: the same cells the canvas paints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.e2e.cdp import Page
+
+#: textual.js sets ``this.terminal`` and then ``this.fitAddon`` on its session object;
+#: a setter on Object.prototype sees the second assignment and keeps the terminal
+CATCH_TERMINAL = """
+(() => {
+  Object.defineProperty(Object.prototype, "fitAddon", {
+    configurable: true,
+    set(value) {
+      Object.defineProperty(this, "fitAddon", {
+        value, writable: true, configurable: true, enumerable: true,
+      });
+      if (this.terminal && this.terminal.buffer) { window.__rtdashTerminal = this.terminal; }
+    },
+  });
+})();
+"""
+
+SCREEN_TEXT = """
+(() => {
+  const t = window.__rtdashTerminal;
+  if (!t) { return null; }
+  const buffer = t.buffer.active, rows = [];
+  for (let y = 0; y < t.rows; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    rows.push(line ? line.translateToString(true) : "");
+  }
+  return rows.join("\\n");
+})()
+"""
+
+PAGE_STATE = """
+(() => {
+  const t = window.__rtdashTerminal;
+  return {
+    cols: t ? t.cols : 0,
+    rows: t ? t.rows : 0,
+    firstByte: document.body.classList.contains("-first-byte"),
+    closed: document.body.classList.contains("-closed"),
+    canvases: document.querySelectorAll(".textual-terminal canvas").length,
+    width: window.innerWidth,
+    height: window.innerHeight,
+  };
+})()
+"""
+
+#: the page links a Google font; blocked so the test never waits on the internet
+BLOCKED = ["*fonts.googleapis.com*", "*fonts.gstatic.com*"]
+
+
+@dataclass
+class Visit:
+    """What one visit to the dashboard page saw."""
+
+    unfocused: str = ""  # the first screen with live data, before the page has focus
+    first: str = ""  # the first live screen once the terminal has focus
+    later: str = ""  # the same screen ~2.5 s later
+    lookup: str = ""  # after Tab Tab Enter
+    back: str = ""  # after Escape
+    state: dict[str, Any] = field(default_factory=dict)
+    screenshot: bytes = b""  # the whole page
+    thumbnail: bytes = b""  # the same at 1/8 scale, small enough to decode in Python
+    seconds_to_data: float = 0.0
+
+
+async def screen(page: Page) -> str:
+    return await page.evaluate(SCREEN_TEXT) or ""
+
+
+async def wait_screen(page: Page, check: Callable[[str], bool], what: str, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = await screen(page)
+        if check(text):
+            return text
+        await asyncio.sleep(0.25)
+    raise AssertionError(
+        f"timed out after {timeout:.0f} s waiting for {what}; the page showed:\n{text}"
+    )
+
+
+def live(text: str) -> bool:
+    return all(marker in text for marker in ("Ringing", "Bridged", "data as of", "DEMO"))
+
+
+async def visit(devtools: int, url: str) -> Visit:
+    """Open ``url``, wait for live data, take the screenshots, open and close a lookup,
+    then leave the page (which ends its app process)."""
+    seen = Visit()
+    page = await Page.connect(devtools)
+    try:
+        await page.send("Network.enable")
+        await page.send("Network.setBlockedURLs", urls=BLOCKED)
+        await page.send("Page.enable")
+        # headless, the page never has the window's focus unless it is emulated
+        await page.send("Emulation.setFocusEmulationEnabled", enabled=True)
+        await page.send("Page.addScriptToEvaluateOnNewDocument", source=CATCH_TERMINAL)
+        started = time.monotonic()
+        await page.send("Page.navigate", url=url)
+        seen.unfocused = await wait_screen(page, live, "live data on the page", timeout=30)
+        seen.seconds_to_data = time.monotonic() - started
+        # a click into the page focuses the terminal; the app hears of it ("focus")
+        # and polls at the normal interval again, as in a focused terminal
+        await page.evaluate("window.__rtdashTerminal.focus()")
+        seen.first = await wait_screen(
+            page, lambda s: live(s) and "slow" not in s, "the focused dashboard", timeout=15
+        )
+        await asyncio.sleep(2.5)
+        seen.later = await screen(page)
+        seen.state = await page.evaluate(PAGE_STATE)
+        await asyncio.sleep(0.5)  # let the canvas paint the last frame
+        shot = await page.send("Page.captureScreenshot", format="png")
+        seen.screenshot = base64.b64decode(shot["data"])
+        clip = {"x": 0, "y": 0, "width": seen.state["width"], "height": seen.state["height"]}
+        small = await page.send(
+            "Page.captureScreenshot", format="png", clip={**clip, "scale": 0.125}
+        )
+        seen.thumbnail = base64.b64decode(small["data"])
+
+        await page.key("Tab", 9)
+        await page.key("Tab", 9)
+        await page.key("Enter", 13, "\r")
+        seen.lookup = await wait_screen(
+            page, lambda s: "Caller lookup" in s and "Attribution" in s, "the lookup", 15
+        )
+        await page.key("Escape", 27)
+        seen.back = await wait_screen(
+            page, lambda s: "Caller lookup" not in s and "Ringing" in s, "the dashboard", 15
+        )
+        await page.send("Page.navigate", url="about:blank")
+    finally:
+        await page.close()
+    return seen
