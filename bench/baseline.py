@@ -135,18 +135,22 @@ class BaselineApp(RtdashApp):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the baseline in a terminal, configured as ``rtdash`` is (config file, env,
-    then these flags)."""
-    from rtdash.cli import apply_flags
+    """Run the baseline in a terminal, configured as ``rtdash`` is: config file and
+    environment, then these flags (checked by the same settings model)."""
     from rtdash.config import load_settings
 
     parser = argparse.ArgumentParser(prog="python -m bench.baseline", description=__doc__)
     parser.add_argument("--base-url")
-    parser.add_argument("--igrp")
+    parser.add_argument("--igrp", type=int)
     parser.add_argument("--interval", type=float)
     args = parser.parse_args(argv)
     settings = load_settings(None)
-    apply_flags(settings, {key: value for key, value in vars(args).items() if value is not None})
+    if args.base_url is not None:
+        settings.connection.base_url = args.base_url
+    if args.igrp is not None:
+        settings.connection.igrp = args.igrp
+    if args.interval is not None:
+        settings.polling.interval = args.interval
     return BaselineApp(settings).run() or 0
 
 

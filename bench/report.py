@@ -202,7 +202,7 @@ def write_report(
     profile: Profile | None,
     elapsed: float,
     argv: Sequence[str] | None,
-    findings: Sequence[str] = (),
+    failures: Sequence[str] = (),
 ) -> None:
     command = "python -m bench" + ("".join(f" {arg}" for arg in argv) if argv else "")
     lines = [
@@ -235,8 +235,8 @@ def write_report(
         lines += ["Notes:", ""]
         lines += [f"- {row.measure} {row.load}: {note}" for row, note in notes]
         lines.append("")
-    if findings:
-        lines += ["## What the numbers say", "", *findings, ""]
+    if failures:
+        lines += ["## Measures that failed", "", *(f"- {line}" for line in failures), ""]
     lines += ["## Method", "", *method(plan), "", "## Profile", ""]
     lines += profile_section(profile, plan)
     if profile is not None and profile.text:

@@ -32,18 +32,18 @@ MEASURES = ("P1", "P2", "P3", "P4", "P5", "P6")
 class Plan:
     repeats: int = 3
     p1_loads: tuple[str, ...] = ("small", "medium", "large")
-    p1_ticks: int = 10
+    p1_ticks: int = 6
     p1_warmup: int = 2
     p2_loads: tuple[str, ...] = ("medium", "large")
     p2_size: tuple[int, int] = (160, 48)
     p2_repeats: int = 5
     p3_loads: tuple[str, ...] = ("medium", "large")
     p3_sizes: tuple[tuple[int, int], ...] = ((80, 24), (160, 48))
-    p3_warmup: float = 3.0
-    p3_window: float = 12.0
+    p3_warmup: float = 2.0
+    p3_window: float = 10.0
     p4_loads: tuple[str, ...] = ("medium",)
-    p4_warmup: float = 3.0
-    p4_window: float = 20.0
+    p4_warmup: float = 2.0
+    p4_window: float = 15.0
     p5_loads: tuple[str, ...] = ("large",)
     p5_window: float = 8.0
     p6_loads: tuple[str, ...] = ("medium", "large")
@@ -350,8 +350,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     measures = args.only or list(MEASURES)
     started = time.monotonic()
     rows: list[Row] = []
+    failures: list[str] = []
     for measure in measures:
-        rows.extend(RUNNERS[measure](plan))
+        try:
+            rows.extend(RUNNERS[measure](plan))
+        except Exception as exc:  # one broken measure must not lose the others
+            failures.append(f"{measure}: {type(exc).__name__}: {exc}")
+            say(f"{measure} failed: {exc}")
     if plan.quick:  # tiny loads: numbers that prove the harness, not the targets
         for row in rows:
             row.target = None
@@ -360,9 +365,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench.profile import run_profile
 
         say(f"profile P1 {plan.profile_load} rtdash")
-        profile = run_profile(LOADS[plan.profile_load], plan.profile_ticks)
+        try:
+            profile = run_profile(LOADS[plan.profile_load], plan.profile_ticks)
+        except Exception as exc:
+            failures.append(f"profile: {type(exc).__name__}: {exc}")
     elapsed = time.monotonic() - started
-    write_report(args.output, rows, plan=plan, profile=profile, elapsed=elapsed, argv=argv)
+    argv = list(sys.argv[1:]) if argv is None else list(argv)
+    write_report(
+        args.output,
+        rows,
+        plan=plan,
+        profile=profile,
+        elapsed=elapsed,
+        argv=argv,
+        failures=failures,
+    )
     say(f"wrote {args.output} in {elapsed:.0f} s")
     if args.json:
         args.json.write_text(
@@ -372,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 default=list,
             )
         )
-    return 0
+    return 1 if failures else 0
 
 
 __all__ = ["BASELINE", "RTDASH", "Load", "main"]

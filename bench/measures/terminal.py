@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -42,6 +43,8 @@ class Terminal:
         self.seen: dict[bytes, float] = {}
         self._markers = (DATA_MARKER,)
         self._tail = b""
+        #: the last few KiB written, to say why a child failed
+        self.last_output = b""
         self._lock = threading.Lock()
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
@@ -80,17 +83,28 @@ class Terminal:
                     if marker not in self.seen and marker in window:
                         self.seen[marker] = now
                 self._tail = window[-keep:]
+                self.last_output = (self.last_output + chunk)[-4096:]
 
     def wait_for(self, marker: bytes = DATA_MARKER, timeout: float = 60.0) -> float:
         """Seconds from spawning to the marker's first appearance."""
         deadline = time.monotonic() + timeout
         while marker not in self.seen:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the app exited ({self.process.returncode}) before data")
+                time.sleep(0.1)  # let the reader take the last words
+                raise RuntimeError(
+                    f"the app exited ({self.process.returncode}) before data: {self.said()}"
+                )
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {marker!r} on the terminal in {timeout:g} s")
             time.sleep(0.002)
         return self.seen[marker] - self.started
+
+    def said(self) -> str:
+        """The end of what the child wrote, without escape codes."""
+        text = re.sub(
+            rb"\x1b\[[0-9;?<>=$]*[A-Za-z~]|\x1b[()][0-9A-B]|\x1b[=>]", b"", self.last_output
+        )
+        return " ".join(text.decode("utf-8", "replace").split())[-600:]
 
     def bytes_so_far(self) -> int:
         with self._lock:
