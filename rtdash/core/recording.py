@@ -6,17 +6,16 @@ be concatenated) that starts with a header line::
     {"rtdash_recording": 1, "installation": "…", "igrp": 1234, "tz": "Europe/London",
      "started": "2026-05-01T09:00:00+00:00", "exclude_pii": false}
 
-followed by one line per recorded snapshot, for ``kind`` ``calls`` or ``users``:
+then one line per recorded snapshot, of ``kind`` ``calls`` or ``users``:
 
 - a **keyframe**, the whole state: ``{"t": ISO, "kind": "calls", "rows": [...],
   "unreadable": n}``, written first in each run and then every ``keyframe_every``
   seconds;
 - a **delta** against the state before it: ``{"t": ISO, "kind": "calls", "d": 2,
   "add": [rows], "upd": [patches], "del": [keys], "unreadable": n}`` (each part only
-  when it has something to say).
-
-and, when the recorder is closed after polls that changed nothing, ``{"t": ISO, "kind":
-"end"}`` with the time of the last poll, so a replay ends where the recording did.
+  when it has something to say);
+- an **end mark** ``{"t": ISO, "kind": "end"}`` with the time of the last poll, written
+  on close when the last polls changed nothing, so a replay ends where recording did.
 
 Rows are the API's camelCase ``to_json()`` rows with ``None`` fields and an empty
 ``extra`` left out. A new key is added whole; a changed row is sent as a *patch*: its key
@@ -33,9 +32,11 @@ written. :class:`TrackState` holds the rules, and the recorder applies what it w
 its own copy, so reader and writer cannot drift apart.
 
 Crash tolerance: the file is opened for append (created ``0600``: rows can carry
-callers' numbers) and flushed with a sync flush, so a killed app leaves a file readable
-up to its last flush; the reader skips a cut-off tail and carries on with a member
-appended after it. Only rows are written: no credentials, no URL.
+callers' numbers) and, by default, sync-flushed after every record, so a killed app
+leaves a file readable up to its last record; the reader skips a cut-off tail and
+carries on with a member appended after it. Only rows are written: no credentials, no
+URL. At 200 live calls and 100 users polled every 2 s this is about 350 KB an hour
+(``python -m bench.recording_size``).
 """
 
 from __future__ import annotations
@@ -546,8 +547,10 @@ class Recorder:
     """Appends every snapshot of one installation to ``path``.
 
     Call :meth:`record_calls` / :meth:`record_users` with each snapshot (unchanged ones
-    cost nothing), :meth:`flush` from a once-a-second timer if you like (a no-op when
-    nothing is pending), and :meth:`close` at the end. A write failure raises
+    cost nothing) and :meth:`close` at the end. Each record is flushed as it is written;
+    with ``flush_every`` > 0 records are flushed at most that many recorded seconds
+    apart, and then :meth:`flush` (a no-op when nothing is pending) should also be
+    called from a timer, e.g. on pause. A write failure raises
     :class:`RecordingError` once; the recorder then stops (``error`` says why) and later
     calls do nothing, so the dashboard keeps running.
     """
