@@ -8,6 +8,7 @@ whether anyone is waiting for the answer.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email.utils
 import math
@@ -112,6 +113,9 @@ class InfinityClient:
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        #: httpx times each read, so a body that trickles in never times out: the whole
+        #: request (connect, headers, body) must also end within ``timeout``
+        self._deadline = timeout
         self._now = now or (lambda: datetime.now(UTC))
 
     def __repr__(self) -> str:
@@ -195,17 +199,20 @@ class InfinityClient:
     async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
         url = self.route_url(route)
         try:
-            async with self._http.stream(
-                "GET",
-                url,
-                params=params,
-                headers=self._credentials.headers(),
-                timeout=self._timeout,
-            ) as response:
+            async with (
+                asyncio.timeout(self._deadline),
+                self._http.stream(
+                    "GET",
+                    url,
+                    params=params,
+                    headers=self._credentials.headers(),
+                    timeout=self._timeout,
+                ) as response,
+            ):
                 if response.status_code >= 400:
                     raise _status_error(response, await self._error_body(response))
                 body = await self._read_capped(response, self.max_body)
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
         except httpx.ConnectError:
             raise errors.ConnectionFailed(f"cannot connect to {_host(self.base_url)}") from None

@@ -149,24 +149,25 @@ async def test_a_failing_route_keeps_its_rows_says_why_and_recovers(
             await fail_and_recover(app, pilot, sim, case, route)
 
 
-async def test_rejected_credentials_stop_polling_until_r(sim: Simulator) -> None:
+@pytest.mark.parametrize("route", list(Route))
+async def test_rejected_credentials_stop_polling_until_r(sim: Simulator, route: Route) -> None:
     app = make_app(sim)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
         before = {r: shown_keys(app, r) for r in Route}
-        sim.faults.add(Fault("status", route=USERS_ROUTE, status=401, times=None))
+        sim.faults.add(Fault("status", route=SIM_ROUTE[route], status=401, times=None))
         await wait_until(pilot, lambda: board.poller.status().phase is Phase.AUTH_FAILED)
         await wait_until(pilot, lambda: not board.poller._tasks)  # any request in flight ends
         assert board.status_bar.text.connection == "credentials rejected"
-        assert "press r to retry" in str(board.status_bar.content)
+        assert "fix the credentials, then press r to retry" in str(board.status_bar.content)
         counted = len(plan(sim).arrivals)
-        await pilot.pause(2.5)  # over two intervals: proving an absence takes time
+        await pilot.pause(2.2)  # over two intervals: proving an absence takes time
         assert len(plan(sim).arrivals) == counted, "no request after credentials are rejected"
         assert {r: shown_keys(app, r) for r in Route} == before
         assert board.poller.status().phase is Phase.AUTH_FAILED
 
-        sim.faults.clear()
+        sim.faults.clear()  # the credentials are fixed; nothing happens until r
         await pilot.press("r")
         await wait_until(pilot, lambda: board.poller.status().phase is Phase.LIVE)
         assert len(plan(sim).arrivals) >= counted + 2
