@@ -34,6 +34,7 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
+from pathlib import Path
 
 from rtdash.cli import data
 from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Failure, UsageError, say
@@ -84,6 +85,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _config_command(args)
     if command == "sim":
         return _sim_command(args)
+    if command == "replay":
+        _start_logging(args, tui=True)
+        return _replay_command(args)
     if command is not None and hasattr(args, "interval"):
         raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
     if command is None:
@@ -171,10 +175,53 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         raise Failure(f"{PROG}: the dashboard is not available in this build") from None
     from rtdash.config import ConfigError
 
+    record = _record_path(getattr(args, "record", None))
     try:
-        return run_dashboard(settings, demo=getattr(args, "demo", False))
+        return run_dashboard(settings, demo=getattr(args, "demo", False), record=record)
     except ConfigError as exc:  # a theme or keymap the app cannot use
         raise UsageError(f"{PROG}: {exc}") from None
+
+
+def _record_path(given: str | None) -> Path | None:
+    """Checked before the screen is taken over, so a bad path is one line and exit 2."""
+    if not given:
+        return None
+    path = Path(given).expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{PROG}: --record {given}: no such folder {folder}")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"{PROG}: --record {given}: not writable")
+    return path
+
+
+def _replay_command(args: argparse.Namespace) -> int:
+    from rtdash.config import ConfigError, load_settings
+    from rtdash.core.recording import RecordingError
+    from rtdash.core.replay import Player, Recording
+
+    try:
+        settings = load_settings(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise UsageError(f"{PROG}: {exc}") from None
+    if not 0.25 <= args.speed <= 64:
+        raise UsageError(f"{PROG} replay: --speed must be between 0.25 and 64")
+    try:
+        recording = Recording.load(args.file)
+    except (RecordingError, OSError, ValueError) as exc:
+        raise UsageError(f"{PROG} replay: {args.file}: {_one_line(exc)}") from None
+    from rtdash.ui.app import run_replay
+
+    player = Player(recording, speed=args.speed, paused=args.paused)
+    try:
+        return run_replay(player, settings=settings)
+    except ConfigError as exc:
+        raise UsageError(f"{PROG}: {exc}") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return " ".join(text.split())
 
 
 def _start_logging(args: argparse.Namespace, *, tui: bool) -> None:

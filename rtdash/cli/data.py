@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -121,6 +122,10 @@ def calls_command(args: argparse.Namespace, settings: Settings) -> int:
     calls = CallsSnapshot.build(result.rows, result.fetched_at, result.unreadable).calls
     if args.json:
         _print_json([call.to_json() for call in calls])
+    elif args.csv:
+        from rtdash.core.export import calls_csv
+
+        sys.stdout.write(calls_csv(calls, result.fetched_at))
     elif calls:
         print(calls_table(calls, result.fetched_at, pii_excluded=exclude_pii))
     elif not result.unreadable:
@@ -140,6 +145,10 @@ def users_command(args: argparse.Namespace, settings: Settings) -> int:
     )
     if args.json:
         _print_json([user.to_json() for user in users])
+    elif args.csv:
+        from rtdash.core.export import users_csv
+
+        sys.stdout.write(users_csv(users, result.fetched_at))
     elif users:
         zone = _zone(settings)
         print(users_table(users, result.fetched_at, zone, show_dashboard=args.all))

@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-flash", action="store_true", help="dashboard: never flash a breached tile"
     )
+    parser.add_argument(
+        "--record",
+        metavar="FILE",
+        help="dashboard: append every snapshot to FILE (gzip JSON lines; see `rtdash replay`)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     data = {"parents": [common], "epilog": EPILOG, "formatter_class": parser.formatter_class}
@@ -108,7 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the caller's number, spaces allowed: 07700 900123 (or a call reference)",
     )
     for sub in (calls, users, lookup):
-        sub.add_argument("--json", action="store_true", help="print a JSON array of rows")
+        formats = sub.add_mutually_exclusive_group()
+        formats.add_argument("--json", action="store_true", help="print a JSON array of rows")
+        if sub is not lookup:
+            formats.add_argument(
+                "--csv", action="store_true", help="print CSV (a header row, then one row each)"
+            )
     doctor = commands.add_parser(
         "doctor",
         help="check config, credentials, each route and the field mapping",
@@ -125,6 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     path = config_commands.add_parser("path", help="print the config file path rtdash reads")
     path.add_argument("--config", metavar="PATH", help="as the other commands take it")
     config_commands.add_parser("example", help="print a commented example config")
+
+    replay = commands.add_parser(
+        "replay",
+        help="play a recording (--record) back in the dashboard",
+        description="Play back a recording made with --record, in the same dashboard: "
+        "space pauses, left/right seek 10 s (shift: 1 min), comma/full stop step between "
+        "changes, +/- change the speed, 0-9 jump to 0-90 %%, home/end.",
+    )
+    replay.add_argument("file", metavar="FILE", help="the recording")
+    replay.add_argument("--speed", type=float, default=1.0, help="playback speed (0.25-64)")
+    replay.add_argument("--paused", action="store_true", help="start paused")
+    replay.add_argument("--config", metavar="PATH", help="config file (theme, thresholds)")
 
     sim = commands.add_parser("sim", help="serve the simulator on loopback until Ctrl-C")
     sim.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0: any)")

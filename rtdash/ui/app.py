@@ -34,6 +34,8 @@ from rtdash.ui.widgets.live_view import LiveView, ViewOptions
 from rtdash.ui.widgets.wallboard import Wallboard
 
 if TYPE_CHECKING:
+    from rtdash.core.recording import Recorder
+    from rtdash.core.replay import Player
     from rtdash.sim import Simulator
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ class RtdashApp(App[int]):
         clock: Clock | None = None,
         http: httpx.AsyncClient | None = None,
         simulator: Simulator | None = None,
+        record: Path | None = None,
     ) -> None:
         check_ui_settings(settings)
         super().__init__()
@@ -104,6 +107,7 @@ class RtdashApp(App[int]):
         self.simulator = simulator
         self._owns_simulator = False
         self.clients: list[InfinityClient] = []
+        self.record = record
         self.theme = settings.display.theme
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -179,7 +183,11 @@ class RtdashApp(App[int]):
             return
         dashboards = [self._view(Dashboard, item, options) for item in installations]
         self.push_screen(
-            DashboardScreen(dashboards, default_region=self.settings.connection.default_region)
+            DashboardScreen(
+                dashboards,
+                default_region=self.settings.connection.default_region,
+                export_dir=self.settings.display.export_dir,
+            )
         )
 
     def view_options(self, badge: str | None) -> ViewOptions:
@@ -212,7 +220,32 @@ class RtdashApp(App[int]):
         # a profile may exclude personal data for its installation alone
         excluded = options.exclude_pii or installation.connection.exclude_pii
         view.exclude_pii = view.poller.exclude_pii = excluded
+        if self.record is not None:
+            view.recorder = self._recorder(installation, client, view.label, excluded)
         return view
+
+    def _recorder(
+        self, installation: Installation, client: InfinityClient, label: str, excluded: bool
+    ) -> Recorder | None:
+        """One file per installation: ``FILE`` alone, ``FILE-<igrp>`` for several."""
+        from rtdash.core.recording import Recorder, RecordingError
+
+        assert self.record is not None
+        path = self.record
+        if len(self.settings.installations()) > 1:
+            path = path.with_name(f"{path.stem}-{client.igrp}{''.join(path.suffixes)}")
+        try:
+            return Recorder(
+                path,
+                installation=label,
+                igrp=client.igrp,
+                tz=client.tz,
+                exclude_pii=excluded,
+                started=self.clock.now(),
+            )
+        except RecordingError as exc:
+            self.notify(str(exc), title="Not recording", severity="error", timeout=30)
+            return None
 
     def make_client(self, installation: Installation) -> InfinityClient:
         connection = installation.connection
@@ -271,8 +304,16 @@ class RtdashApp(App[int]):
             self.simulator.stop()
 
 
-def run_dashboard(settings: Settings, *, demo: bool = False) -> int:
+def run_dashboard(settings: Settings, *, demo: bool = False, record: Path | None = None) -> int:
     """Raises ConfigError for a bad theme or keymap before the terminal is taken over."""
-    app = RtdashApp(settings, demo=demo)
+    app = RtdashApp(settings, demo=demo, record=record)
     result = app.run()
+    return result or 0
+
+
+def run_replay(player: Player, *, settings: Settings) -> int:
+    """Play a recording back in the same dashboard (no network, no lookups)."""
+    from rtdash.ui.screens.replay import ReplayApp
+
+    result = ReplayApp(player, settings=settings).run()
     return result or 0

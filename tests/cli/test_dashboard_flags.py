@@ -14,7 +14,7 @@ from tests.cli.conftest import RunCli
 def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Settings, bool]]:
     seen: list[tuple[Settings, bool]] = []
 
-    def fake_run(settings: Settings, *, demo: bool = False) -> int:
+    def fake_run(settings: Settings, *, demo: bool = False, record: object = None) -> int:
         seen.append((settings, demo))
         return 0
 
@@ -56,3 +56,48 @@ def test_bad_theme_or_keymap_exits_2_with_one_line(
     run = rtdash("--config", str(config), "--demo")
     assert run.code == 2
     assert len(run.err_lines) == 1 and expected in run.err_lines[0]
+
+
+def test_record_path_is_checked_before_the_screen(rtdash: RunCli, tmp_path: Path) -> None:
+    run = rtdash("--demo", "--record", str(tmp_path / "missing" / "day.rtrec"))
+    assert run.code == 2
+    assert run.err_lines == [
+        f"rtdash: --record {tmp_path / 'missing' / 'day.rtrec'}: no such folder "
+        f"{tmp_path / 'missing'}"
+    ]
+
+
+def test_record_reaches_the_dashboard(
+    rtdash: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[object] = []
+
+    def fake_run(settings: Settings, *, demo: bool = False, record: Path | None = None) -> int:
+        seen.append(record)
+        return 0
+
+    monkeypatch.setattr("rtdash.ui.app.run_dashboard", fake_run)
+    assert rtdash("--demo", "--record", str(tmp_path / "day.rtrec")).code == 0
+    assert seen == [tmp_path / "day.rtrec"]
+
+
+def test_replay_refuses_a_file_that_is_not_a_recording(rtdash: RunCli, tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    run = rtdash("replay", str(other))
+    assert run.code == 2
+    assert len(run.err_lines) == 1
+    assert run.err_lines[0].startswith(f"rtdash replay: {other}: not an rtdash recording")
+
+
+def test_calls_and_users_as_csv(rtdash: RunCli) -> None:
+    import csv
+    import io
+
+    calls = list(csv.DictReader(io.StringIO(rtdash("calls", "--demo", "--csv").out)))
+    assert calls and {row["state"] for row in calls} <= {"ringing", "queueing", "bridged"}
+    assert all(row["callRef"].startswith("c-") for row in calls)
+    users = list(csv.DictReader(io.StringIO(rtdash("users", "--demo", "--csv").out)))
+    assert users and all(row["dashboard"] == "true" for row in users)
+    both = rtdash("calls", "--demo", "--csv", "--json")
+    assert both.code == 2

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from textual import on
+from pathlib import Path
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input
 
+from rtdash.api.models import ActiveCall, PbxUser
+from rtdash.core.export import ExportError, export_views
 from rtdash.core.poller import clamp_interval
 from rtdash.ui.commands import bindings
 from rtdash.ui.screens.help import HelpScreen
@@ -21,9 +25,17 @@ INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 class DashboardScreen(ViewsScreen):
     BINDINGS = [*bindings(), *INSTALLATION_KEYS]
 
-    def __init__(self, dashboards: list[Dashboard], *, default_region: str = "GB") -> None:
+    def __init__(
+        self,
+        dashboards: list[Dashboard],
+        *,
+        default_region: str = "GB",
+        export_dir: Path = Path("."),
+    ) -> None:
         super().__init__(list(dashboards))
         self.default_region = default_region
+        self.export_dir = export_dir
+        self.exported: list[Path] = []
 
     @property
     def dashboard(self) -> Dashboard:
@@ -110,6 +122,29 @@ class DashboardScreen(ViewsScreen):
     def action_toggle_all_users(self) -> None:
         shown_all = self.dashboard.user_panel.toggle_all()
         self.dashboard.status_bar.set_note("all users" if shown_all else "dashboard users only")
+
+    def action_export(self) -> None:
+        """The rows as shown (filter, sort, all users or not), stamped with the view's now."""
+        board = self.dashboard
+        igrp = board.client.igrp
+        stem = "rtdash" if len(self.views) == 1 else f"rtdash-{igrp}"
+        self._export(board.grid.shown_calls(), list(board.user_panel.shown_users()), stem)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, calls: list[ActiveCall], users: list[PbxUser], stem: str) -> None:
+        board = self.dashboard
+        try:
+            paths = export_views(
+                calls, users, self.export_dir, now=board.clock.now(), zone=board.zone, stem=stem
+            )
+        except ExportError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            return
+        self.exported = paths
+        names = ", ".join(path.name for path in paths)
+        self.app.call_from_thread(
+            self.notify, f"{paths[0].parent}: {names}", title="Exported", timeout=10
+        )
 
     # --- polling --------------------------------------------------------------------
 

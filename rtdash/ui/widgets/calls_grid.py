@@ -138,14 +138,23 @@ class CallsGrid(Vertical):
 
     # --- rendering ------------------------------------------------------------------
 
+    def shown(self, state: CallState) -> tuple[ActiveCall, ...]:
+        """The calls of one group as the table shows them: filtered and sorted."""
+        if self.snapshot is None:
+            return ()
+        calls = self.snapshot.groups[state]
+        if self.filter_text:
+            calls = tuple(call for call in calls if call_matches(call, self.filter_text))
+        return self.sort.apply(calls)
+
+    def shown_calls(self) -> list[ActiveCall]:
+        return [call for state in CALL_STATES for call in self.shown(state)]
+
     def _render_rows(self) -> None:
         if self.snapshot is None:
             return
         for state in CALL_STATES:
-            calls = self.snapshot.groups[state]
-            if self.filter_text:
-                calls = tuple(call for call in calls if call_matches(call, self.filter_text))
-            calls = self.sort.apply(calls)
+            calls = self.shown(state)
             self.table(state).reconcile([self._row(call) for call in calls])
             self.query_one(f"#title-{state}", Static).update(self._title(state, len(calls)))
 

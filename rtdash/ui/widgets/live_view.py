@@ -22,6 +22,7 @@ from rtdash.core.clock import Clock
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller import Poller
+from rtdash.core.recording import Recorder, RecordingError
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.messages import CallsUpdated, StatusUpdated, UsersUpdated
@@ -42,6 +43,8 @@ class ViewOptions:
     flash: bool = True
     flash_seconds: float = 10.0
     bell: bool = True
+    #: False in replay: snapshots come from a recording, not a poller
+    live: bool = True
 
 
 class LiveView(Vertical):
@@ -62,10 +65,12 @@ class LiveView(Vertical):
         self.alerts = AlertTracker(options.thresholds)
         self.bells = 0
         self._flash_on = False
+        #: appends every snapshot to a file (``--record``); set before mount
+        self.recorder: Recorder | None = None
         self.poller = Poller(
             client,
-            on_calls=lambda snapshot: self.post_message(CallsUpdated(snapshot)),
-            on_users=lambda snapshot: self.post_message(UsersUpdated(snapshot)),
+            on_calls=self._polled_calls,
+            on_users=self._polled_users,
             on_status=lambda status: self.post_message(StatusUpdated(status)),
             interval=options.interval,
             max_backoff=options.max_backoff,
@@ -94,11 +99,36 @@ class LiveView(Vertical):
 
     def on_mount(self) -> None:
         # the first frame is drawn before the first poll returns: the poller starts here
-        self.run_worker(self.poller.run(), name="poller", group="poll", exit_on_error=False)
+        if self.options.live:
+            self.run_worker(self.poller.run(), name="poller", group="poll", exit_on_error=False)
         self.set_interval(1.0, self.tick, name="tick")
 
     def on_unmount(self) -> None:
         self.poller.stop()
+        if self.recorder is not None:
+            self.recorder.close()
+
+    # --- from the poller --------------------------------------------------------------
+
+    def _polled_calls(self, snapshot: CallsSnapshot) -> None:
+        # recorded here, not in the message handler: a queued message may be replaced
+        # by a newer one, and a recording keeps every poll
+        self._record(self.recorder.record_calls if self.recorder else None, snapshot)
+        self.post_message(CallsUpdated(snapshot))
+
+    def _polled_users(self, snapshot: UsersSnapshot) -> None:
+        self._record(self.recorder.record_users if self.recorder else None, snapshot)
+        self.post_message(UsersUpdated(snapshot))
+
+    def _record(self, write: Callable[[Any], bool] | None, snapshot: Any) -> None:
+        if write is None:
+            return
+        try:
+            write(snapshot)
+        except RecordingError as exc:
+            # say it once and stop recording; the dashboard itself carries on
+            self.recorder = None
+            self.app.notify(str(exc), title="Recording stopped", severity="error", timeout=30)
 
     @property
     def status_bar(self) -> StatusBar:

@@ -83,13 +83,19 @@ class UserPanel(Vertical):
     def tick(self) -> None:
         self.table.tick()
 
-    def _render_rows(self) -> None:
+    def shown_users(self) -> tuple[PbxUser, ...]:
+        """The users as the table shows them: dashboard or all, filtered, sorted."""
         if self.snapshot is None:
-            return
+            return ()
         users = self.snapshot.visible(self.show_all)
         if self.filter_text:
             users = tuple(user for user in users if user_matches(user, self.filter_text))
-        users = self.sort.apply(users)
+        return self.sort.apply(users)
+
+    def _render_rows(self) -> None:
+        if self.snapshot is None:
+            return
+        users = self.shown_users()
         self.table.reconcile([self._row(user) for user in users])
         self.query_one("#users-title", Static).update(self._title())
 
