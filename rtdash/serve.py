@@ -24,6 +24,7 @@ import argparse
 import ipaddress
 import os
 import shlex
+import socket
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
@@ -122,6 +123,10 @@ def serve(
     except ValueError as exc:
         print(str(exc), file=err)
         return 2
+    problem = _cannot_listen(host, port)
+    if problem:
+        print(f"{PROG}: cannot listen on {host}:{port} ({problem})", file=err)
+        return 1
     warning = exposure_warning(host, port, public_url)
     if warning:
         print(warning, file=err, flush=True)
@@ -144,6 +149,20 @@ def serve(
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or None: checked before the server
+    starts, so a busy port is one line rather than a banner and a traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+            probe.bind(address)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 # --- for the command line -------------------------------------------------------------

@@ -87,13 +87,16 @@ class Sshd:
         wait_port(self.port, 15, self.process)
         return self
 
-    def ssh_command(self, remote: str, *, options: Sequence[str] = ()) -> list[str]:
-        """``ssh -t`` to this server, running ``remote`` (a shell command line)."""
+    def ssh_command(
+        self, remote: str, *, options: Sequence[str] = (), port: int | None = None
+    ) -> list[str]:
+        """``ssh -t`` to this server (or to ``port``, e.g. a relay in front of it),
+        running ``remote`` (a shell command line)."""
         return [
             SSH,
             "-t",
             "-p",
-            str(self.port),
+            str(port or self.port),
             "-i",
             str(self.key),
             "-o",

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -193,11 +194,18 @@ def test_serve_refuses_a_subcommand_and_port_zero() -> None:
     assert "not `rtdash calls`" in err.getvalue() and "1-65535" in err.getvalue()
 
 
-def test_a_port_in_use_is_one_line_and_exit_1() -> None:
+def test_a_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        err = io.StringIO()
-        code = serve_module.serve(["--demo"], port=busy.getsockname()[1], stderr=err)
-    assert code == 1
-    assert "cannot listen on 127.0.0.1" in err.getvalue()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "rtdash.serve", "--port", str(port), "--demo"],
+            capture_output=True,
+            text=True,
+            env=app_env(tmp_path / "home"),
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert f"rtdash serve: cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
