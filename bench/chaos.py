@@ -5,7 +5,8 @@ same ``RtdashApp`` as ``rtdash``, polling at the 1 s floor) for a bounded time a
 simulated centre whose clock runs ``--speed`` times faster, while about ``--rate`` of all
 requests get a random fault (5xx, 429 + Retry-After, latency, a malformed line, a bare
 string, the empty-array quirk, a reset, a dropped connection, rows missing fields,
-unknown fields). It reports, as a Markdown table:
+unknown fields). The simulator runs in its own process, so the memory measured is the
+app's alone. It reports, as a Markdown table:
 
 * polls made and polls failed, per route;
 * faults served, by kind;
@@ -14,8 +15,9 @@ unknown fields). It reports, as a Markdown table:
 * crashes, which must be 0: the app exited early or with an error, a worker ended in
   error, a poller stopped, or the poller caught an internal error (a bug) and logged it;
 * memory: RSS and tracemalloc's current size at start, middle and end, and the trend
-  of the last third of the samples against the first third (samples once a second,
-  after a short warm-up).
+  over the thirds of the samples (once a second, after a short warm-up): "flat" when
+  the last third is within 10 % + 2 MiB of the first, "settling" when the growth at
+  least halves from one third to the next (bounded caches filling), else "GROWING".
 
 Exit status: 0 when there was no crash, 1 otherwise.
 """
@@ -24,9 +26,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import logging
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -35,17 +41,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rtdash.sim.faults import DEFAULT_RANDOM_KINDS, Fault, FaultPlan
 
-#: samples taken before this many seconds are start-up, not the trend
-WARM_UP = 3.0
+#: memory samples taken this early are start-up, not the trend
+STARTUP = 3.0
 #: how often the run looks at the pollers (a failure lasts >= 0.8 s: none is missed)
 LOOK_EVERY = 0.05
 #: the last third of the memory samples may exceed the first third by this much
 TREND_SLACK_RATIO = 0.10
 TREND_SLACK_BYTES = 2 * 1024 * 1024
+#: growth that at least halves from one third to the next is settling, not a leak
+SETTLING = 0.5
 MIB = 1024 * 1024
 
 
@@ -56,12 +65,38 @@ class MemorySample:
     traced: int | None
 
 
+@dataclass(frozen=True)
+class Trend:
+    """Means of the first, middle and last third of the memory samples.
+
+    A leak grows by the same amount each third. Bounded caches filling up (Textual keeps
+    up to 10,000 rendered cells per table) grow less each third, then stop.
+    """
+
+    first: float
+    middle: float
+    last: float
+
+    @property
+    def verdict(self) -> str:
+        if self.last <= self.first * (1 + TREND_SLACK_RATIO) + TREND_SLACK_BYTES:
+            return "flat"
+        if self.last - self.middle <= SETTLING * (self.middle - self.first):
+            return "settling"
+        return "GROWING"
+
+    def describe(self) -> str:
+        thirds = " → ".join(_mib(value) for value in (self.first, self.middle, self.last))
+        return f"{self.verdict} (thirds {thirds}; {(self.last - self.first) / MIB:+.1f} MiB)"
+
+
 @dataclass
 class Report:
     seconds: float
     rate: float
     speed: float
     seed: int
+    warm_up: float = 0.0
     polls: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
     faults: dict[str, int] = field(default_factory=dict)
@@ -76,19 +111,21 @@ class Report:
     def recoveries(self) -> int:
         return sum(self.route_recoveries.values())
 
-    def trend(self, pick: str) -> tuple[float, float, bool] | None:
-        """(first third mean, last third mean, flat?) of the samples after the warm-up."""
+    def trend(self, pick: str) -> Trend | None:
+        """The thirds of the samples after the warm-up, and what they say."""
         values = [
             getattr(sample, pick)
             for sample in self.memory
-            if sample.at >= WARM_UP and getattr(sample, pick) is not None
+            if sample.at >= self.trend_from and getattr(sample, pick) is not None
         ]
         third = len(values) // 3
         if third < 1:
             return None
-        first = statistics.fmean(values[:third])
-        last = statistics.fmean(values[-third:])
-        return first, last, last <= first * (1 + TREND_SLACK_RATIO) + TREND_SLACK_BYTES
+        return Trend(
+            statistics.fmean(values[:third]),
+            statistics.fmean(values[third : len(values) - third]),
+            statistics.fmean(values[-third:]),
+        )
 
     def markdown(self) -> str:
         def per_route(counts: Counter[str]) -> str:
@@ -98,7 +135,7 @@ class Report:
         rows = [
             (
                 "run",
-                f"{self.seconds:g} s, fault rate {self.rate:g}, sim speed "
+                f"{self._duration()}, fault rate {self.rate:g}, sim speed "
                 f"{self.speed:g}x, seed {self.seed}",
             ),
             ("polls", per_route(self.polls)),
@@ -123,22 +160,23 @@ class Report:
             rows.append((f"{label} start / middle / end", " / ".join(_mib(v) for v in points)))
             trend = self.trend(pick)
             if trend is not None:
-                first, last, flat = trend
-                verdict = "flat" if flat else "GROWING"
-                rows.append(
-                    (
-                        f"{label} trend",
-                        f"{verdict}: last third {_mib(last)} vs first third {_mib(first)} "
-                        f"({(last - first) / MIB:+.1f} MiB)",
-                    )
-                )
+                rows.append((f"{label} trend", trend.describe()))
         lines = ["| measure | value |", "| --- | --- |"]
         lines += [f"| {name} | {value} |" for name, value in rows]
         return "\n".join(lines)
 
+    @property
+    def trend_from(self) -> float:
+        return max(STARTUP, self.warm_up)
+
+    def _duration(self) -> str:
+        if self.warm_up:
+            return f"{self.warm_up:g} s warm-up + {self.seconds:g} s measured"
+        return f"{self.seconds:g} s"
+
     def _start_middle_end(self, pick: str) -> tuple[int, int, int] | None:
         values = [(s.at, getattr(s, pick)) for s in self.memory if getattr(s, pick) is not None]
-        after = [v for v in values if v[0] >= WARM_UP] or values
+        after = [v for v in values if v[0] >= self.trend_from] or values
         if not after:
             return None
         return after[0][1], after[len(after) // 2][1], after[-1][1]
@@ -188,6 +226,89 @@ class CountingFaultPlan(FaultPlan):
         return super().take(route)
 
 
+def serve_simulator(seed: int, speed: float) -> None:
+    """The upstream, in its own process, so the app's memory and CPU are measured alone.
+
+    Prints its address as one JSON line, then answers one JSON line per command read
+    from stdin: ``["random", rate, kinds, seed]``, ``["clear"]``, ``["stats"]`` (requests
+    per route and faults by kind), ``["stop"]``.
+    """
+    from rtdash.sim import SimConfig, Simulator
+
+    sim = Simulator(SimConfig(seed=seed, speed=speed, start=datetime.now(UTC)))
+    plan = sim.faults = CountingFaultPlan()
+    sim.start(port=0)
+    print(json.dumps([sim.url, sim.igrp, sim.username, sim.password]), flush=True)
+    try:
+        for line in sys.stdin:
+            command, *args = json.loads(line)
+            answer: object = None
+            if command == "random":
+                plan.random(*args)
+            elif command == "clear":
+                plan.clear()
+            elif command == "stats":
+                answer = [dict(plan.requests), plan.stats]
+            print(json.dumps(answer), flush=True)
+            if command == "stop":
+                break
+    finally:
+        sim.stop()
+
+
+class SimulatorProcess:
+    """``serve_simulator`` in a child process, driven over its stdin and stdout."""
+
+    def __init__(self, seed: int, speed: float) -> None:
+        root = Path(__file__).resolve().parents[1]
+        path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path}
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.chaos",
+                "--serve-simulator",
+                "--seed",
+                str(seed),
+                "--speed",
+                str(speed),
+            ],
+            cwd=root,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.url, self.igrp, self.username, self.password = self._read()
+
+    def _read(self) -> Any:
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the simulator process ended")
+        return json.loads(line)
+
+    def ask(self, *command: object) -> Any:
+        assert self._process.stdin is not None
+        self._process.stdin.write(json.dumps(command) + "\n")
+        self._process.stdin.flush()
+        return self._read()
+
+    def stats(self) -> tuple[Counter[str], dict[str, int]]:
+        requests, faults = self.ask("stats")
+        return Counter(requests), faults
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            self.ask("stop")
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
 async def run(
     seconds: float,
     rate: float = 0.2,
@@ -195,21 +316,20 @@ async def run(
     seed: int = 1,
     kinds: Sequence[str] = DEFAULT_RANDOM_KINDS,
     trace_memory: bool = True,
+    warm_up: float = 0.0,
 ) -> Report:
-    """Run the app against a chaotic simulator for ``seconds``; return what happened."""
+    """Run the app against a chaotic simulator for ``warm_up`` + ``seconds`` (memory is
+    judged on the samples after the warm-up only); return what happened."""
     from textual.pilot import Pilot
     from textual.worker import WorkerState
 
     from rtdash.config import Settings
     from rtdash.core.poller import Phase
-    from rtdash.sim import SimConfig, Simulator
     from rtdash.ui.app import RtdashApp
     from rtdash.ui.widgets.live_view import LiveView
 
-    report = Report(seconds=seconds, rate=rate, speed=speed, seed=seed)
-    sim = Simulator(SimConfig(seed=seed, speed=speed, start=datetime.now(UTC)))
-    plan = sim.faults = CountingFaultPlan()
-    sim.start(port=0)
+    report = Report(seconds=seconds, rate=rate, speed=speed, seed=seed, warm_up=warm_up)
+    sim = SimulatorProcess(seed, speed)
     settings = Settings()
     connection = settings.connection
     connection.base_url = sim.url
@@ -237,13 +357,13 @@ async def run(
                 report.crashes.append("no data within 10 s of start")
                 return
             await asyncio.sleep(LOOK_EVERY)
-        before = Counter(plan.requests)
-        plan.random(rate=rate, kinds=kinds, seed=seed)
+        before, _ = sim.stats()
+        sim.ask("random", rate, list(kinds), seed)
         chaos_started = time.monotonic()
         failures: dict[tuple[int, str], int] = {}
         phases: dict[int, Phase] = {}
         next_sample = 0.0
-        while (elapsed := time.monotonic() - chaos_started) < seconds:
+        while (elapsed := time.monotonic() - chaos_started) < warm_up + seconds:
             if not app.is_running:
                 report.crashes.append(f"the app stopped after {elapsed:.1f} s")
                 return
@@ -265,9 +385,9 @@ async def run(
                 report.memory.append(MemorySample(elapsed, rss_bytes(), traced))
                 next_sample += 1.0
             await asyncio.sleep(LOOK_EVERY)
-        plan.clear()
-        report.polls = plan.requests - before
-        report.faults = plan.stats
+        sim.ask("clear")
+        requests, report.faults = sim.stats()
+        report.polls = requests - before
         for worker in app.workers:
             if worker.state is WorkerState.ERROR:
                 report.crashes.append(f"worker {worker.name!r} ended in error: {worker.error!r}")
@@ -301,6 +421,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bench.chaos", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--seconds", type=float, default=60.0, help="how long (default 60)")
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=0.0,
+        help="seconds of chaos first, left out of the memory trend (caches fill up)",
+    )
     parser.add_argument("--rate", type=float, default=0.2, help="share of requests faulted")
     parser.add_argument("--speed", type=float, default=20.0, help="simulated time per second")
     parser.add_argument("--seed", type=int, default=1)
@@ -310,10 +436,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated fault kinds (default: all but huge_body)",
     )
     parser.add_argument("--no-tracemalloc", action="store_true", help="RSS only (faster)")
+    parser.add_argument("--serve-simulator", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_simulator:
+        serve_simulator(args.seed, args.speed)
+        return 0
     kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
     report = asyncio.run(
-        run(args.seconds, args.rate, args.speed, args.seed, kinds, not args.no_tracemalloc)
+        run(
+            args.seconds,
+            args.rate,
+            args.speed,
+            args.seed,
+            kinds,
+            not args.no_tracemalloc,
+            args.warm_up,
+        )
     )
     print(report.markdown())
     return 1 if report.crashes else 0
