@@ -101,10 +101,8 @@ def live(text: str) -> bool:
     return all(marker in text for marker in ("Ringing", "Bridged", "data as of", "DEMO"))
 
 
-async def visit(devtools: int, url: str) -> Visit:
-    """Open ``url``, wait for live data, take the screenshots, open and close a lookup,
-    then leave the page (which ends its app process)."""
-    seen = Visit()
+async def open_page(devtools: int, url: str) -> Page:
+    """A page with the terminal catcher installed, navigating to ``url``."""
     page = await Page.connect(devtools)
     try:
         await page.send("Network.enable")
@@ -113,8 +111,39 @@ async def visit(devtools: int, url: str) -> Visit:
         # headless, the page never has the window's focus unless it is emulated
         await page.send("Emulation.setFocusEmulationEnabled", enabled=True)
         await page.send("Page.addScriptToEvaluateOnNewDocument", source=CATCH_TERMINAL)
-        started = time.monotonic()
         await page.send("Page.navigate", url=url)
+    except BaseException:
+        await page.close()
+        raise
+    return page
+
+
+async def watch_wallboard(devtools: int, url: str, seconds: float) -> tuple[str, str]:
+    """Open the wallboard and leave it alone, as a TV would: the first screen with data
+    and the screen ``seconds`` later (nobody ever focuses the page)."""
+    page = await open_page(devtools, url)
+    try:
+        first = await wait_screen(
+            page,
+            lambda s: "Calls waiting" in s and "Agents" in s and "data as of" in s,
+            "the wallboard with data",
+            timeout=30,
+        )
+        await asyncio.sleep(seconds)
+        later = await screen(page)
+        await page.send("Page.navigate", url="about:blank")
+    finally:
+        await page.close()
+    return first, later
+
+
+async def visit(devtools: int, url: str) -> Visit:
+    """Open ``url``, wait for live data, take the screenshots, open and close a lookup,
+    then leave the page (which ends its app process)."""
+    seen = Visit()
+    started = time.monotonic()
+    page = await open_page(devtools, url)
+    try:
         seen.unfocused = await wait_screen(page, live, "live data on the page", timeout=30)
         seen.seconds_to_data = time.monotonic() - started
         # a click into the page focuses the terminal; the app hears of it ("focus")

@@ -16,14 +16,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from rtdash import serve as serve_module
 from tests.e2e import png
-from tests.e2e.browser import visit
+from tests.e2e.browser import visit, watch_wallboard
 from tests.e2e.cdp import chromium_command, devtools_port
 from tests.e2e.procs import REPO, app_env, free_port, need, start, stop, wait_port
 
@@ -46,12 +48,25 @@ def _app_processes(group: int) -> list[int]:
     return found
 
 
-def test_dashboard_in_headless_chromium(tmp_path: Path) -> None:
+@dataclass
+class Served:
+    """``rtdash serve`` and a headless Chromium, both running."""
+
+    server: subprocess.Popen[bytes]
+    url: str
+    devtools: int
+    log: Path
+
+
+@contextmanager
+def served_in_chromium(tmp_path: Path, app_args: list[str]) -> Iterator[Served]:
+    """Start ``python -m rtdash.serve <app_args>`` and Chromium; stop both (whole process
+    groups) on the way out, printing their logs if the body failed."""
     chromium = need("/usr/bin/chromium", "Chromium", "chromium")
     port = free_port()
     serve_log, browser_log = tmp_path / "serve.log", tmp_path / "chromium.log"
     server = start(
-        [sys.executable, "-m", "rtdash.serve", "--port", str(port), "--demo"],
+        [sys.executable, "-m", "rtdash.serve", "--port", str(port), *app_args],
         serve_log,
         env=app_env(tmp_path / "home"),
     )
@@ -61,10 +76,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path) -> None:
         assert _app_processes(server.pid) == [], "no app runs before a browser connects"
         profile = tmp_path / "profile"
         browser = start(chromium_command(chromium, profile, WIDTH, HEIGHT), browser_log)
-        seen = asyncio.run(
-            asyncio.wait_for(visit(devtools_port(profile, 20), f"http://127.0.0.1:{port}/"), 50)
-        )
-        app_after = _wait_for(lambda: not _app_processes(server.pid), 10)
+        yield Served(server, f"http://127.0.0.1:{port}/", devtools_port(profile, 20), serve_log)
     except BaseException:
         for log in (serve_log, browser_log):
             if log.exists():
@@ -74,6 +86,12 @@ def test_dashboard_in_headless_chromium(tmp_path: Path) -> None:
         if browser is not None:
             stop(browser)
         stop(server)
+
+
+def test_dashboard_in_headless_chromium(tmp_path: Path) -> None:
+    with served_in_chromium(tmp_path, ["--demo"]) as served:
+        seen = asyncio.run(asyncio.wait_for(visit(served.devtools, served.url), 50))
+        app_after = _wait_for(lambda: not _app_processes(served.server.pid), 10)
 
     # the page shows the live dashboard: three groups, the data age, the demo badge
     assert "Ringing" in seen.first and "Queueing" in seen.first and "Bridged" in seen.first
@@ -90,7 +108,7 @@ def test_dashboard_in_headless_chromium(tmp_path: Path) -> None:
     assert "Ringing" in seen.back
     # the tab's app process ended with the page
     assert app_after, "leaving the page ends its app process"
-    assert f"serving the dashboard on http://127.0.0.1:{port}" in serve_log.read_text()
+    assert f"serving the dashboard on {served.url.rstrip('/')}" in served.log.read_text()
 
     # the screenshot is a real picture of the page, not a blank one
     assert png.size(seen.screenshot) == (state["width"], state["height"])
@@ -103,6 +121,25 @@ def test_dashboard_in_headless_chromium(tmp_path: Path) -> None:
     (tmp_path / "browser-dashboard.png").write_bytes(seen.screenshot)
     if os.environ.get("RTDASH_UPDATE_SCREENSHOTS") == "1":
         shutil.copyfile(tmp_path / "browser-dashboard.png", SCREENSHOT)
+
+
+def test_wallboard_in_headless_chromium_stays_live_unfocused(tmp_path: Path) -> None:
+    """A TV's browser never focuses the page: the wallboard must keep polling at its
+    normal interval all the same (the dashboard slows down until it has focus)."""
+    with served_in_chromium(tmp_path, ["--demo", "--wallboard"]) as served:
+        first, later = asyncio.run(
+            asyncio.wait_for(watch_wallboard(served.devtools, served.url, 5.0), 50)
+        )
+    assert "Queues" in first and "Longest wait" in first and "Talking" in first
+    assert "Caller" not in first, "the wallboard shows no calls table and no caller data"
+    assert "slow" not in later, [line for line in later.splitlines() if "data as of" in line]
+    assert _data_time(later) != _data_time(first), "the data moved on"
+
+
+def _data_time(screen: str) -> str:
+    found = re.search(r"data as of (\d\d:\d\d:\d\d)", screen)
+    assert found, screen
+    return found.group(1)
 
 
 def _wait_for(check: Callable[[], bool], timeout: float) -> bool:
