@@ -36,6 +36,12 @@ DEFAULT_PORT = 8000
 #: the environment variables that hold secrets; none of their values may be on the command
 SECRET_VARIABLES = ("RTDASH_PASSWORD", "RTDASH_API_KEY")
 
+#: dashboard options that make no sense once per browser tab, and why
+PER_TAB_REFUSED = {
+    "--record": "--record cannot be served: every browser tab runs its own dashboard, and "
+    "they would all write one file (record with `rtdash --record FILE` in a terminal)",
+}
+
 #: option destinations that belong to ``serve`` itself, never passed to the dashboard
 SERVE_DESTS = frozenset({"host", "port", "public_url"})
 #: namespace entries argparse adds that are not options
@@ -118,6 +124,10 @@ def serve(
     if argv_for_app and not argv_for_app[0].startswith("-"):
         print(f"{PROG}: serves the dashboard only, not `rtdash {argv_for_app[0]}`", file=err)
         return 2
+    for word in argv_for_app:
+        if word in PER_TAB_REFUSED or word.split("=", 1)[0] in PER_TAB_REFUSED:
+            print(f"{PROG}: {PER_TAB_REFUSED[word.split('=', 1)[0]]}", file=err)
+            return 2
     try:
         command = served_command(argv_for_app)
     except ValueError as exc:

@@ -231,6 +231,13 @@ def test_serve_refuses_a_subcommand_and_port_zero() -> None:
     assert "not `rtdash calls`" in err.getvalue() and "1-65535" in err.getvalue()
 
 
+def test_record_is_refused_since_every_tab_would_write_the_file() -> None:
+    err = io.StringIO()
+    assert serve_module.serve(["--demo", "--record", "day.rtrec"], stderr=err) == 2
+    assert serve_module.serve(["--demo", "--record=day.rtrec"], stderr=err) == 2
+    assert err.getvalue().count("--record cannot be served") == 2
+
+
 def test_a_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
