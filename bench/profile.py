@@ -124,7 +124,7 @@ def _entry(frames: list[Frame]) -> Frame:
     """The first frame that does work of its own below the event loop's plumbing."""
     for frame in frames:
         if not any(part in frame.path for part in PLUMBING) and frame.function != "<module>":
-            if "bench/" in frame.path or frame.path.startswith("<thread"):
+            if "bench/" in frame.path or frame.path.startswith(("<thread", "<frozen")):
                 continue
             return frame
     return frames[-1]

@@ -253,8 +253,11 @@ async def measure_delays(
                     driver.seen_at = None
                     driver.watch = _shows_any(board, new)
                     changed = time.perf_counter()
-                    await wait_for(lambda: driver.seen_at is not None, timeout, step=0.01)
-                    delays.append(driver.seen_at - changed)
+                    try:
+                        await wait_for(lambda: driver.seen_at is not None, timeout, step=0.01)
+                        delays.append(driver.seen_at - changed)
+                    except TimeoutError:  # never drawn in time: counted as the timeout
+                        delays.append(timeout)
                     driver.watch = None
                 await pilot.pause()
     return delays
