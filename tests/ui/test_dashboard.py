@@ -212,7 +212,6 @@ async def test_times_in_state_tick_between_polls(sim: Simulator) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
-        await pilot.press("p")
         table = board.grid.table(CallState.BRIDGED)
         key = table.keys[0]
         before = str(table.get_cell(key, "in_state"))
@@ -223,3 +222,19 @@ async def test_times_in_state_tick_between_polls(sim: Simulator) -> None:
         expected = (clock.now() - call.state_start) // timedelta(seconds=1)
         minutes, seconds = divmod(expected, 60)
         assert after == f"{minutes}:{seconds:02d}" and after != before
+
+
+async def test_paused_the_view_holds_still_but_the_data_age_grows(sim: Simulator) -> None:
+    app = make_app(sim)
+    clock = app.clock
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.grid.table(CallState.BRIDGED)
+        key = table.keys[0]
+        await pilot.press("p")
+        before = str(table.get_cell(key, "in_state"))
+        clock.advance(30)  # type: ignore[attr-defined]
+        board.tick()
+        assert str(table.get_cell(key, "in_state")) == before
+        assert "(30 s ago)" in board.status_bar.text.age

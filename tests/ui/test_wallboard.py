@@ -110,11 +110,13 @@ async def test_no_flash_keeps_the_alert_colour_without_blinking(sim: Simulator) 
 
 
 async def test_history_feeds_the_sparklines_without_extra_requests(sim: Simulator) -> None:
-    app = make_app(sim)
+    settings = settings_for(sim)
+    settings.polling.interval = 3600  # one poll per route, then none during the test
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         view = app.screen.view
-        view.poller.pause()
+        await wait_until(pilot, lambda: not view.poller._tasks)
         polls = view.poller.polls
         for _ in range(3):
             app.clock.advance(31)  # type: ignore[attr-defined]

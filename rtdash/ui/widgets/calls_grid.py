@@ -156,7 +156,8 @@ class CallsGrid(Vertical):
         for state in CALL_STATES:
             calls = self.shown(state)
             self.table(state).reconcile([self._row(call) for call in calls])
-            self.query_one(f"#title-{state}", Static).update(self._title(state, len(calls)))
+            title = self._title(state, len(calls))
+            self.query_one(f"#title-{state}", Static).update(title, layout=False)
 
     def _row(self, call: ActiveCall) -> RowSpec:
         cells: dict[str, Cell] = {

@@ -22,4 +22,4 @@ class InstallationBar(Static):
             line.append(marker, style=LEVEL_STYLE[level] or "#009E73")
         if note:
             line.append(f"  {note}", style="dim italic")
-        self.update(line)
+        self.update(line, layout=False)

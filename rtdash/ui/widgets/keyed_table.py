@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellKey, RowKey
 
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.format import duration
@@ -82,23 +84,27 @@ class KeyedTable(DataTable):
         return self._order[self.cursor_row]
 
     def reconcile(self, rows: Sequence[RowSpec]) -> None:
-        """Make the table show ``rows`` in this order, touching as little as possible."""
+        """Make the table show ``rows`` in this order, touching as little as possible.
+
+        Vanished rows go in one pass and the new order is set in one step: DataTable's
+        own ``remove_row`` renumbers every row after the removed one, so removing or
+        moving many rows one at a time costs O(rows²) at contact-centre scale.
+        """
         selected = self.selected_key
         selected_index = self.cursor_row
         wanted = {row.key: row for row in rows}
-        for key in [key for key in self._order if key not in wanted]:
-            self._drop(key)
-        self._order = [key for key in self._order if key in wanted]
-        # rows keep their place unless the order changed: re-append from the first mismatch
-        first = _first_difference(self._order, [row.key for row in rows])
-        for key in self._order[first:]:
-            self._drop(key)
-        self._order = self._order[:first]
+        gone = [key for key in self._order if key not in wanted]
+        if gone:
+            self._drop_many(gone)
         now = self.clock.now()
         for key in self._order:
             self._update(wanted[key])
-        for row in rows[first:]:
-            self._add(row, now)
+        for row in rows:
+            if row.key not in self._specs:
+                self._add(row, now)
+        desired = [row.key for row in rows]
+        if self._order != desired:
+            self._set_order(desired)
         self._index = {key: index for index, key in enumerate(self._order)}
         self._restore_cursor(selected, selected_index)
 
@@ -151,11 +157,35 @@ class KeyedTable(DataTable):
         if old.since != row.since:
             self._tick_row(row, self.clock.now())
 
-    def _drop(self, key: str) -> None:
-        self.remove_row(key)
-        self._specs.pop(key, None)
-        for column in self._columns:
-            self._ticked.pop((key, column.key), None)
+    def _drop_many(self, keys: list[str]) -> None:
+        """Remove rows in one pass (DataTable's internals, renumbered once)."""
+        for key in keys:
+            row_key = RowKey(key)
+            for column_key in self._data.get(row_key, {}):
+                self._updated_cells.discard(CellKey(row_key, column_key))
+            self.rows.pop(row_key, None)
+            self._data.pop(row_key, None)
+            self._specs.pop(key, None)
+            for column in self._columns:
+                self._ticked.pop((key, column.key), None)
+        gone = set(keys)
+        self._order = [key for key in self._order if key not in gone]
+        self._renumber()
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        self.refresh(layout=True)
+
+    def _set_order(self, desired: list[str]) -> None:
+        """Put the rows in this order at once, as DataTable.sort does."""
+        self._order = list(desired)
+        self._renumber()
+        self.refresh()
+
+    def _renumber(self) -> None:
+        self._row_locations = TwoWayDict(
+            {RowKey(key): index for index, key in enumerate(self._order)}
+        )
+        self._update_count += 1
 
     def _tick_row(self, row: RowSpec, now: datetime) -> None:
         for column_key in row.since:
@@ -182,11 +212,3 @@ class KeyedTable(DataTable):
             target = min(max(0, index), len(self._order) - 1)
         if target != self.cursor_row:
             self.move_cursor(row=target, animate=False)
-
-
-def _first_difference(current: list[str], desired: list[str]) -> int:
-    """Length of the common prefix: rows before it stay, the rest is re-appended."""
-    for index, (have, want) in enumerate(zip(current, desired, strict=False)):
-        if have != want:
-            return index
-    return min(len(current), len(desired))

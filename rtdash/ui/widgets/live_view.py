@@ -198,7 +198,11 @@ class LiveView(Vertical):
 
     def tick(self) -> None:
         """Once a second: alerts and status always (a hidden installation still rings and
-        still marks the installation bar); ticking cells only while on screen."""
+        still marks the installation bar); ticking cells only while on screen. Paused,
+        the view holds still and only the age of the data moves."""
+        if self.poller.paused and self.options.live:
+            self.status_bar.tick()
+            return
         with self.app.batch_update():
             self._observe(blink=True)
             self.status_bar.tick()

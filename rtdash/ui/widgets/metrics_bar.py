@@ -43,7 +43,7 @@ class MetricTile(Vertical):
         self.set_class(level is Level.WARN, "level-warn")
         self.set_class(level is Level.ALERT, "level-alert")
         mark = LEVEL_MARK[level].strip()
-        self.query_one(Label).update(f"{self.label} {mark}".rstrip())
+        self.query_one(Label).update(f"{self.label} {mark}".rstrip(), layout=False)
 
 
 class MetricsBar(Static):
@@ -115,7 +115,7 @@ class MetricsBar(Static):
         for tile in self.query(MetricTile):
             value, level = values[tile.key]
             tile.show(value, level)
-        self.query_one("#metrics-line", Static).update(compact_line(values))
+        self.query_one("#metrics-line", Static).update(compact_line(values), layout=False)
 
     def _show_trends(self) -> None:
         if self.history is None:

@@ -63,4 +63,4 @@ class StatusBar(Static):
             line.append(self.note, style="italic")
         line.append(" · ", style="dim")
         line.append(f"{self.installation} · {self.zone.key}", style="dim")
-        self.update(line)
+        self.update(line, layout=False)  # one line, always: no layout needed

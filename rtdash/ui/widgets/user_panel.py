@@ -97,7 +97,7 @@ class UserPanel(Vertical):
             return
         users = self.shown_users()
         self.table.reconcile([self._row(user) for user in users])
-        self.query_one("#users-title", Static).update(self._title())
+        self.query_one("#users-title", Static).update(self._title(), layout=False)
 
     def _row(self, user: PbxUser) -> RowSpec:
         name = user.label if user.dashboard else f"{user.label} ·"
