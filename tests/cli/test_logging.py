@@ -31,7 +31,7 @@ def noisy_dashboard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """A stand-in TUI that logs at every level, as app code might mid-screen."""
     levels: list[str] = []
 
-    def run_dashboard(settings: Settings, *, demo: bool) -> int:
+    def run_dashboard(settings: Settings, *, demo: bool, record: object = None) -> int:
         log = logging.getLogger("rtdash.ui.app")
         log.debug("debug line")
         log.info("info line")

@@ -68,7 +68,7 @@ def dashboard(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Settings, bool]]:
     """Stand in for ``run_dashboard`` and record what the CLI hands it."""
     launched: list[tuple[Settings, bool]] = []
 
-    def run_dashboard(settings: Settings, *, demo: bool) -> int:
+    def run_dashboard(settings: Settings, *, demo: bool, record: object = None) -> int:
         launched.append((settings, demo))
         return 0
 
@@ -146,7 +146,7 @@ def test_flags_override_the_config_file(
 def test_dashboard_exit_code_is_passed_through(
     rtdash: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("rtdash.ui.app.run_dashboard", lambda settings, *, demo: 3)
+    monkeypatch.setattr("rtdash.ui.app.run_dashboard", lambda settings, *, demo, record=None: 3)
     assert rtdash().code == 3
 
 
