@@ -27,11 +27,8 @@ from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import COMMANDS
 from rtdash.ui.screens.dashboard import DashboardScreen
-from rtdash.ui.screens.wallboard import WallboardScreen
-from rtdash.ui.screens.welcome import WelcomeScreen
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
-from rtdash.ui.widgets.wallboard import Wallboard
 
 if TYPE_CHECKING:
     from rtdash.core.recording import Recorder
@@ -123,6 +120,8 @@ class RtdashApp(App[int]):
         elif self._can_connect():
             self._open(badge=None)
         else:
+            from rtdash.ui.screens.welcome import WelcomeScreen  # Markdown is slow to import
+
             self.push_screen(WelcomeScreen(str(config_path()), self._missing()))
 
     def _exit_on_hangup(self) -> None:
@@ -168,7 +167,7 @@ class RtdashApp(App[int]):
         connection.api_key = None
         self.settings.profiles = {}
         self.demo = True
-        if isinstance(self.screen, WelcomeScreen):
+        if type(self.screen).__name__ == "WelcomeScreen":
             self.pop_screen()
         self._open(badge="DEMO")
 
@@ -176,6 +175,9 @@ class RtdashApp(App[int]):
         installations = self.settings.installations()
         options = self.view_options(badge)
         if self.wallboard:
+            from rtdash.ui.screens.wallboard import WallboardScreen
+            from rtdash.ui.widgets.wallboard import Wallboard
+
             boards = [self._view(Wallboard, item, options) for item in installations]
             self.push_screen(
                 WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)

@@ -12,8 +12,6 @@ from rtdash.api.models import ActiveCall, PbxUser
 from rtdash.core.export import ExportError, export_views
 from rtdash.core.poller import clamp_interval
 from rtdash.ui.commands import bindings
-from rtdash.ui.screens.help import HelpScreen
-from rtdash.ui.screens.lookup import LookupScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
@@ -77,6 +75,8 @@ class DashboardScreen(ViewsScreen):
         self.action_lookup_selected()
 
     def _open_lookup(self, call_ref: str | None) -> None:
+        from rtdash.ui.screens.lookup import LookupScreen  # off the start-up path
+
         self.app.push_screen(
             LookupScreen(
                 self.dashboard.client,
@@ -172,4 +172,6 @@ class DashboardScreen(ViewsScreen):
         self.dashboard.status_bar.set_note(f"polling every {applied:g} s")
 
     def action_help(self) -> None:
+        from rtdash.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.app.current_keys()))  # type: ignore[attr-defined]
