@@ -88,6 +88,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "replay":
         _start_logging(args, tui=True)
         return _replay_command(args)
+    if command == "serve":
+        return _serve_command(args)
     if command is not None and hasattr(args, "interval"):
         raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
     if command is None:
@@ -180,6 +182,19 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         return run_dashboard(settings, demo=getattr(args, "demo", False), record=record)
     except ConfigError as exc:  # a theme or keymap the app cannot use
         raise UsageError(f"{PROG}: {exc}") from None
+
+
+def _serve_command(args: argparse.Namespace) -> int:
+    """Flags and config are checked once here, not in every browser tab."""
+    _start_logging(args, tui=False)
+    load_run_settings(args)
+    from rtdash.serve import dashboard_argv, serve
+
+    try:
+        argv = dashboard_argv(args, [build_parser()])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return serve(argv, host=args.host, port=args.port, public_url=args.public_url)
 
 
 def _record_path(given: str | None) -> Path | None:

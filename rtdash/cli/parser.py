@@ -7,6 +7,7 @@ import argparse
 from typing import NoReturn
 
 from rtdash.cli.common import PROG, UsageError
+from rtdash.serve import add_serve_arguments
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -68,17 +69,8 @@ def _connection_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = _connection_options()
-    parser = _Parser(
-        prog=PROG,
-        parents=[common],
-        description="A real-time dashboard for contact centres on Infinity's hosted PBX. "
-        "With no command, opens the dashboard.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        argument_default=argparse.SUPPRESS,
-    )
+def _add_dashboard_options(parser: argparse.ArgumentParser) -> None:
+    """The dashboard's own flags: on ``rtdash`` itself and on ``rtdash serve``."""
     parser.add_argument(
         "--interval", metavar="SECONDS", help="dashboard: seconds between polls (at least 1)"
     )
@@ -90,6 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-flash", action="store_true", help="dashboard: never flash a breached tile"
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _connection_options()
+    parser = _Parser(
+        prog=PROG,
+        parents=[common],
+        description="A real-time dashboard for contact centres on Infinity's hosted PBX. "
+        "With no command, opens the dashboard.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        argument_default=argparse.SUPPRESS,
+    )
+    _add_dashboard_options(parser)
     parser.add_argument(
         "--record",
         metavar="FILE",
@@ -135,6 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
     path = config_commands.add_parser("path", help="print the config file path rtdash reads")
     path.add_argument("--config", metavar="PATH", help="as the other commands take it")
     config_commands.add_parser("example", help="print a commented example config")
+
+    serve = commands.add_parser(
+        "serve",
+        help="the dashboard in a browser (textual-serve; 127.0.0.1 by default)",
+        description="Serve the dashboard to browsers: each tab runs its own dashboard. "
+        "No authentication of its own: it listens on 127.0.0.1 unless --host says "
+        "otherwise, and then warns.",
+        argument_default=argparse.SUPPRESS,
+        **data,
+    )
+    _add_dashboard_options(serve)
+    add_serve_arguments(serve)
 
     replay = commands.add_parser(
         "replay",

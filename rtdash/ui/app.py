@@ -274,8 +274,10 @@ class RtdashApp(App[int]):
 
     def watch_app_focus(self, focused: bool) -> None:
         """The terminal reports focus changes; while nobody looks, poll more slowly."""
-        if self.wallboard:
-            return  # a wallboard is never "focused", and must stay live
+        if self.wallboard or self.is_web:
+            # a wallboard is never "focused" and must stay live; in a browser tab the
+            # terminal only learns of focus once clicked, so blur there means nothing
+            return
         slow = None if focused else self.settings.polling.unfocused_interval
         for screen in self.screen_stack:
             for view in screen.query(LiveView):

@@ -32,7 +32,7 @@ NARROW_BELOW = 120
 
 STATE_TITLES = {
     CallState.RINGING: ("☎ Ringing", RINGING),
-    CallState.QUEUEING: ("⧗ Queueing", QUEUEING),
+    CallState.QUEUEING: ("◷ Queueing", QUEUEING),
     CallState.BRIDGED: ("⇄ Bridged", BRIDGED),
 }
 
