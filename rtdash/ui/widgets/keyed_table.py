@@ -17,13 +17,19 @@ from datetime import datetime
 
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, RowKey
+from textual.widgets.data_table import CellKey, ColumnKey, RowKey
 
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.format import duration
 
 Cell = str | Text
+
+#: rendered cells and lines kept per table: a 300x80 screen's worth, not DataTable's 10,000
+CELL_CACHE = 2000
+LINE_CACHE = 400
 #: (column key, seconds) -> a styled cell
 TickRenderer = Callable[[str, float | None], Cell]
 
@@ -66,6 +72,14 @@ class KeyedTable(DataTable):
         self._ticked: dict[tuple[str, str], str] = {}
         self._index: dict[str, int] = {}
         self.writes = 0
+        # Every tick changes a cell, and a change invalidates all of DataTable's render
+        # caches (their keys hold an update count): big caches only hold dead entries.
+        # A screenful of cells is all that can be reused between two frames.
+        self._cell_render_cache = LRUCache(CELL_CACHE)
+        self._row_render_cache = LRUCache(LINE_CACHE)
+        self._row_renderable_cache = LRUCache(LINE_CACHE)
+        self._line_cache = LRUCache(LINE_CACHE)
+        self._column_index = {column.key: index for index, column in enumerate(columns)}
 
     def on_mount(self) -> None:
         for column in self._columns:
@@ -115,8 +129,39 @@ class KeyedTable(DataTable):
         top = max(0, int(self.scroll_offset.y))
         height = max(1, self.size.height - (self.header_height if self.show_header else 0))
         now = self.clock.now()
-        for key in self._order[top : top + height]:
-            self._tick_row(self._specs[key], now)
+        changed: list[tuple[int, str, Cell]] = []
+        for index in range(top, min(len(self._order), top + height)):
+            row = self._specs[self._order[index]]
+            changed.extend((index, column, value) for column, value in self._ticks(row, now))
+        self._write_ticks(changed)
+
+    def _write_ticks(self, changed: list[tuple[int, str, Cell]]) -> None:
+        """Write ticking cells and redraw just those cells.
+
+        ``update_cell`` would bump DataTable's update count, which every render cache
+        keys on, so each tick would re-render every cell on screen and repaint whole
+        rows. Here only the changed cells leave the cell cache (the cheap row and line
+        caches are rebuilt from it) and only their regions are refreshed, so a tick
+        costs, and sends down an SSH link, the digits that changed.
+        """
+        if not changed:
+            return
+        cells = set()
+        for index, column, value in changed:
+            row_key = RowKey(self._order[index])
+            column_key = ColumnKey(column)
+            self._data[row_key][column_key] = value
+            cells.add((row_key, column_key))
+        cache = self._cell_render_cache
+        stale = [key for key in cache.keys() if (key[0], key[1]) in cells]  # noqa: SIM118
+        for cache_key in stale:
+            cache.discard(cache_key)
+        self._row_render_cache.clear()
+        self._row_renderable_cache.clear()
+        self._line_cache.clear()
+        for index, column, _value in changed:
+            self.refresh_coordinate(Coordinate(index, self._column_index[column]))
+        self.writes += len(changed)
 
     def select_key(self, key: str) -> bool:
         index = self._index.get(key)
@@ -187,14 +232,22 @@ class KeyedTable(DataTable):
         )
         self._update_count += 1
 
-    def _tick_row(self, row: RowSpec, now: datetime) -> None:
+    def _ticks(self, row: RowSpec, now: datetime) -> list[tuple[str, Cell]]:
+        """The ticking cells of a row whose text changed since last written."""
+        changed = []
         for column_key in row.since:
             before = self._ticked.get((row.key, column_key))
             value = self._tick_text(row, column_key, now)
             plain = value.plain if isinstance(value, Text) else value
             if plain != before:
-                self.update_cell(row.key, column_key, value)
-                self.writes += 1
+                changed.append((column_key, value))
+        return changed
+
+    def _tick_row(self, row: RowSpec, now: datetime) -> None:
+        """A row's start times changed with new data: the normal (full) update path."""
+        for column_key, value in self._ticks(row, now):
+            self.update_cell(row.key, column_key, value)
+            self.writes += 1
 
     def _tick_text(self, row: RowSpec, column_key: str, now: datetime) -> Cell:
         since = row.since[column_key]
