@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import signal
 from collections.abc import Iterable
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
+
+#: the shell's code for "ended by SIGHUP" (128 + 1)
+HANGUP_EXIT = 129
 
 #: ids of bindings outside the command registry that a keymap may also remap
 EXTRA_BINDING_IDS = {
@@ -128,7 +132,19 @@ class RtdashApp(App[int]):
         """The terminal went away (an SSH drop): exit. Handled even when SIGHUP was
         ignored at start (nohup), or the input thread spins on the dead terminal."""
         with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+
+    def hang_up(self) -> None:
+        """Leave at once: there is no terminal to restore, and an orderly shutdown can
+        block for good writing to it (Textual's writer queue, seen here). Recordings
+        are closed first: they are the only thing this process holds that matters."""
+        for screen in self.screen_stack:
+            for view in screen.query(LiveView):
+                if view.recorder is not None:
+                    view.recorder.close()
+        log.warning("the terminal went away: exiting")
+        logging.shutdown()
+        os._exit(HANGUP_EXIT)
 
     def _can_connect(self) -> bool:
         if self.settings.profiles:

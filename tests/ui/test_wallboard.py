@@ -159,10 +159,10 @@ async def test_wallboard_rotates_through_installations(sim: Simulator) -> None:
         await wait_for_data(pilot)
         screen = app.screen
         assert isinstance(screen, WallboardScreen)
-        start = screen.current
-        await wait_until(pilot, lambda: screen.rotations >= 1, timeout=8)
-        assert screen.current != start
-        await wait_until(pilot, lambda: screen.rotations >= 2, timeout=8)
+        start, turns = screen.current, screen.rotations
+        await wait_until(pilot, lambda: screen.rotations >= turns + 1, timeout=8)
+        assert screen.current == (start + 1) % 2
+        await wait_until(pilot, lambda: screen.rotations >= turns + 2, timeout=8)
         assert screen.current == start
 
 

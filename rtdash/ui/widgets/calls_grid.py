@@ -6,17 +6,17 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
-from rtdash.core.sorting import SortCycle, SortKey
+from rtdash.core.sorting import SortKey
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import BRIDGED, QUEUEING, RINGING, wait_cell
+from rtdash.ui.widgets.rows_view import RowsView
 
 COLUMNS = (
     Column("caller", "Caller", 16),
@@ -65,8 +65,10 @@ def call_matches(call: ActiveCall, needle: str) -> bool:
     return any(needle in value.lower() for value in haystack if value)
 
 
-class CallsGrid(Vertical):
+class CallsGrid(RowsView):
     """Sections Ringing, Queueing, Bridged, each with a count in its header."""
+
+    noun = "calls"
 
     def __init__(
         self,
@@ -76,13 +78,11 @@ class CallsGrid(Vertical):
         pii_excluded: bool = False,
         **kwargs: object,
     ) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(CALL_SORTS, **kwargs)
         self.clock = clock
         self.thresholds = thresholds
         self.pii_excluded = pii_excluded
         self.snapshot: CallsSnapshot | None = None
-        self.filter_text = ""
-        self.sort = SortCycle(CALL_SORTS)
 
     def compose(self) -> ComposeResult:
         for state in CALL_STATES:
@@ -107,20 +107,6 @@ class CallsGrid(Vertical):
     @property
     def tables(self) -> list[KeyedTable]:
         return [self.table(state) for state in CALL_STATES]
-
-    def update_snapshot(self, snapshot: CallsSnapshot) -> None:
-        self.snapshot = snapshot
-        self._render_rows()
-
-    def set_filter(self, text: str) -> None:
-        self.filter_text = text.strip()
-        self._render_rows()
-
-    def cycle_sort(self) -> str:
-        """wait ↑, wait ↓, caller ↑, caller ↓, …: pressing again flips, then moves on."""
-        words = self.sort.cycle()
-        self._render_rows()
-        return f"calls {words}"
 
     def selected_call(self) -> ActiveCall | None:
         if self.snapshot is None:
@@ -150,7 +136,7 @@ class CallsGrid(Vertical):
     def shown_calls(self) -> list[ActiveCall]:
         return [call for state in CALL_STATES for call in self.shown(state)]
 
-    def _render_rows(self) -> None:
+    def render_rows(self) -> None:
         if self.snapshot is None:
             return
         for state in CALL_STATES:

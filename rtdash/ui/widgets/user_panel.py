@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from rtdash.api.models import PbxUser, UserState
 from rtdash.core.clock import Clock
 from rtdash.core.snapshot import UsersSnapshot
-from rtdash.core.sorting import SortCycle, SortKey
+from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import AVAILABLE, UNAVAILABLE
+from rtdash.ui.widgets.rows_view import RowsView
 
 COLUMNS = (
     Column("name", "Name", 18),
@@ -45,14 +45,14 @@ def user_matches(user: PbxUser, needle: str) -> bool:
     return any(needle in value.lower() for value in haystack if value)
 
 
-class UserPanel(Vertical):
+class UserPanel(RowsView):
+    noun = "users"
+
     def __init__(self, *, clock: Clock, show_all: bool = False, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(USER_SORTS, **kwargs)
         self.clock = clock
         self.show_all = show_all
         self.snapshot: UsersSnapshot | None = None
-        self.filter_text = ""
-        self.sort = SortCycle(USER_SORTS)
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="users-title", classes="group-title")
@@ -62,23 +62,10 @@ class UserPanel(Vertical):
     def table(self) -> KeyedTable:
         return self.query_one("#users-table", KeyedTable)
 
-    def update_snapshot(self, snapshot: UsersSnapshot) -> None:
-        self.snapshot = snapshot
-        self._render_rows()
-
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all
-        self._render_rows()
+        self.render_rows()
         return self.show_all
-
-    def set_filter(self, text: str) -> None:
-        self.filter_text = text.strip()
-        self._render_rows()
-
-    def cycle_sort(self) -> str:
-        words = self.sort.cycle()
-        self._render_rows()
-        return f"users {words}"
 
     def tick(self) -> None:
         self.table.tick()
@@ -92,7 +79,7 @@ class UserPanel(Vertical):
             users = tuple(user for user in users if user_matches(user, self.filter_text))
         return self.sort.apply(users)
 
-    def _render_rows(self) -> None:
+    def render_rows(self) -> None:
         if self.snapshot is None:
             return
         users = self.shown_users()
