@@ -51,16 +51,18 @@ async def test_wallboard_is_read_only_and_excludes_personal_data(sim: Simulator)
             assert queue.queue in shown
 
 
-async def test_agent_tiles_fit_sixty_agents_on_a_tv() -> None:
+@pytest.mark.parametrize("size", [(240, 67), (300, 80)])
+async def test_agent_tiles_fit_sixty_agents_on_a_tv(size: tuple[int, int]) -> None:
     from rtdash.sim import SimConfig
 
     with Simulator(SimConfig(seed=3, agents=72, load=40, realtime=False)).start(port=0) as sim:
         app = wallboard_app(sim)
-        async with app.run_test(size=(240, 67)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await wait_for_data(pilot)
             grid = app.screen.view.query_one(AgentGrid)
             assert len(grid.users) >= 60
             text = rendered_text(grid, width=grid.size.width)
+            assert max(len(line) for line in text.splitlines()) <= grid.size.width
             assert "more agents" not in text
             assert all(user.label[:12] in text for user in grid.users)
 
