@@ -167,8 +167,9 @@ def child_env(sim: Simulator, home: Path) -> dict[str, str]:
         LANG="C.UTF-8",
         LC_ALL="C.UTF-8",
         RTDASH_USERNAME=sim.username,
-        RTDASH_PASSWORD=sim.password,
     )
+    # the local simulator's demo password, handed over in the environment as a user would
+    env["RTDASH_PASSWORD"] = sim.password
     return env
 
 
