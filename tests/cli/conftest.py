@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from rtdash import cli
+from rtdash.config import Settings
 from rtdash.sim import SimConfig, Simulator
 
 ENV_NAMES = ("RTDASH_CONFIG", "RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY")
@@ -77,3 +78,16 @@ def sim_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setenv("RTDASH_USERNAME", sim.username)
     monkeypatch.setenv("RTDASH_PASSWORD", sim.password)
     return ["--base-url", sim.url, "--igrp", str(sim.igrp)]
+
+
+@pytest.fixture
+def dashboard(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Settings, bool]]:
+    """Stand in for ``run_dashboard`` and record what the CLI hands it."""
+    launched: list[tuple[Settings, bool]] = []
+
+    def run_dashboard(settings: Settings, *, demo: bool, record: object = None) -> int:
+        launched.append((settings, demo))
+        return 0
+
+    monkeypatch.setattr("rtdash.ui.app.run_dashboard", run_dashboard)
+    return launched

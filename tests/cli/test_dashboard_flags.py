@@ -10,24 +10,12 @@ from rtdash.config import Settings
 from tests.cli.conftest import RunCli
 
 
-@pytest.fixture
-def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Settings, bool]]:
-    seen: list[tuple[Settings, bool]] = []
-
-    def fake_run(settings: Settings, *, demo: bool = False, record: object = None) -> int:
-        seen.append((settings, demo))
-        return 0
-
-    monkeypatch.setattr("rtdash.ui.app.run_dashboard", fake_run)
-    return seen
-
-
 def test_wallboard_no_flash_and_several_installations(
-    rtdash: RunCli, launched: list[tuple[Settings, bool]]
+    rtdash: RunCli, dashboard: list[tuple[Settings, bool]]
 ) -> None:
     run = rtdash("--wallboard", "--no-flash", "--igrp", "1234", "--igrp", "5678", "--demo")
     assert run.code == 0, run.err
-    settings, demo = launched[0]
+    settings, demo = dashboard[0]
     assert demo
     assert settings.display.wallboard and not settings.display.flash
     assert settings.connection.igrp == 1234

@@ -63,19 +63,6 @@ def test_sim_ctrl_c_is_a_clean_exit(rtdash: RunCli, monkeypatch: pytest.MonkeyPa
     assert rtdash("sim").code == 0
 
 
-@pytest.fixture
-def dashboard(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Settings, bool]]:
-    """Stand in for ``run_dashboard`` and record what the CLI hands it."""
-    launched: list[tuple[Settings, bool]] = []
-
-    def run_dashboard(settings: Settings, *, demo: bool, record: object = None) -> int:
-        launched.append((settings, demo))
-        return 0
-
-    monkeypatch.setattr("rtdash.ui.app.run_dashboard", run_dashboard)
-    return launched
-
-
 def test_no_command_opens_the_dashboard(
     rtdash: RunCli, dashboard: list[tuple[Settings, bool]]
 ) -> None:
