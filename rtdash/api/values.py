@@ -8,6 +8,7 @@ raising, so one odd value never costs a whole row.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off", ""}
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: ``YYYY-MM-DD HH:MM:SS`` digits, nothing else
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII).fullmatch
 
 
 def text(value: Any) -> str | None:
@@ -40,8 +43,12 @@ def integer(value: Any) -> int | None:
     if raw is None:
         return None
     try:
-        return int(float(raw))
+        return int(raw)
     except ValueError:
+        pass
+    try:
+        return int(float(raw))
+    except (ValueError, OverflowError):  # "nan", "inf", "1e999"
         return None
 
 
@@ -70,6 +77,12 @@ def timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
     raw = text(value)
     if raw is None:
         return None
+    if _CANONICAL(raw):
+        # the documented shape: fromisoformat reads it as strptime would, ten times faster
+        try:
+            return datetime.fromisoformat(raw).replace(tzinfo=zone)
+        except ValueError:
+            pass
     try:
         parsed = datetime.strptime(raw, DATETIME_FORMAT)
     except ValueError:

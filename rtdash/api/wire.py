@@ -3,13 +3,19 @@
 The vendor answers in several shapes on the same routes: NDJSON (one object a line),
 a JSON array (``format=jsonarray``), the invalid ``"\\n]\\n"`` body for an empty array,
 and a bare JSON string for errors and information messages. This module turns any of
-them into a :class:`Decoded` without ever raising for a single bad line: bad lines are
-counted so the UI can say "2 rows unreadable" while showing the rest.
+them into rows without ever raising for a single bad line: bad lines are counted so the
+UI can say "2 rows unreadable" while showing the rest.
+
+:func:`iter_body` yields the items one batch at a time, so a 2000-row body is never
+held as 2000 dicts at once (the client turns each batch into typed rows and drops it);
+:func:`decode_body` collects the same items into a :class:`Decoded` for the callers
+that want them all.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,18 +29,47 @@ class Decoded:
     unreadable: int = 0
 
 
+class Message(str):
+    """A bare JSON string where rows were expected: the upstream's own words."""
+
+    __slots__ = ()
+
+
+#: stands for a line or array item that is not a JSON object
+UNREADABLE = object()
+
+#: NDJSON lines decoded by one ``json.loads``: one call per line costs about twice as
+#: much at 2000 lines (per-call overhead, and object keys are only shared within a
+#: call), while a bounded batch keeps the dicts alive at once to a few hundred
+_BATCH = 256
+
+
 def decode_body(body: str) -> Decoded:
+    decoded = Decoded()
+    for item in iter_body(body):
+        if isinstance(item, dict):
+            decoded.rows.append(item)
+        elif isinstance(item, Message) and decoded.message is None:
+            decoded.message = str(item)
+        else:
+            decoded.unreadable += 1
+    return decoded
+
+
+def iter_body(body: str) -> Iterator[dict[str, Any] | Message | object]:
+    """Each item of the body, in order: a dict (a row), a :class:`Message` (only before
+    the first row of an NDJSON body, or as the whole body), or :data:`UNREADABLE`."""
     stripped = body.strip()
     if not stripped or stripped == "]":
-        return Decoded()
+        return iter(())
     if stripped[0] == "[":
-        return _decode_array(stripped)
+        return _iter_array(stripped)
     if stripped[0] == '"':
         message = _try_json(stripped)
         if isinstance(message, str):
             # the empty-array quirk has also been seen quoted: treat it as no rows
-            return Decoded() if message.strip() == "]" else Decoded(message=message)
-    return _decode_lines(stripped)
+            return iter(()) if message.strip() == "]" else iter((Message(message),))
+    return _iter_lines(stripped)
 
 
 def _try_json(text: str) -> Any:
@@ -47,30 +82,60 @@ def _try_json(text: str) -> Any:
 _INVALID = object()
 
 
-def _decode_array(text: str) -> Decoded:
+def _iter_array(text: str) -> Iterator[dict[str, Any] | Message | object]:
     items = _try_json(text)
     if items is _INVALID:
         # a truncated or quirky array: fall back to reading it item by item per line
         inner = text.strip("[]\n ")
         lines = [line.rstrip(",") for line in inner.splitlines()]
-        return _decode_lines("\n".join(lines))
+        yield from _iter_lines("\n".join(lines))
+        return
     if not isinstance(items, list):
-        return Decoded(unreadable=1)
-    rows = [item for item in items if isinstance(item, dict)]
-    return Decoded(rows=rows, unreadable=len(items) - len(rows))
+        yield UNREADABLE
+        return
+    for item in items:
+        yield item if isinstance(item, dict) else UNREADABLE
 
 
-def _decode_lines(text: str) -> Decoded:
-    decoded = Decoded()
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        item = _try_json(line)
-        if isinstance(item, dict):
-            decoded.rows.append(item)
-        elif isinstance(item, str) and not decoded.rows and decoded.message is None:
-            decoded.message = item
-        else:
-            decoded.unreadable += 1
-    return decoded
+def _iter_lines(text: str) -> Iterator[dict[str, Any] | Message | object]:
+    seen_row = False
+    for batch in _line_batches(text):
+        for item in _decode_batch(batch):
+            if isinstance(item, dict):
+                seen_row = True
+                yield item
+            elif isinstance(item, str) and not seen_row:
+                yield Message(item)
+            else:
+                yield UNREADABLE
+
+
+def _line_batches(text: str) -> Iterator[list[str]]:
+    """The non-blank lines, stripped, ``_BATCH`` at a time: never a copy of every line
+    of a megabyte body at once (``splitlines`` would make one)."""
+    batch: list[str] = []
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            stop = end
+        line = text[start:stop].strip()
+        start = stop + 1
+        if line:
+            batch.append(line)
+            if len(batch) == _BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _decode_batch(lines: list[str]) -> list[Any]:
+    """One value per line. The lines are read as one JSON array when each looks like an
+    object and the array has exactly one item per line; otherwise (a malformed line, a
+    bare string) line by line, so one bad line costs only itself."""
+    if all(line[0] == "{" and line[-1] == "}" for line in lines):
+        items = _try_json("[" + ",".join(lines) + "]")
+        if isinstance(items, list) and len(items) == len(lines):
+            return items
+    return [_try_json(line) for line in lines]

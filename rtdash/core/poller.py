@@ -2,7 +2,10 @@
 backoff with jitter, ``Retry-After`` honoured, pause and refresh.
 
 It knows nothing of Textual: it calls three plain callbacks (calls snapshot, users
-snapshot, status). The UI wraps them in messages. Scheduling runs on real monotonic
+snapshot, status), each snapshot callback once per successful poll. When a route's body
+was byte for byte the last one, the snapshot passed on is the last one's rows again
+(``snapshot.unchanged``, the same row objects): nothing was parsed, and a consumer
+can skip all work for it. The UI wraps them in messages. Scheduling runs on real monotonic
 time (``asyncio`` loop time) while snapshots are stamped with the injectable clock, so a
 frozen clock in tests freezes what the screen says, not whether polls happen.
 """
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
@@ -26,6 +29,7 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+S = TypeVar("S", CallsSnapshot, UsersSnapshot)
 
 MIN_INTERVAL = 1.0
 MAX_INTERVAL = 3600.0
@@ -131,6 +135,8 @@ class Poller:
         self.clock = clock or SystemClock()
         self._rng = rng or random.Random()
         self._health = {route: RouteHealth() for route in Route}
+        #: per route, the rows list of the last snapshot passed on, and that snapshot
+        self._last: dict[Route, tuple[list, CallsSnapshot | UsersSnapshot]] = {}
         self._due = dict.fromkeys(Route, 0.0)
         self._tasks: dict[Route, asyncio.Task[None]] = {}
         self._paused = False
@@ -211,11 +217,11 @@ class Poller:
         try:
             if route is Route.CALLS:
                 calls = _readable(await self.client.active_calls(exclude_pii=self.exclude_pii))
-                self._on_calls(CallsSnapshot.build(calls.rows, self.clock.now(), calls.unreadable))
+                self._on_calls(self._snapshot(route, calls, CallsSnapshot.build))
                 unreadable = calls.unreadable
             else:
                 users = _readable(await self.client.user_status())
-                self._on_users(UsersSnapshot.build(users.rows, self.clock.now(), users.unreadable))
+                self._on_users(self._snapshot(route, users, UsersSnapshot.build))
                 unreadable = users.unreadable
         except asyncio.CancelledError:
             raise
@@ -234,6 +240,21 @@ class Poller:
             self._tasks.pop(route, None)
             self._publish()
             self._wake.set()
+
+    def _snapshot(self, route: Route, result: FetchResult[Any], build: Callable[..., S]) -> S:
+        """A new snapshot of changed rows, or the last one again for an unchanged body.
+
+        The last one is reused only if it was made from the very list the client hands
+        back as unchanged, so a body this poller never saw (someone else asked the same
+        client in between) is always built afresh.
+        """
+        last = self._last.get(route)
+        if result.unchanged and last is not None and last[0] is result.rows:
+            snapshot = last[1].again(self.clock.now())
+        else:
+            snapshot = build(result.rows, self.clock.now(), result.unreadable)
+        self._last[route] = (result.rows, snapshot)
+        return snapshot  # type: ignore[return-value]
 
     def _fail(self, route: Route, exc: errors.ApiError) -> None:
         self.failures += 1

@@ -536,3 +536,43 @@ async def test_a_failing_routes_backoff_is_never_shorter_than_the_interval(rig: 
         status = poller.status()
     wait = status.routes[USERS].next_try - status.made_at
     assert wait >= 0.8 * 30 - 0.1, wait
+
+
+async def test_an_unchanged_body_passes_on_the_last_rows_again_and_a_changed_one_new(
+    rig: Rig,
+) -> None:
+    bodies = {0: CALL_ROW, 1: CALL_ROW, 2: {**CALL_ROW, "callState": "bridged"}}
+    rig.upstream.answer[CALLS] = lambda n: httpx.Response(
+        200, text=json.dumps(bodies.get(n, bodies[2])) + "\n"
+    )
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.rec.until(lambda: len(rig.rec.calls) >= 3, 5.0, "three calls snapshots")
+    first, same, changed = rig.rec.calls[:3]
+    assert not first.unchanged
+    assert same.unchanged and same.groups is first.groups  # nothing parsed or sorted
+    assert same.fetched_at >= first.fetched_at
+    assert same.same_rows(first)
+    assert not changed.unchanged and not changed.same_rows(same)
+    assert [c.state for c in changed.calls] == [CallState.BRIDGED]
+    # users came unchanged too, after the first poll
+    assert [u.unchanged for u in rig.rec.users[:2]] == [False, True]
+
+
+async def test_a_body_the_poller_never_saw_is_built_even_if_the_client_calls_it_unchanged(
+    rig: Rig,
+) -> None:
+    first_row = CALL_ROW
+    later_row = {**CALL_ROW, "callRef": "c-0002"}
+    rig.upstream.answer[CALLS] = lambda n: httpx.Response(
+        200, text=json.dumps(first_row if n == 0 else later_row) + "\n"
+    )
+    poller = rig.poller(interval=1.0)
+    async with running(poller):
+        await rig.rec.until(lambda: len(rig.rec.calls) >= 1, 3.0, "a calls snapshot")
+        # someone else asks the same client: it reads (and remembers) the new body
+        assert not (await rig.client.active_calls()).unchanged
+        await rig.rec.until(lambda: len(rig.rec.calls) >= 2, 3.0, "a second snapshot")
+    second = rig.rec.calls[1]
+    assert [c.call_ref for c in second.calls] == ["c-0002"]
+    assert not second.unchanged

@@ -197,3 +197,18 @@ def test_users_same_rows() -> None:
     off_board = [rows()[0], user("2", state_start=6, name="B", dashboard=False)]
     assert not first.same_rows(UsersSnapshot.build(off_board, fetched_at=T0))
     assert not first.same_rows(None)
+
+
+def test_again_keeps_the_very_rows_with_a_new_fetch_time() -> None:
+    calls = CallsSnapshot.build([call("q-1", QUEUEING, 10), call("b-1", BRIDGED, 2)], T0, 1)
+    again = calls.again(at(1))
+    assert again.groups is calls.groups and again.unreadable == 1
+    assert (again.fetched_at, again.unchanged, calls.unchanged) == (at(1), True, False)
+    assert again.same_rows(calls) and calls.same_rows(again)
+
+    board = [user("1", state_start=5, name="A"), user("2", state_start=6, dashboard=False)]
+    users = UsersSnapshot.build(board, fetched_at=T0)
+    users_again = users.again(at(1))
+    assert users_again.users is users.users
+    assert users_again.dashboard_users is users.dashboard_users
+    assert users_again.unchanged and users_again.same_rows(users)
