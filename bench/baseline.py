@@ -1,9 +1,10 @@
 """The baseline peer: the obvious way to write this dashboard.
 
 Same data, same app, same widgets and layout as rtdash (it *is* rtdash's app with three
-widgets subclassed), but every table is updated the obvious way: on every poll **and**
-on every one-second tick, each DataTable is ``clear()``-ed and all its rows are added
-again with freshly formatted times. An unchanged snapshot is redrawn like any other.
+widgets subclassed), but every table is the stock Textual DataTable updated the obvious
+way: on every poll **and** on every one-second tick, each table is ``clear()``-ed and all
+its rows are formatted and added again with fresh times. An unchanged snapshot is
+redrawn like any other.
 
 It runs through the same entry points as rtdash, so both are measured identically:
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,42 +25,101 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
+from rtdash.core.clock import Clock
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.messages import CallsUpdated, UsersUpdated
 from rtdash.ui.widgets.calls_grid import CallsGrid
 from rtdash.ui.widgets.dashboard import Dashboard
-from rtdash.ui.widgets.keyed_table import Cell, KeyedTable, RowSpec
+from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec, TickRenderer
 from rtdash.ui.widgets.user_panel import UserPanel
 
 
-class RebuildTable(KeyedTable):
-    """A table that shows ``rows`` by clearing itself and adding every row again.
+class RebuildTable(DataTable):
+    """A stock DataTable that shows ``rows`` by clearing itself and adding every row
+    again, every row formatted each time.
 
-    It keeps KeyedTable's bookkeeping (``keys``, ``selected_key``) so the rest of the
-    app works unchanged; only the way cells reach the DataTable differs.
+    It answers the few questions the rest of the app asks of rtdash's KeyedTable
+    (``keys``, ``selected_key``, ``reconcile``, ``tick``) so the app works unchanged;
+    only the way rows reach the screen differs.
     """
 
-    #: the rows last given, re-added on every tick
-    _rows: tuple[RowSpec, ...] = ()
+    DEFAULT_CSS = """
+    RebuildTable {
+        height: auto;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    """
 
-    def reconcile(self, rows: Sequence[RowSpec]) -> None:
-        self._rows = tuple(rows)
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        key: Callable[[Any], str],
+        describe: Callable[[Any], RowSpec],
+        clock: Clock,
+        ticker: TickRenderer,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self._columns = list(columns)
+        self.key_of = key
+        self.describe = describe
+        self.clock = clock
+        self.ticker = ticker
+        #: the rows last given, re-added on every tick
+        self._items: tuple[Any, ...] = ()
+        self._order: list[str] = []
+        self._index: dict[str, int] = {}
+        self.writes = 0
+
+    @classmethod
+    def replacing(cls, table: KeyedTable[Any]) -> RebuildTable:
+        return cls(
+            table.columns,
+            key=table.key_of,
+            describe=table.describe,
+            clock=table.clock,
+            ticker=table.ticker,
+            id=table.id,
+            classes=" ".join(table.classes),
+        )
+
+    def on_mount(self) -> None:
+        for column in self._columns:
+            self.add_column(column.label, key=column.key, width=column.width)
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._order)
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self._order or not 0 <= self.cursor_row < len(self._order):
+            return None
+        return self._order[self.cursor_row]
+
+    def select_key(self, key: str) -> bool:
+        if key not in self._index:
+            return False
+        self.move_cursor(row=self._index[key], animate=False)
+        return True
+
+    def reconcile(self, items: Sequence[Any]) -> None:
+        self._items = tuple(items)
         self._rebuild()
 
     def tick(self) -> None:
         self._rebuild()
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        DataTable.watch_scroll_y(self, old_value, new_value)
-
     def _rebuild(self) -> None:
         cursor = self.cursor_row
         now = self.clock.now()
+        rows = [self.describe(item) for item in self._items]
         self.clear()
-        self.add_rows([self._values(row, now) for row in self._rows])
-        self.writes += len(self._rows) * len(self._columns)
-        self._order = [row.key for row in self._rows]
-        self._specs = {row.key: row for row in self._rows}
+        self.add_rows([self._values(row, now) for row in rows])
+        self.writes += len(rows) * len(self._columns)
+        self._order = [row.key for row in rows]
         self._index = {key: index for index, key in enumerate(self._order)}
         if self._order:
             self.move_cursor(row=min(max(0, cursor), len(self._order) - 1), animate=False)
@@ -111,13 +171,13 @@ class BaselineDashboard(Dashboard):
 
 
 def _rebuilding(widgets: ComposeResult) -> ComposeResult:
-    """rtdash's own widgets, in rtdash's own layout, with each KeyedTable made a
-    RebuildTable (the widgets are swapped before they mount, so the layout, ids, classes
-    and styles are exactly rtdash's, whatever they become)."""
+    """rtdash's own widgets, in rtdash's own layout, with each KeyedTable replaced by a
+    RebuildTable before it mounts (same columns, row descriptions, ids and classes)."""
     for widget in widgets:
         if type(widget) is KeyedTable:
-            widget.__class__ = RebuildTable
-        yield widget
+            yield RebuildTable.replacing(widget)
+        else:
+            yield widget
 
 
 class BaselineApp(RtdashApp):

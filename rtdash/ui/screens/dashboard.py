@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Footer, Input
 
 from rtdash.api.models import ActiveCall, PbxUser
 from rtdash.core.export import ExportError, export_views
@@ -69,8 +69,8 @@ class DashboardScreen(ViewsScreen):
     def action_lookup_number(self) -> None:
         self._open_lookup(None)
 
-    @on(DataTable.RowSelected, ".calls-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(KeyedTable.RowSelected, ".calls-table")
+    def _row_selected(self, event: KeyedTable.RowSelected) -> None:
         event.stop()
         self.action_lookup_selected()
 

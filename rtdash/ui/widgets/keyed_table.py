@@ -1,12 +1,19 @@
-"""A DataTable that is updated in place by row key.
+"""A table of live rows, kept by key, that draws only what changed.
 
-Why not ``clear()`` + ``add_rows``: that costs O(rows) on every poll, repaints every
-cell a slow SSH link then has to carry, and loses the user's cursor. Here a poll writes
-only the cells whose text changed, rows are removed and appended by key, and the cursor
-stays on the same row key (or moves to a neighbour when that row goes away).
+Why not Textual's DataTable: at contact-centre scale its costs are in the wrong place.
+Every row must be formatted and stored before it can be shown, a change to any cell
+re-renders every cell on screen (its render caches key on one update count), and
+``clear()`` + ``add_rows`` or a removed row repaints the whole table, which a slow SSH
+link then has to carry. This table is a Line API widget instead:
 
-Ticking columns (time in state) are computed from a start time at draw time and only
-for the rows on screen, so a once-a-second tick costs O(visible rows), not O(rows).
+* a poll hands it the rows (any objects) in order; only the rows on screen are turned
+  into cells (``describe``), and a row keeps its cells until its object changes;
+* after a poll only the screen lines whose row, cells or cursor changed are redrawn;
+* ticking columns (time in state) are computed at draw time from a start time, and a
+  once-a-second tick redraws only the time cells whose text changed.
+
+The cursor stays on the same row key across polls, or moves to a neighbour when that
+row goes away.
 """
 
 from __future__ import annotations
@@ -14,31 +21,39 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.text import Text
-from textual._two_way_dict import TwoWayDict
-from textual.cache import LRUCache
-from textual.coordinate import Coordinate
-from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, ColumnKey, RowKey
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.format import duration
 
 Cell = str | Text
+Item = TypeVar("Item")
 
-#: rendered cells and lines kept per table: a 300x80 screen's worth, not DataTable's 10,000
-CELL_CACHE = 2000
-LINE_CACHE = 400
 #: (column key, seconds) -> a styled cell
 TickRenderer = Callable[[str, float | None], Cell]
+#: rendered tick cells kept (a tick value repeats across rows: "0:42" is "0:42")
+TICK_CELL_CACHE = 4096
+#: blank columns either side of each cell, as DataTable draws them
+CELL_PADDING = 1
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
     label: str
-    width: int | None = None
+    width: int = 10
+    #: a time that counts up: drawn from the row's ``since`` at each tick
+    ticking: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,36 +69,118 @@ def plain_ticker(_column: str, seconds: float | None) -> Cell:
     return duration(seconds)
 
 
-class KeyedTable(DataTable):
+def _plain(value: Cell) -> str:
+    return value.plain if isinstance(value, Text) else value
+
+
+@dataclass(slots=True)
+class _Described:
+    """A row's cells, made once per row object and reused while it stays the same."""
+
+    item: Any
+    spec: RowSpec
+    #: rendered static cells by column index (ticking columns are not here)
+    segments: dict[int, list[Segment]]
+
+
+class KeyedTable(ScrollView, Generic[Item], can_focus=True):
+    """Rows by key, longest-lived state kept: cursor, scroll and drawn lines."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "keyed-table--header",
+        "keyed-table--cursor",
+    }
+
+    DEFAULT_CSS = """
+    KeyedTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        & > .keyed-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .keyed-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .keyed-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .keyed-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:ansi > .keyed-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "cursor_home", "Top", show=False),
+        Binding("end", "cursor_end", "Bottom", show=False),
+    ]
+
+    class RowSelected(Message):
+        """Enter (or a click) on the highlighted row."""
+
+        def __init__(self, table: KeyedTable[Any], key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> KeyedTable[Any]:
+            return self.table
+
     def __init__(
         self,
         columns: Sequence[Column],
         *,
+        key: Callable[[Item], str],
+        describe: Callable[[Item], RowSpec],
         clock: Clock | None = None,
         ticker: TickRenderer = plain_ticker,
-        **kwargs: object,
+        show_header: bool = True,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
-        self._columns = list(columns)
+        super().__init__(**kwargs)
+        self.columns = list(columns)
+        self.key_of = key
+        self.describe = describe
         self.clock = clock or SystemClock()
         self.ticker = ticker
+        self._show_header = show_header
         self._order: list[str] = []
-        self._specs: dict[str, RowSpec] = {}
-        self._ticked: dict[tuple[str, str], str] = {}
+        self._items: dict[str, Item] = {}
         self._index: dict[str, int] = {}
+        self._described: dict[str, _Described] = {}
+        self._tick_cells: dict[tuple[int, str, str], list[Segment]] = {}
+        #: what each screen line was last drawn from: (key, spec, tick texts, cursor)
+        self._drawn: dict[int, tuple[str, RowSpec, tuple[str, ...], bool]] = {}
+        self.cursor_row = 0
+        #: the moment ticking cells are drawn for: set by a poll or a tick, so a paused
+        #: view (which gets neither) holds still even when a line is redrawn
+        self._now = self.clock.now()
+        #: cells handed to the screen since the start, for the tests' "writes only what
+        #: changed" checks
         self.writes = 0
-        # Every tick changes a cell, and a change invalidates all of DataTable's render
-        # caches (their keys hold an update count): big caches only hold dead entries.
-        # A screenful of cells is all that can be reused between two frames.
-        self._cell_render_cache = LRUCache(CELL_CACHE)
-        self._row_render_cache = LRUCache(LINE_CACHE)
-        self._row_renderable_cache = LRUCache(LINE_CACHE)
-        self._line_cache = LRUCache(LINE_CACHE)
-        self._column_index = {column.key: index for index, column in enumerate(columns)}
-
-    def on_mount(self) -> None:
-        for column in self._columns:
-            self.add_column(column.label, key=column.key, width=column.width)
+        self._offsets = self._column_offsets()
+        self._ticking = [index for index, column in enumerate(self.columns) if column.ticking]
 
     # --- public ---------------------------------------------------------------------
 
@@ -92,176 +189,339 @@ class KeyedTable(DataTable):
         return list(self._order)
 
     @property
+    def row_count(self) -> int:
+        return len(self._order)
+
+    @property
+    def show_header(self) -> bool:
+        return self._show_header
+
+    @show_header.setter
+    def show_header(self, value: bool) -> None:
+        if value != self._show_header:
+            self._show_header = value
+            self._drawn.clear()
+            self._update_virtual_size()
+            self.refresh()
+            self._redraw_changed_lines()
+
+    @property
+    def header_height(self) -> int:
+        return 1 if self._show_header else 0
+
+    @property
     def selected_key(self) -> str | None:
-        if not self._order or not 0 <= self.cursor_row < len(self._order):
+        if not 0 <= self.cursor_row < len(self._order):
             return None
         return self._order[self.cursor_row]
 
-    def reconcile(self, rows: Sequence[RowSpec]) -> None:
-        """Make the table show ``rows`` in this order, touching as little as possible.
+    def get_row(self, key: str) -> list[str]:
+        """The cells of a row as plain text, in column order, as drawn."""
+        spec = self._describe(key).spec
+        return [_plain(self._cell_value(spec, column, self._now)) for column in self.columns]
 
-        Vanished rows go in one pass and the new order is set in one step: DataTable's
-        own ``remove_row`` renumbers every row after the removed one, so removing or
-        moving many rows one at a time costs O(rows²) at contact-centre scale.
-        """
+    def get_cell(self, key: str, column_key: str) -> Cell:
+        """One cell as drawn."""
+        column = next(column for column in self.columns if column.key == column_key)
+        return self._cell_value(self._describe(key).spec, column, self._now)
+
+    def reconcile(self, items: Sequence[Item]) -> None:
+        """Show ``items`` in this order; redraw only the lines that now look different."""
         selected = self.selected_key
         selected_index = self.cursor_row
-        wanted = {row.key: row for row in rows}
-        gone = [key for key in self._order if key not in wanted]
-        if gone:
-            self._drop_many(gone)
-        now = self.clock.now()
-        for key in self._order:
-            self._update(wanted[key])
-        for row in rows:
-            if row.key not in self._specs:
-                self._add(row, now)
-        desired = [row.key for row in rows]
-        if self._order != desired:
-            self._set_order(desired)
+        self._order = [self.key_of(item) for item in items]
+        self._items = dict(zip(self._order, items, strict=True))
         self._index = {key: index for index, key in enumerate(self._order)}
+        self._now = self.clock.now()
+        for key in [key for key in self._described if key not in self._items]:
+            del self._described[key]
         self._restore_cursor(selected, selected_index)
+        self._update_virtual_size()
+        self._redraw_changed_lines()
 
     def tick(self) -> None:
-        """Refresh the ticking cells of the rows on screen."""
-        if not self._order:
+        """Redraw the ticking cells of the rows on screen whose text changed."""
+        self._now = now = self.clock.now()
+        if not self._ticking or not self._order:
             return
-        top = max(0, int(self.scroll_offset.y))
-        height = max(1, self.size.height - (self.header_height if self.show_header else 0))
-        now = self.clock.now()
-        changed: list[tuple[int, str, Cell]] = []
-        for index in range(top, min(len(self._order), top + height)):
-            row = self._specs[self._order[index]]
-            changed.extend((index, column, value) for column, value in self._ticks(row, now))
-        self._write_ticks(changed)
-
-    def _write_ticks(self, changed: list[tuple[int, str, Cell]]) -> None:
-        """Write ticking cells and redraw just those cells.
-
-        ``update_cell`` would bump DataTable's update count, which every render cache
-        keys on, so each tick would re-render every cell on screen and repaint whole
-        rows. Here only the changed cells leave the cell cache (the cheap row and line
-        caches are rebuilt from it) and only their regions are refreshed, so a tick
-        costs, and sends down an SSH link, the digits that changed.
-        """
-        if not changed:
-            return
-        cells = set()
-        for index, column, value in changed:
-            row_key = RowKey(self._order[index])
-            column_key = ColumnKey(column)
-            self._data[row_key][column_key] = value
-            cells.add((row_key, column_key))
-        cache = self._cell_render_cache
-        stale = [key for key in cache.keys() if (key[0], key[1]) in cells]  # noqa: SIM118
-        for cache_key in stale:
-            cache.discard(cache_key)
-        self._row_render_cache.clear()
-        self._row_renderable_cache.clear()
-        self._line_cache.clear()
-        for index, column, _value in changed:
-            self.refresh_coordinate(Coordinate(index, self._column_index[column]))
-        self.writes += len(changed)
+        left = self._offsets[self._ticking[0]]
+        right = self._offsets[self._ticking[-1]] + self._cell_width(self._ticking[-1])
+        for y, _index in self._visible_rows():
+            drawn = self._drawn.get(y)
+            if drawn is None:
+                continue
+            key, spec, ticks, cursor = drawn
+            now_ticks = self._tick_texts(spec, now)
+            if now_ticks != ticks:
+                self._drawn[y] = (key, spec, now_ticks, cursor)
+                self.refresh(Region(left, y, right - left, 1))
+                self.writes += len(self._ticking)
 
     def select_key(self, key: str) -> bool:
         index = self._index.get(key)
         if index is None:
             return False
-        self.move_cursor(row=index, animate=False)
+        self.move_cursor(row=index)
         return True
 
-    # --- internals ------------------------------------------------------------------
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        """Put the cursor on a row (clamped) and scroll it into view."""
+        if not self._order:
+            self.cursor_row = 0
+            return
+        row = min(max(0, row), len(self._order) - 1)
+        if row != self.cursor_row:
+            self.cursor_row = row
+            self._redraw_changed_lines()
+        self._scroll_cursor_into_view(animate)
+
+    # --- actions and events ---------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - self._page())
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + self._page())
+
+    def action_cursor_home(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_cursor_end(self) -> None:
+        self.move_cursor(row=len(self._order) - 1)
+
+    def action_select_cursor(self) -> None:
+        key = self.selected_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click highlights a row; a click on the highlighted row selects it."""
+        index = int(self.scroll_offset.y) + event.y - self.header_height
+        if event.y < self.header_height or not 0 <= index < len(self._order):
+            return
+        if index == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(row=index)
+
+    def on_focus(self) -> None:
+        self._refresh_cursor_line()
+
+    def on_blur(self) -> None:
+        self._refresh_cursor_line()
+
+    def on_resize(self) -> None:
+        self._drawn.clear()
+        self._update_virtual_size()
+        self._redraw_changed_lines()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if int(old_value) != int(new_value):
-            self.tick()
+        if round(old_value) != round(new_value):
+            self._drawn.clear()
+            self._redraw_changed_lines()
 
-    def _add(self, row: RowSpec, now: datetime) -> None:
-        values: list[Cell] = []
-        for column in self._columns:
-            if column.key in row.since:
-                text = self._tick_text(row, column.key, now)
-                values.append(text)
-            else:
-                values.append(row.cells.get(column.key, ""))
-        self.add_row(*values, key=row.key)
-        self.writes += len(values)
-        self._specs[row.key] = row
-        self._order.append(row.key)
+    # --- drawing --------------------------------------------------------------------
 
-    def _update(self, row: RowSpec) -> None:
-        old = self._specs[row.key]
-        if old == row:
-            return
-        for column_key, value in row.cells.items():
-            if old.cells.get(column_key) != value:
-                self.update_cell(row.key, column_key, value)
-                self.writes += 1
-        self._specs[row.key] = row
-        if old.since != row.since:
-            self._tick_row(row, self.clock.now())
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y < self.header_height:
+            return self._header_strip(width)
+        index = int(self.scroll_offset.y) + y - self.header_height
+        if not 0 <= index < len(self._order):
+            return Strip.blank(width)
+        key = self._order[index]
+        described = self._describe(key)
+        cursor = index == self.cursor_row
+        now = self._now
+        segments: list[Segment] = []
+        for column_index, column in enumerate(self.columns):
+            cached = described.segments.get(column_index)
+            if cached is None:
+                cached = self._tick_segments(column_index, described.spec, column, now)
+            segments.extend(cached)
+        line_length = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
+        if cursor:
+            cursor_style = self.get_component_rich_style("keyed-table--cursor")
+            segments = list(Segment.apply_style(segments, post_style=cursor_style))
+        strip = Strip(segments, line_length)
+        return strip.crop_extend(0, width, None)
 
-    def _drop_many(self, keys: list[str]) -> None:
-        """Remove rows in one pass (DataTable's internals, renumbered once)."""
-        for key in keys:
-            row_key = RowKey(key)
-            for column_key in self._data.get(row_key, {}):
-                self._updated_cells.discard(CellKey(row_key, column_key))
-            self.rows.pop(row_key, None)
-            self._data.pop(row_key, None)
-            self._specs.pop(key, None)
-            for column in self._columns:
-                self._ticked.pop((key, column.key), None)
-        gone = set(keys)
-        self._order = [key for key in self._order if key not in gone]
-        self._renumber()
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        self.refresh(layout=True)
-
-    def _set_order(self, desired: list[str]) -> None:
-        """Put the rows in this order at once, as DataTable.sort does."""
-        self._order = list(desired)
-        self._renumber()
-        self.refresh()
-
-    def _renumber(self) -> None:
-        self._row_locations = TwoWayDict(
-            {RowKey(key): index for index, key in enumerate(self._order)}
+    def _header_strip(self, width: int) -> Strip:
+        style = self.get_component_rich_style("keyed-table--header")
+        text = "".join(
+            self._pad(column.label, self._cell_width(index))
+            for index, column in enumerate(self.columns)
         )
-        self._update_count += 1
+        return Strip([Segment(set_cell_size(text, width), style)], width)
 
-    def _ticks(self, row: RowSpec, now: datetime) -> list[tuple[str, Cell]]:
-        """The ticking cells of a row whose text changed since last written."""
-        changed = []
-        for column_key in row.since:
-            before = self._ticked.get((row.key, column_key))
-            value = self._tick_text(row, column_key, now)
-            plain = value.plain if isinstance(value, Text) else value
-            if plain != before:
-                changed.append((column_key, value))
-        return changed
+    def _tick_segments(
+        self, column_index: int, spec: RowSpec, column: Column, now: datetime
+    ) -> list[Segment]:
+        value = self._cell_value(spec, column, now)
+        cache_key = (
+            column_index,
+            _plain(value),
+            str(value.style) if isinstance(value, Text) else "",
+        )
+        segments = self._tick_cells.get(cache_key)
+        if segments is None:
+            if len(self._tick_cells) >= TICK_CELL_CACHE:
+                self._tick_cells.clear()
+            segments = self._cell_segments(value, self.columns[column_index].width)
+            self._tick_cells[cache_key] = segments
+        return segments
 
-    def _tick_row(self, row: RowSpec, now: datetime) -> None:
-        """A row's start times changed with new data: the normal (full) update path."""
-        for column_key, value in self._ticks(row, now):
-            self.update_cell(row.key, column_key, value)
-            self.writes += 1
+    def _cell_segments(self, value: Cell, width: int) -> list[Segment]:
+        pad = Segment(" " * CELL_PADDING)
+        if isinstance(value, str) and cell_len(value) <= width:
+            return [Segment(" " * CELL_PADDING + set_cell_size(value, width) + pad.text)]
+        text = value.copy() if isinstance(value, Text) else Text(value)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        console = self.app.console
+        # Text.render leaves the text's own (whole-text) style to its caller
+        base = console.get_style(text.style) if text.style else None
+        rendered = Segment.apply_style(text.render(console), style=base)
+        return [pad, *rendered, pad]
 
-    def _tick_text(self, row: RowSpec, column_key: str, now: datetime) -> Cell:
-        since = row.since[column_key]
+    def _pad(self, label: str, width: int) -> str:
+        return set_cell_size(" " * CELL_PADDING + label, width)
+
+    # --- bookkeeping ----------------------------------------------------------------
+
+    def _describe(self, key: str) -> _Described:
+        """The row's cells, made again only when the row's object is a new one that
+        describes differently (a poll makes new objects for unchanged calls)."""
+        item = self._items[key]
+        described = self._described.get(key)
+        if described is not None and described.item is item:
+            return described
+        spec = self.describe(item)
+        if described is not None and described.spec == spec:
+            described.item = item
+            return described
+        segments = {
+            index: self._cell_segments(spec.cells.get(column.key, ""), column.width)
+            for index, column in enumerate(self.columns)
+            if column.key not in spec.since
+        }
+        described = _Described(item, spec, segments)
+        self._described[key] = described
+        self.writes += len(segments)
+        return described
+
+    def _cell_value(self, spec: RowSpec, column: Column, now: datetime) -> Cell:
+        if column.key not in spec.since:
+            return spec.cells.get(column.key, "")
+        since = spec.since[column.key]
         seconds = None if since is None else max(0.0, (now - since).total_seconds())
-        value = self.ticker(column_key, seconds)
-        self._ticked[(row.key, column_key)] = value.plain if isinstance(value, Text) else value
-        return value
+        return self.ticker(column.key, seconds)
+
+    def _tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
+        return tuple(
+            _plain(self._cell_value(spec, self.columns[index], now)) for index in self._ticking
+        )
+
+    def _visible_rows(self) -> list[tuple[int, int]]:
+        """(screen line, row index) for each row line on screen."""
+        top = int(self.scroll_offset.y)
+        header = self.header_height
+        height = max(0, self.size.height - header)
+        last = min(len(self._order), top + height)
+        return [(header + index - top, index) for index in range(top, last)]
+
+    def _redraw_changed_lines(self) -> None:
+        """Compare each screen line with what it was drawn from; refresh those that
+        differ (a new row there, its cells changed, or the cursor came or went)."""
+        now = self._now
+        header = self.header_height
+        rows = self._visible_rows()
+        width = max(self.size.width, 1)
+        for y, index in rows:
+            key = self._order[index]
+            described = self._describe(key)
+            ticks = self._tick_texts(described.spec, now)
+            line = (key, described.spec, ticks, index == self.cursor_row)
+            if self._drawn.get(y) != line:
+                self._drawn[y] = line
+                self.refresh(Region(0, y, width, 1))
+        # lines below the last row that used to hold one
+        first_empty = header + len(rows)
+        for y in [y for y in self._drawn if y >= first_empty]:
+            del self._drawn[y]
+            self.refresh(Region(0, y, width, 1))
+
+    def _refresh_cursor_line(self) -> None:
+        for y, index in self._visible_rows():
+            if index == self.cursor_row:
+                self.refresh(Region(0, y, max(self.size.width, 1), 1))
+
+    def _update_virtual_size(self) -> None:
+        width = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
+        size = Size(width, len(self._order) + self.header_height)
+        if size == self.virtual_size:
+            return
+        if self._height_unaffected(size.height):
+            # a new row count that cannot move anything: only the scrollbar changes
+            self.set_reactive(KeyedTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size  # a layout of the whole screen
+
+    def _height_unaffected(self, rows: int) -> bool:
+        """Whether the table's height stays the same with this many lines.
+
+        A layout of the screen costs more than everything else a poll does at scale, and
+        the row count changes on nearly every poll. It only matters to an auto height
+        that is not already held at its maximum: a ``1fr`` table, or one that overflows
+        its ``max-height`` before and after, keeps its size.
+        """
+        height = self.size.height
+        if not height:
+            return False
+        rule = self.styles.height
+        if rule is not None and not rule.is_auto:
+            return True
+        return self.virtual_size.height > height and rows > height
+
+    def _scroll_cursor_into_view(self, animate: bool) -> None:
+        if not self._order:
+            return
+        top = int(self.scroll_offset.y)
+        height = max(1, self.size.height - self.header_height)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=animate)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=animate)
+
+    def _page(self) -> int:
+        return max(1, self.size.height - self.header_height - 1)
 
     def _restore_cursor(self, selected: str | None, index: int) -> None:
         if not self._order:
+            self.cursor_row = 0
             return
         if selected is not None and selected in self._index:
             target = self._index[selected]
         else:
             target = min(max(0, index), len(self._order) - 1)
         if target != self.cursor_row:
-            self.move_cursor(row=target, animate=False)
+            self.cursor_row = target
+            self._scroll_cursor_into_view(False)
+
+    def _column_offsets(self) -> list[int]:
+        offsets = []
+        x = 0
+        for index in range(len(self.columns)):
+            offsets.append(x)
+            x += self._cell_width(index)
+        return offsets
+
+    def _cell_width(self, index: int) -> int:
+        return self.columns[index].width + 2 * CELL_PADDING

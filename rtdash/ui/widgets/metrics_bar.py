@@ -29,21 +29,32 @@ class MetricTile(Vertical):
         super().__init__(id=f"tile-{key}", classes="tile")
         self.key = key
         self.label = label
+        self._value: str | None = None
+        self._level: Level | None = None
+        self._alert = (False, False)
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="tile-label")
         yield Digits("–", classes="tile-value")
 
     def flash(self, breached: bool, lit: bool) -> None:
-        self.set_class(breached, "breached")
-        self.set_class(lit, "flash")
+        # a class change restyles the tile and its children: only when it changes
+        if (breached, lit) != self._alert:
+            self._alert = (breached, lit)
+            self.set_class(breached, "breached")
+            self.set_class(lit, "flash")
 
     def show(self, value: str, level: Level) -> None:
-        self.query_one(Digits).update(value)
-        self.set_class(level is Level.WARN, "level-warn")
-        self.set_class(level is Level.ALERT, "level-alert")
-        mark = LEVEL_MARK[level].strip()
-        self.query_one(Label).update(f"{self.label} {mark}".rstrip(), layout=False)
+        """Redraw only what changed: most seconds only one tile's number moves."""
+        if value != self._value:
+            self._value = value
+            self.query_one(Digits).update(value)
+        if level is not self._level:
+            self._level = level
+            self.set_class(level is Level.WARN, "level-warn")
+            self.set_class(level is Level.ALERT, "level-alert")
+            mark = LEVEL_MARK[level].strip()
+            self.query_one(Label).update(f"{self.label} {mark}".rstrip(), layout=False)
 
 
 class MetricsBar(Static):
@@ -66,6 +77,7 @@ class MetricsBar(Static):
         self.metrics = Metrics()
         self._shown: tuple[object, ...] | None = None
         self._trend: tuple[int, list[int], list[int]] | None = None
+        self._tile_widgets: list[MetricTile] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="tiles"):
@@ -81,7 +93,7 @@ class MetricsBar(Static):
                 yield Sparkline([], summary_function=min, id="trend-available")
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:
-        for tile in self.query(MetricTile):
+        for tile in self._tiles():
             tile.flash(tile.key in active, tile.key in flashing)
 
     def update_metrics(self, metrics: Metrics) -> None:
@@ -112,10 +124,16 @@ class MetricsBar(Static):
         if state == self._shown:
             return
         self._shown = state
-        for tile in self.query(MetricTile):
+        for tile in self._tiles():
             value, level = values[tile.key]
             tile.show(value, level)
         self.query_one("#metrics-line", Static).update(compact_line(values), layout=False)
+
+    def _tiles(self) -> list[MetricTile]:
+        """The tiles, found once (a DOM query every second is not free)."""
+        if self._tile_widgets is None:
+            self._tile_widgets = list(self.query(MetricTile))
+        return self._tile_widgets
 
     def _show_trends(self) -> None:
         if self.history is None:

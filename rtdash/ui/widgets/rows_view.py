@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.text import Text
 from textual.containers import Vertical
+from textual.widgets import Static
 
 from rtdash.core.sorting import SortCycle, SortKey
 
@@ -21,6 +23,7 @@ class RowsView(Vertical):
         self.snapshot: Any = None
         self.filter_text = ""
         self.sort: SortCycle[Any] = SortCycle(sorts)
+        self._titles: dict[str, Text] = {}
 
     def update_snapshot(self, snapshot: Any) -> None:
         self.snapshot = snapshot
@@ -39,3 +42,10 @@ class RowsView(Vertical):
     def render_rows(self) -> None:
         """Draw the snapshot as filtered and sorted now."""
         raise NotImplementedError
+
+    def _set_title(self, widget_id: str, title: Text) -> None:
+        """Update a title line only when its text changed: most polls don't change it,
+        and an update repaints the line."""
+        if self._titles.get(widget_id) != title:
+            self._titles[widget_id] = title
+            self.query_one(f"#{widget_id}", Static).update(title, layout=False)
