@@ -169,6 +169,9 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     without an installation id or credentials it shows a welcome screen that explains
     the setup (and offers the demo), so neither is checked here."""
     settings = load_run_settings(args)
+    from rtdash.cli.warmup import start_tls_context
+
+    start_tls_context()  # loads while Textual and httpx import
     try:
         from rtdash.ui.app import run_dashboard
     except ModuleNotFoundError as exc:

@@ -143,6 +143,9 @@ class Poller:
         self._auth_failed = False
         self._wake = asyncio.Event()
         self._stopped = False
+        self._running = False
+        #: set once every route has answered once, with rows or an error
+        self._answered = asyncio.Event()
         self.polls = 0
         self.failures = 0
 
@@ -199,18 +202,31 @@ class Poller:
     # --- the loop ----------------------------------------------------------------------
 
     async def run(self) -> None:
-        self._publish()
-        while not self._stopped:
-            now = self._loop_time()
-            if not self._paused and not self._auth_failed:
-                for route in Route:
-                    if route not in self._tasks and now >= self._due[route]:
-                        self._tasks[route] = asyncio.create_task(self._poll(route, now))
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._sleep_for(now))
-        for task in list(self._tasks.values()):
-            task.cancel()
+        """Poll until stopped. A second call while one runs returns at once: the app
+        may start polling before the view that owns the poller is mounted (so the first
+        answers are in before the first frame), and the view starts it again on mount."""
+        if self._running:
+            return
+        self._running = True
+        try:
+            self._publish()
+            while not self._stopped:
+                now = self._loop_time()
+                if not self._paused and not self._auth_failed:
+                    for route in Route:
+                        if route not in self._tasks and now >= self._due[route]:
+                            self._tasks[route] = asyncio.create_task(self._poll(route, now))
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._sleep_for(now))
+            for task in list(self._tasks.values()):
+                task.cancel()
+        finally:
+            self._running = False
+
+    async def first_answers(self) -> None:
+        """Returns once every route has answered once, with rows or an error."""
+        await self._answered.wait()
 
     async def _poll(self, route: Route, started: float) -> None:
         self.polls += 1
@@ -238,6 +254,8 @@ class Poller:
             self._due[route] = max(started + self.interval, self._loop_time() + 0.05)
         finally:
             self._tasks.pop(route, None)
+            if all(h.last_success or h.error for h in self._health.values()):
+                self._answered.set()
             self._publish()
             self._wake.set()
 

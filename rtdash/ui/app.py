@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import signal
+import ssl
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
+
+#: seconds the first screen waits for the first answers before it is shown without them
+FIRST_DATA_WAIT = 0.75
 
 #: the shell's code for "ended by SIGHUP" (128 + 1)
 HANGUP_EXIT = 129
@@ -105,6 +109,8 @@ class RtdashApp(App[int]):
         self.wallboard = settings.display.wallboard
         self.clock = clock or SystemClock()
         self._http = http
+        #: httpx clients made here, closed on unmount (a client given in ``http`` is not)
+        self._owned_http: list[httpx.AsyncClient] = []
         self.simulator = simulator
         self._owns_simulator = False
         self.clients: list[InfinityClient] = []
@@ -115,14 +121,14 @@ class RtdashApp(App[int]):
 
     # --- start ----------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._exit_on_hangup()
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
         if self.demo:
-            self.action_start_demo()
+            await self.action_start_demo()
         elif self._can_connect():
-            self._open(badge=None)
+            await self._open(badge=None)
         else:
             from rtdash.ui.screens.welcome import WelcomeScreen  # Markdown is slow to import
 
@@ -160,7 +166,7 @@ class RtdashApp(App[int]):
             return "Credentials found, but no installation id (igrp)."
         return "Installation set, but no credentials in the environment or config."
 
-    def action_start_demo(self) -> None:
+    async def action_start_demo(self) -> None:
         """Run on the built-in simulator (started here, so the demo needs no account).
 
         Every simulated installation opens, as tabs, unless ``--igrp`` named one.
@@ -185,9 +191,9 @@ class RtdashApp(App[int]):
         self.demo = True
         if type(self.screen).__name__ == "WelcomeScreen":
             self.pop_screen()
-        self._open(badge="DEMO")
+        await self._open(badge="DEMO")
 
-    def _open(self, *, badge: str | None) -> None:
+    async def _open(self, *, badge: str | None) -> None:
         installations = self.settings.installations()
         options = self.view_options(badge)
         if self.wallboard:
@@ -195,18 +201,34 @@ class RtdashApp(App[int]):
             from rtdash.ui.widgets.wallboard import Wallboard
 
             boards = [self._view(Wallboard, item, options) for item in installations]
-            self.push_screen(
-                WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)
-            )
+            wallboard = WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)
+            await self._show_when_polled(wallboard, boards)
             return
         dashboards = [self._view(Dashboard, item, options) for item in installations]
-        self.push_screen(
-            DashboardScreen(
-                dashboards,
-                default_region=self.settings.connection.default_region,
-                export_dir=self.settings.display.export_dir,
-            )
+        screen = DashboardScreen(
+            dashboards,
+            default_region=self.settings.connection.default_region,
+            export_dir=self.settings.display.export_dir,
         )
+        await self._show_when_polled(screen, dashboards)
+
+    async def _show_when_polled(self, screen: Screen, views: list[LiveView]) -> None:
+        """Start polling now and show the screen once the first view has its first
+        answers, or after :data:`FIRST_DATA_WAIT` at most.
+
+        The screen is most of the start-up's work (styles, layout, a full frame). Built
+        before the data, it drew an empty frame and then every table again a moment later,
+        and the requests waited behind it. With the answers in before it is built, its
+        first frame is the data. A slow or failing service still gets the screen (with the
+        connection state) after the wait. The wait is awaited, not backgrounded, so the
+        app is ready only once the screen is up, as before.
+        """
+        for view in views:
+            # the view starts its poller again on mount; a running poller ignores that
+            self.run_worker(view.poller.run(), name="poller", group="poll", exit_on_error=False)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(views[0].poller.first_answers(), FIRST_DATA_WAIT)
+        self.push_screen(screen)
 
     def view_options(self, badge: str | None) -> ViewOptions:
         settings = self.settings
@@ -268,6 +290,9 @@ class RtdashApp(App[int]):
     def make_client(self, installation: Installation) -> InfinityClient:
         connection = installation.connection
         assert connection.igrp is not None
+        http = self._http
+        if http is None:
+            http = self._new_http(connection.timeout)
         return InfinityClient(
             igrp=connection.igrp,
             credentials=connection.credentials(),
@@ -275,9 +300,20 @@ class RtdashApp(App[int]):
             tz=connection.timezone,
             mapping=installation.mapping,
             timeout=connection.timeout,
-            http=self._http,
+            http=http,
             now=self.clock.now,
         )
+
+    def _new_http(self, timeout: float) -> httpx.AsyncClient:
+        """The client InfinityClient would make, but with the SSL context the launcher
+        began loading before the imports (:mod:`rtdash.cli.warmup`), when it did."""
+        from rtdash.cli.warmup import tls_context
+
+        context = tls_context()
+        verify: ssl.SSLContext | bool = True if context is None else context
+        http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0), verify=verify)
+        self._owned_http.append(http)
+        return http
 
     def installation_label(self, installation: Installation) -> str:
         igrp = installation.connection.igrp
@@ -320,6 +356,8 @@ class RtdashApp(App[int]):
     async def on_unmount(self) -> None:
         for client in self.clients:
             await client.aclose()
+        for http in self._owned_http:
+            await http.aclose()
         if self._owns_simulator and self.simulator is not None:
             self.simulator.stop()
 
