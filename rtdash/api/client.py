@@ -33,7 +33,7 @@ from rtdash.api.models import (
     RowUnreadable,
     parse_caller,
 )
-from rtdash.api.wire import Message, decode_body, iter_body
+from rtdash.api.wire import Decoded, Message, decode_body, iter_body
 
 DEFAULT_BASE_URL = "https://api.infinitycloud.com/reports/v2"
 #: a 2000-call NDJSON body is ~1 MB; ten times that is not a dashboard response
@@ -176,8 +176,7 @@ class InfinityClient:
         if (call_ref is None) == (src_number is None):
             raise ValueError("give exactly one of call_ref or src_number")
         params = [("callRef", call_ref)] if call_ref else [("srcPhoneNumber", src_number or "")]
-        body, encoding, _ = await self._get(CALLER_LOOKUP, params)
-        decoded = decode_body(body.decode(encoding, errors="replace"))
+        decoded, _ = await self._get(CALLER_LOOKUP, params)
         if not decoded.rows:
             return None
         return parse_caller(decoded.rows[0], self.mapping)
@@ -208,7 +207,7 @@ class InfinityClient:
         and it hands back the same row objects, so everything downstream can tell
         "nothing changed" by identity.
         """
-        body, encoding, fetched_at = await self._get(route, params)
+        body, encoding, fetched_at = await self._get_body(route, params)
         digest = hashlib.sha1(body, usedforsecurity=False).digest()
         query = tuple(params)
         reader = self._reader(kind)
@@ -255,7 +254,14 @@ class InfinityClient:
                 unreadable += 1
         return FetchResult(rows=rows, fetched_at=fetched_at, unreadable=unreadable, raw=raw)
 
-    async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[bytes, str, datetime]:
+    async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
+        """The decoded answer (``rtdash doctor`` reads raw ``activeCall`` rows this way)."""
+        body, encoding, fetched_at = await self._get_body(route, params)
+        return decode_body(body.decode(encoding, errors="replace")), fetched_at
+
+    async def _get_body(
+        self, route: str, params: list[tuple[str, str]]
+    ) -> tuple[bytes, str, datetime]:
         """The body of a successful answer, its text encoding and when it came."""
         url = self.route_url(route)
         try:
