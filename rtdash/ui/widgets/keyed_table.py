@@ -73,6 +73,18 @@ def _plain(value: Cell) -> str:
     return value.plain if isinstance(value, Text) else value
 
 
+def _runs(lines: list[int]) -> list[tuple[int, int]]:
+    """Ascending line numbers as (first, last) runs of neighbours: one refresh region per
+    run costs the compositor far less than one per line."""
+    runs: list[tuple[int, int]] = []
+    for y in lines:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], y)
+        else:
+            runs.append((y, y))
+    return runs
+
+
 @dataclass(slots=True)
 class _Described:
     """A row's cells, made once per row object and reused while it stays the same."""
@@ -246,6 +258,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             return
         left = self._offsets[self._ticking[0]]
         right = self._offsets[self._ticking[-1]] + self._cell_width(self._ticking[-1])
+        changed: list[int] = []
         for y, _index in self._visible_rows():
             drawn = self._drawn.get(y)
             if drawn is None:
@@ -254,8 +267,10 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             now_ticks = self._tick_texts(spec, now)
             if now_ticks != ticks:
                 self._drawn[y] = (key, spec, now_ticks, cursor)
-                self.refresh(Region(left, y, right - left, 1))
+                changed.append(y)
                 self.writes += len(self._ticking)
+        for top, bottom in _runs(changed):
+            self.refresh(Region(left, top, right - left, bottom - top + 1))
 
     def select_key(self, key: str) -> bool:
         index = self._index.get(key)
@@ -443,6 +458,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         header = self.header_height
         rows = self._visible_rows()
         width = max(self.size.width, 1)
+        changed: list[int] = []
         for y, index in rows:
             key = self._order[index]
             described = self._describe(key)
@@ -450,12 +466,14 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             line = (key, described.spec, ticks, index == self.cursor_row)
             if self._drawn.get(y) != line:
                 self._drawn[y] = line
-                self.refresh(Region(0, y, width, 1))
+                changed.append(y)
         # lines below the last row that used to hold one
         first_empty = header + len(rows)
-        for y in [y for y in self._drawn if y >= first_empty]:
+        for y in sorted(y for y in self._drawn if y >= first_empty):
             del self._drawn[y]
-            self.refresh(Region(0, y, width, 1))
+            changed.append(y)
+        for top, bottom in _runs(changed):
+            self.refresh(Region(0, top, width, bottom - top + 1))
 
     def _refresh_cursor_line(self) -> None:
         for y, index in self._visible_rows():

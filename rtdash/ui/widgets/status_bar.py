@@ -34,21 +34,30 @@ class StatusBar(Static):
         self.note: str | None = None
         #: the key bound to "refresh", which also retries after rejected credentials
         self.retry_key = "r"
+        self._line: Text | None = None
 
     def update_status(self, status: PollerStatus) -> None:
-        self.status = status
-        self.tick()
+        """A poll's news: drawn now if the connection's words changed; a new "as of" alone
+        waits for the next second's tick. So a poll that changed nothing draws nothing,
+        and the age shown is at most a second behind, never ahead."""
+        previous, self.status = self.text, status
+        if previous is None or self._describe().connection != previous.connection:
+            self.tick()
 
     def set_note(self, note: str | None) -> None:
         """A passing word from the app (e.g. "interval 3 s"), shown until replaced."""
         self.note = note
         self.tick()
 
+    def _describe(self) -> StatusText:
+        assert self.status is not None
+        loop_now = asyncio.get_running_loop().time()
+        return describe(self.status, self.clock.now(), loop_now, self.zone)
+
     def tick(self) -> None:
         if self.status is None:
             return
-        loop_now = asyncio.get_running_loop().time()
-        self.text = describe(self.status, self.clock.now(), loop_now, self.zone)
+        self.text = self._describe()
         line = Text(no_wrap=True, overflow="ellipsis")
         if self.badge:
             line.append(f" {self.badge} ", style="bold reverse")
@@ -63,4 +72,6 @@ class StatusBar(Static):
             line.append(self.note, style="italic")
         line.append(" · ", style="dim")
         line.append(f"{self.installation} · {self.zone.key}", style="dim")
-        self.update(line, layout=False)  # one line, always: no layout needed
+        if line != self._line:
+            self._line = line
+            self.update(line, layout=False)  # one line, always: no layout needed

@@ -1,0 +1,219 @@
+"""KeyedTable draws only what changed: the rows on screen, the lines that differ, the time
+cells that moved. These tests watch what it asks the screen to redraw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+
+from rtdash.core.clock import FrozenClock
+from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
+
+START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+COLUMNS = (
+    Column("name", "Name", 10),
+    Column("queue", "Queue", 8),
+    Column("in_state", "In state", 8, ticking=True),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    name: str
+    since: datetime
+
+
+def rows(count: int) -> list[Row]:
+    return [Row(f"r{n}", f"caller {n}", START - timedelta(seconds=n)) for n in range(count)]
+
+
+class TableApp(App[None]):
+    # the dashboard's tables are held at a height (1fr, or their max-height): a row
+    # count then moves nothing else on the screen
+    CSS = "KeyedTable { height: 1fr; }"
+
+    def __init__(self, clock: FrozenClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.described: list[str] = []
+        self.selected: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, key=lambda row: row.key, describe=self.describe, clock=self.clock)
+
+    def on_keyed_table_row_selected(self, message: KeyedTable.RowSelected) -> None:
+        self.selected.append(message.key)
+
+    def describe(self, row: Row) -> RowSpec:
+        self.described.append(row.key)
+        return RowSpec(row.key, {"name": row.name, "queue": "support"}, {"in_state": row.since})
+
+
+class Redraws:
+    """The regions a table asks to redraw (its own coordinates)."""
+
+    def __init__(self, table: KeyedTable[Row], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.regions: list[Region] = []
+        original = table.refresh
+
+        def refresh(*regions: Region, **kwargs: object) -> KeyedTable[Row]:
+            self.regions.extend(regions if regions else [Region(0, 0, 0, 0)])
+            return original(*regions, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(table, "refresh", refresh)
+
+    @property
+    def lines(self) -> set[int]:
+        return {y for region in self.regions for y in range(region.y, region.bottom)}
+
+    def clear(self) -> None:
+        self.regions.clear()
+
+
+def table_app() -> tuple[TableApp, FrozenClock]:
+    clock = FrozenClock(START)
+    return TableApp(clock), clock
+
+
+async def test_only_the_rows_on_screen_are_described() -> None:
+    app, _clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(2000))
+        await pilot.pause()
+        assert table.row_count == 2000
+        assert len(table.keys) == 2000
+        # 11 lines: the header and 10 rows
+        assert 0 < len(set(app.described)) <= 10
+        assert set(app.described) <= {f"r{n}" for n in range(10)}
+
+
+async def test_an_unchanged_poll_redraws_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    app, _clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(50))
+        await pilot.pause()
+        redraws = Redraws(table, monkeypatch)
+        table.reconcile(rows(50))  # new objects, same rows: what a poll delivers
+        await pilot.pause()
+        assert redraws.regions == []
+
+
+async def test_a_changed_row_redraws_its_line_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    app, _clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(50))
+        await pilot.pause()
+        redraws = Redraws(table, monkeypatch)
+        changed = rows(50)
+        changed[3] = replace(changed[3], name="new name")
+        table.reconcile(changed)
+        await pilot.pause()
+        assert redraws.lines == {1 + 3}  # below the header
+        assert table.get_row("r3")[0] == "new name"
+
+
+async def test_a_removed_row_redraws_the_lines_below_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    app, _clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(5))
+        await pilot.pause()
+        redraws = Redraws(table, monkeypatch)
+        table.reconcile([row for row in rows(5) if row.key != "r2"])
+        await pilot.pause()
+        # rows 3 and 4 move up a line and the last line is emptied; 0 and 1 stay
+        assert redraws.lines == {3, 4, 5}
+        assert table.keys == ["r0", "r1", "r3", "r4"]
+
+
+async def test_a_tick_redraws_only_the_time_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    app, clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(50))
+        await pilot.pause()
+        redraws = Redraws(table, monkeypatch)
+        before = str(table.get_cell("r0", "in_state"))
+        clock.advance(1)
+        table.tick()
+        await pilot.pause()
+        after = str(table.get_cell("r0", "in_state"))
+        assert (before, after) == ("0:00", "0:01")
+        # one region: the time column, every row on screen, nothing else
+        time_x = (10 + 2) + (8 + 2)
+        assert redraws.regions == [Region(time_x, 1, 8 + 2, 10)]
+        # a tick within the same second changes no text and redraws nothing
+        redraws.clear()
+        clock.advance(0.2)
+        table.tick()
+        assert redraws.regions == []
+
+
+async def test_times_hold_still_between_ticks() -> None:
+    """A paused view gets no ticks: what is drawn keeps the last tick's time, even when
+    a line is redrawn for another reason."""
+    app, clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(3))
+        await pilot.pause()
+        clock.advance(30)
+        assert str(table.get_cell("r1", "in_state")) == "0:01"
+        table.tick()
+        assert str(table.get_cell("r1", "in_state")) == "0:31"
+
+
+async def test_the_cursor_follows_its_row_and_falls_to_a_neighbour() -> None:
+    app, _clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(20))
+        table.focus()
+        await pilot.press("down", "down", "down")
+        assert table.selected_key == "r3"
+        # two rows above it end: the cursor stays on r3, now the second row
+        table.reconcile([row for row in rows(20) if row.key not in {"r0", "r1"}])
+        assert table.selected_key == "r3" and table.cursor_row == 1
+        # r3 ends: the cursor stays at that place, on the row that took it
+        table.reconcile([row for row in rows(20) if row.key not in {"r0", "r1", "r3"}])
+        assert table.selected_key == "r4"
+        await pilot.press("end")
+        assert table.selected_key == "r19"
+        await pilot.press("home")
+        assert table.selected_key == "r2"
+
+
+async def test_the_cursor_scrolls_into_view_and_enter_selects() -> None:
+    app, _clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(100))
+        table.focus()
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert table.cursor_row == 18
+        assert table.scroll_offset.y > 0, "the cursor's row is scrolled into view"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == ["r18"]
+
+
+async def test_a_click_highlights_and_a_second_click_selects() -> None:
+    app, _clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(10))
+        await pilot.click(KeyedTable, offset=(2, 4))  # line 4: the fourth row
+        await pilot.pause()
+        assert table.selected_key == "r3" and app.selected == []
+        await pilot.click(KeyedTable, offset=(2, 4))
+        await pilot.pause()
+        assert app.selected == ["r3"]
