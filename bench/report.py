@@ -137,6 +137,9 @@ def method(plan: Plan) -> list[str]:
         "  (`CallsUpdated` + `UsersUpdated`) and drawn, then `tick()` half a second later",
         "  and drawn; the sim advances 1 s per refresh tick and the frozen clock with it.",
         "  Fetching and parsing are outside the timed part (the same code for both).",
+        f"  The first {plan.p1_warmup} refresh ticks are not counted.",
+        "- Steady state: P1, P3 and P4 start counting after the alert flash that a start-up",
+        "  breach sets off (10 s, `flash_seconds`); both apps draw that flash alike.",
         "- **P2** `python -m rtdash --base-url … --igrp … --interval 1` (and",
         "  `python -m bench.baseline` with the same flags) in a pty, credentials in the",
         "  environment, an empty HOME: seconds from spawn to `data as of` on the terminal.",
@@ -145,7 +148,8 @@ def method(plan: Plan) -> list[str]:
         "  the simulated centre running in real time (speed 1).",
         f"- **P4** utime+stime of the child from /proc over {plan.p4_window:g} s: paused "
         "(`p`), and live",
-        "  on a frozen centre (polls return the same rows; only the clock moves).",
+        f"  on a frozen centre (polls return the same rows; only the clock moves), after "
+        f"{plan.p4_warmup:g} s.",
         "- **P5** VmHWM of the child after the first data and "
         f"{plan.p5_window:g} s of a live centre.",
         "- **P6** in-process: at a random moment between polls the simulator gains a new",

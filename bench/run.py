@@ -33,16 +33,18 @@ class Plan:
     repeats: int = 3
     p1_loads: tuple[str, ...] = ("small", "medium", "large")
     p1_ticks: int = 6
-    p1_warmup: int = 2
+    #: steady state: past the start-up alert flash (flash_seconds, 10 s by default), which
+    #: both apps draw alike and which would otherwise dominate the first seconds
+    p1_warmup: int = 12
     p2_loads: tuple[str, ...] = ("medium", "large")
     p2_size: tuple[int, int] = (160, 48)
     p2_repeats: int = 5
     p3_loads: tuple[str, ...] = ("medium", "large")
     p3_sizes: tuple[tuple[int, int], ...] = ((80, 24), (160, 48))
-    p3_warmup: float = 2.0
+    p3_warmup: float = 12.0
     p3_window: float = 10.0
     p4_loads: tuple[str, ...] = ("medium",)
-    p4_warmup: float = 2.0
+    p4_warmup: float = 12.0
     p4_window: float = 15.0
     p5_loads: tuple[str, ...] = ("large",)
     p5_window: float = 8.0

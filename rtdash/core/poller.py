@@ -144,8 +144,6 @@ class Poller:
         self._wake = asyncio.Event()
         self._stopped = False
         self._running = False
-        #: set once every route has answered once, with rows or an error
-        self._answered = asyncio.Event()
         self.polls = 0
         self.failures = 0
 
@@ -202,9 +200,8 @@ class Poller:
     # --- the loop ----------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Poll until stopped. A second call while one runs returns at once: the app
-        may start polling before the view that owns the poller is mounted (so the first
-        answers are in before the first frame), and the view starts it again on mount."""
+        """Poll until stopped. A second call while one runs returns at once, so a
+        poller can never run twice and send two requests per route."""
         if self._running:
             return
         self._running = True
@@ -223,10 +220,6 @@ class Poller:
                 task.cancel()
         finally:
             self._running = False
-
-    async def first_answers(self) -> None:
-        """Returns once every route has answered once, with rows or an error."""
-        await self._answered.wait()
 
     async def _poll(self, route: Route, started: float) -> None:
         self.polls += 1
@@ -254,8 +247,6 @@ class Poller:
             self._due[route] = max(started + self.interval, self._loop_time() + 0.05)
         finally:
             self._tasks.pop(route, None)
-            if all(h.last_success or h.error for h in self._health.values()):
-                self._answered.set()
             self._publish()
             self._wake.set()
 

@@ -41,9 +41,6 @@ log = logging.getLogger(__name__)
 
 STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
 
-#: seconds the first screen waits for the first answers before it is shown without them
-FIRST_DATA_WAIT = 0.75
-
 #: the shell's code for "ended by SIGHUP" (128 + 1)
 HANGUP_EXIT = 129
 
@@ -202,7 +199,7 @@ class RtdashApp(App[int]):
 
             boards = [self._view(Wallboard, item, options) for item in installations]
             wallboard = WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)
-            await self._show_when_polled(wallboard, boards)
+            self.push_screen(wallboard)
             return
         dashboards = [self._view(Dashboard, item, options) for item in installations]
         screen = DashboardScreen(
@@ -210,24 +207,7 @@ class RtdashApp(App[int]):
             default_region=self.settings.connection.default_region,
             export_dir=self.settings.display.export_dir,
         )
-        await self._show_when_polled(screen, dashboards)
-
-    async def _show_when_polled(self, screen: Screen, views: list[LiveView]) -> None:
-        """Start polling now and show the screen once the first view has its first
-        answers, or after :data:`FIRST_DATA_WAIT` at most.
-
-        The screen is most of the start-up's work (styles, layout, a full frame). Built
-        before the data, it drew an empty frame and then every table again a moment later,
-        and the requests waited behind it. With the answers in before it is built, its
-        first frame is the data. A slow or failing service still gets the screen (with the
-        connection state) after the wait. The wait is awaited, not backgrounded, so the
-        app is ready only once the screen is up, as before.
-        """
-        for view in views:
-            # the view starts its poller again on mount; a running poller ignores that
-            self.run_worker(view.poller.run(), name="poller", group="poll", exit_on_error=False)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(views[0].poller.first_answers(), FIRST_DATA_WAIT)
+        # shown at once, connecting: a slow service must not mean a blank terminal
         self.push_screen(screen)
 
     def view_options(self, badge: str | None) -> ViewOptions:

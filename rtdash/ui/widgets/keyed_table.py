@@ -364,8 +364,10 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         line_length = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
         if cursor:
             cursor_style = self.get_component_rich_style("keyed-table--cursor")
-            segments = list(Segment.apply_style(segments, post_style=cursor_style))
-        strip = Strip(segments, line_length)
+            segments = Segment.apply_style(segments, post_style=cursor_style)
+        # neighbours in one style become one segment: each segment costs the terminal
+        # (and an SSH link) its own style codes
+        strip = Strip(Segment.simplify(segments), line_length)
         return strip.crop_extend(0, width, None)
 
     def _header_strip(self, width: int) -> Strip:

@@ -37,27 +37,19 @@ class StatusBar(Static):
         self._line: Text | None = None
 
     def update_status(self, status: PollerStatus) -> None:
-        """A poll's news: drawn now if the connection's words changed; a new "as of" alone
-        waits for the next second's tick. So a poll that changed nothing draws nothing,
-        and the age shown is at most a second behind, never ahead."""
-        previous, self.status = self.text, status
-        if previous is None or self._describe().connection != previous.connection:
-            self.tick()
+        self.status = status
+        self.tick()
 
     def set_note(self, note: str | None) -> None:
         """A passing word from the app (e.g. "interval 3 s"), shown until replaced."""
         self.note = note
         self.tick()
 
-    def _describe(self) -> StatusText:
-        assert self.status is not None
-        loop_now = asyncio.get_running_loop().time()
-        return describe(self.status, self.clock.now(), loop_now, self.zone)
-
     def tick(self) -> None:
         if self.status is None:
             return
-        self.text = self._describe()
+        loop_now = asyncio.get_running_loop().time()
+        self.text = describe(self.status, self.clock.now(), loop_now, self.zone)
         line = Text(no_wrap=True, overflow="ellipsis")
         if self.badge:
             line.append(f" {self.badge} ", style="bold reverse")
@@ -72,6 +64,6 @@ class StatusBar(Static):
             line.append(self.note, style="italic")
         line.append(" · ", style="dim")
         line.append(f"{self.installation} · {self.zone.key}", style="dim")
-        if line != self._line:
+        if line != self._line:  # a line that reads the same is not drawn again
             self._line = line
             self.update(line, layout=False)  # one line, always: no layout needed
