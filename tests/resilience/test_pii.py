@@ -31,7 +31,7 @@ def caller_cells(app) -> list[str]:
     cells = []
     for table in grid.tables:
         for key in table.keys:
-            cell = table.get_row(key)[0]
+            cell = str(table.get_cell(key, "caller"))
             cells.append(cell.plain if isinstance(cell, Text) else str(cell))
     return cells
 

@@ -16,11 +16,12 @@ from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import AVAILABLE, UNAVAILABLE
 from rtdash.ui.widgets.rows_view import RowsView
 
+#: time first, as in the calls grid (see there): it ticks, and it is the default sort
 COLUMNS = (
+    Column("in_state", "In state", 8, ticking=True),
     Column("name", "Name", 18),
     Column("ext", "Ext", 5),
     Column("state", "State", 13),
-    Column("in_state", "In state", 8, ticking=True),
 )
 
 STATE_CELLS = {
