@@ -37,12 +37,16 @@ LOADS = {
 }
 
 
-def make_sim(load: Load, *, realtime: bool = False, speed: float = 1.0) -> Simulator:
+def make_sim(
+    load: Load, *, realtime: bool = False, speed: float = 1.0, now: bool = False
+) -> Simulator:
     """A started simulator of one installation at ``load``.
 
     Frozen (``realtime=False``) sims start at the simulator's fixed date, so in-process
     runs with a frozen clock repeat exactly. Realtime sims start at the real now, so an
-    app in a terminal, on the system clock, shows true times in state (as ``--demo``).
+    app in a terminal, on the system clock, shows true times in state (as ``--demo``);
+    ``now=True`` does that for a frozen sim too (a centre where nothing happens, seen
+    on the system clock: times in state of minutes, not months).
     """
     config = SimConfig(
         seed=SEED,
@@ -50,7 +54,7 @@ def make_sim(load: Load, *, realtime: bool = False, speed: float = 1.0) -> Simul
         load=load.calls,
         realtime=realtime,
         speed=speed,
-        start=datetime.now(UTC) if realtime else DEFAULT_START,
+        start=datetime.now(UTC) if realtime or now else DEFAULT_START,
         installations=[DEFAULT_INSTALLATIONS[0]],
     )
     return Simulator(config).start(port=0)

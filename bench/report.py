@@ -69,6 +69,11 @@ def _value(row: Row, app: str) -> str:
     return f"{s.median * scale:.{digits}f} [{s.low * scale:.{digits}f}–{s.high * scale:.{digits}f}]"
 
 
+def _headline(row: Row, app: str) -> str:
+    value = row.headline_value(app) * row.scale
+    return f"{value:.{_digits(value)}f}"
+
+
 def _digits(value: float) -> int:
     magnitude = abs(value)
     if magnitude >= 100:
@@ -106,10 +111,11 @@ def headline(rows: Sequence[Row]) -> list[str]:
         if row.target is None:
             continue
         ratio = row.ratio
+        shown = "" if row.statistic == "median" else f" ({row.statistic})"
         lines.append(
             f"| {row.measure} {row.title}, {row.load}, {row.setting}: {row.target.text} "
-            f"| {_value(row, 'rtdash').split(' [')[0]} {row.unit} "
-            f"| {_value(row, 'baseline').split(' [')[0]} {row.unit} "
+            f"| {_headline(row, 'rtdash')} {row.unit}{shown} "
+            f"| {_headline(row, 'baseline')} {row.unit}{shown} "
             f"| {'' if ratio is None else f'{ratio:.2f}'} | {row.verdict} |"
         )
     return lines
@@ -128,7 +134,7 @@ def method(plan: Plan) -> list[str]:
         "  every poll *and* every one-second tick `clear()`s each table and adds all rows",
         "  again with freshly formatted times, and an unchanged snapshot is redrawn too.",
         "- rtdash and the baseline alternate repeat by repeat in the same run; ratios are",
-        "  rtdash's median / the baseline's median.",
+        "  rtdash's median / the baseline's median (P6: p90 / p90).",
         f"- Repeats: {plan.repeats} (P2: {plan.p2_repeats} starts after one uncounted start "
         "each; P1: "
         f"{plan.p1_ticks} refresh ticks per repeat; P6: {plan.p6_changes} changes).",

@@ -49,7 +49,8 @@ class Plan:
     p5_loads: tuple[str, ...] = ("large",)
     p5_window: float = 8.0
     p6_loads: tuple[str, ...] = ("medium", "large")
-    p6_changes: int = 10
+    #: enough changes for a p90 that is not just the second-largest of ten
+    p6_changes: int = 30
     p6_settle: float = 2.0
     profile_load: str | None = "large"
     profile_ticks: int = 8
@@ -99,13 +100,18 @@ class Row:
     samples: dict[str, list[float]] = field(default_factory=dict)
     target: Target | None = None
     notes: list[str] = field(default_factory=list)
+    #: the statistic the target is judged on, shown in the headline and used for the ratio
+    statistic: str = "median"
 
     def summary(self, app: str) -> Summary:
         return Summary.of(self.samples[app])
 
+    def headline_value(self, app: str) -> float:
+        return float(getattr(self.summary(app), self.statistic))
+
     @property
     def ratio(self) -> float | None:
-        rtdash, baseline = self.summary("rtdash").median, self.summary("baseline").median
+        rtdash, baseline = self.headline_value("rtdash"), self.headline_value("baseline")
         return rtdash / baseline if baseline else None
 
     @property
@@ -223,7 +229,16 @@ def run_p3(plan: Plan) -> list[Row]:
                 "KiB/s",
                 1 / 1024,
             )
-            row.target = Target("≤ 1/3 of baseline", lambda r, b: r.median <= b.median / 3)
+            if name == "large":
+                # the baseline needs more than the interval to draw one refresh here (P1),
+                # so it draws fewer frames and its bytes/s fall: a ratio against it
+                # would measure how far it falls behind, not what a link carries
+                row.notes.append(
+                    "(info, not a target) the baseline cannot keep up at this load (see P1 "
+                    "large: its refresh takes longer than the interval), so it sends fewer frames"
+                )
+            else:
+                row.target = Target("≤ 1/3 of baseline", lambda r, b: r.median <= b.median / 3)
             for kind in alternate(plan.repeats):
                 say(f"P3 {name} {size} {kind.name}")
                 rate = bytes_per_second(
@@ -285,6 +300,7 @@ def run_p6(plan: Plan) -> list[Row]:
             f"interval {INTERVAL:g} s, {plan.p6_changes} changes",
             "ms",
             1e3,
+            statistic="p90",
         )
         row.target = Target(
             f"p90 ≤ interval + 100 ms ({limit * 1e3:.0f} ms)", lambda r, b: r.p90 <= limit

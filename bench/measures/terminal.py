@@ -210,7 +210,7 @@ def idle_cpu(
 ) -> float:
     """P4: % of one core the app uses while paused (``p``), or live on a frozen centre
     (nothing changes but the clock: times in state and the data's age tick)."""
-    with make_sim(load, realtime=False) as sim, terminal(kind, sim, size) as term:
+    with make_sim(load, realtime=False, now=True) as sim, terminal(kind, sim, size) as term:
         term.wait_for()
         time.sleep(0.5)
         if paused:
