@@ -3,12 +3,15 @@ cells that moved. These tests watch what it asks the screen to redraw."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.pilot import Pilot
 
 from rtdash.core.clock import FrozenClock
 from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
@@ -80,6 +83,26 @@ def table_app() -> tuple[TableApp, FrozenClock]:
     return TableApp(clock), clock
 
 
+@dataclass
+class Shown:
+    app: TableApp
+    clock: FrozenClock
+    table: KeyedTable[Row]
+    pilot: Pilot[None]
+    redraws: Redraws
+
+
+@asynccontextmanager
+async def showing(items: list[Row], monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Shown]:
+    """A table showing ``items``, drawn, with its redraws watched from then on."""
+    app, clock = table_app()
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(items)
+        await pilot.pause()
+        yield Shown(app, clock, table, pilot, Redraws(table, monkeypatch))
+
+
 async def test_only_the_rows_on_screen_are_described() -> None:
     app, _clock = table_app()
     async with app.run_test(size=(60, 11)) as pilot:
@@ -94,53 +117,34 @@ async def test_only_the_rows_on_screen_are_described() -> None:
 
 
 async def test_an_unchanged_poll_redraws_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    app, _clock = table_app()
-    async with app.run_test(size=(60, 11)) as pilot:
-        table = app.query_one(KeyedTable)
-        table.reconcile(rows(50))
-        await pilot.pause()
-        redraws = Redraws(table, monkeypatch)
-        table.reconcile(rows(50))  # new objects, same rows: what a poll delivers
-        await pilot.pause()
-        assert redraws.regions == []
+    async with showing(rows(50), monkeypatch) as shown:
+        shown.table.reconcile(rows(50))  # new objects, same rows: what a poll delivers
+        await shown.pilot.pause()
+        assert shown.redraws.regions == []
 
 
 async def test_a_changed_row_redraws_its_line_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    app, _clock = table_app()
-    async with app.run_test(size=(60, 11)) as pilot:
-        table = app.query_one(KeyedTable)
-        table.reconcile(rows(50))
-        await pilot.pause()
-        redraws = Redraws(table, monkeypatch)
+    async with showing(rows(50), monkeypatch) as shown:
         changed = rows(50)
         changed[3] = replace(changed[3], name="new name")
-        table.reconcile(changed)
-        await pilot.pause()
-        assert redraws.lines == {1 + 3}  # below the header
-        assert table.get_row("r3")[0] == "new name"
+        shown.table.reconcile(changed)
+        await shown.pilot.pause()
+        assert shown.redraws.lines == {1 + 3}  # below the header
+        assert shown.table.get_row("r3")[0] == "new name"
 
 
 async def test_a_removed_row_redraws_the_lines_below_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    app, _clock = table_app()
-    async with app.run_test(size=(60, 11)) as pilot:
-        table = app.query_one(KeyedTable)
-        table.reconcile(rows(5))
-        await pilot.pause()
-        redraws = Redraws(table, monkeypatch)
-        table.reconcile([row for row in rows(5) if row.key != "r2"])
-        await pilot.pause()
+    async with showing(rows(5), monkeypatch) as shown:
+        shown.table.reconcile([row for row in rows(5) if row.key != "r2"])
+        await shown.pilot.pause()
         # rows 3 and 4 move up a line and the last line is emptied; 0 and 1 stay
-        assert redraws.lines == {3, 4, 5}
-        assert table.keys == ["r0", "r1", "r3", "r4"]
+        assert shown.redraws.lines == {3, 4, 5}
+        assert shown.table.keys == ["r0", "r1", "r3", "r4"]
 
 
 async def test_a_tick_redraws_only_the_time_cells(monkeypatch: pytest.MonkeyPatch) -> None:
-    app, clock = table_app()
-    async with app.run_test(size=(60, 11)) as pilot:
-        table = app.query_one(KeyedTable)
-        table.reconcile(rows(50))
-        await pilot.pause()
-        redraws = Redraws(table, monkeypatch)
+    async with showing(rows(50), monkeypatch) as shown:
+        table, clock, redraws, pilot = shown.table, shown.clock, shown.redraws, shown.pilot
         before = str(table.get_cell("r0", "in_state"))
         clock.advance(1)
         table.tick()
