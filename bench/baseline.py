@@ -71,7 +71,6 @@ class RebuildTable(DataTable):
         self._items: tuple[Any, ...] = ()
         self._order: list[str] = []
         self._index: dict[str, int] = {}
-        self.writes = 0
 
     @classmethod
     def replacing(cls, table: KeyedTable[Any]) -> RebuildTable:
@@ -118,7 +117,6 @@ class RebuildTable(DataTable):
         rows = [self.describe(item) for item in self._items]
         self.clear()
         self.add_rows([self._values(row, now) for row in rows])
-        self.writes += len(rows) * len(self._columns)
         self._order = [row.key for row in rows]
         self._index = {key: index for index, key in enumerate(self._order)}
         if self._order:

@@ -20,8 +20,8 @@ from rtdash.ui.widgets.palette import BRIDGED, QUEUEING, RINGING, wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
 
 #: The times lead: they are what a supervisor scans (and the default sort), and they
-#: change every second. A terminal redraws a changed cell from its widget's left edge,
-#: so times on the left cost a tick a few characters a row, not the whole row.
+#: change every second. Textual sends a changed cell with everything left of it in the
+#: same widget, so times on the left cost a tick a few characters a row, not the row.
 COLUMNS = (
     Column("in_state", "In state", 8, ticking=True),
     Column("total", "Total", 7, ticking=True),

@@ -188,9 +188,6 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         #: the moment ticking cells are drawn for: set by a poll or a tick, so a paused
         #: view (which gets neither) holds still even when a line is redrawn
         self._now = self.clock.now()
-        #: cells handed to the screen since the start, for the tests' "writes only what
-        #: changed" checks
-        self.writes = 0
         self._offsets = self._column_offsets()
         self._ticking = [index for index, column in enumerate(self.columns) if column.ticking]
 
@@ -268,7 +265,6 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             if now_ticks != ticks:
                 self._drawn[y] = (key, spec, now_ticks, cursor)
                 changed.append(y)
-                self.writes += len(self._ticking)
         for top, bottom in _runs(changed):
             self.refresh(Region(left, top, right - left, bottom - top + 1))
 
@@ -430,7 +426,6 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         }
         described = _Described(item, spec, segments)
         self._described[key] = described
-        self.writes += len(segments)
         return described
 
     def _cell_value(self, spec: RowSpec, column: Column, now: datetime) -> Cell:
