@@ -158,8 +158,10 @@ def method(plan: Plan) -> list[str]:
         f"{plan.p4_warmup:g} s.",
         "- **P5** VmHWM of the child after the first data and "
         f"{plan.p5_window:g} s of a live centre.",
-        "- **P6** in-process: at a random moment between polls the simulator gains a new",
-        "  call; the delay runs to the first frame written once that call is in its table.",
+        "- **P6** the app in-process, the simulator in a process of its own (a real service",
+        "  builds its answers on another machine, not under the app's GIL): at a random",
+        "  moment between polls the simulator gains a new call; the delay runs from then to",
+        "  the first frame written once that call is in its table.",
     ]
 
 

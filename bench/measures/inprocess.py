@@ -20,6 +20,7 @@ from textual.drivers import headless_driver
 from textual.drivers.headless_driver import HeadlessDriver
 
 from bench.loads import INTERVAL, AppKind, Load, make_sim
+from bench.measures.remote_sim import SimAddress, remote_sim
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.config import Settings
 from rtdash.core.clock import FrozenClock
@@ -64,7 +65,7 @@ def rendering_driver() -> Iterator[None]:
         headless_driver.HeadlessDriver = original  # type: ignore[misc]
 
 
-def settings_for(sim: Simulator) -> Settings:
+def settings_for(sim: Simulator | SimAddress) -> Settings:
     settings = Settings()
     settings.connection.base_url = sim.url
     settings.connection.igrp = sim.igrp
@@ -204,16 +205,9 @@ async def measure_ticks(
 # --- P6 ---------------------------------------------------------------------------------
 
 
-def _live_refs(sim: Simulator) -> set[str]:
-    centre = sim.model.centre(sim.igrp)
-    assert centre is not None
-    with sim._lock:
-        return set(centre.calls)
-
-
-def _shows_any(board: Any, refs: set[str]) -> Callable[[], bool]:
+def _keys_shown(board: Any) -> Callable[[], set[str]]:
     tables = [board.grid.table(state) for state in CALL_STATES]
-    return lambda: any(ref in table._index for table in tables for ref in refs)
+    return lambda: {key for table in tables for key in table._index}
 
 
 async def measure_delays(
@@ -233,26 +227,23 @@ async def measure_delays(
     """
     rng = random.Random(seed)
     delays: list[float] = []
-    with make_sim(load) as sim:
-        clock = SteadyClock(sim.now)
-        app = kind.app_class()(settings_for(sim), clock=clock)
+    with remote_sim(load) as sim:
+        clock = SteadyClock(sim.address.now)
+        app = kind.app_class()(settings_for(sim.address), clock=clock)
         with rendering_driver():
             async with app.run_test(size=SIZE) as pilot:
                 await wait_for(lambda: has_data(app), timeout=60)
                 board = dashboard_of(app)
                 driver = app._driver
+                shown = _keys_shown(board)
                 await asyncio.sleep(settle)
                 for _ in range(changes):
                     await asyncio.sleep(rng.uniform(0, INTERVAL))
-                    before = _live_refs(sim)
-                    new: set[str] = set()
-                    while not new:
-                        sim.advance(1)
-                        new = _live_refs(sim) - before
-                    # the first frame written once the new call is in its table
+                    # the centre moves only when told: a call not shown before is the new one
+                    before = shown()
                     driver.seen_at = None
-                    driver.watch = _shows_any(board, new)
-                    changed = time.perf_counter()
+                    driver.watch = lambda before=before: not shown() <= before
+                    _new, changed = await asyncio.to_thread(sim.new_call)
                     try:
                         await wait_for(lambda: driver.seen_at is not None, timeout, step=0.01)
                         delays.append(driver.seen_at - changed)
