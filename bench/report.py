@@ -131,8 +131,9 @@ def method(plan: Plan) -> list[str]:
         f"- Poll interval {INTERVAL:g} s (the floor, so the worst case for CPU and bytes); "
         "times tick once a second.",
         "- **baseline** (`bench/baseline.py`) is rtdash's own app, layout and widgets, but",
-        "  every poll *and* every one-second tick `clear()`s each table and adds all rows",
-        "  again with freshly formatted times, and an unchanged snapshot is redrawn too.",
+        "  each table is Textual's stock `DataTable`, and every poll *and* every one-second",
+        "  tick `clear()`s it and adds all rows again with freshly formatted times; an",
+        "  unchanged snapshot is redrawn too.",
         "- rtdash and the baseline alternate repeat by repeat in the same run; ratios are",
         "  rtdash's median / the baseline's median (P6: p90 / p90).",
         f"- Repeats: {plan.repeats} (P2: {plan.p2_repeats} starts after one uncounted start "
