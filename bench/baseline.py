@@ -98,12 +98,6 @@ class RebuildTable(DataTable):
             return None
         return self._order[self.cursor_row]
 
-    def select_key(self, key: str) -> bool:
-        if key not in self._index:
-            return False
-        self.move_cursor(row=self._index[key], animate=False)
-        return True
-
     def reconcile(self, items: Sequence[Any]) -> None:
         self._items = tuple(items)
         self._rebuild()

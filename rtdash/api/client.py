@@ -13,6 +13,7 @@ import base64
 import email.utils
 import hashlib
 import math
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -116,6 +117,7 @@ class InfinityClient:
         timeout: float = 10.0,
         max_body: int = DEFAULT_MAX_BODY,
         http: httpx.AsyncClient | None = None,
+        tls: ssl.SSLContext | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         self.igrp = igrp
@@ -126,7 +128,10 @@ class InfinityClient:
         self.max_body = max_body
         self._credentials = credentials
         self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+        # ``tls``: a context loaded ahead of time (rtdash.cli.warmup); else httpx's default
+        self._http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=5.0), verify=tls if tls is not None else True
+        )
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
         #: httpx times each read, so a body that trickles in never times out: the whole
         #: request (connect, headers, body) must also end within ``timeout``

@@ -143,7 +143,6 @@ class Poller:
         self._auth_failed = False
         self._wake = asyncio.Event()
         self._stopped = False
-        self._running = False
         self.polls = 0
         self.failures = 0
 
@@ -200,26 +199,18 @@ class Poller:
     # --- the loop ----------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Poll until stopped. A second call while one runs returns at once, so a
-        poller can never run twice and send two requests per route."""
-        if self._running:
-            return
-        self._running = True
-        try:
-            self._publish()
-            while not self._stopped:
-                now = self._loop_time()
-                if not self._paused and not self._auth_failed:
-                    for route in Route:
-                        if route not in self._tasks and now >= self._due[route]:
-                            self._tasks[route] = asyncio.create_task(self._poll(route, now))
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._sleep_for(now))
-            for task in list(self._tasks.values()):
-                task.cancel()
-        finally:
-            self._running = False
+        self._publish()
+        while not self._stopped:
+            now = self._loop_time()
+            if not self._paused and not self._auth_failed:
+                for route in Route:
+                    if route not in self._tasks and now >= self._due[route]:
+                        self._tasks[route] = asyncio.create_task(self._poll(route, now))
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._sleep_for(now))
+        for task in list(self._tasks.values()):
+            task.cancel()
 
     async def _poll(self, route: Route, started: float) -> None:
         self.polls += 1

@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import signal
-import ssl
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,8 +105,6 @@ class RtdashApp(App[int]):
         self.wallboard = settings.display.wallboard
         self.clock = clock or SystemClock()
         self._http = http
-        #: httpx clients made here, closed on unmount (a client given in ``http`` is not)
-        self._owned_http: list[httpx.AsyncClient] = []
         self.simulator = simulator
         self._owns_simulator = False
         self.clients: list[InfinityClient] = []
@@ -118,14 +115,14 @@ class RtdashApp(App[int]):
 
     # --- start ----------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self._exit_on_hangup()
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
         if self.demo:
-            await self.action_start_demo()
+            self.action_start_demo()
         elif self._can_connect():
-            await self._open(badge=None)
+            self._open(badge=None)
         else:
             from rtdash.ui.screens.welcome import WelcomeScreen  # Markdown is slow to import
 
@@ -163,7 +160,7 @@ class RtdashApp(App[int]):
             return "Credentials found, but no installation id (igrp)."
         return "Installation set, but no credentials in the environment or config."
 
-    async def action_start_demo(self) -> None:
+    def action_start_demo(self) -> None:
         """Run on the built-in simulator (started here, so the demo needs no account).
 
         Every simulated installation opens, as tabs, unless ``--igrp`` named one.
@@ -188,9 +185,9 @@ class RtdashApp(App[int]):
         self.demo = True
         if type(self.screen).__name__ == "WelcomeScreen":
             self.pop_screen()
-        await self._open(badge="DEMO")
+        self._open(badge="DEMO")
 
-    async def _open(self, *, badge: str | None) -> None:
+    def _open(self, *, badge: str | None) -> None:
         installations = self.settings.installations()
         options = self.view_options(badge)
         if self.wallboard:
@@ -198,17 +195,18 @@ class RtdashApp(App[int]):
             from rtdash.ui.widgets.wallboard import Wallboard
 
             boards = [self._view(Wallboard, item, options) for item in installations]
-            wallboard = WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)
-            self.push_screen(wallboard)
+            self.push_screen(
+                WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)
+            )
             return
         dashboards = [self._view(Dashboard, item, options) for item in installations]
-        screen = DashboardScreen(
-            dashboards,
-            default_region=self.settings.connection.default_region,
-            export_dir=self.settings.display.export_dir,
+        self.push_screen(
+            DashboardScreen(
+                dashboards,
+                default_region=self.settings.connection.default_region,
+                export_dir=self.settings.display.export_dir,
+            )
         )
-        # shown at once, connecting: a slow service must not mean a blank terminal
-        self.push_screen(screen)
 
     def view_options(self, badge: str | None) -> ViewOptions:
         settings = self.settings
@@ -270,9 +268,8 @@ class RtdashApp(App[int]):
     def make_client(self, installation: Installation) -> InfinityClient:
         connection = installation.connection
         assert connection.igrp is not None
-        http = self._http
-        if http is None:
-            http = self._new_http(connection.timeout)
+        from rtdash.cli.warmup import tls_context
+
         return InfinityClient(
             igrp=connection.igrp,
             credentials=connection.credentials(),
@@ -280,20 +277,10 @@ class RtdashApp(App[int]):
             tz=connection.timezone,
             mapping=installation.mapping,
             timeout=connection.timeout,
-            http=http,
+            http=self._http,
+            tls=None if self._http else tls_context(),
             now=self.clock.now,
         )
-
-    def _new_http(self, timeout: float) -> httpx.AsyncClient:
-        """The client InfinityClient would make, but with the SSL context the launcher
-        began loading before the imports (:mod:`rtdash.cli.warmup`), when it did."""
-        from rtdash.cli.warmup import tls_context
-
-        context = tls_context()
-        verify: ssl.SSLContext | bool = True if context is None else context
-        http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0), verify=verify)
-        self._owned_http.append(http)
-        return http
 
     def installation_label(self, installation: Installation) -> str:
         igrp = installation.connection.igrp
@@ -336,8 +323,6 @@ class RtdashApp(App[int]):
     async def on_unmount(self) -> None:
         for client in self.clients:
             await client.aclose()
-        for http in self._owned_http:
-            await http.aclose()
         if self._owns_simulator and self.simulator is not None:
             self.simulator.stop()
 

@@ -268,13 +268,6 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         for top, bottom in _runs(changed):
             self.refresh(Region(left, top, right - left, bottom - top + 1))
 
-    def select_key(self, key: str) -> bool:
-        index = self._index.get(key)
-        if index is None:
-            return False
-        self.move_cursor(row=index)
-        return True
-
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on a row (clamped) and scroll it into view."""
         if not self._order:
