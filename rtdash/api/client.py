@@ -139,6 +139,7 @@ class InfinityClient:
         self._now = now or (lambda: datetime.now(UTC))
         self._readers: dict[str, RowReader] = {}
         self._last: dict[str, _LastBody] = {}
+        self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
 
     def __repr__(self) -> str:
         return f"InfinityClient(base_url={self.base_url!r}, igrp={self.igrp})"
@@ -190,6 +191,18 @@ class InfinityClient:
 
     def route_url(self, route: str) -> str:
         return f"{self.base_url}/igrps/{self.igrp}/{route}"
+
+    def _request_url(self, route: str, params: list[tuple[str, str]]) -> httpx.URL:
+        """The full URL of a query, parsed once: the polls repeat the same two queries,
+        and building a request from a string and params costs httpx ~0.15 ms, from a
+        parsed URL ~0.03 ms."""
+        key = (route, tuple(params))
+        url = self._urls.get(key)
+        if url is None:
+            if len(self._urls) > 64:  # lookups by number each add one; keep it bounded
+                self._urls.clear()
+            url = self._urls[key] = httpx.URL(self.route_url(route), params=params)
+        return url
 
     def _reader(self, kind: Literal["call", "user"]) -> RowReader:
         """This client's reader of ``kind``; a new one if the mapping or zone was replaced."""
@@ -268,14 +281,13 @@ class InfinityClient:
         self, route: str, params: list[tuple[str, str]]
     ) -> tuple[bytes, str, datetime]:
         """The body of a successful answer, its text encoding and when it came."""
-        url = self.route_url(route)
+        url = self._request_url(route, params)
         try:
             async with (
                 asyncio.timeout(self._deadline),
                 self._http.stream(
                     "GET",
                     url,
-                    params=params,
                     headers=self._credentials.headers(),
                     timeout=self._timeout,
                 ) as response,

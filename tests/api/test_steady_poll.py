@@ -1,0 +1,83 @@
+"""A steady poll does no set-up work: it imports nothing and parses no URL.
+
+A dashboard polls the same two queries every second all day, so any per-request cost
+that is really a one-off (a module looked up on ``sys.path``, a URL parsed from text)
+is paid 170,000 times a day. These tests use the simulator over real loopback HTTP.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from importlib.abc import MetaPathFinder
+
+import httpx
+import pytest
+
+from rtdash.api.client import Credentials, InfinityClient
+from rtdash.sim import SimConfig, Simulator
+
+
+class _ImportRecorder(MetaPathFinder):
+    """Notes every module the import system had to go looking for."""
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def find_spec(self, fullname, path=None, target=None):  # type: ignore[no-untyped-def]
+        self.searched.append(fullname)
+        return None  # let the real finders answer (or fail)
+
+
+@pytest.fixture
+def imports() -> Iterator[_ImportRecorder]:
+    recorder = _ImportRecorder()
+    sys.meta_path.insert(0, recorder)
+    try:
+        yield recorder
+    finally:
+        sys.meta_path.remove(recorder)
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    with Simulator(SimConfig(seed=7, realtime=False)) as sim:
+        yield sim
+
+
+def _client(sim: Simulator) -> InfinityClient:
+    return InfinityClient(
+        igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+    )
+
+
+async def test_a_steady_poll_imports_nothing(sim: Simulator, imports: _ImportRecorder) -> None:
+    async with _client(sim) as client:
+        await client.active_calls(exclude_pii=True)  # the first poll may import lazily
+        await client.user_status()
+        imports.searched.clear()
+        for _ in range(3):
+            calls = await client.active_calls(exclude_pii=True)
+            users = await client.user_status()
+    assert calls.rows and users.rows
+    # httpcore looks for sniffio on every request: missing, it was 4 sys.path scans each
+    assert imports.searched == []
+
+
+async def test_each_query_is_parsed_into_a_url_once(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    original = httpx.URL.__init__
+
+    def counting(self: httpx.URL, url: object = "", **kwargs: object) -> None:
+        if isinstance(url, str) and "/igrps/" in url:
+            built.append(url)
+        original(self, url, **kwargs)  # type: ignore[arg-type]
+
+    async with _client(sim) as client:
+        monkeypatch.setattr(httpx.URL, "__init__", counting)
+        for _ in range(3):
+            await client.active_calls(exclude_pii=True)
+            await client.user_status()
+    assert len(built) == 2, built  # one per query, not one per request
