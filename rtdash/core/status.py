@@ -75,10 +75,17 @@ def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Leve
     # judged on the exact age: whole seconds would keep "live" up to 1 s past the limit
     stale = age > STALE_INTERVALS * status.interval
     seconds = int(age)
-    text = f"data as of {clock_time(last, zone)} ({_ago(seconds)})"
+    # paused, the view is a still picture the user asked for: its age counts in minutes,
+    # so a paused dashboard left on a wall draws nothing at all most seconds
+    ago = _ago_paused(seconds) if status.phase is Phase.PAUSED else _ago(seconds)
+    text = f"data as of {clock_time(last, zone)} ({ago})"
     if stale:
         return f"STALE: {text}", Level.ALERT, True
     return text, Level.OK, False
+
+
+def _ago_paused(seconds: int) -> str:
+    return "<1 min ago" if seconds < 60 else _ago(max(seconds, 90))
 
 
 def _ago(seconds: int) -> str:

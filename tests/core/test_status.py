@@ -63,6 +63,26 @@ def test_paused() -> None:
     assert (text.connection, text.connection_level) == ("paused", Level.WARN)
 
 
+@pytest.mark.parametrize(
+    ("seconds", "ago"),
+    [
+        (0, "<1 min ago"),
+        (59, "<1 min ago"),
+        (60, "1 min ago"),
+        (89, "1 min ago"),
+        (150, "2 min ago"),
+        (7200, "2 h ago"),
+    ],
+)
+def test_paused_the_age_counts_in_minutes(seconds: int, ago: str) -> None:
+    """A paused view is a still picture: its words change once a minute, not a second."""
+    text = describe(status(Phase.PAUSED, interval=3600), at(seconds), LOOP, UTC_ZONE)
+    assert text.age == f"data as of 09:00:00 ({ago})"
+    if seconds < 90:  # live keeps counting seconds
+        live = describe(status(interval=3600), at(seconds), LOOP, UTC_ZONE)
+        assert live.age == f"data as of 09:00:00 ({seconds} s ago)"
+
+
 def test_retrying_names_the_route_the_cause_and_the_wait() -> None:
     failing = RouteHealth(
         last_success=T0,
