@@ -15,7 +15,8 @@ from bench.loads import INTERVAL, LOADS, REPO
 
 if TYPE_CHECKING:
     from bench.profile import Profile
-    from bench.run import Plan, Row
+    from bench.run import FloorRow, Plan, Row
+    from bench.stats import Summary
 
 
 def machine() -> dict[str, str]:
@@ -61,8 +62,11 @@ def revision() -> str:
 
 
 def _value(row: Row, app: str) -> str:
-    s = row.summary(app)
-    scale = row.scale
+    return _spread(row.summary(app), row.scale)
+
+
+def _spread(s: Summary, scale: float) -> str:
+    """``median [min–max]`` in the row's unit; the median alone for one sample."""
     digits = _digits(s.median * scale)
     if s.n == 1:
         return f"{s.median * scale:.{digits}f}"
@@ -121,6 +125,27 @@ def headline(rows: Sequence[Row]) -> list[str]:
     return lines
 
 
+def floor_section(floor: Sequence[FloorRow]) -> list[str]:
+    """The framework floor: what a bare Textual app costs, next to the targets."""
+    if not floor:
+        return ["Not measured in this run (`--only` without FLOOR)."]
+    lines = [
+        "A bare Textual app of the same shape (`bench/floor_app.py`: no rtdash code, no",
+        "network), measured in the same run, for reading P2 and P4 against; information,",
+        "not targets.",
+        "",
+        "| what | setting | read against | median [min–max] | n |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in floor:
+        s = row.summary()
+        lines.append(
+            f"| {row.what} | {row.setting} | {row.against} "
+            f"| {_spread(s, row.scale)} {row.unit} | {s.n} |"
+        )
+    return lines
+
+
 def method(plan: Plan) -> list[str]:
     loads = ", ".join(
         f"{load.name} ({load.calls} calls, {load.users} users)" for load in LOADS.values()
@@ -163,6 +188,10 @@ def method(plan: Plan) -> list[str]:
         "  builds its answers on another machine, not under the app's GIL): at a random",
         "  moment between polls the simulator gains a new call; the delay runs from then to",
         "  the first frame written once that call is in its table.",
+        "- **Framework floor** `python -m bench.floor_app` in the same pty and clean",
+        "  environment: a one-line status (Line API, `data as of HH:MM:SS`) over 40 `Static`",
+        "  rows. Start: as P2 (`data as of` is in its first frame). CPU: as P4, with the",
+        "  status redrawn once a second (`refresh()`), and `--still` with nothing redrawn.",
     ]
 
 
@@ -212,6 +241,7 @@ def write_report(
     rows: Sequence[Row],
     *,
     plan: Plan,
+    floor: Sequence[FloorRow] = (),
     profile: Profile | None,
     elapsed: float,
     argv: Sequence[str] | None,
@@ -237,6 +267,10 @@ def write_report(
         "## Targets",
         "",
         *headline(rows),
+        "",
+        "## Framework floor",
+        "",
+        *floor_section(floor),
         "",
         "## All results",
         "",

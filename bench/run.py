@@ -4,9 +4,12 @@
     python -m bench --quick          # tiny loads, one repeat, seconds: checks it works
     python -m bench --only P1,P3     # some measures
     python -m bench --json out.json  # the raw samples too
+    python -m bench --only FLOOR     # only the framework floor (a bare Textual app)
 
 Every measure alternates rtdash and the baseline repeat by repeat, so both see the same
-machine; the report gives medians, spreads and the ratio rtdash/baseline.
+machine; the report gives medians, spreads and the ratio rtdash/baseline. FLOOR measures
+neither: it times a bare Textual app of the same shape (bench/floor_app.py) as P2 and P4
+time the apps, so the report can show what the framework alone costs next to the targets.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from bench.loads import APPS, BASELINE, INTERVAL, LOADS, RTDASH, AppKind, Load, 
 from bench.stats import Summary
 
 HERE = Path(__file__).resolve().parent
-MEASURES = ("P1", "P2", "P3", "P4", "P5", "P6")
+#: FLOOR is information only: the framework floor under P2 and P4, no target
+MEASURES = ("P1", "P2", "P3", "P4", "P5", "P6", "FLOOR")
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,40 @@ class Row:
             "target": self.target.text if self.target else None,
             "verdict": self.verdict,
             "notes": self.notes,
+        }
+
+
+@dataclass
+class FloorRow:
+    """One number about the framework floor: a bare Textual app, neither rtdash nor the
+    baseline, so no ratio and no target.
+
+    Not a :class:`Row` on purpose: it has one app, not two, and no verdict, so it cannot
+    change a PASS or FAIL, nor the rows of the Targets and All results tables.
+    """
+
+    what: str
+    setting: str
+    unit: str
+    #: how a sample is shown: value in ``unit`` from the raw sample
+    scale: float
+    #: the target row this floor is to be read against
+    against: str
+    samples: list[float] = field(default_factory=list)
+
+    def summary(self) -> Summary:
+        return Summary.of(self.samples)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "measure": "FLOOR",
+            "what": self.what,
+            "setting": self.setting,
+            "unit": self.unit,
+            "scale": self.scale,
+            "against": self.against,
+            "samples": self.samples,
+            "summary": self.summary().as_dict(),
         }
 
 
@@ -320,13 +358,57 @@ def run_p6(plan: Plan) -> list[Row]:
     return rows
 
 
-RUNNERS: dict[str, Callable[[Plan], list[Row]]] = {
+def run_floor(plan: Plan) -> list[FloorRow]:
+    """The framework floor, timed as P2 (starts) and P4 (CPU at rest) time the apps:
+    what any Textual app of this shape costs here, whatever rtdash does."""
+    return [floor_start(plan), *floor_cpu_rows(plan)]
+
+
+def floor_start(plan: Plan) -> FloorRow:
+    from bench.measures.terminal import floor_first_paint
+
+    columns, lines = plan.p2_size
+    row = FloorRow(
+        "start to first paint", f"{columns}×{lines} pty", "s", 1.0, "P2 start to first data"
+    )
+    if not plan.quick:  # a first start fills the bytecode caches: not counted, as in P2
+        floor_first_paint(plan.p2_size)
+    for index in range(plan.p2_repeats):
+        say(f"FLOOR start {index + 1}/{plan.p2_repeats}")
+        row.samples.append(floor_first_paint(plan.p2_size))
+    return row
+
+
+def floor_cpu_rows(plan: Plan) -> list[FloorRow]:
+    from bench.measures.terminal import floor_cpu
+
+    live = FloorRow(
+        "CPU at rest",
+        "160×48 pty, one line redrawn 1/s",
+        "% core",
+        1.0,
+        "P4 live, nothing changes",
+    )
+    still = FloorRow("CPU at rest", "160×48 pty, nothing redrawn", "% core", 1.0, "P4 paused")
+    for index in range(plan.repeats):
+        # alternate which goes first, as the apps under test do
+        order = (live, still) if index % 2 == 0 else (still, live)
+        for row in order:
+            say(f"FLOOR cpu {row.setting}")
+            row.samples.append(
+                floor_cpu(redraw=row is live, warmup=plan.p4_warmup, window=plan.p4_window)
+            )
+    return [live, still]
+
+
+RUNNERS: dict[str, Callable[[Plan], Sequence[Row | FloorRow]]] = {
     "P1": run_p1,
     "P2": run_p2,
     "P3": run_p3,
     "P4": run_p4,
     "P5": run_p5,
     "P6": run_p6,
+    "FLOOR": run_floor,
 }
 
 
@@ -339,7 +421,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Measure rtdash against the naive baseline and write bench/RESULTS.md.",
     )
     parser.add_argument("--quick", action="store_true", help="tiny loads, one repeat")
-    parser.add_argument("--only", metavar="P1,P3", help="run only these measures")
+    parser.add_argument(
+        "--only", metavar="P1,P3", help=f"run only these measures ({', '.join(MEASURES)})"
+    )
     parser.add_argument("--repeats", type=int, help="repeats per measure (default 3)")
     parser.add_argument(
         "--output", type=Path, default=HERE / "RESULTS.md", help="the report (Markdown)"
@@ -368,10 +452,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     measures = args.only or list(MEASURES)
     started = time.monotonic()
     rows: list[Row] = []
+    floor: list[FloorRow] = []
     failures: list[str] = []
     for measure in measures:
         try:
-            rows.extend(RUNNERS[measure](plan))
+            for result in RUNNERS[measure](plan):
+                if isinstance(result, FloorRow):
+                    floor.append(result)
+                else:
+                    rows.append(result)
         except Exception as exc:  # one broken measure must not lose the others
             failures.append(f"{measure}: {type(exc).__name__}: {exc}")
             say(f"{measure} failed: {exc}")
@@ -393,6 +482,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.output,
         rows,
         plan=plan,
+        floor=floor,
         profile=profile,
         elapsed=elapsed,
         argv=argv,
@@ -402,7 +492,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"plan": plan.__dict__, "rows": [row.as_dict() for row in rows]},
+                {
+                    "plan": plan.__dict__,
+                    "rows": [row.as_dict() for row in rows],
+                    "floor": [row.as_dict() for row in floor],
+                },
                 indent=1,
                 default=list,
             )

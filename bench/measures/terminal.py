@@ -5,6 +5,9 @@ pointed at a simulator served from this process, with the credentials in its
 environment and a fresh HOME (so no config file of the machine's is read). A thread
 drains the pty master all the time, as a terminal would, counting bytes and noting when
 a marker of data first appears.
+
+The framework floor (``python -m bench.floor_app``, a bare Textual app of the same
+shape) runs the same way, minus the simulator and the credentials.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 import termios
 import threading
@@ -149,7 +153,9 @@ def _controlling_tty() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def child_env(sim: Simulator, home: Path) -> dict[str, str]:
+def bare_env(home: Path) -> dict[str, str]:
+    """This process's environment without anything that configures rtdash or Textual,
+    and a fresh ``home``: every child starts from the same clean slate."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -166,8 +172,13 @@ def child_env(sim: Simulator, home: Path) -> dict[str, str]:
         COLORTERM="truecolor",
         LANG="C.UTF-8",
         LC_ALL="C.UTF-8",
-        RTDASH_USERNAME=sim.username,
     )
+    return env
+
+
+def child_env(sim: Simulator, home: Path) -> dict[str, str]:
+    env = bare_env(home)
+    env["RTDASH_USERNAME"] = sim.username
     # the local simulator's demo password, handed over in the environment as a user would
     env["RTDASH_PASSWORD"] = sim.password
     return env
@@ -181,6 +192,31 @@ def terminal(kind: AppKind, sim: Simulator, size: tuple[int, int]) -> Iterator[T
             yield term
         finally:
             term.close()
+
+
+def floor_argv(*, redraw: bool) -> list[str]:
+    """The framework floor's command: the status redrawn once a second, or never."""
+    return [sys.executable, "-m", "bench.floor_app", *(() if redraw else ("--still",))]
+
+
+@contextlib.contextmanager
+def floor_terminal(*, redraw: bool, size: tuple[int, int]) -> Iterator[Terminal]:
+    """The framework floor in a pty: no simulator, so no credentials, but the same
+    fresh HOME and scrubbed environment as the apps under test."""
+    with tempfile.TemporaryDirectory(prefix="rtdash-bench-floor-") as home:
+        term = Terminal(floor_argv(redraw=redraw), bare_env(Path(home)), size)
+        try:
+            yield term
+        finally:
+            term.close()
+
+
+def cpu_percent(term: Terminal, window: float) -> float:
+    """% of one core the child uses over the next ``window`` seconds."""
+    start_cpu, start = term.cpu_seconds(), time.monotonic()
+    time.sleep(window)
+    used, elapsed = term.cpu_seconds() - start_cpu, time.monotonic() - start
+    return 100.0 * used / elapsed
 
 
 # --- the measures ----------------------------------------------------------------------
@@ -216,10 +252,7 @@ def idle_cpu(
         if paused:
             term.send(b"p")
         time.sleep(warmup)
-        start_cpu, start = term.cpu_seconds(), time.monotonic()
-        time.sleep(window)
-        used, elapsed = term.cpu_seconds() - start_cpu, time.monotonic() - start
-        return 100.0 * used / elapsed
+        return cpu_percent(term, window)
 
 
 def peak_memory(kind: AppKind, load: Load, *, window: float, size=(160, 48)) -> float:
@@ -228,3 +261,19 @@ def peak_memory(kind: AppKind, load: Load, *, window: float, size=(160, 48)) -> 
         term.wait_for()
         time.sleep(window)
         return term.peak_rss_mb()
+
+
+def floor_first_paint(size: tuple[int, int]) -> float:
+    """Floor of P2: seconds from spawning the bare Textual app to ``data as of`` on its
+    terminal, which it draws in its first frame (there is nothing to fetch)."""
+    with floor_terminal(redraw=True, size=size) as term:
+        return term.wait_for()
+
+
+def floor_cpu(*, redraw: bool, warmup: float, window: float, size=(160, 48)) -> float:
+    """Floor of P4: % of one core the bare Textual app uses with its status line redrawn
+    once a second (``redraw``), or with nothing redrawn at all, timed as P4 is."""
+    with floor_terminal(redraw=redraw, size=size) as term:
+        term.wait_for()
+        time.sleep(0.5 + warmup)  # as idle_cpu: half a second to settle, then the warm-up
+        return cpu_percent(term, window)

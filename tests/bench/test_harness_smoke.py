@@ -1,7 +1,8 @@
 """The benchmark harness works: ``python -m bench --quick`` measures both apps.
 
-Only that every measure produced a number for rtdash and for the baseline, and that the
-report was written; never how fast anything was (timings belong in bench/RESULTS.md,
+Only that every measure produced a number for rtdash and for the baseline, that the
+framework floor (a bare Textual app) produced its three, and that the report was
+written with them; never how fast anything was (timings belong in bench/RESULTS.md,
 not in tests).
 """
 
@@ -15,6 +16,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURES = {"P1", "P2", "P3", "P4", "P5", "P6"}
+#: the framework floor's rows, as (what, setting) in the report's table
+FLOOR_ROWS = {
+    ("start to first paint", "160×48 pty"),
+    ("CPU at rest", "160×48 pty, one line redrawn 1/s"),
+    ("CPU at rest", "160×48 pty, nothing redrawn"),
+}
 
 
 def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
@@ -28,7 +35,8 @@ def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
 
-    rows = json.loads(raw.read_text())["rows"]
+    written = json.loads(raw.read_text())
+    rows = written["rows"]
     assert {row["measure"] for row in rows} == MEASURES
     for row in rows:
         for app in ("rtdash", "baseline"):
@@ -36,16 +44,62 @@ def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
             assert samples, f"{row['measure']} {row['load']}: no sample for {app}"
             assert all(math.isfinite(value) and value >= 0 for value in samples), row
 
+    floor = written["floor"]
+    assert {(row["what"], row["setting"]) for row in floor} == FLOOR_ROWS
+    for row in floor:
+        assert row["samples"], row
+        assert all(math.isfinite(value) and value >= 0 for value in row["samples"]), row
+        assert row["summary"]["n"] == len(row["samples"])
+
     text = report.read_text()
     assert "## Machine" in text and "Textual" in text
     for measure in MEASURES:
         assert f"| {measure} " in text
+
+    # the floor is its own section, after the targets and before the full table, with
+    # its three rows (information: no PASS or FAIL)
+    assert text.index("## Targets") < text.index("## Framework floor")
+    assert text.index("## Framework floor") < text.index("## All results")
+    section = text.split("## Framework floor", 1)[1].split("\n## ", 1)[0]
+    assert "no rtdash code" in section
+    for row in floor:
+        line = f"| {row['what']} | {row['setting']} | "
+        assert line in section, f"no floor row {line!r} in:\n{section}"
+        shown = next(part for part in section.splitlines() if part.startswith(line))
+        assert row["unit"] in shown and "PASS" not in shown and "FAIL" not in shown
+
+
+def test_floor_rows_leave_the_targets_alone(tmp_path: Path) -> None:
+    """A full run's targets are judged without the floor: a floor row far under a target
+    neither turns its FAIL into a PASS nor shows up among the targets."""
+    from bench.report import write_report
+    from bench.run import FULL, FloorRow, Row, Target
+
+    p2 = Row("P2", "start to first data", "medium", "160×48 pty", "s", 1.0)
+    p2.samples = {"rtdash": [1.5, 1.4, 1.6], "baseline": [1.7, 1.6, 1.8]}
+    p2.target = Target("≤ 0.6 s", lambda r, b: r.median <= 0.6)
+    floor = FloorRow("start to first paint", "160×48 pty", "s", 1.0, "P2 start to first data")
+    floor.samples = [0.5, 0.45, 0.55]
+    report = tmp_path / "RESULTS.md"
+    write_report(report, [p2], plan=FULL, floor=[floor], profile=None, elapsed=1.0, argv=[])
+
+    text = report.read_text()
+    targets = text.split("## Targets", 1)[1].split("\n## ", 1)[0]
+    judged = [line for line in targets.splitlines() if line.startswith("| P")]
+    assert len(judged) == 1 and judged[0].startswith("| P2 ") and judged[0].endswith("| FAIL |")
+    assert "first paint" not in targets
+    section = text.split("## Framework floor", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "| start to first paint | 160×48 pty | P2 start to first data | 0.50 [0.45–0.55] s | 3 |"
+        in section
+    )
 
 
 def test_only_and_unknown_measures_are_checked() -> None:
     from bench.run import parse_args
 
     assert parse_args(["--only", "p1, P3"]).only == ["P1", "P3"]
+    assert parse_args(["--only", "floor"]).only == ["FLOOR"]
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--only", "P9"],
         cwd=ROOT,
