@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
+from rtdash.core.poller import Phase, PollerStatus
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 from rtdash.sim import Simulator
+from rtdash.ui.messages import CallsUpdated, StatusUpdated
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import dashboard_of, make_app, rendered_text, wait_for_data, wait_until
 
@@ -241,3 +244,51 @@ async def test_paused_the_view_holds_still_but_the_data_age_grows(sim: Simulator
         clock.advance(100)  # type: ignore[attr-defined]
         board.tick()
         assert "(2 min ago)" in board.status_bar.text.age
+
+
+async def test_a_quiet_poll_leaves_its_time_to_the_tick_and_new_data_shows_at_once(
+    sim: Simulator,
+) -> None:
+    """One frame a second on a quiet centre: a status whose only news is a newer
+    "data as of" is not drawn by itself; the tick (within the second) draws it. New
+    rows, and any other news, are drawn with their status at once. (The handlers are
+    called directly, between two awaits, so the app's own timers cannot interleave.)"""
+    app = make_app(sim)
+    clock = app.clock
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        bar = board.status_bar
+        board.poller.pause()  # the statuses below are made by hand
+        await wait_until(pilot, lambda: not board.poller._tasks)
+        sim.advance(5)
+        changed, _ = await fetch_truth(sim)  # the centre five seconds on: new rows
+        clock.advance(5)  # type: ignore[attr-defined]
+        board._status_updated(StatusUpdated(replace(bar.status, phase=Phase.LIVE)))
+        board.tick()
+        shown = bar.text.age
+        assert bar.text.connection == "live"
+
+        quiet = _polled_at(bar.status, clock.now())
+        board._status_updated(StatusUpdated(quiet))
+        assert bar.status is quiet
+        assert bar.text.age == shown, "not drawn by the quiet poll"
+        board.tick()
+        assert bar.text.age != shown and "(0 s ago)" in bar.text.age
+
+        clock.advance(5)  # type: ignore[attr-defined]
+        drawn = bar.text.age
+        board._calls_updated(CallsUpdated(changed))
+        board._status_updated(StatusUpdated(_polled_at(bar.status, clock.now())))
+        assert bar.text.age != drawn and "(0 s ago)" in bar.text.age, "drawn with the rows"
+
+        clock.advance(5)  # type: ignore[attr-defined]
+        paused = replace(_polled_at(bar.status, clock.now()), phase=Phase.PAUSED)
+        board._status_updated(StatusUpdated(paused))
+        assert bar.text.connection == "paused", "a change of phase is drawn at once"
+
+
+def _polled_at(status: PollerStatus, when: datetime) -> PollerStatus:
+    """``status`` after both routes succeeded again at ``when``."""
+    routes = {route: replace(health, last_success=when) for route, health in status.routes.items()}
+    return replace(status, routes=routes)

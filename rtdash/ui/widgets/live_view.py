@@ -21,7 +21,7 @@ from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
-from rtdash.core.poller import Poller
+from rtdash.core.poller import Phase, Poller, PollerStatus
 from rtdash.core.recording import Recorder, RecordingError
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Thresholds
@@ -65,6 +65,8 @@ class LiveView(Vertical):
         self.alerts = AlertTracker(options.thresholds)
         self.bells = 0
         self._flash_on = False
+        #: new rows were drawn since the last status: show its "data as of" with them
+        self._data_drawn = False
         #: appends every snapshot to a file (``--record``); set before mount
         self.recorder: Recorder | None = None
         self.poller = Poller(
@@ -165,6 +167,7 @@ class LiveView(Vertical):
         """An unchanged poll (the common case on a quiet centre) costs no drawing at all."""
         if snapshot.same_rows(previous):
             return
+        self._data_drawn = True  # the status that follows says "data as of" at once
         with self.app.batch_update():
             draw(snapshot)
             self._refresh_metrics()
@@ -172,7 +175,28 @@ class LiveView(Vertical):
     @on(StatusUpdated)
     def _status_updated(self, message: StatusUpdated) -> None:
         message.stop()
-        self.status_bar.update_status(message.status)
+        routine = self._routine(message.status)
+        self._data_drawn = False
+        self.status_bar.update_status(message.status, draw=not routine)
+
+    def _routine(self, status: PollerStatus) -> bool:
+        """A quiet poll whose only news is a newer "data as of": the tick draws it
+        within the second. Drawn at once, it would be a second frame every second
+        for one line (about a tenth of a quiet dashboard's CPU); anything else a
+        status can say (a failure, a pause, new data, unreadable rows, a STALE
+        warning to clear) is drawn at once."""
+        shown = self.status_bar.status
+        text = self.status_bar.text
+        return (
+            not self._data_drawn
+            and shown is not None
+            and text is not None
+            and not text.stale
+            and shown.phase is Phase.LIVE
+            and status.phase is Phase.LIVE
+            and (shown.interval, shown.slow, shown.unreadable)
+            == (status.interval, status.slow, status.unreadable)
+        )
 
     def _refresh_metrics(self) -> None:
         self.metrics = Metrics.compute(self.calls, self.users)

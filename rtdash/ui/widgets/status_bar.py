@@ -36,9 +36,11 @@ class StatusBar(Static):
         self.retry_key = "r"
         self._line: Text | None = None
 
-    def update_status(self, status: PollerStatus) -> None:
+    def update_status(self, status: PollerStatus, *, draw: bool = True) -> None:
+        """Take a new status; ``draw=False`` leaves drawing it to the next ``tick``."""
         self.status = status
-        self.tick()
+        if draw:
+            self.tick()
 
     def set_note(self, note: str | None) -> None:
         """A passing word from the app (e.g. "interval 3 s"), shown until replaced."""
