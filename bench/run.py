@@ -50,6 +50,7 @@ class Plan:
     p4_loads: tuple[str, ...] = ("medium",)
     p4_warmup: float = 12.0
     p4_window: float = 15.0
+    p4_polls: int = 200
     p5_loads: tuple[str, ...] = ("large",)
     p5_window: float = 8.0
     p6_loads: tuple[str, ...] = ("medium", "large")
@@ -76,6 +77,7 @@ QUICK = Plan(
     p4_loads=("small",),
     p4_warmup=0.3,
     p4_window=0.5,
+    p4_polls=3,
     p5_loads=("small",),
     p5_window=0.3,
     p6_loads=("small",),
@@ -305,8 +307,24 @@ def run_p4(plan: Plan) -> list[Row]:
                     window=plan.p4_window,
                 )
                 row.samples.setdefault(kind.name, []).append(used)
+            if not paused:
+                row.notes.append(polling_note(plan, LOADS[name]))
             rows.append(row)
     return rows
+
+
+def polling_note(plan: Plan, load: Load) -> str:
+    """How much of "live, nothing changes" is the polls alone (no drawing at all)."""
+    from bench.measures.inprocess import poll_cpu
+
+    say(f"P4 {load.name} polling alone")
+    per_poll = Summary.of(asyncio.run(poll_cpu(load, plan.p4_polls)))
+    share = 100.0 * per_poll.median / INTERVAL
+    return (
+        f"of which polling alone (both routes, unchanged bodies, rtdash's client on httpx, "
+        f"in-process thread time, median of {per_poll.n} polls): {per_poll.median * 1e3:.2f} ms "
+        f"a poll = {share:.2f} % of a core at a {INTERVAL:g} s interval"
+    )
 
 
 def run_p5(plan: Plan) -> list[Row]:

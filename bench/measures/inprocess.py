@@ -120,6 +120,33 @@ def stop_background(board: Any) -> None:
             timer.pause()
 
 
+# --- P4's share of polling ---------------------------------------------------------------
+
+
+async def poll_cpu(load: Load, polls: int, *, warmup: int = 5) -> list[float]:
+    """CPU seconds of one poll of both routes as rtdash makes it (its client, httpx, the
+    digest that finds the body unchanged) on a centre where nothing changes: the part
+    of P4 "live, nothing changes" that is not drawing. Thread time of this thread
+    only, so the simulator's server thread, building the answers, is not counted."""
+    samples: list[float] = []
+    with make_sim(load, now=True) as sim:
+        async with InfinityClient(
+            igrp=sim.igrp,
+            credentials=Credentials(sim.username, sim.password),
+            base_url=sim.url,
+        ) as client:
+            for index in range(warmup + polls):
+                start = time.thread_time()
+                calls = await client.active_calls(exclude_pii=True)
+                users = await client.user_status()
+                used = time.thread_time() - start
+                if index >= warmup:
+                    if not (calls.unchanged and users.unchanged):
+                        raise RuntimeError("the frozen centre answered with new rows")
+                    samples.append(used)
+    return samples
+
+
 # --- P1 ---------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,11 @@ def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
             samples = row["samples"].get(app)
             assert samples, f"{row['measure']} {row['load']}: no sample for {app}"
             assert all(math.isfinite(value) and value >= 0 for value in samples), row
+
+    # P4 live says how much of it is the polls alone, a number from a real poll
+    live = next(row for row in rows if row["measure"] == "P4" and "live" in row["setting"])
+    polling = [note for note in live["notes"] if "polling alone" in note]
+    assert len(polling) == 1 and re.search(r"\d+\.\d\d ms a poll = \d+\.\d\d %", polling[0])
 
     floor = written["floor"]
     assert {(row["what"], row["setting"]) for row in floor} == FLOOR_ROWS
