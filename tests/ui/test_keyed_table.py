@@ -221,3 +221,40 @@ async def test_a_click_highlights_and_a_second_click_selects() -> None:
         await pilot.click(KeyedTable, offset=(2, 4))
         await pilot.pause()
         assert app.selected == ["r3"]
+
+
+@pytest.mark.parametrize("focused", [False, True])
+async def test_lines_drawn_past_the_style_cache_are_the_lines_it_would_draw(
+    monkeypatch: pytest.MonkeyPatch, focused: bool
+) -> None:
+    """The plain-box fast path gives the compositor exactly what Textual's own
+    per-widget cache would: header, rows, the cursor row (focused or not), blank lines
+    below the rows, a cropped part; and a table with padding takes Textual's path."""
+    async with showing(rows(6), monkeypatch) as shown:
+        table = shown.table
+        if focused:
+            table.focus()
+        table.move_cursor(row=2)
+        await shown.pilot.pause()
+        whole = table.size.region
+        assert table._plain_box()
+        for crop in (whole, Region(3, 1, 20, 5)):
+            fast = table.render_lines(crop)
+            table._styles_cache.clear()
+            assert fast == table._styles_cache.render_widget(table, crop)
+        assert len(fast) == 5 and fast[0].cell_length == 20
+        assert "Name" in table.render_lines(whole)[0].text
+
+        table.styles.padding = (0, 1)
+        await shown.pilot.pause()
+        assert not table._plain_box()
+        taken: list[Region] = []
+        original = table._styles_cache.render_widget
+
+        def render_widget(widget: KeyedTable[Row], crop: Region):  # type: ignore[no-untyped-def]
+            taken.append(crop)
+            return original(widget, crop)
+
+        monkeypatch.setattr(table._styles_cache, "render_widget", render_widget)
+        table.render_lines(whole)
+        assert taken == [whole]

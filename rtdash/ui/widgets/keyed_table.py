@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -182,6 +183,8 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         self._index: dict[str, int] = {}
         self._described: dict[str, _Described] = {}
         self._tick_cells: dict[tuple[int, str, str], list[Segment]] = {}
+        self._styles: dict[str, Style] = {}
+        self._headers: dict[int, Strip] = {}
         #: what each screen line was last drawn from: (key, spec, tick texts, cursor)
         self._drawn: dict[int, tuple[str, RowSpec, tuple[str, ...], bool]] = {}
         self.cursor_row = 0
@@ -333,6 +336,40 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
 
     # --- drawing --------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Lines straight from ``render_line``, past Textual's per-widget style cache,
+        when the table's box is plain (no border, outline, padding, tint or opacity:
+        the cache would only copy each line). A tick changes every line on screen, and
+        that cache's work for each line was a third of a tick's cost."""
+        if not self._plain_box():
+            return super().render_lines(crop)
+        render_line = self.render_line
+        filters = self.get_line_filters()
+        if filters:
+            background = self.background_colors[1]
+        strips = []
+        for y in crop.line_range:
+            strip = render_line(y)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.size.width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _plain_box(self) -> bool:
+        styles = self.styles
+        return (
+            not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and self.opacity == 1.0
+            and styles.text_opacity == 1.0
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+        )
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y < self.header_height:
@@ -342,7 +379,6 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             return Strip.blank(width)
         key = self._order[index]
         described = self._describe(key)
-        cursor = index == self.cursor_row
         now = self._now
         segments: list[Segment] = []
         for column_index, column in enumerate(self.columns):
@@ -351,21 +387,42 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
                 cached = self._tick_segments(column_index, described.spec, column, now)
             segments.extend(cached)
         line_length = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
-        if cursor:
-            cursor_style = self.get_component_rich_style("keyed-table--cursor")
-            segments = Segment.apply_style(segments, post_style=cursor_style)
+        if index == self.cursor_row:
+            segments = Segment.apply_style(segments, post_style=self._style("cursor"))
         # neighbours in one style become one segment: each segment costs the terminal
         # (and an SSH link) its own style codes
-        strip = Strip(Segment.simplify(segments), line_length)
-        return strip.crop_extend(0, width, None)
+        segments = list(Segment.simplify(segments))
+        if line_length < width:
+            segments.append(Segment(" " * (width - line_length)))
+            line_length = width
+        strip = Strip(segments, line_length)
+        return strip if line_length == width else strip.crop(0, width)
 
     def _header_strip(self, width: int) -> Strip:
-        style = self.get_component_rich_style("keyed-table--header")
-        text = "".join(
-            self._pad(column.label, self._cell_width(index))
-            for index, column in enumerate(self.columns)
-        )
-        return Strip([Segment(set_cell_size(text, width), style)], width)
+        strip = self._headers.get(width)
+        if strip is None:
+            text = "".join(
+                self._pad(column.label, self._cell_width(index))
+                for index, column in enumerate(self.columns)
+            )
+            strip = Strip([Segment(set_cell_size(text, width), self._style("header"))], width)
+            self._headers[width] = strip
+        return strip
+
+    def _style(self, component: str) -> Style:
+        """A component's style, kept until the styles change: Textual forgets its own
+        copy at every refresh, and a tick refreshes every table."""
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = self.get_component_rich_style(
+                f"keyed-table--{component}"
+            )
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._headers.clear()
 
     def _tick_segments(
         self, column_index: int, spec: RowSpec, column: Column, now: datetime
