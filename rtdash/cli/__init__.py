@@ -168,23 +168,27 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     """The TUI. It owns the rest: with ``demo`` it starts the simulator itself, and
     without an installation id or credentials it shows a welcome screen that explains
     the setup (and offers the demo), so neither is checked here."""
-    settings = load_run_settings(args)
-    from rtdash.cli.warmup import start_tls_context
+    from rtdash.cli.warmup import pause_collection, resume_collection, start_tls_context
 
-    start_tls_context()  # loads while Textual and httpx import
+    pause_collection()  # until the first data is drawn: see rtdash.cli.warmup
     try:
-        from rtdash.ui.app import run_dashboard
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("rtdash"):
-            raise
-        raise Failure(f"{PROG}: the dashboard is not available in this build") from None
-    from rtdash.config import ConfigError
+        settings = load_run_settings(args)
+        start_tls_context()  # loads while Textual and httpx import
+        try:
+            from rtdash.ui.app import run_dashboard
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("rtdash"):
+                raise
+            raise Failure(f"{PROG}: the dashboard is not available in this build") from None
+        from rtdash.config import ConfigError
 
-    record = _record_path(getattr(args, "record", None))
-    try:
-        return run_dashboard(settings, demo=getattr(args, "demo", False), record=record)
-    except ConfigError as exc:  # a theme or keymap the app cannot use
-        raise UsageError(f"{PROG}: {exc}") from None
+        record = _record_path(getattr(args, "record", None))
+        try:
+            return run_dashboard(settings, demo=getattr(args, "demo", False), record=record)
+        except ConfigError as exc:  # a theme or keymap the app cannot use
+            raise UsageError(f"{PROG}: {exc}") from None
+    finally:
+        resume_collection()
 
 
 def _serve_command(args: argparse.Namespace) -> int:

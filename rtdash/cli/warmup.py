@@ -1,15 +1,28 @@
-"""Start-up work the dashboard will need, begun before Textual is imported.
+"""Start-up work the dashboard will need, begun before Textual is imported, and the
+garbage collector held back until the first data is on screen.
 
 Loading the CA bundle into an SSL context takes 40-100 ms, nearly all of it in OpenSSL
 with the GIL released. httpx does it when a client is made, which is after the imports,
 on the path to the first request. Begun here on a thread, it overlaps the half second
 the imports take, and the client is handed the finished context.
 
+Starting the dashboard makes a few hundred thousand objects (modules, classes, pydantic
+schemas, the widget tree and its styles) and frees almost none of them, yet the cyclic
+garbage collector, counting allocations, ran about 280 times before the first data was
+drawn, walking the same live objects again and again: 100-160 ms of a ~1.2 s start
+(measured at the medium load, 2 cores). So it is paused for start-up
+(:func:`pause_collection`), what the imports made is frozen out of every later
+collection (:func:`freeze_imports`), and collection resumes once the first data is on
+screen (:func:`resume_collection`): the start-up garbage (about 10,000 objects) goes in
+the first collection after that, about 40 ms, with the data already drawn. Peak memory
+is about the same (+0.6 MB at the large load).
+
 Kept free of httpx and Textual so starting it costs nothing.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import ssl
 import threading
@@ -17,6 +30,8 @@ import threading
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 _context: ssl.SSLContext | None = None
+#: the collector was turned off by :func:`pause_collection` and not turned on since
+_collection_paused = False
 
 
 def start_tls_context() -> None:
@@ -53,3 +68,38 @@ def _build() -> None:
     except Exception:  # httpx will try again on the main thread and say what is wrong
         return
     _context = context
+
+
+def pause_collection() -> None:
+    """Turn the cyclic garbage collector off for start-up (if it is on at all).
+
+    Reference counting still frees everything that is not in a cycle; only the
+    collector's search for cycles waits. The dashboard resumes it once the first data
+    is on screen, or a few seconds in at the latest (``RtdashApp``), and
+    :func:`resume_collection` on the way out makes sure it never stays off.
+    """
+    global _collection_paused
+    if gc.isenabled():
+        gc.disable()
+        _collection_paused = True
+
+
+def freeze_imports() -> None:
+    """Move every object there is now into the collector's permanent generation
+    (``gc.freeze()``), to be called once the imports are done: modules, classes and
+    settings live for the whole run, and no later collection walks them again. The
+    few import-time cycles that were already garbage stay with them."""
+    gc.freeze()
+
+
+def collection_paused() -> bool:
+    return _collection_paused
+
+
+def resume_collection() -> None:
+    """Turn the collector back on if :func:`pause_collection` turned it off; safe to
+    call any number of times."""
+    global _collection_paused
+    if _collection_paused:
+        _collection_paused = False
+        gc.enable()

@@ -1,8 +1,9 @@
 """The Textual application: connects settings, clients and screens.
 
-Start-up stays light: the simulator is imported only in demo mode, and the first frame
-is drawn before the first poll returns. Each installation gets its own client and
-poller; the dashboard or the wallboard shows them as switchable views.
+Start-up stays light: the simulator is imported only in demo mode, the first frame is
+drawn before the first poll returns, and the garbage collector the command paused
+(:mod:`rtdash.cli.warmup`) resumes once the first data is drawn. Each installation gets
+its own client and poller; the dashboard or the wallboard shows them as switchable views.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 
 from rtdash.api.client import InfinityClient
+from rtdash.cli.warmup import collection_paused, freeze_imports, resume_collection, tls_context
 from rtdash.config import ConfigError, Installation, Settings, config_path
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.thresholds import Thresholds
@@ -42,6 +44,10 @@ STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
 
 #: the shell's code for "ended by SIGHUP" (128 + 1)
 HANGUP_EXIT = 129
+
+#: seconds after mount when the garbage collector resumes even if no data was drawn
+#: (the welcome screen, a slow or failing service): the start is over by then
+COLLECTION_PAUSE_LIMIT = 5.0
 
 #: ids of bindings outside the command registry that a keymap may also remap
 EXTRA_BINDING_IDS = {
@@ -117,6 +123,8 @@ class RtdashApp(App[int]):
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
+        if collection_paused():  # a live view resumes it sooner, once data is drawn
+            self.set_timer(COLLECTION_PAUSE_LIMIT, resume_collection, name="collection")
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
         if self.demo:
@@ -268,8 +276,6 @@ class RtdashApp(App[int]):
     def make_client(self, installation: Installation) -> InfinityClient:
         connection = installation.connection
         assert connection.igrp is not None
-        from rtdash.cli.warmup import tls_context
-
         return InfinityClient(
             igrp=connection.igrp,
             credentials=connection.credentials(),
@@ -329,6 +335,7 @@ class RtdashApp(App[int]):
 
 def run_dashboard(settings: Settings, *, demo: bool = False, record: Path | None = None) -> int:
     """Raises ConfigError for a bad theme or keymap before the terminal is taken over."""
+    freeze_imports()  # everything is imported: see rtdash.cli.warmup
     app = RtdashApp(settings, demo=demo, record=record)
     result = app.run()
     return result or 0

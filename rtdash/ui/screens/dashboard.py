@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Input
 
-from rtdash.api.models import ActiveCall, PbxUser
-from rtdash.core.export import ExportError, export_views
 from rtdash.core.poller import clamp_interval
 from rtdash.ui.commands import bindings
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
+
+if TYPE_CHECKING:
+    from rtdash.api.models import ActiveCall, PbxUser
 
 #: the steps ``+`` and ``-`` move the poll interval through
 INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
@@ -132,6 +134,8 @@ class DashboardScreen(ViewsScreen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, calls: list[ActiveCall], users: list[PbxUser], stem: str) -> None:
+        from rtdash.core.export import ExportError, export_views  # off the start-up path
+
         board = self.dashboard
         try:
             paths = export_views(

@@ -10,23 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.containers import Vertical
 
 from rtdash.api.client import InfinityClient
+from rtdash.cli.warmup import collection_paused, resume_collection
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller import Phase, Poller, PollerStatus
-from rtdash.core.recording import Recorder, RecordingError
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.messages import CallsUpdated, StatusUpdated, UsersUpdated
 from rtdash.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from rtdash.core.recording import Recorder
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,9 @@ class LiveView(Vertical):
     def _record(self, write: Callable[[Any], bool] | None, snapshot: Any) -> None:
         if write is None:
             return
+        # a recorder exists only with --record: its module stays off the start-up path
+        from rtdash.core.recording import RecordingError
+
         try:
             write(snapshot)
         except RecordingError as exc:
@@ -171,6 +177,9 @@ class LiveView(Vertical):
         with self.app.batch_update():
             draw(snapshot)
             self._refresh_metrics()
+        if collection_paused() and self.calls is not None and self.users is not None:
+            # the start is over: collect garbage again once this data is on screen
+            self.app.call_after_refresh(resume_collection)
 
     @on(StatusUpdated)
     def _status_updated(self, message: StatusUpdated) -> None:

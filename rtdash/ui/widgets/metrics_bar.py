@@ -38,11 +38,11 @@ class MetricTile(Vertical):
         yield Digits("–", classes="tile-value")
 
     def flash(self, breached: bool, lit: bool) -> None:
-        # a class change restyles the tile and its children: only when it changes
+        # a class change restyles the tile and its children: only when it changes, and
+        # both classes in one change (a breach at start sets both: one restyle, not two)
         if (breached, lit) != self._alert:
             self._alert = (breached, lit)
-            self.set_class(breached, "breached")
-            self.set_class(lit, "flash")
+            self.update_classes({"breached": breached, "flash": lit})
 
     def show(self, value: str, level: Level) -> None:
         """Redraw only what changed: most seconds only one tile's number moves."""
@@ -51,8 +51,9 @@ class MetricTile(Vertical):
             self.query_one(Digits).update(value)
         if level is not self._level:
             self._level = level
-            self.set_class(level is Level.WARN, "level-warn")
-            self.set_class(level is Level.ALERT, "level-alert")
+            self.update_classes(
+                {"level-warn": level is Level.WARN, "level-alert": level is Level.ALERT}
+            )
             mark = LEVEL_MARK[level].strip()
             self.query_one(Label).update(f"{self.label} {mark}".rstrip(), layout=False)
 

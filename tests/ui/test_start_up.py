@@ -1,0 +1,45 @@
+"""Start-up: the garbage collector the command paused comes back once data is drawn, or
+after ``COLLECTION_PAUSE_LIMIT`` when no data comes (see ``rtdash.cli.warmup``)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from rtdash.cli import warmup
+from rtdash.sim import Simulator
+from rtdash.ui import app as app_module
+from tests.ui.helpers import make_app, wait_for_data, wait_until
+
+
+@pytest.fixture
+def paused() -> Iterator[None]:
+    warmup.pause_collection()
+    assert not gc.isenabled()
+    yield
+    warmup.resume_collection()
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("paused")
+async def test_collection_resumes_once_the_first_data_is_drawn(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "COLLECTION_PAUSE_LIMIT", 60.0)  # not the fallback
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await wait_until(pilot, gc.isenabled)
+        assert not warmup.collection_paused()
+
+
+@pytest.mark.usefixtures("paused")
+async def test_collection_resumes_after_a_while_without_data(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "COLLECTION_PAUSE_LIMIT", 0.2)
+    app = make_app(sim, password="wrong")  # rejected: no data ever comes
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, gc.isenabled)
