@@ -155,12 +155,16 @@ def _controlling_tty() -> None:
 
 def bare_env(home: Path) -> dict[str, str]:
     """This process's environment without anything that configures rtdash or Textual,
-    and a fresh ``home``: every child starts from the same clean slate."""
+    and a fresh ``home``: every child starts from the same clean slate.
+
+    ``PYTHONDONTWRITEBYTECODE`` goes too: with it, a module whose cached bytecode is out
+    of date is compiled again at every start (a fresh install has it all compiled), and
+    the uncounted first start of P2 could not fill the caches as it is there to do."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("RTDASH_", "TEXTUAL", "XDG_"))
-        and key not in {"NO_COLOR", "COLUMNS", "LINES"}
+        and key not in {"NO_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE"}
     }
     env.update(
         HOME=str(home),
