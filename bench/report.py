@@ -174,7 +174,8 @@ def method(plan: Plan) -> list[str]:
         "  breach sets off (10 s, `flash_seconds`); both apps draw that flash alike.",
         "- **P2** `python -m rtdash --base-url … --igrp … --interval 1` (and",
         "  `python -m bench.baseline` with the same flags) in a pty, credentials in the",
-        "  environment, an empty HOME: seconds from spawn to `data as of` on the terminal.",
+        "  environment, an empty HOME: seconds from spawn to `data as of` on the terminal;",
+        "  an uncounted first start writes the bytecode caches, as an install would have.",
         f"- **P3** bytes read from the pty master over {plan.p3_window:g} s after "
         f"{plan.p3_warmup:g} s of warm-up,",
         "  the simulated centre running in real time (speed 1).",
