@@ -130,18 +130,19 @@ def _entry(frames: list[Frame]) -> Frame:
     return frames[-1]
 
 
-async def profile_ticks(load: Load, ticks: int) -> Profile | None:
+async def profile_ticks(load: Load, ticks: int, warmup: int) -> Profile | None:
     try:
         from pyinstrument import Profiler
     except ImportError:
         return None
     profiler = Profiler(interval=0.0005, async_mode="disabled")
-    await measure_ticks(RTDASH, load, ticks, profiler=profiler)
+    # the same steady state as P1: past the start-up alert flash
+    await measure_ticks(RTDASH, load, ticks, warmup=warmup, profiler=profiler)
     session = profiler.last_session
     profile = analyse(session)
     text = profiler.output_text(unicode=True, color=False, show_all=False)
     return Profile(profile.busy, profile.leaves, profile.own, profile.entries, text)
 
 
-def run_profile(load: Load, ticks: int) -> Profile | None:
-    return asyncio.run(profile_ticks(load, ticks))
+def run_profile(load: Load, ticks: int, warmup: int) -> Profile | None:
+    return asyncio.run(profile_ticks(load, ticks, warmup))

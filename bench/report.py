@@ -207,7 +207,8 @@ def profile_section(profile: Profile | None, plan: Plan) -> list[str]:
     load = LOADS[plan.profile_load]
     lines = [
         f"pyinstrument on rtdash's P1 path at the {load.name} load ({plan.profile_ticks} "
-        f"refresh ticks, {profile.busy:.2f} s sampled while busy).",
+        f"refresh ticks after {plan.p1_warmup} uncounted, as P1; "
+        f"{profile.busy:.2f} s sampled while busy).",
         "",
         "Top 5 by self time (the function running), with the rtdash function that led there:",
         "",

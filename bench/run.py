@@ -491,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         say(f"profile P1 {plan.profile_load} rtdash")
         try:
-            profile = run_profile(LOADS[plan.profile_load], plan.profile_ticks)
+            profile = run_profile(LOADS[plan.profile_load], plan.profile_ticks, plan.p1_warmup)
         except Exception as exc:
             failures.append(f"profile: {type(exc).__name__}: {exc}")
     elapsed = time.monotonic() - started
