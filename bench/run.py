@@ -318,7 +318,10 @@ def polling_note(plan: Plan, load: Load) -> str:
     from bench.measures.inprocess import poll_cpu
 
     say(f"P4 {load.name} polling alone")
-    per_poll = Summary.of(asyncio.run(poll_cpu(load, plan.p4_polls)))
+    try:
+        per_poll = Summary.of(asyncio.run(poll_cpu(load, plan.p4_polls)))
+    except Exception as exc:  # a note must not lose the measured rows
+        return f"polling alone could not be measured: {type(exc).__name__}: {exc}"
     share = 100.0 * per_poll.median / INTERVAL
     return (
         f"of which polling alone (both routes, unchanged bodies, rtdash's client on httpx, "

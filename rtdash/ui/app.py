@@ -335,7 +335,8 @@ class RtdashApp(App[int]):
 
 def run_dashboard(settings: Settings, *, demo: bool = False, record: Path | None = None) -> int:
     """Raises ConfigError for a bad theme or keymap before the terminal is taken over."""
-    freeze_imports()  # everything is imported: see rtdash.cli.warmup
+    if collection_paused():  # the command's start-up: see rtdash.cli.warmup
+        freeze_imports()
     app = RtdashApp(settings, demo=demo, record=record)
     result = app.run()
     return result or 0

@@ -8,6 +8,7 @@ is paid 170,000 times a day. These tests use the simulator over real loopback HT
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterator
 from importlib.abc import MetaPathFinder
 
@@ -19,13 +20,16 @@ from rtdash.sim import SimConfig, Simulator
 
 
 class _ImportRecorder(MetaPathFinder):
-    """Notes every module the import system had to go looking for."""
+    """Notes every module the import system had to go looking for in this thread (the
+    simulator serves from threads of its own, whose imports are not the client's)."""
 
     def __init__(self) -> None:
         self.searched: list[str] = []
+        self._thread = threading.get_ident()
 
     def find_spec(self, fullname, path=None, target=None):  # type: ignore[no-untyped-def]
-        self.searched.append(fullname)
+        if threading.get_ident() == self._thread:
+            self.searched.append(fullname)
         return None  # let the real finders answer (or fail)
 
 
@@ -81,3 +85,14 @@ async def test_each_query_is_parsed_into_a_url_once(
             await client.active_calls(exclude_pii=True)
             await client.user_status()
     assert len(built) == 2, built  # one per query, not one per request
+
+
+async def test_a_lookup_by_number_keeps_no_url(sim: Simulator) -> None:
+    """Polled queries keep their parsed URL; a caller's number is personal data and a
+    lookup is a one-off, so its URL is not kept."""
+    async with _client(sim) as client:
+        await client.active_calls()
+        await client.caller_details(src_number="+442079460999")
+        kept = " ".join(str(url) for url in client._urls.values())
+    assert "pbxActiveCalls" in kept
+    assert "2079460999" not in kept and "activeCall?" not in kept

@@ -238,6 +238,13 @@ async def test_lines_drawn_past_the_style_cache_are_the_lines_it_would_draw(
         await shown.pilot.pause()
         whole = table.size.region
         assert table._plain_box()
+        # the styles it keeps are the ones Textual gives now (focused or not)
+        table.render_lines(whole)
+        table._rich_style_cache.clear()
+        for component in ("cursor", "header"):
+            assert table._style(component) == table.get_component_rich_style(
+                f"keyed-table--{component}"
+            )
         for crop in (whole, Region(3, 1, 20, 5)):
             fast = table.render_lines(crop)
             table._styles_cache.clear()

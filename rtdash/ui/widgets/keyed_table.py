@@ -184,7 +184,8 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         self._described: dict[str, _Described] = {}
         self._tick_cells: dict[tuple[int, str, str], list[Segment]] = {}
         self._styles: dict[str, Style] = {}
-        self._headers: dict[int, Strip] = {}
+        #: the header line as last drawn, and the width it was drawn for
+        self._header: tuple[int, Strip] | None = None
         #: what each screen line was last drawn from: (key, spec, tick texts, cursor)
         self._drawn: dict[int, tuple[str, RowSpec, tuple[str, ...], bool]] = {}
         self.cursor_row = 0
@@ -318,9 +319,11 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             self.move_cursor(row=index)
 
     def on_focus(self) -> None:
+        self._forget_styles()  # the cursor and header take their focused styles
         self._refresh_cursor_line()
 
     def on_blur(self) -> None:
+        self._forget_styles()
         self._refresh_cursor_line()
 
     def on_resize(self) -> None:
@@ -399,14 +402,14 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         return strip if line_length == width else strip.crop(0, width)
 
     def _header_strip(self, width: int) -> Strip:
-        strip = self._headers.get(width)
-        if strip is None:
-            text = "".join(
-                self._pad(column.label, self._cell_width(index))
-                for index, column in enumerate(self.columns)
-            )
-            strip = Strip([Segment(set_cell_size(text, width), self._style("header"))], width)
-            self._headers[width] = strip
+        if self._header is not None and self._header[0] == width:
+            return self._header[1]
+        text = "".join(
+            self._pad(column.label, self._cell_width(index))
+            for index, column in enumerate(self.columns)
+        )
+        strip = Strip([Segment(set_cell_size(text, width), self._style("header"))], width)
+        self._header = (width, strip)
         return strip
 
     def _style(self, component: str) -> Style:
@@ -421,8 +424,13 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._forget_styles()
+
+    def _forget_styles(self) -> None:
+        """Styles change with the CSS (a theme) and with focus; a focus change alone
+        does not always reach ``notify_style_update``."""
         self._styles.clear()
-        self._headers.clear()
+        self._header = None
 
     def _tick_segments(
         self, column_index: int, spec: RowSpec, column: Column, now: datetime
