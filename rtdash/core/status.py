@@ -85,7 +85,10 @@ def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Leve
 
 
 def _ago_paused(seconds: int) -> str:
-    return "<1 min ago" if seconds < 60 else _ago(max(seconds, 90))
+    if seconds < 60:
+        return "<1 min ago"
+    # _ago's minutes start at 90 s; paused, a minute is a minute
+    return _ago(max(seconds, 90))
 
 
 def _ago(seconds: int) -> str:
