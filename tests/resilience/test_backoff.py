@@ -33,6 +33,17 @@ def gaps(times: list[float]) -> list[float]:
     return [later - earlier for earlier, later in itertools.pairwise(times)]
 
 
+def spanning(times: list[float], start: float, end: float) -> list[float]:
+    """The requests from the last at or before ``start`` to the first at or after ``end``.
+
+    Counting requests inside a window is off by one whenever the window's edges fall near
+    a request; the longest gap across the whole window is what says a route kept its pace.
+    """
+    first = max(i for i, t in enumerate(times) if t <= start)
+    last = min(i for i, t in enumerate(times) if t >= end)
+    return times[first : last + 1]
+
+
 async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
     sim: Simulator,
 ) -> None:
@@ -51,7 +62,8 @@ async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
             pilot, lambda: len([t for t in faults.times(USERS_ROUTE) if t > start]) >= 5, 14
         )
         failed = [t for t in faults.times(USERS_ROUTE) if t > start][:5]
-        calls = [t for t in faults.times(CALLS_ROUTE) if failed[0] <= t <= failed[-1]]
+        await wait_until(pilot, lambda: faults.times(CALLS_ROUTE)[-1] >= failed[-1], 3)
+        calls = spanning(faults.times(CALLS_ROUTE), failed[0], failed[-1])
         status = board.poller.status()
         faults.clear()
 
@@ -64,8 +76,7 @@ async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
     # jittered, not exact: all four within 2 % of nominal has odds of 1 in 10,000
     assert any(abs(gap / n - 1) > 0.02 for gap, n in zip(measured, nominal, strict=True))
     # the calls route kept its 1 s pace meanwhile, and the users route is still retrying
-    assert len(calls) >= 7
-    assert max(gaps(calls)) <= 1.0 + SLACK
+    assert max(gaps(calls)) <= 1.0 + SLACK, calls
     assert status.routes[Route.USERS].failures >= 5
     assert status.routes[Route.CALLS].error is None
     assert status.phase is Phase.RETRYING
@@ -91,10 +102,13 @@ async def test_retry_after_is_honoured_even_above_the_cap(sim: Simulator) -> Non
         )
         await wait_until(pilot, lambda: board.poller.status().phase is Phase.LIVE, 5)
         users = [t for t in faults.times(USERS_ROUTE) if t > start]
-        calls = [t for t in faults.times(CALLS_ROUTE) if users[0] <= t <= users[1]]
+        # one calls request after the users route's retry closes the window below
+        await wait_until(pilot, lambda: faults.times(CALLS_ROUTE)[-1] > users[1], 3)
+        calls = spanning(faults.times(CALLS_ROUTE), users[0], users[1])
 
     assert 3.0 <= users[1] - users[0] <= 3.0 + SLACK
-    assert len(calls) >= 3, "the calls route did not wait for the users route's 429"
+    # the calls route kept its 1 s pace across the users route's 3 s wait
+    assert max(gaps(calls)) <= 1.0 + SLACK, ("the calls route waited for the 429", calls)
 
 
 # --- a 503 with Retry-After (maintenance), in the exact shape: MockTransport ----------
