@@ -131,8 +131,8 @@ def floor_section(floor: Sequence[FloorRow]) -> list[str]:
         return ["Not measured in this run (`--only` without FLOOR)."]
     lines = [
         "A bare Textual app of the same shape (`bench/floor_app.py`: no rtdash code, no",
-        "network), measured in the same run, for reading P2 and P4 against; information,",
-        "not targets.",
+        "network, no data), measured in the same run, for reading P2 and P4 against;",
+        "information, not targets.",
         "",
         "| what | setting | read against | median [min–max] | n |",
         "| --- | --- | --- | --- | --- |",
@@ -191,8 +191,11 @@ def method(plan: Plan) -> list[str]:
         "  the first frame written once that call is in its table.",
         "- **Framework floor** `python -m bench.floor_app` in the same pty and clean",
         "  environment: a one-line status (Line API, `data as of HH:MM:SS`) over 40 `Static`",
-        "  rows. Start: as P2 (`data as of` is in its first frame). CPU: as P4, with the",
-        "  status redrawn once a second (`refresh()`), and `--still` with nothing redrawn.",
+        "  rows. Start: as P2 (`data as of` is in its first frame), bare and with `--stack`",
+        "  (httpx, pydantic and platformdirs imported first, as rtdash imports them before",
+        "  its first poll). CPU: as P4, with the status redrawn once a second (`refresh()`),",
+        "  `--ticking` with the status and a time on each of 40 Line API rows redrawn once",
+        "  a second (a live dashboard's times in state), and `--still` with nothing redrawn.",
     ]
 
 

@@ -198,17 +198,18 @@ def terminal(kind: AppKind, sim: Simulator, size: tuple[int, int]) -> Iterator[T
             term.close()
 
 
-def floor_argv(*, redraw: bool) -> list[str]:
-    """The framework floor's command: the status redrawn once a second, or never."""
-    return [sys.executable, "-m", "bench.floor_app", *(() if redraw else ("--still",))]
+def floor_argv(*flags: str) -> list[str]:
+    """The framework floor's command: by default the status redrawn once a second;
+    ``--still``, ``--ticking`` and ``--stack`` as in :mod:`bench.floor_app`."""
+    return [sys.executable, "-m", "bench.floor_app", *flags]
 
 
 @contextlib.contextmanager
-def floor_terminal(*, redraw: bool, size: tuple[int, int]) -> Iterator[Terminal]:
+def floor_terminal(*flags: str, size: tuple[int, int]) -> Iterator[Terminal]:
     """The framework floor in a pty: no simulator, so no credentials, but the same
     fresh HOME and scrubbed environment as the apps under test."""
     with tempfile.TemporaryDirectory(prefix="rtdash-bench-floor-") as home:
-        term = Terminal(floor_argv(redraw=redraw), bare_env(Path(home)), size)
+        term = Terminal(floor_argv(*flags), bare_env(Path(home)), size)
         try:
             yield term
         finally:
@@ -267,17 +268,19 @@ def peak_memory(kind: AppKind, load: Load, *, window: float, size=(160, 48)) -> 
         return term.peak_rss_mb()
 
 
-def floor_first_paint(size: tuple[int, int]) -> float:
+def floor_first_paint(size: tuple[int, int], *, stack: bool = False) -> float:
     """Floor of P2: seconds from spawning the bare Textual app to ``data as of`` on its
-    terminal, which it draws in its first frame (there is nothing to fetch)."""
-    with floor_terminal(redraw=True, size=size) as term:
+    terminal, which it draws in its first frame (there is nothing to fetch); with
+    ``stack``, after importing the rest of rtdash's stack first."""
+    with floor_terminal(*(("--stack",) if stack else ()), size=size) as term:
         return term.wait_for()
 
 
-def floor_cpu(*, redraw: bool, warmup: float, window: float, size=(160, 48)) -> float:
-    """Floor of P4: % of one core the bare Textual app uses with its status line redrawn
-    once a second (``redraw``), or with nothing redrawn at all, timed as P4 is."""
-    with floor_terminal(redraw=redraw, size=size) as term:
+def floor_cpu(*flags: str, warmup: float, window: float, size=(160, 48)) -> float:
+    """Floor of P4: % of one core the bare Textual app uses, timed as P4 is, with its
+    status line redrawn once a second (no flag), every line (``--ticking``) or nothing
+    (``--still``)."""
+    with floor_terminal(*flags, size=size) as term:
         term.wait_for()
         time.sleep(0.5 + warmup)  # as idle_cpu: half a second to settle, then the warm-up
         return cpu_percent(term, window)
