@@ -9,9 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.filter import Monochrome
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.strip import Strip
 
 from rtdash.core.clock import FrozenClock
 from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
@@ -265,3 +270,61 @@ async def test_lines_drawn_past_the_style_cache_are_the_lines_it_would_draw(
         monkeypatch.setattr(table._styles_cache, "render_widget", render_widget)
         table.render_lines(whole)
         assert taken == [whole]
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_cells_are_made_in_the_tables_colours_and_filtered_once(no_color: bool) -> None:
+    """Every segment carries the table's colours (none is left to the terminal's
+    defaults, and NO_COLOR's filter needs a style on each); the app's line filters (ANSI
+    colours to truecolor; NO_COLOR's greys) are applied to each cell once, as it is
+    made, and the lines are the ones Textual draws by filtering whole lines; a change of
+    filters or of focus makes the cells again."""
+    app, _clock = table_app()
+
+    def describe(row: Row) -> RowSpec:
+        cells: dict[str, str | Text] = {"name": row.name, "queue": Text("late", style="red")}
+        return RowSpec(row.key, cells, {"in_state": row.since})
+
+    app.describe = describe  # type: ignore[method-assign]
+    if no_color:
+        app._filters.append(Monochrome())
+    async with app.run_test(size=(60, 11)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile(rows(6))
+        table.move_cursor(row=2)
+        await pilot.pause()
+        whole = table.size.region
+
+        def drawn() -> list[Strip]:
+            return table.render_lines(whole)
+
+        lines = drawn()
+        for line in lines:
+            assert all(segment.style for segment in line), line
+        colours = table.rich_style
+        assert next(iter(lines[1])).style == colours  # a plain cell: the table's own colours
+        assert next(iter(lines[-1])).style == colours  # a blank line below the rows too
+        table._use_look(())  # cells made unfiltered, as Textual's cache expects them
+        table._styles_cache.clear()
+        assert lines == table._styles_cache.render_widget(table, whole)
+
+        def late(line: int) -> Style:
+            (segment,) = [segment for segment in drawn()[line] if "late" in segment.text]
+            assert segment.style is not None
+            return segment.style
+
+        red = late(1).color
+        assert red is not None and red.triplet is not None  # made truecolor
+        assert late(1).bgcolor == colours.bgcolor  # on the table's background
+        if no_color:
+            assert red.triplet.red == red.triplet.green == red.triplet.blue
+            return
+        assert red.triplet.red > 2 * max(red.triplet.green, red.triplet.blue)
+        assert table.has_focus
+        app.set_focus(None)  # without the focused table's tint: every cell made again
+        await pilot.pause()
+        assert late(1).bgcolor != colours.bgcolor
+        assert late(1).bgcolor == table.rich_style.bgcolor
+        app.ansi_color = True  # the terminal's own colours: no truecolor filter
+        await pilot.pause()
+        assert late(1).color == Color.parse("red")

@@ -18,7 +18,7 @@ row goes away.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -29,6 +29,8 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -94,6 +96,23 @@ class _Described:
     spec: RowSpec
     #: rendered static cells by column index (ticking columns are not here)
     segments: dict[int, list[Segment]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """What every cell is made with, so that a line of cells needs nothing more.
+
+    The table's own colours go under each cell's style: a segment with no style would
+    show the terminal's default colours (white on a light terminal) and fail a NO_COLOR
+    filter. The app's line filters (ANSI colours to truecolor, NO_COLOR's greys) work
+    segment by segment, so cells filtered once make a filtered line; filtering each line
+    as it was drawn was half of the table's cost in a tick.
+    """
+
+    base: Style
+    filters: tuple[LineFilter, ...]
+    #: the background the filters blend with
+    background: Color
 
 
 class KeyedTable(ScrollView, Generic[Item], can_focus=True):
@@ -184,6 +203,9 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         self._described: dict[str, _Described] = {}
         self._tick_cells: dict[tuple[int, str, str], list[Segment]] = {}
         self._styles: dict[str, Style] = {}
+        #: what the cached cells were made with; None until drawn, and again whenever
+        #: the styles change (a theme, focus)
+        self._look: _Look | None = None
         #: the header line as last drawn, and the width it was drawn for
         self._header: tuple[int, Strip] | None = None
         #: what each screen line was last drawn from: (key, spec, tick texts, cursor)
@@ -344,22 +366,43 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         when the table's box is plain (no border, outline, padding, tint or opacity:
         the cache would only copy each line). A tick changes every line on screen, and
         that cache's work for each line was a third of a tick's cost."""
-        if not self._plain_box():
+        plain = self._plain_box()
+        # Textual's style cache filters whole lines itself
+        self._use_look(tuple(self.get_line_filters()) if plain else ())
+        if not plain:
             return super().render_lines(crop)
         render_line = self.render_line
-        filters = self.get_line_filters()
-        if filters:
-            background = self.background_colors[1]
-        strips = []
-        for y in crop.line_range:
-            strip = render_line(y)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
-            strips.append(strip)
+        strips = [render_line(y) for y in crop.line_range]
         x1, x2 = crop.column_span
         if (x1, x2) != (0, self.size.width):
             strips = [strip.crop(x1, x2) for strip in strips]
         return strips
+
+    def _use_look(self, filters: tuple[LineFilter, ...]) -> None:
+        """Make cells from now on with the table's styles as they are and ``filters``;
+        the cells made before go."""
+        if self._look is not None and self._look.filters == filters:
+            return
+        self._forget_styles()
+        self._look = _Look(self.rich_style, filters, self.background_colors[1])
+
+    def _made_up(self, segments: Iterable[Segment]) -> list[Segment]:
+        """Segments as the look says: the table's colours under them, then filtered."""
+        look = self._look
+        if look is None:
+            return list(segments)
+        made = list(Segment.apply_style(segments, style=look.base))
+        for line_filter in look.filters:
+            made = line_filter.apply(made, look.background)
+        return made
+
+    def _made_style(self, name: str, style: Style | None) -> Style:
+        """A style made up as cells are, kept with the look: ``style`` is laid over
+        cells already made, or fills where there is no cell."""
+        made = self._styles.get(name)
+        if made is None:
+            made = self._styles[name] = self._made_up([Segment(" ", style)])[0].style or Style()
+        return made
 
     def _plain_box(self) -> bool:
         styles = self.styles
@@ -379,7 +422,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             return self._header_strip(width)
         index = int(self.scroll_offset.y) + y - self.header_height
         if not 0 <= index < len(self._order):
-            return Strip.blank(width)
+            return Strip.blank(width, self._made_style("blank", None))
         key = self._order[index]
         described = self._describe(key)
         now = self._now
@@ -391,12 +434,12 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             segments.extend(cached)
         line_length = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
         if index == self.cursor_row:
-            segments = Segment.apply_style(segments, post_style=self._style("cursor"))
+            segments = Segment.apply_style(segments, post_style=self._cursor_style())
         # neighbours in one style become one segment: each segment costs the terminal
         # (and an SSH link) its own style codes
         segments = list(Segment.simplify(segments))
         if line_length < width:
-            segments.append(Segment(" " * (width - line_length)))
+            segments.append(Segment(" " * (width - line_length), self._made_style("blank", None)))
             line_length = width
         strip = Strip(segments, line_length)
         return strip if line_length == width else strip.crop(0, width)
@@ -408,7 +451,8 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             self._pad(column.label, self._cell_width(index))
             for index, column in enumerate(self.columns)
         )
-        strip = Strip([Segment(set_cell_size(text, width), self._style("header"))], width)
+        header = [Segment(set_cell_size(text, width), self._style("header"))]
+        strip = Strip(self._made_up(header), width)
         self._header = (width, strip)
         return strip
 
@@ -422,15 +466,21 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             )
         return style
 
+    def _cursor_style(self) -> Style:
+        return self._made_style("cursor, made", self._style("cursor"))
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._forget_styles()
 
     def _forget_styles(self) -> None:
         """Styles change with the CSS (a theme) and with focus; a focus change alone
-        does not always reach ``notify_style_update``."""
+        does not always reach ``notify_style_update``. Cells are made with them."""
         self._styles.clear()
         self._header = None
+        self._look = None
+        self._described.clear()
+        self._tick_cells.clear()
 
     def _tick_segments(
         self, column_index: int, spec: RowSpec, column: Column, now: datetime
@@ -452,14 +502,15 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
     def _cell_segments(self, value: Cell, width: int) -> list[Segment]:
         pad = Segment(" " * CELL_PADDING)
         if isinstance(value, str) and cell_len(value) <= width:
-            return [Segment(" " * CELL_PADDING + set_cell_size(value, width) + pad.text)]
+            text = " " * CELL_PADDING + set_cell_size(value, width) + pad.text
+            return self._made_up([Segment(text)])
         text = value.copy() if isinstance(value, Text) else Text(value)
         text.truncate(width, overflow="ellipsis", pad=True)
         console = self.app.console
         # Text.render leaves the text's own (whole-text) style to its caller
         base = console.get_style(text.style) if text.style else None
         rendered = Segment.apply_style(text.render(console), style=base)
-        return [pad, *rendered, pad]
+        return self._made_up([pad, *rendered, pad])
 
     def _pad(self, label: str, width: int) -> str:
         return set_cell_size(" " * CELL_PADDING + label, width)
