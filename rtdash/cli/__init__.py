@@ -14,7 +14,9 @@ Exit codes (also in ``--help``):
 
 * 0 — done.
 * 1 — the service failed (any :class:`~rtdash.api.errors.ApiError`), a lookup matched
-  nothing, or no row of the answer could be read. One line on stderr says which.
+  nothing, or no row of the answer could be read. One line on stderr says which. The
+  dashboard also exits 1 when an error it could not handle stopped it (Textual leaves
+  the traceback on the terminal).
   ``lookup`` with no match still prints ``[]`` under ``--json``, so a pipeline always
   gets valid JSON, while the exit code answers "was there a match?" as ``grep`` does.
 * 2 — usage or configuration: a bad flag or config key, a lookup that can never match

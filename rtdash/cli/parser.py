@@ -19,7 +19,8 @@ or from [connection] in the config file (then chmod 600 it).
   RTDASH_CONFIG                      config file to read (see `rtdash config path`)
 No account yet? `rtdash --demo` runs everything against the built-in simulator.
 
-exit codes: 0 ok; 1 the service failed, no match, or no row readable;
+exit codes: 0 ok; 1 the service failed, no match, no row readable, or the
+            dashboard stopped on an error (its traceback is left on screen);
             2 usage or configuration error
 log file: see `rtdash doctor`, or ~/.local/state/rtdash/log/rtdash.log on Linux
 """

@@ -338,13 +338,19 @@ def run_dashboard(settings: Settings, *, demo: bool = False, record: Path | None
     if collection_paused():  # the command's start-up: see rtdash.cli.warmup
         freeze_imports()
     app = RtdashApp(settings, demo=demo, record=record)
-    result = app.run()
-    return result or 0
+    return exit_code(app, app.run())
 
 
 def run_replay(player: Player, *, settings: Settings) -> int:
     """Play a recording back in the same dashboard (no network, no lookups)."""
     from rtdash.ui.screens.replay import ReplayApp
 
-    result = ReplayApp(player, settings=settings).run()
-    return result or 0
+    app = ReplayApp(player, settings=settings)
+    return exit_code(app, app.run())
+
+
+def exit_code(app: App[int], result: int | None) -> int:
+    """The command's exit code: an error the app could not handle ends it with
+    Textual's traceback on the terminal and must not exit 0, or a wallboard's restart
+    loop or a supervisor's script would take the crash for a quit."""
+    return app.return_code or result or 0

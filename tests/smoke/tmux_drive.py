@@ -17,6 +17,9 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+#: what the shell prints once the command has exited, with its status
+EXITED = re.compile(r"\[exited (\d+)\]")
+
 
 class Terminal:
     """One tmux session running one command."""
@@ -24,7 +27,7 @@ class Terminal:
     def __init__(self, command: list[str], width: int, height: int, env: dict[str, str]) -> None:
         self.name = f"rtdash-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
-        line = f"env {exports} {shlex.join(command)}"
+        line = f"env {exports} {shlex.join(command)}; echo [exited $?]"
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height)],
             check=True,
@@ -63,6 +66,16 @@ class Terminal:
         ).stdout
         return int(out.strip())
 
+    def exit_status(self, timeout: float = 10.0) -> int:
+        """The command's exit status, once it has exited: the shell that ran it says
+        so on the screen."""
+        screen = self.wait_for(
+            lambda s: EXITED.search(s) is not None, "the command to exit", timeout
+        )
+        match = EXITED.search(screen)
+        assert match is not None
+        return int(match.group(1))
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
 
@@ -88,10 +101,13 @@ def clean_env() -> dict[str, str]:
 _TIME = re.compile(r"\b\d+:\d\d\b")
 
 
-def drive(width: int = 80, height: int = 24) -> list[str]:
-    """Run the walk-through; return the screens seen (raises AssertionError on a miss)."""
+def drive(width: int = 80, height: int = 24, env: dict[str, str] | None = None) -> list[str]:
+    """Run the walk-through; return the screens seen (raises AssertionError on a miss).
+
+    ``env`` adds to the clean environment (``NO_COLOR``, say).
+    """
     screens: list[str] = []
-    term = Terminal([*rtdash_command(), "--demo"], width, height, clean_env())
+    term = Terminal([*rtdash_command(), "--demo"], width, height, {**clean_env(), **(env or {})})
     try:
         first = term.wait_for(
             lambda s: "Ringing" in s and "Bridged" in s and "data as of" in s,
@@ -125,6 +141,7 @@ def drive(width: int = 80, height: int = 24) -> list[str]:
         term.wait_for(lambda s: "Caller lookup" not in s, "the modal closed")
         term.keys("q")
         term.wait_for(lambda s: "Ringing" not in s, "the app to quit", timeout=10)
+        assert term.exit_status() == 0, term.screen()
     finally:
         term.close()
     return screens
