@@ -22,31 +22,42 @@ STALE_INTERVALS = 3
 
 @dataclass(frozen=True, slots=True)
 class StatusText:
+    #: the whole connection state in words, as a log line or a test reads it
     connection: str
     connection_level: Level
     age: str
     age_level: Level
     stale: bool
+    #: the connection state in a word or two, and its causes: a status line shows the
+    #: word, then the age, then the causes, so that at 80 columns an outage's long
+    #: causes are what gets cut, never the age of the data
+    headline: str = ""
+    detail: str = ""
 
 
 def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInfo) -> StatusText:
-    connection, level = _connection(status, loop_now)
+    headline, detail, level = _connection(status, loop_now)
+    if status.phase is Phase.RETRYING:
+        connection = detail
+    else:
+        connection = f"{headline}: {detail}" if detail else headline
     age, age_level, stale = _age(status, now, zone)
     if status.unreadable:
         rows = "row" if status.unreadable == 1 else "rows"
         age = f"{age} · {status.unreadable} {rows} unreadable"
         age_level = max(age_level, Level.WARN)
-    return StatusText(connection, level, age, age_level, stale)
+    return StatusText(connection, level, age, age_level, stale, headline, detail)
 
 
-def _connection(status: PollerStatus, loop_now: float) -> tuple[str, Level]:
+def _connection(status: PollerStatus, loop_now: float) -> tuple[str, str, Level]:
+    """(headline, detail, level)."""
     if status.phase is Phase.AUTH_FAILED:
         # the cause is the route whose credentials were refused, not any failing route
         rejected = [h.error for _, h in status.failing() if isinstance(h.error, AuthFailed)]
         cause = rejected[0].message if rejected else ""
-        return f"credentials rejected{_suffix(cause)}", Level.ALERT
+        return "credentials rejected", _cause(cause), Level.ALERT
     if status.phase is Phase.PAUSED:
-        return "paused", Level.WARN
+        return "paused", "", Level.WARN
     if status.phase is Phase.RETRYING:
         parts = []
         for route, health in status.failing():
@@ -56,15 +67,15 @@ def _connection(status: PollerStatus, loop_now: float) -> tuple[str, Level]:
             else:
                 wait = max(0, math.ceil(health.next_try - loop_now))
                 parts.append(f"{route}: {cause}, retrying in {wait} s")
-        return "; ".join(parts), Level.ALERT
+        return "retrying", "; ".join(parts), Level.ALERT
     if status.phase is Phase.CONNECTING:
-        return "connecting…", Level.WARN
+        return "connecting…", "", Level.WARN
     slow = f" (slow: every {status.interval:g} s)" if status.slow else ""
-    return f"live{slow}", Level.OK
+    return f"live{slow}", "", Level.OK
 
 
-def _suffix(cause: str) -> str:
-    return f": {cause}" if cause and not cause.startswith("credentials rejected") else ""
+def _cause(cause: str) -> str:
+    return cause if cause and not cause.startswith("credentials rejected") else ""
 
 
 def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Level, bool]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from rtdash.api.client import Credentials, InfinityClient
@@ -202,6 +203,34 @@ async def test_server_down_then_up(sim: Simulator) -> None:
         await wait_until(pilot, lambda: board.status_bar.text.connection == "live")
         assert board.status_bar.text.age == f"data as of {clock.now():%H:%M:%S} (0 s ago)"
         assert {r: shown_keys(app, r) for r in Route} == before
+
+
+async def test_an_outage_keeps_the_data_age_in_view_at_80_columns(sim: Simulator) -> None:
+    """Two routes' causes are longer than 80 columns: they are what the line cuts, not
+    the age of the data, which says how far to trust the screen."""
+    app = make_app(sim)
+    clock = app.clock
+    assert isinstance(clock, FrozenClock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        started = clock.now()
+        sim.stop()
+        clock.advance(4)
+        await wait_until(
+            pilot, lambda: board.poller.status().routes[Route.USERS].error is not None, 8
+        )
+        await wait_until(
+            pilot, lambda: board.poller.status().routes[Route.CALLS].error is not None, 8
+        )
+        board.status_bar.tick()
+        await pilot.pause()
+        bar = board.status_bar
+        (drawn,) = bar.render_lines(Region(0, 0, bar.size.width, 1))
+        assert bar.size.width <= 80 and len(bar.text.connection) > 80
+        shown = drawn.text.strip()
+        assert shown.startswith(f"retrying · STALE: data as of {started:%H:%M:%S} (4 s ago)")
+        assert "calls: cannot connect" in shown
 
 
 async def test_unknown_installation_says_so_and_keeps_trying(sim: Simulator) -> None:

@@ -56,11 +56,16 @@ class StatusBar(Static):
         if self.badge:
             line.append(f" {self.badge} ", style="bold reverse")
             line.append(" ")
-        line.append(self.text.connection, style=LEVEL_STYLE[self.text.connection_level] or "bold")
+        connection_style = LEVEL_STYLE[self.text.connection_level] or "bold"
+        line.append(self.text.headline, style=connection_style)
+        line.append(" · ", style="dim")
+        # the age before any cause: at 80 columns a long outage cuts the causes instead
+        line.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
+        if self.text.detail:
+            line.append(" · ", style="dim")
+            line.append(self.text.detail, style=connection_style)
         if self.status.phase is Phase.AUTH_FAILED:
             line.append(f" — fix the credentials, then press {self.retry_key} to retry")
-        line.append(" · ", style="dim")
-        line.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
         if self.note:
             line.append(" · ", style="dim")
             line.append(self.note, style="italic")
