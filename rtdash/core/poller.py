@@ -140,6 +140,8 @@ class Poller:
         self._due = dict.fromkeys(Route, 0.0)
         self._tasks: dict[Route, asyncio.Task[None]] = {}
         self._paused = False
+        #: routes to poll once although paused: a refresh asked for while paused
+        self._once: set[Route] = set()
         self._auth_failed = False
         self._wake = asyncio.Event()
         self._stopped = False
@@ -172,6 +174,7 @@ class Poller:
 
     def resume(self) -> None:
         self._paused = False
+        self._once.clear()
         self.refresh_now()
 
     def toggle_pause(self) -> bool:
@@ -182,11 +185,14 @@ class Poller:
         return self._paused
 
     def refresh_now(self) -> None:
-        """Poll every route at once (a route already in flight is not doubled)."""
+        """Poll every route at once (a route already in flight is not doubled); paused,
+        once, and stay paused: a fresh still picture."""
         self._auth_failed = False
         now = self._loop_time()
         for route in Route:
             self._due[route] = now
+        if self._paused:
+            self._once = set(Route)
         self._wake.set()
         self._publish()
 
@@ -202,15 +208,21 @@ class Poller:
         self._publish()
         while not self._stopped:
             now = self._loop_time()
-            if not self._paused and not self._auth_failed:
-                for route in Route:
-                    if route not in self._tasks and now >= self._due[route]:
-                        self._tasks[route] = asyncio.create_task(self._poll(route, now))
+            if not self._auth_failed:
+                for route in self._routes_to_poll(now):
+                    self._once.discard(route)
+                    self._tasks[route] = asyncio.create_task(self._poll(route, now))
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._sleep_for(now))
         for task in list(self._tasks.values()):
             task.cancel()
+
+    def _routes_to_poll(self, now: float) -> list[Route]:
+        idle = [route for route in Route if route not in self._tasks]
+        if self._paused:
+            return [route for route in idle if route in self._once]
+        return [route for route in idle if now >= self._due[route]]
 
     async def _poll(self, route: Route, started: float) -> None:
         self.polls += 1

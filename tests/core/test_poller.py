@@ -344,6 +344,27 @@ async def test_pause_stops_new_requests_and_resume_polls(rig: Rig) -> None:
         await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live again")
 
 
+async def test_refresh_while_paused_polls_once_and_stays_paused(rig: Rig) -> None:
+    """A supervisor who paused on a picture and presses refresh wants a fresh picture,
+    still paused: one request a route, then none."""
+    poller = rig.poller(interval=0.5)
+    async with running(poller):
+        await rig.both_polled()
+        poller.pause()
+        counts = {route: rig.upstream.count(route) for route in Route}
+        snapshots = len(rig.rec.calls)
+        poller.refresh_now()
+        await rig.rec.until(
+            lambda: all(rig.upstream.count(r) == counts[r] + 1 for r in Route), 0.5, "one poll"
+        )
+        await rig.rec.until(lambda: len(rig.rec.calls) == snapshots + 1, 0.5, "a new snapshot")
+        await asyncio.sleep(1.2)  # past two intervals: proving an absence takes time
+        assert {route: rig.upstream.count(route) for route in Route} == {
+            route: counts[route] + 1 for route in Route
+        }
+        assert poller.paused and rig.rec.phase is Phase.PAUSED
+
+
 async def test_refresh_now_and_resume_poll_at_once_even_with_a_long_interval(rig: Rig) -> None:
     rig.upstream.delay = 0.2
     poller = rig.poller(interval=30.0)

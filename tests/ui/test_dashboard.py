@@ -10,6 +10,7 @@ from rtdash.api.models import CallState
 from rtdash.core.poller import Phase, PollerStatus
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 from rtdash.sim import Simulator
+from rtdash.sim.faults import Fault
 from rtdash.ui.messages import CallsUpdated, StatusUpdated
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import dashboard_of, make_app, rendered_text, wait_for_data, wait_until
@@ -191,6 +192,34 @@ async def test_pause_stops_polling_and_refresh_polls_now(sim: Simulator) -> None
         sim.advance(30)
         await pilot.press("r")
         await wait_until(pilot, lambda: board.poller.polls >= polls + 2)
+
+
+async def test_refresh_while_paused_takes_one_fresh_picture(sim: Simulator) -> None:
+    """Paused, ``r`` polls once and stays paused; "refreshing…" goes once that poll
+    is in (it used to stay until another note replaced it)."""
+    app = make_app(sim)
+    clock = app.clock
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: not board.poller._tasks)
+        before = board.poller.status().last_success
+        clock.advance(5)  # type: ignore[attr-defined]
+        sim.advance(30)
+        polls = board.poller.polls
+        sim.faults.add(Fault("latency", seconds=0.5, times=2))  # the note stays meanwhile
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        assert board.poller._tasks and board.status_bar.note == "refreshing…"
+        await wait_until(pilot, lambda: board.poller.polls == polls + 2 and not board.poller._tasks)
+        await pilot.pause()
+        assert board.poller.paused
+        assert board.poller.status().last_success != before
+        assert board.status_bar.note is None
+        assert board.status_bar.text is not None and board.status_bar.text.connection == "paused"
+        await pilot.pause(1.5)
+        assert board.poller.polls == polls + 2, "one poll a route, then paused again"
 
 
 async def test_stale_warning_with_a_frozen_clock(sim: Simulator) -> None:

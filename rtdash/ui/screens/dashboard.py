@@ -157,7 +157,7 @@ class DashboardScreen(ViewsScreen):
 
     def action_refresh(self) -> None:
         self.dashboard.poller.refresh_now()
-        self.dashboard.status_bar.set_note("refreshing…")
+        self.dashboard.status_bar.set_note("refreshing…", until_polled=True)
 
     def action_faster(self) -> None:
         self._step_interval(-1)

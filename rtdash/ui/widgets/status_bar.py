@@ -32,6 +32,9 @@ class StatusBar(Static):
         self.status: PollerStatus | None = None
         self.text: StatusText | None = None
         self.note: str | None = None
+        #: for a note that lasts until the next poll ends: what the polls had come to
+        #: when it was set (the age of the data, and each route's error)
+        self._note_until: tuple[object, ...] | None = None
         #: the key bound to "refresh", which also retries after rejected credentials
         self.retry_key = "r"
         self._line: Text | None = None
@@ -39,12 +42,19 @@ class StatusBar(Static):
     def update_status(self, status: PollerStatus, *, draw: bool = True) -> None:
         """Take a new status; ``draw=False`` leaves drawing it to the next ``tick``."""
         self.status = status
+        if self._note_until is not None and _polls_came_to(status) != self._note_until:
+            self.note = self._note_until = None
+            draw = True
         if draw:
             self.tick()
 
-    def set_note(self, note: str | None) -> None:
-        """A passing word from the app (e.g. "interval 3 s"), shown until replaced."""
+    def set_note(self, note: str | None, *, until_polled: bool = False) -> None:
+        """A passing word from the app (e.g. "interval 3 s"), shown until replaced; with
+        ``until_polled`` (e.g. "refreshing…") only until a poll succeeds or fails."""
         self.note = note
+        self._note_until = None
+        if until_polled and self.status is not None:
+            self._note_until = _polls_came_to(self.status)
         self.tick()
 
     def tick(self) -> None:
@@ -74,3 +84,9 @@ class StatusBar(Static):
         if line != self._line:  # a line that reads the same is not drawn again
             self._line = line
             self.update(line, layout=False)  # one line, always: no layout needed
+
+
+def _polls_came_to(status: PollerStatus) -> tuple[object, ...]:
+    """Changes when a poll ends: a success moves the age on, a failure brings a new
+    error (compared by identity)."""
+    return (status.last_success, *(health.error for health in status.routes.values()))
