@@ -44,6 +44,8 @@ STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
 
 #: the shell's code for "ended by SIGHUP" (128 + 1)
 HANGUP_EXIT = 129
+#: and for "ended by SIGTERM" (128 + 15), kept so a supervisor sees why it ended
+TERMINATED_EXIT = 143
 
 #: seconds after mount when the garbage collector resumes even if no data was drawn
 #: (the welcome screen, a slow or failing service): the start is over by then
@@ -138,9 +140,17 @@ class RtdashApp(App[int]):
 
     def _exit_on_hangup(self) -> None:
         """The terminal went away (an SSH drop): exit. Handled even when SIGHUP was
-        ignored at start (nohup), or the input thread spins on the dead terminal."""
+        ignored at start (nohup), or the input thread spins on the dead terminal.
+        SIGTERM (a service manager, ``kill``) quits as ``q`` does: the terminal is
+        still there and gets its screen, cursor and mouse back."""
         with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGHUP, self.hang_up)
+            loop.add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def terminate(self) -> None:
+        log.warning("terminated (SIGTERM): quitting")
+        self.exit(return_code=TERMINATED_EXIT)
 
     def hang_up(self) -> None:
         """Leave at once: there is no terminal to restore, and an orderly shutdown can

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import time
 
@@ -66,3 +67,22 @@ def test_the_app_exits_when_its_terminal_goes_away(sighup: str) -> None:
     if still_running:
         os.kill(pid, 9)  # do not leave a spinning process behind
     assert not still_running, f"the app was still running {GRACE:g} s after its terminal went"
+
+
+def test_sigterm_quits_and_gives_the_terminal_back() -> None:
+    """``kill`` (or a service manager) ends the dashboard as ``q`` does: the shell gets
+    its screen back (no alternate screen, no mouse reporting) and exit status 143."""
+    term = Terminal([*rtdash_command(), "--demo"], 80, 24, clean_env())
+    try:
+        term.wait_for(lambda s: "Bridged" in s and "data as of" in s, "live data")
+        os.kill(app_pid(term), signal.SIGTERM)
+        assert term.exit_status() == 143
+        modes = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", term.name, "#{alternate_on} #{mouse_any_flag}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        assert modes == ["0", "0"], "the terminal was left in the app's modes"
+    finally:
+        term.close()
