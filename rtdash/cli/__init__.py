@@ -32,6 +32,7 @@ what it uses.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -140,9 +141,19 @@ def _sim_command(args: argparse.Namespace) -> int:
         if not ok:
             raise UsageError(f"{PROG} sim: {problem}")
 
-    with suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it: not an error
-        run_standalone(args.port, args.seed, args.agents, args.load, args.speed)
+    try:
+        with suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it: not an error
+            run_standalone(args.port, args.seed, args.agents, args.load, args.speed)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_LISTEN:
+            raise
+        problem = exc.strerror or str(exc)
+        raise Failure(f"{PROG} sim: cannot listen on 127.0.0.1:{args.port} ({problem})") from None
     return EXIT_OK
+
+
+#: why a server cannot listen on a port: one line, as ``serve`` says it
+_CANNOT_LISTEN = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 
 
 def _doctor_command(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -146,3 +147,13 @@ def test_logging_is_put_back_after_a_run(rtdash: RunCli, monkeypatch: pytest.Mon
     rtdash("calls", "--igrp", "1", "--base-url", "http://127.0.0.1:9/x", "--log-level", "debug")
     assert root.handlers == handlers
     assert root.level == level
+
+
+def test_sim_on_a_port_in_use_says_so_in_one_line(rtdash: RunCli) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = rtdash("sim", "--port", str(port))
+    assert run.code == 1
+    assert run.err == f"rtdash sim: cannot listen on 127.0.0.1:{port} (Address already in use)\n"
