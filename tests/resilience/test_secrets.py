@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import html
 import logging
-import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from rtdash.core.poller import Phase, Route
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from tests.resilience.conftest import CALLS_ROUTE, make_app, resilient_settings
-from tests.ui.helpers import dashboard_of, wait_for_data, wait_until
+from tests.ui.helpers import dashboard_of, screen_text, wait_for_data, wait_until
 
 USERNAME = "supervisor"
 PASSWORD = "S3cret-Pa55-xyzzy"
@@ -37,8 +36,6 @@ USER_ROW = (
     '"state":"available","stateStartDatetime":"2026-05-01 08:59:41","dashboard":"1"}\n'
 )
 REPO = Path(__file__).resolve().parents[2]
-#: one styled run of text in an exported screen, with its line number
-RUN = re.compile(r'clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>')
 
 
 class BasicUpstream:
@@ -59,15 +56,6 @@ class BasicUpstream:
 def assert_secret_free(text: str, where: str) -> None:
     for secret in SECRETS:
         assert secret not in text, f"the password shows in {where}"
-
-
-def screen_text(app: RtdashApp) -> str:
-    """The screen as lines of plain text (an SVG splits a line into styled runs)."""
-    svg = html.unescape(app.export_screenshot()).replace("\xa0", " ")
-    lines: dict[int, str] = {}
-    for number, run in RUN.findall(svg):
-        lines[int(number)] = lines.get(int(number), "") + run
-    return "\n".join(lines[n] for n in sorted(lines))
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ clock frozen at the simulator's time, and waiting on conditions rather than slee
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from collections.abc import Callable
 
 from textual.pilot import Pilot
@@ -79,3 +81,17 @@ def rendered_text(widget: object, width: int = 120) -> str:
         content = widget.render()  # type: ignore[attr-defined]
     console.print(content if not hasattr(content, "plain") else content.plain)
     return console.export_text()
+
+
+#: one styled run of text in a Textual screenshot SVG, with its line number
+_SVG_RUN = re.compile(r'clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>')
+
+
+def screen_text(app: RtdashApp) -> str:
+    """What the terminal shows, as lines of plain text: only what is on screen, so
+    text scrolled out of view or clipped by a dialog is not in it."""
+    svg = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+    lines: dict[int, str] = {}
+    for number, run in _SVG_RUN.findall(svg):
+        lines[int(number)] = lines.get(int(number), "") + run
+    return "\n".join(lines[n] for n in sorted(lines))

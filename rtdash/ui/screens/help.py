@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
@@ -31,7 +31,9 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key_label(self.keys.get(command.id, command.key)), command.explanation)
         table.add_row("Tab", "Move between the call groups and the users")
         table.add_row("ctrl+p", "Command palette")
-        with Vertical(id="help-dialog"):
+        # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
+        # and the note do not fit a small terminal; the docked title stays in view
+        with VerticalScroll(id="help-dialog"):
             yield Label("rtdash — keys", id="help-title")
             yield Static(table, id="help-table")
             yield Static(
@@ -40,6 +42,9 @@ class HelpScreen(ModalScreen[None]):
                 id="help-note",
             )
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-dialog").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

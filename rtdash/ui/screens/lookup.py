@@ -118,14 +118,16 @@ class LookupScreen(ModalScreen[None]):
         self.outcome: str = "idle"
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="lookup-dialog"):
-            yield Label("Caller lookup", id="lookup-title")
-            yield Input(
-                placeholder="Phone number (07700 900123, +44…) or call reference",
-                id="lookup-input",
-            )
-            with VerticalScroll(id="lookup-body"):
-                yield Static(id="lookup-result")
+        # the dialog itself scrolls, so it is only as tall as its content up to 90% of the
+        # screen; the docked head (title and input) stays in view while the details scroll
+        with VerticalScroll(id="lookup-dialog"):
+            with Vertical(id="lookup-head"):
+                yield Label("Caller lookup", id="lookup-title")
+                yield Input(
+                    placeholder="Phone number (07700 900123, +44…) or call reference",
+                    id="lookup-input",
+                )
+            yield Static(id="lookup-result")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -134,7 +136,7 @@ class LookupScreen(ModalScreen[None]):
             # a hidden input must not keep the focus, or it would swallow y and n
             lookup_input.display = False
             lookup_input.disabled = True
-            self.query_one("#lookup-body").focus()
+            self.query_one("#lookup-dialog").focus()
         if self.pii_excluded:
             self._show_message(PII_REFUSED, "refused")
             return
@@ -186,7 +188,7 @@ class LookupScreen(ModalScreen[None]):
         self.outcome = details.mode
         self.query_one("#lookup-result", Static).update(self._render_details(details))
         # results take the focus so y (copy), n (new lookup) and Esc work at once
-        self.query_one("#lookup-body").focus()
+        self.query_one("#lookup-dialog").focus()
         self.refresh_bindings()
 
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown
 
@@ -41,6 +41,10 @@ who is available, and where each caller came from.
 
 Press **d** to start the demo on the built-in simulator: no account needed.
 """
-        with Vertical(id="welcome"):
+        # scrolls by keyboard and wheel: at 80x24 "Or try it now" is below the fold
+        with VerticalScroll(id="welcome"):
             yield Markdown(text)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#welcome").focus()
