@@ -11,6 +11,7 @@ from rtdash.core.phone import (
     LookupQuery,
     format_international,
     normalize_number,
+    number_needles,
     parse_lookup,
 )
 
@@ -129,3 +130,20 @@ def test_lookup_query_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         query.call_ref = "c-0002"  # type: ignore[misc]
     assert query.number is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "needles"),
+    [
+        ("900972", "GB", ("900972",)),  # a fragment: as typed
+        ("07700 900972", "GB", ("07700900972", "447700900972")),  # national: also as E.164
+        ("+44 7700 900972", "GB", ("447700900972",)),
+        ("(020) 7946 0999", "GB", ("02079460999", "442079460999")),
+        ("07700 900972", None, ("07700900972",)),  # no region: as typed only
+        ("Leo", "GB", ()),  # not a number
+        ("c-0001", "GB", ()),
+        ("  ", "GB", ()),
+    ],
+)
+def test_number_needles(typed: str, region: str | None, needles: tuple[str, ...]) -> None:
+    assert number_needles(typed, region) == needles

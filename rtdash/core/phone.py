@@ -110,6 +110,27 @@ def parse_lookup(text: str, default_region: str) -> LookupQuery:
     raise InvalidLookup(f"{_shown(raw)} is neither: {ACCEPTED}")
 
 
+def number_needles(text: str, default_region: str | None) -> tuple[str, ...]:
+    """A filter typed as a phone number, as digits to look for in E.164 numbers: as
+    typed (a fragment such as ``900972``), and as the whole number it reads as in the
+    default region (``07700 900972`` is ``447700900972``, which no E.164 number holds
+    as typed). Not a phone number: nothing."""
+    raw = text.strip()
+    typed = re.sub(r"\D", "", raw)
+    if not typed or not _PHONE_CHARS.match(raw):
+        return ()
+    needles = [typed]
+    if default_region is not None:
+        try:
+            number = phonenumbers.parse(raw, default_region)
+        except NumberParseException:
+            pass
+        else:  # a fragment may parse too ("900972"): only a whole number counts
+            if phonenumbers.is_possible_number_with_reason(number) == ValidationResult.IS_POSSIBLE:
+                needles.append(phonenumbers.format_number(number, PhoneNumberFormat.E164)[1:])
+    return tuple(dict.fromkeys(needles))
+
+
 def _reject_withheld(raw: str) -> None:
     if raw.lower() in _WITHHELD_WORDS:
         raise InvalidLookup(f"the number is {raw.lower()}: there is nothing to look up")

@@ -97,7 +97,7 @@ class DashboardScreen(ViewsScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.dashboard.grid.set_filter(event.value)
+        self.dashboard.grid.set_filter(event.value, self.default_region)
         self.dashboard.user_panel.set_filter(event.value)
 
     @on(Input.Submitted, "#filter")

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
+from rtdash.core.phone import number_needles
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.core.thresholds import Thresholds
@@ -59,7 +60,9 @@ def call_key(call: ActiveCall) -> str:
     return call.call_ref
 
 
-def call_matches(call: ActiveCall, needle: str) -> bool:
+def call_matches(call: ActiveCall, needle: str, numbers: tuple[str, ...] = ()) -> bool:
+    """``numbers``: the filter as digits (:func:`~rtdash.core.phone.number_needles`),
+    found in the caller's number whatever its punctuation."""
     needle = needle.lower()
     haystack = (
         call.src_number,
@@ -70,7 +73,10 @@ def call_matches(call: ActiveCall, needle: str) -> bool:
         call.dgrp_name,
         call.call_ref,
     )
-    return any(needle in value.lower() for value in haystack if value)
+    if any(needle in value.lower() for value in haystack if value):
+        return True
+    digits = "".join(ch for ch in call.src_number or "" if ch.isdigit())
+    return bool(digits) and any(number in digits for number in numbers)
 
 
 class CallsGrid(RowsView):
@@ -91,6 +97,12 @@ class CallsGrid(RowsView):
         self.thresholds = thresholds
         self.pii_excluded = pii_excluded
         self.snapshot: CallsSnapshot | None = None
+        self._number_needles: tuple[str, ...] = ()
+
+    def set_filter(self, text: str, default_region: str | None = None) -> None:
+        """``default_region`` reads a number typed in national form (``07700 900972``)."""
+        self._number_needles = number_needles(text, default_region)
+        super().set_filter(text)
 
     def compose(self) -> ComposeResult:
         for state in CALL_STATES:
@@ -141,7 +153,8 @@ class CallsGrid(RowsView):
             return ()
         calls = self.snapshot.groups[state]
         if self.filter_text:
-            calls = tuple(call for call in calls if call_matches(call, self.filter_text))
+            text, numbers = self.filter_text, self._number_needles
+            calls = tuple(call for call in calls if call_matches(call, text, numbers))
         return self.sort.apply(calls)
 
     def shown_calls(self) -> list[ActiveCall]:
