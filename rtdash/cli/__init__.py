@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import glob
 import os
 import sys
 from collections.abc import Sequence
@@ -244,7 +245,9 @@ def _replay_command(args: argparse.Namespace) -> int:
     try:
         recording = Recording.load(args.file)
     except (RecordingError, OSError, ValueError) as exc:
-        raise UsageError(f"{PROG} replay: {args.file}: {_one_line(exc)}") from None
+        missing = not Path(args.file).exists()
+        hint = _per_installation(Path(args.file)) if missing else ""
+        raise UsageError(f"{PROG} replay: {args.file}: {_one_line(exc)}{hint}") from None
     from rtdash.ui.app import run_replay
 
     player = Player(recording, speed=args.speed, paused=args.paused)
@@ -252,6 +255,17 @@ def _replay_command(args: argparse.Namespace) -> int:
         return run_replay(player, settings=settings)
     except ConfigError as exc:
         raise UsageError(f"{PROG}: {exc}") from None
+
+
+def _per_installation(path: Path) -> str:
+    """A recording of several installations is one file each (``FILE-<igrp>``): name
+    them when the file asked for is not there but they are."""
+    suffixes = "".join(path.suffixes)
+    base = path.name.removesuffix(suffixes)
+    found = sorted(str(p) for p in path.parent.glob(f"{glob.escape(base)}-*{suffixes}"))
+    if not found:
+        return ""
+    return f"; recorded one file per installation: {', '.join(found)}"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -269,7 +269,8 @@ class RtdashApp(App[int]):
         assert self.record is not None
         path = self.record
         if len(self.settings.installations()) > 1:
-            path = path.with_name(f"{path.stem}-{client.igrp}{''.join(path.suffixes)}")
+            suffixes = "".join(path.suffixes)
+            path = path.with_name(f"{path.name.removesuffix(suffixes)}-{client.igrp}{suffixes}")
         try:
             return Recorder(
                 path,

@@ -89,3 +89,20 @@ def test_calls_and_users_as_csv(rtdash: RunCli) -> None:
     assert users and all(row["dashboard"] == "true" for row in users)
     both = rtdash("calls", "--demo", "--csv", "--json")
     assert both.code == 2
+
+
+def test_replay_of_a_recording_split_by_installation_names_its_files(
+    rtdash: RunCli, tmp_path: Path
+) -> None:
+    """``--record day.rtrec`` with two installations writes ``day-<igrp>.rtrec``: asked
+    for ``day.rtrec``, replay says which files there are."""
+    for igrp in ("1234", "5678"):
+        (tmp_path / f"day-{igrp}.rtrec").write_bytes(b"")
+    (tmp_path / "daylight-1.rtrec").write_bytes(b"")  # another recording's file
+    run = rtdash("replay", str(tmp_path / "day.rtrec"))
+    assert run.code == 2 and len(run.err_lines) == 1
+    assert run.err_lines[0] == (
+        f"rtdash replay: {tmp_path / 'day.rtrec'}: cannot read {tmp_path / 'day.rtrec'}: "
+        "No such file or directory; recorded one "
+        f"file per installation: {tmp_path / 'day-1234.rtrec'}, {tmp_path / 'day-5678.rtrec'}"
+    )
