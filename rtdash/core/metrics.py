@@ -1,4 +1,12 @@
-"""Headline numbers a wallboard shows, derived from the snapshots."""
+"""Headline numbers a wallboard shows, derived from the snapshots.
+
+"Waiting" means what a contact-centre supervisor means by calls waiting: every caller
+not yet talking to an agent, whether queueing or ringing at an agent's phone (a ringing
+call is still unanswered, and the caller is still waiting). The headline count, the
+longest wait and the per-queue table (:mod:`rtdash.core.queues`) all use
+:data:`WAITING_STATES`, so they agree on any snapshot. "Ringing" is shown as well, as
+the part of the waiting calls that is being offered to an agent right now.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,9 @@ from datetime import datetime
 from rtdash.api.models import ActiveCall, CallState, UserState
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
+
+#: the states of a caller who waits: unanswered, in a queue or ringing at an agent
+WAITING_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING)
 
 
 def seconds_since(start: datetime | None, now: datetime) -> float | None:
@@ -23,7 +34,9 @@ def wait_start(call: ActiveCall) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class Metrics:
+    #: callers not yet talking to an agent: queueing plus ringing (:data:`WAITING_STATES`)
     waiting: int = 0
+    #: of the waiting calls, those ringing at an agent
     ringing: int = 0
     talking: int = 0
     #: start of the longest current unanswered wait; the age is computed at draw time
@@ -36,10 +49,10 @@ class Metrics:
         waiting = ringing = talking = 0
         oldest: datetime | None = None
         if calls is not None:
-            waiting = calls.count(CallState.QUEUEING)
+            waiting = sum(calls.count(state) for state in WAITING_STATES)
             ringing = calls.count(CallState.RINGING)
             talking = calls.count(CallState.BRIDGED)
-            for state in (CallState.RINGING, CallState.QUEUEING):
+            for state in WAITING_STATES:
                 for call in calls.groups[state]:
                     start = wait_start(call)
                     if start is not None and (oldest is None or start < oldest):

@@ -6,6 +6,7 @@ import pytest
 
 from rtdash.api.models import CallState, UserState
 from rtdash.core.metrics import Metrics, seconds_since
+from rtdash.core.queues import summarize_queues
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
 
@@ -23,7 +24,7 @@ def users_snap(*rows) -> UsersSnapshot:
     return UsersSnapshot.build(rows, fetched_at=T0)
 
 
-def test_counts_waiting_ringing_talking() -> None:
+def test_waiting_counts_every_unanswered_call_ringing_included() -> None:
     m = Metrics.compute(
         calls_snap(
             call("r1", RINGING, 1),
@@ -35,7 +36,27 @@ def test_counts_waiting_ringing_talking() -> None:
         ),
         None,
     )
-    assert (m.waiting, m.ringing, m.talking) == (3, 1, 2)
+    # a ringing caller is still waiting for an answer: 3 queueing + 1 ringing
+    assert (m.waiting, m.ringing, m.talking) == (4, 1, 2)
+
+
+def test_headline_and_queue_table_agree_on_waiting_and_longest_wait() -> None:
+    """One snapshot, two views of it: the queues' waiting add up to the headline, and
+    the oldest queue's longest wait is the headline's, ringing calls included."""
+    snapshot = calls_snap(
+        call("r-billing", RINGING, state_start=3, call_start=3, queue="billing"),
+        call("r-sales", RINGING, state_start=6, call_start=6, queue="sales"),
+        call("q-sales", QUEUEING, state_start=20, call_start=20, queue="sales"),
+        call("b-sales", BRIDGED, state_start=0, call_start=-50, queue="sales"),
+        call("b-support", BRIDGED, state_start=1, call_start=1, queue="support"),
+    )
+    m = Metrics.compute(snapshot, None)
+    queues = summarize_queues(snapshot)
+    assert m.waiting == sum(q.waiting for q in queues) == 3
+    assert {q.queue: q.waiting for q in queues} == {"billing": 1, "sales": 2, "support": 0}
+    oldest = min(q.longest_wait_since for q in queues if q.longest_wait_since is not None)
+    assert m.longest_wait_since == oldest == at(3)
+    assert m.talking == sum(q.talking for q in queues) == 2
 
 
 def test_nothing_known_is_all_zero() -> None:
