@@ -34,19 +34,23 @@ def wait_start(call: ActiveCall) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class Metrics:
+    """The headline numbers. A count is None until its snapshot has arrived: before the
+    first data nothing is known, and showing (or alerting on) zero would claim an empty
+    queue and no free agents."""
+
     #: callers not yet talking to an agent: queueing plus ringing (:data:`WAITING_STATES`)
-    waiting: int = 0
+    waiting: int | None = None
     #: of the waiting calls, those ringing at an agent
-    ringing: int = 0
-    talking: int = 0
+    ringing: int | None = None
+    talking: int | None = None
     #: start of the longest current unanswered wait; the age is computed at draw time
     longest_wait_since: datetime | None = None
-    agents_available: int = 0
-    agents_unavailable: int = 0
+    agents_available: int | None = None
+    agents_unavailable: int | None = None
 
     @classmethod
     def compute(cls, calls: CallsSnapshot | None, users: UsersSnapshot | None) -> Metrics:
-        waiting = ringing = talking = 0
+        waiting = ringing = talking = None
         oldest: datetime | None = None
         if calls is not None:
             waiting = sum(calls.count(state) for state in WAITING_STATES)
@@ -57,7 +61,7 @@ class Metrics:
                     start = wait_start(call)
                     if start is not None and (oldest is None or start < oldest):
                         oldest = start
-        available = unavailable = 0
+        available = unavailable = None
         if users is not None:
             counts = users.counts()
             available = counts[UserState.AVAILABLE]
@@ -65,9 +69,12 @@ class Metrics:
         return cls(waiting, ringing, talking, oldest, available, unavailable)
 
     def longest_wait(self, now: datetime) -> float | None:
+        """Seconds the longest waiting caller has waited; None when nobody waits (or
+        no data yet)."""
         return seconds_since(self.longest_wait_since, now)
 
     def levels(self, thresholds: Thresholds, now: datetime) -> dict[str, Level]:
+        """An unknown number is never a breach: no data is not an empty floor."""
         return {
             "waiting": thresholds.waiting(self.waiting),
             "longest_wait": thresholds.wait(self.longest_wait(now)),

@@ -59,11 +59,25 @@ def test_headline_and_queue_table_agree_on_waiting_and_longest_wait() -> None:
     assert m.talking == sum(q.talking for q in queues) == 2
 
 
-def test_nothing_known_is_all_zero() -> None:
+def test_nothing_known_is_none_not_zero() -> None:
+    """Before the first snapshot nothing is measured: no count reads as zero and no
+    threshold is crossed (an unknown number of free agents is not "none free")."""
     m = Metrics.compute(None, None)
     assert m == Metrics()
-    assert m.longest_wait_since is None
+    assert (m.waiting, m.ringing, m.talking) == (None, None, None)
+    assert (m.agents_available, m.agents_unavailable) == (None, None)
     assert m.longest_wait(at(100)) is None
+    assert set(m.levels(Thresholds(agents_available_min=2), at(100)).values()) == {OK}
+
+
+def test_calls_known_and_users_not_yet_known_are_told_apart() -> None:
+    m = Metrics.compute(calls_snap(call("b", BRIDGED, 0)), None)
+    assert (m.waiting, m.talking) == (0, 1), "calls arrived: an empty queue is a real zero"
+    assert m.agents_available is None
+    assert m.levels(Thresholds(agents_available_min=2), at(0))["agents_available"] is OK
+    users_only = Metrics.compute(None, users_snap())
+    assert users_only.agents_available == 0 and users_only.waiting is None
+    assert users_only.levels(Thresholds(agents_available_min=2), at(0))["agents_available"] is ALERT
 
 
 def test_longest_wait_is_the_oldest_call_start_among_ringing_and_queueing() -> None:

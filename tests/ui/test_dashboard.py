@@ -10,6 +10,7 @@ from rtdash.api.models import CallState
 from rtdash.core.poller import Phase, PollerStatus
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 from rtdash.sim import Simulator
+from rtdash.sim.faults import Fault
 from rtdash.ui.messages import CallsUpdated, StatusUpdated
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import dashboard_of, make_app, rendered_text, wait_for_data, wait_until
@@ -292,3 +293,39 @@ def _polled_at(status: PollerStatus, when: datetime) -> PollerStatus:
     """``status`` after both routes succeeded again at ``when``."""
     routes = {route: replace(health, last_success=when) for route, health in status.routes.items()}
     return replace(status, routes=routes)
+
+
+def _auth_failed(app) -> bool:
+    status = dashboard_of(app).status_bar.status
+    return status is not None and status.phase is Phase.AUTH_FAILED
+
+
+async def test_before_any_data_the_headline_shows_placeholders_and_no_alert(
+    sim: Simulator,
+) -> None:
+    """Rejected credentials: nothing is known, so no zeros and no "no agents free" ‼."""
+    app = make_app(sim, password="wrong")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: _auth_failed(app), timeout=10)
+        board = dashboard_of(app)
+        board.tick()
+        await pilot.pause()
+        line = rendered_text(board.query_one("#metrics-line"), width=80).strip()
+        assert line == "Waiting – │ Ringing – │ Talking – │ Longest – │ Free – │ Busy –"
+        assert board.alerts.active == set()
+        assert not board.query(".level-alert, .level-warn, .breached")
+
+
+async def test_an_outage_after_data_keeps_the_last_numbers(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        before = rendered_text(board.query_one("#metrics-line"), width=80)
+        assert "–" not in before.split("Longest")[0], "counts are known once data is in"
+        sim.faults.add(Fault("status", status=401, times=None))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: _auth_failed(app), timeout=10)
+        board.tick()
+        await pilot.pause()
+        assert rendered_text(board.query_one("#metrics-line"), width=80) == before
