@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
@@ -329,3 +329,19 @@ async def test_an_outage_after_data_keeps_the_last_numbers(sim: Simulator) -> No
         board.tick()
         await pilot.pause()
         assert rendered_text(board.query_one("#metrics-line"), width=80) == before
+
+
+def test_longest_shows_a_placeholder_while_nobody_waits() -> None:
+    from rtdash.core.clock import FrozenClock
+    from rtdash.core.metrics import Metrics
+    from rtdash.core.thresholds import Level, Thresholds
+    from rtdash.ui.widgets.metrics_bar import MetricsBar
+
+    now = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    bar = MetricsBar(clock=FrozenClock(now), thresholds=Thresholds())
+    bar.metrics = Metrics(waiting=0, ringing=0, talking=3, agents_available=2)
+    values = bar.values()
+    assert values["longest_wait"] == ("–", Level.OK), "nobody waits: not a 0:00 wait"
+    assert values["waiting"] == ("0", Level.OK), "a known empty queue is a real zero"
+    bar.metrics = Metrics(waiting=1, longest_wait_since=now - timedelta(seconds=75))
+    assert bar.values()["longest_wait"] == ("1:15", Level.WARN)
