@@ -25,13 +25,11 @@ class AlertTracker:
     since: dict[str, datetime] = field(default_factory=dict)
     total: int = 0
 
-    def update(self, metrics: Metrics, now: datetime, *, users_known: bool = True) -> set[str]:
-        """Return the breaches that began with this observation."""
+    def update(self, metrics: Metrics, now: datetime) -> set[str]:
+        """Return the breaches that began with this observation. A number not known yet
+        (None: no data) is never a breach, so no data is not "no agents available"."""
         levels = metrics.levels(self.thresholds, now)
         current = {name for name in BREACHES if levels[name] is Level.ALERT}
-        if not users_known:
-            # no user data yet is not "no agents available"
-            current.discard("agents_available")
         began = current - self.active
         for name in began:
             self.since[name] = now

@@ -1,4 +1,12 @@
-"""Headline numbers a wallboard shows, derived from the snapshots."""
+"""Headline numbers a wallboard shows, derived from the snapshots.
+
+"Waiting" means what a contact-centre supervisor means by calls waiting: every caller
+not yet talking to an agent, whether queueing or ringing at an agent's phone (a ringing
+call is still unanswered, and the caller is still waiting). The headline count, the
+longest wait and the per-queue table (:mod:`rtdash.core.queues`) all use
+:data:`WAITING_STATES`, so they agree on any snapshot. "Ringing" is shown as well, as
+the part of the waiting calls that is being offered to an agent right now.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,9 @@ from datetime import datetime
 from rtdash.api.models import ActiveCall, CallState, UserState
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
+
+#: the states of a caller who waits: unanswered, in a queue or ringing at an agent
+WAITING_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING)
 
 
 def seconds_since(start: datetime | None, now: datetime) -> float | None:
@@ -23,28 +34,34 @@ def wait_start(call: ActiveCall) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class Metrics:
-    waiting: int = 0
-    ringing: int = 0
-    talking: int = 0
+    """The headline numbers. A count is None until its snapshot has arrived: before the
+    first data nothing is known, and showing (or alerting on) zero would claim an empty
+    queue and no free agents."""
+
+    #: callers not yet talking to an agent: queueing plus ringing (:data:`WAITING_STATES`)
+    waiting: int | None = None
+    #: of the waiting calls, those ringing at an agent
+    ringing: int | None = None
+    talking: int | None = None
     #: start of the longest current unanswered wait; the age is computed at draw time
     longest_wait_since: datetime | None = None
-    agents_available: int = 0
-    agents_unavailable: int = 0
+    agents_available: int | None = None
+    agents_unavailable: int | None = None
 
     @classmethod
     def compute(cls, calls: CallsSnapshot | None, users: UsersSnapshot | None) -> Metrics:
-        waiting = ringing = talking = 0
+        waiting = ringing = talking = None
         oldest: datetime | None = None
         if calls is not None:
-            waiting = calls.count(CallState.QUEUEING)
+            waiting = sum(calls.count(state) for state in WAITING_STATES)
             ringing = calls.count(CallState.RINGING)
             talking = calls.count(CallState.BRIDGED)
-            for state in (CallState.RINGING, CallState.QUEUEING):
+            for state in WAITING_STATES:
                 for call in calls.groups[state]:
                     start = wait_start(call)
                     if start is not None and (oldest is None or start < oldest):
                         oldest = start
-        available = unavailable = 0
+        available = unavailable = None
         if users is not None:
             counts = users.counts()
             available = counts[UserState.AVAILABLE]
@@ -52,9 +69,12 @@ class Metrics:
         return cls(waiting, ringing, talking, oldest, available, unavailable)
 
     def longest_wait(self, now: datetime) -> float | None:
+        """Seconds the longest waiting caller has waited; None when nobody waits (or
+        no data yet)."""
         return seconds_since(self.longest_wait_since, now)
 
     def levels(self, thresholds: Thresholds, now: datetime) -> dict[str, Level]:
+        """An unknown number is never a breach: no data is not an empty floor."""
         return {
             "waiting": thresholds.waiting(self.waiting),
             "longest_wait": thresholds.wait(self.longest_wait(now)),

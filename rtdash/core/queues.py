@@ -1,4 +1,9 @@
-"""Per-queue summary for the wallboard: how many wait in each queue, and for how long."""
+"""Per-queue summary for the wallboard: how many wait in each queue, and for how long.
+
+"Waiting" is the headline's definition (:data:`~rtdash.core.metrics.WAITING_STATES`:
+queueing or ringing), so the queues' counts add up to the headline number and the
+oldest queue's longest wait is the headline's longest wait.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rtdash.api.models import CallState
-from rtdash.core.metrics import seconds_since, wait_start
+from rtdash.core.metrics import WAITING_STATES, seconds_since, wait_start
 from rtdash.core.snapshot import CallsSnapshot
 
 NO_QUEUE = "(no queue)"
@@ -28,7 +33,7 @@ def summarize_queues(calls: CallsSnapshot) -> list[QueueSummary]:
     waiting: dict[str, int] = {}
     talking: dict[str, int] = {}
     oldest: dict[str, datetime | None] = {}
-    for state in (CallState.RINGING, CallState.QUEUEING):
+    for state in WAITING_STATES:
         for call in calls.groups[state]:
             name = call.queue or NO_QUEUE
             waiting[name] = waiting.get(name, 0) + 1

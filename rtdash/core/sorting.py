@@ -1,5 +1,8 @@
 """The ``s`` key's sort orders for a table: press to cycle, and each column is offered
-ascending then descending before the next, so one key reaches every order."""
+ascending then descending before the next, so one key reaches every order.
+
+The arrow in the status bar speaks of what the label names, the same for every key:
+↑ ascending (smallest, earliest, A first), ↓ descending."""
 
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ class SortKey(Generic[T]):
     name: str
     label: str
     key: Callable[[T], object]
+    #: the key ascending is the label descending: "time in state" sorts by the state's
+    #: start, and the earliest start is the longest time in state
+    label_descends: bool = False
 
 
 class SortCycle(Generic[T]):
@@ -34,8 +40,10 @@ class SortCycle(Generic[T]):
         if self.reverse:
             self.index = (self.index + 1) % len(self.keys)
         self.reverse = not self.reverse
-        arrow = "↓" if self.reverse else "↑"
-        return f"sorted by {self.keys[self.index].label} {arrow}"
+        key = self.keys[self.index]
+        # the arrow is about the label's quantity, not the key's value
+        arrow = "↓" if self.reverse != key.label_descends else "↑"
+        return f"sorted by {key.label} {arrow}"
 
     def apply(self, rows: Iterable[T]) -> tuple[T, ...]:
         if self.is_default:

@@ -34,10 +34,13 @@ class Thresholds:
     def wait(self, seconds: float | None) -> Level:
         return _rising(seconds, self.wait_warn, self.wait_alert)
 
-    def waiting(self, count: int) -> Level:
+    def waiting(self, count: int | None) -> Level:
         return _rising(count, self.waiting_warn, self.waiting_alert)
 
-    def agents_available(self, count: int) -> Level:
+    def agents_available(self, count: int | None) -> Level:
+        """None (no user data yet) is not "no agents": it never alerts."""
+        if count is None:
+            return Level.OK
         return Level.ALERT if count < self.agents_available_min else Level.OK
 
 

@@ -58,8 +58,8 @@ def test_flashing_lasts_flash_seconds_then_the_breach_holds_steady() -> None:
 
 def test_no_user_data_is_not_an_agents_breach() -> None:
     tracker = AlertTracker(Thresholds(agents_available_min=2))
-    assert tracker.update(Metrics(), T0, users_known=False) == set()
-    assert tracker.update(Metrics(), T0, users_known=True) == {"agents_available"}
+    assert tracker.update(Metrics(), T0) == set(), "no user data yet: nothing known"
+    assert tracker.update(Metrics(agents_available=0), T0) == {"agents_available"}
 
 
 def _call(ref: str, state: CallState, queue: str | None, waited: int) -> ActiveCall:

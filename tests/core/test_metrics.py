@@ -6,6 +6,7 @@ import pytest
 
 from rtdash.api.models import CallState, UserState
 from rtdash.core.metrics import Metrics, seconds_since
+from rtdash.core.queues import summarize_queues
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
 
@@ -23,7 +24,7 @@ def users_snap(*rows) -> UsersSnapshot:
     return UsersSnapshot.build(rows, fetched_at=T0)
 
 
-def test_counts_waiting_ringing_talking() -> None:
+def test_waiting_counts_every_unanswered_call_ringing_included() -> None:
     m = Metrics.compute(
         calls_snap(
             call("r1", RINGING, 1),
@@ -35,14 +36,48 @@ def test_counts_waiting_ringing_talking() -> None:
         ),
         None,
     )
-    assert (m.waiting, m.ringing, m.talking) == (3, 1, 2)
+    # a ringing caller is still waiting for an answer: 3 queueing + 1 ringing
+    assert (m.waiting, m.ringing, m.talking) == (4, 1, 2)
 
 
-def test_nothing_known_is_all_zero() -> None:
+def test_headline_and_queue_table_agree_on_waiting_and_longest_wait() -> None:
+    """One snapshot, two views of it: the queues' waiting add up to the headline, and
+    the oldest queue's longest wait is the headline's, ringing calls included."""
+    snapshot = calls_snap(
+        call("r-billing", RINGING, state_start=3, call_start=3, queue="billing"),
+        call("r-sales", RINGING, state_start=6, call_start=6, queue="sales"),
+        call("q-sales", QUEUEING, state_start=20, call_start=20, queue="sales"),
+        call("b-sales", BRIDGED, state_start=0, call_start=-50, queue="sales"),
+        call("b-support", BRIDGED, state_start=1, call_start=1, queue="support"),
+    )
+    m = Metrics.compute(snapshot, None)
+    queues = summarize_queues(snapshot)
+    assert m.waiting == sum(q.waiting for q in queues) == 3
+    assert {q.queue: q.waiting for q in queues} == {"billing": 1, "sales": 2, "support": 0}
+    oldest = min(q.longest_wait_since for q in queues if q.longest_wait_since is not None)
+    assert m.longest_wait_since == oldest == at(3)
+    assert m.talking == sum(q.talking for q in queues) == 2
+
+
+def test_nothing_known_is_none_not_zero() -> None:
+    """Before the first snapshot nothing is measured: no count reads as zero and no
+    threshold is crossed (an unknown number of free agents is not "none free")."""
     m = Metrics.compute(None, None)
     assert m == Metrics()
-    assert m.longest_wait_since is None
+    assert (m.waiting, m.ringing, m.talking) == (None, None, None)
+    assert (m.agents_available, m.agents_unavailable) == (None, None)
     assert m.longest_wait(at(100)) is None
+    assert set(m.levels(Thresholds(agents_available_min=2), at(100)).values()) == {OK}
+
+
+def test_calls_known_and_users_not_yet_known_are_told_apart() -> None:
+    m = Metrics.compute(calls_snap(call("b", BRIDGED, 0)), None)
+    assert (m.waiting, m.talking) == (0, 1), "calls arrived: an empty queue is a real zero"
+    assert m.agents_available is None
+    assert m.levels(Thresholds(agents_available_min=2), at(0))["agents_available"] is OK
+    users_only = Metrics.compute(None, users_snap())
+    assert users_only.agents_available == 0 and users_only.waiting is None
+    assert users_only.levels(Thresholds(agents_available_min=2), at(0))["agents_available"] is ALERT
 
 
 def test_longest_wait_is_the_oldest_call_start_among_ringing_and_queueing() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
@@ -321,3 +321,55 @@ def _polled_at(status: PollerStatus, when: datetime) -> PollerStatus:
     """``status`` after both routes succeeded again at ``when``."""
     routes = {route: replace(health, last_success=when) for route, health in status.routes.items()}
     return replace(status, routes=routes)
+
+
+def _auth_failed(app) -> bool:
+    status = dashboard_of(app).status_bar.status
+    return status is not None and status.phase is Phase.AUTH_FAILED
+
+
+async def test_before_any_data_the_headline_shows_placeholders_and_no_alert(
+    sim: Simulator,
+) -> None:
+    """Rejected credentials: nothing is known, so no zeros and no "no agents free" ‼."""
+    app = make_app(sim, password="wrong")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: _auth_failed(app), timeout=10)
+        board = dashboard_of(app)
+        board.tick()
+        await pilot.pause()
+        line = rendered_text(board.query_one("#metrics-line"), width=80).strip()
+        assert line == "Waiting – │ Ringing – │ Talking – │ Longest – │ Free – │ Busy –"
+        assert board.alerts.active == set()
+        assert not board.query(".level-alert, .level-warn, .breached")
+
+
+async def test_an_outage_after_data_keeps_the_last_numbers(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        before = rendered_text(board.query_one("#metrics-line"), width=80)
+        assert "–" not in before.split("Longest")[0], "counts are known once data is in"
+        sim.faults.add(Fault("status", status=401, times=None))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: _auth_failed(app), timeout=10)
+        board.tick()
+        await pilot.pause()
+        assert rendered_text(board.query_one("#metrics-line"), width=80) == before
+
+
+def test_longest_shows_a_placeholder_while_nobody_waits() -> None:
+    from rtdash.core.clock import FrozenClock
+    from rtdash.core.metrics import Metrics
+    from rtdash.core.thresholds import Level, Thresholds
+    from rtdash.ui.widgets.metrics_bar import MetricsBar
+
+    now = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    bar = MetricsBar(clock=FrozenClock(now), thresholds=Thresholds())
+    bar.metrics = Metrics(waiting=0, ringing=0, talking=3, agents_available=2)
+    values = bar.values()
+    assert values["longest_wait"] == ("–", Level.OK), "nobody waits: not a 0:00 wait"
+    assert values["waiting"] == ("0", Level.OK), "a known empty queue is a real zero"
+    bar.metrics = Metrics(waiting=1, longest_wait_since=now - timedelta(seconds=75))
+    assert bar.values()["longest_wait"] == ("1:15", Level.WARN)

@@ -45,6 +45,12 @@ async def test_s_cycles_the_sort_of_the_focused_table(sim: Simulator) -> None:
         default = list(table.keys)
         await pilot.press("s")
         assert table.keys == list(reversed(default)), "first press flips the wait order"
+        # ↑ is ascending for every key: the shortest time in state first, as A→Z for names
+        assert board.status_bar.note == "calls sorted by time in state ↑"
+        by_ref = {c.call_ref: c for c in board.calls.groups[CallState.BRIDGED]}
+        now = app.clock.now()
+        times = [(now - by_ref[ref].state_start).total_seconds() for ref in table.keys]
+        assert len(set(times)) > 1 and times == sorted(times)
         await pilot.press("s")
         by_caller = sorted(
             board.calls.groups[CallState.BRIDGED], key=lambda c: (c.src_number or "~", c.call_ref)

@@ -48,7 +48,9 @@ def _start(call: ActiveCall) -> float:
 
 
 CALL_SORTS: tuple[SortKey[ActiveCall], ...] = (
-    SortKey("wait", "time in state", lambda call: (_start(call), call.call_ref)),
+    SortKey(
+        "wait", "time in state", lambda call: (_start(call), call.call_ref), label_descends=True
+    ),
     SortKey("caller", "caller", lambda call: (call.src_number or "~", call.call_ref)),
     SortKey("queue", "queue", lambda call: ((call.queue or "~").lower(), _start(call))),
     SortKey("agent", "agent", lambda call: ((call.agent_name or "~").lower(), _start(call))),

@@ -215,11 +215,10 @@ class LiveView(Vertical):
     def _observe(self, *, blink: bool) -> None:
         """History and alerts, from numbers already computed: no extra requests."""
         now = self.clock.now()
-        if self.calls is not None and self.users is not None:
-            self.history.add(
-                now, waiting=self.metrics.waiting, available=self.metrics.agents_available
-            )
-        began = self.alerts.update(self.metrics, now, users_known=self.users is not None)
+        waiting, available = self.metrics.waiting, self.metrics.agents_available
+        if waiting is not None and available is not None:
+            self.history.add(now, waiting=waiting, available=available)
+        began = self.alerts.update(self.metrics, now)
         if began and self.options.bell:
             self.bells += 1
             self.app.bell()

@@ -23,6 +23,13 @@ TILES = (
     ("agents_unavailable", "Unavailable"),
 )
 
+#: what a number shows while it is not known (and the longest wait when nobody waits)
+PLACEHOLDER = "–"
+
+
+def _count(value: int | None) -> str:
+    return PLACEHOLDER if value is None else str(value)
+
 
 class MetricTile(Vertical):
     def __init__(self, key: str, label: str) -> None:
@@ -35,7 +42,7 @@ class MetricTile(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="tile-label")
-        yield Digits("–", classes="tile-value")
+        yield Digits(PLACEHOLDER, classes="tile-value")
 
     def flash(self, breached: bool, lit: bool) -> None:
         # a class change restyles the tile and its children: only when it changes, and
@@ -102,20 +109,22 @@ class MetricsBar(Static):
         self.tick()
 
     def values(self) -> dict[str, tuple[str, Level]]:
+        """An unknown number (no data yet) and a longest wait with nobody waiting show
+        a placeholder: a zero would read as a measured empty queue or 0:00 wait."""
         metrics = self.metrics
         now = self.clock.now()
         levels = metrics.levels(self.thresholds, now)
         wait = metrics.longest_wait(now)
         return {
-            "waiting": (str(metrics.waiting), levels["waiting"]),
-            "ringing": (str(metrics.ringing), Level.OK),
-            "talking": (str(metrics.talking), Level.OK),
+            "waiting": (_count(metrics.waiting), levels["waiting"]),
+            "ringing": (_count(metrics.ringing), Level.OK),
+            "talking": (_count(metrics.talking), Level.OK),
             "longest_wait": (
-                duration(wait) if wait is not None else "0:00",
+                duration(wait) if wait is not None else PLACEHOLDER,
                 levels["longest_wait"],
             ),
-            "agents_available": (str(metrics.agents_available), levels["agents_available"]),
-            "agents_unavailable": (str(metrics.agents_unavailable), Level.OK),
+            "agents_available": (_count(metrics.agents_available), levels["agents_available"]),
+            "agents_unavailable": (_count(metrics.agents_unavailable), Level.OK),
         }
 
     def tick(self) -> None:
