@@ -88,6 +88,26 @@ def check_ui_settings(settings: Settings) -> None:
             raise ConfigError(
                 f'keymap.{binding_id}: {keys!r} is not a key such as "ctrl+l" or "f5"'
             )
+    clash = _dashboard_key_clash(settings.keymap)
+    if clash:
+        raise ConfigError(clash)
+
+
+def _dashboard_key_clash(keymap: dict[str, str]) -> str | None:
+    """Two of the dashboard's commands on one key: one of them could never be used (a
+    remapped lookup on ``q`` took quit's key and the footer lost Quit)."""
+    defaults = {command.id: command.key for command in COMMANDS}
+    defaults.update({f"installation_{n}": str(n) for n in range(1, 10)})
+    owner: dict[str, str] = {}
+    for binding_id, default in defaults.items():
+        for key in keymap.get(binding_id, default).replace(" ", "").split(","):
+            if key in owner:
+                return (
+                    f"keymap: {key!r} is the key of both {owner[key]} and {binding_id}; "
+                    "give one of them another key"
+                )
+            owner[key] = binding_id
+    return None
 
 
 class RtdashApp(App[int]):

@@ -34,6 +34,15 @@ def test_one_installation_per_data_command(rtdash: RunCli) -> None:
     [
         ('[display]\ntheme = "neon-fog"\n', "display.theme: unknown theme 'neon-fog'"),
         ('[keymap]\nlookupp = "ctrl+l"\n', "keymap.lookupp: unknown command"),
+        (
+            '[keymap]\nlookup = "q"\n',
+            "keymap: 'q' is the key of both lookup and quit; give one of them another key",
+        ),
+        (
+            '[keymap]\npause = "f5"\nrefresh = "x,f5"\n',
+            "keymap: 'f5' is the key of both pause and refresh",
+        ),
+        ('[keymap]\nexport = "2"\n', "keymap: '2' is the key of both export and installation_2"),
     ],
 )
 def test_bad_theme_or_keymap_exits_2_with_one_line(
@@ -106,3 +115,13 @@ def test_replay_of_a_recording_split_by_installation_names_its_files(
         "No such file or directory; recorded one "
         f"file per installation: {tmp_path / 'day-1234.rtrec'}, {tmp_path / 'day-5678.rtrec'}"
     )
+
+
+def test_a_keymap_that_swaps_two_keys_is_no_clash(
+    rtdash: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\npause = "r"\nrefresh = "p"\nquit = "q,ctrl+x"\n')
+    monkeypatch.setattr("rtdash.ui.app.RtdashApp.run", lambda self: 0)
+    run = rtdash("--config", str(config), "--demo")
+    assert (run.code, run.err) == (0, "")
