@@ -174,8 +174,3 @@ class DashboardScreen(ViewsScreen):
             target = lower[-1] if lower else INTERVAL_STEPS[0]
         applied = self.dashboard.poller.set_interval(clamp_interval(target))
         self.dashboard.status_bar.set_note(f"polling every {applied:g} s")
-
-    def action_help(self) -> None:
-        from rtdash.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.app.current_keys()))  # type: ignore[attr-defined]

@@ -10,7 +10,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from rtdash.logs import log_path
-from rtdash.ui.commands import COMMANDS, key_label
 
 
 class HelpScreen(ModalScreen[None]):
@@ -18,19 +17,18 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark", "close", "Close", id="help_close"),
     ]
 
-    def __init__(self, keys: dict[str, str] | None = None) -> None:
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        """``rows``: (key, what it does) for the keys of the screen that asked, so the
+        wallboard lists no lookup it cannot do and a replay lists its own keys."""
         super().__init__()
-        #: command id -> key, after any [keymap] remapping
-        self.keys = keys or {}
+        self.rows = rows
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 3))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for command in COMMANDS:
-            table.add_row(key_label(self.keys.get(command.id, command.key)), command.explanation)
-        table.add_row("Tab", "Move between the call groups and the users")
-        table.add_row("ctrl+p", "Command palette")
+        for key, explanation in self.rows:
+            table.add_row(key, explanation)
         # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
         # and the note do not fit a small terminal; the docked title stays in view
         with VerticalScroll(id="help-dialog"):

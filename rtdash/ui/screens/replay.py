@@ -45,8 +45,21 @@ REPLAY_KEYS = [
 ]
 
 
+#: the replay's own keys as the help screen lists them
+REPLAY_HELP = [
+    ("space, p", "Play or pause"),
+    ("←, →", "10 s back or forward (shift: a minute)"),
+    (",  .", "The previous or next change"),
+    ("+, -", "Faster or slower (¼× to 64×)"),
+    ("0–9", "Jump to 0–90 % of the recording"),
+    ("home, end", "The start or the end"),
+]
+
+
 class ReplayScreen(DashboardScreen):
     BINDINGS = REPLAY_KEYS
+    #: polling, interval and lookup keys: a recording has no service behind it
+    without = frozenset({"lookup_selected", "lookup", "pause", "refresh", "faster", "slower"})
 
     def __init__(self, dashboard: Dashboard, player: Player, **kwargs: object) -> None:
         super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]
@@ -79,6 +92,9 @@ class ReplayScreen(DashboardScreen):
         board.post_message(StatusUpdated(replay_status(self.player, made_at=loop_now)))
         board.status_bar.badge = self.player.label(board.zone)
         board.status_bar.tick()
+
+    def help_rows(self, keys: dict[str, str]) -> list[tuple[str, str]]:
+        return [*REPLAY_HELP, *super().help_rows(keys)]
 
     # --- time keys instead of polling keys --------------------------------------------
 

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
 from rtdash.core.thresholds import Level
+from rtdash.ui.commands import COMMANDS, key_label
 from rtdash.ui.widgets.installation_bar import InstallationBar
 from rtdash.ui.widgets.live_view import LiveView
 
@@ -25,6 +26,11 @@ INSTALLATION_KEYS = [
 
 
 class ViewsScreen(Screen[None]):
+    #: whether the screen takes the interactive commands (lookup, filter, sort, Tab…)
+    interactive = True
+    #: commands the screen does not take although they are interactive ones
+    without: frozenset[str] = frozenset()
+
     def __init__(self, views: list[LiveView]) -> None:
         super().__init__()
         if not views:
@@ -46,6 +52,26 @@ class ViewsScreen(Screen[None]):
         if len(self.views) > 1:
             self.set_interval(1.0, self.show_installations, name="installations")
             self.show_installations()
+
+    def action_help(self) -> None:
+        from rtdash.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.help_rows(self.app.current_keys())))  # type: ignore[attr-defined]
+
+    def help_rows(self, keys: dict[str, str]) -> list[tuple[str, str]]:
+        """(key, what it does) for each key this screen takes; ``keys``: command id ->
+        key after any ``[keymap]``."""
+        rows = [
+            (key_label(keys.get(command.id, command.key)), command.explanation)
+            for command in COMMANDS
+            if (self.interactive or not command.interactive) and command.id not in self.without
+        ]
+        if self.interactive:
+            rows.append(("Tab", "Move between the call groups and the users"))
+        if len(self.views) > 1:
+            rows.append((f"1–{len(self.views)}", "Show that installation"))
+        rows.append(("ctrl+p", "Command palette"))
+        return rows
 
     def action_show_installation(self, index: int) -> None:
         if 0 <= index < len(self.views):

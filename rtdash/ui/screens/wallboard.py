@@ -11,6 +11,7 @@ from rtdash.ui.widgets.wallboard import Wallboard
 
 class WallboardScreen(ViewsScreen):
     BINDINGS = [*bindings(interactive=False), *INSTALLATION_KEYS]
+    interactive = False
 
     def __init__(self, boards: list[Wallboard], *, rotate_seconds: float = 0.0) -> None:
         super().__init__(list(boards))
@@ -45,8 +46,3 @@ class WallboardScreen(ViewsScreen):
 
     def action_slower(self) -> None:
         self.view.poller.set_interval(self.view.poller.interval * 2)
-
-    def action_help(self) -> None:
-        from rtdash.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.app.current_keys()))  # type: ignore[attr-defined]

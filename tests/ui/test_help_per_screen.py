@@ -1,0 +1,51 @@
+"""``?`` lists the keys of the screen it was asked from, and only those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rtdash.config import Settings
+from rtdash.core.clock import FrozenClock
+from rtdash.core.replay import Player, Recording
+from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
+from rtdash.ui.commands import COMMANDS
+from rtdash.ui.screens.help import HelpScreen
+from rtdash.ui.screens.replay import REPLAY_HELP, ReplayApp, ReplayScreen
+from tests.ui.helpers import rendered_text, settings_for, wait_for_data, wait_until
+from tests.ui.test_record_replay_export import _record
+
+INTERACTIVE = {command.explanation for command in COMMANDS if command.interactive}
+
+
+async def test_the_wallboard_help_lists_no_key_it_does_not_take(sim: Simulator) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("question_mark")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        keys = [key for key, _ in screen.rows]
+        explanations = {explanation for _, explanation in screen.rows}
+        assert not explanations & INTERACTIVE, "lookup, filter, sort… do nothing on a wallboard"
+        assert "Tab" not in keys
+        assert ("1–2", "Show that installation") in screen.rows
+        assert "Quit" in rendered_text(screen.query_one("#help-table"), width=150)
+
+
+async def test_the_replay_help_lists_its_own_keys(sim: Simulator, tmp_path: Path) -> None:
+    path = tmp_path / "day.rtrec"
+    await _record(sim, path, polls=1)
+    app = ReplayApp(Player(Recording.load(path), paused=True), settings=Settings())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        await pilot.press("question_mark")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        assert screen.rows[: len(REPLAY_HELP)] == REPLAY_HELP
+        text = rendered_text(screen.query_one("#help-table"), width=150)
+        assert "Jump to 0–90 % of the recording" in text
+        assert "Look up a caller" not in text and "Filter calls and users" in text
