@@ -328,3 +328,35 @@ async def test_cells_are_made_in_the_tables_colours_and_filtered_once(no_color: 
         app.ansi_color = True  # the terminal's own colours: no truecolor filter
         await pilot.pause()
         assert late(1).color == Color.parse("red")
+
+
+class GrowingApp(App[None]):
+    """One table whose name column may take up to ten more characters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = FrozenClock(START)
+
+    def compose(self) -> ComposeResult:
+        columns = (Column("name", "Name", 6, grow=10), Column("in_state", "In", 5, ticking=True))
+        yield KeyedTable(
+            columns,
+            key=lambda row: row.key,
+            describe=lambda row: RowSpec(row.key, {"name": row.name}, {"in_state": row.since}),
+            clock=self.clock,
+        )
+
+
+@pytest.mark.parametrize(("width", "shown"), [(40, "Bookings line"), (14, "Bookings line"[:5])])
+async def test_a_wide_table_gives_its_room_to_the_columns_that_grow(width: int, shown: str) -> None:
+    """At 40 columns the name takes the room it needs (up to its ``grow``); at 14 there is
+    none to give and it is cut with an ellipsis, as before."""
+    app = GrowingApp()
+    async with app.run_test(size=(width, 6)) as pilot:
+        table = app.query_one(KeyedTable)
+        table.reconcile([Row("r1", "Bookings line", START)])
+        await pilot.pause()
+        line = table.render_lines(table.size.region)[1].text
+        assert line.startswith(f" {shown}")
+        assert ("…" in line) == (width == 14)
+        assert table._widths[0] == (16 if width == 40 else 6)  # never past width + grow

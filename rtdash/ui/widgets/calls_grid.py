@@ -27,9 +27,9 @@ COLUMNS = (
     Column("in_state", "In state", 8, ticking=True),
     Column("total", "Total", 7, ticking=True),
     Column("caller", "Caller", 16),
-    Column("line", "Line", 12),
-    Column("queue", "Queue", 8),
-    Column("agent", "Agent", 12),
+    Column("line", "Line", 12, grow=12),
+    Column("queue", "Queue", 8, grow=6),
+    Column("agent", "Agent", 12, grow=14),
 )
 
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"

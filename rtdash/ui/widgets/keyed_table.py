@@ -57,6 +57,9 @@ class Column:
     width: int = 10
     #: a time that counts up: drawn from the row's ``since`` at each tick
     ticking: bool = False
+    #: how many more characters the column takes when the table has room to spare (a
+    #: line's or an agent's name); 0 keeps it at ``width``
+    grow: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +217,8 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         #: the moment ticking cells are drawn for: set by a poll or a tick, so a paused
         #: view (which gets neither) holds still even when a line is redrawn
         self._now = self.clock.now()
+        #: each column's width now: ``Column.width``, plus room a wide table gives it
+        self._widths = [column.width for column in self.columns]
         self._offsets = self._column_offsets()
         self._ticking = [index for index, column in enumerate(self.columns) if column.ticking]
 
@@ -349,6 +354,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         self._refresh_cursor_line()
 
     def on_resize(self) -> None:
+        self._fit_columns()
         self._drawn.clear()
         self._update_virtual_size()
         self._redraw_changed_lines()
@@ -495,7 +501,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         if segments is None:
             if len(self._tick_cells) >= TICK_CELL_CACHE:
                 self._tick_cells.clear()
-            segments = self._cell_segments(value, self.columns[column_index].width)
+            segments = self._cell_segments(value, self._widths[column_index])
             self._tick_cells[cache_key] = segments
         return segments
 
@@ -529,7 +535,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             described.item = item
             return described
         segments = {
-            index: self._cell_segments(spec.cells.get(column.key, ""), column.width)
+            index: self._cell_segments(spec.cells.get(column.key, ""), self._widths[index])
             for index, column in enumerate(self.columns)
             if column.key not in spec.since
         }
@@ -639,6 +645,29 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             self.cursor_row = target
             self._scroll_cursor_into_view(False)
 
+    def _fit_columns(self) -> None:
+        """Share the room a wide table has between the columns that can use it, a
+        character at a time in turn, so a wallboard does not cut ``Bookings li…`` with
+        half a screen blank; the cells made at the old widths go."""
+        widths = [column.width for column in self.columns]
+        # the room left when a vertical scrollbar shows, shown or not: the call groups'
+        # tables, one above the other, keep their columns in line
+        room = self.outer_size.width - self.styles.scrollbar_size_vertical
+        spare = min(room, self.size.width) - sum(widths) - 2 * CELL_PADDING * len(widths)
+        growing = [index for index, column in enumerate(self.columns) if column.grow]
+        while spare > 0 and growing:
+            for index in list(growing):
+                if spare == 0:
+                    break
+                widths[index] += 1
+                spare -= 1
+                if widths[index] == self.columns[index].width + self.columns[index].grow:
+                    growing.remove(index)
+        if widths != self._widths:
+            self._widths = widths
+            self._offsets = self._column_offsets()
+            self._forget_styles()  # forgets the cells and the header too
+
     def _column_offsets(self) -> list[int]:
         offsets = []
         x = 0
@@ -648,4 +677,4 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         return offsets
 
     def _cell_width(self, index: int) -> int:
-        return self.columns[index].width + 2 * CELL_PADDING
+        return self._widths[index] + 2 * CELL_PADDING

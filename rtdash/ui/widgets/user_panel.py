@@ -19,7 +19,7 @@ from rtdash.ui.widgets.rows_view import RowsView
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort
 COLUMNS = (
     Column("in_state", "In state", 8, ticking=True),
-    Column("name", "Name", 18),
+    Column("name", "Name", 18, grow=12),
     Column("ext", "Ext", 5),
     Column("state", "State", 13),
 )
