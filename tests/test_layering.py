@@ -107,3 +107,16 @@ print(len(names), loaded)
     count, loaded = result.stdout.strip().split(" ", 1)
     assert int(count) >= len(layer_files()) - len(LAYERS)  # every module, not __init__
     assert loaded == "[]"
+
+
+def test_the_ui_never_imports_the_command_line() -> None:
+    """The command line sits on top of the ui (it starts it), never under it: what both
+    need at start-up (rtdash.warmup) lives beside them."""
+    found = []
+    for path in sorted((PACKAGE_ROOT / "ui").rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE_ROOT.parent).with_suffix("").parts)
+        names = imported_modules(path.read_text(encoding="utf-8"), module)
+        found += [
+            f"{module}: {n}" for n in names if n == "rtdash.cli" or n.startswith("rtdash.cli.")
+        ]
+    assert found == []

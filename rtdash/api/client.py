@@ -128,7 +128,7 @@ class InfinityClient:
         self.max_body = max_body
         self._credentials = credentials
         self._owns_http = http is None
-        # ``tls``: a context loaded ahead of time (rtdash.cli.warmup); else httpx's default
+        # ``tls``: a context loaded ahead of time (rtdash.warmup); else httpx's default
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=5.0), verify=tls if tls is not None else True
         )

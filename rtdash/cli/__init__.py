@@ -182,9 +182,9 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     """The TUI. It owns the rest: with ``demo`` it starts the simulator itself, and
     without an installation id or credentials it shows a welcome screen that explains
     the setup (and offers the demo), so neither is checked here."""
-    from rtdash.cli.warmup import pause_collection, resume_collection, start_tls_context
+    from rtdash.warmup import pause_collection, resume_collection, start_tls_context
 
-    pause_collection()  # until the first data is drawn: see rtdash.cli.warmup
+    pause_collection()  # until the first data is drawn: see rtdash.warmup
     try:
         settings = load_run_settings(args)
         start_tls_context()  # loads while Textual and httpx import

@@ -2,7 +2,7 @@
 
 Start-up stays light: the simulator is imported only in demo mode, the first frame is
 drawn before the first poll returns, and the garbage collector the command paused
-(:mod:`rtdash.cli.warmup`) resumes once the first data is drawn. Each installation gets
+(:mod:`rtdash.warmup`) resumes once the first data is drawn. Each installation gets
 its own client and poller; the dashboard or the wallboard shows them as switchable views.
 """
 
@@ -24,14 +24,15 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 
 from rtdash.api.client import InfinityClient
-from rtdash.cli.warmup import collection_paused, freeze_imports, resume_collection, tls_context
 from rtdash.config import ConfigError, Installation, Settings, config_path
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import COMMANDS
 from rtdash.ui.screens.dashboard import DashboardScreen
+from rtdash.ui.screens.views import INSTALLATION_KEYS
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
+from rtdash.warmup import collection_paused, freeze_imports, resume_collection, tls_context
 
 if TYPE_CHECKING:
     from rtdash.core.recording import Recorder
@@ -59,7 +60,7 @@ EXTRA_BINDING_IDS = {
     "help_close",
     "welcome_demo",
     "welcome_quit",
-    *(f"installation_{number}" for number in range(1, 10)),
+    *(str(binding.id) for binding in INSTALLATION_KEYS),
 }
 _KEY = re.compile(r"^[a-z0-9_+-]+(,[a-z0-9_+-]+)*$")
 
@@ -97,7 +98,7 @@ def _dashboard_key_clash(keymap: dict[str, str]) -> str | None:
     """Two of the dashboard's commands on one key: one of them could never be used (a
     remapped lookup on ``q`` took quit's key and the footer lost Quit)."""
     defaults = {command.id: command.key for command in COMMANDS}
-    defaults.update({f"installation_{n}": str(n) for n in range(1, 10)})
+    defaults.update({str(binding.id): binding.key for binding in INSTALLATION_KEYS})
     owner: dict[str, str] = {}
     for binding_id, default in defaults.items():
         for key in keymap.get(binding_id, default).replace(" ", "").split(","):
@@ -366,7 +367,7 @@ class RtdashApp(App[int]):
 
 def run_dashboard(settings: Settings, *, demo: bool = False, record: Path | None = None) -> int:
     """Raises ConfigError for a bad theme or keymap before the terminal is taken over."""
-    if collection_paused():  # the command's start-up: see rtdash.cli.warmup
+    if collection_paused():  # the command's start-up: see rtdash.warmup
         freeze_imports()
     app = RtdashApp(settings, demo=demo, record=record)
     return exit_code(app, app.run())

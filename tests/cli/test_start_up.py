@@ -1,5 +1,5 @@
 """The dashboard command holds the garbage collector back while it starts, and never
-leaves it off (see ``rtdash.cli.warmup``)."""
+leaves it off (see ``rtdash.warmup``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Start-up: the garbage collector the command paused comes back once data is drawn, or
-after ``COLLECTION_PAUSE_LIMIT`` when no data comes (see ``rtdash.cli.warmup``)."""
+after ``COLLECTION_PAUSE_LIMIT`` when no data comes (see ``rtdash.warmup``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from rtdash.cli import warmup
+from rtdash import warmup
 from rtdash.sim import Simulator
 from rtdash.ui import app as app_module
 from tests.ui.helpers import make_app, wait_for_data, wait_until

@@ -17,7 +17,6 @@ from textual import on
 from textual.containers import Vertical
 
 from rtdash.api.client import InfinityClient
-from rtdash.cli.warmup import collection_paused, resume_collection
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
@@ -27,6 +26,7 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.messages import CallsUpdated, StatusUpdated, UsersUpdated
 from rtdash.ui.widgets.status_bar import StatusBar
+from rtdash.warmup import collection_paused, resume_collection
 
 if TYPE_CHECKING:
     from rtdash.core.recording import Recorder
