@@ -21,6 +21,19 @@ from pathlib import Path
 EXITED = re.compile(r"\[exited (\d+)\]")
 
 
+def _new_session(name: str, width: int, height: int) -> None:
+    """``tmux new-session``, tried again if it lands while the tmux server is exiting
+    (killing the last session ends the server, and a new session at that moment fails
+    with "server exited unexpectedly"): the tests run one terminal after another."""
+    command = ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height)]
+    for attempt in range(3):
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode == 0:
+            return
+        time.sleep(0.2 * (attempt + 1))
+    raise AssertionError(f"tmux new-session failed: {done.stderr.strip()}")
+
+
 class Terminal:
     """One tmux session running one command."""
 
@@ -28,10 +41,7 @@ class Terminal:
         self.name = f"rtdash-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
         line = f"env {exports} {shlex.join(command)}; echo [exited $?]"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height)],
-            check=True,
-        )
+        _new_session(self.name, width, height)
         subprocess.run(["tmux", "set-option", "-t", self.name, "remain-on-exit", "on"], check=True)
         self.keys(line, "Enter")
 
