@@ -14,7 +14,8 @@ import pytest
 
 from rtdash import cli
 from rtdash.api.mapping import FieldMapping
-from rtdash.doctor import compare_fields, mapping_snippet
+from rtdash.api.mapping_match import compare_fields
+from rtdash.cli.doctor import mapping_snippet
 from rtdash.sim import Fault, SimConfig, Simulator
 
 ENV_NAMES = ("RTDASH_CONFIG", "RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY")
@@ -170,10 +171,12 @@ def test_renamed_state_field_is_found_and_a_fix_suggested(
     assert run.notes("call fields") == [
         "seen but not mapped: callPhase",
         "mapped but never seen: state (call_state: callState | callStage | state | status)",
-        "callPhase looks like the call state (values: bridged, queueing, ringing)",
+        "callPhase is another name for the call state; its values look like states "
+        "(values: bridged, queueing, ringing)",
         f"suggested [mapping] for {tmp_path / 'absent.toml'}:",
         "  [mapping]",
         '  call_state = "callPhase"',
+        "`rtdash doctor --fix` writes the suggestion (--dry-run shows the change)",
     ]
     # the rename touches calls only: users and the lookup stay healthy
     assert checks["user fields"][0] == checks["activeCall"][0] == "✔"

@@ -2,7 +2,7 @@
 
 ``rtdash`` alone opens the TUI; ``calls``, ``users`` and ``lookup`` print one answer as a
 plain table or ``--json`` and exit, so the data can be scripted, cron'd or piped without
-a terminal UI. ``doctor`` checks the set-up end to end (:mod:`rtdash.doctor`), ``config``
+a terminal UI. ``doctor`` checks the set-up end to end (:mod:`rtdash.cli.doctor`), ``config``
 helps write a config file and ``sim`` runs the simulator.
 
 Logging (:mod:`rtdash.logs`): every command logs at ``--log-level`` (default warning) to
@@ -161,19 +161,35 @@ def _doctor_command(args: argparse.Namespace) -> int:
     """``rtdash doctor``: an unusable config file is a report line (exit 2), not a
     one-line error, since explaining the set-up is the command's job; a bad flag is
     still a usage error like anywhere else."""
-    from rtdash import doctor
-    from rtdash.config import ConfigError, config_path, load_settings
+    from rtdash.cli import doctor
+    from rtdash.config import ConfigError, Settings, config_path, load_settings
 
     explicit = getattr(args, "config", None)
     path = config_path(explicit)
+    fix, dry_run = args.fix, args.dry_run
+    if getattr(args, "demo", False) and (fix or dry_run):
+        raise UsageError(
+            f"{PROG} doctor: --fix and --dry-run edit your config file; "
+            "the demo's mapping needs no fix"
+        )
     try:
         settings = load_settings(explicit)
     except ConfigError as exc:
         return doctor.config_unusable(path, str(exc), as_json=args.json)
     apply_flags(settings, vars(args))
     register_secrets(settings)
+
+    def reload() -> Settings:
+        """The file as ``--fix`` wrote it, with the same flags and environment."""
+        again = load_settings(explicit)
+        apply_flags(again, vars(args))
+        register_secrets(again)
+        return again
+
     if not getattr(args, "demo", False):
-        return doctor.run(settings, path=path, as_json=args.json)
+        return doctor.run(
+            settings, path=path, as_json=args.json, fix=fix, dry_run=dry_run, reload=reload
+        )
     with data.demo_simulator(settings, keep_igrp="igrp" in vars(args)):
         return doctor.run(settings, path=path, as_json=args.json, demo=True)
 

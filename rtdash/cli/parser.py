@@ -136,6 +136,19 @@ def build_parser() -> argparse.ArgumentParser:
         **data,
     )
     doctor.add_argument("--json", action="store_true", help="print the report as JSON")
+    doctor.add_argument(
+        "--fix",
+        action="store_true",
+        default=False,
+        help="write the confident [mapping] suggestion into the config file (a backup of "
+        "the old file is kept), then check the routes again",
+    )
+    doctor.add_argument(
+        "--dry-run",
+        action="store_true",
+        default=False,
+        help="with or without --fix: print the change to the config file as a diff; write nothing",
+    )
 
     config = commands.add_parser("config", help="where the config file lives; an example")
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
