@@ -144,15 +144,16 @@ def shape_of(texts: Sequence[str], kind: str) -> set[str]:
 def name_score(kind: str, field: str, aliases: Sequence[str], key: str) -> tuple[float, str]:
     """How well a key's name says it is the field: (confidence, why) or (0, "")."""
     name = compact(key)
-    if name == compact(field) or name in {compact(alias) for alias in aliases}:
-        return 0.95, f"{key} is {aliases[0] if aliases else field} spelled another way"
+    spelled = [alias for alias in aliases if compact(alias) == name]
+    if spelled or name == compact(field):
+        return 0.95, f"{key} is {spelled[0] if spelled else field} spelled another way"
     if name in SYNONYMS.get(kind, {}).get(field, ()):
-        return 0.85, f"{key} is another name for the {_label(kind, field)}"
+        return 0.85, f"{key} is another name for the {label(kind, field)}"
     if field == "state_start" and name.endswith(_STATE_START_ENDINGS) and name != "changed":
         return 0.8, f"{key} reads as when the state started"
     for fragment in _FRAGMENTS.get(kind, {}).get(field, ()):
         if fragment in name:
-            return 0.55, f"{key}'s name suggests the {_label(kind, field)}"
+            return 0.55, f"{key}'s name suggests the {label(kind, field)}"
     return 0.0, ""
 
 
@@ -171,10 +172,11 @@ def guess(
     if want is not None and texts:
         if want in shapes:
             if score:
-                score = min(0.99, score + 0.1)
+                # a name hint and the only column of the wanted shape agree
+                score = min(0.99, score + (0.2 if lone_shape else 0.1))
                 why += f"; its values look like {_shape_words(want)}"
             elif want == STATE and PLACED in shapes:
-                score, why = 0.85, f"{key} looks like the {_label(kind, field)}"
+                score, why = 0.85, f"{key} looks like the {label(kind, field)}"
             elif lone_shape and want in (FLAG, TIME, STATE):
                 # the only column of that shape: the dashboard flag or a lone datetime
                 score, why = (
@@ -191,8 +193,27 @@ def guess(
     return Guess(kind, field, key, round(score, 2), why)
 
 
-def _label(kind: str, field: str) -> str:
-    return f"{kind} {field.replace('_', ' ')}"
+#: how a report names a logical field (``the call start time``), where the name is not
+#: enough on its own
+LABELS: dict[str, str] = {
+    "call_ref": "reference",
+    "call_start": "start time",
+    "state_start": "state start time",
+    "src_number": "caller's number",
+    "dialled_number": "dialled number",
+    "dgrp": "line id",
+    "dgrp_name": "line name",
+    "agent_ref": "agent",
+    "user_id": "user id",
+    "operator_ref": "login",
+    "dashboard": "dashboard flag",
+    "call_duration": "duration",
+}
+
+
+def label(kind: str, field: str) -> str:
+    """``("call", "call_start")`` -> ``"call start time"``."""
+    return f"{kind} {LABELS.get(field, field.replace('_', ' '))}"
 
 
 def _shape_words(shape: str) -> str:

@@ -196,12 +196,12 @@ def _pick_keys(
             comp.reasons.append(reason)
         elif rival is not None:
             comp.questions.append(
-                f"is {g.key} or {rival.key} the {kind} {g.field.replace('_', ' ')} "
+                f"is {g.key} or {rival.key} the {field_guess.label(kind, g.field)} "
                 f"({label})? both fit equally"
             )
         else:
             comp.questions.append(
-                f"is {g.key} the {kind} {g.field.replace('_', ' ')} ({label})? "
+                f"is {g.key} the {field_guess.label(kind, g.field)} ({label})? "
                 f"{g.why} (confidence {g.confidence:.0%})"
             )
     return picked
