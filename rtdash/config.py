@@ -399,7 +399,8 @@ rotate_seconds = 30.0            # the wallboard shows the next installation aft
 [mapping]
 # The vendor does not publish the row fields of pbxActiveCalls and pbxUserStatus.
 # If your installation names a field differently, name it here (a string or a list of
-# aliases, tried in order); `rtdash doctor` shows which fields your service sends.
+# aliases, tried in order); `rtdash doctor` shows which fields your service sends,
+# and `rtdash doctor --fix` writes here what it is sure of.
 # call_state = "callStage"
 # user_dashboard = ["dashboard", "onWallboard"]
 # call_state_values = { talking = "bridged" }

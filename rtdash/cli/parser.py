@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="check config, credentials, each route and the field mapping",
         description="Check the config file, the credentials, that the base URL is "
         "reachable and each Real Time route, then compare the fields the service sends "
-        "with the field mapping. Exit 0: no check failed; 1: an upstream check failed; "
+        "with the field mapping, proposing a [mapping] for what it cannot find (--fix "
+        "writes it). Exit 0: no check failed; 1: an upstream check failed; "
         "2: the config or the command line is unusable.",
         **data,
     )
