@@ -154,10 +154,10 @@ def _pick_keys(
     columns = {key: field_guess.column(rows, key) for key in unmapped}
     shapes = {key: field_guess.shape_of(texts, kind) for key, texts in columns.items()}
     count: dict[str, int] = {}
-    for found in shapes.values():
-        for shape in found:
+    for fits in shapes.values():
+        for shape in fits:
             count[shape] = count.get(shape, 0) + 1
-    guesses = []
+    guesses: list[field_guess.Guess] = []
     for name in never_seen:
         want = field_guess.SHAPES.get(kind, {}).get(name)
         for key in unmapped:

@@ -133,7 +133,11 @@ def _fix(
     reload: Callable[[], Settings] | None,
 ) -> int:
     """Write (or show) the confident suggestion, then check the routes again."""
-    say = (lambda _text: None) if as_json else (lambda text: print(text, file=out))
+
+    def say(text: str) -> None:
+        if not as_json:  # the JSON report's "fix" entry says it instead
+            print(text, file=out)
+
     if not report.suggested:
         why = "no confident suggestion"
         if report.questions:
