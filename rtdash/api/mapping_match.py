@@ -123,6 +123,14 @@ def compare_fields(
         aliases = [state_key] if state_key else table["state"]
         if "state" in seen or state_key:
             _state_values(comp, rows, aliases, mapping, from_guess=state_key is not None)
+    guessed = {g.field for g in comp.guesses}
+    for group in REQUIRED[kind]:
+        if not any(name in seen or name in guessed for name in group):
+            label = field_guess.label(kind, group[0])
+            comp.questions.append(
+                f"no key looks like the {label}: which one holds it? "
+                f"(set {kind}_{group[0]} under [mapping])"
+            )
     comp.suggestion = _in_mapping_order(kind, table, comp.suggestion)
     return comp
 
@@ -169,6 +177,8 @@ def _pick_keys(
     taken_keys: set[str] = set()
     decided: set[str] = set()
     picked: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    questions: dict[str, str] = {}
     for g in guesses:
         if g.field in decided or g.key in taken_keys:
             continue
@@ -193,17 +203,21 @@ def _pick_keys(
             reason = g.why
             if g.field == "state":
                 reason += f" (values: {', '.join(_distinct(columns[g.key])[:_MAX_VALUES])})"
-            comp.reasons.append(reason)
+            reasons[g.field] = reason
         elif rival is not None:
-            comp.questions.append(
+            questions[g.field] = (
                 f"is {g.key} or {rival.key} the {field_guess.label(kind, g.field)} "
                 f"({label})? both fit equally"
             )
         else:
-            comp.questions.append(
+            questions[g.field] = (
                 f"is {g.key} the {field_guess.label(kind, g.field)} ({label})? "
                 f"{g.why} (confidence {g.confidence:.0%})"
             )
+    # said in the mapping's field order, as the config example lists them
+    comp.guesses.sort(key=lambda g: list(table).index(g.field))
+    comp.reasons.extend(reasons[name] for name in table if name in reasons)
+    comp.questions.extend(questions[name] for name in table if name in questions)
     return picked
 
 

@@ -165,3 +165,22 @@ def test_names_compare_without_case_or_separators(name: str, compacted: str) -> 
 )
 def test_dashboard_flag_spellings_are_read_without_config(raw: str, read: bool | None) -> None:
     assert values.flag(raw) is read
+
+
+def test_a_required_field_with_no_candidate_is_asked_for() -> None:
+    rows = [{"callRef": "c-1", "blob": "x7"}, {"callRef": "c-2", "blob": "y9"}]
+    comp = compare_fields("call", rows, FieldMapping())
+    assert comp.suggestion == {}
+    assert comp.required_missing == ["state"]
+    assert comp.questions == [
+        "no key looks like the call state: which one holds it? (set call_state under [mapping])"
+    ]
+
+
+def test_a_state_named_column_with_values_it_cannot_read_is_asked_about() -> None:
+    rows = [{"callRef": "c-1", "phase": "x7"}, {"callRef": "c-2", "phase": "y9"}]
+    comp = compare_fields("call", rows, FieldMapping())
+    assert comp.suggestion == {}
+    assert len(comp.questions) == 1
+    assert comp.questions[0].startswith("is phase the call state (call_state)? ")
+    assert "its values do not look like states" in comp.questions[0]
