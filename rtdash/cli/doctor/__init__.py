@@ -81,7 +81,7 @@ def run(
     report = check(settings, path=path, as_json=as_json, demo=demo, out=out, env=env)
     if report.usage or not (fix or dry_run):
         return report.finish(as_json, out)
-    if not as_json:
+    if not as_json and not dry_run:
         print(f"\n{report.summary()}", file=out)
     return _fix(report, path, as_json=as_json, dry_run=dry_run, out=out, reload=reload)
 
@@ -154,7 +154,9 @@ def _fix(
         return report.finish(as_json, out)
     if dry_run:
         diff = change.diff()
-        say(f"--dry-run: {path} would change so (nothing written):" if diff else "no change")
+        say(
+            f"--dry-run: {path} would change as follows (nothing written):" if diff else "no change"
+        )
         if not as_json:
             print(diff, end="", file=out)
         report.fix = {"path": str(path), "dry_run": True, "diff": diff}

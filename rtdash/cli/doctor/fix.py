@@ -64,6 +64,10 @@ def plan(path: Path, suggestion: Mapping[str, Any]) -> Plan:
         document = tomlkit.parse(before or "")
     except tomlkit.exceptions.ParseError as exc:
         raise FixError(f"{path}: not valid TOML ({exc})") from None
+    if before is None:
+        document.add(
+            tomlkit.comment("written by `rtdash doctor --fix`; see `rtdash config example`")
+        )
     section = document.get("mapping")
     if section is None:
         section = tomlkit.table()
