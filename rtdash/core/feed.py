@@ -374,5 +374,7 @@ class RecordingConsumer(FeedConsumer):
                 self._on_error(str(exc))
 
     def close(self) -> None:
+        """Idempotent: the app closes on exit and on a hang-up."""
         if self.recorder is not None:
             self.recorder.close()
+            self.recorder = None

@@ -28,6 +28,7 @@ WALL_TILES = (
 
 class Wallboard(LiveView):
     def compose(self) -> ComposeResult:
+        yield self.make_banner()
         yield MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
