@@ -98,8 +98,9 @@ class DisconnectedBanner(Static):
         height: 3;
         width: 100%;
         content-align: center middle;
-        text-style: bold reverse;
-        color: $error;
+        text-style: bold;
+        background: $error;
+        color: #ffffff;
     }
     DisconnectedBanner.-shown {
         display: block;
