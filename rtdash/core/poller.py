@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
+from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
@@ -34,8 +35,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 S = TypeVar("S", CallsSnapshot, UsersSnapshot)
 
-MIN_INTERVAL = 1.0
-MAX_INTERVAL = 3600.0
 #: a Retry-After longer than this is treated as this: a wallboard must not go dark for a day
 MAX_RETRY_AFTER = 900.0
 

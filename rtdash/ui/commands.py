@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from textual.binding import Binding
 
+from rtdash.constants import MAX_SPEED, MIN_SPEED
+
 
 class Mode(StrEnum):
     #: the supervisor's dashboard on the live service
@@ -142,7 +144,7 @@ COMMANDS: tuple[Command, ...] = (
         "Faster",
         frozenset({REPLAY}),
         footer=False,
-        help="Faster or slower (¼× to 64×)",
+        help=f"Faster or slower ({MIN_SPEED:g}× to {MAX_SPEED:g}×)",
         group=("replay_faster", "replay_slower"),
     ),
     Command("replay_slower", "minus", "slower", "Slower", frozenset({REPLAY}), footer=False),

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 
 from rtdash.config import ConfigError, Settings
+from rtdash.constants import EXIT_HANGUP, EXIT_TERMINATED
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.ui.commands import COMMANDS, LIVE, REPLAY, WALL, Mode, commands_for
 from rtdash.ui.widgets.palette import use_no_color
@@ -31,10 +32,9 @@ log = logging.getLogger(__name__)
 
 STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
 
-#: the shell's code for "ended by SIGHUP" (128 + 1)
-HANGUP_EXIT = 129
-#: and for "ended by SIGTERM" (128 + 15), kept so a supervisor sees why it ended
-TERMINATED_EXIT = 143
+#: the shell's codes for "ended by SIGHUP" and "ended by SIGTERM"
+HANGUP_EXIT = EXIT_HANGUP
+TERMINATED_EXIT = EXIT_TERMINATED
 
 #: the installation number keys of the views screens (1-9)
 INSTALLATION_KEYS = [

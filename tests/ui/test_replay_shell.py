@@ -57,5 +57,5 @@ async def test_replay_palette_offers_its_own_commands(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Play or pause" in titles
-        assert "Faster or slower (¼× to 64×)" in titles
+        assert "Faster or slower (0.25× to 64×)" in titles
         assert not any("Look up" in title or "Poll" in title for title in titles)
