@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from rtdash.sim import Simulator
 
 log = logging.getLogger(__name__)
+V = TypeVar("V", bound=LiveView)
 
 __all__ = [
     "EXTRA_BINDING_IDS",
@@ -187,9 +188,7 @@ class RtdashApp(ShellApp):
             bell=settings.thresholds.bell,
         )
 
-    def _view(
-        self, kind: type[LiveView], installation: Installation, options: ViewOptions
-    ) -> LiveView:
+    def _view(self, kind: type[V], installation: Installation, options: ViewOptions) -> V:
         """An installation's client, live feed, poller (the feed's source) and view."""
         client = self.make_client(installation)
         self.clients.append(client)
