@@ -25,7 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from rtdash.core.alerts import AlertTracker
@@ -39,6 +39,8 @@ from rtdash.core.status import STALE_INTERVALS, describe
 from rtdash.core.thresholds import Level, Thresholds
 
 log = logging.getLogger(__name__)
+
+L = TypeVar("L")
 
 #: seconds between ticks when the feed runs its own ticker (:meth:`LiveFeed.run`)
 TICK_SECONDS = 1.0
@@ -181,6 +183,11 @@ class LiveFeed:
                 self._listeners.remove(listener)
 
         return unsubscribe
+
+    def find(self, kind: type[L]) -> L | None:
+        """The first subscribed consumer of ``kind``: how a screen reaches what a
+        consumer derives (a service-metrics tracker's numbers) without a second path."""
+        return next((item for item in self._listeners if isinstance(item, kind)), None)
 
     def _tell(self, call: Callable[[FeedListener], None]) -> None:
         for listener in list(self._listeners):

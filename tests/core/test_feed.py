@@ -317,6 +317,12 @@ def test_a_failing_consumer_does_not_starve_the_others() -> None:
     assert any(change.calls for change in log.changes)
 
 
+def test_a_consumer_is_found_by_its_kind() -> None:
+    feed, _, _, log = rig()
+    assert feed.find(Log) is log
+    assert feed.find(RecordingConsumer) is None
+
+
 def test_unsubscribe_stops_delivery() -> None:
     feed, source, _, _ = rig()
     other = Log()
