@@ -31,14 +31,12 @@ from pydantic import (
 
 from rtdash.api.client import DEFAULT_BASE_URL, Credentials
 from rtdash.api.mapping import FieldMapping
+from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
 
 ENV_CONFIG = "RTDASH_CONFIG"
 ENV_USERNAME = "RTDASH_USERNAME"
 ENV_PASSWORD = "RTDASH_PASSWORD"
 ENV_API_KEY = "RTDASH_API_KEY"
-
-#: the interval floor: the vendor publishes no rate limit, so stay polite
-MIN_INTERVAL = 1.0
 
 
 class ConfigError(ValueError):
@@ -106,11 +104,11 @@ class ConnectionSettings(_Section):
 
 
 class PollingSettings(_Section):
-    interval: float = Field(default=2.0, ge=MIN_INTERVAL, le=3600)
+    interval: float = Field(default=2.0, ge=MIN_INTERVAL, le=MAX_INTERVAL)
     #: the most a failing route waits between tries
     max_backoff: float = Field(default=60.0, ge=1, le=3600)
     #: slower polling while the terminal has lost focus (not on a wallboard)
-    unfocused_interval: float = Field(default=10.0, ge=MIN_INTERVAL, le=3600)
+    unfocused_interval: float = Field(default=10.0, ge=MIN_INTERVAL, le=MAX_INTERVAL)
 
 
 class ThresholdSettings(_Section):

@@ -44,6 +44,7 @@ from rtdash.cli import data
 from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Failure, UsageError, say
 from rtdash.cli.flags import apply_flags, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
+from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 
 __all__ = ["apply_flags", "build_parser", "main"]
 
@@ -68,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, and argparse's own exits
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `rtdash calls --json | head`: the reader left, which is not worth a traceback;
         # point stdout at /dev/null so the interpreter's final flush cannot fail again
@@ -256,8 +257,8 @@ def _replay_command(args: argparse.Namespace) -> int:
         settings = load_settings(getattr(args, "config", None))
     except ConfigError as exc:
         raise UsageError(f"{PROG}: {exc}") from None
-    if not 0.25 <= args.speed <= 64:
-        raise UsageError(f"{PROG} replay: --speed must be between 0.25 and 64")
+    if not MIN_SPEED <= args.speed <= MAX_SPEED:
+        raise UsageError(f"{PROG} replay: --speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}")
     try:
         recording = Recording.load(args.file)
     except (RecordingError, OSError, ValueError) as exc:
@@ -276,8 +277,7 @@ def _replay_command(args: argparse.Namespace) -> int:
 def _per_installation(path: Path) -> str:
     """A recording of several installations is one file each (``FILE-<igrp>``): name
     them when the file asked for is not there but they are."""
-    suffixes = "".join(path.suffixes)
-    base = path.name.removesuffix(suffixes)
+    base, suffixes = recording_name_parts(path)
     found = sorted(str(p) for p in path.parent.glob(f"{glob.escape(base)}-*{suffixes}"))
     if not found:
         return ""

@@ -6,11 +6,11 @@ from __future__ import annotations
 import sys
 
 from rtdash.api.errors import ApiError
+from rtdash.constants import EXIT_FAILURE as EXIT_FAILURE
+from rtdash.constants import EXIT_OK as EXIT_OK
+from rtdash.constants import EXIT_USAGE as EXIT_USAGE
 
 PROG = "rtdash"
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 
 class UsageError(Exception):

@@ -7,6 +7,7 @@ import argparse
 from typing import NoReturn
 
 from rtdash.cli.common import PROG, UsageError
+from rtdash.constants import MAX_SPEED, MIN_SPEED
 from rtdash.serve import add_serve_arguments
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -177,7 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
         "changes, +/- change the speed, 0-9 jump to 0-90 %%, home/end.",
     )
     replay.add_argument("file", metavar="FILE", help="the recording")
-    replay.add_argument("--speed", type=float, default=1.0, help="playback speed (0.25-64)")
+    replay.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help=f"playback speed ({MIN_SPEED:g}-{MAX_SPEED:g})",
+    )
     replay.add_argument("--paused", action="store_true", help="start paused")
     replay.add_argument("--config", metavar="PATH", help="config file (theme, thresholds)")
 

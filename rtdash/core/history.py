@@ -42,6 +42,10 @@ class History:
             return  # a sample from the past (clock stepped back): ignore it
         self._buckets.append(_Bucket(start, waiting, available))
 
+    def clear(self) -> None:
+        """Forget every sample (a replay jumped back in time)."""
+        self._buckets.clear()
+
     def waiting(self) -> list[int]:
         return [bucket.waiting for bucket in self._buckets]
 

@@ -1,13 +1,15 @@
 """The poller: one request in flight per route, a floor on the interval, exponential
 backoff with jitter, ``Retry-After`` honoured, pause and refresh.
 
-It knows nothing of Textual: it calls three plain callbacks (calls snapshot, users
-snapshot, status), each snapshot callback once per successful poll. When a route's body
+It knows nothing of Textual: it is a :class:`~rtdash.core.source.Source` and delivers to
+a :class:`~rtdash.core.source.SnapshotSink` (calls snapshot, users snapshot, status; in
+practice the installation's live feed), each snapshot once per successful poll. When a route's body
 was byte for byte the last one, the snapshot passed on is the last one's rows again
 (``snapshot.unchanged``, the same row objects): nothing was parsed, and a consumer
-can skip all work for it. The UI wraps them in messages. Scheduling runs on real monotonic
-time (``asyncio`` loop time) while snapshots are stamped with the injectable clock, so a
-frozen clock in tests freezes what the screen says, not whether polls happen.
+can skip all work for it. Scheduling runs on monotonic loop time while snapshots are
+stamped with the injectable clock, so a frozen clock in tests freezes what the screen
+says, not whether polls happen. Loop time and sleep are injectable too: tests run the
+loop on a virtual clock instead of waiting in real time.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -24,15 +26,15 @@ from typing import Any, TypeVar
 
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
+from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.source import SnapshotSink
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 S = TypeVar("S", CallsSnapshot, UsersSnapshot)
 
-MIN_INTERVAL = 1.0
-MAX_INTERVAL = 3600.0
 #: a Retry-After longer than this is treated as this: a wallboard must not go dark for a day
 MAX_RETRY_AFTER = 900.0
 
@@ -100,7 +102,7 @@ def backoff_delay(
     """
     rng = rng or random.Random()
     # 2**32 intervals is past any cap; ~1025 doublings would overflow a float
-    base = interval * 2 ** min(max(0, failures - 1), 32)
+    base = interval * 2.0 ** min(max(0, failures - 1), 32)
     delay = base * rng.uniform(0.8, 1.2)
     if delay > max_backoff:
         # at the cap, keep spreading the retries (below it) so clients stay out of step
@@ -111,23 +113,37 @@ def backoff_delay(
 
 
 class Poller:
+    """The upstream as a :class:`~rtdash.core.source.Source`.
+
+    Deliveries go to ``sink``; ``on_calls`` / ``on_users`` / ``on_status`` override one
+    of its methods each (or stand in for a sink altogether). ``loop_time`` (monotonic
+    seconds) and ``sleep`` default to the running asyncio loop's.
+    """
+
     def __init__(
         self,
         client: InfinityClient,
+        sink: SnapshotSink | None = None,
         *,
-        on_calls: Callable[[CallsSnapshot], None],
-        on_users: Callable[[UsersSnapshot], None],
-        on_status: Callable[[PollerStatus], None],
+        on_calls: Callable[[CallsSnapshot], None] | None = None,
+        on_users: Callable[[UsersSnapshot], None] | None = None,
+        on_status: Callable[[PollerStatus], None] | None = None,
         interval: float = 2.0,
         max_backoff: float = 60.0,
         exclude_pii: bool = False,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        loop_time: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
         self.client = client
-        self._on_calls = on_calls
-        self._on_users = on_users
-        self._on_status = on_status
+        if sink is None and None in (on_calls, on_users, on_status):
+            raise TypeError("a Poller needs a sink, or all three callbacks")
+        self._on_calls = on_calls or sink.on_calls  # type: ignore[union-attr]
+        self._on_users = on_users or sink.on_users  # type: ignore[union-attr]
+        self._on_status = on_status or sink.on_status  # type: ignore[union-attr]
+        self._loop_time = loop_time or _asyncio_time
+        self._sleep = sleep
         self._interval = clamp_interval(interval)
         self._slow_interval: float | None = None
         self.max_backoff = max(max_backoff, self._interval)
@@ -136,7 +152,7 @@ class Poller:
         self._rng = rng or random.Random()
         self._health = {route: RouteHealth() for route in Route}
         #: per route, the rows list of the last snapshot passed on, and that snapshot
-        self._last: dict[Route, tuple[list, CallsSnapshot | UsersSnapshot]] = {}
+        self._last: dict[Route, tuple[list[Any], CallsSnapshot | UsersSnapshot]] = {}
         self._due = dict.fromkeys(Route, 0.0)
         self._tasks: dict[Route, asyncio.Task[None]] = {}
         self._paused = False
@@ -213,10 +229,23 @@ class Poller:
                     self._once.discard(route)
                     self._tasks[route] = asyncio.create_task(self._poll(route, now))
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._sleep_for(now))
+            await self._nap(self._sleep_for(now))
         for task in list(self._tasks.values()):
             task.cancel()
+
+    async def _nap(self, timeout: float) -> None:
+        """Until woken (a control, a poll ending) or ``timeout`` seconds pass."""
+        if self._sleep is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+            return
+        woken = asyncio.ensure_future(self._wake.wait())
+        slept = asyncio.ensure_future(self._sleep(timeout))
+        try:
+            await asyncio.wait({woken, slept}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            slept.cancel()
 
     def _routes_to_poll(self, now: float) -> list[Route]:
         idle = [route for route in Route if route not in self._tasks]
@@ -273,8 +302,9 @@ class Poller:
         health = self._health[route]
         failures = health.failures + 1
         # Retry-After is honoured on a 429 and on a 5xx (a 503 for maintenance)
-        limited = isinstance(exc, errors.RateLimited | errors.UpstreamError)
-        retry_after = exc.retry_after if limited else None
+        retry_after = None
+        if isinstance(exc, errors.RateLimited | errors.UpstreamError):
+            retry_after = exc.retry_after
         # a failing route never retries sooner than a healthy one polls, even after
         # set_interval/set_slow raised the interval above max_backoff
         cap = max(self.max_backoff, self.interval)
@@ -332,9 +362,9 @@ class Poller:
             return 1.0
         return min(1.0, max(0.01, min(pending) - now))
 
-    @staticmethod
-    def _loop_time() -> float:
-        return asyncio.get_running_loop().time()
+
+def _asyncio_time() -> float:
+    return asyncio.get_running_loop().time()
 
 
 def _readable(result: FetchResult[T]) -> FetchResult[T]:

@@ -204,11 +204,6 @@ class TrackState:
         other.unreadable = self.unreadable
         return other
 
-    def row_dicts(self) -> list[dict[str, Any]]:
-        if self.dup is not None:
-            return list(self.dup)
-        return [row.value(self.c) for row in self.rows.values()]
-
     # --- applying records --------------------------------------------------------------
 
     def apply_keyframe(self, rows: Sequence[dict[str, Any]], unreadable: int) -> None:

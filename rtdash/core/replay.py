@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from rtdash.api.models import ActiveCall, PbxUser
+from rtdash.constants import MAX_SPEED, MIN_SPEED, SPEEDS
 from rtdash.core.format import clock_time
 from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.recording import (
@@ -64,10 +65,6 @@ __all__ = [
 
 #: a full copy of a track's state is kept every this many records
 CHECKPOINT_EVERY = 32
-MIN_SPEED = 0.25
-MAX_SPEED = 64.0
-#: the steps of :meth:`Player.faster` / :meth:`Player.slower`
-SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 
 S = TypeVar("S", CallsSnapshot, UsersSnapshot)
 
@@ -314,9 +311,6 @@ class Recording:
 
     def calls_at(self, when: datetime) -> CallsSnapshot | None:
         return self.calls.snapshot_at(when)
-
-    def users_at(self, when: datetime) -> UsersSnapshot | None:
-        return self.users.snapshot_at(when)
 
     def state_at(self, when: datetime) -> tuple[CallsSnapshot | None, UsersSnapshot | None]:
         """The snapshots in force at ``when``: the last of each kind recorded at or

@@ -108,3 +108,9 @@ def _ago(seconds: int) -> str:
     if seconds < 5400:
         return f"{seconds // 60} min ago"
     return f"{seconds // 3600} h ago"
+
+
+def disconnected(last: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """The banner over stale data, read from across a room: what is shown and how old."""
+    seconds = int(max(0.0, (now - last).total_seconds()))
+    return f"DISCONNECTED — data from {clock_time(last, zone)} ({_ago(seconds)})"

@@ -38,7 +38,6 @@ import math
 import random
 from bisect import bisect
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Literal
@@ -582,9 +581,6 @@ class Centre:
         if ref is None:
             return None
         return self.calls.get(ref) or self.history.get(ref)
-
-    def live_calls(self) -> Iterable[Call]:
-        return self.calls.values()
 
 
 class CallCentreModel:

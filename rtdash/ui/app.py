@@ -8,114 +8,65 @@ its own client and poller; the dashboard or the wallboard shows them as switchab
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import os
-import re
-import signal
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
-from textual.app import App, SystemCommand
-from textual.screen import Screen
-from textual.theme import BUILTIN_THEMES
 
 from rtdash.api.client import InfinityClient
-from rtdash.config import ConfigError, Installation, Settings, config_path
-from rtdash.core.clock import Clock, SystemClock
+from rtdash.config import Installation, Settings, config_path
+from rtdash.constants import per_installation_path
+from rtdash.core.clock import Clock
+from rtdash.core.feed import LiveFeed, RecordingConsumer
+from rtdash.core.poller import Poller
 from rtdash.core.thresholds import Thresholds
-from rtdash.ui.commands import COMMANDS
+from rtdash.ui.commands import LIVE, WALL
 from rtdash.ui.screens.dashboard import DashboardScreen
-from rtdash.ui.screens.views import INSTALLATION_KEYS
+from rtdash.ui.shell import (
+    EXTRA_BINDING_IDS,
+    HANGUP_EXIT,
+    STYLE_FILES,
+    TERMINATED_EXIT,
+    ShellApp,
+    check_ui_settings,
+    style_paths,
+)
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
 from rtdash.warmup import collection_paused, freeze_imports, resume_collection, tls_context
 
 if TYPE_CHECKING:
-    from rtdash.core.recording import Recorder
+    from textual.app import App
+
     from rtdash.core.replay import Player
     from rtdash.sim import Simulator
 
 log = logging.getLogger(__name__)
+V = TypeVar("V", bound=LiveView)
 
-STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
-
-#: the shell's code for "ended by SIGHUP" (128 + 1)
-HANGUP_EXIT = 129
-#: and for "ended by SIGTERM" (128 + 15), kept so a supervisor sees why it ended
-TERMINATED_EXIT = 143
+__all__ = [
+    "EXTRA_BINDING_IDS",
+    "HANGUP_EXIT",
+    "STYLE_FILES",
+    "TERMINATED_EXIT",
+    "RtdashApp",
+    "check_ui_settings",
+    "exit_code",
+    "run_dashboard",
+    "run_replay",
+    "style_paths",
+]
 
 #: seconds after mount when the garbage collector resumes even if no data was drawn
 #: (the welcome screen, a slow or failing service): the start is over by then
 COLLECTION_PAUSE_LIMIT = 5.0
 
-#: ids of bindings outside the command registry that a keymap may also remap
-EXTRA_BINDING_IDS = {
-    "lookup_close",
-    "lookup_copy",
-    "lookup_new",
-    "help_close",
-    "welcome_demo",
-    "welcome_quit",
-    *(str(binding.id) for binding in INSTALLATION_KEYS),
-}
-_KEY = re.compile(r"^[a-z0-9_+-]+(,[a-z0-9_+-]+)*$")
 
+class RtdashApp(ShellApp):
+    """The live modes: the dashboard, or the wallboard (``display.wallboard``)."""
 
-def style_paths() -> list[Path]:
-    """The TCSS files: ``rtdash/styles`` in an installed wheel, ``styles/`` in a checkout."""
-    package = Path(__file__).resolve().parents[1]
-    folder = package / "styles"
-    if not (folder / STYLE_FILES[0]).is_file():
-        folder = package.parent / "styles"
-    return [folder / name for name in STYLE_FILES]
-
-
-def check_ui_settings(settings: Settings) -> None:
-    """Theme and keymap, checked before the screen is taken over: ConfigError if bad."""
-    theme = settings.display.theme
-    if theme not in BUILTIN_THEMES:
-        known = ", ".join(sorted(BUILTIN_THEMES))
-        raise ConfigError(f"display.theme: unknown theme {theme!r} (known: {known})")
-    known_ids = {command.id for command in COMMANDS} | EXTRA_BINDING_IDS
-    for binding_id, keys in settings.keymap.items():
-        if binding_id not in known_ids:
-            ids = ", ".join(sorted(command.id for command in COMMANDS))
-            raise ConfigError(f"keymap.{binding_id}: unknown command (commands: {ids})")
-        if not isinstance(keys, str) or not _KEY.match(keys.replace(" ", "")):
-            raise ConfigError(
-                f'keymap.{binding_id}: {keys!r} is not a key such as "ctrl+l" or "f5"'
-            )
-    clash = _dashboard_key_clash(settings.keymap)
-    if clash:
-        raise ConfigError(clash)
-
-
-def _dashboard_key_clash(keymap: dict[str, str]) -> str | None:
-    """Two of the dashboard's commands on one key: one of them could never be used (a
-    remapped lookup on ``q`` took quit's key and the footer lost Quit)."""
-    defaults = {command.id: command.key for command in COMMANDS}
-    defaults.update({str(binding.id): binding.key for binding in INSTALLATION_KEYS})
-    owner: dict[str, str] = {}
-    for binding_id, default in defaults.items():
-        for key in keymap.get(binding_id, default).replace(" ", "").split(","):
-            if key in owner:
-                return (
-                    f"keymap: {key!r} is the key of both {owner[key]} and {binding_id}; "
-                    "give one of them another key"
-                )
-            owner[key] = binding_id
-    return None
-
-
-class RtdashApp(App[int]):
     TITLE = "rtdash"
-    CSS_PATH = style_paths()  # type: ignore[assignment]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    ENABLE_COMMAND_PALETTE = True
 
     def __init__(
         self,
@@ -127,25 +78,20 @@ class RtdashApp(App[int]):
         simulator: Simulator | None = None,
         record: Path | None = None,
     ) -> None:
-        check_ui_settings(settings)
-        super().__init__()
-        self.settings = settings
+        super().__init__(settings, mode=WALL if settings.display.wallboard else LIVE, clock=clock)
         self.demo = demo
-        self.wallboard = settings.display.wallboard
-        self.clock = clock or SystemClock()
         self._http = http
         self.simulator = simulator
         self._owns_simulator = False
         self.clients: list[InfinityClient] = []
         self.record = record
-        self.theme = settings.display.theme
-        if settings.keymap:
-            self.set_keymap(settings.keymap)
+        #: one per installation with ``--record``
+        self.recorders: list[RecordingConsumer] = []
 
     # --- start ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._exit_on_hangup()
+        self.exit_on_signals()
         if collection_paused():  # a live view resumes it sooner, once data is drawn
             self.set_timer(COLLECTION_PAUSE_LIMIT, resume_collection, name="collection")
         for warning in self.settings.warnings:
@@ -159,31 +105,10 @@ class RtdashApp(App[int]):
 
             self.push_screen(WelcomeScreen(str(config_path()), self._missing()))
 
-    def _exit_on_hangup(self) -> None:
-        """The terminal went away (an SSH drop): exit. Handled even when SIGHUP was
-        ignored at start (nohup), or the input thread spins on the dead terminal.
-        SIGTERM (a service manager, ``kill``) quits as ``q`` does: the terminal is
-        still there and gets its screen, cursor and mouse back."""
-        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
-            loop = asyncio.get_running_loop()
-            loop.add_signal_handler(signal.SIGHUP, self.hang_up)
-            loop.add_signal_handler(signal.SIGTERM, self.terminate)
-
-    def terminate(self) -> None:
-        log.warning("terminated (SIGTERM): quitting")
-        self.exit(return_code=TERMINATED_EXIT)
-
-    def hang_up(self) -> None:
-        """Leave at once: there is no terminal to restore, and an orderly shutdown can
-        block for good writing to it (Textual's writer queue, seen here). Recordings
-        are closed first: they are the only thing this process holds that matters."""
-        for screen in self.screen_stack:
-            for view in screen.query(LiveView):
-                if view.recorder is not None:
-                    view.recorder.close()
-        log.warning("the terminal went away: exiting")
-        logging.shutdown()
-        os._exit(HANGUP_EXIT)
+    def before_hang_up(self) -> None:
+        """Recordings are closed: they are the only thing this process holds that matters."""
+        for recorder in self.recorders:
+            recorder.close()
 
     def _can_connect(self) -> bool:
         if self.settings.profiles:
@@ -263,37 +188,51 @@ class RtdashApp(App[int]):
             bell=settings.thresholds.bell,
         )
 
-    def _view(
-        self, kind: type[LiveView], installation: Installation, options: ViewOptions
-    ) -> LiveView:
+    def _view(self, kind: type[V], installation: Installation, options: ViewOptions) -> V:
+        """An installation's client, live feed, poller (the feed's source) and view."""
         client = self.make_client(installation)
         self.clients.append(client)
-        view = kind(
-            client,
-            label=self.installation_label(installation),
-            options=options,
-            id=f"view-{installation.key}",
-        )
+        label = self.installation_label(installation)
         # a profile may exclude personal data for its installation alone
         excluded = options.exclude_pii or installation.connection.exclude_pii
-        view.exclude_pii = view.poller.exclude_pii = excluded
+        feed = LiveFeed(options.feed_options())
+        poller = Poller(
+            client,
+            feed,
+            interval=options.interval,
+            max_backoff=options.max_backoff,
+            exclude_pii=excluded,
+            clock=options.clock,
+        )
+        feed.attach(poller)
         if self.record is not None:
-            view.recorder = self._recorder(installation, client, view.label, excluded)
+            recorder = self._recorder(client, label, excluded)
+            if recorder is not None:
+                feed.subscribe(recorder)
+                self.recorders.append(recorder)
+        view = kind(
+            feed,
+            label=label,
+            zone=client.zone,
+            options=options,
+            client=client,
+            id=f"view-{installation.key}",
+        )
+        view.exclude_pii = excluded
         return view
 
     def _recorder(
-        self, installation: Installation, client: InfinityClient, label: str, excluded: bool
-    ) -> Recorder | None:
+        self, client: InfinityClient, label: str, excluded: bool
+    ) -> RecordingConsumer | None:
         """One file per installation: ``FILE`` alone, ``FILE-<igrp>`` for several."""
         from rtdash.core.recording import Recorder, RecordingError
 
         assert self.record is not None
         path = self.record
         if len(self.settings.installations()) > 1:
-            suffixes = "".join(path.suffixes)
-            path = path.with_name(f"{path.name.removesuffix(suffixes)}-{client.igrp}{suffixes}")
+            path = per_installation_path(path, client.igrp)
         try:
-            return Recorder(
+            recorder = Recorder(
                 path,
                 installation=label,
                 igrp=client.igrp,
@@ -304,6 +243,11 @@ class RtdashApp(App[int]):
         except RecordingError as exc:
             self.notify(str(exc), title="Not recording", severity="error", timeout=30)
             return None
+        return RecordingConsumer(recorder, on_error=self._recording_stopped)
+
+    def _recording_stopped(self, message: str) -> None:
+        # said once per recording; the dashboard itself carries on
+        self.notify(message, title="Recording stopped", severity="error", timeout=30)
 
     def make_client(self, installation: Installation) -> InfinityClient:
         connection = installation.connection
@@ -340,25 +284,9 @@ class RtdashApp(App[int]):
             for view in screen.query(LiveView):
                 view.poller.set_slow(slow)
 
-    # --- commands -------------------------------------------------------------------
-
-    def current_keys(self) -> dict[str, str]:
-        """Command id -> key as bound now (after any keymap)."""
-        keymap = dict(getattr(self, "_keymap", {}))
-        return {command.id: keymap.get(command.id, command.key) for command in COMMANDS}
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if not isinstance(screen, DashboardScreen):
-            return
-        for command in COMMANDS:
-            if not command.palette:
-                continue
-            action = getattr(screen, f"action_{command.action}", None)
-            if action is not None:
-                yield SystemCommand(command.explanation, f"key: {command.key}", action)
-
     async def on_unmount(self) -> None:
+        for recorder in self.recorders:
+            recorder.close()
         for client in self.clients:
             await client.aclose()
         if self._owns_simulator and self.simulator is not None:
@@ -377,7 +305,7 @@ def run_replay(player: Player, *, settings: Settings) -> int:
     """Play a recording back in the same dashboard (no network, no lookups)."""
     from rtdash.ui.screens.replay import ReplayApp
 
-    app = ReplayApp(player, settings=settings)
+    app = ReplayApp(player, settings=settings)  # ConfigError for a bad theme or keymap
     return exit_code(app, app.run())
 
 

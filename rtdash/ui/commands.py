@@ -1,15 +1,36 @@
-"""The one command registry: key, action, description, id.
+"""The one command registry: key, action, description, id, and the modes that take it.
 
-The Footer, the ``?`` help screen and the command palette all read this table, so a
-command is described once; every binding has an id so ``[keymap]`` in config can remap
-it (``lookup = "ctrl+l"``).
+The Footer, the ``?`` help screen and the command palette all read this table, for
+every mode (the live dashboard, the wallboard, a replay), so a command is described
+once; every binding has an id so ``[keymap]`` in config can remap it
+(``lookup = "ctrl+l"``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from textual.binding import Binding
+
+from rtdash.constants import MAX_SPEED, MIN_SPEED
+
+
+class Mode(StrEnum):
+    #: the supervisor's dashboard on the live service
+    LIVE = "live"
+    #: the read-only wallboard
+    WALL = "wall"
+    #: a recording played back
+    REPLAY = "replay"
+
+
+LIVE, WALL, REPLAY = Mode.LIVE, Mode.WALL, Mode.REPLAY
+#: the modes that show the dashboard's tables (the wallboard has none to look into)
+TABLES = frozenset({LIVE, REPLAY})
+#: the modes whose data comes from polling the service
+POLLING = frozenset({LIVE, WALL})
+EVERY = frozenset(Mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,27 +39,157 @@ class Command:
     key: str
     action: str
     description: str
+    modes: frozenset[Mode] = EVERY
     #: shown in the Footer (the help screen lists every command)
     footer: bool = True
     #: offered in the command palette
     palette: bool = True
-    #: hidden on the read-only wallboard
-    interactive: bool = False
     #: the longer sentence on the help screen (the Footer has room for a word or two)
     help: str = ""
+    #: a help row for several commands (back and forward): the ids whose keys it lists;
+    #: a command named in another's group has no row of its own
+    group: tuple[str, ...] = ()
+    #: more ids with no help row of their own (their keys are explained on this one's)
+    also: tuple[str, ...] = ()
+    #: the help row's keys, where listing each would be too long ("0–9")
+    keys_label: str = ""
+    #: taken even while a table has focus (its cursor keys would otherwise win)
+    priority: bool = False
 
     @property
     def explanation(self) -> str:
         return self.help or self.description
 
+    @property
+    def interactive(self) -> bool:
+        """A command of the tables (lookup, filter, sort…), which a wallboard lacks."""
+        return WALL not in self.modes
+
 
 COMMANDS: tuple[Command, ...] = (
+    # --- a replay's own keys: time instead of polling ---------------------------------
+    Command(
+        "replay_pause",
+        "space",
+        "toggle_pause",
+        "Play/pause",
+        frozenset({REPLAY}),
+        help="Play or pause",
+        group=("replay_pause", "pause"),
+        priority=True,
+    ),
+    Command(
+        "replay_forward",
+        "right",
+        "seek(10)",
+        "+10 s",
+        frozenset({REPLAY}),
+        palette=False,
+        help="10 s back or forward (shift: a minute)",
+        group=("replay_back", "replay_forward"),
+        also=("replay_back_more", "replay_forward_more"),
+        priority=True,
+    ),
+    Command(
+        "replay_back",
+        "left",
+        "seek(-10)",
+        "-10 s",
+        frozenset({REPLAY}),
+        palette=False,
+        priority=True,
+    ),
+    Command(
+        "replay_forward_more",
+        "shift+right",
+        "seek(60)",
+        "+1 min",
+        frozenset({REPLAY}),
+        footer=False,
+        palette=False,
+        priority=True,
+    ),
+    Command(
+        "replay_back_more",
+        "shift+left",
+        "seek(-60)",
+        "-1 min",
+        frozenset({REPLAY}),
+        footer=False,
+        palette=False,
+        priority=True,
+    ),
+    Command(
+        "replay_next",
+        "full_stop",
+        "step(1)",
+        "Next change",
+        frozenset({REPLAY}),
+        footer=False,
+        help="The previous or next change",
+        group=("replay_previous", "replay_next"),
+    ),
+    Command(
+        "replay_previous",
+        "comma",
+        "step(-1)",
+        "Previous change",
+        frozenset({REPLAY}),
+        footer=False,
+    ),
+    Command(
+        "replay_faster",
+        "plus",
+        "faster",
+        "Faster",
+        frozenset({REPLAY}),
+        footer=False,
+        help=f"Faster or slower ({MIN_SPEED:g}× to {MAX_SPEED:g}×)",
+        group=("replay_faster", "replay_slower"),
+    ),
+    Command("replay_slower", "minus", "slower", "Slower", frozenset({REPLAY}), footer=False),
+    *(
+        Command(
+            f"replay_{n}0_percent",
+            str(n),
+            f"seek_fraction({n / 10})",
+            f"{n}0 %",
+            frozenset({REPLAY}),
+            footer=False,
+            palette=False,
+            help="Jump to 0–90 % of the recording" if n == 0 else "",
+            also=tuple(f"replay_{m}0_percent" for m in range(1, 10)) if n == 0 else (),
+            keys_label="0–9" if n == 0 else "",
+        )
+        for n in range(10)
+    ),
+    Command(
+        "replay_start",
+        "home",
+        "seek_fraction(0)",
+        "Start",
+        frozenset({REPLAY}),
+        footer=False,
+        help="The start or the end",
+        group=("replay_start", "replay_end"),
+        priority=True,
+    ),
+    Command(
+        "replay_end",
+        "end",
+        "seek_fraction(1)",
+        "End",
+        frozenset({REPLAY}),
+        footer=False,
+        priority=True,
+    ),
+    # --- the tables -------------------------------------------------------------------
     Command(
         "lookup_selected",
         "enter",
         "lookup_selected",
         "Lookup",
-        interactive=True,
+        frozenset({LIVE}),
         help="Look up the selected call's caller: attribution and custom data",
     ),
     Command(
@@ -46,7 +197,7 @@ COMMANDS: tuple[Command, ...] = (
         "l",
         "lookup_number",
         "Number",
-        interactive=True,
+        frozenset({LIVE}),
         help="Look up a caller by phone number or call reference",
     ),
     Command(
@@ -54,7 +205,7 @@ COMMANDS: tuple[Command, ...] = (
         "slash",
         "filter",
         "Filter",
-        interactive=True,
+        TABLES,
         help="Filter calls and users by number, name or queue",
     ),
     Command(
@@ -62,7 +213,7 @@ COMMANDS: tuple[Command, ...] = (
         "s",
         "cycle_sort",
         "Sort",
-        interactive=True,
+        TABLES,
         footer=False,
         help="Sort the focused table; press again to flip, then the next column",
     ),
@@ -71,7 +222,7 @@ COMMANDS: tuple[Command, ...] = (
         "a",
         "toggle_all_users",
         "All users",
-        interactive=True,
+        TABLES,
         footer=False,
         help="Show all users, not only those on the dashboard",
     ),
@@ -80,14 +231,15 @@ COMMANDS: tuple[Command, ...] = (
         "e",
         "export",
         "Export",
-        interactive=True,
+        TABLES,
         footer=False,
         help="Write the calls and users shown to CSV and JSON files",
     ),
+    # --- polling ----------------------------------------------------------------------
     Command("pause", "p", "toggle_pause", "Pause", help="Pause or resume polling"),
-    Command("refresh", "r", "refresh", "Refresh", help="Poll now"),
-    Command("faster", "plus", "faster", "Faster", footer=False, help="Poll more often"),
-    Command("slower", "minus", "slower", "Slower", footer=False, help="Poll less often"),
+    Command("refresh", "r", "refresh", "Refresh", POLLING, help="Poll now"),
+    Command("faster", "plus", "faster", "Faster", POLLING, footer=False, help="Poll more often"),
+    Command("slower", "minus", "slower", "Slower", POLLING, footer=False, help="Poll less often"),
     Command("help", "question_mark", "help", "Help", help="This help"),
     Command("quit", "q", "app.quit", "Quit", help="Quit rtdash"),
 )
@@ -99,6 +251,10 @@ KEY_LABELS = {
     "minus": "-",
     "question_mark": "?",
     "escape": "Esc",
+    "left": "←",
+    "right": "→",
+    "comma": ",",
+    "full_stop": ".",
 }
 
 
@@ -106,7 +262,11 @@ def key_label(key: str) -> str:
     return ", ".join(KEY_LABELS.get(part, part) for part in key.split(","))
 
 
-def bindings(*, interactive: bool = True) -> list[Binding]:
+def commands_for(mode: Mode) -> tuple[Command, ...]:
+    return tuple(command for command in COMMANDS if mode in command.modes)
+
+
+def bindings(mode: Mode = LIVE) -> list[Binding]:
     return [
         Binding(
             command.key,
@@ -115,14 +275,33 @@ def bindings(*, interactive: bool = True) -> list[Binding]:
             show=command.footer,
             id=command.id,
             key_display=KEY_LABELS.get(command.key),
+            priority=command.priority,
         )
-        for command in COMMANDS
-        if interactive or not command.interactive
+        for command in commands_for(mode)
     ]
 
 
-def by_id(command_id: str) -> Command:
-    for command in COMMANDS:
-        if command.id == command_id:
-            return command
-    raise KeyError(command_id)
+def help_rows(mode: Mode, keys: dict[str, str]) -> list[tuple[str, str]]:
+    """(keys, what they do) for each command of ``mode``, in the registry's order; a
+    group's row lists its members' keys. ``keys``: command id -> key after any keymap."""
+    commands = commands_for(mode)
+    ids = {command.id for command in commands}
+    listed = {
+        member
+        for command in commands
+        for member in (*command.group, *command.also)
+        if member != command.id and member in ids
+    }
+    rows = []
+    for command in commands:
+        if command.id in listed:
+            continue  # explained on its group's row
+        members = [member for member in command.group if member in ids] or [command.id]
+        labels = [key_label(keys.get(member, _default(member))) for member in members]
+        separator = "  " if "," in labels else ", "
+        rows.append((command.keys_label or separator.join(labels), command.explanation))
+    return rows
+
+
+def _default(command_id: str) -> str:
+    return next(command.key for command in COMMANDS if command.id == command_id)

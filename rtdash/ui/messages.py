@@ -1,4 +1,4 @@
-"""Typed messages from the poller to the widgets.
+"""Typed messages from an installation's live feed to its view.
 
 A newer snapshot replaces an older one still queued (``can_replace``), so a slow screen
 never works through a backlog of stale data.
@@ -37,3 +37,10 @@ class StatusUpdated(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, StatusUpdated)
+
+
+class StalenessChanged(Message):
+    """The data went stale, or fresh again, between two ticks (a status said so)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StalenessChanged)

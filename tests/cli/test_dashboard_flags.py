@@ -125,3 +125,38 @@ def test_a_keymap_that_swaps_two_keys_is_no_clash(
     monkeypatch.setattr("rtdash.ui.app.RtdashApp.run", lambda self: 0)
     run = rtdash("--config", str(config), "--demo")
     assert (run.code, run.err) == (0, "")
+
+
+def _a_recording(path: Path) -> Path:
+    from datetime import UTC, datetime
+
+    from rtdash.core.recording import Recorder
+    from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+    now = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    with Recorder(path, installation="Test", igrp=7, tz="UTC") as recorder:
+        recorder.record_calls(CallsSnapshot.build([], now))
+        recorder.record_users(UsersSnapshot.build([], now))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[display]\ntheme = "neon-fog"\n', "rtdash: display.theme: unknown theme 'neon-fog'"),
+        ('[keymap]\nreplay_pause = "q"\n', "rtdash: keymap: 'q' is the key of both"),
+    ],
+)
+def test_replay_checks_the_theme_and_keymap_as_the_dashboard_does(
+    rtdash: RunCli, tmp_path: Path, toml: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same shell: one line and exit 2, before the terminal is taken over."""
+    started: list[object] = []
+    monkeypatch.setattr("rtdash.ui.screens.replay.ReplayApp.run", lambda self: started.append(1))
+    config = tmp_path / "config.toml"
+    config.write_text(toml)
+    recording = _a_recording(tmp_path / "day.rtrec")
+    run = rtdash("replay", "--config", str(config), str(recording))
+    assert run.code == 2
+    assert len(run.err_lines) == 1 and run.err_lines[0].startswith(expected), run.err
+    assert started == []

@@ -1,9 +1,9 @@
 """The poller: pure backoff arithmetic, then the real loop on asyncio against an
 ``InfinityClient`` whose HTTP goes to an ``httpx.MockTransport``.
 
-Live tests use the 1 s interval floor and wait on conditions (an event set by every
-callback and every request), not on fixed sleeps; the only sleeps prove an absence
-("no request while paused").
+The loop runs on virtual time (:mod:`tests.core.virtual_time`): its sleeps, the
+upstream's delays and the tests' own waits take no real time, and every time measured
+is exact, so the timing assertions are tight and cannot flake on a loaded machine.
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ from rtdash.core.poller import (
     clamp_interval,
 )
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.source import Source
 from rtdash.core.status import describe
+
+from .virtual_time import VirtualTime
 
 CALLS, USERS = Route.CALLS, Route.USERS
 UTC_ZONE = ZoneInfo("UTC")
@@ -153,8 +156,9 @@ class Upstream:
     ``await`` between read and write, so on one event loop the counters are exact.
     """
 
-    def __init__(self, changed: asyncio.Event) -> None:
+    def __init__(self, changed: asyncio.Event, time: VirtualTime) -> None:
         self.changed = changed
+        self.time = time
         self.delay = 0.0
         self.answer: dict[Route, Answer] = {CALLS: lambda n: ok(CALLS), USERS: lambda n: ok(USERS)}
         self.starts: dict[Route, list[float]] = {CALLS: [], USERS: []}
@@ -170,10 +174,9 @@ class Upstream:
 
     async def handler(self, request: httpx.Request) -> httpx.Response:
         route = CALLS if request.url.path.endswith("/pbxActiveCalls") else USERS
-        loop = asyncio.get_running_loop()
         number = self.count(route)
         self.requests.append(request)
-        self.starts[route].append(loop.time())
+        self.starts[route].append(self.time.time())
         self.in_flight[route] += 1
         self.total += 1
         self.max_in_flight[route] = max(self.max_in_flight[route], self.in_flight[route])
@@ -181,19 +184,20 @@ class Upstream:
         self.changed.set()
         try:
             if self.delay:
-                await asyncio.sleep(self.delay)
+                await self.time.sleep(self.delay)
             return self.answer[route](number)
         finally:
             self.in_flight[route] -= 1
             self.total -= 1
-            self.ends[route].append(loop.time())
+            self.ends[route].append(self.time.time())
             self.changed.set()
 
 
 class Recorder:
     """The poller's three callbacks; each sets ``changed`` so tests can wait on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, time: VirtualTime) -> None:
+        self.time = time
         self.calls: list[CallsSnapshot] = []
         self.users: list[UsersSnapshot] = []
         self.statuses: list[PollerStatus] = []
@@ -216,17 +220,19 @@ class Recorder:
         return self.statuses[-1].phase if self.statuses else None
 
     async def until(self, predicate: Callable[[], bool], timeout: float, what: str) -> float:
-        """Wait until ``predicate()`` holds; return the loop time it did."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        """Wait until ``predicate()`` holds; return the (virtual) time it did."""
+        deadline = self.time.time() + timeout
         while not predicate():
-            remaining = deadline - loop.time()
+            remaining = deadline - self.time.time()
             if remaining <= 0:
                 pytest.fail(f"timed out after {timeout} s waiting for {what}")
             self.changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.changed.wait(), remaining)
-        return loop.time()
+            changed = asyncio.ensure_future(self.changed.wait())
+            slept = asyncio.ensure_future(self.time.sleep(remaining))
+            await asyncio.wait({changed, slept}, return_when=asyncio.FIRST_COMPLETED)
+            changed.cancel()
+            slept.cancel()
+        return self.time.time()
 
 
 @dataclass
@@ -234,18 +240,26 @@ class Rig:
     rec: Recorder
     upstream: Upstream
     client: InfinityClient
+    time: VirtualTime
 
     def poller(self, **options: object) -> Poller:
         options.setdefault("rng", random.Random(7))
         options.setdefault("interval", 1.0)
         return Poller(
             self.client,
-            on_calls=options.pop("on_calls", self.rec.on_calls),
-            on_users=options.pop("on_users", self.rec.on_users),
-            on_status=options.pop("on_status", self.rec.on_status),
+            self.rec,
+            on_calls=options.pop("on_calls", None),
+            on_users=options.pop("on_users", None),
+            on_status=options.pop("on_status", None),
             clock=SystemClock(),
+            loop_time=self.time.time,
+            sleep=self.time.sleep,
             **options,
         )
+
+    async def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` of virtual time pass (to prove that nothing happens)."""
+        await self.time.sleep(seconds)
 
     async def both_polled(self, times: int = 1, timeout: float = 3.0) -> float:
         return await self.rec.until(
@@ -257,13 +271,16 @@ class Rig:
 
 @pytest.fixture
 async def rig() -> AsyncIterator[Rig]:
-    rec = Recorder()
-    upstream = Upstream(rec.changed)
+    time = VirtualTime()
+    time.start()
+    rec = Recorder(time)
+    upstream = Upstream(rec.changed, time)
     http = httpx.AsyncClient(transport=httpx.MockTransport(upstream.handler))
     client = InfinityClient(
         igrp=1234, credentials=Credentials(username="u", password="p"), base_url=BASE, http=http
     )
-    yield Rig(rec, upstream, client)
+    yield Rig(rec, upstream, client, time)
+    await time.stop()
     await http.aclose()
 
 
@@ -281,8 +298,8 @@ async def running(poller: Poller) -> AsyncIterator[asyncio.Task[None]]:
 
 
 def now_text(poller: Poller) -> str:
-    loop = asyncio.get_running_loop()
-    return describe(poller.status(), SystemClock().now(), loop.time(), UTC_ZONE).connection
+    status = poller.status()
+    return describe(status, SystemClock().now(), status.made_at, UTC_ZONE).connection
 
 
 # --- the live loop ------------------------------------------------------------------
@@ -294,7 +311,7 @@ async def test_both_routes_are_fetched_concurrently(rig: Rig) -> None:
     async with running(poller):
         await rig.both_polled()
     assert rig.upstream.max_total == 2  # both requests were in flight at once
-    assert abs(rig.upstream.starts[CALLS][0] - rig.upstream.starts[USERS][0]) < 0.1
+    assert rig.upstream.starts[CALLS][0] == rig.upstream.starts[USERS][0]
     calls_req = next(r for r in rig.upstream.requests if r.url.path.endswith("pbxActiveCalls"))
     assert calls_req.url.path == "/reports/v2/igrps/1234/pbxActiveCalls"
     assert calls_req.url.params.get("excludePiiData") == "1"
@@ -319,7 +336,7 @@ async def test_one_request_in_flight_per_route_when_the_upstream_is_slower(rig: 
         starts, ends = rig.upstream.starts[route], rig.upstream.ends[route]
         for nxt, previous_end in zip(starts[1:], ends, strict=False):
             # the next request waits for the previous answer, then goes at once
-            assert previous_end <= nxt < previous_end + 0.5
+            assert nxt == pytest.approx(previous_end, abs=0.06)
     # no slow request was cancelled by the next tick: each one delivered a snapshot
     assert len(rig.rec.calls) == completed
 
@@ -332,7 +349,7 @@ async def test_pause_stops_new_requests_and_resume_polls(rig: Rig) -> None:
         assert poller.paused
         assert rig.rec.phase is Phase.PAUSED
         counts = {route: rig.upstream.count(route) for route in Route}
-        await asyncio.sleep(1.6)  # past the next due poll: proving an absence takes time
+        await rig.sleep(1.6)  # past the next due poll
         assert {route: rig.upstream.count(route) for route in Route} == counts
         assert rig.rec.phase is Phase.PAUSED
         assert now_text(poller) == "paused"
@@ -358,7 +375,7 @@ async def test_refresh_while_paused_polls_once_and_stays_paused(rig: Rig) -> Non
             lambda: all(rig.upstream.count(r) == counts[r] + 1 for r in Route), 0.5, "one poll"
         )
         await rig.rec.until(lambda: len(rig.rec.calls) == snapshots + 1, 0.5, "a new snapshot")
-        await asyncio.sleep(1.2)  # past two intervals: proving an absence takes time
+        await rig.sleep(1.2)  # past two intervals
         assert {route: rig.upstream.count(route) for route in Route} == {
             route: counts[route] + 1 for route in Route
         }
@@ -406,8 +423,8 @@ async def test_a_failing_route_backs_off_and_never_stops_the_other(rig: Rig) -> 
 
     calls = rig.upstream.starts[CALLS][:6]
     gaps = [b - a for a, b in itertools.pairwise(calls)]
-    # ~1 s apart: floored (0.2 s asked); measured at the handler, so allow its start lag
-    assert all(0.9 <= gap < 1.5 for gap in gaps), gaps
+    # 1 s apart: floored (0.2 s asked)
+    assert gaps == [pytest.approx(1.0)] * 5, gaps
     # users failed at ~0 s, ~1 s (0.8-1.2), ~3 s (+1.6-2.4); the 4th is due at >= 5.6 s.
     # Without backoff it would have been asked 6 times in those 5.5 s, like calls.
     users = rig.upstream.starts[USERS]
@@ -442,7 +459,7 @@ async def test_retry_after_is_honoured(rig: Rig) -> None:
         await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live after the retry")
 
     first, retry = rig.upstream.starts[USERS][:2]
-    assert 3.0 <= retry - first < 4.0
+    assert retry - first == pytest.approx(3.0)
     assert rig.upstream.count(CALLS) >= 3  # calls carried on at the interval meanwhile
 
 
@@ -460,7 +477,7 @@ async def test_401_stops_all_polling_until_refresh_now(rig: Rig) -> None:
         await rig.rec.until(lambda: rig.rec.phase is Phase.AUTH_FAILED, 1.0, "auth failure")
         await rig.rec.until(lambda: rig.upstream.total == 0, 1.0, "in-flight requests done")
         counts = {route: rig.upstream.count(route) for route in Route}
-        await asyncio.sleep(1.5)  # past the next due poll: proving an absence takes time
+        await rig.sleep(1.5)  # past the next due poll
         assert {route: rig.upstream.count(route) for route in Route} == counts
         assert rig.rec.phase is Phase.AUTH_FAILED
         assert now_text(poller) == "credentials rejected"
@@ -597,3 +614,20 @@ async def test_a_body_the_poller_never_saw_is_built_even_if_the_client_calls_it_
     second = rig.rec.calls[1]
     assert [c.call_ref for c in second.calls] == ["c-0002"]
     assert not second.unchanged
+
+
+def test_a_poller_needs_a_sink_or_every_callback(rig: Rig) -> None:
+    with pytest.raises(TypeError):
+        Poller(rig.client, on_calls=rig.rec.on_calls)
+    poller = Poller(rig.client, rig.rec)
+    assert isinstance(poller, Source)
+
+
+async def test_the_virtual_loop_clock_is_what_the_status_reports(rig: Rig) -> None:
+    poller = rig.poller(interval=5.0)
+    async with running(poller):
+        await rig.both_polled()
+        started = rig.upstream.starts[CALLS][0]
+        await rig.rec.until(lambda: rig.upstream.count(CALLS) >= 2, 6.0, "the second poll")
+    assert rig.upstream.starts[CALLS][1] - started == pytest.approx(5.0)
+    assert poller.status().made_at == rig.time.time()

@@ -247,13 +247,48 @@ async def test_times_in_state_tick_between_polls(sim: Simulator) -> None:
         table = board.grid.table(CallState.BRIDGED)
         key = table.keys[0]
         before = str(table.get_cell(key, "in_state"))
-        clock.advance(65)  # type: ignore[attr-defined]
+        clock.advance(5)  # type: ignore[attr-defined]  # under 3 intervals: still fresh
         board.tick()
+        assert not board.feed.stale
         after = str(table.get_cell(key, "in_state"))
         call = next(c for c in board.calls.calls if c.call_ref == key)
         expected = (clock.now() - call.state_start) // timedelta(seconds=1)
         minutes, seconds = divmod(expected, 60)
         assert after == f"{minutes}:{seconds:02d}" and after != before
+
+
+async def test_stale_data_stops_the_clocks_and_says_disconnected(sim: Simulator) -> None:
+    """Two minutes without a poll: the times stay where the data left them, a banner in
+    the main area says so, no breach begins, and the next poll clears it all."""
+    app = make_app(sim)
+    clock = app.clock
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        await wait_until(pilot, lambda: board.feed.status is not None)
+        assert not board.banner.display
+        table = board.grid.table(CallState.BRIDGED)
+        key = table.keys[0]
+        data_time = board.feed.data_time
+        assert data_time is not None
+        bells, alerts = board.bells, set(board.alerts.active)
+        clock.advance(125)  # type: ignore[attr-defined]  # no await: no poll can land
+        board.tick()
+        assert board.feed.stale and board.has_class("-stale")
+        call = next(c for c in board.calls.calls if c.call_ref == key)
+        frozen = (data_time - call.state_start) // timedelta(seconds=1)
+        minutes, seconds = divmod(frozen, 60)
+        assert str(table.get_cell(key, "in_state")) == f"{minutes}:{seconds:02d}"
+        assert board.banner.display
+        assert board.banner.text == (
+            f"DISCONNECTED — data from {data_time.astimezone(board.zone):%H:%M:%S} (2 min ago)"
+        )
+        assert board.metrics_bar.clock.now() == data_time  # the longest wait is frozen too
+        assert board.bells == bells and board.alerts.active == alerts
+        # the service answers again: fresh data clears the banner
+        await wait_until(pilot, lambda: not board.feed.stale)
+        await wait_until(pilot, lambda: not board.banner.display)
+        assert not board.has_class("-stale")
 
 
 async def test_paused_the_view_holds_still_but_the_data_age_grows(sim: Simulator) -> None:

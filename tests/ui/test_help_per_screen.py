@@ -9,13 +9,13 @@ from rtdash.core.clock import FrozenClock
 from rtdash.core.replay import Player, Recording
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
-from rtdash.ui.commands import COMMANDS
+from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.help import HelpScreen
 from rtdash.ui.screens.replay import REPLAY_HELP, ReplayApp, ReplayScreen
 from tests.ui.helpers import rendered_text, settings_for, wait_for_data, wait_until
 from tests.ui.test_record_replay_export import _record
 
-INTERACTIVE = {command.explanation for command in COMMANDS if command.interactive}
+INTERACTIVE = {command.explanation for command in commands_for(LIVE) if command.interactive}
 
 
 async def test_the_wallboard_help_lists_no_key_it_does_not_take(sim: Simulator) -> None:

@@ -7,7 +7,7 @@ import pytest
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
-from rtdash.ui.commands import COMMANDS
+from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.help import HelpScreen
 from tests.ui.helpers import dashboard_of, make_app, rendered_text, settings_for, wait_for_data
 
@@ -84,7 +84,7 @@ async def test_help_lists_every_command_from_the_registry(sim: Simulator) -> Non
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = rendered_text(app.screen.query_one("#help-table"), width=150)
-        for command in COMMANDS:
+        for command in commands_for(LIVE):
             assert command.explanation in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -95,7 +95,7 @@ async def test_palette_offers_the_registry_commands(sim: Simulator) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for command in COMMANDS:
+        for command in commands_for(LIVE):
             if command.palette and not command.action.startswith("app."):
                 assert command.explanation in titles
 

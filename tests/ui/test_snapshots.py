@@ -129,3 +129,29 @@ def test_wallboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def _disconnected(pilot: Pilot) -> None:
+    """The service stops answering (the poller ends, not paused) and two minutes pass."""
+    await wait_for_data(pilot)
+    screen = pilot.app.screen
+    for view in screen.views:  # type: ignore[attr-defined]
+        view.poller.stop()
+    await wait_until(pilot, lambda: not any(v.poller._tasks for v in screen.views))  # type: ignore[attr-defined]
+    pilot.app.clock.advance(125)  # type: ignore[attr-defined]
+    for view in screen.views:  # type: ignore[attr-defined]
+        view.tick()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_disconnected_dashboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(sim, flash=False), terminal_size=size, run_before=_disconnected)
+
+
+def test_disconnected_wallboard(snap_compare, sim: Simulator) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.display.flash = False
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=_disconnected)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer, Input
 
 from rtdash.core.poller import clamp_interval
-from rtdash.ui.commands import bindings
+from rtdash.ui.commands import LIVE, bindings
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
@@ -23,7 +23,7 @@ INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 
 
 class DashboardScreen(ViewsScreen):
-    BINDINGS = [*bindings(), *INSTALLATION_KEYS]
+    BINDINGS = [*bindings(LIVE), *INSTALLATION_KEYS]
 
     def __init__(
         self,
@@ -79,6 +79,8 @@ class DashboardScreen(ViewsScreen):
     def _open_lookup(self, call_ref: str | None) -> None:
         from rtdash.ui.screens.lookup import LookupScreen  # off the start-up path
 
+        if self.dashboard.client is None:
+            return
         self.app.push_screen(
             LookupScreen(
                 self.dashboard.client,
@@ -128,8 +130,11 @@ class DashboardScreen(ViewsScreen):
     def action_export(self) -> None:
         """The rows as shown (filter, sort, all users or not), stamped with the view's now."""
         board = self.dashboard
-        igrp = board.client.igrp
-        stem = "rtdash" if len(self.views) == 1 else f"rtdash-{igrp}"
+        stem = (
+            "rtdash"
+            if len(self.views) == 1 or board.client is None
+            else (f"rtdash-{board.client.igrp}")
+        )
         self._export(board.grid.shown_calls(), list(board.user_panel.shown_users()), stem)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)

@@ -8,28 +8,20 @@ installation's breach still shows on the installation bar.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
-from rtdash.core.thresholds import Level
-from rtdash.ui.commands import COMMANDS, key_label
+from rtdash.ui.commands import LIVE, WALL, Mode, help_rows
+from rtdash.ui.shell import INSTALLATION_KEYS
 from rtdash.ui.widgets.installation_bar import InstallationBar
 from rtdash.ui.widgets.live_view import LiveView
 
-INSTALLATION_KEYS = [
-    Binding(
-        str(number), f"show_installation({number - 1})", show=False, id=f"installation_{number}"
-    )
-    for number in range(1, 10)
-]
+__all__ = ["INSTALLATION_KEYS", "ViewsScreen"]
 
 
 class ViewsScreen(Screen[None]):
-    #: whether the screen takes the interactive commands (lookup, filter, sort, Tab…)
-    interactive = True
-    #: commands the screen does not take although they are interactive ones
-    without: frozenset[str] = frozenset()
+    #: which of the registry's commands the screen takes (its help and palette list them)
+    mode: Mode = LIVE
 
     def __init__(self, views: list[LiveView]) -> None:
         super().__init__()
@@ -61,12 +53,8 @@ class ViewsScreen(Screen[None]):
     def help_rows(self, keys: dict[str, str]) -> list[tuple[str, str]]:
         """(key, what it does) for each key this screen takes; ``keys``: command id ->
         key after any ``[keymap]``."""
-        rows = [
-            (key_label(keys.get(command.id, command.key)), command.explanation)
-            for command in COMMANDS
-            if (self.interactive or not command.interactive) and command.id not in self.without
-        ]
-        if self.interactive:
+        rows = help_rows(self.mode, keys)
+        if self.mode is not WALL:
             rows.append(("Tab", "Move between the call groups and the users"))
         if len(self.views) > 1:
             rows.append((f"1–{len(self.views)}", "Show that installation"))
@@ -93,15 +81,6 @@ class ViewsScreen(Screen[None]):
     def show_installations(self) -> None:
         if len(self.views) < 2:
             return
-        entries = [(view.label, _health(view)) for view in self.views]
+        entries = [(view.label, view.feed.health()) for view in self.views]
         bar = self.query_one(InstallationBar)
         bar.show(entries, self.current, self.installation_note())
-
-
-def _health(view: LiveView) -> Level:
-    if view.alerts.active:
-        return Level.ALERT
-    text = view.status_bar.text
-    if text is None:
-        return Level.WARN
-    return max(text.connection_level, text.age_level)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from rtdash.ui.commands import bindings
+from rtdash.ui.commands import WALL, bindings
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.widgets.wallboard import Wallboard
 
 
 class WallboardScreen(ViewsScreen):
-    BINDINGS = [*bindings(interactive=False), *INSTALLATION_KEYS]
-    interactive = False
+    BINDINGS = [*bindings(WALL), *INSTALLATION_KEYS]
+    mode = WALL
 
     def __init__(self, boards: list[Wallboard], *, rotate_seconds: float = 0.0) -> None:
         super().__init__(list(boards))

@@ -16,6 +16,7 @@ from rtdash.ui.widgets.user_panel import UserPanel
 
 class Dashboard(LiveView):
     def compose(self) -> ComposeResult:
+        yield self.make_banner()
         yield MetricsBar(
             clock=self.clock, thresholds=self.thresholds, history=self.history, id="metrics"
         )

@@ -1,16 +1,19 @@
-"""One installation's live data: its poller, snapshots, history, alerts and status.
+"""One installation's view: draws what its live feed says, nothing more.
 
-The dashboard and the wallboard are two ways of drawing the same live data, so both
-derive from :class:`LiveView`: it owns the poller (one per installation), turns poller
-callbacks into messages, skips all work when a snapshot did not change, records the
-history for sparklines, rings the bell once per breach, and ticks once a second.
+The dashboard and the wallboard are two ways of drawing the same
+:class:`~rtdash.core.feed.LiveFeed`, so both derive from :class:`LiveView`. The feed
+holds the snapshots, metrics, history, alerts and staleness; the view subscribes to
+it, turns its news into messages (a newer snapshot replaces an older one still
+queued), skips drawing a snapshot whose rows it already drew, rings the bell when the
+feed says a breach began, runs the feed's source as a worker and ticks the feed once a
+second. Stale data shows a DISCONNECTED banner over the view and is dimmed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual import on
@@ -19,17 +22,16 @@ from textual.containers import Vertical
 from rtdash.api.client import InfinityClient
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
+from rtdash.core.feed import FeedChange, FeedConsumer, FeedOptions, LiveFeed
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller import Phase, Poller, PollerStatus
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
-from rtdash.ui.messages import CallsUpdated, StatusUpdated, UsersUpdated
-from rtdash.ui.widgets.status_bar import StatusBar
+from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, UsersUpdated
+from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
 from rtdash.warmup import collection_paused, resume_collection
-
-if TYPE_CHECKING:
-    from rtdash.core.recording import Recorder
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,39 +51,98 @@ class ViewOptions:
     #: False in replay: snapshots come from a recording, not a poller
     live: bool = True
 
+    def feed_options(self) -> FeedOptions:
+        return FeedOptions(
+            clock=self.clock,
+            thresholds=self.thresholds,
+            bell=self.bell,
+            flash=self.flash,
+            flash_seconds=self.flash_seconds,
+            judge_staleness=self.live,
+        )
+
+
+class _ViewConsumer(FeedConsumer):
+    """The view's subscription: the feed's news, as messages to the view."""
+
+    def __init__(self, view: LiveView) -> None:
+        self.view = view
+
+    def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        # every snapshot, unchanged ones too: the view keeps the newest stamp and draws
+        # only rows it has not drawn; a queued one is replaced by the next (can_replace)
+        if isinstance(snapshot, CallsSnapshot):
+            self.view.post_message(CallsUpdated(snapshot))
+        else:
+            self.view.post_message(UsersUpdated(snapshot))
+
+    def feed_status(self, feed: LiveFeed, status: PollerStatus) -> None:
+        self.view.post_message(StatusUpdated(status))
+
+    def feed_changed(self, feed: LiveFeed, change: FeedChange) -> None:
+        if change.began and feed.options.bell:
+            self.view.ring()
+        if change.stale_changed and not change.tick:
+            self.view.post_message(StalenessChanged())
+
 
 class LiveView(Vertical):
     def __init__(
-        self, client: InfinityClient, *, label: str, options: ViewOptions, **kwargs: object
+        self,
+        feed: LiveFeed,
+        *,
+        label: str,
+        zone: ZoneInfo,
+        options: ViewOptions,
+        client: InfinityClient | None = None,
+        **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.client = client
+        self.feed = feed
         self.label = label
+        self.zone = zone
         self.options = options
-        self.clock = options.clock
+        #: the lookup's way to the service; None in replay
+        self.client = client
+        #: the clock durations are drawn with: it stops at the data's time when stale
+        self.clock = feed.clock
         self.thresholds = options.thresholds
         self.exclude_pii = options.exclude_pii
+        #: the snapshots this view last drew (the feed's may be newer, still queued):
+        #: an unchanged one draws nothing
         self.calls: CallsSnapshot | None = None
         self.users: UsersSnapshot | None = None
-        self.metrics = Metrics()
-        self.history = History()
-        self.alerts = AlertTracker(options.thresholds)
         self.bells = 0
-        self._flash_on = False
         #: new rows were drawn since the last status: show its "data as of" with them
         self._data_drawn = False
-        #: appends every snapshot to a file (``--record``); set before mount
-        self.recorder: Recorder | None = None
-        self.poller = Poller(
-            client,
-            on_calls=self._polled_calls,
-            on_users=self._polled_users,
-            on_status=lambda status: self.post_message(StatusUpdated(status)),
-            interval=options.interval,
-            max_backoff=options.max_backoff,
-            exclude_pii=options.exclude_pii,
-            clock=options.clock,
-        )
+        self._stale_shown = False
+        self._unsubscribe = feed.subscribe(_ViewConsumer(self))
+
+    # --- what the feed holds, read through the view ----------------------------------
+
+    @property
+    def source(self) -> Source:
+        return self.feed.source
+
+    @property
+    def poller(self) -> Poller:
+        """The live view's source; only a live view has one."""
+        source = self.feed.source
+        if not isinstance(source, Poller):
+            raise TypeError("this view is not fed by a poller")
+        return source
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.feed.metrics
+
+    @property
+    def history(self) -> History:
+        return self.feed.history
+
+    @property
+    def alerts(self) -> AlertTracker:
+        return self.feed.alerts
 
     # --- what subclasses draw -------------------------------------------------------
 
@@ -103,53 +164,38 @@ class LiveView(Vertical):
     # --- lifecycle ------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # the first frame is drawn before the first poll returns: the poller starts here
-        if self.options.live:
-            self.run_worker(self.poller.run(), name="poller", group="poll", exit_on_error=False)
+        # the first frame is drawn before the first poll returns: the source starts here
+        source = self.feed.source
+        name = "poller" if isinstance(source, Poller) else "source"
+        self.run_worker(source.run(), name=name, group="poll", exit_on_error=False)
         self.set_interval(1.0, self.tick, name="tick")
 
     def on_unmount(self) -> None:
-        self.poller.stop()
-        if self.recorder is not None:
-            self.recorder.close()
+        self._unsubscribe()
+        self.feed.source.stop()
 
-    # --- from the poller --------------------------------------------------------------
-
-    def _polled_calls(self, snapshot: CallsSnapshot) -> None:
-        # recorded here, not in the message handler: a queued message may be replaced
-        # by a newer one, and a recording keeps every poll
-        self._record(self.recorder.record_calls if self.recorder else None, snapshot)
-        self.post_message(CallsUpdated(snapshot))
-
-    def _polled_users(self, snapshot: UsersSnapshot) -> None:
-        self._record(self.recorder.record_users if self.recorder else None, snapshot)
-        self.post_message(UsersUpdated(snapshot))
-
-    def _record(self, write: Callable[[Any], bool] | None, snapshot: Any) -> None:
-        if write is None:
-            return
-        # a recorder exists only with --record: its module stays off the start-up path
-        from rtdash.core.recording import RecordingError
-
-        try:
-            write(snapshot)
-        except RecordingError as exc:
-            # say it once and stop recording; the dashboard itself carries on
-            self.recorder = None
-            self.app.notify(str(exc), title="Recording stopped", severity="error", timeout=30)
+    def ring(self) -> None:
+        self.bells += 1
+        self.app.bell()
 
     @property
     def status_bar(self) -> StatusBar:
         return self.query_one(StatusBar)
 
     @property
-    def zone(self) -> ZoneInfo:
-        return self.client.zone
+    def banner(self) -> DisconnectedBanner:
+        return self.query_one(DisconnectedBanner)
+
+    def make_banner(self) -> DisconnectedBanner:
+        """The DISCONNECTED banner, for a subclass to compose at the top of the view,
+        where a room looks (not in the status line at the bottom); hidden until the
+        data goes stale."""
+        return DisconnectedBanner(id="disconnected")
 
     def make_status_bar(self) -> StatusBar:
         return StatusBar(
-            clock=self.clock,
-            zone=self.client.zone,
+            clock=self.options.clock,
+            zone=self.zone,
             installation=self.label,
             badge=self.options.badge,
             id="status",
@@ -176,7 +222,8 @@ class LiveView(Vertical):
         self._data_drawn = True  # the status that follows says "data as of" at once
         with self.app.batch_update():
             draw(snapshot)
-            self._refresh_metrics()
+            self.show_metrics(self.feed.metrics)
+            self._show_alerts()
         if collection_paused() and self.calls is not None and self.users is not None:
             # the start is over: collect garbage again once this data is on screen
             self.app.call_after_refresh(resume_collection)
@@ -187,6 +234,14 @@ class LiveView(Vertical):
         routine = self._routine(message.status)
         self._data_drawn = False
         self.status_bar.update_status(message.status, draw=not routine)
+        self._show_staleness()
+
+    @on(StalenessChanged)
+    def _staleness_changed(self, message: StalenessChanged) -> None:
+        message.stop()
+        self._show_staleness()
+        self.show_metrics(self.feed.metrics)
+        self._show_alerts()
 
     def _routine(self, status: PollerStatus) -> bool:
         """A quiet poll whose only news is a newer "data as of": the tick draws it
@@ -207,37 +262,33 @@ class LiveView(Vertical):
             == (status.interval, status.slow, status.unreadable)
         )
 
-    def _refresh_metrics(self) -> None:
-        self.metrics = Metrics.compute(self.calls, self.users)
-        self._observe(blink=False)
-        self.show_metrics(self.metrics)
+    def _show_alerts(self) -> None:
+        self.show_alerts(self.feed.alerts.active, self.feed.flashing)
 
-    def _observe(self, *, blink: bool) -> None:
-        """History and alerts, from numbers already computed: no extra requests."""
-        now = self.clock.now()
-        waiting, available = self.metrics.waiting, self.metrics.agents_available
-        if waiting is not None and available is not None:
-            self.history.add(now, waiting=waiting, available=available)
-        began = self.alerts.update(self.metrics, now)
-        if began and self.options.bell:
-            self.bells += 1
-            self.app.bell()
-        flashing = (
-            self.alerts.flashing(now, self.options.flash_seconds) if self.options.flash else set()
+    def _show_staleness(self) -> None:
+        """The banner and the dimming follow the feed; the banner's age moves on."""
+        stale = self.feed.stale
+        if stale != self._stale_shown:
+            self._stale_shown = stale
+            self.set_class(stale, "-stale")
+        self.banner.show_age(
+            self.feed.data_time if stale else None, self.options.clock.now(), self.zone
         )
-        self._flash_on = not self._flash_on if flashing else False
-        self.show_alerts(self.alerts.active, flashing if self._flash_on else set())
 
     def tick(self) -> None:
-        """Once a second: alerts and status always (a hidden installation still rings and
-        still marks the installation bar); ticking cells only while on screen. Paused,
-        the view holds still and only the age of the data moves."""
-        if self.poller.paused and self.options.live:
+        """Once a second: the feed's tick (staleness, history, alerts: a hidden
+        installation still rings and still marks the installation bar), then the
+        status; ticking cells only while on screen. Paused, the view holds still and
+        only the age of the data moves."""
+        self.feed.tick()
+        if self.feed.paused and self.options.live:
             self.status_bar.tick()
+            self._show_staleness()
             return
         with self.app.batch_update():
-            self._observe(blink=True)
+            self._show_alerts()
             self.status_bar.tick()
+            self._show_staleness()
             if self.display:
                 self.tick_view()
-                self.show_metrics(self.metrics)
+                self.show_metrics(self.feed.metrics)

@@ -25,3 +25,15 @@ def level_text(text: str, level: Level) -> Text:
 
 def wait_cell(seconds: float | None, thresholds: Thresholds) -> Text:
     return level_text(duration(seconds), thresholds.wait(seconds))
+
+
+#: the level styles with colour, and under ``NO_COLOR``
+_COLOUR_STYLES = dict(LEVEL_STYLE)
+_NO_COLOR_STYLES = {Level.OK: "", Level.WARN: "bold", Level.ALERT: "bold reverse"}
+
+
+def use_no_color(no_color: bool) -> None:
+    """``NO_COLOR``: colours turn to grey, which would draw a breach dimmer than a
+    normal number; reverse and bold instead, so a breach still stands out. Set by the
+    app at start, both ways (one process may run several apps, as tests do)."""
+    LEVEL_STYLE.update(_NO_COLOR_STYLES if no_color else _COLOUR_STYLES)

@@ -1,8 +1,10 @@
-"""Connection state in words, the age of the data, the installation and time zone."""
+"""Connection state in words, the age of the data, the installation and time zone; and
+the banner that says so across a room once the data is stale."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -10,7 +12,7 @@ from textual.widgets import Static
 
 from rtdash.core.clock import Clock
 from rtdash.core.poller import Phase, PollerStatus
-from rtdash.core.status import StatusText, describe
+from rtdash.core.status import StatusText, describe, disconnected
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 
 
@@ -84,6 +86,40 @@ class StatusBar(Static):
         if line != self._line:  # a line that reads the same is not drawn again
             self._line = line
             self.update(line, layout=False)  # one line, always: no layout needed
+
+
+class DisconnectedBanner(Static):
+    """``DISCONNECTED — data from 10:14:03 (2 min ago)`` over the view while its data is
+    stale: the status line alone is too small to see from across a room."""
+
+    DEFAULT_CSS = """
+    DisconnectedBanner {
+        display: none;
+        height: 3;
+        width: 100%;
+        content-align: center middle;
+        text-style: bold;
+        background: $error;
+        color: #ffffff;
+    }
+    DisconnectedBanner.-shown {
+        display: block;
+    }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.text: str | None = None
+
+    def show_age(self, data_time: datetime | None, now: datetime, zone: ZoneInfo) -> None:
+        """Shown with the data's time and age; ``data_time`` None hides it."""
+        text = None if data_time is None else disconnected(data_time, now, zone)
+        if text == self.text:
+            return
+        self.text = text
+        self.set_class(text is not None, "-shown")
+        if text is not None:
+            self.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
 
 def _polls_came_to(status: PollerStatus) -> tuple[object, ...]:

@@ -28,6 +28,7 @@ WALL_TILES = (
 
 class Wallboard(LiveView):
     def compose(self) -> ComposeResult:
+        yield self.make_banner()
         yield MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
@@ -49,11 +50,8 @@ class Wallboard(LiveView):
 
     def show_users(self, snapshot: UsersSnapshot) -> None:
         self.query_one(AgentGrid).show_users(snapshot.dashboard_users)
-        counts = self.metrics
         self.query_one("#agents-heading", Label).update(
             f"Agents — {len(snapshot.dashboard_users)} on the dashboard"
-            if counts is not None
-            else "Agents"
         )
 
     def show_metrics(self, metrics: Metrics) -> None:

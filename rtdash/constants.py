@@ -1,0 +1,43 @@
+"""Facts several layers share, each said once: the poll interval's limits, replay
+speeds, exit codes and how a recording of several installations is named.
+
+Imports nothing, so the config, the command line, core and the UI can all use it
+without pulling each other in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: the interval floor: the vendor publishes no rate limit, so stay polite
+MIN_INTERVAL = 1.0
+MAX_INTERVAL = 3600.0
+
+#: replay speeds: the slowest, the fastest, and the steps ``+`` and ``-`` move through
+MIN_SPEED = 0.25
+MAX_SPEED = 64.0
+SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+
+EXIT_OK = 0
+#: the service failed or had no answer
+EXIT_FAILURE = 1
+#: how rtdash was called or configured is wrong
+EXIT_USAGE = 2
+#: the shell's codes for a process ended by a signal (128 + the signal's number), kept
+#: so a supervisor or a restart loop sees why it ended
+EXIT_HANGUP = 128 + 1
+EXIT_INTERRUPTED = 128 + 2
+EXIT_TERMINATED = 128 + 15
+
+
+def recording_name_parts(path: Path) -> tuple[str, str]:
+    """``day.rtrec.gz`` -> (``day``, ``.rtrec.gz``): where an installation's id goes."""
+    suffixes = "".join(path.suffixes)
+    return path.name.removesuffix(suffixes), suffixes
+
+
+def per_installation_path(path: Path, igrp: int) -> Path:
+    """``--record FILE`` with several installations writes one file each:
+    ``day.rtrec.gz`` -> ``day-1234.rtrec.gz``."""
+    base, suffixes = recording_name_parts(path)
+    return path.with_name(f"{base}-{igrp}{suffixes}")

@@ -1,0 +1,387 @@
+"""One installation's live state, fed by a source and read by every consumer.
+
+A :class:`LiveFeed` is the :class:`~rtdash.core.source.SnapshotSink` of one source (the
+poller, the replay player, later the hub subscriber). It keeps what is derived from the
+snapshots — the current snapshots, the headline metrics, the history for sparklines,
+threshold alerts, the bell and the flash, and whether the data is stale — so that the
+screens, the recorder, a hub publisher or a service-metrics tracker all read one truth
+instead of each deriving its own. It knows nothing of Textual: tests drive it with a
+scripted source and a frozen clock.
+
+Consumers subscribe (:meth:`LiveFeed.subscribe`) with a :class:`FeedListener`; derive
+from :class:`FeedConsumer` to implement only the calls you need. A listener that
+raises is logged and skipped: one broken consumer must not starve the others.
+
+Stale data (older than :data:`~rtdash.core.status.STALE_INTERVALS` intervals) is frozen:
+:attr:`LiveFeed.clock` stops at the data's time, so durations and the longest wait stop
+counting up (they would be invented), and no new alert or bell can begin from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from rtdash.core.alerts import AlertTracker
+from rtdash.core.clock import Clock
+from rtdash.core.history import History
+from rtdash.core.metrics import Metrics
+from rtdash.core.poller import Phase, PollerStatus
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.source import Source
+from rtdash.core.status import STALE_INTERVALS, describe
+from rtdash.core.thresholds import Level, Thresholds
+
+log = logging.getLogger(__name__)
+
+L = TypeVar("L")
+
+#: seconds between ticks when the feed runs its own ticker (:meth:`LiveFeed.run`)
+TICK_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    """How a feed judges what it holds; the same for every installation of one run."""
+
+    clock: Clock
+    thresholds: Thresholds
+    bell: bool = True
+    flash: bool = True
+    flash_seconds: float = 10.0
+    #: False in replay: a recording stores changes only, so a quiet stretch of a
+    #: recording is not an outage and must not freeze or say DISCONNECTED
+    judge_staleness: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FeedChange:
+    """What a step of the feed changed, for a consumer to redraw only that."""
+
+    #: the calls snapshot has new rows (an unchanged poll is not a change)
+    calls: bool = False
+    users: bool = False
+    #: breaches that began at this step (the bell rang for them if it is on)
+    began: frozenset[str] = frozenset()
+    #: the data went stale, or fresh again, at this step
+    stale_changed: bool = False
+    #: the once-a-second tick (times in state, flash, the age of the data)
+    tick: bool = False
+
+
+class FeedListener(Protocol):
+    """A consumer of a feed. Called on the loop that runs the source; must return
+    quickly (queue or post any slow work)."""
+
+    def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        """Every snapshot delivered, unchanged ones included (a recorder or a hub
+        publisher keeps every poll), before the feed derives anything from it."""
+
+    def feed_status(self, feed: LiveFeed, status: PollerStatus) -> None:
+        """The source's status, after the feed took it in."""
+
+    def feed_changed(self, feed: LiveFeed, change: FeedChange) -> None:
+        """Derived state changed: read it from ``feed``."""
+
+
+class FeedConsumer:
+    """A listener that ignores everything: override what you need."""
+
+    def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        return None
+
+    def feed_status(self, feed: LiveFeed, status: PollerStatus) -> None:
+        return None
+
+    def feed_changed(self, feed: LiveFeed, change: FeedChange) -> None:
+        return None
+
+
+class FeedClock:
+    """The time the feed's numbers are judged at: the real clock while the data is
+    fresh, the data's own time once it is stale (a frozen wait is the honest one)."""
+
+    def __init__(self, feed: LiveFeed) -> None:
+        self._feed = feed
+
+    def now(self) -> datetime:
+        frozen = self._feed.frozen_at
+        return frozen if frozen is not None else self._feed.options.clock.now()
+
+    def monotonic(self) -> float:
+        return self._feed.options.clock.monotonic()
+
+
+class LiveFeed:
+    """The live state of one installation; see the module docstring."""
+
+    def __init__(self, options: FeedOptions, *, source: Source | None = None) -> None:
+        self.options = options
+        self.thresholds: Thresholds = options.thresholds
+        self.calls: CallsSnapshot | None = None
+        self.users: UsersSnapshot | None = None
+        self.status: PollerStatus | None = None
+        self.metrics = Metrics()
+        self.history = History()
+        self.alerts = AlertTracker(options.thresholds)
+        #: times the bell rang (breaches begun while the bell is on and data is fresh)
+        self.bells = 0
+        #: the flashing breaches are lit this second (they blink on alternate ticks)
+        self.flash_on = False
+        self.stale = False
+        #: the clock consumers draw durations with: frozen while :attr:`stale`
+        self.clock: Clock = FeedClock(self)
+        self._source = source
+        self._listeners: list[FeedListener] = []
+
+    # --- the source ----------------------------------------------------------------
+
+    @property
+    def source(self) -> Source:
+        if self._source is None:
+            raise RuntimeError("no source attached to this feed")
+        return self._source
+
+    def attach(self, source: Source) -> None:
+        """The source that delivers to this feed (built with this feed as its sink)."""
+        self._source = source
+
+    @property
+    def paused(self) -> bool:
+        return self._source is not None and self._source.paused
+
+    async def run(self, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        """Run the source, and tick once a second, until the source's run ends: for a
+        consumer with no screen to drive :meth:`tick` (a hub publisher)."""
+        ticker = asyncio.ensure_future(self._tick_forever(sleep))
+        try:
+            await self.source.run()
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+
+    async def _tick_forever(self, sleep: Callable[[float], Awaitable[object]]) -> None:
+        while True:
+            await sleep(TICK_SECONDS)
+            self.tick()
+
+    # --- consumers -----------------------------------------------------------------
+
+    def subscribe(self, listener: FeedListener) -> Callable[[], None]:
+        """Add a consumer; returns the function that removes it again."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def find(self, kind: type[L]) -> L | None:
+        """The first subscribed consumer of ``kind``: how a screen reaches what a
+        consumer derives (a service-metrics tracker's numbers) without a second path."""
+        return next((item for item in self._listeners if isinstance(item, kind)), None)
+
+    def _tell(self, call: Callable[[FeedListener], None]) -> None:
+        for listener in list(self._listeners):
+            try:
+                call(listener)
+            except Exception:
+                log.exception("a consumer of the live feed failed")
+
+    # --- the sink ------------------------------------------------------------------
+
+    def on_calls(self, snapshot: CallsSnapshot) -> None:
+        self._tell(lambda listener: listener.feed_snapshot(self, snapshot))
+        previous, self.calls = self.calls, snapshot
+        if snapshot.same_rows(previous):
+            return  # an unchanged poll (the common case on a quiet centre) costs nothing
+        # only the calls' part of the headline numbers: the users' part still holds
+        part = Metrics.compute(snapshot, None)
+        self.metrics = replace(
+            self.metrics,
+            waiting=part.waiting,
+            ringing=part.ringing,
+            talking=part.talking,
+            longest_wait_since=part.longest_wait_since,
+        )
+        self._changed(FeedChange(calls=True))
+
+    def on_users(self, snapshot: UsersSnapshot) -> None:
+        self._tell(lambda listener: listener.feed_snapshot(self, snapshot))
+        previous, self.users = self.users, snapshot
+        if snapshot.same_rows(previous):
+            return
+        part = Metrics.compute(None, snapshot)
+        self.metrics = replace(
+            self.metrics,
+            agents_available=part.agents_available,
+            agents_unavailable=part.agents_unavailable,
+        )
+        self._changed(FeedChange(users=True))
+
+    def on_status(self, status: PollerStatus) -> None:
+        self.status = status
+        flipped = self._judge_staleness()
+        self._tell(lambda listener: listener.feed_status(self, status))
+        if flipped:
+            self._tell(lambda listener: listener.feed_changed(self, FeedChange(stale_changed=True)))
+
+    def _changed(self, change: FeedChange) -> None:
+        flipped = self._judge_staleness()
+        began = self._observe()
+        self._tell(
+            lambda listener: listener.feed_changed(
+                self, replace(change, began=began, stale_changed=flipped)
+            )
+        )
+
+    # --- time ----------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Once a second: staleness, history and alerts (a hidden installation still
+        rings), the flash. Paused, the picture holds still: only staleness moves."""
+        flipped = self._judge_staleness()
+        began: frozenset[str] = frozenset()
+        if not self.paused:
+            began = self._observe()
+            self.flash_on = not self.flash_on if self._flashing() else False
+        self._tell(
+            lambda listener: listener.feed_changed(
+                self, FeedChange(began=began, stale_changed=flipped, tick=True)
+            )
+        )
+
+    def _judge_staleness(self) -> bool:
+        """Whether the data is stale now; True if that changed."""
+        stale = self.options.judge_staleness and is_stale(self.status, self.options.clock.now())
+        flipped = stale != self.stale
+        self.stale = stale
+        return flipped
+
+    def _observe(self) -> frozenset[str]:
+        """History and alerts, from numbers already computed; returns breaches begun.
+        Stale data adds nothing: its numbers were true once, not now."""
+        if self.stale:
+            return frozenset()
+        now = self.clock.now()
+        waiting, available = self.metrics.waiting, self.metrics.agents_available
+        if waiting is not None and available is not None:
+            self.history.add(now, waiting=waiting, available=available)
+        began = frozenset(self.alerts.update(self.metrics, now))
+        if began and self.options.bell:
+            self.bells += 1
+        return began
+
+    def _flashing(self) -> set[str]:
+        if not self.options.flash or self.stale:
+            return set()
+        return self.alerts.flashing(self.options.clock.now(), self.options.flash_seconds)
+
+    # --- what consumers read -------------------------------------------------------
+
+    @property
+    def frozen_at(self) -> datetime | None:
+        """The data's time while it is stale; None while it is fresh."""
+        if not self.stale or self.status is None:
+            return None
+        return self.status.last_success
+
+    @property
+    def data_time(self) -> datetime | None:
+        """When the oldest of the data shown was fetched (None before any)."""
+        return self.status.last_success if self.status is not None else None
+
+    @property
+    def flashing(self) -> set[str]:
+        """The breaches to draw lit this second (empty on the flash's dark seconds)."""
+        return self._flashing() if self.flash_on else set()
+
+    def stale_for(self) -> float:
+        """Seconds since the data's time (0 while there is none)."""
+        last = self.data_time
+        if last is None:
+            return 0.0
+        return max(0.0, (self.options.clock.now() - last).total_seconds())
+
+    def health(self) -> Level:
+        """One level for the installation: a breach, an outage or stale data is an
+        alert; connecting, paused or no data yet a warning."""
+        if self.alerts.active or self.stale:
+            return Level.ALERT
+        if self.status is None:
+            return Level.WARN
+        text = describe(self.status, self.options.clock.now(), self.status.made_at, UTC_ZONE)
+        return max(text.connection_level, text.age_level)
+
+    def rewind(self) -> None:
+        """Time ran backwards (a replay seek): the trend and alerts start again."""
+        self.history.clear()
+        self.alerts.active.clear()
+        self.alerts.since.clear()
+        self.flash_on = False
+
+
+def is_stale(status: PollerStatus | None, now: datetime) -> bool:
+    """The status bar's rule: data older than :data:`STALE_INTERVALS` intervals is stale.
+    Paused, the picture is one the user asked to hold: old, but not an outage."""
+    if status is None or status.phase is Phase.PAUSED:
+        return False
+    last = status.last_success
+    if last is None:
+        return False
+    return (now - last).total_seconds() > STALE_INTERVALS * status.interval
+
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+class SnapshotWriter(Protocol):
+    """What :class:`RecordingConsumer` writes to (a :class:`~rtdash.core.recording.Recorder`)."""
+
+    def record_calls(self, snapshot: CallsSnapshot) -> bool: ...
+
+    def record_users(self, snapshot: UsersSnapshot) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class RecordingConsumer(FeedConsumer):
+    """``--record``: every snapshot the feed is given, unchanged ones too, goes to the
+    recorder. A write that fails stops the recording (once, said through ``on_error``);
+    the feed and its screen carry on."""
+
+    def __init__(
+        self, recorder: SnapshotWriter, *, on_error: Callable[[str], None] | None = None
+    ) -> None:
+        self.recorder: SnapshotWriter | None = recorder
+        self._on_error = on_error
+
+    def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        if self.recorder is None:
+            return
+        # a recorder exists only with --record: its module stays off the start-up path
+        from rtdash.core.recording import RecordingError
+
+        try:
+            if isinstance(snapshot, CallsSnapshot):
+                self.recorder.record_calls(snapshot)
+            else:
+                self.recorder.record_users(snapshot)
+        except RecordingError as exc:
+            self.recorder = None
+            if self._on_error is not None:
+                self._on_error(str(exc))
+
+    def close(self) -> None:
+        """Idempotent: the app closes on exit and on a hang-up."""
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None

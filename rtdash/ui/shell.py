@@ -1,0 +1,192 @@
+"""One app shell for the dashboard, the wallboard and a replay.
+
+:class:`ShellApp` holds what every mode shares: the style sheets and breakpoints, the
+theme and keymap (checked before the terminal is taken over, so a bad one is one line
+and exit 2 in every mode), ``NO_COLOR``, the shell's exit codes on SIGHUP/SIGTERM, and
+the command registry's mode, from which the Footer, help and palette are built.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
+
+from rtdash.config import ConfigError, Settings
+from rtdash.constants import EXIT_HANGUP, EXIT_TERMINATED
+from rtdash.core.clock import Clock, SystemClock
+from rtdash.ui.commands import COMMANDS, LIVE, REPLAY, WALL, Mode, commands_for
+from rtdash.ui.widgets.palette import use_no_color
+
+log = logging.getLogger(__name__)
+
+STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
+
+#: the shell's codes for "ended by SIGHUP" and "ended by SIGTERM"
+HANGUP_EXIT = EXIT_HANGUP
+TERMINATED_EXIT = EXIT_TERMINATED
+
+#: the installation number keys of the views screens (1-9)
+INSTALLATION_KEYS = [
+    Binding(
+        str(number), f"show_installation({number - 1})", show=False, id=f"installation_{number}"
+    )
+    for number in range(1, 10)
+]
+
+#: ids of bindings outside the command registry that a keymap may also remap
+EXTRA_BINDING_IDS = {
+    "lookup_close",
+    "lookup_copy",
+    "lookup_new",
+    "help_close",
+    "welcome_demo",
+    "welcome_quit",
+    *(str(binding.id) for binding in INSTALLATION_KEYS),
+}
+_KEY = re.compile(r"^[a-z0-9_+-]+(,[a-z0-9_+-]+)*$")
+
+
+def style_paths() -> list[Path]:
+    """The TCSS files: ``rtdash/styles`` in an installed wheel, ``styles/`` in a checkout."""
+    package = Path(__file__).resolve().parents[1]
+    folder = package / "styles"
+    if not (folder / STYLE_FILES[0]).is_file():
+        folder = package.parent / "styles"
+    return [folder / name for name in STYLE_FILES]
+
+
+def check_ui_settings(settings: Settings) -> None:
+    """Theme and keymap, checked before the screen is taken over: ConfigError if bad."""
+    theme = settings.display.theme
+    if theme not in BUILTIN_THEMES:
+        known = ", ".join(sorted(BUILTIN_THEMES))
+        raise ConfigError(f"display.theme: unknown theme {theme!r} (known: {known})")
+    known_ids = {command.id for command in COMMANDS} | EXTRA_BINDING_IDS
+    for binding_id, keys in settings.keymap.items():
+        if binding_id not in known_ids:
+            ids = ", ".join(sorted(command.id for command in COMMANDS))
+            raise ConfigError(f"keymap.{binding_id}: unknown command (commands: {ids})")
+        if not isinstance(keys, str) or not _KEY.match(keys.replace(" ", "")):
+            raise ConfigError(
+                f'keymap.{binding_id}: {keys!r} is not a key such as "ctrl+l" or "f5"'
+            )
+    for mode in Mode:
+        clash = _key_clash(settings.keymap, mode)
+        if clash:
+            raise ConfigError(clash)
+
+
+def _key_clash(keymap: dict[str, str], mode: Mode) -> str | None:
+    """Two of one mode's commands on one key: one of them could never be used (a
+    remapped lookup on ``q`` took quit's key and the footer lost Quit)."""
+    defaults = {command.id: command.key for command in commands_for(mode)}
+    if mode is not REPLAY:  # a replay is one installation: its digits seek
+        defaults.update({str(binding.id): binding.key for binding in INSTALLATION_KEYS})
+    owner: dict[str, str] = {}
+    for binding_id, default in defaults.items():
+        for key in keymap.get(binding_id, default).replace(" ", "").split(","):
+            if key in owner:
+                return (
+                    f"keymap: {key!r} is the key of both {owner[key]} and {binding_id}; "
+                    "give one of them another key"
+                )
+            owner[key] = binding_id
+    return None
+
+
+class ShellApp(App[int]):
+    """The base of :class:`~rtdash.ui.app.RtdashApp` (live and wall) and the replay app."""
+
+    CSS_PATH = style_paths()  # type: ignore[assignment]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, settings: Settings, *, mode: Mode, clock: Clock | None = None) -> None:
+        """Raises ConfigError for a bad theme or keymap, before any terminal output."""
+        check_ui_settings(settings)
+        super().__init__()
+        self.settings = settings
+        self.mode = mode
+        self.clock = clock or SystemClock()
+        self.theme = settings.display.theme
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        # breached values must never read dimmer than normal ones in monochrome
+        use_no_color(self.no_color)
+        self.set_class(self.no_color, "-no-color")
+
+    @property
+    def wallboard(self) -> bool:
+        return self.mode is WALL
+
+    # --- ending -----------------------------------------------------------------------
+
+    def exit_on_signals(self) -> None:
+        """The terminal went away (an SSH drop): exit. Handled even when SIGHUP was
+        ignored at start (nohup), or the input thread spins on the dead terminal.
+        SIGTERM (a service manager, ``kill``) quits as ``q`` does: the terminal is
+        still there and gets its screen, cursor and mouse back."""
+        with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGHUP, self.hang_up)
+            loop.add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def terminate(self) -> None:
+        log.warning("terminated (SIGTERM): quitting")
+        self.exit(return_code=TERMINATED_EXIT)
+
+    def hang_up(self) -> None:
+        """Leave at once: there is no terminal to restore, and an orderly shutdown can
+        block for good writing to it (Textual's writer queue, seen here). What must
+        be saved is saved first (:meth:`before_hang_up`)."""
+        self.before_hang_up()
+        log.warning("the terminal went away: exiting")
+        logging.shutdown()
+        os._exit(HANGUP_EXIT)
+
+    def before_hang_up(self) -> None:
+        """Hook: close what this process holds that matters (recordings)."""
+
+    # --- commands -------------------------------------------------------------------
+
+    def current_keys(self) -> dict[str, str]:
+        """Command id -> key as bound now (after any keymap)."""
+        keymap = dict(getattr(self, "_keymap", {}))
+        return {command.id: keymap.get(command.id, command.key) for command in COMMANDS}
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        from rtdash.ui.screens.views import ViewsScreen
+
+        if not isinstance(screen, ViewsScreen):
+            return
+        keys = self.current_keys()
+        for command in commands_for(self.mode):
+            if not command.palette or "(" in command.action:
+                continue
+            action = getattr(screen, f"action_{command.action}", None)
+            if action is not None:
+                yield SystemCommand(command.explanation, f"key: {keys[command.id]}", action)
+
+
+__all__ = [
+    "HANGUP_EXIT",
+    "INSTALLATION_KEYS",
+    "LIVE",
+    "STYLE_FILES",
+    "TERMINATED_EXIT",
+    "ShellApp",
+    "check_ui_settings",
+    "style_paths",
+]

@@ -1,0 +1,61 @@
+"""Replay runs in the same app shell as the dashboard: the ``[keymap]`` remaps its keys,
+and its help and palette come from the one command registry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rtdash.config import Settings
+from rtdash.core.recording import Recorder
+from rtdash.core.replay import Player, Recording
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.ui.screens.help import HelpScreen
+from rtdash.ui.screens.replay import ReplayApp, ReplayScreen
+from tests.core.rows import call, user
+from tests.ui.helpers import wait_until
+
+T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def _recording(path: Path) -> Recording:
+    with Recorder(path, installation="Test", igrp=7, tz="UTC") as recorder:
+        for second in range(0, 120, 2):
+            now = T0 + timedelta(seconds=second)
+            rows = [call(f"q-{n}", "queueing", 0, 0) for n in range(second // 20)]
+            recorder.record_calls(CallsSnapshot.build(rows, now))
+            recorder.record_users(UsersSnapshot.build([user("1")], now))
+    return Recording.load(path)
+
+
+async def test_replay_honours_the_keymap(tmp_path: Path) -> None:
+    settings = Settings()
+    settings.keymap = {"replay_pause": "x", "replay_end": "z", "help": "f1"}
+    player = Player(_recording(tmp_path / "day.rtrec"), paused=True)
+    app = ReplayApp(player, settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        await pilot.press("z")
+        assert player.at_end, "end remapped to z"
+        await pilot.press("space")
+        assert player.paused, "space is no longer play/pause"
+        await pilot.press("x")
+        assert not player.paused, "x plays"
+        await pilot.press("x")
+        assert player.paused
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict((explanation, key) for key, explanation in app.screen.rows)
+        assert rows["Play or pause"] == "x, p"
+        assert rows["This help"] == "f1"
+
+
+async def test_replay_palette_offers_its_own_commands(tmp_path: Path) -> None:
+    player = Player(_recording(tmp_path / "day.rtrec"), paused=True)
+    app = ReplayApp(player, settings=Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Play or pause" in titles
+        assert "Faster or slower (0.25× to 64×)" in titles
+        assert not any("Look up" in title or "Poll" in title for title in titles)
