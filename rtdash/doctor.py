@@ -344,7 +344,9 @@ def connect_check(base_url: str, igrp: int | None, timeout: float) -> Check:
 def _proxy_for(scheme: str, host: str) -> str | None:
     proxies = urllib.request.getproxies_environment()
     proxy = proxies.get(scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+    # public in urllib.request but missing from typeshed's stub
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    if not proxy or bypass(host, proxies):
         return None
     return proxy
 
@@ -597,8 +599,8 @@ def compare_fields(
             states = [values.text(pick(row, table["state"])) for row in rows]
             unknown = _distinct(v for v in states if v is not None and v.lower() not in known)
             stateless = states.count(None)
-            guessed = {v: _guess_state(kind, v) for v in unknown}
-            guessed = {v: s for v, s in guessed.items() if s is not None}
+            guesses = {v: _guess_state(kind, v) for v in unknown}
+            guessed = {v: s for v, s in guesses.items() if s is not None}
             if guessed:
                 suggestion[f"{kind}_state_values"] = guessed
                 reasons.append(f"{kind} state values read as: " + _pairs(guessed))

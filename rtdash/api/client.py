@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -81,7 +81,7 @@ class FetchResult(Generic[T]):
     #: rows (or lines) skipped because they could not be read
     unreadable: int = 0
     #: the raw upstream dicts, kept only when asked for (``rtdash doctor``)
-    raw: list[dict] = field(default_factory=list)
+    raw: list[dict[str, Any]] = field(default_factory=list)
     #: the body was byte for byte the last one this client read on the route (same
     #: query): ``rows`` is that result's own list of the very same row objects, and
     #: nothing was decoded or parsed
@@ -95,7 +95,7 @@ class _LastBody:
     query: tuple[tuple[str, str], ...]
     digest: bytes
     reader: RowReader
-    rows: list
+    rows: list[Any]
     unreadable: int
 
 
@@ -246,7 +246,7 @@ class InfinityClient:
         self._last.pop(route, None)
         text = body.decode(encoding, errors="replace")
         del body  # the text is all that is read from here on: one copy, not two
-        result: FetchResult = self._parse_rows(text, fetched_at, keep_raw, reader)
+        result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
         self._last[route] = _LastBody(query, digest, reader, result.rows, result.unreadable)
         return result
 
@@ -255,7 +255,7 @@ class InfinityClient:
         text: str, fetched_at: datetime, keep_raw: bool, reader: RowReader
     ) -> FetchResult[ActiveCall | PbxUser]:
         rows: list[ActiveCall | PbxUser] = []
-        raw: list[dict] = []
+        raw: list[dict[str, Any]] = []
         unreadable = 0
         read = reader.read
         reader.new_body()

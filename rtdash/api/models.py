@@ -307,7 +307,7 @@ class RowReader:
     def _time(self, raw: Any) -> datetime | None:
         if type(raw) is not str:
             return values.timestamp(raw, self.zone)
-        when = self._times.get(raw, _MISSING)
+        when: datetime | None = self._times.get(raw, _MISSING)
         if when is _MISSING:
             when = self._old_times.get(raw, _MISSING)
             if when is _MISSING:
@@ -320,7 +320,7 @@ class RowReader:
     def _int(self, raw: Any) -> int | None:
         if type(raw) is not str:
             return values.integer(raw)
-        number = self._ints.get(raw, _MISSING)
+        number: int | None = self._ints.get(raw, _MISSING)
         if number is _MISSING:
             number = self._old_ints.get(raw, _MISSING)
             if number is _MISSING:

@@ -100,7 +100,7 @@ def backoff_delay(
     """
     rng = rng or random.Random()
     # 2**32 intervals is past any cap; ~1025 doublings would overflow a float
-    base = interval * 2 ** min(max(0, failures - 1), 32)
+    base: float = interval * 2 ** min(max(0, failures - 1), 32)
     delay = base * rng.uniform(0.8, 1.2)
     if delay > max_backoff:
         # at the cap, keep spreading the retries (below it) so clients stay out of step
@@ -117,7 +117,7 @@ class Poller:
         *,
         on_calls: Callable[[CallsSnapshot], None],
         on_users: Callable[[UsersSnapshot], None],
-        on_status: Callable[[PollerStatus], None],
+        on_status: Callable[[PollerStatus], object],
         interval: float = 2.0,
         max_backoff: float = 60.0,
         exclude_pii: bool = False,
@@ -136,7 +136,7 @@ class Poller:
         self._rng = rng or random.Random()
         self._health = {route: RouteHealth() for route in Route}
         #: per route, the rows list of the last snapshot passed on, and that snapshot
-        self._last: dict[Route, tuple[list, CallsSnapshot | UsersSnapshot]] = {}
+        self._last: dict[Route, tuple[list[Any], CallsSnapshot | UsersSnapshot]] = {}
         self._due = dict.fromkeys(Route, 0.0)
         self._tasks: dict[Route, asyncio.Task[None]] = {}
         self._paused = False
@@ -273,8 +273,9 @@ class Poller:
         health = self._health[route]
         failures = health.failures + 1
         # Retry-After is honoured on a 429 and on a 5xx (a 503 for maintenance)
-        limited = isinstance(exc, errors.RateLimited | errors.UpstreamError)
-        retry_after = exc.retry_after if limited else None
+        retry_after = (
+            exc.retry_after if isinstance(exc, errors.RateLimited | errors.UpstreamError) else None
+        )
         # a failing route never retries sooner than a healthy one polls, even after
         # set_interval/set_slow raised the interval above max_backoff
         cap = max(self.max_backoff, self.interval)

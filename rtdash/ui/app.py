@@ -16,7 +16,7 @@ import re
 import signal
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 from textual.app import App, SystemCommand
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from rtdash.sim import Simulator
 
 log = logging.getLogger(__name__)
+
+V = TypeVar("V", bound=LiveView)
 
 STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
 
@@ -263,9 +265,7 @@ class RtdashApp(App[int]):
             bell=settings.thresholds.bell,
         )
 
-    def _view(
-        self, kind: type[LiveView], installation: Installation, options: ViewOptions
-    ) -> LiveView:
+    def _view(self, kind: type[V], installation: Installation, options: ViewOptions) -> V:
         client = self.make_client(installation)
         self.clients.append(client)
         view = kind(

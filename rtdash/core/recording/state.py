@@ -132,18 +132,19 @@ class TrackState:
     def _check_delta(self, delta: Delta) -> None:
         if self.dup is not None:
             raise RecordingFormatError("a delta after a keyframe with repeated keys")
-        gone = set()
+        gone: set[str] = set()
+        added: set[str] = set()
+        patched: set[str] = set()
+        key: object
         for key in delta.dele:
             if not isinstance(key, str) or key not in self.rows or key in gone:
                 raise RecordingFormatError(f"del of an unknown key {key!r}")
             gone.add(key)
-        added = set()
         for row in delta.add:
             key = row.get(self.key) if isinstance(row, dict) else None
             if not isinstance(key, str) or (key in self.rows and key not in gone) or key in added:
                 raise RecordingFormatError(f"add of a bad or existing key {key!r}")
             added.add(key)
-        patched = set()
         for patch in delta.upd:
             key = patch.get(self.key) if isinstance(patch, dict) else None
             if not isinstance(key, str) or key not in self.rows or key in gone or key in patched:

@@ -9,9 +9,10 @@ polling; a REPLAY badge says so on every frame.
 from __future__ import annotations
 
 import asyncio
+from pathlib import PurePath
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.config import Settings
@@ -26,7 +27,7 @@ from rtdash.ui.widgets.live_view import ViewOptions
 STEP = 0.25
 
 #: priority: the tables' own cursor keys (left, right, home, end) must not take them
-REPLAY_KEYS = [
+REPLAY_KEYS: list[BindingType] = [
     Binding("space", "toggle_pause", "Play/pause", id="replay_pause", priority=True),
     Binding("right", "seek(10)", "+10 s", id="replay_forward", priority=True),
     Binding("left", "seek(-10)", "-10 s", id="replay_back", priority=True),
@@ -154,7 +155,9 @@ class ReplayApp(App[int]):
     def __init__(self, player: Player, *, settings: Settings) -> None:
         from rtdash.ui.app import RtdashApp, style_paths
 
-        self.CSS_PATH = style_paths()
+        # the app's styles are found at run time (wheel or checkout), so they are set on
+        # the instance before App.__init__ reads them
+        self.CSS_PATH = list[str | PurePath](style_paths())  # type: ignore[misc]
         self.HORIZONTAL_BREAKPOINTS = RtdashApp.HORIZONTAL_BREAKPOINTS
         super().__init__()
         self.player = player

@@ -439,11 +439,12 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
                 cached = self._tick_segments(column_index, described.spec, column, now)
             segments.extend(cached)
         line_length = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
+        styled: Iterable[Segment] = segments
         if index == self.cursor_row:
-            segments = Segment.apply_style(segments, post_style=self._cursor_style())
+            styled = Segment.apply_style(segments, post_style=self._cursor_style())
         # neighbours in one style become one segment: each segment costs the terminal
         # (and an SSH link) its own style codes
-        segments = list(Segment.simplify(segments))
+        segments = list(Segment.simplify(styled))
         if line_length < width:
             segments.append(Segment(" " * (width - line_length), self._made_style("blank", None)))
             line_length = width
@@ -508,8 +509,8 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
     def _cell_segments(self, value: Cell, width: int) -> list[Segment]:
         pad = Segment(" " * CELL_PADDING)
         if isinstance(value, str) and cell_len(value) <= width:
-            text = " " * CELL_PADDING + set_cell_size(value, width) + pad.text
-            return self._made_up([Segment(text)])
+            plain = " " * CELL_PADDING + set_cell_size(value, width) + pad.text
+            return self._made_up([Segment(plain)])
         text = value.copy() if isinstance(value, Text) else Text(value)
         text.truncate(width, overflow="ellipsis", pad=True)
         console = self.app.console
