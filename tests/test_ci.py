@@ -37,3 +37,21 @@ def test_the_constraints_pin_every_runtime_dependency() -> None:
     for requirement in wanted:
         name = re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
         assert name in pins, f"{name} is not pinned in constraints.txt"
+
+
+def test_every_type_ignore_says_why() -> None:
+    """A ``# type: ignore[code]`` carries its reason: after it on the line, or in the
+    comment line just above."""
+    unexplained = []
+    for folder in ("rtdash", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines):
+                if "# type: ignore" not in line:
+                    continue
+                assert re.search(r"# type: ignore\[[-a-z, ]+\]", line), f"{path}:{number + 1}"
+                reason_after = re.search(r"# type: ignore\[[-a-z, ]+\]  # \S", line)
+                reason_above = number > 0 and lines[number - 1].strip().startswith("#")
+                if not (reason_after or reason_above):
+                    unexplained.append(f"{path.relative_to(ROOT)}:{number + 1}")
+    assert unexplained == []

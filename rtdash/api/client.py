@@ -162,6 +162,7 @@ class InfinityClient:
         params: list[tuple[str, str]] = [("tz", self.tz)]
         if exclude_pii:
             params.append(("excludePiiData", "1"))
+        # why the type: ignore below: the call reader reads ActiveCall rows
         return await self._fetch_rows(ACTIVE_CALLS, params, "call", keep_raw)  # type: ignore[return-value]
 
     async def user_status(
@@ -169,6 +170,7 @@ class InfinityClient:
     ) -> FetchResult[PbxUser]:
         order = "desc" if descending else "asc"
         params = [("tz", self.tz), ("sort[]", f"stateStartDatetime-{order}")]
+        # why the type: ignore below: the user reader reads PbxUser rows
         return await self._fetch_rows(USER_STATUS, params, "user", keep_raw)  # type: ignore[return-value]
 
     async def caller_details(

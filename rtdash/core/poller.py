@@ -76,7 +76,7 @@ class PollerStatus:
         if any(stamp is None for stamp in stamps):
             known = [stamp for stamp in stamps if stamp is not None]
             return min(known) if known else None
-        return min(stamps)  # type: ignore[type-var]
+        return min(stamps)  # type: ignore[type-var]  # no stamp is None here (checked above)
 
     @property
     def unreadable(self) -> int:
@@ -266,7 +266,7 @@ class Poller:
         else:
             snapshot = build(result.rows, self.clock.now(), result.unreadable)
         self._last[route] = (result.rows, snapshot)
-        return snapshot  # type: ignore[return-value]
+        return snapshot  # type: ignore[return-value]  # S is the type build makes
 
     def _fail(self, route: Route, exc: errors.ApiError) -> None:
         self.failures += 1

@@ -115,6 +115,7 @@ def _dashboard_key_clash(keymap: dict[str, str]) -> str | None:
 
 class RtdashApp(App[int]):
     TITLE = "rtdash"
+    # why the type: ignore below: Textual's CSS_PATH is an invariant list[str | PurePath]
     CSS_PATH = style_paths()  # type: ignore[assignment]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     ENABLE_COMMAND_PALETTE = True
@@ -220,6 +221,7 @@ class RtdashApp(App[int]):
             connection.more_igrps = served[1:]
         connection.more_igrps = [igrp for igrp in connection.more_igrps if igrp in served]
         connection.username = sim.username
+        # why the type: ignore below: pydantic turns the str into a SecretStr
         connection.password = sim.password  # type: ignore[assignment]
         connection.api_key = None
         self.settings.profiles = {}

@@ -63,6 +63,7 @@ class ReplayScreen(DashboardScreen):
     without = frozenset({"lookup_selected", "lookup", "pause", "refresh", "faster", "slower"})
 
     def __init__(self, dashboard: Dashboard, player: Player, **kwargs: object) -> None:
+        # why the type: ignore below: kwargs are the Screen's name/id/classes
         super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]
         self.player = player
         self._shown: tuple[object, object] = (None, None)
@@ -121,6 +122,7 @@ class ReplayScreen(DashboardScreen):
         self._moved(before)
 
     def _moved(self, before: object) -> None:
+        # why the type: ignore below: before is the position read earlier
         if self.player.position < before:  # type: ignore[operator]
             # time ran backwards: the trend and alerts start again from here
             board = self.dashboard

@@ -54,6 +54,7 @@ class LiveView(Vertical):
     def __init__(
         self, client: InfinityClient, *, label: str, options: ViewOptions, **kwargs: object
     ) -> None:
+        # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.client = client
         self.label = label
