@@ -237,7 +237,7 @@ async def measure_ticks(
 
 def _keys_shown(board: Any) -> Callable[[], set[str]]:
     tables = [board.grid.table(state) for state in CALL_STATES]
-    return lambda: {key for table in tables for key in table._index}
+    return lambda: {key for table in tables for key in table.keys}
 
 
 async def measure_delays(

@@ -149,6 +149,18 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         self._now = self.clock.now()
 
     @property
+    def key_of(self) -> Callable[[Item], str]:
+        return self._rows.key_of
+
+    @property
+    def describe(self) -> Callable[[Item], RowSpec]:
+        return self._row_cells.describe
+
+    @property
+    def ticker(self) -> TickRenderer:
+        return self._row_cells.ticker
+
+    @property
     def _widths(self) -> list[int]:
         return self._row_cells.widths
 
