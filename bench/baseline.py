@@ -178,9 +178,11 @@ class BaselineApp(RtdashApp):
     def _view(self, kind: type, *args: Any, **kwargs: Any) -> Any:
         if kind is Dashboard:
             kind = BaselineDashboard
+        # why the type: ignore below: the baseline swaps in its own view class
         return super()._view(kind, *args, **kwargs)  # type: ignore[misc]
 
     def make_dashboard(self, *args: Any, **kwargs: Any) -> Dashboard:
+        # why the type: ignore below: the baseline swaps in its own view class
         dashboard = super().make_dashboard(*args, **kwargs)  # type: ignore[misc]
         dashboard.__class__ = BaselineDashboard
         return dashboard

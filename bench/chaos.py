@@ -335,6 +335,7 @@ async def run(
     connection.base_url = sim.url
     connection.igrp = sim.igrp
     connection.username = sim.username
+    # why the type: ignore below: pydantic turns the str into a SecretStr
     connection.password = sim.password  # type: ignore[assignment]
     connection.timeout = 2.0
     settings.polling.interval = 1.0

@@ -20,12 +20,13 @@ key or the ``Authorization: Basic`` value into a record, the handler writes ``**
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import logging.handlers
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, cast
 from urllib.parse import quote
 
 APP = "rtdash"
@@ -132,7 +133,7 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating file whose every generation is created 0600 (and tightened if an old
     one is looser), since a log can hold caller numbers and account names."""
 
-    def _open(self) -> IO[str]:
+    def _open(self) -> io.TextIOWrapper:
         path = self.baseFilename
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
@@ -140,7 +141,10 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
                 os.fchmod(fd, 0o600)
         except OSError:
             pass
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        # a text mode, so open() returns a TextIOWrapper (typeshed cannot tell from a str)
+        return cast(
+            io.TextIOWrapper, open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        )
 
     def handleError(self, record: logging.LogRecord) -> None:
         # the default prints "--- Logging error ---" and a traceback to stderr, which
@@ -149,14 +153,14 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         file_error = f"cannot write the log file {self.baseFilename}"
 
 
-class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StderrHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is now, so captured or redirected stderr works."""
 
     def __init__(self) -> None:
         super().__init__()
         self.setFormatter(logging.Formatter(STDERR_FORMAT))
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 

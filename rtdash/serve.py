@@ -209,11 +209,11 @@ def dashboard_argv(
     options are left out. Raises ValueError for an entry no parser can write back, so
     a new flag cannot be silently dropped on the way to the browser.
     """
-    actions = {}
+    actions: dict[str, argparse.Action] = {}
     for parser in parsers:
-        for action in parser._actions:
-            if action.option_strings:
-                actions.setdefault(action.dest, action)
+        for known in parser._actions:
+            if known.option_strings:
+                actions.setdefault(known.dest, known)
     words: list[str] = []
     for dest, value in vars(args).items():
         if dest in SERVE_DESTS or dest in _NOT_OPTIONS or value is None:

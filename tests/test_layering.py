@@ -1,122 +1,94 @@
-"""``rtdash.api`` and ``rtdash.core`` never import Textual (design rule 1).
+"""The layering rules (api -> core -> ui, sim beside api) as import-linter contracts
+in pyproject.toml, run here with ``lint-imports``; and one clean interpreter that
+imports the client and the poller without loading Textual.
 
-Two checks, because each misses what the other sees: the source walk catches an import
-hidden in a function or under ``TYPE_CHECKING`` that a run never executes; the
-subprocess catches a module that pulls Textual in indirectly through another package.
+The contracts see every import, including ones inside functions and under
+``TYPE_CHECKING`` that a run never executes; the clean interpreter sees what a run
+actually loads, through any package in between.
 """
 
 from __future__ import annotations
 
-import ast
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-import rtdash
-
-PACKAGE_ROOT = Path(rtdash.__file__).resolve().parent
-LAYERS = ("api", "core")
-#: top-level modules the lower layers must not import, directly or via rtdash.ui
-FORBIDDEN = ("textual", "rtdash.ui")
-
-
-def imported_modules(source: str, module: str) -> set[str]:
-    """Every module an ``import`` statement anywhere in ``source`` names (resolved)."""
-    found: set[str] = set()
-    package = module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                anchor = ".".join(parts[: len(parts) - node.level + 1])
-                base = f"{anchor}.{base}" if base else anchor
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return found
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACTS = (
+    "api and core never import Textual or the ui",
+    "api never imports core",
+    "sim never imports the ui",
+    "the ui never imports the command line",
+)
 
 
-def violations(names: set[str]) -> list[str]:
-    return sorted(
-        name for name in names for bad in FORBIDDEN if name == bad or name.startswith(bad + ".")
+def lint_imports(cwd: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    program = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert program is not None, "import-linter is in the test extra"
+    return subprocess.run(
+        [program, "--config", str(config), "--no-cache"],
+        cwd=cwd,
+        env={"PYTHONPATH": str(cwd), "PATH": str(Path(sys.executable).parent)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
-def layer_files() -> list[tuple[str, Path]]:
-    files = []
-    for layer in LAYERS:
-        for path in sorted((PACKAGE_ROOT / layer).rglob("*.py")):
-            relative = path.relative_to(PACKAGE_ROOT.parent).with_suffix("")
-            files.append((".".join(relative.parts), path))
-    return files
-
-
-def test_there_are_modules_to_check() -> None:
-    names = [name for name, _ in layer_files()]
-    assert "rtdash.api.client" in names
-    assert "rtdash.core.phone" in names
-
-
-@pytest.mark.parametrize(("module", "path"), layer_files(), ids=lambda v: str(v))
-def test_no_textual_import_in_source(module: str, path: Path) -> None:
-    names = imported_modules(path.read_text(encoding="utf-8"), module)
-    assert violations(names) == [], f"{module} imports {violations(names)}"
+def test_the_layering_contracts_are_kept() -> None:
+    done = lint_imports(ROOT, ROOT / "pyproject.toml")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    for name in CONTRACTS:
+        assert f"{name} KEPT" in done.stdout
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("module", "source", "broken"),
     [
-        "import textual",
-        "import textual.app as app",
-        "from textual.widgets import DataTable",
-        "def f():\n    from textual import on\n",
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from textual.app import App\n",
-        "from rtdash.ui.app import run_dashboard",
-        "from ..ui import widgets",
+        ("core/x.py", "def f():\n    from textual import on\n", CONTRACTS[0]),
+        (
+            "api/x.py",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from rtdash.core import y\n",
+            CONTRACTS[1],
+        ),
+        ("sim/x.py", "from ..ui import widgets\n", CONTRACTS[2]),
+        ("ui/x.py", "import rtdash.cli\n", CONTRACTS[3]),
     ],
 )
-def test_the_walk_sees_every_form_of_import(source: str) -> None:
-    """The check itself must be able to fail."""
-    assert violations(imported_modules(source, "rtdash.core.example"))
+def test_each_contract_can_fail(tmp_path: Path, module: str, source: str, broken: str) -> None:
+    """The same contracts on a small package that breaks one of them, in each form of
+    import the rule is about."""
+    package = tmp_path / "rtdash"
+    for name in ("api", "core", "ui", "sim", "cli"):
+        (package / name).mkdir(parents=True)
+        (package / name / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "core" / "y.py").write_text("")
+    (package / "ui" / "widgets.py").write_text("")
+    (package / module).write_text(source)
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    lines = ["[tool.importlinter]", 'root_package = "rtdash"', "include_external_packages = true"]
+    for contract in config["contracts"]:
+        lines.append("[[tool.importlinter.contracts]]")
+        lines += [f"{key} = {value!r}".replace("'", '"') for key, value in contract.items()]
+    (tmp_path / "contracts.toml").write_text("\n".join(lines) + "\n")
+    done = lint_imports(tmp_path, tmp_path / "contracts.toml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{broken} BROKEN" in done.stdout
+    assert done.stdout.count("BROKEN") == 1
 
 
-def test_the_walk_allows_lookalikes() -> None:
-    source = "import textwrap\nfrom rtdash.api import textual_names\nimport rtdash.uix\n"
-    assert violations(imported_modules(source, "rtdash.core.example")) == []
-
-
-def test_importing_every_api_and_core_module_leaves_textual_unloaded() -> None:
-    program = """
-import importlib, pkgutil, sys
-import rtdash.api, rtdash.core
-names = []
-for package in (rtdash.api, rtdash.core):
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        importlib.import_module(info.name)
-        names.append(info.name)
-loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "rtdash.ui")))
-print(len(names), loaded)
-"""
-    result = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+def test_a_clean_interpreter_loads_the_client_and_poller_without_textual() -> None:
+    program = (
+        "import rtdash.api.client, rtdash.core.poller; import sys; "
+        "assert 'textual' not in sys.modules, sorted(m for m in sys.modules if 'textual' in m)"
     )
-    count, loaded = result.stdout.strip().split(" ", 1)
-    assert int(count) >= len(layer_files()) - len(LAYERS)  # every module, not __init__
-    assert loaded == "[]"
-
-
-def test_the_ui_never_imports_the_command_line() -> None:
-    """The command line sits on top of the ui (it starts it), never under it: what both
-    need at start-up (rtdash.warmup) lives beside them."""
-    found = []
-    for path in sorted((PACKAGE_ROOT / "ui").rglob("*.py")):
-        module = ".".join(path.relative_to(PACKAGE_ROOT.parent).with_suffix("").parts)
-        names = imported_modules(path.read_text(encoding="utf-8"), module)
-        found += [
-            f"{module}: {n}" for n in names if n == "rtdash.cli" or n.startswith("rtdash.cli.")
-        ]
-    assert found == []
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr

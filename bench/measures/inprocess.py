@@ -58,10 +58,12 @@ class RenderingDriver(HeadlessDriver):
 def rendering_driver() -> Iterator[None]:
     """``run_test`` builds its driver from this module attribute; swap it meanwhile."""
     original = headless_driver.HeadlessDriver
+    # why the type: ignore below: swapping the class is the point
     headless_driver.HeadlessDriver = RenderingDriver  # type: ignore[misc]
     try:
         yield
     finally:
+        # why the type: ignore below: swapping the class is the point
         headless_driver.HeadlessDriver = original  # type: ignore[misc]
 
 
@@ -70,6 +72,7 @@ def settings_for(sim: Simulator | SimAddress) -> Settings:
     settings.connection.base_url = sim.url
     settings.connection.igrp = sim.igrp
     settings.connection.username = sim.username
+    # why the type: ignore below: pydantic turns the str into a SecretStr
     settings.connection.password = sim.password  # type: ignore[assignment]
     settings.polling.interval = INTERVAL
     return settings
@@ -234,7 +237,7 @@ async def measure_ticks(
 
 def _keys_shown(board: Any) -> Callable[[], set[str]]:
     tables = [board.grid.table(state) for state in CALL_STATES]
-    return lambda: {key for table in tables for key in table._index}
+    return lambda: {key for table in tables for key in table.keys}
 
 
 async def measure_delays(

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -81,7 +81,7 @@ class FetchResult(Generic[T]):
     #: rows (or lines) skipped because they could not be read
     unreadable: int = 0
     #: the raw upstream dicts, kept only when asked for (``rtdash doctor``)
-    raw: list[dict] = field(default_factory=list)
+    raw: list[dict[str, Any]] = field(default_factory=list)
     #: the body was byte for byte the last one this client read on the route (same
     #: query): ``rows`` is that result's own list of the very same row objects, and
     #: nothing was decoded or parsed
@@ -95,7 +95,7 @@ class _LastBody:
     query: tuple[tuple[str, str], ...]
     digest: bytes
     reader: RowReader
-    rows: list
+    rows: list[Any]
     unreadable: int
 
 
@@ -162,6 +162,7 @@ class InfinityClient:
         params: list[tuple[str, str]] = [("tz", self.tz)]
         if exclude_pii:
             params.append(("excludePiiData", "1"))
+        # why the type: ignore below: the call reader reads ActiveCall rows
         return await self._fetch_rows(ACTIVE_CALLS, params, "call", keep_raw)  # type: ignore[return-value]
 
     async def user_status(
@@ -169,6 +170,7 @@ class InfinityClient:
     ) -> FetchResult[PbxUser]:
         order = "desc" if descending else "asc"
         params = [("tz", self.tz), ("sort[]", f"stateStartDatetime-{order}")]
+        # why the type: ignore below: the user reader reads PbxUser rows
         return await self._fetch_rows(USER_STATUS, params, "user", keep_raw)  # type: ignore[return-value]
 
     async def caller_details(
@@ -246,7 +248,7 @@ class InfinityClient:
         self._last.pop(route, None)
         text = body.decode(encoding, errors="replace")
         del body  # the text is all that is read from here on: one copy, not two
-        result: FetchResult = self._parse_rows(text, fetched_at, keep_raw, reader)
+        result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
         self._last[route] = _LastBody(query, digest, reader, result.rows, result.unreadable)
         return result
 
@@ -255,7 +257,7 @@ class InfinityClient:
         text: str, fetched_at: datetime, keep_raw: bool, reader: RowReader
     ) -> FetchResult[ActiveCall | PbxUser]:
         rows: list[ActiveCall | PbxUser] = []
-        raw: list[dict] = []
+        raw: list[dict[str, Any]] = []
         unreadable = 0
         read = reader.read
         reader.new_body()

@@ -307,7 +307,7 @@ class RowReader:
     def _time(self, raw: Any) -> datetime | None:
         if type(raw) is not str:
             return values.timestamp(raw, self.zone)
-        when = self._times.get(raw, _MISSING)
+        when: datetime | None = self._times.get(raw, _MISSING)
         if when is _MISSING:
             when = self._old_times.get(raw, _MISSING)
             if when is _MISSING:
@@ -320,7 +320,7 @@ class RowReader:
     def _int(self, raw: Any) -> int | None:
         if type(raw) is not str:
             return values.integer(raw)
-        number = self._ints.get(raw, _MISSING)
+        number: int | None = self._ints.get(raw, _MISSING)
         if number is _MISSING:
             number = self._old_ints.get(raw, _MISSING)
             if number is _MISSING:
@@ -357,10 +357,12 @@ def reader_for(kind: Literal["call", "user"], mapping: FieldMapping, zone: ZoneI
 
 
 def parse_call(row: Mapping[str, Any], mapping: FieldMapping, zone: ZoneInfo) -> ActiveCall:
+    # why the type: ignore below: the call reader makes ActiveCall rows
     return reader_for("call", mapping, zone).read(row)  # type: ignore[return-value]
 
 
 def parse_user(row: Mapping[str, Any], mapping: FieldMapping, zone: ZoneInfo) -> PbxUser:
+    # why the type: ignore below: the user reader makes PbxUser rows
     return reader_for("user", mapping, zone).read(row)  # type: ignore[return-value]
 
 

@@ -4,7 +4,7 @@ subcommand. Parsing imports nothing heavy, so ``--help`` and a typo answer at on
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from rtdash.cli.common import PROG, UsageError
 from rtdash.constants import MAX_SPEED, MIN_SPEED
@@ -105,7 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    data = {"parents": [common], "epilog": EPILOG, "formatter_class": parser.formatter_class}
+    data: dict[str, Any] = {
+        "parents": [common],
+        "epilog": EPILOG,
+        "formatter_class": parser.formatter_class,
+    }
     calls = commands.add_parser("calls", help="print the active calls", **data)
     users = commands.add_parser("users", help="print PBX users (dashboard users only)", **data)
     users.add_argument("--all", action="store_true", help="include users not on the dashboard")

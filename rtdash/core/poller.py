@@ -78,7 +78,7 @@ class PollerStatus:
         if any(stamp is None for stamp in stamps):
             known = [stamp for stamp in stamps if stamp is not None]
             return min(known) if known else None
-        return min(stamps)  # type: ignore[type-var]
+        return min(stamps)  # type: ignore[type-var]  # no stamp is None here (checked above)
 
     @property
     def unreadable(self) -> int:
@@ -102,7 +102,7 @@ def backoff_delay(
     """
     rng = rng or random.Random()
     # 2**32 intervals is past any cap; ~1025 doublings would overflow a float
-    base = interval * 2.0 ** min(max(0, failures - 1), 32)
+    base: float = interval * 2.0 ** min(max(0, failures - 1), 32)
     delay = base * rng.uniform(0.8, 1.2)
     if delay > max_backoff:
         # at the cap, keep spreading the retries (below it) so clients stay out of step
@@ -127,7 +127,7 @@ class Poller:
         *,
         on_calls: Callable[[CallsSnapshot], None] | None = None,
         on_users: Callable[[UsersSnapshot], None] | None = None,
-        on_status: Callable[[PollerStatus], None] | None = None,
+        on_status: Callable[[PollerStatus], object] | None = None,
         interval: float = 2.0,
         max_backoff: float = 60.0,
         exclude_pii: bool = False,
@@ -295,7 +295,7 @@ class Poller:
         else:
             snapshot = build(result.rows, self.clock.now(), result.unreadable)
         self._last[route] = (result.rows, snapshot)
-        return snapshot  # type: ignore[return-value]
+        return snapshot  # type: ignore[return-value]  # S is the type build makes
 
     def _fail(self, route: Route, exc: errors.ApiError) -> None:
         self.failures += 1

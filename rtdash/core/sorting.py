@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -17,7 +17,8 @@ T = TypeVar("T")
 class SortKey(Generic[T]):
     name: str
     label: str
-    key: Callable[[T], object]
+    #: returns something ``sorted`` can compare (a str, a number, a tuple of them)
+    key: Callable[[T], Any]
     #: the key ascending is the label descending: "time in state" sorts by the state's
     #: start, and the earliest start is the longest time in state
     label_descends: bool = False

@@ -370,17 +370,17 @@ class Centre:
 
     def _dispatch(self, kind: int, obj: object) -> None:
         if kind == _ARRIVE:
-            self._arrive(obj)  # type: ignore[arg-type]
+            self._arrive(obj)  # type: ignore[arg-type]  # obj's type follows from kind
         elif kind == _RING_END:
-            self._ring_end(obj)  # type: ignore[arg-type]
+            self._ring_end(obj)  # type: ignore[arg-type]  # obj's type follows from kind
         elif kind == _RING_ABANDON:
-            call: Call = obj  # type: ignore[assignment]
+            call: Call = obj  # type: ignore[assignment]  # obj's type follows from kind
             if call.phase == RINGING:
                 self._end(call, "abandoned")
         elif kind == _ELIGIBLE:
-            self._eligible(obj)  # type: ignore[arg-type]
+            self._eligible(obj)  # type: ignore[arg-type]  # obj's type follows from kind
         elif kind == _QUEUE_ABANDON:
-            call = obj  # type: ignore[assignment]
+            call = obj  # type: ignore[assignment]  # obj's type follows from kind
             if call.phase == QUEUEING:
                 self._end(call, "abandoned")
                 # drop dead heads now: a queue nobody serves would otherwise keep them all
@@ -388,11 +388,11 @@ class Centre:
                 while waiting and waiting[0].phase != QUEUEING:
                     waiting.popleft()
         elif kind == _HANGUP:
-            self._hangup(obj)  # type: ignore[arg-type]
+            self._hangup(obj)  # type: ignore[arg-type]  # obj's type follows from kind
         elif kind == _READY:
-            self._ready(obj)  # type: ignore[arg-type]
+            self._ready(obj)  # type: ignore[arg-type]  # obj's type follows from kind
         elif kind == _TOGGLE:
-            self._toggle(obj)  # type: ignore[arg-type]
+            self._toggle(obj)  # type: ignore[arg-type]  # obj's type follows from kind
 
     # --- calls --------------------------------------------------------------------------
 

@@ -143,6 +143,7 @@ class RtdashApp(ShellApp):
             connection.more_igrps = served[1:]
         connection.more_igrps = [igrp for igrp in connection.more_igrps if igrp in served]
         connection.username = sim.username
+        # why the type: ignore below: pydantic turns the str into a SecretStr
         connection.password = sim.password  # type: ignore[assignment]
         connection.api_key = None
         self.settings.profiles = {}

@@ -17,6 +17,7 @@ import pytest
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.sim import SimConfig, Simulator
+from tests.support import loopback_sim
 
 
 class _ImportRecorder(MetaPathFinder):
@@ -45,7 +46,7 @@ def imports() -> Iterator[_ImportRecorder]:
 
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
-    with Simulator(SimConfig(seed=7, realtime=False)) as sim:
+    with loopback_sim(SimConfig(seed=7, realtime=False)) as sim:
         yield sim
 
 

@@ -19,6 +19,7 @@ import pytest
 from rtdash import cli
 from rtdash.config import Settings
 from rtdash.sim import SimConfig, Simulator
+from tests.support import loopback_sim
 
 ENV_NAMES = ("RTDASH_CONFIG", "RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY")
 
@@ -66,8 +67,7 @@ def rtdash(capsys: pytest.CaptureFixture[str]) -> RunCli:
 def sim() -> Iterator[Simulator]:
     """One frozen-clock simulator per module: its state only moves when a test says so,
     and its clock reads today so times in state look as they would live."""
-    config = SimConfig(seed=7, realtime=False, start=datetime.now(UTC))
-    with Simulator(config) as simulator:
+    with loopback_sim(SimConfig(seed=7, realtime=False, start=datetime.now(UTC))) as simulator:
         yield simulator
 
 

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import pytest
 
 from rtdash.config import Settings
-from rtdash.core.clock import FrozenClock
-from rtdash.sim import SimConfig, Simulator
+from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault, FaultPlan
 from rtdash.ui.app import RtdashApp
-from tests.ui.helpers import settings_for
+from tests import support
+from tests.support import loopback_sim, settings_for
 
 CALLS_ROUTE, USERS_ROUTE = "pbxActiveCalls", "pbxUserStatus"
 
@@ -43,9 +43,8 @@ class RecordingFaultPlan(FaultPlan):
 
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
-    simulator = Simulator(SimConfig(seed=7, agents=20, load=24, realtime=False))
-    simulator.faults = RecordingFaultPlan()
-    with simulator.start(port=0) as running:
+    """The shared small centre, with a fault plan that notes every request's arrival."""
+    with loopback_sim(faults=RecordingFaultPlan()) as running:
         yield running
 
 
@@ -56,4 +55,6 @@ def resilient_settings(sim: Simulator, **connection: object) -> Settings:
 
 
 def make_app(sim: Simulator, settings: Settings | None = None, **kwargs: object) -> RtdashApp:
-    return RtdashApp(settings or resilient_settings(sim), clock=FrozenClock(sim.now), **kwargs)  # type: ignore[arg-type]
+    """The shared app factory, polling at the floor unless ``settings`` say otherwise;
+    ``kwargs`` go to the app."""
+    return support.make_app(sim, settings or resilient_settings(sim), app_options=kwargs)  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from rtdash.sim import SimConfig, Simulator
+from tests.support import loopback_sim
 
 
 def rows_of(response: httpx.Response) -> list[dict[str, Any]]:
@@ -26,14 +27,15 @@ def route_url(sim: Simulator, route: str, igrp: int | None = None) -> str:
 @pytest.fixture(scope="module")
 def shared_sim() -> Iterator[Simulator]:
     """One frozen-clock simulator for read-only tests (never advance it or add faults)."""
-    with Simulator(SimConfig(seed=7, realtime=False)) as sim:
+    with loopback_sim(SimConfig(seed=7, realtime=False)) as sim:
         yield sim
 
 
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
-    """A fresh frozen-clock simulator a test may advance and break."""
-    with Simulator(SimConfig(seed=7, realtime=False)) as sim:
+    """A fresh frozen-clock simulator a test may advance and break (the simulator's
+    own defaults for load, unlike the shared small centre)."""
+    with loopback_sim(SimConfig(seed=7, realtime=False)) as sim:
         yield sim
 
 

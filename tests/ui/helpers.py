@@ -10,28 +10,10 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from rtdash.config import Settings
-from rtdash.core.clock import FrozenClock
-from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
+from tests.support import make_app, settings_for
 
-
-def settings_for(sim: Simulator, *, igrp: int | None = None, **connection: object) -> Settings:
-    settings = Settings()
-    settings.connection.base_url = sim.url
-    settings.connection.igrp = igrp or sim.igrp
-    settings.connection.username = connection.pop("username", sim.username)  # type: ignore[assignment]
-    settings.connection.password = connection.pop("password", sim.password)  # type: ignore[assignment]
-    for key, value in connection.items():
-        setattr(settings.connection, key, value)
-    return settings
-
-
-def make_app(sim: Simulator, *, flash: bool = True, **connection: object) -> RtdashApp:
-    """``flash=False`` for snapshots: a blinking tile would depend on when the frame is taken."""
-    settings = settings_for(sim, **connection)
-    settings.display.flash = flash
-    return RtdashApp(settings, clock=FrozenClock(sim.now))
+__all__ = ["make_app", "settings_for"]
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:

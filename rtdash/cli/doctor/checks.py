@@ -132,7 +132,9 @@ def connect_check(base_url: str, igrp: int | None, timeout: float) -> Check:
 def _proxy_for(scheme: str, host: str) -> str | None:
     proxies = urllib.request.getproxies_environment()
     proxy = proxies.get(scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+    # public in urllib.request but missing from typeshed's stub
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    if not proxy or bypass(host, proxies):
         return None
     return proxy
 

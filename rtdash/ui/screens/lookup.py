@@ -215,7 +215,7 @@ class LookupScreen(ModalScreen[None]):
                 table.add_row(label, value)
             parts.append(Text(f"\n{title}", style="bold underline"))
             parts.append(table)
-        return Group(*parts)  # type: ignore[arg-type]
+        return Group(*parts)  # type: ignore[arg-type]  # every part is a Rich renderable
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -48,6 +48,7 @@ class ViewsScreen(Screen[None]):
     def action_help(self) -> None:
         from rtdash.ui.screens.help import HelpScreen
 
+        # why the type: ignore below: current_keys is RtdashApp's
         self.app.push_screen(HelpScreen(self.help_rows(self.app.current_keys())))  # type: ignore[attr-defined]
 
     def help_rows(self, keys: dict[str, str]) -> list[tuple[str, str]]:

@@ -35,6 +35,7 @@ class AgentGrid(Widget):
     """
 
     def __init__(self, *, clock: Clock, **kwargs: object) -> None:
+        # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.users: tuple[PbxUser, ...] = ()

@@ -12,24 +12,21 @@ link then has to carry. This table is a Line API widget instead:
 * ticking columns (time in state) are computed at draw time from a start time, and a
   once-a-second tick redraws only the time cells whose text changed.
 
-The cursor stays on the same row key across polls, or moves to a neighbour when that
-row goes away.
+The rows, their order and the cursor are a :class:`~rtdash.ui.rowstore.RowStore`;
+cells are made in :mod:`.table_cells`; the shortcuts past Textual's public API are in
+:mod:`rtdash.ui.textual_internals`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.color import Color
 from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -37,85 +34,29 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rtdash.core.clock import Clock, SystemClock
-from rtdash.core.format import duration
+from rtdash.ui.rowstore import DrawnLines, Item, RowStore, runs, share_room
+from rtdash.ui.textual_internals import (
+    has_plain_box,
+    lines_past_style_cache,
+    set_virtual_size_quietly,
+)
+from rtdash.ui.widgets.table_cells import (
+    CELL_PADDING,
+    Cell,
+    Column,
+    Described,
+    Look,
+    RowCells,
+    RowSpec,
+    TickRenderer,
+    plain,
+    plain_ticker,
+)
 
-Cell = str | Text
-Item = TypeVar("Item")
+__all__ = ["Cell", "Column", "KeyedTable", "RowSpec", "TickRenderer", "plain_ticker"]
 
-#: (column key, seconds) -> a styled cell
-TickRenderer = Callable[[str, float | None], Cell]
-#: rendered tick cells kept (a tick value repeats across rows: "0:42" is "0:42")
-TICK_CELL_CACHE = 4096
-#: blank columns either side of each cell, as DataTable draws them
-CELL_PADDING = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    width: int = 10
-    #: a time that counts up: drawn from the row's ``since`` at each tick
-    ticking: bool = False
-    #: how many more characters the column takes when the table has room to spare (a
-    #: line's or an agent's name); 0 keeps it at ``width``
-    grow: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class RowSpec:
-    key: str
-    #: static cells by column key; ticking columns are absent here
-    cells: dict[str, Cell]
-    #: ticking columns by column key: the moment the count starts
-    since: dict[str, datetime | None] = field(default_factory=dict)
-
-
-def plain_ticker(_column: str, seconds: float | None) -> Cell:
-    return duration(seconds)
-
-
-def _plain(value: Cell) -> str:
-    return value.plain if isinstance(value, Text) else value
-
-
-def _runs(lines: list[int]) -> list[tuple[int, int]]:
-    """Ascending line numbers as (first, last) runs of neighbours: one refresh region per
-    run costs the compositor far less than one per line."""
-    runs: list[tuple[int, int]] = []
-    for y in lines:
-        if runs and y == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], y)
-        else:
-            runs.append((y, y))
-    return runs
-
-
-@dataclass(slots=True)
-class _Described:
-    """A row's cells, made once per row object and reused while it stays the same."""
-
-    item: Any
-    spec: RowSpec
-    #: rendered static cells by column index (ticking columns are not here)
-    segments: dict[int, list[Segment]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Look:
-    """What every cell is made with, so that a line of cells needs nothing more.
-
-    The table's own colours go under each cell's style: a segment with no style would
-    show the terminal's default colours (white on a light terminal) and fail a NO_COLOR
-    filter. The app's line filters (ANSI colours to truecolor, NO_COLOR's greys) work
-    segment by segment, so cells filtered once make a filtered line; filtering each line
-    as it was drawn was half of the table's cost in a tick.
-    """
-
-    base: Style
-    filters: tuple[LineFilter, ...]
-    #: the background the filters blend with
-    background: Color
+#: what a screen line was drawn from: (key, spec, tick texts, cursor on it)
+DrawnLine = tuple[str, RowSpec, tuple[str, ...], bool]
 
 
 class KeyedTable(ScrollView, Generic[Item], can_focus=True):
@@ -194,43 +135,48 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.columns = list(columns)
-        self.key_of = key
-        self.describe = describe
         self.clock = clock or SystemClock()
-        self.ticker = ticker
         self._show_header = show_header
-        self._order: list[str] = []
-        self._items: dict[str, Item] = {}
-        self._index: dict[str, int] = {}
-        self._described: dict[str, _Described] = {}
-        self._tick_cells: dict[tuple[int, str, str], list[Segment]] = {}
-        self._styles: dict[str, Style] = {}
-        #: what the cached cells were made with; None until drawn, and again whenever
-        #: the styles change (a theme, focus)
-        self._look: _Look | None = None
+        self._rows: RowStore[Item] = RowStore(key)
+        self._row_cells = RowCells(columns, describe, ticker)
+        self.columns = self._row_cells.columns
+        self._cells = self._row_cells.maker
         #: the header line as last drawn, and the width it was drawn for
         self._header: tuple[int, Strip] | None = None
-        #: what each screen line was last drawn from: (key, spec, tick texts, cursor)
-        self._drawn: dict[int, tuple[str, RowSpec, tuple[str, ...], bool]] = {}
-        self.cursor_row = 0
+        self._drawn: DrawnLines[DrawnLine] = DrawnLines()
         #: the moment ticking cells are drawn for: set by a poll or a tick, so a paused
         #: view (which gets neither) holds still even when a line is redrawn
         self._now = self.clock.now()
-        #: each column's width now: ``Column.width``, plus room a wide table gives it
-        self._widths = [column.width for column in self.columns]
-        self._offsets = self._column_offsets()
-        self._ticking = [index for index, column in enumerate(self.columns) if column.ticking]
+
+    @property
+    def key_of(self) -> Callable[[Item], str]:
+        return self._rows.key_of
+
+    @property
+    def describe(self) -> Callable[[Item], RowSpec]:
+        return self._row_cells.describe
+
+    @property
+    def ticker(self) -> TickRenderer:
+        return self._row_cells.ticker
+
+    @property
+    def _widths(self) -> list[int]:
+        return self._row_cells.widths
 
     # --- public ---------------------------------------------------------------------
 
     @property
     def keys(self) -> list[str]:
-        return list(self._order)
+        return list(self._rows.order)
 
     @property
     def row_count(self) -> int:
-        return len(self._order)
+        return len(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._rows.cursor
 
     @property
     def show_header(self) -> bool:
@@ -251,62 +197,55 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
 
     @property
     def selected_key(self) -> str | None:
-        if not 0 <= self.cursor_row < len(self._order):
-            return None
-        return self._order[self.cursor_row]
+        return self._rows.selected_key
 
     def get_row(self, key: str) -> list[str]:
         """The cells of a row as plain text, in column order, as drawn."""
         spec = self._describe(key).spec
-        return [_plain(self._cell_value(spec, column, self._now)) for column in self.columns]
+        return [plain(self._row_cells.value(spec, column, self._now)) for column in self.columns]
 
     def get_cell(self, key: str, column_key: str) -> Cell:
         """One cell as drawn."""
         column = next(column for column in self.columns if column.key == column_key)
-        return self._cell_value(self._describe(key).spec, column, self._now)
+        return self._row_cells.value(self._describe(key).spec, column, self._now)
 
     def reconcile(self, items: Sequence[Item]) -> None:
         """Show ``items`` in this order; redraw only the lines that now look different."""
-        selected = self.selected_key
-        selected_index = self.cursor_row
-        self._order = [self.key_of(item) for item in items]
-        self._items = dict(zip(self._order, items, strict=True))
-        self._index = {key: index for index, key in enumerate(self._order)}
+        moved = self._rows.reconcile(items)
         self._now = self.clock.now()
-        for key in [key for key in self._described if key not in self._items]:
-            del self._described[key]
-        self._restore_cursor(selected, selected_index)
+        self._row_cells.keep_only(self._rows.items)
+        if moved:
+            self._scroll_cursor_into_view(False)
         self._update_virtual_size()
         self._redraw_changed_lines()
 
     def tick(self) -> None:
         """Redraw the ticking cells of the rows on screen whose text changed."""
         self._now = now = self.clock.now()
-        if not self._ticking or not self._order:
+        cells = self._row_cells
+        if not cells.ticking or not self._rows:
             return
-        left = self._offsets[self._ticking[0]]
-        right = self._offsets[self._ticking[-1]] + self._cell_width(self._ticking[-1])
+        left = cells.offsets[cells.ticking[0]]
+        right = cells.offsets[cells.ticking[-1]] + cells.cell_width(cells.ticking[-1])
         changed: list[int] = []
         for y, _index in self._visible_rows():
             drawn = self._drawn.get(y)
             if drawn is None:
                 continue
             key, spec, ticks, cursor = drawn
-            now_ticks = self._tick_texts(spec, now)
+            now_ticks = cells.tick_texts(spec, now)
             if now_ticks != ticks:
-                self._drawn[y] = (key, spec, now_ticks, cursor)
+                self._drawn.set(y, (key, spec, now_ticks, cursor))
                 changed.append(y)
-        for top, bottom in _runs(changed):
+        for top, bottom in runs(changed):
             self.refresh(Region(left, top, right - left, bottom - top + 1))
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on a row (clamped) and scroll it into view."""
-        if not self._order:
-            self.cursor_row = 0
+        moved = self._rows.move_cursor(row)
+        if not self._rows:
             return
-        row = min(max(0, row), len(self._order) - 1)
-        if row != self.cursor_row:
-            self.cursor_row = row
+        if moved:
             self._redraw_changed_lines()
         self._scroll_cursor_into_view(animate)
 
@@ -328,7 +267,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         self.move_cursor(row=0)
 
     def action_cursor_end(self) -> None:
-        self.move_cursor(row=len(self._order) - 1)
+        self.move_cursor(row=len(self._rows) - 1)
 
     def action_select_cursor(self) -> None:
         key = self.selected_key
@@ -338,7 +277,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
     def on_click(self, event: events.Click) -> None:
         """A click highlights a row; a click on the highlighted row selects it."""
         index = int(self.scroll_offset.y) + event.y - self.header_height
-        if event.y < self.header_height or not 0 <= index < len(self._order):
+        if event.y < self.header_height or not 0 <= index < len(self._rows):
             return
         if index == self.cursor_row:
             self.action_select_cursor()
@@ -372,80 +311,44 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         when the table's box is plain (no border, outline, padding, tint or opacity:
         the cache would only copy each line). A tick changes every line on screen, and
         that cache's work for each line was a third of a tick's cost."""
-        plain = self._plain_box()
+        plain_box = self._plain_box()
         # Textual's style cache filters whole lines itself
-        self._use_look(tuple(self.get_line_filters()) if plain else ())
-        if not plain:
+        self._use_look(tuple(self.get_line_filters()) if plain_box else ())
+        if not plain_box:
             return super().render_lines(crop)
-        render_line = self.render_line
-        strips = [render_line(y) for y in crop.line_range]
-        x1, x2 = crop.column_span
-        if (x1, x2) != (0, self.size.width):
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
+        return lines_past_style_cache(self, crop)
 
     def _use_look(self, filters: tuple[LineFilter, ...]) -> None:
         """Make cells from now on with the table's styles as they are and ``filters``;
         the cells made before go."""
-        if self._look is not None and self._look.filters == filters:
+        look = self._cells.look
+        if look is not None and look.filters == filters:
             return
         self._forget_styles()
-        self._look = _Look(self.rich_style, filters, self.background_colors[1])
-
-    def _made_up(self, segments: Iterable[Segment]) -> list[Segment]:
-        """Segments as the look says: the table's colours under them, then filtered."""
-        look = self._look
-        if look is None:
-            return list(segments)
-        made = list(Segment.apply_style(segments, style=look.base))
-        for line_filter in look.filters:
-            made = line_filter.apply(made, look.background)
-        return made
-
-    def _made_style(self, name: str, style: Style | None) -> Style:
-        """A style made up as cells are, kept with the look: ``style`` is laid over
-        cells already made, or fills where there is no cell."""
-        made = self._styles.get(name)
-        if made is None:
-            made = self._styles[name] = self._made_up([Segment(" ", style)])[0].style or Style()
-        return made
+        self._cells.look = Look(self.rich_style, filters, self.background_colors[1])
 
     def _plain_box(self) -> bool:
-        styles = self.styles
-        return (
-            not any(edge for edge, _ in styles.border)
-            and not any(edge for edge, _ in styles.outline)
-            and not any(styles.padding)
-            and not styles.tint.a
-            and self.opacity == 1.0
-            and styles.text_opacity == 1.0
-            and not (styles.has_rule("hatch") and styles.hatch != "none")
-        )
+        return has_plain_box(self)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y < self.header_height:
             return self._header_strip(width)
         index = int(self.scroll_offset.y) + y - self.header_height
-        if not 0 <= index < len(self._order):
-            return Strip.blank(width, self._made_style("blank", None))
-        key = self._order[index]
-        described = self._describe(key)
-        now = self._now
-        segments: list[Segment] = []
-        for column_index, column in enumerate(self.columns):
-            cached = described.segments.get(column_index)
-            if cached is None:
-                cached = self._tick_segments(column_index, described.spec, column, now)
-            segments.extend(cached)
-        line_length = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
+        if not 0 <= index < len(self._rows):
+            return Strip.blank(width, self._cells.made_style("blank", None))
+        described = self._describe(self._rows.order[index])
+        segments = self._row_cells.segments(described, self._now, self.app.console)
+        line_length = self._row_cells.line_length
+        styled: Iterable[Segment] = segments
         if index == self.cursor_row:
-            segments = Segment.apply_style(segments, post_style=self._cursor_style())
+            styled = Segment.apply_style(segments, post_style=self._cursor_style())
         # neighbours in one style become one segment: each segment costs the terminal
         # (and an SSH link) its own style codes
-        segments = list(Segment.simplify(segments))
+        segments = list(Segment.simplify(styled))
         if line_length < width:
-            segments.append(Segment(" " * (width - line_length), self._made_style("blank", None)))
+            blank = self._cells.made_style("blank", None)
+            segments.append(Segment(" " * (width - line_length), blank))
             line_length = width
         strip = Strip(segments, line_length)
         return strip if line_length == width else strip.crop(0, width)
@@ -453,27 +356,23 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
     def _header_strip(self, width: int) -> Strip:
         if self._header is not None and self._header[0] == width:
             return self._header[1]
-        text = "".join(
-            self._pad(column.label, self._cell_width(index))
-            for index, column in enumerate(self.columns)
-        )
+        text = self._row_cells.header_text()
         header = [Segment(set_cell_size(text, width), self._style("header"))]
-        strip = Strip(self._made_up(header), width)
+        strip = Strip(self._cells.made_up(header), width)
         self._header = (width, strip)
         return strip
 
     def _style(self, component: str) -> Style:
         """A component's style, kept until the styles change: Textual forgets its own
         copy at every refresh, and a tick refreshes every table."""
-        style = self._styles.get(component)
+        styles = self._cells.styles
+        style = styles.get(component)
         if style is None:
-            style = self._styles[component] = self.get_component_rich_style(
-                f"keyed-table--{component}"
-            )
+            style = styles[component] = self.get_component_rich_style(f"keyed-table--{component}")
         return style
 
     def _cursor_style(self) -> Style:
-        return self._made_style("cursor, made", self._style("cursor"))
+        return self._cells.made_style("cursor, made", self._style("cursor"))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -482,110 +381,35 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
     def _forget_styles(self) -> None:
         """Styles change with the CSS (a theme) and with focus; a focus change alone
         does not always reach ``notify_style_update``. Cells are made with them."""
-        self._styles.clear()
+        self._row_cells.forget()
         self._header = None
-        self._look = None
-        self._described.clear()
-        self._tick_cells.clear()
-
-    def _tick_segments(
-        self, column_index: int, spec: RowSpec, column: Column, now: datetime
-    ) -> list[Segment]:
-        value = self._cell_value(spec, column, now)
-        cache_key = (
-            column_index,
-            _plain(value),
-            str(value.style) if isinstance(value, Text) else "",
-        )
-        segments = self._tick_cells.get(cache_key)
-        if segments is None:
-            if len(self._tick_cells) >= TICK_CELL_CACHE:
-                self._tick_cells.clear()
-            segments = self._cell_segments(value, self._widths[column_index])
-            self._tick_cells[cache_key] = segments
-        return segments
-
-    def _cell_segments(self, value: Cell, width: int) -> list[Segment]:
-        pad = Segment(" " * CELL_PADDING)
-        if isinstance(value, str) and cell_len(value) <= width:
-            text = " " * CELL_PADDING + set_cell_size(value, width) + pad.text
-            return self._made_up([Segment(text)])
-        text = value.copy() if isinstance(value, Text) else Text(value)
-        text.truncate(width, overflow="ellipsis", pad=True)
-        console = self.app.console
-        # Text.render leaves the text's own (whole-text) style to its caller
-        base = console.get_style(text.style) if text.style else None
-        rendered = Segment.apply_style(text.render(console), style=base)
-        return self._made_up([pad, *rendered, pad])
-
-    def _pad(self, label: str, width: int) -> str:
-        return set_cell_size(" " * CELL_PADDING + label, width)
 
     # --- bookkeeping ----------------------------------------------------------------
 
-    def _describe(self, key: str) -> _Described:
-        """The row's cells, made again only when the row's object is a new one that
-        describes differently (a poll makes new objects for unchanged calls)."""
-        item = self._items[key]
-        described = self._described.get(key)
-        if described is not None and described.item is item:
-            return described
-        spec = self.describe(item)
-        if described is not None and described.spec == spec:
-            described.item = item
-            return described
-        segments = {
-            index: self._cell_segments(spec.cells.get(column.key, ""), self._widths[index])
-            for index, column in enumerate(self.columns)
-            if column.key not in spec.since
-        }
-        described = _Described(item, spec, segments)
-        self._described[key] = described
-        return described
-
-    def _cell_value(self, spec: RowSpec, column: Column, now: datetime) -> Cell:
-        if column.key not in spec.since:
-            return spec.cells.get(column.key, "")
-        since = spec.since[column.key]
-        seconds = None if since is None else max(0.0, (now - since).total_seconds())
-        return self.ticker(column.key, seconds)
-
-    def _tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
-        return tuple(
-            _plain(self._cell_value(spec, self.columns[index], now)) for index in self._ticking
-        )
+    def _describe(self, key: str) -> Described:
+        return self._row_cells.row(key, self._rows.items[key], self.app.console)
 
     def _visible_rows(self) -> list[tuple[int, int]]:
         """(screen line, row index) for each row line on screen."""
-        top = int(self.scroll_offset.y)
         header = self.header_height
-        height = max(0, self.size.height - header)
-        last = min(len(self._order), top + height)
-        return [(header + index - top, index) for index in range(top, last)]
+        return self._rows.visible(int(self.scroll_offset.y), self.size.height - header, header)
 
     def _redraw_changed_lines(self) -> None:
         """Compare each screen line with what it was drawn from; refresh those that
         differ (a new row there, its cells changed, or the cursor came or went)."""
-        now = self._now
-        header = self.header_height
         rows = self._visible_rows()
         width = max(self.size.width, 1)
-        changed: list[int] = []
-        for y, index in rows:
-            key = self._order[index]
-            described = self._describe(key)
-            ticks = self._tick_texts(described.spec, now)
-            line = (key, described.spec, ticks, index == self.cursor_row)
-            if self._drawn.get(y) != line:
-                self._drawn[y] = line
-                changed.append(y)
-        # lines below the last row that used to hold one
-        first_empty = header + len(rows)
-        for y in sorted(y for y in self._drawn if y >= first_empty):
-            del self._drawn[y]
-            changed.append(y)
-        for top, bottom in _runs(changed):
+        changed = self._drawn.update(
+            (self._line_source(y, index) for y, index in rows), self.header_height + len(rows)
+        )
+        for top, bottom in runs(changed):
             self.refresh(Region(0, top, width, bottom - top + 1))
+
+    def _line_source(self, y: int, index: int) -> tuple[int, DrawnLine]:
+        key = self._rows.order[index]
+        described = self._describe(key)
+        ticks = self._row_cells.tick_texts(described.spec, self._now)
+        return y, (key, described.spec, ticks, index == self.cursor_row)
 
     def _refresh_cursor_line(self) -> None:
         for y, index in self._visible_rows():
@@ -593,14 +417,12 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
                 self.refresh(Region(0, y, max(self.size.width, 1), 1))
 
     def _update_virtual_size(self) -> None:
-        width = self._offsets[-1] + self._cell_width(len(self.columns) - 1)
-        size = Size(width, len(self._order) + self.header_height)
+        size = Size(self._row_cells.line_length, len(self._rows) + self.header_height)
         if size == self.virtual_size:
             return
         if self._height_unaffected(size.height):
             # a new row count that cannot move anything: only the scrollbar changes
-            self.set_reactive(KeyedTable.virtual_size, size)
-            self._scroll_update(size)
+            set_virtual_size_quietly(self, size)
         else:
             self.virtual_size = size  # a layout of the whole screen
 
@@ -621,7 +443,7 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         return self.virtual_size.height > height and rows > height
 
     def _scroll_cursor_into_view(self, animate: bool) -> None:
-        if not self._order:
+        if not self._rows:
             return
         top = int(self.scroll_offset.y)
         height = max(1, self.size.height - self.header_height)
@@ -633,18 +455,6 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
     def _page(self) -> int:
         return max(1, self.size.height - self.header_height - 1)
 
-    def _restore_cursor(self, selected: str | None, index: int) -> None:
-        if not self._order:
-            self.cursor_row = 0
-            return
-        if selected is not None and selected in self._index:
-            target = self._index[selected]
-        else:
-            target = min(max(0, index), len(self._order) - 1)
-        if target != self.cursor_row:
-            self.cursor_row = target
-            self._scroll_cursor_into_view(False)
-
     def _fit_columns(self) -> None:
         """Share the room a wide table has between the columns that can use it, a
         character at a time in turn, so a wallboard does not cut ``Bookings li…`` with
@@ -654,27 +464,6 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
         # tables, one above the other, keep their columns in line
         room = self.outer_size.width - self.styles.scrollbar_size_vertical
         spare = min(room, self.size.width) - sum(widths) - 2 * CELL_PADDING * len(widths)
-        growing = [index for index, column in enumerate(self.columns) if column.grow]
-        while spare > 0 and growing:
-            for index in list(growing):
-                if spare == 0:
-                    break
-                widths[index] += 1
-                spare -= 1
-                if widths[index] == self.columns[index].width + self.columns[index].grow:
-                    growing.remove(index)
-        if widths != self._widths:
-            self._widths = widths
-            self._offsets = self._column_offsets()
-            self._forget_styles()  # forgets the cells and the header too
-
-    def _column_offsets(self) -> list[int]:
-        offsets = []
-        x = 0
-        for index in range(len(self.columns)):
-            offsets.append(x)
-            x += self._cell_width(index)
-        return offsets
-
-    def _cell_width(self, index: int) -> int:
-        return self._widths[index] + 2 * CELL_PADDING
+        widths = share_room(widths, [column.grow for column in self.columns], spare)
+        if self._row_cells.set_widths(widths):
+            self._forget_styles()  # the header, and the styles the cells were made in

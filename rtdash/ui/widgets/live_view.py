@@ -97,6 +97,7 @@ class LiveView(Vertical):
         client: InfinityClient | None = None,
         **kwargs: object,
     ) -> None:
+        # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.feed = feed
         self.label = label

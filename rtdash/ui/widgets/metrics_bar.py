@@ -77,6 +77,7 @@ class MetricsBar(Static):
         tiles: tuple[tuple[str, str], ...] = TILES,
         **kwargs: object,
     ) -> None:
+        # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.thresholds = thresholds

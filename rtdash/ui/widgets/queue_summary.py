@@ -14,6 +14,7 @@ from rtdash.ui.widgets.palette import wait_cell
 
 class QueueSummaryPanel(Static):
     def __init__(self, *, clock: Clock, thresholds: Thresholds, **kwargs: object) -> None:
+        # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.thresholds = thresholds

@@ -26,6 +26,7 @@ class StatusBar(Static):
         badge: str | None = None,
         **kwargs: object,
     ) -> None:
+        # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.zone = zone

@@ -12,7 +12,7 @@ from rtdash.api.models import PbxUser, UserState
 from rtdash.core.clock import Clock
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
-from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
+from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import AVAILABLE, UNAVAILABLE
 from rtdash.ui.widgets.rows_view import RowsView
 
@@ -98,7 +98,11 @@ class UserPanel(RowsView):
 
     def _row(self, user: PbxUser) -> RowSpec:
         name = user.label if user.dashboard else f"{user.label} ·"
-        cells = {"name": name, "ext": user.extension or "", "state": STATE_CELLS[user.state]}
+        cells: dict[str, Cell] = {
+            "name": name,
+            "ext": user.extension or "",
+            "state": STATE_CELLS[user.state],
+        }
         return RowSpec(user.user_id, cells, {"in_state": user.state_start})
 
     def _title(self) -> Text:

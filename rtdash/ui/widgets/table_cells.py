@@ -1,0 +1,254 @@
+"""The cells of a keyed table: what a row says (:class:`RowSpec`) in which columns
+(:class:`Column`), and the padded, styled, filtered segments each cell is drawn with.
+
+Cells are made once per row object and kept (:class:`CellMaker`) until the look they
+were made with changes: the table's colours go under each cell's style (a segment
+with no style would show the terminal's default colours and fail a NO_COLOR filter),
+and the app's line filters (ANSI colours to truecolor, NO_COLOR's greys) work segment
+by segment, so cells filtered once make a filtered line without filtering each line
+as it is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.filter import LineFilter
+
+from rtdash.core.format import duration
+
+Cell = str | Text
+
+#: (column key, seconds) -> a styled cell
+TickRenderer = Callable[[str, float | None], Cell]
+#: rendered tick cells kept (a tick value repeats across rows: "0:42" is "0:42")
+TICK_CELL_CACHE = 4096
+#: blank columns either side of each cell, as DataTable draws them
+CELL_PADDING = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int = 10
+    #: a time that counts up: drawn from the row's ``since`` at each tick
+    ticking: bool = False
+    #: how many more characters the column takes when the table has room to spare (a
+    #: line's or an agent's name); 0 keeps it at ``width``
+    grow: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    key: str
+    #: static cells by column key; ticking columns are absent here
+    cells: dict[str, Cell]
+    #: ticking columns by column key: the moment the count starts
+    since: dict[str, datetime | None] = field(default_factory=dict)
+
+
+def plain_ticker(_column: str, seconds: float | None) -> Cell:
+    return duration(seconds)
+
+
+def plain(value: Cell) -> str:
+    return value.plain if isinstance(value, Text) else value
+
+
+def pad_label(label: str, width: int) -> str:
+    return set_cell_size(" " * CELL_PADDING + label, width)
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """What every cell is made with, so that a line of cells needs nothing more."""
+
+    base: Style
+    filters: tuple[LineFilter, ...]
+    #: the background the filters blend with
+    background: Color
+
+
+class CellMaker:
+    """Makes cells in the current :class:`Look` and keeps what it made with that look:
+    made styles by name, and tick cells by (column, text, style)."""
+
+    def __init__(self) -> None:
+        #: None until drawn, and again whenever the styles change (a theme, focus)
+        self.look: Look | None = None
+        self.styles: dict[str, Style] = {}
+        self.tick_cells: LRUCache[tuple[int, str, str], list[Segment]] = LRUCache(TICK_CELL_CACHE)
+
+    def forget(self) -> None:
+        self.look = None
+        self.styles.clear()
+        self.tick_cells.clear()
+
+    def made_up(self, segments: Iterable[Segment]) -> list[Segment]:
+        """Segments as the look says: the table's colours under them, then filtered."""
+        look = self.look
+        if look is None:
+            return list(segments)
+        made = list(Segment.apply_style(segments, style=look.base))
+        for line_filter in look.filters:
+            made = line_filter.apply(made, look.background)
+        return made
+
+    def made_style(self, name: str, style: Style | None) -> Style:
+        """A style made up as cells are, kept with the look: ``style`` is laid over
+        cells already made, or fills where there is no cell."""
+        made = self.styles.get(name)
+        if made is None:
+            made = self.styles[name] = self.made_up([Segment(" ", style)])[0].style or Style()
+        return made
+
+    def cell(self, value: Cell, width: int, console: Console) -> list[Segment]:
+        pad = Segment(" " * CELL_PADDING)
+        if isinstance(value, str) and cell_len(value) <= width:
+            text = " " * CELL_PADDING + set_cell_size(value, width) + pad.text
+            return self.made_up([Segment(text)])
+        rich_text = value.copy() if isinstance(value, Text) else Text(value)
+        rich_text.truncate(width, overflow="ellipsis", pad=True)
+        # Text.render leaves the text's own (whole-text) style to its caller
+        base = console.get_style(rich_text.style) if rich_text.style else None
+        rendered = Segment.apply_style(rich_text.render(console), style=base)
+        return self.made_up([pad, *rendered, pad])
+
+    def tick_cell(
+        self, column_index: int, value: Cell, width: int, console: Console
+    ) -> list[Segment]:
+        """A ticking cell, made once per text and style: a time repeats across rows."""
+        cache_key = (
+            column_index,
+            plain(value),
+            str(value.style) if isinstance(value, Text) else "",
+        )
+        segments = self.tick_cells.get(cache_key)
+        if segments is None:
+            segments = self.cell(value, width, console)
+            self.tick_cells[cache_key] = segments
+        return segments
+
+
+@dataclass(slots=True)
+class Described:
+    """A row's cells, made once per row object and reused while it stays the same."""
+
+    item: object
+    spec: RowSpec
+    #: rendered static cells by column index (ticking columns are not here)
+    segments: dict[int, list[Segment]]
+
+
+class RowCells:
+    """A table's columns at their current widths, and the cells of its rows.
+
+    A row's static cells are made when it is first drawn and kept until its object is
+    a new one that describes differently (a poll makes new objects for unchanged calls);
+    ticking cells are made from the row's start time at the moment drawn.
+    """
+
+    def __init__(
+        self,
+        columns: Iterable[Column],
+        describe: Callable[[Any], RowSpec],
+        ticker: TickRenderer,
+    ) -> None:
+        self.columns = list(columns)
+        self.describe = describe
+        self.ticker = ticker
+        self.maker = CellMaker()
+        self.described: dict[str, Described] = {}
+        #: each column's width now: ``Column.width``, plus room a wide table gives it
+        self.widths = [column.width for column in self.columns]
+        self.offsets = self._offsets()
+        self.ticking = [index for index, column in enumerate(self.columns) if column.ticking]
+
+    def forget(self) -> None:
+        """Every cell made goes (the look or the widths changed)."""
+        self.maker.forget()
+        self.described.clear()
+
+    def set_widths(self, widths: list[int]) -> bool:
+        """Use these column widths; True (and every cell forgotten) if they changed."""
+        if widths == self.widths:
+            return False
+        self.widths = widths
+        self.offsets = self._offsets()
+        self.forget()
+        return True
+
+    def cell_width(self, index: int) -> int:
+        return self.widths[index] + 2 * CELL_PADDING
+
+    @property
+    def line_length(self) -> int:
+        return self.offsets[-1] + self.cell_width(len(self.columns) - 1)
+
+    def _offsets(self) -> list[int]:
+        offsets = []
+        x = 0
+        for index in range(len(self.columns)):
+            offsets.append(x)
+            x += self.cell_width(index)
+        return offsets
+
+    def row(self, key: str, item: object, console: Console) -> Described:
+        """The row's cells, made again only when ``item`` describes differently."""
+        described = self.described.get(key)
+        if described is not None and described.item is item:
+            return described
+        spec = self.describe(item)
+        if described is not None and described.spec == spec:
+            described.item = item
+            return described
+        segments = {
+            index: self.maker.cell(spec.cells.get(column.key, ""), self.widths[index], console)
+            for index, column in enumerate(self.columns)
+            if column.key not in spec.since
+        }
+        described = Described(item, spec, segments)
+        self.described[key] = described
+        return described
+
+    def keep_only(self, keys: Container[str]) -> None:
+        for key in [key for key in self.described if key not in keys]:
+            del self.described[key]
+
+    def value(self, spec: RowSpec, column: Column, now: datetime) -> Cell:
+        if column.key not in spec.since:
+            return spec.cells.get(column.key, "")
+        since = spec.since[column.key]
+        seconds = None if since is None else max(0.0, (now - since).total_seconds())
+        return self.ticker(column.key, seconds)
+
+    def tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
+        return tuple(plain(self.value(spec, self.columns[index], now)) for index in self.ticking)
+
+    def segments(self, described: Described, now: datetime, console: Console) -> list[Segment]:
+        """One row's line of cells, ticking cells as at ``now``."""
+        segments: list[Segment] = []
+        for index, column in enumerate(self.columns):
+            cached = described.segments.get(index)
+            if cached is None:
+                value = self.value(described.spec, column, now)
+                cached = self.maker.tick_cell(index, value, self.widths[index], console)
+            segments.extend(cached)
+        return segments
+
+    def header_text(self) -> str:
+        return "".join(
+            pad_label(column.label, self.cell_width(index))
+            for index, column in enumerate(self.columns)
+        )

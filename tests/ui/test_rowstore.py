@@ -1,0 +1,94 @@
+"""The keyed table's rules without Textual: the cursor follows its row across polls
+(or lands on a neighbour when the row goes), only the screen lines whose source changed
+are drawn again, neighbouring lines are refreshed as one region, and a wide table's
+room goes to the columns that may grow, in turn."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from rtdash.ui.rowstore import DrawnLines, RowStore, runs, share_room
+
+
+def store(keys: str) -> RowStore[str]:
+    rows: RowStore[str] = RowStore(lambda item: item)
+    rows.reconcile(list(keys))
+    return rows
+
+
+def test_rows_are_held_in_order_by_key() -> None:
+    rows = store("abc")
+    assert (rows.order, rows.index, len(rows)) == (["a", "b", "c"], {"a": 0, "b": 1, "c": 2}, 3)
+    assert rows.items["b"] == "b"
+
+
+def test_the_cursor_stays_on_its_row_when_rows_come_and_go_before_it() -> None:
+    rows = store("abcd")
+    assert rows.move_cursor(2) and rows.selected_key == "c"
+    assert rows.reconcile(list("xyabcd"))  # two new rows above: the cursor moves with "c"
+    assert (rows.cursor, rows.selected_key) == (4, "c")
+    assert not rows.reconcile(list("xyzbcd"))  # "a" went, "c" is still at 4
+    assert rows.selected_key == "c"
+
+
+def test_when_the_cursors_row_goes_it_lands_on_a_neighbour() -> None:
+    rows = store("abcd")
+    rows.move_cursor(3)
+    assert rows.reconcile(list("ab"))  # "d" went and the list is shorter: the last row
+    assert rows.selected_key == "b"
+    rows.move_cursor(0)
+    assert not rows.reconcile(list("xb"))  # "a" went: the row now in its place
+    assert rows.selected_key == "x"
+    assert not rows.reconcile([])
+    assert (rows.cursor, rows.selected_key) == (0, None)
+
+
+def test_the_cursor_is_clamped_to_the_rows() -> None:
+    rows = store("abc")
+    assert rows.move_cursor(99) and rows.cursor == 2
+    assert rows.move_cursor(-5) and rows.cursor == 0
+    assert not rows.move_cursor(0)
+    empty = store("")
+    assert not empty.move_cursor(3) and empty.cursor == 0
+
+
+def test_visible_rows_are_the_ones_on_screen_below_the_header() -> None:
+    rows = store("abcdefgh")
+    assert rows.visible(top=2, height=3, header=1) == [(1, 2), (2, 3), (3, 4)]
+    assert rows.visible(top=6, height=5, header=0) == [(0, 6), (1, 7)]
+    assert rows.visible(top=0, height=-1, header=1) == []
+
+
+def test_only_lines_whose_source_changed_are_drawn_again() -> None:
+    drawn: DrawnLines[str] = DrawnLines()
+    assert drawn.update([(1, "a"), (2, "b"), (3, "c")], rows_end=4) == [1, 2, 3]
+    assert drawn.update([(1, "a"), (2, "B"), (3, "c")], rows_end=4) == [2]
+    # a row fewer: line 3 held one and must be cleared
+    assert drawn.update([(1, "a"), (2, "B")], rows_end=3) == [3]
+    assert drawn.get(3) is None and drawn.get(2) == "B"
+    drawn.clear()
+    assert drawn.update([(1, "a")], rows_end=2) == [1]
+
+
+def test_neighbouring_lines_are_one_region() -> None:
+    assert runs([1, 2, 3, 5, 7, 8]) == [(1, 3), (5, 5), (7, 8)]
+    assert runs([]) == []
+
+
+def test_room_is_shared_in_turn_up_to_each_columns_grow() -> None:
+    assert share_room([6, 5, 8], [10, 0, 2], spare=5) == [9, 5, 10]
+    assert share_room([6, 5, 8], [10, 0, 2], spare=40) == [16, 5, 10]  # never past grow
+    assert share_room([6, 5], [10, 0], spare=-3) == [6, 5]  # no room: widths as asked
+    assert share_room([6, 5], [0, 0], spare=9) == [6, 5]
+
+
+def test_the_row_store_imports_without_textual() -> None:
+    script = (
+        "import sys, rtdash.ui.rowstore\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

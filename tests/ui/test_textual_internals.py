@@ -1,0 +1,126 @@
+"""Each assumption rtdash.ui.textual_internals makes about how Textual works inside,
+checked on its own, so a Textual upgrade that breaks one fails here by name (and not
+as a slow table or a wrong snapshot somewhere else)."""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import version
+
+from rich.segment import Segment
+from textual.app import App, ComposeResult
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+from rtdash.ui import textual_internals
+from rtdash.ui.textual_internals import (
+    CHECKED_TEXTUAL,
+    has_plain_box,
+    lines_past_style_cache,
+    set_virtual_size_quietly,
+)
+
+
+class Lines(ScrollView):
+    """A Line API widget: one numbered line per row, in the widget's own colours."""
+
+    DEFAULT_CSS = "Lines { height: 1fr; }"
+
+    def render_line(self, y: int) -> Strip:
+        row = int(self.scroll_offset.y) + y
+        text = f"line {row}".ljust(self.size.width)
+        return Strip([Segment(text, self.rich_style)], self.size.width)
+
+
+class LinesApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Lines()
+
+
+def test_textual_is_the_minor_version_these_were_checked_against() -> None:
+    """When this fails, Textual was upgraded: run this file, fix what fails in
+    rtdash/ui/textual_internals.py, then update CHECKED_TEXTUAL and pyproject's range."""
+    major, minor = (int(part) for part in version("textual").split(".")[:2])
+    assert (major, minor) == CHECKED_TEXTUAL
+
+
+def test_the_private_and_overridden_methods_have_the_shapes_used() -> None:
+    assert list(inspect.signature(Widget._scroll_update).parameters) == ["self", "virtual_size"]
+    assert list(inspect.signature(Widget.render_lines).parameters) == ["self", "crop"]
+    assert "_styles_cache" in inspect.getsource(Widget.render_lines)
+    assert list(inspect.signature(Widget.render_line).parameters) == ["self", "y"]
+
+
+async def test_a_quiet_virtual_size_moves_the_scrollbar_without_a_layout() -> None:
+    app = LinesApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        view = app.query_one(Lines)
+        view.virtual_size = Size(30, 20)  # the scrollbar shows already
+        await pilot.pause()
+        layouts: list[object] = []
+        original = app.screen._refresh_layout
+
+        def refresh_layout(*args: object, **kwargs: object) -> None:
+            layouts.append(args)
+            original(*args, **kwargs)  # type: ignore[arg-type]  # passed through as given
+
+        app.screen._refresh_layout = refresh_layout  # type: ignore[method-assign]  # spy
+        set_virtual_size_quietly(view, Size(30, 50))
+        await pilot.pause()
+        assert view.virtual_size == Size(30, 50)
+        assert view.show_vertical_scrollbar
+        assert view.vertical_scrollbar.window_virtual_size == 50
+        assert layouts == []
+
+
+async def test_lines_past_the_style_cache_are_the_lines_the_cache_draws() -> None:
+    app = LinesApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        view = app.query_one(Lines)
+        view.virtual_size = Size(30, 50)
+        await pilot.pause()
+        assert has_plain_box(view)
+        for crop in (view.size.region, Region(3, 2, 10, 4)):
+            view._styles_cache.clear()
+            assert lines_past_style_cache(view, crop) == view.render_lines(crop)
+        for rule, value in (("padding", (0, 1)), ("border", ("round", "red")), ("tint", "red 10%")):
+            boxed = Lines()
+            await app.mount(boxed)
+            setattr(boxed.styles, rule, value)
+            assert not has_plain_box(boxed), rule
+
+
+def test_the_module_is_the_only_user_of_textual_privates() -> None:
+    """The shortcut calls go through this one module (its functions are the list)."""
+    names = {name for name, _ in inspect.getmembers(textual_internals, inspect.isfunction)}
+    assert {"set_virtual_size_quietly", "has_plain_box", "lines_past_style_cache"} <= names
+
+
+def test_no_other_module_reaches_into_textual() -> None:
+    """No ui module but textual_internals names a Textual private attribute, whether
+    to read it or (worse, by accident) to shadow it with one of its own."""
+    import ast
+    from pathlib import Path
+
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
+    import rtdash
+
+    private = {
+        name
+        for cls in (App, Screen, ScrollView, Widget, DOMNode)
+        for name in dir(cls)
+        if name.startswith("_") and not name.startswith("__")
+    }
+    root = Path(rtdash.__file__).parent / "ui"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "textual_internals.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in private:
+                found.append(f"{path.relative_to(root)}:{node.lineno} {node.attr}")
+    assert found == []
