@@ -45,6 +45,7 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
     mode = REPLAY
 
     def __init__(self, dashboard: Dashboard, source: PlayerSource, **kwargs: object) -> None:
+        # kwargs are the Screen's name/id/classes
         super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]
         self.source = source
         self._unsubscribe = dashboard.feed.subscribe(_Badge(self))

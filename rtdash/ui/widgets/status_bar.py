@@ -27,6 +27,7 @@ class StatusBar(Static):
         **kwargs: object,
     ) -> None:
         # why the type: ignore below: kwargs are the widget's name/id/classes
+        # kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.zone = zone
@@ -109,6 +110,7 @@ class DisconnectedBanner(Static):
     """
 
     def __init__(self, **kwargs: object) -> None:
+        # kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.text: str | None = None
 
