@@ -27,7 +27,6 @@ class StatusBar(Static):
         **kwargs: object,
     ) -> None:
         # why the type: ignore below: kwargs are the widget's name/id/classes
-        # kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.zone = zone
