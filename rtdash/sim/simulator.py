@@ -25,7 +25,7 @@ from rtdash.sim.faults import FaultPlan
 from rtdash.sim.model import CallCentreModel, Installation
 from rtdash.sim.routes import Context, Principal
 from rtdash.sim.server import SimHTTPServer
-from rtdash.sim.stats import RequestCounter
+from rtdash.sim.stats import RequestCounter, parse_query
 
 DEFAULT_START = datetime(2026, 5, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -210,13 +210,21 @@ class Simulator:
     # --- ground truth -------------------------------------------------------------------
 
     def stats(self, query: str = "") -> dict[str, object]:
-        """What ``GET /_sim/stats`` answers: request counts per route (see
-        :mod:`rtdash.sim.stats`). ``query`` is the request's query string."""
+        """What ``GET /_sim/stats`` answers: request counts per route and each
+        installation's true call outcomes (see :mod:`rtdash.sim.stats` for the query)."""
+        since, until, thresholds, short = parse_query(query)
         with self._lock:
             self._sync()
             now = self.model.now_s
-        out: dict[str, object] = {"now": now}
+            truth = {
+                str(igrp): centre.truth.summary(since, until, thresholds, short)
+                for igrp, centre in self.model.centres.items()
+            }
+            live = {str(igrp): len(centre.calls) for igrp, centre in self.model.centres.items()}
+        out: dict[str, object] = {"now": now, "short_abandon": short}
         out.update(self.requests.snapshot())
+        out["truth"] = truth
+        out["live_calls"] = live
         return out
 
     # --- clock --------------------------------------------------------------------------

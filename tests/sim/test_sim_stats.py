@@ -55,3 +55,38 @@ def test_request_counts_per_route(sim: Simulator, client: httpx.Client, anon: ht
 def test_stats_route_is_outside_the_api(sim: Simulator, client: httpx.Client) -> None:
     # under the API's base path it is just an unknown path
     assert client.get(f"{sim.url}/_sim/stats").status_code == 404
+
+
+def test_ground_truth_adds_up(sim: Simulator, anon: httpx.Client) -> None:
+    sim.advance(3600)
+    body = _stats(anon, sim, "sl=25,45&short=4")
+    truth = body["truth"]["1234"]
+    total = truth["all"]
+    centre = sim.model.centres[1234]
+    live_unanswered = sum(1 for c in centre.calls.values() if c.bridge_start is None)
+    # every call offered is answered, abandoned or still waiting
+    assert total["offered"] == total["answered"] + total["abandoned"] + live_unanswered
+    assert total["answered"] > 0 and total["abandoned"] > 0
+    assert body["short_abandon"] == 4
+    assert set(total["answered_within"]) == {"10", "15", "20", "25", "30", "45", "60"}
+    within = [total["answered_within"][k] for k in ("10", "20", "30", "60")]
+    assert within == sorted(within) and within[-1] <= total["answered"]
+    counted = total["answered"] + total["abandoned"] - total["short_abandoned"]
+    assert total["sl_percent"]["20"] == round(100 * total["answered_within"]["20"] / counted, 3)
+    # the queues and the agents add up to the centre
+    queues = truth["queues"].values()
+    assert sum(q["offered"] for q in queues) == total["offered"]
+    assert sum(q["abandoned"] for q in queues) == total["abandoned"]
+    assert sum(truth["agents"].values()) == total["answered"]
+    # the model's own calls agree: waits of answered calls, whole seconds from call start
+    answered = [c for c in centre.history.values() if c.outcome == "answered"]
+    answered += [c for c in centre.calls.values() if c.bridge_start is not None]
+    assert len(answered) == total["answered"]
+    assert sum(c.bridge_start - c.start for c in answered) == round(
+        total["asa"] * total["answered"]
+    )
+    # a window: only events in it count
+    now = body["now"]
+    recent = _stats(anon, sim, f"since={now - 600}")["truth"]["1234"]["all"]
+    assert 0 < recent["offered"] < total["offered"]
+    assert _stats(anon, sim, f"since={now + 1}")["truth"]["1234"]["all"]["offered"] == 0
