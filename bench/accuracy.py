@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bench.report import KEPT_BEGIN, KEPT_END
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.core.poller import Poller, Route
 from rtdash.core.service import ServiceLevel
@@ -39,8 +40,7 @@ START = datetime(2026, 5, 1, 8, 0, 0, tzinfo=UTC)
 SL_SECONDS = 20
 SHORT_ABANDON = 5
 INTERVALS = (1.0, 2.0, 5.0, 10.0)
-MARKER_BEGIN = "<!-- accuracy:begin -->"
-MARKER_END = "<!-- accuracy:end -->"
+MARKER_BEGIN, MARKER_END = KEPT_BEGIN, KEPT_END
 
 
 @dataclass(frozen=True)

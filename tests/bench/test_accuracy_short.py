@@ -41,3 +41,23 @@ def test_a_broken_inference_fails_the_bounds(broken: type[OutcomeTracker]) -> No
 
     run = run_day(SCENARIOS["medium"], 2.0, hours=HOURS, make_service=make)
     assert misses([run], scale=LOOSE) != []
+
+
+def test_the_accuracy_section_survives_a_rewrite_of_the_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bench.accuracy import write_section
+    from bench.report import kept_sections
+
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# rtdash benchmark results\n\nold body\n")
+    write_section(
+        path, "<!-- accuracy:begin -->\n## Service level accuracy\nv1\n<!-- accuracy:end -->\n"
+    )
+    write_section(
+        path, "<!-- accuracy:begin -->\n## Service level accuracy\nv2\n<!-- accuracy:end -->\n"
+    )
+    text = path.read_text()
+    assert text.startswith("# rtdash benchmark results\n\nold body\n") and "v1" not in text
+    # what `python -m bench` carries over when it rewrites everything else
+    assert kept_sections(path) == (
+        "<!-- accuracy:begin -->\n## Service level accuracy\nv2\n<!-- accuracy:end -->"
+    )
