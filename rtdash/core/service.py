@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from rtdash.core.agent_time import AgentTime
-from rtdash.core.outcomes import Abandoned, Event, OutcomeTracker
+from rtdash.core.outcomes import Abandoned, Event, OutcomeTracker, Unknown
 from rtdash.core.service_metrics import (
     DEFAULT_SHORT_ABANDON,
     DEFAULT_SL_SECONDS,
@@ -47,8 +47,9 @@ class ServiceLevel:
         self.metrics = ServiceMetrics(zone, sl_seconds=sl_seconds, short_abandon=short_abandon)
         self.tracker = OutcomeTracker(self._on_event)
         self.agents = AgentTime()
-        #: called with each abandon as it is counted (the optional confirmation listens)
-        self.abandon_listeners: list[Callable[[Abandoned], None]] = []
+        #: called with each call that vanished unanswered (abandoned, or gone unseen in a
+        #: gap) as it is counted: the optional confirmation listens
+        self.unanswered_listeners: list[Callable[[Abandoned | Unknown], None]] = []
         #: something changed since the state was last saved
         self.dirty = False
         self._users: tuple[PbxUser, ...] = ()
@@ -108,8 +109,8 @@ class ServiceLevel:
 
     def _on_event(self, event: Event) -> None:
         self.metrics.handle(event)
-        if isinstance(event, Abandoned):
-            for listener in self.abandon_listeners:
+        if isinstance(event, Abandoned | Unknown):
+            for listener in self.unanswered_listeners:
                 listener(event)
 
     # --- corrections ------------------------------------------------------------------
