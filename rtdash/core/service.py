@@ -87,9 +87,11 @@ class ServiceLevel:
             self._time_agents(now)
 
     def observe_users(self, snapshot: UsersSnapshot) -> None:
-        if snapshot.unchanged or self._restored_at is not None:
+        if snapshot.unchanged:
             return
         self._users = snapshot.users
+        if self._restored_at is not None:
+            return  # agents' clocks resume with the first calls poll after a restart
         now = snapshot.fetched_at.timestamp() + self.tracker.skew
         self._advance(now)
         self._time_agents(now)
