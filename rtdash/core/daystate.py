@@ -127,3 +127,24 @@ class DayStore:
         self._last = now
         service.dirty = False
         return True
+
+
+def open_day(
+    zone: ZoneInfo,
+    *,
+    base_url: str,
+    igrp: int,
+    sl_seconds: float,
+    short_abandon: float,
+    persist: bool = True,
+    folder: Path | None = None,
+    now: float | None = None,
+) -> tuple[ServiceLevel, DayStore | None]:
+    """One installation's service level, carrying on from today's saved state if there
+    is one, and the store to save it to (None when ``persist`` is off)."""
+    service = ServiceLevel(zone, sl_seconds=sl_seconds, short_abandon=short_abandon)
+    if not persist:
+        return service, None
+    store = DayStore(state_path(state_key(base_url, igrp), folder))
+    store.load(service, now)
+    return service, store

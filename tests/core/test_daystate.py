@@ -103,3 +103,17 @@ def test_yesterdays_state_is_ignored(tmp_path: Path) -> None:
     assert not DayStore(tmp_path / "none.json").load(fresh)
     (tmp_path / "junk.json").write_text("{not json")
     assert not DayStore(tmp_path / "junk.json").load(fresh)
+
+
+def test_open_day_carries_on_or_starts_fresh(tmp_path: Path) -> None:
+    from rtdash.core.daystate import open_day
+
+    kw = dict(base_url="http://127.0.0.1:9/reports/v2", igrp=1234, sl_seconds=20, short_abandon=5)
+    service, store = open_day(UTC, folder=tmp_path, now=T0.timestamp(), **kw)  # type: ignore[arg-type]
+    assert store is not None and store.path == tmp_path / "127.0.0.1-1234.json"
+    service.observe_calls(snap(0, waiting("c1", 0)))
+    store.maybe_save(service, force=True)
+    again, _ = open_day(UTC, folder=tmp_path, now=T0.timestamp() + 30, **kw)  # type: ignore[arg-type]
+    assert again.report().total.offered == 1
+    off, none = open_day(UTC, folder=tmp_path, persist=False, **kw)  # type: ignore[arg-type]
+    assert none is None and off.report().total.offered == 0
