@@ -208,3 +208,23 @@ def test_state_survives_a_restart_the_same_day() -> None:
     total = again.report().total
     assert (total.offered, total.answered, total.abandoned, total.unknown) == (3, 1, 0, 1)
     assert [fmt_gap(*gap) for gap in again.report().gaps] == ["not watching 09:00–09:04"]
+
+
+class _Untouchable(dict):
+    """Rows that fail the test if anything reads them."""
+
+    def items(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("an unchanged snapshot's rows were read")
+
+    values = keys = __iter__ = items  # type: ignore[assignment]
+
+
+def test_an_unchanged_snapshot_reads_no_rows() -> None:
+    service = _service()
+    service.observe_calls(snap(0, waiting("c1", 0)))
+    stamp = at(2)
+    assert stamp is not None
+    unchanged = CallsSnapshot(fetched_at=stamp, groups=_Untouchable(), unchanged=True)
+    service.observe_calls(unchanged)
+    service.observe_users(UsersSnapshot(fetched_at=stamp, users=(), unchanged=True))
+    assert service.report().total.offered == 1
