@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+from pydantic import SecretStr
 
 from bench.report import KEPT_BEGIN, KEPT_END
 from rtdash.api.client import Credentials, InfinityClient
@@ -127,7 +128,7 @@ async def _day(
     http = httpx.AsyncClient(transport=_transport(sim))
     client = InfinityClient(
         igrp=sim.igrp,
-        credentials=Credentials(username=sim.username, password=sim.password),
+        credentials=Credentials(username=sim.username, password=SecretStr(sim.password)),
         base_url="http://sim.invalid/reports/v2",
         http=http,
         now=clock.now,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import httpx
+from pydantic import SecretStr
 
 from bench.accuracy import START, ModelClock
 from rtdash.api.client import Credentials, InfinityClient
@@ -65,7 +66,7 @@ async def _measure(calls: int, polls: int, interval: float) -> Cost:
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
         client = InfinityClient(
             igrp=sim.igrp,
-            credentials=Credentials(username=sim.username, password=sim.password),
+            credentials=Credentials(username=sim.username, password=SecretStr(sim.password)),
             base_url="http://sim.invalid/reports/v2",
             http=http,
             now=clock.now,

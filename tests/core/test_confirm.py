@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import SecretStr
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.core.confirm import OutcomeConfirmer
@@ -15,9 +16,9 @@ from rtdash.sim import SimConfig, Simulator
 
 
 @pytest.fixture
-def sim() -> AsyncIterator[Simulator]:
+def sim() -> Iterator[Simulator]:
     with Simulator(SimConfig(seed=7, realtime=False, load=30, agents=20)) as sim:
-        yield sim  # type: ignore[misc]
+        yield sim
 
 
 def _client(sim: Simulator, igrp: int | None = None, pii: bool = True) -> InfinityClient:
@@ -26,7 +27,7 @@ def _client(sim: Simulator, igrp: int | None = None, pii: bool = True) -> Infini
     )
     return InfinityClient(
         igrp=igrp or sim.igrp,
-        credentials=Credentials(username=user, password=password),
+        credentials=Credentials(username=user, password=SecretStr(password)),
         base_url=sim.url,
         now=lambda: sim.now,
     )

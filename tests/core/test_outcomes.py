@@ -67,7 +67,8 @@ def test_answer_time_without_row_times_is_halfway_between_polls() -> None:
     # an implausible state start (before the call was last seen waiting) is not believed
     tracker.observe_calls(snap(30, call("c2", Q, None, 0, queue="q")))
     tracker.observe_calls(snap(32, call("c2", B, 5, 0, queue="q")))
-    assert events[-1].wait == 31.0  # type: ignore[union-attr]
+    last = events[-1]
+    assert isinstance(last, Answered) and last.wait == 31.0
 
 
 def _service(**kw: float) -> ServiceLevel:
@@ -180,14 +181,19 @@ def test_windows_and_midnight_in_the_installation_zone() -> None:
 
 def test_agent_time_on_call_available_away() -> None:
     service = _service()
-    ann = dict(operator_ref="a.one", name="Ann")
-    service.observe_users(users(0, user("1", UserState.AVAILABLE, 0, **ann)))
+    service.observe_users(
+        users(0, user("1", UserState.AVAILABLE, 0, name="Ann", operator_ref="a.one"))
+    )
     service.observe_calls(snap(0, waiting("c1", 0)))
     service.observe_calls(snap(60, bridged("c1", 60, 0)))  # on a call from 60
-    service.observe_users(users(62, user("1", UserState.UNAVAILABLE, 60, **ann)))
+    service.observe_users(
+        users(62, user("1", UserState.UNAVAILABLE, 60, name="Ann", operator_ref="a.one"))
+    )
     service.observe_calls(snap(300, bridged("c1", 60, 0)))
     service.observe_calls(snap(302))  # the call ended: unavailable, so away (wrap-up)
-    service.observe_users(users(400, user("1", UserState.AVAILABLE, 399, **ann)))
+    service.observe_users(
+        users(400, user("1", UserState.AVAILABLE, 399, name="Ann", operator_ref="a.one"))
+    )
     service.observe_calls(snap(500))
     agent = service.report().agents[0]
     assert (agent.key, agent.name, agent.answered) == ("a.one", "Ann", 1)
