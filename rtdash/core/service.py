@@ -158,6 +158,18 @@ class ServiceLevel:
             "agents": self.agents.to_dict(now),
         }
 
+    @classmethod
+    def from_dict(cls, state: dict[str, Any]) -> ServiceLevel:
+        """A service level carrying on from :meth:`to_dict`'s state, with its zone and
+        thresholds (another process's, or yesterday's file read by ``rtdash stats``)."""
+        service = cls(
+            ZoneInfo(str(state.get("zone") or "UTC")),
+            sl_seconds=float(state.get("sl_seconds") or DEFAULT_SL_SECONDS),
+            short_abandon=float(state.get("short_abandon") or DEFAULT_SHORT_ABANDON),
+        )
+        service.restore(state)
+        return service
+
     def restore(self, state: dict[str, Any]) -> None:
         """Continue from a saved state of the same day: the totals go on, and the time
         until the next poll is marked as not watched."""

@@ -234,3 +234,12 @@ def test_an_unchanged_snapshot_reads_no_rows() -> None:
     service.observe_calls(unchanged)
     service.observe_users(UsersSnapshot(fetched_at=stamp, users=(), unchanged=True))
     assert service.report().total.offered == 1
+
+
+def test_from_dict_keeps_zone_and_thresholds() -> None:
+    service = ServiceLevel(ZoneInfo("Europe/London"), sl_seconds=30, short_abandon=3)
+    service.observe_calls(snap(0, waiting("c1", 0)))
+    copy = ServiceLevel.from_dict(json.loads(json.dumps(service.to_dict())))
+    assert copy.zone.key == "Europe/London"
+    assert (copy.metrics.sl_seconds, copy.metrics.short_abandon) == (30, 3)
+    assert copy.report().total.offered == 1
