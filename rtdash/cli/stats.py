@@ -61,13 +61,8 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
             continue
         if not same_day(state, now, zone):
             continue
-        service = ServiceLevel(
-            zone,
-            sl_seconds=float(state.get("sl_seconds") or settings.service.sl_seconds),
-            short_abandon=float(state.get("short_abandon") or settings.service.short_abandon),
-        )
         try:
-            service.restore(state)
+            service = ServiceLevel.from_dict(state)
         except (ValueError, TypeError, KeyError):
             continue
         found.append((label, service.report("today")))
