@@ -297,7 +297,9 @@ def misses(
     return out
 
 
-def section(runs: list[Run], hours: float, command: str, elapsed: float) -> str:
+def section(
+    runs: list[Run], hours: float, command: str, elapsed: float, cost: str | None = None
+) -> str:
     lines = [
         MARKER_BEGIN,
         "## Service level accuracy",
@@ -316,6 +318,8 @@ def section(runs: list[Run], hours: float, command: str, elapsed: float) -> str:
     lines.append(
         "Targets at 2 s on the medium load: " + ("all met." if not missed else "; ".join(missed))
     )
+    if cost:
+        lines += ["", cost]
     lines += ["", MARKER_END]
     return "\n".join(lines) + "\n"
 
@@ -340,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--no-cost", action="store_true", help="skip the cost at 10,000 live calls")
     args = parser.parse_args(argv)
     scenarios = [SCENARIOS[name] for name in (args.scenario or ["medium", "staffed"])]
     intervals = tuple(args.interval or INTERVALS)
@@ -351,7 +356,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{scenario.label} at {interval:g} s: {run.polls} polls, {run.seconds:.0f} s")
             runs.append(run)
     command = "python -m bench.accuracy" + ("".join(f" {a}" for a in argv) if argv else "")
-    text = section(runs, args.hours, command, time.perf_counter() - began)
+    cost = None
+    if not args.no_cost:
+        from bench.service_cost import measure
+
+        cost = measure().line()
+    text = section(runs, args.hours, command, time.perf_counter() - began, cost)
     print(text)
     if not args.no_write:
         write_section(args.output, text)
