@@ -307,7 +307,9 @@ class ServiceMetrics:
         if self.day_start is None:
             self.day_start = self.midnight(now)
             return False
-        if now - self.day_start >= 86_400 and self.midnight(now) > self.day_start:
+        # the next midnight: a day is 23 or 25 hours long when the clocks change, so
+        # look 26 hours on from this one and step back to that day's midnight
+        if now >= self.midnight(self.day_start + 26 * 3600):
             self.day_start = self.midnight(now)
             self.day = _Period()
             self.gaps = [g for g in self.gaps if g[1] >= self.day_start]

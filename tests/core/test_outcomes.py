@@ -243,3 +243,17 @@ def test_from_dict_keeps_zone_and_thresholds() -> None:
     assert copy.zone.key == "Europe/London"
     assert (copy.metrics.sl_seconds, copy.metrics.short_abandon) == (30, 3)
     assert copy.report().total.offered == 1
+
+
+def test_a_23_hour_day_resets_at_its_own_midnight() -> None:
+    from datetime import datetime
+
+    london = ZoneInfo("Europe/London")
+    service = ServiceLevel(london)
+    # 29 March 2026: the clocks go forward, the day is 23 hours long
+    before = datetime(2026, 3, 29, 22, 59, 0, tzinfo=UTC).timestamp()  # 23:59 BST
+    after = datetime(2026, 3, 29, 23, 1, 0, tzinfo=UTC).timestamp()  # 00:01 BST, 30th
+    service.metrics.advance(datetime(2026, 3, 29, 0, 30, tzinfo=UTC).timestamp())
+    assert service.metrics.advance(before) is False
+    assert service.metrics.advance(after) is True
+    assert service.report().since == datetime(2026, 3, 30, tzinfo=london)
