@@ -26,12 +26,21 @@ a minute at a time.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from rtdash.core.outcomes import Abandoned, Answered, Event, Offered, Unknown
+from rtdash.core.service_report import AgentStats, ServiceReport, ServiceStats, fmt_gap
+
+__all__ = [
+    "AgentStats",
+    "ServiceMetrics",
+    "ServiceReport",
+    "ServiceStats",
+    "Tally",
+    "fmt_gap",
+]
 
 WINDOWS: dict[str, int | None] = {"today": None, "15m": 15 * 60, "60m": 60 * 60}
 DEFAULT_SL_SECONDS = 20
@@ -157,67 +166,6 @@ def _whole(seconds: float) -> int:
     """Whole seconds, rounded up: a wait of 20.4 s is not "within 20 s"."""
     whole = int(seconds)
     return whole if whole == seconds else whole + 1
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceStats:
-    """One row of the report: a queue, or the installation (``name`` "")."""
-
-    name: str
-    offered: int
-    answered: int
-    abandoned: int
-    short_abandoned: int
-    unknown: int
-    answered_unknown_wait: int
-    answered_within_sl: int
-    sl_percent: float | None
-    abandon_percent: float | None
-    asa: float | None
-    longest_answer: float | None
-    longest_wait: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class AgentStats:
-    key: str
-    name: str
-    answered: int
-    #: seconds today on a call / available / away (unavailable and on no call)
-    on_call: float = 0.0
-    available: float = 0.0
-    away: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceReport:
-    window: str
-    since: datetime
-    until: datetime
-    sl_seconds: float
-    short_abandon: float
-    total: ServiceStats
-    queues: tuple[ServiceStats, ...]
-    agents: tuple[AgentStats, ...] = ()
-    #: periods today when nothing was watched (restarts, long outages)
-    gaps: tuple[tuple[datetime, datetime], ...] = field(default=())
-
-    def queue(self, name: str) -> ServiceStats | None:
-        return next((q for q in self.queues if q.name == name), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types: the ``rtdash stats --json`` shape."""
-        return {
-            "window": self.window,
-            "since": self.since.isoformat(),
-            "until": self.until.isoformat(),
-            "sl_seconds": self.sl_seconds,
-            "short_abandon": self.short_abandon,
-            "total": asdict(self.total),
-            "queues": [asdict(q) for q in self.queues],
-            "agents": [asdict(a) for a in self.agents],
-            "gaps": [[a.isoformat(), b.isoformat()] for a, b in self.gaps],
-        }
 
 
 class _Period:
@@ -422,12 +370,3 @@ def _dt_factory(zone: ZoneInfo) -> Any:
         return datetime.fromtimestamp(t, zone)
 
     return when
-
-
-def fmt_gap(start: datetime, end: datetime) -> str:
-    """``not watching 09:12–09:15`` (minutes rounded outwards, so a short gap shows)."""
-    a = start.replace(second=0, microsecond=0)
-    b = end.replace(second=0, microsecond=0)
-    if b < end:
-        b += timedelta(minutes=1)
-    return f"not watching {a:%H:%M}–{b:%H:%M}"
