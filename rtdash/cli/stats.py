@@ -196,5 +196,36 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
             c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)
         ]
         out.append("  ".join(cells).rstrip())
+    if queue is None and report.agents:
+        out += ["", *_agents_text(report)]
     out += [fmt_gap(a, b) for a, b in report.gaps]
     return "\n".join(out)
+
+
+def _hours(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _agents_text(report: ServiceReport) -> list[str]:
+    """Agents by calls answered: the supervisor's "who took what" under the queues."""
+    rows = [("agent", "answered", "on call", "available", "away")]
+    for agent in sorted(report.agents, key=lambda a: (-a.answered, a.name.casefold())):
+        rows.append(
+            (
+                _printable(agent.name),
+                str(agent.answered),
+                _hours(agent.on_call),
+                _hours(agent.available),
+                _hours(agent.away),
+            )
+        )
+    name_width = min(24, max(len(row[0]) for row in rows))
+    widths = [max(len(row[i]) for row in rows) for i in range(1, 5)]
+    out = []
+    for row in rows:
+        first = row[0] if len(row[0]) <= name_width else row[0][: name_width - 1] + "…"
+        cells = [first.ljust(name_width)]
+        cells += [c.rjust(w) for c, w in zip(row[1:], widths, strict=True)]
+        out.append("  ".join(cells).rstrip())
+    return out

@@ -89,6 +89,9 @@ def test_csv_defuses_upstream_names_and_text_is_a_table(rtdash: RunCli) -> None:
         "offered", "answered", "abandoned", "short", "SL", "20s", "aband.", "ASA", "longest"
     ]  # fmt: skip
     assert text[2].split() == ["all", "queues", "3", "2", "1", "0", "33%", "33%", "20s", "30s"]
+    # then who answered them (no users were polled: times on a call are not known)
+    assert text[6].split() == ["agent", "answered", "on", "call", "available", "away"]
+    assert text[7].split() == ["a.one", "2", "0:00", "0:00", "0:00"]
 
 
 def test_another_installations_state_is_not_shown(rtdash: RunCli) -> None:
