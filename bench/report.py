@@ -241,6 +241,22 @@ def profile_section(profile: Profile | None, plan: Plan) -> list[str]:
     return lines
 
 
+#: sections other commands write into RESULTS.md (``python -m bench.accuracy``): kept
+#: as they are when this report is rewritten
+KEPT_BEGIN, KEPT_END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
+
+
+def kept_sections(path: Path) -> str:
+    """The kept sections of the report at ``path`` (markers included), or ""."""
+    try:
+        old = path.read_text()
+    except OSError:
+        return ""
+    _, begin, rest = old.partition(KEPT_BEGIN)
+    body, end, _ = rest.partition(KEPT_END)
+    return begin + body + end if begin and end else ""
+
+
 def write_report(
     path: Path,
     rows: Sequence[Row],
@@ -295,4 +311,7 @@ def write_report(
         lines += ["", "<details><summary>pyinstrument's call tree</summary>", "", "```"]
         lines += profile.text.strip("\n").splitlines()
         lines += ["```", "", "</details>"]
+    kept = kept_sections(path)
+    if kept:
+        lines += ["", kept]
     path.write_text("\n".join(lines) + "\n")

@@ -146,6 +146,64 @@ class DisplaySettings(_Section):
     rotate_seconds: float = Field(default=30.0, ge=0, le=3600)
 
 
+#: the tiles the wallboard can give today's service level (``[service] wallboard_tiles``)
+SERVICE_TILES: tuple[str, ...] = (
+    "sl",
+    "answered",
+    "abandoned",
+    "offered",
+    "asa",
+    "longest_wait",
+    "abandon_percent",
+)
+
+
+class ServiceSettings(_Section):
+    """Today's service level: how it is counted, when it alarms, what the wallboard shows.
+
+    SL % = answered within ``sl_seconds`` / (answered + abandoned - short abandons).
+    """
+
+    sl_seconds: float = Field(default=20, gt=0, le=3600)
+    #: callers who hang up sooner than this (seconds) are short abandons, counted apart
+    short_abandon: float = Field(default=5, ge=0, le=600)
+    #: SL % below ``sl_warn`` turns amber, below ``sl_alert`` red
+    sl_warn: float = Field(default=80, ge=0, le=100)
+    sl_alert: float = Field(default=60, ge=0, le=100)
+    #: abandon % above ``abandon_warn`` turns amber, above ``abandon_alert`` red
+    abandon_warn: float = Field(default=5, ge=0, le=100)
+    abandon_alert: float = Field(default=10, ge=0, le=100)
+    #: look up calls that vanished unanswered (``activeCall``, needs PII permission)
+    confirm_outcomes: bool = False
+    #: keep the day's totals across restarts (in the user state folder)
+    persist: bool = True
+    wallboard_tiles: list[str] = Field(default_factory=lambda: ["sl", "answered", "abandoned"])
+
+    @field_validator("sl_alert")
+    @classmethod
+    def _alert_below_warn(cls, alert: float, info: Any) -> float:
+        warn = info.data.get("sl_warn")
+        if warn is not None and alert > warn:
+            raise ValueError("must not be above sl_warn (a lower service level is worse)")
+        return alert
+
+    @field_validator("abandon_alert")
+    @classmethod
+    def _abandon_alert_after_warn(cls, alert: float, info: Any) -> float:
+        warn = info.data.get("abandon_warn")
+        if warn is not None and alert < warn:
+            raise ValueError("must be at least abandon_warn")
+        return alert
+
+    @field_validator("wallboard_tiles")
+    @classmethod
+    def _known_tiles(cls, tiles: list[str]) -> list[str]:
+        for tile in tiles:
+            if tile not in SERVICE_TILES:
+                raise ValueError(f"unknown tile {tile!r} (one of {', '.join(SERVICE_TILES)})")
+        return list(dict.fromkeys(tiles))
+
+
 class ProfileSettings(_Section):
     """One more installation, ``[profiles.NAME]``: anything not set comes from
     ``[connection]``; credentials may be named by environment variable, so each profile
@@ -202,6 +260,7 @@ class Settings(_Section):
     thresholds: ThresholdSettings = Field(default_factory=ThresholdSettings)
     mapping: dict[str, Any] = Field(default_factory=dict)
     display: DisplaySettings = Field(default_factory=DisplaySettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
     #: command id -> key(s), e.g. ``lookup = "ctrl+l"`` (checked against the app's commands)
     keymap: dict[str, str] = Field(default_factory=dict)
@@ -378,6 +437,18 @@ flash_seconds = 10.0             # ... for this long, then hold the alert colour
 show_all_users = false           # start with non-dashboard users shown too
 wallboard = false                # same as --wallboard
 rotate_seconds = 30.0            # the wallboard shows the next installation after this
+
+[service]                        # today's service level (see the README for the formula)
+sl_seconds = 20                  # answered within this many seconds is "in service level"
+short_abandon = 5                # hang-ups sooner than this are short abandons, apart
+sl_warn = 80                     # SL % below this turns amber
+sl_alert = 60                    # ... and red
+abandon_warn = 5                 # abandon % above this turns amber
+abandon_alert = 10               # ... and red
+confirm_outcomes = false         # look up unanswered calls via activeCall (needs PII access)
+persist = true                   # keep today's totals across restarts
+# wallboard tiles: sl, answered, abandoned, offered, asa, longest_wait, abandon_percent
+wallboard_tiles = ["sl", "answered", "abandoned"]
 
 # [keymap]                       # remap any key by its command id (see `?` in the app)
 # lookup = "ctrl+l"

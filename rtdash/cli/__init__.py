@@ -103,6 +103,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     _start_logging(args, tui=False)
     if command == "doctor":
         return _doctor_command(args)
+    if command == "stats":
+        from rtdash.cli.stats import stats_command
+
+        return stats_command(args, load_run_settings(args))
     if command == "lookup":
         data.lookup_target(args)
     settings = load_run_settings(args)

@@ -131,6 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
             formats.add_argument(
                 "--csv", action="store_true", help="print CSV (a header row, then one row each)"
             )
+    stats = commands.add_parser(
+        "stats",
+        help="print today's service level totals (saved by the dashboard)",
+        description="Today's offered, answered and abandoned calls, service level and "
+        "speed of answer, per queue, as the dashboard inferred and saved them (no request "
+        "is made). Exit 1 when there are none for today yet.",
+        **data,
+    )
+    stats_formats = stats.add_mutually_exclusive_group()
+    stats_formats.add_argument("--json", action="store_true", help="print JSON")
+    stats_formats.add_argument("--csv", action="store_true", help="print CSV")
+    stats.add_argument("--queue", metavar="QUEUE", help="only this queue")
     doctor = commands.add_parser(
         "doctor",
         help="check config, credentials, each route and the field mapping",

@@ -2,7 +2,9 @@
 
 It speaks the upstream wire contract (``shared/api/realtime-api.md``): NDJSON or
 ``jsonarray`` bodies of string-typed rows, bare JSON string errors, Basic and ApiKey
-auth, ``tz``, ``sort[]``, the PII rules and the three Real Time routes. ``rtdash --demo``,
+auth, ``tz``, ``sort[]``, the PII rules and the three Real Time routes. Beside them, at
+``GET /_sim/stats`` (outside the API's paths), it tells the truth: requests received per
+route and the true outcome of every call (:mod:`rtdash.sim.stats`). ``rtdash --demo``,
 the tests, the benchmarks and the chaos script all run against it, so it never imports
 Textual.
 

@@ -43,6 +43,7 @@ from itertools import accumulate
 from typing import Literal
 
 from rtdash.sim import data
+from rtdash.sim.stats import GroundTruth
 
 RINGING = "ringing"
 QUEUEING = "queueing"
@@ -248,6 +249,8 @@ class Centre:
         self._recent_callers: deque[str] = deque(maxlen=500)
         self.calls_started = 0
         self.calls_ended = 0
+        #: every call's true outcome, for ``GET /_sim/stats``
+        self.truth = GroundTruth()
 
         self.users: list[User] = self._make_users(agents, first_uid)
         self._init_users(t0)
@@ -427,6 +430,7 @@ class Centre:
         call = Call(ref, seq, rng.getrandbits(48), line, src, start)
         self.calls[ref] = call
         self.calls_started += 1
+        self.truth.offered(start, line.queue.name)
         if src != data.ANONYMOUS:
             self._by_number[src] = ref
             self._recent_callers.append(src)
@@ -470,6 +474,7 @@ class Centre:
         call.phase = BRIDGED
         call.bridge_start = self.now
         call.agent = agent
+        self.truth.answered(self.now, call.queue.name, self.now - call.start, agent.operator_ref)
         agent.activity = "call"
         agent.state = UNAVAILABLE
         agent.state_start = self.now
@@ -493,6 +498,8 @@ class Centre:
         call.phase = ENDED
         call.outcome = outcome
         call.end = self.now
+        if outcome == "abandoned":
+            self.truth.abandoned(self.now, call.queue.name, self.now - call.start)
         del self.calls[call.ref]
         self.history[call.ref] = call
         self._ended.append(call)
@@ -504,6 +511,7 @@ class Centre:
 
     def _prune(self) -> None:
         horizon = self.now - HISTORY_SECONDS
+        self.truth.prune(horizon)
         ended = self._ended
         while ended and ended[0].end is not None and ended[0].end < horizon:
             call = ended.popleft()

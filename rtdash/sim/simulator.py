@@ -23,8 +23,9 @@ from types import TracebackType
 
 from rtdash.sim.faults import FaultPlan
 from rtdash.sim.model import CallCentreModel, Installation
-from rtdash.sim.routes import Context, Principal
+from rtdash.sim.routes import Context, Principal, Response, error, match, serve
 from rtdash.sim.server import SimHTTPServer
+from rtdash.sim.stats import RequestCounter, parse_query
 
 DEFAULT_START = datetime(2026, 5, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -107,6 +108,8 @@ class Simulator:
             cfg.warm_up,
         )
         self.faults = FaultPlan()
+        #: requests received per Real Time route (served at ``GET /_sim/stats``)
+        self.requests = RequestCounter([i.igrp for i in self.installations])
         self._lock = threading.RLock()
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -137,7 +140,9 @@ class Simulator:
         with self._lock:
             if self._server is not None:
                 return self
-            server = SimHTTPServer(port, self._context, self.faults, self.log)
+            server = SimHTTPServer(
+                port, self._context, self.faults, self.log, self.requests, self.stats
+            )
             self._server = server
             self._port = int(server.server_address[1])
             if self._real_base is None:
@@ -201,6 +206,37 @@ class Simulator:
     @property
     def igrp(self) -> int:
         return self.installations[0].igrp
+
+    def serve_inprocess(self, path: str, query: str, authorization: str | None) -> Response:
+        """Answer one GET as the HTTP server would, without a socket (and counted the
+        same way): for benchmarks that run a simulated day faster than loopback HTTP
+        allows. Faults are not applied."""
+        matched = match(path)
+        if matched is None:
+            return error(404, "not found")
+        version, igrp_raw, route = matched
+        self.requests.count(route, igrp_raw)
+        return serve(self._context, version, igrp_raw, route, query, authorization)
+
+    # --- ground truth -------------------------------------------------------------------
+
+    def stats(self, query: str = "") -> dict[str, object]:
+        """What ``GET /_sim/stats`` answers: request counts per route and each
+        installation's true call outcomes (see :mod:`rtdash.sim.stats` for the query)."""
+        since, until, thresholds, short = parse_query(query)
+        with self._lock:
+            self._sync()
+            now = self.model.now_s
+            truth = {
+                str(igrp): centre.truth.summary(since, until, thresholds, short)
+                for igrp, centre in self.model.centres.items()
+            }
+            live = {str(igrp): len(centre.calls) for igrp, centre in self.model.centres.items()}
+        out: dict[str, object] = {"now": now, "short_abandon": short}
+        out.update(self.requests.snapshot())
+        out["truth"] = truth
+        out["live_calls"] = live
+        return out
 
     # --- clock --------------------------------------------------------------------------
 

@@ -1,0 +1,231 @@
+"""``rtdash stats``: today's service level totals, from the state the dashboard saves.
+
+No request is made: the totals are what a running (or earlier) dashboard inferred and
+saved today (:mod:`rtdash.core.daystate`). No state for today is exit 1 with one line,
+so a cron job can tell "nothing yet" from a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from rtdash.cli.common import EXIT_OK, PROG, Failure, UsageError
+
+if TYPE_CHECKING:
+    from rtdash.config import Settings
+    from rtdash.core.service_metrics import ServiceReport, ServiceStats
+
+#: a simulator serves loopback: ``--demo`` totals are saved under this host
+DEMO_BASE_URL = "http://127.0.0.1/reports/v2"
+DEMO_IGRP = 1234
+
+CSV_COLUMNS = (
+    "installation",
+    "queue",
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "unknown",
+    "answered_within_sl",
+    "sl_percent",
+    "abandon_percent",
+    "asa",
+    "longest_answer",
+    "longest_wait",
+)
+
+
+def stats_command(args: argparse.Namespace, settings: Settings) -> int:
+    from zoneinfo import ZoneInfo
+
+    from rtdash.core.daystate import read_state, same_day, state_key, state_path
+    from rtdash.core.service import ServiceLevel
+
+    targets = _targets(args, settings)
+    now = time.time()
+    found: list[tuple[str, ServiceReport]] = []
+    for label, base_url, igrp in targets:
+        state = read_state(state_path(state_key(base_url, igrp)))
+        if state is None:
+            continue
+        try:
+            zone = ZoneInfo(str(state.get("zone") or "UTC"))
+        except (ValueError, KeyError):
+            continue
+        if not same_day(state, now, zone):
+            continue
+        try:
+            service = ServiceLevel.from_dict(state)
+        except (ValueError, TypeError, KeyError):
+            continue
+        found.append((label, service.report("today")))
+    if not found:
+        raise Failure(
+            f"{PROG} stats: no totals for today yet (the dashboard saves them while it runs)"
+        )
+    queue = getattr(args, "queue", None)
+    if queue is not None and not any(r.queue(queue) for _, r in found):
+        raise Failure(f"{PROG} stats: no queue {queue!r} today")
+    if getattr(args, "json", False):
+        print(json.dumps([_as_json(label, report, queue) for label, report in found], indent=2))
+    elif getattr(args, "csv", False):
+        sys.stdout.write(_as_csv(found, queue))
+    else:
+        print("\n\n".join(_as_text(label, report, queue) for label, report in found))
+    return EXIT_OK
+
+
+def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str, int]]:
+    """(label, base URL, igrp) of each installation whose totals are asked for."""
+    if getattr(args, "demo", False):
+        igrp = settings.connection.igrp if "igrp" in vars(args) else None
+        return [("demo", DEMO_BASE_URL, igrp or DEMO_IGRP)]
+    installations = [i for i in settings.installations() if i.connection.igrp is not None]
+    if not installations:
+        raise UsageError(
+            f"{PROG}: no installation id: pass --igrp ID or set igrp under [connection] "
+            "in the config file (or try --demo)"
+        )
+    return [
+        (i.label, i.connection.base_url, i.connection.igrp)  # type: ignore[misc]
+        for i in installations
+    ]
+
+
+def _rows(report: ServiceReport, queue: str | None) -> list[ServiceStats]:
+    if queue is not None:
+        one = report.queue(queue)
+        return [one] if one is not None else []
+    return [report.total, *report.queues]
+
+
+def _as_json(label: str, report: ServiceReport, queue: str | None) -> dict[str, Any]:
+    data = report.to_dict()
+    data["installation"] = label
+    if queue is not None:
+        data["queues"] = [q for q in data["queues"] if q["name"] == queue]
+    return data
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def _safe_cell(text: str) -> str:
+    """A queue name is upstream text: never let a spreadsheet run it as a formula."""
+    if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not text[1:2].isdigit())):
+        return "'" + text
+    return text
+
+
+def _as_csv(found: list[tuple[str, ServiceReport]], queue: str | None) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for label, report in found:
+        for row in _rows(report, queue):
+            writer.writerow(
+                [
+                    _safe_cell(label),
+                    _safe_cell(row.name),
+                    row.offered,
+                    row.answered,
+                    row.abandoned,
+                    row.short_abandoned,
+                    row.unknown,
+                    row.answered_within_sl,
+                    _num(row.sl_percent),
+                    _num(row.abandon_percent),
+                    _num(row.asa),
+                    _num(row.longest_answer, 0),
+                    _num(row.longest_wait, 0),
+                ]
+            )
+    return buffer.getvalue()
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole}s"
+
+
+def _printable(text: str) -> str:
+    """No control or bidi characters reach the terminal, whatever the state file holds."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
+    from rtdash.core.service_metrics import fmt_gap
+
+    sl = f"SL {report.sl_seconds:g}s"
+    head = (
+        f"{_printable(label)}: today since {report.since:%H:%M} ({report.since.tzinfo}), "
+        f"as of {report.until:%H:%M:%S}"
+    )
+    header = ("", "offered", "answered", "abandoned", "short", sl, "aband.", "ASA", "longest")
+    lines = [header]
+    for row in _rows(report, queue):
+        lines.append(
+            (
+                _printable(row.name) or "all queues",
+                str(row.offered),
+                str(row.answered),
+                str(row.abandoned),
+                str(row.short_abandoned),
+                "–" if row.sl_percent is None else f"{row.sl_percent:.0f}%",
+                "–" if row.abandon_percent is None else f"{row.abandon_percent:.0f}%",
+                _duration(row.asa),
+                _duration(row.longest_wait),
+            )
+        )
+    name_width = min(24, max(len(line[0]) for line in lines))
+    widths = [name_width] + [max(len(line[i]) for line in lines) for i in range(1, len(header))]
+    out = [head]
+    for line in lines:
+        first = line[0] if len(line[0]) <= name_width else line[0][: name_width - 1] + "…"
+        cells = [first.ljust(name_width)] + [
+            c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)
+        ]
+        out.append("  ".join(cells).rstrip())
+    if queue is None and report.agents:
+        out += ["", *_agents_text(report)]
+    out += [fmt_gap(a, b) for a, b in report.gaps]
+    return "\n".join(out)
+
+
+def _hours(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _agents_text(report: ServiceReport) -> list[str]:
+    """Agents by calls answered: the supervisor's "who took what" under the queues."""
+    rows = [("agent", "answered", "on call", "available", "away")]
+    for agent in sorted(report.agents, key=lambda a: (-a.answered, a.name.casefold())):
+        rows.append(
+            (
+                _printable(agent.name),
+                str(agent.answered),
+                _hours(agent.on_call),
+                _hours(agent.available),
+                _hours(agent.away),
+            )
+        )
+    name_width = min(24, max(len(row[0]) for row in rows))
+    widths = [max(len(row[i]) for row in rows) for i in range(1, 5)]
+    out = []
+    for row in rows:
+        first = row[0] if len(row[0]) <= name_width else row[0][: name_width - 1] + "…"
+        cells = [first.ljust(name_width)]
+        cells += [c.rjust(w) for c, w in zip(row[1:], widths, strict=True)]
+        out.append("  ".join(cells).rstrip())
+    return out

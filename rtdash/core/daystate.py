@@ -1,0 +1,150 @@
+"""Today's service state on disk, per installation, so a restart continues the day.
+
+One JSON file per installation in the user state folder (platformdirs), named by the
+service's host and the igrp, so a simulator on loopback never mixes with a real
+account. It is written whole to a temporary file in the same folder and moved over the
+old one (``os.replace``), so a crash mid-write leaves the previous state, never half of
+one; and at most every few seconds, so a 1 s poll interval does not mean a disk write
+a second. A file from another day is ignored: the day starts again at zero.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from rtdash.core.service import ServiceLevel
+
+#: the least time between two writes of one installation's state
+SAVE_EVERY = 5.0
+
+
+def state_dir() -> Path:
+    from platformdirs import user_state_path
+
+    return user_state_path("rtdash") / "service"
+
+
+def state_key(base_url: str, igrp: int) -> str:
+    """``api.infinitycloud.com-1234``: the host (no port: a simulator's port changes on
+    every run) and the installation id, as a safe file name."""
+    host = urlsplit(base_url).hostname or "local"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", f"{host}-{igrp}")
+
+
+def state_path(key: str, folder: Path | None = None) -> Path:
+    return (folder if folder is not None else state_dir()) / f"{key}.json"
+
+
+def read_state(path: Path) -> dict[str, Any] | None:
+    """The saved state, or None when there is none or it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def same_day(state: dict[str, Any], now: float, zone: ZoneInfo) -> bool:
+    """Whether ``state`` is of the day that ``now`` falls in, in ``zone``."""
+    metrics = state.get("metrics")
+    day_start = metrics.get("day_start") if isinstance(metrics, dict) else None
+    if day_start is None:
+        return False
+    probe = ServiceLevel(zone)
+    return probe.metrics.midnight(now) == float(day_start)
+
+
+def write_state(path: Path, state: dict[str, Any]) -> None:
+    """Write atomically: a temporary file beside ``path``, then ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(state, out, separators=(",", ":"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class DayStore:
+    """Saves one installation's :class:`ServiceLevel` now and then, and restores it."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        every: float = SAVE_EVERY,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path = path
+        self.every = every
+        self._monotonic = monotonic
+        self._last: float | None = None
+        #: the last write failed: said once, then retried quietly
+        self.error: str | None = None
+
+    def load(self, service: ServiceLevel, now: float | None = None) -> bool:
+        """Restore today's state into ``service``; False when there is none for today."""
+        state = read_state(self.path)
+        when = time.time() if now is None else now
+        if state is None or not same_day(state, when, service.zone):
+            return False
+        try:
+            service.restore(state)
+        except (ValueError, TypeError, KeyError):
+            return False
+        return True
+
+    def maybe_save(self, service: ServiceLevel, *, force: bool = False) -> bool:
+        """Write if something changed and the last write is ``every`` seconds old (or
+        ``force``, on the way out); True if it wrote."""
+        if not service.dirty and not force:
+            return False
+        now = self._monotonic()
+        if not force and self._last is not None and now - self._last < self.every:
+            return False
+        try:
+            write_state(self.path, service.to_dict())
+        except OSError as exc:
+            self.error = f"cannot save today's totals to {self.path}: {exc.strerror or exc}"
+            self._last = now
+            return False
+        self.error = None
+        self._last = now
+        service.dirty = False
+        return True
+
+
+def open_day(
+    zone: ZoneInfo,
+    *,
+    base_url: str,
+    igrp: int,
+    sl_seconds: float,
+    short_abandon: float,
+    persist: bool = True,
+    folder: Path | None = None,
+    now: float | None = None,
+) -> tuple[ServiceLevel, DayStore | None]:
+    """One installation's service level, carrying on from today's saved state if there
+    is one, and the store to save it to (None when ``persist`` is off)."""
+    service = ServiceLevel(zone, sl_seconds=sl_seconds, short_abandon=short_abandon)
+    if not persist:
+        return service, None
+    store = DayStore(state_path(state_key(base_url, igrp), folder))
+    store.load(service, now)
+    return service, store

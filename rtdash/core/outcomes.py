@@ -1,0 +1,338 @@
+"""Call outcomes inferred from the live feed: which calls were answered, after what wait,
+and which were abandoned.
+
+The Real Time routes give no totals, only the calls live at each poll. This tracker
+follows every call by its callRef from poll to poll: when it was first seen, when its
+caller started waiting (the call's start time if the row has one, else first seen),
+when it was first seen bridged, when it was last seen. A call seen bridged was
+**answered**; one that vanishes without ever being seen bridged was **abandoned**.
+
+Times are the upstream's clock (epoch seconds), not ours: row times come from the
+upstream, and poll times are moved onto its clock by an offset measured from the rows
+(a call's start plus its duration is the upstream's "now"), so a local clock that is a
+minute out does not make every abandon a minute longer.
+
+Where the rows say more than the polls, the rows win: a bridged row's state start is
+the moment it was answered, so the speed of answer does not depend on the poll
+interval. Where they do not, an event is placed halfway between the two polls that
+bracket it.
+
+Cost: a poll whose body did not change costs nothing; otherwise one dictionary lookup
+per live call, and work only for calls that are new, changed state or vanished.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rtdash.api.models import ActiveCall, CallState
+
+if TYPE_CHECKING:
+    from rtdash.core.poller import PollerStatus
+    from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+#: a gap between two successful polls longer than this is "not watching": calls that
+#: vanished unbridged inside it may have been answered unseen, so their outcome is unknown
+GAP_SECONDS = 60.0
+
+_BRIDGED = CallState.BRIDGED
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    ref: str
+    queue: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    ref: str
+    queue: str
+    at: float
+    #: seconds from the start of the wait to the answer; None when not known (a call
+    #: first seen already bridged, whose row does not say when)
+    wait: float | None
+    agent: str
+
+
+@dataclass(frozen=True, slots=True)
+class Abandoned:
+    ref: str
+    queue: str
+    at: float
+    #: how long the caller held on before hanging up
+    held: float
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A call that vanished unbridged while nobody was watching (a gap in the polls):
+    it may have been answered and finished unseen, so it is counted as neither."""
+
+    ref: str
+    queue: str
+    at: float
+    held: float
+
+
+Event = Offered | Answered | Abandoned | Unknown
+
+
+class TrackedCall:
+    """What is known of one live call."""
+
+    __slots__ = (
+        "agent",
+        "agent_name",
+        "answered_at",
+        "first_seen",
+        "last_seen",
+        "last_unbridged",
+        "queue",
+        "ref",
+        "state",
+        "wait_start",
+    )
+
+    def __init__(self, ref: str, queue: str, first_seen: float, wait_start: float) -> None:
+        self.ref = ref
+        self.queue = queue
+        self.first_seen = first_seen
+        self.wait_start = wait_start
+        self.last_seen = first_seen
+        #: the last poll that saw it not yet bridged (None: first seen bridged)
+        self.last_unbridged: float | None = None
+        self.answered_at: float | None = None
+        self.state: CallState | None = None
+        self.agent = ""
+        self.agent_name = ""
+
+    def to_list(self) -> list[Any]:
+        return [
+            self.ref,
+            self.queue,
+            self.first_seen,
+            self.wait_start,
+            self.last_seen,
+            self.last_unbridged,
+            self.answered_at,
+            self.state.value if self.state is not None else None,
+            self.agent,
+            self.agent_name,
+        ]
+
+    @classmethod
+    def from_list(cls, item: list[Any]) -> TrackedCall:
+        call = cls(str(item[0]), str(item[1]), float(item[2]), float(item[3]))
+        call.last_seen = float(item[4])
+        call.last_unbridged = None if item[5] is None else float(item[5])
+        call.answered_at = None if item[6] is None else float(item[6])
+        call.state = CallState(item[7]) if item[7] else None
+        call.agent, call.agent_name = str(item[8]), str(item[9])
+        return call
+
+
+def agent_key(call: ActiveCall) -> str:
+    """Who answered a bridged call: the agent's operator ref, else their name (the two
+    fields the mapping reads for a call's agent)."""
+    return call.agent_ref or call.agent_name or ""
+
+
+class OutcomeTracker:
+    """Follows calls by callRef and emits :data:`Event` s to ``emit`` as outcomes become
+    known. Also a :class:`~rtdash.core.source.SnapshotSink`, so a feed can hand it
+    every snapshot as it hands them to the screen."""
+
+    def __init__(self, emit: Callable[[Event], None] | None = None) -> None:
+        self.emit: Callable[[Event], None] = emit or (lambda event: None)
+        self.calls: dict[str, TrackedCall] = {}
+        #: live bridged calls per agent key, so "is this user on a call" is one lookup
+        self.on_call: dict[str, int] = {}
+        #: upstream clock minus ours, measured from the rows (seconds)
+        self.skew = 0.0
+        #: times (upstream clock) of recent polls, to bracket when a call vanished
+        self._polls: deque[float] = deque(maxlen=4096)
+        #: the last poll whose body was unchanged: every tracked call was in it
+        self._unchanged_at: float | None = None
+        #: the last successful poll, to see gaps
+        self.last_poll: float | None = None
+        #: (start, end) of periods when no poll succeeded (upstream clock)
+        self.gaps: list[tuple[float, float]] = []
+
+    # --- the sink protocol -------------------------------------------------------------
+
+    def on_calls(self, snapshot: CallsSnapshot) -> None:
+        self.observe_calls(snapshot)
+
+    def on_users(self, snapshot: UsersSnapshot) -> None:
+        """Users carry no call outcomes; the service metrics time agents from them."""
+
+    def on_status(self, status: PollerStatus) -> None:
+        """Status says nothing about outcomes."""
+
+    # --- observing ---------------------------------------------------------------------
+
+    def observe_calls(self, snapshot: CallsSnapshot) -> None:
+        local = snapshot.fetched_at.timestamp()
+        if snapshot.unchanged:
+            now = local + self.skew
+            self._unchanged_at = now
+            self._mark_poll(now)
+            return
+        groups = snapshot.groups
+        self._measure_skew(groups, local)
+        now = local + self.skew
+        gap_start = self._mark_poll(now)
+        calls = self.calls
+        emit = self.emit
+        seen: set[str] = set()
+        for state, rows in groups.items():
+            for row in rows:
+                ref = row.call_ref
+                seen.add(ref)
+                tracked = calls.get(ref)
+                if tracked is None:
+                    tracked = self._new(row, now)
+                    calls[ref] = tracked
+                    emit(Offered(ref, tracked.queue, tracked.wait_start))
+                    if state is _BRIDGED:
+                        self._answer(tracked, row, now)
+                    else:
+                        tracked.last_unbridged = now
+                    tracked.state = state
+                elif state is not tracked.state:
+                    if state is _BRIDGED:
+                        if tracked.answered_at is None:
+                            self._answer(tracked, row, now)
+                        else:
+                            self._set_agent(tracked, row)
+                    else:
+                        tracked.last_unbridged = now
+                    tracked.state = state
+                elif state is _BRIDGED:
+                    if (row.agent_ref or row.agent_name or "") != tracked.agent:
+                        self._set_agent(tracked, row)  # transferred to another agent
+                else:
+                    tracked.last_unbridged = now
+                tracked.last_seen = now
+        if snapshot.unreadable:
+            return  # a call whose row could not be read has not vanished
+        if len(seen) != len(calls):
+            for ref in calls.keys() - seen:
+                self._vanish(calls.pop(ref), now, gap_start)
+
+    def _mark_poll(self, now: float) -> float | None:
+        """Note a successful poll; the start of the gap before it, if there was one."""
+        last = self.last_poll
+        self.last_poll = now
+        self._polls.append(now)
+        if last is not None and now - last > GAP_SECONDS:
+            self.gaps.append((last, now))
+            return last
+        return None
+
+    def _measure_skew(self, groups: dict[CallState, tuple[ActiveCall, ...]], local: float) -> None:
+        """The upstream's "now" is a call's start plus its duration: take the latest one
+        a few rows show (all rows of one body share the moment it was made)."""
+        best: float | None = None
+        for rows in groups.values():
+            for row in rows[:4]:
+                if row.call_start is not None and row.call_duration is not None:
+                    server_now = row.call_start.timestamp() + row.call_duration
+                    best = server_now if best is None else max(best, server_now)
+        if best is not None:
+            # whole-second times: the body was made within the second after ``best``
+            self.skew = best + 0.5 - local
+
+    def _new(self, row: ActiveCall, now: float) -> TrackedCall:
+        start = row.call_start.timestamp() if row.call_start is not None else now
+        return TrackedCall(row.call_ref, row.queue or "", now, min(start, now))
+
+    def _answer(self, tracked: TrackedCall, row: ActiveCall, now: float) -> None:
+        """Place the answer in time: the bridged row's state start if it is plausible,
+        else its bridge duration, else halfway since the call was last seen waiting."""
+        low = tracked.last_unbridged
+        floor = low if low is not None else tracked.wait_start
+        at: float | None = None
+        if row.state_start is not None:
+            candidate = row.state_start.timestamp()
+            if floor - 1 <= candidate <= now + 1:
+                at = candidate
+        if at is None and row.bridge_duration is not None:
+            candidate = now - row.bridge_duration
+            if floor - 1 <= candidate <= now + 1:
+                at = candidate
+        known = at is not None or low is not None
+        if at is None:
+            at = (low + now) / 2 if low is not None else now
+        at = max(at, tracked.wait_start)
+        tracked.answered_at = at
+        self._set_agent(tracked, row)
+        wait = at - tracked.wait_start if known else None
+        self.emit(Answered(tracked.ref, tracked.queue, at, wait, tracked.agent))
+
+    def _set_agent(self, tracked: TrackedCall, row: ActiveCall) -> None:
+        self._off_call(tracked)
+        tracked.agent = row.agent_ref or row.agent_name or ""
+        tracked.agent_name = row.agent_name or ""
+        for key in {tracked.agent, tracked.agent_name} - {""}:
+            self.on_call[key] = self.on_call.get(key, 0) + 1
+
+    def _off_call(self, tracked: TrackedCall) -> None:
+        for key in {tracked.agent, tracked.agent_name} - {""}:
+            left = self.on_call.get(key, 0) - 1
+            if left > 0:
+                self.on_call[key] = left
+            else:
+                self.on_call.pop(key, None)
+
+    def _vanish(self, tracked: TrackedCall, now: float, gap_start: float | None) -> None:
+        if tracked.answered_at is not None:
+            self._off_call(tracked)
+            return  # counted when it was answered
+        last = tracked.last_seen
+        if self._unchanged_at is not None and tracked.first_seen <= self._unchanged_at:
+            last = max(last, self._unchanged_at)
+        nxt = self._next_poll_after(last, now)
+        end = (last + nxt) / 2
+        held = max(0.0, end - tracked.wait_start)
+        if gap_start is not None and last <= gap_start:
+            self.emit(Unknown(tracked.ref, tracked.queue, end, held))
+        else:
+            self.emit(Abandoned(tracked.ref, tracked.queue, end, held))
+
+    def _next_poll_after(self, t: float, default: float) -> float:
+        polls = self._polls
+        i = bisect_right(polls, t)
+        return polls[i] if i < len(polls) else default
+
+    # --- state -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "calls": [call.to_list() for call in self.calls.values()],
+            "skew": self.skew,
+            "last_poll": self.last_poll,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Continue from :meth:`to_dict`'s state (a restart): the next poll's missing
+        calls vanished while nobody watched."""
+        self.calls = {}
+        self.on_call = {}
+        for item in state.get("calls", []):
+            call = TrackedCall.from_list(item)
+            self.calls[call.ref] = call
+            if call.answered_at is not None:
+                for key in {call.agent, call.agent_name} - {""}:
+                    self.on_call[key] = self.on_call.get(key, 0) + 1
+        self.skew = float(state.get("skew") or 0.0)
+        last = state.get("last_poll")
+        self.last_poll = None if last is None else float(last)
+        if self.last_poll is not None:
+            self._polls.append(self.last_poll)

@@ -1,0 +1,183 @@
+"""Today's service level of one installation: call outcomes, service metrics and agent
+time, kept up from the live feed.
+
+:class:`ServiceLevel` is one more consumer of the feed: it takes each calls and users
+snapshot (the :class:`~rtdash.core.source.SnapshotSink` methods, or
+:meth:`~ServiceLevel.observe_calls` / :meth:`~ServiceLevel.observe_users`), and an
+``unchanged`` snapshot costs it nothing. Its whole state is a plain dict
+(:meth:`~ServiceLevel.to_dict`), so it can be saved, restored after a restart the same
+day, or handed to another process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from rtdash.core.agent_time import AgentTime
+from rtdash.core.outcomes import Abandoned, Event, OutcomeTracker, Unknown
+from rtdash.core.service_metrics import (
+    DEFAULT_SHORT_ABANDON,
+    DEFAULT_SL_SECONDS,
+    AgentStats,
+    ServiceMetrics,
+    ServiceReport,
+)
+
+if TYPE_CHECKING:
+    from rtdash.api.models import PbxUser
+    from rtdash.core.poller import PollerStatus
+    from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+STATE_VERSION = 1
+#: a restart longer than this is shown as a gap ("not watching 09:12–09:15")
+RESTART_GAP_SECONDS = 5.0
+
+
+class ServiceLevel:
+    def __init__(
+        self,
+        zone: ZoneInfo,
+        *,
+        sl_seconds: float = DEFAULT_SL_SECONDS,
+        short_abandon: float = DEFAULT_SHORT_ABANDON,
+    ) -> None:
+        self.zone = zone
+        self.metrics = ServiceMetrics(zone, sl_seconds=sl_seconds, short_abandon=short_abandon)
+        self.tracker = OutcomeTracker(self._on_event)
+        self.agents = AgentTime()
+        #: called with each call that vanished unanswered (abandoned, or gone unseen in a
+        #: gap) as it is counted: the optional confirmation listens
+        self.unanswered_listeners: list[Callable[[Abandoned | Unknown], None]] = []
+        #: something changed since the state was last saved
+        self.dirty = False
+        self._users: tuple[PbxUser, ...] = ()
+        self._agents_at: float | None = None
+        self._restored_at: float | None = None
+
+    # --- the sink protocol -----------------------------------------------------------
+
+    def on_calls(self, snapshot: CallsSnapshot) -> None:
+        self.observe_calls(snapshot)
+
+    def on_users(self, snapshot: UsersSnapshot) -> None:
+        self.observe_users(snapshot)
+
+    def on_status(self, status: PollerStatus) -> None:
+        """Health says nothing about outcomes: a gap shows as the time between polls."""
+
+    # --- observing --------------------------------------------------------------------
+
+    def observe_calls(self, snapshot: CallsSnapshot) -> None:
+        tracker = self.tracker
+        now = snapshot.fetched_at.timestamp() + tracker.skew
+        self._advance(now)
+        gaps = len(tracker.gaps)
+        tracker.observe_calls(snapshot)
+        for start, end in tracker.gaps[gaps:]:
+            self.metrics.add_gap(start, end)
+        if self._restored_at is not None:
+            restored, self._restored_at = self._restored_at, None
+            if now - restored > RESTART_GAP_SECONDS and len(tracker.gaps) == gaps:
+                self.metrics.add_gap(restored, now)
+            self.agents.resume(now)
+        if not snapshot.unchanged:
+            self.dirty = True
+            self._time_agents(now)
+
+    def observe_users(self, snapshot: UsersSnapshot) -> None:
+        if snapshot.unchanged:
+            return
+        self._users = snapshot.users
+        if self._restored_at is not None:
+            return  # agents' clocks resume with the first calls poll after a restart
+        now = snapshot.fetched_at.timestamp() + self.tracker.skew
+        self._advance(now)
+        self._time_agents(now)
+        self.dirty = True
+
+    def _advance(self, now: float) -> None:
+        if self.metrics.advance(now) and self.metrics.day_start is not None:
+            self.agents.new_day(self.metrics.day_start)
+            self.dirty = True
+
+    def _time_agents(self, now: float) -> None:
+        if not self._users:
+            return
+        since = self._agents_at if self._agents_at is not None else now
+        self.agents.observe(self._users, self.tracker.on_call, now, since)
+        self._agents_at = now
+
+    def _on_event(self, event: Event) -> None:
+        self.metrics.handle(event)
+        if isinstance(event, Abandoned | Unknown):
+            for listener in self.unanswered_listeners:
+                listener(event)
+
+    # --- corrections ------------------------------------------------------------------
+
+    def correct(self, wrong: Event, right: Event) -> None:
+        """Replace an outcome already counted (the confirmation found the truth)."""
+        self.metrics.unhandle(wrong)
+        self.metrics.handle(right)
+        self.dirty = True
+
+    # --- reading ----------------------------------------------------------------------
+
+    def report(self, window: str = "today") -> ServiceReport:
+        now = self.metrics.now or 0.0
+        answered = self.metrics.period(window)[0].agents
+        times = self.agents.totals(now) if window == "today" else {}
+        keys = sorted(set(answered) | set(times))
+        agents = tuple(
+            AgentStats(
+                key=key,
+                name=times[key][0] if key in times else key,
+                answered=answered.get(key, 0),
+                on_call=times[key][1]["call"] if key in times else 0.0,
+                available=times[key][1]["available"] if key in times else 0.0,
+                away=times[key][1]["away"] if key in times else 0.0,
+            )
+            for key in keys
+        )
+        return self.metrics.report(window, agents)
+
+    # --- state ------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        now = self.metrics.now or 0.0
+        return {
+            "version": STATE_VERSION,
+            "zone": self.zone.key,
+            "sl_seconds": self.metrics.sl_seconds,
+            "short_abandon": self.metrics.short_abandon,
+            "saved_at": now,
+            "tracker": self.tracker.to_dict(),
+            "metrics": self.metrics.to_dict(),
+            "agents": self.agents.to_dict(now),
+        }
+
+    @classmethod
+    def from_dict(cls, state: dict[str, Any]) -> ServiceLevel:
+        """A service level carrying on from :meth:`to_dict`'s state, with its zone and
+        thresholds (another process's, or yesterday's file read by ``rtdash stats``)."""
+        service = cls(
+            ZoneInfo(str(state.get("zone") or "UTC")),
+            sl_seconds=float(state.get("sl_seconds") or DEFAULT_SL_SECONDS),
+            short_abandon=float(state.get("short_abandon") or DEFAULT_SHORT_ABANDON),
+        )
+        service.restore(state)
+        return service
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Continue from a saved state of the same day: the totals go on, and the time
+        until the next poll is marked as not watched."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError("saved service state of an unknown version")
+        self.metrics.restore(state.get("metrics", {}))
+        self.tracker.restore(state.get("tracker", {}))
+        self.agents.restore(state.get("agents", {}))
+        saved = state.get("saved_at")
+        self._restored_at = float(saved) if saved is not None else None
+        self.dirty = False

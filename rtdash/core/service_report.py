@@ -1,0 +1,81 @@
+"""What today's service level report holds: rows per queue and agent, and the gaps.
+
+Plain frozen dataclasses with a JSON shape (:meth:`ServiceReport.to_dict`), so the
+wallboard, ``rtdash stats`` and an export read the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStats:
+    """One row of the report: a queue, or the installation (``name`` "")."""
+
+    name: str
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    unknown: int
+    answered_unknown_wait: int
+    answered_within_sl: int
+    sl_percent: float | None
+    abandon_percent: float | None
+    asa: float | None
+    longest_answer: float | None
+    longest_wait: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStats:
+    key: str
+    name: str
+    answered: int
+    #: seconds today on a call / available / away (unavailable and on no call)
+    on_call: float = 0.0
+    available: float = 0.0
+    away: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceReport:
+    window: str
+    since: datetime
+    until: datetime
+    sl_seconds: float
+    short_abandon: float
+    total: ServiceStats
+    queues: tuple[ServiceStats, ...]
+    agents: tuple[AgentStats, ...] = ()
+    #: periods today when nothing was watched (restarts, long outages)
+    gaps: tuple[tuple[datetime, datetime], ...] = field(default=())
+
+    def queue(self, name: str) -> ServiceStats | None:
+        return next((q for q in self.queues if q.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types: the ``rtdash stats --json`` shape."""
+        return {
+            "window": self.window,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "sl_seconds": self.sl_seconds,
+            "short_abandon": self.short_abandon,
+            "total": asdict(self.total),
+            "queues": [asdict(q) for q in self.queues],
+            "agents": [asdict(a) for a in self.agents],
+            "gaps": [[a.isoformat(), b.isoformat()] for a, b in self.gaps],
+        }
+
+
+def fmt_gap(start: datetime, end: datetime) -> str:
+    """``not watching 09:12–09:15`` (minutes rounded outwards, so a short gap shows)."""
+    a = start.replace(second=0, microsecond=0)
+    b = end.replace(second=0, microsecond=0)
+    if b < end:
+        b += timedelta(minutes=1)
+    return f"not watching {a:%H:%M}–{b:%H:%M}"

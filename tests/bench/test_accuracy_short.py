@@ -1,0 +1,63 @@
+"""A short ``bench.accuracy`` day: the inferred service level agrees with the simulator's
+ground truth, and a broken inference is caught (loose bounds: counts, not timings)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bench.accuracy import SCENARIOS, SHORT_ABANDON, SL_SECONDS, misses, run_day
+from rtdash.core.outcomes import Abandoned, OutcomeTracker, TrackedCall
+from rtdash.core.service import ServiceLevel
+
+#: a short day of the medium load; targets widened 3 times for the short sample
+HOURS = 0.25
+LOOSE = 3.0
+
+
+def test_short_day_meets_loose_targets() -> None:
+    run = run_day(SCENARIOS["medium"], 2.0, hours=HOURS)
+    assert run.truth["answered"] > 100 and run.truth["abandoned"] > 100
+    assert misses([run], scale=LOOSE) == []
+    # the longest wait answered is read exactly from the rows
+    assert run.inferred.total.longest_answer == run.truth["longest_answer"]
+
+
+class _EveryVanishAbandoned(OutcomeTracker):
+    """The classic mistake: every call that disappears is counted as abandoned."""
+
+    def _vanish(self, tracked: TrackedCall, now: float, gap_start: float | None) -> None:
+        self._off_call(tracked)
+        self.emit(Abandoned(tracked.ref, tracked.queue, now, now - tracked.wait_start))
+
+
+@pytest.mark.parametrize("broken", [_EveryVanishAbandoned])
+def test_a_broken_inference_fails_the_bounds(broken: type[OutcomeTracker]) -> None:
+    def make() -> ServiceLevel:
+        service = ServiceLevel(ZoneInfo("UTC"), sl_seconds=SL_SECONDS, short_abandon=SHORT_ABANDON)
+        service.tracker = broken(service._on_event)
+        return service
+
+    run = run_day(SCENARIOS["medium"], 2.0, hours=HOURS, make_service=make)
+    assert misses([run], scale=LOOSE) != []
+
+
+def test_the_accuracy_section_survives_a_rewrite_of_the_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bench.accuracy import write_section
+    from bench.report import kept_sections
+
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# rtdash benchmark results\n\nold body\n")
+    write_section(
+        path, "<!-- accuracy:begin -->\n## Service level accuracy\nv1\n<!-- accuracy:end -->\n"
+    )
+    write_section(
+        path, "<!-- accuracy:begin -->\n## Service level accuracy\nv2\n<!-- accuracy:end -->\n"
+    )
+    text = path.read_text()
+    assert text.startswith("# rtdash benchmark results\n\nold body\n") and "v1" not in text
+    # what `python -m bench` carries over when it rewrites everything else
+    assert kept_sections(path) == (
+        "<!-- accuracy:begin -->\n## Service level accuracy\nv2\n<!-- accuracy:end -->"
+    )

@@ -1,0 +1,100 @@
+"""``rtdash stats``: today's totals from the saved state; exit 1 when there are none."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.daystate import DayStore, state_key, state_path
+from rtdash.core.service import ServiceLevel
+from rtdash.core.snapshot import CallsSnapshot
+
+from .conftest import RunCli
+
+BASE = "https://api.infinitycloud.com/reports/v2"
+
+
+def _row(ref: str, state: CallState, start: float, queue: str, answered: float | None = None):
+    return ActiveCall(
+        call_ref=ref,
+        state=state,
+        call_start=datetime.fromtimestamp(start, UTC),
+        state_start=datetime.fromtimestamp(answered if answered else start, UTC),
+        queue=queue,
+        agent_ref="a.one" if state is CallState.BRIDGED else None,
+    )
+
+
+def _save_today(igrp: int = 1234) -> None:
+    """A day so far: two sales calls answered after 10 and 30 s, one "=evil" abandon."""
+    now = time.time()
+    t = max(now - 60, now - now % 86_400 + 1)  # never across midnight (UTC)
+    service = ServiceLevel(ZoneInfo("UTC"), sl_seconds=20)
+
+    def poll(at: float, *rows: ActiveCall) -> None:
+        service.observe_calls(CallsSnapshot.build(rows, datetime.fromtimestamp(at, UTC)))
+
+    Q, B = CallState.QUEUEING, CallState.BRIDGED
+    poll(t, _row("c1", Q, t, "sales"), _row("c2", Q, t, "sales"), _row("c3", Q, t, "=evil"))
+    poll(
+        t + 40,
+        _row("c1", B, t, "sales", t + 10),
+        _row("c2", B, t, "sales", t + 30),
+    )
+    DayStore(state_path(state_key(BASE, igrp))).maybe_save(service, force=True)
+
+
+def test_no_state_is_exit_1_with_one_line(rtdash: RunCli) -> None:
+    run = rtdash("stats", "--igrp", "1234")
+    assert run.code == 1 and run.out == ""
+    assert run.err_lines == [
+        "rtdash stats: no totals for today yet (the dashboard saves them while it runs)"
+    ]
+
+
+def test_no_installation_is_a_usage_error(rtdash: RunCli) -> None:
+    run = rtdash("stats")
+    assert run.code == 2 and "no installation id" in run.err
+
+
+def test_json_totals_and_one_queue(rtdash: RunCli) -> None:
+    _save_today()
+    run = rtdash("stats", "--igrp", "1234", "--json")
+    assert run.code == 0, run.err
+    (report,) = run.json()
+    total = report["total"]
+    assert (total["offered"], total["answered"], total["abandoned"]) == (3, 2, 1)
+    assert total["sl_percent"] == 100 / 3  # 1 within 20 s / (2 answered + 1 abandoned)
+    assert total["asa"] == 20.0
+    assert [q["name"] for q in report["queues"]] == ["=evil", "sales"]
+    assert report["agents"][0]["key"] == "a.one" and report["agents"][0]["answered"] == 2
+    one = rtdash("stats", "--igrp", "1234", "--json", "--queue", "sales").json()[0]
+    assert [q["name"] for q in one["queues"]] == ["sales"]
+    assert rtdash("stats", "--igrp", "1234", "--queue", "nope").code == 1
+
+
+def test_csv_defuses_upstream_names_and_text_is_a_table(rtdash: RunCli) -> None:
+    _save_today()
+    run = rtdash("stats", "--igrp", "1234", "--csv")
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    assert [r["queue"] for r in rows] == ["", "'=evil", "sales"]
+    assert rows[2]["answered"] == "2" and rows[2]["sl_percent"] == "50.0"
+    text = rtdash("stats", "--igrp", "1234").out.splitlines()
+    assert text[0].startswith("installation 1234: today since 00:00 (UTC)")
+    assert text[1].split() == [
+        "offered", "answered", "abandoned", "short", "SL", "20s", "aband.", "ASA", "longest"
+    ]  # fmt: skip
+    assert text[2].split() == ["all", "queues", "3", "2", "1", "0", "33%", "33%", "20s", "30s"]
+    # then who answered them (no users were polled: times on a call are not known)
+    assert text[6].split() == ["agent", "answered", "on", "call", "available", "away"]
+    assert text[7].split() == ["a.one", "2", "0:00", "0:00", "0:00"]
+
+
+def test_another_installations_state_is_not_shown(rtdash: RunCli) -> None:
+    _save_today(igrp=5678)
+    assert rtdash("stats", "--igrp", "1234").code == 1
+    assert rtdash("stats", "--igrp", "5678").code == 0

@@ -1,0 +1,119 @@
+"""Today's service state on disk: atomic, throttled, per installation, same day only."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rtdash.core import daystate
+from rtdash.core.daystate import DayStore, read_state, state_key, state_path
+from rtdash.core.service import ServiceLevel
+from rtdash.core.service_metrics import fmt_gap
+
+from .rows import T0
+from .test_outcomes import bridged, snap, waiting
+
+UTC = ZoneInfo("UTC")
+
+
+class Tick:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _busy_service() -> ServiceLevel:
+    service = ServiceLevel(UTC)
+    service.observe_calls(snap(0, waiting("c1", 0), waiting("c2", 0)))
+    service.observe_calls(snap(10, bridged("c1", 5, 0), waiting("c2", 0)))
+    return service
+
+
+def test_state_key_and_path(tmp_path: Path) -> None:
+    assert state_key("https://api.infinitycloud.com/reports/v2", 1234) == (
+        "api.infinitycloud.com-1234"
+    )
+    # a simulator's port changes every run: the host alone names it
+    assert state_key("http://127.0.0.1:40123/reports/v2", 1234) == "127.0.0.1-1234"
+    assert state_path("a-1", tmp_path) == tmp_path / "a-1.json"
+
+
+def test_writes_are_atomic_and_throttled(tmp_path: Path) -> None:
+    tick = Tick()
+    path = tmp_path / "state" / "x-1.json"
+    store = DayStore(path, every=5.0, monotonic=tick)
+    service = _busy_service()
+    assert store.maybe_save(service) is True
+    assert read_state(path) == json.loads(json.dumps(service.to_dict()))
+    service.observe_calls(snap(12, bridged("c1", 5, 0)))
+    tick.t = 3.0
+    assert store.maybe_save(service) is False  # too soon
+    tick.t = 5.0
+    assert store.maybe_save(service) is True
+    assert store.maybe_save(service) is False  # nothing changed since
+    assert store.maybe_save(service, force=True) is True
+    # no temporary file is left beside it
+    assert os.listdir(path.parent) == ["x-1.json"]
+
+
+def test_a_failed_write_keeps_the_old_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "x-1.json"
+    store = DayStore(path, every=0.0)
+    service = _busy_service()
+    assert store.maybe_save(service)
+    before = path.read_text()
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(daystate.os, "replace", broken_replace)
+    service.observe_calls(snap(20, bridged("c1", 5, 0)))
+    assert store.maybe_save(service) is False
+    assert store.error is not None and "No space left on device" in store.error
+    assert path.read_text() == before
+    assert os.listdir(tmp_path) == ["x-1.json"]
+
+
+def test_a_restart_the_same_day_continues_and_marks_the_gap(tmp_path: Path) -> None:
+    path = tmp_path / "x-1.json"
+    DayStore(path).maybe_save(_busy_service(), force=True)
+    restarted = ServiceLevel(UTC)
+    assert DayStore(path).load(restarted, now=T0.timestamp() + 190)
+    restarted.observe_calls(snap(190, bridged("c1", 5, 0), waiting("c3", 185)))
+    report = restarted.report()
+    assert (report.total.offered, report.total.answered, report.total.unknown) == (3, 1, 1)
+    assert [fmt_gap(*gap) for gap in report.gaps] == ["not watching 09:00–09:04"]
+
+
+def test_yesterdays_state_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "x-1.json"
+    DayStore(path).maybe_save(_busy_service(), force=True)
+    fresh = ServiceLevel(UTC)
+    assert not DayStore(path).load(fresh, now=T0.timestamp() + 86_400)
+    assert fresh.report().total.offered == 0
+    # and no state at all, or junk, is just "none"
+    assert not DayStore(tmp_path / "none.json").load(fresh)
+    (tmp_path / "junk.json").write_text("{not json")
+    assert not DayStore(tmp_path / "junk.json").load(fresh)
+
+
+def test_open_day_carries_on_or_starts_fresh(tmp_path: Path) -> None:
+    from rtdash.core.daystate import open_day
+
+    kw = dict(base_url="http://127.0.0.1:9/reports/v2", igrp=1234, sl_seconds=20, short_abandon=5)
+    service, store = open_day(UTC, folder=tmp_path, now=T0.timestamp(), **kw)  # type: ignore[arg-type]
+    assert store is not None and store.path == tmp_path / "127.0.0.1-1234.json"
+    service.observe_calls(snap(0, waiting("c1", 0)))
+    store.maybe_save(service, force=True)
+    again, _ = open_day(UTC, folder=tmp_path, now=T0.timestamp() + 30, **kw)  # type: ignore[arg-type]
+    assert again.report().total.offered == 1
+    off, none = open_day(UTC, folder=tmp_path, persist=False, **kw)  # type: ignore[arg-type]
+    assert none is None and off.report().total.offered == 0
