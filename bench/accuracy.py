@@ -158,6 +158,7 @@ async def _day(
         scenario=scenario,
         interval=interval,
         inferred=service.report("today"),
+        # the debug route's JSON is untyped; its shape is tested in tests/sim
         truth=truth["truth"][str(sim.igrp)]["all"],  # type: ignore[index]
         polls=poller.polls,
         seconds=elapsed,

@@ -94,8 +94,9 @@ def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, st
             "in the config file (or try --demo)"
         )
     return [
-        (i.label, i.connection.base_url, i.connection.igrp)  # type: ignore[misc]
+        (i.label, i.connection.base_url, i.connection.igrp)
         for i in installations
+        if i.connection.igrp is not None
     ]
 
 
