@@ -59,7 +59,7 @@ def decode_body(body: str) -> Decoded:
 def iter_body(body: str) -> Iterator[dict[str, Any] | Message | object]:
     """Each item of the body, in order: a dict (a row), a :class:`Message` (only before
     the first row of an NDJSON body, or as the whole body), or :data:`UNREADABLE`."""
-    stripped = body.strip()
+    stripped = body.strip().lstrip("\ufeff").strip()  # a UTF-8 BOM is not data
     if not stripped or stripped == "]":
         return iter(())
     if stripped[0] == "[":
@@ -72,10 +72,38 @@ def iter_body(body: str) -> Iterator[dict[str, Any] | Message | object]:
     return _iter_lines(stripped)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (_INF, -_INF):  # 1e999: a float too large, read as infinity
+        raise ValueError(f"{text[:20]} is out of range")
+    return number
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object; one that names a key twice is refused, since which value an upstream
+    meant is a guess (and the guess differs between JSON readers)."""
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        raise ValueError("an object names a key twice")
+    return made
+
+
+_INF = float("inf")
+#: JSON as the upstream may send it, read strictly: no NaN/Infinity, no float that
+#: overflows, no duplicate keys. A refused line costs only itself (see _decode_batch).
+_decoder = json.JSONDecoder(
+    parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_unique_keys
+)
+
+
 def _try_json(text: str) -> Any:
     try:
-        return json.loads(text)
-    except ValueError:
+        return _decoder.decode(text)
+    except (ValueError, RecursionError):  # RecursionError: nesting a thousand deep
         return _INVALID
 
 
