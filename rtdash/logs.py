@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
+from rtdash.api.sanitise import clean
+
 APP = "rtdash"
 LOG_FILE = "rtdash.log"
 MAX_BYTES = 1024 * 1024
@@ -81,6 +83,13 @@ def register_settings_secrets(settings: Any) -> None:
         _reveal(connection.password),
         _reveal(connection.api_key),
     )
+    for profile in getattr(settings, "profiles", {}).values():
+        # [profiles.NAME] secrets, in the file or in the variables it names
+        register_credentials(
+            profile.username or os.environ.get(profile.username_env or "") or None,
+            _reveal(profile.password) or os.environ.get(profile.password_env or "") or None,
+            _reveal(profile.api_key) or os.environ.get(profile.api_key_env or "") or None,
+        )
 
 
 def clear_secrets() -> None:
@@ -109,20 +118,26 @@ class RedactingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not _secrets:
-            return True
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: let the handler report it as usual
             return True
-        record.msg, record.args = redact(message), None
+        # upstream text in a log line must not act on the terminal a log is read in
+        record.msg, record.args = _clean_lines(redact(message)), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _clean_lines(redact(record.exc_text))
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = _clean_lines(redact(record.stack_info))
         return True
+
+
+def _clean_lines(text: str) -> str:
+    """Each line made safe (:func:`rtdash.api.sanitise.clean`), the line breaks kept."""
+    if text.isprintable():
+        return text
+    return "\n".join(clean(line) for line in text.split("\n"))
 
 
 # --- handlers -------------------------------------------------------------------------

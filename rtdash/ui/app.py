@@ -318,6 +318,7 @@ class RtdashApp(App[int]):
             http=self._http,
             tls=None if self._http else tls_context(),
             now=self.clock.now,
+            allow_insecure_http=connection.allow_insecure_http,
         )
 
     def installation_label(self, installation: Installation) -> str:
