@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-from rtdash.api.sanitise import clean
+from rtdash.api.sanitise import clean_lines
 
 APP = "rtdash"
 LOG_FILE = "rtdash.log"
@@ -123,21 +123,14 @@ class RedactingFilter(logging.Filter):
         except Exception:  # a bad format string: let the handler report it as usual
             return True
         # upstream text in a log line must not act on the terminal a log is read in
-        record.msg, record.args = _clean_lines(redact(message)), None
+        record.msg, record.args = clean_lines(redact(message)), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = _clean_lines(redact(record.exc_text))
+            record.exc_text = clean_lines(redact(record.exc_text))
         if record.stack_info:
-            record.stack_info = _clean_lines(redact(record.stack_info))
+            record.stack_info = clean_lines(redact(record.stack_info))
         return True
-
-
-def _clean_lines(text: str) -> str:
-    """Each line made safe (:func:`rtdash.api.sanitise.clean`), the line breaks kept."""
-    if text.isprintable():
-        return text
-    return "\n".join(clean(line) for line in text.split("\n"))
 
 
 # --- handlers -------------------------------------------------------------------------

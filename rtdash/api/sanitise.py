@@ -98,6 +98,14 @@ def clean_value(value: Any, depth: int = 0) -> Any:
     return clean(str(value))
 
 
+def clean_lines(text: str) -> str:
+    """Each line of ``text`` made safe, its line breaks kept: for messages of several
+    lines that rtdash wrote itself around quoted values."""
+    if text.isprintable():
+        return text
+    return "\n".join(clean(line) for line in text.split("\n"))
+
+
 def one_line(text: str, limit: int = 160) -> str:
     """``text`` cleaned, its whitespace runs made one space, and cut at ``limit``: for
     error messages quoted from the upstream."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from rtdash.api.errors import ApiError
+from rtdash.api.sanitise import clean_lines
 
 PROG = "rtdash"
 EXIT_OK = 0
@@ -27,4 +28,5 @@ class Failure(Exception):
 
 
 def say(line: str) -> None:
-    print(line, file=sys.stderr)
+    """One line on stderr, with nothing in it a terminal would act on."""
+    print(clean_lines(line), file=sys.stderr)

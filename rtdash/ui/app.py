@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 
 from rtdash.api.client import InfinityClient
+from rtdash.api.sanitise import clean
 from rtdash.config import ConfigError, Installation, Settings, config_path
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.thresholds import Thresholds
@@ -149,7 +150,7 @@ class RtdashApp(App[int]):
         if collection_paused():  # a live view resumes it sooner, once data is drawn
             self.set_timer(COLLECTION_PAUSE_LIMIT, resume_collection, name="collection")
         for warning in self.settings.warnings:
-            self.notify(warning, severity="warning", timeout=15)
+            self.notify(clean(warning), severity="warning", timeout=15, markup=False)
         if self.demo:
             self.action_start_demo()
         elif self._can_connect():
@@ -302,7 +303,9 @@ class RtdashApp(App[int]):
                 started=self.clock.now(),
             )
         except RecordingError as exc:
-            self.notify(str(exc), title="Not recording", severity="error", timeout=30)
+            self.notify(
+                clean(str(exc)), title="Not recording", severity="error", timeout=30, markup=False
+            )
             return None
 
     def make_client(self, installation: Installation) -> InfinityClient:

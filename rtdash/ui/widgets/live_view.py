@@ -17,6 +17,7 @@ from textual import on
 from textual.containers import Vertical
 
 from rtdash.api.client import InfinityClient
+from rtdash.api.sanitise import clean
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
@@ -136,7 +137,13 @@ class LiveView(Vertical):
         except RecordingError as exc:
             # say it once and stop recording; the dashboard itself carries on
             self.recorder = None
-            self.app.notify(str(exc), title="Recording stopped", severity="error", timeout=30)
+            self.app.notify(
+                clean(str(exc)),
+                title="Recording stopped",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
 
     @property
     def status_bar(self) -> StatusBar:
