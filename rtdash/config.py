@@ -220,6 +220,13 @@ class Installation(BaseModel):
         return self.connection.name or f"installation {self.connection.igrp}"
 
 
+class ServeSettings(_Section):
+    """``rtdash serve``: each browser session is an app process with its own poller."""
+
+    #: browser sessions at once; one more is shown a "busy" page
+    max_sessions: int = Field(default=3, ge=1, le=100)
+
+
 class Settings(_Section):
     connection: ConnectionSettings = Field(default_factory=ConnectionSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
@@ -227,6 +234,7 @@ class Settings(_Section):
     mapping: dict[str, Any] = Field(default_factory=dict)
     display: DisplaySettings = Field(default_factory=DisplaySettings)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     #: command id -> key(s), e.g. ``lookup = "ctrl+l"`` (checked against the app's commands)
     keymap: dict[str, str] = Field(default_factory=dict)
 
@@ -415,6 +423,7 @@ timezone = "UTC"                 # IANA name, e.g. "Europe/London"
 exclude_pii = false              # always ask the service to redact caller numbers
 timeout = 10.0                   # seconds per request
 default_region = "GB"            # for lookup numbers typed without +country code
+# allow_insecure_http = false    # send credentials over plain http to another host
 
 [polling]
 interval = 2.0                   # seconds between polls (floor 1.0)
@@ -437,6 +446,9 @@ flash_seconds = 10.0             # ... for this long, then hold the alert colour
 show_all_users = false           # start with non-dashboard users shown too
 wallboard = false                # same as --wallboard
 rotate_seconds = 30.0            # the wallboard shows the next installation after this
+
+# [serve]
+# max_sessions = 3               # `rtdash serve`: browser tabs at once (each is a process)
 
 # [keymap]                       # remap any key by its command id (see `?` in the app)
 # lookup = "ctrl+l"

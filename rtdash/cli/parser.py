@@ -7,7 +7,7 @@ import argparse
 from typing import NoReturn
 
 from rtdash.cli.common import PROG, UsageError
-from rtdash.serve import add_serve_arguments
+from rtdash.cli.serve import add_serve_arguments
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
