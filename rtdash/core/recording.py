@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rtdash.api.models import ActiveCall, PbxUser
+from rtdash.core import limits
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 FORMAT_VERSION = 1
@@ -394,6 +395,8 @@ def parse_time(value: Any) -> datetime:
         raise RecordingFormatError(f"t is not an ISO time: {value!r}") from exc
     if when.tzinfo is None:
         raise RecordingFormatError("t has no offset")
+    if not limits.time_in_range(when):
+        raise RecordingFormatError(f"t is out of range: {value[:40]!r}")
     return when
 
 

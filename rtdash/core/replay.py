@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
-import json
 import math
 import os
 import statistics
@@ -31,9 +30,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError
-
 from rtdash.api.models import ActiveCall, PbxUser
+from rtdash.api.sanitise import clean
+from rtdash.core import limits
 from rtdash.core.format import clock_time
 from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.recording import (
@@ -190,8 +189,8 @@ class _Track(Generic[S]):
 
     def _validate(self, data: dict[str, Any]) -> Any:
         try:
-            return self.model.model_validate(data)
-        except ValidationError:
+            return limits.checked_row(self.model.model_validate(limits.row_data(data)))
+        except ValueError:  # ValidationError, or a row beyond the limits
             self.bad_rows += 1
             return None
 
@@ -226,6 +225,7 @@ class Recording:
             raise RecordingError(f"not an rtdash recording: {path} is empty")
         if not data.startswith(GZIP_MAGIC):
             raise RecordingError(f"not an rtdash recording: {path} is not gzip-compressed")
+        limits.check_inflated_size(data)
         inflated = inflate(data)
         if not inflated.lines:
             raise RecordingError(f"not an rtdash recording: {path} has no readable header")
@@ -255,7 +255,7 @@ class Recording:
         tracks: dict[str, _Track[Any]] = {"calls": self.calls, "users": self.users}
         for line in lines:
             try:
-                record = json.loads(line)
+                record = limits.read_json(line)
             except ValueError:
                 self.skipped += 1
                 for track in tracks.values():  # which kind it was is unknown
@@ -348,7 +348,7 @@ class Recording:
 
 def _header(line: bytes) -> RecordingHeader | None:
     try:
-        data = json.loads(line)
+        data = limits.read_json(line)
     except ValueError:
         return None
     if not isinstance(data, dict) or HEADER_KEY not in data:
@@ -360,7 +360,7 @@ def _header(line: bytes) -> RecordingHeader | None:
     igrp = data.get("igrp")
     return RecordingHeader(
         version=version if isinstance(version, int) else -1,
-        installation=str(data.get("installation") or ""),
+        installation=clean(str(data.get("installation") or "")),
         igrp=igrp if isinstance(igrp, int) else None,
         tz=str(data.get("tz") or "UTC"),
         started=started,
