@@ -42,7 +42,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rtdash.cli import data
-from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Failure, UsageError, say
+from rtdash.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    Failure,
+    Hangup,
+    UsageError,
+    say,
+)
 from rtdash.cli.flags import apply_flags, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
 
@@ -69,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Failure as exc:
         say(str(exc))
-        return EXIT_FAILURE
+        return exc.code if isinstance(exc, Hangup) else EXIT_FAILURE
     except SystemExit as exc:  # --help, and argparse's own exits
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
@@ -189,6 +198,7 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     the setup (and offers the demo), so neither is checked here."""
     from rtdash.warmup import pause_collection, resume_collection, start_tls_context
 
+    _refuse_without_keyboard()
     pause_collection()  # until the first data is drawn: see rtdash.warmup
     try:
         settings = load_run_settings(args)
@@ -252,6 +262,19 @@ def _nothing_to_serve(settings: Settings, args: argparse.Namespace) -> str | Non
     return None
 
 
+def _refuse_without_keyboard() -> None:
+    """stdin at end of file (``</dev/null``) is a hang-up: said before the screen is
+    taken over (Textual's input thread would spin on it); the app watches for it
+    happening later (:mod:`rtdash.ui.stdin_watch`)."""
+    from rtdash.ui.stdin_watch import HANGUP_EXIT, stdin_gone
+
+    if sys.__stdin__ is None or os.environ.get("TEXTUAL_DRIVER"):
+        return  # textual-serve's web driver feeds the app through its own pipe
+    why = stdin_gone(sys.__stdin__.fileno())
+    if why:
+        raise Hangup(f"{PROG}: {why}: the dashboard reads keys from a terminal", HANGUP_EXIT)
+
+
 def _record_path(given: str | None) -> Path | None:
     """Checked before the screen is taken over, so a bad path is one line and exit 2."""
     if not given:
@@ -282,6 +305,7 @@ def _replay_command(args: argparse.Namespace) -> int:
         missing = not Path(args.file).exists()
         hint = _per_installation(Path(args.file)) if missing else ""
         raise UsageError(f"{PROG} replay: {args.file}: {_one_line(exc)}{hint}") from None
+    _refuse_without_keyboard()
     from rtdash.ui.app import run_replay
 
     player = Player(recording, speed=args.speed, paused=args.paused)

@@ -27,6 +27,14 @@ class Failure(Exception):
         self.error = error
 
 
+class Hangup(Failure):
+    """No terminal to read keys from: exit as a hang-up would (``code``)."""
+
+    def __init__(self, line: str, code: int) -> None:
+        super().__init__(line)
+        self.code = code
+
+
 def say(line: str) -> None:
     """One line on stderr, with nothing in it a terminal would act on."""
     print(clean_lines(line), file=sys.stderr)

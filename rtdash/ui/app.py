@@ -31,6 +31,7 @@ from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import COMMANDS
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS
+from rtdash.ui.stdin_watch import watch_stdin
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
 from rtdash.warmup import collection_paused, freeze_imports, resume_collection, tls_context
@@ -169,6 +170,7 @@ class RtdashApp(App[int]):
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGHUP, self.hang_up)
             loop.add_signal_handler(signal.SIGTERM, self.terminate)
+        watch_stdin(self, HANGUP_EXIT, self.hang_up)  # stdin at end of file: a hang-up
 
     def terminate(self) -> None:
         log.warning("terminated (SIGTERM): quitting")
