@@ -32,10 +32,11 @@ class RecordingLimitError(ValueError):
     """A recording is beyond what rtdash reads back; the message is one line."""
 
 
-def check_inflated_size(data: bytes, limit: int = MAX_INFLATED) -> None:
+def check_inflated_size(data: bytes, limit: int | None = None) -> None:
     """Raise :class:`RecordingLimitError` when the gzip members of ``data`` inflate to
     more than ``limit`` bytes. Nothing inflated is kept; damage ends the count (the
-    reader handles damage its own way)."""
+    reader handles damage its own way). ``limit`` defaults to :data:`MAX_INFLATED`."""
+    limit = MAX_INFLATED if limit is None else limit
     total = 0
     view = memoryview(data)
     pos = 0
