@@ -84,6 +84,8 @@ def _check_base_url(url: str) -> str:
 
 TimeZoneName = Annotated[str, AfterValidator(_check_zone)]
 BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
+#: text from the file that is shown back on screen (an installation's name)
+ShownText = Annotated[str, AfterValidator(clean)]
 
 
 class _Section(BaseModel):
@@ -103,7 +105,7 @@ class ConnectionSettings(_Section):
     #: region for lookup numbers typed without a country code (ISO 3166 alpha-2)
     default_region: str = Field(default="GB", min_length=2, max_length=2)
     #: a display name for the installation (the API does not send one)
-    name: str | None = None
+    name: ShownText | None = None
     #: more installations on the same connection, each opened as a tab
     more_igrps: list[Annotated[int, Field(gt=0)]] = Field(default_factory=list)
     #: send credentials over plain http to another machine (a trusted network only)
@@ -167,7 +169,7 @@ class ProfileSettings(_Section):
     can have its own without a secret in the file."""
 
     igrp: int = Field(gt=0)
-    name: str | None = None
+    name: ShownText | None = None
     base_url: BaseUrl | None = None
     timezone: TimeZoneName | None = None
     exclude_pii: bool | None = None

@@ -276,8 +276,8 @@ class InfinityClient:
         reader.new_body()
         for item in iter_body(text):
             if isinstance(item, dict):
-                if keep_raw:
-                    raw.append(item)
+                if keep_raw:  # keys shown back by `doctor`: made safe like values
+                    raw.append({clean(key): value for key, value in item.items()})
                 try:
                     rows.append(read(item))
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):

@@ -68,6 +68,8 @@ def test_the_terminal_gets_no_control_sequence_from_data(run_in_tmux, flags: lis
     else:
         screen = terminal.wait_for(lambda s: "Eve␛]52" in s, "the hostile agent name")
     assert EXITED.search(screen) is None
+    if not flags:
+        assert "Support [out" in screen  # bracketed text is text, not a markup tag
     time.sleep(1.5)  # a few more polls and ticks
     terminal.keys("q")
     assert terminal.exit_status() == 0

@@ -84,7 +84,7 @@ def _deep(depth: int) -> str:
 
 #: one good row, one good row sent twice (the second wins), and a bad row of each kind
 HOSTILE_CALLS = ndjson(
-    call("c-1"),
+    call("c-1", **{f"note{TITLE}": HOSTILE}),
     call("c-2", callState="queueing"),
     call("c-2", callState="ringing"),
     json.dumps(call("c-overflow"))[:-1] + ', "ringTime": 1e999}',
