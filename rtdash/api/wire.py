@@ -15,6 +15,7 @@ that want them all.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,16 +114,39 @@ _INVALID = object()
 def _iter_array(text: str) -> Iterator[dict[str, Any] | Message | object]:
     items = _try_json(text)
     if items is _INVALID:
-        # a truncated or quirky array: fall back to reading it item by item per line
-        inner = text.strip("[]\n ")
-        lines = [line.rstrip(",") for line in inner.splitlines()]
-        yield from _iter_lines("\n".join(lines))
+        yield from _iter_items(text)
         return
     if not isinstance(items, list):
         yield UNREADABLE
         return
     for item in items:
         yield item if isinstance(item, dict) else UNREADABLE
+
+
+def _iter_items(text: str) -> Iterator[dict[str, Any] | Message | object]:
+    """An array that did not read as a whole, item by item: each item's extent is found
+    by a lenient reader (NaN, duplicate keys and all), then the item is read strictly, so
+    one bad item costs only itself. Where even the lenient reader stops (a truncated or
+    quirky array, nesting a thousand deep) the rest is read line by line."""
+    pos, end = 1, len(text)
+    while True:
+        pos = _SEPARATORS(text, pos).end()
+        if pos >= end or text[pos] == "]":
+            return
+        try:
+            _, stop = _lenient.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            break
+        item = _try_json(text[pos:stop])
+        yield item if isinstance(item, dict) else UNREADABLE
+        pos = stop
+    inner = text[pos:].strip("[]\n ")
+    lines = [line.rstrip(",") for line in inner.splitlines()]
+    yield from _iter_lines("\n".join(lines))
+
+
+_lenient = json.JSONDecoder()
+_SEPARATORS = re.compile(r"[\s,]*").match
 
 
 def _iter_lines(text: str) -> Iterator[dict[str, Any] | Message | object]:

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rtdash.api import errors
@@ -79,6 +79,8 @@ def body_with(row: dict[str, Any], field: str, value: Any) -> str:
     field=st.sampled_from([*call("c").keys(), "extraField", "custom\x1b"]),
     value=json_values,
 )
+@example(field="ringTime", value=float("inf"))
+@example(field="displayName", value=float("nan"))
 def test_any_value_in_any_call_field(field: str, value: Any) -> None:
     reader = RowReader("call", FieldMapping(), UTC_ZONE)
     body = "\n".join([body_with(call("c-1"), field, value), json.dumps(call("c-2"))])
@@ -97,6 +99,8 @@ def test_any_value_in_any_call_field(field: str, value: Any) -> None:
     field=st.sampled_from([*user("1").keys(), "extraField"]),
     value=json_values,
 )
+@example(field="state", value=float("nan"))
+@example(field="extraField", value=float("-inf"))
 def test_any_value_in_any_user_field(field: str, value: Any) -> None:
     reader = RowReader("user", FieldMapping(), UTC_ZONE)
     body = "[" + ",".join([body_with(user("1"), field, value), json.dumps(user("2"))]) + "]"

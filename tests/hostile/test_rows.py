@@ -13,6 +13,7 @@ from tests.hostile.upstream import (
     BRACKETED,
     HOSTILE,
     HOSTILE_CALL_REFS,
+    HOSTILE_CALLS,
     HOSTILE_SKIPPED,
     IGRP,
     MARKUP_QUEUE,
@@ -86,6 +87,20 @@ async def test_duplicate_user_ids_keep_the_last(upstream: Upstream) -> None:
         ("2", clean(HOSTILE)),
     ]
     assert result.duplicates == 1 and result.unreadable == 1
+
+
+@pytest.mark.parametrize("layout", ["one line", "one item a line"])
+async def test_a_bad_item_of_a_json_array_costs_only_itself(
+    upstream: Upstream, layout: str
+) -> None:
+    """``format=jsonarray``: the same hostile rows as one array."""
+    lines = [line for line in HOSTILE_CALLS.decode().split("\n") if '"c-deep"' not in line]
+    joiner = "," if layout == "one line" else ",\n"
+    upstream.answers["pbxActiveCalls"] = Answer(body=("[" + joiner.join(lines) + "]").encode())
+    async with client_for(upstream) as client:
+        result = await client.active_calls()
+    assert [row.call_ref for row in result.rows] == HOSTILE_CALL_REFS
+    assert result.unreadable == HOSTILE_SKIPPED - 1
 
 
 @pytest.mark.parametrize("kind", ["ndjson", "array"])
