@@ -15,6 +15,7 @@ import os
 import select
 import stat
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +61,8 @@ def _null_device() -> int | None:
 def watch_stdin(app: Any, exit_code: int, hang_up: Callable[[], None]) -> None:
     """Check stdin now and every :data:`CHECK_SECONDS`; once it is gone, exit as for a
     hang-up: an orderly exit first (the screen may still be there to restore), then
-    ``hang_up`` if that has not finished within :data:`EXIT_GRACE`. Not for a headless
+    ``hang_up`` (from a thread) if the process is still there after
+    :data:`EXIT_GRACE`. Not for a headless
     app (tests), whose stdin is not its input."""
     if app.is_headless or sys.__stdin__ is None:
         return
@@ -75,7 +77,11 @@ def watch_stdin(app: Any, exit_code: int, hang_up: Callable[[], None]) -> None:
             return False
         log.warning("%s: no key can arrive, exiting as on a hang-up", why)
         timer.stop()
-        app.set_timer(EXIT_GRACE, hang_up)
+        # a thread, not an app timer: the app's timers stop once it exits, and an
+        # orderly exit can block for good writing to a terminal nobody reads
+        fallback = threading.Timer(EXIT_GRACE, hang_up)
+        fallback.daemon = True  # the process ending normally ends it too
+        fallback.start()
         app.exit(return_code=exit_code)
         return True
 
