@@ -51,6 +51,16 @@ def stdin_gone(fd: int) -> str | None:
     return None
 
 
+def _draws_on_a_terminal() -> bool:
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            if stream is not None and os.isatty(stream.fileno()):
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
 def _null_device() -> int | None:
     try:
         return os.stat(os.devnull).st_rdev
@@ -62,9 +72,10 @@ def watch_stdin(app: Any, exit_code: int, hang_up: Callable[[], None]) -> None:
     """Check stdin now and every :data:`CHECK_SECONDS`; once it is gone, exit as for a
     hang-up: an orderly exit first (the screen may still be there to restore), then
     ``hang_up`` (from a thread) if the process is still there after
-    :data:`EXIT_GRACE`. Not for a headless
-    app (tests), whose stdin is not its input."""
-    if app.is_headless or sys.__stdin__ is None:
+    :data:`EXIT_GRACE`. Only for an app drawing on a terminal: Textual's input thread
+    reads stdin only then (a headless app in tests, or one rendered in-process by the
+    benchmarks, has a stdin that is not its input)."""
+    if app.is_headless or sys.__stdin__ is None or not _draws_on_a_terminal():
         return
     try:
         fd = sys.__stdin__.fileno()
