@@ -242,3 +242,22 @@ async def test_an_untrusted_certificate_is_said_to_be_tls(self_signed: int) -> N
         f"TLS to 127.0.0.1:{self_signed} failed: the certificate is not trusted "
         "(self-signed certificate)"
     )
+
+
+def test_doctor_says_when_tls_is_the_problem(
+    upstream: Upstream,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    for name, value in upstream.cli_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr("rtdash.config.default_config_path", lambda: tmp_path / "absent.toml")
+    url = f"https://127.0.0.1:{upstream.port}/reports/v2"
+    assert main(["doctor", "--base-url", url, "--igrp", str(IGRP)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"TLS to 127.0.0.1:{upstream.port} failed (wrong version number) — is it plain http "
+        "on that port?"
+    ) in out
