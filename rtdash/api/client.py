@@ -445,10 +445,10 @@ def insecure_reason(base_url: str, credentials: Credentials) -> str | None:
     )
 
 
-def _last_of_each(rows: list, kind: str) -> list:
+def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:
     """One row per call reference / user id, the last one sent, in first-seen order."""
     key = "call_ref" if kind == "call" else "user_id"
-    ids = [getattr(row, key) for row in rows]
+    ids: list[str] = [getattr(row, key) for row in rows]
     if len(set(ids)) == len(ids):
         return rows
     last = {ident: row for ident, row in zip(ids, rows, strict=True)}

@@ -15,7 +15,6 @@ that want them all.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,7 +129,8 @@ def _iter_items(text: str) -> Iterator[dict[str, Any] | Message | object]:
     quirky array, nesting a thousand deep) the rest is read line by line."""
     pos, end = 1, len(text)
     while True:
-        pos = _SEPARATORS(text, pos).end()
+        while pos < end and (text[pos] in ", \t\r\n"):
+            pos += 1
         if pos >= end or text[pos] == "]":
             return
         try:
@@ -146,7 +146,6 @@ def _iter_items(text: str) -> Iterator[dict[str, Any] | Message | object]:
 
 
 _lenient = json.JSONDecoder()
-_SEPARATORS = re.compile(r"[\s,]*").match
 
 
 def _iter_lines(text: str) -> Iterator[dict[str, Any] | Message | object]:

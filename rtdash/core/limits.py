@@ -47,7 +47,7 @@ def check_inflated_size(data: bytes, limit: int | None = None) -> None:
         if not data.startswith(_GZIP_MAGIC, pos):
             return
         inflater = zlib.decompressobj(31)
-        pending = view[pos:]
+        pending: bytes | memoryview = view[pos:]
         try:
             while pending and not inflater.eof:
                 total += len(inflater.decompress(pending, _CHUNK))
