@@ -31,6 +31,7 @@ from pydantic import (
 
 from rtdash.api.client import DEFAULT_BASE_URL, Credentials
 from rtdash.api.mapping import FieldMapping
+from rtdash.api.sanitise import clean
 from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
 
 ENV_CONFIG = "RTDASH_CONFIG"
@@ -40,7 +41,11 @@ ENV_API_KEY = "RTDASH_API_KEY"
 
 
 class ConfigError(ValueError):
-    """One line for the user: where, which key, what is wrong."""
+    """One line for the user: where, which key, what is wrong (made safe to print: a
+    key or value quoted from the file may hold anything)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean(message))
 
 
 def _check_zone(name: str) -> str:
@@ -53,6 +58,12 @@ def _check_zone(name: str) -> str:
 
 
 def _check_base_url(url: str) -> str:
+    if "@" in url.split("?", 1)[0].split("#", 1)[0].partition("://")[2].split("/", 1)[0]:
+        # never echoed: the part before the @ is a password
+        raise ValueError(
+            "must not hold credentials (user:pass@): use RTDASH_USERNAME and "
+            "RTDASH_PASSWORD, or RTDASH_API_KEY"
+        )
     try:
         parts = urlsplit(url)
         port_ok = parts.port is None or parts.port > 0
@@ -71,6 +82,8 @@ def _check_base_url(url: str) -> str:
 
 TimeZoneName = Annotated[str, AfterValidator(_check_zone)]
 BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
+#: text from the file that is shown back on screen (an installation's name)
+ShownText = Annotated[str, AfterValidator(clean)]
 
 
 class _Section(BaseModel):
@@ -90,9 +103,11 @@ class ConnectionSettings(_Section):
     #: region for lookup numbers typed without a country code (ISO 3166 alpha-2)
     default_region: str = Field(default="GB", min_length=2, max_length=2)
     #: a display name for the installation (the API does not send one)
-    name: str | None = None
+    name: ShownText | None = None
     #: more installations on the same connection, each opened as a tab
     more_igrps: list[Annotated[int, Field(gt=0)]] = Field(default_factory=list)
+    #: send credentials over plain http to another machine (a trusted network only)
+    allow_insecure_http: bool = False
 
     @field_validator("default_region")
     @classmethod
@@ -210,7 +225,7 @@ class ProfileSettings(_Section):
     can have its own without a secret in the file."""
 
     igrp: int = Field(gt=0)
-    name: str | None = None
+    name: ShownText | None = None
     base_url: BaseUrl | None = None
     timezone: TimeZoneName | None = None
     exclude_pii: bool | None = None
@@ -220,6 +235,7 @@ class ProfileSettings(_Section):
     username_env: str | None = None
     password_env: str | None = None
     api_key_env: str | None = None
+    allow_insecure_http: bool | None = None
     mapping: dict[str, Any] = Field(default_factory=dict)
 
     def connection(self, base: ConnectionSettings, env: Mapping[str, str]) -> ConnectionSettings:
@@ -227,7 +243,15 @@ class ProfileSettings(_Section):
         merged.more_igrps = []
         merged.igrp = self.igrp
         merged.name = self.name
-        for key in ("base_url", "timezone", "exclude_pii", "username", "password", "api_key"):
+        for key in (
+            "base_url",
+            "timezone",
+            "exclude_pii",
+            "username",
+            "password",
+            "api_key",
+            "allow_insecure_http",
+        ):
             value = getattr(self, key)
             if value is not None:
                 setattr(merged, key, value)
@@ -254,6 +278,13 @@ class Installation(BaseModel):
         return self.connection.name or f"installation {self.connection.igrp}"
 
 
+class ServeSettings(_Section):
+    """``rtdash serve``: each browser session is an app process with its own poller."""
+
+    #: browser sessions at once; one more is shown a "busy" page
+    max_sessions: int = Field(default=3, ge=1, le=100)
+
+
 class Settings(_Section):
     connection: ConnectionSettings = Field(default_factory=ConnectionSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
@@ -262,6 +293,7 @@ class Settings(_Section):
     display: DisplaySettings = Field(default_factory=DisplaySettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     #: command id -> key(s), e.g. ``lookup = "ctrl+l"`` (checked against the app's commands)
     keymap: dict[str, str] = Field(default_factory=dict)
 
@@ -333,12 +365,7 @@ def load_settings(
     required = explicit is not None or bool(env.get(ENV_CONFIG))
     data: dict[str, Any] = {}
     if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        data = _read_toml(path)
     elif required:
         raise ConfigError(f"{path}: no such config file")
     settings = validate_settings(data, where=str(path))
@@ -350,6 +377,41 @@ def load_settings(
             )
     _apply_env(settings, env)
     return settings
+
+
+#: tables nested deeper than this are no rtdash config (and tomllib recurses on them)
+MAX_CONFIG_DEPTH = 8
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's TOML; every way it can be unreadable is one ConfigError line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ConfigError(f"{path}: starts with a byte-order mark (save it as UTF-8 without BOM)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({clean(str(exc))})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested more than {MAX_CONFIG_DEPTH} deep") from None
+    if _depth(data) > MAX_CONFIG_DEPTH:
+        raise ConfigError(f"{path}: nested more than {MAX_CONFIG_DEPTH} deep")
+    return data
+
+
+def _depth(value: Any, limit: int = MAX_CONFIG_DEPTH + 1) -> int:
+    """How deep tables and arrays nest in ``value`` (counted up to ``limit``)."""
+    if limit <= 0 or not isinstance(value, dict | list):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(item, limit - 1) for item in items), default=0)
 
 
 def validate_settings(data: Mapping[str, Any], where: str = "config") -> Settings:
@@ -387,9 +449,14 @@ def _apply_env(settings: Settings, env: Mapping[str, str]) -> None:
 
 
 def _holds_secret(data: Mapping[str, Any]) -> bool:
-    connection = data.get("connection")
-    return isinstance(connection, Mapping) and bool(
-        connection.get("password") or connection.get("api_key")
+    """A password or key in ``[connection]`` or in any ``[profiles.NAME]``."""
+    profiles = data.get("profiles")
+    sections = [data.get("connection")]
+    if isinstance(profiles, Mapping):
+        sections += list(profiles.values())
+    return any(
+        isinstance(section, Mapping) and bool(section.get("password") or section.get("api_key"))
+        for section in sections
     )
 
 
@@ -415,6 +482,7 @@ timezone = "UTC"                 # IANA name, e.g. "Europe/London"
 exclude_pii = false              # always ask the service to redact caller numbers
 timeout = 10.0                   # seconds per request
 default_region = "GB"            # for lookup numbers typed without +country code
+# allow_insecure_http = false    # send credentials over plain http to another host
 
 [polling]
 interval = 2.0                   # seconds between polls (floor 1.0)
@@ -449,6 +517,8 @@ confirm_outcomes = false         # look up unanswered calls via activeCall (need
 persist = true                   # keep today's totals across restarts
 # wallboard tiles: sl, answered, abandoned, offered, asa, longest_wait, abandon_percent
 wallboard_tiles = ["sl", "answered", "abandoned"]
+# [serve]
+# max_sessions = 3               # `rtdash serve`: browser tabs at once (each is a process)
 
 # [keymap]                       # remap any key by its command id (see `?` in the app)
 # lookup = "ctrl+l"

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
 
+from rtdash.api.sanitise import clean_lines
+
 APP = "rtdash"
 LOG_FILE = "rtdash.log"
 MAX_BYTES = 1024 * 1024
@@ -82,6 +84,13 @@ def register_settings_secrets(settings: Any) -> None:
         _reveal(connection.password),
         _reveal(connection.api_key),
     )
+    for profile in getattr(settings, "profiles", {}).values():
+        # [profiles.NAME] secrets, in the file or in the variables it names
+        register_credentials(
+            profile.username or os.environ.get(profile.username_env or "") or None,
+            _reveal(profile.password) or os.environ.get(profile.password_env or "") or None,
+            _reveal(profile.api_key) or os.environ.get(profile.api_key_env or "") or None,
+        )
 
 
 def clear_secrets() -> None:
@@ -110,19 +119,18 @@ class RedactingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not _secrets:
-            return True
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: let the handler report it as usual
             return True
-        record.msg, record.args = redact(message), None
+        # upstream text in a log line must not act on the terminal a log is read in
+        record.msg, record.args = clean_lines(redact(message)), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = clean_lines(redact(record.exc_text))
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = clean_lines(redact(record.stack_info))
         return True
 
 

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import email.utils
 import hashlib
+import ipaddress
 import math
 import ssl
 import time
@@ -34,6 +35,7 @@ from rtdash.api.models import (
     RowUnreadable,
     parse_caller,
 )
+from rtdash.api.sanitise import clean, one_line
 from rtdash.api.wire import Decoded, Message, decode_body, iter_body
 
 DEFAULT_BASE_URL = "https://api.infinitycloud.com/reports/v2"
@@ -86,6 +88,9 @@ class FetchResult(Generic[T]):
     #: query): ``rows`` is that result's own list of the very same row objects, and
     #: nothing was decoded or parsed
     unchanged: bool = False
+    #: rows dropped because a later row had the same call reference or user id (the
+    #: last one is kept); also counted in ``unreadable``, as rows not shown
+    duplicates: int = 0
 
 
 @dataclass(slots=True)
@@ -119,6 +124,7 @@ class InfinityClient:
         http: httpx.AsyncClient | None = None,
         tls: ssl.SSLContext | None = None,
         now: Callable[[], datetime] | None = None,
+        allow_insecure_http: bool = False,
     ) -> None:
         self.igrp = igrp
         self.base_url = base_url.rstrip("/")
@@ -138,6 +144,8 @@ class InfinityClient:
         self._deadline = timeout
         self._now = now or (lambda: datetime.now(UTC))
         self._readers: dict[str, RowReader] = {}
+        #: why no request may be made (credentials would cross a network in clear)
+        self._refusal = None if allow_insecure_http else insecure_reason(base_url, credentials)
         self._last: dict[str, _LastBody] = {}
         self._urls: dict[tuple[object, ...], httpx.URL] = {}
 
@@ -186,8 +194,15 @@ class InfinityClient:
         params = [("callRef", call_ref)] if call_ref else [("srcPhoneNumber", src_number or "")]
         decoded, _ = await self._get(CALLER_LOOKUP, params)
         if not decoded.rows:
+            if decoded.unreadable:
+                raise errors.UnreadableResponse("the caller's details could not be read")
             return None
-        return parse_caller(decoded.rows[0], self.mapping)
+        try:
+            return parse_caller(decoded.rows[0], self.mapping)
+        except (ValueError, RecursionError, OverflowError) as exc:
+            raise errors.UnreadableResponse(
+                f"the caller's details could not be read ({one_line(str(exc), 80)})"
+            ) from None
 
     # --- plumbing -------------------------------------------------------------------
 
@@ -263,11 +278,11 @@ class InfinityClient:
         reader.new_body()
         for item in iter_body(text):
             if isinstance(item, dict):
-                if keep_raw:
-                    raw.append(item)
+                if keep_raw:  # keys shown back by `doctor`: made safe like values
+                    raw.append({clean(key): value for key, value in item.items()})
                 try:
                     rows.append(read(item))
-                except (RowUnreadable, ValueError):
+                except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     unreadable += 1
             elif isinstance(item, Message):
                 raise errors.UnreadableResponse(
@@ -275,7 +290,15 @@ class InfinityClient:
                 )
             else:
                 unreadable += 1
-        return FetchResult(rows=rows, fetched_at=fetched_at, unreadable=unreadable, raw=raw)
+        kept = _last_of_each(rows, reader.kind)
+        duplicates = len(rows) - len(kept)
+        return FetchResult(
+            rows=kept,
+            fetched_at=fetched_at,
+            unreadable=unreadable + duplicates,
+            raw=raw,
+            duplicates=duplicates,
+        )
 
     async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
         """The decoded answer (``rtdash doctor`` reads raw ``activeCall`` rows this way)."""
@@ -286,6 +309,8 @@ class InfinityClient:
         self, route: str, params: list[tuple[str, str]]
     ) -> tuple[bytes, str, datetime]:
         """The body of a successful answer, its text encoding and when it came."""
+        if self._refusal is not None:
+            raise errors.InsecureTransport(self._refusal)
         url = self._request_url(route, params)
         try:
             async with (
@@ -299,13 +324,19 @@ class InfinityClient:
             ):
                 if response.status_code >= 400:
                     raise _status_error(response, await self._error_body(response))
+                if response.status_code != 200:
+                    raise _not_data(response, self.base_url)
                 body = await self._read_capped(response, self.max_body)
                 encoding = response.encoding or "utf-8"
+                if _looks_like_html(response, body):
+                    raise _html_error(body, encoding)
         except (httpx.TimeoutException, TimeoutError):
             raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
-        except httpx.ConnectError:
-            raise errors.ConnectionFailed(f"cannot connect to {_host(self.base_url)}") from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+        except httpx.ConnectError as exc:
+            raise _connect_error(self.base_url, exc) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if _tls_cause(exc) is not None:
+                raise _connect_error(self.base_url, exc) from None
             raise errors.ConnectionFailed(
                 f"connection to {_host(self.base_url)} dropped mid-response"
             ) from None
@@ -378,12 +409,151 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def _quote(message: str, limit: int = 160) -> str:
-    one_line = " ".join(message.split())
-    return f'"{one_line[:limit]}{"…" if len(one_line) > limit else ""}"'
+    return f'"{one_line(message, limit)}"'
 
 
 def _host(base_url: str) -> str:
-    return httpx.URL(base_url).host or base_url
+    """``host:port`` of a base URL (the port said even when it is the scheme's default:
+    "cannot connect" is often the wrong port)."""
+    url = httpx.URL(base_url)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"{url.host or base_url}:{port}"
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def insecure_reason(base_url: str, credentials: Credentials) -> str | None:
+    """Why sending ``credentials`` to ``base_url`` is refused, or None.
+
+    Basic credentials (and API keys) over plain ``http`` to another machine cross the
+    network readable by anyone on the path; loopback (the simulator, a local tunnel) is
+    fine. ``allow_insecure_http = true`` in ``[connection]`` opts in.
+    """
+    url = httpx.URL(base_url)
+    if url.scheme != "http" or not credentials.usable or is_loopback(url.host):
+        return None
+    return (
+        f"refusing to send credentials over plain http to {_host(base_url)} (use https, "
+        "or set allow_insecure_http = true in [connection] if the network is trusted)"
+    )
+
+
+def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:
+    """One row per call reference / user id, the last one sent, in first-seen order."""
+    key = "call_ref" if kind == "call" else "user_id"
+    ids: list[str] = [getattr(row, key) for row in rows]
+    if len(set(ids)) == len(ids):
+        return rows
+    last = {ident: row for ident, row in zip(ids, rows, strict=True)}
+    return list(last.values())
+
+
+def _not_data(response: httpx.Response, base_url: str) -> errors.ApiError:
+    """A 2xx other than 200 or a 3xx: never data, whatever the body holds."""
+    status = response.status_code
+    if 300 <= status < 400:
+        where = _redirect_target(response.headers.get("location"), base_url)
+        return errors.NotData(
+            f"redirected to {where} (HTTP {status}) — a proxy or session problem?"
+        )
+    if status == 204:
+        return errors.NotData("the service answered 204 No Content instead of data")
+    return errors.NotData(f"the service answered HTTP {status} instead of data")
+
+
+def _redirect_target(location: str | None, base_url: str) -> str:
+    """Where a redirect points: its path when on the same host, else host and path;
+    never its query (a login page's query may hold a token)."""
+    if not location:
+        return "nowhere (no Location header)"
+    try:
+        target = httpx.URL(base_url).join(location)
+    except (httpx.InvalidURL, ValueError):
+        return "an unreadable address"
+    path = target.path or "/"
+    if target.host == httpx.URL(base_url).host:
+        return clean(path)[:120]
+    return clean(f"{target.host}{path}")[:120]
+
+
+def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
+    content_type = response.headers.get("content-type", "").lower()
+    if "html" in content_type:
+        return True
+    start = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def _html_error(body: bytes, encoding: str) -> errors.ApiError:
+    """A web page where data was expected (a login page, a captive portal, a proxy's
+    error page): its title says which."""
+    text = body[:16384].decode(encoding, errors="replace")
+    start = text.lower().find("<title>")
+    end = text.lower().find("</title>", start)
+    title = text[start + 7 : end].strip() if 0 <= start < end else ""
+    said = f" ({_quote(title, 60)})" if title else ""
+    return errors.NotData(
+        f"the service sent a web page{said} instead of data — a proxy or login page?"
+    )
+
+
+def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _connect_error(base_url: str, exc: BaseException) -> errors.ApiError:
+    """``cannot connect to host:port (cause)``; a TLS failure says it is one."""
+    where = _host(base_url)
+    tls = _tls_cause(exc)
+    if tls is not None:
+        if isinstance(tls, ssl.SSLCertVerificationError):
+            why = tls.verify_message or "certificate not trusted"
+            return errors.TlsFailed(
+                f"TLS to {where} failed: the certificate is not trusted ({why})"
+            )
+        reason = tls.reason or type(tls).__name__
+        hint = ""
+        if "WRONG_VERSION_NUMBER" in str(reason) or "record layer" in str(tls):
+            hint = " — is it plain http on that port?"
+        return errors.TlsFailed(f"TLS to {where} failed ({reason.lower().replace('_', ' ')}){hint}")
+    return errors.ConnectionFailed(f"cannot connect to {where} ({_cause(exc)})")
+
+
+def _cause(exc: BaseException) -> str:
+    """The reason under an httpx error in a few words."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, OSError) and "Name or service not known" in str(seen):
+            return "host name not found"
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
+    words = str(exc).lower()
+    if "connection refused" in words:
+        return "connection refused"
+    if "name or service not known" in words or "nodename nor servname" in words:
+        return "host name not found"
+    return one_line(str(exc), 60) or type(exc).__name__
 
 
 def _too_large(size: int, limit: int, *, at_least: bool = False) -> str:

@@ -7,6 +7,8 @@ and the upstream's own words only, never from the request.
 
 from __future__ import annotations
 
+from rtdash.api.sanitise import clean
+
 
 class ApiError(Exception):
     """Base of every failure talking to the Reports API."""
@@ -15,6 +17,8 @@ class ApiError(Exception):
     kind: str = "error"
 
     def __init__(self, message: str) -> None:
+        # the upstream's words are quoted in many messages: made safe here, once
+        message = clean(message)
         super().__init__(message)
         self.message = message
 
@@ -60,9 +64,29 @@ class ConnectionFailed(ApiError):
     kind = "connection failed"
 
 
+class TlsFailed(ConnectionFailed):
+    """The connection was made but TLS failed (a certificate, a proxy intercepting, an
+    ``http`` service on the ``https`` port): the message says which, so ``doctor`` and
+    the status line need not guess."""
+
+    kind = "TLS failed"
+
+
+class InsecureTransport(ApiError):
+    """Credentials would go over plain http to another machine."""
+
+    kind = "insecure connection refused"
+
+
 class UnreadableResponse(ApiError):
     kind = "unreadable response"
 
 
 class ResponseTooLarge(UnreadableResponse):
     kind = "response too large"
+
+
+class NotData(UnreadableResponse):
+    """An answer that is not the Reports API's data (a redirect, a 204, an HTML page)."""
+
+    kind = "not data"

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rtdash.api import values
 from rtdash.api.mapping import CUSTOM_PREFIXES, FieldMapping, pick
+from rtdash.api.sanitise import clean, clean_value
 
 
 class RowUnreadable(ValueError):
@@ -149,7 +150,7 @@ def _read_fields(
                 break
         if name in skip:
             continue
-        raw = pick(row, aliases)
+        raw = _scalar(pick(row, aliases))
         if name in _INT_FIELDS:
             fields[name] = values.integer(raw)
         elif name in _TIME_FIELDS:
@@ -157,7 +158,23 @@ def _read_fields(
         else:
             fields[name] = values.text(raw)
     extra = {key: value for key, value in row.items() if key not in used}
-    return fields, extra
+    return fields, _clean_extra(extra)
+
+
+def _scalar(raw: Any) -> Any:
+    """``raw`` when it can be a field's value; an object or list cannot."""
+    if isinstance(raw, dict | list):
+        raise RowUnreadable("an object or list where a value was expected")
+    return raw
+
+
+def _clean_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """Unmapped keys and values, safe to show and bounded in depth (RowUnreadable if
+    not: a value nested a thousand deep would break ``--json``, the log and recording)."""
+    try:
+        return clean_value(extra)  # type: ignore[no-any-return]
+    except ValueError as exc:
+        raise RowUnreadable(str(exc)) from None
 
 
 # --- the fast readers of the two polled routes ------------------------------------------
@@ -243,19 +260,25 @@ class RowReader:
         fields = self._template.copy()
         for name, key in shape.texts:
             raw = row[key]
-            fields[name] = (raw.strip() or None) if type(raw) is str else values.text(raw)
+            if type(raw) is str:
+                raw = raw.strip()
+                fields[name] = (raw if raw.isprintable() else clean(raw)) if raw else None
+            else:
+                fields[name] = values.text(_scalar(raw))
         for name, key in shape.shared:
             raw = row[key]
             if type(raw) is str:
                 raw = raw.strip()
+                if raw and not raw.isprintable():
+                    raw = clean(raw)
                 fields[name] = _intern(raw) if raw else None
             else:
-                fields[name] = values.text(raw)
+                fields[name] = values.text(_scalar(raw))
         for name, key in shape.times:
             fields[name] = self._time(row[key])
         for name, key in shape.ints:
             fields[name] = self._int(row[key])
-        raw_state = values.text(row[shape.state]) if shape.state is not None else None
+        raw_state = values.text(_scalar(row[shape.state])) if shape.state is not None else None
         state = self._state(raw_state)
         if fields[self._id_field] is None and self.kind == "user":
             # as parse_user always did: no id, then the operator ref, then the extension
@@ -266,8 +289,10 @@ class RowReader:
             raise RowUnreadable(f"no known {self.kind} state (got {raw_state!r})")
         fields["state"] = state
         if shape.dashboard is not None:
-            fields["dashboard"] = bool(values.flag(row[shape.dashboard]))
-        fields["extra"] = {key: row[key] for key in shape.extra_keys} if shape.extra_keys else {}
+            fields["dashboard"] = bool(values.flag(_scalar(row[shape.dashboard])))
+        fields["extra"] = (
+            _clean_extra({key: row[key] for key in shape.extra_keys}) if shape.extra_keys else {}
+        )
         made = self.model.__new__(self.model)
         _set_attr(made, "__dict__", fields)
         _set_attr(made, "__pydantic_fields_set__", self._fields_set)
@@ -306,7 +331,7 @@ class RowReader:
 
     def _time(self, raw: Any) -> datetime | None:
         if type(raw) is not str:
-            return values.timestamp(raw, self.zone)
+            return values.timestamp(_scalar(raw), self.zone)
         when: datetime | None = self._times.get(raw, _MISSING)
         if when is _MISSING:
             when = self._old_times.get(raw, _MISSING)
@@ -319,7 +344,7 @@ class RowReader:
 
     def _int(self, raw: Any) -> int | None:
         if type(raw) is not str:
-            return values.integer(raw)
+            return values.integer(_scalar(raw))
         number: int | None = self._ints.get(raw, _MISSING)
         if number is _MISSING:
             number = self._old_ints.get(raw, _MISSING)
@@ -373,7 +398,7 @@ def parse_caller(row: Mapping[str, Any], mapping: FieldMapping) -> CallerDetails
     """``triggerDatetime`` is always UTC upstream, whatever ``tz`` was asked for."""
     fields, extra = _read_fields(row, mapping.caller, _UTC, skip=set())
     custom = {
-        key: "" if value is None else str(value)
+        key: "" if value is None else clean(str(value))
         for key, value in extra.items()
         if key.startswith(CUSTOM_PREFIXES)
     }

@@ -8,27 +8,35 @@ raising, so one odd value never costs a whole row.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rtdash.api.sanitise import clean
+
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off", ""}
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: years a live call or user state can have started in; anything else is a broken
+#: value (year 1 with a +14:00 offset is not even a valid instant in UTC)
+YEARS = range(1970, 2200)
 #: ``YYYY-MM-DD HH:MM:SS`` digits, nothing else
 _CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII).fullmatch
 
 
 def text(value: Any) -> str | None:
-    """A string, or None for unset (missing, null or blank)."""
-    if value is None:
+    """A string safe to show (:func:`~rtdash.api.sanitise.clean`), or None for unset
+    (missing, null or blank) and for a container, whose ``str`` would be the whole
+    nested value, however deep (the row readers refuse such a row outright)."""
+    if value is None or isinstance(value, dict | list):
         return None
     if isinstance(value, str):
         stripped = value.strip()
-        return stripped or None
-    return str(value)
+        return clean(stripped) if stripped else None
+    return clean(str(value))
 
 
 def integer(value: Any) -> int | None:
@@ -38,7 +46,7 @@ def integer(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        return int(value) if math.isfinite(value) else None
     raw = text(value)
     if raw is None:
         return None
@@ -72,7 +80,8 @@ def timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
     """An aware datetime from ``YYYY-MM-DD HH:MM:SS`` read in ``zone``.
 
     ISO 8601 with an offset is accepted too, so an upstream that starts sending offsets
-    keeps working.
+    keeps working. None when unset or unreadable; ``ValueError`` for a date outside
+    :data:`YEARS`, which would overflow the moment anything subtracts it from now.
     """
     raw = text(value)
     if raw is None:
@@ -80,9 +89,13 @@ def timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
     if _CANONICAL(raw):
         # the documented shape: fromisoformat reads it as strptime would, ten times faster
         try:
-            return datetime.fromisoformat(raw).replace(tzinfo=zone)
+            parsed = datetime.fromisoformat(raw)
         except ValueError:
             pass
+        else:
+            if parsed.year not in YEARS:
+                raise ValueError(f"date out of range: {raw}")
+            return parsed.replace(tzinfo=zone)
     try:
         parsed = datetime.strptime(raw, DATETIME_FORMAT)
     except ValueError:
@@ -90,6 +103,8 @@ def timestamp(value: Any, zone: ZoneInfo) -> datetime | None:
             parsed = datetime.fromisoformat(raw)
         except ValueError:
             return None
+    if parsed.year not in YEARS:
+        raise ValueError(f"date out of range: {raw[:40]}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed

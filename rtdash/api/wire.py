@@ -59,7 +59,7 @@ def decode_body(body: str) -> Decoded:
 def iter_body(body: str) -> Iterator[dict[str, Any] | Message | object]:
     """Each item of the body, in order: a dict (a row), a :class:`Message` (only before
     the first row of an NDJSON body, or as the whole body), or :data:`UNREADABLE`."""
-    stripped = body.strip()
+    stripped = body.strip().lstrip("\ufeff").strip()  # a UTF-8 BOM is not data
     if not stripped or stripped == "]":
         return iter(())
     if stripped[0] == "[":
@@ -72,10 +72,38 @@ def iter_body(body: str) -> Iterator[dict[str, Any] | Message | object]:
     return _iter_lines(stripped)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (_INF, -_INF):  # 1e999: a float too large, read as infinity
+        raise ValueError(f"{text[:20]} is out of range")
+    return number
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object; one that names a key twice is refused, since which value an upstream
+    meant is a guess (and the guess differs between JSON readers)."""
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        raise ValueError("an object names a key twice")
+    return made
+
+
+_INF = float("inf")
+#: JSON as the upstream may send it, read strictly: no NaN/Infinity, no float that
+#: overflows, no duplicate keys. A refused line costs only itself (see _decode_batch).
+_decoder = json.JSONDecoder(
+    parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_unique_keys
+)
+
+
 def _try_json(text: str) -> Any:
     try:
-        return json.loads(text)
-    except ValueError:
+        return _decoder.decode(text)
+    except (ValueError, RecursionError):  # RecursionError: nesting a thousand deep
         return _INVALID
 
 
@@ -85,16 +113,39 @@ _INVALID = object()
 def _iter_array(text: str) -> Iterator[dict[str, Any] | Message | object]:
     items = _try_json(text)
     if items is _INVALID:
-        # a truncated or quirky array: fall back to reading it item by item per line
-        inner = text.strip("[]\n ")
-        lines = [line.rstrip(",") for line in inner.splitlines()]
-        yield from _iter_lines("\n".join(lines))
+        yield from _iter_items(text)
         return
     if not isinstance(items, list):
         yield UNREADABLE
         return
     for item in items:
         yield item if isinstance(item, dict) else UNREADABLE
+
+
+def _iter_items(text: str) -> Iterator[dict[str, Any] | Message | object]:
+    """An array that did not read as a whole, item by item: each item's extent is found
+    by a lenient reader (NaN, duplicate keys and all), then the item is read strictly, so
+    one bad item costs only itself. Where even the lenient reader stops (a truncated or
+    quirky array, nesting a thousand deep) the rest is read line by line."""
+    pos, end = 1, len(text)
+    while True:
+        while pos < end and (text[pos] in ", \t\r\n"):
+            pos += 1
+        if pos >= end or text[pos] == "]":
+            return
+        try:
+            _, stop = _lenient.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            break
+        item = _try_json(text[pos:stop])
+        yield item if isinstance(item, dict) else UNREADABLE
+        pos = stop
+    inner = text[pos:].strip("[]\n ")
+    lines = [line.rstrip(",") for line in inner.splitlines()]
+    yield from _iter_lines("\n".join(lines))
+
+
+_lenient = json.JSONDecoder()
 
 
 def _iter_lines(text: str) -> Iterator[dict[str, Any] | Message | object]:

@@ -39,12 +39,25 @@ import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rtdash.cli import data
-from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Failure, UsageError, say
+from rtdash.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    Failure,
+    Hangup,
+    UsageError,
+    say,
+)
 from rtdash.cli.flags import apply_flags, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
+
+if TYPE_CHECKING:
+    from rtdash.config import Settings
 
 __all__ = ["apply_flags", "build_parser", "main"]
 
@@ -56,8 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     scripts) leaves no handler or level behind.
     """
     try:
-        args = build_parser().parse_args(argv)
-        code = _dispatch(args)
+        words = list(sys.argv[1:] if argv is None else argv)
+        args = build_parser().parse_args(words)
+        code = _dispatch(args, words)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below
         return code
     except UsageError as exc:
@@ -65,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Failure as exc:
         say(str(exc))
-        return EXIT_FAILURE
+        return exc.code if isinstance(exc, Hangup) else EXIT_FAILURE
     except SystemExit as exc:  # --help, and argparse's own exits
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
@@ -84,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             logs.clear_secrets()
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
     command = getattr(args, "command", None)
     if command == "config":
         return _config_command(args)
@@ -94,7 +108,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         _start_logging(args, tui=True)
         return _replay_command(args)
     if command == "serve":
-        return _serve_command(args)
+        return _serve_command(args, words)
     if command is not None and hasattr(args, "interval"):
         raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
     if command is None:
@@ -167,7 +181,7 @@ def _doctor_command(args: argparse.Namespace) -> int:
     one-line error, since explaining the set-up is the command's job; a bad flag is
     still a usage error like anywhere else."""
     from rtdash.cli import doctor
-    from rtdash.config import ConfigError, Settings, config_path, load_settings
+    from rtdash.config import ConfigError, config_path, load_settings
 
     explicit = getattr(args, "config", None)
     path = config_path(explicit)
@@ -205,6 +219,7 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     the setup (and offers the demo), so neither is checked here."""
     from rtdash.warmup import pause_collection, resume_collection, start_tls_context
 
+    _refuse_without_keyboard()
     pause_collection()  # until the first data is drawn: see rtdash.warmup
     try:
         settings = load_run_settings(args)
@@ -226,17 +241,59 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         resume_collection()
 
 
-def _serve_command(args: argparse.Namespace) -> int:
-    """Flags and config are checked once here, not in every browser tab."""
+def _serve_command(args: argparse.Namespace, words: list[str]) -> int:
+    """Flags and config are checked once here, not in every browser tab; the words the
+    dashboard was given are passed on as typed (``dashboard_words``)."""
     _start_logging(args, tui=False)
-    load_run_settings(args)
-    from rtdash.serve import dashboard_argv, serve
+    settings = load_run_settings(args)
+    from rtdash.cli.serve import dashboard_words, serve
+
+    problem = _nothing_to_serve(settings, args)
+    if problem:
+        raise UsageError(f"{PROG} serve: {problem}")
+    return serve(
+        dashboard_words(words),
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        max_sessions=settings.serve.max_sessions,
+    )
+
+
+def _nothing_to_serve(settings: Settings, args: argparse.Namespace) -> str | None:
+    """Why a served page would show only the welcome screen (which offers the demo and
+    setup to whoever walks up to the TV), or None when there is live data to show: the
+    demo, a hub to read from (``--hub``, when this build has it), or an installation
+    id with credentials for every installation."""
+    if getattr(args, "demo", False) or getattr(args, "hub", None):
+        return None
+    from rtdash.config import ConfigError
 
     try:
-        argv = dashboard_argv(args, [build_parser()])
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    return serve(argv, host=args.host, port=args.port, public_url=args.public_url)
+        installations = settings.installations()
+    except ConfigError as exc:
+        return str(exc)
+    for installation in installations:
+        connection = installation.connection
+        if connection.igrp is None or not connection.credentials().usable:
+            return (
+                "nothing to serve: no installation id and credentials (set RTDASH_USERNAME "
+                "and RTDASH_PASSWORD or RTDASH_API_KEY, and --igrp), or --demo"
+            )
+    return None
+
+
+def _refuse_without_keyboard() -> None:
+    """stdin at end of file (``</dev/null``) is a hang-up: said before the screen is
+    taken over (Textual's input thread would spin on it); the app watches for it
+    happening later (:mod:`rtdash.ui.stdin_watch`)."""
+    from rtdash.ui.stdin_watch import HANGUP_EXIT, stdin_gone
+
+    if sys.__stdin__ is None or os.environ.get("TEXTUAL_DRIVER"):
+        return  # textual-serve's web driver feeds the app through its own pipe
+    why = stdin_gone(sys.__stdin__.fileno())
+    if why:
+        raise Hangup(f"{PROG}: {why}: the dashboard reads keys from a terminal", HANGUP_EXIT)
 
 
 def _record_path(given: str | None) -> Path | None:
@@ -269,6 +326,7 @@ def _replay_command(args: argparse.Namespace) -> int:
         missing = not Path(args.file).exists()
         hint = _per_installation(Path(args.file)) if missing else ""
         raise UsageError(f"{PROG} replay: {args.file}: {_one_line(exc)}{hint}") from None
+    _refuse_without_keyboard()
     from rtdash.ui.app import run_replay
 
     player = Player(recording, speed=args.speed, paused=args.paused)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from rtdash.api.errors import ApiError
+from rtdash.api.sanitise import clean_lines
 from rtdash.constants import EXIT_FAILURE as EXIT_FAILURE
 from rtdash.constants import EXIT_OK as EXIT_OK
 from rtdash.constants import EXIT_USAGE as EXIT_USAGE
@@ -26,5 +27,14 @@ class Failure(Exception):
         self.error = error
 
 
+class Hangup(Failure):
+    """No terminal to read keys from: exit as a hang-up would (``code``)."""
+
+    def __init__(self, line: str, code: int) -> None:
+        super().__init__(line)
+        self.code = code
+
+
 def say(line: str) -> None:
-    print(line, file=sys.stderr)
+    """One line on stderr, with nothing in it a terminal would act on."""
+    print(clean_lines(line), file=sys.stderr)

@@ -96,6 +96,7 @@ def _client(settings: Settings) -> InfinityClient:
         tz=connection.timezone,
         mapping=settings.field_mapping(),
         timeout=connection.timeout,
+        allow_insecure_http=connection.allow_insecure_http,
     )
 
 

@@ -34,7 +34,28 @@ def load_run_settings(args: argparse.Namespace) -> Settings:
     register_secrets(settings)
     for warning in settings.warnings:
         say(f"{PROG}: warning: {warning}")
+    if not getattr(args, "demo", False):
+        refuse_insecure_http(settings)
     return settings
+
+
+def refuse_insecure_http(settings: Settings) -> None:
+    """Credentials over plain http to another machine: one line and exit 2, before any
+    request (``allow_insecure_http = true`` opts in)."""
+    from rtdash.api.client import insecure_reason
+    from rtdash.config import ConfigError
+
+    try:
+        installations = settings.installations()
+    except ConfigError:
+        return  # said where the installations are opened
+    for installation in installations:
+        connection = installation.connection
+        if connection.allow_insecure_http:
+            continue
+        reason = insecure_reason(connection.base_url, connection.credentials())
+        if reason:
+            raise UsageError(f"{PROG}: {reason}")
 
 
 def register_secrets(settings: Settings) -> None:
@@ -70,5 +91,6 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
             problem = exc.errors(include_url=False, include_input=False)[0]["msg"]
             problem = problem.removeprefix("Value error, ")
             given = repr(flags[dest])
-            shown = flag if given in problem else f"{flag} {given}"
+            # a URL with user:pass@ in it is never echoed
+            shown = flag if given in problem or "credentials" in problem else f"{flag} {given}"
             raise UsageError(f"{PROG}: {shown}: {problem}") from None

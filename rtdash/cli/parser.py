@@ -7,8 +7,8 @@ import argparse
 from typing import Any, NoReturn
 
 from rtdash.cli.common import PROG, UsageError
+from rtdash.cli.serve import add_serve_arguments
 from rtdash.constants import MAX_SPEED, MIN_SPEED
-from rtdash.serve import add_serve_arguments
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 

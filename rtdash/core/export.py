@@ -9,9 +9,10 @@ fields as JSON). JSON files are arrays of the same ``to_json()`` rows the CLI's
 ``--json`` prints. :func:`calls_csv` / :func:`users_csv` give the CSV as text, without a
 BOM and with ``\\n`` line ends, for the CLI's ``--csv``.
 
-A text value that a spreadsheet would run as a formula (it starts with ``=``, ``@``, a
-tab, or ``+``/``-`` not followed by a digit) is prefixed with ``'``; phone numbers
-(``+44…``) and numbers are written as they are.
+A text value that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, a tab or a CR) is prefixed with ``'``; only an exact E.164 phone number
+(``+447700900123``) and numbers are written as they are, and a cell holding a line
+break is quoted. The files are created owner-only (0600): they hold caller numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import contextlib
 import csv
 import io
 import json
+import os
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
@@ -30,6 +33,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser
+from rtdash.api.sanitise import clean
 from rtdash.core.metrics import seconds_since, wait_start
 
 R = TypeVar("R", bound=BaseModel)
@@ -80,18 +84,24 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
-    return _defuse(str(value))
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+        return _defuse(clean(text))
+    # rows are clean already; a value made elsewhere is cleaned too, so no cell holds a
+    # bare CR (which csv would write unquoted with "\n" line ends)
+    return _defuse(clean(str(value)))
 
 
 def _defuse(text: str) -> str:
-    """Keep a spreadsheet from running a text cell as a formula."""
-    if not text:
-        return text
-    first = text[0]
-    if first in "=@\t\r" or (first in "+-" and not text[1:2].isdigit()):
+    """Keep a spreadsheet from running a text cell as a formula: ``+1-2`` or
+    ``-1+cmd|' /C calc'!A0`` start with a digit after the sign too, so only an exact
+    E.164 number keeps its ``+``."""
+    if text and text[0] in _FORMULA_START and not _E164(text):
         return "'" + text
     return text
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
+_E164 = re.compile(r"\+[1-9]\d{1,14}").fullmatch
 
 
 def _seconds(start: datetime | None, now: datetime) -> str:
@@ -211,16 +221,21 @@ def _write_csv(
     now: datetime,
 ) -> None:
     # "x": never overwrite, even if the name was taken after the check
-    with open(path, "x", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+    with open(path, "x", encoding="utf-8-sig", newline="", opener=_private) as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(header)
         writer.writerows(cells(row, now) for row in rows)
 
 
 def _write_json(path: Path, rows: Sequence[ActiveCall] | Sequence[PbxUser]) -> None:
-    with open(path, "x", encoding="utf-8") as handle:
+    with open(path, "x", encoding="utf-8", opener=_private) as handle:
         json.dump([row.to_json() for row in rows], handle, indent=2, ensure_ascii=False)
         handle.write("\n")
+
+
+def _private(path: str, flags: int) -> int:
+    """Open a new file readable by its owner only: an export holds caller numbers."""
+    return os.open(path, flags, 0o600)
 
 
 def _remove(paths: Sequence[Path]) -> None:

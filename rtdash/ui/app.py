@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from rtdash.api.client import InfinityClient
+from rtdash.api.sanitise import clean
 from rtdash.config import Installation, Settings, config_path
 from rtdash.constants import per_installation_path
 from rtdash.core.clock import Clock
@@ -95,7 +96,7 @@ class RtdashApp(ShellApp):
         if collection_paused():  # a live view resumes it sooner, once data is drawn
             self.set_timer(COLLECTION_PAUSE_LIMIT, resume_collection, name="collection")
         for warning in self.settings.warnings:
-            self.notify(warning, severity="warning", timeout=15)
+            self.notify(clean(warning), severity="warning", timeout=15, markup=False)
         if self.demo:
             self.action_start_demo()
         elif self._can_connect():
@@ -242,13 +243,17 @@ class RtdashApp(ShellApp):
                 started=self.clock.now(),
             )
         except RecordingError as exc:
-            self.notify(str(exc), title="Not recording", severity="error", timeout=30)
+            self.notify(
+                clean(str(exc)), title="Not recording", severity="error", timeout=30, markup=False
+            )
             return None
         return RecordingConsumer(recorder, on_error=self._recording_stopped)
 
     def _recording_stopped(self, message: str) -> None:
         # said once per recording; the dashboard itself carries on
-        self.notify(message, title="Recording stopped", severity="error", timeout=30)
+        self.notify(
+            clean(message), title="Recording stopped", severity="error", timeout=30, markup=False
+        )
 
     def make_client(self, installation: Installation) -> InfinityClient:
         connection = installation.connection
@@ -263,6 +268,7 @@ class RtdashApp(ShellApp):
             http=self._http,
             tls=None if self._http else tls_context(),
             now=self.clock.now,
+            allow_insecure_http=connection.allow_insecure_http,
         )
 
     def installation_label(self, installation: Installation) -> str:

@@ -26,6 +26,7 @@ from rtdash.config import ConfigError, Settings
 from rtdash.constants import EXIT_HANGUP, EXIT_TERMINATED
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.ui.commands import COMMANDS, LIVE, REPLAY, WALL, Mode, commands_for
+from rtdash.ui.stdin_watch import watch_stdin
 from rtdash.ui.widgets.palette import use_no_color
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ class ShellApp(App[int]):
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGHUP, self.hang_up)
             loop.add_signal_handler(signal.SIGTERM, self.terminate)
+        watch_stdin(self, HANGUP_EXIT, self.hang_up)  # stdin at end of file: a hang-up
 
     def terminate(self) -> None:
         log.warning("terminated (SIGTERM): quitting")

@@ -135,27 +135,27 @@ def _raising(exc: Exception):
         (
             httpx.ReadTimeout("slow"),
             errors.RequestTimeout,
-            "no answer from api.infinitycloud.com in time",
+            "no answer from api.infinitycloud.com:443 in time",
         ),
         (
             httpx.ConnectTimeout("slow"),
             errors.RequestTimeout,
-            "no answer from api.infinitycloud.com in time",
+            "no answer from api.infinitycloud.com:443 in time",
         ),
         (
             httpx.ConnectError("refused"),
             errors.ConnectionFailed,
-            "cannot connect to api.infinitycloud.com",
+            "cannot connect to api.infinitycloud.com:443 (refused)",
         ),
         (
             httpx.RemoteProtocolError("peer closed"),
             errors.ConnectionFailed,
-            "connection to api.infinitycloud.com dropped mid-response",
+            "connection to api.infinitycloud.com:443 dropped mid-response",
         ),
         (
             httpx.ReadError("reset"),
             errors.ConnectionFailed,
-            "connection to api.infinitycloud.com dropped mid-response",
+            "connection to api.infinitycloud.com:443 dropped mid-response",
         ),
     ],
 )
@@ -193,7 +193,7 @@ async def test_connection_refused_on_a_real_socket(secrets: tuple[str, str]) -> 
     async with client:
         with pytest.raises(errors.ConnectionFailed) as caught:
             await client.active_calls()
-    assert str(caught.value) == "cannot connect to 127.0.0.1"
+    assert str(caught.value) == f"cannot connect to 127.0.0.1:{port} (connection refused)"
 
 
 async def test_unreadable_message_is_an_api_error(

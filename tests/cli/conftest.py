@@ -48,6 +48,9 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr("rtdash.config.default_config_path", lambda: tmp_path / "absent.toml")
     # the log file goes under XDG_STATE_HOME (platformdirs reads it on every call)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    # the test runner's stdin is no keyboard either (often /dev/null): in-process runs
+    # stand in for the terminal; tests/hostile/test_streams.py runs the real check
+    monkeypatch.setattr("rtdash.ui.stdin_watch.stdin_gone", lambda fd: None)
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_bare_string_instead_of_rows(rtdash: RunCli, sim: Simulator, sim_env: li
 def test_connection_dropped(rtdash: RunCli, sim: Simulator, sim_env: list[str]) -> None:
     sim.faults.add(Fault(kind="drop", route="pbxActiveCalls"))
     line = one_line(rtdash("calls", *sim_env), 1)
-    assert line == "rtdash: connection to 127.0.0.1 dropped mid-response"
+    assert line == f"rtdash: connection to 127.0.0.1:{sim.port} dropped mid-response"
 
 
 def test_nothing_listening(
@@ -75,7 +75,7 @@ def test_nothing_listening(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     run = rtdash("calls", "--base-url", f"http://127.0.0.1:{port}/reports/v2", "--igrp", "1")
-    assert one_line(run, 1) == "rtdash: cannot connect to 127.0.0.1"
+    assert one_line(run, 1) == f"rtdash: cannot connect to 127.0.0.1:{port} (connection refused)"
 
 
 # --- 2: usage and configuration -------------------------------------------------------

@@ -43,7 +43,7 @@ FAULTS: dict[str, dict[str, Any]] = {
 }
 
 NO_MATCH = r"rtdash: no call matches call reference 'c-\d{4}-\d+' in the last 24 hours"
-DROPPED = "rtdash: connection to 127.0.0.1 dropped mid-response"
+DROPPED = r"rtdash: connection to 127\.0\.0\.1:\d+ dropped mid-response"
 
 # What each (fault, command) must give: exit code, the stderr line (a regex; None for no
 # line at all) and the JSON rows on stdout: "all" as without the fault, "some" (fewer,
@@ -72,9 +72,9 @@ EXPECTED: dict[str, dict[str, Expect]] = {
     "429": _same(1, re.escape("rtdash: rate limited (HTTP 429), retry after 3 s"), None),
     "500": _same(1, re.escape('rtdash: upstream error (HTTP 500): "internal server error"'), None),
     "503": _same(1, re.escape('rtdash: upstream error (HTTP 503): "service unavailable"'), None),
-    "slow": _same(1, re.escape("rtdash: no answer from 127.0.0.1 in time"), None),
-    "drop": _same(1, re.escape(DROPPED), None),
-    "reset": _same(1, re.escape(DROPPED), None),
+    "slow": _same(1, r"rtdash: no answer from 127\.0\.0\.1:\d+ in time", None),
+    "drop": _same(1, DROPPED, None),
+    "reset": _same(1, DROPPED, None),
     "malformed_line": {
         # the broken line is an extra, truncated copy: every good row survives
         "calls": (
@@ -225,7 +225,9 @@ def test_connection_refused(
     finally:
         fault_sim.start(port=fault_sim.port)
     assert run.code == 1
-    at_most_one_line(run, re.escape("rtdash: cannot connect to 127.0.0.1"))
+    at_most_one_line(
+        run, re.escape(f"rtdash: cannot connect to 127.0.0.1:{fault_sim.port} (connection refused)")
+    )
     assert run.out == ""
 
 

@@ -36,6 +36,15 @@ def need(path: str, what: str, package: str) -> str:
     pytest.skip(reason)
 
 
+def rtdash_command(*words: str) -> list[str]:
+    """``rtdash WORDS…`` as a user runs it: the console script installed beside this
+    interpreter (``python -m rtdash`` only if there is none)."""
+    script = Path(sys.executable).with_name("rtdash")
+    if script.is_file():
+        return [str(script), *words]
+    return [sys.executable, "-m", "rtdash", *words]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

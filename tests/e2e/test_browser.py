@@ -23,11 +23,20 @@ from pathlib import Path
 
 import pytest
 
-from rtdash import serve as serve_module
+from rtdash.cli import serve as serve_module
 from tests.e2e import png
 from tests.e2e.browser import visit, watch_wallboard
 from tests.e2e.cdp import chromium_command, devtools_port
-from tests.e2e.procs import REPO, app_env, free_port, need, start, stop, wait_port
+from tests.e2e.procs import (
+    REPO,
+    app_env,
+    free_port,
+    need,
+    rtdash_command,
+    start,
+    stop,
+    wait_port,
+)
 
 WIDTH, HEIGHT = 1600, 1000
 SCREENSHOT = REPO / "screenshots" / "browser-dashboard.png"
@@ -43,7 +52,12 @@ def _app_processes(group: int) -> list[int]:
             argv = (proc / "cmdline").read_bytes().split(b"\0")
         except (OSError, IndexError):
             continue
-        if int(stat[2]) == group and stat[0] not in "ZX" and argv[1:3] == [b"-m", b"rtdash"]:
+        if (
+            int(stat[2]) == group
+            and int(proc.name) != group  # the server itself
+            and stat[0] not in "ZX"
+            and argv[1:3] == [b"-m", b"rtdash"]
+        ):
             found.append(int(proc.name))
     return found
 
@@ -60,13 +74,13 @@ class Served:
 
 @contextmanager
 def served_in_chromium(tmp_path: Path, app_args: list[str]) -> Iterator[Served]:
-    """Start ``python -m rtdash.serve <app_args>`` and Chromium; stop both (whole process
+    """Start ``rtdash serve <app_args>`` and Chromium; stop both (whole process
     groups) on the way out, printing their logs if the body failed."""
     chromium = need("/usr/bin/chromium", "Chromium", "chromium")
     port = free_port()
     serve_log, browser_log = tmp_path / "serve.log", tmp_path / "chromium.log"
     server = start(
-        [sys.executable, "-m", "rtdash.serve", "--port", str(port), *app_args],
+        rtdash_command("serve", "--port", str(port), *app_args),
         serve_log,
         env=app_env(tmp_path / "home"),
     )
@@ -180,7 +194,16 @@ def test_serve_on_all_addresses_prints_the_warning_before_serving(tmp_path: Path
     port = free_port()
     log = tmp_path / "serve.log"
     server = start(
-        [sys.executable, "-m", "rtdash.serve", "--host", "0.0.0.0", "--port", str(port), "--demo"],
+        rtdash_command(
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+            "--public-url",
+            "http://tv.example",
+            "--demo",
+        ),
         log,
         env=app_env(tmp_path / "home"),
     )
@@ -190,6 +213,7 @@ def test_serve_on_all_addresses_prints_the_warning_before_serving(tmp_path: Path
         stop(server)
     text = log.read_text()
     assert "rtdash serve: warning: listening on 0.0.0.0" in text
+    assert "http://tv.example" in text
     assert "no authentication of its own" in text
     assert text.index("no authentication") < text.index("serving the dashboard on")
     assert server.returncode == 0, "SIGTERM stops it cleanly"
@@ -199,7 +223,7 @@ def test_serve_on_loopback_prints_no_warning(tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "serve.log"
     server = start(
-        [sys.executable, "-m", "rtdash.serve", "--port", str(port), "--demo"],
+        rtdash_command("serve", "--port", str(port), "--demo"),
         log,
         env=app_env(tmp_path / "home"),
     )
@@ -244,7 +268,7 @@ def test_a_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "rtdash.serve", "--port", str(port), "--demo"],
+            rtdash_command("serve", "--port", str(port), "--demo"),
             capture_output=True,
             text=True,
             env=app_env(tmp_path / "home"),
@@ -253,3 +277,14 @@ def test_a_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"rtdash serve: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_wildcard_bind_without_the_public_url_is_refused() -> None:
+    """Requests naming any host but the public URL's are refused, so a wildcard bind
+    must say what that is."""
+    err = io.StringIO()
+    assert serve_module.serve(["--demo"], host="0.0.0.0", stderr=err) == 2
+    assert err.getvalue().strip() == (
+        "rtdash serve: --host 0.0.0.0 needs --public-url, the address browsers use "
+        "(requests for any other address are refused)"
+    )

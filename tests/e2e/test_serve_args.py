@@ -1,17 +1,13 @@
-"""``rtdash serve``'s arguments: the serve options, and dashboard options passed through.
-
-Checked against the dashboard's own parser (:func:`rtdash.cli.parser.build_parser`), so a
-flag added to the dashboard later is either passed through or refused loudly.
-"""
+"""``rtdash serve``'s arguments: serve's own options are taken out, every other word
+goes to the dashboard in each browser tab as typed."""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
+from rtdash.cli import main
 from rtdash.cli.parser import build_parser
-from rtdash.serve import DEFAULT_HOST, DEFAULT_PORT, add_serve_arguments, dashboard_argv
+from rtdash.cli.serve import dashboard_words
 
 DASHBOARD_WORDS = [
     "--demo",
@@ -34,49 +30,49 @@ DASHBOARD_WORDS = [
 ]
 
 
-def serve_options() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(argument_default=argparse.SUPPRESS)
-    add_serve_arguments(parser)
-    return parser
+def test_no_words_give_the_dashboard_no_words() -> None:
+    assert dashboard_words(["serve"]) == []
 
 
-def test_serve_options_default_to_loopback_port_8000() -> None:
-    args = serve_options().parse_args([])
-    assert (args.host, args.port, args.public_url) == (DEFAULT_HOST, DEFAULT_PORT, None)
-    assert dashboard_argv(args, [serve_options()]) == []
-
-
-def test_dashboard_options_pass_through_and_serve_options_do_not() -> None:
-    dashboard = build_parser()
-    args = dashboard.parse_args(DASHBOARD_WORDS)
-    serve_options().parse_args(
-        ["--host", "0.0.0.0", "--port", "9000", "--public-url", "https://x"], namespace=args
-    )
-    words = dashboard_argv(args, [dashboard, serve_options()])
-    assert not {"--host", "--port", "--public-url", "0.0.0.0", "9000"} & set(words)
+@pytest.mark.parametrize(
+    "serve_options",
+    [
+        ["--host", "0.0.0.0", "--port", "9000", "--public-url", "https://x"],
+        ["--host=0.0.0.0", "--port=9000", "--public-url=https://x"],
+    ],
+)
+def test_dashboard_words_pass_through_in_order_and_serve_options_do_not(
+    serve_options: list[str],
+) -> None:
+    words = ["serve", *DASHBOARD_WORDS[:5], *serve_options, *DASHBOARD_WORDS[5:]]
+    assert dashboard_words(words) == DASHBOARD_WORDS
     # the words mean the same to the dashboard's parser as what was typed
-    assert build_parser().parse_args(words) == build_parser().parse_args(DASHBOARD_WORDS)
-    assert words.count("--igrp") == 2
+    assert build_parser().parse_args(dashboard_words(words)) == build_parser().parse_args(
+        DASHBOARD_WORDS
+    )
 
 
-def test_every_dashboard_option_of_the_cli_can_be_passed_through() -> None:
-    """A new flag on the dashboard cannot be dropped silently on the way to the browser."""
-    top = build_parser()
-    for action in top._actions:
-        if not action.option_strings or action.dest == "help":
-            continue
-        if action.nargs == 0:
-            value: object = True
-        elif action.choices:
-            value = next(iter(action.choices))
-        else:
-            value = ["1"] if isinstance(action, argparse._AppendAction) else "1"
-        words = dashboard_argv(argparse.Namespace(**{action.dest: value}), [top])
-        assert words and words[0] in action.option_strings, action
-        reparsed = vars(build_parser().parse_args(words))
-        assert reparsed[action.dest] == value, action
+def test_options_before_the_subcommand_are_the_dashboards_too() -> None:
+    assert dashboard_words(["--demo", "serve", "--port", "9000", "--wallboard"]) == [
+        "--demo",
+        "--wallboard",
+    ]
 
 
-def test_an_option_no_parser_knows_is_an_error() -> None:
-    with pytest.raises(ValueError, match="cannot pass 'mystery'"):
-        dashboard_argv(argparse.Namespace(mystery="x"), [serve_options()])
+def test_a_flag_serve_does_not_know_is_passed_on_as_typed() -> None:
+    """A flag the dashboard gains later needs no change here to reach the browser."""
+    words = ["serve", "--some-future-flag", "value", "--port", "1", "--other"]
+    assert dashboard_words(words) == ["--some-future-flag", "value", "--other"]
+
+
+def test_serving_with_nothing_to_show_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No credentials, no demo, no hub: the page would be a welcome screen anyone who
+    walks up to the TV could act on."""
+    for name in ("RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY", "RTDASH_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["serve", "--igrp", "1234"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("rtdash serve: nothing to serve")

@@ -107,7 +107,8 @@ async def fail_and_recover(
     polled = plan(sim).count(healthy)
 
     sim.faults.add(Fault(route=SIM_ROUTE[route], times=None, **case.fault))
-    expected = re.compile(rf"{route}: {re.escape(case.cause)}, retrying (in \d+ s|now)")
+    cause = re.escape(case.cause).replace(re.escape(HOST), re.escape(HOST) + r":\d+")
+    expected = re.compile(rf"{route}: {cause}, retrying (in \d+ s|now)")
     await wait_until(
         pilot, lambda: expected.fullmatch(board.status_bar.text.connection) is not None, 6
     )
@@ -187,7 +188,7 @@ async def test_server_down_then_up(sim: Simulator) -> None:
         port = sim.port
         sim.stop()
         clock.advance(4)
-        refused = f"cannot connect to {HOST}, retrying"
+        refused = f"cannot connect to {HOST}:{port} (connection refused), retrying"
         await wait_until(
             pilot,
             lambda: all(

@@ -38,7 +38,7 @@ def client_for(http: httpx.AsyncClient, max_body: int = DEFAULT_MAX_BODY) -> Inf
     return InfinityClient(
         igrp=1234,
         credentials=Credentials("demo", "demo-secret"),
-        base_url="http://upstream.test/reports/v2",
+        base_url="https://upstream.test/reports/v2",
         max_body=max_body,
         http=http,
     )

@@ -80,7 +80,12 @@ def debug_log(tmp_path: Path) -> Iterator[Path]:
 
 def write_config(tmp_path: Path, mode: int, *, password: bool) -> Path:
     path = tmp_path / "config.toml"
-    lines = ["[connection]", 'base_url = "http://upstream.test/reports/v2"', "igrp = 1234"]
+    lines = [
+        "[connection]",
+        'base_url = "http://upstream.test/reports/v2"',
+        "igrp = 1234",
+        "allow_insecure_http = true",  # the stand-in upstream is plain http
+    ]
     if password:
         lines += [f'username = "{USERNAME}"', f'password = "{PASSWORD}"']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -180,6 +180,7 @@ async def upstream_checks(settings: Settings, report: Report, path: Path) -> Non
         mapping=mapping,
         timeout=connection.timeout,
         http=http,
+        allow_insecure_http=connection.allow_insecure_http,
     )
 
     async def attempt(request: Callable[[], Awaitable[T]]) -> _Call:

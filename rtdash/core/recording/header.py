@@ -12,12 +12,13 @@ both go through :func:`parse_header`, so they cannot disagree on what a header i
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rtdash.api.sanitise import clean
+from rtdash.core import limits
 from rtdash.core.recording.errors import RecordingFormatError
 
 FORMAT_VERSION = 1
@@ -73,7 +74,7 @@ def parse_header(line: bytes | dict[str, Any]) -> RecordingHeader | None:
         data: Any = line
     else:
         try:
-            data = json.loads(line)
+            data = limits.read_json(line)
         except ValueError:
             return None
     if not is_header(data):
@@ -85,7 +86,7 @@ def parse_header(line: bytes | dict[str, Any]) -> RecordingHeader | None:
     igrp = data.get("igrp")
     return RecordingHeader(
         version=version if type(version) is int else -1,
-        installation=str(data.get("installation") or ""),
+        installation=clean(str(data.get("installation") or "")),
         igrp=igrp if type(igrp) is int else None,
         tz=str(data.get("tz") or "UTC"),
         started=started,
@@ -103,4 +104,6 @@ def parse_time(value: object) -> datetime:
         raise RecordingFormatError(f"t is not an ISO time: {value!r}") from exc
     if when.tzinfo is None:
         raise RecordingFormatError("t has no offset")
+    if not limits.time_in_range(when):
+        raise RecordingFormatError(f"t is out of range: {value[:40]!r}")
     return when

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
 import os
 import statistics
 from collections.abc import Sequence
@@ -24,9 +23,8 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
-
 from rtdash.api.models import ActiveCall, PbxUser
+from rtdash.core import limits
 from rtdash.core.recording.codec import ROW_KEYS, Delta, EndMark, Keyframe, Kind, Row, decode
 from rtdash.core.recording.container import GZIP_MAGIC, inflate
 from rtdash.core.recording.errors import RecordingError, RecordingFormatError
@@ -145,8 +143,8 @@ class _Track(Generic[S]):
 
     def _validate(self, data: Row) -> ActiveCall | PbxUser | None:
         try:
-            return self.model.model_validate(data)
-        except ValidationError:
+            return limits.checked_row(self.model.model_validate(limits.row_data(data)))
+        except ValueError:  # ValidationError, or a row beyond the limits
             self.bad_rows += 1
             return None
 
@@ -183,6 +181,7 @@ class Recording:
             raise RecordingError(f"not an rtdash recording: {path} is empty")
         if not data.startswith(GZIP_MAGIC):
             raise RecordingError(f"not an rtdash recording: {path} is not gzip-compressed")
+        limits.check_inflated_size(data)
         inflated = inflate(data)
         if not inflated.lines:
             raise RecordingError(f"not an rtdash recording: {path} has no readable header")
@@ -212,7 +211,7 @@ class Recording:
         tracks: dict[str, _Track[Any]] = {"calls": self.calls, "users": self.users}
         for line in lines:
             try:
-                data = json.loads(line)
+                data = limits.read_json(line)
             except ValueError:
                 self.skipped += 1
                 for track in tracks.values():  # which kind it was is unknown

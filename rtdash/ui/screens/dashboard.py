@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Input
 
+from rtdash.api.sanitise import clean
 from rtdash.core.poller import clamp_interval
 from rtdash.ui.commands import LIVE, bindings
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
@@ -147,12 +148,18 @@ class DashboardScreen(ViewsScreen):
                 calls, users, self.export_dir, now=board.clock.now(), zone=board.zone, stem=stem
             )
         except ExportError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            self.app.call_from_thread(
+                self.notify, clean(str(exc)), severity="error", timeout=15, markup=False
+            )
             return
         self.exported = paths
         names = ", ".join(path.name for path in paths)
         self.app.call_from_thread(
-            self.notify, f"{paths[0].parent}: {names}", title="Exported", timeout=10
+            self.notify,
+            clean(f"{paths[0].parent}: {names}"),  # a folder name may hold anything
+            title="Exported",
+            timeout=10,
+            markup=False,
         )
 
     # --- polling --------------------------------------------------------------------

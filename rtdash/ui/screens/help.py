@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from rtdash.api.sanitise import clean
 from rtdash.logs import log_path
 
 
@@ -28,15 +30,17 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, explanation in self.rows:
-            table.add_row(key, explanation)
+            table.add_row(Text(key), Text(explanation))
         # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
         # and the note do not fit a small terminal; the docked title stays in view
         with VerticalScroll(id="help-dialog"):
             yield Label("rtdash — keys", id="help-title")
             yield Static(table, id="help-table")
             yield Static(
-                "Times tick every second between polls. Wait times turn amber (▲) and red (‼) "
-                f"at the thresholds in your config.\nLog file: {log_path()}",
+                Text(
+                    "Times tick every second between polls. Wait times turn amber (▲) and red "
+                    f"(‼) at the thresholds in your config.\nLog file: {clean(str(log_path()))}"
+                ),
                 id="help-note",
             )
         yield Footer()

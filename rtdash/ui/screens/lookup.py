@@ -6,6 +6,7 @@ upstream fault) is shown inside the modal, so the dashboard underneath is never 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,8 @@ from rtdash.api.client import InfinityClient
 from rtdash.api.models import CallerDetails
 from rtdash.core.format import caller_label, duration
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
+
+log = logging.getLogger(__name__)
 
 PII_REFUSED = (
     "Caller lookup is off while personal data is excluded (--exclude-pii or wallboard "
@@ -157,7 +160,7 @@ class LookupScreen(ModalScreen[None]):
 
     def _start(self, query: LookupQuery) -> None:
         what = f"call {query.call_ref}" if query.call_ref else caller_label(query.number)
-        self.query_one("#lookup-title", Label).update(f"Caller lookup — {what}")
+        self.query_one("#lookup-title", Label).update(Text(f"Caller lookup — {what}"))
         self._show_message(f"Looking up {what}…", "loading")
         self._lookup(query, what)
 
@@ -180,6 +183,14 @@ class LookupScreen(ModalScreen[None]):
             return
         except errors.ApiError as exc:
             self._show_message(f"Lookup failed: {exc.message}", "error", style="bold #D55E00")
+            return
+        except Exception:  # never "Looking up…" for ever, whatever the answer held
+            log.exception("lookup of %s failed", what)
+            self._show_message(
+                "Lookup failed: the answer could not be read (details in the log file).",
+                "error",
+                style="bold #D55E00",
+            )
             return
         if details is None:
             self._show_message(f"No call matches {what} in the last 24 hours.", "no-match")
@@ -212,7 +223,7 @@ class LookupScreen(ModalScreen[None]):
             table.add_column(style="bold", no_wrap=True)
             table.add_column(overflow="fold")
             for label, value in rows:
-                table.add_row(label, value)
+                table.add_row(Text(label), Text(value))  # upstream text: never markup
             parts.append(Text(f"\n{title}", style="bold underline"))
             parts.append(table)
         return Group(*parts)  # type: ignore[arg-type]  # every part is a Rich renderable

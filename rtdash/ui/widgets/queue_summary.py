@@ -37,7 +37,7 @@ class QueueSummaryPanel(Static):
         for queue in self.queues:
             wait = queue.longest_wait(now) if queue.waiting else None
             table.add_row(
-                queue.queue,
+                Text(queue.queue),  # upstream text: never markup
                 str(queue.waiting),
                 wait_cell(wait, self.thresholds) if wait is not None else Text("–", style="dim"),
                 str(queue.talking),

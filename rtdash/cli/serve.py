@@ -7,15 +7,18 @@ websocket. Closing the tab ends the process.
 
 It has no authentication of its own. So it listens on 127.0.0.1 unless told otherwise,
 and says so on stderr when it is bound to any other address: put it behind a proxy that
-authenticates (and terminates TLS) before a browser on another machine opens it.
+authenticates (and terminates TLS) before a browser on another machine opens it. Every
+request passes :mod:`rtdash.cli.serve_guard` first (Host, Origin, a cap on sessions),
+and it refuses to start with nothing to show but a welcome screen anyone could act on.
 
 Credentials never go on the served command line (where ``ps`` would show them, and
 textual-serve prints it): the app processes read ``RTDASH_USERNAME`` /
 ``RTDASH_PASSWORD`` / ``RTDASH_API_KEY`` or the config file exactly as a terminal run
 does, from the environment they inherit from this server process.
 
-Run it as ``python -m rtdash.serve [--host H] [--port P] [--public-url URL] [dashboard
-options…]``; the ``rtdash serve`` subcommand calls :func:`serve` the same way.
+``rtdash serve [--host H] [--port P] [--public-url URL] [dashboard options…]``: the
+words after ``serve``, less serve's own options, are the dashboard's
+(:func:`dashboard_words`), passed on as typed.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import os
 import shlex
 import socket
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 PROG = "rtdash serve"
@@ -42,24 +45,14 @@ PER_TAB_REFUSED = {
     "they would all write one file (record with `rtdash --record FILE` in a terminal)",
 }
 
-#: option destinations that belong to ``serve`` itself, never passed to the dashboard
-SERVE_DESTS = frozenset({"host", "port", "public_url"})
-#: namespace entries argparse adds that are not options
-_NOT_OPTIONS = frozenset({"command", "help"})
-
-
-def is_loopback(host: str) -> bool:
-    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may resolve to anything
+#: concurrent browser sessions when the config does not say (each one is a process)
+DEFAULT_MAX_SESSIONS = 3
 
 
 def exposure_warning(host: str, port: int, public_url: str | None) -> str | None:
     """The stderr warning for a non-loopback bind, or None on loopback."""
+    from rtdash.api.client import is_loopback  # httpx: not for `rtdash --help`
+
     if is_loopback(host):
         return None
     lines = [
@@ -107,6 +100,7 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     public_url: str | None = None,
+    max_sessions: int = DEFAULT_MAX_SESSIONS,
     stderr: TextIO | None = None,
 ) -> int:
     """Serve ``python -m rtdash <argv_for_app>`` to browsers until SIGINT or SIGTERM.
@@ -114,8 +108,9 @@ def serve(
     ``argv_for_app`` are dashboard options only (``--demo``, ``--base-url URL``,
     ``--igrp ID``, ``--interval S``, ``--config PATH`` …), never a subcommand.
     ``public_url`` is the address browsers use when it differs from ``http://host:port``
-    (a proxy in front, or a wildcard bind). Returns 0 when stopped, 1 when the port
-    cannot be opened, 2 for a bad argument (one line on stderr each).
+    (a proxy in front, or a wildcard bind: then it is required, since requests naming
+    any other host are refused). Returns 0 when stopped, 1 when the port cannot be
+    opened, 2 for a bad argument (one line on stderr each).
     """
     err = stderr if stderr is not None else sys.stderr
     if not 1 <= port <= 65535:
@@ -128,6 +123,13 @@ def serve(
         if word in PER_TAB_REFUSED or word.split("=", 1)[0] in PER_TAB_REFUSED:
             print(f"{PROG}: {PER_TAB_REFUSED[word.split('=', 1)[0]]}", file=err)
             return 2
+    if public_url is None and _is_wildcard(host):
+        print(
+            f"{PROG}: --host {host} needs --public-url, the address browsers use "
+            "(requests for any other address are refused)",
+            file=err,
+        )
+        return 2
     try:
         command = served_command(argv_for_app)
     except ValueError as exc:
@@ -143,11 +145,19 @@ def serve(
 
     from textual_serve.server import Server  # aiohttp + jinja: only when serving
 
+    from rtdash.cli.serve_guard import Guard
+
     class _Server(Server):
+        async def _make_app(self) -> Any:
+            app = await super()._make_app()
+            guard = Guard.for_server(host, port, self.public_url, max_sessions)
+            app.middlewares.append(guard.middleware)
+            return app
+
         async def on_startup(self, app: Any) -> None:
             self.console.print(
                 f"rtdash: serving the dashboard on {self.public_url} "
-                "(one app process per browser tab); Ctrl+C stops"
+                f"(one app process per browser tab, at most {max_sessions}); Ctrl+C stops"
             )
 
     server = _Server(command=command, host=host, port=port, title="rtdash", public_url=public_url)
@@ -198,61 +208,18 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def dashboard_argv(
-    args: argparse.Namespace, parsers: Iterable[argparse.ArgumentParser]
-) -> list[str]:
-    """The dashboard options given in ``args``, as command-line words again.
+def dashboard_words(words: Sequence[str]) -> list[str]:
+    """The dashboard's words of an ``rtdash … serve …`` command line, as typed.
 
-    rtdash's parsers default every dashboard option to ``SUPPRESS``, so ``args`` holds
-    only what was typed; each entry is turned back into its flag using the actions of
-    ``parsers`` (the top-level parser and the ``serve`` subparser). ``serve``'s own
-    options are left out. Raises ValueError for an entry no parser can write back, so
-    a new flag cannot be silently dropped on the way to the browser.
+    ``words`` is the command line after ``rtdash``; the ``serve`` word and serve's own
+    options (``--host``, ``--port``, ``--public-url``, as ``--opt V`` or ``--opt=V``)
+    are left out and every other word is passed on in order, so a flag the dashboard
+    gains later reaches the browser's app without this function knowing it.
     """
-    actions: dict[str, argparse.Action] = {}
-    for parser in parsers:
-        for known in parser._actions:
-            if known.option_strings:
-                actions.setdefault(known.dest, known)
-    words: list[str] = []
-    for dest, value in vars(args).items():
-        if dest in SERVE_DESTS or dest in _NOT_OPTIONS or value is None:
-            continue
-        action = actions.get(dest)
-        if action is None:
-            raise ValueError(f"{PROG}: cannot pass {dest!r} on to the dashboard")
-        flag = next((s for s in action.option_strings if s.startswith("--")), dest)
-        if isinstance(action, argparse._StoreTrueAction):
-            if value:
-                words.append(flag)
-        elif isinstance(action, argparse._StoreFalseAction):
-            if not value:
-                words.append(flag)
-        elif type(action) is argparse._StoreAction and action.nargs in (None, 1):
-            words += [flag, str(value[0] if isinstance(value, list) else value)]
-        elif type(action) is argparse._AppendAction and action.nargs is None:
-            for item in value if isinstance(value, list) else [value]:
-                words += [flag, str(item)]
-        else:
-            raise ValueError(f"{PROG}: cannot pass {flag} on to the dashboard")
-    return words
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m rtdash.serve [--host H] [--port P] [--public-url URL] [dashboard options]``.
-
-    The serve options are read here; every other word is passed to ``python -m rtdash``
-    as given.
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m rtdash.serve",
-        description="Serve the rtdash dashboard to browsers (textual-serve). Other "
-        "options go to the dashboard, e.g. --demo.",
-    )
+    words = list(words)
+    if "serve" in words:
+        words.remove("serve")  # the first one: the subcommand (options come before it)
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     add_serve_arguments(parser)
-    options, rest = parser.parse_known_args(argv)
-    return serve(rest, host=options.host, port=options.port, public_url=options.public_url)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    _, rest = parser.parse_known_args(words)
+    return rest

@@ -1,0 +1,113 @@
+"""The one place upstream text is made safe to show.
+
+Every string that comes from the upstream (and from a recording, a config value shown
+back, an error message) passes through :func:`clean` where it enters, so nothing
+downstream (the TUI, CLI tables, stderr, the log file, CSV, replay) can write a control
+byte to a terminal: an ``ESC ] 52`` in an agent's name would otherwise set the
+supervisor's clipboard, an ``ESC [ 2 J`` or a CR would draw fake lines over the screen,
+and a bidi override would make a number read backwards.
+
+What is replaced, and by what:
+
+- ESC becomes ``␛`` (visible, so an attack is noticed rather than hidden);
+- line breaks (CR, LF, CRLF, VT, FF, NEL, U+2028/2029) become ``↵``;
+- tab becomes a space;
+- bidi embeddings, overrides, isolates and marks, and the BOM, are removed (they have no
+  glyph; a visible mark would only add noise to right-to-left names);
+- every other C0/C1 control, DEL and lone surrogate becomes ``�``.
+
+Ordinary text costs one ``str.isprintable`` call: the regular expression only runs on
+strings that hold something unprintable (which includes harmless ones such as a
+no-break space or a zero-width joiner in an emoji, left as they are).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+ESCAPE_MARK = "\u241b"  # ␛
+LINE_MARK = "\u21b5"  # ↵
+OTHER_MARK = "\ufffd"  # �
+
+#: bidi embeddings/overrides/isolates/marks and the BOM: removed
+_REMOVED = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+_UNSAFE = re.compile("\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + "]")
+_REPLACEMENT = {
+    "\x1b": ESCAPE_MARK,
+    "\r\n": LINE_MARK,
+    "\n": LINE_MARK,
+    "\r": LINE_MARK,
+    "\x0b": LINE_MARK,
+    "\x0c": LINE_MARK,
+    "\x85": LINE_MARK,
+    "\u2028": LINE_MARK,
+    "\u2029": LINE_MARK,
+    "\t": " ",
+    **{char: "" for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"},
+    **{char: "" for char in "\u2066\u2067\u2068\u2069\ufeff"},
+}
+
+#: containers nested deeper than this in one row are refused (the log, ``--json`` and
+#: a recording all walk them recursively)
+MAX_DEPTH = 32
+
+
+class TooDeep(ValueError):
+    """A value nests containers deeper than :data:`MAX_DEPTH`."""
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _REPLACEMENT.get(match.group(), OTHER_MARK)
+
+
+def clean(text: str) -> str:
+    """``text`` with nothing a terminal would act on (see the module docstring)."""
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(_replace, text)
+
+
+def is_clean(text: str) -> bool:
+    """True when :func:`clean` would leave ``text`` as it is (for tests and checks)."""
+    return _UNSAFE.search(text) is None
+
+
+def clean_value(value: Any, depth: int = 0) -> Any:
+    """A decoded JSON value with every string in it (keys too) cleaned.
+
+    Raises :class:`TooDeep` past :data:`MAX_DEPTH` and ``ValueError`` for a float that
+    is not finite, so the caller can count the row unreadable.
+    """
+    kind = type(value)
+    if kind is str:
+        return clean(value)
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("not a finite number")
+        return value
+    if depth >= MAX_DEPTH:
+        raise TooDeep(f"nested more than {MAX_DEPTH} deep")
+    if isinstance(value, Mapping):
+        return {clean(str(key)): clean_value(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_value(item, depth + 1) for item in value]
+    return clean(str(value))
+
+
+def clean_lines(text: str) -> str:
+    """Each line of ``text`` made safe, its line breaks kept: for messages of several
+    lines that rtdash wrote itself around quoted values."""
+    if text.isprintable():
+        return text
+    return "\n".join(clean(line) for line in text.split("\n"))
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """``text`` cleaned, its whitespace runs made one space, and cut at ``limit``: for
+    error messages quoted from the upstream."""
+    flat = " ".join(clean(text).replace(LINE_MARK, " ").split())
+    return flat[:limit] + ("…" if len(flat) > limit else "")

@@ -1,0 +1,135 @@
+"""Hostile values cost their own row only, and every string a row holds is safe to show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rtdash.api import errors
+from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.sanitise import ESCAPE_MARK, LINE_MARK, clean, is_clean
+from tests.hostile.upstream import (
+    BRACKETED,
+    HOSTILE,
+    HOSTILE_CALL_REFS,
+    HOSTILE_CALLS,
+    HOSTILE_SKIPPED,
+    IGRP,
+    MARKUP_QUEUE,
+    PASSWORD,
+    USERNAME,
+    Answer,
+    Upstream,
+    call,
+    ndjson,
+)
+
+
+def client_for(upstream: Upstream) -> InfinityClient:
+    return InfinityClient(
+        igrp=IGRP, credentials=Credentials(USERNAME, PASSWORD), base_url=upstream.base_url
+    )
+
+
+def strings(value: Any) -> list[str]:
+    """Every string in a row's JSON form, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (key, *strings(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    return []
+
+
+def test_clean_makes_every_control_visible_or_gone() -> None:
+    assert clean("a\x1b[2Jb") == f"a{ESCAPE_MARK}[2Jb"
+    assert clean("one\r\ntwo\nthree\rfour") == f"one{LINE_MARK}two{LINE_MARK}three{LINE_MARK}four"
+    assert clean("\x07\x08\x7f\x9b\x00") == "�����"
+    assert clean("abc\u202edef\u2066x\u2069") == "abcdefx"  # bidi controls removed
+    assert clean("tab\there") == "tab here"
+    assert clean("Zoë 😀 ‍👩 café") == "Zoë 😀 ‍👩 café"  # printable text, ZWJ kept
+    assert is_clean(clean(HOSTILE)) and not is_clean(HOSTILE)
+
+
+async def test_bad_rows_are_skipped_and_counted_the_rest_shown(upstream: Upstream) -> None:
+    async with client_for(upstream) as client:
+        result = await client.active_calls()
+    assert [row.call_ref for row in result.rows] == HOSTILE_CALL_REFS
+    assert result.unreadable == HOSTILE_SKIPPED
+    assert result.duplicates == 1
+    # the last of two rows with one call reference wins
+    assert result.rows[1].state.value == "ringing"
+
+
+async def test_every_string_of_a_row_is_clean(upstream: Upstream) -> None:
+    upstream.answers["pbxActiveCalls"] = Answer(
+        body=ndjson(call("c-\x1b]0;x\x07", extraField=HOSTILE, **{"k\x1bey": [HOSTILE]}))
+    )
+    async with client_for(upstream) as client:
+        calls = (await client.active_calls()).rows
+        users = (await client.user_status()).rows
+    for row in [*calls, *users]:
+        for text in strings(row.to_json()):
+            assert is_clean(text), repr(text)
+    assert calls[0].agent_name == clean(HOSTILE)
+    assert calls[0].call_ref == f"c-{ESCAPE_MARK}]0;x�"
+    # markup-looking text is text: kept exactly
+    assert calls[0].queue == MARKUP_QUEUE and calls[0].dgrp_name == BRACKETED
+
+
+async def test_duplicate_user_ids_keep_the_last(upstream: Upstream) -> None:
+    async with client_for(upstream) as client:
+        result = await client.user_status()
+    assert [(u.user_id, u.display_name) for u in result.rows] == [
+        ("1", "Last"),
+        ("2", clean(HOSTILE)),
+    ]
+    assert result.duplicates == 1 and result.unreadable == 1
+
+
+@pytest.mark.parametrize("layout", ["one line", "one item a line"])
+async def test_a_bad_item_of_a_json_array_costs_only_itself(
+    upstream: Upstream, layout: str
+) -> None:
+    """``format=jsonarray``: the same hostile rows as one array."""
+    lines = [line for line in HOSTILE_CALLS.decode().split("\n") if '"c-deep"' not in line]
+    joiner = "," if layout == "one line" else ",\n"
+    upstream.answers["pbxActiveCalls"] = Answer(body=("[" + joiner.join(lines) + "]").encode())
+    async with client_for(upstream) as client:
+        result = await client.active_calls()
+    assert [row.call_ref for row in result.rows] == HOSTILE_CALL_REFS
+    assert result.unreadable == HOSTILE_SKIPPED - 1
+
+
+@pytest.mark.parametrize("kind", ["ndjson", "array"])
+async def test_a_body_with_a_utf8_bom_parses(upstream: Upstream, kind: str) -> None:
+    body = ndjson(call("c-1")) if kind == "ndjson" else b"[" + ndjson(call("c-1")) + b"]"
+    upstream.answers["pbxActiveCalls"] = Answer(body=b"\xef\xbb\xbf" + body)
+    async with client_for(upstream) as client:
+        result = await client.active_calls()
+    assert [row.call_ref for row in result.rows] == ["c-1"] and result.unreadable == 0
+
+
+async def test_a_lookup_answer_that_cannot_be_read_is_an_error(upstream: Upstream) -> None:
+    upstream.answers["activeCall"] = Answer(
+        body=ndjson({"igrp": "1", "triggerDatetime": "0001-01-01T00:00:00+14:00", "pub": "x"})
+    )
+    async with client_for(upstream) as client:
+        with pytest.raises(errors.UnreadableResponse, match="could not be read"):
+            await client.caller_details(call_ref="c-1")
+        upstream.answers["activeCall"] = Answer(body=b'{"igrp": NaN}')
+        with pytest.raises(errors.UnreadableResponse, match="could not be read"):
+            await client.caller_details(call_ref="c-1")
+
+
+async def test_lookup_values_are_clean(upstream: Upstream) -> None:
+    upstream.answers["activeCall"] = Answer(
+        body=ndjson({"igrp": "1", "campaign": HOSTILE, "c_var\x1b": HOSTILE, "pub": "[/]"})
+    )
+    async with client_for(upstream) as client:
+        details = await client.caller_details(call_ref="c-1")
+    assert details is not None
+    assert details.campaign == clean(HOSTILE) and details.pub == "[/]"
+    assert details.custom == {f"c_var{ESCAPE_MARK}": clean(HOSTILE)}
