@@ -172,7 +172,8 @@ def _clean_extra(extra: dict[str, Any]) -> dict[str, Any]:
     """Unmapped keys and values, safe to show and bounded in depth (RowUnreadable if
     not: a value nested a thousand deep would break ``--json``, the log and recording)."""
     try:
-        return clean_value(extra)  # type: ignore[no-any-return]
+        cleaned: dict[str, Any] = clean_value(extra)  # a dict in, a dict out
+        return cleaned
     except ValueError as exc:
         raise RowUnreadable(str(exc)) from None
 
