@@ -132,6 +132,8 @@ async def _day(
         base_url="http://sim.invalid/reports/v2",
         http=http,
         now=clock.now,
+        # the simulator answers in-process (a MockTransport), no network is involved
+        allow_insecure_http=True,
     )
     poller = Poller(
         client,
