@@ -12,6 +12,7 @@ from textual.widgets import Static
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
+from rtdash.core.labels import CALL_LABELS
 from rtdash.core.phone import number_needles
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
 from rtdash.core.sorting import SortKey
@@ -24,12 +25,12 @@ from rtdash.ui.widgets.rows_view import RowsView
 #: change every second. Textual sends a changed cell with everything left of it in the
 #: same widget, so times on the left cost a tick a few characters a row, not the row.
 COLUMNS = (
-    Column("in_state", "In state", 8, ticking=True),
-    Column("total", "Total", 7, ticking=True),
-    Column("caller", "Caller", 16),
-    Column("line", "Line", 12, grow=12),
-    Column("queue", "Queue", 8, grow=6),
-    Column("agent", "Agent", 12, grow=14),
+    Column("in_state", CALL_LABELS["in_state"], 8, ticking=True),
+    Column("total", CALL_LABELS["total"], 7, ticking=True),
+    Column("caller", CALL_LABELS["src_number"], 16),
+    Column("line", CALL_LABELS["dgrp_name"], 12, grow=12),
+    Column("queue", CALL_LABELS["queue"], 8, grow=6),
+    Column("agent", CALL_LABELS["agent_name"], 12, grow=14),
 )
 
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"

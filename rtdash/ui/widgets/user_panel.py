@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from rtdash.api.models import PbxUser, UserState
 from rtdash.core.clock import Clock
+from rtdash.core.labels import USER_LABELS
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowSpec
@@ -18,10 +19,10 @@ from rtdash.ui.widgets.rows_view import RowsView
 
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort
 COLUMNS = (
-    Column("in_state", "In state", 8, ticking=True),
-    Column("name", "Name", 18, grow=12),
-    Column("ext", "Ext", 5),
-    Column("state", "State", 13),
+    Column("in_state", USER_LABELS["in_state"], 8, ticking=True),
+    Column("name", USER_LABELS["display_name"], 18, grow=12),
+    Column("ext", USER_LABELS["extension"], 5),
+    Column("state", USER_LABELS["state"], 13),
 )
 
 STATE_CELLS = {
