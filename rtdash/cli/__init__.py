@@ -42,7 +42,7 @@ from pathlib import Path
 
 from rtdash.cli import data
 from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Failure, UsageError, say
-from rtdash.cli.flags import apply_flags, load_run_settings, register_secrets
+from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
 
 __all__ = ["apply_flags", "build_parser", "main"]
@@ -95,7 +95,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "serve":
         return _serve_command(args)
     if command is not None and hasattr(args, "interval"):
-        raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
+        raise UsageError(
+            f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none"
+            + help_hint(command)
+        )
     if command is None:
         _start_logging(args, tui=True)  # the TUI owns the screen: the file only
         return _dashboard_command(args)

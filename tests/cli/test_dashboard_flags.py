@@ -26,7 +26,9 @@ def test_wallboard_no_flash_and_several_installations(
 def test_one_installation_per_data_command(rtdash: RunCli) -> None:
     run = rtdash("calls", "--igrp", "1", "--igrp", "2", "--demo")
     assert run.code == 2
-    assert run.err_lines == ["rtdash: --igrp: give one installation to this command"]
+    assert run.err_lines == [
+        "rtdash: --igrp: give one installation to this command (see `rtdash calls --help`)"
+    ]
 
 
 @pytest.mark.parametrize(

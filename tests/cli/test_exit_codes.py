@@ -84,15 +84,18 @@ def test_nothing_listening(
 @pytest.mark.parametrize(
     ("argv", "line"),
     [
-        (["calls", "--bogus"], "rtdash: unrecognized arguments: --bogus (see `rtdash --help`)"),
+        (
+            ["calls", "--bogus"],
+            "rtdash calls: unrecognized arguments: --bogus (see `rtdash calls --help`)",
+        ),
         (["nonsense"], "rtdash: argument COMMAND: invalid choice: 'nonsense'"),
-        (["users", "--json", "extra"], "rtdash: unrecognized arguments: extra"),
+        (["users", "--json", "extra"], "rtdash users: unrecognized arguments: extra"),
         (["lookup"], "rtdash lookup: give a NUMBER or --call-ref REF (see `rtdash lookup --help`)"),
         (
             ["lookup", "--call-ref", "c-1", "0770"],
             "rtdash lookup: give a NUMBER or --call-ref REF, not both",
         ),
-        (["calls", "--json", "--json", "--demo", "-x"], "rtdash: unrecognized arguments: -x"),
+        (["calls", "--json", "--json", "--demo", "-x"], "rtdash calls: unrecognized arguments: -x"),
         (["--interval", "nan"], "rtdash: --interval 'nan': Input should be a finite number"),
         (["--interval", "inf"], "rtdash: --interval 'inf': Input should be a finite number"),
         (["--interval", ""], "rtdash: --interval '': Input should be a valid number"),
