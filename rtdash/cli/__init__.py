@@ -121,12 +121,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _config_command(args: argparse.Namespace) -> int:
-    from rtdash.config import EXAMPLE_CONFIG, config_path
+    from rtdash.config import config_path
 
     if args.config_command == "path":
         print(config_path(getattr(args, "config", None)))
     else:
-        print(EXAMPLE_CONFIG, end="")
+        from rtdash.config_example import example_config
+
+        print(example_config(), end="")
     return EXIT_OK
 
 
