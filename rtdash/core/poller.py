@@ -22,6 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from rtdash import logs
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
 from rtdash.core.clock import Clock, SystemClock
@@ -205,6 +206,7 @@ class Poller:
     # --- the loop ----------------------------------------------------------------------
 
     async def run(self) -> None:
+        logs.bind_installation(self.client.igrp)  # this task's log lines name it
         self._publish()
         while not self._stopped:
             now = self._loop_time()

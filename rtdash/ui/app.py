@@ -26,6 +26,7 @@ from textual.theme import BUILTIN_THEMES
 from rtdash.api.client import InfinityClient
 from rtdash.config import ConfigError, Installation, Settings, config_path
 from rtdash.core.clock import Clock, SystemClock
+from rtdash.core.naming import InstallationNames, label_for
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import COMMANDS
 from rtdash.ui.screens.dashboard import DashboardScreen
@@ -138,6 +139,9 @@ class RtdashApp(App[int]):
         self._owns_simulator = False
         self.clients: list[InfinityClient] = []
         self.record = record
+        #: the installations' names: config, else the service's (learnt by a lookup)
+        self.names = InstallationNames()
+        self.names.subscribe(self._renamed)
         self.theme = settings.display.theme
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -325,7 +329,20 @@ class RtdashApp(App[int]):
         name = installation.connection.name
         if name is None and self.simulator is not None:
             name = next((i.name for i in self.simulator.installations if i.igrp == igrp), None)
-        return f"{name} ({igrp})" if name else f"installation {igrp}"
+        if igrp is None:
+            return label_for(igrp, name)
+        self.names.configure(igrp, name)
+        return self.names.label(igrp)
+
+    def _renamed(self, igrp: int, label: str) -> None:
+        """A lookup answer named the installation: its tab and status line follow."""
+        for screen in self.screen_stack:
+            views = [v for v in getattr(screen, "views", []) if v.client.igrp == igrp]
+            for view in views:
+                view.label = view.status_bar.installation = label
+                view.status_bar.tick()
+            if views and hasattr(screen, "show_installations"):
+                screen.show_installations()
 
     # --- focus: poll slower while nobody is looking ------------------------------------
 

@@ -187,6 +187,9 @@ class LookupScreen(ModalScreen[None]):
             return
         self.details = details
         self.outcome = details.mode
+        names = getattr(self.app, "names", None)
+        if names is not None:  # the service's name for the installation, for its tab
+            names.learn(self.client.igrp, details.igrp_name)
         self.query_one("#lookup-result", Static).update(self._render_details(details))
         # results take the focus so y (copy), n (new lookup) and Esc work at once
         self.query_one("#lookup-dialog").focus()
