@@ -26,6 +26,7 @@ from textual.theme import BUILTIN_THEMES
 from rtdash.api.client import InfinityClient
 from rtdash.config import ConfigError, Installation, Settings, config_path
 from rtdash.core.clock import Clock, SystemClock
+from rtdash.core.credentials import missing_credentials
 from rtdash.core.naming import InstallationNames, label_for
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import COMMANDS
@@ -201,7 +202,12 @@ class RtdashApp(App[int]):
             return None
         if connection.igrp is None:
             return "Credentials found, but no installation id (igrp)."
-        return "Installation set, but no credentials in the environment or config."
+        missing = missing_credentials(
+            username=bool(connection.username),
+            password=bool(connection.password),
+            api_key=bool(connection.api_key),
+        )
+        return f"Installation set, but {missing}."
 
     def action_start_demo(self) -> None:
         """Run on the built-in simulator (started here, so the demo needs no account).
