@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from rtdash.core.paths import home_relative
+
 ENV_USERNAME = "RTDASH_USERNAME"
 ENV_PASSWORD = "RTDASH_PASSWORD"
 ENV_API_KEY = "RTDASH_API_KEY"
@@ -40,7 +42,7 @@ def rejected_hint(
     elif env.get(ENV_USERNAME) or env.get(ENV_PASSWORD):
         where = f"{ENV_USERNAME}/{ENV_PASSWORD}"
     elif config_file is not None:
-        where = f"the credentials in {_home_relative(config_file)}"
+        where = f"the credentials in {home_relative(config_file)}"
     else:
         where = "the credentials"
     return f"fix {where} and restart rtdash"
@@ -55,10 +57,3 @@ def rejected_hint_for(settings: object, env: Mapping[str, str] | None = None) ->
         getattr(settings, "source", None),
         profiles=bool(getattr(settings, "profiles", None)),
     )
-
-
-def _home_relative(path: Path) -> str:
-    try:
-        return "~/" + str(path.expanduser().resolve().relative_to(Path.home().resolve()))
-    except (ValueError, RuntimeError, OSError):
-        return str(path)

@@ -134,7 +134,9 @@ class DashboardScreen(ViewsScreen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, calls: list[ActiveCall], users: list[PbxUser], stem: str) -> None:
-        from rtdash.core.export import ExportError, export_views  # off the start-up path
+        # off the start-up path
+        from rtdash.core.export import ExportError, export_views
+        from rtdash.core.paths import export_message
 
         board = self.dashboard
         try:
@@ -145,9 +147,8 @@ class DashboardScreen(ViewsScreen):
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
             return
         self.exported = paths
-        names = ", ".join(path.name for path in paths)
         self.app.call_from_thread(
-            self.notify, f"{paths[0].parent}: {names}", title="Exported", timeout=10
+            self.notify, export_message(paths), title="Exported", timeout=10, markup=False
         )
 
     # --- polling --------------------------------------------------------------------
