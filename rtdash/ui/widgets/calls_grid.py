@@ -7,11 +7,13 @@ from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Static
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
+from rtdash.core.group_layout import plan_groups
 from rtdash.core.labels import CALL_LABELS
 from rtdash.core.phone import number_needles
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
@@ -101,6 +103,9 @@ class CallsGrid(RowsView):
         self.pii_excluded = pii_excluded
         self.snapshot: CallsSnapshot | None = None
         self._number_needles: tuple[str, ...] = ()
+        #: calls shown per group, and the heights last set (see fit_groups)
+        self._counts: tuple[int, int, int] = (0, 0, 0)
+        self._heights: dict[str | None, int | None] = {}
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
         """``default_region`` reads a number typed in national form (``07700 900972``)."""
@@ -125,6 +130,36 @@ class CallsGrid(RowsView):
         narrow = self.app.size.width < NARROW_BELOW
         for state in CALL_STATES[1:]:
             self.table(state).show_header = not narrow
+        self.fit_groups()
+
+    def fit_groups(self) -> None:
+        """Waiting callers get the lines they need first, Bridged the rest; stacked (a
+        narrow terminal), the grid takes lines from the users panel below when the
+        waiting calls need them (:mod:`rtdash.core.group_layout`)."""
+        if self.parent is None or not isinstance(self.parent, Widget):
+            return
+        stacked = self.app.size.width < NARROW_BELOW
+        ringing, queueing, _ = tables = self.tables
+        fixed = len(tables) + sum(table.header_height for table in tables)
+        focused = self.screen.focused if self.is_attached else None
+        focus = next((str(state) for state in CALL_STATES if focused is self.table(state)), None)
+        if focused is not None and focused.id == "users-table":
+            focus = "users"
+        space = self.parent.content_size.height
+        lines = plan_groups(space, self._counts, fixed, stacked=stacked, focus=focus)
+        self._set_height(self, lines.grid if stacked else None)
+        self._set_height(ringing, ringing.header_height + lines.ringing)
+        self._set_height(queueing, queueing.header_height + lines.queueing)
+
+    def _set_height(self, widget: Widget, lines: int | None) -> None:
+        """Only a height that changed is set: each one costs a layout."""
+        if self._heights.get(widget.id) == lines:
+            return
+        self._heights[widget.id] = lines
+        if lines is None:
+            widget.styles.clear_rule("height")
+        else:
+            widget.styles.height = lines
 
     def table(self, state: CallState) -> KeyedTable[ActiveCall]:
         # by id, not type: the benchmark's baseline puts a stock DataTable here
@@ -166,10 +201,15 @@ class CallsGrid(RowsView):
     def render_rows(self) -> None:
         if self.snapshot is None:
             return
+        counts = []
         for state in CALL_STATES:
             calls = self.shown(state)
+            counts.append(len(calls))
             self.table(state).reconcile(calls)
             self._set_title(f"title-{state}", self._title(state, len(calls)))
+        if tuple(counts) != self._counts:
+            self._counts = (counts[0], counts[1], counts[2])
+            self.fit_groups()
 
     def _row(self, call: ActiveCall) -> RowSpec:
         cells: dict[str, Cell] = {
