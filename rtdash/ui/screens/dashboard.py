@@ -121,6 +121,12 @@ class DashboardScreen(ViewsScreen):
             note = self.dashboard.grid.cycle_sort()
         self.dashboard.status_bar.set_note(note)
 
+    def action_reset_sort(self) -> None:
+        """Both tables back to their default order (the arrow returns to "In state")."""
+        self.dashboard.user_panel.reset_sort()
+        note = self.dashboard.grid.reset_sort()
+        self.dashboard.status_bar.set_note(f"default sort: {note}")
+
     def action_toggle_all_users(self) -> None:
         shown_all = self.dashboard.user_panel.toggle_all()
         self.dashboard.status_bar.set_note("all users" if shown_all else "dashboard users only")

@@ -50,14 +50,24 @@ def _start(call: ActiveCall) -> float:
     return when.timestamp() if when else float("inf")
 
 
+def _call_start(call: ActiveCall) -> float:
+    when = call.call_start or call.state_start
+    return when.timestamp() if when else float("inf")
+
+
+#: in column order, so ``s`` walks the columns left to right; each key is named after
+#: its column, whose header shows the arrow
 CALL_SORTS: tuple[SortKey[ActiveCall], ...] = (
     SortKey(
-        "wait", "time in state", lambda call: (_start(call), call.call_ref), label_descends=True
+        "in_state", "time in state", lambda call: (_start(call), call.call_ref), label_descends=True
+    ),
+    SortKey(
+        "total", "total time", lambda call: (_call_start(call), call.call_ref), label_descends=True
     ),
     SortKey("caller", "caller", lambda call: (call.src_number or "~", call.call_ref)),
+    SortKey("line", "line", lambda call: ((call.dgrp_name or "~").lower(), _start(call))),
     SortKey("queue", "queue", lambda call: ((call.queue or "~").lower(), _start(call))),
     SortKey("agent", "agent", lambda call: ((call.agent_name or "~").lower(), _start(call))),
-    SortKey("line", "line", lambda call: ((call.dgrp_name or "~").lower(), _start(call))),
 )
 
 
@@ -88,6 +98,7 @@ class CallsGrid(RowsView):
     """Sections Ringing, Queueing, Bridged, each with a count in its header."""
 
     noun = "calls"
+    columns = COLUMNS
 
     def __init__(
         self,
@@ -168,6 +179,9 @@ class CallsGrid(RowsView):
     @property
     def tables(self) -> list[KeyedTable[ActiveCall]]:
         return [self.table(state) for state in CALL_STATES]
+
+    def sorted_tables(self) -> list[KeyedTable[ActiveCall]]:
+        return self.tables
 
     def selected_call(self) -> ActiveCall | None:
         if self.snapshot is None:

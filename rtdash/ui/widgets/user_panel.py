@@ -36,9 +36,14 @@ def _start(user: PbxUser) -> float:
 
 
 USER_SORTS: tuple[SortKey[PbxUser], ...] = (
-    SortKey("state_start", "state start", lambda user: (_start(user), user.label.lower())),
+    SortKey(
+        "in_state",
+        "time in state",
+        lambda user: (_start(user), user.label.lower()),
+        label_descends=True,
+    ),
     SortKey("name", "name", lambda user: (user.label.lower(), user.user_id)),
-    SortKey("extension", "extension", lambda user: (user.extension or "~", user.label.lower())),
+    SortKey("ext", "extension", lambda user: (user.extension or "~", user.label.lower())),
     SortKey("state", "state", lambda user: (user.state.value, _start(user))),
 )
 
@@ -55,6 +60,7 @@ def user_matches(user: PbxUser, needle: str) -> bool:
 
 class UserPanel(RowsView):
     noun = "users"
+    columns = COLUMNS
 
     def __init__(self, *, clock: Clock, show_all: bool = False, **kwargs: object) -> None:
         super().__init__(USER_SORTS, **kwargs)
@@ -72,6 +78,9 @@ class UserPanel(RowsView):
     def table(self) -> KeyedTable[PbxUser]:
         # by id, not type: the benchmark's baseline puts a stock DataTable here
         return cast("KeyedTable[PbxUser]", self.query_one("#users-table"))
+
+    def sorted_tables(self) -> list[KeyedTable[PbxUser]]:
+        return [self.table]
 
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all
