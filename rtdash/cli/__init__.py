@@ -145,7 +145,7 @@ def _sim_command(args: argparse.Namespace) -> int:
     )
     for ok, problem in checks:
         if not ok:
-            raise UsageError(f"{PROG} sim: {problem}")
+            raise UsageError(f"{PROG} sim: {problem}{help_hint('sim')}")
 
     try:
         with suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it: not an error
@@ -246,7 +246,7 @@ def _replay_command(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UsageError(f"{PROG}: {exc}") from None
     if not 0.25 <= args.speed <= 64:
-        raise UsageError(f"{PROG} replay: --speed must be between 0.25 and 64")
+        raise UsageError(f"{PROG} replay: --speed must be between 0.25 and 64{help_hint('replay')}")
     try:
         recording = Recording.load(args.file)
     except (RecordingError, OSError, ValueError) as exc:

@@ -52,6 +52,8 @@ def test_sim_help_names_the_real_defaults(rtdash: RunCli) -> None:
         (["calls", "--interval", "5"], "rtdash calls --help"),
         (["--interval", "0"], "rtdash --help"),
         (["--bogus"], "rtdash --help"),
+        (["sim", "--port", "70000"], "rtdash sim --help"),
+        (["replay", "x.rtrec", "--speed", "100"], "rtdash replay --help"),
     ],
 )
 def test_usage_errors_name_the_subcommands_help(rtdash: RunCli, argv: list[str], hint: str) -> None:
