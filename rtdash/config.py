@@ -468,79 +468,10 @@ def _too_open(path: Path) -> bool:
     return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
 
 
-EXAMPLE_CONFIG = """\
-# rtdash configuration. Every key is optional; these are the defaults.
-# Keep secrets out of this file where you can: RTDASH_USERNAME + RTDASH_PASSWORD
-# (Basic auth, /reports/v2) or RTDASH_API_KEY (/reports/v2.1) in the environment
-# win over the file. A file that holds a password or key must be chmod 600.
+def __getattr__(name: str) -> Any:
+    """``EXAMPLE_CONFIG``: written from the models on first use (rtdash.config_example)."""
+    if name == "EXAMPLE_CONFIG":
+        from rtdash.config_example import example_config
 
-[connection]
-base_url = "https://api.infinitycloud.com/reports/v2"
-# igrp = 1234                    # your installation id
-# username = "supervisor@example.com"
-timezone = "UTC"                 # IANA name, e.g. "Europe/London"
-exclude_pii = false              # always ask the service to redact caller numbers
-timeout = 10.0                   # seconds per request
-default_region = "GB"            # for lookup numbers typed without +country code
-# allow_insecure_http = false    # send credentials over plain http to another host
-
-[polling]
-interval = 2.0                   # seconds between polls (floor 1.0)
-max_backoff = 60.0               # longest wait between retries of a failing route
-unfocused_interval = 10.0        # slower polling while the terminal is not focused
-
-[thresholds]
-wait_warn = 60                   # seconds a call may wait before it turns amber
-wait_alert = 120                 # ... and red
-waiting_warn = 5                 # calls waiting
-waiting_alert = 10
-agents_available_min = 2         # fewer available agents than this is an alert
-bell = true                      # ring the terminal bell once per breach
-
-[display]
-theme = "textual-dark"           # any Textual theme: nord, gruvbox, textual-light, ...
-export_dir = "."                 # where `e` writes CSV and JSON
-flash = true                     # flash a tile when a threshold is crossed
-flash_seconds = 10.0             # ... for this long, then hold the alert colour
-show_all_users = false           # start with non-dashboard users shown too
-wallboard = false                # same as --wallboard
-rotate_seconds = 30.0            # the wallboard shows the next installation after this
-
-[service]                        # today's service level (see the README for the formula)
-sl_seconds = 20                  # answered within this many seconds is "in service level"
-short_abandon = 5                # hang-ups sooner than this are short abandons, apart
-sl_warn = 80                     # SL % below this turns amber
-sl_alert = 60                    # ... and red
-abandon_warn = 5                 # abandon % above this turns amber
-abandon_alert = 10               # ... and red
-confirm_outcomes = false         # look up unanswered calls via activeCall (needs PII access)
-persist = true                   # keep today's totals across restarts
-# wallboard tiles: sl, answered, abandoned, offered, asa, longest_wait, abandon_percent
-wallboard_tiles = ["sl", "answered", "abandoned"]
-# [serve]
-# max_sessions = 3               # `rtdash serve`: browser tabs at once (each is a process)
-
-# [keymap]                       # remap any key by its command id (see `?` in the app)
-# lookup = "ctrl+l"
-# pause = "space"
-
-# Several installations open as tabs (number keys switch). Each profile takes what it
-# does not set from [connection]; credentials may come from variables you name.
-# [profiles.north]
-# igrp = 1234
-# name = "Northern office"
-# [profiles.south]
-# igrp = 5678
-# name = "Southern office"
-# username_env = "SOUTH_USERNAME"
-# password_env = "SOUTH_PASSWORD"
-
-[mapping]
-# The vendor does not publish the row fields of pbxActiveCalls and pbxUserStatus.
-# If your installation names a field differently, name it here (a string or a list of
-# aliases, tried in order); `rtdash doctor` shows which fields your service sends,
-# and `rtdash doctor --fix` writes here what it is sure of.
-# call_state = "callStage"
-# user_dashboard = ["dashboard", "onWallboard"]
-# call_state_values = { talking = "bridged" }
-"""
+        return example_config()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

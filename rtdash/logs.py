@@ -25,6 +25,7 @@ import logging
 import logging.handlers
 import os
 import sys
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -40,7 +41,10 @@ LEVELS = ("debug", "info", "warning", "error")
 NOISY = ("httpx", "httpcore")
 MASK = "***"
 
-FILE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+#: each line says which process wrote it (several dashboards, a ``serve`` with a process
+#: per browser tab, share one file) and for which installation (``igrp=1234``; ``-`` for
+#: lines about no single one)
+FILE_FORMAT = "%(asctime)s %(levelname)-7s pid=%(process)d %(installation)s %(name)s: %(message)s"
 STDERR_FORMAT = f"{APP}: %(levelname)s %(name)s: %(message)s"
 
 
@@ -49,6 +53,26 @@ def log_path() -> Path:
     from platformdirs import user_log_path
 
     return user_log_path(APP) / LOG_FILE
+
+
+# --- which installation ---------------------------------------------------------------
+
+#: the installation the running code works for: set by the task that polls it, and
+#: inherited by the tasks it starts (asyncio copies the context into each new task)
+_installation: ContextVar[str] = ContextVar("rtdash_installation", default="-")
+
+
+def bind_installation(igrp: int | None) -> None:
+    """Log lines from here on in this task (and the tasks it starts) name ``igrp``."""
+    _installation.set("-" if igrp is None else f"igrp={igrp}")
+
+
+class InstallationFilter(logging.Filter):
+    """Stamps each record with the installation its task works for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.installation = _installation.get()
+        return True
 
 
 # --- redaction ------------------------------------------------------------------------
@@ -227,6 +251,7 @@ def setup_logging(level: str, *, to_stderr: bool) -> Path:
 
 
 def _install(handler: logging.Handler, redacting: logging.Filter) -> None:
+    handler.addFilter(InstallationFilter())
     handler.addFilter(redacting)
     logging.getLogger().addHandler(handler)
     _installed.append(handler)

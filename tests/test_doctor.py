@@ -336,7 +336,7 @@ def test_unknown_installation(doctor: Any, sim: Simulator, monkeypatch: pytest.M
     assert run.code == 1
     assert run.checks["pbxActiveCalls"] == (
         "✖",
-        'not found (HTTP 404): "installation not found"; check installation 999 and the base URL',
+        "installation 999 not found (HTTP 404); check installation 999 and the base URL",
     )
 
 

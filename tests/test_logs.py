@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import re
 import stat
 from collections.abc import Iterator
@@ -47,7 +48,7 @@ def test_created_0600_on_the_first_record_with_timestamps(state_home: Path) -> N
     assert mode(path.parent) == 0o700
     (line,) = path.read_text().splitlines()
     assert STAMP.match(line)
-    assert line.endswith("WARNING rtdash.test: upstream slow: 812 ms")
+    assert line.endswith(f"WARNING pid={os.getpid()} - rtdash.test: upstream slow: 812 ms")
 
 
 def test_an_existing_loose_file_is_tightened(state_home: Path) -> None:
@@ -187,3 +188,27 @@ def test_nothing_registered_leaves_records_alone() -> None:
     path = logs.setup_logging("warning", to_stderr=False)
     log.warning("plain %s", "text")
     assert path.read_text().endswith("plain text\n")
+
+
+async def test_a_line_names_the_installation_its_task_polls(state_home: Path) -> None:
+    """Several installations share a process and a file: each line says whose it is,
+    and a task started by the one that bound it inherits the installation."""
+    import asyncio
+
+    path = logs.setup_logging("warning", to_stderr=False)
+
+    async def poll(igrp: int) -> None:
+        logs.bind_installation(igrp)
+        await asyncio.sleep(0)
+        await asyncio.create_task(child(igrp))
+
+    async def child(igrp: int) -> None:
+        log.warning("calls poll failed for %d", igrp)
+
+    await asyncio.gather(poll(1234), poll(5678))
+    log.warning("not about one installation")
+    lines = path.read_text().splitlines()
+    pid = f"pid={os.getpid()}"
+    assert any(f"{pid} igrp=1234 rtdash.test: calls poll failed for 1234" in x for x in lines)
+    assert any(f"{pid} igrp=5678 rtdash.test: calls poll failed for 5678" in x for x in lines)
+    assert lines[-1].endswith(f"{pid} - rtdash.test: not about one installation")

@@ -323,7 +323,7 @@ class InfinityClient:
                 ) as response,
             ):
                 if response.status_code >= 400:
-                    raise _status_error(response, await self._error_body(response))
+                    raise _status_error(response, await self._error_body(response), self.igrp)
                 if response.status_code != 200:
                     raise _not_data(response, self.base_url)
                 body = await self._read_capped(response, self.max_body)
@@ -370,16 +370,18 @@ class InfinityClient:
         return b"".join(chunks)
 
 
-def _status_error(response: httpx.Response, body: str) -> errors.ApiError:
+def _status_error(response: httpx.Response, body: str, igrp: int) -> errors.ApiError:
     status = response.status_code
     said = decode_body(body).message
     words = f": {_quote(said)}" if said else ""
+    if status == 404:
+        # every route is under /igrps/{igrp}/: the id is what is most likely wrong
+        words = "" if (said or "").lower() in ("", "not found", "installation not found") else words
+        return errors.NotFound(f"installation {igrp} not found (HTTP 404){words}")
     if status == 401:
         return errors.AuthFailed(f"credentials rejected (HTTP 401){words}")
     if status == 403:
         return errors.PermissionDenied(f"permission denied (HTTP 403){words}")
-    if status == 404:
-        return errors.NotFound(f"not found (HTTP 404){words}")
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         wait = f", retry after {math.ceil(retry_after)} s" if retry_after is not None else ""

@@ -52,7 +52,7 @@ from rtdash.cli.common import (
     UsageError,
     say,
 )
-from rtdash.cli.flags import apply_flags, load_run_settings, register_secrets
+from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 
@@ -110,7 +110,10 @@ def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
     if command == "serve":
         return _serve_command(args, words)
     if command is not None and hasattr(args, "interval"):
-        raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
+        raise UsageError(
+            f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none"
+            + help_hint(command)
+        )
     if command is None:
         _start_logging(args, tui=True)  # the TUI owns the screen: the file only
         return _dashboard_command(args)
@@ -137,12 +140,14 @@ def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
 
 
 def _config_command(args: argparse.Namespace) -> int:
-    from rtdash.config import EXAMPLE_CONFIG, config_path
+    from rtdash.config import config_path
 
     if args.config_command == "path":
         print(config_path(getattr(args, "config", None)))
     else:
-        print(EXAMPLE_CONFIG, end="")
+        from rtdash.config_example import example_config
+
+        print(example_config(), end="")
     return EXIT_OK
 
 
@@ -159,7 +164,7 @@ def _sim_command(args: argparse.Namespace) -> int:
     )
     for ok, problem in checks:
         if not ok:
-            raise UsageError(f"{PROG} sim: {problem}")
+            raise UsageError(f"{PROG} sim: {problem}{help_hint('sim')}")
 
     try:
         with suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it: not an error
@@ -319,7 +324,10 @@ def _replay_command(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UsageError(f"{PROG}: {exc}") from None
     if not MIN_SPEED <= args.speed <= MAX_SPEED:
-        raise UsageError(f"{PROG} replay: --speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}")
+        raise UsageError(
+            f"{PROG} replay: --speed must be between {MIN_SPEED:g} and {MAX_SPEED:g}"
+            + help_hint("replay")
+        )
     try:
         recording = Recording.load(args.file)
     except (RecordingError, OSError, ValueError) as exc:

@@ -13,6 +13,7 @@ from rtdash.api.errors import ApiError, PermissionDenied
 from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, PROG, Failure, UsageError, say
 from rtdash.cli.flags import register_secrets
 from rtdash.cli.render import calls_table, describe, lookup_listing, users_table
+from rtdash.core.credentials import missing_credentials
 
 if TYPE_CHECKING:
     from rtdash.api.client import FetchResult, InfinityClient
@@ -30,11 +31,13 @@ def require_connection(settings: Settings) -> None:
             f"{PROG}: no installation id: pass --igrp ID or set igrp under [connection] "
             "in the config file (or try --demo)"
         )
-    if not connection.credentials().usable:
-        raise UsageError(
-            f"{PROG}: no credentials: set RTDASH_USERNAME and RTDASH_PASSWORD, or "
-            "RTDASH_API_KEY (or try --demo to use the built-in simulator)"
-        )
+    missing = missing_credentials(
+        username=bool(connection.username),
+        password=bool(connection.password),
+        api_key=bool(connection.api_key),
+    )
+    if missing:
+        raise UsageError(f"{PROG}: {missing} (or try --demo to use the built-in simulator)")
 
 
 @contextmanager

@@ -65,6 +65,11 @@ def register_secrets(settings: Settings) -> None:
     logs.register_settings_secrets(settings)
 
 
+def help_hint(command: str | None) -> str:
+    """`` (see `rtdash calls --help`)``: the help of the command that was run."""
+    return f" (see `{PROG}{' ' + command if command else ''} --help`)"
+
+
 def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
     """Set given flags through ``validate_assignment``, so a flag is checked exactly as
     the same key in the config file is; a bad value becomes a one-line usage error."""
@@ -76,7 +81,8 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
         flags["igrp"] = igrps[0]
     if len(igrps) > 1:
         if flags.get("command") not in (None, "serve"):
-            raise UsageError(f"{PROG}: --igrp: give one installation to this command")
+            hint = help_hint(flags.get("command"))
+            raise UsageError(f"{PROG}: --igrp: give one installation to this command{hint}")
         flags["more_igrps"] = igrps[1:]
     if flags.get("wallboard"):
         settings.display.wallboard = True
@@ -93,4 +99,5 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
             given = repr(flags[dest])
             # a URL with user:pass@ in it is never echoed
             shown = flag if given in problem or "credentials" in problem else f"{flag} {given}"
-            raise UsageError(f"{PROG}: {shown}: {problem}") from None
+            hint = help_hint(flags.get("command"))
+            raise UsageError(f"{PROG}: {shown}: {problem}{hint}") from None

@@ -4,8 +4,10 @@ subcommand. Parsing imports nothing heavy, so ``--help`` and a typo answer at on
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from rtdash import __version__
 from rtdash.cli.common import PROG, UsageError
 from rtdash.cli.serve import add_serve_arguments
 from rtdash.constants import MAX_SPEED, MIN_SPEED
@@ -27,11 +29,48 @@ log file: see `rtdash doctor`, or ~/.local/state/rtdash/log/rtdash.log on Linux
 """
 
 
+class _DemoDefault(str):
+    """A help text that names the demo's size when ``--help`` prints it: only then is
+    the simulator imported, so parsing stays light and the number cannot go stale."""
+
+    def __mod__(self, params: object) -> str:
+        from rtdash import sim
+
+        return str(self).replace("DEFAULT", str(getattr(sim, self.name)))
+
+    def __new__(cls, text: str, name: str) -> _DemoDefault:
+        made = super().__new__(cls, text)
+        made.name = name
+        return made
+
+    name: str
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a mistake as one line and lets :func:`main` return 2."""
 
+    #: each subcommand's parser by its name ("calls", "config path"), so a mistake found
+    #: after the subcommand was parsed points to that subcommand's help
+    commands: dict[str, argparse.ArgumentParser]
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+    # argparse's overloads of parse_args cannot be matched by one plain signature
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            self.parser_for(parsed).error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+    def parser_for(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+        """The parser of the subcommand ``parsed`` ran (this one for the dashboard)."""
+        commands = getattr(self, "commands", {})
+        name = getattr(parsed, "command", None)
+        action = getattr(parsed, "config_command", None)
+        return commands.get(f"{name} {action}") or commands.get(str(name)) or self
 
 
 # --- the parser -----------------------------------------------------------------------
@@ -86,7 +125,7 @@ def _add_dashboard_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     common = _connection_options()
     parser = _Parser(
         prog=PROG,
@@ -96,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         argument_default=argparse.SUPPRESS,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {__version__}", help="print the version"
     )
     _add_dashboard_options(parser)
     parser.add_argument(
@@ -191,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="play a recording (--record) back in the dashboard",
         description="Play back a recording made with --record, in the same dashboard: "
         "space pauses, left/right seek 10 s (shift: 1 min), comma/full stop step between "
-        "changes, +/- change the speed, 0-9 jump to 0-90 %%, home/end.",
+        "changes, +/- change the speed, 0-9 jump to 0-90 %, home/end.",
     )
     replay.add_argument("file", metavar="FILE", help="the recording")
     replay.add_argument(
@@ -206,8 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser("sim", help="serve the simulator on loopback until Ctrl-C")
     sim.add_argument("--port", type=int, default=8765, help="TCP port (default 8765; 0: any)")
     sim.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    # defaults come from rtdash.sim at dispatch: the simulator is not imported before then
-    sim.add_argument("--agents", type=int, help="PBX users (default: the demo's)")
-    sim.add_argument("--load", type=int, help="live calls to aim for (default: the demo's)")
+    # the defaults are applied at dispatch: the simulator is not imported before then
+    agents = _DemoDefault("PBX users (default DEFAULT, as in the demo)", "DEMO_AGENTS")
+    sim.add_argument("--agents", type=int, help=agents)
+    load = _DemoDefault("live calls to aim for (default DEFAULT, as in the demo)", "DEMO_LOAD")
+    sim.add_argument("--load", type=int, help=load)
     sim.add_argument("--speed", type=float, default=1.0, help="time multiplier (default 1.0)")
+    parser.commands = {
+        **{name: sub for name, sub in commands.choices.items()},
+        **{f"config {name}": sub for name, sub in config_commands.choices.items()},
+    }
     return parser

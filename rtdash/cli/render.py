@@ -15,10 +15,15 @@ if TYPE_CHECKING:
 def calls_table(calls: Sequence[ActiveCall], now: datetime, *, pii_excluded: bool) -> str:
     """Calls grouped ringing, queueing, bridged, longest in state first."""
     from rtdash.core.format import caller_label, duration
+    from rtdash.core.labels import CALL_LABELS
     from rtdash.core.metrics import seconds_since
     from rtdash.core.phone import format_international
 
-    headers = ("CALL", "STATE", "CALLER", "DIALLED", "LINE", "QUEUE", "AGENT", "IN STATE", "TOTAL")
+    fields = (
+        *("call_ref", "state", "src_number", "dialled_number", "dgrp_name", "queue"),
+        *("agent_name", "in_state", "total"),
+    )
+    headers = [CALL_LABELS[name].upper() for name in fields]
     rows = [
         (
             call.call_ref,
@@ -39,11 +44,13 @@ def calls_table(calls: Sequence[ActiveCall], now: datetime, *, pii_excluded: boo
 def users_table(users: Sequence[PbxUser], now: datetime, zone: Any, *, show_dashboard: bool) -> str:
     """Users in order of state start, so the longest in their state come first."""
     from rtdash.core.format import clock_time, duration
+    from rtdash.core.labels import USER_LABELS
     from rtdash.core.metrics import seconds_since
 
-    headers = ["USER", "EXT", "STATE", "SINCE", "IN STATE"]
+    fields = ["display_name", "extension", "state", "state_start", "in_state"]
     if show_dashboard:
-        headers.append("DASHBOARD")
+        fields.append("dashboard")
+    headers = [USER_LABELS[name].upper() for name in fields]
     rows = []
     for user in users:
         since = clock_time(user.state_start, zone) if user.state_start else "–"
@@ -74,41 +81,41 @@ def render_table(
     return "\n".join([line(headers), *(line(row) for row in rows)])
 
 
-#: the listing's groups: (heading, [(label, CallerDetails attribute)])
-_LOOKUP_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+#: the listing's groups: (heading, CallerDetails attributes), labelled as on the screen
+_LOOKUP_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Attribution",
         (
-            ("Channel", "ch_name"),
-            ("Channel id", "ch"),
-            ("Channel type", "ch_type"),
-            ("Publisher", "pub"),
-            ("Campaign", "campaign"),
-            ("Ad group", "ad_group"),
-            ("Keyword", "keyword"),
-            ("Visitor id", "vid"),
-            ("Landing page", "landing_page_title"),
-            ("Landing URL", "landing_url"),
-            ("Last page", "page_title"),
-            ("Conversion URL", "conversion_url"),
-            ("Referrer", "referrer"),
-            ("Triggered at", "trigger_time"),
+            "ch_name",
+            "ch",
+            "ch_type",
+            "pub",
+            "campaign",
+            "ad_group",
+            "keyword",
+            "vid",
+            "landing_page_title",
+            "landing_url",
+            "page_title",
+            "conversion_url",
+            "referrer",
+            "trigger_time",
         ),
     ),
     (
         "Call",
         (
-            ("Installation", "igrp"),
-            ("Installation name", "igrp_name"),
-            ("Number group", "dgrp"),
-            ("Number group name", "dgrp_name"),
-            ("Transaction ref", "txr"),
-            ("Caller", "src_number"),
-            ("Dialled", "dialled_number"),
-            ("Destination", "dest_number"),
-            ("Call state", "call_state"),
-            ("Call duration", "call_duration"),
-            ("Bridge duration", "bridge_duration"),
+            "igrp",
+            "igrp_name",
+            "dgrp",
+            "dgrp_name",
+            "txr",
+            "src_number",
+            "dialled_number",
+            "dest_number",
+            "call_state",
+            "call_duration",
+            "bridge_duration",
         ),
     ),
 )
@@ -129,11 +136,13 @@ def lookup_listing(details: CallerDetails, query: LookupQuery, zone: Any) -> str
         heading += " — basic mode: this installation reports only igrp, dgrp and txr"
     else:
         heading += " — advanced mode"
+    from rtdash.core.labels import DETAIL_LABELS
+
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for title, fields in _LOOKUP_GROUPS:
         pairs = [
-            (label, _lookup_value(name, getattr(details, name), zone))
-            for label, name in fields
+            (DETAIL_LABELS[name], _lookup_value(name, getattr(details, name), zone))
+            for name in fields
             if getattr(details, name) is not None
         ]
         groups.append((title, pairs))

@@ -3,11 +3,12 @@
 :func:`export_views` writes four files named after the moment of export, e.g.
 ``rtdash-calls-20260501-101403.csv`` / ``.json`` and ``rtdash-users-….csv`` / ``.json``,
 never over an existing file. CSV files are UTF-8 with a BOM so Excel reads accents
-right, with a header row of the API's camelCase keys, then two computed columns
-(``timeInStateSeconds``; for calls ``waitSeconds``) and ``extra`` (unmapped upstream
-fields as JSON). JSON files are arrays of the same ``to_json()`` rows the CLI's
-``--json`` prints. :func:`calls_csv` / :func:`users_csv` give the CSV as text, without a
-BOM and with ``\\n`` line ends, for the CLI's ``--csv``.
+right, with a header row in the dashboard's words (:mod:`rtdash.core.labels`: "Caller",
+"Line", "Agent"…), then two computed columns ("In state (s)"; for calls "Wait (s)") and
+"Other fields" (unmapped upstream fields as JSON). JSON files keep the API's camelCase
+names, for scripts: arrays of the same ``to_json()`` rows the CLI's ``--json`` prints.
+:func:`calls_csv` / :func:`users_csv` give the CSV as text, without a BOM and with
+``\\n`` line ends, for the CLI's ``--csv``.
 
 A text value that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a CR) is prefixed with ``'``; only an exact E.164 phone number
@@ -34,6 +35,7 @@ from pydantic import BaseModel
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser
 from rtdash.api.sanitise import clean
+from rtdash.core.labels import CALL_LABELS, USER_LABELS
 from rtdash.core.metrics import seconds_since, wait_start
 
 R = TypeVar("R", bound=BaseModel)
@@ -54,18 +56,25 @@ def _model_columns(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
 
 _CALL_FIELDS = _model_columns(ActiveCall)
 _USER_FIELDS = _model_columns(PbxUser)
+
+
+def _headers(fields: tuple[tuple[str, str], ...], labels: dict[str, str]) -> tuple[str, ...]:
+    """The screen's word for each field (the API's name where the screen has none)."""
+    return tuple(labels.get(name, alias) for name, alias in fields)
+
+
 #: the CSV header of a calls export
 CALL_COLUMNS: tuple[str, ...] = (
-    *(alias for _, alias in _CALL_FIELDS),
-    "timeInStateSeconds",
-    "waitSeconds",
-    "extra",
+    *_headers(_CALL_FIELDS, CALL_LABELS),
+    CALL_LABELS["in_state_seconds"],
+    CALL_LABELS["wait"],
+    CALL_LABELS["extra"],
 )
 #: the CSV header of a users export
 USER_COLUMNS: tuple[str, ...] = (
-    *(alias for _, alias in _USER_FIELDS),
-    "timeInStateSeconds",
-    "extra",
+    *_headers(_USER_FIELDS, USER_LABELS),
+    USER_LABELS["in_state_seconds"],
+    USER_LABELS["extra"],
 )
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from rtdash import logs
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
 from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
@@ -225,6 +226,7 @@ class Poller:
     # --- the loop ----------------------------------------------------------------------
 
     async def run(self) -> None:
+        logs.bind_installation(self.client.igrp)  # this task's log lines name it
         self._publish()
         while not self._stopped:
             now = self._loop_time()

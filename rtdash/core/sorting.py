@@ -1,8 +1,9 @@
 """The ``s`` key's sort orders for a table: press to cycle, and each column is offered
 ascending then descending before the next, so one key reaches every order.
 
-The arrow in the status bar speaks of what the label names, the same for every key:
-↑ ascending (smallest, earliest, A first), ↓ descending."""
+The arrow (in the sorted column's header and the status bar) speaks of what the label
+names, the same for every key: ↑ ascending (smallest, earliest, A first), ↓ descending.
+The keys follow the table's columns, left to right."""
 
 from __future__ import annotations
 
@@ -36,15 +37,32 @@ class SortCycle(Generic[T]):
     def is_default(self) -> bool:
         return self.index == 0 and not self.reverse
 
+    @property
+    def column(self) -> str:
+        """The name of the key sorted by now (the column that shows the arrow)."""
+        return self.keys[self.index].name
+
+    @property
+    def arrow(self) -> str:
+        """↑ or ↓, about the label's quantity, not the key's value: the default (the
+        longest time in state first) is "time in state ↓"."""
+        key = self.keys[self.index]
+        return "↓" if self.reverse != key.label_descends else "↑"
+
     def cycle(self) -> str:
         """Move to the next order; return words for the status bar."""
         if self.reverse:
             self.index = (self.index + 1) % len(self.keys)
         self.reverse = not self.reverse
-        key = self.keys[self.index]
-        # the arrow is about the label's quantity, not the key's value
-        arrow = "↓" if self.reverse != key.label_descends else "↑"
-        return f"sorted by {key.label} {arrow}"
+        return self.words()
+
+    def reset(self) -> str:
+        """Back to the default order (the snapshot's own)."""
+        self.index, self.reverse = 0, False
+        return self.words()
+
+    def words(self) -> str:
+        return f"sorted by {self.keys[self.index].label} {self.arrow}"
 
     def apply(self, rows: Iterable[T]) -> tuple[T, ...]:
         if self.is_default:

@@ -306,7 +306,9 @@ def run_standalone(port: int, seed: int, agents: int, load: int, speed: float) -
         previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         while True:
-            time.sleep(3600)
+            # short sleeps: a signal the kernel hands to a connection's thread only
+            # sets a flag, which this thread sees when it next wakes
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:

@@ -19,7 +19,9 @@ from rtdash.api.sanitise import clean
 from rtdash.config import Installation, Settings, config_path
 from rtdash.constants import per_installation_path
 from rtdash.core.clock import Clock
+from rtdash.core.credentials import missing_credentials
 from rtdash.core.feed import LiveFeed, RecordingConsumer
+from rtdash.core.naming import InstallationNames, label_for
 from rtdash.core.poller import Poller
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import LIVE, WALL
@@ -88,6 +90,9 @@ class RtdashApp(ShellApp):
         self.record = record
         #: one per installation with ``--record``
         self.recorders: list[RecordingConsumer] = []
+        #: the installations' names: config, else the service's (learnt by a lookup)
+        self.names = InstallationNames()
+        self.names.subscribe(self._renamed)
 
     # --- start ----------------------------------------------------------------------
 
@@ -123,7 +128,12 @@ class RtdashApp(ShellApp):
             return None
         if connection.igrp is None:
             return "Credentials found, but no installation id (igrp)."
-        return "Installation set, but no credentials in the environment or config."
+        missing = missing_credentials(
+            username=bool(connection.username),
+            password=bool(connection.password),
+            api_key=bool(connection.api_key),
+        )
+        return f"Installation set, but {missing}."
 
     def action_start_demo(self) -> None:
         """Run on the built-in simulator (started here, so the demo needs no account).
@@ -276,7 +286,20 @@ class RtdashApp(ShellApp):
         name = installation.connection.name
         if name is None and self.simulator is not None:
             name = next((i.name for i in self.simulator.installations if i.igrp == igrp), None)
-        return f"{name} ({igrp})" if name else f"installation {igrp}"
+        if igrp is None:
+            return label_for(igrp, name)
+        self.names.configure(igrp, name)
+        return self.names.label(igrp)
+
+    def _renamed(self, igrp: int, label: str) -> None:
+        """A lookup answer named the installation: its tab and status line follow."""
+        for screen in self.screen_stack:
+            views = [v for v in getattr(screen, "views", []) if v.client.igrp == igrp]
+            for view in views:
+                view.label = view.status_bar.installation = label
+                view.status_bar.tick()
+            if views and hasattr(screen, "show_installations"):
+                screen.show_installations()
 
     # --- focus: poll slower while nobody is looking ------------------------------------
 

@@ -218,6 +218,15 @@ COMMANDS: tuple[Command, ...] = (
         help="Sort the focused table; press again to flip, then the next column",
     ),
     Command(
+        "sort_reset",
+        "S",
+        "reset_sort",
+        "Reset sort",
+        TABLES,
+        footer=False,
+        help="Back to the default order: the longest in their state first",
+    ),
+    Command(
         "all_users",
         "a",
         "toggle_all_users",

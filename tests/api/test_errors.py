@@ -41,7 +41,7 @@ def _assert_secret_free(exc: BaseException, secrets: tuple[str, str]) -> None:
             404,
             '"unknown installation"',
             errors.NotFound,
-            'not found (HTTP 404): "unknown installation"',
+            'installation 1234 not found (HTTP 404): "unknown installation"',
         ),
         (
             500,

@@ -26,7 +26,9 @@ def test_wallboard_no_flash_and_several_installations(
 def test_one_installation_per_data_command(rtdash: RunCli) -> None:
     run = rtdash("calls", "--igrp", "1", "--igrp", "2", "--demo")
     assert run.code == 2
-    assert run.err_lines == ["rtdash: --igrp: give one installation to this command"]
+    assert run.err_lines == [
+        "rtdash: --igrp: give one installation to this command (see `rtdash calls --help`)"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -92,10 +94,10 @@ def test_calls_and_users_as_csv(rtdash: RunCli) -> None:
     import io
 
     calls = list(csv.DictReader(io.StringIO(rtdash("calls", "--demo", "--csv").out)))
-    assert calls and {row["state"] for row in calls} <= {"ringing", "queueing", "bridged"}
-    assert all(row["callRef"].startswith("c-") for row in calls)
+    assert calls and {row["State"] for row in calls} <= {"ringing", "queueing", "bridged"}
+    assert all(row["Call"].startswith("c-") for row in calls)
     users = list(csv.DictReader(io.StringIO(rtdash("users", "--demo", "--csv").out)))
-    assert users and all(row["dashboard"] == "true" for row in users)
+    assert users and all(row["Dashboard"] == "true" for row in users)
     both = rtdash("calls", "--demo", "--csv", "--json")
     assert both.code == 2
 

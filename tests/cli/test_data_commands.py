@@ -181,7 +181,7 @@ def test_users_all_includes_non_dashboard_users(rtdash: RunCli, sim_env: list[st
 def test_users_table(rtdash: RunCli, sim_env: list[str]) -> None:
     plain = rtdash("users", *sim_env)
     header, *lines = plain.out.splitlines()
-    assert header.split() == ["USER", "EXT", "STATE", "SINCE", "IN", "STATE"]
+    assert header.split() == ["NAME", "EXT", "STATE", "SINCE", "IN", "STATE"]
     assert lines
     for line in lines:
         assert DURATION.match(line.split()[-1]), line

@@ -36,7 +36,7 @@ def test_python_m_rtdash_returns_the_exit_code(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "rtdash: --igrp 'nope': Input should be a valid integer, unable to parse string as an "
-        "integer"
+        "integer (see `rtdash users --help`)"
     ]
 
 

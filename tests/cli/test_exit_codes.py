@@ -41,7 +41,7 @@ def test_rejected_credentials(
 def test_unknown_installation(rtdash: RunCli, sim_env: list[str]) -> None:
     flags = [*sim_env[:2], "--igrp", "999"]
     line = one_line(rtdash("users", *flags, "--json"), 1)
-    assert line == 'rtdash: not found (HTTP 404): "installation not found"'
+    assert line == "rtdash: installation 999 not found (HTTP 404)"
 
 
 def test_upstream_500(rtdash: RunCli, sim: Simulator, sim_env: list[str]) -> None:
@@ -84,15 +84,18 @@ def test_nothing_listening(
 @pytest.mark.parametrize(
     ("argv", "line"),
     [
-        (["calls", "--bogus"], "rtdash: unrecognized arguments: --bogus (see `rtdash --help`)"),
+        (
+            ["calls", "--bogus"],
+            "rtdash calls: unrecognized arguments: --bogus (see `rtdash calls --help`)",
+        ),
         (["nonsense"], "rtdash: argument COMMAND: invalid choice: 'nonsense'"),
-        (["users", "--json", "extra"], "rtdash: unrecognized arguments: extra"),
+        (["users", "--json", "extra"], "rtdash users: unrecognized arguments: extra"),
         (["lookup"], "rtdash lookup: give a NUMBER or --call-ref REF (see `rtdash lookup --help`)"),
         (
             ["lookup", "--call-ref", "c-1", "0770"],
             "rtdash lookup: give a NUMBER or --call-ref REF, not both",
         ),
-        (["calls", "--json", "--json", "--demo", "-x"], "rtdash: unrecognized arguments: -x"),
+        (["calls", "--json", "--json", "--demo", "-x"], "rtdash calls: unrecognized arguments: -x"),
         (["--interval", "nan"], "rtdash: --interval 'nan': Input should be a finite number"),
         (["--interval", "inf"], "rtdash: --interval 'inf': Input should be a finite number"),
         (["--interval", ""], "rtdash: --interval '': Input should be a valid number"),
@@ -178,11 +181,11 @@ def test_no_credentials_says_how_to_fix(rtdash: RunCli) -> None:
     assert "--demo" in line
 
 
-def test_username_without_password_is_no_credentials(
+def test_username_without_password_names_the_password(
     rtdash: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RTDASH_USERNAME", "someone")
-    assert "no credentials" in one_line(rtdash("users", "--igrp", "1234"), 2)
+    assert "RTDASH_PASSWORD is not set" in one_line(rtdash("users", "--igrp", "1234"), 2)
 
 
 def test_no_installation_says_how_to_fix(rtdash: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,7 +68,7 @@ EXPECTED: dict[str, dict[str, Expect]] = {
             None,
         ),
     },
-    "404": _same(1, re.escape('rtdash: not found (HTTP 404): "not found"'), None),
+    "404": _same(1, r"rtdash: installation \d+ not found \(HTTP 404\)$", None),
     "429": _same(1, re.escape("rtdash: rate limited (HTTP 429), retry after 3 s"), None),
     "500": _same(1, re.escape('rtdash: upstream error (HTTP 500): "internal server error"'), None),
     "503": _same(1, re.escape('rtdash: upstream error (HTTP 503): "service unavailable"'), None),

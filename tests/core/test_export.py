@@ -97,26 +97,26 @@ def test_calls_csv_reads_back_field_by_field(tmp_path: Path) -> None:
     assert b"\r\n" in raw  # RFC 4180 line ends in files
     rows = _read_csv(path)
     assert _read_csv.fieldnames == list(CALL_COLUMNS)  # type: ignore[attr-defined]
-    assert CALL_COLUMNS[:3] == ("callRef", "state", "igrp")
-    assert CALL_COLUMNS[-3:] == ("timeInStateSeconds", "waitSeconds", "extra")
+    assert CALL_COLUMNS[:3] == ("Call", "State", "Installation")
+    assert CALL_COLUMNS[-3:] == ("In state (s)", "Wait (s)", "Other fields")
     queueing, bridged, ringing = rows
-    assert queueing["callRef"] == "c-1" and queueing["state"] == "queueing"
-    assert queueing["srcPhoneNumber"] == "+442079460557"  # a number, as it is
-    assert queueing["dialledPhoneNumber"] == "+441632960200"
-    assert queueing["igrp"] == "1234" and queueing["dgrpName"] == "Sales line"
-    assert datetime.fromisoformat(queueing["callStartDatetime"]) == at(180)
-    assert queueing["stateStartDatetime"] == "2026-05-01T09:03:20+00:00"
-    assert queueing["ringTime"] == "20" and queueing["queueDuration"] == "100"
-    assert queueing["timeInStateSeconds"] == "100"  # 300 - 200
-    assert queueing["waitSeconds"] == "120"  # since the call started: ring + queue
-    assert queueing["displayName"] == "" and queueing["extra"] == ""
-    assert bridged["displayName"] == "Zoë Ñúñez" and bridged["operatorRef"] == "z.nunez"
-    assert bridged["timeInStateSeconds"] == "240"
-    assert bridged["waitSeconds"] == ""  # answered: no longer waiting
-    assert json.loads(bridged["extra"]) == {"holdMusic": "jazz"}
+    assert queueing["Call"] == "c-1" and queueing["State"] == "queueing"
+    assert queueing["Caller"] == "+442079460557"  # a number, as it is
+    assert queueing["Dialled"] == "+441632960200"
+    assert queueing["Installation"] == "1234" and queueing["Line"] == "Sales line"
+    assert datetime.fromisoformat(queueing["Started"]) == at(180)
+    assert queueing["State since"] == "2026-05-01T09:03:20+00:00"
+    assert queueing["Ring time (s)"] == "20" and queueing["Queue time (s)"] == "100"
+    assert queueing["In state (s)"] == "100"  # 300 - 200
+    assert queueing["Wait (s)"] == "120"  # since the call started: ring + queue
+    assert queueing["Agent"] == "" and queueing["Other fields"] == ""
+    assert bridged["Agent"] == "Zoë Ñúñez" and bridged["Agent ref"] == "z.nunez"
+    assert bridged["In state (s)"] == "240"
+    assert bridged["Wait (s)"] == ""  # answered: no longer waiting
+    assert json.loads(bridged["Other fields"]) == {"holdMusic": "jazz"}
     # a name a spreadsheet would run as a formula is made text
-    assert ringing["displayName"] == '\'=HYPERLINK("http://x")'
-    assert ringing["waitSeconds"] == "5"
+    assert ringing["Agent"] == '\'=HYPERLINK("http://x")'
+    assert ringing["Wait (s)"] == "5"
 
 
 def test_users_csv_reads_back_field_by_field(tmp_path: Path) -> None:
@@ -124,12 +124,12 @@ def test_users_csv_reads_back_field_by_field(tmp_path: Path) -> None:
     rows = _read_csv(path)
     assert _read_csv.fieldnames == list(USER_COLUMNS)  # type: ignore[attr-defined]
     first, second = rows
-    assert first["sipUserId"] == "7" and first["state"] == "available"
-    assert first["displayName"] == "Åsa Berg" and first["extensionNumber"] == "207"
-    assert first["dashboard"] == "true" and second["dashboard"] == "false"
-    assert first["stateStartDatetime"] == T0.isoformat()
-    assert first["timeInStateSeconds"] == "300" and second["timeInStateSeconds"] == "60"
-    assert "waitSeconds" not in first
+    assert first["User id"] == "7" and first["State"] == "available"
+    assert first["Name"] == "Åsa Berg" and first["Ext"] == "207"
+    assert first["Dashboard"] == "true" and second["Dashboard"] == "false"
+    assert first["Since"] == T0.isoformat()
+    assert first["In state (s)"] == "300" and second["In state (s)"] == "60"
+    assert "Wait (s)" not in first
 
 
 def test_json_files_are_the_to_json_rows(tmp_path: Path) -> None:
@@ -230,11 +230,11 @@ def test_csv_text_for_stdout(tmp_path: Path) -> None:
     text = calls_csv(_calls(), NOW)
     assert not text.startswith("\ufeff") and "\r" not in text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["callRef"] for r in rows] == ["c-1", "c-2", "c-3"]
-    assert rows[0]["waitSeconds"] == "120" and rows[1]["displayName"] == "Zoë Ñúñez"
+    assert [r["Call"] for r in rows] == ["c-1", "c-2", "c-3"]
+    assert rows[0]["Wait (s)"] == "120" and rows[1]["Agent"] == "Zoë Ñúñez"
     # the same cells as the file
     path = export_views(_calls(), [], tmp_path, now=NOW, zone=LONDON)[0]
     assert rows == _read_csv(path)
     users = list(csv.DictReader(io.StringIO(users_csv(_users(), NOW))))
-    assert [u["sipUserId"] for u in users] == ["7", "8"]
+    assert [u["User id"] for u in users] == ["7", "8"]
     assert users_csv([], NOW) == ",".join(USER_COLUMNS) + "\n"

@@ -47,7 +47,7 @@ class Failing:
 
 FAILING = {
     "403": Failing({"kind": "status", "status": 403}, 'permission denied (HTTP 403): "forbidden"'),
-    "404": Failing({"kind": "status", "status": 404}, 'not found (HTTP 404): "not found"'),
+    "404": Failing({"kind": "status", "status": 404}, "installation 1234 not found (HTTP 404)"),
     "429": Failing(
         {"kind": "rate_limit", "retry_after": 2}, "rate limited (HTTP 429), retry after 2 s"
     ),
@@ -162,7 +162,7 @@ async def test_rejected_credentials_stop_polling_until_r(sim: Simulator, route: 
         await wait_until(pilot, lambda: board.poller.status().phase is Phase.AUTH_FAILED)
         await wait_until(pilot, lambda: not board.poller._tasks)  # any request in flight ends
         assert board.status_bar.text.connection == "credentials rejected"
-        assert "fix the credentials, then press r to retry" in str(board.status_bar.content)
+        assert "and restart rtdash" in str(board.status_bar.content)
         counted = len(plan(sim).arrivals)
         await pilot.pause(2.2)  # over two intervals: proving an absence takes time
         assert len(plan(sim).arrivals) == counted, "no request after credentials are rejected"
@@ -238,7 +238,7 @@ async def test_unknown_installation_says_so_and_keeps_trying(sim: Simulator) -> 
     app = make_app(sim, resilient_settings(sim, igrp=9999))
     async with app.run_test(size=(160, 48)) as pilot:
         board = dashboard_of(app)
-        cause = 'not found (HTTP 404): "installation not found", retrying in'
+        cause = "installation 9999 not found (HTTP 404), retrying in"
         await wait_until(
             pilot,
             lambda: (

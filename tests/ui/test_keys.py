@@ -52,6 +52,11 @@ async def test_s_cycles_the_sort_of_the_focused_table(sim: Simulator) -> None:
         times = [(now - by_ref[ref].state_start).total_seconds() for ref in table.keys]
         assert len(set(times)) > 1 and times == sorted(times)
         await pilot.press("s")
+        # then the columns left to right: Total next, the longest call first
+        assert board.status_bar.note == "calls sorted by total time ↓"
+        starts = [by_ref[ref].call_start for ref in table.keys]
+        assert len(set(starts)) > 1 and starts == sorted(starts)
+        await pilot.press("s", "s")
         by_caller = sorted(
             board.calls.groups[CallState.BRIDGED], key=lambda c: (c.src_number or "~", c.call_ref)
         )
@@ -59,7 +64,7 @@ async def test_s_cycles_the_sort_of_the_focused_table(sim: Simulator) -> None:
         assert board.status_bar.note == "calls sorted by caller ↑"
         board.user_panel.table.focus()
         await pilot.press("s")
-        assert board.status_bar.note == "users sorted by state start ↓"
+        assert board.status_bar.note == "users sorted by time in state ↑"
 
 
 async def test_plus_and_minus_step_the_interval_with_a_floor(sim: Simulator) -> None:

@@ -94,8 +94,8 @@ async def test_e_exports_the_rows_shown_to_csv_and_json(sim: Simulator, tmp_path
         with calls_csv.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
         shown = board.grid.shown_calls()
-        assert [row["callRef"] for row in rows] == [call.call_ref for call in shown]
-        assert rows and all(queue in (row["queueRef"] or "") for row in rows)
+        assert [row["Call"] for row in rows] == [call.call_ref for call in shown]
+        assert rows and all(queue in (row["Queue"] or "") for row in rows)
         assert [row["callRef"] for row in json.loads(calls_json.read_text())] == [
             c.call_ref for c in shown
         ]

@@ -124,6 +124,12 @@ class DashboardScreen(ViewsScreen):
             note = self.dashboard.grid.cycle_sort()
         self.dashboard.status_bar.set_note(note)
 
+    def action_reset_sort(self) -> None:
+        """Both tables back to their default order (the arrow returns to "In state")."""
+        self.dashboard.user_panel.reset_sort()
+        note = self.dashboard.grid.reset_sort()
+        self.dashboard.status_bar.set_note(f"default sort: {note}")
+
     def action_toggle_all_users(self) -> None:
         shown_all = self.dashboard.user_panel.toggle_all()
         self.dashboard.status_bar.set_note("all users" if shown_all else "dashboard users only")
@@ -140,7 +146,9 @@ class DashboardScreen(ViewsScreen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, calls: list[ActiveCall], users: list[PbxUser], stem: str) -> None:
-        from rtdash.core.export import ExportError, export_views  # off the start-up path
+        # off the start-up path
+        from rtdash.core.export import ExportError, export_views
+        from rtdash.core.paths import export_message
 
         board = self.dashboard
         try:
@@ -153,13 +161,8 @@ class DashboardScreen(ViewsScreen):
             )
             return
         self.exported = paths
-        names = ", ".join(path.name for path in paths)
         self.app.call_from_thread(
-            self.notify,
-            clean(f"{paths[0].parent}: {names}"),  # a folder name may hold anything
-            title="Exported",
-            timeout=10,
-            markup=False,
+            self.notify, export_message(paths), title="Exported", timeout=10, markup=False
         )
 
     # --- polling --------------------------------------------------------------------

@@ -24,6 +24,7 @@ from rtdash.api import errors
 from rtdash.api.client import InfinityClient
 from rtdash.api.models import CallerDetails
 from rtdash.core.format import caller_label, duration
+from rtdash.core.labels import DETAIL_LABELS as L
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 
 log = logging.getLogger(__name__)
@@ -43,35 +44,35 @@ def details_sections(
             (
                 "Basic mode",
                 [
-                    ("Installation", _text(details.igrp)),
-                    ("Line (dgrp)", _text(details.dgrp)),
-                    ("Transaction ref", _text(details.txr)),
+                    (L["igrp"], _text(details.igrp)),
+                    (L["dgrp"], _text(details.dgrp)),
+                    (L["txr"], _text(details.txr)),
                 ],
             )
         ]
     channel = " · ".join(part for part in (details.ch_name or details.ch, details.ch_type) if part)
     attribution = [
-        ("Channel", channel),
-        ("Publisher", _text(details.pub)),
-        ("Campaign", _text(details.campaign)),
-        ("Ad group", _text(details.ad_group)),
-        ("Keyword", _text(details.keyword)),
-        ("Landing page", _text(details.landing_page_title)),
-        ("Landing URL", _text(details.landing_url)),
-        ("Conversion page", _text(details.page_title)),
-        ("Conversion URL", _text(details.conversion_url)),
-        ("Referrer", _text(details.referrer)),
+        (L["ch_name"], channel),
+        (L["pub"], _text(details.pub)),
+        (L["campaign"], _text(details.campaign)),
+        (L["ad_group"], _text(details.ad_group)),
+        (L["keyword"], _text(details.keyword)),
+        (L["landing_page_title"], _text(details.landing_page_title)),
+        (L["landing_url"], _text(details.landing_url)),
+        (L["page_title"], _text(details.page_title)),
+        (L["conversion_url"], _text(details.conversion_url)),
+        (L["referrer"], _text(details.referrer)),
     ]
     call = [
-        ("Caller", caller_label(details.src_number)),
-        ("Dialled", caller_label(details.dialled_number)),
-        ("Answered on", caller_label(details.dest_number) if details.dest_number else "–"),
-        ("Line", _text(details.dgrp_name or details.dgrp)),
-        ("Triggered", _when(details.trigger_time, zone)),
-        ("State", _text(details.call_state)),
-        ("Call duration", duration(details.call_duration)),
-        ("Talk time", duration(details.bridge_duration)),
-        ("Installation", " ".join(p for p in (_text(details.igrp), details.igrp_name or "") if p)),
+        (L["src_number"], caller_label(details.src_number)),
+        (L["dialled_number"], caller_label(details.dialled_number)),
+        (L["dest_number"], caller_label(details.dest_number) if details.dest_number else "–"),
+        (L["dgrp_name"], _text(details.dgrp_name or details.dgrp)),
+        (L["trigger_time"], _when(details.trigger_time, zone)),
+        (L["call_state"], _text(details.call_state)),
+        (L["call_duration"], duration(details.call_duration)),
+        (L["bridge_duration"], duration(details.bridge_duration)),
+        (L["igrp"], " ".join(p for p in (_text(details.igrp), details.igrp_name or "") if p)),
     ]
     sections = [("Attribution", attribution), ("Call", call)]
     if details.custom:
@@ -197,6 +198,9 @@ class LookupScreen(ModalScreen[None]):
             return
         self.details = details
         self.outcome = details.mode
+        names = getattr(self.app, "names", None)
+        if names is not None:  # the service's name for the installation, for its tab
+            names.learn(self.client.igrp, details.igrp_name)
         self.query_one("#lookup-result", Static).update(self._render_details(details))
         # results take the focus so y (copy), n (new lookup) and Esc work at once
         self.query_one("#lookup-dialog").focus()

@@ -7,11 +7,14 @@ from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Static
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
+from rtdash.core.group_layout import plan_groups
+from rtdash.core.labels import CALL_LABELS
 from rtdash.core.phone import number_needles
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
 from rtdash.core.sorting import SortKey
@@ -24,12 +27,12 @@ from rtdash.ui.widgets.rows_view import RowsView
 #: change every second. Textual sends a changed cell with everything left of it in the
 #: same widget, so times on the left cost a tick a few characters a row, not the row.
 COLUMNS = (
-    Column("in_state", "In state", 8, ticking=True),
-    Column("total", "Total", 7, ticking=True),
-    Column("caller", "Caller", 16),
-    Column("line", "Line", 12, grow=12),
-    Column("queue", "Queue", 8, grow=6),
-    Column("agent", "Agent", 12, grow=14),
+    Column("in_state", CALL_LABELS["in_state"], 8, ticking=True),
+    Column("total", CALL_LABELS["total"], 7, ticking=True),
+    Column("caller", CALL_LABELS["src_number"], 16),
+    Column("line", CALL_LABELS["dgrp_name"], 12, grow=12),
+    Column("queue", CALL_LABELS["queue"], 8, grow=6),
+    Column("agent", CALL_LABELS["agent_name"], 12, grow=14),
 )
 
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"
@@ -47,14 +50,24 @@ def _start(call: ActiveCall) -> float:
     return when.timestamp() if when else float("inf")
 
 
+def _call_start(call: ActiveCall) -> float:
+    when = call.call_start or call.state_start
+    return when.timestamp() if when else float("inf")
+
+
+#: in column order, so ``s`` walks the columns left to right; each key is named after
+#: its column, whose header shows the arrow
 CALL_SORTS: tuple[SortKey[ActiveCall], ...] = (
     SortKey(
-        "wait", "time in state", lambda call: (_start(call), call.call_ref), label_descends=True
+        "in_state", "time in state", lambda call: (_start(call), call.call_ref), label_descends=True
+    ),
+    SortKey(
+        "total", "total time", lambda call: (_call_start(call), call.call_ref), label_descends=True
     ),
     SortKey("caller", "caller", lambda call: (call.src_number or "~", call.call_ref)),
+    SortKey("line", "line", lambda call: ((call.dgrp_name or "~").lower(), _start(call))),
     SortKey("queue", "queue", lambda call: ((call.queue or "~").lower(), _start(call))),
     SortKey("agent", "agent", lambda call: ((call.agent_name or "~").lower(), _start(call))),
-    SortKey("line", "line", lambda call: ((call.dgrp_name or "~").lower(), _start(call))),
 )
 
 
@@ -85,6 +98,7 @@ class CallsGrid(RowsView):
     """Sections Ringing, Queueing, Bridged, each with a count in its header."""
 
     noun = "calls"
+    columns = COLUMNS
 
     def __init__(
         self,
@@ -100,6 +114,9 @@ class CallsGrid(RowsView):
         self.pii_excluded = pii_excluded
         self.snapshot: CallsSnapshot | None = None
         self._number_needles: tuple[str, ...] = ()
+        #: calls shown per group, and the heights last set (see fit_groups)
+        self._counts: tuple[int, int, int] = (0, 0, 0)
+        self._heights: dict[str | None, int | None] = {}
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
         """``default_region`` reads a number typed in national form (``07700 900972``)."""
@@ -124,6 +141,36 @@ class CallsGrid(RowsView):
         narrow = self.app.size.width < NARROW_BELOW
         for state in CALL_STATES[1:]:
             self.table(state).show_header = not narrow
+        self.fit_groups()
+
+    def fit_groups(self) -> None:
+        """Waiting callers get the lines they need first, Bridged the rest; stacked (a
+        narrow terminal), the grid takes lines from the users panel below when the
+        waiting calls need them (:mod:`rtdash.core.group_layout`)."""
+        if self.parent is None or not isinstance(self.parent, Widget):
+            return
+        stacked = self.app.size.width < NARROW_BELOW
+        ringing, queueing, _ = tables = self.tables
+        fixed = len(tables) + sum(table.header_height for table in tables)
+        focused = self.screen.focused if self.is_attached else None
+        focus = next((str(state) for state in CALL_STATES if focused is self.table(state)), None)
+        if focused is not None and focused.id == "users-table":
+            focus = "users"
+        space = self.parent.content_size.height
+        lines = plan_groups(space, self._counts, fixed, stacked=stacked, focus=focus)
+        self._set_height(self, lines.grid if stacked else None)
+        self._set_height(ringing, ringing.header_height + lines.ringing)
+        self._set_height(queueing, queueing.header_height + lines.queueing)
+
+    def _set_height(self, widget: Widget, lines: int | None) -> None:
+        """Only a height that changed is set: each one costs a layout."""
+        if self._heights.get(widget.id) == lines:
+            return
+        self._heights[widget.id] = lines
+        if lines is None:
+            widget.styles.clear_rule("height")
+        else:
+            widget.styles.height = lines
 
     def table(self, state: CallState) -> KeyedTable[ActiveCall]:
         # by id, not type: the benchmark's baseline puts a stock DataTable here
@@ -132,6 +179,9 @@ class CallsGrid(RowsView):
     @property
     def tables(self) -> list[KeyedTable[ActiveCall]]:
         return [self.table(state) for state in CALL_STATES]
+
+    def sorted_tables(self) -> list[KeyedTable[ActiveCall]]:
+        return self.tables
 
     def selected_call(self) -> ActiveCall | None:
         if self.snapshot is None:
@@ -165,10 +215,15 @@ class CallsGrid(RowsView):
     def render_rows(self) -> None:
         if self.snapshot is None:
             return
+        counts = []
         for state in CALL_STATES:
             calls = self.shown(state)
+            counts.append(len(calls))
             self.table(state).reconcile(calls)
             self._set_title(f"title-{state}", self._title(state, len(calls)))
+        if tuple(counts) != self._counts:
+            self._counts = (counts[0], counts[1], counts[2])
+            self.fit_groups()
 
     def _row(self, call: ActiveCall) -> RowSpec:
         cells: dict[str, Cell] = {

@@ -30,6 +30,14 @@ class Dashboard(LiveView):
             yield UserPanel(clock=self.clock, show_all=self.options.show_all_users, id="users")
         yield self.make_status_bar()
 
+    def on_resize(self) -> None:
+        # the grid's share of a stacked layout follows the height it can have
+        self.grid.fit_groups()
+
+    def on_descendant_focus(self) -> None:
+        # the table Tab moved to keeps a few rows in view
+        self.grid.fit_groups()
+
     @property
     def grid(self) -> CallsGrid:
         return self.query_one(CallsGrid)

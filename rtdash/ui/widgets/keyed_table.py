@@ -20,6 +20,7 @@ cells are made in :mod:`.table_cells`; the shortcuts past Textual's public API a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, Generic
 
 from rich.cells import set_cell_size
@@ -190,6 +191,14 @@ class KeyedTable(ScrollView, Generic[Item], can_focus=True):
             self._update_virtual_size()
             self.refresh()
             self._redraw_changed_lines()
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """Header words by column key (a sort arrow); the header is redrawn if changed."""
+        columns = [replace(c, label=labels.get(c.key, c.label)) for c in self.columns]
+        if columns != self.columns:
+            self.columns = columns
+            self._header = None
+            self.refresh()
 
     @property
     def header_height(self) -> int:

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from rtdash.core.sorting import SortCycle, SortKey
+from rtdash.ui.widgets.keyed_table import Column
 
 
 class RowsView(Vertical):
@@ -17,6 +18,8 @@ class RowsView(Vertical):
 
     #: the rows' name in the status bar's words ("calls sorted by caller ↑")
     noun = "rows"
+    #: the tables' columns, in the order ``s`` sorts by them
+    columns: tuple[Column, ...] = ()
 
     def __init__(self, sorts: Sequence[SortKey[Any]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -37,7 +40,27 @@ class RowsView(Vertical):
         """Ascending, then descending, then the next column: one key reaches every order."""
         words = self.sort.cycle()
         self.render_rows()
+        self.show_sort()
         return f"{self.noun} {words}"
+
+    def reset_sort(self) -> str:
+        words = self.sort.reset()
+        self.render_rows()
+        self.show_sort()
+        return f"{self.noun} {words}"
+
+    def on_mount(self) -> None:
+        self.show_sort()
+
+    def sorted_tables(self) -> list[Any]:
+        """The tables whose header shows the sort."""
+        return []
+
+    def show_sort(self) -> None:
+        """An arrow after the sorted column's name, in every table of this panel."""
+        for table in self.sorted_tables():
+            if hasattr(table, "set_labels"):  # the benchmark's baseline has stock tables
+                table.set_labels(sort_labels(self.columns, self.sort.column, self.sort.arrow))
 
     def render_rows(self) -> None:
         """Draw the snapshot as filtered and sorted now."""
@@ -49,3 +72,14 @@ class RowsView(Vertical):
         if self._titles.get(widget_id) != title:
             self._titles[widget_id] = title
             self.query_one(f"#{widget_id}", Static).update(title, layout=False)
+
+
+def sort_labels(columns: Sequence[Column], sorted_by: str, arrow: str) -> dict[str, str]:
+    """Each column's header word, the sorted one with its arrow (spaced when it fits)."""
+    labels = {}
+    for column in columns:
+        label = column.label
+        if column.key == sorted_by:
+            label = f"{label} {arrow}" if len(label) + 2 <= column.width else f"{label}{arrow}"
+        labels[column.key] = label
+    return labels

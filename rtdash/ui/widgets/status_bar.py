@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from rtdash.core.clock import Clock
+from rtdash.core.credentials import rejected_hint_for
 from rtdash.core.poller import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe, disconnected
 from rtdash.ui.widgets.palette import LEVEL_STYLE
@@ -78,7 +79,7 @@ class StatusBar(Static):
             line.append(" · ", style="dim")
             line.append(self.text.detail, style=connection_style)
         if self.status.phase is Phase.AUTH_FAILED:
-            line.append(f" — fix the credentials, then press {self.retry_key} to retry")
+            line.append(f" — {rejected_hint_for(getattr(self.app, 'settings', None))}")
         if self.note:
             line.append(" · ", style="dim")
             line.append(self.note, style="italic")

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from rtdash.api.models import PbxUser, UserState
 from rtdash.core.clock import Clock
+from rtdash.core.labels import USER_LABELS
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
@@ -18,10 +19,10 @@ from rtdash.ui.widgets.rows_view import RowsView
 
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort
 COLUMNS = (
-    Column("in_state", "In state", 8, ticking=True),
-    Column("name", "Name", 18, grow=12),
-    Column("ext", "Ext", 5),
-    Column("state", "State", 13),
+    Column("in_state", USER_LABELS["in_state"], 8, ticking=True),
+    Column("name", USER_LABELS["display_name"], 18, grow=12),
+    Column("ext", USER_LABELS["extension"], 5),
+    Column("state", USER_LABELS["state"], 13),
 )
 
 STATE_CELLS = {
@@ -35,9 +36,14 @@ def _start(user: PbxUser) -> float:
 
 
 USER_SORTS: tuple[SortKey[PbxUser], ...] = (
-    SortKey("state_start", "state start", lambda user: (_start(user), user.label.lower())),
+    SortKey(
+        "in_state",
+        "time in state",
+        lambda user: (_start(user), user.label.lower()),
+        label_descends=True,
+    ),
     SortKey("name", "name", lambda user: (user.label.lower(), user.user_id)),
-    SortKey("extension", "extension", lambda user: (user.extension or "~", user.label.lower())),
+    SortKey("ext", "extension", lambda user: (user.extension or "~", user.label.lower())),
     SortKey("state", "state", lambda user: (user.state.value, _start(user))),
 )
 
@@ -54,6 +60,7 @@ def user_matches(user: PbxUser, needle: str) -> bool:
 
 class UserPanel(RowsView):
     noun = "users"
+    columns = COLUMNS
 
     def __init__(self, *, clock: Clock, show_all: bool = False, **kwargs: object) -> None:
         super().__init__(USER_SORTS, **kwargs)
@@ -71,6 +78,9 @@ class UserPanel(RowsView):
     def table(self) -> KeyedTable[PbxUser]:
         # by id, not type: the benchmark's baseline puts a stock DataTable here
         return cast("KeyedTable[PbxUser]", self.query_one("#users-table"))
+
+    def sorted_tables(self) -> list[KeyedTable[PbxUser]]:
+        return [self.table]
 
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all

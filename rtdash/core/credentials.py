@@ -1,0 +1,59 @@
+"""What to tell someone whose credentials are missing or refused, naming the variable or
+file to fix: "no credentials" when only the password is missing sends people looking
+in the wrong place.
+
+A refused login is fixed by editing where the credentials live and starting rtdash
+again: a running process cannot see a variable changed in another shell, and re-reading
+only the config file would work for some set-ups and silently not for others. So the
+hint says "restart" in every case (``r`` still retries, for a lock lifted upstream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from rtdash.core.paths import home_relative
+
+ENV_USERNAME = "RTDASH_USERNAME"
+ENV_PASSWORD = "RTDASH_PASSWORD"
+ENV_API_KEY = "RTDASH_API_KEY"
+
+
+def missing_credentials(*, username: bool, password: bool, api_key: bool) -> str | None:
+    """None when the credentials are usable; else what is missing, by name."""
+    if api_key or (username and password):
+        return None
+    if username:
+        return f"{ENV_PASSWORD} is not set ({ENV_USERNAME} is): set it too, or {ENV_API_KEY}"
+    if password:
+        return f"{ENV_USERNAME} is not set ({ENV_PASSWORD} is): set it too, or {ENV_API_KEY}"
+    return f"no credentials: set {ENV_USERNAME} and {ENV_PASSWORD}, or {ENV_API_KEY}"
+
+
+def rejected_hint(
+    env: Mapping[str, str], config_file: Path | None, *, profiles: bool = False
+) -> str:
+    """After "credentials rejected": what to fix, then restart."""
+    if profiles:
+        where = "the profile's credentials"
+    elif env.get(ENV_API_KEY):
+        where = ENV_API_KEY
+    elif env.get(ENV_USERNAME) or env.get(ENV_PASSWORD):
+        where = f"{ENV_USERNAME}/{ENV_PASSWORD}"
+    elif config_file is not None:
+        where = f"the credentials in {home_relative(config_file)}"
+    else:
+        where = "the credentials"
+    return f"fix {where} and restart rtdash"
+
+
+def rejected_hint_for(settings: object, env: Mapping[str, str] | None = None) -> str:
+    """:func:`rejected_hint` for a :class:`~rtdash.config.Settings` (or None)."""
+    import os
+
+    return rejected_hint(
+        os.environ if env is None else env,
+        getattr(settings, "source", None),
+        profiles=bool(getattr(settings, "profiles", None)),
+    )

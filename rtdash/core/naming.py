@@ -1,0 +1,66 @@
+"""What an installation is called on screen: the name the config gives it, else the name
+the service itself uses (``igrpName``, which the Real Time routes send only in a lookup
+answer), else its number. Textual-free: the app asks for labels and is told when one
+changes, so the tabs and the status line follow the first lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+#: a name from upstream is cut to this: a tab bar holds several
+MAX_NAME = 40
+
+Listener = Callable[[int, str], None]
+
+
+def clean_name(name: str | None) -> str | None:
+    """One line of printable text, or None: upstream text is not trusted to be tidy."""
+    if not name:
+        return None
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in name).split())
+    if not text:
+        return None
+    return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1] + "…"
+
+
+def label_for(igrp: int | None, name: str | None) -> str:
+    """``Northwind (1234)``, or ``installation 1234`` without a name."""
+    return f"{name} ({igrp})" if name else f"installation {igrp}"
+
+
+class InstallationNames:
+    """The names of the installations one app shows; a configured name always wins."""
+
+    def __init__(self) -> None:
+        self._configured: dict[int, str] = {}
+        self._learned: dict[int, str] = {}
+        self._listeners: list[Listener] = []
+
+    def configure(self, igrp: int, name: str | None) -> None:
+        cleaned = clean_name(name)
+        if cleaned:
+            self._configured[igrp] = cleaned
+
+    def name(self, igrp: int) -> str | None:
+        return self._configured.get(igrp) or self._learned.get(igrp)
+
+    def label(self, igrp: int) -> str:
+        return label_for(igrp, self.name(igrp))
+
+    def subscribe(self, listener: Listener) -> None:
+        """``listener(igrp, label)`` is called when an installation's label changes."""
+        self._listeners.append(listener)
+
+    def learn(self, igrp: int | None, name: str | None) -> bool:
+        """The service named ``igrp`` (a lookup answer's ``igrpName``): the first name
+        seen sticks, so the tab does not change with every lookup. True if the label
+        changed."""
+        cleaned = clean_name(name)
+        if igrp is None or cleaned is None or self.name(igrp) is not None:
+            return False
+        self._learned[igrp] = cleaned
+        label = self.label(igrp)
+        for listener in list(self._listeners):
+            listener(igrp, label)
+        return True

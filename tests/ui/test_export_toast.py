@@ -1,0 +1,36 @@
+"""The export notification at 80×24: the real folder (absolute, or under ``~``) and each
+file name whole on its own line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rtdash.core.clock import FrozenClock
+from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
+
+from .helpers import screen_text, settings_for, wait_for_data, wait_until
+
+
+async def test_the_toast_names_the_folder_and_whole_file_names(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # export_dir is "." by default: the toast says where that is
+    monkeypatch.setenv("HOME", str(tmp_path.parent))
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [5678]  # two installations: the longer file names
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        await pilot.press("e")
+        await wait_until(pilot, lambda: len(screen.exported) == 4)
+        await wait_until(pilot, lambda: "Exported" in screen_text(app))
+        shown = screen_text(app)
+        assert f"in ~/{tmp_path.name}:" in shown
+        for path in screen.exported:
+            assert path.parent.absolute() == tmp_path
+            assert path.name.startswith("rtdash-1234-")
+            assert path.name in shown, f"{path.name} is cut in:\n{shown}"

@@ -1,0 +1,113 @@
+"""Group heights follow what matters: the waiting groups (ringing, queueing) get the
+lines they need first at every size, Bridged takes the rest; stacked at 80×24 the users
+panel gives up lines to waiting callers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.pilot import Pilot
+
+from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.snapshot import CallsSnapshot
+from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
+from rtdash.ui.messages import CallsUpdated
+from tests.ui.helpers import dashboard_of, make_app, wait_for_data, wait_until
+
+LINES = ["Sales line", "Support line", "Billing line", "Bookings line"]
+
+
+def _waiting(sim: Simulator, state: CallState, count: int, first: int) -> list[ActiveCall]:
+    now = sim.now
+    calls = []
+    for n in range(count):
+        waited = timedelta(seconds=5 + 11 * n + (30 if state is CallState.QUEUEING else 0))
+        calls.append(
+            ActiveCall(
+                call_ref=f"c-w-{first + n:03d}",
+                state=state,
+                igrp=sim.igrp,
+                call_start=now - waited - timedelta(seconds=4),
+                state_start=now - waited,
+                src_number=f"+4477009{first + n:05d}",
+                dialled_number="+441632960100",
+                dgrp_name=LINES[n % len(LINES)],
+                queue=LINES[n % len(LINES)].split()[0].lower(),
+            )
+        )
+    return calls
+
+
+async def _with_waiting(pilot: Pilot, ringing: int, queueing: int) -> None:
+    """Live data, then the calls replaced by ``ringing`` + ``queueing`` waiting calls and
+    the simulator's talking ones, polling paused so nothing moves."""
+    await wait_for_data(pilot)
+    app = pilot.app
+    assert isinstance(app, RtdashApp)
+    board = dashboard_of(app)
+    board.poller.pause()
+    await wait_until(pilot, lambda: not board.poller._tasks)
+    sim_calls = board.calls
+    assert sim_calls is not None
+    bridged = list(sim_calls.groups[CallState.BRIDGED])
+    sim = app.simulator_for_tests  # type: ignore[attr-defined]
+    calls = [
+        *_waiting(sim, CallState.RINGING, ringing, 0),
+        *_waiting(sim, CallState.QUEUEING, queueing, 100),
+        *bridged,
+    ]
+    board.post_message(CallsUpdated(CallsSnapshot.build(calls, sim_calls.fetched_at)))
+    await wait_until(
+        pilot, lambda: board.calls is not None and board.calls.count(CallState.RINGING) == ringing
+    )
+    board.grid.table(CallState.QUEUEING).focus()
+    board.tick()
+    await pilot.pause()
+
+
+def _app(sim: Simulator) -> RtdashApp:
+    app = make_app(sim, flash=False)
+    app.simulator_for_tests = sim  # type: ignore[attr-defined]
+    return app
+
+
+def test_80x24_with_5_ringing_and_10_queueing_shows_them_all(snap_compare, sim: Simulator) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _with_waiting(pilot, 5, 10)
+
+    assert snap_compare(_app(sim), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize(
+    ("size", "ringing", "queueing"),
+    [((80, 24), 5, 10), ((80, 24), 2, 3), ((100, 30), 6, 12), ((160, 48), 8, 25)],
+)
+async def test_waiting_calls_are_all_in_view(
+    sim: Simulator, size: tuple[int, int], ringing: int, queueing: int
+) -> None:
+    app = _app(sim)
+    async with app.run_test(size=size) as pilot:
+        await _with_waiting(pilot, ringing, queueing)
+        grid = dashboard_of(app).grid
+        for state, count in ((CallState.RINGING, ringing), (CallState.QUEUEING, queueing)):
+            table = grid.table(state)
+            assert table.size.height == table.header_height + count, state
+            assert table.region.bottom <= grid.region.bottom
+        title = grid.query_one("#title-bridged")
+        assert title.region.bottom <= grid.region.bottom, "Bridged's count stays in view"
+        users = app.screen.query_one("#users")
+        assert users.outer_size.height >= 2, "the users panel keeps its title"
+
+
+async def test_too_many_waiting_calls_share_the_lines(sim: Simulator) -> None:
+    app = _app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _with_waiting(pilot, 12, 30)
+        grid = dashboard_of(app).grid
+        ringing = grid.table(CallState.RINGING)
+        queueing = grid.table(CallState.QUEUEING)
+        shown = ringing.size.height - ringing.header_height, queueing.size.height
+        assert shown[0] >= 5 and shown[1] >= 5 and abs(shown[0] - shown[1]) <= 1
+        assert queueing.region.bottom <= grid.region.bottom
