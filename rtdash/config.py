@@ -146,6 +146,8 @@ class DisplaySettings(_Section):
     wallboard: bool = False
     #: the wallboard moves to the next installation after this many seconds (0: never)
     rotate_seconds: float = Field(default=30.0, ge=0, le=3600)
+    #: the window the trend sparklines cover, in minutes
+    trend_minutes: float = Field(default=60.0, ge=2, le=24 * 60)
 
 
 class ProfileSettings(_Section):
@@ -380,6 +382,7 @@ flash_seconds = 10.0             # ... for this long, then hold the alert colour
 show_all_users = false           # start with non-dashboard users shown too
 wallboard = false                # same as --wallboard
 rotate_seconds = 30.0            # the wallboard shows the next installation after this
+trend_minutes = 60               # the window the trend sparklines cover
 
 # [keymap]                       # remap any key by its command id (see `?` in the app)
 # lookup = "ctrl+l"

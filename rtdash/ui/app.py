@@ -142,6 +142,12 @@ class RtdashApp(App[int]):
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The level and state colours, for the TCSS (``$level-alert``…)."""
+        from rtdash.ui.widgets.palette import THEME_VARIABLES
+
+        return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
+
     # --- start ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -261,6 +267,7 @@ class RtdashApp(App[int]):
             flash=settings.display.flash,
             flash_seconds=settings.display.flash_seconds,
             bell=settings.thresholds.bell,
+            trend_minutes=settings.display.trend_minutes,
         )
 
     def _view(

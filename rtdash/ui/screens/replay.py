@@ -161,6 +161,11 @@ class ReplayApp(App[int]):
         self.settings = settings
         self.theme = settings.display.theme
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from rtdash.ui.widgets.palette import THEME_VARIABLES
+
+        return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
+
     def on_mount(self) -> None:
         header = self.player.recording.header
         client = InfinityClient(

@@ -48,6 +48,8 @@ class ViewOptions:
     bell: bool = True
     #: False in replay: snapshots come from a recording, not a poller
     live: bool = True
+    #: the window the trend sparklines cover
+    trend_minutes: float = 60.0
 
 
 class LiveView(Vertical):
@@ -64,7 +66,7 @@ class LiveView(Vertical):
         self.calls: CallsSnapshot | None = None
         self.users: UsersSnapshot | None = None
         self.metrics = Metrics()
-        self.history = History()
+        self.history = History(minutes=options.trend_minutes)
         self.alerts = AlertTracker(options.thresholds)
         self.bells = 0
         self._flash_on = False
