@@ -121,6 +121,12 @@ def agents_on_call_by_queue(users: Sequence[PbxUser], on_call: OnCall) -> dict[s
     return counts
 
 
+def agent_legend() -> str:
+    """The states in one line, for help."""
+    states = ", ".join(f"{SYMBOLS[state]} {WORDS[state]}" for state in ORDER)
+    return f"Agents: {states}"
+
+
 def since(user: PbxUser, now: datetime) -> float | None:
     if user.state_start is None:
         return None

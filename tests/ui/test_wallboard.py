@@ -16,6 +16,7 @@ from rtdash.ui.screens.lookup import LookupScreen
 from rtdash.ui.screens.wallboard import WallboardScreen
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.metrics_bar import MetricTile
+from rtdash.ui.widgets.trend import Trend
 from tests.ui.helpers import make_app, rendered_text, settings_for, wait_for_data, wait_until
 
 
@@ -124,8 +125,12 @@ async def test_history_feeds_the_sparklines_without_extra_requests(sim: Simulato
             app.clock.advance(31)  # type: ignore[attr-defined]
             view.tick()
         assert len(view.history) >= 3
-        spark = view.query_one("#trend-waiting")
-        assert list(spark.data) == view.history.waiting()
+        trend = view.query_one("#trend-waiting", Trend)
+        waiting, _ = view.history.window(app.clock.now())
+        assert trend.values == waiting
+        observed = [value for value in waiting if value is not None]
+        assert observed == view.history.waiting() and len(observed) >= 3
+        assert len(waiting) == 120, "the window is an hour of 30-s slots, observed or not"
         assert view.poller.polls == polls
 
 

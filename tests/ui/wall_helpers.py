@@ -20,6 +20,31 @@ def screen_rows(app: App[object]) -> list[str]:
     return ["".join(rows.get(index, [])) for index in range(height)]
 
 
+_RECT = re.compile(
+    r'<rect fill="(#[0-9a-fA-F]{6})" x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"'
+)
+
+
+def coloured_rows(app: App[object]) -> set[int]:
+    """Rows where a background differs from the screen's (an agent tile's colour)."""
+    svg = app.export_screenshot()
+    rects = _RECT.findall(svg)
+    if not rects:
+        return set()
+    heights = [float(height) for _, _, height in rects]
+    line = min(heights)
+    fills = [fill for fill, _, _ in rects]
+    screen = max(set(fills), key=fills.count)
+    rows: set[int] = set()
+    for fill, y, height in rects:
+        if fill != screen:
+            first = round(float(y) / line)
+            rows.update(range(first, first + max(1, round(float(height) / line))))
+    return rows
+
+
 def content_rows(app: App[object]) -> int:
-    """Rows that carry anything visible besides spaces."""
-    return sum(1 for row in screen_rows(app) if row.strip())
+    """Rows that carry anything visible: characters other than spaces, or a coloured
+    background (an agent tile's padding is part of the tile)."""
+    coloured = coloured_rows(app)
+    return sum(1 for index, row in enumerate(screen_rows(app)) if row.strip() or index in coloured)

@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Static
 
+from rtdash.core.agents import agent_legend
 from rtdash.logs import log_path
 
 
@@ -31,12 +32,14 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, explanation)
         # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
         # and the note do not fit a small terminal; the docked title stays in view
-        with VerticalScroll(id="help-dialog"):
-            yield Label("rtdash — keys", id="help-title")
+        # the title is on the border, not a docked line: PageDown scrolls by the
+        # dialog's height, and a docked line would hide one line of every page
+        with VerticalScroll(id="help-dialog") as dialog:
+            dialog.border_title = "rtdash — keys"
             yield Static(table, id="help-table")
             yield Static(
                 "Times tick every second between polls. Wait times turn amber (▲) and red (‼) "
-                f"at the thresholds in your config.\nLog file: {log_path()}",
+                f"at the thresholds in your config. {agent_legend()}.\nLog file: {log_path()}",
                 id="help-note",
             )
         yield Footer()

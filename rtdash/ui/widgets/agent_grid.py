@@ -72,6 +72,14 @@ class AgentGrid(Widget):
         tile_width = self.tile_width()
         columns = max(1, (width + 1) // (tile_width + 1))
         lines_per_tile = _tile_lines(groups, columns, height)
+        # few agents on a big screen: wider tiles in fewer columns, so the rows fill it
+        while lines_per_tile == MAX_TILE_LINES and tile_width < 40 and columns > 1:
+            wider = tile_width + 4
+            fewer = max(1, (width + 1) // (wider + 1))
+            if _tile_lines(groups, fewer, height) < 4:
+                break
+            tile_width, columns = wider, fewer
+            lines_per_tile = _tile_lines(groups, columns, height)
         now = self.clock.now()
         lines: list[Text] = []
         shown = 0
@@ -108,13 +116,20 @@ class AgentGrid(Widget):
         return Text("\n").join(lines)
 
 
+#: the tallest tile: beyond this a tile is a slab, not easier to read
+MAX_TILE_LINES = 9
+
+
 def _tile_lines(groups: dict[AgentState, list[PbxUser]], columns: int, height: int) -> int:
-    """The tallest tile (4, 3, 2 or 1 lines) at which every group fits ``height``."""
+    """The tallest tile at which every group fits ``height`` (one line when even two
+    do not fit): a few agents on a TV get large tiles rather than a blank half screen."""
     rows = sum(-(-len(members) // columns) for members in groups.values())
-    for lines in (4, 3, 2):
-        if len(groups) + rows * (lines + 1) <= height:
-            return lines
-    return 1
+    if not rows:
+        return 1
+    lines = (height - len(groups)) // rows - 1
+    if lines < 2:
+        return 1
+    return min(lines, MAX_TILE_LINES)
 
 
 def _row_line(
@@ -141,8 +156,8 @@ def _tile_text(
     if lines == 1:
         name_width = width - len(elapsed) - 4
         return f" {state.symbol} {ellipsize(user.label, name_width):<{name_width}} {elapsed} "
-    # the name, then state and time; a four-line tile pads one line above and below
-    content = part - (1 if lines == 4 else 0)
+    # the name, then state and time, in the middle of a taller tile
+    content = part - (lines - 2) // 2
     if content == 0:
         return f" {state.symbol} {ellipsize(user.label, width - 4)}".ljust(width)
     if content == 1:

@@ -244,7 +244,7 @@ def compact_line(values: list[tuple[str, str, Level]]) -> Text:
     line = Text()
     for index, (short, value, level) in enumerate(values):
         if index:
-            line.append("│ ", style="dim")
+            line.append("  ")
         line.append(f"{short} ")
         line.append(value + LEVEL_MARK[level], style=LEVEL_STYLE[level] or "bold")
     return line

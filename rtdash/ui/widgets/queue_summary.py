@@ -66,7 +66,9 @@ class QueueSummaryPanel(Static):
             )
         width = self.size.width or 80
         columns = list(COLUMNS)
-        widths = {key: max(len(header), *(row[key].cell_len for row in rows)) for header, key in columns}
+        widths = {
+            key: max(len(header), *(row[key].cell_len for row in rows)) for header, key in columns
+        }
         name_width = max(len("Queue"), *(row["queue"].cell_len for row in rows))
 
         def needed(cols: list[tuple[str, str]]) -> int:
