@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 
 from textual.app import App
@@ -48,3 +49,34 @@ def content_rows(app: App[object]) -> int:
     background (an agent tile's padding is part of the tile)."""
     coloured = coloured_rows(app)
     return sum(1 for index, row in enumerate(screen_rows(app)) if row.strip() or index in coloured)
+
+
+def filtered_svg(app: App[object], title: str | None = None) -> str:
+    """The screen as the terminal gets it, after the app's line filters: with
+    ``NO_COLOR`` Textual turns colours monochrome on the way to the terminal, which
+    ``export_screenshot`` does not show. Uses the compositor (Textual internals): if
+    Textual changes them, this fails loudly rather than drawing colours."""
+    from rich.console import Console
+
+    update = app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens, simplify=False
+    )
+    background = app.screen.styles.background
+    for line_filter in app._filters:
+        update.strips = [  # type: ignore[attr-defined]
+            [strip.apply_filter(line_filter, background) for strip in line]
+            for line in update.strips  # type: ignore[attr-defined]
+        ]
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(update)
+    return console.export_svg(title=title or app.title)
