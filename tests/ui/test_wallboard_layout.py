@@ -13,7 +13,7 @@ from rtdash.ui.screens.wallboard import WallboardScreen
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.metrics_bar import BigNumber
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
-from tests.ui.helpers import rendered_text, settings_for, wait_for_data, wait_until
+from tests.ui.helpers import rendered_text, settings_for, wait_for_data
 from tests.ui.wall_helpers import content_rows, screen_rows
 
 
