@@ -29,7 +29,10 @@ IMAGES = {
     "lookup-basic-80x24": "test_lookup_basic_mode[80x24]",
     "help-80x24": "test_help[80x24]",
     "stale-80x24": "test_paused_and_stale[80x24]",
+    "wallboard-320x90": "test_wallboard[320x90]",
     "wallboard-240x67": "test_wallboard[240x67]",
+    "wallboard-no-color-160x48": "test_wallboard_no_color[160x48]",
+    "wallboard-light-160x48": "test_wallboard_light_theme[160x48]",
     "wallboard-160x48": "test_wallboard[160x48]",
     "wallboard-80x24": "test_wallboard[80x24]",
 }
