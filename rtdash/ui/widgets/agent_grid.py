@@ -84,9 +84,11 @@ class AgentGrid(Widget):
         lines: list[Text] = []
         shown = 0
         heading = self.get_component_rich_style("agent--heading")
+        cut = False
         for state in ORDER:
             members = groups[state]
-            if len(lines) + 1 > height:
+            # once a group is cut, the groups after it are counted, not half drawn
+            if cut or len(lines) + 1 > height:
                 break
             lines.append(
                 Text(f"{state.symbol} {len(members)} {state.word}", style=heading, no_wrap=True)
@@ -103,6 +105,7 @@ class AgentGrid(Widget):
                 last_row = state is ORDER[-1] and first + columns >= len(members)
                 room = height - len(lines) - (0 if last_row else 1)
                 if len(block) + (1 if spaced and not last_row else 0) > room:
+                    cut = True
                     break
                 lines.extend(block)
                 if spaced and not last_row:
