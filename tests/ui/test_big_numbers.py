@@ -38,6 +38,7 @@ def test_the_trend_keeps_unobserved_columns_empty_and_starts_at_zero() -> None:
     columns = columns_of(values, 60, max)
     assert columns[:58] == [None] * 58, "the unobserved part of the hour stays empty"
     assert columns[58:] == [2, 0]
+    assert columns_of([], 5, max) == [None] * 5, "before any data: all empty"
     rows = bar_rows([None, 1, 2, 0], top=2, height=2)
     assert rows[-1][0] == EMPTY
     assert rows[0][2] == "█" and rows[1][2] == "█", "the maximum fills the height"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
@@ -25,8 +26,10 @@ def columns_of(
     """The window squeezed (or stretched) into ``width`` columns, each column the
     ``summary`` of its slots (``max`` for waiting: a spike must show), ``None`` where
     none of its slots was observed."""
-    if width <= 0 or not values:
+    if width <= 0:
         return []
+    if not values:
+        return [None] * width
     slots = len(values)
     out: list[int | None] = []
     for column in range(width):
@@ -123,8 +126,12 @@ class Trend(Widget):
         return Text("\n").join(lines)
 
 
-def _styled(row: list[str], bar: object, empty: object) -> Text:
+def _styled(row: list[str], bar: Style, empty: Style) -> Text:
+    """Runs of bars and runs of the empty mark, each in its style."""
     text = Text(no_wrap=True)
-    for char in row:
-        text.append(char, style=empty if char == EMPTY else bar)  # type: ignore[arg-type]
+    start = 0
+    for index in range(1, len(row) + 1):
+        if index == len(row) or (row[index] == EMPTY) != (row[start] == EMPTY):
+            text.append("".join(row[start:index]), style=empty if row[start] == EMPTY else bar)
+            start = index
     return text
