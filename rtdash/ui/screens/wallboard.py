@@ -62,8 +62,8 @@ class WallboardScreen(ViewsScreen):
         if not self.rotating_at_all:
             return ""
         if self.pinned:
-            return f"pinned to {self.current + 1} · 0 resumes rotation"
-        return f"rotating every {self.rotate_seconds:g} s · a number pins"
+            return "pinned · 0 resumes rotation"
+        return f"rotating every {self.rotate_seconds:g} s"
 
     def help_rows(self, keys: dict[str, str]) -> list[tuple[str, str]]:
         rows = super().help_rows(keys)

@@ -80,6 +80,8 @@ class AgentGrid(Widget):
                 break
             tile_width, columns = wider, fewer
             lines_per_tile = _tile_lines(groups, columns, height)
+        # the columns share the whole width: longer names, no blank strip at the right
+        tile_width = max(tile_width, min(40, (width + 1) // columns - 1))
         now = self.clock.now()
         lines: list[Text] = []
         shown = 0
@@ -116,7 +118,8 @@ class AgentGrid(Widget):
             while len(lines) >= height and lines:
                 lines.pop()
             lines.append(Text(f"+{hidden} more agents (longest in state first)", style="dim"))
-        return Text("\n").join(lines)
+        # one line per line: a tile cut at the edge, never a line wrapped into the next
+        return Text("\n", no_wrap=True, overflow="crop").join(lines)
 
 
 #: the tallest tile: beyond this a tile is a slab, not easier to read
@@ -158,7 +161,7 @@ def _tile_text(
     elapsed = duration(since(user, now))
     if lines == 1:
         name_width = width - len(elapsed) - 4
-        return f" {state.symbol} {ellipsize(user.label, name_width):<{name_width}} {elapsed} "
+        return f" {state.symbol} {ellipsize(user.label, name_width):<{name_width}} {elapsed}"
     # the name, then state and time, in the middle of a taller tile
     content = part - (lines - 2) // 2
     if content == 0:

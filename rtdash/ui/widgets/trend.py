@@ -123,7 +123,7 @@ class Trend(Widget):
         left, right = f"−{self.span}", "now"
         gap = max(1, chart - len(left) - len(right))
         lines.append(Text(" " * axis + left + " " * gap + right, style=label, no_wrap=True))
-        return Text("\n").join(lines)
+        return Text("\n", no_wrap=True, overflow="crop").join(lines)
 
 
 def _styled(row: list[str], bar: Style, empty: Style) -> Text:
