@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from rtdash.api.models import CallState
 from rtdash.core.agents import AgentState
 from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
@@ -13,7 +14,7 @@ from rtdash.ui.screens.wallboard import WallboardScreen
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.metrics_bar import BigNumber
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
-from tests.ui.helpers import rendered_text, settings_for, wait_for_data
+from tests.ui.helpers import dashboard_of, make_app, rendered_text, settings_for, wait_for_data
 from tests.ui.wall_helpers import content_rows, screen_rows
 
 
@@ -155,3 +156,31 @@ async def test_a_number_key_pins_and_zero_resumes_rotation(sim: Simulator) -> No
         await pilot.pause()
         bar = rendered_text(screen.query_one("#installations"), width=160)
         assert "rotating every 30 s" in bar and "pinned" not in bar
+
+
+async def test_the_dashboard_speaks_of_the_same_states(sim: Simulator) -> None:
+    """Users panel, its title and the headline use the wallboard's words, and the agents
+    of bridged calls are "on a call" whatever the PBX's unavailable says."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        board = dashboard_of(app)
+        metrics = board.metrics
+        panel = board.user_panel
+        title = rendered_text(panel.query_one("#users-title"), width=160)
+        assert f"● {metrics.agents_available} available" in title
+        assert f"◆ {metrics.agents_on_call} on a call" in title
+        assert f"○ {metrics.agents_away} away" in title
+        talking = {call.agent_ref for call in board.calls.groups[CallState.BRIDGED]}
+        assert talking and metrics.agents_on_call == len(talking)
+        table = panel.table
+        for user in panel.shown_users():
+            cell = table.get_cell(user.user_id, "state")
+            word = "on a call" if user.operator_ref in talking else None
+            if word:
+                assert word in str(cell)
+            else:
+                assert "on a call" not in str(cell)
+        label = board.metrics_bar.query_one("#tile-agents_on_call .tile-label")
+        assert "Agents on a call" in rendered_text(label, width=40)
