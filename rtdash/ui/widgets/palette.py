@@ -51,9 +51,13 @@ THEME_VARIABLES = {
 
 
 def agent_text(state: AgentState, count: int | None = None) -> Text:
-    """``● 3 available``: symbol, optional count and word, in the state's colour."""
+    """``● 3 available``: the symbol in the state's hue, the count and word in the
+    theme's own text colour (legible on a dark and a light background alike)."""
     middle = "" if count is None else f" {count}"
-    return Text(f"{state.symbol}{middle} {state.word}", style=f"bold {AGENT_COLOUR[state]}")
+    text = Text()
+    text.append(state.symbol, style=f"bold {AGENT_COLOUR[state]}")
+    text.append(f"{middle} {state.word}")
+    return text
 
 
 def level_text(text: str, level: Level) -> Text:
