@@ -159,6 +159,8 @@ class DisplaySettings(_Section):
     wallboard: bool = False
     #: the wallboard moves to the next installation after this many seconds (0: never)
     rotate_seconds: float = Field(default=30.0, ge=0, le=3600)
+    #: the window the trend sparklines cover, in minutes
+    trend_minutes: float = Field(default=60.0, ge=2, le=24 * 60)
 
 
 #: the tiles the wallboard can give today's service level (``[service] wallboard_tiles``)

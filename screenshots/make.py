@@ -10,9 +10,11 @@ Needs ``rsvg-convert`` (Debian: librsvg2-bin).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,10 +29,41 @@ IMAGES = {
     "lookup-basic-80x24": "test_lookup_basic_mode[80x24]",
     "help-80x24": "test_help[80x24]",
     "stale-80x24": "test_paused_and_stale[80x24]",
+    "wallboard-320x90": "test_wallboard[320x90]",
     "wallboard-240x67": "test_wallboard[240x67]",
+    "wallboard-no-color-160x48": "test_wallboard_no_color[160x48]",
+    "wallboard-light-160x48": "test_wallboard_light_theme[160x48]",
     "wallboard-160x48": "test_wallboard[160x48]",
     "wallboard-80x24": "test_wallboard[80x24]",
 }
+
+
+_RUN = re.compile(r'x="([\d.]+)"( y="[\d.]+") textLength="([\d.]+)"([^>]*)>((?:&#160;)+)([^<]*)<')
+
+
+def _unindent(match: re.Match[str]) -> str:
+    """A text run that starts with spaces starts at its first glyph instead."""
+    x, y, length, rest, spaces, text = match.groups()
+    if not text:
+        return match.group(0)
+    cells = spaces.count("&#160;") + len(re.sub(r"&#?\w+;", "_", text))
+    cell = float(length) / cells
+    shift = cell * spaces.count("&#160;")
+    return f'x="{float(x) + shift:g}"{y} textLength="{float(length) - shift:g}"{rest}>{text}<'
+
+
+def readable_svg(svg: str) -> str:
+    """librsvg drops the spaces a text run starts with and then stretches the rest over
+    the run's length, so right-aligned numbers and block digits move; each run is
+    made to start at its first glyph, which draws the same in every renderer."""
+    return _RUN.sub(_unindent, svg)
+
+
+def convert(converter: str, source: Path, target: Path) -> None:
+    with tempfile.NamedTemporaryFile("w", suffix=".svg", encoding="utf-8") as fixed:
+        fixed.write(readable_svg(source.read_text(encoding="utf-8")))
+        fixed.flush()
+        subprocess.run([converter, fixed.name, "-o", str(target)], check=True)
 
 
 def main() -> int:
@@ -43,7 +76,7 @@ def main() -> int:
         if not source.is_file():
             print(f"missing snapshot {source.name}: run pytest tests/ui --snapshot-update")
             return 1
-        subprocess.run([converter, str(source), "-o", str(HERE / f"{image}.png")], check=True)
+        convert(converter, source, HERE / f"{image}.png")
     print(f"wrote {len(IMAGES)} images to {HERE}")
     return 0
 

@@ -4,11 +4,12 @@
 ``rtdash-calls-20260501-101403.csv`` / ``.json`` and ``rtdash-users-….csv`` / ``.json``,
 never over an existing file. CSV files are UTF-8 with a BOM so Excel reads accents
 right, with a header row in the dashboard's words (:mod:`rtdash.core.labels`: "Caller",
-"Line", "Agent"…), then two computed columns ("In state (s)"; for calls "Wait (s)") and
-"Other fields" (unmapped upstream fields as JSON). JSON files keep the API's camelCase
-names, for scripts: arrays of the same ``to_json()`` rows the CLI's ``--json`` prints.
-:func:`calls_csv` / :func:`users_csv` give the CSV as text, without a BOM and with
-``\\n`` line ends, for the CLI's ``--csv``.
+"Line", "Agent"…), then computed columns ("In state (s)"; for calls "Wait (s)"; for
+users "Agent state": on a call, available or away, as on screen) and "Other fields"
+(unmapped upstream fields as JSON). JSON files keep the API's camelCase names, for
+scripts: arrays of the same ``to_json()`` rows the CLI's ``--json`` prints (users with
+``agentState`` added). :func:`calls_csv` / :func:`users_csv` give the CSV as text,
+without a BOM and with ``\\n`` line ends, for the CLI's ``--csv``.
 
 A text value that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a CR) is prefixed with ``'``; only an exact E.164 phone number
@@ -35,6 +36,7 @@ from pydantic import BaseModel
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser
 from rtdash.api.sanitise import clean
+from rtdash.core.agents import AgentState, OnCall, agent_state
 from rtdash.core.labels import CALL_LABELS, USER_LABELS
 from rtdash.core.metrics import seconds_since, wait_start
 
@@ -74,6 +76,7 @@ CALL_COLUMNS: tuple[str, ...] = (
 USER_COLUMNS: tuple[str, ...] = (
     *_headers(_USER_FIELDS, USER_LABELS),
     USER_LABELS["in_state_seconds"],
+    USER_LABELS["agent_state"],
     USER_LABELS["extra"],
 )
 
@@ -129,10 +132,20 @@ def call_cells(call: ActiveCall, now: datetime) -> list[str]:
     return cells
 
 
-def user_cells(user: PbxUser, now: datetime) -> list[str]:
+def agent_word(user: PbxUser, on_call: OnCall | None) -> str:
+    """The agent state in the words the screen uses (on a call / available / away);
+    empty for an unavailable user when the calls are not known (on a call or away?)."""
+    state = agent_state(user, on_call)
+    if on_call is None and state is AgentState.AWAY:
+        return ""
+    return state.word
+
+
+def user_cells(user: PbxUser, now: datetime, on_call: OnCall | None = None) -> list[str]:
     """One users CSV row, in :data:`USER_COLUMNS` order."""
     cells = [_cell(getattr(user, name)) for name, _ in _USER_FIELDS]
     cells.append(_seconds(user.state_start, now))
+    cells.append(agent_word(user, on_call))
     cells.append(_cell(user.extra))
     return cells
 
@@ -171,6 +184,7 @@ def export_views(
     now: datetime,
     zone: ZoneInfo,
     stem: str | None = None,
+    on_call: OnCall | None = None,
 ) -> list[Path]:
     """Write the calls and users to CSV and JSON in ``folder`` (made if missing).
 
@@ -180,6 +194,9 @@ def export_views(
     stays together and nothing is overwritten. Returns the paths: calls CSV, calls
     JSON, users CSV, users JSON. Raises :class:`ExportError` (one line) when the folder
     cannot be made or written; files of a failed export are removed.
+
+    ``on_call`` says who is on a bridged call (for the users' ``agentState``); by
+    default it is read from ``calls``.
     """
     now = _aware(now)
     folder = Path(folder).expanduser()
@@ -191,13 +208,26 @@ def export_views(
         raise ExportError(f"cannot export to {folder}: {_reason(exc)}") from None
     if not folder.is_dir():
         raise ExportError(f"cannot export to {folder}: not a folder")
+    if on_call is None:
+        on_call = OnCall.from_calls(calls)
+    known = on_call
+
+    def cells(user: PbxUser, when: datetime) -> list[str]:
+        return user_cells(user, when, known)
+
     stamp = now.astimezone(zone).strftime("%Y%m%d-%H%M%S")
     base = stem or "rtdash"
     writers: list[tuple[str, str, Callable[[Path], None]]] = [
         ("calls", "csv", lambda path: _write_csv(path, CALL_COLUMNS, calls, call_cells, now)),
         ("calls", "json", lambda path: _write_json(path, calls)),
-        ("users", "csv", lambda path: _write_csv(path, USER_COLUMNS, users, user_cells, now)),
-        ("users", "json", lambda path: _write_json(path, users)),
+        ("users", "csv", lambda path: _write_csv(path, USER_COLUMNS, users, cells, now)),
+        (
+            "users",
+            "json",
+            lambda path: _write_json(
+                path, users, lambda user: {"agentState": agent_word(user, known)}
+            ),
+        ),
     ]
     for attempt in range(MAX_SUFFIX + 1):
         suffix = f"-{attempt}" if attempt else ""
@@ -236,9 +266,14 @@ def _write_csv(
         writer.writerows(cells(row, now) for row in rows)
 
 
-def _write_json(path: Path, rows: Sequence[ActiveCall] | Sequence[PbxUser]) -> None:
+def _write_json(
+    path: Path,
+    rows: Sequence[ActiveCall] | Sequence[PbxUser],
+    more: Callable[[Any], dict[str, Any]] | None = None,
+) -> None:
     with open(path, "x", encoding="utf-8", opener=_private) as handle:
-        json.dump([row.to_json() for row in rows], handle, indent=2, ensure_ascii=False)
+        items = [{**row.to_json(), **(more(row) if more else {})} for row in rows]
+        json.dump(items, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
 
 

@@ -58,6 +58,8 @@ class FeedOptions:
     #: False in replay: a recording stores changes only, so a quiet stretch of a
     #: recording is not an outage and must not freeze or say DISCONNECTED
     judge_staleness: bool = True
+    #: the window the trend covers
+    trend_minutes: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ class LiveFeed:
         self.users: UsersSnapshot | None = None
         self.status: PollerStatus | None = None
         self.metrics = Metrics()
-        self.history = History()
+        self.history = History(minutes=options.trend_minutes)
         self.alerts = AlertTracker(options.thresholds)
         #: times the bell rang (breaches begun while the bell is on and data is fresh)
         self.bells = 0

@@ -3,6 +3,10 @@
 Fed from the snapshots already polled (no extra requests). Samples go into fixed-width
 time buckets, so memory is flat however long a wallboard runs: an hour at 30-second
 buckets is 120 numbers per series.
+
+A trend covers a fixed window ending now (:meth:`History.window`): a slot nobody
+observed (before the start, or while polling failed) is ``None``, so a chart can show
+it empty instead of stretching two minutes of samples across an hour.
 """
 
 from __future__ import annotations
@@ -45,6 +49,21 @@ class History:
     def clear(self) -> None:
         """Forget every sample (a replay jumped back in time)."""
         self._buckets.clear()
+
+    def window(self, now: datetime) -> tuple[list[int | None], list[int | None]]:
+        """(waiting, available) for each bucket of the window ending with the bucket of
+        ``now``, oldest first; ``None`` where nothing was observed."""
+        stamp = now.timestamp()
+        last = stamp - stamp % self.bucket_seconds
+        first = last - (self.size - 1) * self.bucket_seconds
+        waiting: list[int | None] = [None] * self.size
+        available: list[int | None] = [None] * self.size
+        for bucket in self._buckets:
+            slot = round((bucket.start - first) / self.bucket_seconds)
+            if 0 <= slot < self.size:
+                waiting[slot] = bucket.waiting
+                available[slot] = bucket.available
+        return waiting, available
 
     def waiting(self) -> list[int]:
         return [bucket.waiting for bucket in self._buckets]

@@ -44,6 +44,7 @@ USER_LABELS: dict[str, str] = {
     "state_start": "Since",
     "dashboard": "Dashboard",
     "in_state_seconds": "In state (s)",
+    "agent_state": "Agent state",
     "extra": "Other fields",
 }
 

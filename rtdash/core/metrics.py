@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rtdash.api.models import ActiveCall, CallState, UserState
+from rtdash.core.agents import AgentState, OnCall, count_agents
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
 
@@ -47,6 +48,10 @@ class Metrics:
     longest_wait_since: datetime | None = None
     agents_available: int | None = None
     agents_unavailable: int | None = None
+    #: of the unavailable agents, those on a bridged call (:mod:`rtdash.core.agents`)
+    agents_on_call: int | None = None
+    #: unavailable and on no call
+    agents_away: int | None = None
 
     @classmethod
     def compute(cls, calls: CallsSnapshot | None, users: UsersSnapshot | None) -> Metrics:
@@ -61,12 +66,19 @@ class Metrics:
                     start = wait_start(call)
                     if start is not None and (oldest is None or start < oldest):
                         oldest = start
-        available = unavailable = None
+        available = unavailable = on_call = away = None
         if users is not None:
             counts = users.counts()
             available = counts[UserState.AVAILABLE]
             unavailable = counts[UserState.UNAVAILABLE]
-        return cls(waiting, ringing, talking, oldest, available, unavailable)
+            if calls is not None:
+                states = count_agents(
+                    users.dashboard_users, OnCall.from_calls(calls.groups[CallState.BRIDGED])
+                )
+                on_call, away = states[AgentState.ON_CALL], states[AgentState.AWAY]
+                available = states[AgentState.AVAILABLE]
+                unavailable = on_call + away
+        return cls(waiting, ringing, talking, oldest, available, unavailable, on_call, away)
 
     def longest_wait(self, now: datetime) -> float | None:
         """Seconds the longest waiting caller has waited; None when nobody waits (or

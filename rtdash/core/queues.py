@@ -7,10 +7,12 @@ oldest queue's longest wait is the headline's longest wait.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from rtdash.api.models import CallState
+from rtdash.api.models import CallState, PbxUser
+from rtdash.core.agents import OnCall, agents_on_call_by_queue
 from rtdash.core.metrics import WAITING_STATES, seconds_since, wait_start
 from rtdash.core.snapshot import CallsSnapshot
 
@@ -23,13 +25,18 @@ class QueueSummary:
     waiting: int
     talking: int
     longest_wait_since: datetime | None
+    #: the dashboard's agents on a call of this queue (None: users not known yet)
+    agents_on_call: int | None = None
 
     def longest_wait(self, now: datetime) -> float | None:
         return seconds_since(self.longest_wait_since, now)
 
 
-def summarize_queues(calls: CallsSnapshot) -> list[QueueSummary]:
-    """Queues with calls, the longest current wait first (then the busiest)."""
+def summarize_queues(
+    calls: CallsSnapshot, agents: Sequence[PbxUser] | None = None
+) -> list[QueueSummary]:
+    """Queues with calls, the longest current wait first (then the busiest). With
+    ``agents`` (the dashboard's users), each queue also counts those on its calls."""
     waiting: dict[str, int] = {}
     talking: dict[str, int] = {}
     oldest: dict[str, datetime | None] = {}
@@ -47,8 +54,19 @@ def summarize_queues(calls: CallsSnapshot) -> list[QueueSummary]:
         name = call.queue or NO_QUEUE
         talking[name] = talking.get(name, 0) + 1
     names = set(waiting) | set(talking)
+    on_call: dict[str | None, int] | None = None
+    if agents is not None:
+        on_call = agents_on_call_by_queue(
+            agents, OnCall.from_calls(calls.groups[CallState.BRIDGED])
+        )
     rows = [
-        QueueSummary(name, waiting.get(name, 0), talking.get(name, 0), oldest.get(name))
+        QueueSummary(
+            name,
+            waiting.get(name, 0),
+            talking.get(name, 0),
+            oldest.get(name),
+            None if on_call is None else on_call.get(None if name == NO_QUEUE else name, 0),
+        )
         for name in names
     ]
     return sorted(

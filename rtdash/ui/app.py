@@ -94,6 +94,12 @@ class RtdashApp(ShellApp):
         self.names = InstallationNames()
         self.names.subscribe(self._renamed)
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The level and state colours, for the TCSS (``$level-alert``…)."""
+        from rtdash.ui.widgets.palette import THEME_VARIABLES
+
+        return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
+
     # --- start ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -198,6 +204,7 @@ class RtdashApp(ShellApp):
             flash=settings.display.flash,
             flash_seconds=settings.display.flash_seconds,
             bell=settings.thresholds.bell,
+            trend_minutes=settings.display.trend_minutes,
         )
 
     def _view(self, kind: type[V], installation: Installation, options: ViewOptions) -> V:

@@ -14,10 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+from rtdash.core.agents import OnCall
 from rtdash.core.export import (
     CALL_COLUMNS,
     USER_COLUMNS,
     ExportError,
+    agent_word,
     calls_csv,
     export_views,
     users_csv,
@@ -139,9 +142,31 @@ def test_json_files_are_the_to_json_rows(tmp_path: Path) -> None:
     with open(paths[3], encoding="utf-8") as handle:
         users = json.load(handle)
     assert calls == [c.to_json() for c in _calls()]
-    assert users == [u.to_json() for u in _users()]
+    on_call = OnCall.from_calls(_calls())
+    assert users == [{**u.to_json(), "agentState": agent_word(u, on_call)} for u in _users()]
     assert calls[1]["displayName"] == "Zoë Ñúñez"
     assert "Zoë" in paths[1].read_text(encoding="utf-8")  # not \u-escaped
+
+
+def test_users_say_on_a_call_available_or_away_as_on_screen(tmp_path: Path) -> None:
+    users = [
+        PbxUser(user_id="1", state=UserState.UNAVAILABLE, operator_ref="ffion"),
+        PbxUser(user_id="2", state=UserState.UNAVAILABLE, operator_ref="leo"),
+        PbxUser(user_id="3", state=UserState.AVAILABLE, operator_ref="sam"),
+    ]
+    talking = ActiveCall(call_ref="c1", state=CallState.BRIDGED, agent_ref="ffion")
+    paths = export_views([talking], users, tmp_path, now=NOW, zone=LONDON)
+    rows = _read_csv(paths[2])
+    assert [row["agentState"] for row in rows] == ["on a call", "away", "available"]
+    with open(paths[3], encoding="utf-8") as handle:
+        assert [u["agentState"] for u in json.load(handle)] == ["on a call", "away", "available"]
+    # the CLI's users --csv has no calls: an unavailable user is not called away
+    lines = users_csv(users, NOW).splitlines()[1:]
+    assert [line.split(",")[USER_COLUMNS.index("agentState")] for line in lines] == [
+        "",
+        "",
+        "available",
+    ]
 
 
 def test_an_export_never_overwrites(tmp_path: Path) -> None:
@@ -199,11 +224,11 @@ def test_a_failure_midway_is_one_line_and_removes_the_files_already_written(
 
     real = export._write_json
 
-    def disk_full_on_users(path: Path, rows) -> None:
+    def disk_full_on_users(path: Path, rows, more=None) -> None:
         if "-users-" in path.name:
             path.write_text("[")  # part written, then the disk fills
             raise OSError(28, "No space left on device")
-        real(path, rows)
+        real(path, rows, more)
 
     monkeypatch.setattr(export, "_write_json", disk_full_on_users)
     with pytest.raises(ExportError) as caught:

@@ -32,7 +32,10 @@ async def test_the_wallboard_help_lists_no_key_it_does_not_take(sim: Simulator) 
         explanations = {explanation for _, explanation in screen.rows}
         assert not explanations & INTERACTIVE, "lookup, filter, sort… do nothing on a wallboard"
         assert "Tab" not in keys
-        assert ("1–2", "Show that installation") in screen.rows
+        assert ("1–2", "Show that installation and pin it (rotation stops)") in screen.rows
+        assert ("0", "Resume rotating through the installations") in screen.rows
+        note = rendered_text(screen.query_one("#help-note"), width=300)
+        assert "Agents: ● available, ◆ on a call, ○ away." in note
         assert "Quit" in rendered_text(screen.query_one("#help-table"), width=150)
 
 

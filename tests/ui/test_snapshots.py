@@ -1,4 +1,5 @@
-"""Snapshot tests: every screen at 80×24 (SSH) and 160×48 (wallboard), frozen clock.
+"""Snapshot tests: every screen at 80×24 (SSH) and 160×48, the wallboard up to 320×90
+(in colour, under ``NO_COLOR`` and in a light theme), frozen clock.
 
 The simulator does not move (``realtime=False``) and the app's clock is frozen at the
 simulator's time, so the ticking times, the data age and the rows are the same on every
@@ -17,6 +18,7 @@ from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import dashboard_of, make_app, settings_for, wait_for_data, wait_until
+from tests.ui.wall_helpers import filtered_svg
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -106,29 +108,46 @@ WALL_SIZES = [
     pytest.param((80, 24), id="80x24"),
     pytest.param((160, 48), id="160x48"),
     pytest.param((240, 67), id="240x67"),
+    pytest.param((320, 90), id="320x90"),
 ]
+
+
+class FilteredApp(RtdashApp):
+    """The app, photographed after its line filters (``NO_COLOR``): what a terminal gets."""
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        return filtered_svg(self, title)
+
+
+def _wallboard_app(
+    sim: Simulator, *, theme: str | None = None, no_color: bool = False
+) -> RtdashApp:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.display.flash = False
+    if theme is not None:
+        settings.display.theme = theme
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    kind = FilteredApp if no_color else RtdashApp
+    return kind(settings, clock=FrozenClock(sim.now))
+
+
+async def _wallboard_ready(pilot: Pilot) -> None:
+    app = pilot.app
+    await wait_for_data(pilot)
+    screen = app.screen
+    for view in screen.views:  # type: ignore[attr-defined]
+        view.poller.pause()
+    await wait_until(pilot, lambda: not any(v.poller._tasks for v in screen.views))  # type: ignore[attr-defined]
+    for view in screen.views:  # type: ignore[attr-defined]
+        view.tick()
+    screen.show_installations()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", WALL_SIZES)
 def test_wallboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
-    settings = settings_for(sim)
-    settings.display.wallboard = True
-    settings.display.flash = False
-    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
-    app = RtdashApp(settings, clock=FrozenClock(sim.now))
-
-    async def run_before(pilot: Pilot) -> None:
-        await wait_for_data(pilot)
-        screen = app.screen
-        for view in screen.views:  # type: ignore[attr-defined]
-            view.poller.pause()
-        await wait_until(pilot, lambda: not any(v.poller._tasks for v in screen.views))  # type: ignore[attr-defined]
-        for view in screen.views:  # type: ignore[attr-defined]
-            view.tick()
-        screen.show_installations()  # type: ignore[attr-defined]
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert snap_compare(_wallboard_app(sim), terminal_size=size, run_before=_wallboard_ready)
 
 
 async def _disconnected(pilot: Pilot) -> None:
@@ -155,3 +174,20 @@ def test_disconnected_wallboard(snap_compare, sim: Simulator) -> None:
     settings.display.flash = False
     app = RtdashApp(settings, clock=FrozenClock(sim.now))
     assert snap_compare(app, terminal_size=(160, 48), run_before=_disconnected)
+
+
+@pytest.mark.parametrize("size", WALL_SIZES)
+def test_wallboard_no_color(
+    snap_compare, sim: Simulator, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without colour the symbols (● ◆ ○, ▲ ‼) and reverse video still say everything."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = _wallboard_app(sim, no_color=True)
+    assert app.no_color
+    assert snap_compare(app, terminal_size=size, run_before=_wallboard_ready)
+
+
+@pytest.mark.parametrize("size", [pytest.param((160, 48), id="160x48")])
+def test_wallboard_light_theme(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    app = _wallboard_app(sim, theme="textual-light")
+    assert snap_compare(app, terminal_size=size, run_before=_wallboard_ready)

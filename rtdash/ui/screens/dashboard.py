@@ -153,7 +153,13 @@ class DashboardScreen(ViewsScreen):
         board = self.dashboard
         try:
             paths = export_views(
-                calls, users, self.export_dir, now=board.clock.now(), zone=board.zone, stem=stem
+                calls,
+                users,
+                self.export_dir,
+                now=board.clock.now(),
+                zone=board.zone,
+                stem=stem,
+                on_call=board.user_panel.on_call,  # from every call, not only those shown
             )
         except ExportError as exc:
             self.app.call_from_thread(

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from rtdash.api.sanitise import clean
+from rtdash.core.agents import agent_legend
 from rtdash.logs import log_path
 
 
@@ -54,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text(
                     "Times tick every second between polls. Wait times turn amber (▲) and red "
-                    f"(‼) at the thresholds in your config.\nLog file: {clean(str(log_path()))}"
+                    f"(‼) at the thresholds in your config. {agent_legend()}.\n"
+                    f"Log file: {clean(str(log_path()))}"
                 ),
                 id="help-note",
             )

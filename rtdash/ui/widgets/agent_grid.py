@@ -1,5 +1,10 @@
-"""The wallboard's agent tiles: a small coloured square per dashboard user, with name,
-state symbol and time in state, so a room can see who is free at a glance.
+"""The wallboard's agent tiles, grouped by state: available, on a call, away.
+
+Each group has a heading with its count, then a tile per agent, longest in state first
+(who has waited longest for a call, who has talked longest, who has been away
+longest). Tiles grow with the room (one line on a small terminal, up to four on a TV)
+so a wall screen is used, and what does not fit is counted in a last line rather than
+cut silently. Names that do not fit end in an ellipsis.
 
 Drawn as one renderable rather than a widget per agent: a thousand child widgets
 would cost far more to lay out than a thousand short lines of text.
@@ -9,82 +14,159 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from rtdash.api.models import PbxUser, UserState
+from rtdash.api.models import PbxUser
+from rtdash.core.agents import ORDER, AgentState, OnCall, group_agents, since
 from rtdash.core.clock import Clock
 from rtdash.core.format import duration
-from rtdash.core.metrics import seconds_since
-from rtdash.ui.widgets.palette import AVAILABLE, RINGING
 
-TILE_STYLE = {
-    UserState.AVAILABLE: f"bold #000000 on {AVAILABLE}",
-    UserState.UNAVAILABLE: f"#000000 on {RINGING}",
+COMPONENT = {
+    AgentState.AVAILABLE: "agent--available",
+    AgentState.ON_CALL: "agent--on-call",
+    AgentState.AWAY: "agent--away",
 }
-SYMBOL = {UserState.AVAILABLE: "●", UserState.UNAVAILABLE: "○"}
-WORD = {UserState.AVAILABLE: "free", UserState.UNAVAILABLE: "busy"}
+
+
+def ellipsize(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, ending in ``…`` when cut."""
+    if width <= 0:
+        return ""
+    if len(text) <= width:
+        return text
+    return text[: width - 1] + "…" if width > 1 else "…"
 
 
 class AgentGrid(Widget):
-    """Tiles two lines high on a wide screen (name; state and time), one line on a
-    narrow one; what does not fit is counted in a last line rather than cut silently."""
-
     DEFAULT_CSS = """
     AgentGrid { height: 1fr; }
     """
+    COMPONENT_CLASSES = {*COMPONENT.values(), "agent--heading"}
 
     def __init__(self, *, clock: Clock, **kwargs: object) -> None:
         # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.users: tuple[PbxUser, ...] = ()
+        self.on_call: OnCall | None = None
 
     def show_users(self, users: tuple[PbxUser, ...]) -> None:
         self.users = users
         self.refresh()
 
+    def show_on_call(self, on_call: OnCall) -> None:
+        if on_call != self.on_call:
+            self.on_call = on_call
+            self.refresh()
+
+    def tile_width(self) -> int:
+        width = self.size.width
+        return 26 if width >= 200 else 22 if width >= 120 else 19
+
     def render(self) -> Text:
         width, height = self.size.width, self.size.height
         if not self.users:
             return Text("no agents on the dashboard", style="dim")
-        tall = width >= 120 and height >= 8
-        tile_width = 22 if width >= 120 else 19
+        groups = group_agents(self.users, self.on_call)
+        tile_width = self.tile_width()
         columns = max(1, (width + 1) // (tile_width + 1))
-        lines_per_tile = 3 if tall else 1
-        rows_fit = max(1, height // lines_per_tile)
-        capacity = columns * rows_fit
-        shown = self.users
-        overflow = 0
-        if len(shown) > capacity:
-            shown = shown[: capacity - columns]
-            overflow = len(self.users) - len(shown)
+        lines_per_tile = _tile_lines(groups, columns, height)
+        # few agents on a big screen: wider tiles in fewer columns, so the rows fill it
+        while lines_per_tile == MAX_TILE_LINES and tile_width < 40 and columns > 1:
+            wider = tile_width + 4
+            fewer = max(1, (width + 1) // (wider + 1))
+            if _tile_lines(groups, fewer, height) < 4:
+                break
+            tile_width, columns = wider, fewer
+            lines_per_tile = _tile_lines(groups, columns, height)
+        # the columns share the whole width: longer names, no blank strip at the right
+        tile_width = max(tile_width, min(40, (width + 1) // columns - 1))
         now = self.clock.now()
         lines: list[Text] = []
-        for first in range(0, len(shown), columns):
-            row = shown[first : first + columns]
-            # a tall tile is two coloured lines, and a blank one sets the rows apart
-            for part in range(2 if tall else 1):
-                line = Text(no_wrap=True, overflow="crop")
-                for index, user in enumerate(row):
-                    if index:
-                        line.append(" ")
-                    line.append(
-                        _tile_line(user, part, tall, tile_width, now), TILE_STYLE[user.state]
-                    )
-                lines.append(line)
-            if tall:
-                lines.append(Text(""))
-        if overflow:
-            lines.append(Text(f"+{overflow} more agents (longest in state first)", style="dim"))
-        return Text("\n").join(lines)
+        shown = 0
+        heading = self.get_component_rich_style("agent--heading")
+        cut = False
+        for state in ORDER:
+            members = groups[state]
+            # once a group is cut, the groups after it are counted, not half drawn
+            if cut or len(lines) + 1 > height:
+                break
+            lines.append(
+                Text(f"{state.symbol} {len(members)} {state.word}", style=heading, no_wrap=True)
+            )
+            style = self.get_component_rich_style(COMPONENT[state])
+            for first in range(0, len(members), columns):
+                row = members[first : first + columns]
+                block = [
+                    _row_line(row, state, part, lines_per_tile, tile_width, now, style)
+                    for part in range(lines_per_tile)
+                ]
+                spaced = lines_per_tile > 1
+                # keep a line for "+N more" unless this row is the very last
+                last_row = state is ORDER[-1] and first + columns >= len(members)
+                room = height - len(lines) - (0 if last_row else 1)
+                if len(block) + (1 if spaced and not last_row else 0) > room:
+                    cut = True
+                    break
+                lines.extend(block)
+                if spaced and not last_row:
+                    lines.append(Text(""))
+                shown += len(row)
+        hidden = len(self.users) - shown
+        if hidden > 0:
+            while len(lines) >= height and lines:
+                lines.pop()
+            lines.append(Text(f"+{hidden} more agents (longest in state first)", style="dim"))
+        # one line per line: a tile cut at the edge, never a line wrapped into the next
+        return Text("\n", no_wrap=True, overflow="crop").join(lines)
 
 
-def _tile_line(user: PbxUser, line: int, tall: bool, width: int, now: datetime) -> str:
-    elapsed = duration(seconds_since(user.state_start, now))
-    if not tall:
+#: the tallest tile: beyond this a tile is a slab, not easier to read
+MAX_TILE_LINES = 9
+
+
+def _tile_lines(groups: dict[AgentState, list[PbxUser]], columns: int, height: int) -> int:
+    """The tallest tile at which every group fits ``height`` (one line when even two
+    do not fit): a few agents on a TV get large tiles rather than a blank half screen."""
+    rows = sum(-(-len(members) // columns) for members in groups.values())
+    if not rows:
+        return 1
+    lines = (height - len(groups)) // rows - 1
+    if lines < 2:
+        return 1
+    return min(lines, MAX_TILE_LINES)
+
+
+def _row_line(
+    row: list[PbxUser],
+    state: AgentState,
+    part: int,
+    lines: int,
+    width: int,
+    now: datetime,
+    style: Style,
+) -> Text:
+    line = Text(no_wrap=True, overflow="crop")
+    for index, user in enumerate(row):
+        if index:
+            line.append(" ")
+        line.append(_tile_text(user, state, part, lines, width, now), style)
+    return line
+
+
+def _tile_text(
+    user: PbxUser, state: AgentState, part: int, lines: int, width: int, now: datetime
+) -> str:
+    elapsed = duration(since(user, now))
+    if lines == 1:
         name_width = width - len(elapsed) - 4
-        return f" {SYMBOL[user.state]} {user.label[:name_width]:<{name_width}} {elapsed} "[:width]
-    if line == 0:
-        return f" {SYMBOL[user.state]} {user.label}"[: width - 1].ljust(width)
-    return f"   {WORD[user.state]} {elapsed}".ljust(width)
+        return f" {state.symbol} {ellipsize(user.label, name_width):<{name_width}} {elapsed}"
+    # the name, then state and time, in the middle of a taller tile
+    content = part - (lines - 2) // 2
+    if content == 0:
+        return f" {state.symbol} {ellipsize(user.label, width - 4)}".ljust(width)
+    if content == 1:
+        return f"   {state.word} {elapsed}"[:width].ljust(width)
+    return " " * width

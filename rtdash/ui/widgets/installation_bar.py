@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from rtdash.core.thresholds import Level
-from rtdash.ui.widgets.palette import LEVEL_STYLE
+from rtdash.ui.widgets.palette import AVAILABLE, LEVEL_STYLE
 
 
 class InstallationBar(Static):
@@ -19,7 +19,7 @@ class InstallationBar(Static):
             style = "bold reverse" if index == current else ""
             line.append(f" {index + 1} {label} ", style=style)
             marker = {Level.OK: "●", Level.WARN: "▲", Level.ALERT: "‼"}[level]
-            line.append(marker, style=LEVEL_STYLE[level] or "#009E73")
+            line.append(marker, style=LEVEL_STYLE[level] or AVAILABLE)
         if note:
             line.append(f"  {note}", style="dim italic")
         self.update(line, layout=False)

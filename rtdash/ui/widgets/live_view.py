@@ -50,6 +50,8 @@ class ViewOptions:
     bell: bool = True
     #: False in replay: snapshots come from a recording, not a poller
     live: bool = True
+    #: the window the trend sparklines cover
+    trend_minutes: float = 60.0
 
     def feed_options(self) -> FeedOptions:
         return FeedOptions(
@@ -59,6 +61,7 @@ class ViewOptions:
             flash=self.flash,
             flash_seconds=self.flash_seconds,
             judge_staleness=self.live,
+            trend_minutes=self.trend_minutes,
         )
 
 

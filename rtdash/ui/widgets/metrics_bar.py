@@ -1,27 +1,57 @@
-"""Headline numbers: big tiles on a wide terminal, one compact line at 80 columns."""
+"""Headline numbers: big tiles on a wide terminal, one compact line at 80 columns.
+
+The tile set is data (:class:`TileSpec`), so a view or a configuration can add tiles
+(service level, answered, abandoned) without a new widget: a tile names the value it
+shows by key, and :meth:`MetricsBar.values` says what each key's value and level are.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Label, Sparkline, Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
+from rtdash.core.agents import AgentState
 from rtdash.core.clock import Clock
 from rtdash.core.format import duration
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.thresholds import Level, Thresholds
+from rtdash.ui.widgets.big_number import Scale, big_text, fit
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE
+from rtdash.ui.widgets.trend import Trend
 
-TILES = (
-    ("waiting", "Calls waiting"),
-    ("ringing", "Ringing"),
-    ("talking", "Talking"),
-    ("longest_wait", "Longest wait"),
-    ("agents_available", "Agents available"),
-    ("agents_unavailable", "Unavailable"),
+
+@dataclass(frozen=True, slots=True)
+class TileSpec:
+    """One headline tile: which value, its label, its short label on the compact line,
+    and the widest value it is sized for (so digits keep their size as values change)."""
+
+    key: str
+    label: str
+    short: str
+    template: str = "88"
+    #: on the one-line headline of a narrow terminal (80 columns hold six numbers)
+    compact: bool = True
+
+
+WAITING = TileSpec("waiting", "Calls waiting", "Waiting")
+RINGING = TileSpec("ringing", "Ringing", "Ringing", compact=False)
+TALKING = TileSpec("talking", "Talking", "Talking")
+LONGEST = TileSpec("longest_wait", "Longest wait", "Longest", "8:88")
+AVAILABLE = TileSpec(
+    "agents_available", f"Agents {AgentState.AVAILABLE.word}", AgentState.AVAILABLE.word.title()
 )
+ON_CALL = TileSpec(
+    "agents_on_call", f"Agents {AgentState.ON_CALL.word}", AgentState.ON_CALL.word.capitalize()
+)
+AWAY = TileSpec("agents_away", f"Agents {AgentState.AWAY.word}", AgentState.AWAY.word.title())
+
+TILES: tuple[TileSpec, ...] = (WAITING, RINGING, TALKING, LONGEST, AVAILABLE, ON_CALL, AWAY)
 
 #: what a number shows while it is not known (and the longest wait when nobody waits)
 PLACEHOLDER = "–"
@@ -31,18 +61,60 @@ def _count(value: int | None) -> str:
     return PLACEHOLDER if value is None else str(value)
 
 
+class BigNumber(Widget):
+    """A number drawn as large as its box allows; the tiles of one bar share the
+    smallest of their scales, so equal numbers look equal across the row."""
+
+    DEFAULT_CSS = """
+    BigNumber { height: 3; width: 1fr; }
+    """
+
+    def __init__(self, template: str, group: list[BigNumber], **kwargs: object) -> None:
+        # kwargs are the widget's name/id/classes
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.template = template
+        self.group = group
+        self.value = PLACEHOLDER
+        group.append(self)
+
+    def update(self, value: str) -> None:
+        if value != self.value:
+            longer = len(value) > len(self.value)
+            self.value = value
+            # a longer number may shrink every tile's scale: redraw the row
+            for number in self.group if longer else (self,):
+                number.refresh()
+
+    def own_scale(self) -> Scale:
+        sizing = self.value if len(self.value) > len(self.template) else self.template
+        return fit(sizing, self.size.width, self.size.height)
+
+    def scale(self) -> Scale:
+        scales = [number.own_scale() for number in self.group if number.size.area]
+        if not scales:
+            return Scale(1, 1)
+        w = min(scale.w for scale in scales)
+        h = min(scale.h for scale in scales)
+        return Scale(w, min(h, w * 2))
+
+    def render(self) -> Text:
+        return big_text(self.value, self.size.width, self.size.height, self.scale())
+
+
 class MetricTile(Vertical):
-    def __init__(self, key: str, label: str) -> None:
-        super().__init__(id=f"tile-{key}", classes="tile")
-        self.key = key
-        self.label = label
+    def __init__(self, spec: TileSpec, group: list[BigNumber]) -> None:
+        super().__init__(id=f"tile-{spec.key}", classes="tile")
+        self.spec = spec
+        self.key = spec.key
+        self.label = spec.label
+        self._group = group
         self._value: str | None = None
         self._level: Level | None = None
         self._alert = (False, False)
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="tile-label")
-        yield Digits(PLACEHOLDER, classes="tile-value")
+        yield BigNumber(self.spec.template, self._group, classes="tile-value")
 
     def flash(self, breached: bool, lit: bool) -> None:
         # a class change restyles the tile and its children: only when it changes, and
@@ -51,11 +123,15 @@ class MetricTile(Vertical):
             self._alert = (breached, lit)
             self.update_classes({"breached": breached, "flash": lit})
 
+    @property
+    def number(self) -> str:
+        return self._value or PLACEHOLDER
+
     def show(self, value: str, level: Level) -> None:
         """Redraw only what changed: most seconds only one tile's number moves."""
         if value != self._value:
             self._value = value
-            self.query_one(Digits).update(value)
+            self.query_one(BigNumber).update(value)
         if level is not self._level:
             self._level = level
             self.update_classes(
@@ -74,7 +150,7 @@ class MetricsBar(Static):
         clock: Clock,
         thresholds: Thresholds,
         history: History | None = None,
-        tiles: tuple[tuple[str, str], ...] = TILES,
+        tiles: tuple[TileSpec, ...] = TILES,
         **kwargs: object,
     ) -> None:
         # why the type: ignore below: kwargs are the widget's name/id/classes
@@ -85,21 +161,24 @@ class MetricsBar(Static):
         self.tiles = tiles
         self.metrics = Metrics()
         self._shown: tuple[object, ...] | None = None
-        self._trend: tuple[int, list[int], list[int]] | None = None
         self._tile_widgets: list[MetricTile] | None = None
+        self._numbers: list[BigNumber] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="tiles"):
-            for key, label in self.tiles:
-                yield MetricTile(key, label)
+            for spec in self.tiles:
+                yield MetricTile(spec, self._numbers)
         yield Static(id="metrics-line")
         if self.history is not None:
-            minutes = f"{self.history.span_minutes:g} min"
+            minutes = self.history.span_minutes
             with Horizontal(id="trends"):
-                yield Label(f"waiting, {minutes}", classes="trend-label")
-                yield Sparkline([], summary_function=max, id="trend-waiting")
-                yield Label(f"available, {minutes}", classes="trend-label")
-                yield Sparkline([], summary_function=min, id="trend-available")
+                yield Trend("Calls waiting", minutes=minutes, summary=max, id="trend-waiting")
+                yield Trend(
+                    f"Agents {AgentState.AVAILABLE.word}",
+                    minutes=minutes,
+                    summary=min,
+                    id="trend-available",
+                )
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:
         for tile in self._tiles():
@@ -125,7 +204,8 @@ class MetricsBar(Static):
                 levels["longest_wait"],
             ),
             "agents_available": (_count(metrics.agents_available), levels["agents_available"]),
-            "agents_unavailable": (_count(metrics.agents_unavailable), Level.OK),
+            "agents_on_call": (_count(metrics.agents_on_call), Level.OK),
+            "agents_away": (_count(metrics.agents_away), Level.OK),
         }
 
     def tick(self) -> None:
@@ -136,9 +216,16 @@ class MetricsBar(Static):
             return
         self._shown = state
         for tile in self._tiles():
-            value, level = values[tile.key]
+            value, level = values.get(tile.key, (PLACEHOLDER, Level.OK))
             tile.show(value, level)
-        self.query_one("#metrics-line", Static).update(compact_line(values), layout=False)
+        line = compact_line(
+            [
+                (spec.short, *values.get(spec.key, (PLACEHOLDER, Level.OK)))
+                for spec in self.tiles
+                if spec.compact
+            ]
+        )
+        self.query_one("#metrics-line", Static).update(line, layout=False)
 
     def _tiles(self) -> list[MetricTile]:
         """The tiles, found once (a DOM query every second is not free)."""
@@ -149,29 +236,17 @@ class MetricsBar(Static):
     def _show_trends(self) -> None:
         if self.history is None:
             return
-        trend = (len(self.history), self.history.waiting(), self.history.available())
-        if trend == self._trend:
-            return
-        self._trend = trend
-        # one bucket is not a trend: draw nothing until there are two
-        enough = trend[0] >= 2
-        self.query_one("#trend-waiting", Sparkline).data = trend[1] if enough else []
-        self.query_one("#trend-available", Sparkline).data = trend[2] if enough else []
+        waiting, available = self.history.window(self.clock.now())
+        self.query_one("#trend-waiting", Trend).show(waiting)
+        self.query_one("#trend-available", Trend).show(available)
 
 
-def compact_line(values: dict[str, tuple[str, Level]]) -> Text:
-    short = {
-        "waiting": "Waiting",
-        "ringing": "Ringing",
-        "talking": "Talking",
-        "longest_wait": "Longest",
-        "agents_available": "Free",
-        "agents_unavailable": "Busy",
-    }
+def compact_line(values: list[tuple[str, str, Level]]) -> Text:
+    """``Waiting 17 ‼ │ Longest 1:39 ▲ │ …``: (short label, value, level) in order."""
     line = Text()
-    for index, (key, (value, level)) in enumerate(values.items()):
+    for index, (short, value, level) in enumerate(values):
         if index:
-            line.append(" │ ", style="dim")
-        line.append(f"{short[key]} ")
+            line.append("  ")
+        line.append(f"{short} ")
         line.append(value + LEVEL_MARK[level], style=LEVEL_STYLE[level] or "bold")
     return line

@@ -1,22 +1,63 @@
-"""Colours for states and levels, chosen from the Okabe-Ito palette so they stay apart
-for the common colour-vision deficiencies; every coloured value also carries a symbol
-or a word, so nothing depends on colour alone (and ``NO_COLOR`` loses nothing)."""
+"""Colours for states and levels, in one place.
+
+Chosen from the Okabe-Ito palette so they stay apart for the common colour-vision
+deficiencies. Two rules: the warning and alert colours (orange, vermillion) mean a
+threshold is crossed and nothing else; states (of agents, of calls) take calm hues.
+Every coloured value also carries a symbol or a word, so nothing depends on colour
+alone (and ``NO_COLOR`` loses nothing): breached values are also bold and marked.
+
+The same values reach the TCSS as theme variables (:data:`THEME_VARIABLES`, e.g.
+``$level-alert``, ``$agent-on-call``), so a style sheet never spells a colour.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 
+from rtdash.core.agents import AgentState
 from rtdash.core.format import duration
 from rtdash.core.thresholds import Level, Thresholds
 
-AVAILABLE = "#009E73"
-UNAVAILABLE = "#D55E00"
-RINGING = "#E69F00"
-QUEUEING = "#CC79A7"
-BRIDGED = "#56B4E9"
+#: thresholds only
+WARN = "#E69F00"
+ALERT = "#D55E00"
 
-LEVEL_STYLE = {Level.OK: "", Level.WARN: "bold #E69F00", Level.ALERT: "bold #D55E00"}
+#: calm state hues
+AVAILABLE = "#009E73"
+ON_CALL = "#56B4E9"
+AWAY = "#9A9A9A"
+UNAVAILABLE = AWAY
+RINGING = "#F0E442"
+QUEUEING = "#CC79A7"
+BRIDGED = ON_CALL
+
+AGENT_COLOUR = {
+    AgentState.AVAILABLE: AVAILABLE,
+    AgentState.ON_CALL: ON_CALL,
+    AgentState.AWAY: AWAY,
+}
+
+LEVEL_STYLE = {Level.OK: "", Level.WARN: f"bold {WARN}", Level.ALERT: f"bold reverse {ALERT}"}
 LEVEL_MARK = {Level.OK: "", Level.WARN: " ▲", Level.ALERT: " ‼"}
+
+#: custom theme variables for the TCSS (a theme may override any of them)
+THEME_VARIABLES = {
+    "level-warn": WARN,
+    "level-alert": ALERT,
+    "agent-available": AVAILABLE,
+    "agent-on-call": ON_CALL,
+    "agent-away": AWAY,
+}
+
+
+def agent_text(state: AgentState, count: int | None = None) -> Text:
+    """``● 3 available``: the symbol in the state's hue, the count and word in the
+    theme's own text colour (legible on a dark and a light background alike)."""
+    middle = "" if count is None else f" {count}"
+    text = Text()
+    text.append(state.symbol, style=f"bold {AGENT_COLOUR[state]}")
+    text.append(f"{middle} {state.word}")
+    return text
 
 
 def level_text(text: str, level: Level) -> Text:

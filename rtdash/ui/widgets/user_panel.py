@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from rtdash.api.models import PbxUser, UserState
+from rtdash.api.models import PbxUser
+from rtdash.core.agents import ORDER, AgentState, OnCall, agent_state, count_agents
 from rtdash.core.clock import Clock
 from rtdash.core.labels import USER_LABELS
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
-from rtdash.ui.widgets.palette import AVAILABLE, UNAVAILABLE
+from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.rows_view import RowsView
 
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort
@@ -22,13 +23,11 @@ COLUMNS = (
     Column("in_state", USER_LABELS["in_state"], 8, ticking=True),
     Column("name", USER_LABELS["display_name"], 18, grow=12),
     Column("ext", USER_LABELS["extension"], 5),
-    Column("state", USER_LABELS["state"], 13),
+    Column("state", USER_LABELS["state"], 11),
 )
 
-STATE_CELLS = {
-    UserState.AVAILABLE: Text("● available", style=f"bold {AVAILABLE}"),
-    UserState.UNAVAILABLE: Text("○ unavailable", style=UNAVAILABLE),
-}
+#: the state words and symbols of :mod:`rtdash.core.agents`, in the state's calm hue
+STATE_CELLS = {state: agent_text(state) for state in AgentState}
 
 
 def _start(user: PbxUser) -> float:
@@ -67,6 +66,17 @@ class UserPanel(RowsView):
         self.clock = clock
         self.show_all = show_all
         self.snapshot: UsersSnapshot | None = None
+        self.on_call: OnCall | None = None
+
+    def show_on_call(self, on_call: OnCall) -> None:
+        """Who is on a bridged call: their rows say "on a call", not "away"."""
+        if on_call == self.on_call:
+            return
+        self.on_call = on_call
+        if self.snapshot is not None:
+            # the rows' users are the same objects: forget how they were drawn
+            self.table.notify_style_update()
+            self.render_rows()
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="users-title", classes="group-title")
@@ -108,10 +118,11 @@ class UserPanel(RowsView):
 
     def _row(self, user: PbxUser) -> RowSpec:
         name = user.label if user.dashboard else f"{user.label} ·"
+        state = agent_state(user, self.on_call)
         cells: dict[str, Cell] = {
             "name": name,
             "ext": user.extension or "",
-            "state": STATE_CELLS[user.state],
+            "state": STATE_CELLS[state],
         }
         return RowSpec(user.user_id, cells, {"in_state": user.state_start})
 
@@ -119,10 +130,11 @@ class UserPanel(RowsView):
         text = Text(" ☺ Users ", style="bold")
         if self.snapshot is None:
             return text
-        counts = self.snapshot.counts(self.show_all)
-        text.append(f"● {counts[UserState.AVAILABLE]} available", style=f"bold {AVAILABLE}")
-        text.append("  ")
-        text.append(f"○ {counts[UserState.UNAVAILABLE]} unavailable", style=UNAVAILABLE)
+        counts = count_agents(self.snapshot.visible(self.show_all), self.on_call)
+        for index, state in enumerate(ORDER):
+            if index:
+                text.append("  ")
+            text.append_text(agent_text(state, counts[state]))
         text.append("  (all users)" if self.show_all else "", style="italic")
         if self.filter_text:
             text.append(f"  filter: {self.filter_text}", style="italic")

@@ -1,29 +1,29 @@
 """The wallboard: read from across a room, touched by nobody.
 
-Big tiles for the four numbers that matter, the trend of the last hour, who waits in
-which queue, and a tile per agent. No cursor, no lookup, personal data excluded.
+Big tiles for the numbers that matter, the trend of the last hour, who waits in which
+queue, and the agents by state (available, on a call, away). No cursor, no lookup,
+personal data excluded. Every region grows with the screen (see wallboard.tcss).
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
+from rtdash.api.models import CallState
+from rtdash.core.agents import ORDER, OnCall, count_agents
 from rtdash.core.metrics import Metrics
 from rtdash.core.queues import summarize_queues
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.live_view import LiveView
-from rtdash.ui.widgets.metrics_bar import MetricsBar
+from rtdash.ui.widgets.metrics_bar import AVAILABLE, LONGEST, TALKING, WAITING, MetricsBar, TileSpec
+from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
 
-WALL_TILES = (
-    ("waiting", "Calls waiting"),
-    ("longest_wait", "Longest wait"),
-    ("talking", "Talking"),
-    ("agents_available", "Agents available"),
-)
+WALL_TILES: tuple[TileSpec, ...] = (WAITING, LONGEST, TALKING, AVAILABLE)
 
 
 class Wallboard(LiveView):
@@ -45,14 +45,36 @@ class Wallboard(LiveView):
                 yield AgentGrid(clock=self.clock)
         yield self.make_status_bar()
 
+    def _on_call(self) -> OnCall | None:
+        if self.calls is None:
+            return None
+        return OnCall.from_calls(self.calls.groups[CallState.BRIDGED])
+
     def show_calls(self, snapshot: CallsSnapshot) -> None:
-        self.query_one(QueueSummaryPanel).show_queues(summarize_queues(snapshot))
+        agents = self.users.dashboard_users if self.users is not None else None
+        self.query_one(QueueSummaryPanel).show_queues(summarize_queues(snapshot, agents))
+        on_call = self._on_call()
+        if on_call is not None:
+            self.query_one(AgentGrid).show_on_call(on_call)
+        self._show_heading()
 
     def show_users(self, snapshot: UsersSnapshot) -> None:
         self.query_one(AgentGrid).show_users(snapshot.dashboard_users)
-        self.query_one("#agents-heading", Label).update(
-            f"Agents — {len(snapshot.dashboard_users)} on the dashboard"
-        )
+        if self.calls is not None:
+            self.show_calls(self.calls)
+        self._show_heading()
+
+    def _show_heading(self) -> None:
+        if self.users is None:
+            return
+        users = self.users.dashboard_users
+        counts = count_agents(users, self._on_call())
+        heading = Text(f"Agents — {len(users)} on the dashboard:  ")
+        for index, state in enumerate(ORDER):
+            if index:
+                heading.append("  ")
+            heading.append_text(agent_text(state, counts[state]))
+        self.query_one("#agents-heading", Label).update(heading)
 
     def show_metrics(self, metrics: Metrics) -> None:
         self.query_one(MetricsBar).update_metrics(metrics)

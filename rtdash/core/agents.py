@@ -1,0 +1,133 @@
+"""What an agent is doing, in the words a supervisor uses: on a call, available, away.
+
+The PBX reports only "available" or "unavailable" per user, but an unavailable agent
+who is the agent of a bridged call is on a call, not away. The bridged calls are
+already polled, so the distinction costs no request. A call names its agent by the
+fields the mapping reads as ``agent_ref`` (``operatorRef``) and ``agent_name``
+(``displayName``); the user is matched by operator reference first, then by display
+name when the call carries no reference (some installations send only the name).
+
+Every view (headline, users panel, tiles, exports, help) takes its words and symbols
+from here, so one state has one name everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+
+
+class AgentState(Enum):
+    ON_CALL = "on_call"
+    AVAILABLE = "available"
+    AWAY = "away"
+
+    @property
+    def word(self) -> str:
+        return WORDS[self]
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS[self]
+
+
+WORDS = {
+    AgentState.ON_CALL: "on a call",
+    AgentState.AVAILABLE: "available",
+    AgentState.AWAY: "away",
+}
+#: distinct shapes, so the state reads without colour (``NO_COLOR``, a monochrome TV)
+SYMBOLS = {AgentState.ON_CALL: "◆", AgentState.AVAILABLE: "●", AgentState.AWAY: "○"}
+#: the order of groups on the wallboard and in counts: who is free first
+ORDER = (AgentState.AVAILABLE, AgentState.ON_CALL, AgentState.AWAY)
+
+
+@dataclass(frozen=True, slots=True)
+class OnCall:
+    """Who is on a bridged call: by operator reference and by display name (folded)."""
+
+    refs: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    #: queue of each agent's call (by reference or folded name), for per-queue counts
+    queue_of: tuple[tuple[str, str | None], ...] = ()
+
+    @classmethod
+    def from_calls(cls, bridged: Iterable[ActiveCall]) -> OnCall:
+        refs: set[str] = set()
+        names: set[str] = set()
+        queues: list[tuple[str, str | None]] = []
+        for call in bridged:
+            if call.state is not CallState.BRIDGED:
+                continue
+            if call.agent_ref:
+                refs.add(call.agent_ref)
+                queues.append((call.agent_ref, call.queue or None))
+            elif call.agent_name:
+                names.add(call.agent_name.casefold())
+                queues.append((call.agent_name.casefold(), call.queue or None))
+        return cls(frozenset(refs), frozenset(names), tuple(queues))
+
+    def has(self, user: PbxUser) -> bool:
+        if user.operator_ref and user.operator_ref in self.refs:
+            return True
+        return bool(self.names and user.display_name and user.display_name.casefold() in self.names)
+
+
+def agent_state(user: PbxUser, on_call: OnCall | None) -> AgentState:
+    """A user on a bridged call is on a call whatever the PBX says of them (the state
+    may lag the call by a poll); without calls data an unavailable user counts as away."""
+    if on_call is not None and on_call.has(user):
+        return AgentState.ON_CALL
+    if user.state is UserState.AVAILABLE:
+        return AgentState.AVAILABLE
+    return AgentState.AWAY
+
+
+def _since(user: PbxUser) -> float:
+    return user.state_start.timestamp() if user.state_start else float("inf")
+
+
+def group_agents(
+    users: Sequence[PbxUser], on_call: OnCall | None
+) -> dict[AgentState, list[PbxUser]]:
+    """Users by state in :data:`ORDER`, each group longest in state first (then name)."""
+    groups: dict[AgentState, list[PbxUser]] = {state: [] for state in ORDER}
+    for user in users:
+        groups[agent_state(user, on_call)].append(user)
+    for members in groups.values():
+        members.sort(key=lambda user: (_since(user), user.label.casefold(), user.user_id))
+    return groups
+
+
+def count_agents(users: Sequence[PbxUser], on_call: OnCall | None) -> dict[AgentState, int]:
+    counts = dict.fromkeys(ORDER, 0)
+    for user in users:
+        counts[agent_state(user, on_call)] += 1
+    return counts
+
+
+def agents_on_call_by_queue(users: Sequence[PbxUser], on_call: OnCall) -> dict[str | None, int]:
+    """How many of ``users`` (the dashboard's agents) are on a call of each queue."""
+    keys = {user.operator_ref for user in users if user.operator_ref}
+    keys |= {user.display_name.casefold() for user in users if user.display_name}
+    counts: dict[str | None, int] = {}
+    for key, queue in on_call.queue_of:
+        if key in keys:
+            counts[queue] = counts.get(queue, 0) + 1
+    return counts
+
+
+def agent_legend() -> str:
+    """The states in one line, for help."""
+    states = ", ".join(f"{SYMBOLS[state]} {WORDS[state]}" for state in ORDER)
+    return f"Agents: {states}"
+
+
+def since(user: PbxUser, now: datetime) -> float | None:
+    if user.state_start is None:
+        return None
+    return max(0.0, (now - user.state_start).total_seconds())

@@ -1,0 +1,186 @@
+"""The wallboard on a TV: digits sized to the screen, the screen used, agents by state,
+queues that fit, and a number key that pins an installation."""
+
+from __future__ import annotations
+
+import pytest
+
+from rtdash.api.models import CallState
+from rtdash.core.agents import AgentState
+from rtdash.core.clock import FrozenClock
+from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
+from rtdash.ui.screens.wallboard import WallboardScreen
+from rtdash.ui.widgets.agent_grid import AgentGrid
+from rtdash.ui.widgets.metrics_bar import BigNumber
+from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
+from tests.ui.helpers import dashboard_of, make_app, rendered_text, settings_for, wait_for_data
+from tests.ui.wall_helpers import content_rows, screen_rows
+
+
+def wallboard_app(sim: Simulator, *, more: bool = False, rotate: float = 30.0) -> RtdashApp:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.display.flash = False
+    settings.display.rotate_seconds = rotate
+    if more:
+        settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    return RtdashApp(settings, clock=FrozenClock(sim.now))
+
+
+def _digit_rows(app: RtdashApp) -> int:
+    """Rows of the tallest number drawn in blocks on screen."""
+    number = app.screen.query(BigNumber).first()
+    lines = [line for line in number.render().plain.splitlines() if set(line) - {" "}]
+    return len(lines)
+
+
+@pytest.mark.parametrize(
+    ("size", "least_digit_rows"), [((80, 24), 0), ((160, 48), 7), ((240, 67), 12), ((320, 90), 16)]
+)
+async def test_digits_grow_with_the_screen(
+    sim: Simulator, size: tuple[int, int], least_digit_rows: int
+) -> None:
+    app = wallboard_app(sim)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        tiles = app.screen.query_one("#tiles")
+        if size == (80, 24):
+            assert not tiles.display, "80x24: the one-line headline, as before"
+            line = rendered_text(app.screen.query_one("#metrics-line"), width=80)
+            assert "Waiting" in line and "Available" in line
+            return
+        assert _digit_rows(app) >= least_digit_rows
+        share = tiles.size.height / size[1]
+        assert 0.28 <= share <= 0.38, "the headline row is about a third of the height"
+
+
+@pytest.mark.parametrize("size", [(240, 67), (320, 90)])
+async def test_a_tv_screen_is_used(sim: Simulator, size: tuple[int, int]) -> None:
+    app = wallboard_app(sim)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        used = content_rows(app)
+        assert used >= 0.75 * size[1], f"{used} of {size[1]} rows carry content"
+
+
+async def test_agents_are_grouped_by_state_in_one_vocabulary(sim: Simulator) -> None:
+    app = wallboard_app(sim)
+    async with app.run_test(size=(240, 67)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        view = app.screen.view
+        grid = view.query_one(AgentGrid)
+        text = rendered_text(grid, width=grid.size.width)
+        metrics = view.metrics
+        assert metrics.agents_on_call, "the demo has agents on calls"
+        for state, count in (
+            (AgentState.AVAILABLE, metrics.agents_available),
+            (AgentState.ON_CALL, metrics.agents_on_call),
+            (AgentState.AWAY, metrics.agents_away),
+        ):
+            assert f"{state.symbol} {count} {state.word}" in text
+        assert "busy" not in text and "free" not in text and "unavailable" not in text
+        heading = rendered_text(view.query_one("#agents-heading"), width=200)
+        assert f"◆ {metrics.agents_on_call} on a call" in heading
+        whole = "\n".join(screen_rows(app))
+        assert "busy" not in whole.lower() and "unavailable" not in whole.lower()
+
+
+async def test_long_names_end_in_an_ellipsis(sim: Simulator) -> None:
+    app = wallboard_app(sim)
+    async with app.run_test(size=(44, 24)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        grid = app.screen.view.query_one(AgentGrid)
+        text = rendered_text(grid, width=grid.size.width)
+        cut = [user.label for user in grid.users if user.label not in text]
+        assert cut, "at 44 columns some names are too long for a tile"
+        for label in cut:
+            assert any(label[:6] in line and "…" in line for line in text.splitlines())
+
+
+@pytest.mark.parametrize("size", [(44, 24), (80, 24), (160, 48), (240, 67), (320, 90)])
+async def test_agent_lines_fit_the_grid_and_never_wrap(
+    sim: Simulator, size: tuple[int, int]
+) -> None:
+    app = wallboard_app(sim)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        grid = app.screen.view.query_one(AgentGrid)
+        drawn = grid.render()
+        assert drawn.no_wrap
+        lines = drawn.plain.splitlines()
+        assert max(len(line) for line in lines) <= grid.size.width
+        assert len(lines) <= grid.size.height
+
+
+async def test_queue_headers_are_whole_and_rows_sorted_by_longest_wait(sim: Simulator) -> None:
+    app = wallboard_app(sim)
+    async with app.run_test(size=(240, 67)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        panel = app.screen.view.query_one(QueueSummaryPanel)
+        text = rendered_text(panel, width=panel.size.width)
+        header = text.splitlines()[0]
+        for title in ("Queue", "Waiting", "Longest wait", "Talking", "Agents on a call"):
+            assert title in header
+        assert "…" not in header
+        waits = [queue.longest_wait_since for queue in panel.queues if queue.waiting]
+        assert waits == sorted(w for w in waits if w is not None)
+        for queue in panel.queues:
+            assert queue.queue in text
+
+
+async def test_a_number_key_pins_and_zero_resumes_rotation(sim: Simulator) -> None:
+    app = wallboard_app(sim, more=True, rotate=30)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        assert isinstance(screen, WallboardScreen)
+        await pilot.press("2")
+        assert screen.current == 1 and screen.pinned
+        bar = rendered_text(screen.query_one("#installations"), width=160)
+        assert "pinned · 0 resumes rotation" in bar
+        turns = screen.rotations
+        for _ in range(3):  # what the rotation timer calls: a pinned board stays put
+            screen.rotate()
+        assert screen.current == 1 and screen.rotations == turns
+        await pilot.press("0")
+        assert not screen.pinned
+        screen.rotate()
+        assert screen.current == 0 and screen.rotations == turns + 1
+        await pilot.pause()
+        bar = rendered_text(screen.query_one("#installations"), width=160)
+        assert "rotating every 30 s" in bar and "pinned" not in bar
+
+
+async def test_the_dashboard_speaks_of_the_same_states(sim: Simulator) -> None:
+    """Users panel, its title and the headline use the wallboard's words, and the agents
+    of bridged calls are "on a call" whatever the PBX's unavailable says."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        board = dashboard_of(app)
+        metrics = board.metrics
+        panel = board.user_panel
+        title = rendered_text(panel.query_one("#users-title"), width=160)
+        assert f"● {metrics.agents_available} available" in title
+        assert f"◆ {metrics.agents_on_call} on a call" in title
+        assert f"○ {metrics.agents_away} away" in title
+        talking = {call.agent_ref for call in board.calls.groups[CallState.BRIDGED]}
+        assert talking and metrics.agents_on_call == len(talking)
+        table = panel.table
+        for user in panel.shown_users():
+            cell = table.get_cell(user.user_id, "state")
+            word = "on a call" if user.operator_ref in talking else None
+            if word:
+                assert word in str(cell)
+            else:
+                assert "on a call" not in str(cell)
+        label = board.metrics_bar.query_one("#tile-agents_on_call .tile-label")
+        assert "Agents on a call" in rendered_text(label, width=40)
