@@ -161,11 +161,7 @@ class InstallationPublisher:
         next_beat = loop.time() + self.interval
         try:
             while not self._stopped:
-                wait = max(0.0, min(next_renew, next_beat) - loop.time())
-                try:
-                    item = await asyncio.wait_for(queue.get(), timeout=wait)
-                except TimeoutError:
-                    item = None
+                item = await _next(queue, min(next_renew, next_beat) - loop.time())
                 if item is not None:
                     if item.field == "status":
                         next_beat = loop.time() + self.interval
@@ -177,10 +173,9 @@ class InstallationPublisher:
                         self._set_role("standby", "lease lost")
                         return
                     next_renew = now + renew_every
-                if now >= next_beat and queue.empty():
-                    beat = poller.status()
+                if now >= next_beat:
                     next_beat = now + self.interval
-                    if not await self._send(status_item(beat, keep=False)):
+                    if not await self._send(status_item(poller.status(), keep=False)):
                         return
         finally:
             poller.stop()
@@ -230,6 +225,20 @@ class InstallationPublisher:
             self._on_role(role, why)
         if changed and role == "standby":
             self._last_status = None
+
+
+async def _next(queue: asyncio.Queue[_Item], wait: float) -> _Item | None:
+    """The next queued frame, or None after ``wait`` seconds; a frame already queued is
+    taken at once even when the wait is over (``wait_for`` with no time left would
+    give up on it, and a busy queue would then never drain)."""
+    if not queue.empty():
+        return queue.get_nowait()
+    if wait <= 0:
+        return None
+    try:
+        return await asyncio.wait_for(queue.get(), timeout=wait)
+    except TimeoutError:
+        return None
 
 
 def _one_line(exc: BaseException) -> str:
