@@ -169,6 +169,8 @@ class HubSettings(_Section):
     #: everyone who can subscribe sees what the hub publishes: no caller numbers unless
     #: asked for
     pii: bool = False
+    #: ``rtdash`` and ``rtdash serve`` show the hub instead of polling (as ``--hub``)
+    view: bool = False
     #: hours of history kept (trend, day, recording)
     history_hours: float = Field(default=24.0, gt=0, le=24 * 31)
 

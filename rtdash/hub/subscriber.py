@@ -108,6 +108,25 @@ class HubSubscriber:
         self._stopped = True
         self._wake.set()
 
+    # --- the poller's other controls, which a screen may call: the hub owns the schedule
+
+    #: the hub decides what to ask the upstream; kept for the screens that set it
+    exclude_pii = True
+
+    def toggle_pause(self) -> bool:
+        if self._paused:
+            self.resume()
+        else:
+            self.pause()
+        return self._paused
+
+    def set_interval(self, seconds: float) -> float:
+        """The hub polls at its own interval; the answer says which."""
+        return self.interval
+
+    def set_slow(self, seconds: float | None) -> None:
+        """Nothing to slow down: frames cost the upstream nothing."""
+
     async def run(self) -> None:
         failures = 0
         self._emit()
