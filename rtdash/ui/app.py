@@ -16,7 +16,7 @@ import re
 import signal
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from textual.app import App, SystemCommand
@@ -189,6 +189,8 @@ class RtdashApp(App[int]):
         if self.settings.profiles:
             return True
         connection = self.settings.connection
+        if self.settings.hub.view:  # credentials are needed for lookups only
+            return connection.igrp is not None
         return connection.igrp is not None and connection.credentials().usable
 
     def _missing(self) -> str | None:
@@ -261,7 +263,16 @@ class RtdashApp(App[int]):
             flash=settings.display.flash,
             flash_seconds=settings.display.flash_seconds,
             bell=settings.thresholds.bell,
+            source=self._hub_source(),
         )
+
+    def _hub_source(self) -> Any:
+        """``--hub``: every view reads the hub instead of polling."""
+        if not self.settings.hub.view:
+            return None
+        from rtdash.hub.viewer import source_factory
+
+        return source_factory(self.settings)
 
     def _view(
         self, kind: type[LiveView], installation: Installation, options: ViewOptions

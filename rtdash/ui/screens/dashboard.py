@@ -79,6 +79,15 @@ class DashboardScreen(ViewsScreen):
     def _open_lookup(self, call_ref: str | None) -> None:
         from rtdash.ui.screens.lookup import LookupScreen  # off the start-up path
 
+        if not self.dashboard.client.credentials.usable:  # a hub viewer may have none
+            self.notify(
+                "Lookups ask the service directly and need your own credentials: set "
+                "RTDASH_USERNAME and RTDASH_PASSWORD, or RTDASH_API_KEY.",
+                title="No credentials",
+                severity="warning",
+            )
+            return
+
         self.app.push_screen(
             LookupScreen(
                 self.dashboard.client,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,8 @@ class ViewOptions:
     bell: bool = True
     #: False in replay: snapshots come from a recording, not a poller
     live: bool = True
+    #: makes the view's source (sink, igrp) instead of a poller: the hub (``--hub``)
+    source: Callable[[Any, int], Any] | None = None
 
 
 class LiveView(Vertical):
@@ -72,6 +75,15 @@ class LiveView(Vertical):
         self._data_drawn = False
         #: appends every snapshot to a file (``--record``); set before mount
         self.recorder: Recorder | None = None
+        if options.source is not None:
+            sink = SimpleNamespace(
+                on_calls=self._polled_calls,
+                on_users=self._polled_users,
+                on_status=lambda status: self.post_message(StatusUpdated(status)),
+                on_trend=self._backfill,
+            )
+            self.poller = options.source(sink, client.igrp)
+            return
         self.poller = Poller(
             client,
             on_calls=self._polled_calls,
@@ -124,6 +136,16 @@ class LiveView(Vertical):
     def _polled_users(self, snapshot: UsersSnapshot) -> None:
         self._record(self.recorder.record_users if self.recorder else None, snapshot)
         self.post_message(UsersUpdated(snapshot))
+
+    def _backfill(self, points: list[Any]) -> None:
+        """The hub's trend from before this screen started (each point carries one of
+        the two counts: the latest of the other is paired with it)."""
+        waiting = available = None
+        for point in points:
+            waiting = point.waiting if point.waiting is not None else waiting
+            available = point.available if point.available is not None else available
+            if waiting is not None and available is not None:
+                self.history.add(point.when, waiting=waiting, available=available)
 
     def _record(self, write: Callable[[Any], bool] | None, snapshot: Any) -> None:
         if write is None:
