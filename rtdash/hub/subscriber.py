@@ -173,7 +173,7 @@ class HubSubscriber:
                 now = self._now()
                 if now >= next_check:
                     # pub/sub alone cannot tell a frozen Redis from a quiet one
-                    await asyncio.wait_for(redis.ping(), timeout=max(1.0, self.interval))
+                    await asyncio.wait_for(redis.ping(), timeout=max(2.0, 2 * self.interval))
                     next_check = now + self.interval
                     self._check_stale()
                     self._emit()
