@@ -190,7 +190,9 @@ def _report(rows: list[dict], memory: dict, load: str, seconds: float) -> list[s
         "subscriber's sink holding the decoded snapshot: encode, Redis, pub/sub fan-out, "
         "decode. All subscribers share one process and event loop, so at 100 and 500 the "
         "figure is dominated by this process decoding N copies of each frame one after "
-        "another; a viewer process decodes each frame once.",
+        "another; a viewer process decodes each frame once. Where frames received fall "
+        "short of expected, the one saturated loop made subscribers miss their health "
+        "check and reconnect (each then says hub unreachable until it is back).",
         "",
         f"Redis memory: {memory['entries']} history entries in {memory['seconds']:.0f} s "
         f"took {memory['history_bytes'] / 1e6:.2f} MB ({memory['per_entry'] / 1e3:.1f} kB an "
