@@ -295,4 +295,26 @@ def write_report(
         lines += ["", "<details><summary>pyinstrument's call tree</summary>", "", "```"]
         lines += profile.text.strip("\n").splitlines()
         lines += ["```", "", "</details>"]
+    lines += kept_sections(path)
     path.write_text("\n".join(lines) + "\n")
+
+
+#: sections other benchmarks write into RESULTS.md between these markers: kept as they are
+KEPT_BEGIN, KEPT_END = "<!-- kept:", "<!-- /kept -->"
+
+
+def kept_sections(path: Path) -> list[str]:
+    """The marked sections of the existing report, so a full run does not erase them."""
+    try:
+        text = path.read_text()
+    except OSError:
+        return []
+    kept: list[str] = []
+    while KEPT_BEGIN in text:
+        start = text.index(KEPT_BEGIN)
+        end = text.find(KEPT_END, start)
+        if end < 0:
+            break
+        kept += ["", *text[start : end + len(KEPT_END)].splitlines()]
+        text = text[end + len(KEPT_END) :]
+    return kept

@@ -37,6 +37,7 @@ ENV_CONFIG = "RTDASH_CONFIG"
 ENV_USERNAME = "RTDASH_USERNAME"
 ENV_PASSWORD = "RTDASH_PASSWORD"
 ENV_API_KEY = "RTDASH_API_KEY"
+ENV_HUB_URL = "RTDASH_HUB_URL"
 
 
 class ConfigError(ValueError):
@@ -146,6 +147,32 @@ class DisplaySettings(_Section):
     rotate_seconds: float = Field(default=30.0, ge=0, le=3600)
 
 
+def _check_hub_url(url: SecretStr) -> SecretStr:
+    try:
+        parts = urlsplit(url.get_secret_value())
+    except ValueError:
+        raise ValueError("is not a redis://, rediss:// or unix:// URL") from None
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("is not a redis://, rediss:// or unix:// URL")
+    return url
+
+
+class HubSettings(_Section):
+    """``rtdash hub`` and ``rtdash --hub``: the Redis that carries the live feed."""
+
+    #: redis://[user:password@]host:port/db, rediss:// for TLS (``RTDASH_HUB_URL`` wins)
+    url: Annotated[SecretStr, AfterValidator(_check_hub_url)] | None = None
+    #: every key starts with this, so several rtdash set-ups can share one Redis
+    prefix: str = Field(default="rtdash", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
+    #: everyone who can subscribe sees what the hub publishes: no caller numbers unless
+    #: asked for
+    pii: bool = False
+    #: ``rtdash`` and ``rtdash serve`` show the hub instead of polling (as ``--hub``)
+    view: bool = False
+    #: hours of history kept (trend, day, recording)
+    history_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+
+
 class ProfileSettings(_Section):
     """One more installation, ``[profiles.NAME]``: anything not set comes from
     ``[connection]``; credentials may be named by environment variable, so each profile
@@ -202,6 +229,7 @@ class Settings(_Section):
     thresholds: ThresholdSettings = Field(default_factory=ThresholdSettings)
     mapping: dict[str, Any] = Field(default_factory=dict)
     display: DisplaySettings = Field(default_factory=DisplaySettings)
+    hub: HubSettings = Field(default_factory=HubSettings)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
     #: command id -> key(s), e.g. ``lookup = "ctrl+l"`` (checked against the app's commands)
     keymap: dict[str, str] = Field(default_factory=dict)
@@ -325,12 +353,17 @@ def _apply_env(settings: Settings, env: Mapping[str, str]) -> None:
         connection.username = env[ENV_USERNAME]
     if env.get(ENV_PASSWORD):
         connection.password = SecretStr(env[ENV_PASSWORD])
+    if env.get(ENV_HUB_URL):
+        settings.hub.url = SecretStr(env[ENV_HUB_URL])
 
 
 def _holds_secret(data: Mapping[str, Any]) -> bool:
     connection = data.get("connection")
-    return isinstance(connection, Mapping) and bool(
-        connection.get("password") or connection.get("api_key")
+    hub = data.get("hub")
+    hub_secret = isinstance(hub, Mapping) and "@" in str(hub.get("url", ""))
+    return hub_secret or (
+        isinstance(connection, Mapping)
+        and bool(connection.get("password") or connection.get("api_key"))
     )
 
 
@@ -393,6 +426,14 @@ rotate_seconds = 30.0            # the wallboard shows the next installation aft
 # name = "Southern office"
 # username_env = "SOUTH_USERNAME"
 # password_env = "SOUTH_PASSWORD"
+
+# Many screens, one poll: `rtdash hub` polls once and publishes to Redis, and
+# `rtdash --hub` / `rtdash serve --hub` show what it publishes (README: Many screens).
+# [hub]
+# url = "redis://127.0.0.1:6379/0"  # or RTDASH_HUB_URL; rediss:// for TLS
+# prefix = "rtdash"                 # key prefix, to share one Redis
+# pii = false                       # the hub asks the service to redact caller numbers
+# history_hours = 24.0              # trend and history kept for late joiners
 
 [mapping]
 # The vendor does not publish the row fields of pbxActiveCalls and pbxUserStatus.

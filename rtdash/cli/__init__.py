@@ -95,6 +95,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _replay_command(args)
     if command == "serve":
         return _serve_command(args)
+    if command == "hub":
+        from rtdash.cli.hub import hub_command
+
+        _start_logging(args, tui=False)
+        return hub_command(args)
     if command is not None and hasattr(args, "interval"):
         raise UsageError(f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none")
     if command is None:

@@ -70,6 +70,11 @@ class PollerStatus:
     #: loop time when this status was made, to turn ``next_try`` into "in N s"
     made_at: float = 0.0
     slow: bool = False
+    #: where the data comes from when this process does not poll (``"hub"``), what is
+    #: wrong on the way there (``"hub unreachable"``; "" when nothing) and why
+    via: str = ""
+    via_problem: str = ""
+    via_detail: str = ""
 
     @property
     def last_success(self) -> datetime | None:
@@ -139,9 +144,9 @@ class Poller:
         self.client = client
         if sink is None and None in (on_calls, on_users, on_status):
             raise TypeError("a Poller needs a sink, or all three callbacks")
-        self._on_calls = on_calls or sink.on_calls  # type: ignore[union-attr]
-        self._on_users = on_users or sink.on_users  # type: ignore[union-attr]
-        self._on_status = on_status or sink.on_status  # type: ignore[union-attr]
+        self._on_calls = on_calls or sink.on_calls  # type: ignore[union-attr]  # sink set (checked above)
+        self._on_users = on_users or sink.on_users  # type: ignore[union-attr]  # as above
+        self._on_status = on_status or sink.on_status  # type: ignore[union-attr]  # as above
         self._loop_time = loop_time or _asyncio_time
         self._sleep = sleep
         self._interval = clamp_interval(interval)

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from rtdash.sim import routes, wire
+from rtdash.sim import routes, stats, wire
 from rtdash.sim.faults import RESPONSE_KINDS, ROUTES, Fault, FaultPlan
 
 _CHUNK_LINES = 512
@@ -41,10 +41,15 @@ class SimHTTPServer(ThreadingHTTPServer):
         context: routes.Context,
         faults: FaultPlan,
         log: Callable[[str], None] | None = None,
+        requests: stats.RequestCounter | None = None,
+        debug_stats: Callable[[str], dict[str, object]] | None = None,
     ) -> None:
         self.context = context
         self.faults = faults
         self.log = log
+        self.requests = requests
+        #: answers ``GET /_sim/stats?<query>``; None serves a 404 there
+        self.debug_stats = debug_stats
         self._conns: dict[int, socket.socket] = {}
         self._conns_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), SimRequestHandler)
@@ -107,11 +112,16 @@ class SimRequestHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         split = urlsplit(self.path)
+        if split.path.rstrip("/") == stats.STATS_PATH and self.server.debug_stats is not None:
+            self._send(routes.Response(200, stats.encode(self.server.debug_stats(split.query))))
+            return
         matched = routes.match(split.path)
         if matched is None or matched[2] not in ROUTES:
             self._send(routes.error(404, "not found"))
             return
         version, igrp_raw, route = matched
+        if self.server.requests is not None:
+            self.server.requests.count(route, igrp_raw)
         fault = self.server.faults.take(route)
         if fault is not None:
             if fault.kind in RESPONSE_KINDS:

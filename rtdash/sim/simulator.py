@@ -25,6 +25,7 @@ from rtdash.sim.faults import FaultPlan
 from rtdash.sim.model import CallCentreModel, Installation
 from rtdash.sim.routes import Context, Principal
 from rtdash.sim.server import SimHTTPServer
+from rtdash.sim.stats import RequestCounter
 
 DEFAULT_START = datetime(2026, 5, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -107,6 +108,8 @@ class Simulator:
             cfg.warm_up,
         )
         self.faults = FaultPlan()
+        #: requests received per Real Time route (served at ``GET /_sim/stats``)
+        self.requests = RequestCounter([i.igrp for i in self.installations])
         self._lock = threading.RLock()
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -137,7 +140,9 @@ class Simulator:
         with self._lock:
             if self._server is not None:
                 return self
-            server = SimHTTPServer(port, self._context, self.faults, self.log)
+            server = SimHTTPServer(
+                port, self._context, self.faults, self.log, self.requests, self.stats
+            )
             self._server = server
             self._port = int(server.server_address[1])
             if self._real_base is None:
@@ -201,6 +206,18 @@ class Simulator:
     @property
     def igrp(self) -> int:
         return self.installations[0].igrp
+
+    # --- ground truth -------------------------------------------------------------------
+
+    def stats(self, query: str = "") -> dict[str, object]:
+        """What ``GET /_sim/stats`` answers: request counts per route (see
+        :mod:`rtdash.sim.stats`). ``query`` is the request's query string."""
+        with self._lock:
+            self._sync()
+            now = self.model.now_s
+        out: dict[str, object] = {"now": now}
+        out.update(self.requests.snapshot())
+        return out
 
     # --- clock --------------------------------------------------------------------------
 

@@ -108,7 +108,7 @@ def _key_clash(keymap: dict[str, str], mode: Mode) -> str | None:
 class ShellApp(App[int]):
     """The base of :class:`~rtdash.ui.app.RtdashApp` (live and wall) and the replay app."""
 
-    CSS_PATH = style_paths()  # type: ignore[assignment]
+    CSS_PATH = style_paths()  # type: ignore[assignment]  # list[Path]: list is invariant
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 

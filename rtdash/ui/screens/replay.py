@@ -45,7 +45,7 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
     mode = REPLAY
 
     def __init__(self, dashboard: Dashboard, source: PlayerSource, **kwargs: object) -> None:
-        super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]
+        super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]  # the screen's name/id/classes
         self.source = source
         self._unsubscribe = dashboard.feed.subscribe(_Badge(self))
 

@@ -109,7 +109,7 @@ class DisconnectedBanner(Static):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]  # the widget's name/id/classes
         self.text: str | None = None
 
     def show_age(self, data_time: datetime | None, now: datetime, zone: ZoneInfo) -> None:
