@@ -20,6 +20,7 @@ key or the ``Authorization: Basic`` value into a record, the handler writes ``**
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import logging
 import logging.handlers
@@ -82,6 +83,15 @@ def register_settings_secrets(settings: Any) -> None:
         _reveal(connection.password),
         _reveal(connection.api_key),
     )
+    hub_url = _reveal(getattr(getattr(settings, "hub", None), "url", None))
+    if hub_url:  # redis://user:password@host: the password in the hub's URL
+        from urllib.parse import unquote, urlsplit
+
+        with contextlib.suppress(ValueError):
+            password = urlsplit(hub_url).password
+            if password:
+                register_secret(password)
+                register_secret(unquote(password))
 
 
 def clear_secrets() -> None:

@@ -39,12 +39,16 @@ import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rtdash.cli import data
 from rtdash.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROG, Failure, UsageError, say
 from rtdash.cli.flags import apply_flags, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
+
+if TYPE_CHECKING:
+    from rtdash.config import Settings
 
 __all__ = ["apply_flags", "build_parser", "main"]
 
@@ -168,7 +172,7 @@ def _doctor_command(args: argparse.Namespace) -> int:
     one-line error, since explaining the set-up is the command's job; a bad flag is
     still a usage error like anywhere else."""
     from rtdash.cli import doctor
-    from rtdash.config import ConfigError, Settings, config_path, load_settings
+    from rtdash.config import ConfigError, config_path, load_settings
 
     explicit = getattr(args, "config", None)
     path = config_path(explicit)
@@ -209,6 +213,7 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     pause_collection()  # until the first data is drawn: see rtdash.warmup
     try:
         settings = load_run_settings(args)
+        _check_hub_viewer(settings, args)
         start_tls_context()  # loads while Textual and httpx import
         try:
             from rtdash.ui.app import run_dashboard
@@ -227,10 +232,17 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         resume_collection()
 
 
+def _check_hub_viewer(settings: Settings, args: argparse.Namespace) -> None:
+    if settings.hub.view:  # rtdash.cli.hub only in hub mode: off the start-up path
+        from rtdash.cli.hub import check_viewer
+
+        check_viewer(settings, demo=getattr(args, "demo", False))
+
+
 def _serve_command(args: argparse.Namespace) -> int:
     """Flags and config are checked once here, not in every browser tab."""
     _start_logging(args, tui=False)
-    load_run_settings(args)
+    _check_hub_viewer(load_run_settings(args), args)
     from rtdash.serve import dashboard_argv, serve
 
     try:

@@ -119,3 +119,21 @@ async def _run(settings: Settings, installations: list[Installation], url: str) 
 def _stop_all(publishers: list[InstallationPublisher]) -> None:
     for publisher in publishers:
         publisher.stop()
+
+
+def check_viewer(settings: Settings, *, demo: bool) -> None:
+    """``--hub`` (or ``[hub] view``) needs a hub to read, and is refused with ``--demo``
+    (which runs its own simulator): one line, before the terminal is taken over."""
+    if not settings.hub.view:
+        return
+    from rtdash.hub.connect import HubNotConfigured, hub_url
+
+    if demo:
+        raise UsageError(
+            f"{PROG}: --hub shows what `rtdash hub` publishes and --demo runs its own "
+            "simulator: use one of them"
+        )
+    try:
+        hub_url(settings)
+    except HubNotConfigured as exc:
+        raise UsageError(f"{PROG}: --hub: {exc}") from None
