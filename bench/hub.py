@@ -1,24 +1,29 @@
 """``python -m bench.hub``: one hub, many viewers, one upstream poll.
 
 A real redis-server on a free loopback port, the simulator at the medium load, one
-``rtdash hub`` process, and 1, 10, 100 and 500 in-process subscriber connections
-(each its own Redis connection, decoding every frame, as a viewer does). Measured per
-step: upstream requests per route per interval (from the simulator's ``/_sim/stats``),
-latency from the hub holding a body (the snapshot's fetch time) to each subscriber
-holding the decoded snapshot (p50/p99), the hub process's CPU, and the Redis memory the
-history takes, extrapolated from this run to 24 h at the default 2 s interval.
+``rtdash hub`` process, and 1, 10, 100 and 500 viewer subscriptions (each its own Redis
+connection) spread over a few worker processes. Per N, two kinds of viewer: *screen*
+(a hub subscriber decoding every frame, as a dashboard does) and *wire* (the bare
+connection, each distinct frame decoded once afterwards: the hub and Redis alone).
+Measured per step: upstream requests per route per interval (from the simulator's
+``/_sim/stats``), latency from the hub holding a body (the snapshot's fetch time) to
+each viewer holding the frame (p50/p99), the viewers' and the hub's CPU, and the Redis
+memory the history takes, extrapolated from this run to 24 h at the default 2 s
+interval.
 
-The subscribers share this one process and its event loop, so at 500 the latency is
-mostly this process decoding 500 copies of every frame in turn; a real viewer decodes
-each frame once. The report says so beside the numbers.
+N screens on one machine decode N copies of every frame; a real viewer decodes each
+once. The report gives the viewers' CPU beside the numbers, so it shows when the
+*screen* figure measures this machine rather than the hub.
 
-    python -m bench.hub [--seconds 10] [--viewers 1,10,100,500] [--output bench/RESULTS.md]
+    python -m bench.hub [--seconds 10] [--viewers 1,10,100,500] [--workers 4]
+                        [--output bench/RESULTS.md]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import shutil
 import signal
@@ -27,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +43,7 @@ from bench.loads import LOADS, REPO, make_sim
 from bench.report import KEPT_BEGIN, KEPT_END
 from rtdash.core.poller import PollerStatus
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.hub import codec
 from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
@@ -96,9 +104,15 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _step(
-    url: str, igrp: int, viewers: int, seconds: float, sim: Simulator, hub_pid: int
-) -> dict[str, Any]:
+def _worker(url: str, igrp: int, viewers: int, wire: bool, conn: Connection) -> None:
+    """One worker process: ``viewers`` subscriptions on its own event loop (spawned, so
+    it shares nothing with the benchmark's loop or the simulator's threads)."""
+    main = _wire_main if wire else _screen_main
+    asyncio.run(main(url, igrp, viewers, conn))
+
+
+async def _screen_main(url: str, igrp: int, viewers: int, conn: Connection) -> None:
+    """Viewers as a screen has them: a subscriber each, decoding every frame."""
     samples: list[float] = []
     sinks = [LatencySink(samples) for _ in range(viewers)]
     subs = [
@@ -109,32 +123,131 @@ async def _step(
     deadline = time.monotonic() + 30
     while sum(sub.connections > 0 for sub in subs) < viewers and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-    await asyncio.sleep(1.0)
+    conn.send(sum(sub.connections > 0 for sub in subs))
+    seconds = await asyncio.to_thread(conn.recv)  # the go: record for this long
     for sink in sinks:
         sink.record = True
-    sim.requests.reset()
-    cpu0, t0 = _cpu_seconds(hub_pid), time.monotonic()
+    cpu0 = time.process_time()
     await asyncio.sleep(seconds)
-    elapsed = time.monotonic() - t0
-    cpu = (_cpu_seconds(hub_pid) - cpu0) / elapsed
-    counts = sim.stats()["requests"]
+    for sink in sinks:
+        sink.record = False
+    cpu = time.process_time() - cpu0
+    reconnects = sum(max(0, sub.connections - 1) for sub in subs)
     for sub in subs:
         sub.stop()
     await asyncio.gather(*tasks, return_exceptions=True)
-    ordered = sorted(samples)
+    conn.send((samples, cpu, reconnects))
+    conn.close()
+
+
+async def _wire_main(url: str, igrp: int, viewers: int, conn: Connection) -> None:
+    """Viewers reduced to their Redis connections: each frame's arrival is stamped on
+    every connection, and each distinct frame decoded once afterwards, so the figure is
+    the hub's and Redis's fan-out without this machine decoding N copies."""
+    channel = HubKeys(PREFIX, igrp).channel
+    clients = [connector(url)() for _ in range(viewers)]
+    pubsubs = [client.pubsub() for client in clients]
+    for pubsub in pubsubs:
+        await pubsub.subscribe(channel)
+    arrivals: list[tuple[float, int]] = []
+    frames: dict[int, bytes] = {}
+    recording = False
+
+    async def listen(pubsub: Any) -> None:
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            if message is None or message.get("type") != "message" or not recording:
+                continue
+            data: bytes = message["data"]
+            key = zlib.crc32(data) ^ len(data) << 32
+            arrivals.append((time.time(), key))
+            frames.setdefault(key, data)
+
+    tasks = [asyncio.create_task(listen(pubsub)) for pubsub in pubsubs]
+    conn.send(viewers)
+    seconds = await asyncio.to_thread(conn.recv)
+    recording = True
+    cpu0 = time.process_time()
+    await asyncio.sleep(seconds)
+    recording = False
+    cpu = time.process_time() - cpu0
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for pubsub, client in zip(pubsubs, clients, strict=True):
+        await pubsub.aclose()
+        await client.aclose()
+    fetched: dict[int, float] = {}
+    for key, data in frames.items():
+        frame = codec.decode(data)
+        if frame.kind is codec.Kind.CALLS and not frame.same:  # as LatencySink counts
+            fetched[key] = frame.at
+    samples = [arrived - fetched[key] for arrived, key in arrivals if key in fetched]
+    conn.send((samples, cpu, 0))
+    conn.close()
+
+
+async def _step(
+    url: str,
+    igrp: int,
+    viewers: int,
+    workers: int,
+    seconds: float,
+    sim: Simulator,
+    hub_pid: int,
+    *,
+    wire: bool,
+) -> dict[str, Any]:
+    """``viewers`` subscriptions spread evenly over ``workers`` processes, measured for
+    ``seconds``: screens (decoding every frame) or, ``wire``, bare connections."""
+    context = multiprocessing.get_context("spawn")
+    count = max(1, min(workers, viewers))
+    shares = [viewers // count + (1 if i < viewers % count else 0) for i in range(count)]
+    pipes = []
+    procs = []
+    for share in shares:
+        mine, theirs = context.Pipe()
+        proc = context.Process(target=_worker, args=(url, igrp, share, wire, theirs), daemon=True)
+        proc.start()
+        pipes.append(mine)
+        procs.append(proc)
+    try:
+        connected = sum([await asyncio.to_thread(pipe.recv) for pipe in pipes])
+        await asyncio.sleep(1.0)
+        sim.requests.reset()
+        cpu0, t0 = _cpu_seconds(hub_pid), time.monotonic()
+        for pipe in pipes:
+            pipe.send(seconds)
+        results = [await asyncio.to_thread(pipe.recv) for pipe in pipes]
+        elapsed = time.monotonic() - t0
+    finally:
+        for proc in procs:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.kill()
+    cpu = (_cpu_seconds(hub_pid) - cpu0) / elapsed
+    counts = sim.stats()["requests"]
+    assert isinstance(counts, dict)
+    samples = sorted(sample for result in results for sample in result[0])
+    worker_cpu = sum(result[1] for result in results) / seconds
 
     def pct(p: float) -> float:
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
+        return samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else 0.0
 
     return {
         "viewers": viewers,
+        "mode": "wire" if wire else "screen",
+        "workers": count,
+        "connected": connected,
         "calls_per_interval": counts["pbxActiveCalls"] / (elapsed / INTERVAL),
         "users_per_interval": counts["pbxUserStatus"] / (elapsed / INTERVAL),
         "p50": pct(0.5),
         "p99": pct(0.99),
         "received": len(samples),
-        "expected": viewers * int(elapsed / INTERVAL),
+        "expected": viewers * int(seconds / INTERVAL),
         "hub_cpu": cpu * 100,
+        "worker_cpu": worker_cpu * 100,
+        "reconnects": sum(result[2] for result in results),
     }
 
 
@@ -167,36 +280,52 @@ def _memory(url: str, igrp: int, seconds: float) -> dict:
     }
 
 
-def _report(rows: list[dict], memory: dict, load: str, seconds: float) -> list[str]:
+def _report(
+    rows: list[dict[str, Any]], memory: dict[str, Any], args: argparse.Namespace
+) -> list[str]:
+    viewers = ",".join(str(n) for n in args.viewers)
+    command = (
+        f"python -m bench.hub --seconds {args.seconds:g} --viewers {viewers} "
+        f"--workers {args.workers} --load {args.load}"
+    )
     lines = [
         f"{KEPT_BEGIN}{SECTION} -->",
         "## Hub fan-out (`python -m bench.hub`)",
         "",
-        f"One `rtdash hub` process polling the simulator at the {load} load every "
-        f"{INTERVAL:g} s; a real redis-server on loopback; N subscriber connections in "
-        f"one benchmark process, {seconds:g} s measured per step, on the machine above.",
+        f"`{command}` ({os.cpu_count()} CPUs, shared with other work while it ran). One "
+        f"`rtdash hub` process polling the simulator at the {args.load} load every "
+        f"{INTERVAL:g} s; a real redis-server on loopback; N viewer subscriptions, each its "
+        f"own Redis connection, spread over up to {args.workers} worker processes (one "
+        f"event loop each); {args.seconds:g} s measured per step. Two kinds of viewer per "
+        "N: *screen*, a hub subscriber decoding every frame into snapshots as a dashboard "
+        "does; *wire*, the bare connection (arrival stamped on each, each distinct frame "
+        "decoded once afterwards), which measures the hub and Redis without this machine "
+        "decoding N copies.",
         "",
-        "| viewers | calls requests / interval | users requests / interval | "
-        "latency p50 ms | latency p99 ms | frames received / expected | hub CPU % |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| viewers | kind | workers | calls requests / interval | users requests / "
+        "interval | latency p50 ms | latency p99 ms | frames received / expected | "
+        "viewer CPU % | hub CPU % |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in rows:
         lines.append(
-            f"| {row['viewers']} | {row['calls_per_interval']:.2f} | "
-            f"{row['users_per_interval']:.2f} | {row['p50']:.1f} | {row['p99']:.1f} | "
-            f"{row['received']} / {row['expected']} | {row['hub_cpu']:.1f} |"
+            f"| {row['viewers']} | {row['mode']} | {row['workers']} | "
+            f"{row['calls_per_interval']:.2f} | {row['users_per_interval']:.2f} | "
+            f"{row['p50']:.1f} | {row['p99']:.1f} | {row['received']} / {row['expected']} | "
+            f"{row['worker_cpu']:.0f} | {row['hub_cpu']:.1f} |"
         )
     lines += [
         "",
         "Targets: exactly one request per route per interval whatever N (met when both "
         "request columns read 1.00, ±1 request over the window); p99 ≤ 100 ms at 100 viewers.",
-        "Latency runs from the hub holding the body (the snapshot's fetch time) to a "
-        "subscriber's sink holding the decoded snapshot: encode, Redis, pub/sub fan-out, "
-        "decode. All subscribers share one process and event loop, so at 100 and 500 the "
-        "figure is dominated by this process decoding N copies of each frame one after "
-        "another; a viewer process decodes each frame once. Where frames received fall "
-        "short of expected, the one saturated loop made subscribers miss their health "
-        "check and reconnect (each then says hub unreachable until it is back).",
+        "Latency runs from the hub holding the body (the snapshot's fetch time) to the "
+        "viewer holding the frame: encode, the fenced publish, pub/sub fan-out, and for "
+        "*screen* the decode. Viewer CPU is all workers together, in % of one CPU: N "
+        "screens on one machine decode N copies of every frame, and once that nears the "
+        "machine's CPUs the *screen* figure measures this machine, not the hub (a real "
+        "viewer decodes each frame once, on its own machine or process). Frames received "
+        "above expected are frames from the second before or after the window; below, "
+        "subscribers that missed frames.",
         "",
         f"Redis memory: {memory['entries']} history entries in {memory['seconds']:.0f} s "
         f"took {memory['history_bytes'] / 1e6:.2f} MB ({memory['per_entry'] / 1e3:.1f} kB an "
@@ -246,9 +375,12 @@ async def _main(args: argparse.Namespace) -> list[str]:
     try:
         await asyncio.sleep(3)
         for viewers in args.viewers:
-            row = await _step(url, sim.igrp, viewers, args.seconds, sim, hub.pid)
-            print(row, flush=True)
-            rows.append(row)
+            for wire in (False, True):
+                row = await _step(
+                    url, sim.igrp, viewers, args.workers, args.seconds, sim, hub.pid, wire=wire
+                )
+                print(row, flush=True)
+                rows.append(row)
         memory = _memory(url, sim.igrp, time.monotonic() - started)
     finally:
         hub.send_signal(signal.SIGTERM)
@@ -257,7 +389,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
         redis_proc.terminate()
         redis_proc.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
-    return _report(rows, memory, args.load, args.seconds)
+    return _report(rows, memory, args)
 
 
 def main() -> None:
@@ -266,6 +398,12 @@ def main() -> None:
     parser.add_argument("--load", default="medium", choices=sorted(LOADS))
     parser.add_argument(
         "--viewers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 100, 500]
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=4,
+        help="processes the subscribers are spread over (each with its own event loop)",
     )
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()
