@@ -251,7 +251,7 @@ async def _step(
     }
 
 
-def _memory(url: str, igrp: int, seconds: float) -> dict:
+def _memory(url: str, igrp: int, seconds: float) -> dict[str, Any]:
     keys = HubKeys(PREFIX, igrp)
     db = redis_sync.Redis.from_url(url)
     history = db.memory_usage(keys.history, samples=0) or 0
@@ -292,7 +292,9 @@ def _report(
         f"{KEPT_BEGIN}{SECTION} -->",
         "## Hub fan-out (`python -m bench.hub`)",
         "",
-        f"`{command}` ({os.cpu_count()} CPUs, shared with other work while it ran). One "
+        f"`{command}` ({os.cpu_count()} CPUs, shared with other work while it ran: load "
+        f"average {memory['load_before']:.1f} before the run, {os.getloadavg()[0]:.1f} "
+        "after). One "
         f"`rtdash hub` process polling the simulator at the {args.load} load every "
         f"{INTERVAL:g} s; a real redis-server on loopback; N viewer subscriptions, each its "
         f"own Redis connection, spread over up to {args.workers} worker processes (one "
@@ -321,9 +323,10 @@ def _report(
         "Latency runs from the hub holding the body (the snapshot's fetch time) to the "
         "viewer holding the frame: encode, the fenced publish, pub/sub fan-out, and for "
         "*screen* the decode. Viewer CPU is all workers together, in % of one CPU: N "
-        "screens on one machine decode N copies of every frame, and once that nears the "
-        "machine's CPUs the *screen* figure measures this machine, not the hub (a real "
-        "viewer decodes each frame once, on its own machine or process). Frames received "
+        "screens on one machine decode N copies of every frame, all in a burst just after "
+        "each publish, so the last of them waits for the CPUs to get through the others: "
+        "the *screen* figure at large N measures this machine, not the hub (a real viewer "
+        "decodes each frame once, on its own machine or process). Frames received "
         "above expected are frames from the second before or after the window; below, "
         "subscribers that missed frames.",
         "",
@@ -352,6 +355,7 @@ def _write(path: Path, lines: list[str]) -> None:
 
 
 async def _main(args: argparse.Namespace) -> list[str]:
+    load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="rtdash-bench-hub-"))
     redis_proc, url = _start_redis(folder)
     sim = make_sim(LOADS[args.load], realtime=True)
@@ -382,6 +386,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
                 print(row, flush=True)
                 rows.append(row)
         memory = _memory(url, sim.igrp, time.monotonic() - started)
+        memory["load_before"] = load_before
     finally:
         hub.send_signal(signal.SIGTERM)
         hub.wait(timeout=10)
