@@ -98,7 +98,11 @@ async def test_a_hub_viewer_shows_the_hubs_data_with_its_trend_and_polls_nothing
             # two seconds of the hub polling at 1 s, the viewer adding nothing
             assert counts["pbxActiveCalls"] <= 4  # type: ignore[index]  # a dict of counts
             assert counts["activeCall"] == 0  # type: ignore[index]  # as above
-            # pausing holds the picture; the hub keeps its own schedule
+            # the hub keeps its own schedule, and the screen says whose it is
+            app.screen.action_slower()  # type: ignore[attr-defined]  # DashboardScreen
+            assert board.status_bar.note == "the hub polls every 1 s"
+            assert feed.source.interval == 1.0  # type: ignore[attr-defined]  # HubSubscriber
+            # pausing holds the picture
             await pilot.press("p")
             assert feed.source.paused
             frozen = feed.calls

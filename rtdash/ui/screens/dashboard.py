@@ -188,4 +188,8 @@ class DashboardScreen(ViewsScreen):
             lower = [step for step in INTERVAL_STEPS if step < current]
             target = lower[-1] if lower else INTERVAL_STEPS[0]
         applied = self.dashboard.poller.set_interval(clamp_interval(target))
+        status = self.dashboard.feed.status
+        if status is not None and status.via:  # the hub keeps its own interval
+            self.dashboard.status_bar.set_note(f"the {status.via} polls every {applied:g} s")
+            return
         self.dashboard.status_bar.set_note(f"polling every {applied:g} s")
