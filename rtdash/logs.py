@@ -20,7 +20,6 @@ key or the ``Authorization: Basic`` value into a record, the handler writes ``**
 from __future__ import annotations
 
 import base64
-import contextlib
 import io
 import logging
 import logging.handlers
@@ -77,21 +76,30 @@ def register_credentials(
 
 def register_settings_secrets(settings: Any) -> None:
     """Register the secrets a :class:`~rtdash.config.Settings` holds, in every form."""
+    _register_hub_password(settings)
     connection = settings.connection
     register_credentials(
         connection.username,
         _reveal(connection.password),
         _reveal(connection.api_key),
     )
-    hub_url = _reveal(getattr(getattr(settings, "hub", None), "url", None))
-    if hub_url:  # redis://user:password@host: the password in the hub's URL
-        from urllib.parse import unquote, urlsplit
 
-        with contextlib.suppress(ValueError):
-            password = urlsplit(hub_url).password
-            if password:
-                register_secret(password)
-                register_secret(unquote(password))
+
+def _register_hub_password(settings: Any) -> None:
+    """The password in the hub's URL (``redis://user:password@host``), as written and
+    decoded."""
+    hub_url = _reveal(getattr(getattr(settings, "hub", None), "url", None))
+    if not hub_url:
+        return
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(hub_url).password
+    except ValueError:  # not a URL: the settings say so, with no secret in the message
+        return
+    if password:
+        register_secret(password)
+        register_secret(unquote(password))
 
 
 def clear_secrets() -> None:

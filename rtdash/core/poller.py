@@ -142,11 +142,15 @@ class Poller:
         sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
         self.client = client
-        if sink is None and None in (on_calls, on_users, on_status):
-            raise TypeError("a Poller needs a sink, or all three callbacks")
-        self._on_calls = on_calls or sink.on_calls  # type: ignore[union-attr]  # sink set (checked above)
-        self._on_users = on_users or sink.on_users  # type: ignore[union-attr]  # as above
-        self._on_status = on_status or sink.on_status  # type: ignore[union-attr]  # as above
+        if sink is None:
+            if on_calls is None or on_users is None or on_status is None:
+                raise TypeError("a Poller needs a sink, or all three callbacks")
+            self._on_calls, self._on_users = on_calls, on_users
+            self._on_status: Callable[[PollerStatus], object] = on_status
+        else:
+            self._on_calls = on_calls or sink.on_calls
+            self._on_users = on_users or sink.on_users
+            self._on_status = on_status or sink.on_status
         self._loop_time = loop_time or _asyncio_time
         self._sleep = sleep
         self._interval = clamp_interval(interval)

@@ -108,7 +108,8 @@ def _key_clash(keymap: dict[str, str], mode: Mode) -> str | None:
 class ShellApp(App[int]):
     """The base of :class:`~rtdash.ui.app.RtdashApp` (live and wall) and the replay app."""
 
-    CSS_PATH = style_paths()  # type: ignore[assignment]  # list[Path]: list is invariant
+    # Textual's CSS_PATH is an invariant list[str | PurePath]
+    CSS_PATH = style_paths()  # type: ignore[assignment]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 

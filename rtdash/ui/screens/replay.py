@@ -45,7 +45,8 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
     mode = REPLAY
 
     def __init__(self, dashboard: Dashboard, source: PlayerSource, **kwargs: object) -> None:
-        super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]  # the screen's name/id/classes
+        # kwargs are the Screen's name/id/classes
+        super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]
         self.source = source
         self._unsubscribe = dashboard.feed.subscribe(_Badge(self))
 

@@ -109,7 +109,8 @@ class DisconnectedBanner(Static):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]  # the widget's name/id/classes
+        # kwargs are the widget's name/id/classes
+        super().__init__(**kwargs)  # type: ignore[arg-type]
         self.text: str | None = None
 
     def show_age(self, data_time: datetime | None, now: datetime, zone: ZoneInfo) -> None:
