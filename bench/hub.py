@@ -40,7 +40,6 @@ from typing import Any
 import redis as redis_sync
 
 from bench.loads import LOADS, REPO, make_sim
-from bench.report import KEPT_BEGIN, KEPT_END
 from rtdash.core.poller import PollerStatus
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import codec
@@ -53,6 +52,9 @@ INTERVAL = 1.0
 DAY_INTERVAL = 2.0
 PREFIX = "bench"
 SECTION = "hub"
+#: this benchmark's section of RESULTS.md lies between these; a full ``python -m bench``
+#: run keeps it (bench.report keeps every ``<!-- kept:NAME -->`` section)
+SECTION_BEGIN, SECTION_END = f"<!-- kept:{SECTION} -->", "<!-- /kept -->"
 
 
 class LatencySink:
@@ -289,7 +291,7 @@ def _report(
         f"--workers {args.workers} --load {args.load}"
     )
     lines = [
-        f"{KEPT_BEGIN}{SECTION} -->",
+        SECTION_BEGIN,
         "## Hub fan-out (`python -m bench.hub`)",
         "",
         f"`{command}` ({os.cpu_count()} CPUs, shared with other work while it ran: load "
@@ -337,17 +339,17 @@ def _report(
         f"default {DAY_INTERVAL:g} s interval: about **{memory['day_mb']:.0f} MB** for one "
         "installation at this load (linear in entries; every calls poll at this load "
         "changes, so nearly every calls frame is a full one).",
-        KEPT_END,
+        SECTION_END,
     ]
     return lines
 
 
 def _write(path: Path, lines: list[str]) -> None:
     text = path.read_text() if path.exists() else "# rtdash benchmark results\n"
-    begin = f"{KEPT_BEGIN}{SECTION} -->"
+    begin = SECTION_BEGIN
     if begin in text:
         start = text.index(begin)
-        end = text.index(KEPT_END, start) + len(KEPT_END)
+        end = text.index(SECTION_END, start) + len(SECTION_END)
         text = text[:start] + "\n".join(lines) + text[end:]
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
