@@ -156,3 +156,33 @@ async def test_a_hub_viewer_with_credentials_looks_up_directly(
             # the lookup's client is the viewer's own, with the viewer's credentials
             assert app.screen.client is board.client  # type: ignore[attr-defined]  # LookupScreen
             assert board.client is not None and board.client.credentials.usable
+
+
+async def test_a_hub_wallboard_draws_the_hubs_data(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """``rtdash --hub --wallboard``: the TV's view is fed by the hub like the dashboard's."""
+    from rtdash.ui.screens.wallboard import WallboardScreen
+    from rtdash.ui.widgets.agent_grid import AgentGrid
+
+    hub = publisher(redis_up.url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 4, 10)
+        settings = viewer_settings(redis_up.url, prefix, sim)
+        settings.display.wallboard = True
+        app = RtdashApp(settings)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, WallboardScreen), 5)
+            screen = app.screen
+            assert isinstance(screen, WallboardScreen)
+            view = screen.view
+            assert isinstance(view.feed.source, HubSubscriber)
+            await wait_until(pilot, lambda: view.calls is not None and view.users is not None)
+            assert view.users is not None
+            grid = view.query_one(AgentGrid)
+            assert [u.user_id for u in grid.users] == [
+                u.user_id for u in view.users.dashboard_users
+            ]
+            await wait_until(pilot, lambda: view.status_bar.text is not None, 5)
+            assert view.status_bar.text is not None
+            assert view.status_bar.text.headline == "hub · upstream live"
