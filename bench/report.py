@@ -241,22 +241,6 @@ def profile_section(profile: Profile | None, plan: Plan) -> list[str]:
     return lines
 
 
-#: sections other commands write into RESULTS.md (``python -m bench.accuracy``): kept
-#: as they are when this report is rewritten
-KEPT_BEGIN, KEPT_END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
-
-
-def kept_sections(path: Path) -> str:
-    """The kept sections of the report at ``path`` (markers included), or ""."""
-    try:
-        old = path.read_text()
-    except OSError:
-        return ""
-    _, begin, rest = old.partition(KEPT_BEGIN)
-    body, end, _ = rest.partition(KEPT_END)
-    return begin + body + end if begin and end else ""
-
-
 def write_report(
     path: Path,
     rows: Sequence[Row],
@@ -311,7 +295,26 @@ def write_report(
         lines += ["", "<details><summary>pyinstrument's call tree</summary>", "", "```"]
         lines += profile.text.strip("\n").splitlines()
         lines += ["```", "", "</details>"]
-    kept = kept_sections(path)
-    if kept:
-        lines += ["", kept]
+    lines += kept_sections(path)
     path.write_text("\n".join(lines) + "\n")
+
+
+#: sections other benchmarks write into RESULTS.md between these markers: kept as they are
+KEPT_BEGIN, KEPT_END = "<!-- kept:", "<!-- /kept -->"
+
+
+def kept_sections(path: Path) -> list[str]:
+    """The marked sections of the existing report, so a full run does not erase them."""
+    try:
+        text = path.read_text()
+    except OSError:
+        return []
+    kept: list[str] = []
+    while KEPT_BEGIN in text:
+        start = text.index(KEPT_BEGIN)
+        end = text.find(KEPT_END, start)
+        if end < 0:
+            break
+        kept += ["", *text[start : end + len(KEPT_END)].splitlines()]
+        text = text[end + len(KEPT_END) :]
+    return kept

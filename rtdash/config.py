@@ -38,6 +38,7 @@ ENV_CONFIG = "RTDASH_CONFIG"
 ENV_USERNAME = "RTDASH_USERNAME"
 ENV_PASSWORD = "RTDASH_PASSWORD"
 ENV_API_KEY = "RTDASH_API_KEY"
+ENV_HUB_URL = "RTDASH_HUB_URL"
 
 
 class ConfigError(ValueError):
@@ -221,6 +222,32 @@ class ServiceSettings(_Section):
         return list(dict.fromkeys(tiles))
 
 
+def _check_hub_url(url: SecretStr) -> SecretStr:
+    try:
+        parts = urlsplit(url.get_secret_value())
+    except ValueError:
+        raise ValueError("is not a redis://, rediss:// or unix:// URL") from None
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("is not a redis://, rediss:// or unix:// URL")
+    return url
+
+
+class HubSettings(_Section):
+    """``rtdash hub`` and ``rtdash --hub``: the Redis that carries the live feed."""
+
+    #: redis://[user:password@]host:port/db, rediss:// for TLS (``RTDASH_HUB_URL`` wins)
+    url: Annotated[SecretStr, AfterValidator(_check_hub_url)] | None = None
+    #: every key starts with this, so several rtdash set-ups can share one Redis
+    prefix: str = Field(default="rtdash", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
+    #: everyone who can subscribe sees what the hub publishes: no caller numbers unless
+    #: asked for
+    pii: bool = False
+    #: ``rtdash`` and ``rtdash serve`` show the hub instead of polling (as ``--hub``)
+    view: bool = False
+    #: hours of history kept (trend, day, recording)
+    history_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+
+
 class ProfileSettings(_Section):
     """One more installation, ``[profiles.NAME]``: anything not set comes from
     ``[connection]``; credentials may be named by environment variable, so each profile
@@ -294,6 +321,7 @@ class Settings(_Section):
     mapping: dict[str, Any] = Field(default_factory=dict)
     display: DisplaySettings = Field(default_factory=DisplaySettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
+    hub: HubSettings = Field(default_factory=HubSettings)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
     serve: ServeSettings = Field(default_factory=ServeSettings)
     #: command id -> key(s), e.g. ``lookup = "ctrl+l"`` (checked against the app's commands)
@@ -448,15 +476,20 @@ def _apply_env(settings: Settings, env: Mapping[str, str]) -> None:
         connection.username = env[ENV_USERNAME]
     if env.get(ENV_PASSWORD):
         connection.password = SecretStr(env[ENV_PASSWORD])
+    if env.get(ENV_HUB_URL):
+        settings.hub.url = SecretStr(env[ENV_HUB_URL])
 
 
 def _holds_secret(data: Mapping[str, Any]) -> bool:
-    """A password or key in ``[connection]`` or in any ``[profiles.NAME]``."""
+    """A password or key in ``[connection]`` or in any ``[profiles.NAME]``, or a hub URL
+    with a password in it."""
     profiles = data.get("profiles")
     sections = [data.get("connection")]
     if isinstance(profiles, Mapping):
         sections += list(profiles.values())
-    return any(
+    hub = data.get("hub")
+    hub_secret = isinstance(hub, Mapping) and "@" in str(hub.get("url", ""))
+    return hub_secret or any(
         isinstance(section, Mapping) and bool(section.get("password") or section.get("api_key"))
         for section in sections
     )

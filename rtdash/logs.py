@@ -102,6 +102,7 @@ def register_credentials(
 
 def register_settings_secrets(settings: Any) -> None:
     """Register the secrets a :class:`~rtdash.config.Settings` holds, in every form."""
+    _register_hub_password(settings)
     connection = settings.connection
     register_credentials(
         connection.username,
@@ -115,6 +116,23 @@ def register_settings_secrets(settings: Any) -> None:
             _reveal(profile.password) or os.environ.get(profile.password_env or "") or None,
             _reveal(profile.api_key) or os.environ.get(profile.api_key_env or "") or None,
         )
+
+
+def _register_hub_password(settings: Any) -> None:
+    """The password in the hub's URL (``redis://user:password@host``), as written and
+    decoded."""
+    hub_url = _reveal(getattr(getattr(settings, "hub", None), "url", None))
+    if not hub_url:
+        return
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(hub_url).password
+    except ValueError:  # not a URL: the settings say so, with no secret in the message
+        return
+    if password:
+        register_secret(password)
+        register_secret(unquote(password))
 
 
 def clear_secrets() -> None:

@@ -6,7 +6,8 @@ one alone):
 - ``unit``: api, core, the simulator, the command line in-process, config and logs;
   no Textual app is started;
 - ``ui``: Textual apps driven by Pilot against the simulator, and snapshots;
-- ``e2e``: real terminals (tmux), a browser, sshd, the benchmark harness, a wheel build.
+- ``e2e``: real terminals (tmux), a browser, sshd, a real redis-server (the hub), the
+  benchmark harness, a wheel build.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tests.support import loopback_sim, make_app
 TESTS = Path(__file__).parent
 #: folders (and single files) of each tier; a test elsewhere is ``unit``
 TIERS: dict[str, tuple[str, ...]] = {
-    "e2e": ("e2e", "smoke", "bench", "test_packaging.py"),
+    "e2e": ("e2e", "smoke", "bench", "hub", "test_packaging.py"),
     "ui": ("ui", "resilience"),
 }
 #: files in a ui folder that start no app

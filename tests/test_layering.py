@@ -23,6 +23,7 @@ CONTRACTS = (
     "api never imports core",
     "sim never imports the ui",
     "the ui never imports the command line",
+    "the hub (publisher and subscriber) never imports Textual or the ui",
 )
 
 
@@ -58,13 +59,14 @@ def test_the_layering_contracts_are_kept() -> None:
         ),
         ("sim/x.py", "from ..ui import widgets\n", CONTRACTS[2]),
         ("ui/x.py", "import rtdash.cli\n", CONTRACTS[3]),
+        ("hub/x.py", "from rtdash.ui.widgets import z\n", CONTRACTS[4]),
     ],
 )
 def test_each_contract_can_fail(tmp_path: Path, module: str, source: str, broken: str) -> None:
     """The same contracts on a small package that breaks one of them, in each form of
     import the rule is about."""
     package = tmp_path / "rtdash"
-    for name in ("api", "core", "ui", "sim", "cli"):
+    for name in ("api", "core", "ui", "sim", "cli", "hub"):
         (package / name).mkdir(parents=True)
         (package / name / "__init__.py").write_text("")
     (package / "__init__.py").write_text("")

@@ -152,6 +152,10 @@ class InfinityClient:
     def __repr__(self) -> str:
         return f"InfinityClient(base_url={self.base_url!r}, igrp={self.igrp})"
 
+    @property
+    def credentials(self) -> Credentials:
+        return self._credentials
+
     async def aclose(self) -> None:
         if self._owns_http:
             await self._http.aclose()

@@ -109,6 +109,11 @@ def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
         return _replay_command(args)
     if command == "serve":
         return _serve_command(args, words)
+    if command == "hub":
+        from rtdash.cli.hub import hub_command
+
+        _start_logging(args, tui=False)
+        return hub_command(args)
     if command is not None and hasattr(args, "interval"):
         raise UsageError(
             f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none"
@@ -228,6 +233,7 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     pause_collection()  # until the first data is drawn: see rtdash.warmup
     try:
         settings = load_run_settings(args)
+        _check_hub_viewer(settings, args)
         start_tls_context()  # loads while Textual and httpx import
         try:
             from rtdash.ui.app import run_dashboard
@@ -246,11 +252,19 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         resume_collection()
 
 
+def _check_hub_viewer(settings: Settings, args: argparse.Namespace) -> None:
+    if settings.hub.view:  # rtdash.cli.hub only in hub mode: off the start-up path
+        from rtdash.cli.hub import check_viewer
+
+        check_viewer(settings, demo=getattr(args, "demo", False))
+
+
 def _serve_command(args: argparse.Namespace, words: list[str]) -> int:
     """Flags and config are checked once here, not in every browser tab; the words the
     dashboard was given are passed on as typed (``dashboard_words``)."""
     _start_logging(args, tui=False)
     settings = load_run_settings(args)
+    _check_hub_viewer(settings, args)
     from rtdash.cli.serve import dashboard_words, serve
 
     problem = _nothing_to_serve(settings, args)
@@ -270,7 +284,7 @@ def _nothing_to_serve(settings: Settings, args: argparse.Namespace) -> str | Non
     setup to whoever walks up to the TV), or None when there is live data to show: the
     demo, a hub to read from (``--hub``, when this build has it), or an installation
     id with credentials for every installation."""
-    if getattr(args, "demo", False) or getattr(args, "hub", None):
+    if getattr(args, "demo", False) or settings.hub.view:
         return None
     from rtdash.config import ConfigError
 

@@ -88,6 +88,8 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
         settings.display.wallboard = True
     if flags.get("no_flash"):
         settings.display.flash = False
+    if flags.get("hub"):
+        settings.hub.view = True
     for dest, (section, key, flag) in _FLAG_TARGETS.items():
         if dest not in flags:
             continue

@@ -123,6 +123,11 @@ def _add_dashboard_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-flash", action="store_true", help="dashboard: never flash a breached tile"
     )
+    parser.add_argument(
+        "--hub",
+        action="store_true",
+        help="dashboard: show what `rtdash hub` publishes (RTDASH_HUB_URL) instead of polling",
+    )
 
 
 def build_parser() -> _Parser:
@@ -227,6 +232,22 @@ def build_parser() -> _Parser:
     )
     _add_dashboard_options(serve)
     add_serve_arguments(serve)
+
+    hub = commands.add_parser(
+        "hub",
+        help="poll once, publish to Redis for every `rtdash --hub` screen",
+        description="Poll each configured installation and publish every snapshot and "
+        "status to Redis (RTDASH_HUB_URL or [hub] url), for `rtdash --hub` and "
+        "`rtdash serve --hub`. Several hubs may run for failover: exactly one polls each "
+        "installation. Runs until Ctrl-C or SIGTERM.",
+        **data,
+    )
+    hub.add_argument(
+        "--interval",
+        metavar="SECONDS",
+        default=argparse.SUPPRESS,
+        help="seconds between polls (at least 1)",
+    )
 
     replay = commands.add_parser(
         "replay",

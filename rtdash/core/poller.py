@@ -71,6 +71,11 @@ class PollerStatus:
     #: loop time when this status was made, to turn ``next_try`` into "in N s"
     made_at: float = 0.0
     slow: bool = False
+    #: where the data comes from when this process does not poll (``"hub"``), what is
+    #: wrong on the way there (``"hub unreachable"``; "" when nothing) and why
+    via: str = ""
+    via_problem: str = ""
+    via_detail: str = ""
 
     @property
     def last_success(self) -> datetime | None:

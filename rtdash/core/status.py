@@ -37,7 +37,9 @@ class StatusText:
 
 def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInfo) -> StatusText:
     headline, detail, level = _connection(status, loop_now)
-    if status.phase is Phase.RETRYING:
+    if status.via:
+        headline, detail, level = _via(status, headline, detail, level)
+    if status.phase is Phase.RETRYING and not status.via:
         connection = detail
     else:
         connection = f"{headline}: {detail}" if detail else headline
@@ -72,6 +74,14 @@ def _connection(status: PollerStatus, loop_now: float) -> tuple[str, str, Level]
         return "connecting…", "", Level.WARN
     slow = f" (slow: every {status.interval:g} s)" if status.slow else ""
     return f"live{slow}", "", Level.OK
+
+
+def _via(status: PollerStatus, headline: str, detail: str, level: Level) -> tuple[str, str, Level]:
+    """Data from elsewhere (the hub): say where, then the trouble on the way there, or
+    the upstream's state as the hub reports it."""
+    if status.via_problem:
+        return status.via_problem, status.via_detail, Level.ALERT
+    return f"{status.via} · upstream {headline}", detail, level
 
 
 def _cause(cause: str) -> str:

@@ -3,12 +3,15 @@
 Start-up stays light: the simulator is imported only in demo mode, the first frame is
 drawn before the first poll returns, and the garbage collector the command paused
 (:mod:`rtdash.warmup`) resumes once the first data is drawn. Each installation gets
-its own client and poller; the dashboard or the wallboard shows them as switchable views.
+its own client, live feed and source (its poller, or with ``--hub`` a subscriber to what
+``rtdash hub`` publishes; the client then serves lookups only); the dashboard or the
+wallboard shows them as switchable views.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,6 +26,7 @@ from rtdash.core.credentials import missing_credentials
 from rtdash.core.feed import LiveFeed, RecordingConsumer
 from rtdash.core.naming import InstallationNames, label_for
 from rtdash.core.poller import Poller
+from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import LIVE, WALL
 from rtdash.ui.screens.dashboard import DashboardScreen
@@ -99,6 +103,8 @@ class RtdashApp(ShellApp):
         from rtdash.ui.widgets.palette import THEME_VARIABLES
 
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
+        #: ``--hub``: makes each installation's hub subscriber (one Redis URL for all)
+        self._hub_sources: Callable[[LiveFeed, int], Source] | None = None
 
     # --- start ----------------------------------------------------------------------
 
@@ -126,6 +132,8 @@ class RtdashApp(ShellApp):
         if self.settings.profiles:
             return True
         connection = self.settings.connection
+        if self.settings.hub.view:  # credentials are needed for lookups only
+            return connection.igrp is not None
         return connection.igrp is not None and connection.credentials().usable
 
     def _missing(self) -> str | None:
@@ -208,22 +216,27 @@ class RtdashApp(ShellApp):
         )
 
     def _view(self, kind: type[V], installation: Installation, options: ViewOptions) -> V:
-        """An installation's client, live feed, poller (the feed's source) and view."""
+        """An installation's client, live feed, source (a poller, or the hub with
+        ``--hub``) and view."""
         client = self.make_client(installation)
         self.clients.append(client)
         label = self.installation_label(installation)
         # a profile may exclude personal data for its installation alone
         excluded = options.exclude_pii or installation.connection.exclude_pii
         feed = LiveFeed(options.feed_options())
-        poller = Poller(
-            client,
-            feed,
-            interval=options.interval,
-            max_backoff=options.max_backoff,
-            exclude_pii=excluded,
-            clock=options.clock,
-        )
-        feed.attach(poller)
+        source: Source
+        if self.settings.hub.view:
+            source = self._hub_source(feed, client.igrp)
+        else:
+            source = Poller(
+                client,
+                feed,
+                interval=options.interval,
+                max_backoff=options.max_backoff,
+                exclude_pii=excluded,
+                clock=options.clock,
+            )
+        feed.attach(source)
         if self.record is not None:
             recorder = self._recorder(client, label, excluded)
             if recorder is not None:
@@ -239,6 +252,15 @@ class RtdashApp(ShellApp):
         )
         view.exclude_pii = excluded
         return view
+
+    def _hub_source(self, feed: LiveFeed, igrp: int) -> Source:
+        """``--hub``: the view reads what ``rtdash hub`` publishes instead of polling;
+        the hub's trend fills the feed's history, so a late joiner sees the last hour."""
+        if self._hub_sources is None:
+            from rtdash.hub.viewer import source_factory  # redis: only in hub mode
+
+            self._hub_sources = source_factory(self.settings)
+        return self._hub_sources(feed, igrp)
 
     def _recorder(
         self, client: InfinityClient, label: str, excluded: bool

@@ -49,15 +49,15 @@ def test_the_accuracy_section_survives_a_rewrite_of_the_report(tmp_path) -> None
 
     path = tmp_path / "RESULTS.md"
     path.write_text("# rtdash benchmark results\n\nold body\n")
-    write_section(
-        path, "<!-- accuracy:begin -->\n## Service level accuracy\nv1\n<!-- accuracy:end -->\n"
-    )
-    write_section(
-        path, "<!-- accuracy:begin -->\n## Service level accuracy\nv2\n<!-- accuracy:end -->\n"
-    )
+    write_section(path, "<!-- kept:accuracy -->\n## Service level accuracy\nv1\n<!-- /kept -->\n")
+    write_section(path, "<!-- kept:accuracy -->\n## Service level accuracy\nv2\n<!-- /kept -->\n")
     text = path.read_text()
     assert text.startswith("# rtdash benchmark results\n\nold body\n") and "v1" not in text
     # what `python -m bench` carries over when it rewrites everything else
-    assert kept_sections(path) == (
-        "<!-- accuracy:begin -->\n## Service level accuracy\nv2\n<!-- accuracy:end -->"
-    )
+    assert kept_sections(path) == [
+        "",
+        "<!-- kept:accuracy -->",
+        "## Service level accuracy",
+        "v2",
+        "<!-- /kept -->",
+    ]

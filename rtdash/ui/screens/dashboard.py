@@ -80,11 +80,21 @@ class DashboardScreen(ViewsScreen):
     def _open_lookup(self, call_ref: str | None) -> None:
         from rtdash.ui.screens.lookup import LookupScreen  # off the start-up path
 
-        if self.dashboard.client is None:
+        client = self.dashboard.client
+        if client is None:  # a replay: lookups need the live service
             return
+        if not client.credentials.usable:  # a hub viewer needs none to watch
+            self.notify(
+                "Lookups ask the service directly and need your own credentials: set "
+                "RTDASH_USERNAME and RTDASH_PASSWORD, or RTDASH_API_KEY.",
+                title="No credentials",
+                severity="warning",
+            )
+            return
+
         self.app.push_screen(
             LookupScreen(
-                self.dashboard.client,
+                client,
                 call_ref=call_ref,
                 default_region=self.default_region,
                 pii_excluded=self.dashboard.exclude_pii,
@@ -194,4 +204,8 @@ class DashboardScreen(ViewsScreen):
             lower = [step for step in INTERVAL_STEPS if step < current]
             target = lower[-1] if lower else INTERVAL_STEPS[0]
         applied = self.dashboard.poller.set_interval(clamp_interval(target))
+        status = self.dashboard.feed.status
+        if status is not None and status.via:  # the hub keeps its own interval
+            self.dashboard.status_bar.set_note(f"the {status.via} polls every {applied:g} s")
+            return
         self.dashboard.status_bar.set_note(f"polling every {applied:g} s")

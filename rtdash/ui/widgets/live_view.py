@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from textual import on
@@ -32,6 +32,21 @@ from rtdash.core.thresholds import Thresholds
 from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, UsersUpdated
 from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
 from rtdash.warmup import collection_paused, resume_collection
+
+
+@runtime_checkable
+class LiveSource(Source, Protocol):
+    """A source with the live screens' controls: the poller, or the hub subscriber
+    (which keeps the hub's own schedule and says so through these)."""
+
+    @property
+    def interval(self) -> float: ...
+
+    def set_interval(self, seconds: float) -> float: ...
+
+    def set_slow(self, seconds: float | None) -> None: ...
+
+    def toggle_pause(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +144,12 @@ class LiveView(Vertical):
         return self.feed.source
 
     @property
-    def poller(self) -> Poller:
-        """The live view's source; only a live view has one."""
+    def poller(self) -> LiveSource:
+        """The live view's source (the poller, or the hub's subscriber with ``--hub``,
+        which answers the same controls); only a live view has one."""
         source = self.feed.source
-        if not isinstance(source, Poller):
-            raise TypeError("this view is not fed by a poller")
+        if not isinstance(source, LiveSource):
+            raise TypeError("this view is not fed by a live source")
         return source
 
     @property

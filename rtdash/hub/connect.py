@@ -1,0 +1,56 @@
+"""The Redis connection of the hub and its viewers, from settings.
+
+The URL (and any password in it) comes from ``RTDASH_HUB_URL`` or ``[hub] url``, never
+from a flag. Timeouts are short and redis-py's own retries are off: the hub and the
+subscriber have their own backoff, and must say "hub unreachable" within a second or
+two, not after the client's retries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from rtdash.config import Settings
+
+#: seconds to connect and per command: loopback or a LAN answers in well under this
+TIMEOUT = 2.0
+
+
+class HubNotConfigured(ValueError):
+    """No Redis URL anywhere."""
+
+
+def hub_url(settings: Settings) -> str:
+    if settings.hub.url is None:
+        raise HubNotConfigured(
+            "no hub: set RTDASH_HUB_URL (e.g. redis://127.0.0.1:6379/0) or url under [hub] "
+            "in the config file"
+        )
+    return settings.hub.url.get_secret_value()
+
+
+def safe_url(url: str) -> str:
+    """The URL without user or password, for messages and logs."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def connector(url: str) -> Any:
+    """A function that makes a fresh client each call (one per connection attempt)."""
+    from redis.asyncio import Redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    def connect() -> Redis:
+        return Redis.from_url(
+            url,
+            socket_connect_timeout=TIMEOUT,
+            socket_timeout=None,
+            retry=Retry(NoBackoff(), 0),
+            health_check_interval=0,
+        )
+
+    return connect

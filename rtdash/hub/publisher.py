@@ -1,0 +1,245 @@
+"""One installation's side of ``rtdash hub``: hold the lease, poll, publish.
+
+Standby, the publisher tries for the lease a few times an interval. Holding it, it runs
+the ordinary poller with a sink that encodes each snapshot and status once and queues
+it; a single loop publishes the queue in order through the fenced script, renews the
+lease, and re-publishes the status every interval as a heartbeat (a poller backing off
+from a failing upstream may say nothing for a minute, and viewers must still tell "hub
+alive, upstream failing" from "nobody publishing"). A refused publish or renewal, or
+Redis going away, stops the poller at once: polling that cannot be published is load
+on the upstream for nothing.
+
+Timing: the lease lasts 1.5 intervals and is renewed three times an interval, and a
+standby tries four times an interval, so a standby polls within two intervals of the
+leader's death.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from rtdash.core.poller import Poller, PollerStatus
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.source import SnapshotSink
+from rtdash.hub import codec, trend
+from rtdash.hub.keys import HubKeys
+from rtdash.hub.lease import PUBLISH, Lease
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETENTION = 24 * 3600.0
+#: frames waiting for Redis; past this the oldest go (the newest state matters most)
+QUEUE_LIMIT = 256
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    field: str
+    frame: bytes
+    kind: str
+    trend: str = ""
+    keep: bool = True
+    drop_field: str = ""
+
+
+class _QueueSink:
+    """The poller's sink: encode once, queue for the publishing loop (no I/O here)."""
+
+    def __init__(self, queue: asyncio.Queue[_Item], on_status: Callable[[PollerStatus], None]):
+        self.queue = queue
+        self._on_status = on_status
+
+    def _put(self, item: _Item) -> None:
+        if self.queue.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
+                self.queue.get_nowait()
+        self.queue.put_nowait(item)
+
+    def on_calls(self, snapshot: CallsSnapshot) -> None:
+        self._snapshot("calls", snapshot, codec.encode_calls(snapshot))
+
+    def on_users(self, snapshot: UsersSnapshot) -> None:
+        self._snapshot("users", snapshot, codec.encode_users(snapshot))
+
+    def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
+        entry = trend.entry(snapshot)
+        if snapshot.unchanged:
+            # the latest state keeps the full frame; the new time rides beside it
+            self._put(_Item(f"{kind}:same", frame, kind, entry))
+        else:
+            self._put(_Item(kind, frame, kind, entry, drop_field=f"{kind}:same"))
+
+    def on_status(self, status: PollerStatus) -> None:
+        self._on_status(status)
+        self._put(status_item(status, keep=True))
+
+
+def status_item(status: PollerStatus, *, keep: bool) -> _Item:
+    return _Item("status", codec.encode_status(status, _wall(status)), "status", keep=keep)
+
+
+def _wall(status: PollerStatus) -> float:
+    """The wall clock at the status's loop time."""
+    loop_now = asyncio.get_running_loop().time()
+    return time.time() - (loop_now - status.made_at)
+
+
+class InstallationPublisher:
+    """Lease, poll and publish for one installation, until :meth:`stop`."""
+
+    def __init__(
+        self,
+        redis: Any,
+        keys: HubKeys,
+        poller_factory: Callable[[SnapshotSink], Poller],
+        *,
+        interval: float,
+        holder: str,
+        retention: float = DEFAULT_RETENTION,
+        on_role: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.poller_factory = poller_factory
+        self.interval = interval
+        self.retention_ms = int(retention * 1000)
+        self.lease = Lease(redis, keys, holder, ttl=1.5 * interval)
+        self._publish = redis.register_script(PUBLISH)
+        self._on_role = on_role
+        self._stopped = False
+        self._wake = asyncio.Event()
+        self.role = "standby"
+        self._why = ""
+        #: frames Redis accepted / refused (a refusal: this process no longer leads)
+        self.published = 0
+        self.refused = 0
+        self._last_status: PollerStatus | None = None
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        backoff = 0.5
+        while not self._stopped:
+            try:
+                if await self.lease.acquire():
+                    backoff = 0.5
+                    await self._lead()
+                else:
+                    self._set_role("standby", "another hub polls")
+                    await self._sleep(self.interval / 4)
+            except (RedisError, OSError) as exc:
+                self._set_role("standby", f"Redis unreachable ({_one_line(exc)})")
+                await self._sleep(backoff * random.uniform(0.8, 1.2))
+                backoff = min(backoff * 2, 10.0)
+        with contextlib.suppress(RedisError, OSError):
+            await self.lease.release()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    async def _lead(self) -> None:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[_Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        sink = _QueueSink(queue, self._remember)
+        poller = self.poller_factory(sink)
+        polling = asyncio.create_task(poller.run())
+        self._set_role("leader", f"lease {self.lease.token}")
+        renew_every = self.interval / 3
+        next_renew = loop.time() + renew_every
+        next_beat = loop.time() + self.interval
+        try:
+            while not self._stopped:
+                item = await _next(queue, min(next_renew, next_beat) - loop.time())
+                if item is not None:
+                    if item.field == "status":
+                        next_beat = loop.time() + self.interval
+                    if not await self._send(item):
+                        return
+                now = loop.time()
+                if now >= next_renew:
+                    if not await self.lease.renew():
+                        self._set_role("standby", "lease lost")
+                        return
+                    next_renew = now + renew_every
+                if now >= next_beat:
+                    next_beat = now + self.interval
+                    if not await self._send(status_item(poller.status(), keep=False)):
+                        return
+        finally:
+            poller.stop()
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await polling
+            with contextlib.suppress(Exception):
+                await poller.client.aclose()
+
+    async def _send(self, item: _Item) -> bool:
+        value = self.lease.value
+        if value is None:
+            return False
+        keys = self.keys
+        done = await self._publish(
+            keys=[keys.lease, keys.latest, keys.history, keys.trend, keys.channel],
+            args=[
+                value,
+                item.field,
+                item.frame,
+                self.retention_ms,
+                item.trend,
+                "1" if item.keep else "0",
+                item.drop_field,
+                item.kind,
+            ],
+        )
+        if not done:
+            self.refused += 1
+            self.lease.value = None
+            self._set_role("standby", "lease taken over: publish refused")
+            return False
+        self.published += 1
+        return True
+
+    def _remember(self, status: PollerStatus) -> None:
+        self._last_status = status
+
+    def _set_role(self, role: str, why: str) -> None:
+        """Say each change of role or of its reason once (a standby retries often)."""
+        if (role, why) == (self.role, self._why):
+            return
+        changed = role != self.role
+        self.role, self._why = role, why
+        log.info("igrp %s: %s (%s)", self.keys.igrp, role, why)
+        if self._on_role is not None:
+            self._on_role(role, why)
+        if changed and role == "standby":
+            self._last_status = None
+
+
+async def _next(queue: asyncio.Queue[_Item], wait: float) -> _Item | None:
+    """The next queued frame, or None after ``wait`` seconds; a frame already queued is
+    taken at once even when the wait is over (``wait_for`` with no time left would
+    give up on it, and a busy queue would then never drain)."""
+    if not queue.empty():
+        return queue.get_nowait()
+    if wait <= 0:
+        return None
+    try:
+        return await asyncio.wait_for(queue.get(), timeout=wait)
+    except TimeoutError:
+        return None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -1,0 +1,309 @@
+"""A viewer's source of snapshots in hub mode: Redis instead of the upstream.
+
+It keeps the :class:`~rtdash.core.source.Source` contract, so a screen cannot tell it
+from the poller. On each connection it subscribes first (so nothing published while it
+reads is lost); on the first, it reads the trend of the last hour (handed to
+``on_trend``, which backfills a viewer's history); then the latest state (so the first
+screen appears at once); then it delivers every frame as it arrives.
+
+What its status says, three cases apart:
+
+- *hub unreachable*: Redis refused or dropped the connection. The last data stays on
+  screen (and turns stale by the usual rule), and it reconnects with backoff.
+- *no poller publishing*: Redis is up but no frame came for three intervals (every hub
+  is dead, or none holds the lease).
+- *upstream failing*: the hub's own poller status, passed on as the hub reports it.
+
+The status it delivers is the hub's poller status with ``via = "hub"`` (the status line
+then reads ``hub · upstream live · data as of …``) and, in the first two cases, the
+problem in ``via_problem``/``via_detail``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.source import SnapshotSink
+from rtdash.hub import codec, trend
+from rtdash.hub.keys import HubKeys
+
+log = logging.getLogger(__name__)
+
+#: no frame for this many intervals: no poller is publishing
+STALE_INTERVALS = 3
+MAX_BACKOFF = 10.0
+UNREACHABLE = "hub unreachable"
+NOBODY = "no poller publishing"
+
+
+class HubSubscriber:
+    """Snapshots and status of one installation from the hub, to one sink."""
+
+    def __init__(
+        self,
+        connect: Callable[[], Any],
+        keys: HubKeys,
+        sink: SnapshotSink,
+        *,
+        interval: float = 2.0,
+        trend_minutes: float = 60.0,
+        on_trend: Callable[[list[trend.TrendPoint]], None] | None = None,
+    ) -> None:
+        self.connect = connect
+        self.keys = keys
+        self.sink = sink
+        #: given the trend from before this viewer started, once, before any snapshot
+        self.on_trend = on_trend
+        self.interval = interval
+        self.trend_minutes = trend_minutes
+        self.calls: CallsSnapshot | None = None
+        self.users: UsersSnapshot | None = None
+        self.hub_status: PollerStatus | None = None
+        self.trend: list[trend.TrendPoint] = []
+        self._paused = False
+        self._stopped = False
+        self._reload = False
+        self._wake = asyncio.Event()
+        self._problem = ""
+        self._detail = ""
+        self._retry_at: float | None = None
+        self._last_frame: float | None = None
+        self._trend_loaded = False
+        #: frames received and delivered, and reconnections: for tests and the benchmark
+        self.frames = 0
+        self.connections = 0
+        self.on_frame: Callable[[codec.Frame], None] | None = None
+
+    # --- Source ---------------------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        self._paused = True
+        self._emit()
+
+    def resume(self) -> None:
+        self._paused = False
+        self.refresh_now()
+
+    def refresh_now(self) -> None:
+        """The hub polls on its own schedule: a refresh re-reads its latest state (and
+        retries a lost connection at once)."""
+        self._reload = True
+        self._retry_at = None
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+    # --- the poller's other controls, which a screen may call: the hub owns the schedule
+
+    #: the hub decides what to ask the upstream; kept for the screens that set it
+    exclude_pii = True
+
+    def toggle_pause(self) -> bool:
+        if self._paused:
+            self.resume()
+        else:
+            self.pause()
+        return self._paused
+
+    def set_interval(self, seconds: float) -> float:
+        """The hub polls at its own interval; the answer says which."""
+        return self.interval
+
+    def set_slow(self, seconds: float | None) -> None:
+        """Nothing to slow down: frames cost the upstream nothing."""
+
+    async def run(self) -> None:
+        failures = 0
+        self._emit()
+        while not self._stopped:
+            redis = self.connect()
+            try:
+                await self._session(redis)
+            except (RedisError, OSError) as exc:
+                failures += 1
+                delay = min(MAX_BACKOFF, 0.5 * 2 ** min(failures - 1, 8))
+                delay *= random.uniform(0.8, 1.2)
+                self._problem = UNREACHABLE
+                self._retry_at = self._now() + delay
+                self._detail = " ".join(str(exc).split()) or type(exc).__name__
+                log.warning("hub unreachable (%s); retrying in %.1f s", self._detail, delay)
+                await self._wait_retry()
+            else:
+                failures = 0
+            finally:
+                with contextlib.suppress(Exception):
+                    await redis.aclose()
+
+    # --- one connection ------------------------------------------------------------------
+
+    async def _session(self, redis: Any) -> None:
+        pubsub = redis.pubsub()
+        try:
+            await pubsub.subscribe(self.keys.channel)
+            if not self._trend_loaded:
+                # before the latest state: a feed's history takes no sample older than
+                # its newest, and the latest state gives it one at once
+                await self._load_trend(redis)
+            await self._load_latest(redis)
+            self.connections += 1
+            self._problem = self._detail = ""
+            self._retry_at = None
+            self._emit()
+            next_check = self._now() + self.interval
+            while not self._stopped:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
+                if message is not None and message.get("type") == "message":
+                    self._take(message["data"])
+                if self._reload:
+                    self._reload = False
+                    await self._load_latest(redis)
+                now = self._now()
+                if now >= next_check:
+                    # pub/sub alone cannot tell a frozen Redis from a quiet one
+                    await asyncio.wait_for(redis.ping(), timeout=max(2.0, 2 * self.interval))
+                    next_check = now + self.interval
+                    self._check_stale()
+                    self._emit()
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+    async def _load_latest(self, redis: Any) -> None:
+        latest: dict[bytes, bytes] = await redis.hgetall(self.keys.latest)
+        seconds, micros = await redis.time()
+        redis_now_ms = int(seconds) * 1000 + int(micros) // 1000
+        for field in (b"users", b"users:same", b"calls", b"calls:same", b"status"):
+            if field in latest:
+                self._take(latest[field], count=False)
+        beat = latest.get(b"beat")
+        if beat is not None:
+            age = max(0.0, (redis_now_ms - int(beat)) / 1000)
+            self._last_frame = self._now() - age
+        elif self._last_frame is None:
+            self._last_frame = self._now()
+        self._check_stale()
+
+    async def _load_trend(self, redis: Any) -> None:
+        seconds, _ = await redis.time()
+        since = (int(seconds) - int(self.trend_minutes * 60)) * 1000
+        entries = await redis.xrange(self.keys.trend, min=since, max="+")
+        points = [trend.point(fields.get(b"v", b"")) for _, fields in entries]
+        self.trend = [p for p in points if p is not None]
+        self._trend_loaded = True
+        if self.on_trend is not None and self.trend:
+            self.on_trend(list(self.trend))
+
+    # --- frames ------------------------------------------------------------------------
+
+    def _take(self, raw: bytes, *, count: bool = True) -> None:
+        try:
+            frame = codec.decode(raw, loop_now=self._now(), wall_now=time.time())
+        except codec.FrameError as exc:
+            log.warning("hub frame skipped: %s", exc)
+            return
+        if count:
+            self.frames += 1
+            self._last_frame = self._now()
+            if self._problem == NOBODY:
+                self._problem = self._detail = ""
+        if frame.kind is codec.Kind.STATUS:
+            self.hub_status = frame.status
+            if frame.status is not None:
+                self.interval = frame.status.interval
+            self._emit()
+        elif frame.kind is codec.Kind.CALLS:
+            calls = self._newer(self.calls, frame)
+            if isinstance(calls, CallsSnapshot):
+                self.calls = calls
+                if not self._paused:
+                    self.sink.on_calls(calls)
+        else:
+            users = self._newer(self.users, frame)
+            if isinstance(users, UsersSnapshot):
+                self.users = users
+                if not self._paused:
+                    self.sink.on_users(users)
+        if self.on_frame is not None:
+            self.on_frame(frame)
+
+    @staticmethod
+    def _newer(
+        held: CallsSnapshot | UsersSnapshot | None, frame: codec.Frame
+    ) -> CallsSnapshot | UsersSnapshot | None:
+        """The frame's snapshot if it is newer than the one held (a frame published
+        while the latest state was read arrives twice)."""
+        held_at = held.fetched_at.timestamp() if held is not None else -math.inf
+        if frame.at < held_at:
+            return None
+        if frame.same:
+            if held is None or frame.when is None or frame.at == held_at:
+                return None
+            return held.again(frame.when)
+        return frame.snapshot
+
+    # --- status ------------------------------------------------------------------------
+
+    def _check_stale(self) -> None:
+        if self._problem == UNREACHABLE or self._last_frame is None:
+            return
+        quiet = self._now() - self._last_frame
+        if quiet > STALE_INTERVALS * self.interval:
+            self._problem = NOBODY
+            self._detail = f"nothing from the hub for {int(quiet)} s"
+        elif self._problem == NOBODY:
+            self._problem = self._detail = ""
+
+    def status(self) -> PollerStatus:
+        now = self._now()
+        base = self.hub_status or PollerStatus(
+            phase=Phase.CONNECTING,
+            interval=self.interval,
+            routes={route: RouteHealth() for route in Route},
+            made_at=now,
+        )
+        detail = self._detail
+        if self._problem == UNREACHABLE and self._retry_at is not None:
+            wait = max(0, math.ceil(self._retry_at - now))
+            again = f"reconnecting in {wait} s"
+            detail = f"{detail}; {again}" if detail else again
+        phase = Phase.PAUSED if self._paused else base.phase
+        return replace(base, phase=phase, via="hub", via_problem=self._problem, via_detail=detail)
+
+    def _emit(self) -> None:
+        try:
+            self.sink.on_status(self.status())
+        except Exception:
+            log.exception("status sink failed")
+
+    async def _wait_retry(self) -> None:
+        """Wait out the backoff, saying each second how long is left."""
+        while not self._stopped and self._retry_at is not None:
+            self._emit()
+            left = self._retry_at - self._now()
+            if left <= 0:
+                break
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=min(1.0, left))
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_running_loop().time()

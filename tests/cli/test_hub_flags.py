@@ -1,0 +1,60 @@
+"""``--hub`` and ``rtdash hub`` refuse what cannot work with one line, before the
+terminal is taken over; the password in the hub's URL never reaches a log."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from rtdash import logs
+from rtdash.config import Settings
+from tests.cli.conftest import RunCli
+
+NO_HUB = (
+    "no hub: set RTDASH_HUB_URL (e.g. redis://127.0.0.1:6379/0) or url under [hub] in the "
+    "config file"
+)
+
+
+@pytest.fixture(autouse=True)
+def no_hub_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RTDASH_HUB_URL", raising=False)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (("--hub",), f"rtdash: --hub: {NO_HUB}"),
+        (("--hub", "--wallboard"), f"rtdash: --hub: {NO_HUB}"),
+        (("serve", "--hub"), f"rtdash: --hub: {NO_HUB}"),
+        (("hub",), f"rtdash hub: {NO_HUB}"),
+    ],
+)
+def test_hub_mode_without_a_hub_url_is_one_line(
+    rtdash: RunCli, argv: tuple[str, ...], expected: str
+) -> None:
+    run = rtdash(*argv)
+    assert run.code == 2
+    assert run.err_lines == [expected]
+
+
+def test_hub_and_demo_together_are_refused(rtdash: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RTDASH_HUB_URL", "redis://127.0.0.1:1/0")
+    run = rtdash("--hub", "--demo")
+    assert run.code == 2
+    assert run.err_lines == [
+        "rtdash: --hub shows what `rtdash hub` publishes and --demo runs its own simulator: "
+        "use one of them"
+    ]
+
+
+def test_the_password_in_the_hub_url_is_a_secret() -> None:
+    settings = Settings()
+    settings.hub.url = SecretStr("rediss://viewer:s%40crEt-hub-pw@redis.example:6380/0")
+    try:
+        logs.register_settings_secrets(settings)
+        line = logs.redact("AUTH failed for s%40crEt-hub-pw (s@crEt-hub-pw)")
+    finally:
+        logs.clear_secrets()
+    assert "crEt-hub-pw" not in line
+    assert line.count(logs.MASK) == 2

@@ -1,0 +1,106 @@
+"""A hub and its viewers in one event loop, against the simulator over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import SecretStr
+
+from rtdash.api.mapping import FieldMapping
+from rtdash.config import ConnectionSettings, Installation
+from rtdash.core.poller import PollerStatus
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.source import SnapshotSink
+from rtdash.hub.connect import connector
+from rtdash.hub.keys import HubKeys
+from rtdash.hub.polling import make_client, make_poller
+from rtdash.hub.publisher import InstallationPublisher
+from rtdash.hub.subscriber import HubSubscriber
+from rtdash.hub.trend import TrendPoint
+from rtdash.sim import Simulator
+
+
+class Screen:
+    """A sink that keeps everything it is given, as a viewer's feed would."""
+
+    def __init__(self) -> None:
+        self.calls: list[CallsSnapshot] = []
+        self.users: list[UsersSnapshot] = []
+        self.statuses: list[PollerStatus] = []
+        self.trend: list[TrendPoint] = []
+
+    def on_calls(self, snapshot: CallsSnapshot) -> None:
+        self.calls.append(snapshot)
+
+    def on_users(self, snapshot: UsersSnapshot) -> None:
+        self.users.append(snapshot)
+
+    def on_status(self, status: PollerStatus) -> None:
+        self.statuses.append(status)
+
+    def on_trend(self, points: list[TrendPoint]) -> None:
+        self.trend.extend(points)
+
+    @property
+    def status(self) -> PollerStatus:
+        return self.statuses[-1]
+
+
+def installation(sim: Simulator) -> Installation:
+    connection = ConnectionSettings(
+        base_url=sim.url,
+        igrp=sim.igrp,
+        username=sim.username,
+        password=SecretStr(sim.password),
+    )
+    return Installation(
+        key=str(sim.igrp), connection=connection, mapping=FieldMapping.from_overrides({})
+    )
+
+
+def publisher(
+    url: str, prefix: str, sim: Simulator, *, interval: float = 1.0, holder: str = "hub-a"
+) -> InstallationPublisher:
+    inst = installation(sim)
+
+    def factory(sink: SnapshotSink) -> Any:
+        return make_poller(
+            make_client(inst), sink, interval=interval, max_backoff=interval, exclude_pii=True
+        )
+
+    return InstallationPublisher(
+        connector(url)(), HubKeys(prefix, sim.igrp), factory, interval=interval, holder=holder
+    )
+
+
+def subscriber(
+    url: str, prefix: str, igrp: int, screen: Screen, interval: float = 1.0
+) -> HubSubscriber:
+    return HubSubscriber(
+        connector(url), HubKeys(prefix, igrp), screen, interval=interval, on_trend=screen.on_trend
+    )
+
+
+async def until(check: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+    """Wait for a condition on real time (the parts under test run on real time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if check():
+            return True
+        await asyncio.sleep(step)
+    return check()
+
+
+@contextlib.asynccontextmanager
+async def running(*parts: Any) -> Any:
+    tasks = [asyncio.create_task(part.run()) for part in parts]
+    try:
+        yield tasks
+    finally:
+        for part in parts:
+            part.stop()
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)

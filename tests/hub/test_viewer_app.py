@@ -1,0 +1,188 @@
+"""``rtdash --hub`` in the app: each installation's live feed is fed by the hub's
+subscriber instead of a poller, its history starts with the hub's trend, and lookups
+need the viewer's own credentials. Pilot, a real redis-server, the simulator."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import redis as redis_sync
+from pydantic import SecretStr
+
+from rtdash.config import Settings
+from rtdash.hub.keys import HubKeys
+from rtdash.hub.subscriber import HubSubscriber
+from rtdash.sim import SimConfig, Simulator
+from rtdash.ui.app import RtdashApp
+from tests.hub.conftest import RedisServer
+from tests.hub.helpers import publisher, running, until
+from tests.ui.helpers import dashboard_of, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+#: minutes ago of each trend point seeded before the viewer starts: one per bucket
+SEEDED = [40, 36, 32, 28, 24, 20, 16, 12, 8, 4]
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    sim = Simulator(SimConfig(seed=5, agents=12, load=10, start=datetime.now(UTC))).start()
+    yield sim
+    sim.stop()
+
+
+def viewer_settings(url: str, prefix: str, sim: Simulator, **connection: object) -> Settings:
+    """A viewer's settings: the hub, the installation and no credentials unless given."""
+    settings = Settings()
+    settings.connection.base_url = sim.url
+    settings.connection.igrp = sim.igrp
+    for key, value in connection.items():
+        setattr(settings.connection, key, value)
+    settings.hub.url = SecretStr(url)
+    settings.hub.prefix = prefix
+    settings.hub.view = True
+    settings.polling.interval = 1.0
+    settings.display.flash = False
+    return settings
+
+
+def seed_trend(url: str, prefix: str, igrp: int) -> list[tuple[int, int]]:
+    """Trend entries from before anything was published (as a hub that ran all morning
+    leaves them): (waiting, available) per point, oldest first."""
+    keys = HubKeys(prefix, igrp)
+    db = redis_sync.Redis.from_url(url)
+    now = time.time()
+    seeded = []
+    for number, minutes in enumerate(SEEDED):
+        at = now - minutes * 60
+        waiting, available = number + 1, 20 - number
+        ms = int(at * 1000)
+        db.xadd(keys.trend, {"v": json.dumps({"t": at, "w": waiting})}, id=f"{ms}-0")
+        db.xadd(keys.trend, {"v": json.dumps({"t": at + 0.5, "a": available})}, id=f"{ms}-1")
+        seeded.append((waiting, available))
+    db.close()
+    return seeded
+
+
+async def test_a_hub_viewer_shows_the_hubs_data_with_its_trend_and_polls_nothing(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    seeded = seed_trend(redis_up.url, prefix, sim.igrp)
+    hub = publisher(redis_up.url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 4, 10)
+        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
+            board = dashboard_of(app)
+            feed = board.feed
+            assert isinstance(feed.source, HubSubscriber)
+            assert board.poller is feed.source, "the screens' controls reach the subscriber"
+            await wait_until(pilot, lambda: board.calls is not None and board.users is not None)
+            sim.requests.reset()
+            # the first samples of the history are the hub's trend, one per bucket
+            assert len(feed.history) >= len(SEEDED)
+            got = list(zip(feed.history.waiting(), feed.history.available(), strict=True))
+            assert got[: len(SEEDED)] == seeded
+            # what the hub published last is what the feed holds (same rows)
+            await wait_until(pilot, lambda: board.status_bar.text is not None, 5)
+            text = board.status_bar.text
+            assert text is not None and text.headline == "hub · upstream live"
+            assert feed.calls is not None and feed.calls.calls
+            await pilot.pause(2.2)
+            counts = sim.stats()["requests"]
+            # two seconds of the hub polling at 1 s, the viewer adding nothing
+            assert counts["pbxActiveCalls"] <= 4  # type: ignore[index]  # a dict of counts
+            assert counts["activeCall"] == 0  # type: ignore[index]  # as above
+            # the hub keeps its own schedule, and the screen says whose it is
+            app.screen.action_slower()  # type: ignore[attr-defined]  # DashboardScreen
+            assert board.status_bar.note == "the hub polls every 1 s"
+            assert feed.source.interval == 1.0  # type: ignore[attr-defined]  # HubSubscriber
+            # pausing holds the picture
+            await pilot.press("p")
+            assert feed.source.paused
+            frozen = feed.calls
+            await pilot.pause(2.0)
+            assert feed.calls is frozen
+            await pilot.press("p")
+            await wait_until(pilot, lambda: feed.calls is not frozen, 5)
+
+
+async def test_a_hub_viewer_without_credentials_is_told_lookups_need_them(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    hub = publisher(redis_up.url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 4, 10)
+        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
+            board = dashboard_of(app)
+            await wait_until(pilot, lambda: board.calls is not None)
+            await pilot.press("l")
+            await pilot.pause(0.3)
+            assert type(app.screen).__name__ == "DashboardScreen", "no lookup opened"
+            messages = [(n.title, n.message) for n in app._notifications]
+            assert any(
+                title == "No credentials" and "RTDASH_USERNAME" in message
+                for title, message in messages
+            ), messages
+
+
+async def test_a_hub_viewer_with_credentials_looks_up_directly(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    hub = publisher(redis_up.url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 4, 10)
+        settings = viewer_settings(
+            redis_up.url,
+            prefix,
+            sim,
+            username=sim.username,
+            password=SecretStr(sim.password),
+        )
+        app = RtdashApp(settings)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
+            board = dashboard_of(app)
+            await wait_until(pilot, lambda: board.calls is not None)
+            await pilot.press("l")
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "LookupScreen", 3)
+            # the lookup's client is the viewer's own, with the viewer's credentials
+            assert app.screen.client is board.client  # type: ignore[attr-defined]  # LookupScreen
+            assert board.client is not None and board.client.credentials.usable
+
+
+async def test_a_hub_wallboard_draws_the_hubs_data(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """``rtdash --hub --wallboard``: the TV's view is fed by the hub like the dashboard's."""
+    from rtdash.ui.screens.wallboard import WallboardScreen
+    from rtdash.ui.widgets.agent_grid import AgentGrid
+
+    hub = publisher(redis_up.url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 4, 10)
+        settings = viewer_settings(redis_up.url, prefix, sim)
+        settings.display.wallboard = True
+        app = RtdashApp(settings)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, WallboardScreen), 5)
+            screen = app.screen
+            assert isinstance(screen, WallboardScreen)
+            view = screen.view
+            assert isinstance(view.feed.source, HubSubscriber)
+            await wait_until(pilot, lambda: view.calls is not None and view.users is not None)
+            assert view.users is not None
+            grid = view.query_one(AgentGrid)
+            assert [u.user_id for u in grid.users] == [
+                u.user_id for u in view.users.dashboard_users
+            ]
+            await wait_until(pilot, lambda: view.status_bar.text is not None, 5)
+            assert view.status_bar.text is not None
+            assert view.status_bar.text.headline == "hub · upstream live"
