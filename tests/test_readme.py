@@ -41,6 +41,17 @@ SKIP: tuple[tuple[str, str], ...] = (
     (r"^rtdash serve .*--igrp 1234", "needs your installation's credentials"),
     # checks the user's own set-up: with no credentials it rightly exits 2
     (r"^rtdash doctor\s*(#|$)", "checks your own config and credentials"),
+    (r"^rtdash doctor --fix", "writes your own config from your own service's rows"),
+    (r"^rtdash (doctor|users) --igrp 1234", "needs your installation's credentials"),
+    # installs a program for the user, or a system package (root)
+    (r"^pipx install", "installs rtdash for the user"),
+    (r"apt install", "installs a system package"),
+    # a Redis server and a hub: run by tests/hub/test_tmux_viewers.py with a real one
+    (r"^rtdash (hub|--hub|serve --hub)", "needs a Redis server (tests/hub runs a real one)"),
+    # the test suite's own tiers: this file is part of them
+    (r"^pytest -m", "runs the test suite itself"),
+    # exits 1 until a dashboard has watched today (tests/cli/test_stats_command.py)
+    (r"^rtdash stats", "needs today's totals saved by a running dashboard"),
 )
 
 #: subcommands that run until stopped

@@ -214,6 +214,8 @@ class LiveFeed:
             talking=part.talking,
             longest_wait_since=part.longest_wait_since,
         )
+        if self.users is not None:  # who is on a call follows the bridged calls
+            self.metrics = self.metrics.with_agents(self.users, snapshot)
         self._changed(FeedChange(calls=True))
 
     def on_users(self, snapshot: UsersSnapshot) -> None:
@@ -221,12 +223,7 @@ class LiveFeed:
         previous, self.users = self.users, snapshot
         if snapshot.same_rows(previous):
             return
-        part = Metrics.compute(None, snapshot)
-        self.metrics = replace(
-            self.metrics,
-            agents_available=part.agents_available,
-            agents_unavailable=part.agents_unavailable,
-        )
+        self.metrics = self.metrics.with_agents(snapshot, self.calls)
         self._changed(FeedChange(users=True))
 
     def on_status(self, status: PollerStatus) -> None:

@@ -10,7 +10,7 @@ the part of the waiting calls that is being offered to an agent right now.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rtdash.api.models import ActiveCall, CallState, UserState
@@ -66,19 +66,20 @@ class Metrics:
                     start = wait_start(call)
                     if start is not None and (oldest is None or start < oldest):
                         oldest = start
-        available = unavailable = on_call = away = None
-        if users is not None:
-            counts = users.counts()
-            available = counts[UserState.AVAILABLE]
-            unavailable = counts[UserState.UNAVAILABLE]
-            if calls is not None:
-                states = count_agents(
-                    users.dashboard_users, OnCall.from_calls(calls.groups[CallState.BRIDGED])
-                )
-                on_call, away = states[AgentState.ON_CALL], states[AgentState.AWAY]
-                available = states[AgentState.AVAILABLE]
-                unavailable = on_call + away
-        return cls(waiting, ringing, talking, oldest, available, unavailable, on_call, away)
+        agents = agent_numbers(users, calls)
+        return cls(waiting, ringing, talking, oldest, *agents)
+
+    def with_agents(self, users: UsersSnapshot | None, calls: CallsSnapshot | None) -> Metrics:
+        """These numbers with the agents' part worked out again (it needs both routes:
+        who is on a call comes from the bridged calls)."""
+        available, unavailable, on_call, away = agent_numbers(users, calls)
+        return replace(
+            self,
+            agents_available=available,
+            agents_unavailable=unavailable,
+            agents_on_call=on_call,
+            agents_away=away,
+        )
 
     def longest_wait(self, now: datetime) -> float | None:
         """Seconds the longest waiting caller has waited; None when nobody waits (or
@@ -92,3 +93,19 @@ class Metrics:
             "longest_wait": thresholds.wait(self.longest_wait(now)),
             "agents_available": thresholds.agents_available(self.agents_available),
         }
+
+
+def agent_numbers(
+    users: UsersSnapshot | None, calls: CallsSnapshot | None
+) -> tuple[int | None, int | None, int | None, int | None]:
+    """(available, unavailable, on a call, away) of the dashboard's agents; on a call and
+    away are None until both routes have answered, and then available excludes anyone
+    on a bridged call."""
+    if users is None:
+        return None, None, None, None
+    counts = users.counts()
+    if calls is None:
+        return counts[UserState.AVAILABLE], counts[UserState.UNAVAILABLE], None, None
+    states = count_agents(users.dashboard_users, OnCall.from_calls(calls.groups[CallState.BRIDGED]))
+    on_call, away = states[AgentState.ON_CALL], states[AgentState.AWAY]
+    return states[AgentState.AVAILABLE], on_call + away, on_call, away

@@ -27,6 +27,7 @@ from rtdash.api.sanitise import clean, is_clean
 from rtdash.cli import main
 from rtdash.config import ConfigError, load_settings
 from rtdash.core import export, limits
+from rtdash.core.labels import CALL_LABELS
 from rtdash.core.recording import Recorder
 from rtdash.core.replay import Recording
 from rtdash.core.snapshot import CallsSnapshot
@@ -59,7 +60,7 @@ def calls(*rows: dict[str, object]) -> list:
 def test_csv_cells_a_spreadsheet_would_run_are_defused(value: str, written: str) -> None:
     text = export.calls_csv(calls(call("c-1", displayName=value)), NOW)
     row = dict(zip(*list(csv.reader(io.StringIO(text))), strict=True))
-    assert row["displayName"] == written
+    assert row[CALL_LABELS["agent_name"]] == written
 
 
 def test_a_csv_cell_never_holds_a_bare_line_break() -> None:
