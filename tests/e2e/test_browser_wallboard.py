@@ -12,13 +12,21 @@ import asyncio
 import base64
 import os
 import shutil
-import sys
 from pathlib import Path
 
 from tests.e2e import png
 from tests.e2e.browser import PAGE_STATE, open_page, screen, wait_screen
 from tests.e2e.cdp import chromium_command, devtools_port
-from tests.e2e.procs import REPO, app_env, free_port, need, start, stop, wait_port
+from tests.e2e.procs import (
+    REPO,
+    app_env,
+    free_port,
+    need,
+    rtdash_command,
+    start,
+    stop,
+    wait_port,
+)
 
 WIDTH, HEIGHT = 1920, 1080
 SCREENSHOT = REPO / "screenshots" / "browser-wallboard.png"
@@ -47,7 +55,7 @@ def test_the_wallboard_fills_a_1920x1080_browser(tmp_path: Path) -> None:
     chromium = need("/usr/bin/chromium", "Chromium", "chromium")
     port = free_port()
     server = start(
-        [sys.executable, "-m", "rtdash.serve", "--port", str(port), "--demo", "--wallboard"],
+        rtdash_command("serve", "--port", str(port), "--demo", "--wallboard"),
         tmp_path / "serve.log",
         env=app_env(tmp_path / "home"),
     )
