@@ -97,14 +97,14 @@ class RtdashApp(ShellApp):
         #: the installations' names: config, else the service's (learnt by a lookup)
         self.names = InstallationNames()
         self.names.subscribe(self._renamed)
+        #: ``--hub``: makes each installation's hub subscriber (one Redis URL for all)
+        self._hub_sources: Callable[[LiveFeed, int], Source] | None = None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The level and state colours, for the TCSS (``$level-alert``…)."""
         from rtdash.ui.widgets.palette import THEME_VARIABLES
 
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
-        #: ``--hub``: makes each installation's hub subscriber (one Redis URL for all)
-        self._hub_sources: Callable[[LiveFeed, int], Source] | None = None
 
     # --- start ----------------------------------------------------------------------
 
