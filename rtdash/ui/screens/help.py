@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from rtdash.api.sanitise import clean
-from rtdash.core.agents import agent_legend
+from rtdash.core.agents import ORDER
 from rtdash.logs import log_path
 
 
@@ -30,32 +30,61 @@ class _Pages(VerticalScroll):
         self.scroll_to(y=self.scroll_y - self._page())
 
 
+#: every mark the screens draw, and what it means
+MARKERS: tuple[tuple[str, str], ...] = (
+    ("▲", "a wait past its warning threshold (amber)"),
+    ("‼", "a wait past its alert threshold (red, reversed)"),
+    *((state.symbol, f"agent {state.word}") for state in ORDER),
+    ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
+    ("STALE", "no new data for three polls: times stop where the data left them"),
+    ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
+    ("paused", "polling paused by its key, which resumes it; the picture holds still"),
+    ("·", "in a trend: time not observed yet (or, between words, a separator)"),
+    ("REPLAY", "a recording played back: position, start–end and speed"),
+)
+
+
+def marker_legend() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    table.add_row(Text("Marks"), Text(""), style="dim")
+    for mark, meaning in MARKERS:
+        table.add_row(Text(mark), Text(meaning))
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,question_mark", "close", "Close", id="help_close"),
+        Binding("escape,q,question_mark", "close", "Close", id="help_close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], ids: dict[str, str] | None = None) -> None:
         """``rows``: (key, what it does) for the keys of the screen that asked, so the
-        wallboard lists no lookup it cannot do and a replay lists its own keys."""
+        wallboard lists no lookup it cannot do and a replay lists its own keys;
+        ``ids``: what a row does -> the command ids ``[keymap]`` remaps it by."""
         super().__init__()
         self.rows = rows
+        self.ids = ids or {}
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 3))
+        table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(ratio=3)
+        table.add_column(style="dim", ratio=1)
+        table.add_row(Text("Key"), Text(""), Text("[keymap] id"), style="dim")
         for key, explanation in self.rows:
-            table.add_row(Text(key), Text(explanation))
+            table.add_row(Text(key), Text(explanation), Text(self.ids.get(explanation, "")))
         # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
         # and the note do not fit a small terminal; the docked title stays in view
         with _Pages(id="help-dialog"):
             yield Label("rtdash — keys", id="help-title")
             yield Static(table, id="help-table")
+            yield Static(marker_legend(), id="help-markers")
             yield Static(
                 Text(
-                    "Times tick every second between polls. Wait times turn amber (▲) and red "
-                    f"(‼) at the thresholds in your config. {agent_legend()}.\n"
+                    "Times tick every second between polls. Remap a key in the config: "
+                    '[keymap] lookup = "ctrl+l".\n'
                     f"Log file: {clean(str(log_path()))}"
                 ),
                 id="help-note",
