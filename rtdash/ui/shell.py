@@ -15,6 +15,7 @@ import os
 import re
 import signal
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -207,17 +208,21 @@ class ShellApp(App[int]):
     def _registry_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         keys = self.current_keys()
         for command in commands_for(self.mode):
-            if not command.palette or "(" in command.action:
+            if not command.palette:
                 continue
             title, name = command.palette_title, command.action
             if command.resume and screen.check_action("pause", ()) is False:
                 title, name = command.resume, "resume"
-            action = getattr(screen, f"action_{name}", None)
-            if action is None and name.startswith("app."):
-                action = getattr(self, f"action_{name[4:]}", None)
-            if action is not None:
-                key = key_label(keys[command.id])
-                yield SystemCommand(title, f"{command.explanation} · key {key}", action)
+            target = self if name.startswith("app.") else screen
+            method = name.removeprefix("app.").split("(")[0]
+            if getattr(target, f"action_{method}", None) is None:
+                continue
+            key = key_label(keys[command.id])
+            yield SystemCommand(
+                title,
+                f"{command.explanation} · key {key}",
+                partial(target.run_action, name.removeprefix("app.")),
+            )
 
 
 __all__ = [

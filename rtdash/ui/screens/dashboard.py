@@ -48,7 +48,12 @@ class DashboardScreen(ViewsScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_views()
         yield Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        yield from self.compose_bottom()
         yield Footer()
+
+    def compose_bottom(self) -> ComposeResult:
+        """Hook: a line above the Footer (a replay's position bar)."""
+        yield from ()
 
     def on_mount(self) -> None:
         super().on_mount()
