@@ -89,7 +89,7 @@ def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Leve
     if status.phase is Phase.PAUSED:
         # a still picture the user asked for: its time, and why it does not move; no
         # count that ticks (a paused dashboard left on a wall draws nothing at all)
-        text = f"data as of {clock_time(last, zone)}, held while paused"
+        text = f"data as of {clock_time(last, zone)} (not updating)"
     else:
         text = f"data as of {clock_time(last, zone)} ({_ago(seconds)})"
     if stale:

@@ -288,4 +288,4 @@ def test_replay_status_reads_as_the_live_status_did(player: Player) -> None:
     status = replay_status(player)
     assert status.phase is Phase.PAUSED
     # paused, as live: the data's time, held still
-    assert describe(status, player.position, 0.0, UTC).age.endswith(", held while paused")
+    assert describe(status, player.position, 0.0, UTC).age.endswith(" (not updating)")

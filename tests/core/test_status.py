@@ -68,7 +68,7 @@ def test_paused_the_age_is_the_data_time_held_still(seconds: int) -> None:
     """A paused view is a still picture: its words say the data's time and that it is
     held, and never change while paused (no ``<1 min ago`` that means nothing)."""
     text = describe(status(Phase.PAUSED, interval=3600), at(seconds), LOOP, UTC_ZONE)
-    assert text.age == "data as of 09:00:00, held while paused"
+    assert text.age == "data as of 09:00:00 (not updating)"
     if seconds < 90:  # live keeps counting seconds
         live = describe(status(interval=3600), at(seconds), LOOP, UTC_ZONE)
         assert live.age == f"data as of 09:00:00 ({seconds} s ago)"

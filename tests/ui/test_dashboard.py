@@ -235,7 +235,7 @@ async def test_stale_warning_with_a_frozen_clock(sim: Simulator) -> None:
         board.tick()
         assert board.status_bar.text.stale
         assert board.status_bar.text.age.startswith("STALE: data as of")
-        assert board.status_bar.text.age.endswith(", held while paused")
+        assert board.status_bar.text.age.endswith(" (not updating)")
 
 
 async def test_times_in_state_tick_between_polls(sim: Simulator) -> None:
@@ -305,7 +305,7 @@ async def test_paused_the_view_and_its_words_hold_still(sim: Simulator) -> None:
         board.tick()
         assert str(table.get_cell(key, "in_state")) == before
         held = board.status_bar.text.age
-        assert held.endswith("held while paused")
+        assert held.endswith("(not updating)")
         clock.advance(100)  # type: ignore[attr-defined]
         board.tick()
         assert board.status_bar.text.age == held, "a still picture: its words hold still"

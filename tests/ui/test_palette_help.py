@@ -145,7 +145,7 @@ async def test_paused_the_footer_and_palette_say_resume(sim: Simulator) -> None:
         titles = await all_titles(pilot)
         assert "Resume" in titles and "Pause" not in titles
         assert board.status_bar.text is not None
-        assert board.status_bar.text.age.endswith("held while paused")
+        assert board.status_bar.text.age.endswith("(not updating)")
         await pilot.press("p")
         await pilot.pause()
         assert not board.poller.paused

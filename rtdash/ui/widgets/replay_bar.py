@@ -23,7 +23,7 @@ def position_line(player: Player, zone: ZoneInfo, width: int) -> Text:
     if player.at_end:
         state = "■"
     elif player.paused:
-        state = "⏸"
+        state = "‖"  # not ⏸, which many terminal fonts lack
     else:
         state = "▶"
     head = f"{state} {clock_time(player.position, zone)} "
