@@ -48,7 +48,7 @@ def marker_legend() -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_row(Text("Marks"), Text(""), style="dim")
+    table.add_row(Text("Mark"), Text("What it means"), style="dim")
     for mark, meaning in MARKERS:
         table.add_row(Text(mark), Text(meaning))
     return table
@@ -70,9 +70,10 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
-        table.add_column(ratio=3)
-        table.add_column(style="dim", ratio=1)
-        table.add_row(Text("Key"), Text(""), Text("[keymap] id"), style="dim")
+        table.add_column(ratio=1)
+        # an id is one word: a group's ids wrap between them, not inside one
+        table.add_column(style="dim", max_width=19)
+        table.add_row(Text("Key"), Text("What it does"), Text("[keymap] id"), style="dim")
         for key, explanation in self.rows:
             table.add_row(Text(key), Text(explanation), Text(self.ids.get(explanation, "")))
         # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
