@@ -183,3 +183,39 @@ async def test_minus_never_speeds_up_an_interval_set_beyond_the_steps(sim: Simul
         assert board.status_bar.note == "slowest: every 120 s"
         await pilot.press("plus")
         assert board.poller.interval == 60.0
+
+
+async def test_a_remapped_pause_key_pauses_and_resumes(sim: Simulator) -> None:
+    """``pause`` in ``[keymap]`` moves both halves of the toggle, and the Footer and
+    palette show the new key as typed."""
+    settings = settings_for(sim)
+    settings.keymap = {"pause": "x", "help": "f1"}
+    app = make_app(sim, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        await pilot.press("p")
+        assert not board.poller.paused, "p is no longer pause"
+        await pilot.press("x")
+        assert board.poller.paused
+        await pilot.pause()
+        assert " x Resume " in f" {screen_text(app).splitlines()[-1]} "
+        resume = next(c for c in app.get_system_commands(app.screen) if c.title == "Resume")
+        assert resume.help.endswith("· key x")
+        await pilot.press("x")
+        assert not board.poller.paused
+
+
+async def test_the_wallboard_answers_at_its_limits_too(sim: Simulator) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.polling.interval = 1.0
+    app = make_app(sim, settings)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view  # type: ignore[attr-defined]
+        await pilot.press("plus")
+        assert view.poller.interval == 1.0
+        assert view.status_bar.note == "fastest: every 1 s"
+        await pilot.press("minus")
+        assert view.poller.interval == 2.0
