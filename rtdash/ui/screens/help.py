@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -54,6 +55,41 @@ def marker_legend() -> Table:
     return table
 
 
+#: below this width the ids go under each explanation instead of in a column of their own
+IDS_COLUMN_FROM = 60
+
+
+class KeyTable:
+    """The keys, what they do and their ``[keymap]`` ids, laid out for the width it gets:
+    at 40 columns a third column would leave the explanations no room."""
+
+    def __init__(self, rows: list[tuple[str, str]], ids: dict[str, str]) -> None:
+        self.rows = rows
+        self.ids = ids
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = options.max_width >= IDS_COLUMN_FROM
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        if wide:
+            # an id is one word: a group's ids wrap between them, not inside one
+            table.add_column(style="dim", max_width=19)
+            table.add_row(Text("Key"), Text("What it does"), Text("[keymap] id"), style="dim")
+        else:
+            table.add_row(Text("Key"), Text("What it does ([keymap] id)"), style="dim")
+        for key, explanation in self.rows:
+            ids = self.ids.get(explanation, "")
+            if wide:
+                table.add_row(Text(key), Text(explanation), Text(ids))
+            else:
+                text = Text(explanation)
+                if ids:
+                    text.append(f"\n{ids}", style="dim")
+                table.add_row(Text(key), text)
+        yield table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help_close"),
@@ -68,14 +104,7 @@ class HelpScreen(ModalScreen[None]):
         self.ids = ids or {}
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(ratio=1)
-        # an id is one word: a group's ids wrap between them, not inside one
-        table.add_column(style="dim", max_width=19)
-        table.add_row(Text("Key"), Text("What it does"), Text("[keymap] id"), style="dim")
-        for key, explanation in self.rows:
-            table.add_row(Text(key), Text(explanation), Text(self.ids.get(explanation, "")))
+        table = KeyTable(self.rows, self.ids)
         # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
         # and the note do not fit a small terminal; the docked title stays in view
         with _Pages(id="help-dialog"):
