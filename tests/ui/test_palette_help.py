@@ -32,8 +32,12 @@ async def palette_hits(pilot: Pilot, query: str) -> list[tuple[str, str]]:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
     if query:
         await pilot.press(*query)
-    results = pilot.app.screen.query_one(CommandList)
-    await wait_until(pilot, lambda: results.option_count > 0)
+    palette = pilot.app.screen
+    results = palette.query_one(CommandList)
+    await wait_until(
+        pilot,
+        lambda: results.option_count > 0 and palette._busy_timer is None,  # type: ignore[attr-defined]
+    )
     await pilot.pause(0.3)  # every provider answered
     hits = [results.get_option_at_index(i) for i in range(results.option_count)]
     return [(str(option.hit.text), str(option.hit.help)) for option in hits]  # type: ignore[attr-defined]

@@ -205,8 +205,18 @@ def test_palette_on_exp(snap_compare, sim: Simulator) -> None:
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
         await pilot.press(*"exp")
-        results = pilot.app.screen.query_one(CommandList)
-        await wait_until(pilot, lambda: results.option_count > 0)
+        palette = pilot.app.screen
+        results = palette.query_one(CommandList)
+        # the search is over (no busy indicator dimming the list) and Export highlighted
+        await wait_until(
+            pilot,
+            lambda: (
+                results.option_count > 0
+                and results.highlighted == 0
+                and palette._busy_timer is None  # type: ignore[attr-defined]
+                and not palette._show_busy
+            ),  # type: ignore[attr-defined]
+        )
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(sim, flash=False), terminal_size=(80, 24), run_before=run_before)
