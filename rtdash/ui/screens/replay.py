@@ -4,7 +4,8 @@ The same :class:`Dashboard` draws it, fed from a
 :class:`~rtdash.core.player.PlayerSource` instead of a poller, through the same live
 feed; its clock is the player's position, so times in state, waits and "data as of"
 read as they did at that moment. Keys move through time instead of polling (the
-registry's replay mode); a REPLAY badge says so on every frame.
+registry's replay mode). The status line says REPLAY and what the player is doing
+(never "live"), and a line above the Footer shows where it is in the recording.
 """
 
 from __future__ import annotations
