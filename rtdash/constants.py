@@ -12,6 +12,9 @@ from pathlib import Path
 #: the interval floor: the vendor publishes no rate limit, so stay polite
 MIN_INTERVAL = 1.0
 MAX_INTERVAL = 3600.0
+#: the intervals ``+`` and ``-`` move the dashboard's polling through: the first is the
+#: fastest the keys go, the last the slowest (a longer one can still be configured)
+INTERVAL_STEPS: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
 
 #: replay speeds: the slowest, the fastest, and the steps ``+`` and ``-`` move through
 MIN_SPEED = 0.25

@@ -128,7 +128,10 @@ class PlayerSource:
 
     def deliver(self) -> None:
         """The snapshots in force at the position (a snapshot already delivered is not
-        delivered again), then the status."""
+        delivered again), then the status. At the end playing stops: the player is
+        paused there, so play is what is offered next (and starts again)."""
+        if self.player.at_end and not self.player.paused:
+            self.player.pause()
         calls, users = self.player.state_at()
         if calls is not None and calls is not self._shown[0]:
             self.sink.on_calls(calls)

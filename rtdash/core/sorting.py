@@ -56,6 +56,18 @@ class SortCycle(Generic[T]):
         self.reverse = not self.reverse
         return self.words()
 
+    def sort_by(self, name: str) -> str:
+        """Sort by the key ``name`` in its natural direction (the longest time, A
+        first); asked again for the same key, flip it. KeyError for an unknown name."""
+        index = next((i for i, key in enumerate(self.keys) if key.name == name), None)
+        if index is None:
+            raise KeyError(name)
+        if index == self.index:
+            self.reverse = not self.reverse
+        else:
+            self.index, self.reverse = index, False
+        return self.words()
+
     def reset(self) -> str:
         """Back to the default order (the snapshot's own)."""
         self.index, self.reverse = 0, False

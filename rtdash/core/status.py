@@ -96,20 +96,15 @@ def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Leve
     # judged on the exact age: whole seconds would keep "live" up to 1 s past the limit
     stale = age > STALE_INTERVALS * status.interval
     seconds = int(age)
-    # paused, the view is a still picture the user asked for: its age counts in minutes,
-    # so a paused dashboard left on a wall draws nothing at all most seconds
-    ago = _ago_paused(seconds) if status.phase is Phase.PAUSED else _ago(seconds)
-    text = f"data as of {clock_time(last, zone)} ({ago})"
+    if status.phase is Phase.PAUSED:
+        # a still picture the user asked for: its time, and why it does not move; no
+        # count that ticks (a paused dashboard left on a wall draws nothing at all)
+        text = f"data as of {clock_time(last, zone)} (not updating)"
+    else:
+        text = f"data as of {clock_time(last, zone)} ({_ago(seconds)})"
     if stale:
         return f"STALE: {text}", Level.ALERT, True
     return text, Level.OK, False
-
-
-def _ago_paused(seconds: int) -> str:
-    if seconds < 60:
-        return "<1 min ago"
-    # _ago's minutes start at 90 s; paused, a minute is a minute
-    return _ago(max(seconds, 90))
 
 
 def _ago(seconds: int) -> str:

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from textual.binding import Binding
 
-from rtdash.constants import MAX_SPEED, MIN_SPEED
+from rtdash.constants import INTERVAL_STEPS, MAX_SPEED, MIN_SPEED
 
 
 class Mode(StrEnum):
@@ -55,10 +55,21 @@ class Command:
     keys_label: str = ""
     #: taken even while a table has focus (its cursor keys would otherwise win)
     priority: bool = False
+    #: the command palette's title: the word a user types to find it (default: the
+    #: description)
+    title: str = ""
+    #: for a toggle of pause: the Footer's and palette's word while paused ("Resume");
+    #: the command is then two bindings on one key and id, ``pause`` and ``resume``,
+    #: the screen enabling the one that applies
+    resume: str = ""
 
     @property
     def explanation(self) -> str:
         return self.help or self.description
+
+    @property
+    def palette_title(self) -> str:
+        return self.title or self.description
 
     @property
     def interactive(self) -> bool:
@@ -70,13 +81,13 @@ COMMANDS: tuple[Command, ...] = (
     # --- a replay's own keys: time instead of polling ---------------------------------
     Command(
         "replay_pause",
-        "space",
-        "toggle_pause",
-        "Play/pause",
+        "space,p",
+        "pause",
+        "Pause",
         frozenset({REPLAY}),
         help="Play or pause",
-        group=("replay_pause", "pause"),
         priority=True,
+        resume="Play",
     ),
     Command(
         "replay_forward",
@@ -127,6 +138,7 @@ COMMANDS: tuple[Command, ...] = (
         frozenset({REPLAY}),
         footer=False,
         help="The previous or next change",
+        title="Next change",
         group=("replay_previous", "replay_next"),
     ),
     Command(
@@ -146,8 +158,18 @@ COMMANDS: tuple[Command, ...] = (
         footer=False,
         help=f"Faster or slower ({MIN_SPEED:g}× to {MAX_SPEED:g}×)",
         group=("replay_faster", "replay_slower"),
+        title="Play faster",
     ),
-    Command("replay_slower", "minus", "slower", "Slower", frozenset({REPLAY}), footer=False),
+    Command(
+        "replay_slower",
+        "minus",
+        "slower",
+        "Slower",
+        frozenset({REPLAY}),
+        footer=False,
+        help=f"Play slower ({MIN_SPEED:g}× to {MAX_SPEED:g}×)",
+        title="Play slower",
+    ),
     *(
         Command(
             f"replay_{n}0_percent",
@@ -171,6 +193,7 @@ COMMANDS: tuple[Command, ...] = (
         frozenset({REPLAY}),
         footer=False,
         help="The start or the end",
+        title="Go to the start",
         group=("replay_start", "replay_end"),
         priority=True,
     ),
@@ -182,6 +205,7 @@ COMMANDS: tuple[Command, ...] = (
         frozenset({REPLAY}),
         footer=False,
         priority=True,
+        title="Go to the end",
     ),
     # --- the tables -------------------------------------------------------------------
     Command(
@@ -191,6 +215,7 @@ COMMANDS: tuple[Command, ...] = (
         "Lookup",
         frozenset({LIVE}),
         help="Look up the selected call's caller: attribution and custom data",
+        title="Look up the selected call",
     ),
     Command(
         "lookup",
@@ -199,6 +224,7 @@ COMMANDS: tuple[Command, ...] = (
         "Number",
         frozenset({LIVE}),
         help="Look up a caller by phone number or call reference",
+        title="Look up a number…",
     ),
     Command(
         "filter",
@@ -207,6 +233,7 @@ COMMANDS: tuple[Command, ...] = (
         "Filter",
         TABLES,
         help="Filter calls and users by number, name or queue",
+        title="Filter…",
     ),
     Command(
         "sort",
@@ -216,6 +243,7 @@ COMMANDS: tuple[Command, ...] = (
         TABLES,
         footer=False,
         help="Sort the focused table; press again to flip, then the next column",
+        title="Sort (next column)",
     ),
     Command(
         "sort_reset",
@@ -234,6 +262,7 @@ COMMANDS: tuple[Command, ...] = (
         TABLES,
         footer=False,
         help="Show all users, not only those on the dashboard",
+        title="All users (show or hide)",
     ),
     Command(
         "export",
@@ -245,16 +274,43 @@ COMMANDS: tuple[Command, ...] = (
         help="Write the calls and users shown to CSV and JSON files",
     ),
     # --- polling ----------------------------------------------------------------------
-    Command("pause", "p", "toggle_pause", "Pause", help="Pause or resume polling"),
-    Command("refresh", "r", "refresh", "Refresh", POLLING, help="Poll now"),
-    Command("faster", "plus", "faster", "Faster", POLLING, footer=False, help="Poll more often"),
-    Command("slower", "minus", "slower", "Slower", POLLING, footer=False, help="Poll less often"),
+    Command(
+        "pause", "p", "pause", "Pause", POLLING, help="Pause or resume polling", resume="Resume"
+    ),
+    Command("refresh", "r", "refresh", "Refresh", POLLING, help="Poll now", title="Refresh now"),
+    Command(
+        "faster",
+        "plus",
+        "faster",
+        "Faster",
+        POLLING,
+        footer=False,
+        help=f"Poll more often (down to every {INTERVAL_STEPS[0]:g} s)",
+        title="Poll faster",
+    ),
+    Command(
+        "slower",
+        "minus",
+        "slower",
+        "Slower",
+        POLLING,
+        footer=False,
+        help=f"Poll less often (up to every {INTERVAL_STEPS[-1]:g} s)",
+        title="Poll slower",
+    ),
     Command("help", "question_mark", "help", "Help", help="This help"),
     Command("quit", "q", "app.quit", "Quit", help="Quit rtdash"),
 )
 
+#: keys as they are typed (Textual's names are for code: ``question_mark``, ``minus``)
 KEY_LABELS = {
     "enter": "Enter",
+    "space": "Space",
+    "home": "Home",
+    "end": "End",
+    "tab": "Tab",
+    "shift+left": "shift+←",
+    "shift+right": "shift+→",
     "slash": "/",
     "plus": "+",
     "minus": "-",
@@ -276,18 +332,27 @@ def commands_for(mode: Mode) -> tuple[Command, ...]:
 
 
 def bindings(mode: Mode = LIVE) -> list[Binding]:
-    return [
-        Binding(
-            command.key,
-            command.action,
-            command.description,
-            show=command.footer,
-            id=command.id,
-            key_display=KEY_LABELS.get(command.key),
-            priority=command.priority,
+    """The mode's bindings; a pause toggle is two (``pause`` and ``resume``, one id, so
+    a keymap moves both), of which the screen's ``check_action`` enables one: the
+    Footer then says what the key will do ("p Resume" while paused)."""
+    out: list[Binding] = []
+    for command in commands_for(mode):
+        variants = [(command.action, command.description)]
+        if command.resume:
+            variants.append(("resume", command.resume))
+        out.extend(
+            Binding(
+                command.key,
+                action,
+                description,
+                show=command.footer,
+                id=command.id,
+                key_display=KEY_LABELS.get(command.key),
+                priority=command.priority,
+            )
+            for action, description in variants
         )
-        for command in commands_for(mode)
-    ]
+    return out
 
 
 def help_rows(mode: Mode, keys: dict[str, str]) -> list[tuple[str, str]]:
@@ -310,6 +375,23 @@ def help_rows(mode: Mode, keys: dict[str, str]) -> list[tuple[str, str]]:
         separator = "  " if "," in labels else ", "
         rows.append((command.keys_label or separator.join(labels), command.explanation))
     return rows
+
+
+def help_ids(mode: Mode) -> dict[str, str]:
+    """What each help row does -> the command ids to remap its keys in ``[keymap]``."""
+    commands = commands_for(mode)
+    ids = {command.id for command in commands}
+    out: dict[str, str] = {}
+    for command in commands:
+        members = [m for m in (*command.group, *command.also) if m in ids] or [command.id]
+        if command.id not in members:
+            members.insert(0, command.id)
+        if command.keys_label and len(members) > 2:
+            text = f"{members[0]} … {members[-1]}"
+        else:
+            text = ", ".join(members)
+        out.setdefault(command.explanation, text)
+    return out
 
 
 def _default(command_id: str) -> str:

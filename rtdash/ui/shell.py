@@ -15,6 +15,7 @@ import os
 import re
 import signal
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -25,7 +26,16 @@ from textual.theme import BUILTIN_THEMES
 from rtdash.config import ConfigError, Settings
 from rtdash.constants import EXIT_HANGUP, EXIT_TERMINATED
 from rtdash.core.clock import Clock, SystemClock
-from rtdash.ui.commands import COMMANDS, LIVE, REPLAY, WALL, Mode, commands_for
+from rtdash.ui.commands import (
+    COMMANDS,
+    KEY_LABELS,
+    LIVE,
+    REPLAY,
+    WALL,
+    Mode,
+    commands_for,
+    key_label,
+)
 from rtdash.ui.stdin_watch import watch_stdin
 from rtdash.ui.widgets.palette import use_no_color
 
@@ -168,19 +178,51 @@ class ShellApp(App[int]):
         keymap = dict(getattr(self, "_keymap", {}))
         return {command.id: keymap.get(command.id, command.key) for command in COMMANDS}
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as they are typed (``?``, ``/``, ``-``), after any ``[keymap]`` too
+        (Textual drops a binding's own label when a keymap moves it)."""
+        return (
+            binding.key_display or KEY_LABELS.get(binding.key) or super().get_key_display(binding)
+        )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """rtdash's commands, titled with the word a user types ("export", "pause"),
+        then Theme. Textual's other built-ins are left out: Keys opens a side panel
+        that squeezes the tables, Maximize and Screenshot do nothing a supervisor
+        needs, and its Quit would duplicate rtdash's."""
         from rtdash.ui.screens.views import ViewsScreen
 
-        if not isinstance(screen, ViewsScreen):
-            return
+        if isinstance(screen, ViewsScreen):
+            yield from self._registry_commands(screen)
+            yield from screen.palette_commands()
+        else:
+            yield SystemCommand("Quit", "Quit rtdash", self.action_quit)
+        # the theme picker restyles the running app (the level and state colours
+        # are theme variables); display.theme in the config keeps one
+        yield SystemCommand(
+            "Theme",
+            "Change the colours for this session (display.theme keeps one)",
+            self.action_change_theme,
+        )
+
+    def _registry_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         keys = self.current_keys()
         for command in commands_for(self.mode):
-            if not command.palette or "(" in command.action:
+            if not command.palette:
                 continue
-            action = getattr(screen, f"action_{command.action}", None)
-            if action is not None:
-                yield SystemCommand(command.explanation, f"key: {keys[command.id]}", action)
+            title, name = command.palette_title, command.action
+            if command.resume and screen.check_action("pause", ()) is False:
+                title, name = command.resume, "resume"
+            target = self if name.startswith("app.") else screen
+            method = name.removeprefix("app.").split("(")[0]
+            if getattr(target, f"action_{method}", None) is None:
+                continue
+            key = key_label(keys[command.id])
+            yield SystemCommand(
+                title,
+                f"{command.explanation} · key {key}",
+                partial(target.run_action, name.removeprefix("app.")),
+            )
 
 
 __all__ = [

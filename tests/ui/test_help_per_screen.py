@@ -34,8 +34,9 @@ async def test_the_wallboard_help_lists_no_key_it_does_not_take(sim: Simulator) 
         assert "Tab" not in keys
         assert ("1–2", "Show that installation and pin it (rotation stops)") in screen.rows
         assert ("0", "Resume rotating through the installations") in screen.rows
-        note = rendered_text(screen.query_one("#help-note"), width=300)
-        assert "Agents: ● available, ◆ on a call, ○ away." in note
+        marks = rendered_text(screen.query_one("#help-markers"), width=150)
+        for line in ("● agent available", "◆ agent on a call", "○ agent away"):
+            assert line in " ".join(marks.split()), line
         assert "Quit" in rendered_text(screen.query_one("#help-table"), width=150)
 
 

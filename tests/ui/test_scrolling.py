@@ -113,7 +113,7 @@ async def test_help_scrolls_to_the_note_at_80x24(sim: Simulator) -> None:
         assert "Log file:" not in screen_text(app), "does not fit 80×24"
         await _press_and_settle(pilot, "end")
         shown = screen_text(app)
-        assert "Log file:" in shown and "Wait times turn amber" in shown
+        assert "Log file:" in shown and "Times tick every second" in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -9,6 +9,8 @@ SVGs (``screenshots/make.py`` turns them into the README's images).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 
@@ -191,3 +193,51 @@ def test_wallboard_no_color(
 def test_wallboard_light_theme(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
     app = _wallboard_app(sim, theme="textual-light")
     assert snap_compare(app, terminal_size=size, run_before=_wallboard_ready)
+
+
+def test_palette_on_exp(snap_compare, sim: Simulator) -> None:
+    """The palette at 80x24, "exp" typed: Export first, its key as typed."""
+
+    async def run_before(pilot: Pilot) -> None:
+        from textual.command import CommandList, CommandPalette
+
+        await _paused_on_data(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+        await pilot.press(*"exp")
+        palette = pilot.app.screen
+        results = palette.query_one(CommandList)
+        # the search is over (no busy indicator dimming the list) and Export highlighted
+        await wait_until(
+            pilot,
+            lambda: (
+                results.option_count > 0
+                and results.highlighted == 0
+                and palette._busy_timer is None  # type: ignore[attr-defined]
+                and not palette._show_busy
+            ),  # type: ignore[attr-defined]
+        )
+        await pilot.pause(0.3)
+
+    assert snap_compare(make_app(sim, flash=False), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_replay(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """A recording at 10:14:03 of 10:02–11:30, ×4, paused: REPLAY and the position bar."""
+    from rtdash.config import Settings
+    from rtdash.core.replay import Player
+    from rtdash.ui.screens.replay import ReplayApp, ReplayScreen
+    from tests.ui.replay_helpers import POSITION, make_recording
+
+    player = Player(make_recording(tmp_path / "day.rtrec"), paused=True, speed=4)
+    player.seek_to(POSITION)
+    app = ReplayApp(player, settings=Settings())
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.dashboard.status_bar.headline == "paused")  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.widgets import Footer, Input
 
 from rtdash.api.sanitise import clean
-from rtdash.core.poller import clamp_interval
-from rtdash.ui.commands import LIVE, bindings
-from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
+from rtdash.constants import INTERVAL_STEPS
+from rtdash.ui.commands import LIVE, bindings, key_label
+from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
     from rtdash.api.models import ActiveCall, PbxUser
+    from rtdash.ui.widgets.rows_view import RowsView
 
-#: the steps ``+`` and ``-`` move the poll interval through
-INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
+__all__ = ["INTERVAL_STEPS", "DashboardScreen"]
 
 
 class DashboardScreen(ViewsScreen):
@@ -47,7 +48,12 @@ class DashboardScreen(ViewsScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_views()
         yield Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        yield from self.compose_bottom()
         yield Footer()
+
+    def compose_bottom(self) -> ComposeResult:
+        """Hook: a line above the Footer (a replay's position bar)."""
+        yield from ()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -140,6 +146,23 @@ class DashboardScreen(ViewsScreen):
         note = self.dashboard.grid.reset_sort()
         self.dashboard.status_bar.set_note(f"default sort: {note}")
 
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Beyond the registry's: "Sort calls by <column>", "Sort users by <column>"."""
+        yield from super().palette_commands()
+        board = self.dashboard
+        keys: dict[str, str] = getattr(self.app, "current_keys", dict)()
+        cycle = key_label(keys.get("sort", "s"))
+        for panel, noun in ((board.grid, "calls"), (board.user_panel, "users")):
+            for column in panel.sortable_columns():
+                yield SystemCommand(
+                    f"Sort {noun} by {column.label}",
+                    f"Choose again to flip the order · key {cycle} cycles the columns",
+                    lambda panel=panel, name=column.key: self._sort_by(panel, name),
+                )
+
+    def _sort_by(self, panel: RowsView, name: str) -> None:
+        self.dashboard.status_bar.set_note(panel.sort_by(name))
+
     def action_toggle_all_users(self) -> None:
         shown_all = self.dashboard.user_panel.toggle_all()
         self.dashboard.status_bar.set_note("all users" if shown_all else "dashboard users only")
@@ -197,15 +220,11 @@ class DashboardScreen(ViewsScreen):
         self._step_interval(+1)
 
     def _step_interval(self, direction: int) -> None:
-        current = self.dashboard.poller.interval
-        if direction > 0:
-            target = next((step for step in INTERVAL_STEPS if step > current), INTERVAL_STEPS[-1])
-        else:
-            lower = [step for step in INTERVAL_STEPS if step < current]
-            target = lower[-1] if lower else INTERVAL_STEPS[0]
-        applied = self.dashboard.poller.set_interval(clamp_interval(target))
+        """The next step of :data:`INTERVAL_STEPS`; at either end the note says it is
+        the limit, so a key that does nothing still answers."""
+        note = step_interval(self.dashboard.poller, direction)
         status = self.dashboard.feed.status
-        if status is not None and status.via:  # the hub keeps its own interval
-            self.dashboard.status_bar.set_note(f"the {status.via} polls every {applied:g} s")
-            return
-        self.dashboard.status_bar.set_note(f"polling every {applied:g} s")
+        if status is not None and status.via and note.startswith("polling"):
+            # the hub keeps its own interval: say whose it is
+            note = note.replace("polling", f"the {status.via} polls", 1)
+        self.dashboard.status_bar.set_note(note)

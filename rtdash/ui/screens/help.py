@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from rtdash.api.sanitise import clean
-from rtdash.core.agents import agent_legend
+from rtdash.core.agents import ORDER
 from rtdash.logs import log_path
 
 
@@ -30,32 +31,90 @@ class _Pages(VerticalScroll):
         self.scroll_to(y=self.scroll_y - self._page())
 
 
+#: every mark the screens draw, and what it means
+MARKERS: tuple[tuple[str, str], ...] = (
+    ("▲", "a wait past its warning threshold (amber)"),
+    ("‼", "a wait past its alert threshold (red, reversed)"),
+    *((state.symbol, f"agent {state.word}") for state in ORDER),
+    ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
+    ("STALE", "no new data for three polls: times stop where the data left them"),
+    ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
+    ("paused", "polling paused by its key, which resumes it; the picture holds still"),
+    ("·", "in a trend: time not observed yet (or, between words, a separator)"),
+    ("REPLAY", "a recording played back: position, start–end and speed"),
+)
+
+
+def marker_legend() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    table.add_row(Text("Mark"), Text("What it means"), style="dim")
+    for mark, meaning in MARKERS:
+        table.add_row(Text(mark), Text(meaning))
+    return table
+
+
+#: below this width the ids go under each explanation instead of in a column of their own
+IDS_COLUMN_FROM = 60
+
+
+class KeyTable:
+    """The keys, what they do and their ``[keymap]`` ids, laid out for the width it gets:
+    at 40 columns a third column would leave the explanations no room."""
+
+    def __init__(self, rows: list[tuple[str, str]], ids: dict[str, str]) -> None:
+        self.rows = rows
+        self.ids = ids
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = options.max_width >= IDS_COLUMN_FROM
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        if wide:
+            # an id is one word: a group's ids wrap between them, not inside one
+            table.add_column(style="dim", max_width=19)
+            table.add_row(Text("Key"), Text("What it does"), Text("[keymap] id"), style="dim")
+        else:
+            table.add_row(Text("Key"), Text("What it does ([keymap] id)"), style="dim")
+        for key, explanation in self.rows:
+            ids = self.ids.get(explanation, "")
+            if wide:
+                table.add_row(Text(key), Text(explanation), Text(ids))
+            else:
+                text = Text(explanation)
+                if ids:
+                    text.append(f"\n{ids}", style="dim")
+                table.add_row(Text(key), text)
+        yield table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,question_mark", "close", "Close", id="help_close"),
+        Binding("escape,q,question_mark", "close", "Close", id="help_close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], ids: dict[str, str] | None = None) -> None:
         """``rows``: (key, what it does) for the keys of the screen that asked, so the
-        wallboard lists no lookup it cannot do and a replay lists its own keys."""
+        wallboard lists no lookup it cannot do and a replay lists its own keys;
+        ``ids``: what a row does -> the command ids ``[keymap]`` remaps it by."""
         super().__init__()
         self.rows = rows
+        self.ids = ids or {}
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 3))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        for key, explanation in self.rows:
-            table.add_row(Text(key), Text(explanation))
+        table = KeyTable(self.rows, self.ids)
         # the dialog itself scrolls (Up/Down, PageUp/PageDown, Home/End, the wheel): 15 keys
         # and the note do not fit a small terminal; the docked title stays in view
         with _Pages(id="help-dialog"):
             yield Label("rtdash — keys", id="help-title")
             yield Static(table, id="help-table")
+            yield Static(marker_legend(), id="help-markers")
             yield Static(
                 Text(
-                    "Times tick every second between polls. Wait times turn amber (▲) and red "
-                    f"(‼) at the thresholds in your config. {agent_legend()}.\n"
+                    "Times tick every second between polls. Remap a key in the config: "
+                    '[keymap] lookup = "ctrl+l".\n'
                     f"Log file: {clean(str(log_path()))}"
                 ),
                 id="help-note",

@@ -4,11 +4,13 @@ The same :class:`Dashboard` draws it, fed from a
 :class:`~rtdash.core.player.PlayerSource` instead of a poller, through the same live
 feed; its clock is the player's position, so times in state, waits and "data as of"
 read as they did at that moment. Keys move through time instead of polling (the
-registry's replay mode); a REPLAY badge says so on every frame.
+registry's replay mode). The status line says REPLAY and what the player is doing
+(never "live"), and a line above the Footer shows where it is in the recording.
 """
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 
 from rtdash.config import Settings
@@ -22,21 +24,34 @@ from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.shell import ShellApp
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import ViewOptions
+from rtdash.ui.widgets.replay_bar import ReplayBar
 
 #: the replay's own keys as the help screen lists them (from the one registry)
 REPLAY_HELP = help_rows(REPLAY, {})[:6]
 
 
-class _Badge(FeedConsumer):
-    """The status bar's badge shows where the replay is: ``REPLAY 10:14:03 ×4``."""
+class _Position(FeedConsumer):
+    """The status line says the replay's state (``REPLAY`` playing ×4, never "live"),
+    and the position bar moves with the player."""
 
     def __init__(self, screen: ReplayScreen) -> None:
         self.screen = screen
 
     def feed_status(self, feed: LiveFeed, status: PollerStatus) -> None:
-        board = self.screen.dashboard
-        if board.is_mounted:
-            board.status_bar.badge = self.screen.source.player.label(board.zone)
+        screen = self.screen
+        if not screen.is_mounted:
+            return
+        screen.dashboard.status_bar.headline = replay_state(screen.player)
+        screen.query_one(ReplayBar).show()
+
+
+def replay_state(player: Player) -> str:
+    """The status line's word for the player: what it is doing, never "live"."""
+    if player.at_end:
+        return "at the end"
+    if player.paused:
+        return "paused"
+    return f"playing ×{player.speed:g}"
 
 
 class ReplayScreen(DashboardScreen, inherit_bindings=False):
@@ -48,11 +63,14 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
         # kwargs are the Screen's name/id/classes
         super().__init__([dashboard], **kwargs)  # type: ignore[arg-type]
         self.source = source
-        self._unsubscribe = dashboard.feed.subscribe(_Badge(self))
+        self._unsubscribe = dashboard.feed.subscribe(_Position(self))
 
     @property
     def player(self) -> Player:
         return self.source.player
+
+    def compose_bottom(self) -> ComposeResult:
+        yield ReplayBar(self.player, self.dashboard.zone, id="replay-bar")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -68,27 +86,21 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
 
     def action_seek(self, seconds: float) -> None:
         self.source.seek(seconds)
+        self.refresh_bindings()  # at the end: Play again
 
     def action_step(self, records: int) -> None:
         self.source.step(records)
+        self.refresh_bindings()
 
     def action_seek_fraction(self, fraction: float) -> None:
         self.source.seek_fraction(fraction)
+        self.refresh_bindings()
 
     def action_faster(self) -> None:
         self.dashboard.status_bar.set_note(f"speed ×{self.source.faster():g}")
 
     def action_slower(self) -> None:
         self.dashboard.status_bar.set_note(f"speed ×{self.source.slower():g}")
-
-    def action_refresh(self) -> None:
-        self.source.refresh_now()
-
-    def action_lookup_selected(self) -> None:
-        self.notify("Caller lookup needs the live service; it is off in replay.")
-
-    def action_lookup_number(self) -> None:
-        self.action_lookup_selected()
 
 
 class ReplayApp(ShellApp):

@@ -7,16 +7,20 @@ installation's breach still shows on the installation bar.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Iterable
+
+from textual.app import ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
-from rtdash.ui.commands import LIVE, WALL, Mode, help_rows
+from rtdash.constants import INTERVAL_STEPS
+from rtdash.core.poller import clamp_interval
+from rtdash.ui.commands import LIVE, WALL, Mode, help_ids, help_rows
 from rtdash.ui.shell import INSTALLATION_KEYS
 from rtdash.ui.widgets.installation_bar import InstallationBar
-from rtdash.ui.widgets.live_view import LiveView
+from rtdash.ui.widgets.live_view import LiveSource, LiveView
 
-__all__ = ["INSTALLATION_KEYS", "ViewsScreen"]
+__all__ = ["INSTALLATION_KEYS", "ViewsScreen", "step_interval"]
 
 
 class ViewsScreen(Screen[None]):
@@ -48,8 +52,16 @@ class ViewsScreen(Screen[None]):
     def action_help(self) -> None:
         from rtdash.ui.screens.help import HelpScreen
 
-        # why the type: ignore below: current_keys is RtdashApp's
-        self.app.push_screen(HelpScreen(self.help_rows(self.app.current_keys())))  # type: ignore[attr-defined]
+        # why the type: ignore below: current_keys is the ShellApp's
+        keys = self.app.current_keys()  # type: ignore[attr-defined]
+        self.app.push_screen(HelpScreen(self.help_rows(keys), self.help_ids()))
+
+    def help_ids(self) -> dict[str, str]:
+        """What a help row does -> the ids ``[keymap]`` remaps it by."""
+        ids = help_ids(self.mode)
+        ids["Show that installation"] = "installation_1 … installation_9"
+        ids["Show that installation and pin it (rotation stops)"] = ids["Show that installation"]
+        return ids
 
     def help_rows(self, keys: dict[str, str]) -> list[tuple[str, str]]:
         """(key, what it does) for each key this screen takes; ``keys``: command id ->
@@ -62,6 +74,40 @@ class ViewsScreen(Screen[None]):
         rows.append(("ctrl+p", "Command palette"))
         return rows
 
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """The screen's own palette entries beyond the registry's: one "Switch to"
+        per installation when there are several."""
+        if len(self.views) < 2:
+            return
+        for index, view in enumerate(self.views):
+            if index != self.current:
+                yield SystemCommand(
+                    f"Switch to {view.label}",
+                    f"Show this installation · key {index + 1}",
+                    lambda index=index: self.action_show_installation(index),
+                )
+
+    # --- pause and resume: the Footer and palette say what the key will do -------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pause":
+            return not self.view.feed.paused
+        if action == "resume":
+            return self.view.feed.paused
+        return True
+
+    def action_pause(self) -> None:
+        self.action_toggle_pause()
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        self.action_toggle_pause()
+        self.refresh_bindings()
+
+    def action_toggle_pause(self) -> None:
+        """Pause the view's source, or resume it."""
+        raise NotImplementedError
+
     def action_show_installation(self, index: int) -> None:
         if 0 <= index < len(self.views):
             self.switch_to(index)
@@ -71,6 +117,7 @@ class ViewsScreen(Screen[None]):
         self.query_one(ContentSwitcher).current = self.views[index].id
         self.view.tick()
         self.show_installations()
+        self.refresh_bindings()  # this installation may be paused, the last not
         self.after_switch()
 
     def after_switch(self) -> None:
@@ -85,3 +132,21 @@ class ViewsScreen(Screen[None]):
         entries = [(view.label, view.feed.health()) for view in self.views]
         bar = self.query_one(InstallationBar)
         bar.show(entries, self.current, self.installation_note())
+
+
+def step_interval(poller: LiveSource, direction: int) -> str:
+    """Move ``poller`` one step slower (+1) or faster (-1); the words for the status bar.
+
+    An interval configured beyond the steps (say 120 s) is never moved the wrong way:
+    ``-`` from there is the limit, not a jump to 60 s."""
+    current = poller.interval
+    if direction > 0:
+        target = next((step for step in INTERVAL_STEPS if step > current), None)
+        limit = f"slowest: every {max(current, INTERVAL_STEPS[-1]):g} s"
+    else:
+        target = next((step for step in reversed(INTERVAL_STEPS) if step < current), None)
+        limit = f"fastest: every {min(current, INTERVAL_STEPS[0]):g} s"
+    if target is None:
+        return limit
+    applied = poller.set_interval(clamp_interval(target))
+    return f"polling every {applied:g} s"

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from rtdash.ui.commands import WALL, bindings
-from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
+from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
 from rtdash.ui.widgets.wallboard import Wallboard
 
 RESUME_KEY = Binding("0", "resume_rotation", show=False, id="resume_rotation")
@@ -86,7 +86,7 @@ class WallboardScreen(ViewsScreen):
         self.view.poller.refresh_now()
 
     def action_faster(self) -> None:
-        self.view.poller.set_interval(self.view.poller.interval / 2)
+        self.view.status_bar.set_note(step_interval(self.view.poller, -1))
 
     def action_slower(self) -> None:
-        self.view.poller.set_interval(self.view.poller.interval * 2)
+        self.view.status_bar.set_note(step_interval(self.view.poller, +1))

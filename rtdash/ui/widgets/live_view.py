@@ -135,6 +135,8 @@ class LiveView(Vertical):
         #: new rows were drawn since the last status: show its "data as of" with them
         self._data_drawn = False
         self._stale_shown = False
+        #: paused as the Footer last heard ("p Pause" or "p Resume")
+        self._paused_shown = False
         self._unsubscribe = feed.subscribe(_ViewConsumer(self))
 
     # --- what the feed holds, read through the view ----------------------------------
@@ -255,6 +257,12 @@ class LiveView(Vertical):
         self._data_drawn = False
         self.status_bar.update_status(message.status, draw=not routine)
         self._show_staleness()
+        paused = message.status.phase is Phase.PAUSED
+        if paused != self._paused_shown:
+            # however it was paused (a key, the palette, a replay's end), the Footer
+            # and palette offer the other: Pause or Resume
+            self._paused_shown = paused
+            self.screen.refresh_bindings()
 
     @on(StalenessChanged)
     def _staleness_changed(self, message: StalenessChanged) -> None:

@@ -43,6 +43,18 @@ class RowsView(Vertical):
         self.show_sort()
         return f"{self.noun} {words}"
 
+    def sort_by(self, name: str) -> str:
+        """One column's order (the palette's "Sort calls by Caller"); again flips it."""
+        words = self.sort.sort_by(name)
+        self.render_rows()
+        self.show_sort()
+        return f"{self.noun} {words}"
+
+    def sortable_columns(self) -> list[Column]:
+        """The columns a sort key is named after, left to right."""
+        names = {key.name for key in self.sort.keys}
+        return [column for column in self.columns if column.key in names]
+
     def reset_sort(self) -> str:
         words = self.sort.reset()
         self.render_rows()

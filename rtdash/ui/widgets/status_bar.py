@@ -42,6 +42,8 @@ class StatusBar(Static):
         #: the key bound to "refresh", which also retries after rejected credentials
         self.retry_key = "r"
         self._line: Text | None = None
+        #: the state's word instead of the connection's (a replay: "playing ×4")
+        self.headline: str | None = None
 
     def update_status(self, status: PollerStatus, *, draw: bool = True) -> None:
         """Take a new status; ``draw=False`` leaves drawing it to the next ``tick``."""
@@ -71,7 +73,9 @@ class StatusBar(Static):
             line.append(f" {self.badge} ", style="bold reverse")
             line.append(" ")
         connection_style = LEVEL_STYLE[self.text.connection_level] or "bold"
-        line.append(self.text.headline, style=connection_style)
+        if self.headline is not None:
+            connection_style = "bold"
+        line.append(self.headline or self.text.headline, style=connection_style)
         line.append(" · ", style="dim")
         # the age before any cause: at 80 columns a long outage cuts the causes instead
         line.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
