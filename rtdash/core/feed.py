@@ -22,10 +22,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from rtdash.core.alerts import AlertTracker
@@ -141,6 +141,9 @@ class LiveFeed:
         self.clock: Clock = FeedClock(self)
         self._source = source
         self._listeners: list[FeedListener] = []
+        #: work that lives as long as the source runs (saving today's totals, confirming
+        #: outcomes): whoever runs the source runs these beside it
+        self.tasks: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     # --- the source ----------------------------------------------------------------
 
@@ -162,12 +165,14 @@ class LiveFeed:
         """Run the source, and tick once a second, until the source's run ends: for a
         consumer with no screen to drive :meth:`tick` (a hub publisher)."""
         ticker = asyncio.ensure_future(self._tick_forever(sleep))
+        helpers = [asyncio.ensure_future(task()) for task in self.tasks]
         try:
             await self.source.run()
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            for future in (ticker, *helpers):
+                future.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await future
 
     async def _tick_forever(self, sleep: Callable[[float], Awaitable[object]]) -> None:
         while True:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from rtdash.core.agent_time import AgentTime
+from rtdash.core.feed import FeedConsumer
 from rtdash.core.outcomes import Abandoned, Event, OutcomeTracker, Unknown
 from rtdash.core.service_metrics import (
     DEFAULT_SHORT_ABANDON,
@@ -27,15 +28,21 @@ from rtdash.core.service_metrics import (
 
 if TYPE_CHECKING:
     from rtdash.api.models import PbxUser
+    from rtdash.core.feed import LiveFeed
     from rtdash.core.poller import PollerStatus
-    from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 STATE_VERSION = 1
 #: a restart longer than this is shown as a gap ("not watching 09:12–09:15")
 RESTART_GAP_SECONDS = 5.0
 
 
-class ServiceLevel:
+class ServiceLevel(FeedConsumer):
+    """Subscribed to an installation's :class:`~rtdash.core.feed.LiveFeed`, it sees
+    every snapshot (unchanged ones too: they are what times an abandon); a screen
+    reaches it with ``feed.find(ServiceLevel)``."""
+
     def __init__(
         self,
         zone: ZoneInfo,
@@ -66,6 +73,12 @@ class ServiceLevel:
 
     def on_status(self, status: PollerStatus) -> None:
         """Health says nothing about outcomes: a gap shows as the time between polls."""
+
+    def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        if isinstance(snapshot, CallsSnapshot):
+            self.observe_calls(snapshot)
+        else:
+            self.observe_users(snapshot)
 
     # --- observing --------------------------------------------------------------------
 
