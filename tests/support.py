@@ -60,7 +60,8 @@ def make_app(
 
     ``flash=False`` for snapshots: a blinking tile would depend on when the frame is
     taken. ``persist`` off by default: a test's totals must not reach another's (or
-    the next run's) through the shared state folder. ``app_options`` go to the app (e.g. ``http=`` for a scripted transport).
+    the next run's) through the shared state folder. ``app_options`` go to the app
+    (e.g. ``http=`` for a scripted transport).
     """
     from rtdash.ui.app import RtdashApp  # imported here: the unit tier never loads Textual
 
