@@ -236,6 +236,16 @@ COMMANDS: tuple[Command, ...] = (
         help="Show all users, not only those on the dashboard",
     ),
     Command(
+        "queues",
+        "Q",
+        "queues",
+        "Queues",
+        TABLES,
+        footer=False,
+        help="Queues: waiting, longest wait, talking, agents on a call, today's SL % and "
+        "abandons; Enter shows that queue's calls",
+    ),
+    Command(
         "export",
         "e",
         "export",

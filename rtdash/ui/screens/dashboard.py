@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input
 
 from rtdash.api.sanitise import clean
 from rtdash.core.poller import clamp_interval
+from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.widgets.dashboard import Dashboard
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
 
 #: the steps ``+`` and ``-`` move the poll interval through
 INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
+
+
+def users_filter(text: str) -> str:
+    """The users panel's part of a filter: none for a queue (the PBX does not say which
+    queues a user serves, so every user stays listed)."""
+    return "" if filtered_queue(text) is not None else text
 
 
 class DashboardScreen(ViewsScreen):
@@ -57,7 +64,7 @@ class DashboardScreen(ViewsScreen):
     def after_switch(self) -> None:
         box = self.query_one("#filter", Input)
         self.dashboard.grid.set_filter(box.value)
-        self.dashboard.user_panel.set_filter(box.value)
+        self.dashboard.user_panel.set_filter(users_filter(box.value))
         self.dashboard.focus_first_table()
 
     # --- lookups --------------------------------------------------------------------
@@ -101,7 +108,7 @@ class DashboardScreen(ViewsScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.dashboard.grid.set_filter(event.value, self.default_region)
-        self.dashboard.user_panel.set_filter(event.value)
+        self.dashboard.user_panel.set_filter(users_filter(event.value))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -115,6 +122,23 @@ class DashboardScreen(ViewsScreen):
             box.value = ""
             box.display = False
             self.dashboard.focus_first_table()
+
+    def action_queues(self) -> None:
+        from rtdash.ui.screens.queues import QueuesScreen  # off the start-up path
+
+        self.app.push_screen(QueuesScreen(self.dashboard), self._queue_chosen)
+
+    def _queue_chosen(self, queue: str | None) -> None:
+        """The queues view's Enter: the calls grid filtered to that queue, through the
+        filter box (shown, so Esc clears it as any filter)."""
+        if queue is None:
+            return
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = queue_filter(queue)  # Input.Changed applies it
+        self.dashboard.grid.set_filter(box.value, self.default_region)
+        self.dashboard.user_panel.set_filter(users_filter(box.value))
+        self.dashboard.focus_first_table()
 
     def action_cycle_sort(self) -> None:
         focused = self.focused
