@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from rtdash.config import Settings
     from rtdash.core.service_metrics import ServiceReport, ServiceStats
 
-#: a simulator serves loopback: ``--demo`` totals are saved under this host
-DEMO_BASE_URL = "http://127.0.0.1/reports/v2"
+#: the demo's first installation: ``--demo`` totals are saved under its own key
 DEMO_IGRP = 1234
 
 CSV_COLUMNS = (
@@ -45,14 +44,14 @@ CSV_COLUMNS = (
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     from zoneinfo import ZoneInfo
 
-    from rtdash.core.daystate import read_state, same_day, state_key, state_path
+    from rtdash.core.daystate import read_state, same_day, state_path
     from rtdash.core.service import ServiceLevel
 
     targets = _targets(args, settings)
     now = time.time()
     found: list[tuple[str, ServiceReport]] = []
-    for label, base_url, igrp in targets:
-        state = read_state(state_path(state_key(base_url, igrp)))
+    for label, key in targets:
+        state = read_state(state_path(key))
         if state is None:
             continue
         try:
@@ -82,11 +81,13 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str, int]]:
-    """(label, base URL, igrp) of each installation whose totals are asked for."""
+def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str]]:
+    """(label, state key) of each installation whose totals are asked for."""
+    from rtdash.core.daystate import demo_key, state_key
+
     if getattr(args, "demo", False):
         igrp = settings.connection.igrp if "igrp" in vars(args) else None
-        return [("demo", DEMO_BASE_URL, igrp or DEMO_IGRP)]
+        return [("demo", demo_key(igrp or DEMO_IGRP))]
     installations = [i for i in settings.installations() if i.connection.igrp is not None]
     if not installations:
         raise UsageError(
@@ -94,7 +95,7 @@ def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, st
             "in the config file (or try --demo)"
         )
     return [
-        (i.label, i.connection.base_url, i.connection.igrp)
+        (i.label, state_key(i.connection.base_url, i.connection.igrp))
         for i in installations
         if i.connection.igrp is not None
     ]
@@ -119,14 +120,11 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def _safe_cell(text: str) -> str:
-    """A queue name is upstream text: never let a spreadsheet run it as a formula."""
-    if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not text[1:2].isdigit())):
-        return "'" + text
-    return text
-
-
 def _as_csv(found: list[tuple[str, ServiceReport]], queue: str | None) -> str:
+    # a queue name is upstream text: the export's one rule keeps a spreadsheet from
+    # running it as a formula
+    from rtdash.core.export import defuse_cell as _safe_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

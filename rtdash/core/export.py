@@ -97,14 +97,15 @@ def _cell(value: Any) -> str:
         return str(value)
     if isinstance(value, dict | list):
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
-        return _defuse(clean(text))
+        return defuse_cell(clean(text))
     # rows are clean already; a value made elsewhere is cleaned too, so no cell holds a
     # bare CR (which csv would write unquoted with "\n" line ends)
-    return _defuse(clean(str(value)))
+    return defuse_cell(clean(str(value)))
 
 
-def _defuse(text: str) -> str:
-    """Keep a spreadsheet from running a text cell as a formula: ``+1-2`` or
+def defuse_cell(text: str) -> str:
+    """Keep a spreadsheet from running a text cell as a formula (every CSV rtdash
+    writes, ``rtdash stats --csv`` too, goes through this one rule): ``+1-2`` or
     ``-1+cmd|' /C calc'!A0`` start with a digit after the sign too, so only an exact
     E.164 number keeps its ``+``."""
     if text and text[0] in _FORMULA_START and not _E164(text):

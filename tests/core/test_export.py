@@ -25,6 +25,7 @@ from rtdash.core.export import (
     export_views,
     users_csv,
 )
+from rtdash.core.labels import USER_LABELS
 
 from .rows import T0, at, call, user
 
@@ -157,12 +158,13 @@ def test_users_say_on_a_call_available_or_away_as_on_screen(tmp_path: Path) -> N
     talking = ActiveCall(call_ref="c1", state=CallState.BRIDGED, agent_ref="ffion")
     paths = export_views([talking], users, tmp_path, now=NOW, zone=LONDON)
     rows = _read_csv(paths[2])
-    assert [row["agentState"] for row in rows] == ["on a call", "away", "available"]
+    state = USER_LABELS["agent_state"]  # the CSV speaks the screen's words
+    assert [row[state] for row in rows] == ["on a call", "away", "available"]
     with open(paths[3], encoding="utf-8") as handle:
         assert [u["agentState"] for u in json.load(handle)] == ["on a call", "away", "available"]
     # the CLI's users --csv has no calls: an unavailable user is not called away
     lines = users_csv(users, NOW).splitlines()[1:]
-    assert [line.split(",")[USER_COLUMNS.index("agentState")] for line in lines] == [
+    assert [line.split(",")[USER_COLUMNS.index(state)] for line in lines] == [
         "",
         "",
         "available",
