@@ -24,22 +24,6 @@ if TYPE_CHECKING:
 #: the demo's first installation: ``--demo`` totals are saved under its own key
 DEMO_IGRP = 1234
 
-CSV_COLUMNS = (
-    "installation",
-    "queue",
-    "offered",
-    "answered",
-    "abandoned",
-    "short_abandoned",
-    "unknown",
-    "answered_within_sl",
-    "sl_percent",
-    "abandon_percent",
-    "asa",
-    "longest_answer",
-    "longest_wait",
-)
-
 
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     from zoneinfo import ZoneInfo
@@ -116,37 +100,17 @@ def _as_json(label: str, report: ServiceReport, queue: str | None) -> dict[str, 
     return data
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
-
-
 def _as_csv(found: list[tuple[str, ServiceReport]], queue: str | None) -> str:
-    # a queue name is upstream text: the export's one rule keeps a spreadsheet from
-    # running it as a formula
-    from rtdash.core.export import defuse_cell as _safe_cell
+    """The export's service columns and cells, the installation first: names are
+    upstream text, defused by the export's one rule so a spreadsheet runs none."""
+    from rtdash.core.export import SERVICE_COLUMNS, defuse_cell, service_cells
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(("installation", *SERVICE_COLUMNS))
     for label, report in found:
         for row in _rows(report, queue):
-            writer.writerow(
-                [
-                    _safe_cell(label),
-                    _safe_cell(row.name),
-                    row.offered,
-                    row.answered,
-                    row.abandoned,
-                    row.short_abandoned,
-                    row.unknown,
-                    row.answered_within_sl,
-                    _num(row.sl_percent),
-                    _num(row.abandon_percent),
-                    _num(row.asa),
-                    _num(row.longest_answer, 0),
-                    _num(row.longest_wait, 0),
-                ]
-            )
+            writer.writerow([defuse_cell(label), *service_cells(row)])
     return buffer.getvalue()
 
 

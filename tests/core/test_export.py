@@ -265,3 +265,29 @@ def test_csv_text_for_stdout(tmp_path: Path) -> None:
     users = list(csv.DictReader(io.StringIO(users_csv(_users(), NOW))))
     assert [u["User id"] for u in users] == ["7", "8"]
     assert users_csv([], NOW) == ",".join(USER_COLUMNS) + "\n"
+
+
+def test_todays_service_level_is_exported_beside_the_views(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from rtdash.core.service import ServiceLevel
+    from rtdash.core.snapshot import CallsSnapshot
+
+    service = ServiceLevel(ZoneInfo("UTC"))
+    t = NOW.timestamp()
+    waiting = ActiveCall(
+        call_ref="c1", state=CallState.QUEUEING, queue="=sales", call_start=NOW, state_start=NOW
+    )
+    service.observe_calls(CallsSnapshot.build([waiting], NOW))
+    later = datetime.fromtimestamp(t + 30, NOW.tzinfo)
+    service.observe_calls(CallsSnapshot.build([], later))
+    report = service.report()
+    paths = export_views(_calls(), _users(), tmp_path, now=NOW, zone=LONDON, service=report)
+    assert [p.name.split("-")[1] for p in paths] == ["calls"] * 2 + ["users"] * 2 + ["service"] * 2
+    rows = _read_csv(paths[4])
+    assert [(r["queue"], r["offered"], r["abandoned"]) for r in rows] == [
+        ("", "1", "1"),
+        ("'=sales", "1", "1"),
+    ]
+    with open(paths[5], encoding="utf-8") as handle:
+        assert json.load(handle)["total"]["abandoned"] == 1

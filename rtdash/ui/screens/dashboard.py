@@ -19,6 +19,7 @@ from rtdash.ui.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
     from rtdash.api.models import ActiveCall, PbxUser
+    from rtdash.core.service_report import ServiceReport
 
 #: the steps ``+`` and ``-`` move the poll interval through
 INTERVAL_STEPS = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)
@@ -166,10 +167,18 @@ class DashboardScreen(ViewsScreen):
             if len(self.views) == 1 or board.client is None
             else (f"rtdash-{board.client.igrp}")
         )
-        self._export(board.grid.shown_calls(), list(board.user_panel.shown_users()), stem)
+        keeper = board.keeper  # today's service level, taken here: not on the thread
+        service = keeper.service.report("today") if keeper is not None else None
+        self._export(board.grid.shown_calls(), list(board.user_panel.shown_users()), stem, service)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, calls: list[ActiveCall], users: list[PbxUser], stem: str) -> None:
+    def _export(
+        self,
+        calls: list[ActiveCall],
+        users: list[PbxUser],
+        stem: str,
+        service: ServiceReport | None = None,
+    ) -> None:
         # off the start-up path
         from rtdash.core.export import ExportError, export_views
         from rtdash.core.paths import export_message
@@ -184,6 +193,7 @@ class DashboardScreen(ViewsScreen):
                 zone=board.zone,
                 stem=stem,
                 on_call=board.user_panel.on_call,  # from every call, not only those shown
+                service=service,
             )
         except ExportError as exc:
             self.app.call_from_thread(
