@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from rtdash.core.daystate import SAVE_EVERY, DayStore, demo_key, state_key, state_path
@@ -96,6 +96,15 @@ class ServiceKeeper(FeedConsumer):
     def levels(self) -> dict[str, Level]:
         """SL % and abandons at their levels, for the feed's breaches."""
         return {tile.key: tile.level for tile in self.tiles(ALERTING)}
+
+    def recorded_totals(self) -> dict[str, Any]:
+        """What ``--record`` keeps of today: the installation's totals and SL seconds."""
+        report = self.service.report("today")
+        return {
+            "sl_seconds": report.sl_seconds,
+            "since": report.since.isoformat(),
+            "total": asdict(report.total),
+        }
 
     def counted(self) -> int:
         return counted(self.service.metrics.report("today").total)

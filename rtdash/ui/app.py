@@ -249,7 +249,7 @@ class RtdashApp(ShellApp):
             )
         )
         if self.record is not None:
-            recorder = self._recorder(client, label, excluded)
+            recorder = self._recorder(client, label, excluded, self.keepers[-1])
             if recorder is not None:
                 feed.subscribe(recorder)
                 self.recorders.append(recorder)
@@ -265,7 +265,7 @@ class RtdashApp(ShellApp):
         return view
 
     def _recorder(
-        self, client: InfinityClient, label: str, excluded: bool
+        self, client: InfinityClient, label: str, excluded: bool, keeper: ServiceKeeper
     ) -> RecordingConsumer | None:
         """One file per installation: ``FILE`` alone, ``FILE-<igrp>`` for several."""
         from rtdash.core.recording import Recorder, RecordingError
@@ -288,7 +288,9 @@ class RtdashApp(ShellApp):
                 clean(str(exc)), title="Not recording", severity="error", timeout=30, markup=False
             )
             return None
-        return RecordingConsumer(recorder, on_error=self._recording_stopped)
+        return RecordingConsumer(
+            recorder, on_error=self._recording_stopped, service=keeper.recorded_totals
+        )
 
     def _service_notice(self, line: str) -> None:
         self.notify(clean(line), title="Service level", severity="warning", markup=False)
