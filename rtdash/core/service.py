@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from rtdash.api.models import CallState
 from rtdash.core.agent_time import AgentTime
+from rtdash.core.agents import OnCall
 from rtdash.core.feed import FeedConsumer
 from rtdash.core.outcomes import Abandoned, Event, OutcomeTracker, Unknown
 from rtdash.core.service_metrics import (
@@ -60,6 +62,8 @@ class ServiceLevel(FeedConsumer):
         #: something changed since the state was last saved
         self.dirty = False
         self._users: tuple[PbxUser, ...] = ()
+        #: who is on a bridged call, from the latest changed calls poll
+        self._on_call = OnCall()
         self._agents_at: float | None = None
         self._restored_at: float | None = None
 
@@ -97,6 +101,7 @@ class ServiceLevel(FeedConsumer):
             self.agents.resume(now)
         if not snapshot.unchanged:
             self.dirty = True
+            self._on_call = OnCall.from_calls(snapshot.groups[CallState.BRIDGED])
             self._time_agents(now)
 
     def observe_users(self, snapshot: UsersSnapshot) -> None:
@@ -119,7 +124,7 @@ class ServiceLevel(FeedConsumer):
         if not self._users:
             return
         since = self._agents_at if self._agents_at is not None else now
-        self.agents.observe(self._users, self.tracker.on_call, now, since)
+        self.agents.observe(self._users, self._on_call, now, since)
         self._agents_at = now
 
     def _on_event(self, event: Event) -> None:
