@@ -23,7 +23,9 @@ class Dashboard(LiveView):
     def compose(self) -> ComposeResult:
         yield self.make_banner()
         keeper = self.keeper
-        service = service_specs(keeper.tiles(DASHBOARD_SERVICE)) if keeper is not None else ()
+        service = (
+            service_specs(keeper.tiles(DASHBOARD_SERVICE), suffix="") if keeper is not None else ()
+        )
         yield MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,

@@ -81,12 +81,13 @@ def service_key(key: str) -> str:
     return f"{key}_today" if key in _HEADLINE_KEYS else key
 
 
-def service_specs(tiles: tuple[Tile, ...]) -> tuple[TileSpec, ...]:
-    """Tile specs for today's service tiles, labelled as the core labels them."""
+def service_specs(tiles: tuple[Tile, ...], suffix: str = " today") -> tuple[TileSpec, ...]:
+    """Tile specs for today's service tiles, labelled as the core labels them (and
+    ``suffix``: a wallboard says "today" where a room may wonder since when)."""
     specs = []
     for tile in tiles:
         short, template = SERVICE_SPECS.get(tile.key, (tile.label, "88"))
-        specs.append(TileSpec(service_key(tile.key), f"{tile.label} today", short, template))
+        specs.append(TileSpec(service_key(tile.key), f"{tile.label}{suffix}", short, template))
     return tuple(specs)
 
 

@@ -7,6 +7,7 @@ personal data excluded. Every region grows with the screen (see wallboard.tcss).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from rich.text import Text
@@ -47,11 +48,16 @@ class Wallboard(LiveView):
         yield self.make_banner()
         keeper = self.keeper
         service = service_specs(keeper.tiles()) if keeper is not None else ()
+        tiles = WALL_TILES
+        if service:
+            # the one line of a narrow terminal holds six numbers: talking (also in each
+            # queue's row below) gives its place to today's tiles
+            tiles = tuple(replace(t, compact=False) if t is TALKING else t for t in tiles)
         yield MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
             history=self.history,
-            tiles=WALL_TILES + service,
+            tiles=tiles + service,
             id="wall-metrics",
         )
         yield Label(id="wall-gaps")
