@@ -28,6 +28,8 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from rtdash.api.models import CallState
+from rtdash.core.agents import AgentState, OnCall, count_agents
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
@@ -219,6 +221,7 @@ class LiveFeed:
             talking=part.talking,
             longest_wait_since=part.longest_wait_since,
         )
+        self._count_agents()
         self._changed(FeedChange(calls=True))
 
     def on_users(self, snapshot: UsersSnapshot) -> None:
@@ -232,7 +235,24 @@ class LiveFeed:
             agents_available=part.agents_available,
             agents_unavailable=part.agents_unavailable,
         )
+        self._count_agents()
         self._changed(FeedChange(users=True))
+
+    def _count_agents(self) -> None:
+        """On a call and away need both snapshots (an unavailable agent on a bridged
+        call is on a call): counted again when either changes."""
+        if self.calls is None or self.users is None:
+            return
+        bridged = OnCall.from_calls(self.calls.groups[CallState.BRIDGED])
+        counts = count_agents(self.users.dashboard_users, bridged)
+        on_call, away = counts[AgentState.ON_CALL], counts[AgentState.AWAY]
+        self.metrics = replace(
+            self.metrics,
+            agents_available=counts[AgentState.AVAILABLE],
+            agents_unavailable=on_call + away,
+            agents_on_call=on_call,
+            agents_away=away,
+        )
 
     def on_status(self, status: PollerStatus) -> None:
         self.status = status

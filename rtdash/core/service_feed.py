@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 #: the tiles that can breach (and so flash and ring): SL % and abandons
 ALERTING = ("sl", "abandoned", "abandon_percent")
 DEFAULT_TILES = ("sl", "answered", "abandoned")
+#: a tile's text before the first calls poll
+NOT_YET = "–"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,11 @@ class ServiceKeeper(FeedConsumer):
         """Today's tiles for the installation (``keys``: the config's by default)."""
         report = self.service.metrics.report("today")
         chosen = self.options.wallboard_tiles if keys is None else keys
-        return service_tiles(report.total, chosen, self.options.thresholds, self.sl_seconds)
+        tiles = service_tiles(report.total, chosen, self.options.thresholds, self.sl_seconds)
+        if self.service.metrics.now is None:
+            # no calls poll yet: a 0 would read as a measured day without abandons
+            tiles = tuple(replace(tile, text=NOT_YET, value=None) for tile in tiles)
+        return tiles
 
     @property
     def sl_seconds(self) -> float:
