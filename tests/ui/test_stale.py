@@ -6,12 +6,13 @@ and a DISCONNECTED banner says so in the main area; fresh data clears it. Under
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Digits
 
 from rtdash.core.clock import FrozenClock
 from rtdash.core.thresholds import Level
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
-from rtdash.ui.widgets.metrics_bar import BigNumber, MetricsBar, MetricTile
+from rtdash.ui.widgets.metrics_bar import MetricsBar, MetricTile
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 from tests.ui.helpers import settings_for, wait_for_data, wait_until
 
@@ -71,7 +72,7 @@ async def test_no_color_breaches_are_bold_reverse_never_dim(
             view = app.screen.view  # type: ignore[attr-defined]
             breached = [tile for tile in view.query(MetricTile) if tile.has_class("level-alert")]
             assert breached, "the simulated centre has a breach to look at"
-            style = breached[0].query_one(BigNumber).styles.text_style
+            style = breached[0].query_one(Digits).styles.text_style
             assert style.bold and style.reverse
             assert LEVEL_STYLE[Level.ALERT] == "bold reverse"
     finally:
