@@ -52,13 +52,16 @@ def make_app(
     settings: Settings | None = None,
     *,
     flash: bool = True,
+    persist: bool = False,
     app_options: dict[str, Any] | None = None,
     **connection: object,
 ) -> Any:
     """The dashboard app on ``sim`` with a clock frozen at the simulator's time.
 
     ``flash=False`` for snapshots: a blinking tile would depend on when the frame is
-    taken. ``app_options`` go to the app (e.g. ``http=`` for a scripted transport).
+    taken. ``persist`` off by default: a test's totals must not reach another's (or
+    the next run's) through the shared state folder. ``app_options`` go to the app
+    (e.g. ``http=`` for a scripted transport).
     """
     from rtdash.ui.app import RtdashApp  # imported here: the unit tier never loads Textual
 
@@ -66,4 +69,5 @@ def make_app(
         settings = settings_for(sim, **connection)
     if not flash:
         settings.display.flash = False
+    settings.service.persist = persist
     return RtdashApp(settings, clock=FrozenClock(sim.now), **(app_options or {}))

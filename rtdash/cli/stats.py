@@ -21,38 +21,21 @@ if TYPE_CHECKING:
     from rtdash.config import Settings
     from rtdash.core.service_metrics import ServiceReport, ServiceStats
 
-#: a simulator serves loopback: ``--demo`` totals are saved under this host
-DEMO_BASE_URL = "http://127.0.0.1/reports/v2"
+#: the demo's first installation: ``--demo`` totals are saved under its own key
 DEMO_IGRP = 1234
-
-CSV_COLUMNS = (
-    "installation",
-    "queue",
-    "offered",
-    "answered",
-    "abandoned",
-    "short_abandoned",
-    "unknown",
-    "answered_within_sl",
-    "sl_percent",
-    "abandon_percent",
-    "asa",
-    "longest_answer",
-    "longest_wait",
-)
 
 
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     from zoneinfo import ZoneInfo
 
-    from rtdash.core.daystate import read_state, same_day, state_key, state_path
+    from rtdash.core.daystate import read_state, same_day, state_path
     from rtdash.core.service import ServiceLevel
 
     targets = _targets(args, settings)
     now = time.time()
     found: list[tuple[str, ServiceReport]] = []
-    for label, base_url, igrp in targets:
-        state = read_state(state_path(state_key(base_url, igrp)))
+    for label, key in targets:
+        state = read_state(state_path(key))
         if state is None:
             continue
         try:
@@ -82,11 +65,13 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str, int]]:
-    """(label, base URL, igrp) of each installation whose totals are asked for."""
+def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str]]:
+    """(label, state key) of each installation whose totals are asked for."""
+    from rtdash.core.daystate import demo_key, state_key
+
     if getattr(args, "demo", False):
         igrp = settings.connection.igrp if "igrp" in vars(args) else None
-        return [("demo", DEMO_BASE_URL, igrp or DEMO_IGRP)]
+        return [("demo", demo_key(igrp or DEMO_IGRP))]
     installations = [i for i in settings.installations() if i.connection.igrp is not None]
     if not installations:
         raise UsageError(
@@ -94,7 +79,7 @@ def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, st
             "in the config file (or try --demo)"
         )
     return [
-        (i.label, i.connection.base_url, i.connection.igrp)
+        (i.label, state_key(i.connection.base_url, i.connection.igrp))
         for i in installations
         if i.connection.igrp is not None
     ]
@@ -115,40 +100,17 @@ def _as_json(label: str, report: ServiceReport, queue: str | None) -> dict[str, 
     return data
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
-
-
-def _safe_cell(text: str) -> str:
-    """A queue name is upstream text: never let a spreadsheet run it as a formula."""
-    if text and (text[0] in "=@\t\r" or (text[0] in "+-" and not text[1:2].isdigit())):
-        return "'" + text
-    return text
-
-
 def _as_csv(found: list[tuple[str, ServiceReport]], queue: str | None) -> str:
+    """The export's service columns and cells, the installation first: names are
+    upstream text, defused by the export's one rule so a spreadsheet runs none."""
+    from rtdash.core.export import SERVICE_COLUMNS, defuse_cell, service_cells
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(("installation", *SERVICE_COLUMNS))
     for label, report in found:
         for row in _rows(report, queue):
-            writer.writerow(
-                [
-                    _safe_cell(label),
-                    _safe_cell(row.name),
-                    row.offered,
-                    row.answered,
-                    row.abandoned,
-                    row.short_abandoned,
-                    row.unknown,
-                    row.answered_within_sl,
-                    _num(row.sl_percent),
-                    _num(row.abandon_percent),
-                    _num(row.asa),
-                    _num(row.longest_answer, 0),
-                    _num(row.longest_wait, 0),
-                ]
-            )
+            writer.writerow([defuse_cell(label), *service_cells(row)])
     return buffer.getvalue()
 
 

@@ -1,31 +1,27 @@
 """Each agent's day: time on a call, available, and away.
 
-An agent is **on a call** while they are the agent of a bridged call (matched by the
-operator ref, or the name, that the field mapping reads for a call's agent); otherwise
-**available** or **away** by their user state. Time is added when an agent's activity
-changes (and read up to "now" at any moment), so polls where nothing changed cost
-nothing per agent.
+What an agent is doing is :func:`rtdash.core.agents.agent_state`'s answer, the one the
+wallboard, the users panel and the exports give: on a call while they are the agent of
+a bridged call, otherwise available or away by their user state. Time is added when an
+agent's activity changes (and read up to "now" at any moment), so polls where nothing
+changed cost nothing per agent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Literal
 
-from rtdash.api.models import PbxUser, UserState
+from rtdash.api.models import PbxUser
+from rtdash.core.agents import AgentState, OnCall, agent_state
 
+#: the saved state's names of the activities (kept: a day's file outlives a release)
 Activity = Literal["call", "available", "away"]
 ACTIVITIES: tuple[Activity, ...] = ("call", "available", "away")
-
-
-def agent_activity(user: PbxUser, on_call: Mapping[str, int]) -> Activity:
-    """What an agent is doing now, from their user row and the agents of bridged calls
-    (``on_call``: operator refs and names of agents on a call)."""
-    if (user.operator_ref and user.operator_ref in on_call) or (
-        user.display_name and user.display_name in on_call
-    ):
-        return "call"
-    return "available" if user.state is UserState.AVAILABLE else "away"
+ACTIVITY_OF: dict[AgentState, Activity] = {
+    AgentState.ON_CALL: "call",
+    AgentState.AVAILABLE: "available",
+    AgentState.AWAY: "away",
+}
 
 
 class _Clock:
@@ -53,19 +49,18 @@ class AgentTime:
         return user.operator_ref or user.display_name or user.user_id
 
     def observe(
-        self, users: tuple[PbxUser, ...], on_call: Mapping[str, int], now: float, since: float
+        self, users: tuple[PbxUser, ...], on_call: OnCall, now: float, since: float
     ) -> None:
         """Bring every agent's activity up to ``now``; ``since`` is the previous
-        observation, the earliest a change seen now can have happened."""
+        observation, the earliest a change seen now can have happened. ``on_call``: who
+        is on a bridged call (from the latest calls poll)."""
         clocks = self.clocks
         for user in users:
-            if not user.dashboard and not (
-                (user.operator_ref and user.operator_ref in on_call)
-                or (user.display_name and user.display_name in on_call)
-            ):
+            state = agent_state(user, on_call)
+            if not user.dashboard and state is not AgentState.ON_CALL:
                 continue
             key = self.key_of(user)
-            activity = agent_activity(user, on_call)
+            activity = ACTIVITY_OF[state]
             clock = clocks.get(key)
             if clock is None:
                 clocks[key] = _Clock(key, user.label, activity, now)

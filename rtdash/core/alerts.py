@@ -1,13 +1,16 @@
 """Threshold breaches: which are active, and which just began (ring the bell once).
 
 A breach is a headline number at its alert level: the longest wait, the calls
-waiting, or agents available below the floor. It "begins" when it goes from not
+waiting, or agents available below the floor, or a number a consumer of the feed
+derives (today's SL % or abandons, through :attr:`AlertTracker.sources`), so every
+breach flashes, rings and stays quiet on stale data by one rule. It "begins" when it goes from not
 breached to breached; it must clear before it can begin again, so a wallboard rings
 once per breach, not once per poll.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,12 +27,16 @@ class AlertTracker:
     #: when each active breach began (to flash for a while, then hold steady)
     since: dict[str, datetime] = field(default_factory=dict)
     total: int = 0
+    #: more levels by name (a consumer's derived numbers): an ALERT there is a breach
+    sources: list[Callable[[], dict[str, Level]]] = field(default_factory=list)
 
     def update(self, metrics: Metrics, now: datetime) -> set[str]:
         """Return the breaches that began with this observation. A number not known yet
         (None: no data) is never a breach, so no data is not "no agents available"."""
         levels = metrics.levels(self.thresholds, now)
         current = {name for name in BREACHES if levels[name] is Level.ALERT}
+        for source in self.sources:
+            current |= {name for name, level in source().items() if level is Level.ALERT}
         began = current - self.active
         for name in began:
             self.since[name] = now

@@ -41,6 +41,14 @@ def state_key(base_url: str, igrp: int) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", f"{host}-{igrp}")
 
 
+def demo_key(igrp: int) -> str:
+    """``--demo``'s totals: a key of their own, never a real account's nor that of a
+    dashboard pointed at ``rtdash sim`` on loopback. A demo writes it (so ``rtdash stats
+    --demo`` has a day to print) but never continues from it: each demo is a new
+    simulated centre, and yesterday's demo calls are not today's."""
+    return f"demo-{igrp}"
+
+
 def state_path(key: str, folder: Path | None = None) -> Path:
     return (folder if folder is not None else state_dir()) / f"{key}.json"
 
@@ -112,20 +120,30 @@ class DayStore:
     def maybe_save(self, service: ServiceLevel, *, force: bool = False) -> bool:
         """Write if something changed and the last write is ``every`` seconds old (or
         ``force``, on the way out); True if it wrote."""
-        if not service.dirty and not force:
-            return False
+        state = self.due(service, force=force)
+        return state is not None and self.write(state)
+
+    def due(self, service: ServiceLevel, *, force: bool = False) -> dict[str, Any] | None:
+        """The state to write now, or None when nothing changed or it is too soon.
+        Taken on the thread that feeds ``service`` (it is not thread-safe); the
+        :meth:`write` that follows may run on another."""
+        if not service.dirty and not force and self.error is None:
+            return None  # (a failed write is tried again)
         now = self._monotonic()
         if not force and self._last is not None and now - self._last < self.every:
-            return False
-        try:
-            write_state(self.path, service.to_dict())
-        except OSError as exc:
-            self.error = f"cannot save today's totals to {self.path}: {exc.strerror or exc}"
-            self._last = now
-            return False
-        self.error = None
+            return None
         self._last = now
         service.dirty = False
+        return service.to_dict()
+
+    def write(self, state: dict[str, Any]) -> bool:
+        """Disk I/O only: safe off the event loop (``asyncio.to_thread``)."""
+        try:
+            write_state(self.path, state)
+        except OSError as exc:
+            self.error = f"cannot save today's totals to {self.path}: {exc.strerror or exc}"
+            return False
+        self.error = None
         return True
 
 

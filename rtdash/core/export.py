@@ -39,6 +39,7 @@ from rtdash.api.sanitise import clean
 from rtdash.core.agents import AgentState, OnCall, agent_state
 from rtdash.core.labels import CALL_LABELS, USER_LABELS
 from rtdash.core.metrics import seconds_since, wait_start
+from rtdash.core.service_report import ServiceReport, ServiceStats
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -97,14 +98,15 @@ def _cell(value: Any) -> str:
         return str(value)
     if isinstance(value, dict | list):
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
-        return _defuse(clean(text))
+        return defuse_cell(clean(text))
     # rows are clean already; a value made elsewhere is cleaned too, so no cell holds a
     # bare CR (which csv would write unquoted with "\n" line ends)
-    return _defuse(clean(str(value)))
+    return defuse_cell(clean(str(value)))
 
 
-def _defuse(text: str) -> str:
-    """Keep a spreadsheet from running a text cell as a formula: ``+1-2`` or
+def defuse_cell(text: str) -> str:
+    """Keep a spreadsheet from running a text cell as a formula (every CSV rtdash
+    writes, ``rtdash stats --csv`` too, goes through this one rule): ``+1-2`` or
     ``-1+cmd|' /C calc'!A0`` start with a digit after the sign too, so only an exact
     E.164 number keeps its ``+``."""
     if text and text[0] in _FORMULA_START and not _E164(text):
@@ -173,6 +175,61 @@ def users_csv(rows: Sequence[PbxUser], now: datetime) -> str:
     return _csv_text(USER_COLUMNS, rows, user_cells, _aware(now))
 
 
+# --- today's service level ------------------------------------------------------------------
+
+#: the CSV header of today's service level (an export's service file; ``rtdash stats
+#: --csv`` puts the installation first): the report's own names, for scripts and sheets
+SERVICE_COLUMNS: tuple[str, ...] = (
+    "queue",
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "unknown",
+    "answered_within_sl",
+    "sl_percent",
+    "abandon_percent",
+    "asa",
+    "longest_answer",
+    "longest_wait",
+)
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def service_cells(row: ServiceStats) -> list[str]:
+    """One queue's (or, named "", the installation's) row of :data:`SERVICE_COLUMNS`."""
+    return [
+        defuse_cell(clean(row.name)),
+        str(row.offered),
+        str(row.answered),
+        str(row.abandoned),
+        str(row.short_abandoned),
+        str(row.unknown),
+        str(row.answered_within_sl),
+        _num(row.sl_percent),
+        _num(row.abandon_percent),
+        _num(row.asa),
+        _num(row.longest_answer, 0),
+        _num(row.longest_wait, 0),
+    ]
+
+
+def _write_service_csv(path: Path, report: ServiceReport) -> None:
+    with open(path, "x", encoding="utf-8-sig", newline="", opener=_private) as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(SERVICE_COLUMNS)
+        writer.writerows(service_cells(row) for row in (report.total, *report.queues))
+
+
+def _write_service_json(path: Path, report: ServiceReport) -> None:
+    with open(path, "x", encoding="utf-8", opener=_private) as handle:
+        json.dump(report.to_dict(), handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
 # --- files -----------------------------------------------------------------------------------
 
 
@@ -185,6 +242,7 @@ def export_views(
     zone: ZoneInfo,
     stem: str | None = None,
     on_call: OnCall | None = None,
+    service: ServiceReport | None = None,
 ) -> list[Path]:
     """Write the calls and users to CSV and JSON in ``folder`` (made if missing).
 
@@ -196,7 +254,9 @@ def export_views(
     cannot be made or written; files of a failed export are removed.
 
     ``on_call`` says who is on a bridged call (for the users' ``agentState``); by
-    default it is read from ``calls``.
+    default it is read from ``calls``. With ``service`` (today's service level), two
+    more files follow: ``{stem}-service-….csv`` (the installation's row, named "", then
+    one per queue) and ``.json`` (the ``rtdash stats --json`` shape).
     """
     now = _aware(now)
     folder = Path(folder).expanduser()
@@ -229,6 +289,10 @@ def export_views(
             ),
         ),
     ]
+    if service is not None:
+        report = service
+        writers.append(("service", "csv", lambda path: _write_service_csv(path, report)))
+        writers.append(("service", "json", lambda path: _write_service_json(path, report)))
     for attempt in range(MAX_SUFFIX + 1):
         suffix = f"-{attempt}" if attempt else ""
         paths = [folder / f"{base}-{kind}-{stamp}{suffix}.{ext}" for kind, ext, _ in writers]

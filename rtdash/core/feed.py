@@ -22,12 +22,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from rtdash.api.models import CallState
+from rtdash.core.agents import AgentState, OnCall, count_agents
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
@@ -141,6 +143,9 @@ class LiveFeed:
         self.clock: Clock = FeedClock(self)
         self._source = source
         self._listeners: list[FeedListener] = []
+        #: work that lives as long as the source runs (saving today's totals, confirming
+        #: outcomes): whoever runs the source runs these beside it
+        self.tasks: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     # --- the source ----------------------------------------------------------------
 
@@ -162,12 +167,14 @@ class LiveFeed:
         """Run the source, and tick once a second, until the source's run ends: for a
         consumer with no screen to drive :meth:`tick` (a hub publisher)."""
         ticker = asyncio.ensure_future(self._tick_forever(sleep))
+        helpers = [asyncio.ensure_future(task()) for task in self.tasks]
         try:
             await self.source.run()
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            for future in (ticker, *helpers):
+                future.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await future
 
     async def _tick_forever(self, sleep: Callable[[float], Awaitable[object]]) -> None:
         while True:
@@ -349,7 +356,13 @@ class SnapshotWriter(Protocol):
 
     def record_users(self, snapshot: UsersSnapshot) -> bool: ...
 
+    def record_service(self, when: datetime, service: dict[str, Any]) -> bool: ...
+
     def close(self) -> None: ...
+
+
+#: recorded seconds between two records of today's service level totals
+SERVICE_RECORD_EVERY = 60.0
 
 
 class RecordingConsumer(FeedConsumer):
@@ -358,10 +371,19 @@ class RecordingConsumer(FeedConsumer):
     the feed and its screen carry on."""
 
     def __init__(
-        self, recorder: SnapshotWriter, *, on_error: Callable[[str], None] | None = None
+        self,
+        recorder: SnapshotWriter,
+        *,
+        on_error: Callable[[str], None] | None = None,
+        service: Callable[[], dict[str, Any] | None] | None = None,
     ) -> None:
         self.recorder: SnapshotWriter | None = recorder
         self._on_error = on_error
+        #: today's service level totals, recorded every :data:`SERVICE_RECORD_EVERY`
+        #: seconds of calls polls (and on close)
+        self._service = service
+        self._service_at: datetime | None = None
+        self._last_calls: datetime | None = None
 
     def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
         if self.recorder is None:
@@ -372,6 +394,12 @@ class RecordingConsumer(FeedConsumer):
         try:
             if isinstance(snapshot, CallsSnapshot):
                 self.recorder.record_calls(snapshot)
+                self._last_calls = snapshot.fetched_at
+                due = self._service_at is None or (
+                    (snapshot.fetched_at - self._service_at).total_seconds() >= SERVICE_RECORD_EVERY
+                )
+                if due:
+                    self._record_service()
             else:
                 self.recorder.record_users(snapshot)
         except RecordingError as exc:
@@ -379,8 +407,21 @@ class RecordingConsumer(FeedConsumer):
             if self._on_error is not None:
                 self._on_error(str(exc))
 
+    def _record_service(self) -> None:
+        when = self._last_calls
+        if self._service is None or self.recorder is None or when is None:
+            return
+        totals = self._service()
+        if totals is not None:
+            self.recorder.record_service(when, totals)
+            self._service_at = when
+
     def close(self) -> None:
         """Idempotent: the app closes on exit and on a hang-up."""
         if self.recorder is not None:
+            from rtdash.core.recording import RecordingError
+
+            with contextlib.suppress(RecordingError):
+                self._record_service()  # the day's totals as they stood at the end
             self.recorder.close()
             self.recorder = None

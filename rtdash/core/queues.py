@@ -14,6 +14,7 @@ from datetime import datetime
 from rtdash.api.models import CallState, PbxUser
 from rtdash.core.agents import OnCall, agents_on_call_by_queue
 from rtdash.core.metrics import WAITING_STATES, seconds_since, wait_start
+from rtdash.core.service_report import ServiceReport, ServiceStats
 from rtdash.core.snapshot import CallsSnapshot
 
 NO_QUEUE = "(no queue)"
@@ -77,3 +78,51 @@ def summarize_queues(
             row.queue,
         ),
     )
+
+
+#: the calls filter that keeps one queue's calls (``queue:sales``): the queues view's
+#: Enter types it into the dashboard's filter, where Esc clears it as any other
+QUEUE_FILTER = "queue:"
+
+
+def queue_filter(name: str) -> str:
+    return f"{QUEUE_FILTER}{name}"
+
+
+def filtered_queue(text: str) -> str | None:
+    """The queue a filter keeps (``""`` for calls in no queue), or None for a text filter."""
+    if not text.lower().startswith(QUEUE_FILTER):
+        return None
+    name = text[len(QUEUE_FILTER) :].strip()
+    return "" if name == NO_QUEUE else name
+
+
+@dataclass(frozen=True, slots=True)
+class QueueDay:
+    """One row of the dashboard's queues view: the queue now, and its day so far."""
+
+    queue: str
+    now: QueueSummary | None
+    today: ServiceStats | None
+
+    @property
+    def waiting(self) -> int:
+        return self.now.waiting if self.now is not None else 0
+
+    @property
+    def talking(self) -> int:
+        return self.now.talking if self.now is not None else 0
+
+
+def queue_days(
+    calls: CallsSnapshot | None,
+    agents: Sequence[PbxUser] | None,
+    report: ServiceReport | None,
+) -> list[QueueDay]:
+    """Every queue with a call now (in :func:`summarize_queues`' order: the longest
+    wait first), then those with only outcomes today, by name."""
+    live = summarize_queues(calls, agents) if calls is not None else []
+    today = {stats.name or NO_QUEUE: stats for stats in report.queues} if report else {}
+    rows = [QueueDay(q.queue, q, today.pop(q.queue, None)) for q in live]
+    rows += [QueueDay(name, None, stats) for name, stats in sorted(today.items())]
+    return rows

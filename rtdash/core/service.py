@@ -15,7 +15,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from rtdash.api.models import CallState
 from rtdash.core.agent_time import AgentTime
+from rtdash.core.agents import OnCall
+from rtdash.core.feed import FeedConsumer
 from rtdash.core.outcomes import Abandoned, Event, OutcomeTracker, Unknown
 from rtdash.core.service_metrics import (
     DEFAULT_SHORT_ABANDON,
@@ -27,15 +30,21 @@ from rtdash.core.service_metrics import (
 
 if TYPE_CHECKING:
     from rtdash.api.models import PbxUser
+    from rtdash.core.feed import LiveFeed
     from rtdash.core.poller import PollerStatus
-    from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 STATE_VERSION = 1
 #: a restart longer than this is shown as a gap ("not watching 09:12–09:15")
 RESTART_GAP_SECONDS = 5.0
 
 
-class ServiceLevel:
+class ServiceLevel(FeedConsumer):
+    """Subscribed to an installation's :class:`~rtdash.core.feed.LiveFeed`, it sees
+    every snapshot (unchanged ones too: they are what times an abandon); a screen
+    reaches it with ``feed.find(ServiceLevel)``."""
+
     def __init__(
         self,
         zone: ZoneInfo,
@@ -53,6 +62,8 @@ class ServiceLevel:
         #: something changed since the state was last saved
         self.dirty = False
         self._users: tuple[PbxUser, ...] = ()
+        #: who is on a bridged call, from the latest changed calls poll
+        self._on_call = OnCall()
         self._agents_at: float | None = None
         self._restored_at: float | None = None
 
@@ -66,6 +77,12 @@ class ServiceLevel:
 
     def on_status(self, status: PollerStatus) -> None:
         """Health says nothing about outcomes: a gap shows as the time between polls."""
+
+    def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        if isinstance(snapshot, CallsSnapshot):
+            self.observe_calls(snapshot)
+        else:
+            self.observe_users(snapshot)
 
     # --- observing --------------------------------------------------------------------
 
@@ -84,6 +101,7 @@ class ServiceLevel:
             self.agents.resume(now)
         if not snapshot.unchanged:
             self.dirty = True
+            self._on_call = OnCall.from_calls(snapshot.groups[CallState.BRIDGED])
             self._time_agents(now)
 
     def observe_users(self, snapshot: UsersSnapshot) -> None:
@@ -106,7 +124,7 @@ class ServiceLevel:
         if not self._users:
             return
         since = self._agents_at if self._agents_at is not None else now
-        self.agents.observe(self._users, self.tracker.on_call, now, since)
+        self.agents.observe(self._users, self._on_call, now, since)
         self._agents_at = now
 
     def _on_event(self, event: Event) -> None:

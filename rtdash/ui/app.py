@@ -27,6 +27,7 @@ from rtdash.core.feed import LiveFeed, RecordingConsumer
 from rtdash.core.naming import InstallationNames, label_for
 from rtdash.core.poller import Poller
 from rtdash.core.source import Source
+from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_service
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import LIVE, WALL
 from rtdash.ui.screens.dashboard import DashboardScreen
@@ -94,6 +95,8 @@ class RtdashApp(ShellApp):
         self.record = record
         #: one per installation with ``--record``
         self.recorders: list[RecordingConsumer] = []
+        #: today's service level of each installation (saved on the way out)
+        self.keepers: list[ServiceKeeper] = []
         #: the installations' names: config, else the service's (learnt by a lookup)
         self.names = InstallationNames()
         self.names.subscribe(self._renamed)
@@ -127,6 +130,15 @@ class RtdashApp(ShellApp):
         """Recordings are closed: they are the only thing this process holds that matters."""
         for recorder in self.recorders:
             recorder.close()
+        self._close_keepers()
+
+    def _close_keepers(self) -> None:
+        for keeper in self.keepers:
+            try:
+                keeper.close()
+            except OSError as exc:  # a full disk must not stop the way out
+                log.warning("cannot save today's totals: %s", exc)
+        self.keepers.clear()
 
     def _can_connect(self) -> bool:
         if self.settings.profiles:
@@ -237,8 +249,20 @@ class RtdashApp(ShellApp):
                 clock=options.clock,
             )
         feed.attach(source)
+        self.keepers.append(
+            attach_service(
+                feed,
+                ServiceOptions.from_settings(self.settings.service),
+                zone=client.zone,
+                base_url=installation.connection.base_url,
+                igrp=client.igrp,
+                demo=self.demo,
+                lookup=lambda ref: client.caller_details(call_ref=ref),
+                notice=self._service_notice,
+            )
+        )
         if self.record is not None:
-            recorder = self._recorder(client, label, excluded)
+            recorder = self._recorder(client, label, excluded, self.keepers[-1])
             if recorder is not None:
                 feed.subscribe(recorder)
                 self.recorders.append(recorder)
@@ -263,7 +287,7 @@ class RtdashApp(ShellApp):
         return self._hub_sources(feed, igrp)
 
     def _recorder(
-        self, client: InfinityClient, label: str, excluded: bool
+        self, client: InfinityClient, label: str, excluded: bool, keeper: ServiceKeeper
     ) -> RecordingConsumer | None:
         """One file per installation: ``FILE`` alone, ``FILE-<igrp>`` for several."""
         from rtdash.core.recording import Recorder, RecordingError
@@ -286,7 +310,12 @@ class RtdashApp(ShellApp):
                 clean(str(exc)), title="Not recording", severity="error", timeout=30, markup=False
             )
             return None
-        return RecordingConsumer(recorder, on_error=self._recording_stopped)
+        return RecordingConsumer(
+            recorder, on_error=self._recording_stopped, service=keeper.recorded_totals
+        )
+
+    def _service_notice(self, line: str) -> None:
+        self.notify(clean(line), title="Service level", severity="warning", markup=False)
 
     def _recording_stopped(self, message: str) -> None:
         # said once per recording; the dashboard itself carries on
@@ -346,6 +375,7 @@ class RtdashApp(ShellApp):
     async def on_unmount(self) -> None:
         for recorder in self.recorders:
             recorder.close()
+        self._close_keepers()
         for client in self.clients:
             await client.aclose()
         if self._owns_simulator and self.simulator is not None:

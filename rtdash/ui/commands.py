@@ -265,6 +265,16 @@ COMMANDS: tuple[Command, ...] = (
         title="All users (show or hide)",
     ),
     Command(
+        "queues",
+        "Q",
+        "queues",
+        "Queues",
+        TABLES,
+        footer=False,
+        help="Queues: waiting, longest wait, talking, agents on a call, today's SL % and "
+        "abandons; Enter shows that queue's calls",
+    ),
+    Command(
         "export",
         "e",
         "export",

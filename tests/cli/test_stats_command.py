@@ -29,7 +29,7 @@ def _row(ref: str, state: CallState, start: float, queue: str, answered: float |
     )
 
 
-def _save_today(igrp: int = 1234) -> None:
+def _save_today(igrp: int = 1234, key: str | None = None) -> None:
     """A day so far: two sales calls answered after 10 and 30 s, one "=evil" abandon."""
     now = time.time()
     t = max(now - 60, now - now % 86_400 + 1)  # never across midnight (UTC)
@@ -45,7 +45,7 @@ def _save_today(igrp: int = 1234) -> None:
         _row("c1", B, t, "sales", t + 10),
         _row("c2", B, t, "sales", t + 30),
     )
-    DayStore(state_path(state_key(BASE, igrp))).maybe_save(service, force=True)
+    DayStore(state_path(key or state_key(BASE, igrp))).maybe_save(service, force=True)
 
 
 def test_no_state_is_exit_1_with_one_line(rtdash: RunCli) -> None:
@@ -98,3 +98,13 @@ def test_another_installations_state_is_not_shown(rtdash: RunCli) -> None:
     _save_today(igrp=5678)
     assert rtdash("stats", "--igrp", "1234").code == 1
     assert rtdash("stats", "--igrp", "5678").code == 0
+
+
+def test_demo_totals_are_read_from_the_demos_own_key(rtdash: RunCli) -> None:
+    from rtdash.core.daystate import demo_key
+
+    assert rtdash("stats", "--demo").code == 1
+    _save_today(key=demo_key(1234))
+    run = rtdash("stats", "--demo", "--json")
+    assert run.code == 0, run.err
+    assert run.json()[0]["total"]["answered"] == 2

@@ -130,3 +130,23 @@ def test_the_trend_window_is_fixed_and_unobserved_slots_are_empty() -> None:
     assert all(value is None for value in waiting[:-3])
     later, _ = history.window(T0 + timedelta(minutes=59, seconds=30))
     assert later[0] == 2 and later[1:] == [None] * 119, "the window moves with time"
+
+
+def test_agent_time_uses_the_wallboards_one_derivation() -> None:
+    """The day's time on a call is counted by the rule the wallboard draws with: a call
+    naming its agent only by name (in any case) puts that user on a call."""
+    from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+    from rtdash.core.agent_time import AgentTime
+    from rtdash.core.agents import AgentState, OnCall, agent_state
+
+    leo = PbxUser(
+        user_id="u1", state=UserState.UNAVAILABLE, display_name="Leo Knight", dashboard=True
+    )
+    call = ActiveCall(call_ref="c1", state=CallState.BRIDGED, agent_name="leo knight")
+    on_call = OnCall.from_calls([call])
+    assert agent_state(leo, on_call) is AgentState.ON_CALL
+    time = AgentTime()
+    time.observe((leo,), on_call, 0.0, 0.0)
+    time.observe((leo,), OnCall(), 60.0, 0.0)  # the call ended: away from here
+    totals = time.totals(90.0)[AgentTime.key_of(leo)][1]
+    assert (totals["call"], totals["away"]) == (60.0, 30.0)

@@ -158,12 +158,13 @@ def test_users_say_on_a_call_available_or_away_as_on_screen(tmp_path: Path) -> N
     talking = ActiveCall(call_ref="c1", state=CallState.BRIDGED, agent_ref="ffion")
     paths = export_views([talking], users, tmp_path, now=NOW, zone=LONDON)
     rows = _read_csv(paths[2])
-    assert [row[USER_LABELS["agent_state"]] for row in rows] == ["on a call", "away", "available"]
+    state = USER_LABELS["agent_state"]  # the CSV speaks the screen's words
+    assert [row[state] for row in rows] == ["on a call", "away", "available"]
     with open(paths[3], encoding="utf-8") as handle:
         assert [u["agentState"] for u in json.load(handle)] == ["on a call", "away", "available"]
     # the CLI's users --csv has no calls: an unavailable user is not called away
     lines = users_csv(users, NOW).splitlines()[1:]
-    assert [line.split(",")[USER_COLUMNS.index(USER_LABELS["agent_state"])] for line in lines] == [
+    assert [line.split(",")[USER_COLUMNS.index(state)] for line in lines] == [
         "",
         "",
         "available",
@@ -264,3 +265,29 @@ def test_csv_text_for_stdout(tmp_path: Path) -> None:
     users = list(csv.DictReader(io.StringIO(users_csv(_users(), NOW))))
     assert [u["User id"] for u in users] == ["7", "8"]
     assert users_csv([], NOW) == ",".join(USER_COLUMNS) + "\n"
+
+
+def test_todays_service_level_is_exported_beside_the_views(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from rtdash.core.service import ServiceLevel
+    from rtdash.core.snapshot import CallsSnapshot
+
+    service = ServiceLevel(ZoneInfo("UTC"))
+    t = NOW.timestamp()
+    waiting = ActiveCall(
+        call_ref="c1", state=CallState.QUEUEING, queue="=sales", call_start=NOW, state_start=NOW
+    )
+    service.observe_calls(CallsSnapshot.build([waiting], NOW))
+    later = datetime.fromtimestamp(t + 30, NOW.tzinfo)
+    service.observe_calls(CallsSnapshot.build([], later))
+    report = service.report()
+    paths = export_views(_calls(), _users(), tmp_path, now=NOW, zone=LONDON, service=report)
+    assert [p.name.split("-")[1] for p in paths] == ["calls"] * 2 + ["users"] * 2 + ["service"] * 2
+    rows = _read_csv(paths[4])
+    assert [(r["queue"], r["offered"], r["abandoned"]) for r in rows] == [
+        ("", "1", "1"),
+        ("'=sales", "1", "1"),
+    ]
+    with open(paths[5], encoding="utf-8") as handle:
+        assert json.load(handle)["total"]["abandoned"] == 1

@@ -418,3 +418,41 @@ def test_a_write_failure_is_one_line_and_stops_recording(tmp_path: Path) -> None
     assert str(caught.value) == "recording stopped: cannot write /dev/full: No space left on device"
     with pytest.raises(RecordingError, match=r"^cannot record to .*: No such file or directory$"):
         Recorder(tmp_path / "no" / "such" / "folder.rtrec", installation="x", igrp=1, tz="UTC")
+
+
+def test_service_totals_are_recorded_as_a_kind_readers_may_skip(tmp_path: Path) -> None:
+    """``--record`` keeps today's totals now and then; the calls and users replay as
+    before, and a line of a kind a reader does not know (as ``service`` is to older
+    readers) is skipped without breaking the calls' deltas."""
+    from zoneinfo import ZoneInfo
+
+    from rtdash.core.clock import FrozenClock
+    from rtdash.core.feed import FeedOptions, LiveFeed, RecordingConsumer
+    from rtdash.core.service_feed import ServiceOptions, attach_service
+    from rtdash.core.thresholds import Thresholds
+
+    path = tmp_path / "day.rtrec"
+    feed = LiveFeed(FeedOptions(clock=FrozenClock(at(0)), thresholds=Thresholds()))
+    keeper = attach_service(
+        feed, ServiceOptions(persist=False), zone=ZoneInfo("UTC"), base_url="http://x", igrp=1
+    )
+    consumer = RecordingConsumer(
+        Recorder(path, installation="x", igrp=1, tz="UTC"), service=keeper.recorded_totals
+    )
+    feed.subscribe(consumer)
+    feed.on_calls(CallsSnapshot.build([call("c-1", "queueing", 0, 0, queue="sales")], at(0)))
+    feed.on_calls(CallsSnapshot.build([call("c-1", "bridged", 12, 0, queue="sales")], at(14)))
+    feed.on_calls(CallsSnapshot.build([], at(90)))
+    consumer.close()
+    kinds = [line.get("kind") for line in _lines(path)[1:]]
+    assert kinds.count("service") == 3  # the first poll, a minute on, and the end
+    recording = Recording.load(path)
+    assert recording.skipped == 0
+    last = recording.service[-1].service
+    assert last["total"]["answered"] == 1 and last["sl_seconds"] == 20
+    assert recording.calls_at(at(14)).groups[CallState.BRIDGED][0].call_ref == "c-1"
+
+    with gzip.open(path, "ab") as handle:  # a later kind this reader does not know
+        handle.write(b'{"t": "2026-05-01T09:02:00+00:00", "kind": "later", "x": 1}\n')
+    again = Recording.load(path)
+    assert again.skipped == 1 and len(again) == len(recording)

@@ -60,7 +60,7 @@ def calls(*rows: dict[str, object]) -> list:
 def test_csv_cells_a_spreadsheet_would_run_are_defused(value: str, written: str) -> None:
     text = export.calls_csv(calls(call("c-1", displayName=value)), NOW)
     row = dict(zip(*list(csv.reader(io.StringIO(text))), strict=True))
-    assert row[CALL_LABELS["agent_name"]] == written
+    assert row["Agent"] == written  # the agent's name, under its screen label
 
 
 def test_a_csv_cell_never_holds_a_bare_line_break() -> None:

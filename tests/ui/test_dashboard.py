@@ -375,7 +375,7 @@ async def test_before_any_data_the_headline_shows_placeholders_and_no_alert(
         board.tick()
         await pilot.pause()
         line = rendered_text(board.query_one("#metrics-line"), width=80).strip()
-        assert line == "Waiting –  Talking –  Longest –  Available –  On a call –  Away –"
+        assert line == "Waiting –  Talking –  Longest –  Available –  SL –  Abandoned –"
         assert board.alerts.active == set()
         assert not board.query(".level-alert, .level-warn, .breached")
 

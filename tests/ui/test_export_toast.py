@@ -26,7 +26,7 @@ async def test_the_toast_names_the_folder_and_whole_file_names(
         await wait_for_data(pilot)
         screen = app.screen
         await pilot.press("e")
-        await wait_until(pilot, lambda: len(screen.exported) == 4)
+        await wait_until(pilot, lambda: len(screen.exported) == 6)  # calls, users, service
         await wait_until(pilot, lambda: "Exported" in screen_text(app))
         shown = screen_text(app)
         assert f"in ~/{tmp_path.name}:" in shown

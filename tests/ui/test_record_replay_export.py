@@ -88,8 +88,14 @@ async def test_e_exports_the_rows_shown_to_csv_and_json(sim: Simulator, tmp_path
         queue = board.calls.groups[CallState.BRIDGED][0].queue
         await pilot.press("slash", *queue, "enter")
         await pilot.press("e")
-        await wait_until(pilot, lambda: len(screen.exported) == 4)
-        calls_csv, calls_json, users_csv, users_json = screen.exported
+        await wait_until(pilot, lambda: len(screen.exported) == 6)
+        calls_csv, calls_json, users_csv, users_json, service_csv, _ = screen.exported
+        with service_csv.open(encoding="utf-8-sig", newline="") as handle:
+            total = next(csv.DictReader(handle))  # the installation's row first
+        keeper = board.keeper
+        assert keeper is not None
+        assert total["queue"] == ""
+        assert total["answered"] == str(keeper.service.report().total.answered)
         assert all(path.parent == tmp_path / "exports" for path in screen.exported)
         with calls_csv.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))

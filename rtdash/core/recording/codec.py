@@ -8,7 +8,10 @@ A run is a header (:mod:`.header`) followed by one line per recorded snapshot:
   "add": [rows], "upd": [patches], "del": [keys], "unreadable": n}`` (each part only
   when it has something to say);
 - an :class:`EndMark` ``{"t": ISO, "kind": "end"}``, the time of the last poll when the
-  last polls changed nothing, so a replay ends where recording did.
+  last polls changed nothing, so a replay ends where recording did;
+- a :class:`ServiceMark` ``{"t": ISO, "kind": "service", "service": {...}}`` now and
+  then: today's service level totals as the dashboard had them (a reader that does
+  not know the kind skips the line, so older readers still play newer files).
 
 Rows are the API's camelCase ``to_json()`` rows with ``None`` fields and an empty
 ``extra`` left out. :func:`decode` checks the shape of a line; whether a delta fits the
@@ -72,7 +75,15 @@ class EndMark:
     t: datetime
 
 
-Record: TypeAlias = Keyframe | Delta | EndMark
+@dataclass(frozen=True, slots=True)
+class ServiceMark:
+    """Today's service level totals at ``t`` (SL %, answered, abandoned…)."""
+
+    t: datetime
+    service: dict[str, Any]
+
+
+Record: TypeAlias = Keyframe | Delta | EndMark | ServiceMark
 
 
 def _is_int(value: object) -> bool:
@@ -86,6 +97,11 @@ def decode(data: object) -> Record:
     kind = data.get("kind")
     if kind == "end":
         return EndMark(parse_time(data.get("t")))
+    if kind == "service":
+        service = data.get("service")
+        if not isinstance(service, dict):
+            raise RecordingFormatError("service is not an object")
+        return ServiceMark(parse_time(data.get("t")), service)
     if kind not in ROW_KEYS:
         raise RecordingFormatError(f"unknown kind {kind!r}")
     when = parse_time(data.get("t"))
@@ -118,6 +134,10 @@ def encode(record: Record) -> dict[str, Any]:
     out: dict[str, Any] = {"t": record.t.isoformat()}
     if isinstance(record, EndMark):
         out["kind"] = "end"
+        return out
+    if isinstance(record, ServiceMark):
+        out["kind"] = "service"
+        out["service"] = record.service
         return out
     out["kind"] = record.kind
     if isinstance(record, Keyframe):

@@ -25,7 +25,16 @@ from zoneinfo import ZoneInfo
 
 from rtdash.api.models import ActiveCall, PbxUser
 from rtdash.core import limits
-from rtdash.core.recording.codec import ROW_KEYS, Delta, EndMark, Keyframe, Kind, Row, decode
+from rtdash.core.recording.codec import (
+    ROW_KEYS,
+    Delta,
+    EndMark,
+    Keyframe,
+    Kind,
+    Row,
+    ServiceMark,
+    decode,
+)
 from rtdash.core.recording.container import GZIP_MAGIC, inflate
 from rtdash.core.recording.errors import RecordingError, RecordingFormatError
 from rtdash.core.recording.header import FORMAT_VERSION, RecordingHeader, is_header, parse_header
@@ -161,6 +170,8 @@ class Recording:
     sessions: list[RecordingHeader] = field(default_factory=list)
     #: lines or records that could not be used (a cut-off tail, damage), skipped
     skipped: int = 0
+    #: today's service level totals as recorded now and then, oldest first
+    service: list[ServiceMark] = field(default_factory=list)
     #: the file ended inside a member (the app was killed) or was damaged
     truncated: bool = False
     #: the last poll of a run that ended with polls that changed nothing
@@ -234,6 +245,9 @@ class Recording:
                 continue
             if isinstance(record, EndMark):
                 self.end_mark = max(self.end_mark or record.t, record.t)
+                continue
+            if isinstance(record, ServiceMark):
+                self.service.append(record)
                 continue
             tracks[record.kind].add(record)
         for track in tracks.values():

@@ -23,6 +23,7 @@ from rtdash.core.recording.codec import (
     Kind,
     Record,
     Row,
+    ServiceMark,
     dump_line,
     encode,
     raw_row,
@@ -124,6 +125,15 @@ class Recorder:
             )
 
     # --- recording ---------------------------------------------------------------------
+
+    def record_service(self, when: datetime, service: dict[str, Any]) -> bool:
+        """Today's service level totals (a line older readers skip); True if written."""
+        if self._stopped:
+            return False
+        self._write(encode(ServiceMark(when, service)))
+        self.records += 1
+        self._maybe_flush(when)
+        return True
 
     def record_calls(self, snapshot: CallsSnapshot) -> bool:
         """Record a calls snapshot; True if anything was written."""

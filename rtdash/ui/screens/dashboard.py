@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input
 
 from rtdash.api.sanitise import clean
 from rtdash.constants import INTERVAL_STEPS
+from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
 from rtdash.ui.widgets.dashboard import Dashboard
@@ -20,8 +21,15 @@ from rtdash.ui.widgets.keyed_table import KeyedTable
 if TYPE_CHECKING:
     from rtdash.api.models import ActiveCall, PbxUser
     from rtdash.ui.widgets.rows_view import RowsView
+    from rtdash.core.service_report import ServiceReport
 
 __all__ = ["INTERVAL_STEPS", "DashboardScreen"]
+
+
+def users_filter(text: str) -> str:
+    """The users panel's part of a filter: none for a queue (the PBX does not say which
+    queues a user serves, so every user stays listed)."""
+    return "" if filtered_queue(text) is not None else text
 
 
 class DashboardScreen(ViewsScreen):
@@ -63,7 +71,7 @@ class DashboardScreen(ViewsScreen):
     def after_switch(self) -> None:
         box = self.query_one("#filter", Input)
         self.dashboard.grid.set_filter(box.value)
-        self.dashboard.user_panel.set_filter(box.value)
+        self.dashboard.user_panel.set_filter(users_filter(box.value))
         self.dashboard.focus_first_table()
 
     # --- lookups --------------------------------------------------------------------
@@ -117,7 +125,7 @@ class DashboardScreen(ViewsScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.dashboard.grid.set_filter(event.value, self.default_region)
-        self.dashboard.user_panel.set_filter(event.value)
+        self.dashboard.user_panel.set_filter(users_filter(event.value))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -131,6 +139,23 @@ class DashboardScreen(ViewsScreen):
             box.value = ""
             box.display = False
             self.dashboard.focus_first_table()
+
+    def action_queues(self) -> None:
+        from rtdash.ui.screens.queues import QueuesScreen  # off the start-up path
+
+        self.app.push_screen(QueuesScreen(self.dashboard), self._queue_chosen)
+
+    def _queue_chosen(self, queue: str | None) -> None:
+        """The queues view's Enter: the calls grid filtered to that queue, through the
+        filter box (shown, so Esc clears it as any filter)."""
+        if queue is None:
+            return
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = queue_filter(queue)  # Input.Changed applies it
+        self.dashboard.grid.set_filter(box.value, self.default_region)
+        self.dashboard.user_panel.set_filter(users_filter(box.value))
+        self.dashboard.focus_first_table()
 
     def action_cycle_sort(self) -> None:
         focused = self.focused
@@ -175,10 +200,18 @@ class DashboardScreen(ViewsScreen):
             if len(self.views) == 1 or board.client is None
             else (f"rtdash-{board.client.igrp}")
         )
-        self._export(board.grid.shown_calls(), list(board.user_panel.shown_users()), stem)
+        keeper = board.keeper  # today's service level, taken here: not on the thread
+        service = keeper.service.report("today") if keeper is not None else None
+        self._export(board.grid.shown_calls(), list(board.user_panel.shown_users()), stem, service)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, calls: list[ActiveCall], users: list[PbxUser], stem: str) -> None:
+    def _export(
+        self,
+        calls: list[ActiveCall],
+        users: list[PbxUser],
+        stem: str,
+        service: ServiceReport | None = None,
+    ) -> None:
         # off the start-up path
         from rtdash.core.export import ExportError, export_views
         from rtdash.core.paths import export_message
@@ -193,6 +226,7 @@ class DashboardScreen(ViewsScreen):
                 zone=board.zone,
                 stem=stem,
                 on_call=board.user_panel.on_call,  # from every call, not only those shown
+                service=service,
             )
         except ExportError as exc:
             self.app.call_from_thread(

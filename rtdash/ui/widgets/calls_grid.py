@@ -16,6 +16,7 @@ from rtdash.core.format import caller_label, duration
 from rtdash.core.group_layout import plan_groups
 from rtdash.core.labels import CALL_LABELS
 from rtdash.core.phone import number_needles
+from rtdash.core.queues import filtered_queue
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.core.thresholds import Thresholds
@@ -78,6 +79,9 @@ def call_key(call: ActiveCall) -> str:
 def call_matches(call: ActiveCall, needle: str, numbers: tuple[str, ...] = ()) -> bool:
     """``numbers``: the filter as digits (:func:`~rtdash.core.phone.number_needles`),
     found in the caller's number whatever its punctuation."""
+    queue = filtered_queue(needle)
+    if queue is not None:  # the queues view's Enter: that queue's calls, exactly
+        return (call.queue or "").casefold() == queue.casefold()
     needle = needle.lower()
     haystack = (
         call.src_number,

@@ -12,15 +12,26 @@ from rtdash.core.metrics import Metrics
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.calls_grid import CallsGrid
 from rtdash.ui.widgets.live_view import LiveView
-from rtdash.ui.widgets.metrics_bar import MetricsBar
+from rtdash.ui.widgets.metrics_bar import TILES, MetricsBar, service_specs
 from rtdash.ui.widgets.user_panel import UserPanel
+
+#: today's service level on the dashboard's headline (the wallboard's are configurable)
+DASHBOARD_SERVICE = ("sl", "abandoned")
 
 
 class Dashboard(LiveView):
     def compose(self) -> ComposeResult:
         yield self.make_banner()
+        keeper = self.keeper
+        service = (
+            service_specs(keeper.tiles(DASHBOARD_SERVICE), suffix="") if keeper is not None else ()
+        )
         yield MetricsBar(
-            clock=self.clock, thresholds=self.thresholds, history=self.history, id="metrics"
+            clock=self.clock,
+            thresholds=self.thresholds,
+            history=self.history,
+            tiles=TILES + service,
+            id="metrics",
         )
         with Container(id="panes"):
             yield CallsGrid(
@@ -60,6 +71,9 @@ class Dashboard(LiveView):
         self.user_panel.update_snapshot(snapshot)
 
     def show_metrics(self, metrics: Metrics) -> None:
+        keeper = self.keeper
+        if keeper is not None:
+            self.metrics_bar.show_service(keeper.tiles(DASHBOARD_SERVICE))
         self.metrics_bar.update_metrics(metrics)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:

@@ -26,6 +26,7 @@ from rtdash.core.feed import FeedChange, FeedConsumer, FeedOptions, LiveFeed
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller import Phase, Poller, PollerStatus
+from rtdash.core.service_feed import ServiceKeeper
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
@@ -159,6 +160,11 @@ class LiveView(Vertical):
         return self.feed.metrics
 
     @property
+    def keeper(self) -> ServiceKeeper | None:
+        """Today's service level, when the feed has one (a replay has none)."""
+        return self.feed.find(ServiceKeeper)
+
+    @property
     def history(self) -> History:
         return self.feed.history
 
@@ -190,6 +196,8 @@ class LiveView(Vertical):
         source = self.feed.source
         name = "poller" if isinstance(source, Poller) else "source"
         self.run_worker(source.run(), name=name, group="poll", exit_on_error=False)
+        for task in self.feed.tasks:  # saving today's totals, confirming outcomes
+            self.run_worker(task(), group="feed-tasks", exit_on_error=False)
         self.set_interval(1.0, self.tick, name="tick")
 
     def on_unmount(self) -> None:

@@ -20,6 +20,7 @@ from rtdash.core.clock import Clock
 from rtdash.core.format import duration
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
+from rtdash.core.service_tiles import Tile
 from rtdash.core.thresholds import Level, Thresholds
 from rtdash.ui.widgets.big_number import Scale, big_text, fit
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE
@@ -46,12 +47,49 @@ LONGEST = TileSpec("longest_wait", "Longest wait", "Longest", "8:88")
 AVAILABLE = TileSpec(
     "agents_available", f"Agents {AgentState.AVAILABLE.word}", AgentState.AVAILABLE.word.title()
 )
+# on a narrow terminal the users panel's title counts agents on a call and away just
+# below: the one-line headline keeps its room for today's SL % and abandons
 ON_CALL = TileSpec(
-    "agents_on_call", f"Agents {AgentState.ON_CALL.word}", AgentState.ON_CALL.word.capitalize()
+    "agents_on_call",
+    f"Agents {AgentState.ON_CALL.word}",
+    AgentState.ON_CALL.word.capitalize(),
+    compact=False,
 )
-AWAY = TileSpec("agents_away", f"Agents {AgentState.AWAY.word}", AgentState.AWAY.word.title())
+AWAY = TileSpec(
+    "agents_away", f"Agents {AgentState.AWAY.word}", AgentState.AWAY.word.title(), compact=False
+)
 
 TILES: tuple[TileSpec, ...] = (WAITING, RINGING, TALKING, LONGEST, AVAILABLE, ON_CALL, AWAY)
+
+#: today's service level tiles (``[service] wallboard_tiles`` picks among them): the
+#: short label and the widest value each is sized for
+SERVICE_SPECS: dict[str, tuple[str, str]] = {
+    "sl": ("SL", "88%"),
+    "answered": ("Answered", "888"),
+    "abandoned": ("Abandoned", "88"),
+    "offered": ("Offered", "888"),
+    "asa": ("ASA", "88s"),
+    "longest_wait": ("Longest today", "8:88"),
+    "abandon_percent": ("Abandon", "88%"),
+}
+#: the headline's own keys: a service tile of the same name is keyed apart
+_HEADLINE_KEYS = frozenset(spec.key for spec in TILES)
+
+
+def service_key(key: str) -> str:
+    """The bar's key of a service tile (``longest_wait`` today is not the current one)."""
+    return f"{key}_today" if key in _HEADLINE_KEYS else key
+
+
+def service_specs(tiles: tuple[Tile, ...], suffix: str = " today") -> tuple[TileSpec, ...]:
+    """Tile specs for today's service tiles, labelled as the core labels them (and
+    ``suffix``: a wallboard says "today" where a room may wonder since when)."""
+    specs = []
+    for tile in tiles:
+        short, template = SERVICE_SPECS.get(tile.key, (tile.label, "88"))
+        specs.append(TileSpec(service_key(tile.key), f"{tile.label}{suffix}", short, template))
+    return tuple(specs)
+
 
 #: what a number shows while it is not known (and the longest wait when nobody waits)
 PLACEHOLDER = "–"
@@ -160,6 +198,8 @@ class MetricsBar(Static):
         self.history = history
         self.tiles = tiles
         self.metrics = Metrics()
+        #: today's service level, by the bar's key: (text, level)
+        self.service: dict[str, tuple[str, Level]] = {}
         self._shown: tuple[object, ...] | None = None
         self._tile_widgets: list[MetricTile] | None = None
         self._numbers: list[BigNumber] = []
@@ -188,6 +228,10 @@ class MetricsBar(Static):
         self.metrics = metrics
         self.tick()
 
+    def show_service(self, tiles: tuple[Tile, ...]) -> None:
+        """Today's service level (drawn with the next :meth:`tick`)."""
+        self.service = {service_key(tile.key): (tile.text, tile.level) for tile in tiles}
+
     def values(self) -> dict[str, tuple[str, Level]]:
         """An unknown number (no data yet) and a longest wait with nobody waiting show
         a placeholder: a zero would read as a measured empty queue or 0:00 wait."""
@@ -206,6 +250,7 @@ class MetricsBar(Static):
             "agents_available": (_count(metrics.agents_available), levels["agents_available"]),
             "agents_on_call": (_count(metrics.agents_on_call), Level.OK),
             "agents_away": (_count(metrics.agents_away), Level.OK),
+            **self.service,
         }
 
     def tick(self) -> None:

@@ -7,6 +7,9 @@ personal data excluded. Every region grows with the screen (see wallboard.tcss).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -16,26 +19,48 @@ from rtdash.api.models import CallState
 from rtdash.core.agents import ORDER, OnCall, count_agents
 from rtdash.core.metrics import Metrics
 from rtdash.core.queues import summarize_queues
+from rtdash.core.service_metrics import fmt_gap
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.live_view import LiveView
-from rtdash.ui.widgets.metrics_bar import AVAILABLE, LONGEST, TALKING, WAITING, MetricsBar, TileSpec
+from rtdash.ui.widgets.metrics_bar import (
+    AVAILABLE,
+    LONGEST,
+    TALKING,
+    WAITING,
+    MetricsBar,
+    TileSpec,
+    service_specs,
+)
 from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
 
 WALL_TILES: tuple[TileSpec, ...] = (WAITING, LONGEST, TALKING, AVAILABLE)
+#: the latest unwatched periods shown (a day of restarts must not fill the board)
+GAPS_SHOWN = 2
 
 
 class Wallboard(LiveView):
+    #: the unwatched periods drawn last
+    _gaps_shown: tuple[tuple[float, float], ...] = ()
+
     def compose(self) -> ComposeResult:
         yield self.make_banner()
+        keeper = self.keeper
+        service = service_specs(keeper.tiles()) if keeper is not None else ()
+        tiles = WALL_TILES
+        if service:
+            # the one line of a narrow terminal holds six numbers: talking (also in each
+            # queue's row below) gives its place to today's tiles
+            tiles = tuple(replace(t, compact=False) if t is TALKING else t for t in tiles)
         yield MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
             history=self.history,
-            tiles=WALL_TILES,
+            tiles=tiles + service,
             id="wall-metrics",
         )
+        yield Label(id="wall-gaps")
         with Horizontal(id="wall-main"):
             with Vertical(id="wall-queues"):
                 yield Label("Queues", classes="wall-heading")
@@ -77,7 +102,27 @@ class Wallboard(LiveView):
         self.query_one("#agents-heading", Label).update(heading)
 
     def show_metrics(self, metrics: Metrics) -> None:
-        self.query_one(MetricsBar).update_metrics(metrics)
+        bar = self.query_one(MetricsBar)
+        keeper = self.keeper
+        if keeper is not None:
+            bar.show_service(keeper.tiles())
+            self._show_gaps(keeper.service.metrics.gaps)
+        bar.update_metrics(metrics)
+
+    def _show_gaps(self, gaps: list[tuple[float, float]]) -> None:
+        """Today's unwatched periods: the totals above miss whatever happened in them."""
+        label = self.query_one("#wall-gaps", Label)
+        shown = tuple(gaps[-GAPS_SHOWN:])
+        if shown == self._gaps_shown:
+            return
+        self._gaps_shown = shown
+        label.display = bool(shown)
+        zone = self.zone
+        words = [
+            fmt_gap(datetime.fromtimestamp(a, zone), datetime.fromtimestamp(b, zone))
+            for a, b in shown
+        ]
+        label.update(Text("Today's totals: " + ", ".join(words), style="dim"))
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:
         self.query_one(MetricsBar).show_alerts(active, flashing)

@@ -1,0 +1,183 @@
+"""Today's service level wired into an installation's live feed.
+
+:func:`attach_service` subscribes a :class:`~rtdash.core.service.ServiceLevel` to a
+:class:`~rtdash.core.feed.LiveFeed` (a screen finds it with
+``feed.find(ServiceLevel)``), restores today's totals from the day state, and adds to
+the feed's tasks the saver and, with ``confirm_outcomes``, the confirmer: whoever runs
+the feed's source runs them beside it. Saving never blocks the loop that feeds the
+service: the state is taken there (a dict, cheap), and written by a thread.
+
+SL % and abandons join the feed's breaches (:attr:`AlertTracker.sources`), so their
+alerts flash and ring like the others, and stale data raises none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from rtdash.core.daystate import SAVE_EVERY, DayStore, demo_key, state_key, state_path
+from rtdash.core.feed import FeedConsumer
+from rtdash.core.service import ServiceLevel
+from rtdash.core.service_tiles import ServiceThresholds, Tile, counted, service_tiles
+from rtdash.core.thresholds import Level
+
+if TYPE_CHECKING:
+    from rtdash.api.models import CallerDetails
+    from rtdash.core.confirm import OutcomeConfirmer
+    from rtdash.core.feed import LiveFeed
+
+log = logging.getLogger(__name__)
+
+#: the tiles that can breach (and so flash and ring): SL % and abandons
+ALERTING = ("sl", "abandoned", "abandon_percent")
+DEFAULT_TILES = ("sl", "answered", "abandoned")
+#: a tile's text before the first calls poll
+NOT_YET = "–"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceOptions:
+    """``[service]`` of the config, as the feed needs it."""
+
+    sl_seconds: float = 20
+    short_abandon: float = 5
+    thresholds: ServiceThresholds = field(default_factory=ServiceThresholds)
+    confirm_outcomes: bool = False
+    persist: bool = True
+    wallboard_tiles: tuple[str, ...] = DEFAULT_TILES
+
+    @classmethod
+    def from_settings(cls, settings: object) -> ServiceOptions:
+        return cls(
+            sl_seconds=float(getattr(settings, "sl_seconds", 20)),
+            short_abandon=float(getattr(settings, "short_abandon", 5)),
+            thresholds=ServiceThresholds.from_settings(settings),
+            confirm_outcomes=bool(getattr(settings, "confirm_outcomes", False)),
+            persist=bool(getattr(settings, "persist", True)),
+            wallboard_tiles=tuple(getattr(settings, "wallboard_tiles", DEFAULT_TILES)),
+        )
+
+
+class ServiceKeeper(FeedConsumer):
+    """One installation's service level, its store and its confirmer. Subscribed too
+    (it hears nothing), so a screen finds the tiles with ``feed.find(ServiceKeeper)``
+    as it finds the numbers with ``feed.find(ServiceLevel)``."""
+
+    def __init__(
+        self,
+        service: ServiceLevel,
+        options: ServiceOptions,
+        store: DayStore | None = None,
+        *,
+        every: float = SAVE_EVERY,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.service = service
+        self.options = options
+        self.store = store
+        self.every = every
+        self.confirmer: OutcomeConfirmer | None = None
+        self._sleep = sleep
+
+    def tiles(self, keys: tuple[str, ...] | list[str] | None = None) -> tuple[Tile, ...]:
+        """Today's tiles for the installation (``keys``: the config's by default)."""
+        report = self.service.metrics.report("today")
+        chosen = self.options.wallboard_tiles if keys is None else keys
+        tiles = service_tiles(report.total, chosen, self.options.thresholds, self.sl_seconds)
+        if self.service.metrics.now is None:
+            # no calls poll yet: a 0 would read as a measured day without abandons
+            tiles = tuple(replace(tile, text=NOT_YET, value=None) for tile in tiles)
+        return tiles
+
+    @property
+    def sl_seconds(self) -> float:
+        return self.service.metrics.sl_seconds
+
+    def levels(self) -> dict[str, Level]:
+        """SL % and abandons at their levels, for the feed's breaches."""
+        return {tile.key: tile.level for tile in self.tiles(ALERTING)}
+
+    def recorded_totals(self) -> dict[str, Any]:
+        """What ``--record`` keeps of today: the installation's totals and SL seconds."""
+        report = self.service.report("today")
+        return {
+            "sl_seconds": report.sl_seconds,
+            "since": report.since.isoformat(),
+            "total": asdict(report.total),
+        }
+
+    def counted(self) -> int:
+        return counted(self.service.metrics.report("today").total)
+
+    # --- saving -----------------------------------------------------------------------
+
+    async def run_saver(self) -> None:
+        """Every few seconds: take the state here, write it on a thread."""
+        if self.store is None:
+            return
+        while True:
+            await self._sleep(self.every)
+            await self.save()
+
+    async def save(self, *, force: bool = False) -> bool:
+        if self.store is None:
+            return False
+        state = self.store.due(self.service, force=force)
+        if state is None:
+            return False
+        wrote = await asyncio.to_thread(self.store.write, state)
+        if not wrote and self.store.error:
+            log.warning("%s", self.store.error)
+        return wrote
+
+    def close(self) -> None:
+        """On the way out: the last totals, written now (the loop is stopping anyway)."""
+        if self.store is not None:
+            state = self.store.due(self.service, force=True)
+            if state is not None:
+                self.store.write(state)
+        if self.confirmer is not None:
+            self.confirmer.stop()
+
+
+def attach_service(
+    feed: LiveFeed,
+    options: ServiceOptions,
+    *,
+    zone: ZoneInfo,
+    base_url: str,
+    igrp: int,
+    demo: bool = False,
+    lookup: Callable[[str], Awaitable[CallerDetails | None]] | None = None,
+    notice: Callable[[str], None] = lambda line: None,
+    folder: Path | None = None,
+    now: float | None = None,
+) -> ServiceKeeper:
+    """Subscribe today's service level to ``feed``: restored from the day state (never
+    for the demo, whose totals are written under :func:`demo_key` only), saved by a
+    task of the feed, confirmed through ``lookup`` when ``confirm_outcomes`` is on."""
+    service = ServiceLevel(zone, sl_seconds=options.sl_seconds, short_abandon=options.short_abandon)
+    store: DayStore | None = None
+    if options.persist:
+        key = demo_key(igrp) if demo else state_key(base_url, igrp)
+        store = DayStore(state_path(key, folder))
+        if not demo:
+            store.load(service, now)
+    keeper = ServiceKeeper(service, options, store)
+    feed.subscribe(service)
+    feed.subscribe(keeper)
+    feed.alerts.sources.append(keeper.levels)
+    if store is not None:
+        feed.tasks.append(keeper.run_saver)
+    if options.confirm_outcomes and lookup is not None:
+        from rtdash.core.confirm import OutcomeConfirmer
+
+        keeper.confirmer = OutcomeConfirmer(service, lookup, notice=notice)
+        feed.tasks.append(keeper.confirmer.run)
+    return keeper

@@ -1,0 +1,144 @@
+"""The dashboard's queues view (``Q``): each queue now and today, one line each.
+
+Per queue: callers waiting and the longest wait, calls talking, the dashboard's agents
+on a call of it, and today's SL % and abandons. The PBX does not say which queues an
+agent serves, so "available" is one number for the installation, under the table,
+not a per-queue figure rtdash would have to invent. Enter on a queue closes the view
+and filters the calls grid to it (``queue:NAME`` in the filter; Esc clears it).
+
+Queue names are upstream text: every cell is a ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+from rtdash.api.models import CallState
+from rtdash.core.agents import AgentState, OnCall, count_agents
+from rtdash.core.queues import QueueDay, queue_days
+from rtdash.core.service_tiles import ServiceThresholds, counted
+from rtdash.core.thresholds import Level
+from rtdash.ui.widgets.dashboard import Dashboard
+from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE, wait_cell
+
+DASH = "–"
+
+
+class QueuesScreen(ModalScreen[str | None]):
+    """Dismissed with the chosen queue's name, or None (Esc, ``Q``)."""
+
+    BINDINGS = [
+        Binding("escape,Q,q", "close", "Close", id="queues_close"),
+    ]
+
+    def __init__(self, board: Dashboard) -> None:
+        super().__init__()
+        self.board = board
+        self.rows: list[QueueDay] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="queues-dialog"):
+            yield Label(self._title(), id="queues-title")
+            table: DataTable[Text] = DataTable(id="queues-table", cursor_type="row")
+            yield table
+            yield Static(id="queues-note")
+
+    def _title(self) -> str:
+        keeper = self.board.keeper
+        sl = f"SL {keeper.sl_seconds:g}s" if keeper is not None else "SL"
+        return f"Queues — now, and today's {sl} and abandons"
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        sl = self.board.keeper.sl_seconds if self.board.keeper is not None else 20
+        for label, key in (
+            ("Queue", "queue"),
+            ("Waiting", "waiting"),
+            ("Longest", "longest"),
+            ("Talking", "talking"),
+            ("On call", "on_call"),
+            (f"SL {sl:g}s", "sl"),
+            ("Abandoned", "abandoned"),
+        ):
+            table.add_column(label, key=key)
+        self.refresh_rows()
+        self.set_interval(1.0, self.refresh_rows, name="queues")
+        table.focus()
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def refresh_rows(self) -> None:
+        board = self.board
+        keeper = board.keeper
+        report = keeper.service.report("today") if keeper is not None else None
+        agents = board.users.dashboard_users if board.users is not None else None
+        self.rows = queue_days(board.calls, agents, report)
+        table: DataTable[Text] = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        thresholds = keeper.options.thresholds if keeper is not None else ServiceThresholds()
+        now = board.clock.now()
+        for row in self.rows:
+            live, today = row.now, row.today
+            wait = live.longest_wait(now) if live is not None and live.waiting else None
+            on_call = live.agents_on_call if live is not None else None
+            sl_text = abandoned_text = Text(DASH, style="dim")
+            if today is not None:
+                n = counted(today)
+                sl = today.sl_percent
+                sl_text = _level(DASH if sl is None else f"{sl:.0f}%", thresholds.sl(sl, n))
+                abandoned = today.abandoned - today.short_abandoned
+                level = thresholds.abandon(today.abandon_percent, n)
+                abandoned_text = _level(str(abandoned), level)
+            longest = Text(DASH, style="dim")
+            if wait is not None:
+                longest = wait_cell(wait, board.thresholds)
+                longest.justify = "left"
+            cells = (
+                Text(str(row.waiting)),
+                longest,
+                Text(str(row.talking)),
+                Text(DASH if on_call is None else str(on_call)),
+                sl_text,
+                abandoned_text,
+            )
+            table.add_row(Text(row.queue), *cells, key=row.queue)
+        if self.rows:
+            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
+        self.query_one("#queues-note", Static).update(self._note())
+
+    def _note(self) -> Text:
+        board = self.board
+        note = Text()
+        if not self.rows:
+            note.append("No calls in any queue yet today.\n", style="dim")
+        if board.users is not None:
+            on_call = (
+                OnCall.from_calls(board.calls.groups[CallState.BRIDGED])
+                if board.calls is not None
+                else None
+            )
+            counts = count_agents(board.users.dashboard_users, on_call)
+            available = counts[AgentState.AVAILABLE]
+            note.append(f"{AgentState.AVAILABLE.symbol} {available} available", style="bold")
+            note.append(" for any queue (the PBX does not say who serves which)\n")
+        note.append("Enter shows that queue's calls · Esc closes", style="dim")
+        return note
+
+    # --- keys -------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.dismiss(str(event.row_key.value))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _level(text: str, level: Level) -> Text:
+    return Text(text + LEVEL_MARK[level], style=LEVEL_STYLE[level])

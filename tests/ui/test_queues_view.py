@@ -1,0 +1,81 @@
+"""The dashboard's queues view (``Q``): each queue now and today; Enter filters the calls."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from rtdash.api.models import CallState
+from rtdash.core.queues import summarize_queues
+from rtdash.core.service import ServiceLevel
+from rtdash.sim import Simulator
+from rtdash.ui.commands import LIVE, commands_for
+from rtdash.ui.screens.dashboard import DashboardScreen
+from rtdash.ui.screens.queues import QueuesScreen
+from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data, wait_until
+
+
+async def _open(pilot: Pilot) -> QueuesScreen:
+    await wait_for_data(pilot)
+    await pilot.press("Q")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, QueuesScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, QueuesScreen)
+    return screen
+
+
+def test_queues_is_one_command_of_the_dashboard() -> None:
+    (command,) = [c for c in commands_for(LIVE) if c.id == "queues"]
+    assert (command.key, command.action, command.palette) == ("Q", "queues", True)
+
+
+async def test_each_queue_now_and_today_and_enter_filters_the_grid(sim: Simulator) -> None:
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        board = screen.board
+        live = summarize_queues(board.calls, board.users.dashboard_users)
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(live) >= 2
+        report = board.feed.find(ServiceLevel).report()
+        for index, queue in enumerate(live):
+            row = [cell.plain for cell in table.get_row_at(index)]
+            assert row[0] == queue.queue
+            assert row[1] == str(queue.waiting) and row[3] == str(queue.talking)
+            assert row[4] == str(queue.agents_on_call)
+            stats = report.queue(queue.queue)
+            if stats is not None and stats.sl_percent is not None:
+                assert row[5].startswith(f"{stats.sl_percent:.0f}%")
+        text = screen_text(app)
+        assert "available for any queue" in text
+        assert all(len(line) <= 80 for line in text.splitlines())
+        chosen = live[1].queue
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        assert app.screen.query_one("#filter", Input).value == f"queue:{chosen}"
+        grid = dashboard_of(app).grid
+        shown = grid.shown_calls()
+        assert shown and {call.queue for call in shown} == {chosen}
+        everything = [c for s in CallState for c in board.calls.groups.get(s, ())]
+        assert len(shown) == sum(1 for call in everything if call.queue == chosen)
+        users = dashboard_of(app).user_panel
+        assert users.filter_text == ""  # no user is hidden by a queue filter
+        await pilot.press("escape")
+        assert grid.filter_text == ""
+
+
+async def test_escape_closes_without_filtering(sim: Simulator) -> None:
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        assert dashboard_of(app).grid.filter_text == ""
+
+
+def test_queues_view_80x24(snap_compare, sim: Simulator) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await _open(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(sim, flash=False), terminal_size=(80, 24), run_before=run_before)

@@ -1,0 +1,83 @@
+"""Today's service level where people look: wallboard tiles that move with the day, the
+dashboard's headline, the unwatched gaps."""
+
+from __future__ import annotations
+
+from rtdash.core.service import ServiceLevel
+from rtdash.sim import Simulator
+from rtdash.ui.widgets.metrics_bar import MetricTile
+from tests.ui.helpers import make_app, screen_text, settings_for, wait_for_data, wait_until
+
+
+async def _poll_after(pilot, view, seconds: float, sim: Simulator) -> None:  # type: ignore[no-untyped-def]
+    """Move the simulated day on and wait for the poll that sees it."""
+    before = view.calls.fetched_at
+    sim.advance(seconds)
+    pilot.app.clock.advance(seconds)
+    view.poller.refresh_now()
+    await wait_until(pilot, lambda: view.calls.fetched_at > before)
+
+
+async def test_wallboard_tiles_move_as_the_day_goes_on(sim: Simulator) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        tiles = {tile.key: tile for tile in view.query(MetricTile)}
+        assert list(tiles)[-3:] == ["sl", "answered", "abandoned"]
+        assert tiles["sl"].label == "SL 20s today"
+        service = view.feed.find(ServiceLevel)
+        assert service is not None
+        first = service.report().total
+        for _ in range(12):
+            await _poll_after(pilot, view, 20, sim)
+        later = service.report().total
+        assert later.answered > first.answered
+        assert later.offered > first.offered
+        await pilot.pause(1.1)  # the once-a-second redraw
+        assert tiles["answered"].number == str(later.answered)
+        assert tiles["abandoned"].number == str(later.abandoned - later.short_abandoned)
+        sl = later.sl_percent
+        assert tiles["sl"].number == ("–" if sl is None else f"{sl:.0f}%")
+
+
+async def test_wallboard_tiles_follow_the_config(sim: Simulator) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.service.wallboard_tiles = ["offered", "sl"]
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        keys = [tile.key for tile in app.screen.view.query(MetricTile)]
+        assert keys[-2:] == ["offered", "sl"] and "answered" not in keys
+
+
+async def test_wallboard_shows_the_unwatched_gap(sim: Simulator) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        assert "not watching" not in screen_text(app)
+        await _poll_after(pilot, view, 180, sim)  # three minutes without a poll
+        await pilot.pause(1.1)
+        start = view.feed.find(ServiceLevel).metrics.gaps[-1][0]
+        assert start > 0
+        assert "Today's totals: not watching " in screen_text(app)
+
+
+async def test_dashboard_headline_has_sl_and_abandoned_at_80x24(sim: Simulator) -> None:
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        for _ in range(6):
+            await _poll_after(pilot, app.screen.view, 20, sim)
+        await pilot.pause(1.1)
+        line = screen_text(app).splitlines()[0]
+        total = app.screen.view.feed.find(ServiceLevel).report().total
+        assert "Waiting" in line and "Available" in line
+        assert f"Abandoned {total.abandoned - total.short_abandoned}" in line
+        assert "SL " in line and len(line.rstrip()) <= 80
