@@ -28,8 +28,6 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from rtdash.api.models import CallState
-from rtdash.core.agents import AgentState, OnCall, count_agents
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History

@@ -26,8 +26,8 @@ from rtdash.core.credentials import missing_credentials
 from rtdash.core.feed import LiveFeed, RecordingConsumer
 from rtdash.core.naming import InstallationNames, label_for
 from rtdash.core.poller import Poller
-from rtdash.core.source import Source
 from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_service
+from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.commands import LIVE, WALL
 from rtdash.ui.screens.dashboard import DashboardScreen

@@ -27,7 +27,6 @@ from rtdash.api.sanitise import clean, is_clean
 from rtdash.cli import main
 from rtdash.config import ConfigError, load_settings
 from rtdash.core import export, limits
-from rtdash.core.labels import CALL_LABELS
 from rtdash.core.recording import Recorder
 from rtdash.core.replay import Recording
 from rtdash.core.snapshot import CallsSnapshot

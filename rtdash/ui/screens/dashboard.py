@@ -20,8 +20,8 @@ from rtdash.ui.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
     from rtdash.api.models import ActiveCall, PbxUser
-    from rtdash.ui.widgets.rows_view import RowsView
     from rtdash.core.service_report import ServiceReport
+    from rtdash.ui.widgets.rows_view import RowsView
 
 __all__ = ["INTERVAL_STEPS", "DashboardScreen"]
 
