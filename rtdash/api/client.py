@@ -16,7 +16,7 @@ import ipaddress
 import math
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -36,7 +36,7 @@ from rtdash.api.models import (
     parse_caller,
 )
 from rtdash.api.sanitise import clean, one_line
-from rtdash.api.wire import Decoded, Message, decode_body, iter_body
+from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
 
 DEFAULT_BASE_URL = "https://api.infinitycloud.com/reports/v2"
 #: a 2000-call NDJSON body is ~1 MB; ten times that is not a dashboard response
@@ -261,22 +261,31 @@ class InfinityClient:
                 rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
             )
         self._last.pop(route, None)
-        text = body.decode(encoding, errors="replace")
-        del body  # the text is all that is read from here on: one copy, not two
-        result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
+        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            text = body.decode(encoding, errors="replace")
+            del body  # the text is all that is read from here on: one copy, not two
+            result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
+        else:
+            result = self._parse_rows(body, fetched_at, keep_raw, reader)
         self._last[route] = _LastBody(query, digest, reader, result.rows, result.unreadable)
         return result
 
     @staticmethod
     def _parse_rows(
-        text: str, fetched_at: datetime, keep_raw: bool, reader: RowReader
+        body: str | bytes, fetched_at: datetime, keep_raw: bool, reader: RowReader
     ) -> FetchResult[ActiveCall | PbxUser]:
+        """Typed rows of a body: UTF-8 bytes are read by the fast reader when they are
+        plain NDJSON (:func:`~rtdash.api.wire.fast_rows`), else decoded and read as text."""
+        items: Iterable[object] | None = fast_rows(body) if isinstance(body, bytes) else None
+        if items is None:
+            text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+            items = iter_body(text)
         rows: list[ActiveCall | PbxUser] = []
         raw: list[dict[str, Any]] = []
         unreadable = 0
         read = reader.read
         reader.new_body()
-        for item in iter_body(text):
+        for item in items:
             if isinstance(item, dict):
                 if keep_raw:  # keys shown back by `doctor`: made safe like values
                     raw.append({clean(key): value for key, value in item.items()})
