@@ -9,7 +9,6 @@ whether anyone is waiting for the answer.
 from __future__ import annotations
 
 import asyncio
-import base64
 import email.utils
 import hashlib
 import ipaddress
@@ -23,9 +22,9 @@ from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import SecretStr
 
 from rtdash.api import errors
+from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import (
     ActiveCall,
@@ -38,42 +37,13 @@ from rtdash.api.models import (
 from rtdash.api.sanitise import clean, one_line
 from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
 
-DEFAULT_BASE_URL = "https://api.infinitycloud.com/reports/v2"
-#: a 2000-call NDJSON body is ~1 MB; ten times that is not a dashboard response
-DEFAULT_MAX_BODY = 8 * 1024 * 1024
+DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 
 ACTIVE_CALLS = "pbxActiveCalls"
 USER_STATUS = "pbxUserStatus"
 CALLER_LOOKUP = "activeCall"
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """Basic username + password (v2) or an API key (v2.1); secrets never print."""
-
-    username: str | None = None
-    password: SecretStr | None = None
-    api_key: SecretStr | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("password", "api_key"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                object.__setattr__(self, name, SecretStr(value))
-
-    @property
-    def usable(self) -> bool:
-        return bool(self.api_key) or bool(self.username and self.password)
-
-    def headers(self) -> dict[str, str]:
-        if self.api_key is not None:
-            return {"Authorization": f"ApiKey {self.api_key.get_secret_value()}"}
-        if self.username and self.password is not None:
-            pair = f"{self.username}:{self.password.get_secret_value()}".encode()
-            return {"Authorization": f"Basic {base64.b64encode(pair).decode('ascii')}"}
-        return {}
 
 
 @dataclass(slots=True)
