@@ -197,6 +197,8 @@ class _Shape:
         "dashboard",
         "extra_keys",
         "ints",
+        "old_rows",
+        "rows",
         "shared",
         "stable",
         "state",
@@ -221,9 +223,16 @@ class _Shape:
         self.stable: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
         #: the row's values of the ticking keys
         self.ticks: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
+        #: rows of this shape read from this body and the last, by stable values (only
+        #: rows whose stable values are all text or null: a value equal to a text is a
+        #: text, so a match is exact, while 1 == 1.0 == True and 0.0 == -0.0 read apart)
+        self.rows: dict[tuple[Any, ...], _Held] = {}
+        self.old_rows: dict[tuple[Any, ...], _Held] = {}
 
 
-_Held = tuple[tuple[type, ...], Any, tuple[Any, ...], tuple[type, ...]]
+#: a held row, its ticking values, and whether those were all text or null
+_Held = tuple[Any, tuple[Any, ...], bool]
+_PLAIN = frozenset({str, type(None)})
 
 
 def _nothing(row: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -297,42 +306,37 @@ class RowReader:
         self._ints: dict[str, int | None] = {}
         self._old_ints: dict[str, int | None] = {}
         self._states: dict[str | None, Any] = {}
-        #: rows read from this body and the last, by (keys, stable values): the types
-        #: of those values, the row, and its ticking values and their types
-        self._rows: dict[tuple[Any, ...], _Held] = {}
-        self._old_rows: dict[tuple[Any, ...], _Held] = {}
 
     def new_body(self) -> None:
         """Start a new poll's body: values seen in the last two bodies stay cached."""
         self._old_times, self._times = self._times, {}
         self._old_ints, self._ints = self._ints, {}
-        self._old_rows, self._rows = self._rows, {}
+        for shape in self._shapes.values():
+            shape.old_rows, shape.rows = shape.rows, {}
 
     def read(self, row: Mapping[str, Any]) -> ActiveCall | PbxUser:
         """One typed row; raises :class:`RowUnreadable` for a row it cannot do without."""
         keys = tuple(row)
         shape = self._shapes.get(keys) or self._shape(keys)
-        stable = (keys, shape.stable(row))
+        stable = shape.stable(row)
         try:
-            held = self._rows.get(stable) or self._old_rows.get(stable)
+            held = shape.rows.get(stable) or shape.old_rows.get(stable)
         except TypeError:  # a container among the values: not hashable, read afresh
             return self._read(row, shape)
-        kinds = tuple(map(type, stable[1]))
         ticks = shape.ticks(row)
-        tick_kinds = tuple(map(type, ticks))
         made: ActiveCall | PbxUser
-        if held is not None and held[0] == kinds:
-            if held[2] == ticks and held[3] == tick_kinds:
-                made = held[1]
-            else:
-                made = self._again(row, shape, held[1])
+        if held is not None and held[2] and held[1] == ticks:
+            made = held[0]
+        elif held is not None:
+            made = self._again(row, shape, held[0])
         else:
             made = self._read(row, shape)
-            if float in kinds:  # 0.0 == -0.0, yet they read differently
+            if not _PLAIN.issuperset(map(type, stable)):
                 return made
-        if len(self._rows) >= self.MAX_ROWS:
-            self._old_rows, self._rows = self._rows, {}
-        self._rows[stable] = (kinds, made, ticks, tick_kinds)
+        rows = shape.rows
+        if len(rows) >= self.MAX_ROWS:
+            shape.old_rows, shape.rows = rows, {}
+        shape.rows[stable] = (made, ticks, _PLAIN.issuperset(map(type, ticks)))
         return made
 
     def _again(self, row: Mapping[str, Any], shape: _Shape, last: Any) -> Any:
