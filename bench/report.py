@@ -244,6 +244,12 @@ def profile_section(profile: Profile | None, plan: Plan) -> list[str]:
 #: sections other commands write into RESULTS.md (``python -m bench.accuracy``): kept
 #: as they are when this report is rewritten
 KEPT_BEGIN, KEPT_END = "<!-- accuracy:begin -->", "<!-- accuracy:end -->"
+#: every kept section's markers: the accuracy bench's, and the poll cost and start-up
+#: figures (``python -m bench.poll_cost``, ``python -m bench.start_imports``)
+KEPT_MARKERS = (
+    (KEPT_BEGIN, KEPT_END),
+    ("<!-- poll-cost:begin -->", "<!-- poll-cost:end -->"),
+)
 
 
 def kept_sections(path: Path) -> str:
@@ -252,9 +258,13 @@ def kept_sections(path: Path) -> str:
         old = path.read_text()
     except OSError:
         return ""
-    _, begin, rest = old.partition(KEPT_BEGIN)
-    body, end, _ = rest.partition(KEPT_END)
-    return begin + body + end if begin and end else ""
+    kept = []
+    for first, last in KEPT_MARKERS:
+        _, begin, rest = old.partition(first)
+        body, end, _ = rest.partition(last)
+        if begin and end:
+            kept.append(begin + body + end)
+    return "\n\n".join(kept)
 
 
 def write_report(
