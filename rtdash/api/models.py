@@ -268,12 +268,13 @@ class RowReader:
       ``__dict__`` whose keys Python shares between all rows, and every row shares one
       fields-set (all fields are always set; pydantic only ever copies it);
     - a row whose values other than the ticking durations (``ringTime``, ``callDuration``
-      …) are those of a row read from the last body (or this one) is that row again: when its durations did not move either it is the very same
-      object (so identity tells "unchanged" downstream), else a copy with only the
-      durations read. Its texts were cleaned, its times and state read, when it was
-      first seen; the same values always read the same, so nothing is skipped that
-      could differ. Only rows whose other values are all text or null are held for
-      this (a value equal to a text is a text, while ``1 == 1.0 == True`` read apart).
+      …) are those of a row read from the last body (or this one) is that row again:
+      when its durations did not move either it is the very same object (so identity
+      tells "unchanged" downstream), else a copy with only the durations read. Its
+      texts were cleaned, its times and state read, when it was first seen; the same
+      values always read the same, so nothing is skipped that could differ. Only rows
+      whose other values are all text or null are held for this (a value equal to a
+      text is a text, while ``1 == 1.0 == True`` read apart).
     """
 
     #: entries of one generation of the value caches, so a reader fed row by row
