@@ -29,7 +29,7 @@ from pydantic import (
     field_validator,
 )
 
-from rtdash.api.client import DEFAULT_BASE_URL, Credentials
+from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.sanitise import clean
 from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
@@ -109,6 +109,14 @@ class ConnectionSettings(_Section):
     more_igrps: list[Annotated[int, Field(gt=0)]] = Field(default_factory=list)
     #: send credentials over plain http to another machine (a trusted network only)
     allow_insecure_http: bool = False
+    #: the largest answer read, in MiB: a 50,000-call body is about 20 MiB; past 1 GiB
+    #: is no dashboard's answer (and would exhaust memory before it was refused)
+    max_body_mb: int = Field(default=DEFAULT_MAX_BODY_MB, ge=1, le=1024)
+
+    @property
+    def max_body(self) -> int:
+        """:attr:`max_body_mb` in bytes."""
+        return self.max_body_mb * 1024 * 1024
 
     @field_validator("default_region")
     @classmethod

@@ -39,6 +39,7 @@ COMMENTS: dict[str, str] = {
     "connection.timezone": 'IANA name, e.g. "Europe/London"',
     "connection.exclude_pii": "always ask the service to redact caller numbers",
     "connection.timeout": "seconds per request",
+    "connection.max_body_mb": "largest answer read, MiB (about 20 per 50,000 calls)",
     "connection.default_region": "for lookup numbers typed without +country code",
     "connection.name": "shown in tabs and the status line (else the service's name)",
     "connection.more_igrps": "more installations on this login, shown as tabs",

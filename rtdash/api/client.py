@@ -9,23 +9,22 @@ whether anyone is waiting for the answer.
 from __future__ import annotations
 
 import asyncio
-import base64
 import email.utils
 import hashlib
 import ipaddress
 import math
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import SecretStr
 
 from rtdash.api import errors
+from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import (
     ActiveCall,
@@ -36,44 +35,15 @@ from rtdash.api.models import (
     parse_caller,
 )
 from rtdash.api.sanitise import clean, one_line
-from rtdash.api.wire import Decoded, Message, decode_body, iter_body
+from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
 
-DEFAULT_BASE_URL = "https://api.infinitycloud.com/reports/v2"
-#: a 2000-call NDJSON body is ~1 MB; ten times that is not a dashboard response
-DEFAULT_MAX_BODY = 8 * 1024 * 1024
+DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 
 ACTIVE_CALLS = "pbxActiveCalls"
 USER_STATUS = "pbxUserStatus"
 CALLER_LOOKUP = "activeCall"
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """Basic username + password (v2) or an API key (v2.1); secrets never print."""
-
-    username: str | None = None
-    password: SecretStr | None = None
-    api_key: SecretStr | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("password", "api_key"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                object.__setattr__(self, name, SecretStr(value))
-
-    @property
-    def usable(self) -> bool:
-        return bool(self.api_key) or bool(self.username and self.password)
-
-    def headers(self) -> dict[str, str]:
-        if self.api_key is not None:
-            return {"Authorization": f"ApiKey {self.api_key.get_secret_value()}"}
-        if self.username and self.password is not None:
-            pair = f"{self.username}:{self.password.get_secret_value()}".encode()
-            return {"Authorization": f"Basic {base64.b64encode(pair).decode('ascii')}"}
-        return {}
 
 
 @dataclass(slots=True)
@@ -265,22 +235,31 @@ class InfinityClient:
                 rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
             )
         self._last.pop(route, None)
-        text = body.decode(encoding, errors="replace")
-        del body  # the text is all that is read from here on: one copy, not two
-        result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
+        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            text = body.decode(encoding, errors="replace")
+            del body  # the text is all that is read from here on: one copy, not two
+            result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
+        else:
+            result = self._parse_rows(body, fetched_at, keep_raw, reader)
         self._last[route] = _LastBody(query, digest, reader, result.rows, result.unreadable)
         return result
 
     @staticmethod
     def _parse_rows(
-        text: str, fetched_at: datetime, keep_raw: bool, reader: RowReader
+        body: str | bytes, fetched_at: datetime, keep_raw: bool, reader: RowReader
     ) -> FetchResult[ActiveCall | PbxUser]:
+        """Typed rows of a body: UTF-8 bytes are read by the fast reader when they are
+        plain NDJSON (:func:`~rtdash.api.wire.fast_rows`), else decoded and read as text."""
+        items: Iterable[object] | None = fast_rows(body) if isinstance(body, bytes) else None
+        if items is None:
+            text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+            items = iter_body(text)
         rows: list[ActiveCall | PbxUser] = []
         raw: list[dict[str, Any]] = []
         unreadable = 0
         read = reader.read
         reader.new_body()
-        for item in iter_body(text):
+        for item in items:
             if isinstance(item, dict):
                 if keep_raw:  # keys shown back by `doctor`: made safe like values
                     raw.append({clean(key): value for key, value in item.items()})

@@ -8,8 +8,9 @@ counts and skips, so one bad row never costs a snapshot.
 
 from __future__ import annotations
 
+import operator
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -130,6 +131,8 @@ _SHARED_TEXT = {
     "display_name",
     "extension",
 }
+#: integer fields that count up on every poll while nothing else about the row changes
+_TICKING = {"ring_time", "queue_duration", "bridge_duration", "call_duration"}
 _UTC = ZoneInfo("UTC")
 
 
@@ -190,7 +193,20 @@ class _Shape:
     the same keys on every row, so the alias lookups are done once per shape, not once
     per row and field. Each list holds (field name, upstream key) of one kind of value."""
 
-    __slots__ = ("dashboard", "extra_keys", "ints", "shared", "state", "texts", "times")
+    __slots__ = (
+        "dashboard",
+        "extra_keys",
+        "ints",
+        "old_rows",
+        "rows",
+        "shared",
+        "stable",
+        "state",
+        "texts",
+        "ticking",
+        "ticks",
+        "times",
+    )
 
     def __init__(self) -> None:
         self.texts: list[tuple[str, str]] = []
@@ -200,6 +216,39 @@ class _Shape:
         self.state: str | None = None
         self.dashboard: str | None = None
         self.extra_keys: tuple[str, ...] = ()
+        #: the ticking integer fields (field name, upstream key)
+        self.ticking: list[tuple[str, str]] = []
+        #: the row's values of every other key, as one tuple: a row whose stable values
+        #: (and their types) are those of a row read a poll ago is that row again
+        self.stable: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
+        #: the row's values of the ticking keys
+        self.ticks: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
+        #: rows of this shape read from this body and the last, by stable values (only
+        #: rows whose stable values are all text or null: a value equal to a text is a
+        #: text, so a match is exact, while 1 == 1.0 == True and 0.0 == -0.0 read apart)
+        self.rows: dict[tuple[Any, ...], _Held] = {}
+        self.old_rows: dict[tuple[Any, ...], _Held] = {}
+
+
+#: a held row, its ticking values, and whether those were all text or null
+_Held = tuple[Any, tuple[Any, ...], bool]
+_PLAIN = frozenset({str, type(None)})
+
+
+def _nothing(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return ()
+
+
+def _stable_getter(keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A C-speed getter of ``keys``' values as a tuple (``itemgetter`` of one key would
+    return the bare value)."""
+    if not keys:
+        return _nothing
+    if len(keys) == 1:
+        only = keys[0]
+        return lambda row: (row[only],)
+    getter: Callable[[Mapping[str, Any]], tuple[Any, ...]] = operator.itemgetter(*keys)
+    return getter
 
 
 class RowReader:
@@ -217,12 +266,22 @@ class RowReader:
     - the model is built without validation (each reader below returns its field's
       type; the required fields are checked by hand) from a copy of a template
       ``__dict__`` whose keys Python shares between all rows, and every row shares one
-      fields-set (all fields are always set; pydantic only ever copies it).
+      fields-set (all fields are always set; pydantic only ever copies it);
+    - a row whose values other than the ticking durations (``ringTime``, ``callDuration``
+      …) are those of a row read from the last body (or this one) is that row again:
+      when its durations did not move either it is the very same object (so identity
+      tells "unchanged" downstream), else a copy with only the durations read. Its
+      texts were cleaned, its times and state read, when it was first seen; the same
+      values always read the same, so nothing is skipped that could differ. Only rows
+      whose other values are all text or null are held for this (a value equal to a
+      text is a text, while ``1 == 1.0 == True`` read apart).
     """
 
     #: entries of one generation of the value caches, so a reader fed row by row
     #: (``parse_call`` from the CLI) cannot grow without bound
     MAX_CACHED = 16_384
+    #: rows of one generation of the row cache: more than the largest body allowed holds
+    MAX_ROWS = 1_048_576
 
     def __init__(self, kind: Literal["call", "user"], mapping: FieldMapping, zone: ZoneInfo):
         self.kind = kind
@@ -253,11 +312,50 @@ class RowReader:
         """Start a new poll's body: values seen in the last two bodies stay cached."""
         self._old_times, self._times = self._times, {}
         self._old_ints, self._ints = self._ints, {}
+        for shape in self._shapes.values():
+            shape.old_rows, shape.rows = shape.rows, {}
 
     def read(self, row: Mapping[str, Any]) -> ActiveCall | PbxUser:
         """One typed row; raises :class:`RowUnreadable` for a row it cannot do without."""
         keys = tuple(row)
         shape = self._shapes.get(keys) or self._shape(keys)
+        stable = shape.stable(row)
+        try:
+            held = shape.rows.get(stable) or shape.old_rows.get(stable)
+        except TypeError:  # a container among the values: not hashable, read afresh
+            return self._read(row, shape)
+        ticks = shape.ticks(row)
+        made: ActiveCall | PbxUser
+        if held is not None and held[2] and held[1] == ticks:
+            made = held[0]
+        elif held is not None:
+            made = self._again(row, shape, held[0])
+        else:
+            made = self._read(row, shape)
+            if not _PLAIN.issuperset(map(type, stable)):
+                return made
+        rows = shape.rows
+        if len(rows) >= self.MAX_ROWS:
+            shape.old_rows, shape.rows = rows, {}
+        shape.rows[stable] = (made, ticks, _PLAIN.issuperset(map(type, ticks)))
+        return made
+
+    def _again(self, row: Mapping[str, Any], shape: _Shape, last: Any) -> Any:
+        """``last`` again, with the ticking durations of ``row``."""
+        fields: dict[str, Any] = last.__dict__.copy()
+        for name, key in shape.ticking:
+            fields[name] = self._int(row[key])
+        return self._make(fields)
+
+    def _make(self, fields: dict[str, Any]) -> Any:
+        made = self.model.__new__(self.model)
+        _set_attr(made, "__dict__", fields)
+        _set_attr(made, "__pydantic_fields_set__", self._fields_set)
+        _set_attr(made, "__pydantic_extra__", None)
+        _set_attr(made, "__pydantic_private__", None)
+        return made
+
+    def _read(self, row: Mapping[str, Any], shape: _Shape) -> ActiveCall | PbxUser:
         fields = self._template.copy()
         for name, key in shape.texts:
             raw = row[key]
@@ -279,6 +377,8 @@ class RowReader:
             fields[name] = self._time(row[key])
         for name, key in shape.ints:
             fields[name] = self._int(row[key])
+        for name, key in shape.ticking:
+            fields[name] = self._int(row[key])
         raw_state = values.text(_scalar(row[shape.state])) if shape.state is not None else None
         state = self._state(raw_state)
         if fields[self._id_field] is None and self.kind == "user":
@@ -294,11 +394,7 @@ class RowReader:
         fields["extra"] = (
             _clean_extra({key: row[key] for key in shape.extra_keys}) if shape.extra_keys else {}
         )
-        made = self.model.__new__(self.model)
-        _set_attr(made, "__dict__", fields)
-        _set_attr(made, "__pydantic_fields_set__", self._fields_set)
-        _set_attr(made, "__pydantic_extra__", None)
-        _set_attr(made, "__pydantic_private__", None)
+        made: ActiveCall | PbxUser = self._make(fields)
         return made
 
     def _shape(self, keys: tuple[str, ...]) -> _Shape:
@@ -316,6 +412,8 @@ class RowReader:
                 shape.dashboard = key
             elif name not in self._template:
                 continue  # a mapped field this model does not hold: read, not kept
+            elif name in _TICKING:
+                shape.ticking.append((name, key))
             elif name in _INT_FIELDS:
                 shape.ints.append((name, key))
             elif name in _TIME_FIELDS:
@@ -325,6 +423,9 @@ class RowReader:
             else:
                 shape.texts.append((name, key))
         shape.extra_keys = tuple(key for key in keys if key not in used)
+        ticking = {key for _, key in shape.ticking}
+        shape.stable = _stable_getter(tuple(key for key in keys if key not in ticking))
+        shape.ticks = _stable_getter(tuple(key for _, key in shape.ticking))
         if len(self._shapes) >= 64:  # a shape per row would be a strange upstream
             self._shapes.clear()
         self._shapes[keys] = shape

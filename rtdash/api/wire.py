@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 
 @dataclass(slots=True)
 class Decoded:
@@ -190,3 +192,71 @@ def _decode_batch(lines: list[str]) -> list[Any]:
         if isinstance(items, list) and len(items) == len(lines):
             return items
     return [_try_json(line) for line in lines]
+
+
+# --- the fast reader of a well-formed NDJSON body -----------------------------------
+
+_fast_decoder = msgspec.json.Decoder()
+_fast_encoder = msgspec.json.Encoder()
+#: items re-encoded at a time to compare with the body (a bounded copy, never the whole)
+_CHECK = 1024
+
+
+def fast_rows(body: bytes) -> list[dict[str, Any]] | None:
+    """The rows of a UTF-8 NDJSON body of objects, read by ``msgspec`` straight from the
+    bytes; None when the body is anything else (the caller then reads it as before).
+
+    ``msgspec`` reads several times faster than ``json`` with the strict hooks, but it
+    keeps the last of two equal keys. So a row is only taken from it when re-encoding
+    the row gives the line back byte for byte: a line that names a key twice, says
+    ``NaN`` or ``1e999``, or spells a value unusually cannot, and such a line is read by
+    the strict reader instead (so what is refused stays refused, and a body with any
+    line that is not an object goes the old way whole). An upstream writing compact
+    JSON (as the simulator and every common JSON library do) passes in one comparison
+    per thousand rows."""
+    start = body[:1]
+    if start != b"{":
+        return None
+    try:
+        items = _fast_decoder.decode_lines(body)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    for item in items:
+        if type(item) is not dict:
+            return None
+    rows: list[dict[str, Any]] = items
+    if _same_bytes(rows, body):
+        return rows
+    return _checked_lines(rows, body)
+
+
+def _same_bytes(rows: list[dict[str, Any]], body: bytes) -> bool:
+    """True when the rows re-encode to ``body`` exactly (its last newline optional)."""
+    view = memoryview(body)
+    pos, end = 0, len(body)
+    for first in range(0, len(rows), _CHECK):
+        chunk = _fast_encoder.encode_lines(rows[first : first + _CHECK])
+        stop = pos + len(chunk)
+        if stop == end + 1 and chunk.endswith(b"\n"):
+            chunk, stop = chunk[:-1], end
+        if stop > end or view[pos:stop] != chunk:
+            return False
+        pos = stop
+    return pos == end
+
+
+def _checked_lines(rows: list[dict[str, Any]], body: bytes) -> list[dict[str, Any]] | None:
+    """Line by line: a row that does not re-encode to its line is read strictly."""
+    lines = [line for line in (raw.strip() for raw in body.split(b"\n")) if line]
+    if len(lines) != len(rows):
+        return None
+    out: list[dict[str, Any]] = []
+    for row, line in zip(rows, lines, strict=True):
+        if _fast_encoder.encode(row) == line:
+            out.append(row)
+            continue
+        strict = _try_json(line.decode("utf-8"))
+        if type(strict) is not dict:
+            return None
+        out.append(strict)
+    return out

@@ -41,7 +41,6 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rtdash.cli import data
 from rtdash.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -125,6 +124,9 @@ def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
     _start_logging(args, tui=False)
     if command == "doctor":
         return _doctor_command(args)
+    # the scriptable commands' module (tables, phone numbers): not on the dashboard's path
+    from rtdash.cli import data
+
     if command == "stats":
         from rtdash.cli.stats import stats_command
 
@@ -219,6 +221,8 @@ def _doctor_command(args: argparse.Namespace) -> int:
         return doctor.run(
             settings, path=path, as_json=args.json, fix=fix, dry_run=dry_run, reload=reload
         )
+    from rtdash.cli import data
+
     with data.demo_simulator(settings, keep_igrp="igrp" in vars(args)):
         return doctor.run(settings, path=path, as_json=args.json, demo=True)
 

@@ -100,6 +100,7 @@ def _client(settings: Settings) -> InfinityClient:
         mapping=settings.field_mapping(),
         timeout=connection.timeout,
         allow_insecure_http=connection.allow_insecure_http,
+        max_body=connection.max_body,
     )
 
 

@@ -14,9 +14,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+if TYPE_CHECKING:
+    from phonenumbers import NumberParseException
+
+# phonenumbers (its metadata is a large share of a start) is imported by the functions
+# that read a number: the first frame of the dashboard needs none of them.
 
 #: what a person types for a phone number: digits and the usual punctuation
 _PHONE_CHARS = re.compile(r"^[0-9 +()\-.]+$")
@@ -49,6 +53,9 @@ def normalize_number(text: str, default_region: str) -> str:
     libphonenumber knows the range is allocated: reserved ranges (Ofcom's 07700 900xxx)
     and newly opened ones must still be searchable. Raises :class:`InvalidLookup`.
     """
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+
     raw = text.strip()
     if not raw:
         raise InvalidLookup("enter a phone number (e.g. 07700 900123 or +44 7700 900123)")
@@ -78,6 +85,9 @@ def format_international(raw: str | None) -> str | None:
     the same callers come back on every poll, and parsing one costs ~70 µs (at 2,000
     calls that was most of a poll's cost).
     """
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     if raw is None:
         return None
     candidate = raw.strip()
@@ -115,6 +125,9 @@ def number_needles(text: str, default_region: str | None) -> tuple[str, ...]:
     typed (a fragment such as ``900972``), and as the whole number it reads as in the
     default region (``07700 900972`` is ``447700900972``, which no E.164 number holds
     as typed). Not a phone number: nothing."""
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+
     raw = text.strip()
     typed = re.sub(r"\D", "", raw)
     if not typed or not _PHONE_CHARS.match(raw):
@@ -137,6 +150,8 @@ def _reject_withheld(raw: str) -> None:
 
 
 def _parse_failure(raw: str, exc: NumberParseException) -> str:
+    from phonenumbers import NumberParseException
+
     if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
         return f"{_shown(raw)} does not start with a known country code"
     if exc.error_type in (
@@ -150,6 +165,8 @@ def _parse_failure(raw: str, exc: NumberParseException) -> str:
 
 
 def _impossible(raw: str, reason: int) -> str:
+    from phonenumbers import ValidationResult
+
     if reason == ValidationResult.TOO_SHORT:
         return f"{_shown(raw)} is too short to be a phone number"
     if reason == ValidationResult.TOO_LONG:

@@ -14,7 +14,8 @@ Fault kinds and the shape each produces:
 - ``malformed_line``: the normal answer with one truncated JSON line among good ones.
 - ``bare_string``: 200 with a bare JSON string body (``message``).
 - ``empty_array``: 200 with the vendor's empty-array body ``"\\n]\\n"``.
-- ``huge_body``: 200 with at least ``size`` bytes of valid-looking NDJSON, streamed.
+- ``huge_body``: 200 with at least ``size`` bytes (default past the client's default limit)
+  of valid-looking NDJSON, streamed.
 - ``reset``: headers and part of the body, then a TCP reset (SO_LINGER 0 + close).
 - ``drop``: the connection closes without any response.
 - ``missing_fields``: the normal answer, but rows lack their id or state key.
@@ -70,7 +71,7 @@ class Fault:
     retry_after: int = 1
     seconds: float = 1.0
     message: str = "service busy"
-    size: int = 10_000_000
+    size: int = 100_000_000
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -337,6 +337,7 @@ class RtdashApp(ShellApp):
             tls=None if self._http else tls_context(),
             now=self.clock.now,
             allow_insecure_http=connection.allow_insecure_http,
+            max_body=connection.max_body,
         )
 
     def installation_label(self, installation: Installation) -> str:

@@ -3,6 +3,7 @@ ground truth, and a broken inference is caught (loose bounds: counts, not timing
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,3 +62,13 @@ def test_the_accuracy_section_survives_a_rewrite_of_the_report(tmp_path) -> None
         "v2",
         "<!-- /kept -->",
     ]
+
+
+def test_the_poll_cost_section_survives_a_rewrite_too(tmp_path: Path) -> None:
+    from bench.report import kept_sections
+
+    path = tmp_path / "RESULTS.md"
+    accuracy = "<!-- kept:accuracy -->\nA\n<!-- /kept -->"
+    poll = "<!-- kept:poll-cost -->\nP\n<!-- /kept -->"
+    path.write_text(f"# results\n\nold\n\n{poll}\n\nmore\n\n{accuracy}\n")
+    assert kept_sections(path) == ["", *poll.splitlines(), "", *accuracy.splitlines()]

@@ -104,7 +104,7 @@ EXPECTED: dict[str, dict[str, Expect]] = {
         "lookup": (1, NO_MATCH, "[]"),
     },
     "huge_body": _same(
-        1, re.escape("rtdash: response too large (9765 KiB; the limit is 8192 KiB)"), None
+        1, re.escape("rtdash: response too large (97656 KiB; the limit is 65536 KiB)"), None
     ),
     "missing_fields": {
         # rows 0, 3, 6… lose their id, rows 1, 4, 7… their state

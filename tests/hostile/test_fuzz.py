@@ -167,3 +167,29 @@ def test_any_lookup_answer(fields: dict[str, Any]) -> None:
 def test_any_body_decodes_without_raising(body: str) -> None:
     for item in iter_body(body):
         assert item is not None
+
+
+@FUZZ
+@given(
+    field=st.sampled_from([*call("c").keys(), "extraField"]),
+    value=json_values,
+    compact=st.booleans(),
+)
+@example(field="callRef", value=float("nan"), compact=True)
+def test_the_fast_reader_of_bytes_reads_as_the_strict_reader_of_text(
+    field: str, value: Any, compact: bool
+) -> None:
+    separators = (",", ":") if compact else (", ", ": ")
+    lines = [
+        json.dumps({**call("c-1"), field: value}, separators=separators, ensure_ascii=False),
+        json.dumps(call("c-2"), separators=separators),
+    ]
+    body = "\n".join(lines) + "\n"
+    fast = InfinityClient._parse_rows(
+        body.encode(), NOW, False, RowReader("call", FieldMapping(), UTC_ZONE)
+    )
+    strict = InfinityClient._parse_rows(
+        body, NOW, False, RowReader("call", FieldMapping(), UTC_ZONE)
+    )
+    assert [row.to_json() for row in fast.rows] == [row.to_json() for row in strict.rows]
+    assert fast.unreadable == strict.unreadable

@@ -71,9 +71,9 @@ FAILING = {
         {"kind": "bare_string", "message": "service busy"},
         'the service sent a message instead of data: "service busy"',
     ),
-    "10MB-body": Failing(
-        {"kind": "huge_body", "size": 10_000_000},
-        "response too large (9765 KiB; the limit is 8192 KiB)",
+    "100MB-body": Failing(
+        {"kind": "huge_body", "size": 100_000_000},
+        "response too large (97656 KiB; the limit is 65536 KiB)",
     ),
 }
 

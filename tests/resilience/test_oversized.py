@@ -1,4 +1,6 @@
-"""A 10 MB body is refused while it streams: never read whole, never held in memory."""
+"""A body over the limit is refused while it streams: never read whole, never held in
+memory; the default limit has room for a 50,000-call body, and the limit is set in the
+config."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import pytest
 
 from rtdash.api import errors
 from rtdash.api.client import DEFAULT_MAX_BODY, Credentials, InfinityClient
-from rtdash.sim import Simulator
+from rtdash.config import ConnectionSettings
+from rtdash.sim import SimConfig, Simulator
 from rtdash.sim.faults import Fault
+from tests.support import loopback_sim
 
 TEN_MB = 10_000_000
 CHUNK = 64 * 1024
@@ -34,6 +38,9 @@ class Chunked:
         return httpx.Response(200, content=self.body())
 
 
+EIGHT_MIB = 8 * 1024 * 1024
+
+
 def client_for(http: httpx.AsyncClient, max_body: int = DEFAULT_MAX_BODY) -> InfinityClient:
     return InfinityClient(
         igrp=1234,
@@ -44,7 +51,7 @@ def client_for(http: httpx.AsyncClient, max_body: int = DEFAULT_MAX_BODY) -> Inf
     )
 
 
-@pytest.mark.parametrize("max_body", [DEFAULT_MAX_BODY, 1024 * 1024])
+@pytest.mark.parametrize("max_body", [EIGHT_MIB, 1024 * 1024])
 async def test_a_chunked_10mb_body_is_refused_after_about_max_body(max_body: int) -> None:
     upstream = Chunked()
     async with httpx.AsyncClient(transport=httpx.MockTransport(upstream.handler)) as http:
@@ -71,7 +78,10 @@ async def test_a_declared_10mb_body_is_refused_before_reading_it(sim: Simulator)
     """Over real HTTP: the simulator declares Content-Length, so not a byte is read."""
     sim.faults.add(Fault("huge_body", route="pbxActiveCalls", size=TEN_MB))
     async with InfinityClient(
-        igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+        igrp=sim.igrp,
+        credentials=Credentials(sim.username, sim.password),
+        base_url=sim.url,
+        max_body=ConnectionSettings(max_body_mb=8).max_body,
     ) as client:
         tracemalloc.start()
         try:
@@ -86,3 +96,25 @@ async def test_a_declared_10mb_body_is_refused_before_reading_it(sim: Simulator)
     assert peak < 1024 * 1024
     assert calls.rows and calls.unreadable == 0
     assert sim.faults.stats == {"huge_body": 1}
+
+
+def test_the_limit_is_set_in_mib_and_absurd_ones_are_refused() -> None:
+    assert ConnectionSettings().max_body == DEFAULT_MAX_BODY == 64 * 1024 * 1024
+    assert ConnectionSettings(max_body_mb=200).max_body == 200 * 1024 * 1024
+    for absurd in (0, 4096):
+        with pytest.raises(ValueError, match="max_body_mb"):
+            ConnectionSettings(max_body_mb=absurd)
+
+
+async def test_50000_calls_from_the_simulator_are_read_whole() -> None:
+    """Over real HTTP at the default limit: a 50,000-call body (past the old 8 MiB cap)."""
+    with loopback_sim(
+        SimConfig(seed=7, load=50_000, agents=17_000, realtime=False, warm_up=1800)
+    ) as sim:
+        async with InfinityClient(
+            igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+        ) as client:
+            calls = await client.active_calls()
+    assert len(calls.rows) > 45_000
+    assert calls.unreadable == 0
+    assert len({row.call_ref for row in calls.rows}) == len(calls.rows)

@@ -181,6 +181,7 @@ async def upstream_checks(settings: Settings, report: Report, path: Path) -> Non
         timeout=connection.timeout,
         http=http,
         allow_insecure_http=connection.allow_insecure_http,
+        max_body=connection.max_body,
     )
 
     async def attempt(request: Callable[[], Awaitable[T]]) -> _Call:

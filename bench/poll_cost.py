@@ -1,0 +1,243 @@
+"""What one poll costs rtdash before drawing, against the code of another commit, measured
+in the same run: the body's bytes to typed rows (decode and map), the snapshot and the
+headline metrics, for both routes, at 200 / 2,000 / 10,000 / 50,000 live calls.
+
+    python -m bench.poll_cost [--baseline main] [--rounds 5] [--sizes 200,2000,10000,50000]
+
+The bodies are made first by the simulator in-process (medium churn: the model advanced
+one second between polls, so every call's durations tick); no socket is involved, so
+only rtdash's side is timed. The baseline is the ``--baseline`` commit exported with
+``git archive`` into a temporary folder; each side runs in its own worker process and
+the two are asked in turn (ABBA...), so a busy machine slows both alike. Each figure is
+the median, over rounds, of the median steady poll of a round (the first poll of a round
+meets every row for the first time and is not counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+POLLS = 6
+
+
+# --- the worker: runs inside the tree it measures ---------------------------------------
+
+
+def _worker(root: str) -> None:
+    sys.path.insert(0, root)
+    import asyncio
+    from datetime import UTC, datetime
+
+    import rtdash
+    from rtdash.api.client import Credentials, InfinityClient
+    from rtdash.core.clock import SystemClock
+    from rtdash.core.feed import FeedOptions, LiveFeed
+    from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+    from rtdash.core.thresholds import Thresholds
+
+    assert str(Path(rtdash.__file__).resolve()).startswith(str(Path(root).resolve()))
+    print(json.dumps({"ready": root}), flush=True)
+
+    async def one_round(polls: list[tuple[bytes, bytes]]) -> float:
+        client = InfinityClient(
+            igrp=1234, credentials=Credentials("u", "p"), base_url="http://127.0.0.1:1/r"
+        )
+        feed = LiveFeed(FeedOptions(clock=SystemClock(), thresholds=Thresholds()))
+        body: list[bytes] = []
+
+        async def get_body(route: str, params: object) -> tuple[bytes, str, datetime]:
+            return body[0], "utf-8", datetime.now(UTC)
+
+        client._get_body = get_body  # type: ignore[method-assign]  # no socket: bytes ready
+        last: dict[str, tuple[Any, Any]] = {}
+        times: list[float] = []
+        for calls_body, users_body in polls:
+            began = time.perf_counter()
+            for route, kind, raw, build, sink in (
+                ("pbxActiveCalls", "call", calls_body, CallsSnapshot.build, feed.on_calls),
+                ("pbxUserStatus", "user", users_body, UsersSnapshot.build, feed.on_users),
+            ):
+                body[:] = [raw]
+                params = [("tz", "UTC")]
+                result = await client._fetch_rows(route, params, kind, False)
+                held = last.get(route)
+                if result.unchanged and held is not None and held[0] is result.rows:
+                    snapshot = held[1].again(result.fetched_at)
+                else:
+                    snapshot = build(result.rows, result.fetched_at, result.unreadable)
+                last[route] = (result.rows, snapshot)
+                sink(snapshot)
+            times.append(time.perf_counter() - began)
+            body.clear()
+        await client.aclose()
+        assert feed.metrics.waiting is not None and feed.metrics.agents_available is not None
+        return statistics.median(times[1:])
+
+    for line in sys.stdin:
+        with open(line.strip(), "rb") as handle:
+            polls = pickle.load(handle)
+        cost = asyncio.run(one_round(polls))
+        print(json.dumps({"seconds": cost}), flush=True)
+
+
+# --- the parent ---------------------------------------------------------------------------
+
+
+def _bodies(calls: int, folder: Path) -> Path:
+    import base64
+
+    from bench.accuracy import START
+    from rtdash.sim import DEFAULT_INSTALLATIONS, SimConfig, Simulator
+
+    sim = Simulator(
+        SimConfig(
+            seed=7,
+            agents=max(100, calls // 3),
+            load=calls,
+            realtime=False,
+            start=START,
+            warm_up=1800,
+            installations=[DEFAULT_INSTALLATIONS[0]],
+        )
+    )
+    auth = "Basic " + base64.b64encode(f"{sim.username}:{sim.password}".encode()).decode()
+    polls = []
+    for _ in range(POLLS):
+        made = [
+            sim.serve_inprocess(f"/reports/v2/igrps/{sim.igrp}/{route}", query, auth)
+            for route, query in (
+                ("pbxActiveCalls", "tz=UTC"),
+                ("pbxUserStatus", "tz=UTC&sort[]=stateStartDatetime-asc"),
+            )
+        ]
+        assert all(answer.status == 200 for answer in made)
+        polls.append((made[0].body, made[1].body))
+        sim.advance(1.0)
+    path = folder / f"polls-{calls}.pickle"
+    with open(path, "wb") as handle:
+        pickle.dump(polls, handle)
+    return path
+
+
+class Worker:
+    def __init__(self, root: Path) -> None:
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--worker", str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=root,
+        )
+        self._read()
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("a poll_cost worker ended early")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def measure(self, path: Path) -> float:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{path}\n")
+        self.proc.stdin.flush()
+        return float(self._read()["seconds"])
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def _export(commit: str, folder: Path) -> Path:
+    tree = folder / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def run(baseline: str, sizes: list[int], rounds: int) -> list[dict[str, float]]:
+    out: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="rtdash-poll-cost-") as tmp:
+        folder = Path(tmp)
+        old_tree = _export(baseline, folder)
+        workers = {"baseline": Worker(old_tree), "branch": Worker(ROOT)}
+        try:
+            for calls in sizes:
+                path = _bodies(calls, folder)
+                seen: dict[str, list[float]] = {"baseline": [], "branch": []}
+                for index in range(rounds):
+                    order = ["baseline", "branch"] if index % 2 == 0 else ["branch", "baseline"]
+                    for name in order:
+                        seen[name].append(workers[name].measure(path))
+                row = {
+                    "calls": float(calls),
+                    "baseline": statistics.median(seen["baseline"]),
+                    "branch": statistics.median(seen["branch"]),
+                }
+                out.append(row)
+                print(_line(row), flush=True)
+                path.unlink()
+        finally:
+            for worker in workers.values():
+                worker.close()
+    return out
+
+
+def _line(row: dict[str, float]) -> str:
+    return (
+        f"| {int(row['calls']):,} | {row['baseline'] * 1000:.1f} | {row['branch'] * 1000:.1f} "
+        f"| {row['baseline'] / row['branch']:.1f}× |"
+    )
+
+
+def exponent(rows: list[dict[str, float]], side: str, low: int, high: int) -> float | None:
+    """The growth exponent of ``side``'s cost between ``low`` and ``high`` calls."""
+    by = {int(row["calls"]): row[side] for row in rows}
+    if low not in by or high not in by:
+        return None
+    return math.log(by[high] / by[low]) / math.log(high / low)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", metavar="ROOT")
+    parser.add_argument("--baseline", default="main")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sizes", default="200,2000,10000,50000")
+    args = parser.parse_args()
+    if args.worker:
+        _worker(args.worker)
+        return
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print("| live calls | baseline ms a poll | branch ms a poll | baseline ÷ branch |")
+    print("|---:|---:|---:|---:|")
+    rows = run(args.baseline, sizes, args.rounds)
+    for side in ("baseline", "branch"):
+        grown = exponent(rows, side, 2_000, 50_000)
+        if grown is not None:
+            print(f"{side}: growth exponent 2,000 → 50,000 calls: {grown:.2f}")
+
+
+if __name__ == "__main__":
+    if "--worker" not in sys.argv:
+        sys.path.insert(0, str(ROOT))
+    main()

@@ -1,0 +1,80 @@
+"""What the dashboard's start imports, against another commit, in the same run:
+``python -X importtime`` of the modules the dashboard path loads before its first frame
+(the command line, the settings, the app), each side in a fresh interpreter, the two
+alternated.
+
+    python -m bench.start_imports [--baseline main] [--runs 5]
+
+Reports, per side, the median wall time of the imports and the cumulative import time
+of a few modules (from ``-X importtime``), and whether the deferred ones were loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.poll_cost import ROOT, _export
+
+#: the settings first (what the command line loads before the app), then the app
+PROBE = (
+    "import time; t = time.perf_counter(); import rtdash.cli; "
+    "from rtdash.config import load_settings; s = time.perf_counter(); "
+    "import rtdash.ui.app; e = time.perf_counter(); "
+    "print(f'WALL {s - t:.4f} {e - t:.4f}')"
+)
+WATCHED = ("rtdash.config", "httpx", "phonenumbers", "rtdash.cli.data", "rtdash.sim", "textual")
+
+
+def _probe(root: Path) -> tuple[float, float, dict[str, float]]:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", PROBE],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    settings, total = map(float, re.findall(r"WALL (\S+) (\S+)", done.stdout)[0])
+    cumulative: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].strip() in WATCHED:
+            name = parts[2].strip()
+            cumulative.setdefault(name, int(parts[1]) / 1e6)  # first (outermost) import
+    return settings, total, cumulative
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", default="main")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rtdash-start-") as tmp:
+        sides = {"baseline": _export(args.baseline, Path(tmp)), "branch": ROOT}
+        seen: dict[str, list[tuple[float, float, dict[str, float]]]] = {s: [] for s in sides}
+        for index in range(args.runs + 1):
+            order = list(sides) if index % 2 == 0 else list(reversed(sides))
+            for name in order:
+                result = _probe(sides[name])
+                if index:  # the first run warms the file cache
+                    seen[name].append(result)
+    print("| side | settings loaded (ms) | app imported (ms) | " + " | ".join(WATCHED) + " |")
+    print("|---|---:|---:|" + "---:|" * len(WATCHED))
+    for name, runs in seen.items():
+        settings = statistics.median(run[0] for run in runs) * 1000
+        total = statistics.median(run[1] for run in runs) * 1000
+        cells = []
+        for module in WATCHED:
+            times = [run[2][module] for run in runs if module in run[2]]
+            cells.append(f"{statistics.median(times) * 1000:.0f}" if times else "not loaded")
+        print(f"| {name} | {settings:.0f} | {total:.0f} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
