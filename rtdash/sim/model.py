@@ -31,6 +31,8 @@ centre. Attribution data for a call comes from its own seed, so generating it la
 (only when someone looks the call up) cannot disturb the main stream.
 """
 
+from __future__ import annotations
+
 import math
 
 from rtdash.sim.centre import Centre
