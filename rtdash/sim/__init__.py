@@ -15,8 +15,8 @@ Textual.
 >>> sim.advance(60); sim.stop()                                  # doctest: +SKIP
 """
 
+from rtdash.sim.entities import Installation
 from rtdash.sim.faults import Fault, FaultPlan
-from rtdash.sim.model import Installation
 from rtdash.sim.simulator import (
     DEFAULT_INSTALLATIONS,
     DEFAULT_START,

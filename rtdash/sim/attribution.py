@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 
 from rtdash.sim import data
-from rtdash.sim.model import BRIDGED, ENDED, Call, Centre
+from rtdash.sim.centre import Centre
+from rtdash.sim.entities import BRIDGED, ENDED, Call
 from rtdash.sim.wire import Row, redact_number, utc_formatter
 
 _UTC = utc_formatter()

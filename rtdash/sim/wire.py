@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from rtdash.sim.model import BRIDGED, QUEUEING, RINGING, Call, Centre, User
+from rtdash.sim.centre import Centre
+from rtdash.sim.entities import BRIDGED, QUEUEING, RINGING, Call, User
 
 Row = dict[str, str]
 T = TypeVar("T")

@@ -1,0 +1,127 @@
+"""How a keyed table turns its rows into screen lines: the header, each row's cells, the
+cursor, and the styles they are drawn in.
+
+:class:`~rtdash.ui.widgets.keyed_table.KeyedTable` keeps the rows, the cursor and what
+each screen line was drawn from, and decides which lines to refresh; this base draws a
+line when Textual asks for it. The style caches live here because only drawing reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.filter import LineFilter
+from textual.geometry import Region
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from rtdash.ui.rowstore import RowStore
+from rtdash.ui.textual_internals import has_plain_box, lines_past_style_cache
+from rtdash.ui.widgets.table_cells import CellMaker, Described, Look, RowCells
+
+
+class TableLines(ScrollView):
+    """Draws the header and row lines of a table whose rows and cells the subclass keeps."""
+
+    _rows: RowStore[Any]
+    _row_cells: RowCells
+    _cells: CellMaker
+    _show_header: bool
+    #: the header line as last drawn, and the width it was drawn for
+    _header: tuple[int, Strip] | None
+    #: the moment ticking cells are drawn for
+    _now: datetime
+
+    @property
+    def cursor_row(self) -> int:
+        return self._rows.cursor
+
+    @property
+    def header_height(self) -> int:
+        return 1 if self._show_header else 0
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Lines straight from ``render_line``, past Textual's per-widget style cache,
+        when the table's box is plain (no border, outline, padding, tint or opacity:
+        the cache would only copy each line). A tick changes every line on screen, and
+        that cache's work for each line was a third of a tick's cost."""
+        plain_box = self._plain_box()
+        # Textual's style cache filters whole lines itself
+        self._use_look(tuple(self.get_line_filters()) if plain_box else ())
+        if not plain_box:
+            return super().render_lines(crop)
+        return lines_past_style_cache(self, crop)
+
+    def _use_look(self, filters: tuple[LineFilter, ...]) -> None:
+        """Make cells from now on with the table's styles as they are and ``filters``;
+        the cells made before go."""
+        look = self._cells.look
+        if look is not None and look.filters == filters:
+            return
+        self._forget_styles()
+        self._cells.look = Look(self.rich_style, filters, self.background_colors[1])
+
+    def _plain_box(self) -> bool:
+        return has_plain_box(self)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y < self.header_height:
+            return self._header_strip(width)
+        index = int(self.scroll_offset.y) + y - self.header_height
+        if not 0 <= index < len(self._rows):
+            return Strip.blank(width, self._cells.made_style("blank", None))
+        described = self._describe(self._rows.order[index])
+        segments = self._row_cells.segments(described, self._now, self.app.console)
+        line_length = self._row_cells.line_length
+        styled: Iterable[Segment] = segments
+        if index == self.cursor_row:
+            styled = Segment.apply_style(segments, post_style=self._cursor_style())
+        # neighbours in one style become one segment: each segment costs the terminal
+        # (and an SSH link) its own style codes
+        segments = list(Segment.simplify(styled))
+        if line_length < width:
+            blank = self._cells.made_style("blank", None)
+            segments.append(Segment(" " * (width - line_length), blank))
+            line_length = width
+        strip = Strip(segments, line_length)
+        return strip if line_length == width else strip.crop(0, width)
+
+    def _header_strip(self, width: int) -> Strip:
+        if self._header is not None and self._header[0] == width:
+            return self._header[1]
+        text = self._row_cells.header_text()
+        header = [Segment(set_cell_size(text, width), self._style("header"))]
+        strip = Strip(self._cells.made_up(header), width)
+        self._header = (width, strip)
+        return strip
+
+    def _style(self, component: str) -> Style:
+        """A component's style, kept until the styles change: Textual forgets its own
+        copy at every refresh, and a tick refreshes every table."""
+        styles = self._cells.styles
+        style = styles.get(component)
+        if style is None:
+            style = styles[component] = self.get_component_rich_style(f"keyed-table--{component}")
+        return style
+
+    def _cursor_style(self) -> Style:
+        return self._cells.made_style("cursor, made", self._style("cursor"))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget_styles()
+
+    def _forget_styles(self) -> None:
+        """Styles change with the CSS (a theme) and with focus; a focus change alone
+        does not always reach ``notify_style_update``. Cells are made with them."""
+        self._row_cells.forget()
+        self._header = None
+
+    def _describe(self, key: str) -> Described:
+        return self._row_cells.row(key, self._rows.items[key], self.app.console)
