@@ -88,20 +88,10 @@ def demo_simulator(settings: Settings, *, keep_igrp: bool) -> Iterator[Any]:
 
 
 def _client(settings: Settings) -> InfinityClient:
-    from rtdash.api.client import InfinityClient
+    from rtdash.connect import client_for
 
-    connection = settings.connection
-    assert connection.igrp is not None  # _require_connection or --demo saw to it
-    return InfinityClient(
-        igrp=connection.igrp,
-        credentials=connection.credentials(),
-        base_url=connection.base_url,
-        tz=connection.timezone,
-        mapping=settings.field_mapping(),
-        timeout=connection.timeout,
-        allow_insecure_http=connection.allow_insecure_http,
-        max_body=connection.max_body,
-    )
+    # _require_connection or --demo saw to the installation id
+    return client_for(settings.connection, settings.field_mapping())
 
 
 def _fetch(settings: Settings, call: Callable[[InfinityClient], Coroutine[Any, Any, T]]) -> T:

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from rtdash.api.client import InfinityClient
 from rtdash.config import Installation
+from rtdash.connect import client_for
 from rtdash.core.poller import Poller
 from rtdash.core.source import SnapshotSink
 
 
 def make_client(installation: Installation) -> InfinityClient:
-    connection = installation.connection
-    assert connection.igrp is not None
-    return InfinityClient(
-        igrp=connection.igrp,
-        credentials=connection.credentials(),
-        base_url=connection.base_url,
-        tz=connection.timezone,
-        mapping=installation.mapping,
-        timeout=connection.timeout,
-    )
+    return client_for(installation.connection, installation.mapping)
 
 
 def make_poller(

@@ -20,6 +20,7 @@ import httpx
 from rtdash.api.client import InfinityClient
 from rtdash.api.sanitise import clean
 from rtdash.config import Installation, Settings, config_path
+from rtdash.connect import client_for
 from rtdash.constants import per_installation_path
 from rtdash.core.clock import Clock
 from rtdash.core.credentials import missing_credentials
@@ -324,20 +325,12 @@ class RtdashApp(ShellApp):
         )
 
     def make_client(self, installation: Installation) -> InfinityClient:
-        connection = installation.connection
-        assert connection.igrp is not None
-        return InfinityClient(
-            igrp=connection.igrp,
-            credentials=connection.credentials(),
-            base_url=connection.base_url,
-            tz=connection.timezone,
-            mapping=installation.mapping,
-            timeout=connection.timeout,
+        return client_for(
+            installation.connection,
+            installation.mapping,
             http=self._http,
             tls=None if self._http else tls_context(),
             now=self.clock.now,
-            allow_insecure_http=connection.allow_insecure_http,
-            max_body=connection.max_body,
         )
 
     def installation_label(self, installation: Installation) -> str:
