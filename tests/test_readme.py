@@ -43,8 +43,7 @@ SKIP: tuple[tuple[str, str], ...] = (
     (r"^rtdash doctor\s*(#|$)", "checks your own config and credentials"),
     (r"^rtdash doctor --fix", "writes your own config from your own service's rows"),
     (r"^rtdash (doctor|users) --igrp 1234", "needs your installation's credentials"),
-    # installs a program for the user, or a system package (root)
-    (r"^pipx install", "installs rtdash for the user"),
+    # installs a system package (root)
     (r"apt install", "installs a system package"),
     # a Redis server and a hub: run by tests/hub/test_tmux_viewers.py with a real one
     (r"^rtdash (hub|--hub|serve --hub)", "needs a Redis server (tests/hub runs a real one)"),
