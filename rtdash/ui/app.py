@@ -41,6 +41,7 @@ from rtdash.ui.shell import (
     check_ui_settings,
     style_paths,
 )
+from rtdash.ui.stdin_watch import stop_watching
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
 from rtdash.warmup import collection_paused, freeze_imports, resume_collection, tls_context
@@ -396,4 +397,5 @@ def exit_code(app: App[int], result: int | None) -> int:
     """The command's exit code: an error the app could not handle ends it with
     Textual's traceback on the terminal and must not exit 0, or a wallboard's restart
     loop or a supervisor's script would take the crash for a quit."""
+    stop_watching()  # the app has ended: no hang-up to watch for any more
     return app.return_code or result or 0

@@ -82,18 +82,39 @@ def watch_stdin(app: Any, exit_code: int, hang_up: Callable[[], None]) -> None:
     except (OSError, ValueError):
         return
 
-    def check() -> bool:
-        why = stdin_gone(fd)
-        if why is None:
-            return False
-        log.warning("%s: no key can arrive, exiting as on a hang-up", why)
-        timer.stop()
-        # a thread, not an app timer: the app's timers stop once it exits, and an
-        # orderly exit can block for good writing to a terminal nobody reads
-        fallback = threading.Timer(EXIT_GRACE, hang_up)
-        fallback.daemon = True  # the process ending normally ends it too
-        fallback.start()
-        app.exit(return_code=exit_code)
-        return True
+    import asyncio
 
-    timer = app.set_interval(CHECK_SECONDS, check, name="stdin watch")
+    loop = asyncio.get_running_loop()
+
+    def watch() -> None:
+        # a thread, not an app timer: once nobody reads the terminal, the app can block
+        # writing to it, and then its timers never run again
+        while True:
+            why = stdin_gone(fd)
+            if why is not None:
+                break
+            if _stop.wait(CHECK_SECONDS):
+                return
+        log.warning("%s: no key can arrive, exiting as on a hang-up", why)
+        try:
+            loop.call_soon_threadsafe(lambda: app.exit(return_code=exit_code))
+        except RuntimeError:  # the loop is closed: the app is ending anyway
+            return
+        # the orderly exit may itself block on the terminal: leave regardless after a
+        # grace, and if saving on the way out blocks too, after another
+        if not _stop.wait(EXIT_GRACE):
+            threading.Thread(target=hang_up, name="rtdash hang-up", daemon=True).start()
+            if not _stop.wait(EXIT_GRACE):
+                os._exit(exit_code)
+
+    _stop.clear()
+    threading.Thread(target=watch, name="rtdash stdin watch", daemon=True).start()
+
+
+#: set when the watched app has ended, so a waiting watcher does not outlive it
+_stop = threading.Event()
+
+
+def stop_watching() -> None:
+    """The app ended normally: the watcher leaves (it is a daemon thread either way)."""
+    _stop.set()
