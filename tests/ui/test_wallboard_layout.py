@@ -28,20 +28,21 @@ def wallboard_app(sim: Simulator, *, more: bool = False, rotate: float = 30.0) -
     return RtdashApp(settings, clock=FrozenClock(sim.now))
 
 
-def _digit_rows(app: RtdashApp) -> int:
-    """Rows of the tallest number drawn in blocks on screen."""
-    number = app.screen.query(BigNumber).first()
+def _digit_rows(app: RtdashApp, row: str = "#tiles-live") -> int:
+    """Rows of the first number of a headline row, as drawn in blocks on screen."""
+    number = app.screen.query_one(row).query(BigNumber).first()
     lines = [line for line in number.render().plain.splitlines() if set(line) - {" "}]
     return len(lines)
 
 
-# seven tiles share the row (the four live numbers, then today's SL %, answered and
-# abandoned): the digits are as tall as a seventh of the width allows
+# a tall screen draws the four live numbers in one row and today's SL %, answered and
+# abandoned in a second row under them: the live digits get the larger share
 @pytest.mark.parametrize(
-    ("size", "least_digit_rows"), [((80, 24), 0), ((160, 48), 5), ((240, 67), 10), ((320, 90), 15)]
+    ("size", "least_digit_rows", "least_today_rows"),
+    [((80, 24), 0, 0), ((160, 48), 7, 5), ((240, 67), 12, 7), ((320, 90), 16, 9)],
 )
 async def test_digits_grow_with_the_screen(
-    sim: Simulator, size: tuple[int, int], least_digit_rows: int
+    sim: Simulator, size: tuple[int, int], least_digit_rows: int, least_today_rows: int
 ) -> None:
     app = wallboard_app(sim)
     async with app.run_test(size=size) as pilot:
@@ -51,11 +52,28 @@ async def test_digits_grow_with_the_screen(
         if size == (80, 24):
             assert not tiles.display, "80x24: the one-line headline, as before"
             line = rendered_text(app.screen.query_one("#metrics-line"), width=80)
-            assert "Waiting" in line and "Available" in line
+            assert "Waiting" in line and "Available" in line and "SL" in line
             return
+        live = app.screen.query_one("#tiles-live")
+        today = app.screen.query_one("#tiles-today")
+        assert today.region.y >= live.region.bottom, "today's tiles are a row of their own"
         assert _digit_rows(app) >= least_digit_rows
+        assert _digit_rows(app, "#tiles-today") >= least_today_rows
         share = tiles.size.height / size[1]
-        assert 0.28 <= share <= 0.38, "the headline row is about a third of the height"
+        assert 0.3 <= share <= 0.45, "the two headline rows take about a third or more"
+
+
+async def test_a_short_wide_screen_keeps_one_row_of_tiles(sim: Simulator) -> None:
+    app = wallboard_app(sim)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        live = app.screen.query_one("#tiles-live")
+        today = app.screen.query_one("#tiles-today")
+        assert today.region.y == live.region.y and today.region.x >= live.region.right
+        widths = {tile.size.width for tile in app.screen.query(".tile")}
+        assert max(widths) - min(widths) <= 1, "every tile as wide as the others"
+        assert _digit_rows(app) >= 3
 
 
 @pytest.mark.parametrize("size", [(240, 67), (320, 90)])

@@ -20,6 +20,8 @@ RESUME_KEY = Binding("0", "resume_rotation", show=False, id="resume_rotation")
 class WallboardScreen(ViewsScreen):
     BINDINGS = [*bindings(WALL), *INSTALLATION_KEYS, RESUME_KEY]
     mode = WALL
+    #: a screen this tall draws today's service tiles as a second row of big numbers
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
 
     def __init__(self, boards: list[Wallboard], *, rotate_seconds: float = 0.0) -> None:
         super().__init__(list(boards))

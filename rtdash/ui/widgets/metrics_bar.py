@@ -189,25 +189,38 @@ class MetricsBar(Static):
         thresholds: Thresholds,
         history: History | None = None,
         tiles: tuple[TileSpec, ...] = TILES,
+        today: tuple[TileSpec, ...] = (),
         **kwargs: object,
     ) -> None:
+        """``today``: tiles of a second row under ``tiles`` where the screen is tall
+        enough (beside them where it is not), with digits scaled apart from the first
+        row's; the compact line shows both."""
         # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.thresholds = thresholds
         self.history = history
-        self.tiles = tiles
+        self.tiles = tiles + today
+        self._rows = (tiles, today) if today else (tiles,)
         self.metrics = Metrics()
         #: today's service level, by the bar's key: (text, level)
         self.service: dict[str, tuple[str, Level]] = {}
         self._shown: tuple[object, ...] | None = None
         self._tile_widgets: list[MetricTile] | None = None
-        self._numbers: list[BigNumber] = []
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="tiles"):
-            for spec in self.tiles:
-                yield MetricTile(spec, self._numbers)
+        if len(self._rows) == 1:
+            with Horizontal(id="tiles"):
+                yield from self._row(self.tiles)
+        else:
+            live, today = self._rows
+            with Vertical(id="tiles", classes="-two-rows"):
+                # "-of-N": beside each other (a short screen) a row's width is its
+                # share of the tiles, so every tile is as wide as the others
+                with Horizontal(id="tiles-live", classes=f"tile-row -of-{len(live)}"):
+                    yield from self._row(live)
+                with Horizontal(id="tiles-today", classes=f"tile-row -of-{len(today)}"):
+                    yield from self._row(today)
         yield Static(id="metrics-line")
         if self.history is not None:
             minutes = self.history.span_minutes
@@ -219,6 +232,13 @@ class MetricsBar(Static):
                     summary=min,
                     id="trend-available",
                 )
+
+    @staticmethod
+    def _row(specs: tuple[TileSpec, ...]) -> ComposeResult:
+        """One row's tiles: its numbers share one scale."""
+        numbers: list[BigNumber] = []
+        for spec in specs:
+            yield MetricTile(spec, numbers)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:
         for tile in self._tiles():
