@@ -109,7 +109,7 @@ def test_the_limit_is_set_in_mib_and_absurd_ones_are_refused() -> None:
 async def test_50000_calls_from_the_simulator_are_read_whole() -> None:
     """Over real HTTP at the default limit: a 50,000-call body (past the old 8 MiB cap)."""
     with loopback_sim(
-        SimConfig(seed=7, load=50_000, agents=17_000, realtime=False, warm_up=1800)
+        SimConfig(seed=7, load=50_000, agents=17_000, realtime=False, warm_up=300)
     ) as sim:
         async with InfinityClient(
             igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
