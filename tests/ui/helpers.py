@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -33,6 +35,22 @@ def dashboard_of(app: RtdashApp):
     screen = app.screen
     assert isinstance(screen, DashboardScreen), f"on {type(screen).__name__}"
     return screen.dashboard
+
+
+@asynccontextmanager
+async def on_talking_calls(sim: Any) -> AsyncIterator[tuple[RtdashApp, Pilot, Any, Any]]:
+    """The dashboard at 160x48 with its data, focus in the talking calls' table (the
+    biggest group, where sorting, filtering and the cursor have rows to act on):
+    ``(app, pilot, dashboard, table)``."""
+    from rtdash.api.models import CallState
+
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        yield app, pilot, board, table
 
 
 async def wait_for_data(pilot: Pilot) -> None:

@@ -13,7 +13,14 @@ from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault
 from rtdash.ui.messages import CallsUpdated, StatusUpdated
 from rtdash.ui.screens.lookup import LookupScreen
-from tests.ui.helpers import dashboard_of, make_app, rendered_text, wait_for_data, wait_until
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    on_talking_calls,
+    rendered_text,
+    wait_for_data,
+    wait_until,
+)
 
 
 async def fetch_truth(sim: Simulator) -> tuple[CallsSnapshot, UsersSnapshot]:
@@ -61,12 +68,7 @@ async def test_only_dashboard_users_until_a_shows_all(sim: Simulator) -> None:
 
 
 async def test_cursor_stays_on_the_same_call_across_refreshes(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
+    async with on_talking_calls(sim) as (_app, pilot, board, table):
         table.move_cursor(row=min(3, table.row_count - 1))
         chosen = table.selected_key
         before = list(table.keys)
@@ -82,12 +84,7 @@ async def test_cursor_stays_on_the_same_call_across_refreshes(sim: Simulator) ->
 
 
 async def test_cursor_moves_to_a_neighbour_when_the_call_ends(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
+    async with on_talking_calls(sim) as (_app, pilot, board, table):
         table.move_cursor(row=1)
         chosen = table.selected_key
         for _ in range(120):
@@ -102,12 +99,7 @@ async def test_cursor_moves_to_a_neighbour_when_the_call_ends(sim: Simulator) ->
 
 
 async def test_enter_on_a_call_looks_up_its_attribution(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
+    async with on_talking_calls(sim) as (app, pilot, _board, table):
         await pilot.press("down", "enter")
         ref = table.selected_key
         assert isinstance(app.screen, LookupScreen)

@@ -9,7 +9,14 @@ from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.help import HelpScreen
-from tests.ui.helpers import dashboard_of, make_app, rendered_text, settings_for, wait_for_data
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    on_talking_calls,
+    rendered_text,
+    settings_for,
+    wait_for_data,
+)
 
 
 async def test_slash_filters_calls_and_users(sim: Simulator) -> None:
@@ -36,12 +43,7 @@ async def test_slash_filters_calls_and_users(sim: Simulator) -> None:
 
 
 async def test_s_cycles_the_sort_of_the_focused_table(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
+    async with on_talking_calls(sim) as (app, pilot, board, table):
         default = list(table.keys)
         await pilot.press("s")
         assert table.keys == list(reversed(default)), "first press flips the wait order"

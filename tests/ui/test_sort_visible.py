@@ -8,7 +8,7 @@ from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.calls_grid import COLUMNS
 
-from .helpers import dashboard_of, make_app, wait_for_data, wait_until
+from .helpers import make_app, on_talking_calls, wait_for_data, wait_until
 
 
 def _headers(table) -> list[str]:
@@ -16,12 +16,7 @@ def _headers(table) -> list[str]:
 
 
 async def test_the_header_shows_the_sort_and_s_walks_the_columns(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
+    async with on_talking_calls(sim) as (_app, pilot, board, table):
         default = list(table.keys)
         assert _headers(table)[0] == "In state↓", "the default order is shown too"
         assert _headers(board.user_panel.table)[0] == "In state↓"
@@ -41,12 +36,7 @@ async def test_the_header_shows_the_sort_and_s_walks_the_columns(sim: Simulator)
 
 
 async def test_capital_s_resets_both_tables(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
+    async with on_talking_calls(sim) as (_app, pilot, board, table):
         default = list(table.keys)
         await pilot.press("s", "s", "s", "s")
         assert table.keys != default
@@ -61,12 +51,7 @@ async def test_capital_s_resets_both_tables(sim: Simulator) -> None:
 
 
 async def test_the_sort_survives_the_next_polls(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
+    async with on_talking_calls(sim) as (_app, pilot, board, table):
         await pilot.press("s", "s", "s", "s")  # caller ↑
         first = board.calls
         sim.advance(30)
