@@ -87,7 +87,8 @@ def carry_over(path: Path, measured: Collection[str], known: Sequence[str]) -> C
         if measure in missing and heading in parts:
             carried.sections[heading] = _trim(parts[heading])
     seen = {measure_of(line) for line in carried.targets + carried.results + carried.notes}
-    seen |= {SECTION_OF[heading] for heading in carried.sections}
+    # the profile alone is no figure of P1's (it may say it was not taken)
+    seen |= {SECTION_OF[heading] for heading in carried.sections if heading != "Profile"}
     carried.measures = [measure for measure in missing if measure in seen]
     return carried
 
