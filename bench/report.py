@@ -361,3 +361,19 @@ def kept_sections(path: Path) -> list[str]:
         kept += ["", *text[start : end + len(KEPT_END)].splitlines()]
         text = text[end + len(KEPT_END) :]
     return kept
+
+
+def write_kept(path: Path, name: str, lines: Sequence[str]) -> None:
+    """Put ``lines`` into RESULTS.md as the kept section ``name`` (replacing the one
+    there, else at the end), for scripts that measure on their own (a soak, the hub,
+    the SSH link): a later ``python -m bench`` keeps the section as it is."""
+    begin = f"{KEPT_BEGIN}{name} -->"
+    body = "\n".join([begin, *lines, KEPT_END])
+    text = path.read_text() if path.exists() else "# rtdash benchmark results\n"
+    if begin in text:
+        start = text.index(begin)
+        end = text.index(KEPT_END, start) + len(KEPT_END)
+        text = text[:start] + body + text[end:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    path.write_text(text)

@@ -219,3 +219,18 @@ def test_only_carries_the_other_measures_over(tmp_path: Path) -> None:
     assert "Carried over unchanged from the report this one replaced: P2, FLOOR" in text
     assert "| 10,000 (5,000) | 150 [135–165] |" in text
     assert text.count("kept text") == 1
+
+
+def test_a_script_s_kept_section_is_written_once_and_survives_a_run(tmp_path: Path) -> None:
+    from bench.report import write_kept, write_report
+    from bench.run import FULL
+
+    report = tmp_path / "RESULTS.md"
+    write_report(report, [], plan=FULL, profile=None, elapsed=1.0, argv=[])
+    write_kept(report, "soak", ["## Soak", "", "soak-one"])
+    write_kept(report, "soak", ["## Soak", "", "soak-two"])
+    text = report.read_text()
+    assert "soak-two" in text and "soak-one" not in text and text.count("<!-- kept:soak -->") == 1
+    write_report(report, [], plan=FULL, profile=None, elapsed=1.0, argv=[])
+    text = report.read_text()
+    assert text.count("<!-- kept:soak -->") == 1 and "soak-two" in text
