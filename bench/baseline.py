@@ -179,8 +179,7 @@ class BaselineApp(RtdashApp):
     def _view(self, kind: type, *args: Any, **kwargs: Any) -> Any:
         if kind is Dashboard:
             kind = BaselineDashboard
-        # why the type: ignore below: the baseline swaps in its own view class
-        return super()._view(kind, *args, **kwargs)  # type: ignore[misc]
+        return super()._view(kind, *args, **kwargs)
 
     def make_dashboard(self, *args: Any, **kwargs: Any) -> Dashboard:
         # why the type: ignore below: the baseline swaps in its own view class

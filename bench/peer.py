@@ -158,8 +158,7 @@ class PeerApp(RtdashApp):
     def _view(self, kind: type, *args: Any, **kwargs: Any) -> Any:
         if kind is Dashboard:
             kind = PeerDashboard
-        # why the type: ignore below: the peer swaps in its own view class
-        return super()._view(kind, *args, **kwargs)  # type: ignore[misc]
+        return super()._view(kind, *args, **kwargs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -235,10 +235,10 @@ def target_lines(result: ScaleResult | None) -> list[str]:
         limit = RSS_TARGETS.get(rss.calls)
         if limit is None or not rss.samples:
             continue
-        value = Summary.of(rss.samples).median
+        peak = Summary.of(rss.samples).median
         lines.append(
             f"| SCALE peak resident memory, {rss.calls:,} calls, 160×48 pty, simulator "
-            f"out of process: ≤ {limit:.0f} MB | {value:.1f} MB | | | {_verdict(value <= limit)} |"
+            f"out of process: ≤ {limit:.0f} MB | {peak:.1f} MB | | | {_verdict(peak <= limit)} |"
         )
     return lines
 

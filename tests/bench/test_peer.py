@@ -4,15 +4,18 @@ what changed (a cell that did not change gets no ``update_cell``)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from pydantic import SecretStr
 from rich.text import Text
 from textual.coordinate import Coordinate
 
 from bench.loads import Load, make_sim
 from bench.measures.inprocess import dashboard_of, has_data, settings_for, stop_background, wait_for
 from bench.peer import PeerApp, PeerTable
-from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.client import InfinityClient
+from rtdash.api.credentials import Credentials
 from rtdash.core.clock import FrozenClock
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 from rtdash.ui.app import RtdashApp
@@ -63,13 +66,13 @@ async def test_peer_shows_what_rtdash_shows_and_updates_only_changed_cells() -> 
         )
         client = InfinityClient(
             igrp=sim.igrp,
-            credentials=Credentials(sim.username, sim.password),
+            credentials=Credentials(sim.username, SecretStr(sim.password)),
             base_url=sim.url,
             now=clock.now,
         )
         async with ours.run_test(size=SIZE) as our_pilot, peer.run_test(size=SIZE) as peer_pilot:
             for app in (ours, peer):
-                await wait_for(lambda app=app: has_data(app), timeout=30)
+                await wait_for(partial(has_data, app), timeout=30)
                 stop_background(dashboard_of(app))
 
             async def show(calls: Any, users: Any, *, tick: bool = False) -> None:
