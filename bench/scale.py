@@ -232,13 +232,13 @@ def target_lines(result: ScaleResult | None) -> list[str]:
             f"| {_verdict(grown <= EXPONENT_TARGET)} |"
         )
     for rss in result.rss:
-        limit = RSS_TARGETS.get(rss.calls)
-        if limit is None or not rss.samples:
+        most = RSS_TARGETS.get(rss.calls)
+        if most is None or not rss.samples:
             continue
         peak = Summary.of(rss.samples).median
         lines.append(
             f"| SCALE peak resident memory, {rss.calls:,} calls, 160×48 pty, simulator "
-            f"out of process: ≤ {limit:.0f} MB | {peak:.1f} MB | | | {_verdict(peak <= limit)} |"
+            f"out of process: ≤ {most:.0f} MB | {peak:.1f} MB | | | {_verdict(peak <= most)} |"
         )
     return lines
 
