@@ -65,10 +65,18 @@ class ScaleRow:
 class RssRow:
     calls: int
     users: int
+    #: peak resident set (VmHWM), MB: what the target judges, as P5
     samples: list[float] = field(default_factory=list)
+    #: resident set at the end of the window (VmRSS), MB
+    current: list[float] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"calls": self.calls, "users": self.users, "samples": self.samples}
+        return {
+            "calls": self.calls,
+            "users": self.users,
+            "samples": self.samples,
+            "current": self.current,
+        }
 
 
 @dataclass
@@ -130,6 +138,8 @@ def run_scale(plan: Plan) -> ScaleResult:
                 for kind in turn:
                     if kind.name in slow:
                         continue
+                    # rtdash is what the targets judge: always every repeat and round
+                    cap = None if kind is RTDASH else plan.scale_slow
                     say(f"SCALE {calls:,} calls {kind.name} {index + 1}/{plan.scale_repeats}")
                     run = asyncio.run(
                         measure_scale(
@@ -137,13 +147,13 @@ def run_scale(plan: Plan) -> ScaleResult:
                             sim,
                             polls=plan.scale_polls,
                             warmup=plan.scale_warmup,
-                            slow=plan.scale_slow,
+                            slow=cap,
                         )
                     )
                     row.total.setdefault(kind.name, []).extend(run.total)
                     row.poll.setdefault(kind.name, []).extend(run.poll)
                     row.tick.setdefault(kind.name, []).extend(run.tick)
-                    if any(value > plan.scale_slow for value in run.total + run.warmup):
+                    if cap is not None and any(v > cap for v in run.total + run.warmup):
                         slow.add(kind.name)
         for name in sorted(slow):
             count = len(row.total.get(name, []))
@@ -163,7 +173,9 @@ def run_rss(calls: int, plan: Plan) -> RssRow:
     row = RssRow(calls, load.users)
     for index in range(plan.rss_repeats):
         say(f"SCALE RSS {calls:,} calls rtdash {index + 1}/{plan.rss_repeats}")
-        row.samples.append(peak_rss(RTDASH, load, window=plan.rss_window))
+        peak, current = peak_rss(RTDASH, load, window=plan.rss_window)
+        row.samples.append(peak)
+        row.current.append(current)
     return row
 
 
@@ -289,18 +301,20 @@ def section(result: ScaleResult | None, plan: Plan) -> list[str]:
     if result.rss:
         lines += [
             "",
-            "Peak resident memory of rtdash (VmHWM, MB) in a 160×48 pty after its first data",
+            "Resident memory of rtdash (MB) in a 160×48 pty after its first data",
             f"and {plan.rss_window:g} s of the live centre, the simulator in the harness's"
             " process:",
             "",
-            "| live calls (users) | rtdash MB | n | target |",
-            "| ---: | ---: | ---: | --- |",
+            "| live calls (users) | peak (VmHWM) | at the end (VmRSS) | n "
+            "| target (on the peak, as P5) |",
+            "| ---: | ---: | ---: | ---: | --- |",
         ]
         for rss in result.rss:
             s = Summary.of(rss.samples)
             limit = RSS_TARGETS.get(rss.calls)
+            now = f"{Summary.of(rss.current).median:.1f}" if rss.current else "—"
             lines.append(
-                f"| {rss.calls:,} ({rss.users:,}) | {s.median:.1f} | {s.n} "
+                f"| {rss.calls:,} ({rss.users:,}) | {s.median:.1f} | {now} | {s.n} "
                 f"| {'' if limit is None else f'≤ {limit:.0f} MB'} |"
             )
     return lines
@@ -319,9 +333,10 @@ def method(plan: Plan) -> list[str]:
         f"  app). {plan.scale_warmup} uncounted rounds, then {plan.scale_polls} counted, per "
         f"repeat; {plan.scale_repeats} repeats,",
         "  the apps taking turns against the same simulator, a different one first each",
-        f"  repeat. An app whose round takes more than {plan.scale_slow:g} s of CPU is counted "
+        f"  repeat. A peer whose round takes more than {plan.scale_slow:g} s of CPU is counted "
         "once at that size",
-        f"  (one repeat); the naive baseline is not run above {plan.scale_naive_max:,} calls.",
+        f"  (one repeat; rtdash never is); the naive baseline is not run above "
+        f"{plan.scale_naive_max:,} calls.",
         "- **idiomatic peer** (`bench/peer.py`): rtdash's app with each table a stock",
         "  `DataTable` by row key: `remove_row` for departures, `add_row` for arrivals,",
         "  `update_cell` only for cells whose value changed (times at the poll and the",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.loads import AppKind, Load, make_sim
 from bench.measures.inprocess import (
@@ -58,12 +59,12 @@ async def measure_scale(
     *,
     polls: int,
     warmup: int,
-    slow: float,
+    slow: float | None,
     timeout: float = 900.0,
 ) -> ScaleRun:
     """``warmup`` uncounted then up to ``polls`` counted poll + tick rounds of ``kind``
-    against ``sim``; once a round costs more than ``slow`` CPU seconds, one counted
-    round is enough (the app is that slow; more rounds would only take minutes)."""
+    against ``sim``; once a round costs more than ``slow`` CPU seconds (None: never),
+    one counted round is enough (the app is that slow; more would take minutes)."""
     run = ScaleRun()
     settings = settings_for(sim.address)
     # the alert flash at start-up draws alike in every app; without it there is no
@@ -99,25 +100,33 @@ async def measure_scale(
                 ticked = time.process_time()
                 if index < warmup:
                     run.warmup.append(ticked - start)
-                    if ticked - start > slow:
+                    if slow is not None and ticked - start > slow:
                         warmup = index + 1  # a slow app: its first poll warmed it enough
                 else:
                     run.poll.append(polled - start)
                     run.tick.append(ticked - polled)
                     run.total.append(ticked - start)
                     counted += 1
-                    if ticked - start > slow:
+                    if slow is not None and ticked - start > slow:
                         break
                 index += 1
     return run
 
 
-def peak_rss(kind: AppKind, load: Load, *, window: float) -> float:
-    """The app's peak resident set (VmHWM, MB) after its first data and ``window``
-    seconds of the live centre, the simulator outside its process (as P5)."""
+def peak_rss(kind: AppKind, load: Load, *, window: float) -> tuple[float, float]:
+    """The app's peak resident set (VmHWM, MB, as P5) and its resident set then
+    (VmRSS) after its first data and ``window`` seconds of the live centre, the
+    simulator outside its process."""
     from bench.measures.terminal import terminal
 
     with make_sim(load, realtime=True) as sim, terminal(kind, sim, SIZE) as term:
         term.wait_for(timeout=600)
         time.sleep(window)
-        return term.peak_rss_mb()
+        return term.peak_rss_mb(), _current_rss_mb(term.pid)
+
+
+def _current_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc status")
