@@ -29,6 +29,9 @@ class Carried:
     produced: str = ""
     #: the old report's date and revision (its machine table is replaced)
     when: str = ""
+    #: where each carried measure was measured: (source, measures), a source being the
+    #: command, date and revision of the run that measured them
+    sources: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def measure_of(line: str) -> str:
@@ -90,7 +93,34 @@ def carry_over(path: Path, measured: Collection[str], known: Sequence[str]) -> C
     # the profile alone is no figure of P1's (it may say it was not taken)
     seen |= {SECTION_OF[heading] for heading in carried.sections if heading != "Profile"}
     carried.measures = [measure for measure in missing if measure in seen]
+    carried.sources = _sources(text, carried)
     return carried
+
+
+#: how the report names the run each carried measure comes from (one line per run)
+SOURCE_LINE, SOURCE_SPLIT = "- carried from ", " — measures: "
+
+
+def source_lines(sources: Sequence[tuple[str, list[str]]]) -> list[str]:
+    return [f"{SOURCE_LINE}{source}{SOURCE_SPLIT}{', '.join(ms)}" for source, ms in sources]
+
+
+def _sources(text: str, carried: Carried) -> list[tuple[str, list[str]]]:
+    """The old report's own run for what it measured; the runs it named for what it
+    carried itself, so a chain of ``--only`` runs still says where each figure is from."""
+    head = text.split("\n## ", 1)[0]
+    earlier: dict[str, str] = {}
+    for line in head.splitlines():
+        if line.startswith(SOURCE_LINE) and SOURCE_SPLIT in line:
+            source, measures = line[len(SOURCE_LINE) :].rsplit(SOURCE_SPLIT, 1)
+            for measure in measures.split(", "):
+                earlier[measure.strip()] = source
+    own = carried.produced.removeprefix("Produced by ").rstrip(" .")
+    own = f"{own}; {carried.when}" if carried.when else own
+    grouped: dict[str, list[str]] = {}
+    for measure in carried.measures:
+        grouped.setdefault(earlier.get(measure, own), []).append(measure)
+    return list(grouped.items())
 
 
 def merged(new: Sequence[str], old: Sequence[str], order: Sequence[str]) -> list[str]:

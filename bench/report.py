@@ -260,7 +260,7 @@ def write_report(
     the other measures' rows and sections are carried over from the report at
     ``path`` (see :mod:`bench.merge`)."""
     from bench import scale as scaling
-    from bench.merge import Carried, carry_over, merged
+    from bench.merge import Carried, carry_over, merged, source_lines
     from bench.run import MEASURES
 
     command = "python -m bench" + ("".join(f" {arg}" for arg in argv) if argv else "")
@@ -283,9 +283,9 @@ def write_report(
         lines += [
             "",
             f"Measured in this run: {', '.join(done)}. Carried over unchanged from the report "
-            f"this one replaced: {', '.join(carried.measures)} (that report said: "
-            f"{carried.produced.removeprefix('Produced by ') or 'nothing about its run'}"
-            f"{'; ' + carried.when if carried.when else ''}).",
+            f"this one replaced: {', '.join(carried.measures)}, measured in these runs:",
+            "",
+            *source_lines(carried.sources),
         ]
     machine_rows = machine()
     if load is not None:

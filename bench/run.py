@@ -5,7 +5,8 @@
     python -m bench --only P1,P3     # some measures
     python -m bench --json out.json  # the raw samples too
     python -m bench --only FLOOR     # only the framework floor (a bare Textual app)
-    python -m bench --only SCALE     # rtdash, naive and idiomatic peer at 200 to 50,000 calls
+    python -m bench --only SCALE     # rtdash, naive and idiomatic peer, 200 to 50,000 calls
+                                     # (about 12 minutes on a shared 2-core machine)
 
 ``--only`` rewrites only what it measured: the other measures' rows, notes and sections
 are carried over from the report it replaces (bench/merge.py), which says so.

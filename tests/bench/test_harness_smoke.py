@@ -217,8 +217,25 @@ def test_only_carries_the_other_measures_over(tmp_path: Path) -> None:
         "| 0.50 [0.45–0.55] s | 3 |" in text.split("## Framework floor", 1)[1].split("\n## ", 1)[0]
     )
     assert "Carried over unchanged from the report this one replaced: P2, FLOOR" in text
+    source = next(line for line in text.splitlines() if line.startswith("- carried from "))
+    assert source.startswith("- carried from `python -m bench` in 1.0 min;")
+    assert source.endswith(" — measures: P2, FLOOR")
     assert "| 10,000 (5,000) | 150 [135–165] |" in text
     assert text.count("kept text") == 1
+
+    # a second run of SCALE alone still says P2 and the floor come from the first run
+    write_report(
+        report,
+        [],
+        plan=FULL,
+        scale=scale,  # type: ignore[arg-type]
+        profile=None,
+        elapsed=120.0,
+        argv=["--only", "SCALE"],
+        measured=["SCALE"],
+    )
+    again = report.read_text()
+    assert source in again and p2_line in again and again.count("kept text") == 1
 
 
 def test_a_script_s_kept_section_is_written_once_and_survives_a_run(tmp_path: Path) -> None:
