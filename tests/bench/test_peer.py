@@ -4,6 +4,7 @@ what changed (a cell that did not change gets no ``update_cell``)."""
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import Any
 
@@ -149,3 +150,18 @@ async def test_peer_shows_what_rtdash_shows_and_updates_only_changed_cells() -> 
                 table.tick()
             assert [(t.updates, t.added, t.removed) for t in tables] == counts
         await client.aclose()
+
+
+def test_the_peer_runs_in_a_terminal_as_rtdash_does() -> None:
+    """``python -m bench.peer --base-url … --igrp …`` in a real pty shows its data."""
+    from bench.loads import LOADS, PEER
+    from bench.measures.terminal import terminal
+
+    with make_sim(LOADS["small"]) as sim, terminal(PEER, sim, (160, 48)) as term:
+        term.wait_for()  # "data as of" on the screen, else TimeoutError / RuntimeError
+        before = term.bytes_so_far()
+        deadline = time.monotonic() + 30
+        while term.bytes_so_far() == before and time.monotonic() < deadline:
+            time.sleep(0.05)  # the next second's tick or poll draws again
+        assert term.process.poll() is None, term.said()
+    assert term.bytes_so_far() > before
