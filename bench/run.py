@@ -1,7 +1,7 @@
 """The harness: run the measures, rtdash and baseline side by side, and write the report.
 
-    python -m bench                  # everything (about 15 minutes), bench/RESULTS.md
-    python -m bench --quick          # tiny loads, one repeat, seconds: checks it works
+    python -m bench                  # everything (about 45 minutes), bench/RESULTS.md
+    python -m bench --quick          # tiny loads, one repeat, 1-3 minutes: checks it works
     python -m bench --only P1,P3     # some measures
     python -m bench --json out.json  # the raw samples too
     python -m bench --only FLOOR     # only the framework floor (a bare Textual app)
@@ -9,7 +9,10 @@
                                      # (about 12 minutes on a shared 2-core machine)
 
 ``--only`` rewrites only what it measured: the other measures' rows, notes and sections
-are carried over from the report it replaces (bench/merge.py), which says so.
+are carried over from the report it replaces (bench/merge.py), which names the run each
+came from. Scripts that measure on their own (bench.hub, a soak, bench.poll_cost) put
+their sections between ``<!-- kept:NAME -->`` markers (``bench.report.write_kept``);
+every run keeps those as they are.
 
 Every measure alternates rtdash and the baseline repeat by repeat, so both see the same
 machine; the report gives medians, spreads and the ratio rtdash/baseline. FLOOR measures
