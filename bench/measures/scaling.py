@@ -20,6 +20,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.loads import AppKind, Load, make_sim
 from bench.measures.inprocess import (
@@ -61,6 +62,7 @@ async def measure_scale(
     warmup: int,
     slow: float | None,
     timeout: float = 900.0,
+    profiler: Any = None,
 ) -> ScaleRun:
     """``warmup`` uncounted then up to ``polls`` counted poll + tick rounds of ``kind``
     against ``sim``; once a round costs more than ``slow`` CPU seconds (None: never),
@@ -88,6 +90,9 @@ async def measure_scale(
                 await asyncio.to_thread(sim.advance, 1.0)
                 clock.advance(0.5)
                 await pilot.pause()
+                counting = index >= warmup
+                if profiler is not None and counting:
+                    profiler.enable()
                 start = time.process_time()
                 began = loop.time()
                 await poller._poll(Route.CALLS, began)
@@ -98,6 +103,8 @@ async def measure_scale(
                 board.tick()
                 await pilot.pause()
                 ticked = time.process_time()
+                if profiler is not None and counting:
+                    profiler.disable()
                 if index < warmup:
                     run.warmup.append(ticked - start)
                     if slow is not None and ticked - start > slow:
