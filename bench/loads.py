@@ -62,7 +62,8 @@ def make_sim(
 
 @dataclass(frozen=True)
 class AppKind:
-    """One of the two apps under test, by its in-process class and its command."""
+    """One of the apps under test, by its in-process class and its command: rtdash,
+    the naive baseline (P1–P6 and SCALE) and the idiomatic peer (SCALE)."""
 
     name: str
     module: str
@@ -72,6 +73,10 @@ class AppKind:
             from bench.baseline import BaselineApp
 
             return BaselineApp
+        if self.name == "peer":
+            from bench.peer import PeerApp
+
+            return PeerApp
         from rtdash.ui.app import RtdashApp
 
         return RtdashApp
@@ -92,4 +97,5 @@ class AppKind:
 
 RTDASH = AppKind("rtdash", "rtdash")
 BASELINE = AppKind("baseline", "bench.baseline")
+PEER = AppKind("peer", "bench.peer")
 APPS = (RTDASH, BASELINE)

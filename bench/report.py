@@ -16,6 +16,7 @@ from bench.loads import INTERVAL, LOADS, REPO
 if TYPE_CHECKING:
     from bench.profile import Profile
     from bench.run import FloorRow, Plan, Row
+    from bench.scale import ScaleResult
     from bench.stats import Summary
 
 
@@ -247,12 +248,27 @@ def write_report(
     *,
     plan: Plan,
     floor: Sequence[FloorRow] = (),
+    scale: ScaleResult | None = None,
     profile: Profile | None,
     elapsed: float,
     argv: Sequence[str] | None,
     failures: Sequence[str] = (),
+    measured: Sequence[str] | None = None,
+    load: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
 ) -> None:
+    """Write the report; with ``measured`` (the measures this run ran, when not all),
+    the other measures' rows and sections are carried over from the report at
+    ``path`` (see :mod:`bench.merge`)."""
+    from bench import scale as scaling
+    from bench.merge import Carried, carry_over, merged, source_lines
+    from bench.run import MEASURES
+
     command = "python -m bench" + ("".join(f" {arg}" for arg in argv) if argv else "")
+    carried = carry_over(path, measured, MEASURES) if measured is not None else Carried()
+    done = [m for m in (measured or MEASURES) if m not in carried.measures]
+    header = headline(rows)
+    targets = merged([*header[2:], *scaling.target_lines(scale)], carried.targets, MEASURES)
+    full = table(rows)
     lines = [
         "# rtdash benchmark results",
         "",
@@ -262,41 +278,68 @@ def write_report(
             if plan.quick
             else ""
         ),
+    ]
+    if carried.measures:
+        lines += [
+            "",
+            f"Measured in this run: {', '.join(done)}. Carried over unchanged from the report "
+            f"this one replaced: {', '.join(carried.measures)}, measured in these runs:",
+            "",
+            *source_lines(carried.sources),
+        ]
+    machine_rows = machine()
+    if load is not None:
+        machine_rows["load average (1, 5, 15 min)"] = (
+            f"{_load(load[0])} at the start of this run, {_load(load[1])} at its end"
+        )
+    lines += [
         "",
         "## Machine",
         "",
         "| | |",
         "| --- | --- |",
-        *(f"| {key} | {value} |" for key, value in machine().items()),
+        *(f"| {key} | {value} |" for key, value in machine_rows.items()),
         "",
         "## Targets",
         "",
-        *headline(rows),
+        *header[:2],
+        *targets,
+        "",
+        "## Scaling",
+        "",
+        *(carried.sections.get("Scaling") or scaling.section(scale, plan)),
         "",
         "## Framework floor",
         "",
-        *floor_section(floor),
+        *(carried.sections.get("Framework floor") or floor_section(floor)),
         "",
         "## All results",
         "",
-        *table(rows),
+        *full[:2],
+        *merged(full[2:], carried.results, MEASURES),
         "",
     ]
-    notes = [(row, note) for row in rows for note in row.notes]
+    notes = [f"- {row.measure} {row.load}: {note}" for row in rows for note in row.notes]
+    notes = merged(notes, carried.notes, MEASURES)
     if notes:
-        lines += ["Notes:", ""]
-        lines += [f"- {row.measure} {row.load}: {note}" for row, note in notes]
-        lines.append("")
+        lines += ["Notes:", "", *notes, ""]
     if failures:
         lines += ["## Measures that failed", "", *(f"- {line}" for line in failures), ""]
-    lines += ["## Method", "", *method(plan), "", "## Profile", ""]
-    lines += profile_section(profile, plan)
-    if profile is not None and profile.text:
-        lines += ["", "<details><summary>pyinstrument's call tree</summary>", "", "```"]
-        lines += profile.text.strip("\n").splitlines()
-        lines += ["```", "", "</details>"]
+    lines += ["## Method", "", *method(plan), *scaling.method(plan), "", "## Profile", ""]
+    if "Profile" in carried.sections:
+        lines += carried.sections["Profile"]
+    else:
+        lines += profile_section(profile, plan)
+        if profile is not None and profile.text:
+            lines += ["", "<details><summary>pyinstrument's call tree</summary>", "", "```"]
+            lines += profile.text.strip("\n").splitlines()
+            lines += ["```", "", "</details>"]
     lines += kept_sections(path)
     path.write_text("\n".join(lines) + "\n")
+
+
+def _load(values: tuple[float, ...]) -> str:
+    return " / ".join(f"{value:.2f}" for value in values)
 
 
 #: sections other benchmarks write into RESULTS.md between these markers: kept as they are
@@ -318,3 +361,19 @@ def kept_sections(path: Path) -> list[str]:
         kept += ["", *text[start : end + len(KEPT_END)].splitlines()]
         text = text[end + len(KEPT_END) :]
     return kept
+
+
+def write_kept(path: Path, name: str, lines: Sequence[str]) -> None:
+    """Put ``lines`` into RESULTS.md as the kept section ``name`` (replacing the one
+    there, else at the end), for scripts that measure on their own (a soak, the hub,
+    the SSH link): a later ``python -m bench`` keeps the section as it is."""
+    begin = f"{KEPT_BEGIN}{name} -->"
+    body = "\n".join([begin, *lines, KEPT_END])
+    text = path.read_text() if path.exists() else "# rtdash benchmark results\n"
+    if begin in text:
+        start = text.index(begin)
+        end = text.index(KEPT_END, start) + len(KEPT_END)
+        text = text[:start] + body + text[end:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    path.write_text(text)

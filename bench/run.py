@@ -1,10 +1,18 @@
 """The harness: run the measures, rtdash and baseline side by side, and write the report.
 
-    python -m bench                  # everything (about 15 minutes), bench/RESULTS.md
-    python -m bench --quick          # tiny loads, one repeat, seconds: checks it works
+    python -m bench                  # everything (about 45 minutes), bench/RESULTS.md
+    python -m bench --quick          # tiny loads, one repeat, 1-3 minutes: checks it works
     python -m bench --only P1,P3     # some measures
     python -m bench --json out.json  # the raw samples too
     python -m bench --only FLOOR     # only the framework floor (a bare Textual app)
+    python -m bench --only SCALE     # rtdash, naive and idiomatic peer, 200 to 50,000 calls
+                                     # (about 12 minutes on a shared 2-core machine)
+
+``--only`` rewrites only what it measured: the other measures' rows, notes and sections
+are carried over from the report it replaces (bench/merge.py), which names the run each
+came from. Scripts that measure on their own (bench.hub, a soak, bench.poll_cost) put
+their sections between ``<!-- kept:NAME -->`` markers (``bench.report.write_kept``);
+every run keeps those as they are.
 
 Every measure alternates rtdash and the baseline repeat by repeat, so both see the same
 machine; the report gives medians, spreads and the ratio rtdash/baseline. FLOOR measures
@@ -17,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,11 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.loads import APPS, BASELINE, INTERVAL, LOADS, RTDASH, AppKind, Load, make_sim
+from bench.scale import ScaleResult
 from bench.stats import Summary
 
 HERE = Path(__file__).resolve().parent
-#: FLOOR is information only: the framework floor under P2 and P4, no target
-MEASURES = ("P1", "P2", "P3", "P4", "P5", "P6", "FLOOR")
+#: FLOOR is information only: the framework floor under P2 and P4, no target; SCALE is
+#: rtdash against the naive baseline and the idiomatic peer as the centre grows
+MEASURES = ("P1", "P2", "P3", "P4", "P5", "P6", "SCALE", "FLOOR")
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,17 @@ class Plan:
     p6_settle: float = 2.0
     profile_load: str | None = "large"
     profile_ticks: int = 8
+    scale_sizes: tuple[int, ...] = (200, 2_000, 10_000, 50_000)
+    scale_repeats: int = 3
+    scale_polls: int = 3
+    scale_warmup: int = 2
+    #: the naive baseline takes tens of seconds a round above this: not run there
+    scale_naive_max: int = 10_000
+    #: CPU seconds a round may take before its app is counted once at that size
+    scale_slow: float = 3.0
+    rss_sizes: tuple[int, ...] = (10_000, 50_000)
+    rss_repeats: int = 1
+    rss_window: float = 8.0
     quick: bool = False
 
 
@@ -84,6 +106,11 @@ QUICK = Plan(
     p6_changes=2,
     p6_settle=0.5,
     profile_load=None,
+    scale_sizes=(200,),
+    scale_repeats=1,
+    scale_polls=1,
+    scale_warmup=1,
+    rss_sizes=(),
     quick=True,
 )
 
@@ -435,13 +462,20 @@ def floor_cpu_rows(plan: Plan) -> list[FloorRow]:
     return list(rows.values())
 
 
-RUNNERS: dict[str, Callable[[Plan], Sequence[Row | FloorRow]]] = {
+def run_scale(plan: Plan) -> list[ScaleResult]:
+    from bench.scale import run_scale as measure
+
+    return [measure(plan)]
+
+
+RUNNERS: dict[str, Callable[[Plan], Sequence[Row | FloorRow | ScaleResult]]] = {
     "P1": run_p1,
     "P2": run_p2,
     "P3": run_p3,
     "P4": run_p4,
     "P5": run_p5,
     "P6": run_p6,
+    "SCALE": run_scale,
     "FLOOR": run_floor,
 }
 
@@ -464,6 +498,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write every sample as JSON here")
     parser.add_argument("--no-profile", action="store_true", help="skip the P1 profile")
+    parser.add_argument(
+        "--scale-sizes",
+        metavar="200,2000",
+        help="SCALE's centre sizes in live calls (default 200,2000,10000,50000)",
+    )
     args = parser.parse_args(argv)
     if args.only:
         chosen = [part.strip().upper() for part in args.only.split(",") if part.strip()]
@@ -471,6 +510,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         if unknown:
             parser.error(f"unknown measure(s): {', '.join(unknown)} (known: {MEASURES})")
         args.only = chosen
+    if args.scale_sizes:
+        try:
+            sizes = [int(part) for part in args.scale_sizes.split(",") if part.strip()]
+        except ValueError:
+            sizes = []
+        if not sizes or min(sizes) < 1:
+            parser.error(
+                f"--scale-sizes wants live-call counts like 200,2000: {args.scale_sizes!r}"
+            )
     return args
 
 
@@ -480,19 +528,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     plan = QUICK if args.quick else FULL
     if args.repeats:
-        plan = replace(plan, repeats=args.repeats, p2_repeats=max(args.repeats, 1))
+        plan = replace(
+            plan,
+            repeats=args.repeats,
+            p2_repeats=max(args.repeats, 1),
+            scale_repeats=args.repeats,
+        )
+    if args.scale_sizes:
+        sizes = tuple(int(part) for part in args.scale_sizes.split(",") if part.strip())
+        plan = replace(plan, scale_sizes=sizes, rss_sizes=tuple(set(plan.rss_sizes) & set(sizes)))
     if args.no_profile:
         plan = replace(plan, profile_load=None)
     measures = args.only or list(MEASURES)
     started = time.monotonic()
     rows: list[Row] = []
     floor: list[FloorRow] = []
+    scale: ScaleResult | None = None
     failures: list[str] = []
+    load_before = os.getloadavg()
     for measure in measures:
         try:
             for result in RUNNERS[measure](plan):
                 if isinstance(result, FloorRow):
                     floor.append(result)
+                elif isinstance(result, ScaleResult):
+                    scale = result
                 else:
                     rows.append(result)
         except Exception as exc:  # one broken measure must not lose the others
@@ -517,10 +577,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows,
         plan=plan,
         floor=floor,
+        scale=scale,
         profile=profile,
         elapsed=elapsed,
         argv=argv,
         failures=failures,
+        measured=measures,
+        load=(load_before, os.getloadavg()),
     )
     say(f"wrote {args.output} in {elapsed:.0f} s")
     if args.json:
@@ -530,6 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "plan": plan.__dict__,
                     "rows": [row.as_dict() for row in rows],
                     "floor": [row.as_dict() for row in floor],
+                    "scale": None if scale is None else scale.as_dict(),
                 },
                 indent=1,
                 default=list,

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import SecretStr
 from textual.drivers import headless_driver
 from textual.drivers.headless_driver import HeadlessDriver
 
 from bench.loads import INTERVAL, AppKind, Load, make_sim
 from bench.measures.remote_sim import SimAddress, remote_sim
-from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.client import InfinityClient
+from rtdash.api.credentials import Credentials
 from rtdash.config import Settings
 from rtdash.core.clock import FrozenClock
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
@@ -135,7 +137,7 @@ async def poll_cpu(load: Load, polls: int, *, warmup: int = 5) -> list[float]:
     with make_sim(load, now=True) as sim:
         async with InfinityClient(
             igrp=sim.igrp,
-            credentials=Credentials(sim.username, sim.password),
+            credentials=Credentials(sim.username, SecretStr(sim.password)),
             base_url=sim.url,
         ) as client:
             for index in range(warmup + polls):
@@ -197,7 +199,7 @@ async def measure_ticks(
                 driver = app._driver
                 client = InfinityClient(
                     igrp=sim.igrp,
-                    credentials=Credentials(sim.username, sim.password),
+                    credentials=Credentials(sim.username, SecretStr(sim.password)),
                     base_url=sim.url,
                     now=clock.now,
                 )

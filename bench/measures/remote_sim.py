@@ -47,6 +47,11 @@ class RemoteSim:
         answer = self._ask("new call")
         return set(answer["refs"]), float(answer["at"])
 
+    def advance(self, seconds: float) -> None:
+        """Move the centre on ``seconds`` (calls arrive, end and change state; every
+        live call's durations tick): one poll's worth of medium churn for 1 s."""
+        self._ask(f"advance {seconds:g}")
+
     def _ask(self, line: str) -> dict[str, Any]:
         assert self._process.stdin is not None and self._process.stdout is not None
         self._process.stdin.write(line + "\n")
@@ -66,7 +71,8 @@ def live_refs(sim: Simulator) -> set[str]:
 
 
 def serve(load: Load) -> None:
-    """The simulator process: frozen (it moves only when told), one new call per ask."""
+    """The simulator process: frozen (it moves only when told), one new call per
+    ``new call``, a move of so many seconds per ``advance SECONDS``."""
     with make_sim(load) as sim:
         _say(
             {
@@ -77,7 +83,11 @@ def serve(load: Load) -> None:
                 "now": sim.now.isoformat(),
             }
         )
-        for _line in sys.stdin:
+        for line in sys.stdin:
+            if line.startswith("advance "):
+                sim.advance(float(line.split()[1]))
+                _say({"at": time.perf_counter()})
+                continue
             before = live_refs(sim)
             new: set[str] = set()
             while not new:
@@ -93,8 +103,11 @@ def _say(answer: dict[str, Any]) -> None:
 
 @contextlib.contextmanager
 def remote_sim(load: Load) -> Iterator[RemoteSim]:
+    """The simulator of ``load`` in a process of its own (a load of the table by its
+    name, any other by its sizes)."""
+    spec = load.name if LOADS.get(load.name) == load else f"{load.calls}:{load.users}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.measures.remote_sim", load.name],
+        [sys.executable, "-m", "bench.measures.remote_sim", spec],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -118,5 +131,13 @@ def remote_sim(load: Load) -> Iterator[RemoteSim]:
             process.wait()
 
 
+def load_of(spec: str) -> Load:
+    """A load by name (``medium``) or by its sizes (``10000:5000``, calls:users)."""
+    if ":" in spec:
+        calls, users = (int(part) for part in spec.split(":"))
+        return Load(f"{calls} calls", calls, users)
+    return LOADS[spec]
+
+
 if __name__ == "__main__":
-    serve(LOADS[sys.argv[1]])
+    serve(load_of(sys.argv[1]))

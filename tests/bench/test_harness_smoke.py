@@ -34,7 +34,7 @@ def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
     )
     assert done.returncode == 0, done.stderr[-3000:]
 
@@ -52,6 +52,14 @@ def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
     polling = [note for note in live["notes"] if "polling alone" in note]
     assert len(polling) == 1 and re.search(r"\d+\.\d\d ms a poll = \d+\.\d\d %", polling[0])
 
+    # SCALE: the three apps at the quick size, each a real number, in its own table
+    scale = written["scale"]
+    assert [row["calls"] for row in scale["rows"]] == [200]
+    for app in ("rtdash", "baseline", "peer"):
+        samples = scale["rows"][0]["total"].get(app)
+        assert samples, f"SCALE: no sample for {app}"
+        assert all(math.isfinite(value) and value > 0 for value in samples)
+
     floor = written["floor"]
     assert {(row["what"], row["setting"]) for row in floor} == FLOOR_ROWS
     for row in floor:
@@ -60,7 +68,11 @@ def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
         assert row["summary"]["n"] == len(row["samples"])
 
     text = report.read_text()
-    assert "## Machine" in text and "Textual" in text
+    assert "## Machine" in text and "Textual" in text and "load average" in text
+    section = text.split("## Scaling", 1)[1].split("\n## ", 1)[0]
+    assert re.search(
+        r"\| 200 \(100\) \| [\d.]+ \(n=1\) \| [\d.]+ \(n=1\) \| [\d.]+ \(n=1\) \|", section
+    )
     for measure in MEASURES:
         assert f"| {measure} " in text
 
@@ -116,3 +128,126 @@ def test_only_and_unknown_measures_are_checked() -> None:
         timeout=60,
     )
     assert done.returncode == 2 and "P9" in done.stderr
+
+
+def _scale(costs: dict[int, float]) -> object:
+    from bench.scale import ScaleResult, ScaleRow
+
+    result = ScaleResult()
+    for calls, cost in costs.items():
+        row = ScaleRow(calls, calls // 2)
+        row.total = {"rtdash": [cost, cost * 1.1, cost * 0.9], "peer": [cost * 10]}
+        row.poll = {"rtdash": [cost * 0.8] * 3, "peer": [cost * 8]}
+        row.tick = {"rtdash": [cost * 0.2] * 3, "peer": [cost * 2]}
+        result.rows.append(row)
+    return result
+
+
+def test_scale_targets_and_growth_exponent() -> None:
+    """The exponent is the log-log slope between 2,000 and 50,000 calls; the targets
+    judge rtdash's medians."""
+    from bench.scale import ScaleResult, target_lines
+
+    flat = _scale({2_000: 0.030, 10_000: 0.035, 50_000: 0.030 * 25**0.25})
+    assert isinstance(flat, ScaleResult)
+    assert abs((flat.exponent() or 0) - 0.25) < 1e-9
+    lines = target_lines(flat)
+    assert lines[0].startswith("| SCALE CPU per poll + tick, 10,000 calls") and lines[0].endswith(
+        "| PASS |"
+    )
+    assert "idiomatic peer 350 ms" in lines[0] and "idiomatic peer 0.10" in lines[0]
+    assert lines[1].startswith("| SCALE CPU per poll + tick, 50,000 calls") and lines[1].endswith(
+        "| PASS |"
+    )
+    assert "| 0.25 |" in lines[2] and lines[2].endswith("| PASS |")
+
+    linear = _scale({2_000: 0.030, 10_000: 0.150, 50_000: 0.750})
+    assert isinstance(linear, ScaleResult)
+    assert abs((linear.exponent() or 0) - 1.0) < 1e-9
+    assert all(line.endswith("| FAIL |") for line in target_lines(linear))
+
+
+def test_only_carries_the_other_measures_over(tmp_path: Path) -> None:
+    """A run of SCALE alone rewrites its own table and keeps every other measure's rows,
+    notes, sections and kept sections as the replaced report had them."""
+    from bench.report import write_report
+    from bench.run import FULL, FloorRow, Row, Target
+
+    p2 = Row("P2", "start to first data", "medium", "160×48 pty", "s", 1.0)
+    p2.samples = {"rtdash": [1.5, 1.4, 1.6], "baseline": [1.7, 1.6, 1.8]}
+    p2.target = Target("≤ 0.6 s", lambda r, b: r.median <= 0.6)
+    p2.notes.append("a note about starts")
+    floor = FloorRow("start to first paint", "160×48 pty", "s", 1.0, "P2 start to first data")
+    floor.samples = [0.5, 0.45, 0.55]
+    report = tmp_path / "RESULTS.md"
+    write_report(report, [p2], plan=FULL, floor=[floor], profile=None, elapsed=60.0, argv=[])
+    report.write_text(
+        report.read_text() + "\n<!-- kept:other -->\n## Other\n\nkept text\n<!-- /kept -->\n"
+    )
+    before = report.read_text()
+
+    scale = _scale({2_000: 0.030, 10_000: 0.150, 50_000: 0.750})
+    write_report(
+        report,
+        [],
+        plan=FULL,
+        scale=scale,  # type: ignore[arg-type]
+        profile=None,
+        elapsed=60.0,
+        argv=["--only", "SCALE"],
+        measured=["SCALE"],
+    )
+    text = report.read_text()
+    targets = text.split("## Targets", 1)[1].split("\n## ", 1)[0]
+    p2_line = next(
+        line for line in before.splitlines() if line.startswith("| P2 start to first data, medium")
+    )
+    assert p2_line in targets
+    assert (
+        next(
+            line.split(" ")[1]
+            for line in targets.splitlines()
+            if line.startswith("| P2") or line.startswith("| SCALE")
+        )
+        == "P2"
+    )
+    assert sum(line.startswith("| SCALE") for line in targets.splitlines()) == 3
+    assert "- P2 medium: a note about starts" in text
+    assert (
+        "| 0.50 [0.45–0.55] s | 3 |" in text.split("## Framework floor", 1)[1].split("\n## ", 1)[0]
+    )
+    assert "Carried over unchanged from the report this one replaced: P2, FLOOR" in text
+    source = next(line for line in text.splitlines() if line.startswith("- carried from "))
+    assert source.startswith("- carried from `python -m bench` in 1.0 min;")
+    assert source.endswith(" — measures: P2, FLOOR")
+    assert "| 10,000 (5,000) | 150 [135–165] |" in text
+    assert text.count("kept text") == 1
+
+    # a second run of SCALE alone still says P2 and the floor come from the first run
+    write_report(
+        report,
+        [],
+        plan=FULL,
+        scale=scale,  # type: ignore[arg-type]
+        profile=None,
+        elapsed=120.0,
+        argv=["--only", "SCALE"],
+        measured=["SCALE"],
+    )
+    again = report.read_text()
+    assert source in again and p2_line in again and again.count("kept text") == 1
+
+
+def test_a_script_s_kept_section_is_written_once_and_survives_a_run(tmp_path: Path) -> None:
+    from bench.report import write_kept, write_report
+    from bench.run import FULL
+
+    report = tmp_path / "RESULTS.md"
+    write_report(report, [], plan=FULL, profile=None, elapsed=1.0, argv=[])
+    write_kept(report, "soak", ["## Soak", "", "soak-one"])
+    write_kept(report, "soak", ["## Soak", "", "soak-two"])
+    text = report.read_text()
+    assert "soak-two" in text and "soak-one" not in text and text.count("<!-- kept:soak -->") == 1
+    write_report(report, [], plan=FULL, profile=None, elapsed=1.0, argv=[])
+    text = report.read_text()
+    assert text.count("<!-- kept:soak -->") == 1 and "soak-two" in text

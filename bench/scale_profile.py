@@ -1,0 +1,97 @@
+"""Where rtdash's SCALE round goes at a big centre: cProfile over counted rounds.
+
+    python -m bench.scale_profile [--calls 50000] [--rounds 2]
+
+The rounds are SCALE's (bench/measures/scaling.py: one poll of both routes through the
+app's poller to the frame written, then a tick), against main's or this tree's rtdash;
+the top functions by cumulative and by own time go into bench/RESULTS.md as the kept
+section ``scale-profile``, which ``python -m bench`` keeps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import time
+from pathlib import Path
+
+from bench.loads import RTDASH
+from bench.measures.remote_sim import remote_sim
+from bench.measures.scaling import measure_scale, scale_load
+from bench.report import write_kept
+
+HERE = Path(__file__).resolve().parent
+TOP = 14
+
+
+def _rows(stats: pstats.Stats, key: str, total: float, *, own_code: bool = False) -> list[str]:
+    """The top functions by ``key``; with ``own_code``, rtdash's own only (the event
+    loop's and Textual's plumbing would fill a cumulative list otherwise)."""
+    stats.sort_stats(key)
+    # why the type: ignore below: pstats keeps its table in these attributes
+    order = stats.fcn_list  # type: ignore[attr-defined]
+    if own_code:
+        package = str(Path(__file__).resolve().parent.parent / "rtdash")
+        order = [func for func in order if str(func[0]).startswith(package)]
+    lines = []
+    for func in order[:TOP]:
+        _calls, count, own, cumulative, _callers = stats.stats[func]  # type: ignore[attr-defined]
+        where = f"{Path(func[0]).name}:{func[1]} {func[2]}" if func[0] != "~" else func[2]
+        lines.append(
+            f"| `{where}` | {count:,} | {own * 1e3:.0f} | {cumulative * 1e3:.0f} "
+            f"| {cumulative / total:.0%} |"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale_profile", description=__doc__)
+    parser.add_argument("--calls", type=int, default=50_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args(argv)
+    load = scale_load(args.calls)
+    before = os.getloadavg()
+    profiler = cProfile.Profile(time.process_time)  # CPU, not the wait for the simulator
+    with remote_sim(load) as sim:
+        run = asyncio.run(
+            measure_scale(RTDASH, sim, polls=args.rounds, warmup=1, slow=None, profiler=profiler)
+        )
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    header = [
+        "| function | calls | own ms | cumulative ms | of the profiled time |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    measured = ", ".join(f"{value * 1e3:.0f}" for value in run.total)
+    lines = [
+        f"## Where a SCALE round goes at {args.calls:,} calls (`python -m bench.scale_profile "
+        f"--calls {args.calls} --rounds {args.rounds}`)",
+        "",
+        f"rtdash, {args.rounds} counted rounds after one uncounted (CPU ms per round with "
+        f"the profiler on: {measured}; lower without it); load average "
+        f"{before[0]:.1f} before, {os.getloadavg()[0]:.1f} after; {total:.2f} s of CPU "
+        "profiled (cProfile on process time, so many small calls weigh more than they "
+        "would unprofiled).",
+        "",
+        "rtdash's own functions by cumulative time:",
+        "",
+        *header,
+        *_rows(stats, "cumulative", total, own_code=True),
+        "",
+        "By own time:",
+        "",
+        *header,
+        *_rows(stats, "tottime", total),
+    ]
+    write_kept(args.output, "scale-profile", lines)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

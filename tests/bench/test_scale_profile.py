@@ -1,0 +1,30 @@
+"""``python -m bench.scale_profile`` profiles real SCALE rounds and keeps its section."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_profile_of_scale_rounds_lands_in_a_kept_section(tmp_path: Path) -> None:
+    report = tmp_path / "RESULTS.md"
+    report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
+    command = [sys.executable, "-m", "bench.scale_profile", "--calls", "200", "--rounds", "1"]
+    for _ in range(2):  # a second run replaces the first's section
+        done = subprocess.run(
+            [*command, "--output", str(report)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    text = report.read_text()
+    assert text.startswith("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
+    assert text.count("<!-- kept:scale-profile -->") == 1 and text.count("<!-- /kept -->") == 1
+    section = text.split("<!-- kept:scale-profile -->", 1)[1]
+    # the poll path was profiled: rtdash's poller and client are among its functions
+    assert "poller.py" in section and "_poll" in section and "client.py" in section
