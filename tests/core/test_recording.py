@@ -374,6 +374,9 @@ def test_a_file_being_recorded_can_be_read(tmp_path: Path) -> None:
         (gzip.compress(b"not json at all\n"), "does not start with an rtdash header"),
         (gzip.compress(b""), "has no readable header"),
     ],
+    # named, not shown: gzip bytes carry the time they were made, and every test
+    # worker must collect the same names
+    ids=["empty", "csv", "other-json", "not-json", "empty-gzip"],
 )
 def test_a_file_that_is_not_a_recording_says_so_in_one_line(
     tmp_path: Path, content: bytes, why: str
