@@ -71,6 +71,9 @@ class FetchResult(Generic[T]):
     #: rows dropped because a later row had the same call reference or user id (the
     #: last one is kept); also counted in ``unreadable``, as rows not shown
     duplicates: int = 0
+    #: the upstream's "now" as the body shows it (calls: a start plus its duration), so
+    #: the durations of a call held from an earlier poll can be brought forward
+    server_now: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -291,6 +294,7 @@ class InfinityClient:
             unreadable=unreadable + duplicates,
             raw=raw,
             duplicates=duplicates,
+            server_now=reader.body_now,
         )
 
     async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any, TypeVar
 
 from rtdash import logs
@@ -269,7 +270,8 @@ class Poller:
         try:
             if route is Route.CALLS:
                 calls = _readable(await self.client.active_calls(exclude_pii=self.exclude_pii))
-                self._on_calls(self._snapshot(route, calls, CallsSnapshot.build))
+                build = partial(CallsSnapshot.build, server_now=calls.server_now)
+                self._on_calls(self._snapshot(route, calls, build))
                 unreadable = calls.unreadable
             else:
                 users = _readable(await self.client.user_status())

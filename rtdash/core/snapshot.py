@@ -42,16 +42,26 @@ class CallsSnapshot:
     #: the poll's body was the previous one's, byte for byte: ``groups`` is that
     #: snapshot's own (the same objects), and there is nothing to draw
     unchanged: bool = False
+    #: the upstream's "now" as the body showed it, when known: a call whose durations
+    #: only ticked is held from an earlier poll, and :func:`~rtdash.api.models.ticked`
+    #: brings its durations forward to this
+    server_now: datetime | None = None
 
     @classmethod
     def build(
-        cls, calls: Iterable[ActiveCall], fetched_at: datetime, unreadable: int = 0
+        cls,
+        calls: Iterable[ActiveCall],
+        fetched_at: datetime,
+        unreadable: int = 0,
+        server_now: datetime | None = None,
     ) -> CallsSnapshot:
         buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
         for call in calls:
             buckets[call.state].append(call)
         groups = {state: tuple(sorted(rows, key=_call_order)) for state, rows in buckets.items()}
-        return cls(fetched_at=fetched_at, groups=groups, unreadable=unreadable)
+        return cls(
+            fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
+        )
 
     @property
     def calls(self) -> tuple[ActiveCall, ...]:
