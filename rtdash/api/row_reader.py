@@ -8,12 +8,15 @@ from __future__ import annotations
 import operator
 import sys
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from rtdash.api import values
+from rtdash.api.line_rows import LineRows, now_from
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.row_types import (
     _INT_FIELDS,
@@ -81,6 +84,7 @@ class _Shape:
 
 
 _PLAIN = frozenset({str, type(None)})
+_first_line = msgspec.json.Decoder().decode
 #: the types a ticking duration may have and still be read (an object or list may not)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
@@ -166,6 +170,8 @@ class RowReader:
         #: the upstream's "now" as the current body shows it (calls only; see _probe)
         self.body_now: datetime | None = None
         self._probes = self.PROBES
+        #: the last body's rows by line (see learn_lines), once a body taught the shape
+        self.lines: LineRows | None = None
 
     def new_body(self) -> None:
         """Start a new poll's body: values seen in the last two bodies stay cached."""
@@ -208,14 +214,35 @@ class RowReader:
             start, duration = self._time(row[clock[0]]), self._int(row[clock[1]])
         except (RowUnreadable, ValueError, OverflowError):
             return
-        if start is None or duration is None:
-            return
-        try:
-            now = start + timedelta(seconds=duration)
-        except OverflowError:
-            return
-        if self.body_now is None or now > self.body_now:
+        self.note_now(now_from(start, duration))
+
+    def note_now(self, now: datetime | None) -> None:
+        """One row's word on the upstream's "now": the body's is the latest."""
+        if now is not None and (self.body_now is None or now > self.body_now):
             self.body_now = now
+
+    def learn_lines_of(self, body: bytes) -> None:
+        """Learn the lines of bodies like ``body`` from its first line (if an object)."""
+        end = body.find(b"\n")
+        try:
+            first = _first_line(body[: end if end >= 0 else len(body)])
+        except (msgspec.DecodeError, RecursionError):
+            return
+        if type(first) is dict:
+            self.learn_lines(tuple(first))
+
+    def learn_lines(self, keys: tuple[str, ...]) -> None:
+        """Read the next bodies by their lines (:mod:`rtdash.api.line_rows`), their
+        rows having ``keys``: the tail of a line is its ticking durations when those
+        are its last keys, else its closing brace."""
+        shape = self._shapes.get(keys) or self._shape(keys)
+        ticking = {key for _, key in shape.ticking}
+        tail = keys[len(keys) - len(ticking) :] if ticking else ()
+        if set(tail) != ticking:
+            tail = ()
+        clock = shape.clock[1] if shape.clock is not None else None
+        if self.lines is None or self.lines.tail_keys != tail:
+            self.lines = LineRows(tail, clock)
 
     def _make(self, fields: dict[str, Any]) -> Any:
         made = self.model.__new__(self.model)
