@@ -306,7 +306,8 @@ class Poller:
         if result.unchanged and last is not None and last[0] is result.rows:
             snapshot = last[1].again(self.clock.now())
         else:
-            snapshot = build(result.rows, self.clock.now(), result.unreadable)
+            previous = last[1] if last is not None else None  # only new rows sorted in
+            snapshot = build(result.rows, self.clock.now(), result.unreadable, previous=previous)
         self._last[route] = (result.rows, snapshot)
         return snapshot  # type: ignore[return-value]  # S is the type build makes
 
