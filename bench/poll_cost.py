@@ -34,7 +34,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 POLLS = 6
@@ -82,10 +82,11 @@ def _worker(root: str) -> None:
     ) -> None:
         """Both routes, as the poller does them: bytes to rows, the snapshot (the last
         one again for an unchanged body), the feed (metrics, consumers)."""
-        for route, kind, raw, build, sink in (
+        routes: tuple[tuple[str, Literal["call", "user"], bytes, Any, Any], ...] = (
             ("pbxActiveCalls", "call", bodies[0], CallsSnapshot.build, feed.on_calls),
             ("pbxUserStatus", "user", bodies[1], UsersSnapshot.build, feed.on_users),
-        ):
+        )
+        for route, kind, raw, build, sink in routes:
             body[:] = [raw]
             result = await client._fetch_rows(route, [("tz", "UTC")], kind, False)
             held = last.get(route)
@@ -129,9 +130,9 @@ def _worker(root: str) -> None:
         settings.connection.base_url = "http://127.0.0.1:9/r"  # never asked: polls stopped
         settings.connection.igrp = 1234
         settings.connection.username = "u"
-        settings.connection.password = "p"  # type: ignore[assignment]
+        settings.connection.password = "p"  # type: ignore[assignment]  # pydantic makes it a SecretStr
         clock = FrozenClock(START + timedelta(seconds=1800))
-        app = RtdashApp(settings, clock=clock)
+        app: Any = RtdashApp(settings, clock=clock)
         client, body = stubbed_client()
         times: list[float] = []
         with rendering_driver():

@@ -51,6 +51,7 @@ def _ordered(
     last poll's order, with its keys) whose id is in ``present`` (this poll's rows). The
     rows kept need no key and are in order already: only the new ones are keyed and
     merged in, so a poll costs what changed."""
+    keys: list[Any]  # each a tuple of comparable values
     if previous is None or previous_keys is None or present is None:
         rows, keys = new, list(map(key, new))
     else:
