@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from itertools import compress
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 
@@ -48,6 +49,7 @@ ORDER = (AgentState.AVAILABLE, AgentState.ON_CALL, AgentState.AWAY)
 
 
 _agent_ref = operator.attrgetter("agent_ref")
+_state = operator.attrgetter("state")
 _NO_REF = frozenset({None, ""})
 
 
@@ -62,9 +64,10 @@ class OnCall:
 
     @classmethod
     def from_calls(cls, bridged: Iterable[ActiveCall]) -> OnCall:
-        on = [call for call in bridged if call.state is CallState.BRIDGED]
+        calls = bridged if isinstance(bridged, Sequence) else list(bridged)
+        on = list(compress(calls, map(CallState.BRIDGED.__eq__, map(_state, calls))))
         queues = [
-            (call.agent_ref or call.agent_name.casefold(), call.queue or None)  # type: ignore[union-attr]  # one of the two is set
+            (call.agent_ref or call.agent_name.casefold(), call.queue or None)
             for call in on
             if call.agent_ref or call.agent_name
         ]

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from itertools import chain
+from itertools import chain, compress
+from operator import not_
 from typing import Any, TypeVar
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
@@ -55,11 +56,11 @@ def _ordered(
     if previous is None or previous_keys is None or present is None:
         rows, keys = new, list(map(key, new))
     else:
-        kept = [index for index, row in enumerate(previous) if id(row) in present]
-        if not new and len(kept) == len(previous):
+        kept = list(map(present.__contains__, map(id, previous)))  # in C, row by row
+        if not new and all(kept):
             return previous, previous_keys  # the very same rows: the very same tuple
-        rows = [*map(previous.__getitem__, kept), *new]
-        keys = [*map(previous_keys.__getitem__, kept), *map(key, new)]
+        rows = [*compress(previous, kept), *new]
+        keys = [*compress(previous_keys, kept), *map(key, new)]
     # two sorted runs (or one list): the sort merges them, keys compared in C
     order = sorted(range(len(rows)), key=keys.__getitem__)
     return tuple(map(rows.__getitem__, order)), tuple(map(keys.__getitem__, order))
@@ -100,7 +101,7 @@ class CallsSnapshot:
         if previous is not None and previous.order_keys:
             present = set(map(id, rows))
             held = set(map(id, chain.from_iterable(previous.groups.values())))
-            rows = [row for row in rows if id(row) not in held]
+            rows = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
         buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
         for call in rows:
             buckets[call.state].append(call)
@@ -177,7 +178,7 @@ class UsersSnapshot:
         if previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = set(map(id, previous.users))
-            new = [row for row in rows if id(row) not in held]
+            new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
             ordered, keys = _ordered(new, _user_order, previous.users, previous.order_keys, present)
         else:
             ordered, keys = _ordered(rows, _user_order)
