@@ -50,7 +50,7 @@ class LineRows:
             b"," + re.escape(msgspec.json.encode(key)) + b":" + _DURATION for key in tail_keys
         )
         self._split: Callable[[bytes], list[bytes]] = re.compile(b"(" + tail + rb"\})" + _END).split
-        #: the call duration in a tail, to know the upstream's "now" (see ``probe``)
+        #: the call duration in a tail, to know the upstream's "now" (see ``duration``)
         self._clock: Callable[[bytes], re.Match[bytes] | None] | None = None
         if clock_key is not None and clock_key in tail_keys:
             groups = b"".join(
