@@ -1,8 +1,15 @@
-"""What one poll costs rtdash before drawing, against the code of another commit, measured
-in the same run: the body's bytes to typed rows (decode and map), the snapshot and the
-headline metrics, for both routes, at 200 / 2,000 / 10,000 / 50,000 live calls.
+"""What one poll costs rtdash, against the code of another commit, measured in the
+same run, at 200 / 2,000 / 10,000 / 50,000 live calls:
+
+- ``core``: both routes from the body's bytes to the feed's metrics (decode, map to
+  rows, snapshot, headline metrics), as the poller does them: CPU of the process;
+- ``ui``: the same polls applied to the dashboard of a real app under
+  ``App.run_test(size=(160, 48))`` through its own feed (consumers included), every
+  frame rendered to the escape codes a terminal would get, plus one tick of the times:
+  CPU of the process from the bytes to the frame written.
 
     python -m bench.poll_cost [--baseline main] [--rounds 5] [--sizes 200,2000,10000,50000]
+                              [--modes core,ui]
 
 The bodies are made first by the simulator in-process (medium churn: the model advanced
 one second between polls, so every call's durations tick); no socket is involved, so
@@ -25,8 +32,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 POLLS = 6
@@ -38,6 +46,7 @@ POLLS = 6
 def _worker(root: str) -> None:
     sys.path.insert(0, root)
     import asyncio
+    import inspect
     from datetime import UTC, datetime
 
     import rtdash
@@ -48,47 +57,115 @@ def _worker(root: str) -> None:
     from rtdash.core.thresholds import Thresholds
 
     assert str(Path(rtdash.__file__).resolve()).startswith(str(Path(root).resolve()))
+    #: a tree whose snapshots sort in only what changed is handed the last one
+    incremental = "previous" in inspect.signature(CallsSnapshot.build).parameters
     print(json.dumps({"ready": root}), flush=True)
 
-    async def one_round(polls: list[tuple[bytes, bytes]]) -> float:
+    def stubbed_client() -> tuple[InfinityClient, list[bytes]]:
         client = InfinityClient(
             igrp=1234, credentials=Credentials("u", "p"), base_url="http://127.0.0.1:1/r"
         )
-        feed = LiveFeed(FeedOptions(clock=SystemClock(), thresholds=Thresholds()))
         body: list[bytes] = []
 
         async def get_body(route: str, params: object) -> tuple[bytes, str, datetime]:
             return body[0], "utf-8", datetime.now(UTC)
 
         client._get_body = get_body  # type: ignore[method-assign]  # no socket: bytes ready
+        return client, body
+
+    async def one_poll(
+        client: InfinityClient,
+        body: list[bytes],
+        feed: LiveFeed,
+        bodies: tuple[bytes, bytes],
+        last: dict[str, tuple[Any, Any]],
+    ) -> None:
+        """Both routes, as the poller does them: bytes to rows, the snapshot (the last
+        one again for an unchanged body), the feed (metrics, consumers)."""
+        routes: tuple[tuple[str, Literal["call", "user"], bytes, Any, Any], ...] = (
+            ("pbxActiveCalls", "call", bodies[0], CallsSnapshot.build, feed.on_calls),
+            ("pbxUserStatus", "user", bodies[1], UsersSnapshot.build, feed.on_users),
+        )
+        for route, kind, raw, build, sink in routes:
+            body[:] = [raw]
+            result = await client._fetch_rows(route, [("tz", "UTC")], kind, False)
+            held = last.get(route)
+            if result.unchanged and held is not None and held[0] is result.rows:
+                snapshot = held[1].again(result.fetched_at)
+            else:
+                more: dict[str, Any] = {}
+                if incremental:
+                    more["previous"] = held[1] if held is not None else None
+                    if kind == "call":
+                        more["server_now"] = result.server_now
+                snapshot = build(result.rows, result.fetched_at, result.unreadable, **more)
+            last[route] = (result.rows, snapshot)
+            sink(snapshot)
+            body.clear()
+
+    async def core_round(polls: list[tuple[bytes, bytes]]) -> float:
+        client, body = stubbed_client()
+        feed = LiveFeed(FeedOptions(clock=SystemClock(), thresholds=Thresholds()))
         last: dict[str, tuple[Any, Any]] = {}
         times: list[float] = []
-        for calls_body, users_body in polls:
-            began = time.perf_counter()
-            for route, kind, raw, build, sink in (
-                ("pbxActiveCalls", "call", calls_body, CallsSnapshot.build, feed.on_calls),
-                ("pbxUserStatus", "user", users_body, UsersSnapshot.build, feed.on_users),
-            ):
-                body[:] = [raw]
-                params = [("tz", "UTC")]
-                result = await client._fetch_rows(route, params, kind, False)
-                held = last.get(route)
-                if result.unchanged and held is not None and held[0] is result.rows:
-                    snapshot = held[1].again(result.fetched_at)
-                else:
-                    snapshot = build(result.rows, result.fetched_at, result.unreadable)
-                last[route] = (result.rows, snapshot)
-                sink(snapshot)
-            times.append(time.perf_counter() - began)
-            body.clear()
+        for bodies in polls:
+            began = time.process_time()  # CPU, as the ui mode: a busy machine slows less
+            await one_poll(client, body, feed, bodies, last)
+            times.append(time.process_time() - began)
         await client.aclose()
         assert feed.metrics.waiting is not None and feed.metrics.agents_available is not None
         return statistics.median(times[1:])
 
+    async def ui_round(polls: list[tuple[bytes, bytes]]) -> float:
+        """The same polls applied to the dashboard in a real app (160x48, every frame
+        rendered to escape codes), plus one tick of the times: CPU from the bytes to the
+        frame written, of this process."""
+        from bench.accuracy import START
+        from bench.measures.inprocess import SIZE, rendering_driver, stop_background
+        from rtdash.config import Settings
+        from rtdash.core.clock import FrozenClock
+        from rtdash.ui.app import RtdashApp
+
+        settings = Settings()
+        settings.connection.base_url = "http://127.0.0.1:9/r"  # never asked: polls stopped
+        settings.connection.igrp = 1234
+        settings.connection.username = "u"
+        settings.connection.password = "p"  # type: ignore[assignment]  # pydantic makes it a SecretStr
+        clock = FrozenClock(START + timedelta(seconds=1800))
+        app: Any = RtdashApp(settings, clock=clock)
+        client, body = stubbed_client()
+        times: list[float] = []
+        with rendering_driver():
+            async with app.run_test(size=SIZE) as pilot:
+                for _ in range(600):
+                    if getattr(app.screen, "dashboard", None) is not None:
+                        break
+                    await pilot.pause(0.05)
+                board = app.screen.dashboard
+                stop_background(board)
+                await pilot.pause()
+                last: dict[str, tuple[Any, Any]] = {}
+                for bodies in polls:
+                    clock.advance(1.0)
+                    await pilot.pause()
+                    began = time.process_time()
+                    await one_poll(client, body, board.feed, bodies, last)
+                    await pilot.pause()
+                    board.tick()
+                    await pilot.pause()
+                    times.append(time.process_time() - began)
+                shown = sum(
+                    len(board.grid.table(state).keys) for state in board.grid.snapshot.groups
+                )
+                assert shown > 0, "nothing drawn"
+        await client.aclose()
+        return statistics.median(times[1:])
+
     for line in sys.stdin:
-        with open(line.strip(), "rb") as handle:
+        path, mode = line.split()
+        with open(path, "rb") as handle:
             polls = pickle.load(handle)
-        cost = asyncio.run(one_round(polls))
+        cost = asyncio.run(core_round(polls) if mode == "core" else ui_round(polls))
         print(json.dumps({"seconds": cost}), flush=True)
 
 
@@ -152,9 +229,9 @@ class Worker:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def measure(self, path: Path) -> float:
+    def measure(self, path: Path, mode: str) -> float:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(f"{path}\n")
+        self.proc.stdin.write(f"{path} {mode}\n")
         self.proc.stdin.flush()
         return float(self._read()["seconds"])
 
@@ -174,8 +251,13 @@ def _export(commit: str, folder: Path) -> Path:
     return tree
 
 
-def run(baseline: str, sizes: list[int], rounds: int) -> list[dict[str, float]]:
-    out: list[dict[str, float]] = []
+MODES = ("core", "ui")
+
+
+def run(
+    baseline: str, sizes: list[int], rounds: int, modes: tuple[str, ...] = MODES
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="rtdash-poll-cost-") as tmp:
         folder = Path(tmp)
         old_tree = _export(baseline, folder)
@@ -183,18 +265,20 @@ def run(baseline: str, sizes: list[int], rounds: int) -> list[dict[str, float]]:
         try:
             for calls in sizes:
                 path = _bodies(calls, folder)
-                seen: dict[str, list[float]] = {"baseline": [], "branch": []}
-                for index in range(rounds):
-                    order = ["baseline", "branch"] if index % 2 == 0 else ["branch", "baseline"]
-                    for name in order:
-                        seen[name].append(workers[name].measure(path))
-                row = {
-                    "calls": float(calls),
-                    "baseline": statistics.median(seen["baseline"]),
-                    "branch": statistics.median(seen["branch"]),
-                }
-                out.append(row)
-                print(_line(row), flush=True)
+                for mode in modes:
+                    seen: dict[str, list[float]] = {"baseline": [], "branch": []}
+                    for index in range(rounds):
+                        order = ["baseline", "branch"] if index % 2 == 0 else ["branch", "baseline"]
+                        for name in order:
+                            seen[name].append(workers[name].measure(path, mode))
+                    row = {
+                        "calls": calls,
+                        "mode": mode,
+                        "baseline": statistics.median(seen["baseline"]),
+                        "branch": statistics.median(seen["branch"]),
+                    }
+                    out.append(row)
+                    print(_line(row), flush=True)
                 path.unlink()
         finally:
             for worker in workers.values():
@@ -202,19 +286,21 @@ def run(baseline: str, sizes: list[int], rounds: int) -> list[dict[str, float]]:
     return out
 
 
-def _line(row: dict[str, float]) -> str:
+def _line(row: dict[str, Any]) -> str:
     return (
-        f"| {int(row['calls']):,} | {row['baseline'] * 1000:.1f} | {row['branch'] * 1000:.1f} "
-        f"| {row['baseline'] / row['branch']:.1f}× |"
+        f"| {row['mode']} | {int(row['calls']):,} | {row['baseline'] * 1000:.1f} "
+        f"| {row['branch'] * 1000:.1f} | {row['baseline'] / row['branch']:.1f}× |"
     )
 
 
-def exponent(rows: list[dict[str, float]], side: str, low: int, high: int) -> float | None:
+def exponent(
+    rows: list[dict[str, Any]], side: str, low: int, high: int, mode: str = "core"
+) -> float | None:
     """The growth exponent of ``side``'s cost between ``low`` and ``high`` calls."""
-    by = {int(row["calls"]): row[side] for row in rows}
+    by = {int(row["calls"]): row[side] for row in rows if row["mode"] == mode}
     if low not in by or high not in by:
         return None
-    return math.log(by[high] / by[low]) / math.log(high / low)
+    return float(math.log(by[high] / by[low]) / math.log(high / low))
 
 
 def main() -> None:
@@ -223,18 +309,23 @@ def main() -> None:
     parser.add_argument("--baseline", default="main")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", default="200,2000,10000,50000")
+    parser.add_argument("--modes", default=",".join(MODES), help="core, ui or both")
     args = parser.parse_args()
     if args.worker:
         _worker(args.worker)
         return
     sizes = [int(size) for size in args.sizes.split(",")]
-    print("| live calls | baseline ms a poll | branch ms a poll | baseline ÷ branch |")
-    print("|---:|---:|---:|---:|")
-    rows = run(args.baseline, sizes, args.rounds)
-    for side in ("baseline", "branch"):
-        grown = exponent(rows, side, 2_000, 50_000)
-        if grown is not None:
-            print(f"{side}: growth exponent 2,000 → 50,000 calls: {grown:.2f}")
+    modes = tuple(args.modes.split(","))
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print("| measured | live calls | baseline ms a poll | branch ms a poll | baseline ÷ branch |")
+    print("|---|---:|---:|---:|---:|")
+    rows = run(args.baseline, sizes, args.rounds, modes)
+    for mode in modes:
+        for side in ("baseline", "branch"):
+            grown = exponent(rows, side, 2_000, 50_000, mode)
+            if grown is not None:
+                print(f"{mode} {side}: growth exponent 2,000 → 50,000 calls: {grown:.2f}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ from rtdash.api.http_errors import (
 from rtdash.api.http_errors import insecure_reason as insecure_reason
 from rtdash.api.http_errors import is_loopback as is_loopback
 from rtdash.api.http_errors import parse_retry_after as parse_retry_after
+from rtdash.api.line_rows import read_body
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import (
     ActiveCall,
@@ -71,6 +73,9 @@ class FetchResult(Generic[T]):
     #: rows dropped because a later row had the same call reference or user id (the
     #: last one is kept); also counted in ``unreadable``, as rows not shown
     duplicates: int = 0
+    #: the upstream's "now" as the body shows it (calls: a start plus its duration), so
+    #: the durations of a call held from an earlier poll can be brought forward
+    server_now: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -260,7 +265,24 @@ class InfinityClient:
     ) -> FetchResult[ActiveCall | PbxUser]:
         """Typed rows of a body: UTF-8 bytes are read by the fast reader when they are
         plain NDJSON (:func:`~rtdash.api.wire.fast_rows`), else decoded and read as text."""
+        if isinstance(body, bytes) and not keep_raw:
+            if reader.lines is None:
+                reader.learn_lines_of(body)
+            quick = read_body(reader, body)
+            if quick is not None:
+                lines, unreadable = quick
+                kept = _last_of_each(lines, reader.kind)
+                duplicates = len(lines) - len(kept)
+                return FetchResult(
+                    rows=kept,
+                    fetched_at=fetched_at,
+                    unreadable=unreadable + duplicates,
+                    duplicates=duplicates,
+                    server_now=reader.body_now,
+                )
         items: Iterable[object] | None = fast_rows(body) if isinstance(body, bytes) else None
+        if items:  # a plain NDJSON body: the next ones are read by their lines
+            reader.learn_lines(tuple(items[0]))  # type: ignore[index]  # a list of dicts
         if items is None:
             text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
             items = iter_body(text)
@@ -291,6 +313,7 @@ class InfinityClient:
             unreadable=unreadable + duplicates,
             raw=raw,
             duplicates=duplicates,
+            server_now=reader.body_now,
         )
 
     async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
@@ -365,8 +388,7 @@ class InfinityClient:
 
 def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:
     """One row per call reference / user id, the last one sent, in first-seen order."""
-    key = "call_ref" if kind == "call" else "user_id"
-    ids: list[str] = [getattr(row, key) for row in rows]
+    ids: list[str] = list(map(attrgetter("call_ref" if kind == "call" else "user_id"), rows))
     if len(set(ids)) == len(ids):
         return rows
     last = {ident: row for ident, row in zip(ids, rows, strict=True)}

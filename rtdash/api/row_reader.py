@@ -13,7 +13,10 @@ from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from rtdash.api import values
+from rtdash.api.line_rows import LineRows, now_from
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.row_types import (
     _INT_FIELDS,
@@ -41,6 +44,7 @@ class _Shape:
     per row and field. Each list holds (field name, upstream key) of one kind of value."""
 
     __slots__ = (
+        "clock",
         "dashboard",
         "extra_keys",
         "ints",
@@ -68,18 +72,21 @@ class _Shape:
         #: the row's values of every other key, as one tuple: a row whose stable values
         #: (and their types) are those of a row read a poll ago is that row again
         self.stable: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
-        #: the row's values of the ticking keys
+        #: the row's values of the ticking keys (only their types are checked)
         self.ticks: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
         #: rows of this shape read from this body and the last, by stable values (only
         #: rows whose stable values are all text or null: a value equal to a text is a
         #: text, so a match is exact, while 1 == 1.0 == True and 0.0 == -0.0 read apart)
-        self.rows: dict[tuple[Any, ...], _Held] = {}
-        self.old_rows: dict[tuple[Any, ...], _Held] = {}
+        self.rows: dict[tuple[Any, ...], Any] = {}
+        self.old_rows: dict[tuple[Any, ...], Any] = {}
+        #: the upstream keys of the call's start and duration, when the shape has both
+        self.clock: tuple[str, str] | None = None
 
 
-#: a held row, its ticking values, and whether those were all text or null
-_Held = tuple[Any, tuple[Any, ...], bool]
 _PLAIN = frozenset({str, type(None)})
+_first_line = msgspec.json.Decoder().decode
+#: the types a ticking duration may have and still be read (an object or list may not)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _nothing(row: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -115,13 +122,17 @@ class RowReader:
       ``__dict__`` whose keys Python shares between all rows, and every row shares one
       fields-set (all fields are always set; pydantic only ever copies it);
     - a row whose values other than the ticking durations (``ringTime``, ``callDuration``
-      …) are those of a row read from the last body (or this one) is that row again:
-      when its durations did not move either it is the very same object (so identity
-      tells "unchanged" downstream), else a copy with only the durations read. Its
-      texts were cleaned, its times and state read, when it was first seen; the same
-      values always read the same, so nothing is skipped that could differ. Only rows
-      whose other values are all text or null are held for this (a value equal to a
-      text is a text, while ``1 == 1.0 == True`` read apart).
+      …) are those of a row read from the last body (or this one) is that very row
+      object again, its durations those it was first read with: the screens show time
+      in state from start times, so a call whose durations only ticked costs a dict
+      lookup and downstream tells "unchanged" by identity. The durations a held row
+      would have now follow from the upstream's "now", which the reader notes from the
+      first rows of each body (:attr:`body_now`; see :func:`rtdash.api.models.ticked`).
+      Its texts were cleaned, its times and state read, when it was first seen; the
+      same values always read the same, so nothing is skipped that could differ (a
+      ticking value that is an object or list has the row read afresh, and refused).
+      Only rows whose other values are all text or null are held for this (a value
+      equal to a text is a text, while ``1 == 1.0 == True`` read apart).
     """
 
     #: entries of one generation of the value caches, so a reader fed row by row
@@ -129,6 +140,8 @@ class RowReader:
     MAX_CACHED = 16_384
     #: rows of one generation of the row cache: more than the largest body allowed holds
     MAX_ROWS = 1_048_576
+    #: rows of each body whose start and duration give the upstream's "now"
+    PROBES = 4
 
     def __init__(self, kind: Literal["call", "user"], mapping: FieldMapping, zone: ZoneInfo):
         self.kind = kind
@@ -154,6 +167,11 @@ class RowReader:
         self._ints: dict[str, int | None] = {}
         self._old_ints: dict[str, int | None] = {}
         self._states: dict[str | None, Any] = {}
+        #: the upstream's "now" as the current body shows it (calls only; see _probe)
+        self.body_now: datetime | None = None
+        self._probes = self.PROBES
+        #: the last body's rows by line (see learn_lines), once a body taught the shape
+        self.lines: LineRows | None = None
 
     def new_body(self) -> None:
         """Start a new poll's body: values seen in the last two bodies stay cached."""
@@ -161,22 +179,23 @@ class RowReader:
         self._old_ints, self._ints = self._ints, {}
         for shape in self._shapes.values():
             shape.old_rows, shape.rows = shape.rows, {}
+        self.body_now = None
+        self._probes = self.PROBES
 
     def read(self, row: Mapping[str, Any]) -> ActiveCall | PbxUser:
         """One typed row; raises :class:`RowUnreadable` for a row it cannot do without."""
         keys = tuple(row)
         shape = self._shapes.get(keys) or self._shape(keys)
+        if self._probes and shape.clock is not None:
+            self._probe(row, shape.clock)
         stable = shape.stable(row)
         try:
             held = shape.rows.get(stable) or shape.old_rows.get(stable)
         except TypeError:  # a container among the values: not hashable, read afresh
             return self._read(row, shape)
-        ticks = shape.ticks(row)
         made: ActiveCall | PbxUser
-        if held is not None and held[2] and held[1] == ticks:
-            made = held[0]
-        elif held is not None:
-            made = self._again(row, shape, held[0])
+        if held is not None and _SCALARS.issuperset(map(type, shape.ticks(row))):
+            made = held
         else:
             made = self._read(row, shape)
             if not _PLAIN.issuperset(map(type, stable)):
@@ -184,15 +203,46 @@ class RowReader:
         rows = shape.rows
         if len(rows) >= self.MAX_ROWS:
             shape.old_rows, shape.rows = rows, {}
-        shape.rows[stable] = (made, ticks, _PLAIN.issuperset(map(type, ticks)))
+        shape.rows[stable] = made
         return made
 
-    def _again(self, row: Mapping[str, Any], shape: _Shape, last: Any) -> Any:
-        """``last`` again, with the ticking durations of ``row``."""
-        fields: dict[str, Any] = last.__dict__.copy()
-        for name, key in shape.ticking:
-            fields[name] = self._int(row[key])
-        return self._make(fields)
+    def _probe(self, row: Mapping[str, Any], clock: tuple[str, str]) -> None:
+        """Note the upstream's "now" this body shows: a call's start plus its duration
+        (every row of a body is made at one moment), from the first rows of the body."""
+        self._probes -= 1
+        try:
+            start, duration = self._time(row[clock[0]]), self._int(row[clock[1]])
+        except (RowUnreadable, ValueError, OverflowError):
+            return
+        self.note_now(now_from(start, duration))
+
+    def note_now(self, now: datetime | None) -> None:
+        """One row's word on the upstream's "now": the body's is the latest."""
+        if now is not None and (self.body_now is None or now > self.body_now):
+            self.body_now = now
+
+    def learn_lines_of(self, body: bytes) -> None:
+        """Learn the lines of bodies like ``body`` from its first line (if an object)."""
+        end = body.find(b"\n")
+        try:
+            first = _first_line(body[: end if end >= 0 else len(body)])
+        except (msgspec.DecodeError, RecursionError):
+            return
+        if type(first) is dict:
+            self.learn_lines(tuple(first))
+
+    def learn_lines(self, keys: tuple[str, ...]) -> None:
+        """Read the next bodies by their lines (:mod:`rtdash.api.line_rows`), their
+        rows having ``keys``: the tail of a line is its ticking durations when those
+        are its last keys, else its closing brace."""
+        shape = self._shapes.get(keys) or self._shape(keys)
+        ticking = {key for _, key in shape.ticking}
+        tail = keys[len(keys) - len(ticking) :] if ticking else ()
+        if set(tail) != ticking:
+            tail = ()
+        clock = shape.clock[1] if shape.clock is not None else None
+        if self.lines is None or self.lines.tail_keys != tail:
+            self.lines = LineRows(tail, clock)
 
     def _make(self, fields: dict[str, Any]) -> Any:
         made = self.model.__new__(self.model)
@@ -273,6 +323,10 @@ class RowReader:
         ticking = {key for _, key in shape.ticking}
         shape.stable = _stable_getter(tuple(key for key in keys if key not in ticking))
         shape.ticks = _stable_getter(tuple(key for _, key in shape.ticking))
+        start = next((key for name, key in shape.times if name == "call_start"), None)
+        duration = next((key for name, key in shape.ticking if name == "call_duration"), None)
+        if start is not None and duration is not None:
+            shape.clock = (start, duration)
         if len(self._shapes) >= 64:  # a shape per row would be a strange upstream
             self._shapes.clear()
         self._shapes[keys] = shape

@@ -143,3 +143,36 @@ def _clean_extra(extra: dict[str, Any]) -> dict[str, Any]:
         return cleaned
     except ValueError as exc:
         raise RowUnreadable(str(exc)) from None
+
+
+#: the duration that counts up while a call is in each state
+_STATE_DURATION = {
+    CallState.RINGING: "ring_time",
+    CallState.QUEUEING: "queue_duration",
+    CallState.BRIDGED: "bridge_duration",
+}
+
+
+def ticked(call: ActiveCall, now: datetime | None) -> ActiveCall:
+    """``call`` with its durations brought forward to the upstream's ``now``.
+
+    A polled call is held from the poll its values other than the durations last
+    changed (see :class:`~rtdash.api.row_reader.RowReader`), so its durations are those
+    of the moment it was read: its start plus its call duration. From there to ``now``
+    the call duration and the current state's duration grew by the same seconds.
+    ``call`` itself when nothing is to be added (or cannot be known)."""
+    if now is None or call.call_start is None or call.call_duration is None:
+        return call
+    try:
+        read_at = call.call_start.timestamp() + call.call_duration
+    except (OverflowError, ValueError):
+        return call
+    grown = int(now.timestamp() - read_at)
+    if grown <= 0:
+        return call
+    update: dict[str, int] = {"call_duration": call.call_duration + grown}
+    name = _STATE_DURATION[call.state]
+    held = getattr(call, name)
+    if held is not None:
+        update[name] = held + grown
+    return call.model_copy(update=update)

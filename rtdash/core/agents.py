@@ -13,10 +13,12 @@ from here, so one state has one name everywhere.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from itertools import compress
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 
@@ -46,6 +48,11 @@ SYMBOLS = {AgentState.ON_CALL: "◆", AgentState.AVAILABLE: "●", AgentState.AW
 ORDER = (AgentState.AVAILABLE, AgentState.ON_CALL, AgentState.AWAY)
 
 
+_agent_ref = operator.attrgetter("agent_ref")
+_state = operator.attrgetter("state")
+_NO_REF = frozenset({None, ""})
+
+
 @dataclass(frozen=True, slots=True)
 class OnCall:
     """Who is on a bridged call: by operator reference and by display name (folded)."""
@@ -57,19 +64,18 @@ class OnCall:
 
     @classmethod
     def from_calls(cls, bridged: Iterable[ActiveCall]) -> OnCall:
-        refs: set[str] = set()
-        names: set[str] = set()
-        queues: list[tuple[str, str | None]] = []
-        for call in bridged:
-            if call.state is not CallState.BRIDGED:
-                continue
-            if call.agent_ref:
-                refs.add(call.agent_ref)
-                queues.append((call.agent_ref, call.queue or None))
-            elif call.agent_name:
-                names.add(call.agent_name.casefold())
-                queues.append((call.agent_name.casefold(), call.queue or None))
-        return cls(frozenset(refs), frozenset(names), tuple(queues))
+        calls = bridged if isinstance(bridged, Sequence) else list(bridged)
+        on = list(compress(calls, map(CallState.BRIDGED.__eq__, map(_state, calls))))
+        queues = [
+            (call.agent_ref or call.agent_name.casefold(), call.queue or None)
+            for call in on
+            if call.agent_ref or call.agent_name
+        ]
+        refs = frozenset(map(_agent_ref, on)) - _NO_REF
+        names = frozenset(
+            call.agent_name.casefold() for call in on if not call.agent_ref and call.agent_name
+        )
+        return cls(refs, names, tuple(queues))
 
     def has(self, user: PbxUser) -> bool:
         if user.operator_ref and user.operator_ref in self.refs:
@@ -101,6 +107,34 @@ def group_agents(
     for members in groups.values():
         members.sort(key=lambda user: (_since(user), user.label.casefold(), user.user_id))
     return groups
+
+
+def count_columns(
+    columns: tuple[list[str | None], list[str], list[bool]], on_call: OnCall
+) -> dict[AgentState, int]:
+    """:func:`count_agents` of the users whose (operator refs, folded display names,
+    available flags) are ``columns``: the same rule, worked out a column at a time (a
+    poll of thousands of agents costs a few passes in C, not a call per agent)."""
+    refs, names, available = columns
+    on = list(map(on_call.refs.__contains__, refs))
+    if on_call.names:
+        on = list(map(operator.or_, on, map(on_call.names.__contains__, names)))
+    on_count = sum(on)
+    free = sum(map(operator.gt, available, on))  # available and not on a call
+    return {
+        AgentState.AVAILABLE: free,
+        AgentState.ON_CALL: on_count,
+        AgentState.AWAY: len(refs) - on_count - free,
+    }
+
+
+def user_columns(users: Sequence[PbxUser]) -> tuple[list[str | None], list[str], list[bool]]:
+    """The columns :func:`count_columns` reads, of ``users``."""
+    return (
+        [user.operator_ref for user in users],
+        [user.display_name.casefold() if user.display_name else "" for user in users],
+        [user.state is UserState.AVAILABLE for user in users],
+    )
 
 
 def count_agents(users: Sequence[PbxUser], on_call: OnCall | None) -> dict[AgentState, int]:

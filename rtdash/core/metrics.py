@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rtdash.api.models import ActiveCall, CallState, UserState
-from rtdash.core.agents import AgentState, OnCall, count_agents
+from rtdash.core.agents import AgentState, count_columns
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
 
@@ -106,6 +106,6 @@ def agent_numbers(
     counts = users.counts()
     if calls is None:
         return counts[UserState.AVAILABLE], counts[UserState.UNAVAILABLE], None, None
-    states = count_agents(users.dashboard_users, OnCall.from_calls(calls.groups[CallState.BRIDGED]))
+    states = count_columns(users.columns(), calls.on_call())
     on_call, away = states[AgentState.ON_CALL], states[AgentState.AWAY]
     return states[AgentState.AVAILABLE], on_call + away, on_call, away

@@ -185,7 +185,11 @@ class OutcomeTracker:
             self._mark_poll(now)
             return
         groups = snapshot.groups
-        self._measure_skew(groups, local)
+        if snapshot.server_now is not None:
+            # whole-second times: the body was made within the second after it
+            self.skew = snapshot.server_now.timestamp() + 0.5 - local
+        else:
+            self._measure_skew(groups, local)
         now = local + self.skew
         gap_start = self._mark_poll(now)
         calls = self.calls
@@ -238,7 +242,9 @@ class OutcomeTracker:
 
     def _measure_skew(self, groups: dict[CallState, tuple[ActiveCall, ...]], local: float) -> None:
         """The upstream's "now" is a call's start plus its duration: take the latest one
-        a few rows show (all rows of one body share the moment it was made)."""
+        a few rows show (all rows of one body share the moment it was made). Only for
+        a snapshot that does not carry it (a recording): a polled call may be held from
+        an earlier poll, its duration as it was then."""
         best: float | None = None
         for rows in groups.values():
             for row in rows[:4]:

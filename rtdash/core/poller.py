@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any, TypeVar
 
 from rtdash import logs
@@ -269,7 +270,8 @@ class Poller:
         try:
             if route is Route.CALLS:
                 calls = _readable(await self.client.active_calls(exclude_pii=self.exclude_pii))
-                self._on_calls(self._snapshot(route, calls, CallsSnapshot.build))
+                build = partial(CallsSnapshot.build, server_now=calls.server_now)
+                self._on_calls(self._snapshot(route, calls, build))
                 unreadable = calls.unreadable
             else:
                 users = _readable(await self.client.user_status())
@@ -304,7 +306,8 @@ class Poller:
         if result.unchanged and last is not None and last[0] is result.rows:
             snapshot = last[1].again(self.clock.now())
         else:
-            snapshot = build(result.rows, self.clock.now(), result.unreadable)
+            previous = last[1] if last is not None else None  # only new rows sorted in
+            snapshot = build(result.rows, self.clock.now(), result.unreadable, previous=previous)
         self._last[route] = (result.rows, snapshot)
         return snapshot  # type: ignore[return-value]  # S is the type build makes
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from rtdash.api.models import CallState
 from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall
 from rtdash.core.feed import FeedConsumer
@@ -101,7 +100,7 @@ class ServiceLevel(FeedConsumer):
             self.agents.resume(now)
         if not snapshot.unchanged:
             self.dirty = True
-            self._on_call = OnCall.from_calls(snapshot.groups[CallState.BRIDGED])
+            self._on_call = snapshot.on_call()
             self._time_agents(now)
 
     def observe_users(self, snapshot: UsersSnapshot) -> None:

@@ -11,11 +11,18 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain, compress
+from operator import not_
+from typing import Any, TypeVar
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+from rtdash.core.agents import OnCall, user_columns
+
+R = TypeVar("R")
+K = TypeVar("K")
 
 #: display order of the call groups
 CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED)
@@ -34,6 +41,31 @@ def _user_order(user: PbxUser) -> tuple[float, str, str]:
     return (_start_key(user.state_start), user.label.lower(), user.user_id)
 
 
+def _ordered(
+    new: list[R],
+    key: Callable[[R], K],
+    previous: tuple[R, ...] | None = None,
+    previous_keys: tuple[K, ...] | None = None,
+    present: set[int] | None = None,
+) -> tuple[tuple[R, ...], tuple[K, ...]]:
+    """Rows sorted by ``key``, and their keys: ``new`` rows, and those of ``previous`` (the
+    last poll's order, with its keys) whose id is in ``present`` (this poll's rows). The
+    rows kept need no key and are in order already: only the new ones are keyed and
+    merged in, so a poll costs what changed."""
+    keys: list[Any]  # each a tuple of comparable values
+    if previous is None or previous_keys is None or present is None:
+        rows, keys = new, list(map(key, new))
+    else:
+        kept = list(map(present.__contains__, map(id, previous)))  # in C, row by row
+        if not new and all(kept):
+            return previous, previous_keys  # the very same rows: the very same tuple
+        rows = [*compress(previous, kept), *new]
+        keys = [*compress(previous_keys, kept), *map(key, new)]
+    # two sorted runs (or one list): the sort merges them, keys compared in C
+    order = sorted(range(len(rows)), key=keys.__getitem__)
+    return tuple(map(rows.__getitem__, order)), tuple(map(keys.__getitem__, order))
+
+
 @dataclass(frozen=True, slots=True)
 class CallsSnapshot:
     fetched_at: datetime
@@ -42,16 +74,63 @@ class CallsSnapshot:
     #: the poll's body was the previous one's, byte for byte: ``groups`` is that
     #: snapshot's own (the same objects), and there is nothing to draw
     unchanged: bool = False
+    #: the upstream's "now" as the body showed it, when known: a call whose durations
+    #: only ticked is held from an earlier poll, and :func:`~rtdash.api.models.ticked`
+    #: brings its durations forward to this
+    server_now: datetime | None = None
+
+    #: each group's order keys, parallel to ``groups`` (for the next poll's build)
+    order_keys: dict[CallState, tuple[Any, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(
-        cls, calls: Iterable[ActiveCall], fetched_at: datetime, unreadable: int = 0
+        cls,
+        calls: Iterable[ActiveCall],
+        fetched_at: datetime,
+        unreadable: int = 0,
+        server_now: datetime | None = None,
+        previous: CallsSnapshot | None = None,
     ) -> CallsSnapshot:
+        """The snapshot of ``calls``. With ``previous`` (the last poll's), a call that is
+        the very row object it was there keeps its group and place without being looked
+        at again (rows are immutable), so only new rows are grouped and sorted in."""
+        rows = calls if isinstance(calls, list) else list(calls)
+        present: set[int] | None = None
+        if previous is not None and previous.order_keys:
+            present = set(map(id, rows))
+            held = set(map(id, chain.from_iterable(previous.groups.values())))
+            rows = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
         buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
-        for call in calls:
+        for call in rows:
             buckets[call.state].append(call)
-        groups = {state: tuple(sorted(rows, key=_call_order)) for state, rows in buckets.items()}
-        return cls(fetched_at=fetched_at, groups=groups, unreadable=unreadable)
+        groups: dict[CallState, tuple[ActiveCall, ...]] = {}
+        keys: dict[CallState, tuple[Any, ...]] = {}
+        for state, new in buckets.items():
+            if present is None or previous is None:
+                groups[state], keys[state] = _ordered(new, _call_order)
+            else:
+                groups[state], keys[state] = _ordered(
+                    new, _call_order, previous.groups[state], previous.order_keys[state], present
+                )
+        return cls(
+            fetched_at=fetched_at,
+            groups=groups,
+            unreadable=unreadable,
+            server_now=server_now,
+            order_keys=keys,
+        )
+
+    #: what is worked out once from these rows, whoever asks (see on_call)
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def on_call(self) -> OnCall:
+        """Who is on a bridged call, worked out once per snapshot."""
+        known: OnCall | None = self._memo.get("on_call")
+        if known is None:
+            known = self._memo["on_call"] = OnCall.from_calls(self.groups[CallState.BRIDGED])
+        return known
 
     @property
     def calls(self) -> tuple[ActiveCall, ...]:
@@ -80,26 +159,58 @@ class UsersSnapshot:
     #: as :attr:`CallsSnapshot.unchanged`: ``users`` is the previous snapshot's own
     unchanged: bool = False
 
+    #: the order keys of ``users``, parallel to it (for the next poll's build)
+    order_keys: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    #: what is worked out once from these rows, whoever asks (counts, columns): the
+    #: headline and two panels ask for the counts on every poll
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
     @classmethod
     def build(
-        cls, users: Iterable[PbxUser], fetched_at: datetime, unreadable: int = 0
+        cls,
+        users: Iterable[PbxUser],
+        fetched_at: datetime,
+        unreadable: int = 0,
+        previous: UsersSnapshot | None = None,
     ) -> UsersSnapshot:
-        ordered = tuple(sorted(users, key=_user_order))
+        """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in."""
+        rows = users if isinstance(users, list) else list(users)
+        if previous is not None and previous.order_keys is not None:
+            present = set(map(id, rows))
+            held = set(map(id, previous.users))
+            new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
+            ordered, keys = _ordered(new, _user_order, previous.users, previous.order_keys, present)
+        else:
+            ordered, keys = _ordered(rows, _user_order)
+        if previous is not None and ordered is previous.users:
+            dashboard = previous.dashboard_users
+        else:
+            dashboard = tuple(user for user in ordered if user.dashboard)
         return cls(
             fetched_at=fetched_at,
             users=ordered,
             unreadable=unreadable,
-            dashboard_users=tuple(user for user in ordered if user.dashboard),
+            dashboard_users=dashboard,
+            order_keys=keys,
         )
+
+    def columns(self) -> tuple[list[str | None], list[str], list[bool]]:
+        """The dashboard agents' columns the agent counts read, worked out once."""
+        known: tuple[list[str | None], list[str], list[bool]] | None = self._memo.get("columns")
+        if known is None:
+            known = self._memo["columns"] = user_columns(self.dashboard_users)
+        return known
 
     def visible(self, show_all: bool) -> tuple[PbxUser, ...]:
         return self.users if show_all else self.dashboard_users
 
     def counts(self, show_all: bool = False) -> dict[UserState, int]:
-        counts = dict.fromkeys(UserState, 0)
-        for user in self.visible(show_all):
-            counts[user.state] += 1
-        return counts
+        known: dict[UserState, int] | None = self._memo.get(show_all)
+        if known is None:
+            known = self._memo[show_all] = dict.fromkeys(UserState, 0)
+            for user in self.visible(show_all):
+                known[user.state] += 1
+        return dict(known)
 
     def again(self, fetched_at: datetime) -> UsersSnapshot:
         """This snapshot's rows, fetched again at ``fetched_at`` and found unchanged."""

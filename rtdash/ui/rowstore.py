@@ -27,8 +27,16 @@ class RowStore(Generic[Item]):
         self.key_of = key
         self.order: list[str] = []
         self.items: dict[str, Item] = {}
-        self.index: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}
+        self._held: Sequence[Item] = ()
         self.cursor = 0
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Where each key is; worked out when first asked after a reconcile."""
+        if self._index is None:
+            self._index = {key: index for index, key in enumerate(self.order)}
+        return self._index
 
     def __len__(self) -> int:
         return len(self.order)
@@ -41,15 +49,20 @@ class RowStore(Generic[Item]):
 
     def reconcile(self, items: Sequence[Item]) -> bool:
         """Hold ``items`` in this order; True when the cursor had to move."""
+        if items is self._held:
+            return False  # the very same rows (a snapshot hands on a group nothing moved in)
         selected, position = self.selected_key, self.cursor
-        self.order = [self.key_of(item) for item in items]
+        self._held = items
+        # a poll of thousands of rows: keys and the table built in C, where each key is
+        # worked out only when asked (``index``): the cursor's row is one scan
+        self.order = list(map(self.key_of, items))
         self.items = dict(zip(self.order, items, strict=True))
-        self.index = {key: index for index, key in enumerate(self.order)}
+        self._index = None
         if not self.order:
             self.cursor = 0
             return False
-        if selected is not None and selected in self.index:
-            target = self.index[selected]
+        if selected is not None and selected in self.items:
+            target = self.order.index(selected)
         else:
             target = self.clamp(position)
         moved = target != self.cursor

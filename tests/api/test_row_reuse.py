@@ -14,7 +14,7 @@ import pytest
 from rtdash.api.client import InfinityClient
 from rtdash.api.errors import ApiError
 from rtdash.api.mapping import FieldMapping
-from rtdash.api.models import RowReader
+from rtdash.api.models import RowReader, ticked
 from rtdash.api.wire import fast_rows
 from tests.api.test_rows import CALL, USER, with_
 
@@ -31,18 +31,53 @@ def parse(reader: RowReader, body: str | bytes) -> Any:
     return InfinityClient._parse_rows(body, NOW, False, reader)
 
 
-def test_a_row_whose_durations_ticked_is_reused_with_the_new_durations() -> None:
+def test_a_call_whose_durations_only_ticked_is_the_same_object() -> None:
     reader = RowReader("call", FieldMapping(), UTC_ZONE)
     row = with_(CALL, **TICKING)
     first = parse(reader, compact(row, with_(row, callRef="c-2")))
     later = with_(row, queueDuration="11", callDuration="15")
     second = parse(reader, compact(later, with_(row, callRef="c-2")))
-    old, new = first.rows[0], second.rows[0]
-    assert new is not old
-    assert (new.queue_duration, new.call_duration) == (11, 15)
-    assert (old.queue_duration, old.call_duration) == (10, 14)  # the old row untouched
-    assert new.model_copy(update={"queue_duration": 10, "call_duration": 14}) == old
-    assert second.rows[1] is first.rows[1]  # nothing moved: the very same object
+    assert second.rows[0] is first.rows[0]
+    assert second.rows[1] is first.rows[1]
+    # held as first read; the body's "now" (start 09:14:10 + 15 s) brings it forward
+    assert (first.rows[0].queue_duration, first.rows[0].call_duration) == (10, 14)
+    assert second.server_now == datetime(2026, 5, 1, 9, 14, 25, tzinfo=UTC)
+    brought = ticked(second.rows[0], second.server_now)
+    assert (
+        brought.to_json()
+        == parse(RowReader("call", FieldMapping(), UTC_ZONE), compact(later)).rows[0].to_json()
+    )
+
+
+def test_a_call_whose_state_changed_is_a_new_row() -> None:
+    reader = RowReader("call", FieldMapping(), UTC_ZONE)
+    row = with_(CALL, **TICKING)
+    first = parse(reader, compact(row)).rows[0]
+    answered = with_(
+        row, callState="bridged", stateStartDatetime="2026-05-01 09:14:30", callDuration="20"
+    )
+    second = parse(reader, compact(answered)).rows[0]
+    assert second is not first
+    assert (second.state, second.call_duration) == ("bridged", 20)
+    assert (first.state, first.call_duration) == ("queueing", 14)  # the old row untouched
+
+
+def test_a_ticking_value_that_is_an_object_is_still_refused() -> None:
+    reader = RowReader("call", FieldMapping(), UTC_ZONE)
+    row = with_(CALL, **TICKING)
+    parse(reader, json.dumps(row))
+    later = parse(reader, json.dumps(with_(row, callDuration={"s": 15})))
+    assert (later.rows, later.unreadable) == ([], 1)
+
+
+def test_ticked_brings_the_state_duration_and_the_call_duration_forward() -> None:
+    call = parse(RowReader("call", FieldMapping(), UTC_ZONE), json.dumps(CALL)).rows[0]
+    # read at 09:14:10 + 62 s; asked 8 s later: only queueing (the state) ticked
+    later = ticked(call, datetime(2026, 5, 1, 9, 15, 20, tzinfo=UTC))
+    assert (later.ring_time, later.queue_duration, later.bridge_duration) == (0, 60, 0)
+    assert later.call_duration == 70
+    assert ticked(call, None) is call
+    assert ticked(call, datetime(2026, 5, 1, 9, 15, 12, tzinfo=UTC)) is call
 
 
 def test_a_changed_stable_value_is_read_afresh_and_cleaned() -> None:

@@ -92,3 +92,24 @@ def test_the_row_store_imports_without_textual() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_very_same_rows_again_are_not_looked_at() -> None:
+    """A snapshot hands on a group nothing moved in as the same tuple: no key is
+    worked out again, and the cursor stays; other rows are keyed once each."""
+    seen: list[str] = []
+
+    def key(item: str) -> str:
+        seen.append(item)
+        return item
+
+    rows = RowStore(key)
+    group = ("a", "b", "c")
+    rows.reconcile(group)
+    rows.move_cursor(1)
+    assert rows.reconcile(group) is False
+    assert seen == ["a", "b", "c"]
+    assert rows.selected_key == "b"
+    assert rows.reconcile(("c", "b")) is False  # the cursor follows its row to index 1
+    assert (rows.cursor, rows.index) == (1, {"c": 0, "b": 1})
+    assert seen == ["a", "b", "c", "c", "b"]

@@ -202,7 +202,7 @@ class DashboardScreen(ViewsScreen):
         )
         keeper = board.keeper  # today's service level, taken here: not on the thread
         service = keeper.service.report("today") if keeper is not None else None
-        self._export(board.grid.shown_calls(), list(board.user_panel.shown_users()), stem, service)
+        self._export(board.grid.export_calls(), list(board.user_panel.shown_users()), stem, service)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import cast
 
 from rich.text import Text
@@ -10,7 +11,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from rtdash.api.models import ActiveCall, CallState
+from rtdash.api.models import ActiveCall, CallState, ticked
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
 from rtdash.core.group_layout import plan_groups
@@ -72,8 +73,8 @@ CALL_SORTS: tuple[SortKey[ActiveCall], ...] = (
 )
 
 
-def call_key(call: ActiveCall) -> str:
-    return call.call_ref
+#: a row's key (an ``attrgetter``: a table keys thousands of rows a poll in C)
+call_key: Callable[[ActiveCall], str] = attrgetter("call_ref")
 
 
 def call_matches(call: ActiveCall, needle: str, numbers: tuple[str, ...] = ()) -> bool:
@@ -215,6 +216,12 @@ class CallsGrid(RowsView):
 
     def shown_calls(self) -> list[ActiveCall]:
         return [call for state in CALL_STATES for call in self.shown(state)]
+
+    def export_calls(self) -> list[ActiveCall]:
+        """The calls shown, their durations as the last poll said them: a call whose
+        durations only ticked is held from an earlier poll (see ``ticked``)."""
+        now = self.snapshot.server_now if self.snapshot is not None else None
+        return [ticked(call, now) for call in self.shown_calls()]
 
     def render_rows(self) -> None:
         if self.snapshot is None:

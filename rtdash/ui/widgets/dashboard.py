@@ -6,8 +6,6 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widget import Widget
 
-from rtdash.api.models import CallState
-from rtdash.core.agents import OnCall
 from rtdash.core.metrics import Metrics
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.calls_grid import CallsGrid
@@ -65,7 +63,7 @@ class Dashboard(LiveView):
 
     def show_calls(self, snapshot: CallsSnapshot) -> None:
         self.grid.update_snapshot(snapshot)
-        self.user_panel.show_on_call(OnCall.from_calls(snapshot.groups[CallState.BRIDGED]))
+        self.user_panel.show_on_call(snapshot.on_call())
 
     def show_users(self, snapshot: UsersSnapshot) -> None:
         self.user_panel.update_snapshot(snapshot)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import cast
 
 from rich.text import Text
@@ -9,7 +11,14 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from rtdash.api.models import PbxUser
-from rtdash.core.agents import ORDER, AgentState, OnCall, agent_state, count_agents
+from rtdash.core.agents import (
+    ORDER,
+    AgentState,
+    OnCall,
+    agent_state,
+    count_agents,
+    count_columns,
+)
 from rtdash.core.clock import Clock
 from rtdash.core.labels import USER_LABELS
 from rtdash.core.snapshot import UsersSnapshot
@@ -47,8 +56,8 @@ USER_SORTS: tuple[SortKey[PbxUser], ...] = (
 )
 
 
-def user_key(user: PbxUser) -> str:
-    return user.user_id
+#: a row's key (an ``attrgetter``: a table keys thousands of rows a poll in C)
+user_key: Callable[[PbxUser], str] = attrgetter("user_id")
 
 
 def user_matches(user: PbxUser, needle: str) -> bool:
@@ -130,7 +139,10 @@ class UserPanel(RowsView):
         text = Text(" ☺ Users ", style="bold")
         if self.snapshot is None:
             return text
-        counts = count_agents(self.snapshot.visible(self.show_all), self.on_call)
+        if self.show_all or self.on_call is None:
+            counts = count_agents(self.snapshot.visible(self.show_all), self.on_call)
+        else:  # the dashboard's agents: their columns are the snapshot's, made once
+            counts = count_columns(self.snapshot.columns(), self.on_call)
         for index, state in enumerate(ORDER):
             if index:
                 text.append("  ")
