@@ -45,6 +45,7 @@ class Kind(StrEnum):
     CALLS = "calls"
     USERS = "users"
     STATUS = "status"
+    SERVICE = "service"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class Frame:
     same: bool = False
     #: a *same* frame's new fetch time
     when: datetime | None = None
+    #: a service frame's day state (:meth:`ServiceLevel.to_dict`)
+    service: dict[str, Any] | None = None
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -178,6 +181,13 @@ def encode_same(kind: Kind, fetched_at: datetime) -> bytes:
     return _pack({"k": kind.value, "t": fetched_at.isoformat(), "same": 1})
 
 
+def encode_service(state: dict[str, Any], wall_now: float) -> bytes:
+    """Today's service state as the hub's service level holds it, whole: small (day
+    totals, the last hour's minutes, the calls in flight), and a viewer or a standby hub
+    takes it as it is instead of inferring its own from frames it may have missed."""
+    return _pack({"k": "service", "t": wall_now, "s": state})
+
+
 def encode_status(status: PollerStatus, wall_now: float) -> bytes:
     """``wall_now``: the publisher's wall clock (epoch seconds) at ``status.made_at``,
     so loop times (``next_try``) travel as seconds from then."""
@@ -240,6 +250,11 @@ def decode(frame: bytes, *, loop_now: float = 0.0, wall_now: float | None = None
         kind = Kind(data["k"])
         if kind is Kind.STATUS:
             return _decode_status(data, loop_now, wall_now)
+        if kind is Kind.SERVICE:
+            state = data["s"]
+            if not isinstance(state, dict):
+                raise FrameError("a service frame without a state")
+            return Frame(kind, float(data["t"]), service=state)
         at = _when(data["t"])
         if data.get("same"):
             return Frame(kind, at.timestamp(), same=True, when=at)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import time
 from collections.abc import Callable
@@ -27,7 +28,9 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from rtdash.core.daystate import same_day
 from rtdash.core.poller import Poller, PollerStatus
+from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec, trend
@@ -39,6 +42,9 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = 24 * 3600.0
 #: frames waiting for Redis; past this the oldest go (the newest state matters most)
 QUEUE_LIMIT = 256
+#: the day's service state is published when it changed, and at least this often (in
+#: intervals) when it did not, so the viewers' last-15-minutes windows move on
+SERVICE_EVERY = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +58,22 @@ class _Item:
 
 
 class _QueueSink:
-    """The poller's sink: encode once, queue for the publishing loop (no I/O here)."""
+    """The poller's sink: encode once, queue for the publishing loop (no I/O here).
+    With a service level, it is fed every snapshot here too, and its state queued after
+    the frame that changed it (or every few intervals regardless)."""
 
-    def __init__(self, queue: asyncio.Queue[_Item], on_status: Callable[[PollerStatus], None]):
+    def __init__(
+        self,
+        queue: asyncio.Queue[_Item],
+        on_status: Callable[[PollerStatus], None],
+        service: ServiceLevel | None = None,
+        service_every: float = 10.0,
+    ):
         self.queue = queue
         self._on_status = on_status
+        self.service = service
+        self.service_every = service_every
+        self._service_at = -math.inf
 
     def _put(self, item: _Item) -> None:
         if self.queue.full():
@@ -66,9 +83,32 @@ class _QueueSink:
 
     def on_calls(self, snapshot: CallsSnapshot) -> None:
         self._snapshot("calls", snapshot, codec.encode_calls(snapshot))
+        if self.service is not None:
+            try:
+                self.service.observe_calls(snapshot)
+                self._service_due()
+            except Exception:  # the live frames go on without today's totals
+                log.exception("today's service level failed on a calls snapshot")
 
     def on_users(self, snapshot: UsersSnapshot) -> None:
         self._snapshot("users", snapshot, codec.encode_users(snapshot))
+        if self.service is not None:
+            try:
+                self.service.observe_users(snapshot)
+                self._service_due()
+            except Exception:
+                log.exception("today's service level failed on a users snapshot")
+
+    def _service_due(self) -> None:
+        service = self.service
+        assert service is not None
+        now = time.monotonic()
+        if not service.dirty and now - self._service_at < self.service_every:
+            return
+        self._service_at = now
+        service.dirty = False
+        frame = codec.encode_service(service.to_dict(), time.time())
+        self._put(_Item("service", frame, "service", keep=False))
 
     def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
         entry = trend.entry(snapshot)
@@ -106,6 +146,7 @@ class InstallationPublisher:
         holder: str,
         retention: float = DEFAULT_RETENTION,
         on_role: Callable[[str, str], None] | None = None,
+        service: Callable[[], ServiceLevel] | None = None,
     ) -> None:
         self.redis = redis
         self.keys = keys
@@ -115,6 +156,11 @@ class InstallationPublisher:
         self.lease = Lease(redis, keys, holder, ttl=1.5 * interval)
         self._publish = redis.register_script(PUBLISH)
         self._on_role = on_role
+        #: makes the installation's service level, which the leader keeps (continuing
+        #: the day from the state in Redis) and publishes: the hub owns the day's state
+        self._make_service = service
+        #: the service level while leading (tests and the benchmark read it)
+        self.service: ServiceLevel | None = None
         self._stopped = False
         self._wake = asyncio.Event()
         self.role = "standby"
@@ -152,7 +198,8 @@ class InstallationPublisher:
     async def _lead(self) -> None:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[_Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
-        sink = _QueueSink(queue, self._remember)
+        self.service = await self._open_service()
+        sink = _QueueSink(queue, self._remember, self.service, SERVICE_EVERY * self.interval)
         poller = self.poller_factory(sink)
         polling = asyncio.create_task(poller.run())
         self._set_role("leader", f"lease {self.lease.token}")
@@ -184,6 +231,26 @@ class InstallationPublisher:
                 await polling
             with contextlib.suppress(Exception):
                 await poller.client.aclose()
+
+    async def _open_service(self) -> ServiceLevel | None:
+        """A new leader's service level, carrying on from the day's state the last
+        leader published (this process before a restart, or another hub); a state of
+        another day, or one this version cannot read, is not continued."""
+        if self._make_service is None:
+            return None
+        service = self._make_service()
+        raw = await self.redis.hget(self.keys.latest, "service")
+        if raw is None:
+            return service
+        try:
+            state = codec.decode(raw).service
+            if state is not None and same_day(state, time.time(), service.zone):
+                service.restore(state)
+                log.info("igrp %s: continuing today's service state", self.keys.igrp)
+        except (codec.FrameError, ValueError, TypeError, KeyError) as exc:
+            log.warning("igrp %s: today's service state not continued: %s", self.keys.igrp, exc)
+            service = self._make_service()
+        return service
 
     async def _send(self, item: _Item) -> bool:
         value = self.lease.value
