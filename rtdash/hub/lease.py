@@ -47,7 +47,7 @@ return 0
 #: ARGV: lease value; field of the latest-state hash; the frame (stored under that
 #: field and published); history retention in ms; a trend entry ('' for none); '1' to
 #: keep the frame in the history stream; a field of the latest state to delete ('' for
-#: none); the frame's kind.
+#: none); the frame's kind; '0' to store it without publishing it (absent: publish).
 #: Stream ids and trimming use the Redis server's clock, so the hosts' clocks never
 #: matter.
 PUBLISH = """
@@ -63,7 +63,7 @@ end
 if ARGV[5] ~= '' then
   redis.call('XADD', KEYS[4], 'MINID', '~', minid, '*', 'v', ARGV[5])
 end
-redis.call('PUBLISH', KEYS[5], ARGV[3])
+if ARGV[9] ~= '0' then redis.call('PUBLISH', KEYS[5], ARGV[3]) end
 return 1
 """
 

@@ -55,12 +55,14 @@ class _Item:
     trend: str = ""
     keep: bool = True
     drop_field: str = ""
+    publish: bool = True
 
 
 class _QueueSink:
     """The poller's sink: encode once, queue for the publishing loop (no I/O here).
     With a service level, it is fed every snapshot here too, and its state queued after
-    the frame that changed it (or every few intervals regardless)."""
+    each calls frame that changed it (or every few intervals regardless): the whole of it
+    stored for a next leader, the part screens show published."""
 
     def __init__(
         self,
@@ -74,6 +76,8 @@ class _QueueSink:
         self.service = service
         self.service_every = service_every
         self._service_at = -math.inf
+        #: the day state's ``now`` as last queued for the screens
+        self.shown_now: float | None = None
 
     def _put(self, item: _Item) -> None:
         if self.queue.full():
@@ -94,8 +98,8 @@ class _QueueSink:
         self._snapshot("users", snapshot, codec.encode_users(snapshot))
         if self.service is not None:
             try:
+                # agents' time today moves on here, and is published with the next calls
                 self.service.observe_users(snapshot)
-                self._service_due()
             except Exception:
                 log.exception("today's service level failed on a users snapshot")
 
@@ -107,8 +111,12 @@ class _QueueSink:
             return
         self._service_at = now
         service.dirty = False
-        frame = codec.encode_service(service.to_dict(), time.time())
-        self._put(_Item("service", frame, "service", keep=False))
+        state, wall = service.to_dict(), time.time()
+        self.shown_now = service.metrics.now
+        # the whole state, for the next leader only; the part screens show, for everyone
+        whole, screen = codec.encode_service(state, wall), codec.encode_service(shown(state), wall)
+        self._put(_Item("day", whole, "service", keep=False, publish=False))
+        self._put(_Item("service", screen, "service", keep=False))
 
     def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
         entry = trend.entry(snapshot)
@@ -121,6 +129,12 @@ class _QueueSink:
     def on_status(self, status: PollerStatus) -> None:
         self._on_status(status)
         self._put(status_item(status, keep=True))
+
+
+def shown(state: dict[str, Any]) -> dict[str, Any]:
+    """What a screen shows of a day's state: today's counts, agents and gaps, without
+    the calls in flight and the per-minute counts (a next leader's, to go on counting)."""
+    return {**state, "tracker": {}, "metrics": {**state["metrics"], "minutes": {}}}
 
 
 def status_item(status: PollerStatus, *, keep: bool) -> _Item:
@@ -169,6 +183,12 @@ class InstallationPublisher:
         self.published = 0
         self.refused = 0
         self._last_status: PollerStatus | None = None
+        self._sink: _QueueSink | None = None
+
+    @property
+    def shown_now(self) -> float | None:
+        """The time of the day state last published to the screens (tests, benchmark)."""
+        return self._sink.shown_now if self._sink is not None else None
 
     def stop(self) -> None:
         self._stopped = True
@@ -188,6 +208,11 @@ class InstallationPublisher:
                 self._set_role("standby", f"Redis unreachable ({_one_line(exc)})")
                 await self._sleep(backoff * random.uniform(0.8, 1.2))
                 backoff = min(backoff * 2, 10.0)
+            except Exception as exc:  # a bug must not end polling for good: said, retried
+                log.exception("igrp %s: publishing failed", self.keys.igrp)
+                self._set_role("standby", f"internal error ({_one_line(exc)})")
+                await self._sleep(backoff * random.uniform(0.8, 1.2))
+                backoff = min(backoff * 2, 10.0)
         with contextlib.suppress(RedisError, OSError):
             await self.lease.release()
 
@@ -200,6 +225,7 @@ class InstallationPublisher:
         queue: asyncio.Queue[_Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self.service = await self._open_service()
         sink = _QueueSink(queue, self._remember, self.service, SERVICE_EVERY * self.interval)
+        self._sink = sink
         poller = self.poller_factory(sink)
         polling = asyncio.create_task(poller.run())
         self._set_role("leader", f"lease {self.lease.token}")
@@ -239,7 +265,7 @@ class InstallationPublisher:
         if self._make_service is None:
             return None
         service = self._make_service()
-        raw = await self.redis.hget(self.keys.latest, "service")
+        raw = await self.redis.hget(self.keys.latest, "day")
         if raw is None:
             return service
         try:
@@ -268,6 +294,7 @@ class InstallationPublisher:
                 "1" if item.keep else "0",
                 item.drop_field,
                 item.kind,
+                "1" if item.publish else "0",
             ],
         )
         if not done:
