@@ -36,11 +36,13 @@ import zlib
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis as redis_sync
 
 from bench.loads import LOADS, REPO, make_sim
 from rtdash.core.poller import PollerStatus
+from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import codec
 from rtdash.hub.connect import connector
@@ -121,6 +123,9 @@ async def _screen_main(url: str, igrp: int, viewers: int, conn: Connection) -> N
         HubSubscriber(connector(url), HubKeys(PREFIX, igrp), sink, interval=INTERVAL)
         for sink in sinks
     ]
+    for sub in subs:
+        # as a screen's service level follows the hub's day state (ServiceKeeper.follow)
+        sub.on_service = ServiceLevel(ZoneInfo("UTC")).restore
     tasks = [asyncio.create_task(sub.run()) for sub in subs]
     deadline = time.monotonic() + 30
     while sum(sub.connections > 0 for sub in subs) < viewers and time.monotonic() < deadline:
@@ -181,9 +186,9 @@ async def _wire_main(url: str, igrp: int, viewers: int, conn: Connection) -> Non
         await client.aclose()
     fetched: dict[int, float] = {}
     for key, data in frames.items():
-        frame = codec.decode(data)
-        if frame.kind is codec.Kind.CALLS and not frame.same:  # as LatencySink counts
-            fetched[key] = frame.at
+        kind, at, rows = codec.peek(data)
+        if kind is codec.Kind.CALLS and rows:  # as LatencySink counts
+            fetched[key] = at
     samples = [arrived - fetched[key] for arrived, key in arrivals if key in fetched]
     conn.send((samples, cpu, 0))
     conn.close()

@@ -17,12 +17,14 @@ the values were validated once, by the hub, and come back in the types the model
 
 from __future__ import annotations
 
-import json
 import zlib
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+import msgspec
 
 from rtdash.api import errors
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
@@ -39,6 +41,11 @@ COMPRESS_OVER = 512
 
 class FrameError(ValueError):
     """Bytes that are not a frame this version can read."""
+
+
+class NeedBase(FrameError):
+    """A delta frame whose base this reader does not hold (it joined or missed a frame):
+    the full frame is in the latest state."""
 
 
 class Kind(StrEnum):
@@ -122,11 +129,113 @@ _CALLS = _RowBuilder(ActiveCall, _CALL_FIELDS)
 _USERS = _RowBuilder(PbxUser, _USER_FIELDS)
 
 
+# --- deltas -------------------------------------------------------------------------------
+#
+# A delta frame carries a snapshot as changes to the one before it (its *base*, named by
+# fetch time). A row that is the base's row but for durations that moved on by the same
+# step as the upstream's clock is one integer: its index in the base's rows times 16 plus
+# a bit per duration that moved; any other row goes whole. Between two polls most calls
+# only tick, so a delta is a few bytes a row, to decode and to keep in the history.
+
+_CALL_TICKS = ("ring_time", "queue_duration", "bridge_duration", "call_duration")
+_CALL_SAME = tuple(name for name in (*_CALL_FIELDS, "extra") if name not in _CALL_TICKS)
+_USER_SAME = (*_USER_FIELDS, "extra")
+
+
+def encode_delta(
+    snapshot: CallsSnapshot | UsersSnapshot, base: CallsSnapshot | UsersSnapshot
+) -> bytes:
+    """``snapshot`` as changes to ``base`` (the snapshot published before it)."""
+    ticks: tuple[str, ...]
+    rows: tuple[ActiveCall, ...] | tuple[PbxUser, ...]
+    old_rows: tuple[ActiveCall, ...] | tuple[PbxUser, ...]
+    if isinstance(snapshot, CallsSnapshot):
+        assert isinstance(base, CallsSnapshot)
+        kind, rows, old_rows, fields = "calls", snapshot.calls, base.calls, _CALL_FIELDS
+        ticks, same, key = _CALL_TICKS, _CALL_SAME, "call_ref"
+    else:
+        assert isinstance(base, UsersSnapshot)
+        kind, rows, old_rows, fields = "users", snapshot.users, base.users, _USER_FIELDS
+        ticks, same, key = (), _USER_SAME, "user_id"
+    index = {row.__dict__[key]: (i, row.__dict__) for i, row in enumerate(old_rows)}
+    step = _step(rows, index) if ticks else 0
+    out: list[Any] = []
+    for row in rows:
+        new = row.__dict__
+        found = index.get(new[key])
+        if found is not None:
+            i, old = found
+            mask = 0
+            for bit, name in enumerate(ticks):
+                a, b = new[name], old[name]
+                if a != b:
+                    if a is None or b is None or a - b != step:
+                        mask = -1
+                        break
+                    mask |= 1 << bit
+            if mask >= 0 and all(new[name] == old[name] for name in same):
+                out.append(i * 16 + mask)
+                continue
+        out.append(_row_values(row, fields))
+    body = {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
+    return _pack({**body, "b": base.fetched_at.isoformat(), "s": step, "r": out})
+
+
+def _step(rows: Any, index: dict[Any, tuple[int, dict[str, Any]]]) -> int:
+    """The seconds the upstream's clock moved between base and snapshot: the commonest
+    change of a kept call's duration."""
+    steps: Counter[int] = Counter()
+    for row in rows:
+        found = index.get(row.call_ref)
+        if found is not None:
+            a, b = row.call_duration, found[1]["call_duration"]
+            if a is not None and b is not None:
+                steps[a - b] += 1
+    return steps.most_common(1)[0][0] if steps else 0
+
+
+def _from_base(
+    rows: list[Any],
+    base: tuple[Any, ...],
+    builder: _RowBuilder,
+    state_type: type[StrEnum],
+    step: int,
+) -> list[Any]:
+    ticks: tuple[str, ...] = _CALL_TICKS if builder is _CALLS else ()
+    out: list[Any] = []
+    for value in rows:
+        if type(value) is not int:
+            out.append(builder.build(value, state_type))
+            continue
+        i, mask = divmod(value, 16)
+        if i >= len(base):
+            raise FrameError("a delta row beyond its base")
+        old = base[i]
+        if not mask:
+            out.append(old)  # the very row: nothing moved
+            continue
+        data = dict(old.__dict__)
+        for bit, name in enumerate(ticks):
+            if mask >> bit & 1:
+                data[name] += step
+        made = builder.model.__new__(builder.model)
+        _set_attr(made, "__dict__", data)
+        _set_attr(made, "__pydantic_fields_set__", builder.fields_set)
+        _set_attr(made, "__pydantic_extra__", None)
+        _set_attr(made, "__pydantic_private__", None)
+        out.append(made)
+    return out
+
+
 # --- frames -------------------------------------------------------------------------------
 
 
+_encode_json = msgspec.json.Encoder().encode
+_decode_json = msgspec.json.Decoder().decode
+
+
 def _pack(body: dict[str, Any]) -> bytes:
-    raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    raw = _encode_json(body)
     if len(raw) > COMPRESS_OVER:
         return bytes((VERSION,)) + _ZLIB + zlib.compress(raw, 1)
     return bytes((VERSION,)) + _PLAIN + raw
@@ -143,8 +252,8 @@ def _unpack(frame: bytes) -> dict[str, Any]:
             body = zlib.decompress(body)
         elif encoding != _PLAIN:
             raise FrameError(f"unknown frame encoding {encoding!r}")
-        data = json.loads(body)
-    except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = _decode_json(body)
+    except (zlib.error, msgspec.DecodeError) as exc:
         raise FrameError(f"unreadable frame ({exc})") from None
     if not isinstance(data, dict):
         raise FrameError("a frame body is not an object")
@@ -241,10 +350,31 @@ def _error(data: dict[str, Any]) -> errors.ApiError:
     return cls(message)
 
 
-def decode(frame: bytes, *, loop_now: float = 0.0, wall_now: float | None = None) -> Frame:
+def peek(frame: bytes) -> tuple[Kind, float, bool]:
+    """A frame's kind, time, and whether it carries rows (neither *same* nor status),
+    without building them: for a reader that only times frames."""
+    data = _unpack(frame)
+    try:
+        kind = Kind(data["k"])
+        if kind in (Kind.STATUS, Kind.SERVICE):
+            return kind, float(data["t"]), False
+        return kind, _when(data["t"]).timestamp(), not data.get("same")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FrameError(f"unreadable frame ({exc!r})") from None
+
+
+def decode(
+    frame: bytes,
+    *,
+    loop_now: float = 0.0,
+    wall_now: float | None = None,
+    base_calls: CallsSnapshot | None = None,
+    base_users: UsersSnapshot | None = None,
+) -> Frame:
     """One frame back. A status's ``next_try`` lands on the reader's loop clock:
     ``loop_now`` and ``wall_now`` are the reader's clocks at this moment (``wall_now``
-    None: as if the frame were made just now)."""
+    None: as if the frame were made just now). A delta frame needs the snapshot it was
+    made against (``base_calls``/``base_users``), else :class:`NeedBase`."""
     data = _unpack(frame)
     try:
         kind = Kind(data["k"])
@@ -261,6 +391,18 @@ def decode(frame: bytes, *, loop_now: float = 0.0, wall_now: float | None = None
         rows = data["r"]
         unreadable = int(data.get("u", 0))
         snapshot: CallsSnapshot | UsersSnapshot
+        if "b" in data:
+            held = base_calls if kind is Kind.CALLS else base_users
+            if held is None or held.fetched_at.isoformat() != data["b"]:
+                raise NeedBase(f"a {kind.value} delta on a snapshot not held")
+            step = int(data.get("s", 0))
+            if isinstance(held, CallsSnapshot):
+                kept = _from_base(rows, held.calls, _CALLS, CallState, step)
+                snapshot = CallsSnapshot.build(kept, at, unreadable)
+            else:
+                kept = _from_base(rows, held.users, _USERS, UserState, step)
+                snapshot = UsersSnapshot.build(kept, at, unreadable)
+            return Frame(kind, at.timestamp(), snapshot=snapshot)
         if kind is Kind.CALLS:
             calls = [_CALLS.build(values, CallState) for values in rows]
             # why the type: ignore below: _CALLS builds ActiveCall rows only

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = 24 * 3600.0
 #: frames waiting for Redis; past this the oldest go (the newest state matters most)
 QUEUE_LIMIT = 256
+#: the history keeps every this-many-th snapshot frame whole, the others as deltas
+KEYFRAME_EVERY = 30
 #: the day's service state is published when it changed, and at least this often (in
 #: intervals) when it did not, so the viewers' last-15-minutes windows move on
 SERVICE_EVERY = 5
@@ -56,6 +58,9 @@ class _Item:
     keep: bool = True
     drop_field: str = ""
     publish: bool = True
+    #: published instead of ``frame`` (a delta), and kept in the history instead
+    wire: bytes = b""
+    kept: bytes = b""
 
 
 class _QueueSink:
@@ -76,6 +81,9 @@ class _QueueSink:
         self.service = service
         self.service_every = service_every
         self._service_at = -math.inf
+        #: the snapshot last queued per kind: the base of the next delta
+        self._base: dict[str, CallsSnapshot | UsersSnapshot] = {}
+        self._kept = 0
         #: the day state's ``now`` as last queued for the screens
         self.shown_now: float | None = None
 
@@ -83,6 +91,9 @@ class _QueueSink:
         if self.queue.full():
             with contextlib.suppress(asyncio.QueueEmpty):
                 self.queue.get_nowait()
+            # a frame lost: the next delta's base may be the lost one, so no deltas
+            # until a full frame has gone
+            self._base.clear()
         self.queue.put_nowait(item)
 
     def on_calls(self, snapshot: CallsSnapshot) -> None:
@@ -120,11 +131,19 @@ class _QueueSink:
 
     def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
         entry = trend.entry(snapshot)
+        base = self._base.get(kind)
+        self._base[kind] = snapshot
         if snapshot.unchanged:
             # the latest state keeps the full frame; the new time rides beside it
             self._put(_Item(f"{kind}:same", frame, kind, entry))
-        else:
-            self._put(_Item(kind, frame, kind, entry, drop_field=f"{kind}:same"))
+            return
+        # the latest state keeps the full frame (a late viewer starts from it); viewers
+        # that hold the base get the delta, and the history keeps deltas between keyframes
+        wire = codec.encode_delta(snapshot, base) if base is not None else b""
+        self._kept += 1
+        kept = b"" if self._kept % KEYFRAME_EVERY == 1 or not wire else wire
+        item = _Item(kind, frame, kind, entry, drop_field=f"{kind}:same", wire=wire, kept=kept)
+        self._put(item)
 
     def on_status(self, status: PollerStatus) -> None:
         self._on_status(status)
@@ -295,6 +314,8 @@ class InstallationPublisher:
                 item.drop_field,
                 item.kind,
                 "1" if item.publish else "0",
+                item.wire,
+                item.kept,
             ],
         )
         if not done:

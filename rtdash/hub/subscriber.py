@@ -224,7 +224,16 @@ class HubSubscriber:
 
     def _take(self, raw: bytes, *, count: bool = True) -> None:
         try:
-            frame = codec.decode(raw, loop_now=self._now(), wall_now=time.time())
+            frame = codec.decode(
+                raw,
+                loop_now=self._now(),
+                wall_now=time.time(),
+                base_calls=self.calls,
+                base_users=self.users,
+            )
+        except codec.NeedBase:
+            self._reload = True  # joined or missed a frame: the latest state is whole
+            return
         except codec.FrameError as exc:
             log.warning("hub frame skipped: %s", exc)
             return
