@@ -23,14 +23,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
+import contextlib
+import fcntl
 import multiprocessing
 import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
+import threading
 import time
 import zlib
 from multiprocessing.connection import Connection
@@ -48,6 +54,7 @@ from rtdash.hub import codec
 from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
+from rtdash.hub.viewer import TRACE_ENV
 from rtdash.sim import Simulator
 
 INTERVAL = 1.0
@@ -73,6 +80,85 @@ class LatencySink:
 
     def on_status(self, status: PollerStatus) -> None:
         pass
+
+
+class PtyViewers:
+    """A few real ``rtdash --hub`` dashboards, each in its own pseudo-terminal (120x40),
+    beside the in-process subscribers. Each writes, per calls snapshot its screen is
+    given, the snapshot's fetch time and the moment (``RTDASH_HUB_TRACE``); a thread per
+    terminal stamps every write the app makes to it. Publish-to-screen for one snapshot
+    is then the first write to the terminal at or after it was given to the screen (the
+    redraw that shows it) minus its fetch time."""
+
+    def __init__(self, count: int, env: dict[str, str], folder: Path) -> None:
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.traces: list[Path] = []
+        self.writes: list[list[float]] = []
+        self._masters: list[int] = []
+        for i in range(count):
+            master, slave = os.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+            trace = folder / f"viewer-{i}.trace"
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "rtdash", "--hub"],
+                env={**env, "TERM": "xterm-256color", TRACE_ENV: str(trace)},
+                cwd=REPO,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                start_new_session=True,
+            )
+            os.close(slave)
+            writes: list[float] = []
+            threading.Thread(target=_drain, args=(master, writes), daemon=True).start()
+            self.procs.append(proc)
+            self.traces.append(trace)
+            self.writes.append(writes)
+            self._masters.append(master)
+
+    def samples(self, start: float, end: float) -> list[float]:
+        """Publish-to-screen seconds of the snapshots given to the screens in the window."""
+        out: list[float] = []
+        for trace, writes in zip(self.traces, self.writes, strict=True):
+            if not trace.exists():
+                continue
+            stamps = sorted(writes)
+            for line in trace.read_text().splitlines():
+                fetched, given = (float(x) for x in line.split())
+                if not start <= given <= end:
+                    continue
+                i = bisect.bisect_left(stamps, given)
+                if i < len(stamps):
+                    out.append(stamps[i] - fetched)
+        return out
+
+    def running(self) -> int:
+        return sum(proc.poll() is None for proc in self.procs)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for master in self._masters:
+            with contextlib.suppress(OSError):
+                os.close(master)
+
+
+def _drain(master: int, writes: list[float]) -> None:
+    """Read a terminal's output as the app writes it (else the app blocks), stamping
+    each write."""
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            return
+        if not data:
+            return
+        writes.append(time.time())
 
 
 def _free_port() -> int:
@@ -204,6 +290,7 @@ async def _step(
     hub_pid: int,
     *,
     wire: bool,
+    ptys: PtyViewers | None = None,
 ) -> dict[str, Any]:
     """``viewers`` subscriptions spread evenly over ``workers`` processes, measured for
     ``seconds``: screens (decoding every frame) or, ``wire``, bare connections."""
@@ -222,11 +309,12 @@ async def _step(
         connected = sum([await asyncio.to_thread(pipe.recv) for pipe in pipes])
         await asyncio.sleep(1.0)
         sim.requests.reset()
-        cpu0, t0 = _cpu_seconds(hub_pid), time.monotonic()
+        cpu0, t0, w0 = _cpu_seconds(hub_pid), time.monotonic(), time.time()
         for pipe in pipes:
             pipe.send(seconds)
         results = [await asyncio.to_thread(pipe.recv) for pipe in pipes]
         elapsed = time.monotonic() - t0
+        w1 = time.time()
     finally:
         for proc in procs:
             proc.join(timeout=30)
@@ -238,7 +326,9 @@ async def _step(
     samples = sorted(sample for result in results for sample in result[0])
     worker_cpu = sum(result[1] for result in results) / seconds
 
-    def pct(p: float) -> float:
+    on_ptys = sorted(ptys.samples(w0, w1)) if ptys is not None else []
+
+    def pct(p: float, samples: list[float] = samples) -> float:
         return samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else 0.0
 
     return {
@@ -255,6 +345,10 @@ async def _step(
         "hub_cpu": cpu * 100,
         "worker_cpu": worker_cpu * 100,
         "reconnects": sum(result[2] for result in results),
+        "pty_p50": pct(0.5, on_ptys),
+        "pty_p99": pct(0.99, on_ptys),
+        "pty_n": len(on_ptys),
+        "pty_running": ptys.running() if ptys is not None else 0,
     }
 
 
@@ -383,18 +477,35 @@ async def _main(args: argparse.Namespace) -> list[str]:
     )
     started = time.monotonic()
     rows = []
+    ptys: PtyViewers | None = None
     try:
         await asyncio.sleep(3)
+        if args.ptys:
+            # no credentials: a viewer on the hub polls nothing (lookups need them)
+            quiet = {k: v for k, v in env.items() if not k.startswith("RTDASH_USER")}
+            quiet = {k: v for k, v in quiet.items() if k != "RTDASH_PASSWORD"}
+            ptys = PtyViewers(args.ptys, quiet, folder)
+            await asyncio.sleep(8)  # start-up: the first screens drawn
         for viewers in args.viewers:
             for wire in (False, True):
                 row = await _step(
-                    url, sim.igrp, viewers, args.workers, args.seconds, sim, hub.pid, wire=wire
+                    url,
+                    sim.igrp,
+                    viewers,
+                    args.workers,
+                    args.seconds,
+                    sim,
+                    hub.pid,
+                    wire=wire,
+                    ptys=ptys,
                 )
                 print(row, flush=True)
                 rows.append(row)
         memory = _memory(url, sim.igrp, time.monotonic() - started)
         memory["load_before"] = load_before
     finally:
+        if ptys is not None:
+            ptys.stop()
         hub.send_signal(signal.SIGTERM)
         hub.wait(timeout=10)
         sim.stop()
@@ -416,6 +527,9 @@ def main() -> None:
         type=int,
         default=4,
         help="processes the subscribers are spread over (each with its own event loop)",
+    )
+    parser.add_argument(
+        "--ptys", type=int, default=3, help="real `rtdash --hub` dashboards in pseudo-terminals"
     )
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()

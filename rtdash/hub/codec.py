@@ -202,28 +202,31 @@ def _from_base(
     step: int,
 ) -> list[Any]:
     ticks: tuple[str, ...] = _CALL_TICKS if builder is _CALLS else ()
+    moved = [tuple(name for bit, name in enumerate(ticks) if mask >> bit & 1) for mask in range(16)]
+    model, fields_set, new, set_attr = builder.model, builder.fields_set, object.__new__, _set_attr
+    count = len(base)
     out: list[Any] = []
+    append = out.append
     for value in rows:
         if type(value) is not int:
-            out.append(builder.build(value, state_type))
+            append(builder.build(value, state_type))
             continue
-        i, mask = divmod(value, 16)
-        if i >= len(base):
+        i, mask = value >> 4, value & 15
+        if i >= count:
             raise FrameError("a delta row beyond its base")
         old = base[i]
         if not mask:
-            out.append(old)  # the very row: nothing moved
+            append(old)  # the very row: nothing moved
             continue
-        data = dict(old.__dict__)
-        for bit, name in enumerate(ticks):
-            if mask >> bit & 1:
-                data[name] += step
-        made = builder.model.__new__(builder.model)
-        _set_attr(made, "__dict__", data)
-        _set_attr(made, "__pydantic_fields_set__", builder.fields_set)
-        _set_attr(made, "__pydantic_extra__", None)
-        _set_attr(made, "__pydantic_private__", None)
-        out.append(made)
+        data = old.__dict__.copy()
+        for name in moved[mask]:
+            data[name] += step
+        made = new(model)
+        set_attr(made, "__dict__", data)
+        set_attr(made, "__pydantic_fields_set__", fields_set)
+        set_attr(made, "__pydantic_extra__", None)
+        set_attr(made, "__pydantic_private__", None)
+        append(made)
     return out
 
 
