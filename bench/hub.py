@@ -53,6 +53,7 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import codec
 from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
+from rtdash.hub.publisher import KEYFRAME_EVERY
 from rtdash.hub.subscriber import HubSubscriber
 from rtdash.hub.viewer import TRACE_ENV
 from rtdash.sim import Simulator
@@ -116,9 +117,10 @@ class PtyViewers:
             self.writes.append(writes)
             self._masters.append(master)
 
-    def samples(self, start: float, end: float) -> list[float]:
-        """Publish-to-screen seconds of the snapshots given to the screens in the window."""
-        out: list[float] = []
+    def samples(self, start: float, end: float) -> list[tuple[float, float]]:
+        """Per snapshot given to a screen in the window: seconds from fetch to the app
+        holding it, and to the terminal write that shows it."""
+        out: list[tuple[float, float]] = []
         for trace, writes in zip(self.traces, self.writes, strict=True):
             if not trace.exists():
                 continue
@@ -129,7 +131,7 @@ class PtyViewers:
                     continue
                 i = bisect.bisect_left(stamps, given)
                 if i < len(stamps):
-                    out.append(stamps[i] - fetched)
+                    out.append((given - fetched, stamps[i] - fetched))
         return out
 
     def running(self) -> int:
@@ -280,6 +282,39 @@ async def _wire_main(url: str, igrp: int, viewers: int, conn: Connection) -> Non
     conn.close()
 
 
+def _pct(samples: list[float], p: float) -> float:
+    """The ``p`` quantile of sorted ``samples`` (seconds), in ms."""
+    return samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else 0.0
+
+
+async def _pty_step(ptys: PtyViewers, seconds: float) -> dict[str, Any]:
+    """The real dashboards alone with the hub (no subscribers beside them: they would
+    take the CPUs the dashboards draw with), timed for ``seconds``."""
+    try:
+        await asyncio.sleep(8)  # start-up: the first screens drawn
+        cpu0 = sum(_cpu_seconds(proc.pid) for proc in ptys.procs)
+        w0 = time.time()
+        await asyncio.sleep(seconds)
+        w1 = time.time()
+        cpu = sum(_cpu_seconds(proc.pid) for proc in ptys.procs) - cpu0
+        running = ptys.running()
+    finally:
+        ptys.stop()
+    samples = ptys.samples(w0, w1)
+    screens = sorted(screen for _, screen in samples)
+    apps = sorted(app for app, _ in samples)
+    return {
+        "count": len(ptys.procs),
+        "running": running,
+        "timed": len(samples),
+        "app_p50": _pct(apps, 0.5),
+        "app_p99": _pct(apps, 0.99),
+        "screen_p50": _pct(screens, 0.5),
+        "screen_p99": _pct(screens, 0.99),
+        "cpu": cpu / (w1 - w0) / len(ptys.procs) * 100,
+    }
+
+
 async def _step(
     url: str,
     igrp: int,
@@ -290,7 +325,6 @@ async def _step(
     hub_pid: int,
     *,
     wire: bool,
-    ptys: PtyViewers | None = None,
 ) -> dict[str, Any]:
     """``viewers`` subscriptions spread evenly over ``workers`` processes, measured for
     ``seconds``: screens (decoding every frame) or, ``wire``, bare connections."""
@@ -309,12 +343,11 @@ async def _step(
         connected = sum([await asyncio.to_thread(pipe.recv) for pipe in pipes])
         await asyncio.sleep(1.0)
         sim.requests.reset()
-        cpu0, t0, w0 = _cpu_seconds(hub_pid), time.monotonic(), time.time()
+        cpu0, t0 = _cpu_seconds(hub_pid), time.monotonic()
         for pipe in pipes:
             pipe.send(seconds)
         results = [await asyncio.to_thread(pipe.recv) for pipe in pipes]
         elapsed = time.monotonic() - t0
-        w1 = time.time()
     finally:
         for proc in procs:
             proc.join(timeout=30)
@@ -326,10 +359,8 @@ async def _step(
     samples = sorted(sample for result in results for sample in result[0])
     worker_cpu = sum(result[1] for result in results) / seconds
 
-    on_ptys = sorted(ptys.samples(w0, w1)) if ptys is not None else []
-
-    def pct(p: float, samples: list[float] = samples) -> float:
-        return samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else 0.0
+    def pct(p: float) -> float:
+        return _pct(samples, p)
 
     return {
         "viewers": viewers,
@@ -345,49 +376,54 @@ async def _step(
         "hub_cpu": cpu * 100,
         "worker_cpu": worker_cpu * 100,
         "reconnects": sum(result[2] for result in results),
-        "pty_p50": pct(0.5, on_ptys),
-        "pty_p99": pct(0.99, on_ptys),
-        "pty_n": len(on_ptys),
-        "pty_running": ptys.running() if ptys is not None else 0,
     }
 
 
-def _memory(url: str, igrp: int, seconds: float) -> dict[str, Any]:
+def _memory(url: str, igrp: int, seconds: float, used_before: int) -> dict[str, Any]:
+    """What the run left in Redis, measured (``MEMORY USAGE`` per key, ``INFO memory``),
+    and the history's growth extrapolated to a day at the default interval."""
     keys = HubKeys(PREFIX, igrp)
     db = redis_sync.Redis.from_url(url)
     history = db.memory_usage(keys.history, samples=0) or 0
     trend = db.memory_usage(keys.trend, samples=0) or 0
     entries = db.xlen(keys.history)
+    kinds: dict[str, int] = {}
+    for _, fields in db.xrange(keys.history):
+        kind = fields[b"k"].decode()
+        kinds[kind] = kinds.get(kind, 0) + len(fields[b"f"])
     trend_entries = db.xlen(keys.trend)
     latest = db.memory_usage(keys.latest, samples=0) or 0
     used = int(db.info("memory")["used_memory"])
     db.close()
-    per_entry = history / max(1, entries)
-    per_trend = trend / max(1, trend_entries)
-    # a day at the default interval: one calls and one users frame per interval, plus the
-    # statuses that change (as many as in this run, scaled)
-    rate = entries / seconds
-    day_entries = rate * INTERVAL / DAY_INTERVAL * 86400
-    day_trend = trend_entries / seconds * INTERVAL / DAY_INTERVAL * 86400
+    # a day at the default interval: half the entries of this run's 1 s polls, each about
+    # as big (a 2 s poll's delta holds a little more: an underestimate by that much)
+    per_day = 86400 / seconds * INTERVAL / DAY_INTERVAL
     return {
         "entries": entries,
         "seconds": seconds,
         "history_bytes": history,
-        "per_entry": per_entry,
-        "trend_per_entry": per_trend,
+        "frame_bytes": kinds,
+        "per_entry": history / max(1, entries),
+        "trend_bytes": trend,
+        "trend_per_entry": trend / max(1, trend_entries),
         "latest_bytes": latest,
         "used_memory": used,
-        "day_mb": (day_entries * per_entry + day_trend * per_trend) / 1e6,
+        "used_growth": used - used_before,
+        "day_mb": (history + trend) * per_day / 1e6,
+        "day_used_mb": (used - used_before) * per_day / 1e6,
     }
 
 
 def _report(
-    rows: list[dict[str, Any]], memory: dict[str, Any], args: argparse.Namespace
+    rows: list[dict[str, Any]],
+    memory: dict[str, Any],
+    ptys: dict[str, Any],
+    args: argparse.Namespace,
 ) -> list[str]:
     viewers = ",".join(str(n) for n in args.viewers)
     command = (
         f"python -m bench.hub --seconds {args.seconds:g} --viewers {viewers} "
-        f"--workers {args.workers} --load {args.load}"
+        f"--workers {args.workers} --load {args.load} --ptys {args.ptys}"
     )
     lines = [
         SECTION_BEGIN,
@@ -400,9 +436,10 @@ def _report(
         f"{INTERVAL:g} s; a real redis-server on loopback; N viewer subscriptions, each its "
         f"own Redis connection, spread over up to {args.workers} worker processes (one "
         f"event loop each); {args.seconds:g} s measured per step. Two kinds of viewer per "
-        "N: *screen*, a hub subscriber decoding every frame into snapshots as a dashboard "
-        "does; *wire*, the bare connection (arrival stamped on each, each distinct frame "
-        "decoded once afterwards), which measures the hub and Redis without this machine "
+        "N: *screen*, a hub subscriber decoding every frame into snapshots and "
+        "following the day's service state, as a dashboard does; *wire*, the bare "
+        "connection (arrival stamped on each, each distinct frame decoded once "
+        "afterwards), which measures the hub and Redis without this machine "
         "decoding N copies.",
         "",
         "| viewers | kind | workers | calls requests / interval | users requests / "
@@ -417,6 +454,19 @@ def _report(
             f"{row['p50']:.1f} | {row['p99']:.1f} | {row['received']} / {row['expected']} | "
             f"{row['worker_cpu']:.0f} | {row['hub_cpu']:.1f} |"
         )
+    if ptys:
+        lines += [
+            "",
+            f"Real dashboards: {ptys['count']} `rtdash --hub` processes in pseudo-terminals "
+            f"(120x40) with the hub, before the subscriber steps and alone (subscribers "
+            f"beside them would take the CPUs they draw with), {args.seconds:g} s: "
+            f"{ptys['running']} running at the end, {ptys['timed']} snapshots timed. From "
+            f"the snapshot's fetch to the app holding it (`RTDASH_HUB_TRACE`): p50 "
+            f"{ptys['app_p50']:.1f} ms, p99 {ptys['app_p99']:.1f} ms; to the first write "
+            f"to the terminal after that (the redraw that shows it): p50 "
+            f"{ptys['screen_p50']:.1f} ms, p99 {ptys['screen_p99']:.1f} ms. Each "
+            f"dashboard took {ptys['cpu']:.0f} % of a CPU (decode, table, drawing).",
+        ]
     lines += [
         "",
         "Targets: exactly one request per route per interval whatever N (met when both "
@@ -431,13 +481,20 @@ def _report(
         "above expected are frames from the second before or after the window; below, "
         "subscribers that missed frames.",
         "",
-        f"Redis memory: {memory['entries']} history entries in {memory['seconds']:.0f} s "
-        f"took {memory['history_bytes'] / 1e6:.2f} MB ({memory['per_entry'] / 1e3:.1f} kB an "
-        f"entry; trend {memory['trend_per_entry']:.0f} B an entry; latest state "
-        f"{memory['latest_bytes'] / 1e3:.0f} kB). Extrapolated, not measured, to 24 h at the "
-        f"default {DAY_INTERVAL:g} s interval: about **{memory['day_mb']:.0f} MB** for one "
-        "installation at this load (linear in entries; every calls poll at this load "
-        "changes, so nearly every calls frame is a full one).",
+        f"Redis memory, measured at the end of the run ({memory['seconds']:.0f} s of "
+        f"polling at {INTERVAL:g} s): `used_memory` grew by "
+        f"{memory['used_growth'] / 1e6:.2f} MB over the empty server; the history stream "
+        f"held {memory['entries']} entries in {memory['history_bytes'] / 1e6:.3f} MB "
+        f"(`MEMORY USAGE`; {memory['per_entry']:.0f} B an entry: frame bytes by kind "
+        + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in sorted(memory["frame_bytes"].items()))
+        + f"), the trend {memory['trend_bytes'] / 1e3:.0f} kB "
+        f"({memory['trend_per_entry']:.0f} B an entry), the latest state "
+        f"{memory['latest_bytes'] / 1e3:.0f} kB (full frames and the day's service "
+        "state). The history keeps a calls or users snapshot whole every "
+        f"{KEYFRAME_EVERY}th time and as a delta between. Extrapolated from this run's "
+        f"growth to 24 h at the default {DAY_INTERVAL:g} s interval (half the entries): "
+        f"history and trend about **{memory['day_mb']:.0f} MB**, `used_memory` about "
+        f"{memory['day_used_mb']:.0f} MB, for one installation at this load.",
         SECTION_END,
     ]
     return lines
@@ -459,6 +516,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
     load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="rtdash-bench-hub-"))
     redis_proc, url = _start_redis(folder)
+    used_before = int(redis_sync.Redis.from_url(url).info("memory")["used_memory"])
     sim = make_sim(LOADS[args.load], realtime=True)
     config = folder / "config.toml"
     config.write_text(
@@ -477,42 +535,32 @@ async def _main(args: argparse.Namespace) -> list[str]:
     )
     started = time.monotonic()
     rows = []
-    ptys: PtyViewers | None = None
+    pty_result: dict[str, Any] = {}
     try:
         await asyncio.sleep(3)
         if args.ptys:
             # no credentials: a viewer on the hub polls nothing (lookups need them)
             quiet = {k: v for k, v in env.items() if not k.startswith("RTDASH_USER")}
             quiet = {k: v for k, v in quiet.items() if k != "RTDASH_PASSWORD"}
-            ptys = PtyViewers(args.ptys, quiet, folder)
-            await asyncio.sleep(8)  # start-up: the first screens drawn
+            pty_result = await _pty_step(PtyViewers(args.ptys, quiet, folder), args.seconds)
+            print(pty_result, flush=True)
         for viewers in args.viewers:
             for wire in (False, True):
                 row = await _step(
-                    url,
-                    sim.igrp,
-                    viewers,
-                    args.workers,
-                    args.seconds,
-                    sim,
-                    hub.pid,
-                    wire=wire,
-                    ptys=ptys,
+                    url, sim.igrp, viewers, args.workers, args.seconds, sim, hub.pid, wire=wire
                 )
                 print(row, flush=True)
                 rows.append(row)
-        memory = _memory(url, sim.igrp, time.monotonic() - started)
+        memory = _memory(url, sim.igrp, time.monotonic() - started, used_before)
         memory["load_before"] = load_before
     finally:
-        if ptys is not None:
-            ptys.stop()
         hub.send_signal(signal.SIGTERM)
         hub.wait(timeout=10)
         sim.stop()
         redis_proc.terminate()
         redis_proc.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
-    return _report(rows, memory, args)
+    return _report(rows, memory, pty_result, args)
 
 
 def main() -> None:

@@ -118,6 +118,10 @@ class ServiceKeeper(FeedConsumer):
         replacing what this service held: its owner counts the day, this one shows it."""
         try:
             self.service.restore(state)
+            # counted by the owner's rules: every screen shows the same SL %
+            metrics = self.service.metrics
+            metrics.sl_seconds = float(state.get("sl_seconds") or metrics.sl_seconds)
+            metrics.short_abandon = float(state.get("short_abandon") or metrics.short_abandon)
         except (ValueError, TypeError, KeyError) as exc:
             log.warning("today's service state from the hub not shown: %s", exc)
 

@@ -9,9 +9,13 @@ alive, upstream failing" from "nobody publishing"). A refused publish or renewal
 Redis going away, stops the poller at once: polling that cannot be published is load
 on the upstream for nothing.
 
-Timing: the lease lasts 1.5 intervals and is renewed three times an interval, and a
-standby tries four times an interval, so a standby polls within two intervals of the
-leader's death.
+Timing, in poll intervals (i): the lease lasts 1.25 i and is renewed four times an
+interval, so the leader rides out a stall of up to 1 i (a slow Redis, a long parse)
+without losing it; a standby tries five times an interval, so it holds the lease at
+most 1.45 i after the leader's death and polls at once. The data a viewer holds is then
+at most about 1 i (the leader's last poll) + 1.45 i + one poll's time old when the
+standby's first frame lands: under the 3 i after which a screen says its data is
+stale, with half an interval to spare.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = 24 * 3600.0
 #: frames waiting for Redis; past this the oldest go (the newest state matters most)
 QUEUE_LIMIT = 256
+#: the lease's length, renewals of it and a standby's tries for it, per interval
+LEASE_INTERVALS = 1.25
+RENEWALS = 4
+STANDBY_TRIES = 5
 #: the history keeps every this-many-th snapshot frame whole, the others as deltas
 KEYFRAME_EVERY = 30
 #: the day's service state is published when it changed, and at least this often (in
@@ -186,7 +194,7 @@ class InstallationPublisher:
         self.poller_factory = poller_factory
         self.interval = interval
         self.retention_ms = int(retention * 1000)
-        self.lease = Lease(redis, keys, holder, ttl=1.5 * interval)
+        self.lease = Lease(redis, keys, holder, ttl=LEASE_INTERVALS * interval)
         self._publish = redis.register_script(PUBLISH)
         self._on_role = on_role
         #: makes the installation's service level, which the leader keeps (continuing
@@ -222,7 +230,7 @@ class InstallationPublisher:
                     await self._lead()
                 else:
                     self._set_role("standby", "another hub polls")
-                    await self._sleep(self.interval / 4)
+                    await self._sleep(self.interval / STANDBY_TRIES)
             except (RedisError, OSError) as exc:
                 self._set_role("standby", f"Redis unreachable ({_one_line(exc)})")
                 await self._sleep(backoff * random.uniform(0.8, 1.2))
@@ -248,7 +256,7 @@ class InstallationPublisher:
         poller = self.poller_factory(sink)
         polling = asyncio.create_task(poller.run())
         self._set_role("leader", f"lease {self.lease.token}")
-        renew_every = self.interval / 3
+        renew_every = self.interval / RENEWALS
         next_renew = loop.time() + renew_every
         next_beat = loop.time() + self.interval
         try:

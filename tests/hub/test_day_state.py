@@ -45,7 +45,9 @@ class Viewer:
         self.feed.attach(self.source)
         self.keeper = attach_service(
             self.feed,
-            ServiceOptions(),  # persist on: a viewer on the hub still writes nothing
+            # persist on: a viewer on the hub still writes nothing; its own SL seconds
+            # give way to the hub's, so every screen shows the same SL %
+            ServiceOptions(sl_seconds=30),
             zone=ZoneInfo("UTC"),
             base_url="http://127.0.0.1",
             igrp=igrp,
@@ -95,6 +97,7 @@ async def test_a_late_viewer_shows_the_hubs_day_totals_at_once(
             # at once: the latest state read on joining, before the next publish
             assert await until(lambda: viewer.keeper.service.metrics.now is not None, 0.5)
             joined = viewer.total()
+            assert viewer.keeper.sl_seconds == 20, "counted by the hub's rules"
             assert _counted(joined) >= 4, "the day so far, not a day that starts now"
             tiles = {tile.key: tile.text for tile in viewer.keeper.tiles()}
             assert tiles["answered"] == str(joined.answered)
