@@ -23,20 +23,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
-import contextlib
-import fcntl
 import multiprocessing
 import os
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
-import threading
 import time
 import zlib
 from multiprocessing.connection import Connection
@@ -46,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 import redis as redis_sync
 
+from bench.hub_ptys import PtyViewers
 from bench.loads import LOADS, REPO, make_sim
 from rtdash.core.poller import PollerStatus
 from rtdash.core.service import ServiceLevel
@@ -55,7 +50,6 @@ from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.publisher import KEYFRAME_EVERY
 from rtdash.hub.subscriber import HubSubscriber
-from rtdash.hub.viewer import TRACE_ENV
 from rtdash.sim import Simulator
 
 INTERVAL = 1.0
@@ -81,86 +75,6 @@ class LatencySink:
 
     def on_status(self, status: PollerStatus) -> None:
         pass
-
-
-class PtyViewers:
-    """A few real ``rtdash --hub`` dashboards, each in its own pseudo-terminal (120x40),
-    beside the in-process subscribers. Each writes, per calls snapshot its screen is
-    given, the snapshot's fetch time and the moment (``RTDASH_HUB_TRACE``); a thread per
-    terminal stamps every write the app makes to it. Publish-to-screen for one snapshot
-    is then the first write to the terminal at or after it was given to the screen (the
-    redraw that shows it) minus its fetch time."""
-
-    def __init__(self, count: int, env: dict[str, str], folder: Path) -> None:
-        self.procs: list[subprocess.Popen[bytes]] = []
-        self.traces: list[Path] = []
-        self.writes: list[list[float]] = []
-        self._masters: list[int] = []
-        for i in range(count):
-            master, slave = os.openpty()
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-            trace = folder / f"viewer-{i}.trace"
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "rtdash", "--hub"],
-                env={**env, "TERM": "xterm-256color", TRACE_ENV: str(trace)},
-                cwd=REPO,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                start_new_session=True,
-            )
-            os.close(slave)
-            writes: list[float] = []
-            threading.Thread(target=_drain, args=(master, writes), daemon=True).start()
-            self.procs.append(proc)
-            self.traces.append(trace)
-            self.writes.append(writes)
-            self._masters.append(master)
-
-    def samples(self, start: float, end: float) -> list[tuple[float, float]]:
-        """Per snapshot given to a screen in the window: seconds from fetch to the app
-        holding it, and to the terminal write that shows it."""
-        out: list[tuple[float, float]] = []
-        for trace, writes in zip(self.traces, self.writes, strict=True):
-            if not trace.exists():
-                continue
-            stamps = sorted(writes)
-            for line in trace.read_text().splitlines():
-                fetched, given = (float(x) for x in line.split())
-                if not start <= given <= end:
-                    continue
-                i = bisect.bisect_left(stamps, given)
-                if i < len(stamps):
-                    out.append((given - fetched, stamps[i] - fetched))
-        return out
-
-    def running(self) -> int:
-        return sum(proc.poll() is None for proc in self.procs)
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        for master in self._masters:
-            with contextlib.suppress(OSError):
-                os.close(master)
-
-
-def _drain(master: int, writes: list[float]) -> None:
-    """Read a terminal's output as the app writes it (else the app blocks), stamping
-    each write."""
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            return
-        if not data:
-            return
-        writes.append(time.time())
 
 
 def _free_port() -> int:
@@ -379,7 +293,21 @@ async def _step(
     }
 
 
-def _memory(url: str, igrp: int, seconds: float, used_before: int) -> dict[str, Any]:
+def _used(url: str, igrp: int) -> tuple[float, int, int]:
+    """The time, Redis's ``used_memory`` and the history's and trend's bytes now."""
+    db = redis_sync.Redis.from_url(url)
+    keys = HubKeys(PREFIX, igrp)
+    streams = (db.memory_usage(keys.history, samples=0) or 0) + (
+        db.memory_usage(keys.trend, samples=0) or 0
+    )
+    used = int(db.info("memory")["used_memory"])
+    db.close()
+    return time.monotonic(), used, streams
+
+
+def _memory(
+    url: str, igrp: int, seconds: float, used_before: int, mark: tuple[float, int, int]
+) -> dict[str, Any]:
     """What the run left in Redis, measured (``MEMORY USAGE`` per key, ``INFO memory``),
     and the history's growth extrapolated to a day at the default interval."""
     keys = HubKeys(PREFIX, igrp)
@@ -395,10 +323,19 @@ def _memory(url: str, igrp: int, seconds: float, used_before: int) -> dict[str, 
     latest = db.memory_usage(keys.latest, samples=0) or 0
     used = int(db.info("memory")["used_memory"])
     db.close()
-    # a day at the default interval: half the entries of this run's 1 s polls, each about
-    # as big (a 2 s poll's delta holds a little more: an underestimate by that much)
-    per_day = 86400 / seconds * INTERVAL / DAY_INTERVAL
+    now, used_now, streams_now = _used(url, igrp)
+    span = now - mark[0]
     return {
+        "span": span,
+        "used_rate": (used_now - mark[1]) / span,
+        "streams_rate": (streams_now - mark[2]) / span,
+        "day_used_rate_mb": (used_now - mark[1]) / span * 86400 * INTERVAL / DAY_INTERVAL / 1e6,
+        "day_streams_rate_mb": (streams_now - mark[2])
+        / span
+        * 86400
+        * INTERVAL
+        / DAY_INTERVAL
+        / 1e6,
         "entries": entries,
         "seconds": seconds,
         "history_bytes": history,
@@ -409,8 +346,6 @@ def _memory(url: str, igrp: int, seconds: float, used_before: int) -> dict[str, 
         "latest_bytes": latest,
         "used_memory": used,
         "used_growth": used - used_before,
-        "day_mb": (history + trend) * per_day / 1e6,
-        "day_used_mb": (used - used_before) * per_day / 1e6,
     }
 
 
@@ -491,10 +426,15 @@ def _report(
         f"({memory['trend_per_entry']:.0f} B an entry), the latest state "
         f"{memory['latest_bytes'] / 1e3:.0f} kB (full frames and the day's service "
         "state). The history keeps a calls or users snapshot whole every "
-        f"{KEYFRAME_EVERY}th time and as a delta between. Extrapolated from this run's "
-        f"growth to 24 h at the default {DAY_INTERVAL:g} s interval (half the entries): "
-        f"history and trend about **{memory['day_mb']:.0f} MB**, `used_memory` about "
-        f"{memory['day_used_mb']:.0f} MB, for one installation at this load.",
+        f"{KEYFRAME_EVERY}th time and as a delta between, and a status only when it "
+        "says something new about health. Growth over the last "
+        f"{memory['span']:.0f} s (from the first subscriber step to the end, the fixed "
+        f"costs paid): `used_memory` {memory['used_rate'] / 1e3:.1f} kB/s, history and "
+        f"trend {memory['streams_rate'] / 1e3:.1f} kB/s. Extrapolated to 24 h at the "
+        f"default {DAY_INTERVAL:g} s interval (half the entries of this run's 1 s polls, "
+        "each a little smaller than a 2 s poll's): `used_memory` about "
+        f"**{memory['day_used_rate_mb']:.0f} MB**, of which history and trend about "
+        f"{memory['day_streams_rate_mb']:.0f} MB, for one installation at this load.",
         SECTION_END,
     ]
     return lines
@@ -544,6 +484,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
             quiet = {k: v for k, v in quiet.items() if k != "RTDASH_PASSWORD"}
             pty_result = await _pty_step(PtyViewers(args.ptys, quiet, folder), args.seconds)
             print(pty_result, flush=True)
+        mark = _used(url, sim.igrp)  # growth from here on: the fixed costs (scripts, clients) paid
         for viewers in args.viewers:
             for wire in (False, True):
                 row = await _step(
@@ -551,7 +492,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
                 )
                 print(row, flush=True)
                 rows.append(row)
-        memory = _memory(url, sim.igrp, time.monotonic() - started, used_before)
+        memory = _memory(url, sim.igrp, time.monotonic() - started, used_before, mark)
         memory["load_before"] = load_before
     finally:
         hub.send_signal(signal.SIGTERM)

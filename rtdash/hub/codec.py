@@ -11,14 +11,14 @@ An ``unchanged`` snapshot (the upstream sent the same bytes as last time) travel
 *same* frame: just its time. The receiver re-stamps the snapshot it already holds,
 exactly as the poller does, so nothing is decoded twice.
 
-Decoding builds the rows without pydantic validation, as the API's row reader does:
-the values were validated once, by the hub, and come back in the types the models hold.
+Rows, whole or as a delta on the snapshot before, are :mod:`rtdash.hub.rows`'s: a
+viewer that holds that snapshot decodes a delta; one that does not (it just joined, or
+missed a frame) gets :class:`NeedBase` and reads the full frame from the latest state.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -27,9 +27,9 @@ from typing import Any
 import msgspec
 
 from rtdash.api import errors
-from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.hub import rows
 
 VERSION = 1
 _PLAIN = b"j"
@@ -71,165 +71,6 @@ class Frame:
     service: dict[str, Any] | None = None
 
 
-# --- rows ---------------------------------------------------------------------------------
-
-_CALL_FIELDS = tuple(name for name in ActiveCall.model_fields if name != "extra")
-_USER_FIELDS = tuple(name for name in PbxUser.model_fields if name != "extra")
-_CALL_TIMES = {i for i, name in enumerate(_CALL_FIELDS) if name in ("call_start", "state_start")}
-_USER_TIMES = {i for i, name in enumerate(_USER_FIELDS) if name == "state_start"}
-_set_attr = object.__setattr__
-
-
-def _row_values(row: ActiveCall | PbxUser, fields: tuple[str, ...]) -> list[Any]:
-    data = row.__dict__
-    out: list[Any] = []
-    for name in fields:
-        value = data[name]
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif isinstance(value, StrEnum):
-            value = value.value
-        out.append(value)
-    if data["extra"]:
-        out.append(data["extra"])
-    return out
-
-
-class _RowBuilder:
-    """Rows back from value lists, sharing one datetime per distinct string per frame."""
-
-    def __init__(self, model: type[ActiveCall] | type[PbxUser], fields: tuple[str, ...]) -> None:
-        self.model = model
-        self.fields = fields
-        self.times = _CALL_TIMES if model is ActiveCall else _USER_TIMES
-        self.state = fields.index("state")
-        self.fields_set = set(model.model_fields)
-
-    def build(self, values: list[Any], state_type: type[StrEnum]) -> ActiveCall | PbxUser:
-        count = len(self.fields)
-        if len(values) not in (count, count + 1):
-            raise FrameError(f"a row has {len(values)} values, not {count}")
-        data = dict(zip(self.fields, values, strict=False))
-        for index in self.times:
-            raw = values[index]
-            if raw is not None:
-                data[self.fields[index]] = _when(raw)
-        data["state"] = state_type(values[self.state])
-        data["extra"] = values[count] if len(values) > count else {}
-        made = self.model.__new__(self.model)
-        _set_attr(made, "__dict__", data)
-        _set_attr(made, "__pydantic_fields_set__", self.fields_set)
-        _set_attr(made, "__pydantic_extra__", None)
-        _set_attr(made, "__pydantic_private__", None)
-        return made
-
-
-_when = datetime.fromisoformat
-_CALLS = _RowBuilder(ActiveCall, _CALL_FIELDS)
-_USERS = _RowBuilder(PbxUser, _USER_FIELDS)
-
-
-# --- deltas -------------------------------------------------------------------------------
-#
-# A delta frame carries a snapshot as changes to the one before it (its *base*, named by
-# fetch time). A row that is the base's row but for durations that moved on by the same
-# step as the upstream's clock is one integer: its index in the base's rows times 16 plus
-# a bit per duration that moved; any other row goes whole. Between two polls most calls
-# only tick, so a delta is a few bytes a row, to decode and to keep in the history.
-
-_CALL_TICKS = ("ring_time", "queue_duration", "bridge_duration", "call_duration")
-_CALL_SAME = tuple(name for name in (*_CALL_FIELDS, "extra") if name not in _CALL_TICKS)
-_USER_SAME = (*_USER_FIELDS, "extra")
-
-
-def encode_delta(
-    snapshot: CallsSnapshot | UsersSnapshot, base: CallsSnapshot | UsersSnapshot
-) -> bytes:
-    """``snapshot`` as changes to ``base`` (the snapshot published before it)."""
-    ticks: tuple[str, ...]
-    rows: tuple[ActiveCall, ...] | tuple[PbxUser, ...]
-    old_rows: tuple[ActiveCall, ...] | tuple[PbxUser, ...]
-    if isinstance(snapshot, CallsSnapshot):
-        assert isinstance(base, CallsSnapshot)
-        kind, rows, old_rows, fields = "calls", snapshot.calls, base.calls, _CALL_FIELDS
-        ticks, same, key = _CALL_TICKS, _CALL_SAME, "call_ref"
-    else:
-        assert isinstance(base, UsersSnapshot)
-        kind, rows, old_rows, fields = "users", snapshot.users, base.users, _USER_FIELDS
-        ticks, same, key = (), _USER_SAME, "user_id"
-    index = {row.__dict__[key]: (i, row.__dict__) for i, row in enumerate(old_rows)}
-    step = _step(rows, index) if ticks else 0
-    out: list[Any] = []
-    for row in rows:
-        new = row.__dict__
-        found = index.get(new[key])
-        if found is not None:
-            i, old = found
-            mask = 0
-            for bit, name in enumerate(ticks):
-                a, b = new[name], old[name]
-                if a != b:
-                    if a is None or b is None or a - b != step:
-                        mask = -1
-                        break
-                    mask |= 1 << bit
-            if mask >= 0 and all(new[name] == old[name] for name in same):
-                out.append(i * 16 + mask)
-                continue
-        out.append(_row_values(row, fields))
-    body = {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
-    return _pack({**body, "b": base.fetched_at.isoformat(), "s": step, "r": out})
-
-
-def _step(rows: Any, index: dict[Any, tuple[int, dict[str, Any]]]) -> int:
-    """The seconds the upstream's clock moved between base and snapshot: the commonest
-    change of a kept call's duration."""
-    steps: Counter[int] = Counter()
-    for row in rows:
-        found = index.get(row.call_ref)
-        if found is not None:
-            a, b = row.call_duration, found[1]["call_duration"]
-            if a is not None and b is not None:
-                steps[a - b] += 1
-    return steps.most_common(1)[0][0] if steps else 0
-
-
-def _from_base(
-    rows: list[Any],
-    base: tuple[Any, ...],
-    builder: _RowBuilder,
-    state_type: type[StrEnum],
-    step: int,
-) -> list[Any]:
-    ticks: tuple[str, ...] = _CALL_TICKS if builder is _CALLS else ()
-    moved = [tuple(name for bit, name in enumerate(ticks) if mask >> bit & 1) for mask in range(16)]
-    model, fields_set, new, set_attr = builder.model, builder.fields_set, object.__new__, _set_attr
-    count = len(base)
-    out: list[Any] = []
-    append = out.append
-    for value in rows:
-        if type(value) is not int:
-            append(builder.build(value, state_type))
-            continue
-        i, mask = value >> 4, value & 15
-        if i >= count:
-            raise FrameError("a delta row beyond its base")
-        old = base[i]
-        if not mask:
-            append(old)  # the very row: nothing moved
-            continue
-        data = old.__dict__.copy()
-        for name in moved[mask]:
-            data[name] += step
-        made = new(model)
-        set_attr(made, "__dict__", data)
-        set_attr(made, "__pydantic_fields_set__", fields_set)
-        set_attr(made, "__pydantic_extra__", None)
-        set_attr(made, "__pydantic_private__", None)
-        append(made)
-    return out
-
-
 # --- frames -------------------------------------------------------------------------------
 
 
@@ -266,19 +107,28 @@ def _unpack(frame: bytes) -> dict[str, Any]:
 def encode_calls(snapshot: CallsSnapshot) -> bytes:
     if snapshot.unchanged:
         return encode_same(Kind.CALLS, snapshot.fetched_at)
-    rows = [_row_values(call, _CALL_FIELDS) for call in snapshot.calls]
-    return _pack(
-        {"k": "calls", "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable, "r": rows}
-    )
+    return _pack({**_head("calls", snapshot), "r": rows.encode_rows(snapshot)})
 
 
 def encode_users(snapshot: UsersSnapshot) -> bytes:
     if snapshot.unchanged:
         return encode_same(Kind.USERS, snapshot.fetched_at)
-    rows = [_row_values(user, _USER_FIELDS) for user in snapshot.users]
-    return _pack(
-        {"k": "users", "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable, "r": rows}
-    )
+    return _pack({**_head("users", snapshot), "r": rows.encode_rows(snapshot)})
+
+
+def encode_delta(
+    snapshot: CallsSnapshot | UsersSnapshot, base: CallsSnapshot | UsersSnapshot
+) -> bytes:
+    """``snapshot`` as changes to ``base`` (the snapshot published before it): for the
+    viewers that hold ``base``, and the history between keyframes."""
+    kind = "calls" if isinstance(snapshot, CallsSnapshot) else "users"
+    step, changes = rows.delta_rows(snapshot, base)
+    body = _head(kind, snapshot)
+    return _pack({**body, "b": base.fetched_at.isoformat(), "s": step, "r": changes})
+
+
+def _head(kind: str, snapshot: CallsSnapshot | UsersSnapshot) -> dict[str, Any]:
+    return {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
 
 
 def encode_full(snapshot: CallsSnapshot | UsersSnapshot) -> bytes:
@@ -361,7 +211,7 @@ def peek(frame: bytes) -> tuple[Kind, float, bool]:
         kind = Kind(data["k"])
         if kind in (Kind.STATUS, Kind.SERVICE):
             return kind, float(data["t"]), False
-        return kind, _when(data["t"]).timestamp(), not data.get("same")
+        return kind, datetime.fromisoformat(data["t"]).timestamp(), not data.get("same")
     except (KeyError, TypeError, ValueError) as exc:
         raise FrameError(f"unreadable frame ({exc!r})") from None
 
@@ -388,36 +238,29 @@ def decode(
             if not isinstance(state, dict):
                 raise FrameError("a service frame without a state")
             return Frame(kind, float(data["t"]), service=state)
-        at = _when(data["t"])
+        at = datetime.fromisoformat(data["t"])
         if data.get("same"):
             return Frame(kind, at.timestamp(), same=True, when=at)
-        rows = data["r"]
+        values = data["r"]
         unreadable = int(data.get("u", 0))
         snapshot: CallsSnapshot | UsersSnapshot
+        held: CallsSnapshot | UsersSnapshot | None = None
+        step = 0
         if "b" in data:
             held = base_calls if kind is Kind.CALLS else base_users
             if held is None or held.fetched_at.isoformat() != data["b"]:
                 raise NeedBase(f"a {kind.value} delta on a snapshot not held")
             step = int(data.get("s", 0))
-            if isinstance(held, CallsSnapshot):
-                kept = _from_base(rows, held.calls, _CALLS, CallState, step)
-                snapshot = CallsSnapshot.build(kept, at, unreadable)
-            else:
-                kept = _from_base(rows, held.users, _USERS, UserState, step)
-                snapshot = UsersSnapshot.build(kept, at, unreadable)
-            return Frame(kind, at.timestamp(), snapshot=snapshot)
         if kind is Kind.CALLS:
-            calls = [_CALLS.build(values, CallState) for values in rows]
-            # why the type: ignore below: _CALLS builds ActiveCall rows only
-            snapshot = CallsSnapshot.build(calls, at, unreadable)  # type: ignore[arg-type]
+            assert held is None or isinstance(held, CallsSnapshot)
+            snapshot = CallsSnapshot.build(rows.calls_from(values, held, step), at, unreadable)
         else:
-            users = [_USERS.build(values, UserState) for values in rows]
-            # why the type: ignore below: _USERS builds PbxUser rows only
-            snapshot = UsersSnapshot.build(users, at, unreadable)  # type: ignore[arg-type]
+            assert held is None or isinstance(held, UsersSnapshot)
+            snapshot = UsersSnapshot.build(rows.users_from(values, held, step), at, unreadable)
         return Frame(kind, at.timestamp(), snapshot=snapshot)
     except FrameError:
         raise
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, rows.RowError) as exc:
         raise FrameError(f"unreadable {data.get('k', 'frame')} frame ({exc!r})") from None
 
 
@@ -428,7 +271,7 @@ def _decode_status(data: dict[str, Any], loop_now: float, wall_now: float | None
     for name, entry in data["r"].items():
         next_in = entry.get("in")
         routes[Route(name)] = RouteHealth(
-            last_success=_when(entry["ok"]) if "ok" in entry else None,
+            last_success=datetime.fromisoformat(entry["ok"]) if "ok" in entry else None,
             failures=int(entry.get("f", 0)),
             error=_error(entry["e"]) if "e" in entry else None,
             next_try=None if next_in is None else loop_now + float(next_in) - age,

@@ -92,6 +92,7 @@ class _QueueSink:
         #: the snapshot last queued per kind: the base of the next delta
         self._base: dict[str, CallsSnapshot | UsersSnapshot] = {}
         self._kept = 0
+        self._health: object = None
         #: the day state's ``now`` as last queued for the screens
         self.shown_now: float | None = None
 
@@ -155,7 +156,18 @@ class _QueueSink:
 
     def on_status(self, status: PollerStatus) -> None:
         self._on_status(status)
-        self._put(status_item(status, keep=True))
+        # every status goes to the viewers; the history keeps only those that say
+        # something new about health (a poll's success time is in its snapshot already)
+        health = (
+            status.phase,
+            status.slow,
+            tuple(
+                (route.value, h.failures, h.unreadable, type(h.error).__name__ if h.error else "")
+                for route, h in sorted(status.routes.items())
+            ),
+        )
+        keep, self._health = health != self._health, health
+        self._put(status_item(status, keep=keep))
 
 
 def shown(state: dict[str, Any]) -> dict[str, Any]:
