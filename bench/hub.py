@@ -196,6 +196,63 @@ async def _wire_main(url: str, igrp: int, viewers: int, conn: Connection) -> Non
     conn.close()
 
 
+async def _decode_cost(url: str, igrp: int, frames: int = 8, rounds: int = 7) -> dict[str, Any]:
+    """What one viewer spends on one calls frame, full frame against delta, measured
+    alternately in this run on frames this run's hub published (the deltas as they
+    came, the full frames re-encoded from the same snapshots): a ratio that the
+    machine's other work moves far less than the latencies above."""
+    keys = HubKeys(PREFIX, igrp)
+    redis = connector(url)()
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(keys.channel)
+    held: CallsSnapshot | None = None
+    pairs: list[tuple[bytes, bytes, CallsSnapshot]] = []  # (delta, full, its base)
+    deadline = time.monotonic() + 30
+    while len(pairs) < frames and time.monotonic() < deadline:
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+        if message is None or message.get("type") != "message":
+            continue
+        data: bytes = message["data"]
+        if codec.peek(data)[0] is not codec.Kind.CALLS:
+            continue
+        try:
+            frame = codec.decode(data, base_calls=held)
+        except codec.NeedBase:
+            latest = await redis.hget(keys.latest, "calls")
+            snapshot = codec.decode(latest).snapshot
+            held = snapshot if isinstance(snapshot, CallsSnapshot) else None
+            continue
+        if frame.snapshot is None:
+            continue
+        assert isinstance(frame.snapshot, CallsSnapshot)
+        if held is not None and frame.snapshot is not None:
+            pairs.append((data, codec.encode_full(frame.snapshot), held))
+        held = frame.snapshot
+    await pubsub.aclose()
+    await redis.aclose()
+    full_ms: list[float] = []
+    delta_ms: list[float] = []
+    for _ in range(rounds):
+        for delta, full, base in pairs:
+            t0 = time.perf_counter()
+            codec.decode(full)
+            t1 = time.perf_counter()
+            codec.decode(delta, base_calls=base)
+            t2 = time.perf_counter()
+            full_ms.append((t1 - t0) * 1000)
+            delta_ms.append((t2 - t1) * 1000)
+    full_ms.sort()
+    delta_ms.sort()
+    return {
+        "frames": len(pairs),
+        "rounds": rounds,
+        "full_bytes": sum(len(f) for _, f, _ in pairs) / max(1, len(pairs)),
+        "delta_bytes": sum(len(d) for d, _, _ in pairs) / max(1, len(pairs)),
+        "full_ms": full_ms[len(full_ms) // 2] if full_ms else 0.0,
+        "delta_ms": delta_ms[len(delta_ms) // 2] if delta_ms else 0.0,
+    }
+
+
 def _pct(samples: list[float], p: float) -> float:
     """The ``p`` quantile of sorted ``samples`` (seconds), in ms."""
     return samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else 0.0
@@ -353,12 +410,14 @@ def _report(
     rows: list[dict[str, Any]],
     memory: dict[str, Any],
     ptys: dict[str, Any],
+    cost: dict[str, Any],
     args: argparse.Namespace,
 ) -> list[str]:
     viewers = ",".join(str(n) for n in args.viewers)
     command = (
         f"python -m bench.hub --seconds {args.seconds:g} --viewers {viewers} "
-        f"--workers {args.workers} --load {args.load} --ptys {args.ptys}"
+        f"--workers {args.workers} --load {args.load} --ptys {args.ptys} "
+        f"--memory-seconds {args.memory_seconds:g}"
     )
     lines = [
         SECTION_BEGIN,
@@ -389,6 +448,18 @@ def _report(
             f"{row['p50']:.1f} | {row['p99']:.1f} | {row['received']} / {row['expected']} | "
             f"{row['worker_cpu']:.0f} | {row['hub_cpu']:.1f} |"
         )
+    if cost.get("frames"):
+        ratio = cost["full_ms"] / cost["delta_ms"] if cost["delta_ms"] else 0.0
+        lines += [
+            "",
+            f"One viewer's cost of one calls frame, measured in this run ({cost['frames']} "
+            f"consecutive frames of the hub, {cost['rounds']} rounds, full and delta "
+            f"alternated, medians): full frame {cost['full_ms']:.2f} ms "
+            f"({cost['full_bytes'] / 1e3:.1f} kB), delta on the snapshot before "
+            f"{cost['delta_ms']:.2f} ms ({cost['delta_bytes'] / 1e3:.2f} kB): "
+            f"**{ratio:.1f}×** less. A viewer decodes the full frame only on joining or "
+            "after a missed frame.",
+        ]
     if ptys:
         lines += [
             "",
@@ -427,9 +498,10 @@ def _report(
         f"{memory['latest_bytes'] / 1e3:.0f} kB (full frames and the day's service "
         "state). The history keeps a calls or users snapshot whole every "
         f"{KEYFRAME_EVERY}th time and as a delta between, and a status only when it "
-        "says something new about health. Growth over the last "
-        f"{memory['span']:.0f} s (from the first subscriber step to the end, the fixed "
-        f"costs paid): `used_memory` {memory['used_rate'] / 1e3:.1f} kB/s, history and "
+        "says something new about health. Growth over a quiet "
+        f"{memory['span']:.0f} s after the steps (the hub polling, no subscribers coming "
+        "and going, the fixed costs paid): `used_memory` "
+        f"{memory['used_rate'] / 1e3:.1f} kB/s, history and "
         f"trend {memory['streams_rate'] / 1e3:.1f} kB/s. Extrapolated to 24 h at the "
         f"default {DAY_INTERVAL:g} s interval (half the entries of this run's 1 s polls, "
         "each a little smaller than a 2 s poll's): `used_memory` about "
@@ -476,6 +548,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
     started = time.monotonic()
     rows = []
     pty_result: dict[str, Any] = {}
+    cost: dict[str, Any] = {}
     try:
         await asyncio.sleep(3)
         if args.ptys:
@@ -484,7 +557,8 @@ async def _main(args: argparse.Namespace) -> list[str]:
             quiet = {k: v for k, v in quiet.items() if k != "RTDASH_PASSWORD"}
             pty_result = await _pty_step(PtyViewers(args.ptys, quiet, folder), args.seconds)
             print(pty_result, flush=True)
-        mark = _used(url, sim.igrp)  # growth from here on: the fixed costs (scripts, clients) paid
+        cost = await _decode_cost(url, sim.igrp)
+        print(cost, flush=True)  # growth from here on: the fixed costs (scripts, clients) paid
         for viewers in args.viewers:
             for wire in (False, True):
                 row = await _step(
@@ -492,6 +566,9 @@ async def _main(args: argparse.Namespace) -> list[str]:
                 )
                 print(row, flush=True)
                 rows.append(row)
+        # Redis's growth over a quiet stretch: no subscriber connections coming and going
+        mark = _used(url, sim.igrp)
+        await asyncio.sleep(args.memory_seconds)
         memory = _memory(url, sim.igrp, time.monotonic() - started, used_before, mark)
         memory["load_before"] = load_before
     finally:
@@ -501,7 +578,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
         redis_proc.terminate()
         redis_proc.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
-    return _report(rows, memory, pty_result, args)
+    return _report(rows, memory, pty_result, cost, args)
 
 
 def main() -> None:
@@ -519,6 +596,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--ptys", type=int, default=3, help="real `rtdash --hub` dashboards in pseudo-terminals"
+    )
+    parser.add_argument(
+        "--memory-seconds",
+        type=float,
+        default=60.0,
+        help="the quiet stretch over which Redis's growth is measured",
     )
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()
