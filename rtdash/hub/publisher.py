@@ -108,20 +108,26 @@ class _QueueSink:
     def on_calls(self, snapshot: CallsSnapshot) -> None:
         self._snapshot("calls", snapshot, codec.encode_calls(snapshot))
         if self.service is not None:
-            try:
-                self.service.observe_calls(snapshot)
-                self._service_due()
-            except Exception:  # the live frames go on without today's totals
-                log.exception("today's service level failed on a calls snapshot")
+            # after the publishing loop has sent the frame: the screens wait for no count
+            asyncio.get_running_loop().call_soon(self._count, snapshot)
 
     def on_users(self, snapshot: UsersSnapshot) -> None:
         self._snapshot("users", snapshot, codec.encode_users(snapshot))
         if self.service is not None:
-            try:
-                # agents' time today moves on here, and is published with the next calls
-                self.service.observe_users(snapshot)
-            except Exception:
-                log.exception("today's service level failed on a users snapshot")
+            # agents' time today moves on here, and is published with the next calls
+            asyncio.get_running_loop().call_soon(self._count, snapshot)
+
+    def _count(self, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        service = self.service
+        assert service is not None
+        try:
+            if isinstance(snapshot, CallsSnapshot):
+                service.observe_calls(snapshot)
+                self._service_due()
+            else:
+                service.observe_users(snapshot)
+        except Exception:  # the live frames go on without today's totals
+            log.exception("today's service level failed on a snapshot")
 
     def _service_due(self) -> None:
         service = self.service
