@@ -129,11 +129,11 @@ class _QueueSink:
         except Exception:  # the live frames go on without today's totals
             log.exception("today's service level failed on a snapshot")
 
-    def _service_due(self) -> None:
+    def _service_due(self, *, force: bool = False) -> None:
         service = self.service
         assert service is not None
         now = time.monotonic()
-        if not service.dirty and now - self._service_at < self.service_every:
+        if not force and not service.dirty and now - self._service_at < self.service_every:
             return
         self._service_at = now
         service.dirty = False
@@ -302,6 +302,20 @@ class InstallationPublisher:
                 await polling
             with contextlib.suppress(Exception):
                 await poller.client.aclose()
+            if self._stopped and self.lease.value is not None:
+                # a clean stop (SIGTERM, Ctrl-C): what is queued, and the day's state as
+                # it is now, go out before the lease is handed over, so the next leader
+                # continues from the last poll
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self._flush(queue, sink), timeout=2.0)
+
+    async def _flush(self, queue: asyncio.Queue[_Item], sink: _QueueSink) -> None:
+        await asyncio.sleep(0)  # counting deferred after the last frames runs first
+        if sink.service is not None:
+            sink._service_due(force=True)
+        while not queue.empty():
+            if not await self._send(queue.get_nowait()):
+                return
 
     async def _open_service(self) -> ServiceLevel | None:
         """A new leader's service level, carrying on from the day's state the last

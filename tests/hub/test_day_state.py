@@ -131,6 +131,7 @@ async def test_a_restarted_hub_continues_the_day_from_redis(
         assert await until(lambda: first.service is not None and _counted(_total(first)) >= 4, 20)
     before = (await _stored(redis_up.url, prefix, sim.igrp)).report("today").total
     assert _counted(before) >= 4
+    assert before == _total(first), "a clean stop leaves the day's state as of its last poll"
     # the hub is down a while (longer than a restart that goes unmarked): calls end unseen
     await asyncio.sleep(RESTART_GAP_SECONDS + 1.0)
     second = publisher(redis_up.url, prefix, sim, service=True, holder="hub-b")
