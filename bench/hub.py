@@ -36,15 +36,19 @@ import zlib
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis as redis_sync
 
+from bench.hub_ptys import PtyViewers
 from bench.loads import LOADS, REPO, make_sim
 from rtdash.core.poller import PollerStatus
+from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import codec
 from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
+from rtdash.hub.publisher import KEYFRAME_EVERY
 from rtdash.hub.subscriber import HubSubscriber
 from rtdash.sim import Simulator
 
@@ -121,6 +125,9 @@ async def _screen_main(url: str, igrp: int, viewers: int, conn: Connection) -> N
         HubSubscriber(connector(url), HubKeys(PREFIX, igrp), sink, interval=INTERVAL)
         for sink in sinks
     ]
+    for sub in subs:
+        # as a screen's service level follows the hub's day state (ServiceKeeper.follow)
+        sub.on_service = ServiceLevel(ZoneInfo("UTC")).restore
     tasks = [asyncio.create_task(sub.run()) for sub in subs]
     deadline = time.monotonic() + 30
     while sum(sub.connections > 0 for sub in subs) < viewers and time.monotonic() < deadline:
@@ -181,12 +188,102 @@ async def _wire_main(url: str, igrp: int, viewers: int, conn: Connection) -> Non
         await client.aclose()
     fetched: dict[int, float] = {}
     for key, data in frames.items():
-        frame = codec.decode(data)
-        if frame.kind is codec.Kind.CALLS and not frame.same:  # as LatencySink counts
-            fetched[key] = frame.at
+        kind, at, rows = codec.peek(data)
+        if kind is codec.Kind.CALLS and rows:  # as LatencySink counts
+            fetched[key] = at
     samples = [arrived - fetched[key] for arrived, key in arrivals if key in fetched]
     conn.send((samples, cpu, 0))
     conn.close()
+
+
+async def _decode_cost(url: str, igrp: int, frames: int = 8, rounds: int = 7) -> dict[str, Any]:
+    """What one viewer spends on one calls frame, full frame against delta, measured
+    alternately in this run on frames this run's hub published (the deltas as they
+    came, the full frames re-encoded from the same snapshots): a ratio that the
+    machine's other work moves far less than the latencies above."""
+    keys = HubKeys(PREFIX, igrp)
+    redis = connector(url)()
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(keys.channel)
+    held: CallsSnapshot | None = None
+    pairs: list[tuple[bytes, bytes, CallsSnapshot]] = []  # (delta, full, its base)
+    deadline = time.monotonic() + 30
+    while len(pairs) < frames and time.monotonic() < deadline:
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+        if message is None or message.get("type") != "message":
+            continue
+        data: bytes = message["data"]
+        if codec.peek(data)[0] is not codec.Kind.CALLS:
+            continue
+        try:
+            frame = codec.decode(data, base_calls=held)
+        except codec.NeedBase:
+            latest = await redis.hget(keys.latest, "calls")
+            snapshot = codec.decode(latest).snapshot
+            held = snapshot if isinstance(snapshot, CallsSnapshot) else None
+            continue
+        if frame.snapshot is None:
+            continue
+        assert isinstance(frame.snapshot, CallsSnapshot)
+        if held is not None and frame.snapshot is not None:
+            pairs.append((data, codec.encode_full(frame.snapshot), held))
+        held = frame.snapshot
+    await pubsub.aclose()
+    await redis.aclose()
+    full_ms: list[float] = []
+    delta_ms: list[float] = []
+    for _ in range(rounds):
+        for delta, full, base in pairs:
+            t0 = time.perf_counter()
+            codec.decode(full)
+            t1 = time.perf_counter()
+            codec.decode(delta, base_calls=base)
+            t2 = time.perf_counter()
+            full_ms.append((t1 - t0) * 1000)
+            delta_ms.append((t2 - t1) * 1000)
+    full_ms.sort()
+    delta_ms.sort()
+    return {
+        "frames": len(pairs),
+        "rounds": rounds,
+        "full_bytes": sum(len(f) for _, f, _ in pairs) / max(1, len(pairs)),
+        "delta_bytes": sum(len(d) for d, _, _ in pairs) / max(1, len(pairs)),
+        "full_ms": full_ms[len(full_ms) // 2] if full_ms else 0.0,
+        "delta_ms": delta_ms[len(delta_ms) // 2] if delta_ms else 0.0,
+    }
+
+
+def _pct(samples: list[float], p: float) -> float:
+    """The ``p`` quantile of sorted ``samples`` (seconds), in ms."""
+    return samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else 0.0
+
+
+async def _pty_step(ptys: PtyViewers, seconds: float) -> dict[str, Any]:
+    """The real dashboards alone with the hub (no subscribers beside them: they would
+    take the CPUs the dashboards draw with), timed for ``seconds``."""
+    try:
+        await asyncio.sleep(8)  # start-up: the first screens drawn
+        cpu0 = sum(_cpu_seconds(proc.pid) for proc in ptys.procs)
+        w0 = time.time()
+        await asyncio.sleep(seconds)
+        w1 = time.time()
+        cpu = sum(_cpu_seconds(proc.pid) for proc in ptys.procs) - cpu0
+        running = ptys.running()
+    finally:
+        ptys.stop()
+    samples = ptys.samples(w0, w1)
+    screens = sorted(screen for _, screen in samples)
+    apps = sorted(app for app, _ in samples)
+    return {
+        "count": len(ptys.procs),
+        "running": running,
+        "timed": len(samples),
+        "app_p50": _pct(apps, 0.5),
+        "app_p99": _pct(apps, 0.99),
+        "screen_p50": _pct(screens, 0.5),
+        "screen_p99": _pct(screens, 0.99),
+        "cpu": cpu / (w1 - w0) / len(ptys.procs) * 100,
+    }
 
 
 async def _step(
@@ -234,7 +331,7 @@ async def _step(
     worker_cpu = sum(result[1] for result in results) / seconds
 
     def pct(p: float) -> float:
-        return samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else 0.0
+        return _pct(samples, p)
 
     return {
         "viewers": viewers,
@@ -253,42 +350,74 @@ async def _step(
     }
 
 
-def _memory(url: str, igrp: int, seconds: float) -> dict[str, Any]:
+def _used(url: str, igrp: int) -> tuple[float, int, int]:
+    """The time, Redis's ``used_memory`` and the history's and trend's bytes now."""
+    db = redis_sync.Redis.from_url(url)
+    keys = HubKeys(PREFIX, igrp)
+    streams = (db.memory_usage(keys.history, samples=0) or 0) + (
+        db.memory_usage(keys.trend, samples=0) or 0
+    )
+    used = int(db.info("memory")["used_memory"])
+    db.close()
+    return time.monotonic(), used, streams
+
+
+def _memory(
+    url: str, igrp: int, seconds: float, used_before: int, mark: tuple[float, int, int]
+) -> dict[str, Any]:
+    """What the run left in Redis, measured (``MEMORY USAGE`` per key, ``INFO memory``),
+    and the history's growth extrapolated to a day at the default interval."""
     keys = HubKeys(PREFIX, igrp)
     db = redis_sync.Redis.from_url(url)
     history = db.memory_usage(keys.history, samples=0) or 0
     trend = db.memory_usage(keys.trend, samples=0) or 0
     entries = db.xlen(keys.history)
+    kinds: dict[str, int] = {}
+    for _, fields in db.xrange(keys.history):
+        kind = fields[b"k"].decode()
+        kinds[kind] = kinds.get(kind, 0) + len(fields[b"f"])
     trend_entries = db.xlen(keys.trend)
     latest = db.memory_usage(keys.latest, samples=0) or 0
     used = int(db.info("memory")["used_memory"])
     db.close()
-    per_entry = history / max(1, entries)
-    per_trend = trend / max(1, trend_entries)
-    # a day at the default interval: one calls and one users frame per interval, plus the
-    # statuses that change (as many as in this run, scaled)
-    rate = entries / seconds
-    day_entries = rate * INTERVAL / DAY_INTERVAL * 86400
-    day_trend = trend_entries / seconds * INTERVAL / DAY_INTERVAL * 86400
+    now, used_now, streams_now = _used(url, igrp)
+    span = now - mark[0]
     return {
+        "span": span,
+        "used_rate": (used_now - mark[1]) / span,
+        "streams_rate": (streams_now - mark[2]) / span,
+        "day_used_rate_mb": (used_now - mark[1]) / span * 86400 * INTERVAL / DAY_INTERVAL / 1e6,
+        "day_streams_rate_mb": (streams_now - mark[2])
+        / span
+        * 86400
+        * INTERVAL
+        / DAY_INTERVAL
+        / 1e6,
         "entries": entries,
         "seconds": seconds,
         "history_bytes": history,
-        "per_entry": per_entry,
-        "trend_per_entry": per_trend,
+        "frame_bytes": kinds,
+        "per_entry": history / max(1, entries),
+        "trend_bytes": trend,
+        "trend_per_entry": trend / max(1, trend_entries),
         "latest_bytes": latest,
         "used_memory": used,
-        "day_mb": (day_entries * per_entry + day_trend * per_trend) / 1e6,
+        "used_growth": used - used_before,
     }
 
 
 def _report(
-    rows: list[dict[str, Any]], memory: dict[str, Any], args: argparse.Namespace
+    rows: list[dict[str, Any]],
+    memory: dict[str, Any],
+    ptys: dict[str, Any],
+    cost: dict[str, Any],
+    args: argparse.Namespace,
 ) -> list[str]:
     viewers = ",".join(str(n) for n in args.viewers)
     command = (
         f"python -m bench.hub --seconds {args.seconds:g} --viewers {viewers} "
-        f"--workers {args.workers} --load {args.load}"
+        f"--workers {args.workers} --load {args.load} --ptys {args.ptys} "
+        f"--memory-seconds {args.memory_seconds:g}"
     )
     lines = [
         SECTION_BEGIN,
@@ -301,9 +430,10 @@ def _report(
         f"{INTERVAL:g} s; a real redis-server on loopback; N viewer subscriptions, each its "
         f"own Redis connection, spread over up to {args.workers} worker processes (one "
         f"event loop each); {args.seconds:g} s measured per step. Two kinds of viewer per "
-        "N: *screen*, a hub subscriber decoding every frame into snapshots as a dashboard "
-        "does; *wire*, the bare connection (arrival stamped on each, each distinct frame "
-        "decoded once afterwards), which measures the hub and Redis without this machine "
+        "N: *screen*, a hub subscriber decoding every frame into snapshots and "
+        "following the day's service state, as a dashboard does; *wire*, the bare "
+        "connection (arrival stamped on each, each distinct frame decoded once "
+        "afterwards), which measures the hub and Redis without this machine "
         "decoding N copies.",
         "",
         "| viewers | kind | workers | calls requests / interval | users requests / "
@@ -318,6 +448,31 @@ def _report(
             f"{row['p50']:.1f} | {row['p99']:.1f} | {row['received']} / {row['expected']} | "
             f"{row['worker_cpu']:.0f} | {row['hub_cpu']:.1f} |"
         )
+    if cost.get("frames"):
+        ratio = cost["full_ms"] / cost["delta_ms"] if cost["delta_ms"] else 0.0
+        lines += [
+            "",
+            f"One viewer's cost of one calls frame, measured in this run ({cost['frames']} "
+            f"consecutive frames of the hub, {cost['rounds']} rounds, full and delta "
+            f"alternated, medians): full frame {cost['full_ms']:.2f} ms "
+            f"({cost['full_bytes'] / 1e3:.1f} kB), delta on the snapshot before "
+            f"{cost['delta_ms']:.2f} ms ({cost['delta_bytes'] / 1e3:.2f} kB): "
+            f"**{ratio:.1f}×** less. A viewer decodes the full frame only on joining or "
+            "after a missed frame.",
+        ]
+    if ptys:
+        lines += [
+            "",
+            f"Real dashboards: {ptys['count']} `rtdash --hub` processes in pseudo-terminals "
+            f"(120x40) with the hub, before the subscriber steps and alone (subscribers "
+            f"beside them would take the CPUs they draw with), {args.seconds:g} s: "
+            f"{ptys['running']} running at the end, {ptys['timed']} snapshots timed. From "
+            f"the snapshot's fetch to the app holding it (`RTDASH_HUB_TRACE`): p50 "
+            f"{ptys['app_p50']:.1f} ms, p99 {ptys['app_p99']:.1f} ms; to the first write "
+            f"to the terminal after that (the redraw that shows it): p50 "
+            f"{ptys['screen_p50']:.1f} ms, p99 {ptys['screen_p99']:.1f} ms. Each "
+            f"dashboard took {ptys['cpu']:.0f} % of a CPU (decode, table, drawing).",
+        ]
     lines += [
         "",
         "Targets: exactly one request per route per interval whatever N (met when both "
@@ -332,13 +487,26 @@ def _report(
         "above expected are frames from the second before or after the window; below, "
         "subscribers that missed frames.",
         "",
-        f"Redis memory: {memory['entries']} history entries in {memory['seconds']:.0f} s "
-        f"took {memory['history_bytes'] / 1e6:.2f} MB ({memory['per_entry'] / 1e3:.1f} kB an "
-        f"entry; trend {memory['trend_per_entry']:.0f} B an entry; latest state "
-        f"{memory['latest_bytes'] / 1e3:.0f} kB). Extrapolated, not measured, to 24 h at the "
-        f"default {DAY_INTERVAL:g} s interval: about **{memory['day_mb']:.0f} MB** for one "
-        "installation at this load (linear in entries; every calls poll at this load "
-        "changes, so nearly every calls frame is a full one).",
+        f"Redis memory, measured at the end of the run ({memory['seconds']:.0f} s of "
+        f"polling at {INTERVAL:g} s): `used_memory` grew by "
+        f"{memory['used_growth'] / 1e6:.2f} MB over the empty server; the history stream "
+        f"held {memory['entries']} entries in {memory['history_bytes'] / 1e6:.3f} MB "
+        f"(`MEMORY USAGE`; {memory['per_entry']:.0f} B an entry: frame bytes by kind "
+        + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in sorted(memory["frame_bytes"].items()))
+        + f"), the trend {memory['trend_bytes'] / 1e3:.0f} kB "
+        f"({memory['trend_per_entry']:.0f} B an entry), the latest state "
+        f"{memory['latest_bytes'] / 1e3:.0f} kB (full frames and the day's service "
+        "state). The history keeps a calls or users snapshot whole every "
+        f"{KEYFRAME_EVERY}th time and as a delta between, and a status only when it "
+        "says something new about health. Growth over a quiet "
+        f"{memory['span']:.0f} s after the steps (the hub polling, no subscribers coming "
+        "and going, the fixed costs paid): `used_memory` "
+        f"{memory['used_rate'] / 1e3:.1f} kB/s, history and "
+        f"trend {memory['streams_rate'] / 1e3:.1f} kB/s. Extrapolated to 24 h at the "
+        f"default {DAY_INTERVAL:g} s interval (half the entries of this run's 1 s polls, "
+        "each a little smaller than a 2 s poll's): `used_memory` about "
+        f"**{memory['day_used_rate_mb']:.0f} MB**, of which history and trend about "
+        f"{memory['day_streams_rate_mb']:.0f} MB, for one installation at this load.",
         SECTION_END,
     ]
     return lines
@@ -360,6 +528,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
     load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="rtdash-bench-hub-"))
     redis_proc, url = _start_redis(folder)
+    used_before = int(redis_sync.Redis.from_url(url).info("memory")["used_memory"])
     sim = make_sim(LOADS[args.load], realtime=True)
     config = folder / "config.toml"
     config.write_text(
@@ -378,8 +547,18 @@ async def _main(args: argparse.Namespace) -> list[str]:
     )
     started = time.monotonic()
     rows = []
+    pty_result: dict[str, Any] = {}
+    cost: dict[str, Any] = {}
     try:
         await asyncio.sleep(3)
+        if args.ptys:
+            # no credentials: a viewer on the hub polls nothing (lookups need them)
+            quiet = {k: v for k, v in env.items() if not k.startswith("RTDASH_USER")}
+            quiet = {k: v for k, v in quiet.items() if k != "RTDASH_PASSWORD"}
+            pty_result = await _pty_step(PtyViewers(args.ptys, quiet, folder), args.seconds)
+            print(pty_result, flush=True)
+        cost = await _decode_cost(url, sim.igrp)
+        print(cost, flush=True)  # growth from here on: the fixed costs (scripts, clients) paid
         for viewers in args.viewers:
             for wire in (False, True):
                 row = await _step(
@@ -387,7 +566,10 @@ async def _main(args: argparse.Namespace) -> list[str]:
                 )
                 print(row, flush=True)
                 rows.append(row)
-        memory = _memory(url, sim.igrp, time.monotonic() - started)
+        # Redis's growth over a quiet stretch: no subscriber connections coming and going
+        mark = _used(url, sim.igrp)
+        await asyncio.sleep(args.memory_seconds)
+        memory = _memory(url, sim.igrp, time.monotonic() - started, used_before, mark)
         memory["load_before"] = load_before
     finally:
         hub.send_signal(signal.SIGTERM)
@@ -396,7 +578,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
         redis_proc.terminate()
         redis_proc.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
-    return _report(rows, memory, args)
+    return _report(rows, memory, pty_result, cost, args)
 
 
 def main() -> None:
@@ -411,6 +593,15 @@ def main() -> None:
         type=int,
         default=4,
         help="processes the subscribers are spread over (each with its own event loop)",
+    )
+    parser.add_argument(
+        "--ptys", type=int, default=3, help="real `rtdash --hub` dashboards in pseudo-terminals"
+    )
+    parser.add_argument(
+        "--memory-seconds",
+        type=float,
+        default=60.0,
+        help="the quiet stretch over which Redis's growth is measured",
     )
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()

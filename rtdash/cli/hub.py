@@ -20,6 +20,7 @@ from rtdash.cli.flags import load_run_settings
 if TYPE_CHECKING:
     from rtdash.config import Installation, Settings
     from rtdash.core.poller import Poller
+    from rtdash.core.service import ServiceLevel
     from rtdash.core.source import SnapshotSink
     from rtdash.hub.publisher import InstallationPublisher
 
@@ -91,6 +92,17 @@ async def _run(settings: Settings, installations: list[Installation], url: str) 
                 exclude_pii=exclude_pii,
             )
 
+        def service(installation: Installation = installation) -> ServiceLevel:
+            from zoneinfo import ZoneInfo
+
+            from rtdash.core.service import ServiceLevel
+
+            return ServiceLevel(
+                ZoneInfo(installation.connection.timezone),
+                sl_seconds=settings.service.sl_seconds,
+                short_abandon=settings.service.short_abandon,
+            )
+
         def on_role(role: str, why: str, igrp: int = igrp) -> None:
             say(f"{PROG} hub: {igrp}: {'polling' if role == 'leader' else role} ({why})")
 
@@ -103,6 +115,7 @@ async def _run(settings: Settings, installations: list[Installation], url: str) 
                 holder=holder,
                 retention=retention,
                 on_role=on_role,
+                service=service,
             )
         )
     loop = asyncio.get_running_loop()

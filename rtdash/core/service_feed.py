@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rtdash.api.models import CallerDetails
     from rtdash.core.confirm import OutcomeConfirmer
     from rtdash.core.feed import LiveFeed
+    from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,18 @@ class ServiceKeeper(FeedConsumer):
             "total": asdict(report.total),
         }
 
+    def follow(self, state: dict[str, Any]) -> None:
+        """Show ``state`` (another process's :meth:`ServiceLevel.to_dict`, the hub's),
+        replacing what this service held: its owner counts the day, this one shows it."""
+        try:
+            self.service.restore(state)
+            # counted by the owner's rules: every screen shows the same SL %
+            metrics = self.service.metrics
+            metrics.sl_seconds = float(state.get("sl_seconds") or metrics.sl_seconds)
+            metrics.short_abandon = float(state.get("short_abandon") or metrics.short_abandon)
+        except (ValueError, TypeError, KeyError) as exc:
+            log.warning("today's service state from the hub not shown: %s", exc)
+
     def counted(self) -> int:
         return counted(self.service.metrics.report("today").total)
 
@@ -161,7 +174,23 @@ def attach_service(
 ) -> ServiceKeeper:
     """Subscribe today's service level to ``feed``: restored from the day state (never
     for the demo, whose totals are written under :func:`demo_key` only), saved by a
-    task of the feed, confirmed through ``lookup`` when ``confirm_outcomes`` is on."""
+    task of the feed, confirmed through ``lookup`` when ``confirm_outcomes`` is on.
+
+    A source that owns the day's state (the hub's subscriber: ``owns_day_state``) hands
+    it over whole instead: the service then follows it and infers, saves and confirms
+    nothing itself, so every screen on the hub shows the hub's totals, from the moment
+    it joins."""
+    owner = _day_owner(feed)
+    if owner is not None:
+        followed = _FollowedServiceLevel(
+            zone, sl_seconds=options.sl_seconds, short_abandon=options.short_abandon
+        )
+        keeper = ServiceKeeper(followed, options)
+        owner.on_service = keeper.follow
+        feed.subscribe(followed)
+        feed.subscribe(keeper)
+        feed.alerts.sources.append(keeper.levels)
+        return keeper
     service = ServiceLevel(zone, sl_seconds=options.sl_seconds, short_abandon=options.short_abandon)
     store: DayStore | None = None
     if options.persist:
@@ -181,3 +210,23 @@ def attach_service(
         keeper.confirmer = OutcomeConfirmer(service, lookup, notice=notice)
         feed.tasks.append(keeper.confirmer.run)
     return keeper
+
+
+class _FollowedServiceLevel(ServiceLevel):
+    """A service level that shows another's state (:meth:`ServiceKeeper.follow`) and
+    counts nothing from the snapshots it is given."""
+
+    def observe_calls(self, snapshot: CallsSnapshot) -> None:
+        """The owner of the day's state counted this snapshot already."""
+
+    def observe_users(self, snapshot: UsersSnapshot) -> None:
+        """The owner of the day's state counted this snapshot already."""
+
+
+def _day_owner(feed: LiveFeed) -> Any:
+    """The feed's source when it owns the day's service state, else None."""
+    try:
+        source = feed.source
+    except RuntimeError:
+        return None
+    return source if getattr(source, "owns_day_state", False) else None

@@ -11,23 +11,25 @@ An ``unchanged`` snapshot (the upstream sent the same bytes as last time) travel
 *same* frame: just its time. The receiver re-stamps the snapshot it already holds,
 exactly as the poller does, so nothing is decoded twice.
 
-Decoding builds the rows without pydantic validation, as the API's row reader does:
-the values were validated once, by the hub, and come back in the types the models hold.
+Rows, whole or as a delta on the snapshot before, are :mod:`rtdash.hub.rows`'s: a
+viewer that holds that snapshot decodes a delta; one that does not (it just joined, or
+missed a frame) gets :class:`NeedBase` and reads the full frame from the latest state.
 """
 
 from __future__ import annotations
 
-import json
 import zlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import msgspec
+
 from rtdash.api import errors
-from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.hub import rows
 
 VERSION = 1
 _PLAIN = b"j"
@@ -41,10 +43,16 @@ class FrameError(ValueError):
     """Bytes that are not a frame this version can read."""
 
 
+class NeedBase(FrameError):
+    """A delta frame whose base this reader does not hold (it joined or missed a frame):
+    the full frame is in the latest state."""
+
+
 class Kind(StrEnum):
     CALLS = "calls"
     USERS = "users"
     STATUS = "status"
+    SERVICE = "service"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,71 +67,19 @@ class Frame:
     same: bool = False
     #: a *same* frame's new fetch time
     when: datetime | None = None
-
-
-# --- rows ---------------------------------------------------------------------------------
-
-_CALL_FIELDS = tuple(name for name in ActiveCall.model_fields if name != "extra")
-_USER_FIELDS = tuple(name for name in PbxUser.model_fields if name != "extra")
-_CALL_TIMES = {i for i, name in enumerate(_CALL_FIELDS) if name in ("call_start", "state_start")}
-_USER_TIMES = {i for i, name in enumerate(_USER_FIELDS) if name == "state_start"}
-_set_attr = object.__setattr__
-
-
-def _row_values(row: ActiveCall | PbxUser, fields: tuple[str, ...]) -> list[Any]:
-    data = row.__dict__
-    out: list[Any] = []
-    for name in fields:
-        value = data[name]
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif isinstance(value, StrEnum):
-            value = value.value
-        out.append(value)
-    if data["extra"]:
-        out.append(data["extra"])
-    return out
-
-
-class _RowBuilder:
-    """Rows back from value lists, sharing one datetime per distinct string per frame."""
-
-    def __init__(self, model: type[ActiveCall] | type[PbxUser], fields: tuple[str, ...]) -> None:
-        self.model = model
-        self.fields = fields
-        self.times = _CALL_TIMES if model is ActiveCall else _USER_TIMES
-        self.state = fields.index("state")
-        self.fields_set = set(model.model_fields)
-
-    def build(self, values: list[Any], state_type: type[StrEnum]) -> ActiveCall | PbxUser:
-        count = len(self.fields)
-        if len(values) not in (count, count + 1):
-            raise FrameError(f"a row has {len(values)} values, not {count}")
-        data = dict(zip(self.fields, values, strict=False))
-        for index in self.times:
-            raw = values[index]
-            if raw is not None:
-                data[self.fields[index]] = _when(raw)
-        data["state"] = state_type(values[self.state])
-        data["extra"] = values[count] if len(values) > count else {}
-        made = self.model.__new__(self.model)
-        _set_attr(made, "__dict__", data)
-        _set_attr(made, "__pydantic_fields_set__", self.fields_set)
-        _set_attr(made, "__pydantic_extra__", None)
-        _set_attr(made, "__pydantic_private__", None)
-        return made
-
-
-_when = datetime.fromisoformat
-_CALLS = _RowBuilder(ActiveCall, _CALL_FIELDS)
-_USERS = _RowBuilder(PbxUser, _USER_FIELDS)
+    #: a service frame's day state (:meth:`ServiceLevel.to_dict`)
+    service: dict[str, Any] | None = None
 
 
 # --- frames -------------------------------------------------------------------------------
 
 
+_encode_json = msgspec.json.Encoder().encode
+_decode_json = msgspec.json.Decoder().decode
+
+
 def _pack(body: dict[str, Any]) -> bytes:
-    raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    raw = _encode_json(body)
     if len(raw) > COMPRESS_OVER:
         return bytes((VERSION,)) + _ZLIB + zlib.compress(raw, 1)
     return bytes((VERSION,)) + _PLAIN + raw
@@ -140,8 +96,8 @@ def _unpack(frame: bytes) -> dict[str, Any]:
             body = zlib.decompress(body)
         elif encoding != _PLAIN:
             raise FrameError(f"unknown frame encoding {encoding!r}")
-        data = json.loads(body)
-    except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = _decode_json(body)
+    except (zlib.error, msgspec.DecodeError) as exc:
         raise FrameError(f"unreadable frame ({exc})") from None
     if not isinstance(data, dict):
         raise FrameError("a frame body is not an object")
@@ -151,19 +107,28 @@ def _unpack(frame: bytes) -> dict[str, Any]:
 def encode_calls(snapshot: CallsSnapshot) -> bytes:
     if snapshot.unchanged:
         return encode_same(Kind.CALLS, snapshot.fetched_at)
-    rows = [_row_values(call, _CALL_FIELDS) for call in snapshot.calls]
-    return _pack(
-        {"k": "calls", "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable, "r": rows}
-    )
+    return _pack({**_head("calls", snapshot), "r": rows.encode_rows(snapshot)})
 
 
 def encode_users(snapshot: UsersSnapshot) -> bytes:
     if snapshot.unchanged:
         return encode_same(Kind.USERS, snapshot.fetched_at)
-    rows = [_row_values(user, _USER_FIELDS) for user in snapshot.users]
-    return _pack(
-        {"k": "users", "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable, "r": rows}
-    )
+    return _pack({**_head("users", snapshot), "r": rows.encode_rows(snapshot)})
+
+
+def encode_delta(
+    snapshot: CallsSnapshot | UsersSnapshot, base: CallsSnapshot | UsersSnapshot
+) -> bytes:
+    """``snapshot`` as changes to ``base`` (the snapshot published before it): for the
+    viewers that hold ``base``, and the history between keyframes."""
+    kind = "calls" if isinstance(snapshot, CallsSnapshot) else "users"
+    step, changes = rows.delta_rows(snapshot, base)
+    body = _head(kind, snapshot)
+    return _pack({**body, "b": base.fetched_at.isoformat(), "s": step, "r": changes})
+
+
+def _head(kind: str, snapshot: CallsSnapshot | UsersSnapshot) -> dict[str, Any]:
+    return {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
 
 
 def encode_full(snapshot: CallsSnapshot | UsersSnapshot) -> bytes:
@@ -176,6 +141,13 @@ def encode_full(snapshot: CallsSnapshot | UsersSnapshot) -> bytes:
 
 def encode_same(kind: Kind, fetched_at: datetime) -> bytes:
     return _pack({"k": kind.value, "t": fetched_at.isoformat(), "same": 1})
+
+
+def encode_service(state: dict[str, Any], wall_now: float) -> bytes:
+    """Today's service state as the hub's service level holds it, whole: small (day
+    totals, the last hour's minutes, the calls in flight), and a viewer or a standby hub
+    takes it as it is instead of inferring its own from frames it may have missed."""
+    return _pack({"k": "service", "t": wall_now, "s": state})
 
 
 def encode_status(status: PollerStatus, wall_now: float) -> bytes:
@@ -231,33 +203,64 @@ def _error(data: dict[str, Any]) -> errors.ApiError:
     return cls(message)
 
 
-def decode(frame: bytes, *, loop_now: float = 0.0, wall_now: float | None = None) -> Frame:
+def peek(frame: bytes) -> tuple[Kind, float, bool]:
+    """A frame's kind, time, and whether it carries rows (neither *same* nor status),
+    without building them: for a reader that only times frames."""
+    data = _unpack(frame)
+    try:
+        kind = Kind(data["k"])
+        if kind in (Kind.STATUS, Kind.SERVICE):
+            return kind, float(data["t"]), False
+        return kind, datetime.fromisoformat(data["t"]).timestamp(), not data.get("same")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FrameError(f"unreadable frame ({exc!r})") from None
+
+
+def decode(
+    frame: bytes,
+    *,
+    loop_now: float = 0.0,
+    wall_now: float | None = None,
+    base_calls: CallsSnapshot | None = None,
+    base_users: UsersSnapshot | None = None,
+) -> Frame:
     """One frame back. A status's ``next_try`` lands on the reader's loop clock:
     ``loop_now`` and ``wall_now`` are the reader's clocks at this moment (``wall_now``
-    None: as if the frame were made just now)."""
+    None: as if the frame were made just now). A delta frame needs the snapshot it was
+    made against (``base_calls``/``base_users``), else :class:`NeedBase`."""
     data = _unpack(frame)
     try:
         kind = Kind(data["k"])
         if kind is Kind.STATUS:
             return _decode_status(data, loop_now, wall_now)
-        at = _when(data["t"])
+        if kind is Kind.SERVICE:
+            state = data["s"]
+            if not isinstance(state, dict):
+                raise FrameError("a service frame without a state")
+            return Frame(kind, float(data["t"]), service=state)
+        at = datetime.fromisoformat(data["t"])
         if data.get("same"):
             return Frame(kind, at.timestamp(), same=True, when=at)
-        rows = data["r"]
+        values = data["r"]
         unreadable = int(data.get("u", 0))
         snapshot: CallsSnapshot | UsersSnapshot
+        held: CallsSnapshot | UsersSnapshot | None = None
+        step = 0
+        if "b" in data:
+            held = base_calls if kind is Kind.CALLS else base_users
+            if held is None or held.fetched_at.isoformat() != data["b"]:
+                raise NeedBase(f"a {kind.value} delta on a snapshot not held")
+            step = int(data.get("s", 0))
         if kind is Kind.CALLS:
-            calls = [_CALLS.build(values, CallState) for values in rows]
-            # why the type: ignore below: _CALLS builds ActiveCall rows only
-            snapshot = CallsSnapshot.build(calls, at, unreadable)  # type: ignore[arg-type]
+            assert held is None or isinstance(held, CallsSnapshot)
+            snapshot = CallsSnapshot.build(rows.calls_from(values, held, step), at, unreadable)
         else:
-            users = [_USERS.build(values, UserState) for values in rows]
-            # why the type: ignore below: _USERS builds PbxUser rows only
-            snapshot = UsersSnapshot.build(users, at, unreadable)  # type: ignore[arg-type]
+            assert held is None or isinstance(held, UsersSnapshot)
+            snapshot = UsersSnapshot.build(rows.users_from(values, held, step), at, unreadable)
         return Frame(kind, at.timestamp(), snapshot=snapshot)
     except FrameError:
         raise
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, rows.RowError) as exc:
         raise FrameError(f"unreadable {data.get('k', 'frame')} frame ({exc!r})") from None
 
 
@@ -268,7 +271,7 @@ def _decode_status(data: dict[str, Any], loop_now: float, wall_now: float | None
     for name, entry in data["r"].items():
         next_in = entry.get("in")
         routes[Route(name)] = RouteHealth(
-            last_success=_when(entry["ok"]) if "ok" in entry else None,
+            last_success=datetime.fromisoformat(entry["ok"]) if "ok" in entry else None,
             failures=int(entry.get("f", 0)),
             error=_error(entry["e"]) if "e" in entry else None,
             next_try=None if next_in is None else loop_now + float(next_in) - age,

@@ -47,7 +47,9 @@ return 0
 #: ARGV: lease value; field of the latest-state hash; the frame (stored under that
 #: field and published); history retention in ms; a trend entry ('' for none); '1' to
 #: keep the frame in the history stream; a field of the latest state to delete ('' for
-#: none); the frame's kind.
+#: none); the frame's kind; '0' to store it without publishing it (absent: publish);
+#: the frame to publish instead (a delta; '' or absent: the same); the frame to keep in
+#: the history instead ('' or absent: the same).
 #: Stream ids and trimming use the Redis server's clock, so the hosts' clocks never
 #: matter.
 PUBLISH = """
@@ -57,13 +59,17 @@ local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local minid = tostring(now_ms - tonumber(ARGV[4]))
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3], 'beat', now_ms, 'holder', ARGV[1])
 if ARGV[7] ~= '' then redis.call('HDEL', KEYS[2], ARGV[7]) end
+local wire = ARGV[3]
+if ARGV[10] and ARGV[10] ~= '' then wire = ARGV[10] end
+local kept = ARGV[3]
+if ARGV[11] and ARGV[11] ~= '' then kept = ARGV[11] end
 if ARGV[6] == '1' then
-  redis.call('XADD', KEYS[3], 'MINID', '~', minid, '*', 'k', ARGV[8], 'f', ARGV[3], 'h', ARGV[1])
+  redis.call('XADD', KEYS[3], 'MINID', '~', minid, '*', 'k', ARGV[8], 'f', kept, 'h', ARGV[1])
 end
 if ARGV[5] ~= '' then
   redis.call('XADD', KEYS[4], 'MINID', '~', minid, '*', 'v', ARGV[5])
 end
-redis.call('PUBLISH', KEYS[5], ARGV[3])
+if ARGV[9] ~= '0' then redis.call('PUBLISH', KEYS[5], wire) end
 return 1
 """
 

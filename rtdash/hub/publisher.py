@@ -9,9 +9,13 @@ alive, upstream failing" from "nobody publishing"). A refused publish or renewal
 Redis going away, stops the poller at once: polling that cannot be published is load
 on the upstream for nothing.
 
-Timing: the lease lasts 1.5 intervals and is renewed three times an interval, and a
-standby tries four times an interval, so a standby polls within two intervals of the
-leader's death.
+Timing, in poll intervals (i): the lease lasts 1.25 i and is renewed four times an
+interval, so the leader rides out a stall of up to 1 i (a slow Redis, a long parse)
+without losing it; a standby tries five times an interval, so it holds the lease at
+most 1.45 i after the leader's death and polls at once. The data a viewer holds is then
+at most about 1 i (the leader's last poll) + 1.45 i + one poll's time old when the
+standby's first frame lands: under the 3 i after which a screen says its data is
+stale, with half an interval to spare.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import time
 from collections.abc import Callable
@@ -27,7 +32,9 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from rtdash.core.daystate import same_day
 from rtdash.core.poller import Poller, PollerStatus
+from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec, trend
@@ -39,6 +46,15 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION = 24 * 3600.0
 #: frames waiting for Redis; past this the oldest go (the newest state matters most)
 QUEUE_LIMIT = 256
+#: the lease's length, renewals of it and a standby's tries for it, per interval
+LEASE_INTERVALS = 1.25
+RENEWALS = 4
+STANDBY_TRIES = 5
+#: the history keeps every this-many-th snapshot frame whole, the others as deltas
+KEYFRAME_EVERY = 30
+#: the day's service state is published when it changed, and at least this often (in
+#: intervals) when it did not, so the viewers' last-15-minutes windows move on
+SERVICE_EVERY = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,38 +65,121 @@ class _Item:
     trend: str = ""
     keep: bool = True
     drop_field: str = ""
+    publish: bool = True
+    #: published instead of ``frame`` (a delta), and kept in the history instead
+    wire: bytes = b""
+    kept: bytes = b""
 
 
 class _QueueSink:
-    """The poller's sink: encode once, queue for the publishing loop (no I/O here)."""
+    """The poller's sink: encode once, queue for the publishing loop (no I/O here).
+    With a service level, it is fed every snapshot here too, and its state queued after
+    each calls frame that changed it (or every few intervals regardless): the whole of it
+    stored for a next leader, the part screens show published."""
 
-    def __init__(self, queue: asyncio.Queue[_Item], on_status: Callable[[PollerStatus], None]):
+    def __init__(
+        self,
+        queue: asyncio.Queue[_Item],
+        on_status: Callable[[PollerStatus], None],
+        service: ServiceLevel | None = None,
+        service_every: float = 10.0,
+    ):
         self.queue = queue
         self._on_status = on_status
+        self.service = service
+        self.service_every = service_every
+        self._service_at = -math.inf
+        #: the snapshot last queued per kind: the base of the next delta
+        self._base: dict[str, CallsSnapshot | UsersSnapshot] = {}
+        self._kept = 0
+        self._health: object = None
+        #: the day state's ``now`` as last queued for the screens
+        self.shown_now: float | None = None
 
     def _put(self, item: _Item) -> None:
         if self.queue.full():
             with contextlib.suppress(asyncio.QueueEmpty):
                 self.queue.get_nowait()
+            # a frame lost: the next delta's base may be the lost one, so no deltas
+            # until a full frame has gone
+            self._base.clear()
         self.queue.put_nowait(item)
 
     def on_calls(self, snapshot: CallsSnapshot) -> None:
         self._snapshot("calls", snapshot, codec.encode_calls(snapshot))
+        if self.service is not None:
+            # after the publishing loop has sent the frame: the screens wait for no count
+            asyncio.get_running_loop().call_soon(self._count, snapshot)
 
     def on_users(self, snapshot: UsersSnapshot) -> None:
         self._snapshot("users", snapshot, codec.encode_users(snapshot))
+        if self.service is not None:
+            # agents' time today moves on here, and is published with the next calls
+            asyncio.get_running_loop().call_soon(self._count, snapshot)
+
+    def _count(self, snapshot: CallsSnapshot | UsersSnapshot) -> None:
+        service = self.service
+        assert service is not None
+        try:
+            if isinstance(snapshot, CallsSnapshot):
+                service.observe_calls(snapshot)
+                self._service_due()
+            else:
+                service.observe_users(snapshot)
+        except Exception:  # the live frames go on without today's totals
+            log.exception("today's service level failed on a snapshot")
+
+    def _service_due(self, *, force: bool = False) -> None:
+        service = self.service
+        assert service is not None
+        now = time.monotonic()
+        if not force and not service.dirty and now - self._service_at < self.service_every:
+            return
+        self._service_at = now
+        service.dirty = False
+        state, wall = service.to_dict(), time.time()
+        self.shown_now = service.metrics.now
+        # the whole state, for the next leader only; the part screens show, for everyone
+        whole, screen = codec.encode_service(state, wall), codec.encode_service(shown(state), wall)
+        self._put(_Item("day", whole, "service", keep=False, publish=False))
+        self._put(_Item("service", screen, "service", keep=False))
 
     def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
         entry = trend.entry(snapshot)
+        base = self._base.get(kind)
+        self._base[kind] = snapshot
         if snapshot.unchanged:
             # the latest state keeps the full frame; the new time rides beside it
             self._put(_Item(f"{kind}:same", frame, kind, entry))
-        else:
-            self._put(_Item(kind, frame, kind, entry, drop_field=f"{kind}:same"))
+            return
+        # the latest state keeps the full frame (a late viewer starts from it); viewers
+        # that hold the base get the delta, and the history keeps deltas between keyframes
+        wire = codec.encode_delta(snapshot, base) if base is not None else b""
+        self._kept += 1
+        kept = b"" if self._kept % KEYFRAME_EVERY == 1 or not wire else wire
+        item = _Item(kind, frame, kind, entry, drop_field=f"{kind}:same", wire=wire, kept=kept)
+        self._put(item)
 
     def on_status(self, status: PollerStatus) -> None:
         self._on_status(status)
-        self._put(status_item(status, keep=True))
+        # every status goes to the viewers; the history keeps only those that say
+        # something new about health (a poll's success time is in its snapshot already)
+        health = (
+            status.phase,
+            status.slow,
+            tuple(
+                (route.value, h.failures, h.unreadable, type(h.error).__name__ if h.error else "")
+                for route, h in sorted(status.routes.items())
+            ),
+        )
+        keep, self._health = health != self._health, health
+        self._put(status_item(status, keep=keep))
+
+
+def shown(state: dict[str, Any]) -> dict[str, Any]:
+    """What a screen shows of a day's state: today's counts, agents and gaps, without
+    the calls in flight and the per-minute counts (a next leader's, to go on counting)."""
+    return {**state, "tracker": {}, "metrics": {**state["metrics"], "minutes": {}}}
 
 
 def status_item(status: PollerStatus, *, keep: bool) -> _Item:
@@ -106,15 +205,21 @@ class InstallationPublisher:
         holder: str,
         retention: float = DEFAULT_RETENTION,
         on_role: Callable[[str, str], None] | None = None,
+        service: Callable[[], ServiceLevel] | None = None,
     ) -> None:
         self.redis = redis
         self.keys = keys
         self.poller_factory = poller_factory
         self.interval = interval
         self.retention_ms = int(retention * 1000)
-        self.lease = Lease(redis, keys, holder, ttl=1.5 * interval)
+        self.lease = Lease(redis, keys, holder, ttl=LEASE_INTERVALS * interval)
         self._publish = redis.register_script(PUBLISH)
         self._on_role = on_role
+        #: makes the installation's service level, which the leader keeps (continuing
+        #: the day from the state in Redis) and publishes: the hub owns the day's state
+        self._make_service = service
+        #: the service level while leading (tests and the benchmark read it)
+        self.service: ServiceLevel | None = None
         self._stopped = False
         self._wake = asyncio.Event()
         self.role = "standby"
@@ -123,6 +228,12 @@ class InstallationPublisher:
         self.published = 0
         self.refused = 0
         self._last_status: PollerStatus | None = None
+        self._sink: _QueueSink | None = None
+
+    @property
+    def shown_now(self) -> float | None:
+        """The time of the day state last published to the screens (tests, benchmark)."""
+        return self._sink.shown_now if self._sink is not None else None
 
     def stop(self) -> None:
         self._stopped = True
@@ -137,9 +248,14 @@ class InstallationPublisher:
                     await self._lead()
                 else:
                     self._set_role("standby", "another hub polls")
-                    await self._sleep(self.interval / 4)
+                    await self._sleep(self.interval / STANDBY_TRIES)
             except (RedisError, OSError) as exc:
                 self._set_role("standby", f"Redis unreachable ({_one_line(exc)})")
+                await self._sleep(backoff * random.uniform(0.8, 1.2))
+                backoff = min(backoff * 2, 10.0)
+            except Exception as exc:  # a bug must not end polling for good: said, retried
+                log.exception("igrp %s: publishing failed", self.keys.igrp)
+                self._set_role("standby", f"internal error ({_one_line(exc)})")
                 await self._sleep(backoff * random.uniform(0.8, 1.2))
                 backoff = min(backoff * 2, 10.0)
         with contextlib.suppress(RedisError, OSError):
@@ -152,11 +268,13 @@ class InstallationPublisher:
     async def _lead(self) -> None:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[_Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
-        sink = _QueueSink(queue, self._remember)
+        self.service = await self._open_service()
+        sink = _QueueSink(queue, self._remember, self.service, SERVICE_EVERY * self.interval)
+        self._sink = sink
         poller = self.poller_factory(sink)
         polling = asyncio.create_task(poller.run())
         self._set_role("leader", f"lease {self.lease.token}")
-        renew_every = self.interval / 3
+        renew_every = self.interval / RENEWALS
         next_renew = loop.time() + renew_every
         next_beat = loop.time() + self.interval
         try:
@@ -184,6 +302,40 @@ class InstallationPublisher:
                 await polling
             with contextlib.suppress(Exception):
                 await poller.client.aclose()
+            if self._stopped and self.lease.value is not None:
+                # a clean stop (SIGTERM, Ctrl-C): what is queued, and the day's state as
+                # it is now, go out before the lease is handed over, so the next leader
+                # continues from the last poll
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self._flush(queue, sink), timeout=2.0)
+
+    async def _flush(self, queue: asyncio.Queue[_Item], sink: _QueueSink) -> None:
+        await asyncio.sleep(0)  # counting deferred after the last frames runs first
+        if sink.service is not None:
+            sink._service_due(force=True)
+        while not queue.empty():
+            if not await self._send(queue.get_nowait()):
+                return
+
+    async def _open_service(self) -> ServiceLevel | None:
+        """A new leader's service level, carrying on from the day's state the last
+        leader published (this process before a restart, or another hub); a state of
+        another day, or one this version cannot read, is not continued."""
+        if self._make_service is None:
+            return None
+        service = self._make_service()
+        raw = await self.redis.hget(self.keys.latest, "day")
+        if raw is None:
+            return service
+        try:
+            state = codec.decode(raw).service
+            if state is not None and same_day(state, time.time(), service.zone):
+                service.restore(state)
+                log.info("igrp %s: continuing today's service state", self.keys.igrp)
+        except (codec.FrameError, ValueError, TypeError, KeyError) as exc:
+            log.warning("igrp %s: today's service state not continued: %s", self.keys.igrp, exc)
+            service = self._make_service()
+        return service
 
     async def _send(self, item: _Item) -> bool:
         value = self.lease.value
@@ -201,6 +353,9 @@ class InstallationPublisher:
                 "1" if item.keep else "0",
                 item.drop_field,
                 item.kind,
+                "1" if item.publish else "0",
+                item.wire,
+                item.kept,
             ],
         )
         if not done:

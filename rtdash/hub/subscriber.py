@@ -85,6 +85,12 @@ class HubSubscriber:
         self.frames = 0
         self.connections = 0
         self.on_frame: Callable[[codec.Frame], None] | None = None
+        #: the hub's latest day state of the service level (``ServiceLevel.to_dict``)
+        self.service: dict[str, Any] | None = None
+        #: given each day state as it arrives (the latest one first, at once on joining):
+        #: a viewer's service level follows it instead of inferring its own
+        self.on_service: Callable[[dict[str, Any]], None] | None = None
+        self._service_at = -math.inf
 
     # --- Source ---------------------------------------------------------------------------
 
@@ -115,6 +121,9 @@ class HubSubscriber:
 
     #: the hub decides what to ask the upstream; kept for the screens that set it
     exclude_pii = True
+    #: the hub keeps the day's service state and publishes it (``on_service``): a feed
+    #: fed by this source shows that state and infers none of its own
+    owns_day_state = True
 
     def toggle_pause(self) -> bool:
         if self._paused:
@@ -190,7 +199,7 @@ class HubSubscriber:
         latest: dict[bytes, bytes] = await redis.hgetall(self.keys.latest)
         seconds, micros = await redis.time()
         redis_now_ms = int(seconds) * 1000 + int(micros) // 1000
-        for field in (b"users", b"users:same", b"calls", b"calls:same", b"status"):
+        for field in (b"users", b"users:same", b"calls", b"calls:same", b"status", b"service"):
             if field in latest:
                 self._take(latest[field], count=False)
         beat = latest.get(b"beat")
@@ -215,7 +224,16 @@ class HubSubscriber:
 
     def _take(self, raw: bytes, *, count: bool = True) -> None:
         try:
-            frame = codec.decode(raw, loop_now=self._now(), wall_now=time.time())
+            frame = codec.decode(
+                raw,
+                loop_now=self._now(),
+                wall_now=time.time(),
+                base_calls=self.calls,
+                base_users=self.users,
+            )
+        except codec.NeedBase:
+            self._reload = True  # joined or missed a frame: the latest state is whole
+            return
         except codec.FrameError as exc:
             log.warning("hub frame skipped: %s", exc)
             return
@@ -224,7 +242,14 @@ class HubSubscriber:
             self._last_frame = self._now()
             if self._problem == NOBODY:
                 self._problem = self._detail = ""
-        if frame.kind is codec.Kind.STATUS:
+        if frame.kind is codec.Kind.SERVICE:
+            if frame.at < self._service_at:
+                return  # published while the latest state was read: that one is newer
+            self._service_at = frame.at
+            self.service = frame.service
+            if not self._paused and self.on_service is not None and frame.service is not None:
+                self.on_service(frame.service)
+        elif frame.kind is codec.Kind.STATUS:
             self.hub_status = frame.status
             if frame.status is not None:
                 self.interval = frame.status.interval

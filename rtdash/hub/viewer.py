@@ -6,11 +6,13 @@ instead of building a poller, so this is the one place that knows the hub's keys
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 
 from rtdash.config import Settings
 from rtdash.core.feed import LiveFeed
-from rtdash.hub import trend
+from rtdash.hub import codec, trend
 from rtdash.hub.connect import connector, hub_url
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
@@ -26,8 +28,28 @@ def source_factory(settings: Settings) -> Callable[[LiveFeed, int], HubSubscribe
         def backfill(points: list[trend.TrendPoint]) -> None:
             trend.backfill(feed.history, points)
 
-        return HubSubscriber(
+        source = HubSubscriber(
             connect, HubKeys(prefix, igrp), feed, interval=interval, on_trend=backfill
         )
+        trace = os.environ.get(TRACE_ENV)
+        if trace:
+            source.on_frame = _tracer(trace)
+        return source
 
     return make
+
+
+#: a file to append, per calls snapshot handed to the screen, its fetch time and the
+#: time it was handed over (epoch seconds): how ``bench.hub`` times real viewers in
+#: terminals (the next write to the terminal is the screen showing it)
+TRACE_ENV = "RTDASH_HUB_TRACE"
+
+
+def _tracer(path: str) -> Callable[[codec.Frame], None]:
+    out = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 (open while the app runs)
+
+    def trace(frame: codec.Frame) -> None:
+        if frame.kind is codec.Kind.CALLS and frame.snapshot is not None:
+            out.write(f"{frame.at:.6f} {time.time():.6f}\n")
+
+    return trace

@@ -23,13 +23,14 @@ def test_the_hub_benchmark_writes_its_section(tmp_path: Path) -> None:
         pytest.skip("redis-server is not installed")
     report = tmp_path / "RESULTS.md"
     report.write_text("# results\n\nkept as it was\n")
-    options = ["--seconds", "2", "--viewers", "1,3", "--workers", "2", "--output", str(report)]
+    options = ["--seconds", "2", "--viewers", "1,3", "--workers", "2", "--ptys", "1"]
+    options += ["--memory-seconds", "2", "--output", str(report)]
     done = subprocess.run(
         [sys.executable, "-m", "bench.hub", *options],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -47,4 +48,11 @@ def test_the_hub_benchmark_writes_its_section(tmp_path: Path) -> None:
         assert float(calls) > 0 and float(users) > 0, "the hub polled the upstream"
     received = re.findall(r"\| (\d+) / (\d+) \|", text)
     assert len(received) == 4 and all(int(got) > 0 for got, _ in received), received
-    assert "`python -m bench.hub --seconds 2 --viewers 1,3 --workers 2 --load medium`" in text
+    command = "python -m bench.hub --seconds 2 --viewers 1,3 --workers 2 --load medium --ptys 1"
+    assert f"`{command} --memory-seconds 2`" in text
+    # a real dashboard in a terminal was timed, and a delta decoded against a full frame
+    timed = re.search(
+        r"Real dashboards: 1 `rtdash --hub` .*?(\d+) running at the end, (\d+) snapshots", text
+    )
+    assert timed is not None and timed.groups()[0] == "1" and int(timed.groups()[1]) > 0, text
+    assert re.search(r"full frame [\d.]+ ms .* delta on the snapshot before [\d.]+ ms", text)

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
 from rtdash.api.mapping import FieldMapping
 from rtdash.config import ConnectionSettings, Installation
 from rtdash.core.poller import PollerStatus
+from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
 from rtdash.hub.connect import connector
@@ -62,8 +64,15 @@ def installation(sim: Simulator) -> Installation:
 
 
 def publisher(
-    url: str, prefix: str, sim: Simulator, *, interval: float = 1.0, holder: str = "hub-a"
+    url: str,
+    prefix: str,
+    sim: Simulator,
+    *,
+    interval: float = 1.0,
+    holder: str = "hub-a",
+    service: bool = False,
 ) -> InstallationPublisher:
+    """``service``: the hub keeps the day's service level (as ``rtdash hub`` does)."""
     inst = installation(sim)
 
     def factory(sink: SnapshotSink) -> Any:
@@ -72,7 +81,12 @@ def publisher(
         )
 
     return InstallationPublisher(
-        connector(url)(), HubKeys(prefix, sim.igrp), factory, interval=interval, holder=holder
+        connector(url)(),
+        HubKeys(prefix, sim.igrp),
+        factory,
+        interval=interval,
+        holder=holder,
+        service=(lambda: ServiceLevel(ZoneInfo("UTC"))) if service else None,
     )
 
 

@@ -108,3 +108,50 @@ def test_the_status_line_says_the_data_comes_from_the_hub_and_what_is_wrong() ->
     text = describe(down, T0 + timedelta(seconds=7), 0.0, T0.tzinfo)  # type: ignore[arg-type]
     assert text.headline == "hub unreachable" and text.detail == "reconnecting in 3 s"
     assert text.stale and text.age.startswith("STALE")
+
+
+def test_a_delta_carries_ticking_rows_as_integers_and_comes_back_exactly() -> None:
+    base = CallsSnapshot.build(
+        [
+            call(
+                "c-1", CallState.QUEUEING, 10, 5, queue="sales", queue_duration=7, call_duration=9
+            ),
+            call("c-2", CallState.BRIDGED, 20, 2, bridge_duration=3, call_duration=30),
+            call("c-3", CallState.RINGING, None, None, ring_time=4, call_duration=4),
+            call("c-4", CallState.BRIDGED, 20, 2, bridge_duration=50, call_duration=60),
+        ],
+        T0,
+    )
+    rows = {c.call_ref: c for c in base.calls}
+    later = CallsSnapshot.build(
+        [
+            rows["c-1"].model_copy(update={"queue_duration": 9, "call_duration": 11}),
+            # answered since: a new state, sent whole
+            rows["c-3"].model_copy(update={"state": CallState.BRIDGED, "call_duration": 6}),
+            rows["c-4"],  # held still: the very row
+            call("c-5", CallState.RINGING, 30, 30, ring_time=1, call_duration=1),  # new
+        ],
+        T0 + timedelta(seconds=2),
+    )
+    delta = codec.encode_delta(later, base)
+    sent = codec._unpack(delta)["r"]
+    assert sorted(type(row).__name__ for row in sent) == ["int", "int", "list", "list"]
+    back = codec.decode(delta, base_calls=base).snapshot
+    assert back == later
+    assert isinstance(back, CallsSnapshot)
+    kept = {c.call_ref: c for c in back.calls}
+    assert kept["c-4"] is rows["c-4"], "an unmoved row is the base's own object"
+    assert kept["c-1"].queue_duration == 9 and kept["c-1"].call_duration == 11
+    # a reader without that base, or with another, is told to read the latest state
+    with pytest.raises(codec.NeedBase):
+        codec.decode(delta)
+    with pytest.raises(codec.NeedBase):
+        codec.decode(delta, base_calls=later)
+    assert codec.peek(delta) == (codec.Kind.CALLS, later.fetched_at.timestamp(), True)
+    users = UsersSnapshot.build([user("1"), user("2", UserState.UNAVAILABLE)], T0)
+    moved = UsersSnapshot.build(
+        [user("1", UserState.UNAVAILABLE, 5), user("2", UserState.UNAVAILABLE)],
+        T0 + timedelta(seconds=2),
+    )
+    back_users = codec.decode(codec.encode_delta(moved, users), base_users=users).snapshot
+    assert back_users == moved

@@ -12,6 +12,7 @@ from rtdash.core.status import describe
 from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.lease import Lease
+from rtdash.hub.subscriber import STALE_INTERVALS
 from rtdash.sim import SimConfig, Simulator
 from tests.hub.conftest import RedisServer
 from tests.hub.helpers import Screen, publisher, running, subscriber, until
@@ -139,5 +140,10 @@ async def test_standby_takes_over_within_two_intervals_and_the_old_leader_cannot
                 seen = len(screen.calls)
                 assert await until(lambda: len(screen.calls) > seen, 3)
                 assert screen.status.via_problem == ""
+                # the screens never went stale: the first snapshot of the new leader came
+                # less than the stale limit after the old leader's last one
+                last = [s for s in screen.calls[:seen] if not s.unchanged][-1]
+                gap = (screen.calls[seen].fetched_at - last.fetched_at).total_seconds()
+                assert gap < STALE_INTERVALS * first.interval, gap
     finally:
         leading.cancel()

@@ -1,0 +1,180 @@
+"""The hub owns the day's service state: it counts, publishes and keeps it in Redis;
+viewers show it from the moment they join; a restarted hub or a standby continues it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rtdash.core.clock import SystemClock
+from rtdash.core.feed import FeedOptions, LiveFeed
+from rtdash.core.service import RESTART_GAP_SECONDS, ServiceLevel
+from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_service
+from rtdash.core.service_metrics import ServiceStats
+from rtdash.core.thresholds import Thresholds
+from rtdash.hub import codec
+from rtdash.hub.connect import connector
+from rtdash.hub.keys import HubKeys
+from rtdash.hub.publisher import InstallationPublisher
+from rtdash.hub.subscriber import HubSubscriber
+from rtdash.sim import SimConfig, Simulator
+from tests.hub.conftest import RedisServer
+from tests.hub.helpers import publisher, running, until
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def sim():
+    # a quick day: calls end within seconds of real time, so outcomes are counted
+    config = SimConfig(seed=5, agents=10, load=12, speed=30, start=datetime.now(UTC))
+    sim = Simulator(config).start()
+    yield sim
+    sim.stop()
+
+
+class Viewer:
+    """A screen's feed on the hub, with today's service level attached as the app does."""
+
+    def __init__(self, url: str, prefix: str, igrp: int) -> None:
+        self.feed = LiveFeed(FeedOptions(clock=SystemClock(), thresholds=Thresholds()))
+        self.source = HubSubscriber(connector(url), HubKeys(prefix, igrp), self.feed)
+        self.feed.attach(self.source)
+        self.keeper = attach_service(
+            self.feed,
+            # persist on: a viewer on the hub still writes nothing; its own SL seconds
+            # give way to the hub's, so every screen shows the same SL %
+            ServiceOptions(sl_seconds=30),
+            zone=ZoneInfo("UTC"),
+            base_url="http://127.0.0.1",
+            igrp=igrp,
+        )
+
+    def total(self) -> ServiceStats:
+        return self.keeper.service.report("today").total
+
+    def run(self) -> object:
+        return self.source.run()
+
+    def stop(self) -> None:
+        self.source.stop()
+
+
+def _total(hub: InstallationPublisher) -> ServiceStats:
+    assert hub.service is not None
+    return hub.service.report("today").total
+
+
+def _counted(stats: ServiceStats) -> int:
+    return stats.answered + stats.abandoned
+
+
+async def _stored(url: str, prefix: str, igrp: int) -> ServiceLevel:
+    """The day's state as Redis holds it."""
+    redis = connector(url)()
+    try:
+        raw = await redis.hget(HubKeys(prefix, igrp).latest, "day")
+    finally:
+        await redis.aclose()
+    assert raw is not None, "the hub keeps the day's state in Redis"
+    state = codec.decode(raw).service
+    assert state is not None
+    return ServiceLevel.from_dict(state)
+
+
+async def test_a_late_viewer_shows_the_hubs_day_totals_at_once(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    hub = publisher(redis_up.url, prefix, sim, service=True)
+    async with running(hub):
+        assert await until(lambda: hub.service is not None and _counted(_total(hub)) >= 4, 20)
+        viewer = Viewer(redis_up.url, prefix, sim.igrp)
+        assert viewer.keeper.tiles()[0].text == "–", "nothing shown before the hub's state"
+        async with running(viewer):
+            # at once: the latest state read on joining, before the next publish
+            assert await until(lambda: viewer.keeper.service.metrics.now is not None, 0.5)
+            joined = viewer.total()
+            assert viewer.keeper.sl_seconds == 20, "counted by the hub's rules"
+            assert _counted(joined) >= 4, "the day so far, not a day that starts now"
+            tiles = {tile.key: tile.text for tile in viewer.keeper.tiles()}
+            assert tiles["answered"] == str(joined.answered)
+            # and it stays the hub's: after each calls poll, the very same totals, queues
+            # and agents (the hub's counts move only with a calls poll, which publishes)
+            for _ in range(3):
+                seen = viewer.keeper.service.metrics.now
+
+                def caught_up(seen: float | None = seen) -> bool:
+                    assert hub.service is not None
+                    now = viewer.keeper.service.metrics.now
+                    return now != seen and now == hub.shown_now
+
+                assert await until(caught_up, 5)
+                assert hub.service is not None
+                mine, hubs = viewer.keeper.service.report(), hub.service.report()
+                assert mine.total == hubs.total
+                assert mine.queues == hubs.queues
+                assert [a.answered for a in mine.agents] == [a.answered for a in hubs.agents]
+            # the viewer infers nothing of its own, saves nothing, confirms nothing
+            assert viewer.feed.find(ServiceKeeper) is viewer.keeper
+            assert viewer.keeper.store is None and not viewer.feed.tasks
+            assert not viewer.keeper.service.tracker.calls, "the hub's calls in flight stay there"
+
+
+async def test_a_restarted_hub_continues_the_day_from_redis(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    first = publisher(redis_up.url, prefix, sim, service=True, holder="hub-a")
+    async with running(first):
+        assert await until(lambda: first.service is not None and _counted(_total(first)) >= 4, 20)
+    before = (await _stored(redis_up.url, prefix, sim.igrp)).report("today").total
+    assert _counted(before) >= 4
+    assert before == _total(first), "a clean stop leaves the day's state as of its last poll"
+    # the hub is down a while (longer than a restart that goes unmarked): calls end unseen
+    await asyncio.sleep(RESTART_GAP_SECONDS + 1.0)
+    second = publisher(redis_up.url, prefix, sim, service=True, holder="hub-b")
+    viewer = Viewer(redis_up.url, prefix, sim.igrp)
+    async with running(second, viewer):
+        assert await until(lambda: second.service is not None, 5)
+        assert second.service is not None
+        assert await until(lambda: second.service is not None and second.published >= 4, 10)
+        after = _total(second)
+        # continued, not reset: every count at least what the first hub had
+        assert after.offered >= before.offered
+        assert after.answered >= before.answered
+        assert after.abandoned >= before.abandoned
+        # and the time it was down is marked as not watched
+        assert second.service.metrics.gaps, "the restart's gap is marked"
+        assert await until(lambda: viewer.total() == _total(second), 5)
+        assert viewer.keeper.service.metrics.gaps == second.service.metrics.gaps
+
+
+async def test_a_standby_continues_the_day_when_the_leader_dies(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    first = publisher(redis_up.url, prefix, sim, service=True, holder="hub-a")
+    second = publisher(redis_up.url, prefix, sim, service=True, holder="hub-b")
+    viewer = Viewer(redis_up.url, prefix, sim.igrp)
+    leading = asyncio.create_task(first.run())
+    try:
+        async with running(viewer):
+            assert await until(
+                lambda: first.service is not None and _counted(_total(first)) >= 4, 20
+            )
+            async with running(second):
+                await asyncio.sleep(1.0)
+                assert second.role == "standby" and second.service is None
+                leading.cancel()  # dies without handing over
+                shown = viewer.total()
+                assert await until(lambda: second.role == "leader", 3)
+                assert await until(lambda: second.published >= 3, 5)
+                taken_over = _total(second)
+                assert taken_over.offered >= shown.offered
+                assert taken_over.answered >= shown.answered
+                assert await until(lambda: viewer.total() == _total(second), 5)
+                assert _counted(viewer.total()) >= _counted(shown)
+    finally:
+        leading.cancel()
+        await asyncio.gather(leading, return_exceptions=True)
