@@ -39,6 +39,7 @@ def _rows(stats: pstats.Stats, key: str, total: float, *, own_code: bool = False
         order = [func for func in order if str(func[0]).startswith(package)]
     lines = []
     for func in order[:TOP]:
+        # pstats keeps its table in an attribute the type stubs do not declare
         _calls, count, own, cumulative, _callers = stats.stats[func]  # type: ignore[attr-defined]
         where = f"{Path(func[0]).name}:{func[1]} {func[2]}" if func[0] != "~" else func[2]
         lines.append(
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             measure_scale(RTDASH, sim, polls=args.rounds, warmup=1, slow=None, profiler=profiler)
         )
     stats = pstats.Stats(profiler, stream=io.StringIO())
-    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]
+    total = max(stats.total_tt, 1e-9)  # type: ignore[attr-defined]  # not in the stubs
     header = [
         "| function | calls | own ms | cumulative ms | of the profiled time |",
         "| --- | ---: | ---: | ---: | ---: |",
