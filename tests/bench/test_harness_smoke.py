@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 MEASURES = {"P1", "P2", "P3", "P4", "P5", "P6"}
 #: the framework floor's rows, as (what, setting) in the report's table
@@ -27,6 +29,7 @@ FLOOR_ROWS = {
 }
 
 
+@pytest.mark.slow
 def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
     report, raw = tmp_path / "RESULTS.md", tmp_path / "results.json"
     done = subprocess.run(

@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_hub_benchmark_writes_its_section(tmp_path: Path) -> None:
     if shutil.which("redis-server") is None:
         if os.environ.get("RTDASH_E2E_REQUIRED") == "1":

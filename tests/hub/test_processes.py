@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import redis
 
 from rtdash.sim import SimConfig, Simulator
@@ -43,6 +44,7 @@ def _wait(check, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     return check()
 
 
+@pytest.mark.slow
 def test_sigstopped_leader_is_replaced_and_fenced_off(
     redis_up: RedisServer, prefix: str, tmp_path: Path
 ) -> None:

@@ -177,6 +177,7 @@ def stack() -> Iterator[ExitStack]:
         yield cleanup
 
 
+@pytest.mark.slow
 def test_five_tmux_viewers_one_poll_and_a_standby_keeps_them_live(
     redis_up: RedisServer, prefix: str, tmp_path: Path, stack: ExitStack
 ) -> None:

@@ -12,6 +12,7 @@ import re
 import time
 
 import httpx
+import pytest
 
 from rtdash.core.poller import Phase, Route
 from rtdash.sim import Simulator
@@ -44,6 +45,7 @@ def spanning(times: list[float], start: float, end: float) -> list[float]:
     return times[first : last + 1]
 
 
+@pytest.mark.slow
 async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
     sim: Simulator,
 ) -> None:

@@ -8,6 +8,7 @@ from bench.chaos import run
 from rtdash.core import poller
 
 
+@pytest.mark.slow
 async def test_ten_seconds_of_chaos_no_crash_and_recoveries() -> None:
     # seed 4 at one request in five: a reset, a 5xx and rows missing fields come early
     report = await run(10, rate=0.2, speed=20, seed=4, trace_memory=False)

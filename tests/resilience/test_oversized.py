@@ -106,6 +106,7 @@ def test_the_limit_is_set_in_mib_and_absurd_ones_are_refused() -> None:
             ConnectionSettings(max_body_mb=absurd)
 
 
+@pytest.mark.slow
 async def test_50000_calls_from_the_simulator_are_read_whole() -> None:
     """Over real HTTP at the default limit: a 50,000-call body (past the old 8 MiB cap)."""
     with loopback_sim(
