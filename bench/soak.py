@@ -210,7 +210,8 @@ def diff(folder: Path, top: int) -> None:
     print(f"{first.name} -> {last.name}")
     for key in ("lineno", "traceback"):
         print(f"--- by {key}")
-        for stat in new.compare_to(old, key)[:top]:
+        grown = [stat for stat in new.compare_to(old, key) if stat.size_diff > 0]
+        for stat in sorted(grown, key=lambda stat: -stat.size_diff)[:top]:
             print(stat)
             if key == "traceback":
                 for line in stat.traceback.format()[-12:]:
