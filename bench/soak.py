@@ -169,7 +169,8 @@ def report(args: argparse.Namespace, series: dict[str, Series], load_before: flo
     lines = [
         "## Flat over time (`" + command + "`)",
         "",
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} CPUs shared "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, rtdash at {args.commit}; "
+        f"{os.cpu_count()} CPUs shared "
         f"with other work (load average {load_before:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after). `rtdash sim` out of process at the "
         f"{args.load} load ({LOADS[args.load].calls} calls, {LOADS[args.load].users} users), "
@@ -219,6 +220,17 @@ def diff(folder: Path, top: int) -> None:
                     print("   ", line)
 
 
+def _commit() -> str:
+    """The checkout's commit, ``+ local changes`` when the tree differs from it."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "rtdash"], capture_output=True, text=True, cwd=REPO
+    ).stdout.strip()
+    return (head or "an unknown commit") + (" + local changes" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__)
     parser.add_argument("--minutes", type=float, default=30, help="measured, after warm-up")
@@ -235,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         diff(args.diff, args.top)
         return 0
     load_before = os.getloadavg()[0]
+    args.commit = _commit()  # the code the apps start from, before the long run
     series = run(args)
     lines = report(args, series, load_before)
     print("\n".join(lines))
