@@ -52,6 +52,17 @@ def test_the_private_and_overridden_methods_have_the_shapes_used() -> None:
     assert list(inspect.signature(Widget.render_lines).parameters) == ["self", "crop"]
     assert "_styles_cache" in inspect.getsource(Widget.render_lines)
     assert list(inspect.signature(Widget.render_line).parameters) == ["self", "y"]
+    # render_only_dirty_lines: the compositor pieces its partial update is built from
+    from textual import _compositor
+
+    assert list(inspect.signature(_compositor.ChopsUpdate).parameters) == [
+        "chops",
+        "spans",
+        "chop_ends",
+    ]
+    source = inspect.getsource(_compositor.Compositor)
+    for name in ("_dirty_regions", "_regions_to_spans", "def cuts", "def visible_widgets"):
+        assert name in source, name
 
 
 async def test_a_quiet_virtual_size_moves_the_scrollbar_without_a_layout() -> None:
