@@ -128,6 +128,7 @@ def skip_pydantic_plugins() -> None:
     if name in sys.modules or (wanted and wanted not in ("__all__", "1", "true")):
         return
     stand_in = types.ModuleType(name, "rtdash: pydantic plugins are not looked for")
+    # a bare module object: its one function is set here, as pydantic's loader has it
     stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
     sys.modules[name] = stand_in
 

@@ -100,7 +100,9 @@ def render_only_dirty_lines() -> None:
         chop_ends = [cut_set[1:] for cut_set in cuts]
         return _compositor.ChopsUpdate(chops, spans, chop_ends)
 
+    # a function attribute marks ours, so a second install is a no-op
     render_partial_update._rtdash = True  # type: ignore[attr-defined]
+    # the point of this function: Textual's method replaced on its class
     compositor.render_partial_update = render_partial_update  # type: ignore[method-assign]
 
 
