@@ -15,6 +15,7 @@ DEFERRED = (
     "rtdash.cli.data",
     "rtdash.cli.render",
     "rtdash.cli.doctor",
+    "rtdash.cli.serve",
     "rtdash.sim",
     "rtdash.hub",
     "redis",
