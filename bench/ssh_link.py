@@ -39,12 +39,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.kept import write_section
 from rtdash.sim import SimConfig, Simulator
 
 # the test suite's sshd helper: keys in a temporary folder, loopback only
 from tests.e2e.sshd import SSHD, Sshd, remote_rtdash
 
 SIZES = ((80, 24), (160, 48))
+SECTION = "ssh"
 READY = b"data as of"
 
 
@@ -229,10 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=10.0, help="after the first screen")
     parser.add_argument("--interval", type=float, default=2.0, help="poll interval (default 2)")
     parser.add_argument("--no-compression-rows", action="store_true", help="plain ssh only")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     if not os.access(SSHD, os.X_OK):
         print(f"{SSHD} not found: apt-get install openssh-server openssh-client")
         return 1
+    load_before = os.getloadavg()[0]
     config = SimConfig(seed=7, agents=100, load=200, start=datetime.now(UTC))
     rows = []
     with tempfile.TemporaryDirectory(prefix="rtdash-ssh-link-") as folder:
@@ -260,11 +264,31 @@ def main(argv: list[str] | None = None) -> int:
                             file=sys.stderr,
                             flush=True,
                         )
-    print(
-        f"medium load (200 calls, 100 users), poll every {args.interval:g} s, "
-        f"{args.seconds:g} s counted after a {args.warmup:g} s warm-up"
-    )
-    print(table(rows))
+    flags = [
+        f"--{name} {value:g}"
+        for name, value, default in (
+            ("seconds", args.seconds, 60.0),
+            ("warmup", args.warmup, 10.0),
+            ("interval", args.interval, 2.0),
+        )
+        if value != default
+    ]
+    lines = [
+        f"## The SSH link (`{' '.join(['python -m bench.ssh_link', *flags])}`)",
+        "",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} CPUs shared "
+        f"with other work (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} "
+        "after). The dashboard at the medium load (200 calls, 100 users, the simulator "
+        f"churning in real time), polling every {args.interval:g} s, through a real sshd on "
+        f"loopback; {args.seconds:g} s counted after the first screen and a "
+        f"{args.warmup:g} s warm-up. *Link down*: the SSH stream server → client as TCP "
+        "payload (encrypted); *terminal*: what ssh writes to its terminal.",
+        "",
+        table(rows),
+    ]
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section(SECTION, lines)
     return 0
 
 

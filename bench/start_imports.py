@@ -28,7 +28,19 @@ PROBE = (
     "import rtdash.ui.app; e = time.perf_counter(); "
     "print(f'WALL {s - t:.4f} {e - t:.4f}')"
 )
-WATCHED = ("rtdash.config", "httpx", "phonenumbers", "rtdash.cli.data", "rtdash.sim", "textual")
+WATCHED = (
+    "rtdash.config",
+    "pydantic",
+    "httpx",
+    "textual",
+    "textual.app",
+    "rtdash.ui.screens.dashboard",
+    "phonenumbers",
+    "rtdash.cli.data",
+    "rtdash.cli.render",
+    "rtdash.cli.serve",
+    "rtdash.sim",
+)
 
 
 def _probe(root: Path) -> tuple[float, float, dict[str, float]]:
@@ -48,6 +60,31 @@ def _probe(root: Path) -> tuple[float, float, dict[str, float]]:
             name = parts[2].strip()
             cumulative.setdefault(name, int(parts[1]) / 1e6)  # first (outermost) import
     return settings, total, cumulative
+
+
+def summary(runs: int = 5) -> list[str]:
+    """This tree's dashboard-path imports, ``runs`` fresh interpreters, as RESULTS.md lines:
+    the medians of the wall times and of the watched modules' cumulative import times."""
+    results = [_probe(ROOT) for _ in range(runs + 1)][1:]  # the first warms the caches
+    settings = statistics.median(run[0] for run in results) * 1000
+    total = statistics.median(run[1] for run in results) * 1000
+    lines = [
+        "### What the dashboard path imports (`python -X importtime`, via "
+        "`bench.start_imports.summary`)",
+        "",
+        f"Medians of {runs} fresh interpreters importing `rtdash.cli`, `rtdash.config` "
+        f"(the settings) and `rtdash.ui.app`: settings loaded at {settings:.0f} ms, the app "
+        f"imported at {total:.0f} ms. Cumulative import time of the watched modules (ms; "
+        "*not loaded*: deferred past the first frame):",
+        "",
+        "| module | ms |",
+        "| --- | --- |",
+    ]
+    for module in WATCHED:
+        times = [run[2][module] for run in results if module in run[2]]
+        cell = f"{statistics.median(times) * 1000:.0f}" if times else "*not loaded*"
+        lines.append(f"| `{module}` | {cell} |")
+    return lines
 
 
 def main() -> None:

@@ -24,8 +24,13 @@ from __future__ import annotations
 
 import gc
 import os
-import ssl
+import sys
 import threading
+import types
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ssl
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -56,6 +61,8 @@ def _build() -> None:
     """What ``httpx.create_ssl_context()`` does by default (httpx 0.28): the file or
     folder named by ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``, else certifi's bundle."""
     global _context
+    import ssl  # here: every command imports this module, and most never need TLS
+
     try:
         if os.environ.get("SSL_CERT_FILE"):
             context = ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
@@ -103,3 +110,39 @@ def resume_collection() -> None:
     if _collection_paused:
         _collection_paused = False
         gc.enable()
+
+
+def skip_pydantic_plugins() -> None:
+    """No pydantic plugins for rtdash's own models.
+
+    Building the first model makes pydantic look for plugins among the installed
+    packages' entry points, which imports :mod:`importlib.metadata` (with zipfile, email
+    and more) and scans every installed distribution: a noticeable share of the settings
+    load, on every command, for plugins (observability hooks) that an end-user tool does
+    not use. A stand-in for pydantic's loader that finds none is put in place first;
+    ``PYDANTIC_DISABLE_PLUGINS`` set to anything but ``__all__``/``1``/``true`` (a list
+    of plugins someone wants kept) or a loader already imported leaves pydantic alone.
+    """
+    name = "pydantic.plugin._loader"
+    wanted = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    if name in sys.modules or (wanted and wanted not in ("__all__", "1", "true")):
+        return
+    stand_in = types.ModuleType(name, "rtdash: pydantic plugins are not looked for")
+    # a bare module object: its one function is set here, as pydantic's loader has it
+    stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
+
+
+def warm_phone_numbers() -> None:
+    """Import :mod:`phonenumbers` and load a region's metadata on a daemon thread.
+
+    The first row with a caller's number needs both, just before the first data is
+    drawn; begun when the dashboard mounts, most of it happens while the first request
+    is on the network instead of on the path from the answer to the screen."""
+
+    def warm() -> None:
+        from rtdash.core.phone import format_international
+
+        format_international("+447700900123")  # a reserved drama number: loads GB
+
+    threading.Thread(target=warm, name="rtdash-phone", daemon=True).start()

@@ -54,6 +54,9 @@ from rtdash.cli.common import (
 from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
+from rtdash.warmup import skip_pydantic_plugins
+
+skip_pydantic_plugins()  # before any settings model is built: see there
 
 if TYPE_CHECKING:
     from rtdash.config import Settings

@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 from rtdash import __version__
 from rtdash.cli.common import PROG, UsageError
-from rtdash.cli.serve import add_serve_arguments
+from rtdash.cli.serve_flags import add_serve_arguments
 from rtdash.constants import MAX_SPEED, MIN_SPEED
 
 LOG_LEVELS = ("debug", "info", "warning", "error")

@@ -32,9 +32,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from rtdash.cli.serve_flags import DEFAULT_HOST as DEFAULT_HOST
+from rtdash.cli.serve_flags import DEFAULT_PORT as DEFAULT_PORT
+from rtdash.cli.serve_flags import add_serve_arguments as add_serve_arguments
+
 PROG = "rtdash serve"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 
 #: the environment variables that hold secrets; none of their values may be on the command
 SECRET_VARIABLES = ("RTDASH_PASSWORD", "RTDASH_API_KEY")
@@ -186,26 +188,6 @@ def _cannot_listen(host: str, port: int) -> str | None:
 
 
 # --- for the command line -------------------------------------------------------------
-
-
-def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--host``, ``--port`` and ``--public-url`` on ``parser`` (the ``serve`` subparser)."""
-    group = parser.add_argument_group("serve")
-    group.add_argument(
-        "--host",
-        default=DEFAULT_HOST,
-        help=f"address to listen on (default {DEFAULT_HOST}; anything else warns: "
-        "there is no authentication)",
-    )
-    group.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})"
-    )
-    group.add_argument(
-        "--public-url",
-        metavar="URL",
-        default=None,
-        help="the address browsers use, if not http://HOST:PORT (e.g. behind a proxy)",
-    )
 
 
 def dashboard_words(words: Sequence[str]) -> list[str]:

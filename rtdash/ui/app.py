@@ -44,7 +44,13 @@ from rtdash.ui.shell import (
 from rtdash.ui.stdin_watch import stop_watching
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
-from rtdash.warmup import collection_paused, freeze_imports, resume_collection, tls_context
+from rtdash.warmup import (
+    collection_paused,
+    freeze_imports,
+    resume_collection,
+    tls_context,
+    warm_phone_numbers,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -122,6 +128,8 @@ class RtdashApp(ShellApp):
         if self.demo:
             self.action_start_demo()
         elif self._can_connect():
+            if not self.wallboard:  # the wallboard shows no caller's number
+                warm_phone_numbers()
             self._open(badge=None)
         else:
             from rtdash.ui.screens.welcome import WelcomeScreen  # Markdown is slow to import

@@ -37,6 +37,7 @@ from rtdash.ui.commands import (
     key_label,
 )
 from rtdash.ui.stdin_watch import watch_stdin
+from rtdash.ui.textual_internals import render_only_dirty_lines
 from rtdash.ui.widgets.palette import use_no_color
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class ShellApp(App[int]):
     def __init__(self, settings: Settings, *, mode: Mode, clock: Clock | None = None) -> None:
         """Raises ConfigError for a bad theme or keymap, before any terminal output."""
         check_ui_settings(settings)
+        render_only_dirty_lines()  # a tick paints a few cells, not the whole screen
         super().__init__()
         self.settings = settings
         self.mode = mode

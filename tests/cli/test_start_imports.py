@@ -10,7 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-DEFERRED = ("phonenumbers", "rtdash.cli.data", "rtdash.cli.render", "rtdash.sim")
+DEFERRED = (
+    "phonenumbers",
+    "rtdash.cli.data",
+    "rtdash.cli.render",
+    "rtdash.cli.doctor",
+    "rtdash.cli.serve",
+    "rtdash.sim",
+    "rtdash.hub",
+    "redis",
+    "textual_serve",
+    "rtdash.ui.screens.welcome",
+    # pydantic's plugin search (rtdash.warmup.skip_pydantic_plugins)
+    "importlib.metadata",
+)
 
 SCRIPT = """
 import json, os, sys
@@ -60,6 +73,18 @@ def test_the_dashboard_path_defers_what_the_first_frame_does_not_need(tmp_path: 
     result = start(tmp_path)
     assert (result["code"], result["ran"]) == (0, 1)
     assert [name for name in DEFERRED if loaded(result["modules"], name)] == []
+
+
+def test_pydantic_plugins_are_still_looked_for_when_some_are_named(tmp_path: Path) -> None:
+    """A list of plugins in ``PYDANTIC_DISABLE_PLUGINS`` means someone uses plugins:
+    pydantic's own loader (and its search) stays."""
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "someone-elses-plugin"
+    try:
+        result = start(tmp_path)
+    finally:
+        del os.environ["PYDANTIC_DISABLE_PLUGINS"]
+    assert loaded(result["modules"], "importlib.metadata")
+    assert not loaded(result["modules"], "phonenumbers")
 
 
 def test_the_probe_sees_phone_numbers_once_a_number_is_drawn(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from rtdash.sim import Simulator
 from rtdash.ui import textual_internals
 from rtdash.ui.textual_internals import (
     CHECKED_TEXTUAL,
@@ -51,6 +52,17 @@ def test_the_private_and_overridden_methods_have_the_shapes_used() -> None:
     assert list(inspect.signature(Widget.render_lines).parameters) == ["self", "crop"]
     assert "_styles_cache" in inspect.getsource(Widget.render_lines)
     assert list(inspect.signature(Widget.render_line).parameters) == ["self", "y"]
+    # render_only_dirty_lines: the compositor pieces its partial update is built from
+    from textual import _compositor
+
+    assert list(inspect.signature(_compositor.ChopsUpdate).parameters) == [
+        "chops",
+        "spans",
+        "chop_ends",
+    ]
+    source = inspect.getsource(_compositor.Compositor)
+    for name in ("_dirty_regions", "_regions_to_spans", "def cuts", "def visible_widgets"):
+        assert name in source, name
 
 
 async def test_a_quiet_virtual_size_moves_the_scrollbar_without_a_layout() -> None:
@@ -103,7 +115,12 @@ async def test_lines_past_the_style_cache_are_the_lines_the_cache_draws() -> Non
 def test_the_module_is_the_only_user_of_textual_privates() -> None:
     """The shortcut calls go through this one module (its functions are the list)."""
     names = {name for name, _ in inspect.getmembers(textual_internals, inspect.isfunction)}
-    assert {"set_virtual_size_quietly", "has_plain_box", "lines_past_style_cache"} <= names
+    assert {
+        "set_virtual_size_quietly",
+        "has_plain_box",
+        "lines_past_style_cache",
+        "render_only_dirty_lines",
+    } <= names
 
 
 def test_no_other_module_reaches_into_textual() -> None:
@@ -132,3 +149,62 @@ def test_no_other_module_reaches_into_textual() -> None:
             if isinstance(node, ast.Attribute) and node.attr in private:
                 found.append(f"{path.relative_to(root)}:{node.lineno} {node.attr}")
     assert found == []
+
+
+def _cells(strip: Strip) -> list[tuple[str, object]]:
+    return [
+        (char, segment.style) for segment in strip if not segment.control for char in segment.text
+    ]
+
+
+def _written(update: object) -> dict[int, dict[int, tuple[str, object]]]:
+    """What a partial update writes, cell by cell, as ``ChopsUpdate.render_segments``
+    writes it: each chop that meets a span, from the chop's start to the span's end."""
+    written: dict[int, dict[int, tuple[str, object]]] = {}
+    for y, x1, x2 in update.spans:  # type: ignore[attr-defined]
+        line = written.setdefault(y, {})
+        ends = update.chop_ends[y]  # type: ignore[attr-defined]
+        for end, (x, strip) in zip(ends, update.chops[y].items(), strict=False):  # type: ignore[attr-defined]
+            if strip is None or x > x2 or end <= x1:
+                continue
+            for offset, cell in enumerate(_cells(strip.crop(0, min(end, x2) - x))):
+                line[x + offset] = cell
+    return written
+
+
+async def test_a_partial_update_paints_what_a_full_render_shows(sim: Simulator) -> None:
+    """render_only_dirty_lines: for dirty regions as a tick makes them (a time column,
+    a headline number, the status line) and odd ones (overlapping, across widgets, at
+    the edges), every cell of every dirty span is written, and written as the full
+    render of the same screen draws it, and nothing else is written."""
+    from tests.ui.helpers import make_app, wait_for_data
+
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        compositor = app.screen._compositor
+        full = compositor.render_strips()
+        cases = [
+            [Region(0, 9, 19, 17), Region(55, 2, 14, 3), Region(0, 46, 160, 1)],
+            [Region(107, 9, 10, 37), Region(100, 20, 30, 5)],
+            [Region(0, 0, 160, 1), Region(150, 47, 10, 1), Region(30, 10, 100, 2)],
+            [Region(5, 5, 1, 1)],
+        ]
+        for regions in cases:
+            compositor._dirty_regions.update(regions)
+            update = compositor.render_partial_update()
+            assert update is not None
+            written = _written(update)
+            dirty = {
+                (x, y)
+                for region in regions
+                for y in region.line_range
+                for x in range(region.x, region.right)
+            }
+            # exactly the dirty cells: Textual alone writes each touched chop whole
+            assert {(x, y) for y, line in written.items() for x in line} == dirty
+            for y, line in written.items():
+                assert any(y in region.line_range for region in regions)
+                expected = _cells(full[y])
+                for x, cell in line.items():
+                    assert cell == expected[x], (x, y)

@@ -31,8 +31,11 @@ Cell = str | Text
 
 #: (column key, seconds) -> a styled cell
 TickRenderer = Callable[[str, float | None], Cell]
-#: rendered tick cells kept (a tick value repeats across rows: "0:42" is "0:42")
-TICK_CELL_CACHE = 4096
+#: rendered tick cells kept (a tick value repeats across rows: "0:42" is "0:42"). A
+#: few seconds of a full screen's ticking cells: the times move on every second, so an
+#: older entry is rarely drawn again, and a larger cache only fills, slowly (a table of a
+#: few queued calls adds a few entries a second), and reads as memory growing for an hour
+TICK_CELL_CACHE = 512
 #: blank columns either side of each cell, as DataTable draws them
 CELL_PADDING = 1
 
