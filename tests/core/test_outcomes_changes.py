@@ -6,11 +6,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from rtdash.api.models import ActiveCall, CallState
+from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+from rtdash.core.agent_time import AgentTime
+from rtdash.core.agents import OnCall
 from rtdash.core.outcomes import OutcomeTracker
 from rtdash.core.snapshot import CallsSnapshot
 
-from .rows import at, call
+from .rows import at, call, user
 
 R, Q, B = CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED
 
@@ -113,3 +115,62 @@ def test_a_call_in_a_body_twice_is_read_row_by_row() -> None:
     tracker.observe_calls(_snap(4, twice))
     assert tracker.handled == ["c1", "c1", "c1"]
     assert [type(e).__name__ for e in events] == ["Offered", "Answered"]
+
+
+def _agents_day(seed: int, fresh: bool) -> tuple[dict[str, Any], int]:
+    """Agents' clocks over a random day; ``fresh``: every row a new object each poll."""
+    rnd = random.Random(seed)
+    clocks = _CountingTime()
+    people = {
+        f"u{i}": user(
+            f"u{i}", rnd.choice(list(UserState)), 0, name=f"Agent {i}", operator_ref=f"a{i}"
+        )
+        for i in range(40)
+    }
+    on_call = OnCall()
+    since = 0.0
+    for poll in range(150):
+        now = 100.0 + 2 * poll
+        for key in rnd.sample(sorted(people), 3):
+            people[key] = user(
+                key,
+                rnd.choice(list(UserState)),
+                now - 1,
+                name=people[key].display_name,
+                operator_ref=people[key].operator_ref,
+                dashboard=rnd.random() < 0.9,
+            )
+        if rnd.random() < 0.7:
+            on = rnd.sample(range(40), rnd.randint(0, 15))
+            on_call = OnCall.from_calls(
+                [
+                    call(f"c{i}", B, 0, 0, agent_ref=f"a{i}")
+                    if i % 3
+                    else call(f"c{i}", B, 0, 0, agent_name=f"AGENT {i}")
+                    for i in on
+                ]
+            )
+        rows = tuple(people.values())
+        if fresh:
+            rows = tuple(row.model_copy() for row in rows)
+        clocks.observe(rows, on_call, now, since)
+        since = now
+    return clocks.to_dict(400.0), clocks.looked
+
+
+class _CountingTime(AgentTime):
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked = 0
+
+    def _observe(self, user: PbxUser, on_call: OnCall, now: float, since: float) -> None:
+        self.looked += 1
+        super()._observe(user, on_call, now, since)
+
+
+def test_agent_clocks_look_only_at_changed_agents_and_count_the_same() -> None:
+    for seed in range(5):
+        reused, looked = _agents_day(seed, fresh=False)
+        every, looked_every = _agents_day(seed, fresh=True)
+        assert reused == every
+        assert looked_every == 150 * 40 and looked < looked_every / 2
