@@ -4,11 +4,15 @@ What an agent is doing is :func:`rtdash.core.agents.agent_state`'s answer, the o
 wallboard, the users panel and the exports give: on a call while they are the agent of
 a bridged call, otherwise available or away by their user state. Time is added when an
 agent's activity changes (and read up to "now" at any moment), so polls where nothing
-changed cost nothing per agent.
+changed cost nothing per agent: an agent is looked at only when their row is a new
+object (rows are immutable, and a user's row is the same object while it is unchanged)
+or their being on a call changed.
 """
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import not_
 from typing import Any, Literal
 
 from rtdash.api.models import PbxUser
@@ -42,6 +46,18 @@ class AgentTime:
     def __init__(self) -> None:
         self.clocks: dict[str, _Clock] = {}
         self.day_start: float | None = None
+        self._forget()
+
+    def _forget(self) -> None:
+        """Look at every user at the next observation."""
+        #: the users last observed (held, so their ids stay theirs) and their ids
+        self._users: list[PbxUser] = []
+        self._ids: set[int] = set()
+        self._on_call: OnCall | None = None
+        #: those users by operator ref, by folded name and by key (how many share it)
+        self._by_ref: dict[str, list[PbxUser]] = {}
+        self._by_name: dict[str, list[PbxUser]] = {}
+        self._keys: dict[str, int] = {}
 
     @staticmethod
     def key_of(user: PbxUser) -> str:
@@ -53,27 +69,80 @@ class AgentTime:
     ) -> None:
         """Bring every agent's activity up to ``now``; ``since`` is the previous
         observation, the earliest a change seen now can have happened. ``on_call``: who
-        is on a bridged call (from the latest calls poll)."""
+        is on a bridged call (from the latest calls poll). Only users whose answer can
+        have changed are looked at: new row objects, and those whose operator ref or
+        name went on or off a call; the rest would be found as they were."""
+        ids = set(map(id, users))
+        held, previous = self._ids, self._users
+        new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
+        gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))
+        for user in gone:
+            self._index(user, -1)
+        for user in new:
+            self._index(user, 1)
+        before = self._on_call
+        self._users, self._ids, self._on_call = list(users), ids, on_call
+        todo: list[PbxUser] | tuple[PbxUser, ...]
+        if before is None or len(self._keys) != len(users) or len(ids) != len(users):
+            todo = users  # first look, or users sharing a clock: each in turn, as ever
+        else:
+            todo = new
+            if on_call is not before:
+                seen = set(map(id, new))
+                for index, changed in (
+                    (self._by_ref, before.refs ^ on_call.refs),
+                    (self._by_name, before.names ^ on_call.names),
+                ):
+                    for name in changed:
+                        for user in index.get(name, ()):
+                            if id(user) not in seen:
+                                seen.add(id(user))
+                                todo.append(user)
+        for user in todo:
+            self._observe(user, on_call, now, since)
+
+    def _index(self, user: PbxUser, step: int) -> None:
+        key = self.key_of(user)
+        count = self._keys.get(key, 0) + step
+        if count:
+            self._keys[key] = count
+        else:
+            del self._keys[key]
+        for index, name in (
+            (self._by_ref, user.operator_ref),
+            (self._by_name, user.display_name.casefold() if user.display_name else None),
+        ):
+            if not name:
+                continue
+            if step > 0:
+                index.setdefault(name, []).append(user)
+            else:
+                rest = [other for other in index[name] if other is not user]
+                if rest:
+                    index[name] = rest
+                else:
+                    del index[name]
+
+    def _observe(self, user: PbxUser, on_call: OnCall, now: float, since: float) -> None:
         clocks = self.clocks
-        for user in users:
-            state = agent_state(user, on_call)
-            if not user.dashboard and state is not AgentState.ON_CALL:
-                continue
-            key = self.key_of(user)
-            activity = ACTIVITY_OF[state]
-            clock = clocks.get(key)
-            if clock is None:
-                clocks[key] = _Clock(key, user.label, activity, now)
-                continue
-            if activity == clock.activity:
-                continue
-            at = now
-            if activity != "call" and clock.activity != "call" and user.state_start is not None:
-                # a state change: its row says when, within the two observations
-                at = min(max(user.state_start.timestamp(), since, clock.since), now)
-            clock.totals[clock.activity] += max(0.0, at - clock.since)
-            clock.activity = activity
-            clock.since = at
+        state = agent_state(user, on_call)
+        if not user.dashboard and state is not AgentState.ON_CALL:
+            return
+        key = self.key_of(user)
+        activity = ACTIVITY_OF[state]
+        clock = clocks.get(key)
+        if clock is None:
+            clocks[key] = _Clock(key, user.label, activity, now)
+            return
+        if activity == clock.activity:
+            return
+        at = now
+        if activity != "call" and clock.activity != "call" and user.state_start is not None:
+            # a state change: its row says when, within the two observations
+            at = min(max(user.state_start.timestamp(), since, clock.since), now)
+        clock.totals[clock.activity] += max(0.0, at - clock.since)
+        clock.activity = activity
+        clock.since = at
 
     def new_day(self, day_start: float) -> None:
         """Midnight: yesterday's time is dropped; the current activity runs on from 00:00."""
@@ -107,6 +176,7 @@ class AgentTime:
 
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}
+        self._forget()
         for key, (name, activity, since, totals) in data.items():
             clock = _Clock(str(key), str(name), activity, float(since))
             clock.totals = {a: float(totals.get(a, 0.0)) for a in ACTIVITIES}

@@ -17,8 +17,11 @@ the moment it was answered, so the speed of answer does not depend on the poll
 interval. Where they do not, an event is placed halfway between the two polls that
 bracket it.
 
-Cost: a poll whose body did not change costs nothing; otherwise one dictionary lookup
-per live call, and work only for calls that are new, changed state or vanished.
+Cost: a poll whose body did not change costs nothing; otherwise work only for the rows
+that are not the very objects of the last poll (new calls, changed rows) and for the
+calls that left. A call still there as the same row is "seen now" without being
+touched: its stamps (last seen, last seen waiting) are the last poll's time, written
+into it only when it changes, leaves, or the state is saved.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain, compress
+from operator import not_
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
@@ -163,6 +168,15 @@ class OutcomeTracker:
         self.last_poll: float | None = None
         #: (start, end) of periods when no poll succeeded (upstream clock)
         self.gaps: list[tuple[float, float]] = []
+        #: the last changed poll's rows (held, so their ids stay theirs), their ids, its
+        #: time, and its callRefs with their number of rows: every call in it was seen
+        #: then, and carries that stamp without it being written (see :func:`_settle`)
+        self._rows: list[ActiveCall] = []
+        self._row_ids: set[int] = set()
+        self._seen_at: float | None = None
+        self._present: dict[str, int] = {}
+        #: tracked calls not in the last changed poll (kept by an unreadable row)
+        self._missing: set[str] = set()
 
     # --- the sink protocol -------------------------------------------------------------
 
@@ -192,43 +206,121 @@ class OutcomeTracker:
             self._measure_skew(groups, local)
         now = local + self.skew
         gap_start = self._mark_poll(now)
+        rows = list(chain.from_iterable(groups.values()))
+        ids = set(map(id, rows))
+        held, prev_at = self._row_ids, self._seen_at
+        # in C, row by row: the rows that are not last poll's very objects, and last
+        # poll's rows that are gone; a row object is immutable, so one seen last poll
+        # says nothing new (its call is simply still there)
+        fresh = [
+            (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
+            for state, group in groups.items()
+        ]
+        prev_rows = self._rows
+        gone = list(compress(prev_rows, map(not_, map(ids.__contains__, map(id, prev_rows)))))
+        present = self._present
+        departed: dict[str, None] = {}
+        for row in gone:
+            ref = row.call_ref
+            left = present[ref] - 1
+            if left:
+                present[ref] = left
+            else:
+                del present[ref]
+                departed[ref] = None
+        changed: list[tuple[CallState, ActiveCall, bool]] = []
+        for state, group in fresh:
+            for row in group:
+                ref = row.call_ref
+                changed.append((state, row, ref in present or ref in departed))
+                present[ref] = present.get(ref, 0) + 1
+        self._rows, self._row_ids, self._seen_at = rows, ids, now
         calls = self.calls
-        emit = self.emit
+        if len(present) != len(rows) or len(ids) != len(rows):
+            self._observe_all(groups, prev_rows, prev_at, now, snapshot.unreadable, gap_start)
+            return
+        for state, row, was_present in changed:
+            tracked = calls.get(row.call_ref)
+            if tracked is not None and was_present and prev_at is not None:
+                _settle(tracked, prev_at)
+            self._row(state, row, now)
+        missing = self._missing
+        for ref in departed:
+            if ref not in present and prev_at is not None:
+                _settle(calls[ref], prev_at)
+                missing.add(ref)
+        if missing:
+            missing.difference_update([ref for ref in missing if ref in present])
+            if not snapshot.unreadable:  # a call whose row could not be read has not vanished
+                for ref in list(missing):
+                    self._vanish(calls.pop(ref), now, gap_start)
+                missing.clear()
+
+    def _observe_all(
+        self,
+        groups: dict[CallState, tuple[ActiveCall, ...]],
+        prev_rows: list[ActiveCall],
+        prev_at: float | None,
+        now: float,
+        unreadable: int,
+        gap_start: float | None,
+    ) -> None:
+        """Every row, one by one: a body with a call in it twice (two rows of one
+        callRef), where the last row read decides, as it always has."""
+        calls = self.calls
+        if prev_at is not None:
+            for row in prev_rows:
+                tracked = calls.get(row.call_ref)
+                if tracked is not None:
+                    _settle(tracked, prev_at)
         seen: set[str] = set()
         for state, rows in groups.items():
             for row in rows:
-                ref = row.call_ref
-                seen.add(ref)
-                tracked = calls.get(ref)
-                if tracked is None:
-                    tracked = self._new(row, now)
-                    calls[ref] = tracked
-                    emit(Offered(ref, tracked.queue, tracked.wait_start))
-                    if state is _BRIDGED:
-                        self._answer(tracked, row, now)
-                    else:
-                        tracked.last_unbridged = now
-                    tracked.state = state
-                elif state is not tracked.state:
-                    if state is _BRIDGED:
-                        if tracked.answered_at is None:
-                            self._answer(tracked, row, now)
-                        else:
-                            self._set_agent(tracked, row)
-                    else:
-                        tracked.last_unbridged = now
-                    tracked.state = state
-                elif state is _BRIDGED:
-                    if (row.agent_ref or row.agent_name or "") != tracked.agent:
-                        self._set_agent(tracked, row)  # transferred to another agent
-                else:
-                    tracked.last_unbridged = now
-                tracked.last_seen = now
-        if snapshot.unreadable:
+                seen.add(row.call_ref)
+                self._row(state, row, now)
+        self._missing = set(calls.keys() - seen)
+        if unreadable:
             return  # a call whose row could not be read has not vanished
-        if len(seen) != len(calls):
-            for ref in calls.keys() - seen:
-                self._vanish(calls.pop(ref), now, gap_start)
+        for ref in self._missing:
+            self._vanish(calls.pop(ref), now, gap_start)
+        self._missing = set()
+
+    def _row(self, state: CallState, row: ActiveCall, now: float) -> None:
+        """One row that is new since the last poll: a new call, or a call whose row
+        changed (its state, its agent, or any field the reader keeps)."""
+        ref = row.call_ref
+        tracked = self.calls.get(ref)
+        if tracked is None:
+            tracked = self._new(row, now)
+            self.calls[ref] = tracked
+            self.emit(Offered(ref, tracked.queue, tracked.wait_start))
+            if state is _BRIDGED:
+                self._answer(tracked, row, now)
+            else:
+                tracked.last_unbridged = now
+            tracked.state = state
+        elif state is not tracked.state:
+            if state is _BRIDGED:
+                if tracked.answered_at is None:
+                    self._answer(tracked, row, now)
+                else:
+                    self._set_agent(tracked, row)
+            else:
+                tracked.last_unbridged = now
+            tracked.state = state
+        elif state is _BRIDGED:
+            if (row.agent_ref or row.agent_name or "") != tracked.agent:
+                self._set_agent(tracked, row)  # transferred to another agent
+        else:
+            tracked.last_unbridged = now
+        tracked.last_seen = now
+
+    def _settle(self) -> None:
+        """Write the stamps the calls present at the last poll carry implicitly."""
+        at = self._seen_at
+        if at is not None:
+            for ref in self._present:
+                _settle(self.calls[ref], at)
 
     def _mark_poll(self, now: float) -> float | None:
         """Note a successful poll; the start of the gap before it, if there was one."""
@@ -320,6 +412,7 @@ class OutcomeTracker:
     # --- state -------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
+        self._settle()
         return {
             "calls": [call.to_list() for call in self.calls.values()],
             "skew": self.skew,
@@ -331,14 +424,24 @@ class OutcomeTracker:
         calls vanished while nobody watched."""
         self.calls = {}
         self.on_call = {}
+        self._rows, self._row_ids, self._seen_at, self._present = [], set(), None, {}
         for item in state.get("calls", []):
             call = TrackedCall.from_list(item)
             self.calls[call.ref] = call
             if call.answered_at is not None:
                 for key in {call.agent, call.agent_name} - {""}:
                     self.on_call[key] = self.on_call.get(key, 0) + 1
+        self._missing = set(self.calls)
         self.skew = float(state.get("skew") or 0.0)
         last = state.get("last_poll")
         self.last_poll = None if last is None else float(last)
         if self.last_poll is not None:
             self._polls.append(self.last_poll)
+
+
+def _settle(tracked: TrackedCall, at: float) -> None:
+    """Write the stamps of a call seen at ``at`` (as the row-by-row reading did): seen,
+    and seen waiting unless it was bridged."""
+    tracked.last_seen = at
+    if tracked.state is not _BRIDGED:
+        tracked.last_unbridged = at
