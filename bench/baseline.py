@@ -188,12 +188,14 @@ class BaselineApp(RtdashApp):
         return dashboard
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the baseline in a terminal, configured as ``rtdash`` is: config file and
+def run_in_terminal(
+    app_class: Callable[[Any], Any], prog: str, description: str | None, argv: Sequence[str] | None
+) -> int:
+    """Run a peer app in a terminal, configured as ``rtdash`` is: config file and
     environment, then these flags (checked by the same settings model)."""
     from rtdash.config import load_settings
 
-    parser = argparse.ArgumentParser(prog="python -m bench.baseline", description=__doc__)
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--base-url")
     parser.add_argument("--igrp", type=int)
     parser.add_argument("--interval", type=float)
@@ -205,7 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.connection.igrp = args.igrp
     if args.interval is not None:
         settings.polling.interval = args.interval
-    return BaselineApp(settings).run() or 0
+    return int(app_class(settings).run() or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_in_terminal(BaselineApp, "python -m bench.baseline", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import os
 import statistics
 import time
 
-from bench.kept import write_section
+from bench.kept import rerun_command, write_section
 from bench.loads import LOADS, RTDASH, make_sim
 from bench.measures.terminal import cpu_percent, floor_terminal, terminal
 
@@ -62,16 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu = {side: statistics.median(c for c, _ in samples) for side, samples in seen.items()}
     ratio = cpu["rtdash"] / cpu["floor --ticking"]
     met = "met" if ratio <= TARGET else "**not met**"
-    flags = [
-        f"--{name} {value:g}"
-        for name, value, default in (
-            ("rounds", args.rounds, 5),
-            ("warmup", args.warmup, 5.0),
-            ("window", args.window, 20.0),
-        )
-        if value != default
-    ]
-    command = " ".join(["python -m bench.idle_cpu", *flags])
+    command = rerun_command(parser, args, ("rounds", "warmup", "window"))
     lines = [
         f"## Quiet when nothing happens (`{command}`)",
         "",

@@ -7,6 +7,8 @@ start trace, the SSH link) keep their latest figures between full runs.
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.report import write_kept
@@ -17,3 +19,16 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 def write_section(name: str, lines: list[str], path: Path = RESULTS) -> None:
     """Replace section ``name`` of the report (or append it) with ``lines``."""
     write_kept(path, name, lines)
+
+
+def rerun_command(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, names: Sequence[str]
+) -> str:
+    """The command that measures again as this run did, for the section's heading: the
+    program and each of ``names`` whose value is not its default."""
+    flags = [
+        f"--{name} {getattr(args, name):g}"
+        for name in names
+        if getattr(args, name) != parser.get_default(name)
+    ]
+    return " ".join([parser.prog, *flags])

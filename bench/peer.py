@@ -22,7 +22,6 @@ It runs through the same entry points as rtdash and the naive baseline:
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -30,7 +29,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 
-from bench.baseline import RebuildTable, _rebuilding
+from bench.baseline import RebuildTable, _rebuilding, run_in_terminal
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.widgets.calls_grid import CallsGrid
 from rtdash.ui.widgets.dashboard import Dashboard
@@ -162,23 +161,7 @@ class PeerApp(RtdashApp):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the peer in a terminal, configured as ``rtdash`` is: config file and
-    environment, then these flags (checked by the same settings model)."""
-    from rtdash.config import load_settings
-
-    parser = argparse.ArgumentParser(prog="python -m bench.peer", description=__doc__)
-    parser.add_argument("--base-url")
-    parser.add_argument("--igrp", type=int)
-    parser.add_argument("--interval", type=float)
-    args = parser.parse_args(argv)
-    settings = load_settings(None)
-    if args.base_url is not None:
-        settings.connection.base_url = args.base_url
-    if args.igrp is not None:
-        settings.connection.igrp = args.igrp
-    if args.interval is not None:
-        settings.polling.interval = args.interval
-    return PeerApp(settings).run() or 0
+    return run_in_terminal(PeerApp, "python -m bench.peer", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.kept import write_section
+from bench.kept import rerun_command, write_section
 from rtdash.sim import SimConfig, Simulator
 
 # the test suite's sshd helper: keys in a temporary folder, loopback only
@@ -264,17 +264,9 @@ def main(argv: list[str] | None = None) -> int:
                             file=sys.stderr,
                             flush=True,
                         )
-    flags = [
-        f"--{name} {value:g}"
-        for name, value, default in (
-            ("seconds", args.seconds, 60.0),
-            ("warmup", args.warmup, 10.0),
-            ("interval", args.interval, 2.0),
-        )
-        if value != default
-    ]
+    command = rerun_command(parser, args, ("seconds", "warmup", "interval"))
     lines = [
-        f"## The SSH link (`{' '.join(['python -m bench.ssh_link', *flags])}`)",
+        f"## The SSH link (`{command}`)",
         "",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} CPUs shared "
         f"with other work (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} "

@@ -36,3 +36,17 @@ def test_a_section_is_replaced_in_place_and_others_are_kept(tmp_path: Path) -> N
     assert "## first" not in text
     assert "<!-- kept:other -->\nkeep me\n<!-- /kept -->" in text
     assert text.index("kept:other") < text.index("kept:soak")
+
+
+def test_the_rerun_command_names_only_the_flags_off_their_defaults() -> None:
+    import argparse
+
+    from bench.kept import rerun_command
+
+    parser = argparse.ArgumentParser(prog="python -m bench.idle_cpu")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--window", type=float, default=20.0)
+    names = ("rounds", "window")
+    assert rerun_command(parser, parser.parse_args([]), names) == "python -m bench.idle_cpu"
+    changed = parser.parse_args(["--window", "7.5"])
+    assert rerun_command(parser, changed, names) == "python -m bench.idle_cpu --window 7.5"
