@@ -35,11 +35,11 @@ from rtdash.config_sections import Settings as Settings
 from rtdash.config_sections import ShownText as ShownText
 from rtdash.config_sections import ThresholdSettings as ThresholdSettings
 from rtdash.config_sections import TimeZoneName as TimeZoneName
+from rtdash.core.credentials import ENV_API_KEY as ENV_API_KEY
+from rtdash.core.credentials import ENV_PASSWORD as ENV_PASSWORD
+from rtdash.core.credentials import ENV_USERNAME as ENV_USERNAME
 
 ENV_CONFIG = "RTDASH_CONFIG"
-ENV_USERNAME = "RTDASH_USERNAME"
-ENV_PASSWORD = "RTDASH_PASSWORD"
-ENV_API_KEY = "RTDASH_API_KEY"
 ENV_HUB_URL = "RTDASH_HUB_URL"
 
 
