@@ -61,9 +61,14 @@ def _worker(root: str) -> None:
     incremental = "previous" in inspect.signature(CallsSnapshot.build).parameters
     print(json.dumps({"ready": root}), flush=True)
 
+    # the simulator's published demo login: these clients never reach a server
+    from rtdash.sim.simulator import DEMO_PASSWORD, DEMO_USERNAME
+
     def stubbed_client() -> tuple[InfinityClient, list[bytes]]:
         client = InfinityClient(
-            igrp=1234, credentials=Credentials("u", "p"), base_url="http://127.0.0.1:1/r"
+            igrp=1234,
+            credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
+            base_url="http://127.0.0.1:1/r",
         )
         body: list[bytes] = []
 
@@ -129,8 +134,8 @@ def _worker(root: str) -> None:
         settings = Settings()
         settings.connection.base_url = "http://127.0.0.1:9/r"  # never asked: polls stopped
         settings.connection.igrp = 1234
-        settings.connection.username = "u"
-        settings.connection.password = "p"  # type: ignore[assignment]  # pydantic makes it a SecretStr
+        settings.connection.username = DEMO_USERNAME
+        settings.connection.password = DEMO_PASSWORD  # type: ignore[assignment]  # a SecretStr once set
         clock = FrozenClock(START + timedelta(seconds=1800))
         app: Any = RtdashApp(settings, clock=clock)
         client, body = stubbed_client()
@@ -175,20 +180,9 @@ def _worker(root: str) -> None:
 def _bodies(calls: int, folder: Path) -> Path:
     import base64
 
-    from bench.accuracy import START
-    from rtdash.sim import DEFAULT_INSTALLATIONS, SimConfig, Simulator
+    from bench.service_cost import frozen_centre
 
-    sim = Simulator(
-        SimConfig(
-            seed=7,
-            agents=max(100, calls // 3),
-            load=calls,
-            realtime=False,
-            start=START,
-            warm_up=1800,
-            installations=[DEFAULT_INSTALLATIONS[0]],
-        )
-    )
+    sim = frozen_centre(calls)
     auth = "Basic " + base64.b64encode(f"{sim.username}:{sim.password}".encode()).decode()
     polls = []
     for _ in range(POLLS):

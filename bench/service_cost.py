@@ -43,8 +43,10 @@ class Cost:
         )
 
 
-async def _measure(calls: int, polls: int, interval: float) -> Cost:
-    sim = Simulator(
+def frozen_centre(calls: int) -> Simulator:
+    """One installation at ``calls`` live calls, its clock frozen at the accuracy bench's
+    start, warmed up for half an hour: the centre the poll-cost benches read."""
+    return Simulator(
         SimConfig(
             seed=7,
             agents=max(100, calls // 3),
@@ -55,6 +57,10 @@ async def _measure(calls: int, polls: int, interval: float) -> Cost:
             installations=[DEFAULT_INSTALLATIONS[0]],
         )
     )
+
+
+async def _measure(calls: int, polls: int, interval: float) -> Cost:
+    sim = frozen_centre(calls)
     clock = ModelClock(sim)
     service = ServiceLevel(ZoneInfo("UTC"))
     # the simulator makes each body before the clock starts: only rtdash's side is timed
