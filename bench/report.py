@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from bench.loads import INTERVAL, LOADS, REPO
 
 if TYPE_CHECKING:
+    from bench.plan import Plan
     from bench.profile import Profile
-    from bench.run import FloorRow, Plan, Row
+    from bench.rows import FloorRow, Row
     from bench.scale import ScaleResult
     from bench.stats import Summary
 
@@ -261,7 +262,7 @@ def write_report(
     ``path`` (see :mod:`bench.merge`)."""
     from bench import scale as scaling
     from bench.merge import Carried, carry_over, merged, source_lines
-    from bench.run import MEASURES
+    from bench.plan import MEASURES
 
     command = "python -m bench" + ("".join(f" {arg}" for arg in argv) if argv else "")
     carried = carry_over(path, measured, MEASURES) if measured is not None else Carried()

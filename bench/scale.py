@@ -14,7 +14,7 @@ from bench.loads import BASELINE, PEER, RTDASH, AppKind
 from bench.stats import Summary
 
 if TYPE_CHECKING:
-    from bench.run import Plan
+    from bench.plan import Plan
 
 #: the apps of the scaling table, in the order they take turns
 SCALE_APPS = (RTDASH, BASELINE, PEER)

@@ -95,8 +95,9 @@ def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
 def test_floor_rows_leave_the_targets_alone(tmp_path: Path) -> None:
     """A full run's targets are judged without the floor: a floor row far under a target
     neither turns its FAIL into a PASS nor shows up among the targets."""
+    from bench.plan import FULL
     from bench.report import write_report
-    from bench.run import FULL, FloorRow, Row, Target
+    from bench.rows import FloorRow, Row, Target
 
     p2 = Row("P2", "start to first data", "medium", "160×48 pty", "s", 1.0)
     p2.samples = {"rtdash": [1.5, 1.4, 1.6], "baseline": [1.7, 1.6, 1.8]}
@@ -173,8 +174,9 @@ def test_scale_targets_and_growth_exponent() -> None:
 def test_only_carries_the_other_measures_over(tmp_path: Path) -> None:
     """A run of SCALE alone rewrites its own table and keeps every other measure's rows,
     notes, sections and kept sections as the replaced report had them."""
+    from bench.plan import FULL
     from bench.report import write_report
-    from bench.run import FULL, FloorRow, Row, Target
+    from bench.rows import FloorRow, Row, Target
 
     p2 = Row("P2", "start to first data", "medium", "160×48 pty", "s", 1.0)
     p2.samples = {"rtdash": [1.5, 1.4, 1.6], "baseline": [1.7, 1.6, 1.8]}
@@ -242,8 +244,8 @@ def test_only_carries_the_other_measures_over(tmp_path: Path) -> None:
 
 
 def test_a_script_s_kept_section_is_written_once_and_survives_a_run(tmp_path: Path) -> None:
+    from bench.plan import FULL
     from bench.report import write_kept, write_report
-    from bench.run import FULL
 
     report = tmp_path / "RESULTS.md"
     write_report(report, [], plan=FULL, profile=None, elapsed=1.0, argv=[])
