@@ -45,7 +45,7 @@ from bench.hub_report import DAY_INTERVAL, INTERVAL, report
 from bench.loads import LOADS, REPO, make_sim
 from bench.report import write_kept
 from rtdash.core.poller import PollerStatus
-from rtdash.core.service import ServiceLevel
+from rtdash.core.service_feed import FollowedServiceLevel, ServiceKeeper, ServiceOptions
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import codec
 from rtdash.hub.connect import connector
@@ -124,8 +124,9 @@ async def _screen_main(url: str, igrp: int, viewers: int, conn: Connection) -> N
         for sink in sinks
     ]
     for sub in subs:
-        # as a screen's service level follows the hub's day state (ServiceKeeper.follow)
-        sub.on_service = ServiceLevel(ZoneInfo("UTC")).restore
+        # as a screen's service level follows the hub's day state (attach_service)
+        keeper = ServiceKeeper(FollowedServiceLevel(ZoneInfo("UTC")), ServiceOptions())
+        sub.on_service = keeper.follow
     tasks = [asyncio.create_task(sub.run()) for sub in subs]
     deadline = time.monotonic() + 30
     while sum(sub.connections > 0 for sub in subs) < viewers and time.monotonic() < deadline:

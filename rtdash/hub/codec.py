@@ -128,7 +128,12 @@ def encode_delta(
 
 
 def _head(kind: str, snapshot: CallsSnapshot | UsersSnapshot) -> dict[str, Any]:
-    return {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
+    head = {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
+    server_now = getattr(snapshot, "server_now", None)
+    if server_now is not None:
+        # a row whose durations only ticked is held: they follow from the upstream's now
+        head["n"] = server_now.isoformat()
+    return head
 
 
 def encode_full(snapshot: CallsSnapshot | UsersSnapshot) -> bytes:
@@ -253,10 +258,16 @@ def decode(
             step = int(data.get("s", 0))
         if kind is Kind.CALLS:
             assert held is None or isinstance(held, CallsSnapshot)
-            snapshot = CallsSnapshot.build(rows.calls_from(values, held, step), at, unreadable)
+            now = datetime.fromisoformat(data["n"]) if "n" in data else None
+            if held is None:
+                snapshot = CallsSnapshot.build(rows.calls_from(values), at, unreadable, now)
+            else:
+                snapshot = rows.calls_on(values, held, step, at, unreadable, now)
         else:
             assert held is None or isinstance(held, UsersSnapshot)
-            snapshot = UsersSnapshot.build(rows.users_from(values, held, step), at, unreadable)
+            # a kept user is the very row it was: only the others are sorted in
+            users = rows.users_from(values, held, step)
+            snapshot = UsersSnapshot.build(users, at, unreadable, previous=held)
         return Frame(kind, at.timestamp(), snapshot=snapshot)
     except FrameError:
         raise
