@@ -32,6 +32,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from rtdash.core.agent_time import AgentTime
 from rtdash.core.daystate import same_day
 from rtdash.core.poller import Poller, PollerStatus
 from rtdash.core.service import ServiceLevel
@@ -95,6 +96,8 @@ class _QueueSink:
         self._health: object = None
         #: the day state's ``now`` as last queued for the screens
         self.shown_now: float | None = None
+        #: the screens' day state last queued, and its time: the base of the next delta
+        self._shown: tuple[float, dict[str, Any]] | None = None
 
     def _put(self, item: _Item) -> None:
         if self.queue.full():
@@ -103,6 +106,7 @@ class _QueueSink:
             # a frame lost: the next delta's base may be the lost one, so no deltas
             # until a full frame has gone
             self._base.clear()
+            self._shown = None
         self.queue.put_nowait(item)
 
     def on_calls(self, snapshot: CallsSnapshot) -> None:
@@ -139,10 +143,16 @@ class _QueueSink:
         service.dirty = False
         state, wall = service.to_dict(), time.time()
         self.shown_now = service.metrics.now
-        # the whole state, for the next leader only; the part screens show, for everyone
-        whole, screen = codec.encode_service(state, wall), codec.encode_service(shown(state), wall)
+        # the whole state, for the next leader only; the part screens show, for everyone:
+        # whole in the latest state, as changes to the one before on the wire
+        screen = shown(state, service.agents)
+        whole = codec.encode_service(state, wall)
+        base, self._shown = self._shown, (wall, screen)
+        wire = b"" if base is None else codec.encode_service_delta(screen, wall, base[1], base[0])
         self._put(_Item("day", whole, "service", keep=False, publish=False))
-        self._put(_Item("service", screen, "service", keep=False))
+        self._put(
+            _Item("service", codec.encode_service(screen, wall), "service", keep=False, wire=wire)
+        )
 
     def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
         entry = trend.entry(snapshot)
@@ -176,10 +186,21 @@ class _QueueSink:
         self._put(status_item(status, keep=keep))
 
 
-def shown(state: dict[str, Any]) -> dict[str, Any]:
+def shown(state: dict[str, Any], agents: AgentTime | None = None) -> dict[str, Any]:
     """What a screen shows of a day's state: today's counts, agents and gaps, without
-    the calls in flight and the per-minute counts (a next leader's, to go on counting)."""
-    return {**state, "tracker": {}, "metrics": {**state["metrics"], "minutes": {}}}
+    the calls in flight and the per-minute counts (a next leader's, to go on counting).
+
+    With ``agents``, each agent's time goes as its clock (activity, since when, and the
+    time before that), which :meth:`AgentTime.restore` takes as it takes the totals up
+    to now, and which changes only when the agent's activity does: so the changes from
+    one state to the next are a few counters and agents, not every agent."""
+    out = {**state, "tracker": {}, "metrics": {**state["metrics"], "minutes": {}}}
+    if agents is not None:
+        out["agents"] = {
+            key: [clock.name, clock.activity, clock.since, dict(clock.totals)]
+            for key, clock in agents.clocks.items()
+        }
+    return out
 
 
 def status_item(status: PollerStatus, *, keep: bool) -> _Item:

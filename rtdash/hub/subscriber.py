@@ -257,6 +257,7 @@ class HubSubscriber:
                 wall_now=time.time(),
                 base_calls=self.calls,
                 base_users=self.users,
+                base_service=None if self.service is None else (self._service_at, self.service),
             )
         except codec.NeedBase:
             self._reload = True  # joined or missed a frame: the latest state is whole

@@ -286,3 +286,46 @@ async def test_a_viewer_on_a_live_hub_shows_the_hubs_snapshots_and_day(
         assert followed.report("today") == ServiceLevel.from_dict(state).report("today")
     finally:
         sim.stop()
+
+
+def test_a_service_delta_on_the_state_held_comes_back_as_the_whole_state() -> None:
+    states = _states()
+    held: tuple[float, dict[str, object]] | None = None
+    for number, state in enumerate(states):
+        at = 1000.0 + number / 3  # a wall time that JSON must carry exactly
+        if held is None:
+            frame = codec.encode_service(state, at)
+        else:
+            frame = codec.encode_service_delta(state, at, held[1], held[0])
+            assert len(frame) < len(codec.encode_service(state, at))
+            with pytest.raises(codec.NeedBase):
+                codec.decode(frame)
+            with pytest.raises(codec.NeedBase):
+                codec.decode(frame, base_service=(held[0] - 1, held[1]))
+        back = codec.decode(frame, base_service=held).service
+        assert back == state
+        assert back is not None
+        held = (at, back)
+    # a key gone from one state to the next goes from the state rebuilt too
+    fewer = {key: value for key, value in states[-1].items() if key != "short_abandon"}
+    frame = codec.encode_service_delta(fewer, 9999.0, states[-1], 1.5)
+    assert codec.decode(frame, base_service=(1.5, states[-1])).service == fewer
+
+
+def test_the_screens_day_state_changes_with_the_counts_not_with_the_clock() -> None:
+    """The agents' time goes as each agent's clock: two states a poll apart, where no
+    agent changed activity, differ in the clock and counts alone; and a viewer that
+    restores it reads the same agents' time as the hub's own state says."""
+    from rtdash.hub.publisher import shown
+
+    service = ServiceLevel(ZoneInfo("UTC"))
+    agents = [user(f"u{i}", name=f"Agent {i}", operator_ref=f"A{i}") for i in range(3)]
+    service.observe_users(UsersSnapshot.build(agents, T0))
+    for poll in range(3):
+        quiet = [call("c", CallState.QUEUEING, 0, 0, queue="q")]
+        service.observe_calls(CallsSnapshot.build(quiet, T0 + timedelta(seconds=2 * poll)))
+    before = shown(service.to_dict(), service.agents)
+    service.observe_calls(CallsSnapshot.build(quiet, T0 + timedelta(seconds=8)))
+    after = shown(service.to_dict(), service.agents)
+    assert after["agents"] == before["agents"]
+    assert ServiceLevel.from_dict(after).report() == service.report()
