@@ -7,7 +7,7 @@ import argparse
 import os
 from typing import Any
 
-from rtdash.hub.publisher import KEYFRAME_EVERY
+from rtdash.hub.outbox import KEYFRAME_EVERY
 
 #: the hub polls every INTERVAL seconds in the benchmark; a day is extrapolated at the
 #: default DAY_INTERVAL

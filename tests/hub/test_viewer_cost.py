@@ -316,7 +316,7 @@ def test_the_screens_day_state_changes_with_the_counts_not_with_the_clock() -> N
     """The agents' time goes as each agent's clock: two states a poll apart, where no
     agent changed activity, differ in the clock and counts alone; and a viewer that
     restores it reads the same agents' time as the hub's own state says."""
-    from rtdash.hub.publisher import shown
+    from rtdash.hub.outbox import shown
 
     service = ServiceLevel(ZoneInfo("UTC"))
     agents = [user(f"u{i}", name=f"Agent {i}", operator_ref=f"A{i}") for i in range(3)]
