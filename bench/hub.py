@@ -37,7 +37,7 @@ from typing import Any
 import redis as redis_sync
 
 from bench.hub_ptys import PtyViewers
-from bench.hub_redis import PREFIX, cpu_seconds, redis_memory, start_redis, used
+from bench.hub_redis import PREFIX, cpu_seconds, redis_memory, redis_used, start_redis
 from bench.hub_report import INTERVAL, report
 from bench.hub_viewers import decode_cost, worker
 from bench.loads import LOADS, REPO, make_sim
@@ -189,7 +189,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
                 print(row, flush=True)
                 rows.append(row)
         # Redis's growth over a quiet stretch: no subscriber connections coming and going
-        mark = used(url, sim.igrp)
+        mark = redis_used(url, sim.igrp)
         await asyncio.sleep(args.memory_seconds)
         memory = redis_memory(url, sim.igrp, time.monotonic() - started, used_before, mark)
         memory["load_before"] = load_before

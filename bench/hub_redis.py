@@ -54,7 +54,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def used(url: str, igrp: int) -> tuple[float, int, int]:
+def redis_used(url: str, igrp: int) -> tuple[float, int, int]:
     """The time, Redis's ``used_memory`` and the history's and trend's bytes now."""
     db = redis_sync.Redis.from_url(url)
     keys = HubKeys(PREFIX, igrp)
@@ -84,7 +84,7 @@ def redis_memory(
     latest = db.memory_usage(keys.latest, samples=0) or 0
     used = int(db.info("memory")["used_memory"])
     db.close()
-    now, used_now, streams_now = used(url, igrp)
+    now, used_now, streams_now = redis_used(url, igrp)
     span = now - mark[0]
     return {
         "span": span,
