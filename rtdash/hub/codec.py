@@ -292,6 +292,11 @@ def decode(
             return _decode_status(data, loop_now, wall_now)
         if kind is Kind.SERVICE:
             if "b" in data:
+                made = float(data["t"])
+                if base_service is not None and made <= base_service[0]:
+                    # published while the latest state was read: the state held is it
+                    # or newer, and the reader drops it by its time
+                    return Frame(kind, made, service=base_service[1])
                 if base_service is None or base_service[0] != data["b"]:
                     raise NeedBase("a service delta on a state not held")
                 if not isinstance(data["d"], dict):

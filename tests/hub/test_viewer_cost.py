@@ -306,6 +306,11 @@ def test_a_service_delta_on_the_state_held_comes_back_as_the_whole_state() -> No
         assert back == state
         assert back is not None
         held = (at, back)
+    # a delta no newer than the state held (it came while the latest state was read)
+    # is that state again, not a reason to read the latest state once more
+    assert held is not None
+    late = codec.encode_service_delta(states[-1], held[0], states[-2], held[0] - 1)
+    assert codec.decode(late, base_service=held).service is held[1]
     # a key gone from one state to the next goes from the state rebuilt too
     fewer = {key: value for key, value in states[-1].items() if key != "short_abandon"}
     frame = codec.encode_service_delta(fewer, 9999.0, states[-1], 1.5)
