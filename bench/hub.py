@@ -36,9 +36,11 @@ from typing import Any
 
 import redis as redis_sync
 
+from bench import hub_tabs
 from bench.hub_ptys import PtyViewers
 from bench.hub_redis import PREFIX, cpu_seconds, redis_memory, redis_used, start_redis
 from bench.hub_report import INTERVAL, report
+from bench.hub_tabs import ServedTabs
 from bench.hub_viewers import decode_cost, worker
 from bench.loads import LOADS, REPO, make_sim
 from bench.report import write_kept
@@ -79,6 +81,35 @@ async def _pty_step(ptys: PtyViewers, seconds: float) -> dict[str, Any]:
         "screen_p50": _pct(screens, 0.5),
         "screen_p99": _pct(screens, 0.99),
         "cpu": cpu / (w1 - w0) / len(ptys.procs) * 100,
+    }
+
+
+async def _tabs_step(tabs: ServedTabs, seconds: float) -> dict[str, Any]:
+    """``rtdash serve --hub`` tabs alone with the hub, timed for ``seconds``."""
+    try:
+        for _ in range(60):  # start-up: the server, the browser, a process per tab
+            if len(tabs.apps()) >= tabs.count:
+                break
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(8)  # the first screens drawn
+        apps = tabs.apps()
+        cpu0 = tabs.cpu(apps)
+        w0 = time.time()
+        await asyncio.sleep(seconds)
+        w1 = time.time()
+        cpu = tabs.cpu(apps) - cpu0
+        running = len(tabs.apps())
+    finally:
+        tabs.stop()
+    samples = sorted(tabs.samples(w0, w1))
+    return {
+        "count": tabs.count,
+        "apps": len(apps),
+        "running": running,
+        "timed": len(samples),
+        "app_p50": _pct(samples, 0.5),
+        "app_p99": _pct(samples, 0.99),
+        "cpu": cpu / (w1 - w0) / max(1, len(apps)) * 100,
     }
 
 
@@ -170,6 +201,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
     started = time.monotonic()
     rows = []
     pty_result: dict[str, Any] = {}
+    tabs_result: dict[str, Any] = {}
     cost: dict[str, Any] = {}
     try:
         await asyncio.sleep(3)
@@ -179,6 +211,11 @@ async def _main(args: argparse.Namespace) -> list[str]:
             quiet = {k: v for k, v in quiet.items() if k != "RTDASH_PASSWORD"}
             pty_result = await _pty_step(PtyViewers(args.ptys, quiet, folder), args.seconds)
             print(pty_result, flush=True)
+        if args.tabs and hub_tabs.available():
+            quiet = {k: v for k, v in env.items() if not k.startswith("RTDASH_USER")}
+            quiet = {k: v for k, v in quiet.items() if k != "RTDASH_PASSWORD"}
+            tabs_result = await _tabs_step(ServedTabs(args.tabs, quiet, folder), args.seconds)
+            print(tabs_result, flush=True)
         cost = await decode_cost(url, sim.igrp)
         print(cost, flush=True)  # growth from here on: the fixed costs (scripts, clients) paid
         for viewers in args.viewers:
@@ -200,7 +237,7 @@ async def _main(args: argparse.Namespace) -> list[str]:
         redis_proc.terminate()
         redis_proc.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
-    return report(rows, memory, pty_result, cost, args)
+    return report(rows, memory, pty_result, cost, args, tabs_result)
 
 
 def main() -> None:
@@ -218,6 +255,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--ptys", type=int, default=3, help="real `rtdash --hub` dashboards in pseudo-terminals"
+    )
+    parser.add_argument(
+        "--tabs",
+        type=int,
+        default=3,
+        help="browser tabs on `rtdash serve --hub` (headless Chromium; skipped without it)",
     )
     parser.add_argument(
         "--memory-seconds",

@@ -21,6 +21,7 @@ def report(
     ptys: dict[str, Any],
     cost: dict[str, Any],
     args: argparse.Namespace,
+    tabs: dict[str, Any] | None = None,
 ) -> list[str]:
     viewers = ",".join(str(n) for n in args.viewers)
     command = (
@@ -81,6 +82,17 @@ def report(
             f"to the terminal after that (the redraw that shows it): p50 "
             f"{ptys['screen_p50']:.1f} ms, p99 {ptys['screen_p99']:.1f} ms. Each "
             f"dashboard took {ptys['cpu']:.0f} % of a CPU (decode, table, drawing).",
+        ]
+    if tabs:
+        lines += [
+            "",
+            f"Browser tabs: `rtdash serve --hub` with {tabs['count']} tabs in headless "
+            f"Chromium (one `rtdash --hub` process each: {tabs['apps']} started, "
+            f"{tabs['running']} running at the end), alone with the hub, "
+            f"{args.seconds:g} s, {tabs['timed']} snapshots timed. From the snapshot's "
+            f"fetch to a tab's app holding it: p50 {tabs['app_p50']:.1f} ms, p99 "
+            f"{tabs['app_p99']:.1f} ms (the browser's drawing is not timed). Each tab's "
+            f"app took {tabs['cpu']:.0f} % of a CPU.",
         ]
     lines += [
         "",
