@@ -268,9 +268,17 @@ def main() -> None:
         default=60.0,
         help="the quiet stretch over which Redis's growth is measured",
     )
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        help="a paragraph added to the section (what else was measured around this run)",
+    )
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()
     lines = asyncio.run(_main(args))
+    for note in args.note:
+        lines += ["", note]
     write_kept(args.output, SECTION, lines)
     print("\n".join(lines))
 

@@ -84,10 +84,12 @@ class HubSubscriber:
         self._retry_at: float | None = None
         self._last_frame: float | None = None
         self._trend_loaded = False
-        #: frames received and delivered, frames decoded, and reconnections: for tests
-        #: and the benchmark
+        #: frames received and delivered, frames decoded, reloads and reconnections: for
+        #: tests and the benchmark
         self.frames = 0
         self.decoded = 0
+        #: deltas on a frame not held, each answered by reading the latest state
+        self.reloads = 0
         self.connections = 0
         #: the last few frames taken, as they came: the same bytes again (a status or
         #: the day's state read from the latest state after it came by pub/sub, or the
@@ -261,6 +263,7 @@ class HubSubscriber:
             )
         except codec.NeedBase:
             self._reload = True  # joined or missed a frame: the latest state is whole
+            self.reloads += 1
             return
         except codec.FrameError as exc:
             log.warning("hub frame skipped: %s", exc)
