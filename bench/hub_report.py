@@ -56,7 +56,7 @@ def report(
             f"| {row['viewers']} | {row['mode']} | {row['workers']} | "
             f"{row['calls_per_interval']:.2f} | {row['users_per_interval']:.2f} | "
             f"{row['p50']:.1f} | {row['p99']:.1f} | {row['received']} / {row['expected']} | "
-            f"{row['worker_cpu']:.0f} | {row['hub_cpu']:.1f} |"
+            f"{row['worker_cpu']:.1f} | {row['hub_cpu']:.1f} |"
         )
     if cost.get("frames"):
         ratio = cost["full_ms"] / cost["delta_ms"] if cost["delta_ms"] else 0.0
@@ -69,6 +69,26 @@ def report(
             f"{cost['delta_ms']:.2f} ms ({cost['delta_bytes'] / 1e3:.2f} kB): "
             f"**{ratio:.1f}×** less. A viewer decodes the full frame only on joining or "
             "after a missed frame.",
+        ]
+        if cost.get("rowwise_ms") and cost["delta_ms"]:
+            lines[-1] += (
+                f" The same delta read row by row and sorted again, as a viewer did before: "
+                f"{cost['rowwise_ms']:.3f} ms, **{cost['rowwise_ms'] / cost['delta_ms']:.1f}×** "
+                f"the {cost['delta_ms']:.3f} ms it takes now."
+            )
+    if cost.get("days") and cost.get("follow_ms"):
+        lines += [
+            "",
+            f"One viewer's cost of one day state, measured the same way ({cost['days']} "
+            f"consecutive states of the hub, {cost['rounds']} rounds, alternated, "
+            "medians): the whole state decoded and restored, as a viewer did after every "
+            f"calls poll before ({cost['whole_day_bytes'] / 1e3:.1f} kB), "
+            f"{cost['restore_ms']:.3f} ms; the delta on the state before decoded and "
+            f"followed by its changes ({cost['day_delta_bytes'] / 1e3:.2f} kB), "
+            f"{cost['follow_ms']:.3f} ms: **{cost['restore_ms'] / cost['follow_ms']:.1f}×** "
+            "less. (The whole state is this run's, whose agents go as clocks: the state a "
+            "viewer restored before carried every agent's totals up to now, so it was "
+            "larger than this.)",
         ]
     if ptys:
         lines += [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
+from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,9 +16,10 @@ from zoneinfo import ZoneInfo
 from bench.hub_redis import PREFIX
 from bench.hub_report import INTERVAL
 from rtdash.core.poller import PollerStatus
+from rtdash.core.service import ServiceLevel
 from rtdash.core.service_feed import FollowedServiceLevel, ServiceKeeper, ServiceOptions
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
-from rtdash.hub import codec
+from rtdash.hub import codec, rows
 from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
@@ -127,23 +129,41 @@ async def _wire_main(url: str, igrp: int, viewers: int, conn: Connection) -> Non
 
 
 async def decode_cost(url: str, igrp: int, frames: int = 8, rounds: int = 7) -> dict[str, Any]:
-    """What one viewer spends on one calls frame, full frame against delta, measured
-    alternately in this run on frames this run's hub published (the deltas as they
-    came, the full frames re-encoded from the same snapshots): a ratio that the
-    machine's other work moves far less than the latencies above."""
+    """What one viewer spends on one calls frame and on one day state, measured
+    alternately in this run on frames this run's hub published: a calls delta against
+    the full frame (re-encoded from the same snapshot) and against the same delta read
+    row by row and sorted again, as a viewer did before; a day-state delta decoded and
+    followed by its changes against the whole state decoded and restored, as a viewer
+    did before. Ratios that the machine's other work moves far less than the latencies
+    above."""
     keys = HubKeys(PREFIX, igrp)
     redis = connector(url)()
     pubsub = redis.pubsub()
     await pubsub.subscribe(keys.channel)
     held: CallsSnapshot | None = None
+    held_day: tuple[float, dict[str, Any]] | None = None
     pairs: list[tuple[bytes, bytes, CallsSnapshot]] = []  # (delta, full, its base)
+    days: list[tuple[bytes, bytes, tuple[float, dict[str, Any]]]] = []  # the same, days
     deadline = time.monotonic() + 30
-    while len(pairs) < frames and time.monotonic() < deadline:
+    while (len(pairs) < frames or len(days) < frames) and time.monotonic() < deadline:
         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
         if message is None or message.get("type") != "message":
             continue
         data: bytes = message["data"]
-        if codec.peek(data)[0] is not codec.Kind.CALLS:
+        kind, at, _ = codec.peek(data)
+        if kind is codec.Kind.SERVICE:
+            try:
+                state = codec.decode(data, base_service=held_day).service
+            except codec.NeedBase:
+                stored = codec.decode(await redis.hget(keys.latest, "service"))
+                if stored.service is not None:
+                    held_day = (stored.at, stored.service)
+                continue
+            if state is not None and held_day is not None and at > held_day[0]:
+                days.append((data, codec.encode_service(state, at), held_day))
+                held_day = (at, state)
+            continue
+        if kind is not codec.Kind.CALLS:
             continue
         try:
             frame = codec.decode(data, base_calls=held)
@@ -160,24 +180,56 @@ async def decode_cost(url: str, igrp: int, frames: int = 8, rounds: int = 7) -> 
         held = frame.snapshot
     await pubsub.aclose()
     await redis.aclose()
-    full_ms: list[float] = []
-    delta_ms: list[float] = []
+    timed: dict[str, list[float]] = {
+        "full": [],
+        "delta": [],
+        "rowwise": [],
+        "restore": [],
+        "follow": [],
+    }
+
+    def clock(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        timed[name].append((now - t0) * 1000)
+        return now
+
     for _ in range(rounds):
         for delta, full, base in pairs:
             t0 = time.perf_counter()
             codec.decode(full)
-            t1 = time.perf_counter()
+            t0 = clock("full", t0)
             codec.decode(delta, base_calls=base)
-            t2 = time.perf_counter()
-            full_ms.append((t1 - t0) * 1000)
-            delta_ms.append((t2 - t1) * 1000)
-    full_ms.sort()
-    delta_ms.sort()
+            t0 = clock("delta", t0)
+            body = codec._unpack(delta)
+            fetched = datetime.fromisoformat(body["t"])
+            rows._calls_row_by_row(body["r"], base, body["s"], fetched, body["u"], None)
+            clock("rowwise", t0)
+        restoring = ServiceLevel(ZoneInfo("UTC"))
+        following = FollowedServiceLevel(ZoneInfo("UTC"))
+        if days:
+            following.follow(days[0][2][1])
+        for day_delta, day_whole, day_base in days:
+            t0 = time.perf_counter()
+            state = codec.decode(day_whole).service
+            assert state is not None
+            restoring.restore(state)
+            t0 = clock("restore", t0)
+            state = codec.decode(day_delta, base_service=day_base).service
+            assert state is not None
+            following.follow(state)
+            clock("follow", t0)
+
+    def median(name: str) -> float:
+        values = sorted(timed[name])
+        return values[len(values) // 2] if values else 0.0
+
     return {
         "frames": len(pairs),
+        "days": len(days),
         "rounds": rounds,
         "full_bytes": sum(len(f) for _, f, _ in pairs) / max(1, len(pairs)),
         "delta_bytes": sum(len(d) for d, _, _ in pairs) / max(1, len(pairs)),
-        "full_ms": full_ms[len(full_ms) // 2] if full_ms else 0.0,
-        "delta_ms": delta_ms[len(delta_ms) // 2] if delta_ms else 0.0,
+        "whole_day_bytes": sum(len(w) for _, w, _ in days) / max(1, len(days)),
+        "day_delta_bytes": sum(len(d) for d, _, _ in days) / max(1, len(days)),
+        **{f"{name}_ms": median(name) for name in timed},
     }
