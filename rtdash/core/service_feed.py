@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from rtdash.core.agent_time import AgentTime
 from rtdash.core.daystate import SAVE_EVERY, DayStore, demo_key, state_key, state_path
 from rtdash.core.feed import FeedConsumer
-from rtdash.core.service import ServiceLevel
+from rtdash.core.service import STATE_VERSION, ServiceLevel
 from rtdash.core.service_tiles import ServiceThresholds, Tile, counted, service_tiles
 from rtdash.core.thresholds import Level
 
@@ -117,7 +118,10 @@ class ServiceKeeper(FeedConsumer):
         """Show ``state`` (another process's :meth:`ServiceLevel.to_dict`, the hub's),
         replacing what this service held: its owner counts the day, this one shows it."""
         try:
-            self.service.restore(state)
+            if isinstance(self.service, FollowedServiceLevel):
+                self.service.follow(state)
+            else:
+                self.service.restore(state)
             # counted by the owner's rules: every screen shows the same SL %
             metrics = self.service.metrics
             metrics.sl_seconds = float(state.get("sl_seconds") or metrics.sl_seconds)
@@ -182,7 +186,7 @@ def attach_service(
     it joins."""
     owner = _day_owner(feed)
     if owner is not None:
-        followed = _FollowedServiceLevel(
+        followed = FollowedServiceLevel(
             zone, sl_seconds=options.sl_seconds, short_abandon=options.short_abandon
         )
         keeper = ServiceKeeper(followed, options)
@@ -212,9 +216,59 @@ def attach_service(
     return keeper
 
 
-class _FollowedServiceLevel(ServiceLevel):
+class FollowedServiceLevel(ServiceLevel):
     """A service level that shows another's state (:meth:`ServiceKeeper.follow`) and
-    counts nothing from the snapshots it is given."""
+    counts nothing from the snapshots it is given.
+
+    The owner sends its state after every calls poll, whole. Following it costs what
+    changed, not the day: the counters that moved are built again (:meth:`follow`), and
+    the agents' time, which moves on every time but which only an export or the queues
+    screen reads, is built when it is read."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._agent_state: dict[str, Any] | None = None
+        super().__init__(*args, **kwargs)
+        #: the state followed last (what this service level now holds)
+        self._held: dict[str, Any] = {}
+
+    @property
+    def agents(self) -> AgentTime:
+        pending = self._agent_state
+        if pending is not None:
+            self._agent_state = None
+            self._agents.restore(pending)
+        return self._agents
+
+    @agents.setter
+    def agents(self, value: AgentTime) -> None:
+        self._agents = value
+        self._agent_state = None
+
+    def follow(self, state: dict[str, Any]) -> None:
+        """Show ``state`` (the owner's :meth:`~ServiceLevel.to_dict`): as
+        :meth:`~ServiceLevel.restore` would, building again only what changed."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError("saved service state of an unknown version")
+        held, self._held = self._held, {}  # a state half taken: the next is taken whole
+        metrics = state.get("metrics", {})
+        if held:
+            self.metrics.follow(metrics, held.get("metrics", {}))
+        else:
+            self.metrics.restore(metrics)
+        tracker = state.get("tracker", {})
+        if not held or tracker != held.get("tracker", {}):
+            self.tracker.restore(tracker)
+        agents = state.get("agents", {})
+        if not held or agents != held.get("agents", {}):
+            self._agent_state = agents
+        saved = state.get("saved_at")
+        self._restored_at = float(saved) if saved is not None else None
+        self.dirty = False
+        self._held = state
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self._held = {}
+        super().restore(state)
 
     def observe_calls(self, snapshot: CallsSnapshot) -> None:
         """The owner of the day's state counted this snapshot already."""

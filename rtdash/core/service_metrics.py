@@ -211,6 +211,21 @@ class _Period:
             "agents": dict(self.agents),
         }
 
+    def follow(self, data: dict[str, Any], held: dict[str, Any]) -> None:
+        """Become ``data`` where it differs from ``held`` (this period's own state):
+        an event changes the total and one queue, so the other tallies stay."""
+        if data.get("total", {}) != held.get("total", {}):
+            self.total = Tally.from_dict(data.get("total", {}))
+        queues, was = data.get("queues", {}), held.get("queues", {})
+        if queues != was:
+            mine = self.queues
+            self.queues = {
+                str(k): mine[str(k)] if v == was.get(k) and str(k) in mine else Tally.from_dict(v)
+                for k, v in queues.items()
+            }
+        if data.get("agents", {}) != held.get("agents", {}):
+            self.agents = Counter({str(k): int(v) for k, v in data.get("agents", {}).items()})
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> _Period:
         period = cls()
@@ -359,6 +374,22 @@ class ServiceMetrics:
         self.day = _Period.from_dict(data.get("day", {}))
         self.minutes = {int(m): _Period.from_dict(p) for m, p in data.get("minutes", {}).items()}
         self.gaps = [(float(a), float(b)) for a, b in data.get("gaps", [])]
+
+    def follow(self, data: dict[str, Any], held: dict[str, Any]) -> None:
+        """As :meth:`restore`, for ``data`` that follows ``held`` (the state restored or
+        followed last): only what changed is built again, so a screen that shows
+        another process's counts pays for the calls that ended, not for the day."""
+        self.day_start = _float_or_none(data.get("day_start"))
+        self.now = _float_or_none(data.get("now"))
+        day = data.get("day", {})
+        if day != held.get("day", {}):
+            self.day.follow(day, held.get("day", {}))
+        minutes = data.get("minutes", {})
+        if minutes != held.get("minutes", {}):
+            self.minutes = {int(m): _Period.from_dict(p) for m, p in minutes.items()}
+        gaps = data.get("gaps", [])
+        if gaps != held.get("gaps", []):
+            self.gaps = [(float(a), float(b)) for a, b in gaps]
 
 
 def _float_or_none(value: Any) -> float | None:

@@ -128,7 +128,12 @@ def encode_delta(
 
 
 def _head(kind: str, snapshot: CallsSnapshot | UsersSnapshot) -> dict[str, Any]:
-    return {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
+    head = {"k": kind, "t": snapshot.fetched_at.isoformat(), "u": snapshot.unreadable}
+    server_now = getattr(snapshot, "server_now", None)
+    if server_now is not None:
+        # a row whose durations only ticked is held: they follow from the upstream's now
+        head["n"] = server_now.isoformat()
+    return head
 
 
 def encode_full(snapshot: CallsSnapshot | UsersSnapshot) -> bytes:
@@ -148,6 +153,56 @@ def encode_service(state: dict[str, Any], wall_now: float) -> bytes:
     totals, the last hour's minutes, the calls in flight), and a viewer or a standby hub
     takes it as it is instead of inferring its own from frames it may have missed."""
     return _pack({"k": "service", "t": wall_now, "s": state})
+
+
+def encode_service_delta(
+    state: dict[str, Any], wall_now: float, base: dict[str, Any], base_at: float
+) -> bytes:
+    """``state`` as changes to ``base`` (the state published at ``base_at``): between
+    two calls polls a few counters and agents change, not the day."""
+    return _pack({"k": "service", "t": wall_now, "b": base_at, "d": _diff(base, state)})
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What turns ``old`` into ``new``: values set (``=``), objects changed within
+    (``~``, the same again one level down) and keys gone (``-``)."""
+    same: dict[str, Any] = {}
+    within: dict[str, Any] = {}
+    for key, value in new.items():
+        was = old.get(key, _MISSING)
+        if was is value or was == value:
+            continue
+        if isinstance(value, dict) and isinstance(was, dict):
+            within[key] = _diff(was, value)
+        else:
+            same[key] = value
+    out: dict[str, Any] = {}
+    if same:
+        out["="] = same
+    if within:
+        out["~"] = within
+    gone = [key for key in old if key not in new]
+    if gone:
+        out["-"] = gone
+    return out
+
+
+def _patch(old: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:
+    """``old`` with ``diff`` applied, as a new object: what did not change is ``old``'s
+    own, so a reader comparing the two compares the changes."""
+    out = dict(old)
+    for key in diff.get("-", ()):
+        out.pop(key, None)
+    out.update(diff.get("=", {}))
+    for key, inner in diff.get("~", {}).items():
+        was = old.get(key)
+        if not isinstance(was, dict) or not isinstance(inner, dict):
+            raise FrameError("a service delta on a state of another shape")
+        out[key] = _patch(was, inner)
+    return out
+
+
+_MISSING = object()
 
 
 def encode_status(status: PollerStatus, wall_now: float) -> bytes:
@@ -223,17 +278,30 @@ def decode(
     wall_now: float | None = None,
     base_calls: CallsSnapshot | None = None,
     base_users: UsersSnapshot | None = None,
+    base_service: tuple[float, dict[str, Any]] | None = None,
 ) -> Frame:
     """One frame back. A status's ``next_try`` lands on the reader's loop clock:
     ``loop_now`` and ``wall_now`` are the reader's clocks at this moment (``wall_now``
     None: as if the frame were made just now). A delta frame needs the snapshot it was
-    made against (``base_calls``/``base_users``), else :class:`NeedBase`."""
+    made against (``base_calls``/``base_users``; a service delta: the state and its
+    frame's time, ``base_service``), else :class:`NeedBase`."""
     data = _unpack(frame)
     try:
         kind = Kind(data["k"])
         if kind is Kind.STATUS:
             return _decode_status(data, loop_now, wall_now)
         if kind is Kind.SERVICE:
+            if "b" in data:
+                made = float(data["t"])
+                if base_service is not None and made <= base_service[0]:
+                    # published while the latest state was read: the state held is it
+                    # or newer, and the reader drops it by its time
+                    return Frame(kind, made, service=base_service[1])
+                if base_service is None or base_service[0] != data["b"]:
+                    raise NeedBase("a service delta on a state not held")
+                if not isinstance(data["d"], dict):
+                    raise FrameError("a service delta without changes")
+                return Frame(kind, float(data["t"]), service=_patch(base_service[1], data["d"]))
             state = data["s"]
             if not isinstance(state, dict):
                 raise FrameError("a service frame without a state")
@@ -253,10 +321,16 @@ def decode(
             step = int(data.get("s", 0))
         if kind is Kind.CALLS:
             assert held is None or isinstance(held, CallsSnapshot)
-            snapshot = CallsSnapshot.build(rows.calls_from(values, held, step), at, unreadable)
+            now = datetime.fromisoformat(data["n"]) if "n" in data else None
+            if held is None:
+                snapshot = CallsSnapshot.build(rows.calls_from(values), at, unreadable, now)
+            else:
+                snapshot = rows.calls_on(values, held, step, at, unreadable, now)
         else:
             assert held is None or isinstance(held, UsersSnapshot)
-            snapshot = UsersSnapshot.build(rows.users_from(values, held, step), at, unreadable)
+            # a kept user is the very row it was: only the others are sorted in
+            users = rows.users_from(values, held, step)
+            snapshot = UsersSnapshot.build(users, at, unreadable, previous=held)
         return Frame(kind, at.timestamp(), snapshot=snapshot)
     except FrameError:
         raise

@@ -23,11 +23,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -35,11 +33,11 @@ from redis.exceptions import RedisError
 from rtdash.core.daystate import same_day
 from rtdash.core.poller import Poller, PollerStatus
 from rtdash.core.service import ServiceLevel
-from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
-from rtdash.hub import codec, trend
+from rtdash.hub import codec
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.lease import PUBLISH, Lease
+from rtdash.hub.outbox import SERVICE_EVERY, Item, QueueSink, status_item
 
 log = logging.getLogger(__name__)
 
@@ -50,146 +48,6 @@ QUEUE_LIMIT = 256
 LEASE_INTERVALS = 1.25
 RENEWALS = 4
 STANDBY_TRIES = 5
-#: the history keeps every this-many-th snapshot frame whole, the others as deltas
-KEYFRAME_EVERY = 30
-#: the day's service state is published when it changed, and at least this often (in
-#: intervals) when it did not, so the viewers' last-15-minutes windows move on
-SERVICE_EVERY = 5
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    field: str
-    frame: bytes
-    kind: str
-    trend: str = ""
-    keep: bool = True
-    drop_field: str = ""
-    publish: bool = True
-    #: published instead of ``frame`` (a delta), and kept in the history instead
-    wire: bytes = b""
-    kept: bytes = b""
-
-
-class _QueueSink:
-    """The poller's sink: encode once, queue for the publishing loop (no I/O here).
-    With a service level, it is fed every snapshot here too, and its state queued after
-    each calls frame that changed it (or every few intervals regardless): the whole of it
-    stored for a next leader, the part screens show published."""
-
-    def __init__(
-        self,
-        queue: asyncio.Queue[_Item],
-        on_status: Callable[[PollerStatus], None],
-        service: ServiceLevel | None = None,
-        service_every: float = 10.0,
-    ):
-        self.queue = queue
-        self._on_status = on_status
-        self.service = service
-        self.service_every = service_every
-        self._service_at = -math.inf
-        #: the snapshot last queued per kind: the base of the next delta
-        self._base: dict[str, CallsSnapshot | UsersSnapshot] = {}
-        self._kept = 0
-        self._health: object = None
-        #: the day state's ``now`` as last queued for the screens
-        self.shown_now: float | None = None
-
-    def _put(self, item: _Item) -> None:
-        if self.queue.full():
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self.queue.get_nowait()
-            # a frame lost: the next delta's base may be the lost one, so no deltas
-            # until a full frame has gone
-            self._base.clear()
-        self.queue.put_nowait(item)
-
-    def on_calls(self, snapshot: CallsSnapshot) -> None:
-        self._snapshot("calls", snapshot, codec.encode_calls(snapshot))
-        if self.service is not None:
-            # after the publishing loop has sent the frame: the screens wait for no count
-            asyncio.get_running_loop().call_soon(self._count, snapshot)
-
-    def on_users(self, snapshot: UsersSnapshot) -> None:
-        self._snapshot("users", snapshot, codec.encode_users(snapshot))
-        if self.service is not None:
-            # agents' time today moves on here, and is published with the next calls
-            asyncio.get_running_loop().call_soon(self._count, snapshot)
-
-    def _count(self, snapshot: CallsSnapshot | UsersSnapshot) -> None:
-        service = self.service
-        assert service is not None
-        try:
-            if isinstance(snapshot, CallsSnapshot):
-                service.observe_calls(snapshot)
-                self._service_due()
-            else:
-                service.observe_users(snapshot)
-        except Exception:  # the live frames go on without today's totals
-            log.exception("today's service level failed on a snapshot")
-
-    def _service_due(self, *, force: bool = False) -> None:
-        service = self.service
-        assert service is not None
-        now = time.monotonic()
-        if not force and not service.dirty and now - self._service_at < self.service_every:
-            return
-        self._service_at = now
-        service.dirty = False
-        state, wall = service.to_dict(), time.time()
-        self.shown_now = service.metrics.now
-        # the whole state, for the next leader only; the part screens show, for everyone
-        whole, screen = codec.encode_service(state, wall), codec.encode_service(shown(state), wall)
-        self._put(_Item("day", whole, "service", keep=False, publish=False))
-        self._put(_Item("service", screen, "service", keep=False))
-
-    def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
-        entry = trend.entry(snapshot)
-        base = self._base.get(kind)
-        self._base[kind] = snapshot
-        if snapshot.unchanged:
-            # the latest state keeps the full frame; the new time rides beside it
-            self._put(_Item(f"{kind}:same", frame, kind, entry))
-            return
-        # the latest state keeps the full frame (a late viewer starts from it); viewers
-        # that hold the base get the delta, and the history keeps deltas between keyframes
-        wire = codec.encode_delta(snapshot, base) if base is not None else b""
-        self._kept += 1
-        kept = b"" if self._kept % KEYFRAME_EVERY == 1 or not wire else wire
-        item = _Item(kind, frame, kind, entry, drop_field=f"{kind}:same", wire=wire, kept=kept)
-        self._put(item)
-
-    def on_status(self, status: PollerStatus) -> None:
-        self._on_status(status)
-        # every status goes to the viewers; the history keeps only those that say
-        # something new about health (a poll's success time is in its snapshot already)
-        health = (
-            status.phase,
-            status.slow,
-            tuple(
-                (route.value, h.failures, h.unreadable, type(h.error).__name__ if h.error else "")
-                for route, h in sorted(status.routes.items())
-            ),
-        )
-        keep, self._health = health != self._health, health
-        self._put(status_item(status, keep=keep))
-
-
-def shown(state: dict[str, Any]) -> dict[str, Any]:
-    """What a screen shows of a day's state: today's counts, agents and gaps, without
-    the calls in flight and the per-minute counts (a next leader's, to go on counting)."""
-    return {**state, "tracker": {}, "metrics": {**state["metrics"], "minutes": {}}}
-
-
-def status_item(status: PollerStatus, *, keep: bool) -> _Item:
-    return _Item("status", codec.encode_status(status, _wall(status)), "status", keep=keep)
-
-
-def _wall(status: PollerStatus) -> float:
-    """The wall clock at the status's loop time."""
-    loop_now = asyncio.get_running_loop().time()
-    return time.time() - (loop_now - status.made_at)
 
 
 class InstallationPublisher:
@@ -228,7 +86,7 @@ class InstallationPublisher:
         self.published = 0
         self.refused = 0
         self._last_status: PollerStatus | None = None
-        self._sink: _QueueSink | None = None
+        self._sink: QueueSink | None = None
 
     @property
     def shown_now(self) -> float | None:
@@ -267,9 +125,9 @@ class InstallationPublisher:
 
     async def _lead(self) -> None:
         loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[_Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self.service = await self._open_service()
-        sink = _QueueSink(queue, self._remember, self.service, SERVICE_EVERY * self.interval)
+        sink = QueueSink(queue, self._remember, self.service, SERVICE_EVERY * self.interval)
         self._sink = sink
         poller = self.poller_factory(sink)
         polling = asyncio.create_task(poller.run())
@@ -309,7 +167,7 @@ class InstallationPublisher:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(self._flush(queue, sink), timeout=2.0)
 
-    async def _flush(self, queue: asyncio.Queue[_Item], sink: _QueueSink) -> None:
+    async def _flush(self, queue: asyncio.Queue[Item], sink: QueueSink) -> None:
         await asyncio.sleep(0)  # counting deferred after the last frames runs first
         if sink.service is not None:
             sink._service_due(force=True)
@@ -337,7 +195,7 @@ class InstallationPublisher:
             service = self._make_service()
         return service
 
-    async def _send(self, item: _Item) -> bool:
+    async def _send(self, item: Item) -> bool:
         value = self.lease.value
         if value is None:
             return False
@@ -382,7 +240,7 @@ class InstallationPublisher:
             self._last_status = None
 
 
-async def _next(queue: asyncio.Queue[_Item], wait: float) -> _Item | None:
+async def _next(queue: asyncio.Queue[Item], wait: float) -> Item | None:
     """The next queued frame, or None after ``wait`` seconds; a frame already queued is
     taken at once even when the wait is over (``wait_for`` with no time left would
     give up on it, and a busy queue would then never drain)."""

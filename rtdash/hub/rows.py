@@ -16,13 +16,16 @@ row, to decode and to keep in the history.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from datetime import datetime
 from enum import StrEnum
+from itertools import accumulate, islice
+from operator import lt
 from typing import Any
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
-from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 
 
 class RowError(ValueError):
@@ -87,6 +90,11 @@ USERS = RowBuilder(PbxUser, USER_FIELDS)
 _CALL_TICKS = ("ring_time", "queue_duration", "bridge_duration", "call_duration")
 _CALL_SAME = tuple(name for name in (*CALL_FIELDS, "extra") if name not in _CALL_TICKS)
 _USER_SAME = (*USER_FIELDS, "extra")
+#: the durations each of a kept row's 16 masks moved on
+_MOVED = tuple(
+    tuple(name for bit, name in enumerate(_CALL_TICKS) if mask >> bit & 1) for mask in range(16)
+)
+_STILL: tuple[tuple[str, ...], ...] = ((),) * 16
 
 
 def delta_rows(
@@ -151,8 +159,7 @@ def from_base(
     state_type: type[StrEnum],
     step: int,
 ) -> list[Any]:
-    ticks: tuple[str, ...] = _CALL_TICKS if builder is CALLS else ()
-    moved = [tuple(name for bit, name in enumerate(ticks) if mask >> bit & 1) for mask in range(16)]
+    moved = _MOVED if builder is CALLS else _STILL
     model, fields_set, new, set_attr = builder.model, builder.fields_set, object.__new__, _set_attr
     count = len(base)
     out: list[Any] = []
@@ -195,6 +202,85 @@ def calls_from(rows: list[Any], base: CallsSnapshot | None = None, step: int = 0
     if base is not None:
         return from_base(rows, base.calls, CALLS, CallState, step)
     return [CALLS.build(values, CallState) for values in rows]
+
+
+def calls_on(
+    rows: list[Any],
+    base: CallsSnapshot,
+    step: int,
+    fetched_at: datetime,
+    unreadable: int,
+    server_now: datetime | None = None,
+) -> CallsSnapshot:
+    """A delta's snapshot on ``base``, grouped and ordered without looking at the rows
+    kept.
+
+    Rows whose durations only ticked are the hub's very row objects (as the poller holds
+    them: the durations follow from ``server_now``), so between two polls most rows of a
+    delta are "the base's row *i*", in the base's order. Those are taken a group at a
+    time, in C (a group with none gone is the base's own tuple, which a screen tells
+    unchanged by identity), with the base's order keys; only the rows sent whole are
+    built, keyed and sorted in, as :meth:`CallsSnapshot.build` does with ``previous``.
+    Anything else (durations moved on, rows out of the base's order, a base without
+    keys) takes the row-by-row way."""
+    whole = [item for item in rows if type(item) is not int]
+    values = list(accumulate([item for item in rows if type(item) is int] if whole else rows))
+    sizes = [len(base.groups[state]) for state in CALL_STATES]
+    keyed = all(
+        len(base.order_keys.get(state, ())) == size
+        for state, size in zip(CALL_STATES, sizes, strict=True)
+    )
+    if not keyed or (
+        values
+        and (
+            values[0] < 0
+            or values[-1] >> 4 >= sum(sizes)
+            or any(map((15).__and__, values))
+            or not all(map(lt, values, islice(values, 1, None)))
+        )
+    ):
+        return _calls_row_by_row(rows, base, step, fetched_at, unreadable, server_now)
+    index = [value >> 4 for value in values]
+    fresh = CallsSnapshot.build(calls_from(whole), fetched_at) if whole else None
+    groups: dict[CallState, tuple[ActiveCall, ...]] = {}
+    order_keys: dict[CallState, tuple[Any, ...]] = {}
+    low = start = 0
+    for state, size in zip(CALL_STATES, sizes, strict=True):
+        stop = bisect_left(index, low + size, start)
+        held, held_keys = base.groups[state], base.order_keys[state]
+        if stop - start != size:
+            places = [i - low for i in index[start:stop]]
+            held = tuple(map(held.__getitem__, places))
+            held_keys = tuple(map(held_keys.__getitem__, places))
+        if fresh is not None and fresh.groups[state]:
+            members, keys = list(held), list(held_keys)
+            for row, key in zip(fresh.groups[state], fresh.order_keys[state], strict=True):
+                at = bisect_left(keys, key)
+                members.insert(at, row)
+                keys.insert(at, key)
+            held, held_keys = tuple(members), tuple(keys)
+        groups[state], order_keys[state] = held, held_keys
+        low += size
+        start = stop
+    return CallsSnapshot(
+        fetched_at=fetched_at,
+        groups=groups,
+        unreadable=unreadable,
+        server_now=server_now,
+        order_keys=order_keys,
+    )
+
+
+def _calls_row_by_row(
+    rows: list[Any],
+    base: CallsSnapshot,
+    step: int,
+    fetched_at: datetime,
+    unreadable: int,
+    server_now: datetime | None,
+) -> CallsSnapshot:
+    made = from_base(rows, base.calls, CALLS, CallState, step)
+    return CallsSnapshot.build(made, fetched_at, unreadable, server_now)
 
 
 def users_from(rows: list[Any], base: UsersSnapshot | None = None, step: int = 0) -> list[Any]:

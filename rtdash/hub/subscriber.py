@@ -27,6 +27,7 @@ import logging
 import math
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -46,6 +47,8 @@ STALE_INTERVALS = 3
 MAX_BACKOFF = 10.0
 UNREACHABLE = "hub unreachable"
 NOBODY = "no poller publishing"
+#: frames remembered as taken: more than one poll's (users, calls, two statuses, service)
+TAKEN = 8
 
 
 class HubSubscriber:
@@ -81,9 +84,19 @@ class HubSubscriber:
         self._retry_at: float | None = None
         self._last_frame: float | None = None
         self._trend_loaded = False
-        #: frames received and delivered, and reconnections: for tests and the benchmark
+        #: frames received and delivered, frames decoded, reloads and reconnections: for
+        #: tests and the benchmark
         self.frames = 0
+        self.decoded = 0
+        #: deltas on a frame not held, each answered by reading the latest state
+        self.reloads = 0
         self.connections = 0
+        #: the last few frames taken, as they came: the same bytes again (a status or
+        #: the day's state read from the latest state after it came by pub/sub, or the
+        #: other way round) are a frame this viewer has, and are not decoded again
+        self._taken: deque[bytes] = deque(maxlen=TAKEN)
+        #: the kinds of frame taken while paused, shown on resuming
+        self._held_back: set[codec.Kind] = set()
         self.on_frame: Callable[[codec.Frame], None] | None = None
         #: the hub's latest day state of the service level (``ServiceLevel.to_dict``)
         self.service: dict[str, Any] | None = None
@@ -104,6 +117,14 @@ class HubSubscriber:
 
     def resume(self) -> None:
         self._paused = False
+        # what came while paused was taken and held, not shown: show it now
+        held, self._held_back = self._held_back, set()
+        if codec.Kind.USERS in held and self.users is not None:
+            self.sink.on_users(self.users)
+        if codec.Kind.CALLS in held and self.calls is not None:
+            self.sink.on_calls(self.calls)
+        if codec.Kind.SERVICE in held and self.service is not None and self.on_service:
+            self.on_service(self.service)
         self.refresh_now()
 
     def refresh_now(self) -> None:
@@ -177,6 +198,7 @@ class HubSubscriber:
             self._retry_at = None
             self._emit()
             next_check = self._now() + self.interval
+            heard = self.frames
             while not self._stopped:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
                 if message is not None and message.get("type") == "message":
@@ -186,8 +208,11 @@ class HubSubscriber:
                     await self._load_latest(redis)
                 now = self._now()
                 if now >= next_check:
-                    # pub/sub alone cannot tell a frozen Redis from a quiet one
-                    await asyncio.wait_for(redis.ping(), timeout=max(2.0, 2 * self.interval))
+                    if self.frames == heard:
+                        # pub/sub alone cannot tell a frozen Redis from a quiet one (a
+                        # frame since the last check says it is neither)
+                        await asyncio.wait_for(redis.ping(), timeout=max(2.0, 2 * self.interval))
+                    heard = self.frames
                     next_check = now + self.interval
                     self._check_stale()
                     self._emit()
@@ -223,6 +248,10 @@ class HubSubscriber:
     # --- frames ------------------------------------------------------------------------
 
     def _take(self, raw: bytes, *, count: bool = True) -> None:
+        if raw in self._taken:
+            if count:
+                self._heard()
+            return
         try:
             frame = codec.decode(
                 raw,
@@ -230,18 +259,21 @@ class HubSubscriber:
                 wall_now=time.time(),
                 base_calls=self.calls,
                 base_users=self.users,
+                base_service=None if self.service is None else (self._service_at, self.service),
             )
         except codec.NeedBase:
             self._reload = True  # joined or missed a frame: the latest state is whole
+            self.reloads += 1
             return
         except codec.FrameError as exc:
             log.warning("hub frame skipped: %s", exc)
             return
+        self.decoded += 1
+        self._taken.append(raw)
         if count:
-            self.frames += 1
-            self._last_frame = self._now()
-            if self._problem == NOBODY:
-                self._problem = self._detail = ""
+            self._heard()
+        if self._paused:
+            self._held_back.add(frame.kind)
         if frame.kind is codec.Kind.SERVICE:
             if frame.at < self._service_at:
                 return  # published while the latest state was read: that one is newer
@@ -268,6 +300,13 @@ class HubSubscriber:
                     self.sink.on_users(users)
         if self.on_frame is not None:
             self.on_frame(frame)
+
+    def _heard(self) -> None:
+        """A frame came by pub/sub: a poller is publishing."""
+        self.frames += 1
+        self._last_frame = self._now()
+        if self._problem == NOBODY:
+            self._problem = self._detail = ""
 
     @staticmethod
     def _newer(

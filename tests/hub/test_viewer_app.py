@@ -4,14 +4,16 @@ need the viewer's own credentials. Pilot, a real redis-server, the simulator."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import pytest
 import redis as redis_sync
 from pydantic import SecretStr
+from textual.pilot import Pilot
 
 from rtdash.config import Settings
 from rtdash.hub.keys import HubKeys
@@ -68,94 +70,94 @@ def seed_trend(url: str, prefix: str, igrp: int) -> list[tuple[int, int]]:
     return seeded
 
 
+@contextlib.asynccontextmanager
+async def viewing(
+    url: str,
+    prefix: str,
+    sim: Simulator,
+    settings: Settings | None = None,
+    size: tuple[int, int] = (120, 40),
+) -> AsyncIterator[tuple[RtdashApp, Pilot[int]]]:
+    """A hub publishing the simulator's data (its first frames out) and a viewer app on
+    it (``settings``: :func:`viewer_settings` by default), its first screen up."""
+    hub = publisher(url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 4, 10)
+        app = RtdashApp(settings or viewer_settings(url, prefix, sim))
+        async with app.run_test(size=size) as pilot:
+            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
+            yield app, pilot
+
+
 async def test_a_hub_viewer_shows_the_hubs_data_with_its_trend_and_polls_nothing(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
     seeded = seed_trend(redis_up.url, prefix, sim.igrp)
-    hub = publisher(redis_up.url, prefix, sim)
-    async with running(hub):
-        assert await until(lambda: hub.published >= 4, 10)
-        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
-            board = dashboard_of(app)
-            feed = board.feed
-            assert isinstance(feed.source, HubSubscriber)
-            assert board.poller is feed.source, "the screens' controls reach the subscriber"
-            await wait_until(pilot, lambda: board.calls is not None and board.users is not None)
-            sim.requests.reset()
-            # the first samples of the history are the hub's trend, one per bucket
-            assert len(feed.history) >= len(SEEDED)
-            got = list(zip(feed.history.waiting(), feed.history.available(), strict=True))
-            assert got[: len(SEEDED)] == seeded
-            # what the hub published last is what the feed holds (same rows)
-            await wait_until(pilot, lambda: board.status_bar.text is not None, 5)
-            text = board.status_bar.text
-            assert text is not None and text.headline == "hub · upstream live"
-            assert feed.calls is not None and feed.calls.calls
-            await pilot.pause(2.2)
-            counts = sim.stats()["requests"]
-            # two seconds of the hub polling at 1 s, the viewer adding nothing
-            assert counts["pbxActiveCalls"] <= 4  # type: ignore[index]  # a dict of counts
-            assert counts["activeCall"] == 0  # type: ignore[index]  # as above
-            # the hub keeps its own schedule, and the screen says whose it is
-            app.screen.action_slower()  # type: ignore[attr-defined]  # DashboardScreen
-            assert board.status_bar.note == "the hub polls every 1 s"
-            assert feed.source.interval == 1.0  # type: ignore[attr-defined]  # HubSubscriber
-            # pausing holds the picture
-            await pilot.press("p")
-            assert feed.source.paused
-            frozen = feed.calls
-            await pilot.pause(2.0)
-            assert feed.calls is frozen
-            await pilot.press("p")
-            await wait_until(pilot, lambda: feed.calls is not frozen, 5)
+    async with viewing(redis_up.url, prefix, sim) as (app, pilot):
+        board = dashboard_of(app)
+        feed = board.feed
+        assert isinstance(feed.source, HubSubscriber)
+        assert board.poller is feed.source, "the screens' controls reach the subscriber"
+        await wait_until(pilot, lambda: board.calls is not None and board.users is not None)
+        sim.requests.reset()
+        # the first samples of the history are the hub's trend, one per bucket
+        assert len(feed.history) >= len(SEEDED)
+        got = list(zip(feed.history.waiting(), feed.history.available(), strict=True))
+        assert got[: len(SEEDED)] == seeded
+        # what the hub published last is what the feed holds (same rows)
+        await wait_until(pilot, lambda: board.status_bar.text is not None, 5)
+        text = board.status_bar.text
+        assert text is not None and text.headline == "hub · upstream live"
+        assert feed.calls is not None and feed.calls.calls
+        await pilot.pause(2.2)
+        counts = sim.stats()["requests"]
+        # two seconds of the hub polling at 1 s, the viewer adding nothing
+        assert counts["pbxActiveCalls"] <= 4  # type: ignore[index]  # a dict of counts
+        assert counts["activeCall"] == 0  # type: ignore[index]  # as above
+        # the hub keeps its own schedule, and the screen says whose it is
+        app.screen.action_slower()  # type: ignore[attr-defined]  # DashboardScreen
+        assert board.status_bar.note == "the hub polls every 1 s"
+        assert feed.source.interval == 1.0
+        # pausing holds the picture
+        await pilot.press("p")
+        assert feed.source.paused
+        frozen = feed.calls
+        await pilot.pause(2.0)
+        assert feed.calls is frozen
+        await pilot.press("p")
+        await wait_until(pilot, lambda: feed.calls is not frozen, 5)
 
 
 async def test_a_hub_viewer_without_credentials_is_told_lookups_need_them(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
-    hub = publisher(redis_up.url, prefix, sim)
-    async with running(hub):
-        assert await until(lambda: hub.published >= 4, 10)
-        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
-            board = dashboard_of(app)
-            await wait_until(pilot, lambda: board.calls is not None)
-            await pilot.press("l")
-            await pilot.pause(0.3)
-            assert type(app.screen).__name__ == "DashboardScreen", "no lookup opened"
-            messages = [(n.title, n.message) for n in app._notifications]
-            assert any(
-                title == "No credentials" and "RTDASH_USERNAME" in message
-                for title, message in messages
-            ), messages
+    async with viewing(redis_up.url, prefix, sim) as (app, pilot):
+        board = dashboard_of(app)
+        await wait_until(pilot, lambda: board.calls is not None)
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "DashboardScreen", "no lookup opened"
+        messages = [(n.title, n.message) for n in app._notifications]
+        assert any(
+            title == "No credentials" and "RTDASH_USERNAME" in message
+            for title, message in messages
+        ), messages
 
 
 async def test_a_hub_viewer_with_credentials_looks_up_directly(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
-    hub = publisher(redis_up.url, prefix, sim)
-    async with running(hub):
-        assert await until(lambda: hub.published >= 4, 10)
-        settings = viewer_settings(
-            redis_up.url,
-            prefix,
-            sim,
-            username=sim.username,
-            password=SecretStr(sim.password),
-        )
-        app = RtdashApp(settings)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
-            board = dashboard_of(app)
-            await wait_until(pilot, lambda: board.calls is not None)
-            await pilot.press("l")
-            await wait_until(pilot, lambda: type(app.screen).__name__ == "LookupScreen", 3)
-            # the lookup's client is the viewer's own, with the viewer's credentials
-            assert app.screen.client is board.client  # type: ignore[attr-defined]  # LookupScreen
-            assert board.client is not None and board.client.credentials.usable
+    settings = viewer_settings(
+        redis_up.url, prefix, sim, username=sim.username, password=SecretStr(sim.password)
+    )
+    async with viewing(redis_up.url, prefix, sim, settings) as (app, pilot):
+        board = dashboard_of(app)
+        await wait_until(pilot, lambda: board.calls is not None)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "LookupScreen", 3)
+        # the lookup's client is the viewer's own, with the viewer's credentials
+        assert app.screen.client is board.client  # type: ignore[attr-defined]  # LookupScreen
+        assert board.client is not None and board.client.credentials.usable
 
 
 async def test_a_hub_wallboard_draws_the_hubs_data(
@@ -165,24 +167,18 @@ async def test_a_hub_wallboard_draws_the_hubs_data(
     from rtdash.ui.screens.wallboard import WallboardScreen
     from rtdash.ui.widgets.agent_grid import AgentGrid
 
-    hub = publisher(redis_up.url, prefix, sim)
-    async with running(hub):
-        assert await until(lambda: hub.published >= 4, 10)
-        settings = viewer_settings(redis_up.url, prefix, sim)
-        settings.display.wallboard = True
-        app = RtdashApp(settings)
-        async with app.run_test(size=(160, 48)) as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, WallboardScreen), 5)
-            screen = app.screen
-            assert isinstance(screen, WallboardScreen)
-            view = screen.view
-            assert isinstance(view.feed.source, HubSubscriber)
-            await wait_until(pilot, lambda: view.calls is not None and view.users is not None)
-            assert view.users is not None
-            grid = view.query_one(AgentGrid)
-            assert [u.user_id for u in grid.users] == [
-                u.user_id for u in view.users.dashboard_users
-            ]
-            await wait_until(pilot, lambda: view.status_bar.text is not None, 5)
-            assert view.status_bar.text is not None
-            assert view.status_bar.text.headline == "hub · upstream live"
+    settings = viewer_settings(redis_up.url, prefix, sim)
+    settings.display.wallboard = True
+    async with viewing(redis_up.url, prefix, sim, settings, (160, 48)) as (app, pilot):
+        await wait_until(pilot, lambda: isinstance(app.screen, WallboardScreen), 5)
+        screen = app.screen
+        assert isinstance(screen, WallboardScreen)
+        view = screen.view
+        assert isinstance(view.feed.source, HubSubscriber)
+        await wait_until(pilot, lambda: view.calls is not None and view.users is not None)
+        assert view.users is not None
+        grid = view.query_one(AgentGrid)
+        assert [u.user_id for u in grid.users] == [u.user_id for u in view.users.dashboard_users]
+        await wait_until(pilot, lambda: view.status_bar.text is not None, 5)
+        assert view.status_bar.text is not None
+        assert view.status_bar.text.headline == "hub · upstream live"
