@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.geometry import Region, Size
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -164,3 +165,32 @@ def _runs(lines: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((y, y + 1))
     return runs
+
+
+class LayoutHold(Screen):  # type: ignore[misc]  # a mixin over Textual's Screen
+    """A screen that is not laid out while :meth:`layout_held` says so, and is laid out
+    once by :meth:`release_layout`.
+
+    Textual lays a screen out when it is shown (resume, resize) even inside
+    ``App.batch_update()``; the batch only throws the painted frame away. The dashboard
+    holds its first frame until the first answer is in, and this keeps that frame's
+    layout from being done twice (empty, then with the data). Overrides
+    ``Screen._refresh_layout``, which every layout of a screen goes through.
+    """
+
+    _layout_was_held = False
+
+    def layout_held(self) -> bool:
+        return False
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        if self.layout_held():
+            self._layout_was_held = True
+            return
+        super()._refresh_layout(size, scroll)
+
+    def release_layout(self) -> None:
+        """The layout held back, now, at the app's size (nothing if none was asked for)."""
+        if self._layout_was_held:
+            self._layout_was_held = False
+            self._refresh_layout(self.app.size)

@@ -15,6 +15,7 @@ from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
+from rtdash.ui.textual_internals import LayoutHold
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
@@ -32,7 +33,7 @@ def users_filter(text: str) -> str:
     return "" if filtered_queue(text) is not None else text
 
 
-class DashboardScreen(ViewsScreen):
+class DashboardScreen(LayoutHold, ViewsScreen):
     BINDINGS = [*bindings(LIVE), *INSTALLATION_KEYS]
 
     def __init__(
@@ -67,6 +68,12 @@ class DashboardScreen(ViewsScreen):
         super().on_mount()
         self.query_one("#filter", Input).display = False
         self.dashboard.focus_first_table()
+
+    def layout_held(self) -> bool:
+        """While the app holds the first frame back for the first answer, the empty
+        dashboard is neither laid out nor painted: it is done once, with the data
+        (``release_layout``)."""
+        return bool(getattr(self.app, "holding_first_frame", False))
 
     def after_switch(self) -> None:
         box = self.query_one("#filter", Input)
