@@ -47,6 +47,7 @@ class DashboardScreen(LayoutHold, ViewsScreen):
         self.default_region = default_region
         self.export_dir = export_dir
         self.exported: list[Path] = []
+        self._start_at_breakpoints()
 
     @property
     def dashboard(self) -> Dashboard:
@@ -68,6 +69,24 @@ class DashboardScreen(LayoutHold, ViewsScreen):
         super().on_mount()
         self.query_one("#filter", Input).display = False
         self.dashboard.focus_first_table()
+
+    def _start_at_breakpoints(self) -> None:
+        """The breakpoint classes (``-wide``/``-narrow``) the terminal's size calls for,
+        set before anything is mounted. Textual sets them on the screen's first resize,
+        after the widgets are mounted and styled, and a class changed on the screen
+        styles the whole tree again; set here, that first resize changes nothing."""
+        app = self.app
+        width, height = app.size
+        for dimension, own, default in (
+            (width, self.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS),
+            (height, self.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS),
+        ):
+            for breakpoint, name in sorted(
+                (own if own is not None else default) or [], reverse=True
+            ):
+                if dimension >= breakpoint:
+                    self.add_class(name)
+                    break
 
     def layout_held(self) -> bool:
         """While the app holds the first frame back for the first answer, the empty
