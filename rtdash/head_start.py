@@ -132,7 +132,7 @@ class HeadStartClient(InfinityClient):
         super().__init__(**options)
         self.head_start = head_start
 
-    async def active_calls(  # type: ignore[override]  # the same call, answered early once
+    async def active_calls(  # the same call, answered early once
         self, *, exclude_pii: bool = False, keep_raw: bool = False, **more: Any
     ) -> Any:
         answer = None if keep_raw or more else self.head_start.take(self, CALLS, exclude_pii)
@@ -140,7 +140,7 @@ class HeadStartClient(InfinityClient):
             return await answer
         return await super().active_calls(exclude_pii=exclude_pii, keep_raw=keep_raw, **more)
 
-    async def user_status(  # type: ignore[override]  # the same call, answered early once
+    async def user_status(  # the same call, answered early once
         self, *, descending: bool = False, keep_raw: bool = False, **more: Any
     ) -> Any:
         early = not (descending or keep_raw or more)

@@ -12,7 +12,7 @@ wallboard shows them as switchable views.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -148,6 +148,8 @@ class RtdashApp(ShellApp):
         self._release_queued = False
         self._first_batch = self.batch_update()
         self._unanswered: set[LiveView] = set()
+        #: the _FirstAnswer subscriptions, ended with the hold
+        self._first_answers: list[Callable[[], None]] = []
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The level and state colours, for the TCSS (``$level-alert``…)."""
@@ -270,12 +272,12 @@ class RtdashApp(ShellApp):
         self._first_batch.__enter__()  # App.batch_update(), ended in _end_hold
         self.set_timer(FIRST_FRAME_WAIT, self._show_first_frame, name="first-frame")
 
-    def _await_first_answers(self, views: list[LiveView]) -> None:
+    def _await_first_answers(self, views: Sequence[LiveView]) -> None:
         if not self._holding:
             return
         self._unanswered = set(views)
         for view in views:
-            view.feed.subscribe(_FirstAnswer(self, view))
+            self._first_answers.append(view.feed.subscribe(_FirstAnswer(self, view)))
 
     def _answered(self, view: LiveView) -> None:
         self._unanswered.discard(view)
@@ -297,6 +299,9 @@ class RtdashApp(ShellApp):
     def _end_hold(self) -> None:
         self._holding = False
         self._unanswered.clear()
+        for unsubscribe in self._first_answers:
+            unsubscribe()
+        self._first_answers.clear()
         self._first_batch.__exit__(None, None, None)
         screen = self.screen
         if isinstance(screen, DashboardScreen):

@@ -167,7 +167,7 @@ def _runs(lines: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-class LayoutHold(Screen):  # type: ignore[misc]  # a mixin over Textual's Screen
+class LayoutHold(Screen[object]):
     """A screen that is not laid out while :meth:`layout_held` says so, and is laid out
     once by :meth:`release_layout`.
 

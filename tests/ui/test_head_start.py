@@ -21,7 +21,7 @@ def requests(sim: Simulator) -> dict[str, int]:
     return {route: counted.get(route, 0) for route in (CALLS, USERS)}
 
 
-def settings_polling_once(sim: Simulator, **connection: object) -> Any:
+def settings_polling_once(sim: Simulator, **connection: Any) -> Any:
     """Settings for ``sim`` that poll only once in a test's time (the longest interval)."""
     settings = settings_for(sim, **connection)
     settings.polling.interval = 3600
