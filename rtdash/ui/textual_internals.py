@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.events import ScreenResume
 from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -179,9 +180,19 @@ class LayoutHold(Screen[object]):
     """
 
     _layout_was_held = False
+    _resumed = False
 
     def layout_held(self) -> bool:
         return False
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        """The first resume, while held, does not style the whole screen again: its
+        widgets were styled as they mounted, a moment ago, and nothing has changed
+        since (a later resume, after a theme change say, still does)."""
+        if not self._resumed and self.layout_held():
+            event.refresh_styles = False
+        self._resumed = True
+        super()._on_screen_resume(event)
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         if self.layout_held():
