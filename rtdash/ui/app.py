@@ -142,10 +142,12 @@ class RtdashApp(ShellApp):
         self.names.subscribe(self._renamed)
         #: ``--hub``: makes each installation's hub subscriber (one Redis URL for all)
         self._hub_sources: Callable[[LiveFeed, int], Source] | None = None
-        #: the first frame is held back (a Textual batch) until these views have their
+        #: the first frame is held back (not painted) until these views have their
         #: first answer, or :data:`FIRST_FRAME_WAIT` has passed
         self._holding = False
         self._release_queued = False
+        #: still waiting for the answers (no layout yet either)
+        self._waiting = False
         self._first_batch = self.batch_update()
         self._unanswered: set[LiveView] = set()
         #: the _FirstAnswer subscriptions, ended with the hold
@@ -267,9 +269,10 @@ class RtdashApp(ShellApp):
     # --- the first frame ----------------------------------------------------------------
 
     def _hold_first_frame(self) -> None:
-        """No layout or paint until the first answers are in (or the wait is over)."""
-        self._holding = True
-        self._first_batch.__enter__()  # App.batch_update(), ended in _end_hold
+        """No paint until the first answers are in (or the wait is over); the layout
+        goes on, so the widgets know their sizes when the data is drawn."""
+        self._holding = self._waiting = True
+        self._first_batch.__enter__()  # App.batch_update(): no layout or paint at all
         self.set_timer(FIRST_FRAME_WAIT, self._show_first_frame, name="first-frame")
 
     def _await_first_answers(self, views: Sequence[LiveView]) -> None:
@@ -286,26 +289,41 @@ class RtdashApp(ShellApp):
 
     @property
     def holding_first_frame(self) -> bool:
-        """The first frame waits for the first answers: screens lay nothing out yet."""
+        """The first frame waits for the first answers: screens paint nothing yet."""
         return self._holding
 
     def _show_first_frame(self) -> None:
-        """Behind what the app's queue holds already: Textual's own start (a batch of
-        its own) and the terminal's first size, so the frame is laid out only once."""
+        """Behind what the app's queue holds already (Textual's own start, the
+        terminal's first size), so the first paint has the final layout."""
         if self._holding and not self._release_queued:
             self._release_queued = True
             self.call_later(self._end_hold)
 
+    @property
+    def waiting_first_answer(self) -> bool:
+        """No answer yet (nor the end of the wait): screens are not even laid out."""
+        return self._waiting
+
     def _end_hold(self) -> None:
+        """The answers are in: laid out now, painted after the screen's next refresh,
+        so that a layout the data asked for (the groups' heights) comes before the
+        first paint, not just after it."""
+        self._waiting = False
+        self._first_batch.__exit__(None, None, None)
+        screen = self.screen
+        if isinstance(screen, DashboardScreen):
+            screen.release_layout()
+        screen.call_after_refresh(self._paint_first_frame)
+
+    def _paint_first_frame(self) -> None:
         self._holding = False
         self._unanswered.clear()
         for unsubscribe in self._first_answers:
             unsubscribe()
         self._first_answers.clear()
-        self._first_batch.__exit__(None, None, None)
         screen = self.screen
         if isinstance(screen, DashboardScreen):
-            screen.release_layout()  # laid out and painted once, with what came
+            screen.release_paint()  # painted once, with what came
 
     def view_options(self, badge: str | None) -> ViewOptions:
         settings = self.settings

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from rtdash import head_start
+from rtdash.api.models import CallState
 from rtdash.core.poller import Phase
 from rtdash.sim import Simulator
 from rtdash.ui import app as app_module
@@ -28,11 +30,18 @@ class Frame:
     users: bool
     phase: Phase | None
     status_line: str
+    #: the talking calls' table as painted: its columns sized to the screen's width
+    talking: tuple[str, ...]
+
+
+def lines(view: Any) -> tuple[str, ...]:
+    table = view.grid.table(CallState.BRIDGED)
+    return tuple(table.render_line(y).text for y in range(table.size.height))
 
 
 def record_frames(app: RtdashApp) -> list[Frame]:
-    """Every frame of the dashboard screen the app paints (not one a batch throws
-    away), with what its view held at that moment."""
+    """Every frame of the dashboard screen the app paints, with what its view held
+    at that moment."""
     frames: list[Frame] = []
     display = app._display
 
@@ -42,27 +51,50 @@ def record_frames(app: RtdashApp) -> list[Frame]:
             bar = view.query_one(StatusBar)
             phase = bar.status.phase if bar.status is not None else None
             line = str(bar._line) if bar._line is not None else ""
-            frames.append(Frame(view.calls is not None, view.users is not None, phase, line))
+            talking = lines(view)
+            frames.append(
+                Frame(view.calls is not None, view.users is not None, phase, line, talking)
+            )
         display(screen, renderable)
 
     app._display = recording  # type: ignore[method-assign]
     return frames
 
 
+def record_now(app: RtdashApp) -> Frame:
+    view = app.screen.dashboard  # type: ignore[attr-defined]
+    bar = view.query_one(StatusBar)
+    phase = bar.status.phase if bar.status is not None else None
+    return Frame(True, True, phase, str(bar._line), lines(view))
+
+
+@pytest.mark.parametrize("early", [False, True], ids=["polled", "head-start"])
 async def test_the_first_frame_painted_carries_the_first_answer(
-    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch, early: bool
 ) -> None:
-    """A service that answers at once: no empty dashboard is painted before its data."""
+    """A service that answers at once: no empty dashboard is painted before its data,
+    and the data is drawn at the tables' final size, also when the answer is in
+    before the screen is even laid out (the head start's)."""
     monkeypatch.setattr(app_module, "FIRST_FRAME_WAIT", 60.0)  # only the answer ends it
-    app = make_app(sim)
+    settings = settings_for(sim)
+    started = head_start.begin(settings) if early else None
+    if started is not None:
+        assert started.thread is not None
+        started.thread.join(timeout=10)
+    app = make_app(sim, settings, app_options={"head_start": started})
     frames = record_frames(app)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         await wait_until(pilot, lambda: bool(frames))
         assert not app.holding_first_frame
+        await pilot.pause(0.3)  # whatever follows the first frame (resizes, a tick)
+        frames.append(record_now(app))
     first = frames[0]
     assert (first.calls, first.users, first.phase) == (True, True, Phase.LIVE)
     assert "data as of" in first.status_line
+    settled = frames[-1]
+    assert first.talking == settled.talking, "the tables were drawn at their final size"
+    assert any(line.strip() for line in first.talking)
 
 
 @pytest.fixture
