@@ -154,6 +154,7 @@ def skip_httpx_cli() -> None:
     ``sys.modules`` makes so. Nothing is changed once httpx is imported.
     """
     if "httpx" not in sys.modules:
+        # why the type: ignore below: None in sys.modules is how an import is refused
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
