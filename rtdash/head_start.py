@@ -65,6 +65,13 @@ class HeadStart:
             return None  # waited longer than a poll: the screen's first data is asked for anew
         return asyncio.wrap_future(answer)
 
+    def forget(self) -> None:
+        """Drop the answers nobody took (a route polled with other options): a big
+        answer is not held for the rest of the run."""
+        with self._lock:
+            self._answers.clear()
+            self._came.clear()
+
     @property
     def pending(self) -> int:
         """Answers not taken yet."""

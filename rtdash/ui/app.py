@@ -316,6 +316,8 @@ class RtdashApp(ShellApp):
         screen.call_after_refresh(self._paint_first_frame)
 
     def _paint_first_frame(self) -> None:
+        if self.head_start is not None:
+            self.head_start.forget()  # every first poll has taken its answer by now
         self._holding = False
         self._unanswered.clear()
         for unsubscribe in self._first_answers:

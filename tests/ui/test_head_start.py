@@ -61,6 +61,8 @@ async def test_an_answer_to_another_query_is_not_taken(sim: Simulator) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         assert requests(sim) == {CALLS: 2, USERS: 1}
+        await wait_until(pilot, lambda: not app.holding_first_frame)
+        assert early.pending == 0, "the answer nobody took is not kept for the run"
 
 
 async def test_an_early_refusal_is_the_first_polls_refusal(sim: Simulator) -> None:
