@@ -32,6 +32,8 @@ WATCHED = (
     "rtdash.config",
     "pydantic",
     "httpx",
+    # httpx's command-line client (rtdash.warmup.skip_httpx_cli)
+    "click",
     "textual",
     "textual.app",
     "rtdash.ui.screens.dashboard",

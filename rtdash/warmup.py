@@ -39,13 +39,24 @@ _context: ssl.SSLContext | None = None
 _collection_paused = False
 
 
-def start_tls_context() -> None:
-    """Begin building the context on a daemon thread (once)."""
-    global _thread
+def start_tls_context(*, verifying: bool = True) -> None:
+    """Begin building the context on a daemon thread (once).
+
+    ``verifying=False``: no installation is reached over https (a simulator, a proxy on
+    this machine), so no CA bundle is loaded at all; the context made instead trusts
+    nothing, and an https request through it would fail rather than go unverified.
+    """
+    global _thread, _context
     with _lock:
-        if _thread is None:
-            _thread = threading.Thread(target=_build, name="rtdash-tls", daemon=True)
-            _thread.start()
+        if _thread is not None or _context is not None:
+            return
+        if not verifying:
+            import ssl
+
+            _context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, trusting no CA
+            return
+        _thread = threading.Thread(target=_build, name="rtdash-tls", daemon=True)
+        _thread.start()
 
 
 def tls_context() -> ssl.SSLContext | None:
@@ -131,6 +142,20 @@ def skip_pydantic_plugins() -> None:
     # a bare module object: its one function is set here, as pydantic's loader has it
     stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
     sys.modules[name] = stand_in
+
+
+def skip_httpx_cli() -> None:
+    """Leave out httpx's command-line client when httpx is imported.
+
+    ``import httpx`` also imports ``httpx._main``, its ``httpx`` command, and with it
+    click, pygments and rich's progress and syntax modules: about a third of httpx's
+    import time, on every start, for a command rtdash never runs. httpx falls back to
+    a stub ``main`` when that module cannot be imported, which a ``None`` entry in
+    ``sys.modules`` makes so. Nothing is changed once httpx is imported.
+    """
+    if "httpx" not in sys.modules:
+        # why the type: ignore below: None in sys.modules is how an import is refused
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 def warm_phone_numbers() -> None:

@@ -54,9 +54,10 @@ from rtdash.cli.common import (
 from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
-from rtdash.warmup import skip_pydantic_plugins
+from rtdash.warmup import skip_httpx_cli, skip_pydantic_plugins
 
 skip_pydantic_plugins()  # before any settings model is built: see there
+skip_httpx_cli()  # before anything imports httpx: see there
 
 if TYPE_CHECKING:
     from rtdash.config import Settings
@@ -241,7 +242,12 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     try:
         settings = load_run_settings(args)
         _check_hub_viewer(settings, args)
-        start_tls_context()  # loads while Textual and httpx import
+        demo = getattr(args, "demo", False)  # the demo's simulator is plain http
+        start_tls_context(verifying=not demo and _uses_https(settings))  # while Textual loads
+        if _head_start_wanted(settings, args):
+            from rtdash.head_start import begin
+
+            begin(settings)  # the first requests leave now, answered while Textual loads
         try:
             from rtdash.ui.app import run_dashboard
         except ModuleNotFoundError as exc:
@@ -257,6 +263,31 @@ def _dashboard_command(args: argparse.Namespace) -> int:
             raise UsageError(f"{PROG}: {exc}") from None
     finally:
         resume_collection()
+
+
+def _uses_https(settings: Settings) -> bool:
+    """Whether any installation is reached over https (so the CA bundle is needed);
+    True when that cannot be told here (the app will say what is wrong)."""
+    from rtdash.config import ConfigError
+
+    if settings.hub.view:
+        return True
+    try:
+        installations = settings.installations()
+    except ConfigError:
+        return True
+    return any(not item.connection.base_url.startswith("http://") for item in installations)
+
+
+def _head_start_wanted(settings: Settings, args: argparse.Namespace) -> bool:
+    """The dashboard's first requests are sent before the app is imported when it will
+    poll them itself, on a terminal (or textual-serve's driver): not for the demo (its
+    simulator starts inside the app), a hub viewer, or an in-process caller."""
+    if getattr(args, "demo", False) or settings.hub.view:
+        return False
+    stdout = sys.__stdout__
+    on_terminal = stdout is not None and stdout.isatty()
+    return on_terminal or bool(os.environ.get("TEXTUAL_DRIVER"))
 
 
 def _check_hub_viewer(settings: Settings, args: argparse.Namespace) -> None:

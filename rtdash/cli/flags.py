@@ -41,8 +41,8 @@ def load_run_settings(args: argparse.Namespace) -> Settings:
 
 def refuse_insecure_http(settings: Settings) -> None:
     """Credentials over plain http to another machine: one line and exit 2, before any
-    request (``allow_insecure_http = true`` opts in)."""
-    from rtdash.api.client import insecure_reason
+    request (``allow_insecure_http = true`` opts in). Only a plain-http URL is looked
+    at closely, so the usual https start does not import httpx for this."""
     from rtdash.config import ConfigError
 
     try:
@@ -51,8 +51,10 @@ def refuse_insecure_http(settings: Settings) -> None:
         return  # said where the installations are opened
     for installation in installations:
         connection = installation.connection
-        if connection.allow_insecure_http:
+        if connection.allow_insecure_http or not connection.base_url.startswith("http://"):
             continue
+        from rtdash.api.http_errors import insecure_reason
+
         reason = insecure_reason(connection.base_url, connection.credentials())
         if reason:
             raise UsageError(f"{PROG}: {reason}")

@@ -1,7 +1,8 @@
 """The Textual application: connects settings, clients and screens.
 
 Start-up stays light: the simulator is imported only in demo mode, the first frame is
-drawn before the first poll returns, and the garbage collector the command paused
+drawn once, with the first answer in it, when that answer comes within a short wait
+(:data:`FIRST_FRAME_WAIT`), and the garbage collector the command paused
 (:mod:`rtdash.warmup`) resumes once the first data is drawn. Each installation gets
 its own client, live feed and source (its poller, or with ``--hub`` a subscriber to what
 ``rtdash hub`` publishes; the client then serves lookups only); the dashboard or the
@@ -11,7 +12,7 @@ wallboard shows them as switchable views.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -24,9 +25,9 @@ from rtdash.connect import client_for
 from rtdash.constants import per_installation_path
 from rtdash.core.clock import Clock
 from rtdash.core.credentials import missing_credentials
-from rtdash.core.feed import LiveFeed, RecordingConsumer
+from rtdash.core.feed import FeedConsumer, LiveFeed, RecordingConsumer
 from rtdash.core.naming import InstallationNames, label_for
-from rtdash.core.poller import Poller
+from rtdash.core.poller import Phase, Poller, PollerStatus
 from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_service
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from rtdash.core.replay import Player
+    from rtdash.head_start import HeadStart
     from rtdash.sim import Simulator
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,33 @@ __all__ = [
 #: (the welcome screen, a slow or failing service): the start is over by then
 COLLECTION_PAUSE_LIMIT = 5.0
 
+#: seconds the first frame waits for every installation's first answer (data or an
+#: error). A service that answers within it is drawn once, with its data, instead of an
+#: empty dashboard whose layout and paint are thrown away a moment later; one that is
+#: slow or down shows the dashboard and its "connecting" state no more than this late.
+#: The first requests leave before Textual is imported (:mod:`rtdash.head_start`), so a
+#: service's latency has mostly passed by the time the screen is ready; a quarter of a
+#: second more keeps a hung service's dashboard well inside the second within which a
+#: start still feels immediate.
+FIRST_FRAME_WAIT = 0.25
+
+
+class _FirstAnswer(FeedConsumer):
+    """Tells the app when an installation's first answer (data on both routes, or a
+    failure) has been handed to its view, so the held first frame can be drawn."""
+
+    def __init__(self, app: RtdashApp, view: LiveView) -> None:
+        self.app = app
+        self.view = view
+        self.done = False
+
+    def feed_status(self, feed: LiveFeed, status: PollerStatus) -> None:
+        if self.done or status.phase is Phase.CONNECTING:
+            return
+        self.done = True
+        # queued behind the view's own messages for this answer: drawn before the frame
+        self.view.call_later(self.app._answered, self.view)
+
 
 class RtdashApp(ShellApp):
     """The live modes: the dashboard, or the wallboard (``display.wallboard``)."""
@@ -93,10 +122,13 @@ class RtdashApp(ShellApp):
         http: httpx.AsyncClient | None = None,
         simulator: Simulator | None = None,
         record: Path | None = None,
+        head_start: HeadStart | None = None,
     ) -> None:
         super().__init__(settings, mode=WALL if settings.display.wallboard else LIVE, clock=clock)
         self.demo = demo
         self._http = http
+        #: the first answers, asked for before the app started (not in demo mode)
+        self.head_start = None if demo else head_start
         self.simulator = simulator
         self._owns_simulator = False
         self.clients: list[InfinityClient] = []
@@ -110,6 +142,16 @@ class RtdashApp(ShellApp):
         self.names.subscribe(self._renamed)
         #: ``--hub``: makes each installation's hub subscriber (one Redis URL for all)
         self._hub_sources: Callable[[LiveFeed, int], Source] | None = None
+        #: the first frame is held back (not painted) until these views have their
+        #: first answer, or :data:`FIRST_FRAME_WAIT` has passed
+        self._holding = False
+        self._release_queued = False
+        #: still waiting for the answers (no layout yet either)
+        self._waiting = False
+        self._first_batch = self.batch_update()
+        self._unanswered: set[LiveView] = set()
+        #: the _FirstAnswer subscriptions, ended with the hold
+        self._first_answers: list[Callable[[], None]] = []
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The level and state colours, for the TCSS (``$level-alert``…)."""
@@ -126,10 +168,12 @@ class RtdashApp(ShellApp):
         for warning in self.settings.warnings:
             self.notify(clean(warning), severity="warning", timeout=15, markup=False)
         if self.demo:
+            self._hold_first_frame()
             self.action_start_demo()
         elif self._can_connect():
             if not self.wallboard:  # the wallboard shows no caller's number
                 warm_phone_numbers()
+            self._hold_first_frame()
             self._open(badge=None)
         else:
             from rtdash.ui.screens.welcome import WelcomeScreen  # Markdown is slow to import
@@ -207,11 +251,13 @@ class RtdashApp(ShellApp):
             from rtdash.ui.widgets.wallboard import Wallboard
 
             boards = [self._view(Wallboard, item, options) for item in installations]
+            self._await_first_answers(boards)
             self.push_screen(
                 WallboardScreen(boards, rotate_seconds=self.settings.display.rotate_seconds)
             )
             return
         dashboards = [self._view(Dashboard, item, options) for item in installations]
+        self._await_first_answers(dashboards)
         self.push_screen(
             DashboardScreen(
                 dashboards,
@@ -219,6 +265,67 @@ class RtdashApp(ShellApp):
                 export_dir=self.settings.display.export_dir,
             )
         )
+
+    # --- the first frame ----------------------------------------------------------------
+
+    def _hold_first_frame(self) -> None:
+        """No paint until the first answers are in (or the wait is over); the layout
+        goes on, so the widgets know their sizes when the data is drawn."""
+        self._holding = self._waiting = True
+        self._first_batch.__enter__()  # App.batch_update(): no layout or paint at all
+        self.set_timer(FIRST_FRAME_WAIT, self._show_first_frame, name="first-frame")
+
+    def _await_first_answers(self, views: Sequence[LiveView]) -> None:
+        if not self._holding:
+            return
+        self._unanswered = set(views)
+        for view in views:
+            self._first_answers.append(view.feed.subscribe(_FirstAnswer(self, view)))
+
+    def _answered(self, view: LiveView) -> None:
+        self._unanswered.discard(view)
+        if not self._unanswered:
+            self._show_first_frame()
+
+    @property
+    def holding_first_frame(self) -> bool:
+        """The first frame waits for the first answers: screens paint nothing yet."""
+        return self._holding
+
+    def _show_first_frame(self) -> None:
+        """Behind what the app's queue holds already (Textual's own start, the
+        terminal's first size), so the first paint has the final layout."""
+        if self._holding and not self._release_queued:
+            self._release_queued = True
+            self.call_later(self._end_hold)
+
+    @property
+    def waiting_first_answer(self) -> bool:
+        """No answer yet (nor the end of the wait): screens are not even laid out."""
+        return self._waiting
+
+    def _end_hold(self) -> None:
+        """The answers are in: laid out now, painted after the screen's next refresh,
+        so that a layout the data asked for (the groups' heights) comes before the
+        first paint, not just after it."""
+        self._waiting = False
+        self._first_batch.__exit__(None, None, None)
+        screen = self.screen
+        if isinstance(screen, DashboardScreen):
+            screen.release_layout()
+        screen.call_after_refresh(self._paint_first_frame)
+
+    def _paint_first_frame(self) -> None:
+        if self.head_start is not None:
+            self.head_start.forget()  # every first poll has taken its answer by now
+        self._holding = False
+        self._unanswered.clear()
+        for unsubscribe in self._first_answers:
+            unsubscribe()
+        self._first_answers.clear()
+        screen = self.screen
+        if isinstance(screen, DashboardScreen):
+            screen.release_paint()  # painted once, with what came
 
     def view_options(self, badge: str | None) -> ViewOptions:
         settings = self.settings
@@ -243,7 +350,8 @@ class RtdashApp(ShellApp):
         client = self.make_client(installation)
         self.clients.append(client)
         label = self.installation_label(installation)
-        # a profile may exclude personal data for its installation alone
+        # a profile may exclude personal data for its installation alone (as the head
+        # start asked: rtdash.head_start.excluded_pii)
         excluded = options.exclude_pii or installation.connection.exclude_pii
         feed = LiveFeed(options.feed_options())
         source: Source
@@ -337,6 +445,7 @@ class RtdashApp(ShellApp):
         return client_for(
             installation.connection,
             installation.mapping,
+            head_start=self.head_start,
             http=self._http,
             tls=None if self._http else tls_context(),
             now=self.clock.now,
@@ -389,7 +498,9 @@ def run_dashboard(settings: Settings, *, demo: bool = False, record: Path | None
     """Raises ConfigError for a bad theme or keymap before the terminal is taken over."""
     if collection_paused():  # the command's start-up: see rtdash.warmup
         freeze_imports()
-    app = RtdashApp(settings, demo=demo, record=record)
+    from rtdash.head_start import claim
+
+    app = RtdashApp(settings, demo=demo, record=record, head_start=claim(settings))
     return exit_code(app, app.run())
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.events import ScreenResume
 from textual.geometry import Region, Size
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -164,3 +166,60 @@ def _runs(lines: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((y, y + 1))
     return runs
+
+
+class PaintHold(Screen[object]):
+    """A screen that is laid out as usual but not painted while :meth:`paint_held`
+    says so, and painted whole, once, by :meth:`release_paint`.
+
+    The dashboard holds its first frame back until the first answer is in: no empty
+    dashboard is rendered only to be drawn over a moment later. The layout goes on
+    meanwhile, so the widgets know their sizes when the data is drawn (a table sizes
+    its columns to its width). Overrides ``Screen._compositor_refresh``, through which
+    every paint of a screen goes, and, on the first resume, ``ScreenResume``'s
+    ``refresh_styles``.
+    """
+
+    _paint_was_held = False
+    _layout_was_held = False
+    _resumed = False
+
+    def paint_held(self) -> bool:
+        return False
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        """The first resume, while held, does not style the whole screen again: its
+        widgets were styled as they mounted, a moment ago, and nothing has changed
+        since (a later resume, after a theme change say, still does)."""
+        if not self._resumed and self.paint_held():
+            event.refresh_styles = False
+        self._resumed = True
+        super()._on_screen_resume(event)
+
+    def layout_held(self) -> bool:
+        return False
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        if self.layout_held():
+            self._layout_was_held = True
+            return
+        super()._refresh_layout(size, scroll)
+
+    def release_layout(self) -> None:
+        """The layout held back, now, at the app's size (nothing if none was asked
+        for); painted only once :meth:`release_paint` is called."""
+        if self._layout_was_held:
+            self._layout_was_held = False
+            self._refresh_layout(self.app.size)
+
+    def _compositor_refresh(self) -> None:
+        if self.paint_held():
+            self._paint_was_held = True
+            return
+        super()._compositor_refresh()
+
+    def release_paint(self) -> None:
+        """Paint the whole screen at the next refresh, if a paint was held back."""
+        if self._paint_was_held:
+            self._paint_was_held = False
+            self.refresh()

@@ -15,6 +15,7 @@ from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
+from rtdash.ui.textual_internals import PaintHold
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
@@ -32,7 +33,47 @@ def users_filter(text: str) -> str:
     return "" if filtered_queue(text) is not None else text
 
 
-class DashboardScreen(ViewsScreen):
+class SteadyFooter(Footer):
+    """Textual's Footer, composed again only when what it shows would change.
+
+    The stock Footer composes all its keys anew after every change of the screen's
+    bindings (a focus moving, a widget mounting), one compose for each: several in a
+    row while the dashboard starts, each mounting and styling every key again."""
+
+    _shown: tuple[object, ...] | None = None
+
+    def _bindings_shown(self) -> tuple[object, ...]:
+        return (
+            self.show_command_palette,
+            self.compact,
+            tuple(
+                (
+                    key,
+                    binding.key,
+                    binding.action,
+                    binding.description,
+                    binding.show,
+                    binding.key_display,
+                    id(binding.group),
+                    enabled,
+                    tooltip,
+                )
+                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            ),
+        )
+
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        self._shown = self._bindings_shown() if keys else None  # none: not ready yet
+        yield from keys
+
+    async def recompose(self) -> None:
+        if self._shown is not None and self._shown == self._bindings_shown():
+            return
+        await super().recompose()
+
+
+class DashboardScreen(PaintHold, ViewsScreen):
     BINDINGS = [*bindings(LIVE), *INSTALLATION_KEYS]
 
     def __init__(
@@ -46,6 +87,7 @@ class DashboardScreen(ViewsScreen):
         self.default_region = default_region
         self.export_dir = export_dir
         self.exported: list[Path] = []
+        self._start_at_breakpoints()
 
     @property
     def dashboard(self) -> Dashboard:
@@ -57,7 +99,7 @@ class DashboardScreen(ViewsScreen):
         yield from self.compose_views()
         yield Input(placeholder="Filter calls and users (Esc clears)", id="filter")
         yield from self.compose_bottom()
-        yield Footer()
+        yield SteadyFooter()
 
     def compose_bottom(self) -> ComposeResult:
         """Hook: a line above the Footer (a replay's position bar)."""
@@ -67,6 +109,35 @@ class DashboardScreen(ViewsScreen):
         super().on_mount()
         self.query_one("#filter", Input).display = False
         self.dashboard.focus_first_table()
+
+    def _start_at_breakpoints(self) -> None:
+        """The breakpoint classes (``-wide``/``-narrow``) the terminal's size calls for,
+        set before anything is mounted. Textual sets them on the screen's first resize,
+        after the widgets are mounted and styled, and a class changed on the screen
+        styles the whole tree again; set here, that first resize changes nothing."""
+        app = self.app
+        width, height = app.size
+        for dimension, own, default in (
+            (width, self.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS),
+            (height, self.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS),
+        ):
+            for breakpoint, name in sorted(
+                (own if own is not None else default) or [], reverse=True
+            ):
+                if dimension >= breakpoint:
+                    self.add_class(name)
+                    break
+
+    def layout_held(self) -> bool:
+        """While the app waits for the first answer, not even laid out (the data may
+        change every group's height): done once the answer is in."""
+        return bool(getattr(self.app, "waiting_first_answer", False))
+
+    def paint_held(self) -> bool:
+        """While the app holds the first frame back for the first answer, the empty
+        dashboard is laid out but not painted: it is painted once, with the data
+        (``release_paint``)."""
+        return bool(getattr(self.app, "holding_first_frame", False))
 
     def after_switch(self) -> None:
         box = self.query_one("#filter", Input)
