@@ -94,8 +94,11 @@ async def test_a_late_viewer_shows_the_hubs_day_totals_at_once(
         viewer = Viewer(redis_up.url, prefix, sim.igrp)
         assert viewer.keeper.tiles()[0].text == "–", "nothing shown before the hub's state"
         async with running(viewer):
-            # at once: the latest state read on joining, before the next publish
-            assert await until(lambda: viewer.keeper.service.metrics.now is not None, 0.5)
+            # at once: the latest state is read on joining, before any frame is taken
+            # from the channel (a connection counts once that read is done), so the day
+            # is there as soon as the viewer is connected, not a publish later
+            assert await until(lambda: viewer.source.connections >= 1, 10)
+            assert viewer.keeper.service.metrics.now is not None
             joined = viewer.total()
             assert viewer.keeper.sl_seconds == 20, "counted by the hub's rules"
             assert _counted(joined) >= 4, "the day so far, not a day that starts now"
