@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from itertools import compress, count, repeat
+from operator import is_
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 #: a duration's value on the wire, as JSON allows it (no leading zeros, no exponent)
 _DURATION = rb'(?:"[0-9]{0,12}"|-?(?:0|[1-9][0-9]{0,11})|null)'
 _END = rb"(?:\r?\n|\Z)"
+#: the row of a line that could not be read (its head is kept, so the same line is
+#: known unreadable again without being read)
+UNREADABLE: Any = object()
 
 
 class LineRows:
@@ -64,27 +69,42 @@ class LineRows:
             )
             self._clock = re.compile(groups + rb"\}").fullmatch
         self.heads: dict[bytes, Any] = {}
+        #: the last body's tails, joined, and its rows in order (see keep): None until
+        #: a body was read by its lines, and again after one was read whole
+        self.tails: bytes | None = None
+        self.rows: list[Any] = []
+        #: whether the last body read said what the one before it said
+        self.unchanged = False
 
     def split(self, body: bytes) -> tuple[list[bytes], list[bytes]] | None:
-        """The heads and tails of every line of ``body``; None unless every line is one
-        object line whose tail is plain (then the body is read the usual way)."""
+        """The heads and tails of every line of ``body``; None unless it ends in a plain
+        tail (then the body is read the usual way). A head may still hold a newline (a
+        blank line, or a line whose tail is not plain, runs into the next head): a
+        head held from the last body cannot (it was checked then), so only new heads
+        are looked at (see :func:`read_body`)."""
         pieces = self._split(body)
-        if pieces[-1] != b"":
-            return None  # something after the last plain tail
-        heads, tails = pieces[0:-1:2], pieces[1::2]
-        lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-        if len(heads) != lines:
-            return None  # a newline no tail took: a blank line or one not plain
-        return heads, tails
+        if len(pieces) < 3 or pieces[-1] != b"":
+            return None  # no line, or something after the last plain tail
+        return pieces[0:-1:2], pieces[1::2]
 
     def held(self, heads: list[bytes]) -> list[Any]:
         """The last body's row of each head, None where there is none."""
         return list(map(self.heads.get, heads))
 
-    def keep(self, heads: list[bytes], rows: list[Any]) -> None:
-        """This body's rows by head, for the next body (rows that were unreadable are
-        None and never match)."""
+    def keep(self, heads: list[bytes], rows: list[Any], tails: bytes) -> None:
+        """This body's rows by head, for the next body (a line that was unreadable is
+        :data:`UNREADABLE` again), and its tails (joined) and rows in order, to know an
+        unchanged body without a digest of it."""
         self.heads = dict(zip(heads, rows, strict=True))
+        self.tails = tails
+        self.rows = rows
+
+    def take(self) -> tuple[list[Any], bytes | None]:
+        """The last body's rows and tails (see keep), forgotten until the next keep: a
+        body read whole in between says nothing of them."""
+        rows, tails = self.rows, self.tails
+        self.rows, self.tails = [], None
+        return rows, tails
 
     def duration(self, tail: bytes) -> int | None:
         """The call duration a tail says, or None."""
@@ -108,10 +128,14 @@ def now_from(start: datetime | None, duration: int | None) -> datetime | None:
 
 def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
     """The rows of ``body`` and how many lines were unreadable, reusing the last body's
-    row for every line whose head it had; None when the body must be read whole."""
+    row for every line whose head it had; None when the body must be read whole.
+    ``reader.lines.unchanged`` then says whether the body said what the last one read
+    by its lines said (every head held, the same tails, in the same order)."""
     lines = reader.lines
     if lines is None:
         return None
+    lines.unchanged = False
+    last_rows, last_tails = lines.take()
     split = lines.split(body)
     if split is None:
         return None
@@ -120,16 +144,15 @@ def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
     reader.new_body()
     for index in range(min(reader.PROBES, len(held))):
         row, duration = held[index], lines.duration(tails[index])
-        if row is not None and duration is not None:
+        if row is not None and row is not UNREADABLE and duration is not None:
             reader.note_now(now_from(row.call_start, duration))
-    missing = [index for index, row in enumerate(held) if row is None]
-    unreadable = 0
+    missing = list(compress(count(), map(is_, held, repeat(None))))
+    joined = b"".join(tails)
     if missing:
-        items = fast_rows(
-            b"\n".join(
-                map(bytes.__add__, map(heads.__getitem__, missing), map(tails.__getitem__, missing))
-            )
-        )
+        news = list(map(heads.__getitem__, missing))
+        if any(map(bytes.__contains__, news, repeat(b"\n"))):
+            return None  # a blank line, or a line whose tail is not plain
+        items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, missing))))
         if items is None or len(items) != len(missing):
             return None
         read = reader.read
@@ -137,7 +160,12 @@ def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
             try:
                 held[index] = read(item)
             except (RowUnreadable, ValueError, RecursionError, OverflowError):
-                unreadable += 1
-    lines.keep(heads, held)
-    rows = [row for row in held if row is not None] if unreadable else held
+                held[index] = UNREADABLE
+    else:  # every head held: the same body if the same rows, in order, and tails
+        lines.unchanged = (
+            joined == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))
+        )
+    lines.keep(heads, held, joined)
+    unreadable = sum(map(is_, held, repeat(UNREADABLE)))
+    rows = [row for row in held if row is not UNREADABLE] if unreadable else held
     return rows, unreadable

@@ -11,15 +11,19 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
-from operator import not_
+from operator import attrgetter, not_
 from typing import Any, TypeVar
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.agents import OnCall, user_columns
+
+_dashboard = attrgetter("dashboard")
+_state = attrgetter("state")
 
 R = TypeVar("R")
 K = TypeVar("K")
@@ -185,7 +189,7 @@ class UsersSnapshot:
         if previous is not None and ordered is previous.users:
             dashboard = previous.dashboard_users
         else:
-            dashboard = tuple(user for user in ordered if user.dashboard)
+            dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
         return cls(
             fetched_at=fetched_at,
             users=ordered,
@@ -208,8 +212,7 @@ class UsersSnapshot:
         known: dict[UserState, int] | None = self._memo.get(show_all)
         if known is None:
             known = self._memo[show_all] = dict.fromkeys(UserState, 0)
-            for user in self.visible(show_all):
-                known[user.state] += 1
+            known.update(Counter(map(_state, self.visible(show_all))))
         return dict(known)
 
     def again(self, fetched_at: datetime) -> UsersSnapshot:

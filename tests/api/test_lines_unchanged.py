@@ -1,0 +1,140 @@
+"""A body read by its lines is known unchanged without a digest of it: every line's
+head was held, its tails are the last body's, in the same order. A body read whole in
+between (a blank line, ``doctor``'s raw read) makes the next one be read afresh."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from rtdash.api.models import RowReader
+from tests.api.test_rows import CALL, USER, with_
+
+if TYPE_CHECKING:
+    from tests.api.conftest import MakeClient, Upstream
+
+
+def compact(*rows: dict[str, Any]) -> bytes:
+    return "".join(json.dumps(row, separators=(",", ":")) + "\n" for row in rows).encode()
+
+
+def calls(seconds: int, *refs: str) -> bytes:
+    rows = []
+    for ref in refs or ("c-1", "c-2", "c-3"):
+        row = with_(CALL, callRef=ref, queueDuration=str(52 + seconds))
+        row["callDuration"] = str(62 + seconds)  # the durations stay the last keys
+        rows.append(row)
+    return compact(*rows)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    original = RowReader.read
+
+    def counting(self: RowReader, row):  # type: ignore[no-untyped-def]
+        seen.append(row.get("callRef") or row.get("sipUserId"))
+        return original(self, row)
+
+    monkeypatch.setattr(RowReader, "read", counting)
+    return seen
+
+
+@pytest.fixture
+def digests(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every body the client takes a SHA-1 of."""
+    seen: list[int] = []
+    original = hashlib.sha1
+
+    def counting(data: bytes = b"", **kwargs: Any) -> Any:
+        seen.append(len(data))
+        return original(data, **kwargs)
+
+    monkeypatch.setattr("rtdash.api.client.hashlib.sha1", counting)
+    return seen
+
+
+async def test_a_body_read_by_its_lines_is_known_unchanged_without_a_digest(
+    make_client: MakeClient, upstream: Upstream, reads: list[str], digests: list[int]
+) -> None:
+    client = make_client(upstream)
+    upstream.body = calls(0)
+    first = await client.active_calls()
+    upstream.body = calls(1)  # the durations ticked: read by lines, nothing decoded
+    ticked = await client.active_calls()
+    assert not ticked.unchanged and ticked.rows == first.rows
+    assert all(row is old for row, old in zip(ticked.rows, first.rows, strict=True))
+    taken = len(digests)
+    again = await client.active_calls()  # byte for byte the last body
+    assert again.unchanged and again.rows is ticked.rows
+    assert len(digests) == taken  # no digest of the body once it is read by its lines
+    assert reads == ["c-1", "c-2", "c-3"]
+
+
+async def test_the_same_heads_with_a_tail_that_moved_or_in_another_order_are_not_unchanged(
+    make_client: MakeClient, upstream: Upstream
+) -> None:
+    client = make_client(upstream)
+    for body in (calls(0), calls(1)):
+        upstream.body = body
+        await client.active_calls()
+    upstream.body = calls(2)
+    assert not (await client.active_calls()).unchanged  # the same heads, new tails
+    upstream.body = calls(2, "c-3", "c-2", "c-1")
+    reordered = await client.active_calls()
+    assert not reordered.unchanged
+    assert [row.call_ref for row in reordered.rows] == ["c-3", "c-2", "c-1"]
+    assert (await client.active_calls()).unchanged
+
+
+async def test_a_body_read_whole_in_between_is_not_taken_for_the_one_before(
+    make_client: MakeClient, upstream: Upstream
+) -> None:
+    client = make_client(upstream)
+    a, b = calls(0), calls(0, "c-1", "c-9")
+    for body in (a, calls(1), a):
+        upstream.body = body
+        await client.active_calls()
+    upstream.body = b.replace(b"\n", b"\n\n", 1)  # a blank line: read whole
+    whole = await client.active_calls()
+    assert [row.call_ref for row in whole.rows] == ["c-1", "c-9"]
+    upstream.body = a  # the lines' last body, but not the last body
+    back = await client.active_calls()
+    assert not back.unchanged
+    assert [row.call_ref for row in back.rows] == ["c-1", "c-2", "c-3"]
+    upstream.body = b
+    assert not (await client.active_calls()).unchanged
+    await client.user_status()  # another route meanwhile: each route on its own
+    assert (await client.active_calls()).unchanged
+
+
+async def test_an_unreadable_line_is_not_read_again_and_stays_counted(
+    make_client: MakeClient, upstream: Upstream, reads: list[str]
+) -> None:
+    client = make_client(upstream)
+    broken = with_(CALL, callRef="c-bad", callState="on hold")  # no known state
+    upstream.body = compact(CALL, broken)
+    first = await client.active_calls()
+    upstream.body = compact(with_(CALL, callDuration="63"), broken)
+    second = await client.active_calls()
+    assert (first.unreadable, second.unreadable) == (1, 1)
+    assert [row.call_ref for row in second.rows] == ["c-0001"]
+    count = len(reads)
+    third = await client.active_calls()
+    assert (third.unchanged, third.unreadable, len(reads)) == (True, 1, count)
+
+
+async def test_users_read_by_lines_are_known_unchanged(
+    make_client: MakeClient, upstream: Upstream
+) -> None:
+    client = make_client(upstream)
+    upstream.body = compact(*(with_(USER, sipUserId=str(n)) for n in range(5)))
+    first = await client.user_status()
+    again = await client.user_status()
+    assert again.unchanged and again.rows is first.rows
+    upstream.body = compact(*(with_(USER, sipUserId=str(n)) for n in range(4)))
+    fewer = await client.user_status()
+    assert not fewer.unchanged and [row.user_id for row in fewer.rows] == ["0", "1", "2", "3"]
