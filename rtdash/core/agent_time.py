@@ -169,10 +169,12 @@ class AgentTime:
 
     def to_dict(self, now: float) -> dict[str, Any]:
         """Totals up to ``now``, as if the clocks stopped there (a restart resumes them)."""
-        return {
-            key: [name, self.clocks[key].activity, now, totals]
-            for key, (name, totals) in self.totals(now).items()
-        }
+        out: dict[str, Any] = {}
+        for key, clock in self.clocks.items():  # as totals(), in one pass
+            totals = dict(clock.totals)
+            totals[clock.activity] += max(0.0, now - clock.since)
+            out[key] = [clock.name, clock.activity, now, totals]
+        return out
 
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}

@@ -31,7 +31,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, compress
-from operator import not_
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
@@ -87,6 +87,24 @@ class Unknown:
 
 Event = Offered | Answered | Abandoned | Unknown
 
+#: a tracked call's fields in its saved list's order (see TrackedCall.to_list)
+_SAVED = attrgetter(
+    "ref",
+    "queue",
+    "first_seen",
+    "wait_start",
+    "last_seen",
+    "last_unbridged",
+    "answered_at",
+    "state",
+    "agent",
+    "agent_name",
+)
+_STATE_VALUE: dict[CallState | None, str | None] = {
+    None: None,
+    **{state: state.value for state in CallState},
+}
+
 
 class TrackedCall:
     """What is known of one live call."""
@@ -118,18 +136,9 @@ class TrackedCall:
         self.agent_name = ""
 
     def to_list(self) -> list[Any]:
-        return [
-            self.ref,
-            self.queue,
-            self.first_seen,
-            self.wait_start,
-            self.last_seen,
-            self.last_unbridged,
-            self.answered_at,
-            self.state.value if self.state is not None else None,
-            self.agent,
-            self.agent_name,
-        ]
+        item = list(_SAVED(self))  # in C: a day's file holds every call of the day
+        item[7] = _STATE_VALUE[item[7]]
+        return item
 
     @classmethod
     def from_list(cls, item: list[Any]) -> TrackedCall:
