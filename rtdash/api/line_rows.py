@@ -14,7 +14,11 @@ body and read as any body is (strictly: a duplicate key, ``NaN``, ``1e999`` are 
 there), and any body this cannot split cleanly line by line (a blank line, a line whose
 tail is not plain, a bare string) is read whole the usual way.
 
-The head cache keys are bytes, so a match is exact: nothing is inferred from values.
+The head table keeps a head's length and keyed hash (Python's SipHash of the bytes,
+whose key is random per process), not its bytes: at 50,000 calls the heads themselves
+were the largest thing a poll kept. Two different heads of one length share a 64-bit
+hash with odds of about 1 in 2**64 a pair, and the key is not known to the upstream,
+so no line can be made to pass for another; nothing is inferred from values.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
-from operator import is_
+from operator import add, is_, lshift
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -68,7 +72,8 @@ class LineRows:
                 for key in tail_keys
             )
             self._clock = re.compile(groups + rb"\}").fullmatch
-        self.heads: dict[bytes, Any] = {}
+        #: the last body's rows by head (see keys)
+        self.heads: dict[int, Any] = {}
         #: the last body's tails, joined, and its rows in order (see keep): None until
         #: a body was read by its lines, and again after one was read whole
         self.tails: bytes | None = None
@@ -87,15 +92,21 @@ class LineRows:
             return None  # no line, or something after the last plain tail
         return pieces[0:-1:2], pieces[1::2]
 
-    def held(self, heads: list[bytes]) -> list[Any]:
-        """The last body's row of each head, None where there is none."""
-        return list(map(self.heads.get, heads))
+    @staticmethod
+    def keys(heads: list[bytes]) -> list[int]:
+        """Each head's key in the table: its hash, and its length above the hash's 64
+        bits (in C, a pass or two over the heads)."""
+        return list(map(add, map(hash, heads), map(lshift, map(len, heads), repeat(64))))
 
-    def keep(self, heads: list[bytes], rows: list[Any], tails: bytes) -> None:
+    def held(self, keys: list[int]) -> list[Any]:
+        """The last body's row of each head (by :meth:`keys`), None where there is none."""
+        return list(map(self.heads.get, keys))
+
+    def keep(self, keys: list[int], rows: list[Any], tails: bytes) -> None:
         """This body's rows by head, for the next body (a line that was unreadable is
         :data:`UNREADABLE` again), and its tails (joined) and rows in order, to know an
         unchanged body without a digest of it."""
-        self.heads = dict(zip(heads, rows, strict=True))
+        self.heads = dict(zip(keys, rows, strict=True))
         self.tails = tails
         self.rows = rows
 
@@ -140,7 +151,8 @@ def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
     if split is None:
         return None
     heads, tails = split
-    held = lines.held(heads)
+    keys = lines.keys(heads)
+    held = lines.held(keys)
     reader.new_body()
     for index in range(min(reader.PROBES, len(held))):
         row, duration = held[index], lines.duration(tails[index])
@@ -165,7 +177,7 @@ def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
         lines.unchanged = (
             joined == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))
         )
-    lines.keep(heads, held, joined)
+    lines.keep(keys, held, joined)
     unreadable = sum(map(is_, held, repeat(UNREADABLE)))
     rows = [row for row in held if row is not UNREADABLE] if unreadable else held
     return rows, unreadable

@@ -34,6 +34,9 @@ from rtdash.api.row_types import (
 from rtdash.api.sanitise import clean
 
 _MISSING: Any = object()
+#: the extra keys of every row that has none: one empty dict, not one a row (nothing
+#: writes to a row's extras; a row is frozen)
+_NO_EXTRA: dict[str, Any] = {}
 _set_attr = object.__setattr__
 _intern = sys.intern
 
@@ -289,7 +292,9 @@ class RowReader:
         if shape.dashboard is not None:
             fields["dashboard"] = bool(values.flag(_scalar(row[shape.dashboard])))
         fields["extra"] = (
-            _clean_extra({key: row[key] for key in shape.extra_keys}) if shape.extra_keys else {}
+            _clean_extra({key: row[key] for key in shape.extra_keys})
+            if shape.extra_keys
+            else _NO_EXTRA
         )
         made: ActiveCall | PbxUser = self._make(fields)
         return made

@@ -145,6 +145,8 @@ class _Folded(dict[str | None, str]):
 
 
 _folded = _Folded()
+#: a display name folded (one shared string per name: the agent clocks key by it too)
+folded = _folded.__getitem__
 _operator_ref = operator.attrgetter("operator_ref")
 _display_name = operator.attrgetter("display_name")
 
