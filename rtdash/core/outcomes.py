@@ -216,7 +216,7 @@ class OutcomeTracker:
         now = local + self.skew
         gap_start = self._mark_poll(now)
         rows = list(chain.from_iterable(groups.values()))
-        ids = set(map(id, rows))
+        ids = snapshot.row_ids()  # shared with the snapshots: never changed here
         held, prev_at = self._row_ids, self._seen_at
         # in C, row by row: the rows that are not last poll's very objects, and last
         # poll's rows that are gone; a row object is immutable, so one seen last poll

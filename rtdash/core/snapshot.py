@@ -104,7 +104,7 @@ class CallsSnapshot:
         present: set[int] | None = None
         if previous is not None and previous.order_keys:
             present = set(map(id, rows))
-            held = set(map(id, chain.from_iterable(previous.groups.values())))
+            held = previous.row_ids()
             rows = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
         buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
         for call in rows:
@@ -118,13 +118,16 @@ class CallsSnapshot:
                 groups[state], keys[state] = _ordered(
                     new, _call_order, previous.groups[state], previous.order_keys[state], present
                 )
-        return cls(
+        made = cls(
             fetched_at=fetched_at,
             groups=groups,
             unreadable=unreadable,
             server_now=server_now,
             order_keys=keys,
         )
+        if present is not None:
+            made._memo["ids"] = present
+        return made
 
     #: what is worked out once from these rows, whoever asks (see on_call)
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -134,6 +137,15 @@ class CallsSnapshot:
         known: OnCall | None = self._memo.get("on_call")
         if known is None:
             known = self._memo["on_call"] = OnCall.from_calls(self.groups[CallState.BRIDGED])
+        return known
+
+    def row_ids(self) -> set[int]:
+        """The ids of every row (rows are immutable: an id seen again is the same row),
+        worked out once per snapshot: the next poll's build and the outcome tracker
+        both ask. Not to be changed."""
+        known: set[int] | None = self._memo.get("ids")
+        if known is None:
+            known = self._memo["ids"] = set(map(id, chain.from_iterable(self.groups.values())))
         return known
 
     @property
