@@ -44,6 +44,8 @@ _END = rb"(?:\r?\n|\Z)"
 #: the row of a line that could not be read (its head is kept, so the same line is
 #: known unreadable again without being read)
 UNREADABLE: Any = object()
+#: new lines decoded at a time
+BATCH = 1024
 
 
 class LineRows:
@@ -160,20 +162,23 @@ def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
             reader.note_now(now_from(row.call_start, duration))
     missing = list(compress(count(), map(is_, held, repeat(None))))
     joined = b"".join(tails)
-    if missing:
-        news = list(map(heads.__getitem__, missing))
+    read = reader.read
+    # a batch of new lines at a time: the first body is all new lines, and decoding
+    # them at once would hold a dict of every line (and a copy of the body) together
+    for first in range(0, len(missing), BATCH):
+        batch = missing[first : first + BATCH]
+        news = list(map(heads.__getitem__, batch))
         if any(map(bytes.__contains__, news, repeat(b"\n"))):
             return None  # a blank line, or a line whose tail is not plain
-        items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, missing))))
-        if items is None or len(items) != len(missing):
+        items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, batch))))
+        if items is None or len(items) != len(batch):
             return None
-        read = reader.read
-        for index, item in zip(missing, items, strict=True):
+        for index, item in zip(batch, items, strict=True):
             try:
                 held[index] = read(item)
             except (RowUnreadable, ValueError, RecursionError, OverflowError):
                 held[index] = UNREADABLE
-    else:  # every head held: the same body if the same rows, in order, and tails
+    if not missing:  # every head held: the same body if the same rows, in order, and tails
         lines.unchanged = (
             joined == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))
         )

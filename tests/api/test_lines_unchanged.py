@@ -138,3 +138,32 @@ async def test_users_read_by_lines_are_known_unchanged(
     upstream.body = compact(*(with_(USER, sipUserId=str(n)) for n in range(4)))
     fewer = await client.user_status()
     assert not fewer.unchanged and [row.user_id for row in fewer.rows] == ["0", "1", "2", "3"]
+
+
+async def test_new_lines_are_decoded_a_batch_at_a_time_with_the_same_rows(
+    make_client: MakeClient, upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rtdash.api.line_rows as line_rows
+
+    decoded: list[int] = []
+    original = line_rows.fast_rows
+
+    def counting(body: bytes) -> Any:
+        decoded.append(body.count(b"\n") + 1)
+        return original(body)
+
+    monkeypatch.setattr(line_rows, "BATCH", 4)
+    monkeypatch.setattr(line_rows, "fast_rows", counting)
+    client = make_client(upstream)
+    refs = [f"c-{n}" for n in range(10)]
+    upstream.body = calls(0, *refs)
+    await client.active_calls()  # the first body teaches the lines
+    upstream.body = calls(1, *(ref + "x" for ref in refs))  # ten new lines
+    got = await client.active_calls()
+    assert decoded[-3:] == [4, 4, 2]
+    assert [row.call_ref for row in got.rows] == [ref + "x" for ref in refs]
+    # a line in the last batch that is not plain: the body is read whole, as before
+    bad = calls(2, *(ref + "y" for ref in refs)).replace(b'"c-9y"', b'"c-9y" ', 1)
+    upstream.body = bad.replace(b"\n", b"\n\n", 9)
+    whole = await client.active_calls()
+    assert [row.call_ref for row in whole.rows] == [ref + "y" for ref in refs]
