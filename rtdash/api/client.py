@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from rtdash.api import errors
+from rtdash.api import errors, heap
 from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
 from rtdash.api.http_errors import (
     _connect_error,
@@ -411,6 +411,7 @@ class InfinityClient:
             if size > limit:
                 raise errors.ResponseTooLarge(_too_large(size, limit, at_least=True))
             chunks.append(chunk)
+        heap.after_body(size)
         return b"".join(chunks)
 
 
