@@ -24,7 +24,7 @@ so no line can be made to pass for another; nothing is inferred from values.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
 from operator import add, is_, lshift
@@ -46,6 +46,8 @@ _END = rb"(?:\r?\n|\Z)"
 UNREADABLE: Any = object()
 #: new lines decoded at a time
 BATCH = 1024
+#: bytes of a body split into lines at a time (see segments)
+SEGMENT = 1 << 20
 
 
 class LineRows:
@@ -139,6 +141,21 @@ def now_from(start: datetime | None, duration: int | None) -> datetime | None:
         return None
 
 
+def segments(body: bytes, size: int) -> Iterator[bytes]:
+    """``body`` in pieces of whole lines, each about ``size`` bytes (a line longer than
+    that is a piece of its own): a big body is split a piece at a time, so the bytes
+    of every line never exist at once beside it."""
+    if len(body) <= size:
+        yield body
+        return
+    pos, end = 0, len(body)
+    while pos < end:
+        cut = body.find(b"\n", pos + size)
+        stop = end if cut < 0 else cut + 1
+        yield body[pos:stop]
+        pos = stop
+
+
 def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
     """The rows of ``body`` and how many lines were unreadable, reusing the last body's
     row for every line whose head it had; None when the body must be read whole.
@@ -149,35 +166,45 @@ def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
         return None
     lines.unchanged = False
     last_rows, last_tails = lines.take()
-    split = lines.split(body)
-    if split is None:
-        return None
-    heads, tails = split
-    keys = lines.keys(heads)
-    held = lines.held(keys)
+    keys: list[int] = []
+    held: list[Any] = []
+    tails_of: list[bytes] = []  # each piece's tails, joined
+    missing = 0
     reader.new_body()
-    for index in range(min(reader.PROBES, len(held))):
-        row, duration = held[index], lines.duration(tails[index])
-        if row is not None and row is not UNREADABLE and duration is not None:
-            reader.note_now(now_from(row.call_start, duration))
-    missing = list(compress(count(), map(is_, held, repeat(None))))
-    joined = b"".join(tails)
     read = reader.read
-    # a batch of new lines at a time: the first body is all new lines, and decoding
-    # them at once would hold a dict of every line (and a copy of the body) together
-    for first in range(0, len(missing), BATCH):
-        batch = missing[first : first + BATCH]
-        news = list(map(heads.__getitem__, batch))
-        if any(map(bytes.__contains__, news, repeat(b"\n"))):
-            return None  # a blank line, or a line whose tail is not plain
-        items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, batch))))
-        if items is None or len(items) != len(batch):
+    for piece in segments(body, SEGMENT):
+        split = lines.split(piece)
+        if split is None:
             return None
-        for index, item in zip(batch, items, strict=True):
-            try:
-                held[index] = read(item)
-            except (RowUnreadable, ValueError, RecursionError, OverflowError):
-                held[index] = UNREADABLE
+        heads, tails = split
+        found = lines.keys(heads)
+        rows = lines.held(found)
+        if not held:  # the first lines' start and duration: the upstream's "now"
+            for row, tail in zip(rows[: reader.PROBES], tails, strict=False):
+                duration = lines.duration(tail)
+                if row is not None and row is not UNREADABLE and duration is not None:
+                    reader.note_now(now_from(row.call_start, duration))
+        new = list(compress(count(), map(is_, rows, repeat(None))))
+        missing += len(new)
+        # a batch of new lines at a time: the first body is all new lines, and decoding
+        # them at once would hold a dict of every line (and a copy of them) together
+        for first in range(0, len(new), BATCH):
+            batch = new[first : first + BATCH]
+            news = list(map(heads.__getitem__, batch))
+            if any(map(bytes.__contains__, news, repeat(b"\n"))):
+                return None  # a blank line, or a line whose tail is not plain
+            items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, batch))))
+            if items is None or len(items) != len(batch):
+                return None
+            for index, item in zip(batch, items, strict=True):
+                try:
+                    rows[index] = read(item)
+                except (RowUnreadable, ValueError, RecursionError, OverflowError):
+                    rows[index] = UNREADABLE
+        keys += found
+        held += rows
+        tails_of.append(b"".join(tails))
+    joined = b"".join(tails_of)
     if not missing:  # every head held: the same body if the same rows, in order, and tails
         lines.unchanged = (
             joined == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))

@@ -167,3 +167,42 @@ async def test_new_lines_are_decoded_a_batch_at_a_time_with_the_same_rows(
     upstream.body = bad.replace(b"\n", b"\n\n", 9)
     whole = await client.active_calls()
     assert [row.call_ref for row in whole.rows] == [ref + "y" for ref in refs]
+
+
+def test_a_body_is_cut_into_pieces_of_whole_lines() -> None:
+    from rtdash.api.line_rows import segments
+
+    body = calls(0, *(f"c-{n}" for n in range(40)))
+    pieces = list(segments(body, 700))
+    assert len(pieces) > 5 and b"".join(pieces) == body
+    assert all(piece.endswith(b"\n") and piece.count(b"\n") >= 1 for piece in pieces)
+    assert list(segments(body, len(body))) == [body]
+    unended = body[:-1]  # no newline after the last line, and one line longer than size
+    assert b"".join(segments(unended, 10)) == unended
+    assert len(list(segments(unended, 10))) == 40  # a line a piece
+
+
+async def test_a_body_read_a_piece_at_a_time_gives_the_rows_of_one_read_whole(
+    make_client: MakeClient,
+    upstream: Upstream,
+    reads: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import rtdash.api.line_rows as line_rows
+
+    monkeypatch.setattr(line_rows, "SEGMENT", 900)
+    client = make_client(upstream)
+    refs = [f"c-{n}" for n in range(30)]
+    upstream.body = calls(0, *refs)
+    first = await client.active_calls()
+    upstream.body = calls(1, *refs[:12], "c-new", *refs[12:])
+    second = await client.active_calls()
+    assert [row.call_ref for row in second.rows] == [*refs[:12], "c-new", *refs[12:]]
+    assert reads[30:] == ["c-new"]  # only the new line read, whatever piece it is in
+    assert all(row is old for row, old in zip(second.rows[13:], first.rows[12:], strict=True))
+    assert second.server_now is not None
+    assert (await client.active_calls()).unchanged
+    # a blank line in the last piece: the body is read whole, every row as before
+    upstream.body = calls(2, *refs)[:-1] + b"\n\n"
+    whole = await client.active_calls()
+    assert [row.call_ref for row in whole.rows] == refs
