@@ -286,11 +286,11 @@ class InfinityClient:
 
     @staticmethod
     def _parse_rows(
-        body: str | bytes, fetched_at: datetime, keep_raw: bool, reader: RowReader
+        body: str | bytes | bytearray, fetched_at: datetime, keep_raw: bool, reader: RowReader
     ) -> FetchResult[ActiveCall | PbxUser]:
         """Typed rows of a body: UTF-8 bytes are read by the fast reader when they are
         plain NDJSON (:func:`~rtdash.api.wire.fast_rows`), else decoded and read as text."""
-        if not isinstance(body, bytes) or keep_raw:
+        if isinstance(body, str) or keep_raw:
             if reader.lines is not None:
                 reader.lines.take()  # read whole: the next body is not known by its lines
         else:
@@ -308,11 +308,11 @@ class InfinityClient:
                     duplicates=duplicates,
                     server_now=reader.body_now,
                 )
-        items: Iterable[object] | None = fast_rows(body) if isinstance(body, bytes) else None
+        items: Iterable[object] | None = None if isinstance(body, str) else fast_rows(body)
         if items:  # a plain NDJSON body: the next ones are read by their lines
             reader.learn_lines(tuple(items[0]))  # type: ignore[index]  # a list of dicts
         if items is None:
-            text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+            text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
             items = iter_body(text)
         rows: list[ActiveCall | PbxUser] = []
         raw: list[dict[str, Any]] = []
@@ -351,7 +351,7 @@ class InfinityClient:
 
     async def _get_body(
         self, route: str, params: list[tuple[str, str]]
-    ) -> tuple[bytes, str, datetime]:
+    ) -> tuple[bytes | bytearray, str, datetime]:
         """The body of a successful answer, its text encoding and when it came."""
         if self._refusal is not None:
             raise errors.InsecureTransport(self._refusal)
@@ -399,20 +399,28 @@ class InfinityClient:
             return ""
         return body.decode(response.encoding or "utf-8", errors="replace")
 
-    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes:
-        """Read at most ``limit`` bytes; refuse rather than hold an oversized body."""
+    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes | bytearray:
+        """Read at most ``limit`` bytes; refuse rather than hold an oversized body.
+
+        The chunks go into one growing buffer as they come (a big buffer grows in
+        place, see :mod:`rtdash.api.heap`), never a list of them joined into a second
+        copy: a big centre's body is tens of megabytes, and two of them at once were
+        the largest thing a poll ever held."""
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise errors.ResponseTooLarge(_too_large(int(declared), limit))
-        chunks: list[bytes] = []
-        size = 0
+        body = bytearray()
         async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise errors.ResponseTooLarge(_too_large(size, limit, at_least=True))
-            chunks.append(chunk)
-        heap.after_body(size)
-        return b"".join(chunks)
+            if len(body) + len(chunk) > limit:
+                raise errors.ResponseTooLarge(
+                    _too_large(len(body) + len(chunk), limit, at_least=True)
+                )
+            if not body and len(chunk) >= heap.BIG_BODY:
+                heap.after_body(len(chunk))
+            body += chunk
+            if len(body) >= heap.BIG_BODY:
+                heap.after_body(len(body))
+        return body
 
 
 def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:

@@ -141,22 +141,24 @@ def now_from(start: datetime | None, duration: int | None) -> datetime | None:
         return None
 
 
-def segments(body: bytes, size: int) -> Iterator[bytes]:
+def segments(body: bytes | bytearray, size: int) -> Iterator[bytes]:
     """``body`` in pieces of whole lines, each about ``size`` bytes (a line longer than
     that is a piece of its own): a big body is split a piece at a time, so the bytes
-    of every line never exist at once beside it."""
+    of every line never exist at once beside it. Each piece is bytes (a line's head is
+    looked up by its hash), whatever buffer the body came in."""
     if len(body) <= size:
-        yield body
+        yield body if type(body) is bytes else bytes(body)
         return
+    view = memoryview(body)
     pos, end = 0, len(body)
     while pos < end:
         cut = body.find(b"\n", pos + size)
         stop = end if cut < 0 else cut + 1
-        yield body[pos:stop]
+        yield bytes(view[pos:stop])
         pos = stop
 
 
-def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
+def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], int] | None:
     """The rows of ``body`` and how many lines were unreadable, reusing the last body's
     row for every line whose head it had; None when the body must be read whole.
     ``reader.lines.unchanged`` then says whether the body said what the last one read

@@ -220,7 +220,7 @@ class RowReader:
         if now is not None and (self.body_now is None or now > self.body_now):
             self.body_now = now
 
-    def learn_lines_of(self, body: bytes) -> None:
+    def learn_lines_of(self, body: bytes | bytearray) -> None:
         """Learn the lines of bodies like ``body`` from its first line (if an object)."""
         end = body.find(b"\n")
         try:
