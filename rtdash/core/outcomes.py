@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain, compress
 from operator import attrgetter, not_
@@ -104,6 +104,16 @@ _STATE_VALUE: dict[CallState | None, str | None] = {
     None: None,
     **{state: state.value for state in CallState},
 }
+
+
+def _saved_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
+    """:meth:`TrackedCall.to_list` of every call, the fields read in C (a day's state
+    holds every call of a big centre's day, taken on the event loop)."""
+    saved = list(map(list, map(_SAVED, calls)))
+    value = _STATE_VALUE.__getitem__
+    for item in saved:
+        item[7] = value(item[7])
+    return saved
 
 
 class TrackedCall:
@@ -423,7 +433,7 @@ class OutcomeTracker:
     def to_dict(self) -> dict[str, Any]:
         self._settle()
         return {
-            "calls": [call.to_list() for call in self.calls.values()],
+            "calls": _saved_lists(self.calls.values()),
             "skew": self.skew,
             "last_poll": self.last_poll,
         }

@@ -14,7 +14,7 @@ import pytest
 from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall
 from rtdash.core.daystate import read_state, write_state
-from rtdash.core.outcomes import TrackedCall
+from rtdash.core.outcomes import OutcomeTracker, TrackedCall
 from rtdash.core.service_feed import ServiceKeeper, ServiceOptions
 from rtdash.core.service_metrics import ServiceMetrics
 
@@ -50,6 +50,9 @@ def test_a_tracked_call_saves_the_list_it_always_saved_and_comes_back() -> None:
     assert saved[7] == "bridged" and type(saved[7]) is str
     back = TrackedCall.from_list(json.loads(json.dumps(saved)))
     assert back.to_list() == saved
+    tracker = OutcomeTracker(lambda event: None)
+    tracker.calls = {"c-1": tracked, "c-2": TrackedCall("c-2", "", 1.0, 1.0)}
+    assert tracker.to_dict()["calls"] == [saved, TrackedCall("c-2", "", 1.0, 1.0).to_list()]
 
 
 def test_agent_clocks_save_their_totals_up_to_now() -> None:
