@@ -96,7 +96,11 @@ def measure(tree: Path, calls: int, seconds: float) -> dict[str, float]:
     finally:
         if sim.stdin is not None:
             sim.stdin.close()
-        sim.wait(timeout=30)
+        try:
+            sim.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a big centre can take long to wind down
+            sim.kill()
+            sim.wait(timeout=30)
 
 
 def main() -> None:

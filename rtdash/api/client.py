@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from rtdash.api import errors
+from rtdash.api import errors, heap
 from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
 from rtdash.api.http_errors import (
     _connect_error,
@@ -87,6 +87,9 @@ class _LastBody:
     reader: RowReader
     rows: list[Any]
     unreadable: int
+    #: read by its lines (the reader then knows the next body unchanged, see
+    #: :func:`~rtdash.api.line_rows.read_body`)
+    by_lines: bool = False
 
 
 class InfinityClient:
@@ -229,18 +232,25 @@ class InfinityClient:
     ) -> FetchResult[ActiveCall] | FetchResult[PbxUser]:
         """The rows of a polled route, or the last ones again when the body is unchanged.
 
-        A quiet centre answers every poll with the same bytes; recognising them by a
-        digest costs ~0.5 ms at 2000 rows, against ~100 ms to decode and parse them,
-        and it hands back the same row objects, so everything downstream can tell
-        "nothing changed" by identity.
+        A quiet centre answers every poll with the same bytes; recognising them (by a
+        digest, or, for a body read by its lines, by the reader finding every line as
+        it was) is far cheaper than reading them, and it hands back the same row
+        objects, so everything downstream can tell "nothing changed" by identity.
         """
         body, encoding, fetched_at = await self._get_body(route, params)
-        digest = hashlib.sha1(body, usedforsecurity=False).digest()
         query = tuple(params)
         reader = self._reader(kind)
         last = self._last.get(route)
+        utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+        # a body read by its lines is known unchanged by the reader (every line's head
+        # held, the same tails in the same order), which needs no digest of the body
+        lined = (
+            utf8 and not keep_raw and reader.lines is not None and reader.lines.tails is not None
+        )
+        digest = b"" if lined else hashlib.sha1(body, usedforsecurity=False).digest()
         if (
             not keep_raw
+            and not lined
             and last is not None
             and last.digest == digest
             and last.query == query
@@ -250,22 +260,40 @@ class InfinityClient:
                 rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
             )
         self._last.pop(route, None)
-        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        if not utf8:
             text = body.decode(encoding, errors="replace")
             del body  # the text is all that is read from here on: one copy, not two
             result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
         else:
             result = self._parse_rows(body, fetched_at, keep_raw, reader)
-        self._last[route] = _LastBody(query, digest, reader, result.rows, result.unreadable)
+        if (
+            lined
+            and last is not None
+            and reader.lines is not None
+            and reader.lines.unchanged
+            and last.query == query
+            and last.reader is reader
+            and last.by_lines
+        ):
+            result = FetchResult(
+                rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
+            )
+        by_lines = reader.lines is not None and reader.lines.tails is not None
+        self._last[route] = _LastBody(
+            query, digest, reader, result.rows, result.unreadable, by_lines
+        )
         return result
 
     @staticmethod
     def _parse_rows(
-        body: str | bytes, fetched_at: datetime, keep_raw: bool, reader: RowReader
+        body: str | bytes | bytearray, fetched_at: datetime, keep_raw: bool, reader: RowReader
     ) -> FetchResult[ActiveCall | PbxUser]:
         """Typed rows of a body: UTF-8 bytes are read by the fast reader when they are
         plain NDJSON (:func:`~rtdash.api.wire.fast_rows`), else decoded and read as text."""
-        if isinstance(body, bytes) and not keep_raw:
+        if isinstance(body, str) or keep_raw:
+            if reader.lines is not None:
+                reader.lines.take()  # read whole: the next body is not known by its lines
+        else:
             if reader.lines is None:
                 reader.learn_lines_of(body)
             quick = read_body(reader, body)
@@ -280,11 +308,11 @@ class InfinityClient:
                     duplicates=duplicates,
                     server_now=reader.body_now,
                 )
-        items: Iterable[object] | None = fast_rows(body) if isinstance(body, bytes) else None
+        items: Iterable[object] | None = None if isinstance(body, str) else fast_rows(body)
         if items:  # a plain NDJSON body: the next ones are read by their lines
             reader.learn_lines(tuple(items[0]))  # type: ignore[index]  # a list of dicts
         if items is None:
-            text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+            text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
             items = iter_body(text)
         rows: list[ActiveCall | PbxUser] = []
         raw: list[dict[str, Any]] = []
@@ -323,7 +351,7 @@ class InfinityClient:
 
     async def _get_body(
         self, route: str, params: list[tuple[str, str]]
-    ) -> tuple[bytes, str, datetime]:
+    ) -> tuple[bytes | bytearray, str, datetime]:
         """The body of a successful answer, its text encoding and when it came."""
         if self._refusal is not None:
             raise errors.InsecureTransport(self._refusal)
@@ -371,19 +399,28 @@ class InfinityClient:
             return ""
         return body.decode(response.encoding or "utf-8", errors="replace")
 
-    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes:
-        """Read at most ``limit`` bytes; refuse rather than hold an oversized body."""
+    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes | bytearray:
+        """Read at most ``limit`` bytes; refuse rather than hold an oversized body.
+
+        The chunks go into one growing buffer as they come (a big buffer grows in
+        place, see :mod:`rtdash.api.heap`), never a list of them joined into a second
+        copy: a big centre's body is tens of megabytes, and two of them at once were
+        the largest thing a poll ever held."""
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise errors.ResponseTooLarge(_too_large(int(declared), limit))
-        chunks: list[bytes] = []
-        size = 0
+        body = bytearray()
         async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise errors.ResponseTooLarge(_too_large(size, limit, at_least=True))
-            chunks.append(chunk)
-        return b"".join(chunks)
+            if len(body) + len(chunk) > limit:
+                raise errors.ResponseTooLarge(
+                    _too_large(len(body) + len(chunk), limit, at_least=True)
+                )
+            if not body and len(chunk) >= heap.BIG_BODY:
+                heap.after_body(len(chunk))
+            body += chunk
+            if len(body) >= heap.BIG_BODY:
+                heap.after_body(len(body))
+        return body
 
 
 def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:

@@ -102,7 +102,7 @@ def _redirect_target(location: str | None, base_url: str) -> str:
     return clean(f"{target.host}{path}")[:120]
 
 
-def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
+def _looks_like_html(response: httpx.Response, body: bytes | bytearray) -> bool:
     content_type = response.headers.get("content-type", "").lower()
     if "html" in content_type:
         return True
@@ -110,7 +110,7 @@ def _looks_like_html(response: httpx.Response, body: bytes) -> bool:
     return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
-def _html_error(body: bytes, encoding: str) -> errors.ApiError:
+def _html_error(body: bytes | bytearray, encoding: str) -> errors.ApiError:
     """A web page where data was expected (a login page, a captive portal, a proxy's
     error page): its title says which."""
     text = body[:16384].decode(encoding, errors="replace")

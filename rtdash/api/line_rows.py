@@ -14,14 +14,20 @@ body and read as any body is (strictly: a duplicate key, ``NaN``, ``1e999`` are 
 there), and any body this cannot split cleanly line by line (a blank line, a line whose
 tail is not plain, a bare string) is read whole the usual way.
 
-The head cache keys are bytes, so a match is exact: nothing is inferred from values.
+The head table keeps a head's length and keyed hash (Python's SipHash of the bytes,
+whose key is random per process), not its bytes: at 50,000 calls the heads themselves
+were the largest thing a poll kept. Two different heads of one length share a 64-bit
+hash with odds of about 1 in 2**64 a pair, and the key is not known to the upstream,
+so no line can be made to pass for another; nothing is inferred from values.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from itertools import compress, count, repeat
+from operator import add, is_, lshift
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -35,6 +41,13 @@ if TYPE_CHECKING:
 #: a duration's value on the wire, as JSON allows it (no leading zeros, no exponent)
 _DURATION = rb'(?:"[0-9]{0,12}"|-?(?:0|[1-9][0-9]{0,11})|null)'
 _END = rb"(?:\r?\n|\Z)"
+#: the row of a line that could not be read (its head is kept, so the same line is
+#: known unreadable again without being read)
+UNREADABLE: Any = object()
+#: new lines decoded at a time
+BATCH = 1024
+#: bytes of a body split into lines at a time (see segments)
+SEGMENT = 1 << 20
 
 
 class LineRows:
@@ -63,28 +76,50 @@ class LineRows:
                 for key in tail_keys
             )
             self._clock = re.compile(groups + rb"\}").fullmatch
-        self.heads: dict[bytes, Any] = {}
+        #: the last body's rows by head (see keys)
+        self.heads: dict[int, Any] = {}
+        #: the last body's tails, joined, and its rows in order (see keep): None until
+        #: a body was read by its lines, and again after one was read whole
+        self.tails: bytes | None = None
+        self.rows: list[Any] = []
+        #: whether the last body read said what the one before it said
+        self.unchanged = False
 
     def split(self, body: bytes) -> tuple[list[bytes], list[bytes]] | None:
-        """The heads and tails of every line of ``body``; None unless every line is one
-        object line whose tail is plain (then the body is read the usual way)."""
+        """The heads and tails of every line of ``body``; None unless it ends in a plain
+        tail (then the body is read the usual way). A head may still hold a newline (a
+        blank line, or a line whose tail is not plain, runs into the next head): a
+        head held from the last body cannot (it was checked then), so only new heads
+        are looked at (see :func:`read_body`)."""
         pieces = self._split(body)
-        if pieces[-1] != b"":
-            return None  # something after the last plain tail
-        heads, tails = pieces[0:-1:2], pieces[1::2]
-        lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-        if len(heads) != lines:
-            return None  # a newline no tail took: a blank line or one not plain
-        return heads, tails
+        if len(pieces) < 3 or pieces[-1] != b"":
+            return None  # no line, or something after the last plain tail
+        return pieces[0:-1:2], pieces[1::2]
 
-    def held(self, heads: list[bytes]) -> list[Any]:
-        """The last body's row of each head, None where there is none."""
-        return list(map(self.heads.get, heads))
+    @staticmethod
+    def keys(heads: list[bytes]) -> list[int]:
+        """Each head's key in the table: its hash, and its length above the hash's 64
+        bits (in C, a pass or two over the heads)."""
+        return list(map(add, map(hash, heads), map(lshift, map(len, heads), repeat(64))))
 
-    def keep(self, heads: list[bytes], rows: list[Any]) -> None:
-        """This body's rows by head, for the next body (rows that were unreadable are
-        None and never match)."""
-        self.heads = dict(zip(heads, rows, strict=True))
+    def held(self, keys: list[int]) -> list[Any]:
+        """The last body's row of each head (by :meth:`keys`), None where there is none."""
+        return list(map(self.heads.get, keys))
+
+    def keep(self, keys: list[int], rows: list[Any], tails: bytes) -> None:
+        """This body's rows by head, for the next body (a line that was unreadable is
+        :data:`UNREADABLE` again), and its tails (joined) and rows in order, to know an
+        unchanged body without a digest of it."""
+        self.heads = dict(zip(keys, rows, strict=True))
+        self.tails = tails
+        self.rows = rows
+
+    def take(self) -> tuple[list[Any], bytes | None]:
+        """The last body's rows and tails (see keep), forgotten until the next keep: a
+        body read whole in between says nothing of them."""
+        rows, tails = self.rows, self.tails
+        self.rows, self.tails = [], None
+        return rows, tails
 
     def duration(self, tail: bytes) -> int | None:
         """The call duration a tail says, or None."""
@@ -106,38 +141,77 @@ def now_from(start: datetime | None, duration: int | None) -> datetime | None:
         return None
 
 
-def read_body(reader: RowReader, body: bytes) -> tuple[list[Any], int] | None:
+def segments(body: bytes | bytearray, size: int) -> Iterator[bytes]:
+    """``body`` in pieces of whole lines, each about ``size`` bytes (a line longer than
+    that is a piece of its own): a big body is split a piece at a time, so the bytes
+    of every line never exist at once beside it. Each piece is bytes (a line's head is
+    looked up by its hash), whatever buffer the body came in."""
+    if len(body) <= size:
+        yield body if type(body) is bytes else bytes(body)
+        return
+    view = memoryview(body)
+    pos, end = 0, len(body)
+    while pos < end:
+        cut = body.find(b"\n", pos + size)
+        stop = end if cut < 0 else cut + 1
+        yield bytes(view[pos:stop])
+        pos = stop
+
+
+def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], int] | None:
     """The rows of ``body`` and how many lines were unreadable, reusing the last body's
-    row for every line whose head it had; None when the body must be read whole."""
+    row for every line whose head it had; None when the body must be read whole.
+    ``reader.lines.unchanged`` then says whether the body said what the last one read
+    by its lines said (every head held, the same tails, in the same order)."""
     lines = reader.lines
     if lines is None:
         return None
-    split = lines.split(body)
-    if split is None:
-        return None
-    heads, tails = split
-    held = lines.held(heads)
+    lines.unchanged = False
+    last_rows, last_tails = lines.take()
+    keys: list[int] = []
+    held: list[Any] = []
+    tails_of: list[bytes] = []  # each piece's tails, joined
+    missing = 0
     reader.new_body()
-    for index in range(min(reader.PROBES, len(held))):
-        row, duration = held[index], lines.duration(tails[index])
-        if row is not None and duration is not None:
-            reader.note_now(now_from(row.call_start, duration))
-    missing = [index for index, row in enumerate(held) if row is None]
-    unreadable = 0
-    if missing:
-        items = fast_rows(
-            b"\n".join(
-                map(bytes.__add__, map(heads.__getitem__, missing), map(tails.__getitem__, missing))
-            )
-        )
-        if items is None or len(items) != len(missing):
+    read = reader.read
+    for piece in segments(body, SEGMENT):
+        split = lines.split(piece)
+        if split is None:
             return None
-        read = reader.read
-        for index, item in zip(missing, items, strict=True):
-            try:
-                held[index] = read(item)
-            except (RowUnreadable, ValueError, RecursionError, OverflowError):
-                unreadable += 1
-    lines.keep(heads, held)
-    rows = [row for row in held if row is not None] if unreadable else held
+        heads, tails = split
+        found = lines.keys(heads)
+        rows = lines.held(found)
+        if not held:  # the first lines' start and duration: the upstream's "now"
+            for row, tail in zip(rows[: reader.PROBES], tails, strict=False):
+                duration = lines.duration(tail)
+                if row is not None and row is not UNREADABLE and duration is not None:
+                    reader.note_now(now_from(row.call_start, duration))
+        new = list(compress(count(), map(is_, rows, repeat(None))))
+        missing += len(new)
+        # a batch of new lines at a time: the first body is all new lines, and decoding
+        # them at once would hold a dict of every line (and a copy of them) together
+        for first in range(0, len(new), BATCH):
+            batch = new[first : first + BATCH]
+            news = list(map(heads.__getitem__, batch))
+            if any(map(bytes.__contains__, news, repeat(b"\n"))):
+                return None  # a blank line, or a line whose tail is not plain
+            items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, batch))))
+            if items is None or len(items) != len(batch):
+                return None
+            for index, item in zip(batch, items, strict=True):
+                try:
+                    rows[index] = read(item)
+                except (RowUnreadable, ValueError, RecursionError, OverflowError):
+                    rows[index] = UNREADABLE
+        keys += found
+        held += rows
+        tails_of.append(b"".join(tails))
+    joined = b"".join(tails_of)
+    if not missing:  # every head held: the same body if the same rows, in order, and tails
+        lines.unchanged = (
+            joined == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))
+        )
+    lines.keep(keys, held, joined)
+    unreadable = sum(map(is_, held, repeat(UNREADABLE)))
+    rows = [row for row in held if row is not UNREADABLE] if unreadable else held
     return rows, unreadable

@@ -202,7 +202,7 @@ _fast_encoder = msgspec.json.Encoder()
 _CHECK = 1024
 
 
-def fast_rows(body: bytes) -> list[dict[str, Any]] | None:
+def fast_rows(body: bytes | bytearray) -> list[dict[str, Any]] | None:
     """The rows of a UTF-8 NDJSON body of objects, read by ``msgspec`` straight from the
     bytes; None when the body is anything else (the caller then reads it as before).
 
@@ -230,7 +230,7 @@ def fast_rows(body: bytes) -> list[dict[str, Any]] | None:
     return _checked_lines(rows, body)
 
 
-def _same_bytes(rows: list[dict[str, Any]], body: bytes) -> bool:
+def _same_bytes(rows: list[dict[str, Any]], body: bytes | bytearray) -> bool:
     """True when the rows re-encode to ``body`` exactly (its last newline optional)."""
     view = memoryview(body)
     pos, end = 0, len(body)
@@ -245,7 +245,9 @@ def _same_bytes(rows: list[dict[str, Any]], body: bytes) -> bool:
     return pos == end
 
 
-def _checked_lines(rows: list[dict[str, Any]], body: bytes) -> list[dict[str, Any]] | None:
+def _checked_lines(
+    rows: list[dict[str, Any]], body: bytes | bytearray
+) -> list[dict[str, Any]] | None:
     """Line by line: a row that does not re-encode to its line is read strictly."""
     lines = [line for line in (raw.strip() for raw in body.split(b"\n")) if line]
     if len(lines) != len(rows):

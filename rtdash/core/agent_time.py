@@ -16,7 +16,7 @@ from operator import not_
 from typing import Any, Literal
 
 from rtdash.api.models import PbxUser
-from rtdash.core.agents import AgentState, OnCall, agent_state
+from rtdash.core.agents import AgentState, OnCall, agent_state, folded
 
 #: the saved state's names of the activities (kept: a day's file outlives a release)
 Activity = Literal["call", "available", "away"]
@@ -55,8 +55,10 @@ class AgentTime:
         self._ids: set[int] = set()
         self._on_call: OnCall | None = None
         #: those users by operator ref, by folded name and by key (how many share it)
-        self._by_ref: dict[str, list[PbxUser]] = {}
-        self._by_name: dict[str, list[PbxUser]] = {}
+        #: (a user alone, or a list when several share the ref or name: most are alone,
+        #: and a list each would be most of what a big centre's clocks hold)
+        self._by_ref: dict[str, PbxUser | list[PbxUser]] = {}
+        self._by_name: dict[str, PbxUser | list[PbxUser]] = {}
         self._keys: dict[str, int] = {}
 
     @staticmethod
@@ -94,7 +96,8 @@ class AgentTime:
                     (self._by_name, before.names ^ on_call.names),
                 ):
                     for name in changed:
-                        for user in index.get(name, ()):
+                        found = index.get(name, ())
+                        for user in found if isinstance(found, list | tuple) else (found,):
                             if id(user) not in seen:
                                 seen.add(id(user))
                                 todo.append(user)
@@ -110,18 +113,28 @@ class AgentTime:
             del self._keys[key]
         for index, name in (
             (self._by_ref, user.operator_ref),
-            (self._by_name, user.display_name.casefold() if user.display_name else None),
+            (self._by_name, folded(user.display_name) if user.display_name else None),
         ):
             if not name:
                 continue
+            there = index.get(name)
             if step > 0:
-                index.setdefault(name, []).append(user)
-            else:
-                rest = [other for other in index[name] if other is not user]
-                if rest:
+                if there is None:
+                    index[name] = user
+                elif isinstance(there, list):
+                    there.append(user)
+                else:
+                    index[name] = [there, user]
+            elif isinstance(there, list):
+                rest = [other for other in there if other is not user]
+                if len(rest) > 1:
                     index[name] = rest
+                elif rest:
+                    index[name] = rest[0]
                 else:
                     del index[name]
+            elif there is user:
+                del index[name]
 
     def _observe(self, user: PbxUser, on_call: OnCall, now: float, since: float) -> None:
         clocks = self.clocks
@@ -169,10 +182,12 @@ class AgentTime:
 
     def to_dict(self, now: float) -> dict[str, Any]:
         """Totals up to ``now``, as if the clocks stopped there (a restart resumes them)."""
-        return {
-            key: [name, self.clocks[key].activity, now, totals]
-            for key, (name, totals) in self.totals(now).items()
-        }
+        out: dict[str, Any] = {}
+        for key, clock in self.clocks.items():  # as totals(), in one pass
+            totals = dict(clock.totals)
+            totals[clock.activity] += max(0.0, now - clock.since)
+            out[key] = [clock.name, clock.activity, now, totals]
+        return out
 
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}

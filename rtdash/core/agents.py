@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from itertools import compress
+from itertools import compress, repeat
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 
@@ -49,6 +49,7 @@ ORDER = (AgentState.AVAILABLE, AgentState.ON_CALL, AgentState.AWAY)
 
 
 _agent_ref = operator.attrgetter("agent_ref")
+_agent_name = operator.attrgetter("agent_name")
 _state = operator.attrgetter("state")
 _NO_REF = frozenset({None, ""})
 
@@ -59,23 +60,28 @@ class OnCall:
 
     refs: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
-    #: queue of each agent's call (by reference or folded name), for per-queue counts
-    queue_of: tuple[tuple[str, str | None], ...] = ()
+    #: the bridged calls these were read from: the per-queue counts (a wallboard's) read
+    #: them only when asked, so the dashboard's poll does not walk every call for them
+    bridged: tuple[ActiveCall, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def from_calls(cls, bridged: Iterable[ActiveCall]) -> OnCall:
         calls = bridged if isinstance(bridged, Sequence) else list(bridged)
-        on = list(compress(calls, map(CallState.BRIDGED.__eq__, map(_state, calls))))
-        queues = [
-            (call.agent_ref or call.agent_name.casefold(), call.queue or None)
-            for call in on
-            if call.agent_ref or call.agent_name
-        ]
+        on = tuple(compress(calls, map(CallState.BRIDGED.__eq__, map(_state, calls))))
         refs = frozenset(map(_agent_ref, on)) - _NO_REF
-        names = frozenset(
-            call.agent_name.casefold() for call in on if not call.agent_ref and call.agent_name
+        # a name counts only for calls without a reference (a pass in C finds them)
+        nameless = compress(on, map(_NO_REF.__contains__, map(_agent_ref, on)))
+        names = frozenset(map(str.casefold, filter(None, map(_agent_name, nameless))))
+        return cls(refs, names, on)
+
+    @property
+    def queue_of(self) -> tuple[tuple[str, str | None], ...]:
+        """The queue of each agent's call (by reference or folded name)."""
+        return tuple(
+            (call.agent_ref or (call.agent_name or "").casefold(), call.queue or None)
+            for call in self.bridged
+            if call.agent_ref or call.agent_name
         )
-        return cls(refs, names, tuple(queues))
 
     def has(self, user: PbxUser) -> bool:
         if user.operator_ref and user.operator_ref in self.refs:
@@ -128,12 +134,29 @@ def count_columns(
     }
 
 
+class _Folded(dict[str | None, str]):
+    """Display names folded once each: a lookup in C for a name seen before."""
+
+    def __missing__(self, name: str | None) -> str:
+        if len(self) >= 65_536:  # names come and go over a day: never more than this
+            self.clear()
+        folded = self[name] = name.casefold() if name else ""
+        return folded
+
+
+_folded = _Folded()
+#: a display name folded (one shared string per name: the agent clocks key by it too)
+folded = _folded.__getitem__
+_operator_ref = operator.attrgetter("operator_ref")
+_display_name = operator.attrgetter("display_name")
+
+
 def user_columns(users: Sequence[PbxUser]) -> tuple[list[str | None], list[str], list[bool]]:
-    """The columns :func:`count_columns` reads, of ``users``."""
+    """The columns :func:`count_columns` reads, of ``users`` (each a pass in C)."""
     return (
-        [user.operator_ref for user in users],
-        [user.display_name.casefold() if user.display_name else "" for user in users],
-        [user.state is UserState.AVAILABLE for user in users],
+        list(map(_operator_ref, users)),
+        list(map(_folded.__getitem__, map(_display_name, users))),
+        list(map(operator.is_, map(_state, users), repeat(UserState.AVAILABLE))),
     )
 
 

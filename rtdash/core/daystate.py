@@ -22,10 +22,17 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from rtdash.core.service import ServiceLevel
 
 #: the least time between two writes of one installation's state
 SAVE_EVERY = 5.0
+
+#: JSON as ``json.dumps(state, separators=(",", ":"))`` writes it, in C: a big centre's
+#: day is tens of thousands of calls and agents, and ``json.dump`` to a file encodes in
+#: Python, holding the interpreter lock the event loop needs
+_encode = msgspec.json.Encoder().encode
 
 
 def state_dir() -> Path:
@@ -77,8 +84,8 @@ def write_state(path: Path, state: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(state, out, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as out:
+            out.write(_encode(state))
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)

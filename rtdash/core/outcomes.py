@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain, compress
-from operator import not_
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
@@ -87,6 +87,34 @@ class Unknown:
 
 Event = Offered | Answered | Abandoned | Unknown
 
+#: a tracked call's fields in its saved list's order (see TrackedCall.to_list)
+_SAVED = attrgetter(
+    "ref",
+    "queue",
+    "first_seen",
+    "wait_start",
+    "last_seen",
+    "last_unbridged",
+    "answered_at",
+    "state",
+    "agent",
+    "agent_name",
+)
+_STATE_VALUE: dict[CallState | None, str | None] = {
+    None: None,
+    **{state: state.value for state in CallState},
+}
+
+
+def _saved_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
+    """:meth:`TrackedCall.to_list` of every call, the fields read in C (a day's state
+    holds every call of a big centre's day, taken on the event loop)."""
+    saved = list(map(list, map(_SAVED, calls)))
+    value = _STATE_VALUE.__getitem__
+    for item in saved:
+        item[7] = value(item[7])
+    return saved
+
 
 class TrackedCall:
     """What is known of one live call."""
@@ -118,18 +146,9 @@ class TrackedCall:
         self.agent_name = ""
 
     def to_list(self) -> list[Any]:
-        return [
-            self.ref,
-            self.queue,
-            self.first_seen,
-            self.wait_start,
-            self.last_seen,
-            self.last_unbridged,
-            self.answered_at,
-            self.state.value if self.state is not None else None,
-            self.agent,
-            self.agent_name,
-        ]
+        item = list(_SAVED(self))  # in C: a day's file holds every call of the day
+        item[7] = _STATE_VALUE[item[7]]
+        return item
 
     @classmethod
     def from_list(cls, item: list[Any]) -> TrackedCall:
@@ -207,7 +226,7 @@ class OutcomeTracker:
         now = local + self.skew
         gap_start = self._mark_poll(now)
         rows = list(chain.from_iterable(groups.values()))
-        ids = set(map(id, rows))
+        ids = snapshot.row_ids()  # shared with the snapshots: never changed here
         held, prev_at = self._row_ids, self._seen_at
         # in C, row by row: the rows that are not last poll's very objects, and last
         # poll's rows that are gone; a row object is immutable, so one seen last poll
@@ -414,7 +433,7 @@ class OutcomeTracker:
     def to_dict(self) -> dict[str, Any]:
         self._settle()
         return {
-            "calls": [call.to_list() for call in self.calls.values()],
+            "calls": _saved_lists(self.calls.values()),
             "skew": self.skew,
             "last_poll": self.last_poll,
         }

@@ -89,9 +89,9 @@ class ServiceKeeper(FeedConsumer):
 
     def tiles(self, keys: tuple[str, ...] | list[str] | None = None) -> tuple[Tile, ...]:
         """Today's tiles for the installation (``keys``: the config's by default)."""
-        report = self.service.metrics.report("today")
+        total = self.service.metrics.total("today")
         chosen = self.options.wallboard_tiles if keys is None else keys
-        tiles = service_tiles(report.total, chosen, self.options.thresholds, self.sl_seconds)
+        tiles = service_tiles(total, chosen, self.options.thresholds, self.sl_seconds)
         if self.service.metrics.now is None:
             # no calls poll yet: a 0 would read as a measured day without abandons
             tiles = tuple(replace(tile, text=NOT_YET, value=None) for tile in tiles)
@@ -130,7 +130,7 @@ class ServiceKeeper(FeedConsumer):
             log.warning("today's service state from the hub not shown: %s", exc)
 
     def counted(self) -> int:
-        return counted(self.service.metrics.report("today").total)
+        return counted(self.service.metrics.total("today"))
 
     # --- saving -----------------------------------------------------------------------
 

@@ -325,6 +325,12 @@ class ServiceMetrics:
                 merged.merge(period)
         return merged, first * 60.0
 
+    def total(self, window: str = "today") -> ServiceStats:
+        """:meth:`report`'s ``total`` alone: the tiles read it on every poll, and a
+        report lists every queue and agent of the day."""
+        period, _ = self.period(window)
+        return period.total.stats("", self.sl_seconds)
+
     def report(
         self, window: str = "today", agents: tuple[AgentStats, ...] | None = None
     ) -> ServiceReport:

@@ -11,15 +11,19 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
-from operator import not_
+from operator import attrgetter, not_
 from typing import Any, TypeVar
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.agents import OnCall, user_columns
+
+_dashboard = attrgetter("dashboard")
+_state = attrgetter("state")
 
 R = TypeVar("R")
 K = TypeVar("K")
@@ -100,7 +104,7 @@ class CallsSnapshot:
         present: set[int] | None = None
         if previous is not None and previous.order_keys:
             present = set(map(id, rows))
-            held = set(map(id, chain.from_iterable(previous.groups.values())))
+            held = previous.row_ids()
             rows = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
         buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
         for call in rows:
@@ -114,13 +118,16 @@ class CallsSnapshot:
                 groups[state], keys[state] = _ordered(
                     new, _call_order, previous.groups[state], previous.order_keys[state], present
                 )
-        return cls(
+        made = cls(
             fetched_at=fetched_at,
             groups=groups,
             unreadable=unreadable,
             server_now=server_now,
             order_keys=keys,
         )
+        if present is not None:
+            made._memo["ids"] = present
+        return made
 
     #: what is worked out once from these rows, whoever asks (see on_call)
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -130,6 +137,15 @@ class CallsSnapshot:
         known: OnCall | None = self._memo.get("on_call")
         if known is None:
             known = self._memo["on_call"] = OnCall.from_calls(self.groups[CallState.BRIDGED])
+        return known
+
+    def row_ids(self) -> set[int]:
+        """The ids of every row (rows are immutable: an id seen again is the same row),
+        worked out once per snapshot: the next poll's build and the outcome tracker
+        both ask. Not to be changed."""
+        known: set[int] | None = self._memo.get("ids")
+        if known is None:
+            known = self._memo["ids"] = set(map(id, chain.from_iterable(self.groups.values())))
         return known
 
     @property
@@ -185,7 +201,7 @@ class UsersSnapshot:
         if previous is not None and ordered is previous.users:
             dashboard = previous.dashboard_users
         else:
-            dashboard = tuple(user for user in ordered if user.dashboard)
+            dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
         return cls(
             fetched_at=fetched_at,
             users=ordered,
@@ -208,8 +224,7 @@ class UsersSnapshot:
         known: dict[UserState, int] | None = self._memo.get(show_all)
         if known is None:
             known = self._memo[show_all] = dict.fromkeys(UserState, 0)
-            for user in self.visible(show_all):
-                known[user.state] += 1
+            known.update(Counter(map(_state, self.visible(show_all))))
         return dict(known)
 
     def again(self, fetched_at: datetime) -> UsersSnapshot:
