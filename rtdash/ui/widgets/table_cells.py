@@ -144,6 +144,10 @@ class CellMaker:
         return segments
 
 
+#: no row is this object: a described row holding it is described again
+_RECHECK = object()
+
+
 @dataclass(slots=True)
 class Described:
     """A row's cells, made once per row object and reused while it stays the same."""
@@ -224,6 +228,13 @@ class RowCells:
         described = Described(item, spec, segments)
         self.described[key] = described
         return described
+
+    def recheck(self) -> None:
+        """Describe each row again when next drawn, though its object is the same (what
+        the description reads beside the row changed); cells whose description is
+        unchanged are kept."""
+        for described in self.described.values():
+            described.item = _RECHECK
 
     def keep_only(self, keys: Container[str]) -> None:
         for key in [key for key in self.described if key not in keys]:

@@ -76,7 +76,7 @@ class TableLines(ScrollView):
         index = int(self.scroll_offset.y) + y - self.header_height
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, self._cells.made_style("blank", None))
-        described = self._describe(self._rows.order[index])
+        described = self._described_at(index)
         segments = self._row_cells.segments(described, self._now, self.app.console)
         line_length = self._row_cells.line_length
         styled: Iterable[Segment] = segments
@@ -124,4 +124,13 @@ class TableLines(ScrollView):
         self._header = None
 
     def _describe(self, key: str) -> Described:
-        return self._row_cells.row(key, self._rows.items[key], self.app.console)
+        """A row's cells by key (a look-up: it may go over every row)."""
+        item = self._rows.find(key)
+        if item is None:
+            raise KeyError(key)
+        return self._row_cells.row(key, item, self.app.console)
+
+    def _described_at(self, index: int) -> Described:
+        """The cells of the row at ``index``: only rows on screen are described."""
+        rows = self._rows
+        return self._row_cells.row(rows.key_at(index), rows.item_at(index), self.app.console)

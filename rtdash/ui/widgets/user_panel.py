@@ -83,9 +83,10 @@ class UserPanel(RowsView):
             return
         self.on_call = on_call
         if self.snapshot is not None:
-            # the rows' users are the same objects: forget how they were drawn
-            self.table.notify_style_update()
-            self.render_rows()
+            # the same users, some of them now on a call or off one: the rows on screen
+            # are described again, the others when they come into view
+            self.table.redescribe()
+            self._set_title("users-title", self._title())
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="users-title", classes="group-title")
