@@ -10,14 +10,46 @@ what they decide.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from operator import indexOf
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Line = TypeVar("Line", bound=Hashable)
 
 #: how far either side of where the cursor's row was it is looked for first
 NEAR = 256
+
+
+@dataclass(frozen=True, slots=True)
+class RowOrder(Generic[Item]):
+    """How a table's rows are sorted: ascending by ``key`` (descending if ``reverse``),
+    rows of equal keys in any order."""
+
+    key: Callable[[Item], Any]
+    reverse: bool = False
+
+    def find(
+        self, rows: Sequence[Item], item: Item, key: str, key_of: Callable[[Item], str]
+    ) -> int | None:
+        """Where the row keyed ``key`` is in ``rows``, looked for (by halves) among the
+        rows whose sort key is ``item``'s: None when it is not there."""
+        value, sort_key, reverse = self.key(item), self.key, self.reverse
+        low, high = 0, len(rows)
+        while low < high:  # the first row not before ``value``
+            middle = (low + high) // 2
+            here = sort_key(rows[middle])
+            if (here > value) if reverse else (here < value):
+                low = middle + 1
+            else:
+                high = middle
+        for index in range(low, min(len(rows), low + NEAR)):
+            row = rows[index]
+            if key_of(row) == key:
+                return index
+            if sort_key(row) != value:
+                return None
+        return None
 
 
 class RowStore(Generic[Item]):
@@ -80,8 +112,7 @@ class RowStore(Generic[Item]):
     def find(self, key: str) -> Item | None:
         """The row with ``key``, or None (a look-up by key, not a poll's: it may go
         over every row)."""
-        where = self._locate(key, 0)
-        return None if where is None else self._held[where]
+        return self.items.get(key)
 
     @property
     def selected_key(self) -> str | None:
@@ -89,35 +120,49 @@ class RowStore(Generic[Item]):
             return None
         return self.key_at(self.cursor)
 
-    def reconcile(self, items: Sequence[Item]) -> bool:
-        """Hold ``items`` in this order; True when the cursor had to move."""
+    def reconcile(self, items: Sequence[Item], order: RowOrder[Item] | None = None) -> bool:
+        """Hold ``items`` in this order; True when the cursor had to move.
+
+        ``order``: how ``items`` are sorted, when the caller knows. The cursor's row is
+        then looked for where its sort key puts it, and one that is not there nor near
+        where it was has gone: without it, only a look at every row can tell.
+        """
         if items is self._held:
             return False  # the very same rows (a snapshot hands on a group nothing moved in)
-        selected, position = self.selected_key, self.cursor
+        position = self.cursor
+        held = self._held
+        selected = held[position] if 0 <= position < len(held) else None
         self._held = items
         self._order = self._items = self._index = None
         if not items:
             self.cursor = 0
             return False
-        target = self._locate(selected, position) if selected is not None else None
+        target = None if selected is None else self._locate(selected, position, order)
         if target is None:
             target = self.clamp(position)
         moved = target != self.cursor
         self.cursor = target
         return moved
 
-    def _locate(self, key: str, near: int) -> int | None:
-        """Where ``key`` is now, looked for where it was first: a row moves by the rows
-        that came or went before it, rarely far. Only a row that went (or went far)
-        costs a look at every row, in C (``map`` of the key over the rows)."""
+    def _locate(self, item: Item, near: int, order: RowOrder[Item] | None) -> int | None:
+        """Where the row of ``item`` (a row as it was) is now: where it was, else where
+        its sort key puts it, else near where it was (a row moves by the rows that came
+        or went before it). Without ``order``, a row not found so far costs a look at
+        every row, in C (``map`` of the key over the rows)."""
         held, key_of = self._held, self.key_of
+        key = key_of(item)
         if 0 <= near < len(held) and key_of(held[near]) == key:
             return near
+        if order is not None:
+            where = order.find(held, item, key, key_of)
+            if where is not None:
+                return where
         low, high = max(0, near - NEAR), min(len(held), near + NEAR)
         try:
             return low + indexOf(map(key_of, held[low:high]), key)
         except ValueError:
-            pass
+            if order is not None:
+                return None
         try:
             return indexOf(map(key_of, held), key)
         except ValueError:

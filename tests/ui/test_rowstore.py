@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from rtdash.ui.rowstore import DrawnLines, RowStore, runs, share_room
+from rtdash.ui.rowstore import NEAR, DrawnLines, RowOrder, RowStore, runs, share_room
 
 
 def store(keys: str) -> RowStore[str]:
@@ -144,3 +144,39 @@ def test_the_cursors_row_is_found_where_it_moved_and_missed_only_when_gone() -> 
     # gone: the cursor stays at its place, on the row now there
     assert not rows.reconcile([f"s{n}" for n in range(2_000)])
     assert rows.selected_key == "s1000"
+
+
+def test_with_the_order_known_a_gone_row_is_missed_without_a_look_at_every_row() -> None:
+    """The queue's head is answered on nearly every poll of a busy centre: where the
+    rows' order is known, the cursor's row is looked for where its sort key puts it
+    (by halves) and near where it was, not in all the rows."""
+    looked: list[int] = []
+
+    def key(item: int) -> str:
+        looked.append(item)
+        return f"r{item}"
+
+    order: RowOrder[int] = RowOrder(lambda item: item)
+    rows = RowStore(key)
+    rows.reconcile(list(range(20_000)), order)
+    looked.clear()
+    assert not rows.reconcile(list(range(1, 20_000)), order)  # row 0 (the cursor's) went
+    assert (rows.cursor, rows.selected_key) == (0, "r1")
+    assert len(looked) < 2 * NEAR + 50, len(looked)
+
+
+def test_with_the_order_known_the_cursor_follows_its_row_anywhere() -> None:
+    rows: RowStore[int] = RowStore(str)
+    ascending: RowOrder[int] = RowOrder(lambda item: item)
+    descending: RowOrder[int] = RowOrder(lambda item: item, reverse=True)
+    rows.reconcile(list(range(10_000)), ascending)
+    rows.move_cursor(9_000)
+    # a new sort: the row is 9,000 rows from where it was
+    assert rows.reconcile(list(range(9_999, -1, -1)), descending)
+    assert (rows.cursor, rows.selected_key) == (999, "9000")
+    # rows of equal sort keys: the one with the cursor's key among them
+    tied: RowOrder[int] = RowOrder(lambda item: item // 100)
+    rows.reconcile(list(range(10_000)), tied)
+    rows.move_cursor(5_050)
+    assert rows.reconcile([n for n in range(10_000) if n % 100 != 7], tied)
+    assert rows.selected_key == "5050"

@@ -31,7 +31,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from rtdash.core.clock import Clock, SystemClock
-from rtdash.ui.rowstore import DrawnLines, Item, RowStore, runs, share_room
+from rtdash.ui.rowstore import DrawnLines, Item, RowOrder, RowStore, runs, share_room
 from rtdash.ui.textual_internals import set_virtual_size_quietly
 from rtdash.ui.widgets.table_cells import (
     CELL_PADDING,
@@ -45,7 +45,15 @@ from rtdash.ui.widgets.table_cells import (
 )
 from rtdash.ui.widgets.table_lines import TableLines
 
-__all__ = ["Cell", "Column", "KeyedTable", "RowSpec", "TickRenderer", "plain_ticker"]
+__all__ = [
+    "Cell",
+    "Column",
+    "KeyedTable",
+    "RowOrder",
+    "RowSpec",
+    "TickRenderer",
+    "plain_ticker",
+]
 
 #: what a screen line was drawn from: (key, spec, tick texts, cursor on it)
 DrawnLine = tuple[str, RowSpec, tuple[str, ...], bool]
@@ -201,9 +209,10 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         column = next(column for column in self.columns if column.key == column_key)
         return self._row_cells.value(self._describe(key).spec, column, self._now)
 
-    def reconcile(self, items: Sequence[Item]) -> None:
-        """Show ``items`` in this order; redraw only the lines that now look different."""
-        moved = self._rows.reconcile(items)
+    def reconcile(self, items: Sequence[Item], order: RowOrder[Item] | None = None) -> None:
+        """Show ``items`` in this order; redraw only the lines that now look different.
+        ``order``: how ``items`` are sorted, if known (see :meth:`RowStore.reconcile`)."""
+        moved = self._rows.reconcile(items, order)
         self._now = self.clock.now()
         if moved:
             self._scroll_cursor_into_view(False)

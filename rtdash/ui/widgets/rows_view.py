@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from rtdash.core.sorting import SortCycle, SortKey
-from rtdash.ui.widgets.keyed_table import Column
+from rtdash.ui.widgets.keyed_table import Column, RowOrder
 
 
 class RowsView(Vertical):
@@ -73,6 +73,11 @@ class RowsView(Vertical):
         for table in self.sorted_tables():
             if hasattr(table, "set_labels"):  # the benchmark's baseline has stock tables
                 table.set_labels(sort_labels(self.columns, self.sort.column, self.sort.arrow))
+
+    def row_order(self) -> RowOrder[Any]:
+        """How the rows handed to the tables are sorted now: the default is the
+        snapshot's own order, which the first key follows."""
+        return RowOrder(self.sort.keys[self.sort.index].key, self.sort.reverse)
 
     def render_rows(self) -> None:
         """Draw the snapshot as filtered and sorted now."""

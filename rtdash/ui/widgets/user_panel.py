@@ -123,7 +123,7 @@ class UserPanel(RowsView):
         if self.snapshot is None:
             return
         users = self.shown_users()
-        self.table.reconcile(users)
+        self.table.reconcile(users, self.row_order())
         self._set_title("users-title", self._title())
 
     def _row(self, user: PbxUser) -> RowSpec:
