@@ -11,6 +11,7 @@ as it is drawn.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -250,10 +251,28 @@ class RowCells:
     def tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
         return tuple(plain(self.value(spec, self.columns[index], now)) for index in self.ticking)
 
-    def segments(self, described: Described, now: datetime, console: Console) -> list[Segment]:
-        """One row's line of cells, ticking cells as at ``now``."""
+    def columns_between(self, x1: int, x2: int) -> range:
+        """The columns (by index) with a cell in ``x1``..``x2`` (end exclusive), the
+        last one's reaching past ``x2`` if it does; none past the last column."""
+        offsets = self.offsets
+        first = max(0, bisect_right(offsets, x1) - 1)
+        if x1 >= self.line_length:
+            return range(0)
+        return range(first, bisect_left(offsets, x2))
+
+    def segments(
+        self,
+        described: Described,
+        now: datetime,
+        console: Console,
+        columns: range | None = None,
+    ) -> list[Segment]:
+        """One row's line of cells (or only ``columns``' cells), ticking cells as at
+        ``now``."""
         segments: list[Segment] = []
-        for index, column in enumerate(self.columns):
+        all_columns = self.columns
+        for index in columns if columns is not None else range(len(all_columns)):
+            column = all_columns[index]
             cached = described.segments.get(index)
             if cached is None:
                 value = self.value(described.spec, column, now)

@@ -55,7 +55,11 @@ class TableLines(ScrollView):
         self._use_look(tuple(self.get_line_filters()) if plain_box else ())
         if not plain_box:
             return super().render_lines(crop)
-        return lines_past_style_cache(self, crop)
+        x1, x2 = crop.column_span
+        if (x1, x2) == (0, self.size.width):
+            return lines_past_style_cache(self, crop)
+        # a part of each line (the time columns of a tick): only the cells there
+        return [self._render_span(y, x1, x2) for y in crop.line_range]
 
     def _use_look(self, filters: tuple[LineFilter, ...]) -> None:
         """Make cells from now on with the table's styles as they are and ``filters``;
@@ -91,6 +95,25 @@ class TableLines(ScrollView):
             line_length = width
         strip = Strip(segments, line_length)
         return strip if line_length == width else strip.crop(0, width)
+
+    def _render_span(self, y: int, x1: int, x2: int) -> Strip:
+        """``render_line(y).crop(x1, x2)``, made from the cells in those columns only."""
+        index = int(self.scroll_offset.y) + y - self.header_height
+        if y < self.header_height or not 0 <= index < len(self._rows):
+            return self.render_line(y).crop(x1, x2)
+        cells = self._row_cells
+        columns = cells.columns_between(x1, x2)
+        start = cells.offsets[columns.start] if columns else x1
+        segments = cells.segments(self._described_at(index), self._now, self.app.console, columns)
+        styled: Iterable[Segment] = segments
+        if index == self.cursor_row:
+            styled = Segment.apply_style(segments, post_style=self._cursor_style())
+        segments = list(Segment.simplify(styled))
+        end = start + sum(cells.cell_width(column) for column in columns)
+        if end < x2:
+            segments.append(Segment(" " * (x2 - end), self._cells.made_style("blank", None)))
+            end = x2
+        return Strip(segments, end - start).crop(x1 - start, x2 - start)
 
     def _header_strip(self, width: int) -> Strip:
         if self._header is not None and self._header[0] == width:
