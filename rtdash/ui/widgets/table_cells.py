@@ -182,11 +182,49 @@ class RowCells:
         self.widths = [column.width for column in self.columns]
         self.offsets = self._offsets()
         self.ticking = [index for index, column in enumerate(self.columns) if column.ticking]
+        #: the ticking cells at one moment, by (column index, start): a tick compares
+        #: their texts and then draws the lines that changed, both from these; none is
+        #: kept past the moment
+        self._tick_now: datetime | None = None
+        self._tick_values: dict[tuple[int, datetime | None], Cell] = {}
+        self._tick_made: dict[tuple[int, datetime | None], list[Segment]] = {}
 
     def forget(self) -> None:
         """Every cell made goes (the look or the widths changed)."""
         self.maker.forget()
         self.described.clear()
+        self._tick_now = None
+        self._tick_values.clear()
+        self._tick_made.clear()
+
+    def _at(self, now: datetime) -> None:
+        if now != self._tick_now:
+            self._tick_now = now
+            self._tick_values.clear()
+            self._tick_made.clear()
+
+    def tick_value(self, index: int, since: datetime | None, now: datetime) -> Cell:
+        """The ticking cell of column ``index`` for a count from ``since``, at ``now``."""
+        self._at(now)
+        key = (index, since)
+        value = self._tick_values.get(key)
+        if value is None:
+            seconds = None if since is None else max(0.0, (now - since).total_seconds())
+            value = self._tick_values[key] = self.ticker(self.columns[index].key, seconds)
+        return value
+
+    def tick_segments(
+        self, index: int, since: datetime | None, now: datetime, console: Console
+    ) -> list[Segment]:
+        """:meth:`tick_value` made into a cell."""
+        self._at(now)
+        key = (index, since)
+        made = self._tick_made.get(key)
+        if made is None:
+            value = self.tick_value(index, since, now)
+            made = self.maker.tick_cell(index, value, self.widths[index], console)
+            self._tick_made[key] = made
+        return made
 
     def set_widths(self, widths: list[int]) -> bool:
         """Use these column widths; True (and every cell forgotten) if they changed."""
@@ -249,7 +287,11 @@ class RowCells:
         return self.ticker(column.key, seconds)
 
     def tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
-        return tuple(plain(self.value(spec, self.columns[index], now)) for index in self.ticking)
+        since, columns = spec.since, self.columns
+        return tuple(
+            plain(self.tick_value(index, since.get(columns[index].key), now))
+            for index in self.ticking
+        )
 
     def columns_between(self, x1: int, x2: int) -> range:
         """The columns (by index) with a cell in ``x1``..``x2`` (end exclusive), the
@@ -270,13 +312,12 @@ class RowCells:
         """One row's line of cells (or only ``columns``' cells), ticking cells as at
         ``now``."""
         segments: list[Segment] = []
-        all_columns = self.columns
+        all_columns, made, since = self.columns, described.segments, described.spec.since
         for index in columns if columns is not None else range(len(all_columns)):
-            column = all_columns[index]
-            cached = described.segments.get(index)
+            cached = made.get(index)
             if cached is None:
-                value = self.value(described.spec, column, now)
-                cached = self.maker.tick_cell(index, value, self.widths[index], console)
+                start = since.get(all_columns[index].key)
+                cached = self.tick_segments(index, start, now, console)
             segments.extend(cached)
         return segments
 

@@ -59,7 +59,7 @@ class TableLines(ScrollView):
         if (x1, x2) == (0, self.size.width):
             return lines_past_style_cache(self, crop)
         # a part of each line (the time columns of a tick): only the cells there
-        return [self._render_span(y, x1, x2) for y in crop.line_range]
+        return self._render_spans(crop)
 
     def _use_look(self, filters: tuple[LineFilter, ...]) -> None:
         """Make cells from now on with the table's styles as they are and ``filters``;
@@ -96,24 +96,35 @@ class TableLines(ScrollView):
         strip = Strip(segments, line_length)
         return strip if line_length == width else strip.crop(0, width)
 
-    def _render_span(self, y: int, x1: int, x2: int) -> Strip:
-        """``render_line(y).crop(x1, x2)``, made from the cells in those columns only."""
-        index = int(self.scroll_offset.y) + y - self.header_height
-        if y < self.header_height or not 0 <= index < len(self._rows):
-            return self.render_line(y).crop(x1, x2)
-        cells = self._row_cells
+    def _render_spans(self, crop: Region) -> list[Strip]:
+        """``render_line(y).crop(x1, x2)`` for each line of ``crop``, made from the
+        cells in its columns only."""
+        x1, x2 = crop.column_span
+        cells, rows = self._row_cells, self._rows
         columns = cells.columns_between(x1, x2)
         start = cells.offsets[columns.start] if columns else x1
-        segments = cells.segments(self._described_at(index), self._now, self.app.console, columns)
-        styled: Iterable[Segment] = segments
-        if index == self.cursor_row:
-            styled = Segment.apply_style(segments, post_style=self._cursor_style())
-        segments = list(Segment.simplify(styled))
         end = start + sum(cells.cell_width(column) for column in columns)
-        if end < x2:
-            segments.append(Segment(" " * (x2 - end), self._cells.made_style("blank", None)))
-            end = x2
-        return Strip(segments, end - start).crop(x1 - start, x2 - start)
+        blank = (
+            [Segment(" " * (x2 - end), self._cells.made_style("blank", None))] if end < x2 else []
+        )
+        length = max(end, x2) - start
+        header, top, now, console = self.header_height, int(self.scroll_offset.y), self._now, None
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            index = top + y - header
+            if y < header or not 0 <= index < len(rows):
+                strips.append(self.render_line(y).crop(x1, x2))
+                continue
+            if console is None:
+                console = self.app.console
+            segments = cells.segments(self._described_at(index), now, console, columns)
+            styled: Iterable[Segment] = segments
+            if index == self.cursor_row:
+                styled = Segment.apply_style(segments, post_style=self._cursor_style())
+            line = list(Segment.simplify(styled))
+            line.extend(blank)
+            strips.append(Strip(line, length).crop(x1 - start, x2 - start))
+        return strips
 
     def _header_strip(self, width: int) -> Strip:
         if self._header is not None and self._header[0] == width:
