@@ -141,3 +141,36 @@ async def test_a_changed_description_redraws_only_the_lines_that_look_different(
         assert table.get_row("r4")[1] == "on call"
         kept = table._row_cells.described
         assert all(kept[key].segments is cells[key] for key in cells if key != "r4")
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_a_quick_tick_cell_is_the_cell_made_the_long_way(no_color: bool) -> None:
+    """A tick's new times are made from kept styles; the segments are the ones the
+    general way (a Text copied, cut, rendered, then filtered) makes, or none."""
+    from rich.text import Text
+    from textual.filter import Monochrome
+
+    app, _clock = table_app()
+    if no_color:
+        app._filters.append(Monochrome())
+    async with app.run_test(size=(60, 11)) as pilot:
+        table: KeyedTable[Row] = app.query_one(KeyedTable)
+        table.reconcile(rows(3))
+        await pilot.pause()
+        maker, console = table._row_cells.maker, app.console
+        assert maker.look is not None
+        values: list[str | Text] = [
+            "0:42",
+            "12:34:56",
+            Text("1:05", style="bold red"),
+            Text("9:59", style="reverse"),
+            Text("0:00"),
+        ]
+        for value in values:
+            quick = maker.quick_cell(value, 8, console)
+            assert quick == maker.cell(value, 8, console), value
+        # too wide, or styled in parts: the long way only
+        assert maker.quick_cell("123:45:67:89", 8, console) is None
+        parts = Text("1:")
+        parts.append("05", style="red")
+        assert maker.quick_cell(parts, 8, console) is None

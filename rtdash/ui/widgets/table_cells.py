@@ -140,9 +140,28 @@ class CellMaker:
         )
         segments = self.tick_cells.get(cache_key)
         if segments is None:
-            segments = self.cell(value, width, console)
+            segments = self.quick_cell(value, width, console) or self.cell(value, width, console)
             self.tick_cells[cache_key] = segments
         return segments
+
+    def quick_cell(self, value: Cell, width: int, console: Console) -> list[Segment] | None:
+        """:meth:`cell` for a text that fits and is styled whole (a time; a wait in its
+        level's colour), from made styles: nothing copied, rendered or filtered. Every
+        tick brings texts not seen before. None for any other cell."""
+        if self.look is None:
+            return None
+        pad = " " * CELL_PADDING
+        blank = self.made_style("blank", None)
+        if isinstance(value, str):
+            if cell_len(value) > width:
+                return None
+            return [Segment(pad + set_cell_size(value, width) + pad, blank)]
+        text = value.plain
+        if value.spans or "\n" in text or cell_len(text) > width:
+            return None
+        style = value.style
+        made = self.made_style(f"text {style}", console.get_style(style) if style else None)
+        return [Segment(pad, blank), Segment(set_cell_size(text, width), made), Segment(pad, blank)]
 
 
 #: no row is this object: a described row holding it is described again
