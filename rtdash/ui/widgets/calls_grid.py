@@ -227,11 +227,10 @@ class CallsGrid(RowsView):
         if self.snapshot is None:
             return
         counts = []
-        order = self.row_order()
         for state in CALL_STATES:
             calls = self.shown(state)
             counts.append(len(calls))
-            self.table(state).reconcile(calls, order)
+            self.reconcile(self.table(state), calls)
             self._set_title(f"title-{state}", self._title(state, len(calls)))
         if tuple(counts) != self._counts:
             self._counts = (counts[0], counts[1], counts[2])
