@@ -10,10 +10,46 @@ what they decide.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from operator import indexOf
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Line = TypeVar("Line", bound=Hashable)
+
+#: how far either side of where the cursor's row was it is looked for first
+NEAR = 256
+
+
+@dataclass(frozen=True, slots=True)
+class RowOrder(Generic[Item]):
+    """How a table's rows are sorted: ascending by ``key`` (descending if ``reverse``),
+    rows of equal keys in any order."""
+
+    key: Callable[[Item], Any]
+    reverse: bool = False
+
+    def find(
+        self, rows: Sequence[Item], item: Item, key: str, key_of: Callable[[Item], str]
+    ) -> int | None:
+        """Where the row keyed ``key`` is in ``rows``, looked for (by halves) among the
+        rows whose sort key is ``item``'s: None when it is not there."""
+        value, sort_key, reverse = self.key(item), self.key, self.reverse
+        low, high = 0, len(rows)
+        while low < high:  # the first row not before ``value``
+            middle = (low + high) // 2
+            here = sort_key(rows[middle])
+            if (here > value) if reverse else (here < value):
+                low = middle + 1
+            else:
+                high = middle
+        for index in range(low, min(len(rows), low + NEAR)):
+            row = rows[index]
+            if key_of(row) == key:
+                return index
+            if sort_key(row) != value:
+                return None
+        return None
 
 
 class RowStore(Generic[Item]):
@@ -21,57 +57,120 @@ class RowStore(Generic[Item]):
 
     Across a :meth:`reconcile` the cursor stays on the same key; when that row went
     away it stays at the same position (clamped), so it lands on a neighbour.
+
+    A poll of a big centre hands over tens of thousands of rows, of which a screen
+    shows a few dozen: the rows are held as given, and a row's key is worked out when
+    that row is looked at (drawn, or under the cursor). Only :attr:`order`,
+    :attr:`items` and :attr:`index` go over every row, and nothing on a poll's way to
+    the screen asks for them.
     """
 
     def __init__(self, key: Callable[[Item], str]) -> None:
         self.key_of = key
-        self.order: list[str] = []
-        self.items: dict[str, Item] = {}
-        self._index: dict[str, int] | None = {}
         self._held: Sequence[Item] = ()
+        #: every row's key, and the rows by key: worked out when first asked
+        self._order: list[str] | None = []
+        self._items: dict[str, Item] | None = {}
+        self._index: dict[str, int] | None = {}
         self.cursor = 0
 
     @property
+    def rows(self) -> Sequence[Item]:
+        """The rows as last handed over, in order."""
+        return self._held
+
+    @property
+    def order(self) -> list[str]:
+        """Every row's key, in order (goes over every row, once per reconcile)."""
+        if self._order is None:
+            self._order = list(map(self.key_of, self._held))
+        return self._order
+
+    @property
+    def items(self) -> dict[str, Item]:
+        """The rows by key (goes over every row, once per reconcile)."""
+        if self._items is None:
+            self._items = dict(zip(self.order, self._held, strict=True))
+        return self._items
+
+    @property
     def index(self) -> dict[str, int]:
-        """Where each key is; worked out when first asked after a reconcile."""
+        """Where each key is (goes over every row, once per reconcile)."""
         if self._index is None:
             self._index = {key: index for index, key in enumerate(self.order)}
         return self._index
 
     def __len__(self) -> int:
-        return len(self.order)
+        return len(self._held)
+
+    def item_at(self, index: int) -> Item:
+        return self._held[index]
+
+    def key_at(self, index: int) -> str:
+        return self.key_of(self._held[index])
+
+    def find(self, key: str) -> Item | None:
+        """The row with ``key``, or None (a look-up by key, not a poll's: it may go
+        over every row)."""
+        return self.items.get(key)
 
     @property
     def selected_key(self) -> str | None:
-        if not 0 <= self.cursor < len(self.order):
+        if not 0 <= self.cursor < len(self._held):
             return None
-        return self.order[self.cursor]
+        return self.key_at(self.cursor)
 
-    def reconcile(self, items: Sequence[Item]) -> bool:
-        """Hold ``items`` in this order; True when the cursor had to move."""
+    def reconcile(self, items: Sequence[Item], order: RowOrder[Item] | None = None) -> bool:
+        """Hold ``items`` in this order; True when the cursor had to move.
+
+        ``order``: how ``items`` are sorted, when the caller knows. The cursor's row is
+        then looked for where its sort key puts it, and one that is not there nor near
+        where it was has gone: without it, only a look at every row can tell.
+        """
         if items is self._held:
             return False  # the very same rows (a snapshot hands on a group nothing moved in)
-        selected, position = self.selected_key, self.cursor
+        position = self.cursor
+        held = self._held
+        selected = held[position] if 0 <= position < len(held) else None
         self._held = items
-        # a poll of thousands of rows: keys and the table built in C, where each key is
-        # worked out only when asked (``index``): the cursor's row is one scan
-        self.order = list(map(self.key_of, items))
-        self.items = dict(zip(self.order, items, strict=True))
-        self._index = None
-        if not self.order:
+        self._order = self._items = self._index = None
+        if not items:
             self.cursor = 0
             return False
-        if selected is not None and selected in self.items:
-            target = self.order.index(selected)
-        else:
+        target = None if selected is None else self._locate(selected, position, order)
+        if target is None:
             target = self.clamp(position)
         moved = target != self.cursor
         self.cursor = target
         return moved
 
+    def _locate(self, item: Item, near: int, order: RowOrder[Item] | None) -> int | None:
+        """Where the row of ``item`` (a row as it was) is now: where it was, else where
+        its sort key puts it, else near where it was (a row moves by the rows that came
+        or went before it). Without ``order``, a row not found so far costs a look at
+        every row, in C (``map`` of the key over the rows)."""
+        held, key_of = self._held, self.key_of
+        key = key_of(item)
+        if 0 <= near < len(held) and key_of(held[near]) == key:
+            return near
+        if order is not None:
+            where = order.find(held, item, key, key_of)
+            if where is not None:
+                return where
+        low, high = max(0, near - NEAR), min(len(held), near + NEAR)
+        try:
+            return low + indexOf(map(key_of, held[low:high]), key)
+        except ValueError:
+            if order is not None:
+                return None
+        try:
+            return indexOf(map(key_of, held), key)
+        except ValueError:
+            return None
+
     def clamp(self, row: int) -> int:
         """``row`` held to the rows there are (0 when there are none)."""
-        return min(max(0, row), len(self.order) - 1) if self.order else 0
+        return min(max(0, row), len(self._held) - 1) if self._held else 0
 
     def move_cursor(self, row: int) -> bool:
         """Put the cursor on ``row`` (clamped); True when it moved."""
@@ -83,7 +182,7 @@ class RowStore(Generic[Item]):
     def visible(self, top: int, height: int, header: int) -> list[tuple[int, int]]:
         """(screen line, row index) of each row on a screen of ``height`` row lines that
         starts at row ``top``, below ``header`` lines."""
-        last = min(len(self.order), top + max(0, height))
+        last = min(len(self._held), top + max(0, height))
         return [(header + index - top, index) for index in range(top, last)]
 
 

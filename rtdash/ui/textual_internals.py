@@ -11,6 +11,7 @@ module (or drop the shortcut), not the widgets.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from textual.events import ScreenResume
@@ -98,7 +99,7 @@ def render_only_dirty_lines() -> None:
             return None
         spans = list(self._regions_to_spans(update_regions))
         cuts = _cuts_at_spans(self.cuts, spans)
-        chops = _dirty_chops(self, update_regions, cuts, {y for y, _, _ in spans})
+        chops = _dirty_chops(self, spans, cuts)
         chop_ends = [cut_set[1:] for cut_set in cuts]
         return _compositor.ChopsUpdate(chops, spans, chop_ends)
 
@@ -124,36 +125,55 @@ def _cuts_at_spans(cuts: list[list[int]], spans: list[tuple[int, int, int]]) -> 
 
 
 def _dirty_chops(
-    compositor: Any, regions: list[Region], cuts: list[list[int]], rendered: set[int]
+    compositor: Any, spans: list[tuple[int, int, int]], cuts: list[list[int]]
 ) -> list[Any]:
-    """``Compositor._render_chops`` for the lines in ``rendered``, each widget asked only
-    for its lines that a dirty region overlaps (a call per run of such lines)."""
+    """``Compositor._render_chops`` for the chops inside dirty spans only (the cuts are
+    made at the spans' ends, so each chop is wholly in a span or wholly out of it).
+
+    Widgets come front to back and the front one's piece of a chop wins, so a widget
+    is asked only for its lines where a chop in a span is still empty, and only for the
+    columns of those chops: a container behind a table whose times ticked renders
+    nothing (it rendered every one of those lines to have them thrown away), and the
+    table renders its time columns, not its lines. Chops outside the spans stay empty,
+    and an empty chop is not written (not even the cursor move to it)."""
     chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    #: by line, where each empty chop in a span starts -> where it ends
+    empty: dict[int, dict[int, int]] = {}
+    for y, x1, x2 in spans:
+        for start, end in pairwise(cuts[y]):
+            if x1 <= start < x2:
+                empty.setdefault(y, {})[start] = end
     for widget, (region, clip) in compositor.visible_widgets.items():
+        if not empty:
+            break
         visible = region.intersection(clip)
         if not visible:
             continue
-        lines: set[int] = set()
-        for dirty in regions:
-            overlap = visible.intersection(dirty)
-            if overlap:
-                lines.update(overlap.line_range)
-        if not lines:
-            continue
         first_cut, last_cut = visible.column_span
-        for top, bottom in _runs(sorted(lines)):
-            band = Region(visible.x, top, visible.width, bottom - top)
+        top_line, bottom_line = visible.y, visible.bottom
+        wanted: dict[int, list[int]] = {}
+        for y, starts in empty.items():
+            if top_line <= y < bottom_line:
+                mine = [start for start in starts if first_cut <= start < last_cut]
+                if mine:
+                    wanted[y] = mine
+        for top, bottom in _runs(sorted(wanted)):
+            band_lines = range(top, bottom)
+            left = min(min(wanted[y]) for y in band_lines)
+            right = max(empty[y][start] for y in band_lines for start in wanted[y])
+            band = Region(left, top, right - left, bottom - top)
             strips = widget.render_lines(band.translate((-region.x, -region.y)))
-            for y, strip in zip(band.line_range, strips, strict=False):
-                if y not in rendered:
-                    continue
+            for y, strip in zip(band_lines, strips, strict=False):
+                starts = empty[y]
                 chops_line = chops[y]
-                final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
-                cut_strips = strip.divide([cut - visible.x for cut in final_cuts[1:]])
-                get = chops_line.get
-                for cut, cut_strip in zip(final_cuts, cut_strips, strict=False):
-                    if get(cut) is None:
-                        chops_line[cut] = cut_strip
+                edges = [left, *(cut for cut in cuts[y] if left < cut < right), right]
+                pieces = strip.divide([edge - left for edge in edges[1:]])
+                for edge, piece in zip(edges, pieces, strict=False):
+                    if edge in starts:
+                        chops_line[edge] = piece
+                        del starts[edge]
+                if not starts:
+                    del empty[y]
     return chops
 
 

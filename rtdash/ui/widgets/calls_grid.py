@@ -230,7 +230,7 @@ class CallsGrid(RowsView):
         for state in CALL_STATES:
             calls = self.shown(state)
             counts.append(len(calls))
-            self.table(state).reconcile(calls)
+            self.reconcile(self.table(state), calls)
             self._set_title(f"title-{state}", self._title(state, len(calls)))
         if tuple(counts) != self._counts:
             self._counts = (counts[0], counts[1], counts[2])

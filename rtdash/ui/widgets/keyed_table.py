@@ -31,7 +31,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from rtdash.core.clock import Clock, SystemClock
-from rtdash.ui.rowstore import DrawnLines, Item, RowStore, runs, share_room
+from rtdash.ui.rowstore import DrawnLines, Item, RowOrder, RowStore, runs, share_room
 from rtdash.ui.textual_internals import set_virtual_size_quietly
 from rtdash.ui.widgets.table_cells import (
     CELL_PADDING,
@@ -45,7 +45,15 @@ from rtdash.ui.widgets.table_cells import (
 )
 from rtdash.ui.widgets.table_lines import TableLines
 
-__all__ = ["Cell", "Column", "KeyedTable", "RowSpec", "TickRenderer", "plain_ticker"]
+__all__ = [
+    "Cell",
+    "Column",
+    "KeyedTable",
+    "RowOrder",
+    "RowSpec",
+    "TickRenderer",
+    "plain_ticker",
+]
 
 #: what a screen line was drawn from: (key, spec, tick texts, cursor on it)
 DrawnLine = tuple[str, RowSpec, tuple[str, ...], bool]
@@ -201,14 +209,21 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         column = next(column for column in self.columns if column.key == column_key)
         return self._row_cells.value(self._describe(key).spec, column, self._now)
 
-    def reconcile(self, items: Sequence[Item]) -> None:
-        """Show ``items`` in this order; redraw only the lines that now look different."""
-        moved = self._rows.reconcile(items)
+    def reconcile(self, items: Sequence[Item], order: RowOrder[Item] | None = None) -> None:
+        """Show ``items`` in this order; redraw only the lines that now look different.
+        ``order``: how ``items`` are sorted, if known (see :meth:`RowStore.reconcile`)."""
+        moved = self._rows.reconcile(items, order)
         self._now = self.clock.now()
-        self._row_cells.keep_only(self._rows.items)
         if moved:
             self._scroll_cursor_into_view(False)
         self._update_virtual_size()
+        self._redraw_changed_lines()
+
+    def redescribe(self) -> None:
+        """The same rows, described differently (what ``describe`` reads beside them
+        changed): only the lines on screen are described again, and only those that now
+        look different are redrawn."""
+        self._row_cells.recheck()
         self._redraw_changed_lines()
 
     def tick(self) -> None:
@@ -308,17 +323,18 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         differ (a new row there, its cells changed, or the cursor came or went)."""
         rows = self._visible_rows()
         width = max(self.size.width, 1)
-        changed = self._drawn.update(
-            (self._line_source(y, index) for y, index in rows), self.header_height + len(rows)
-        )
+        sources = [self._line_source(y, index) for y, index in rows]
+        changed = self._drawn.update(sources, self.header_height + len(rows))
+        # the cells kept are those of the rows on screen: a poll looks at no other row
+        self._row_cells.keep_only({source[0] for _, source in sources})
         for top, bottom in runs(changed):
             self.refresh(Region(0, top, width, bottom - top + 1))
 
     def _line_source(self, y: int, index: int) -> tuple[int, DrawnLine]:
-        key = self._rows.order[index]
-        described = self._describe(key)
-        ticks = self._row_cells.tick_texts(described.spec, self._now)
-        return y, (key, described.spec, ticks, index == self.cursor_row)
+        key = self._rows.key_at(index)
+        spec = self._row_cells.row(key, self._rows.item_at(index), self.app.console).spec
+        ticks = self._row_cells.tick_texts(spec, self._now)
+        return y, (key, spec, ticks, index == self.cursor_row)
 
     def _refresh_cursor_line(self) -> None:
         for y, index in self._visible_rows():

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from rtdash.core.sorting import SortCycle, SortKey
-from rtdash.ui.widgets.keyed_table import Column
+from rtdash.ui.widgets.keyed_table import Column, KeyedTable, RowOrder
 
 
 class RowsView(Vertical):
@@ -73,6 +73,19 @@ class RowsView(Vertical):
         for table in self.sorted_tables():
             if hasattr(table, "set_labels"):  # the benchmark's baseline has stock tables
                 table.set_labels(sort_labels(self.columns, self.sort.column, self.sort.arrow))
+
+    def row_order(self) -> RowOrder[Any]:
+        """How the rows handed to the tables are sorted now: the default is the
+        snapshot's own order, which the first key follows."""
+        return RowOrder(self.sort.keys[self.sort.index].key, self.sort.reverse)
+
+    def reconcile(self, table: Any, rows: Sequence[Any]) -> None:
+        """Hand ``rows`` (filtered and sorted now) to ``table``, saying how they are
+        sorted; the benchmark's baseline and peer put tables of their own here."""
+        if isinstance(table, KeyedTable):
+            table.reconcile(rows, self.row_order())
+        else:
+            table.reconcile(rows)
 
     def render_rows(self) -> None:
         """Draw the snapshot as filtered and sorted now."""

@@ -11,6 +11,7 @@ as it is drawn.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -139,9 +140,32 @@ class CellMaker:
         )
         segments = self.tick_cells.get(cache_key)
         if segments is None:
-            segments = self.cell(value, width, console)
+            segments = self.quick_cell(value, width, console) or self.cell(value, width, console)
             self.tick_cells[cache_key] = segments
         return segments
+
+    def quick_cell(self, value: Cell, width: int, console: Console) -> list[Segment] | None:
+        """:meth:`cell` for a text that fits and is styled whole (a time; a wait in its
+        level's colour), from made styles: nothing copied, rendered or filtered. Every
+        tick brings texts not seen before. None for any other cell."""
+        if self.look is None:
+            return None
+        pad = " " * CELL_PADDING
+        blank = self.made_style("blank", None)
+        if isinstance(value, str):
+            if cell_len(value) > width:
+                return None
+            return [Segment(pad + set_cell_size(value, width) + pad, blank)]
+        text = value.plain
+        if value.spans or "\n" in text or cell_len(text) > width:
+            return None
+        style = value.style
+        made = self.made_style(f"text {style}", console.get_style(style) if style else None)
+        return [Segment(pad, blank), Segment(set_cell_size(text, width), made), Segment(pad, blank)]
+
+
+#: no row is this object: a described row holding it is described again
+_RECHECK = object()
 
 
 @dataclass(slots=True)
@@ -177,11 +201,49 @@ class RowCells:
         self.widths = [column.width for column in self.columns]
         self.offsets = self._offsets()
         self.ticking = [index for index, column in enumerate(self.columns) if column.ticking]
+        #: the ticking cells at one moment, by (column index, start): a tick compares
+        #: their texts and then draws the lines that changed, both from these; none is
+        #: kept past the moment
+        self._tick_now: datetime | None = None
+        self._tick_values: dict[tuple[int, datetime | None], Cell] = {}
+        self._tick_made: dict[tuple[int, datetime | None], list[Segment]] = {}
 
     def forget(self) -> None:
         """Every cell made goes (the look or the widths changed)."""
         self.maker.forget()
         self.described.clear()
+        self._tick_now = None
+        self._tick_values.clear()
+        self._tick_made.clear()
+
+    def _at(self, now: datetime) -> None:
+        if now != self._tick_now:
+            self._tick_now = now
+            self._tick_values.clear()
+            self._tick_made.clear()
+
+    def tick_value(self, index: int, since: datetime | None, now: datetime) -> Cell:
+        """The ticking cell of column ``index`` for a count from ``since``, at ``now``."""
+        self._at(now)
+        key = (index, since)
+        value = self._tick_values.get(key)
+        if value is None:
+            seconds = None if since is None else max(0.0, (now - since).total_seconds())
+            value = self._tick_values[key] = self.ticker(self.columns[index].key, seconds)
+        return value
+
+    def tick_segments(
+        self, index: int, since: datetime | None, now: datetime, console: Console
+    ) -> list[Segment]:
+        """:meth:`tick_value` made into a cell."""
+        self._at(now)
+        key = (index, since)
+        made = self._tick_made.get(key)
+        if made is None:
+            value = self.tick_value(index, since, now)
+            made = self.maker.tick_cell(index, value, self.widths[index], console)
+            self._tick_made[key] = made
+        return made
 
     def set_widths(self, widths: list[int]) -> bool:
         """Use these column widths; True (and every cell forgotten) if they changed."""
@@ -225,6 +287,13 @@ class RowCells:
         self.described[key] = described
         return described
 
+    def recheck(self) -> None:
+        """Describe each row again when next drawn, though its object is the same (what
+        the description reads beside the row changed); cells whose description is
+        unchanged are kept."""
+        for described in self.described.values():
+            described.item = _RECHECK
+
     def keep_only(self, keys: Container[str]) -> None:
         for key in [key for key in self.described if key not in keys]:
             del self.described[key]
@@ -237,16 +306,37 @@ class RowCells:
         return self.ticker(column.key, seconds)
 
     def tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
-        return tuple(plain(self.value(spec, self.columns[index], now)) for index in self.ticking)
+        since, columns = spec.since, self.columns
+        return tuple(
+            plain(self.tick_value(index, since.get(columns[index].key), now))
+            for index in self.ticking
+        )
 
-    def segments(self, described: Described, now: datetime, console: Console) -> list[Segment]:
-        """One row's line of cells, ticking cells as at ``now``."""
+    def columns_between(self, x1: int, x2: int) -> range:
+        """The columns (by index) with a cell in ``x1``..``x2`` (end exclusive), the
+        last one's reaching past ``x2`` if it does; none past the last column."""
+        offsets = self.offsets
+        first = max(0, bisect_right(offsets, x1) - 1)
+        if x1 >= self.line_length:
+            return range(0)
+        return range(first, bisect_left(offsets, x2))
+
+    def segments(
+        self,
+        described: Described,
+        now: datetime,
+        console: Console,
+        columns: range | None = None,
+    ) -> list[Segment]:
+        """One row's line of cells (or only ``columns``' cells), ticking cells as at
+        ``now``."""
         segments: list[Segment] = []
-        for index, column in enumerate(self.columns):
-            cached = described.segments.get(index)
+        all_columns, made, since = self.columns, described.segments, described.spec.since
+        for index in columns if columns is not None else range(len(all_columns)):
+            cached = made.get(index)
             if cached is None:
-                value = self.value(described.spec, column, now)
-                cached = self.maker.tick_cell(index, value, self.widths[index], console)
+                start = since.get(all_columns[index].key)
+                cached = self.tick_segments(index, start, now, console)
             segments.extend(cached)
         return segments
 

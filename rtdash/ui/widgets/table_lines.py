@@ -55,7 +55,11 @@ class TableLines(ScrollView):
         self._use_look(tuple(self.get_line_filters()) if plain_box else ())
         if not plain_box:
             return super().render_lines(crop)
-        return lines_past_style_cache(self, crop)
+        x1, x2 = crop.column_span
+        if (x1, x2) == (0, self.size.width):
+            return lines_past_style_cache(self, crop)
+        # a part of each line (the time columns of a tick): only the cells there
+        return self._render_spans(crop)
 
     def _use_look(self, filters: tuple[LineFilter, ...]) -> None:
         """Make cells from now on with the table's styles as they are and ``filters``;
@@ -76,7 +80,7 @@ class TableLines(ScrollView):
         index = int(self.scroll_offset.y) + y - self.header_height
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, self._cells.made_style("blank", None))
-        described = self._describe(self._rows.order[index])
+        described = self._described_at(index)
         segments = self._row_cells.segments(described, self._now, self.app.console)
         line_length = self._row_cells.line_length
         styled: Iterable[Segment] = segments
@@ -91,6 +95,36 @@ class TableLines(ScrollView):
             line_length = width
         strip = Strip(segments, line_length)
         return strip if line_length == width else strip.crop(0, width)
+
+    def _render_spans(self, crop: Region) -> list[Strip]:
+        """``render_line(y).crop(x1, x2)`` for each line of ``crop``, made from the
+        cells in its columns only."""
+        x1, x2 = crop.column_span
+        cells, rows = self._row_cells, self._rows
+        columns = cells.columns_between(x1, x2)
+        start = cells.offsets[columns.start] if columns else x1
+        end = start + sum(cells.cell_width(column) for column in columns)
+        blank = (
+            [Segment(" " * (x2 - end), self._cells.made_style("blank", None))] if end < x2 else []
+        )
+        length = max(end, x2) - start
+        header, top, now, console = self.header_height, int(self.scroll_offset.y), self._now, None
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            index = top + y - header
+            if y < header or not 0 <= index < len(rows):
+                strips.append(self.render_line(y).crop(x1, x2))
+                continue
+            if console is None:
+                console = self.app.console
+            segments = cells.segments(self._described_at(index), now, console, columns)
+            styled: Iterable[Segment] = segments
+            if index == self.cursor_row:
+                styled = Segment.apply_style(segments, post_style=self._cursor_style())
+            line = list(Segment.simplify(styled))
+            line.extend(blank)
+            strips.append(Strip(line, length).crop(x1 - start, x2 - start))
+        return strips
 
     def _header_strip(self, width: int) -> Strip:
         if self._header is not None and self._header[0] == width:
@@ -124,4 +158,13 @@ class TableLines(ScrollView):
         self._header = None
 
     def _describe(self, key: str) -> Described:
-        return self._row_cells.row(key, self._rows.items[key], self.app.console)
+        """A row's cells by key (a look-up: it may go over every row)."""
+        item = self._rows.find(key)
+        if item is None:
+            raise KeyError(key)
+        return self._row_cells.row(key, item, self.app.console)
+
+    def _described_at(self, index: int) -> Described:
+        """The cells of the row at ``index``: only rows on screen are described."""
+        rows = self._rows
+        return self._row_cells.row(rows.key_at(index), rows.item_at(index), self.app.console)

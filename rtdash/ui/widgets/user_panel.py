@@ -83,9 +83,15 @@ class UserPanel(RowsView):
             return
         self.on_call = on_call
         if self.snapshot is not None:
-            # the rows' users are the same objects: forget how they were drawn
-            self.table.notify_style_update()
-            self.render_rows()
+            # the same users, some of them now on a call or off one: the rows on screen
+            # are described again, the others when they come into view
+            table = self.table
+            if isinstance(table, KeyedTable):
+                table.redescribe()
+                self._set_title("users-title", self._title())
+            else:  # the benchmark's baseline and peer: their tables draw every row again
+                table.notify_style_update()
+                self.render_rows()
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="users-title", classes="group-title")
@@ -122,7 +128,7 @@ class UserPanel(RowsView):
         if self.snapshot is None:
             return
         users = self.shown_users()
-        self.table.reconcile(users)
+        self.reconcile(self.table, users)
         self._set_title("users-title", self._title())
 
     def _row(self, user: PbxUser) -> RowSpec:
