@@ -8,8 +8,12 @@ get (and counts the bytes), so the CPU measured includes that last step of rende
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import os
 import random
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -69,7 +73,23 @@ def rendering_driver() -> Iterator[None]:
         headless_driver.HeadlessDriver = original  # type: ignore[misc]
 
 
+_STATE_ROOT: str | None = None
+
+
+def _fresh_state_folder() -> None:
+    """An in-process app saves today's service state as every rtdash does; in the
+    machine's own state folder it would restore the day of an earlier run (after a big
+    centre, tens of thousands of calls) and measure that. Each app gets an empty one,
+    removed when the bench ends (apps in a pty get a fresh HOME, bench.measures.terminal)."""
+    global _STATE_ROOT
+    if _STATE_ROOT is None:
+        _STATE_ROOT = tempfile.mkdtemp(prefix="rtdash-bench-state-")
+        atexit.register(shutil.rmtree, _STATE_ROOT, True)
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(dir=_STATE_ROOT)
+
+
 def settings_for(sim: Simulator | SimAddress) -> Settings:
+    _fresh_state_folder()
     settings = Settings()
     settings.connection.base_url = sim.url
     settings.connection.igrp = sim.igrp
