@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.hub_redis import cpu_seconds, free_port
 from bench.loads import REPO
+from bench.measures.procs import rtdash_processes
 from rtdash.hub.viewer import TRACE_ENV
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -79,22 +80,7 @@ class ServedTabs:
 
     def apps(self) -> list[int]:
         """The tabs' running ``python -m rtdash`` processes (the server's group)."""
-        group = self.server.pid
-        found = []
-        for proc in Path("/proc").glob("[0-9]*"):
-            try:
-                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                argv = (proc / "cmdline").read_bytes().split(b"\0")
-            except (OSError, IndexError):
-                continue
-            if (
-                int(stat[2]) == group
-                and int(proc.name) != group
-                and stat[0] not in "ZX"
-                and argv[1:3] == [b"-m", b"rtdash"]
-            ):
-                found.append(int(proc.name))
-        return found
+        return rtdash_processes(self.server.pid)
 
     def cpu(self, pids: list[int]) -> float:
         total = 0.0

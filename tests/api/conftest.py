@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.models import RowReader
 
 PASSWORD = "s3cret-Pa55word"
 API_KEY = "key-0123456789abcdef"
@@ -77,3 +78,17 @@ def make_client() -> MakeClient:
 def secrets() -> tuple[str, str]:
     """The password and API key the fixtures use, for "never shown" assertions."""
     return PASSWORD, API_KEY
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The call reference (or user id) of every row a RowReader reads."""
+    seen: list[str] = []
+    original = RowReader.read
+
+    def counting(self: RowReader, row):  # type: ignore[no-untyped-def]
+        seen.append(row.get("callRef") or row.get("sipUserId"))
+        return original(self, row)
+
+    monkeypatch.setattr(RowReader, "read", counting)
+    return seen

@@ -28,20 +28,6 @@ def parse(reader: RowReader, body: str | bytes) -> FetchResult[Any]:
     return InfinityClient._parse_rows(body, NOW, False, reader)
 
 
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The call reference (or user id) of every row a RowReader reads."""
-    seen: list[str] = []
-    original = RowReader.read
-
-    def counting(self: RowReader, row):  # type: ignore[no-untyped-def]
-        seen.append(row.get("callRef") or row.get("sipUserId"))
-        return original(self, row)
-
-    monkeypatch.setattr(RowReader, "read", counting)
-    return seen
-
-
 def calls(count: int, seconds: int, changed: int | None = None) -> bytes:
     """``count`` calls ``seconds`` into their queueing; call ``changed`` answered."""
     rows = []

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from rtdash.api.models import RowReader
 from tests.api.test_rows import CALL, USER, with_
 
 if TYPE_CHECKING:
@@ -28,19 +27,6 @@ def calls(seconds: int, *refs: str) -> bytes:
         row["callDuration"] = str(62 + seconds)  # the durations stay the last keys
         rows.append(row)
     return compact(*rows)
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original = RowReader.read
-
-    def counting(self: RowReader, row):  # type: ignore[no-untyped-def]
-        seen.append(row.get("callRef") or row.get("sipUserId"))
-        return original(self, row)
-
-    monkeypatch.setattr(RowReader, "read", counting)
-    return seen
 
 
 @pytest.fixture

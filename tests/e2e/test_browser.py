@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.measures.procs import rtdash_processes
 from rtdash.cli import serve as serve_module
 from tests.e2e import png
 from tests.e2e.browser import visit, watch_wallboard
@@ -41,25 +42,6 @@ from tests.e2e.procs import (
 WIDTH, HEIGHT = 1600, 1000
 SCREENSHOT = REPO / "screenshots" / "browser-dashboard.png"
 _TIME = re.compile(r"\b\d+:\d\d\b")
-
-
-def _app_processes(group: int) -> list[int]:
-    """Running ``python -m rtdash`` processes in process group ``group``."""
-    found = []
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            argv = (proc / "cmdline").read_bytes().split(b"\0")
-        except (OSError, IndexError):
-            continue
-        if (
-            int(stat[2]) == group
-            and int(proc.name) != group  # the server itself
-            and stat[0] not in "ZX"
-            and argv[1:3] == [b"-m", b"rtdash"]
-        ):
-            found.append(int(proc.name))
-    return found
 
 
 @dataclass
@@ -87,7 +69,7 @@ def served_in_chromium(tmp_path: Path, app_args: list[str]) -> Iterator[Served]:
     browser = None
     try:
         wait_port(port, 20, server)
-        assert _app_processes(server.pid) == [], "no app runs before a browser connects"
+        assert rtdash_processes(server.pid) == [], "no app runs before a browser connects"
         profile = tmp_path / "profile"
         browser = start(chromium_command(chromium, profile, WIDTH, HEIGHT), browser_log)
         yield Served(server, f"http://127.0.0.1:{port}/", devtools_port(profile, 20), serve_log)
@@ -105,7 +87,7 @@ def served_in_chromium(tmp_path: Path, app_args: list[str]) -> Iterator[Served]:
 def test_dashboard_in_headless_chromium(tmp_path: Path) -> None:
     with served_in_chromium(tmp_path, ["--demo"]) as served:
         seen = asyncio.run(asyncio.wait_for(visit(served.devtools, served.url), 50))
-        app_after = _wait_for(lambda: not _app_processes(served.server.pid), 10)
+        app_after = _wait_for(lambda: not rtdash_processes(served.server.pid), 10)
 
     # the page shows the live dashboard: three groups, the data age, the demo badge
     assert "Ringing" in seen.first and "Queueing" in seen.first and "Bridged" in seen.first
