@@ -26,8 +26,10 @@ from tests.resilience.conftest import (
 )
 from tests.ui.helpers import dashboard_of, wait_for_data, wait_until
 
-#: request latency and scheduling on a busy 2-core machine, on top of the delay itself
-SLACK = 0.3
+#: request latency and scheduling on a busy 2-core machine (four test workers), on top of
+#: the delay itself; small beside what the tests tell apart (a cap of 3 s from 4 s, a 1 s
+#: pace from a route held up by the other's 3 s Retry-After)
+SLACK = 0.5
 
 
 def gaps(times: list[float]) -> list[float]:
