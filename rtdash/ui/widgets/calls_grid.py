@@ -7,6 +7,7 @@ from operator import attrgetter
 from typing import cast
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
@@ -187,6 +188,21 @@ class CallsGrid(RowsView):
 
     def sorted_tables(self) -> list[KeyedTable[ActiveCall]]:
         return self.tables
+
+    @on(KeyedTable.PastEnd, ".calls-table")
+    def _on_to_the_next_group(self, event: KeyedTable.PastEnd) -> None:
+        """Down past a group's last call goes on to the first call of the next group that
+        has calls (up, to the last of the one before): a group that has just emptied (the
+        one caller ringing was answered) does not leave the keyboard stuck in it."""
+        event.stop()
+        tables = self.tables
+        index = tables.index(event.table)
+        onward = tables[index + 1 :] if event.step > 0 else tables[:index][::-1]
+        target = next((table for table in onward if table.row_count), None)
+        if target is None:
+            return
+        target.focus()
+        target.move_cursor(row=0 if event.step > 0 else target.row_count - 1)
 
     def selected_call(self) -> ActiveCall | None:
         if self.snapshot is None:

@@ -123,6 +123,19 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         def control(self) -> KeyedTable[Any]:
             return self.table
 
+    class PastEnd(Message):
+        """Up on the first row or down on the last (either, in an empty table): this
+        table has nowhere to go, so a view of several tables can move on to the next."""
+
+        def __init__(self, table: KeyedTable[Any], step: int) -> None:
+            super().__init__()
+            self.table = table
+            self.step = step
+
+        @property
+        def control(self) -> KeyedTable[Any]:
+            return self.table
+
     def __init__(
         self,
         columns: Sequence[Column],
@@ -259,9 +272,15 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
     # --- actions and events ---------------------------------------------------------
 
     def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.post_message(self.PastEnd(self, -1))
+            return
         self.move_cursor(row=self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1:
+            self.post_message(self.PastEnd(self, 1))
+            return
         self.move_cursor(row=self.cursor_row + 1)
 
     def action_page_up(self) -> None:

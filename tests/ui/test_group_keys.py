@@ -1,0 +1,49 @@
+"""The keyboard goes from one call group to the next: down past a group's last call
+lands on the first call of the next group that has calls, up past the first goes back,
+and a group that has just emptied does not hold the cursor (a supervisor's Down and
+Enter must reach a call without Tab)."""
+
+from __future__ import annotations
+
+from rtdash.api.models import CallState
+from rtdash.sim import Simulator
+from rtdash.ui.screens.lookup import LookupScreen
+from tests.ui.helpers import dashboard_of
+from tests.ui.test_group_heights import _app, _with_waiting
+
+
+async def test_down_past_a_groups_last_call_goes_on_to_the_next_group_and_up_comes_back(
+    sim: Simulator,
+) -> None:
+    app = _app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _with_waiting(pilot, ringing=2, queueing=3)
+        grid = dashboard_of(app).grid
+        ringing, queueing, bridged = (grid.table(state) for state in CallState)
+        ringing.focus()
+        await pilot.press("down")
+        assert ringing.has_focus and ringing.cursor_row == 1, "inside a group: the next row"
+        await pilot.press("down")
+        assert queueing.has_focus and queueing.cursor_row == 0
+        await pilot.press("end", "down")
+        assert bridged.has_focus and bridged.cursor_row == 0
+        await pilot.press("up")
+        assert queueing.has_focus and queueing.cursor_row == queueing.row_count - 1
+        await pilot.press("home", "up", "up")
+        assert ringing.has_focus and ringing.cursor_row == 0, "the first call stays put"
+
+
+async def test_an_emptied_group_lets_down_and_enter_reach_a_call(sim: Simulator) -> None:
+    app = _app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _with_waiting(pilot, ringing=0, queueing=0)
+        grid = dashboard_of(app).grid
+        ringing, bridged = grid.table(CallState.RINGING), grid.table(CallState.BRIDGED)
+        ringing.focus()  # where the focus was when its one caller was answered
+        assert ringing.row_count == 0
+        await pilot.press("down")
+        assert bridged.has_focus and bridged.cursor_row == 0, "over the empty queueing group"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.call_ref == bridged.selected_key
