@@ -196,6 +196,9 @@ class OutcomeTracker:
         self._present: dict[str, int] = {}
         #: tracked calls not in the last changed poll (kept by an unreadable row)
         self._missing: set[str] = set()
+        #: the last changed poll had a call in it twice and was read row by row: the
+        #: next one is too, since the row left when the other goes must decide again
+        self._twice = False
 
     # --- the sink protocol -------------------------------------------------------------
 
@@ -255,7 +258,9 @@ class OutcomeTracker:
                 present[ref] = present.get(ref, 0) + 1
         self._rows, self._row_ids, self._seen_at = rows, ids, now
         calls = self.calls
-        if len(present) != len(rows) or len(ids) != len(rows):
+        twice = len(present) != len(rows) or len(ids) != len(rows)
+        was_twice, self._twice = self._twice, twice
+        if twice or was_twice:
             self._observe_all(groups, prev_rows, prev_at, now, snapshot.unreadable, gap_start)
             return
         for state, row, was_present in changed:
@@ -444,6 +449,7 @@ class OutcomeTracker:
         self.calls = {}
         self.on_call = {}
         self._rows, self._row_ids, self._seen_at, self._present = [], set(), None, {}
+        self._twice = False
         for item in state.get("calls", []):
             call = TrackedCall.from_list(item)
             self.calls[call.ref] = call
