@@ -29,8 +29,8 @@ def _clocks_day(fresh: bool) -> dict[str, Any]:
     since = 0.0
     for poll in range(100):
         now = 100.0 + 2 * poll
-        rows = (alone, away, free) if now < 200 else (alone, away)
         rows: tuple[PbxUser, ...] = (alone, away, free) if now < 200 else (alone, away)
+        if fresh:
             rows = tuple(row.model_copy() for row in rows)
         clocks.observe(rows, OnCall(), now, since)
         since = now
