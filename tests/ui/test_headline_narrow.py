@@ -115,3 +115,24 @@ async def test_wallboard_at_80_columns_keeps_every_number(sim: Simulator, tmp_pa
         (tmp_path / "wallboard-80.svg").write_text(app.export_screenshot())
     assert len(line.rstrip()) <= 80
     assert _numbers(line) == ["123", "12:34", "100", "45%", "1234", "123"]
+
+
+@pytest.mark.parametrize("size", [(120, 30), (160, 48)])
+async def test_big_tiles_take_the_short_label_where_the_full_one_would_be_cut(
+    sim: Simulator, size: tuple[int, int]
+) -> None:
+    from rtdash.ui.widgets.metrics_bar import MetricTile
+
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        tiles = list(app.screen.query(MetricTile))
+        assert len(tiles) == 9
+        labels = {}
+        for tile in tiles:
+            shown = str(tile.query_one(".tile-label").render())
+            assert len(shown) <= tile.content_size.width, (shown, tile.content_size.width)
+            labels[tile.key] = shown.split(" ‼")[0].split(" ▲")[0]
+    if size == (120, 30):
+        assert labels["waiting"] == "Waiting" and labels["agents_on_call"] == "On a call"

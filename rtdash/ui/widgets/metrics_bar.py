@@ -158,6 +158,7 @@ class MetricTile(Vertical):
         self._value: str | None = None
         self._level: Level | None = None
         self._alert = (False, False)
+        self._label_text = self.label
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="tile-label")
@@ -184,8 +185,26 @@ class MetricTile(Vertical):
             self.update_classes(
                 {"level-warn": level is Level.WARN, "level-alert": level is Level.ALERT}
             )
-            mark = LEVEL_MARK[level].strip()
-            self.query_one(Label).update(f"{self.label} {mark}".rstrip(), layout=False)
+            self._show_label()
+
+    def on_resize(self) -> None:
+        self._show_label()
+
+    def _show_label(self) -> None:
+        """The label where it fits, else the short one, else the terse one: nine tiles
+        at 120 columns would cut "Agents available" to "Agents a…", where "Available"
+        reads whole."""
+        mark = LEVEL_MARK[self._level or Level.OK].strip()
+        room = self.content_size.width
+        spec = self.spec
+        text = ""
+        for name in (spec.label, spec.short, spec.terse or spec.short):
+            text = f"{name} {mark}".rstrip()
+            if not room or len(text) <= room:
+                break
+        if text != self._label_text:
+            self._label_text = text
+            self.query_one(Label).update(text, layout=False)
 
 
 class MetricsBar(Static):
