@@ -44,13 +44,25 @@ def test_terse_labels_then_closer_together() -> None:
     assert tight == "Wait 123 ‼ Talk 456 Long 12:34 ‼ Avail 100 SL 45% ‼ Ans 1234 Aband 123 ‼"
 
 
-@pytest.mark.parametrize("width", [40, 50, 60, 70])
-def test_past_that_whole_numbers_give_way_from_the_end(width: int) -> None:
+@pytest.mark.parametrize("width", [30, 40, 50, 60, 70])
+def test_past_that_calm_numbers_give_way_before_breached_ones(width: int) -> None:
     line = compact_line(BIG, width).plain
     assert len(line) <= width and line.endswith(" …")
-    shown = re.findall(r"(\S+) (\d[\d:%]*)(?: ‼)?", line)
-    assert shown == [(terse, value) for _, terse, value, _ in BIG[: len(shown)]]
-    assert len(shown) >= 3
+    shown = re.findall(r"(\S+) (\d[\d:%]*)( ‼)?", line)
+    labels = [label for label, _, _ in shown]
+    order = [terse for _, terse, _, _ in BIG]
+    assert labels == sorted(labels, key=order.index), "in the headline's order"
+    by_label = {terse: (value, level) for _, terse, value, level in BIG}
+    for label, value, mark in shown:  # each number whole, with its mark
+        assert (value, ALERT if mark else OK) == by_label[label]
+    breached = [terse for _, terse, _, level in BIG if level is ALERT]
+    if any(not mark for _, _, mark in shown):  # a calm number only when all breaches are
+        assert set(breached) <= set(labels)
+    assert len(shown) >= 2
+
+
+def test_breached_numbers_stay_at_60_columns() -> None:
+    assert compact_line(BIG, 60).plain == "Wait 123 ‼ Talk 456 Long 12:34 ‼ SL 45% ‼ Aband 123 ‼ …"
 
 
 def _big_values(bar: MetricsBar, tiles: tuple[str, ...]) -> None:

@@ -343,20 +343,23 @@ _FORMS = ((0, "  "), (1, "  "), (1, " "))
 
 def compact_line(items: Sequence[LineItem], width: int | None = None) -> Text:
     """``Waiting 17 ‼  Longest 1:39 ▲  …``, in ``width`` cells: the short labels while
-    they fit, then the terse ones, then closer together; past that the last numbers
-    give way whole (an ellipsis says so). A number is never cut: a clipped "12" would
-    read as "1"."""
+    they fit, then the terse ones, then closer together; past that whole numbers give
+    way, calm ones before breached ones and the last first (an ellipsis says some are
+    missing). A number is never cut: a clipped "12" would read as "1"."""
     for label, gap in _FORMS:
         line = _line(items, label, gap)
         if width is None or line.cell_len <= width:
             return line
     assert width is not None
-    for keep in range(len(items) - 1, 0, -1):
-        line = _line(items[:keep], 1, " ")
+    kept = list(items)
+    while len(kept) > 1:
+        calm = [i for i, item in enumerate(kept) if item[3] is Level.OK]
+        del kept[calm[-1] if calm else -1]
+        line = _line(kept, 1, " ")
         line.append(" …", style="dim")
         if line.cell_len <= width:
             return line
-    return _line(items[:1], 1, " ")
+    return _line(kept, 1, " ")
 
 
 def _line(items: Sequence[LineItem], label: int, gap: str) -> Text:
