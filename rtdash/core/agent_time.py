@@ -60,6 +60,10 @@ class AgentTime:
         self._by_ref: dict[str, PbxUser | list[PbxUser]] = {}
         self._by_name: dict[str, PbxUser | list[PbxUser]] = {}
         self._keys: dict[str, int] = {}
+        #: the last observation looked at every user because some shared a clock: the
+        #: next one does too, as a shared clock holds the activity of whichever of them
+        #: was looked at last, and the one left when the others go must set it again
+        self._shared = False
 
     @staticmethod
     def key_of(user: PbxUser) -> str:
@@ -85,7 +89,9 @@ class AgentTime:
         before = self._on_call
         self._users, self._ids, self._on_call = list(users), ids, on_call
         todo: list[PbxUser] | tuple[PbxUser, ...]
-        if before is None or len(self._keys) != len(users) or len(ids) != len(users):
+        shared = len(self._keys) != len(users) or len(ids) != len(users)
+        was_shared, self._shared = self._shared, shared
+        if before is None or shared or was_shared:
             todo = users  # first look, or users sharing a clock: each in turn, as ever
         else:
             todo = new

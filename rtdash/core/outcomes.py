@@ -28,137 +28,36 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from itertools import chain, compress
-from operator import attrgetter, not_
+from operator import not_
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Unknown
+from rtdash.core.tracked_call import TrackedCall, saved_lists, settle
 
 if TYPE_CHECKING:
     from rtdash.core.poller import PollerStatus
     from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+__all__ = [
+    "GAP_SECONDS",
+    "Abandoned",
+    "Answered",
+    "Event",
+    "Offered",
+    "OutcomeTracker",
+    "TrackedCall",
+    "Unknown",
+    "agent_key",
+]
 
 #: a gap between two successful polls longer than this is "not watching": calls that
 #: vanished unbridged inside it may have been answered unseen, so their outcome is unknown
 GAP_SECONDS = 60.0
 
 _BRIDGED = CallState.BRIDGED
-
-
-@dataclass(frozen=True, slots=True)
-class Offered:
-    ref: str
-    queue: str
-    at: float
-
-
-@dataclass(frozen=True, slots=True)
-class Answered:
-    ref: str
-    queue: str
-    at: float
-    #: seconds from the start of the wait to the answer; None when not known (a call
-    #: first seen already bridged, whose row does not say when)
-    wait: float | None
-    agent: str
-
-
-@dataclass(frozen=True, slots=True)
-class Abandoned:
-    ref: str
-    queue: str
-    at: float
-    #: how long the caller held on before hanging up
-    held: float
-
-
-@dataclass(frozen=True, slots=True)
-class Unknown:
-    """A call that vanished unbridged while nobody was watching (a gap in the polls):
-    it may have been answered and finished unseen, so it is counted as neither."""
-
-    ref: str
-    queue: str
-    at: float
-    held: float
-
-
-Event = Offered | Answered | Abandoned | Unknown
-
-#: a tracked call's fields in its saved list's order (see TrackedCall.to_list)
-_SAVED = attrgetter(
-    "ref",
-    "queue",
-    "first_seen",
-    "wait_start",
-    "last_seen",
-    "last_unbridged",
-    "answered_at",
-    "state",
-    "agent",
-    "agent_name",
-)
-_STATE_VALUE: dict[CallState | None, str | None] = {
-    None: None,
-    **{state: state.value for state in CallState},
-}
-
-
-def _saved_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
-    """:meth:`TrackedCall.to_list` of every call, the fields read in C (a day's state
-    holds every call of a big centre's day, taken on the event loop)."""
-    saved = list(map(list, map(_SAVED, calls)))
-    value = _STATE_VALUE.__getitem__
-    for item in saved:
-        item[7] = value(item[7])
-    return saved
-
-
-class TrackedCall:
-    """What is known of one live call."""
-
-    __slots__ = (
-        "agent",
-        "agent_name",
-        "answered_at",
-        "first_seen",
-        "last_seen",
-        "last_unbridged",
-        "queue",
-        "ref",
-        "state",
-        "wait_start",
-    )
-
-    def __init__(self, ref: str, queue: str, first_seen: float, wait_start: float) -> None:
-        self.ref = ref
-        self.queue = queue
-        self.first_seen = first_seen
-        self.wait_start = wait_start
-        self.last_seen = first_seen
-        #: the last poll that saw it not yet bridged (None: first seen bridged)
-        self.last_unbridged: float | None = None
-        self.answered_at: float | None = None
-        self.state: CallState | None = None
-        self.agent = ""
-        self.agent_name = ""
-
-    def to_list(self) -> list[Any]:
-        item = list(_SAVED(self))  # in C: a day's file holds every call of the day
-        item[7] = _STATE_VALUE[item[7]]
-        return item
-
-    @classmethod
-    def from_list(cls, item: list[Any]) -> TrackedCall:
-        call = cls(str(item[0]), str(item[1]), float(item[2]), float(item[3]))
-        call.last_seen = float(item[4])
-        call.last_unbridged = None if item[5] is None else float(item[5])
-        call.answered_at = None if item[6] is None else float(item[6])
-        call.state = CallState(item[7]) if item[7] else None
-        call.agent, call.agent_name = str(item[8]), str(item[9])
-        return call
 
 
 def agent_key(call: ActiveCall) -> str:
@@ -189,13 +88,17 @@ class OutcomeTracker:
         self.gaps: list[tuple[float, float]] = []
         #: the last changed poll's rows (held, so their ids stay theirs), their ids, its
         #: time, and its callRefs with their number of rows: every call in it was seen
-        #: then, and carries that stamp without it being written (see :func:`_settle`)
+        #: then, and carries that stamp without it being written (see
+        #: :func:`~rtdash.core.tracked_call.settle`)
         self._rows: list[ActiveCall] = []
         self._row_ids: set[int] = set()
         self._seen_at: float | None = None
         self._present: dict[str, int] = {}
         #: tracked calls not in the last changed poll (kept by an unreadable row)
         self._missing: set[str] = set()
+        #: the last changed poll had a call in it twice and was read row by row: the
+        #: next one is too, since the row left when the other goes must decide again
+        self._twice = False
 
     # --- the sink protocol -------------------------------------------------------------
 
@@ -255,18 +158,20 @@ class OutcomeTracker:
                 present[ref] = present.get(ref, 0) + 1
         self._rows, self._row_ids, self._seen_at = rows, ids, now
         calls = self.calls
-        if len(present) != len(rows) or len(ids) != len(rows):
+        twice = len(present) != len(rows) or len(ids) != len(rows)
+        was_twice, self._twice = self._twice, twice
+        if twice or was_twice:
             self._observe_all(groups, prev_rows, prev_at, now, snapshot.unreadable, gap_start)
             return
         for state, row, was_present in changed:
             tracked = calls.get(row.call_ref)
             if tracked is not None and was_present and prev_at is not None:
-                _settle(tracked, prev_at)
+                settle(tracked, prev_at)
             self._row(state, row, now)
         missing = self._missing
         for ref in departed:
             if ref not in present and prev_at is not None:
-                _settle(calls[ref], prev_at)
+                settle(calls[ref], prev_at)
                 missing.add(ref)
         if missing:
             missing.difference_update([ref for ref in missing if ref in present])
@@ -291,7 +196,7 @@ class OutcomeTracker:
             for row in prev_rows:
                 tracked = calls.get(row.call_ref)
                 if tracked is not None:
-                    _settle(tracked, prev_at)
+                    settle(tracked, prev_at)
         seen: set[str] = set()
         for state, rows in groups.items():
             for row in rows:
@@ -339,7 +244,7 @@ class OutcomeTracker:
         at = self._seen_at
         if at is not None:
             for ref in self._present:
-                _settle(self.calls[ref], at)
+                settle(self.calls[ref], at)
 
     def _mark_poll(self, now: float) -> float | None:
         """Note a successful poll; the start of the gap before it, if there was one."""
@@ -433,7 +338,7 @@ class OutcomeTracker:
     def to_dict(self) -> dict[str, Any]:
         self._settle()
         return {
-            "calls": _saved_lists(self.calls.values()),
+            "calls": saved_lists(self.calls.values()),
             "skew": self.skew,
             "last_poll": self.last_poll,
         }
@@ -444,6 +349,7 @@ class OutcomeTracker:
         self.calls = {}
         self.on_call = {}
         self._rows, self._row_ids, self._seen_at, self._present = [], set(), None, {}
+        self._twice = False
         for item in state.get("calls", []):
             call = TrackedCall.from_list(item)
             self.calls[call.ref] = call
@@ -456,11 +362,3 @@ class OutcomeTracker:
         self.last_poll = None if last is None else float(last)
         if self.last_poll is not None:
             self._polls.append(self.last_poll)
-
-
-def _settle(tracked: TrackedCall, at: float) -> None:
-    """Write the stamps of a call seen at ``at`` (as the row-by-row reading did): seen,
-    and seen waiting unless it was bridged."""
-    tracked.last_seen = at
-    if tracked.state is not _BRIDGED:
-        tracked.last_unbridged = at

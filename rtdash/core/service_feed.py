@@ -8,7 +8,9 @@ the feed's source runs them beside it. Saving never blocks the loop that feeds t
 service: the state is taken there (a dict, cheap), and written by a thread.
 
 SL % and abandons join the feed's breaches (:attr:`AlertTracker.sources`), so their
-alerts flash and ring like the others, and stale data raises none.
+alerts flash and ring like the others, and stale data raises none. Only the tiles the
+configuration shows (``wallboard_tiles``) can breach: a number nobody chose to watch
+rings no bell and puts no installation in alert.
 """
 
 from __future__ import annotations
@@ -102,8 +104,11 @@ class ServiceKeeper(FeedConsumer):
         return self.service.metrics.sl_seconds
 
     def levels(self) -> dict[str, Level]:
-        """SL % and abandons at their levels, for the feed's breaches."""
-        return {tile.key: tile.level for tile in self.tiles(ALERTING)}
+        """SL % and abandons at their levels, for the feed's breaches: those of the
+        configured tiles only."""
+        chosen = self.options.wallboard_tiles
+        keys = [key for key in ALERTING if key in chosen]
+        return {tile.key: tile.level for tile in self.tiles(keys)} if keys else {}
 
     def recorded_totals(self) -> dict[str, Any]:
         """What ``--record`` keeps of today: the installation's totals and SL seconds."""

@@ -25,13 +25,13 @@ a minute at a time.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rtdash.core.outcomes import Abandoned, Answered, Event, Offered, Unknown
+from rtdash.core.outcomes import Event
 from rtdash.core.service_report import AgentStats, ServiceReport, ServiceStats, fmt_gap
+from rtdash.core.service_tally import Period, Tally
 
 __all__ = [
     "AgentStats",
@@ -45,194 +45,6 @@ __all__ = [
 WINDOWS: dict[str, int | None] = {"today": None, "15m": 15 * 60, "60m": 60 * 60}
 DEFAULT_SL_SECONDS = 20
 DEFAULT_SHORT_ABANDON = 5.0
-
-
-class Tally:
-    """The counters of one queue (or the installation) over one period."""
-
-    __slots__ = (
-        "abandoned",
-        "answered",
-        "answered_unknown",
-        "longest_answer",
-        "longest_wait",
-        "offered",
-        "short_abandoned",
-        "unknown",
-        "wait_sum",
-        "waits",
-    )
-
-    def __init__(self) -> None:
-        self.offered = self.answered = self.answered_unknown = 0
-        self.abandoned = self.short_abandoned = self.unknown = 0
-        self.wait_sum = self.longest_answer = self.longest_wait = 0.0
-        #: answered calls by whole seconds of wait (rounded up): any threshold, later
-        self.waits: Counter[int] = Counter()
-
-    def add(self, event: Event, short_abandon: float) -> None:
-        if isinstance(event, Offered):
-            self.offered += 1
-        elif isinstance(event, Answered):
-            self.answered += 1
-            wait = event.wait
-            if wait is None:
-                self.answered_unknown += 1
-                return
-            self.wait_sum += wait
-            self.longest_answer = max(self.longest_answer, wait)
-            self.longest_wait = max(self.longest_wait, wait)
-            self.waits[_whole(wait)] += 1
-        elif isinstance(event, Abandoned):
-            self.abandoned += 1
-            self.longest_wait = max(self.longest_wait, event.held)
-            if event.held < short_abandon:
-                self.short_abandoned += 1
-        elif isinstance(event, Unknown):
-            self.unknown += 1
-
-    def remove(self, event: Event, short_abandon: float) -> None:
-        """Take back an outcome counted by :meth:`add` (a corrected one). The longest
-        waits stay: a maximum cannot be taken back, and a correction only ever turns
-        an abandon into an answer, whose wait the abandon's held time bounds."""
-        if isinstance(event, Answered):
-            self.answered -= 1
-            if event.wait is None:
-                self.answered_unknown -= 1
-            else:
-                self.wait_sum -= event.wait
-                self.waits[_whole(event.wait)] -= 1
-        elif isinstance(event, Abandoned):
-            self.abandoned -= 1
-            if event.held < short_abandon:
-                self.short_abandoned -= 1
-        elif isinstance(event, Unknown):
-            self.unknown -= 1
-
-    def merge(self, other: Tally) -> None:
-        self.offered += other.offered
-        self.answered += other.answered
-        self.answered_unknown += other.answered_unknown
-        self.abandoned += other.abandoned
-        self.short_abandoned += other.short_abandoned
-        self.unknown += other.unknown
-        self.wait_sum += other.wait_sum
-        self.longest_answer = max(self.longest_answer, other.longest_answer)
-        self.longest_wait = max(self.longest_wait, other.longest_wait)
-        self.waits.update(other.waits)
-
-    def within(self, seconds: float) -> int:
-        return sum(n for wait, n in self.waits.items() if wait <= seconds)
-
-    def stats(self, name: str, sl_seconds: float) -> ServiceStats:
-        known = self.answered - self.answered_unknown
-        counted = known + self.abandoned - self.short_abandoned
-        within = self.within(sl_seconds)
-        return ServiceStats(
-            name=name,
-            offered=self.offered,
-            answered=self.answered,
-            abandoned=self.abandoned,
-            short_abandoned=self.short_abandoned,
-            unknown=self.unknown,
-            answered_unknown_wait=self.answered_unknown,
-            answered_within_sl=within,
-            sl_percent=100.0 * within / counted if counted else None,
-            abandon_percent=(
-                100.0 * (self.abandoned - self.short_abandoned) / counted if counted else None
-            ),
-            asa=self.wait_sum / known if known else None,
-            longest_answer=self.longest_answer if known else None,
-            longest_wait=self.longest_wait if known or self.abandoned else None,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: getattr(self, name) for name in self.__slots__}
-        out["waits"] = {str(k): v for k, v in sorted(self.waits.items())}
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Tally:
-        tally = cls()
-        for name in cls.__slots__:
-            if name == "waits":
-                tally.waits = Counter({int(k): int(v) for k, v in data.get("waits", {}).items()})
-            elif name in data:
-                setattr(tally, name, type(getattr(tally, name))(data[name]))
-        return tally
-
-
-def _whole(seconds: float) -> int:
-    """Whole seconds, rounded up: a wait of 20.4 s is not "within 20 s"."""
-    whole = int(seconds)
-    return whole if whole == seconds else whole + 1
-
-
-class _Period:
-    """The counters of one minute (or one day): the installation, queues, agents."""
-
-    __slots__ = ("agents", "queues", "total")
-
-    def __init__(self) -> None:
-        self.total = Tally()
-        self.queues: dict[str, Tally] = {}
-        self.agents: Counter[str] = Counter()
-
-    def add(self, event: Event, short_abandon: float) -> None:
-        self.total.add(event, short_abandon)
-        tally = self.queues.get(event.queue)
-        if tally is None:
-            tally = self.queues[event.queue] = Tally()
-        tally.add(event, short_abandon)
-        if isinstance(event, Answered) and event.agent:
-            self.agents[event.agent] += 1
-
-    def remove(self, event: Event, short_abandon: float) -> None:
-        self.total.remove(event, short_abandon)
-        tally = self.queues.get(event.queue)
-        if tally is not None:
-            tally.remove(event, short_abandon)
-        if isinstance(event, Answered) and event.agent and self.agents[event.agent] > 0:
-            self.agents[event.agent] -= 1
-
-    def merge(self, other: _Period) -> None:
-        self.total.merge(other.total)
-        for name, tally in other.queues.items():
-            mine = self.queues.get(name)
-            if mine is None:
-                mine = self.queues[name] = Tally()
-            mine.merge(tally)
-        self.agents.update(other.agents)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "total": self.total.to_dict(),
-            "queues": {name: t.to_dict() for name, t in self.queues.items()},
-            "agents": dict(self.agents),
-        }
-
-    def follow(self, data: dict[str, Any], held: dict[str, Any]) -> None:
-        """Become ``data`` where it differs from ``held`` (this period's own state):
-        an event changes the total and one queue, so the other tallies stay."""
-        if data.get("total", {}) != held.get("total", {}):
-            self.total = Tally.from_dict(data.get("total", {}))
-        queues, was = data.get("queues", {}), held.get("queues", {})
-        if queues != was:
-            mine = self.queues
-            self.queues = {
-                str(k): mine[str(k)] if v == was.get(k) and str(k) in mine else Tally.from_dict(v)
-                for k, v in queues.items()
-            }
-        if data.get("agents", {}) != held.get("agents", {}):
-            self.agents = Counter({str(k): int(v) for k, v in data.get("agents", {}).items()})
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> _Period:
-        period = cls()
-        period.total = Tally.from_dict(data.get("total", {}))
-        period.queues = {str(k): Tally.from_dict(v) for k, v in data.get("queues", {}).items()}
-        period.agents = Counter({str(k): int(v) for k, v in data.get("agents", {}).items()})
-        return period
 
 
 class ServiceMetrics:
@@ -249,8 +61,8 @@ class ServiceMetrics:
         self.sl_seconds = sl_seconds
         self.short_abandon = short_abandon
         self.day_start: float | None = None
-        self.day = _Period()
-        self.minutes: dict[int, _Period] = {}
+        self.day = Period()
+        self.minutes: dict[int, Period] = {}
         self.gaps: list[tuple[float, float]] = []
         #: the latest time seen (upstream clock), for windows and the day
         self.now: float | None = None
@@ -274,7 +86,7 @@ class ServiceMetrics:
         # look 26 hours on from this one and step back to that day's midnight
         if now >= self.midnight(self.day_start + 26 * 3600):
             self.day_start = self.midnight(now)
-            self.day = _Period()
+            self.day = Period()
             self.gaps = [g for g in self.gaps if g[1] >= self.day_start]
             return True
         horizon = int(now // 60) - 61
@@ -293,7 +105,7 @@ class ServiceMetrics:
         if self.now is None or minute >= int(self.now // 60) - 61:
             period = self.minutes.get(minute)
             if period is None:
-                period = self.minutes[minute] = _Period()
+                period = self.minutes[minute] = Period()
             period.add(event, self.short_abandon)
 
     def unhandle(self, event: Event) -> None:
@@ -310,7 +122,7 @@ class ServiceMetrics:
 
     # --- reading -------------------------------------------------------------------------
 
-    def period(self, window: str) -> tuple[_Period, float]:
+    def period(self, window: str) -> tuple[Period, float]:
         """The counters of ``window`` ("today", "15m", "60m") and when it began."""
         if window not in WINDOWS:
             raise ValueError(f"unknown window {window!r}; expected one of {list(WINDOWS)}")
@@ -319,7 +131,7 @@ class ServiceMetrics:
         if seconds is None:
             return self.day, self.day_start or now
         first = int(now // 60) - seconds // 60 + 1
-        merged = _Period()
+        merged = Period()
         for minute, period in self.minutes.items():
             if minute >= first:
                 merged.merge(period)
@@ -377,8 +189,8 @@ class ServiceMetrics:
     def restore(self, data: dict[str, Any]) -> None:
         self.day_start = _float_or_none(data.get("day_start"))
         self.now = _float_or_none(data.get("now"))
-        self.day = _Period.from_dict(data.get("day", {}))
-        self.minutes = {int(m): _Period.from_dict(p) for m, p in data.get("minutes", {}).items()}
+        self.day = Period.from_dict(data.get("day", {}))
+        self.minutes = {int(m): Period.from_dict(p) for m, p in data.get("minutes", {}).items()}
         self.gaps = [(float(a), float(b)) for a, b in data.get("gaps", [])]
 
     def follow(self, data: dict[str, Any], held: dict[str, Any]) -> None:
@@ -392,7 +204,7 @@ class ServiceMetrics:
             self.day.follow(day, held.get("day", {}))
         minutes = data.get("minutes", {})
         if minutes != held.get("minutes", {}):
-            self.minutes = {int(m): _Period.from_dict(p) for m, p in minutes.items()}
+            self.minutes = {int(m): Period.from_dict(p) for m, p in minutes.items()}
         gaps = data.get("gaps", [])
         if gaps != held.get("gaps", []):
             self.gaps = [(float(a), float(b)) for a, b in gaps]

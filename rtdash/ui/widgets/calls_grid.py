@@ -23,7 +23,7 @@ from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
-from rtdash.ui.widgets.palette import BRIDGED, QUEUEING, RINGING, wait_cell
+from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
 
 #: The times lead: they are what a supervisor scans (and the default sort), and they
@@ -41,10 +41,12 @@ COLUMNS = (
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"
 NARROW_BELOW = 120
 
+#: each group's title, drawn in its state's hue by the TCSS (``#title-ringing`` …), which
+#: picks darker hues for a light theme
 STATE_TITLES = {
-    CallState.RINGING: ("☎ Ringing", RINGING),
-    CallState.QUEUEING: ("◷ Queueing", QUEUEING),
-    CallState.BRIDGED: ("⇄ Bridged", BRIDGED),
+    CallState.RINGING: "☎ Ringing",
+    CallState.QUEUEING: "◷ Queueing",
+    CallState.BRIDGED: "⇄ Bridged",
 }
 
 
@@ -265,8 +267,7 @@ class CallsGrid(RowsView):
         return RowSpec(call.call_ref, cells, since)
 
     def _title(self, state: CallState, count: int | None) -> Text:
-        label, colour = STATE_TITLES[state]
-        text = Text(f" {label} ", style=f"bold {colour}")
+        text = Text(f" {STATE_TITLES[state]} ", style="bold")
         if count is not None:
             shown = f"{count}"
             if self.filter_text and self.snapshot is not None:

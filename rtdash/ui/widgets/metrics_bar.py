@@ -7,6 +7,7 @@ shows by key, and :meth:`MetricsBar.values` says what each key's value and level
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -38,14 +39,20 @@ class TileSpec:
     template: str = "88"
     #: on the one-line headline of a narrow terminal (80 columns hold six numbers)
     compact: bool = True
+    #: a shorter label still, for a one-line headline the short labels overflow (three
+    #: digit counts, a long wait): the numbers keep their room, the words give way
+    terse: str = ""
 
 
-WAITING = TileSpec("waiting", "Calls waiting", "Waiting")
-RINGING = TileSpec("ringing", "Ringing", "Ringing", compact=False)
-TALKING = TileSpec("talking", "Talking", "Talking")
-LONGEST = TileSpec("longest_wait", "Longest wait", "Longest", "8:88")
+WAITING = TileSpec("waiting", "Calls waiting", "Waiting", terse="Wait")
+RINGING = TileSpec("ringing", "Ringing", "Ringing", compact=False, terse="Ring")
+TALKING = TileSpec("talking", "Talking", "Talking", terse="Talk")
+LONGEST = TileSpec("longest_wait", "Longest wait", "Longest", "8:88", terse="Long")
 AVAILABLE = TileSpec(
-    "agents_available", f"Agents {AgentState.AVAILABLE.word}", AgentState.AVAILABLE.word.title()
+    "agents_available",
+    f"Agents {AgentState.AVAILABLE.word}",
+    AgentState.AVAILABLE.word.title(),
+    terse="Avail",
 )
 # on a narrow terminal the users panel's title counts agents on a call and away just
 # below: the one-line headline keeps its room for today's SL % and abandons
@@ -54,6 +61,7 @@ ON_CALL = TileSpec(
     f"Agents {AgentState.ON_CALL.word}",
     AgentState.ON_CALL.word.capitalize(),
     compact=False,
+    terse="On call",
 )
 AWAY = TileSpec(
     "agents_away", f"Agents {AgentState.AWAY.word}", AgentState.AWAY.word.title(), compact=False
@@ -62,15 +70,15 @@ AWAY = TileSpec(
 TILES: tuple[TileSpec, ...] = (WAITING, RINGING, TALKING, LONGEST, AVAILABLE, ON_CALL, AWAY)
 
 #: today's service level tiles (``[service] wallboard_tiles`` picks among them): the
-#: short label and the widest value each is sized for
-SERVICE_SPECS: dict[str, tuple[str, str]] = {
-    "sl": ("SL", "88%"),
-    "answered": ("Answered", "888"),
-    "abandoned": ("Abandoned", "88"),
-    "offered": ("Offered", "888"),
-    "asa": ("ASA", "88s"),
-    "longest_wait": ("Longest today", "8:88"),
-    "abandon_percent": ("Abandon", "88%"),
+#: short label, the widest value each is sized for, and the terse label
+SERVICE_SPECS: dict[str, tuple[str, str, str]] = {
+    "sl": ("SL", "88%", "SL"),
+    "answered": ("Answered", "888", "Ans"),
+    "abandoned": ("Abandoned", "88", "Aband"),
+    "offered": ("Offered", "888", "Offer"),
+    "asa": ("ASA", "88s", "ASA"),
+    "longest_wait": ("Longest today", "8:88", "Max"),
+    "abandon_percent": ("Abandon", "88%", "Aband"),
 }
 #: the headline's own keys: a service tile of the same name is keyed apart
 _HEADLINE_KEYS = frozenset(spec.key for spec in TILES)
@@ -86,8 +94,9 @@ def service_specs(tiles: tuple[Tile, ...], suffix: str = " today") -> tuple[Tile
     ``suffix``: a wallboard says "today" where a room may wonder since when)."""
     specs = []
     for tile in tiles:
-        short, template = SERVICE_SPECS.get(tile.key, (tile.label, "88"))
-        specs.append(TileSpec(service_key(tile.key), f"{tile.label}{suffix}", short, template))
+        short, template, terse = SERVICE_SPECS.get(tile.key, (tile.label, "88", ""))
+        key, label = service_key(tile.key), f"{tile.label}{suffix}"
+        specs.append(TileSpec(key, label, short, template, terse=terse))
     return tuple(specs)
 
 
@@ -149,6 +158,7 @@ class MetricTile(Vertical):
         self._value: str | None = None
         self._level: Level | None = None
         self._alert = (False, False)
+        self._label_text = self.label
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="tile-label")
@@ -175,8 +185,26 @@ class MetricTile(Vertical):
             self.update_classes(
                 {"level-warn": level is Level.WARN, "level-alert": level is Level.ALERT}
             )
-            mark = LEVEL_MARK[level].strip()
-            self.query_one(Label).update(f"{self.label} {mark}".rstrip(), layout=False)
+            self._show_label()
+
+    def on_resize(self) -> None:
+        self._show_label()
+
+    def _show_label(self) -> None:
+        """The label where it fits, else the short one, else the terse one: nine tiles
+        at 120 columns would cut "Agents available" to "Agents a…", where "Available"
+        reads whole."""
+        mark = LEVEL_MARK[self._level or Level.OK].strip()
+        room = self.content_size.width
+        spec = self.spec
+        text = ""
+        for name in (spec.label, spec.short, spec.terse or spec.short):
+            text = f"{name} {mark}".rstrip()
+            if not room or len(text) <= room:
+                break
+        if text != self._label_text:
+            self._label_text = text
+            self.query_one(Label).update(text, layout=False)
 
 
 class MetricsBar(Static):
@@ -221,7 +249,7 @@ class MetricsBar(Static):
                     yield from self._row(live)
                 with Horizontal(id="tiles-today", classes=f"tile-row -of-{len(today)}"):
                     yield from self._row(today)
-        yield Static(id="metrics-line")
+        yield CompactLine(id="metrics-line")
         if self.history is not None:
             minutes = self.history.span_minutes
             with Horizontal(id="trends"):
@@ -283,14 +311,13 @@ class MetricsBar(Static):
         for tile in self._tiles():
             value, level = values.get(tile.key, (PLACEHOLDER, Level.OK))
             tile.show(value, level)
-        line = compact_line(
-            [
-                (spec.short, *values.get(spec.key, (PLACEHOLDER, Level.OK)))
+        self.query_one("#metrics-line", CompactLine).show(
+            tuple(
+                (spec.short, spec.terse or spec.short, *values.get(spec.key, NOT_KNOWN))
                 for spec in self.tiles
                 if spec.compact
-            ]
+            )
         )
-        self.query_one("#metrics-line", Static).update(line, layout=False)
 
     def _tiles(self) -> list[MetricTile]:
         """The tiles, found once (a DOM query every second is not free)."""
@@ -306,12 +333,63 @@ class MetricsBar(Static):
         self.query_one("#trend-available", Trend).show(available)
 
 
-def compact_line(values: list[tuple[str, str, Level]]) -> Text:
-    """``Waiting 17 ‼ │ Longest 1:39 ▲ │ …``: (short label, value, level) in order."""
+#: one number of the compact line: its short label, its terse label, value and level
+LineItem = tuple[str, str, str, Level]
+#: a value no poll has given yet
+NOT_KNOWN = (PLACEHOLDER, Level.OK)
+#: the forms the compact line tries, roomiest first: which label, and what between
+_FORMS = ((0, "  "), (1, "  "), (1, " "))
+
+
+def compact_line(items: Sequence[LineItem], width: int | None = None) -> Text:
+    """``Waiting 17 ‼  Longest 1:39 ▲  …``, in ``width`` cells: the short labels while
+    they fit, then the terse ones, then closer together; past that whole numbers give
+    way, calm ones before breached ones and the last first (an ellipsis says some are
+    missing). A number is never cut: a clipped "12" would read as "1"."""
+    for label, gap in _FORMS:
+        line = _line(items, label, gap)
+        if width is None or line.cell_len <= width:
+            return line
+    assert width is not None
+    kept = list(items)
+    while len(kept) > 1:
+        calm = [i for i, item in enumerate(kept) if item[3] is Level.OK]
+        del kept[calm[-1] if calm else -1]
+        line = _line(kept, 1, " ")
+        line.append(" …", style="dim")
+        if line.cell_len <= width:
+            return line
+    return _line(kept, 1, " ")
+
+
+def _line(items: Sequence[LineItem], label: int, gap: str) -> Text:
     line = Text()
-    for index, (short, value, level) in enumerate(values):
+    for index, item in enumerate(items):
+        value, level = item[2], item[3]
         if index:
-            line.append("  ")
-        line.append(f"{short} ")
+            line.append(gap)
+        line.append(f"{item[label]} ")
         line.append(value + LEVEL_MARK[level], style=LEVEL_STYLE[level] or "bold")
     return line
+
+
+class CompactLine(Widget):
+    """The headline as one line (a narrow terminal): drawn to the width it is given,
+    so a resize or a longer number picks the form that fits."""
+
+    DEFAULT_CSS = """
+    CompactLine { height: 1; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        # kwargs are the widget's name/id/classes
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.items: tuple[LineItem, ...] = ()
+
+    def show(self, items: tuple[LineItem, ...]) -> None:
+        if items != self.items:
+            self.items = items
+            self.refresh()
+
+    def render(self) -> Text:
+        return compact_line(self.items, self.size.width or None)

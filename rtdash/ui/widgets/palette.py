@@ -30,6 +30,11 @@ UNAVAILABLE = AWAY
 RINGING = "#F0E442"
 QUEUEING = "#CC79A7"
 BRIDGED = ON_CALL
+#: the call states' hues on a light background: darker, for the contrast text needs
+#: (at least 4.5:1), as the yellow above all but vanishes on a light theme
+RINGING_ON_LIGHT = "#6B5B00"
+QUEUEING_ON_LIGHT = "#8E3B6E"
+BRIDGED_ON_LIGHT = "#005F96"
 
 AGENT_COLOUR = {
     AgentState.AVAILABLE: AVAILABLE,
@@ -47,6 +52,12 @@ THEME_VARIABLES = {
     "agent-available": AVAILABLE,
     "agent-on-call": ON_CALL,
     "agent-away": AWAY,
+    "call-ringing": RINGING,
+    "call-queueing": QUEUEING,
+    "call-bridged": BRIDGED,
+    "call-ringing-on-light": RINGING_ON_LIGHT,
+    "call-queueing-on-light": QUEUEING_ON_LIGHT,
+    "call-bridged-on-light": BRIDGED_ON_LIGHT,
 }
 
 
