@@ -48,6 +48,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+@pytest.fixture(autouse=True)
+def own_state_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Each test its own state folder (and so its own day's service state and log). The
+    day's state is keyed by host and installation, not port, so without this every
+    loopback simulator of a run would continue the day another test (or the developer's
+    own dashboard) left, and screens would depend on the order the tests ran in."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture
 def sim() -> Iterator[Simulator]:
     """A fresh small centre on a loopback port, its clock frozen: a test may advance

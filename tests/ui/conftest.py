@@ -3,11 +3,20 @@ shared ones in tests/conftest.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from rtdash.core import daystate
 
 
 @pytest.fixture(autouse=True)
-def fixed_state_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+def fixed_state_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """The help screen shows the log path: the same path on every machine, and never the
-    developer's own log."""
+    developer's own log. The day's service state still goes to a folder of the test's
+    own (see ``own_state_folder``): that fixed folder is shared by every test."""
     monkeypatch.setenv("XDG_STATE_HOME", "/tmp/rtdash-test-state")
+    service: Path = tmp_path_factory.mktemp("service")
+    monkeypatch.setattr(daystate, "state_dir", lambda: service)
