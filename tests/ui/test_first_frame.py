@@ -80,7 +80,7 @@ async def test_the_first_frame_painted_carries_the_first_answer(
     started = head_start.begin(settings) if early else None
     if started is not None:
         assert started.thread is not None
-        started.thread.join(timeout=10)
+        started.join(timeout=10)
     app = make_app(sim, settings, app_options={"head_start": started})
     frames = record_frames(app)
     async with app.run_test(size=(160, 48)) as pilot:
