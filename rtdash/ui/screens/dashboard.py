@@ -68,6 +68,10 @@ class SteadyFooter(Footer):
         yield from keys
 
     async def recompose(self) -> None:
+        if getattr(self.app, "holding_first_frame", False):
+            # its keys come just after the first frame (DashboardScreen.release_paint):
+            # the line is there, empty, so nothing above it moves when they do
+            return
         if self._shown is not None and self._shown == self._bindings_shown():
             return
         await super().recompose()
@@ -138,6 +142,13 @@ class DashboardScreen(PaintHold, ViewsScreen):
         dashboard is laid out but not painted: it is painted once, with the data
         (``release_paint``)."""
         return bool(getattr(self.app, "holding_first_frame", False))
+
+    def release_paint(self) -> None:
+        """The first frame, with the data; the Footer's keys right after it."""
+        super().release_paint()
+        for footer in self.query(SteadyFooter):
+            # after the paint; in the footer's own context, where its keys bind to it
+            self.call_after_refresh(footer.call_later, footer.recompose)
 
     def after_switch(self) -> None:
         box = self.query_one("#filter", Input)
