@@ -101,7 +101,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_views()
-        yield Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        # the filter line (#filter) is made when first asked for: _filter_box
         yield from self.compose_bottom()
         yield SteadyFooter()
 
@@ -111,8 +111,21 @@ class DashboardScreen(PaintHold, ViewsScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#filter", Input).display = False
         self.dashboard.focus_first_table()
+
+    def _filter_box(self) -> Input:
+        """The filter line, mounted the first time it is wanted: most starts never
+        filter, and an Input is a widget, its styles and a cursor's timer the first
+        frame need not wait for."""
+        for box in self.query("#filter").results(Input):
+            return box
+        box = Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        self.mount(box, after=self.query_one("#views"))
+        return box
+
+    def _filter_text(self) -> str:
+        """The filter as typed ("" while there is no filter line)."""
+        return next((box.value for box in self.query("#filter").results(Input)), "")
 
     def _start_at_breakpoints(self) -> None:
         """The breakpoint classes (``-wide``/``-narrow``) the terminal's size calls for,
@@ -151,9 +164,9 @@ class DashboardScreen(PaintHold, ViewsScreen):
             self.call_after_refresh(footer.call_later, footer.recompose)
 
     def after_switch(self) -> None:
-        box = self.query_one("#filter", Input)
-        self.dashboard.grid.set_filter(box.value)
-        self.dashboard.user_panel.set_filter(users_filter(box.value))
+        text = self._filter_text()
+        self.dashboard.grid.set_filter(text)
+        self.dashboard.user_panel.set_filter(users_filter(text))
         self.dashboard.focus_first_table()
 
     # --- lookups --------------------------------------------------------------------
@@ -200,7 +213,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
     # --- view -----------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
         box.display = True
         box.focus()
 
@@ -216,8 +229,9 @@ class DashboardScreen(PaintHold, ViewsScreen):
         self.dashboard.focus_first_table()
 
     def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
+        for box in self.query("#filter").results(Input):
+            if not box.display:
+                return
             box.value = ""
             box.display = False
             self.dashboard.focus_first_table()
@@ -232,7 +246,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
         filter box (shown, so Esc clears it as any filter)."""
         if queue is None:
             return
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
         box.display = True
         box.value = queue_filter(queue)  # Input.Changed applies it
         self.dashboard.grid.set_filter(box.value, self.default_region)
