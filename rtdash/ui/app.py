@@ -43,6 +43,7 @@ from rtdash.ui.shell import (
     style_paths,
 )
 from rtdash.ui.stdin_watch import stop_watching
+from rtdash.ui.textual_internals import PaintHold
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
 from rtdash.warmup import (
@@ -311,7 +312,7 @@ class RtdashApp(ShellApp):
         self._waiting = False
         self._first_batch.__exit__(None, None, None)
         screen = self.screen
-        if isinstance(screen, DashboardScreen):
+        if isinstance(screen, PaintHold):
             screen.release_layout()
         screen.call_after_refresh(self._paint_first_frame)
 
@@ -324,7 +325,7 @@ class RtdashApp(ShellApp):
             unsubscribe()
         self._first_answers.clear()
         screen = self.screen
-        if isinstance(screen, DashboardScreen):
+        if isinstance(screen, PaintHold):
             screen.release_paint()  # painted once, with what came
 
     def view_options(self, badge: str | None) -> ViewOptions:

@@ -14,8 +14,8 @@ from rtdash.api.sanitise import clean
 from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
+from rtdash.ui.screens.first_frame import FirstFrameScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
-from rtdash.ui.textual_internals import PaintHold
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
@@ -77,7 +77,7 @@ class SteadyFooter(Footer):
         await super().recompose()
 
 
-class DashboardScreen(PaintHold, ViewsScreen):
+class DashboardScreen(FirstFrameScreen, ViewsScreen):
     BINDINGS = [*bindings(LIVE), *INSTALLATION_KEYS]
 
     def __init__(
@@ -91,7 +91,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
         self.default_region = default_region
         self.export_dir = export_dir
         self.exported: list[Path] = []
-        self._start_at_breakpoints()
+        self.start_at_breakpoints()
 
     @property
     def dashboard(self) -> Dashboard:
@@ -126,35 +126,6 @@ class DashboardScreen(PaintHold, ViewsScreen):
     def _filter_text(self) -> str:
         """The filter as typed ("" while there is no filter line)."""
         return next((box.value for box in self.query("#filter").results(Input)), "")
-
-    def _start_at_breakpoints(self) -> None:
-        """The breakpoint classes (``-wide``/``-narrow``) the terminal's size calls for,
-        set before anything is mounted. Textual sets them on the screen's first resize,
-        after the widgets are mounted and styled, and a class changed on the screen
-        styles the whole tree again; set here, that first resize changes nothing."""
-        app = self.app
-        width, height = app.size
-        for dimension, own, default in (
-            (width, self.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS),
-            (height, self.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS),
-        ):
-            for breakpoint, name in sorted(
-                (own if own is not None else default) or [], reverse=True
-            ):
-                if dimension >= breakpoint:
-                    self.add_class(name)
-                    break
-
-    def layout_held(self) -> bool:
-        """While the app waits for the first answer, not even laid out (the data may
-        change every group's height): done once the answer is in."""
-        return bool(getattr(self.app, "waiting_first_answer", False))
-
-    def paint_held(self) -> bool:
-        """While the app holds the first frame back for the first answer, the empty
-        dashboard is laid out but not painted: it is painted once, with the data
-        (``release_paint``)."""
-        return bool(getattr(self.app, "holding_first_frame", False))
 
     def release_paint(self) -> None:
         """The first frame, with the data; the Footer's keys right after it."""
