@@ -13,7 +13,7 @@ from textual.screen import Screen
 from rtdash.core.clock import FrozenClock
 from rtdash.core.poller import Phase
 from rtdash.sim import Simulator
-from rtdash.ui import app as app_module
+from rtdash.ui import first_frame as app_module
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.wallboard import WallboardScreen
