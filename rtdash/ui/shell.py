@@ -16,7 +16,7 @@ import re
 import signal
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -88,7 +88,7 @@ def style_paths(names: tuple[str, ...] = STYLE_FILES) -> list[Path]:
 #: the dialogs' rules (lookup, help, queues, welcome), as their screens' ``CSS_PATH``:
 #: read when the first of them opens, not parsed and matched against every widget of
 #: a start that may never open one
-MODAL_STYLES = style_paths(("modals.tcss",))
+MODAL_STYLES: list[str | PurePath] = [*style_paths(("modals.tcss",))]
 
 
 def check_ui_settings(settings: Settings) -> None:
@@ -142,7 +142,8 @@ class ShellApp(App[int]):
         """Raises ConfigError for a bad theme or keymap, before any terminal output."""
         check_ui_settings(settings)
         render_only_dirty_lines()  # a tick paints a few cells, not the whole screen
-        super().__init__(css_path=style_paths(MODE_STYLES[mode.value]))  # type: ignore[arg-type]
+        own: list[str | PurePath] = [*style_paths(MODE_STYLES[mode.value])]
+        super().__init__(css_path=own)
         self.settings = settings
         self.mode = mode
         self.clock = clock or SystemClock()

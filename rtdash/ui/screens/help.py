@@ -92,7 +92,7 @@ class KeyTable:
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = MODAL_STYLES  # type: ignore[assignment]  # read when one first opens
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help_close"),
     ]

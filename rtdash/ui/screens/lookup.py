@@ -100,7 +100,7 @@ def _when(value: datetime | None, zone: ZoneInfo) -> str:
 
 
 class LookupScreen(ModalScreen[None]):
-    CSS_PATH = MODAL_STYLES  # type: ignore[assignment]  # read when one first opens
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
     BINDINGS = [
         Binding("escape", "close", "Close", id="lookup_close"),
         Binding("y", "copy", "Copy details", id="lookup_copy"),

@@ -33,7 +33,7 @@ DASH = "–"
 class QueuesScreen(ModalScreen[str | None]):
     """Dismissed with the chosen queue's name, or None (Esc, ``Q``)."""
 
-    CSS_PATH = MODAL_STYLES  # type: ignore[assignment]  # read when one first opens
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
 
     BINDINGS = [
         Binding("escape,Q,q", "close", "Close", id="queues_close"),

@@ -12,7 +12,7 @@ from rtdash.ui.shell import MODAL_STYLES
 
 
 class WelcomeScreen(Screen[None]):
-    CSS_PATH = MODAL_STYLES  # type: ignore[assignment]  # read when one first opens
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
     BINDINGS = [
         Binding("d", "app.start_demo", "Start the demo", id="welcome_demo"),
         Binding("q", "app.quit", "Quit", id="welcome_quit"),
