@@ -42,5 +42,5 @@ class FirstFrameScreen(PaintHold):
                 (own if own is not None else default) or [], reverse=True
             ):
                 if dimension >= breakpoint:
-                    self.add_class(name)
+                    self.add_class(name, update=False)  # styled as it mounts
                     break
