@@ -78,3 +78,34 @@ async def test_the_wallboard_starts_at_its_breakpoints(sim: Simulator) -> None:
         screen = app.screen
         assert isinstance(screen, WallboardScreen)
         assert screen.has_class("-tall") and not screen.has_class("-short")
+
+
+async def test_the_first_frame_waits_for_neither_footer_keys_nor_the_filter_line(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Composed when the first frame is out (the keys) or first wanted (the filter):
+    the Footer's line is there from the start, empty, so nothing above it moves."""
+    from textual.widgets import Footer, Input
+    from textual.widgets._footer import FooterKey
+
+    monkeypatch.setattr(app_module, "FIRST_FRAME_WAIT", 60.0)
+    app = live_app(sim, "dashboard")
+    at_first_paint: list[tuple[int, int, int]] = []
+    display = app._display
+
+    def recording(screen: Any, renderable: Any) -> None:
+        if renderable is not None and isinstance(screen, DashboardScreen) and not at_first_paint:
+            footer = screen.query_one(Footer)
+            keys = len(footer.query(FooterKey))
+            at_first_paint.append((keys, len(screen.query(Input)), footer.region.height))
+        display(screen, renderable)
+
+    app._display = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await wait_until(pilot, lambda: bool(app.screen.query(FooterKey)))
+        assert at_first_paint == [(0, 0, 1)], "no keys, no filter, the Footer's line there"
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: app.screen.query("#filter").first(Input).has_focus)
+        await pilot.press("4")
+        assert app.screen.query_one("#filter", Input).value == "4"
