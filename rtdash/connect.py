@@ -23,16 +23,19 @@ def client_for(
     mapping: FieldMapping,
     *,
     head_start: HeadStart | None = None,
+    make: Any = None,
     **transport: Any,
 ) -> InfinityClient:
     """``transport``: what only the caller knows (its shared ``http`` client, ``tls``,
     the clock's ``now``); ``head_start``: the first answers asked for before the app
-    started (:mod:`rtdash.head_start`), taken by the client's first polls."""
+    started (:mod:`rtdash.head_start`), taken by the client's first polls; ``make``: a
+    subclass of the client to make instead (the head start's over plain http)."""
     from rtdash.api.client import InfinityClient  # httpx: only when a client is made
 
     if connection.igrp is None:
         raise ValueError("an installation id is needed to make a client")
-    make: Any = InfinityClient
+    if make is None:
+        make = InfinityClient
     if head_start is not None:
         from rtdash.head_start import HeadStartClient
 

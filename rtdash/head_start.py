@@ -19,9 +19,10 @@ Kept free of Textual: :mod:`rtdash.cli` starts it before the app is imported.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
 
 CALLS = "calls"
 USERS = "users"
+
+
+class AskAgain(Exception):
+    """No answer to hand over (one the head start does not read): the first poll asks
+    the service itself."""
+
 
 #: (base URL, installation, time zone, route, exclude_pii): what makes two requests alike
 Key = tuple[str, int, str, str, bool]
@@ -50,7 +57,9 @@ class HeadStart:
         self._answers: dict[Key, Future[FetchResult[Any]]] = {}
         #: monotonic time each answer came in (set on the thread)
         self._came: dict[Key, float] = {}
+        #: the first of :attr:`threads`
         self.thread: threading.Thread | None = None
+        self.threads: list[threading.Thread] = []
 
     def take(self, client: InfinityClient, route: str, exclude_pii: bool) -> Awaitable[Any] | None:
         """The answer to this client's first request on ``route``, once; None when
@@ -81,6 +90,13 @@ class HeadStart:
     # --- the thread -------------------------------------------------------------------
 
     def _begin(self, jobs: list[tuple[Installation, bool]]) -> None:
+        """Every installation over plain http is asked through the standard library,
+        one blocking request per thread (:mod:`rtdash.head_start_plain`); the others
+        through httpx, together on one thread with its own event loop."""
+        from rtdash.head_start_plain import plain_http
+
+        through_httpx = []
+        threads = []
         for installation, exclude_pii in jobs:
             connection = installation.connection
             assert connection.igrp is not None
@@ -88,10 +104,46 @@ class HeadStart:
             for route in (CALLS, USERS):
                 key = (base_url, connection.igrp, connection.timezone, route, exclude_pii)
                 self._answers[key] = Future()
-        self.thread = threading.Thread(
-            target=lambda: asyncio.run(self._fetch_all(jobs)), name="rtdash-first", daemon=True
-        )
-        self.thread.start()
+            if plain_http(base_url):
+                threads += [
+                    threading.Thread(
+                        target=self._fetch_plain,
+                        args=(installation, route, exclude_pii),
+                        name="rtdash-first",
+                        daemon=True,
+                    )
+                    for route in (CALLS, USERS)
+                ]
+            else:
+                through_httpx.append((installation, exclude_pii))
+        if through_httpx:
+            threads.append(
+                threading.Thread(
+                    target=lambda: asyncio.run(self._fetch_all(through_httpx)),
+                    name="rtdash-first",
+                    daemon=True,
+                )
+            )
+        self.threads = threads
+        self.thread = threads[0]
+        for thread in threads:
+            thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for every request of the head start (tests)."""
+        for thread in self.threads:
+            thread.join(timeout)
+
+    def _fetch_plain(self, installation: Installation, route: str, exclude_pii: bool) -> None:
+        from rtdash.head_start_plain import PlainClient, run_blocking
+
+        client = client_for(installation.connection, installation.mapping, make=PlainClient)
+        request: Coroutine[Any, Any, FetchResult[Any]]
+        if route == CALLS:
+            request = client.active_calls(exclude_pii=exclude_pii)
+        else:
+            request = client.user_status()
+        self._settle(client, route, exclude_pii, lambda: run_blocking(request))
 
     async def _fetch_all(self, jobs: list[tuple[Installation, bool]]) -> None:
         tls = tls_context()
@@ -122,13 +174,37 @@ class HeadStart:
             else:
                 result = await client.user_status()
         except Exception as exc:  # the poller's first try gets the same error
-            with self._lock:
-                self._came[key] = time.monotonic()
+            self._came_in(key)
             answer.set_exception(exc)
             return
+        self._came_in(key)
+        answer.set_result(result)
+
+    def _settle(
+        self,
+        client: InfinityClient,
+        route: str,
+        exclude_pii: bool,
+        ask: Callable[[], FetchResult[Any]],
+    ) -> None:
+        """``ask()``'s answer (or its error) for the route; :class:`AskAgain` tells
+        the first poll to ask the service itself."""
+        key = (client.base_url, client.igrp, client.tz, route, exclude_pii)
+        answer = self._answers.get(key)
+        if answer is None or not answer.set_running_or_notify_cancel():
+            return
+        try:
+            result = ask()
+        except Exception as exc:  # the poller's first try gets the same error
+            self._came_in(key)
+            answer.set_exception(exc)
+            return
+        self._came_in(key)
+        answer.set_result(result)
+
+    def _came_in(self, key: Key) -> None:
         with self._lock:
             self._came[key] = time.monotonic()
-        answer.set_result(result)
 
 
 class HeadStartClient(InfinityClient):
@@ -144,7 +220,8 @@ class HeadStartClient(InfinityClient):
     ) -> Any:
         answer = None if keep_raw or more else self.head_start.take(self, CALLS, exclude_pii)
         if answer is not None:
-            return await answer
+            with contextlib.suppress(AskAgain):
+                return await answer
         return await super().active_calls(exclude_pii=exclude_pii, keep_raw=keep_raw, **more)
 
     async def user_status(  # the same call, answered early once
@@ -153,7 +230,8 @@ class HeadStartClient(InfinityClient):
         early = not (descending or keep_raw or more)
         answer = self.head_start.take(self, USERS, False) if early else None
         if answer is not None:
-            return await answer
+            with contextlib.suppress(AskAgain):
+                return await answer
         return await super().user_status(descending=descending, keep_raw=keep_raw, **more)
 
 

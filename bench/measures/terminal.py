@@ -38,7 +38,15 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 class Terminal:
     """A child process on a pty of a given size, and what it has written so far."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        size: tuple[int, int],
+        cwd: Path | None = None,
+    ) -> None:
+        """``cwd``: where the child runs (``python -m rtdash`` imports the rtdash found
+        there: another commit's, exported); this checkout by default."""
         columns, rows = size
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -57,7 +65,7 @@ class Terminal:
             stdout=slave,
             stderr=slave,
             env=env,
-            cwd=REPO,
+            cwd=cwd or REPO,
             start_new_session=True,
             preexec_fn=_controlling_tty,  # setsid first, then the pty becomes its terminal
             close_fds=True,
@@ -189,9 +197,11 @@ def child_env(sim: Simulator, home: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def terminal(kind: AppKind, sim: Simulator, size: tuple[int, int]) -> Iterator[Terminal]:
+def terminal(
+    kind: AppKind, sim: Simulator, size: tuple[int, int], cwd: Path | None = None
+) -> Iterator[Terminal]:
     with tempfile.TemporaryDirectory(prefix="rtdash-bench-") as home:
-        term = Terminal(kind.argv(sim), child_env(sim, Path(home)), size)
+        term = Terminal(kind.argv(sim), child_env(sim, Path(home)), size, cwd)
         try:
             yield term
         finally:

@@ -122,10 +122,11 @@ class InfinityClient:
         self.max_body = max_body
         self._credentials = credentials
         self._owns_http = http is None
+        #: made on the first request (:attr:`_http`): httpx's transport imports httpcore
+        #: and h11, which a client whose first answers came early does not need yet
+        self._made_http = http
         # ``tls``: a context loaded ahead of time (rtdash.warmup); else httpx's default
-        self._http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=5.0), verify=tls if tls is not None else True
-        )
+        self._verify: ssl.SSLContext | bool = tls if tls is not None else True
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
         #: httpx times each read, so a body that trickles in never times out: the whole
         #: request (connect, headers, body) must also end within ``timeout``
@@ -141,12 +142,20 @@ class InfinityClient:
         return f"InfinityClient(base_url={self.base_url!r}, igrp={self.igrp})"
 
     @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._made_http is None:
+            self._made_http = httpx.AsyncClient(
+                timeout=httpx.Timeout(self._deadline, connect=5.0), verify=self._verify
+            )
+        return self._made_http
+
+    @property
     def credentials(self) -> Credentials:
         return self._credentials
 
     async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owns_http and self._made_http is not None:
+            await self._made_http.aclose()
 
     async def __aenter__(self) -> InfinityClient:
         return self

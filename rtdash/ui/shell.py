@@ -16,7 +16,7 @@ import re
 import signal
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -43,6 +43,13 @@ from rtdash.ui.widgets.palette import use_no_color
 log = logging.getLogger(__name__)
 
 STYLE_FILES = ("app.tcss", "dashboard.tcss", "wallboard.tcss", "modals.tcss")
+#: the files each mode's app parses at start; the wallboard's tiles are the dashboard's
+#: restyled. The dialogs' rules come with the first dialog (:data:`MODAL_STYLES`)
+MODE_STYLES: dict[str, tuple[str, ...]] = {
+    "live": ("app.tcss", "dashboard.tcss"),
+    "replay": ("app.tcss", "dashboard.tcss"),
+    "wall": ("app.tcss", "dashboard.tcss", "wallboard.tcss"),
+}
 
 #: the shell's codes for "ended by SIGHUP" and "ended by SIGTERM"
 HANGUP_EXIT = EXIT_HANGUP
@@ -69,13 +76,19 @@ EXTRA_BINDING_IDS = {
 _KEY = re.compile(r"^[a-z0-9_+-]+(,[a-z0-9_+-]+)*$")
 
 
-def style_paths() -> list[Path]:
+def style_paths(names: tuple[str, ...] = STYLE_FILES) -> list[Path]:
     """The TCSS files: ``rtdash/styles`` in an installed wheel, ``styles/`` in a checkout."""
     package = Path(__file__).resolve().parents[1]
     folder = package / "styles"
     if not (folder / STYLE_FILES[0]).is_file():
         folder = package.parent / "styles"
-    return [folder / name for name in STYLE_FILES]
+    return [folder / name for name in names]
+
+
+#: the dialogs' rules (lookup, help, queues, welcome), as their screens' ``CSS_PATH``:
+#: read when the first of them opens, not parsed and matched against every widget of
+#: a start that may never open one
+MODAL_STYLES: list[str | PurePath] = [*style_paths(("modals.tcss",))]
 
 
 def check_ui_settings(settings: Settings) -> None:
@@ -120,8 +133,8 @@ def _key_clash(keymap: dict[str, str], mode: Mode) -> str | None:
 class ShellApp(App[int]):
     """The base of :class:`~rtdash.ui.app.RtdashApp` (live and wall) and the replay app."""
 
-    # Textual's CSS_PATH is an invariant list[str | PurePath]
-    CSS_PATH = style_paths()  # type: ignore[assignment]
+    # Textual's CSS_PATH is an invariant list[str | PurePath]; each mode's own: __init__
+    CSS_PATH = style_paths(MODE_STYLES["live"])  # type: ignore[assignment]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 
@@ -129,7 +142,8 @@ class ShellApp(App[int]):
         """Raises ConfigError for a bad theme or keymap, before any terminal output."""
         check_ui_settings(settings)
         render_only_dirty_lines()  # a tick paints a few cells, not the whole screen
-        super().__init__()
+        own: list[str | PurePath] = [*style_paths(MODE_STYLES[mode.value])]
+        super().__init__(css_path=own)
         self.settings = settings
         self.mode = mode
         self.clock = clock or SystemClock()
@@ -231,6 +245,8 @@ __all__ = [
     "HANGUP_EXIT",
     "INSTALLATION_KEYS",
     "LIVE",
+    "MODAL_STYLES",
+    "MODE_STYLES",
     "STYLE_FILES",
     "TERMINATED_EXIT",
     "ShellApp",

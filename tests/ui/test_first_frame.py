@@ -1,6 +1,6 @@
 """The first frame: drawn once, with the first answer in it, when the service answers
 within ``FIRST_FRAME_WAIT``; drawn without it, showing the connecting state, when the
-service does not answer in that time (see ``RtdashApp._hold_first_frame``)."""
+service does not answer in that time (see ``rtdash.ui.first_frame``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rtdash import head_start
 from rtdash.api.models import CallState
 from rtdash.core.poller import Phase
 from rtdash.sim import Simulator
-from rtdash.ui import app as app_module
+from rtdash.ui import first_frame as first_frame_module
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.widgets.status_bar import StatusBar
@@ -75,12 +75,12 @@ async def test_the_first_frame_painted_carries_the_first_answer(
     """A service that answers at once: no empty dashboard is painted before its data,
     and the data is drawn at the tables' final size, also when the answer is in
     before the screen is even laid out (the head start's)."""
-    monkeypatch.setattr(app_module, "FIRST_FRAME_WAIT", 60.0)  # only the answer ends it
+    monkeypatch.setattr(first_frame_module, "FIRST_FRAME_WAIT", 60.0)  # only the answer ends it
     settings = settings_for(sim)
     started = head_start.begin(settings) if early else None
     if started is not None:
         assert started.thread is not None
-        started.thread.join(timeout=10)
+        started.join(timeout=10)
     app = make_app(sim, settings, app_options={"head_start": started})
     frames = record_frames(app)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -127,7 +127,7 @@ async def test_a_failing_service_ends_the_wait_with_its_error(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A refusal is an answer: the first frame says so, without waiting out the bound."""
-    monkeypatch.setattr(app_module, "FIRST_FRAME_WAIT", 60.0)
+    monkeypatch.setattr(first_frame_module, "FIRST_FRAME_WAIT", 60.0)
     app = make_app(sim, password="wrong")
     frames = record_frames(app)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -31,7 +31,7 @@ def settings_polling_once(sim: Simulator, **connection: Any) -> Any:
 def begun(settings: Any) -> head_start.HeadStart:
     started = head_start.begin(settings)
     assert started is not None and started.thread is not None
-    started.thread.join(timeout=10)
+    started.join(timeout=10)
     assert head_start.claim(settings) is started
     return started
 

@@ -14,8 +14,8 @@ from rtdash.api.sanitise import clean
 from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
+from rtdash.ui.screens.first_frame import FirstFrameScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
-from rtdash.ui.textual_internals import PaintHold
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
@@ -68,12 +68,16 @@ class SteadyFooter(Footer):
         yield from keys
 
     async def recompose(self) -> None:
+        if getattr(self.app, "holding_first_frame", False):
+            # its keys come just after the first frame (DashboardScreen.release_paint):
+            # the line is there, empty, so nothing above it moves when they do
+            return
         if self._shown is not None and self._shown == self._bindings_shown():
             return
         await super().recompose()
 
 
-class DashboardScreen(PaintHold, ViewsScreen):
+class DashboardScreen(FirstFrameScreen, ViewsScreen):
     BINDINGS = [*bindings(LIVE), *INSTALLATION_KEYS]
 
     def __init__(
@@ -87,7 +91,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
         self.default_region = default_region
         self.export_dir = export_dir
         self.exported: list[Path] = []
-        self._start_at_breakpoints()
+        self.start_at_breakpoints()
 
     @property
     def dashboard(self) -> Dashboard:
@@ -97,7 +101,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_views()
-        yield Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        # the filter line (#filter) is made when first asked for: _filter_box
         yield from self.compose_bottom()
         yield SteadyFooter()
 
@@ -107,42 +111,33 @@ class DashboardScreen(PaintHold, ViewsScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#filter", Input).display = False
         self.dashboard.focus_first_table()
 
-    def _start_at_breakpoints(self) -> None:
-        """The breakpoint classes (``-wide``/``-narrow``) the terminal's size calls for,
-        set before anything is mounted. Textual sets them on the screen's first resize,
-        after the widgets are mounted and styled, and a class changed on the screen
-        styles the whole tree again; set here, that first resize changes nothing."""
-        app = self.app
-        width, height = app.size
-        for dimension, own, default in (
-            (width, self.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS),
-            (height, self.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS),
-        ):
-            for breakpoint, name in sorted(
-                (own if own is not None else default) or [], reverse=True
-            ):
-                if dimension >= breakpoint:
-                    self.add_class(name)
-                    break
+    def _filter_box(self) -> Input:
+        """The filter line, mounted the first time it is wanted: most starts never
+        filter, and an Input is a widget, its styles and a cursor's timer the first
+        frame need not wait for."""
+        for box in self.query("#filter").results(Input):
+            return box
+        box = Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        self.mount(box, after=self.query_one("#views"))
+        return box
 
-    def layout_held(self) -> bool:
-        """While the app waits for the first answer, not even laid out (the data may
-        change every group's height): done once the answer is in."""
-        return bool(getattr(self.app, "waiting_first_answer", False))
+    def _filter_text(self) -> str:
+        """The filter as typed ("" while there is no filter line)."""
+        return next((box.value for box in self.query("#filter").results(Input)), "")
 
-    def paint_held(self) -> bool:
-        """While the app holds the first frame back for the first answer, the empty
-        dashboard is laid out but not painted: it is painted once, with the data
-        (``release_paint``)."""
-        return bool(getattr(self.app, "holding_first_frame", False))
+    def release_paint(self) -> None:
+        """The first frame, with the data; the Footer's keys right after it."""
+        super().release_paint()
+        for footer in self.query(SteadyFooter):
+            # after the paint; in the footer's own context, where its keys bind to it
+            self.call_after_refresh(footer.call_later, footer.recompose)
 
     def after_switch(self) -> None:
-        box = self.query_one("#filter", Input)
-        self.dashboard.grid.set_filter(box.value)
-        self.dashboard.user_panel.set_filter(users_filter(box.value))
+        text = self._filter_text()
+        self.dashboard.grid.set_filter(text)
+        self.dashboard.user_panel.set_filter(users_filter(text))
         self.dashboard.focus_first_table()
 
     # --- lookups --------------------------------------------------------------------
@@ -189,7 +184,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
     # --- view -----------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
         box.display = True
         box.focus()
 
@@ -205,8 +200,9 @@ class DashboardScreen(PaintHold, ViewsScreen):
         self.dashboard.focus_first_table()
 
     def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
+        for box in self.query("#filter").results(Input):
+            if not box.display:
+                return
             box.value = ""
             box.display = False
             self.dashboard.focus_first_table()
@@ -221,7 +217,7 @@ class DashboardScreen(PaintHold, ViewsScreen):
         filter box (shown, so Esc clears it as any filter)."""
         if queue is None:
             return
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
         box.display = True
         box.value = queue_filter(queue)  # Input.Changed applies it
         self.dashboard.grid.set_filter(box.value, self.default_region)

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Label, Static
 from rtdash.api.sanitise import clean
 from rtdash.core.agents import ORDER
 from rtdash.logs import log_path
+from rtdash.ui.shell import MODAL_STYLES
 
 
 class _Pages(VerticalScroll):
@@ -91,6 +92,7 @@ class KeyTable:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help_close"),
     ]

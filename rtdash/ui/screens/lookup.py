@@ -26,6 +26,7 @@ from rtdash.api.models import CallerDetails
 from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import DETAIL_LABELS as L
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
+from rtdash.ui.shell import MODAL_STYLES
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ def _when(value: datetime | None, zone: ZoneInfo) -> str:
 
 
 class LookupScreen(ModalScreen[None]):
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
     BINDINGS = [
         Binding("escape", "close", "Close", id="lookup_close"),
         Binding("y", "copy", "Copy details", id="lookup_copy"),

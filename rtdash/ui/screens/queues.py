@@ -23,6 +23,7 @@ from rtdash.core.agents import AgentState, OnCall, count_agents
 from rtdash.core.queues import QueueDay, queue_days
 from rtdash.core.service_tiles import ServiceThresholds, counted
 from rtdash.core.thresholds import Level
+from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE, wait_cell
 
@@ -31,6 +32,8 @@ DASH = "–"
 
 class QueuesScreen(ModalScreen[str | None]):
     """Dismissed with the chosen queue's name, or None (Esc, ``Q``)."""
+
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
 
     BINDINGS = [
         Binding("escape,Q,q", "close", "Close", id="queues_close"),

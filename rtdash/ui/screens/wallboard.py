@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from rtdash.ui.commands import WALL, bindings
+from rtdash.ui.screens.first_frame import FirstFrameScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
 from rtdash.ui.widgets.wallboard import Wallboard
 
 RESUME_KEY = Binding("0", "resume_rotation", show=False, id="resume_rotation")
 
 
-class WallboardScreen(ViewsScreen):
+class WallboardScreen(FirstFrameScreen, ViewsScreen):
     BINDINGS = [*bindings(WALL), *INSTALLATION_KEYS, RESUME_KEY]
     mode = WALL
     #: a screen this tall draws today's service tiles as a second row of big numbers
@@ -25,6 +26,7 @@ class WallboardScreen(ViewsScreen):
 
     def __init__(self, boards: list[Wallboard], *, rotate_seconds: float = 0.0) -> None:
         super().__init__(list(boards))
+        self.start_at_breakpoints()
         self.rotate_seconds = rotate_seconds
         self.rotations = 0
         #: an installation chosen by its number key: rotation waits until ``0``

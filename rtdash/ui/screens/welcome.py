@@ -8,8 +8,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown
 
+from rtdash.ui.shell import MODAL_STYLES
+
 
 class WelcomeScreen(Screen[None]):
+    CSS_PATH = MODAL_STYLES  # read when the first dialog opens
     BINDINGS = [
         Binding("d", "app.start_demo", "Start the demo", id="welcome_demo"),
         Binding("q", "app.quit", "Quit", id="welcome_quit"),
