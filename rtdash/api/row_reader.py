@@ -6,7 +6,6 @@ poll's row object when a row has not changed.
 from __future__ import annotations
 
 import operator
-import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -39,7 +38,6 @@ _MISSING: Any = object()
 #: writes to a row's extras; a row is frozen)
 _NO_EXTRA: dict[str, Any] = {}
 _set_attr = object.__setattr__
-_intern = sys.intern
 
 
 class _Shape:
@@ -120,7 +118,9 @@ class RowReader:
     - datetimes and integers are read once per distinct string and shared, from a cache
       holding this body's and the previous body's strings (``new_body`` rolls it), so
       an unchanged start time costs a dict lookup and one object for every row;
-    - repeated names (lines, queues, agents) become one shared (interned) string;
+    - repeated names (lines, queues, agents) become one shared string, from a cache of
+      this body's and the last body's (not ``sys.intern``: its table only grows, and a
+      big centre's user names, each seen once, would fill it for good);
     - the model is built without validation (each reader below returns its field's
       type; the required fields are checked by hand) from a copy of a template
       ``__dict__`` whose keys Python shares between all rows, and every row shares one
@@ -165,6 +165,8 @@ class RowReader:
         self._old_times: dict[str, datetime | None] = {}
         self._ints: dict[str, int | None] = {}
         self._old_ints: dict[str, int | None] = {}
+        self._texts: dict[str, str] = {}
+        self._old_texts: dict[str, str] = {}
         self._states: dict[str | None, Any] = {}
         #: the upstream's "now" as the current body shows it (calls only; see _probe)
         self.body_now: datetime | None = None
@@ -176,17 +178,22 @@ class RowReader:
         """Start a new poll's body: values seen in the last two bodies stay cached."""
         self._old_times, self._times = self._times, {}
         self._old_ints, self._ints = self._ints, {}
+        self._old_texts, self._texts = self._texts, {}
         for shape in self._shapes.values():
             shape.old_rows, shape.rows = shape.rows, {}
         self.body_now = None
         self._probes = self.PROBES
 
-    def read(self, row: Mapping[str, Any]) -> ActiveCall | PbxUser:
-        """One typed row; raises :class:`RowUnreadable` for a row it cannot do without."""
+    def read(self, row: Mapping[str, Any], hold: bool = True) -> ActiveCall | PbxUser:
+        """One typed row; raises :class:`RowUnreadable` for a row it cannot do without.
+        Without ``hold`` the row is read afresh and not kept for the next body (the
+        caller knows rows by their lines: a line not known is a row that changed)."""
         keys = tuple(row)
         shape = self._shapes.get(keys) or self._shape(keys)
         if self._probes and shape.clock is not None:
             self._probe(row, shape.clock)
+        if not hold:
+            return self._read(row, shape)
         stable = shape.stable(row)
         try:
             held = shape.rows.get(stable) or shape.old_rows.get(stable)
@@ -266,7 +273,7 @@ class RowReader:
                 raw = raw.strip()
                 if raw and not raw.isprintable():
                     raw = clean(raw)
-                fields[name] = _intern(raw) if raw else None
+                fields[name] = self._share(raw) if raw else None
             else:
                 fields[name] = values.text(_scalar(raw))
         for name, key in shape.times:
@@ -358,6 +365,17 @@ class RowReader:
                 self.new_body()
             self._ints[raw] = number
         return number
+
+    def _share(self, raw: str) -> str:
+        """One string for each text repeated across the rows read from this body and
+        the last."""
+        shared = self._texts.get(raw)
+        if shared is None:
+            shared = self._old_texts.get(raw, raw)
+            if len(self._texts) >= self.MAX_CACHED:
+                self._old_texts, self._texts = self._texts, {}
+            self._texts[raw] = shared
+        return shared
 
     def _state(self, raw: str | None) -> Any:
         state = self._states.get(raw, _MISSING)

@@ -29,9 +29,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     seen: list[int] = []
     original = RowReader.read
 
-    def counting(self: RowReader, row):  # type: ignore[no-untyped-def]
+    def counting(self: RowReader, row, *more):  # type: ignore[no-untyped-def]
         seen.append(1)
-        return original(self, row)
+        return original(self, row, *more)
 
     monkeypatch.setattr(RowReader, "read", counting)
     return seen
