@@ -36,7 +36,6 @@ CALL_FIELDS = tuple(name for name in ActiveCall.model_fields if name != "extra")
 USER_FIELDS = tuple(name for name in PbxUser.model_fields if name != "extra")
 _CALL_TIMES = {i for i, name in enumerate(CALL_FIELDS) if name in ("call_start", "state_start")}
 _USER_TIMES = {i for i, name in enumerate(USER_FIELDS) if name == "state_start"}
-_set_attr = object.__setattr__
 
 
 def row_values(row: ActiveCall | PbxUser, fields: tuple[str, ...]) -> list[Any]:
@@ -62,7 +61,6 @@ class RowBuilder:
         self.fields = fields
         self.times = _CALL_TIMES if model is ActiveCall else _USER_TIMES
         self.state = fields.index("state")
-        self.fields_set = set(model.model_fields)
 
     def build(self, values: list[Any], state_type: type[StrEnum]) -> ActiveCall | PbxUser:
         count = len(self.fields)
@@ -75,12 +73,7 @@ class RowBuilder:
                 data[self.fields[index]] = datetime.fromisoformat(raw)
         data["state"] = state_type(values[self.state])
         data["extra"] = values[count] if len(values) > count else {}
-        made = self.model.__new__(self.model)
-        _set_attr(made, "__dict__", data)
-        _set_attr(made, "__pydantic_fields_set__", self.fields_set)
-        _set_attr(made, "__pydantic_extra__", None)
-        _set_attr(made, "__pydantic_private__", None)
-        return made
+        return self.model.of(data)
 
 
 CALLS = RowBuilder(ActiveCall, CALL_FIELDS)
@@ -160,7 +153,7 @@ def from_base(
     step: int,
 ) -> list[Any]:
     moved = _MOVED if builder is CALLS else _STILL
-    model, fields_set, new, set_attr = builder.model, builder.fields_set, object.__new__, _set_attr
+    model = builder.model
     count = len(base)
     out: list[Any] = []
     append = out.append
@@ -182,12 +175,7 @@ def from_base(
         data = old.__dict__.copy()
         for name in moved[mask]:
             data[name] += step
-        made = new(model)
-        set_attr(made, "__dict__", data)
-        set_attr(made, "__pydantic_fields_set__", fields_set)
-        set_attr(made, "__pydantic_extra__", None)
-        set_attr(made, "__pydantic_private__", None)
-        append(made)
+        append(model.of(data))
     return out
 
 
