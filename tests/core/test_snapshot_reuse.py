@@ -109,3 +109,49 @@ def test_agent_counts_a_column_at_a_time_are_the_counts_agent_by_agent() -> None
         ]
         on_call = OnCall.from_calls(bridged)
         assert count_columns(user_columns(people), on_call) == count_agents(people, on_call)
+
+
+def test_a_keyless_build_keys_only_new_rows_and_the_few_a_search_looks_at(
+    keyed: list[str],
+) -> None:
+    """The poller's builds hold no order keys: each new row is placed by a binary search,
+    so a poll keys its new rows and a few kept ones per new row, never every row."""
+    rows = [call(f"c-{n}", CallState.QUEUEING, state_start=n) for n in range(1024)]
+    first = CallsSnapshot.build(rows, T0, keyed=False)
+    assert not first.order_keys
+    keyed.clear()
+    later = [*rows[:500], *rows[501:], call("c-new", CallState.QUEUEING, state_start=700.5)]
+    second = CallsSnapshot.build(later, T0, previous=first, keyed=False)
+    assert keyed.count("c-new") == 1 and len(keyed) <= 1 + 11  # log2(1024) + 1 looked at
+    assert second.groups == CallsSnapshot.build(later, T0).groups
+    assert second.groups[CallState.BRIDGED] is first.groups[CallState.BRIDGED]
+    third = CallsSnapshot.build(later, T0, previous=second, keyed=False)
+    assert all(third.groups[state] is second.groups[state] for state in CALL_STATES)
+
+
+def test_random_keyless_polls_build_as_from_scratch() -> None:
+    rng = random.Random(11)
+    pool = [
+        call(f"c-{n}", rng.choice(STATES), state_start=rng.choice([None, *range(20)]))
+        for n in range(300)
+    ]
+    users = [
+        user(f"u-{n}", rng.choice(list(UserState)), rng.choice([None, *range(20)]))
+        for n in range(150)
+    ]
+    calls_before = users_before = None
+    now_calls, now_users = pool[:100], users[:60]
+    for _ in range(30):
+        # a few rows come and go each poll (the binary search's way), sometimes many
+        churn = rng.choice([1, 3, 60])
+        now_calls = [c for c in now_calls if rng.random() > churn / 300] + rng.sample(pool, churn)
+        now_calls = list({c.call_ref: c for c in now_calls}.values())
+        now_users = [u for u in now_users if rng.random() > 0.05] + rng.sample(users, 3)
+        now_users = list({u.user_id: u for u in now_users}.values())
+        built = CallsSnapshot.build(now_calls, T0, previous=calls_before, keyed=False)
+        assert built.groups == CallsSnapshot.build(now_calls, T0).groups
+        people = UsersSnapshot.build(now_users, T0, previous=users_before, keyed=False)
+        fresh = UsersSnapshot.build(now_users, T0)
+        assert (people.users, people.dashboard_users) == (fresh.users, fresh.dashboard_users)
+        assert people.counts(True) == fresh.counts(True)
+        calls_before, users_before = built, people
