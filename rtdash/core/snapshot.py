@@ -132,10 +132,13 @@ class CallsSnapshot:
         a binary search instead, see :func:`_placed`)."""
         rows = calls if isinstance(calls, list) else list(calls)
         present: set[int] | None = None
+        gone = 0  # rows of ``previous`` not among these
         if previous is not None and (previous.order_keys or not keyed):
             present = set(map(id, rows))
             held = previous.row_ids()
+            count = len(rows)
             rows = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
+            gone = len(held) - (count - len(rows))
         buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
         for call in rows:
             buckets[call.state].append(call)
@@ -146,9 +149,10 @@ class CallsSnapshot:
                 kept: tuple[ActiveCall, ...] = ()
                 if previous is not None and present is not None:
                     kept = previous.groups[state]
-                    alive = list(map(present.__contains__, map(id, kept)))
-                    if not all(alive):
-                        kept = tuple(compress(kept, alive))
+                    if gone:
+                        alive = list(map(present.__contains__, map(id, kept)))
+                        if not all(alive):
+                            kept = tuple(compress(kept, alive))
                 groups[state] = _placed(list(kept), new, _call_order) if new else kept
             elif present is None or previous is None:
                 groups[state], keys[state] = _ordered(new, _call_order)
@@ -232,17 +236,16 @@ class UsersSnapshot:
         rows = users if isinstance(users, list) else list(users)
         keys: tuple[Any, ...] | None = None
         if not keyed:
+            present = set(map(id, rows))
             if previous is None:
                 ordered = _placed([], rows[:], _user_order)
             else:
-                present = set(map(id, rows))
-                held = set(map(id, previous.users))
+                held = previous.row_ids()
                 new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
-                alive = list(map(present.__contains__, map(id, previous.users)))
-                if not new and all(alive):
-                    ordered = previous.users
-                else:
-                    ordered = _placed(list(compress(previous.users, alive)), new, _user_order)
+                kept = previous.users
+                if len(held) != len(rows) - len(new):  # some of the last poll's are gone
+                    kept = tuple(compress(kept, map(present.__contains__, map(id, kept))))
+                ordered = _placed(list(kept), new, _user_order) if new else kept
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = set(map(id, previous.users))
@@ -254,13 +257,24 @@ class UsersSnapshot:
             dashboard = previous.dashboard_users
         else:
             dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
-        return cls(
+        made = cls(
             fetched_at=fetched_at,
             users=ordered,
             unreadable=unreadable,
             dashboard_users=dashboard,
             order_keys=keys,
         )
+        if not keyed:
+            made._memo["ids"] = present
+        return made
+
+    def row_ids(self) -> set[int]:
+        """The ids of every user row, worked out once per snapshot (as
+        :meth:`CallsSnapshot.row_ids`). Not to be changed."""
+        known: set[int] | None = self._memo.get("ids")
+        if known is None:
+            known = self._memo["ids"] = set(map(id, self.users))
+        return known
 
     def columns(self) -> tuple[list[str | None], list[str], list[bool]]:
         """The dashboard agents' columns the agent counts read, worked out once."""
