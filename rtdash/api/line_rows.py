@@ -48,8 +48,9 @@ _END = rb"(?:\r?\n|\Z)"
 UNREADABLE: Any = object()
 #: new lines decoded at a time
 BATCH = 1024
-#: bytes of a body split into lines at a time (see segments)
-SEGMENT = 1 << 20
+#: bytes of a body split into lines at a time (see segments): a small piece's lines
+#: are hashed and looked up while still in the CPU's cache, and few are held at once
+SEGMENT = 1 << 16
 
 
 class LineRows:

@@ -136,6 +136,8 @@ class RowReader:
     #: entries of one generation of the value caches, so a reader fed row by row
     #: (``parse_call`` from the CLI) cannot grow without bound
     MAX_CACHED = 16_384
+    #: entries of a generation kept for the next body (more are let go)
+    CARRIED = 4_096
     #: rows of one generation of the row cache: more than the largest body allowed holds
     MAX_ROWS = 1_048_576
     #: rows of each body whose start and duration give the upstream's "now"
@@ -176,10 +178,15 @@ class RowReader:
         self.lines: LineRows | None = None
 
     def new_body(self) -> None:
-        """Start a new poll's body: values seen in the last two bodies stay cached."""
-        self._old_times, self._times = self._times, {}
-        self._old_ints, self._ints = self._ints, {}
-        self._old_texts, self._texts = self._texts, {}
+        """Start a new poll's body: values seen in the last two bodies stay cached,
+        unless the last one read many (a first body, read whole): a poll read by its
+        lines reads only its new lines, and holding every value of a whole centre for
+        them would set the peak of the next poll."""
+        carry = self.CARRIED
+        self._old_times = self._times if len(self._times) <= carry else {}
+        self._old_ints = self._ints if len(self._ints) <= carry else {}
+        self._old_texts = self._texts if len(self._texts) <= carry else {}
+        self._times, self._ints, self._texts = {}, {}, {}
         for shape in self._shapes.values():
             shape.old_rows, shape.rows = shape.rows, {}
         self.body_now = None
