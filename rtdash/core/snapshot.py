@@ -236,15 +236,15 @@ class UsersSnapshot:
         rows = users if isinstance(users, list) else list(users)
         keys: tuple[Any, ...] | None = None
         if not keyed:
-            present = set(map(id, rows))
             if previous is None:
                 ordered = _placed([], rows[:], _user_order)
             else:
-                held = previous.row_ids()
+                held = set(map(id, previous.users))
                 new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
                 kept = previous.users
                 if len(held) != len(rows) - len(new):  # some of the last poll's are gone
-                    kept = tuple(compress(kept, map(present.__contains__, map(id, kept))))
+                    here = set(map(id, rows))
+                    kept = tuple(compress(kept, map(here.__contains__, map(id, kept))))
                 ordered = _placed(list(kept), new, _user_order) if new else kept
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
@@ -257,24 +257,13 @@ class UsersSnapshot:
             dashboard = previous.dashboard_users
         else:
             dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
-        made = cls(
+        return cls(
             fetched_at=fetched_at,
             users=ordered,
             unreadable=unreadable,
             dashboard_users=dashboard,
             order_keys=keys,
         )
-        if not keyed:
-            made._memo["ids"] = present
-        return made
-
-    def row_ids(self) -> set[int]:
-        """The ids of every user row, worked out once per snapshot (as
-        :meth:`CallsSnapshot.row_ids`). Not to be changed."""
-        known: set[int] | None = self._memo.get("ids")
-        if known is None:
-            known = self._memo["ids"] = set(map(id, self.users))
-        return known
 
     def columns(self) -> tuple[list[str | None], list[str], list[bool]]:
         """The dashboard agents' columns the agent counts read, worked out once."""
