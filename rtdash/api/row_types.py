@@ -263,9 +263,11 @@ class CallerDetails(_Model):
 
 _INT_FIELDS = {"igrp", "ring_time", "queue_duration", "bridge_duration", "call_duration"}
 _TIME_FIELDS = {"call_start", "state_start", "trigger_time"}
-#: text fields whose values repeat across rows and polls (lines, queues, agents): one
-#: shared string each instead of a copy per row
+#: text fields whose values repeat across rows and polls (lines, queues, agents, a
+#: caller who calls again or many calls from a withheld number): one shared string each
+#: instead of a copy per row
 _SHARED_TEXT = {
+    "src_number",
     "dgrp",
     "dgrp_name",
     "queue",
