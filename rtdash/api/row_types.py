@@ -145,6 +145,7 @@ class Row:
         return tuple(map(self.__getattribute__, self.model_fields))
 
     @property
+    # why the type: ignore below: a row has no ``__dict__`` of its own; this stands in
     def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
         """The values by field name (a new dict: a row has none of its own)."""
         return dict(zip(self.model_fields, self.values(), strict=True))
