@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo
 
@@ -102,6 +103,7 @@ class Row:
     #: each field's place in :attr:`defaults` and :meth:`from_values`
     index: ClassVar[dict[str, int]]
     _setters: ClassVar[tuple[Callable[[Any, Any], None], ...]]
+    _getter: ClassVar[Callable[[Any], tuple[Any, ...]]]
 
     def __init_subclass__(cls) -> None:
         fields: dict[str, FieldInfo] = cls._model.model_fields
@@ -110,6 +112,7 @@ class Row:
         if slots != names:
             raise TypeError(f"{cls.__name__}'s slots are not its model's fields")
         cls.model_fields = fields
+        cls._getter = attrgetter(*names)
         cls.index = dict(zip(names, range(len(names)), strict=True))
         cls.defaults = tuple(
             NO_EXTRA if name == "extra" else None if info.is_required() else info.get_default()
@@ -142,13 +145,13 @@ class Row:
 
     def values(self) -> tuple[Any, ...]:
         """The row's values in field order."""
-        return tuple(map(self.__getattribute__, self.model_fields))
+        return type(self)._getter(self)
 
     @property
     # why the type: ignore below: a row has no ``__dict__`` of its own; this stands in
     def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
         """The values by field name (a new dict: a row has none of its own)."""
-        return dict(zip(self.model_fields, self.values(), strict=True))
+        return dict(zip(self.model_fields, self.values()))  # noqa: B905  # equal lengths
 
     @property
     def model_fields_set(self) -> set[str]:
