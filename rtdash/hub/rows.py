@@ -39,17 +39,16 @@ _USER_TIMES = {i for i, name in enumerate(USER_FIELDS) if name == "state_start"}
 
 
 def row_values(row: ActiveCall | PbxUser, fields: tuple[str, ...]) -> list[Any]:
-    data = row.__dict__
     out: list[Any] = []
     for name in fields:
-        value = data[name]
+        value = getattr(row, name)
         if isinstance(value, datetime):
             value = value.isoformat()
         elif isinstance(value, StrEnum):
             value = value.value
         out.append(value)
-    if data["extra"]:
-        out.append(data["extra"])
+    if row.extra:
+        out.append(row.extra)
     return out
 
 
@@ -106,24 +105,23 @@ def delta_rows(
         assert isinstance(base, UsersSnapshot)
         rows, old_rows, fields = snapshot.users, base.users, USER_FIELDS
         ticks, same, key = (), _USER_SAME, "user_id"
-    index = {row.__dict__[key]: (i, row.__dict__) for i, row in enumerate(old_rows)}
+    index = {getattr(row, key): (i, row) for i, row in enumerate(old_rows)}
     step = _step(rows, index) if ticks else 0
     out: list[Any] = []
     last = 0
     for row in rows:
-        new = row.__dict__
-        found = index.get(new[key])
+        found = index.get(getattr(row, key))
         if found is not None:
             i, old = found
             mask = 0
             for bit, name in enumerate(ticks):
-                a, b = new[name], old[name]
+                a, b = getattr(row, name), getattr(old, name)
                 if a != b:
                     if a is None or b is None or a - b != step:
                         mask = -1
                         break
                     mask |= 1 << bit
-            if mask >= 0 and all(new[name] == old[name] for name in same):
+            if mask >= 0 and all(getattr(row, name) == getattr(old, name) for name in same):
                 value = i * 16 + mask
                 out.append(value - last)
                 last = value
@@ -132,14 +130,14 @@ def delta_rows(
     return step, out
 
 
-def _step(rows: Any, index: dict[Any, tuple[int, dict[str, Any]]]) -> int:
+def _step(rows: Any, index: dict[Any, tuple[int, Any]]) -> int:
     """The seconds the upstream's clock moved between base and snapshot: the commonest
     change of a kept call's duration."""
     steps: Counter[int] = Counter()
     for row in rows:
         found = index.get(row.call_ref)
         if found is not None:
-            a, b = row.call_duration, found[1]["call_duration"]
+            a, b = row.call_duration, found[1].call_duration
             if a is not None and b is not None:
                 steps[a - b] += 1
     return steps.most_common(1)[0][0] if steps else 0
@@ -154,6 +152,7 @@ def from_base(
 ) -> list[Any]:
     moved = _MOVED if builder is CALLS else _STILL
     model = builder.model
+    places = model.index
     count = len(base)
     out: list[Any] = []
     append = out.append
@@ -172,10 +171,10 @@ def from_base(
         if not mask:
             append(old)  # the very row: nothing moved
             continue
-        data = old.__dict__.copy()
+        data = list(old.values())
         for name in moved[mask]:
-            data[name] += step
-        append(model.of(data))
+            data[places[name]] += step
+        append(model.from_values(data))
     return out
 
 
