@@ -179,8 +179,10 @@ def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], in
     reader.new_body()
     read = reader.read
     # a line whose durations are its tail is known by its head alone: the reader need
-    # not keep its rows by their values as well (with no tail the line is the row)
-    hold = not lines.tail_keys
+    # not keep its rows by their values as well. With no tail the line is the row, and
+    # a call's line that only ticked is new, its row held by its values; a user has no
+    # durations, so a user's new line is a changed row
+    hold = not lines.tail_keys and reader.kind == "call"
     for piece in segments(body, SEGMENT):
         split = lines.split(piece)
         if split is None:
