@@ -63,8 +63,11 @@ def measure(tree: Path, calls: int, seconds: float) -> dict[str, float]:
             env["PYTHONPATH"] = str(tree)
             env["RTDASH_USERNAME"] = address["username"]
             env["RTDASH_PASSWORD"] = address["password"]
+            # -P: the tree on PYTHONPATH, not the checkout the pty starts in, is the
+            # rtdash that runs (without it both sides ran this checkout's)
             argv = [
                 sys.executable,
+                "-P",
                 "-m",
                 "rtdash",
                 "--base-url",

@@ -14,11 +14,13 @@ body and read as any body is (strictly: a duplicate key, ``NaN``, ``1e999`` are 
 there), and any body this cannot split cleanly line by line (a blank line, a line whose
 tail is not plain, a bare string) is read whole the usual way.
 
-The head table keeps a head's length and keyed hash (Python's SipHash of the bytes,
-whose key is random per process), not its bytes: at 50,000 calls the heads themselves
-were the largest thing a poll kept. Two different heads of one length share a 64-bit
-hash with odds of about 1 in 2**64 a pair, and the key is not known to the upstream,
-so no line can be made to pass for another; nothing is inferred from values.
+The head table keeps a head's keyed hash (Python's SipHash of the bytes, whose key is
+random per process), not its bytes: at 50,000 calls the heads themselves were the
+largest thing a poll kept. Two different heads share a 64-bit hash with odds of about
+1 in 2**64 a pair (a body of 50,000 lines against as many held: about 1 in 10**10 a
+poll), and the key is not known to the upstream, so no line can be made to pass for
+another; nothing is inferred from values. The tails of a body are kept the same way
+(each piece's, joined, by length and hash), only to know the next body unchanged.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
-from operator import add, is_, lshift
+from operator import is_
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -46,8 +48,9 @@ _END = rb"(?:\r?\n|\Z)"
 UNREADABLE: Any = object()
 #: new lines decoded at a time
 BATCH = 1024
-#: bytes of a body split into lines at a time (see segments)
-SEGMENT = 1 << 20
+#: bytes of a body split into lines at a time (see segments): a small piece's lines
+#: are hashed and looked up while still in the CPU's cache, and few are held at once
+SEGMENT = 1 << 16
 
 
 class LineRows:
@@ -78,9 +81,10 @@ class LineRows:
             self._clock = re.compile(groups + rb"\}").fullmatch
         #: the last body's rows by head (see keys)
         self.heads: dict[int, Any] = {}
-        #: the last body's tails, joined, and its rows in order (see keep): None until
-        #: a body was read by its lines, and again after one was read whole
-        self.tails: bytes | None = None
+        #: the last body's tails as the length and hash of each piece's, and its rows in
+        #: order (see keep): None until a body was read by its lines, and again after
+        #: one was read whole
+        self.tails: tuple[int, ...] | None = None
         self.rows: list[Any] = []
         #: whether the last body read said what the one before it said
         self.unchanged = False
@@ -98,23 +102,23 @@ class LineRows:
 
     @staticmethod
     def keys(heads: list[bytes]) -> list[int]:
-        """Each head's key in the table: its hash, and its length above the hash's 64
-        bits (in C, a pass or two over the heads)."""
-        return list(map(add, map(hash, heads), map(lshift, map(len, heads), repeat(64))))
+        """Each head's key in the table: its hash (in C, one pass over the heads)."""
+        return list(map(hash, heads))
 
     def held(self, keys: list[int]) -> list[Any]:
         """The last body's row of each head (by :meth:`keys`), None where there is none."""
         return list(map(self.heads.get, keys))
 
-    def keep(self, keys: list[int], rows: list[Any], tails: bytes) -> None:
+    def keep(self, keys: list[int], rows: list[Any], tails: tuple[int, ...]) -> None:
         """This body's rows by head, for the next body (a line that was unreadable is
-        :data:`UNREADABLE` again), and its tails (joined) and rows in order, to know an
-        unchanged body without a digest of it."""
+        :data:`UNREADABLE` again), and its tails' digest and rows in order, to know an
+        unchanged body without a digest of all of it."""
+        self.heads = {}  # the last body's table goes before this one's is built
         self.heads = dict(zip(keys, rows, strict=True))
         self.tails = tails
         self.rows = rows
 
-    def take(self) -> tuple[list[Any], bytes | None]:
+    def take(self) -> tuple[list[Any], tuple[int, ...] | None]:
         """The last body's rows and tails (see keep), forgotten until the next keep: a
         body read whole in between says nothing of them."""
         rows, tails = self.rows, self.tails
@@ -170,10 +174,15 @@ def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], in
     last_rows, last_tails = lines.take()
     keys: list[int] = []
     held: list[Any] = []
-    tails_of: list[bytes] = []  # each piece's tails, joined
+    tails_of: list[int] = []  # each piece's tails' length and hash (the unchanged body's test)
     missing = 0
     reader.new_body()
     read = reader.read
+    # a line whose durations are its tail is known by its head alone: the reader need
+    # not keep its rows by their values as well. With no tail the line is the row, and
+    # a call's line that only ticked is new, its row held by its values; a user has no
+    # durations, so a user's new line is a changed row
+    hold = not lines.tail_keys and reader.kind == "call"
     for piece in segments(body, SEGMENT):
         split = lines.split(piece)
         if split is None:
@@ -200,18 +209,20 @@ def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], in
                 return None
             for index, item in zip(batch, items, strict=True):
                 try:
-                    rows[index] = read(item)
+                    rows[index] = read(item, hold)
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
         keys += found
         held += rows
-        tails_of.append(b"".join(tails))
-    joined = b"".join(tails_of)
+        joined = b"".join(tails)
+        tails_of += (len(joined), hash(joined))
+        del joined
+    digest = tuple(tails_of)
     if not missing:  # every head held: the same body if the same rows, in order, and tails
         lines.unchanged = (
-            joined == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))
+            digest == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))
         )
-    lines.keep(keys, held, joined)
+    lines.keep(keys, held, digest)
     unreadable = sum(map(is_, held, repeat(UNREADABLE)))
     rows = [row for row in held if row is not UNREADABLE] if unreadable else held
     return rows, unreadable

@@ -23,6 +23,7 @@ from rtdash.api.row_types import ActiveCall as ActiveCall
 from rtdash.api.row_types import CallerDetails as CallerDetails
 from rtdash.api.row_types import CallState as CallState
 from rtdash.api.row_types import PbxUser as PbxUser
+from rtdash.api.row_types import Row as Row
 from rtdash.api.row_types import RowUnreadable as RowUnreadable
 from rtdash.api.row_types import UserState as UserState
 from rtdash.api.row_types import ticked as ticked

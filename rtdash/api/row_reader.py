@@ -6,7 +6,6 @@ poll's row object when a row has not changed.
 from __future__ import annotations
 
 import operator
-import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -21,7 +20,6 @@ from rtdash.api.mapping import FieldMapping
 from rtdash.api.row_types import (
     _INT_FIELDS,
     _SHARED_TEXT,
-    _TEMPLATES,
     _TICKING,
     _TIME_FIELDS,
     ActiveCall,
@@ -35,17 +33,12 @@ from rtdash.api.row_types import (
 from rtdash.api.sanitise import clean
 
 _MISSING: Any = object()
-#: the extra keys of every row that has none: one empty dict, not one a row (nothing
-#: writes to a row's extras; a row is frozen)
-_NO_EXTRA: dict[str, Any] = {}
-_set_attr = object.__setattr__
-_intern = sys.intern
 
 
 class _Shape:
     """What to read from rows with one set of keys (in one order): an upstream sends
     the same keys on every row, so the alias lookups are done once per shape, not once
-    per row and field. Each list holds (field name, upstream key) of one kind of value."""
+    per row and field. Each list holds (field's place, upstream key) of one kind of value."""
 
     __slots__ = (
         "clock",
@@ -64,15 +57,15 @@ class _Shape:
     )
 
     def __init__(self) -> None:
-        self.texts: list[tuple[str, str]] = []
-        self.shared: list[tuple[str, str]] = []
-        self.times: list[tuple[str, str]] = []
-        self.ints: list[tuple[str, str]] = []
+        self.texts: list[tuple[int, str]] = []
+        self.shared: list[tuple[int, str]] = []
+        self.times: list[tuple[int, str]] = []
+        self.ints: list[tuple[int, str]] = []
         self.state: str | None = None
         self.dashboard: str | None = None
         self.extra_keys: tuple[str, ...] = ()
-        #: the ticking integer fields (field name, upstream key)
-        self.ticking: list[tuple[str, str]] = []
+        #: the ticking integer fields (field's place, upstream key)
+        self.ticking: list[tuple[int, str]] = []
         #: the row's values of every other key, as one tuple: a row whose stable values
         #: (and their types) are those of a row read a poll ago is that row again
         self.stable: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
@@ -120,11 +113,12 @@ class RowReader:
     - datetimes and integers are read once per distinct string and shared, from a cache
       holding this body's and the previous body's strings (``new_body`` rolls it), so
       an unchanged start time costs a dict lookup and one object for every row;
-    - repeated names (lines, queues, agents) become one shared (interned) string;
-    - the model is built without validation (each reader below returns its field's
-      type; the required fields are checked by hand) from a copy of a template
-      ``__dict__`` whose keys Python shares between all rows, and every row shares one
-      fields-set (all fields are always set; pydantic only ever copies it);
+    - repeated names (lines, queues, agents) become one shared string, from a cache of
+      this body's and the last body's (not ``sys.intern``: its table only grows, and a
+      big centre's user names, each seen once, would fill it for good);
+    - the row is built without validation (each reader below returns its field's
+      type; the required fields are checked by hand) from a copy of the defaults, into
+      slots (:class:`~rtdash.api.row_types.ActiveCall`: no dict of its own);
     - a row whose values other than the ticking durations (``ringTime``, ``callDuration``
       …) are those of a row read from the last body (or this one) is that very row
       object again, its durations those it was first read with: the screens show time
@@ -142,6 +136,8 @@ class RowReader:
     #: entries of one generation of the value caches, so a reader fed row by row
     #: (``parse_call`` from the CLI) cannot grow without bound
     MAX_CACHED = 16_384
+    #: entries of a generation kept for the next body (more are let go)
+    CARRIED = 4_096
     #: rows of one generation of the row cache: more than the largest body allowed holds
     MAX_ROWS = 1_048_576
     #: rows of each body whose start and duration give the upstream's "now"
@@ -158,13 +154,22 @@ class RowReader:
         )
         self._state_type: type[StrEnum] = CallState if kind == "call" else UserState
         self._id_field = "call_ref" if kind == "call" else "user_id"
-        self._fields_set = set(self.model.model_fields)
-        self._template: dict[str, Any] = _TEMPLATES[self.model]
+        self._index = self.model.index
+        self._template: list[Any] = list(self.model.defaults)
+        self._id_at = self._index[self._id_field]
+        self._state_at = self._index["state"]
+        self._extra_at = self._index["extra"]
+        self._dashboard_at = self._index.get("dashboard", -1)
+        self._fallbacks = (
+            (self._index["operator_ref"], self._index["extension"]) if kind == "user" else ()
+        )
         self._shapes: dict[tuple[str, ...], _Shape] = {}
         self._times: dict[str, datetime | None] = {}
         self._old_times: dict[str, datetime | None] = {}
         self._ints: dict[str, int | None] = {}
         self._old_ints: dict[str, int | None] = {}
+        self._texts: dict[str, str] = {}
+        self._old_texts: dict[str, str] = {}
         self._states: dict[str | None, Any] = {}
         #: the upstream's "now" as the current body shows it (calls only; see _probe)
         self.body_now: datetime | None = None
@@ -173,20 +178,30 @@ class RowReader:
         self.lines: LineRows | None = None
 
     def new_body(self) -> None:
-        """Start a new poll's body: values seen in the last two bodies stay cached."""
-        self._old_times, self._times = self._times, {}
-        self._old_ints, self._ints = self._ints, {}
+        """Start a new poll's body: values seen in the last two bodies stay cached,
+        unless the last one read many (a first body, read whole): a poll read by its
+        lines reads only its new lines, and holding every value of a whole centre for
+        them would set the peak of the next poll."""
+        carry = self.CARRIED
+        self._old_times = self._times if len(self._times) <= carry else {}
+        self._old_ints = self._ints if len(self._ints) <= carry else {}
+        self._old_texts = self._texts if len(self._texts) <= carry else {}
+        self._times, self._ints, self._texts = {}, {}, {}
         for shape in self._shapes.values():
             shape.old_rows, shape.rows = shape.rows, {}
         self.body_now = None
         self._probes = self.PROBES
 
-    def read(self, row: Mapping[str, Any]) -> ActiveCall | PbxUser:
-        """One typed row; raises :class:`RowUnreadable` for a row it cannot do without."""
+    def read(self, row: Mapping[str, Any], hold: bool = True) -> ActiveCall | PbxUser:
+        """One typed row; raises :class:`RowUnreadable` for a row it cannot do without.
+        Without ``hold`` the row is read afresh and not kept for the next body (the
+        caller knows rows by their lines: a line not known is a row that changed)."""
         keys = tuple(row)
         shape = self._shapes.get(keys) or self._shape(keys)
         if self._probes and shape.clock is not None:
             self._probe(row, shape.clock)
+        if not hold:
+            return self._read(row, shape)
         stable = shape.stable(row)
         try:
             held = shape.rows.get(stable) or shape.old_rows.get(stable)
@@ -243,57 +258,45 @@ class RowReader:
         if self.lines is None or self.lines.tail_keys != tail:
             self.lines = LineRows(tail, clock)
 
-    def _make(self, fields: dict[str, Any]) -> Any:
-        made = self.model.__new__(self.model)
-        _set_attr(made, "__dict__", fields)
-        _set_attr(made, "__pydantic_fields_set__", self._fields_set)
-        _set_attr(made, "__pydantic_extra__", None)
-        _set_attr(made, "__pydantic_private__", None)
-        return made
-
     def _read(self, row: Mapping[str, Any], shape: _Shape) -> ActiveCall | PbxUser:
         fields = self._template.copy()
-        for name, key in shape.texts:
+        for at, key in shape.texts:
             raw = row[key]
             if type(raw) is str:
                 raw = raw.strip()
-                fields[name] = (raw if raw.isprintable() else clean(raw)) if raw else None
+                fields[at] = (raw if raw.isprintable() else clean(raw)) if raw else None
             else:
-                fields[name] = values.text(_scalar(raw))
-        for name, key in shape.shared:
+                fields[at] = values.text(_scalar(raw))
+        for at, key in shape.shared:
             raw = row[key]
             if type(raw) is str:
                 raw = raw.strip()
                 if raw and not raw.isprintable():
                     raw = clean(raw)
-                fields[name] = _intern(raw) if raw else None
+                fields[at] = self._share(raw) if raw else None
             else:
-                fields[name] = values.text(_scalar(raw))
-        for name, key in shape.times:
-            fields[name] = self._time(row[key])
-        for name, key in shape.ints:
-            fields[name] = self._int(row[key])
-        for name, key in shape.ticking:
-            fields[name] = self._int(row[key])
+                fields[at] = values.text(_scalar(raw))
+        for at, key in shape.times:
+            fields[at] = self._time(row[key])
+        for at, key in shape.ints:
+            fields[at] = self._int(row[key])
+        for at, key in shape.ticking:
+            fields[at] = self._int(row[key])
         raw_state = values.text(_scalar(row[shape.state])) if shape.state is not None else None
         state = self._state(raw_state)
-        if fields[self._id_field] is None and self.kind == "user":
+        if fields[self._id_at] is None and self._fallbacks:
             # as parse_user always did: no id, then the operator ref, then the extension
-            fields["user_id"] = fields["operator_ref"] or fields["extension"]
-        if fields[self._id_field] is None:
+            fields[self._id_at] = fields[self._fallbacks[0]] or fields[self._fallbacks[1]]
+        if fields[self._id_at] is None:
             raise RowUnreadable("no call reference" if self.kind == "call" else "no user id")
         if state is None:
             raise RowUnreadable(f"no known {self.kind} state (got {raw_state!r})")
-        fields["state"] = state
+        fields[self._state_at] = state
         if shape.dashboard is not None:
-            fields["dashboard"] = bool(values.flag(_scalar(row[shape.dashboard])))
-        fields["extra"] = (
-            _clean_extra({key: row[key] for key in shape.extra_keys})
-            if shape.extra_keys
-            else _NO_EXTRA
-        )
-        made: ActiveCall | PbxUser = self._make(fields)
-        return made
+            fields[self._dashboard_at] = bool(values.flag(_scalar(row[shape.dashboard])))
+        if shape.extra_keys:
+            fields[self._extra_at] = _clean_extra({key: row[key] for key in shape.extra_keys})
+        return self.model.from_values(fields)
 
     def _shape(self, keys: tuple[str, ...]) -> _Shape:
         present = set(keys)
@@ -308,24 +311,25 @@ class RowReader:
                 shape.state = key
             elif name == "dashboard":
                 shape.dashboard = key
-            elif name not in self._template:
+            elif name not in self._index:
                 continue  # a mapped field this model does not hold: read, not kept
             elif name in _TICKING:
-                shape.ticking.append((name, key))
+                shape.ticking.append((self._index[name], key))
             elif name in _INT_FIELDS:
-                shape.ints.append((name, key))
+                shape.ints.append((self._index[name], key))
             elif name in _TIME_FIELDS:
-                shape.times.append((name, key))
+                shape.times.append((self._index[name], key))
             elif name in _SHARED_TEXT:
-                shape.shared.append((name, key))
+                shape.shared.append((self._index[name], key))
             else:
-                shape.texts.append((name, key))
+                shape.texts.append((self._index[name], key))
         shape.extra_keys = tuple(key for key in keys if key not in used)
         ticking = {key for _, key in shape.ticking}
         shape.stable = _stable_getter(tuple(key for key in keys if key not in ticking))
         shape.ticks = _stable_getter(tuple(key for _, key in shape.ticking))
-        start = next((key for name, key in shape.times if name == "call_start"), None)
-        duration = next((key for name, key in shape.ticking if name == "call_duration"), None)
+        start_at, duration_at = self._index.get("call_start"), self._index.get("call_duration")
+        start = next((key for place, key in shape.times if place == start_at), None)
+        duration = next((key for place, key in shape.ticking if place == duration_at), None)
         if start is not None and duration is not None:
             shape.clock = (start, duration)
         if len(self._shapes) >= 64:  # a shape per row would be a strange upstream
@@ -358,6 +362,17 @@ class RowReader:
                 self.new_body()
             self._ints[raw] = number
         return number
+
+    def _share(self, raw: str) -> str:
+        """One string for each text repeated across the rows read from this body and
+        the last."""
+        shared = self._texts.get(raw)
+        if shared is None:
+            shared = self._old_texts.get(raw, raw)
+            if len(self._texts) >= self.MAX_CACHED:
+                self._old_texts, self._texts = self._texts, {}
+            self._texts[raw] = shared
+        return shared
 
     def _state(self, raw: str | None) -> Any:
         state = self._states.get(raw, _MISSING)

@@ -5,18 +5,25 @@ what makes a row unreadable. :mod:`rtdash.api.models` is the public face of thes
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from operator import attrgetter
+from typing import Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 from rtdash.api.sanitise import clean_value
 
 
 class RowUnreadable(ValueError):
     """A row lacks a field it cannot do without."""
+
+
+class RowFrozen(ValueError):
+    """A row's value was set: rows never change (a ValueError, as pydantic's)."""
 
 
 class CallState(StrEnum):
@@ -30,7 +37,10 @@ class UserState(StrEnum):
     UNAVAILABLE = "unavailable"
 
 
-class _Row(BaseModel):
+class _Model(BaseModel):
+    """What validates a row built by keyword (tests, a recording read back) and writes
+    its JSON: the polled rows themselves are the slotted classes below."""
+
     model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
 
     #: upstream keys that no mapped field read, kept so nothing the upstream says is lost
@@ -41,7 +51,7 @@ class _Row(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-class ActiveCall(_Row):
+class _CallModel(_Model):
     call_ref: str = Field(alias="callRef")
     state: CallState = Field(alias="state")
     igrp: int | None = Field(default=None, alias="igrp")
@@ -60,7 +70,7 @@ class ActiveCall(_Row):
     call_duration: int | None = Field(default=None, alias="callDuration")
 
 
-class PbxUser(_Row):
+class _UserModel(_Model):
     user_id: str = Field(alias="sipUserId")
     state: UserState = Field(alias="state")
     igrp: int | None = Field(default=None, alias="igrp")
@@ -70,30 +80,159 @@ class PbxUser(_Row):
     state_start: datetime | None = Field(default=None, alias="stateStartDatetime")
     dashboard: bool = Field(default=False, alias="dashboard")
 
+
+#: the extra keys of every row that has none: one empty dict, not one a row (nothing
+#: writes to a row's extras; a row is frozen)
+NO_EXTRA: dict[str, Any] = {}
+
+
+class Row:
+    """A polled row: frozen, its values in slots (no dict of its own, no per-row
+    bookkeeping: a big centre holds tens of thousands of them), with the face of the
+    pydantic model that checks it when it is built by keyword (``model_fields``,
+    ``model_validate``, ``model_copy``, ``to_json``). The readers build rows from
+    values already of the fields' types, unchecked (:meth:`of`, :meth:`from_values`)."""
+
+    __slots__ = ()
+
+    _model: ClassVar[type[_Model]]
+    #: the fields, in the order of the model (and of the JSON and the exports)
+    model_fields: ClassVar[dict[str, FieldInfo]]
+    #: each field's value when the upstream does not say
+    defaults: ClassVar[tuple[Any, ...]]
+    #: each field's place in :attr:`defaults` and :meth:`from_values`
+    index: ClassVar[dict[str, int]]
+    _setters: ClassVar[tuple[Callable[[Any, Any], None], ...]]
+    _getter: ClassVar[Callable[[Any], tuple[Any, ...]]]
+
+    def __init_subclass__(cls) -> None:
+        fields: dict[str, FieldInfo] = cls._model.model_fields
+        names: tuple[str, ...] = tuple(fields)
+        slots: tuple[str, ...] = vars(cls)["__slots__"]
+        if slots != names:
+            raise TypeError(f"{cls.__name__}'s slots are not its model's fields")
+        cls.model_fields = fields
+        cls._getter = attrgetter(*names)
+        cls.index = dict(zip(names, range(len(names)), strict=True))
+        cls.defaults = tuple(
+            NO_EXTRA if name == "extra" else None if info.is_required() else info.get_default()
+            for name, info in cls.model_fields.items()
+        )
+        cls._setters = tuple(getattr(cls, name).__set__ for name in names)
+
+    def __init__(self, **data: Any) -> None:
+        checked = self._model(**data).__dict__
+        for name, put in zip(self.model_fields, self._setters, strict=True):
+            put(self, checked[name])
+
+    @classmethod
+    def from_values(cls, values: Iterable[Any]) -> Self:
+        """A row of ``values`` in field order, unchecked."""
+        made = object.__new__(cls)
+        for put, value in zip(cls._setters, values, strict=True):
+            put(made, value)
+        return made
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Self:
+        """A row of ``values`` by field name, unchecked."""
+        return cls.from_values(map(values.__getitem__, cls.model_fields))
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Self:
+        """A row from upstream-shaped data (aliases or names), checked by the model."""
+        return cls.of(cls._model.model_validate(data).__dict__)
+
+    def values(self) -> tuple[Any, ...]:
+        """The row's values in field order."""
+        return type(self)._getter(self)
+
+    @property
+    # why the type: ignore below: a row has no ``__dict__`` of its own; this stands in
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        """The values by field name (a new dict: a row has none of its own)."""
+        return dict(zip(self.model_fields, self.values()))  # noqa: B905  # equal lengths
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        return set(self.model_fields)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
+        """This row with ``update``'s values (unchecked, as pydantic's)."""
+        values = list(self.values())
+        for name, value in (update or {}).items():
+            values[self.index[name]] = value
+        return self.from_values(values)
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's camelCase keys, ISO 8601 datetimes: the CLI's ``--json`` row."""
+        return self._model.model_construct(**self.__dict__).to_json()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self is other or self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
+        return f"{type(self).__name__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise RowFrozen(f"{type(self).__name__} is frozen: {name} cannot be set")
+
+    def __delattr__(self, name: str) -> None:
+        raise RowFrozen(f"{type(self).__name__} is frozen: {name} cannot be deleted")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self).from_values, (self.values(),))
+
+
+class ActiveCall(Row):
+    __slots__ = tuple(_CallModel.model_fields)
+    _model = _CallModel
+
+    extra: dict[str, Any]
+    call_ref: str
+    state: CallState
+    igrp: int | None
+    call_start: datetime | None
+    state_start: datetime | None
+    src_number: str | None
+    dialled_number: str | None
+    dgrp: str | None
+    dgrp_name: str | None
+    queue: str | None
+    agent_ref: str | None
+    agent_name: str | None
+    ring_time: int | None
+    queue_duration: int | None
+    bridge_duration: int | None
+    call_duration: int | None
+
+
+class PbxUser(Row):
+    __slots__ = tuple(_UserModel.model_fields)
+    _model = _UserModel
+
+    extra: dict[str, Any]
+    user_id: str
+    state: UserState
+    igrp: int | None
+    operator_ref: str | None
+    display_name: str | None
+    extension: str | None
+    state_start: datetime | None
+    dashboard: bool
+
     @property
     def label(self) -> str:
         return self.display_name or self.operator_ref or self.extension or self.user_id
 
 
-def _template_of(model: type[_Row]) -> dict[str, Any]:
-    """A ``__dict__`` filled by attribute in field order: its keys are shared with every
-    row of the class (a split dict, far smaller than a dict of its own), and so are its
-    copies' (the fast reader's rows are copies). Made as the class is, before any row:
-    once many rows of a class were validated by pydantic, a new instance's dict would
-    no longer share its keys."""
-    holder = model.__new__(model)
-    for name in model.model_fields:
-        object.__setattr__(holder, name, False if name == "dashboard" else None)
-    return holder.__dict__
-
-
-#: the fast reader's template ``__dict__`` of each row class (never changed: copied)
-_TEMPLATES: dict[type, dict[str, Any]] = {
-    model: _template_of(model) for model in (ActiveCall, PbxUser)
-}
-
-
-class CallerDetails(_Row):
+class CallerDetails(_Model):
     """One ``activeCall`` row: visitor and marketing attribution of a caller."""
 
     mode: Literal["basic", "advanced"] = Field(alias="mode")
@@ -128,9 +267,11 @@ class CallerDetails(_Row):
 
 _INT_FIELDS = {"igrp", "ring_time", "queue_duration", "bridge_duration", "call_duration"}
 _TIME_FIELDS = {"call_start", "state_start", "trigger_time"}
-#: text fields whose values repeat across rows and polls (lines, queues, agents): one
-#: shared string each instead of a copy per row
+#: text fields whose values repeat across rows and polls (lines, queues, agents, a
+#: caller who calls again or many calls from a withheld number): one shared string each
+#: instead of a copy per row
 _SHARED_TEXT = {
+    "src_number",
     "dgrp",
     "dgrp_name",
     "queue",

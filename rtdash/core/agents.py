@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from itertools import compress, repeat
+from typing import Any
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 
@@ -63,6 +64,9 @@ class OnCall:
     #: the bridged calls these were read from: the per-queue counts (a wallboard's) read
     #: them only when asked, so the dashboard's poll does not walk every call for them
     bridged: tuple[ActiveCall, ...] = field(default=(), compare=False, repr=False)
+    #: the last columns counted against these and their counts (see count_columns): the
+    #: headline numbers and the agents panel ask alike, once per poll of either route
+    counted: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def from_calls(cls, bridged: Iterable[ActiveCall]) -> OnCall:
@@ -120,7 +124,20 @@ def count_columns(
 ) -> dict[AgentState, int]:
     """:func:`count_agents` of the users whose (operator refs, folded display names,
     available flags) are ``columns``: the same rule, worked out a column at a time (a
-    poll of thousands of agents costs a few passes in C, not a call per agent)."""
+    poll of thousands of agents costs a few passes in C, not a call per agent), and
+    once per pair (columns are worked out once per snapshot, and never changed)."""
+    held = on_call.counted
+    if held and held[0] is columns:
+        known: dict[AgentState, int] = held[1]
+        return dict(known)
+    counts = _count_columns(columns, on_call)
+    held[:] = [columns, counts]
+    return dict(counts)
+
+
+def _count_columns(
+    columns: tuple[list[str | None], list[str], list[bool]], on_call: OnCall
+) -> dict[AgentState, int]:
     refs, names, available = columns
     on = list(map(on_call.refs.__contains__, refs))
     if on_call.names:

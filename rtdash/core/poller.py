@@ -307,7 +307,9 @@ class Poller:
             snapshot = last[1].again(self.clock.now())
         else:
             previous = last[1] if last is not None else None  # only new rows sorted in
-            snapshot = build(result.rows, self.clock.now(), result.unreadable, previous=previous)
+            snapshot = build(
+                result.rows, self.clock.now(), result.unreadable, previous=previous, keyed=False
+            )
         self._last[route] = (result.rows, snapshot)
         return snapshot  # type: ignore[return-value]  # S is the type build makes
 

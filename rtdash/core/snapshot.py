@@ -11,6 +11,7 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -70,6 +71,32 @@ def _ordered(
     return tuple(map(rows.__getitem__, order)), tuple(map(keys.__getitem__, order))
 
 
+#: above one new row in this many, the rows are sorted at once rather than placed one
+#: by one
+_SORT_AT = 8
+
+
+def _placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
+    """``kept`` (in order already) with ``new`` rows placed by ``key``, keying only the
+    new rows and the few kept rows a binary search looks at: the order needs no keys
+    held from poll to poll (at a big centre those were a tuple and a float a row)."""
+    if not new:
+        return tuple(kept)
+    if len(new) * _SORT_AT > len(kept):
+        return tuple(sorted(kept + new, key=key))
+    keys = list(map(key, new))
+    out: list[R] = []
+    start = 0
+    for place in sorted(range(len(new)), key=keys.__getitem__):
+        row = new[place]
+        at = bisect_left(kept, keys[place], start, key=key)
+        out += kept[start:at]
+        out.append(row)
+        start = at
+    out += kept[start:]
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class CallsSnapshot:
     fetched_at: datetime
@@ -96,23 +123,38 @@ class CallsSnapshot:
         unreadable: int = 0,
         server_now: datetime | None = None,
         previous: CallsSnapshot | None = None,
+        keyed: bool = True,
     ) -> CallsSnapshot:
         """The snapshot of ``calls``. With ``previous`` (the last poll's), a call that is
         the very row object it was there keeps its group and place without being looked
-        at again (rows are immutable), so only new rows are grouped and sorted in."""
+        at again (rows are immutable), so only new rows are grouped and sorted in.
+        Without ``keyed`` no order keys are kept (the poller's: new rows are placed by
+        a binary search instead, see :func:`_placed`)."""
         rows = calls if isinstance(calls, list) else list(calls)
         present: set[int] | None = None
-        if previous is not None and previous.order_keys:
+        gone = 0  # rows of ``previous`` not among these
+        if previous is not None and (previous.order_keys or not keyed):
             present = set(map(id, rows))
             held = previous.row_ids()
+            count = len(rows)
             rows = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
+            gone = len(held) - (count - len(rows))
         buckets: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
         for call in rows:
             buckets[call.state].append(call)
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         keys: dict[CallState, tuple[Any, ...]] = {}
         for state, new in buckets.items():
-            if present is None or previous is None:
+            if not keyed:
+                kept: tuple[ActiveCall, ...] = ()
+                if previous is not None and present is not None:
+                    kept = previous.groups[state]
+                    if gone:
+                        alive = list(map(present.__contains__, map(id, kept)))
+                        if not all(alive):
+                            kept = tuple(compress(kept, alive))
+                groups[state] = _placed(list(kept), new, _call_order) if new else kept
+            elif present is None or previous is None:
                 groups[state], keys[state] = _ordered(new, _call_order)
             else:
                 groups[state], keys[state] = _ordered(
@@ -188,10 +230,23 @@ class UsersSnapshot:
         fetched_at: datetime,
         unreadable: int = 0,
         previous: UsersSnapshot | None = None,
+        keyed: bool = True,
     ) -> UsersSnapshot:
         """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in."""
         rows = users if isinstance(users, list) else list(users)
-        if previous is not None and previous.order_keys is not None:
+        keys: tuple[Any, ...] | None = None
+        if not keyed:
+            if previous is None:
+                ordered = _placed([], rows[:], _user_order)
+            else:
+                held = set(map(id, previous.users))
+                new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
+                kept = previous.users
+                if len(held) != len(rows) - len(new):  # some of the last poll's are gone
+                    here = set(map(id, rows))
+                    kept = tuple(compress(kept, map(here.__contains__, map(id, kept))))
+                ordered = _placed(list(kept), new, _user_order) if new else kept
+        elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = set(map(id, previous.users))
             new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))

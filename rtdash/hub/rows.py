@@ -36,21 +36,19 @@ CALL_FIELDS = tuple(name for name in ActiveCall.model_fields if name != "extra")
 USER_FIELDS = tuple(name for name in PbxUser.model_fields if name != "extra")
 _CALL_TIMES = {i for i, name in enumerate(CALL_FIELDS) if name in ("call_start", "state_start")}
 _USER_TIMES = {i for i, name in enumerate(USER_FIELDS) if name == "state_start"}
-_set_attr = object.__setattr__
 
 
 def row_values(row: ActiveCall | PbxUser, fields: tuple[str, ...]) -> list[Any]:
-    data = row.__dict__
     out: list[Any] = []
     for name in fields:
-        value = data[name]
+        value = getattr(row, name)
         if isinstance(value, datetime):
             value = value.isoformat()
         elif isinstance(value, StrEnum):
             value = value.value
         out.append(value)
-    if data["extra"]:
-        out.append(data["extra"])
+    if row.extra:
+        out.append(row.extra)
     return out
 
 
@@ -62,7 +60,6 @@ class RowBuilder:
         self.fields = fields
         self.times = _CALL_TIMES if model is ActiveCall else _USER_TIMES
         self.state = fields.index("state")
-        self.fields_set = set(model.model_fields)
 
     def build(self, values: list[Any], state_type: type[StrEnum]) -> ActiveCall | PbxUser:
         count = len(self.fields)
@@ -75,12 +72,7 @@ class RowBuilder:
                 data[self.fields[index]] = datetime.fromisoformat(raw)
         data["state"] = state_type(values[self.state])
         data["extra"] = values[count] if len(values) > count else {}
-        made = self.model.__new__(self.model)
-        _set_attr(made, "__dict__", data)
-        _set_attr(made, "__pydantic_fields_set__", self.fields_set)
-        _set_attr(made, "__pydantic_extra__", None)
-        _set_attr(made, "__pydantic_private__", None)
-        return made
+        return self.model.of(data)
 
 
 CALLS = RowBuilder(ActiveCall, CALL_FIELDS)
@@ -113,24 +105,23 @@ def delta_rows(
         assert isinstance(base, UsersSnapshot)
         rows, old_rows, fields = snapshot.users, base.users, USER_FIELDS
         ticks, same, key = (), _USER_SAME, "user_id"
-    index = {row.__dict__[key]: (i, row.__dict__) for i, row in enumerate(old_rows)}
+    index = {getattr(row, key): (i, row) for i, row in enumerate(old_rows)}
     step = _step(rows, index) if ticks else 0
     out: list[Any] = []
     last = 0
     for row in rows:
-        new = row.__dict__
-        found = index.get(new[key])
+        found = index.get(getattr(row, key))
         if found is not None:
             i, old = found
             mask = 0
             for bit, name in enumerate(ticks):
-                a, b = new[name], old[name]
+                a, b = getattr(row, name), getattr(old, name)
                 if a != b:
                     if a is None or b is None or a - b != step:
                         mask = -1
                         break
                     mask |= 1 << bit
-            if mask >= 0 and all(new[name] == old[name] for name in same):
+            if mask >= 0 and all(getattr(row, name) == getattr(old, name) for name in same):
                 value = i * 16 + mask
                 out.append(value - last)
                 last = value
@@ -139,14 +130,14 @@ def delta_rows(
     return step, out
 
 
-def _step(rows: Any, index: dict[Any, tuple[int, dict[str, Any]]]) -> int:
+def _step(rows: Any, index: dict[Any, tuple[int, Any]]) -> int:
     """The seconds the upstream's clock moved between base and snapshot: the commonest
     change of a kept call's duration."""
     steps: Counter[int] = Counter()
     for row in rows:
         found = index.get(row.call_ref)
         if found is not None:
-            a, b = row.call_duration, found[1]["call_duration"]
+            a, b = row.call_duration, found[1].call_duration
             if a is not None and b is not None:
                 steps[a - b] += 1
     return steps.most_common(1)[0][0] if steps else 0
@@ -160,7 +151,8 @@ def from_base(
     step: int,
 ) -> list[Any]:
     moved = _MOVED if builder is CALLS else _STILL
-    model, fields_set, new, set_attr = builder.model, builder.fields_set, object.__new__, _set_attr
+    model = builder.model
+    places = model.index
     count = len(base)
     out: list[Any] = []
     append = out.append
@@ -179,15 +171,10 @@ def from_base(
         if not mask:
             append(old)  # the very row: nothing moved
             continue
-        data = old.__dict__.copy()
+        data = list(old.values())
         for name in moved[mask]:
-            data[name] += step
-        made = new(model)
-        set_attr(made, "__dict__", data)
-        set_attr(made, "__pydantic_fields_set__", fields_set)
-        set_attr(made, "__pydantic_extra__", None)
-        set_attr(made, "__pydantic_private__", None)
-        append(made)
+            data[places[name]] += step
+        append(model.from_values(data))
     return out
 
 

@@ -86,9 +86,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     original = RowReader.read
 
-    def counting(self: RowReader, row):  # type: ignore[no-untyped-def]
+    def counting(self: RowReader, row, *more):  # type: ignore[no-untyped-def]
         seen.append(row.get("callRef") or row.get("sipUserId"))
-        return original(self, row)
+        return original(self, row, *more)
 
     monkeypatch.setattr(RowReader, "read", counting)
     return seen

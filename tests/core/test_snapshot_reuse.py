@@ -5,12 +5,13 @@ build from scratch makes."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core import snapshot as snapshot_module
-from rtdash.core.agents import OnCall, count_agents, count_columns, user_columns
+from rtdash.core.agents import AgentState, OnCall, count_agents, count_columns, user_columns
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 
 from .rows import T0, call, user
@@ -109,3 +110,74 @@ def test_agent_counts_a_column_at_a_time_are_the_counts_agent_by_agent() -> None
         ]
         on_call = OnCall.from_calls(bridged)
         assert count_columns(user_columns(people), on_call) == count_agents(people, on_call)
+
+
+def test_a_keyless_build_keys_only_new_rows_and_the_few_a_search_looks_at(
+    keyed: list[str],
+) -> None:
+    """The poller's builds hold no order keys: each new row is placed by a binary search,
+    so a poll keys its new rows and a few kept ones per new row, never every row."""
+    rows = [call(f"c-{n}", CallState.QUEUEING, state_start=n) for n in range(1024)]
+    first = CallsSnapshot.build(rows, T0, keyed=False)
+    assert not first.order_keys
+    keyed.clear()
+    later = [*rows[:500], *rows[501:], call("c-new", CallState.QUEUEING, state_start=700.5)]
+    second = CallsSnapshot.build(later, T0, previous=first, keyed=False)
+    assert keyed.count("c-new") == 1 and len(keyed) <= 1 + 11  # log2(1024) + 1 looked at
+    assert second.groups == CallsSnapshot.build(later, T0).groups
+    assert second.groups[CallState.BRIDGED] is first.groups[CallState.BRIDGED]
+    third = CallsSnapshot.build(later, T0, previous=second, keyed=False)
+    assert all(third.groups[state] is second.groups[state] for state in CALL_STATES)
+
+
+def test_random_keyless_polls_build_as_from_scratch() -> None:
+    rng = random.Random(11)
+    pool = [
+        call(f"c-{n}", rng.choice(STATES), state_start=rng.choice([None, *range(20)]))
+        for n in range(300)
+    ]
+    users = [
+        user(f"u-{n}", rng.choice(list(UserState)), rng.choice([None, *range(20)]))
+        for n in range(150)
+    ]
+    calls_before = users_before = None
+    now_calls, now_users = pool[:100], users[:60]
+    for _ in range(30):
+        # a few rows come and go each poll (the binary search's way), sometimes many
+        churn = rng.choice([1, 3, 60])
+        now_calls = [c for c in now_calls if rng.random() > churn / 300] + rng.sample(pool, churn)
+        now_calls = list({c.call_ref: c for c in now_calls}.values())
+        now_users = [u for u in now_users if rng.random() > 0.05] + rng.sample(users, 3)
+        now_users = list({u.user_id: u for u in now_users}.values())
+        built = CallsSnapshot.build(now_calls, T0, previous=calls_before, keyed=False)
+        assert built.groups == CallsSnapshot.build(now_calls, T0).groups
+        people = UsersSnapshot.build(now_users, T0, previous=users_before, keyed=False)
+        fresh = UsersSnapshot.build(now_users, T0)
+        assert (people.users, people.dashboard_users) == (fresh.users, fresh.dashboard_users)
+        assert people.counts(True) == fresh.counts(True)
+        calls_before, users_before = built, people
+
+
+def test_agents_are_counted_once_per_users_and_calls_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The headline numbers and the agents panel ask for the same counts on each poll."""
+    from rtdash.core import agents
+
+    counted: list[int] = []
+    real = agents._count_columns
+
+    def counting(columns: Any, on_call: OnCall) -> Any:
+        counted.append(1)
+        return real(columns, on_call)
+
+    monkeypatch.setattr(agents, "_count_columns", counting)
+    people = UsersSnapshot.build([user(f"u-{n}", name=f"U{n}") for n in range(9)], T0)
+    bridged = CallsSnapshot.build([call("c-1", CallState.BRIDGED, agent_name="U3")], T0)
+    first = count_columns(people.columns(), bridged.on_call())
+    first[AgentState.AWAY] = 99  # a caller's copy: the kept counts stay as they were
+    again = count_columns(people.columns(), bridged.on_call())
+    assert counted == [1] and again == count_agents(people.users, bridged.on_call())
+    later = UsersSnapshot.build([user("u-1", name="U1")], T0)
+    assert count_columns(later.columns(), bridged.on_call()) == count_agents(
+        later.users, bridged.on_call()
+    )
+    assert counted == [1, 1]

@@ -64,7 +64,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused(value: str, written: str)
 
 def test_a_csv_cell_never_holds_a_bare_line_break() -> None:
     rows = calls(call("c-1"))
-    rows[0].__dict__["agent_name"] = "two\rlines\nhere\ttab"  # made elsewhere, not read
+    rows[0] = rows[0].model_copy(update={"agent_name": "two\rlines\nhere\ttab"})  # not read
     text = export.calls_csv(rows, NOW)
     assert "\r" not in text and text.count("\n") == 2
     assert "two↵lines↵here tab" in text

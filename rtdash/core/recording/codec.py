@@ -30,6 +30,7 @@ from typing import Any, Literal, TypeAlias
 from pydantic import BaseModel
 
 from rtdash.api.models import ActiveCall, PbxUser
+from rtdash.api.row_types import Row as PolledRow
 from rtdash.core.recording.errors import RecordingFormatError
 from rtdash.core.recording.header import parse_time
 
@@ -174,11 +175,11 @@ def _json_default(value: object) -> object:
 # --- rows -------------------------------------------------------------------------------
 
 
-_FIELDS: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+_FIELDS: dict[type[BaseModel] | type[PolledRow], tuple[tuple[str, str], ...]] = {}
 _PLAIN = (str, int, bool, float)
 
 
-def _fields(model: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+def _fields(model: type[BaseModel] | type[PolledRow]) -> tuple[tuple[str, str], ...]:
     fields = _FIELDS.get(model)
     if fields is None:
         fields = tuple((name, info.alias or name) for name, info in model.model_fields.items())
@@ -195,9 +196,7 @@ def compact_row(row: ActiveCall | PbxUser) -> Row:
     to ``to_json()`` for that row.
     """
     out: Row = {}
-    values = row.__dict__
-    for name, alias in _fields(type(row)):
-        value = values[name]
+    for (_name, alias), value in zip(_fields(type(row)), row.values(), strict=True):
         kind = type(value)
         if kind is str or kind is int or kind is bool:
             out[alias] = value
@@ -220,8 +219,8 @@ def compact_row(row: ActiveCall | PbxUser) -> Row:
 def raw_row(row: ActiveCall | PbxUser) -> Row:
     """The row as the recorder compares it: camelCase keys, no ``None`` fields, no empty
     ``extra``, values as they are (datetimes stay datetimes until written)."""
-    values = row.__dict__
-    out = {alias: values[name] for name, alias in _fields(type(row)) if values[name] is not None}
+    pairs = zip(_fields(type(row)), row.values(), strict=True)
+    out = {alias: value for (_name, alias), value in pairs if value is not None}
     if "extra" in out and not out["extra"]:
         del out["extra"]
     return out
