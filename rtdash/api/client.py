@@ -8,7 +8,6 @@ whether anyone is waiting for the answer.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import ssl
 from collections.abc import Callable, Iterable
@@ -20,19 +19,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from rtdash.api import errors, heap
+from rtdash.api import errors
 from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
-from rtdash.api.http_errors import (
-    _connect_error,
-    _host,
-    _html_error,
-    _looks_like_html,
-    _not_data,
-    _quote,
-    _status_error,
-    _tls_cause,
-    _too_large,
-)
+from rtdash.api.http_errors import _quote
 from rtdash.api.http_errors import insecure_reason as insecure_reason
 from rtdash.api.http_errors import is_loopback as is_loopback
 from rtdash.api.http_errors import parse_retry_after as parse_retry_after
@@ -47,6 +36,7 @@ from rtdash.api.models import (
     parse_caller,
 )
 from rtdash.api.sanitise import clean, one_line
+from rtdash.api.transport import Transport
 from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
@@ -96,7 +86,8 @@ class InfinityClient:
     """One installation's Real Time routes.
 
     ``http`` is injectable so tests can pass an ``httpx.MockTransport`` client and the
-    app can share one connection pool; when omitted the client makes (and closes) its own.
+    app can share one connection pool; when omitted the client keeps its own connections
+    (and closes them), see :mod:`rtdash.api.transport`.
     """
 
     def __init__(
@@ -121,15 +112,15 @@ class InfinityClient:
         self.mapping = mapping or FieldMapping()
         self.max_body = max_body
         self._credentials = credentials
-        self._owns_http = http is None
         # ``tls``: a context loaded ahead of time (rtdash.warmup); else httpx's default
-        self._http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=5.0), verify=tls if tls is not None else True
+        self._transport = Transport(
+            base_url=self.base_url,
+            igrp=igrp,
+            timeout=timeout,
+            max_body=max_body,
+            http=http,
+            tls=tls,
         )
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
-        #: httpx times each read, so a body that trickles in never times out: the whole
-        #: request (connect, headers, body) must also end within ``timeout``
-        self._deadline = timeout
         self._now = now or (lambda: datetime.now(UTC))
         self._readers: dict[str, RowReader] = {}
         #: why no request may be made (credentials would cross a network in clear)
@@ -145,8 +136,7 @@ class InfinityClient:
         return self._credentials
 
     async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
+        await self._transport.aclose()
 
     async def __aenter__(self) -> InfinityClient:
         return self
@@ -356,71 +346,9 @@ class InfinityClient:
         if self._refusal is not None:
             raise errors.InsecureTransport(self._refusal)
         url = self._request_url(route, params)
-        try:
-            async with (
-                asyncio.timeout(self._deadline),
-                self._http.stream(
-                    "GET",
-                    url,
-                    headers=self._credentials.headers(),
-                    timeout=self._timeout,
-                ) as response,
-            ):
-                if response.status_code >= 400:
-                    raise _status_error(response, await self._error_body(response), self.igrp)
-                if response.status_code != 200:
-                    raise _not_data(response, self.base_url)
-                body = await self._read_capped(response, self.max_body)
-                encoding = response.encoding or "utf-8"
-                if _looks_like_html(response, body):
-                    raise _html_error(body, encoding)
-        except (httpx.TimeoutException, TimeoutError):
-            raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
-        except httpx.ConnectError as exc:
-            raise _connect_error(self.base_url, exc) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            if _tls_cause(exc) is not None:
-                raise _connect_error(self.base_url, exc) from None
-            raise errors.ConnectionFailed(
-                f"connection to {_host(self.base_url)} dropped mid-response"
-            ) from None
-        except httpx.HTTPError as exc:
-            raise errors.ConnectionFailed(
-                f"request to {_host(self.base_url)} failed ({type(exc).__name__})"
-            ) from None
+        headers = self._credentials.headers()
+        body, encoding = await self._transport.get(url, headers, keep=route != CALLER_LOOKUP)
         return body, encoding, self._now()
-
-    async def _error_body(self, response: httpx.Response) -> str:
-        """The upstream's words on a failure, if short; an oversized error page (a proxy's
-        HTML) must not hide the status, or a 429/5xx would never be backed off as one."""
-        try:
-            body = await self._read_capped(response, 64 * 1024)
-        except errors.ResponseTooLarge:
-            return ""
-        return body.decode(response.encoding or "utf-8", errors="replace")
-
-    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes | bytearray:
-        """Read at most ``limit`` bytes; refuse rather than hold an oversized body.
-
-        The chunks go into one growing buffer as they come (a big buffer grows in
-        place, see :mod:`rtdash.api.heap`), never a list of them joined into a second
-        copy: a big centre's body is tens of megabytes, and two of them at once were
-        the largest thing a poll ever held."""
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise errors.ResponseTooLarge(_too_large(int(declared), limit))
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            if len(body) + len(chunk) > limit:
-                raise errors.ResponseTooLarge(
-                    _too_large(len(body) + len(chunk), limit, at_least=True)
-                )
-            if not body and len(chunk) >= heap.BIG_BODY:
-                heap.after_body(len(chunk))
-            body += chunk
-            if len(body) >= heap.BIG_BODY:
-                heap.after_body(len(body))
-        return body
 
 
 def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:
