@@ -40,6 +40,9 @@ from rtdash.api.transport import Transport
 from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
+#: a body up to this size is kept to know the next one unchanged by comparing bytes (a
+#: quiet centre sends the same ones every poll); a bigger one is not held twice
+KEPT_BODY = 1024 * 1024
 
 ACTIVE_CALLS = "pbxActiveCalls"
 USER_STATUS = "pbxUserStatus"
@@ -80,6 +83,10 @@ class _LastBody:
     #: read by its lines (the reader then knows the next body unchanged, see
     #: :func:`~rtdash.api.line_rows.read_body`)
     by_lines: bool = False
+    #: the body itself when small (:data:`KEPT_BODY`): the same bytes again are known
+    #: by one comparison, before any line is looked at
+    body: bytes | bytearray | None = None
+    encoding: str = ""
 
 
 class InfinityClient:
@@ -222,15 +229,27 @@ class InfinityClient:
     ) -> FetchResult[ActiveCall] | FetchResult[PbxUser]:
         """The rows of a polled route, or the last ones again when the body is unchanged.
 
-        A quiet centre answers every poll with the same bytes; recognising them (by a
-        digest, or, for a body read by its lines, by the reader finding every line as
-        it was) is far cheaper than reading them, and it hands back the same row
+        A quiet centre answers every poll with the same bytes; recognising them (a small
+        body by comparing it with the last one, a big one by a digest or, read by its
+        lines, by the reader finding every line as it was) is far cheaper than reading
+        them, and it hands back the same row
         objects, so everything downstream can tell "nothing changed" by identity.
         """
         body, encoding, fetched_at = await self._get_body(route, params)
         query = tuple(params)
         reader = self._reader(kind)
         last = self._last.get(route)
+        if (
+            not keep_raw
+            and last is not None
+            and last.body == body
+            and last.query == query
+            and last.reader is reader
+            and last.encoding == encoding
+        ):
+            return FetchResult(
+                rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
+            )
         utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
         # a body read by its lines is known unchanged by the reader (every line's head
         # held, the same tails in the same order), which needs no digest of the body
@@ -250,6 +269,7 @@ class InfinityClient:
                 rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
             )
         self._last.pop(route, None)
+        kept = body if not keep_raw and len(body) <= KEPT_BODY else None
         if not utf8:
             text = body.decode(encoding, errors="replace")
             del body  # the text is all that is read from here on: one copy, not two
@@ -270,7 +290,14 @@ class InfinityClient:
             )
         by_lines = reader.lines is not None and reader.lines.tails is not None
         self._last[route] = _LastBody(
-            query, digest, reader, result.rows, result.unreadable, by_lines
+            query,
+            digest,
+            reader,
+            result.rows,
+            result.unreadable,
+            by_lines,
+            kept,
+            encoding,
         )
         return result
 
