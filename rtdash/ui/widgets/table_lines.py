@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rtdash.ui.rowstore import RowStore
-from rtdash.ui.textual_internals import has_plain_box, lines_past_style_cache
+from rtdash.ui.textual_internals import has_plain_box, lines_past_style_cache, once_strip
 from rtdash.ui.widgets.table_cells import CellMaker, Described, Look, RowCells
 
 
@@ -123,7 +123,7 @@ class TableLines(ScrollView):
                 styled = Segment.apply_style(segments, post_style=self._cursor_style())
             line = list(Segment.simplify(styled))
             line.extend(blank)
-            strips.append(Strip(line, length).crop(x1 - start, x2 - start))
+            strips.append(once_strip(line, length).crop(x1 - start, x2 - start))
         return strips
 
     def _header_strip(self, width: int) -> Strip:
