@@ -235,8 +235,11 @@ def _dirty_chops(
         first_cut, last_cut = visible.column_span
         top_line, bottom_line = visible.y, visible.bottom
         wanted: dict[int, list[int]] = {}
-        for y, starts in empty.items():
-            if top_line <= y < bottom_line:
+        # the widget's lines or the lines left to fill, whichever are fewer
+        lines = range(top_line, bottom_line) if bottom_line - top_line < len(empty) else empty
+        for y in lines:
+            starts = empty.get(y)
+            if starts is not None and top_line <= y < bottom_line:
                 mine = [start for start in starts if first_cut <= start < last_cut]
                 if mine:
                     wanted[y] = mine

@@ -201,6 +201,7 @@ class RowCells:
         self.widths = [column.width for column in self.columns]
         self.offsets = self._offsets()
         self.ticking = [index for index, column in enumerate(self.columns) if column.ticking]
+        self._ticking_keys = [(index, self.columns[index].key) for index in self.ticking]
         #: the ticking cells at one moment, by (column index, start): a tick compares
         #: their texts and then draws the lines that changed, both from these; none is
         #: kept past the moment
@@ -306,11 +307,16 @@ class RowCells:
         return self.ticker(column.key, seconds)
 
     def tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
-        since, columns = spec.since, self.columns
-        return tuple(
-            plain(self.tick_value(index, since.get(columns[index].key), now))
-            for index in self.ticking
-        )
+        """The texts of a row's ticking cells at ``now`` (what a tick compares)."""
+        self._at(now)
+        since, values, texts = spec.since, self._tick_values, []
+        for index, key in self._ticking_keys:
+            start = since.get(key)
+            value = values.get((index, start))
+            if value is None:
+                value = self.tick_value(index, start, now)
+            texts.append(value if isinstance(value, str) else value.plain)
+        return tuple(texts)
 
     def columns_between(self, x1: int, x2: int) -> range:
         """The columns (by index) with a cell in ``x1``..``x2`` (end exclusive), the
@@ -332,11 +338,15 @@ class RowCells:
         ``now``."""
         segments: list[Segment] = []
         all_columns, made, since = self.columns, described.segments, described.spec.since
+        self._at(now)
+        tick_made = self._tick_made
         for index in columns if columns is not None else range(len(all_columns)):
             cached = made.get(index)
             if cached is None:
                 start = since.get(all_columns[index].key)
-                cached = self.tick_segments(index, start, now, console)
+                cached = tick_made.get((index, start))
+                if cached is None:
+                    cached = self.tick_segments(index, start, now, console)
             segments.extend(cached)
         return segments
 
