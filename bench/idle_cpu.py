@@ -48,13 +48,7 @@ def sample(
 ) -> tuple[float, int]:
     """% of one core, and the bytes written to the terminal in the window."""
     if side in ("rtdash", BASELINE):
-        sim = make_sim(LOADS["medium"], realtime=False, now=True)
-        app = terminal(RTDASH, sim, SIZE) if tree is None else exported(tree, sim)
-        with sim, app as term:
-            term.wait_for()
-            time.sleep(warmup)
-            before = term.bytes_so_far()
-            return cpu_percent(term, window), term.bytes_so_far() - before
+        return rtdash_sample(warmup=warmup, window=window, tree=tree)
     with floor_terminal("--ticking", size=SIZE) as term:
         term.wait_for()
         time.sleep(warmup)
@@ -62,14 +56,49 @@ def sample(
         return cpu_percent(term, window), term.bytes_so_far() - before
 
 
+def rtdash_sample(
+    *,
+    warmup: float,
+    window: float,
+    tree: Path | None = None,
+    flags: tuple[str, ...] = (),
+    keys: bytes = b"",
+) -> tuple[float, int]:
+    """rtdash (this tree's, or the exported ``tree``'s) on a frozen medium centre with
+    ``flags`` added to its command line, ``keys`` typed once the data is in."""
+    sim = make_sim(LOADS["medium"], realtime=False, now=True)
+    with sim, rtdash_terminal(sim, tree, flags) as term:
+        term.wait_for()
+        if keys:
+            term.send(keys)
+        time.sleep(warmup)
+        before = term.bytes_so_far()
+        return cpu_percent(term, window), term.bytes_so_far() - before
+
+
 @contextlib.contextmanager
-def exported(tree: Path, sim: Simulator) -> Iterator[Terminal]:
-    """The exported commit's rtdash in a pty, with the same flags and environment."""
-    argv = RTDASH.argv(sim)
-    argv[1:1] = ["-P"]  # not the working directory (this tree) first on sys.path
+def rtdash_terminal(
+    sim: Simulator, tree: Path | None = None, flags: tuple[str, ...] = ()
+) -> Iterator[Terminal]:
+    """rtdash in a pty as the harness runs it (``bench.measures.terminal``), or the
+    exported commit's: ``-P`` keeps the working directory (this tree) off sys.path, so
+    the export, first on ``PYTHONPATH``, is what is imported."""
+    argv = [*RTDASH.argv(sim), *flags]
+    if tree is None:
+        with terminal(RTDASH, sim, SIZE) if not flags else _own(argv, sim) as term:
+            yield term
+        return
+    argv[1:1] = ["-P"]
+    with _own(argv, sim, tree) as term:
+        yield term
+
+
+@contextlib.contextmanager
+def _own(argv: list[str], sim: Simulator, tree: Path | None = None) -> Iterator[Terminal]:
     with tempfile.TemporaryDirectory(prefix="rtdash-bench-") as home:
         env = child_env(sim, Path(home))
-        env["PYTHONPATH"] = str(tree)
+        if tree is not None:
+            env["PYTHONPATH"] = str(tree)
         term = Terminal(argv, env, SIZE)
         try:
             yield term
