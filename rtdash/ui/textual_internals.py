@@ -92,9 +92,10 @@ def once_strip(segments: list[Segment], cell_length: int) -> Strip:
     strip = Strip.__new__(Strip)
     strip._segments = segments
     strip._cell_length = cell_length
-    strip._divide_cache = strip._crop_cache = strip._style_cache = _NO_CACHE  # type: ignore[assignment]
-    strip._filter_cache = strip._line_length_cache = _NO_CACHE  # type: ignore[assignment]
-    strip._crop_extend_cache = strip._offsets_cache = _NO_CACHE  # type: ignore[assignment]
+    none: Any = _NO_CACHE  # stands in for each FIFOCache (only get and [] = are used)
+    strip._divide_cache = strip._crop_cache = strip._style_cache = none
+    strip._filter_cache = strip._line_length_cache = none
+    strip._crop_extend_cache = strip._offsets_cache = none
     strip._render_cache = None
     strip._link_ids = None
     strip._cell_count = None
