@@ -108,11 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     live = cpu["live"]
     lines += [
         "",
-        f"So of the live {live:.2f} %: the 1 s poll of an unchanged centre about "
-        f"{live - cpu['tick alone (poll every 60 s)']:.2f}, the new breaches' flashing "
-        f"about {live - cpu['no flash']:.2f}, the tick and the rest "
-        f"{cpu['tick alone (poll every 60 s)']:.2f} (of which paused, only the age of the "
-        f"data moving: {cpu['paused']:.2f}).",
+        f"So of the live {live:.2f} %: the 1 s poll of an unchanged centre (its requests, "
+        "the poller, the status it posts, the age of the data it moves on) about "
+        f"{live - cpu['tick alone (poll every 60 s)']:.2f}; the new breaches' flashing "
+        f"about {live - cpu['no flash']:.2f}; the tick with no poll "
+        f"{cpu['tick alone (poll every 60 s)']:.2f}, flashing included; paused (only the "
+        f"age of the data moves) {cpu['paused']:.2f}.",
     ]
     if args.baseline:
         mine = statistics.median(polls["this tree"])

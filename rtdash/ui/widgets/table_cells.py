@@ -140,8 +140,9 @@ class CellMaker:
         )
         segments = self.tick_cells.get(cache_key)
         if segments is None:
-            segments = self.quick_cell(value, width, console) or self.cell(value, width, console)
-            self.tick_cells[cache_key] = segments
+            made = self.quick_cell(value, width, console) or self.cell(value, width, console)
+            # simplified once here, so a line of cells needs merging only where they meet
+            segments = self.tick_cells[cache_key] = list(Segment.simplify(made))
         return segments
 
     def quick_cell(self, value: Cell, width: int, console: Console) -> list[Segment] | None:
@@ -279,8 +280,11 @@ class RowCells:
         if described is not None and described.spec == spec:
             described.item = item
             return described
+        cell = self.maker.cell
         segments = {
-            index: self.maker.cell(spec.cells.get(column.key, ""), self.widths[index], console)
+            index: list(
+                Segment.simplify(cell(spec.cells.get(column.key, ""), self.widths[index], console))
+            )
             for index, column in enumerate(self.columns)
             if column.key not in spec.since
         }
@@ -349,6 +353,33 @@ class RowCells:
                     cached = self.tick_segments(index, start, now, console)
             segments.extend(cached)
         return segments
+
+    def simple_segments(
+        self, described: Described, now: datetime, console: Console, columns: range
+    ) -> list[Segment]:
+        """``Segment.simplify(self.segments(...))``: each cell is simplified when made,
+        so neighbours in one style can meet only where two cells do."""
+        line: list[Segment] = []
+        all_columns, made, since = self.columns, described.segments, described.spec.since
+        self._at(now)
+        tick_made = self._tick_made
+        for index in columns:
+            cell = made.get(index)
+            if cell is None:
+                start = since.get(all_columns[index].key)
+                cell = tick_made.get((index, start))
+                if cell is None:
+                    cell = self.tick_segments(index, start, now, console)
+            if not cell:
+                continue
+            if line:
+                last, first = line[-1], cell[0]
+                if last.style == first.style and not first.control:
+                    line[-1] = Segment(last.text + first.text, last.style)
+                    line.extend(cell[1:])
+                    continue
+            line.extend(cell)
+        return line
 
     def header_text(self) -> str:
         return "".join(

@@ -111,7 +111,7 @@ class TableLines(ScrollView):
         header, top, now = self.header_height, int(self.scroll_offset.y), self._now
         console = self.app.console
         cursor, count, describe = self.cursor_row, len(rows), cells.row
-        key_at, item_at, segments_of = rows.key_at, rows.item_at, cells.segments
+        key_at, item_at, simple = rows.key_at, rows.item_at, cells.simple_segments
         left, right = x1 - start, x2 - start
         whole = left == 0 and right >= length
         simplify = Segment.simplify
@@ -122,11 +122,12 @@ class TableLines(ScrollView):
                 strips.append(self.render_line(y).crop(x1, x2))
                 continue
             described = describe(key_at(index), item_at(index), console)
-            segments = segments_of(described, now, console, columns)
-            styled: Iterable[Segment] = segments
             if index == cursor:
+                segments = cells.segments(described, now, console, columns)
                 styled = Segment.apply_style(segments, post_style=self._cursor_style())
-            line = list(simplify(styled))
+                line = list(simplify(styled))
+            else:
+                line = simple(described, now, console, columns)
             line.extend(blank)
             strip = once_strip(line, length)
             strips.append(strip if whole else strip.crop(left, right))
