@@ -40,6 +40,26 @@ VARIANTS: dict[str, tuple[tuple[str, ...], bytes]] = {
     "tick alone (poll every 60 s)": (("--interval", "60"), b""),
     "paused": ((), b"p"),
 }
+#: what the measures above follow from (the figures are the run's, above)
+NOTES = [
+    "What makes the unchanged poll cheap: the polled GETs go over the client's own "
+    "HTTP/1.1 lane on asyncio's streams (`rtdash/api/http11.py`; httpx stays the lane "
+    "for an injected client or a proxy from the environment), the request's bytes are "
+    "made once per query, and a small body byte for byte the last one is known by one "
+    "comparison before any line is read. What makes the tick cheaper: strips drawn once "
+    "and written once are made without Textual's per-strip caches, a partial update's "
+    "cursor moves are cached escape codes, a widget is asked only about the dirty lines "
+    "it covers, and a table's time cells are compared and merged with fewer look-ups.",
+    "",
+    "What is left, largest first: the tables' time cells (compared, drawn, written "
+    "every second for every row on screen); a breach's flashing (each blink restyles "
+    "the tile and its children through Textual's CSS, then redraws the tile); the "
+    "longest-wait number and the status line, drawn each second through Textual's own "
+    "rendering (styles cache, content, visual); the poller's messages. Next steps: the "
+    "flash without a class change (the tile drawing its lit look itself), and the big "
+    "number and the status line through the Line API, each checked against the "
+    "snapshots.",
+]
 POLL_CPU = (
     "import asyncio, json, statistics;"
     "from bench.loads import LOADS;"
@@ -125,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             f"runs alternated: this tree **{mine:.2f} ms**, {args.baseline} "
             f"{base:.2f} ms ({base / mine:.1f}× less).",
         ]
+    lines += ["", *NOTES]
     print("\n".join(lines))
     if not args.no_write:
         write_section(SECTION, lines)
