@@ -9,6 +9,11 @@ order rotating each round. Target: rtdash ≤ 1.5 × the floor, same run.
 
     python -m bench.idle_cpu                  # 5 rounds of 20 s each side
     python -m bench.idle_cpu --rounds 3 --window 30
+    python -m bench.idle_cpu --baseline b780a75   # and that commit's rtdash, alternated
+
+``--baseline`` exports a commit with ``git archive`` and runs its rtdash as a third side
+(``python -P -m rtdash`` with the export first on ``PYTHONPATH``, so the export's code,
+not this tree's, is imported), so a before/after ratio comes from the same run.
 
 Writes the ``quiet`` section of RESULTS.md.
 """
@@ -16,29 +21,34 @@ Writes the ``quiet`` section of RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 from bench.kept import rerun_command, write_section
-from bench.loads import LOADS, RTDASH, make_sim
-from bench.measures.terminal import cpu_percent, floor_terminal, terminal
+from bench.loads import LOADS, REPO, RTDASH, make_sim
+from bench.measures.terminal import Terminal, child_env, cpu_percent, floor_terminal, terminal
+from rtdash.sim import Simulator
 
 SECTION = "quiet"
 SIZE = (160, 48)
 TARGET = 1.5
 SIDES = ("rtdash", "floor --ticking")
+BASELINE = "baseline"
 
 
-def sample(side: str, *, warmup: float, window: float) -> tuple[float, int]:
+def sample(
+    side: str, *, warmup: float, window: float, tree: Path | None = None
+) -> tuple[float, int]:
     """% of one core, and the bytes written to the terminal in the window."""
-    if side == "rtdash":
-        sim = make_sim(LOADS["medium"], realtime=False, now=True)
-        with sim, terminal(RTDASH, sim, SIZE) as term:
-            term.wait_for()
-            time.sleep(warmup)
-            before = term.bytes_so_far()
-            return cpu_percent(term, window), term.bytes_so_far() - before
+    if side in ("rtdash", BASELINE):
+        return rtdash_sample(warmup=warmup, window=window, tree=tree)
     with floor_terminal("--ticking", size=SIZE) as term:
         term.wait_for()
         time.sleep(warmup)
@@ -46,23 +56,104 @@ def sample(side: str, *, warmup: float, window: float) -> tuple[float, int]:
         return cpu_percent(term, window), term.bytes_so_far() - before
 
 
+def rtdash_sample(
+    *,
+    warmup: float,
+    window: float,
+    tree: Path | None = None,
+    flags: tuple[str, ...] = (),
+    keys: bytes = b"",
+) -> tuple[float, int]:
+    """rtdash (this tree's, or the exported ``tree``'s) on a frozen medium centre with
+    ``flags`` added to its command line, ``keys`` typed once the data is in."""
+    sim = make_sim(LOADS["medium"], realtime=False, now=True)
+    with sim, rtdash_terminal(sim, tree, flags) as term:
+        term.wait_for()
+        if keys:
+            term.send(keys)
+        time.sleep(warmup)
+        before = term.bytes_so_far()
+        return cpu_percent(term, window), term.bytes_so_far() - before
+
+
+@contextlib.contextmanager
+def rtdash_terminal(
+    sim: Simulator, tree: Path | None = None, flags: tuple[str, ...] = ()
+) -> Iterator[Terminal]:
+    """rtdash in a pty as the harness runs it (``bench.measures.terminal``), or the
+    exported commit's: ``-P`` keeps the working directory (this tree) off sys.path, so
+    the export, first on ``PYTHONPATH``, is what is imported."""
+    argv = [*RTDASH.argv(sim), *flags]
+    if tree is None:
+        with terminal(RTDASH, sim, SIZE) if not flags else _own(argv, sim) as term:
+            yield term
+        return
+    argv[1:1] = ["-P"]
+    with _own(argv, sim, tree) as term:
+        yield term
+
+
+@contextlib.contextmanager
+def _own(argv: list[str], sim: Simulator, tree: Path | None = None) -> Iterator[Terminal]:
+    with tempfile.TemporaryDirectory(prefix="rtdash-bench-") as home:
+        env = child_env(sim, Path(home))
+        if tree is not None:
+            env["PYTHONPATH"] = str(tree)
+        term = Terminal(argv, env, SIZE)
+        try:
+            yield term
+        finally:
+            term.close()
+
+
+def export(commit: str, folder: Path) -> Path:
+    """``commit``'s tree in ``folder`` (``git archive``), its bytecode compiled once."""
+    tree = folder / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", commit], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "rtdash")], check=True)
+    return tree
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.idle_cpu", description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--window", type=float, default=20.0)
+    parser.add_argument(
+        "--baseline", default=None, help="a commit whose rtdash runs as a third side"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
-    seen: dict[str, list[tuple[float, int]]] = {side: [] for side in SIDES}
-    for index in range(args.rounds):
-        order = SIDES if index % 2 == 0 else SIDES[::-1]
-        for side in order:
-            seen[side].append(sample(side, warmup=args.warmup, window=args.window))
+    sides = SIDES if args.baseline is None else (*SIDES, BASELINE)
+    seen: dict[str, list[tuple[float, int]]] = {side: [] for side in sides}
+    with tempfile.TemporaryDirectory(prefix="rtdash-idle-") as folder:
+        tree = export(args.baseline, Path(folder)) if args.baseline else None
+        for index in range(args.rounds):
+            # the order rotates, so no side always follows the same one
+            shift = index % len(sides)
+            order = sides[shift:] + sides[:shift]
+            if index % 2:
+                order = order[::-1]
+            for side in order:
+                seen[side].append(
+                    sample(
+                        side,
+                        warmup=args.warmup,
+                        window=args.window,
+                        tree=tree if side == BASELINE else None,
+                    )
+                )
     cpu = {side: statistics.median(c for c, _ in samples) for side, samples in seen.items()}
     ratio = cpu["rtdash"] / cpu["floor --ticking"]
     met = "met" if ratio <= TARGET else "**not met**"
     command = rerun_command(parser, args, ("rounds", "warmup", "window"))
+    if args.baseline:
+        command += f" --baseline {args.baseline}"
     lines = [
         f"## Quiet when nothing happens (`{command}`)",
         "",
@@ -79,10 +170,17 @@ def main(argv: list[str] | None = None) -> int:
     for side, samples in seen.items():
         values = [c for c, _ in samples]
         rate = statistics.median(b for _, b in samples) / args.window
+        name = f"rtdash at {args.baseline} (baseline)" if side == BASELINE else side
         lines.append(
-            f"| {side} | {cpu[side]:.2f} | {min(values):.2f} | {max(values):.2f} | {rate:,.0f} |"
+            f"| {name} | {cpu[side]:.2f} | {min(values):.2f} | {max(values):.2f} | {rate:,.0f} |"
         )
     lines += ["", f"rtdash / floor: **{ratio:.2f}×** (target ≤ {TARGET}×: {met})."]
+    if args.baseline:
+        before = cpu[BASELINE] / cpu["floor --ticking"]
+        lines.append(
+            f"Baseline ({args.baseline}) / floor in the same run: {before:.2f}×; "
+            f"rtdash uses {cpu['rtdash'] / cpu[BASELINE]:.2f}× the baseline's CPU."
+        )
     print("\n".join(lines))
     if not args.no_write:
         write_section(SECTION, lines)

@@ -98,10 +98,12 @@ class PlainClient(InfinityClient):
     ) -> tuple[int, list[tuple[str, str]], bytes | bytearray | None]:
         """Status, headers and body (None: an error's body over its limit), within the
         client's deadline for the whole request."""
-        deadline = time.monotonic() + self._deadline
+        deadline = time.monotonic() + self._transport.deadline
         host = url.host
         port = url.port or 80
-        connection = http.client.HTTPConnection(host, port, timeout=min(self._deadline, 5.0))
+        connection = http.client.HTTPConnection(
+            host, port, timeout=min(self._transport.deadline, 5.0)
+        )
         try:
             try:
                 connection.connect()

@@ -8,7 +8,6 @@ whether anyone is waiting for the answer.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import ssl
 from collections.abc import Callable, Iterable
@@ -20,19 +19,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from rtdash.api import errors, heap
+from rtdash.api import errors
 from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
-from rtdash.api.http_errors import (
-    _connect_error,
-    _host,
-    _html_error,
-    _looks_like_html,
-    _not_data,
-    _quote,
-    _status_error,
-    _tls_cause,
-    _too_large,
-)
+from rtdash.api.http_errors import _quote
 from rtdash.api.http_errors import insecure_reason as insecure_reason
 from rtdash.api.http_errors import is_loopback as is_loopback
 from rtdash.api.http_errors import parse_retry_after as parse_retry_after
@@ -47,9 +36,13 @@ from rtdash.api.models import (
     parse_caller,
 )
 from rtdash.api.sanitise import clean, one_line
+from rtdash.api.transport import Transport
 from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
+#: a body up to this size is kept to know the next one unchanged by comparing bytes (a
+#: quiet centre sends the same ones every poll); a bigger one is not held twice
+KEPT_BODY = 1024 * 1024
 
 ACTIVE_CALLS = "pbxActiveCalls"
 USER_STATUS = "pbxUserStatus"
@@ -90,13 +83,18 @@ class _LastBody:
     #: read by its lines (the reader then knows the next body unchanged, see
     #: :func:`~rtdash.api.line_rows.read_body`)
     by_lines: bool = False
+    #: the body itself when small (:data:`KEPT_BODY`): the same bytes again are known
+    #: by one comparison, before any line is looked at
+    body: bytes | bytearray | None = None
+    encoding: str = ""
 
 
 class InfinityClient:
     """One installation's Real Time routes.
 
     ``http`` is injectable so tests can pass an ``httpx.MockTransport`` client and the
-    app can share one connection pool; when omitted the client makes (and closes) its own.
+    app can share one connection pool; when omitted the client keeps its own connections
+    (and closes them), see :mod:`rtdash.api.transport`.
     """
 
     def __init__(
@@ -121,16 +119,15 @@ class InfinityClient:
         self.mapping = mapping or FieldMapping()
         self.max_body = max_body
         self._credentials = credentials
-        self._owns_http = http is None
-        #: made on the first request (:attr:`_http`): httpx's transport imports httpcore
-        #: and h11, which a client whose first answers came early does not need yet
-        self._made_http = http
         # ``tls``: a context loaded ahead of time (rtdash.warmup); else httpx's default
-        self._verify: ssl.SSLContext | bool = tls if tls is not None else True
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
-        #: httpx times each read, so a body that trickles in never times out: the whole
-        #: request (connect, headers, body) must also end within ``timeout``
-        self._deadline = timeout
+        self._transport = Transport(
+            base_url=self.base_url,
+            igrp=igrp,
+            timeout=timeout,
+            max_body=max_body,
+            http=http,
+            tls=tls,
+        )
         self._now = now or (lambda: datetime.now(UTC))
         self._readers: dict[str, RowReader] = {}
         #: why no request may be made (credentials would cross a network in clear)
@@ -142,20 +139,11 @@ class InfinityClient:
         return f"InfinityClient(base_url={self.base_url!r}, igrp={self.igrp})"
 
     @property
-    def _http(self) -> httpx.AsyncClient:
-        if self._made_http is None:
-            self._made_http = httpx.AsyncClient(
-                timeout=httpx.Timeout(self._deadline, connect=5.0), verify=self._verify
-            )
-        return self._made_http
-
-    @property
     def credentials(self) -> Credentials:
         return self._credentials
 
     async def aclose(self) -> None:
-        if self._owns_http and self._made_http is not None:
-            await self._made_http.aclose()
+        await self._transport.aclose()
 
     async def __aenter__(self) -> InfinityClient:
         return self
@@ -241,15 +229,27 @@ class InfinityClient:
     ) -> FetchResult[ActiveCall] | FetchResult[PbxUser]:
         """The rows of a polled route, or the last ones again when the body is unchanged.
 
-        A quiet centre answers every poll with the same bytes; recognising them (by a
-        digest, or, for a body read by its lines, by the reader finding every line as
-        it was) is far cheaper than reading them, and it hands back the same row
+        A quiet centre answers every poll with the same bytes; recognising them (a small
+        body by comparing it with the last one, a big one by a digest or, read by its
+        lines, by the reader finding every line as it was) is far cheaper than reading
+        them, and it hands back the same row
         objects, so everything downstream can tell "nothing changed" by identity.
         """
         body, encoding, fetched_at = await self._get_body(route, params)
         query = tuple(params)
         reader = self._reader(kind)
         last = self._last.get(route)
+        if (
+            not keep_raw
+            and last is not None
+            and last.body == body
+            and last.query == query
+            and last.reader is reader
+            and last.encoding == encoding
+        ):
+            return FetchResult(
+                rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
+            )
         utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8")
         # a body read by its lines is known unchanged by the reader (every line's head
         # held, the same tails in the same order), which needs no digest of the body
@@ -269,6 +269,7 @@ class InfinityClient:
                 rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
             )
         self._last.pop(route, None)
+        kept = body if not keep_raw and len(body) <= KEPT_BODY else None
         if not utf8:
             text = body.decode(encoding, errors="replace")
             del body  # the text is all that is read from here on: one copy, not two
@@ -289,7 +290,14 @@ class InfinityClient:
             )
         by_lines = reader.lines is not None and reader.lines.tails is not None
         self._last[route] = _LastBody(
-            query, digest, reader, result.rows, result.unreadable, by_lines
+            query,
+            digest,
+            reader,
+            result.rows,
+            result.unreadable,
+            by_lines,
+            kept,
+            encoding,
         )
         return result
 
@@ -365,71 +373,9 @@ class InfinityClient:
         if self._refusal is not None:
             raise errors.InsecureTransport(self._refusal)
         url = self._request_url(route, params)
-        try:
-            async with (
-                asyncio.timeout(self._deadline),
-                self._http.stream(
-                    "GET",
-                    url,
-                    headers=self._credentials.headers(),
-                    timeout=self._timeout,
-                ) as response,
-            ):
-                if response.status_code >= 400:
-                    raise _status_error(response, await self._error_body(response), self.igrp)
-                if response.status_code != 200:
-                    raise _not_data(response, self.base_url)
-                body = await self._read_capped(response, self.max_body)
-                encoding = response.encoding or "utf-8"
-                if _looks_like_html(response, body):
-                    raise _html_error(body, encoding)
-        except (httpx.TimeoutException, TimeoutError):
-            raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
-        except httpx.ConnectError as exc:
-            raise _connect_error(self.base_url, exc) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            if _tls_cause(exc) is not None:
-                raise _connect_error(self.base_url, exc) from None
-            raise errors.ConnectionFailed(
-                f"connection to {_host(self.base_url)} dropped mid-response"
-            ) from None
-        except httpx.HTTPError as exc:
-            raise errors.ConnectionFailed(
-                f"request to {_host(self.base_url)} failed ({type(exc).__name__})"
-            ) from None
+        headers = self._credentials.headers()
+        body, encoding = await self._transport.get(url, headers, keep=route != CALLER_LOOKUP)
         return body, encoding, self._now()
-
-    async def _error_body(self, response: httpx.Response) -> str:
-        """The upstream's words on a failure, if short; an oversized error page (a proxy's
-        HTML) must not hide the status, or a 429/5xx would never be backed off as one."""
-        try:
-            body = await self._read_capped(response, 64 * 1024)
-        except errors.ResponseTooLarge:
-            return ""
-        return body.decode(response.encoding or "utf-8", errors="replace")
-
-    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes | bytearray:
-        """Read at most ``limit`` bytes; refuse rather than hold an oversized body.
-
-        The chunks go into one growing buffer as they come (a big buffer grows in
-        place, see :mod:`rtdash.api.heap`), never a list of them joined into a second
-        copy: a big centre's body is tens of megabytes, and two of them at once were
-        the largest thing a poll ever held."""
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise errors.ResponseTooLarge(_too_large(int(declared), limit))
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            if len(body) + len(chunk) > limit:
-                raise errors.ResponseTooLarge(
-                    _too_large(len(body) + len(chunk), limit, at_least=True)
-                )
-            if not body and len(chunk) >= heap.BIG_BODY:
-                heap.after_body(len(chunk))
-            body += chunk
-            if len(body) >= heap.BIG_BODY:
-                heap.after_body(len(body))
-        return body
 
 
 def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:

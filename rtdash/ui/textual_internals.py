@@ -11,9 +11,12 @@ module (or drop the shortcut), not the widgets.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from rich.console import Console
+from rich.segment import Segment
 from textual.events import ScreenResume
 from textual.geometry import Region, Size
 from textual.screen import Screen
@@ -65,6 +68,81 @@ def lines_past_style_cache(widget: Widget, crop: Region) -> list[Strip]:
     return strips
 
 
+class _NoCache:
+    """Stands in for each of a :class:`Strip`'s own caches in a strip made to be
+    written once: nothing is kept, every lookup misses (see :func:`once_strip`)."""
+
+    __slots__ = ()
+
+    def get(self, key: object) -> None:
+        return None
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+
+_NO_CACHE = _NoCache()
+
+
+def once_strip(segments: list[Segment], cell_length: int) -> Strip:
+    """A :class:`Strip` for a line drawn once and written once (a tick's time cells,
+    a piece of a chop): the same strip, without the seven caches ``Strip.__init__``
+    makes for it, none of which such a line ever uses more than it fills. A strip of
+    ``segments`` (a list, not copied) and ``cell_length`` (not measured)."""
+    strip = Strip.__new__(Strip)
+    strip._segments = segments
+    strip._cell_length = cell_length
+    none: Any = _NO_CACHE  # stands in for each FIFOCache (only get and [] = are used)
+    strip._divide_cache = strip._crop_cache = strip._style_cache = none
+    strip._filter_cache = strip._line_length_cache = none
+    strip._crop_extend_cache = strip._offsets_cache = none
+    strip._render_cache = None
+    strip._link_ids = None
+    strip._cell_count = None
+    return strip
+
+
+def divide_once(strip: Strip, cuts: list[int]) -> list[Strip]:
+    """``strip.divide(cuts)`` (cuts ascending, the last at most the strip's length),
+    made of :func:`once_strip` pieces."""
+    if cuts == [strip.cell_length]:
+        return [strip]
+    pieces: list[Strip] = []
+    position = 0
+    for segments, cut in zip(Segment.divide(strip._segments, cuts), cuts, strict=False):
+        pieces.append(once_strip(segments, cut - position))
+        position = cut
+    return pieces
+
+
+@lru_cache(maxsize=4096)
+def _move_to(x: int, y: int) -> str:
+    """The escape code that puts the cursor at (x, y), as ``Control.move_to`` writes it."""
+    return f"\x1b[{y + 1};{x + 1}H"
+
+
+def _render_chops(update: Any, console: Console) -> str:
+    """``ChopsUpdate.render_segments``, the same bytes, without a ``Control`` object
+    made for each cursor move (a tick writes a hundred pieces or more)."""
+    sequences: list[str] = []
+    append = sequences.append
+    chops = update.chops
+    chop_ends = update.chop_ends
+    last_y = update.spans[-1][0]
+    for y, x1, x2 in update.spans:
+        line = chops[y]
+        for end, (x, strip) in zip(chop_ends[y], line.items(), strict=False):
+            if strip is None or x > x2 or end <= x1:
+                continue
+            if not (x2 > x >= x1 and end <= x2):
+                strip = strip.crop(0, min(end, x2) - x)
+            append(_move_to(x, y))
+            append(strip.render(console))
+        if y != last_y:
+            append("\n")
+    return "".join(sequences)
+
+
 def render_only_dirty_lines() -> None:
     """Make Textual's partial screen updates render only the widgets, and the lines of
     them, that a dirty region touches.
@@ -90,6 +168,12 @@ def render_only_dirty_lines() -> None:
     if getattr(compositor.render_partial_update, "_rtdash", False):
         return
 
+    class Chops(_compositor.ChopsUpdate):
+        """A partial update written by :func:`_render_chops`."""
+
+        def render_segments(self, console: Console) -> str:
+            return _render_chops(self, console)
+
     def render_partial_update(self: _compositor.Compositor) -> _compositor.ChopsUpdate | None:
         screen_region = self.size.region
         update_regions = [region.intersection(screen_region) for region in self._dirty_regions]
@@ -101,7 +185,7 @@ def render_only_dirty_lines() -> None:
         cuts = _cuts_at_spans(self.cuts, spans)
         chops = _dirty_chops(self, spans, cuts)
         chop_ends = [cut_set[1:] for cut_set in cuts]
-        return _compositor.ChopsUpdate(chops, spans, chop_ends)
+        return Chops(chops, spans, chop_ends)
 
     # a function attribute marks ours, so a second install is a no-op
     render_partial_update._rtdash = True  # type: ignore[attr-defined]
@@ -152,8 +236,11 @@ def _dirty_chops(
         first_cut, last_cut = visible.column_span
         top_line, bottom_line = visible.y, visible.bottom
         wanted: dict[int, list[int]] = {}
-        for y, starts in empty.items():
-            if top_line <= y < bottom_line:
+        # the widget's lines or the lines left to fill, whichever are fewer
+        lines = range(top_line, bottom_line) if bottom_line - top_line < len(empty) else empty
+        for y in lines:
+            starts = empty.get(y)
+            if starts is not None and top_line <= y < bottom_line:
                 mine = [start for start in starts if first_cut <= start < last_cut]
                 if mine:
                     wanted[y] = mine
@@ -167,7 +254,8 @@ def _dirty_chops(
                 starts = empty[y]
                 chops_line = chops[y]
                 edges = [left, *(cut for cut in cuts[y] if left < cut < right), right]
-                pieces = strip.divide([edge - left for edge in edges[1:]])
+                length = strip.cell_length
+                pieces = divide_once(strip, [c - left for c in edges[1:] if c - left <= length])
                 for edge, piece in zip(edges, pieces, strict=False):
                     if edge in starts:
                         chops_line[edge] = piece

@@ -26,5 +26,6 @@ def test_profile_of_scale_rounds_lands_in_a_kept_section(tmp_path: Path) -> None
     assert text.startswith("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
     assert text.count("<!-- kept:scale-profile -->") == 1 and text.count("<!-- /kept -->") == 1
     section = text.split("<!-- kept:scale-profile -->", 1)[1]
-    # the poll path was profiled: rtdash's poller and client are among its functions
-    assert "poller.py" in section and "_poll" in section and "client.py" in section
+    # the poll path was profiled: rtdash's poller is among its functions (the client's
+    # own share of a poll at 200 calls can fall below the table's top rows)
+    assert "poller.py" in section and "_poll" in section

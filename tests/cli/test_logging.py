@@ -77,9 +77,9 @@ def test_default_level_is_warning_and_stderr_stays_clean(
 @pytest.fixture
 def chatty_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     """``rtdash calls`` that logs one info and one warning line on its way."""
-    from rtdash import cli
+    from rtdash.cli import data
 
-    original = cli.data.calls_command
+    original = data.calls_command
 
     def calls_command(args: argparse.Namespace, settings: Settings) -> int:
         log = logging.getLogger("rtdash.cli")
@@ -87,7 +87,7 @@ def chatty_calls(monkeypatch: pytest.MonkeyPatch) -> None:
         log.warning("warning from calls")
         return original(args, settings)
 
-    monkeypatch.setattr(cli.data, "calls_command", calls_command)
+    monkeypatch.setattr(data, "calls_command", calls_command)
 
 
 @pytest.mark.parametrize(
@@ -125,9 +125,10 @@ def test_subcommands_copy_to_stderr_only_at_debug_and_info(
     assert run.code == 0
     ours = [line for line in run.err_lines if " rtdash.cli: " in line]
     assert ours == expected_err
-    # at debug the libraries' lines come too (httpx's request line is kept back above it)
+    # at debug the request lines come too (the polled GETs' lane logs them as httpx does)
     others = [line for line in run.err_lines if line not in ours]
-    assert any(" httpx: HTTP Request: GET" in line for line in others) is (level == "debug")
+    asked = any(" rtdash.api.http11: HTTP Request: GET" in line for line in others)
+    assert asked is (level == "debug")
     assert bool(others) is (level == "debug")
     assert all(line.startswith("rtdash: ") for line in run.err_lines)
     file_text = log_file.read_text() if log_file.exists() else ""

@@ -248,14 +248,15 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         left = cells.offsets[cells.ticking[0]]
         right = cells.offsets[cells.ticking[-1]] + cells.cell_width(cells.ticking[-1])
         changed: list[int] = []
+        lines, tick_texts = self._drawn.lines, cells.tick_texts
         for y, _index in self._visible_rows():
-            drawn = self._drawn.get(y)
+            drawn = lines.get(y)
             if drawn is None:
                 continue
             key, spec, ticks, cursor = drawn
-            now_ticks = cells.tick_texts(spec, now)
+            now_ticks = tick_texts(spec, now)
             if now_ticks != ticks:
-                self._drawn.set(y, (key, spec, now_ticks, cursor))
+                lines[y] = (key, spec, now_ticks, cursor)
                 changed.append(y)
         for top, bottom in runs(changed):
             self.refresh(Region(left, top, right - left, bottom - top + 1))

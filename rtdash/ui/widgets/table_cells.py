@@ -140,8 +140,9 @@ class CellMaker:
         )
         segments = self.tick_cells.get(cache_key)
         if segments is None:
-            segments = self.quick_cell(value, width, console) or self.cell(value, width, console)
-            self.tick_cells[cache_key] = segments
+            made = self.quick_cell(value, width, console) or self.cell(value, width, console)
+            # simplified once here, so a line of cells needs merging only where they meet
+            segments = self.tick_cells[cache_key] = list(Segment.simplify(made))
         return segments
 
     def quick_cell(self, value: Cell, width: int, console: Console) -> list[Segment] | None:
@@ -201,6 +202,7 @@ class RowCells:
         self.widths = [column.width for column in self.columns]
         self.offsets = self._offsets()
         self.ticking = [index for index, column in enumerate(self.columns) if column.ticking]
+        self._ticking_keys = [(index, self.columns[index].key) for index in self.ticking]
         #: the ticking cells at one moment, by (column index, start): a tick compares
         #: their texts and then draws the lines that changed, both from these; none is
         #: kept past the moment
@@ -278,8 +280,11 @@ class RowCells:
         if described is not None and described.spec == spec:
             described.item = item
             return described
+        cell = self.maker.cell
         segments = {
-            index: self.maker.cell(spec.cells.get(column.key, ""), self.widths[index], console)
+            index: list(
+                Segment.simplify(cell(spec.cells.get(column.key, ""), self.widths[index], console))
+            )
             for index, column in enumerate(self.columns)
             if column.key not in spec.since
         }
@@ -306,11 +311,16 @@ class RowCells:
         return self.ticker(column.key, seconds)
 
     def tick_texts(self, spec: RowSpec, now: datetime) -> tuple[str, ...]:
-        since, columns = spec.since, self.columns
-        return tuple(
-            plain(self.tick_value(index, since.get(columns[index].key), now))
-            for index in self.ticking
-        )
+        """The texts of a row's ticking cells at ``now`` (what a tick compares)."""
+        self._at(now)
+        since, values, texts = spec.since, self._tick_values, []
+        for index, key in self._ticking_keys:
+            start = since.get(key)
+            value = values.get((index, start))
+            if value is None:
+                value = self.tick_value(index, start, now)
+            texts.append(value if isinstance(value, str) else value.plain)
+        return tuple(texts)
 
     def columns_between(self, x1: int, x2: int) -> range:
         """The columns (by index) with a cell in ``x1``..``x2`` (end exclusive), the
@@ -332,13 +342,44 @@ class RowCells:
         ``now``."""
         segments: list[Segment] = []
         all_columns, made, since = self.columns, described.segments, described.spec.since
+        self._at(now)
+        tick_made = self._tick_made
         for index in columns if columns is not None else range(len(all_columns)):
             cached = made.get(index)
             if cached is None:
                 start = since.get(all_columns[index].key)
-                cached = self.tick_segments(index, start, now, console)
+                cached = tick_made.get((index, start))
+                if cached is None:
+                    cached = self.tick_segments(index, start, now, console)
             segments.extend(cached)
         return segments
+
+    def simple_segments(
+        self, described: Described, now: datetime, console: Console, columns: range
+    ) -> list[Segment]:
+        """``Segment.simplify(self.segments(...))``: each cell is simplified when made,
+        so neighbours in one style can meet only where two cells do."""
+        line: list[Segment] = []
+        all_columns, made, since = self.columns, described.segments, described.spec.since
+        self._at(now)
+        tick_made = self._tick_made
+        for index in columns:
+            cell = made.get(index)
+            if cell is None:
+                start = since.get(all_columns[index].key)
+                cell = tick_made.get((index, start))
+                if cell is None:
+                    cell = self.tick_segments(index, start, now, console)
+            if not cell:
+                continue
+            if line:
+                last, first = line[-1], cell[0]
+                if last.style == first.style and not first.control:
+                    line[-1] = Segment(last.text + first.text, last.style)
+                    line.extend(cell[1:])
+                    continue
+            line.extend(cell)
+        return line
 
     def header_text(self) -> str:
         return "".join(

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rtdash.ui.rowstore import RowStore
-from rtdash.ui.textual_internals import has_plain_box, lines_past_style_cache
+from rtdash.ui.textual_internals import has_plain_box, lines_past_style_cache, once_strip
 from rtdash.ui.widgets.table_cells import CellMaker, Described, Look, RowCells
 
 
@@ -108,22 +108,29 @@ class TableLines(ScrollView):
             [Segment(" " * (x2 - end), self._cells.made_style("blank", None))] if end < x2 else []
         )
         length = max(end, x2) - start
-        header, top, now, console = self.header_height, int(self.scroll_offset.y), self._now, None
+        header, top, now = self.header_height, int(self.scroll_offset.y), self._now
+        console = self.app.console
+        cursor, count, describe = self.cursor_row, len(rows), cells.row
+        key_at, item_at, simple = rows.key_at, rows.item_at, cells.simple_segments
+        left, right = x1 - start, x2 - start
+        whole = left == 0 and right >= length
+        simplify = Segment.simplify
         strips: list[Strip] = []
         for y in crop.line_range:
             index = top + y - header
-            if y < header or not 0 <= index < len(rows):
+            if y < header or not 0 <= index < count:
                 strips.append(self.render_line(y).crop(x1, x2))
                 continue
-            if console is None:
-                console = self.app.console
-            segments = cells.segments(self._described_at(index), now, console, columns)
-            styled: Iterable[Segment] = segments
-            if index == self.cursor_row:
+            described = describe(key_at(index), item_at(index), console)
+            if index == cursor:
+                segments = cells.segments(described, now, console, columns)
                 styled = Segment.apply_style(segments, post_style=self._cursor_style())
-            line = list(Segment.simplify(styled))
+                line = list(simplify(styled))
+            else:
+                line = simple(described, now, console, columns)
             line.extend(blank)
-            strips.append(Strip(line, length).crop(x1 - start, x2 - start))
+            strip = once_strip(line, length)
+            strips.append(strip if whole else strip.crop(left, right))
         return strips
 
     def _header_strip(self, width: int) -> Strip:

@@ -1,0 +1,248 @@
+"""The bytes of one GET, or the typed error that says why not.
+
+Two lanes, one behaviour: :mod:`rtdash.api.http11` (asyncio's streams, a few kept
+connections) when the client owns its connections and the environment names no proxy,
+httpx otherwise (an injected client: a shared pool, the tests' fault shapes; a proxy
+from the environment; TLS with httpx's defaults when no context was loaded ahead).
+Either way: the whole exchange ends within the timeout, a body past the cap is refused
+(by its declared length before it is read), an answer other than 200 is never data and
+a redirect is never followed, a web page is said to be one, and every failure is worded
+by :mod:`rtdash.api.http_errors`, with the host and port and never a credential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import urllib.request
+from collections.abc import Callable
+
+import httpx
+
+from rtdash import __version__
+from rtdash.api import errors, heap, http11
+from rtdash.api.http_errors import (
+    _connect_error,
+    _host,
+    _html_error,
+    _looks_like_html,
+    _not_data,
+    _status_error,
+    _tls_cause,
+    _too_large,
+)
+
+#: what the upstream's logs see (both lanes)
+USER_AGENT = f"rtdash/{__version__}"
+#: an error's words are read up to this; a bigger error page is not quoted
+ERROR_BODY = 64 * 1024
+
+
+def proxy_in_environment() -> bool:
+    """True when the environment names a proxy httpx would use (``HTTP_PROXY`` and
+    the like): only httpx's lane goes through one."""
+    proxies = urllib.request.getproxies()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+
+class Transport:
+    """GETs for one client: ``get(url, headers)`` → ``(body, encoding)``."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        igrp: int,
+        timeout: float,
+        max_body: int,
+        http: httpx.AsyncClient | None,
+        tls: ssl.SSLContext | None,
+    ) -> None:
+        self.base_url = base_url
+        self.igrp = igrp
+        self.max_body = max_body
+        #: httpx times each read, so a body that trickles in never times out: the whole
+        #: request (connect, headers, body) must also end within ``timeout``
+        self.deadline = timeout
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        self._owns_http = http is None
+        self._http = http
+        self._tls = tls
+        self.lane: http11.Pool | None = None
+        url = httpx.URL(base_url)
+        if http is None and url.scheme in ("http", "https") and not proxy_in_environment():
+            self.lane = http11.Pool(
+                scheme=url.scheme,
+                host=url.host,
+                port=url.port or (443 if url.scheme == "https" else 80),
+                tls=self._context,
+                connect_timeout=min(timeout, 5.0),
+            )
+        self._requests: dict[tuple[httpx.URL, tuple[tuple[str, str], ...]], bytes] = {}
+
+    def _context(self) -> ssl.SSLContext:
+        """The TLS context: the one loaded ahead (rtdash.warmup), else httpx's default."""
+        return self._tls if self._tls is not None else httpx.create_ssl_context()
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(
+                timeout=self._timeout,
+                verify=self._tls if self._tls is not None else True,
+                headers={"User-Agent": USER_AGENT},
+            )
+        return self._http
+
+    async def aclose(self) -> None:
+        if self.lane is not None:
+            self.lane.close()
+        if self._owns_http and self._http is not None:
+            await self._http.aclose()
+
+    async def get(
+        self, url: httpx.URL, headers: dict[str, str], *, keep: bool = True
+    ) -> tuple[bytes | bytearray, str]:
+        """The body of a 200 and its text encoding. ``keep``: the request's bytes may
+        be kept for the next GET of the same URL (the polled routes; not a lookup,
+        whose caller's number is not kept)."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                if self.lane is not None:
+                    return await self._lane_get(self.lane, url, headers, keep)
+                return await self._httpx_get(url, headers)
+        except (httpx.TimeoutException, TimeoutError):
+            raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
+        except (httpx.ConnectError, http11.ConnectFailed) as exc:
+            raise _connect_error(self.base_url, exc) from None
+        except (
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.WriteError,
+            http11.Dropped,
+        ) as exc:
+            if _tls_cause(exc) is not None:
+                raise _connect_error(self.base_url, exc) from None
+            raise errors.ConnectionFailed(
+                f"connection to {_host(self.base_url)} dropped mid-response"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise self._failed(type(exc).__name__) from None
+        except http11.BadEncoding:
+            raise self._failed("DecodingError") from None
+        except http11.BadRequest:
+            raise self._failed("LocalProtocolError") from None
+
+    def _failed(self, kind: str) -> errors.ApiError:
+        return errors.ConnectionFailed(f"request to {_host(self.base_url)} failed ({kind})")
+
+    # --- the HTTP/1.1 lane -------------------------------------------------------------
+
+    async def _lane_get(
+        self, lane: http11.Pool, url: httpx.URL, headers: dict[str, str], keep: bool
+    ) -> tuple[bytes | bytearray, str]:
+        key = (url, tuple(headers.items()))
+        request = self._requests.get(key) if keep else None
+        if request is None:
+            request = http11.request_bytes(url.raw_path, url.netloc, headers, USER_AGENT)
+            if keep:
+                if len(self._requests) >= 8:  # a changed query: never more than a few
+                    self._requests.clear()
+                self._requests[key] = request
+        exchange = await lane.get(request)
+        try:
+            status = exchange.status
+            if status >= 400:
+                words = await self._lane_error_words(exchange)
+                raise _status_error(_response(exchange), words, self.igrp)
+            if status != 200:
+                raise _not_data(_response(exchange), self.base_url)
+            declared = exchange.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.max_body:
+                raise errors.ResponseTooLarge(_too_large(int(declared), self.max_body))
+            try:
+                body = await exchange.read(self.max_body, heap.after_body)
+            except http11.TooLarge as exc:
+                raise errors.ResponseTooLarge(
+                    _too_large(exc.size, self.max_body, at_least=True)
+                ) from None
+            encoding = exchange.encoding
+            if _maybe_html(exchange, body) and _looks_like_html(_response(exchange), body):
+                raise _html_error(body, encoding)
+            return body, encoding
+        finally:
+            exchange.finish()
+
+    @staticmethod
+    async def _lane_error_words(exchange: http11.Exchange) -> str:
+        try:
+            body = await exchange.read(ERROR_BODY, _ignore)
+        except http11.TooLarge:
+            return ""
+        return body.decode(exchange.encoding, errors="replace")
+
+    # --- httpx's lane ------------------------------------------------------------------
+
+    async def _httpx_get(
+        self, url: httpx.URL, headers: dict[str, str]
+    ) -> tuple[bytes | bytearray, str]:
+        async with self._client().stream(
+            "GET", url, headers=headers, timeout=self._timeout
+        ) as response:
+            if response.status_code >= 400:
+                raise _status_error(response, await self._error_body(response), self.igrp)
+            if response.status_code != 200:
+                raise _not_data(response, self.base_url)
+            body = await _read_capped(response, self.max_body)
+            encoding = response.encoding or "utf-8"
+            if _looks_like_html(response, body):
+                raise _html_error(body, encoding)
+        return body, encoding
+
+    @staticmethod
+    async def _error_body(response: httpx.Response) -> str:
+        """The upstream's words on a failure, if short; an oversized error page (a proxy's
+        HTML) must not hide the status, or a 429/5xx would never be backed off as one."""
+        try:
+            body = await _read_capped(response, ERROR_BODY)
+        except errors.ResponseTooLarge:
+            return ""
+        return body.decode(response.encoding or "utf-8", errors="replace")
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes | bytearray:
+    """Read at most ``limit`` bytes; refuse rather than hold an oversized body.
+
+    The chunks go into one growing buffer as they come (a big buffer grows in
+    place, see :mod:`rtdash.api.heap`), never a list of them joined into a second
+    copy: a big centre's body is tens of megabytes, and two of them at once were
+    the largest thing a poll ever held."""
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise errors.ResponseTooLarge(_too_large(int(declared), limit))
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        if len(body) + len(chunk) > limit:
+            raise errors.ResponseTooLarge(_too_large(len(body) + len(chunk), limit, at_least=True))
+        if not body and len(chunk) >= heap.BIG_BODY:
+            heap.after_body(len(chunk))
+        body += chunk
+        if len(body) >= heap.BIG_BODY:
+            heap.after_body(len(body))
+    return body
+
+
+def _response(exchange: http11.Exchange) -> httpx.Response:
+    """The answer's head as httpx's response, for the wording of a failure (rare:
+    never built for a 200 that is data)."""
+    return httpx.Response(exchange.status, headers=exchange.raw_headers)
+
+
+def _maybe_html(exchange: http11.Exchange, body: bytes | bytearray) -> bool:
+    """Could :func:`_looks_like_html` say yes? Only if the type says html or the body
+    starts with ``<`` (after a BOM or blanks): a data body skips building a response."""
+    if "html" in exchange.headers.get("content-type", "").lower():
+        return True
+    return body[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+_ignore: Callable[[int], object] = lambda size: None  # noqa: E731
