@@ -282,6 +282,12 @@ class Pool:
             while not isinstance(event := await connection.next_event(), h11.Response):
                 if not isinstance(event, h11.InformationalResponse):
                     raise Dropped("the answer is not HTTP/1.1")
+            # h11 caps a head still coming in; one that came whole in a read is
+            # measured here (what h11 holds unread is the body's start)
+            if connection.got > HEAD_LIMIT and (
+                connection.got - len(http.trailing_data[0]) > HEAD_LIMIT
+            ):
+                raise Dropped("the answer's head is too big")
         except BaseException as exc:
             connection.close()
             if isinstance(exc, h11.RemoteProtocolError) and not connection.got:
