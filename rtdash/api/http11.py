@@ -5,7 +5,8 @@ what is left of its cost is the request machinery. httpx builds a request and a 
 object, runs its auth flow, event hooks and cookie jar, and hands the exchange to
 httpcore, h11 and anyio, each with its own state machine and context managers: many
 times the work of writing one request and reading one answer on a kept connection.
-This module does only that, for a GET with no body, on asyncio's streams. The HTTP/1.1
+This module does only that, for a GET with no body, on asyncio's streams, with h11 and
+nothing else between them and the bytes. The HTTP/1.1
 itself (the request's bytes, the answer's framing by length, chunks or the connection's
 end, 1xx answers, whether the connection may be kept) is h11's: a hostile peer's bytes
 are read by a well-kept parser, not by hand. Here: the kept connections, the body
