@@ -5,9 +5,13 @@ what is left of its cost is the request machinery. httpx builds a request and a 
 object, runs its auth flow, event hooks and cookie jar, and hands the exchange to
 httpcore, h11 and anyio, each with its own state machine and context managers: many
 times the work of writing one request and reading one answer on a kept connection.
-This module does only that, for a GET with no body: one request written at once, the
-status line and headers read, the body read by its length, its chunks or to the end,
-and unzipped (gzip, deflate) as it comes. It knows nothing of rtdash's errors or caps:
+This module does only that, for a GET with no body, on asyncio's streams, with h11 and
+nothing else between them and the bytes. The HTTP/1.1
+itself (the request's bytes, the answer's framing by length, chunks or the connection's
+end, 1xx answers, whether the connection may be kept) is h11's: a hostile peer's bytes
+are read by a well-kept parser, not by hand. Here: the kept connections, the body
+unzipped (gzip, deflate) as it comes with no more out than the cap, and the failures
+as this module's errors. It knows nothing of rtdash's errors or caps:
 :mod:`rtdash.api.transport` reads bodies through it and says what went wrong.
 
 httpx stays the lane for everything this does not cover: a proxy from the environment,
@@ -25,16 +29,17 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import h11
+
 log = logging.getLogger(__name__)
 
 #: a kept connection unused for longer is closed, not reused (httpx's default)
 KEEPALIVE = 5.0
 #: idle connections kept (the polls use two at a time)
 MAX_IDLE = 4
-#: the longest status line, header line or chunk-size line read
-LINE_LIMIT = 64 * 1024
-#: a header block bigger than this is not an answer
-MAX_HEADERS = 100
+#: an answer's head (status line and headers) or a chunk-size line longer than this
+#: is not an answer (h11's ``max_incomplete_event_size``)
+HEAD_LIMIT = 64 * 1024
 CHUNK = 64 * 1024
 
 
@@ -70,8 +75,14 @@ class TooLarge(LaneError):
 class _Connection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    #: the HTTP/1.1 state of this connection: what was sent, what came back
+    http: h11.Connection = field(
+        default_factory=lambda: h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
+    )
     idle_since: float = 0.0
     used: int = 0
+    #: bytes read for the answer in hand (none: the peer hung up before answering)
+    got: int = 0
 
     def usable(self, now: float) -> bool:
         return (
@@ -79,6 +90,16 @@ class _Connection:
             and not self.reader.at_eof()
             and not self.writer.is_closing()
         )
+
+    async def next_event(self) -> object:
+        """h11's next event, reading more bytes while it needs them (none left: the
+        peer's end of the connection, which h11 reads as framing or as an error)."""
+        http = self.http
+        while (event := http.next_event()) is h11.NEED_DATA:
+            data = await self.reader.read(CHUNK)
+            self.got += len(data)
+            http.receive_data(data)
+        return event
 
     def close(self) -> None:
         self.writer.close()
@@ -94,9 +115,6 @@ class Exchange:
     raw_headers: list[tuple[bytes, bytes]]
     _pool: Pool
     _connection: _Connection | None
-    _keep: bool
-    _length: int | None
-    _chunked: bool
     _done: bool = False
     _decoders: list[_Inflate] = field(default_factory=list)
 
@@ -121,48 +139,23 @@ class Exchange:
         bytes, the rest left unread. ``grew`` hears the buffer's size as it grows."""
         connection = self._connection
         assert connection is not None and not self._done
-        reader = connection.reader
         body = bytearray()
         try:
-            if self._chunked:
-                while size := await _chunk_size(reader):
-                    await self._take(reader, size, body, limit, grew)
-                    if await reader.readexactly(2) != b"\r\n":
-                        raise Dropped("a chunk did not end where its size said")
-                while (await reader.readuntil(b"\r\n")) != b"\r\n":
-                    pass  # trailers: not used
-            elif self._length is not None:
-                await self._take(reader, self._length, body, limit, grew)
-            else:  # no length, not chunked: the body runs to the connection's end
-                self._keep = False
-                while chunk := await reader.read(CHUNK):
-                    self._add(chunk, body, limit, grew)
+            while not isinstance(event := await connection.next_event(), h11.EndOfMessage):
+                if not isinstance(event, h11.Data):
+                    raise Dropped("the answer's body was not HTTP")
+                self._add(event.data, body, limit, grew)
             for index, decoder in enumerate(self._decoders):
                 tail = decoder.flush()
                 for later in self._decoders[index + 1 :]:
                     tail = later(tail, limit - len(body) + 1)
                 _append(tail, body, limit, grew)
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
+        except h11.RemoteProtocolError as exc:
             raise Dropped("the answer ended early or was not HTTP") from exc
         except OSError as exc:
             raise Dropped("the connection broke") from exc
         self._done = True
         return body
-
-    async def _take(
-        self,
-        reader: asyncio.StreamReader,
-        size: int,
-        body: bytearray,
-        limit: int,
-        grew: Callable[[int], object],
-    ) -> None:
-        while size > 0:
-            chunk = await reader.read(min(size, CHUNK))
-            if not chunk:
-                raise Dropped("the connection ended inside the body")
-            size -= len(chunk)
-            self._add(chunk, body, limit, grew)
 
     def _add(
         self, chunk: bytes, body: bytearray, limit: int, grew: Callable[[int], object]
@@ -173,12 +166,15 @@ class Exchange:
         _append(chunk, body, limit, grew)
 
     def finish(self) -> None:
-        """Give the connection back if the answer was read whole and may be kept;
+        """Give the connection back if the answer was read whole and both sides may
+        go on (h11: both DONE, not "Connection: close", not a body to the end);
         otherwise close it (an unread body would be read as the next answer)."""
         connection, self._connection = self._connection, None
         if connection is None:
             return
-        if self._done and self._keep:
+        http = connection.http
+        if self._done and http.our_state is h11.DONE and http.their_state is h11.DONE:
+            http.start_next_cycle()
             self._pool.release(connection)
         else:
             connection.close()
@@ -205,8 +201,8 @@ class Pool:
         #: connections opened so far (tests count them to see that one is kept)
         self.opened = 0
 
-    async def get(self, request: bytes) -> Exchange:
-        """Write ``request`` (a whole GET, see :func:`request_bytes`) and read the
+    async def get(self, request: h11.Request) -> Exchange:
+        """Send ``request`` (a GET with no body, see :func:`request`) and read the
         answer's head. A kept connection the peer closed meanwhile (nothing came back)
         is dropped and the GET made once more on a new one: it changes nothing."""
         connection = self._take()
@@ -219,11 +215,11 @@ class Pool:
                 log.debug("kept connection to %s:%d closed by the peer", self.host, self.port)
         return self._said(await self._exchange(await self._open(), request), request)
 
-    def _said(self, exchange: Exchange, request: bytes) -> Exchange:
+    def _said(self, exchange: Exchange, request: h11.Request) -> Exchange:
         """Each request in the debug log as httpx logs it, without its query (a
         lookup's holds a caller's number) and never a header's value."""
         if log.isEnabledFor(logging.DEBUG):
-            path = request.split(b" ", 2)[1].partition(b"?")[0].decode("ascii", "replace")
+            path = request.target.partition(b"?")[0].decode("ascii", "replace")
             connection = exchange._connection
             log.debug(
                 'HTTP Request: GET %s "HTTP/1.1 %d" (request %d on its connection)',
@@ -267,7 +263,7 @@ class Pool:
                     self.port,
                     ssl=context,
                     server_hostname=self.host if context is not None else None,
-                    limit=LINE_LIMIT,
+                    limit=HEAD_LIMIT,
                 )
         except TimeoutError:
             raise
@@ -277,45 +273,42 @@ class Pool:
         log.debug("connection opened to %s:%d", self.host, self.port)
         return _Connection(reader, writer)
 
-    async def _exchange(self, connection: _Connection, request: bytes) -> Exchange:
+    async def _exchange(self, connection: _Connection, request: h11.Request) -> Exchange:
         connection.used += 1
+        connection.got = 0
+        http = connection.http
         try:
-            connection.writer.write(request)
-            while True:
-                status_line = await connection.reader.readuntil(b"\r\n")
-                status, raw_headers = await _head(connection.reader, status_line)
-                if status >= 200:
-                    break  # a 1xx (100 Continue, 103 Early Hints) comes before the answer
+            connection.writer.write(http.send(request) + http.send(h11.EndOfMessage()))
+            # a 1xx (100 Continue, 103 Early Hints) comes before the answer
+            while not isinstance(event := await connection.next_event(), h11.Response):
+                if not isinstance(event, h11.InformationalResponse):
+                    raise Dropped("the answer is not HTTP/1.1")
+            # h11 caps a head still coming in; one that came whole in a read is
+            # measured here (what h11 holds unread is the body's start)
+            if connection.got > HEAD_LIMIT and (
+                connection.got - len(http.trailing_data[0]) > HEAD_LIMIT
+            ):
+                raise Dropped("the answer's head is too big")
         except BaseException as exc:
             connection.close()
-            if isinstance(exc, asyncio.IncompleteReadError) and not exc.partial:
+            if isinstance(exc, h11.RemoteProtocolError) and not connection.got:
                 if connection.used > 1:
                     raise Dropped("the kept connection was closed") from _NothingBack()
                 raise Dropped("the peer closed the connection without an answer") from exc
-            if isinstance(exc, asyncio.IncompleteReadError | asyncio.LimitOverrunError):
+            if isinstance(exc, h11.RemoteProtocolError):
                 raise Dropped("the answer ended early or was not HTTP") from exc
             if isinstance(exc, ConnectionResetError | BrokenPipeError) and connection.used > 1:
                 raise Dropped("the kept connection was closed") from _NothingBack()
             if isinstance(exc, OSError):
                 raise Dropped("the connection broke") from exc
             raise
+        raw_headers = event.headers.raw_items()
         headers: dict[str, str] = {}
         for name, value in raw_headers:
             key = name.decode("latin-1").lower()
             text = value.decode("latin-1")
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
-        keep = "close" not in headers.get("connection", "").lower()
-        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        length: int | None = None
-        declared = headers.get("content-length")
-        if declared is not None and not chunked:
-            if not declared.strip().isdigit():
-                connection.close()
-                raise Dropped("the answer's length is not a number")
-            length = int(declared)
-        if status in (204, 304):
-            length = 0
-        exchange = Exchange(status, headers, raw_headers, self, connection, keep, length, chunked)
+        exchange = Exchange(event.status_code, headers, raw_headers, self, connection)
         for word in reversed(headers.get("content-encoding", "").lower().split(",")):
             decoder = _decoder(word.strip())
             if decoder is not None:
@@ -325,31 +318,6 @@ class Pool:
 
 class _NothingBack(Exception):
     """A reused connection gave no byte of an answer: safe to ask again."""
-
-
-async def _head(
-    reader: asyncio.StreamReader, status_line: bytes
-) -> tuple[int, list[tuple[bytes, bytes]]]:
-    parts = status_line.split(None, 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-        raise Dropped("the answer is not HTTP/1.1")
-    status = int(parts[1])
-    raw_headers: list[tuple[bytes, bytes]] = []
-    while True:
-        line = await reader.readuntil(b"\r\n")
-        if line == b"\r\n":
-            return status, raw_headers
-        name, colon, value = line.partition(b":")
-        if not colon or not name or name != name.strip():
-            raise Dropped("a header line is not a header")
-        raw_headers.append((name, value.strip()))
-        if len(raw_headers) > MAX_HEADERS:
-            raise Dropped("too many headers")
-
-
-async def _chunk_size(reader: asyncio.StreamReader) -> int:
-    line = (await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip()
-    return int(line, 16)  # ValueError: not HTTP, said by the caller
 
 
 def _append(chunk: bytes, body: bytearray, limit: int, grew: Callable[[int], object]) -> None:
@@ -399,22 +367,23 @@ class _Inflate:
         return out
 
 
-def request_bytes(target: bytes, host: bytes, headers: dict[str, str], agent: str) -> bytes:
-    """A whole GET with no body, ready to write; :class:`BadRequest` if a header would
-    break the request's lines (a newline in a credential)."""
-    lines = [
-        b"GET " + target + b" HTTP/1.1",
-        b"Host: " + host,
-        b"Accept: */*",
-        b"Accept-Encoding: gzip, deflate",
-        b"Connection: keep-alive",
-        b"User-Agent: " + agent.encode("ascii"),
+def request(target: bytes, host: bytes, headers: dict[str, str], agent: str) -> h11.Request:
+    """A GET with no body, ready to send on any connection (kept and reused by the
+    caller: h11 checks its names and values once); :class:`BadRequest` if a header
+    would break the request's lines (a newline in a credential)."""
+    fields: list[tuple[bytes, bytes]] = [
+        (b"Host", host),
+        (b"Accept", b"*/*"),
+        (b"Accept-Encoding", b"gzip, deflate"),
+        (b"Connection", b"keep-alive"),
+        (b"User-Agent", agent.encode("ascii")),
     ]
     for name, value in headers.items():
-        raw = value.encode("latin-1", errors="replace")
-        if any(bad in raw for bad in (b"\r", b"\n", b"\0")) or not name.isascii():
+        if not name.isascii():
             raise BadRequest(f"the {name} header cannot be sent")
-        lines.append(name.encode("ascii") + b": " + raw)
-    if any(bad in target for bad in (b" ", b"\r", b"\n")):
-        raise BadRequest("the address cannot be sent")
-    return b"\r\n".join(lines) + b"\r\n\r\n"
+        fields.append((name.encode("ascii"), value.encode("latin-1", errors="replace")))
+    try:
+        return h11.Request(method=b"GET", target=target, headers=fields)
+    except h11.LocalProtocolError:
+        # h11's words quote the bad value, a credential: not kept, not chained
+        raise BadRequest("a header or the address cannot be sent") from None

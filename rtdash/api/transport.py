@@ -17,6 +17,7 @@ import ssl
 import urllib.request
 from collections.abc import Callable
 
+import h11
 import httpx
 
 from rtdash import __version__
@@ -78,7 +79,7 @@ class Transport:
                 tls=self._context,
                 connect_timeout=min(timeout, 5.0),
             )
-        self._requests: dict[tuple[httpx.URL, tuple[tuple[str, str], ...]], bytes] = {}
+        self._requests: dict[tuple[httpx.URL, tuple[tuple[str, str], ...]], h11.Request] = {}
 
     def _context(self) -> ssl.SSLContext:
         """The TLS context: the one loaded ahead (rtdash.warmup), else httpx's default."""
@@ -140,10 +141,10 @@ class Transport:
     async def _lane_get(
         self, lane: http11.Pool, url: httpx.URL, headers: dict[str, str], keep: bool
     ) -> tuple[bytes | bytearray, str]:
-        key = (url, tuple(headers.items()))
+        key = (url, tuple(headers.items()))  # h11 checks a request once, when it is made
         request = self._requests.get(key) if keep else None
         if request is None:
-            request = http11.request_bytes(url.raw_path, url.netloc, headers, USER_AGENT)
+            request = http11.request(url.raw_path, url.netloc, headers, USER_AGENT)
             if keep:
                 if len(self._requests) >= 8:  # a changed query: never more than a few
                     self._requests.clear()
