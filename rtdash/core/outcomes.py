@@ -74,8 +74,6 @@ class OutcomeTracker:
     def __init__(self, emit: Callable[[Event], None] | None = None) -> None:
         self.emit: Callable[[Event], None] = emit or (lambda event: None)
         self.calls: dict[str, TrackedCall] = {}
-        #: live bridged calls per agent key, so "is this user on a call" is one lookup
-        self.on_call: dict[str, int] = {}
         #: upstream clock minus ours, measured from the rows (seconds)
         self.skew = 0.0
         #: times (upstream clock) of recent polls, to bracket when a call vanished
@@ -86,11 +84,12 @@ class OutcomeTracker:
         self.last_poll: float | None = None
         #: (start, end) of periods when no poll succeeded (upstream clock)
         self.gaps: list[tuple[float, float]] = []
-        #: the last changed poll's rows (held, so their ids stay theirs), their ids, its
+        #: the last changed poll's rows (its groups, held so the rows' ids stay theirs:
+        #: the snapshot's own, not a copy), their ids, its
         #: time, and its callRefs with their number of rows: every call in it was seen
         #: then, and carries that stamp without it being written (see
         #: :func:`~rtdash.core.tracked_call.settle`)
-        self._rows: list[ActiveCall] = []
+        self._groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         self._row_ids: set[int] = set()
         self._seen_at: float | None = None
         self._present: dict[str, int] = {}
@@ -128,7 +127,7 @@ class OutcomeTracker:
             self._measure_skew(groups, local)
         now = local + self.skew
         gap_start = self._mark_poll(now)
-        rows = list(chain.from_iterable(groups.values()))
+        count = sum(map(len, groups.values()))
         ids = snapshot.row_ids()  # shared with the snapshots: never changed here
         held, prev_at = self._row_ids, self._seen_at
         # in C, row by row: the rows that are not last poll's very objects, and last
@@ -138,8 +137,14 @@ class OutcomeTracker:
             (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
             for state, group in groups.items()
         ]
-        prev_rows = self._rows
-        gone = list(compress(prev_rows, map(not_, map(ids.__contains__, map(id, prev_rows)))))
+        prev_groups = self._groups
+        prev = prev_groups.values()
+        gone = list(
+            compress(
+                chain.from_iterable(prev),
+                map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
+            )
+        )
         present = self._present
         departed: dict[str, None] = {}
         for row in gone:
@@ -156,12 +161,12 @@ class OutcomeTracker:
                 ref = row.call_ref
                 changed.append((state, row, ref in present or ref in departed))
                 present[ref] = present.get(ref, 0) + 1
-        self._rows, self._row_ids, self._seen_at = rows, ids, now
+        self._groups, self._row_ids, self._seen_at = groups, ids, now
         calls = self.calls
-        twice = len(present) != len(rows) or len(ids) != len(rows)
+        twice = len(present) != count or len(ids) != count
         was_twice, self._twice = self._twice, twice
         if twice or was_twice:
-            self._observe_all(groups, prev_rows, prev_at, now, snapshot.unreadable, gap_start)
+            self._observe_all(groups, prev_groups, prev_at, now, snapshot.unreadable, gap_start)
             return
         for state, row, was_present in changed:
             tracked = calls.get(row.call_ref)
@@ -183,7 +188,7 @@ class OutcomeTracker:
     def _observe_all(
         self,
         groups: dict[CallState, tuple[ActiveCall, ...]],
-        prev_rows: list[ActiveCall],
+        prev_groups: dict[CallState, tuple[ActiveCall, ...]],
         prev_at: float | None,
         now: float,
         unreadable: int,
@@ -193,7 +198,7 @@ class OutcomeTracker:
         callRef), where the last row read decides, as it always has."""
         calls = self.calls
         if prev_at is not None:
-            for row in prev_rows:
+            for row in chain.from_iterable(prev_groups.values()):
                 tracked = calls.get(row.call_ref)
                 if tracked is not None:
                     settle(tracked, prev_at)
@@ -299,23 +304,24 @@ class OutcomeTracker:
         self.emit(Answered(tracked.ref, tracked.queue, at, wait, tracked.agent))
 
     def _set_agent(self, tracked: TrackedCall, row: ActiveCall) -> None:
-        self._off_call(tracked)
         tracked.agent = row.agent_ref or row.agent_name or ""
         tracked.agent_name = row.agent_name or ""
-        for key in {tracked.agent, tracked.agent_name} - {""}:
-            self.on_call[key] = self.on_call.get(key, 0) + 1
 
-    def _off_call(self, tracked: TrackedCall) -> None:
-        for key in {tracked.agent, tracked.agent_name} - {""}:
-            left = self.on_call.get(key, 0) - 1
-            if left > 0:
-                self.on_call[key] = left
-            else:
-                self.on_call.pop(key, None)
+    @property
+    def on_call(self) -> dict[str, int]:
+        """Live answered calls per agent key (operator ref and name), counted when
+        asked: the screens read who is on a call from the snapshot
+        (:meth:`~rtdash.core.snapshot.CallsSnapshot.on_call`), so a count kept up on
+        every poll would be a second index of the calls nobody reads."""
+        counts: dict[str, int] = {}
+        for tracked in self.calls.values():
+            if tracked.answered_at is not None:
+                for key in {tracked.agent, tracked.agent_name} - {""}:
+                    counts[key] = counts.get(key, 0) + 1
+        return counts
 
     def _vanish(self, tracked: TrackedCall, now: float, gap_start: float | None) -> None:
         if tracked.answered_at is not None:
-            self._off_call(tracked)
             return  # counted when it was answered
         last = tracked.last_seen
         if self._unchanged_at is not None and tracked.first_seen <= self._unchanged_at:
@@ -347,15 +353,11 @@ class OutcomeTracker:
         """Continue from :meth:`to_dict`'s state (a restart): the next poll's missing
         calls vanished while nobody watched."""
         self.calls = {}
-        self.on_call = {}
-        self._rows, self._row_ids, self._seen_at, self._present = [], set(), None, {}
+        self._groups, self._row_ids, self._seen_at, self._present = {}, set(), None, {}
         self._twice = False
         for item in state.get("calls", []):
             call = TrackedCall.from_list(item)
             self.calls[call.ref] = call
-            if call.answered_at is not None:
-                for key in {call.agent, call.agent_name} - {""}:
-                    self.on_call[key] = self.on_call.get(key, 0) + 1
         self._missing = set(self.calls)
         self.skew = float(state.get("skew") or 0.0)
         last = state.get("last_poll")
