@@ -85,14 +85,15 @@ class OutcomeTracker:
         #: (start, end) of periods when no poll succeeded (upstream clock)
         self.gaps: list[tuple[float, float]] = []
         #: the last changed poll's rows (its groups, held so the rows' ids stay theirs:
-        #: the snapshot's own, not a copy), their ids, its
-        #: time, and its callRefs with their number of rows: every call in it was seen
-        #: then, and carries that stamp without it being written (see
-        #: :func:`~rtdash.core.tracked_call.settle`)
+        #: the snapshot's own, not a copy), their ids (the snapshot's too) and its time:
+        #: every call in it was seen then, and carries that stamp without it being
+        #: written (see :func:`~rtdash.core.tracked_call.settle`)
         self._groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         self._row_ids: set[int] = set()
         self._seen_at: float | None = None
-        self._present: dict[str, int] = {}
+        #: how many calls are in it (each one's number of rows is the call's own
+        #: :attr:`~rtdash.core.tracked_call.TrackedCall.rows`, not a dict of its own)
+        self._present = 0
         #: tracked calls not in the last changed poll (kept by an unreadable row)
         self._missing: set[str] = set()
         #: the last changed poll had a call in it twice and was read row by row: the
@@ -145,45 +146,62 @@ class OutcomeTracker:
                 map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
             )
         )
+        calls = self.calls
         present = self._present
         departed: dict[str, None] = {}
-        for row in gone:
-            ref = row.call_ref
-            left = present[ref] - 1
-            if left:
-                present[ref] = left
-            else:
-                del present[ref]
-                departed[ref] = None
+        for row in gone:  # every row of the last poll is a tracked call's
+            left = calls[row.call_ref]
+            left.rows -= 1
+            if not left.rows:
+                present -= 1
+                departed[left.ref] = None
+        #: rows of calls not tracked yet (their calls are made as they are read)
+        new: dict[str, int] = {}
         changed: list[tuple[CallState, ActiveCall, bool]] = []
         for state, group in fresh:
             for row in group:
                 ref = row.call_ref
-                changed.append((state, row, ref in present or ref in departed))
-                present[ref] = present.get(ref, 0) + 1
+                known = calls.get(ref)
+                if known is None:
+                    changed.append((state, row, ref in new))
+                    new[ref] = new.get(ref, 0) + 1
+                else:
+                    changed.append((state, row, known.rows > 0 or ref in departed))
+                    if not known.rows:
+                        present += 1
+                    known.rows += 1
+        present += len(new)
         self._groups, self._row_ids, self._seen_at = groups, ids, now
-        calls = self.calls
-        twice = len(present) != count or len(ids) != count
+        self._present = present
+        twice = present != count or len(ids) != count
         was_twice, self._twice = self._twice, twice
         if twice or was_twice:
             self._observe_all(groups, prev_groups, prev_at, now, snapshot.unreadable, gap_start)
+            self._count_rows(new)
             return
         for state, row, was_present in changed:
             tracked = calls.get(row.call_ref)
             if tracked is not None and was_present and prev_at is not None:
                 settle(tracked, prev_at)
             self._row(state, row, now)
+        self._count_rows(new)
         missing = self._missing
         for ref in departed:
-            if ref not in present and prev_at is not None:
+            if not calls[ref].rows and prev_at is not None:
                 settle(calls[ref], prev_at)
                 missing.add(ref)
         if missing:
-            missing.difference_update([ref for ref in missing if ref in present])
+            missing.difference_update([ref for ref in missing if calls[ref].rows])
             if not snapshot.unreadable:  # a call whose row could not be read has not vanished
                 for ref in list(missing):
                     self._vanish(calls.pop(ref), now, gap_start)
                 missing.clear()
+
+    def _count_rows(self, new: dict[str, int]) -> None:
+        """The new calls' rows in this poll, once their calls are made."""
+        calls = self.calls
+        for ref, rows in new.items():
+            calls[ref].rows = rows
 
     def _observe_all(
         self,
@@ -248,8 +266,9 @@ class OutcomeTracker:
         """Write the stamps the calls present at the last poll carry implicitly."""
         at = self._seen_at
         if at is not None:
-            for ref in self._present:
-                settle(self.calls[ref], at)
+            for tracked in self.calls.values():
+                if tracked.rows:
+                    settle(tracked, at)
 
     def _mark_poll(self, now: float) -> float | None:
         """Note a successful poll; the start of the gap before it, if there was one."""
@@ -353,7 +372,7 @@ class OutcomeTracker:
         """Continue from :meth:`to_dict`'s state (a restart): the next poll's missing
         calls vanished while nobody watched."""
         self.calls = {}
-        self._groups, self._row_ids, self._seen_at, self._present = {}, set(), None, {}
+        self._groups, self._row_ids, self._seen_at, self._present = {}, set(), None, 0
         self._twice = False
         for item in state.get("calls", []):
             call = TrackedCall.from_list(item)
