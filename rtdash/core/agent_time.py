@@ -102,8 +102,9 @@ class AgentTime:
 
     def _forget(self) -> None:
         """Look at every user at the next observation."""
-        #: the users last observed (held, so their ids stay theirs) and their ids
-        self._users: list[PbxUser] = []
+        #: the users last observed (the snapshot's own tuple, held so their ids stay theirs)
+        #: and their ids
+        self._users: tuple[PbxUser, ...] = ()
         self._ids: set[int] = set()
         self._on_call: OnCall | None = None
         #: those users by operator ref, by folded name and by key (how many share it)
@@ -139,7 +140,7 @@ class AgentTime:
         for user in new:
             self._index(user, 1)
         before = self._on_call
-        self._users, self._ids, self._on_call = list(users), ids, on_call
+        self._users, self._ids, self._on_call = users, ids, on_call
         todo: list[PbxUser] | tuple[PbxUser, ...]
         shared = len(self._keys) != len(users) or len(ids) != len(users)
         was_shared, self._shared = self._shared, shared
