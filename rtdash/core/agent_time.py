@@ -124,14 +124,21 @@ class AgentTime:
         return user.operator_ref or user.display_name or user.user_id
 
     def observe(
-        self, users: tuple[PbxUser, ...], on_call: OnCall, now: float, since: float
+        self,
+        users: tuple[PbxUser, ...],
+        on_call: OnCall,
+        now: float,
+        since: float,
+        ids: set[int] | None = None,
     ) -> None:
         """Bring every agent's activity up to ``now``; ``since`` is the previous
         observation, the earliest a change seen now can have happened. ``on_call``: who
         is on a bridged call (from the latest calls poll). Only users whose answer can
         have changed are looked at: new row objects, and those whose operator ref or
-        name went on or off a call; the rest would be found as they were."""
-        ids = set(map(id, users))
+        name went on or off a call; the rest would be found as they were. ``ids``: the
+        users' ids when the snapshot knows them (its own set, shared, never changed)."""
+        if ids is None:
+            ids = set(map(id, users))
         held, previous = self._ids, self._users
         new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
         gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))

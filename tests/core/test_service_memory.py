@@ -8,14 +8,16 @@ from __future__ import annotations
 import gc
 import tracemalloc
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from rtdash.api.models import CallState
 from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall, folded
 from rtdash.core.outcomes import OutcomeTracker
-from rtdash.core.snapshot import CallsSnapshot
+from rtdash.core.service import ServiceLevel
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
-from .rows import at, call, user
+from .rows import T0, at, call, user
 
 N = 2000
 
@@ -107,3 +109,21 @@ def test_agent_clocks_keep_their_seconds_in_slots() -> None:
     # a clock of seven slots and the indexes that find a user going on a call; a dict of
     # seconds per clock held ~170 B more
     assert held / N < 350, held / N
+
+
+def test_the_clocks_share_the_users_snapshots_ids() -> None:
+    people = [user(f"u{i}", "available", 0, name=f"Agent {i}") for i in range(50)]
+    first = UsersSnapshot.build(people, at(10) or T0)
+    moved = [*people[1:], user("u0", "unavailable", 12, name="Agent 0")]
+    second = UsersSnapshot.build(moved, at(14) or T0, previous=first)
+    # the build's own set of this poll's ids, kept for the next build and the clocks
+    assert second.user_ids() == set(map(id, second.users))
+    service = ServiceLevel(ZoneInfo("UTC"))
+    alone = AgentTime()
+    for snapshot, since in ((first, 10.0), (second, 10.0)):
+        service.observe_users(snapshot)
+        now = snapshot.fetched_at.timestamp()
+        alone.observe(snapshot.users, OnCall(), now, since)
+    assert service.agents._ids is second.user_ids()
+    end = second.fetched_at.timestamp() + 5
+    assert service.agents.to_dict(end) == alone.to_dict(end)
