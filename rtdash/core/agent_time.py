@@ -11,6 +11,7 @@ or their being on a call changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, MutableMapping
 from itertools import compress
 from operator import not_
 from typing import Any, Literal
@@ -29,14 +30,65 @@ ACTIVITY_OF: dict[AgentState, Activity] = {
 
 
 class _Clock:
-    __slots__ = ("activity", "key", "name", "since", "totals")
+    """One agent's clock. The seconds per activity are three slots named as the
+    activities (a dict each would be most of what a big centre's clocks hold);
+    :attr:`totals` reads and writes them as the mapping they are saved as."""
+
+    __slots__ = ("activity", "available", "away", "call", "key", "name", "since")
 
     def __init__(self, key: str, name: str, activity: Activity, since: float) -> None:
         self.key = key
         self.name = name
         self.activity: Activity = activity
         self.since = since
-        self.totals: dict[str, float] = dict.fromkeys(ACTIVITIES, 0.0)
+        self.call = self.available = self.away = 0.0
+
+    @property
+    def totals(self) -> _Totals:
+        return _Totals(self)
+
+    @totals.setter
+    def totals(self, value: Mapping[str, float]) -> None:
+        for activity in ACTIVITIES:
+            setattr(self, activity, float(value.get(activity, 0.0)))
+
+    def add(self, activity: Activity, seconds: float) -> None:
+        setattr(self, activity, getattr(self, activity) + seconds)
+
+    def up_to(self, now: float) -> dict[str, float]:
+        """Seconds per activity, the current one counted up to ``now``."""
+        totals = {"call": self.call, "available": self.available, "away": self.away}
+        totals[self.activity] += max(0.0, now - self.since)
+        return totals
+
+
+class _Totals(MutableMapping[str, float]):
+    """A clock's seconds per activity, as a mapping onto its slots."""
+
+    __slots__ = ("_clock",)
+
+    def __init__(self, clock: _Clock) -> None:
+        self._clock = clock
+
+    def __getitem__(self, activity: str) -> float:
+        if activity not in ACTIVITIES:
+            raise KeyError(activity)
+        value: float = getattr(self._clock, activity)
+        return value
+
+    def __setitem__(self, activity: str, seconds: float) -> None:
+        if activity not in ACTIVITIES:
+            raise KeyError(activity)
+        setattr(self._clock, activity, seconds)
+
+    def __delitem__(self, activity: str) -> None:
+        raise TypeError("an agent clock counts every activity")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ACTIVITIES)
+
+    def __len__(self) -> int:
+        return len(ACTIVITIES)
 
 
 class AgentTime:
@@ -50,8 +102,9 @@ class AgentTime:
 
     def _forget(self) -> None:
         """Look at every user at the next observation."""
-        #: the users last observed (held, so their ids stay theirs) and their ids
-        self._users: list[PbxUser] = []
+        #: the users last observed (the snapshot's own tuple, held so their ids stay theirs)
+        #: and their ids
+        self._users: tuple[PbxUser, ...] = ()
         self._ids: set[int] = set()
         self._on_call: OnCall | None = None
         #: those users by operator ref, by folded name and by key (how many share it)
@@ -71,14 +124,21 @@ class AgentTime:
         return user.operator_ref or user.display_name or user.user_id
 
     def observe(
-        self, users: tuple[PbxUser, ...], on_call: OnCall, now: float, since: float
+        self,
+        users: tuple[PbxUser, ...],
+        on_call: OnCall,
+        now: float,
+        since: float,
+        ids: set[int] | None = None,
     ) -> None:
         """Bring every agent's activity up to ``now``; ``since`` is the previous
         observation, the earliest a change seen now can have happened. ``on_call``: who
         is on a bridged call (from the latest calls poll). Only users whose answer can
         have changed are looked at: new row objects, and those whose operator ref or
-        name went on or off a call; the rest would be found as they were."""
-        ids = set(map(id, users))
+        name went on or off a call; the rest would be found as they were. ``ids``: the
+        users' ids when the snapshot knows them (its own set, shared, never changed)."""
+        if ids is None:
+            ids = set(map(id, users))
         held, previous = self._ids, self._users
         new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
         gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))
@@ -87,7 +147,7 @@ class AgentTime:
         for user in new:
             self._index(user, 1)
         before = self._on_call
-        self._users, self._ids, self._on_call = list(users), ids, on_call
+        self._users, self._ids, self._on_call = users, ids, on_call
         todo: list[PbxUser] | tuple[PbxUser, ...]
         shared = len(self._keys) != len(users) or len(ids) != len(users)
         was_shared, self._shared = self._shared, shared
@@ -159,7 +219,7 @@ class AgentTime:
         if activity != "call" and clock.activity != "call" and user.state_start is not None:
             # a state change: its row says when, within the two observations
             at = min(max(user.state_start.timestamp(), since, clock.since), now)
-        clock.totals[clock.activity] += max(0.0, at - clock.since)
+        clock.add(clock.activity, max(0.0, at - clock.since))
         clock.activity = activity
         clock.since = at
 
@@ -167,32 +227,28 @@ class AgentTime:
         """Midnight: yesterday's time is dropped; the current activity runs on from 00:00."""
         self.day_start = day_start
         for clock in self.clocks.values():
-            clock.totals = dict.fromkeys(ACTIVITIES, 0.0)
+            clock.call = clock.available = clock.away = 0.0
             clock.since = max(clock.since, day_start)
 
     def totals(self, now: float) -> dict[str, tuple[str, dict[str, float]]]:
         """key -> (name, seconds per activity up to ``now``)."""
         out: dict[str, tuple[str, dict[str, float]]] = {}
         for key, clock in self.clocks.items():
-            totals = dict(clock.totals)
-            totals[clock.activity] += max(0.0, now - clock.since)
-            out[key] = (clock.name, totals)
+            out[key] = (clock.name, clock.up_to(now))
         return out
 
     def stop(self, at: float) -> None:
         """Nothing was watched from ``at`` on (a restart): time up to it is kept, and no
         activity is assumed for the gap."""
         for clock in self.clocks.values():
-            clock.totals[clock.activity] += max(0.0, at - clock.since)
+            clock.add(clock.activity, max(0.0, at - clock.since))
             clock.since = at
 
     def to_dict(self, now: float) -> dict[str, Any]:
         """Totals up to ``now``, as if the clocks stopped there (a restart resumes them)."""
         out: dict[str, Any] = {}
         for key, clock in self.clocks.items():  # as totals(), in one pass
-            totals = dict(clock.totals)
-            totals[clock.activity] += max(0.0, now - clock.since)
-            out[key] = [clock.name, clock.activity, now, totals]
+            out[key] = [clock.name, clock.activity, now, clock.up_to(now)]
         return out
 
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
@@ -200,7 +256,7 @@ class AgentTime:
         self._forget()
         for key, (name, activity, since, totals) in data.items():
             clock = _Clock(str(key), str(name), activity, float(since))
-            clock.totals = {a: float(totals.get(a, 0.0)) for a in ACTIVITIES}
+            clock.totals = totals
             self.clocks[clock.key] = clock
         if resume_at is not None:
             self.resume(resume_at)

@@ -74,8 +74,6 @@ class OutcomeTracker:
     def __init__(self, emit: Callable[[Event], None] | None = None) -> None:
         self.emit: Callable[[Event], None] = emit or (lambda event: None)
         self.calls: dict[str, TrackedCall] = {}
-        #: live bridged calls per agent key, so "is this user on a call" is one lookup
-        self.on_call: dict[str, int] = {}
         #: upstream clock minus ours, measured from the rows (seconds)
         self.skew = 0.0
         #: times (upstream clock) of recent polls, to bracket when a call vanished
@@ -86,14 +84,16 @@ class OutcomeTracker:
         self.last_poll: float | None = None
         #: (start, end) of periods when no poll succeeded (upstream clock)
         self.gaps: list[tuple[float, float]] = []
-        #: the last changed poll's rows (held, so their ids stay theirs), their ids, its
-        #: time, and its callRefs with their number of rows: every call in it was seen
-        #: then, and carries that stamp without it being written (see
-        #: :func:`~rtdash.core.tracked_call.settle`)
-        self._rows: list[ActiveCall] = []
+        #: the last changed poll's rows (its groups, held so the rows' ids stay theirs:
+        #: the snapshot's own, not a copy), their ids (the snapshot's too) and its time:
+        #: every call in it was seen then, and carries that stamp without it being
+        #: written (see :func:`~rtdash.core.tracked_call.settle`)
+        self._groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         self._row_ids: set[int] = set()
         self._seen_at: float | None = None
-        self._present: dict[str, int] = {}
+        #: how many calls are in it (each one's number of rows is the call's own
+        #: :attr:`~rtdash.core.tracked_call.TrackedCall.rows`, not a dict of its own)
+        self._present = 0
         #: tracked calls not in the last changed poll (kept by an unreadable row)
         self._missing: set[str] = set()
         #: the last changed poll had a call in it twice and was read row by row: the
@@ -128,7 +128,7 @@ class OutcomeTracker:
             self._measure_skew(groups, local)
         now = local + self.skew
         gap_start = self._mark_poll(now)
-        rows = list(chain.from_iterable(groups.values()))
+        count = sum(map(len, groups.values()))
         ids = snapshot.row_ids()  # shared with the snapshots: never changed here
         held, prev_at = self._row_ids, self._seen_at
         # in C, row by row: the rows that are not last poll's very objects, and last
@@ -138,52 +138,75 @@ class OutcomeTracker:
             (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
             for state, group in groups.items()
         ]
-        prev_rows = self._rows
-        gone = list(compress(prev_rows, map(not_, map(ids.__contains__, map(id, prev_rows)))))
+        prev_groups = self._groups
+        prev = prev_groups.values()
+        gone = list(
+            compress(
+                chain.from_iterable(prev),
+                map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
+            )
+        )
+        calls = self.calls
         present = self._present
         departed: dict[str, None] = {}
-        for row in gone:
-            ref = row.call_ref
-            left = present[ref] - 1
-            if left:
-                present[ref] = left
-            else:
-                del present[ref]
-                departed[ref] = None
+        for row in gone:  # every row of the last poll is a tracked call's
+            left = calls[row.call_ref]
+            left.rows -= 1
+            if not left.rows:
+                present -= 1
+                departed[left.ref] = None
+        #: rows of calls not tracked yet (their calls are made as they are read)
+        new: dict[str, int] = {}
         changed: list[tuple[CallState, ActiveCall, bool]] = []
         for state, group in fresh:
             for row in group:
                 ref = row.call_ref
-                changed.append((state, row, ref in present or ref in departed))
-                present[ref] = present.get(ref, 0) + 1
-        self._rows, self._row_ids, self._seen_at = rows, ids, now
-        calls = self.calls
-        twice = len(present) != len(rows) or len(ids) != len(rows)
+                known = calls.get(ref)
+                if known is None:
+                    changed.append((state, row, ref in new))
+                    new[ref] = new.get(ref, 0) + 1
+                else:
+                    changed.append((state, row, known.rows > 0 or ref in departed))
+                    if not known.rows:
+                        present += 1
+                    known.rows += 1
+        present += len(new)
+        self._groups, self._row_ids, self._seen_at = groups, ids, now
+        self._present = present
+        twice = present != count or len(ids) != count
         was_twice, self._twice = self._twice, twice
         if twice or was_twice:
-            self._observe_all(groups, prev_rows, prev_at, now, snapshot.unreadable, gap_start)
+            self._observe_all(groups, prev_groups, prev_at, now, snapshot.unreadable, gap_start)
+            self._count_rows(new)
             return
         for state, row, was_present in changed:
             tracked = calls.get(row.call_ref)
             if tracked is not None and was_present and prev_at is not None:
                 settle(tracked, prev_at)
             self._row(state, row, now)
+        self._count_rows(new)
         missing = self._missing
         for ref in departed:
-            if ref not in present and prev_at is not None:
+            if not calls[ref].rows and prev_at is not None:
                 settle(calls[ref], prev_at)
                 missing.add(ref)
         if missing:
-            missing.difference_update([ref for ref in missing if ref in present])
+            missing.difference_update([ref for ref in missing if calls[ref].rows])
             if not snapshot.unreadable:  # a call whose row could not be read has not vanished
                 for ref in list(missing):
                     self._vanish(calls.pop(ref), now, gap_start)
                 missing.clear()
 
+    def _count_rows(self, new: dict[str, int]) -> None:
+        """The new calls' rows in this poll, once their calls are made."""
+        calls = self.calls
+        for ref, rows in new.items():
+            calls[ref].rows = rows
+
     def _observe_all(
         self,
         groups: dict[CallState, tuple[ActiveCall, ...]],
-        prev_rows: list[ActiveCall],
+        prev_groups: dict[CallState, tuple[ActiveCall, ...]],
         prev_at: float | None,
         now: float,
         unreadable: int,
@@ -193,7 +216,7 @@ class OutcomeTracker:
         callRef), where the last row read decides, as it always has."""
         calls = self.calls
         if prev_at is not None:
-            for row in prev_rows:
+            for row in chain.from_iterable(prev_groups.values()):
                 tracked = calls.get(row.call_ref)
                 if tracked is not None:
                     settle(tracked, prev_at)
@@ -243,8 +266,9 @@ class OutcomeTracker:
         """Write the stamps the calls present at the last poll carry implicitly."""
         at = self._seen_at
         if at is not None:
-            for ref in self._present:
-                settle(self.calls[ref], at)
+            for tracked in self.calls.values():
+                if tracked.rows:
+                    settle(tracked, at)
 
     def _mark_poll(self, now: float) -> float | None:
         """Note a successful poll; the start of the gap before it, if there was one."""
@@ -299,23 +323,24 @@ class OutcomeTracker:
         self.emit(Answered(tracked.ref, tracked.queue, at, wait, tracked.agent))
 
     def _set_agent(self, tracked: TrackedCall, row: ActiveCall) -> None:
-        self._off_call(tracked)
         tracked.agent = row.agent_ref or row.agent_name or ""
         tracked.agent_name = row.agent_name or ""
-        for key in {tracked.agent, tracked.agent_name} - {""}:
-            self.on_call[key] = self.on_call.get(key, 0) + 1
 
-    def _off_call(self, tracked: TrackedCall) -> None:
-        for key in {tracked.agent, tracked.agent_name} - {""}:
-            left = self.on_call.get(key, 0) - 1
-            if left > 0:
-                self.on_call[key] = left
-            else:
-                self.on_call.pop(key, None)
+    @property
+    def on_call(self) -> dict[str, int]:
+        """Live answered calls per agent key (operator ref and name), counted when
+        asked: the screens read who is on a call from the snapshot
+        (:meth:`~rtdash.core.snapshot.CallsSnapshot.on_call`), so a count kept up on
+        every poll would be a second index of the calls nobody reads."""
+        counts: dict[str, int] = {}
+        for tracked in self.calls.values():
+            if tracked.answered_at is not None:
+                for key in {tracked.agent, tracked.agent_name} - {""}:
+                    counts[key] = counts.get(key, 0) + 1
+        return counts
 
     def _vanish(self, tracked: TrackedCall, now: float, gap_start: float | None) -> None:
         if tracked.answered_at is not None:
-            self._off_call(tracked)
             return  # counted when it was answered
         last = tracked.last_seen
         if self._unchanged_at is not None and tracked.first_seen <= self._unchanged_at:
@@ -347,15 +372,11 @@ class OutcomeTracker:
         """Continue from :meth:`to_dict`'s state (a restart): the next poll's missing
         calls vanished while nobody watched."""
         self.calls = {}
-        self.on_call = {}
-        self._rows, self._row_ids, self._seen_at, self._present = [], set(), None, {}
+        self._groups, self._row_ids, self._seen_at, self._present = {}, set(), None, 0
         self._twice = False
         for item in state.get("calls", []):
             call = TrackedCall.from_list(item)
             self.calls[call.ref] = call
-            if call.answered_at is not None:
-                for key in {call.agent, call.agent_name} - {""}:
-                    self.on_call[key] = self.on_call.get(key, 0) + 1
         self._missing = set(self.calls)
         self.skew = float(state.get("skew") or 0.0)
         last = state.get("last_poll")

@@ -61,6 +61,8 @@ class ServiceLevel(FeedConsumer):
         #: something changed since the state was last saved
         self.dirty = False
         self._users: tuple[PbxUser, ...] = ()
+        #: their ids: the users snapshot's own set (see UsersSnapshot.user_ids)
+        self._user_ids: set[int] | None = None
         #: who is on a bridged call, from the latest changed calls poll
         self._on_call = OnCall()
         self._agents_at: float | None = None
@@ -106,7 +108,7 @@ class ServiceLevel(FeedConsumer):
     def observe_users(self, snapshot: UsersSnapshot) -> None:
         if snapshot.unchanged:
             return
-        self._users = snapshot.users
+        self._users, self._user_ids = snapshot.users, snapshot.user_ids()
         if self._restored_at is not None:
             return  # agents' clocks resume with the first calls poll after a restart
         now = snapshot.fetched_at.timestamp() + self.tracker.skew
@@ -123,7 +125,7 @@ class ServiceLevel(FeedConsumer):
         if not self._users:
             return
         since = self._agents_at if self._agents_at is not None else now
-        self.agents.observe(self._users, self._on_call, now, since)
+        self.agents.observe(self._users, self._on_call, now, since, self._user_ids)
         self._agents_at = now
 
     def _on_event(self, event: Event) -> None:

@@ -235,11 +235,12 @@ class UsersSnapshot:
         """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in."""
         rows = users if isinstance(users, list) else list(users)
         keys: tuple[Any, ...] | None = None
+        present: set[int] | None = None
         if not keyed:
             if previous is None:
                 ordered = _placed([], rows[:], _user_order)
             else:
-                held = set(map(id, previous.users))
+                held = previous.user_ids()
                 new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
                 kept = previous.users
                 if len(held) != len(rows) - len(new):  # some of the last poll's are gone
@@ -248,7 +249,7 @@ class UsersSnapshot:
                 ordered = _placed(list(kept), new, _user_order) if new else kept
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
-            held = set(map(id, previous.users))
+            held = previous.user_ids()
             new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
             ordered, keys = _ordered(new, _user_order, previous.users, previous.order_keys, present)
         else:
@@ -257,13 +258,25 @@ class UsersSnapshot:
             dashboard = previous.dashboard_users
         else:
             dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
-        return cls(
+        made = cls(
             fetched_at=fetched_at,
             users=ordered,
             unreadable=unreadable,
             dashboard_users=dashboard,
             order_keys=keys,
         )
+        if present is not None and len(present) == len(ordered):
+            made._memo["ids"] = present
+        return made
+
+    def user_ids(self) -> set[int]:
+        """The ids of every user row (rows are immutable: an id seen again is the same
+        row), worked out once per snapshot: the next poll's build and the agents'
+        clocks both ask. Not to be changed."""
+        known: set[int] | None = self._memo.get("ids")
+        if known is None:
+            known = self._memo["ids"] = set(map(id, self.users))
+        return known
 
     def columns(self) -> tuple[list[str | None], list[str], list[bool]]:
         """The dashboard agents' columns the agent counts read, worked out once."""

@@ -56,6 +56,7 @@ class TrackedCall:
         "last_unbridged",
         "queue",
         "ref",
+        "rows",
         "state",
         "wait_start",
     )
@@ -72,6 +73,9 @@ class TrackedCall:
         self.state: CallState | None = None
         self.agent = ""
         self.agent_name = ""
+        #: its rows in the tracker's last changed poll (0: not in it); not saved, as a
+        #: restart reads the next poll afresh
+        self.rows = 0
 
     def to_list(self) -> list[Any]:
         item = list(_SAVED(self))  # in C: a day's file holds every call of the day

@@ -1,0 +1,129 @@
+"""What the day's service tracking keeps per live call and per agent beside the rows
+themselves: one slotted object per call (in one dict by callRef) and one slotted clock
+per agent, and nothing more that grows with them (no second dict of the calls present,
+no per-agent counts of calls, no dict of seconds per clock)."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from rtdash.api.models import CallState
+from rtdash.core.agent_time import AgentTime
+from rtdash.core.agents import OnCall, folded
+from rtdash.core.outcomes import OutcomeTracker
+from rtdash.core.service import ServiceLevel
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+from .rows import T0, at, call, user
+
+N = 2000
+
+
+def _calls() -> CallsSnapshot:
+    rows = [
+        call(
+            f"c{i}",
+            CallState.BRIDGED if i % 2 else CallState.QUEUEING,
+            5,
+            0,
+            queue="sales",
+            agent_ref=f"a{i}" if i % 2 else None,
+            agent_name=f"Agent {i}" if i % 2 else None,
+        )
+        for i in range(N)
+    ]
+    stamp = at(10)
+    assert stamp is not None
+    snapshot = CallsSnapshot.build(rows, stamp)
+    snapshot.row_ids()  # the snapshot's own, made before the tracker looks
+    return snapshot
+
+
+def _held(make: Callable[[], object]) -> tuple[int, object]:
+    """Bytes allocated and still held by ``make()``, and what it made."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        made = make()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before, made
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_tracker_keeps_one_slotted_object_per_call_and_one_dict_of_them() -> None:
+    snapshot = _calls()
+
+    def track() -> OutcomeTracker:
+        tracker = OutcomeTracker()
+        tracker.observe_calls(snapshot)
+        return tracker
+
+    held, made = _held(track)
+    assert isinstance(made, OutcomeTracker)
+    tracker = made
+    assert len(tracker.calls) == N
+    # the only attribute that grows with the calls is ``calls``; the rows and their
+    # ids are the snapshot's own objects, not copies
+    sized = {
+        name
+        for name, value in vars(tracker).items()
+        if isinstance(value, dict | list | set) and len(value) >= N // 2
+    }
+    assert sized == {"calls", "_row_ids"}
+    assert tracker._row_ids is snapshot.row_ids()
+    assert tracker._groups is snapshot.groups
+    assert not hasattr(next(iter(tracker.calls.values())), "__dict__")
+    # the answered half is on a call, counted from the calls when asked
+    assert len(tracker.on_call) == N  # by operator ref and by name
+    # a slotted call (11 slots), its wait's float and its entry in one dict; the
+    # second dict of the calls present and the per-agent counts held ~45 B more
+    assert held / N < 200, held / N
+
+
+def test_agent_clocks_keep_their_seconds_in_slots() -> None:
+    users = tuple(
+        user(f"u{i}", "available", 0, name=f"Agent {i}", operator_ref=f"a{i}") for i in range(N)
+    )
+    for person in users:
+        folded(person.display_name or "")  # shared with the screens: not the clocks' own
+
+    def clock() -> AgentTime:
+        clocks = AgentTime()
+        clocks.observe(users, OnCall(), 10.0, 10.0)
+        clocks.observe(users, OnCall(), 20.0, 10.0)
+        return clocks
+
+    held, made = _held(clock)
+    assert isinstance(made, AgentTime)
+    clocks = made
+    one = clocks.clocks["a1"]
+    assert not hasattr(one, "__dict__")
+    assert not any(isinstance(getattr(one, name), dict) for name in type(one).__slots__)
+    assert dict(one.totals) == {"call": 0.0, "available": 0.0, "away": 0.0}
+    assert clocks.totals(30.0)["a1"] == ("Agent 1", {"call": 0.0, "available": 20.0, "away": 0.0})
+    # a clock of seven slots and the indexes that find a user going on a call; a dict of
+    # seconds per clock held ~170 B more
+    assert held / N < 350, held / N
+
+
+def test_the_clocks_share_the_users_snapshots_ids() -> None:
+    people = [user(f"u{i}", "available", 0, name=f"Agent {i}") for i in range(50)]
+    first = UsersSnapshot.build(people, at(10) or T0)
+    moved = [*people[1:], user("u0", "unavailable", 12, name="Agent 0")]
+    second = UsersSnapshot.build(moved, at(14) or T0, previous=first)
+    # the build's own set of this poll's ids, kept for the next build and the clocks
+    assert second.user_ids() == set(map(id, second.users))
+    service = ServiceLevel(ZoneInfo("UTC"))
+    alone = AgentTime()
+    for snapshot, since in ((first, 10.0), (second, 10.0)):
+        service.observe_users(snapshot)
+        now = snapshot.fetched_at.timestamp()
+        alone.observe(snapshot.users, OnCall(), now, since)
+    assert service.agents._ids is second.user_ids()
+    end = second.fetched_at.timestamp() + 5
+    assert service.agents.to_dict(end) == alone.to_dict(end)
