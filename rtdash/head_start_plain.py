@@ -23,7 +23,7 @@ import http.client
 import os
 import time
 from collections.abc import Coroutine
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -91,7 +91,7 @@ class PlainClient(InfinityClient):
         encoding = response.encoding or "utf-8"
         if _looks_like_html(response, body):
             raise _html_error(body, encoding)
-        return body, encoding, datetime.now(UTC)
+        return body, encoding, self._now()
 
     def _exchange(
         self, url: httpx.URL
