@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import secrets
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -93,7 +94,8 @@ async def scripted(script: Script) -> AsyncIterator[str]:
 def client_at(base_url: str, **kwargs: object) -> InfinityClient:
     return InfinityClient(
         igrp=1234,
-        credentials=Credentials(username="sup@example.com", password="pw-4x9"),
+        # made per run: no secret is written in the repository
+        credentials=Credentials(username="sup@example.com", password=secrets.token_urlsafe(12)),
         base_url=base_url,
         **kwargs,  # type: ignore[arg-type]
     )
