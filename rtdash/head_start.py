@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
@@ -90,13 +90,7 @@ class HeadStart:
     # --- the thread -------------------------------------------------------------------
 
     def _begin(self, jobs: list[tuple[Installation, bool]]) -> None:
-        """Every installation over plain http is asked through the standard library,
-        one blocking request per thread (:mod:`rtdash.head_start_plain`); the others
-        through httpx, together on one thread with its own event loop."""
-        from rtdash.head_start_plain import plain_http
-
-        through_httpx = []
-        threads = []
+        """Every installation asked together on one thread with its own event loop."""
         for installation, exclude_pii in jobs:
             connection = installation.connection
             assert connection.igrp is not None
@@ -104,46 +98,16 @@ class HeadStart:
             for route in (CALLS, USERS):
                 key = (base_url, connection.igrp, connection.timezone, route, exclude_pii)
                 self._answers[key] = Future()
-            if plain_http(base_url):
-                threads += [
-                    threading.Thread(
-                        target=self._fetch_plain,
-                        args=(installation, route, exclude_pii),
-                        name="rtdash-first",
-                        daemon=True,
-                    )
-                    for route in (CALLS, USERS)
-                ]
-            else:
-                through_httpx.append((installation, exclude_pii))
-        if through_httpx:
-            threads.append(
-                threading.Thread(
-                    target=lambda: asyncio.run(self._fetch_all(through_httpx)),
-                    name="rtdash-first",
-                    daemon=True,
-                )
-            )
-        self.threads = threads
-        self.thread = threads[0]
-        for thread in threads:
-            thread.start()
+        self.thread = threading.Thread(
+            target=lambda: asyncio.run(self._fetch_all(jobs)), name="rtdash-first", daemon=True
+        )
+        self.threads = [self.thread]
+        self.thread.start()
 
     def join(self, timeout: float | None = None) -> None:
         """Wait for every request of the head start (tests)."""
         for thread in self.threads:
             thread.join(timeout)
-
-    def _fetch_plain(self, installation: Installation, route: str, exclude_pii: bool) -> None:
-        from rtdash.head_start_plain import PlainClient, run_blocking
-
-        client = client_for(installation.connection, installation.mapping, make=PlainClient)
-        request: Coroutine[Any, Any, FetchResult[Any]]
-        if route == CALLS:
-            request = client.active_calls(exclude_pii=exclude_pii)
-        else:
-            request = client.user_status()
-        self._settle(client, route, exclude_pii, lambda: run_blocking(request))
 
     async def _fetch_all(self, jobs: list[tuple[Installation, bool]]) -> None:
         tls = tls_context()
