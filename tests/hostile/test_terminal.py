@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.upstream import MARKUP_QUEUE, RAW_SEQUENCES, Upstream
-from tests.smoke.tmux_drive import EXITED, Terminal, _new_session, clean_env, rtdash_command
+from tests.smoke.tmux_drive import EXITED, Terminal, _new_session, clean_env, rtdash_command, tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -26,9 +26,9 @@ class PipedTerminal(Terminal):
     def __init__(self, command: list[str], env: dict[str, str], raw: Path) -> None:
         self.name = f"rtdash-{uuid.uuid4().hex[:8]}"
         _new_session(self.name, 120, 36)
-        subprocess.run(["tmux", "set-option", "-t", self.name, "remain-on-exit", "on"], check=True)
+        subprocess.run(tmux("set-option", "-t", self.name, "remain-on-exit", "on"), check=True)
         subprocess.run(
-            ["tmux", "pipe-pane", "-t", self.name, "-o", f"cat >> {shlex.quote(str(raw))}"],
+            tmux("pipe-pane", "-t", self.name, "-o", f"cat >> {shlex.quote(str(raw))}"),
             check=True,
         )
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from tests.smoke.tmux_drive import Terminal, clean_env, rtdash_command
+from tests.smoke.tmux_drive import Terminal, clean_env, rtdash_command, tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -78,7 +78,7 @@ def test_sigterm_quits_and_gives_the_terminal_back() -> None:
         os.kill(app_pid(term), signal.SIGTERM)
         assert term.exit_status() == 143
         modes = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", term.name, "#{alternate_on} #{mouse_any_flag}"],
+            tmux("display-message", "-p", "-t", term.name, "#{alternate_on} #{mouse_any_flag}"),
             capture_output=True,
             text=True,
             check=True,

@@ -20,12 +20,21 @@ from pathlib import Path
 #: what the shell prints once the command has exited, with its status
 EXITED = re.compile(r"\[exited (\d+)\]")
 
+#: the test run's own tmux server (``tmux -L``): a person's tmux, or a
+#: ``tmux kill-server`` run elsewhere on the machine, neither sees nor ends these terminals
+SOCKET = f"rtdash-tests-{os.getpid()}"
+
+
+def tmux(*arguments: str) -> list[str]:
+    """A tmux command line on the test run's own server."""
+    return ["tmux", "-L", SOCKET, *arguments]
+
 
 def _new_session(name: str, width: int, height: int) -> None:
     """``tmux new-session``, tried again if it lands while the tmux server is exiting
     (killing the last session ends the server, and a new session at that moment fails
     with "server exited unexpectedly"): the tests run one terminal after another."""
-    command = ["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height)]
+    command = tmux("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height))
     for attempt in range(3):
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode == 0:
@@ -42,12 +51,12 @@ class Terminal:
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
         line = f"env {exports} {shlex.join(command)}; echo [exited $?]"
         _new_session(self.name, width, height)
-        subprocess.run(["tmux", "set-option", "-t", self.name, "remain-on-exit", "on"], check=True)
+        subprocess.run(tmux("set-option", "-t", self.name, "remain-on-exit", "on"), check=True)
         self.keys(line, "Enter")
 
     def screen(self) -> str:
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
+            tmux("capture-pane", "-p", "-t", self.name),
             capture_output=True,
             text=True,
             check=False,
@@ -55,7 +64,7 @@ class Terminal:
         return result.stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run(tmux("send-keys", "-t", self.name, *keys), check=True)
 
     def wait_for(self, check: Callable[[str], bool], what: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -69,7 +78,7 @@ class Terminal:
 
     def pane_pid(self) -> int:
         out = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"),
             capture_output=True,
             text=True,
             check=True,
@@ -87,7 +96,7 @@ class Terminal:
         return int(match.group(1))
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+        subprocess.run(tmux("kill-session", "-t", self.name), check=False)
 
 
 def rtdash_command() -> list[str]:
