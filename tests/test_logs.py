@@ -6,6 +6,7 @@ import base64
 import logging
 import os
 import re
+import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,8 @@ import pytest
 
 from rtdash import logs
 
-PASSWORD = "Pa55-word-Zq"
-API_KEY = "key-7f3a-91bc"
+PASSWORD = "pw-" + secrets.token_urlsafe(12)
+API_KEY = "key-" + secrets.token_urlsafe(12)
 USER = "supervisor@example.com"
 BASIC = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ")

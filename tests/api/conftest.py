@@ -6,6 +6,7 @@ contract is pinned down byte for byte, with no network and no timing.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,8 +17,8 @@ import pytest
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import RowReader
 
-PASSWORD = "s3cret-Pa55word"
-API_KEY = "key-0123456789abcdef"
+PASSWORD = "pw-" + secrets.token_urlsafe(12)
+API_KEY = "key-" + secrets.token_urlsafe(12)
 FETCHED_AT = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 
 

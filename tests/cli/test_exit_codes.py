@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from rtdash.sim import Simulator
     from tests.cli.conftest import Run, RunCli
 
-WRONG_PASSWORD = "not-the-Password-42"
+WRONG_PASSWORD = "wrong-" + secrets.token_urlsafe(12)
 
 
 def one_line(run: Run, code: int) -> str:

@@ -8,6 +8,7 @@ nested a thousand deep. :data:`HOSTILE` is text a hostile upstream puts in its f
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 IGRP = 1234
-USERNAME, PASSWORD = "hostile-user", "hostile-pass-9f3"
+USERNAME, PASSWORD = "hostile-user", "pw-" + secrets.token_urlsafe(12)
 
 #: terminal attacks: set the clipboard (OSC 52), retitle the window (OSC 0), clear the
 #: screen, return to column 0, backspace, a fake new line, a C1 CSI, DEL, bidi override

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import logging
+import secrets
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from tests.resilience.conftest import CALLS_ROUTE, make_app, resilient_settings
 from tests.ui.helpers import dashboard_of, screen_text, wait_for_data, wait_until
 
 USERNAME = "supervisor"
-PASSWORD = "S3cret-Pa55-xyzzy"
+PASSWORD = "pw-" + secrets.token_urlsafe(12)
 BASIC = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
 SECRETS = (PASSWORD, BASIC)
 
