@@ -25,7 +25,7 @@ from rtdash.api.http_errors import _quote
 from rtdash.api.http_errors import insecure_reason as insecure_reason
 from rtdash.api.http_errors import is_loopback as is_loopback
 from rtdash.api.http_errors import parse_retry_after as parse_retry_after
-from rtdash.api.line_rows import read_body
+from rtdash.api.line_rows import LineFeed, read_body
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import (
     ActiveCall,
@@ -36,8 +36,8 @@ from rtdash.api.models import (
     parse_caller,
 )
 from rtdash.api.sanitise import clean, one_line
-from rtdash.api.transport import Transport
-from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
+from rtdash.api.transport import Stream, Transport
+from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body, iter_more_lines
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 #: a body up to this size is kept to know the next one unchanged by comparing bytes (a
@@ -235,10 +235,36 @@ class InfinityClient:
         them, and it hands back the same row
         objects, so everything downstream can tell "nothing changed" by identity.
         """
-        body, encoding, fetched_at = await self._get_body(route, params)
         query = tuple(params)
         reader = self._reader(kind)
+        streamed = None if keep_raw else _Streamed(reader)
+        body, encoding, fetched_at = await self._get_body(
+            route, params, streamed.open if streamed is not None else None
+        )
         last = self._last.get(route)
+        if body is None:  # a big body, read by its lines as it came
+            assert streamed is not None and streamed.feed is not None
+            result = streamed.result(fetched_at)
+            if (
+                streamed.lined
+                and last is not None
+                and reader.lines is not None
+                and reader.lines.unchanged
+                and last.query == query
+                and last.reader is reader
+                and last.by_lines
+            ):
+                result = FetchResult(
+                    rows=last.rows,
+                    fetched_at=fetched_at,
+                    unreadable=last.unreadable,
+                    unchanged=True,
+                )
+            by_lines = reader.lines is not None and reader.lines.tails is not None
+            self._last[route] = _LastBody(
+                query, b"", reader, result.rows, result.unreadable, by_lines, None, encoding
+            )
+            return result
         if (
             not keep_raw
             and last is not None
@@ -273,9 +299,10 @@ class InfinityClient:
         if not utf8:
             text = body.decode(encoding, errors="replace")
             del body  # the text is all that is read from here on: one copy, not two
-            result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
+            parsed: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
         else:
-            result = self._parse_rows(body, fetched_at, keep_raw, reader)
+            parsed = self._parse_rows(body, fetched_at, keep_raw, reader)
+        result = parsed
         if (
             lined
             and last is not None
@@ -325,6 +352,13 @@ class InfinityClient:
                     duplicates=duplicates,
                     server_now=reader.body_now,
                 )
+        return InfinityClient._read_whole(body, fetched_at, keep_raw, reader)
+
+    @staticmethod
+    def _read_whole(
+        body: str | bytes | bytearray, fetched_at: datetime, keep_raw: bool, reader: RowReader
+    ) -> FetchResult[ActiveCall | PbxUser]:
+        """Typed rows of a body read whole, the usual way."""
         items: Iterable[object] | None = None if isinstance(body, str) else fast_rows(body)
         if items:  # a plain NDJSON body: the next ones are read by their lines
             reader.learn_lines(tuple(items[0]))  # type: ignore[index]  # a list of dicts
@@ -364,18 +398,98 @@ class InfinityClient:
     async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
         """The decoded answer (``rtdash doctor`` reads raw ``activeCall`` rows this way)."""
         body, encoding, fetched_at = await self._get_body(route, params)
+        assert body is not None  # no stream asked for: the body whole
         return decode_body(body.decode(encoding, errors="replace")), fetched_at
 
     async def _get_body(
-        self, route: str, params: list[tuple[str, str]]
-    ) -> tuple[bytes | bytearray, str, datetime]:
-        """The body of a successful answer, its text encoding and when it came."""
+        self, route: str, params: list[tuple[str, str]], stream: Stream | None = None
+    ) -> tuple[bytes | bytearray | None, str, datetime]:
+        """The body of a successful answer, its text encoding and when it came (the
+        body None: a big one went to ``stream`` as it came)."""
         if self._refusal is not None:
             raise errors.InsecureTransport(self._refusal)
         url = self._request_url(route, params)
         headers = self._credentials.headers()
-        body, encoding = await self._transport.get(url, headers, keep=route != CALLER_LOOKUP)
+        body, encoding = await self._transport.get(
+            url, headers, keep=route != CALLER_LOOKUP, stream=stream
+        )
         return body, encoding, self._now()
+
+
+class _Streamed:
+    """A big body of a polled route read by its lines as it comes (see
+    :class:`~rtdash.api.line_rows.LineFeed`), so it is never held whole."""
+
+    __slots__ = ("feed", "lined", "reader")
+
+    def __init__(self, reader: RowReader) -> None:
+        self.reader = reader
+        self.feed: LineFeed | None = None
+        #: the last body was read by its lines (this one may be known unchanged)
+        self.lined = False
+
+    def open(self, encoding: str, first: bytearray) -> Callable[[bytes], object] | None:
+        """Where the body goes from ``first`` on (see :data:`~rtdash.api.transport.Stream`):
+        a UTF-8 body whose lines the reader knows, or learns from its first line."""
+        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            return None
+        reader = self.reader
+        if reader.lines is None:
+            reader.learn_lines_of(first)
+            if reader.lines is None:
+                return None
+        self.lined = reader.lines.tails is not None
+        feed = self.feed = LineFeed(reader)
+        feed.add(first)
+        return feed.add
+
+    def result(self, fetched_at: datetime) -> FetchResult[Any]:
+        """The rows: those read by their lines, then (from a line that could not be
+        read so on) the rest read the usual way; a body none of whose lines could be
+        read by them is read whole, as any body."""
+        feed, reader = self.feed, self.reader
+        assert feed is not None
+        rows, unreadable = feed.finish()
+        rest, feed.rest = feed.rest, None
+        self.feed = None
+        if rest is not None and not feed.held:
+            if reader.lines is not None:
+                reader.lines.take()
+            return InfinityClient._read_whole(rest, fetched_at, False, reader)
+        if rest is not None:
+            more, more_unreadable = _read_more(rest, reader)
+            rows = rows + more
+            unreadable += more_unreadable
+        kept = _last_of_each(rows, reader.kind)
+        duplicates = len(rows) - len(kept)
+        return FetchResult(
+            rows=kept,
+            fetched_at=fetched_at,
+            unreadable=unreadable + duplicates,
+            duplicates=duplicates,
+            server_now=reader.body_now,
+        )
+
+
+def _read_more(body: bytearray, reader: RowReader) -> tuple[list[Any], int]:
+    """The rows of the lines of a body after its first rows, read as a body read whole
+    reads those lines (a bare string among them unreadable), and how many could not be."""
+    items: Iterable[object] | None = fast_rows(body)
+    if items is None:
+        items = iter_more_lines(body.decode("utf-8", errors="replace"))
+    del body
+    rows: list[Any] = []
+    unreadable = 0
+    read = reader.read
+    for item in items:
+        if isinstance(item, dict):
+            try:
+                rows.append(read(item))
+            except (RowUnreadable, ValueError, RecursionError, OverflowError):
+                unreadable += 1
+        else:
+            unreadable += 1
+    return rows, unreadable
 
 
 def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:
