@@ -340,18 +340,9 @@ class InfinityClient:
         else:
             if reader.lines is None:
                 reader.learn_lines_of(body)
-            quick = read_body(reader, body)
-            if quick is not None:
-                lines, unreadable = quick
-                kept = _last_of_each(lines, reader.kind)
-                duplicates = len(lines) - len(kept)
-                return FetchResult(
-                    rows=kept,
-                    fetched_at=fetched_at,
-                    unreadable=unreadable + duplicates,
-                    duplicates=duplicates,
-                    server_now=reader.body_now,
-                )
+            feed = read_body(reader, body)
+            if feed is not None:
+                return _by_lines(feed, fetched_at)
         return InfinityClient._read_whole(body, fetched_at, keep_raw, reader)
 
     @staticmethod
@@ -452,14 +443,15 @@ class _Streamed:
         rows, unreadable = feed.finish()
         rest, feed.rest = feed.rest, None
         self.feed = None
-        if rest is not None and not feed.held:
+        if rest is None:
+            return _by_lines(feed, fetched_at)
+        if not feed.held:
             if reader.lines is not None:
                 reader.lines.take()
             return InfinityClient._read_whole(rest, fetched_at, False, reader)
-        if rest is not None:
-            more, more_unreadable = _read_more(rest, reader)
-            rows = rows + more
-            unreadable += more_unreadable
+        more, more_unreadable = _read_more(rest, reader)
+        rows = rows + more
+        unreadable += more_unreadable
         kept = _last_of_each(rows, reader.kind)
         duplicates = len(rows) - len(kept)
         return FetchResult(
@@ -469,6 +461,29 @@ class _Streamed:
             duplicates=duplicates,
             server_now=reader.body_now,
         )
+
+
+def _by_lines(feed: LineFeed, fetched_at: datetime) -> FetchResult[Any]:
+    """The result of a body read by its lines: its rows, one per id (the last sent),
+    known to be one per id already when the reader knew the last body's ids."""
+    rows, reader = feed.rows, feed.reader
+    duplicates = 0
+    if not feed.unique:
+        ids = set(map(reader.ident, rows))
+        if len(ids) == len(rows):  # the next body's duplicates are known from its changes
+            if reader.lines is not None:
+                reader.lines.ids = ids
+        else:
+            kept = _last_of_each(rows, reader.kind)
+            duplicates = len(rows) - len(kept)
+            rows = kept
+    return FetchResult(
+        rows=rows,
+        fetched_at=fetched_at,
+        unreadable=feed.unreadable + duplicates,
+        duplicates=duplicates,
+        server_now=reader.body_now,
+    )
 
 
 def _read_more(body: bytearray, reader: RowReader) -> tuple[list[Any], int]:

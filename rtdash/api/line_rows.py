@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
-from operator import is_
+from operator import is_, is_not
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -93,6 +93,14 @@ class LineRows:
         self.rows: list[Any] = []
         #: whether the last body read said what the one before it said
         self.unchanged = False
+        #: the ids (call references, user ids) of the rows in :attr:`heads`, when no two
+        #: of them share one (None: not known, or shared): a body's duplicates are then
+        #: known from its new and gone rows alone
+        self.ids: set[str] | None = None
+        #: the rows the last body read by its lines added (read from new lines, each a
+        #: new object) and those of the body before it that it no longer held, when
+        #: known (no two rows of either body share an id); None otherwise
+        self.changes: tuple[list[Any], list[Any]] | None = None
 
     def split(self, body: bytes) -> tuple[list[bytes], list[bytes]] | None:
         """The heads and tails of every line of ``body``; None unless it ends in a plain
@@ -111,8 +119,11 @@ class LineRows:
         return list(map(hash, heads))
 
     def held(self, keys: list[int]) -> list[Any]:
-        """The last body's row of each head (by :meth:`keys`), None where there is none."""
-        return list(map(self.heads.get, keys))
+        """The last body's row of each head (by :meth:`keys`), None where there is none,
+        each taken out of the table: a row is found once (a line twice in one body is
+        read the second time), and what is left once a body is read is what it no
+        longer holds (see :class:`LineFeed`)."""
+        return list(map(self.heads.pop, keys, repeat(None)))
 
     def keep(self, keys: list[int], rows: list[Any], tails: tuple[int, bytes]) -> None:
         """This body's rows by head, for the next body (a line that was unreadable is
@@ -127,7 +138,7 @@ class LineRows:
         """The last body's rows and tails (see keep), forgotten until the next keep: a
         body read whole in between says nothing of them."""
         rows, tails = self.rows, self.tails
-        self.rows, self.tails = [], None
+        self.rows, self.tails, self.changes = [], None, None
         return rows, tails
 
     def duration(self, tail: bytes) -> int | None:
@@ -184,12 +195,17 @@ class LineFeed:
         "_hold",
         "_last_rows",
         "_last_tails",
+        "gone",
         "held",
         "keys",
         "lines",
         "missing",
+        "new",
         "reader",
         "rest",
+        "rows",
+        "unique",
+        "unreadable",
     )
 
     def __init__(self, reader: RowReader) -> None:
@@ -203,6 +219,16 @@ class LineFeed:
         self.keys: list[int] = []
         self.held: list[Any] = []
         self.missing = 0
+        #: the rows read from new lines (not held from the last body), and, once the
+        #: body is read, the last body's rows it no longer holds
+        self.new: list[Any] = []
+        self.gone: list[Any] = []
+        #: once the body is read: no two of its rows share an id (known from the last
+        #: body's ids and the new and gone rows), None when not known that way
+        self.unique: bool | None = None
+        #: once the body is read: the rows of the lines read, and how many were unreadable
+        self.rows: list[Any] = []
+        self.unreadable = 0
         #: the tails of every line, in order (the unchanged body's test): whatever
         #: pieces the bytes came in, the same tails give the same digest
         self._digest = hashlib.new("sha1", usedforsecurity=False)
@@ -273,15 +299,16 @@ class LineFeed:
             batch = new[first : first + BATCH]
             news = list(map(heads.__getitem__, batch))
             if any(map(bytes.__contains__, news, repeat(b"\n"))):
-                return False  # a blank line, or a line whose tail is not plain
+                return self._put_back(found, rows)  # a blank line, or a tail not plain
             items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, batch))))
             if items is None or len(items) != len(batch):
-                return False
+                return self._put_back(found, rows)
             for index, item in zip(batch, items, strict=True):
                 try:
                     rows[index] = read(item, self._hold)
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
+        self.new += (row for row in map(rows.__getitem__, new) if row is not UNREADABLE)
         for _, now in probes:
             reader.note_now(now)
         self.missing += len(new)
@@ -289,6 +316,13 @@ class LineFeed:
         self.held += rows
         self._digest.update(b"".join(tails))
         return True
+
+    def _put_back(self, keys: list[int], rows: list[Any]) -> bool:
+        """A piece not read after all: the rows taken out of the table for it go back.
+        False (the piece was not read)."""
+        placed = zip(keys, rows, strict=True)
+        self.lines.heads.update(compress(placed, map(is_not, rows, repeat(None))))
+        return False
 
     def finish(self) -> tuple[list[Any], int]:
         """The rows of the lines read and how many were unreadable. When every line was
@@ -304,7 +338,11 @@ class LineFeed:
         held, lines = self.held, self.lines
         if not held and self.rest is None:  # not a line in it: read whole, as before
             self.rest = bytearray()
-        if self.rest is None:
+        left = lines.heads  # the last body's rows this one did not hold
+        if self.rest is not None:  # the table as it was, with the lines read so far
+            left.update(zip(self.keys, held, strict=True))
+            lines.ids = None
+        else:
             digest = (len(held), self._digest.digest())
             if not self.missing:  # every head held: the same body if the same rows and tails
                 last = self._last_rows
@@ -313,14 +351,37 @@ class LineFeed:
                     and len(held) == len(last)
                     and all(map(is_, held, last))
                 )
+            self.gone = [row for row in left.values() if row is not UNREADABLE]
+            left.clear()
+            self._ids()
             lines.keep(self.keys, held, digest)
         unreadable = sum(map(is_, held, repeat(UNREADABLE)))
         rows = [row for row in held if row is not UNREADABLE] if unreadable else held
+        self.rows, self.unreadable = rows, unreadable
         return rows, unreadable
 
+    def _ids(self) -> None:
+        """Whether no two rows of this body share an id, from the last body's ids and
+        the new and gone rows (the held rows are the last body's, each once); the ids
+        kept for the next body."""
+        lines = self.lines
+        ids, lines.ids = lines.ids, None
+        if ids is None:
+            return
+        ident = self.reader.ident
+        ids.difference_update(map(ident, self.gone))
+        size = len(ids)
+        ids.update(map(ident, self.new))
+        if len(ids) == size + len(self.new):
+            self.unique = True
+            lines.ids = ids
+            if not self._hold:  # a new line's row is a new object, never a held one
+                lines.changes = (self.new, self.gone)
 
-def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], int] | None:
-    """The rows of ``body`` and how many lines were unreadable, reusing the last body's
+
+def read_body(reader: RowReader, body: bytes | bytearray) -> LineFeed | None:
+    """``body`` read by its lines (its rows and how many lines were unreadable in
+    :attr:`LineFeed.rows` and :attr:`LineFeed.unreadable`), reusing the last body's
     row for every line whose head it had; None when the body must be read whole.
     ``reader.lines.unchanged`` then says whether the body said what the last one read
     by its lines said (every head held, the same tails, in the same order)."""
@@ -328,5 +389,5 @@ def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], in
         return None
     feed = LineFeed(reader)
     feed.add(body)
-    got = feed.finish()
-    return None if feed.rest is not None else got
+    feed.finish()
+    return None if feed.rest is not None else feed

@@ -17,6 +17,7 @@ import random
 import secrets
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -110,11 +111,12 @@ def mock_client(upstream: Pieces, **kwargs: Any) -> InfinityClient:
     )
 
 
-def seen(result: FetchResult[Any]) -> tuple[Any, ...]:
+def seen(result: FetchResult[Any], shown: datetime | None = None) -> tuple[Any, ...]:
     """What a poll shows: its rows (a call's durations brought forward to the upstream's
     "now", as the screens show them: a row held from the last body keeps the durations
-    it was read with), its counts, that "now", whether it was unchanged."""
-    now = result.server_now
+    it was read with; an unchanged poll's snapshot keeps the "now" ``shown`` before),
+    its counts, that "now", whether it was unchanged."""
+    now = shown if result.unchanged else result.server_now
     return (
         [ticked(row, now) if isinstance(row, ActiveCall) else row for row in result.rows],
         result.unreadable,
@@ -131,13 +133,17 @@ async def outcomes(
     words of the error it raised."""
     upstream = Pieces(cut)
     out: list[tuple[Any, ...] | str] = []
+    shown: datetime | None = None
     async with mock_client(upstream) as client:
         for body in bodies:
             upstream.body = body
             try:
-                out.append(seen(await (client.user_status() if users else client.active_calls())))
+                result = await (client.user_status() if users else client.active_calls())
             except errors.ApiError as exc:
                 out.append(f"{type(exc).__name__}: {exc}")
+                continue
+            out.append(seen(result, shown))
+            shown = shown if result.unchanged else result.server_now
     return out
 
 
@@ -168,7 +174,7 @@ async def test_a_body_in_pieces_reads_the_rows_of_the_body_read_whole(
     whole, pieces = await whole_and_streamed(streamed, POLLS, cut)
     assert pieces == whole
     assert [refs[4] for refs in whole] == [False, False, False, True]  # the last unchanged
-    assert [len(refs[0]) for refs in pieces] == [60, 56, 56, 56]  # type: ignore[arg-type]
+    assert [len(refs[0]) for refs in pieces] == [60, 56, 56, 56]
 
 
 @pytest.mark.parametrize("cut", CUTS.values(), ids=CUTS.keys())
@@ -250,7 +256,7 @@ async def test_a_bare_string_in_the_middle_is_unreadable_and_one_first_is_the_me
 ) -> None:
     streamed(True)
     got = await outcomes([*ODD["bare-string"], *WHOLE_BODIES["message"]], CUTS["7"])
-    assert got[1][1] == 1  # type: ignore[index]  # counted, not a message
+    assert got[1][1] == 1  # counted, not a message
     assert got[3] == (
         "UnreadableResponse: the service sent a message instead of data: "
         '"the installation is not licensed"'
@@ -313,7 +319,7 @@ async def test_a_connection_that_breaks_mid_body_is_a_failure_and_the_next_poll_
         after = await client.active_calls()
     streamed(False)
     expected = await outcomes([POLLS[2]], CUTS["whole"])
-    assert seen(after)[0] == expected[0][0]  # type: ignore[index]
+    assert seen(after)[0] == expected[0][0]
 
 
 async def test_the_simulator_s_bodies_stream_to_the_rows_of_one_read_whole(
@@ -341,3 +347,36 @@ async def test_the_simulator_s_bodies_stream_to_the_rows_of_one_read_whole(
             assert [seen(result)[:4] for result in got] == [seen(result)[:4] for result in expected]
             assert got[0].rows
             sim.advance(7)
+
+
+async def test_duplicates_known_from_a_body_s_changes_count_as_a_first_read_counts_them(
+    streamed: Callable[[bool], None],
+) -> None:
+    """A body's rows are one per id, the last one sent: known from the last body's ids
+    and the new and gone rows when a body is read by its lines, and counted as a
+    client reading the body first (every id looked at) counts them, poll after poll."""
+    refs = REFS[:30]
+    twice = [*refs[:10], "c-015", *refs[10:]]  # c-015 sent twice, moved
+    bodies = [
+        calls_poll(0, refs),
+        calls_poll(1, twice),
+        calls_poll(2, twice),  # held lines both
+        calls_poll(3, [*refs[:10], "c-015", *refs[10:15], *refs[16:]]),  # moved
+        calls_poll(4, [*refs, "c-002"], **{"c-002": {"callState": "bridged"}}),
+        calls_poll(5, refs),
+    ]
+    for on in (False, True):
+        streamed(on)
+        shown: datetime | None = None
+        upstream = Pieces(CUTS["7"])
+        counted = []
+        async with mock_client(upstream) as client:
+            for body in bodies:
+                upstream.body = body
+                got = await client.active_calls()
+                first = (await outcomes([body], CUTS["whole"]))[0]
+                assert seen(got, shown)[:3] == first[:3]
+                shown = got.server_now or shown
+                counted.append(got.duplicates)
+        assert counted == [0, 1, 1, 0, 1, 0]
+        assert len(got.rows) == len(set(map(id, got.rows))) == 30
