@@ -64,6 +64,9 @@ def _worker(root: str) -> None:
     assert str(Path(rtdash.__file__).resolve()).startswith(str(Path(root).resolve()))
     #: a tree whose snapshots sort in only what changed is handed the last one
     incremental = "previous" in inspect.signature(CallsSnapshot.build).parameters
+    #: a tree whose poller builds snapshots with no order keys (``keyed=False``) is
+    #: measured that way, as its poller makes them
+    placed = "keyed" in inspect.signature(CallsSnapshot.build).parameters
     print(json.dumps({"ready": root}), flush=True)
 
     # the simulator's published demo login: these clients never reach a server
@@ -114,7 +117,8 @@ def _worker(root: str) -> None:
         last: dict[str, tuple[Any, Any]],
     ) -> None:
         """Both routes, as the poller does them: bytes to rows, the snapshot (the last
-        one again for an unchanged body), the feed (metrics, consumers)."""
+        one again for an unchanged body; as the tree's poller builds it), the feed
+        (metrics, consumers)."""
         routes: tuple[tuple[str, Literal["call", "user"], bytes, Any, Any], ...] = (
             ("pbxActiveCalls", "call", bodies[0], CallsSnapshot.build, feed.on_calls),
             ("pbxUserStatus", "user", bodies[1], UsersSnapshot.build, feed.on_users),
@@ -131,6 +135,11 @@ def _worker(root: str) -> None:
                     more["previous"] = held[1] if held is not None else None
                     if kind == "call":
                         more["server_now"] = result.server_now
+                if placed:  # the poller's snapshots keep no order keys
+                    more["keyed"] = False
+                changes = getattr(result, "changes", None)
+                if changes is not None and held is not None and changes[0] is held[0]:
+                    more["changes"] = changes[1:]  # as the poller: what changed, if known
                 snapshot = build(result.rows, result.fetched_at, result.unreadable, **more)
             last[route] = (result.rows, snapshot)
             sink(snapshot)

@@ -69,6 +69,10 @@ class FetchResult(Generic[T]):
     #: the upstream's "now" as the body shows it (calls: a start plus its duration), so
     #: the durations of a call held from an earlier poll can be brought forward
     server_now: datetime | None = None
+    #: what changed since the last result of the route, when the reader knows it (its
+    #: body was read by its lines after one that was): that result's ``rows`` (the very
+    #: list), the rows of these not among them, and the rows of them not among these
+    changes: tuple[list[T], list[T], list[T]] | None = None
 
 
 @dataclass(slots=True)
@@ -261,6 +265,7 @@ class InfinityClient:
                     unchanged=True,
                 )
             by_lines = reader.lines is not None and reader.lines.tails is not None
+            self._changes(result, streamed.lined, last, query, reader)
             self._last[route] = _LastBody(
                 query, b"", reader, result.rows, result.unreadable, by_lines, None, encoding
             )
@@ -316,6 +321,7 @@ class InfinityClient:
                 rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
             )
         by_lines = reader.lines is not None and reader.lines.tails is not None
+        self._changes(result, lined, last, query, reader)
         self._last[route] = _LastBody(
             query,
             digest,
@@ -327,6 +333,29 @@ class InfinityClient:
             encoding,
         )
         return result
+
+    @staticmethod
+    def _changes(
+        result: FetchResult[Any],
+        lined: bool,
+        last: _LastBody | None,
+        query: tuple[tuple[str, str], ...],
+        reader: RowReader,
+    ) -> None:
+        """Say what changed since the last result (see :attr:`FetchResult.changes`)
+        when the reader read this body by its lines after that result's body."""
+        lines = reader.lines
+        if (
+            lined
+            and not result.unchanged
+            and lines is not None
+            and lines.changes is not None
+            and last is not None
+            and last.by_lines
+            and last.query == query
+            and last.reader is reader
+        ):
+            result.changes = (last.rows, *lines.changes)
 
     @staticmethod
     def _parse_rows(

@@ -97,6 +97,34 @@ def _placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ..
     return tuple(out)
 
 
+def _without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
+    """``kept`` (in order by ``key``) without the ``gone`` rows (each among them): each
+    found by a binary search on its key, so only the gone rows and the few a search
+    looks at are keyed; the rest is copied as it is."""
+    if not gone:
+        return kept
+    if len(gone) * _SORT_AT > len(kept):
+        out = set(map(id, gone))
+        return tuple(row for row in kept if id(row) not in out)
+    places = []
+    for row in gone:
+        at = bisect_left(kept, key(row), key=key)
+        while at < len(kept) and kept[at] is not row:
+            at += 1  # rows with equal keys: the one itself is among them
+        if at == len(kept):  # not where its key says: look at every row
+            out = set(map(id, gone))
+            return tuple(row for row in kept if id(row) not in out)
+        places.append(at)
+    places.sort()
+    parts: list[R] = []
+    start = 0
+    for at in places:
+        parts += kept[start:at]
+        start = at + 1
+    parts += kept[start:]
+    return tuple(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class CallsSnapshot:
     fetched_at: datetime
@@ -124,12 +152,17 @@ class CallsSnapshot:
         server_now: datetime | None = None,
         previous: CallsSnapshot | None = None,
         keyed: bool = True,
+        changes: tuple[list[ActiveCall], list[ActiveCall]] | None = None,
     ) -> CallsSnapshot:
         """The snapshot of ``calls``. With ``previous`` (the last poll's), a call that is
         the very row object it was there keeps its group and place without being looked
         at again (rows are immutable), so only new rows are grouped and sorted in.
         Without ``keyed`` no order keys are kept (the poller's: new rows are placed by
-        a binary search instead, see :func:`_placed`)."""
+        a binary search instead, see :func:`_placed`). ``changes``, when the reader
+        knows them: the rows of ``calls`` not in ``previous`` and those of ``previous``
+        not in ``calls`` (each a row object once), so no pass over every row is made."""
+        if changes is not None and previous is not None and not keyed:
+            return cls._changed(calls, fetched_at, unreadable, server_now, previous, changes)
         rows = calls if isinstance(calls, list) else list(calls)
         present: set[int] | None = None
         gone = 0  # rows of ``previous`` not among these
@@ -169,6 +202,40 @@ class CallsSnapshot:
         )
         if present is not None:
             made._memo["ids"] = present
+        return made
+
+    @classmethod
+    def _changed(
+        cls,
+        calls: Iterable[ActiveCall],
+        fetched_at: datetime,
+        unreadable: int,
+        server_now: datetime | None,
+        previous: CallsSnapshot,
+        changes: tuple[list[ActiveCall], list[ActiveCall]],
+    ) -> CallsSnapshot:
+        """:meth:`build` from the last snapshot and what changed since: each group is
+        the last one's without its gone rows, with its new rows placed."""
+        new, gone = changes
+        added: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
+        removed: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
+        for call in new:
+            added[call.state].append(call)
+        for call in gone:
+            removed[call.state].append(call)
+        groups: dict[CallState, tuple[ActiveCall, ...]] = {}
+        for state in CALL_STATES:
+            kept = _without(previous.groups[state], removed[state], _call_order)
+            groups[state] = _placed(list(kept), added[state], _call_order) if added[state] else kept
+        made = cls(
+            fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
+        )
+        held: set[int] | None = previous._memo.get("ids")
+        if held is not None:  # the last ids, without the gone rows', with the new ones'
+            ids = held.copy()
+            ids.difference_update(map(id, gone))
+            ids.update(map(id, new))
+            made._memo["ids"] = ids
         return made
 
     #: what is worked out once from these rows, whoever asks (see on_call)
@@ -231,12 +298,24 @@ class UsersSnapshot:
         unreadable: int = 0,
         previous: UsersSnapshot | None = None,
         keyed: bool = True,
+        changes: tuple[list[PbxUser], list[PbxUser]] | None = None,
     ) -> UsersSnapshot:
-        """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in."""
+        """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in
+        (and with ``changes``, no pass over every row is made to find them)."""
         rows = users if isinstance(users, list) else list(users)
         keys: tuple[Any, ...] | None = None
         present: set[int] | None = None
-        if not keyed:
+        ids: set[int] | None = None
+        if changes is not None and previous is not None and not keyed:
+            new, gone = changes
+            kept = _without(previous.users, gone, _user_order)
+            ordered = _placed(list(kept), new, _user_order) if new else kept
+            held: set[int] | None = previous._memo.get("ids")
+            if held is not None:
+                ids = held.copy()
+                ids.difference_update(map(id, gone))
+                ids.update(map(id, new))
+        elif not keyed:
             if previous is None:
                 ordered = _placed([], rows[:], _user_order)
             else:
@@ -256,6 +335,16 @@ class UsersSnapshot:
             ordered, keys = _ordered(rows, _user_order)
         if previous is not None and ordered is previous.users:
             dashboard = previous.dashboard_users
+        elif changes is not None and previous is not None and not keyed:
+            dashboard = _placed(
+                list(
+                    _without(
+                        previous.dashboard_users, list(filter(_dashboard, changes[1])), _user_order
+                    )
+                ),
+                list(filter(_dashboard, changes[0])),
+                _user_order,
+            )
         else:
             dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
         made = cls(
@@ -267,6 +356,8 @@ class UsersSnapshot:
         )
         if present is not None and len(present) == len(ordered):
             made._memo["ids"] = present
+        elif ids is not None:
+            made._memo["ids"] = ids
         return made
 
     def user_ids(self) -> set[int]:
