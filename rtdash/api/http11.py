@@ -326,9 +326,10 @@ class _NothingBack(Exception):
 
 class _Sink:
     """Where a body's pieces go (a buffer, or the caller's ``take``), counted
-    against the limit."""
+    against the limit. (No bound method of its own is kept on it: a cycle would keep
+    the body, or the caller's reader of it, until the collector ran.)"""
 
-    __slots__ = ("add", "body", "grew", "limit", "size", "take")
+    __slots__ = ("body", "grew", "limit", "size", "take")
 
     def __init__(
         self,
@@ -339,23 +340,17 @@ class _Sink:
     ) -> None:
         self.body, self.limit, self.grew, self.take = body, limit, grew, take
         self.size = 0
-        self.add = self._buffer if take is None else self._take
 
-    def _buffer(self, chunk: bytes) -> None:
-        size = self.size + len(chunk)
-        if size > self.limit:
-            raise TooLarge(size)
-        self.body += chunk
-        self.size = size
-        self.grew(size)
-
-    def _take(self, chunk: bytes) -> None:
+    def add(self, chunk: bytes) -> None:
         size = self.size + len(chunk)
         if size > self.limit:
             raise TooLarge(size)
         self.size = size
-        if chunk:
-            self.take(chunk)  # type: ignore[misc]  # set with this method
+        if self.take is None:
+            self.body += chunk
+            self.grew(size)
+        elif chunk:
+            self.take(chunk)
 
 
 def _decoder(word: str) -> _Inflate | None:

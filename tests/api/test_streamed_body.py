@@ -380,3 +380,31 @@ async def test_duplicates_known_from_a_body_s_changes_count_as_a_first_read_coun
                 counted.append(got.duplicates)
         assert counted == [0, 1, 1, 0, 1, 0]
         assert len(got.rows) == len(set(map(id, got.rows))) == 30
+
+
+@pytest.mark.parametrize("on", [False, True], ids=["whole", "streamed"])
+async def test_a_poll_leaves_nothing_only_the_cyclic_collector_could_free(
+    sim: Simulator, streamed: Callable[[bool], None], on: bool
+) -> None:
+    """A body, or the reader of one, caught in a reference cycle would live until the
+    collector ran (the app pauses it at start-up, and a big centre's body is megabytes):
+    every object of a poll is freed as soon as it is done with."""
+    import gc
+
+    streamed(on)
+    async with InfinityClient(
+        igrp=sim.igrp,
+        credentials=Credentials(username=sim.username, password=sim.password),
+        base_url=sim.url,
+    ) as client:
+        await client.active_calls()
+        for _ in range(3):
+            sim.advance(3)
+            gc.collect()
+            gc.disable()
+            try:
+                await client.active_calls()
+                await client.user_status()
+                assert gc.collect() == 0
+            finally:
+                gc.enable()
