@@ -36,13 +36,14 @@ from rtdash.api.models import (
     parse_caller,
 )
 from rtdash.api.sanitise import clean, one_line
-from rtdash.api.transport import Stream, Transport
+from rtdash.api.transport import STREAM_AT, Stream, Transport
 from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body, iter_more_lines
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 #: a body up to this size is kept to know the next one unchanged by comparing bytes (a
-#: quiet centre sends the same ones every poll); a bigger one is not held twice
-KEPT_BODY = 1024 * 1024
+#: quiet centre sends the same ones every poll); a bigger one is read as it comes, never
+#: held whole (see _Streamed)
+KEPT_BODY = STREAM_AT
 
 ACTIVE_CALLS = "pbxActiveCalls"
 USER_STATUS = "pbxUserStatus"

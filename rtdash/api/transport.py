@@ -39,7 +39,7 @@ USER_AGENT = f"rtdash/{__version__}"
 ERROR_BODY = 64 * 1024
 #: a body is offered to the caller's stream (see :data:`Stream`) once it has this many
 #: bytes: a smaller one is read whole (a quiet centre's, compared with the last)
-STREAM_AT = 1024 * 1024
+STREAM_AT = 256 * 1024
 
 #: Told a big body's text encoding and its first bytes (at least :data:`STREAM_AT`),
 #: before the rest has come: returns what takes those bytes and each piece after
@@ -282,7 +282,7 @@ class _Opening:
     """A body's first bytes, until it is big enough to go to the caller's stream
     (:data:`Stream`); then each piece goes there as it comes, and nothing is held."""
 
-    __slots__ = ("_stream", "buffer", "encoding", "take", "taken")
+    __slots__ = ("_stream", "buffer", "encoding", "size", "take", "taken")
 
     def __init__(self, stream: Stream, encoding: str) -> None:
         self._stream: Stream | None = stream
@@ -291,8 +291,12 @@ class _Opening:
         self.take: Callable[[bytes], object] | None = None
         #: the body went to the stream
         self.taken = False
+        self.size = 0
 
     def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size >= heap.BIG_BODY:
+            heap.after_body(self.size)
         take = self.take
         if take is not None:
             take(chunk)
@@ -301,7 +305,6 @@ class _Opening:
         buffer += chunk
         if len(buffer) < STREAM_AT or self._stream is None:
             return
-        heap.after_body(len(buffer))
         stream, self._stream = self._stream, None
         # a web page is read whole, to be said to be one
         if buffer[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
