@@ -33,8 +33,18 @@ K = TypeVar("K")
 CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED)
 
 
-def _start_key(when: datetime | None) -> float:
-    return when.timestamp() if when is not None else float("inf")
+class _Stamps(dict[datetime | None, float]):
+    """A start time's place in an order, worked out once per time: rows share their
+    time objects, and placing a poll's new rows keys many kept rows more than once."""
+
+    def __missing__(self, when: datetime | None) -> float:
+        if len(self) >= 65_536:  # times come and go over a day: never more than this
+            self.clear()
+        stamp = self[when] = when.timestamp() if when is not None else float("inf")
+        return stamp
+
+
+_start_key = _Stamps().__getitem__
 
 
 def _call_order(call: ActiveCall) -> tuple[float, str]:
@@ -97,32 +107,38 @@ def _placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ..
     return tuple(out)
 
 
+#: below one gone row in this many, each gone row is found by a binary search (each
+#: step keys a row); above, one pass in C over every row drops them
+_SEARCH_BELOW = 64
+
+
 def _without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
-    """``kept`` (in order by ``key``) without the ``gone`` rows (each among them): each
-    found by a binary search on its key, so only the gone rows and the few a search
-    looks at are keyed; the rest is copied as it is."""
+    """``kept`` (in order by ``key``) without the ``gone`` rows (each among them): when
+    they are few, each found by a binary search on its key, so only they and the few
+    rows a search looks at are keyed and the rest is copied as it is; else (or when a
+    row is not where its key says) by one pass over every row."""
     if not gone:
         return kept
-    if len(gone) * _SORT_AT > len(kept):
-        out = set(map(id, gone))
-        return tuple(row for row in kept if id(row) not in out)
-    places = []
-    for row in gone:
-        at = bisect_left(kept, key(row), key=key)
-        while at < len(kept) and kept[at] is not row:
-            at += 1  # rows with equal keys: the one itself is among them
-        if at == len(kept):  # not where its key says: look at every row
-            out = set(map(id, gone))
-            return tuple(row for row in kept if id(row) not in out)
-        places.append(at)
-    places.sort()
-    parts: list[R] = []
-    start = 0
-    for at in places:
-        parts += kept[start:at]
-        start = at + 1
-    parts += kept[start:]
-    return tuple(parts)
+    if len(gone) * _SEARCH_BELOW <= len(kept):
+        places = []
+        for row in gone:
+            at = bisect_left(kept, key(row), key=key)
+            while at < len(kept) and kept[at] is not row:
+                at += 1  # rows with equal keys: the one itself is among them
+            if at == len(kept):
+                break
+            places.append(at)
+        else:
+            places.sort()
+            parts: list[R] = []
+            start = 0
+            for at in places:
+                parts += kept[start:at]
+                start = at + 1
+            parts += kept[start:]
+            return tuple(parts)
+    out = set(map(id, gone))
+    return tuple(compress(kept, map(not_, map(out.__contains__, map(id, kept)))))
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,15 +92,25 @@ async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
 
 
 def test_rows_are_taken_out_of_an_ordered_tuple_by_their_keys_or_by_a_look_at_all() -> None:
+    from rtdash.core import snapshot
     from rtdash.core.snapshot import _without
 
-    rows = tuple([f"r{n // 3}" for n in range(60)])  # three rows to a key
+    rows = [f"r{n // 3:05d}" for n in range(3000)]  # three rows to a key
     objects = tuple(type("Row", (), {"key": row})() for row in rows)
-    key = lambda row: row.key  # noqa: E731
-    gone = [objects[4], objects[5], objects[30], objects[59]]
+    keyed: list[Any] = []
+
+    def key(row: Any) -> str:
+        keyed.append(row)
+        return str(row.key)
+
+    gone = [objects[4], objects[5], objects[1500], objects[2999]]
     expected = tuple(row for row in objects if row not in gone)
     assert _without(objects, gone, key) == expected  # by binary search, ties scanned
-    stranger = type("Row", (), {"key": "r1"})()  # its key says where, but it is not there
+    assert len(keyed) < 100  # a few rows keyed, not every row
+    stranger = type("Row", (), {"key": "r00001"})()  # its key says where; it is not there
     assert _without(objects, [stranger], key) == objects
-    assert _without(objects, list(objects[:20]), key) == objects[20:]  # many: one pass
+    many = list(objects[: 3000 // snapshot._SEARCH_BELOW + 1])
+    keyed.clear()
+    assert _without(objects, many, key) == objects[len(many) :]  # one pass, no key
+    assert not keyed
     assert _without(objects, [], key) is objects
