@@ -10,39 +10,38 @@ from __future__ import annotations
 
 import hashlib
 import ssl
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import attrgetter
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from rtdash.api import errors
+from rtdash.api.body_rows import FetchResult as FetchResult
+from rtdash.api.body_rows import Streamed, by_lines, read_whole
 from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
-from rtdash.api.http_errors import _quote
 from rtdash.api.http_errors import insecure_reason as insecure_reason
 from rtdash.api.http_errors import is_loopback as is_loopback
 from rtdash.api.http_errors import parse_retry_after as parse_retry_after
-from rtdash.api.line_rows import LineFeed, read_body
+from rtdash.api.line_rows import read_body
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import (
     ActiveCall,
     CallerDetails,
     PbxUser,
     RowReader,
-    RowUnreadable,
     parse_caller,
 )
-from rtdash.api.sanitise import clean, one_line
+from rtdash.api.sanitise import one_line
 from rtdash.api.transport import STREAM_AT, Stream, Transport
-from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body, iter_more_lines
+from rtdash.api.wire import Decoded, decode_body
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 #: a body up to this size is kept to know the next one unchanged by comparing bytes (a
 #: quiet centre sends the same ones every poll); a bigger one is read as it comes, never
-#: held whole (see _Streamed)
+#: held whole (see rtdash.api.body_rows.Streamed)
 KEPT_BODY = STREAM_AT
 
 ACTIVE_CALLS = "pbxActiveCalls"
@@ -50,30 +49,6 @@ USER_STATUS = "pbxUserStatus"
 CALLER_LOOKUP = "activeCall"
 
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class FetchResult(Generic[T]):
-    rows: list[T]
-    fetched_at: datetime
-    #: rows (or lines) skipped because they could not be read
-    unreadable: int = 0
-    #: the raw upstream dicts, kept only when asked for (``rtdash doctor``)
-    raw: list[dict[str, Any]] = field(default_factory=list)
-    #: the body was byte for byte the last one this client read on the route (same
-    #: query): ``rows`` is that result's own list of the very same row objects, and
-    #: nothing was decoded or parsed
-    unchanged: bool = False
-    #: rows dropped because a later row had the same call reference or user id (the
-    #: last one is kept); also counted in ``unreadable``, as rows not shown
-    duplicates: int = 0
-    #: the upstream's "now" as the body shows it (calls: a start plus its duration), so
-    #: the durations of a call held from an earlier poll can be brought forward
-    server_now: datetime | None = None
-    #: what changed since the last result of the route, when the reader knows it (its
-    #: body was read by its lines after one that was): that result's ``rows`` (the very
-    #: list), the rows of these not among them, and the rows of them not among these
-    changes: tuple[list[T], list[T], list[T]] | None = None
 
 
 @dataclass(slots=True)
@@ -242,7 +217,7 @@ class InfinityClient:
         """
         query = tuple(params)
         reader = self._reader(kind)
-        streamed = None if keep_raw else _Streamed(reader)
+        streamed = None if keep_raw else Streamed(reader)
         body, encoding, fetched_at = await self._get_body(
             route, params, streamed.open if streamed is not None else None
         )
@@ -372,49 +347,8 @@ class InfinityClient:
                 reader.learn_lines_of(body)
             feed = read_body(reader, body)
             if feed is not None:
-                return _by_lines(feed, fetched_at)
-        return InfinityClient._read_whole(body, fetched_at, keep_raw, reader)
-
-    @staticmethod
-    def _read_whole(
-        body: str | bytes | bytearray, fetched_at: datetime, keep_raw: bool, reader: RowReader
-    ) -> FetchResult[ActiveCall | PbxUser]:
-        """Typed rows of a body read whole, the usual way."""
-        items: Iterable[object] | None = None if isinstance(body, str) else fast_rows(body)
-        if items:  # a plain NDJSON body: the next ones are read by their lines
-            reader.learn_lines(tuple(items[0]))  # type: ignore[index]  # a list of dicts
-        if items is None:
-            text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
-            items = iter_body(text)
-        rows: list[ActiveCall | PbxUser] = []
-        raw: list[dict[str, Any]] = []
-        unreadable = 0
-        read = reader.read
-        reader.new_body()
-        for item in items:
-            if isinstance(item, dict):
-                if keep_raw:  # keys shown back by `doctor`: made safe like values
-                    raw.append({clean(key): value for key, value in item.items()})
-                try:
-                    rows.append(read(item))
-                except (RowUnreadable, ValueError, RecursionError, OverflowError):
-                    unreadable += 1
-            elif isinstance(item, Message):
-                raise errors.UnreadableResponse(
-                    f"the service sent a message instead of data: {_quote(item)}"
-                )
-            else:
-                unreadable += 1
-        kept = _last_of_each(rows, reader.kind)
-        duplicates = len(rows) - len(kept)
-        return FetchResult(
-            rows=kept,
-            fetched_at=fetched_at,
-            unreadable=unreadable + duplicates,
-            raw=raw,
-            duplicates=duplicates,
-            server_now=reader.body_now,
-        )
+                return by_lines(feed, fetched_at)
+        return read_whole(body, fetched_at, keep_raw, reader)
 
     async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
         """The decoded answer (``rtdash doctor`` reads raw ``activeCall`` rows this way)."""
@@ -435,112 +369,3 @@ class InfinityClient:
             url, headers, keep=route != CALLER_LOOKUP, stream=stream
         )
         return body, encoding, self._now()
-
-
-class _Streamed:
-    """A big body of a polled route read by its lines as it comes (see
-    :class:`~rtdash.api.line_rows.LineFeed`), so it is never held whole."""
-
-    __slots__ = ("feed", "lined", "reader")
-
-    def __init__(self, reader: RowReader) -> None:
-        self.reader = reader
-        self.feed: LineFeed | None = None
-        #: the last body was read by its lines (this one may be known unchanged)
-        self.lined = False
-
-    def open(self, encoding: str, first: bytearray) -> Callable[[bytes], object] | None:
-        """Where the body goes from ``first`` on (see :data:`~rtdash.api.transport.Stream`):
-        a UTF-8 body whose lines the reader knows, or learns from its first line."""
-        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-            return None
-        reader = self.reader
-        if reader.lines is None:
-            reader.learn_lines_of(first)
-            if reader.lines is None:
-                return None
-        self.lined = reader.lines.tails is not None
-        feed = self.feed = LineFeed(reader)
-        feed.add(first)
-        return feed.add
-
-    def result(self, fetched_at: datetime) -> FetchResult[Any]:
-        """The rows: those read by their lines, then (from a line that could not be
-        read so on) the rest read the usual way; a body none of whose lines could be
-        read by them is read whole, as any body."""
-        feed, reader = self.feed, self.reader
-        assert feed is not None
-        rows, unreadable = feed.finish()
-        rest, feed.rest = feed.rest, None
-        self.feed = None
-        if rest is None:
-            return _by_lines(feed, fetched_at)
-        if not feed.held:
-            if reader.lines is not None:
-                reader.lines.take()
-            return InfinityClient._read_whole(rest, fetched_at, False, reader)
-        more, more_unreadable = _read_more(rest, reader)
-        rows = rows + more
-        unreadable += more_unreadable
-        kept = _last_of_each(rows, reader.kind)
-        duplicates = len(rows) - len(kept)
-        return FetchResult(
-            rows=kept,
-            fetched_at=fetched_at,
-            unreadable=unreadable + duplicates,
-            duplicates=duplicates,
-            server_now=reader.body_now,
-        )
-
-
-def _by_lines(feed: LineFeed, fetched_at: datetime) -> FetchResult[Any]:
-    """The result of a body read by its lines: its rows, one per id (the last sent),
-    known to be one per id already when the reader knew the last body's ids."""
-    rows, reader = feed.rows, feed.reader
-    duplicates = 0
-    if not feed.unique:
-        ids = set(map(reader.ident, rows))
-        if len(ids) == len(rows):  # the next body's duplicates are known from its changes
-            if reader.lines is not None:
-                reader.lines.ids = ids
-        else:
-            kept = _last_of_each(rows, reader.kind)
-            duplicates = len(rows) - len(kept)
-            rows = kept
-    return FetchResult(
-        rows=rows,
-        fetched_at=fetched_at,
-        unreadable=feed.unreadable + duplicates,
-        duplicates=duplicates,
-        server_now=reader.body_now,
-    )
-
-
-def _read_more(body: bytearray, reader: RowReader) -> tuple[list[Any], int]:
-    """The rows of the lines of a body after its first rows, read as a body read whole
-    reads those lines (a bare string among them unreadable), and how many could not be."""
-    items: Iterable[object] | None = fast_rows(body)
-    if items is None:
-        items = iter_more_lines(body.decode("utf-8", errors="replace"))
-    del body
-    rows: list[Any] = []
-    unreadable = 0
-    read = reader.read
-    for item in items:
-        if isinstance(item, dict):
-            try:
-                rows.append(read(item))
-            except (RowUnreadable, ValueError, RecursionError, OverflowError):
-                unreadable += 1
-        else:
-            unreadable += 1
-    return rows, unreadable
-
-
-def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:
-    """One row per call reference / user id, the last one sent, in first-seen order."""
-    ids: list[str] = list(map(attrgetter("call_ref" if kind == "call" else "user_id"), rows))
-    if len(set(ids)) == len(ids):
-        return rows
-    last = {ident: row for ident, row in zip(ids, rows, strict=True)}
-    return list(last.values())

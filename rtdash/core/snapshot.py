@@ -11,9 +11,8 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
@@ -22,12 +21,11 @@ from typing import Any, TypeVar
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.agents import OnCall, user_columns
+from rtdash.core.row_order import in_order, placed, without
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
 
-R = TypeVar("R")
-K = TypeVar("K")
 
 #: display order of the call groups
 CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED)
@@ -54,91 +52,6 @@ def _call_order(call: ActiveCall) -> tuple[float, str]:
 
 def _user_order(user: PbxUser) -> tuple[float, str, str]:
     return (_start_key(user.state_start), user.label.lower(), user.user_id)
-
-
-def _ordered(
-    new: list[R],
-    key: Callable[[R], K],
-    previous: tuple[R, ...] | None = None,
-    previous_keys: tuple[K, ...] | None = None,
-    present: set[int] | None = None,
-) -> tuple[tuple[R, ...], tuple[K, ...]]:
-    """Rows sorted by ``key``, and their keys: ``new`` rows, and those of ``previous`` (the
-    last poll's order, with its keys) whose id is in ``present`` (this poll's rows). The
-    rows kept need no key and are in order already: only the new ones are keyed and
-    merged in, so a poll costs what changed."""
-    keys: list[Any]  # each a tuple of comparable values
-    if previous is None or previous_keys is None or present is None:
-        rows, keys = new, list(map(key, new))
-    else:
-        kept = list(map(present.__contains__, map(id, previous)))  # in C, row by row
-        if not new and all(kept):
-            return previous, previous_keys  # the very same rows: the very same tuple
-        rows = [*compress(previous, kept), *new]
-        keys = [*compress(previous_keys, kept), *map(key, new)]
-    # two sorted runs (or one list): the sort merges them, keys compared in C
-    order = sorted(range(len(rows)), key=keys.__getitem__)
-    return tuple(map(rows.__getitem__, order)), tuple(map(keys.__getitem__, order))
-
-
-#: above one new row in this many, the rows are sorted at once rather than placed one
-#: by one
-_SORT_AT = 8
-
-
-def _placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
-    """``kept`` (in order already) with ``new`` rows placed by ``key``, keying only the
-    new rows and the few kept rows a binary search looks at: the order needs no keys
-    held from poll to poll (at a big centre those were a tuple and a float a row)."""
-    if not new:
-        return tuple(kept)
-    if len(new) * _SORT_AT > len(kept):
-        return tuple(sorted(kept + new, key=key))
-    keys = list(map(key, new))
-    out: list[R] = []
-    start = 0
-    for place in sorted(range(len(new)), key=keys.__getitem__):
-        row = new[place]
-        at = bisect_left(kept, keys[place], start, key=key)
-        out += kept[start:at]
-        out.append(row)
-        start = at
-    out += kept[start:]
-    return tuple(out)
-
-
-#: below one gone row in this many, each gone row is found by a binary search (each
-#: step keys a row); above, one pass in C over every row drops them
-_SEARCH_BELOW = 64
-
-
-def _without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
-    """``kept`` (in order by ``key``) without the ``gone`` rows (each among them): when
-    they are few, each found by a binary search on its key, so only they and the few
-    rows a search looks at are keyed and the rest is copied as it is; else (or when a
-    row is not where its key says) by one pass over every row."""
-    if not gone:
-        return kept
-    if len(gone) * _SEARCH_BELOW <= len(kept):
-        places = []
-        for row in gone:
-            at = bisect_left(kept, key(row), key=key)
-            while at < len(kept) and kept[at] is not row:
-                at += 1  # rows with equal keys: the one itself is among them
-            if at == len(kept):
-                break
-            places.append(at)
-        else:
-            places.sort()
-            parts: list[R] = []
-            start = 0
-            for at in places:
-                parts += kept[start:at]
-                start = at + 1
-            parts += kept[start:]
-            return tuple(parts)
-    out = set(map(id, gone))
-    return tuple(compress(kept, map(not_, map(out.__contains__, map(id, kept)))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +115,11 @@ class CallsSnapshot:
                         alive = list(map(present.__contains__, map(id, kept)))
                         if not all(alive):
                             kept = tuple(compress(kept, alive))
-                groups[state] = _placed(list(kept), new, _call_order) if new else kept
+                groups[state] = placed(list(kept), new, _call_order) if new else kept
             elif present is None or previous is None:
-                groups[state], keys[state] = _ordered(new, _call_order)
+                groups[state], keys[state] = in_order(new, _call_order)
             else:
-                groups[state], keys[state] = _ordered(
+                groups[state], keys[state] = in_order(
                     new, _call_order, previous.groups[state], previous.order_keys[state], present
                 )
         made = cls(
@@ -241,8 +154,8 @@ class CallsSnapshot:
             removed[call.state].append(call)
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         for state in CALL_STATES:
-            kept = _without(previous.groups[state], removed[state], _call_order)
-            groups[state] = _placed(list(kept), added[state], _call_order) if added[state] else kept
+            kept = without(previous.groups[state], removed[state], _call_order)
+            groups[state] = placed(list(kept), added[state], _call_order) if added[state] else kept
         made = cls(
             fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
         )
@@ -324,8 +237,8 @@ class UsersSnapshot:
         ids: set[int] | None = None
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
-            kept = _without(previous.users, gone, _user_order)
-            ordered = _placed(list(kept), new, _user_order) if new else kept
+            kept = without(previous.users, gone, _user_order)
+            ordered = placed(list(kept), new, _user_order) if new else kept
             held: set[int] | None = previous._memo.get("ids")
             if held is not None:
                 ids = held.copy()
@@ -333,7 +246,7 @@ class UsersSnapshot:
                 ids.update(map(id, new))
         elif not keyed:
             if previous is None:
-                ordered = _placed([], rows[:], _user_order)
+                ordered = placed([], rows[:], _user_order)
             else:
                 held = previous.user_ids()
                 new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
@@ -341,20 +254,20 @@ class UsersSnapshot:
                 if len(held) != len(rows) - len(new):  # some of the last poll's are gone
                     here = set(map(id, rows))
                     kept = tuple(compress(kept, map(here.__contains__, map(id, kept))))
-                ordered = _placed(list(kept), new, _user_order) if new else kept
+                ordered = placed(list(kept), new, _user_order) if new else kept
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = previous.user_ids()
             new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
-            ordered, keys = _ordered(new, _user_order, previous.users, previous.order_keys, present)
+            ordered, keys = in_order(new, _user_order, previous.users, previous.order_keys, present)
         else:
-            ordered, keys = _ordered(rows, _user_order)
+            ordered, keys = in_order(rows, _user_order)
         if previous is not None and ordered is previous.users:
             dashboard = previous.dashboard_users
         elif changes is not None and previous is not None and not keyed:
-            dashboard = _placed(
+            dashboard = placed(
                 list(
-                    _without(
+                    without(
                         previous.dashboard_users, list(filter(_dashboard, changes[1])), _user_order
                     )
                 ),

@@ -92,8 +92,8 @@ async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
 
 
 def test_rows_are_taken_out_of_an_ordered_tuple_by_their_keys_or_by_a_look_at_all() -> None:
-    from rtdash.core import snapshot
-    from rtdash.core.snapshot import _without
+    from rtdash.core import row_order
+    from rtdash.core.row_order import without
 
     rows = [f"r{n // 3:05d}" for n in range(3000)]  # three rows to a key
     objects = tuple(type("Row", (), {"key": row})() for row in rows)
@@ -105,12 +105,12 @@ def test_rows_are_taken_out_of_an_ordered_tuple_by_their_keys_or_by_a_look_at_al
 
     gone = [objects[4], objects[5], objects[1500], objects[2999]]
     expected = tuple(row for row in objects if row not in gone)
-    assert _without(objects, gone, key) == expected  # by binary search, ties scanned
+    assert without(objects, gone, key) == expected  # by binary search, ties scanned
     assert len(keyed) < 100  # a few rows keyed, not every row
     stranger = type("Row", (), {"key": "r00001"})()  # its key says where; it is not there
-    assert _without(objects, [stranger], key) == objects
-    many = list(objects[: 3000 // snapshot._SEARCH_BELOW + 1])
+    assert without(objects, [stranger], key) == objects
+    many = list(objects[: 3000 // row_order.SEARCH_BELOW + 1])
     keyed.clear()
-    assert _without(objects, many, key) == objects[len(many) :]  # one pass, no key
+    assert without(objects, many, key) == objects[len(many) :]  # one pass, no key
     assert not keyed
-    assert _without(objects, [], key) is objects
+    assert without(objects, [], key) is objects
