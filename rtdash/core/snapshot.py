@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
 from operator import attrgetter, not_
-from typing import Any, TypeVar
+from typing import Any
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.agents import OnCall, user_columns
