@@ -44,6 +44,21 @@ def in_order(
 SORT_AT = 8
 
 
+def _remembered(key: Callable[[R], Any]) -> Callable[[R], Any]:
+    """``key``, each row's worked out once: the binary searches for a poll's rows look
+    at the same few rows first (the middle, its middles), so one placement keys them
+    once; forgotten with the placement (rows come and go)."""
+    known: dict[int, Any] = {}
+
+    def keyed(row: R) -> Any:
+        found = known.get(id(row), known)
+        if found is known:
+            found = known[id(row)] = key(row)
+        return found
+
+    return keyed
+
+
 def placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
     """``kept`` (in order already) with ``new`` rows placed by ``key``, keying only the
     new rows and the few kept rows a binary search looks at: the order needs no keys
@@ -55,9 +70,10 @@ def placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...
     keys = list(map(key, new))
     out: list[R] = []
     start = 0
+    looked = _remembered(key)
     for place in sorted(range(len(new)), key=keys.__getitem__):
         row = new[place]
-        at = bisect_left(kept, keys[place], start, key=key)
+        at = bisect_left(kept, keys[place], start, key=looked)
         out += kept[start:at]
         out.append(row)
         start = at
@@ -79,8 +95,9 @@ def without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tupl
         return kept
     if len(gone) * SEARCH_BELOW <= len(kept):
         places = []
+        looked = _remembered(key)
         for row in gone:
-            at = bisect_left(kept, key(row), key=key)
+            at = bisect_left(kept, key(row), key=looked)
             while at < len(kept) and kept[at] is not row:
                 at += 1  # rows with equal keys: the one itself is among them
             if at == len(kept):

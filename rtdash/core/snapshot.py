@@ -31,18 +31,8 @@ _state = attrgetter("state")
 CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED)
 
 
-class _Stamps(dict[datetime | None, float]):
-    """A start time's place in an order, worked out once per time: rows share their
-    time objects, and placing a poll's new rows keys many kept rows more than once."""
-
-    def __missing__(self, when: datetime | None) -> float:
-        if len(self) >= 65_536:  # times come and go over a day: never more than this
-            self.clear()
-        stamp = self[when] = when.timestamp() if when is not None else float("inf")
-        return stamp
-
-
-_start_key = _Stamps().__getitem__
+def _start_key(when: datetime | None) -> float:
+    return when.timestamp() if when is not None else float("inf")
 
 
 def _call_order(call: ActiveCall) -> tuple[float, str]:
