@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import ssl
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import attrgetter
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from rtdash.api import errors
+from rtdash.api.body_rows import FetchResult as FetchResult
+from rtdash.api.body_rows import Streamed, by_lines, read_whole
 from rtdash.api.credentials import DEFAULT_BASE_URL, DEFAULT_MAX_BODY_MB, Credentials
-from rtdash.api.http_errors import _quote
 from rtdash.api.http_errors import insecure_reason as insecure_reason
 from rtdash.api.http_errors import is_loopback as is_loopback
 from rtdash.api.http_errors import parse_retry_after as parse_retry_after
@@ -32,43 +32,23 @@ from rtdash.api.models import (
     CallerDetails,
     PbxUser,
     RowReader,
-    RowUnreadable,
     parse_caller,
 )
-from rtdash.api.sanitise import clean, one_line
-from rtdash.api.transport import Transport
-from rtdash.api.wire import Decoded, Message, decode_body, fast_rows, iter_body
+from rtdash.api.sanitise import one_line
+from rtdash.api.transport import STREAM_AT, Stream, Transport
+from rtdash.api.wire import Decoded, decode_body
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_MB * 1024 * 1024
 #: a body up to this size is kept to know the next one unchanged by comparing bytes (a
-#: quiet centre sends the same ones every poll); a bigger one is not held twice
-KEPT_BODY = 1024 * 1024
+#: quiet centre sends the same ones every poll); a bigger one is read as it comes, never
+#: held whole (see rtdash.api.body_rows.Streamed)
+KEPT_BODY = STREAM_AT
 
 ACTIVE_CALLS = "pbxActiveCalls"
 USER_STATUS = "pbxUserStatus"
 CALLER_LOOKUP = "activeCall"
 
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class FetchResult(Generic[T]):
-    rows: list[T]
-    fetched_at: datetime
-    #: rows (or lines) skipped because they could not be read
-    unreadable: int = 0
-    #: the raw upstream dicts, kept only when asked for (``rtdash doctor``)
-    raw: list[dict[str, Any]] = field(default_factory=list)
-    #: the body was byte for byte the last one this client read on the route (same
-    #: query): ``rows`` is that result's own list of the very same row objects, and
-    #: nothing was decoded or parsed
-    unchanged: bool = False
-    #: rows dropped because a later row had the same call reference or user id (the
-    #: last one is kept); also counted in ``unreadable``, as rows not shown
-    duplicates: int = 0
-    #: the upstream's "now" as the body shows it (calls: a start plus its duration), so
-    #: the durations of a call held from an earlier poll can be brought forward
-    server_now: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -235,10 +215,37 @@ class InfinityClient:
         them, and it hands back the same row
         objects, so everything downstream can tell "nothing changed" by identity.
         """
-        body, encoding, fetched_at = await self._get_body(route, params)
         query = tuple(params)
         reader = self._reader(kind)
+        streamed = None if keep_raw else Streamed(reader)
+        body, encoding, fetched_at = await self._get_body(
+            route, params, streamed.open if streamed is not None else None
+        )
         last = self._last.get(route)
+        if body is None:  # a big body, read by its lines as it came
+            assert streamed is not None and streamed.feed is not None
+            result = streamed.result(fetched_at)
+            if (
+                streamed.lined
+                and last is not None
+                and reader.lines is not None
+                and reader.lines.unchanged
+                and last.query == query
+                and last.reader is reader
+                and last.by_lines
+            ):
+                result = FetchResult(
+                    rows=last.rows,
+                    fetched_at=fetched_at,
+                    unreadable=last.unreadable,
+                    unchanged=True,
+                )
+            by_lines = reader.lines is not None and reader.lines.tails is not None
+            self._changes(result, streamed.lined, last, query, reader)
+            self._last[route] = _LastBody(
+                query, b"", reader, result.rows, result.unreadable, by_lines, None, encoding
+            )
+            return result
         if (
             not keep_raw
             and last is not None
@@ -273,9 +280,10 @@ class InfinityClient:
         if not utf8:
             text = body.decode(encoding, errors="replace")
             del body  # the text is all that is read from here on: one copy, not two
-            result: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
+            parsed: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
         else:
-            result = self._parse_rows(body, fetched_at, keep_raw, reader)
+            parsed = self._parse_rows(body, fetched_at, keep_raw, reader)
+        result = parsed
         if (
             lined
             and last is not None
@@ -289,6 +297,7 @@ class InfinityClient:
                 rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
             )
         by_lines = reader.lines is not None and reader.lines.tails is not None
+        self._changes(result, lined, last, query, reader)
         self._last[route] = _LastBody(
             query,
             digest,
@@ -302,6 +311,29 @@ class InfinityClient:
         return result
 
     @staticmethod
+    def _changes(
+        result: FetchResult[Any],
+        lined: bool,
+        last: _LastBody | None,
+        query: tuple[tuple[str, str], ...],
+        reader: RowReader,
+    ) -> None:
+        """Say what changed since the last result (see :attr:`FetchResult.changes`)
+        when the reader read this body by its lines after that result's body."""
+        lines = reader.lines
+        if (
+            lined
+            and not result.unchanged
+            and lines is not None
+            and lines.changes is not None
+            and last is not None
+            and last.by_lines
+            and last.query == query
+            and last.reader is reader
+        ):
+            result.changes = (last.rows, *lines.changes)
+
+    @staticmethod
     def _parse_rows(
         body: str | bytes | bytearray, fetched_at: datetime, keep_raw: bool, reader: RowReader
     ) -> FetchResult[ActiveCall | PbxUser]:
@@ -313,75 +345,27 @@ class InfinityClient:
         else:
             if reader.lines is None:
                 reader.learn_lines_of(body)
-            quick = read_body(reader, body)
-            if quick is not None:
-                lines, unreadable = quick
-                kept = _last_of_each(lines, reader.kind)
-                duplicates = len(lines) - len(kept)
-                return FetchResult(
-                    rows=kept,
-                    fetched_at=fetched_at,
-                    unreadable=unreadable + duplicates,
-                    duplicates=duplicates,
-                    server_now=reader.body_now,
-                )
-        items: Iterable[object] | None = None if isinstance(body, str) else fast_rows(body)
-        if items:  # a plain NDJSON body: the next ones are read by their lines
-            reader.learn_lines(tuple(items[0]))  # type: ignore[index]  # a list of dicts
-        if items is None:
-            text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
-            items = iter_body(text)
-        rows: list[ActiveCall | PbxUser] = []
-        raw: list[dict[str, Any]] = []
-        unreadable = 0
-        read = reader.read
-        reader.new_body()
-        for item in items:
-            if isinstance(item, dict):
-                if keep_raw:  # keys shown back by `doctor`: made safe like values
-                    raw.append({clean(key): value for key, value in item.items()})
-                try:
-                    rows.append(read(item))
-                except (RowUnreadable, ValueError, RecursionError, OverflowError):
-                    unreadable += 1
-            elif isinstance(item, Message):
-                raise errors.UnreadableResponse(
-                    f"the service sent a message instead of data: {_quote(item)}"
-                )
-            else:
-                unreadable += 1
-        kept = _last_of_each(rows, reader.kind)
-        duplicates = len(rows) - len(kept)
-        return FetchResult(
-            rows=kept,
-            fetched_at=fetched_at,
-            unreadable=unreadable + duplicates,
-            raw=raw,
-            duplicates=duplicates,
-            server_now=reader.body_now,
-        )
+            feed = read_body(reader, body)
+            if feed is not None:
+                return by_lines(feed, fetched_at)
+        return read_whole(body, fetched_at, keep_raw, reader)
 
     async def _get(self, route: str, params: list[tuple[str, str]]) -> tuple[Decoded, datetime]:
         """The decoded answer (``rtdash doctor`` reads raw ``activeCall`` rows this way)."""
         body, encoding, fetched_at = await self._get_body(route, params)
+        assert body is not None  # no stream asked for: the body whole
         return decode_body(body.decode(encoding, errors="replace")), fetched_at
 
     async def _get_body(
-        self, route: str, params: list[tuple[str, str]]
-    ) -> tuple[bytes | bytearray, str, datetime]:
-        """The body of a successful answer, its text encoding and when it came."""
+        self, route: str, params: list[tuple[str, str]], stream: Stream | None = None
+    ) -> tuple[bytes | bytearray | None, str, datetime]:
+        """The body of a successful answer, its text encoding and when it came (the
+        body None: a big one went to ``stream`` as it came)."""
         if self._refusal is not None:
             raise errors.InsecureTransport(self._refusal)
         url = self._request_url(route, params)
         headers = self._credentials.headers()
-        body, encoding = await self._transport.get(url, headers, keep=route != CALLER_LOOKUP)
+        body, encoding = await self._transport.get(
+            url, headers, keep=route != CALLER_LOOKUP, stream=stream
+        )
         return body, encoding, self._now()
-
-
-def _last_of_each(rows: list[ActiveCall | PbxUser], kind: str) -> list[ActiveCall | PbxUser]:
-    """One row per call reference / user id, the last one sent, in first-seen order."""
-    ids: list[str] = list(map(attrgetter("call_ref" if kind == "call" else "user_id"), rows))
-    if len(set(ids)) == len(ids):
-        return rows
-    last = {ident: row for ident, row in zip(ids, rows, strict=True)}
-    return list(last.values())

@@ -133,37 +133,41 @@ class Exchange:
                 return charset
         return "utf-8"
 
-    async def read(self, limit: int, grew: Callable[[int], object]) -> bytearray:
+    async def read(
+        self,
+        limit: int,
+        grew: Callable[[int], object],
+        take: Callable[[bytes], object] | None = None,
+    ) -> bytearray:
         """The whole body, decoded, in one growing buffer (never a list of chunks
         joined into a second copy); :class:`TooLarge` once it would pass ``limit``
-        bytes, the rest left unread. ``grew`` hears the buffer's size as it grows."""
+        bytes, the rest left unread. ``grew`` hears the body's size as it grows.
+        With ``take``, each piece goes there as it comes instead, and the buffer
+        stays empty: nothing of the body is held here."""
         connection = self._connection
         assert connection is not None and not self._done
         body = bytearray()
+        sink = _Sink(body, limit, grew, take)
         try:
             while not isinstance(event := await connection.next_event(), h11.EndOfMessage):
                 if not isinstance(event, h11.Data):
                     raise Dropped("the answer's body was not HTTP")
-                self._add(event.data, body, limit, grew)
+                chunk = event.data
+                for decoder in self._decoders:
+                    # never more than one byte past the limit out: a zip bomb stays small
+                    chunk = decoder(chunk, limit - sink.size + 1)
+                sink.add(chunk)
             for index, decoder in enumerate(self._decoders):
                 tail = decoder.flush()
                 for later in self._decoders[index + 1 :]:
-                    tail = later(tail, limit - len(body) + 1)
-                _append(tail, body, limit, grew)
+                    tail = later(tail, limit - sink.size + 1)
+                sink.add(tail)
         except h11.RemoteProtocolError as exc:
             raise Dropped("the answer ended early or was not HTTP") from exc
         except OSError as exc:
             raise Dropped("the connection broke") from exc
         self._done = True
         return body
-
-    def _add(
-        self, chunk: bytes, body: bytearray, limit: int, grew: Callable[[int], object]
-    ) -> None:
-        for decoder in self._decoders:
-            # never more than one byte past the limit out: a zip bomb stays small
-            chunk = decoder(chunk, limit - len(body) + 1)
-        _append(chunk, body, limit, grew)
 
     def finish(self) -> None:
         """Give the connection back if the answer was read whole and both sides may
@@ -320,11 +324,33 @@ class _NothingBack(Exception):
     """A reused connection gave no byte of an answer: safe to ask again."""
 
 
-def _append(chunk: bytes, body: bytearray, limit: int, grew: Callable[[int], object]) -> None:
-    if len(body) + len(chunk) > limit:
-        raise TooLarge(len(body) + len(chunk))
-    body += chunk
-    grew(len(body))
+class _Sink:
+    """Where a body's pieces go (a buffer, or the caller's ``take``), counted
+    against the limit. (No bound method of its own is kept on it: a cycle would keep
+    the body, or the caller's reader of it, until the collector ran.)"""
+
+    __slots__ = ("body", "grew", "limit", "size", "take")
+
+    def __init__(
+        self,
+        body: bytearray,
+        limit: int,
+        grew: Callable[[int], object],
+        take: Callable[[bytes], object] | None,
+    ) -> None:
+        self.body, self.limit, self.grew, self.take = body, limit, grew, take
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        size = self.size + len(chunk)
+        if size > self.limit:
+            raise TooLarge(size)
+        self.size = size
+        if self.take is None:
+            self.body += chunk
+            self.grew(size)
+        elif chunk:
+            self.take(chunk)
 
 
 def _decoder(word: str) -> _Inflate | None:

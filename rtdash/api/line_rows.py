@@ -19,17 +19,22 @@ random per process), not its bytes: at 50,000 calls the heads themselves were th
 largest thing a poll kept. Two different heads share a 64-bit hash with odds of about
 1 in 2**64 a pair (a body of 50,000 lines against as many held: about 1 in 10**10 a
 poll), and the key is not known to the upstream, so no line can be made to pass for
-another; nothing is inferred from values. The tails of a body are kept the same way
-(each piece's, joined, by length and hash), only to know the next body unchanged.
+another; nothing is inferred from values. Of a body's tails only a digest of them all
+is kept, to know the next body unchanged.
+
+A big body is read as it comes (:class:`LineFeed`), a piece of whole lines at a time,
+so it is never held whole: only a body that cannot be read by its lines is, from the
+first line that cannot on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
-from operator import is_
+from operator import is_, is_not
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -81,13 +86,21 @@ class LineRows:
             self._clock = re.compile(groups + rb"\}").fullmatch
         #: the last body's rows by head (see keys)
         self.heads: dict[int, Any] = {}
-        #: the last body's tails as the length and hash of each piece's, and its rows in
-        #: order (see keep): None until a body was read by its lines, and again after
+        #: the last body's tails as its count of lines and a digest of every tail, and
+        #: its rows in order (see keep): None until a body was read by its lines, and again after
         #: one was read whole
-        self.tails: tuple[int, ...] | None = None
+        self.tails: tuple[int, bytes] | None = None
         self.rows: list[Any] = []
         #: whether the last body read said what the one before it said
         self.unchanged = False
+        #: the ids (call references, user ids) of the rows in :attr:`heads`, when no two
+        #: of them share one (None: not known, or shared): a body's duplicates are then
+        #: known from its new and gone rows alone
+        self.ids: set[str] | None = None
+        #: the rows the last body read by its lines added (read from new lines, each a
+        #: new object) and those of the body before it that it no longer held, when
+        #: known (no two rows of either body share an id); None otherwise
+        self.changes: tuple[list[Any], list[Any]] | None = None
 
     def split(self, body: bytes) -> tuple[list[bytes], list[bytes]] | None:
         """The heads and tails of every line of ``body``; None unless it ends in a plain
@@ -106,10 +119,13 @@ class LineRows:
         return list(map(hash, heads))
 
     def held(self, keys: list[int]) -> list[Any]:
-        """The last body's row of each head (by :meth:`keys`), None where there is none."""
-        return list(map(self.heads.get, keys))
+        """The last body's row of each head (by :meth:`keys`), None where there is none,
+        each taken out of the table: a row is found once (a line twice in one body is
+        read the second time), and what is left once a body is read is what it no
+        longer holds (see :class:`LineFeed`)."""
+        return list(map(self.heads.pop, keys, repeat(None)))
 
-    def keep(self, keys: list[int], rows: list[Any], tails: tuple[int, ...]) -> None:
+    def keep(self, keys: list[int], rows: list[Any], tails: tuple[int, bytes]) -> None:
         """This body's rows by head, for the next body (a line that was unreadable is
         :data:`UNREADABLE` again), and its tails' digest and rows in order, to know an
         unchanged body without a digest of all of it."""
@@ -118,11 +134,11 @@ class LineRows:
         self.tails = tails
         self.rows = rows
 
-    def take(self) -> tuple[list[Any], tuple[int, ...] | None]:
+    def take(self) -> tuple[list[Any], tuple[int, bytes] | None]:
         """The last body's rows and tails (see keep), forgotten until the next keep: a
         body read whole in between says nothing of them."""
         rows, tails = self.rows, self.tails
-        self.rows, self.tails = [], None
+        self.rows, self.tails, self.changes = [], None, None
         return rows, tails
 
     def duration(self, tail: bytes) -> int | None:
@@ -162,67 +178,216 @@ def segments(body: bytes | bytearray, size: int) -> Iterator[bytes]:
         pos = stop
 
 
-def read_body(reader: RowReader, body: bytes | bytearray) -> tuple[list[Any], int] | None:
-    """The rows of ``body`` and how many lines were unreadable, reusing the last body's
-    row for every line whose head it had; None when the body must be read whole.
-    ``reader.lines.unchanged`` then says whether the body said what the last one read
-    by its lines said (every head held, the same tails, in the same order)."""
-    lines = reader.lines
-    if lines is None:
-        return None
-    lines.unchanged = False
-    last_rows, last_tails = lines.take()
-    keys: list[int] = []
-    held: list[Any] = []
-    tails_of: list[int] = []  # each piece's tails' length and hash (the unchanged body's test)
-    missing = 0
-    reader.new_body()
-    read = reader.read
-    # a line whose durations are its tail is known by its head alone: the reader need
-    # not keep its rows by their values as well. With no tail the line is the row, and
-    # a call's line that only ticked is new, its row held by its values; a user has no
-    # durations, so a user's new line is a changed row
-    hold = not lines.tail_keys and reader.kind == "call"
-    for piece in segments(body, SEGMENT):
+class LineFeed:
+    """One body read by its lines as its bytes come, a piece of whole lines at a time:
+    a big body is never held whole, and each piece is split, hashed and looked up
+    while it is fresh. :meth:`add` takes the bytes in pieces of any size (a line may
+    be cut anywhere); :meth:`finish` gives the rows.
+
+    A piece that cannot be read by its lines (see :func:`read_body`) ends the reading
+    by lines: it and every byte after it are kept as they come (:attr:`rest`), for the
+    caller to read the usual way, line by line after the rows already read.
+    """
+
+    __slots__ = (
+        "_carry",
+        "_digest",
+        "_hold",
+        "_last_rows",
+        "_last_tails",
+        "gone",
+        "held",
+        "keys",
+        "lines",
+        "missing",
+        "new",
+        "reader",
+        "rest",
+        "rows",
+        "unique",
+        "unreadable",
+    )
+
+    def __init__(self, reader: RowReader) -> None:
+        lines = reader.lines
+        assert lines is not None, "a body is read by its lines once they are learned"
+        self.reader = reader
+        self.lines = lines
+        lines.unchanged = False
+        self._last_rows, self._last_tails = lines.take()
+        #: each line's key and row, in order
+        self.keys: list[int] = []
+        self.held: list[Any] = []
+        self.missing = 0
+        #: the rows read from new lines (not held from the last body), and, once the
+        #: body is read, the last body's rows it no longer holds
+        self.new: list[Any] = []
+        self.gone: list[Any] = []
+        #: once the body is read: no two of its rows share an id (known from the last
+        #: body's ids and the new and gone rows), None when not known that way
+        self.unique: bool | None = None
+        #: once the body is read: the rows of the lines read, and how many were unreadable
+        self.rows: list[Any] = []
+        self.unreadable = 0
+        #: the tails of every line, in order (the unchanged body's test): whatever
+        #: pieces the bytes came in, the same tails give the same digest
+        self._digest = hashlib.new("sha1", usedforsecurity=False)
+        self._carry = bytearray()
+        #: the bytes from the first piece that could not be read by its lines on
+        self.rest: bytearray | None = None
+        reader.new_body()
+        # a line whose durations are its tail is known by its head alone: the reader
+        # need not keep its rows by their values as well. With no tail the line is the
+        # row, and a call's line that only ticked is new, its row held by its values; a
+        # user has no durations, so a user's new line is a changed row
+        self._hold = not lines.tail_keys and reader.kind == "call"
+
+    def add(self, chunk: bytes | bytearray) -> None:
+        """The body's next bytes: its whole lines are read now, the rest of its last
+        line when the next bytes end it."""
+        if self.rest is not None:
+            self.rest += chunk
+            return
+        cut = chunk.rfind(b"\n") + 1
+        if not cut:
+            self._carry += chunk
+            return
+        view = memoryview(chunk)
+        if self._carry:
+            piece = b"".join((self._carry, view[:cut]))
+        elif cut == len(chunk) and type(chunk) is bytes:
+            piece = chunk
+        else:
+            piece = bytes(view[:cut])
+        self._carry = bytearray(view[cut:])
+        view.release()
+        self._pieces(piece)
+
+    def _pieces(self, body: bytes) -> None:
+        """Whole lines, read a segment at a time; those from the first segment that
+        cannot be read by its lines on go to :attr:`rest`."""
+        done = 0
+        for piece in segments(body, SEGMENT):
+            if not self._piece(piece):
+                self.rest = bytearray(memoryview(body)[done:])
+                self.rest += self._carry
+                self._carry = bytearray()
+                return
+            done += len(piece)
+
+    def _piece(self, piece: bytes) -> bool:
+        """Read one piece of whole lines; False (nothing of it kept) when it cannot be
+        read by its lines."""
+        lines, reader = self.lines, self.reader
         split = lines.split(piece)
         if split is None:
-            return None
+            return False
         heads, tails = split
         found = lines.keys(heads)
         rows = lines.held(found)
-        if not held:  # the first lines' start and duration: the upstream's "now"
+        probes: list[tuple[Any, datetime | None]] = []
+        if not self.held:  # the first lines' start and duration: the upstream's "now"
             for row, tail in zip(rows[: reader.PROBES], tails, strict=False):
                 duration = lines.duration(tail)
                 if row is not None and row is not UNREADABLE and duration is not None:
-                    reader.note_now(now_from(row.call_start, duration))
+                    probes.append((row, now_from(row.call_start, duration)))
         new = list(compress(count(), map(is_, rows, repeat(None))))
-        missing += len(new)
         # a batch of new lines at a time: the first body is all new lines, and decoding
         # them at once would hold a dict of every line (and a copy of them) together
+        read = reader.read
         for first in range(0, len(new), BATCH):
             batch = new[first : first + BATCH]
             news = list(map(heads.__getitem__, batch))
             if any(map(bytes.__contains__, news, repeat(b"\n"))):
-                return None  # a blank line, or a line whose tail is not plain
+                return self._put_back(found, rows)  # a blank line, or a tail not plain
             items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, batch))))
             if items is None or len(items) != len(batch):
-                return None
+                return self._put_back(found, rows)
             for index, item in zip(batch, items, strict=True):
                 try:
-                    rows[index] = read(item, hold)
+                    rows[index] = read(item, self._hold)
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
-        keys += found
-        held += rows
-        joined = b"".join(tails)
-        tails_of += (len(joined), hash(joined))
-        del joined
-    digest = tuple(tails_of)
-    if not missing:  # every head held: the same body if the same rows, in order, and tails
-        lines.unchanged = (
-            digest == last_tails and len(held) == len(last_rows) and all(map(is_, held, last_rows))
-        )
-    lines.keep(keys, held, digest)
-    unreadable = sum(map(is_, held, repeat(UNREADABLE)))
-    rows = [row for row in held if row is not UNREADABLE] if unreadable else held
-    return rows, unreadable
+        self.new += (row for row in map(rows.__getitem__, new) if row is not UNREADABLE)
+        for _, now in probes:
+            reader.note_now(now)
+        self.missing += len(new)
+        self.keys += found
+        self.held += rows
+        self._digest.update(b"".join(tails))
+        return True
+
+    def _put_back(self, keys: list[int], rows: list[Any]) -> bool:
+        """A piece not read after all: the rows taken out of the table for it go back.
+        False (the piece was not read)."""
+        placed = zip(keys, rows, strict=True)
+        self.lines.heads.update(compress(placed, map(is_not, rows, repeat(None))))
+        return False
+
+    def finish(self) -> tuple[list[Any], int]:
+        """The rows of the lines read and how many were unreadable. When every line was
+        read by its lines (no :attr:`rest`), ``lines.unchanged`` then says whether the
+        body said what the last one read by its lines said (every head held, the same
+        tails, in the same order), and the lines are kept for the next body."""
+        if self._carry and self.rest is None:  # the last line, with no newline after it
+            carry, self._carry = bytes(self._carry), bytearray()
+            self._pieces(carry)
+        elif self._carry:
+            self.rest = self.rest or bytearray()
+            self.rest += self._carry
+        held, lines = self.held, self.lines
+        if not held and self.rest is None:  # not a line in it: read whole, as before
+            self.rest = bytearray()
+        left = lines.heads  # the last body's rows this one did not hold
+        if self.rest is not None:  # the table as it was, with the lines read so far
+            left.update(zip(self.keys, held, strict=True))
+            lines.ids = None
+        else:
+            digest = (len(held), self._digest.digest())
+            if not self.missing:  # every head held: the same body if the same rows and tails
+                last = self._last_rows
+                lines.unchanged = (
+                    digest == self._last_tails
+                    and len(held) == len(last)
+                    and all(map(is_, held, last))
+                )
+            self.gone = [row for row in left.values() if row is not UNREADABLE]
+            left.clear()
+            self._ids()
+            lines.keep(self.keys, held, digest)
+        unreadable = sum(map(is_, held, repeat(UNREADABLE)))
+        rows = [row for row in held if row is not UNREADABLE] if unreadable else held
+        self.rows, self.unreadable = rows, unreadable
+        return rows, unreadable
+
+    def _ids(self) -> None:
+        """Whether no two rows of this body share an id, from the last body's ids and
+        the new and gone rows (the held rows are the last body's, each once); the ids
+        kept for the next body."""
+        lines = self.lines
+        ids, lines.ids = lines.ids, None
+        if ids is None:
+            return
+        ident = self.reader.ident
+        ids.difference_update(map(ident, self.gone))
+        size = len(ids)
+        ids.update(map(ident, self.new))
+        if len(ids) == size + len(self.new):
+            self.unique = True
+            lines.ids = ids
+            if not self._hold:  # a new line's row is a new object, never a held one
+                lines.changes = (self.new, self.gone)
+
+
+def read_body(reader: RowReader, body: bytes | bytearray) -> LineFeed | None:
+    """``body`` read by its lines (its rows and how many lines were unreadable in
+    :attr:`LineFeed.rows` and :attr:`LineFeed.unreadable`), reusing the last body's
+    row for every line whose head it had; None when the body must be read whole.
+    ``reader.lines.unchanged`` then says whether the body said what the last one read
+    by its lines said (every head held, the same tails, in the same order)."""
+    if reader.lines is None:
+        return None
+    feed = LineFeed(reader)
+    feed.add(body)
+    feed.finish()
+    return None if feed.rest is not None else feed

@@ -154,6 +154,8 @@ class RowReader:
         )
         self._state_type: type[StrEnum] = CallState if kind == "call" else UserState
         self._id_field = "call_ref" if kind == "call" else "user_id"
+        #: a row's id (its call reference or user id)
+        self.ident: Callable[[Any], str] = operator.attrgetter(self._id_field)
         self._index = self.model.index
         self._template: list[Any] = list(self.model.defaults)
         self._id_at = self._index[self._id_field]

@@ -37,6 +37,15 @@ from rtdash.api.http_errors import (
 USER_AGENT = f"rtdash/{__version__}"
 #: an error's words are read up to this; a bigger error page is not quoted
 ERROR_BODY = 64 * 1024
+#: a body is offered to the caller's stream (see :data:`Stream`) once it has this many
+#: bytes: a smaller one is read whole (a quiet centre's, compared with the last)
+STREAM_AT = 256 * 1024
+
+#: Told a big body's text encoding and its first bytes (at least :data:`STREAM_AT`),
+#: before the rest has come: returns what takes those bytes and each piece after
+#: (the body is then never held here, and :meth:`Transport.get` gives None for it),
+#: or None to have the body read whole.
+Stream = Callable[[str, bytearray], Callable[[bytes], object] | None]
 
 
 def proxy_in_environment() -> bool:
@@ -101,16 +110,22 @@ class Transport:
             await self._http.aclose()
 
     async def get(
-        self, url: httpx.URL, headers: dict[str, str], *, keep: bool = True
-    ) -> tuple[bytes | bytearray, str]:
-        """The body of a 200 and its text encoding. ``keep``: the request's bytes may
-        be kept for the next GET of the same URL (the polled routes; not a lookup,
-        whose caller's number is not kept)."""
+        self,
+        url: httpx.URL,
+        headers: dict[str, str],
+        *,
+        keep: bool = True,
+        stream: Stream | None = None,
+    ) -> tuple[bytes | bytearray | None, str]:
+        """The body of a 200 and its text encoding (the body None: it went to
+        ``stream``, see :data:`Stream`). ``keep``: the request's bytes may be kept
+        for the next GET of the same URL (the polled routes; not a lookup, whose
+        caller's number is not kept)."""
         try:
             async with asyncio.timeout(self.deadline):
                 if self.lane is not None:
-                    return await self._lane_get(self.lane, url, headers, keep)
-                return await self._httpx_get(url, headers)
+                    return await self._lane_get(self.lane, url, headers, keep, stream)
+                return await self._httpx_get(url, headers, stream)
         except (httpx.TimeoutException, TimeoutError):
             raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
         except (httpx.ConnectError, http11.ConnectFailed) as exc:
@@ -139,8 +154,13 @@ class Transport:
     # --- the HTTP/1.1 lane -------------------------------------------------------------
 
     async def _lane_get(
-        self, lane: http11.Pool, url: httpx.URL, headers: dict[str, str], keep: bool
-    ) -> tuple[bytes | bytearray, str]:
+        self,
+        lane: http11.Pool,
+        url: httpx.URL,
+        headers: dict[str, str],
+        keep: bool,
+        stream: Stream | None,
+    ) -> tuple[bytes | bytearray | None, str]:
         key = (url, tuple(headers.items()))  # h11 checks a request once, when it is made
         request = self._requests.get(key) if keep else None
         if request is None:
@@ -160,13 +180,20 @@ class Transport:
             declared = exchange.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.max_body:
                 raise errors.ResponseTooLarge(_too_large(int(declared), self.max_body))
+            encoding = exchange.encoding
+            opening = _opening(stream, exchange.headers.get("content-type", ""), encoding)
             try:
-                body = await exchange.read(self.max_body, heap.after_body)
+                if opening is None:
+                    body = await exchange.read(self.max_body, heap.after_body)
+                else:
+                    await exchange.read(self.max_body, heap.after_body, opening.add)
+                    if opening.taken:
+                        return None, encoding
+                    body = opening.buffer
             except http11.TooLarge as exc:
                 raise errors.ResponseTooLarge(
                     _too_large(exc.size, self.max_body, at_least=True)
                 ) from None
-            encoding = exchange.encoding
             if _maybe_html(exchange, body) and _looks_like_html(_response(exchange), body):
                 raise _html_error(body, encoding)
             return body, encoding
@@ -184,8 +211,8 @@ class Transport:
     # --- httpx's lane ------------------------------------------------------------------
 
     async def _httpx_get(
-        self, url: httpx.URL, headers: dict[str, str]
-    ) -> tuple[bytes | bytearray, str]:
+        self, url: httpx.URL, headers: dict[str, str], stream: Stream | None
+    ) -> tuple[bytes | bytearray | None, str]:
         async with self._client().stream(
             "GET", url, headers=headers, timeout=self._timeout
         ) as response:
@@ -193,8 +220,11 @@ class Transport:
                 raise _status_error(response, await self._error_body(response), self.igrp)
             if response.status_code != 200:
                 raise _not_data(response, self.base_url)
-            body = await _read_capped(response, self.max_body)
             encoding = response.encoding or "utf-8"
+            opening = _opening(stream, response.headers.get("content-type", ""), encoding)
+            body = await _read_capped(response, self.max_body, opening)
+            if opening is not None and opening.taken:
+                return None, encoding
             if _looks_like_html(response, body):
                 raise _html_error(body, encoding)
         return body, encoding
@@ -210,26 +240,79 @@ class Transport:
         return body.decode(response.encoding or "utf-8", errors="replace")
 
 
-async def _read_capped(response: httpx.Response, limit: int) -> bytes | bytearray:
+async def _read_capped(
+    response: httpx.Response, limit: int, opening: _Opening | None = None
+) -> bytes | bytearray:
     """Read at most ``limit`` bytes; refuse rather than hold an oversized body.
 
     The chunks go into one growing buffer as they come (a big buffer grows in
     place, see :mod:`rtdash.api.heap`), never a list of them joined into a second
     copy: a big centre's body is tens of megabytes, and two of them at once were
-    the largest thing a poll ever held."""
+    the largest thing a poll ever held. With ``opening``, they go there (and a big
+    body on to the caller's stream, the buffer then empty)."""
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise errors.ResponseTooLarge(_too_large(int(declared), limit))
     body = bytearray()
+    size = 0
     async for chunk in response.aiter_bytes():
-        if len(body) + len(chunk) > limit:
-            raise errors.ResponseTooLarge(_too_large(len(body) + len(chunk), limit, at_least=True))
+        if size + len(chunk) > limit:
+            raise errors.ResponseTooLarge(_too_large(size + len(chunk), limit, at_least=True))
+        size += len(chunk)
+        if opening is not None:
+            opening.add(chunk)
+            continue
         if not body and len(chunk) >= heap.BIG_BODY:
             heap.after_body(len(chunk))
         body += chunk
         if len(body) >= heap.BIG_BODY:
             heap.after_body(len(body))
-    return body
+    return opening.buffer if opening is not None else body
+
+
+def _opening(stream: Stream | None, content_type: str, encoding: str) -> _Opening | None:
+    """Where a 200's body goes while it comes: None (read whole) for a web page,
+    which is said to be one, or when the caller takes no stream."""
+    if stream is None or "html" in content_type.lower():
+        return None
+    return _Opening(stream, encoding)
+
+
+class _Opening:
+    """A body's first bytes, until it is big enough to go to the caller's stream
+    (:data:`Stream`); then each piece goes there as it comes, and nothing is held."""
+
+    __slots__ = ("_stream", "buffer", "encoding", "size", "take", "taken")
+
+    def __init__(self, stream: Stream, encoding: str) -> None:
+        self._stream: Stream | None = stream
+        self.encoding = encoding
+        self.buffer = bytearray()
+        self.take: Callable[[bytes], object] | None = None
+        #: the body went to the stream
+        self.taken = False
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size >= heap.BIG_BODY:
+            heap.after_body(self.size)
+        take = self.take
+        if take is not None:
+            take(chunk)
+            return
+        buffer = self.buffer
+        buffer += chunk
+        if len(buffer) < STREAM_AT or self._stream is None:
+            return
+        stream, self._stream = self._stream, None
+        # a web page is read whole, to be said to be one
+        if buffer[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            return
+        take = stream(self.encoding, buffer)
+        if take is not None:
+            self.take, self.taken = take, True
+            self.buffer = bytearray()
 
 
 def _response(exchange: http11.Exchange) -> httpx.Response:

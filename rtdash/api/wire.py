@@ -150,8 +150,14 @@ def _iter_items(text: str) -> Iterator[dict[str, Any] | Message | object]:
 _lenient = json.JSONDecoder()
 
 
-def _iter_lines(text: str) -> Iterator[dict[str, Any] | Message | object]:
-    seen_row = False
+def iter_more_lines(text: str) -> Iterator[dict[str, Any] | object]:
+    """The items of the lines of an NDJSON body after its first rows (a body read by
+    its lines up to a line that could not be): as :func:`iter_body` reads those lines,
+    a bare string among them unreadable, not a message."""
+    return _iter_lines(text, seen_row=True)
+
+
+def _iter_lines(text: str, seen_row: bool = False) -> Iterator[dict[str, Any] | Message | object]:
     for batch in _line_batches(text):
         for item in _decode_batch(batch):
             if isinstance(item, dict):

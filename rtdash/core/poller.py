@@ -307,8 +307,21 @@ class Poller:
             snapshot = last[1].again(self.clock.now())
         else:
             previous = last[1] if last is not None else None  # only new rows sorted in
+            # what changed since the last snapshot, when the client knows it from the rows
+            # that snapshot was made of: no pass over every row then
+            changes = result.changes
+            known = (
+                changes[1:]
+                if changes is not None and last is not None and changes[0] is last[0]
+                else None
+            )
             snapshot = build(
-                result.rows, self.clock.now(), result.unreadable, previous=previous, keyed=False
+                result.rows,
+                self.clock.now(),
+                result.unreadable,
+                previous=previous,
+                keyed=False,
+                changes=known,
             )
         self._last[route] = (result.rows, snapshot)
         return snapshot  # type: ignore[return-value]  # S is the type build makes

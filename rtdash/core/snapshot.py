@@ -11,23 +11,21 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
 from operator import attrgetter, not_
-from typing import Any, TypeVar
+from typing import Any
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.agents import OnCall, user_columns
+from rtdash.core.row_order import in_order, placed, without
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
 
-R = TypeVar("R")
-K = TypeVar("K")
 
 #: display order of the call groups
 CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED)
@@ -44,57 +42,6 @@ def _call_order(call: ActiveCall) -> tuple[float, str]:
 
 def _user_order(user: PbxUser) -> tuple[float, str, str]:
     return (_start_key(user.state_start), user.label.lower(), user.user_id)
-
-
-def _ordered(
-    new: list[R],
-    key: Callable[[R], K],
-    previous: tuple[R, ...] | None = None,
-    previous_keys: tuple[K, ...] | None = None,
-    present: set[int] | None = None,
-) -> tuple[tuple[R, ...], tuple[K, ...]]:
-    """Rows sorted by ``key``, and their keys: ``new`` rows, and those of ``previous`` (the
-    last poll's order, with its keys) whose id is in ``present`` (this poll's rows). The
-    rows kept need no key and are in order already: only the new ones are keyed and
-    merged in, so a poll costs what changed."""
-    keys: list[Any]  # each a tuple of comparable values
-    if previous is None or previous_keys is None or present is None:
-        rows, keys = new, list(map(key, new))
-    else:
-        kept = list(map(present.__contains__, map(id, previous)))  # in C, row by row
-        if not new and all(kept):
-            return previous, previous_keys  # the very same rows: the very same tuple
-        rows = [*compress(previous, kept), *new]
-        keys = [*compress(previous_keys, kept), *map(key, new)]
-    # two sorted runs (or one list): the sort merges them, keys compared in C
-    order = sorted(range(len(rows)), key=keys.__getitem__)
-    return tuple(map(rows.__getitem__, order)), tuple(map(keys.__getitem__, order))
-
-
-#: above one new row in this many, the rows are sorted at once rather than placed one
-#: by one
-_SORT_AT = 8
-
-
-def _placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
-    """``kept`` (in order already) with ``new`` rows placed by ``key``, keying only the
-    new rows and the few kept rows a binary search looks at: the order needs no keys
-    held from poll to poll (at a big centre those were a tuple and a float a row)."""
-    if not new:
-        return tuple(kept)
-    if len(new) * _SORT_AT > len(kept):
-        return tuple(sorted(kept + new, key=key))
-    keys = list(map(key, new))
-    out: list[R] = []
-    start = 0
-    for place in sorted(range(len(new)), key=keys.__getitem__):
-        row = new[place]
-        at = bisect_left(kept, keys[place], start, key=key)
-        out += kept[start:at]
-        out.append(row)
-        start = at
-    out += kept[start:]
-    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +71,17 @@ class CallsSnapshot:
         server_now: datetime | None = None,
         previous: CallsSnapshot | None = None,
         keyed: bool = True,
+        changes: tuple[list[ActiveCall], list[ActiveCall]] | None = None,
     ) -> CallsSnapshot:
         """The snapshot of ``calls``. With ``previous`` (the last poll's), a call that is
         the very row object it was there keeps its group and place without being looked
         at again (rows are immutable), so only new rows are grouped and sorted in.
         Without ``keyed`` no order keys are kept (the poller's: new rows are placed by
-        a binary search instead, see :func:`_placed`)."""
+        a binary search instead, see :func:`_placed`). ``changes``, when the reader
+        knows them: the rows of ``calls`` not in ``previous`` and those of ``previous``
+        not in ``calls`` (each a row object once), so no pass over every row is made."""
+        if changes is not None and previous is not None and not keyed:
+            return cls._changed(calls, fetched_at, unreadable, server_now, previous, changes)
         rows = calls if isinstance(calls, list) else list(calls)
         present: set[int] | None = None
         gone = 0  # rows of ``previous`` not among these
@@ -153,11 +105,11 @@ class CallsSnapshot:
                         alive = list(map(present.__contains__, map(id, kept)))
                         if not all(alive):
                             kept = tuple(compress(kept, alive))
-                groups[state] = _placed(list(kept), new, _call_order) if new else kept
+                groups[state] = placed(list(kept), new, _call_order) if new else kept
             elif present is None or previous is None:
-                groups[state], keys[state] = _ordered(new, _call_order)
+                groups[state], keys[state] = in_order(new, _call_order)
             else:
-                groups[state], keys[state] = _ordered(
+                groups[state], keys[state] = in_order(
                     new, _call_order, previous.groups[state], previous.order_keys[state], present
                 )
         made = cls(
@@ -169,6 +121,40 @@ class CallsSnapshot:
         )
         if present is not None:
             made._memo["ids"] = present
+        return made
+
+    @classmethod
+    def _changed(
+        cls,
+        calls: Iterable[ActiveCall],
+        fetched_at: datetime,
+        unreadable: int,
+        server_now: datetime | None,
+        previous: CallsSnapshot,
+        changes: tuple[list[ActiveCall], list[ActiveCall]],
+    ) -> CallsSnapshot:
+        """:meth:`build` from the last snapshot and what changed since: each group is
+        the last one's without its gone rows, with its new rows placed."""
+        new, gone = changes
+        added: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
+        removed: dict[CallState, list[ActiveCall]] = {state: [] for state in CALL_STATES}
+        for call in new:
+            added[call.state].append(call)
+        for call in gone:
+            removed[call.state].append(call)
+        groups: dict[CallState, tuple[ActiveCall, ...]] = {}
+        for state in CALL_STATES:
+            kept = without(previous.groups[state], removed[state], _call_order)
+            groups[state] = placed(list(kept), added[state], _call_order) if added[state] else kept
+        made = cls(
+            fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
+        )
+        held: set[int] | None = previous._memo.get("ids")
+        if held is not None:  # the last ids, without the gone rows', with the new ones'
+            ids = held.copy()
+            ids.difference_update(map(id, gone))
+            ids.update(map(id, new))
+            made._memo["ids"] = ids
         return made
 
     #: what is worked out once from these rows, whoever asks (see on_call)
@@ -231,14 +217,26 @@ class UsersSnapshot:
         unreadable: int = 0,
         previous: UsersSnapshot | None = None,
         keyed: bool = True,
+        changes: tuple[list[PbxUser], list[PbxUser]] | None = None,
     ) -> UsersSnapshot:
-        """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in."""
+        """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in
+        (and with ``changes``, no pass over every row is made to find them)."""
         rows = users if isinstance(users, list) else list(users)
         keys: tuple[Any, ...] | None = None
         present: set[int] | None = None
-        if not keyed:
+        ids: set[int] | None = None
+        if changes is not None and previous is not None and not keyed:
+            new, gone = changes
+            kept = without(previous.users, gone, _user_order)
+            ordered = placed(list(kept), new, _user_order) if new else kept
+            held: set[int] | None = previous._memo.get("ids")
+            if held is not None:
+                ids = held.copy()
+                ids.difference_update(map(id, gone))
+                ids.update(map(id, new))
+        elif not keyed:
             if previous is None:
-                ordered = _placed([], rows[:], _user_order)
+                ordered = placed([], rows[:], _user_order)
             else:
                 held = previous.user_ids()
                 new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
@@ -246,16 +244,26 @@ class UsersSnapshot:
                 if len(held) != len(rows) - len(new):  # some of the last poll's are gone
                     here = set(map(id, rows))
                     kept = tuple(compress(kept, map(here.__contains__, map(id, kept))))
-                ordered = _placed(list(kept), new, _user_order) if new else kept
+                ordered = placed(list(kept), new, _user_order) if new else kept
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = previous.user_ids()
             new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
-            ordered, keys = _ordered(new, _user_order, previous.users, previous.order_keys, present)
+            ordered, keys = in_order(new, _user_order, previous.users, previous.order_keys, present)
         else:
-            ordered, keys = _ordered(rows, _user_order)
+            ordered, keys = in_order(rows, _user_order)
         if previous is not None and ordered is previous.users:
             dashboard = previous.dashboard_users
+        elif changes is not None and previous is not None and not keyed:
+            dashboard = placed(
+                list(
+                    without(
+                        previous.dashboard_users, list(filter(_dashboard, changes[1])), _user_order
+                    )
+                ),
+                list(filter(_dashboard, changes[0])),
+                _user_order,
+            )
         else:
             dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
         made = cls(
@@ -267,6 +275,8 @@ class UsersSnapshot:
         )
         if present is not None and len(present) == len(ordered):
             made._memo["ids"] = present
+        elif ids is not None:
+            made._memo["ids"] = ids
         return made
 
     def user_ids(self) -> set[int]:

@@ -1,0 +1,116 @@
+"""Rows kept in order from poll to poll: a poll's new rows placed among the last
+poll's (already in order) and its gone rows taken out, keying as few rows as can be, so
+a snapshot costs what changed, not what is there."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from itertools import compress
+from operator import not_
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+K = TypeVar("K")
+
+
+def in_order(
+    new: list[R],
+    key: Callable[[R], K],
+    previous: tuple[R, ...] | None = None,
+    previous_keys: tuple[K, ...] | None = None,
+    present: set[int] | None = None,
+) -> tuple[tuple[R, ...], tuple[K, ...]]:
+    """Rows sorted by ``key``, and their keys: ``new`` rows, and those of ``previous`` (the
+    last poll's order, with its keys) whose id is in ``present`` (this poll's rows). The
+    rows kept need no key and are in order already: only the new ones are keyed and
+    merged in, so a poll costs what changed."""
+    keys: list[Any]  # each a tuple of comparable values
+    if previous is None or previous_keys is None or present is None:
+        rows, keys = new, list(map(key, new))
+    else:
+        kept = list(map(present.__contains__, map(id, previous)))  # in C, row by row
+        if not new and all(kept):
+            return previous, previous_keys  # the very same rows: the very same tuple
+        rows = [*compress(previous, kept), *new]
+        keys = [*compress(previous_keys, kept), *map(key, new)]
+    # two sorted runs (or one list): the sort merges them, keys compared in C
+    order = sorted(range(len(rows)), key=keys.__getitem__)
+    return tuple(map(rows.__getitem__, order)), tuple(map(keys.__getitem__, order))
+
+
+#: above one new row in this many, the rows are sorted at once rather than placed one
+#: by one
+SORT_AT = 8
+
+
+def _remembered(key: Callable[[R], Any]) -> Callable[[R], Any]:
+    """``key``, each row's worked out once: the binary searches for a poll's rows look
+    at the same few rows first (the middle, its middles), so one placement keys them
+    once; forgotten with the placement (rows come and go)."""
+    known: dict[int, Any] = {}
+
+    def keyed(row: R) -> Any:
+        found = known.get(id(row), known)
+        if found is known:
+            found = known[id(row)] = key(row)
+        return found
+
+    return keyed
+
+
+def placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
+    """``kept`` (in order already) with ``new`` rows placed by ``key``, keying only the
+    new rows and the few kept rows a binary search looks at: the order needs no keys
+    held from poll to poll (at a big centre those were a tuple and a float a row)."""
+    if not new:
+        return tuple(kept)
+    if len(new) * SORT_AT > len(kept):
+        return tuple(sorted(kept + new, key=key))
+    keys = list(map(key, new))
+    out: list[R] = []
+    start = 0
+    looked = _remembered(key)
+    for place in sorted(range(len(new)), key=keys.__getitem__):
+        row = new[place]
+        at = bisect_left(kept, keys[place], start, key=looked)
+        out += kept[start:at]
+        out.append(row)
+        start = at
+    out += kept[start:]
+    return tuple(out)
+
+
+#: below one gone row in this many, each gone row is found by a binary search (each
+#: step keys a row); above, one pass in C over every row drops them
+SEARCH_BELOW = 64
+
+
+def without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
+    """``kept`` (in order by ``key``) without the ``gone`` rows (each among them): when
+    they are few, each found by a binary search on its key, so only they and the few
+    rows a search looks at are keyed and the rest is copied as it is; else (or when a
+    row is not where its key says) by one pass over every row."""
+    if not gone:
+        return kept
+    if len(gone) * SEARCH_BELOW <= len(kept):
+        places = []
+        looked = _remembered(key)
+        for row in gone:
+            at = bisect_left(kept, key(row), key=looked)
+            while at < len(kept) and kept[at] is not row:
+                at += 1  # rows with equal keys: the one itself is among them
+            if at == len(kept):
+                break
+            places.append(at)
+        else:
+            places.sort()
+            parts: list[R] = []
+            start = 0
+            for at in places:
+                parts += kept[start:at]
+                start = at + 1
+            parts += kept[start:]
+            return tuple(parts)
+    out = set(map(id, gone))
+    return tuple(compress(kept, map(not_, map(out.__contains__, map(id, kept)))))

@@ -1,0 +1,410 @@
+"""A big body is read by its lines as it comes, a piece at a time, never held whole.
+
+Whatever pieces the bytes come in (a byte at a time, 7 bytes, a socket read, cut in
+the middle of a line, a key, a newline after a carriage return), the rows, the counts
+of unreadable lines and duplicates, the upstream's "now" and whether the body was
+unchanged are those of the same body read whole (a call's durations as the screens
+show them, brought forward to that "now"); a body with a line that cannot be
+read by its lines has that line and the rest read the usual way (a duplicate key, NaN
+and a bare string still refused line by line); an oversized or broken body is refused
+with the same words.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from rtdash.api import errors, transport
+from rtdash.api.client import Credentials, FetchResult, InfinityClient
+from rtdash.api.line_rows import LineFeed
+from rtdash.api.models import ActiveCall, RowReader, ticked
+from rtdash.sim import Simulator
+from tests.api.conftest import FETCHED_AT
+from tests.api.test_http11 import Script, answer, chunked, client_at, scripted
+from tests.api.test_rows import CALL, USER, with_
+
+Cut = Callable[[bytes], list[bytes]]
+
+
+def by(size: int) -> Cut:
+    return lambda body: [body[i : i + size] for i in range(0, len(body), size)]
+
+
+def at_random(seed: int) -> Cut:
+    def cut(body: bytes) -> list[bytes]:
+        rng = random.Random(seed)
+        pieces, start = [], 0
+        while start < len(body):
+            stop = start + rng.randint(1, 900)
+            pieces.append(body[start:stop])
+            start = stop
+        return pieces
+
+    return cut
+
+
+CUTS = {"1": by(1), "7": by(7), "4096": by(4096), "random": at_random(3), "whole": by(1 << 30)}
+
+
+def compact(*rows: dict[str, Any]) -> bytes:
+    return "".join(json.dumps(row, separators=(",", ":")) + "\n" for row in rows).encode()
+
+
+def call(ref: str, seconds: int, **changes: str) -> dict[str, Any]:
+    row = with_(CALL, callRef=ref, **changes)
+    for key in ("ringTime", "queueDuration", "bridgeDuration", "callDuration"):
+        row.pop(key)  # the durations last, as the service writes them
+    row.update(ringTime="0", queueDuration=str(52 + seconds), bridgeDuration="0")
+    row["callDuration"] = str(62 + seconds)
+    return row
+
+
+def calls_poll(seconds: int, refs: list[str], **changed: dict[str, str]) -> bytes:
+    return compact(*(call(ref, seconds, **changed.get(ref, {})) for ref in refs))
+
+
+REFS = [f"c-{n:03d}" for n in range(60)]
+#: a centre over four polls: lines tick, arrive, end, move, change state; then the
+#: same body again (known unchanged)
+POLLS = [
+    calls_poll(0, REFS),
+    calls_poll(1, [*REFS[:20], "c-new", *REFS[25:]], **{"c-030": {"callState": "bridged"}}),
+    calls_poll(2, [REFS[40], *REFS[:20], "c-new", *REFS[25:40], *REFS[41:]]),
+    calls_poll(2, [REFS[40], *REFS[:20], "c-new", *REFS[25:40], *REFS[41:]]),
+]
+
+
+@dataclass
+class Pieces:
+    """A mock upstream serving each body in the pieces ``cut`` makes of it."""
+
+    cut: Cut
+    body: bytes = b""
+    content_type: str = "application/x-ndjson"
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        pieces = self.cut(self.body)
+
+        async def stream() -> AsyncIterator[bytes]:
+            for piece in pieces:
+                yield piece
+
+        return httpx.Response(200, content=stream(), headers={"Content-Type": self.content_type})
+
+
+def mock_client(upstream: Pieces, **kwargs: Any) -> InfinityClient:
+    return InfinityClient(
+        igrp=1234,
+        credentials=Credentials(username="sup@example.com", password=secrets.token_urlsafe(12)),
+        http=httpx.AsyncClient(transport=httpx.MockTransport(upstream)),
+        now=lambda: FETCHED_AT,
+        **kwargs,
+    )
+
+
+def seen(result: FetchResult[Any], shown: datetime | None = None) -> tuple[Any, ...]:
+    """What a poll shows: its rows (a call's durations brought forward to the upstream's
+    "now", as the screens show them: a row held from the last body keeps the durations
+    it was read with; an unchanged poll's snapshot keeps the "now" ``shown`` before),
+    its counts, that "now", whether it was unchanged."""
+    now = shown if result.unchanged else result.server_now
+    return (
+        [ticked(row, now) if isinstance(row, ActiveCall) else row for row in result.rows],
+        result.unreadable,
+        result.duplicates,
+        result.server_now,
+        result.unchanged,
+    )
+
+
+async def outcomes(
+    bodies: list[bytes], cut: Cut, *, users: bool = False
+) -> list[tuple[Any, ...] | str]:
+    """What a client makes of each body in turn, served in pieces: its result, or the
+    words of the error it raised."""
+    upstream = Pieces(cut)
+    out: list[tuple[Any, ...] | str] = []
+    shown: datetime | None = None
+    async with mock_client(upstream) as client:
+        for body in bodies:
+            upstream.body = body
+            try:
+                result = await (client.user_status() if users else client.active_calls())
+            except errors.ApiError as exc:
+                out.append(f"{type(exc).__name__}: {exc}")
+                continue
+            out.append(seen(result, shown))
+            shown = shown if result.unchanged else result.server_now
+    return out
+
+
+@pytest.fixture
+def streamed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bool], None]]:
+    """``streamed(True)``: every body is offered to the client's stream from its first
+    bytes on (as a big one is); ``streamed(False)``: no body is (each read whole)."""
+
+    def switch(on: bool) -> None:
+        monkeypatch.setattr(transport, "STREAM_AT", 1 if on else 1 << 40)
+
+    yield switch
+
+
+async def whole_and_streamed(
+    streamed: Callable[[bool], None], bodies: list[bytes], cut: Cut, users: bool = False
+) -> tuple[list[Any], list[Any]]:
+    streamed(False)
+    whole = await outcomes(bodies, CUTS["whole"], users=users)
+    streamed(True)
+    return whole, await outcomes(bodies, cut, users=users)
+
+
+@pytest.mark.parametrize("cut", CUTS.values(), ids=CUTS.keys())
+async def test_a_body_in_pieces_reads_the_rows_of_the_body_read_whole(
+    streamed: Callable[[bool], None], cut: Cut
+) -> None:
+    whole, pieces = await whole_and_streamed(streamed, POLLS, cut)
+    assert pieces == whole
+    assert [refs[4] for refs in whole] == [False, False, False, True]  # the last unchanged
+    assert [len(refs[0]) for refs in pieces] == [60, 56, 56, 56]
+
+
+@pytest.mark.parametrize("cut", CUTS.values(), ids=CUTS.keys())
+async def test_users_in_pieces_read_as_read_whole(
+    streamed: Callable[[bool], None], cut: Cut
+) -> None:
+    users = [with_(USER, sipUserId=str(n), displayName=f"User {n}") for n in range(40)]
+    moved = [*users[5:], with_(users[0], state="unavailable"), *users[1:5]]
+    bodies = [compact(*users), compact(*moved), compact(*moved)]
+    whole, pieces = await whole_and_streamed(streamed, bodies, cut, users=True)
+    assert pieces == whole and whole[-1][4] is True
+
+
+async def test_the_rows_held_from_the_last_body_are_its_very_objects_when_streamed(
+    streamed: Callable[[bool], None],
+) -> None:
+    streamed(True)
+    upstream = Pieces(CUTS["7"], POLLS[0])
+    async with mock_client(upstream) as client:
+        first = await client.active_calls()
+        upstream.body = POLLS[1]
+        second = await client.active_calls()
+    kept = {row.call_ref: row for row in first.rows}
+    same = [row for row in second.rows if row is kept.get(row.call_ref)]
+    assert len(same) == 54  # every line but the new one and the answered one
+    assert second.server_now is not None
+
+
+def _odd_line(line: bytes) -> list[bytes]:
+    """Bodies whose 31st line is ``line``, after a first poll of plain lines."""
+    lines = POLLS[1].splitlines(keepends=True)
+    return [POLLS[0], b"".join([*lines[:30], line, *lines[30:]])]
+
+
+ODD = {
+    # not plain: read the usual way from that line on
+    "tail-not-plain": _odd_line(
+        compact(call("c-odd", 1)).replace(b'"callDuration":"63"', b'"callDuration":63.0')
+    ),
+    "tail-first": _odd_line(compact({"ringTime": "0", **with_(CALL, callRef="c-odd")})),
+    "blank": _odd_line(b"\n"),
+    "crlf": _odd_line(compact(call("c-odd", 1)).replace(b"\n", b"\r\n")),
+    "bare-string": _odd_line(b'"a message"\n'),
+    "array": _odd_line(b"[1, 2]\n"),
+    # refused line by line, as a body read whole refuses them
+    "duplicate-key": _odd_line(compact(call("c-odd", 1)).replace(b"{", b'{"callRef":"c-dup",', 1)),
+    "nan": _odd_line(compact(call("c-odd", 1)).replace(b'"dgrp":"33244"', b'"dgrp":NaN')),
+    "huge-number": _odd_line(compact(call("c-odd", 1)).replace(b'"dgrp":"33244"', b'"dgrp":1e999')),
+    "no-id": _odd_line(compact(with_(call("c-odd", 1), callRef=""))),
+    "not-json": _odd_line(b"{oops\n"),
+    "duplicate-id": _odd_line(compact(call("c-010", 1))),
+    "bad-utf8": _odd_line(compact(call("c-odd", 1)).replace(b"Sales", b"Sa\xffles")),
+}
+WHOLE_BODIES = {
+    "message": [POLLS[0], b'"the installation is not licensed"'],
+    "array": [POLLS[0], b"[" + b",".join(POLLS[1].splitlines()) + b"]"],
+    "bom": [POLLS[0], b"\xef\xbb\xbf" + POLLS[1]],
+    "no-last-newline": [POLLS[0], POLLS[1][:-1]],
+    "empty": [POLLS[0], b""],
+    "blank-end": [POLLS[0], POLLS[1] + b"\n\n"],
+    "web-page": [POLLS[0], b"<!doctype html><title>Sign in</title>" + b" " * 200],
+}
+
+
+@pytest.mark.parametrize("cut", [CUTS["1"], CUTS["7"], CUTS["random"]], ids=["1", "7", "random"])
+@pytest.mark.parametrize(
+    "bodies", [*ODD.values(), *WHOLE_BODIES.values()], ids=[*ODD, *WHOLE_BODIES]
+)
+async def test_a_line_or_body_that_cannot_be_read_by_its_lines_reads_as_read_whole(
+    streamed: Callable[[bool], None], bodies: list[bytes], cut: Cut
+) -> None:
+    bodies = [*bodies, POLLS[2], POLLS[2]]  # then the next polls as ever
+    whole, pieces = await whole_and_streamed(streamed, bodies, cut)
+    assert pieces == whole
+
+
+async def test_a_bare_string_in_the_middle_is_unreadable_and_one_first_is_the_message(
+    streamed: Callable[[bool], None],
+) -> None:
+    streamed(True)
+    got = await outcomes([*ODD["bare-string"], *WHOLE_BODIES["message"]], CUTS["7"])
+    assert got[1][1] == 1  # counted, not a message
+    assert got[3] == (
+        "UnreadableResponse: the service sent a message instead of data: "
+        '"the installation is not licensed"'
+    )
+
+
+def test_a_feed_keeps_at_most_a_line_of_the_pieces_it_was_given() -> None:
+    """Lines are read as soon as they are whole: what is kept between pieces is the
+    start of the line still coming, never the body."""
+    from zoneinfo import ZoneInfo
+
+    from rtdash.api.mapping import FieldMapping
+
+    reader = RowReader("call", FieldMapping(), ZoneInfo("UTC"))
+    reader.learn_lines_of(POLLS[0])
+    longest = max(map(len, POLLS[1].splitlines(keepends=True)))
+    feed = LineFeed(reader)
+    for piece in by(1000)(POLLS[1]):
+        feed.add(piece)
+        assert len(feed._carry) < longest and feed.rest is None
+    rows, unreadable = feed.finish()
+    assert len(rows) == 56 and unreadable == 0
+
+
+async def test_the_http11_lane_streams_chunks_and_refuses_an_oversized_body_alike(
+    streamed: Callable[[bool], None],
+) -> None:
+    """Over a real socket (chunked, 7 bytes a chunk): the same rows as read whole, and a
+    body past the cap refused with the same words, the connection then replaced."""
+    big = calls_poll(3, [f"c-{n:04d}" for n in range(200)])
+    replies = [answer(chunked(body, 7), "Transfer-Encoding: chunked") for body in (*POLLS, big)]
+    results: dict[bool, list[Any]] = {}
+    for on in (False, True):
+        streamed(on)
+        script = Script(replies)
+        got: list[Any] = []
+        async with scripted(script) as base_url, client_at(base_url, max_body=20_000) as client:
+            for _ in replies:
+                try:
+                    got.append(seen(await client.active_calls()))
+                except errors.ApiError as exc:
+                    got.append(f"{type(exc).__name__}: {exc}")
+        results[on] = got
+    assert results[True] == results[False]
+    assert results[True][-1] == (
+        "ResponseTooLarge: response too large (more than 19 KiB; the limit is 19 KiB)"
+    )
+
+
+async def test_a_connection_that_breaks_mid_body_is_a_failure_and_the_next_poll_reads_right(
+    streamed: Callable[[bool], None],
+) -> None:
+    streamed(True)
+    cut_short = answer(POLLS[1])[: -len(POLLS[1]) // 2]
+    script = Script([answer(POLLS[0]), cut_short, answer(POLLS[2])], close_after={1})
+    async with scripted(script) as base_url, client_at(base_url) as client:
+        await client.active_calls()
+        with pytest.raises(errors.ConnectionFailed, match="dropped mid-response"):
+            await client.active_calls()
+        after = await client.active_calls()
+    streamed(False)
+    expected = await outcomes([POLLS[2]], CUTS["whole"])
+    assert seen(after)[0] == expected[0][0]
+
+
+async def test_the_simulator_s_bodies_stream_to_the_rows_of_one_read_whole(
+    sim: Simulator, streamed: Callable[[bool], None]
+) -> None:
+    """Over loopback HTTP from the simulator as it moves: the streamed client and one
+    reading whole see the same rows, poll after poll."""
+
+    def client() -> InfinityClient:
+        return InfinityClient(
+            igrp=sim.igrp,
+            credentials=Credentials(username=sim.username, password=sim.password),
+            base_url=sim.url,
+        )
+
+    async with client() as whole, client() as pieces:
+        for _ in range(4):
+            streamed(False)
+            expected: list[FetchResult[Any]] = [
+                await whole.active_calls(),
+                await whole.user_status(),
+            ]
+            streamed(True)
+            got: list[FetchResult[Any]] = [await pieces.active_calls(), await pieces.user_status()]
+            assert [seen(result)[:4] for result in got] == [seen(result)[:4] for result in expected]
+            assert got[0].rows
+            sim.advance(7)
+
+
+async def test_duplicates_known_from_a_body_s_changes_count_as_a_first_read_counts_them(
+    streamed: Callable[[bool], None],
+) -> None:
+    """A body's rows are one per id, the last one sent: known from the last body's ids
+    and the new and gone rows when a body is read by its lines, and counted as a
+    client reading the body first (every id looked at) counts them, poll after poll."""
+    refs = REFS[:30]
+    twice = [*refs[:10], "c-015", *refs[10:]]  # c-015 sent twice, moved
+    bodies = [
+        calls_poll(0, refs),
+        calls_poll(1, twice),
+        calls_poll(2, twice),  # held lines both
+        calls_poll(3, [*refs[:10], "c-015", *refs[10:15], *refs[16:]]),  # moved
+        calls_poll(4, [*refs, "c-002"], **{"c-002": {"callState": "bridged"}}),
+        calls_poll(5, refs),
+    ]
+    for on in (False, True):
+        streamed(on)
+        shown: datetime | None = None
+        upstream = Pieces(CUTS["7"])
+        counted = []
+        async with mock_client(upstream) as client:
+            for body in bodies:
+                upstream.body = body
+                got = await client.active_calls()
+                first = (await outcomes([body], CUTS["whole"]))[0]
+                assert seen(got, shown)[:3] == first[:3]
+                shown = got.server_now or shown
+                counted.append(got.duplicates)
+        assert counted == [0, 1, 1, 0, 1, 0]
+        assert len(got.rows) == len(set(map(id, got.rows))) == 30
+
+
+@pytest.mark.parametrize("on", [False, True], ids=["whole", "streamed"])
+async def test_a_poll_leaves_nothing_only_the_cyclic_collector_could_free(
+    sim: Simulator, streamed: Callable[[bool], None], on: bool
+) -> None:
+    """A body, or the reader of one, caught in a reference cycle would live until the
+    collector ran (the app pauses it at start-up, and a big centre's body is megabytes):
+    every object of a poll is freed as soon as it is done with."""
+    import gc
+
+    streamed(on)
+    async with InfinityClient(
+        igrp=sim.igrp,
+        credentials=Credentials(username=sim.username, password=sim.password),
+        base_url=sim.url,
+    ) as client:
+        await client.active_calls()
+        for _ in range(3):
+            sim.advance(3)
+            gc.collect()
+            gc.disable()
+            try:
+                await client.active_calls()
+                await client.user_status()
+                assert gc.collect() == 0
+            finally:
+                gc.enable()

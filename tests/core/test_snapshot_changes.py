@@ -1,0 +1,116 @@
+"""A poll's snapshot made from what the reader knows changed (the rows new since the
+last poll, and those gone) is the snapshot made from every row: the same groups in the
+same order, the same row objects, the same ids, the same dashboard agents.
+
+Driven through the poller against the simulator over loopback HTTP, its centre moving
+between polls (calls arrive, are answered and end; agents change state), with bodies
+read whole and streamed a piece at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rtdash.api import transport
+from rtdash.api.client import Credentials, InfinityClient
+from rtdash.core.poller import Poller, PollerStatus, Route
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.sim import Simulator
+from tests.support import loopback_sim, sim_config
+
+
+def _plain_calls(snapshot: CallsSnapshot, rows: list[Any]) -> CallsSnapshot:
+    return CallsSnapshot.build(rows, snapshot.fetched_at, snapshot.unreadable, snapshot.server_now)
+
+
+def _same_calls(made: CallsSnapshot, plain: CallsSnapshot) -> None:
+    assert made.groups == plain.groups
+    for state, rows in plain.groups.items():  # the very rows, in the same places
+        assert list(map(id, made.groups[state])) == list(map(id, rows))
+    assert made.row_ids() == plain.row_ids()
+    assert made.server_now == plain.server_now and made.unreadable == plain.unreadable
+
+
+def _same_users(made: UsersSnapshot, plain: UsersSnapshot) -> None:
+    assert list(map(id, made.users)) == list(map(id, plain.users))
+    assert list(map(id, made.dashboard_users)) == list(map(id, plain.dashboard_users))
+    assert made.user_ids() == plain.user_ids()
+    assert made.counts(True) == plain.counts(True) and made.counts() == plain.counts()
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+async def test_snapshots_from_changes_are_those_from_every_row(
+    streamed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if streamed:  # every body offered to the reader as it comes
+        monkeypatch.setattr(transport, "STREAM_AT", 1)
+    used: list[bool] = []
+    build = CallsSnapshot._changed
+
+    def counting(*args: Any) -> CallsSnapshot:
+        used.append(True)
+        return build(*args)
+
+    monkeypatch.setattr(CallsSnapshot, "_changed", counting)
+    config = sim_config(load=60, agents=40)
+    with loopback_sim(config) as sim:
+        await _poll_and_compare(sim, used)
+
+
+async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
+    calls: list[CallsSnapshot] = []
+    users: list[UsersSnapshot] = []
+
+    def status(_: PollerStatus) -> None:
+        return None
+
+    async with InfinityClient(
+        igrp=sim.igrp,
+        credentials=Credentials(username=sim.username, password=sim.password),
+        base_url=sim.url,
+    ) as client:
+        poller = Poller(client, on_calls=calls.append, on_users=users.append, on_status=status)
+        seen_gone = seen_new = 0
+        for _ in range(12):
+            await poller._poll(Route.CALLS, 0.0)
+            await poller._poll(Route.USERS, 0.0)
+            rows_calls = poller._last[Route.CALLS][0]
+            rows_users = poller._last[Route.USERS][0]
+            _same_calls(calls[-1], _plain_calls(calls[-1], rows_calls))
+            plain = UsersSnapshot.build(rows_users, users[-1].fetched_at, users[-1].unreadable)
+            _same_users(users[-1], plain)
+            if len(calls) > 1:
+                before = calls[-2].row_ids()
+                now = calls[-1].row_ids()
+                seen_gone += len(before - now)
+                seen_new += len(now - before)
+            sim.advance(5)
+    assert seen_new and seen_gone  # calls came and went
+    assert len(used) >= 8  # most polls were made from their changes
+
+
+def test_rows_are_taken_out_of_an_ordered_tuple_by_their_keys_or_by_a_look_at_all() -> None:
+    from rtdash.core import row_order
+    from rtdash.core.row_order import without
+
+    rows = [f"r{n // 3:05d}" for n in range(3000)]  # three rows to a key
+    objects = tuple(type("Row", (), {"key": row})() for row in rows)
+    keyed: list[Any] = []
+
+    def key(row: Any) -> str:
+        keyed.append(row)
+        return str(row.key)
+
+    gone = [objects[4], objects[5], objects[1500], objects[2999]]
+    expected = tuple(row for row in objects if row not in gone)
+    assert without(objects, gone, key) == expected  # by binary search, ties scanned
+    assert len(keyed) < 100  # a few rows keyed, not every row
+    stranger = type("Row", (), {"key": "r00001"})()  # its key says where; it is not there
+    assert without(objects, [stranger], key) == objects
+    many = list(objects[: 3000 // row_order.SEARCH_BELOW + 1])
+    keyed.clear()
+    assert without(objects, many, key) == objects[len(many) :]  # one pass, no key
+    assert not keyed
+    assert without(objects, [], key) is objects
