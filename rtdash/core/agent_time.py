@@ -98,6 +98,11 @@ class AgentTime:
     def __init__(self) -> None:
         self.clocks: dict[str, _Clock] = {}
         self.day_start: float | None = None
+        #: for a save that writes what changed (:mod:`rtdash.core.daysave`): the keys of
+        #: the clocks whose saved form changed since the saver last looked (None: every
+        #: clock, and nothing is noted until a saver asks again), and of those made since
+        self.changes: set[str] | None = None
+        self.created: list[str] = []
         self._forget()
 
     def _forget(self) -> None:
@@ -212,9 +217,13 @@ class AgentTime:
         clock = clocks.get(key)
         if clock is None:
             clocks[key] = _Clock(key, user.label, activity, now)
+            if self.changes is not None:
+                self.created.append(key)
             return
         if activity == clock.activity:
             return
+        if self.changes is not None:
+            self.changes.add(key)
         at = now
         if activity != "call" and clock.activity != "call" and user.state_start is not None:
             # a state change: its row says when, within the two observations
@@ -226,6 +235,7 @@ class AgentTime:
     def new_day(self, day_start: float) -> None:
         """Midnight: yesterday's time is dropped; the current activity runs on from 00:00."""
         self.day_start = day_start
+        self.changes = None
         for clock in self.clocks.values():
             clock.call = clock.available = clock.away = 0.0
             clock.since = max(clock.since, day_start)
@@ -240,6 +250,7 @@ class AgentTime:
     def stop(self, at: float) -> None:
         """Nothing was watched from ``at`` on (a restart): time up to it is kept, and no
         activity is assumed for the gap."""
+        self.changes = None
         for clock in self.clocks.values():
             clock.add(clock.activity, max(0.0, at - clock.since))
             clock.since = at
@@ -251,8 +262,27 @@ class AgentTime:
             out[key] = [clock.name, clock.activity, now, clock.up_to(now)]
         return out
 
+    def take_changes(self) -> tuple[set[str], list[str]] | None:
+        """What changed since the last call, for a save that writes only that: the
+        keys of the clocks whose :meth:`kept` form changed, and of those made since, in
+        order; None when every clock must be taken (the first time, after a restore, a
+        new day, a stop or a resume)."""
+        changes, created = self.changes, self.created
+        self.changes, self.created = set(), []
+        return None if changes is None else (changes, created)
+
+    def kept(self, key: str) -> list[Any]:
+        """The day file's form of a clock: :meth:`to_dict`'s, but the clock as it runs
+        (its activity since when, and the seconds before that), so it changes only
+        when the agent's activity does; reading it stops it at the saved time
+        (:meth:`stop`), which gives :meth:`to_dict`'s totals."""
+        clock = self.clocks[key]
+        totals = {"call": clock.call, "available": clock.available, "away": clock.away}
+        return [clock.name, clock.activity, clock.since, totals]
+
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}
+        self.changes, self.created = None, []
         self._forget()
         for key, (name, activity, since, totals) in data.items():
             clock = _Clock(str(key), str(name), activity, float(since))
@@ -263,5 +293,6 @@ class AgentTime:
 
     def resume(self, at: float) -> None:
         """Watching again from ``at``: the time before it is not counted."""
+        self.changes = None
         for clock in self.clocks.values():
             clock.since = max(clock.since, at)

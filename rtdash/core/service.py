@@ -199,4 +199,8 @@ class ServiceLevel(FeedConsumer):
         self.agents.restore(state.get("agents", {}))
         saved = state.get("saved_at")
         self._restored_at = float(saved) if saved is not None else None
+        if self._restored_at is not None:
+            # the clocks stopped when the state was saved (the day file keeps them
+            # running, :meth:`AgentTime.kept`; :meth:`to_dict` stopped them already)
+            self.agents.stop(self._restored_at)
         self.dirty = False

@@ -1,0 +1,148 @@
+"""The day's state as JSON kept part by part, so a save costs what changed since the last.
+
+A big centre's day is tens of thousands of live calls and agents. Saving it whole every
+few seconds built and encoded a list for every call and agent on the event loop (and
+left the garbage collector more to walk), a stall that came with every save and grew
+with the centre. Here each call's and each agent clock's JSON is kept from save to save
+and only those that changed are encoded again: the outcome tracker and the clocks note
+which (:meth:`~rtdash.core.outcomes.OutcomeTracker.take_changes`,
+:meth:`~rtdash.core.agent_time.AgentTime.take_changes`), and their saved forms are made
+to stay the same while nothing happens to them (a call in the last poll is written
+without that poll's stamps, a clock as it runs: :func:`~rtdash.core.tracked_call.
+kept_lists`, :meth:`~rtdash.core.agent_time.AgentTime.kept`).
+
+The file is still written whole, to a temporary file that then replaces the old one
+(:mod:`rtdash.core.daystate`), so it is valid and restorable at every moment and read as
+one JSON document, as before. Joining the kept parts is a copy of bytes, left to the
+thread that writes. Appending the changes to a log and compacting it now and then would
+write less, but the file would be a log to replay, a torn last entry to detect, and a
+compaction that costs the whole day again; the whole day's bytes are cheap to copy, it
+was making them that was dear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from rtdash.core.tracked_call import TrackedCall, kept_lists
+
+if TYPE_CHECKING:
+    from rtdash.core.agent_time import AgentTime
+    from rtdash.core.outcomes import OutcomeTracker
+    from rtdash.core.service import ServiceLevel
+
+#: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
+_encode = msgspec.json.Encoder().encode
+_ref = attrgetter("ref")
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDay:
+    """One save's bytes, as references to the kept parts (taken on the loop, cheap);
+    :meth:`chunks` joins them (on the writing thread)."""
+
+    head: bytes
+    calls: list[bytes]
+    middle: bytes
+    clocks: list[bytes]
+    tail: bytes
+
+    def chunks(self) -> Iterator[bytes]:
+        yield self.head
+        yield b",".join(self.calls)
+        yield self.middle
+        yield b",".join(self.clocks)
+        yield self.tail
+
+    def encode(self) -> bytes:
+        return b"".join(self.chunks())
+
+
+class DayParts:
+    """One service level's saved state, kept as each call's and each clock's JSON."""
+
+    def __init__(self) -> None:
+        #: callRef -> the call's saved list, in the tracker's order of its calls
+        self.calls: dict[str, bytes] = {}
+        #: agent key -> ``"key":[...]``, in the order of the clocks
+        self.clocks: dict[str, bytes] = {}
+        #: the sets of changes the tracker and the clocks noted into after the last
+        #: take: another set there means the changes went elsewhere (a restore, another
+        #: saver), and every part is taken again
+        self._calls_mark: set[str] | None = None
+        self._clocks_mark: set[str] | None = None
+
+    def take(self, service: ServiceLevel) -> SavedDay:
+        """The state to save now (:meth:`~ServiceLevel.to_dict`'s day, in the day
+        file's form), encoding only what changed since the last take."""
+        from rtdash.core.service import STATE_VERSION
+
+        metrics = service.metrics
+        tracker = service.tracker
+        self._take_calls(tracker)
+        self._take_clocks(service.agents)
+        head = {
+            "version": STATE_VERSION,
+            "zone": service.zone.key,
+            "sl_seconds": metrics.sl_seconds,
+            "short_abandon": metrics.short_abandon,
+            "saved_at": metrics.now or 0.0,
+        }
+        return SavedDay(
+            head=_encode(head)[:-1] + b',"tracker":{"calls":[',
+            calls=list(self.calls.values()),
+            middle=b"],"
+            + _encode(tracker.saved_head())[1:]
+            + b',"metrics":'
+            + _encode(metrics.to_dict())
+            + b',"agents":{',
+            clocks=list(self.clocks.values()),
+            tail=b"}}",
+        )
+
+    def _take_calls(self, tracker: OutcomeTracker) -> None:
+        whole = tracker.changes is not self._calls_mark
+        taken = tracker.take_changes()
+        self._calls_mark = tracker.changes
+        calls = tracker.calls
+        if taken is None or whole:
+            self.calls = dict(zip(calls, _call_parts(calls.values()), strict=True))
+            return
+        changes, created = taken
+        parts = self.calls
+        for ref in created:  # a callRef made again goes last, as it does in the tracker
+            parts.pop(ref, None)
+        made = [calls[ref] for ref in created if ref in calls]
+        parts.update(zip(map(_ref, made), _call_parts(made), strict=True))
+        for ref in changes:
+            if ref not in calls:
+                parts.pop(ref, None)
+        kept = [calls[ref] for ref in changes if ref in calls and ref not in created]
+        parts.update(zip(map(_ref, kept), _call_parts(kept), strict=True))
+
+    def _take_clocks(self, agents: AgentTime) -> None:
+        whole = agents.changes is not self._clocks_mark
+        taken = agents.take_changes()
+        self._clocks_mark = agents.changes
+        if taken is None or whole:
+            self.clocks = {key: _clock_part(agents, key) for key in agents.clocks}
+            return
+        changes, created = taken
+        parts = self.clocks
+        for key in created:  # clocks are never dropped one by one: new ones go last
+            parts[key] = _clock_part(agents, key)
+        for key in changes:
+            parts[key] = _clock_part(agents, key)
+
+
+def _call_parts(calls: list[TrackedCall] | object) -> list[bytes]:
+    return list(map(_encode, kept_lists(calls)))  # type: ignore[arg-type]
+
+
+def _clock_part(agents: AgentTime, key: str) -> bytes:
+    return _encode({key: agents.kept(key)})[1:-1]
