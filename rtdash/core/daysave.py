@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from rtdash.core.agent_time import AgentTime
     from rtdash.core.outcomes import OutcomeTracker
     from rtdash.core.service import ServiceLevel
+    from rtdash.core.service_metrics import ServiceMetrics
 
 #: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
 _encode = msgspec.json.Encoder().encode
@@ -43,21 +44,14 @@ _ref = attrgetter("ref")
 
 @dataclass(frozen=True, slots=True)
 class SavedDay:
-    """One save's bytes, as references to the kept parts (taken on the loop, cheap);
-    :meth:`chunks` joins them (on the writing thread)."""
+    """One save's bytes: pieces, and lists of kept parts to join with commas (taken on
+    the loop: references, cheap); :meth:`chunks` joins them (on the writing thread)."""
 
-    head: bytes
-    calls: list[bytes]
-    middle: bytes
-    clocks: list[bytes]
-    tail: bytes
+    pieces: tuple[bytes | list[bytes], ...]
 
     def chunks(self) -> Iterator[bytes]:
-        yield self.head
-        yield b",".join(self.calls)
-        yield self.middle
-        yield b",".join(self.clocks)
-        yield self.tail
+        for piece in self.pieces:
+            yield piece if isinstance(piece, bytes) else b",".join(piece)
 
     def encode(self) -> bytes:
         return b"".join(self.chunks())
@@ -71,11 +65,14 @@ class DayParts:
         self.calls: dict[str, bytes] = {}
         #: agent key -> ``"key":[...]``, in the order of the clocks
         self.clocks: dict[str, bytes] = {}
-        #: the sets of changes the tracker and the clocks noted into after the last
-        #: take: another set there means the changes went elsewhere (a restore, another
-        #: saver), and every part is taken again
+        #: minute -> ``"minute":{...}``, the per-minute counters, in their order
+        self.minutes: dict[int, bytes] = {}
+        #: the sets of changes the tracker, the clocks and the counters noted into after
+        #: the last take: another set there means the changes went elsewhere (a
+        #: restore, another saver), and every part is taken again
         self._calls_mark: set[str] | None = None
         self._clocks_mark: set[str] | None = None
+        self._minutes_mark: set[int] | None = None
 
     def take(self, service: ServiceLevel) -> SavedDay:
         """The state to save now (:meth:`~ServiceLevel.to_dict`'s day, in the day
@@ -86,6 +83,7 @@ class DayParts:
         tracker = service.tracker
         self._take_calls(tracker)
         self._take_clocks(service.agents)
+        self._take_minutes(metrics)
         head = {
             "version": STATE_VERSION,
             "zone": service.zone.key,
@@ -93,16 +91,26 @@ class DayParts:
             "short_abandon": metrics.short_abandon,
             "saved_at": metrics.now or 0.0,
         }
+        counts = {
+            "day_start": metrics.day_start,
+            "now": metrics.now,
+            "day": metrics.day.to_dict(),
+            "gaps": [list(gap) for gap in metrics.gaps],
+        }
         return SavedDay(
-            head=_encode(head)[:-1] + b',"tracker":{"calls":[',
-            calls=list(self.calls.values()),
-            middle=b"],"
-            + _encode(tracker.saved_head())[1:]
-            + b',"metrics":'
-            + _encode(metrics.to_dict())
-            + b',"agents":{',
-            clocks=list(self.clocks.values()),
-            tail=b"}}",
+            (
+                _encode(head)[:-1] + b',"tracker":{"calls":[',
+                list(self.calls.values()),
+                b"],"
+                + _encode(tracker.saved_head())[1:]
+                + b',"metrics":'
+                + _encode(counts)[:-1]
+                + b',"minutes":{',
+                list(self.minutes.values()),
+                b'}},"agents":{',
+                list(self.clocks.values()),
+                b"}}",
+            )
         )
 
     def _take_calls(self, tracker: OutcomeTracker) -> None:
@@ -138,6 +146,19 @@ class DayParts:
             parts[key] = _clock_part(agents, key)
         for key in changes:
             parts[key] = _clock_part(agents, key)
+
+    def _take_minutes(self, metrics: ServiceMetrics) -> None:
+        whole = metrics.changes is not self._minutes_mark
+        taken = metrics.take_changes()
+        self._minutes_mark = metrics.changes
+        held = {} if taken is None or whole else self.minutes
+        changed = taken or set()
+        self.minutes = {
+            minute: held[minute]
+            if minute in held and minute not in changed
+            else _encode({str(minute): period.to_dict()})[1:-1]
+            for minute, period in metrics.minutes.items()
+        }
 
 
 def _call_parts(calls: list[TrackedCall] | object) -> list[bytes]:

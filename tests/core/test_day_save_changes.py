@@ -15,6 +15,7 @@ import pytest
 
 from rtdash.api.models import ActiveCall, CallState, UserState
 from rtdash.core.daystate import DayStore, read_state
+from rtdash.core.outcome_events import Abandoned, Answered, Unknown
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
@@ -138,18 +139,25 @@ def test_every_save_restores_the_day_the_whole_state_restores(tmp_path: Path, se
     start = 15 * 3600 - 300.0 if seed == 5 else 0.0
     centre = _Centre(seed, start)
     service = ServiceLevel(UTC)
+    unanswered: list[Abandoned | Unknown] = []
+    service.unanswered_listeners.append(unanswered.append)
     path = tmp_path / "day.json"
     store = DayStore(path, every=0.0)
-    saves = 0
+    saves = corrected = 0
     for _ in range(220):
         _feed(service, centre.step())
+        if unanswered and centre.rnd.random() < 0.1:
+            # the confirmation found one was answered: a minute counted into again
+            wrong = unanswered.pop(centre.rnd.randrange(len(unanswered)))
+            service.correct(wrong, Answered(wrong.ref, wrong.queue, wrong.at - 1, None, ""))
+            corrected += 1
         if centre.rnd.random() < 0.3:
             assert store.maybe_save(service, force=True)
             saves += 1
             _same_day(_restored(read_state(path)), _restored(_whole(service)))
         elif centre.rnd.random() < 0.1:
             service.to_dict()  # the hub's whole state, taken between saves
-    assert saves > 40
+    assert saves > 40 and corrected > 5
     assert service.report().total.offered > 100 and service.report().total.answered > 30
     assert service.agents.clocks and any(c.call for c in service.agents.clocks.values())
 
