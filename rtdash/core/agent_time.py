@@ -142,11 +142,15 @@ class AgentTime:
         have changed are looked at: new row objects, and those whose operator ref or
         name went on or off a call; the rest would be found as they were. ``ids``: the
         users' ids when the snapshot knows them (its own set, shared, never changed)."""
-        if ids is None:
-            ids = set(map(id, users))
         held, previous = self._ids, self._users
-        new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
-        gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))
+        new: list[PbxUser]
+        if users is previous:  # a calls poll: the users are the very ones looked at last
+            ids, new, gone = held, [], []
+        else:
+            if ids is None:
+                ids = set(map(id, users))
+            new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
+            gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))
         for user in gone:
             self._index(user, -1)
         for user in new:

@@ -137,21 +137,27 @@ class OutcomeTracker:
         count = sum(map(len, groups.values()))
         ids = snapshot.row_ids()  # shared with the snapshots: never changed here
         held, prev_at = self._row_ids, self._seen_at
-        # in C, row by row: the rows that are not last poll's very objects, and last
-        # poll's rows that are gone; a row object is immutable, so one seen last poll
-        # says nothing new (its call is simply still there)
-        fresh = [
-            (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
-            for state, group in groups.items()
-        ]
         prev_groups = self._groups
-        prev = prev_groups.values()
-        gone = list(
-            compress(
-                chain.from_iterable(prev),
-                map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
+        # the rows that are not last poll's very objects, and last poll's rows that are
+        # gone; a row object is immutable, so one seen last poll says nothing new (its
+        # call is simply still there). The snapshot found them as it was built on the
+        # last one; else they are found here, in C, row by row
+        handed = snapshot.changes_since(held)
+        fresh: list[tuple[CallState, list[ActiveCall]]]
+        if handed is not None:
+            fresh, gone = handed
+        else:
+            fresh = [
+                (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
+                for state, group in groups.items()
+            ]
+            prev = prev_groups.values()
+            gone = list(
+                compress(
+                    chain.from_iterable(prev),
+                    map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
+                )
             )
-        )
         calls = self.calls
         present = self._present
         departed: dict[str, None] = {}

@@ -144,6 +144,7 @@ class CallsSnapshot:
             buckets[call.state].append(call)
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         keys: dict[CallState, tuple[Any, ...]] = {}
+        left: list[ActiveCall] = []  # the rows of ``previous`` gone (unkeyed only)
         for state, new in buckets.items():
             if not keyed:
                 kept: tuple[ActiveCall, ...] = ()
@@ -152,6 +153,7 @@ class CallsSnapshot:
                     if gone:
                         alive = list(map(present.__contains__, map(id, kept)))
                         if not all(alive):
+                            left += compress(kept, map(not_, alive))
                             kept = tuple(compress(kept, alive))
                 groups[state] = _placed(list(kept), new, _call_order) if new else kept
             elif present is None or previous is None:
@@ -169,7 +171,26 @@ class CallsSnapshot:
         )
         if present is not None:
             made._memo["ids"] = present
+            if not keyed and previous is not None:
+                # the changes since ``previous`` as found here, handed on to consumers
+                # that follow changes (see changes_since): its ids' set by identity, not
+                # held (it would outlive its snapshot)
+                made._memo["since"] = (id(held), len(held), buckets, left)
         return made
+
+    def changes_since(
+        self, ids: set[int]
+    ) -> tuple[list[tuple[CallState, list[ActiveCall]]], list[ActiveCall]] | None:
+        """The rows new since the snapshot whose :meth:`row_ids` are ``ids``, each
+        state's in the group's order, and that snapshot's rows gone (in its order),
+        when this one was built on it (by the poller); else None, and the consumer
+        finds them itself. ``ids`` must have been held by the caller since before this
+        snapshot was built (two sets alive at once are never the same id)."""
+        since = self._memo.get("since")
+        if since is None or since[0] != id(ids) or since[1] != len(ids):
+            return None
+        new = [(state, sorted(rows, key=_call_order)) for state, rows in since[2].items()]
+        return new, since[3]
 
     #: what is worked out once from these rows, whoever asks (see on_call)
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -30,7 +30,9 @@ class _Centre:
     used again), a body now and then holds a call twice or an unreadable row, polls
     now and then come after a gap or find the body unchanged; agents change state."""
 
-    def __init__(self, seed: int, start: float) -> None:
+    def __init__(self, seed: int, start: float, *, keyed: bool = True) -> None:
+        #: keyed=False builds the snapshots as the poller does (and hands on the changes)
+        self.keyed = keyed
         self.rnd = random.Random(seed)
         self.t = start
         self.live: dict[str, ActiveCall] = {}
@@ -90,7 +92,9 @@ class _Centre:
         out: list[CallsSnapshot | UsersSnapshot] = []
         if self.calls is not None and rnd.random() < 0.1:
             out.append(self.calls.again(stamp))
-        self.calls = CallsSnapshot.build(rows, stamp, unreadable, previous=self.calls)
+        self.calls = CallsSnapshot.build(
+            rows, stamp, unreadable, previous=self.calls, keyed=self.keyed
+        )
         out.append(self.calls)
         if rnd.random() < 0.6:
             for key in rnd.sample(sorted(self.people), 2):
@@ -103,7 +107,9 @@ class _Centre:
                     operator_ref=was.operator_ref,
                     dashboard=was.dashboard,
                 )
-            self.users = UsersSnapshot.build(list(self.people.values()), stamp, previous=self.users)
+            self.users = UsersSnapshot.build(
+                list(self.people.values()), stamp, previous=self.users, keyed=self.keyed
+            )
             out.append(self.users)
         return out
 
