@@ -123,6 +123,11 @@ class AgentTime:
         #: was looked at last, and the one left when the others go must set it again
         self._shared = False
 
+    @property
+    def looked_at(self) -> set[int]:
+        """The ids of the users observed last (the snapshot's own set)."""
+        return self._ids
+
     @staticmethod
     def key_of(user: PbxUser) -> str:
         """Calls name their agent by operator ref (or name), so agents are keyed so too."""
@@ -135,17 +140,25 @@ class AgentTime:
         now: float,
         since: float,
         ids: set[int] | None = None,
+        handed: tuple[list[PbxUser], list[PbxUser]] | None = None,
     ) -> None:
         """Bring every agent's activity up to ``now``; ``since`` is the previous
         observation, the earliest a change seen now can have happened. ``on_call``: who
         is on a bridged call (from the latest calls poll). Only users whose answer can
         have changed are looked at: new row objects, and those whose operator ref or
         name went on or off a call; the rest would be found as they were. ``ids``: the
-        users' ids when the snapshot knows them (its own set, shared, never changed)."""
+        users' ids when the snapshot knows them (its own set, shared, never changed);
+        ``handed``: the users new and gone since the last observation when the snapshot
+        found them (:meth:`~rtdash.core.snapshot.UsersSnapshot.changes_since`)."""
         held, previous = self._ids, self._users
         new: list[PbxUser]
+        gone: list[PbxUser]
         if users is previous:  # a calls poll: the users are the very ones looked at last
             ids, new, gone = held, [], []
+        elif handed is not None:
+            if ids is None:
+                ids = set(map(id, users))
+            new, gone = handed
         else:
             if ids is None:
                 ids = set(map(id, users))

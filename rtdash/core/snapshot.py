@@ -257,6 +257,7 @@ class UsersSnapshot:
         rows = users if isinstance(users, list) else list(users)
         keys: tuple[Any, ...] | None = None
         present: set[int] | None = None
+        since: tuple[int, int, list[PbxUser], list[PbxUser]] | None = None
         if not keyed:
             if previous is None:
                 ordered = _placed([], rows[:], _user_order)
@@ -264,10 +265,15 @@ class UsersSnapshot:
                 held = previous.user_ids()
                 new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
                 kept = previous.users
+                left: list[PbxUser] = []
                 if len(held) != len(rows) - len(new):  # some of the last poll's are gone
                     here = set(map(id, rows))
-                    kept = tuple(compress(kept, map(here.__contains__, map(id, kept))))
+                    alive = list(map(here.__contains__, map(id, kept)))
+                    left = list(compress(kept, map(not_, alive)))
+                    kept = tuple(compress(kept, alive))
                 ordered = _placed(list(kept), new, _user_order) if new else kept
+                # handed on as CallsSnapshot.build's (see changes_since)
+                since = (id(held), len(held), new, left)
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = previous.user_ids()
@@ -288,7 +294,18 @@ class UsersSnapshot:
         )
         if present is not None and len(present) == len(ordered):
             made._memo["ids"] = present
+        if since is not None:
+            made._memo["since"] = since
         return made
+
+    def changes_since(self, ids: set[int]) -> tuple[list[PbxUser], list[PbxUser]] | None:
+        """As :meth:`CallsSnapshot.changes_since`: the users new since the snapshot
+        whose :meth:`user_ids` are ``ids`` (in this one's order) and that snapshot's
+        users gone (in its order), or None."""
+        since = self._memo.get("since")
+        if since is None or since[0] != id(ids) or since[1] != len(ids):
+            return None
+        return sorted(since[2], key=_user_order), since[3]
 
     def user_ids(self) -> set[int]:
         """The ids of every user row (rows are immutable: an id seen again is the same

@@ -97,6 +97,18 @@ class _Centre:
         )
         out.append(self.calls)
         if rnd.random() < 0.6:
+            if rnd.random() < 0.2 and len(self.people) > 4:  # one leaves
+                del self.people[rnd.choice(sorted(self.people))]
+            for _ in range(rnd.choice([0, 0, 0, 1, 2])):  # some join
+                self.n += 1
+                key = f"u{self.n}"
+                self.people[key] = user(
+                    key,
+                    rnd.choice(list(UserState)),
+                    t - 1 - rnd.randint(0, 1),
+                    name=f"Agent {self.n}",
+                    operator_ref=rnd.choice([f"a{self.n}", None]),
+                )
             for key in rnd.sample(sorted(self.people), 2):
                 was = self.people[key]
                 self.people[key] = user(

@@ -24,10 +24,10 @@ UTC = ZoneInfo("UTC")
 def _plain(snapshot: CallsSnapshot | UsersSnapshot) -> CallsSnapshot | UsersSnapshot:
     """The same rows with nothing handed on: the changes unknown (the same ids' set,
     so a consumer still reuses what it knows), the users a tuple of their own."""
+    memo = {key: value for key, value in snapshot._memo.items() if key != "since"}
     if isinstance(snapshot, CallsSnapshot):
-        memo = {key: value for key, value in snapshot._memo.items() if key != "since"}
         return replace(snapshot, _memo=memo)
-    return replace(snapshot, users=tuple(snapshot.users))
+    return replace(snapshot, users=tuple(snapshot.users), _memo=memo)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -43,6 +43,15 @@ def test_following_handed_changes_counts_what_finding_them_counts(
         return found
 
     monkeypatch.setattr(CallsSnapshot, "changes_since", noting)
+    users_handed: list[bool] = []
+    real_users = UsersSnapshot.changes_since
+
+    def noting_users(self: UsersSnapshot, ids: set[int]) -> Any:
+        found = real_users(self, ids)
+        users_handed.append(found is not None)
+        return found
+
+    monkeypatch.setattr(UsersSnapshot, "changes_since", noting_users)
     centre = _Centre(seed, 0.0, keyed=False)
     services = ServiceLevel(UTC), ServiceLevel(UTC)
     events: tuple[list[Event], list[Event]] = ([], [])
@@ -60,6 +69,7 @@ def test_following_handed_changes_counts_what_finding_them_counts(
     assert a == b
     assert services[0].report() == services[1].report()
     assert sum(handed) > 150  # most polls used what the snapshot handed on
+    assert sum(users_handed) > 80
     assert services[0].agents.clocks
 
 
