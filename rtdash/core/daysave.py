@@ -73,12 +73,65 @@ class DayParts:
         self._calls_mark: set[str] | None = None
         self._clocks_mark: set[str] | None = None
         self._minutes_mark: set[int] | None = None
+        #: calls and clocks still to encode while filling (see :meth:`begin`)
+        self._calls_todo: list[TrackedCall] = []
+        self._clocks_todo: list[str] = []
+
+    def stale(self, service: ServiceLevel) -> bool:
+        """Whether the next :meth:`take` would encode every call or every clock (the
+        first one, or after a restore, a new day, a restart's resume)."""
+        calls, clocks = service.tracker.changes, service.agents.changes
+        return (
+            calls is None
+            or clocks is None
+            or calls is not self._calls_mark
+            or clocks is not self._clocks_mark
+        )
+
+    def begin(self, service: ServiceLevel) -> None:
+        """Start encoding the calls and clocks that :meth:`stale` says must all be, a
+        few at a time (:meth:`fill`), changes noted from now: what changes meanwhile
+        is encoded again by the next :meth:`take`, so a big centre's first save is
+        spread over the polls before it instead of stalling one of them."""
+        tracker, agents = service.tracker, service.agents
+        if tracker.changes is None or tracker.changes is not self._calls_mark:
+            tracker.take_changes()
+            self._calls_mark = tracker.changes
+            self.calls = {}
+            self._calls_todo = list(tracker.calls.values())  # their order is kept
+        if agents.changes is None or agents.changes is not self._clocks_mark:
+            agents.take_changes()
+            self._clocks_mark = agents.changes
+            self.clocks = {}
+            self._clocks_todo = list(agents.clocks)
+
+    def fill(self, service: ServiceLevel, count: int) -> bool:
+        """Encode up to ``count`` more of what :meth:`begin` left to do; True when
+        nothing is left (or it must all start again: the next take does it at once)."""
+        # the calls or the clocks restored meanwhile (or the clocks resumed, a new day):
+        # their parts so far are of no use, the next take encodes them all at once
+        changes = service.tracker.changes
+        if changes is None or changes is not self._calls_mark:
+            self._calls_todo = []
+        noted = service.agents.changes
+        if noted is None or noted is not self._clocks_mark:
+            self._clocks_todo = []
+        if self._calls_todo:
+            chunk, self._calls_todo = self._calls_todo[:count], self._calls_todo[count:]
+            self.calls.update(zip(map(_ref, chunk), _call_parts(chunk), strict=True))
+        elif self._clocks_todo:
+            keys, self._clocks_todo = self._clocks_todo[:count], self._clocks_todo[count:]
+            agents = service.agents
+            self.clocks.update((key, _clock_part(agents, key)) for key in keys)
+        return not (self._calls_todo or self._clocks_todo)
 
     def take(self, service: ServiceLevel) -> SavedDay:
         """The state to save now (:meth:`~ServiceLevel.to_dict`'s day, in the day
         file's form), encoding only what changed since the last take."""
         from rtdash.core.service import STATE_VERSION
 
+        while not self.fill(service, len(self._calls_todo) + len(self._clocks_todo)):
+            pass  # a fill under way is finished at once
         metrics = service.metrics
         tracker = service.tracker
         self._take_calls(tracker)

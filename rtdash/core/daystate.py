@@ -119,7 +119,7 @@ class DayStore:
         #: the last write failed: said once, then retried quietly
         self.error: str | None = None
         #: what was written last, kept part by part: the next save encodes the changes
-        self._parts = DayParts()
+        self.parts = DayParts()
 
     def load(self, service: ServiceLevel, now: float | None = None) -> bool:
         """Restore today's state into ``service``; False when there is none for today."""
@@ -151,7 +151,7 @@ class DayStore:
             return None
         self._last = now
         service.dirty = False
-        return self._parts.take(service)
+        return self.parts.take(service)
 
     def write(self, state: SavedDay | dict[str, Any]) -> bool:
         """Disk I/O only: safe off the event loop (``asyncio.to_thread``)."""

@@ -43,6 +43,10 @@ ALERTING = ("sl", "abandoned", "abandon_percent")
 DEFAULT_TILES = ("sl", "answered", "abandoned")
 #: a tile's text before the first calls poll
 NOT_YET = "–"
+#: calls or agent clocks encoded at a time before a first save, and the pause between
+#: (a big centre's whole day is spread over a second or two of polls)
+FILL_COUNT = 1000
+FILL_PAUSE = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +144,18 @@ class ServiceKeeper(FeedConsumer):
     # --- saving -----------------------------------------------------------------------
 
     async def run_saver(self) -> None:
-        """Every few seconds: take the state here, write it on a thread."""
+        """Every few seconds: take the state here, write it on a thread. Each save
+        encodes what changed since the last; before the first (and after a restore),
+        every call and clock is encoded a few at a time between polls."""
         if self.store is None:
             return
         while True:
             await self._sleep(self.every)
+            parts = self.store.parts
+            if parts.stale(self.service):
+                parts.begin(self.service)
+                while not parts.fill(self.service, FILL_COUNT):
+                    await self._sleep(FILL_PAUSE)
             await self.save()
 
     async def save(self, *, force: bool = False) -> bool:

@@ -349,3 +349,84 @@ def test_the_file_is_one_json_document_of_the_days_parts(tmp_path: Path) -> None
     present = {c.ref for c in service.tracker.calls.values() if c.rows}
     for item in state["tracker"]["calls"]:
         assert (item[4] is None) == (item[0] in present)
+
+
+def test_a_first_save_spread_over_the_polls_before_it_restores_the_day(
+    tmp_path: Path,
+) -> None:
+    centre = _Centre(21, 0.0)
+    service = ServiceLevel(UTC)
+    for _ in range(40):
+        _feed(service, centre.step())
+    store = DayStore(tmp_path / "day.json", every=0.0)
+    parts = store.parts
+    assert parts.stale(service)
+    parts.begin(service)
+    chunks = 0
+    while not parts.fill(service, 3):
+        _feed(service, centre.step())  # the day goes on between the chunks
+        chunks += 1
+    assert chunks > 5 and not parts.stale(service)
+    assert store.maybe_save(service, force=True)
+    _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
+    # restored in the middle of a fill: what was encoded is dropped, the day taken whole
+    service.restore(_whole(service))
+    assert parts.stale(service)
+    parts.begin(service)
+    parts.fill(service, 2)
+    _feed(service, centre.step())
+    service.restore(_whole(service))
+    assert parts.fill(service, 2) is True
+    for _ in range(3):
+        _feed(service, centre.step())
+    assert store.maybe_save(service, force=True)
+    _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
+    # a save taken while a fill is under way finishes it at once
+    service.restore(_whole(service))
+    parts.begin(service)
+    parts.fill(service, 1)
+    _feed(service, centre.step())
+    assert store.maybe_save(service, force=True)
+    assert not parts.stale(service)
+    _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
+
+
+def test_the_saver_fills_the_parts_between_polls_then_saves(tmp_path: Path) -> None:
+    import asyncio
+    import contextlib
+
+    from rtdash.core.service_feed import FILL_PAUSE, ServiceKeeper, ServiceOptions
+
+    centre = _Centre(22, 0.0)
+    service = ServiceLevel(UTC)
+    for _ in range(30):
+        _feed(service, centre.step())
+    store = DayStore(tmp_path / "day.json", every=0.0)
+    pauses: list[float] = []
+    wholes: list[dict[str, Any]] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if seconds == 5.0 and store.path.exists():
+            wholes.append(_whole(service))  # what the save just written holds
+            if len(wholes) == 3:
+                raise asyncio.CancelledError
+        _feed(service, centre.step())  # a poll while the saver waits
+
+    keeper = ServiceKeeper(service, ServiceOptions(), store, every=5.0, sleep=sleep)
+    monkey_fill = store.parts.fill
+    counts: list[int] = []
+
+    def fill(svc: ServiceLevel, count: int) -> bool:
+        counts.append(count)
+        return monkey_fill(svc, 5)  # a small centre: five at a time, to see it spread
+
+    store.parts.fill = fill  # type: ignore[method-assign]
+    with contextlib.suppress(asyncio.CancelledError):
+        asyncio.run(keeper.run_saver())
+    assert pauses.count(FILL_PAUSE) > 3  # the first save's parts came between polls
+    assert len(wholes) == 3
+    # the last save was taken just before the last whole state: the same day
+    last = read_state(store.path)
+    assert last is not None
+    _same_day(_restored(last), _restored(wholes[-1]))
