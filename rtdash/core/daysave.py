@@ -22,14 +22,14 @@ was making them that was dear.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from operator import attrgetter
-from typing import TYPE_CHECKING
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from rtdash.core.tracked_call import TrackedCall, kept_lists
+from rtdash.core.tracked_call import TrackedCall, kept_lists, kept_rows, lists_of
 
 if TYPE_CHECKING:
     from rtdash.core.agent_time import AgentTime
@@ -40,6 +40,16 @@ if TYPE_CHECKING:
 #: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
 _encode = msgspec.json.Encoder().encode
 _ref = attrgetter("ref")
+_first = itemgetter(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Parts encoded off the loop (:meth:`DayParts.begin`), and the marks they follow."""
+
+    marks: tuple[set[str] | None, set[str] | None]
+    calls: dict[str, bytes] | None
+    clocks: dict[str, bytes] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +83,8 @@ class DayParts:
         self._calls_mark: set[str] | None = None
         self._clocks_mark: set[str] | None = None
         self._minutes_mark: set[int] | None = None
-        #: calls and clocks still to encode while filling (see :meth:`begin`)
-        self._calls_todo: list[TrackedCall] = []
-        self._clocks_todo: list[str] = []
+        #: the marks of what :meth:`begin` read and :meth:`install` has not put in yet
+        self._pending: tuple[set[str] | None, set[str] | None] | None = None
 
     def stale(self, service: ServiceLevel) -> bool:
         """Whether the next :meth:`take` would encode every call or every clock (the
@@ -88,50 +97,57 @@ class DayParts:
             or clocks is not self._clocks_mark
         )
 
-    def begin(self, service: ServiceLevel) -> None:
-        """Start encoding the calls and clocks that :meth:`stale` says must all be, a
-        few at a time (:meth:`fill`), changes noted from now: what changes meanwhile
-        is encoded again by the next :meth:`take`, so a big centre's first save is
-        spread over the polls before it instead of stalling one of them."""
+    def begin(self, service: ServiceLevel) -> Callable[[], Built]:
+        """For the calls and clocks :meth:`stale` says must all be encoded: read them
+        now (tuples, in C: cheap on the loop) and note changes from now; the function
+        returned encodes what was read, on another thread, and :meth:`install` puts it
+        in. What changes meanwhile is encoded again by the next :meth:`take`, so a big
+        centre's first save encodes the day off the event loop."""
         tracker, agents = service.tracker, service.agents
+        calls: list[tuple[Any, ...]] | None = None
+        clocks: list[tuple[Any, ...]] | None = None
         if tracker.changes is None or tracker.changes is not self._calls_mark:
             tracker.take_changes()
             self._calls_mark = tracker.changes
-            self.calls = {}
-            self._calls_todo = list(tracker.calls.values())  # their order is kept
+            calls = kept_rows(tracker.calls.values())  # in the tracker's order
         if agents.changes is None or agents.changes is not self._clocks_mark:
             agents.take_changes()
             self._clocks_mark = agents.changes
-            self.clocks = {}
-            self._clocks_todo = list(agents.clocks)
+            clocks = agents.kept_rows()
+        marks = self._pending = (self._calls_mark, self._clocks_mark)
 
-    def fill(self, service: ServiceLevel, count: int) -> bool:
-        """Encode up to ``count`` more of what :meth:`begin` left to do; True when
-        nothing is left (or it must all start again: the next take does it at once)."""
-        # the calls or the clocks restored meanwhile (or the clocks resumed, a new day):
-        # their parts so far are of no use, the next take encodes them all at once
-        changes = service.tracker.changes
-        if changes is None or changes is not self._calls_mark:
-            self._calls_todo = []
-        noted = service.agents.changes
-        if noted is None or noted is not self._clocks_mark:
-            self._clocks_todo = []
-        if self._calls_todo:
-            chunk, self._calls_todo = self._calls_todo[:count], self._calls_todo[count:]
-            self.calls.update(zip(map(_ref, chunk), _call_parts(chunk), strict=True))
-        elif self._clocks_todo:
-            keys, self._clocks_todo = self._clocks_todo[:count], self._clocks_todo[count:]
-            agents = service.agents
-            self.clocks.update((key, _clock_part(agents, key)) for key in keys)
-        return not (self._calls_todo or self._clocks_todo)
+        def encode() -> Built:
+            made = timed = None
+            if calls is not None:
+                made = dict(zip(map(_first, calls), _parts_of(calls), strict=True))
+            if clocks is not None:
+                timed = dict(zip(map(_first, clocks), _clocks_of(clocks), strict=True))
+            return Built(marks, made, timed)
+
+        return encode
+
+    def install(self, service: ServiceLevel, built: Built) -> bool:
+        """Put in what :meth:`begin`'s function encoded; False (nothing put in) when the
+        calls or clocks were restored or taken meanwhile: the next take does it all."""
+        calls, clocks = built.marks
+        if self._pending is not built.marks or self.stale(service):
+            return False
+        self._pending = None
+        assert calls is self._calls_mark and clocks is self._clocks_mark
+        if built.calls is not None:
+            self.calls = built.calls
+        if built.clocks is not None:
+            self.clocks = built.clocks
+        return True
 
     def take(self, service: ServiceLevel) -> SavedDay:
         """The state to save now (:meth:`~ServiceLevel.to_dict`'s day, in the day
         file's form), encoding only what changed since the last take."""
         from rtdash.core.service import STATE_VERSION
 
-        while not self.fill(service, len(self._calls_todo) + len(self._clocks_todo)):
-            pass  # a fill under way is finished at once
+        if self._pending is not None:
+            # what begin read is not in yet: take it all now, and it will not be put in
+            self._pending = self._calls_mark = self._clocks_mark = None
         metrics = service.metrics
         tracker = service.tracker
         self._take_calls(tracker)
@@ -218,5 +234,17 @@ def _call_parts(calls: list[TrackedCall] | object) -> list[bytes]:
     return list(map(_encode, kept_lists(calls)))  # type: ignore[arg-type]
 
 
+def _parts_of(rows: list[tuple[Any, ...]]) -> list[bytes]:
+    return list(map(_encode, lists_of(rows)))
+
+
 def _clock_part(agents: AgentTime, key: str) -> bytes:
     return _encode({key: agents.kept(key)})[1:-1]
+
+
+def _clocks_of(rows: list[tuple[Any, ...]]) -> list[bytes]:
+    """:func:`_clock_part` of each of :meth:`AgentTime.kept_rows`' clocks."""
+    return [
+        _encode({key: [name, activity, since, {"call": c, "available": a, "away": w}]})[1:-1]
+        for key, name, activity, since, c, a, w in rows
+    ]

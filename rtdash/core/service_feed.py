@@ -43,10 +43,6 @@ ALERTING = ("sl", "abandoned", "abandon_percent")
 DEFAULT_TILES = ("sl", "answered", "abandoned")
 #: a tile's text before the first calls poll
 NOT_YET = "–"
-#: calls or agent clocks encoded at a time before a first save, and the pause between
-#: (a big centre's whole day is spread over a second or two of polls)
-FILL_COUNT = 1000
-FILL_PAUSE = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,16 +142,15 @@ class ServiceKeeper(FeedConsumer):
     async def run_saver(self) -> None:
         """Every few seconds: take the state here, write it on a thread. Each save
         encodes what changed since the last; before the first (and after a restore),
-        every call and clock is encoded a few at a time between polls."""
+        every call and clock is read here and encoded on a thread."""
         if self.store is None:
             return
         while True:
             await self._sleep(self.every)
             parts = self.store.parts
             if parts.stale(self.service):
-                parts.begin(self.service)
-                while not parts.fill(self.service, FILL_COUNT):
-                    await self._sleep(FILL_PAUSE)
+                encode = parts.begin(self.service)
+                parts.install(self.service, await asyncio.to_thread(encode))
             await self.save()
 
     async def save(self, *, force: bool = False) -> bool:

@@ -57,7 +57,18 @@ def kept_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
     """The day file's lists of ``calls``: :meth:`TrackedCall.to_list`'s, but a call in
     the last changed poll (``rows``) has ``null`` for the stamps that poll's time gives
     it (:func:`settle`'s), which :func:`restamp` writes back on reading."""
-    kept = list(map(list, map(_KEPT, calls)))
+    return lists_of(kept_rows(calls))
+
+
+def kept_rows(calls: Iterable[TrackedCall]) -> list[tuple[Any, ...]]:
+    """What :func:`kept_lists` reads of ``calls``, as tuples read in C: taken at one
+    moment, they can be made into the lists on another thread (:func:`lists_of`)."""
+    return list(map(_KEPT, calls))
+
+
+def lists_of(rows: Iterable[tuple[Any, ...]]) -> list[list[Any]]:
+    """:func:`kept_lists` of the calls :func:`kept_rows` read."""
+    kept = list(map(list, rows))
     value = _STATE_VALUE.__getitem__
     for item in kept:
         state = item[7]

@@ -351,7 +351,7 @@ def test_the_file_is_one_json_document_of_the_days_parts(tmp_path: Path) -> None
         assert (item[4] is None) == (item[0] in present)
 
 
-def test_a_first_save_spread_over_the_polls_before_it_restores_the_day(
+def test_a_first_save_encoded_off_the_loop_while_polls_go_on_restores_the_day(
     tmp_path: Path,
 ) -> None:
     centre = _Centre(21, 0.0)
@@ -361,72 +361,85 @@ def test_a_first_save_spread_over_the_polls_before_it_restores_the_day(
     store = DayStore(tmp_path / "day.json", every=0.0)
     parts = store.parts
     assert parts.stale(service)
-    parts.begin(service)
-    chunks = 0
-    while not parts.fill(service, 3):
-        _feed(service, centre.step())  # the day goes on between the chunks
-        chunks += 1
-    assert chunks > 5 and not parts.stale(service)
+    encode = parts.begin(service)
+    for _ in range(6):
+        _feed(service, centre.step())  # the day goes on while the thread encodes
+    assert parts.install(service, encode()) and not parts.stale(service)
+    assert len(parts.calls) > 20 and parts.clocks
     assert store.maybe_save(service, force=True)
     _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
-    # restored in the middle of a fill: what was encoded is dropped, the day taken whole
+    # restored while it encoded: what was encoded is not put in, the day taken whole
     service.restore(_whole(service))
     assert parts.stale(service)
-    parts.begin(service)
-    parts.fill(service, 2)
+    encode = parts.begin(service)
     _feed(service, centre.step())
     service.restore(_whole(service))
-    assert parts.fill(service, 2) is True
+    assert not parts.install(service, encode())
     for _ in range(3):
         _feed(service, centre.step())
     assert store.maybe_save(service, force=True)
     _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
-    # a save taken while a fill is under way finishes it at once
+    # the clocks resumed (the first calls poll after a restart) while it encoded
     service.restore(_whole(service))
-    parts.begin(service)
-    parts.fill(service, 1)
+    encode = parts.begin(service)
+    _feed(service, centre.step())
+    assert not parts.install(service, encode())
+    assert store.maybe_save(service, force=True)
+    _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
+    # a save taken (the way out) before it is put in: the day taken whole, and what
+    # was encoded is then not put in
+    service.restore(_whole(service))
+    encode = parts.begin(service)
     _feed(service, centre.step())
     assert store.maybe_save(service, force=True)
-    assert not parts.stale(service)
+    _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
+    assert not parts.install(service, encode())
+    _feed(service, centre.step())
+    assert store.maybe_save(service, force=True)
     _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
 
 
-def test_the_saver_fills_the_parts_between_polls_then_saves(tmp_path: Path) -> None:
+def test_the_saver_encodes_the_first_save_on_a_thread_then_saves_changes(
+    tmp_path: Path,
+) -> None:
     import asyncio
     import contextlib
+    import threading
 
-    from rtdash.core.service_feed import FILL_PAUSE, ServiceKeeper, ServiceOptions
+    from rtdash.core.service_feed import ServiceKeeper, ServiceOptions
 
     centre = _Centre(22, 0.0)
     service = ServiceLevel(UTC)
     for _ in range(30):
         _feed(service, centre.step())
     store = DayStore(tmp_path / "day.json", every=0.0)
-    pauses: list[float] = []
     wholes: list[dict[str, Any]] = []
+    threads: list[str] = []
+    begin = store.parts.begin
+
+    def noting(svc: ServiceLevel) -> Any:
+        encode = begin(svc)
+
+        def run() -> Any:
+            threads.append(threading.current_thread().name)
+            return encode()
+
+        return run
+
+    store.parts.begin = noting  # type: ignore[method-assign]
 
     async def sleep(seconds: float) -> None:
-        pauses.append(seconds)
-        if seconds == 5.0 and store.path.exists():
+        if store.path.exists():
             wholes.append(_whole(service))  # what the save just written holds
             if len(wholes) == 3:
                 raise asyncio.CancelledError
         _feed(service, centre.step())  # a poll while the saver waits
 
     keeper = ServiceKeeper(service, ServiceOptions(), store, every=5.0, sleep=sleep)
-    monkey_fill = store.parts.fill
-    counts: list[int] = []
-
-    def fill(svc: ServiceLevel, count: int) -> bool:
-        counts.append(count)
-        return monkey_fill(svc, 5)  # a small centre: five at a time, to see it spread
-
-    store.parts.fill = fill  # type: ignore[method-assign]
     with contextlib.suppress(asyncio.CancelledError):
         asyncio.run(keeper.run_saver())
-    assert pauses.count(FILL_PAUSE) > 3  # the first save's parts came between polls
+    assert len(threads) == 1 and threads[0] != threading.current_thread().name
     assert len(wholes) == 3
-    # the last save was taken just before the last whole state: the same day
     last = read_state(store.path)
     assert last is not None
     _same_day(_restored(last), _restored(wholes[-1]))
