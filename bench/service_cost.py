@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import math
 import os
 import statistics
 import tempfile
@@ -73,6 +74,11 @@ class Cost:
         return self.lines()[0] + " (`python -m bench.service_cost`)"
 
     def lines(self) -> list[str]:
+        if math.isnan(self.parts_loop):
+            return self.lines_all()[:1]
+        return self.lines_all()
+
+    def lines_all(self) -> list[str]:
         ms = 1000
         return [
             f"At {self.calls:,} live calls, following outcomes and agents costs "
@@ -187,7 +193,7 @@ async def _measure(calls: int, polls: int, saves: int, folder: Path) -> Cost:
         build.append(spent)
         observe.append(seen)
         index += 1
-        if index % 5:
+        if index % 5 or not saves:
             continue
         # the save both ways at this moment, in turns (the parts' first is the whole
         # day read and encoded, as the saver's first: reported apart)
@@ -202,6 +208,9 @@ async def _measure(calls: int, polls: int, saves: int, folder: Path) -> Cost:
             (whole if name == "whole" else parts).append((spent_loop, spent_thread))
         size = os.path.getsize(store.path)
     await client.aclose()
+    if not saves:  # observing alone (the way to run it against an older tree too)
+        parts = whole = [(math.nan, math.nan)] * 2
+        size = 0
     return Cost(
         calls=sum(len(group) for group in last["call"].groups.values()),
         polls=len(observe),
@@ -259,10 +268,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", default="10000,50000")
     parser.add_argument("--polls", type=int, default=12)
     parser.add_argument("--saves", type=int, default=5)
+    parser.add_argument(
+        "--observe-only", action="store_true", help="no saves (runs against older trees)"
+    )
     args = parser.parse_args(argv)
     print(f"load average {os.getloadavg()[0]:.1f}")
     for calls in (int(size) for size in args.calls.split(",")):
-        for line in measure(calls, args.polls, args.saves).lines():
+        saves = -1 if args.observe_only else args.saves
+        for line in measure(calls, args.polls, saves).lines():
             print(line)
     print(f"load average {os.getloadavg()[0]:.1f}")
     return 0
