@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 _encode = msgspec.json.Encoder().encode
 _ref = attrgetter("ref")
 _first = itemgetter(0)
+#: parts joined at a time when written
+_SLICE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +62,16 @@ class SavedDay:
     pieces: tuple[bytes | list[bytes], ...]
 
     def chunks(self) -> Iterator[bytes]:
+        """The file's bytes a slice of parts at a time: never the whole day joined into
+        one more copy of it."""
         for piece in self.pieces:
-            yield piece if isinstance(piece, bytes) else b",".join(piece)
+            if isinstance(piece, bytes):
+                yield piece
+                continue
+            for start in range(0, len(piece), _SLICE):
+                if start:
+                    yield b","
+                yield b",".join(piece[start : start + _SLICE])
 
     def encode(self) -> bytes:
         return b"".join(self.chunks())

@@ -443,3 +443,17 @@ def test_the_saver_encodes_the_first_save_on_a_thread_then_saves_changes(
     last = read_state(store.path)
     assert last is not None
     _same_day(_restored(last), _restored(wholes[-1]))
+
+
+def test_a_big_day_is_written_in_slices_that_make_one_document(tmp_path: Path) -> None:
+    from rtdash.core.daysave import SavedDay
+
+    parts = [f'["c{i}",{i}]'.encode() for i in range(10_000)]
+    saved = SavedDay((b'{"calls":[', parts, b'],"more":[', [], b"]}"))
+    chunks = list(saved.chunks())
+    assert max(map(len, chunks)) < 70_000  # never the 10,000 parts (~120 kB) in one copy
+    assert json.loads(b"".join(chunks)) == {
+        "calls": [[f"c{i}", i] for i in range(10_000)],
+        "more": [],
+    }
+    assert saved.encode() == b"".join(chunks)
