@@ -91,8 +91,8 @@ class _Totals(MutableMapping[str, float]):
         return len(ACTIVITIES)
 
 
-#: a clock's key, name, activity, since and seconds (see AgentTime.kept_rows)
-_KEPT = attrgetter("key", "name", "activity", "since", "call", "available", "away")
+#: a clock's key, name, activity, since and seconds (see AgentTime.kept_columns)
+_KEPT = ("key", "name", "activity", "since", "call", "available", "away")
 
 
 class AgentTime:
@@ -301,10 +301,11 @@ class AgentTime:
         totals = {"call": clock.call, "available": clock.available, "away": clock.away}
         return [clock.name, clock.activity, clock.since, totals]
 
-    def kept_rows(self) -> list[tuple[Any, ...]]:
-        """Every clock's key and :meth:`kept` form, flat, as tuples read in C: taken at
-        one moment, they can be encoded on another thread."""
-        return list(map(_KEPT, self.clocks.values()))
+    def kept_columns(self) -> list[list[Any]]:
+        """Every clock's key and :meth:`kept` form, field by field (a list each, read in
+        C): taken at one moment, they can be encoded on another thread."""
+        clocks = self.clocks.values()
+        return [list(map(attrgetter(name), clocks)) for name in _KEPT]
 
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}

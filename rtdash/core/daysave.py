@@ -22,14 +22,14 @@ was making them that was dear.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from rtdash.core.tracked_call import TrackedCall, kept_lists, kept_rows, lists_of
+from rtdash.core.tracked_call import TrackedCall, kept_columns, kept_lists, lists_of
 
 if TYPE_CHECKING:
     from rtdash.core.agent_time import AgentTime
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 #: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
 _encode = msgspec.json.Encoder().encode
 _ref = attrgetter("ref")
-_first = itemgetter(0)
 #: parts joined at a time when written
 _SLICE = 4096
 
@@ -114,24 +113,25 @@ class DayParts:
         in. What changes meanwhile is encoded again by the next :meth:`take`, so a big
         centre's first save encodes the day off the event loop."""
         tracker, agents = service.tracker, service.agents
-        calls: list[tuple[Any, ...]] | None = None
-        clocks: list[tuple[Any, ...]] | None = None
+        calls: list[list[Any]] | None = None
+        clocks: list[list[Any]] | None = None
         if tracker.changes is None or tracker.changes is not self._calls_mark:
             tracker.take_changes()
             self._calls_mark = tracker.changes
-            calls = kept_rows(tracker.calls.values())  # in the tracker's order
+            calls = kept_columns(tracker.calls.values())  # in the tracker's order
         if agents.changes is None or agents.changes is not self._clocks_mark:
             agents.take_changes()
             self._clocks_mark = agents.changes
-            clocks = agents.kept_rows()
+            clocks = agents.kept_columns()
         marks = self._pending = (self._calls_mark, self._clocks_mark)
 
         def encode() -> Built:
             made = timed = None
             if calls is not None:
-                made = dict(zip(map(_first, calls), _parts_of(calls), strict=True))
+                lists = lists_of(zip(*calls, strict=True))
+                made = dict(zip(calls[0], map(_encode, lists), strict=True))
             if clocks is not None:
-                timed = dict(zip(map(_first, clocks), _clocks_of(clocks), strict=True))
+                timed = dict(zip(clocks[0], _clocks_of(zip(*clocks, strict=True)), strict=True))
             return Built(marks, made, timed)
 
         return encode
@@ -244,17 +244,12 @@ def _call_parts(calls: list[TrackedCall] | object) -> list[bytes]:
     return list(map(_encode, kept_lists(calls)))  # type: ignore[arg-type]
 
 
-def _parts_of(rows: list[tuple[Any, ...]]) -> list[bytes]:
-    return list(map(_encode, lists_of(rows)))
-
-
 def _clock_part(agents: AgentTime, key: str) -> bytes:
     return _encode({key: agents.kept(key)})[1:-1]
 
 
-def _clocks_of(rows: list[tuple[Any, ...]]) -> list[bytes]:
-    """:func:`_clock_part` of each of :meth:`AgentTime.kept_rows`' clocks."""
-    return [
-        _encode({key: [name, activity, since, {"call": c, "available": a, "away": w}]})[1:-1]
-        for key, name, activity, since, c, a, w in rows
-    ]
+def _clocks_of(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
+    """:func:`_clock_part` of each of :meth:`AgentTime.kept_columns`' clocks."""
+    for key, name, activity, since, c, a, w in rows:
+        totals = {"call": c, "available": a, "away": w}
+        yield _encode({key: [name, activity, since, totals]})[1:-1]

@@ -13,7 +13,7 @@ that changed (see :mod:`rtdash.core.daysave`). :func:`restamp` puts the stamps b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -57,27 +57,30 @@ def kept_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
     """The day file's lists of ``calls``: :meth:`TrackedCall.to_list`'s, but a call in
     the last changed poll (``rows``) has ``null`` for the stamps that poll's time gives
     it (:func:`settle`'s), which :func:`restamp` writes back on reading."""
-    return lists_of(kept_rows(calls))
+    return list(lists_of(map(_KEPT, calls)))
 
 
-def kept_rows(calls: Iterable[TrackedCall]) -> list[tuple[Any, ...]]:
-    """What :func:`kept_lists` reads of ``calls``, as tuples read in C: taken at one
-    moment, they can be made into the lists on another thread (:func:`lists_of`)."""
-    return list(map(_KEPT, calls))
+def kept_columns(calls: Collection[TrackedCall]) -> list[list[Any]]:
+    """What :func:`kept_lists` reads of ``calls``, field by field (a list each, read in
+    C, not a container per call that the garbage collector would then walk): taken at
+    one moment, they can be made into the lists on another thread
+    (``lists_of(zip(*columns))``)."""
+    return [list(map(attrgetter(name), calls)) for name in (*_FIELDS, "rows")]
 
 
-def lists_of(rows: Iterable[tuple[Any, ...]]) -> list[list[Any]]:
-    """:func:`kept_lists` of the calls :func:`kept_rows` read."""
-    kept = list(map(list, rows))
+def lists_of(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+    """:func:`kept_lists`' list of each call whose fields and ``rows`` are ``rows``',
+    one at a time."""
     value = _STATE_VALUE.__getitem__
-    for item in kept:
+    for row in rows:
+        item = list(row)
         state = item[7]
         item[7] = value(state)
         if item.pop():
             item[4] = None
             if state is not _BRIDGED:
                 item[5] = None
-    return kept
+        yield item
 
 
 def restamp(call: TrackedCall, item: list[Any], seen_at: float | None) -> None:
