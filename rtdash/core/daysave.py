@@ -240,8 +240,8 @@ class DayParts:
         }
 
 
-def _call_parts(calls: list[TrackedCall] | object) -> list[bytes]:
-    return list(map(_encode, kept_lists(calls)))  # type: ignore[arg-type]
+def _call_parts(calls: Iterable[TrackedCall]) -> list[bytes]:
+    return list(map(_encode, kept_lists(calls)))
 
 
 def _clock_part(agents: AgentTime, key: str) -> bytes:
