@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, MutableMapping
 from itertools import compress
-from operator import not_
+from operator import attrgetter, not_
 from typing import Any, Literal
 
 from rtdash.api.models import PbxUser
@@ -91,6 +91,10 @@ class _Totals(MutableMapping[str, float]):
         return len(ACTIVITIES)
 
 
+#: a clock's key, name, activity, since and seconds (see AgentTime.kept_columns)
+_KEPT = ("key", "name", "activity", "since", "call", "available", "away")
+
+
 class AgentTime:
     """Today's seconds per activity for every agent seen (dashboard users, and any user
     seen answering a call)."""
@@ -98,6 +102,11 @@ class AgentTime:
     def __init__(self) -> None:
         self.clocks: dict[str, _Clock] = {}
         self.day_start: float | None = None
+        #: for a save that writes what changed (:mod:`rtdash.core.daysave`): the keys of
+        #: the clocks whose saved form changed since the saver last looked (None: every
+        #: clock, and nothing is noted until a saver asks again), and of those made since
+        self.changes: set[str] | None = None
+        self.created: list[str] = []
         self._forget()
 
     def _forget(self) -> None:
@@ -118,6 +127,11 @@ class AgentTime:
         #: was looked at last, and the one left when the others go must set it again
         self._shared = False
 
+    @property
+    def looked_at(self) -> set[int]:
+        """The ids of the users observed last (the snapshot's own set)."""
+        return self._ids
+
     @staticmethod
     def key_of(user: PbxUser) -> str:
         """Calls name their agent by operator ref (or name), so agents are keyed so too."""
@@ -130,18 +144,30 @@ class AgentTime:
         now: float,
         since: float,
         ids: set[int] | None = None,
+        handed: tuple[list[PbxUser], list[PbxUser]] | None = None,
     ) -> None:
         """Bring every agent's activity up to ``now``; ``since`` is the previous
         observation, the earliest a change seen now can have happened. ``on_call``: who
         is on a bridged call (from the latest calls poll). Only users whose answer can
         have changed are looked at: new row objects, and those whose operator ref or
         name went on or off a call; the rest would be found as they were. ``ids``: the
-        users' ids when the snapshot knows them (its own set, shared, never changed)."""
-        if ids is None:
-            ids = set(map(id, users))
+        users' ids when the snapshot knows them (its own set, shared, never changed);
+        ``handed``: the users new and gone since the last observation when the snapshot
+        found them (:meth:`~rtdash.core.snapshot.UsersSnapshot.changes_since`)."""
         held, previous = self._ids, self._users
-        new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
-        gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))
+        new: list[PbxUser]
+        gone: list[PbxUser]
+        if users is previous:  # a calls poll: the users are the very ones looked at last
+            ids, new, gone = held, [], []
+        elif handed is not None:
+            if ids is None:
+                ids = set(map(id, users))
+            new, gone = handed
+        else:
+            if ids is None:
+                ids = set(map(id, users))
+            new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
+            gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))
         for user in gone:
             self._index(user, -1)
         for user in new:
@@ -212,9 +238,13 @@ class AgentTime:
         clock = clocks.get(key)
         if clock is None:
             clocks[key] = _Clock(key, user.label, activity, now)
+            if self.changes is not None:
+                self.created.append(key)
             return
         if activity == clock.activity:
             return
+        if self.changes is not None:
+            self.changes.add(key)
         at = now
         if activity != "call" and clock.activity != "call" and user.state_start is not None:
             # a state change: its row says when, within the two observations
@@ -226,6 +256,7 @@ class AgentTime:
     def new_day(self, day_start: float) -> None:
         """Midnight: yesterday's time is dropped; the current activity runs on from 00:00."""
         self.day_start = day_start
+        self.changes = None
         for clock in self.clocks.values():
             clock.call = clock.available = clock.away = 0.0
             clock.since = max(clock.since, day_start)
@@ -240,6 +271,7 @@ class AgentTime:
     def stop(self, at: float) -> None:
         """Nothing was watched from ``at`` on (a restart): time up to it is kept, and no
         activity is assumed for the gap."""
+        self.changes = None
         for clock in self.clocks.values():
             clock.add(clock.activity, max(0.0, at - clock.since))
             clock.since = at
@@ -251,8 +283,33 @@ class AgentTime:
             out[key] = [clock.name, clock.activity, now, clock.up_to(now)]
         return out
 
+    def take_changes(self) -> tuple[set[str], list[str]] | None:
+        """What changed since the last call, for a save that writes only that: the
+        keys of the clocks whose :meth:`kept` form changed, and of those made since, in
+        order; None when every clock must be taken (the first time, after a restore, a
+        new day, a stop or a resume)."""
+        changes, created = self.changes, self.created
+        self.changes, self.created = set(), []
+        return None if changes is None else (changes, created)
+
+    def kept(self, key: str) -> list[Any]:
+        """The day file's form of a clock: :meth:`to_dict`'s, but the clock as it runs
+        (its activity since when, and the seconds before that), so it changes only
+        when the agent's activity does; reading it stops it at the saved time
+        (:meth:`stop`), which gives :meth:`to_dict`'s totals."""
+        clock = self.clocks[key]
+        totals = {"call": clock.call, "available": clock.available, "away": clock.away}
+        return [clock.name, clock.activity, clock.since, totals]
+
+    def kept_columns(self) -> list[list[Any]]:
+        """Every clock's key and :meth:`kept` form, field by field (a list each, read in
+        C): taken at one moment, they can be encoded on another thread."""
+        clocks = self.clocks.values()
+        return [list(map(attrgetter(name), clocks)) for name in _KEPT]
+
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}
+        self.changes, self.created = None, []
         self._forget()
         for key, (name, activity, since, totals) in data.items():
             clock = _Clock(str(key), str(name), activity, float(since))
@@ -263,5 +320,6 @@ class AgentTime:
 
     def resume(self, at: float) -> None:
         """Watching again from ``at``: the time before it is not counted."""
+        self.changes = None
         for clock in self.clocks.values():
             clock.since = max(clock.since, at)

@@ -6,6 +6,9 @@ account. It is written whole to a temporary file in the same folder and moved ov
 old one (``os.replace``), so a crash mid-write leaves the previous state, never half of
 one; and at most every few seconds, so a 1 s poll interval does not mean a disk write
 a second. A file from another day is ignored: the day starts again at zero.
+
+What is written is kept part by part between saves (:mod:`rtdash.core.daysave`): a save
+encodes the calls and agents that changed since the last, not the day.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from rtdash.core.daysave import DayParts, SavedDay
 from rtdash.core.service import ServiceLevel
 
 #: the least time between two writes of one installation's state
@@ -79,13 +83,16 @@ def same_day(state: dict[str, Any], now: float, zone: ZoneInfo) -> bool:
     return probe.metrics.midnight(now) == float(day_start)
 
 
-def write_state(path: Path, state: dict[str, Any]) -> None:
+def write_state(path: Path, state: dict[str, Any] | SavedDay) -> None:
     """Write atomically: a temporary file beside ``path``, then ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(_encode(state))
+            if isinstance(state, SavedDay):
+                out.writelines(state.chunks())
+            else:
+                out.write(_encode(state))
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -111,6 +118,8 @@ class DayStore:
         self._last: float | None = None
         #: the last write failed: said once, then retried quietly
         self.error: str | None = None
+        #: what was written last, kept part by part: the next save encodes the changes
+        self.parts = DayParts()
 
     def load(self, service: ServiceLevel, now: float | None = None) -> bool:
         """Restore today's state into ``service``; False when there is none for today."""
@@ -130,10 +139,11 @@ class DayStore:
         state = self.due(service, force=force)
         return state is not None and self.write(state)
 
-    def due(self, service: ServiceLevel, *, force: bool = False) -> dict[str, Any] | None:
+    def due(self, service: ServiceLevel, *, force: bool = False) -> SavedDay | None:
         """The state to write now, or None when nothing changed or it is too soon.
-        Taken on the thread that feeds ``service`` (it is not thread-safe); the
-        :meth:`write` that follows may run on another."""
+        Taken on the thread that feeds ``service`` (it is not thread-safe), encoding
+        what changed since the last; the :meth:`write` that follows, which joins the
+        parts and writes them, may run on another."""
         if not service.dirty and not force and self.error is None:
             return None  # (a failed write is tried again)
         now = self._monotonic()
@@ -141,9 +151,9 @@ class DayStore:
             return None
         self._last = now
         service.dirty = False
-        return service.to_dict()
+        return self.parts.take(service)
 
-    def write(self, state: dict[str, Any]) -> bool:
+    def write(self, state: SavedDay | dict[str, Any]) -> bool:
         """Disk I/O only: safe off the event loop (``asyncio.to_thread``)."""
         try:
             write_state(self.path, state)

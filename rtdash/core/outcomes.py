@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Unknown
-from rtdash.core.tracked_call import TrackedCall, saved_lists, settle
+from rtdash.core.tracked_call import TrackedCall, restamp, saved_lists, settle
 
 if TYPE_CHECKING:
     from rtdash.core.poller import PollerStatus
@@ -99,6 +99,12 @@ class OutcomeTracker:
         #: the last changed poll had a call in it twice and was read row by row: the
         #: next one is too, since the row left when the other goes must decide again
         self._twice = False
+        #: for a save that writes what changed (:mod:`rtdash.core.daysave`): the
+        #: callRefs whose saved list may have changed since the saver last looked, and
+        #: those of calls made since, in the order they were made (None: every call,
+        #: and nothing is noted until a saver asks again; see :meth:`take_changes`)
+        self.changes: set[str] | None = None
+        self.created: dict[str, None] = {}
 
     # --- the sink protocol -------------------------------------------------------------
 
@@ -131,21 +137,27 @@ class OutcomeTracker:
         count = sum(map(len, groups.values()))
         ids = snapshot.row_ids()  # shared with the snapshots: never changed here
         held, prev_at = self._row_ids, self._seen_at
-        # in C, row by row: the rows that are not last poll's very objects, and last
-        # poll's rows that are gone; a row object is immutable, so one seen last poll
-        # says nothing new (its call is simply still there)
-        fresh = [
-            (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
-            for state, group in groups.items()
-        ]
         prev_groups = self._groups
-        prev = prev_groups.values()
-        gone = list(
-            compress(
-                chain.from_iterable(prev),
-                map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
+        # the rows that are not last poll's very objects, and last poll's rows that are
+        # gone; a row object is immutable, so one seen last poll says nothing new (its
+        # call is simply still there). The snapshot found them as it was built on the
+        # last one; else they are found here, in C, row by row
+        handed = snapshot.changes_since(held)
+        fresh: list[tuple[CallState, list[ActiveCall]]]
+        if handed is not None:
+            fresh, gone = handed
+        else:
+            fresh = [
+                (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
+                for state, group in groups.items()
+            ]
+            prev = prev_groups.values()
+            gone = list(
+                compress(
+                    chain.from_iterable(prev),
+                    map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
+                )
             )
-        )
         calls = self.calls
         present = self._present
         departed: dict[str, None] = {}
@@ -190,9 +202,15 @@ class OutcomeTracker:
             if not calls[ref].rows and prev_at is not None:
                 settle(calls[ref], prev_at)
                 missing.add(ref)
+        noted = self.changes
+        if noted is not None:
+            noted.update([row.call_ref for _, row, _ in changed])
+            noted.update(departed)
         if missing:
             missing.difference_update([ref for ref in missing if calls[ref].rows])
             if not snapshot.unreadable:  # a call whose row could not be read has not vanished
+                if noted is not None:
+                    noted.update(missing)
                 for ref in list(missing):
                     self._vanish(calls.pop(ref), now, gap_start)
                 missing.clear()
@@ -215,6 +233,7 @@ class OutcomeTracker:
         """Every row, one by one: a body with a call in it twice (two rows of one
         callRef), where the last row read decides, as it always has."""
         calls = self.calls
+        self.changes = None  # any call may change: the next save takes them all
         if prev_at is not None:
             for row in chain.from_iterable(prev_groups.values()):
                 tracked = calls.get(row.call_ref)
@@ -240,6 +259,10 @@ class OutcomeTracker:
         if tracked is None:
             tracked = self._new(row, now)
             self.calls[ref] = tracked
+            if self.changes is not None:
+                # made again after leaving: its saved list goes last, as it does here
+                self.created.pop(ref, None)
+                self.created[ref] = None
             self.emit(Offered(ref, tracked.queue, tracked.wait_start))
             if state is _BRIDGED:
                 self._answer(tracked, row, now)
@@ -368,14 +391,33 @@ class OutcomeTracker:
             "last_poll": self.last_poll,
         }
 
+    def take_changes(self) -> tuple[set[str], dict[str, None]] | None:
+        """What changed since the last call, for a save that writes only that: the
+        callRefs whose saved list may have changed (gone calls among them) and those
+        of the calls made since, in order; None when every call must be taken (the
+        first time, after a restore, after a poll read row by row). Noting starts here:
+        a tracker nobody saves notes nothing."""
+        changes, created = self.changes, self.created
+        self.changes, self.created = set(), {}
+        return None if changes is None else (changes, created)
+
+    def saved_head(self) -> dict[str, Any]:
+        """What the day's file keeps beside the calls' :func:`kept_lists`: the last
+        changed poll's time is the stamps of the calls that were in it."""
+        return {"skew": self.skew, "last_poll": self.last_poll, "seen_at": self._seen_at}
+
     def restore(self, state: dict[str, Any]) -> None:
-        """Continue from :meth:`to_dict`'s state (a restart): the next poll's missing
-        calls vanished while nobody watched."""
+        """Continue from :meth:`to_dict`'s state, or the day file's (a restart): the
+        next poll's missing calls vanished while nobody watched."""
         self.calls = {}
         self._groups, self._row_ids, self._seen_at, self._present = {}, set(), None, 0
         self._twice = False
+        self.changes, self.created = None, {}
+        seen = state.get("seen_at")
+        seen_at = None if seen is None else float(seen)
         for item in state.get("calls", []):
             call = TrackedCall.from_list(item)
+            restamp(call, item, seen_at)
             self.calls[call.ref] = call
         self._missing = set(self.calls)
         self.skew = float(state.get("skew") or 0.0)

@@ -108,12 +108,15 @@ class ServiceLevel(FeedConsumer):
     def observe_users(self, snapshot: UsersSnapshot) -> None:
         if snapshot.unchanged:
             return
+        # the users new and gone since those the clocks looked at last, if the snapshot
+        # found them as it was built on those
+        handed = snapshot.changes_since(self.agents.looked_at)
         self._users, self._user_ids = snapshot.users, snapshot.user_ids()
         if self._restored_at is not None:
             return  # agents' clocks resume with the first calls poll after a restart
         now = snapshot.fetched_at.timestamp() + self.tracker.skew
         self._advance(now)
-        self._time_agents(now)
+        self._time_agents(now, handed)
         self.dirty = True
 
     def _advance(self, now: float) -> None:
@@ -121,11 +124,13 @@ class ServiceLevel(FeedConsumer):
             self.agents.new_day(self.metrics.day_start)
             self.dirty = True
 
-    def _time_agents(self, now: float) -> None:
+    def _time_agents(
+        self, now: float, handed: tuple[list[PbxUser], list[PbxUser]] | None = None
+    ) -> None:
         if not self._users:
             return
         since = self._agents_at if self._agents_at is not None else now
-        self.agents.observe(self._users, self._on_call, now, since, self._user_ids)
+        self.agents.observe(self._users, self._on_call, now, since, self._user_ids, handed)
         self._agents_at = now
 
     def _on_event(self, event: Event) -> None:
@@ -199,4 +204,8 @@ class ServiceLevel(FeedConsumer):
         self.agents.restore(state.get("agents", {}))
         saved = state.get("saved_at")
         self._restored_at = float(saved) if saved is not None else None
+        if self._restored_at is not None:
+            # the clocks stopped when the state was saved (the day file keeps them
+            # running, :meth:`AgentTime.kept`; :meth:`to_dict` stopped them already)
+            self.agents.stop(self._restored_at)
         self.dirty = False

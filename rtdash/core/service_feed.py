@@ -140,11 +140,17 @@ class ServiceKeeper(FeedConsumer):
     # --- saving -----------------------------------------------------------------------
 
     async def run_saver(self) -> None:
-        """Every few seconds: take the state here, write it on a thread."""
+        """Every few seconds: take the state here, write it on a thread. Each save
+        encodes what changed since the last; before the first (and after a restore),
+        every call and clock is read here and encoded on a thread."""
         if self.store is None:
             return
         while True:
             await self._sleep(self.every)
+            parts = self.store.parts
+            if parts.stale(self.service):
+                encode = parts.begin(self.service)
+                parts.install(self.service, await asyncio.to_thread(encode))
             await self.save()
 
     async def save(self, *, force: bool = False) -> bool:

@@ -66,6 +66,10 @@ class ServiceMetrics:
         self.gaps: list[tuple[float, float]] = []
         #: the latest time seen (upstream clock), for windows and the day
         self.now: float | None = None
+        #: for a save that writes what changed (:mod:`rtdash.core.daysave`): the minutes
+        #: counted into since the saver last looked (None: every minute, and nothing is
+        #: noted until a saver asks again; see :meth:`take_changes`)
+        self.changes: set[int] | None = None
 
     # --- counting ------------------------------------------------------------------------
 
@@ -107,14 +111,19 @@ class ServiceMetrics:
             if period is None:
                 period = self.minutes[minute] = Period()
             period.add(event, self.short_abandon)
+            if self.changes is not None:
+                self.changes.add(minute)
 
     def unhandle(self, event: Event) -> None:
         """Take back an event :meth:`handle` counted."""
         if self.day_start is not None and event.at >= self.day_start:
             self.day.remove(event, self.short_abandon)
-        period = self.minutes.get(int(event.at // 60))
+        minute = int(event.at // 60)
+        period = self.minutes.get(minute)
         if period is not None:
             period.remove(event, self.short_abandon)
+            if self.changes is not None:
+                self.changes.add(minute)
 
     def add_gap(self, start: float, end: float) -> None:
         if self.day_start is not None and end >= self.day_start:
@@ -186,7 +195,15 @@ class ServiceMetrics:
             "gaps": [list(g) for g in self.gaps],
         }
 
+    def take_changes(self) -> set[int] | None:
+        """The minutes counted into since the last call (their saved form changed;
+        minutes dropped are those no longer kept), or None when every minute must be
+        taken (the first time, after a restore)."""
+        changes, self.changes = self.changes, set()
+        return changes
+
     def restore(self, data: dict[str, Any]) -> None:
+        self.changes = None
         self.day_start = _float_or_none(data.get("day_start"))
         self.now = _float_or_none(data.get("now"))
         self.day = Period.from_dict(data.get("day", {}))
@@ -197,6 +214,7 @@ class ServiceMetrics:
         """As :meth:`restore`, for ``data`` that follows ``held`` (the state restored or
         followed last): only what changed is built again, so a screen that shows
         another process's counts pays for the calls that ended, not for the day."""
+        self.changes = None
         self.day_start = _float_or_none(data.get("day_start"))
         self.now = _float_or_none(data.get("now"))
         day = data.get("day", {})

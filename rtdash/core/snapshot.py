@@ -96,6 +96,7 @@ class CallsSnapshot:
             buckets[call.state].append(call)
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         keys: dict[CallState, tuple[Any, ...]] = {}
+        left: list[ActiveCall] = []  # the rows of ``previous`` gone (unkeyed only)
         for state, new in buckets.items():
             if not keyed:
                 kept: tuple[ActiveCall, ...] = ()
@@ -104,6 +105,7 @@ class CallsSnapshot:
                     if gone:
                         alive = list(map(present.__contains__, map(id, kept)))
                         if not all(alive):
+                            left += compress(kept, map(not_, alive))
                             kept = tuple(compress(kept, alive))
                 groups[state] = placed(list(kept), new, _call_order) if new else kept
             elif present is None or previous is None:
@@ -121,6 +123,11 @@ class CallsSnapshot:
         )
         if present is not None:
             made._memo["ids"] = present
+            if not keyed and previous is not None:
+                # the changes since ``previous`` as found here, handed on to consumers
+                # that follow changes (see changes_since): its ids' set by identity, not
+                # held (it would outlive its snapshot)
+                made._memo["since"] = (id(held), len(held), buckets, left)
         return made
 
     @classmethod
@@ -155,7 +162,27 @@ class CallsSnapshot:
             ids.difference_update(map(id, gone))
             ids.update(map(id, new))
             made._memo["ids"] = ids
+            # handed on as build's are (see changes_since): the gone rows in the last
+            # snapshot's order, group by group
+            left = [
+                call for state in CALL_STATES for call in sorted(removed[state], key=_call_order)
+            ]
+            made._memo["since"] = (id(held), len(held), added, left)
         return made
+
+    def changes_since(
+        self, ids: set[int]
+    ) -> tuple[list[tuple[CallState, list[ActiveCall]]], list[ActiveCall]] | None:
+        """The rows new since the snapshot whose :meth:`row_ids` are ``ids``, each
+        state's in the group's order, and that snapshot's rows gone (in its order),
+        when this one was built on it (by the poller); else None, and the consumer
+        finds them itself. ``ids`` must have been held by the caller since before this
+        snapshot was built (two sets alive at once are never the same id)."""
+        since = self._memo.get("since")
+        if since is None or since[0] != id(ids) or since[1] != len(ids):
+            return None
+        new = [(state, sorted(rows, key=_call_order)) for state, rows in since[2].items()]
+        return new, since[3]
 
     #: what is worked out once from these rows, whoever asks (see on_call)
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -225,6 +252,7 @@ class UsersSnapshot:
         keys: tuple[Any, ...] | None = None
         present: set[int] | None = None
         ids: set[int] | None = None
+        since: tuple[int, int, list[PbxUser], list[PbxUser]] | None = None
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
             kept = without(previous.users, gone, _user_order)
@@ -234,6 +262,8 @@ class UsersSnapshot:
                 ids = held.copy()
                 ids.difference_update(map(id, gone))
                 ids.update(map(id, new))
+                # handed on as below (see changes_since)
+                since = (id(held), len(held), list(new), sorted(gone, key=_user_order))
         elif not keyed:
             if previous is None:
                 ordered = placed([], rows[:], _user_order)
@@ -241,10 +271,15 @@ class UsersSnapshot:
                 held = previous.user_ids()
                 new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
                 kept = previous.users
+                left: list[PbxUser] = []
                 if len(held) != len(rows) - len(new):  # some of the last poll's are gone
                     here = set(map(id, rows))
-                    kept = tuple(compress(kept, map(here.__contains__, map(id, kept))))
+                    alive = list(map(here.__contains__, map(id, kept)))
+                    left = list(compress(kept, map(not_, alive)))
+                    kept = tuple(compress(kept, alive))
                 ordered = placed(list(kept), new, _user_order) if new else kept
+                # handed on as CallsSnapshot.build's (see changes_since)
+                since = (id(held), len(held), new, left)
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = previous.user_ids()
@@ -277,7 +312,18 @@ class UsersSnapshot:
             made._memo["ids"] = present
         elif ids is not None:
             made._memo["ids"] = ids
+        if since is not None:
+            made._memo["since"] = since
         return made
+
+    def changes_since(self, ids: set[int]) -> tuple[list[PbxUser], list[PbxUser]] | None:
+        """As :meth:`CallsSnapshot.changes_since`: the users new since the snapshot
+        whose :meth:`user_ids` are ``ids`` (in this one's order) and that snapshot's
+        users gone (in its order), or None."""
+        since = self._memo.get("since")
+        if since is None or since[0] != id(ids) or since[1] != len(ids):
+            return None
+        return sorted(since[2], key=_user_order), since[3]
 
     def user_ids(self) -> set[int]:
         """The ids of every user row (rows are immutable: an id seen again is the same

@@ -3,11 +3,17 @@
 The outcome tracker keeps one :class:`TrackedCall` per callRef; a day's state holds
 every call of the day, so the saved form is a list (not a dict per call) whose fields
 are read in C (:func:`saved_lists`).
+
+The day's file keeps each call as :func:`kept_lists` writes it: a call in the tracker's
+last changed poll is written without the stamps that poll gives it (last seen, and last
+seen waiting unless bridged: ``null``, the poll's time written once beside them), so its
+saved list stays what it was while its row does, and a save re-encodes only the calls
+that changed (see :mod:`rtdash.core.daysave`). :func:`restamp` puts the stamps back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -16,7 +22,7 @@ from rtdash.api.models import CallState
 _BRIDGED = CallState.BRIDGED
 
 #: a tracked call's fields in its saved list's order (see TrackedCall.to_list)
-_SAVED = attrgetter(
+_FIELDS = (
     "ref",
     "queue",
     "first_seen",
@@ -28,6 +34,9 @@ _SAVED = attrgetter(
     "agent",
     "agent_name",
 )
+_SAVED = attrgetter(*_FIELDS)
+#: as _SAVED, and whether the call is in the tracker's last changed poll
+_KEPT = attrgetter(*_FIELDS, "rows")
 _STATE_VALUE: dict[CallState | None, str | None] = {
     None: None,
     **{state: state.value for state in CallState},
@@ -42,6 +51,45 @@ def saved_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
     for item in saved:
         item[7] = value(item[7])
     return saved
+
+
+def kept_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
+    """The day file's lists of ``calls``: :meth:`TrackedCall.to_list`'s, but a call in
+    the last changed poll (``rows``) has ``null`` for the stamps that poll's time gives
+    it (:func:`settle`'s), which :func:`restamp` writes back on reading."""
+    return list(lists_of(map(_KEPT, calls)))
+
+
+def kept_columns(calls: Collection[TrackedCall]) -> list[list[Any]]:
+    """What :func:`kept_lists` reads of ``calls``, field by field (a list each, read in
+    C, not a container per call that the garbage collector would then walk): taken at
+    one moment, they can be made into the lists on another thread
+    (``lists_of(zip(*columns))``)."""
+    return [list(map(attrgetter(name), calls)) for name in (*_FIELDS, "rows")]
+
+
+def lists_of(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+    """:func:`kept_lists`' list of each call whose fields and ``rows`` are ``rows``',
+    one at a time."""
+    value = _STATE_VALUE.__getitem__
+    for row in rows:
+        item = list(row)
+        state = item[7]
+        item[7] = value(state)
+        if item.pop():
+            item[4] = None
+            if state is not _BRIDGED:
+                item[5] = None
+        yield item
+
+
+def restamp(call: TrackedCall, item: list[Any], seen_at: float | None) -> None:
+    """A call read from :func:`kept_lists`' list ``item``: one that was in the last
+    changed poll gets that poll's stamps (``seen_at``), as :func:`settle` gave it."""
+    if item[4] is None:
+        if seen_at is None:
+            raise ValueError("a saved call seen at a poll the state does not name")
+        settle(call, seen_at)
 
 
 class TrackedCall:
@@ -84,8 +132,10 @@ class TrackedCall:
 
     @classmethod
     def from_list(cls, item: list[Any]) -> TrackedCall:
+        """Read :meth:`to_list`'s list, or :func:`kept_lists`' (stamps left ``null``
+        until :func:`restamp`)."""
         call = cls(str(item[0]), str(item[1]), float(item[2]), float(item[3]))
-        call.last_seen = float(item[4])
+        call.last_seen = call.first_seen if item[4] is None else float(item[4])
         call.last_unbridged = None if item[5] is None else float(item[5])
         call.answered_at = None if item[6] is None else float(item[6])
         call.state = CallState(item[7]) if item[7] else None

@@ -1,0 +1,255 @@
+"""The day's state as JSON kept part by part, so a save costs what changed since the last.
+
+A big centre's day is tens of thousands of live calls and agents. Saving it whole every
+few seconds built and encoded a list for every call and agent on the event loop (and
+left the garbage collector more to walk), a stall that came with every save and grew
+with the centre. Here each call's and each agent clock's JSON is kept from save to save
+and only those that changed are encoded again: the outcome tracker and the clocks note
+which (:meth:`~rtdash.core.outcomes.OutcomeTracker.take_changes`,
+:meth:`~rtdash.core.agent_time.AgentTime.take_changes`), and their saved forms are made
+to stay the same while nothing happens to them (a call in the last poll is written
+without that poll's stamps, a clock as it runs: :func:`~rtdash.core.tracked_call.
+kept_lists`, :meth:`~rtdash.core.agent_time.AgentTime.kept`).
+
+The file is still written whole, to a temporary file that then replaces the old one
+(:mod:`rtdash.core.daystate`), so it is valid and restorable at every moment and read as
+one JSON document, as before. Joining the kept parts is a copy of bytes, left to the
+thread that writes. Appending the changes to a log and compacting it now and then would
+write less, but the file would be a log to replay, a torn last entry to detect, and a
+compaction that costs the whole day again; the whole day's bytes are cheap to copy, it
+was making them that was dear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from rtdash.core.tracked_call import TrackedCall, kept_columns, kept_lists, lists_of
+
+if TYPE_CHECKING:
+    from rtdash.core.agent_time import AgentTime
+    from rtdash.core.outcomes import OutcomeTracker
+    from rtdash.core.service import ServiceLevel
+    from rtdash.core.service_metrics import ServiceMetrics
+
+#: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
+_encode = msgspec.json.Encoder().encode
+_ref = attrgetter("ref")
+#: parts joined at a time when written
+_SLICE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Parts encoded off the loop (:meth:`DayParts.begin`), and the marks they follow."""
+
+    marks: tuple[set[str] | None, set[str] | None]
+    calls: dict[str, bytes] | None
+    clocks: dict[str, bytes] | None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDay:
+    """One save's bytes: pieces, and lists of kept parts to join with commas (taken on
+    the loop: references, cheap); :meth:`chunks` joins them (on the writing thread)."""
+
+    pieces: tuple[bytes | list[bytes], ...]
+
+    def chunks(self) -> Iterator[bytes]:
+        """The file's bytes a slice of parts at a time: never the whole day joined into
+        one more copy of it."""
+        for piece in self.pieces:
+            if isinstance(piece, bytes):
+                yield piece
+                continue
+            for start in range(0, len(piece), _SLICE):
+                if start:
+                    yield b","
+                yield b",".join(piece[start : start + _SLICE])
+
+    def encode(self) -> bytes:
+        return b"".join(self.chunks())
+
+
+class DayParts:
+    """One service level's saved state, kept as each call's and each clock's JSON."""
+
+    def __init__(self) -> None:
+        #: callRef -> the call's saved list, in the tracker's order of its calls
+        self.calls: dict[str, bytes] = {}
+        #: agent key -> ``"key":[...]``, in the order of the clocks
+        self.clocks: dict[str, bytes] = {}
+        #: minute -> ``"minute":{...}``, the per-minute counters, in their order
+        self.minutes: dict[int, bytes] = {}
+        #: the sets of changes the tracker, the clocks and the counters noted into after
+        #: the last take: another set there means the changes went elsewhere (a
+        #: restore, another saver), and every part is taken again
+        self._calls_mark: set[str] | None = None
+        self._clocks_mark: set[str] | None = None
+        self._minutes_mark: set[int] | None = None
+        #: the marks of what :meth:`begin` read and :meth:`install` has not put in yet
+        self._pending: tuple[set[str] | None, set[str] | None] | None = None
+
+    def stale(self, service: ServiceLevel) -> bool:
+        """Whether the next :meth:`take` would encode every call or every clock (the
+        first one, or after a restore, a new day, a restart's resume)."""
+        calls, clocks = service.tracker.changes, service.agents.changes
+        return (
+            calls is None
+            or clocks is None
+            or calls is not self._calls_mark
+            or clocks is not self._clocks_mark
+        )
+
+    def begin(self, service: ServiceLevel) -> Callable[[], Built]:
+        """For the calls and clocks :meth:`stale` says must all be encoded: read them
+        now (tuples, in C: cheap on the loop) and note changes from now; the function
+        returned encodes what was read, on another thread, and :meth:`install` puts it
+        in. What changes meanwhile is encoded again by the next :meth:`take`, so a big
+        centre's first save encodes the day off the event loop."""
+        tracker, agents = service.tracker, service.agents
+        calls: list[list[Any]] | None = None
+        clocks: list[list[Any]] | None = None
+        if tracker.changes is None or tracker.changes is not self._calls_mark:
+            tracker.take_changes()
+            self._calls_mark = tracker.changes
+            calls = kept_columns(tracker.calls.values())  # in the tracker's order
+        if agents.changes is None or agents.changes is not self._clocks_mark:
+            agents.take_changes()
+            self._clocks_mark = agents.changes
+            clocks = agents.kept_columns()
+        marks = self._pending = (self._calls_mark, self._clocks_mark)
+
+        def encode() -> Built:
+            made = timed = None
+            if calls is not None:
+                lists = lists_of(zip(*calls, strict=True))
+                made = dict(zip(calls[0], map(_encode, lists), strict=True))
+            if clocks is not None:
+                timed = dict(zip(clocks[0], _clocks_of(zip(*clocks, strict=True)), strict=True))
+            return Built(marks, made, timed)
+
+        return encode
+
+    def install(self, service: ServiceLevel, built: Built) -> bool:
+        """Put in what :meth:`begin`'s function encoded; False (nothing put in) when the
+        calls or clocks were restored or taken meanwhile: the next take does it all."""
+        calls, clocks = built.marks
+        if self._pending is not built.marks or self.stale(service):
+            return False
+        self._pending = None
+        assert calls is self._calls_mark and clocks is self._clocks_mark
+        if built.calls is not None:
+            self.calls = built.calls
+        if built.clocks is not None:
+            self.clocks = built.clocks
+        return True
+
+    def take(self, service: ServiceLevel) -> SavedDay:
+        """The state to save now (:meth:`~ServiceLevel.to_dict`'s day, in the day
+        file's form), encoding only what changed since the last take."""
+        from rtdash.core.service import STATE_VERSION
+
+        if self._pending is not None:
+            # what begin read is not in yet: take it all now, and it will not be put in
+            self._pending = self._calls_mark = self._clocks_mark = None
+        metrics = service.metrics
+        tracker = service.tracker
+        self._take_calls(tracker)
+        self._take_clocks(service.agents)
+        self._take_minutes(metrics)
+        head = {
+            "version": STATE_VERSION,
+            "zone": service.zone.key,
+            "sl_seconds": metrics.sl_seconds,
+            "short_abandon": metrics.short_abandon,
+            "saved_at": metrics.now or 0.0,
+        }
+        counts = {
+            "day_start": metrics.day_start,
+            "now": metrics.now,
+            "day": metrics.day.to_dict(),
+            "gaps": [list(gap) for gap in metrics.gaps],
+        }
+        return SavedDay(
+            (
+                _encode(head)[:-1] + b',"tracker":{"calls":[',
+                list(self.calls.values()),
+                b"],"
+                + _encode(tracker.saved_head())[1:]
+                + b',"metrics":'
+                + _encode(counts)[:-1]
+                + b',"minutes":{',
+                list(self.minutes.values()),
+                b'}},"agents":{',
+                list(self.clocks.values()),
+                b"}}",
+            )
+        )
+
+    def _take_calls(self, tracker: OutcomeTracker) -> None:
+        whole = tracker.changes is not self._calls_mark
+        taken = tracker.take_changes()
+        self._calls_mark = tracker.changes
+        calls = tracker.calls
+        if taken is None or whole:
+            self.calls = dict(zip(calls, _call_parts(calls.values()), strict=True))
+            return
+        changes, created = taken
+        parts = self.calls
+        for ref in created:  # a callRef made again goes last, as it does in the tracker
+            parts.pop(ref, None)
+        made = [calls[ref] for ref in created if ref in calls]
+        parts.update(zip(map(_ref, made), _call_parts(made), strict=True))
+        for ref in changes:
+            if ref not in calls:
+                parts.pop(ref, None)
+        kept = [calls[ref] for ref in changes if ref in calls and ref not in created]
+        parts.update(zip(map(_ref, kept), _call_parts(kept), strict=True))
+
+    def _take_clocks(self, agents: AgentTime) -> None:
+        whole = agents.changes is not self._clocks_mark
+        taken = agents.take_changes()
+        self._clocks_mark = agents.changes
+        if taken is None or whole:
+            self.clocks = {key: _clock_part(agents, key) for key in agents.clocks}
+            return
+        changes, created = taken
+        parts = self.clocks
+        for key in created:  # clocks are never dropped one by one: new ones go last
+            parts[key] = _clock_part(agents, key)
+        for key in changes:
+            parts[key] = _clock_part(agents, key)
+
+    def _take_minutes(self, metrics: ServiceMetrics) -> None:
+        whole = metrics.changes is not self._minutes_mark
+        taken = metrics.take_changes()
+        self._minutes_mark = metrics.changes
+        held = {} if taken is None or whole else self.minutes
+        changed = taken or set()
+        self.minutes = {
+            minute: held[minute]
+            if minute in held and minute not in changed
+            else _encode({str(minute): period.to_dict()})[1:-1]
+            for minute, period in metrics.minutes.items()
+        }
+
+
+def _call_parts(calls: Iterable[TrackedCall]) -> list[bytes]:
+    return list(map(_encode, kept_lists(calls)))
+
+
+def _clock_part(agents: AgentTime, key: str) -> bytes:
+    return _encode({key: agents.kept(key)})[1:-1]
+
+
+def _clocks_of(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
+    """:func:`_clock_part` of each of :meth:`AgentTime.kept_columns`' clocks."""
+    for key, name, activity, since, c, a, w in rows:
+        totals = {"call": c, "available": a, "away": w}
+        yield _encode({key: [name, activity, since, totals]})[1:-1]

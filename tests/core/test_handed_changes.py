@@ -1,0 +1,142 @@
+"""The service level follows the changes the poller's snapshots hand on (the rows new
+and gone, found once as the snapshot is built) and the users it looked at last, and
+counts exactly what finding them itself counts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rtdash.core.outcome_events import Event
+from rtdash.core.service import ServiceLevel
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+
+from .rows import at, call
+from .test_day_save_changes import _Centre
+
+UTC = ZoneInfo("UTC")
+
+
+def _plain(snapshot: CallsSnapshot | UsersSnapshot) -> CallsSnapshot | UsersSnapshot:
+    """The same rows with nothing handed on: the changes unknown (the same ids' set,
+    so a consumer still reuses what it knows), the users a tuple of their own."""
+    memo = {key: value for key, value in snapshot._memo.items() if key != "since"}
+    if isinstance(snapshot, CallsSnapshot):
+        return replace(snapshot, _memo=memo)
+    return replace(snapshot, users=tuple(snapshot.users), _memo=memo)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_following_handed_changes_counts_what_finding_them_counts(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[bool] = []
+    real = CallsSnapshot.changes_since
+
+    def noting(self: CallsSnapshot, ids: set[int]) -> Any:
+        found = real(self, ids)
+        handed.append(found is not None)
+        return found
+
+    monkeypatch.setattr(CallsSnapshot, "changes_since", noting)
+    users_handed: list[bool] = []
+    real_users = UsersSnapshot.changes_since
+
+    def noting_users(self: UsersSnapshot, ids: set[int]) -> Any:
+        found = real_users(self, ids)
+        users_handed.append(found is not None)
+        return found
+
+    monkeypatch.setattr(UsersSnapshot, "changes_since", noting_users)
+    centre = _Centre(seed, 0.0, keyed=False)
+    services = ServiceLevel(UTC), ServiceLevel(UTC)
+    events: tuple[list[Event], list[Event]] = ([], [])
+    for service, out in zip(services, events, strict=True):
+        service.tracker.emit = _tee(service.tracker.emit, out)
+    for _ in range(250):
+        for snapshot in centre.step():
+            for service, seen in zip(services, (snapshot, _plain(snapshot)), strict=True):
+                if isinstance(seen, CallsSnapshot):
+                    service.observe_calls(seen)
+                else:
+                    service.observe_users(seen)
+    assert events[0] == events[1] and len(events[0]) > 300
+    a, b = (json.dumps(service.to_dict()) for service in services)
+    assert a == b
+    assert services[0].report() == services[1].report()
+    assert sum(handed) > 150  # most polls used what the snapshot handed on
+    assert sum(users_handed) > 80
+    assert services[0].agents.clocks
+
+
+def _tee(emit: Any, out: list[Event]) -> Any:
+    def both(event: Event) -> None:
+        out.append(event)
+        emit(event)
+
+    return both
+
+
+def test_the_handed_changes_are_the_rows_new_and_gone_in_the_groups_order() -> None:
+    first_rows = [call(f"c{i}", "queueing", 100 - i, 0, queue="q") for i in range(50)]
+    first = CallsSnapshot.build(first_rows, at(1), keyed=False)  # type: ignore[arg-type]
+    ids = first.row_ids()
+    rows = [r for r in first_rows if r.call_ref not in {"c3", "c40"}]
+    rows += [call("n2", "ringing", 7, 7), call("n1", "ringing", 5, 5)]
+    rows.append(call("c9", "bridged", 200, 0, agent_ref="a"))
+    rows.remove(first_rows[9])
+    second = CallsSnapshot.build(rows, at(2), previous=first, keyed=False)  # type: ignore[arg-type]
+    handed = second.changes_since(ids)
+    assert handed is not None
+    new, gone = handed
+    assert [(state.value, [r.call_ref for r in group]) for state, group in new] == [
+        ("ringing", ["n1", "n2"]),
+        ("queueing", []),
+        ("bridged", ["c9"]),
+    ]
+    # the gone rows in the last snapshot's order (oldest state start first)
+    assert [r.call_ref for r in gone] == ["c40", "c9", "c3"]
+    assert second.changes_since(set(ids)) is None  # another set: not what it was built on
+    keyed = CallsSnapshot.build(rows, at(2), previous=first)  # type: ignore[arg-type]
+    assert keyed.changes_since(ids) is None  # only the poller's build hands them on
+
+
+def test_a_calls_poll_looks_again_only_at_agents_whose_call_changed() -> None:
+    """Between users polls the agents' rows are the very tuple looked at last: a calls
+    poll looks at those whose being on a call changed, and clocks them as a copy of the
+    tuple (every row found again, none new) would."""
+    import random
+
+    from rtdash.core.agent_time import AgentTime
+    from rtdash.core.agents import OnCall
+
+    from .rows import user
+
+    rnd = random.Random(5)
+    people = tuple(
+        user(f"u{i}", rnd.choice(["available", "unavailable"]), 0, operator_ref=f"a{i}")
+        for i in range(60)
+    )
+    same, copied = AgentTime(), AgentTime()
+    looked: dict[int, int] = {id(same): 0, id(copied): 0}
+    for clocks in (same, copied):
+        real = clocks._observe
+
+        def counting(*args: Any, _real: Any = real, _key: int = id(clocks)) -> None:
+            looked[_key] += 1
+            _real(*args)
+
+        clocks._observe = counting  # type: ignore[method-assign]
+    for poll in range(80):
+        on = OnCall.from_calls(
+            [call(f"c{i}", "bridged", 0, 0, agent_ref=f"a{i}") for i in rnd.sample(range(60), 20)]
+        )
+        now = 100.0 + 2 * poll
+        same.observe(people, on, now, now - 2)
+        copied.observe(tuple(people), on, now, now - 2)
+    assert same.to_dict(300.0) == copied.to_dict(300.0)
+    assert looked[id(same)] == looked[id(copied)] < 80 * 60 / 2
