@@ -257,13 +257,12 @@ class UsersSnapshot:
             new, gone = changes
             kept = without(previous.users, gone, _user_order)
             ordered = placed(list(kept), new, _user_order) if new else kept
-            held: set[int] | None = previous._memo.get("ids")
-            if held is not None:
-                ids = held.copy()
-                ids.difference_update(map(id, gone))
-                ids.update(map(id, new))
-                # handed on as below (see changes_since)
-                since = (id(held), len(held), list(new), sorted(gone, key=_user_order))
+            held = previous.user_ids()  # already worked out by its consumers
+            ids = held.copy()
+            ids.difference_update(map(id, gone))
+            ids.update(map(id, new))
+            # handed on as below (see changes_since)
+            since = (id(held), len(held), list(new), sorted(gone, key=_user_order))
         elif not keyed:
             if previous is None:
                 ordered = placed([], rows[:], _user_order)

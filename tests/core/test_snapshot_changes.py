@@ -72,7 +72,7 @@ async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
         base_url=sim.url,
     ) as client:
         poller = Poller(client, on_calls=calls.append, on_users=users.append, on_status=status)
-        seen_gone = seen_new = 0
+        seen_gone = seen_new = users_compared = 0
         for _ in range(12):
             await poller._poll(Route.CALLS, 0.0)
             await poller._poll(Route.USERS, 0.0)
@@ -82,13 +82,53 @@ async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
             plain = UsersSnapshot.build(rows_users, users[-1].fetched_at, users[-1].unreadable)
             _same_users(users[-1], plain)
             if len(calls) > 1:
+                users_compared += _hands_on_what_a_plain_build_finds(
+                    calls, rows_calls, users, rows_users
+                )
                 before = calls[-2].row_ids()
                 now = calls[-1].row_ids()
                 seen_gone += len(before - now)
                 seen_new += len(now - before)
             sim.advance(5)
     assert seen_new and seen_gone  # calls came and went
+    assert users_compared  # and agents changed
     assert len(used) >= 8  # most polls were made from their changes
+
+
+def _hands_on_what_a_plain_build_finds(
+    calls: list[CallsSnapshot],
+    rows_calls: list[Any],
+    users: list[UsersSnapshot],
+    rows_users: list[Any],
+) -> bool:
+    """The new and gone rows the snapshot hands on to the service level (changes_since)
+    are those a build that finds them itself hands on: the same rows, in the same order."""
+    last, made = calls[-2], calls[-1]
+    assert not made.unchanged  # the calls' durations tick
+    found = CallsSnapshot.build(
+        rows_calls, made.fetched_at, made.unreadable, made.server_now, previous=last, keyed=False
+    ).changes_since(last.row_ids())
+    handed = made.changes_since(last.row_ids())
+    assert handed is not None and found is not None
+    assert [(s, list(map(id, r))) for s, r in handed[0]] == [
+        (s, list(map(id, r))) for s, r in found[0]
+    ]
+    assert list(map(id, handed[1])) == list(map(id, found[1]))
+    if len(users) > 1 and not users[-1].unchanged:  # an unchanged body changes nothing
+        last_users, made_users = users[-2], users[-1]
+        found_users = UsersSnapshot.build(
+            rows_users,
+            made_users.fetched_at,
+            made_users.unreadable,
+            previous=last_users,
+            keyed=False,
+        ).changes_since(last_users.user_ids())
+        handed_users = made_users.changes_since(last_users.user_ids())
+        assert handed_users is not None and found_users is not None
+        assert list(map(id, handed_users[0])) == list(map(id, found_users[0]))
+        assert list(map(id, handed_users[1])) == list(map(id, found_users[1]))
+        return True
+    return False
 
 
 def test_rows_are_taken_out_of_an_ordered_tuple_by_their_keys_or_by_a_look_at_all() -> None:
