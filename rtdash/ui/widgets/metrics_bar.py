@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
@@ -122,6 +123,10 @@ class BigNumber(Widget):
         self.template = template
         self.group = group
         self.value = PLACEHOLDER
+        #: the scale this number fits at on its own, and what it was worked out for
+        #: (the text sized for, the outer size): a draw looks at every number of the
+        #: row, and a widget's content size is a look-up through the screen
+        self._own: tuple[str, Size, Scale | None] | None = None
         group.append(self)
 
     def update(self, value: str) -> None:
@@ -132,12 +137,24 @@ class BigNumber(Widget):
             for number in self.group if longer else (self,):
                 number.refresh()
 
-    def own_scale(self) -> Scale:
+    def own_scale(self) -> Scale | None:
+        """The largest scale this number fits at in its own box; None while the box has
+        no room (the row's scale is then the others')."""
         sizing = self.value if len(self.value) > len(self.template) else self.template
-        return fit(sizing, self.size.width, self.size.height)
+        outer = self.outer_size
+        own = self._own
+        if own is None or own[0] != sizing or own[1] != outer:
+            size = self.size
+            scale = fit(sizing, size.width, size.height) if size.area else None
+            own = self._own = (sizing, outer, scale)
+        return own[2]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._own = None  # a new border or padding is a new room, in the same outer size
 
     def scale(self) -> Scale:
-        scales = [number.own_scale() for number in self.group if number.size.area]
+        scales = [scale for number in self.group if (scale := number.own_scale()) is not None]
         if not scales:
             return Scale(1, 1)
         w = min(scale.w for scale in scales)
