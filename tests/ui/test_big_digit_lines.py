@@ -39,6 +39,9 @@ def _same_lines(numbers: list[BigNumber]) -> list[str]:
     """The numbers whose lines differ from Textual's, by value (none: all the same)."""
     differ = []
     for number in numbers:
+        kept = number.own_scale()
+        number._own = None
+        assert number.own_scale() == kept, "the kept scale is the scale worked out afresh"
         ours = number.render_lines(number.size.region)
         number._drawn = None
         again = number.render_lines(number.size.region)
