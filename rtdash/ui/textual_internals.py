@@ -179,9 +179,11 @@ def lazy_strip_caches() -> None:
         setattr(self, name, cache)
         return cache
 
+    # a function attribute marks ours, so a second install is a no-op
     __init__._rtdash = True  # type: ignore[attr-defined]
     # the point of this function: Textual's methods replaced on its class
     Strip.__init__ = __init__  # type: ignore[method-assign]
+    # (Strip declares no __getattr__ of its own: this one is added to the class)
     Strip.__getattr__ = __getattr__  # type: ignore[attr-defined]
 
 

@@ -49,7 +49,7 @@ async def test_a_scrollbar_is_repainted_only_when_its_drawing_changes() -> None:
             repaints.append(bar.window_virtual_size)
             return original(*args, **kwargs)  # type: ignore[arg-type]  # passed through
 
-        bar.refresh = refresh  # type: ignore[method-assign]  # spy
+        bar.refresh = refresh  # type: ignore[method-assign,assignment]  # a spy
         before = (_drawn(bar), scrollbar_drawing(bar))
         seen = []
         for rows in (1001, 1003, 990, 40, 41, 24, 13, 500, 500):

@@ -43,7 +43,8 @@ async def test_titles_draw_what_textual_draws_in_every_state(sim: Simulator) -> 
         board.user_panel.set_filter("a")
         board.user_panel.toggle_all()  # "(all users)", in italics
         await pilot.pause()
-        assert "filter" in titles[0]._text.plain  # type: ignore[union-attr]
+        shown = titles[0]._text
+        assert shown is not None and "filter" in shown.plain
         assert _differing(titles) == []
         app.set_class(True, "-no-color")
         await pilot.pause()

@@ -34,7 +34,7 @@ class TitleLine(Static):
 
     def __init__(self, text: Text, **kwargs: Any) -> None:
         super().__init__(text, **kwargs)
-        self._text = text
+        self._text: Text | None = text
         self._drawn: tuple[_Drawn, Strip] | None = None
 
     def update(self, content: Any = "", *, layout: bool = True) -> None:
