@@ -37,7 +37,7 @@ from rtdash.ui.commands import (
     key_label,
 )
 from rtdash.ui.stdin_watch import watch_stdin
-from rtdash.ui.textual_internals import render_only_dirty_lines
+from rtdash.ui.textual_internals import lazy_strip_caches, render_only_dirty_lines
 from rtdash.ui.widgets.palette import use_no_color
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,7 @@ class ShellApp(App[int]):
         """Raises ConfigError for a bad theme or keymap, before any terminal output."""
         check_ui_settings(settings)
         render_only_dirty_lines()  # a tick paints a few cells, not the whole screen
+        lazy_strip_caches()  # a strip drawn once makes none of its seven caches
         own: list[str | PurePath] = [*style_paths(MODE_STYLES[mode.value])]
         super().__init__(css_path=own)
         self.settings = settings

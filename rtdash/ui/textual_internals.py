@@ -11,16 +11,20 @@ module (or drop the shortcut), not the widgets.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
+from math import ceil
 from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
+from textual.cache import FIFOCache
 from textual.events import ScreenResume
 from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -33,11 +37,48 @@ def set_virtual_size_quietly(view: ScrollView, size: Size) -> None:
     the whole screen that assigning ``virtual_size`` starts.
 
     Only safe when the new size cannot move anything else on the screen (the caller
-    knows: e.g. a table held at a fixed height). Uses ``Widget._scroll_update``, what
-    the reactive's own watcher calls after the layout.
+    knows: e.g. a table held at a fixed height). Does what ``Widget._scroll_update``
+    (what the reactive's own watcher calls after the layout) does, except that a
+    scrollbar is repainted only when what it draws changes: a table of thousands of
+    rows gains or loses a few on most polls, and its thumb, a cell or less, stays put.
     """
     view.set_reactive(type(view).virtual_size, size)
-    view._scroll_update(size)
+    view._refresh_scrollbars()
+    width, height = view.container_size
+    if view.show_vertical_scrollbar and view.styles.scrollbar_size_vertical:
+        window = height - view.scrollbar_size_horizontal
+        _set_scrollbar(view.vertical_scrollbar, size.height, window)
+    if view.show_horizontal_scrollbar and view.styles.scrollbar_size_horizontal:
+        window = width - view.scrollbar_size_vertical
+        _set_scrollbar(view.horizontal_scrollbar, size.width, window)
+    view.scroll_x = view.validate_scroll_x(view.scroll_x)
+    view.scroll_y = view.validate_scroll_y(view.scroll_y)
+
+
+def _set_scrollbar(bar: ScrollBar, virtual_size: int, window_size: int) -> None:
+    """``bar``'s window and virtual size, set without the repaint each reactive asks
+    for; the bar is repainted once if its drawing changed."""
+    before = scrollbar_drawing(bar)
+    bar.set_reactive(ScrollBar.window_virtual_size, virtual_size)
+    bar.set_reactive(ScrollBar.window_size, window_size)
+    if scrollbar_drawing(bar) != before:
+        bar.refresh()
+
+
+def scrollbar_drawing(bar: ScrollBar) -> list[Segment]:
+    """The segments ``bar`` draws along its length, as far as its window, virtual size
+    and position decide them (its colours aside), by its own renderer's rules."""
+    window_size = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+    length = bar.outer_size.height if bar.vertical else bar.outer_size.width
+    segments = bar.renderer.render_bar(
+        size=length,
+        virtual_size=ceil(bar.window_virtual_size),
+        window_size=ceil(window_size),
+        position=bar.position,
+        thickness=bar.thickness,
+        vertical=bar.vertical,
+    )
+    return list(segments.segments)
 
 
 def has_plain_box(widget: Widget) -> bool:
@@ -100,6 +141,62 @@ def once_strip(segments: list[Segment], cell_length: int) -> Strip:
     strip._link_ids = None
     strip._cell_count = None
     return strip
+
+
+#: Textual's own, kept before :func:`lazy_strip_caches` replaces it
+_TEXTUAL_STRIP_INIT = Strip.__init__
+
+
+def lazy_strip_caches() -> None:
+    """Make each :class:`Strip`'s caches when it first uses them, not when it is made.
+
+    ``Strip.__init__`` makes seven ``FIFOCache`` objects for every strip, one per way a
+    strip can be changed (cropped, divided, styled, filtered...). Most strips are made,
+    drawn once and dropped, and use one cache or none: a draw made a few hundred such
+    strips, each cache an object the cyclic garbage collector then had to count and, at
+    a big centre with hundreds of thousands of live rows, walk. Here a strip gets only
+    its segments and lengths; a cache is made (at the size Textual gives it) the first
+    time the strip looks it up. What each strip does is unchanged. Installed once by
+    the app (idempotent).
+    """
+    if getattr(Strip.__init__, "_rtdash", False):
+        return
+    sizes = strip_cache_sizes()
+
+    def __init__(self: Strip, segments: Iterable[Segment], cell_length: int | None = None) -> None:
+        self._segments = list(segments)
+        self._cell_length = cell_length
+        self._render_cache = None
+        self._link_ids = None
+        self._cell_count = None
+
+    def __getattr__(self: Strip, name: str) -> FIFOCache[Any, Any]:
+        # only reached for a slot not set yet: a cache not used until now
+        size = sizes.get(name)
+        if size is None:
+            raise AttributeError(name)
+        cache: FIFOCache[Any, Any] = FIFOCache(size)
+        setattr(self, name, cache)
+        return cache
+
+    # a function attribute marks ours, so a second install is a no-op
+    __init__._rtdash = True  # type: ignore[attr-defined]
+    # the point of this function: Textual's methods replaced on its class
+    Strip.__init__ = __init__  # type: ignore[method-assign]
+    # (Strip declares no __getattr__ of its own: this one is added to the class)
+    Strip.__getattr__ = __getattr__  # type: ignore[attr-defined]
+
+
+def strip_cache_sizes() -> dict[str, int]:
+    """Each of a :class:`Strip`'s caches by attribute, with its size, as Textual's own
+    ``Strip.__init__`` makes them."""
+    strip = Strip.__new__(Strip)
+    _TEXTUAL_STRIP_INIT(strip, [], 0)
+    return {
+        name: getattr(strip, name)._maxsize
+        for name in Strip.__slots__
+        if isinstance(getattr(strip, name, None), FIFOCache)
+    }
 
 
 def divide_once(strip: Strip, cuts: list[int]) -> list[Strip]:

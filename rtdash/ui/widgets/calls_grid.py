@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Static
 
 from rtdash.api.models import ActiveCall, CallState, ticked
 from rtdash.core.clock import Clock
@@ -25,6 +24,7 @@ from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
+from rtdash.ui.widgets.title_line import TitleLine
 
 #: The times lead: they are what a supervisor scans (and the default sort), and they
 #: change every second. Textual sends a changed cell with everything left of it in the
@@ -133,7 +133,7 @@ class CallsGrid(RowsView):
 
     def compose(self) -> ComposeResult:
         for state in CALL_STATES:
-            yield Static(self._title(state, None), id=f"title-{state}", classes="group-title")
+            yield TitleLine(self._title(state, None), id=f"title-{state}", classes="group-title")
             yield KeyedTable(
                 COLUMNS,
                 key=call_key,

@@ -23,7 +23,7 @@ from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.service_tiles import Tile
 from rtdash.core.thresholds import Level, Thresholds
-from rtdash.ui.widgets.big_number import Scale, big_text, fit
+from rtdash.ui.widgets.big_digits import PLACEHOLDER, BigNumber
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE
 from rtdash.ui.widgets.trend import Trend
 
@@ -100,52 +100,8 @@ def service_specs(tiles: tuple[Tile, ...], suffix: str = " today") -> tuple[Tile
     return tuple(specs)
 
 
-#: what a number shows while it is not known (and the longest wait when nobody waits)
-PLACEHOLDER = "–"
-
-
 def _count(value: int | None) -> str:
     return PLACEHOLDER if value is None else str(value)
-
-
-class BigNumber(Widget):
-    """A number drawn as large as its box allows; the tiles of one bar share the
-    smallest of their scales, so equal numbers look equal across the row."""
-
-    DEFAULT_CSS = """
-    BigNumber { height: 3; width: 1fr; }
-    """
-
-    def __init__(self, template: str, group: list[BigNumber], **kwargs: object) -> None:
-        # kwargs are the widget's name/id/classes
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.template = template
-        self.group = group
-        self.value = PLACEHOLDER
-        group.append(self)
-
-    def update(self, value: str) -> None:
-        if value != self.value:
-            longer = len(value) > len(self.value)
-            self.value = value
-            # a longer number may shrink every tile's scale: redraw the row
-            for number in self.group if longer else (self,):
-                number.refresh()
-
-    def own_scale(self) -> Scale:
-        sizing = self.value if len(self.value) > len(self.template) else self.template
-        return fit(sizing, self.size.width, self.size.height)
-
-    def scale(self) -> Scale:
-        scales = [number.own_scale() for number in self.group if number.size.area]
-        if not scales:
-            return Scale(1, 1)
-        w = min(scale.w for scale in scales)
-        h = min(scale.h for scale in scales)
-        return Scale(w, min(h, w * 2))
-
-    def render(self) -> Text:
-        return big_text(self.value, self.size.width, self.size.height, self.scale())
 
 
 class MetricTile(Vertical):

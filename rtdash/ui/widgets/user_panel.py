@@ -8,7 +8,6 @@ from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from rtdash.api.models import PbxUser
 from rtdash.core.agents import (
@@ -26,6 +25,7 @@ from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.rows_view import RowsView
+from rtdash.ui.widgets.title_line import TitleLine
 
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort
 COLUMNS = (
@@ -94,7 +94,7 @@ class UserPanel(RowsView):
                 self.render_rows()
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="users-title", classes="group-title")
+        yield TitleLine(self._title(), id="users-title", classes="group-title")
         yield KeyedTable(
             COLUMNS, key=user_key, describe=self._row, clock=self.clock, id="users-table"
         )
