@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from textual.dom import DOMNode
+
 from rtdash.config import Settings
 from rtdash.core.clock import Clock
 from rtdash.core.feed import FeedConsumer, LiveFeed
@@ -65,6 +67,36 @@ class FirstFrameApp(ShellApp):
         self._unanswered: set[LiveView] = set()
         #: the _FirstAnswer subscriptions, ended with the hold
         self._first_answers: list[Callable[[], None]] = []
+        #: nodes whose classes changed while the first answers were awaited, styled
+        #: together just before the first layout (:meth:`update_styles`)
+        self._restyle: dict[DOMNode, None] = {}
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """While the first answers are awaited, a node whose classes change is styled
+        with the first layout, not at once: the first data sets the tiles' levels and
+        alerts one class change at a time, each a restyle of the tile and its children,
+        and a tile can change twice. Nothing is laid out or painted meanwhile, so what
+        the first frame shows is the same; styled together, each node once, they share
+        the stylesheet's cache of matching rules."""
+        if getattr(self, "_waiting", False) and node is not self:  # set up in __init__
+            self._restyle[node] = None
+            return
+        super().update_styles(node, animate=animate)
+
+    def _restyle_held(self) -> None:
+        """Style what :meth:`update_styles` held back: each node and its descendants,
+        once."""
+        held, self._restyle = self._restyle, {}
+        roots = [
+            node
+            for node in held
+            if node.is_attached and not any(parent in held for parent in node.ancestors)
+        ]
+        if roots:
+            self.stylesheet.update_nodes(
+                [node for root in roots for node in root.walk_children(with_self=True)],
+                animate=False,
+            )
 
     def first_answers_taken(self) -> None:
         """Hook: every first answer has been drawn (the head start's are dropped)."""
@@ -109,6 +141,7 @@ class FirstFrameApp(ShellApp):
         so that a layout the data asked for (the groups' heights) comes before the
         first paint, not just after it."""
         self._waiting = False
+        self._restyle_held()
         self._first_batch.__exit__(None, None, None)
         screen = self.screen
         if isinstance(screen, PaintHold):
