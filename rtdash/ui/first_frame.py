@@ -22,6 +22,7 @@ from rtdash.core.poller import Phase, PollerStatus
 from rtdash.ui.commands import Mode
 from rtdash.ui.shell import ShellApp
 from rtdash.ui.textual_internals import PaintHold
+from rtdash.ui.widgets.keyed_table import KeyedTable
 from rtdash.ui.widgets.live_view import LiveView
 
 #: seconds the first frame waits for every installation's first answer (data or an
@@ -156,5 +157,7 @@ class FirstFrameApp(ShellApp):
             unsubscribe()
         self._first_answers.clear()
         screen = self.screen
+        for table in screen.query(KeyedTable).results():
+            table.draw_held_lines()  # at the size it settled at, once
         if isinstance(screen, PaintHold):
             screen.release_paint()  # painted once, with what came
