@@ -156,8 +156,9 @@ class FirstFrameApp(ShellApp):
         for unsubscribe in self._first_answers:
             unsubscribe()
         self._first_answers.clear()
+        for held in self.screen_stack:  # a dialog may have opened over the dashboard
+            for table in held.query(KeyedTable).results():
+                table.draw_held_lines()  # at the size it settled at, once
         screen = self.screen
-        for table in screen.query(KeyedTable).results():
-            table.draw_held_lines()  # at the size it settled at, once
         if isinstance(screen, PaintHold):
             screen.release_paint()  # painted once, with what came
