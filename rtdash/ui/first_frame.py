@@ -79,7 +79,8 @@ class FirstFrameApp(ShellApp):
         and a tile can change twice. Nothing is laid out or painted meanwhile, so what
         the first frame shows is the same; styled together, each node once, they share
         the stylesheet's cache of matching rules."""
-        if getattr(self, "_waiting", False) and node is not self:  # set up in __init__
+        # getattr: ShellApp.__init__ already restyles (its classes), before this __init__
+        if getattr(self, "_waiting", False) and node is not self:
             self._restyle[node] = None
             return
         super().update_styles(node, animate=animate)
