@@ -52,7 +52,7 @@ from rtdash.cli.common import (
     say,
 )
 from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
-from rtdash.cli.parser import build_parser
+from rtdash.cli.parser import build_parser, parse_words
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 from rtdash.warmup import skip_httpx_cli, skip_pydantic_plugins
 
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         words = list(sys.argv[1:] if argv is None else argv)
-        args = build_parser().parse_args(words)
+        args = parse_words(words)
         code = _dispatch(args, words)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler below
         return code

@@ -130,9 +130,61 @@ def _add_dashboard_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> _Parser:
+class _NotTheDashboard(Exception):
+    """The words are not a plain dashboard start: parse them with every subcommand."""
+
+
+class _DashboardParser(_Parser):
+    """The top level without the subcommands, for a start with none: any mistake, or
+    anything it cannot be sure of, is handed to the whole parser, which says it."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheDashboard(message)
+
+
+#: what makes the top level's answer differ from the whole parser's (its help lists
+#: the subcommands): ``-h``, and ``--help`` or any abbreviation of it
+_HELP_WORDS = ("-h", "--he")
+
+
+def parse_words(words: Sequence[str]) -> argparse.Namespace:
+    """The command line, as :func:`build_parser` parses it.
+
+    A dashboard start names no subcommand: its words are parsed by the top level alone
+    (:class:`_DashboardParser`), without building the twelve subcommands' parsers it
+    does not use. Words that name a subcommand or ask for help, and every mistake, go
+    to the whole parser, so the answer and each message are the same."""
+    words = list(words)
+    names = set(_COMMAND_NAMES)
+    if not any(word in names or word.startswith(_HELP_WORDS) for word in words):
+        parser = _top_level(_DashboardParser)
+        parser.set_defaults(command=None)  # as the subcommands' action sets it: none
+        try:
+            return parser.parse_args(words)
+        except _NotTheDashboard:
+            pass
+    return build_parser().parse_args(words)
+
+
+#: every subcommand's name (``tests/cli`` checks this against :func:`build_parser`)
+_COMMAND_NAMES = (
+    "calls",
+    "users",
+    "lookup",
+    "stats",
+    "doctor",
+    "config",
+    "serve",
+    "hub",
+    "replay",
+    "sim",
+)
+
+
+def _top_level(kind: type[_Parser]) -> _Parser:
+    """The top level: the connection options and the dashboard's own."""
     common = _connection_options()
-    parser = _Parser(
+    parser = kind(
         prog=PROG,
         parents=[common],
         description="A real-time dashboard for contact centres on Infinity's hosted PBX. "
@@ -150,6 +202,12 @@ def build_parser() -> _Parser:
         metavar="FILE",
         help="dashboard: append every snapshot to FILE (gzip JSON lines; see `rtdash replay`)",
     )
+    return parser
+
+
+def build_parser() -> _Parser:
+    parser = _top_level(_Parser)
+    common = _connection_options()
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     data: dict[str, Any] = {

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from textual.dom import DOMNode
+
 from rtdash.config import Settings
 from rtdash.core.clock import Clock
 from rtdash.core.feed import FeedConsumer, LiveFeed
@@ -20,6 +22,7 @@ from rtdash.core.poller import Phase, PollerStatus
 from rtdash.ui.commands import Mode
 from rtdash.ui.shell import ShellApp
 from rtdash.ui.textual_internals import PaintHold
+from rtdash.ui.widgets.keyed_table import KeyedTable
 from rtdash.ui.widgets.live_view import LiveView
 
 #: seconds the first frame waits for every installation's first answer (data or an
@@ -65,6 +68,37 @@ class FirstFrameApp(ShellApp):
         self._unanswered: set[LiveView] = set()
         #: the _FirstAnswer subscriptions, ended with the hold
         self._first_answers: list[Callable[[], None]] = []
+        #: nodes whose classes changed while the first answers were awaited, styled
+        #: together just before the first layout (:meth:`update_styles`)
+        self._restyle: dict[DOMNode, None] = {}
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """While the first answers are awaited, a node whose classes change is styled
+        with the first layout, not at once: the first data sets the tiles' levels and
+        alerts one class change at a time, each a restyle of the tile and its children,
+        and a tile can change twice. Nothing is laid out or painted meanwhile, so what
+        the first frame shows is the same; styled together, each node once, they share
+        the stylesheet's cache of matching rules."""
+        # getattr: ShellApp.__init__ already restyles (its classes), before this __init__
+        if getattr(self, "_waiting", False) and node is not self:
+            self._restyle[node] = None
+            return
+        super().update_styles(node, animate=animate)
+
+    def _restyle_held(self) -> None:
+        """Style what :meth:`update_styles` held back: each node and its descendants,
+        once."""
+        held, self._restyle = self._restyle, {}
+        roots = [
+            node
+            for node in held
+            if node.is_attached and not any(parent in held for parent in node.ancestors)
+        ]
+        if roots:
+            self.stylesheet.update_nodes(
+                [node for root in roots for node in root.walk_children(with_self=True)],
+                animate=False,
+            )
 
     def first_answers_taken(self) -> None:
         """Hook: every first answer has been drawn (the head start's are dropped)."""
@@ -109,6 +143,7 @@ class FirstFrameApp(ShellApp):
         so that a layout the data asked for (the groups' heights) comes before the
         first paint, not just after it."""
         self._waiting = False
+        self._restyle_held()
         self._first_batch.__exit__(None, None, None)
         screen = self.screen
         if isinstance(screen, PaintHold):
@@ -122,6 +157,9 @@ class FirstFrameApp(ShellApp):
         for unsubscribe in self._first_answers:
             unsubscribe()
         self._first_answers.clear()
+        for held in self.screen_stack:  # a dialog may have opened over the dashboard
+            for table in held.query(KeyedTable).results():
+                table.draw_held_lines()  # at the size it settled at, once
         screen = self.screen
         if isinstance(screen, PaintHold):
             screen.release_paint()  # painted once, with what came

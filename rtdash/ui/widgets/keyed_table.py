@@ -338,9 +338,21 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         header = self.header_height
         return self._rows.visible(int(self.scroll_offset.y), self.size.height - header, header)
 
+    def draw_held_lines(self) -> None:
+        """The first frame is about to be painted: note what each line is drawn from
+        (:meth:`_redraw_changed_lines` waits for this while the paint is held)."""
+        self._drawn.clear()
+        self._redraw_changed_lines()
+
     def _redraw_changed_lines(self) -> None:
         """Compare each screen line with what it was drawn from; refresh those that
-        differ (a new row there, its cells changed, or the cursor came or went)."""
+        differ (a new row there, its cells changed, or the cursor came or went).
+
+        Not while the app holds its first frame back: the table may be laid out at
+        several sizes before it settles, and its lines at each are never painted; the
+        app calls :meth:`draw_held_lines` once, just before the first paint."""
+        if getattr(self.app, "holding_first_frame", False):
+            return
         rows = self._visible_rows()
         width = max(self.size.width, 1)
         sources = [self._line_source(y, index) for y, index in rows]
