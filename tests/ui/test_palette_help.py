@@ -143,7 +143,9 @@ async def test_paused_the_footer_and_palette_say_resume(sim: Simulator) -> None:
         await pilot.press("p")
         board = dashboard_of(app)
         assert board.poller.paused
-        await pilot.pause()
+        # the footer recomposes its keys on a later refresh: on a loaded machine one
+        # pause is not always enough, so wait for it (a footer that never changes fails)
+        await wait_until(pilot, lambda: " Resume " in screen_text(app).splitlines()[-1])
         footer = screen_text(app).splitlines()[-1]
         assert " Resume " in footer and " Pause " not in footer
         titles = await all_titles(pilot)
@@ -151,9 +153,8 @@ async def test_paused_the_footer_and_palette_say_resume(sim: Simulator) -> None:
         assert board.status_bar.text is not None
         assert board.status_bar.text.age.endswith("(not updating)")
         await pilot.press("p")
-        await pilot.pause()
         assert not board.poller.paused
-        assert " Pause " in screen_text(app).splitlines()[-1]
+        await wait_until(pilot, lambda: " Pause " in screen_text(app).splitlines()[-1])
 
 
 async def test_plus_and_minus_say_when_they_reach_their_limit(sim: Simulator) -> None:
