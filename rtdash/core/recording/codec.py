@@ -27,8 +27,6 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Literal, TypeAlias
 
-from pydantic import BaseModel
-
 from rtdash.api.models import ActiveCall, PbxUser
 from rtdash.api.row_types import Row as PolledRow
 from rtdash.core.recording.errors import RecordingFormatError
@@ -175,14 +173,14 @@ def _json_default(value: object) -> object:
 # --- rows -------------------------------------------------------------------------------
 
 
-_FIELDS: dict[type[BaseModel] | type[PolledRow], tuple[tuple[str, str], ...]] = {}
+_FIELDS: dict[type[PolledRow], tuple[tuple[str, str], ...]] = {}
 _PLAIN = (str, int, bool, float)
 
 
-def _fields(model: type[BaseModel] | type[PolledRow]) -> tuple[tuple[str, str], ...]:
+def _fields(model: type[PolledRow]) -> tuple[tuple[str, str], ...]:
     fields = _FIELDS.get(model)
     if fields is None:
-        fields = tuple((name, info.alias or name) for name, info in model.model_fields.items())
+        fields = tuple((item.name, item.alias) for item in model.table)
         _FIELDS[model] = fields
     return fields
 
