@@ -28,7 +28,7 @@ from enum import Enum
 from typing import Any, Literal, TypeAlias
 
 from rtdash.api.models import ActiveCall, PbxUser
-from rtdash.api.row_types import Row as PolledRow
+from rtdash.api.row_base import Row as PolledRow
 from rtdash.core.recording.errors import RecordingFormatError
 from rtdash.core.recording.header import parse_time
 
