@@ -68,6 +68,19 @@ def _checker(name: str, table: tuple[RowField, ...]) -> type[msgspec.Struct]:
     return msgspec.defstruct(name, spec, rename=aliases, kw_only=True)
 
 
+def _reason(exc: msgspec.ValidationError) -> str:
+    """msgspec's words for what is wrong, the key first (``state: Invalid enum value
+    'ringin'``, ``callRef is missing``)."""
+    text = str(exc)
+    what, at, where = text.rpartition(" - at `$.")
+    if at:
+        return f"{where.removesuffix('`')}: {what}"
+    missing = text.removeprefix("Object missing required field `")
+    if missing != text:
+        return f"{missing.removesuffix('`')} is missing"
+    return text
+
+
 class Row:
     """A row: frozen, its values in slots (no dict of its own, no per-row bookkeeping),
     its fields those of :attr:`table`. A subclass names its table and sets
@@ -131,7 +144,7 @@ class Row:
         try:
             checked = msgspec.convert(data, cls._checker, strict=False)
         except msgspec.ValidationError as exc:
-            raise RowUnreadable(f"not a readable {cls.__name__}: {exc}") from None
+            raise RowUnreadable(f"not a readable {cls.__name__}: {_reason(exc)}") from None
         return cls._getter(checked)
 
     @classmethod
