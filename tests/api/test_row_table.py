@@ -261,6 +261,9 @@ def test_times_with_offsets_are_aware_and_the_same_instant() -> None:
         {"callRef": "c", "state": "ringing", "callStartDatetime": "2026-05-01T09:00:00"}
     )
     assert naive.call_start == datetime(2026, 5, 1, 9, 0)  # naive stays naive, as before
+    zoned = datetime(2026, 5, 1, 10, 0, tzinfo=LONDON)
+    kept = ActiveCall(call_ref="c", state="ringing", call_start=zoned).call_start
+    assert kept is zoned  # a time given keeps its zone (the screen shows it in that zone)
 
 
 @pytest.mark.parametrize(
