@@ -91,7 +91,8 @@ class Row:
 
     #: the fields, in order (the order of the JSON, the exports and the recordings)
     table: ClassVar[tuple[RowField, ...]]
-    #: the fields by name, in order
+    #: the fields by name, in order (named as pydantic names its own: the exports, the
+    #: recordings, the hub and the tests read it)
     model_fields: ClassVar[dict[str, RowField]]
     #: each field's value when the upstream does not say (None for a required field)
     defaults: ClassVar[tuple[Any, ...]]
@@ -112,7 +113,7 @@ class Row:
         if tuple(vars(cls).get("__annotations__", ())) != names:
             raise TypeError(f"{cls.__name__}'s annotations are not its table's fields")
         cls.model_fields = {item.name: item for item in table}
-        cls.defaults = tuple(
+        cls.defaults = tuple(  # an empty dict default is the one shared, never written
             None if item.required else NO_EXTRA if item.default == {} else item.default
             for item in table
         )
