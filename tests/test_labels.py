@@ -4,9 +4,8 @@ the same way (:mod:`rtdash.core.labels`), and no field of a row goes without a w
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel
 
-from rtdash.api.models import ActiveCall, CallerDetails, PbxUser
+from rtdash.api.models import ActiveCall, CallerDetails, PbxUser, Row
 from rtdash.cli.render import _LOOKUP_GROUPS
 from rtdash.core.export import CALL_COLUMNS, USER_COLUMNS
 from rtdash.core.labels import CALL_LABELS, DETAIL_LABELS, USER_LABELS
@@ -18,7 +17,7 @@ from rtdash.ui.widgets import calls_grid, user_panel
     ("model", "labels"),
     [(ActiveCall, CALL_LABELS), (PbxUser, USER_LABELS), (CallerDetails, DETAIL_LABELS)],
 )
-def test_every_field_has_a_word(model: type[BaseModel], labels: dict[str, str]) -> None:
+def test_every_field_has_a_word(model: type[Row], labels: dict[str, str]) -> None:
     skip = {"extra", "mode", "custom"} if model is CallerDetails else set()
     missing = set(model.model_fields) - set(labels) - skip
     assert not missing

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from rtdash.api import values
 from rtdash.api.mapping import CUSTOM_PREFIXES, FieldMapping, pick
+from rtdash.api.row_base import Row as Row
 from rtdash.api.row_reader import RowReader as RowReader
 from rtdash.api.row_reader import parse_call as parse_call
 from rtdash.api.row_reader import parse_user as parse_user
@@ -23,7 +24,6 @@ from rtdash.api.row_types import ActiveCall as ActiveCall
 from rtdash.api.row_types import CallerDetails as CallerDetails
 from rtdash.api.row_types import CallState as CallState
 from rtdash.api.row_types import PbxUser as PbxUser
-from rtdash.api.row_types import Row as Row
 from rtdash.api.row_types import RowUnreadable as RowUnreadable
 from rtdash.api.row_types import UserState as UserState
 from rtdash.api.row_types import ticked as ticked

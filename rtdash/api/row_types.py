@@ -5,25 +5,16 @@ what makes a row unreadable. :mod:`rtdash.api.models` is the public face of thes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from operator import attrgetter
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.fields import FieldInfo
-
+from rtdash.api.row_base import NO_EXTRA as NO_EXTRA
+from rtdash.api.row_base import REQUIRED, Row, RowField, field_names
+from rtdash.api.row_base import RowFrozen as RowFrozen
+from rtdash.api.row_base import RowUnreadable as RowUnreadable
 from rtdash.api.sanitise import clean_value
-
-
-class RowUnreadable(ValueError):
-    """A row lacks a field it cannot do without."""
-
-
-class RowFrozen(ValueError):
-    """A row's value was set: rows never change (a ValueError, as pydantic's)."""
 
 
 class CallState(StrEnum):
@@ -37,162 +28,82 @@ class UserState(StrEnum):
     UNAVAILABLE = "unavailable"
 
 
-class _Model(BaseModel):
-    """What validates a row built by keyword (tests, a recording read back) and writes
-    its JSON: the polled rows themselves are the slotted classes below."""
+#: upstream keys that no mapped field read, kept so nothing the upstream says is lost
+_EXTRA = RowField("extra", "extra", dict[str, Any], {})
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, serialize_by_alias=True)
+#: a call's fields: the one definition of their names, upstream keys, types and defaults
+CALL_TABLE: tuple[RowField, ...] = (
+    _EXTRA,
+    RowField("call_ref", "callRef", str, REQUIRED),
+    RowField("state", "state", CallState, REQUIRED),
+    RowField("igrp", "igrp", int | None),
+    RowField("call_start", "callStartDatetime", datetime | None),
+    RowField("state_start", "stateStartDatetime", datetime | None),
+    RowField("src_number", "srcPhoneNumber", str | None),
+    RowField("dialled_number", "dialledPhoneNumber", str | None),
+    RowField("dgrp", "dgrp", str | None),
+    RowField("dgrp_name", "dgrpName", str | None),
+    RowField("queue", "queueRef", str | None),
+    RowField("agent_ref", "operatorRef", str | None),
+    RowField("agent_name", "displayName", str | None),
+    RowField("ring_time", "ringTime", int | None),
+    RowField("queue_duration", "queueDuration", int | None),
+    RowField("bridge_duration", "bridgeDuration", int | None),
+    RowField("call_duration", "callDuration", int | None),
+)
 
-    #: upstream keys that no mapped field read, kept so nothing the upstream says is lost
-    extra: dict[str, Any] = Field(default_factory=dict)
+#: a PBX user's fields
+USER_TABLE: tuple[RowField, ...] = (
+    _EXTRA,
+    RowField("user_id", "sipUserId", str, REQUIRED),
+    RowField("state", "state", UserState, REQUIRED),
+    RowField("igrp", "igrp", int | None),
+    RowField("operator_ref", "operatorRef", str | None),
+    RowField("display_name", "displayName", str | None),
+    RowField("extension", "extensionNumber", str | None),
+    RowField("state_start", "stateStartDatetime", datetime | None),
+    RowField("dashboard", "dashboard", bool, False),
+)
 
-    def to_json(self) -> dict[str, Any]:
-        """The API's camelCase keys, ISO 8601 datetimes: the CLI's ``--json`` row."""
-        return self.model_dump(mode="json", by_alias=True)
-
-
-class _CallModel(_Model):
-    call_ref: str = Field(alias="callRef")
-    state: CallState = Field(alias="state")
-    igrp: int | None = Field(default=None, alias="igrp")
-    call_start: datetime | None = Field(default=None, alias="callStartDatetime")
-    state_start: datetime | None = Field(default=None, alias="stateStartDatetime")
-    src_number: str | None = Field(default=None, alias="srcPhoneNumber")
-    dialled_number: str | None = Field(default=None, alias="dialledPhoneNumber")
-    dgrp: str | None = Field(default=None, alias="dgrp")
-    dgrp_name: str | None = Field(default=None, alias="dgrpName")
-    queue: str | None = Field(default=None, alias="queueRef")
-    agent_ref: str | None = Field(default=None, alias="operatorRef")
-    agent_name: str | None = Field(default=None, alias="displayName")
-    ring_time: int | None = Field(default=None, alias="ringTime")
-    queue_duration: int | None = Field(default=None, alias="queueDuration")
-    bridge_duration: int | None = Field(default=None, alias="bridgeDuration")
-    call_duration: int | None = Field(default=None, alias="callDuration")
-
-
-class _UserModel(_Model):
-    user_id: str = Field(alias="sipUserId")
-    state: UserState = Field(alias="state")
-    igrp: int | None = Field(default=None, alias="igrp")
-    operator_ref: str | None = Field(default=None, alias="operatorRef")
-    display_name: str | None = Field(default=None, alias="displayName")
-    extension: str | None = Field(default=None, alias="extensionNumber")
-    state_start: datetime | None = Field(default=None, alias="stateStartDatetime")
-    dashboard: bool = Field(default=False, alias="dashboard")
-
-
-#: the extra keys of every row that has none: one empty dict, not one a row (nothing
-#: writes to a row's extras; a row is frozen)
-NO_EXTRA: dict[str, Any] = {}
-
-
-class Row:
-    """A polled row: frozen, its values in slots (no dict of its own, no per-row
-    bookkeeping: a big centre holds tens of thousands of them), with the face of the
-    pydantic model that checks it when it is built by keyword (``model_fields``,
-    ``model_validate``, ``model_copy``, ``to_json``). The readers build rows from
-    values already of the fields' types, unchecked (:meth:`of`, :meth:`from_values`)."""
-
-    __slots__ = ()
-
-    _model: ClassVar[type[_Model]]
-    #: the fields, in the order of the model (and of the JSON and the exports)
-    model_fields: ClassVar[dict[str, FieldInfo]]
-    #: each field's value when the upstream does not say
-    defaults: ClassVar[tuple[Any, ...]]
-    #: each field's place in :attr:`defaults` and :meth:`from_values`
-    index: ClassVar[dict[str, int]]
-    _setters: ClassVar[tuple[Callable[[Any, Any], None], ...]]
-    _getter: ClassVar[Callable[[Any], tuple[Any, ...]]]
-
-    def __init_subclass__(cls) -> None:
-        fields: dict[str, FieldInfo] = cls._model.model_fields
-        names: tuple[str, ...] = tuple(fields)
-        slots: tuple[str, ...] = vars(cls)["__slots__"]
-        if slots != names:
-            raise TypeError(f"{cls.__name__}'s slots are not its model's fields")
-        cls.model_fields = fields
-        cls._getter = attrgetter(*names)
-        cls.index = dict(zip(names, range(len(names)), strict=True))
-        cls.defaults = tuple(
-            NO_EXTRA if name == "extra" else None if info.is_required() else info.get_default()
-            for name, info in cls.model_fields.items()
-        )
-        cls._setters = tuple(getattr(cls, name).__set__ for name in names)
-
-    def __init__(self, **data: Any) -> None:
-        checked = self._model(**data).__dict__
-        for name, put in zip(self.model_fields, self._setters, strict=True):
-            put(self, checked[name])
-
-    @classmethod
-    def from_values(cls, values: Iterable[Any]) -> Self:
-        """A row of ``values`` in field order, unchecked."""
-        made = object.__new__(cls)
-        for put, value in zip(cls._setters, values, strict=True):
-            put(made, value)
-        return made
-
-    @classmethod
-    def of(cls, values: Mapping[str, Any]) -> Self:
-        """A row of ``values`` by field name, unchecked."""
-        return cls.from_values(map(values.__getitem__, cls.model_fields))
-
-    @classmethod
-    def model_validate(cls, data: Any) -> Self:
-        """A row from upstream-shaped data (aliases or names), checked by the model."""
-        return cls.of(cls._model.model_validate(data).__dict__)
-
-    def values(self) -> tuple[Any, ...]:
-        """The row's values in field order."""
-        return type(self)._getter(self)
-
-    @property
-    # why the type: ignore below: a row has no ``__dict__`` of its own; this stands in
-    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
-        """The values by field name (a new dict: a row has none of its own)."""
-        return dict(zip(self.model_fields, self.values()))  # noqa: B905  # equal lengths
-
-    @property
-    def model_fields_set(self) -> set[str]:
-        return set(self.model_fields)
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
-        """This row with ``update``'s values (unchecked, as pydantic's)."""
-        values = list(self.values())
-        for name, value in (update or {}).items():
-            values[self.index[name]] = value
-        return self.from_values(values)
-
-    def to_json(self) -> dict[str, Any]:
-        """The API's camelCase keys, ISO 8601 datetimes: the CLI's ``--json`` row."""
-        return self._model.model_construct(**self.__dict__).to_json()
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self is other or self.values() == other.values()
-
-    def __hash__(self) -> int:
-        return hash(self.values())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
-        return f"{type(self).__name__}({shown})"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise RowFrozen(f"{type(self).__name__} is frozen: {name} cannot be set")
-
-    def __delattr__(self, name: str) -> None:
-        raise RowFrozen(f"{type(self).__name__} is frozen: {name} cannot be deleted")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self).from_values, (self.values(),))
+#: a caller's details' fields (one ``activeCall`` row)
+DETAILS_TABLE: tuple[RowField, ...] = (
+    _EXTRA,
+    RowField("mode", "mode", Literal["basic", "advanced"], REQUIRED),
+    RowField("igrp", "igrp", int | None),
+    RowField("igrp_name", "igrpName", str | None),
+    RowField("dgrp", "dgrp", str | None),
+    RowField("dgrp_name", "dgrpName", str | None),
+    RowField("txr", "txr", str | None),
+    RowField("vid", "vid", str | None),
+    RowField("ch", "ch", str | None),
+    RowField("ch_name", "chName", str | None),
+    RowField("ch_type", "chType", str | None),
+    RowField("pub", "pub", str | None),
+    RowField("campaign", "campaign", str | None),
+    RowField("ad_group", "adGroup", str | None),
+    RowField("keyword", "matchRef", str | None),
+    RowField("src_number", "srcPhoneNumber", str | None),
+    RowField("dialled_number", "dialledPhoneNumber", str | None),
+    RowField("dest_number", "destPhoneNumber", str | None),
+    RowField("trigger_time", "triggerDatetime", datetime | None),
+    RowField("landing_page_title", "landingPageTitle", str | None),
+    RowField("page_title", "pageTitle", str | None),
+    RowField("landing_url", "landingHref", str | None),
+    RowField("conversion_url", "conversionHref", str | None),
+    RowField("referrer", "vref", str | None),
+    RowField("call_state", "callState", str | None),
+    RowField("call_duration", "callDuration", int | None),
+    RowField("bridge_duration", "bridgeDuration", int | None),
+    #: every ``pt_*`` (pass-through tag) and ``c_*`` (custom variable) key, as sent
+    RowField("custom", "custom", dict[str, str], {}),
+)
 
 
 class ActiveCall(Row):
-    __slots__ = tuple(_CallModel.model_fields)
-    _model = _CallModel
+    """A call on the PBX now."""
+
+    table = CALL_TABLE
+    __slots__ = field_names(CALL_TABLE)
 
     extra: dict[str, Any]
     call_ref: str
@@ -214,8 +125,10 @@ class ActiveCall(Row):
 
 
 class PbxUser(Row):
-    __slots__ = tuple(_UserModel.model_fields)
-    _model = _UserModel
+    """A user of the PBX (an agent when on the dashboard) and their state now."""
+
+    table = USER_TABLE
+    __slots__ = field_names(USER_TABLE)
 
     extra: dict[str, Any]
     user_id: str
@@ -232,37 +145,41 @@ class PbxUser(Row):
         return self.display_name or self.operator_ref or self.extension or self.user_id
 
 
-class CallerDetails(_Model):
+class CallerDetails(Row):
     """One ``activeCall`` row: visitor and marketing attribution of a caller."""
 
-    mode: Literal["basic", "advanced"] = Field(alias="mode")
-    igrp: int | None = Field(default=None, alias="igrp")
-    igrp_name: str | None = Field(default=None, alias="igrpName")
-    dgrp: str | None = Field(default=None, alias="dgrp")
-    dgrp_name: str | None = Field(default=None, alias="dgrpName")
-    txr: str | None = Field(default=None, alias="txr")
-    vid: str | None = Field(default=None, alias="vid")
-    ch: str | None = Field(default=None, alias="ch")
-    ch_name: str | None = Field(default=None, alias="chName")
-    ch_type: str | None = Field(default=None, alias="chType")
-    pub: str | None = Field(default=None, alias="pub")
-    campaign: str | None = Field(default=None, alias="campaign")
-    ad_group: str | None = Field(default=None, alias="adGroup")
-    keyword: str | None = Field(default=None, alias="matchRef")
-    src_number: str | None = Field(default=None, alias="srcPhoneNumber")
-    dialled_number: str | None = Field(default=None, alias="dialledPhoneNumber")
-    dest_number: str | None = Field(default=None, alias="destPhoneNumber")
-    trigger_time: datetime | None = Field(default=None, alias="triggerDatetime")
-    landing_page_title: str | None = Field(default=None, alias="landingPageTitle")
-    page_title: str | None = Field(default=None, alias="pageTitle")
-    landing_url: str | None = Field(default=None, alias="landingHref")
-    conversion_url: str | None = Field(default=None, alias="conversionHref")
-    referrer: str | None = Field(default=None, alias="vref")
-    call_state: str | None = Field(default=None, alias="callState")
-    call_duration: int | None = Field(default=None, alias="callDuration")
-    bridge_duration: int | None = Field(default=None, alias="bridgeDuration")
+    table = DETAILS_TABLE
+    __slots__ = field_names(DETAILS_TABLE)
+
+    extra: dict[str, Any]
+    mode: Literal["basic", "advanced"]
+    igrp: int | None
+    igrp_name: str | None
+    dgrp: str | None
+    dgrp_name: str | None
+    txr: str | None
+    vid: str | None
+    ch: str | None
+    ch_name: str | None
+    ch_type: str | None
+    pub: str | None
+    campaign: str | None
+    ad_group: str | None
+    keyword: str | None
+    src_number: str | None
+    dialled_number: str | None
+    dest_number: str | None
+    trigger_time: datetime | None
+    landing_page_title: str | None
+    page_title: str | None
+    landing_url: str | None
+    conversion_url: str | None
+    referrer: str | None
+    call_state: str | None
+    call_duration: int | None
+    bridge_duration: int | None
     #: every ``pt_*`` (pass-through tag) and ``c_*`` (custom variable) key, as sent
-    custom: dict[str, str] = Field(default_factory=dict, alias="custom")
+    custom: dict[str, str]
 
 
 _INT_FIELDS = {"igrp", "ring_time", "queue_duration", "bridge_duration", "call_duration"}

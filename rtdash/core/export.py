@@ -32,8 +32,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
-
 from rtdash.api.models import ActiveCall, CallState, PbxUser, Row
 from rtdash.api.sanitise import clean
 from rtdash.core.agents import AgentState, OnCall, agent_state
@@ -41,7 +39,7 @@ from rtdash.core.labels import CALL_LABELS, USER_LABELS
 from rtdash.core.metrics import seconds_since, wait_start
 from rtdash.core.service_report import ServiceReport, ServiceStats
 
-R = TypeVar("R", bound=BaseModel | Row)
+R = TypeVar("R", bound=Row)
 
 #: a run of exports in one second gets -1, -2… after the time; give up after this many
 MAX_SUFFIX = 999
@@ -51,10 +49,8 @@ class ExportError(Exception):
     """An export could not be written; the message is one line for the user."""
 
 
-def _model_columns(model: type[BaseModel] | type[Row]) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (name, info.alias or name) for name, info in model.model_fields.items() if name != "extra"
-    )
+def _model_columns(model: type[Row]) -> tuple[tuple[str, str], ...]:
+    return tuple((item.name, item.alias) for item in model.table if item.name != "extra")
 
 
 _CALL_FIELDS = _model_columns(ActiveCall)

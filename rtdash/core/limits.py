@@ -15,12 +15,10 @@ import zlib
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
-from rtdash.api.row_types import Row
+from rtdash.api.row_base import Row
 from rtdash.api.sanitise import clean_value
 
-M = TypeVar("M", bound=BaseModel | Row)
+M = TypeVar("M", bound=Row)
 
 #: the most a recording may inflate to; far above a long day of a large centre, far
 #: below what would exhaust a laptop's memory

@@ -1,7 +1,7 @@
 """Rows to value lists and back, whole or as changes to the rows before (deltas).
 
 A row travels as the list of its field values in the model's field order (the keys are
-not repeated for every row), and comes back without pydantic validation, as the API's
+not repeated for every row), and comes back without being checked again, as the API's
 row reader builds them: the values were validated once, by the hub, and come back in
 the types the models hold.
 

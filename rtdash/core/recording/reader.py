@@ -153,7 +153,7 @@ class _Track(Generic[S]):
     def _validate(self, data: Row) -> ActiveCall | PbxUser | None:
         try:
             return limits.checked_row(self.model.model_validate(limits.row_data(data)))
-        except ValueError:  # ValidationError, or a row beyond the limits
+        except ValueError:  # RowUnreadable, or a row beyond the limits
             self.bad_rows += 1
             return None
 
