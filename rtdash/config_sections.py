@@ -33,6 +33,7 @@ from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
 
 T = TypeVar("T")
 
+
 class ConfigError(ValueError):
     """One line for the user: where, which key, what is wrong (made safe to print: a
     key or value quoted from the file may hold anything)."""

@@ -216,8 +216,8 @@ def test_validate_assignment_checks_later_changes() -> None:
     settings = validate_settings({})
     settings.connection.igrp = "42"  # type: ignore[assignment]
     assert settings.connection.igrp == 42
-    with pytest.raises(ValueError, match="^interval: must be at least 1$"):
+    with pytest.raises(ValueError, match=r"^interval: must be at least 1$"):
         settings.polling.interval = 0.5
     assert settings.polling.interval == 2.0  # a refused value is not kept
-    with pytest.raises(ValueError, match="^timezone: unknown time zone 'Nowhere/Special'"):
+    with pytest.raises(ValueError, match=r"^timezone: unknown time zone 'Nowhere/Special'"):
         settings.connection.timezone = "Nowhere/Special"

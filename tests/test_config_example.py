@@ -8,8 +8,8 @@ import re
 import tomllib
 from typing import Annotated
 
-import pytest
 import msgspec
+import pytest
 
 from rtdash import config_example
 from rtdash.config import ProfileSettings, Settings, convert
@@ -75,8 +75,8 @@ class Wider(Settings):
     annotations are resolved by name)."""
 
     hub: HubSettings | None = msgspec.field(default_factory=HubSettings)  # type: ignore[assignment]
-    extra_table: Annotated[dict[str, str], msgspec.Meta(description="anything")] = (
-        msgspec.field(default_factory=dict)
+    extra_table: Annotated[dict[str, str], msgspec.Meta(description="anything")] = msgspec.field(
+        default_factory=dict
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-
 from typing import Any
 
 DEFAULT_BASE_URL = "https://api.infinitycloud.com/reports/v2"

@@ -97,7 +97,8 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
         try:
             setattr(getattr(settings, section), key, flags[dest])
         except ValueError as exc:  # "key: problem", in the words the file's errors use
-            problem = str(exc).removeprefix(f"{key}: ")
+            # every flag is text: "got text" would say nothing
+            problem = str(exc).removeprefix(f"{key}: ").removesuffix(", got text")
             given = repr(flags[dest])
             # a URL with user:pass@ in it is never echoed
             shown = flag if given in problem or "credentials" in problem else f"{flag} {given}"
