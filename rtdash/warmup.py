@@ -124,12 +124,13 @@ def resume_collection() -> None:
 
 
 def skip_pydantic_plugins() -> None:
-    """No pydantic plugins for rtdash's own models.
+    """No pydantic plugins for rtdash's own models (the row types' checks; the settings
+    are msgspec Structs).
 
     Building the first model makes pydantic look for plugins among the installed
     packages' entry points, which imports :mod:`importlib.metadata` (with zipfile, email
-    and more) and scans every installed distribution: a noticeable share of the settings
-    load, on every command, for plugins (observability hooks) that an end-user tool does
+    and more) and scans every installed distribution: a noticeable share of the start,
+    on every command that builds one, for plugins (observability hooks) that an end-user tool does
     not use. A stand-in for pydantic's loader that finds none is put in place first;
     ``PYDANTIC_DISABLE_PLUGINS`` set to anything but ``__all__``/``1``/``true`` (a list
     of plugins someone wants kept) or a loader already imported leaves pydantic alone.

@@ -56,7 +56,7 @@ from rtdash.cli.parser import build_parser, parse_words
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 from rtdash.warmup import skip_httpx_cli, skip_pydantic_plugins
 
-skip_pydantic_plugins()  # before any settings model is built: see there
+skip_pydantic_plugins()  # before the row types build their models: see there
 skip_httpx_cli()  # before anything imports httpx: see there
 
 if TYPE_CHECKING:
