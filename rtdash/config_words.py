@@ -31,7 +31,7 @@ _BOUNDS = {">": "greater than", ">=": "at least", "<": "less than", "<=": "at mo
 
 _TYPE = re.compile(r"Expected `([^`]+)`, got `([^`]+)`")
 _BOUND = re.compile(r"Expected `[^`]+` (>=|>|<=|<) (\S+)")
-_LENGTH = re.compile(r"Expected `[^`]+` of length (>=|<=) (\d+)")
+_LENGTH = re.compile(r"Expected `([^`]+)` of length (>=|<=) (\d+)")
 _PATTERN = re.compile(r"Expected `str` matching regex '(.*)'")
 _UNKNOWN = re.compile(r"Object contains unknown field `([^`]+)`")
 _MISSING = re.compile(r"Object missing required field `([^`]+)`")
@@ -50,8 +50,10 @@ def plain_problem(raw: str) -> tuple[str, str | None]:
     if match := _BOUND.fullmatch(raw):
         return f"must be {_BOUNDS[match[1]]} {_number(match[2])}", None
     if match := _LENGTH.fullmatch(raw):
-        most = "at least" if match[1] == ">=" else "at most"
-        return f"must be {most} {match[2]} character{'s' if match[2] != '1' else ''} long", None
+        most = "at least" if match[2] == ">=" else "at most"
+        unit = "character" if match[1] == "str" else "item"
+        many = "" if match[3] == "1" else "s"
+        return f"must have {most} {match[3]} {unit}{many}", None
     if match := _PATTERN.fullmatch(raw):
         return f"must match {match[1]}", None
     if match := _UNKNOWN.fullmatch(raw):

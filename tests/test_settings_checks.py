@@ -25,6 +25,7 @@ from rtdash.config import (
     ProfileSettings,
     Settings,
     ThresholdSettings,
+    load_settings,
     validate_settings,
 )
 from rtdash.config_words import plain_problem
@@ -84,7 +85,7 @@ def _bound_cases() -> list[Any]:
                     length = getattr(meta, bound)
                     if length is not None and length + pad >= 0:
                         most = "at least" if bound == "min_length" else "at most"
-                        words = f"must be {most} {length} character"
+                        words = f"must have {most} {length} character"
                         cases.append((where, info.name, "A" * (length + pad), words, in_list))
     return cases
 
@@ -249,6 +250,16 @@ def test_a_section_is_checked_when_made_and_when_set() -> None:
     assert connection.password == Secret("pw") and connection.default_region == "US"
 
 
+def test_a_bad_hub_url_in_the_environment_is_one_line_without_its_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rtdash.config.default_config_path", lambda: tmp_path / "none.toml")
+    env = {"RTDASH_HUB_URL": f"http://viewer:{SECRET}@redis.example:6379/0"}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env=env)
+    assert str(caught.value) == "RTDASH_HUB_URL: is not a redis://, rediss:// or unix:// URL"
+
+
 def test_the_secret_type_hides_its_value() -> None:
     secret = Secret("pa55word")
     assert repr(secret) == "Secret('**********')" and str(secret) == "**********"
@@ -277,8 +288,9 @@ def test_the_secret_type_hides_its_value() -> None:
         ("Expected `float` < 2.5", ("must be less than 2.5", None)),
         ("Expected `float` <= 120.0", ("must be at most 120", None)),
         ("Expected `int` >= 1", ("must be at least 1", None)),
-        ("Expected `str` of length >= 2", ("must be at least 2 characters long", None)),
-        ("Expected `str` of length <= 1", ("must be at most 1 character long", None)),
+        ("Expected `str` of length >= 2", ("must have at least 2 characters", None)),
+        ("Expected `str` of length <= 1", ("must have at most 1 character", None)),
+        ("Expected `array` of length >= 3", ("must have at least 3 items", None)),
         ("Expected `str` matching regex '^[a-z]+$'", ("must match ^[a-z]+$", None)),
         ("Object contains unknown field `colour`", ("unknown key", "colour")),
         ("Object missing required field `igrp`", ("must be set", "igrp")),
