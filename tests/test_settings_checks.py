@@ -321,7 +321,4 @@ def test_loading_the_settings_does_not_import_pydantic(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     modules = set(json.loads(done.stdout))
     assert "rtdash.config_sections" in modules and "msgspec" in modules
-    assert "pydantic" not in modules
-    assert not {name for name in modules if name.startswith(("pydantic.", "pydantic_core"))} - {
-        "pydantic.plugin._loader"  # rtdash.warmup's stand-in: an empty module, not pydantic
-    }
+    assert not {name for name in modules if name.startswith(("pydantic", "pydantic_core"))}

@@ -54,9 +54,8 @@ from rtdash.cli.common import (
 from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser, parse_words
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
-from rtdash.warmup import skip_httpx_cli, skip_pydantic_plugins
+from rtdash.warmup import skip_httpx_cli
 
-skip_pydantic_plugins()  # before the row types build their models: see there
 skip_httpx_cli()  # before anything imports httpx: see there
 
 if TYPE_CHECKING:
