@@ -2,18 +2,17 @@
 :class:`Settings`, which holds them. Reading the file and the environment is
 :mod:`rtdash.config`'s job; this module only says what a valid setting is.
 
-A section is checked however it is made: by :func:`convert` from the file's tables, by
-its constructor, and key by key when a key is set later (a flag on top of the file), so
-a key is refused the same way whichever way it came.
+How a section checks its keys (made from the file, by its constructor, or set later
+as a flag is) is :mod:`rtdash.config_struct`'s; the ranges and checks of each key are
+here, once.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,10 +27,9 @@ from rtdash.api.credentials import (
 )
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.sanitise import clean
-from rtdash.config_words import non_finite, plain_problem
+from rtdash.config_struct import Section
+from rtdash.config_struct import convert as convert
 from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
-
-T = TypeVar("T")
 
 
 class ConfigError(ValueError):
@@ -74,88 +72,7 @@ def _check_base_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def convert(data: Any, kind: type[T]) -> T:
-    """``data`` (the file's tables, or a flag's text) checked and converted to ``kind``;
-    raises :class:`msgspec.ValidationError`. Text is read as a number or a boolean
-    where one is wanted (flags arrive as text); a whole number is a valid float."""
-    return msgspec.convert(data, kind, strict=False, dec_hook=_decode)
-
-
-#: the names msgspec gives a value's type in its messages
-_VALUE_KINDS = {bool: "bool", int: "int", float: "float", str: "str", list: "array", dict: "object"}
-
-
-def _decode(kind: type, value: Any) -> Any:
-    """The types msgspec does not know: a secret and a path, both given as text."""
-    if isinstance(value, kind):
-        return value
-    if isinstance(value, str) and kind in (Secret, Path):
-        return kind(value)
-    got = "null" if value is None else _VALUE_KINDS.get(type(value), type(value).__name__)
-    # in msgspec's own words, so the message is made plain as its others are
-    raise ValueError(f"Expected `str`, got `{got}`")
-
-
-#: each section's keys and their types, read once per section
-_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
-
-
-class _Section(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A table of the file: unknown keys refused; each key checked when the section is
-    made and again when it is set (``settings.polling.interval = 0.5`` raises)."""
-
-    def __post_init__(self) -> None:
-        fields = _FIELDS.get(type(self))
-        if fields is None:
-            found = tuple((f.name, f.type) for f in msgspec.structs.fields(type(self)))
-            fields = _FIELDS[type(self)] = found
-        for name, kind in fields:
-            value = getattr(self, name)
-            try:
-                checked = convert(value, kind)
-            except msgspec.ValidationError as exc:
-                problem = plain_problem(str(exc).rpartition(" - at `")[0] or str(exc))[0]
-                if non_finite(value):
-                    problem = "must be a finite number"
-                raise ValueError(f"{name}: {problem}") from None
-            if isinstance(checked, float) and not math.isfinite(checked):
-                # no inf or nan: "interval = nan" would otherwise pass a bound, or read
-                # as a range error
-                raise ValueError(f"{name}: must be a finite number")
-            if checked is not value:
-                self._put(name, checked)
-        self._check()
-
-    def _check(self) -> None:
-        """The section's own checks, beyond each key's type and range: a ValueError
-        that starts with the key (``wait_alert: must be at least wait_warn``)."""
-
-    def _put(self, name: str, value: Any) -> None:
-        """Set without checking (the value is the checked one)."""
-        msgspec.Struct.__setattr__(self, name, value)
-
-    def _fix(self, name: str, check: Any) -> None:
-        """Run ``check`` on a key's value (when set) and keep what it returns."""
-        value = getattr(self, name)
-        if value is None:
-            return
-        try:
-            fixed = check(value)
-        except ValueError as exc:
-            raise ValueError(f"{name}: {exc}") from None
-        if fixed is not value:
-            self._put(name, fixed)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        """Checked as the same key in the file is: the section is made again with the
-        new value (so its own checks run too), and the checked value kept."""
-        if name not in self.__struct_fields__:
-            raise AttributeError(f"{type(self).__name__} has no setting {name!r}")
-        checked = msgspec.structs.replace(self, **{name: value})
-        self._put(name, getattr(checked, name))
-
-
-class ConnectionSettings(_Section):
+class ConnectionSettings(Section):
     base_url: str = DEFAULT_BASE_URL
     igrp: Annotated[int, Meta(gt=0)] | None = None
     username: str | None = None
@@ -191,7 +108,7 @@ class ConnectionSettings(_Section):
         return Credentials(username=self.username, password=self.password, api_key=self.api_key)
 
 
-class PollingSettings(_Section):
+class PollingSettings(Section):
     interval: Annotated[float, Meta(ge=MIN_INTERVAL, le=MAX_INTERVAL)] = 2.0
     #: the most a failing route waits between tries
     max_backoff: Annotated[float, Meta(ge=1, le=3600)] = 60.0
@@ -199,7 +116,7 @@ class PollingSettings(_Section):
     unfocused_interval: Annotated[float, Meta(ge=MIN_INTERVAL, le=MAX_INTERVAL)] = 10.0
 
 
-class ThresholdSettings(_Section):
+class ThresholdSettings(Section):
     """Seconds for waits, counts for calls; ``warn`` must not exceed ``alert``."""
 
     wait_warn: Annotated[float, Meta(ge=0)] = 60
@@ -215,7 +132,7 @@ class ThresholdSettings(_Section):
             raise ValueError("wait_alert: must be at least wait_warn")
 
 
-class DisplaySettings(_Section):
+class DisplaySettings(Section):
     theme: str = "textual-dark"
     #: where ``e`` writes exports
     export_dir: Path = Path(".")
@@ -248,7 +165,7 @@ def _default_tiles() -> list[str]:
     return ["sl", "answered", "abandoned"]
 
 
-class ServiceSettings(_Section):
+class ServiceSettings(Section):
     """Today's service level: how it is counted, when it alarms, what the wallboard shows.
 
     SL % = answered within ``sl_seconds`` / (answered + abandoned - short abandons).
@@ -294,7 +211,7 @@ def _check_hub_url(url: Secret) -> Secret:
     return url
 
 
-class HubSettings(_Section):
+class HubSettings(Section):
     """``rtdash hub`` and ``rtdash --hub``: the Redis that carries the live feed."""
 
     #: redis://[user:password@]host:port/db, rediss:// for TLS (``RTDASH_HUB_URL`` wins)
@@ -313,7 +230,7 @@ class HubSettings(_Section):
         self._fix("url", _check_hub_url)
 
 
-class ProfileSettings(_Section):
+class ProfileSettings(Section):
     """One more installation, ``[profiles.NAME]``: anything not set comes from
     ``[connection]``; credentials may be named by environment variable, so each profile
     can have its own without a secret in the file."""
@@ -372,14 +289,14 @@ class Installation(msgspec.Struct, kw_only=True):
         return self.connection.name or f"installation {self.connection.igrp}"
 
 
-class ServeSettings(_Section):
+class ServeSettings(Section):
     """``rtdash serve``: each browser session is an app process with its own poller."""
 
     #: browser sessions at once; one more is shown a "busy" page
     max_sessions: Annotated[int, Meta(ge=1, le=100)] = 3
 
 
-class Settings(_Section):
+class Settings(Section):
     connection: ConnectionSettings = msgspec.field(default_factory=ConnectionSettings)
     polling: PollingSettings = msgspec.field(default_factory=PollingSettings)
     thresholds: ThresholdSettings = msgspec.field(default_factory=ThresholdSettings)

@@ -23,7 +23,7 @@ Exit codes (also in ``--help``):
   (or may not be made while personal data is excluded), no installation id or
   credentials. The line says how to fix it.
 
-Imports are lazy on purpose: ``--help`` and a mistyped flag load neither httpx, pydantic
+Imports are lazy on purpose: ``--help`` and a mistyped flag load neither httpx
 nor asyncio, the scriptable subcommands never load Textual, and only ``--demo`` and
 ``sim`` load the simulator. A mistyped command answers instantly, and a cron job pays only for
 what it uses.
