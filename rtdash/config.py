@@ -1,9 +1,10 @@
-"""Settings: a TOML file validated by pydantic, with credentials from the environment.
+"""Settings: a TOML file checked by the settings' msgspec Structs, with credentials from
+the environment.
 
 Lookup order for the file: ``--config``, then ``RTDASH_CONFIG``, then
 ``platformdirs.user_config_path("rtdash") / "config.toml"``; a missing default file just
 means defaults. Credentials come from ``RTDASH_USERNAME`` + ``RTDASH_PASSWORD`` or
-``RTDASH_API_KEY`` (the environment wins over the file) and are held as ``SecretStr`` so
+``RTDASH_API_KEY`` (the environment wins over the file) and are held as ``Secret`` so
 no repr, log line or traceback shows them. Every problem becomes one
 :class:`ConfigError` line that names the key.
 """
@@ -11,16 +12,18 @@ no repr, log line or traceback shows them. Every problem becomes one
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import SecretStr, ValidationError
+import msgspec
 
+from rtdash.api.credentials import Secret
 from rtdash.api.sanitise import clean
 from rtdash.config_sections import SERVICE_TILES as SERVICE_TILES
-from rtdash.config_sections import BaseUrl as BaseUrl
 from rtdash.config_sections import ConfigError as ConfigError
 from rtdash.config_sections import ConnectionSettings as ConnectionSettings
 from rtdash.config_sections import DisplaySettings as DisplaySettings
@@ -31,9 +34,9 @@ from rtdash.config_sections import ProfileSettings as ProfileSettings
 from rtdash.config_sections import ServeSettings as ServeSettings
 from rtdash.config_sections import ServiceSettings as ServiceSettings
 from rtdash.config_sections import Settings as Settings
-from rtdash.config_sections import ShownText as ShownText
 from rtdash.config_sections import ThresholdSettings as ThresholdSettings
-from rtdash.config_sections import TimeZoneName as TimeZoneName
+from rtdash.config_sections import convert as convert
+from rtdash.config_words import non_finite, plain_problem
 from rtdash.core.credentials import ENV_API_KEY as ENV_API_KEY
 from rtdash.core.credentials import ENV_PASSWORD as ENV_PASSWORD
 from rtdash.core.credentials import ENV_USERNAME as ENV_USERNAME
@@ -121,39 +124,111 @@ def _depth(value: Any, limit: int = MAX_CONFIG_DEPTH + 1) -> int:
 
 
 def validate_settings(data: Mapping[str, Any], where: str = "config") -> Settings:
+    for key in Settings.NOT_IN_FILE:
+        if key in data:
+            raise ConfigError(f"{where}: {key}: unknown key")
     try:
-        settings = Settings.model_validate(data)
+        settings = convert(data, Settings)
         settings.field_mapping()
-    except ValidationError as exc:
-        raise ConfigError(f"{where}: {describe_validation_error(exc)}") from None
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{where}: {describe_validation_error(exc, data)}") from None
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
     return settings
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """The first problem as ``section.key: message`` (never echoing a secret's value)."""
-    first = exc.errors(include_url=False, include_input=False)[0]
-    location = ".".join(str(part) for part in first["loc"]) or "config"
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = "unknown key"
-    message = message.removeprefix("Value error, ")
-    more = len(exc.errors()) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{location}: {message}{suffix}"
+def describe_validation_error(exc: msgspec.ValidationError, data: Any = None) -> str:
+    """The problem as ``section.key: message`` (never echoing a secret's value).
+
+    msgspec stops at the first problem, so there is one. Its path shows a table's own
+    keys (``[profiles.NAME]``, ``[keymap]``) as ``[...]``: ``data``, what was checked,
+    puts the name back."""
+    raw, _, at = str(exc).rpartition(" - at `")
+    if not raw:
+        raw, at = str(exc), ""
+    problem, key = plain_problem(raw)
+    parts = _named_path(at.rstrip("`"), data)
+    if key is not None:
+        parts.append(key)
+    if non_finite(_value_at(data, parts)):
+        problem = "must be a finite number"
+    return f"{'.'.join(parts) or 'config'}: {problem}"
+
+
+#: one step of msgspec's path: ``.key``, ``[3]`` or ``[...]`` (a table's own key)
+_PATH_STEP = re.compile(r"\.(\w+)|\[(\d+|\.\.\.)\]")
+
+
+def _named_path(at: str, data: Any) -> list[str]:
+    """``$.profiles[...].igrp`` as ``["profiles", "north", "igrp"]``."""
+    parts: list[str] = []
+    kind: Any = Settings
+    for name, index in _PATH_STEP.findall(at):
+        kind = _unwrap(kind)
+        if index == "...":
+            key, value_kind = _failing_key(data, kind)
+            parts.append(key)
+            data, kind = _value_at(data, [key]), value_kind
+        elif index:
+            parts.append(index)
+            data = _value_at(data, [index])
+            kind = get_args(kind)[0] if get_origin(kind) is list else Any
+        else:
+            parts.append(name)
+            data = _value_at(data, [name])
+            is_struct = isinstance(kind, type) and issubclass(kind, msgspec.Struct)
+            fields = msgspec.structs.fields(kind) if is_struct else ()
+            kind = next((field.type for field in fields if field.name == name), Any)
+    return parts
+
+
+def _failing_key(data: Any, kind: Any) -> tuple[str, Any]:
+    """The first key of a table whose value fails (msgspec checks them in order)."""
+    value_kind = get_args(kind)[1] if get_origin(kind) is dict else Any
+    if isinstance(data, dict):
+        for key, value in data.items():
+            try:
+                convert(value, value_kind)
+            except (msgspec.ValidationError, ValueError):
+                return str(key), value_kind
+    return "…", value_kind
+
+
+def _unwrap(kind: Any) -> Any:
+    """``Annotated[X, ...]`` and ``X | None`` as ``X``."""
+    while True:
+        if get_origin(kind) is Annotated:
+            kind = get_args(kind)[0]
+        elif get_origin(kind) in (Union, UnionType):
+            kind = next(arg for arg in get_args(kind) if arg is not type(None))
+        else:
+            return kind
+
+
+def _value_at(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
 
 
 def _apply_env(settings: Settings, env: Mapping[str, str]) -> None:
     connection = settings.connection
     if env.get(ENV_API_KEY):
-        connection.api_key = SecretStr(env[ENV_API_KEY])
+        connection.api_key = Secret(env[ENV_API_KEY])
     if env.get(ENV_USERNAME):
         connection.username = env[ENV_USERNAME]
     if env.get(ENV_PASSWORD):
-        connection.password = SecretStr(env[ENV_PASSWORD])
+        connection.password = Secret(env[ENV_PASSWORD])
     if env.get(ENV_HUB_URL):
-        settings.hub.url = SecretStr(env[ENV_HUB_URL])
+        try:
+            settings.hub.url = Secret(env[ENV_HUB_URL])
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_HUB_URL}: {str(exc).removeprefix('url: ')}") from None
 
 
 def _holds_secret(data: Mapping[str, Any]) -> bool:

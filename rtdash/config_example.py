@@ -1,10 +1,10 @@
 """``rtdash config example``, written from the settings models themselves.
 
-Every key of every section model in :class:`~rtdash.config.Settings` is printed with
-its default, so a key added to a model is in the example (and the README's list is
-checked against the same models) without anyone remembering to copy it. The words
-beside the keys are :data:`COMMENTS`, else the field's ``description``; keys without a
-default are shown commented out with :data:`SAMPLES`' value.
+Every key of every section in :class:`~rtdash.config.Settings` is printed with its
+default, so a key added to a section is in the example (and the README's list is
+checked against the same sections) without anyone remembering to copy it. The words
+beside the keys are :data:`COMMENTS`, else the field's ``msgspec.Meta(description=...)``;
+keys without a default are shown commented out with :data:`SAMPLES`' value.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from enum import Enum
 from pathlib import PurePath
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, SecretStr
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+import msgspec
+from msgspec.structs import FieldInfo
 
+from rtdash.api.credentials import Secret
 from rtdash.config import ProfileSettings, Settings
 
 HEADER = """\
@@ -105,12 +105,10 @@ COMMENT_COLUMN = 33
 
 
 def example_config() -> str:
-    """The example file: each section model's keys, then the tables of the user's own."""
+    """The example file: each section's keys, then the tables of the user's own."""
     blocks = [HEADER]
     tables = []
-    for name, info in Settings.model_fields.items():
-        if info.exclude:
-            continue
+    for name, info in _file_keys(Settings).items():
         model = _model_of(info)
         if model is not None:
             blocks.append("\n".join([f"[{name}]", *_keys(name, model)]) + "\n")
@@ -119,43 +117,67 @@ def example_config() -> str:
     # the tables in TABLES' order: [mapping] last, as nothing commented may follow it
     tables.sort(key=lambda name: list(TABLES).index(name) if name in TABLES else -1)
     for name in tables:
-        info = Settings.model_fields[name]
+        info = _file_keys(Settings)[name]
         text = TABLES.get(name) or f"# [{name}]{_comment(name, info, 9 + len(name))}\n"
         blocks.append(text.replace("{profile_keys}", _profile_keys()))
     return "\n".join(blocks)
 
 
 def _profile_keys() -> str:
-    words = ", ".join(ProfileSettings.model_fields)
+    words = ", ".join(_file_keys(ProfileSettings))
     return "\n# ".join(textwrap.wrap(words, 70))
 
 
 def section_keys() -> dict[str, list[str]]:
     """Every documented key by section, for the checks of the README and the example."""
     found: dict[str, list[str]] = {}
-    for name, info in Settings.model_fields.items():
-        if info.exclude:
-            continue
+    for name, info in _file_keys(Settings).items():
         model = _model_of(info)
-        found[name] = list(model.model_fields) if model is not None else []
+        found[name] = list(_file_keys(model)) if model is not None else []
     return found
 
 
-def _model_of(info: FieldInfo) -> type[BaseModel] | None:
-    """The section's model, also when it is optional (``HubSettings | None``)."""
-    annotation = info.annotation
+def _file_keys(section: type[msgspec.Struct]) -> dict[str, FieldInfo]:
+    """A section's keys as the file names them (not what a run keeps beside them)."""
+    left_out = getattr(section, "NOT_IN_FILE", ())
+    fields = msgspec.structs.fields(section)
+    return {info.name: info for info in fields if info.name not in left_out}
+
+
+def _model_of(info: FieldInfo) -> type[msgspec.Struct] | None:
+    """The section's Struct, also when it is optional (``HubSettings | None``)."""
+    annotation = info.type
     optional = get_origin(annotation) in (Union, UnionType)
     for kind in (annotation, *(get_args(annotation) if optional else ())):
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
+        if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
             return kind
     return None
 
 
-def _keys(section: str, model: type[BaseModel]) -> Iterator[str]:
-    for key, info in model.model_fields.items():
+def _default(info: FieldInfo) -> Any:
+    if info.default_factory is not msgspec.NODEFAULT:
+        return info.default_factory()
+    return None if info.default is msgspec.NODEFAULT else info.default
+
+
+def _description(info: FieldInfo) -> str | None:
+    """``Meta(description=...)`` on the key's type (also when optional), if it has one."""
+    kinds = [info.type]
+    if get_origin(info.type) in (Union, UnionType):
+        kinds += get_args(info.type)
+    for kind in kinds:
+        if get_origin(kind) is Annotated:
+            for meta in get_args(kind)[1:]:
+                if isinstance(meta, msgspec.Meta) and meta.description:
+                    return meta.description
+    return None
+
+
+def _keys(section: str, model: type[msgspec.Struct]) -> Iterator[str]:
+    for key, info in _file_keys(model).items():
         where = f"{section}.{key}"
-        value = info.get_default(call_default_factory=True)
-        if value is None or value is PydanticUndefined or isinstance(value, SecretStr):
+        value = _default(info)
+        if value is None or isinstance(value, Secret):
             line = f"# {key} = {SAMPLES.get(where, '…')}"
         else:
             line = f"{key} = {_toml(value)}"
@@ -163,7 +185,7 @@ def _keys(section: str, model: type[BaseModel]) -> Iterator[str]:
 
 
 def _comment(where: str, info: FieldInfo, width: int) -> str:
-    text = COMMENTS.get(where) or info.description
+    text = COMMENTS.get(where) or _description(info)
     if not text:
         return ""
     return " " * max(COMMENT_COLUMN - width, 1) + f"# {text}"
@@ -186,6 +208,6 @@ def _toml(value: Any) -> str:
     if isinstance(value, dict):
         pairs = ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items())
         return "{ " + pairs + " }" if pairs else "{}"
-    if isinstance(value, BaseModel):
-        return _toml(value.model_dump(mode="json"))
+    if isinstance(value, msgspec.Struct):
+        return _toml(msgspec.to_builtins(value, enc_hook=str))
     return json.dumps(str(value))

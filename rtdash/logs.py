@@ -12,7 +12,7 @@ Where log lines go:
   ``info`` is asked for; at ``warning`` and ``error`` stderr carries only rtdash's own
   one-line messages, so a script can rely on it.
 
-The redaction filter is defence in depth: credentials are held as ``SecretStr`` and
+The redaction filter is defence in depth: credentials are held as ``Secret`` and
 errors are built without them, but should any code path still format a password, an API
 key or the ``Authorization: Basic`` value into a record, the handler writes ``***``.
 """

@@ -6,8 +6,8 @@ with the GIL released. httpx does it when a client is made, which is after the i
 on the path to the first request. Begun here on a thread, it overlaps the half second
 the imports take, and the client is handed the finished context.
 
-Starting the dashboard makes a few hundred thousand objects (modules, classes, pydantic
-schemas, the widget tree and its styles) and frees almost none of them, yet the cyclic
+Starting the dashboard makes a few hundred thousand objects (modules, classes, the
+widget tree and its styles) and frees almost none of them, yet the cyclic
 garbage collector, counting allocations, ran about 280 times before the first data was
 drawn, walking the same live objects again and again: 100-160 ms of a ~1.2 s start
 (measured at the medium load, 2 cores). So it is paused for start-up
@@ -26,7 +26,6 @@ import gc
 import os
 import sys
 import threading
-import types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -121,27 +120,6 @@ def resume_collection() -> None:
     if _collection_paused:
         _collection_paused = False
         gc.enable()
-
-
-def skip_pydantic_plugins() -> None:
-    """No pydantic plugins for rtdash's own models.
-
-    Building the first model makes pydantic look for plugins among the installed
-    packages' entry points, which imports :mod:`importlib.metadata` (with zipfile, email
-    and more) and scans every installed distribution: a noticeable share of the settings
-    load, on every command, for plugins (observability hooks) that an end-user tool does
-    not use. A stand-in for pydantic's loader that finds none is put in place first;
-    ``PYDANTIC_DISABLE_PLUGINS`` set to anything but ``__all__``/``1``/``true`` (a list
-    of plugins someone wants kept) or a loader already imported leaves pydantic alone.
-    """
-    name = "pydantic.plugin._loader"
-    wanted = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
-    if name in sys.modules or (wanted and wanted not in ("__all__", "1", "true")):
-        return
-    stand_in = types.ModuleType(name, "rtdash: pydantic plugins are not looked for")
-    # a bare module object: its one function is set here, as pydantic's loader has it
-    stand_in.get_plugins = lambda: ()  # type: ignore[attr-defined]
-    sys.modules[name] = stand_in
 
 
 def skip_httpx_cli() -> None:

@@ -367,8 +367,7 @@ def test_bad_config_file_is_a_failed_line_and_exit_2(doctor: Any, tmp_path: Path
     assert run.checks == {
         "config file": (
             "✖",
-            f"{path}: connection.igrp: Input should be a valid integer, "
-            "unable to parse string as an integer",
+            f"{path}: connection.igrp: expected a whole number, got text",
         )
     }
 

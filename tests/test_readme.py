@@ -204,7 +204,7 @@ def _sections_and_keys() -> Iterator[tuple[str, str]]:
         yield section, ""
         for key in keys:
             yield section, key
-    for key in ProfileSettings.model_fields:
+    for key in ProfileSettings.__struct_fields__:
         yield "profiles", key
 
 

@@ -21,7 +21,7 @@ def test_defaults_and_example_agree() -> None:
 @pytest.mark.parametrize(
     ("section", "message"),
     [
-        ({"sl_seconds": 0}, "service.sl_seconds: Input should be greater than 0"),
+        ({"sl_seconds": 0}, "service.sl_seconds: must be greater than 0"),
         ({"sl_warn": 70, "sl_alert": 80}, "service.sl_alert: must not be above sl_warn"),
         ({"abandon_warn": 10, "abandon_alert": 5}, "service.abandon_alert: must be at least"),
         ({"wallboard_tiles": ["sl", "nps"]}, "service.wallboard_tiles: unknown tile 'nps'"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import msgspec
 
 # logical name -> aliases, in lookup order; the first alias is the canonical key used
 # when rows are written back out (CLI --json, recordings).
@@ -117,7 +117,7 @@ def _as_alias_list(value: Any) -> list[str]:
     raise ValueError("must be a field name or a list of field names")
 
 
-class FieldMapping(BaseModel):
+class FieldMapping(msgspec.Struct, frozen=True, kw_only=True):
     """Aliases for every logical field, by row kind, plus the state value tables.
 
     Build it from config with :meth:`from_overrides`; the config keys are the logical
@@ -125,18 +125,24 @@ class FieldMapping(BaseModel):
     ``caller_landing_url = "lpUrl"``), prefixed by the row kind.
     """
 
-    model_config = ConfigDict(frozen=True)
+    call: dict[str, list[str]] = msgspec.field(default_factory=lambda: _copy(CALL_FIELDS))
+    user: dict[str, list[str]] = msgspec.field(default_factory=lambda: _copy(USER_FIELDS))
+    caller: dict[str, list[str]] = msgspec.field(default_factory=lambda: _copy(CALLER_FIELDS))
+    call_state_values: dict[str, str] = msgspec.field(
+        default_factory=lambda: dict(CALL_STATE_VALUES)
+    )
+    user_state_values: dict[str, str] = msgspec.field(
+        default_factory=lambda: dict(USER_STATE_VALUES)
+    )
 
-    call: dict[str, list[str]] = Field(default_factory=lambda: _copy(CALL_FIELDS))
-    user: dict[str, list[str]] = Field(default_factory=lambda: _copy(USER_FIELDS))
-    caller: dict[str, list[str]] = Field(default_factory=lambda: _copy(CALLER_FIELDS))
-    call_state_values: dict[str, str] = Field(default_factory=lambda: dict(CALL_STATE_VALUES))
-    user_state_values: dict[str, str] = Field(default_factory=lambda: dict(USER_STATE_VALUES))
-
-    @field_validator("call_state_values", "user_state_values")
-    @classmethod
-    def _lower_keys(cls, table: dict[str, str]) -> dict[str, str]:
-        return {key.strip().lower(): value for key, value in table.items()}
+    def __post_init__(self) -> None:
+        # upstream values are matched lower-cased; the mapping is frozen, so the tables
+        # are put right in place
+        for table in (self.call_state_values, self.user_state_values):
+            if any(key != key.strip().lower() for key in table):
+                lowered = {key.strip().lower(): value for key, value in table.items()}
+                table.clear()
+                table.update(lowered)
 
     @classmethod
     def from_overrides(cls, overrides: Mapping[str, Any] | None) -> FieldMapping:

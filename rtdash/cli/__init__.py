@@ -23,7 +23,7 @@ Exit codes (also in ``--help``):
   (or may not be made while personal data is excluded), no installation id or
   credentials. The line says how to fix it.
 
-Imports are lazy on purpose: ``--help`` and a mistyped flag load neither httpx, pydantic
+Imports are lazy on purpose: ``--help`` and a mistyped flag load neither httpx
 nor asyncio, the scriptable subcommands never load Textual, and only ``--demo`` and
 ``sim`` load the simulator. A mistyped command answers instantly, and a cron job pays only for
 what it uses.
@@ -54,9 +54,8 @@ from rtdash.cli.common import (
 from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
 from rtdash.cli.parser import build_parser, parse_words
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
-from rtdash.warmup import skip_httpx_cli, skip_pydantic_plugins
+from rtdash.warmup import skip_httpx_cli
 
-skip_pydantic_plugins()  # before any settings model is built: see there
 skip_httpx_cli()  # before anything imports httpx: see there
 
 if TYPE_CHECKING:

@@ -62,8 +62,7 @@ def demo_simulator(settings: Settings, *, keep_igrp: bool) -> Iterator[Any]:
     Its clock starts at the real now so times in state read true against the wall
     clock; the simulator is imported here only, never on the normal path.
     """
-    from pydantic import SecretStr
-
+    from rtdash.api.credentials import Secret
     from rtdash.sim import demo_simulator
 
     try:
@@ -76,7 +75,7 @@ def demo_simulator(settings: Settings, *, keep_igrp: bool) -> Iterator[Any]:
         if not keep_igrp:
             connection.igrp = sim.igrp
         connection.username = sim.username
-        connection.password = SecretStr(sim.password)
+        connection.password = Secret(sim.password)
         connection.api_key = None
         register_secrets(settings)
         yield sim

@@ -1,5 +1,5 @@
 """Settings for one run: the config file and environment, then the flags on top, all
-checked by the same pydantic model, so a flag and a config key fail the same way."""
+checked by the same settings sections, so a flag and a config key fail the same way."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rtdash.cli.common import PROG, UsageError, say
 if TYPE_CHECKING:
     from rtdash.config import Settings
 
-#: flag dest -> (settings section, key, flag as typed), validated by the settings model
+#: flag dest -> (settings section, key, flag as typed), checked by the settings
 _FLAG_TARGETS: dict[str, tuple[str, str, str]] = {
     "base_url": ("connection", "base_url", "--base-url"),
     "igrp": ("connection", "igrp", "--igrp"),
@@ -23,7 +23,7 @@ _FLAG_TARGETS: dict[str, tuple[str, str, str]] = {
 
 
 def load_run_settings(args: argparse.Namespace) -> Settings:
-    """Config file + environment, then flags on top, all checked by the same model."""
+    """Config file + environment, then flags on top, all checked by the same sections."""
     from rtdash.config import ConfigError, load_settings
 
     try:
@@ -73,10 +73,9 @@ def help_hint(command: str | None) -> str:
 
 
 def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
-    """Set given flags through ``validate_assignment``, so a flag is checked exactly as
-    the same key in the config file is; a bad value becomes a one-line usage error."""
-    from pydantic import ValidationError
-
+    """Set given flags on the settings, whose sections check a key when it is set
+    exactly as the same key in the config file is; a bad value becomes a one-line usage
+    error."""
     flags = dict(flags)
     igrps = flags.pop("igrp", None) or []
     if igrps:
@@ -97,9 +96,9 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
             continue
         try:
             setattr(getattr(settings, section), key, flags[dest])
-        except ValidationError as exc:
-            problem = exc.errors(include_url=False, include_input=False)[0]["msg"]
-            problem = problem.removeprefix("Value error, ")
+        except ValueError as exc:  # "key: problem", in the words the file's errors use
+            # every flag is text: "got text" would say nothing
+            problem = str(exc).removeprefix(f"{key}: ").removesuffix(", got text")
             given = repr(flags[dest])
             # a URL with user:pass@ in it is never echoed
             shown = flag if given in problem or "credentials" in problem else f"{flag} {given}"

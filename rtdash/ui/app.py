@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rtdash.api.credentials import Secret
 from rtdash.api.sanitise import clean
 from rtdash.config import Settings, config_path
 from rtdash.core.clock import Clock
@@ -185,8 +186,7 @@ class RtdashApp(LiveViewsApp):
             connection.more_igrps = served[1:]
         connection.more_igrps = [igrp for igrp in connection.more_igrps if igrp in served]
         connection.username = sim.username
-        # why the type: ignore below: pydantic turns the str into a SecretStr
-        connection.password = sim.password  # type: ignore[assignment]
+        connection.password = Secret(sim.password)
         connection.api_key = None
         self.settings.profiles = {}
         self.demo = True

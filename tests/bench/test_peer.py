@@ -8,7 +8,6 @@ import time
 from functools import partial
 from typing import Any
 
-from pydantic import SecretStr
 from rich.text import Text
 from textual.coordinate import Coordinate
 
@@ -16,7 +15,7 @@ from bench.loads import Load, make_sim
 from bench.measures.inprocess import dashboard_of, has_data, settings_for, stop_background, wait_for
 from bench.peer import PeerApp, PeerTable
 from rtdash.api.client import InfinityClient
-from rtdash.api.credentials import Credentials
+from rtdash.api.credentials import Credentials, Secret
 from rtdash.core.clock import FrozenClock
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 from rtdash.ui.app import RtdashApp
@@ -67,7 +66,7 @@ async def test_peer_shows_what_rtdash_shows_and_updates_only_changed_cells() -> 
         )
         client = InfinityClient(
             igrp=sim.igrp,
-            credentials=Credentials(sim.username, SecretStr(sim.password)),
+            credentials=Credentials(sim.username, Secret(sim.password)),
             base_url=sim.url,
             now=clock.now,
         )

@@ -35,8 +35,7 @@ def test_python_m_rtdash_returns_the_exit_code(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "rtdash: --igrp 'nope': Input should be a valid integer, unable to parse string as an "
-        "integer (see `rtdash users --help`)"
+        "rtdash: --igrp 'nope': expected a whole number (see `rtdash users --help`)"
     ]
 
 

@@ -4,9 +4,9 @@ terminal is taken over; the password in the hub's URL never reaches a log."""
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
 
 from rtdash import logs
+from rtdash.api.credentials import Secret
 from rtdash.config import Settings
 from tests.cli.conftest import RunCli
 
@@ -50,7 +50,7 @@ def test_hub_and_demo_together_are_refused(rtdash: RunCli, monkeypatch: pytest.M
 
 def test_the_password_in_the_hub_url_is_a_secret() -> None:
     settings = Settings()
-    settings.hub.url = SecretStr("rediss://viewer:s%40crEt-hub-pw@redis.example:6380/0")
+    settings.hub.url = Secret("rediss://viewer:s%40crEt-hub-pw@redis.example:6380/0")
     try:
         logs.register_settings_secrets(settings)
         line = logs.redact("AUTH failed for s%40crEt-hub-pw (s@crEt-hub-pw)")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
-from pydantic import SecretStr
 
 from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.credentials import Secret
 from rtdash.core.confirm import OutcomeConfirmer
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot
@@ -27,7 +27,7 @@ def _client(sim: Simulator, igrp: int | None = None, pii: bool = True) -> Infini
     )
     return InfinityClient(
         igrp=igrp or sim.igrp,
-        credentials=Credentials(username=user, password=SecretStr(password)),
+        credentials=Credentials(username=user, password=Secret(password)),
         base_url=sim.url,
         now=lambda: sim.now,
     )

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
-
+from rtdash.api.credentials import Secret
 from rtdash.api.mapping import FieldMapping
 from rtdash.config import ConnectionSettings, Installation
 from rtdash.core.poller import PollerStatus
@@ -56,7 +55,7 @@ def installation(sim: Simulator) -> Installation:
         base_url=sim.url,
         igrp=sim.igrp,
         username=sim.username,
-        password=SecretStr(sim.password),
+        password=Secret(sim.password),
     )
     return Installation(
         key=str(sim.igrp), connection=connection, mapping=FieldMapping.from_overrides({})

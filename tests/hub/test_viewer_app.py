@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 import redis as redis_sync
-from pydantic import SecretStr
 from textual.pilot import Pilot
 
+from rtdash.api.credentials import Secret
 from rtdash.config import Settings
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
@@ -44,7 +44,7 @@ def viewer_settings(url: str, prefix: str, sim: Simulator, **connection: object)
     settings.connection.igrp = sim.igrp
     for key, value in connection.items():
         setattr(settings.connection, key, value)
-    settings.hub.url = SecretStr(url)
+    settings.hub.url = Secret(url)
     settings.hub.prefix = prefix
     settings.hub.view = True
     settings.polling.interval = 1.0
@@ -148,7 +148,7 @@ async def test_a_hub_viewer_with_credentials_looks_up_directly(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
     settings = viewer_settings(
-        redis_up.url, prefix, sim, username=sim.username, password=SecretStr(sim.password)
+        redis_up.url, prefix, sim, username=sim.username, password=Secret(sim.password)
     )
     async with viewing(redis_up.url, prefix, sim, settings) as (app, pilot):
         board = dashboard_of(app)

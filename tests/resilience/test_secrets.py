@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 
 from rtdash.config import Settings, load_settings
@@ -112,8 +113,9 @@ async def test_the_password_never_shows(tmp_path: Path, debug_log: Path, source:
     for text, where in [
         (repr(settings), "repr(settings)"),
         (str(settings), "str(settings)"),
-        (settings.model_dump_json(), "the settings as JSON"),
-        (repr(settings.model_dump()), "the settings as a dict"),
+        (msgspec.json.encode(settings, enc_hook=str).decode(), "the settings as JSON"),
+        (repr(msgspec.structs.asdict(settings)), "the settings as a dict"),
+        (repr(msgspec.to_builtins(settings, enc_hook=str)), "the settings as builtins"),
         (repr(connection.credentials()), "repr(credentials)"),
         (str(connection.credentials()), "str(credentials)"),
     ]:
