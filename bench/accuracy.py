@@ -27,10 +27,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import SecretStr
 
 from bench.report import KEPT_END
 from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.credentials import Secret
 from rtdash.core.poller import Poller, Route
 from rtdash.core.service import ServiceLevel
 from rtdash.core.service_metrics import ServiceReport
@@ -129,7 +129,7 @@ async def _day(
     http = httpx.AsyncClient(transport=_transport(sim))
     client = InfinityClient(
         igrp=sim.igrp,
-        credentials=Credentials(username=sim.username, password=SecretStr(sim.password)),
+        credentials=Credentials(username=sim.username, password=Secret(sim.password)),
         base_url="http://sim.invalid/reports/v2",
         http=http,
         now=clock.now,

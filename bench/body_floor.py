@@ -27,14 +27,13 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
-from pydantic import SecretStr
 
 from bench.kept import RESULTS, rerun_command, write_section
 from bench.measures.remote_sim import RemoteSim, remote_sim
 from bench.measures.scaling import scale_load
 from bench.scale import COST_TARGETS
 from rtdash.api.client import ACTIVE_CALLS, USER_STATUS, InfinityClient
-from rtdash.api.credentials import Credentials
+from rtdash.api.credentials import Credentials, Secret
 
 
 @dataclass
@@ -49,7 +48,7 @@ class Floor:
 async def _measure(sim: RemoteSim, calls: int, rounds: int) -> Floor:
     floor = Floor(calls)
     address = sim.address
-    credentials = Credentials(address.username, SecretStr(address.password))
+    credentials = Credentials(address.username, Secret(address.password))
     async with (
         InfinityClient(igrp=address.igrp, credentials=credentials, base_url=address.url) as ours,
         httpx.AsyncClient(auth=(address.username, address.password)) as bare,

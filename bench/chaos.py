@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rtdash.api.credentials import Secret
 from rtdash.sim.faults import DEFAULT_RANDOM_KINDS, Fault, FaultPlan
 
 #: memory samples taken this early are start-up, not the trend
@@ -335,8 +336,7 @@ async def run(
     connection.base_url = sim.url
     connection.igrp = sim.igrp
     connection.username = sim.username
-    # why the type: ignore below: pydantic turns the str into a SecretStr
-    connection.password = sim.password  # type: ignore[assignment]
+    connection.password = Secret(sim.password)
     connection.timeout = 2.0
     settings.polling.interval = 1.0
     settings.polling.max_backoff = 10.0

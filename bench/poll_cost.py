@@ -174,7 +174,7 @@ def _worker(root: str) -> None:
         settings.connection.base_url = "http://127.0.0.1:9/r"  # never asked: polls stopped
         settings.connection.igrp = 1234
         settings.connection.username = DEMO_USERNAME
-        settings.connection.password = DEMO_PASSWORD  # type: ignore[assignment]  # a SecretStr once set
+        settings.connection.password = DEMO_PASSWORD  # type: ignore[assignment]  # kept a secret once set (every release does: this file also drives older trees)
         clock = FrozenClock(START + timedelta(seconds=1800))
         app: Any = RtdashApp(settings, clock=clock)
         client, body = stubbed_client()

@@ -35,11 +35,9 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
-
 from bench.accuracy import START, ModelClock
 from rtdash.api.client import InfinityClient
-from rtdash.api.credentials import Credentials
+from rtdash.api.credentials import Credentials, Secret
 from rtdash.core.daystate import DayStore, write_state
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
@@ -129,7 +127,7 @@ async def _measure(calls: int, polls: int, saves: int, folder: Path) -> Cost:
 
     client = InfinityClient(
         igrp=sim.igrp,
-        credentials=Credentials(DEMO_USERNAME, SecretStr(DEMO_PASSWORD)),
+        credentials=Credentials(DEMO_USERNAME, Secret(DEMO_PASSWORD)),
         base_url="http://127.0.0.1:1/r",
         max_body=256 * 1024 * 1024,
     )

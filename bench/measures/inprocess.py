@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import SecretStr
 from textual.drivers import headless_driver
 from textual.drivers.headless_driver import HeadlessDriver
 
 from bench.loads import INTERVAL, AppKind, Load, make_sim
 from bench.measures.remote_sim import SimAddress, remote_sim
 from rtdash.api.client import InfinityClient
-from rtdash.api.credentials import Credentials
+from rtdash.api.credentials import Credentials, Secret
 from rtdash.config import Settings
 from rtdash.core.clock import FrozenClock
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
@@ -94,8 +93,7 @@ def settings_for(sim: Simulator | SimAddress) -> Settings:
     settings.connection.base_url = sim.url
     settings.connection.igrp = sim.igrp
     settings.connection.username = sim.username
-    # why the type: ignore below: pydantic turns the str into a SecretStr
-    settings.connection.password = sim.password  # type: ignore[assignment]
+    settings.connection.password = Secret(sim.password)
     settings.polling.interval = INTERVAL
     return settings
 
@@ -157,7 +155,7 @@ async def poll_cpu(load: Load, polls: int, *, warmup: int = 5) -> list[float]:
     with make_sim(load, now=True) as sim:
         async with InfinityClient(
             igrp=sim.igrp,
-            credentials=Credentials(sim.username, SecretStr(sim.password)),
+            credentials=Credentials(sim.username, Secret(sim.password)),
             base_url=sim.url,
         ) as client:
             for index in range(warmup + polls):
@@ -219,7 +217,7 @@ async def measure_ticks(
                 driver = app._driver
                 client = InfinityClient(
                     igrp=sim.igrp,
-                    credentials=Credentials(sim.username, SecretStr(sim.password)),
+                    credentials=Credentials(sim.username, Secret(sim.password)),
                     base_url=sim.url,
                     now=clock.now,
                 )
