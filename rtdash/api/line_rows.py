@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
-from operator import is_
+from operator import is_, is_not
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -119,33 +119,20 @@ class LineRows:
         return list(map(hash, heads))
 
     def held(self, keys: list[int]) -> list[Any]:
-        """The last body's row of each head (by :meth:`keys`), None where there is none.
-        The table is left as it is: a body's new and gone lines change it once the
-        body is read (see :meth:`keep`), so a poll costs what changed, not a table
-        rebuilt (a line twice in one body is read the second time, see
-        :class:`LineFeed`)."""
-        return list(map(self.heads.get, keys))
+        """The last body's row of each head (by :meth:`keys`), None where there is none,
+        each taken out of the table: a row is found once (a line twice in one body is
+        read the second time), and what is left once a body is read is what it no
+        longer holds (see :class:`LineFeed`)."""
+        return list(map(self.heads.pop, keys, repeat(None)))
 
-    def keep(
-        self,
-        added: list[tuple[int, Any]],
-        seen: set[int],
-        rows: list[Any],
-        tails: tuple[int, bytes],
-    ) -> list[Any]:
-        """The table brought to this body: ``added`` (each new line's key and row; a
-        line that was unreadable is :data:`UNREADABLE` again) put in, and the lines of
-        the last body this one did not hold (``seen``: every key of this body) taken
-        out and given back; and this body's tails' digest and rows in order, to know
-        an unchanged body without a digest of all of it."""
-        heads = self.heads
-        heads.update(added)  # the last of two equal lines wins, as it is read last
-        gone: list[Any] = []
-        if len(heads) != len(seen):  # every key of this body is in the table now
-            gone = list(map(heads.pop, heads.keys() - seen))
+    def keep(self, keys: list[int], rows: list[Any], tails: tuple[int, bytes]) -> None:
+        """This body's rows by head, for the next body (a line that was unreadable is
+        :data:`UNREADABLE` again), and its tails' digest and rows in order, to know an
+        unchanged body without a digest of all of it."""
+        self.heads = {}  # the last body's table goes before this one's is built
+        self.heads = dict(zip(keys, rows, strict=True))
         self.tails = tails
         self.rows = rows
-        return gone
 
     def take(self) -> tuple[list[Any], tuple[int, bytes] | None]:
         """The last body's rows and tails (see keep), forgotten until the next keep: a
@@ -208,7 +195,6 @@ class LineFeed:
         "_hold",
         "_last_rows",
         "_last_tails",
-        "fresh",
         "gone",
         "held",
         "keys",
@@ -218,7 +204,6 @@ class LineFeed:
         "reader",
         "rest",
         "rows",
-        "seen",
         "unique",
         "unreadable",
     )
@@ -234,10 +219,6 @@ class LineFeed:
         self.keys: list[int] = []
         self.held: list[Any] = []
         self.missing = 0
-        #: every key of the lines read so far (a line twice in a body is read anew),
-        #: and where the lines read anew are among them
-        self.seen: set[int] = set()
-        self.fresh: list[int] = []
         #: the rows read from new lines (not held from the last body), and, once the
         #: body is read, the last body's rows it no longer holds
         self.new: list[Any] = []
@@ -304,11 +285,6 @@ class LineFeed:
         heads, tails = split
         found = lines.keys(heads)
         rows = lines.held(found)
-        seen = self.seen
-        size = len(seen)
-        seen.update(found)
-        if len(seen) - size != len(found):  # a line twice in the body: read anew after
-            rows = _firsts(found, rows, set(self.keys))
         probes: list[tuple[Any, datetime | None]] = []
         if not self.held:  # the first lines' start and duration: the upstream's "now"
             for row, tail in zip(rows[: reader.PROBES], tails, strict=False):
@@ -336,18 +312,16 @@ class LineFeed:
         for _, now in probes:
             reader.note_now(now)
         self.missing += len(new)
-        offset = len(self.held)
-        self.fresh += (offset + index for index in new)
         self.keys += found
         self.held += rows
         self._digest.update(b"".join(tails))
         return True
 
     def _put_back(self, keys: list[int], rows: list[Any]) -> bool:
-        """A piece not read after all: its keys are not this body's. False (the piece
-        was not read)."""
-        self.seen.clear()
-        self.seen.update(self.keys)
+        """A piece not read after all: the rows taken out of the table for it go back.
+        False (the piece was not read)."""
+        placed = zip(keys, rows, strict=True)
+        self.lines.heads.update(compress(placed, map(is_not, rows, repeat(None))))
         return False
 
     def finish(self) -> tuple[list[Any], int]:
@@ -364,8 +338,9 @@ class LineFeed:
         held, lines = self.held, self.lines
         if not held and self.rest is None:  # not a line in it: read whole, as before
             self.rest = bytearray()
+        left = lines.heads  # the last body's rows this one did not hold
         if self.rest is not None:  # the table as it was, with the lines read so far
-            lines.heads.update(zip(self.keys, held, strict=True))
+            left.update(zip(self.keys, held, strict=True))
             lines.ids = None
         else:
             digest = (len(held), self._digest.digest())
@@ -376,11 +351,10 @@ class LineFeed:
                     and len(held) == len(last)
                     and all(map(is_, held, last))
                 )
-            keys = self.keys
-            added = [(keys[index], held[index]) for index in self.fresh]
-            gone = lines.keep(added, self.seen, held, digest)
-            self.gone = [row for row in gone if row is not UNREADABLE]
+            self.gone = [row for row in left.values() if row is not UNREADABLE]
+            left.clear()
             self._ids()
+            lines.keep(self.keys, held, digest)
         unreadable = sum(map(is_, held, repeat(UNREADABLE)))
         rows = [row for row in held if row is not UNREADABLE] if unreadable else held
         self.rows, self.unreadable = rows, unreadable
@@ -403,19 +377,6 @@ class LineFeed:
             lines.ids = ids
             if not self._hold:  # a new line's row is a new object, never a held one
                 lines.changes = (self.new, self.gone)
-
-
-def _firsts(keys: list[int], rows: list[Any], before: set[int]) -> list[Any]:
-    """``rows`` with None for each line whose key came earlier in the body (``before``:
-    the keys of the pieces before this one): such a line is read anew, as a line the
-    last body did not have."""
-    out = list(rows)
-    for index, key in enumerate(keys):
-        if key in before:
-            out[index] = None
-        else:
-            before.add(key)
-    return out
 
 
 def read_body(reader: RowReader, body: bytes | bytearray) -> LineFeed | None:
