@@ -180,8 +180,8 @@ class Exchange:
         encoded (what a poll's answer is): such a body is read straight from the
         stream (:meth:`_read_plain`), not through h11 (whose buffer and events copy
         every byte twice more); None for any other framing, which h11 reads."""
-        if self._decoders or "transfer-encoding" in self.headers:
-            return None
+        if self._decoders or "transfer-encoding" in self.headers or self.status in (204, 304):
+            return None  # (h11 reads no body after a 204 or 304, whatever its length says)
         declared = self.headers.get("content-length")
         if declared is None or not declared.isdigit():
             return None  # absent, or sent twice (h11 checked that both agree)
