@@ -313,7 +313,28 @@ class UsersSnapshot:
             made._memo["ids"] = ids
         if since is not None:
             made._memo["since"] = since
+            if previous is not None:
+                made._carry_counts(previous, since[2], since[3])
         return made
+
+    def _carry_counts(
+        self, previous: UsersSnapshot, new: list[PbxUser], gone: list[PbxUser]
+    ) -> None:
+        """The counts (see :meth:`counts`) the last snapshot worked out, brought to
+        these rows by the new and gone ones (a user whose state changed is a new row,
+        the old one gone): no pass over every user for them."""
+        for show_all in (False, True):
+            known: dict[UserState, int] | None = previous._memo.get(show_all)
+            if known is None:
+                continue
+            counts = dict(known)
+            added = new if show_all else list(filter(_dashboard, new))
+            taken = gone if show_all else list(filter(_dashboard, gone))
+            for state in map(_state, added):
+                counts[state] = counts.get(state, 0) + 1
+            for state in map(_state, taken):
+                counts[state] -= 1
+            self._memo[show_all] = counts
 
     def changes_since(self, ids: set[int]) -> tuple[list[PbxUser], list[PbxUser]] | None:
         """As :meth:`CallsSnapshot.changes_since`: the users new since the snapshot
