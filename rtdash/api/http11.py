@@ -117,6 +117,8 @@ class Exchange:
     _connection: _Connection | None
     _done: bool = False
     _decoders: list[_Inflate] = field(default_factory=list)
+    #: the body was read straight from the stream and the connection may be kept
+    _plain: bool = False
 
     @property
     def encoding(self) -> str:
@@ -148,6 +150,10 @@ class Exchange:
         assert connection is not None and not self._done
         body = bytearray()
         sink = _Sink(body, limit, grew, take)
+        length = self._plain_length()
+        if length is not None:
+            await self._read_plain(connection, length, sink)
+            return body
         try:
             while not isinstance(event := await connection.next_event(), h11.EndOfMessage):
                 if not isinstance(event, h11.Data):
@@ -169,6 +175,53 @@ class Exchange:
         self._done = True
         return body
 
+    def _plain_length(self) -> int | None:
+        """The body's length when it is framed by its Content-Length alone and not
+        encoded (what a poll's answer is): such a body is read straight from the
+        stream (:meth:`_read_plain`), not through h11 (whose buffer and events copy
+        every byte twice more); None for any other framing, which h11 reads."""
+        if self._decoders or "transfer-encoding" in self.headers or self.status in (204, 304):
+            return None  # (h11 reads no body after a 204 or 304, whatever its length says)
+        declared = self.headers.get("content-length")
+        if declared is None or not declared.isdigit():
+            return None  # absent, or sent twice (h11 checked that both agree)
+        connection = self._connection
+        assert connection is not None
+        if connection.http.their_state is not h11.SEND_BODY:
+            return None
+        return int(declared)
+
+    async def _read_plain(self, connection: _Connection, length: int, sink: _Sink) -> None:
+        """``length`` bytes of body into ``sink``: first what h11 read past the head,
+        then straight from the stream, never a byte past the body. The connection is
+        then kept (a fresh h11 state, holding anything the peer sent past the body, as
+        h11's next cycle would) if both sides' words let it be, as h11 decides it."""
+        http = connection.http
+        held, closed = http.trailing_data
+        first, extra = bytes(held[:length]), bytes(held[length:])
+        left = length - len(first)
+        try:
+            if first:
+                sink.add(first)
+            del first, held
+            read = connection.reader.read
+            while left:
+                chunk = await read(min(CHUNK, left))
+                if not chunk:
+                    raise Dropped("the answer ended early or was not HTTP")
+                connection.got += len(chunk)
+                left -= len(chunk)
+                sink.add(chunk)
+        except OSError as exc:
+            raise Dropped("the connection broke") from exc
+        self._done = True
+        if _keeps_alive(self.raw_headers, http) and not closed:
+            fresh = h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
+            if extra:
+                fresh.receive_data(extra)
+            connection.http = fresh
+            self._plain = True
+
     def finish(self) -> None:
         """Give the connection back if the answer was read whole and both sides may
         go on (h11: both DONE, not "Connection: close", not a body to the end);
@@ -177,7 +230,9 @@ class Exchange:
         if connection is None:
             return
         http = connection.http
-        if self._done and http.our_state is h11.DONE and http.their_state is h11.DONE:
+        if self._plain:  # read past h11, and a fresh h11 state made for the next answer
+            self._pool.release(connection)
+        elif self._done and http.our_state is h11.DONE and http.their_state is h11.DONE:
             http.start_next_cycle()
             self._pool.release(connection)
         else:
@@ -318,6 +373,22 @@ class Pool:
             if decoder is not None:
                 exchange._decoders.append(decoder)
         return exchange
+
+
+def _keeps_alive(answer: list[tuple[bytes, bytes]], http: h11.Connection) -> bool:
+    """Whether the connection may carry the next request after this answer, by h11's
+    rule: HTTP/1.1 on both sides and neither saying ``Connection: close`` (the
+    request this module sends never does)."""
+    version = http.their_http_version
+    if version is None or version < b"1.1" or http.our_state is not h11.DONE:
+        return False
+    words = (
+        word.strip()
+        for name, value in answer
+        if name.lower() == b"connection"
+        for word in value.lower().split(b",")
+    )
+    return b"close" not in words
 
 
 class _NothingBack(Exception):

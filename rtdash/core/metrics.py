@@ -79,10 +79,9 @@ class Metrics:
             waiting = sum(calls.count(state) for state in WAITING_STATES)
             ringing = calls.count(CallState.RINGING)
             talking = calls.count(CallState.BRIDGED)
-            oldest = min(
-                filter(None, map(longest_wait_since, map(calls.groups.get, WAITING_STATES))),
-                default=None,
-            )
+            # each group's once per snapshot, or carried from the last one's
+            waits = (calls.wait_since(state, longest_wait_since) for state in WAITING_STATES)
+            oldest = min(filter(None, waits), default=None)
         agents = agent_numbers(users, calls)
         return cls(waiting, ringing, talking, oldest, *agents)
 

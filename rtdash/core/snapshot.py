@@ -12,7 +12,7 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
@@ -38,6 +38,11 @@ def _start_key(when: datetime | None) -> float:
 def _call_order(call: ActiveCall) -> tuple[float, str]:
     # oldest state start first: in Ringing and Queueing that is the longest waiting
     return (_start_key(call.state_start or call.call_start), call.call_ref)
+
+
+def _wait_start(call: ActiveCall) -> datetime | None:
+    # as the headline's longest wait reads it (rtdash.core.metrics.wait_start)
+    return call.call_start or call.state_start
 
 
 def _user_order(user: PbxUser) -> tuple[float, str, str]:
@@ -168,7 +173,44 @@ class CallsSnapshot:
                 call for state in CALL_STATES for call in sorted(removed[state], key=_call_order)
             ]
             made._memo["since"] = (id(held), len(held), added, left)
+        made._carry_waits(previous, added, removed)
         return made
+
+    def _carry_waits(
+        self,
+        previous: CallsSnapshot,
+        added: dict[CallState, list[ActiveCall]],
+        removed: dict[CallState, list[ActiveCall]],
+    ) -> None:
+        """The earliest wait start of each group (see :meth:`wait_since`) the last
+        snapshot worked out, brought to these rows by the new and gone ones: kept
+        unless a gone row had it (then it is worked out again when asked)."""
+        for state in CALL_STATES:
+            key = ("wait", state)
+            if key not in previous._memo:
+                continue
+            earliest: datetime | None = previous._memo[key]
+            if earliest is not None and any(
+                start is not None and start <= earliest
+                for start in map(_wait_start, removed[state])
+            ):
+                continue
+            starts = filter(None, [earliest, *map(_wait_start, added[state])])
+            self._memo[key] = min(starts, default=None)
+
+    def wait_since(
+        self, state: CallState, earliest: Callable[[Sequence[ActiveCall] | None], datetime | None]
+    ) -> datetime | None:
+        """``earliest(group)`` of the group of ``state`` (the headline's longest wait:
+        the earliest wait start), worked out once per snapshot, or brought from the
+        last snapshot by the rows that changed (see :meth:`_carry_waits`)."""
+        key = ("wait", state)
+        memo = self._memo
+        if key in memo:
+            found: datetime | None = memo[key]
+            return found
+        found = memo[key] = earliest(self.groups.get(state))
+        return found
 
     def changes_since(
         self, ids: set[int]
@@ -185,7 +227,7 @@ class CallsSnapshot:
         return new, since[3]
 
     #: what is worked out once from these rows, whoever asks (see on_call)
-    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def on_call(self) -> OnCall:
         """Who is on a bridged call, worked out once per snapshot."""
@@ -313,7 +355,28 @@ class UsersSnapshot:
             made._memo["ids"] = ids
         if since is not None:
             made._memo["since"] = since
+            if previous is not None:
+                made._carry_counts(previous, since[2], since[3])
         return made
+
+    def _carry_counts(
+        self, previous: UsersSnapshot, new: list[PbxUser], gone: list[PbxUser]
+    ) -> None:
+        """The counts (see :meth:`counts`) the last snapshot worked out, brought to
+        these rows by the new and gone ones (a user whose state changed is a new row,
+        the old one gone): no pass over every user for them."""
+        for show_all in (False, True):
+            known: dict[UserState, int] | None = previous._memo.get(show_all)
+            if known is None:
+                continue
+            counts = dict(known)
+            added = new if show_all else list(filter(_dashboard, new))
+            taken = gone if show_all else list(filter(_dashboard, gone))
+            for state in map(_state, added):
+                counts[state] = counts.get(state, 0) + 1
+            for state in map(_state, taken):
+                counts[state] -= 1
+            self._memo[show_all] = counts
 
     def changes_since(self, ids: set[int]) -> tuple[list[PbxUser], list[PbxUser]] | None:
         """As :meth:`CallsSnapshot.changes_since`: the users new since the snapshot
