@@ -73,13 +73,25 @@ def read_whole(
             )
         else:
             unreadable += 1
+    return one_per_id(rows, unreadable, fetched_at, reader, raw)
+
+
+def one_per_id(
+    rows: list[Any],
+    unreadable: int,
+    fetched_at: datetime,
+    reader: RowReader,
+    raw: list[dict[str, Any]] | None = None,
+) -> FetchResult[Any]:
+    """The result of rows read one by one: the last row sent for each id, the ones
+    dropped counted as not shown."""
     kept = last_of_each(rows, reader.kind)
     duplicates = len(rows) - len(kept)
     return FetchResult(
         rows=kept,
         fetched_at=fetched_at,
         unreadable=unreadable + duplicates,
-        raw=raw,
+        raw=raw if raw is not None else [],
         duplicates=duplicates,
         server_now=reader.body_now,
     )
@@ -130,15 +142,7 @@ class Streamed:
         more, more_unreadable = read_more(rest, reader)
         rows = rows + more
         unreadable += more_unreadable
-        kept = last_of_each(rows, reader.kind)
-        duplicates = len(rows) - len(kept)
-        return FetchResult(
-            rows=kept,
-            fetched_at=fetched_at,
-            unreadable=unreadable + duplicates,
-            duplicates=duplicates,
-            server_now=reader.body_now,
-        )
+        return one_per_id(rows, unreadable, fetched_at, reader)
 
 
 def by_lines(feed: LineFeed, fetched_at: datetime) -> FetchResult[Any]:

@@ -225,27 +225,9 @@ class InfinityClient:
         if body is None:  # a big body, read by its lines as it came
             assert streamed is not None and streamed.feed is not None
             result = streamed.result(fetched_at)
-            if (
-                streamed.lined
-                and last is not None
-                and reader.lines is not None
-                and reader.lines.unchanged
-                and last.query == query
-                and last.reader is reader
-                and last.by_lines
-            ):
-                result = FetchResult(
-                    rows=last.rows,
-                    fetched_at=fetched_at,
-                    unreadable=last.unreadable,
-                    unchanged=True,
-                )
-            by_lines = reader.lines is not None and reader.lines.tails is not None
-            self._changes(result, streamed.lined, last, query, reader)
-            self._last[route] = _LastBody(
-                query, b"", reader, result.rows, result.unreadable, by_lines, None, encoding
+            return self._settle(
+                route, result, streamed.lined, last, query, reader, b"", None, encoding
             )
-            return result
         if (
             not keep_raw
             and last is not None
@@ -283,7 +265,23 @@ class InfinityClient:
             parsed: FetchResult[Any] = self._parse_rows(text, fetched_at, keep_raw, reader)
         else:
             parsed = self._parse_rows(body, fetched_at, keep_raw, reader)
-        result = parsed
+        return self._settle(route, parsed, lined, last, query, reader, digest, kept, encoding)
+
+    def _settle(
+        self,
+        route: str,
+        result: FetchResult[Any],
+        lined: bool,
+        last: _LastBody | None,
+        query: tuple[tuple[str, str], ...],
+        reader: RowReader,
+        digest: bytes,
+        kept: bytes | bytearray | None,
+        encoding: str,
+    ) -> FetchResult[Any]:
+        """The result of a body that was read, handed back and kept as the route's last:
+        the last rows themselves when the reader found every line as it was (so that
+        downstream tells "nothing changed" by identity), else ``result`` with what changed."""
         if (
             lined
             and last is not None
@@ -294,19 +292,15 @@ class InfinityClient:
             and last.by_lines
         ):
             result = FetchResult(
-                rows=last.rows, fetched_at=fetched_at, unreadable=last.unreadable, unchanged=True
+                rows=last.rows,
+                fetched_at=result.fetched_at,
+                unreadable=last.unreadable,
+                unchanged=True,
             )
         by_lines = reader.lines is not None and reader.lines.tails is not None
         self._changes(result, lined, last, query, reader)
         self._last[route] = _LastBody(
-            query,
-            digest,
-            reader,
-            result.rows,
-            result.unreadable,
-            by_lines,
-            kept,
-            encoding,
+            query, digest, reader, result.rows, result.unreadable, by_lines, kept, encoding
         )
         return result
 
