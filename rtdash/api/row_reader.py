@@ -289,8 +289,12 @@ class RowReader:
         if fields[self._id_at] is None and self._fallbacks:
             # as parse_user always did: no id, then the operator ref, then the extension
             fields[self._id_at] = fields[self._fallbacks[0]] or fields[self._fallbacks[1]]
-        if fields[self._id_at] is None:
+        ident = fields[self._id_at]
+        if ident is None:
             raise RowUnreadable("no call reference" if self.kind == "call" else "no user id")
+        if self._fallbacks and fields[self._fallbacks[1]] == ident:
+            # a user's extension is often its id: one string for both, not a copy each
+            fields[self._fallbacks[1]] = ident
         if state is None:
             raise RowUnreadable(f"no known {self.kind} state (got {raw_state!r})")
         fields[self._state_at] = state

@@ -149,8 +149,9 @@ class ServiceKeeper(FeedConsumer):
             await self._sleep(self.every)
             parts = self.store.parts
             if parts.stale(self.service):
-                encode = parts.begin(self.service)
-                parts.install(self.service, await asyncio.to_thread(encode))
+                # no name for the encoder: it holds every call's and clock's fields as
+                # read, and a local here would keep them for the rest of the run
+                parts.install(self.service, await asyncio.to_thread(parts.begin(self.service)))
             await self.save()
 
     async def save(self, *, force: bool = False) -> bool:
