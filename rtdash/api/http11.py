@@ -25,11 +25,18 @@ import codecs
 import logging
 import ssl
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import h11
+
+from rtdash.api.http11_body import Inflate, Sink, decoder_for
+from rtdash.api.http11_errors import BadEncoding as BadEncoding
+from rtdash.api.http11_errors import BadRequest as BadRequest
+from rtdash.api.http11_errors import ConnectFailed as ConnectFailed
+from rtdash.api.http11_errors import Dropped as Dropped
+from rtdash.api.http11_errors import LaneError as LaneError
+from rtdash.api.http11_errors import TooLarge as TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -41,34 +48,6 @@ MAX_IDLE = 4
 #: is not an answer (h11's ``max_incomplete_event_size``)
 HEAD_LIMIT = 64 * 1024
 CHUNK = 64 * 1024
-
-
-class LaneError(Exception):
-    """The exchange failed; ``__cause__`` (if any) is the underlying error."""
-
-
-class ConnectFailed(LaneError):
-    """No connection (refused, no such host, TLS handshake): nothing was sent."""
-
-
-class Dropped(LaneError):
-    """The connection broke, or the peer's bytes were not HTTP/1.1, mid-exchange."""
-
-
-class BadRequest(LaneError):
-    """A header this side would send is not a valid header (a newline in a value)."""
-
-
-class BadEncoding(LaneError):
-    """The body's content encoding could not be undone."""
-
-
-class TooLarge(LaneError):
-    """The body would pass the limit: at least ``size`` bytes."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__(f"at least {size} bytes")
-        self.size = size
 
 
 @dataclass(slots=True)
@@ -116,7 +95,7 @@ class Exchange:
     _pool: Pool
     _connection: _Connection | None
     _done: bool = False
-    _decoders: list[_Inflate] = field(default_factory=list)
+    _decoders: list[Inflate] = field(default_factory=list)
     #: the body was read straight from the stream and the connection may be kept
     _plain: bool = False
 
@@ -149,7 +128,7 @@ class Exchange:
         connection = self._connection
         assert connection is not None and not self._done
         body = bytearray()
-        sink = _Sink(body, limit, grew, take)
+        sink = Sink(body, limit, grew, take)
         length = self._plain_length()
         if length is not None:
             await self._read_plain(connection, length, sink)
@@ -191,7 +170,7 @@ class Exchange:
             return None
         return int(declared)
 
-    async def _read_plain(self, connection: _Connection, length: int, sink: _Sink) -> None:
+    async def _read_plain(self, connection: _Connection, length: int, sink: Sink) -> None:
         """``length`` bytes of body into ``sink``: first what h11 read past the head,
         then straight from the stream, never a byte past the body. The connection is
         then kept (a fresh h11 state, holding anything the peer sent past the body, as
@@ -369,7 +348,7 @@ class Pool:
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
         exchange = Exchange(event.status_code, headers, raw_headers, self, connection)
         for word in reversed(headers.get("content-encoding", "").lower().split(",")):
-            decoder = _decoder(word.strip())
+            decoder = decoder_for(word.strip())
             if decoder is not None:
                 exchange._decoders.append(decoder)
         return exchange
@@ -393,75 +372,6 @@ def _keeps_alive(answer: list[tuple[bytes, bytes]], http: h11.Connection) -> boo
 
 class _NothingBack(Exception):
     """A reused connection gave no byte of an answer: safe to ask again."""
-
-
-class _Sink:
-    """Where a body's pieces go (a buffer, or the caller's ``take``), counted
-    against the limit. (No bound method of its own is kept on it: a cycle would keep
-    the body, or the caller's reader of it, until the collector ran.)"""
-
-    __slots__ = ("body", "grew", "limit", "size", "take")
-
-    def __init__(
-        self,
-        body: bytearray,
-        limit: int,
-        grew: Callable[[int], object],
-        take: Callable[[bytes], object] | None,
-    ) -> None:
-        self.body, self.limit, self.grew, self.take = body, limit, grew, take
-        self.size = 0
-
-    def add(self, chunk: bytes) -> None:
-        size = self.size + len(chunk)
-        if size > self.limit:
-            raise TooLarge(size)
-        self.size = size
-        if self.take is None:
-            self.body += chunk
-            self.grew(size)
-        elif chunk:
-            self.take(chunk)
-
-
-def _decoder(word: str) -> _Inflate | None:
-    """What undoes a content encoding (None: identity or one not asked for, passed on
-    as it is, as httpx does)."""
-    if word == "gzip":
-        return _Inflate(zlib.MAX_WBITS | 16)
-    if word == "deflate":
-        return _Inflate(zlib.MAX_WBITS, raw_fallback=True)
-    return None
-
-
-class _Inflate:
-    """gzip / deflate, at most ``room`` bytes out per call (the rest is not needed:
-    past the limit the body is refused)."""
-
-    def __init__(self, wbits: int, *, raw_fallback: bool = False) -> None:
-        self._zlib = zlib.decompressobj(wbits)
-        self._raw_fallback = raw_fallback
-        self._first = True
-
-    def flush(self) -> bytes:
-        try:
-            return self._zlib.flush()
-        except zlib.error as exc:
-            raise BadEncoding(str(exc)) from exc
-
-    def __call__(self, data: bytes, room: int) -> bytes:
-        # output short of ``room`` means every byte of ``data`` was taken; at ``room``
-        # the body is refused, so what zlib holds back is never needed
-        try:
-            out = self._zlib.decompress(data, max(room, 1))
-        except zlib.error as exc:
-            if self._first and self._raw_fallback:  # "deflate" sent without its header
-                self._raw_fallback = False
-                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self(data, room)
-            raise BadEncoding(str(exc)) from exc
-        self._first = False
-        return out
 
 
 def request(target: bytes, host: bytes, headers: dict[str, str], agent: str) -> h11.Request:
