@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
+from datetime import datetime
 from itertools import compress
 from operator import not_
 from typing import Any, TypeVar
@@ -114,3 +115,8 @@ def without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tupl
             return tuple(parts)
     out = set(map(id, gone))
     return tuple(compress(kept, map(not_, map(out.__contains__, map(id, kept)))))
+
+
+def start_key(when: datetime | None) -> float:
+    """A state's start as an order key: the earliest first, a row with none last."""
+    return when.timestamp() if when is not None else float("inf")

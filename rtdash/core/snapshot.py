@@ -11,7 +11,6 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -19,9 +18,10 @@ from itertools import chain, compress
 from operator import attrgetter, not_
 from typing import Any
 
-from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
-from rtdash.core.agents import OnCall, user_columns
-from rtdash.core.row_order import in_order, placed, without
+from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.agents import OnCall
+from rtdash.core.row_order import in_order, placed, start_key, without
+from rtdash.core.users_snapshot import UsersSnapshot as UsersSnapshot
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
@@ -31,22 +31,14 @@ _state = attrgetter("state")
 CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, CallState.BRIDGED)
 
 
-def _start_key(when: datetime | None) -> float:
-    return when.timestamp() if when is not None else float("inf")
-
-
 def _call_order(call: ActiveCall) -> tuple[float, str]:
     # oldest state start first: in Ringing and Queueing that is the longest waiting
-    return (_start_key(call.state_start or call.call_start), call.call_ref)
+    return (start_key(call.state_start or call.call_start), call.call_ref)
 
 
 def _wait_start(call: ActiveCall) -> datetime | None:
     # as the headline's longest wait reads it (rtdash.core.metrics.wait_start)
     return call.call_start or call.state_start
-
-
-def _user_order(user: PbxUser) -> tuple[float, str, str]:
-    return (_start_key(user.state_start), user.label.lower(), user.user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,164 +252,3 @@ class CallsSnapshot:
         if other is None:
             return False
         return other.groups is self.groups or other.groups == self.groups
-
-
-@dataclass(frozen=True, slots=True)
-class UsersSnapshot:
-    fetched_at: datetime
-    #: every user, sorted by state start (stable: then name, then id)
-    users: tuple[PbxUser, ...]
-    unreadable: int = 0
-    dashboard_users: tuple[PbxUser, ...] = field(default=())
-    #: as :attr:`CallsSnapshot.unchanged`: ``users`` is the previous snapshot's own
-    unchanged: bool = False
-
-    #: the order keys of ``users``, parallel to it (for the next poll's build)
-    order_keys: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
-    #: what is worked out once from these rows, whoever asks (counts, columns): the
-    #: headline and two panels ask for the counts on every poll
-    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def build(
-        cls,
-        users: Iterable[PbxUser],
-        fetched_at: datetime,
-        unreadable: int = 0,
-        previous: UsersSnapshot | None = None,
-        keyed: bool = True,
-        changes: tuple[list[PbxUser], list[PbxUser]] | None = None,
-    ) -> UsersSnapshot:
-        """As :meth:`CallsSnapshot.build`: with ``previous``, only new rows are sorted in
-        (and with ``changes``, no pass over every row is made to find them)."""
-        rows = users if isinstance(users, list) else list(users)
-        keys: tuple[Any, ...] | None = None
-        present: set[int] | None = None
-        ids: set[int] | None = None
-        since: tuple[int, int, list[PbxUser], list[PbxUser]] | None = None
-        if changes is not None and previous is not None and not keyed:
-            new, gone = changes
-            kept = without(previous.users, gone, _user_order)
-            ordered = placed(list(kept), new, _user_order) if new else kept
-            held = previous.user_ids()  # already worked out by its consumers
-            ids = held.copy()
-            ids.difference_update(map(id, gone))
-            ids.update(map(id, new))
-            # handed on as below (see changes_since)
-            since = (id(held), len(held), list(new), sorted(gone, key=_user_order))
-        elif not keyed:
-            if previous is None:
-                ordered = placed([], rows[:], _user_order)
-            else:
-                held = previous.user_ids()
-                new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
-                kept = previous.users
-                left: list[PbxUser] = []
-                if len(held) != len(rows) - len(new):  # some of the last poll's are gone
-                    here = set(map(id, rows))
-                    alive = list(map(here.__contains__, map(id, kept)))
-                    left = list(compress(kept, map(not_, alive)))
-                    kept = tuple(compress(kept, alive))
-                ordered = placed(list(kept), new, _user_order) if new else kept
-                # handed on as CallsSnapshot.build's (see changes_since)
-                since = (id(held), len(held), new, left)
-        elif previous is not None and previous.order_keys is not None:
-            present = set(map(id, rows))
-            held = previous.user_ids()
-            new = list(compress(rows, map(not_, map(held.__contains__, map(id, rows)))))
-            ordered, keys = in_order(new, _user_order, previous.users, previous.order_keys, present)
-        else:
-            ordered, keys = in_order(rows, _user_order)
-        if previous is not None and ordered is previous.users:
-            dashboard = previous.dashboard_users
-        elif changes is not None and previous is not None and not keyed:
-            dashboard = placed(
-                list(
-                    without(
-                        previous.dashboard_users, list(filter(_dashboard, changes[1])), _user_order
-                    )
-                ),
-                list(filter(_dashboard, changes[0])),
-                _user_order,
-            )
-        else:
-            dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
-        made = cls(
-            fetched_at=fetched_at,
-            users=ordered,
-            unreadable=unreadable,
-            dashboard_users=dashboard,
-            order_keys=keys,
-        )
-        if present is not None and len(present) == len(ordered):
-            made._memo["ids"] = present
-        elif ids is not None:
-            made._memo["ids"] = ids
-        if since is not None:
-            made._memo["since"] = since
-            if previous is not None:
-                made._carry_counts(previous, since[2], since[3])
-        return made
-
-    def _carry_counts(
-        self, previous: UsersSnapshot, new: list[PbxUser], gone: list[PbxUser]
-    ) -> None:
-        """The counts (see :meth:`counts`) the last snapshot worked out, brought to
-        these rows by the new and gone ones (a user whose state changed is a new row,
-        the old one gone): no pass over every user for them."""
-        for show_all in (False, True):
-            known: dict[UserState, int] | None = previous._memo.get(show_all)
-            if known is None:
-                continue
-            counts = dict(known)
-            added = new if show_all else list(filter(_dashboard, new))
-            taken = gone if show_all else list(filter(_dashboard, gone))
-            for state in map(_state, added):
-                counts[state] = counts.get(state, 0) + 1
-            for state in map(_state, taken):
-                counts[state] -= 1
-            self._memo[show_all] = counts
-
-    def changes_since(self, ids: set[int]) -> tuple[list[PbxUser], list[PbxUser]] | None:
-        """As :meth:`CallsSnapshot.changes_since`: the users new since the snapshot
-        whose :meth:`user_ids` are ``ids`` (in this one's order) and that snapshot's
-        users gone (in its order), or None."""
-        since = self._memo.get("since")
-        if since is None or since[0] != id(ids) or since[1] != len(ids):
-            return None
-        return sorted(since[2], key=_user_order), since[3]
-
-    def user_ids(self) -> set[int]:
-        """The ids of every user row (rows are immutable: an id seen again is the same
-        row), worked out once per snapshot: the next poll's build and the agents'
-        clocks both ask. Not to be changed."""
-        known: set[int] | None = self._memo.get("ids")
-        if known is None:
-            known = self._memo["ids"] = set(map(id, self.users))
-        return known
-
-    def columns(self) -> tuple[list[str | None], list[str], list[bool]]:
-        """The dashboard agents' columns the agent counts read, worked out once."""
-        known: tuple[list[str | None], list[str], list[bool]] | None = self._memo.get("columns")
-        if known is None:
-            known = self._memo["columns"] = user_columns(self.dashboard_users)
-        return known
-
-    def visible(self, show_all: bool) -> tuple[PbxUser, ...]:
-        return self.users if show_all else self.dashboard_users
-
-    def counts(self, show_all: bool = False) -> dict[UserState, int]:
-        known: dict[UserState, int] | None = self._memo.get(show_all)
-        if known is None:
-            known = self._memo[show_all] = dict.fromkeys(UserState, 0)
-            known.update(Counter(map(_state, self.visible(show_all))))
-        return dict(known)
-
-    def again(self, fetched_at: datetime) -> UsersSnapshot:
-        """This snapshot's rows, fetched again at ``fetched_at`` and found unchanged."""
-        return replace(self, fetched_at=fetched_at, unchanged=True)
-
-    def same_rows(self, other: UsersSnapshot | None) -> bool:
-        if other is None:
-            return False
-        return other.users is self.users or other.users == self.users

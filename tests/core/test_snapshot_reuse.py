@@ -11,6 +11,7 @@ import pytest
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core import snapshot as snapshot_module
+from rtdash.core import users_snapshot as users_snapshot_module
 from rtdash.core.agents import AgentState, OnCall, count_agents, count_columns, user_columns
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 
@@ -23,7 +24,7 @@ STATES = list(CallState)
 def keyed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The call references (user ids) whose order key is worked out."""
     seen: list[str] = []
-    call_order, user_order = snapshot_module._call_order, snapshot_module._user_order
+    call_order, user_order = snapshot_module._call_order, users_snapshot_module._user_order
 
     def calls(row: ActiveCall) -> object:
         seen.append(row.call_ref)
@@ -34,7 +35,7 @@ def keyed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return user_order(row)
 
     monkeypatch.setattr(snapshot_module, "_call_order", calls)
-    monkeypatch.setattr(snapshot_module, "_user_order", users)
+    monkeypatch.setattr(users_snapshot_module, "_user_order", users)
     return seen
 
 
