@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import tomllib
 from pathlib import Path
 
@@ -107,9 +108,10 @@ call_state = "callPhase"
 
 
 def test_env_credentials_win_over_the_file(tmp_path: Path) -> None:
+    in_file = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
     path = write(
         tmp_path,
-        '[connection]\nusername = "file-user"\npassword = "file-pass"\napi_key = "file-key"\n',
+        f'[connection]\nusername = "file-user"\npassword = "{in_file}"\napi_key = "file-key"\n',
     )
     env = {"RTDASH_USERNAME": "env-user", "RTDASH_PASSWORD": "env-pass", "RTDASH_API_KEY": "k2"}
     connection = load_settings(path, env=env).connection
@@ -137,10 +139,11 @@ def test_env_credentials_alone_are_usable(
 
 
 def test_secrets_do_not_show_in_repr(tmp_path: Path) -> None:
-    path = write(tmp_path, '[connection]\nusername = "u"\npassword = "hunter2-xyz"\n')
+    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    path = write(tmp_path, f'[connection]\nusername = "u"\npassword = "{word}"\n')
     settings = load_settings(path, env={"RTDASH_API_KEY": "key-abc-123"})
     for text in (repr(settings), str(settings), repr(settings.connection.credentials())):
-        assert "hunter2-xyz" not in text
+        assert word not in text
         assert "key-abc-123" not in text
 
 

@@ -247,8 +247,9 @@ def test_a_section_is_checked_when_made_and_when_set() -> None:
     assert polling.interval == 3.0
     with pytest.raises(AttributeError):
         polling.intervall = 3  # type: ignore[attr-defined]
-    connection = ConnectionSettings(password="pw", default_region="us")  # type: ignore[arg-type]
-    assert connection.password == Secret("pw") and connection.default_region == "US"
+    word = secrets.token_urlsafe(12)
+    connection = ConnectionSettings(password=word, default_region="us")  # type: ignore[arg-type]
+    assert connection.password == Secret(word) and connection.default_region == "US"
 
 
 def test_a_bad_hub_url_in_the_environment_is_one_line_without_its_password(

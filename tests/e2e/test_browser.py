@@ -11,6 +11,7 @@ import asyncio
 import io
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -222,11 +223,12 @@ def test_the_served_command_is_this_interpreter_and_the_dashboard_options() -> N
 
 
 def test_a_secret_on_the_served_command_line_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RTDASH_PASSWORD", "hunter2-secret")
+    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    monkeypatch.setenv("RTDASH_PASSWORD", word)
     with pytest.raises(ValueError, match="RTDASH_PASSWORD"):
-        serve_module.served_command(["--base-url", "https://u:hunter2-secret@example/"])
+        serve_module.served_command(["--base-url", f"https://u:{word}@example/"])
     err = io.StringIO()
-    assert serve_module.serve(["--config", "hunter2-secret"], stderr=err) == 2
+    assert serve_module.serve(["--config", word], stderr=err) == 2
     assert "never from an argument" in err.getvalue()
 
 

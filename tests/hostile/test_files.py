@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import pty
+import secrets
 import stat
 import subprocess
 import sys
@@ -265,9 +266,10 @@ def test_a_config_that_is_not_what_it_seems_is_one_line_exit_2(
 def test_profile_secrets_get_the_permission_warning_and_are_redacted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
     path = tmp_path / "config.toml"
     path.write_text(
-        '[profiles.north]\nigrp = 1\nusername = "north-user"\npassword = "north-secret-77"\n'
+        f'[profiles.north]\nigrp = 1\nusername = "north-user"\npassword = "{word}"\n'
         '[profiles.south]\nigrp = 2\napi_key_env = "SOUTH_KEY"\n',
         encoding="utf-8",
     )
@@ -279,7 +281,7 @@ def test_profile_secrets_get_the_permission_warning_and_are_redacted(
     ]
     try:
         logs.register_settings_secrets(settings)
-        message = "sent north-secret-77 and south-key-99 \x1b]0;t\x07"
+        message = f"sent {word} and south-key-99 \x1b]0;t\x07"
         record = logging.LogRecord("x", logging.WARNING, "", 0, message, None, None)
         logs.RedactingFilter().filter(record)
         assert record.getMessage() == "sent *** and *** ␛]0;t�"
