@@ -3,7 +3,8 @@ the last body said are that body's row objects again, and only the other lines a
 decoded and read.
 
 Every call line changes every poll while a call lasts (its durations tick), so a line
-is split in two by one compiled pattern over the whole body: the head (every key but
+is cut in two (:mod:`rtdash.api.line_cut`: in C where built, else by one compiled
+pattern): the head (every key but
 the ticking durations) and the tail (the durations, when the upstream writes them last,
 as the simulator and the service do). A line whose head is byte for byte a head read
 from the last body, and whose tail is plain JSON (each duration a string of digits, an
@@ -39,15 +40,13 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from rtdash.api.line_cut import DURATION, Cut, cutter
 from rtdash.api.row_types import RowUnreadable
 from rtdash.api.wire import fast_rows
 
 if TYPE_CHECKING:
     from rtdash.api.row_reader import RowReader
 
-#: a duration's value on the wire, as JSON allows it (no leading zeros, no exponent)
-_DURATION = rb'(?:"[0-9]{0,12}"|-?(?:0|[1-9][0-9]{0,11})|null)'
-_END = rb"(?:\r?\n|\Z)"
 #: the row of a line that could not be read (its head is kept, so the same line is
 #: known unreadable again without being read)
 UNREADABLE: Any = object()
@@ -59,7 +58,7 @@ SEGMENT = 1 << 16
 
 
 class LineRows:
-    """The head cache of one route's reader, and the pattern that splits its bodies.
+    """The head cache of one route's reader, and what cuts its bodies into lines.
 
     ``tail_keys`` are the upstream keys of the ticking durations when they are the last
     keys of a line, in order (empty: the tail is the closing brace alone, and a line
@@ -67,10 +66,7 @@ class LineRows:
 
     def __init__(self, tail_keys: tuple[str, ...], clock_key: str | None) -> None:
         self.tail_keys = tail_keys
-        tail = b"".join(
-            b"," + re.escape(msgspec.json.encode(key)) + b":" + _DURATION for key in tail_keys
-        )
-        self._split: Callable[[bytes], list[bytes]] = re.compile(b"(" + tail + rb"\})" + _END).split
+        self.cut: Callable[[bytes], Cut | None] = cutter(tail_keys)
         #: the call duration in a tail, to know the upstream's "now" (see ``duration``)
         self._clock: Callable[[bytes], re.Match[bytes] | None] | None = None
         if clock_key is not None and clock_key in tail_keys:
@@ -79,12 +75,12 @@ class LineRows:
                 + re.escape(msgspec.json.encode(key))
                 + b":"
                 + (b"(" if key == clock_key else b"")
-                + _DURATION
+                + DURATION
                 + (b")" if key == clock_key else b"")
                 for key in tail_keys
             )
             self._clock = re.compile(groups + rb"\}").fullmatch
-        #: the last body's rows by head (see keys)
+        #: the last body's rows by head (a head's key: see :mod:`rtdash.api.line_cut`)
         self.heads: dict[int, Any] = {}
         #: the last body's tails as its count of lines and a digest of every tail, and
         #: its rows in order (see keep): None until a body was read by its lines, and again after
@@ -102,24 +98,8 @@ class LineRows:
         #: known (no two rows of either body share an id); None otherwise
         self.changes: tuple[list[Any], list[Any]] | None = None
 
-    def split(self, body: bytes) -> tuple[list[bytes], list[bytes]] | None:
-        """The heads and tails of every line of ``body``; None unless it ends in a plain
-        tail (then the body is read the usual way). A head may still hold a newline (a
-        blank line, or a line whose tail is not plain, runs into the next head): a
-        head held from the last body cannot (it was checked then), so only new heads
-        are looked at (see :func:`read_body`)."""
-        pieces = self._split(body)
-        if len(pieces) < 3 or pieces[-1] != b"":
-            return None  # no line, or something after the last plain tail
-        return pieces[0:-1:2], pieces[1::2]
-
-    @staticmethod
-    def keys(heads: list[bytes]) -> list[int]:
-        """Each head's key in the table: its hash (in C, one pass over the heads)."""
-        return list(map(hash, heads))
-
     def held(self, keys: list[int]) -> list[Any]:
-        """The last body's row of each head (by :meth:`keys`), None where there is none,
+        """The last body's row of each head (by its key), None where there is none,
         each taken out of the table: a row is found once (a line twice in one body is
         read the second time), and what is left once a body is read is what it no
         longer holds (see :class:`LineFeed`)."""
@@ -279,16 +259,15 @@ class LineFeed:
         """Read one piece of whole lines; False (nothing of it kept) when it cannot be
         read by its lines."""
         lines, reader = self.lines, self.reader
-        split = lines.split(piece)
-        if split is None:
+        cut = lines.cut(piece)
+        if cut is None:
             return False
-        heads, tails = split
-        found = lines.keys(heads)
+        found = cut.keys()
         rows = lines.held(found)
         probes: list[tuple[Any, datetime | None]] = []
         if not self.held:  # the first lines' start and duration: the upstream's "now"
-            for row, tail in zip(rows[: reader.PROBES], tails, strict=False):
-                duration = lines.duration(tail)
+            for index, row in enumerate(rows[: reader.PROBES]):
+                duration = lines.duration(cut.tail(index))
                 if row is not None and row is not UNREADABLE and duration is not None:
                     probes.append((row, now_from(row.call_start, duration)))
         new = list(compress(count(), map(is_, rows, repeat(None))))
@@ -297,10 +276,10 @@ class LineFeed:
         read = reader.read
         for first in range(0, len(new), BATCH):
             batch = new[first : first + BATCH]
-            news = list(map(heads.__getitem__, batch))
-            if any(map(bytes.__contains__, news, repeat(b"\n"))):
+            news = cut.lines(batch)
+            if news is None:
                 return self._put_back(found, rows)  # a blank line, or a tail not plain
-            items = fast_rows(b"\n".join(map(bytes.__add__, news, map(tails.__getitem__, batch))))
+            items = fast_rows(b"\n".join(news))
             if items is None or len(items) != len(batch):
                 return self._put_back(found, rows)
             for index, item in zip(batch, items, strict=True):
@@ -314,7 +293,7 @@ class LineFeed:
         self.missing += len(new)
         self.keys += found
         self.held += rows
-        self._digest.update(b"".join(tails))
+        self._digest.update(cut.tails())
         return True
 
     def _put_back(self, keys: list[int], rows: list[Any]) -> bool:

@@ -93,3 +93,16 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(RowReader, "read", counting)
     return seen
+
+
+@pytest.fixture(params=["scanner", "pattern"])
+def each_cut(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The line reader's tests run with each way of cutting lines (rtdash.api.line_cut):
+    the scanner in C where it was built, and the pattern every machine has."""
+    from rtdash.api import line_cut
+
+    if request.param == "pattern":
+        monkeypatch.setattr(line_cut, "scanner", None)
+    elif line_cut.scanner is None:
+        pytest.skip("the C scanner is not built")
+    return str(request.param)

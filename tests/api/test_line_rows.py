@@ -16,6 +16,9 @@ from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import RowReader, ticked
 from tests.api.test_rows import CALL, USER, with_
 
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
+
 NOW = datetime(2026, 5, 1, 10, 5, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -24,6 +24,9 @@ from tests.api.test_streamed_body import (
     streamed,
 )
 
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
+
 __all__ = ["streamed"]  # the fixture, used here too
 
 

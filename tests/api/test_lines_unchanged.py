@@ -12,6 +12,9 @@ import pytest
 
 from tests.api.test_rows import CALL, USER, with_
 
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
+
 if TYPE_CHECKING:
     from tests.api.conftest import MakeClient, Upstream
 

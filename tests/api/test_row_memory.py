@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import RowReader
 from tests.api.test_line_rows import UTC_ZONE, compact, parse
 from tests.api.test_rows import CALL, USER, with_
+
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
 
 
 def _calls(count: int, seconds: int) -> bytes:

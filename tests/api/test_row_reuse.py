@@ -18,6 +18,9 @@ from rtdash.api.models import RowReader, ticked
 from rtdash.api.wire import fast_rows
 from tests.api.test_rows import CALL, USER, with_
 
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
+
 NOW = datetime(2026, 5, 1, 10, 5, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
 TICKING = {"ringTime": "4", "queueDuration": "10", "bridgeDuration": "0", "callDuration": "14"}

@@ -11,6 +11,9 @@ import pytest
 from rtdash.api import client as client_module
 from tests.api.test_lines_unchanged import calls
 
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
+
 if TYPE_CHECKING:
     from tests.api.conftest import MakeClient, Upstream
 

@@ -3,10 +3,15 @@ the id's own string, and the rows read the same as before."""
 
 from __future__ import annotations
 
+import pytest
+
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import RowReader
 from tests.api.test_line_rows import UTC_ZONE, compact, parse
 from tests.api.test_rows import USER, with_
+
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
 
 
 def _users(count: int, extension: bool = True) -> bytes:

@@ -19,6 +19,9 @@ from rtdash.api.client import Credentials, InfinityClient
 from rtdash.sim import SimConfig, Simulator
 from tests.support import loopback_sim
 
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
+
 
 class _ImportRecorder(MetaPathFinder):
     """Notes every module the import system had to go looking for in this thread (the

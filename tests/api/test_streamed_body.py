@@ -32,6 +32,9 @@ from tests.api.conftest import FETCHED_AT
 from tests.api.test_http11 import Script, answer, chunked, client_at, scripted
 from tests.api.test_rows import CALL, USER, with_
 
+# every way of cutting lines (rtdash.api.line_cut)
+pytestmark = pytest.mark.usefixtures("each_cut")
+
 Cut = Callable[[bytes], list[bytes]]
 
 

@@ -1,0 +1,179 @@
+"""The two ways a polled piece is cut into heads and tails give the same cut: the
+scanner in C (built at install where a compiler is) and the compiled pattern. Compared
+on generated pieces (plain, and with every way a tail can be not plain) and on hostile
+ones; the line reader's own tests run both ways too (``each_cut`` in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rtdash.api import line_cut
+from rtdash.api.line_cut import Cut, cutter
+
+needs_scanner = pytest.mark.skipif(line_cut.scanner is None, reason="the C scanner is not built")
+
+KEYS = ("ringTime", "queueDuration", "bridgeDuration", "callDuration")
+
+
+def accepted(cut: Cut | None) -> tuple[list[int], bytes, list[bytes], list[bytes]] | None:
+    """What the line reader takes from a cut: None when it reads the piece whole."""
+    if cut is None:
+        return None
+    keys = cut.keys()
+    everything = list(range(len(keys)))
+    lines = cut.lines(everything)
+    if lines is None:
+        return None
+    return keys, cut.tails(), lines, [cut.tail(index) for index in everything]
+
+
+def both(piece: bytes, keys: tuple[str, ...] = KEYS) -> None:
+    scanned = cutter(keys)(piece)
+    patterned = cutter(keys, scan=False)(piece)
+    assert scanned is None or type(scanned).__name__ == "ScannedCut"
+    assert accepted(scanned) == accepted(patterned), piece
+
+
+#: durations as the wire may write them: mostly plain, now and then not
+PLAIN_DURATIONS = st.one_of(
+    st.integers(-(10**11), 10**12 - 1).map(lambda n: str(n).encode()),
+    st.text("0123456789", max_size=12).map(lambda s: b'"' + s.encode() + b'"'),
+    st.just(b"null"),
+)
+ODD_DURATIONS = st.one_of(
+    st.integers(-(10**13), 10**13).map(lambda n: str(n).encode()),
+    st.text("0123456789", max_size=14).map(lambda s: b'"' + s.encode() + b'"'),
+    st.sampled_from([b"nul", b"00", b"-", b"--1", b'"1', b"1e3", b"true", b"0x1", b"+1"]),
+)
+
+
+@st.composite
+def durations(draw: st.DrawFn) -> bytes:
+    odd = draw(st.integers(0, 19)) == 0
+    return draw(ODD_DURATIONS if odd else PLAIN_DURATIONS)
+
+
+#: bytes a head may hold, the tail's own words among them
+HEAD_BITS = st.sampled_from(
+    [
+        b'"callRef":"c-1"',
+        b"",
+        b",",
+        b":",
+        b'"',
+        b"}",
+        b"{",
+        b"\\",
+        b"\r",
+        b"null",
+        b"7",
+        b',"ringTime":1',
+        b',"callDuration":"2"}',
+        b"\xff\x00",
+        b" ",
+    ]
+)
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> bytes:
+    head = b"{" + b"".join(draw(st.lists(HEAD_BITS, max_size=6)))
+    names = list(KEYS)
+    if draw(st.integers(0, 29)) == 0:  # now and then a key missing, swapped or unknown
+        names = draw(st.permutations([*names, "other"]))[: draw(st.integers(0, 5))]
+    tail = b"".join(b',"' + name.encode() + b'":' + draw(durations()) for name in names)
+    if draw(st.integers(0, 29)) == 0:
+        tail = tail.replace(b",", b", ", 1)
+    end = b"}" if draw(st.integers(0, 29)) else draw(st.sampled_from([b"} ", b"]", b""]))
+    return head + tail + end
+
+
+@st.composite
+def pieces(draw: st.DrawFn) -> bytes:
+    body = b""
+    for line in draw(st.lists(lines(), max_size=8)):
+        odd = draw(st.integers(0, 29)) == 0
+        body += line + draw(st.sampled_from([b"\n\n", b"\r", b""] if odd else [b"\n", b"\r\n"]))
+    if body and draw(st.booleans()):  # the last line with no line end
+        body = body.rstrip(b"\n")
+    return body
+
+
+@needs_scanner
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces())
+def test_the_scanner_cuts_what_the_pattern_cuts(piece: bytes) -> None:
+    both(piece)
+
+
+@needs_scanner
+@given(pieces())
+@settings(max_examples=300, deadline=None)
+def test_with_no_durations_the_tail_is_the_closing_brace_both_ways(piece: bytes) -> None:
+    both(piece, ())
+
+
+PLAIN = (
+    b'{"callRef":"c-1","ringTime":"3","queueDuration":12,"bridgeDuration":null,"callDuration":"15"}'
+)
+
+
+@needs_scanner
+@pytest.mark.parametrize(
+    "piece",
+    [
+        b"",
+        b"\n",
+        b"\n\n",
+        PLAIN,
+        PLAIN + b"\n",
+        PLAIN + b"\r\n",
+        PLAIN + b"\r",  # a bare carriage return at the end: no line end
+        PLAIN + b"\n\n" + PLAIN + b"\n",  # a blank line between
+        PLAIN + b"\n" + PLAIN[:-1] + b"\n",  # the second line cut short
+        b"}" + b"\n",  # a line that is its closing brace alone
+        PLAIN.replace(b'"3"', b'"' + b"9" * 12 + b'"'),  # twelve digits: the most
+        PLAIN.replace(b'"3"', b'"' + b"9" * 13 + b'"'),  # thirteen: not plain
+        PLAIN.replace(b"12", b"9" * 12),
+        PLAIN.replace(b"12", b"9" * 13),
+        PLAIN.replace(b"12", b"012"),  # a leading zero
+        PLAIN.replace(b"12", b"-0"),
+        PLAIN.replace(b"12", b"9" * 100_000),  # a run of digits far past any duration
+        PLAIN.replace(b'"c-1"', b'"c-1,\\"ringTime\\":\\"3\\"}"'),  # the tail's words in a value
+        b'{"ringTime":"3","queueDuration":12,"bridgeDuration":null,"callDuration":"15"}\n',
+        b',"ringTime":"3","queueDuration":12,"bridgeDuration":null,"callDuration":"15"}\n',
+        b'"ringTime":"3","queueDuration":12,"bridgeDuration":null,"callDuration":"15"}\n',
+        (PLAIN + b"\n") * 3000,
+    ],
+)
+def test_hostile_and_edge_pieces_cut_alike(piece: bytes) -> None:
+    both(piece)
+
+
+@needs_scanner
+def test_a_head_key_is_the_hash_of_the_heads_bytes() -> None:
+    """The head table is shared by both cuts: a key is ``hash()`` of the head."""
+    cut = cutter(KEYS)(PLAIN + b"\n" + PLAIN.replace(b"c-1", b"c-2") + b"\r\n")
+    assert cut is not None
+    assert cut.keys() == [hash(b'{"callRef":"c-1"'), hash(b'{"callRef":"c-2"')]
+    assert cut.lines([1]) == [PLAIN.replace(b"c-1", b"c-2")]
+
+
+@needs_scanner
+def test_the_scanner_takes_only_bytes() -> None:
+    assert line_cut.scanner is not None
+    with pytest.raises(TypeError):
+        line_cut.scanner.scan(PLAIN.decode(), (b'"ringTime"',))
+    with pytest.raises(TypeError):
+        line_cut.scanner.scan(PLAIN, ('"ringTime"',))
+
+
+def test_ci_builds_the_scanner() -> None:
+    """CI installs with a compiler: the fast cut is the one it tests (see .ci/run)."""
+    if os.environ.get("RTDASH_SCANNER_REQUIRED") != "1":
+        pytest.skip("only CI requires the scanner (a machine with no compiler does without)")
+    assert line_cut.scanner is not None
