@@ -38,6 +38,8 @@ class ScaleRow:
     total: dict[str, list[float]] = field(default_factory=dict)
     poll: dict[str, list[float]] = field(default_factory=dict)
     tick: dict[str, list[float]] = field(default_factory=dict)
+    #: CPU seconds of one ``Pilot.pause`` on rtdash settled (not counted in the rounds)
+    harness: list[float] = field(default_factory=list)
     #: apps measured fewer times than the plan says, or not at all, and why
     notes: list[str] = field(default_factory=list)
 
@@ -153,6 +155,8 @@ def run_scale(plan: Plan) -> ScaleResult:
                     row.total.setdefault(kind.name, []).extend(run.total)
                     row.poll.setdefault(kind.name, []).extend(run.poll)
                     row.tick.setdefault(kind.name, []).extend(run.tick)
+                    if kind is RTDASH:
+                        row.harness.extend(run.harness)
                     if cap is not None and any(v > cap for v in run.total + run.warmup):
                         slow.add(kind.name)
         for name in sorted(slow):
@@ -298,6 +302,13 @@ def section(result: ScaleResult | None, plan: Plan) -> list[str]:
                 for app in peers
             )
             lines.append(f"- {row.calls:,} calls, poll + tick ms (medians): {split}")
+        if row.harness:
+            lines.append(
+                f"- {row.calls:,} calls: one `Pilot.pause` on rtdash settled costs "
+                f"{_ms(Summary.of(row.harness).median)} ms (median), the harness's own, "
+                "not counted (each draw is waited for by `settle`; the rounds before "
+                "2026-12-04 counted two such waits)"
+            )
     if result.rss:
         lines += [
             "",
@@ -329,7 +340,11 @@ def method(plan: Plan) -> list[str]:
         "  centre moves on 1 s (medium churn: arrivals, departures, state changes, and every",
         "  call's durations tick, so no body repeats), `time.process_time()` around one poll",
         "  of both routes through the app's own poller and its draw, then a tick half a",
-        "  frozen second later and its draw. The alert flash is off (it draws alike in every",
+        "  frozen second later and its draw, each draw waited for by letting the event",
+        "  loop run until no message is queued or being handled (`settle`), then the frame",
+        "  written, not by Textual's `Pilot.pause`, which posts a message to every widget",
+        "  of the screen and waits for them all (its cost is said per size below, not",
+        "  counted). The alert flash is off (it draws alike in every",
         f"  app). {plan.scale_warmup} uncounted rounds, then {plan.scale_polls} counted, per "
         f"repeat; {plan.scale_repeats} repeats,",
         "  the apps taking turns against the same simulator, a different one first each",

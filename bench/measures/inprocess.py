@@ -22,6 +22,7 @@ from typing import Any
 
 from textual.drivers import headless_driver
 from textual.drivers.headless_driver import HeadlessDriver
+from textual.message_pump import MessagePump
 
 from bench.loads import INTERVAL, AppKind, Load, make_sim
 from bench.measures.remote_sim import SimAddress, remote_sim
@@ -125,6 +126,48 @@ async def wait_for(condition: Callable[[], bool], timeout: float, step: float = 
         if loop.time() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(step)
+
+
+#: messages being handled now, across every message pump (see settle)
+_handling = [0]
+
+
+def _count_handling() -> None:
+    """Count the messages being handled (Textual's queue keeps no such count): a
+    message taken off its queue is work left until its handler returns. Installed
+    once, for every app measured alike; a counter more per message."""
+    if getattr(MessagePump._dispatch_message, "counted", False):
+        return
+    dispatch = MessagePump._dispatch_message
+
+    async def counted(self: MessagePump, message: Any) -> None:
+        _handling[0] += 1
+        try:
+            await dispatch(self, message)
+        finally:
+            _handling[0] -= 1
+
+    counted.counted = True  # type: ignore[attr-defined]
+    MessagePump._dispatch_message = counted  # type: ignore[method-assign]
+
+
+async def settle(app: Any) -> None:
+    """Until the app and every widget of its screen have handled every message they
+    were sent (and every message those sent), then the frame written, as
+    ``Pilot.pause`` ends. ``Pilot.pause`` waits by posting a callback to each widget of
+    the screen and waiting for them all: dozens of messages the app would never handle,
+    about as much CPU as a small poll's drawing, which a measure of the app's own work
+    must not count. Here the loop is only let run until no message is queued or being
+    handled."""
+    _count_handling()
+    pumps = [app, *app.screen.walk_children(with_self=True)]
+    while True:
+        await asyncio.sleep(0)
+        if not _handling[0] and not any(
+            pump._message_queue.values or pump._next_callbacks for pump in pumps
+        ):
+            break
+    app.screen._on_timer_update()
 
 
 def has_data(app: Any) -> bool:

@@ -11,6 +11,11 @@ around
   written: fetch, decode, map, snapshot, metrics, then the view's messages and the draw;
 * and half a (frozen) second later one tick of the view, drawn.
 
+Each draw is waited for by :func:`~bench.measures.inprocess.settle` (the loop runs
+until no message is queued or being handled, then the frame is written), not by
+``Pilot.pause``, whose own messages to every widget would be counted as the app's work;
+what one ``Pilot.pause`` costs is measured beside the rounds (``harness``).
+
 RSS: the app as a child in a pty (as P5), the simulator in the harness's process.
 """
 
@@ -29,6 +34,7 @@ from bench.measures.inprocess import (
     has_data,
     rendering_driver,
     settings_for,
+    settle,
     stop_background,
     wait_for,
 )
@@ -52,6 +58,9 @@ class ScaleRun:
     tick: list[float] = field(default_factory=list)
     #: CPU seconds the counted run's warm-up polls took (to tell a slow app early)
     warmup: list[float] = field(default_factory=list)
+    #: CPU seconds of one ``Pilot.pause`` on the settled app before each counted round:
+    #: the harness's own cost that ``settle`` keeps out of the rounds
+    harness: list[float] = field(default_factory=list)
 
 
 async def measure_scale(
@@ -91,17 +100,21 @@ async def measure_scale(
                 clock.advance(0.5)
                 await pilot.pause()
                 counting = index >= warmup
+                if counting:
+                    before = time.process_time()
+                    await pilot.pause()
+                    run.harness.append(time.process_time() - before)
                 if profiler is not None and counting:
                     profiler.enable()
                 start = time.process_time()
                 began = loop.time()
                 await poller._poll(Route.CALLS, began)
                 await poller._poll(Route.USERS, began)
-                await pilot.pause()
+                await settle(app)
                 polled = time.process_time()
                 clock.advance(0.5)
                 board.tick()
-                await pilot.pause()
+                await settle(app)
                 ticked = time.process_time()
                 if profiler is not None and counting:
                     profiler.disable()
