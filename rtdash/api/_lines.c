@@ -8,9 +8,8 @@
  * last keys of every line). A line's tail is ``,"k1":D,...,"kn":D}`` at its very
  * end (D: a string of up to 12 digits, an integer of up to 12 digits without
  * leading zeros, or null), its head everything before. For each line: the head's
- * hash (the same as hash() of the head's bytes, so the Python path's table
- * serves both), the tails joined in order, and three offsets (head start, tail
- * start, tail end) as native 64-bit integers. None when any line has no such tail
+ * key (head_key: a keyed 64-bit hash of its bytes), the tails joined in order, and
+ * three offsets (head start, tail start, tail end) as native 64-bit integers. None when any line has no such tail
  * (a blank line, a tail not plain, a piece ending in a bare "\r"): the caller
  * reads the piece the usual way, as when the pattern cannot split it.
  *
@@ -24,14 +23,57 @@
 
 #define MAX_DIGITS 12
 
-static Py_hash_t
-hash_bytes(const char *data, Py_ssize_t size)
+/* A head's key: a 64-bit keyed hash of its bytes, 16 at a time through a 64 x 64 -> 128
+ * bit multiply folded to 64, its keys random per process (drawn when the module is
+ * loaded), so the upstream cannot know which heads share a key. Several times faster
+ * than the SipHash that hash() uses, which was most of a scan. */
+static uint64_t key0, key1, key2;
+
+static inline uint64_t
+fold(uint64_t a, uint64_t b)
 {
-#if PY_VERSION_HEX >= 0x030E0000
-    return Py_HashBuffer(data, size);
-#else
-    return _Py_HashBytes(data, size);
-#endif
+    __uint128_t product = (__uint128_t)a * b;
+    return (uint64_t)product ^ (uint64_t)(product >> 64);
+}
+
+static inline uint64_t
+word(const unsigned char *at)
+{
+    uint64_t value;
+    memcpy(&value, at, 8);
+    return value;
+}
+
+static int64_t
+head_key(const char *data, Py_ssize_t size)
+{
+    const unsigned char *at = (const unsigned char *)data;
+    Py_ssize_t left = size;
+    uint64_t state = key0 ^ fold((uint64_t)size ^ key1, key2);
+    while (left > 16) {
+        state = fold(word(at) ^ key1, word(at + 8) ^ state);
+        at += 16;
+        left -= 16;
+    }
+    /* the last 1 to 16 bytes, read as two words that may overlap (the size is in the
+     * state already, so no two heads read alike) */
+    uint64_t first = 0, last = 0;
+    if (left >= 8) {
+        first = word(at);
+        last = word(at + left - 8);
+    }
+    else if (left >= 4) {
+        uint32_t low, high;
+        memcpy(&low, at, 4);
+        memcpy(&high, at + left - 4, 4);
+        first = low;
+        last = high;
+    }
+    else if (left > 0) {
+        first = ((uint64_t)at[0] << 16) | ((uint64_t)at[left >> 1] << 8) | at[left - 1];
+    }
+    state = fold(first ^ key1, last ^ state ^ key2);
+    return (int64_t)fold(state ^ key0, key2 ^ (uint64_t)size);
 }
 
 /* The start of the duration that ends just before ``end`` (exclusive) in
@@ -150,7 +192,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
             Py_DECREF(offsets);
             Py_RETURN_NONE;
         }
-        PyObject *hash = PyLong_FromSsize_t(hash_bytes(s + lo, at - lo));
+        PyObject *hash = PyLong_FromLongLong(head_key(s + lo, at - lo));
         if (hash == NULL) {
             Py_DECREF(hashes);
             Py_DECREF(offsets);
@@ -194,8 +236,37 @@ static struct PyModuleDef module = {
     .m_methods = methods,
 };
 
+/* The keys of head_key, from os.urandom. */
+static int
+draw_keys(void)
+{
+    PyObject *os = PyImport_ImportModule("os");
+    if (os == NULL) {
+        return -1;
+    }
+    PyObject *drawn = PyObject_CallMethod(os, "urandom", "n", (Py_ssize_t)24);
+    Py_DECREF(os);
+    if (drawn == NULL) {
+        return -1;
+    }
+    if (!PyBytes_Check(drawn) || PyBytes_GET_SIZE(drawn) != 24) {
+        Py_DECREF(drawn);
+        PyErr_SetString(PyExc_RuntimeError, "os.urandom gave no 24 bytes");
+        return -1;
+    }
+    const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(drawn);
+    key0 = word(bytes);
+    key1 = word(bytes + 8) | 1; /* odd: a multiplier that keeps every bit */
+    key2 = word(bytes + 16) | 1;
+    Py_DECREF(drawn);
+    return 0;
+}
+
 PyMODINIT_FUNC
 PyInit__lines(void)
 {
+    if (draw_keys() < 0) {
+        return NULL;
+    }
     return PyModule_Create(&module);
 }

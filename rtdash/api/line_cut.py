@@ -8,10 +8,12 @@
 * :class:`PatternCut`, by one compiled pattern that splits the piece into heads and
   tails, everywhere.
 
-Both refuse the same pieces (any line without a plain tail) and give the same keys
-(a head's key is ``hash()`` of its bytes), so the head table a body leaves serves the
-next whichever cut it. Tests run the line reader both ways and compare the cuts on
-generated and hostile pieces (tests/api/test_line_cut.py).
+Both refuse the same pieces (any line without a plain tail) and tell heads apart alike:
+the pattern keys a head by ``hash()`` of its bytes (Python's SipHash), the scanner by a
+keyed 64-bit hash of its own (several times faster); both draw their keys anew in each
+process. A reader's head table is only ever filled by the one cut chosen when it is
+made. Tests run the line reader both ways and compare the cuts on generated and
+hostile pieces (tests/api/test_line_cut.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ body and read as any body is (strictly: a duplicate key, ``NaN``, ``1e999`` are 
 there), and any body this cannot split cleanly line by line (a blank line, a line whose
 tail is not plain, a bare string) is read whole the usual way.
 
-The head table keeps a head's keyed hash (Python's SipHash of the bytes, whose key is
+The head table keeps a head's keyed hash (see :mod:`rtdash.api.line_cut`; its key is
 random per process), not its bytes: at 50,000 calls the heads themselves were the
 largest thing a poll kept. Two different heads share a 64-bit hash with odds of about
 1 in 2**64 a pair (a body of 50,000 lines against as many held: about 1 in 10**10 a

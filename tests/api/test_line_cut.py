@@ -1,11 +1,15 @@
-"""The two ways a polled piece is cut into heads and tails give the same cut: the
-scanner in C (built at install where a compiler is) and the compiled pattern. Compared
-on generated pieces (plain, and with every way a tail can be not plain) and on hostile
-ones; the line reader's own tests run both ways too (``each_cut`` in conftest.py)."""
+"""The two ways a polled piece is cut into heads and tails give the same cut (the same
+lines and tails, heads told apart alike): the scanner in C (built at install where a
+compiler is) and the compiled pattern. Compared on generated pieces (plain, and with
+every way a tail can be not plain) and on hostile ones; the line reader's own tests run
+both ways too (``each_cut`` in conftest.py). The scanner's keys are its own keyed hash:
+equal heads share one, others do not, and another process draws other keys."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +24,9 @@ KEYS = ("ringTime", "queueDuration", "bridgeDuration", "callDuration")
 
 
 def accepted(cut: Cut | None) -> tuple[list[int], bytes, list[bytes], list[bytes]] | None:
-    """What the line reader takes from a cut: None when it reads the piece whole."""
+    """What the line reader takes from a cut (None: it reads the piece whole). The
+    keys as which lines share a head (each line's first line with its key): the two
+    cuts key heads differently, but must tell them apart alike."""
     if cut is None:
         return None
     keys = cut.keys()
@@ -28,7 +34,9 @@ def accepted(cut: Cut | None) -> tuple[list[int], bytes, list[bytes], list[bytes
     lines = cut.lines(everything)
     if lines is None:
         return None
-    return keys, cut.tails(), lines, [cut.tail(index) for index in everything]
+    first: dict[int, int] = {}
+    shared = [first.setdefault(key, index) for index, key in enumerate(keys)]
+    return shared, cut.tails(), lines, [cut.tail(index) for index in everything]
 
 
 def both(piece: bytes, keys: tuple[str, ...] = KEYS) -> None:
@@ -155,12 +163,50 @@ def test_hostile_and_edge_pieces_cut_alike(piece: bytes) -> None:
 
 
 @needs_scanner
-def test_a_head_key_is_the_hash_of_the_heads_bytes() -> None:
-    """The head table is shared by both cuts: a key is ``hash()`` of the head."""
-    cut = cutter(KEYS)(PLAIN + b"\n" + PLAIN.replace(b"c-1", b"c-2") + b"\r\n")
+def test_the_scanner_keys_a_head_by_its_bytes_alone() -> None:
+    """Equal heads share a key wherever they lie in a piece; heads that differ by one
+    byte (at every place, of every length to past two words) or by their length do not."""
+    scan = cutter(())
+    heads = [b"", b"{"]
+    for size in range(1, 40):
+        base = bytes(range(65, 65 + size))
+        heads.append(base)
+        heads += [base[:at] + b"#" + base[at + 1 :] for at in range(size)]
+        heads.append(base + b"\x00")
+    cut = scan(b"".join(head + b"}\n" for head in heads))
     assert cut is not None
-    assert cut.keys() == [hash(b'{"callRef":"c-1"'), hash(b'{"callRef":"c-2"')]
-    assert cut.lines([1]) == [PLAIN.replace(b"c-1", b"c-2")]
+    keys = cut.keys()
+    assert len(set(keys)) == len(set(heads)) == len(heads)
+    shifted = scan(b"padding to move every line}\n" + b"".join(h + b"}\n" for h in heads))
+    assert shifted is not None and shifted.keys()[1:] == keys
+
+
+@needs_scanner
+def test_no_two_of_many_similar_heads_share_a_key() -> None:
+    """A centre's heads: the same shape, a few digits apart."""
+    heads = [
+        b'{"callRef":"c-%06d","callState":"%s","queueRef":"q%d"' % (n, state, n % 7)
+        for n in range(60_000)
+        for state in (b"ringing", b"queueing")
+    ]
+    cut = cutter(())(b"".join(head + b"}\n" for head in heads))
+    assert cut is not None and len(set(cut.keys())) == len(heads)
+
+
+@needs_scanner
+def test_the_scanner_s_keys_are_drawn_anew_by_each_process() -> None:
+    """Keys the upstream cannot know: the same head keys differently in another run."""
+    code = (
+        "from rtdash.api.line_cut import cutter;"
+        'print(cutter(())(b\'{"callRef":"c-1"}\\n\').keys()[0])'
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(3)
+    }
+    assert len(runs) == 3
 
 
 @needs_scanner
