@@ -49,10 +49,10 @@ def test_the_line_table_keeps_numbers_and_still_tells_every_line_apart() -> None
     lines = reader.lines
     assert isinstance(lines, LineRows) and len(lines.heads) == 30
     assert all(type(key) is int for key in lines.heads)  # no line's bytes are held
-    # a head's key is the hash of its bytes, however the line was cut
+    # heads of other lengths, one the start of the next, have keys of their own
     heads = [b"a", b"ab", b"abc", b"a" * 300]
     cut = cutter(())(b"".join(head + b"}\n" for head in heads))
-    assert cut is not None and cut.keys() == [hash(head) for head in heads]
+    assert cut is not None and len(set(cut.keys())) == len(heads)
 
 
 def test_rows_without_extra_keys_share_one_empty_dict() -> None:
