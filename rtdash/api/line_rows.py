@@ -35,12 +35,13 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from itertools import compress, count, repeat
-from operator import is_, is_not
+from operator import is_
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from rtdash.api.line_cut import DURATION, Cut, cutter
+from rtdash.api.line_table import HeadTable, new_table
 from rtdash.api.row_types import RowUnreadable
 from rtdash.api.wire import fast_rows
 
@@ -81,7 +82,7 @@ class LineRows:
             )
             self._clock = re.compile(groups + rb"\}").fullmatch
         #: the last body's rows by head (a head's key: see :mod:`rtdash.api.line_cut`)
-        self.heads: dict[int, Any] = {}
+        self.heads: HeadTable = new_table()
         #: the last body's tails as its count of lines and a digest of every tail, and
         #: its rows in order (see keep): None until a body was read by its lines, and again after
         #: one was read whole
@@ -103,14 +104,14 @@ class LineRows:
         each taken out of the table: a row is found once (a line twice in one body is
         read the second time), and what is left once a body is read is what it no
         longer holds (see :class:`LineFeed`)."""
-        return list(map(self.heads.pop, keys, repeat(None)))
+        return self.heads.take(keys)
 
     def keep(self, keys: list[int], rows: list[Any], tails: tuple[int, bytes]) -> None:
         """This body's rows by head, for the next body (a line that was unreadable is
         :data:`UNREADABLE` again), and its tails' digest and rows in order, to know an
         unchanged body without a digest of all of it."""
-        self.heads = {}  # the last body's table goes before this one's is built
-        self.heads = dict(zip(keys, rows, strict=True))
+        self.heads.clear()  # the last body's rows go before this one's are put in
+        self.heads.put(keys, rows)
         self.tails = tails
         self.rows = rows
 
@@ -299,8 +300,7 @@ class LineFeed:
     def _put_back(self, keys: list[int], rows: list[Any]) -> bool:
         """A piece not read after all: the rows taken out of the table for it go back.
         False (the piece was not read)."""
-        placed = zip(keys, rows, strict=True)
-        self.lines.heads.update(compress(placed, map(is_not, rows, repeat(None))))
+        self.lines.heads.put(keys, rows)
         return False
 
     def finish(self) -> tuple[list[Any], int]:
@@ -319,7 +319,7 @@ class LineFeed:
             self.rest = bytearray()
         left = lines.heads  # the last body's rows this one did not hold
         if self.rest is not None:  # the table as it was, with the lines read so far
-            left.update(zip(self.keys, held, strict=True))
+            left.put(self.keys, held)
             lines.ids = None
         else:
             digest = (len(held), self._digest.digest())
@@ -330,7 +330,7 @@ class LineFeed:
                     and len(held) == len(last)
                     and all(map(is_, held, last))
                 )
-            self.gone = [row for row in left.values() if row is not UNREADABLE]
+            self.gone = [row for row in left.rows() if row is not UNREADABLE]
             left.clear()
             self._ids()
             lines.keep(self.keys, held, digest)

@@ -95,14 +95,16 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-@pytest.fixture(params=["scanner", "pattern"])
+@pytest.fixture(params=["in C", "in Python"])
 def each_cut(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The line reader's tests run with each way of cutting lines (rtdash.api.line_cut):
-    the scanner in C where it was built, and the pattern every machine has."""
-    from rtdash.api import line_cut
+    """The line reader's tests run with its C parts where they were built (the scanner
+    that cuts lines, rtdash.api.line_cut; the head table, rtdash.api.line_table) and
+    with the Python every machine has (the compiled pattern, a dict)."""
+    from rtdash.api import line_cut, line_table
 
-    if request.param == "pattern":
+    if request.param == "in Python":
         monkeypatch.setattr(line_cut, "scanner", None)
-    elif line_cut.scanner is None:
-        pytest.skip("the C scanner is not built")
+        monkeypatch.setattr(line_table, "built", None)
+    elif line_cut.scanner is None or line_table.built is None:
+        pytest.skip("rtdash's C parts are not built")
     return str(request.param)

@@ -1,0 +1,356 @@
+/* The line reader's head table in C: each head's key (a 64-bit integer) to the row
+ * last read from that line. What rtdash.api.line_table's dict-backed table does, in
+ * open addressing without a Python object per entry: a poll takes every line's row
+ * out by its key and puts the body's rows back, and at a big centre that was a large
+ * share of a poll spent in dict calls.
+ *
+ * Heads() -> table
+ *   take(keys)        each key's row, taken out (None where there is none)
+ *   put(keys, rows)   each row put in under its key (a None row skipped; a key put
+ *                     twice keeps the later row)
+ *   rows()            the rows left, in no order
+ *   clear()           every row let go
+ *   held_keys()       the keys held, in no order
+ *   len(table)
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define FIRST_BITS 10
+
+typedef struct {
+    PyObject_HEAD
+    int64_t *keys;
+    PyObject **rows; /* NULL: an empty slot */
+    int bits;
+    Py_ssize_t size;
+} Heads;
+
+static inline size_t
+slot_of(int64_t key, int bits)
+{
+    return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
+
+static int
+allocate(Heads *self, int bits)
+{
+    size_t count = (size_t)1 << bits;
+    int64_t *keys = PyMem_Calloc(count, sizeof(int64_t));
+    PyObject **rows = PyMem_Calloc(count, sizeof(PyObject *));
+    if (keys == NULL || rows == NULL) {
+        PyMem_Free(keys);
+        PyMem_Free(rows);
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->keys = keys;
+    self->rows = rows;
+    self->bits = bits;
+    self->size = 0;
+    return 0;
+}
+
+/* Put a row (a new reference, taken over) in a table known to have room. */
+static void
+place(Heads *self, int64_t key, PyObject *row)
+{
+    size_t mask = ((size_t)1 << self->bits) - 1;
+    size_t at = slot_of(key, self->bits);
+    while (self->rows[at] != NULL) {
+        if (self->keys[at] == key) {
+            PyObject *old = self->rows[at];
+            self->rows[at] = row;
+            Py_DECREF(old);
+            return;
+        }
+        at = (at + 1) & mask;
+    }
+    self->keys[at] = key;
+    self->rows[at] = row;
+    self->size++;
+}
+
+static int
+grow(Heads *self)
+{
+    int64_t *keys = self->keys;
+    PyObject **rows = self->rows;
+    size_t count = (size_t)1 << self->bits;
+    if (allocate(self, self->bits + 1) < 0) {
+        self->keys = keys; /* left as it was */
+        self->rows = rows;
+        return -1;
+    }
+    for (size_t at = 0; at < count; at++) {
+        if (rows[at] != NULL) {
+            place(self, keys[at], rows[at]);
+        }
+    }
+    PyMem_Free(keys);
+    PyMem_Free(rows);
+    return 0;
+}
+
+/* Take the row at ``at`` out (its reference handed to the caller), the slots after
+ * it moved back so every key stays reachable from its home slot. */
+static PyObject *
+take_at(Heads *self, size_t at)
+{
+    size_t mask = ((size_t)1 << self->bits) - 1;
+    PyObject *row = self->rows[at];
+    size_t hole = at;
+    size_t next = (hole + 1) & mask;
+    while (self->rows[next] != NULL) {
+        size_t home = slot_of(self->keys[next], self->bits);
+        /* the entry at next may fill the hole if its home is not in (hole, next] */
+        int stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+        if (!stays) {
+            self->keys[hole] = self->keys[next];
+            self->rows[hole] = self->rows[next];
+            hole = next;
+        }
+        next = (next + 1) & mask;
+    }
+    self->rows[hole] = NULL;
+    self->size--;
+    return row;
+}
+
+static int
+key_of(PyObject *item, int64_t *key)
+{
+    if (!PyLong_Check(item)) {
+        PyErr_SetString(PyExc_TypeError, "a head's key is an int");
+        return -1;
+    }
+    long long value = PyLong_AsLongLong(item);
+    if (value == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    *key = (int64_t)value;
+    return 0;
+}
+
+static PyObject *
+Heads_take(Heads *self, PyObject *keys)
+{
+    if (!PyList_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "take: the keys are a list");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(keys);
+    PyObject *found = PyList_New(count);
+    if (found == NULL) {
+        return NULL;
+    }
+    size_t mask = ((size_t)1 << self->bits) - 1;
+    for (Py_ssize_t index = 0; index < count; index++) {
+        int64_t key;
+        if (key_of(PyList_GET_ITEM(keys, index), &key) < 0) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        PyObject *row = NULL;
+        for (size_t at = slot_of(key, self->bits); self->rows[at] != NULL; at = (at + 1) & mask) {
+            if (self->keys[at] == key) {
+                row = take_at(self, at);
+                break;
+            }
+        }
+        if (row == NULL) {
+            row = Py_NewRef(Py_None);
+        }
+        PyList_SET_ITEM(found, index, row);
+    }
+    return found;
+}
+
+static PyObject *
+Heads_put(Heads *self, PyObject *args)
+{
+    PyObject *keys, *rows;
+    if (!PyArg_ParseTuple(args, "O!O!:put", &PyList_Type, &keys, &PyList_Type, &rows)) {
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(keys);
+    if (PyList_GET_SIZE(rows) != count) {
+        PyErr_SetString(PyExc_ValueError, "put: as many rows as keys");
+        return NULL;
+    }
+    for (Py_ssize_t index = 0; index < count; index++) {
+        /* the lists may change under a callback of PyLong_AsLongLong: look again */
+        if (index >= PyList_GET_SIZE(keys) || index >= PyList_GET_SIZE(rows)) {
+            PyErr_SetString(PyExc_RuntimeError, "put: the lists changed");
+            return NULL;
+        }
+        PyObject *row = PyList_GET_ITEM(rows, index);
+        if (row == Py_None) {
+            continue;
+        }
+        int64_t key;
+        if (key_of(PyList_GET_ITEM(keys, index), &key) < 0) {
+            return NULL;
+        }
+        if ((self->size + 1) * 2 > ((Py_ssize_t)1 << self->bits) && grow(self) < 0) {
+            return NULL;
+        }
+        place(self, key, Py_NewRef(row));
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *out = PyList_New(self->size);
+    if (out == NULL) {
+        return NULL;
+    }
+    size_t count = (size_t)1 << self->bits;
+    Py_ssize_t index = 0;
+    for (size_t at = 0; at < count; at++) {
+        if (self->rows[at] != NULL) {
+            PyList_SET_ITEM(out, index++, Py_NewRef(self->rows[at]));
+        }
+    }
+    return out;
+}
+
+static PyObject *
+Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *out = PyList_New(self->size);
+    if (out == NULL) {
+        return NULL;
+    }
+    size_t count = (size_t)1 << self->bits;
+    Py_ssize_t index = 0;
+    for (size_t at = 0; at < count; at++) {
+        if (self->rows[at] != NULL) {
+            PyObject *key = PyLong_FromLongLong(self->keys[at]);
+            if (key == NULL) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            PyList_SET_ITEM(out, index++, key);
+        }
+    }
+    return out;
+}
+
+/* Let every row go, the slots kept at their size (a centre's next body is as big). */
+static int
+Heads_tp_clear(Heads *self)
+{
+    size_t count = self->rows == NULL ? 0 : (size_t)1 << self->bits;
+    for (size_t at = 0; at < count; at++) {
+        Py_CLEAR(self->rows[at]);
+    }
+    self->size = 0;
+    return 0;
+}
+
+static PyObject *
+Heads_clear(Heads *self, PyObject *Py_UNUSED(ignored))
+{
+    Heads_tp_clear(self);
+    Py_RETURN_NONE;
+}
+
+static int
+Heads_traverse(Heads *self, visitproc visit, void *arg)
+{
+    size_t count = self->rows == NULL ? 0 : (size_t)1 << self->bits;
+    for (size_t at = 0; at < count; at++) {
+        Py_VISIT(self->rows[at]);
+    }
+    return 0;
+}
+
+static Py_ssize_t
+Heads_len(Heads *self)
+{
+    return self->size;
+}
+
+static PyObject *
+Heads_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    if (PyTuple_GET_SIZE(args) != 0 || (kwds != NULL && PyDict_GET_SIZE(kwds) != 0)) {
+        PyErr_SetString(PyExc_TypeError, "Heads() takes no arguments");
+        return NULL;
+    }
+    Heads *self = (Heads *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    if (allocate(self, FIRST_BITS) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void
+Heads_dealloc(Heads *self)
+{
+    PyObject_GC_UnTrack(self);
+    Heads_tp_clear(self);
+    PyMem_Free(self->keys);
+    PyMem_Free(self->rows);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef Heads_methods[] = {
+    {"take", (PyCFunction)Heads_take, METH_O, "Each key's row, taken out (None where none)."},
+    {"put", (PyCFunction)Heads_put, METH_VARARGS, "Each row put in under its key."},
+    {"rows", (PyCFunction)Heads_rows, METH_NOARGS, "The rows held, in no order."},
+    {"held_keys", (PyCFunction)Heads_keys, METH_NOARGS, "The keys held, in no order."},
+    {"clear", (PyCFunction)Heads_clear, METH_NOARGS, "Every row let go."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods Heads_sequence = {
+    .sq_length = (lenfunc)Heads_len,
+};
+
+static PyTypeObject HeadsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "rtdash.api._heads.Heads",
+    .tp_doc = "A line reader's rows by head key (see rtdash.api.line_table).",
+    .tp_basicsize = sizeof(Heads),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_new = Heads_new,
+    .tp_dealloc = (destructor)Heads_dealloc,
+    .tp_traverse = (traverseproc)Heads_traverse,
+    .tp_clear = (inquiry)Heads_tp_clear,
+    .tp_methods = Heads_methods,
+    .tp_as_sequence = &Heads_sequence,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_heads",
+    .m_doc = "The line reader's head table in C (see rtdash.api.line_table).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC
+PyInit__heads(void)
+{
+    if (PyType_Ready(&HeadsType) < 0) {
+        return NULL;
+    }
+    PyObject *made = PyModule_Create(&module);
+    if (made == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddObjectRef(made, "Heads", (PyObject *)&HeadsType) < 0) {
+        Py_DECREF(made);
+        return NULL;
+    }
+    return made;
+}

@@ -1,0 +1,104 @@
+"""The head table in C (rtdash/api/_heads.c) does what the dict-backed one does, call
+for call: random runs of takes, puts and clears on both, with keys that crowd the same
+slots, grow the table, repeat, and reach both ends of 64 bits."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rtdash.api import line_table
+from rtdash.api.line_table import DictHeads
+
+pytestmark = pytest.mark.skipif(line_table.built is None, reason="the C head table is not built")
+
+KEYS = st.one_of(
+    st.integers(-50, 50),
+    st.integers(-(2**63), 2**63 - 1),
+    st.sampled_from([-(2**63), 2**63 - 1, 0, -1, 2**62, 1024, 2048]),
+)
+ROWS = [object() for _ in range(64)]
+STEP = st.one_of(
+    st.tuples(st.just("take"), st.lists(KEYS, max_size=40)),
+    st.tuples(
+        st.just("put"),
+        st.lists(st.tuples(KEYS, st.one_of(st.none(), st.integers(0, len(ROWS) - 1))), max_size=40),
+    ),
+    st.tuples(st.just("clear"), st.none()),
+    st.tuples(st.just("many"), st.integers(0, 3000)),
+)
+
+
+def apply(table: object, step: tuple[str, object]) -> object:
+    kind, arg = step
+    if kind == "take":
+        return table.take(list(arg))  # type: ignore[attr-defined, call-overload]
+    if kind == "put":
+        pairs = list(arg)  # type: ignore[call-overload]
+        keys = [key for key, _ in pairs]
+        rows = [None if at is None else ROWS[at] for _, at in pairs]
+        return table.put(keys, rows)  # type: ignore[attr-defined]
+    if kind == "clear":
+        return table.clear()  # type: ignore[attr-defined]
+    count = int(arg)  # type: ignore[call-overload]
+    keys = [key * 7919 for key in range(count)]  # many keys: the table grows
+    return table.put(keys, [ROWS[key % len(ROWS)] for key in range(count)])  # type: ignore[attr-defined]
+
+
+def same(c_table: object, dict_table: DictHeads) -> None:
+    assert len(c_table) == len(dict_table)  # type: ignore[arg-type]
+    assert sorted(c_table.held_keys()) == sorted(dict_table.held_keys())  # type: ignore[attr-defined]
+    assert sorted(map(id, c_table.rows())) == sorted(map(id, dict_table.rows()))  # type: ignore[attr-defined]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(STEP, max_size=25))
+def test_the_c_table_answers_every_call_as_the_dict_does(steps: list[tuple[str, object]]) -> None:
+    assert line_table.built is not None
+    c_table, dict_table = line_table.built.Heads(), DictHeads()
+    for step in steps:
+        got, expected = apply(c_table, step), apply(dict_table, step)
+        if step[0] == "take":
+            assert [id(row) for row in got] == [id(row) for row in expected]  # type: ignore[attr-defined]
+        same(c_table, dict_table)
+
+
+def test_the_table_holds_its_rows_and_lets_them_go() -> None:
+    assert line_table.built is not None
+    table = line_table.built.Heads()
+    row = object()
+    before = sys.getrefcount(row)
+    table.put([1, 2, 3], [row, row, row])
+    assert sys.getrefcount(row) == before + 3
+    taken = table.take([2])
+    assert taken[0] is row
+    assert sys.getrefcount(row) == before + 3  # handed over to the list, not copied
+    del taken
+    assert sys.getrefcount(row) == before + 2
+    table.clear()
+    assert len(table) == 0
+    assert sys.getrefcount(row) == before
+    cycle: list[object] = []
+    table.put([5], [cycle])
+    cycle.append(table)  # a cycle through the table: the collector frees it
+    del table, cycle
+    assert gc.collect() >= 2
+
+
+def test_bad_calls_are_refused() -> None:
+    assert line_table.built is not None
+    table = line_table.built.Heads()
+    with pytest.raises(TypeError):
+        table.take((1, 2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        table.take(["1"])  # type: ignore[list-item]
+    with pytest.raises(ValueError):
+        table.put([1, 2], [object()])
+    with pytest.raises(OverflowError):
+        table.put([2**64], [object()])
+    with pytest.raises(TypeError):
+        line_table.built.Heads(1)
