@@ -20,10 +20,15 @@
 
 #define FIRST_BITS 10
 
+/* a key and its row side by side: a look-up touches one cache line, not two */
+typedef struct {
+    int64_t key;
+    PyObject *row; /* NULL: an empty slot */
+} Slot;
+
 typedef struct {
     PyObject_HEAD
-    int64_t *keys;
-    PyObject **rows; /* NULL: an empty slot */
+    Slot *slots;
     int bits;
     Py_ssize_t size;
 } Heads;
@@ -37,17 +42,12 @@ slot_of(int64_t key, int bits)
 static int
 allocate(Heads *self, int bits)
 {
-    size_t count = (size_t)1 << bits;
-    int64_t *keys = PyMem_Calloc(count, sizeof(int64_t));
-    PyObject **rows = PyMem_Calloc(count, sizeof(PyObject *));
-    if (keys == NULL || rows == NULL) {
-        PyMem_Free(keys);
-        PyMem_Free(rows);
+    Slot *slots = PyMem_Calloc((size_t)1 << bits, sizeof(Slot));
+    if (slots == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    self->keys = keys;
-    self->rows = rows;
+    self->slots = slots;
     self->bits = bits;
     self->size = 0;
     return 0;
@@ -59,38 +59,40 @@ place(Heads *self, int64_t key, PyObject *row)
 {
     size_t mask = ((size_t)1 << self->bits) - 1;
     size_t at = slot_of(key, self->bits);
-    while (self->rows[at] != NULL) {
-        if (self->keys[at] == key) {
-            PyObject *old = self->rows[at];
-            self->rows[at] = row;
+    Slot *slots = self->slots;
+    while (slots[at].row != NULL) {
+        if (slots[at].key == key) {
+            PyObject *old = slots[at].row;
+            slots[at].row = row;
             Py_DECREF(old);
             return;
         }
         at = (at + 1) & mask;
     }
-    self->keys[at] = key;
-    self->rows[at] = row;
+    slots[at].key = key;
+    slots[at].row = row;
     self->size++;
 }
 
 static int
 grow(Heads *self)
 {
-    int64_t *keys = self->keys;
-    PyObject **rows = self->rows;
-    size_t count = (size_t)1 << self->bits;
-    if (allocate(self, self->bits + 1) < 0) {
-        self->keys = keys; /* left as it was */
-        self->rows = rows;
+    Slot *old = self->slots;
+    int bits = self->bits;
+    Py_ssize_t size = self->size;
+    if (allocate(self, bits + 1) < 0) {
+        self->slots = old; /* left as it was */
+        self->bits = bits;
+        self->size = size;
         return -1;
     }
+    size_t count = (size_t)1 << bits;
     for (size_t at = 0; at < count; at++) {
-        if (rows[at] != NULL) {
-            place(self, keys[at], rows[at]);
+        if (old[at].row != NULL) {
+            place(self, old[at].key, old[at].row);
         }
     }
-    PyMem_Free(keys);
-    PyMem_Free(rows);
+    PyMem_Free(old);
     return 0;
 }
 
@@ -100,21 +102,21 @@ static PyObject *
 take_at(Heads *self, size_t at)
 {
     size_t mask = ((size_t)1 << self->bits) - 1;
-    PyObject *row = self->rows[at];
+    Slot *slots = self->slots;
+    PyObject *row = slots[at].row;
     size_t hole = at;
     size_t next = (hole + 1) & mask;
-    while (self->rows[next] != NULL) {
-        size_t home = slot_of(self->keys[next], self->bits);
+    while (slots[next].row != NULL) {
+        size_t home = slot_of(slots[next].key, self->bits);
         /* the entry at next may fill the hole if its home is not in (hole, next] */
         int stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
         if (!stays) {
-            self->keys[hole] = self->keys[next];
-            self->rows[hole] = self->rows[next];
+            slots[hole] = slots[next];
             hole = next;
         }
         next = (next + 1) & mask;
     }
-    self->rows[hole] = NULL;
+    slots[hole].row = NULL;
     self->size--;
     return row;
 }
@@ -154,8 +156,9 @@ Heads_take(Heads *self, PyObject *keys)
             return NULL;
         }
         PyObject *row = NULL;
-        for (size_t at = slot_of(key, self->bits); self->rows[at] != NULL; at = (at + 1) & mask) {
-            if (self->keys[at] == key) {
+        Slot *slots = self->slots;
+        for (size_t at = slot_of(key, self->bits); slots[at].row != NULL; at = (at + 1) & mask) {
+            if (slots[at].key == key) {
                 row = take_at(self, at);
                 break;
             }
@@ -212,8 +215,8 @@ Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
     size_t count = (size_t)1 << self->bits;
     Py_ssize_t index = 0;
     for (size_t at = 0; at < count; at++) {
-        if (self->rows[at] != NULL) {
-            PyList_SET_ITEM(out, index++, Py_NewRef(self->rows[at]));
+        if (self->slots[at].row != NULL) {
+            PyList_SET_ITEM(out, index++, Py_NewRef(self->slots[at].row));
         }
     }
     return out;
@@ -229,8 +232,8 @@ Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
     size_t count = (size_t)1 << self->bits;
     Py_ssize_t index = 0;
     for (size_t at = 0; at < count; at++) {
-        if (self->rows[at] != NULL) {
-            PyObject *key = PyLong_FromLongLong(self->keys[at]);
+        if (self->slots[at].row != NULL) {
+            PyObject *key = PyLong_FromLongLong(self->slots[at].key);
             if (key == NULL) {
                 Py_DECREF(out);
                 return NULL;
@@ -245,9 +248,9 @@ Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
 static int
 Heads_tp_clear(Heads *self)
 {
-    size_t count = self->rows == NULL ? 0 : (size_t)1 << self->bits;
+    size_t count = self->slots == NULL ? 0 : (size_t)1 << self->bits;
     for (size_t at = 0; at < count; at++) {
-        Py_CLEAR(self->rows[at]);
+        Py_CLEAR(self->slots[at].row);
     }
     self->size = 0;
     return 0;
@@ -263,9 +266,9 @@ Heads_clear(Heads *self, PyObject *Py_UNUSED(ignored))
 static int
 Heads_traverse(Heads *self, visitproc visit, void *arg)
 {
-    size_t count = self->rows == NULL ? 0 : (size_t)1 << self->bits;
+    size_t count = self->slots == NULL ? 0 : (size_t)1 << self->bits;
     for (size_t at = 0; at < count; at++) {
-        Py_VISIT(self->rows[at]);
+        Py_VISIT(self->slots[at].row);
     }
     return 0;
 }
@@ -299,8 +302,7 @@ Heads_dealloc(Heads *self)
 {
     PyObject_GC_UnTrack(self);
     Heads_tp_clear(self);
-    PyMem_Free(self->keys);
-    PyMem_Free(self->rows);
+    PyMem_Free(self->slots);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
