@@ -1,8 +1,9 @@
 /* The line reader's head table in C: each head's key (a 64-bit integer) to the row
  * last read from that line. What rtdash.api.line_table's dict-backed table does, in
- * open addressing without a Python object per entry: a poll takes every line's row
- * out by its key and puts the body's rows back, and at a big centre that was a large
- * share of a poll spent in dict calls.
+ * open addressing (linear probing) without a Python object per entry: a poll takes
+ * every line's row out by its key and puts the body's rows back, and at a big centre
+ * that was a large share of a poll spent in dict calls. A row taken leaves its slot
+ * marked, not emptied (nothing moves), until the table is cleared or made again.
  *
  * Heads() -> table
  *   take(keys)        each key's row, taken out (None where there is none)
@@ -23,20 +24,53 @@
 /* a key and its row side by side: a look-up touches one cache line, not two */
 typedef struct {
     int64_t key;
-    PyObject *row; /* NULL: an empty slot */
+    PyObject *row; /* NULL: an empty slot; TAKEN: its row was taken (the key stays, so
+                      the keys placed after it in its run are still found) */
 } Slot;
+
+static char taken_mark;
+#define TAKEN ((PyObject *)&taken_mark)
+#define LIVE(row) ((row) != NULL && (row) != TAKEN)
 
 typedef struct {
     PyObject_HEAD
     Slot *slots;
     int bits;
-    Py_ssize_t size;
+    Py_ssize_t size;  /* rows held */
+    Py_ssize_t taken; /* slots marked TAKEN since the last clear */
 } Heads;
 
 static inline size_t
 slot_of(int64_t key, int bits)
 {
     return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
+
+/* A poll's keys are known before they are looked up, and each look-up is a miss in the
+ * CPU's caches: the slot of the key this many ahead is asked for early. */
+#define AHEAD 8
+
+static inline void
+prefetch_slot(Heads *self, PyObject *keys, Py_ssize_t index)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if (index >= PyList_GET_SIZE(keys)) {
+        return;
+    }
+    PyObject *item = PyList_GET_ITEM(keys, index);
+    if (!PyLong_CheckExact(item)) {
+        return;
+    }
+    int overflow;
+    long long key = PyLong_AsLongLongAndOverflow(item, &overflow);
+    if (!overflow) {
+        __builtin_prefetch(&self->slots[slot_of((int64_t)key, self->bits)]);
+    }
+#else
+    (void)self;
+    (void)keys;
+    (void)index;
+#endif
 }
 
 static int
@@ -50,45 +84,60 @@ allocate(Heads *self, int bits)
     self->slots = slots;
     self->bits = bits;
     self->size = 0;
+    self->taken = 0;
     return 0;
 }
 
-/* Put a row (a new reference, taken over) in a table known to have room. */
+/* Put a row (a new reference, taken over) in a table known to have room: over the
+ * key's row if it holds one, else in the first taken or empty slot of its run. */
 static void
 place(Heads *self, int64_t key, PyObject *row)
 {
     size_t mask = ((size_t)1 << self->bits) - 1;
-    size_t at = slot_of(key, self->bits);
     Slot *slots = self->slots;
-    while (slots[at].row != NULL) {
-        if (slots[at].key == key) {
+    size_t at = slot_of(key, self->bits);
+    Slot *free = NULL;
+    for (; slots[at].row != NULL; at = (at + 1) & mask) {
+        if (slots[at].row == TAKEN) {
+            if (free == NULL) {
+                free = &slots[at];
+            }
+        }
+        else if (slots[at].key == key) {
             PyObject *old = slots[at].row;
             slots[at].row = row;
             Py_DECREF(old);
             return;
         }
-        at = (at + 1) & mask;
     }
-    slots[at].key = key;
-    slots[at].row = row;
+    if (free != NULL) {
+        self->taken--;
+    }
+    else {
+        free = &slots[at];
+    }
+    free->key = key;
+    free->row = row;
     self->size++;
 }
 
+/* The table made again with 2**bits slots: its rows only, no slot marked taken. */
 static int
-grow(Heads *self)
+rebuild(Heads *self, int bits)
 {
     Slot *old = self->slots;
-    int bits = self->bits;
-    Py_ssize_t size = self->size;
-    if (allocate(self, bits + 1) < 0) {
+    size_t count = (size_t)1 << self->bits;
+    int old_bits = self->bits;
+    Py_ssize_t size = self->size, taken = self->taken;
+    if (allocate(self, bits) < 0) {
         self->slots = old; /* left as it was */
-        self->bits = bits;
+        self->bits = old_bits;
         self->size = size;
+        self->taken = taken;
         return -1;
     }
-    size_t count = (size_t)1 << bits;
     for (size_t at = 0; at < count; at++) {
-        if (old[at].row != NULL) {
+        if (LIVE(old[at].row)) {
             place(self, old[at].key, old[at].row);
         }
     }
@@ -96,29 +145,16 @@ grow(Heads *self)
     return 0;
 }
 
-/* Take the row at ``at`` out (its reference handed to the caller), the slots after
- * it moved back so every key stays reachable from its home slot. */
-static PyObject *
-take_at(Heads *self, size_t at)
+/* Room for one row more, the slots in use (held or taken) at most half. */
+static int
+make_room(Heads *self)
 {
-    size_t mask = ((size_t)1 << self->bits) - 1;
-    Slot *slots = self->slots;
-    PyObject *row = slots[at].row;
-    size_t hole = at;
-    size_t next = (hole + 1) & mask;
-    while (slots[next].row != NULL) {
-        size_t home = slot_of(slots[next].key, self->bits);
-        /* the entry at next may fill the hole if its home is not in (hole, next] */
-        int stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
-        if (!stays) {
-            slots[hole] = slots[next];
-            hole = next;
-        }
-        next = (next + 1) & mask;
+    Py_ssize_t slots = (Py_ssize_t)1 << self->bits;
+    if ((self->size + self->taken + 1) * 2 <= slots) {
+        return 0;
     }
-    slots[hole].row = NULL;
-    self->size--;
-    return row;
+    /* mostly taken slots: the same size made again frees them; else twice the size */
+    return rebuild(self, (self->size + 1) * 4 <= slots ? self->bits : self->bits + 1);
 }
 
 static int
@@ -149,7 +185,11 @@ Heads_take(Heads *self, PyObject *keys)
         return NULL;
     }
     size_t mask = ((size_t)1 << self->bits) - 1;
+    for (Py_ssize_t index = 0; index < AHEAD; index++) {
+        prefetch_slot(self, keys, index);
+    }
     for (Py_ssize_t index = 0; index < count; index++) {
+        prefetch_slot(self, keys, index + AHEAD);
         int64_t key;
         if (key_of(PyList_GET_ITEM(keys, index), &key) < 0) {
             Py_DECREF(found);
@@ -158,8 +198,11 @@ Heads_take(Heads *self, PyObject *keys)
         PyObject *row = NULL;
         Slot *slots = self->slots;
         for (size_t at = slot_of(key, self->bits); slots[at].row != NULL; at = (at + 1) & mask) {
-            if (slots[at].key == key) {
-                row = take_at(self, at);
+            if (slots[at].key == key && slots[at].row != TAKEN) {
+                row = slots[at].row; /* its reference handed to the list */
+                slots[at].row = TAKEN;
+                self->size--;
+                self->taken++;
                 break;
             }
         }
@@ -189,6 +232,7 @@ Heads_put(Heads *self, PyObject *args)
             PyErr_SetString(PyExc_RuntimeError, "put: the lists changed");
             return NULL;
         }
+        prefetch_slot(self, keys, index + AHEAD);
         PyObject *row = PyList_GET_ITEM(rows, index);
         if (row == Py_None) {
             continue;
@@ -197,7 +241,7 @@ Heads_put(Heads *self, PyObject *args)
         if (key_of(PyList_GET_ITEM(keys, index), &key) < 0) {
             return NULL;
         }
-        if ((self->size + 1) * 2 > ((Py_ssize_t)1 << self->bits) && grow(self) < 0) {
+        if (make_room(self) < 0) {
             return NULL;
         }
         place(self, key, Py_NewRef(row));
@@ -215,7 +259,7 @@ Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
     size_t count = (size_t)1 << self->bits;
     Py_ssize_t index = 0;
     for (size_t at = 0; at < count; at++) {
-        if (self->slots[at].row != NULL) {
+        if (LIVE(self->slots[at].row)) {
             PyList_SET_ITEM(out, index++, Py_NewRef(self->slots[at].row));
         }
     }
@@ -232,7 +276,7 @@ Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
     size_t count = (size_t)1 << self->bits;
     Py_ssize_t index = 0;
     for (size_t at = 0; at < count; at++) {
-        if (self->slots[at].row != NULL) {
+        if (LIVE(self->slots[at].row)) {
             PyObject *key = PyLong_FromLongLong(self->slots[at].key);
             if (key == NULL) {
                 Py_DECREF(out);
@@ -250,9 +294,14 @@ Heads_tp_clear(Heads *self)
 {
     size_t count = self->slots == NULL ? 0 : (size_t)1 << self->bits;
     for (size_t at = 0; at < count; at++) {
-        Py_CLEAR(self->slots[at].row);
+        PyObject *row = self->slots[at].row;
+        self->slots[at].row = NULL;
+        if (LIVE(row)) {
+            Py_DECREF(row);
+        }
     }
     self->size = 0;
+    self->taken = 0;
     return 0;
 }
 
@@ -268,7 +317,9 @@ Heads_traverse(Heads *self, visitproc visit, void *arg)
 {
     size_t count = self->slots == NULL ? 0 : (size_t)1 << self->bits;
     for (size_t at = 0; at < count; at++) {
-        Py_VISIT(self->slots[at].row);
+        if (LIVE(self->slots[at].row)) {
+            Py_VISIT(self->slots[at].row);
+        }
     }
     return 0;
 }
