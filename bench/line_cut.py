@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from collections.abc import Callable
 
 import httpx
 
@@ -25,7 +24,7 @@ from bench.measures.scaling import scale_load
 from rtdash.api import line_cut
 from rtdash.api.client import ACTIVE_CALLS, USER_STATUS, InfinityClient
 from rtdash.api.credentials import Credentials, Secret
-from rtdash.api.line_cut import Cut
+from rtdash.api.line_cut import LineCutter
 from rtdash.api.line_rows import SEGMENT, segments
 
 #: the durations the simulator writes last on a call's line (a user's line has none)
@@ -50,13 +49,14 @@ def _bodies(calls: int) -> list[tuple[bytes, tuple[str, ...]]]:
         return found
 
 
-def _cut_all(pieces: list[bytes], cut: Callable[[bytes], Cut | None]) -> float:
+def _cut_all(pieces: list[bytes], cut: LineCutter) -> float:
     start = time.process_time()
+    tails = cut.new_tails()
     for piece in pieces:
-        done = cut(piece)
+        done = cut(piece, tails)
         assert done is not None, "the simulator's lines all end in plain tails"
         done.keys()
-        done.tails()
+    tails.digest()
     return time.process_time() - start
 
 
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average {before:.1f} "
         f"before, {os.getloadavg()[0]:.1f} after. CPU ms to cut both routes' bodies into "
-        "heads and tails, each head keyed and the tails joined (the least of "
+        "heads and tails, each head keyed and the tails digested (the least of "
         f"{args.rounds} rounds, the two ways alternating): the scanner in C "
         "(`rtdash/api/_lines.c`) and the compiled pattern a machine without a C compiler "
         "uses.",

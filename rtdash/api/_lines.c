@@ -2,14 +2,16 @@
  * rtdash.api.line_rows does with one compiled pattern, without making a bytes
  * object of every head to hash it.
  *
- * scan(piece, tail_keys) -> (keys, tails, offsets) | None
+ * scan(piece, tail_keys, state) -> (keys, state, offsets) | None
  *
  * ``tail_keys`` are the JSON-encoded keys of the ticking durations, in order (the
  * last keys of every line). A line's tail is ``,"k1":D,...,"kn":D}`` at its very
  * end (D: a string of up to 12 digits, an integer of up to 12 digits without
  * leading zeros, or null), its head everything before. For each line: the head's
- * key (head_key: a keyed 64-bit hash of its bytes), the tails joined in order, and
- * three offsets (head start, tail start, tail end) as native 64-bit integers. None when any line has no such tail
+ * key (head_key: a keyed 64-bit hash of its bytes) and three offsets (head start, tail
+ * start, tail end) as native 64-bit integers; and ``state`` carried on over every
+ * tail in order (a keyed chain: the same tails in the same order give the same state
+ * however a body comes in pieces, which is how an unchanged body is known). None when any line has no such tail
  * (a blank line, a tail not plain, a piece ending in a bare "\r"): the caller
  * reads the piece the usual way, as when the pattern cannot split it.
  *
@@ -148,7 +150,8 @@ static PyObject *
 scan(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *piece, *keys;
-    if (!PyArg_ParseTuple(args, "SO!:scan", &piece, &PyTuple_Type, &keys)) {
+    unsigned long long state;
+    if (!PyArg_ParseTuple(args, "SO!K:scan", &piece, &PyTuple_Type, &keys, &state)) {
         return NULL;
     }
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(keys); k++) {
@@ -177,7 +180,6 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
         return NULL;
     }
     int64_t *cut = (int64_t *)PyBytes_AS_STRING(offsets);
-    Py_ssize_t tails_size = 0;
     Py_ssize_t lo = 0;
     for (Py_ssize_t line = 0; line < lines; line++) {
         const char *newline = memchr(s + lo, '\n', (size_t)(size - lo));
@@ -202,29 +204,16 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
         cut[3 * line] = lo;
         cut[3 * line + 1] = at;
         cut[3 * line + 2] = end;
-        tails_size += end - at;
+        state = fold((uint64_t)state ^ (uint64_t)head_key(s + at, end - at) ^ key0, key1);
         lo = next;
     }
-    PyObject *tails = PyBytes_FromStringAndSize(NULL, tails_size);
-    if (tails == NULL) {
-        Py_DECREF(hashes);
-        Py_DECREF(offsets);
-        return NULL;
-    }
-    char *out = PyBytes_AS_STRING(tails);
-    for (Py_ssize_t line = 0; line < lines; line++) {
-        Py_ssize_t from = (Py_ssize_t)cut[3 * line + 1];
-        Py_ssize_t width = (Py_ssize_t)cut[3 * line + 2] - from;
-        memcpy(out, s + from, (size_t)width);
-        out += width;
-    }
-    return Py_BuildValue("(NNN)", hashes, tails, offsets);
+    return Py_BuildValue("(NKN)", hashes, state, offsets);
 }
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
-     "scan(piece, tail_keys) -> (keys, tails, offsets) or None: each line's head "
-     "hash, the tails joined, and (head start, tail start, tail end) per line."},
+     "scan(piece, tail_keys, state) -> (keys, state, offsets) or None: each line's head "
+     "key, the tails' chain carried on, and (head start, tail start, tail end) per line."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -18,10 +18,11 @@ hostile pieces (tests/api/test_line_cut.py).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from types import ModuleType
-from typing import Protocol
+from typing import Any, Protocol
 
 import msgspec
 
@@ -43,16 +44,19 @@ class Cut(Protocol):
 
     def keys(self) -> list[int]: ...
 
-    def tails(self) -> bytes:
-        """Every tail, in order, joined (the unchanged body's test digests them)."""
-        ...
-
     def tail(self, index: int) -> bytes: ...
 
     def lines(self, indexes: list[int]) -> list[bytes] | None:
         """The whole lines (head and tail) at ``indexes``; None when one of them runs
         into the next line (a line without a plain tail: the piece is read whole)."""
         ...
+
+
+class Tails(Protocol):
+    """Every tail of a body, in order, as one digest (an unchanged body is known by
+    its heads held and its tails' digest): the same however the body came in pieces."""
+
+    def digest(self) -> bytes: ...
 
 
 class PatternCut:
@@ -63,9 +67,6 @@ class PatternCut:
 
     def keys(self) -> list[int]:
         return list(map(hash, self._heads))  # in C, one pass over the heads
-
-    def tails(self) -> bytes:
-        return b"".join(self._tails)
 
     def tail(self, index: int) -> bytes:
         return self._tails[index]
@@ -80,18 +81,15 @@ class PatternCut:
 
 
 class ScannedCut:
-    __slots__ = ("_keys", "_offsets", "_piece", "_tails")
+    __slots__ = ("_keys", "_offsets", "_piece")
 
-    def __init__(self, piece: bytes, keys: list[int], tails: bytes, offsets: bytes) -> None:
-        self._piece, self._keys, self._tails = piece, keys, tails
+    def __init__(self, piece: bytes, keys: list[int], offsets: bytes) -> None:
+        self._piece, self._keys = piece, keys
         #: per line: head start, tail start, tail end
         self._offsets = memoryview(offsets).cast("q")
 
     def keys(self) -> list[int]:
         return self._keys
-
-    def tails(self) -> bytes:
-        return self._tails
 
     def tail(self, index: int) -> bytes:
         at = 3 * index
@@ -102,27 +100,71 @@ class ScannedCut:
         return [piece[offsets[3 * index] : offsets[3 * index + 2]] for index in indexes]
 
 
-def cutter(tail_keys: tuple[str, ...], *, scan: bool = True) -> Callable[[bytes], Cut | None]:
+class ChainedTails:
+    """The scanner's digest of a body's tails: a keyed 64-bit chain it carries on."""
+
+    __slots__ = ("state",)
+
+    def __init__(self) -> None:
+        self.state = 0
+
+    def digest(self) -> bytes:
+        return self.state.to_bytes(8, "little")
+
+
+class LineCutter(Protocol):
+    def __call__(self, piece: bytes, tails: Any = None, /) -> Cut | None:
+        """``piece`` cut, every tail of it carried into ``tails`` (one of
+        :meth:`new_tails`; None: not digested); None when it cannot be cut."""
+        ...
+
+    def new_tails(self) -> Tails: ...
+
+
+class _Scanning:
+    __slots__ = ("_keys", "_scan")
+
+    def __init__(self, scan: Callable[..., Any], keys: tuple[bytes, ...]) -> None:
+        self._scan, self._keys = scan, keys
+
+    def __call__(self, piece: bytes, tails: ChainedTails | None = None, /) -> Cut | None:
+        found = self._scan(piece, self._keys, 0 if tails is None else tails.state)
+        if found is None:
+            return None
+        keys, state, offsets = found
+        if tails is not None:
+            tails.state = state
+        return ScannedCut(piece, keys, offsets)
+
+    def new_tails(self) -> Tails:
+        return ChainedTails()
+
+
+class _Splitting:
+    __slots__ = ("_split",)
+
+    def __init__(self, split: Callable[[bytes], list[bytes]]) -> None:
+        self._split = split
+
+    def __call__(self, piece: bytes, tails: Any = None, /) -> Cut | None:
+        pieces = self._split(piece)
+        if len(pieces) < 3 or pieces[-1] != b"":
+            return None  # no line, or something after the last plain tail
+        if tails is not None:
+            tails.update(b"".join(pieces[1::2]))
+        return PatternCut(pieces[0:-1:2], pieces[1::2])
+
+    def new_tails(self) -> Tails:
+        return hashlib.new("sha1", usedforsecurity=False)
+
+
+def cutter(tail_keys: tuple[str, ...], *, scan: bool = True) -> LineCutter:
     """What cuts a piece whose lines end in the durations ``tail_keys`` (in order;
     none: a line's tail is its closing brace): the scanner when built (and ``scan``),
     else the pattern. It gives None for a piece not every line of which ends in a plain
     tail, or that holds no line."""
     encoded = tuple(msgspec.json.encode(key) for key in tail_keys)
     if scan and scanner is not None:
-        scanned = scanner.scan
-
-        def by_scanner(piece: bytes) -> Cut | None:
-            found = scanned(piece, encoded)
-            return None if found is None else ScannedCut(piece, *found)
-
-        return by_scanner
+        return _Scanning(scanner.scan, encoded)
     tail = b"".join(b"," + re.escape(key) + b":" + DURATION for key in encoded)
-    split = re.compile(b"(" + tail + rb"\})" + _END).split
-
-    def by_pattern(piece: bytes) -> Cut | None:
-        pieces = split(piece)
-        if len(pieces) < 3 or pieces[-1] != b"":
-            return None  # no line, or something after the last plain tail
-        return PatternCut(pieces[0:-1:2], pieces[1::2])
-
-    return by_pattern
+    return _Splitting(re.compile(b"(" + tail + rb"\})" + _END).split)

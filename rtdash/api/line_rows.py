@@ -30,7 +30,6 @@ first line that cannot on.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -40,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from rtdash.api.line_cut import DURATION, Cut, cutter
+from rtdash.api.line_cut import DURATION, LineCutter, cutter
 from rtdash.api.line_table import HeadTable, new_table
 from rtdash.api.row_types import RowUnreadable
 from rtdash.api.wire import fast_rows
@@ -67,7 +66,7 @@ class LineRows:
 
     def __init__(self, tail_keys: tuple[str, ...], clock_key: str | None) -> None:
         self.tail_keys = tail_keys
-        self.cut: Callable[[bytes], Cut | None] = cutter(tail_keys)
+        self.cut: LineCutter = cutter(tail_keys)
         #: the call duration in a tail, to know the upstream's "now" (see ``duration``)
         self._clock: Callable[[bytes], re.Match[bytes] | None] | None = None
         if clock_key is not None and clock_key in tail_keys:
@@ -212,7 +211,7 @@ class LineFeed:
         self.unreadable = 0
         #: the tails of every line, in order (the unchanged body's test): whatever
         #: pieces the bytes came in, the same tails give the same digest
-        self._digest = hashlib.new("sha1", usedforsecurity=False)
+        self._digest = lines.cut.new_tails()
         self._carry = bytearray()
         #: the bytes from the first piece that could not be read by its lines on
         self.rest: bytearray | None = None
@@ -260,7 +259,7 @@ class LineFeed:
         """Read one piece of whole lines; False (nothing of it kept) when it cannot be
         read by its lines."""
         lines, reader = self.lines, self.reader
-        cut = lines.cut(piece)
+        cut = lines.cut(piece, self._digest)
         if cut is None:
             return False
         found = cut.keys()
@@ -294,7 +293,6 @@ class LineFeed:
         self.missing += len(new)
         self.keys += found
         self.held += rows
-        self._digest.update(cut.tails())
         return True
 
     def _put_back(self, keys: list[int], rows: list[Any]) -> bool:
