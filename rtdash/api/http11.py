@@ -1,18 +1,18 @@
-"""GET over HTTP/1.1 on asyncio's own streams, for the routes polled every second.
+"""GET over HTTP/1.1 on asyncio's own transports, for the routes polled every second.
 
 A poll of a quiet centre is two small GETs whose answers are known unchanged at once;
 what is left of its cost is the request machinery. httpx builds a request and a response
 object, runs its auth flow, event hooks and cookie jar, and hands the exchange to
 httpcore, h11 and anyio, each with its own state machine and context managers: many
 times the work of writing one request and reading one answer on a kept connection.
-This module does only that, for a GET with no body, on asyncio's streams, with h11 and
-nothing else between them and the bytes. The HTTP/1.1
-itself (the request's bytes, the answer's framing by length, chunks or the connection's
-end, 1xx answers, whether the connection may be kept) is h11's: a hostile peer's bytes
-are read by a well-kept parser, not by hand. Here: the kept connections, the body
-unzipped (gzip, deflate) as it comes with no more out than the cap, and the failures
-as this module's errors. It knows nothing of rtdash's errors or caps:
-:mod:`rtdash.api.transport` reads bodies through it and says what went wrong.
+This module does only that, for a GET with no body, on asyncio's transports
+(:mod:`rtdash.api.http11_stream`), with h11 and nothing else between them and the
+bytes. The HTTP/1.1 itself (the request's bytes, the answer's framing by length, chunks
+or the connection's end, 1xx answers, whether the connection may be kept) is h11's: a
+hostile peer's bytes are read by a well-kept parser, not by hand. Here: the kept
+connections, the body unzipped (gzip, deflate) as it comes with no more out than the
+cap, and the failures as this module's errors. It knows nothing of rtdash's errors or
+caps: :mod:`rtdash.api.transport` reads bodies through it and says what went wrong.
 
 httpx stays the lane for everything this does not cover: a proxy from the environment,
 an injected client (the tests' fault shapes, a shared pool), schemes other than http(s).
@@ -37,6 +37,7 @@ from rtdash.api.http11_errors import ConnectFailed as ConnectFailed
 from rtdash.api.http11_errors import Dropped as Dropped
 from rtdash.api.http11_errors import LaneError as LaneError
 from rtdash.api.http11_errors import TooLarge as TooLarge
+from rtdash.api.http11_stream import Incoming
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,7 @@ CHUNK = 64 * 1024
 
 @dataclass(slots=True)
 class _Connection:
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
+    stream: Incoming
     #: the HTTP/1.1 state of this connection: what was sent, what came back
     http: h11.Connection = field(
         default_factory=lambda: h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
@@ -66,8 +66,8 @@ class _Connection:
     def usable(self, now: float) -> bool:
         return (
             now - self.idle_since <= KEEPALIVE
-            and not self.reader.at_eof()
-            and not self.writer.is_closing()
+            and not self.stream.at_eof()
+            and not self.stream.is_closing()
         )
 
     async def next_event(self) -> object:
@@ -75,13 +75,13 @@ class _Connection:
         peer's end of the connection, which h11 reads as framing or as an error)."""
         http = self.http
         while (event := http.next_event()) is h11.NEED_DATA:
-            data = await self.reader.read(CHUNK)
+            data = await self.stream.read(CHUNK)
             self.got += len(data)
             http.receive_data(data)
         return event
 
     def close(self) -> None:
-        self.writer.close()
+        self.stream.close()
 
 
 @dataclass(slots=True)
@@ -183,9 +183,9 @@ class Exchange:
             if first:
                 sink.add(first)
             del first, held
-            read = connection.reader.read
+            read = connection.stream.read
             while left:
-                chunk = await read(min(CHUNK, left))
+                chunk = await read(left)  # as the socket gave it, never past the body
                 if not chunk:
                     raise Dropped("the answer ended early or was not HTTP")
                 connection.got += len(chunk)
@@ -296,12 +296,12 @@ class Pool:
             context = self._context
         try:
             async with asyncio.timeout(self.connect_timeout):
-                reader, writer = await asyncio.open_connection(
+                _, stream = await asyncio.get_running_loop().create_connection(
+                    Incoming,
                     self.host,
                     self.port,
                     ssl=context,
                     server_hostname=self.host if context is not None else None,
-                    limit=HEAD_LIMIT,
                 )
         except TimeoutError:
             raise
@@ -309,14 +309,14 @@ class Pool:
             raise ConnectFailed(str(exc)) from exc
         self.opened += 1
         log.debug("connection opened to %s:%d", self.host, self.port)
-        return _Connection(reader, writer)
+        return _Connection(stream)
 
     async def _exchange(self, connection: _Connection, request: h11.Request) -> Exchange:
         connection.used += 1
         connection.got = 0
         http = connection.http
         try:
-            connection.writer.write(http.send(request) + http.send(h11.EndOfMessage()))
+            connection.stream.write(http.send(request) + http.send(h11.EndOfMessage()))
             # a 1xx (100 Continue, 103 Early Hints) comes before the answer
             while not isinstance(event := await connection.next_event(), h11.Response):
                 if not isinstance(event, h11.InformationalResponse):
