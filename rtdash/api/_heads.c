@@ -233,6 +233,11 @@ Heads_put(Heads *self, PyObject *args)
             return NULL;
         }
         prefetch_slot(self, keys, index + AHEAD);
+#if defined(__GNUC__) || defined(__clang__)
+        if (index + AHEAD < PyList_GET_SIZE(rows)) {
+            __builtin_prefetch(PyList_GET_ITEM(rows, index + AHEAD), 1); /* its count */
+        }
+#endif
         PyObject *row = PyList_GET_ITEM(rows, index);
         if (row == Py_None) {
             continue;
