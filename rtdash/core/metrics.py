@@ -17,7 +17,8 @@ from itertools import compress, repeat
 from operator import attrgetter, is_
 
 from rtdash.api.models import ActiveCall, CallState, UserState
-from rtdash.core.agents import AgentState, count_columns
+from rtdash.core.agent_counts import agent_counts
+from rtdash.core.agents import AgentState
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
 
@@ -122,6 +123,6 @@ def agent_numbers(
     counts = users.counts()
     if calls is None:
         return counts[UserState.AVAILABLE], counts[UserState.UNAVAILABLE], None, None
-    states = count_columns(users.columns(), calls.on_call())
+    states = agent_counts(users, calls.on_call())
     on_call, away = states[AgentState.ON_CALL], states[AgentState.AWAY]
     return states[AgentState.AVAILABLE], on_call + away, on_call, away

@@ -125,6 +125,8 @@ class CallsSnapshot:
                 # that follow changes (see changes_since): its ids' set by identity, not
                 # held (it would outlive its snapshot)
                 made._memo["since"] = (id(held), len(held), buckets, left)
+                gone_bridged = [call for call in left if call.state is CallState.BRIDGED]
+                made._move_on_call(previous, buckets[CallState.BRIDGED], gone_bridged)
         return made
 
     @classmethod
@@ -166,7 +168,18 @@ class CallsSnapshot:
             ]
             made._memo["since"] = (id(held), len(held), added, left)
         made._carry_waits(previous, added, removed)
+        made._move_on_call(previous, added[CallState.BRIDGED], removed[CallState.BRIDGED])
         return made
+
+    def _move_on_call(
+        self, previous: CallsSnapshot, new: list[ActiveCall], gone: list[ActiveCall]
+    ) -> None:
+        """Who is on a call (see :meth:`on_call`) is worked out, when asked, from the
+        last snapshot's answer and the bridged calls new and gone since, if the last
+        snapshot worked it out (held until asked, then let go)."""
+        known: OnCall | None = previous._memo.get("on_call")
+        if known is not None:
+            self._memo["on_call_from"] = (known, new, gone)
 
     def _carry_waits(
         self,
@@ -223,9 +236,17 @@ class CallsSnapshot:
 
     def on_call(self) -> OnCall:
         """Who is on a bridged call, worked out once per snapshot."""
-        known: OnCall | None = self._memo.get("on_call")
+        memo = self._memo
+        known: OnCall | None = memo.get("on_call")
         if known is None:
-            known = self._memo["on_call"] = OnCall.from_calls(self.groups[CallState.BRIDGED])
+            bridged = self.groups[CallState.BRIDGED]
+            moved = memo.pop("on_call_from", None)
+            if moved is None:
+                known = OnCall.from_calls(bridged)
+            else:
+                base, new, gone = moved
+                known = base.moved(new, gone, bridged)
+            memo["on_call"] = known
         return known
 
     def row_ids(self) -> set[int]:

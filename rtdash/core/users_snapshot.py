@@ -14,11 +14,16 @@ from operator import attrgetter, not_
 from typing import Any
 
 from rtdash.api.models import PbxUser, UserState
-from rtdash.core.agents import user_columns
 from rtdash.core.row_order import in_order, placed, start_key, without
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
+
+
+class _Token:
+    """A snapshot's :attr:`UsersSnapshot.token`."""
+
+    __slots__ = ()
 
 
 def _user_order(user: PbxUser) -> tuple[float, str, str]:
@@ -119,6 +124,7 @@ class UsersSnapshot:
         if since is not None:
             made._memo["since"] = since
             if previous is not None:
+                made._memo["from"] = previous.token
                 made._carry_counts(previous, since[2], since[3])
         return made
 
@@ -150,6 +156,23 @@ class UsersSnapshot:
             return None
         return sorted(since[2], key=_user_order), since[3]
 
+    @property
+    def token(self) -> object:
+        """This snapshot's rows, as one small object: what a consumer holds to know
+        the rows it worked from (not the snapshot: it would outlive its poll)."""
+        token: object | None = self._memo.get("token")
+        if token is None:
+            token = self._memo["token"] = _Token()
+        return token
+
+    def changes_from(self, token: object) -> tuple[list[PbxUser], list[PbxUser]] | None:
+        """The users new and gone since the snapshot of ``token`` (see :attr:`token`),
+        in no particular order, when this one was built on it; else None."""
+        since = self._memo.get("since")
+        if since is None or self._memo.get("from") is not token:
+            return None
+        return since[2], since[3]
+
     def user_ids(self) -> set[int]:
         """The ids of every user row (rows are immutable: an id seen again is the same
         row), worked out once per snapshot: the next poll's build and the agents'
@@ -157,13 +180,6 @@ class UsersSnapshot:
         known: set[int] | None = self._memo.get("ids")
         if known is None:
             known = self._memo["ids"] = set(map(id, self.users))
-        return known
-
-    def columns(self) -> tuple[list[str | None], list[str], list[bool]]:
-        """The dashboard agents' columns the agent counts read, worked out once."""
-        known: tuple[list[str | None], list[str], list[bool]] | None = self._memo.get("columns")
-        if known is None:
-            known = self._memo["columns"] = user_columns(self.dashboard_users)
         return known
 
     def visible(self, show_all: bool) -> tuple[PbxUser, ...]:

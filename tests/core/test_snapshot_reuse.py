@@ -12,6 +12,7 @@ import pytest
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core import snapshot as snapshot_module
 from rtdash.core import users_snapshot as users_snapshot_module
+from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import AgentState, OnCall, count_agents, count_columns, user_columns
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 
@@ -161,24 +162,22 @@ def test_random_keyless_polls_build_as_from_scratch() -> None:
 
 def test_agents_are_counted_once_per_users_and_calls_pair(monkeypatch: pytest.MonkeyPatch) -> None:
     """The headline numbers and the agents panel ask for the same counts on each poll."""
-    from rtdash.core import agents
+    from rtdash.core import agent_counts as counting_module
 
     counted: list[int] = []
-    real = agents._count_columns
+    real = counting_module.count_columns
 
     def counting(columns: Any, on_call: OnCall) -> Any:
         counted.append(1)
         return real(columns, on_call)
 
-    monkeypatch.setattr(agents, "_count_columns", counting)
+    monkeypatch.setattr(counting_module, "count_columns", counting)
     people = UsersSnapshot.build([user(f"u-{n}", name=f"U{n}") for n in range(9)], T0)
     bridged = CallsSnapshot.build([call("c-1", CallState.BRIDGED, agent_name="U3")], T0)
-    first = count_columns(people.columns(), bridged.on_call())
+    first = agent_counts(people, bridged.on_call())
     first[AgentState.AWAY] = 99  # a caller's copy: the kept counts stay as they were
-    again = count_columns(people.columns(), bridged.on_call())
+    again = agent_counts(people, bridged.on_call())
     assert counted == [1] and again == count_agents(people.users, bridged.on_call())
     later = UsersSnapshot.build([user("u-1", name="U1")], T0)
-    assert count_columns(later.columns(), bridged.on_call()) == count_agents(
-        later.users, bridged.on_call()
-    )
+    assert agent_counts(later, bridged.on_call()) == count_agents(later.users, bridged.on_call())
     assert counted == [1, 1]

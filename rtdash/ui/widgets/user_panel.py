@@ -10,13 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 
 from rtdash.api.models import PbxUser
+from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import (
     ORDER,
     AgentState,
     OnCall,
     agent_state,
     count_agents,
-    count_columns,
 )
 from rtdash.core.clock import Clock
 from rtdash.core.labels import USER_LABELS
@@ -147,8 +147,8 @@ class UserPanel(RowsView):
             return text
         if self.show_all or self.on_call is None:
             counts = count_agents(self.snapshot.visible(self.show_all), self.on_call)
-        else:  # the dashboard's agents: their columns are the snapshot's, made once
-            counts = count_columns(self.snapshot.columns(), self.on_call)
+        else:  # the dashboard's agents: counted once per snapshot and calls pair
+            counts = agent_counts(self.snapshot, self.on_call)
         for index, state in enumerate(ORDER):
             if index:
                 text.append("  ")
