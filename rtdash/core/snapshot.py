@@ -11,7 +11,7 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
@@ -22,6 +22,7 @@ from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.agents import OnCall
 from rtdash.core.row_order import in_order, placed, start_key, without
 from rtdash.core.users_snapshot import UsersSnapshot as UsersSnapshot
+from rtdash.core.wait_starts import Earliest, earliest_of, moved
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
@@ -34,11 +35,6 @@ CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, Cal
 def _call_order(call: ActiveCall) -> tuple[float, str]:
     # oldest state start first: in Ringing and Queueing that is the longest waiting
     return (start_key(call.state_start or call.call_start), call.call_ref)
-
-
-def _wait_start(call: ActiveCall) -> datetime | None:
-    # as the headline's longest wait reads it (rtdash.core.metrics.wait_start)
-    return call.call_start or call.state_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,35 +183,26 @@ class CallsSnapshot:
         added: dict[CallState, list[ActiveCall]],
         removed: dict[CallState, list[ActiveCall]],
     ) -> None:
-        """The earliest wait start of each group (see :meth:`wait_since`) the last
-        snapshot worked out, brought to these rows by the new and gone ones: kept
-        unless a gone row had it (then it is worked out again when asked)."""
+        """The earliest wait starts of each group (see :meth:`wait_since`) the last
+        snapshot worked out, brought to these rows by the new and gone ones (when they
+        can be: else worked out again when asked)."""
         for state in CALL_STATES:
             key = ("wait", state)
-            if key not in previous._memo:
-                continue
-            earliest: datetime | None = previous._memo[key]
-            if earliest is not None and any(
-                start is not None and start <= earliest
-                for start in map(_wait_start, removed[state])
-            ):
-                continue
-            starts = filter(None, [earliest, *map(_wait_start, added[state])])
-            self._memo[key] = min(starts, default=None)
+            if key in previous._memo:
+                earliest = moved(previous._memo[key], added[state], removed[state])
+                if earliest is not None:
+                    self._memo[key] = earliest
 
-    def wait_since(
-        self, state: CallState, earliest: Callable[[Sequence[ActiveCall] | None], datetime | None]
-    ) -> datetime | None:
-        """``earliest(group)`` of the group of ``state`` (the headline's longest wait:
-        the earliest wait start), worked out once per snapshot, or brought from the
-        last snapshot by the rows that changed (see :meth:`_carry_waits`)."""
+    def wait_since(self, state: CallState) -> datetime | None:
+        """The earliest wait start of the group of ``state`` (the headline's longest
+        wait), from its earliest starts: worked out once per snapshot, or brought from
+        the last snapshot by the rows that changed (see :meth:`_carry_waits`)."""
         key = ("wait", state)
         memo = self._memo
-        if key in memo:
-            found: datetime | None = memo[key]
-            return found
-        found = memo[key] = earliest(self.groups.get(state))
-        return found
+        earliest: Earliest | None = memo.get(key)
+        if earliest is None:
+            earliest = memo[key] = earliest_of(self.groups.get(state))
+        return earliest[0][0] if earliest[0] else None
 
     def changes_since(
         self, ids: set[int]
