@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rtdash.api import transport
 from rtdash.api.client import Credentials, InfinityClient
@@ -162,3 +164,24 @@ def test_rows_are_taken_out_of_an_ordered_tuple_by_their_keys_or_by_a_look_at_al
     assert without(objects, many, key) == objects[len(many) :]  # one pass, no key
     assert not keyed
     assert without(objects, [], key) is objects
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(st.integers(0, 40), max_size=60).map(sorted),
+    targets=st.lists(st.integers(-1, 42), min_size=1, max_size=20).map(sorted),
+)
+def test_rows_searched_for_in_order_are_found_where_a_binary_search_finds_them(
+    keys: list[int], targets: list[int]
+) -> None:
+    """The search that looks just past the last row found first finds every row of a
+    poll (searched for in order) where a binary search of all the rows does."""
+    from bisect import bisect_left
+
+    from rtdash.core.row_order import _search
+
+    start = 0
+    for target in targets:
+        at = _search(keys, target, start, int)
+        assert at == bisect_left(keys, target), (keys, target, start)
+        start = at
