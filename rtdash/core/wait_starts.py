@@ -21,7 +21,7 @@ from operator import attrgetter, is_
 from rtdash.api.models import ActiveCall
 
 #: how many of a group's earliest wait starts are held
-HELD = 64
+HELD = 1024
 
 #: the earliest wait starts of a group, ascending (at most :data:`HELD`, each start as
 #: often as calls have it), and whether they are every start of the group
