@@ -20,7 +20,7 @@ from typing import Any
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.agents import OnCall
-from rtdash.core.row_order import in_order, placed, start_key, without
+from rtdash.core.row_order import in_order, placed, remembered, start_key, without
 from rtdash.core.users_snapshot import UsersSnapshot as UsersSnapshot
 from rtdash.core.wait_starts import Earliest, earliest_of, moved
 
@@ -120,7 +120,7 @@ class CallsSnapshot:
                 # the changes since ``previous`` as found here, handed on to consumers
                 # that follow changes (see changes_since): its ids' set by identity, not
                 # held (it would outlive its snapshot)
-                made._memo["since"] = (id(held), len(held), buckets, left)
+                made._memo["since"] = (id(held), len(held), buckets, left, False)
                 gone_bridged = [call for call in left if call.state is CallState.BRIDGED]
                 made._move_on_call(previous, buckets[CallState.BRIDGED], gone_bridged)
         return made
@@ -145,9 +145,10 @@ class CallsSnapshot:
         for call in gone:
             removed[call.state].append(call)
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
+        order = remembered(_call_order)  # each changed row keyed once for all that follows
         for state in CALL_STATES:
-            kept = without(previous.groups[state], removed[state], _call_order)
-            groups[state] = placed(list(kept), added[state], _call_order) if added[state] else kept
+            kept = without(previous.groups[state], removed[state], order)
+            groups[state] = placed(list(kept), added[state], order) if added[state] else kept
         made = cls(
             fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
         )
@@ -159,10 +160,10 @@ class CallsSnapshot:
             made._memo["ids"] = ids
             # handed on as build's are (see changes_since): the gone rows in the last
             # snapshot's order, group by group
-            left = [
-                call for state in CALL_STATES for call in sorted(removed[state], key=_call_order)
-            ]
-            made._memo["since"] = (id(held), len(held), added, left)
+            left = [call for state in CALL_STATES for call in sorted(removed[state], key=order)]
+            for rows in added.values():
+                rows.sort(key=order)
+            made._memo["since"] = (id(held), len(held), added, left, True)
         made._carry_waits(previous, added, removed)
         made._move_on_call(previous, added[CallState.BRIDGED], removed[CallState.BRIDGED])
         return made
@@ -215,7 +216,11 @@ class CallsSnapshot:
         since = self._memo.get("since")
         if since is None or since[0] != id(ids) or since[1] != len(ids):
             return None
-        new = [(state, sorted(rows, key=_call_order)) for state, rows in since[2].items()]
+        ready = since[4]  # the new rows were sorted as they were placed
+        new = [
+            (state, rows if ready else sorted(rows, key=_call_order))
+            for state, rows in since[2].items()
+        ]
         return new, since[3]
 
     #: what is worked out once from these rows, whoever asks (see on_call)

@@ -14,7 +14,7 @@ from operator import attrgetter, not_
 from typing import Any
 
 from rtdash.api.models import PbxUser, UserState
-from rtdash.core.row_order import in_order, placed, start_key, without
+from rtdash.core.row_order import in_order, placed, remembered, start_key, without
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
@@ -62,17 +62,18 @@ class UsersSnapshot:
         keys: tuple[Any, ...] | None = None
         present: set[int] | None = None
         ids: set[int] | None = None
-        since: tuple[int, int, list[PbxUser], list[PbxUser]] | None = None
+        since: tuple[int, int, list[PbxUser], list[PbxUser], bool] | None = None
+        order = remembered(_user_order)  # each changed row keyed once for all that follows
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
-            kept = without(previous.users, gone, _user_order)
-            ordered = placed(list(kept), new, _user_order) if new else kept
+            kept = without(previous.users, gone, order)
+            ordered = placed(list(kept), new, order) if new else kept
             held = previous.user_ids()  # already worked out by its consumers
             ids = held.copy()
             ids.difference_update(map(id, gone))
             ids.update(map(id, new))
             # handed on as below (see changes_since)
-            since = (id(held), len(held), list(new), sorted(gone, key=_user_order))
+            since = (id(held), len(held), sorted(new, key=order), sorted(gone, key=order), True)
         elif not keyed:
             if previous is None:
                 ordered = placed([], rows[:], _user_order)
@@ -88,7 +89,7 @@ class UsersSnapshot:
                     kept = tuple(compress(kept, alive))
                 ordered = placed(list(kept), new, _user_order) if new else kept
                 # handed on as CallsSnapshot.build's (see changes_since)
-                since = (id(held), len(held), new, left)
+                since = (id(held), len(held), new, left, False)
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = previous.user_ids()
@@ -101,12 +102,10 @@ class UsersSnapshot:
         elif changes is not None and previous is not None and not keyed:
             dashboard = placed(
                 list(
-                    without(
-                        previous.dashboard_users, list(filter(_dashboard, changes[1])), _user_order
-                    )
+                    without(previous.dashboard_users, list(filter(_dashboard, changes[1])), order)
                 ),
                 list(filter(_dashboard, changes[0])),
-                _user_order,
+                order,
             )
         else:
             dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
@@ -154,7 +153,7 @@ class UsersSnapshot:
         since = self._memo.get("since")
         if since is None or since[0] != id(ids) or since[1] != len(ids):
             return None
-        return sorted(since[2], key=_user_order), since[3]
+        return (since[2] if since[4] else sorted(since[2], key=_user_order)), since[3]
 
     @property
     def token(self) -> object:

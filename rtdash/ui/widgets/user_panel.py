@@ -79,9 +79,9 @@ class UserPanel(RowsView):
 
     def show_on_call(self, on_call: OnCall) -> None:
         """Who is on a bridged call: their rows say "on a call", not "away"."""
-        if on_call == self.on_call:
-            return
-        self.on_call = on_call
+        before, self.on_call = self.on_call, on_call
+        if before is not None and not any(on_call.flips_since(before)):
+            return  # the same people on calls (known from the calls that changed)
         if self.snapshot is not None:
             # the same users, some of them now on a call or off one: the rows on screen
             # are described again, the others when they come into view
