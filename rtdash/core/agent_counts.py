@@ -82,24 +82,33 @@ class AgentIndex:
         return list(found.values())
 
 
+#: how many (users, counts) pairs an answer of who is on a call remembers: the screens
+#: may ask for the last users a poll later than the headline numbers do
+REMEMBERED = 2
+
+
 def agent_counts(users: UsersSnapshot, on_call: OnCall) -> dict[AgentState, int]:
     """How many of ``users``' dashboard agents are in each :class:`AgentState` (the
     rule of :func:`~rtdash.core.agents.count_agents`), the caller's own copy."""
     token = users.token
-    held = on_call.counted
-    if held and held[0] is token:
-        known: dict[AgentState, int] = held[1]
-        return dict(known)
-    entry: list[Any] | None = None
-    if held:
-        entry = _moved_by_users(held, users, on_call)
-    if entry is None and on_call.carried and on_call.carried[0] is token:
-        entry = _moved_by_calls(on_call.carried, users, on_call)
-    if entry is None:
+    entries: list[list[Any]] = on_call.counted
+    for entry in entries:
+        if entry[0] is token:
+            known: dict[AgentState, int] = entry[1]
+            return dict(known)
+    found = next(filter(None, (_moved_by_users(held, users, on_call) for held in entries)), None)
+    if found is None:
+        carried = [entry for entry in on_call.carried if entry[0] is token]
+        if carried:
+            found = _moved_by_calls(carried[0], users, on_call)
+    if found is None:
         counts = count_columns(user_columns(users.dashboard_users), on_call)
-        entry = [token, counts, None]
-    held[:] = entry
-    return dict(entry[1])
+        # any index is kept: its token says which users it holds, and it moves on
+        indexes = [entry[2] for entry in (*entries, *on_call.carried) if entry[2] is not None]
+        found = [token, counts, indexes[0] if indexes else None]
+    entries.insert(0, found)
+    del entries[REMEMBERED:]
+    return dict(found[1])
 
 
 def _moved_by_users(held: list[Any], users: UsersSnapshot, on_call: OnCall) -> list[Any] | None:
@@ -119,19 +128,20 @@ def _moved_by_users(held: list[Any], users: UsersSnapshot, on_call: OnCall) -> l
     index: AgentIndex | None = held[2]
     if index is not None and index.token is held[0]:
         index.move(new, gone, users.token)
-    else:
-        index = None
     return [users.token, counts, index]
 
 
-def _moved_by_calls(carried: tuple[Any, ...], users: UsersSnapshot, on_call: OnCall) -> list[Any]:
+def _moved_by_calls(carried: list[Any], users: UsersSnapshot, on_call: OnCall) -> list[Any] | None:
     """The counts of ``users`` against ``on_call`` from those against the answer it was
     moved from (``carried``): only the users whose reference or name flipped can have
-    gone on or off a call. The index is made here the first time it is needed."""
+    gone on or off a call. The index is made here the first time it is needed; None
+    when it has moved on to later users (then every agent is counted)."""
     token = users.token
     index: AgentIndex | None = carried[2]
-    if index is None or index.token is not token:
+    if index is None:
         index = AgentIndex(users.dashboard_users, token)
+    elif index.token is not token:
+        return None
     refs, names = on_call.flipped
     counts: dict[AgentState, int] = dict(carried[1])
     for user in index.users_of(refs, names):

@@ -68,8 +68,8 @@ class OnCall:
     #: them only when asked, so the dashboard's poll does not walk every call for them
     bridged: tuple[ActiveCall, ...] = field(default=(), compare=False, repr=False)
     #: the last users counted against these, their counts and what they were counted
-    #: with (see :mod:`rtdash.core.agent_counts`): the headline numbers and the agents
-    #: panel ask alike, once per poll of either route
+    #: with, latest first (see :mod:`rtdash.core.agent_counts`): the headline numbers
+    #: and the agents panel ask alike, once per poll of either route
     counted: list[Any] = field(default_factory=list, compare=False, repr=False)
     #: how many bridged calls each reference and each folded name is on (``refs`` and
     #: ``names`` are their keys): the next poll's are these moved by its new and gone
@@ -105,6 +105,8 @@ class OnCall:
         """Who is on a call among ``bridged`` (every bridged call now), from these and
         the bridged calls ``new`` and ``gone`` since the calls these were read from:
         only the changed calls are looked at (their counts are copied in C)."""
+        if len(self.ref_calls) != len(self.refs) or len(self.name_calls) != len(self.names):
+            return OnCall.from_calls(bridged)  # these were made without their counts
         ref_calls, name_calls = dict(self.ref_calls), dict(self.name_calls)
         touched_refs: set[str] = set()
         touched_names: set[str] = set()

@@ -129,8 +129,12 @@ def test_a_moving_centre_is_counted_by_its_changes_not_every_agent(monkeypatch: 
         if step % 2:
             lines = _moved(rng, lines, _call)
             calls = _build("changes", lines, calls, CallsSnapshot.build)
+            _check(users, calls)
         else:
             people = _moved(rng, people, _person)
-            users = _build("changes", people, users, UsersSnapshot.build)
-        _check(users, calls)
+            users, lagging = _build("changes", people, users, UsersSnapshot.build), users
+            _check(users, calls)
+            # a screen a poll behind asks for the last users against the new answer
+            _check(lagging, calls)
+            _check(users, calls)
     assert full == [1]
