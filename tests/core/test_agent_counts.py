@@ -40,7 +40,7 @@ def _person(rng: random.Random, n: int) -> PbxUser:
 
 def _call(rng: random.Random, n: int) -> ActiveCall:
     return call(
-        f"c{n}",
+        f"c{n % 20}",  # call refs repeat: the same call twice in one body
         rng.choice([CallState.BRIDGED, CallState.BRIDGED, CallState.QUEUEING]),
         rng.randrange(100),
         agent_ref=rng.choice(REFS),
