@@ -183,10 +183,8 @@ class AgentTime:
             todo = new
             if on_call is not before:
                 seen = set(map(id, new))
-                for index, changed in (
-                    (self._by_ref, before.refs ^ on_call.refs),
-                    (self._by_name, before.names ^ on_call.names),
-                ):
+                refs, names = on_call.flips_since(before)
+                for index, changed in ((self._by_ref, refs), (self._by_name, names)):
                     for name in changed:
                         found = index.get(name, ())
                         for user in found if isinstance(found, list | tuple) else (found,):

@@ -14,7 +14,10 @@ from here, so one state has one name everywhere.
 from __future__ import annotations
 
 import operator
+import weakref
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -55,28 +58,96 @@ _state = operator.attrgetter("state")
 _NO_REF = frozenset({None, ""})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class OnCall:
     """Who is on a bridged call: by operator reference and by display name (folded)."""
 
-    refs: frozenset[str] = frozenset()
-    names: frozenset[str] = frozenset()
+    refs: AbstractSet[str] = frozenset()
+    names: AbstractSet[str] = frozenset()
     #: the bridged calls these were read from: the per-queue counts (a wallboard's) read
     #: them only when asked, so the dashboard's poll does not walk every call for them
     bridged: tuple[ActiveCall, ...] = field(default=(), compare=False, repr=False)
-    #: the last columns counted against these and their counts (see count_columns): the
-    #: headline numbers and the agents panel ask alike, once per poll of either route
+    #: the last users counted against these, their counts and what they were counted
+    #: with, latest first (see :mod:`rtdash.core.agent_counts`): the headline numbers
+    #: and the agents panel ask alike, once per poll of either route
     counted: list[Any] = field(default_factory=list, compare=False, repr=False)
+    #: how many bridged calls each reference and each folded name is on (``refs`` and
+    #: ``names`` are their keys): the next poll's are these moved by its new and gone
+    #: bridged calls, not read again from every call
+    ref_calls: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    name_calls: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    #: the answer these were moved from (held weakly: a chain of polls must not be kept)
+    #: and the references and names that went on or off a call since it; its
+    #: ``counted`` as it was then, so the agents' counts move by those few agents
+    base: weakref.ref[OnCall] | None = field(default=None, compare=False, repr=False)
+    flipped: tuple[frozenset[str], frozenset[str]] = field(
+        default=(frozenset(), frozenset()), compare=False, repr=False
+    )
+    carried: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def from_calls(cls, bridged: Iterable[ActiveCall]) -> OnCall:
         calls = bridged if isinstance(bridged, Sequence) else list(bridged)
         on = tuple(compress(calls, map(CallState.BRIDGED.__eq__, map(_state, calls))))
-        refs = frozenset(map(_agent_ref, on)) - _NO_REF
+        ref_calls = dict(Counter(map(_agent_ref, on)))
+        for none in _NO_REF:
+            ref_calls.pop(none, None)
         # a name counts only for calls without a reference (a pass in C finds them)
         nameless = compress(on, map(_NO_REF.__contains__, map(_agent_ref, on)))
-        names = frozenset(map(str.casefold, filter(None, map(_agent_name, nameless))))
-        return cls(refs, names, on)
+        name_calls = dict(Counter(map(str.casefold, filter(None, map(_agent_name, nameless)))))
+        return cls(
+            ref_calls.keys(), name_calls.keys(), on, ref_calls=ref_calls, name_calls=name_calls
+        )
+
+    def moved(
+        self, new: Iterable[ActiveCall], gone: Iterable[ActiveCall], bridged: tuple[ActiveCall, ...]
+    ) -> OnCall:
+        """Who is on a call among ``bridged`` (every bridged call now), from these and
+        the bridged calls ``new`` and ``gone`` since the calls these were read from:
+        only the changed calls are looked at (their counts are copied in C)."""
+        if len(self.ref_calls) != len(self.refs) or len(self.name_calls) != len(self.names):
+            return OnCall.from_calls(bridged)  # these were made without their counts
+        ref_calls, name_calls = dict(self.ref_calls), dict(self.name_calls)
+        touched_refs: set[str] = set()
+        touched_names: set[str] = set()
+        for step, rows in ((-1, gone), (1, new)):
+            for row in rows:
+                key = row.agent_ref
+                if key:
+                    calls, touched = ref_calls, touched_refs
+                elif row.agent_name:
+                    key, calls, touched = row.agent_name.casefold(), name_calls, touched_names
+                else:
+                    continue
+                left = calls.get(key, 0) + step
+                if left > 0:
+                    calls[key] = left
+                elif left == 0:
+                    del calls[key]
+                else:  # a gone call these never counted: not this answer's calls
+                    return OnCall.from_calls(bridged)
+                touched.add(key)
+        flipped = (
+            frozenset([key for key in touched_refs if (key in ref_calls) != (key in self.refs)]),
+            frozenset([key for key in touched_names if (key in name_calls) != (key in self.names)]),
+        )
+        return OnCall(
+            ref_calls.keys(),
+            name_calls.keys(),
+            bridged,
+            ref_calls=ref_calls,
+            name_calls=name_calls,
+            base=weakref.ref(self),
+            flipped=flipped,
+            carried=tuple(self.counted),
+        )
+
+    def flips_since(self, before: OnCall) -> tuple[AbstractSet[str], AbstractSet[str]]:
+        """The references and names that went on or off a call between ``before`` and
+        these: known when these were moved from it, else worked out from both."""
+        if self.base is not None and self.base() is before:
+            return self.flipped
+        return before.refs ^ self.refs, before.names ^ self.names
 
     @property
     def queue_of(self) -> tuple[tuple[str, str | None], ...]:
@@ -123,21 +194,8 @@ def count_columns(
     columns: tuple[list[str | None], list[str], list[bool]], on_call: OnCall
 ) -> dict[AgentState, int]:
     """:func:`count_agents` of the users whose (operator refs, folded display names,
-    available flags) are ``columns``: the same rule, worked out a column at a time (a
-    poll of thousands of agents costs a few passes in C, not a call per agent), and
-    once per pair (columns are worked out once per snapshot, and never changed)."""
-    held = on_call.counted
-    if held and held[0] is columns:
-        known: dict[AgentState, int] = held[1]
-        return dict(known)
-    counts = _count_columns(columns, on_call)
-    held[:] = [columns, counts]
-    return dict(counts)
-
-
-def _count_columns(
-    columns: tuple[list[str | None], list[str], list[bool]], on_call: OnCall
-) -> dict[AgentState, int]:
+    available flags) are ``columns`` (see :func:`user_columns`): the same rule, worked
+    out a column at a time, so every agent costs a few passes in C, not a call each."""
     refs, names, available = columns
     on = list(map(on_call.refs.__contains__, refs))
     if on_call.names:

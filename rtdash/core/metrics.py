@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from itertools import compress, repeat
-from operator import attrgetter, is_
 
 from rtdash.api.models import ActiveCall, CallState, UserState
-from rtdash.core.agents import AgentState, count_columns
+from rtdash.core.agent_counts import agent_counts
+from rtdash.core.agents import AgentState
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.thresholds import Level, Thresholds
+from rtdash.core.wait_starts import wait_start as wait_start
+from rtdash.core.wait_starts import wait_starts
 
 #: the states of a caller who waits: unanswered, in a queue or ringing at an agent
 WAITING_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING)
@@ -31,24 +32,10 @@ def seconds_since(start: datetime | None, now: datetime) -> float | None:
     return max(0.0, (now - start).total_seconds())
 
 
-def wait_start(call: ActiveCall) -> datetime | None:
-    """When the caller started waiting: the call's start (ring + queue is one wait)."""
-    return call.call_start or call.state_start
-
-
-_call_start = attrgetter("call_start")
-_state_start = attrgetter("state_start")
-
-
 def longest_wait_since(calls: Sequence[ActiveCall] | None) -> datetime | None:
-    """The earliest :func:`wait_start` of ``calls``: passes in C over the rows, as a
-    big centre has tens of thousands of waiting calls on every poll."""
-    if not calls:
-        return None
-    starts = list(map(_call_start, calls))
-    if None in starts:  # then the state's start stands in, as in wait_start
-        starts += map(_state_start, compress(calls, map(is_, starts, repeat(None))))
-    return min(filter(None, starts), default=None)
+    """The earliest :func:`wait_start` of ``calls`` (a snapshot keeps its groups' own,
+    see :meth:`~rtdash.core.snapshot.CallsSnapshot.wait_since`)."""
+    return min(wait_starts(calls), default=None) if calls else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +67,7 @@ class Metrics:
             ringing = calls.count(CallState.RINGING)
             talking = calls.count(CallState.BRIDGED)
             # each group's once per snapshot, or carried from the last one's
-            waits = (calls.wait_since(state, longest_wait_since) for state in WAITING_STATES)
+            waits = (calls.wait_since(state) for state in WAITING_STATES)
             oldest = min(filter(None, waits), default=None)
         agents = agent_numbers(users, calls)
         return cls(waiting, ringing, talking, oldest, *agents)
@@ -122,6 +109,6 @@ def agent_numbers(
     counts = users.counts()
     if calls is None:
         return counts[UserState.AVAILABLE], counts[UserState.UNAVAILABLE], None, None
-    states = count_columns(users.columns(), calls.on_call())
+    states = agent_counts(users, calls.on_call())
     on_call, away = states[AgentState.ON_CALL], states[AgentState.AWAY]
     return states[AgentState.AVAILABLE], on_call + away, on_call, away

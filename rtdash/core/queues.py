@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rtdash.api.models import CallState, PbxUser
-from rtdash.core.agents import OnCall, agents_on_call_by_queue
+from rtdash.core.agents import agents_on_call_by_queue
 from rtdash.core.metrics import WAITING_STATES, seconds_since, wait_start
 from rtdash.core.service_report import ServiceReport, ServiceStats
 from rtdash.core.snapshot import CallsSnapshot
@@ -57,9 +57,7 @@ def summarize_queues(
     names = set(waiting) | set(talking)
     on_call: dict[str | None, int] | None = None
     if agents is not None:
-        on_call = agents_on_call_by_queue(
-            agents, OnCall.from_calls(calls.groups[CallState.BRIDGED])
-        )
+        on_call = agents_on_call_by_queue(agents, calls.on_call())
     rows = [
         QueueSummary(
             name,

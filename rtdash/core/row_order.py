@@ -4,8 +4,9 @@ a snapshot costs what changed, not what is there."""
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import compress
 from operator import not_
@@ -45,10 +46,13 @@ def in_order(
 SORT_AT = 8
 
 
-def _remembered(key: Callable[[R], Any]) -> Callable[[R], Any]:
+def remembered(key: Callable[[R], Any]) -> Callable[[R], Any]:
     """``key``, each row's worked out once: the binary searches for a poll's rows look
     at the same few rows first (the middle, its middles), so one placement keys them
-    once; forgotten with the placement (rows come and go)."""
+    once; forgotten with the placement (rows come and go), or with the poll's build when
+    it hands one to all its placements (a key already remembering is used as it is)."""
+    if key in _REMEMBERING:
+        return key
     known: dict[int, Any] = {}
 
     def keyed(row: R) -> Any:
@@ -57,7 +61,12 @@ def _remembered(key: Callable[[R], Any]) -> Callable[[R], Any]:
             found = known[id(row)] = key(row)
         return found
 
+    _REMEMBERING.add(keyed)
     return keyed
+
+
+#: the keys :func:`remembered` made that are alive (forgotten with them)
+_REMEMBERING: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
 
 
 def placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
@@ -71,15 +80,34 @@ def placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...
     keys = list(map(key, new))
     out: list[R] = []
     start = 0
-    looked = _remembered(key)
+    looked = remembered(key)
     for place in sorted(range(len(new)), key=keys.__getitem__):
         row = new[place]
-        at = bisect_left(kept, keys[place], start, key=looked)
+        at = _search(kept, keys[place], start, looked)
         out += kept[start:at]
         out.append(row)
         start = at
     out += kept[start:]
     return tuple(out)
+
+
+#: rows looked at just past the last one found before a search of all the rows
+NEAR = 2
+
+
+def _search(rows: Sequence[R], target: Any, start: int, key: Callable[[R], Any]) -> int:
+    """``bisect_left(rows, target, start, key=key)``: a poll's rows are searched for in
+    order and many come and go in runs (the longest waiters leave, the newest states
+    come last), so the rows just past the last one found are looked at first; then a
+    search of all the rows, whose first steps look at the rows every search looks at
+    (keyed once per poll by ``key``, see :func:`remembered`)."""
+    size = len(rows)
+    for at in range(start, min(start + NEAR, size)):
+        if key(rows[at]) >= target:
+            return at
+    if start + NEAR >= size:
+        return size
+    return bisect_left(rows, target, key=key)
 
 
 #: below one gone row in this many, each gone row is found by a binary search (each
@@ -96,9 +124,12 @@ def without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tupl
         return kept
     if len(gone) * SEARCH_BELOW <= len(kept):
         places = []
-        looked = _remembered(key)
-        for row in gone:
-            at = bisect_left(kept, key(row), key=looked)
+        looked = remembered(key)
+        keys = list(map(looked, gone))
+        start = 0
+        for place in sorted(range(len(gone)), key=keys.__getitem__):
+            row = gone[place]
+            at = start = _search(kept, keys[place], start, looked)
             while at < len(kept) and kept[at] is not row:
                 at += 1  # rows with equal keys: the one itself is among them
             if at == len(kept):

@@ -11,7 +11,7 @@ same row tuples with ``unchanged`` set, so ``same_rows`` answers by identity at 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress
@@ -20,8 +20,9 @@ from typing import Any
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.agents import OnCall
-from rtdash.core.row_order import in_order, placed, start_key, without
+from rtdash.core.row_order import in_order, placed, remembered, start_key, without
 from rtdash.core.users_snapshot import UsersSnapshot as UsersSnapshot
+from rtdash.core.wait_starts import Earliest, earliest_of, moved
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
@@ -34,11 +35,6 @@ CALL_STATES: tuple[CallState, ...] = (CallState.RINGING, CallState.QUEUEING, Cal
 def _call_order(call: ActiveCall) -> tuple[float, str]:
     # oldest state start first: in Ringing and Queueing that is the longest waiting
     return (start_key(call.state_start or call.call_start), call.call_ref)
-
-
-def _wait_start(call: ActiveCall) -> datetime | None:
-    # as the headline's longest wait reads it (rtdash.core.metrics.wait_start)
-    return call.call_start or call.state_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +120,9 @@ class CallsSnapshot:
                 # the changes since ``previous`` as found here, handed on to consumers
                 # that follow changes (see changes_since): its ids' set by identity, not
                 # held (it would outlive its snapshot)
-                made._memo["since"] = (id(held), len(held), buckets, left)
+                made._memo["since"] = (id(held), len(held), buckets, left, False)
+                gone_bridged = [call for call in left if call.state is CallState.BRIDGED]
+                made._move_on_call(previous, buckets[CallState.BRIDGED], gone_bridged)
         return made
 
     @classmethod
@@ -147,9 +145,10 @@ class CallsSnapshot:
         for call in gone:
             removed[call.state].append(call)
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
+        order = remembered(_call_order)  # each changed row keyed once for all that follows
         for state in CALL_STATES:
-            kept = without(previous.groups[state], removed[state], _call_order)
-            groups[state] = placed(list(kept), added[state], _call_order) if added[state] else kept
+            kept = without(previous.groups[state], removed[state], order)
+            groups[state] = placed(list(kept), added[state], order) if added[state] else kept
         made = cls(
             fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
         )
@@ -161,12 +160,23 @@ class CallsSnapshot:
             made._memo["ids"] = ids
             # handed on as build's are (see changes_since): the gone rows in the last
             # snapshot's order, group by group
-            left = [
-                call for state in CALL_STATES for call in sorted(removed[state], key=_call_order)
-            ]
-            made._memo["since"] = (id(held), len(held), added, left)
+            left = [call for state in CALL_STATES for call in sorted(removed[state], key=order)]
+            for rows in added.values():
+                rows.sort(key=order)
+            made._memo["since"] = (id(held), len(held), added, left, True)
         made._carry_waits(previous, added, removed)
+        made._move_on_call(previous, added[CallState.BRIDGED], removed[CallState.BRIDGED])
         return made
+
+    def _move_on_call(
+        self, previous: CallsSnapshot, new: list[ActiveCall], gone: list[ActiveCall]
+    ) -> None:
+        """Who is on a call (see :meth:`on_call`) is worked out, when asked, from the
+        last snapshot's answer and the bridged calls new and gone since, if the last
+        snapshot worked it out (held until asked, then let go)."""
+        known: OnCall | None = previous._memo.get("on_call")
+        if known is not None:
+            self._memo["on_call_from"] = (known, new, gone)
 
     def _carry_waits(
         self,
@@ -174,35 +184,26 @@ class CallsSnapshot:
         added: dict[CallState, list[ActiveCall]],
         removed: dict[CallState, list[ActiveCall]],
     ) -> None:
-        """The earliest wait start of each group (see :meth:`wait_since`) the last
-        snapshot worked out, brought to these rows by the new and gone ones: kept
-        unless a gone row had it (then it is worked out again when asked)."""
+        """The earliest wait starts of each group (see :meth:`wait_since`) the last
+        snapshot worked out, brought to these rows by the new and gone ones (when they
+        can be: else worked out again when asked)."""
         for state in CALL_STATES:
             key = ("wait", state)
-            if key not in previous._memo:
-                continue
-            earliest: datetime | None = previous._memo[key]
-            if earliest is not None and any(
-                start is not None and start <= earliest
-                for start in map(_wait_start, removed[state])
-            ):
-                continue
-            starts = filter(None, [earliest, *map(_wait_start, added[state])])
-            self._memo[key] = min(starts, default=None)
+            if key in previous._memo:
+                earliest = moved(previous._memo[key], added[state], removed[state])
+                if earliest is not None:
+                    self._memo[key] = earliest
 
-    def wait_since(
-        self, state: CallState, earliest: Callable[[Sequence[ActiveCall] | None], datetime | None]
-    ) -> datetime | None:
-        """``earliest(group)`` of the group of ``state`` (the headline's longest wait:
-        the earliest wait start), worked out once per snapshot, or brought from the
-        last snapshot by the rows that changed (see :meth:`_carry_waits`)."""
+    def wait_since(self, state: CallState) -> datetime | None:
+        """The earliest wait start of the group of ``state`` (the headline's longest
+        wait), from its earliest starts: worked out once per snapshot, or brought from
+        the last snapshot by the rows that changed (see :meth:`_carry_waits`)."""
         key = ("wait", state)
         memo = self._memo
-        if key in memo:
-            found: datetime | None = memo[key]
-            return found
-        found = memo[key] = earliest(self.groups.get(state))
-        return found
+        earliest: Earliest | None = memo.get(key)
+        if earliest is None:
+            earliest = memo[key] = earliest_of(self.groups.get(state))
+        return earliest[0][0] if earliest[0] else None
 
     def changes_since(
         self, ids: set[int]
@@ -215,7 +216,11 @@ class CallsSnapshot:
         since = self._memo.get("since")
         if since is None or since[0] != id(ids) or since[1] != len(ids):
             return None
-        new = [(state, sorted(rows, key=_call_order)) for state, rows in since[2].items()]
+        ready = since[4]  # the new rows were sorted as they were placed
+        new = [
+            (state, rows if ready else sorted(rows, key=_call_order))
+            for state, rows in since[2].items()
+        ]
         return new, since[3]
 
     #: what is worked out once from these rows, whoever asks (see on_call)
@@ -223,9 +228,17 @@ class CallsSnapshot:
 
     def on_call(self) -> OnCall:
         """Who is on a bridged call, worked out once per snapshot."""
-        known: OnCall | None = self._memo.get("on_call")
+        memo = self._memo
+        known: OnCall | None = memo.get("on_call")
         if known is None:
-            known = self._memo["on_call"] = OnCall.from_calls(self.groups[CallState.BRIDGED])
+            bridged = self.groups[CallState.BRIDGED]
+            moved = memo.pop("on_call_from", None)
+            if moved is None:
+                known = OnCall.from_calls(bridged)
+            else:
+                base, new, gone = moved
+                known = base.moved(new, gone, bridged)
+            memo["on_call"] = known
         return known
 
     def row_ids(self) -> set[int]:

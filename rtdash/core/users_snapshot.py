@@ -14,11 +14,16 @@ from operator import attrgetter, not_
 from typing import Any
 
 from rtdash.api.models import PbxUser, UserState
-from rtdash.core.agents import user_columns
-from rtdash.core.row_order import in_order, placed, start_key, without
+from rtdash.core.row_order import in_order, placed, remembered, start_key, without
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
+
+
+class _Token:
+    """A snapshot's :attr:`UsersSnapshot.token`."""
+
+    __slots__ = ()
 
 
 def _user_order(user: PbxUser) -> tuple[float, str, str]:
@@ -57,17 +62,18 @@ class UsersSnapshot:
         keys: tuple[Any, ...] | None = None
         present: set[int] | None = None
         ids: set[int] | None = None
-        since: tuple[int, int, list[PbxUser], list[PbxUser]] | None = None
+        since: tuple[int, int, list[PbxUser], list[PbxUser], bool] | None = None
+        order = remembered(_user_order)  # each changed row keyed once for all that follows
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
-            kept = without(previous.users, gone, _user_order)
-            ordered = placed(list(kept), new, _user_order) if new else kept
+            kept = without(previous.users, gone, order)
+            ordered = placed(list(kept), new, order) if new else kept
             held = previous.user_ids()  # already worked out by its consumers
             ids = held.copy()
             ids.difference_update(map(id, gone))
             ids.update(map(id, new))
             # handed on as below (see changes_since)
-            since = (id(held), len(held), list(new), sorted(gone, key=_user_order))
+            since = (id(held), len(held), sorted(new, key=order), sorted(gone, key=order), True)
         elif not keyed:
             if previous is None:
                 ordered = placed([], rows[:], _user_order)
@@ -83,7 +89,7 @@ class UsersSnapshot:
                     kept = tuple(compress(kept, alive))
                 ordered = placed(list(kept), new, _user_order) if new else kept
                 # handed on as CallsSnapshot.build's (see changes_since)
-                since = (id(held), len(held), new, left)
+                since = (id(held), len(held), new, left, False)
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = previous.user_ids()
@@ -96,12 +102,10 @@ class UsersSnapshot:
         elif changes is not None and previous is not None and not keyed:
             dashboard = placed(
                 list(
-                    without(
-                        previous.dashboard_users, list(filter(_dashboard, changes[1])), _user_order
-                    )
+                    without(previous.dashboard_users, list(filter(_dashboard, changes[1])), order)
                 ),
                 list(filter(_dashboard, changes[0])),
-                _user_order,
+                order,
             )
         else:
             dashboard = tuple(compress(ordered, map(_dashboard, ordered)))
@@ -119,6 +123,7 @@ class UsersSnapshot:
         if since is not None:
             made._memo["since"] = since
             if previous is not None:
+                made._memo["from"] = previous.token
                 made._carry_counts(previous, since[2], since[3])
         return made
 
@@ -148,7 +153,24 @@ class UsersSnapshot:
         since = self._memo.get("since")
         if since is None or since[0] != id(ids) or since[1] != len(ids):
             return None
-        return sorted(since[2], key=_user_order), since[3]
+        return (since[2] if since[4] else sorted(since[2], key=_user_order)), since[3]
+
+    @property
+    def token(self) -> object:
+        """This snapshot's rows, as one small object: what a consumer holds to know
+        the rows it worked from (not the snapshot: it would outlive its poll)."""
+        token: object | None = self._memo.get("token")
+        if token is None:
+            token = self._memo["token"] = _Token()
+        return token
+
+    def changes_from(self, token: object) -> tuple[list[PbxUser], list[PbxUser]] | None:
+        """The users new and gone since the snapshot of ``token`` (see :attr:`token`),
+        in no particular order, when this one was built on it; else None."""
+        since = self._memo.get("since")
+        if since is None or self._memo.get("from") is not token:
+            return None
+        return since[2], since[3]
 
     def user_ids(self) -> set[int]:
         """The ids of every user row (rows are immutable: an id seen again is the same
@@ -157,13 +179,6 @@ class UsersSnapshot:
         known: set[int] | None = self._memo.get("ids")
         if known is None:
             known = self._memo["ids"] = set(map(id, self.users))
-        return known
-
-    def columns(self) -> tuple[list[str | None], list[str], list[bool]]:
-        """The dashboard agents' columns the agent counts read, worked out once."""
-        known: tuple[list[str | None], list[str], list[bool]] | None = self._memo.get("columns")
-        if known is None:
-            known = self._memo["columns"] = user_columns(self.dashboard_users)
         return known
 
     def visible(self, show_all: bool) -> tuple[PbxUser, ...]:

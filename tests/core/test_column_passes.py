@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 from rtdash.api.models import CallState, UserState
+from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import OnCall, agent_state, count_columns, user_columns
 from rtdash.core.metrics import WAITING_STATES, Metrics, longest_wait_since, wait_start
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
@@ -77,8 +78,9 @@ def test_agent_columns_and_counts_follow_the_row_by_row_rule() -> None:
         for row in users.dashboard_users:
             state = agent_state(row, on_call)
             by_row[state] = by_row.get(state, 0) + 1
-        counted = count_columns(users.columns(), on_call)
+        counted = count_columns(user_columns(users.dashboard_users), on_call)
         assert {state: n for state, n in counted.items() if n} == by_row, seed
+        assert agent_counts(users, on_call) == counted, seed
         for show_all in (False, True):
             shown = users.visible(show_all)
             assert users.counts(show_all) == {

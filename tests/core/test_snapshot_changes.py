@@ -12,9 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rtdash.api import transport
 from rtdash.api.client import Credentials, InfinityClient
+from rtdash.core.agent_counts import agent_counts
+from rtdash.core.agents import OnCall, count_agents
 from rtdash.core.poller import Poller, PollerStatus, Route
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.sim import Simulator
@@ -72,7 +76,7 @@ async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
         base_url=sim.url,
     ) as client:
         poller = Poller(client, on_calls=calls.append, on_users=users.append, on_status=status)
-        seen_gone = seen_new = users_compared = 0
+        seen_gone = seen_new = users_compared = moved = 0
         for _ in range(12):
             await poller._poll(Route.CALLS, 0.0)
             await poller._poll(Route.USERS, 0.0)
@@ -81,6 +85,11 @@ async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
             _same_calls(calls[-1], _plain_calls(calls[-1], rows_calls))
             plain = UsersSnapshot.build(rows_users, users[-1].fetched_at, users[-1].unreadable)
             _same_users(users[-1], plain)
+            # who is on a call and the agents' counts, as the feed asks for them
+            on_call = calls[-1].on_call()
+            assert on_call == OnCall.from_calls(rows_calls)
+            assert agent_counts(users[-1], on_call) == count_agents(plain.dashboard_users, on_call)
+            moved += on_call.base is not None
             if len(calls) > 1:
                 users_compared += _hands_on_what_a_plain_build_finds(
                     calls, rows_calls, users, rows_users
@@ -93,6 +102,7 @@ async def _poll_and_compare(sim: Simulator, used: list[bool]) -> None:
     assert seen_new and seen_gone  # calls came and went
     assert users_compared  # and agents changed
     assert len(used) >= 8  # most polls were made from their changes
+    assert moved >= 8  # and who is on a call moved by them
 
 
 def _hands_on_what_a_plain_build_finds(
@@ -154,3 +164,24 @@ def test_rows_are_taken_out_of_an_ordered_tuple_by_their_keys_or_by_a_look_at_al
     assert without(objects, many, key) == objects[len(many) :]  # one pass, no key
     assert not keyed
     assert without(objects, [], key) is objects
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(st.integers(0, 40), max_size=60).map(sorted),
+    targets=st.lists(st.integers(-1, 42), min_size=1, max_size=20).map(sorted),
+)
+def test_rows_searched_for_in_order_are_found_where_a_binary_search_finds_them(
+    keys: list[int], targets: list[int]
+) -> None:
+    """The search that looks just past the last row found first finds every row of a
+    poll (searched for in order) where a binary search of all the rows does."""
+    from bisect import bisect_left
+
+    from rtdash.core.row_order import _search
+
+    start = 0
+    for target in targets:
+        at = _search(keys, target, start, int)
+        assert at == bisect_left(keys, target), (keys, target, start)
+        start = at

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+from rtdash.core import row_order
 from rtdash.core import snapshot as snapshot_module
 from rtdash.core import users_snapshot as users_snapshot_module
+from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import AgentState, OnCall, count_agents, count_columns, user_columns
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 
@@ -124,7 +126,8 @@ def test_a_keyless_build_keys_only_new_rows_and_the_few_a_search_looks_at(
     keyed.clear()
     later = [*rows[:500], *rows[501:], call("c-new", CallState.QUEUEING, state_start=700.5)]
     second = CallsSnapshot.build(later, T0, previous=first, keyed=False)
-    assert keyed.count("c-new") == 1 and len(keyed) <= 1 + 11  # log2(1024) + 1 looked at
+    # log2(1024) + 1 looked at, and the first rows (where a poll's runs start)
+    assert keyed.count("c-new") == 1 and len(keyed) <= 1 + 11 + row_order.NEAR
     assert second.groups == CallsSnapshot.build(later, T0).groups
     assert second.groups[CallState.BRIDGED] is first.groups[CallState.BRIDGED]
     third = CallsSnapshot.build(later, T0, previous=second, keyed=False)
@@ -161,24 +164,22 @@ def test_random_keyless_polls_build_as_from_scratch() -> None:
 
 def test_agents_are_counted_once_per_users_and_calls_pair(monkeypatch: pytest.MonkeyPatch) -> None:
     """The headline numbers and the agents panel ask for the same counts on each poll."""
-    from rtdash.core import agents
+    from rtdash.core import agent_counts as counting_module
 
     counted: list[int] = []
-    real = agents._count_columns
+    real = counting_module.count_columns
 
     def counting(columns: Any, on_call: OnCall) -> Any:
         counted.append(1)
         return real(columns, on_call)
 
-    monkeypatch.setattr(agents, "_count_columns", counting)
+    monkeypatch.setattr(counting_module, "count_columns", counting)
     people = UsersSnapshot.build([user(f"u-{n}", name=f"U{n}") for n in range(9)], T0)
     bridged = CallsSnapshot.build([call("c-1", CallState.BRIDGED, agent_name="U3")], T0)
-    first = count_columns(people.columns(), bridged.on_call())
+    first = agent_counts(people, bridged.on_call())
     first[AgentState.AWAY] = 99  # a caller's copy: the kept counts stay as they were
-    again = count_columns(people.columns(), bridged.on_call())
+    again = agent_counts(people, bridged.on_call())
     assert counted == [1] and again == count_agents(people.users, bridged.on_call())
     later = UsersSnapshot.build([user("u-1", name="U1")], T0)
-    assert count_columns(later.columns(), bridged.on_call()) == count_agents(
-        later.users, bridged.on_call()
-    )
+    assert agent_counts(later, bridged.on_call()) == count_agents(later.users, bridged.on_call())
     assert counted == [1, 1]

@@ -4,8 +4,13 @@ of looking at every waiting call again: it must be what every row gives."""
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from rtdash.api.models import ActiveCall, CallState
-from rtdash.core.metrics import Metrics, longest_wait_since
+from rtdash.core import wait_starts
+from rtdash.core.metrics import Metrics, longest_wait_since, wait_start
 from rtdash.core.snapshot import CallsSnapshot
 
 from .rows import at, call
@@ -14,7 +19,7 @@ WAITING = (CallState.QUEUEING, CallState.RINGING)
 
 
 def _waits(snapshot: CallsSnapshot) -> list[object]:
-    return [snapshot.wait_since(state, longest_wait_since) for state in WAITING]
+    return [snapshot.wait_since(state) for state in WAITING]
 
 
 def _plain(rows: list[ActiveCall]) -> list[object]:
@@ -60,7 +65,7 @@ def test_the_earliest_wait_carried_by_new_and_gone_rows_is_that_of_every_row() -
     assert carried >= 4  # most steps needed no look at every waiting call
 
 
-def test_a_gone_earliest_waiter_is_worked_out_again_not_carried() -> None:
+def test_a_gone_earliest_waiter_leaves_the_next_earliest_held() -> None:
     rows = [call("a", "queueing", 10, 1), call("b", "queueing", 20, 2)]
     last = CallsSnapshot.build(rows, at(0), previous=None, keyed=False)  # type: ignore[arg-type]
     assert _waits(last)[0] == at(1)
@@ -71,5 +76,46 @@ def test_a_gone_earliest_waiter_is_worked_out_again_not_carried() -> None:
         keyed=False,
         changes=([], rows[:1]),
     )
-    assert ("wait", CallState.QUEUEING) not in made._memo  # not carried: worked out
+    assert ("wait", CallState.QUEUEING) in made._memo  # carried: the next one was held
     assert _waits(made)[0] == at(2)
+
+
+def test_held_earliest_starts_moved_by_many_polls_are_those_of_every_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With few starts held, the earliest waiters leaving poll after poll (the common
+    case: the longest waiter is answered first) empty them and every call is looked at
+    again; ties, calls without a start and earlier arrivals in between."""
+    monkeypatch.setattr(wait_starts, "HELD", 3)
+    rng = random.Random(5)
+    serial = iter(range(10**6))
+
+    def arrival(now: int) -> ActiveCall:
+        start = rng.choice([None, now - rng.randrange(30), now - rng.randrange(3)])
+        state = rng.choice(WAITING)
+        return call(f"c{next(serial)}", state, now, start)
+
+    rows = [arrival(100) for _ in range(12)]
+    last = CallsSnapshot.build(rows, at(0), previous=None, keyed=False)  # type: ignore[arg-type]
+    looked = carried = 0
+    for now in range(101, 400):
+        _waits(last)
+        oldest = sorted(rows, key=lambda row: wait_start(row) or at(10**6))
+        leaving = {id(row) for row in oldest[: rng.randrange(3)]}  # the longest waiters
+        leaving |= {id(row) for row in rows if rng.random() < 0.1}
+        new = [arrival(now) for _ in range(rng.randrange(4))]
+        gone = [row for row in last.calls if id(row) in leaving]
+        rows = [row for row in rows if id(row) not in leaving] + new
+        made = CallsSnapshot.build(
+            rows,  # type: ignore[arg-type]
+            at(now),
+            previous=last,
+            keyed=False,
+            changes=(new, gone),
+        )
+        held = ("wait", CallState.QUEUEING) in made._memo
+        carried += held
+        looked += not held
+        assert _waits(made) == _plain(rows), now
+        last = made
+    assert carried > 100 and looked > 10  # mostly carried, sometimes looked at again

@@ -10,13 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 
 from rtdash.api.models import PbxUser
+from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import (
     ORDER,
     AgentState,
     OnCall,
     agent_state,
     count_agents,
-    count_columns,
 )
 from rtdash.core.clock import Clock
 from rtdash.core.labels import USER_LABELS
@@ -79,9 +79,9 @@ class UserPanel(RowsView):
 
     def show_on_call(self, on_call: OnCall) -> None:
         """Who is on a bridged call: their rows say "on a call", not "away"."""
-        if on_call == self.on_call:
-            return
-        self.on_call = on_call
+        before, self.on_call = self.on_call, on_call
+        if before is not None and not any(on_call.flips_since(before)):
+            return  # the same people on calls (known from the calls that changed)
         if self.snapshot is not None:
             # the same users, some of them now on a call or off one: the rows on screen
             # are described again, the others when they come into view
@@ -147,8 +147,8 @@ class UserPanel(RowsView):
             return text
         if self.show_all or self.on_call is None:
             counts = count_agents(self.snapshot.visible(self.show_all), self.on_call)
-        else:  # the dashboard's agents: their columns are the snapshot's, made once
-            counts = count_columns(self.snapshot.columns(), self.on_call)
+        else:  # the dashboard's agents: counted once per snapshot and calls pair
+            counts = agent_counts(self.snapshot, self.on_call)
         for index, state in enumerate(ORDER):
             if index:
                 text.append("  ")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
-from rtdash.api.models import CallState
+from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import ORDER, OnCall, count_agents
 from rtdash.core.metrics import Metrics
 from rtdash.core.queues import summarize_queues
@@ -75,7 +75,7 @@ class Wallboard(LiveView):
     def _on_call(self) -> OnCall | None:
         if self.calls is None:
             return None
-        return OnCall.from_calls(self.calls.groups[CallState.BRIDGED])
+        return self.calls.on_call()
 
     def show_calls(self, snapshot: CallsSnapshot) -> None:
         agents = self.users.dashboard_users if self.users is not None else None
@@ -95,7 +95,8 @@ class Wallboard(LiveView):
         if self.users is None:
             return
         users = self.users.dashboard_users
-        counts = count_agents(users, self._on_call())
+        on_call = self._on_call()
+        counts = count_agents(users, None) if on_call is None else agent_counts(self.users, on_call)
         heading = Text(f"Agents — {len(users)} on the dashboard:  ")
         for index, state in enumerate(ORDER):
             if index:

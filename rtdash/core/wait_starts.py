@@ -1,0 +1,81 @@
+"""The earliest wait starts of a group of calls (the headline's longest wait), held from
+poll to poll and moved by the group's new and gone calls.
+
+The earliest waiter is the call most likely to be answered next, so its leaving is the
+common case, not the rare one: holding only the earliest start would mean looking at
+every waiting call again on most polls. The :data:`HELD` earliest starts are held
+instead (their values: which call has one does not matter), so the earliest is known
+after it leaves, until that many have left without an earlier one coming; only then
+is every call looked at again.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from heapq import nsmallest
+from itertools import compress, repeat
+from operator import attrgetter, is_
+
+from rtdash.api.models import ActiveCall
+
+#: how many of a group's earliest wait starts are held
+HELD = 1024
+
+#: the earliest wait starts of a group, ascending (at most :data:`HELD`, each start as
+#: often as calls have it), and whether they are every start of the group
+Earliest = tuple[list[datetime], bool]
+
+_call_start = attrgetter("call_start")
+_state_start = attrgetter("state_start")
+
+
+def wait_start(call: ActiveCall) -> datetime | None:
+    """When the caller started waiting: the call's start (ring + queue is one wait)."""
+    return call.call_start or call.state_start
+
+
+def wait_starts(calls: Sequence[ActiveCall]) -> list[datetime]:
+    """Every :func:`wait_start` of ``calls`` that is known, in no order: passes in C
+    over the rows, as a big centre has tens of thousands of waiting calls."""
+    starts = list(map(_call_start, calls))
+    if None in starts:  # then the state's start stands in, as in wait_start
+        starts += map(_state_start, compress(calls, map(is_, starts, repeat(None))))
+    return list(filter(None, starts))
+
+
+def earliest_of(calls: Sequence[ActiveCall] | None) -> Earliest:
+    """The earliest wait starts of every call of a group."""
+    starts = wait_starts(calls) if calls else []
+    if len(starts) <= HELD:
+        return sorted(starts), True
+    return nsmallest(HELD, starts), False
+
+
+def moved(
+    earliest: Earliest, new: Iterable[ActiveCall], gone: Iterable[ActiveCall]
+) -> Earliest | None:
+    """``earliest`` of a group moved by its ``new`` and ``gone`` calls; None when it
+    can no longer be told (every held start left, and others remain unseen).
+
+    The starts not held are never earlier than the latest held one, so a gone start
+    earlier than that is held, and one equal to it can be taken from the held ones
+    alike (the values are what is held, not whose they are)."""
+    held, every = list(earliest[0]), earliest[1]
+    for start in map(wait_start, gone):
+        if start is None or (not every and held and start > held[-1]):
+            continue
+        at = bisect_left(held, start)
+        if at == len(held) or held[at] != start:
+            return None  # not among them: these were not that group's
+        del held[at]
+    if not held and not every:
+        return None
+    for start in map(wait_start, new):
+        if start is not None and (every or start < held[-1]):
+            insort(held, start)
+            if len(held) > HELD:
+                held.pop()
+                every = False
+    return held, every
