@@ -43,3 +43,18 @@ async def test_collection_resumes_after_a_while_without_data(
     app = make_app(sim, password="wrong")  # rejected: no data ever comes
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, gc.isenabled)
+
+
+async def test_a_running_dashboard_collects_young_garbage_less_often(sim: Simulator) -> None:
+    """A poll at a big centre allocates tens of thousands of objects: young collections
+    every 20,000 allocations, not Python's 700 (the older generations as they were)."""
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        app = make_app(sim)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_for_data(pilot)
+            assert gc.get_threshold() == (warmup.YOUNG_COLLECTION_EVERY, 10, 10)
+            assert warmup.YOUNG_COLLECTION_EVERY == 20_000
+    finally:
+        gc.set_threshold(*before)
