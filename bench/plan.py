@@ -49,7 +49,8 @@ class Plan:
     #: CPU seconds a round may take before its app is counted once at that size
     scale_slow: float = 3.0
     rss_sizes: tuple[int, ...] = (10_000, 50_000)
-    rss_repeats: int = 1
+    #: the peak differs by several MB from run to run: the median of three is judged
+    rss_repeats: int = 3
     rss_window: float = 8.0
     quick: bool = False
 

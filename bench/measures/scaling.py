@@ -22,6 +22,7 @@ RSS: the app as a child in a pty (as P5), the simulator in the harness's process
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,9 @@ async def measure_scale(
     against ``sim``; once a round costs more than ``slow`` CPU seconds (None: never),
     one counted round is enough (the app is that slow; more would take minutes)."""
     run = ScaleRun()
+    # the app measured before this one (the apps take turns in one process) leaves no
+    # garbage for this one's collections to walk
+    gc.collect()
     settings = settings_for(sim.address)
     # the alert flash at start-up draws alike in every app; without it there is no
     # need to wait it out before counting
