@@ -254,8 +254,9 @@ Heads_put(Heads *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* The rows held, or their keys, in no order. */
 static PyObject *
-Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
+held(Heads *self, int keys)
 {
     PyObject *out = PyList_New(self->size);
     if (out == NULL) {
@@ -264,33 +265,30 @@ Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
     size_t count = (size_t)1 << self->bits;
     Py_ssize_t index = 0;
     for (size_t at = 0; at < count; at++) {
-        if (LIVE(self->slots[at].row)) {
-            PyList_SET_ITEM(out, index++, Py_NewRef(self->slots[at].row));
+        PyObject *row = self->slots[at].row;
+        if (!LIVE(row)) {
+            continue;
         }
+        PyObject *item = keys ? PyLong_FromLongLong(self->slots[at].key) : Py_NewRef(row);
+        if (item == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, index++, item);
     }
     return out;
 }
 
 static PyObject *
+Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
+{
+    return held(self, 0);
+}
+
+static PyObject *
 Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
 {
-    PyObject *out = PyList_New(self->size);
-    if (out == NULL) {
-        return NULL;
-    }
-    size_t count = (size_t)1 << self->bits;
-    Py_ssize_t index = 0;
-    for (size_t at = 0; at < count; at++) {
-        if (LIVE(self->slots[at].row)) {
-            PyObject *key = PyLong_FromLongLong(self->slots[at].key);
-            if (key == NULL) {
-                Py_DECREF(out);
-                return NULL;
-            }
-            PyList_SET_ITEM(out, index++, key);
-        }
-    }
-    return out;
+    return held(self, 1);
 }
 
 /* Let every row go, the slots kept at their size (a centre's next body is as big). */

@@ -26,13 +26,9 @@ from typing import Any, Protocol
 
 import msgspec
 
-scanner: ModuleType | None
-try:
-    import rtdash.api._lines as _built
-except ImportError:  # not built here: the pattern cuts every piece
-    scanner = None
-else:
-    scanner = _built
+from rtdash.api import c_parts
+
+scanner: ModuleType | None = c_parts.built("_lines")  # None: not built here
 
 #: a duration's value on the wire, as JSON allows it (no leading zeros, no exponent)
 DURATION = rb'(?:"[0-9]{0,12}"|-?(?:0|[1-9][0-9]{0,11})|null)'

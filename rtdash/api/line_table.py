@@ -14,13 +14,9 @@ from operator import is_not
 from types import ModuleType
 from typing import Any, Protocol
 
-built: ModuleType | None
-try:
-    import rtdash.api._heads as _built
-except ImportError:  # not built here: a dict keeps the table
-    built = None
-else:
-    built = _built
+from rtdash.api import c_parts
+
+built: ModuleType | None = c_parts.built("_heads")  # None: not built here
 
 
 class HeadTable(Protocol):

@@ -17,7 +17,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import PbxUser
-from rtdash.core.agents import AgentState, OnCall, agent_state, count_columns, folded, user_columns
+from rtdash.core.agents import (
+    AgentState,
+    OnCall,
+    agent_state,
+    count_columns,
+    folded,
+    index_add,
+    index_remove,
+    user_columns,
+)
 
 if TYPE_CHECKING:
     from rtdash.core.users_snapshot import UsersSnapshot
@@ -42,23 +51,11 @@ class AgentIndex:
         for user in gone:
             if user.dashboard:
                 for index, key in self._keys(user):
-                    there = index[key]
-                    if isinstance(there, list):
-                        there.remove(user)
-                        if len(there) == 1:
-                            index[key] = there[0]
-                    else:
-                        del index[key]
+                    index_remove(index, key, user)
         for user in new:
             if user.dashboard:
                 for index, key in self._keys(user):
-                    held = index.get(key)
-                    if held is None:
-                        index[key] = user
-                    elif isinstance(held, list):
-                        held.append(user)
-                    else:
-                        index[key] = [held, user]
+                    index_add(index, key, user)
         self.token = token
 
     def _keys(self, user: PbxUser) -> list[tuple[dict[str, PbxUser | list[PbxUser]], str]]:

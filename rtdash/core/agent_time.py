@@ -17,7 +17,14 @@ from operator import attrgetter, not_
 from typing import Any, Literal
 
 from rtdash.api.models import PbxUser
-from rtdash.core.agents import AgentState, OnCall, agent_state, folded
+from rtdash.core.agents import (
+    AgentState,
+    OnCall,
+    agent_state,
+    folded,
+    index_add,
+    index_remove,
+)
 
 #: the saved state's names of the activities (kept: a day's file outlives a release)
 Activity = Literal["call", "available", "away"]
@@ -207,24 +214,10 @@ class AgentTime:
         ):
             if not name:
                 continue
-            there = index.get(name)
             if step > 0:
-                if there is None:
-                    index[name] = user
-                elif isinstance(there, list):
-                    there.append(user)
-                else:
-                    index[name] = [there, user]
-            elif isinstance(there, list):
-                rest = [other for other in there if other is not user]
-                if len(rest) > 1:
-                    index[name] = rest
-                elif rest:
-                    index[name] = rest[0]
-                else:
-                    del index[name]
-            elif there is user:
-                del index[name]
+                index_add(index, name, user)
+            else:
+                index_remove(index, name, user)
 
     def _observe(self, user: PbxUser, on_call: OnCall, now: float, since: float) -> None:
         clocks = self.clocks

@@ -263,3 +263,30 @@ def since(user: PbxUser, now: datetime) -> float | None:
     if user.state_start is None:
         return None
     return max(0.0, (now - user.state_start).total_seconds())
+
+
+def index_add(index: dict[str, Any], key: str, user: PbxUser) -> None:
+    """``user`` filed under ``key``: the user alone, or a list once two share the key
+    (most keys are one user's, so most entries are no list)."""
+    there = index.get(key)
+    if there is None:
+        index[key] = user
+    elif isinstance(there, list):
+        there.append(user)
+    else:
+        index[key] = [there, user]
+
+
+def index_remove(index: dict[str, Any], key: str, user: PbxUser) -> None:
+    """``user`` (this very object) taken from under ``key``, as :func:`index_add` filed it."""
+    there = index.get(key)
+    if isinstance(there, list):
+        rest = [other for other in there if other is not user]
+        if len(rest) > 1:
+            index[key] = rest
+        elif rest:
+            index[key] = rest[0]
+        else:
+            del index[key]
+    elif there is user:
+        del index[key]
