@@ -109,19 +109,22 @@ def freeze_imports() -> None:
     gc.freeze()
 
 
-#: allocations between two young collections while the dashboard runs (Python's: 700)
-YOUNG_COLLECTION_EVERY = 20_000
+#: Python's allocations between two young collections, and the most rtdash sets
+YOUNG_DEFAULT = 700
+YOUNG_MOST = 20_000
 
 
-def collect_less_often() -> None:
-    """A young collection every :data:`YOUNG_COLLECTION_EVERY` allocations, not
-    Python's 700. A big centre's poll allocates tens of thousands of objects (the rows
-    it read, a snapshot's lists and tuples), so at 700 several young collections ran
-    in every poll, and each walked that poll's big lists and every row they hold, only
-    to find no cycle. Cyclic garbage waits a little longer to be freed (at most that
-    many allocations); everything else is freed by its count as before."""
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
+def collect_for(calls: int) -> None:
+    """Young collections spaced by the centre's size: one every ``calls // 2``
+    allocations, between Python's 700 and :data:`YOUNG_MOST`. A big centre's poll
+    allocates objects in proportion to its rows (the rows read, a snapshot's lists and
+    tuples), so at 700 several young collections ran in every poll, each walking that
+    poll's big lists and every row they hold, only to find no cycle. A small centre
+    keeps Python's spacing: its garbage is freed as soon as before."""
+    young = min(YOUNG_MOST, max(YOUNG_DEFAULT, calls // 2))
+    first, middle, old = gc.get_threshold()
+    if young != first:
+        gc.set_threshold(young, middle, old)
 
 
 def collection_paused() -> bool:

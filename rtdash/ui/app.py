@@ -36,7 +36,6 @@ from rtdash.ui.stdin_watch import stop_watching
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView
 from rtdash.warmup import (
-    collect_less_often,
     collection_paused,
     freeze_imports,
     resume_collection,
@@ -116,7 +115,6 @@ class RtdashApp(LiveViewsApp):
 
     def on_mount(self) -> None:
         self.exit_on_signals()
-        collect_less_often()
         if collection_paused():  # a live view resumes it sooner, once data is drawn
             self.set_timer(COLLECTION_PAUSE_LIMIT, resume_collection, name="collection")
         for warning in self.settings.warnings:

@@ -45,16 +45,29 @@ async def test_collection_resumes_after_a_while_without_data(
         await wait_until(pilot, gc.isenabled)
 
 
-async def test_a_running_dashboard_collects_young_garbage_less_often(sim: Simulator) -> None:
-    """A poll at a big centre allocates tens of thousands of objects: young collections
-    every 20,000 allocations, not Python's 700 (the older generations as they were)."""
+def test_young_collections_are_spaced_by_the_centre_s_size() -> None:
+    """A big centre's poll allocates in proportion to its calls: a young collection every
+    calls // 2 allocations, between Python's 700 and 20,000 (the older generations as
+    they were)."""
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        for calls, young in ((200, 700), (10_000, 5_000), (50_000, 20_000), (0, 700)):
+            warmup.collect_for(calls)
+            assert gc.get_threshold() == (young, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+
+
+async def test_a_dashboard_at_a_small_centre_keeps_python_s_spacing(sim: Simulator) -> None:
     before = gc.get_threshold()
     try:
         gc.set_threshold(700, 10, 10)
         app = make_app(sim)
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for_data(pilot)
-            assert gc.get_threshold() == (warmup.YOUNG_COLLECTION_EVERY, 10, 10)
-            assert warmup.YOUNG_COLLECTION_EVERY == 20_000
+            assert gc.get_threshold() == (700, 10, 10)
+            warmup.collect_for(50_000)  # as a poll of a big centre would
+            assert gc.get_threshold()[0] == warmup.YOUNG_MOST
     finally:
         gc.set_threshold(*before)

@@ -32,7 +32,7 @@ from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, UsersUpdated
 from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
-from rtdash.warmup import collection_paused, resume_collection
+from rtdash.warmup import collect_for, collection_paused, resume_collection
 
 
 @runtime_checkable
@@ -237,6 +237,7 @@ class LiveView(Vertical):
     def _calls_updated(self, message: CallsUpdated) -> None:
         message.stop()
         previous, self.calls = self.calls, message.snapshot
+        collect_for(sum(map(len, message.snapshot.groups.values())))
         self._redraw_if_changed(previous, message.snapshot, self.show_calls)
 
     @on(UsersUpdated)
