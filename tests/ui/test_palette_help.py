@@ -139,7 +139,8 @@ async def test_paused_the_footer_and_palette_say_resume(sim: Simulator) -> None:
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_data(pilot)
-        assert " Pause " in screen_text(app).splitlines()[-1]
+        # the footer's keys are drawn a refresh after the first data: wait for them
+        await wait_until(pilot, lambda: " Pause " in screen_text(app).splitlines()[-1])
         await pilot.press("p")
         board = dashboard_of(app)
         assert board.poller.paused
