@@ -118,10 +118,14 @@ class AgentTime:
 
     def _forget(self) -> None:
         """Look at every user at the next observation."""
-        #: the users last observed (the snapshot's own tuple, held so their ids stay theirs)
-        #: and their ids
+        #: the users last observed (the snapshot's own tuple, held so their ids stay
+        #: theirs), their snapshot's token (see UsersSnapshot.changes_since), their ids
+        #: when they were needed (None when the snapshot handed its changes on) and how
+        #: many distinct rows they are
         self._users: tuple[PbxUser, ...] = ()
-        self._ids: set[int] = set()
+        self._token: object | None = None
+        self._ids: set[int] | None = None
+        self._distinct = 0
         self._on_call: OnCall | None = None
         #: those users by operator ref, by folded name and by key (how many share it)
         #: (a user alone, or a list when several share the ref or name: most are alone,
@@ -135,9 +139,9 @@ class AgentTime:
         self._shared = False
 
     @property
-    def looked_at(self) -> set[int]:
-        """The ids of the users observed last (the snapshot's own set)."""
-        return self._ids
+    def looked_at(self) -> object | None:
+        """The token of the users snapshot observed last (None: not known)."""
+        return self._token
 
     @staticmethod
     def key_of(user: PbxUser) -> str:
@@ -152,6 +156,9 @@ class AgentTime:
         since: float,
         ids: set[int] | None = None,
         handed: tuple[list[PbxUser], list[PbxUser]] | None = None,
+        *,
+        token: object | None = None,
+        distinct: int | None = None,
     ) -> None:
         """Bring every agent's activity up to ``now``; ``since`` is the previous
         observation, the earliest a change seen now can have happened. ``on_call``: who
@@ -160,19 +167,25 @@ class AgentTime:
         name went on or off a call; the rest would be found as they were. ``ids``: the
         users' ids when the snapshot knows them (its own set, shared, never changed);
         ``handed``: the users new and gone since the last observation when the snapshot
-        found them (:meth:`~rtdash.core.snapshot.UsersSnapshot.changes_since`)."""
+        found them (:meth:`~rtdash.core.snapshot.UsersSnapshot.changes_since`), then no
+        set of ids is needed; ``token`` and ``distinct``: the snapshot's token and
+        count of distinct rows, when known."""
         held, previous = self._ids, self._users
         new: list[PbxUser]
         gone: list[PbxUser]
         if users is previous:  # a calls poll: the users are the very ones looked at last
-            ids, new, gone = held, [], []
+            ids, new, gone, distinct, token = held, [], [], self._distinct, self._token
         elif handed is not None:
-            if ids is None:
-                ids = set(map(id, users))
+            ids = None
             new, gone = handed
+            if distinct is None:
+                distinct = len(set(map(id, users)))
         else:
             if ids is None:
                 ids = set(map(id, users))
+            if held is None:
+                held = set(map(id, previous))
+            distinct = len(ids)
             new = list(compress(users, map(not_, map(held.__contains__, map(id, users)))))
             gone = list(compress(previous, map(not_, map(ids.__contains__, map(id, previous)))))
         for user in gone:
@@ -181,8 +194,9 @@ class AgentTime:
             self._index(user, 1)
         before = self._on_call
         self._users, self._ids, self._on_call = users, ids, on_call
+        self._token, self._distinct = token, distinct
         todo: list[PbxUser] | tuple[PbxUser, ...]
-        shared = len(self._keys) != len(users) or len(ids) != len(users)
+        shared = len(self._keys) != len(users) or distinct != len(users)
         was_shared, self._shared = self._shared, shared
         if before is None or shared or was_shared:
             todo = users  # first look, or users sharing a clock: each in turn, as ever

@@ -85,11 +85,14 @@ class OutcomeTracker:
         #: (start, end) of periods when no poll succeeded (upstream clock)
         self.gaps: list[tuple[float, float]] = []
         #: the last changed poll's rows (its groups, held so the rows' ids stay theirs:
-        #: the snapshot's own, not a copy), their ids (the snapshot's too) and its time:
-        #: every call in it was seen then, and carries that stamp without it being
-        #: written (see :func:`~rtdash.core.tracked_call.settle`)
+        #: the snapshot's own, not a copy), its token (see CallsSnapshot.changes_since),
+        #: their ids when they were needed (the snapshot's own set; None when the
+        #: snapshot handed its changes on) and its time: every call in it was seen
+        #: then, and carries that stamp without it being written (see
+        #: :func:`~rtdash.core.tracked_call.settle`)
         self._groups: dict[CallState, tuple[ActiveCall, ...]] = {}
-        self._row_ids: set[int] = set()
+        self._token: object | None = None
+        self._row_ids: set[int] | None = None
         self._seen_at: float | None = None
         #: how many calls are in it (each one's number of rows is the call's own
         #: :attr:`~rtdash.core.tracked_call.TrackedCall.rows`, not a dict of its own)
@@ -135,18 +138,21 @@ class OutcomeTracker:
         now = local + self.skew
         gap_start = self._mark_poll(now)
         count = sum(map(len, groups.values()))
-        ids = snapshot.row_ids()  # shared with the snapshots: never changed here
-        held, prev_at = self._row_ids, self._seen_at
-        prev_groups = self._groups
+        prev_at, prev_groups = self._seen_at, self._groups
         # the rows that are not last poll's very objects, and last poll's rows that are
         # gone; a row object is immutable, so one seen last poll says nothing new (its
         # call is simply still there). The snapshot found them as it was built on the
         # last one; else they are found here, in C, row by row
-        handed = snapshot.changes_since(held)
+        handed = snapshot.changes_since(self._token)
         fresh: list[tuple[CallState, list[ActiveCall]]]
+        ids: set[int] | None = None
         if handed is not None:
             fresh, gone = handed
         else:
+            ids = snapshot.row_ids()  # shared with the snapshots: never changed here
+            held = self._row_ids
+            if held is None:
+                held = set(map(id, chain.from_iterable(prev_groups.values())))
             fresh = [
                 (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
                 for state, group in groups.items()
@@ -184,8 +190,9 @@ class OutcomeTracker:
                     known.rows += 1
         present += len(new)
         self._groups, self._row_ids, self._seen_at = groups, ids, now
+        self._token = snapshot.token
         self._present = present
-        twice = present != count or len(ids) != count
+        twice = present != count or snapshot.distinct() != count
         was_twice, self._twice = self._twice, twice
         if twice or was_twice:
             self._observe_all(groups, prev_groups, prev_at, now, snapshot.unreadable, gap_start)
@@ -410,7 +417,8 @@ class OutcomeTracker:
         """Continue from :meth:`to_dict`'s state, or the day file's (a restart): the
         next poll's missing calls vanished while nobody watched."""
         self.calls = {}
-        self._groups, self._row_ids, self._seen_at, self._present = {}, set(), None, 0
+        self._groups, self._row_ids, self._seen_at, self._present = {}, None, None, 0
+        self._token = None
         self._twice = False
         self.changes, self.created = None, {}
         seen = state.get("seen_at")

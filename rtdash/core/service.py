@@ -61,7 +61,10 @@ class ServiceLevel(FeedConsumer):
         #: something changed since the state was last saved
         self.dirty = False
         self._users: tuple[PbxUser, ...] = ()
-        #: their ids: the users snapshot's own set (see UsersSnapshot.user_ids)
+        #: their snapshot's token and count of distinct rows, and their ids when the
+        #: snapshot did not hand its changes on (its own set, see UsersSnapshot.user_ids)
+        self._users_token: object | None = None
+        self._user_count: int | None = None
         self._user_ids: set[int] | None = None
         #: who is on a bridged call, from the latest changed calls poll
         self._on_call = OnCall()
@@ -111,7 +114,9 @@ class ServiceLevel(FeedConsumer):
         # the users new and gone since those the clocks looked at last, if the snapshot
         # found them as it was built on those
         handed = snapshot.changes_since(self.agents.looked_at)
-        self._users, self._user_ids = snapshot.users, snapshot.user_ids()
+        self._users, self._users_token = snapshot.users, snapshot.token
+        self._user_ids = snapshot.user_ids() if handed is None else None
+        self._user_count = snapshot.distinct()
         if self._restored_at is not None:
             return  # agents' clocks resume with the first calls poll after a restart
         now = snapshot.fetched_at.timestamp() + self.tracker.skew
@@ -130,7 +135,16 @@ class ServiceLevel(FeedConsumer):
         if not self._users:
             return
         since = self._agents_at if self._agents_at is not None else now
-        self.agents.observe(self._users, self._on_call, now, since, self._user_ids, handed)
+        self.agents.observe(
+            self._users,
+            self._on_call,
+            now,
+            since,
+            self._user_ids,
+            handed,
+            token=self._users_token,
+            distinct=self._user_count,
+        )
         self._agents_at = now
 
     def _on_event(self, event: Event) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.agents import OnCall
 from rtdash.core.row_order import in_order, placed, remembered, start_key, without
+from rtdash.core.users_snapshot import RowsToken
 from rtdash.core.users_snapshot import UsersSnapshot as UsersSnapshot
 from rtdash.core.wait_starts import Earliest, earliest_of, moved
 
@@ -118,9 +119,8 @@ class CallsSnapshot:
             made._memo["ids"] = present
             if not keyed and previous is not None:
                 # the changes since ``previous`` as found here, handed on to consumers
-                # that follow changes (see changes_since): its ids' set by identity, not
-                # held (it would outlive its snapshot)
-                made._memo["since"] = (id(held), len(held), buckets, left, False)
+                # that follow changes (see changes_since)
+                made._memo["since"] = (previous.token, buckets, left, False)
                 gone_bridged = [call for call in left if call.state is CallState.BRIDGED]
                 made._move_on_call(previous, buckets[CallState.BRIDGED], gone_bridged)
         return made
@@ -152,18 +152,16 @@ class CallsSnapshot:
         made = cls(
             fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
         )
-        held: set[int] | None = previous._memo.get("ids")
-        if held is not None:  # the last ids, without the gone rows', with the new ones'
-            ids = held.copy()
-            ids.difference_update(map(id, gone))
-            ids.update(map(id, new))
-            made._memo["ids"] = ids
-            # handed on as build's are (see changes_since): the gone rows in the last
-            # snapshot's order, group by group
-            left = [call for state in CALL_STATES for call in sorted(removed[state], key=order)]
-            for rows in added.values():
-                rows.sort(key=order)
-            made._memo["since"] = (id(held), len(held), added, left, True)
+        # the reader hands changes on only when no two rows share an id, each new row a
+        # new object and each gone row one of the last rows: the count of distinct rows
+        # moves by them, and no set of every row's id is made (or held) per poll
+        made._memo["distinct"] = previous.distinct() - len(gone) + len(new)
+        # handed on as build's are (see changes_since): the gone rows in the last
+        # snapshot's order, group by group
+        left = [call for state in CALL_STATES for call in sorted(removed[state], key=order)]
+        for rows in added.values():
+            rows.sort(key=order)
+        made._memo["since"] = (previous.token, added, left, True)
         made._carry_waits(previous, added, removed)
         made._move_on_call(previous, added[CallState.BRIDGED], removed[CallState.BRIDGED])
         return made
@@ -206,22 +204,40 @@ class CallsSnapshot:
         return earliest[0][0] if earliest[0] else None
 
     def changes_since(
-        self, ids: set[int]
+        self, token: object | None
     ) -> tuple[list[tuple[CallState, list[ActiveCall]]], list[ActiveCall]] | None:
-        """The rows new since the snapshot whose :meth:`row_ids` are ``ids``, each
+        """The rows new since the snapshot of ``token`` (its :attr:`token`), each
         state's in the group's order, and that snapshot's rows gone (in its order),
         when this one was built on it (by the poller); else None, and the consumer
-        finds them itself. ``ids`` must have been held by the caller since before this
-        snapshot was built (two sets alive at once are never the same id)."""
+        finds them itself."""
         since = self._memo.get("since")
-        if since is None or since[0] != id(ids) or since[1] != len(ids):
+        if since is None or token is None or since[0] is not token:
             return None
-        ready = since[4]  # the new rows were sorted as they were placed
+        ready = since[3]  # the new rows were sorted as they were placed
         new = [
             (state, rows if ready else sorted(rows, key=_call_order))
-            for state, rows in since[2].items()
+            for state, rows in since[1].items()
         ]
-        return new, since[3]
+        return new, since[2]
+
+    @property
+    def token(self) -> object:
+        """This snapshot's rows, as one small object: what a consumer holds to know
+        the rows it worked from (not the snapshot, which would outlive its poll, nor a
+        set of every row's id, which a big centre would pay for every poll)."""
+        token: object | None = self._memo.get("token")
+        if token is None:
+            token = self._memo["token"] = RowsToken()
+        return token
+
+    def distinct(self) -> int:
+        """How many distinct row objects there are (a row listed twice counts once):
+        carried from poll to poll by the changes when the reader knows them, else
+        counted once per snapshot."""
+        known: int | None = self._memo.get("distinct")
+        if known is None:
+            known = self._memo["distinct"] = len(self.row_ids())
+        return known
 
     #: what is worked out once from these rows, whoever asks (see on_call)
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -20,8 +20,9 @@ _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
 
 
-class _Token:
-    """A snapshot's :attr:`UsersSnapshot.token`."""
+class RowsToken:
+    """A snapshot's ``token``: what a consumer holds to know which rows it worked
+    from (see :meth:`UsersSnapshot.changes_since`)."""
 
     __slots__ = ()
 
@@ -61,19 +62,17 @@ class UsersSnapshot:
         rows = users if isinstance(users, list) else list(users)
         keys: tuple[Any, ...] | None = None
         present: set[int] | None = None
-        ids: set[int] | None = None
-        since: tuple[int, int, list[PbxUser], list[PbxUser], bool] | None = None
+        distinct: int | None = None
+        since: tuple[list[PbxUser], list[PbxUser], bool] | None = None
         order = remembered(_user_order)  # each changed row keyed once for all that follows
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
             kept = without(previous.users, gone, order)
             ordered = placed(list(kept), new, order) if new else kept
-            held = previous.user_ids()  # already worked out by its consumers
-            ids = held.copy()
-            ids.difference_update(map(id, gone))
-            ids.update(map(id, new))
+            # as CallsSnapshot._changed: the count of distinct rows moves by the changes
+            distinct = previous.distinct() - len(gone) + len(new)
             # handed on as below (see changes_since)
-            since = (id(held), len(held), sorted(new, key=order), sorted(gone, key=order), True)
+            since = (sorted(new, key=order), sorted(gone, key=order), True)
         elif not keyed:
             if previous is None:
                 ordered = placed([], rows[:], _user_order)
@@ -89,7 +88,7 @@ class UsersSnapshot:
                     kept = tuple(compress(kept, alive))
                 ordered = placed(list(kept), new, _user_order) if new else kept
                 # handed on as CallsSnapshot.build's (see changes_since)
-                since = (id(held), len(held), new, left, False)
+                since = (new, left, False)
         elif previous is not None and previous.order_keys is not None:
             present = set(map(id, rows))
             held = previous.user_ids()
@@ -118,13 +117,12 @@ class UsersSnapshot:
         )
         if present is not None and len(present) == len(ordered):
             made._memo["ids"] = present
-        elif ids is not None:
-            made._memo["ids"] = ids
-        if since is not None:
+        elif distinct is not None:
+            made._memo["distinct"] = distinct
+        if since is not None and previous is not None:
             made._memo["since"] = since
-            if previous is not None:
-                made._memo["from"] = previous.token
-                made._carry_counts(previous, since[2], since[3])
+            made._memo["from"] = previous.token
+            made._carry_counts(previous, since[0], since[1])
         return made
 
     def _carry_counts(
@@ -146,14 +144,14 @@ class UsersSnapshot:
                 counts[state] -= 1
             self._memo[show_all] = counts
 
-    def changes_since(self, ids: set[int]) -> tuple[list[PbxUser], list[PbxUser]] | None:
-        """As :meth:`CallsSnapshot.changes_since`: the users new since the snapshot
-        whose :meth:`user_ids` are ``ids`` (in this one's order) and that snapshot's
-        users gone (in its order), or None."""
+    def changes_since(self, token: object | None) -> tuple[list[PbxUser], list[PbxUser]] | None:
+        """As :meth:`CallsSnapshot.changes_since`: the users new since the snapshot of
+        ``token`` (its :attr:`token`; in this one's order) and that snapshot's users
+        gone (in its order), or None."""
         since = self._memo.get("since")
-        if since is None or since[0] != id(ids) or since[1] != len(ids):
+        if since is None or token is None or self._memo.get("from") is not token:
             return None
-        return (since[2] if since[4] else sorted(since[2], key=_user_order)), since[3]
+        return (since[0] if since[2] else sorted(since[0], key=_user_order)), since[1]
 
     @property
     def token(self) -> object:
@@ -161,7 +159,7 @@ class UsersSnapshot:
         the rows it worked from (not the snapshot: it would outlive its poll)."""
         token: object | None = self._memo.get("token")
         if token is None:
-            token = self._memo["token"] = _Token()
+            token = self._memo["token"] = RowsToken()
         return token
 
     def changes_from(self, token: object) -> tuple[list[PbxUser], list[PbxUser]] | None:
@@ -170,7 +168,7 @@ class UsersSnapshot:
         since = self._memo.get("since")
         if since is None or self._memo.get("from") is not token:
             return None
-        return since[2], since[3]
+        return since[0], since[1]
 
     def user_ids(self) -> set[int]:
         """The ids of every user row (rows are immutable: an id seen again is the same
@@ -179,6 +177,13 @@ class UsersSnapshot:
         known: set[int] | None = self._memo.get("ids")
         if known is None:
             known = self._memo["ids"] = set(map(id, self.users))
+        return known
+
+    def distinct(self) -> int:
+        """As :meth:`CallsSnapshot.distinct`: how many distinct user rows there are."""
+        known: int | None = self._memo.get("distinct")
+        if known is None:
+            known = self._memo["distinct"] = len(self.user_ids())
         return known
 
     def visible(self, show_all: bool) -> tuple[PbxUser, ...]:

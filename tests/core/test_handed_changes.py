@@ -37,8 +37,8 @@ def test_following_handed_changes_counts_what_finding_them_counts(
     handed: list[bool] = []
     real = CallsSnapshot.changes_since
 
-    def noting(self: CallsSnapshot, ids: set[int]) -> Any:
-        found = real(self, ids)
+    def noting(self: CallsSnapshot, token: object | None) -> Any:
+        found = real(self, token)
         handed.append(found is not None)
         return found
 
@@ -46,8 +46,8 @@ def test_following_handed_changes_counts_what_finding_them_counts(
     users_handed: list[bool] = []
     real_users = UsersSnapshot.changes_since
 
-    def noting_users(self: UsersSnapshot, ids: set[int]) -> Any:
-        found = real_users(self, ids)
+    def noting_users(self: UsersSnapshot, token: object | None) -> Any:
+        found = real_users(self, token)
         users_handed.append(found is not None)
         return found
 
@@ -84,13 +84,13 @@ def _tee(emit: Any, out: list[Event]) -> Any:
 def test_the_handed_changes_are_the_rows_new_and_gone_in_the_groups_order() -> None:
     first_rows = [call(f"c{i}", "queueing", 100 - i, 0, queue="q") for i in range(50)]
     first = CallsSnapshot.build(first_rows, at(1), keyed=False)  # type: ignore[arg-type]
-    ids = first.row_ids()
+    token = first.token
     rows = [r for r in first_rows if r.call_ref not in {"c3", "c40"}]
     rows += [call("n2", "ringing", 7, 7), call("n1", "ringing", 5, 5)]
     rows.append(call("c9", "bridged", 200, 0, agent_ref="a"))
     rows.remove(first_rows[9])
     second = CallsSnapshot.build(rows, at(2), previous=first, keyed=False)  # type: ignore[arg-type]
-    handed = second.changes_since(ids)
+    handed = second.changes_since(token)
     assert handed is not None
     new, gone = handed
     assert [(state.value, [r.call_ref for r in group]) for state, group in new] == [
@@ -100,9 +100,10 @@ def test_the_handed_changes_are_the_rows_new_and_gone_in_the_groups_order() -> N
     ]
     # the gone rows in the last snapshot's order (oldest state start first)
     assert [r.call_ref for r in gone] == ["c40", "c9", "c3"]
-    assert second.changes_since(set(ids)) is None  # another set: not what it was built on
+    assert second.changes_since(second.token) is None  # not what it was built on
+    assert second.changes_since(None) is None
     keyed = CallsSnapshot.build(rows, at(2), previous=first)  # type: ignore[arg-type]
-    assert keyed.changes_since(ids) is None  # only the poller's build hands them on
+    assert keyed.changes_since(token) is None  # only the poller's build hands them on
 
 
 def test_a_calls_poll_looks_again_only_at_agents_whose_call_changed() -> None:

@@ -117,8 +117,8 @@ def _hands_on_what_a_plain_build_finds(
     assert not made.unchanged  # the calls' durations tick
     found = CallsSnapshot.build(
         rows_calls, made.fetched_at, made.unreadable, made.server_now, previous=last, keyed=False
-    ).changes_since(last.row_ids())
-    handed = made.changes_since(last.row_ids())
+    ).changes_since(last.token)
+    handed = made.changes_since(last.token)
     assert handed is not None and found is not None
     assert [(s, list(map(id, r))) for s, r in handed[0]] == [
         (s, list(map(id, r))) for s, r in found[0]
@@ -132,8 +132,8 @@ def _hands_on_what_a_plain_build_finds(
             made_users.unreadable,
             previous=last_users,
             keyed=False,
-        ).changes_since(last_users.user_ids())
-        handed_users = made_users.changes_since(last_users.user_ids())
+        ).changes_since(last_users.token)
+        handed_users = made_users.changes_since(last_users.token)
         assert handed_users is not None and found_users is not None
         assert list(map(id, handed_users[0])) == list(map(id, found_users[0]))
         assert list(map(id, handed_users[1])) == list(map(id, found_users[1]))
