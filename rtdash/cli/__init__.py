@@ -51,7 +51,7 @@ from rtdash.cli.common import (
     UsageError,
     say,
 )
-from rtdash.cli.flags import apply_flags, help_hint, load_run_settings, register_secrets
+from rtdash.cli.flags import apply_flags, help_hint, load_run_settings
 from rtdash.cli.parser import build_parser, parse_words
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 from rtdash.warmup import skip_httpx_cli
@@ -126,7 +126,9 @@ def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
         return _dashboard_command(args)
     _start_logging(args, tui=False)
     if command == "doctor":
-        return _doctor_command(args)
+        from rtdash.cli.doctor.command import doctor_command
+
+        return doctor_command(args)
     # the scriptable commands' module (tables, phone numbers): not on the dashboard's path
     from rtdash.cli import data
 
@@ -189,45 +191,6 @@ def _sim_command(args: argparse.Namespace) -> int:
 
 #: why a server cannot listen on a port: one line, as ``serve`` says it
 _CANNOT_LISTEN = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
-
-
-def _doctor_command(args: argparse.Namespace) -> int:
-    """``rtdash doctor``: an unusable config file is a report line (exit 2), not a
-    one-line error, since explaining the set-up is the command's job; a bad flag is
-    still a usage error like anywhere else."""
-    from rtdash.cli import doctor
-    from rtdash.config import ConfigError, config_path, load_settings
-
-    explicit = getattr(args, "config", None)
-    path = config_path(explicit)
-    fix, dry_run = args.fix, args.dry_run
-    if getattr(args, "demo", False) and (fix or dry_run):
-        raise UsageError(
-            f"{PROG} doctor: --fix and --dry-run edit your config file; "
-            "the demo's mapping needs no fix"
-        )
-    try:
-        settings = load_settings(explicit)
-    except ConfigError as exc:
-        return doctor.config_unusable(path, str(exc), as_json=args.json)
-    apply_flags(settings, vars(args))
-    register_secrets(settings)
-
-    def reload() -> Settings:
-        """The file as ``--fix`` wrote it, with the same flags and environment."""
-        again = load_settings(explicit)
-        apply_flags(again, vars(args))
-        register_secrets(again)
-        return again
-
-    if not getattr(args, "demo", False):
-        return doctor.run(
-            settings, path=path, as_json=args.json, fix=fix, dry_run=dry_run, reload=reload
-        )
-    from rtdash.cli import data
-
-    with data.demo_simulator(settings, keep_igrp="igrp" in vars(args)):
-        return doctor.run(settings, path=path, as_json=args.json, demo=True)
 
 
 def _dashboard_command(args: argparse.Namespace) -> int:

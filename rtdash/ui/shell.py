@@ -37,7 +37,8 @@ from rtdash.ui.commands import (
     key_label,
 )
 from rtdash.ui.stdin_watch import watch_stdin
-from rtdash.ui.textual_internals import lazy_strip_caches, render_only_dirty_lines
+from rtdash.ui.strip_caches import lazy_strip_caches
+from rtdash.ui.textual_internals import render_only_dirty_lines
 from rtdash.ui.widgets.palette import use_no_color
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """Every place rtdash relies on how Textual works inside, rather than on its documented
-API, in one small module.
+API, in one small module (and one more: a strip's caches, :mod:`rtdash.ui.strip_caches`).
 
 Each of these saves a cost that matters at contact-centre scale (a layout of the whole
 screen on every poll; Textual's per-widget line cache copying every line of a tick),
@@ -11,7 +11,6 @@ module (or drop the shortcut), not the widgets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 from math import ceil
@@ -19,7 +18,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
-from textual.cache import FIFOCache
 from textual.events import ScreenResume
 from textual.geometry import Region, Size
 from textual.screen import Screen
@@ -27,6 +25,8 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
+
+from rtdash.ui.strip_caches import divide_once
 
 #: the Textual versions these shortcuts were checked against (pyproject's range)
 CHECKED_TEXTUAL = (8, 2)
@@ -107,109 +107,6 @@ def lines_past_style_cache(widget: Widget, crop: Region) -> list[Strip]:
     if (x1, x2) != (0, widget.size.width):
         strips = [strip.crop(x1, x2) for strip in strips]
     return strips
-
-
-class _NoCache:
-    """Stands in for each of a :class:`Strip`'s own caches in a strip made to be
-    written once: nothing is kept, every lookup misses (see :func:`once_strip`)."""
-
-    __slots__ = ()
-
-    def get(self, key: object) -> None:
-        return None
-
-    def __setitem__(self, key: object, value: object) -> None:
-        pass
-
-
-_NO_CACHE = _NoCache()
-
-
-def once_strip(segments: list[Segment], cell_length: int) -> Strip:
-    """A :class:`Strip` for a line drawn once and written once (a tick's time cells,
-    a piece of a chop): the same strip, without the seven caches ``Strip.__init__``
-    makes for it, none of which such a line ever uses more than it fills. A strip of
-    ``segments`` (a list, not copied) and ``cell_length`` (not measured)."""
-    strip = Strip.__new__(Strip)
-    strip._segments = segments
-    strip._cell_length = cell_length
-    none: Any = _NO_CACHE  # stands in for each FIFOCache (only get and [] = are used)
-    strip._divide_cache = strip._crop_cache = strip._style_cache = none
-    strip._filter_cache = strip._line_length_cache = none
-    strip._crop_extend_cache = strip._offsets_cache = none
-    strip._render_cache = None
-    strip._link_ids = None
-    strip._cell_count = None
-    return strip
-
-
-#: Textual's own, kept before :func:`lazy_strip_caches` replaces it
-_TEXTUAL_STRIP_INIT = Strip.__init__
-
-
-def lazy_strip_caches() -> None:
-    """Make each :class:`Strip`'s caches when it first uses them, not when it is made.
-
-    ``Strip.__init__`` makes seven ``FIFOCache`` objects for every strip, one per way a
-    strip can be changed (cropped, divided, styled, filtered...). Most strips are made,
-    drawn once and dropped, and use one cache or none: a draw made a few hundred such
-    strips, each cache an object the cyclic garbage collector then had to count and, at
-    a big centre with hundreds of thousands of live rows, walk. Here a strip gets only
-    its segments and lengths; a cache is made (at the size Textual gives it) the first
-    time the strip looks it up. What each strip does is unchanged. Installed once by
-    the app (idempotent).
-    """
-    if getattr(Strip.__init__, "_rtdash", False):
-        return
-    sizes = strip_cache_sizes()
-
-    def __init__(self: Strip, segments: Iterable[Segment], cell_length: int | None = None) -> None:
-        self._segments = list(segments)
-        self._cell_length = cell_length
-        self._render_cache = None
-        self._link_ids = None
-        self._cell_count = None
-
-    def __getattr__(self: Strip, name: str) -> FIFOCache[Any, Any]:
-        # only reached for a slot not set yet: a cache not used until now
-        size = sizes.get(name)
-        if size is None:
-            raise AttributeError(name)
-        cache: FIFOCache[Any, Any] = FIFOCache(size)
-        setattr(self, name, cache)
-        return cache
-
-    # a function attribute marks ours, so a second install is a no-op
-    __init__._rtdash = True  # type: ignore[attr-defined]
-    # the point of this function: Textual's methods replaced on its class
-    Strip.__init__ = __init__  # type: ignore[method-assign]
-    # (Strip declares no __getattr__ of its own: this one is added to the class)
-    Strip.__getattr__ = __getattr__  # type: ignore[attr-defined]
-
-
-def strip_cache_sizes() -> dict[str, int]:
-    """Each of a :class:`Strip`'s caches by attribute, with its size, as Textual's own
-    ``Strip.__init__`` makes them."""
-    strip = Strip.__new__(Strip)
-    _TEXTUAL_STRIP_INIT(strip, [], 0)
-    return {
-        name: getattr(strip, name)._maxsize
-        for name in Strip.__slots__
-        if isinstance(getattr(strip, name, None), FIFOCache)
-    }
-
-
-def divide_once(strip: Strip, cuts: list[int]) -> list[Strip]:
-    """``strip.divide(cuts)`` (cuts ascending, the last at most the strip's length),
-    made of :func:`once_strip` pieces."""
-    if cuts == [strip.cell_length]:
-        return [strip]
-    pieces: list[Strip] = []
-    position = 0
-    for segments, cut in zip(Segment.divide(strip._segments, cuts), cuts, strict=False):
-        pieces.append(once_strip(segments, cut - position))
-        position = cut
-    return pieces
 
 
 @lru_cache(maxsize=4096)

@@ -7,13 +7,14 @@ contract is pinned down byte for byte, with no network and no timing.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 
+from rtdash.api import transport
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import RowReader
 
@@ -108,3 +109,14 @@ def each_cut(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     elif line_cut.scanner is None or line_table.built is None:
         pytest.skip("rtdash's C parts are not built")
     return str(request.param)
+
+
+@pytest.fixture
+def streamed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bool], None]]:
+    """``streamed(True)``: every body is offered to the client's stream from its first
+    bytes on (as a big one is); ``streamed(False)``: no body is (each read whole)."""
+
+    def switch(on: bool) -> None:
+        monkeypatch.setattr(transport, "STREAM_AT", 1 if on else 1 << 40)
+
+    yield switch

@@ -13,21 +13,10 @@ from typing import Any
 import pytest
 
 from rtdash.api.line_rows import LineRows
-from tests.api.test_streamed_body import (
-    CUTS,
-    Pieces,
-    call,
-    compact,
-    mock_client,
-    outcomes,
-    seen,
-    streamed,
-)
+from tests.api.body_pieces import CUTS, Pieces, call, compact, mock_client, outcomes, seen
 
 # every way of cutting lines (rtdash.api.line_cut)
 pytestmark = pytest.mark.usefixtures("each_cut")
-
-__all__ = ["streamed"]  # the fixture, used here too
 
 
 def _centre(seed: int, polls: int) -> list[bytes]:

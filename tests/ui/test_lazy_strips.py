@@ -1,4 +1,4 @@
-"""Strips whose caches are made when first used (rtdash.ui.textual_internals.
+"""Strips whose caches are made when first used (rtdash.ui.strip_caches.
 lazy_strip_caches) do what Textual's strips do, and make no cache they do not use."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from textual.color import Color
 from textual.filter import Monochrome
 from textual.strip import Strip
 
-from rtdash.ui import textual_internals
-from rtdash.ui.textual_internals import lazy_strip_caches, strip_cache_sizes
+from rtdash.ui import strip_caches
+from rtdash.ui.strip_caches import lazy_strip_caches, strip_cache_sizes
 
 RED, BOLD = Style(color="#ff0000"), Style(bold=True, bgcolor="#0000ff")
 SEGMENTS = [Segment("12:", RED), Segment("04", BOLD), Segment("  ", Style()), Segment("ab", RED)]
@@ -20,7 +20,7 @@ SEGMENTS = [Segment("12:", RED), Segment("04", BOLD), Segment("  ", Style()), Se
 def _textuals(segments: list[Segment], length: int | None = None) -> Strip:
     """A strip made by Textual's own ``Strip.__init__``, all its caches made."""
     strip = Strip.__new__(Strip)
-    textual_internals._TEXTUAL_STRIP_INIT(strip, segments, length)
+    strip_caches._TEXTUAL_STRIP_INIT(strip, segments, length)
     return strip
 
 

@@ -1,4 +1,4 @@
-"""Strips made to be written once (rtdash.ui.textual_internals.once_strip and
+"""Strips made to be written once (rtdash.ui.strip_caches.once_strip and
 divide_once) are Textual's strips without their caches, and a partial update written
 by the faster writer is the same bytes Textual's own writer produces."""
 
@@ -12,7 +12,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from rtdash.sim import Simulator
-from rtdash.ui.textual_internals import divide_once, once_strip
+from rtdash.ui.strip_caches import divide_once, once_strip
 
 RED, BOLD = Style(color="red"), Style(bold=True, bgcolor="blue")
 SEGMENTS = [Segment("12:", RED), Segment("04", BOLD), Segment("  ", None), Segment("ab", RED)]

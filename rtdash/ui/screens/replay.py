@@ -19,7 +19,8 @@ from rtdash.core.player import PlayerSource
 from rtdash.core.poller import PollerStatus
 from rtdash.core.replay import Player, PlayerClock
 from rtdash.core.thresholds import Thresholds
-from rtdash.ui.commands import REPLAY, bindings, help_rows
+from rtdash.ui.command_help import help_rows
+from rtdash.ui.commands import REPLAY, bindings
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.shell import ShellApp
 from rtdash.ui.widgets.dashboard import Dashboard

@@ -15,7 +15,8 @@ from textual.widgets import ContentSwitcher
 
 from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.poller import clamp_interval
-from rtdash.ui.commands import LIVE, WALL, Mode, help_ids, help_rows
+from rtdash.ui.command_help import help_ids, help_rows
+from rtdash.ui.commands import LIVE, WALL, Mode
 from rtdash.ui.shell import INSTALLATION_KEYS
 from rtdash.ui.widgets.installation_bar import InstallationBar
 from rtdash.ui.widgets.live_view import LiveSource, LiveView

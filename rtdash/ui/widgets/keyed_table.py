@@ -14,8 +14,8 @@ link then has to carry. This table is a Line API widget instead:
 
 The rows, their order and the cursor are a :class:`~rtdash.ui.rowstore.RowStore`;
 cells are made in :mod:`.table_cells` and drawn into screen lines by
-:class:`~.table_lines.TableLines`; the shortcuts past Textual's public API are in
-:mod:`rtdash.ui.textual_internals`.
+:class:`~.table_lines.TableLines`; its size and column widths are :mod:`.table_size`'s;
+the shortcuts past Textual's public API are in :mod:`rtdash.ui.textual_internals`.
 """
 
 from __future__ import annotations
@@ -31,10 +31,8 @@ from textual.message import Message
 from textual.strip import Strip
 
 from rtdash.core.clock import Clock, SystemClock
-from rtdash.ui.rowstore import DrawnLines, Item, RowOrder, RowStore, runs, share_room
-from rtdash.ui.textual_internals import set_virtual_size_quietly
+from rtdash.ui.rowstore import DrawnLines, Item, RowOrder, RowStore, runs
 from rtdash.ui.widgets.table_cells import (
-    CELL_PADDING,
     Cell,
     Column,
     RowCells,
@@ -44,6 +42,7 @@ from rtdash.ui.widgets.table_cells import (
     plain_ticker,
 )
 from rtdash.ui.widgets.table_lines import TableLines
+from rtdash.ui.widgets.table_size import fitted_widths, update_virtual_size
 
 __all__ = [
     "Cell",
@@ -374,30 +373,8 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
                 self.refresh(Region(0, y, max(self.size.width, 1), 1))
 
     def _update_virtual_size(self) -> None:
-        size = Size(self._row_cells.line_length, len(self._rows) + self.header_height)
-        if size == self.virtual_size:
-            return
-        if self._height_unaffected(size.height):
-            # a new row count that cannot move anything: only the scrollbar changes
-            set_virtual_size_quietly(self, size)
-        else:
-            self.virtual_size = size  # a layout of the whole screen
-
-    def _height_unaffected(self, rows: int) -> bool:
-        """Whether the table's height stays the same with this many lines.
-
-        A layout of the screen costs more than everything else a poll does at scale, and
-        the row count changes on nearly every poll. It only matters to an auto height
-        that is not already held at its maximum: a ``1fr`` table, or one that overflows
-        its ``max-height`` before and after, keeps its size.
-        """
-        height = self.size.height
-        if not height:
-            return False
-        rule = self.styles.height
-        if rule is not None and not rule.is_auto:
-            return True
-        return self.virtual_size.height > height and rows > height
+        lines = len(self._rows) + self.header_height
+        update_virtual_size(self, Size(self._row_cells.line_length, lines))
 
     def _scroll_cursor_into_view(self, animate: bool) -> None:
         if not self._rows:
@@ -413,14 +390,7 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         return max(1, self.size.height - self.header_height - 1)
 
     def _fit_columns(self) -> None:
-        """Share the room a wide table has between the columns that can use it, a
-        character at a time in turn, so a wallboard does not cut ``Bookings li…`` with
-        half a screen blank; the cells made at the old widths go."""
-        widths = [column.width for column in self.columns]
-        # the room left when a vertical scrollbar shows, shown or not: the call groups'
-        # tables, one above the other, keep their columns in line
-        room = self.outer_size.width - self.styles.scrollbar_size_vertical
-        spare = min(room, self.size.width) - sum(widths) - 2 * CELL_PADDING * len(widths)
-        widths = share_room(widths, [column.grow for column in self.columns], spare)
-        if self._row_cells.set_widths(widths):
+        """Share the room a wide table has between the columns that can use it
+        (:func:`~.table_size.fitted_widths`); the cells made at the old widths go."""
+        if self._row_cells.set_widths(fitted_widths(self, self.columns)):
             self._forget_styles()  # the header, and the styles the cells were made in

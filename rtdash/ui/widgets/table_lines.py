@@ -21,7 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from rtdash.ui.rowstore import RowStore
-from rtdash.ui.textual_internals import has_plain_box, lines_past_style_cache, once_strip
+from rtdash.ui.strip_caches import once_strip
+from rtdash.ui.textual_internals import has_plain_box, lines_past_style_cache
 from rtdash.ui.widgets.table_cells import CellMaker, Described, Look, RowCells
 
 
