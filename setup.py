@@ -1,7 +1,9 @@
-"""The line reader's two parts in C (rtdash/api/_lines.c: lines cut into head and
-tail; rtdash/api/_heads.c: the rows by head) are built where a compiler is found;
-``optional``: without one rtdash installs all the same and does both in Python
-(rtdash/api/line_cut.py, rtdash/api/line_table.py). Everything else is in pyproject.toml."""
+"""rtdash's parts in C are built where a compiler is found: the line reader's two
+(rtdash/api/_lines.c: lines cut into head and tail; rtdash/api/_heads.c: the rows by
+head) and the snapshots' (rtdash/core/_drop.c: gone rows taken out of a group).
+``optional``: without a compiler rtdash installs all the same and does each in Python
+(rtdash/api/line_cut.py, rtdash/api/line_table.py, rtdash/core/row_order.py).
+Everything else is in pyproject.toml."""
 
 from setuptools import Extension, setup
 
@@ -9,5 +11,6 @@ setup(
     ext_modules=[
         Extension("rtdash.api._lines", ["rtdash/api/_lines.c"], optional=True),
         Extension("rtdash.api._heads", ["rtdash/api/_heads.c"], optional=True),
+        Extension("rtdash.core._drop", ["rtdash/core/_drop.c"], optional=True),
     ]
 )

@@ -10,9 +10,16 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import compress
 from operator import not_
+from types import ModuleType
 from typing import Any, TypeVar
 
+from rtdash.api import c_parts
+
 R = TypeVar("R")
+
+#: the gone rows taken out in C (rtdash/core/_drop.c) where it was built: no key
+#: looked at, no object made per row (None: taken out here, as below)
+dropping: ModuleType | None = c_parts.built("_drop", "rtdash.core")
 K = TypeVar("K")
 
 
@@ -119,9 +126,13 @@ def without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tupl
     """``kept`` (in order by ``key``) without the ``gone`` rows (each among them): when
     they are few, each found by a binary search on its key, so only they and the few
     rows a search looks at are keyed and the rest is copied as it is; else (or when a
-    row is not where its key says) by one pass over every row."""
+    row is not where its key says) by one pass over every row. Where the part in C is
+    built, by its pass, which compares addresses only."""
     if not gone:
         return kept
+    if dropping is not None:
+        dropped: tuple[R, ...] = dropping.without(kept, gone)
+        return dropped
     if len(gone) * SEARCH_BELOW <= len(kept):
         places = []
         looked = remembered(key)

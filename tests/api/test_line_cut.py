@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from rtdash.api import line_cut, line_table
 from rtdash.api.line_cut import Cut, cutter
+from rtdash.core import row_order
 
 needs_scanner = pytest.mark.skipif(line_cut.scanner is None, reason="the C scanner is not built")
 
@@ -224,6 +225,7 @@ def test_ci_builds_the_c_parts() -> None:
         pytest.skip("only CI requires the C parts (a machine with no compiler does without)")
     assert line_cut.scanner is not None
     assert line_table.built is not None
+    assert row_order.dropping is not None
 
 
 @pytest.mark.parametrize("scan", [True, False])

@@ -134,6 +134,7 @@ def test_a_keyless_build_keys_only_new_rows_and_the_few_a_search_looks_at(
     assert all(third.groups[state] is second.groups[state] for state in CALL_STATES)
 
 
+@pytest.mark.usefixtures("each_drop")
 def test_random_keyless_polls_build_as_from_scratch() -> None:
     rng = random.Random(11)
     pool = [

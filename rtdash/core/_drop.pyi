@@ -1,0 +1,6 @@
+from collections.abc import Sequence
+from typing import TypeVar
+
+R = TypeVar("R")
+
+def without(kept: Sequence[R], gone: Sequence[R], /) -> tuple[R, ...]: ...

@@ -1,0 +1,94 @@
+"""Gone rows taken out of a group by identity: the part in C (rtdash/core/_drop.c) does
+what the Python does, on generated groups, and holds its references right."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rtdash.core import row_order
+
+
+class Row:
+    """A row whose equality is not identity: only identity may decide."""
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Row) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+def _by_identity(kept: list[Row], gone: list[Row]) -> tuple[Row, ...]:
+    out = set(map(id, gone))
+    return tuple(row for row in kept if id(row) not in out)
+
+
+needs_part = pytest.mark.skipif(row_order.dropping is None, reason="the C part is not built")
+
+
+@needs_part
+@settings(max_examples=300, deadline=None)
+@given(
+    size=st.integers(0, 300),
+    picks=st.lists(st.integers(0, 299), max_size=80),
+    strangers=st.integers(0, 5),
+    as_list=st.booleans(),
+    twice=st.booleans(),
+)
+def test_the_part_in_c_takes_out_exactly_the_gone_objects(
+    size: int, picks: list[int], strangers: int, as_list: bool, twice: bool
+) -> None:
+    assert row_order.dropping is not None
+    rows = [Row(n % 7) for n in range(size)]  # many equal, none identical
+    if twice and rows:
+        rows.append(rows[0])  # one object twice: both go if it goes
+    gone = [rows[pick] for pick in picks if pick < len(rows)]
+    gone += [Row(n) for n in range(strangers)]  # equal to some, identical to none
+    kept = rows if as_list else tuple(rows)
+    made = row_order.dropping.without(kept, gone)
+    assert type(made) is tuple
+    assert list(map(id, made)) == list(map(id, _by_identity(rows, gone)))
+
+
+@needs_part
+def test_the_part_in_c_holds_one_reference_per_place() -> None:
+    assert row_order.dropping is not None
+    rows = tuple(Row(n) for n in range(50))
+    gone = list(rows[10:20])
+    before = [sys.getrefcount(row) for row in rows]
+    made = row_order.dropping.without(rows, gone)
+    during = [sys.getrefcount(row) for row in rows]
+    assert [after - first for first, after in zip(before, during, strict=True)] == [
+        0 if 10 <= n < 20 else 1 for n in range(50)
+    ]
+    del made
+    assert [sys.getrefcount(row) for row in rows] == before
+
+
+@needs_part
+def test_the_part_in_c_refuses_what_is_not_a_sequence() -> None:
+    assert row_order.dropping is not None
+    with pytest.raises(TypeError):
+        row_order.dropping.without(5, [])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        row_order.dropping.without((), None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        row_order.dropping.without(())  # type: ignore[call-arg]
+
+
+def test_without_takes_out_the_gone_rows_both_ways(each_drop: str) -> None:
+    """row_order.without, with the part in C and without it: the gone rows out, the
+    rest in order, whatever the number gone (the Python searches for a few, and passes
+    over every row for many)."""
+    rows = tuple(Row(n) for n in range(400))
+    key = row_order.remembered(lambda row: row.key)
+    for gone in ([], rows[5:6], rows[::97], rows[::3], list(rows)):
+        made = row_order.without(rows, list(gone), key)
+        assert list(map(id, made)) == list(map(id, _by_identity(list(rows), list(gone))))
