@@ -2,7 +2,10 @@
  * rtdash.api.line_rows does with one compiled pattern, without making a bytes
  * object of every head to hash it.
  *
- * scan(piece, tail_keys, state) -> (keys, state, offsets) | None
+ * scan(piece, tail_keys, state[, start, stop]) -> (keys, state, offsets) | None
+ *
+ * Only ``piece[start:stop]`` is cut (all of it by default; the offsets are the
+ * piece's own), so a body's bytes are cut where they came in, not copied into pieces.
  *
  * ``tail_keys`` are the JSON-encoded keys of the ticking durations, in order (the
  * last keys of every line). A line's tail is ``,"k1":D,...,"kn":D}`` at its very
@@ -151,7 +154,16 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *piece, *keys;
     unsigned long long state;
-    if (!PyArg_ParseTuple(args, "SO!K:scan", &piece, &PyTuple_Type, &keys, &state)) {
+    Py_ssize_t start = 0, stop = PY_SSIZE_T_MAX;
+    if (!PyArg_ParseTuple(
+            args, "SO!K|nn:scan", &piece, &PyTuple_Type, &keys, &state, &start, &stop)) {
+        return NULL;
+    }
+    if (stop == PY_SSIZE_T_MAX) {
+        stop = PyBytes_GET_SIZE(piece);
+    }
+    if (start < 0 || stop < start || stop > PyBytes_GET_SIZE(piece)) {
+        PyErr_SetString(PyExc_ValueError, "scan: start and stop must lie within the piece");
         return NULL;
     }
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(keys); k++) {
@@ -161,12 +173,13 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
         }
     }
     const char *s = PyBytes_AS_STRING(piece);
-    Py_ssize_t size = PyBytes_GET_SIZE(piece);
-    if (size == 0) {
+    Py_ssize_t size = stop; /* nothing at or past stop is read */
+    if (stop == start) {
         Py_RETURN_NONE;
     }
     Py_ssize_t lines = 0;
-    for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + size - p))) != NULL; p++) {
+    for (const char *p = s + start; (p = memchr(p, '\n', (size_t)(s + size - p))) != NULL;
+         p++) {
         lines++;
     }
     if (s[size - 1] != '\n') {
@@ -180,7 +193,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
         return NULL;
     }
     int64_t *cut = (int64_t *)PyBytes_AS_STRING(offsets);
-    Py_ssize_t lo = 0;
+    Py_ssize_t lo = start;
     for (Py_ssize_t line = 0; line < lines; line++) {
         const char *newline = memchr(s + lo, '\n', (size_t)(size - lo));
         Py_ssize_t next = newline ? (newline - s) + 1 : size;
@@ -212,8 +225,9 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
-     "scan(piece, tail_keys, state) -> (keys, state, offsets) or None: each line's head "
-     "key, the tails' chain carried on, and (head start, tail start, tail end) per line."},
+     "scan(piece, tail_keys, state[, start, stop]) -> (keys, state, offsets) or None: each "
+     "line's head key, the tails' chain carried on, and (head start, tail start, tail end) "
+     "per line, of piece[start:stop]."},
     {NULL, NULL, 0, NULL},
 };
 

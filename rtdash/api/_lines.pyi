@@ -1,3 +1,8 @@
 def scan(
-    piece: bytes, tail_keys: tuple[bytes, ...], state: int, /
+    piece: bytes,
+    tail_keys: tuple[bytes, ...],
+    state: int,
+    start: int = ...,
+    stop: int = ...,
+    /,
 ) -> tuple[list[int], int, bytes] | None: ...

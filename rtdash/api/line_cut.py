@@ -109,9 +109,12 @@ class ChainedTails:
 
 
 class LineCutter(Protocol):
-    def __call__(self, piece: bytes, tails: Any = None, /) -> Cut | None:
-        """``piece`` cut, every tail of it carried into ``tails`` (one of
-        :meth:`new_tails`; None: not digested); None when it cannot be cut."""
+    def __call__(
+        self, piece: bytes, tails: Any = None, start: int = 0, stop: int | None = None, /
+    ) -> Cut | None:
+        """``piece[start:stop]`` cut, every tail of it carried into ``tails`` (one of
+        :meth:`new_tails`; None: not digested); None when it cannot be cut. The
+        scanner cuts it where it lies (no copy of the bytes made)."""
         ...
 
     def new_tails(self) -> Tails: ...
@@ -123,8 +126,16 @@ class _Scanning:
     def __init__(self, scan: Callable[..., Any], keys: tuple[bytes, ...]) -> None:
         self._scan, self._keys = scan, keys
 
-    def __call__(self, piece: bytes, tails: ChainedTails | None = None, /) -> Cut | None:
-        found = self._scan(piece, self._keys, 0 if tails is None else tails.state)
+    def __call__(
+        self,
+        piece: bytes,
+        tails: ChainedTails | None = None,
+        start: int = 0,
+        stop: int | None = None,
+        /,
+    ) -> Cut | None:
+        state = 0 if tails is None else tails.state
+        found = self._scan(piece, self._keys, state, start, len(piece) if stop is None else stop)
         if found is None:
             return None
         keys, state, offsets = found
@@ -142,7 +153,11 @@ class _Splitting:
     def __init__(self, split: Callable[[bytes], list[bytes]]) -> None:
         self._split = split
 
-    def __call__(self, piece: bytes, tails: Any = None, /) -> Cut | None:
+    def __call__(
+        self, piece: bytes, tails: Any = None, start: int = 0, stop: int | None = None, /
+    ) -> Cut | None:
+        if start or (stop is not None and stop != len(piece)):
+            piece = piece[start:stop]  # the pattern splits whole bytes
         pieces = self._split(piece)
         if len(pieces) < 3 or pieces[-1] != b"":
             return None  # no line, or something after the last plain tail

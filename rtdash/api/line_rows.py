@@ -141,21 +141,20 @@ def now_from(start: datetime | None, duration: int | None) -> datetime | None:
         return None
 
 
-def segments(body: bytes | bytearray, size: int) -> Iterator[bytes]:
-    """``body`` in pieces of whole lines, each about ``size`` bytes (a line longer than
-    that is a piece of its own): a big body is split a piece at a time, so the bytes
-    of every line never exist at once beside it. Each piece is bytes (a line's head is
-    looked up by its hash), whatever buffer the body came in."""
-    if len(body) <= size:
-        yield body if type(body) is bytes else bytes(body)
-        return
-    view = memoryview(body)
-    pos, end = 0, len(body)
+def segments(
+    body: bytes | bytearray, size: int, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, int]]:
+    """Where ``body[start:stop]``'s pieces of whole lines lie, each about ``size``
+    bytes (a line longer than that is a piece of its own): a big body is cut a piece
+    at a time, each piece's lines hashed and looked up while still in the CPU's
+    cache, and no piece is copied out of it."""
+    end = len(body) if stop is None else stop
+    pos = start
     while pos < end:
-        cut = body.find(b"\n", pos + size)
-        stop = end if cut < 0 else cut + 1
-        yield bytes(view[pos:stop])
-        pos = stop
+        cut = body.find(b"\n", pos + size, end) if pos + size < end else -1
+        piece_end = end if cut < 0 else cut + 1
+        yield pos, piece_end
+        pos = piece_end
 
 
 class LineFeed:
@@ -223,43 +222,46 @@ class LineFeed:
         self._hold = not lines.tail_keys and reader.kind == "call"
 
     def add(self, chunk: bytes | bytearray) -> None:
-        """The body's next bytes: its whole lines are read now, the rest of its last
+        """The body's next bytes: its whole lines are read now, where they lie in
+        ``chunk`` (only a line cut between two chunks is joined), the rest of its last
         line when the next bytes end it."""
         if self.rest is not None:
             self.rest += chunk
             return
-        cut = chunk.rfind(b"\n") + 1
-        if not cut:
+        last = chunk.rfind(b"\n") + 1
+        if not last:
             self._carry += chunk
             return
-        view = memoryview(chunk)
-        if self._carry:
-            piece = b"".join((self._carry, view[:cut]))
-        elif cut == len(chunk) and type(chunk) is bytes:
-            piece = chunk
-        else:
-            piece = bytes(view[:cut])
-        self._carry = bytearray(view[cut:])
-        view.release()
-        self._pieces(piece)
-
-    def _pieces(self, body: bytes) -> None:
-        """Whole lines, read a segment at a time; those from the first segment that
-        cannot be read by its lines on go to :attr:`rest`."""
-        done = 0
-        for piece in segments(body, SEGMENT):
-            if not self._piece(piece):
-                self.rest = bytearray(memoryview(body)[done:])
-                self.rest += self._carry
-                self._carry = bytearray()
+        if type(chunk) is not bytes:
+            chunk = bytes(chunk)
+        start = 0
+        if self._carry:  # the line begun in the last chunk, ended in this one
+            start = chunk.find(b"\n") + 1
+            joined = bytes(self._carry + memoryview(chunk)[:start])
+            self._carry = bytearray()
+            if not self._lines_of(joined, 0, len(joined), chunk[start:]):
                 return
-            done += len(piece)
+        if self._lines_of(chunk, start, last, b""):
+            self._carry = bytearray(memoryview(chunk)[last:])
 
-    def _piece(self, piece: bytes) -> bool:
-        """Read one piece of whole lines; False (nothing of it kept) when it cannot be
-        read by its lines."""
+    def _lines_of(self, body: bytes, start: int, stop: int, after: bytes) -> bool:
+        """The whole lines of ``body[start:stop]``, read a segment at a time where they
+        lie; from the first segment that cannot be read by its lines on, they go to
+        :attr:`rest` with the bytes ``after`` them and what is left of ``body``
+        (False)."""
+        size = len(body)
+        for begin, end in segments(body, SEGMENT, start, stop):
+            if not self._piece(body, begin, end):
+                self.rest = bytearray(memoryview(body)[begin:size])
+                self.rest += after
+                return False
+        return True
+
+    def _piece(self, piece: bytes, start: int, stop: int) -> bool:
+        """Read the whole lines of ``piece[start:stop]``; False (nothing of them
+        kept) when they cannot be read by their lines."""
         lines, reader = self.lines, self.reader
-        cut = lines.cut(piece, self._digest)
+        cut = lines.cut(piece, self._digest, start, stop)
         if cut is None:
             return False
         found = cut.keys()
@@ -308,7 +310,7 @@ class LineFeed:
         tails, in the same order), and the lines are kept for the next body."""
         if self._carry and self.rest is None:  # the last line, with no newline after it
             carry, self._carry = bytes(self._carry), bytearray()
-            self._pieces(carry)
+            self._lines_of(carry, 0, len(carry), b"")
         elif self._carry:
             self.rest = self.rest or bytearray()
             self.rest += self._carry

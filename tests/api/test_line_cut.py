@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -208,6 +209,39 @@ def test_the_scanner_s_keys_are_drawn_anew_by_each_process() -> None:
         for _ in range(3)
     }
     assert len(runs) == 3
+
+
+@needs_scanner
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces(), st.binary(max_size=40), st.binary(max_size=40))
+def test_a_part_of_a_piece_cuts_as_that_part_alone(
+    piece: bytes, before: bytes, after: bytes
+) -> None:
+    """The scanner cuts ``piece[start:stop]`` where it lies, as it cuts a copy of it:
+    the same keys and tails' chain, its offsets the piece's own, nothing outside read."""
+    assert line_cut.scanner is not None
+    keys = tuple(msgspec.json.encode(key) for key in KEYS)
+    whole = before + piece + after
+    start, stop = len(before), len(before) + len(piece)
+    alone = line_cut.scanner.scan(piece, keys, 7)
+    part = line_cut.scanner.scan(whole, keys, 7, start, stop)
+    if alone is None:
+        assert part is None
+        return
+    assert part is not None
+    assert part[:2] == alone[:2]
+    shifted = memoryview(part[2]).cast("q").tolist()
+    assert shifted == [at + start for at in memoryview(alone[2]).cast("q").tolist()]
+
+
+@needs_scanner
+def test_the_scanner_refuses_a_part_outside_the_piece() -> None:
+    assert line_cut.scanner is not None
+    keys = tuple(msgspec.json.encode(key) for key in KEYS)
+    for start, stop in ((-1, 3), (5, 4), (0, len(PLAIN) + 1)):
+        with pytest.raises(ValueError):
+            line_cut.scanner.scan(PLAIN, keys, 0, start, stop)
+    assert line_cut.scanner.scan(PLAIN, keys, 0, 3, 3) is None  # nothing to cut
 
 
 @needs_scanner

@@ -162,13 +162,20 @@ def test_a_body_is_cut_into_pieces_of_whole_lines() -> None:
     from rtdash.api.line_rows import segments
 
     body = calls(0, *(f"c-{n}" for n in range(40)))
-    pieces = list(segments(body, 700))
+    spans = list(segments(body, 700))
+    pieces = [body[start:stop] for start, stop in spans]
     assert len(pieces) > 5 and b"".join(pieces) == body
     assert all(piece.endswith(b"\n") and piece.count(b"\n") >= 1 for piece in pieces)
-    assert list(segments(body, len(body))) == [body]
+    assert all(len(piece) >= 700 for piece in pieces[:-1])  # cut at the next line's end
+    assert list(segments(body, len(body))) == [(0, len(body))]
     unended = body[:-1]  # no newline after the last line, and one line longer than size
-    assert b"".join(segments(unended, 10)) == unended
+    assert b"".join(unended[start:stop] for start, stop in segments(unended, 10)) == unended
     assert len(list(segments(unended, 10))) == 40  # a line a piece
+    # a part of a body: its pieces lie within it
+    start, stop = len(pieces[0]), len(body) - len(pieces[-1])
+    inner = list(segments(body, 700, start, stop))
+    assert inner[0][0] == start and inner[-1][1] == stop
+    assert b"".join(body[a:b] for a, b in inner) == body[start:stop]
 
 
 async def test_a_body_read_a_piece_at_a_time_gives_the_rows_of_one_read_whole(
