@@ -17,11 +17,8 @@ import msgspec
 from rtdash.api import values
 from rtdash.api.line_rows import LineRows, now_from
 from rtdash.api.mapping import FieldMapping
+from rtdash.api.row_shape import RowShape, shape_of
 from rtdash.api.row_types import (
-    _INT_FIELDS,
-    _SHARED_TEXT,
-    _TICKING,
-    _TIME_FIELDS,
     ActiveCall,
     CallState,
     PbxUser,
@@ -35,71 +32,10 @@ from rtdash.api.sanitise import clean
 _MISSING: Any = object()
 
 
-class _Shape:
-    """What to read from rows with one set of keys (in one order): an upstream sends
-    the same keys on every row, so the alias lookups are done once per shape, not once
-    per row and field. Each list holds (field's place, upstream key) of one kind of value."""
-
-    __slots__ = (
-        "clock",
-        "dashboard",
-        "extra_keys",
-        "ints",
-        "old_rows",
-        "rows",
-        "shared",
-        "stable",
-        "state",
-        "texts",
-        "ticking",
-        "ticks",
-        "times",
-    )
-
-    def __init__(self) -> None:
-        self.texts: list[tuple[int, str]] = []
-        self.shared: list[tuple[int, str]] = []
-        self.times: list[tuple[int, str]] = []
-        self.ints: list[tuple[int, str]] = []
-        self.state: str | None = None
-        self.dashboard: str | None = None
-        self.extra_keys: tuple[str, ...] = ()
-        #: the ticking integer fields (field's place, upstream key)
-        self.ticking: list[tuple[int, str]] = []
-        #: the row's values of every other key, as one tuple: a row whose stable values
-        #: (and their types) are those of a row read a poll ago is that row again
-        self.stable: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
-        #: the row's values of the ticking keys (only their types are checked)
-        self.ticks: Callable[[Mapping[str, Any]], tuple[Any, ...]] = _nothing
-        #: rows of this shape read from this body and the last, by stable values (only
-        #: rows whose stable values are all text or null: a value equal to a text is a
-        #: text, so a match is exact, while 1 == 1.0 == True and 0.0 == -0.0 read apart)
-        self.rows: dict[tuple[Any, ...], Any] = {}
-        self.old_rows: dict[tuple[Any, ...], Any] = {}
-        #: the upstream keys of the call's start and duration, when the shape has both
-        self.clock: tuple[str, str] | None = None
-
-
 _PLAIN = frozenset({str, type(None)})
 _first_line = msgspec.json.Decoder().decode
 #: the types a ticking duration may have and still be read (an object or list may not)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _nothing(row: Mapping[str, Any]) -> tuple[Any, ...]:
-    return ()
-
-
-def _stable_getter(keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
-    """A C-speed getter of ``keys``' values as a tuple (``itemgetter`` of one key would
-    return the bare value)."""
-    if not keys:
-        return _nothing
-    if len(keys) == 1:
-        only = keys[0]
-        return lambda row: (row[only],)
-    getter: Callable[[Mapping[str, Any]], tuple[Any, ...]] = operator.itemgetter(*keys)
-    return getter
 
 
 class RowReader:
@@ -165,7 +101,7 @@ class RowReader:
         self._fallbacks = (
             (self._index["operator_ref"], self._index["extension"]) if kind == "user" else ()
         )
-        self._shapes: dict[tuple[str, ...], _Shape] = {}
+        self._shapes: dict[tuple[str, ...], RowShape] = {}
         self._times: dict[str, datetime | None] = {}
         self._old_times: dict[str, datetime | None] = {}
         self._ints: dict[str, int | None] = {}
@@ -260,7 +196,7 @@ class RowReader:
         if self.lines is None or self.lines.tail_keys != tail:
             self.lines = LineRows(tail, clock)
 
-    def _read(self, row: Mapping[str, Any], shape: _Shape) -> ActiveCall | PbxUser:
+    def _read(self, row: Mapping[str, Any], shape: RowShape) -> ActiveCall | PbxUser:
         fields = self._template.copy()
         for at, key in shape.texts:
             raw = row[key]
@@ -304,40 +240,8 @@ class RowReader:
             fields[self._extra_at] = _clean_extra({key: row[key] for key in shape.extra_keys})
         return self.model.from_values(fields)
 
-    def _shape(self, keys: tuple[str, ...]) -> _Shape:
-        present = set(keys)
-        used: set[str] = set()
-        shape = _Shape()
-        for name, aliases in self._table.items():
-            key = next((alias for alias in aliases if alias in present), None)
-            if key is None:
-                continue
-            used.add(key)
-            if name == "state":
-                shape.state = key
-            elif name == "dashboard":
-                shape.dashboard = key
-            elif name not in self._index:
-                continue  # a mapped field this model does not hold: read, not kept
-            elif name in _TICKING:
-                shape.ticking.append((self._index[name], key))
-            elif name in _INT_FIELDS:
-                shape.ints.append((self._index[name], key))
-            elif name in _TIME_FIELDS:
-                shape.times.append((self._index[name], key))
-            elif name in _SHARED_TEXT:
-                shape.shared.append((self._index[name], key))
-            else:
-                shape.texts.append((self._index[name], key))
-        shape.extra_keys = tuple(key for key in keys if key not in used)
-        ticking = {key for _, key in shape.ticking}
-        shape.stable = _stable_getter(tuple(key for key in keys if key not in ticking))
-        shape.ticks = _stable_getter(tuple(key for _, key in shape.ticking))
-        start_at, duration_at = self._index.get("call_start"), self._index.get("call_duration")
-        start = next((key for place, key in shape.times if place == start_at), None)
-        duration = next((key for place, key in shape.ticking if place == duration_at), None)
-        if start is not None and duration is not None:
-            shape.clock = (start, duration)
+    def _shape(self, keys: tuple[str, ...]) -> RowShape:
+        shape = shape_of(keys, self._table, self._index)
         if len(self._shapes) >= 64:  # a shape per row would be a strange upstream
             self._shapes.clear()
         self._shapes[keys] = shape
