@@ -32,7 +32,7 @@ from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
-from rtdash.core.poller import Phase, PollerStatus
+from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.status import STALE_INTERVALS, describe

@@ -38,7 +38,7 @@ from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Unkn
 from rtdash.core.tracked_call import TrackedCall, restamp, saved_lists, settle
 
 if TYPE_CHECKING:
-    from rtdash.core.poller import PollerStatus
+    from rtdash.core.poller_status import PollerStatus
     from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 __all__ = [

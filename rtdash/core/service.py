@@ -30,7 +30,7 @@ from rtdash.core.service_metrics import (
 if TYPE_CHECKING:
     from rtdash.api.models import PbxUser
     from rtdash.core.feed import LiveFeed
-    from rtdash.core.poller import PollerStatus
+    from rtdash.core.poller_status import PollerStatus
 
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
