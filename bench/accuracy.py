@@ -31,7 +31,8 @@ import httpx
 from bench.report import KEPT_END
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.credentials import Secret
-from rtdash.core.poller import Poller, Route
+from rtdash.core.poller import Poller
+from rtdash.core.poller_status import Route
 from rtdash.core.service import ServiceLevel
 from rtdash.core.service_metrics import ServiceReport
 from rtdash.sim import DEFAULT_INSTALLATIONS, SimConfig, Simulator

@@ -325,7 +325,7 @@ async def run(
     from textual.worker import WorkerState
 
     from rtdash.config import Settings
-    from rtdash.core.poller import Phase
+    from rtdash.core.poller_status import Phase
     from rtdash.ui.app import RtdashApp
     from rtdash.ui.widgets.live_view import LiveView
 

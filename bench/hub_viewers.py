@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bench.hub_redis import PREFIX
 from bench.hub_report import INTERVAL
-from rtdash.core.poller import PollerStatus
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
 from rtdash.core.service_feed import FollowedServiceLevel, ServiceKeeper, ServiceOptions
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot

@@ -41,7 +41,8 @@ from bench.measures.inprocess import (
 )
 from bench.measures.remote_sim import RemoteSim
 from rtdash.core.clock import FrozenClock
-from rtdash.core.poller import Poller, Route
+from rtdash.core.poller import Poller
+from rtdash.core.poller_status import Route
 
 #: users per call in the scaled centres, as in the harness's loads (200/100, 2000/1000)
 USERS_PER_CALL = 0.5

@@ -10,7 +10,8 @@ when it was first seen bridged, when it was last seen. A call seen bridged was
 Times are the upstream's clock (epoch seconds), not ours: row times come from the
 upstream, and poll times are moved onto its clock by an offset measured from the rows
 (a call's start plus its duration is the upstream's "now"), so a local clock that is a
-minute out does not make every abandon a minute longer.
+minute out does not make every abandon a minute longer. The polls on that clock, the
+offset and the gaps in polling are kept by :mod:`rtdash.core.poll_timeline`.
 
 Where the rows say more than the polls, the rows win: a bridged row's state start is
 the moment it was answered, so the speed of answer does not depend on the poll
@@ -26,8 +27,6 @@ into it only when it changes, leaves, or the state is saved.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import deque
 from collections.abc import Callable
 from itertools import chain, compress
 from operator import not_
@@ -35,14 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Unknown
+from rtdash.core.poll_timeline import PollTimeline
 from rtdash.core.tracked_call import TrackedCall, restamp, saved_lists, settle
 
 if TYPE_CHECKING:
-    from rtdash.core.poller import PollerStatus
+    from rtdash.core.poller_status import PollerStatus
     from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 __all__ = [
-    "GAP_SECONDS",
     "Abandoned",
     "Answered",
     "Event",
@@ -52,10 +51,6 @@ __all__ = [
     "Unknown",
     "agent_key",
 ]
-
-#: a gap between two successful polls longer than this is "not watching": calls that
-#: vanished unbridged inside it may have been answered unseen, so their outcome is unknown
-GAP_SECONDS = 60.0
 
 _BRIDGED = CallState.BRIDGED
 
@@ -74,16 +69,10 @@ class OutcomeTracker:
     def __init__(self, emit: Callable[[Event], None] | None = None) -> None:
         self.emit: Callable[[Event], None] = emit or (lambda event: None)
         self.calls: dict[str, TrackedCall] = {}
-        #: upstream clock minus ours, measured from the rows (seconds)
-        self.skew = 0.0
-        #: times (upstream clock) of recent polls, to bracket when a call vanished
-        self._polls: deque[float] = deque(maxlen=4096)
+        #: the polls on the upstream's clock: the offset to it, and the gaps in polling
+        self.timeline = PollTimeline()
         #: the last poll whose body was unchanged: every tracked call was in it
         self._unchanged_at: float | None = None
-        #: the last successful poll, to see gaps
-        self.last_poll: float | None = None
-        #: (start, end) of periods when no poll succeeded (upstream clock)
-        self.gaps: list[tuple[float, float]] = []
         #: the last changed poll's rows (its groups, held so the rows' ids stay theirs:
         #: the snapshot's own, not a copy), its token (see CallsSnapshot.changes_since),
         #: their ids when they were needed (the snapshot's own set; None when the
@@ -124,19 +113,16 @@ class OutcomeTracker:
 
     def observe_calls(self, snapshot: CallsSnapshot) -> None:
         local = snapshot.fetched_at.timestamp()
+        timeline = self.timeline
         if snapshot.unchanged:
-            now = local + self.skew
+            now = local + timeline.skew
             self._unchanged_at = now
-            self._mark_poll(now)
+            timeline.mark(now)
             return
         groups = snapshot.groups
-        if snapshot.server_now is not None:
-            # whole-second times: the body was made within the second after it
-            self.skew = snapshot.server_now.timestamp() + 0.5 - local
-        else:
-            self._measure_skew(groups, local)
-        now = local + self.skew
-        gap_start = self._mark_poll(now)
+        timeline.measure(snapshot, groups, local)
+        now = local + timeline.skew
+        gap_start = timeline.mark(now)
         count = sum(map(len, groups.values()))
         prev_at, prev_groups = self._seen_at, self._groups
         # the rows that are not last poll's very objects, and last poll's rows that are
@@ -300,31 +286,6 @@ class OutcomeTracker:
                 if tracked.rows:
                     settle(tracked, at)
 
-    def _mark_poll(self, now: float) -> float | None:
-        """Note a successful poll; the start of the gap before it, if there was one."""
-        last = self.last_poll
-        self.last_poll = now
-        self._polls.append(now)
-        if last is not None and now - last > GAP_SECONDS:
-            self.gaps.append((last, now))
-            return last
-        return None
-
-    def _measure_skew(self, groups: dict[CallState, tuple[ActiveCall, ...]], local: float) -> None:
-        """The upstream's "now" is a call's start plus its duration: take the latest one
-        a few rows show (all rows of one body share the moment it was made). Only for
-        a snapshot that does not carry it (a recording): a polled call may be held from
-        an earlier poll, its duration as it was then."""
-        best: float | None = None
-        for rows in groups.values():
-            for row in rows[:4]:
-                if row.call_start is not None and row.call_duration is not None:
-                    server_now = row.call_start.timestamp() + row.call_duration
-                    best = server_now if best is None else max(best, server_now)
-        if best is not None:
-            # whole-second times: the body was made within the second after ``best``
-            self.skew = best + 0.5 - local
-
     def _new(self, row: ActiveCall, now: float) -> TrackedCall:
         start = row.call_start.timestamp() if row.call_start is not None else now
         return TrackedCall(row.call_ref, row.queue or "", now, min(start, now))
@@ -375,7 +336,7 @@ class OutcomeTracker:
         last = tracked.last_seen
         if self._unchanged_at is not None and tracked.first_seen <= self._unchanged_at:
             last = max(last, self._unchanged_at)
-        nxt = self._next_poll_after(last, now)
+        nxt = self.timeline.next_after(last, now)
         end = (last + nxt) / 2
         held = max(0.0, end - tracked.wait_start)
         if gap_start is not None and last <= gap_start:
@@ -383,19 +344,14 @@ class OutcomeTracker:
         else:
             self.emit(Abandoned(tracked.ref, tracked.queue, end, held))
 
-    def _next_poll_after(self, t: float, default: float) -> float:
-        polls = self._polls
-        i = bisect_right(polls, t)
-        return polls[i] if i < len(polls) else default
-
     # --- state -------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         self._settle()
         return {
             "calls": saved_lists(self.calls.values()),
-            "skew": self.skew,
-            "last_poll": self.last_poll,
+            "skew": self.timeline.skew,
+            "last_poll": self.timeline.last_poll,
         }
 
     def take_changes(self) -> tuple[set[str], dict[str, None]] | None:
@@ -411,7 +367,8 @@ class OutcomeTracker:
     def saved_head(self) -> dict[str, Any]:
         """What the day's file keeps beside the calls' :func:`kept_lists`: the last
         changed poll's time is the stamps of the calls that were in it."""
-        return {"skew": self.skew, "last_poll": self.last_poll, "seen_at": self._seen_at}
+        timeline = self.timeline
+        return {"skew": timeline.skew, "last_poll": timeline.last_poll, "seen_at": self._seen_at}
 
     def restore(self, state: dict[str, Any]) -> None:
         """Continue from :meth:`to_dict`'s state, or the day file's (a restart): the
@@ -428,8 +385,7 @@ class OutcomeTracker:
             restamp(call, item, seen_at)
             self.calls[call.ref] = call
         self._missing = set(self.calls)
-        self.skew = float(state.get("skew") or 0.0)
         last = state.get("last_poll")
-        self.last_poll = None if last is None else float(last)
-        if self.last_poll is not None:
-            self._polls.append(self.last_poll)
+        self.timeline.restore(
+            float(state.get("skew") or 0.0), None if last is None else float(last)
+        )

@@ -18,7 +18,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from rtdash.core.poller import PollerStatus
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.replay import Player, replay_status
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink

@@ -19,9 +19,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -30,6 +28,7 @@ from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
 from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
 from rtdash.core.clock import Clock, SystemClock
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
 
@@ -39,60 +38,6 @@ S = TypeVar("S", CallsSnapshot, UsersSnapshot)
 
 #: a Retry-After longer than this is treated as this: a wallboard must not go dark for a day
 MAX_RETRY_AFTER = 900.0
-
-
-class Route(StrEnum):
-    CALLS = "calls"
-    USERS = "users"
-
-
-class Phase(StrEnum):
-    CONNECTING = "connecting"
-    LIVE = "live"
-    RETRYING = "retrying"
-    AUTH_FAILED = "credentials rejected"
-    PAUSED = "paused"
-
-
-@dataclass(frozen=True, slots=True)
-class RouteHealth:
-    last_success: datetime | None = None
-    failures: int = 0
-    error: errors.ApiError | None = None
-    #: loop time of the next try (None while a request is in flight)
-    next_try: float | None = None
-    unreadable: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class PollerStatus:
-    phase: Phase
-    interval: float
-    routes: dict[Route, RouteHealth]
-    #: loop time when this status was made, to turn ``next_try`` into "in N s"
-    made_at: float = 0.0
-    slow: bool = False
-    #: where the data comes from when this process does not poll (``"hub"``), what is
-    #: wrong on the way there (``"hub unreachable"``; "" when nothing) and why
-    via: str = ""
-    via_problem: str = ""
-    via_detail: str = ""
-
-    @property
-    def last_success(self) -> datetime | None:
-        """The oldest of the routes' last successes: the age of what the screen shows."""
-        stamps = [health.last_success for health in self.routes.values()]
-        if any(stamp is None for stamp in stamps):
-            known = [stamp for stamp in stamps if stamp is not None]
-            return min(known) if known else None
-        return min(stamps)  # type: ignore[type-var]  # no stamp is None here (checked above)
-
-    @property
-    def unreadable(self) -> int:
-        return sum(health.unreadable for health in self.routes.values())
-
-    def failing(self) -> list[tuple[Route, RouteHealth]]:
-        return [(route, health) for route, health in self.routes.items() if health.error]
 
 
 def backoff_delay(

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rtdash.constants import MAX_SPEED, MIN_SPEED, SPEEDS
 from rtdash.core.format import clock_time
-from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.recording import CHECKPOINT_EVERY, Recording, RecordingError, RecordingHeader
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 

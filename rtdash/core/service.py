@@ -30,7 +30,7 @@ from rtdash.core.service_metrics import (
 if TYPE_CHECKING:
     from rtdash.api.models import PbxUser
     from rtdash.core.feed import LiveFeed
-    from rtdash.core.poller import PollerStatus
+    from rtdash.core.poller_status import PollerStatus
 
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
@@ -92,15 +92,15 @@ class ServiceLevel(FeedConsumer):
 
     def observe_calls(self, snapshot: CallsSnapshot) -> None:
         tracker = self.tracker
-        now = snapshot.fetched_at.timestamp() + tracker.skew
+        now = snapshot.fetched_at.timestamp() + tracker.timeline.skew
         self._advance(now)
-        gaps = len(tracker.gaps)
+        gaps = len(tracker.timeline.gaps)
         tracker.observe_calls(snapshot)
-        for start, end in tracker.gaps[gaps:]:
+        for start, end in tracker.timeline.gaps[gaps:]:
             self.metrics.add_gap(start, end)
         if self._restored_at is not None:
             restored, self._restored_at = self._restored_at, None
-            if now - restored > RESTART_GAP_SECONDS and len(tracker.gaps) == gaps:
+            if now - restored > RESTART_GAP_SECONDS and len(tracker.timeline.gaps) == gaps:
                 self.metrics.add_gap(restored, now)
             self.agents.resume(now)
         if not snapshot.unchanged:
@@ -119,7 +119,7 @@ class ServiceLevel(FeedConsumer):
         self._user_count = snapshot.distinct()
         if self._restored_at is not None:
             return  # agents' clocks resume with the first calls poll after a restart
-        now = snapshot.fetched_at.timestamp() + self.tracker.skew
+        now = snapshot.fetched_at.timestamp() + self.tracker.timeline.skew
         self._advance(now)
         self._time_agents(now, handed)
         self.dirty = True

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from rtdash.core.poller import PollerStatus
+    from rtdash.core.poller_status import PollerStatus
     from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from rtdash.api.errors import AuthFailed
 from rtdash.core.format import clock_time
-from rtdash.core.poller import Phase, PollerStatus
+from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.thresholds import Level
 
 #: data older than this many intervals is stale

@@ -27,7 +27,7 @@ from typing import Any
 import msgspec
 
 from rtdash.api import errors
-from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import rows
 

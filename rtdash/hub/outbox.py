@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rtdash.core.agent_time import AgentTime
-from rtdash.core.poller import PollerStatus
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import codec, trend

@@ -31,7 +31,8 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from rtdash.core.daystate import same_day
-from rtdash.core.poller import Poller, PollerStatus
+from rtdash.core.poller import Poller
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec

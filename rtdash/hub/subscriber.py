@@ -34,7 +34,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec, trend

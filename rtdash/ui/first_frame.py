@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from rtdash.config import Settings
 from rtdash.core.clock import Clock
 from rtdash.core.feed import FeedConsumer, LiveFeed
-from rtdash.core.poller import Phase, PollerStatus
+from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.ui.commands import Mode
 from rtdash.ui.shell import ShellApp
 from rtdash.ui.textual_internals import PaintHold

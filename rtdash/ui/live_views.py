@@ -16,9 +16,10 @@ from rtdash.api.sanitise import clean
 from rtdash.config import Installation
 from rtdash.connect import client_for
 from rtdash.constants import per_installation_path
-from rtdash.core.feed import LiveFeed, RecordingConsumer
+from rtdash.core.feed import LiveFeed
 from rtdash.core.naming import InstallationNames, label_for
 from rtdash.core.poller import Poller
+from rtdash.core.recording_consumer import RecordingConsumer
 from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_service
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds

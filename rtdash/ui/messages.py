@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from rtdash.core.poller import PollerStatus
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
 

@@ -13,11 +13,11 @@ from rtdash.core.feed import (
     FeedConsumer,
     FeedOptions,
     LiveFeed,
-    RecordingConsumer,
     is_stale,
 )
 from rtdash.core.metrics import Metrics
-from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.recording_consumer import RecordingConsumer
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Level, Thresholds

@@ -55,7 +55,7 @@ def test_only_new_row_objects_are_handled() -> None:
     assert tracker.handled == [] and len(events) == 1003
     # yet the stamps a saved state carries are this poll's
     saved = tracker.to_dict()["calls"]
-    assert {item[4] for item in saved} == {at(1004).timestamp() + tracker.skew}  # type: ignore[union-attr]
+    assert {item[4] for item in saved} == {at(1004).timestamp() + tracker.timeline.skew}  # type: ignore[union-attr]
 
 
 def _day(seed: int, fresh: bool) -> tuple[list[object], dict[str, Any]]:

@@ -12,7 +12,7 @@ import pytest
 from rtdash.core.clock import FrozenClock
 from rtdash.core.feed import FeedOptions, LiveFeed
 from rtdash.core.player import PlayerSource
-from rtdash.core.poller import Phase
+from rtdash.core.poller_status import Phase
 from rtdash.core.recording import Recorder
 from rtdash.core.replay import Player, PlayerClock, Recording
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot

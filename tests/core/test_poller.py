@@ -28,13 +28,11 @@ from rtdash.core.poller import (
     MAX_INTERVAL,
     MAX_RETRY_AFTER,
     MIN_INTERVAL,
-    Phase,
     Poller,
-    PollerStatus,
-    Route,
     backoff_delay,
     clamp_interval,
 )
+from rtdash.core.poller_status import Phase, PollerStatus, Route
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.status import describe

@@ -430,7 +430,8 @@ def test_service_totals_are_recorded_as_a_kind_readers_may_skip(tmp_path: Path) 
     from zoneinfo import ZoneInfo
 
     from rtdash.core.clock import FrozenClock
-    from rtdash.core.feed import FeedOptions, LiveFeed, RecordingConsumer
+    from rtdash.core.feed import FeedOptions, LiveFeed
+    from rtdash.core.recording_consumer import RecordingConsumer
     from rtdash.core.service_feed import ServiceOptions, attach_service
     from rtdash.core.thresholds import Thresholds
 

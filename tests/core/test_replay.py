@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rtdash.core.poller import Phase
+from rtdash.core.poller_status import Phase
 from rtdash.core.recording import Recorder
 from rtdash.core.replay import (
     CHECKPOINT_EVERY,

@@ -19,7 +19,8 @@ from rtdash.api import transport
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import OnCall, count_agents
-from rtdash.core.poller import Poller, PollerStatus, Route
+from rtdash.core.poller import Poller
+from rtdash.core.poller_status import PollerStatus, Route
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.sim import Simulator
 from tests.support import loopback_sim, sim_config

@@ -9,7 +9,7 @@ import pytest
 
 from rtdash.api import errors
 from rtdash.core.clock import FrozenClock
-from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.status import STALE_INTERVALS, describe
 from rtdash.core.thresholds import Level
 

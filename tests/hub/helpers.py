@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from rtdash.api.credentials import Secret
 from rtdash.api.mapping import FieldMapping
 from rtdash.config import ConnectionSettings, Installation
-from rtdash.core.poller import PollerStatus
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink

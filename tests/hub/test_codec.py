@@ -8,7 +8,7 @@ import pytest
 
 from rtdash.api import errors
 from rtdash.api.models import CallState, UserState
-from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.status import describe
 from rtdash.hub import codec

@@ -14,7 +14,7 @@ import pytest
 import redis as redis_sync
 
 from rtdash.api.models import CallState
-from rtdash.core.poller import Phase, PollerStatus, Route, RouteHealth
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.service import ServiceLevel
 from rtdash.core.service_feed import FollowedServiceLevel
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot

@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from rtdash.core.poller import Phase, Route
+from rtdash.core.poller_status import Phase, Route
 from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault
 from tests.resilience.conftest import (

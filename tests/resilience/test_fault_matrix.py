@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.core.clock import FrozenClock
-from rtdash.core.poller import Phase, Route
+from rtdash.core.poller_status import Phase, Route
 from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault
 from rtdash.ui.app import RtdashApp

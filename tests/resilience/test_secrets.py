@@ -17,7 +17,7 @@ import msgspec
 import pytest
 
 from rtdash.config import Settings, load_settings
-from rtdash.core.poller import Phase, Route
+from rtdash.core.poller_status import Phase, Route
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from tests.resilience.conftest import CALLS_ROUTE, make_app, resilient_settings

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
-from rtdash.core.poller import Phase, PollerStatus
+from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
 from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault

@@ -13,7 +13,7 @@ import pytest
 
 from rtdash import head_start
 from rtdash.api.models import CallState
-from rtdash.core.poller import Phase
+from rtdash.core.poller_status import Phase
 from rtdash.sim import Simulator
 from rtdash.ui import first_frame as first_frame_module
 from rtdash.ui.app import RtdashApp

@@ -11,7 +11,7 @@ import pytest
 from textual.screen import Screen
 
 from rtdash.core.clock import FrozenClock
-from rtdash.core.poller import Phase
+from rtdash.core.poller_status import Phase
 from rtdash.sim import Simulator
 from rtdash.ui import first_frame as app_module
 from rtdash.ui.app import RtdashApp

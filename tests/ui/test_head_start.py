@@ -8,7 +8,7 @@ from typing import Any
 
 from rtdash import head_start
 from rtdash.core.clock import FrozenClock
-from rtdash.core.poller import Phase
+from rtdash.core.poller_status import Phase
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from tests.ui.helpers import dashboard_of, settings_for, wait_for_data, wait_until

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from rtdash.config import Settings
 from rtdash.core.feed import FeedConsumer, LiveFeed
 from rtdash.core.player import PlayerSource
-from rtdash.core.poller import PollerStatus
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.replay import Player, PlayerClock
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.command_help import help_rows

@@ -25,7 +25,8 @@ from rtdash.core.clock import Clock
 from rtdash.core.feed import FeedChange, FeedConsumer, FeedOptions, LiveFeed
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
-from rtdash.core.poller import Phase, Poller, PollerStatus
+from rtdash.core.poller import Poller
+from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.service_feed import ServiceKeeper
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from rtdash.core.clock import Clock
 from rtdash.core.credentials import rejected_hint_for
-from rtdash.core.poller import Phase, PollerStatus
+from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe, disconnected
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 

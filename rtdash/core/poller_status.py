@@ -1,0 +1,69 @@
+"""What a source says about its data: each route's health and the phase of the whole.
+
+Every source speaks it, not only the poller: the replay player and the hub subscriber
+make these statuses too, and the status bar, the live feed and the hub's codec read
+them. Kept apart from the poller so that whoever only reads or makes a status does not
+load the poller and the upstream client with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from rtdash.api import errors
+
+
+class Route(StrEnum):
+    CALLS = "calls"
+    USERS = "users"
+
+
+class Phase(StrEnum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    RETRYING = "retrying"
+    AUTH_FAILED = "credentials rejected"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteHealth:
+    last_success: datetime | None = None
+    failures: int = 0
+    error: errors.ApiError | None = None
+    #: loop time of the next try (None while a request is in flight)
+    next_try: float | None = None
+    unreadable: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PollerStatus:
+    phase: Phase
+    interval: float
+    routes: dict[Route, RouteHealth]
+    #: loop time when this status was made, to turn ``next_try`` into "in N s"
+    made_at: float = 0.0
+    slow: bool = False
+    #: where the data comes from when this process does not poll (``"hub"``), what is
+    #: wrong on the way there (``"hub unreachable"``; "" when nothing) and why
+    via: str = ""
+    via_problem: str = ""
+    via_detail: str = ""
+
+    @property
+    def last_success(self) -> datetime | None:
+        """The oldest of the routes' last successes: the age of what the screen shows."""
+        stamps = [health.last_success for health in self.routes.values()]
+        if any(stamp is None for stamp in stamps):
+            known = [stamp for stamp in stamps if stamp is not None]
+            return min(known) if known else None
+        return min(stamps)  # type: ignore[type-var]  # no stamp is None here (checked above)
+
+    @property
+    def unreadable(self) -> int:
+        return sum(health.unreadable for health in self.routes.values())
+
+    def failing(self) -> list[tuple[Route, RouteHealth]]:
+        return [(route, health) for route, health in self.routes.items() if health.error]
