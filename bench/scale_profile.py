@@ -16,8 +16,10 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.loads import RTDASH
 from bench.measures.remote_sim import remote_sim
@@ -58,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     load = scale_load(args.calls)
     before = os.getloadavg()
     profiler = cProfile.Profile(time.process_time)  # CPU, not the wait for the simulator
+    changed = _count_changes()
     with remote_sim(load) as sim:
         run = asyncio.run(
             measure_scale(RTDASH, sim, polls=args.rounds, warmup=1, slow=None, profiler=profiler)
@@ -79,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         "profiled (cProfile on process time, so many small calls weigh more than they "
         "would unprofiled).",
         "",
+        "What changed per poll (the medium churn grows with the centre; medians over the "
+        "polls after the first): " + _changes_said(changed),
+        "",
         "rtdash's own functions by cumulative time:",
         "",
         *header,
@@ -92,6 +98,34 @@ def main(argv: list[str] | None = None) -> int:
     write_kept(args.output, "scale-profile", lines)
     print("\n".join(lines))
     return 0
+
+
+def _count_changes() -> dict[str, list[tuple[int, int]]]:
+    """Each body's new and gone rows as the line reader found them, by kind: what a
+    poll's cost follows once rows are reused."""
+    from rtdash.api import line_rows
+
+    counted: dict[str, list[tuple[int, int]]] = {"call": [], "user": []}
+    finish = line_rows.LineFeed.finish
+
+    def counting(feed: line_rows.LineFeed) -> tuple[list[Any], int]:
+        made = finish(feed)
+        counted[feed.reader.kind].append((len(feed.new), len(feed.gone)))
+        return made
+
+    line_rows.LineFeed.finish = counting  # type: ignore[method-assign]
+    return counted
+
+
+def _changes_said(counted: dict[str, list[tuple[int, int]]]) -> str:
+    said = []
+    for kind, rows in counted.items():
+        later = rows[1:]  # the first body is every row new
+        if later:
+            new = statistics.median(count for count, _ in later)
+            gone = statistics.median(count for _, count in later)
+            said.append(f"{kind} rows {new:.0f} new and {gone:.0f} gone")
+    return "; ".join(said) + "."
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,7 @@ def test_profile_of_scale_rounds_lands_in_a_kept_section(tmp_path: Path) -> None
     # the poll path was profiled: rtdash's poller is among its functions (the client's
     # own share of a poll at 200 calls can fall below the table's top rows)
     assert "poller.py" in section and "_poll" in section
+    # and what changed per poll, as the line reader found it (the churn the cost follows)
+    found = re.search(r"call rows (\d+) new and (\d+) gone", section)
+    assert found is not None, section[:800]
+    assert int(found.group(1)) > 0 and int(found.group(2)) > 0  # calls came and went
