@@ -1,5 +1,6 @@
-"""The poller: pure backoff arithmetic, then the real loop on asyncio against an
-``InfinityClient`` whose HTTP goes to an ``httpx.MockTransport``.
+"""The poller's real loop on asyncio against an ``InfinityClient`` whose HTTP goes to an
+``httpx.MockTransport`` (the rig: :mod:`tests.core.poller_rig`; the backoff arithmetic:
+``test_backoff.py``).
 
 The loop runs on virtual time (:mod:`tests.core.virtual_time`): its sleeps, the
 upstream's delays and the tests' own waits take no real time, and every time measured
@@ -8,296 +9,29 @@ is exact, so the timing assertions are tight and cannot flake on a loaded machin
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import json
-import random
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from rtdash.api import errors
-from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
-from rtdash.core.clock import SystemClock
-from rtdash.core.poller import (
-    MAX_INTERVAL,
-    MAX_RETRY_AFTER,
-    MIN_INTERVAL,
-    Poller,
-    backoff_delay,
-    clamp_interval,
-)
+from rtdash.core.poller import Poller
 from rtdash.core.poller_status import Phase, PollerStatus, Route
-from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.core.snapshot import CallsSnapshot
 from rtdash.core.source import Source
-from rtdash.core.status import describe
 
-from .virtual_time import VirtualTime
+from .poller_rig import CALL_ROW, Rig, made_rig, now_text, ok, running, status_503
 
 CALLS, USERS = Route.CALLS, Route.USERS
-UTC_ZONE = ZoneInfo("UTC")
-
-# --- backoff_delay ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("failures", [1, 2, 3, 4, 5])
-def test_backoff_doubles_from_the_interval_within_20_percent(failures) -> None:
-    base = 2.0 * 2 ** (failures - 1)
-    delays = [backoff_delay(failures, 2.0, 1000, rng=random.Random(seed)) for seed in range(200)]
-    assert all(0.8 * base <= d <= 1.2 * base for d in delays)
-    # the jitter is real: it uses most of the ±20 % band
-    assert min(delays) < 0.85 * base
-    assert max(delays) > 1.15 * base
-
-
-def test_backoff_is_reproducible_with_a_seeded_rng() -> None:
-    first = [backoff_delay(n, 1.0, 60, rng=random.Random(42)) for n in range(1, 8)]
-    again = [backoff_delay(n, 1.0, 60, rng=random.Random(42)) for n in range(1, 8)]
-    assert first == again
-
-
-def test_no_failures_yet_backs_off_like_the_first() -> None:
-    assert backoff_delay(0, 3.0, 60, rng=random.Random(1)) == backoff_delay(
-        1, 3.0, 60, rng=random.Random(1)
-    )
-
-
-def test_backoff_never_exceeds_max_backoff() -> None:
-    for failures in (6, 7, 10, 30):
-        for seed in range(50):
-            assert backoff_delay(failures, 2.0, 60, rng=random.Random(seed)) <= 60
-
-
-def test_backoff_keeps_its_jitter_at_the_cap() -> None:
-    # many wallboards behind one proxy must not retry in step during a long outage
-    delays = {backoff_delay(20, 2.0, 60, rng=random.Random(seed)) for seed in range(50)}
-    assert len(delays) > 10
-    assert all(0.8 * 60 <= d <= 60 for d in delays)
-
-
-def test_backoff_after_a_very_long_outage_does_not_overflow() -> None:
-    # at a 60 s cap, 1100 failures in a row is about 18 hours of a down upstream
-    for failures in (1024, 1100, 10**6):
-        assert 48 <= backoff_delay(failures, 2.0, 60, rng=random.Random(3)) <= 60
-
-
-def test_retry_after_is_a_floor() -> None:
-    assert backoff_delay(1, 1.0, 60, retry_after=30, rng=random.Random(0)) == 30
-    # shorter than the backoff: the backoff wins
-    assert backoff_delay(4, 2.0, 60, retry_after=3, rng=random.Random(0)) >= 0.8 * 16
-    assert backoff_delay(1, 1.0, 60, retry_after=0, rng=random.Random(0)) >= 0.8
-
-
-def test_retry_after_beats_max_backoff_but_not_max_retry_after() -> None:
-    assert backoff_delay(1, 1.0, 60, retry_after=120, rng=random.Random(0)) == 120
-    assert MAX_RETRY_AFTER == 900
-    assert backoff_delay(1, 1.0, 60, retry_after=86400, rng=random.Random(0)) == MAX_RETRY_AFTER
-
-
-def test_backoff_without_an_rng() -> None:
-    assert 0.8 <= backoff_delay(1, 1.0, 60) <= 1.2
-
-
-@pytest.mark.parametrize(
-    ("asked", "got"),
-    [(0, 1.0), (0.01, 1.0), (0.999, 1.0), (-5, 1.0), (1, 1.0), (2.5, 2.5), (10**6, 3600.0)],
-)
-def test_clamp_interval(asked, got) -> None:
-    assert clamp_interval(asked) == got
-    assert (MIN_INTERVAL, MAX_INTERVAL) == (1.0, 3600.0)
-
-
-# --- a scripted upstream and a recorder -----------------------------------------------
-
-BASE = "https://rt.example.test/reports/v2"
-
-CALL_ROW = {
-    "igrp": "1234",
-    "callRef": "c-0001",
-    "callState": "queueing",
-    "callStartDatetime": "2026-05-01 09:14:10",
-    "stateStartDatetime": "2026-05-01 09:14:20",
-    "srcPhoneNumber": "+447700900123",
-    "queueDuration": "52",
-}
-USER_ROW = {
-    "igrp": "1234",
-    "sipUserId": "3",
-    "displayName": "A User",
-    "state": "available",
-    "stateStartDatetime": "2026-05-01 08:59:41",
-    "dashboard": "1",
-}
-
-
-def ok(route: Route) -> httpx.Response:
-    row = CALL_ROW if route is CALLS else USER_ROW
-    return httpx.Response(200, text=json.dumps(row) + "\n")
-
-
-def status_503(_: int) -> httpx.Response:
-    return httpx.Response(503, text='"service unavailable"')
-
-
-Answer = Callable[[int], httpx.Response]
-
-
-class Upstream:
-    """Both routes, answered by a per-route script of ``request number -> response``.
-
-    It counts requests in flight per route and in total. Every change is made with no
-    ``await`` between read and write, so on one event loop the counters are exact.
-    """
-
-    def __init__(self, changed: asyncio.Event, time: VirtualTime) -> None:
-        self.changed = changed
-        self.time = time
-        self.delay = 0.0
-        self.answer: dict[Route, Answer] = {CALLS: lambda n: ok(CALLS), USERS: lambda n: ok(USERS)}
-        self.starts: dict[Route, list[float]] = {CALLS: [], USERS: []}
-        self.ends: dict[Route, list[float]] = {CALLS: [], USERS: []}
-        self.in_flight = dict.fromkeys(Route, 0)
-        self.max_in_flight = dict.fromkeys(Route, 0)
-        self.total = 0
-        self.max_total = 0
-        self.requests: list[httpx.Request] = []
-
-    def count(self, route: Route) -> int:
-        return len(self.starts[route])
-
-    async def handler(self, request: httpx.Request) -> httpx.Response:
-        route = CALLS if request.url.path.endswith("/pbxActiveCalls") else USERS
-        number = self.count(route)
-        self.requests.append(request)
-        self.starts[route].append(self.time.time())
-        self.in_flight[route] += 1
-        self.total += 1
-        self.max_in_flight[route] = max(self.max_in_flight[route], self.in_flight[route])
-        self.max_total = max(self.max_total, self.total)
-        self.changed.set()
-        try:
-            if self.delay:
-                await self.time.sleep(self.delay)
-            return self.answer[route](number)
-        finally:
-            self.in_flight[route] -= 1
-            self.total -= 1
-            self.ends[route].append(self.time.time())
-            self.changed.set()
-
-
-class Recorder:
-    """The poller's three callbacks; each sets ``changed`` so tests can wait on it."""
-
-    def __init__(self, time: VirtualTime) -> None:
-        self.time = time
-        self.calls: list[CallsSnapshot] = []
-        self.users: list[UsersSnapshot] = []
-        self.statuses: list[PollerStatus] = []
-        self.changed = asyncio.Event()
-
-    def on_calls(self, snapshot: CallsSnapshot) -> None:
-        self.calls.append(snapshot)
-        self.changed.set()
-
-    def on_users(self, snapshot: UsersSnapshot) -> None:
-        self.users.append(snapshot)
-        self.changed.set()
-
-    def on_status(self, status: PollerStatus) -> None:
-        self.statuses.append(status)
-        self.changed.set()
-
-    @property
-    def phase(self) -> Phase | None:
-        return self.statuses[-1].phase if self.statuses else None
-
-    async def until(self, predicate: Callable[[], bool], timeout: float, what: str) -> float:
-        """Wait until ``predicate()`` holds; return the (virtual) time it did."""
-        deadline = self.time.time() + timeout
-        while not predicate():
-            remaining = deadline - self.time.time()
-            if remaining <= 0:
-                pytest.fail(f"timed out after {timeout} s waiting for {what}")
-            self.changed.clear()
-            changed = asyncio.ensure_future(self.changed.wait())
-            slept = asyncio.ensure_future(self.time.sleep(remaining))
-            await asyncio.wait({changed, slept}, return_when=asyncio.FIRST_COMPLETED)
-            changed.cancel()
-            slept.cancel()
-        return self.time.time()
-
-
-@dataclass
-class Rig:
-    rec: Recorder
-    upstream: Upstream
-    client: InfinityClient
-    time: VirtualTime
-
-    def poller(self, **options: object) -> Poller:
-        options.setdefault("rng", random.Random(7))
-        options.setdefault("interval", 1.0)
-        return Poller(
-            self.client,
-            self.rec,
-            on_calls=options.pop("on_calls", None),
-            on_users=options.pop("on_users", None),
-            on_status=options.pop("on_status", None),
-            clock=SystemClock(),
-            loop_time=self.time.time,
-            sleep=self.time.sleep,
-            **options,
-        )
-
-    async def sleep(self, seconds: float) -> None:
-        """Let ``seconds`` of virtual time pass (to prove that nothing happens)."""
-        await self.time.sleep(seconds)
-
-    async def both_polled(self, times: int = 1, timeout: float = 3.0) -> float:
-        return await self.rec.until(
-            lambda: len(self.rec.calls) >= times and len(self.rec.users) >= times,
-            timeout,
-            f"{times} snapshot(s) of each route",
-        )
 
 
 @pytest.fixture
 async def rig() -> AsyncIterator[Rig]:
-    time = VirtualTime()
-    time.start()
-    rec = Recorder(time)
-    upstream = Upstream(rec.changed, time)
-    http = httpx.AsyncClient(transport=httpx.MockTransport(upstream.handler))
-    client = InfinityClient(
-        igrp=1234, credentials=Credentials(username="u", password="p"), base_url=BASE, http=http
-    )
-    yield Rig(rec, upstream, client, time)
-    await time.stop()
-    await http.aclose()
-
-
-@contextlib.asynccontextmanager
-async def running(poller: Poller) -> AsyncIterator[asyncio.Task[None]]:
-    """Run the poller's loop; on exit it must still be running (nothing killed it)."""
-    task = asyncio.create_task(poller.run())
-    try:
-        yield task
-    finally:
-        died = task.done()
-        poller.stop()
-        await asyncio.wait_for(task, 2.0)  # re-raises whatever ended run() early
-    assert not died, "Poller.run() ended while the test was running"
-
-
-def now_text(poller: Poller) -> str:
-    status = poller.status()
-    return describe(status, SystemClock().now(), status.made_at, UTC_ZONE).connection
+    async with made_rig() as made:
+        yield made
 
 
 # --- the live loop ------------------------------------------------------------------
