@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -11,6 +12,11 @@ import pytest
 
 from rtdash.sim import SimConfig, Simulator
 from tests.support import loopback_sim
+
+
+def utc_naive(t: int) -> datetime:
+    """Epoch seconds as the wire's naive UTC datetime."""
+    return datetime.fromtimestamp(t, UTC).replace(tzinfo=None)
 
 
 def rows_of(response: httpx.Response) -> list[dict[str, Any]]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
 from rtdash.sim import Installation, SimConfig, Simulator
 
-from .conftest import route_url, rows_of
+from .conftest import route_url, rows_of, utc_naive
 
 CALL_KEYS = [
     "igrp",
@@ -41,39 +41,8 @@ USER_KEYS = [
     "stateStartDatetime",
     "dashboard",
 ]
-ADVANCED_KEYS = {
-    "igrp",
-    "igrpName",
-    "vid",
-    "dgrp",
-    "dgrpName",
-    "ch",
-    "chName",
-    "chType",
-    "pub",
-    "campaign",
-    "adGroup",
-    "matchRef",
-    "srcPhoneNumber",
-    "dialledPhoneNumber",
-    "destPhoneNumber",
-    "triggerDatetime",
-    "landingPageTitle",
-    "pageTitle",
-    "landingHref",
-    "conversionHref",
-    "vref",
-    "callState",
-    "callDuration",
-    "bridgeDuration",
-    "txr",
-}
 DT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 MASK = re.compile(r"^\+\d{4}\*{8}$")
-
-
-def utc_naive(t: int) -> datetime:
-    return datetime.fromtimestamp(t, UTC).replace(tzinfo=None)
 
 
 def parse_dt(value: str) -> datetime:
@@ -300,149 +269,6 @@ def test_user_without_pii_permission(shared_sim: Simulator) -> None:
         assert r.text == '"access denied"'
         # user status carries no PII: served as normal
         assert len(rows_of(nopii.get(route_url(shared_sim, "pbxUserStatus")))) == 20
-
-
-# --- activeCall -------------------------------------------------------------------------
-
-
-def test_lookup_live_call_by_ref_and_by_number(shared_sim: Simulator, client: httpx.Client) -> None:
-    centre = shared_sim.model.centres[1234]
-    call = next(
-        c
-        for c in reversed(list(centre.calls.values()))
-        if c.src != "anonymous" and centre.find(number=c.src) is c
-    )
-    by_ref = rows_of(client.get(route_url(shared_sim, "activeCall"), params={"callRef": call.ref}))
-    assert len(by_ref) == 1
-    row = by_ref[0]
-    assert row.keys() >= ADVANCED_KEYS
-    assert {k for k in row if k.startswith("pt_")} and {k for k in row if k.startswith("c_")}
-    assert all(isinstance(v, str) for v in row.values())
-    assert row["srcPhoneNumber"] == call.src
-    assert row["callState"] == "in progress"
-    assert row["igrpName"] == "Northwind Contact Centre"
-    assert row["chType"] in ("ppc", "seo", "direct", "referral", "social")
-    assert row["triggerDatetime"] == utc_naive(call.start).strftime("%Y-%m-%d %H:%M:%S")
-    # the '+' travels as %2B; the same call comes back
-    raw = f"{route_url(shared_sim, 'activeCall')}?srcPhoneNumber={call.src.replace('+', '%2B')}"
-    assert rows_of(client.get(raw)) == by_ref
-    # triggerDatetime stays UTC whatever tz says
-    london = rows_of(client.get(raw + "&tz=Europe/London"))[0]
-    assert london["triggerDatetime"] == row["triggerDatetime"]
-
-
-def test_lookup_is_stable_between_requests(shared_sim: Simulator, client: httpx.Client) -> None:
-    ref = next(iter(shared_sim.model.centres[1234].calls))
-    url = route_url(shared_sim, "activeCall")
-    assert (
-        client.get(url, params={"callRef": ref}).text
-        == client.get(url, params={"callRef": ref}).text
-    )
-
-
-def test_lookup_of_a_call_that_ended_hours_ago(client: httpx.Client) -> None:
-    # a small centre: a day of model time then takes a fraction of a second to run
-    config = SimConfig(realtime=False, load=6, agents=6, installations=[Installation(1234, "N")])
-    with Simulator(config) as sim:
-        _check_lookup_after_hours(sim, client)
-
-
-def _check_lookup_after_hours(sim: Simulator, client: httpx.Client) -> None:
-    centre = sim.model.centres[1234]
-    call = next(c for c in centre.calls.values() if c.phase == "bridged")
-    url = route_url(sim, "activeCall")
-    live = rows_of(client.get(url, params={"callRef": call.ref}))[0]
-    sim.advance(5 * 3600)
-    ended = rows_of(client.get(url, params={"callRef": call.ref}))[0]
-    assert ended["callState"] == "answered"
-    assert int(ended["callDuration"]) == call.end - call.start
-    assert call.bridge_start is not None and call.end is not None
-    assert int(ended["bridgeDuration"]) == call.end - call.bridge_start
-    assert int(ended["bridgeDuration"]) > 0
-    assert int(ended["callDuration"]) < 3600  # final, not still counting
-    for key in ("txr", "vid", "campaign", "landingHref", "c_customer_id"):
-        assert ended[key] == live[key]
-    sim.advance(20 * 3600)  # now more than 24 h after it ended
-    gone = client.get(url, params={"callRef": call.ref})
-    assert gone.status_code == 200 and gone.content == b""
-
-
-def test_lookup_no_match_and_bad_requests(shared_sim: Simulator, client: httpx.Client) -> None:
-    url = route_url(shared_sim, "activeCall")
-    for params in ({"callRef": "c-0000-nope"}, {"srcPhoneNumber": "+449999999999"}):
-        r = client.get(url, params=params)
-        assert r.status_code == 200 and r.content == b""
-        r = client.get(url, params={**params, "format": "jsonarray"})
-        assert r.status_code == 200 and r.content == b"\n]\n"
-    r = client.get(url)
-    assert r.status_code == 400 and isinstance(r.json(), str)
-
-
-def test_basic_installation_lookup_has_three_keys(
-    shared_sim: Simulator, client: httpx.Client
-) -> None:
-    call = next(iter(shared_sim.model.centres[5678].calls.values()))
-    rows = rows_of(
-        client.get(route_url(shared_sim, "activeCall", 5678), params={"callRef": call.ref})
-    )
-    assert len(rows) == 1
-    assert list(rows[0]) == ["igrp", "dgrp", "txr"]
-    assert rows[0]["igrp"] == "5678" and rows[0]["dgrp"] == call.line.dgrp_s
-    assert re.match(r"^\d{9}$", rows[0]["txr"])
-
-
-# --- auth and errors --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "auth",
-    [None, ("demo", "wrong"), ("nobody", "demo-secret")],
-)
-def test_bad_credentials_are_401_json_string(
-    shared_sim: Simulator, anon: httpx.Client, auth: tuple[str, str] | None
-) -> None:
-    r = anon.get(route_url(shared_sim, "pbxActiveCalls"), auth=auth)
-    assert r.status_code == 401
-    assert r.headers["content-type"] == "application/json"
-    assert r.text == '"auth required"' and r.json() == "auth required"
-
-
-def test_api_key_auth(shared_sim: Simulator, anon: httpx.Client) -> None:
-    key = {"Authorization": f"ApiKey {shared_sim.api_key}"}
-    for base in (shared_sim.url, shared_sim.url_v21):
-        r = anon.get(f"{base}/igrps/1234/pbxUserStatus", headers=key)
-        assert r.status_code == 200 and len(rows_of(r)) == 20
-    assert shared_sim.url_v21.endswith("/reports/v2.1")
-    wrong = anon.get(
-        f"{shared_sim.url_v21}/igrps/1234/pbxUserStatus", headers={"Authorization": "ApiKey nope"}
-    )
-    assert wrong.status_code == 401
-    bearer = anon.get(
-        f"{shared_sim.url_v21}/igrps/1234/pbxUserStatus",
-        headers={"Authorization": f"Bearer {shared_sim.api_key}"},
-    )
-    assert bearer.status_code == 401
-    # v2.1 differs from v2 by auth only: Basic is not accepted there
-    basic = anon.get(f"{shared_sim.url_v21}/igrps/1234/pbxUserStatus", auth=("demo", "demo-secret"))
-    assert basic.status_code == 401 and basic.json() == "auth required"
-
-
-def test_unknown_installation_and_route(shared_sim: Simulator, client: httpx.Client) -> None:
-    for igrp in ("9999", "abc"):
-        r = client.get(f"{shared_sim.url}/igrps/{igrp}/pbxActiveCalls")
-        assert r.status_code == 404 and r.json() == "installation not found"
-    for path in ("/igrps/1234/pbxSomethingElse", "/nope", "/igrps/1234"):
-        r = client.get(shared_sim.url + path)
-        assert r.status_code == 404 and isinstance(r.json(), str)
-    r = client.post(route_url(shared_sim, "pbxActiveCalls"))
-    assert r.status_code == 405
-
-
-def test_unauthenticated_caller_cannot_probe_installations(
-    shared_sim: Simulator, anon: httpx.Client
-) -> None:
-    r = anon.get(f"{shared_sim.url}/igrps/9999/pbxActiveCalls")
-    assert r.status_code == 401
 
 
 # --- formats ----------------------------------------------------------------------------
