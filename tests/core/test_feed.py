@@ -2,119 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
-from rtdash.api.models import CallState, UserState
-from rtdash.core.clock import FrozenClock
+from rtdash.api.models import CallState
 from rtdash.core.feed import (
     FeedChange,
     FeedConsumer,
-    FeedOptions,
     LiveFeed,
     is_stale,
 )
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.recording_consumer import RecordingConsumer
-from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
-from rtdash.core.thresholds import Level, Thresholds
+from rtdash.core.thresholds import Level
 
+from .feed_rig import AGENTS, Log, rig
 from .rows import T0, call, user
 
 QUEUEING, BRIDGED = CallState.QUEUEING, CallState.BRIDGED
-
-
-class ScriptedSource:
-    """A source whose deliveries the test makes: it pushes what it is told to."""
-
-    def __init__(self, sink: LiveFeed, clock: FrozenClock, interval: float = 2.0) -> None:
-        self.sink = sink
-        self.clock = clock
-        self.interval = interval
-        self._paused = False
-        self.refreshes = 0
-        self.stopped = False
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    async def run(self) -> None:
-        return None
-
-    def pause(self) -> None:
-        self._paused = True
-        self.status()
-
-    def resume(self) -> None:
-        self._paused = False
-        self.status()
-
-    def refresh_now(self) -> None:
-        self.refreshes += 1
-
-    def stop(self) -> None:
-        self.stopped = True
-
-    # --- what the test scripts ---------------------------------------------------------
-
-    def calls(self, *rows: object) -> CallsSnapshot:
-        snapshot = CallsSnapshot.build(list(rows), self.clock.now())
-        self.sink.on_calls(snapshot)
-        return snapshot
-
-    def users(self, *rows: object) -> UsersSnapshot:
-        snapshot = UsersSnapshot.build(list(rows), self.clock.now())
-        self.sink.on_users(snapshot)
-        return snapshot
-
-    def status(self, last: datetime | None = None, phase: Phase | None = None) -> PollerStatus:
-        health = RouteHealth(last_success=last or self.clock.now())
-        status = PollerStatus(
-            phase=phase or (Phase.PAUSED if self._paused else Phase.LIVE),
-            interval=self.interval,
-            routes=dict.fromkeys(Route, health),
-        )
-        self.sink.on_status(status)
-        return status
-
-    def poll(self, calls: list[object], users: list[object]) -> None:
-        """One successful poll of both routes, as the poller delivers it."""
-        self.calls(*calls)
-        self.users(*users)
-        self.status()
-
-
-class Log(FeedConsumer):
-    def __init__(self) -> None:
-        self.snapshots: list[CallsSnapshot | UsersSnapshot] = []
-        self.statuses: list[PollerStatus] = []
-        self.changes: list[FeedChange] = []
-
-    def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
-        self.snapshots.append(snapshot)
-
-    def feed_status(self, feed: LiveFeed, status: PollerStatus) -> None:
-        self.statuses.append(status)
-
-    def feed_changed(self, feed: LiveFeed, change: FeedChange) -> None:
-        self.changes.append(change)
-
-
-def rig(**options: object) -> tuple[LiveFeed, ScriptedSource, FrozenClock, Log]:
-    clock = FrozenClock(T0)
-    feed = LiveFeed(FeedOptions(clock=clock, thresholds=Thresholds(), **options))  # type: ignore[arg-type]
-    source = ScriptedSource(feed, clock)
-    feed.attach(source)
-    log = Log()
-    feed.subscribe(log)
-    return feed, source, clock, log
-
-
-AGENTS = [user("1"), user("2"), user("3", UserState.UNAVAILABLE)]
 
 
 def test_a_scripted_source_is_a_source() -> None:
@@ -332,56 +238,6 @@ def test_unsubscribe_stops_delivery() -> None:
     unsubscribe()  # idempotent
     source.calls(call("b", BRIDGED, 0))
     assert len(other.snapshots) == 1
-
-
-class FakeRecorder:
-    def __init__(self, fail_after: int | None = None) -> None:
-        self.kinds: list[str] = []
-        self.fail_after = fail_after
-        self.closed = False
-
-    def record_calls(self, snapshot: CallsSnapshot) -> bool:
-        return self._write("calls")
-
-    def record_users(self, snapshot: UsersSnapshot) -> bool:
-        return self._write("users")
-
-    def _write(self, kind: str) -> bool:
-        from rtdash.core.recording import RecordingError
-
-        if self.fail_after is not None and len(self.kinds) >= self.fail_after:
-            raise RecordingError("disk full")
-        self.kinds.append(kind)
-        return True
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def test_the_recorder_is_a_consumer_that_keeps_every_poll() -> None:
-    feed, source, clock, _ = rig()
-    recorder = FakeRecorder()
-    consumer = RecordingConsumer(recorder)
-    feed.subscribe(consumer)
-    first = source.calls(call("q", QUEUEING, 0))
-    feed.on_calls(first.again(clock.now()))  # unchanged: recorded all the same
-    source.users(*AGENTS)
-    assert recorder.kinds == ["calls", "calls", "users"]
-    consumer.close()
-    assert recorder.closed
-
-
-def test_a_failing_recorder_stops_once_and_says_so() -> None:
-    feed, source, _, _ = rig()
-    errors: list[str] = []
-    recorder = FakeRecorder(fail_after=1)
-    feed.subscribe(RecordingConsumer(recorder, on_error=errors.append))
-    source.calls(call("q", QUEUEING, 0))
-    source.calls(call("b", BRIDGED, 0))
-    source.calls(call("c", BRIDGED, 0))
-    assert errors == ["disk full"]
-    assert recorder.kinds == ["calls"]
-    assert feed.calls is not None and feed.metrics.talking == 1  # the feed carried on
 
 
 async def test_run_drives_the_source_and_ticks() -> None:

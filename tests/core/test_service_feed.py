@@ -15,8 +15,8 @@ from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_servi
 from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.core.thresholds import Thresholds
 
+from .feed_rig import ScriptedSource
 from .rows import T0
-from .test_feed import ScriptedSource
 from .test_outcomes import bridged, waiting
 
 UTC = ZoneInfo("UTC")
