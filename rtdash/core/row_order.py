@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 from rtdash.api import c_parts
 
 R = TypeVar("R")
+K = TypeVar("K")
 
 #: the gone rows taken out in C (rtdash/core/_drop.c) where it was built: no key
 #: looked at, no object made per row (None: taken out here, as below)
 dropping: ModuleType | None = c_parts.built("_drop", "rtdash.core")
-K = TypeVar("K")
 
 
 def in_order(

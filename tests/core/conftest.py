@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 
@@ -16,3 +18,20 @@ def each_drop(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     elif row_order.dropping is None:
         pytest.skip("rtdash's C parts are not built")
     return str(request.param)
+
+
+@pytest.fixture
+def full_counts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry for each time the agents are counted from every row (not moved by the
+    changes): the tests that want it rare count them."""
+    from rtdash.core import agent_counts
+
+    counted: list[int] = []
+    real = agent_counts.count_columns
+
+    def counting(columns: Any, on_call: Any) -> Any:
+        counted.append(1)
+        return real(columns, on_call)
+
+    monkeypatch.setattr(agent_counts, "count_columns", counting)
+    return counted

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import random
+import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -193,7 +194,10 @@ async def made_rig() -> AsyncIterator[Rig]:
     upstream = Upstream(rec.changed, time)
     http = httpx.AsyncClient(transport=httpx.MockTransport(upstream.handler))
     client = InfinityClient(
-        igrp=1234, credentials=Credentials(username="u", password="p"), base_url=BASE, http=http
+        igrp=1234,
+        credentials=Credentials(username="u", password=secrets.token_urlsafe(12)),
+        base_url=BASE,
+        http=http,
     )
     yield Rig(rec, upstream, client, time)
     await time.stop()

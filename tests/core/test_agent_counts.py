@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
-from rtdash.core import agent_counts as counting_module
 from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import OnCall, count_agents
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
@@ -108,17 +107,10 @@ def test_counts_moved_by_changes_are_those_of_every_row(
         _check(users, calls)
 
 
-def test_a_moving_centre_is_counted_by_its_changes_not_every_agent(monkeypatch: Any) -> None:
+def test_a_moving_centre_is_counted_by_its_changes_not_every_agent(full_counts: list[int]) -> None:
     """Once the first pair is counted, a poll of either route moves the counts by what
     changed: no agent is counted again from every row."""
-    full: list[int] = []
-    real = counting_module.count_columns
-
-    def counting(columns: Any, on_call: OnCall) -> Any:
-        full.append(1)
-        return real(columns, on_call)
-
-    monkeypatch.setattr(counting_module, "count_columns", counting)
+    full = full_counts
     rng = random.Random(7)
     people = [_person(rng, n) for n in range(40)]
     lines = [_call(rng, n) for n in range(30)]

@@ -5,7 +5,6 @@ build from scratch makes."""
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import pytest
 
@@ -163,18 +162,9 @@ def test_random_keyless_polls_build_as_from_scratch() -> None:
         calls_before, users_before = built, people
 
 
-def test_agents_are_counted_once_per_users_and_calls_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_agents_are_counted_once_per_users_and_calls_pair(full_counts: list[int]) -> None:
     """The headline numbers and the agents panel ask for the same counts on each poll."""
-    from rtdash.core import agent_counts as counting_module
-
-    counted: list[int] = []
-    real = counting_module.count_columns
-
-    def counting(columns: Any, on_call: OnCall) -> Any:
-        counted.append(1)
-        return real(columns, on_call)
-
-    monkeypatch.setattr(counting_module, "count_columns", counting)
+    counted = full_counts
     people = UsersSnapshot.build([user(f"u-{n}", name=f"U{n}") for n in range(9)], T0)
     bridged = CallsSnapshot.build([call("c-1", CallState.BRIDGED, agent_name="U3")], T0)
     first = agent_counts(people, bridged.on_call())
