@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import Any
 
 from rtdash.api.models import CallState
+from rtdash.api.untrack import untrack
 
 _BRIDGED = CallState.BRIDGED
 
@@ -93,7 +94,9 @@ def restamp(call: TrackedCall, item: list[Any], seen_at: float | None) -> None:
 
 
 class TrackedCall:
-    """What is known of one live call."""
+    """What is known of one live call. Not followed by the cyclic garbage collector
+    (:mod:`rtdash.api.untrack`; a day holds one per call): it holds texts, numbers and a
+    state, nothing that could refer back to it."""
 
     __slots__ = (
         "agent",
@@ -124,6 +127,7 @@ class TrackedCall:
         #: its rows in the tracker's last changed poll (0: not in it); not saved, as a
         #: restart reads the next poll afresh
         self.rows = 0
+        untrack(self)
 
     def to_list(self) -> list[Any]:
         item = list(_SAVED(self))  # in C: a day's file holds every call of the day
