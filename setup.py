@@ -12,7 +12,12 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension("rtdash.api._lines", ["rtdash/api/_lines.c"], optional=True),
-        Extension("rtdash.api._heads", ["rtdash/api/_heads.c"], optional=True),
+        Extension(
+            "rtdash.api._heads",
+            ["rtdash/api/_heads.c"],
+            depends=["rtdash/api/_heads_slots.h"],
+            optional=True,
+        ),
         Extension("rtdash.core._drop", ["rtdash/core/_drop.c"], optional=True),
         Extension("rtdash.api._untrack", ["rtdash/api/_untrack.c"], optional=True),
     ]
