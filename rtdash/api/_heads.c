@@ -7,8 +7,10 @@
  * the others, so only a poll's new and gone rows are put in and taken out.
  *
  * Heads() -> table
- *   take(keys)        each key's row, marked found (None where there is none, or
- *                     where it was found already since the last settle)
+ *   take(keys[, missing])
+ *                     each key's row, marked found (None where there is none, or
+ *                     where it was found already since the last settle; the index
+ *                     of each such key added to the list missing)
  *   put(keys, rows)   each row put in under its key, unmarked (a None row skipped; a
  *                     key put twice keeps the later row)
  *   settle()          the rows not found since the last settle, let go; the found
@@ -26,10 +28,14 @@
 #include "_heads_slots.h"
 
 static PyObject *
-Heads_take(Heads *self, PyObject *keys)
+Heads_take(Heads *self, PyObject *args)
 {
-    if (!PyList_Check(keys)) {
-        PyErr_SetString(PyExc_TypeError, "take: the keys are a list");
+    PyObject *keys, *missing = NULL;
+    if (!PyArg_ParseTuple(args, "O|O:take", &keys, &missing)) {
+        return NULL;
+    }
+    if (!PyList_Check(keys) || (missing != NULL && !PyList_Check(missing))) {
+        PyErr_SetString(PyExc_TypeError, "take: the keys (and the missing) are lists");
         return NULL;
     }
     Py_ssize_t count = PyList_GET_SIZE(keys);
@@ -63,6 +69,15 @@ Heads_take(Heads *self, PyObject *keys)
             }
         }
         PyList_SET_ITEM(found, index, Py_NewRef(row));
+        if (row == Py_None && missing != NULL) {
+            PyObject *at = PyLong_FromSsize_t(index);
+            if (at == NULL || PyList_Append(missing, at) < 0) {
+                Py_XDECREF(at);
+                Py_DECREF(found);
+                return NULL;
+            }
+            Py_DECREF(at);
+        }
     }
     return found;
 }
@@ -249,7 +264,8 @@ Heads_dealloc(Heads *self)
 }
 
 static PyMethodDef Heads_methods[] = {
-    {"take", (PyCFunction)Heads_take, METH_O, "Each key's row, marked found (None where none)."},
+    {"take", (PyCFunction)Heads_take, METH_VARARGS,
+     "Each key's row, marked found (None where none, its index added to missing)."},
     {"put", (PyCFunction)Heads_put, METH_VARARGS, "Each row put in under its key."},
     {"settle", (PyCFunction)Heads_settle, METH_NOARGS, "The rows not found, let go."},
     {"rows", (PyCFunction)Heads_rows, METH_NOARGS, "The rows held, in no order."},

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from itertools import compress, count, repeat
+from itertools import repeat
 from operator import is_
 from typing import TYPE_CHECKING, Any
 
@@ -101,12 +101,14 @@ class LineRows:
         #: known (no two rows of either body share an id); None otherwise
         self.changes: tuple[list[Any], list[Any]] | None = None
 
-    def held(self, keys: list[int]) -> list[Any]:
+    def held(self, keys: list[int]) -> tuple[list[Any], list[int]]:
         """The last body's row of each head (by its key), None where there is none,
         each marked found in the table: a row is found once (a line twice in one body
         is read the second time), and what is not found once a body is read is what it
-        no longer holds (see :class:`LineFeed`)."""
-        return self.heads.take(keys)
+        no longer holds (see :class:`LineFeed`). And where the Nones are: the lines to
+        read."""
+        missing: list[int] = []
+        return self.heads.take(keys, missing), missing
 
     def keep(
         self, keys: list[int], rows: list[Any], held: list[Any], tails: tuple[int, bytes]
@@ -283,14 +285,13 @@ class LineFeed:
         if cut is None:
             return False
         found = cut.keys()
-        rows = lines.held(found)
+        rows, new = lines.held(found)
         probes: list[tuple[Any, datetime | None]] = []
         if not self.held:  # the first lines' start and duration: the upstream's "now"
             for index, row in enumerate(rows[: reader.PROBES]):
                 duration = lines.duration(cut.tail(index))
                 if row is not None and row is not UNREADABLE and duration is not None:
                     probes.append((row, now_from(row.call_start, duration)))
-        new = list(compress(count(), map(is_, rows, repeat(None))))
         # a batch of new lines at a time: the first body is all new lines, and decoding
         # them at once would hold a dict of every line (and a copy of them) together
         read = reader.read

@@ -11,8 +11,8 @@ same. Both are driven through the same calls and compared in tests
 
 from __future__ import annotations
 
-from itertools import compress, repeat
-from operator import is_not
+from itertools import compress, count, repeat
+from operator import is_, is_not
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -22,9 +22,10 @@ built: ModuleType | None = c_parts.built("_heads")  # None: not built here
 
 
 class HeadTable(Protocol):
-    def take(self, keys: list[int], /) -> list[Any]:
-        """Each key's row, marked found (None where there is none): a row is found once
-        between two settles, and stays held."""
+    def take(self, keys: list[int], missing: list[int] = ..., /) -> list[Any]:
+        """Each key's row, marked found (None where there is none, and its index added
+        to ``missing`` when given): a row is found once between two settles, and stays
+        held."""
         ...
 
     def put(self, keys: list[int], rows: list[Any], /) -> None:
@@ -62,10 +63,12 @@ class DictHeads:
         self._rows: dict[int, Any] = {}
         self._found: dict[int, Any] = {}
 
-    def take(self, keys: list[int], /) -> list[Any]:
+    def take(self, keys: list[int], missing: list[int] | None = None, /) -> list[Any]:
         rows, found = self._rows, self._found
         taken = list(map(rows.pop, keys, repeat(None)))
         found.update(compress(zip(keys, taken, strict=True), map(is_not, taken, repeat(None))))
+        if missing is not None:
+            missing += compress(count(), map(is_, taken, repeat(None)))
         return taken
 
     def put(self, keys: list[int], rows: list[Any], /) -> None:
