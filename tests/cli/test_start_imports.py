@@ -26,6 +26,8 @@ DEFERRED = (
     "pydantic",
     "pydantic_core",
     "importlib.metadata",
+    # the C heap's setting is made with a big body (rtdash.api.heap)
+    "ctypes",
 )
 
 SCRIPT = """
