@@ -11,8 +11,11 @@
  *                     each key's row, marked found (None where there is none, or
  *                     where it was found already since the last settle; the index
  *                     of each such key added to the list missing)
- *   put(keys, rows)   each row put in under its key, unmarked (a None row skipped; a
- *                     key put twice keeps the later row)
+ *   put(keys, rows[, found])
+ *                     each row put in under its key, marked found if found (a
+ *                     body's new lines: held from the next settle on, and not found
+ *                     again before it), else unmarked (a None row skipped; a key put
+ *                     twice keeps the later row)
  *   settle()          the rows not found since the last settle, let go; the found
  *                     ones unmarked
  *   rows()            the rows not found, in no order
@@ -86,7 +89,9 @@ static PyObject *
 Heads_put(Heads *self, PyObject *args)
 {
     PyObject *keys, *rows;
-    if (!PyArg_ParseTuple(args, "O!O!:put", &PyList_Type, &keys, &PyList_Type, &rows)) {
+    int found = 0;
+    if (!PyArg_ParseTuple(
+            args, "O!O!|p:put", &PyList_Type, &keys, &PyList_Type, &rows, &found)) {
         return NULL;
     }
     Py_ssize_t count = PyList_GET_SIZE(keys);
@@ -117,7 +122,7 @@ Heads_put(Heads *self, PyObject *args)
         if (make_room(self) < 0) {
             return NULL;
         }
-        place(self, key, Py_NewRef(row));
+        place(self, key, found ? FOUND(Py_NewRef(row)) : Py_NewRef(row));
     }
     Py_RETURN_NONE;
 }

@@ -110,16 +110,18 @@ class LineRows:
         missing: list[int] = []
         return self.heads.take(keys, missing), missing
 
-    def keep(
-        self, keys: list[int], rows: list[Any], held: list[Any], tails: tuple[int, bytes]
-    ) -> None:
-        """The rows of this body's new lines by head, for the next body (a line that was
-        unreadable is :data:`UNREADABLE` again; the rows found stay, the gone ones were
-        let go), and its tails' digest and rows in order (``held``), to know an
-        unchanged body without a digest of all of it."""
-        self.heads.put(keys, rows)
+    def read(self, keys: list[int], rows: list[Any]) -> None:
+        """The rows just read from new lines, by head: in the table for the next body
+        (a line that was unreadable is :data:`UNREADABLE` again), marked found so that
+        the same line again in this body is read again, as any line found once."""
+        self.heads.put(keys, rows, True)
+
+    def keep(self, rows: list[Any], tails: tuple[int, bytes]) -> None:
+        """This body's tails' digest and rows in order, to know an unchanged body
+        without a digest of all of it (its rows by head are in the table: see
+        :meth:`read` and :class:`LineFeed`)."""
         self.tails = tails
-        self.rows = held
+        self.rows = rows
 
     def take(self) -> tuple[list[Any], tuple[int, bytes] | None]:
         """The last body's rows and tails (see keep), forgotten until the next keep: a
@@ -178,8 +180,6 @@ class LineFeed:
     __slots__ = (
         "_carry",
         "_digest",
-        "_fresh_keys",
-        "_fresh_rows",
         "_hold",
         "_last_rows",
         "_last_tails",
@@ -218,10 +218,6 @@ class LineFeed:
         #: body is read, the last body's rows it no longer holds
         self.new: list[Any] = []
         self.gone: list[Any] = []
-        #: the heads of the lines read (not found in the table) and their rows, to be
-        #: put in for the next body
-        self._fresh_keys: list[int] = []
-        self._fresh_rows: list[Any] = []
         #: once the body is read: no two of its rows share an id (known from the last
         #: body's ids and the new and gone rows), None when not known that way
         self.unique: bool | None = None
@@ -309,8 +305,8 @@ class LineFeed:
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
         self.new += (row for row in map(rows.__getitem__, new) if row is not UNREADABLE)
-        self._fresh_keys += map(found.__getitem__, new)
-        self._fresh_rows += map(rows.__getitem__, new)
+        if new:
+            lines.read(list(map(found.__getitem__, new)), list(map(rows.__getitem__, new)))
         for _, now in probes:
             reader.note_now(now)
         self.missing += len(new)
@@ -352,10 +348,10 @@ class LineFeed:
                     and len(held) == len(last)
                     and all(map(is_, held, last))
                 )
-            # the last body's rows this one did not hold
+            # the last body's rows this one did not hold (its own are found or read)
             self.gone = [row for row in table.settle() if row is not UNREADABLE]
             self._ids()
-            lines.keep(self._fresh_keys, self._fresh_rows, held, digest)
+            lines.keep(held, digest)
         unreadable = sum(map(is_, held, repeat(UNREADABLE)))
         rows = [row for row in held if row is not UNREADABLE] if unreadable else held
         self.rows, self.unreadable = rows, unreadable

@@ -28,9 +28,10 @@ class HeadTable(Protocol):
         held."""
         ...
 
-    def put(self, keys: list[int], rows: list[Any], /) -> None:
-        """Each row put in under its key, not marked found: a None row skipped, a key
-        put twice keeps the later row."""
+    def put(self, keys: list[int], rows: list[Any], found: bool = ..., /) -> None:
+        """Each row put in under its key, marked found if ``found`` (a body's new
+        lines: held from the next settle on, and not found again before it), else not:
+        a None row skipped, a key put twice keeps the later row."""
         ...
 
     def settle(self) -> list[Any]:
@@ -71,13 +72,14 @@ class DictHeads:
             missing += compress(count(), map(is_, taken, repeat(None)))
         return taken
 
-    def put(self, keys: list[int], rows: list[Any], /) -> None:
+    def put(self, keys: list[int], rows: list[Any], found: bool = False, /) -> None:
         if len(keys) != len(rows):
             raise ValueError("put: as many rows as keys")
         pairs = list(compress(zip(keys, rows, strict=True), map(is_not, rows, repeat(None))))
+        into, other = (self._found, self._rows) if found else (self._rows, self._found)
         for key, _ in pairs:
-            self._found.pop(key, None)
-        self._rows.update(pairs)
+            other.pop(key, None)
+        into.update(pairs)
 
     def settle(self) -> list[Any]:
         gone = list(self._rows.values())

@@ -28,6 +28,10 @@ STEP = st.one_of(
         st.just("put"),
         st.lists(st.tuples(KEYS, st.one_of(st.none(), st.integers(0, len(ROWS) - 1))), max_size=40),
     ),
+    st.tuples(
+        st.just("put found"),
+        st.lists(st.tuples(KEYS, st.one_of(st.none(), st.integers(0, len(ROWS) - 1))), max_size=40),
+    ),
     st.tuples(st.just("clear"), st.none()),
     st.tuples(st.just("settle"), st.none()),
     st.tuples(st.just("many"), st.integers(0, 3000)),
@@ -41,11 +45,11 @@ def apply(table: object, step: tuple[str, object]) -> object:
         missing: list[int] = []
         rows = table.take(list(arg), missing)  # type: ignore[attr-defined, call-overload]
         return [*rows, missing]
-    if kind == "put":
+    if kind in ("put", "put found"):
         pairs = list(arg)  # type: ignore[call-overload]
         keys = [key for key, _ in pairs]
         rows = [None if at is None else ROWS[at] for _, at in pairs]
-        return table.put(keys, rows)  # type: ignore[attr-defined]
+        return table.put(keys, rows, kind == "put found")  # type: ignore[attr-defined]
     if kind == "clear":
         return table.clear()  # type: ignore[attr-defined]
     if kind == "settle":
@@ -55,9 +59,8 @@ def apply(table: object, step: tuple[str, object]) -> object:
         keys = [key * 7919 for key in range(count // 3, count + count // 3)]
         found = table.take(keys)  # type: ignore[attr-defined]
         fresh = [key for key, row in zip(keys, found, strict=True) if row is None]
-        gone = table.settle()  # type: ignore[attr-defined]
-        table.put(fresh, [ROWS[key % len(ROWS)] for key in fresh])  # type: ignore[attr-defined]
-        return gone
+        table.put(fresh, [ROWS[key % len(ROWS)] for key in fresh], True)  # type: ignore[attr-defined]
+        return table.settle()  # type: ignore[attr-defined]
     count = int(arg)  # type: ignore[call-overload]
     keys = [key * 7919 for key in range(count)]  # many keys: the table grows
     return table.put(keys, [ROWS[key % len(ROWS)] for key in range(count)])  # type: ignore[attr-defined]
@@ -108,6 +111,11 @@ def test_the_table_holds_its_rows_and_lets_them_go() -> None:
     del gone
     assert sys.getrefcount(row) == before + 1
     assert table.take([1, 2, 2]) == [None, row, None]  # a row is found once
+    other = object()
+    table.put([1], [other], True)  # read from a new line: held, but not found again
+    assert table.take([1]) == [None]
+    assert len(table) == 0 and table.settle() == []
+    assert table.take([1, 2]) == [other, row]  # both held for the next body
     table.clear()
     assert len(table) == 0
     assert sys.getrefcount(row) == before
