@@ -180,6 +180,12 @@ class AgentTime:
             new, gone = handed
             if distinct is None:
                 distinct = len(set(map(id, users)))
+        elif not previous:
+            # a first look: every user is new, and no set of their ids is kept (the
+            # next look that needs one makes it from these users)
+            ids, new, gone = None, list(users), []
+            if distinct is None:
+                distinct = len(set(map(id, users)))
         else:
             if ids is None:
                 ids = set(map(id, users))
