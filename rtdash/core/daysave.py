@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from rtdash.core.tracked_call import TrackedCall, kept_columns, kept_lists, lists_of
+from rtdash.core.tracked_call import TrackedCall, each_kept, kept_columns, lists_of
 
 if TYPE_CHECKING:
     from rtdash.core.agent_time import AgentTime
@@ -241,7 +241,7 @@ class DayParts:
 
 
 def _call_parts(calls: Iterable[TrackedCall]) -> list[bytes]:
-    return list(map(_encode, kept_lists(calls)))
+    return list(map(_encode, each_kept(calls)))
 
 
 def _clock_part(agents: AgentTime, key: str) -> bytes:

@@ -57,7 +57,13 @@ def kept_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
     """The day file's lists of ``calls``: :meth:`TrackedCall.to_list`'s, but a call in
     the last changed poll (``rows``) has ``null`` for the stamps that poll's time gives
     it (:func:`settle`'s), which :func:`restamp` writes back on reading."""
-    return list(lists_of(map(_KEPT, calls)))
+    return list(each_kept(calls))
+
+
+def each_kept(calls: Iterable[TrackedCall]) -> Iterator[list[Any]]:
+    """:func:`kept_lists`' lists one at a time: encoded as they come, a save of every
+    call never holds a list per call at once."""
+    return lists_of(map(_KEPT, calls))
 
 
 def kept_columns(calls: Collection[TrackedCall]) -> list[list[Any]]:

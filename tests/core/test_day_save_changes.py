@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -247,16 +248,16 @@ def test_a_crash_in_the_middle_of_a_save_leaves_the_last_one_whole(
 def test_a_save_encodes_the_calls_and_clocks_that_changed_not_the_day(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rtdash.core.tracked_call import kept_lists as real
+    from rtdash.core.tracked_call import each_kept as real
 
     encoded: list[int] = []
 
-    def counting(calls: Any) -> list[list[Any]]:
-        out = real(calls)
+    def counting(calls: Any) -> Iterator[list[Any]]:
+        out = list(real(calls))
         encoded.append(len(out))
-        return out
+        return iter(out)
 
-    monkeypatch.setattr("rtdash.core.daysave.kept_lists", counting)
+    monkeypatch.setattr("rtdash.core.daysave.each_kept", counting)
     service = ServiceLevel(UTC)
     rows = [call(f"c{i}", Q, 0, 0, queue="sales") for i in range(2000)]
     people = tuple(user(f"u{i}", "available", 0, operator_ref=f"a{i}") for i in range(500))
