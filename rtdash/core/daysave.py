@@ -9,7 +9,9 @@ which (:meth:`~rtdash.core.outcomes.OutcomeTracker.take_changes`,
 :meth:`~rtdash.core.agent_time.AgentTime.take_changes`), and their saved forms are made
 to stay the same while nothing happens to them (a call in the last poll is written
 without that poll's stamps, a clock as it runs: :func:`~rtdash.core.tracked_call.
-kept_lists`, :meth:`~rtdash.core.agent_time.AgentTime.kept`).
+kept_lists`, :meth:`~rtdash.core.agent_time.AgentTime.kept`). A call's JSON is held by
+the call itself (``TrackedCall.part``), in bytes of its own size: a dict of them by
+callRef would be one more index of every call of the day.
 
 The file is still written whole, to a temporary file that then replaces the old one
 (:mod:`rtdash.core.daystate`), so it is valid and restorable at every moment and read as
@@ -22,8 +24,10 @@ was making them that was dear.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +43,8 @@ if TYPE_CHECKING:
 
 #: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
 _encode = msgspec.json.Encoder().encode
-_ref = attrgetter("ref")
+_part = attrgetter("part")
+_view: Callable[[bytes], memoryview] = memoryview
 #: parts joined at a time when written
 _SLICE = 4096
 
@@ -49,7 +54,8 @@ class Built:
     """Parts encoded off the loop (:meth:`DayParts.begin`), and the marks they follow."""
 
     marks: tuple[set[str] | None, set[str] | None]
-    calls: dict[str, bytes] | None
+    #: the calls read and each one's part, in turn
+    calls: tuple[list[TrackedCall], list[bytes]] | None
     clocks: dict[str, bytes] | None
 
 
@@ -80,8 +86,8 @@ class DayParts:
     """One service level's saved state, kept as each call's and each clock's JSON."""
 
     def __init__(self) -> None:
-        #: callRef -> the call's saved list, in the tracker's order of its calls
-        self.calls: dict[str, bytes] = {}
+        # each call's saved list is the call's own (TrackedCall.part), taken in the
+        # tracker's order of its calls
         #: agent key -> ``"key":[...]``, in the order of the clocks
         self.clocks: dict[str, bytes] = {}
         #: minute -> ``"minute":{...}``, the per-minute counters, in their order
@@ -114,11 +120,13 @@ class DayParts:
         centre's first save encodes the day off the event loop."""
         tracker, agents = service.tracker, service.agents
         calls: list[list[Any]] | None = None
+        read: list[TrackedCall] = []
         clocks: list[list[Any]] | None = None
         if tracker.changes is None or tracker.changes is not self._calls_mark:
             tracker.take_changes()
             self._calls_mark = tracker.changes
-            calls = kept_columns(tracker.calls.values())  # in the tracker's order
+            read = list(tracker.calls.values())
+            calls = kept_columns(read)
         if agents.changes is None or agents.changes is not self._clocks_mark:
             agents.take_changes()
             self._clocks_mark = agents.changes
@@ -128,8 +136,7 @@ class DayParts:
         def encode() -> Built:
             made = timed = None
             if calls is not None:
-                lists = lists_of(zip(*calls, strict=True))
-                made = dict(zip(calls[0], map(_encode, lists), strict=True))
+                made = read, list(_parts_of(lists_of(zip(*calls, strict=True))))
             if clocks is not None:
                 timed = dict(zip(clocks[0], _clocks_of(zip(*clocks, strict=True)), strict=True))
             return Built(marks, made, timed)
@@ -145,7 +152,9 @@ class DayParts:
         self._pending = None
         assert calls is self._calls_mark and clocks is self._clocks_mark
         if built.calls is not None:
-            self.calls = built.calls
+            # calls changed since they were read are in the tracker's changes, and are
+            # encoded again by the next take; calls gone since take their part away
+            deque(map(setattr, built.calls[0], repeat("part"), built.calls[1]), maxlen=0)
         if built.clocks is not None:
             self.clocks = built.clocks
         return True
@@ -160,7 +169,7 @@ class DayParts:
             self._pending = self._calls_mark = self._clocks_mark = None
         metrics = service.metrics
         tracker = service.tracker
-        self._take_calls(tracker)
+        calls = self._take_calls(tracker)
         self._take_clocks(service.agents)
         self._take_minutes(metrics)
         head = {
@@ -179,7 +188,7 @@ class DayParts:
         return SavedDay(
             (
                 _encode(head)[:-1] + b',"tracker":{"calls":[',
-                list(self.calls.values()),
+                calls,
                 b"],"
                 + _encode(tracker.saved_head())[1:]
                 + b',"metrics":'
@@ -192,25 +201,24 @@ class DayParts:
             )
         )
 
-    def _take_calls(self, tracker: OutcomeTracker) -> None:
+    def _take_calls(self, tracker: OutcomeTracker) -> list[bytes]:
+        """Every call's part in the tracker's order, those that changed encoded again
+        (every one when the changes went elsewhere)."""
         whole = tracker.changes is not self._calls_mark
         taken = tracker.take_changes()
         self._calls_mark = tracker.changes
         calls = tracker.calls
         if taken is None or whole:
-            self.calls = dict(zip(calls, _call_parts(calls.values()), strict=True))
-            return
-        changes, created = taken
-        parts = self.calls
-        for ref in created:  # a callRef made again goes last, as it does in the tracker
-            parts.pop(ref, None)
-        made = [calls[ref] for ref in created if ref in calls]
-        parts.update(zip(map(_ref, made), _call_parts(made), strict=True))
-        for ref in changes:
-            if ref not in calls:
-                parts.pop(ref, None)
-        kept = [calls[ref] for ref in changes if ref in calls and ref not in created]
-        parts.update(zip(map(_ref, kept), _call_parts(kept), strict=True))
+            _encode_parts(calls.values())
+        else:
+            changes, created = taken
+            _encode_parts([calls[ref] for ref in created if ref in calls])
+            _encode_parts([calls[ref] for ref in changes if ref in calls and ref not in created])
+        parts = list(map(_part, calls.values()))
+        if not all(parts):  # a call no save encoded (never so, unless a bug): all again
+            _encode_parts(calls.values())
+            parts = list(map(_part, calls.values()))
+        return parts
 
     def _take_clocks(self, agents: AgentTime) -> None:
         whole = agents.changes is not self._clocks_mark
@@ -240,8 +248,16 @@ class DayParts:
         }
 
 
-def _call_parts(calls: Iterable[TrackedCall]) -> list[bytes]:
-    return list(map(_encode, each_kept(calls)))
+def _encode_parts(calls: Collection[TrackedCall]) -> None:
+    """Each call's part (its kept list encoded), made one call at a time."""
+    deque(map(setattr, calls, repeat("part"), _parts_of(each_kept(calls))), maxlen=0)
+
+
+def _parts_of(lists: Iterable[list[Any]]) -> Iterator[bytes]:
+    """Each list encoded, in bytes of its own size: the encoder's bytes keep the spare
+    room of its buffer, a fifth more again for a part held all day (a copy costs
+    less than the room it frees)."""
+    return map(bytes, map(_view, map(_encode, lists)))
 
 
 def _clock_part(agents: AgentTime, key: str) -> bytes:

@@ -108,6 +108,7 @@ class TrackedCall:
         "first_seen",
         "last_seen",
         "last_unbridged",
+        "part",
         "queue",
         "ref",
         "rows",
@@ -130,6 +131,10 @@ class TrackedCall:
         #: its rows in the tracker's last changed poll (0: not in it); not saved, as a
         #: restart reads the next poll afresh
         self.rows = 0
+        #: its kept list as the day file's saver last encoded it (b"": not yet), held
+        #: here rather than in a dict of the saver's by callRef, a second index of every
+        #: call of a big centre (see :class:`~rtdash.core.daysave.DayParts`)
+        self.part = b""
 
     def to_list(self) -> list[Any]:
         item = list(_SAVED(self))  # in C: a day's file holds every call of the day
