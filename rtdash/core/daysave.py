@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from rtdash.core.tracked_call import TrackedCall, each_kept, kept_columns, lists_of
+from rtdash.core.tracked_call import TrackedCall, each_kept
 
 if TYPE_CHECKING:
     from rtdash.core.agent_time import AgentTime
@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 #: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
 _encode = msgspec.json.Encoder().encode
 _part = attrgetter("part")
+_key = attrgetter("key")
+#: a clock's key and :meth:`~rtdash.core.agent_time.AgentTime.kept` fields, read at once
+_clock = attrgetter("key", "name", "activity", "since", "call", "available", "away")
 _view: Callable[[bytes], memoryview] = memoryview
 #: parts joined at a time when written
 _SLICE = 4096
@@ -113,32 +116,33 @@ class DayParts:
         )
 
     def begin(self, service: ServiceLevel) -> Callable[[], Built]:
-        """For the calls and clocks :meth:`stale` says must all be encoded: read them
-        now (tuples, in C: cheap on the loop) and note changes from now; the function
-        returned encodes what was read, on another thread, and :meth:`install` puts it
-        in. What changes meanwhile is encoded again by the next :meth:`take`, so a big
-        centre's first save encodes the day off the event loop."""
+        """For the calls and clocks :meth:`stale` says must all be encoded: note changes
+        from now and list them (the objects, not their fields); the function returned
+        encodes them on another thread, and :meth:`install` puts that in. Each call's
+        and clock's fields are read there in one call in C (no other thread runs
+        during it), and one the loop changes meanwhile is among the changes noted
+        from now, which the next :meth:`take` encodes again before anything is
+        written. So a big centre's first save encodes the day off the event loop, and
+        holds no copy of every call's fields while it does."""
         tracker, agents = service.tracker, service.agents
-        calls: list[list[Any]] | None = None
-        read: list[TrackedCall] = []
-        clocks: list[list[Any]] | None = None
+        calls: list[TrackedCall] | None = None
+        clocks: list[Any] | None = None
         if tracker.changes is None or tracker.changes is not self._calls_mark:
             tracker.take_changes()
             self._calls_mark = tracker.changes
-            read = list(tracker.calls.values())
-            calls = kept_columns(read)
+            calls = list(tracker.calls.values())
         if agents.changes is None or agents.changes is not self._clocks_mark:
             agents.take_changes()
             self._clocks_mark = agents.changes
-            clocks = agents.kept_columns()
+            clocks = list(agents.clocks.values())
         marks = self._pending = (self._calls_mark, self._clocks_mark)
 
         def encode() -> Built:
             made = timed = None
             if calls is not None:
-                made = read, list(_parts_of(lists_of(zip(*calls, strict=True))))
+                made = calls, list(_parts_of(each_kept(calls)))
             if clocks is not None:
-                timed = dict(zip(clocks[0], _clocks_of(zip(*clocks, strict=True)), strict=True))
+                timed = dict(zip(map(_key, clocks), _clocks_of(map(_clock, clocks)), strict=True))
             return Built(marks, made, timed)
 
         return encode
@@ -265,7 +269,7 @@ def _clock_part(agents: AgentTime, key: str) -> bytes:
 
 
 def _clocks_of(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
-    """:func:`_clock_part` of each of :meth:`AgentTime.kept_columns`' clocks."""
+    """:func:`_clock_part` of each clock whose :data:`_clock` fields are ``rows``."""
     for key, name, activity, since, c, a, w in rows:
         totals = {"call": c, "available": a, "away": w}
         yield _encode({key: [name, activity, since, totals]})[1:-1]

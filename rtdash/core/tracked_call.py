@@ -13,7 +13,7 @@ that changed (see :mod:`rtdash.core.daysave`). :func:`restamp` puts the stamps b
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -64,14 +64,6 @@ def each_kept(calls: Iterable[TrackedCall]) -> Iterator[list[Any]]:
     """:func:`kept_lists`' lists one at a time: encoded as they come, a save of every
     call never holds a list per call at once."""
     return lists_of(map(_KEPT, calls))
-
-
-def kept_columns(calls: Collection[TrackedCall]) -> list[list[Any]]:
-    """What :func:`kept_lists` reads of ``calls``, field by field (a list each, read in
-    C, not a container per call that the garbage collector would then walk): taken at
-    one moment, they can be made into the lists on another thread
-    (``lists_of(zip(*columns))``)."""
-    return [list(map(attrgetter(name), calls)) for name in (*_FIELDS, "rows")]
 
 
 def lists_of(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
