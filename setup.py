@@ -1,8 +1,10 @@
 """rtdash's parts in C are built where a compiler is found: the line reader's two
 (rtdash/api/_lines.c: lines cut into head and tail; rtdash/api/_heads.c: the rows by
-head) and the snapshots' (rtdash/core/_drop.c: gone rows taken out of a group).
+head), the snapshots' (rtdash/core/_drop.c: gone rows taken out of a group) and the
+rows' (rtdash/api/_untrack.c: objects of atoms out of the garbage collector's sight).
 ``optional``: without a compiler rtdash installs all the same and does each in Python
-(rtdash/api/line_cut.py, rtdash/api/line_table.py, rtdash/core/row_order.py).
+(rtdash/api/line_cut.py, rtdash/api/line_table.py, rtdash/core/row_order.py) or does
+without it (rtdash/api/untrack.py).
 Everything else is in pyproject.toml."""
 
 from setuptools import Extension, setup
@@ -10,7 +12,13 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension("rtdash.api._lines", ["rtdash/api/_lines.c"], optional=True),
-        Extension("rtdash.api._heads", ["rtdash/api/_heads.c"], optional=True),
+        Extension(
+            "rtdash.api._heads",
+            ["rtdash/api/_heads.c"],
+            depends=["rtdash/api/_heads_slots.h"],
+            optional=True,
+        ),
         Extension("rtdash.core._drop", ["rtdash/core/_drop.c"], optional=True),
+        Extension("rtdash.api._untrack", ["rtdash/api/_untrack.c"], optional=True),
     ]
 )

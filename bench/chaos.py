@@ -5,8 +5,8 @@ same ``RtdashApp`` as ``rtdash``, polling at the 1 s floor) for a bounded time a
 simulated centre whose clock runs ``--speed`` times faster, while about ``--rate`` of all
 requests get a random fault (5xx, 429 + Retry-After, latency, a malformed line, a bare
 string, the empty-array quirk, a reset, a dropped connection, rows missing fields,
-unknown fields). The simulator runs in its own process, so the memory measured is the
-app's alone. It reports, as a Markdown table:
+unknown fields). The simulator runs in its own process (bench/chaos_sim.py), so the
+memory measured is the app's alone. It reports, as a Markdown table:
 
 * polls made and polls failed, per route;
 * faults served, by kind;
@@ -26,26 +26,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import json
 import logging
-import os
 import resource
 import statistics
-import subprocess
 import sys
-import threading
 import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, ClassVar
 
+from bench.chaos_sim import SimulatorProcess
 from rtdash.api.credentials import Secret
-from rtdash.sim.faults import DEFAULT_RANDOM_KINDS, Fault, FaultPlan
+from rtdash.sim.faults import DEFAULT_RANDOM_KINDS
 
 #: memory samples taken this early are start-up, not the trend
 STARTUP = 3.0
@@ -211,105 +204,6 @@ class _ErrorCounter(logging.Handler):
         self.messages.append(f"{record.name}: {record.getMessage()}")
 
 
-class CountingFaultPlan(FaultPlan):
-    """The simulator's fault plan, counting the requests it is asked about per route."""
-
-    NAMES: ClassVar[dict[str, str]] = {"pbxActiveCalls": "calls", "pbxUserStatus": "users"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: Counter[str] = Counter()
-        self._count_lock = threading.Lock()
-
-    def take(self, route: str) -> Fault | None:
-        with self._count_lock:
-            self.requests[self.NAMES.get(route, route)] += 1
-        return super().take(route)
-
-
-def serve_simulator(seed: int, speed: float) -> None:
-    """The upstream, in its own process, so the app's memory and CPU are measured alone.
-
-    Prints its address as one JSON line, then answers one JSON line per command read
-    from stdin: ``["random", rate, kinds, seed]``, ``["clear"]``, ``["stats"]`` (requests
-    per route and faults by kind), ``["stop"]``.
-    """
-    from rtdash.sim import SimConfig, Simulator
-
-    sim = Simulator(SimConfig(seed=seed, speed=speed, start=datetime.now(UTC)))
-    plan = sim.faults = CountingFaultPlan()
-    sim.start(port=0)
-    print(json.dumps([sim.url, sim.igrp, sim.username, sim.password]), flush=True)
-    try:
-        for line in sys.stdin:
-            command, *args = json.loads(line)
-            answer: object = None
-            if command == "random":
-                plan.random(*args)
-            elif command == "clear":
-                plan.clear()
-            elif command == "stats":
-                answer = [dict(plan.requests), plan.stats]
-            print(json.dumps(answer), flush=True)
-            if command == "stop":
-                break
-    finally:
-        sim.stop()
-
-
-class SimulatorProcess:
-    """``serve_simulator`` in a child process, driven over its stdin and stdout."""
-
-    def __init__(self, seed: int, speed: float) -> None:
-        root = Path(__file__).resolve().parents[1]
-        path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path}
-        self._process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bench.chaos",
-                "--serve-simulator",
-                "--seed",
-                str(seed),
-                "--speed",
-                str(speed),
-            ],
-            cwd=root,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.url, self.igrp, self.username, self.password = self._read()
-
-    def _read(self) -> Any:
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line:
-            raise RuntimeError("the simulator process ended")
-        return json.loads(line)
-
-    def ask(self, *command: object) -> Any:
-        assert self._process.stdin is not None
-        self._process.stdin.write(json.dumps(command) + "\n")
-        self._process.stdin.flush()
-        return self._read()
-
-    def stats(self) -> tuple[Counter[str], dict[str, int]]:
-        requests, faults = self.ask("stats")
-        return Counter(requests), faults
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError, RuntimeError, ValueError):
-            self.ask("stop")
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-
-
 async def run(
     seconds: float,
     rate: float = 0.2,
@@ -437,11 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated fault kinds (default: all but huge_body)",
     )
     parser.add_argument("--no-tracemalloc", action="store_true", help="RSS only (faster)")
-    parser.add_argument("--serve-simulator", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve_simulator:
-        serve_simulator(args.seed, args.speed)
-        return 0
     kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
     report = asyncio.run(
         run(

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import math
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bench.loads import BASELINE, PEER, RTDASH, AppKind
+from bench.progress import say
 from bench.stats import Summary
 
 if TYPE_CHECKING:
@@ -108,10 +108,6 @@ class ScaleResult:
             "rss": [row.as_dict() for row in self.rss],
             "exponent": {app.name: self.exponent(app.name) for app in SCALE_APPS},
         }
-
-
-def say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
 
 
 def run_scale(plan: Plan) -> ScaleResult:

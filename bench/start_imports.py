@@ -97,9 +97,10 @@ runpy.run_module("rtdash", run_name="__main__", alter_sys=True)
 """
 
 
-def loaded_at_first_data() -> set[str]:
-    """The watched modules loaded when a real start (a pty, the medium simulator) first
-    draws its data: what the static probe cannot see (imports at run time, on threads)."""
+def loaded_at_first_data(watched: tuple[str, ...] = WATCHED) -> set[str]:
+    """The ``watched`` modules loaded when a real start (a pty, the medium simulator)
+    first draws its data: what the static probe cannot see (imports at run time, on
+    threads)."""
     import json
     import os
     from pathlib import Path
@@ -112,7 +113,7 @@ def loaded_at_first_data() -> set[str]:
         tempfile.TemporaryDirectory(prefix="rtdash-loaded-") as home,
     ):
         env = child_env(sim, Path(home))
-        env["RTDASH_WATCHED"] = json.dumps(WATCHED)
+        env["RTDASH_WATCHED"] = json.dumps(watched)
         env["RTDASH_LOADED"] = os.path.join(home, "loaded.json")
         argv = [sys.executable, "-c", AT_FIRST_DATA, *RTDASH.argv(sim)[3:]]
         term = Terminal(argv, env, (160, 48))

@@ -1,12 +1,18 @@
 """What the test tiers share, as plain functions: a simulator on loopback, settings
 that point at it, and the app built on them with a clock frozen at the simulator's
-time. The fixtures over these live in tests/conftest.py."""
+time; the command line run in-process in an environment of its own. The fixtures over
+these live in tests/conftest.py (and tests/cli/conftest.py, tests/doctor/conftest.py)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
 
 from rtdash.config import Settings
 from rtdash.core.clock import FrozenClock
@@ -71,3 +77,64 @@ def make_app(
         settings.display.flash = False
     settings.service.persist = persist
     return RtdashApp(settings, clock=FrozenClock(sim.now), **(app_options or {}))
+
+
+# --- the command line, in-process -------------------------------------------------------
+
+#: the variables rtdash reads a config file and credentials from
+CLI_ENV_NAMES = ("RTDASH_CONFIG", "RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY")
+
+
+@contextmanager
+def today_sim(**config: Any) -> Iterator[Simulator]:
+    """A frozen-clock simulator on loopback whose clock reads today, so times in state
+    look as they would live; ``config`` as :class:`SimConfig` takes it."""
+    with loopback_sim(SimConfig(seed=7, realtime=False, start=datetime.now(UTC), **config)) as sim:
+        yield sim
+
+
+def isolate_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No rtdash variables, no config file (the default path is ``absent.toml`` in
+    ``tmp_path``) and the log under ``tmp_path``: what a developer has in their shell or
+    ``~/.config/rtdash`` never leaks into a result, and no test writes their log file."""
+    for name in CLI_ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("rtdash.config.default_config_path", lambda: tmp_path / "absent.toml")
+    # the log file goes under XDG_STATE_HOME (platformdirs reads it on every call)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+def point_cli_at(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch, *, user: str = "", pw: str = ""
+) -> list[str]:
+    """``sim``'s demo credentials (or ``user`` / ``pw``) in the environment and its
+    faults cleared; returns the flags that point the command line at it."""
+    sim.faults.clear()
+    monkeypatch.setenv("RTDASH_USERNAME", user or sim.username)
+    monkeypatch.setenv("RTDASH_PASSWORD", pw or sim.password)
+    return ["--base-url", sim.url, "--igrp", str(sim.igrp)]
+
+
+class Run(NamedTuple):
+    """What one in-process run of the command line gave: ``code, out, err = run``."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Run:
+    """``cli.main(argv)``, with what it printed (and only that) captured."""
+    from rtdash import cli
+
+    capsys.readouterr()
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)

@@ -1,182 +1,41 @@
 /* The line reader's head table in C: each head's key (a 64-bit integer) to the row
  * last read from that line. What rtdash.api.line_table's dict-backed table does, in
- * open addressing (linear probing) without a Python object per entry: a poll takes
- * every line's row out by its key and puts the body's rows back, and at a big centre
- * that was a large share of a poll spent in dict calls. A row taken leaves its slot
- * marked, not emptied (nothing moves), until the table is cleared or made again.
+ * open addressing (linear probing) without a Python object per entry: a poll looks up
+ * every line's row by its key, and at a big centre that was a large share of a poll
+ * spent in dict calls. A row found is marked in its slot (the low bit of its pointer),
+ * not moved: once the body is read, settle() lets the rows not found go and unmarks
+ * the others, so only a poll's new and gone rows are put in and taken out.
  *
  * Heads() -> table
- *   take(keys)        each key's row, taken out (None where there is none)
- *   put(keys, rows)   each row put in under its key (a None row skipped; a key put
- *                     twice keeps the later row)
- *   rows()            the rows left, in no order
+ *   take(keys[, missing])
+ *                     each key's row, marked found (None where there is none, or
+ *                     where it was found already since the last settle; the index
+ *                     of each such key added to the list missing)
+ *   put(keys, rows)   each row put in under its key, unmarked (a None row skipped; a
+ *                     key put twice keeps the later row)
+ *   settle()          the rows not found since the last settle, let go; the found
+ *                     ones unmarked
+ *   rows()            the rows not found, in no order
  *   clear()           every row let go
- *   held_keys()       the keys held, in no order
- *   len(table)
+ *   held_keys()       the keys of the rows not found, in no order
+ *   len(table)        how many rows are not found
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
 
-#define FIRST_BITS 10
-
-/* a key and its row side by side: a look-up touches one cache line, not two */
-typedef struct {
-    int64_t key;
-    PyObject *row; /* NULL: an empty slot; TAKEN: its row was taken (the key stays, so
-                      the keys placed after it in its run are still found) */
-} Slot;
-
-static char taken_mark;
-#define TAKEN ((PyObject *)&taken_mark)
-#define LIVE(row) ((row) != NULL && (row) != TAKEN)
-
-typedef struct {
-    PyObject_HEAD
-    Slot *slots;
-    int bits;
-    Py_ssize_t size;  /* rows held */
-    Py_ssize_t taken; /* slots marked TAKEN since the last clear */
-} Heads;
-
-static inline size_t
-slot_of(int64_t key, int bits)
-{
-    return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
-}
-
-/* A poll's keys are known before they are looked up, and each look-up is a miss in the
- * CPU's caches: the slot of the key this many ahead is asked for early. */
-#define AHEAD 8
-
-static inline void
-prefetch_slot(Heads *self, PyObject *keys, Py_ssize_t index)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    if (index >= PyList_GET_SIZE(keys)) {
-        return;
-    }
-    PyObject *item = PyList_GET_ITEM(keys, index);
-    if (!PyLong_CheckExact(item)) {
-        return;
-    }
-    int overflow;
-    long long key = PyLong_AsLongLongAndOverflow(item, &overflow);
-    if (!overflow) {
-        __builtin_prefetch(&self->slots[slot_of((int64_t)key, self->bits)]);
-    }
-#else
-    (void)self;
-    (void)keys;
-    (void)index;
-#endif
-}
-
-static int
-allocate(Heads *self, int bits)
-{
-    Slot *slots = PyMem_Calloc((size_t)1 << bits, sizeof(Slot));
-    if (slots == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    self->slots = slots;
-    self->bits = bits;
-    self->size = 0;
-    self->taken = 0;
-    return 0;
-}
-
-/* Put a row (a new reference, taken over) in a table known to have room: over the
- * key's row if it holds one, else in the first taken or empty slot of its run. */
-static void
-place(Heads *self, int64_t key, PyObject *row)
-{
-    size_t mask = ((size_t)1 << self->bits) - 1;
-    Slot *slots = self->slots;
-    size_t at = slot_of(key, self->bits);
-    Slot *free = NULL;
-    for (; slots[at].row != NULL; at = (at + 1) & mask) {
-        if (slots[at].row == TAKEN) {
-            if (free == NULL) {
-                free = &slots[at];
-            }
-        }
-        else if (slots[at].key == key) {
-            PyObject *old = slots[at].row;
-            slots[at].row = row;
-            Py_DECREF(old);
-            return;
-        }
-    }
-    if (free != NULL) {
-        self->taken--;
-    }
-    else {
-        free = &slots[at];
-    }
-    free->key = key;
-    free->row = row;
-    self->size++;
-}
-
-/* The table made again with 2**bits slots: its rows only, no slot marked taken. */
-static int
-rebuild(Heads *self, int bits)
-{
-    Slot *old = self->slots;
-    size_t count = (size_t)1 << self->bits;
-    int old_bits = self->bits;
-    Py_ssize_t size = self->size, taken = self->taken;
-    if (allocate(self, bits) < 0) {
-        self->slots = old; /* left as it was */
-        self->bits = old_bits;
-        self->size = size;
-        self->taken = taken;
-        return -1;
-    }
-    for (size_t at = 0; at < count; at++) {
-        if (LIVE(old[at].row)) {
-            place(self, old[at].key, old[at].row);
-        }
-    }
-    PyMem_Free(old);
-    return 0;
-}
-
-/* Room for one row more, the slots in use (held or taken) at most half. */
-static int
-make_room(Heads *self)
-{
-    Py_ssize_t slots = (Py_ssize_t)1 << self->bits;
-    if ((self->size + self->taken + 1) * 2 <= slots) {
-        return 0;
-    }
-    /* mostly taken slots: the same size made again frees them; else twice the size */
-    return rebuild(self, (self->size + 1) * 4 <= slots ? self->bits : self->bits + 1);
-}
-
-static int
-key_of(PyObject *item, int64_t *key)
-{
-    if (!PyLong_Check(item)) {
-        PyErr_SetString(PyExc_TypeError, "a head's key is an int");
-        return -1;
-    }
-    long long value = PyLong_AsLongLong(item);
-    if (value == -1 && PyErr_Occurred()) {
-        return -1;
-    }
-    *key = (int64_t)value;
-    return 0;
-}
+#include "_heads_slots.h"
 
 static PyObject *
-Heads_take(Heads *self, PyObject *keys)
+Heads_take(Heads *self, PyObject *args)
 {
-    if (!PyList_Check(keys)) {
-        PyErr_SetString(PyExc_TypeError, "take: the keys are a list");
+    PyObject *keys, *missing = NULL;
+    if (!PyArg_ParseTuple(args, "O|O:take", &keys, &missing)) {
+        return NULL;
+    }
+    if (!PyList_Check(keys) || (missing != NULL && !PyList_Check(missing))) {
+        PyErr_SetString(PyExc_TypeError, "take: the keys (and the missing) are lists");
         return NULL;
     }
     Py_ssize_t count = PyList_GET_SIZE(keys);
@@ -195,21 +54,30 @@ Heads_take(Heads *self, PyObject *keys)
             Py_DECREF(found);
             return NULL;
         }
-        PyObject *row = NULL;
+        PyObject *row = Py_None;
         Slot *slots = self->slots;
         for (size_t at = slot_of(key, self->bits); slots[at].row != NULL; at = (at + 1) & mask) {
-            if (slots[at].key == key && slots[at].row != TAKEN) {
-                row = slots[at].row; /* its reference handed to the list */
-                slots[at].row = TAKEN;
-                self->size--;
-                self->taken++;
+            PyObject *held = slots[at].row;
+            if (slots[at].key == key && held != TAKEN) {
+                if (!IS_FOUND(held)) { /* found once: found again, it is a new line */
+                    row = held;
+                    slots[at].row = FOUND(held);
+                    self->size--;
+                    self->found++;
+                }
                 break;
             }
         }
-        if (row == NULL) {
-            row = Py_NewRef(Py_None);
+        PyList_SET_ITEM(found, index, Py_NewRef(row));
+        if (row == Py_None && missing != NULL) {
+            PyObject *at = PyLong_FromSsize_t(index);
+            if (at == NULL || PyList_Append(missing, at) < 0) {
+                Py_XDECREF(at);
+                Py_DECREF(found);
+                return NULL;
+            }
+            Py_DECREF(at);
         }
-        PyList_SET_ITEM(found, index, row);
     }
     return found;
 }
@@ -266,7 +134,7 @@ held(Heads *self, int keys)
     Py_ssize_t index = 0;
     for (size_t at = 0; at < count; at++) {
         PyObject *row = self->slots[at].row;
-        if (!LIVE(row)) {
+        if (!LIVE(row) || IS_FOUND(row)) {
             continue;
         }
         PyObject *item = keys ? PyLong_FromLongLong(self->slots[at].key) : Py_NewRef(row);
@@ -277,6 +145,40 @@ held(Heads *self, int keys)
         PyList_SET_ITEM(out, index++, item);
     }
     return out;
+}
+
+/* The rows not found since the last settle, let go (their slots marked taken, their
+ * references handed to the list); the found ones unmarked. */
+static PyObject *
+Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *gone = PyList_New(self->size);
+    if (gone == NULL) {
+        return NULL;
+    }
+    size_t count = (size_t)1 << self->bits;
+    Py_ssize_t index = 0;
+    for (size_t at = 0; at < count; at++) {
+        PyObject *row = self->slots[at].row;
+        if (!LIVE(row)) {
+            continue;
+        }
+        if (IS_FOUND(row)) {
+            self->slots[at].row = ROW(row);
+        }
+        else {
+            PyList_SET_ITEM(gone, index++, row);
+            self->slots[at].row = TAKEN;
+            self->taken++;
+        }
+    }
+    self->size = self->found; /* every row not found went */
+    self->found = 0;
+    if (make_room(self) < 0) { /* many taken slots: made again now, not mid-poll */
+        Py_DECREF(gone);
+        return NULL;
+    }
+    return gone;
 }
 
 static PyObject *
@@ -300,10 +202,11 @@ Heads_tp_clear(Heads *self)
         PyObject *row = self->slots[at].row;
         self->slots[at].row = NULL;
         if (LIVE(row)) {
-            Py_DECREF(row);
+            Py_DECREF(ROW(row));
         }
     }
     self->size = 0;
+    self->found = 0;
     self->taken = 0;
     return 0;
 }
@@ -321,7 +224,7 @@ Heads_traverse(Heads *self, visitproc visit, void *arg)
     size_t count = self->slots == NULL ? 0 : (size_t)1 << self->bits;
     for (size_t at = 0; at < count; at++) {
         if (LIVE(self->slots[at].row)) {
-            Py_VISIT(self->slots[at].row);
+            Py_VISIT(ROW(self->slots[at].row));
         }
     }
     return 0;
@@ -361,8 +264,10 @@ Heads_dealloc(Heads *self)
 }
 
 static PyMethodDef Heads_methods[] = {
-    {"take", (PyCFunction)Heads_take, METH_O, "Each key's row, taken out (None where none)."},
+    {"take", (PyCFunction)Heads_take, METH_VARARGS,
+     "Each key's row, marked found (None where none, its index added to missing)."},
     {"put", (PyCFunction)Heads_put, METH_VARARGS, "Each row put in under its key."},
+    {"settle", (PyCFunction)Heads_settle, METH_NOARGS, "The rows not found, let go."},
     {"rows", (PyCFunction)Heads_rows, METH_NOARGS, "The rows held, in no order."},
     {"held_keys", (PyCFunction)Heads_keys, METH_NOARGS, "The keys held, in no order."},
     {"clear", (PyCFunction)Heads_clear, METH_NOARGS, "Every row let go."},

@@ -11,8 +11,6 @@ returned to the system when freed. Only on glibc; elsewhere nothing is done.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import sys
 from typing import Any
 
@@ -29,6 +27,9 @@ _done = False
 def _libc() -> Any:
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # here: only a big centre's body needs it, and a start does not
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     except OSError:

@@ -7,19 +7,21 @@ message names the host and port and never a query string or a credential.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import math
 import ssl
 import time
 from datetime import UTC
-
-import httpx
+from typing import TYPE_CHECKING
 
 from rtdash.api import errors
 from rtdash.api.credentials import Credentials
+from rtdash.api.request_url import origin
 from rtdash.api.sanitise import clean, one_line
 from rtdash.api.wire import decode_body
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def _status_error(response: httpx.Response, body: str, igrp: int) -> errors.ApiError:
@@ -53,6 +55,8 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # an HTTP date: rare, and not worth importing on every start
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -69,7 +73,7 @@ def _quote(message: str, limit: int = 160) -> str:
 def _host(base_url: str) -> str:
     """``host:port`` of a base URL (the port said even when it is the scheme's default:
     "cannot connect" is often the wrong port)."""
-    url = httpx.URL(base_url)
+    url = origin(base_url)
     port = url.port or (443 if url.scheme == "https" else 80)
     return f"{url.host or base_url}:{port}"
 
@@ -92,6 +96,8 @@ def _redirect_target(location: str | None, base_url: str) -> str:
     never its query (a login page's query may hold a token)."""
     if not location:
         return "nowhere (no Location header)"
+    import httpx  # a redirect's words only
+
     try:
         target = httpx.URL(base_url).join(location)
     except (httpx.InvalidURL, ValueError):
@@ -196,7 +202,7 @@ def insecure_reason(base_url: str, credentials: Credentials) -> str | None:
     network readable by anyone on the path; loopback (the simulator, a local tunnel) is
     fine. ``allow_insecure_http = true`` in ``[connection]`` opts in.
     """
-    url = httpx.URL(base_url)
+    url = origin(base_url)
     if url.scheme != "http" or not credentials.usable or is_loopback(url.host):
         return None
     return (

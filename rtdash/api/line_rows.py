@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from itertools import compress, count, repeat
+from itertools import repeat
 from operator import is_
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +89,9 @@ class LineRows:
         self.rows: list[Any] = []
         #: whether the last body read said what the one before it said
         self.unchanged = False
+        #: a body is being read by its lines (one left half read was abandoned: see
+        #: :class:`LineFeed`)
+        self.reading = False
         #: the ids (call references, user ids) of the rows in :attr:`heads`, when no two
         #: of them share one (None: not known, or shared): a body's duplicates are then
         #: known from its new and gone rows alone
@@ -98,21 +101,25 @@ class LineRows:
         #: known (no two rows of either body share an id); None otherwise
         self.changes: tuple[list[Any], list[Any]] | None = None
 
-    def held(self, keys: list[int]) -> list[Any]:
+    def held(self, keys: list[int]) -> tuple[list[Any], list[int]]:
         """The last body's row of each head (by its key), None where there is none,
-        each taken out of the table: a row is found once (a line twice in one body is
-        read the second time), and what is left once a body is read is what it no
-        longer holds (see :class:`LineFeed`)."""
-        return self.heads.take(keys)
+        each marked found in the table: a row is found once (a line twice in one body
+        is read the second time), and what is not found once a body is read is what it
+        no longer holds (see :class:`LineFeed`). And where the Nones are: the lines to
+        read."""
+        missing: list[int] = []
+        return self.heads.take(keys, missing), missing
 
-    def keep(self, keys: list[int], rows: list[Any], tails: tuple[int, bytes]) -> None:
-        """This body's rows by head, for the next body (a line that was unreadable is
-        :data:`UNREADABLE` again), and its tails' digest and rows in order, to know an
+    def keep(
+        self, keys: list[int], rows: list[Any], held: list[Any], tails: tuple[int, bytes]
+    ) -> None:
+        """The rows of this body's new lines by head, for the next body (a line that was
+        unreadable is :data:`UNREADABLE` again; the rows found stay, the gone ones were
+        let go), and its tails' digest and rows in order (``held``), to know an
         unchanged body without a digest of all of it."""
-        self.heads.clear()  # the last body's rows go before this one's are put in
         self.heads.put(keys, rows)
         self.tails = tails
-        self.rows = rows
+        self.rows = held
 
     def take(self) -> tuple[list[Any], tuple[int, bytes] | None]:
         """The last body's rows and tails (see keep), forgotten until the next keep: a
@@ -171,6 +178,8 @@ class LineFeed:
     __slots__ = (
         "_carry",
         "_digest",
+        "_fresh_keys",
+        "_fresh_rows",
         "_hold",
         "_last_rows",
         "_last_tails",
@@ -192,6 +201,13 @@ class LineFeed:
         assert lines is not None, "a body is read by its lines once they are learned"
         self.reader = reader
         self.lines = lines
+        if lines.reading:
+            # the last body was left half read (the connection broke, it grew too big):
+            # rows are marked found in the table that it will never settle, so nothing
+            # of it is trusted, and this body's lines are all read afresh
+            lines.heads.clear()
+            lines.ids = None
+        lines.reading = True
         lines.unchanged = False
         self._last_rows, self._last_tails = lines.take()
         #: each line's key and row, in order
@@ -202,6 +218,10 @@ class LineFeed:
         #: body is read, the last body's rows it no longer holds
         self.new: list[Any] = []
         self.gone: list[Any] = []
+        #: the heads of the lines read (not found in the table) and their rows, to be
+        #: put in for the next body
+        self._fresh_keys: list[int] = []
+        self._fresh_rows: list[Any] = []
         #: once the body is read: no two of its rows share an id (known from the last
         #: body's ids and the new and gone rows), None when not known that way
         self.unique: bool | None = None
@@ -265,14 +285,13 @@ class LineFeed:
         if cut is None:
             return False
         found = cut.keys()
-        rows = lines.held(found)
+        rows, new = lines.held(found)
         probes: list[tuple[Any, datetime | None]] = []
         if not self.held:  # the first lines' start and duration: the upstream's "now"
             for index, row in enumerate(rows[: reader.PROBES]):
                 duration = lines.duration(cut.tail(index))
                 if row is not None and row is not UNREADABLE and duration is not None:
                     probes.append((row, now_from(row.call_start, duration)))
-        new = list(compress(count(), map(is_, rows, repeat(None))))
         # a batch of new lines at a time: the first body is all new lines, and decoding
         # them at once would hold a dict of every line (and a copy of them) together
         read = reader.read
@@ -290,6 +309,8 @@ class LineFeed:
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
         self.new += (row for row in map(rows.__getitem__, new) if row is not UNREADABLE)
+        self._fresh_keys += map(found.__getitem__, new)
+        self._fresh_rows += map(rows.__getitem__, new)
         for _, now in probes:
             reader.note_now(now)
         self.missing += len(new)
@@ -315,11 +336,12 @@ class LineFeed:
             self.rest = self.rest or bytearray()
             self.rest += self._carry
         held, lines = self.held, self.lines
+        lines.reading = False
         if not held and self.rest is None:  # not a line in it: read whole, as before
             self.rest = bytearray()
-        left = lines.heads  # the last body's rows this one did not hold
+        table = lines.heads
         if self.rest is not None:  # the table as it was, with the lines read so far
-            left.put(self.keys, held)
+            table.put(self.keys, held)
             lines.ids = None
         else:
             digest = (len(held), self._digest.digest())
@@ -330,10 +352,10 @@ class LineFeed:
                     and len(held) == len(last)
                     and all(map(is_, held, last))
                 )
-            self.gone = [row for row in left.rows() if row is not UNREADABLE]
-            left.clear()
+            # the last body's rows this one did not hold
+            self.gone = [row for row in table.settle() if row is not UNREADABLE]
             self._ids()
-            lines.keep(self.keys, held, digest)
+            lines.keep(self._fresh_keys, self._fresh_rows, held, digest)
         unreadable = sum(map(is_, held, repeat(UNREADABLE)))
         rows = [row for row in held if row is not UNREADABLE] if unreadable else held
         self.rows, self.unreadable = rows, unreadable

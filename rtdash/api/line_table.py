@@ -1,16 +1,18 @@
 """The line reader's head table (see :mod:`rtdash.api.line_rows`): each head's key to
-the row last read from that line. Every poll takes every line's row out by its key and
-puts the body's rows back, so at a big centre the table's calls are a large share of a
-poll: where rtdash's C part was built at install (``rtdash/api/_heads.c``) the table is
-kept there, in open addressing with no Python object per entry; elsewhere a dict does
-the same. Both are driven through the same calls and compared in tests
+the row last read from that line. Every poll looks up every line's row by its key, so at
+a big centre the table's calls are a large share of a poll: a row found is only marked
+found, and once the body is read :meth:`HeadTable.settle` lets the rows not found go
+(the gone rows) and keeps the others, so only what changed is put in and taken out.
+Where rtdash's C part was built at install (``rtdash/api/_heads.c``) the table is kept
+there, in open addressing with no Python object per entry; elsewhere two dicts do the
+same. Both are driven through the same calls and compared in tests
 (tests/api/test_line_table_kinds.py); the line reader's tests run with each.
 """
 
 from __future__ import annotations
 
-from itertools import compress, repeat
-from operator import is_not
+from itertools import compress, count, repeat
+from operator import is_, is_not
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -20,43 +22,67 @@ built: ModuleType | None = c_parts.built("_heads")  # None: not built here
 
 
 class HeadTable(Protocol):
-    def take(self, keys: list[int], /) -> list[Any]:
-        """Each key's row, taken out (None where there is none): a row is found once."""
+    def take(self, keys: list[int], missing: list[int] = ..., /) -> list[Any]:
+        """Each key's row, marked found (None where there is none, and its index added
+        to ``missing`` when given): a row is found once between two settles, and stays
+        held."""
         ...
 
     def put(self, keys: list[int], rows: list[Any], /) -> None:
-        """Each row put in under its key: a None row skipped, a key put twice keeps
-        the later row."""
+        """Each row put in under its key, not marked found: a None row skipped, a key
+        put twice keeps the later row."""
+        ...
+
+    def settle(self) -> list[Any]:
+        """The rows not found since the last settle, let go (in no order); the found
+        ones held on, no longer marked."""
         ...
 
     def rows(self) -> list[Any]:
-        """The rows held, in no order."""
+        """The rows held and not found, in no order."""
         ...
 
     def held_keys(self) -> list[int]:
-        """The keys held, in no order."""
+        """The keys of the rows held and not found, in no order."""
         ...
 
     def clear(self) -> None: ...
 
-    def __len__(self) -> int: ...
+    def __len__(self) -> int:
+        """How many rows are held and not found."""
+        ...
 
 
 class DictHeads:
-    """The head table as a dict, where the C part was not built."""
+    """The head table as two dicts, where the C part was not built: the rows not found
+    since the last settle, and those found."""
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_found", "_rows")
 
     def __init__(self) -> None:
         self._rows: dict[int, Any] = {}
+        self._found: dict[int, Any] = {}
 
-    def take(self, keys: list[int], /) -> list[Any]:
-        return list(map(self._rows.pop, keys, repeat(None)))
+    def take(self, keys: list[int], missing: list[int] | None = None, /) -> list[Any]:
+        rows, found = self._rows, self._found
+        taken = list(map(rows.pop, keys, repeat(None)))
+        found.update(compress(zip(keys, taken, strict=True), map(is_not, taken, repeat(None))))
+        if missing is not None:
+            missing += compress(count(), map(is_, taken, repeat(None)))
+        return taken
 
     def put(self, keys: list[int], rows: list[Any], /) -> None:
         if len(keys) != len(rows):
             raise ValueError("put: as many rows as keys")
-        self._rows.update(compress(zip(keys, rows, strict=True), map(is_not, rows, repeat(None))))
+        pairs = list(compress(zip(keys, rows, strict=True), map(is_not, rows, repeat(None))))
+        for key, _ in pairs:
+            self._found.pop(key, None)
+        self._rows.update(pairs)
+
+    def settle(self) -> list[Any]:
+        gone = list(self._rows.values())
+        self._rows, self._found = self._found, {}
+        return gone
 
     def rows(self) -> list[Any]:
         return list(self._rows.values())
@@ -66,6 +92,7 @@ class DictHeads:
 
     def clear(self) -> None:
         self._rows.clear()
+        self._found.clear()
 
     def __len__(self) -> int:
         return len(self._rows)

@@ -17,6 +17,8 @@ from typing import Any, ClassVar, NamedTuple, Self
 
 import msgspec
 
+from rtdash.api.untrack import untrack
+
 
 class RowUnreadable(ValueError):
     """A row lacks a field it cannot do without, or holds a value it cannot."""
@@ -85,7 +87,11 @@ class Row:
     """A row: frozen, its values in slots (no dict of its own, no per-row bookkeeping),
     its fields those of :attr:`table`. A subclass names its table and sets
     ``__slots__ = field_names(table)``; its annotations (for the type checker) must
-    name the same fields in the same order."""
+    name the same fields in the same order.
+
+    Built from values, a row is not followed by the cyclic garbage collector
+    (:mod:`rtdash.api.untrack`): its values are texts, numbers, times, enum members and
+    a dict of the upstream's extra values, none of which can refer back to it."""
 
     __slots__ = ()
 
@@ -159,7 +165,7 @@ class Row:
         made = object.__new__(cls)
         for put, value in zip(cls._setters, values, strict=True):
             put(made, value)
-        return made
+        return untrack(made)
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> Self:

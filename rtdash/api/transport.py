@@ -13,12 +13,13 @@ by :mod:`rtdash.api.http_errors`, with the host and port and never a credential.
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
-import urllib.request
+import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import h11
-import httpx
 
 from rtdash import __version__
 from rtdash.api import errors, heap, http11
@@ -32,6 +33,10 @@ from rtdash.api.http_errors import (
     _tls_cause,
     _too_large,
 )
+from rtdash.api.request_url import RequestUrl, origin
+
+if TYPE_CHECKING:
+    import httpx
 
 #: what the upstream's logs see (both lanes)
 USER_AGENT = f"rtdash/{__version__}"
@@ -50,7 +55,18 @@ Stream = Callable[[str, bytearray], Callable[[bytes], object] | None]
 
 def proxy_in_environment() -> bool:
     """True when the environment names a proxy httpx would use (``HTTP_PROXY`` and
-    the like): only httpx's lane goes through one."""
+    the like): only httpx's lane goes through one.
+
+    httpx asks ``urllib.request.getproxies()``, which on Linux reads only variables
+    ending in ``_proxy`` (any case); where there is none, importing ``urllib.request``
+    (and ``http.client`` and ``email`` with it) to be told so is skipped. Elsewhere
+    the system's own settings count too, and it is always asked."""
+    if sys.platform.startswith("linux") and not any(
+        name[-6:].lower() == "_proxy" for name in os.environ
+    ):
+        return False
+    import urllib.request
+
     proxies = urllib.request.getproxies()
     return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
@@ -74,12 +90,11 @@ class Transport:
         #: httpx times each read, so a body that trickles in never times out: the whole
         #: request (connect, headers, body) must also end within ``timeout``
         self.deadline = timeout
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
         self._owns_http = http is None
         self._http = http
         self._tls = tls
         self.lane: http11.Pool | None = None
-        url = httpx.URL(base_url)
+        url = origin(base_url)
         if http is None and url.scheme in ("http", "https") and not proxy_in_environment():
             self.lane = http11.Pool(
                 scheme=url.scheme,
@@ -88,14 +103,29 @@ class Transport:
                 tls=self._context,
                 connect_timeout=min(timeout, 5.0),
             )
-        self._requests: dict[tuple[httpx.URL, tuple[tuple[str, str], ...]], h11.Request] = {}
+        self._requests: dict[tuple[RequestUrl, tuple[tuple[str, str], ...]], h11.Request] = {}
+        #: httpx's lane: each kept URL parsed by httpx once, not at every poll
+        self._httpx_urls: dict[RequestUrl, httpx.URL] = {}
+
+    @property
+    def _timeout(self) -> httpx.Timeout:
+        """httpx's timeouts (httpx's lane only: the lane times its own)."""
+        import httpx
+
+        return httpx.Timeout(self.deadline, connect=min(self.deadline, 5.0))
 
     def _context(self) -> ssl.SSLContext:
         """The TLS context: the one loaded ahead (rtdash.warmup), else httpx's default."""
-        return self._tls if self._tls is not None else httpx.create_ssl_context()
+        if self._tls is not None:
+            return self._tls
+        import httpx
+
+        return httpx.create_ssl_context()
 
     def _client(self) -> httpx.AsyncClient:
         if self._http is None:
+            import httpx
+
             self._http = httpx.AsyncClient(
                 timeout=self._timeout,
                 verify=self._tls if self._tls is not None else True,
@@ -111,7 +141,7 @@ class Transport:
 
     async def get(
         self,
-        url: httpx.URL,
+        url: RequestUrl,
         headers: dict[str, str],
         *,
         keep: bool = True,
@@ -125,28 +155,45 @@ class Transport:
             async with asyncio.timeout(self.deadline):
                 if self.lane is not None:
                     return await self._lane_get(self.lane, url, headers, keep, stream)
-                return await self._httpx_get(url, headers, stream)
-        except (httpx.TimeoutException, TimeoutError):
-            raise errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time") from None
-        except (httpx.ConnectError, http11.ConnectFailed) as exc:
+                return await self._httpx_get(url, headers, keep, stream)
+        except TimeoutError:
+            raise self._timed_out() from None
+        except http11.ConnectFailed as exc:
             raise _connect_error(self.base_url, exc) from None
-        except (
-            httpx.RemoteProtocolError,
-            httpx.ReadError,
-            httpx.WriteError,
-            http11.Dropped,
-        ) as exc:
-            if _tls_cause(exc) is not None:
-                raise _connect_error(self.base_url, exc) from None
-            raise errors.ConnectionFailed(
-                f"connection to {_host(self.base_url)} dropped mid-response"
-            ) from None
-        except httpx.HTTPError as exc:
-            raise self._failed(type(exc).__name__) from None
+        except http11.Dropped as exc:
+            raise self._dropped(exc) from None
         except http11.BadEncoding:
             raise self._failed("DecodingError") from None
         except http11.BadRequest:
             raise self._failed("LocalProtocolError") from None
+        except Exception as exc:
+            # httpx's errors can come only from its lane, which imported it
+            failure = self._httpx_failure(exc) if "httpx" in sys.modules else None
+            if failure is None:
+                raise
+            raise failure from None
+
+    def _httpx_failure(self, exc: Exception) -> errors.ApiError | None:
+        """The typed error for one of httpx's, None for any other exception."""
+        import httpx
+
+        if isinstance(exc, httpx.TimeoutException):
+            return self._timed_out()
+        if isinstance(exc, httpx.ConnectError):
+            return _connect_error(self.base_url, exc)
+        if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+            return self._dropped(exc)
+        if isinstance(exc, httpx.HTTPError):
+            return self._failed(type(exc).__name__)
+        return None
+
+    def _timed_out(self) -> errors.ApiError:
+        return errors.RequestTimeout(f"no answer from {_host(self.base_url)} in time")
+
+    def _dropped(self, exc: Exception) -> errors.ApiError:
+        if _tls_cause(exc) is not None:
+            return _connect_error(self.base_url, exc)
+        return errors.ConnectionFailed(f"connection to {_host(self.base_url)} dropped mid-response")
 
     def _failed(self, kind: str) -> errors.ApiError:
         return errors.ConnectionFailed(f"request to {_host(self.base_url)} failed ({kind})")
@@ -156,7 +203,7 @@ class Transport:
     async def _lane_get(
         self,
         lane: http11.Pool,
-        url: httpx.URL,
+        url: RequestUrl,
         headers: dict[str, str],
         keep: bool,
         stream: Stream | None,
@@ -211,10 +258,17 @@ class Transport:
     # --- httpx's lane ------------------------------------------------------------------
 
     async def _httpx_get(
-        self, url: httpx.URL, headers: dict[str, str], stream: Stream | None
+        self, url: RequestUrl, headers: dict[str, str], keep: bool, stream: Stream | None
     ) -> tuple[bytes | bytearray | None, str]:
+        parsed = self._httpx_urls.get(url) if keep else None
+        if parsed is None:
+            parsed = url.for_httpx()
+            if keep:
+                if len(self._httpx_urls) >= 8:  # a changed query: never more than a few
+                    self._httpx_urls.clear()
+                self._httpx_urls[url] = parsed
         async with self._client().stream(
-            "GET", url, headers=headers, timeout=self._timeout
+            "GET", parsed, headers=headers, timeout=self._timeout
         ) as response:
             if response.status_code >= 400:
                 raise _status_error(response, await self._error_body(response), self.igrp)
@@ -317,7 +371,9 @@ class _Opening:
 
 def _response(exchange: http11.Exchange) -> httpx.Response:
     """The answer's head as httpx's response, for the wording of a failure (rare:
-    never built for a 200 that is data)."""
+    never built for a 200 that is data, so httpx is imported only then)."""
+    import httpx
+
     return httpx.Response(exchange.status, headers=exchange.raw_headers)
 
 

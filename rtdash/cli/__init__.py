@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import glob
 import os
 import sys
 from collections.abc import Sequence
@@ -361,6 +360,8 @@ def _replay_command(args: argparse.Namespace) -> int:
 def _per_installation(path: Path) -> str:
     """A recording of several installations is one file each (``FILE-<igrp>``): name
     them when the file asked for is not there but they are."""
+    import glob  # a replay's error only: not on the dashboard's start
+
     base, suffixes = recording_name_parts(path)
     found = sorted(str(p) for p in path.parent.glob(f"{glob.escape(base)}-*{suffixes}"))
     if not found:

@@ -17,6 +17,7 @@ from operator import not_
 from typing import Any, Literal
 
 from rtdash.api.models import PbxUser
+from rtdash.api.untrack import untrack
 from rtdash.core.agents import (
     AgentState,
     OnCall,
@@ -39,7 +40,9 @@ ACTIVITY_OF: dict[AgentState, Activity] = {
 class _Clock:
     """One agent's clock. The seconds per activity are three slots named as the
     activities (a dict each would be most of what a big centre's clocks hold);
-    :attr:`totals` reads and writes them as the mapping they are saved as."""
+    :attr:`totals` reads and writes them as the mapping they are saved as. Not followed
+    by the cyclic garbage collector (:mod:`rtdash.api.untrack`): it holds texts and
+    numbers, nothing that could refer back to it."""
 
     __slots__ = ("activity", "available", "away", "call", "key", "name", "since")
 
@@ -49,6 +52,7 @@ class _Clock:
         self.activity: Activity = activity
         self.since = since
         self.call = self.available = self.away = 0.0
+        untrack(self)
 
     @property
     def totals(self) -> _Totals:

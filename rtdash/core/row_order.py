@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from heapq import merge
-from itertools import compress
+from itertools import chain, compress, islice
 from operator import not_
 from types import ModuleType
 from typing import Any, TypeVar
@@ -82,10 +82,13 @@ _plain: weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]] = (
 )
 
 
-def placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
+def placed(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
     """``kept`` (in order already) with ``new`` rows placed by ``key``, keying only the
     new rows and the few kept rows a binary search looks at: the order needs no keys
-    held from poll to poll (at a big centre those were a tuple and a float a row)."""
+    held from poll to poll (at a big centre those were a tuple and a float a row).
+    The places are found first and the rows then laid out in one pass, so each kept
+    row is touched once (at a big centre, copies of the rows in pieces cost more than
+    the searches)."""
     if not new:
         return tuple(kept)
     if len(new) * SORT_AT > len(kept):
@@ -97,17 +100,16 @@ def placed(kept: list[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...
         # a long gap; the order is the sort's (ties: kept rows first, then new in turn)
         return tuple(merge(kept, sorted(new, key=key), key=_plain.get(key, key)))
     keys = list(map(key, new))
-    out: list[R] = []
+    rest = iter(kept)
+    pieces: list[Iterable[R]] = []
     start = 0
     looked = remembered(key)
     for place in sorted(range(len(new)), key=keys.__getitem__):
-        row = new[place]
         at = _search(kept, keys[place], start, looked)
-        out += kept[start:at]
-        out.append(row)
+        pieces += (islice(rest, at - start), (new[place],))
         start = at
-    out += kept[start:]
-    return tuple(out)
+    pieces.append(rest)
+    return tuple(chain.from_iterable(pieces))
 
 
 #: rows looked at just past the last one found before a search of all the rows

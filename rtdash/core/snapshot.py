@@ -101,7 +101,7 @@ class CallsSnapshot:
                         if not all(alive):
                             left += compress(kept, map(not_, alive))
                             kept = tuple(compress(kept, alive))
-                groups[state] = placed(list(kept), new, _call_order) if new else kept
+                groups[state] = placed(kept, new, _call_order) if new else kept
             elif present is None or previous is None:
                 groups[state], keys[state] = in_order(new, _call_order)
             else:
@@ -148,7 +148,7 @@ class CallsSnapshot:
         order = remembered(_call_order)  # each changed row keyed once for all that follows
         for state in CALL_STATES:
             kept = without(previous.groups[state], removed[state], order)
-            groups[state] = placed(list(kept), added[state], order) if added[state] else kept
+            groups[state] = placed(kept, added[state], order) if added[state] else kept
         made = cls(
             fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
         )

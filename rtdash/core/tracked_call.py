@@ -18,6 +18,7 @@ from operator import attrgetter
 from typing import Any
 
 from rtdash.api.models import CallState
+from rtdash.api.untrack import untrack
 
 _BRIDGED = CallState.BRIDGED
 
@@ -91,7 +92,9 @@ def restamp(call: TrackedCall, item: list[Any], seen_at: float | None) -> None:
 
 
 class TrackedCall:
-    """What is known of one live call."""
+    """What is known of one live call. Not followed by the cyclic garbage collector
+    (:mod:`rtdash.api.untrack`; a day holds one per call): it holds texts, numbers and a
+    state, nothing that could refer back to it."""
 
     __slots__ = (
         "agent",
@@ -127,6 +130,7 @@ class TrackedCall:
         #: here rather than in a dict of the saver's by callRef, a second index of every
         #: call of a big centre (see :class:`~rtdash.core.daysave.DayParts`)
         self.part = b""
+        untrack(self)
 
     def to_list(self) -> list[Any]:
         item = list(_SAVED(self))  # in C: a day's file holds every call of the day

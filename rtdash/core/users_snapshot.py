@@ -68,7 +68,7 @@ class UsersSnapshot:
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
             kept = without(previous.users, gone, order)
-            ordered = placed(list(kept), new, order) if new else kept
+            ordered = placed(kept, new, order) if new else kept
             # as CallsSnapshot._changed: the count of distinct rows moves by the changes
             distinct = previous.distinct() - len(gone) + len(new)
             # handed on as below (see changes_since)
@@ -86,7 +86,7 @@ class UsersSnapshot:
                     alive = list(map(here.__contains__, map(id, kept)))
                     left = list(compress(kept, map(not_, alive)))
                     kept = tuple(compress(kept, alive))
-                ordered = placed(list(kept), new, _user_order) if new else kept
+                ordered = placed(kept, new, _user_order) if new else kept
                 # handed on as CallsSnapshot.build's (see changes_since)
                 since = (new, left, False)
         elif previous is not None and previous.order_keys is not None:

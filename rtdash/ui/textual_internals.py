@@ -285,6 +285,8 @@ class PaintHold(Screen[object]):
     _paint_was_held = False
     _layout_was_held = False
     _resumed = False
+    #: the size :meth:`release_layout` laid the screen out at, while the paint is held
+    _released_at: Size | None = None
 
     def paint_held(self) -> bool:
         return False
@@ -312,7 +314,20 @@ class PaintHold(Screen[object]):
         for); painted only once :meth:`release_paint` is called."""
         if self._layout_was_held:
             self._layout_was_held = False
-            self._refresh_layout(self.app.size)
+            self._released_at = self.app.size
+            self._refresh_layout(self._released_at)
+
+    def _screen_resized(self, size: Size) -> None:
+        """Between :meth:`release_layout` and the first paint, a resize to the size the
+        screen was just laid out at is not laid out again. The app tells its screens
+        the terminal's size when it is next idle (``App._check_resize``), which, after
+        a start spent busy, is just after the held layout: the whole screen would be
+        arranged again, once for each screen that hears it, to find every widget
+        where it is. A layout a widget asks for still comes (``_layout_required``);
+        any other size is laid out as usual."""
+        if size == self._released_at and self.paint_held():
+            return
+        super()._screen_resized(size)
 
     def _compositor_refresh(self) -> None:
         if self.paint_held():
@@ -322,6 +337,7 @@ class PaintHold(Screen[object]):
 
     def release_paint(self) -> None:
         """Paint the whole screen at the next refresh, if a paint was held back."""
+        self._released_at = None
         if self._paint_was_held:
             self._paint_was_held = False
             self.refresh()

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rtdash.api import line_cut, line_table
+from rtdash.api import line_cut, line_table, untrack
 from rtdash.api.line_cut import Cut, cutter
 from rtdash.core import row_order
 
@@ -260,6 +260,7 @@ def test_ci_builds_the_c_parts() -> None:
     assert line_cut.scanner is not None
     assert line_table.built is not None
     assert row_order.dropping is not None
+    assert untrack.built is not None
 
 
 @pytest.mark.parametrize("scan", [True, False])

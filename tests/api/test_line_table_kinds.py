@@ -1,6 +1,6 @@
 """The head table in C (rtdash/api/_heads.c) does what the dict-backed one does, call
-for call: random runs of takes, puts and clears on both, with keys that crowd the same
-slots, grow the table, repeat, and reach both ends of 64 bits."""
+for call: random runs of takes, puts, settles and clears on both, with keys that crowd
+the same slots, grow the table, repeat, and reach both ends of 64 bits."""
 
 from __future__ import annotations
 
@@ -29,14 +29,18 @@ STEP = st.one_of(
         st.lists(st.tuples(KEYS, st.one_of(st.none(), st.integers(0, len(ROWS) - 1))), max_size=40),
     ),
     st.tuples(st.just("clear"), st.none()),
+    st.tuples(st.just("settle"), st.none()),
     st.tuples(st.just("many"), st.integers(0, 3000)),
+    st.tuples(st.just("poll"), st.integers(0, 3000)),
 )
 
 
 def apply(table: object, step: tuple[str, object]) -> object:
     kind, arg = step
-    if kind == "take":
-        return table.take(list(arg))  # type: ignore[attr-defined, call-overload]
+    if kind == "take":  # the rows, then the indexes of the keys not found
+        missing: list[int] = []
+        rows = table.take(list(arg), missing)  # type: ignore[attr-defined, call-overload]
+        return [*rows, missing]
     if kind == "put":
         pairs = list(arg)  # type: ignore[call-overload]
         keys = [key for key, _ in pairs]
@@ -44,6 +48,16 @@ def apply(table: object, step: tuple[str, object]) -> object:
         return table.put(keys, rows)  # type: ignore[attr-defined]
     if kind == "clear":
         return table.clear()  # type: ignore[attr-defined]
+    if kind == "settle":
+        return table.settle()  # type: ignore[attr-defined]
+    if kind == "poll":  # as a body is read: most keys found, some new, the rest gone
+        count = int(arg)  # type: ignore[call-overload]
+        keys = [key * 7919 for key in range(count // 3, count + count // 3)]
+        found = table.take(keys)  # type: ignore[attr-defined]
+        fresh = [key for key, row in zip(keys, found, strict=True) if row is None]
+        gone = table.settle()  # type: ignore[attr-defined]
+        table.put(fresh, [ROWS[key % len(ROWS)] for key in fresh])  # type: ignore[attr-defined]
+        return gone
     count = int(arg)  # type: ignore[call-overload]
     keys = [key * 7919 for key in range(count)]  # many keys: the table grows
     return table.put(keys, [ROWS[key % len(ROWS)] for key in range(count)])  # type: ignore[attr-defined]
@@ -63,8 +77,15 @@ def test_the_c_table_answers_every_call_as_the_dict_does(steps: list[tuple[str, 
     for step in steps:
         got, expected = apply(c_table, step), apply(dict_table, step)
         if step[0] == "take":
-            assert [id(row) for row in got] == [id(row) for row in expected]  # type: ignore[attr-defined]
+            *rows, missing = got  # type: ignore[misc]
+            assert [id(row) for row in rows] == [id(row) for row in expected[:-1]]  # type: ignore[index]
+            assert missing == expected[-1] == [i for i, row in enumerate(rows) if row is None]  # type: ignore[index]
+        if step[0] in ("settle", "poll"):  # the same rows let go, in no order
+            assert sorted(map(id, got)) == sorted(map(id, expected))  # type: ignore[call-overload]
         same(c_table, dict_table)
+    c_table.settle()  # every row found is held again, as in the dict
+    dict_table.settle()
+    same(c_table, dict_table)
 
 
 def test_the_table_holds_its_rows_and_lets_them_go() -> None:
@@ -76,9 +97,17 @@ def test_the_table_holds_its_rows_and_lets_them_go() -> None:
     assert sys.getrefcount(row) == before + 3
     taken = table.take([2])
     assert taken[0] is row
-    assert sys.getrefcount(row) == before + 3  # handed over to the list, not copied
+    assert len(table) == 2
+    assert sys.getrefcount(row) == before + 4  # found: still held, and in the list
     del taken
-    assert sys.getrefcount(row) == before + 2
+    assert sys.getrefcount(row) == before + 3
+    gone = table.settle()  # keys 1 and 3 were not found: let go, handed to the list
+    assert gone == [row, row]
+    assert len(table) == 1
+    assert sys.getrefcount(row) == before + 3
+    del gone
+    assert sys.getrefcount(row) == before + 1
+    assert table.take([1, 2, 2]) == [None, row, None]  # a row is found once
     table.clear()
     assert len(table) == 0
     assert sys.getrefcount(row) == before
@@ -96,6 +125,8 @@ def test_bad_calls_are_refused() -> None:
         table.take((1, 2))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         table.take(["1"])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        table.take([1], (0,))  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         table.put([1, 2], [object()])
     with pytest.raises(OverflowError):

@@ -15,6 +15,8 @@ from importlib.abc import MetaPathFinder
 import httpx
 import pytest
 
+from rtdash.api import client as client_module
+from rtdash.api import request_url as request_url_module
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.sim import SimConfig, Simulator
 from tests.support import loopback_sim
@@ -76,18 +78,48 @@ async def test_each_query_is_parsed_into_a_url_once(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[str] = []
+
+    def counting(url: str, params: list[tuple[str, str]]) -> request_url_module.RequestUrl:
+        if "/igrps/" in url:
+            built.append(url)
+        return request_url_module.request_url(url, params)
+
+    async with _client(sim) as client:
+        monkeypatch.setattr(client_module, "request_url", counting)
+        for _ in range(3):
+            await client.active_calls(exclude_pii=True)
+            await client.user_status()
+    assert len(built) == 2, built  # one per query, not one per request
+
+
+async def test_httpx_s_lane_parses_each_query_once(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An injected httpx client (a shared pool) gets each polled URL parsed by httpx
+    once, as the lane gets its request bytes made once."""
+    built: list[str] = []
     original = httpx.URL.__init__
 
     def counting(self: httpx.URL, url: object = "", **kwargs: object) -> None:
         if isinstance(url, str) and "/igrps/" in url:
             built.append(url)
-        original(self, url, **kwargs)  # type: ignore[arg-type]
+        original(self, url, **kwargs)  # type: ignore[arg-type]  # httpx's own arguments
 
-    async with _client(sim) as client:
+    async with (
+        httpx.AsyncClient() as http,
+        InfinityClient(
+            igrp=sim.igrp,
+            credentials=Credentials(sim.username, sim.password),
+            base_url=sim.url,
+            http=http,
+        ) as client,
+    ):
+        assert client._transport.lane is None
         monkeypatch.setattr(httpx.URL, "__init__", counting)
         for _ in range(3):
-            await client.active_calls(exclude_pii=True)
+            calls = await client.active_calls(exclude_pii=True)
             await client.user_status()
+    assert calls.rows
     assert len(built) == 2, built  # one per query, not one per request
 
 

@@ -12,6 +12,7 @@ with the same words.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -294,3 +295,35 @@ async def test_a_poll_leaves_nothing_only_the_cyclic_collector_could_free(
                 assert gc.collect() == 0
             finally:
                 gc.enable()
+
+
+def test_a_body_left_half_read_leaves_the_next_one_nothing_to_trust() -> None:
+    """A body abandoned mid-way (the connection broke) marked the rows it found in the
+    table and never settled them: the next body is read afresh and hands on no changes
+    (rather than miss a row that went while the half body was read), and the one after
+    it is read by its lines again."""
+    from zoneinfo import ZoneInfo
+
+    from rtdash.api.mapping import FieldMapping
+
+    reader = RowReader("call", FieldMapping(), ZoneInfo("UTC"))
+    reader.learn_lines_of(POLLS[0])
+    first = LineFeed(reader)
+    first.add(POLLS[0])
+    first.finish()
+    assert reader.lines is not None and len(reader.lines.heads) == len(REFS)
+    half = LineFeed(reader)
+    half.add(b"".join(POLLS[1].splitlines(keepends=True)[:30]))  # then the line broke
+    after = LineFeed(reader)
+    after.add(POLLS[2])
+    rows, unreadable = after.finish()
+    refs = [row.call_ref for row in rows]
+    assert refs == [REFS[40], *REFS[:20], "c-new", *REFS[25:40], *REFS[41:]]
+    assert unreadable == 0
+    assert len(after.new) == len(rows)  # every line read afresh: nothing of the half trusted
+    assert after.gone == [] and reader.lines.changes is None
+    again = LineFeed(reader)
+    again.add(POLLS[3])  # the same body: every row found, none read
+    assert [row.call_ref for row in again.finish()[0]] == refs
+    assert again.new == [] and again.gone == []
+    assert all(map(operator.is_, again.rows, rows))

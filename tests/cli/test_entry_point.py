@@ -43,7 +43,7 @@ PROBE = """
 import sys
 from rtdash.cli import main
 code = main({argv!r})
-heavy = ("textual", "rtdash.sim", "rtdash.ui", "httpx", "pydantic", "asyncio")
+heavy = ("textual", "rtdash.sim", "rtdash.ui", "httpx", "pydantic", "asyncio", "rtdash.api.client")
 loaded = [m for m in heavy if m in sys.modules]
 print("LOADED", code, ",".join(loaded), file=sys.stderr)
 """
@@ -69,8 +69,9 @@ def test_a_query_never_loads_textual_or_the_simulator(tmp_path: Path) -> None:
         RTDASH_API_KEY="k",
     )
     assert code == 1  # nothing listens on port 9
-    assert "httpx" in loaded
-    assert not loaded & {"textual", "rtdash.sim", "rtdash.ui"}
+    assert "rtdash.api.client" in loaded  # the query was asked (the probe sees loads)
+    # httpx neither: a plain-http query goes through the client's own HTTP/1.1 lane
+    assert not loaded & {"textual", "rtdash.sim", "rtdash.ui", "httpx"}
 
 
 def test_demo_loads_the_simulator_but_not_textual(tmp_path: Path) -> None:

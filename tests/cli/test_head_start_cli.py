@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bench.measures.terminal import DATA_MARKER, Terminal, child_env
+from bench.start_imports import loaded_at_first_data
 from rtdash.sim import Simulator
 
 SETTINGS_PROBE = """
@@ -54,9 +55,10 @@ def test_loading_the_settings_imports_no_http_client_phone_numbers_or_textual(
     )
     modules = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert "rtdash.config" in modules, "the probe did load the settings"
-    wanted_out = {"phonenumbers", "textual", "rtdash.ui"}
+    # httpx neither: the plain-http check reads the URL without it (as it reads it)
+    wanted_out = {"phonenumbers", "textual", "rtdash.ui", "httpx", "urllib.request"}
     if base_url is None:  # https: nothing about the http client is needed yet
-        wanted_out |= {"httpx", "rtdash.api.client"}
+        wanted_out |= {"rtdash.api.client"}
     assert sorted(wanted_out & modules) == []
 
 
@@ -103,3 +105,28 @@ def test_the_first_frame_on_a_terminal_is_the_first_answer_asked_for_once(
     before_data = written.split(DATA_MARKER)[0]
     assert b"connecting" not in before_data, "an empty dashboard was painted first"
     assert len(before_data) > 1000, "the frame with the data is written whole"
+
+
+#: what the first data does without: the polls go through the client's own HTTP/1.1
+#: lane (rtdash/api/http11.py), whose URLs are read without httpx
+#: (rtdash/api/request_url.py); httpx's transport, httpcore and anyio, come with it,
+#: as do ``urllib.request``, ``http.client`` and ``email``; ctypes comes with a big
+#: body (rtdash/api/heap.py), glob with a replay's error (rtdash/cli)
+NOT_BEFORE_THE_FIRST_DATA = (
+    "httpx",
+    "httpcore",
+    "anyio",
+    "urllib.request",
+    "http.client",
+    "email.utils",
+    "ctypes",
+    "glob",
+)
+
+
+def test_a_start_draws_its_first_data_without_httpx() -> None:
+    """A real start in a pty, on the medium simulator over plain http: the modules
+    loaded when the first ``data as of`` is handed to the terminal, threads included."""
+    loaded = loaded_at_first_data(("textual.app", "h11", *NOT_BEFORE_THE_FIRST_DATA))
+    assert {"textual.app", "h11"} <= loaded, "the probe sees what the start loads"
+    assert sorted(loaded & set(NOT_BEFORE_THE_FIRST_DATA)) == []

@@ -26,6 +26,10 @@ DEFERRED = (
     "pydantic",
     "pydantic_core",
     "importlib.metadata",
+    # the C heap's setting is made with a big body (rtdash.api.heap)
+    "ctypes",
+    # a replay's error message only (rtdash.cli)
+    "glob",
 )
 
 SCRIPT = """

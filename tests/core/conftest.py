@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .recording_rig import Run, record_run
 
 
 @pytest.fixture(params=["in C", "in Python"])
@@ -35,3 +39,11 @@ def full_counts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(agent_counts, "count_columns", counting)
     return counted
+
+
+@pytest.fixture(scope="package", params=[300.0, 20.0], ids=["keyframe-5min", "keyframe-20s"])
+def recorded_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """A real simulator run recorded (:func:`tests.core.recording_rig.record_run`), with
+    a keyframe every 5 minutes and every 20 s; made once and read by several modules."""
+    path: Path = tmp_path_factory.mktemp("rec") / "day.rtrec"
+    return asyncio.run(record_run(path, request.param))

@@ -31,6 +31,7 @@ from rtdash.core import export, limits
 from rtdash.core.recording import Recorder
 from rtdash.core.replay import Recording
 from rtdash.core.snapshot import CallsSnapshot
+from tests.core.recording_rig import recorded_lines
 from tests.hostile.upstream import HOSTILE, call
 
 NOW = datetime(2026, 5, 1, 10, 5, tzinfo=UTC)
@@ -89,7 +90,7 @@ def recording_lines(tmp_path: Path) -> list[dict]:
     recorder = Recorder(path, installation="Test", igrp=1234, tz="UTC", started=NOW)
     recorder.record_calls(CallsSnapshot.build(calls(call("c-1")), NOW, 0))
     recorder.close()
-    return [json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
+    return recorded_lines(path)
 
 
 def write(path: Path, lines: list[str | dict]) -> Path:

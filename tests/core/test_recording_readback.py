@@ -1,0 +1,59 @@
+"""Recording, read back: a real simulator run (the ``recorded_run`` fixture, with
+keyframes far apart and close together) comes back exactly, every state at its time and
+every row typed with every field, and a poll writes a record exactly when its snapshot
+changed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rtdash.api.models import CallState
+from rtdash.core.replay import Recording
+
+from .recording_rig import POLLS, Run, assert_same, recorded_lines
+
+
+def test_every_recorded_state_is_reproduced_at_its_time(recorded_run: Run) -> None:
+    recording = Recording.load(recorded_run.path)
+
+    assert recording.skipped == 0 and not recording.truncated
+    assert recording.bad_rows == 0
+    assert recording.start == recorded_run.polls[0][0].fetched_at
+    assert recording.end == recorded_run.polls[-1][0].fetched_at
+    assert_same(recording, recorded_run.polls, exact_stamps=recorded_run.wrote)
+    # between polls, the state is the last poll's
+    calls, users = recorded_run.polls[40]
+    got_calls, got_users = recording.state_at(calls.fetched_at + timedelta(seconds=1.9))
+    assert got_calls is not None and got_calls.groups == calls.groups
+    assert got_users is not None and got_users.users == users.users
+    # and before the first poll there is nothing
+    assert recording.state_at(recording.start - timedelta(microseconds=1)) == (None, None)
+
+
+def test_rows_come_back_as_typed_rows_with_every_field(recorded_run: Run) -> None:
+    recording = Recording.load(recorded_run.path)
+    calls, users = recorded_run.polls[-1]
+    got_calls, got_users = recording.state_at(calls.fetched_at)
+    assert got_calls is not None and got_users is not None
+    for before, after in zip(calls.calls, got_calls.calls, strict=True):
+        assert after.to_json() == before.to_json()
+        assert after.state_start == before.state_start
+        assert after.call_duration == before.call_duration
+    assert [u.to_json() for u in got_users.users] == [u.to_json() for u in users.users]
+    assert sum(got_calls.count(state) for state in CallState) == len(calls.calls) > 10
+
+
+def test_a_poll_writes_a_record_exactly_when_its_snapshot_changed(recorded_run: Run) -> None:
+    keyframes = {
+        (line["kind"], line["t"]) for line in recorded_lines(recorded_run.path) if "rows" in line
+    }
+    unchanged = {"calls": 0, "users": 0}
+    for index in range(1, POLLS):
+        for slot, kind in enumerate(("calls", "users")):
+            now, before = recorded_run.polls[index][slot], recorded_run.polls[index - 1][slot]
+            changed = not now.same_rows(before) or now.unreadable != before.unreadable
+            keyframe = (kind, now.fetched_at.isoformat()) in keyframes
+            assert recorded_run.wrote[index][slot] == (changed or keyframe)
+            unchanged[kind] += not changed
+    # simulated users change now and then, not every 2 s: most of their polls write nothing
+    assert unchanged["users"] > POLLS // 2
