@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rtdash.api.client import FetchResult, InfinityClient
 from rtdash.connect import client_for
@@ -57,6 +57,9 @@ class HeadStart:
         self._answers: dict[Key, Future[FetchResult[Any]]] = {}
         #: monotonic time each answer came in (set on the thread)
         self._came: dict[Key, float] = {}
+        #: the client that read each answer (set on the thread once it is done with it):
+        #: the poller's client reads the next body as it would (InfinityClient.adopt)
+        self._readers: dict[Key, InfinityClient] = {}
         #: the first of :attr:`threads`
         self.thread: threading.Thread | None = None
         self.threads: list[threading.Thread] = []
@@ -74,12 +77,21 @@ class HeadStart:
             return None  # waited longer than a poll: the screen's first data is asked for anew
         return asyncio.wrap_future(answer)
 
+    def read_by(
+        self, client: InfinityClient, route: str, exclude_pii: bool
+    ) -> InfinityClient | None:
+        """The client that read the answer :meth:`take` handed ``client`` (once)."""
+        key = (client.base_url, client.igrp, client.tz, route, exclude_pii)
+        with self._lock:
+            return self._readers.pop(key, None)
+
     def forget(self) -> None:
         """Drop the answers nobody took (a route polled with other options): a big
         answer is not held for the rest of the run."""
         with self._lock:
             self._answers.clear()
             self._came.clear()
+            self._readers.clear()
 
     @property
     def pending(self) -> int:
@@ -142,6 +154,8 @@ class HeadStart:
             answer.set_exception(exc)
             return
         self._came_in(key)
+        with self._lock:
+            self._readers[key] = client
         answer.set_result(result)
 
     def _settle(
@@ -185,7 +199,9 @@ class HeadStartClient(InfinityClient):
         answer = None if keep_raw or more else self.head_start.take(self, CALLS, exclude_pii)
         if answer is not None:
             with contextlib.suppress(AskAgain):
-                return await answer
+                result = await answer
+                self._adopt(CALLS, exclude_pii, "call")
+                return result
         return await super().active_calls(exclude_pii=exclude_pii, keep_raw=keep_raw, **more)
 
     async def user_status(  # the same call, answered early once
@@ -195,8 +211,17 @@ class HeadStartClient(InfinityClient):
         answer = self.head_start.take(self, USERS, False) if early else None
         if answer is not None:
             with contextlib.suppress(AskAgain):
-                return await answer
+                result = await answer
+                self._adopt(USERS, False, "user")
+                return result
         return await super().user_status(descending=descending, keep_raw=keep_raw, **more)
+
+    def _adopt(self, route: str, exclude_pii: bool, kind: Literal["call", "user"]) -> None:
+        """The next poll of ``route`` reads its body against the answer handed out (its
+        rows reused, what changed known), as if this client had read that answer."""
+        source = self.head_start.read_by(self, route, exclude_pii)
+        if source is not None:
+            self.adopt(source, kind)
 
 
 def excluded_pii(settings: Settings, installation: Installation) -> bool:

@@ -177,6 +177,31 @@ class InfinityClient:
 
     # --- plumbing -------------------------------------------------------------------
 
+    def adopt(self, other: InfinityClient, kind: Literal["call", "user"]) -> bool:
+        """Read the next bodies of ``kind`` as ``other`` (a client of the same query, whose
+        answer this one handed out as its own, see :mod:`rtdash.head_start`) would: its
+        reader, which holds that body's lines, and that body as this route's last. The
+        next body is then read by its lines against it (its unchanged rows the very
+        objects handed out, and what changed known), not read anew, every row a new
+        object beside the ones on screen. False (nothing taken) for another mapping,
+        time zone or installation. ``other`` must be done with that route."""
+        route = ACTIVE_CALLS if kind == "call" else USER_STATUS
+        reader = other._readers.get(kind)
+        last = other._last.get(route)
+        if (
+            reader is None
+            or last is None
+            or last.reader is not reader
+            or other.mapping != self.mapping
+            or other.zone != self.zone
+            or (other.base_url, other.igrp) != (self.base_url, self.igrp)
+        ):
+            return False
+        reader.mapping = self.mapping  # the same table: this client's own object
+        self._readers[kind] = reader
+        self._last[route] = last
+        return True
+
     def route_url(self, route: str) -> str:
         return f"{self.base_url}/igrps/{self.igrp}/{route}"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, MutableMapping
 from itertools import compress
-from operator import attrgetter, not_
+from operator import not_
 from typing import Any, Literal
 
 from rtdash.api.models import PbxUser
@@ -102,10 +102,6 @@ class _Totals(MutableMapping[str, float]):
         return len(ACTIVITIES)
 
 
-#: a clock's key, name, activity, since and seconds (see AgentTime.kept_columns)
-_KEPT = ("key", "name", "activity", "since", "call", "available", "away")
-
-
 class AgentTime:
     """Today's seconds per activity for every agent seen (dashboard users, and any user
     seen answering a call)."""
@@ -182,6 +178,12 @@ class AgentTime:
         elif handed is not None:
             ids = None
             new, gone = handed
+            if distinct is None:
+                distinct = len(set(map(id, users)))
+        elif not previous:
+            # a first look: every user is new, and no set of their ids is kept (the
+            # next look that needs one makes it from these users)
+            ids, new, gone = None, list(users), []
             if distinct is None:
                 distinct = len(set(map(id, users)))
         else:
@@ -309,12 +311,6 @@ class AgentTime:
         clock = self.clocks[key]
         totals = {"call": clock.call, "available": clock.available, "away": clock.away}
         return [clock.name, clock.activity, clock.since, totals]
-
-    def kept_columns(self) -> list[list[Any]]:
-        """Every clock's key and :meth:`kept` form, field by field (a list each, read in
-        C): taken at one moment, they can be encoded on another thread."""
-        clocks = self.clocks.values()
-        return [list(map(attrgetter(name), clocks)) for name in _KEPT]
 
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}

@@ -9,7 +9,9 @@ which (:meth:`~rtdash.core.outcomes.OutcomeTracker.take_changes`,
 :meth:`~rtdash.core.agent_time.AgentTime.take_changes`), and their saved forms are made
 to stay the same while nothing happens to them (a call in the last poll is written
 without that poll's stamps, a clock as it runs: :func:`~rtdash.core.tracked_call.
-kept_lists`, :meth:`~rtdash.core.agent_time.AgentTime.kept`).
+kept_lists`, :meth:`~rtdash.core.agent_time.AgentTime.kept`). A call's JSON is held by
+the call itself (``TrackedCall.part``), in bytes of its own size: a dict of them by
+callRef would be one more index of every call of the day.
 
 The file is still written whole, to a temporary file that then replaces the old one
 (:mod:`rtdash.core.daystate`), so it is valid and restorable at every moment and read as
@@ -22,14 +24,16 @@ was making them that was dear.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from rtdash.core.tracked_call import TrackedCall, kept_columns, kept_lists, lists_of
+from rtdash.core.tracked_call import TrackedCall, each_kept
 
 if TYPE_CHECKING:
     from rtdash.core.agent_time import AgentTime
@@ -39,7 +43,11 @@ if TYPE_CHECKING:
 
 #: JSON as ``json.dumps(value, separators=(",", ":"))`` writes it, in C
 _encode = msgspec.json.Encoder().encode
-_ref = attrgetter("ref")
+_part = attrgetter("part")
+_key = attrgetter("key")
+#: a clock's key and :meth:`~rtdash.core.agent_time.AgentTime.kept` fields, read at once
+_clock = attrgetter("key", "name", "activity", "since", "call", "available", "away")
+_view: Callable[[bytes], memoryview] = memoryview
 #: parts joined at a time when written
 _SLICE = 4096
 
@@ -49,7 +57,8 @@ class Built:
     """Parts encoded off the loop (:meth:`DayParts.begin`), and the marks they follow."""
 
     marks: tuple[set[str] | None, set[str] | None]
-    calls: dict[str, bytes] | None
+    #: the calls read and each one's part, in turn
+    calls: tuple[list[TrackedCall], list[bytes]] | None
     clocks: dict[str, bytes] | None
 
 
@@ -80,8 +89,8 @@ class DayParts:
     """One service level's saved state, kept as each call's and each clock's JSON."""
 
     def __init__(self) -> None:
-        #: callRef -> the call's saved list, in the tracker's order of its calls
-        self.calls: dict[str, bytes] = {}
+        # each call's saved list is the call's own (TrackedCall.part), taken in the
+        # tracker's order of its calls
         #: agent key -> ``"key":[...]``, in the order of the clocks
         self.clocks: dict[str, bytes] = {}
         #: minute -> ``"minute":{...}``, the per-minute counters, in their order
@@ -107,31 +116,33 @@ class DayParts:
         )
 
     def begin(self, service: ServiceLevel) -> Callable[[], Built]:
-        """For the calls and clocks :meth:`stale` says must all be encoded: read them
-        now (tuples, in C: cheap on the loop) and note changes from now; the function
-        returned encodes what was read, on another thread, and :meth:`install` puts it
-        in. What changes meanwhile is encoded again by the next :meth:`take`, so a big
-        centre's first save encodes the day off the event loop."""
+        """For the calls and clocks :meth:`stale` says must all be encoded: note changes
+        from now and list them (the objects, not their fields); the function returned
+        encodes them on another thread, and :meth:`install` puts that in. Each call's
+        and clock's fields are read there in one call in C (no other thread runs
+        during it), and one the loop changes meanwhile is among the changes noted
+        from now, which the next :meth:`take` encodes again before anything is
+        written. So a big centre's first save encodes the day off the event loop, and
+        holds no copy of every call's fields while it does."""
         tracker, agents = service.tracker, service.agents
-        calls: list[list[Any]] | None = None
-        clocks: list[list[Any]] | None = None
+        calls: list[TrackedCall] | None = None
+        clocks: list[Any] | None = None
         if tracker.changes is None or tracker.changes is not self._calls_mark:
             tracker.take_changes()
             self._calls_mark = tracker.changes
-            calls = kept_columns(tracker.calls.values())  # in the tracker's order
+            calls = list(tracker.calls.values())
         if agents.changes is None or agents.changes is not self._clocks_mark:
             agents.take_changes()
             self._clocks_mark = agents.changes
-            clocks = agents.kept_columns()
+            clocks = list(agents.clocks.values())
         marks = self._pending = (self._calls_mark, self._clocks_mark)
 
         def encode() -> Built:
             made = timed = None
             if calls is not None:
-                lists = lists_of(zip(*calls, strict=True))
-                made = dict(zip(calls[0], map(_encode, lists), strict=True))
+                made = calls, list(_parts_of(each_kept(calls)))
             if clocks is not None:
-                timed = dict(zip(clocks[0], _clocks_of(zip(*clocks, strict=True)), strict=True))
+                timed = dict(zip(map(_key, clocks), _clocks_of(map(_clock, clocks)), strict=True))
             return Built(marks, made, timed)
 
         return encode
@@ -145,7 +156,9 @@ class DayParts:
         self._pending = None
         assert calls is self._calls_mark and clocks is self._clocks_mark
         if built.calls is not None:
-            self.calls = built.calls
+            # calls changed since they were read are in the tracker's changes, and are
+            # encoded again by the next take; calls gone since take their part away
+            deque(map(setattr, built.calls[0], repeat("part"), built.calls[1]), maxlen=0)
         if built.clocks is not None:
             self.clocks = built.clocks
         return True
@@ -160,7 +173,7 @@ class DayParts:
             self._pending = self._calls_mark = self._clocks_mark = None
         metrics = service.metrics
         tracker = service.tracker
-        self._take_calls(tracker)
+        calls = self._take_calls(tracker)
         self._take_clocks(service.agents)
         self._take_minutes(metrics)
         head = {
@@ -179,7 +192,7 @@ class DayParts:
         return SavedDay(
             (
                 _encode(head)[:-1] + b',"tracker":{"calls":[',
-                list(self.calls.values()),
+                calls,
                 b"],"
                 + _encode(tracker.saved_head())[1:]
                 + b',"metrics":'
@@ -192,25 +205,24 @@ class DayParts:
             )
         )
 
-    def _take_calls(self, tracker: OutcomeTracker) -> None:
+    def _take_calls(self, tracker: OutcomeTracker) -> list[bytes]:
+        """Every call's part in the tracker's order, those that changed encoded again
+        (every one when the changes went elsewhere)."""
         whole = tracker.changes is not self._calls_mark
         taken = tracker.take_changes()
         self._calls_mark = tracker.changes
         calls = tracker.calls
         if taken is None or whole:
-            self.calls = dict(zip(calls, _call_parts(calls.values()), strict=True))
-            return
-        changes, created = taken
-        parts = self.calls
-        for ref in created:  # a callRef made again goes last, as it does in the tracker
-            parts.pop(ref, None)
-        made = [calls[ref] for ref in created if ref in calls]
-        parts.update(zip(map(_ref, made), _call_parts(made), strict=True))
-        for ref in changes:
-            if ref not in calls:
-                parts.pop(ref, None)
-        kept = [calls[ref] for ref in changes if ref in calls and ref not in created]
-        parts.update(zip(map(_ref, kept), _call_parts(kept), strict=True))
+            _encode_parts(calls.values())
+        else:
+            changes, created = taken
+            _encode_parts([calls[ref] for ref in created if ref in calls])
+            _encode_parts([calls[ref] for ref in changes if ref in calls and ref not in created])
+        parts = list(map(_part, calls.values()))
+        if not all(parts):  # a call no save encoded (never so, unless a bug): all again
+            _encode_parts(calls.values())
+            parts = list(map(_part, calls.values()))
+        return parts
 
     def _take_clocks(self, agents: AgentTime) -> None:
         whole = agents.changes is not self._clocks_mark
@@ -240,8 +252,16 @@ class DayParts:
         }
 
 
-def _call_parts(calls: Iterable[TrackedCall]) -> list[bytes]:
-    return list(map(_encode, kept_lists(calls)))
+def _encode_parts(calls: Collection[TrackedCall]) -> None:
+    """Each call's part (its kept list encoded), made one call at a time."""
+    deque(map(setattr, calls, repeat("part"), _parts_of(each_kept(calls))), maxlen=0)
+
+
+def _parts_of(lists: Iterable[list[Any]]) -> Iterator[bytes]:
+    """Each list encoded, in bytes of its own size: the encoder's bytes keep the spare
+    room of its buffer, a fifth more again for a part held all day (a copy costs
+    less than the room it frees)."""
+    return map(bytes, map(_view, map(_encode, lists)))
 
 
 def _clock_part(agents: AgentTime, key: str) -> bytes:
@@ -249,7 +269,7 @@ def _clock_part(agents: AgentTime, key: str) -> bytes:
 
 
 def _clocks_of(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
-    """:func:`_clock_part` of each of :meth:`AgentTime.kept_columns`' clocks."""
+    """:func:`_clock_part` of each clock whose :data:`_clock` fields are ``rows``."""
     for key, name, activity, since, c, a, w in rows:
         totals = {"call": c, "available": a, "away": w}
         yield _encode({key: [name, activity, since, totals]})[1:-1]

@@ -134,6 +134,11 @@ class OutcomeTracker:
         ids: set[int] | None = None
         if handed is not None:
             fresh, gone = handed
+        elif not any(prev_groups.values()):
+            # nothing to compare with (the first poll, a restore): every row is fresh,
+            # and no set of every row's id is asked for, which the snapshot would then
+            # hold to the next poll (that poll hands its changes on, or finds them)
+            fresh, gone = [(state, list(group)) for state, group in groups.items()], []
         else:
             ids = snapshot.row_ids()  # shared with the snapshots: never changed here
             held = self._row_ids

@@ -8,6 +8,7 @@ import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from heapq import merge
 from itertools import chain, compress, islice
 from operator import not_
 from types import ModuleType
@@ -69,11 +70,16 @@ def remembered(key: Callable[[R], Any]) -> Callable[[R], Any]:
         return found
 
     _REMEMBERING.add(keyed)
+    _plain[keyed] = key
     return keyed
 
 
 #: the keys :func:`remembered` made that are alive (forgotten with them)
 _REMEMBERING: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+#: the key each of them remembers, for rows looked at once (see :func:`placed`)
+_plain: weakref.WeakKeyDictionary[Callable[..., Any], Callable[..., Any]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def placed(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
@@ -86,7 +92,13 @@ def placed(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> tuple[R,
     if not new:
         return tuple(kept)
     if len(new) * SORT_AT > len(kept):
-        return tuple(sorted([*kept, *new], key=key))
+        if not kept:
+            return tuple(sorted(new, key=key))
+        # the new rows sorted, merged with the kept ones keyed one at a time as the
+        # merge reaches them (and not remembered): sorting them all together held a
+        # key for every row at once, a big centre's whole poll of keys on the poll after
+        # a long gap; the order is the sort's (ties: kept rows first, then new in turn)
+        return tuple(merge(kept, sorted(new, key=key), key=_plain.get(key, key)))
     keys = list(map(key, new))
     rest = iter(kept)
     pieces: list[Iterable[R]] = []

@@ -114,8 +114,11 @@ class ServiceLevel(FeedConsumer):
         # the users new and gone since those the clocks looked at last, if the snapshot
         # found them as it was built on those
         handed = snapshot.changes_since(self.agents.looked_at)
+        # the snapshot's set of ids only when there are users to compare with: asked for
+        # on the first poll, the snapshot would hold it for nothing until the next
+        first = not self._users
         self._users, self._users_token = snapshot.users, snapshot.token
-        self._user_ids = snapshot.user_ids() if handed is None else None
+        self._user_ids = snapshot.user_ids() if handed is None and not first else None
         self._user_count = snapshot.distinct()
         if self._restored_at is not None:
             return  # agents' clocks resume with the first calls poll after a restart

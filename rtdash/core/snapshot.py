@@ -233,10 +233,15 @@ class CallsSnapshot:
     def distinct(self) -> int:
         """How many distinct row objects there are (a row listed twice counts once):
         carried from poll to poll by the changes when the reader knows them, else
-        counted once per snapshot."""
+        counted once per snapshot. Counting makes no set of ids that stays: a poll
+        with no last poll to compare with (the first) needs only the count, and the
+        set of every row's id is a big centre's to hold until the next poll."""
         known: int | None = self._memo.get("distinct")
         if known is None:
-            known = self._memo["distinct"] = len(self.row_ids())
+            ids: set[int] | None = self._memo.get("ids")
+            if ids is None:
+                ids = set(map(id, chain.from_iterable(self.groups.values())))
+            known = self._memo["distinct"] = len(ids)
         return known
 
     #: what is worked out once from these rows, whoever asks (see on_call)

@@ -13,7 +13,7 @@ that changed (see :mod:`rtdash.core.daysave`). :func:`restamp` puts the stamps b
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -58,15 +58,13 @@ def kept_lists(calls: Iterable[TrackedCall]) -> list[list[Any]]:
     """The day file's lists of ``calls``: :meth:`TrackedCall.to_list`'s, but a call in
     the last changed poll (``rows``) has ``null`` for the stamps that poll's time gives
     it (:func:`settle`'s), which :func:`restamp` writes back on reading."""
-    return list(lists_of(map(_KEPT, calls)))
+    return list(each_kept(calls))
 
 
-def kept_columns(calls: Collection[TrackedCall]) -> list[list[Any]]:
-    """What :func:`kept_lists` reads of ``calls``, field by field (a list each, read in
-    C, not a container per call that the garbage collector would then walk): taken at
-    one moment, they can be made into the lists on another thread
-    (``lists_of(zip(*columns))``)."""
-    return [list(map(attrgetter(name), calls)) for name in (*_FIELDS, "rows")]
+def each_kept(calls: Iterable[TrackedCall]) -> Iterator[list[Any]]:
+    """:func:`kept_lists`' lists one at a time: encoded as they come, a save of every
+    call never holds a list per call at once."""
+    return lists_of(map(_KEPT, calls))
 
 
 def lists_of(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
@@ -105,6 +103,7 @@ class TrackedCall:
         "first_seen",
         "last_seen",
         "last_unbridged",
+        "part",
         "queue",
         "ref",
         "rows",
@@ -127,6 +126,10 @@ class TrackedCall:
         #: its rows in the tracker's last changed poll (0: not in it); not saved, as a
         #: restart reads the next poll afresh
         self.rows = 0
+        #: its kept list as the day file's saver last encoded it (b"": not yet), held
+        #: here rather than in a dict of the saver's by callRef, a second index of every
+        #: call of a big centre (see :class:`~rtdash.core.daysave.DayParts`)
+        self.part = b""
         untrack(self)
 
     def to_list(self) -> list[Any]:

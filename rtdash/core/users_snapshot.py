@@ -180,10 +180,12 @@ class UsersSnapshot:
         return known
 
     def distinct(self) -> int:
-        """As :meth:`CallsSnapshot.distinct`: how many distinct user rows there are."""
+        """As :meth:`CallsSnapshot.distinct`: how many distinct user rows there are,
+        counted without keeping a set of their ids."""
         known: int | None = self._memo.get("distinct")
         if known is None:
-            known = self._memo["distinct"] = len(self.user_ids())
+            ids: set[int] | None = self._memo.get("ids")
+            known = self._memo["distinct"] = len(set(map(id, self.users)) if ids is None else ids)
         return known
 
     def visible(self, show_all: bool) -> tuple[PbxUser, ...]:

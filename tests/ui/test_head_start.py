@@ -97,3 +97,38 @@ def test_a_head_start_is_claimed_only_by_its_own_settings(sim: Simulator) -> Non
     assert started is not None
     assert head_start.claim(settings_polling_once(sim)) is None, "other settings"
     assert head_start.claim(settings) is None, "the other claim dropped it"
+
+
+async def test_the_poll_after_an_early_answer_reads_on_from_it(sim: Simulator) -> None:
+    """The early answer's rows are those the screen shows: the next body is read
+    against them (rows that did not change are those very objects, what changed is
+    known), not read anew beside them, a second copy of every row of a big centre."""
+    from rtdash.connect import client_for
+
+    settings = settings_polling_once(sim)
+    early = begun(settings)
+    installation = settings.installations()[0]
+    client = client_for(installation.connection, installation.mapping, head_start=early)
+    plain = client_for(installation.connection, installation.mapping)
+    try:
+        first = await client.active_calls()
+        users = await client.user_status()
+        alone = await plain.active_calls()
+        sim.advance(2.0)
+        second = await client.active_calls()
+        again = await plain.active_calls()
+        more_users = await client.user_status()
+    finally:
+        await client.aclose()
+        await plain.aclose()
+    assert requests(sim) == {CALLS: 4, USERS: 2}
+    assert first.rows and second.changes is not None and second.changes[0] is first.rows
+    _, new, gone = second.changes
+    held = set(map(id, first.rows)) & set(map(id, second.rows))
+    assert len(held) == len(second.rows) - len(new) > len(second.rows) // 2
+    assert {row.call_ref for row in second.rows} == {row.call_ref for row in again.rows}
+    seen = [(row.call_ref, row.state, row.agent_ref, row.state_start) for row in second.rows]
+    assert seen == [(row.call_ref, row.state, row.agent_ref, row.state_start) for row in again.rows]
+    assert not set(map(id, alone.rows)) & set(map(id, first.rows))  # another client's
+    assert set(map(id, more_users.rows)) & set(map(id, users.rows))
+    assert len(gone) == len(first.rows) - len(held)
