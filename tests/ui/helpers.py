@@ -12,6 +12,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from rtdash.api.client import Credentials, InfinityClient
+from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
+from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from tests.support import make_app, settings_for
 
@@ -95,3 +98,17 @@ def screen_text(app: RtdashApp) -> str:
     for number, run in _SVG_RUN.findall(svg):
         lines[int(number)] = lines.get(int(number), "") + run
     return "\n".join(lines[n] for n in sorted(lines))
+
+
+async def fetch_truth(sim: Simulator) -> tuple[CallsSnapshot, UsersSnapshot]:
+    """What the simulator serves now, read by a client of the test's own: the truth a
+    screen is compared with."""
+    async with InfinityClient(
+        igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+    ) as client:
+        calls = await client.active_calls()
+        users = await client.user_status()
+    return (
+        CallsSnapshot.build(calls.rows, calls.fetched_at),
+        UsersSnapshot.build(users.rows, users.fetched_at),
+    )

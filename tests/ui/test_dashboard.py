@@ -5,34 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
 from rtdash.core.poller_status import Phase, PollerStatus
-from rtdash.core.snapshot import CALL_STATES, CallsSnapshot, UsersSnapshot
+from rtdash.core.snapshot import CALL_STATES
 from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault
 from rtdash.ui.messages import CallsUpdated, StatusUpdated
-from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import (
     dashboard_of,
+    fetch_truth,
     make_app,
     on_talking_calls,
     rendered_text,
     wait_for_data,
     wait_until,
 )
-
-
-async def fetch_truth(sim: Simulator) -> tuple[CallsSnapshot, UsersSnapshot]:
-    async with InfinityClient(
-        igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
-    ) as client:
-        calls = await client.active_calls()
-        users = await client.user_status()
-    return (
-        CallsSnapshot.build(calls.rows, calls.fetched_at),
-        UsersSnapshot.build(users.rows, users.fetched_at),
-    )
 
 
 async def test_calls_are_grouped_by_state_longest_waiting_first(sim: Simulator) -> None:
@@ -96,72 +83,6 @@ async def test_cursor_moves_to_a_neighbour_when_the_call_ends(sim: Simulator) ->
                 break
         assert chosen not in table.keys, "the chosen call ended"
         assert table.selected_key is not None and table.selected_key in table.keys
-
-
-async def test_enter_on_a_call_looks_up_its_attribution(sim: Simulator) -> None:
-    async with on_talking_calls(sim) as (app, pilot, _board, table):
-        await pilot.press("down", "enter")
-        ref = table.selected_key
-        assert isinstance(app.screen, LookupScreen)
-        modal = app.screen
-        await wait_until(pilot, lambda: modal.details is not None)
-        assert modal.details.mode == "advanced"
-        async with InfinityClient(
-            igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
-        ) as client:
-            truth = await client.caller_details(call_ref=ref)
-        assert truth is not None and modal.details == truth
-        shown = rendered_text(modal.query_one("#lookup-result"))
-        assert truth.ch_name and truth.ch_name in shown
-        assert truth.landing_page_title and truth.landing_page_title in shown
-        await pilot.press("escape")
-        assert not isinstance(app.screen, LookupScreen)
-
-
-async def test_lookup_by_a_typed_national_number(sim: Simulator) -> None:
-    truth, _ = await fetch_truth(sim)
-    caller = next(c for c in truth.calls if c.src_number and c.src_number.startswith("+447"))
-    national = "0" + caller.src_number[3:]
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("l")
-        modal = app.screen
-        assert isinstance(modal, LookupScreen)
-        await pilot.press(*national, "enter")
-        await wait_until(pilot, lambda: modal.details is not None)
-        assert modal.details.src_number == caller.src_number
-
-
-async def test_lookup_no_match_and_bad_number_messages(sim: Simulator) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("l")
-        modal = app.screen
-        assert isinstance(modal, LookupScreen)
-        await pilot.press(*"abc", "enter")
-        assert modal.outcome == "invalid"
-        await pilot.press(*("backspace",) * 3, *"020 7946 0999", "enter")
-        await wait_until(pilot, lambda: modal.outcome == "no-match")
-        shown = rendered_text(modal.query_one("#lookup-result"))
-        assert "No call matches +44 20 7946 0999 in the last 24 hours." in shown
-
-
-async def test_lookup_without_pii_permission_says_so(sim: Simulator) -> None:
-    app = make_app(sim, username=sim.nopii_username, password=sim.nopii_password)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        table = board.grid.table(CallState.BRIDGED)
-        table.focus()
-        await pilot.press("enter")
-        modal = app.screen
-        assert isinstance(modal, LookupScreen)
-        await wait_until(pilot, lambda: modal.outcome == "denied")
-        shown = rendered_text(modal.query_one("#lookup-result"))
-        assert "No permission to see caller details" in shown
-        assert "access denied" in shown
 
 
 async def test_pause_stops_polling_and_refresh_polls_now(sim: Simulator) -> None:

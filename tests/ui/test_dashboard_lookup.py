@@ -1,0 +1,84 @@
+"""The caller lookup from the dashboard, against the simulator over real loopback HTTP:
+from the selected call, by a typed number, and the messages when it cannot answer."""
+
+from __future__ import annotations
+
+from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.models import CallState
+from rtdash.sim import Simulator
+from rtdash.ui.screens.lookup import LookupScreen
+from tests.ui.helpers import (
+    dashboard_of,
+    fetch_truth,
+    make_app,
+    on_talking_calls,
+    rendered_text,
+    wait_for_data,
+    wait_until,
+)
+
+
+async def test_enter_on_a_call_looks_up_its_attribution(sim: Simulator) -> None:
+    async with on_talking_calls(sim) as (app, pilot, _board, table):
+        await pilot.press("down", "enter")
+        ref = table.selected_key
+        assert isinstance(app.screen, LookupScreen)
+        modal = app.screen
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details.mode == "advanced"
+        async with InfinityClient(
+            igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+        ) as client:
+            truth = await client.caller_details(call_ref=ref)
+        assert truth is not None and modal.details == truth
+        shown = rendered_text(modal.query_one("#lookup-result"))
+        assert truth.ch_name and truth.ch_name in shown
+        assert truth.landing_page_title and truth.landing_page_title in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, LookupScreen)
+
+
+async def test_lookup_by_a_typed_national_number(sim: Simulator) -> None:
+    truth, _ = await fetch_truth(sim)
+    caller = next(c for c in truth.calls if c.src_number and c.src_number.startswith("+447"))
+    national = "0" + caller.src_number[3:]
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("l")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await pilot.press(*national, "enter")
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details.src_number == caller.src_number
+
+
+async def test_lookup_no_match_and_bad_number_messages(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("l")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await pilot.press(*"abc", "enter")
+        assert modal.outcome == "invalid"
+        await pilot.press(*("backspace",) * 3, *"020 7946 0999", "enter")
+        await wait_until(pilot, lambda: modal.outcome == "no-match")
+        shown = rendered_text(modal.query_one("#lookup-result"))
+        assert "No call matches +44 20 7946 0999 in the last 24 hours." in shown
+
+
+async def test_lookup_without_pii_permission_says_so(sim: Simulator) -> None:
+    app = make_app(sim, username=sim.nopii_username, password=sim.nopii_password)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        await pilot.press("enter")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.outcome == "denied")
+        shown = rendered_text(modal.query_one("#lookup-result"))
+        assert "No permission to see caller details" in shown
+        assert "access denied" in shown
