@@ -16,14 +16,14 @@ from rtdash.core.daystate import DayStore, read_state
 from rtdash.core.service import ServiceLevel
 from rtdash.core.service_feed import ServiceKeeper, ServiceOptions
 
-from .test_day_save_changes import UTC, _Centre, _feed, _restored, _same_day, _whole
+from .day_rig import UTC, Centre, feed_all, restored, same_day, whole_state
 
 
 def test_the_first_save_s_encoder_is_not_held_while_the_saver_waits(tmp_path: Path) -> None:
-    centre = _Centre(22, 0.0)
+    centre = Centre(22, 0.0)
     service = ServiceLevel(UTC)
     for _ in range(30):
-        _feed(service, centre.step())
+        feed_all(service, centre.step())
     store = DayStore(tmp_path / "day.json", every=0.0)
     encoders: list[weakref.ref[Any]] = []
     begin = store.parts.begin
@@ -41,10 +41,10 @@ def test_the_first_save_s_encoder_is_not_held_while_the_saver_waits(tmp_path: Pa
         if store.path.exists():
             gc.collect()
             alive.append(any(ref() is not None for ref in encoders))
-            wholes.append(_whole(service))
+            wholes.append(whole_state(service))
             if len(wholes) == 2:
                 raise asyncio.CancelledError
-        _feed(service, centre.step())
+        feed_all(service, centre.step())
 
     keeper = ServiceKeeper(service, ServiceOptions(), store, every=5.0, sleep=sleep)
     with contextlib.suppress(asyncio.CancelledError):
@@ -53,7 +53,7 @@ def test_the_first_save_s_encoder_is_not_held_while_the_saver_waits(tmp_path: Pa
     assert alive == [False, False]  # and nothing held it after
     last = read_state(store.path)
     assert last is not None
-    _same_day(_restored(last), _restored(wholes[-1]))  # the saves are as they were
+    same_day(restored(last), restored(wholes[-1]))  # the saves are as they were
 
 
 def test_each_calls_saved_part_is_held_by_the_call_not_in_a_dict_of_the_savers(
@@ -95,7 +95,7 @@ def test_each_calls_saved_part_is_held_by_the_call_not_in_a_dict_of_the_savers(
     # and the encoder's spare room in each part ~27 B
     assert (held - parts) / count < 12, (held - parts) / count
     store.write(store.parts.take(service))
-    _same_day(_restored(read_state(store.path)), _restored(_whole(service)))
+    same_day(restored(read_state(store.path)), restored(whole_state(service)))
 
 
 def test_the_first_save_lists_the_calls_for_its_thread_not_their_fields() -> None:
@@ -131,4 +131,4 @@ def test_the_first_save_lists_the_calls_for_its_thread_not_their_fields() -> Non
     assert parts.install(service, encode())
     whole = ServiceLevel.from_dict(service.to_dict())
     saved = ServiceLevel.from_dict(json.loads(parts.take(service).encode()))
-    _same_day(saved, whole)
+    same_day(saved, whole)

@@ -15,8 +15,8 @@ from rtdash.core.outcome_events import Event
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
+from .day_rig import Centre
 from .rows import at, call
-from .test_day_save_changes import _Centre
 
 UTC = ZoneInfo("UTC")
 
@@ -52,7 +52,7 @@ def test_following_handed_changes_counts_what_finding_them_counts(
         return found
 
     monkeypatch.setattr(UsersSnapshot, "changes_since", noting_users)
-    centre = _Centre(seed, 0.0, keyed=False)
+    centre = Centre(seed, 0.0, keyed=False)
     services = ServiceLevel(UTC), ServiceLevel(UTC)
     events: tuple[list[Event], list[Event]] = ([], [])
     for service, out in zip(services, events, strict=True):
