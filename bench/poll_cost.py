@@ -29,6 +29,7 @@ import json
 import math
 import os
 import pickle
+import secrets
 import statistics
 import subprocess
 import sys
@@ -69,8 +70,8 @@ def _worker(root: str) -> None:
     placed = "keyed" in inspect.signature(CallsSnapshot.build).parameters
     print(json.dumps({"ready": root}), flush=True)
 
-    # the simulator's published demo login: these clients never reach a server
-    from rtdash.sim.simulator import DEMO_PASSWORD, DEMO_USERNAME
+    # a login drawn for the run: these clients never reach a server
+    login, secret = "bench", secrets.token_urlsafe(12)
 
     #: each body cut in the pieces a socket gives, ahead of the timing (the other side
     #: is handed its body whole, ready, as well)
@@ -87,7 +88,7 @@ def _worker(root: str) -> None:
     def stubbed_client() -> tuple[InfinityClient, list[bytes]]:
         client = InfinityClient(
             igrp=1234,
-            credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
+            credentials=Credentials(login, secret),
             base_url="http://127.0.0.1:1/r",
         )
         body: list[bytes] = []
@@ -173,8 +174,8 @@ def _worker(root: str) -> None:
         settings = Settings()
         settings.connection.base_url = "http://127.0.0.1:9/r"  # never asked: polls stopped
         settings.connection.igrp = 1234
-        settings.connection.username = DEMO_USERNAME
-        settings.connection.password = DEMO_PASSWORD  # type: ignore[assignment]  # kept a secret once set (every release does: this file also drives older trees)
+        settings.connection.username = login
+        settings.connection.password = secret  # type: ignore[assignment]  # kept a secret once set (every release does: this file also drives older trees)
         clock = FrozenClock(START + timedelta(seconds=1800))
         app: Any = RtdashApp(settings, clock=clock)
         client, body = stubbed_client()

@@ -25,6 +25,7 @@ import asyncio
 import gc
 import math
 import os
+import secrets
 import statistics
 import tempfile
 import time
@@ -122,12 +123,12 @@ async def _measure(calls: int, polls: int, saves: int, folder: Path) -> Cost:
     sim = frozen_centre(calls)
     clock = ModelClock(sim)
     body: list[bytes] = []
-    # the simulator's published demo login: this client never reaches a server
-    from rtdash.sim.simulator import DEMO_PASSWORD, DEMO_USERNAME
+    # a login drawn for the run: this client never reaches a server
+    login, secret = "bench", secrets.token_urlsafe(12)
 
     client = InfinityClient(
         igrp=sim.igrp,
-        credentials=Credentials(DEMO_USERNAME, Secret(DEMO_PASSWORD)),
+        credentials=Credentials(login, Secret(secret)),
         base_url="http://127.0.0.1:1/r",
         max_body=256 * 1024 * 1024,
     )

@@ -69,7 +69,7 @@ def sim() -> Iterator[Simulator]:
 
 @pytest.fixture
 def app_factory(sim: Simulator) -> Callable[..., Any]:
-    """``app_factory(flash=False, password="wrong", …)``: the dashboard app on ``sim``
+    """``app_factory(flash=False, password=a_password(), …)``: the dashboard app on ``sim``
     (see :func:`tests.support.make_app`)."""
 
     def factory(*args: Any, **kwargs: Any) -> Any:

@@ -6,6 +6,7 @@ these live in tests/conftest.py (and tests/cli/conftest.py, tests/doctor/conftes
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,6 +22,11 @@ from rtdash.sim.faults import FaultPlan
 
 #: the small centre most tests watch: frozen clock (it moves only when a test says so)
 SIM_DEFAULTS: dict[str, Any] = {"seed": 7, "agents": 20, "load": 24, "realtime": False}
+
+
+def a_password(kind: str = "pw") -> str:
+    """A password (or key) drawn for one test run: none is written in the repo."""
+    return f"{kind}-{secrets.token_urlsafe(12)}"
 
 
 def sim_config(**overrides: Any) -> SimConfig:

@@ -18,6 +18,7 @@ from rtdash.config import (
     load_settings,
     validate_settings,
 )
+from tests.support import a_password
 
 NO_ENV: dict[str, str] = {}
 
@@ -192,11 +193,12 @@ def test_a_bad_password_type_is_not_echoed(tmp_path: Path) -> None:
 
 
 def test_world_readable_file_with_a_password_warns(tmp_path: Path) -> None:
-    path = write(tmp_path, '[connection]\nusername = "u"\npassword = "p"\n', mode=0o644)
+    word = a_password()
+    path = write(tmp_path, f'[connection]\nusername = "u"\npassword = "{word}"\n', mode=0o644)
     settings = load_settings(path, env=NO_ENV)
     assert len(settings.warnings) == 1
     assert f"chmod 600 {path}" in settings.warnings[0]
-    assert '"p"' not in settings.warnings[0]
+    assert word not in settings.warnings[0]
 
 
 def test_world_readable_file_with_an_api_key_warns(tmp_path: Path) -> None:
@@ -205,7 +207,8 @@ def test_world_readable_file_with_an_api_key_warns(tmp_path: Path) -> None:
 
 
 def test_private_file_with_a_password_does_not_warn(tmp_path: Path) -> None:
-    path = write(tmp_path, '[connection]\nusername = "u"\npassword = "p"\n', mode=0o600)
+    word = a_password()
+    path = write(tmp_path, f'[connection]\nusername = "u"\npassword = "{word}"\n', mode=0o600)
     assert load_settings(path, env=NO_ENV).warnings == []
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from rtdash import logs
+from tests.support import a_password
 
-PASSWORD = "pw-" + secrets.token_urlsafe(12)
+PASSWORD = a_password()
 API_KEY = "key-" + secrets.token_urlsafe(12)
 USER = "supervisor@example.com"
 BASIC = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()

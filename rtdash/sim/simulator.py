@@ -13,6 +13,7 @@ catches up lazily, when a request (or ``now``) needs the current state.
 from __future__ import annotations
 
 import math
+import secrets
 import signal
 import threading
 import time
@@ -34,11 +35,20 @@ DEFAULT_INSTALLATIONS: tuple[Installation, ...] = (
     Installation(5678, "Harbour Lettings", "basic"),
 )
 
-# Demo credentials of a local simulator; they guard nothing real.
-DEMO_USERNAME, DEMO_PASSWORD = "demo", "demo-secret"
-NOPII_USERNAME, NOPII_PASSWORD = "nopii", "nopii-secret"
-DEMO_API_KEY = "demo-api-key"
-NOPII_API_KEY = "nopii-api-key"
+# The users of a local simulator. Their passwords and API keys are drawn afresh by each
+# process that runs simulators: ``rtdash sim`` prints them, and ``rtdash --demo`` reads
+# them from the simulator it starts, so none is written anywhere. (One draw a process,
+# not a simulator: a client may ask several simulators of one process with one login.)
+DEMO_USERNAME = "demo"
+NOPII_USERNAME = "nopii"
+
+
+def _drawn(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_urlsafe(12)}"
+
+
+DEMO_PASSWORD, NOPII_PASSWORD = _drawn("pw"), _drawn("pw")
+DEMO_API_KEY, NOPII_API_KEY = _drawn("key"), _drawn("key")
 
 
 @dataclass
@@ -121,12 +131,12 @@ class Simulator:
             lock=self._lock,
             sync=self._sync,
             basic_users={
-                (DEMO_USERNAME, DEMO_PASSWORD): Principal(DEMO_USERNAME, pii=True),
-                (NOPII_USERNAME, NOPII_PASSWORD): Principal(NOPII_USERNAME, pii=False),
+                (DEMO_USERNAME, self.password): Principal(DEMO_USERNAME, pii=True),
+                (NOPII_USERNAME, self.nopii_password): Principal(NOPII_USERNAME, pii=False),
             },
             api_keys={
-                DEMO_API_KEY: Principal(DEMO_USERNAME, pii=True),
-                NOPII_API_KEY: Principal(NOPII_USERNAME, pii=False),
+                self.api_key: Principal(DEMO_USERNAME, pii=True),
+                self.nopii_api_key: Principal(NOPII_USERNAME, pii=False),
             },
             renames=dict(cfg.field_renames),
         )

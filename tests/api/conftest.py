@@ -17,8 +17,9 @@ import pytest
 from rtdash.api import transport
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import RowReader
+from tests.support import a_password
 
-PASSWORD = "pw-" + secrets.token_urlsafe(12)
+PASSWORD = a_password()
 API_KEY = "key-" + secrets.token_urlsafe(12)
 FETCHED_AT = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from rtdash.api.client import Credentials
+from tests.support import a_password
 
 if TYPE_CHECKING:
     from tests.api.conftest import MakeClient, Upstream
@@ -91,7 +92,7 @@ async def test_api_key_header_uses_the_apikey_word(
 
 
 async def test_api_key_wins_over_basic(make_client: MakeClient, upstream: Upstream) -> None:
-    creds = Credentials(username="u", password="p", api_key="key-123")
+    creds = Credentials(username="u", password=a_password(), api_key="key-123")
     await make_client(upstream, credentials=creds).active_calls()
     assert upstream.last.headers["authorization"] == "ApiKey key-123"
 
@@ -104,10 +105,10 @@ async def test_no_credentials_no_header(make_client: MakeClient, upstream: Upstr
 
 
 def test_credentials_usable() -> None:
-    assert Credentials(username="u", password="p").usable
-    assert Credentials(api_key="k").usable
+    assert Credentials(username="u", password=a_password()).usable
+    assert Credentials(api_key=a_password("key")).usable
     assert not Credentials().usable
-    assert not Credentials(password="p").usable
+    assert not Credentials(password=a_password()).usable
 
 
 async def test_credentials_never_in_the_url(make_client: MakeClient, upstream: Upstream) -> None:

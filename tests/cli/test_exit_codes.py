@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,12 +9,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from rtdash.sim import Fault
+from tests.support import a_password
 
 if TYPE_CHECKING:
     from rtdash.sim import Simulator
     from tests.cli.conftest import Run, RunCli
 
-WRONG_PASSWORD = "wrong-" + secrets.token_urlsafe(12)
+WRONG_PASSWORD = a_password("wrong")
 
 
 def one_line(run: Run, code: int) -> str:

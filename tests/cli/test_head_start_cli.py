@@ -18,6 +18,7 @@ import pytest
 from bench.measures.terminal import DATA_MARKER, Terminal, child_env
 from bench.start_imports import loaded_at_first_data
 from rtdash.sim import Simulator
+from tests.support import a_password
 
 SETTINGS_PROBE = """
 import argparse, json, sys
@@ -39,7 +40,7 @@ def test_loading_the_settings_imports_no_http_client_phone_numbers_or_textual(
         HOME=str(tmp_path),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
         RTDASH_USERNAME="someone",
-        RTDASH_PASSWORD="not-a-real-one",
+        RTDASH_PASSWORD=a_password(),
     )
     probe = SETTINGS_PROBE
     if base_url:  # plain http on loopback: the insecure-http check has a look

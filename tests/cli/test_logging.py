@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from rtdash import logs
+from rtdash.sim import Simulator
 
 if TYPE_CHECKING:
     from rtdash.config import Settings
@@ -156,4 +157,4 @@ def test_no_secret_in_the_log_file_at_debug(
 
 def test_secrets_are_forgotten_after_a_run(rtdash: RunCli, sim_env: list[str]) -> None:
     rtdash("users", *sim_env)
-    assert logs.redact("demo-secret") == "demo-secret"
+    assert logs.redact(Simulator.password) == Simulator.password

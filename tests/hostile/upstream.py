@@ -8,15 +8,16 @@ nested a thousand deep. :data:`HOSTILE` is text a hostile upstream puts in its f
 from __future__ import annotations
 
 import json
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.support import a_password
+
 IGRP = 1234
-USERNAME, PASSWORD = "hostile-user", "pw-" + secrets.token_urlsafe(12)
+USERNAME, PASSWORD = "hostile-user", a_password()
 
 #: terminal attacks: set the clipboard (OSC 52), retitle the window (OSC 0), clear the
 #: screen, return to column 0, backspace, a fake new line, a C1 CSI, DEL, bidi override

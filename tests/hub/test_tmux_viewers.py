@@ -74,6 +74,8 @@ class Sim:
         text = self.log.read_text()
         self.url = re.search(r"listening on (\S+)", text).group(1)  # type: ignore[union-attr]
         self.igrp = int(re.search(r"^\s+(\d+)\s", text, re.M).group(1))  # type: ignore[union-attr]
+        # the login it drew and printed
+        self.password = re.search(r"Basic user\s+\S+ / (\S+)", text).group(1)  # type: ignore[union-attr]
 
     def requests(self) -> dict[str, int]:
         """Requests per Real Time route for the watched installation, so far."""
@@ -194,7 +196,7 @@ def test_five_tmux_viewers_one_poll_and_a_standby_keeps_them_live(
         "RTDASH_CONFIG": str(config),
         "RTDASH_HUB_URL": redis_up.url,
         "RTDASH_USERNAME": "demo",
-        "RTDASH_PASSWORD": "demo-secret",
+        "RTDASH_PASSWORD": sim.password,
     }
     leader = Hub(tmp_path, "a", hub_env)
     stack.callback(leader.stop)

@@ -4,6 +4,7 @@ config."""
 
 from __future__ import annotations
 
+import secrets
 import tracemalloc
 from collections.abc import AsyncIterator
 
@@ -44,7 +45,7 @@ EIGHT_MIB = 8 * 1024 * 1024
 def client_for(http: httpx.AsyncClient, max_body: int = DEFAULT_MAX_BODY) -> InfinityClient:
     return InfinityClient(
         igrp=1234,
-        credentials=Credentials("demo", "demo-secret"),
+        credentials=Credentials("demo", secrets.token_urlsafe(12)),
         base_url="https://upstream.test/reports/v2",
         max_body=max_body,
         http=http,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import html
 import logging
-import secrets
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,10 +20,11 @@ from rtdash.core.poller_status import Phase, Route
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from tests.resilience.conftest import CALLS_ROUTE, make_app, resilient_settings
+from tests.support import a_password
 from tests.ui.helpers import dashboard_of, screen_text, wait_for_data, wait_until
 
 USERNAME = "supervisor"
-PASSWORD = "pw-" + secrets.token_urlsafe(12)
+PASSWORD = a_password()
 BASIC = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
 SECRETS = (PASSWORD, BASIC)
 

@@ -51,7 +51,7 @@ def client() -> Iterator[httpx.Client]:
 
     Session-wide because building an httpx client (its SSL context) costs ~0.1 s.
     """
-    with httpx.Client(auth=("demo", "demo-secret"), timeout=5.0) as c:
+    with httpx.Client(auth=("demo", Simulator.password), timeout=5.0) as c:
         yield c
 
 

@@ -16,7 +16,7 @@ from .conftest import route_url, rows_of
 
 @pytest.mark.parametrize(
     "auth",
-    [None, ("demo", "wrong"), ("nobody", "demo-secret")],
+    [None, ("demo", "not-" + Simulator.password), ("nobody", Simulator.password)],
 )
 def test_bad_credentials_are_401_json_string(
     shared_sim: Simulator, anon: httpx.Client, auth: tuple[str, str] | None
@@ -43,7 +43,9 @@ def test_api_key_auth(shared_sim: Simulator, anon: httpx.Client) -> None:
     )
     assert bearer.status_code == 401
     # v2.1 differs from v2 by auth only: Basic is not accepted there
-    basic = anon.get(f"{shared_sim.url_v21}/igrps/1234/pbxUserStatus", auth=("demo", "demo-secret"))
+    basic = anon.get(
+        f"{shared_sim.url_v21}/igrps/1234/pbxUserStatus", auth=("demo", shared_sim.password)
+    )
     assert basic.status_code == 401 and basic.json() == "auth required"
 
 

@@ -196,7 +196,7 @@ def test_stop_and_start_on_the_same_port(client: httpx.Client) -> None:
         before = client.get(route_url(sim, CALLS)).content
         sim.stop()
         with pytest.raises(httpx.ConnectError):
-            httpx.get(route_url(sim, CALLS), auth=("demo", "demo-secret"), verify=False)
+            httpx.get(route_url(sim, CALLS), auth=("demo", sim.password), verify=False)
         # a pooled keep-alive connection must not keep answering either
         with pytest.raises(httpx.TransportError):
             client.get(route_url(sim, CALLS))

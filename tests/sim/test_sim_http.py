@@ -214,7 +214,7 @@ def test_tz_across_a_dst_change(anon: httpx.Client) -> None:
         rows = rows_of(
             anon.get(
                 route_url(sim, "pbxUserStatus"),
-                auth=("demo", "demo-secret"),
+                auth=("demo", sim.password),
                 params={"tz": "Europe/London"},
             )
         )
@@ -256,7 +256,7 @@ def test_exclude_pii_masks_caller_numbers(
 
 
 def test_user_without_pii_permission(shared_sim: Simulator) -> None:
-    with httpx.Client(auth=("nopii", "nopii-secret"), verify=False) as nopii:
+    with httpx.Client(auth=("nopii", shared_sim.nopii_password), verify=False) as nopii:
         rows = rows_of(nopii.get(route_url(shared_sim, "pbxActiveCalls")))
         assert rows
         assert all(

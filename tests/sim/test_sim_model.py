@@ -278,8 +278,17 @@ def test_simulator_defaults() -> None:
     assert sim.now == DEFAULT_START
     sim.advance(90)
     assert (sim.now - DEFAULT_START).total_seconds() == 90
-    assert (sim.username, sim.password, sim.api_key) == ("demo", "demo-secret", "demo-api-key")
-    assert (sim.nopii_username, sim.nopii_password) == ("nopii", "nopii-secret")
+    assert (sim.username, sim.nopii_username) == ("demo", "nopii")
+    # the passwords and keys drawn for this process: every simulator of it takes them,
+    # and no two are alike
+    logins = (sim.password, sim.nopii_password, sim.api_key, sim.nopii_api_key)
+    assert len(set(logins)) == 4 and all(len(login) >= 16 for login in logins)
+    assert logins == (
+        Simulator.password,
+        Simulator.nopii_password,
+        Simulator.api_key,
+        Simulator.nopii_api_key,
+    )
     with pytest.raises(RuntimeError):
         _ = sim.url  # not started
 

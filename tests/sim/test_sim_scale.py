@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -51,8 +52,11 @@ def test_run_standalone_serves_until_interrupted() -> None:
         assert "1234  Northwind Contact Centre (advanced)" in text
         assert "5678  Harbour Lettings (basic)" in text
         rest = proc.stdout.readline() + proc.stdout.readline()
-        assert "demo / demo-secret" in text + rest and "demo-api-key" in text + rest
-        r = httpx.get(f"{url}/igrps/1234/pbxUserStatus", auth=("demo", "demo-secret"))
+        # the login that process drew, as it printed it
+        found = re.search(r"Basic user\s+demo / (\S+)", text + rest)
+        assert found is not None and re.search(r"API key\s+\S{16,}", text + rest)
+        assert found.group(1) != Simulator.password  # its own, not this process's
+        r = httpx.get(f"{url}/igrps/1234/pbxUserStatus", auth=("demo", found.group(1)))
         assert r.status_code == 200 and len(r.text.splitlines()) == 6
         assert json.loads(r.text.splitlines()[0])["igrp"] == "1234"
         proc.send_signal(signal.SIGINT)

@@ -11,6 +11,7 @@ from rtdash.core.snapshot import CALL_STATES
 from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault
 from rtdash.ui.messages import CallsUpdated, StatusUpdated
+from tests.support import a_password
 from tests.ui.helpers import (
     dashboard_of,
     fetch_truth,
@@ -281,7 +282,7 @@ async def test_before_any_data_the_headline_shows_placeholders_and_no_alert(
     sim: Simulator,
 ) -> None:
     """Rejected credentials: nothing is known, so no zeros and no "no agents free" ‼."""
-    app = make_app(sim, password="wrong")
+    app = make_app(sim, password=a_password())
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: _auth_failed(app), timeout=10)
         board = dashboard_of(app)

@@ -19,6 +19,7 @@ from rtdash.ui import first_frame as first_frame_module
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.widgets.status_bar import StatusBar
+from tests.support import a_password
 from tests.ui.helpers import make_app, settings_for, wait_for_data, wait_until
 
 
@@ -128,7 +129,7 @@ async def test_a_failing_service_ends_the_wait_with_its_error(
 ) -> None:
     """A refusal is an answer: the first frame says so, without waiting out the bound."""
     monkeypatch.setattr(first_frame_module, "FIRST_FRAME_WAIT", 60.0)
-    app = make_app(sim, password="wrong")
+    app = make_app(sim, password=a_password())
     frames = record_frames(app)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, lambda: bool(frames))

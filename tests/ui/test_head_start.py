@@ -11,6 +11,7 @@ from rtdash.core.clock import FrozenClock
 from rtdash.core.poller_status import Phase
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
+from tests.support import a_password
 from tests.ui.helpers import dashboard_of, settings_for, wait_for_data, wait_until
 
 CALLS, USERS = "pbxActiveCalls", "pbxUserStatus"
@@ -66,7 +67,7 @@ async def test_an_answer_to_another_query_is_not_taken(sim: Simulator) -> None:
 
 
 async def test_an_early_refusal_is_the_first_polls_refusal(sim: Simulator) -> None:
-    settings = settings_polling_once(sim, password="wrong")
+    settings = settings_polling_once(sim, password=a_password())
     early = begun(settings)
     app = RtdashApp(settings, clock=FrozenClock(sim.now), head_start=early)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -18,6 +18,7 @@ from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.help import HelpScreen
 from rtdash.ui.screens.lookup import LookupScreen
 from rtdash.ui.screens.welcome import WelcomeScreen
+from tests.support import a_password
 from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data, wait_until
 
 
@@ -141,7 +142,7 @@ async def test_help_shows_every_key_by_scrolling_at_40x15(sim: Simulator) -> Non
 async def test_welcome_scrolls_to_the_demo_at_80x24(sim: Simulator) -> None:
     settings = Settings()
     settings.connection.username = "x"
-    settings.connection.password = "y"  # type: ignore[assignment]
+    settings.connection.password = a_password()  # type: ignore[assignment]
     app = RtdashApp(settings, simulator=sim)  # no igrp: the welcome screen
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))

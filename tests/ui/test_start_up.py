@@ -11,6 +11,7 @@ import pytest
 from rtdash import warmup
 from rtdash.sim import Simulator
 from rtdash.ui import app as app_module
+from tests.support import a_password
 from tests.ui.helpers import make_app, wait_for_data, wait_until
 
 
@@ -40,7 +41,7 @@ async def test_collection_resumes_after_a_while_without_data(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app_module, "COLLECTION_PAUSE_LIMIT", 0.2)
-    app = make_app(sim, password="wrong")  # rejected: no data ever comes
+    app = make_app(sim, password=a_password())  # rejected: no data ever comes
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, gc.isenabled)
 
