@@ -58,9 +58,11 @@ def seed_trend(url: str, prefix: str, igrp: int) -> list[tuple[int, int]]:
     keys = HubKeys(prefix, igrp)
     db = redis_sync.Redis.from_url(url)
     now = time.time()
+    # 5 s into a 30 s history bucket, so each point's two entries share one bucket
+    early_in_bucket = now - now % 30 + 5
     seeded = []
     for number, minutes in enumerate(SEEDED):
-        at = now - minutes * 60
+        at = early_in_bucket - minutes * 60
         waiting, available = number + 1, 20 - number
         ms = int(at * 1000)
         db.xadd(keys.trend, {"v": json.dumps({"t": at, "w": waiting})}, id=f"{ms}-0")
