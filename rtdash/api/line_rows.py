@@ -92,6 +92,10 @@ class LineRows:
         #: a body is being read by its lines (one left half read was abandoned: see
         #: :class:`LineFeed`)
         self.reading = False
+        #: no row in :attr:`heads` is :data:`UNREADABLE` (known when the last body was
+        #: read by its lines, all of it readable): a body's rows held from the table
+        #: then need no pass to count the unreadable among them
+        self.readable = False
         #: the ids (call references, user ids) of the rows in :attr:`heads`, when no two
         #: of them share one (None: not known, or shared): a body's duplicates are then
         #: known from its new and gone rows alone
@@ -189,6 +193,7 @@ class LineFeed:
         "lines",
         "missing",
         "new",
+        "new_unreadable",
         "reader",
         "rest",
         "rows",
@@ -207,6 +212,7 @@ class LineFeed:
             # of it is trusted, and this body's lines are all read afresh
             lines.heads.clear()
             lines.ids = None
+            lines.readable = False
         lines.reading = True
         lines.unchanged = False
         self._last_rows, self._last_tails = lines.take()
@@ -224,6 +230,8 @@ class LineFeed:
         #: once the body is read: the rows of the lines read, and how many were unreadable
         self.rows: list[Any] = []
         self.unreadable = 0
+        #: the new lines read that were unreadable
+        self.new_unreadable = 0
         #: the tails of every line, in order (the unchanged body's test): whatever
         #: pieces the bytes came in, the same tails give the same digest
         self._digest = lines.cut.new_tails()
@@ -304,6 +312,7 @@ class LineFeed:
                     rows[index] = read(item, self._hold)
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
+                    self.new_unreadable += 1
         self.new += (row for row in map(rows.__getitem__, new) if row is not UNREADABLE)
         if new:
             lines.read(list(map(found.__getitem__, new)), list(map(rows.__getitem__, new)))
@@ -352,7 +361,12 @@ class LineFeed:
             self.gone = [row for row in table.settle() if row is not UNREADABLE]
             self._ids()
             lines.keep(held, digest)
-        unreadable = sum(map(is_, held, repeat(UNREADABLE)))
+        if lines.readable and self.rest is None:  # the held rows were all readable
+            unreadable = self.new_unreadable
+        else:
+            unreadable = sum(map(is_, held, repeat(UNREADABLE)))
+        # the table now holds this body's rows (or, with a rest, rows not counted here)
+        lines.readable = self.rest is None and not unreadable
         rows = [row for row in held if row is not UNREADABLE] if unreadable else held
         self.rows, self.unreadable = rows, unreadable
         return rows, unreadable

@@ -116,6 +116,33 @@ async def test_an_unreadable_line_is_not_read_again_and_stays_counted(
     assert (third.unchanged, third.unreadable, len(reads)) == (True, 1, count)
 
 
+async def test_an_unreadable_line_that_comes_stays_and_goes_is_counted_each_poll(
+    make_client: MakeClient, upstream: Upstream
+) -> None:
+    """The held rows are counted for unreadable ones only while the table may hold one:
+    a poll after an all-readable one counts its new lines alone."""
+    client = make_client(upstream)
+    broken = with_(CALL, callRef="c-bad", callState="on hold")  # no known state
+    other = with_(CALL, callRef="c-0002")
+    bodies = [
+        compact(CALL),
+        compact(with_(CALL, callDuration="63"), broken),  # comes: a new line
+        compact(with_(CALL, callDuration="64"), broken),  # stays: held, unreadable
+        compact(with_(CALL, callDuration="65"), other),  # goes
+        compact(with_(CALL, callDuration="66"), with_(other, callDuration="63"), broken),
+        compact(with_(CALL, callDuration="67"), with_(other, callDuration="64"), broken),
+        compact(with_(CALL, callDuration="68"), with_(other, callDuration="65")),
+    ]
+    counts, refs = [], []
+    for body in bodies:
+        upstream.body = body
+        result = await client.active_calls()
+        counts.append(result.unreadable)
+        refs.append([row.call_ref for row in result.rows])
+    assert counts == [0, 1, 1, 0, 1, 1, 0]
+    assert refs[2] == ["c-0001"] and refs[5] == ["c-0001", "c-0002"]
+
+
 async def test_users_read_by_lines_are_known_unchanged(
     make_client: MakeClient, upstream: Upstream
 ) -> None:
