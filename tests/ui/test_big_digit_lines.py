@@ -62,13 +62,17 @@ async def test_big_numbers_draw_what_textual_draws_in_every_look(sim: Simulator)
         looks: list[dict[str, Any]] = [
             {"level-warn": True},
             {"level-alert": True},
-            {"level-alert": True, "breached": True, "flash": True},
+            {"level-alert": True, "breached": True},
         ]
         for look in looks:
             for tile in tiles:
                 tile.update_classes(look)
             await pilot.pause()
             assert _same_lines(numbers) == [], look
+        for tile in tiles:
+            tile.flash(True, True)  # the flash's lit look: inline styles
+        await pilot.pause()
+        assert _same_lines(numbers) == [], "lit"
         app.set_class(True, "-no-color")
         await pilot.pause()
         assert _same_lines(numbers) == [], "NO_COLOR"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from textual import events
+from textual.color import Color
+from textual.geometry import Region
 from textual.widgets import Footer
 
 from rtdash.config import ConfigError
@@ -68,6 +70,25 @@ async def test_agent_tiles_fit_sixty_agents_on_a_tv(size: tuple[int, int]) -> No
             assert all(user.label[:12] in text for user in grid.users)
 
 
+LEVELS = {"level-warn", "level-alert"}
+
+
+def _drawn_lit(tile: MetricTile) -> bool:
+    """Whether the tile's label and number are drawn as the flash's lit look: black on
+    the theme's alert colour, every cell with text in it."""
+    alert = Color.parse(tile.app.theme_variables["level-alert"]).rich_color
+    black = Color(0, 0, 0).rich_color
+    looks = set()
+    for child in tile.children:
+        width, height = child.size
+        for strip in child.render_lines(Region(0, 0, width, height)):
+            for text, style, _ in strip:
+                if text.strip() and style is not None:
+                    looks.add((style.color == black, style.bgcolor == alert))
+    assert looks, "the tile draws text"
+    return looks == {(True, True)}
+
+
 async def test_a_threshold_crossing_flashes_the_tile_and_rings_once(sim: Simulator) -> None:
     settings = settings_for(sim)
     settings.thresholds.waiting_warn = 0
@@ -85,14 +106,24 @@ async def test_a_threshold_crossing_flashes_the_tile_and_rings_once(sim: Simulat
         for _ in range(4):
             view.tick()
             await pilot.pause()
-            seen_flash.add(tile.has_class("flash"))
+            seen_flash.add(tile.lit)
+            assert _drawn_lit(tile) is tile.lit, "the tile draws what it says"
         assert tile.has_class("breached")
         assert seen_flash == {True, False}, "the tile blinks on alternate seconds"
         assert bells == [1], "one bell per breach, not per tick"
+        # a tile of no alert level lit: its label's colour is no longer a contrast
+        calm = next(each for each in view.query(MetricTile) if not each.classes & LEVELS)
+        calm.flash(True, True)
+        await pilot.pause()
+        assert _drawn_lit(calm)
+        calm.flash(False, False)
+        await pilot.pause()
+        assert not _drawn_lit(calm)
         app.clock.advance(settings.display.flash_seconds + 1)  # type: ignore[attr-defined]
         view.tick()
         view.tick()
-        assert not tile.has_class("flash") and tile.has_class("breached")
+        await pilot.pause()
+        assert not tile.lit and not _drawn_lit(tile) and tile.has_class("breached")
 
 
 async def test_no_flash_keeps_the_alert_colour_without_blinking(sim: Simulator) -> None:
@@ -108,7 +139,7 @@ async def test_no_flash_keeps_the_alert_colour_without_blinking(sim: Simulator) 
         for _ in range(3):
             view.tick()
             await pilot.pause()
-            assert not tile.has_class("flash")
+            assert not tile.lit and not _drawn_lit(tile)
         assert tile.has_class("breached")
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
@@ -104,6 +106,14 @@ def _count(value: int | None) -> str:
     return PLACEHOLDER if value is None else str(value)
 
 
+BLACK = Color(0, 0, 0)
+
+
+@lru_cache(maxsize=16)
+def _color(value: str) -> Color:
+    return Color.parse(value)
+
+
 class MetricTile(Vertical):
     def __init__(self, spec: TileSpec, group: list[BigNumber]) -> None:
         super().__init__(id=f"tile-{spec.key}", classes="tile")
@@ -121,11 +131,30 @@ class MetricTile(Vertical):
         yield BigNumber(self.spec.template, self._group, classes="tile-value")
 
     def flash(self, breached: bool, lit: bool) -> None:
-        # a class change restyles the tile and its children: only when it changes, and
-        # both classes in one change (a breach at start sets both: one restyle, not two)
-        if (breached, lit) != self._alert:
-            self._alert = (breached, lit)
-            self.update_classes({"breached": breached, "flash": lit})
+        """Mark a breach (a class: it changes rarely) and light the tile on the flash's
+        lit seconds. The light is inline styles, not a class: a class change sends the
+        tile and its children through the style sheet again, each second of a flash."""
+        was_breached, was_lit = self._alert
+        self._alert = (breached, lit)
+        if breached != was_breached:
+            self.set_class(breached, "breached")
+        if lit != was_lit:
+            self._light(lit)
+
+    @property
+    def lit(self) -> bool:
+        """Whether the tile shows the flash's lit look now."""
+        return self._alert[1]
+
+    def _light(self, lit: bool) -> None:
+        """The lit look: the theme's alert colour behind black text (an inline style
+        set to None is cleared, and the style sheet's look is back)."""
+        alert = _color(self.app.theme_variables["level-alert"]) if lit else None
+        self.styles.background = alert
+        for child in self.children:
+            child.styles.color = BLACK if lit else None
+            # the label's colour is "auto" (a contrast to its background) in the sheet
+            child.styles.auto_color = False if lit else None
 
     @property
     def number(self) -> str:
