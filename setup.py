@@ -15,7 +15,7 @@ setup(
         Extension(
             "rtdash.api._heads",
             ["rtdash/api/_heads.c"],
-            depends=["rtdash/api/_heads_slots.h"],
+            depends=["rtdash/api/_heads_slots.h", "rtdash/api/_heads_keys.h"],
             optional=True,
         ),
         Extension("rtdash.core._drop", ["rtdash/core/_drop.c"], optional=True),

@@ -7,6 +7,9 @@
  * the others, so only a poll's new and gone rows are put in and taken out.
  *
  * Heads() -> table
+ * keys: a list of ints, or a buffer of native 64-bit integers (a memoryview cast to
+ * "q": the line scanner's keys, with no int object per key)
+ *
  *   take(keys[, missing])
  *                     each key's row, marked found (None where there is none, or
  *                     where it was found already since the last settle; the index
@@ -30,18 +33,33 @@
 
 #include "_heads_slots.h"
 
+static PyObject *take(Heads *self, const Keys *keys, PyObject *missing);
+static int put(Heads *self, const Keys *keys, PyObject *rows, int found);
+
 static PyObject *
 Heads_take(Heads *self, PyObject *args)
 {
-    PyObject *keys, *missing = NULL;
-    if (!PyArg_ParseTuple(args, "O|O:take", &keys, &missing)) {
+    PyObject *given, *missing = NULL;
+    if (!PyArg_ParseTuple(args, "O|O:take", &given, &missing)) {
         return NULL;
     }
-    if (!PyList_Check(keys) || (missing != NULL && !PyList_Check(missing))) {
-        PyErr_SetString(PyExc_TypeError, "take: the keys (and the missing) are lists");
+    if (missing != NULL && !PyList_Check(missing)) {
+        PyErr_SetString(PyExc_TypeError, "take: the missing are a list");
         return NULL;
     }
-    Py_ssize_t count = PyList_GET_SIZE(keys);
+    Keys keys;
+    if (keys_open(given, &keys, "take") < 0) {
+        return NULL;
+    }
+    PyObject *found = take(self, &keys, missing);
+    keys_close(&keys);
+    return found;
+}
+
+static PyObject *
+take(Heads *self, const Keys *keys, PyObject *missing)
+{
+    Py_ssize_t count = keys->count;
     PyObject *found = PyList_New(count);
     if (found == NULL) {
         return NULL;
@@ -53,7 +71,7 @@ Heads_take(Heads *self, PyObject *args)
     for (Py_ssize_t index = 0; index < count; index++) {
         prefetch_slot(self, keys, index + AHEAD);
         int64_t key;
-        if (key_of(PyList_GET_ITEM(keys, index), &key) < 0) {
+        if (key_at(keys, index, &key) < 0) {
             Py_DECREF(found);
             return NULL;
         }
@@ -88,22 +106,36 @@ Heads_take(Heads *self, PyObject *args)
 static PyObject *
 Heads_put(Heads *self, PyObject *args)
 {
-    PyObject *keys, *rows;
+    PyObject *given, *rows;
     int found = 0;
-    if (!PyArg_ParseTuple(
-            args, "O!O!|p:put", &PyList_Type, &keys, &PyList_Type, &rows, &found)) {
+    if (!PyArg_ParseTuple(args, "OO!|p:put", &given, &PyList_Type, &rows, &found)) {
         return NULL;
     }
-    Py_ssize_t count = PyList_GET_SIZE(keys);
+    Keys keys;
+    if (keys_open(given, &keys, "put") < 0) {
+        return NULL;
+    }
+    int done = put(self, &keys, rows, found);
+    keys_close(&keys);
+    if (done < 0) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static int
+put(Heads *self, const Keys *keys, PyObject *rows, int found)
+{
+    Py_ssize_t count = keys->count;
     if (PyList_GET_SIZE(rows) != count) {
         PyErr_SetString(PyExc_ValueError, "put: as many rows as keys");
-        return NULL;
+        return -1;
     }
     for (Py_ssize_t index = 0; index < count; index++) {
-        /* the lists may change under a callback of PyLong_AsLongLong: look again */
-        if (index >= PyList_GET_SIZE(keys) || index >= PyList_GET_SIZE(rows)) {
+        /* the lists may change under a callback of a key's conversion: look again */
+        if (index >= PyList_GET_SIZE(rows)) {
             PyErr_SetString(PyExc_RuntimeError, "put: the lists changed");
-            return NULL;
+            return -1;
         }
         prefetch_slot(self, keys, index + AHEAD);
 #if defined(__GNUC__) || defined(__clang__)
@@ -116,15 +148,15 @@ Heads_put(Heads *self, PyObject *args)
             continue;
         }
         int64_t key;
-        if (key_of(PyList_GET_ITEM(keys, index), &key) < 0) {
-            return NULL;
+        if (key_at(keys, index, &key) < 0) {
+            return -1;
         }
         if (make_room(self) < 0) {
-            return NULL;
+            return -1;
         }
         place(self, key, found ? FOUND(Py_NewRef(row)) : Py_NewRef(row));
     }
-    Py_RETURN_NONE;
+    return 0;
 }
 
 /* The rows held, or their keys, in no order. */

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_heads_keys.h"
+
 #define FIRST_BITS 10
 
 /* a key and its row side by side: a look-up touches one cache line, not two */
@@ -47,20 +49,12 @@ slot_of(int64_t key, int bits)
 #define AHEAD 8
 
 static inline void
-prefetch_slot(Heads *self, PyObject *keys, Py_ssize_t index)
+prefetch_slot(Heads *self, const Keys *keys, Py_ssize_t index)
 {
 #if defined(__GNUC__) || defined(__clang__)
-    if (index >= PyList_GET_SIZE(keys)) {
-        return;
-    }
-    PyObject *item = PyList_GET_ITEM(keys, index);
-    if (!PyLong_CheckExact(item)) {
-        return;
-    }
-    int overflow;
-    long long key = PyLong_AsLongLongAndOverflow(item, &overflow);
-    if (!overflow) {
-        __builtin_prefetch(&self->slots[slot_of((int64_t)key, self->bits)]);
+    int64_t key;
+    if (peek_key(keys, index, &key)) {
+        __builtin_prefetch(&self->slots[slot_of(key, self->bits)]);
     }
 #else
     (void)self;
@@ -163,21 +157,6 @@ make_room(Heads *self)
         return 0;
     }
     return rebuild(self, (held + 1) * 2 <= slots ? self->bits : self->bits + 1);
-}
-
-static int
-key_of(PyObject *item, int64_t *key)
-{
-    if (!PyLong_Check(item)) {
-        PyErr_SetString(PyExc_TypeError, "a head's key is an int");
-        return -1;
-    }
-    long long value = PyLong_AsLongLong(item);
-    if (value == -1 && PyErr_Occurred()) {
-        return -1;
-    }
-    *key = (int64_t)value;
-    return 0;
 }
 
 #endif /* RTDASH_HEADS_SLOTS_H */

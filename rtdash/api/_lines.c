@@ -11,8 +11,9 @@
  * last keys of every line). A line's tail is ``,"k1":D,...,"kn":D}`` at its very
  * end (D: a string of up to 12 digits, an integer of up to 12 digits without
  * leading zeros, or null), its head everything before. For each line: the head's
- * key (head_key: a keyed 64-bit hash of its bytes) and three offsets (head start, tail
- * start, tail end) as native 64-bit integers; and ``state`` carried on over every
+ * key (head_key: a keyed 64-bit hash of its bytes; ``keys`` holds them as native 64-bit
+ * integers, not an int object each) and three offsets (head start, tail start, tail
+ * end) as native 64-bit integers; and ``state`` carried on over every
  * tail in order (a keyed chain: the same tails in the same order give the same state
  * however a body comes in pieces, which is how an unchanged body is known). None when any line has no such tail
  * (a blank line, a tail not plain, a piece ending in a bare "\r"): the caller
@@ -185,13 +186,14 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
     if (s[size - 1] != '\n') {
         lines++; /* the last line, with no newline after it */
     }
-    PyObject *hashes = PyList_New(lines);
+    PyObject *hashes = PyBytes_FromStringAndSize(NULL, lines * (Py_ssize_t)sizeof(int64_t));
     PyObject *offsets = PyBytes_FromStringAndSize(NULL, lines * 3 * (Py_ssize_t)sizeof(int64_t));
     if (hashes == NULL || offsets == NULL) {
         Py_XDECREF(hashes);
         Py_XDECREF(offsets);
         return NULL;
     }
+    int64_t *heads = (int64_t *)PyBytes_AS_STRING(hashes);
     int64_t *cut = (int64_t *)PyBytes_AS_STRING(offsets);
     Py_ssize_t lo = start;
     for (Py_ssize_t line = 0; line < lines; line++) {
@@ -207,13 +209,7 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
             Py_DECREF(offsets);
             Py_RETURN_NONE;
         }
-        PyObject *hash = PyLong_FromLongLong(head_key(s + lo, at - lo));
-        if (hash == NULL) {
-            Py_DECREF(hashes);
-            Py_DECREF(offsets);
-            return NULL;
-        }
-        PyList_SET_ITEM(hashes, line, hash);
+        heads[line] = head_key(s + lo, at - lo);
         cut[3 * line] = lo;
         cut[3 * line + 1] = at;
         cut[3 * line + 2] = end;

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -38,7 +38,7 @@ _END = rb"(?:\r?\n|\Z)"
 class Cut(Protocol):
     """One piece's lines: each head's key, and the bytes of the lines asked for."""
 
-    def keys(self) -> list[int]: ...
+    def keys(self) -> Sequence[int]: ...
 
     def tail(self, index: int) -> bytes: ...
 
@@ -79,12 +79,15 @@ class PatternCut:
 class ScannedCut:
     __slots__ = ("_keys", "_offsets", "_piece")
 
-    def __init__(self, piece: bytes, keys: list[int], offsets: bytes) -> None:
-        self._piece, self._keys = piece, keys
+    def __init__(self, piece: bytes, keys: bytes, offsets: bytes) -> None:
+        self._piece = piece
+        #: per line: its head's key (as the scanner wrote them: no int object per line
+        #: until one is asked for; the head table reads them as they are)
+        self._keys = memoryview(keys).cast("q")
         #: per line: head start, tail start, tail end
         self._offsets = memoryview(offsets).cast("q")
 
-    def keys(self) -> list[int]:
+    def keys(self) -> Sequence[int]:
         return self._keys
 
     def tail(self, index: int) -> bytes:

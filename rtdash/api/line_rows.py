@@ -31,7 +31,7 @@ first line that cannot on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import repeat
 from operator import is_
@@ -105,7 +105,7 @@ class LineRows:
         #: known (no two rows of either body share an id); None otherwise
         self.changes: tuple[list[Any], list[Any]] | None = None
 
-    def held(self, keys: list[int]) -> tuple[list[Any], list[int]]:
+    def held(self, keys: Sequence[int]) -> tuple[list[Any], list[int]]:
         """The last body's row of each head (by its key), None where there is none,
         each marked found in the table: a row is found once (a line twice in one body
         is read the second time), and what is not found once a body is read is what it
@@ -216,8 +216,8 @@ class LineFeed:
         lines.reading = True
         lines.unchanged = False
         self._last_rows, self._last_tails = lines.take()
-        #: each line's key and row, in order
-        self.keys: list[int] = []
+        #: each piece's lines' keys (as the cutter gave them), and each line's row, in order
+        self.keys: list[Sequence[int]] = []
         self.held: list[Any] = []
         self.missing = 0
         #: the rows read from new lines (not held from the last body), and, once the
@@ -319,11 +319,11 @@ class LineFeed:
         for _, now in probes:
             reader.note_now(now)
         self.missing += len(new)
-        self.keys += found
+        self.keys.append(found)
         self.held += rows
         return True
 
-    def _put_back(self, keys: list[int], rows: list[Any]) -> bool:
+    def _put_back(self, keys: Sequence[int], rows: list[Any]) -> bool:
         """A piece not read after all: the rows taken out of the table for it go back.
         False (the piece was not read)."""
         self.lines.heads.put(keys, rows)
@@ -346,7 +346,10 @@ class LineFeed:
             self.rest = bytearray()
         table = lines.heads
         if self.rest is not None:  # the table as it was, with the lines read so far
-            table.put(self.keys, held)
+            at = 0
+            for keys in self.keys:
+                table.put(keys, held[at : at + len(keys)])
+                at += len(keys)
             lines.ids = None
         else:
             digest = (len(held), self._digest.digest())

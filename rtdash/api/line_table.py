@@ -11,6 +11,7 @@ same. Both are driven through the same calls and compared in tests
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import compress, count, repeat
 from operator import is_, is_not
 from types import ModuleType
@@ -22,13 +23,16 @@ built: ModuleType | None = c_parts.built("_heads")  # None: not built here
 
 
 class HeadTable(Protocol):
-    def take(self, keys: list[int], missing: list[int] = ..., /) -> list[Any]:
+    """Keys are a list of ints or, from the C scanner, a memoryview of int64 (each
+    table takes either)."""
+
+    def take(self, keys: Sequence[int], missing: list[int] = ..., /) -> list[Any]:
         """Each key's row, marked found (None where there is none, and its index added
         to ``missing`` when given): a row is found once between two settles, and stays
         held."""
         ...
 
-    def put(self, keys: list[int], rows: list[Any], found: bool = ..., /) -> None:
+    def put(self, keys: Sequence[int], rows: list[Any], found: bool = ..., /) -> None:
         """Each row put in under its key, marked found if ``found`` (a body's new
         lines: held from the next settle on, and not found again before it), else not:
         a None row skipped, a key put twice keeps the later row."""
@@ -64,7 +68,7 @@ class DictHeads:
         self._rows: dict[int, Any] = {}
         self._found: dict[int, Any] = {}
 
-    def take(self, keys: list[int], missing: list[int] | None = None, /) -> list[Any]:
+    def take(self, keys: Sequence[int], missing: list[int] | None = None, /) -> list[Any]:
         rows, found = self._rows, self._found
         taken = list(map(rows.pop, keys, repeat(None)))
         found.update(compress(zip(keys, taken, strict=True), map(is_not, taken, repeat(None))))
@@ -72,7 +76,7 @@ class DictHeads:
             missing += compress(count(), map(is_, taken, repeat(None)))
         return taken
 
-    def put(self, keys: list[int], rows: list[Any], found: bool = False, /) -> None:
+    def put(self, keys: Sequence[int], rows: list[Any], found: bool = False, /) -> None:
         if len(keys) != len(rows):
             raise ValueError("put: as many rows as keys")
         pairs = list(compress(zip(keys, rows, strict=True), map(is_not, rows, repeat(None))))

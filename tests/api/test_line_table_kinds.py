@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gc
 import sys
+from array import array
+from collections.abc import Callable, Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -39,15 +41,22 @@ STEP = st.one_of(
 )
 
 
-def apply(table: object, step: tuple[str, object]) -> object:
+def as_words(keys: list[int]) -> Sequence[int]:
+    """``keys`` as the C scanner hands a piece's keys on: a memoryview of int64."""
+    return memoryview(array("q", keys).tobytes()).cast("q")
+
+
+def apply(table: object, step: tuple[str, object], words: bool = False) -> object:
+    """``step`` on ``table``, its keys a list (or, with ``words``, as the scanner's)."""
+    given: Callable[[list[int]], Sequence[int]] = as_words if words else list
     kind, arg = step
     if kind == "take":  # the rows, then the indexes of the keys not found
         missing: list[int] = []
-        rows = table.take(list(arg), missing)  # type: ignore[attr-defined, call-overload]
+        rows = table.take(given(list(arg)), missing)  # type: ignore[attr-defined, call-overload]
         return [*rows, missing]
     if kind in ("put", "put found"):
         pairs = list(arg)  # type: ignore[call-overload]
-        keys = [key for key, _ in pairs]
+        keys = given([key for key, _ in pairs])
         rows = [None if at is None else ROWS[at] for _, at in pairs]
         return table.put(keys, rows, kind == "put found")  # type: ignore[attr-defined]
     if kind == "clear":
@@ -57,7 +66,7 @@ def apply(table: object, step: tuple[str, object]) -> object:
     if kind == "poll":  # as a body is read: most keys found, some new, the rest gone
         count = int(arg)  # type: ignore[call-overload]
         keys = [key * 7919 for key in range(count // 3, count + count // 3)]
-        found = table.take(keys)  # type: ignore[attr-defined]
+        found = table.take(given(keys))  # type: ignore[attr-defined]
         fresh = [key for key, row in zip(keys, found, strict=True) if row is None]
         table.put(fresh, [ROWS[key % len(ROWS)] for key in fresh], True)  # type: ignore[attr-defined]
         return table.settle()  # type: ignore[attr-defined]
@@ -73,12 +82,15 @@ def same(c_table: object, dict_table: DictHeads) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(STEP, max_size=25))
-def test_the_c_table_answers_every_call_as_the_dict_does(steps: list[tuple[str, object]]) -> None:
+@given(st.lists(STEP, max_size=25), st.booleans(), st.booleans())
+def test_the_c_table_answers_every_call_as_the_dict_does(
+    steps: list[tuple[str, object]], c_words: bool, dict_words: bool
+) -> None:
+    """Either table given its keys as a list or as the scanner's words."""
     assert line_table.built is not None
     c_table, dict_table = line_table.built.Heads(), DictHeads()
     for step in steps:
-        got, expected = apply(c_table, step), apply(dict_table, step)
+        got, expected = apply(c_table, step, c_words), apply(dict_table, step, dict_words)
         if step[0] == "take":
             *rows, missing = got  # type: ignore[misc]
             assert [id(row) for row in rows] == [id(row) for row in expected[:-1]]  # type: ignore[index]
@@ -141,3 +153,10 @@ def test_bad_calls_are_refused() -> None:
         table.put([2**64], [object()])
     with pytest.raises(TypeError):
         line_table.built.Heads(1)
+    with pytest.raises(TypeError):  # bytes, not int64 words
+        table.take(memoryview(b"12345678"))
+    with pytest.raises(TypeError):  # 32-bit words
+        table.put(memoryview(array("i", [1, 2])), [object(), object()])
+    with pytest.raises(ValueError):
+        table.put(as_words([1, 2]), [object()])
+    assert table.take(as_words([])) == [] and len(table) == 0
