@@ -263,12 +263,14 @@ class LineFeed:
             start = chunk.find(b"\n") + 1
             joined = bytes(self._carry + memoryview(chunk)[:start])
             self._carry = bytearray()
-            if not self._lines_of(joined, 0, len(joined), chunk[start:]):
+            # the bytes after the joined line are handed on only if it cannot be read
+            # by its lines: a view of them, not a copy of nearly every chunk
+            if not self._lines_of(joined, 0, len(joined), memoryview(chunk)[start:]):
                 return
         if self._lines_of(chunk, start, last, b""):
             self._carry = bytearray(memoryview(chunk)[last:])
 
-    def _lines_of(self, body: bytes, start: int, stop: int, after: bytes) -> bool:
+    def _lines_of(self, body: bytes, start: int, stop: int, after: bytes | memoryview) -> bool:
         """The whole lines of ``body[start:stop]``, read a segment at a time where they
         lie; from the first segment that cannot be read by its lines on, they go to
         :attr:`rest` with the bytes ``after`` them and what is left of ``body``
