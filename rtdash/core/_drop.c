@@ -10,6 +10,12 @@
  * without(kept, gone) -> tuple
  *   kept's items (a tuple or list), in order, but those that are (by identity) one
  *   of gone's items
+ *
+ * replaced(kept, gone, new, places) -> tuple
+ *   the same, with each of new's items put just before the kept item at its place
+ *   (an index into kept, gone items included; len(kept): at the end), in one pass:
+ *   a poll's group is made once, not once without its gone rows and again with its
+ *   new ones placed
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -121,9 +127,90 @@ done:
     return result;
 }
 
+static PyObject *
+replaced(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "replaced(kept, gone, new, places) takes four arguments");
+        return NULL;
+    }
+    if (!PyTuple_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+        || !PyList_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "replaced: kept is a tuple, the others lists");
+        return NULL;
+    }
+    PyObject *kept = args[0], *gone = args[1], *new = args[2], *places = args[3];
+    Py_ssize_t kept_size = PyTuple_GET_SIZE(kept);
+    Py_ssize_t new_size = PyList_GET_SIZE(new);
+    if (PyList_GET_SIZE(places) != new_size) {
+        PyErr_SetString(PyExc_ValueError, "replaced: a place for each new row");
+        return NULL;
+    }
+    /* the places, checked before anything is made: in order, each within kept */
+    Py_ssize_t *at_of = PyMem_Malloc((size_t)(new_size ? new_size : 1) * sizeof(Py_ssize_t));
+    if (at_of == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *result = NULL;
+    AddressSet set = {NULL, 0, 0};
+    for (Py_ssize_t i = 0; i < new_size; i++) {
+        Py_ssize_t place = PyLong_AsSsize_t(PyList_GET_ITEM(places, i));
+        if (place == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+        if (place < 0 || place > kept_size || (i && place < at_of[i - 1])) {
+            PyErr_SetString(PyExc_ValueError, "replaced: places in order, within kept");
+            goto done;
+        }
+        at_of[i] = place;
+    }
+    /* the lists are read from here on with no call back into Python */
+    Py_ssize_t gone_size = PyList_GET_SIZE(gone);
+    if (address_set_init(&set, gone_size) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < gone_size; i++) {
+        address_set_add(&set, (uintptr_t)PyList_GET_ITEM(gone, i));
+    }
+    Py_ssize_t staying = 0;
+    for (Py_ssize_t i = 0; i < kept_size; i++) {
+        staying += !address_set_has(&set, (uintptr_t)PyTuple_GET_ITEM(kept, i));
+    }
+    result = PyTuple_New(staying + new_size);
+    if (result == NULL) {
+        goto done;
+    }
+    if (PyList_GET_SIZE(new) != new_size) { /* a finalizer run by a collection just now */
+        Py_CLEAR(result);
+        PyErr_SetString(PyExc_RuntimeError, "replaced: the new rows changed");
+        goto done;
+    }
+    Py_ssize_t out = 0, next = 0;
+    for (Py_ssize_t i = 0; i <= kept_size; i++) {
+        while (next < new_size && at_of[next] == i) {
+            PyTuple_SET_ITEM(result, out++, Py_NewRef(PyList_GET_ITEM(new, next)));
+            next++;
+        }
+        if (i == kept_size) {
+            break;
+        }
+        PyObject *item = PyTuple_GET_ITEM(kept, i);
+        if (!address_set_has(&set, (uintptr_t)item)) {
+            PyTuple_SET_ITEM(result, out++, Py_NewRef(item));
+        }
+    }
+done:
+    PyMem_Free(set.slots);
+    PyMem_Free(at_of);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"without", (PyCFunction)(void (*)(void))without, METH_FASTCALL,
      "kept's items in order, but those that are (by identity) one of gone's."},
+    {"replaced", (PyCFunction)(void (*)(void))replaced, METH_FASTCALL,
+     "kept's items in order, but gone's (by identity), with new's items each put "
+     "before the kept item at its place (places: in order, len(kept) for the end)."},
     {NULL, NULL, 0, NULL},
 };
 

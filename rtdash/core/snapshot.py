@@ -20,7 +20,7 @@ from typing import Any
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.agents import OnCall
-from rtdash.core.row_order import in_order, placed, remembered, start_key, without
+from rtdash.core.row_order import in_order, placed, remembered, replaced, start_key
 from rtdash.core.users_snapshot import RowsToken
 from rtdash.core.users_snapshot import UsersSnapshot as UsersSnapshot
 from rtdash.core.wait_starts import Earliest, earliest_of, moved
@@ -147,8 +147,7 @@ class CallsSnapshot:
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         order = remembered(_call_order)  # each changed row keyed once for all that follows
         for state in CALL_STATES:
-            kept = without(previous.groups[state], removed[state], order)
-            groups[state] = placed(kept, added[state], order) if added[state] else kept
+            groups[state] = replaced(previous.groups[state], removed[state], added[state], order)
         made = cls(
             fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
         )

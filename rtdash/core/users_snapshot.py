@@ -14,7 +14,7 @@ from operator import attrgetter, not_
 from typing import Any
 
 from rtdash.api.models import PbxUser, UserState
-from rtdash.core.row_order import in_order, placed, remembered, start_key, without
+from rtdash.core.row_order import in_order, placed, remembered, replaced, start_key, without
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
@@ -67,8 +67,7 @@ class UsersSnapshot:
         order = remembered(_user_order)  # each changed row keyed once for all that follows
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
-            kept = without(previous.users, gone, order)
-            ordered = placed(kept, new, order) if new else kept
+            ordered = replaced(previous.users, gone, new, order)
             # as CallsSnapshot._changed: the count of distinct rows moves by the changes
             distinct = previous.distinct() - len(gone) + len(new)
             # handed on as below (see changes_since)

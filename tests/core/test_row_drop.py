@@ -92,3 +92,47 @@ def test_without_takes_out_the_gone_rows_both_ways(each_drop: str) -> None:
     for gone in ([], rows[5:6], rows[::97], rows[::3], list(rows)):
         made = row_order.without(rows, list(gone), key)
         assert list(map(id, made)) == list(map(id, _by_identity(list(rows), list(gone))))
+
+
+@needs_part
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(st.integers(0, 40), max_size=300),
+    picks=st.lists(st.integers(0, 299), max_size=60),
+    new_keys=st.lists(st.integers(-2, 42), max_size=30),
+    strangers=st.integers(0, 3),
+)
+def test_replaced_in_one_pass_is_the_group_without_its_gone_rows_then_placed(
+    keys: list[int], picks: list[int], new_keys: list[int], strangers: int
+) -> None:
+    """The one pass in C lays a group out as taking the gone rows out and then placing
+    the new ones does: the same objects in the same order, ties among equal keys
+    included (a new row goes before the equal ones already there)."""
+    rows = tuple(Row(key) for key in sorted(keys))
+    gone = [rows[pick] for pick in picks if pick < len(rows)]
+    gone += [Row(n) for n in range(strangers)]  # equal to some, identical to none
+    new = [Row(key) for key in new_keys]
+    key = row_order.remembered(lambda row: row.key)
+    expected = row_order.placed(_by_identity(list(rows), gone), new, key)
+    made = row_order.replaced(rows, gone, new, key)
+    assert list(map(id, made)) == list(map(id, expected))
+
+
+@needs_part
+def test_replaced_refuses_places_out_of_order_or_out_of_the_group() -> None:
+    assert row_order.dropping is not None
+    rows = tuple(Row(n) for n in range(5))
+    new = [Row(1), Row(3)]
+    with pytest.raises(ValueError):
+        row_order.dropping.replaced(rows, [], new, [3, 1])
+    with pytest.raises(ValueError):
+        row_order.dropping.replaced(rows, [], new, [1, 6])
+    with pytest.raises(ValueError):
+        row_order.dropping.replaced(rows, [], new, [1])
+    with pytest.raises(TypeError):
+        row_order.dropping.replaced(list(rows), [], new, [1, 3])  # type: ignore[arg-type]
+    before = [sys.getrefcount(row) for row in (*rows, *new)]
+    made = row_order.dropping.replaced(rows, [rows[0]], new, [1, 5])
+    assert [row.key for row in made] == [1, 1, 2, 3, 4, 3]
+    del made
+    assert [sys.getrefcount(row) for row in (*rows, *new)] == before
