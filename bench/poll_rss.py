@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.measures.proc_status import status_mb
 from bench.measures.terminal import Terminal, bare_env
 from bench.poll_cost import ROOT, _export
 
@@ -40,10 +41,7 @@ sys.stdin.read()
 
 
 def rss_mb(pid: int, field: str = "VmRSS:") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no {field} in /proc status")
+    return status_mb(pid, field.rstrip(":"))
 
 
 def measure(tree: Path, calls: int, seconds: float) -> dict[str, float]:

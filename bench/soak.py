@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bench.kept import write_section
 from bench.loads import LOADS, REPO
+from bench.measures.proc_status import status_mb
 from bench.measures.terminal import Terminal, bare_env
 
 SECTION = "soak"
@@ -52,11 +53,8 @@ class Series:
     rss: list[float] = field(default_factory=list)
 
     def sample(self, at: float) -> None:
-        for line in Path(f"/proc/{self.term.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                self.times.append(at)
-                self.rss.append(int(line.split()[1]) / 1024)
-                return
+        self.rss.append(status_mb(self.term.pid))
+        self.times.append(at)
 
 
 def slope(times: list[float], values: list[float]) -> float:

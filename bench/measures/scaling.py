@@ -25,7 +25,6 @@ import asyncio
 import gc
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from bench.loads import AppKind, Load, make_sim
@@ -39,6 +38,7 @@ from bench.measures.inprocess import (
     stop_background,
     wait_for,
 )
+from bench.measures.proc_status import status_mb
 from bench.measures.remote_sim import RemoteSim
 from rtdash.core.clock import FrozenClock
 from rtdash.core.poller import Poller
@@ -147,11 +147,4 @@ def peak_rss(kind: AppKind, load: Load, *, window: float) -> tuple[float, float]
     with make_sim(load, realtime=True) as sim, terminal(kind, sim, SIZE) as term:
         term.wait_for(timeout=600)
         time.sleep(window)
-        return term.peak_rss_mb(), _current_rss_mb(term.pid)
-
-
-def _current_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc status")
+        return term.peak_rss_mb(), status_mb(term.pid)

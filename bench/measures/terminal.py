@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.loads import REPO, AppKind, Load, make_sim
+from bench.measures.proc_status import status_mb
 from rtdash.sim import Simulator
 
 #: the status bar says this once the first poll has returned
@@ -131,10 +132,7 @@ class Terminal:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def peak_rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmHWM in /proc status")
+        return status_mb(self.pid, "VmHWM")
 
     def close(self) -> None:
         """Quit as a user would (``q``); insist if it does not go."""
