@@ -4,7 +4,7 @@ viewers show it from the moment they join; a restarted hub or a standby continue
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -215,8 +215,13 @@ async def test_a_new_leader_judges_the_day_on_the_upstreams_clock(
     day than ours: a day ahead, its day (not ours) is today and goes on; counted on our
     day while the upstream was a day ahead of us, it is yesterday's and is dropped."""
     now, day = datetime.now(UTC), timedelta(days=1)
-    # the upstream's day our tomorrow; or our day, the upstream's yesterday
-    ours, upstream = (now, now + day) if continued else (now - day, now)
+    # counted at noon on the upstream's clock, whatever the time here (a day's time
+    # near midnight would make it a test of the time it runs at): the day after
+    # tomorrow's, the upstream two days ahead, and the state is its today; or our
+    # today's, counted a day ago on our clock, the upstream a day ahead, and the
+    # state is its yesterday
+    noon = datetime.combine(now.date(), time(12), UTC)
+    ours, upstream = (now, noon + 2 * day) if continued else (now - day, noon)
     state = _counted_state(ours, upstream)
     keys = HubKeys(prefix, sim.igrp)
     hub = publisher(redis_up.url, prefix, sim, service=True)
