@@ -73,14 +73,28 @@ def read_state(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def same_day(state: dict[str, Any], now: float, zone: ZoneInfo) -> bool:
-    """Whether ``state`` is of the day that ``now`` falls in, in ``zone``."""
+def upstream_now(state: dict[str, Any], wall: float) -> float:
+    """The upstream's clock at ``wall`` (ours), by the offset ``state`` was counted
+    with: its day is the upstream's, and an upstream whose clock is a few minutes off
+    ours can be on the other side of midnight. No poll has measured the offset yet
+    when a saved day is looked at, so the last one measured stands for it."""
+    tracker = state.get("tracker")
+    skew = tracker.get("skew") if isinstance(tracker, dict) else None
+    try:
+        return wall + float(skew or 0.0)
+    except (TypeError, ValueError):
+        return wall
+
+
+def same_day(state: dict[str, Any], wall: float, zone: ZoneInfo) -> bool:
+    """Whether ``state`` is of the day the upstream's clock is in at ``wall`` (our
+    clock), in ``zone``: the day is compared on the clock it was counted on."""
     metrics = state.get("metrics")
     day_start = metrics.get("day_start") if isinstance(metrics, dict) else None
     if day_start is None:
         return False
     probe = ServiceLevel(zone)
-    return probe.metrics.midnight(now) == float(day_start)
+    return probe.metrics.midnight(upstream_now(state, wall)) == float(day_start)
 
 
 def write_state(path: Path, state: dict[str, Any] | SavedDay) -> None:
@@ -122,7 +136,8 @@ class DayStore:
         self.parts = DayParts()
 
     def load(self, service: ServiceLevel, now: float | None = None) -> bool:
-        """Restore today's state into ``service``; False when there is none for today."""
+        """Restore today's state into ``service``; False when there is none for today
+        (the upstream's today: ``now`` is our clock, see :func:`same_day`)."""
         state = read_state(self.path)
         when = time.time() if now is None else now
         if state is None or not same_day(state, when, service.zone):

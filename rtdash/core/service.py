@@ -92,7 +92,14 @@ class ServiceLevel(FeedConsumer):
 
     def observe_calls(self, snapshot: CallsSnapshot) -> None:
         tracker = self.tracker
-        now = snapshot.fetched_at.timestamp() + tracker.timeline.skew
+        local = snapshot.fetched_at.timestamp()
+        if not snapshot.unchanged:
+            # this poll's own offset before its time is taken (the tracker measures the
+            # same again): on the offset of the poll before, the first poll would be
+            # timed on our clock, and an upstream clock behind ours would then hold
+            # ``metrics.now`` (which never goes back) until it caught up
+            tracker.timeline.measure(snapshot, snapshot.groups, local)
+        now = local + tracker.timeline.skew
         self._advance(now)
         gaps = len(tracker.timeline.gaps)
         tracker.observe_calls(snapshot)
@@ -120,8 +127,11 @@ class ServiceLevel(FeedConsumer):
         self._users, self._users_token = snapshot.users, snapshot.token
         self._user_ids = snapshot.user_ids() if handed is None and not first else None
         self._user_count = snapshot.distinct()
-        if self._restored_at is not None:
-            return  # agents' clocks resume with the first calls poll after a restart
+        if self._restored_at is not None or self.tracker.timeline.last_poll is None:
+            # agents' clocks start (or resume, after a restart) with the first calls
+            # poll: only a calls body tells the upstream's clock, and a time taken on
+            # ours would hold the day's clock ahead of an upstream that is behind
+            return
         now = snapshot.fetched_at.timestamp() + self.tracker.timeline.skew
         self._advance(now)
         self._time_agents(now, handed)

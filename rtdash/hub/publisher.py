@@ -179,7 +179,10 @@ class InstallationPublisher:
     async def _open_service(self) -> ServiceLevel | None:
         """A new leader's service level, carrying on from the day's state the last
         leader published (this process before a restart, or another hub); a state of
-        another day, or one this version cannot read, is not continued."""
+        another day, or one this version cannot read, is not continued. The day is the
+        upstream's, judged on its clock by the offset the state was counted with
+        (:func:`~rtdash.core.daystate.same_day`), not on ours: the two can be either
+        side of midnight."""
         if self._make_service is None:
             return None
         service = self._make_service()

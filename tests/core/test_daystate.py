@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,9 @@ from rtdash.core import daystate
 from rtdash.core.daystate import DayStore, read_state, state_key, state_path
 from rtdash.core.service import ServiceLevel
 from rtdash.core.service_metrics import fmt_gap
+from rtdash.core.snapshot import CallsSnapshot
 
-from .rows import T0
+from .rows import T0, at
 from .test_outcomes import bridged, snap, waiting
 
 UTC = ZoneInfo("UTC")
@@ -122,3 +124,45 @@ def test_open_day_carries_on_or_starts_fresh(tmp_path: Path) -> None:
     assert again.report().total.offered == 1
     off, none = open_day(UTC, folder=tmp_path, persist=False, **kw)  # type: ignore[arg-type]
     assert none is None and off.report().total.offered == 0
+
+
+#: 23:50 on T0's day, in seconds from T0 (09:00)
+LATE = 14 * 3600 + 50 * 60
+
+
+def _counted_on(upstream_off: float, path: Path) -> ServiceLevel:
+    """A day counted from polls whose bodies say the upstream's clock is ``upstream_off``
+    seconds from ours, saved: a call waiting since 23:48, answered at 23:50 upstream."""
+    service = ServiceLevel(UTC)
+    for t, row in ((LATE - 60, waiting("c1", LATE - 120)), (LATE, bridged("c1", LATE, LATE - 120))):
+        upstream = at(t)
+        assert upstream is not None
+        ours = upstream - timedelta(seconds=upstream_off)
+        service.observe_calls(CallsSnapshot.build([row], ours, server_now=upstream))
+    assert service.report().total.answered == 1
+    DayStore(path).maybe_save(service, force=True)
+    return service
+
+
+def test_a_restart_keeps_the_upstreams_day_when_our_clock_passed_midnight(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "x-1.json"
+    _counted_on(-600.0, path)  # the upstream is 10 minutes behind ours
+    # restarted at 00:05 on our clock: 23:55 on the upstream's, the day it counted
+    restarted = ServiceLevel(UTC)
+    ours = T0.timestamp() + LATE + 900
+    assert DayStore(path).load(restarted, now=ours)
+    assert restarted.report().total.answered == 1
+
+
+def test_a_restart_drops_the_day_when_the_upstreams_clock_passed_midnight(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "x-1.json"
+    _counted_on(600.0, path)  # the upstream is 10 minutes ahead of ours
+    # restarted at 23:55 on our clock: 00:05 the next day on the upstream's
+    fresh = ServiceLevel(UTC)
+    ours = T0.timestamp() + LATE - 600 + 900
+    assert not DayStore(path).load(fresh, now=ours)
+    assert fresh.report().total.answered == 0

@@ -120,6 +120,7 @@ def test_the_clocks_share_the_users_snapshots_ids() -> None:
     # the build's own set of this poll's ids, kept for the next build and the clocks
     assert second.user_ids() == set(map(id, second.users))
     service = ServiceLevel(ZoneInfo("UTC"))
+    service.observe_calls(CallsSnapshot.build([], at(10) or T0))  # the clocks start with it
     alone = AgentTime()
     for snapshot, since in ((first, 10.0), (second, 10.0)):
         service.observe_users(snapshot)

@@ -4,16 +4,18 @@ viewers show it from the moment they join; a restarted hub or a standby continue
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.clock import SystemClock
 from rtdash.core.feed import FeedOptions, LiveFeed
 from rtdash.core.service import RESTART_GAP_SECONDS, ServiceLevel
 from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_service
 from rtdash.core.service_metrics import ServiceStats
+from rtdash.core.snapshot import CallsSnapshot
 from rtdash.core.thresholds import Thresholds
 from rtdash.hub import codec
 from rtdash.hub.connect import connector
@@ -27,10 +29,17 @@ from tests.hub.helpers import publisher, running, until
 pytestmark = pytest.mark.asyncio
 
 
+#: the simulated centre's clock starts mid-morning on a day of its own, whatever the
+#: time of day here: at 30 times real time a test's minute is its half hour, nowhere
+#: near its midnight (which would reset the day's counts under the test); the hub's
+#: client stays on our clock, so the day is counted across a large offset to it
+SIM_START = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 def sim():
     # a quick day: calls end within seconds of real time, so outcomes are counted
-    config = SimConfig(seed=5, agents=10, load=12, speed=30, start=datetime.now(UTC))
+    config = SimConfig(seed=5, agents=10, load=12, speed=30, start=SIM_START)
     sim = Simulator(config).start()
     yield sim
     sim.stop()
@@ -181,3 +190,52 @@ async def test_a_standby_continues_the_day_when_the_leader_dies(
     finally:
         leading.cancel()
         await asyncio.gather(leading, return_exceptions=True)
+
+
+def _counted_state(ours: datetime, upstream: datetime) -> dict[str, object]:
+    """A day's state counted from two polls whose bodies say the upstream's clock is at
+    ``upstream`` when ours is at ``ours``: one call waiting, then answered."""
+    service = ServiceLevel(ZoneInfo("UTC"))
+    start = upstream - timedelta(seconds=60)
+    rows = (
+        ActiveCall(call_ref="c1", state=CallState.QUEUEING, state_start=start, call_start=start),
+        ActiveCall(
+            call_ref="c1",
+            state=CallState.BRIDGED,
+            state_start=upstream,
+            call_start=start,
+            agent_ref="a.one",
+        ),
+    )
+    for n, row in enumerate(rows):
+        later = timedelta(seconds=n)
+        service.observe_calls(CallsSnapshot.build([row], ours + later, server_now=upstream + later))
+    assert service.report().total.answered == 1
+    return service.to_dict()
+
+
+@pytest.mark.parametrize("continued", [True, False])
+async def test_a_new_leader_judges_the_day_on_the_upstreams_clock(
+    redis_up: RedisServer, prefix: str, sim: Simulator, continued: bool
+) -> None:
+    """The day in Redis was counted on the upstream's clock, which may be on another
+    day than ours: a day ahead, its day (not ours) is today and goes on; counted on our
+    day while the upstream was a day ahead of us, it is yesterday's and is dropped."""
+    now, day = datetime.now(UTC), timedelta(days=1)
+    # counted at noon on the upstream's clock, whatever the time here (a day's time
+    # near midnight would make it a test of the time it runs at): the day after
+    # tomorrow's, the upstream two days ahead, and the state is its today; or our
+    # today's, counted a day ago on our clock, the upstream a day ahead, and the
+    # state is its yesterday
+    noon = datetime.combine(now.date(), time(12), UTC)
+    ours, upstream = (now, noon + 2 * day) if continued else (now - day, noon)
+    state = _counted_state(ours, upstream)
+    keys = HubKeys(prefix, sim.igrp)
+    hub = publisher(redis_up.url, prefix, sim, service=True)
+    try:
+        await hub.redis.hset(keys.latest, "day", codec.encode_service(state, now.timestamp()))
+        service = await hub._open_service()
+    finally:
+        await hub.redis.aclose()
+    assert service is not None
+    assert service.report().total.answered == (1 if continued else 0)
