@@ -52,9 +52,11 @@ if TYPE_CHECKING:
 UNREADABLE: Any = object()
 #: new lines decoded at a time
 BATCH = 1024
-#: bytes of a body split into lines at a time (see segments): a small piece's lines
-#: are hashed and looked up while still in the CPU's cache, and few are held at once
-SEGMENT = 1 << 16
+#: bytes of a body split into lines at a time (see segments): a piece's lines are
+#: hashed and looked up while still in the CPU's cache, and few are held at once; as
+#: much as a read of the socket gives at once (asyncio's reads are of up to 256 KiB),
+#: so a big body's chunks are not cut again, each cut costing a round of calls
+SEGMENT = 1 << 18
 
 
 class LineRows:
