@@ -51,14 +51,13 @@ NOTES = [
     "cursor moves are cached escape codes, a widget is asked only about the dirty lines "
     "it covers, and a table's time cells are compared and merged with fewer look-ups.",
     "",
-    "What is left, largest first: the tables' time cells (compared, drawn, written "
-    "every second for every row on screen); a breach's flashing (each blink restyles "
-    "the tile and its children through Textual's CSS, then redraws the tile); the "
-    "longest-wait number and the status line, drawn each second through Textual's own "
-    "rendering (styles cache, content, visual); the poller's messages. Next steps: the "
-    "flash without a class change (the tile drawing its lit look itself), and the big "
-    "number and the status line through the Line API, each checked against the "
-    "snapshots.",
+    "What is left, largest first: the tables' time cells (compared, drawn, written every "
+    "second for every row on screen); the longest-wait number and the status line, drawn "
+    "each second through Textual's own rendering (styles cache, content, visual); a "
+    "breach's flashing (each blink sets the tile's lit look as inline styles, no longer a "
+    "class that sent the tile and its children through the style sheet, then redraws the "
+    "tile); the poller's messages. Next step: the big number, the status line and the "
+    "tile's border through the Line API, each checked against the snapshots.",
 ]
 POLL_CPU = (
     "import asyncio, json, statistics;"
