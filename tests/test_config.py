@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import tomllib
 from pathlib import Path
 
@@ -109,25 +108,27 @@ call_state = "callPhase"
 
 
 def test_env_credentials_win_over_the_file(tmp_path: Path) -> None:
-    in_file = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    in_file, key_in_file = a_password(), a_password("key")  # no secret written in the tests
     path = write(
         tmp_path,
-        f'[connection]\nusername = "file-user"\npassword = "{in_file}"\napi_key = "file-key"\n',
+        f'[connection]\nusername = "file-user"\npassword = "{in_file}"\n'
+        f'api_key = "{key_in_file}"\n',
     )
-    env = {"RTDASH_USERNAME": "env-user", "RTDASH_PASSWORD": "env-pass", "RTDASH_API_KEY": "k2"}
+    in_env, key_in_env = a_password(), a_password("key")
+    env = {"RTDASH_USERNAME": "env-user", "RTDASH_PASSWORD": in_env, "RTDASH_API_KEY": key_in_env}
     connection = load_settings(path, env=env).connection
     assert connection.username == "env-user"
     assert connection.password is not None
-    assert connection.password.get_secret_value() == "env-pass"
+    assert connection.password.get_secret_value() == in_env
     assert connection.api_key is not None
-    assert connection.api_key.get_secret_value() == "k2"
+    assert connection.api_key.get_secret_value() == key_in_env
 
 
 @pytest.mark.parametrize(
     ("env", "scheme"),
     [
-        ({"RTDASH_USERNAME": "u", "RTDASH_PASSWORD": "p"}, "Basic "),
-        ({"RTDASH_API_KEY": "k"}, "ApiKey "),
+        ({"RTDASH_USERNAME": "u", "RTDASH_PASSWORD": a_password()}, "Basic "),
+        ({"RTDASH_API_KEY": a_password("key")}, "ApiKey "),
     ],
 )
 def test_env_credentials_alone_are_usable(
@@ -140,12 +141,13 @@ def test_env_credentials_alone_are_usable(
 
 
 def test_secrets_do_not_show_in_repr(tmp_path: Path) -> None:
-    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    word = a_password()  # made per run: no password is written in the tests
     path = write(tmp_path, f'[connection]\nusername = "u"\npassword = "{word}"\n')
-    settings = load_settings(path, env={"RTDASH_API_KEY": "key-abc-123"})
+    key = a_password("key")
+    settings = load_settings(path, env={"RTDASH_API_KEY": key})
     for text in (repr(settings), str(settings), repr(settings.connection.credentials())):
         assert word not in text
-        assert "key-abc-123" not in text
+        assert key not in text
 
 
 @pytest.mark.parametrize(
@@ -202,7 +204,7 @@ def test_world_readable_file_with_a_password_warns(tmp_path: Path) -> None:
 
 
 def test_world_readable_file_with_an_api_key_warns(tmp_path: Path) -> None:
-    path = write(tmp_path, '[connection]\napi_key = "k"\n', mode=0o640)
+    path = write(tmp_path, f'[connection]\napi_key = "{a_password("key")}"\n', mode=0o640)
     assert load_settings(path, env=NO_ENV).warnings
 
 

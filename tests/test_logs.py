@@ -6,7 +6,6 @@ import base64
 import logging
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from rtdash import logs
 from tests.support import a_password
 
 PASSWORD = a_password()
-API_KEY = "key-" + secrets.token_urlsafe(12)
+API_KEY = a_password("key")
 USER = "supervisor@example.com"
 BASIC = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ")

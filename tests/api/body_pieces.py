@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import random
-import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from rtdash.api.client import Credentials, FetchResult, InfinityClient
 from rtdash.api.models import ActiveCall, ticked
 from tests.api.conftest import FETCHED_AT
 from tests.api.test_rows import CALL, with_
+from tests.support import a_password
 
 Cut = Callable[[bytes], list[bytes]]
 
@@ -82,7 +82,7 @@ class Pieces:
 def mock_client(upstream: Pieces, **kwargs: Any) -> InfinityClient:
     return InfinityClient(
         igrp=1234,
-        credentials=Credentials(username="sup@example.com", password=secrets.token_urlsafe(12)),
+        credentials=Credentials(username="sup@example.com", password=a_password()),
         http=httpx.AsyncClient(transport=httpx.MockTransport(upstream)),
         now=lambda: FETCHED_AT,
         **kwargs,

@@ -6,7 +6,6 @@ contract is pinned down byte for byte, with no network and no timing.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from rtdash.api.models import RowReader
 from tests.support import a_password
 
 PASSWORD = a_password()
-API_KEY = "key-" + secrets.token_urlsafe(12)
+API_KEY = a_password("key")
 FETCHED_AT = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import secrets
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +22,7 @@ import pytest
 from rtdash.api import errors
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.sim import Simulator
+from tests.support import a_password
 
 ROW = {
     "callRef": "c-1",
@@ -95,7 +95,7 @@ def client_at(base_url: str, **kwargs: object) -> InfinityClient:
     return InfinityClient(
         igrp=1234,
         # made per run: no secret is written in the repository
-        credentials=Credentials(username="sup@example.com", password=secrets.token_urlsafe(12)),
+        credentials=Credentials(username="sup@example.com", password=a_password()),
         base_url=base_url,
         **kwargs,  # type: ignore[arg-type]
     )
@@ -213,13 +213,14 @@ async def test_the_request_is_one_get_with_the_credentials_and_no_body() -> None
 async def test_a_newline_in_a_credential_is_refused_before_anything_is_sent() -> None:
     script = Script([answer(BODY)])
     async with scripted(script) as base_url:
+        key = a_password("key")
         client = InfinityClient(
-            igrp=1234, credentials=Credentials(api_key="key\r\nX-Evil: 1"), base_url=base_url
+            igrp=1234, credentials=Credentials(api_key=f"{key}\r\nX-Evil: 1"), base_url=base_url
         )
         async with client:
             with pytest.raises(errors.ConnectionFailed) as caught:
                 await client.active_calls()
-    assert "X-Evil" not in str(caught.value) and "key" not in str(caught.value)
+    assert "X-Evil" not in str(caught.value) and key not in str(caught.value)
     assert script.requests == []
 
 

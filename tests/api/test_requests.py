@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import secrets
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
@@ -75,7 +74,7 @@ async def test_base_url_trailing_slash_and_v21(make_client: MakeClient, upstream
 async def test_basic_auth_header(make_client: MakeClient, upstream: Upstream) -> None:
     # made per run (no password is written in the tests), with a colon, a space and a
     # letter beyond ASCII in it
-    word = "pa:ss wörd-" + secrets.token_urlsafe(8)
+    word = a_password("pa:ss wörd")
     creds = Credentials(username="sup@example.com", password=word)
     await make_client(upstream, credentials=creds).active_calls()
     scheme, _, token = upstream.last.headers["authorization"].partition(" ")
@@ -86,15 +85,17 @@ async def test_basic_auth_header(make_client: MakeClient, upstream: Upstream) ->
 async def test_api_key_header_uses_the_apikey_word(
     make_client: MakeClient, upstream: Upstream
 ) -> None:
-    creds = Credentials(api_key="key-123")
+    key = a_password("key")
+    creds = Credentials(api_key=key)
     await make_client(upstream, credentials=creds).active_calls()
-    assert upstream.last.headers["authorization"] == "ApiKey key-123"
+    assert upstream.last.headers["authorization"] == f"ApiKey {key}"
 
 
 async def test_api_key_wins_over_basic(make_client: MakeClient, upstream: Upstream) -> None:
-    creds = Credentials(username="u", password=a_password(), api_key="key-123")
+    key = a_password("key")
+    creds = Credentials(username="u", password=a_password(), api_key=key)
     await make_client(upstream, credentials=creds).active_calls()
-    assert upstream.last.headers["authorization"] == "ApiKey key-123"
+    assert upstream.last.headers["authorization"] == f"ApiKey {key}"
 
 
 async def test_no_credentials_no_header(make_client: MakeClient, upstream: Upstream) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import a_password
+
 SCRIPT = Path(sys.executable).parent / "rtdash"
 
 
@@ -66,7 +68,7 @@ def test_a_query_never_loads_textual_or_the_simulator(tmp_path: Path) -> None:
     code, loaded = loaded_after(
         ["calls", "--igrp", "1", "--base-url", "http://127.0.0.1:9/reports/v2"],
         tmp_path,
-        RTDASH_API_KEY="k",
+        RTDASH_API_KEY=a_password("key"),
     )
     assert code == 1  # nothing listens on port 9
     assert "rtdash.api.client" in loaded  # the query was asked (the probe sees loads)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tests.cli.conftest import Run, RunCli
 
 WRONG_PASSWORD = a_password("wrong")
+WRONG_KEY = a_password("the-Key")
 
 
 def one_line(run: Run, code: int) -> str:
@@ -184,7 +185,7 @@ def test_username_without_password_names_the_password(
 
 
 def test_no_installation_says_how_to_fix(rtdash: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RTDASH_API_KEY", "k")
+    monkeypatch.setenv("RTDASH_API_KEY", a_password("key"))
     line = one_line(rtdash("calls"), 2)
     assert line.startswith("rtdash: no installation id: pass --igrp ID")
 
@@ -273,12 +274,12 @@ def test_no_secret_in_any_output_even_at_debug(
     runs = [rtdash("calls", *sim_env, "--log-level", "debug")]
     monkeypatch.setenv("RTDASH_PASSWORD", WRONG_PASSWORD)
     runs.append(rtdash("users", *sim_env, "--log-level", "debug"))
-    monkeypatch.setenv("RTDASH_API_KEY", "the-Key-0042")
+    monkeypatch.setenv("RTDASH_API_KEY", WRONG_KEY)
     runs.append(rtdash("lookup", *sim_env, "c-1", "--log-level", "debug"))
     assert runs[0].code == 0 and "HTTP Request: GET" in runs[0].err  # debug did log
     assert runs[1].code == 1 and runs[2].code == 1
     for run in runs:
-        for secret in (sim.password, WRONG_PASSWORD, "the-Key-0042"):
+        for secret in (sim.password, WRONG_PASSWORD, WRONG_KEY):
             assert secret not in run.out + run.err
 
 

@@ -3,14 +3,13 @@ terminal is taken over; the password in the hub's URL never reaches a log."""
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 
 from rtdash import logs
 from rtdash.api.credentials import Secret
 from rtdash.config import Settings
 from tests.cli.conftest import RunCli
+from tests.support import a_password
 
 NO_HUB = (
     "no hub: set RTDASH_HUB_URL (e.g. redis://127.0.0.1:6379/0) or url under [hub] in the "
@@ -51,7 +50,7 @@ def test_hub_and_demo_together_are_refused(rtdash: RunCli, monkeypatch: pytest.M
 
 
 def test_the_password_in_the_hub_url_is_a_secret() -> None:
-    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    word = a_password()  # made per run: no password is written in the tests
     settings = Settings()
     settings.hub.url = Secret(f"rediss://viewer:s%40{word}@redis.example:6380/0")
     try:

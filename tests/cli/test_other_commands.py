@@ -11,6 +11,7 @@ import pytest
 
 from rtdash.config import EXAMPLE_CONFIG, Settings
 from rtdash.sim import DEMO_AGENTS, DEMO_LOAD
+from tests.support import a_password
 
 if TYPE_CHECKING:
     from tests.cli.conftest import RunCli
@@ -76,7 +77,7 @@ def test_no_command_opens_the_dashboard(
 def test_dashboard_flags_reach_the_settings(
     rtdash: RunCli, dashboard: list[tuple[Settings, bool]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("RTDASH_API_KEY", "k")
+    monkeypatch.setenv("RTDASH_API_KEY", a_password("key"))
     run = rtdash(
         "--demo",
         "--interval",
@@ -143,7 +144,7 @@ def test_logging_is_put_back_after_a_run(rtdash: RunCli, monkeypatch: pytest.Mon
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    monkeypatch.setenv("RTDASH_API_KEY", "k")
+    monkeypatch.setenv("RTDASH_API_KEY", a_password("key"))
     rtdash("calls", "--igrp", "1", "--base-url", "http://127.0.0.1:9/x", "--log-level", "debug")
     assert root.handlers == handlers
     assert root.level == level

@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import json
 import random
-import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -24,6 +23,7 @@ from rtdash.core.poller import (
 from rtdash.core.poller_status import Phase, PollerStatus, Route
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.status import describe
+from tests.support import a_password
 
 from .virtual_time import VirtualTime
 
@@ -195,7 +195,7 @@ async def made_rig() -> AsyncIterator[Rig]:
     http = httpx.AsyncClient(transport=httpx.MockTransport(upstream.handler))
     client = InfinityClient(
         igrp=1234,
-        credentials=Credentials(username="u", password=secrets.token_urlsafe(12)),
+        credentials=Credentials(username="u", password=a_password()),
         base_url=BASE,
         http=http,
     )

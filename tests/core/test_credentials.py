@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rtdash.core.credentials import missing_credentials, rejected_hint, rejected_hint_for
+from tests.support import a_password
 
 
 @pytest.mark.parametrize(
@@ -33,8 +34,8 @@ def test_a_refusal_says_what_to_fix_and_to_restart(
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     config = tmp_path / ".config" / "rtdash" / "config.toml"
-    key = {"RTDASH_API_KEY": "k"}
-    basic = {"RTDASH_USERNAME": "u", "RTDASH_PASSWORD": "p"}
+    key = {"RTDASH_API_KEY": a_password("key")}
+    basic = {"RTDASH_USERNAME": "u", "RTDASH_PASSWORD": a_password()}
     assert rejected_hint(key, config) == "fix RTDASH_API_KEY and restart rtdash"
     assert rejected_hint(basic, config) == "fix RTDASH_USERNAME/RTDASH_PASSWORD and restart rtdash"
     assert rejected_hint({}, config) == (

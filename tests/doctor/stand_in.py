@@ -4,16 +4,17 @@ caller lookup) with whatever NDJSON rows a test sets, in the documented wire for
 from __future__ import annotations
 
 import json
-import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support import a_password
 
 from .vocabularies import IGRP
 
 #: what the command line sends it (it checks nothing): a password drawn for the run
 USERNAME = "someone"
-PASSWORD = secrets.token_urlsafe(12)
+PASSWORD = a_password()
 
 
 class StandIn:

@@ -4,13 +4,12 @@ credentials on /reports/v2.1; lookups skipped when personal data is excluded."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import pytest
 
 from rtdash.sim import Simulator
-from tests.support import point_cli_at
+from tests.support import a_password, point_cli_at
 
 
 def test_no_pii_permission_is_reported_on_the_lookup(
@@ -30,7 +29,7 @@ def test_no_pii_permission_is_reported_on_the_lookup(
 def test_rejected_password_is_one_clear_line(
     doctor: Any, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    wrong = "wrong-" + secrets.token_urlsafe(12)
+    wrong = a_password("wrong")
     run = doctor(*point_cli_at(sim, monkeypatch, pw=wrong))
     assert run.code == 1
     checks = run.checks

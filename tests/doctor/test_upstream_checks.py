@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from rtdash.sim import Fault, Simulator
-from tests.support import point_cli_at
+from tests.support import a_password, point_cli_at
 
 from .doctor_rig import ROUTES
 
@@ -21,7 +21,7 @@ def test_nothing_listening_fails_the_base_url_and_skips_the_routes(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setenv("RTDASH_API_KEY", "k")
+    monkeypatch.setenv("RTDASH_API_KEY", a_password("key"))
     url = f"http://127.0.0.1:{port}/reports/v2"
     run = doctor("--base-url", url, "--igrp", "1")
     assert run.code == 1

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from rtdash.sim import Simulator
+from tests.support import a_password
 
 
 def test_no_credentials_is_exit_2(doctor: Any) -> None:
@@ -24,7 +25,7 @@ def test_no_credentials_is_exit_2(doctor: Any) -> None:
 
 
 def test_no_installation_is_exit_2(doctor: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RTDASH_API_KEY", "k")
+    monkeypatch.setenv("RTDASH_API_KEY", a_password("key"))
     run = doctor()
     assert run.code == 2
     assert run.checks["installation"][0] == "✖"

@@ -11,7 +11,6 @@ import asyncio
 import io
 import os
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -39,6 +38,7 @@ from tests.e2e.procs import (
     stop,
     wait_port,
 )
+from tests.support import a_password
 
 WIDTH, HEIGHT = 1600, 1000
 SCREENSHOT = REPO / "screenshots" / "browser-dashboard.png"
@@ -223,7 +223,7 @@ def test_the_served_command_is_this_interpreter_and_the_dashboard_options() -> N
 
 
 def test_a_secret_on_the_served_command_line_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    word = a_password()  # made per run: no password is written in the tests
     monkeypatch.setenv("RTDASH_PASSWORD", word)
     with pytest.raises(ValueError, match="RTDASH_PASSWORD"):
         serve_module.served_command(["--base-url", f"https://u:{word}@example/"])

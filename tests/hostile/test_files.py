@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import pty
-import secrets
 import stat
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from rtdash.core.replay import Recording
 from rtdash.core.snapshot import CallsSnapshot
 from tests.core.recording_rig import recorded_lines
 from tests.hostile.upstream import HOSTILE, call
+from tests.support import a_password
 
 NOW = datetime(2026, 5, 1, 10, 5, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[2]
@@ -267,7 +267,7 @@ def test_a_config_that_is_not_what_it_seems_is_one_line_exit_2(
 def test_profile_secrets_get_the_permission_warning_and_are_redacted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    word = a_password()  # made per run: no password is written in the tests
     path = tmp_path / "config.toml"
     path.write_text(
         f'[profiles.north]\nigrp = 1\nusername = "north-user"\npassword = "{word}"\n'

@@ -3,7 +3,6 @@ cross a network in clear or sit in a URL; connection errors keep the port and ca
 
 from __future__ import annotations
 
-import secrets
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from rtdash.api import errors
 from rtdash.api.client import Credentials, InfinityClient, insecure_reason
 from rtdash.cli import main
 from tests.hostile.upstream import IGRP, PASSWORD, USERNAME, Answer, Upstream
+from tests.support import a_password
 
 
 def client_for(base_url: str, **kwargs: object) -> InfinityClient:
@@ -151,7 +151,7 @@ def test_the_cli_refuses_plain_http_with_one_line_exit_2(tmp_path: Path) -> None
 def test_credentials_in_the_base_url_are_refused_and_never_echoed(
     tmp_path: Path, where: str
 ) -> None:
-    word = secrets.token_urlsafe(12)  # made per run: no password is written in the tests
+    word = a_password()  # made per run: no password is written in the tests
     url = f"https://alice:{word}@api.example/reports/v2"
     if where == "flag":
         run = run_cli(tmp_path, "calls", "--base-url", url, "--igrp", "1")

@@ -4,7 +4,6 @@ config."""
 
 from __future__ import annotations
 
-import secrets
 import tracemalloc
 from collections.abc import AsyncIterator
 
@@ -16,7 +15,7 @@ from rtdash.api.client import DEFAULT_MAX_BODY, Credentials, InfinityClient
 from rtdash.config import ConnectionSettings
 from rtdash.sim import SimConfig, Simulator
 from rtdash.sim.faults import Fault
-from tests.support import loopback_sim
+from tests.support import a_password, loopback_sim
 
 TEN_MB = 10_000_000
 CHUNK = 64 * 1024
@@ -45,7 +44,7 @@ EIGHT_MIB = 8 * 1024 * 1024
 def client_for(http: httpx.AsyncClient, max_body: int = DEFAULT_MAX_BODY) -> InfinityClient:
     return InfinityClient(
         igrp=1234,
-        credentials=Credentials("demo", secrets.token_urlsafe(12)),
+        credentials=Credentials("demo", a_password()),
         base_url="https://upstream.test/reports/v2",
         max_body=max_body,
         http=http,
