@@ -19,6 +19,7 @@ from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
+from rtdash.ui.widgets.metrics_bar import MetricTile
 from tests.ui.helpers import dashboard_of, make_app, settings_for, wait_for_data, wait_until
 from tests.ui.wall_helpers import filtered_svg
 
@@ -53,6 +54,21 @@ async def _open_lookup_on_first_bridged(pilot: Pilot, outcome: str) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_dashboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(sim, flash=False), terminal_size=size, run_before=_paused_on_data)
+
+
+def test_dashboard_with_its_breaches_lit(snap_compare, sim: Simulator) -> None:
+    """A flash's lit second: each breached tile black on the alert colour (set inline by
+    the tile, not by the style sheet, so only a picture of it holds the look)."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await _paused_on_data(pilot)
+        breached = [t for t in pilot.app.screen.query(MetricTile) if t.has_class("level-alert")]
+        assert breached, "the frozen centre has a breach to light"
+        for tile in breached:
+            tile.flash(True, True)
+        await pilot.pause()
+
+    assert snap_compare(make_app(sim, flash=False), terminal_size=(160, 48), run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
