@@ -31,6 +31,29 @@ def call(
     )
 
 
+def sales_calls(
+    count: int, *, waiting_every: int, agents: int | None = None, named: bool = False
+) -> list[ActiveCall]:
+    """``count`` calls to the sales queue, one in ``waiting_every`` queueing and the rest
+    bridged, each to agent ``a{i}`` (or ``a{i % agents}``: a few agents take them all),
+    with the agent's name too when ``named``."""
+    rows = []
+    for i in range(count):
+        bridged = bool(i % waiting_every)
+        rows.append(
+            call(
+                f"c{i}",
+                CallState.BRIDGED if bridged else CallState.QUEUEING,
+                5,
+                0,
+                queue="sales",
+                agent_ref=f"a{i % agents if agents else i}" if bridged else None,
+                agent_name=f"Agent {i}" if bridged and named else None,
+            )
+        )
+    return rows
+
+
 def user(
     user_id: str,
     state: UserState | str = UserState.AVAILABLE,

@@ -21,7 +21,7 @@ from rtdash.core.row_order import placed, remembered
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot, _call_order
 
-from .rows import T0, at, call, user
+from .rows import T0, at, call, sales_calls, user
 
 UTC = ZoneInfo("UTC")
 
@@ -71,17 +71,7 @@ def test_a_keyless_build_after_a_gap_is_the_build_from_scratch() -> None:
 
 def _centre(calls: int) -> ServiceLevel:
     service = ServiceLevel(UTC)
-    rows = [
-        call(
-            f"c{i}",
-            CallState.BRIDGED if i % 3 else CallState.QUEUEING,
-            5,
-            0,
-            queue="sales",
-            agent_ref=f"a{i % 40}" if i % 3 else None,
-        )
-        for i in range(calls)
-    ]
+    rows = sales_calls(calls, waiting_every=3, agents=40)
     people = [user(f"u{i}", "available", 0, operator_ref=f"a{i}") for i in range(40)]
     service.observe_users(UsersSnapshot.build(people, at(1) or T0, keyed=False))
     service.observe_calls(CallsSnapshot.build(rows, at(1) or T0, keyed=False))

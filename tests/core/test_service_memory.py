@@ -11,31 +11,19 @@ from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from rtdash.api.models import CallState
 from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall, folded
 from rtdash.core.outcomes import OutcomeTracker
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
-from .rows import T0, at, call, user
+from .rows import T0, at, call, sales_calls, user
 
 N = 2000
 
 
 def _calls() -> CallsSnapshot:
-    rows = [
-        call(
-            f"c{i}",
-            CallState.BRIDGED if i % 2 else CallState.QUEUEING,
-            5,
-            0,
-            queue="sales",
-            agent_ref=f"a{i}" if i % 2 else None,
-            agent_name=f"Agent {i}" if i % 2 else None,
-        )
-        for i in range(N)
-    ]
+    rows = sales_calls(N, waiting_every=2, named=True)
     stamp = at(10)
     assert stamp is not None
     snapshot = CallsSnapshot.build(rows, stamp)

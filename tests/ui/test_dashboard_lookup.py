@@ -3,6 +3,8 @@ from the selected call, by a typed number, and the messages when it cannot answe
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
@@ -38,16 +40,22 @@ async def test_enter_on_a_call_looks_up_its_attribution(sim: Simulator) -> None:
         assert not isinstance(app.screen, LookupScreen)
 
 
+async def _typed_lookup(pilot: Pilot[int]) -> LookupScreen:
+    """The lookup by a typed number, opened from the dashboard once its data is in."""
+    await wait_for_data(pilot)
+    await pilot.press("l")
+    modal = pilot.app.screen
+    assert isinstance(modal, LookupScreen)
+    return modal
+
+
 async def test_lookup_by_a_typed_national_number(sim: Simulator) -> None:
     truth, _ = await fetch_truth(sim)
     caller = next(c for c in truth.calls if c.src_number and c.src_number.startswith("+447"))
     national = "0" + caller.src_number[3:]
     app = make_app(sim)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("l")
-        modal = app.screen
-        assert isinstance(modal, LookupScreen)
+        modal = await _typed_lookup(pilot)
         await pilot.press(*national, "enter")
         await wait_until(pilot, lambda: modal.details is not None)
         assert modal.details.src_number == caller.src_number
@@ -56,10 +64,7 @@ async def test_lookup_by_a_typed_national_number(sim: Simulator) -> None:
 async def test_lookup_no_match_and_bad_number_messages(sim: Simulator) -> None:
     app = make_app(sim)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("l")
-        modal = app.screen
-        assert isinstance(modal, LookupScreen)
+        modal = await _typed_lookup(pilot)
         await pilot.press(*"abc", "enter")
         assert modal.outcome == "invalid"
         await pilot.press(*("backspace",) * 3, *"020 7946 0999", "enter")
