@@ -12,6 +12,7 @@
 typedef struct {
     PyObject *list;         /* a list of ints, or NULL: the buffer's words */
     Py_buffer view;         /* held while the call lasts, when a buffer */
+    int viewing;            /* the view is held (to be released) */
     const int64_t *words;
     Py_ssize_t count;
 } Keys;
@@ -41,6 +42,7 @@ keys_open(PyObject *keys, Keys *out, const char *call)
         PyErr_Format(PyExc_TypeError, "%s: the keys are a list or a buffer of int64", call);
         return -1;
     }
+    out->viewing = 1;
     out->words = (const int64_t *)out->view.buf;
     out->count = out->view.len / 8;
     return 0;
@@ -49,8 +51,9 @@ keys_open(PyObject *keys, Keys *out, const char *call)
 static void
 keys_close(Keys *keys)
 {
-    if (keys->list == NULL && keys->words != NULL) {
+    if (keys->viewing) {
         PyBuffer_Release(&keys->view);
+        keys->viewing = 0;
     }
 }
 

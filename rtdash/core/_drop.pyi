@@ -4,3 +4,6 @@ from typing import TypeVar
 R = TypeVar("R")
 
 def without(kept: Sequence[R], gone: Sequence[R], /) -> tuple[R, ...]: ...
+def replaced(
+    kept: tuple[R, ...], gone: list[R], new: list[R], places: list[int], /
+) -> tuple[R, ...]: ...

@@ -99,14 +99,11 @@ def placed(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> tuple[R,
         # key for every row at once, a big centre's whole poll of keys on the poll after
         # a long gap; the order is the sort's (ties: kept rows first, then new in turn)
         return tuple(merge(kept, sorted(new, key=key), key=_plain.get(key, key)))
-    keys = list(map(key, new))
     rest = iter(kept)
     pieces: list[Iterable[R]] = []
     start = 0
-    looked = remembered(key)
-    for place in sorted(range(len(new)), key=keys.__getitem__):
-        at = _search(kept, keys[place], start, looked)
-        pieces += (islice(rest, at - start), (new[place],))
+    for at, row in _places(kept, new, key):
+        pieces += (islice(rest, at - start), (row,))
         start = at
     pieces.append(rest)
     return tuple(chain.from_iterable(pieces))
@@ -129,16 +126,25 @@ def replaced(
         or len(new) * SORT_AT > len(kept)
     ):
         return placed(without(kept, gone, key), new, key)
+    places = _places(kept, new, key)
+    made: tuple[R, ...] = dropping.replaced(
+        kept, gone, [row for _, row in places], [at for at, _ in places]
+    )
+    return made
+
+
+def _places(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> list[tuple[int, R]]:
+    """Each new row, in order, with its place among ``kept`` (the index of the kept row
+    it goes just before): only the new rows and the kept rows the searches look at are
+    keyed."""
     keys = list(map(key, new))
-    order = sorted(range(len(new)), key=keys.__getitem__)
     looked = remembered(key)
     places = []
     start = 0
-    for place in order:
+    for place in sorted(range(len(new)), key=keys.__getitem__):
         start = _search(kept, keys[place], start, looked)
-        places.append(start)
-    made: tuple[R, ...] = dropping.replaced(kept, gone, list(map(new.__getitem__, order)), places)
-    return made
+        places.append((start, new[place]))
+    return places
 
 
 #: rows looked at just past the last one found before a search of all the rows
