@@ -107,7 +107,9 @@ class OnCall:
         only the changed calls are looked at (their counts are copied in C)."""
         if len(self.ref_calls) != len(self.refs) or len(self.name_calls) != len(self.names):
             return OnCall.from_calls(bridged)  # these were made without their counts
-        ref_calls, name_calls = dict(self.ref_calls), dict(self.name_calls)
+        # .copy(), not dict(): once a count was deleted, dict() inserts every entry
+        # again, one by one, where .copy() clones the table whole
+        ref_calls, name_calls = self.ref_calls.copy(), self.name_calls.copy()
         touched_refs: set[str] = set()
         touched_names: set[str] = set()
         for step, rows in ((-1, gone), (1, new)):
