@@ -10,10 +10,11 @@ as the simulator and the service do). A line whose head is byte for byte a head 
 from the last body, and whose tail is plain JSON (each duration a string of digits, an
 integer or null, exactly the keys expected, nothing after), is that body's row object:
 the durations it holds are those it was read with (see
-:func:`~rtdash.api.row_types.ticked`). Lines whose head is new are joined into one small
-body and read as any body is (strictly: a duplicate key, ``NaN``, ``1e999`` are refused
-there), and any body this cannot split cleanly line by line (a blank line, a line whose
-tail is not plain, a bare string) is read whole the usual way.
+:func:`~rtdash.api.row_types.ticked`). Lines whose head is new are read straight into
+their rows in C where they are plain (:mod:`rtdash.api.line_plan`); the others are joined
+into one small body and read as any body is (strictly: a duplicate key, ``NaN``,
+``1e999`` are refused there), and any body this cannot split cleanly line by line (a
+blank line, a line whose tail is not plain, a bare string) is read whole the usual way.
 
 The head table keeps a head's keyed hash (see :mod:`rtdash.api.line_cut`; its key is
 random per process), not its bytes: at 50,000 calls the heads themselves were the
@@ -308,6 +309,10 @@ class LineFeed:
             news = cut.lines(batch)
             if news is None:
                 return self._put_back(found, rows)  # a blank line, or a tail not plain
+            if not self._hold:
+                batch, news = self._read_plain(batch, news, rows)
+                if not batch:
+                    continue
             items = fast_rows(b"\n".join(news))
             if items is None or len(items) != len(batch):
                 return self._put_back(found, rows)
@@ -326,6 +331,22 @@ class LineFeed:
         self.keys.append(found)
         self.held += rows
         return True
+
+    def _read_plain(
+        self, batch: list[int], news: list[bytes], rows: list[Any]
+    ) -> tuple[list[int], list[bytes]]:
+        """The new lines the C part reads (see :mod:`rtdash.api.line_plan`) put in
+        ``rows``; the others (their places and lines), to be read as before."""
+        made = self.reader.read_lines(news)
+        if made is None:
+            return batch, news
+        left = [at for at, row in enumerate(made) if row is None]
+        for index, row in zip(batch, made, strict=True):
+            if row is not None:
+                rows[index] = row
+        if not left:
+            return [], []
+        return [batch[at] for at in left], [news[at] for at in left]
 
     def _put_back(self, keys: Sequence[int], rows: list[Any]) -> bool:
         """A piece not read after all: the rows taken out of the table for it go back.

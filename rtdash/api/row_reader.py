@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from rtdash.api import values
+from rtdash.api import line_plan, values
 from rtdash.api.line_rows import LineRows, now_from
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.row_shape import RowShape, shape_of
@@ -94,11 +94,12 @@ class RowReader:
         self.ident: Callable[[Any], str] = operator.attrgetter(self._id_field)
         self._index = self.model.index
         self._template: list[Any] = list(self.model.defaults)
-        self._id_at = self._index[self._id_field]
-        self._state_at = self._index["state"]
+        self.id_at = self._index[self._id_field]
+        self.state_at = self._index["state"]
         self._extra_at = self._index["extra"]
-        self._dashboard_at = self._index.get("dashboard", -1)
-        self._fallbacks = (
+        self.dashboard_at = self._index.get("dashboard", -1)
+        #: a user's fields its id falls back to (none for a call)
+        self.fallbacks: tuple[int, ...] = (
             (self._index["operator_ref"], self._index["extension"]) if kind == "user" else ()
         )
         self._shapes: dict[tuple[str, ...], RowShape] = {}
@@ -114,6 +115,9 @@ class RowReader:
         self._probes = self.PROBES
         #: the last body's rows by line (see learn_lines), once a body taught the shape
         self.lines: LineRows | None = None
+        #: how the C part reads the plain new lines of that shape (see line_plan)
+        self._line_plan: Any | None = None
+        self._line_shape: RowShape | None = None
 
     def new_body(self) -> None:
         """Start a new poll's body: values seen in the last two bodies stay cached,
@@ -195,6 +199,32 @@ class RowReader:
         clock = shape.clock[1] if shape.clock is not None else None
         if self.lines is None or self.lines.tail_keys != tail:
             self.lines = LineRows(tail, clock)
+        if self._line_shape is not shape:
+            self._line_shape, self._line_plan = shape, line_plan.plan_for(self, shape, keys)
+
+    def read_lines(self, lines: list[bytes]) -> list[ActiveCall | PbxUser | None] | None:
+        """The rows of new lines of the learnt shape, read in C where plain (None for a
+        line that is not: :meth:`read` reads it); None when none can be read there (no C
+        part, or the first rows of a body must tell the upstream's "now" first)."""
+        plan, shape = self._line_plan, self._line_shape
+        if plan is None or line_plan.built is None:
+            return None
+        if self._probes and shape is not None and shape.clock is not None:
+            return None
+        return line_plan.read_plain(plan, self, lines)
+
+    def caches(self) -> tuple[dict[Any, Any], ...]:
+        """The value caches as a new line's reading reads and writes them (see _time,
+        _int, _share, _state)."""
+        return (
+            self._texts,
+            self._old_texts,
+            self._times,
+            self._old_times,
+            self._ints,
+            self._old_ints,
+            self._states,
+        )
 
     def _read(self, row: Mapping[str, Any], shape: RowShape) -> ActiveCall | PbxUser:
         fields = self._template.copy()
@@ -222,20 +252,20 @@ class RowReader:
             fields[at] = self._int(row[key])
         raw_state = values.text(_scalar(row[shape.state])) if shape.state is not None else None
         state = self._state(raw_state)
-        if fields[self._id_at] is None and self._fallbacks:
+        if fields[self.id_at] is None and self.fallbacks:
             # as parse_user always did: no id, then the operator ref, then the extension
-            fields[self._id_at] = fields[self._fallbacks[0]] or fields[self._fallbacks[1]]
-        ident = fields[self._id_at]
+            fields[self.id_at] = fields[self.fallbacks[0]] or fields[self.fallbacks[1]]
+        ident = fields[self.id_at]
         if ident is None:
             raise RowUnreadable("no call reference" if self.kind == "call" else "no user id")
-        if self._fallbacks and fields[self._fallbacks[1]] == ident:
+        if self.fallbacks and fields[self.fallbacks[1]] == ident:
             # a user's extension is often its id: one string for both, not a copy each
-            fields[self._fallbacks[1]] = ident
+            fields[self.fallbacks[1]] = ident
         if state is None:
             raise RowUnreadable(f"no known {self.kind} state (got {raw_state!r})")
-        fields[self._state_at] = state
+        fields[self.state_at] = state
         if shape.dashboard is not None:
-            fields[self._dashboard_at] = bool(values.flag(_scalar(row[shape.dashboard])))
+            fields[self.dashboard_at] = bool(values.flag(_scalar(row[shape.dashboard])))
         if shape.extra_keys:
             fields[self._extra_at] = _clean_extra({key: row[key] for key in shape.extra_keys})
         return self.model.from_values(fields)

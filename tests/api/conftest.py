@@ -84,29 +84,38 @@ def secrets() -> tuple[str, str]:
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The call reference (or user id) of every row a RowReader reads."""
+    """The call reference (or user id) of every row a RowReader reads: in Python
+    (``read``) or, a new line of a learnt shape, in C (``read_lines``)."""
     seen: list[str] = []
-    original = RowReader.read
+    original, original_lines = RowReader.read, RowReader.read_lines
 
     def counting(self: RowReader, row, *more):  # type: ignore[no-untyped-def]
         seen.append(row.get("callRef") or row.get("sipUserId"))
         return original(self, row, *more)
 
+    def counting_lines(self: RowReader, lines):  # type: ignore[no-untyped-def]
+        made = original_lines(self, lines)
+        seen.extend(self.ident(row) for row in made or () if row is not None)
+        return made
+
     monkeypatch.setattr(RowReader, "read", counting)
+    monkeypatch.setattr(RowReader, "read_lines", counting_lines)
     return seen
 
 
 @pytest.fixture(params=["in C", "in Python"])
 def each_cut(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The line reader's tests run with its C parts where they were built (the scanner
-    that cuts lines, rtdash.api.line_cut; the head table, rtdash.api.line_table) and
-    with the Python every machine has (the compiled pattern, a dict)."""
-    from rtdash.api import line_cut, line_table
+    that cuts lines, rtdash.api.line_cut; the head table, rtdash.api.line_table; the
+    reader of plain new lines, rtdash.api.line_plan) and with the Python every machine
+    has (the compiled pattern, a dict, the reader's own reading)."""
+    from rtdash.api import line_cut, line_plan, line_table
 
     if request.param == "in Python":
         monkeypatch.setattr(line_cut, "scanner", None)
         monkeypatch.setattr(line_table, "built", None)
-    elif line_cut.scanner is None or line_table.built is None:
+        monkeypatch.setattr(line_plan, "built", None)
+    elif line_cut.scanner is None or line_table.built is None or line_plan.built is None:
         pytest.skip("rtdash's C parts are not built")
     return str(request.param)
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rtdash.api import line_cut, line_table, untrack
+from rtdash.api import line_cut, line_plan, line_table, untrack
 from rtdash.api.line_cut import Cut, cutter
 from rtdash.core import row_order
 
@@ -261,6 +261,7 @@ def test_ci_builds_the_c_parts() -> None:
     assert line_table.built is not None
     assert row_order.dropping is not None
     assert untrack.built is not None
+    assert line_plan.built is not None
 
 
 @pytest.mark.parametrize("scan", [True, False])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from rtdash.api.models import RowReader
 from tests.api.test_rows import CALL, USER, with_
 
 # every way of cutting lines (rtdash.api.line_cut)
@@ -161,15 +162,23 @@ async def test_new_lines_are_decoded_a_batch_at_a_time_with_the_same_rows(
 ) -> None:
     import rtdash.api.line_rows as line_rows
 
-    decoded: list[int] = []
-    original = line_rows.fast_rows
+    decoded: list[int] = []  # lines per batch, decoded in Python or read in C
+    original, original_lines = line_rows.fast_rows, RowReader.read_lines
 
     def counting(body: bytes) -> Any:
         decoded.append(body.count(b"\n") + 1)
         return original(body)
 
+    def counting_lines(self: RowReader, lines: list[bytes]) -> Any:
+        made = original_lines(self, lines)
+        if made is not None:
+            assert None not in made  # plain lines: none left to decode
+            decoded.append(len(lines))
+        return made
+
     monkeypatch.setattr(line_rows, "BATCH", 4)
     monkeypatch.setattr(line_rows, "fast_rows", counting)
+    monkeypatch.setattr(RowReader, "read_lines", counting_lines)
     client = make_client(upstream)
     refs = [f"c-{n}" for n in range(10)]
     upstream.body = calls(0, *refs)
