@@ -28,6 +28,9 @@
 #include <string.h>
 
 #define MAX_DIGITS 12
+/* bytes of a line, for a first guess at how many lines a piece holds (most are
+ * longer: a guess too small costs a few copies of the results as they grow) */
+#define GUESSED_LINE 256
 
 /* A head's key: a 64-bit keyed hash of its bytes, 16 at a time through a 64 x 64 -> 128
  * bit multiply folded to 64, its keys random per process (drawn when the module is
@@ -178,25 +181,32 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
     if (stop == start) {
         Py_RETURN_NONE;
     }
-    Py_ssize_t lines = 0;
-    for (const char *p = s + start; (p = memchr(p, '\n', (size_t)(s + size - p))) != NULL;
-         p++) {
-        lines++;
+    /* the lines are not counted first (a pass over the piece of its own): the
+     * results grow as lines are found, from a guess at a typical line's length */
+    Py_ssize_t room = (size - start) / GUESSED_LINE + 16, lines = 0;
+    int64_t *heads = PyMem_New(int64_t, (size_t)room);
+    int64_t *cut = PyMem_New(int64_t, (size_t)room * 3);
+    PyObject *result = NULL;
+    if (heads == NULL || cut == NULL) {
+        PyErr_NoMemory();
+        goto done;
     }
-    if (s[size - 1] != '\n') {
-        lines++; /* the last line, with no newline after it */
-    }
-    PyObject *hashes = PyBytes_FromStringAndSize(NULL, lines * (Py_ssize_t)sizeof(int64_t));
-    PyObject *offsets = PyBytes_FromStringAndSize(NULL, lines * 3 * (Py_ssize_t)sizeof(int64_t));
-    if (hashes == NULL || offsets == NULL) {
-        Py_XDECREF(hashes);
-        Py_XDECREF(offsets);
-        return NULL;
-    }
-    int64_t *heads = (int64_t *)PyBytes_AS_STRING(hashes);
-    int64_t *cut = (int64_t *)PyBytes_AS_STRING(offsets);
-    Py_ssize_t lo = start;
-    for (Py_ssize_t line = 0; line < lines; line++) {
+    for (Py_ssize_t lo = start; lo < size; lines++) {
+        if (lines == room) {
+            room *= 2;
+            int64_t *more_heads = PyMem_Realloc(heads, (size_t)room * sizeof(int64_t));
+            if (more_heads == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            heads = more_heads;
+            int64_t *more_cut = PyMem_Realloc(cut, (size_t)room * 3 * sizeof(int64_t));
+            if (more_cut == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            cut = more_cut;
+        }
         const char *newline = memchr(s + lo, '\n', (size_t)(size - lo));
         Py_ssize_t next = newline ? (newline - s) + 1 : size;
         Py_ssize_t end = newline ? newline - s : size;
@@ -205,18 +215,23 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
         }
         Py_ssize_t at = tail_start(s, lo, end, keys);
         if (at < 0) {
-            Py_DECREF(hashes);
-            Py_DECREF(offsets);
-            Py_RETURN_NONE;
+            result = Py_NewRef(Py_None);
+            goto done;
         }
-        heads[line] = head_key(s + lo, at - lo);
-        cut[3 * line] = lo;
-        cut[3 * line + 1] = at;
-        cut[3 * line + 2] = end;
+        heads[lines] = head_key(s + lo, at - lo);
+        cut[3 * lines] = lo;
+        cut[3 * lines + 1] = at;
+        cut[3 * lines + 2] = end;
         state = fold((uint64_t)state ^ (uint64_t)head_key(s + at, end - at) ^ key0, key1);
         lo = next;
     }
-    return Py_BuildValue("(NKN)", hashes, state, offsets);
+    result = Py_BuildValue("(y#Ky#)", (const char *)heads,
+                           lines * (Py_ssize_t)sizeof(int64_t), state, (const char *)cut,
+                           lines * 3 * (Py_ssize_t)sizeof(int64_t));
+done:
+    PyMem_Free(heads);
+    PyMem_Free(cut);
+    return result;
 }
 
 static PyMethodDef methods[] = {
