@@ -123,7 +123,9 @@ def replaced(
         or not new
         or not gone
         or type(kept) is not tuple
-        or len(new) * SORT_AT > len(kept)
+        # as placed decides after the gone rows are out (at least this many are left;
+        # else the two ways could take different paths and order equal keys apart)
+        or len(new) * SORT_AT > len(kept) - len(gone)
     ):
         return placed(without(kept, gone, key), new, key)
     places = _places(kept, new, key)
