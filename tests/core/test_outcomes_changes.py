@@ -9,7 +9,7 @@ from typing import Any
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall
-from rtdash.core.outcomes import OutcomeTracker
+from rtdash.core.outcomes import OutcomeTracker, TrackedCall
 from rtdash.core.snapshot import CallsSnapshot
 
 from .rows import at, call, user
@@ -22,9 +22,14 @@ class _Counting(OutcomeTracker):
         super().__init__(events.append)
         self.handled: list[str] = []
 
-    def _row(self, state: CallState, row: ActiveCall, now: float) -> None:
+    # every row read goes to one of these two: a call not tracked yet, or a tracked one
+    def _arrive(self, state: CallState, row: ActiveCall, now: float) -> TrackedCall:
         self.handled.append(row.call_ref)
-        super()._row(state, row, now)
+        return super()._arrive(state, row, now)
+
+    def _change(self, tracked: TrackedCall, state: CallState, row: ActiveCall, now: float) -> None:
+        self.handled.append(row.call_ref)
+        super()._change(tracked, state, row, now)
 
 
 def _snap(t: float, rows: list[ActiveCall], previous: CallsSnapshot | None = None, **kw: Any):
