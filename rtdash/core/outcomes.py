@@ -205,6 +205,9 @@ class OutcomeTracker:
                 settle(tracked, prev_at)
             self._change(tracked, state, row, now)
         missing = self._missing
+        #: calls missing since an earlier poll (one with an unreadable row, or a
+        #: restore): whether each is back is asked below; those added here are not
+        held_over = bool(missing)
         for ref, left in departed.items():
             if not left.rows and prev_at is not None:
                 settle(left, prev_at)
@@ -214,7 +217,8 @@ class OutcomeTracker:
             noted.update(map(_call_ref, map(_row_of, changed)))
             noted.update(departed)
         if missing:
-            missing.difference_update([ref for ref in missing if calls[ref].rows])
+            if held_over:
+                missing.difference_update([ref for ref in missing if calls[ref].rows])
             if not snapshot.unreadable:  # a call whose row could not be read has not vanished
                 if noted is not None:
                     noted.update(missing)

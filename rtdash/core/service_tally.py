@@ -140,7 +140,12 @@ def _answered(tally: Tally, event: Answered, short_abandon: float) -> None:
         tally.longest_answer = wait
     if wait > tally.longest_wait:
         tally.longest_wait = wait
-    tally.waits[_whole(wait)] += 1
+    # as ``waits[_whole(wait)] += 1``, without Counter's __missing__ (a call into
+    # Python) for a wait not counted yet, which most of a minute's are
+    waits = tally.waits
+    whole = int(wait)
+    key = whole if whole == wait else whole + 1  # _whole's, inline
+    waits[key] = waits.get(key, 0) + 1
 
 
 def _abandoned(tally: Tally, event: Abandoned, short_abandon: float) -> None:
@@ -207,8 +212,9 @@ class Period:
         count(tally, event, short_abandon)
         if count is _answered:
             agent = cast(Answered, event).agent
-            if agent:
-                self.agents[agent] += 1
+            if agent:  # as ``agents[agent] += 1`` (see _answered)
+                agents = self.agents
+                agents[agent] = agents.get(agent, 0) + 1
 
     def remove(self, event: Event, short_abandon: float) -> None:
         self.total.remove(event, short_abandon)
