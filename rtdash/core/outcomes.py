@@ -169,9 +169,8 @@ class OutcomeTracker:
                 departed[left.ref] = left
         #: rows of calls not tracked yet (their calls are made as they are read)
         new: dict[str, int] = {}
-        #: each fresh row, its call as found here (None: not tracked yet) and whether
-        #: that call was in the last poll (then the row changed, and the call carries
-        #: that poll's stamps)
+        #: each fresh row, its call (None: not tracked yet), and whether that call was
+        #: in the last poll (it carries that poll's stamps)
         changed: list[tuple[CallState, ActiveCall, TrackedCall | None, bool]] = []
         for state, group in fresh:
             for row in group:
@@ -193,7 +192,8 @@ class OutcomeTracker:
         was_twice, self._twice = self._twice, twice
         if twice or was_twice:
             self._observe_all(groups, prev_groups, prev_at, now, snapshot.unreadable, gap_start)
-            self._count_rows(new)
+            for ref, rows in new.items():  # the new calls' rows, once they are made
+                calls[ref].rows = rows
             return
         # no call has two rows: each fresh row is its call's only one, and a call found
         # not tracked above is made by its own row alone
@@ -205,8 +205,8 @@ class OutcomeTracker:
                 settle(tracked, prev_at)
             self._change(tracked, state, row, now)
         missing = self._missing
-        #: calls missing since an earlier poll (one with an unreadable row, or a
-        #: restore): whether each is back is asked below; those added here are not
+        #: calls missing since an earlier poll (unreadable rows, a restore) are asked
+        #: below whether they are back; those that left now are not
         held_over = bool(missing)
         for ref, left in departed.items():
             if not left.rows and prev_at is not None:
@@ -225,12 +225,6 @@ class OutcomeTracker:
                 for ref in list(missing):
                     self._vanish(calls.pop(ref), now, gap_start)
                 missing.clear()
-
-    def _count_rows(self, new: dict[str, int]) -> None:
-        """The new calls' rows in this poll, once their calls are made."""
-        calls = self.calls
-        for ref, rows in new.items():
-            calls[ref].rows = rows
 
     def _observe_all(
         self,
@@ -254,7 +248,11 @@ class OutcomeTracker:
         for state, rows in groups.items():
             for row in rows:
                 seen.add(row.call_ref)
-                self._row(state, row, now)
+                tracked = calls.get(row.call_ref)  # made by an earlier row of it, if any
+                if tracked is None:
+                    self._arrive(state, row, now)
+                else:
+                    self._change(tracked, state, row, now)
         self._missing = set(calls.keys() - seen)
         if unreadable:
             return  # a call whose row could not be read has not vanished
@@ -262,18 +260,9 @@ class OutcomeTracker:
             self._vanish(calls.pop(ref), now, gap_start)
         self._missing = set()
 
-    def _row(self, state: CallState, row: ActiveCall, now: float) -> None:
-        """One row that is new since the last poll: a new call, or a call whose row
-        changed (its state, its agent, or any field the reader keeps)."""
-        tracked = self.calls.get(row.call_ref)
-        if tracked is None:
-            self._arrive(state, row, now)
-        else:
-            self._change(tracked, state, row, now)
-
     def _arrive(self, state: CallState, row: ActiveCall, now: float) -> TrackedCall:
-        """The row of a call not tracked yet: the call, made, offered, and answered if
-        the row is bridged."""
+        """A row that is new since the last poll, of a call not tracked yet: the call,
+        made, offered, and answered if the row is bridged."""
         ref = row.call_ref
         start = row.call_start.timestamp() if row.call_start is not None else now
         tracked = TrackedCall(ref, row.queue or "", now, min(start, now))
@@ -292,8 +281,8 @@ class OutcomeTracker:
         return tracked
 
     def _change(self, tracked: TrackedCall, state: CallState, row: ActiveCall, now: float) -> None:
-        """The changed row of a tracked call (its state, its agent, or any field the
-        reader keeps)."""
+        """A row that is new since the last poll, of a tracked call: its row changed
+        (its state, its agent, or any field the reader keeps)."""
         if state is not tracked.state:
             if state is _BRIDGED:
                 if tracked.answered_at is None:
