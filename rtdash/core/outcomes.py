@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import chain, compress
-from operator import not_
+from operator import attrgetter, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
@@ -53,6 +53,8 @@ __all__ = [
 ]
 
 _BRIDGED = CallState.BRIDGED
+_call_ref = attrgetter("call_ref")
+_row_of = itemgetter(1)
 
 
 def agent_key(call: ActiveCall) -> str:
@@ -157,25 +159,28 @@ class OutcomeTracker:
             )
         calls = self.calls
         present = self._present
-        departed: dict[str, None] = {}
+        #: the calls whose last row left, by callRef
+        departed: dict[str, TrackedCall] = {}
         for row in gone:  # every row of the last poll is a tracked call's
             left = calls[row.call_ref]
             left.rows -= 1
             if not left.rows:
                 present -= 1
-                departed[left.ref] = None
+                departed[left.ref] = left
         #: rows of calls not tracked yet (their calls are made as they are read)
         new: dict[str, int] = {}
-        changed: list[tuple[CallState, ActiveCall, bool]] = []
+        #: each fresh row, its call (None: not tracked yet), and whether that call was
+        #: in the last poll (it carries that poll's stamps)
+        changed: list[tuple[CallState, ActiveCall, TrackedCall | None, bool]] = []
         for state, group in fresh:
             for row in group:
                 ref = row.call_ref
                 known = calls.get(ref)
                 if known is None:
-                    changed.append((state, row, ref in new))
+                    changed.append((state, row, None, False))
                     new[ref] = new.get(ref, 0) + 1
                 else:
-                    changed.append((state, row, known.rows > 0 or ref in departed))
+                    changed.append((state, row, known, known.rows > 0 or ref in departed))
                     if not known.rows:
                         present += 1
                     known.rows += 1
@@ -187,37 +192,39 @@ class OutcomeTracker:
         was_twice, self._twice = self._twice, twice
         if twice or was_twice:
             self._observe_all(groups, prev_groups, prev_at, now, snapshot.unreadable, gap_start)
-            self._count_rows(new)
+            for ref, rows in new.items():  # the new calls' rows, once they are made
+                calls[ref].rows = rows
             return
-        for state, row, was_present in changed:
-            tracked = calls.get(row.call_ref)
-            if tracked is not None and was_present and prev_at is not None:
+        # no call has two rows: each fresh row is its call's only one, and a call found
+        # not tracked above is made by its own row alone
+        for state, row, tracked, was_present in changed:
+            if tracked is None:
+                self._arrive(state, row, now).rows = 1
+                continue
+            if was_present and prev_at is not None:
                 settle(tracked, prev_at)
-            self._row(state, row, now)
-        self._count_rows(new)
+            self._change(tracked, state, row, now)
         missing = self._missing
-        for ref in departed:
-            if not calls[ref].rows and prev_at is not None:
-                settle(calls[ref], prev_at)
+        #: calls missing since an earlier poll (unreadable rows, a restore) are asked
+        #: below whether they are back; those that left now are not
+        held_over = bool(missing)
+        for ref, left in departed.items():
+            if not left.rows and prev_at is not None:
+                settle(left, prev_at)
                 missing.add(ref)
         noted = self.changes
         if noted is not None:
-            noted.update([row.call_ref for _, row, _ in changed])
+            noted.update(map(_call_ref, map(_row_of, changed)))
             noted.update(departed)
         if missing:
-            missing.difference_update([ref for ref in missing if calls[ref].rows])
+            if held_over:
+                missing.difference_update([ref for ref in missing if calls[ref].rows])
             if not snapshot.unreadable:  # a call whose row could not be read has not vanished
                 if noted is not None:
                     noted.update(missing)
                 for ref in list(missing):
                     self._vanish(calls.pop(ref), now, gap_start)
                 missing.clear()
-
-    def _count_rows(self, new: dict[str, int]) -> None:
-        """The new calls' rows in this poll, once their calls are made."""
-        calls = self.calls
-        for ref, rows in new.items():
-            calls[ref].rows = rows
 
     def _observe_all(
         self,
@@ -241,7 +248,11 @@ class OutcomeTracker:
         for state, rows in groups.items():
             for row in rows:
                 seen.add(row.call_ref)
-                self._row(state, row, now)
+                tracked = calls.get(row.call_ref)  # made by an earlier row of it, if any
+                if tracked is None:
+                    self._arrive(state, row, now)
+                else:
+                    self._change(tracked, state, row, now)
         self._missing = set(calls.keys() - seen)
         if unreadable:
             return  # a call whose row could not be read has not vanished
@@ -249,25 +260,30 @@ class OutcomeTracker:
             self._vanish(calls.pop(ref), now, gap_start)
         self._missing = set()
 
-    def _row(self, state: CallState, row: ActiveCall, now: float) -> None:
-        """One row that is new since the last poll: a new call, or a call whose row
-        changed (its state, its agent, or any field the reader keeps)."""
+    def _arrive(self, state: CallState, row: ActiveCall, now: float) -> TrackedCall:
+        """A row that is new since the last poll, of a call not tracked yet: the call,
+        made, offered, and answered if the row is bridged."""
         ref = row.call_ref
-        tracked = self.calls.get(ref)
-        if tracked is None:
-            tracked = self._new(row, now)
-            self.calls[ref] = tracked
-            if self.changes is not None:
-                # made again after leaving: its saved list goes last, as it does here
-                self.created.pop(ref, None)
-                self.created[ref] = None
-            self.emit(Offered(ref, tracked.queue, tracked.wait_start))
-            if state is _BRIDGED:
-                self._answer(tracked, row, now)
-            else:
-                tracked.last_unbridged = now
-            tracked.state = state
-        elif state is not tracked.state:
+        start = row.call_start.timestamp() if row.call_start is not None else now
+        tracked = TrackedCall(ref, row.queue or "", now, min(start, now))
+        self.calls[ref] = tracked
+        if self.changes is not None:
+            # made again after leaving: its saved list goes last, as it does here
+            created = self.created
+            created.pop(ref, None)
+            created[ref] = None
+        self.emit(Offered(ref, tracked.queue, tracked.wait_start))
+        if state is _BRIDGED:
+            self._answer(tracked, row, now)
+        else:
+            tracked.last_unbridged = now
+        tracked.state = state
+        return tracked
+
+    def _change(self, tracked: TrackedCall, state: CallState, row: ActiveCall, now: float) -> None:
+        """A row that is new since the last poll, of a tracked call: its row changed
+        (its state, its agent, or any field the reader keeps)."""
+        if state is not tracked.state:
             if state is _BRIDGED:
                 if tracked.answered_at is None:
                     self._answer(tracked, row, now)
@@ -290,10 +306,6 @@ class OutcomeTracker:
             for tracked in self.calls.values():
                 if tracked.rows:
                     settle(tracked, at)
-
-    def _new(self, row: ActiveCall, now: float) -> TrackedCall:
-        start = row.call_start.timestamp() if row.call_start is not None else now
-        return TrackedCall(row.call_ref, row.queue or "", now, min(start, now))
 
     def _answer(self, tracked: TrackedCall, row: ActiveCall, now: float) -> None:
         """Place the answer in time: the bridged row's state start if it is plausible,

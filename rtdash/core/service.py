@@ -162,8 +162,9 @@ class ServiceLevel(FeedConsumer):
 
     def _on_event(self, event: Event) -> None:
         self.metrics.handle(event)
-        if isinstance(event, Abandoned | Unknown):
-            for listener in self.unanswered_listeners:
+        listeners = self.unanswered_listeners
+        if listeners and isinstance(event, Abandoned | Unknown):
+            for listener in listeners:
                 listener(event)
 
     # --- corrections ------------------------------------------------------------------

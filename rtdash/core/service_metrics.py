@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from rtdash.core.outcomes import Event
 from rtdash.core.service_report import AgentStats, ServiceReport, ServiceStats, fmt_gap
-from rtdash.core.service_tally import Period, Tally
+from rtdash.core.service_tally import Period, Tally, counter
 
 __all__ = [
     "AgentStats",
@@ -103,14 +103,17 @@ class ServiceMetrics:
         if self.day_start is None:
             self.advance(event.at)
         assert self.day_start is not None
-        if event.at >= self.day_start:
-            self.day.add(event, self.short_abandon)
-        minute = int(event.at // 60)
+        at = event.at
+        # what the event is, asked once for the day's tallies and the minute's
+        count = counter(type(event))
+        if at >= self.day_start:
+            self.day.add(event, self.short_abandon, count)
+        minute = int(at // 60)
         if self.now is None or minute >= int(self.now // 60) - 61:
             period = self.minutes.get(minute)
             if period is None:
                 period = self.minutes[minute] = Period()
-            period.add(event, self.short_abandon)
+            period.add(event, self.short_abandon, count)
             if self.changes is not None:
                 self.changes.add(minute)
 

@@ -10,7 +10,8 @@ what is counted are :mod:`rtdash.core.service_metrics`'s.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from rtdash.core.outcomes import Abandoned, Answered, Event, Offered, Unknown
 from rtdash.core.service_report import ServiceStats
@@ -40,25 +41,7 @@ class Tally:
         self.waits: Counter[int] = Counter()
 
     def add(self, event: Event, short_abandon: float) -> None:
-        if isinstance(event, Offered):
-            self.offered += 1
-        elif isinstance(event, Answered):
-            self.answered += 1
-            wait = event.wait
-            if wait is None:
-                self.answered_unknown += 1
-                return
-            self.wait_sum += wait
-            self.longest_answer = max(self.longest_answer, wait)
-            self.longest_wait = max(self.longest_wait, wait)
-            self.waits[_whole(wait)] += 1
-        elif isinstance(event, Abandoned):
-            self.abandoned += 1
-            self.longest_wait = max(self.longest_wait, event.held)
-            if event.held < short_abandon:
-                self.short_abandoned += 1
-        elif isinstance(event, Unknown):
-            self.unknown += 1
+        counter(type(event))(self, event, short_abandon)
 
     def remove(self, event: Event, short_abandon: float) -> None:
         """Take back an outcome counted by :meth:`add` (a corrected one). The longest
@@ -137,6 +120,77 @@ def _whole(seconds: float) -> int:
     return whole if whole == seconds else whole + 1
 
 
+#: how one event is counted into a tally (``short_abandon`` the threshold)
+Count = Callable[[Tally, Any, float], None]
+
+
+def _offered(tally: Tally, event: Offered, short_abandon: float) -> None:
+    tally.offered += 1
+
+
+def _answered(tally: Tally, event: Answered, short_abandon: float) -> None:
+    tally.answered += 1
+    wait = event.wait
+    if wait is None:
+        tally.answered_unknown += 1
+        return
+    tally.wait_sum += wait
+    # max() kept by comparison: the longest stays itself when the wait is no longer
+    if wait > tally.longest_answer:
+        tally.longest_answer = wait
+    if wait > tally.longest_wait:
+        tally.longest_wait = wait
+    # as ``waits[_whole(wait)] += 1``, without Counter's __missing__ (a call into
+    # Python) for a wait not counted yet, which most of a minute's are
+    waits = tally.waits
+    whole = int(wait)
+    key = whole if whole == wait else whole + 1  # _whole's, inline
+    waits[key] = waits.get(key, 0) + 1
+
+
+def _abandoned(tally: Tally, event: Abandoned, short_abandon: float) -> None:
+    tally.abandoned += 1
+    held = event.held
+    if held > tally.longest_wait:
+        tally.longest_wait = held
+    if held < short_abandon:
+        tally.short_abandoned += 1
+
+
+def _unknown(tally: Tally, event: Unknown, short_abandon: float) -> None:
+    tally.unknown += 1
+
+
+def _ignored(tally: Tally, event: object, short_abandon: float) -> None:
+    """Anything else is no outcome: nothing is counted."""
+
+
+#: the outcomes, in the order an event is asked which it is
+_OUTCOMES: tuple[tuple[type, Count], ...] = (
+    (Offered, _offered),
+    (Answered, _answered),
+    (Abandoned, _abandoned),
+    (Unknown, _unknown),
+)
+#: the counter of each kind of event, found once per kind (a poll of a big centre
+#: counts hundreds of events into four tallies each: asking what each event is, in
+#: every tally, was most of their cost)
+_COUNTERS: dict[type, Count] = dict(_OUTCOMES)
+
+
+def counter(kind: type) -> Count:
+    """How an event of ``kind`` is counted: as the first of the outcomes it is an
+    instance of (a subclass counts as its outcome), else not at all."""
+    count = _COUNTERS.get(kind)
+    if count is None:
+        count = next(
+            (found for base, found in _OUTCOMES if issubclass(kind, base)),
+            _ignored,
+        )
+        _COUNTERS[kind] = count
+    return count
+
+
 class Period:
     """The counters of one minute (or one day): the installation, queues, agents."""
 
@@ -147,14 +201,20 @@ class Period:
         self.queues: dict[str, Tally] = {}
         self.agents: Counter[str] = Counter()
 
-    def add(self, event: Event, short_abandon: float) -> None:
-        self.total.add(event, short_abandon)
+    def add(self, event: Event, short_abandon: float, count: Count | None = None) -> None:
+        """Count ``event``; ``count``: its :func:`counter`, when the caller has it."""
+        if count is None:
+            count = counter(type(event))
+        count(self.total, event, short_abandon)
         tally = self.queues.get(event.queue)
         if tally is None:
             tally = self.queues[event.queue] = Tally()
-        tally.add(event, short_abandon)
-        if isinstance(event, Answered) and event.agent:
-            self.agents[event.agent] += 1
+        count(tally, event, short_abandon)
+        if count is _answered:
+            agent = cast(Answered, event).agent
+            if agent:  # as ``agents[agent] += 1`` (see _answered)
+                agents = self.agents
+                agents[agent] = agents.get(agent, 0) + 1
 
     def remove(self, event: Event, short_abandon: float) -> None:
         self.total.remove(event, short_abandon)

@@ -9,7 +9,7 @@ from typing import Any
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
 from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall
-from rtdash.core.outcomes import OutcomeTracker
+from rtdash.core.outcomes import Abandoned, OutcomeTracker, TrackedCall
 from rtdash.core.snapshot import CallsSnapshot
 
 from .rows import at, call, user
@@ -22,9 +22,14 @@ class _Counting(OutcomeTracker):
         super().__init__(events.append)
         self.handled: list[str] = []
 
-    def _row(self, state: CallState, row: ActiveCall, now: float) -> None:
+    # every row read goes to one of these two: a call not tracked yet, or a tracked one
+    def _arrive(self, state: CallState, row: ActiveCall, now: float) -> TrackedCall:
         self.handled.append(row.call_ref)
-        super()._row(state, row, now)
+        return super()._arrive(state, row, now)
+
+    def _change(self, tracked: TrackedCall, state: CallState, row: ActiveCall, now: float) -> None:
+        self.handled.append(row.call_ref)
+        super()._change(tracked, state, row, now)
 
 
 def _snap(t: float, rows: list[ActiveCall], previous: CallsSnapshot | None = None, **kw: Any):
@@ -56,6 +61,30 @@ def test_only_new_row_objects_are_handled() -> None:
     # yet the stamps a saved state carries are this poll's
     saved = tracker.to_dict()["calls"]
     assert {item[4] for item in saved} == {at(1004).timestamp() + tracker.timeline.skew}  # type: ignore[union-attr]
+
+
+def test_calls_missing_since_an_unreadable_poll_vanish_or_come_back() -> None:
+    events: list[object] = []
+    tracker = OutcomeTracker(events.append)
+    one, two, three = (call(ref, Q, 0, 0, queue="sales") for ref in ("c1", "c2", "c3"))
+    first = _snap(0, [one, two, three])
+    tracker.observe_calls(first)
+    # a row could not be read: c2 and c3 are missing, but not gone
+    second = _snap(2, [one], previous=first, unreadable=1)
+    tracker.observe_calls(second)
+    assert set(tracker.calls) == {"c1", "c2", "c3"} and len(events) == 3
+    # c2 is back (its very row), c3 is still missing, and c1 leaves now
+    third = _snap(4, [two], previous=second)
+    tracker.observe_calls(third)
+    t0 = at(0).timestamp()  # type: ignore[union-attr]
+    assert set(events[3:]) == {
+        Abandoned("c1", "sales", t0 + 3, 3.0),  # seen at 2, gone at 4
+        Abandoned("c3", "sales", t0 + 1, 1.0),  # seen at 0, missing since 2
+    }
+    assert set(tracker.calls) == {"c2"} and tracker.calls["c2"].rows == 1
+    # and the next poll finds nothing more to count
+    tracker.observe_calls(_snap(6, [two], previous=third))
+    assert len(events) == 5 and set(tracker.calls) == {"c2"}
 
 
 def _day(seed: int, fresh: bool) -> tuple[list[object], dict[str, Any]]:
