@@ -118,7 +118,8 @@ Plan_init(Plan *self, PyObject *args, PyObject *kwds)
         self->ref_at = place_in(PyTuple_GET_ITEM(fallbacks, 0), fields, 0);
         self->extension_at = place_in(PyTuple_GET_ITEM(fallbacks, 1), fields, 0);
     }
-    if (self->id_at < 0 || (PyTuple_GET_SIZE(fallbacks) && (self->ref_at < 0 || self->extension_at < 0))) {
+    int no_fallback = self->ref_at < 0 || self->extension_at < 0;
+    if (self->id_at < 0 || (PyTuple_GET_SIZE(fallbacks) && no_fallback)) {
         return -1;
     }
     return 0;

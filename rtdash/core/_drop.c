@@ -7,15 +7,18 @@
  * set and one pass over the group compares addresses: nothing is keyed, nothing is
  * made per row.
  *
- * without(kept, gone) -> tuple
+ * without(kept, gone[, found]) -> tuple
  *   kept's items (a tuple or list), in order, but those that are (by identity) one
  *   of gone's items
  *
- * replaced(kept, gone, new, places) -> tuple
+ * replaced(kept, gone, new, places[, found]) -> tuple
  *   the same, with each of new's items put just before the kept item at its place
  *   (an index into kept, gone items included; len(kept): at the end), in one pass:
  *   a poll's group is made once, not once without its gone rows and again with its
  *   new ones placed
+ *
+ * ``found``, a list: the gone items met in kept are appended to it, in kept's order
+ *   (the order a snapshot hands its gone rows on in, known here without keying them)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -76,11 +79,54 @@ address_set_has(const AddressSet *set, uintptr_t address)
     return 0;
 }
 
+/* How many of ``items`` are not in ``set``; those that are appended to ``found``
+ * (when not NULL) in order. -1 on an error. */
+static Py_ssize_t
+count_staying(PyObject *const *items, Py_ssize_t size, const AddressSet *set, PyObject *found)
+{
+    Py_ssize_t staying = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        if (!address_set_has(set, (uintptr_t)items[i])) {
+            staying++;
+        }
+        else if (found != NULL && PyList_Append(found, items[i]) < 0) {
+            return -1;
+        }
+    }
+    return staying;
+}
+
+/* The optional last argument: a list, or NULL when not given. */
+static int
+found_list(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t at, PyObject **found)
+{
+    *found = NULL;
+    if (nargs > at) {
+        if (!PyList_Check(args[at])) {
+            PyErr_SetString(PyExc_TypeError, "found must be a list");
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < at; i++) {
+            if (args[i] == args[at]) { /* appended to while it is read */
+                PyErr_SetString(PyExc_ValueError, "found must be a list of its own");
+                return -1;
+            }
+        }
+        *found = args[at];
+    }
+    return 0;
+}
+
 static PyObject *
 without(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "without(kept, gone) takes two arguments");
+    PyObject *found;
+    if (nargs != 2 && nargs != 3) {
+        PyErr_SetString(PyExc_TypeError,
+                        "without(kept, gone[, found]) takes two or three arguments");
+        return NULL;
+    }
+    if (found_list(args, nargs, 2, &found) < 0) {
         return NULL;
     }
     PyObject *kept = PySequence_Fast(args[0], "kept must be a tuple or a list");
@@ -105,11 +151,8 @@ without(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         address_set_add(&set, (uintptr_t)gone_items[i]);
     }
     /* one pass to count what stays, one to copy it: no tuple made and then cut */
-    Py_ssize_t staying = 0;
-    for (Py_ssize_t i = 0; i < kept_size; i++) {
-        staying += !address_set_has(&set, (uintptr_t)kept_items[i]);
-    }
-    result = PyTuple_New(staying);
+    Py_ssize_t staying = count_staying(kept_items, kept_size, &set, found);
+    result = staying < 0 ? NULL : PyTuple_New(staying);
     if (result != NULL) {
         Py_ssize_t at = 0;
         for (Py_ssize_t i = 0; i < kept_size && at < staying; i++) {
@@ -130,8 +173,13 @@ done:
 static PyObject *
 replaced(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "replaced(kept, gone, new, places) takes four arguments");
+    PyObject *found;
+    if (nargs != 4 && nargs != 5) {
+        PyErr_SetString(PyExc_TypeError,
+                        "replaced(kept, gone, new, places[, found]) takes four or five arguments");
+        return NULL;
+    }
+    if (found_list(args, nargs, 4, &found) < 0) {
         return NULL;
     }
     if (!PyTuple_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
@@ -172,9 +220,10 @@ replaced(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < gone_size; i++) {
         address_set_add(&set, (uintptr_t)PyList_GET_ITEM(gone, i));
     }
-    Py_ssize_t staying = 0;
-    for (Py_ssize_t i = 0; i < kept_size; i++) {
-        staying += !address_set_has(&set, (uintptr_t)PyTuple_GET_ITEM(kept, i));
+    /* (kept is a tuple: appending to found cannot change it) */
+    Py_ssize_t staying = count_staying(&PyTuple_GET_ITEM(kept, 0), kept_size, &set, found);
+    if (staying < 0) {
+        goto done;
     }
     result = PyTuple_New(staying + new_size);
     if (result == NULL) {
@@ -207,10 +256,12 @@ done:
 
 static PyMethodDef methods[] = {
     {"without", (PyCFunction)(void (*)(void))without, METH_FASTCALL,
-     "kept's items in order, but those that are (by identity) one of gone's."},
+     "kept's items in order, but those that are (by identity) one of gone's (appended "
+     "to found, when given, in kept's order)."},
     {"replaced", (PyCFunction)(void (*)(void))replaced, METH_FASTCALL,
      "kept's items in order, but gone's (by identity), with new's items each put "
-     "before the kept item at its place (places: in order, len(kept) for the end)."},
+     "before the kept item at its place (places: in order, len(kept) for the end); the "
+     "gone items met appended to found, when given, in kept's order."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -111,13 +111,16 @@ def placed(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> tuple[R,
 
 def replaced(
     kept: tuple[R, ...], gone: list[R], new: list[R], key: Callable[[R], Any]
-) -> tuple[R, ...]:
+) -> tuple[tuple[R, ...], list[R]]:
     """``placed(without(kept, gone, key), new, key)``, made in one pass where the part
     in C is built: each new row's place is searched for among ``kept`` as it is (its
     gone rows are in order too, and a place among them is the same place once they
     are out), then the group is laid out once, gone rows left out and new rows put in
     (at a big centre a group is tens of thousands of rows, and making it twice cost
-    more than the searches)."""
+    more than the searches). And the gone rows in ``kept``'s order, as the snapshots
+    hand them on: met there by the part in C, else sorted by ``key`` (at a big centre
+    keying every gone row again cost more than finding them)."""
+    found: list[R] = []
     if (
         dropping is None
         or not new
@@ -127,12 +130,15 @@ def replaced(
         # else the two ways could take different paths and order equal keys apart)
         or len(new) * SORT_AT > len(kept) - len(gone)
     ):
-        return placed(without(kept, gone, key), new, key)
-    places = _places(kept, new, key)
-    made: tuple[R, ...] = dropping.replaced(
-        kept, gone, [row for _, row in places], [at for at, _ in places]
-    )
-    return made
+        made = placed(without(kept, gone, key, found), new, key)
+    else:
+        places = _places(kept, new, key)
+        made = dropping.replaced(
+            kept, gone, [row for _, row in places], [at for at, _ in places], found
+        )
+    if len(found) != len(gone):  # not met in C, or a gone row not in kept
+        found = sorted(gone, key=key)
+    return made, found
 
 
 def _places(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> list[tuple[int, R]]:
@@ -173,16 +179,21 @@ def _search(rows: Sequence[R], target: Any, start: int, key: Callable[[R], Any])
 SEARCH_BELOW = 64
 
 
-def without(kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any]) -> tuple[R, ...]:
+def without(
+    kept: tuple[R, ...], gone: list[R], key: Callable[[R], Any], found: list[R] | None = None
+) -> tuple[R, ...]:
     """``kept`` (in order by ``key``) without the ``gone`` rows (each among them): when
     they are few, each found by a binary search on its key, so only they and the few
     rows a search looks at are keyed and the rest is copied as it is; else (or when a
     row is not where its key says) by one pass over every row. Where the part in C is
-    built, by its pass, which compares addresses only."""
+    built, by its pass, which compares addresses only (and appends the gone rows it
+    meets to ``found``, when given, in ``kept``'s order)."""
     if not gone:
         return kept
     if dropping is not None:
-        dropped: tuple[R, ...] = dropping.without(kept, gone)
+        dropped: tuple[R, ...] = (
+            dropping.without(kept, gone) if found is None else dropping.without(kept, gone, found)
+        )
         return dropped
     if len(gone) * SEARCH_BELOW <= len(kept):
         places = []

@@ -146,8 +146,14 @@ class CallsSnapshot:
             removed[call.state].append(call)
         groups: dict[CallState, tuple[ActiveCall, ...]] = {}
         order = remembered(_call_order)  # each changed row keyed once for all that follows
+        # handed on as build's are (see changes_since): the gone rows in the last
+        # snapshot's order, group by group
+        left: list[ActiveCall] = []
         for state in CALL_STATES:
-            groups[state] = replaced(previous.groups[state], removed[state], added[state], order)
+            groups[state], in_order_gone = replaced(
+                previous.groups[state], removed[state], added[state], order
+            )
+            left += in_order_gone
         made = cls(
             fetched_at=fetched_at, groups=groups, unreadable=unreadable, server_now=server_now
         )
@@ -155,9 +161,6 @@ class CallsSnapshot:
         # new object and each gone row one of the last rows: the count of distinct rows
         # moves by them, and no set of every row's id is made (or held) per poll
         made._memo["distinct"] = previous.distinct() - len(gone) + len(new)
-        # handed on as build's are (see changes_since): the gone rows in the last
-        # snapshot's order, group by group
-        left = [call for state in CALL_STATES for call in sorted(removed[state], key=order)]
         for rows in added.values():
             rows.sort(key=order)
         made._memo["since"] = (previous.token, added, left, True)

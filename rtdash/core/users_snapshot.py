@@ -67,11 +67,11 @@ class UsersSnapshot:
         order = remembered(_user_order)  # each changed row keyed once for all that follows
         if changes is not None and previous is not None and not keyed:
             new, gone = changes
-            ordered = replaced(previous.users, gone, new, order)
+            ordered, in_order_gone = replaced(previous.users, gone, new, order)
             # as CallsSnapshot._changed: the count of distinct rows moves by the changes
             distinct = previous.distinct() - len(gone) + len(new)
             # handed on as below (see changes_since)
-            since = (sorted(new, key=order), sorted(gone, key=order), True)
+            since = (sorted(new, key=order), in_order_gone, True)
         elif not keyed:
             if previous is None:
                 ordered = placed([], rows[:], _user_order)

@@ -55,6 +55,15 @@ def test_the_part_in_c_takes_out_exactly_the_gone_objects(
     made = row_order.dropping.without(kept, gone)
     assert type(made) is tuple
     assert list(map(id, made)) == list(map(id, _by_identity(rows, gone)))
+    found: list[Row] = []
+    assert row_order.dropping.without(kept, gone, found) == made
+    assert list(map(id, found)) == list(map(id, _met(rows, gone)))
+
+
+def _met(kept: list[Row], gone: list[Row]) -> list[Row]:
+    """The items of ``kept`` that are (by identity) gone, in ``kept``'s order."""
+    out = set(map(id, gone))
+    return [row for row in kept if id(row) in out]
 
 
 @needs_part
@@ -117,8 +126,14 @@ def test_replaced_in_one_pass_is_the_group_without_its_gone_rows_then_placed(
     new = [Row(key) for key in new_keys]
     key = row_order.remembered(lambda row: row.key)
     expected = row_order.placed(_by_identity(list(rows), gone), new, key)
-    made = row_order.replaced(rows, gone, new, key)
+    made, found = row_order.replaced(rows, gone, new, key)
     assert list(map(id, made)) == list(map(id, expected))
+    # the gone rows as the snapshots hand them on: in the group's order when each is
+    # one of its rows (so in order by key), else sorted by key
+    if len(_met(list(rows), gone)) == len(gone):
+        assert list(map(id, found)) == list(map(id, _met(list(rows), gone)))
+    else:
+        assert list(map(id, found)) == list(map(id, sorted(gone, key=key)))
 
 
 @needs_part
@@ -139,3 +154,14 @@ def test_replaced_refuses_places_out_of_order_or_out_of_the_group() -> None:
     assert [row.key for row in made] == [1, 1, 2, 3, 4, 3]
     del made
     assert [sys.getrefcount(row) for row in (*rows, *new)] == before
+    found: list[Row] = []
+    made = row_order.dropping.replaced(rows, [rows[3], rows[0]], new, [1, 5], found)
+    assert found == [rows[0], rows[3]] and found[0] is rows[0]
+    del made, found
+    assert [sys.getrefcount(row) for row in (*rows, *new)] == before
+    gone = [rows[0]]
+    for own in (gone, new):  # appended to while it is read: refused
+        with pytest.raises(ValueError):
+            row_order.dropping.replaced(rows, gone, new, [1, 5], own)
+    with pytest.raises(TypeError):
+        row_order.dropping.without(rows, gone, ())  # type: ignore[arg-type]
