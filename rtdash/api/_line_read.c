@@ -12,9 +12,9 @@
  * integers without fraction or exponent, null, true, false. A text must be printable
  * and have no space at either end; a time not ``YYYY-MM-DD HH:MM:SS``, a state, or
  * the integer of a string not all digits must be one the reader has read before (its
- * caches are handed in: the reader's own dicts, written as it writes them). Anything else, and a row the reader
- * would refuse, is left to the reader: the line's answer is None, and the Python that
- * reads every line reads it. So every row made here is the row the reader would
+ * caches are handed in: the reader's own dicts, written as it writes them). Anything
+ * else, and a row the reader would refuse, is left to the reader: the line's answer
+ * is None, and the Python that reads every line reads it. So every row made here is the row the reader would
  * have made (tests/api/test_line_read.py compares them on generated and hostile lines).
  *
  * Plan(model, names, defaults, keys, kinds, places, id_at, fallbacks, max_cached, zone)
