@@ -14,8 +14,9 @@
  * the integer of a string not all digits must be one the reader has read before (its
  * caches are handed in: the reader's own dicts, written as it writes them). Anything
  * else, and a row the reader would refuse, is left to the reader: the line's answer
- * is None, and the Python that reads every line reads it. So every row made here is the row the reader would
- * have made (tests/api/test_line_read.py compares them on generated and hostile lines).
+ * is None, and the Python that reads every line reads it. So every row made here is
+ * the row the reader would have made (tests/api/test_line_read.py compares them on
+ * generated and hostile lines).
  *
  * Plan(model, names, defaults, keys, kinds, places, id_at, fallbacks, max_cached, zone)
  *   names: the model's slot names in field order; defaults: a value for each;
