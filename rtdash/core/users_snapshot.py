@@ -14,7 +14,7 @@ from operator import attrgetter, not_
 from typing import Any
 
 from rtdash.api.models import PbxUser, UserState
-from rtdash.core.row_order import in_order, placed, remembered, replaced, start_key, without
+from rtdash.core.row_order import in_order, placed, remembered, replaced, start_key
 
 _dashboard = attrgetter("dashboard")
 _state = attrgetter("state")
@@ -98,10 +98,9 @@ class UsersSnapshot:
         if previous is not None and ordered is previous.users:
             dashboard = previous.dashboard_users
         elif changes is not None and previous is not None and not keyed:
-            dashboard = placed(
-                list(
-                    without(previous.dashboard_users, list(filter(_dashboard, changes[1])), order)
-                ),
+            dashboard, _ = replaced(
+                previous.dashboard_users,
+                list(filter(_dashboard, changes[1])),
                 list(filter(_dashboard, changes[0])),
                 order,
             )
