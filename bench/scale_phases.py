@@ -18,7 +18,6 @@ import asyncio
 import os
 import statistics
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +52,7 @@ def _steps() -> list[tuple[Any, str, str]]:
 
 
 @contextmanager
-def timed(polls: list[Counter[str]]) -> Iterator[list[str]]:
+def timed(polls: list[dict[str, float]]) -> Iterator[list[str]]:
     """Each step's CPU added to the current poll's counter (a new one at each calls
     snapshot) while inside; the steps' descriptions, in order."""
     saved: list[tuple[Any, str, Any]] = []
@@ -71,19 +70,20 @@ def timed(polls: list[Counter[str]]) -> Iterator[list[str]]:
 
 
 def _timing(
-    original: Callable[..., Any], what: str, polls: list[Counter[str]], *, starts: bool
+    original: Callable[..., Any], what: str, polls: list[dict[str, float]], *, starts: bool
 ) -> Callable[..., Any]:
     clock = time.process_time
 
     def step(*args: Any, **kwargs: Any) -> Any:
         if starts:
-            polls.append(Counter())
+            polls.append({})
         begun = clock()
         try:
             return original(*args, **kwargs)
         finally:
             if polls:
-                polls[-1][what] += clock() - begun
+                spent = polls[-1]
+                spent[what] = spent.get(what, 0.0) + clock() - begun
 
     return step
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     before = os.getloadavg()
-    polls: list[Counter[str]] = []
+    polls: list[dict[str, float]] = []
     with timed(polls) as said, remote_sim(scale_load(args.calls)) as sim:
         run = asyncio.run(measure_scale(RTDASH, sim, polls=args.rounds, warmup=2, slow=None))
     counted = polls[SKIPPED:]
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         "| step | ms per poll |",
         "| --- | ---: |",
         *(
-            f"| {what} | {statistics.median(poll[what] for poll in counted) * 1e3:.2f} |"
+            f"| {what} | {statistics.median(poll.get(what, 0.0) for poll in counted) * 1e3:.2f} |"
             for what in said
         ),
     ]
