@@ -171,7 +171,7 @@ def test_a_bad_keymap_entry_names_its_key() -> None:
     assert _problem(data) == "keymap.lookup: expected text, got a whole number"
 
 
-SECRET = a_password("s3cret")
+SECRET = a_password()
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,7 @@ SECRET = a_password("s3cret")
 def test_a_secret_value_is_never_in_the_message(data: dict[str, Any], names: str) -> None:
     problem = _problem(data)
     assert problem.startswith(names)
-    assert SECRET not in problem and "s3cret" not in problem
+    assert SECRET not in problem and SECRET.split("-", 1)[1] not in problem
 
 
 @pytest.mark.parametrize(

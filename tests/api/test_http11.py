@@ -261,10 +261,11 @@ async def test_a_zip_bomb_is_refused_at_the_cap() -> None:
 
 
 async def test_an_error_answer_is_worded_from_its_head_and_body() -> None:
+    token = a_password("token")  # a session token the redirect carries: never shown
     script = Script(
         [
             answer(b'{"message": "slow down"}', "Retry-After: 7", status="429 Too Many"),
-            answer(b"", "Location: /login?token=abc", status="302 Found"),
+            answer(b"", f"Location: /login?token={token}", status="302 Found"),
         ]
     )
     async with scripted(script) as base_url, client_at(base_url) as client:
@@ -274,6 +275,7 @@ async def test_an_error_answer_is_worded_from_its_head_and_body() -> None:
             await client.active_calls()
     assert limited.value.retry_after == 7
     assert str(moved.value) == "redirected to /login (HTTP 302) — a proxy or session problem?"
+    assert token not in str(moved.value)
     assert len(script.requests) == 2  # the redirect was not followed
 
 
