@@ -35,13 +35,13 @@ SKIPPED = 3
 
 def _steps() -> list[tuple[Any, str, str]]:
     """(owner, attribute, what it does) of each timed step, in the poll's order."""
-    from rtdash.api import line_cut, line_plan, line_rows
+    from rtdash.api import line_cut, line_rows, row_reader
     from rtdash.core import service, snapshot, users_snapshot
 
     return [
         (line_cut._Scanning, "__call__", "cutting the bytes into lines (C scanner)"),
         (line_rows.LineRows, "held", "last poll's rows found by head (C table)"),
-        (line_plan, "read_plain", "new lines read into rows (C reader)"),
+        (row_reader.RowReader, "read_lines", "new lines read into rows (C reader)"),
         (line_rows, "fast_rows", "new lines the C reader left, decoded"),
         (line_rows.LineFeed, "finish", "a body's gone rows and ids"),
         (line_rows.LineFeed, "add", "the bytes taken in (all of the above but finish)"),

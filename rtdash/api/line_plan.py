@@ -11,7 +11,6 @@ C part fills the same fields from the same keys.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -63,10 +62,3 @@ def plan_for(reader: RowReader, shape: RowShape, keys: tuple[str, ...]) -> Any |
         reader.MAX_CACHED,
         reader.zone,
     )
-
-
-def read_plain(plan: Any, reader: RowReader, lines: Sequence[bytes]) -> list[Any]:
-    """Each line's row, or None where the reader must read it; the reader's caches are
-    read and written as its own reading does."""
-    rows: list[Any] = plan.read(list(lines), *reader.caches())
-    return rows

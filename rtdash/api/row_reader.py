@@ -205,13 +205,15 @@ class RowReader:
     def read_lines(self, lines: list[bytes]) -> list[ActiveCall | PbxUser | None] | None:
         """The rows of new lines of the learnt shape, read in C where plain (None for a
         line that is not: :meth:`read` reads it); None when none can be read there (no C
-        part, or the first rows of a body must tell the upstream's "now" first)."""
+        part, or the first rows of a body must tell the upstream's "now" first). The
+        caches are read and written as :meth:`read` reads and writes them."""
         plan, shape = self._line_plan, self._line_shape
         if plan is None or line_plan.built is None:
             return None
         if self._probes and shape is not None and shape.clock is not None:
             return None
-        return line_plan.read_plain(plan, self, lines)
+        made: list[ActiveCall | PbxUser | None] = plan.read(lines, *self.caches())
+        return made
 
     def caches(self) -> tuple[dict[Any, Any], ...]:
         """The value caches as a new line's reading reads and writes them (see _time,
