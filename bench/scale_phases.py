@@ -1,20 +1,23 @@
-"""Where a SCALE poll goes at a big centre, phase by phase, with no profiler.
+"""Where a SCALE round goes as the centre grows, step by step, with no profiler.
 
-    python -m bench.scale_phases [--calls 50000] [--rounds 16]
+    python -m bench.scale_phases [--calls 2000 50000] [--rounds 16]
 
 cProfile (``bench.scale_profile``) weighs every small call; this times only a few named
-steps of the poll on process time, so the rounds cost what SCALE measures (give or take
-a microsecond a timed call). Each step's CPU is summed per poll (a poll's calls
-snapshot starts its count) and the medians over the polls after the warm-up go into
-bench/RESULTS.md as the kept section ``scale-phases``, with SCALE's own median round of
-the same run: what the steps leave is the HTTP exchange, the feed's other consumers,
-the draw and the tick.
+steps of the round on process time, so the rounds cost what SCALE measures (give or
+take a microsecond a timed call). Each step's CPU is summed per round (a round's calls
+snapshot starts its count, so each count holds one of every step) and the medians over
+the rounds after the warm-up go into bench/RESULTS.md as the kept section
+``scale-phases``: a column per centre size, and what each step grew by from the
+smallest to the largest, which is what the growth exponent of SCALE is made of. What the
+top-level steps leave of the round is the HTTP exchange around the bytes, the feed's
+other consumers, the rest of the draw and the tick.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import os
 import statistics
 import time
@@ -31,42 +34,68 @@ from bench.report import write_kept
 HERE = Path(__file__).resolve().parent
 #: polls not counted: the first reads every row, the next ones fill the caches
 SKIPPED = 3
+#: what a step inside another is shown with (its time is in the step above it)
+INSIDE = "– "
+#: the steps the round is made of (the others are inside one of these)
+TOP_LEVEL = (
+    "the socket's reads (asyncio's transport)",
+    "the bytes taken in (the four steps below and the Python around them)",
+    "a body's gone rows and ids",
+    "calls snapshot from the changes",
+    "users snapshot",
+    "today's service level",
+    "the tables' rows laid out and compared",
+    "the screen's changed lines painted",
+)
+#: the row whose steps' sum the round's rest is measured against
+ROUND = "the round (poll + tick, SCALE's measure)"
+REST = "the rest of the round (HTTP around the bytes, other consumers, the tick)"
 
 
 def _steps() -> list[tuple[Any, str, str]]:
-    """(owner, attribute, what it does) of each timed step, in the poll's order."""
+    """(owner, attribute, what it does) of each timed step, in the round's order."""
+    from asyncio.selector_events import _SelectorSocketTransport  # type: ignore[attr-defined]
+
     from rtdash.api import line_cut, line_rows, row_reader
     from rtdash.core import service, snapshot, users_snapshot
+    from rtdash.ui import textual_internals
+    from rtdash.ui.widgets import rows_view
 
     return [
-        (line_cut._Scanning, "__call__", "cutting the bytes into lines (C scanner)"),
-        (line_rows.LineRows, "held", "last poll's rows found by head (C table)"),
-        (row_reader.RowReader, "read_lines", "new lines read into rows (C reader)"),
-        (line_rows, "fast_rows", "new lines the C reader left, decoded"),
-        (line_rows.LineFeed, "finish", "a body's gone rows and ids"),
-        (line_rows.LineFeed, "add", "the bytes taken in (all of the above but finish)"),
-        (snapshot.CallsSnapshot, "_changed", "calls snapshot from the changes"),
-        (users_snapshot.UsersSnapshot, "build", "users snapshot"),
-        (service.ServiceLevel, "feed_snapshot", "today's service level"),
+        (_SelectorSocketTransport, "_read_ready__data_received", TOP_LEVEL[0]),
+        (line_rows.LineFeed, "add", TOP_LEVEL[1]),
+        (line_cut._Scanning, "__call__", INSIDE + "cutting the bytes into lines (C scanner)"),
+        (line_rows.LineRows, "held", INSIDE + "last poll's rows found by head (C table)"),
+        (row_reader.RowReader, "read_lines", INSIDE + "new lines read into rows (C reader)"),
+        (line_rows, "fast_rows", INSIDE + "new lines the C reader left, decoded"),
+        (line_rows.LineFeed, "finish", TOP_LEVEL[2]),
+        (snapshot.CallsSnapshot, "_changed", TOP_LEVEL[3]),
+        (users_snapshot.UsersSnapshot, "build", TOP_LEVEL[4]),
+        (service.ServiceLevel, "feed_snapshot", TOP_LEVEL[5]),
+        (rows_view.RowsView, "update_snapshot", TOP_LEVEL[6]),
+        (textual_internals.PaintHold, "_compositor_refresh", TOP_LEVEL[7]),
     ]
 
 
 @contextmanager
 def timed(polls: list[dict[str, float]]) -> Iterator[list[str]]:
-    """Each step's CPU added to the current poll's counter (a new one at each calls
-    snapshot) while inside; the steps' descriptions, in order."""
+    """Each step's CPU added to the current round's counter (a new one at each calls
+    snapshot) while inside; the steps' descriptions, in order. A static or class
+    method is wrapped as what it was, so it is called as before."""
     saved: list[tuple[Any, str, Any]] = []
     said = []
     for owner, name, what in _steps():
-        original = getattr(owner, name)
-        saved.append((owner, name, original))
+        raw = inspect.getattr_static(owner, name)
+        saved.append((owner, name, raw))
         said.append(what)
-        setattr(owner, name, _timing(original, what, polls, starts=name == "_changed"))
+        step = _timing(getattr(owner, name), what, polls, starts=name == "_changed")
+        wrapped = staticmethod(step) if isinstance(raw, staticmethod | classmethod) else step
+        setattr(owner, name, wrapped)
     try:
         yield said
     finally:
-        for owner, name, original in saved:
-            setattr(owner, name, original)
+        for owner, name, raw in saved:
+            setattr(owner, name, raw)
 
 
 def _timing(
@@ -88,35 +117,60 @@ def _timing(
     return step
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale_phases", description=__doc__)
-    parser.add_argument("--calls", type=int, default=50_000)
-    parser.add_argument("--rounds", type=int, default=16)
-    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
-    args = parser.parse_args(argv)
-    before = os.getloadavg()
+def measure(calls: int, rounds: int) -> dict[str, float]:
+    """Median ms of each step per round at ``calls`` live calls, with the round's own
+    (SCALE's measure, in the same run) and what the top-level steps leave of it."""
     polls: list[dict[str, float]] = []
-    with timed(polls) as said, remote_sim(scale_load(args.calls)) as sim:
-        run = asyncio.run(measure_scale(RTDASH, sim, polls=args.rounds, warmup=2, slow=None))
+    with timed(polls) as said, remote_sim(scale_load(calls)) as sim:
+        run = asyncio.run(measure_scale(RTDASH, sim, polls=rounds, warmup=2, slow=None))
     counted = polls[SKIPPED:]
     if not counted:
         raise SystemExit("too few polls to count: give more --rounds")
+    medians = {what: statistics.median(p.get(what, 0.0) for p in counted) * 1e3 for what in said}
+    medians[ROUND] = statistics.median(run.total) * 1e3
+    medians[REST] = medians[ROUND] - sum(medians[what] for what in TOP_LEVEL)
+    return medians
+
+
+def report(sizes: list[int], measured: list[dict[str, float]]) -> list[str]:
+    heads = " | ".join(f"{calls:,} calls" for calls in sizes)
+    grew = f"grew by, {sizes[0]:,} → {sizes[-1]:,}" if len(sizes) > 1 else ""
     lines = [
-        f"## Where a SCALE poll goes, step by step, at {args.calls:,} calls "
-        f"(`python -m bench.scale_phases --calls {args.calls} --rounds {args.rounds}`)",
+        f"| step (ms per round) | {heads} |" + (f" {grew} |" if grew else ""),
+        "| --- |" + " ---: |" * (len(sizes) + (1 if grew else 0)),
+    ]
+    order = [*measured[0].keys()]
+    order.remove(ROUND)
+    order.remove(REST)
+    for what in [*order, REST, ROUND]:
+        cells = " | ".join(f"{one[what]:.2f}" for one in measured)
+        growth = f" {measured[-1][what] - measured[0][what]:+.2f} |" if grew else ""
+        shown = f"**{what}**" if what == ROUND else what
+        lines.append(f"| {shown} | {cells} |{growth}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale_phases", description=__doc__)
+    parser.add_argument("--calls", type=int, nargs="+", default=[2_000, 50_000])
+    parser.add_argument("--rounds", type=int, default=16)
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args(argv)
+    sizes = sorted(args.calls)
+    before = os.getloadavg()
+    measured = [measure(calls, args.rounds) for calls in sizes]
+    shown = " ".join(map(str, sizes))
+    lines = [
+        "## Where a SCALE round goes, step by step, as the centre grows "
+        f"(`python -m bench.scale_phases --calls {shown} --rounds {args.rounds}`)",
         "",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
-        f"{before[0]:.1f} before, {os.getloadavg()[0]:.1f} after. CPU ms per poll "
-        f"(medians over {len(counted)} polls after the first {SKIPPED}); the round in the "
-        f"same run (poll + tick, SCALE's measure): {statistics.median(run.total) * 1e3:.1f} "
-        f"ms, of it the poll {statistics.median(run.poll) * 1e3:.1f} ms.",
+        f"{before[0]:.1f} before, {os.getloadavg()[0]:.1f} after. CPU ms per round (medians "
+        f"over the rounds after the first {SKIPPED}), each size in its own run with the "
+        "simulator out of process. Steps marked – are inside the step above them; the "
+        "round is SCALE's own measure in the same run, and the timers add a little to it.",
         "",
-        "| step | ms per poll |",
-        "| --- | ---: |",
-        *(
-            f"| {what} | {statistics.median(poll.get(what, 0.0) for poll in counted) * 1e3:.2f} |"
-            for what in said
-        ),
+        *report(sizes, measured),
     ]
     write_kept(args.output, "scale-phases", lines)
     print("\n".join(lines))
