@@ -221,6 +221,26 @@ def without(
     return tuple(compress(kept, map(not_, map(out.__contains__, map(id, kept)))))
 
 
+#: the order keys of the state starts asked for lately, by the start's identity, each
+#: beside the start itself (so an id is never another object's while it is held): the
+#: reader makes one object of the rows of the same second, and a poll's placements ask
+#: for a few dozen of them hundreds of times, each answer reading the zone's offset
+_STARTS: dict[int, tuple[datetime, float]] = {}
+#: at most this many are held (then all are let go): enough for a poll's, and few
+#: enough that a long run holds no more after its first minutes than at its start
+STARTS_HELD = 256
+_NONE_LAST = float("inf")
+
+
 def start_key(when: datetime | None) -> float:
     """A state's start as an order key: the earliest first, a row with none last."""
-    return when.timestamp() if when is not None else float("inf")
+    if when is None:
+        return _NONE_LAST
+    known = _STARTS.get(id(when))
+    if known is not None and known[0] is when:
+        return known[1]
+    if len(_STARTS) >= STARTS_HELD:
+        _STARTS.clear()
+    stamp = when.timestamp()
+    _STARTS[id(when)] = (when, stamp)
+    return stamp
