@@ -32,6 +32,7 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, UsersUpdated
+from rtdash.ui.text_caches import trim_width_cache
 from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
 from rtdash.warmup import collect_for, collection_paused, resume_collection
 
@@ -319,6 +320,7 @@ class LiveView(Vertical):
         status; ticking cells only while on screen. Paused, the view holds still and
         only the age of the data moves."""
         self.feed.tick()
+        trim_width_cache()  # the texts measured each second are not held all day
         if self.feed.paused and self.options.live:
             self.status_bar.tick()
             self._show_staleness()
