@@ -37,7 +37,7 @@ async def test_a_live_views_tick_keeps_the_cache_within_its_bound(sim: Simulator
         board = dashboard_of(app)
         for second in range(3):
             _measure(text_caches.HELD + 40, f"run {second}")  # a long run's texts
-            clock.advance(1)  # type: ignore[attr-defined]
+            clock.advance(1)
             board.tick()
             await pilot.pause()
             # emptied by the tick, then only what this second drew was measured
