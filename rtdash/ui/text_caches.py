@@ -22,8 +22,9 @@ HELD = 512
 def trim_width_cache() -> bool:
     """Empty rich's cache of text widths if it holds more than :data:`HELD` texts;
     whether it did."""
-    cache = cells.cached_cell_len
-    if cache.cache_info().currsize <= HELD:
-        return False
-    cache.cache_clear()
+    cache = getattr(cells, "cached_cell_len", None)
+    info = getattr(cache, "cache_info", None)
+    if info is None or info().currsize <= HELD:
+        return False  # (a rich without this cache holds nothing to trim)
+    cache.cache_clear()  # type: ignore[union-attr]
     return True

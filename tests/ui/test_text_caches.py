@@ -3,6 +3,7 @@ every second (the data's age, times in state) are not all held for the day."""
 
 from __future__ import annotations
 
+import pytest
 from rich import cells
 
 from rtdash.sim import Simulator
@@ -27,6 +28,13 @@ def test_the_cache_is_emptied_past_its_bound_and_left_alone_below_it() -> None:
     assert cache.cache_info().currsize == 0
     # widths are measured as before once it is emptied, wide characters too
     assert cells.cell_len("東京 9:05") == 9 and cells.cell_len("9:05") == 4
+
+
+def test_a_rich_without_the_cache_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cells, "cached_cell_len", lambda text, version="auto": len(text))
+    assert not trim_width_cache()
+    monkeypatch.delattr(cells, "cached_cell_len")
+    assert not trim_width_cache()
 
 
 async def test_a_live_views_tick_keeps_the_cache_within_its_bound(sim: Simulator) -> None:
