@@ -54,6 +54,7 @@ REST = "the rest of the round (HTTP around the bytes, other consumers, the tick)
 
 def _steps() -> list[tuple[Any, str, str]]:
     """(owner, attribute, what it does) of each timed step, in the round's order."""
+    # the socket transport is private to asyncio (its stubs do not name it): its reads are timed
     from asyncio.selector_events import _SelectorSocketTransport  # type: ignore[attr-defined]
 
     from rtdash.api import line_cut, line_rows, row_reader

@@ -23,8 +23,8 @@ def trim_width_cache() -> bool:
     """Empty rich's cache of text widths if it holds more than :data:`HELD` texts;
     whether it did."""
     cache = getattr(cells, "cached_cell_len", None)
-    info = getattr(cache, "cache_info", None)
-    if info is None or info().currsize <= HELD:
+    info, clear = getattr(cache, "cache_info", None), getattr(cache, "cache_clear", None)
+    if info is None or clear is None or info().currsize <= HELD:
         return False  # (a rich without this cache holds nothing to trim)
-    cache.cache_clear()  # type: ignore[union-attr]
+    clear()
     return True
