@@ -208,7 +208,7 @@ class RowReader:
         part, or the first rows of a body must tell the upstream's "now" first). The
         caches are read and written as :meth:`read` reads and writes them."""
         plan, shape = self._line_plan, self._line_shape
-        if plan is None or line_plan.built is None:
+        if plan is None:  # (none is made where the C part was not built)
             return None
         if self._probes and shape is not None and shape.clock is not None:
             return None

@@ -96,23 +96,29 @@ count_staying(PyObject *const *items, Py_ssize_t size, const AddressSet *set, Py
     return staying;
 }
 
-/* The optional last argument: a list, or NULL when not given. */
+/* The arguments' count (``required``, or one more: the optional ``found``, a list of
+ * its own), and that list, or NULL when not given. */
 static int
-found_list(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t at, PyObject **found)
+found_list(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t required, const char *usage,
+           PyObject **found)
 {
     *found = NULL;
-    if (nargs > at) {
-        if (!PyList_Check(args[at])) {
+    if (nargs != required && nargs != required + 1) {
+        PyErr_SetString(PyExc_TypeError, usage);
+        return -1;
+    }
+    if (nargs > required) {
+        if (!PyList_Check(args[required])) {
             PyErr_SetString(PyExc_TypeError, "found must be a list");
             return -1;
         }
-        for (Py_ssize_t i = 0; i < at; i++) {
-            if (args[i] == args[at]) { /* appended to while it is read */
+        for (Py_ssize_t i = 0; i < required; i++) {
+            if (args[i] == args[required]) { /* appended to while it is read */
                 PyErr_SetString(PyExc_ValueError, "found must be a list of its own");
                 return -1;
             }
         }
-        *found = args[at];
+        *found = args[required];
     }
     return 0;
 }
@@ -121,12 +127,8 @@ static PyObject *
 without(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     PyObject *found;
-    if (nargs != 2 && nargs != 3) {
-        PyErr_SetString(PyExc_TypeError,
-                        "without(kept, gone[, found]) takes two or three arguments");
-        return NULL;
-    }
-    if (found_list(args, nargs, 2, &found) < 0) {
+    if (found_list(args, nargs, 2, "without(kept, gone[, found]) takes two or three arguments",
+                   &found) < 0) {
         return NULL;
     }
     PyObject *kept = PySequence_Fast(args[0], "kept must be a tuple or a list");
@@ -174,12 +176,9 @@ static PyObject *
 replaced(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     PyObject *found;
-    if (nargs != 4 && nargs != 5) {
-        PyErr_SetString(PyExc_TypeError,
-                        "replaced(kept, gone, new, places[, found]) takes four or five arguments");
-        return NULL;
-    }
-    if (found_list(args, nargs, 4, &found) < 0) {
+    if (found_list(args, nargs, 4,
+                   "replaced(kept, gone, new, places[, found]) takes four or five arguments",
+                   &found) < 0) {
         return NULL;
     }
     if (!PyTuple_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])

@@ -222,7 +222,7 @@ def without(
 
 
 #: the order keys of the state starts asked for lately, by the start's identity, each
-#: beside the start itself (so an id is never another object's while it is held): the
+#: beside the start itself (held, it keeps its id from being another object's): the
 #: reader makes one object of the rows of the same second, and a poll's placements ask
 #: for a few dozen of them hundreds of times, each answer reading the zone's offset
 _STARTS: dict[int, tuple[datetime, float]] = {}
@@ -237,7 +237,7 @@ def start_key(when: datetime | None) -> float:
     if when is None:
         return _NONE_LAST
     known = _STARTS.get(id(when))
-    if known is not None and known[0] is when:
+    if known is not None:
         return known[1]
     if len(_STARTS) >= STARTS_HELD:
         _STARTS.clear()

@@ -5,28 +5,19 @@ follows at least a centre's rows more."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from rtdash.api import untrack
+from tests.bench.running import run_module
 
-ROOT = Path(__file__).resolve().parents[2]
 CALLS = 2000
 
 
 @pytest.mark.skipif(untrack.built is None, reason="the C part is not built")
 def test_the_census_shows_the_rows_out_of_the_collectors_sight() -> None:
-    command = [sys.executable, "-m", "bench.gc_census", "--calls", str(CALLS)]
-    done = subprocess.run(
-        [*command, "--rounds", "1", "--polls", "2", "--no-write"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    command = ["bench.gc_census", "--calls", str(CALLS), "--rounds", "1", "--polls", "2"]
+    done = run_module(*command, "--no-write", timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     followed = {
         side: int(count.replace(",", ""))

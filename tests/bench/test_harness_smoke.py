@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_module
+
 MEASURES = {"P1", "P2", "P3", "P4", "P5", "P6"}
 #: the framework floor's rows, as (what, setting) in the report's table
 FLOOR_ROWS = {
@@ -32,13 +31,7 @@ FLOOR_ROWS = {
 @pytest.mark.slow
 def test_quick_run_measures_both_apps(tmp_path: Path) -> None:
     report, raw = tmp_path / "RESULTS.md", tmp_path / "results.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--output", str(report), "--json", str(raw)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=420,
-    )
+    done = run_module("bench", "--quick", "--output", str(report), "--json", str(raw), timeout=420)
     assert done.returncode == 0, done.stderr[-3000:]
 
     written = json.loads(raw.read_text())
@@ -124,13 +117,7 @@ def test_only_and_unknown_measures_are_checked() -> None:
 
     assert parse_args(["--only", "p1, P3"]).only == ["P1", "P3"]
     assert parse_args(["--only", "floor"]).only == ["FLOOR"]
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--only", "P9"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_module("bench", "--only", "P9", timeout=60)
     assert done.returncode == 2 and "P9" in done.stderr
 
 

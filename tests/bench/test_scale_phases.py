@@ -4,23 +4,16 @@ asked for and keeps its section."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_module
 
 
 def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path: Path) -> None:
     report = tmp_path / "RESULTS.md"
     report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
-    command = [sys.executable, "-m", "bench.scale_phases", "--calls", "2000", "200"]
-    done = subprocess.run(
-        [*command, "--rounds", "5", "--output", str(report)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = run_module(
+        "bench.scale_phases", "--calls", "2000", "200", "--rounds", "5", "--output", str(report)
     )
     assert done.returncode == 0, done.stderr[-3000:]
     text = report.read_text()

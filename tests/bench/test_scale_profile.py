@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_module
 
 
 def test_profile_of_scale_rounds_lands_in_a_kept_section(tmp_path: Path) -> None:
@@ -15,15 +13,9 @@ def test_profile_of_scale_rounds_lands_in_a_kept_section(tmp_path: Path) -> None
     report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
     # 2,000 calls: at 200 the poll's cumulative share fell to the bottom of the table's
     # top rows behind the draw, and under a loaded machine out of it
-    command = [sys.executable, "-m", "bench.scale_profile", "--calls", "2000", "--rounds", "1"]
+    command = ["bench.scale_profile", "--calls", "2000", "--rounds", "1"]
     for _ in range(2):  # a second run replaces the first's section
-        done = subprocess.run(
-            [*command, "--output", str(report)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run_module(*command, "--output", str(report))
         assert done.returncode == 0, done.stderr[-3000:]
     text = report.read_text()
     assert text.startswith("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
