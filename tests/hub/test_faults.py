@@ -82,4 +82,5 @@ async def test_hub_killed_viewer_shows_stale_within_three_intervals_then_continu
         async with running(again):
             assert await until(lambda: len(screen.calls) > seen, 5)
             assert await until(lambda: screen.status.via_problem == "", 3)
-            assert _headline(screen) == "hub · upstream live"
+            # the hub's first word on the upstream follows its first poll
+            assert await until(lambda: _headline(screen) == "hub · upstream live", 3)

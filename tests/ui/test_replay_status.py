@@ -70,7 +70,8 @@ async def test_replay_says_replay_never_live(tmp_path: Path) -> None:
         status, position, _ = lines(app)[-3:]
         assert status.split()[:4] == ["REPLAY", "playing", "×4", "·"]
         assert " live" not in status
-        assert position.lstrip().startswith("▶ 10:14:0") and position.rstrip().endswith("×4")
+        # playing on from 10:14:03: how far in 0.3 s depends on how busy the machine is
+        assert position.lstrip().startswith("▶ 10:14:") and position.rstrip().endswith("×4")
         await pilot.press("end")
         await wait_until(pilot, lambda: bar.headline == "at the end")
         assert player.paused, "playing stops at the end"
