@@ -1,4 +1,5 @@
-"""The C heap at a big installation: big blocks straight from the system and back.
+"""The C heap at a big installation: big blocks straight from the system and back,
+the socket's reads from the heap.
 
 A big centre's body is tens of megabytes, read every second, with lists and tables of
 every row beside it. glibc's ``malloc`` raises the size it maps on its own each time a
@@ -7,6 +8,12 @@ tables, come from the heap, which cannot give the memory back while anything sma
 lives above it: the process keeps its largest poll's worth for good. A fixed threshold
 (``mallopt(M_MMAP_THRESHOLD)``) keeps every block of that size a mapping of its own,
 returned to the system when freed. Only on glibc; elsewhere nothing is done.
+
+The threshold sits above a read of the socket (asyncio reads up to 256 KiB at a time,
+and a body's read is scanned and let go at once): mapped, every read of every poll was
+a fresh mapping, its pages faulted in by the read and unmapped after it: kernel time
+that grew with the body (bench/RESULTS.md, ``scale-exponent``). From the heap, one
+read's block is the next one's.
 """
 
 from __future__ import annotations
@@ -14,10 +21,16 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-#: ``mallopt``'s parameter number for the mapping threshold (glibc's malloc.h)
+#: ``mallopt``'s parameter numbers (glibc's malloc.h): the heap's top is given back
+#: to the system once this much of it is free; blocks this big are mapped
+M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
-#: blocks this big or bigger are mapped (and unmapped when freed)
-THRESHOLD = 256 * 1024
+#: blocks this big or bigger are mapped (and unmapped when freed); a socket's read is
+#: smaller, so its block is reused from one read to the next
+THRESHOLD = 1024 * 1024
+#: the free top of the heap kept (twice the mapping threshold, as glibc's own
+#: adjustment keeps it): a read's block freed at the top is not given back at once
+TRIM = 2 * THRESHOLD
 #: a body this big makes the setting worth it (a small centre never asks)
 BIG_BODY = 1024 * 1024
 
@@ -47,4 +60,7 @@ def after_body(size: int) -> bool:
     libc = _libc()
     if libc is None:
         return False
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, THRESHOLD))
+    # a fixed mapping threshold fixes the trim threshold too, at glibc's 128 KiB
+    # default: the block of a read freed at the top of the heap would be given back
+    kept = libc.mallopt(M_TRIM_THRESHOLD, TRIM)
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, THRESHOLD)) and bool(kept)

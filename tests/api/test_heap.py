@@ -1,10 +1,13 @@
 """A big body fixes glibc's mapping threshold, once: big blocks (bodies, row lists and
-tables) are then mapped on their own and given back when freed."""
+tables) are then mapped on their own and given back when freed, and a socket's read
+comes from the heap, its block reused read after read."""
 
 from __future__ import annotations
 
 import json
 import platform
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,6 +17,10 @@ from tests.api.test_rows import CALL, with_
 
 if TYPE_CHECKING:
     from tests.api.conftest import MakeClient, Upstream
+
+
+#: what a big body sets, in order
+SET = [(heap.M_TRIM_THRESHOLD, heap.TRIM), (heap.M_MMAP_THRESHOLD, heap.THRESHOLD)]
 
 
 class _FakeLibc:
@@ -38,7 +45,7 @@ def test_only_the_first_big_body_sets_the_threshold(libc: _FakeLibc) -> None:
     assert libc.calls == []
     assert heap.after_body(heap.BIG_BODY)
     assert not heap.after_body(50 * heap.BIG_BODY)
-    assert libc.calls == [(heap.M_MMAP_THRESHOLD, 256 * 1024)]
+    assert libc.calls == SET
 
 
 async def test_the_client_tells_the_heap_each_bodys_size(
@@ -53,10 +60,48 @@ async def test_the_client_tells_the_heap_each_bodys_size(
     assert len(upstream.body) > heap.BIG_BODY
     got = await client.active_calls()
     assert len(got.rows) == 4000
-    assert libc.calls == [(heap.M_MMAP_THRESHOLD, heap.THRESHOLD)]
+    assert libc.calls == SET
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc only")
 def test_glibc_is_found_where_it_is_the_c_library() -> None:
     found: Any = heap._libc()
     assert found is not None and hasattr(found, "mallopt")
+
+
+#: a child that fixes the threshold as a big body would, then makes and drops blocks of
+#: one size, and prints the page faults that cost
+_FAULTS = """
+import resource, sys
+from rtdash.api import heap
+assert heap.after_body(heap.BIG_BODY)
+size, times = int(sys.argv[1]), int(sys.argv[2])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(times):
+    block = b"x" * size  # every page written, as a socket's read writes them
+    del block
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def _faults(size: int, times: int) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", _FAULTS, str(size), str(times)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc only")
+def test_a_socket_reads_block_is_reused_and_a_big_block_given_back() -> None:
+    """A socket's read (256 KiB, asyncio's) made and dropped 100 times faults in its
+    pages about once; a block past the threshold is mapped each time, so every time
+    it is made its pages are faulted in afresh (it was given back)."""
+    read = 256 * 1024
+    assert read < heap.THRESHOLD
+    pages = read // 4096
+    assert _faults(read, 100) < 10 * pages
+    big = 4 * heap.THRESHOLD
+    assert _faults(big, 20) >= 20 * (big // 4096) // 2
