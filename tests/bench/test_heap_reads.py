@@ -1,0 +1,47 @@
+"""``python -m bench.heap_reads`` runs SCALE's rounds with the socket's reads mapped
+each time and from the heap, in children of their own, and keeps its section: the
+mapped reads' page faults show in it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.bench.running import run_module
+
+
+def test_mapped_reads_fault_and_heap_reads_do_not(tmp_path: Path) -> None:
+    report = tmp_path / "RESULTS.md"
+    report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
+    # 4,000 calls: a calls body past a megabyte, so the first one sets the heap
+    done = run_module(
+        "bench.heap_reads",
+        "--calls",
+        "4000",
+        "--rounds",
+        "4",
+        "--runs",
+        "1",
+        "--output",
+        str(report),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = report.read_text()
+    assert text.count("<!-- kept:heap-reads -->") == 1
+    section = text.split("<!-- kept:heap-reads -->", 1)[1]
+    found = re.findall(
+        r"^\| (each read mapped|reads from the heap)[^|]*\| ([\d.]+) \| ([\d.]+) \| ([\d,]+) \|$",
+        section,
+        re.M,
+    )
+    arms = {
+        arm: (float(ms), float(kernel), int(faults.replace(",", "")))
+        for arm, ms, kernel, faults in found
+    }
+    assert set(arms) == {"each read mapped", "reads from the heap"}, section
+    # a round reads a body of about 1.6 MB in reads of up to 256 KiB: mapped, each
+    # read's 64 pages are faulted in afresh every round
+    assert arms["each read mapped"][2] >= 4 * 64
+    assert arms["reads from the heap"][2] < arms["each read mapped"][2] / 4
+    assert all(ms > 0 for ms, _, _ in arms.values())
+    assert re.search(r"each run: [\d.]+ \(median [\d.]+\)\.", section)
