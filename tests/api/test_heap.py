@@ -97,11 +97,11 @@ def _faults(size: int, times: int) -> int:
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc only")
 def test_a_socket_reads_block_is_reused_and_a_big_block_given_back() -> None:
     """A socket's read (256 KiB, asyncio's) made and dropped 100 times faults in its
-    pages about once; a block past the threshold is mapped each time, so every time
-    it is made its pages are faulted in afresh (it was given back)."""
+    pages once (twice at most); a block past the threshold is mapped each time it is made, so
+    its faults grow with the times it is made (it was given back in between; counted
+    as a ratio, so huge pages, fewer faults a block, change nothing)."""
     read = 256 * 1024
     assert read < heap.THRESHOLD
-    pages = read // 4096
-    assert _faults(read, 100) < 10 * pages
+    assert _faults(read, 100) < 2 * (read // 4096)
     big = 4 * heap.THRESHOLD
-    assert _faults(big, 20) >= 20 * (big // 4096) // 2
+    assert _faults(big, 25) > 3 * _faults(big, 5)
