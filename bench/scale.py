@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bench.loads import BASELINE, PEER, RTDASH, AppKind
+from bench.loads import BASELINE, PEER, RTDASH
 from bench.progress import say
 from bench.stats import Summary
 
@@ -111,51 +111,38 @@ class ScaleResult:
 
 
 def run_scale(plan: Plan) -> ScaleResult:
-    from bench.measures.remote_sim import remote_sim
-    from bench.measures.scaling import measure_scale, scale_load
+    """Each repeat measures every size, smallest first, then largest first the next
+    time: the host's speed drifts over a run of minutes, and measured size after size
+    that drift reached the largest centre alone (the 50,000-call stage came last), so
+    the growth exponent moved with it. A simulator per size runs from the start (a
+    frozen one costs nothing while it is not asked)."""
+    from contextlib import ExitStack
+
+    from bench.measures.remote_sim import RemoteSim, remote_sim
+    from bench.measures.scaling import scale_load
 
     result = ScaleResult(slow=plan.scale_slow)
-    for calls in plan.scale_sizes:
-        load = scale_load(calls)
-        row = ScaleRow(calls, load.users)
-        result.rows.append(row)
-        apps: list[AppKind] = [
-            kind for kind in SCALE_APPS if kind is not BASELINE or calls <= plan.scale_naive_max
-        ]
-        if len(apps) < len(SCALE_APPS):
-            row.notes.append(
-                f"naive not run above {plan.scale_naive_max:,} calls: it rebuilds every "
-                "table on every poll and tick, tens of seconds each at this size"
-            )
-        slow: set[str] = set()
-        say(f"SCALE {calls:,} calls: starting the simulator")
-        with remote_sim(load) as sim:
-            for index in range(plan.scale_repeats):
-                # a different app first each repeat: none always meets a fresh machine
-                turn = apps[index % len(apps) :] + apps[: index % len(apps)]
-                for kind in turn:
-                    if kind.name in slow:
-                        continue
-                    # rtdash is what the targets judge: always every repeat and round
-                    cap = None if kind is RTDASH else plan.scale_slow
-                    say(f"SCALE {calls:,} calls {kind.name} {index + 1}/{plan.scale_repeats}")
-                    run = asyncio.run(
-                        measure_scale(
-                            kind,
-                            sim,
-                            polls=plan.scale_polls,
-                            warmup=plan.scale_warmup,
-                            slow=cap,
-                        )
-                    )
-                    row.total.setdefault(kind.name, []).extend(run.total)
-                    row.poll.setdefault(kind.name, []).extend(run.poll)
-                    row.tick.setdefault(kind.name, []).extend(run.tick)
-                    if kind is RTDASH:
-                        row.harness.extend(run.harness)
-                    if cap is not None and any(v > cap for v in run.total + run.warmup):
-                        slow.add(kind.name)
-        for name in sorted(slow):
+    sims: dict[int, RemoteSim] = {}
+    #: per size, the apps found slow there (counted once, then left out)
+    slow: dict[int, set[str]] = {}
+    with ExitStack() as running:
+        for calls in plan.scale_sizes:
+            row = ScaleRow(calls, scale_load(calls).users)
+            result.rows.append(row)
+            if calls > plan.scale_naive_max:
+                row.notes.append(
+                    f"naive not run above {plan.scale_naive_max:,} calls: it rebuilds every "
+                    "table on every poll and tick, tens of seconds each at this size"
+                )
+            say(f"SCALE {calls:,} calls: starting the simulator")
+            sims[calls] = running.enter_context(remote_sim(scale_load(calls)))
+            slow[calls] = set()
+        for index in range(plan.scale_repeats):
+            rows = result.rows if index % 2 == 0 else result.rows[::-1]
+            for row in rows:
+                _scale_turn(plan, row, sims[row.calls], index, slow[row.calls])
+    for row in result.rows:
+        for name in sorted(slow[row.calls]):
             count = len(row.total.get(name, []))
             row.notes.append(
                 f"{SHOWN[name]}: a poll + tick above {plan.scale_slow:g} s of CPU, so "
@@ -164,6 +151,32 @@ def run_scale(plan: Plan) -> ScaleResult:
     for calls in plan.rss_sizes:
         result.rss.append(run_rss(calls, plan))
     return result
+
+
+def _scale_turn(plan: Plan, row: ScaleRow, sim: Any, index: int, slow: set[str]) -> None:
+    """One repeat at one size: each app that runs there, a different one first each
+    repeat, so none always meets a fresh machine."""
+    from bench.measures.scaling import measure_scale
+
+    calls = row.calls
+    apps = [kind for kind in SCALE_APPS if kind is not BASELINE or calls <= plan.scale_naive_max]
+    turn = apps[index % len(apps) :] + apps[: index % len(apps)]
+    for kind in turn:
+        if kind.name in slow:
+            continue
+        # rtdash is what the targets judge: always every repeat and round
+        cap = None if kind is RTDASH else plan.scale_slow
+        say(f"SCALE {calls:,} calls {kind.name} {index + 1}/{plan.scale_repeats}")
+        run = asyncio.run(
+            measure_scale(kind, sim, polls=plan.scale_polls, warmup=plan.scale_warmup, slow=cap)
+        )
+        row.total.setdefault(kind.name, []).extend(run.total)
+        row.poll.setdefault(kind.name, []).extend(run.poll)
+        row.tick.setdefault(kind.name, []).extend(run.tick)
+        if kind is RTDASH:
+            row.harness.extend(run.harness)
+        if cap is not None and any(v > cap for v in run.total + run.warmup):
+            slow.add(kind.name)
 
 
 def run_rss(calls: int, plan: Plan) -> RssRow:
@@ -343,7 +356,9 @@ def method(plan: Plan) -> list[str]:
         "  counted). The alert flash is off (it draws alike in every",
         f"  app). {plan.scale_warmup} uncounted rounds, then {plan.scale_polls} counted, per "
         f"repeat; {plan.scale_repeats} repeats,",
-        "  the apps taking turns against the same simulator, a different one first each",
+        "  each visiting every size (smallest first, then largest first the next: the host's",
+        "  drift over the run reaches every size alike), a simulator per size, the apps",
+        "  taking turns against it, a different one first each",
         f"  repeat. A peer whose round takes more than {plan.scale_slow:g} s of CPU is counted "
         "once at that size",
         f"  (one repeat; rtdash never is); the naive baseline is not run above "
