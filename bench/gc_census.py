@@ -20,13 +20,13 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
 from typing import Any
 
 from bench.kept import RESULTS, rerun_command, write_section
+from bench.measures.child import child_answer
 
 SIDES = ("untracked", "followed")
 #: the types named in the census, most numerous first
@@ -96,11 +96,9 @@ def _side(side: str, calls: int, polls: int) -> dict[str, Any]:
 
 
 def _ask(side: str, calls: int, polls: int) -> dict[str, Any]:
-    command = [sys.executable, "-m", "bench.gc_census", "--side", side]
-    command += ["--calls", str(calls), "--polls", str(polls)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return answer
+    return child_answer(
+        "bench.gc_census", "--side", side, "--calls", str(calls), "--polls", str(polls)
+    )
 
 
 def section(runs: dict[str, list[dict[str, Any]]], command: str, calls: int) -> list[str]:

@@ -20,18 +20,16 @@ import json
 import os
 import resource
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.kept import RESULTS, write_section
 from bench.loads import RTDASH
+from bench.measures.child import child_answer
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
 
-ROOT = Path(__file__).resolve().parent.parent
 ARMS = ("mapped", "heap")
 #: what the arms are called in the report
 SAID = {
@@ -90,26 +88,10 @@ def child(arm: str, calls: int, rounds: int) -> dict[str, float]:
     }
 
 
-def _run_arm(arm: str, calls: int, rounds: int) -> dict[str, float]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.heap_reads",
-            "--child",
-            arm,
-            "--calls",
-            str(calls),
-            "--rounds",
-            str(rounds),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
+def _run_arm(arm: str, calls: int, rounds: int) -> dict[str, Any]:
+    return child_answer(
+        "bench.heap_reads", "--child", arm, "--calls", str(calls), "--rounds", str(rounds)
     )
-    measured: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return measured
 
 
 def report(calls: int, rounds: int, runs: list[dict[str, dict[str, float]]]) -> list[str]:
