@@ -40,6 +40,8 @@ class ScaleRow:
     tick: dict[str, list[float]] = field(default_factory=dict)
     #: CPU seconds of one ``Pilot.pause`` on rtdash settled (not counted in the rounds)
     harness: list[float] = field(default_factory=list)
+    #: each repeat's counted rounds (``total`` cut by run), by app
+    runs: dict[str, list[list[float]]] = field(default_factory=dict)
     #: apps measured fewer times than the plan says, or not at all, and why
     notes: list[str] = field(default_factory=list)
 
@@ -59,6 +61,7 @@ class ScaleRow:
             "poll": self.poll,
             "tick": self.tick,
             "summary": {app: Summary.of(s).as_dict() for app, s in self.total.items() if s},
+            "runs": self.runs,
             "notes": self.notes,
         }
 
@@ -98,6 +101,21 @@ class ScaleResult:
         if not a or not b:
             return None
         return math.log(b / a) / math.log(high.calls / low.calls)
+
+    def exponents_by_repeat(self, app: str = "rtdash") -> list[float]:
+        """The exponent of each repeat alone (its run at one :data:`GROWTH` size
+        against its run at the other, minutes apart at most): how far the host moved
+        the figure within this run."""
+        low, high = (self._at(calls) for calls in GROWTH)
+        if low is None or high is None:
+            return []
+        pairs = zip(low.runs.get(app, []), high.runs.get(app, []), strict=False)
+        spread = math.log(high.calls / low.calls)
+        return [
+            math.log(Summary.of(b).median / Summary.of(a).median) / spread
+            for a, b in pairs
+            if a and b and Summary.of(a).median > 0 and Summary.of(b).median > 0
+        ]
 
     def _at(self, calls: int) -> ScaleRow | None:
         return next((row for row in self.rows if row.calls == calls), None)
@@ -171,6 +189,7 @@ def _scale_turn(plan: Plan, row: ScaleRow, sim: Any, index: int, slow: set[str])
             measure_scale(kind, sim, polls=plan.scale_polls, warmup=plan.scale_warmup, slow=cap)
         )
         row.total.setdefault(kind.name, []).extend(run.total)
+        row.runs.setdefault(kind.name, []).append(list(run.total))
         row.poll.setdefault(kind.name, []).extend(run.poll)
         row.tick.setdefault(kind.name, []).extend(run.tick)
         if kind is RTDASH:
@@ -301,6 +320,14 @@ def section(result: ScaleResult | None, plan: Plan) -> list[str]:
                 f"{GROWTH[1]:,} calls (log-log slope): **{grown:.2f}**"
                 + (f" (target ≤ {EXPONENT_TARGET:g})" if app is RTDASH else "")
             )
+    by_repeat = result.exponents_by_repeat()
+    if len(by_repeat) > 1:
+        lines.append(
+            "- rtdash's exponent of each repeat alone (its run at "
+            f"{GROWTH[0]:,} calls against its run at {GROWTH[1]:,}, minutes apart): "
+            + ", ".join(f"{one:.2f}" for one in by_repeat)
+            + " (information: how far the host moved the figure within this run)"
+        )
     for row in result.rows:
         for note in row.notes:
             lines.append(f"- {row.calls:,} calls: {note}")

@@ -158,6 +158,27 @@ def test_scale_targets_and_growth_exponent() -> None:
     assert all(line.endswith("| FAIL |") for line in target_lines(linear))
 
 
+def test_each_repeats_exponent_is_its_own_runs_medians() -> None:
+    """Beside the pooled exponent, each repeat's: its run at 2,000 calls against its run
+    at 50,000, medians of each run's rounds, in the repeats' order."""
+    from bench.plan import FULL
+    from bench.scale import ScaleResult, section
+
+    result = _scale({2_000: 0.020, 50_000: 0.020 * 25**0.3})
+    assert isinstance(result, ScaleResult)
+    small, big = result.rows
+    small.runs = {"rtdash": [[0.010, 0.011, 0.030], [0.020, 0.019, 0.021]]}
+    big.runs = {"rtdash": [[0.010 * 25**0.2] * 3, [0.100, 0.020 * 25**0.4, 0.001]]}
+    got = result.exponents_by_repeat()
+    assert [round(one, 6) for one in got] == [round(0.2 - math.log(1.1) / math.log(25), 6), 0.4]
+    lines = section(result, FULL)
+    said = [line for line in lines if "exponent of each repeat alone" in line]
+    assert len(said) == 1 and f"{got[0]:.2f}, 0.40 (information" in said[0]
+    # one repeat says nothing the pooled figure does not
+    small.runs["rtdash"] = small.runs["rtdash"][:1]
+    assert not any("each repeat alone" in line for line in section(result, FULL))
+
+
 def test_only_carries_the_other_measures_over(tmp_path: Path) -> None:
     """A run of SCALE alone rewrites its own table and keeps every other measure's rows,
     notes, sections and kept sections as the replaced report had them."""
