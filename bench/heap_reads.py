@@ -94,7 +94,7 @@ def _run_arm(arm: str, calls: int, rounds: int) -> dict[str, Any]:
     )
 
 
-def report(calls: int, rounds: int, runs: list[dict[str, dict[str, float]]]) -> list[str]:
+def report(calls: int, runs: list[dict[str, dict[str, float]]]) -> list[str]:
     lines = [
         f"| arm ({calls:,} calls) | round ms, each run | kernel ms a round | page faults a round |",
         "| --- | --- | --- | --- |",
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "its own, the arms alternated; kernel time and minor page faults from "
         "`getrusage` over the same rounds.",
         "",
-        *report(args.calls, args.rounds, runs),
+        *report(args.calls, runs),
     ]
     write_section("heap-reads", lines, args.output)
     print("\n".join(lines))
