@@ -9,8 +9,9 @@ lives above it: the process keeps its largest poll's worth for good. A fixed thr
 (``mallopt(M_MMAP_THRESHOLD)``) keeps every block of that size a mapping of its own,
 returned to the system when freed. Only on glibc; elsewhere nothing is done.
 
-The threshold sits above a read of the socket (asyncio reads up to 256 KiB at a time,
-and a body's read is scanned and let go at once): mapped, every read of every poll was
+The threshold sits above a read of the socket (a connection that brings big bodies
+reads 1 MiB at a time, see :mod:`rtdash.api.http11_stream`, and a body's read is
+scanned and let go at once): mapped, every read of every poll was
 a fresh mapping, its pages faulted in by the read and unmapped after it: kernel time
 that grew with the body (bench/RESULTS.md, ``scale-exponent``). From the heap, one
 read's block is the next one's.
@@ -27,7 +28,7 @@ M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
 #: blocks this big or bigger are mapped (and unmapped when freed); a socket's read is
 #: smaller, so its block is reused from one read to the next
-THRESHOLD = 1024 * 1024
+THRESHOLD = 2 * 1024 * 1024
 #: the free top of the heap kept (twice the mapping threshold, as glibc's own
 #: adjustment keeps it): a read's block freed at the top is not given back at once
 TRIM = 2 * THRESHOLD

@@ -49,6 +49,8 @@ MAX_IDLE = 4
 #: is not an answer (h11's ``max_incomplete_event_size``)
 HEAD_LIMIT = 64 * 1024
 CHUNK = 64 * 1024
+#: a body this long is read from its connection in wide pieces (Incoming.widen)
+WIDE_BODY = 1 << 20
 
 
 @dataclass(slots=True)
@@ -176,6 +178,8 @@ class Exchange:
         then kept (a fresh h11 state, holding anything the peer sent past the body, as
         h11's next cycle would) if both sides' words let it be, as h11 decides it."""
         http = connection.http
+        if length >= WIDE_BODY:
+            connection.stream.widen()
         held, closed = http.trailing_data
         first, extra = bytes(held[:length]), bytes(held[length:])
         left = length - len(first)

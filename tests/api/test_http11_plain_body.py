@@ -12,6 +12,7 @@ import pytest
 
 from rtdash.api import errors, http11
 from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.http11_stream import Incoming
 from rtdash.sim import Simulator
 from tests.api.test_http11 import ROW, Script, answer, client_at, no_proxy, scripted
 
@@ -56,6 +57,27 @@ async def test_a_big_body_in_many_reads_gives_every_row_and_keeps_the_connection
     seen, connections = await _refs_and_connections(Script([answer(body)]), 3)
     assert seen == [refs] * 3
     assert connections == 1
+
+
+async def test_a_big_body_widens_its_connections_reads_and_a_small_one_does_not() -> None:
+    """A body of :data:`~rtdash.api.http11.WIDE_BODY` or more read straight from its
+    connection: that connection reads wide from then on (a big centre's next polls
+    come in fewer reads); small bodies leave it as asyncio reads."""
+    small = _body(["c-1"])
+    refs = [f"c-{index}" for index in range(6000)]
+    big = _body(refs)
+    assert len(big) >= http11.WIDE_BODY
+    script = Script([answer(small), answer(small), answer(big), answer(small)])
+    async with scripted(script) as base_url, client_at(base_url) as client:
+        sizes = []
+        for expected in (["c-1"], ["c-1"], refs, ["c-1"]):
+            assert [row.call_ref for row in (await client.active_calls()).rows] == expected
+            lane = client._transport.lane
+            assert lane is not None and lane.opened == 1
+            (connection,) = lane._idle
+            sizes.append(getattr(connection.stream.transport, "max_size", None))
+    wide = Incoming.WIDE_READ
+    assert sizes == [256 * 1024, 256 * 1024, wide, wide]
 
 
 async def test_bytes_past_the_body_are_the_next_answer_as_h11_reads_them(path: str) -> None:

@@ -1,7 +1,8 @@
 """A lane connection's bytes (rtdash.api.http11_stream.Incoming): chunks handed on as
 the socket gave them, cut only to the size asked for, reading paused while much is held,
-the end and a broken connection said after what came before them; and a big answer over
-a real loopback socket read whole and in order."""
+the end and a broken connection said after what came before them; a big answer over
+a real loopback socket read whole and in order; and a widened connection's reads (a
+big centre's) bigger than asyncio's own, where the transport lets them be."""
 
 from __future__ import annotations
 
@@ -126,3 +127,75 @@ async def test_a_big_answer_over_a_socket_is_read_whole_and_in_order() -> None:
             await asyncio.sleep(0)  # a slow reader: the socket fills, reading pauses
         stream.close()
     assert bytes(got) == sent
+
+
+#: asyncio's own read size (``max_size`` of its selector transports)
+ASYNCIO_READ = 256 * 1024
+
+
+async def _chunk_sizes(sent: bytes, *, widen: bool) -> list[int]:
+    """The sizes of the chunks ``sent`` arrived in over a loopback socket, read by a
+    reader slow enough that the socket fills between reads."""
+
+    async def serve(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(sent)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    sizes: list[int] = []
+    async with server:
+        _, stream = await asyncio.get_running_loop().create_connection(Incoming, "127.0.0.1", port)
+        if widen:
+            assert stream.widen()
+        got = bytearray()
+        while chunk := await stream.read(len(sent)):
+            sizes.append(len(chunk))
+            got += chunk
+            await asyncio.sleep(0.002)
+        stream.close()
+    assert bytes(got) == sent
+    return sizes
+
+
+async def test_a_widened_connection_reads_in_bigger_pieces_than_asyncios_own() -> None:
+    """What :meth:`Incoming.widen` relies on: asyncio's socket transport reads
+    ``max_size`` bytes at a time. Unwidened, no chunk is past asyncio's 256 KiB;
+    widened, the chunks are bigger (as big as the socket holds, up to the wide read)."""
+    sent = os.urandom(16 * ASYNCIO_READ)
+    plain = await _chunk_sizes(sent, widen=False)
+    wide = await _chunk_sizes(sent, widen=True)
+    assert max(plain) <= ASYNCIO_READ
+    assert ASYNCIO_READ < max(wide) <= Incoming.WIDE_READ
+    assert len(wide) < len(plain)
+
+
+class SizedTransport(Transport):
+    max_size = ASYNCIO_READ
+
+
+async def test_a_widened_stream_reads_wide_and_pauses_only_past_its_wider_hold() -> None:
+    stream, transport = Incoming(), SizedTransport()
+    stream.connection_made(transport)
+    assert stream.widen()
+    assert transport.max_size == Incoming.WIDE_READ
+    assert SizedTransport.max_size == ASYNCIO_READ  # this transport's, not every one's
+    piece = b"w" * Incoming.WIDE_READ
+    for _ in range(Incoming.WIDE_HOLD // Incoming.WIDE_READ):
+        stream.data_received(piece)
+    assert transport.paused == 0  # the wide hold, not the 1 MiB one
+    stream.data_received(piece)
+    assert transport.paused == 1
+    assert stream.widen()  # again: nothing more changes
+    assert transport.max_size == Incoming.WIDE_READ
+
+
+async def test_a_transport_with_no_read_size_is_left_to_read_as_it_does() -> None:
+    stream, transport = connected()
+    assert not stream.widen()
+    assert not hasattr(transport, "max_size")
+    piece = b"y" * (Incoming.HOLD // 4)
+    for _ in range(5):
+        stream.data_received(piece)
+    assert transport.paused == 1  # the usual hold
