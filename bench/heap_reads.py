@@ -20,11 +20,10 @@ import json
 import os
 import resource
 import statistics
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.kept import RESULTS, write_section
+from bench.kept import RESULTS, publish, stamp
 from bench.loads import RTDASH
 from bench.measures.child import child_answer
 from bench.measures.remote_sim import remote_sim
@@ -130,21 +129,17 @@ def main(argv: list[str] | None = None) -> int:
     for index in range(args.runs):
         order = ARMS if index % 2 == 0 else ARMS[::-1]
         runs.append({arm: _run_arm(arm, args.calls, args.rounds) for arm in order})
-    lines = [
+    publish(
+        "heap-reads",
         "## The socket's reads from the heap or each one mapped "
         f"(`python -m bench.heap_reads --calls {args.calls} --rounds {args.rounds} "
         f"--runs {args.runs}`)",
-        "",
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
-        f"{before[0]:.1f} before, {os.getloadavg()[0]:.1f} after. SCALE's rounds (CPU "
-        "per poll + tick, medians of the counted rounds), each arm in a child process of "
-        "its own, the arms alternated; kernel time and minor page faults from "
-        "`getrusage` over the same rounds.",
-        "",
-        *report(args.calls, runs),
-    ]
-    write_section("heap-reads", lines, args.output)
-    print("\n".join(lines))
+        f"{stamp(before[0])} SCALE's rounds (CPU per poll + tick, medians of the counted "
+        "rounds), each arm in a child process of its own, the arms alternated; kernel "
+        "time and minor page faults from `getrusage` over the same rounds.",
+        report(args.calls, runs),
+        args.output,
+    )
     return 0
 
 

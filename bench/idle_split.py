@@ -27,11 +27,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.idle_cpu import export, rtdash_sample
-from bench.kept import write_section
+from bench.kept import stamp, write_section
 
 SECTION = "quiet-profile"
 VARIANTS: dict[str, tuple[tuple[str, ...], bytes]] = {
@@ -114,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"### Where the quiet second goes (`{command}`)",
         "",
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
-        f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after. rtdash on the frozen "
+        f"{stamp(load_before)} rtdash on the frozen "
         f"medium centre, 160×48, % of one core over {args.window:g} s after "
         f"{args.warmup:g} s, {args.rounds} rounds, the variants alternated.",
         "",

@@ -18,7 +18,7 @@ import time
 
 import httpx
 
-from bench.kept import RESULTS, rerun_command, write_section
+from bench.kept import RESULTS, rerun_command, stamp, write_section
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import scale_load
 from rtdash.api import line_cut
@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"## Cutting a body into lines, both ways (`{command}`)",
         "",
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average {before:.1f} "
-        f"before, {os.getloadavg()[0]:.1f} after. CPU ms to cut both routes' bodies into "
+        f"{stamp(before)} CPU ms to cut both routes' bodies into "
         "heads and tails, each head keyed and the tails digested (the least of "
         f"{args.rounds} rounds, the two ways alternating): the scanner in C "
         "(`rtdash/api/_lines.c`) and the compiled pattern a machine without a C compiler "

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.kept import stamp
 from bench.loads import RTDASH
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
@@ -165,8 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "## Where a SCALE round goes, step by step, as the centre grows "
         f"(`python -m bench.scale_phases --calls {shown} --rounds {args.rounds}`)",
         "",
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
-        f"{before[0]:.1f} before, {os.getloadavg()[0]:.1f} after. CPU ms per round (medians "
+        f"{stamp(before[0])} CPU ms per round (medians "
         f"over the rounds after the first {SKIPPED}), each size in its own run with the "
         "simulator out of process. Steps marked – are inside the step above them; the "
         "round is SCALE's own measure in the same run, and the timers add a little to it.",

@@ -18,10 +18,9 @@ import argparse
 import asyncio
 import os
 import statistics
-import time
 from pathlib import Path
 
-from bench.kept import RESULTS, write_section
+from bench.kept import RESULTS, publish, stamp
 from bench.loads import RTDASH
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
@@ -112,19 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     before = os.getloadavg()
     found = measure(args.calls, args.rounds)
-    lines = [
+    publish(
+        "wide-reads",
         "## A big body read in wide pieces or in asyncio's "
         f"(`python -m bench.wide_reads --calls {args.calls} --rounds {args.rounds}`)",
-        "",
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
-        f"{before[0]:.1f} before, {os.getloadavg()[0]:.1f} after. SCALE's rounds (CPU per "
-        "poll + tick) in one run, the arms taking turns round by round; reads counted "
-        "as the socket gave them.",
-        "",
-        *report(args.calls, found),
-    ]
-    write_section("wide-reads", lines, args.output)
-    print("\n".join(lines))
+        f"{stamp(before[0])} SCALE's rounds (CPU per poll + tick) in one run, the arms "
+        "taking turns round by round; reads counted as the socket gave them.",
+        report(args.calls, found),
+        args.output,
+    )
     return 0
 
 

@@ -7,8 +7,10 @@ big centre's) bigger than asyncio's own, where the transport lets them be."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -109,8 +111,10 @@ async def test_writes_and_close_go_to_the_transport() -> None:
     assert transport.closed and stream.is_closing()
 
 
-async def test_a_big_answer_over_a_socket_is_read_whole_and_in_order() -> None:
-    sent = os.urandom(3 * Incoming.HOLD + 12345)
+@contextlib.asynccontextmanager
+async def sending(sent: bytes) -> AsyncIterator[int]:
+    """A loopback server that sends ``sent`` to whoever connects, then hangs up: its
+    port, while it serves."""
 
     async def serve(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.write(sent)
@@ -118,8 +122,13 @@ async def test_a_big_answer_over_a_socket_is_read_whole_and_in_order() -> None:
         writer.close()
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
     async with server:
+        yield server.sockets[0].getsockname()[1]
+
+
+async def test_a_big_answer_over_a_socket_is_read_whole_and_in_order() -> None:
+    sent = os.urandom(3 * Incoming.HOLD + 12345)
+    async with sending(sent) as port:
         loop = asyncio.get_running_loop()
         _, stream = await loop.create_connection(Incoming, "127.0.0.1", port)
         got = bytearray()
@@ -147,18 +156,10 @@ class CountedSocket(socket.socket):
 async def _reads(sent: bytes, *, widen: bool) -> list[int]:
     """The sizes asyncio's transport asked the socket for while ``sent`` came over a
     loopback connection, read whole and in order."""
-
-    async def serve(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.write(sent)
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    counted = CountedSocket(socket.AF_INET, socket.SOCK_STREAM)
-    counted.asked = []
-    counted.connect(("127.0.0.1", port))
-    async with server:
+    async with sending(sent) as port:
+        counted = CountedSocket(socket.AF_INET, socket.SOCK_STREAM)
+        counted.asked = []
+        counted.connect(("127.0.0.1", port))
         _, stream = await asyncio.get_running_loop().create_connection(Incoming, sock=counted)
         if widen:
             assert stream.widen()
