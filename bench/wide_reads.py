@@ -66,8 +66,9 @@ class _Turns:
             turns._read += 1
             received(stream, data)
 
+        # the bench's own arms in place of the stream's methods, for this process only
         Incoming.widen = widen  # type: ignore[method-assign]
-        Incoming.data_received = data_received  # type: ignore[method-assign]
+        Incoming.data_received = data_received  # type: ignore[method-assign]  # (as above)
         Incoming.HOLD = Incoming.WIDE_HOLD  # the same hold for both arms
 
 
