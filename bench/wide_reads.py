@@ -6,8 +6,9 @@ round by round in one run.
 
 One process, one simulator (in a process of its own), SCALE's rounds (``measure_scale``:
 one poll of both routes to the frame written, then a tick); before each round the
-connection is set to read as its arm does. Taking turns round by round, the two arms
-see the same host: a slower stretch of the machine falls on both alike. Besides each
+connection is set to read as its arm does. Taking turns round by round (first one arm
+first, then the other: ABBA, so neither always follows the other), the two arms see
+the same host: a slower stretch of the machine falls on both alike. Besides each
 round's CPU, the reads the socket gave in it are counted. The medians go into
 bench/RESULTS.md as the kept section ``wide-reads``.
 """
@@ -41,11 +42,16 @@ class _Turns:
         self.sizes = list(ARMS.values())
         self.size = self.sizes[0]
         self.rounds = 0
+        #: each counted round's arm (an index into ARMS) and its reads
+        self.arms: list[int] = []
         self.reads: list[int] = []
         self._read = 0
 
     def enable(self) -> None:
-        self.size = self.sizes[self.rounds % len(self.sizes)]
+        pair = self.rounds // 2  # A B, then B A, then A B: ABBA
+        arm = (self.rounds + pair) % 2
+        self.arms.append(arm)
+        self.size = self.sizes[arm]
         self._read = 0
 
     def disable(self) -> None:
@@ -82,11 +88,15 @@ def measure(calls: int, rounds: int) -> dict[str, dict[str, float]]:
                 RTDASH, sim, polls=rounds * len(ARMS), warmup=2, slow=None, profiler=turns
             )
         )
-    arms = len(ARMS)
     return {
         said: {
-            "round_ms": statistics.median(run.total[index::arms]) * 1e3,
-            "reads": statistics.median(turns.reads[index::arms]),
+            "round_ms": statistics.median(
+                total for total, arm in zip(run.total, turns.arms, strict=True) if arm == index
+            )
+            * 1e3,
+            "reads": statistics.median(
+                reads for reads, arm in zip(turns.reads, turns.arms, strict=True) if arm == index
+            ),
         }
         for index, said in enumerate(ARMS)
     }
