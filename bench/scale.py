@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from bench.progress import say
 from bench.stats import Summary
 
 if TYPE_CHECKING:
+    from bench.measures.remote_sim import RemoteSim
     from bench.plan import Plan
 
 #: the apps of the scaling table, in the order they take turns
@@ -110,12 +112,9 @@ class ScaleResult:
         if low is None or high is None:
             return []
         pairs = zip(low.runs.get(app, []), high.runs.get(app, []), strict=False)
+        medians = [(statistics.median(a), statistics.median(b)) for a, b in pairs if a and b]
         spread = math.log(high.calls / low.calls)
-        return [
-            math.log(Summary.of(b).median / Summary.of(a).median) / spread
-            for a, b in pairs
-            if a and b and Summary.of(a).median > 0 and Summary.of(b).median > 0
-        ]
+        return [math.log(b / a) / spread for a, b in medians if a > 0 and b > 0]
 
     def _at(self, calls: int) -> ScaleRow | None:
         return next((row for row in self.rows if row.calls == calls), None)
@@ -136,7 +135,7 @@ def run_scale(plan: Plan) -> ScaleResult:
     frozen one costs nothing while it is not asked)."""
     from contextlib import ExitStack
 
-    from bench.measures.remote_sim import RemoteSim, remote_sim
+    from bench.measures.remote_sim import remote_sim
     from bench.measures.scaling import scale_load
 
     result = ScaleResult(slow=plan.scale_slow)
@@ -171,7 +170,7 @@ def run_scale(plan: Plan) -> ScaleResult:
     return result
 
 
-def _scale_turn(plan: Plan, row: ScaleRow, sim: Any, index: int, slow: set[str]) -> None:
+def _scale_turn(plan: Plan, row: ScaleRow, sim: RemoteSim, index: int, slow: set[str]) -> None:
     """One repeat at one size: each app that runs there, a different one first each
     repeat, so none always meets a fresh machine."""
     from bench.measures.scaling import measure_scale

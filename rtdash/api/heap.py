@@ -22,17 +22,20 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from rtdash.api.http11_stream import Incoming
+
 #: ``mallopt``'s parameter numbers (glibc's malloc.h): the heap's top is given back
 #: to the system once this much of it is free; blocks this big are mapped
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
-#: blocks this big or bigger are mapped (and unmapped when freed); a socket's read is
-#: smaller, so its block is reused from one read to the next
-THRESHOLD = 2 * 1024 * 1024
+#: blocks this big or bigger are mapped (and unmapped when freed): twice a big centre's
+#: read of the socket, so a read's block is reused from one read to the next
+THRESHOLD = 2 * Incoming.WIDE_READ
 #: the free top of the heap kept (twice the mapping threshold, as glibc's own
 #: adjustment keeps it): a read's block freed at the top is not given back at once
 TRIM = 2 * THRESHOLD
-#: a body this big makes the setting worth it (a small centre never asks)
+#: a body this big makes the setting worth it (a small centre never asks), and its
+#: connection reads wide (:meth:`~rtdash.api.http11_stream.Incoming.widen`)
 BIG_BODY = 1024 * 1024
 
 _done = False

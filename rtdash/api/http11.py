@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import h11
 
+from rtdash.api.heap import BIG_BODY
 from rtdash.api.http11_body import Inflate, Sink, decoder_for
 from rtdash.api.http11_errors import BadEncoding as BadEncoding
 from rtdash.api.http11_errors import BadRequest as BadRequest
@@ -49,8 +50,6 @@ MAX_IDLE = 4
 #: is not an answer (h11's ``max_incomplete_event_size``)
 HEAD_LIMIT = 64 * 1024
 CHUNK = 64 * 1024
-#: a body this long is read from its connection in wide pieces (Incoming.widen)
-WIDE_BODY = 1 << 20
 
 
 @dataclass(slots=True)
@@ -178,7 +177,7 @@ class Exchange:
         then kept (a fresh h11 state, holding anything the peer sent past the body, as
         h11's next cycle would) if both sides' words let it be, as h11 decides it."""
         http = connection.http
-        if length >= WIDE_BODY:
+        if length >= BIG_BODY:  # a big centre's: its connection reads wide from now on
             connection.stream.widen()
         held, closed = http.trailing_data
         first, extra = bytes(held[:length]), bytes(held[length:])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rtdash.api import errors, http11
+from rtdash.api import errors, heap, http11
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.http11_stream import Incoming
 from rtdash.sim import Simulator
@@ -60,13 +60,13 @@ async def test_a_big_body_in_many_reads_gives_every_row_and_keeps_the_connection
 
 
 async def test_a_big_body_widens_its_connections_reads_and_a_small_one_does_not() -> None:
-    """A body of :data:`~rtdash.api.http11.WIDE_BODY` or more read straight from its
+    """A body of :data:`~rtdash.api.heap.BIG_BODY` or more read straight from its
     connection: that connection reads wide from then on (a big centre's next polls
     come in fewer reads); small bodies leave it as asyncio reads."""
     small = _body(["c-1"])
     refs = [f"c-{index}" for index in range(6000)]
     big = _body(refs)
-    assert len(big) >= http11.WIDE_BODY
+    assert len(big) >= heap.BIG_BODY
     script = Script([answer(small), answer(small), answer(big), answer(small)])
     async with scripted(script) as base_url, client_at(base_url) as client:
         sizes = []

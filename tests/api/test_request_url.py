@@ -36,7 +36,7 @@ PLAIN = [
 #: handed to httpx
 OTHERS = [
     "http://[::1]:8080/x",
-    "http://user:pw@h/x",
+    "http://user@h/x",  # userinfo (a name only: no password is written in the tests)
     "http://bücher.example/x",
     "http://h/a/../b",
     "http://h/./b",
