@@ -12,7 +12,12 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("rtdash.api._lines", ["rtdash/api/_lines.c"], optional=True),
+        Extension(
+            "rtdash.api._lines",
+            ["rtdash/api/_lines.c"],
+            depends=["rtdash/api/_lines_aes.h"],
+            optional=True,
+        ),
         Extension(
             "rtdash.api._line_read",
             ["rtdash/api/_line_read.c"],

@@ -1,13 +1,15 @@
-"""What cutting a polled body into its lines' heads and tails costs, both ways.
+"""What cutting a polled body into its lines' heads and tails costs, every way.
 
     python -m bench.line_cut [--sizes 2000,10000,50000] [--rounds 7]
 
 The simulator's two bodies at each size (after one second of medium churn) are cut as
 the line reader cuts them (pieces of whole lines, rtdash.api.line_rows.segments), by
-the scanner in C and by the compiled pattern (rtdash.api.line_cut), each piece's keys
-and tails taken; the two ways alternate, and the fastest of ``--rounds`` is kept (this
-is CPU-bound work on bytes in memory, so the least disturbed round is the measure).
-The section ``line-cut`` of bench/RESULTS.md keeps the figures.
+the scanner in C keying heads with each hash this CPU can run (AES where it has the
+instructions, and the multiply-fold) and by the compiled pattern
+(rtdash.api.line_cut), each piece's keys and tails taken; the ways take turns, and
+the fastest of ``--rounds`` is kept (this is CPU-bound work on bytes in memory, so the
+least disturbed round is the measure). The section ``line-cut`` of bench/RESULTS.md
+keeps the figures.
 """
 
 from __future__ import annotations
@@ -60,19 +62,48 @@ def _cut_all(body: bytes, pieces: list[tuple[int, int]], cut: LineCutter) -> flo
     return time.process_time() - start
 
 
-def measure(calls: int, rounds: int) -> tuple[int, float, float]:
-    """The bodies' size and the least CPU seconds cutting them took, scanner and pattern."""
+#: the pattern's arm, beside the scanner's hashes
+PATTERN = "pattern"
+
+
+def ways() -> list[str]:
+    """The scanner's hashes on this CPU (AES first where it has them), then the pattern."""
+    assert line_cut.scanner is not None
+    return [*sorted(line_cut.scanner.hashes(), key=lambda name: name != "aes"), PATTERN]
+
+
+def _cut_way(way: str, tail: tuple[str, ...], body: bytes, pieces: list[tuple[int, int]]) -> float:
+    if way == PATTERN:
+        return _cut_all(body, pieces, line_cut.cutter(tail, scan=False))
+    assert line_cut.scanner is not None
+    was = line_cut.scanner.use(way)
+    try:
+        return _cut_all(body, pieces, line_cut.cutter(tail))
+    finally:
+        line_cut.scanner.use(was)
+
+
+def measure(calls: int, rounds: int) -> tuple[int, dict[str, float]]:
+    """The bodies' size and the least CPU seconds cutting them took, each way."""
     bodies = _bodies(calls)
     size = sum(len(body) for body, _ in bodies)
-    scanned, patterned = float("inf"), float("inf")
+    least = dict.fromkeys(ways(), float("inf"))
     for _ in range(rounds):
-        by_scanner = by_pattern = 0.0
-        for body, tail in bodies:
-            pieces = list(segments(body, SEGMENT))
-            by_scanner += _cut_all(body, pieces, line_cut.cutter(tail))
-            by_pattern += _cut_all(body, pieces, line_cut.cutter(tail, scan=False))
-        scanned, patterned = min(scanned, by_scanner), min(patterned, by_pattern)
-    return size, scanned, patterned
+        for way in least:
+            spent = 0.0
+            for body, tail in bodies:
+                spent += _cut_way(way, tail, body, list(segments(body, SEGMENT)))
+            least[way] = min(least[way], spent)
+    return size, least
+
+
+def _heading(names: list[str]) -> str:
+    scanners = [f"scanner, {way}" for way in names[:-1]]
+    cells = ["live calls", "bodies MB", *scanners, PATTERN]
+    cells += [f"{way}/pattern" for way in scanners]
+    if "aes" in names:
+        cells.append("aes/multiply")
+    return "| " + " | ".join(cells) + " |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,26 +115,28 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the C scanner is not built here (pip install needs a C compiler)")
     before = os.getloadavg()[0]
     rows = []
+    names = ways()
     for calls in (int(size) for size in args.sizes.split(",")):
-        size, scanned, patterned = measure(calls, args.rounds)
-        rows.append(
-            f"| {calls:,} | {size / 1e6:.1f} | {scanned * 1e3:.1f} | {patterned * 1e3:.1f} "
-            f"| {scanned / patterned:.2f} |"
-        )
+        size, least = measure(calls, args.rounds)
+        times = " | ".join(f"{least[way] * 1e3:.1f}" for way in names)
+        ratios = " | ".join(f"{least[way] / least[PATTERN]:.2f}" for way in names[:-1])
+        aes = f" | {least['aes'] / least['multiply']:.2f}" if "aes" in least else ""
+        rows.append(f"| {calls:,} | {size / 1e6:.1f} | {times} | {ratios}{aes} |")
     command = rerun_command(parser, args, ["rounds"])
     if args.sizes != parser.get_default("sizes"):
         command += f" --sizes {args.sizes}"
     lines = [
-        f"## Cutting a body into lines, both ways (`{command}`)",
+        f"## Cutting a body into lines, every way (`{command}`)",
         "",
         f"{stamp(before)} CPU ms to cut both routes' bodies into "
         "heads and tails, each head keyed and the tails digested (the least of "
-        f"{args.rounds} rounds, the two ways alternating): the scanner in C "
-        "(`rtdash/api/_lines.c`) and the compiled pattern a machine without a C compiler "
-        "uses.",
+        f"{args.rounds} rounds, the ways taking turns): the scanner in C "
+        "(`rtdash/api/_lines.c`) keying heads with each hash this CPU can run (AES "
+        "where it has the instructions, the one used then; else the multiply-fold), and "
+        "the compiled pattern a machine without a C compiler uses.",
         "",
-        "| live calls | bodies MB | scanner | pattern | scanner/pattern |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+        _heading(names),
+        "| ---: " * (len(names) * 2 + (2 if "aes" in names else 1)) + "|",
         *rows,
     ]
     print("\n".join(lines))

@@ -11,7 +11,7 @@
  * last keys of every line). A line's tail is ``,"k1":D,...,"kn":D}`` at its very
  * end (D: a string of up to 12 digits, an integer of up to 12 digits without
  * leading zeros, or null), its head everything before. For each line: the head's
- * key (head_key: a keyed 64-bit hash of its bytes; ``keys`` holds them as native 64-bit
+ * key (line_key: a keyed 64-bit hash of its bytes; ``keys`` holds them as native 64-bit
  * integers, not an int object each) and three offsets (head start, tail start, tail
  * end) as native 64-bit integers; and ``state`` carried on over every
  * tail in order (a keyed chain: the same tails in the same order give the same state
@@ -26,6 +26,8 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "_lines_aes.h"
 
 #define MAX_DIGITS 12
 /* bytes of a line, for a first guess at how many lines a piece holds (most are
@@ -83,6 +85,17 @@ head_key(const char *data, Py_ssize_t size)
     }
     state = fold(first ^ key1, last ^ state ^ key2);
     return (int64_t)fold(state ^ key0, key2 ^ (uint64_t)size);
+}
+
+/* The hash that keys lines: the AES one where the CPU has its instructions (the faster:
+ * see the head-hash section of bench/RESULTS.md), else head_key. Chosen when the module
+ * is loaded; ``use`` changes it, for the tests and the benchmark that compare the two. */
+static int use_aes;
+
+static inline int64_t
+line_key(const char *data, Py_ssize_t size)
+{
+    return use_aes ? head_key_aes(data, size) : head_key(data, size);
 }
 
 /* The start of the duration that ends just before ``end`` (exclusive) in
@@ -218,11 +231,11 @@ scan(PyObject *Py_UNUSED(module), PyObject *args)
             result = Py_NewRef(Py_None);
             goto done;
         }
-        heads[lines] = head_key(s + lo, at - lo);
+        heads[lines] = line_key(s + lo, at - lo);
         cut[3 * lines] = lo;
         cut[3 * lines + 1] = at;
         cut[3 * lines + 2] = end;
-        state = fold((uint64_t)state ^ (uint64_t)head_key(s + at, end - at) ^ key0, key1);
+        state = fold((uint64_t)state ^ (uint64_t)line_key(s + at, end - at) ^ key0, key1);
         lo = next;
     }
     result = Py_BuildValue("(y#Ky#)", (const char *)heads,
@@ -234,7 +247,51 @@ done:
     return result;
 }
 
+/* The hashes this CPU can key lines with, the one in use first. */
+static PyObject *
+hashes(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(args))
+{
+    if (use_aes) {
+        return Py_BuildValue("(ss)", "aes", "multiply");
+    }
+    return lines_aes_ready() ? Py_BuildValue("(ss)", "multiply", "aes")
+                             : Py_BuildValue("(s)", "multiply");
+}
+
+static PyObject *
+use(PyObject *Py_UNUSED(module), PyObject *name)
+{
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "use: a hash's name is a str");
+        return NULL;
+    }
+    int aes;
+    if (PyUnicode_CompareWithASCIIString(name, "aes") == 0) {
+        if (!lines_aes_ready()) {
+            PyErr_SetString(PyExc_ValueError, "use: this CPU has no AES instructions");
+            return NULL;
+        }
+        aes = 1;
+    }
+    else if (PyUnicode_CompareWithASCIIString(name, "multiply") == 0) {
+        aes = 0;
+    }
+    else {
+        PyErr_SetString(PyExc_ValueError, "use: the hashes are 'aes' and 'multiply'");
+        return NULL;
+    }
+    const char *was = use_aes ? "aes" : "multiply";
+    use_aes = aes;
+    return PyUnicode_FromString(was);
+}
+
 static PyMethodDef methods[] = {
+    {"hashes", hashes, METH_NOARGS,
+     "hashes() -> the names of the hashes this CPU can key lines with, the one in use "
+     "first."},
+    {"use", use, METH_O,
+     "use(name) -> the name of the hash used until now: lines keyed by hash ``name`` "
+     "from now on (for tests and benchmarks; keys of the two never match)."},
     {"scan", scan, METH_VARARGS,
      "scan(piece, tail_keys, state[, start, stop]) -> (keys, state, offsets) or None: each "
      "line's head key, the tails' chain carried on, and (head start, tail start, tail end) "
@@ -250,7 +307,7 @@ static struct PyModuleDef module = {
     .m_methods = methods,
 };
 
-/* The keys of head_key, from os.urandom. */
+/* The keys of both hashes, from os.urandom. */
 static int
 draw_keys(void)
 {
@@ -258,20 +315,21 @@ draw_keys(void)
     if (os == NULL) {
         return -1;
     }
-    PyObject *drawn = PyObject_CallMethod(os, "urandom", "n", (Py_ssize_t)24);
+    PyObject *drawn = PyObject_CallMethod(os, "urandom", "n", (Py_ssize_t)72);
     Py_DECREF(os);
     if (drawn == NULL) {
         return -1;
     }
-    if (!PyBytes_Check(drawn) || PyBytes_GET_SIZE(drawn) != 24) {
+    if (!PyBytes_Check(drawn) || PyBytes_GET_SIZE(drawn) != 72) {
         Py_DECREF(drawn);
-        PyErr_SetString(PyExc_RuntimeError, "os.urandom gave no 24 bytes");
+        PyErr_SetString(PyExc_RuntimeError, "os.urandom gave no 72 bytes");
         return -1;
     }
     const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(drawn);
     key0 = word(bytes);
     key1 = word(bytes + 8) | 1; /* odd: a multiplier that keeps every bit */
     key2 = word(bytes + 16) | 1;
+    lines_aes_keys(bytes + 24);
     Py_DECREF(drawn);
     return 0;
 }
@@ -282,5 +340,6 @@ PyInit__lines(void)
     if (draw_keys() < 0) {
         return NULL;
     }
+    use_aes = lines_aes_ready();
     return PyModule_Create(&module);
 }

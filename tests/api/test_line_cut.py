@@ -3,13 +3,15 @@ lines and tails, heads told apart alike): the scanner in C (built at install whe
 compiler is) and the compiled pattern. Compared on generated pieces (plain, and with
 every way a tail can be not plain) and on hostile ones; the line reader's own tests run
 both ways too (``each_cut`` in conftest.py). The scanner's keys are its own keyed hash:
-equal heads share one, others do not, and another process draws other keys."""
+equal heads share one, others do not, and another process draws other keys, with each
+hash it can key them with (AES where the CPU has it, and the multiply-fold)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import msgspec
 import pytest
@@ -21,6 +23,21 @@ from rtdash.api.line_cut import Cut, cutter
 from rtdash.core import row_order
 
 needs_scanner = pytest.mark.skipif(line_cut.scanner is None, reason="the C scanner is not built")
+#: the hashes the scanner can key heads with on this CPU (none without the scanner)
+HASHES = line_cut.scanner.hashes() if line_cut.scanner is not None else ()
+
+
+@pytest.fixture(params=HASHES or ("none",))
+def each_hash(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The scanner keying heads with each of its hashes in turn, then as it was."""
+    if line_cut.scanner is None:
+        pytest.skip("the C scanner is not built")
+    was = line_cut.scanner.use(request.param)
+    try:
+        yield request.param
+    finally:
+        line_cut.scanner.use(was)
+
 
 KEYS = ("ringTime", "queueDuration", "bridgeDuration", "callDuration")
 
@@ -164,13 +181,13 @@ def test_hostile_and_edge_pieces_cut_alike(piece: bytes) -> None:
     both(piece)
 
 
-@needs_scanner
-def test_the_scanner_keys_a_head_by_its_bytes_alone() -> None:
+def test_the_scanner_keys_a_head_by_its_bytes_alone(each_hash: str) -> None:
     """Equal heads share a key wherever they lie in a piece; heads that differ by one
-    byte (at every place, of every length to past two words) or by their length do not."""
+    byte (at every place, of every length to past three rounds of both hashes) or by
+    their length do not."""
     scan = cutter(())
     heads = [b"", b"{"]
-    for size in range(1, 40):
+    for size in range(1, 100):
         base = bytes(range(65, 65 + size))
         heads.append(base)
         heads += [base[:at] + b"#" + base[at + 1 :] for at in range(size)]
@@ -183,8 +200,7 @@ def test_the_scanner_keys_a_head_by_its_bytes_alone() -> None:
     assert shifted is not None and shifted.keys()[1:] == keys
 
 
-@needs_scanner
-def test_no_two_of_many_similar_heads_share_a_key() -> None:
+def test_no_two_of_many_similar_heads_share_a_key(each_hash: str) -> None:
     """A centre's heads: the same shape, a few digits apart."""
     heads = [
         b'{"callRef":"c-%06d","callState":"%s","queueRef":"q%d"' % (n, state, n % 7)
@@ -195,11 +211,10 @@ def test_no_two_of_many_similar_heads_share_a_key() -> None:
     assert cut is not None and len(set(cut.keys())) == len(heads)
 
 
-@needs_scanner
-def test_the_scanner_s_keys_are_drawn_anew_by_each_process() -> None:
+def test_the_scanner_s_keys_are_drawn_anew_by_each_process(each_hash: str) -> None:
     """Keys the upstream cannot know: the same head keys differently in another run."""
     code = (
-        "from rtdash.api.line_cut import cutter;"
+        f"from rtdash.api.line_cut import cutter, scanner; scanner.use({each_hash!r});"
         'print(cutter(())(b\'{"callRef":"c-1"}\\n\').keys()[0])'
     )
     runs = {
@@ -209,6 +224,34 @@ def test_the_scanner_s_keys_are_drawn_anew_by_each_process() -> None:
         for _ in range(3)
     }
     assert len(runs) == 3
+
+
+@needs_scanner
+def test_the_scanner_keys_with_the_hash_it_is_told() -> None:
+    """The hash in use is the first named; another gives other keys, and a name the
+    scanner does not know (or a hash this CPU cannot run) is refused."""
+    assert line_cut.scanner is not None
+    scanner = line_cut.scanner
+    piece = b'{"callRef":"c-1"}\n{"callRef":"c-2"}\n'
+    first = scanner.hashes()[0]
+    keys = {}
+    for name in scanner.hashes():
+        was = scanner.use(name)
+        try:
+            cut = cutter(())(piece)
+            assert cut is not None
+            keys[name] = cut.keys()
+        finally:
+            scanner.use(was)
+        assert scanner.hashes()[0] == first
+    assert len({tuple(found) for found in keys.values()}) == len(keys)
+    with pytest.raises(ValueError, match="'aes' and 'multiply'"):
+        scanner.use("sha256")
+    with pytest.raises(TypeError):
+        scanner.use(b"aes")  # type: ignore[arg-type]  # a str is refused when it is not one
+    if "aes" not in scanner.hashes():
+        with pytest.raises(ValueError, match="no AES"):
+            scanner.use("aes")
 
 
 @needs_scanner
