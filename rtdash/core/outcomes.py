@@ -13,10 +13,7 @@ upstream, and poll times are moved onto its clock by an offset measured from the
 minute out does not make every abandon a minute longer. The polls on that clock, the
 offset and the gaps in polling are kept by :mod:`rtdash.core.poll_timeline`.
 
-Where the rows say more than the polls, the rows win: a bridged row's state start is
-the moment it was answered, so the speed of answer does not depend on the poll
-interval. Where they do not, an event is placed halfway between the two polls that
-bracket it.
+Where in time each outcome is placed: :mod:`rtdash.core.outcome_times`.
 
 Cost: a poll whose body did not change costs nothing; otherwise work only for the rows
 that are not the very objects of the last poll (new calls, changed rows) and for the
@@ -34,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Unknown
+from rtdash.core.outcome_times import answer_time, vanished
 from rtdash.core.poll_timeline import PollTimeline
 from rtdash.core.tracked_call import TrackedCall, restamp, saved_lists, settle
 
@@ -64,12 +62,23 @@ def agent_key(call: ActiveCall) -> str:
 
 
 class OutcomeTracker:
-    """Follows calls by callRef and emits :data:`Event` s to ``emit`` as outcomes become
-    known. Also a :class:`~rtdash.core.source.SnapshotSink`, so a feed can hand it
-    every snapshot as it hands them to the screen."""
+    """Follows calls by callRef and emits :data:`Event` s to ``emit`` (or a poll's
+    together to ``emit_all``) as outcomes become known. Also a
+    :class:`~rtdash.core.source.SnapshotSink`, so a feed can hand it every snapshot as
+    it hands them to the screen."""
 
-    def __init__(self, emit: Callable[[Event], None] | None = None) -> None:
+    def __init__(
+        self,
+        emit: Callable[[Event], None] | None = None,
+        *,
+        emit_all: Callable[[list[Event]], None] | None = None,
+    ) -> None:
         self.emit: Callable[[Event], None] = emit or (lambda event: None)
+        #: when given, a poll's events go to it together, in order, instead of one by one
+        #: to ``emit`` (a big centre's poll brings hundreds: see ServiceMetrics.handle_all)
+        self.emit_all = emit_all
+        #: the events of the poll being observed, emitted once it is
+        self._events: list[Event] = []
         self.calls: dict[str, TrackedCall] = {}
         #: the polls on the upstream's clock: the offset to it, and the gaps in polling
         self.timeline = PollTimeline()
@@ -114,6 +123,22 @@ class OutcomeTracker:
     # --- observing ---------------------------------------------------------------------
 
     def observe_calls(self, snapshot: CallsSnapshot) -> None:
+        try:
+            self._observe_calls(snapshot)
+        finally:  # what was found before a failure is told all the same
+            self._emit_noted()
+
+    def _emit_noted(self) -> None:
+        events, self._events = self._events, []
+        if not events:
+            return
+        if self.emit_all is not None:
+            self.emit_all(events)
+            return
+        for event in events:
+            self.emit(event)
+
+    def _observe_calls(self, snapshot: CallsSnapshot) -> None:
         local = snapshot.fetched_at.timestamp()
         timeline = self.timeline
         if snapshot.unchanged:
@@ -272,7 +297,7 @@ class OutcomeTracker:
             created = self.created
             created.pop(ref, None)
             created[ref] = None
-        self.emit(Offered(ref, tracked.queue, tracked.wait_start))
+        self._events.append(Offered(ref, tracked.queue, tracked.wait_start))
         if state is _BRIDGED:
             self._answer(tracked, row, now)
         else:
@@ -308,27 +333,11 @@ class OutcomeTracker:
                     settle(tracked, at)
 
     def _answer(self, tracked: TrackedCall, row: ActiveCall, now: float) -> None:
-        """Place the answer in time: the bridged row's state start if it is plausible,
-        else its bridge duration, else halfway since the call was last seen waiting."""
-        low = tracked.last_unbridged
-        floor = low if low is not None else tracked.wait_start
-        at: float | None = None
-        if row.state_start is not None:
-            candidate = row.state_start.timestamp()
-            if floor - 1 <= candidate <= now + 1:
-                at = candidate
-        if at is None and row.bridge_duration is not None:
-            candidate = now - row.bridge_duration
-            if floor - 1 <= candidate <= now + 1:
-                at = candidate
-        known = at is not None or low is not None
-        if at is None:
-            at = (low + now) / 2 if low is not None else now
-        at = max(at, tracked.wait_start)
+        at, known = answer_time(tracked, row, now)
         tracked.answered_at = at
         self._set_agent(tracked, row)
         wait = at - tracked.wait_start if known else None
-        self.emit(Answered(tracked.ref, tracked.queue, at, wait, tracked.agent))
+        self._events.append(Answered(tracked.ref, tracked.queue, at, wait, tracked.agent))
 
     def _set_agent(self, tracked: TrackedCall, row: ActiveCall) -> None:
         tracked.agent = row.agent_ref or row.agent_name or ""
@@ -348,18 +357,10 @@ class OutcomeTracker:
         return counts
 
     def _vanish(self, tracked: TrackedCall, now: float, gap_start: float | None) -> None:
-        if tracked.answered_at is not None:
-            return  # counted when it was answered
-        last = tracked.last_seen
-        if self._unchanged_at is not None and tracked.first_seen <= self._unchanged_at:
-            last = max(last, self._unchanged_at)
-        nxt = self.timeline.next_after(last, now)
-        end = (last + nxt) / 2
-        held = max(0.0, end - tracked.wait_start)
-        if gap_start is not None and last <= gap_start:
-            self.emit(Unknown(tracked.ref, tracked.queue, end, held))
-        else:
-            self.emit(Abandoned(tracked.ref, tracked.queue, end, held))
+        if tracked.answered_at is None:  # else counted when it was answered
+            self._events.append(
+                vanished(tracked, now, gap_start, self._unchanged_at, self.timeline)
+            )
 
     # --- state -------------------------------------------------------------------------
 

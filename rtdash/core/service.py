@@ -37,6 +37,8 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 STATE_VERSION = 1
 #: a restart longer than this is shown as a gap ("not watching 09:12–09:15")
 RESTART_GAP_SECONDS = 5.0
+#: the outcomes the unanswered listeners hear of
+_UNANSWERED = (Abandoned, Unknown)
 
 
 class ServiceLevel(FeedConsumer):
@@ -53,7 +55,7 @@ class ServiceLevel(FeedConsumer):
     ) -> None:
         self.zone = zone
         self.metrics = ServiceMetrics(zone, sl_seconds=sl_seconds, short_abandon=short_abandon)
-        self.tracker = OutcomeTracker(self._on_event)
+        self.tracker = OutcomeTracker(self._on_event, emit_all=self._on_events)
         self.agents = AgentTime()
         #: called with each call that vanished unanswered (abandoned, or gone unseen in a
         #: gap) as it is counted: the optional confirmation listens
@@ -161,11 +163,17 @@ class ServiceLevel(FeedConsumer):
         self._agents_at = now
 
     def _on_event(self, event: Event) -> None:
-        self.metrics.handle(event)
+        self._on_events([event])
+
+    def _on_events(self, events: list[Event]) -> None:
+        """A poll's outcomes, counted together, then each unanswered one told."""
+        self.metrics.handle_all(events)
         listeners = self.unanswered_listeners
-        if listeners and isinstance(event, Abandoned | Unknown):
-            for listener in listeners:
-                listener(event)
+        if listeners:
+            for event in events:
+                if isinstance(event, _UNANSWERED):
+                    for listener in listeners:
+                        listener(event)
 
     # --- corrections ------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rtdash.core.outcomes import Event
+from rtdash.core.outcomes import Event, Offered
 from rtdash.core.service_report import AgentStats, ServiceReport, ServiceStats, fmt_gap
 from rtdash.core.service_tally import Period, Tally, counter
 
@@ -116,6 +116,42 @@ class ServiceMetrics:
             period.add(event, self.short_abandon, count)
             if self.changes is not None:
                 self.changes.add(minute)
+
+    def handle_all(self, events: list[Event]) -> None:
+        """:meth:`handle` of each of ``events``, in order, without a call each: a poll of
+        a big centre brings hundreds. A call offered, most of them, is counted here
+        (as :func:`~rtdash.core.service_tally.counter` would count it)."""
+        if not events:
+            return
+        if self.day_start is None:
+            self.advance(events[0].at)
+        day_start = self.day_start
+        assert day_start is not None
+        first_minute = None if self.now is None else int(self.now // 60) - 61
+        day, minutes, changes, short = self.day, self.minutes, self.changes, self.short_abandon
+        #: the last event's minute and its counters: a poll's events share one or two
+        last_minute, period = None, day
+        for event in events:
+            at, kind = event.at, type(event)
+            minute = int(at // 60)
+            counted = first_minute is None or minute >= first_minute
+            if counted and minute != last_minute:
+                period = minutes.get(minute) or minutes.setdefault(minute, Period())
+                last_minute = minute
+            if kind is Offered:
+                queue = event.queue
+                if at >= day_start:
+                    day.offer(queue)
+                if counted:
+                    period.offer(queue)
+            else:
+                count = counter(kind)
+                if at >= day_start:
+                    day.add(event, short, count)
+                if counted:
+                    period.add(event, short, count)
+            if counted and changes is not None:
+                changes.add(minute)
 
     def unhandle(self, event: Event) -> None:
         """Take back an event :meth:`handle` counted."""

@@ -216,6 +216,14 @@ class Period:
                 agents = self.agents
                 agents[agent] = agents.get(agent, 0) + 1
 
+    def offer(self, queue: str) -> None:
+        """:meth:`add` of an :class:`Offered` call in ``queue``, without the event."""
+        self.total.offered += 1
+        tally = self.queues.get(queue)
+        if tally is None:
+            tally = self.queues[queue] = Tally()
+        tally.offered += 1
+
     def remove(self, event: Event, short_abandon: float) -> None:
         self.total.remove(event, short_abandon)
         tally = self.queues.get(event.queue)

@@ -56,7 +56,7 @@ def test_following_handed_changes_counts_what_finding_them_counts(
     services = ServiceLevel(UTC), ServiceLevel(UTC)
     events: tuple[list[Event], list[Event]] = ([], [])
     for service, out in zip(services, events, strict=True):
-        service.tracker.emit = _tee(service.tracker.emit, out)
+        service.tracker.emit_all = _tee(service.tracker.emit_all, out)
     for _ in range(250):
         for snapshot in centre.step():
             for service, seen in zip(services, (snapshot, _plain(snapshot)), strict=True):
@@ -73,10 +73,10 @@ def test_following_handed_changes_counts_what_finding_them_counts(
     assert services[0].agents.clocks
 
 
-def _tee(emit: Any, out: list[Event]) -> Any:
-    def both(event: Event) -> None:
-        out.append(event)
-        emit(event)
+def _tee(emit_all: Any, out: list[Event]) -> Any:
+    def both(events: list[Event]) -> None:
+        out.extend(events)
+        emit_all(events)
 
     return both
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from rtdash.api.models import ActiveCall, CallState, UserState
 from rtdash.core.outcomes import Abandoned, Answered, Offered, OutcomeTracker
 from rtdash.core.service import ServiceLevel
@@ -54,6 +56,34 @@ def test_events_of_an_answered_and_an_abandoned_call() -> None:
     # when c1 goes, nothing more is counted: it was counted when answered
     tracker.observe_calls(snap(400))
     assert len(events) == 4 and tracker.calls == {} and tracker.on_call == {}
+
+
+def test_a_poll_s_events_go_together_to_emit_all_in_the_order_emit_hears_them() -> None:
+    """One call of ``emit_all`` per poll with events, in the order ``emit`` gets them one
+    by one; and a poll that fails half way still tells what it found before it failed."""
+    one_by_one: list[object] = []
+    batches: list[list[object]] = []
+    trackers = OutcomeTracker(one_by_one.append), OutcomeTracker(emit_all=batches.append)
+    polls = [
+        snap(10, waiting("c1", 3), waiting("c2", 8, R)),
+        snap(12, waiting("c1", 3), waiting("c2", 8)),
+        snap(13, waiting("c1", 3), waiting("c2", 8)),
+        snap(14, bridged("c1", 13, 3), waiting("c3", 14)),
+    ]
+    for poll in polls:
+        for tracker in trackers:
+            tracker.observe_calls(poll)
+    assert [len(batch) for batch in batches] == [2, 3]  # the 2nd and 3rd polls told nothing
+    assert [event for batch in batches for event in batch] == one_by_one
+    told = trackers[1]
+
+    def fail(tracked: object, state: object, row: object, now: float) -> None:
+        raise RuntimeError("a change this tracker cannot take")
+
+    told._change = fail  # type: ignore[method-assign]  # the next changed row fails
+    with pytest.raises(RuntimeError, match="cannot take"):
+        told.observe_calls(snap(16, bridged("c1", 13, 3), bridged("c3", 15, 14), waiting("c4", 16)))
+    assert batches[-1] == [Offered("c4", "sales", T0.timestamp() + 16)]
 
 
 def test_answer_time_without_row_times_is_halfway_between_polls() -> None:

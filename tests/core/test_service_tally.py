@@ -3,6 +3,7 @@ queue's and its agent's, whatever the event's exact class (no network, no Textua
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -94,3 +95,67 @@ def test_an_event_counts_in_the_day_and_its_minute_and_can_be_taken_back() -> No
     metrics.unhandle(answer)
     assert _counts(metrics.day.total)[1] == 0 and metrics.day.agents == {"a.one": 0}
     assert metrics.minutes[minute - 2].total.answered == 0
+
+
+@dataclass(frozen=True, slots=True)
+class LateOffer(Offered):
+    """An offer of a class of its own: counted as an offer, not by the offers' shortcut."""
+
+
+def test_a_poll_s_events_counted_together_count_as_one_by_one() -> None:
+    """handle_all of a poll's events leaves the counters handle leaves, event by event:
+    every tally, its agents, the minutes noted for the saver, and the order the minutes
+    and queues were first met in (the saved state's order). The events cross midnight
+    (before it: the minute only), include minutes too old to keep (neither), and
+    offers of a class of their own."""
+    zone = ZoneInfo("UTC")
+    midnight = 1_767_225_600.0
+    now = midnight + 90
+    events = [
+        Offered("c1", "sales", midnight - 30),
+        Abandoned("c0", "help", midnight - 20, 40.0),
+        Offered("c2", "help", midnight + 10),
+        Offered("c3", "sales", now - 4000),  # more than an hour ago: no minute of its own
+        Answered("c1", "sales", midnight + 12, 42.0, "a.one"),
+        LateOffer("c4", "vip", midnight + 30),
+        Offered("c5", "sales", midnight + 31),
+        Abandoned("c2", "help", midnight + 70, 60.0),
+        Unknown("c6", "vip", midnight + 80, 9.0),
+        Answered("c5", "sales", midnight + 85, None, "a.two"),
+        Offered("c7", "help", midnight + 86),
+    ]
+    one_by_one, together = (ServiceMetrics(zone, short_abandon=SHORT) for _ in range(2))
+    for metrics in (one_by_one, together):
+        metrics.day_start = midnight
+        metrics.advance(now)
+        metrics.changes = set()
+    for event in events:
+        one_by_one.handle(event)
+    together.handle_all(events)
+    assert json.dumps(together.to_dict()) == json.dumps(one_by_one.to_dict())
+    assert (
+        together.changes
+        == one_by_one.changes
+        == {int(midnight // 60) - 1, *range(int(midnight // 60), int(midnight // 60) + 2)}
+    )
+    assert together.day.total.offered == 4  # c2, c4, c5, c7: c1 and c3 came before midnight
+    assert int((now - 4000) // 60) not in together.minutes
+    assert list(together.minutes) == list(one_by_one.minutes)
+    assert [list(p.queues) for p in together.minutes.values()] == [
+        list(p.queues) for p in one_by_one.minutes.values()
+    ]
+
+
+def test_the_first_events_a_tracker_counts_start_its_day() -> None:
+    """With no day yet, handle_all starts it at the first event's, as handle does."""
+    zone = ZoneInfo("UTC")
+    at = 1_767_225_600.0 + 5 * 3600
+    events = [Offered("c1", "sales", at), Abandoned("c1", "sales", at + 30, 30.0)]
+    one_by_one, together = (ServiceMetrics(zone, short_abandon=SHORT) for _ in range(2))
+    for event in events:
+        one_by_one.handle(event)
+    together.handle_all(events)
+    assert together.day_start == one_by_one.day_start == 1_767_225_600.0
+    assert json.dumps(together.to_dict()) == json.dumps(one_by_one.to_dict())
+    together.handle_all([])
+    assert json.dumps(together.to_dict()) == json.dumps(one_by_one.to_dict())

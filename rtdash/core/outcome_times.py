@@ -1,0 +1,64 @@
+"""Where in time the outcome tracker (:mod:`rtdash.core.outcomes`) places what it
+infers: when a call was answered, and when and how a call that vanished unanswered
+ended. Times are the upstream's clock (epoch seconds).
+
+Where the rows say more than the polls, the rows win: a bridged row's state start is
+the moment it was answered, so the speed of answer does not depend on the poll
+interval. Where they do not, an event is placed halfway between the two polls that
+bracket it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rtdash.core.outcome_events import Abandoned, Unknown
+
+if TYPE_CHECKING:
+    from rtdash.api.models import ActiveCall
+    from rtdash.core.poll_timeline import PollTimeline
+    from rtdash.core.tracked_call import TrackedCall
+
+
+def answer_time(tracked: TrackedCall, row: ActiveCall, now: float) -> tuple[float, bool]:
+    """When ``tracked`` was answered, first seen bridged in ``row`` at ``now``: the
+    row's state start if it is plausible, else its bridge duration, else halfway since
+    the call was last seen waiting. And whether that wait is known: a call first seen
+    already bridged, whose row says nothing plausible, has none."""
+    low = tracked.last_unbridged
+    floor = low if low is not None else tracked.wait_start
+    at: float | None = None
+    if row.state_start is not None:
+        candidate = row.state_start.timestamp()
+        if floor - 1 <= candidate <= now + 1:
+            at = candidate
+    if at is None and row.bridge_duration is not None:
+        candidate = now - row.bridge_duration
+        if floor - 1 <= candidate <= now + 1:
+            at = candidate
+    known = at is not None or low is not None
+    if at is None:
+        at = (low + now) / 2 if low is not None else now
+    return max(at, tracked.wait_start), known
+
+
+def vanished(
+    tracked: TrackedCall,
+    now: float,
+    gap_start: float | None,
+    unchanged_at: float | None,
+    timeline: PollTimeline,
+) -> Abandoned | Unknown:
+    """The outcome of ``tracked``, unanswered and gone at the poll of ``now``: ended
+    halfway between the last poll that saw it (``unchanged_at``: the last poll whose
+    body did not change, which saw every call then tracked) and the next; unknown when
+    it was last seen before a gap in polling (``gap_start``), where it may have been
+    answered unseen."""
+    last = tracked.last_seen
+    if unchanged_at is not None and tracked.first_seen <= unchanged_at:
+        last = max(last, unchanged_at)
+    end = (last + timeline.next_after(last, now)) / 2
+    held = max(0.0, end - tracked.wait_start)
+    if gap_start is not None and last <= gap_start:
+        return Unknown(tracked.ref, tracked.queue, end, held)
+    return Abandoned(tracked.ref, tracked.queue, end, held)
