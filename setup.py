@@ -15,7 +15,7 @@ setup(
         Extension(
             "rtdash.api._lines",
             ["rtdash/api/_lines.c"],
-            depends=["rtdash/api/_lines_aes.h"],
+            depends=["rtdash/api/_lines_aes.h", "rtdash/api/_lines_words.h"],
             optional=True,
         ),
         Extension(

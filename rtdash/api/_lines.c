@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "_lines_aes.h"
+#include "_lines_words.h"
 
 #define MAX_DIGITS 12
 /* bytes of a line, for a first guess at how many lines a piece holds (most are
@@ -47,14 +48,6 @@ fold(uint64_t a, uint64_t b)
     return (uint64_t)product ^ (uint64_t)(product >> 64);
 }
 
-static inline uint64_t
-word(const unsigned char *at)
-{
-    uint64_t value;
-    memcpy(&value, at, 8);
-    return value;
-}
-
 static int64_t
 head_key(const char *data, Py_ssize_t size)
 {
@@ -66,29 +59,14 @@ head_key(const char *data, Py_ssize_t size)
         at += 16;
         left -= 16;
     }
-    /* the last 1 to 16 bytes, read as two words that may overlap (the size is in the
-     * state already, so no two heads read alike) */
-    uint64_t first = 0, last = 0;
-    if (left >= 8) {
-        first = word(at);
-        last = word(at + left - 8);
-    }
-    else if (left >= 4) {
-        uint32_t low, high;
-        memcpy(&low, at, 4);
-        memcpy(&high, at + left - 4, 4);
-        first = low;
-        last = high;
-    }
-    else if (left > 0) {
-        first = ((uint64_t)at[0] << 16) | ((uint64_t)at[left >> 1] << 8) | at[left - 1];
-    }
+    uint64_t first, last; /* the last 1 to 16 bytes */
+    last_words(at, left, &first, &last);
     state = fold(first ^ key1, last ^ state ^ key2);
     return (int64_t)fold(state ^ key0, key2 ^ (uint64_t)size);
 }
 
 /* The hash that keys lines: the AES one where the CPU has its instructions (the faster:
- * see the head-hash section of bench/RESULTS.md), else head_key. Chosen when the module
+ * see the line-cut section of bench/RESULTS.md), else head_key. Chosen when the module
  * is loaded; ``use`` changes it, for the tests and the benchmark that compare the two. */
 static int use_aes;
 

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_lines_words.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LINES_HAVE_AES 1
 #include <immintrin.h>
@@ -37,27 +39,12 @@ aes_block(const unsigned char *at)
     return _mm_loadu_si128((const __m128i *)at);
 }
 
-/* The last 1 to 16 bytes as one block, read as two words that may overlap (or as
- * their first, middle and last bytes below 4: the size is in the state already, so
- * no two tails of one size read alike). */
+/* The last 1 to 16 bytes as one block (see last_words). */
 LINES_AES_TARGET static inline __m128i
 aes_tail(const unsigned char *at, Py_ssize_t left)
 {
-    uint64_t first = 0, last = 0;
-    if (left >= 8) {
-        memcpy(&first, at, 8);
-        memcpy(&last, at + left - 8, 8);
-    }
-    else if (left >= 4) {
-        uint32_t low, high;
-        memcpy(&low, at, 4);
-        memcpy(&high, at + left - 4, 4);
-        first = low;
-        last = high;
-    }
-    else if (left > 0) {
-        first = ((uint64_t)at[0] << 16) | ((uint64_t)at[left >> 1] << 8) | at[left - 1];
-    }
+    uint64_t first, last;
+    last_words(at, left, &first, &last);
     return _mm_set_epi64x((long long)last, (long long)first);
 }
 
