@@ -24,9 +24,12 @@ class Centre:
     used again), a body now and then holds a call twice or an unreadable row, polls
     now and then come after a gap or find the body unchanged; agents change state."""
 
-    def __init__(self, seed: int, start: float, *, keyed: bool = True) -> None:
+    def __init__(self, seed: int, start: float, *, keyed: bool = True, read: bool = False) -> None:
         #: keyed=False builds the snapshots as the poller does (and hands on the changes)
         self.keyed = keyed
+        #: with keyed=False, the calls' changes given to the build as the line reader
+        #: gives them (only when no two rows share a callRef), else found by the build
+        self.read = read
         self.rnd = random.Random(seed)
         self.t = start
         self.live: dict[str, ActiveCall] = {}
@@ -87,7 +90,12 @@ class Centre:
         if self.calls is not None and rnd.random() < 0.1:
             out.append(self.calls.again(stamp))
         self.calls = CallsSnapshot.build(
-            rows, stamp, unreadable, previous=self.calls, keyed=self.keyed
+            rows,
+            stamp,
+            unreadable,
+            previous=self.calls,
+            keyed=self.keyed,
+            changes=self._read_changes(rows),
         )
         out.append(self.calls)
         if rnd.random() < 0.6:
@@ -118,6 +126,20 @@ class Centre:
             )
             out.append(self.users)
         return out
+
+    def _read_changes(
+        self, rows: list[ActiveCall]
+    ) -> tuple[list[ActiveCall], list[ActiveCall]] | None:
+        """The rows new and gone since the last calls snapshot, as the line reader hands
+        them on: only when no two rows share a callRef."""
+        last = self.calls
+        if not self.read or last is None or len({row.call_ref for row in rows}) != len(rows):
+            return None
+        held = {id(row) for group in last.groups.values() for row in group}
+        here = {id(row) for row in rows}
+        new = [row for row in rows if id(row) not in held]
+        gone = [row for group in last.groups.values() for row in group if id(row) not in here]
+        return new, gone
 
 
 def feed_all(service: ServiceLevel, snapshots: list[CallsSnapshot | UsersSnapshot]) -> None:

@@ -30,10 +30,14 @@ def _plain(snapshot: CallsSnapshot | UsersSnapshot) -> CallsSnapshot | UsersSnap
     return replace(snapshot, users=tuple(snapshot.users), _memo=memo)
 
 
+@pytest.mark.parametrize("read", [False, True], ids=["built", "read"])
 @pytest.mark.parametrize("seed", range(6))
 def test_following_handed_changes_counts_what_finding_them_counts(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, read: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Snapshots built as the poller builds them, their changes found by the build or
+    (``read``) handed to it as the line reader hands them, against the same rows with
+    nothing handed on."""
     handed: list[bool] = []
     real = CallsSnapshot.changes_since
 
@@ -52,7 +56,16 @@ def test_following_handed_changes_counts_what_finding_them_counts(
         return found
 
     monkeypatch.setattr(UsersSnapshot, "changes_since", noting_users)
-    centre = Centre(seed, 0.0, keyed=False)
+    from_reader: list[bool] = []  # snapshots built from the changes the reader handed
+    real_changed = CallsSnapshot._changed.__func__  # type: ignore[attr-defined]  # a classmethod's own
+
+    def noting_changed(cls: type[CallsSnapshot], *args: Any) -> CallsSnapshot:
+        from_reader.append(True)
+        made: CallsSnapshot = real_changed(cls, *args)
+        return made
+
+    monkeypatch.setattr(CallsSnapshot, "_changed", classmethod(noting_changed))
+    centre = Centre(seed, 0.0, keyed=False, read=read)
     services = ServiceLevel(UTC), ServiceLevel(UTC)
     events: tuple[list[Event], list[Event]] = ([], [])
     for service, out in zip(services, events, strict=True):
@@ -70,6 +83,7 @@ def test_following_handed_changes_counts_what_finding_them_counts(
     assert services[0].report() == services[1].report()
     assert sum(handed) > 150  # most polls used what the snapshot handed on
     assert sum(users_handed) > 80
+    assert (len(from_reader) > 150) if read else not from_reader
     assert services[0].agents.clocks
 
 
