@@ -7,7 +7,8 @@ SCALE's rounds (``measure_scale``, the simulator in a process of its own) are ru
 the events each poll's outcome tracker emits are kept as they are handed to the
 service level. Then every poll's events are counted again into a fresh service level,
 poll after poll, each way: one by one (each event a call of the way the service level
-took it before, ``metrics.handle`` and the unanswered listeners asked per event) and
+took it before: counted as ``ServiceMetrics.handle`` counted one, and the unanswered
+listeners asked, per event) and
 together (:meth:`~rtdash.core.service.ServiceLevel._on_events`, one call a poll). The
 two ways take turns over ``--repeats`` replays in ABBA order, each replay a fresh
 service level; a listener stands in for the outcome confirmation. The medians of a
@@ -33,6 +34,7 @@ from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
 from rtdash.core.outcome_events import Abandoned, Event, Unknown
 from rtdash.core.service import ServiceLevel
+from rtdash.core.service_tally import Period, counter
 
 #: the ways, as the report names them
 ONE_BY_ONE = "one by one (before)"
@@ -71,8 +73,26 @@ def polls_events(calls: int, rounds: int) -> list[list[Event]]:
 
 
 def _one_by_one(service: ServiceLevel) -> Callable[[list[Event]], None]:
-    """The way the service level took each event before: a call per event."""
-    handle = service.metrics.handle
+    """The way the service level took each event before: a call per event, counted as
+    ``ServiceMetrics.handle`` counted one before :meth:`~ServiceMetrics.handle_all`."""
+    metrics = service.metrics
+
+    def handle(event: Event) -> None:
+        if metrics.day_start is None:
+            metrics.advance(event.at)
+        assert metrics.day_start is not None
+        at = event.at
+        count = counter(type(event))
+        if at >= metrics.day_start:
+            metrics.day.add(event, metrics.short_abandon, count)
+        minute = int(at // 60)
+        if metrics.now is None or minute >= int(metrics.now // 60) - 61:
+            period = metrics.minutes.get(minute)
+            if period is None:
+                period = metrics.minutes[minute] = Period()
+            period.add(event, metrics.short_abandon, count)
+            if metrics.changes is not None:
+                metrics.changes.add(minute)
 
     def on_event(event: Event) -> None:
         handle(event)

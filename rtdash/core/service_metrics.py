@@ -100,27 +100,15 @@ class ServiceMetrics:
         return False
 
     def handle(self, event: Event) -> None:
-        if self.day_start is None:
-            self.advance(event.at)
-        assert self.day_start is not None
-        at = event.at
-        # what the event is, asked once for the day's tallies and the minute's
-        count = counter(type(event))
-        if at >= self.day_start:
-            self.day.add(event, self.short_abandon, count)
-        minute = int(at // 60)
-        if self.now is None or minute >= int(self.now // 60) - 61:
-            period = self.minutes.get(minute)
-            if period is None:
-                period = self.minutes[minute] = Period()
-            period.add(event, self.short_abandon, count)
-            if self.changes is not None:
-                self.changes.add(minute)
+        """Count ``event`` into the day and its minute (the minutes of the last hour
+        are kept; see :meth:`handle_all`)."""
+        self.handle_all([event])
 
     def handle_all(self, events: list[Event]) -> None:
-        """:meth:`handle` of each of ``events``, in order, without a call each: a poll of
-        a big centre brings hundreds. A call offered, most of them, is counted here
-        (as :func:`~rtdash.core.service_tally.counter` would count it)."""
+        """Count each of ``events``, in order, into the day (when it is today's) and its
+        minute (when that is within the last hour): a poll's together, without a call
+        each, as a big centre's poll brings hundreds. A call offered, most of them, is
+        counted here (as :func:`~rtdash.core.service_tally.counter` would count it)."""
         if not events:
             return
         if self.day_start is None:
