@@ -11,13 +11,17 @@
  * last keys of every line). A line's tail is ``,"k1":D,...,"kn":D}`` at its very
  * end (D: a string of up to 12 digits, an integer of up to 12 digits without
  * leading zeros, or null), its head everything before. For each line: the head's
- * key (line_key: a keyed 64-bit hash of its bytes; ``keys`` holds them as native 64-bit
- * integers, not an int object each) and three offsets (head start, tail start, tail
+ * key (line_key: a keyed 64-bit hash of its bytes, through the CPU's AES instructions
+ * where it has them, else head_key's multiply-fold; ``keys`` holds them as native
+ * 64-bit integers, not an int object each) and three offsets (head start, tail start, tail
  * end) as native 64-bit integers; and ``state`` carried on over every
  * tail in order (a keyed chain: the same tails in the same order give the same state
  * however a body comes in pieces, which is how an unchanged body is known). None when any line has no such tail
  * (a blank line, a tail not plain, a piece ending in a bare "\r"): the caller
  * reads the piece the usual way, as when the pattern cannot split it.
+ *
+ * hashes() names the hashes this CPU can key lines with, the one in use first; use(name)
+ * keys lines with another (for tests and benchmarks).
  *
  * The input is the upstream's and untrusted: every read is bounded by the line
  * it is in, and nothing is written but the three results.
