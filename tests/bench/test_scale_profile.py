@@ -21,8 +21,11 @@ def test_profile_of_scale_rounds_lands_in_a_kept_section(tmp_path: Path) -> None
     assert text.startswith("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
     assert text.count("<!-- kept:scale-profile -->") == 1 and text.count("<!-- /kept -->") == 1
     section = text.split("<!-- kept:scale-profile -->", 1)[1]
-    # the poll path was profiled: rtdash's poller is among its functions
-    assert "poller.py" in section and "_poll" in section
+    # the poll path was profiled: its share is said whatever its rank among the
+    # functions (on a busy machine the draw's can fill the top rows at 2,000 calls)
+    poll = re.search(r"The poll \(`poller\.py _poll`[^)]*\): (\d+) ms cumulative, (\d+)%", section)
+    assert poll is not None, section[:800]
+    assert int(poll.group(1)) > 0 and 0 < int(poll.group(2)) <= 100
     # and what changed per poll, as the line reader found it (the churn the cost follows)
     found = re.search(r"call rows (\d+) new and (\d+) gone", section)
     assert found is not None, section[:800]
