@@ -23,7 +23,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench.kept import RESULTS, publish, stamp
+from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.loads import RTDASH
 from bench.measures.child import child_answer
 from bench.measures.remote_sim import remote_sim
@@ -132,8 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     publish(
         "heap-reads",
         "## The socket's reads from the heap or each one mapped "
-        f"(`python -m bench.heap_reads --calls {args.calls} --rounds {args.rounds} "
-        f"--runs {args.runs}`)",
+        f"(`{rerun_command(parser, args, ['calls', 'rounds', 'runs'])}`)",
         f"{stamp(before[0])} SCALE's rounds (CPU per poll + tick, medians of the counted "
         "rounds), each arm in a child process of its own, the arms alternated; kernel "
         "time and minor page faults from `getrusage` over the same rounds.",

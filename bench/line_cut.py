@@ -87,23 +87,25 @@ def measure(calls: int, rounds: int) -> tuple[int, dict[str, float]]:
     """The bodies' size and the least CPU seconds cutting them took, each way."""
     bodies = _bodies(calls)
     size = sum(len(body) for body, _ in bodies)
+    pieces = [list(segments(body, SEGMENT)) for body, _ in bodies]
     least = dict.fromkeys(ways(), float("inf"))
     for _ in range(rounds):
         for way in least:
             spent = 0.0
-            for body, tail in bodies:
-                spent += _cut_way(way, tail, body, list(segments(body, SEGMENT)))
+            for (body, tail), cut in zip(bodies, pieces, strict=True):
+                spent += _cut_way(way, tail, body, cut)
             least[way] = min(least[way], spent)
     return size, least
 
 
-def _heading(names: list[str]) -> str:
+def _heading(names: list[str]) -> list[str]:
+    """The table's heading and its alignment row, for the ways ``names``."""
     scanners = [f"scanner, {way}" for way in names[:-1]]
     cells = ["live calls", "bodies MB", *scanners, PATTERN]
     cells += [f"{way}/pattern" for way in scanners]
     if "aes" in names:
         cells.append("aes/multiply")
-    return "| " + " | ".join(cells) + " |"
+    return ["| " + " | ".join(cells) + " |", "| ---: " * len(cells) + "|"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "where it has the instructions, the one used then; else the multiply-fold), and "
         "the compiled pattern a machine without a C compiler uses.",
         "",
-        _heading(names),
-        "| ---: " * (len(names) * 2 + (2 if "aes" in names else 1)) + "|",
+        *_heading(names),
         *rows,
     ]
     print("\n".join(lines))

@@ -21,7 +21,7 @@ import os
 import statistics
 from pathlib import Path
 
-from bench.kept import RESULTS, publish, stamp
+from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.loads import RTDASH
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     publish(
         "wide-reads",
         "## A big body read in wide pieces or in asyncio's "
-        f"(`python -m bench.wide_reads --calls {args.calls} --rounds {args.rounds}`)",
+        f"(`{rerun_command(parser, args, ['calls', 'rounds'])}`)",
         f"{stamp(before[0])} SCALE's rounds (CPU per poll + tick) in one run, the arms "
         "taking turns round by round; reads counted as the socket gave them.",
         report(args.calls, found),

@@ -55,7 +55,7 @@ class ServiceLevel(FeedConsumer):
     ) -> None:
         self.zone = zone
         self.metrics = ServiceMetrics(zone, sl_seconds=sl_seconds, short_abandon=short_abandon)
-        self.tracker = OutcomeTracker(self._on_event, emit_all=self._on_events)
+        self.tracker = OutcomeTracker(emit_all=self._on_events)
         self.agents = AgentTime()
         #: called with each call that vanished unanswered (abandoned, or gone unseen in a
         #: gap) as it is counted: the optional confirmation listens
@@ -161,9 +161,6 @@ class ServiceLevel(FeedConsumer):
             distinct=self._user_count,
         )
         self._agents_at = now
-
-    def _on_event(self, event: Event) -> None:
-        self._on_events([event])
 
     def _on_events(self, events: list[Event]) -> None:
         """A poll's outcomes, counted together, then each unanswered one told."""
