@@ -33,7 +33,7 @@ from rtdash.api.line_rows import SEGMENT, segments
 CALL_TAIL = ("ringTime", "queueDuration", "bridgeDuration", "callDuration")
 
 
-def _bodies(calls: int) -> list[tuple[bytes, tuple[str, ...]]]:
+def sim_bodies(calls: int) -> list[tuple[bytes, tuple[str, ...]]]:
     with remote_sim(scale_load(calls)) as sim:
         sim.advance(1.0)
         address = sim.address
@@ -85,7 +85,7 @@ def _cut_way(way: str, tail: tuple[str, ...], body: bytes, pieces: list[tuple[in
 
 def measure(calls: int, rounds: int) -> tuple[int, dict[str, float]]:
     """The bodies' size and the least CPU seconds cutting them took, each way."""
-    bodies = _bodies(calls)
+    bodies = sim_bodies(calls)
     size = sum(len(body) for body, _ in bodies)
     pieces = [list(segments(body, SEGMENT)) for body, _ in bodies]
     least = dict.fromkeys(ways(), float("inf"))

@@ -25,6 +25,9 @@
  *   clear()           every row let go
  *   held_keys()       the keys of the rows not found, in no order
  *   len(table)        how many rows are not found
+ *
+ * ahead(distance) -> the distance before: how far ahead of a look-up its slots and rows
+ *   are asked for (see prefetch_slot; 0: not at all), for the benchmark that weighs it
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -65,11 +68,15 @@ take(Heads *self, const Keys *keys, PyObject *missing)
         return NULL;
     }
     size_t mask = ((size_t)1 << self->bits) - 1;
-    for (Py_ssize_t index = 0; index < AHEAD; index++) {
+    Py_ssize_t early = ahead;
+    for (Py_ssize_t index = 0; early && index < 2 * early; index++) {
         prefetch_slot(self, keys, index);
     }
     for (Py_ssize_t index = 0; index < count; index++) {
-        prefetch_slot(self, keys, index + AHEAD);
+        if (early) {
+            prefetch_slot(self, keys, index + 2 * early);
+            prefetch_row(self, keys, index + early);
+        }
         int64_t key;
         if (key_at(keys, index, &key) < 0) {
             Py_DECREF(found);
@@ -137,12 +144,14 @@ put(Heads *self, const Keys *keys, PyObject *rows, int found)
             PyErr_SetString(PyExc_RuntimeError, "put: the lists changed");
             return -1;
         }
-        prefetch_slot(self, keys, index + AHEAD);
+        if (ahead) {
+            prefetch_slot(self, keys, index + ahead);
 #if defined(__GNUC__) || defined(__clang__)
-        if (index + AHEAD < PyList_GET_SIZE(rows)) {
-            __builtin_prefetch(PyList_GET_ITEM(rows, index + AHEAD), 1); /* its count */
-        }
+            if (index + ahead < PyList_GET_SIZE(rows)) {
+                __builtin_prefetch(PyList_GET_ITEM(rows, index + ahead), 1); /* its count */
+            }
 #endif
+        }
         PyObject *row = PyList_GET_ITEM(rows, index);
         if (row == Py_None) {
             continue;
@@ -329,11 +338,37 @@ static PyTypeObject HeadsType = {
     .tp_as_sequence = &Heads_sequence,
 };
 
+/* The distance rows and slots are asked for early at (see prefetch_slot), set; the
+ * one it was. */
+static PyObject *
+set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
+{
+    Py_ssize_t distance = PyLong_AsSsize_t(given);
+    if (distance == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (distance < 0 || distance > 4096) {
+        PyErr_SetString(PyExc_ValueError, "ahead: a distance from 0 to 4096 keys");
+        return NULL;
+    }
+    Py_ssize_t was = ahead;
+    ahead = distance;
+    return PyLong_FromSsize_t(was);
+}
+
+static PyMethodDef module_methods[] = {
+    {"ahead", set_ahead, METH_O,
+     "ahead(distance) -> the distance before: rows and slots asked for this many keys "
+     "ahead of a look-up from now on (0: none; for the benchmark that weighs it)."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_heads",
     .m_doc = "The line reader's head table in C (see rtdash.api.line_table).",
     .m_size = -1,
+    .m_methods = module_methods,
 };
 
 PyMODINIT_FUNC

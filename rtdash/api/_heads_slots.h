@@ -45,8 +45,11 @@ slot_of(int64_t key, int bits)
 }
 
 /* A poll's keys are known before they are looked up, and each look-up is a miss in the
- * CPU's caches: the slot of the key this many ahead is asked for early. */
-#define AHEAD 8
+ * CPU's caches, as is the row found (its count is written, for the list made): the slot
+ * of the key twice this many ahead is asked for early, and the row of the key this many
+ * ahead (its slot asked for by then). Not a constant: ahead() sets it, for the benchmark
+ * that weighs it (bench/cold_rows.py); 0 asks for nothing early. */
+static Py_ssize_t ahead = 32;
 
 static inline void
 prefetch_slot(Heads *self, const Keys *keys, Py_ssize_t index)
@@ -55,6 +58,28 @@ prefetch_slot(Heads *self, const Keys *keys, Py_ssize_t index)
     int64_t key;
     if (peek_key(keys, index, &key)) {
         __builtin_prefetch(&self->slots[slot_of(key, self->bits)]);
+    }
+#else
+    (void)self;
+    (void)keys;
+    (void)index;
+#endif
+}
+
+/* The row in the first slot of the run of the key this many ahead (its slot asked for
+ * earlier, see prefetch_slot), asked for too: a row found is counted in the list made,
+ * and rows are cold in the caches by the next poll. */
+static inline void
+prefetch_row(Heads *self, const Keys *keys, Py_ssize_t index)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    int64_t key;
+    if (peek_key(keys, index, &key)) {
+        Slot *slot = &self->slots[slot_of(key, self->bits)];
+        PyObject *row = slot->row;
+        if (LIVE(row) && slot->key == key) {
+            __builtin_prefetch(ROW(row), 1);
+        }
     }
 #else
     (void)self;

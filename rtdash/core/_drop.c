@@ -19,10 +19,34 @@
  *
  * ``found``, a list: the gone items met in kept are appended to it, in kept's order
  *   (the order a snapshot hands its gone rows on in, known here without keying them)
+ *
+ * ahead(distance) -> the distance before: how far ahead of the row counted into the
+ *   tuple made the rows are asked for (see prefetch_count; 0: not at all), for the
+ *   benchmark that weighs it
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+
+/* A group's rows are cold in the CPU's caches by the next poll, and each one kept is
+ * counted in the tuple made: the row this many ahead is asked for early (its count
+ * is written, so for writing). Not a constant: ahead() sets it, for the benchmark
+ * that weighs it (bench/cold_rows.py); 0 asks for nothing early. */
+static Py_ssize_t ahead = 32;
+
+static inline void
+prefetch_count(PyObject *const *items, Py_ssize_t at, Py_ssize_t size)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if (ahead && at + ahead < size) {
+        __builtin_prefetch(items[at + ahead], 1);
+    }
+#else
+    (void)items;
+    (void)at;
+    (void)size;
+#endif
+}
 
 typedef struct {
     uintptr_t *slots; /* 0: empty */
@@ -158,6 +182,7 @@ without(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (result != NULL) {
         Py_ssize_t at = 0;
         for (Py_ssize_t i = 0; i < kept_size && at < staying; i++) {
+            prefetch_count(kept_items, i, kept_size);
             PyObject *item = kept_items[i];
             if (!address_set_has(&set, (uintptr_t)item)) {
                 Py_INCREF(item);
@@ -242,6 +267,7 @@ replaced(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (i == kept_size) {
             break;
         }
+        prefetch_count(&PyTuple_GET_ITEM(kept, 0), i, kept_size);
         PyObject *item = PyTuple_GET_ITEM(kept, i);
         if (!address_set_has(&set, (uintptr_t)item)) {
             PyTuple_SET_ITEM(result, out++, Py_NewRef(item));
@@ -253,7 +279,27 @@ done:
     return result;
 }
 
+/* The distance rows are asked for early at (see prefetch_count), set; the one it was. */
+static PyObject *
+set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
+{
+    Py_ssize_t distance = PyLong_AsSsize_t(given);
+    if (distance == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (distance < 0 || distance > 4096) {
+        PyErr_SetString(PyExc_ValueError, "ahead: a distance from 0 to 4096 rows");
+        return NULL;
+    }
+    Py_ssize_t was = ahead;
+    ahead = distance;
+    return PyLong_FromSsize_t(was);
+}
+
 static PyMethodDef methods[] = {
+    {"ahead", set_ahead, METH_O,
+     "ahead(distance) -> the distance before: rows asked for this many ahead of the one "
+     "counted from now on (0: none; for the benchmark that weighs it)."},
     {"without", (PyCFunction)(void (*)(void))without, METH_FASTCALL,
      "kept's items in order, but those that are (by identity) one of gone's (appended "
      "to found, when given, in kept's order)."},

@@ -82,11 +82,28 @@ def same(c_table: object, dict_table: DictHeads) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(STEP, max_size=25), st.booleans(), st.booleans())
+@given(
+    st.lists(STEP, max_size=25),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([0, 1, 32, 4096]),
+)
 def test_the_c_table_answers_every_call_as_the_dict_does(
+    steps: list[tuple[str, object]], c_words: bool, dict_words: bool, distance: int
+) -> None:
+    """Either table given its keys as a list or as the scanner's words, whatever the
+    distance the C table asks for slots and rows ahead at."""
+    assert line_table.built is not None
+    was = line_table.built.ahead(distance)
+    try:
+        _answers_as_the_dict_does(steps, c_words, dict_words)
+    finally:
+        line_table.built.ahead(was)
+
+
+def _answers_as_the_dict_does(
     steps: list[tuple[str, object]], c_words: bool, dict_words: bool
 ) -> None:
-    """Either table given its keys as a list or as the scanner's words."""
     assert line_table.built is not None
     c_table, dict_table = line_table.built.Heads(), DictHeads()
     for step in steps:
@@ -160,3 +177,17 @@ def test_bad_calls_are_refused() -> None:
     with pytest.raises(ValueError):
         table.put(as_words([1, 2]), [object()])
     assert table.take(as_words([])) == [] and len(table) == 0
+
+
+def test_the_distance_slots_and_rows_are_asked_for_at_is_set_and_checked() -> None:
+    assert line_table.built is not None
+    built = line_table.built.ahead(5)
+    try:
+        assert built > 0  # asked for early as built
+        assert line_table.built.ahead(0) == 5
+        for wrong in (-1, 4097):
+            with pytest.raises(ValueError):
+                line_table.built.ahead(wrong)
+        assert line_table.built.ahead(0) == 0  # a refused distance changed nothing
+    finally:
+        line_table.built.ahead(built)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(cuts.scanner is None, reason="the C scanner is n
 def test_both_routes_bodies_are_cut_both_ways_and_the_section_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bodies = line_cut._bodies(200)
+    bodies = line_cut.sim_bodies(200)
     assert [tail for _, tail in bodies] == [line_cut.CALL_TAIL, ()]
     assert all(body.count(b"\n") >= 90 for body, _ in bodies)  # 200 calls, 100 users
     report = tmp_path / "RESULTS.md"

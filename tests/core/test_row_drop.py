@@ -4,6 +4,8 @@ what the Python does, on generated groups, and holds its references right."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import example, given, settings
@@ -33,6 +35,21 @@ def _by_identity(kept: list[Row], gone: list[Row]) -> tuple[Row, ...]:
 needs_part = pytest.mark.skipif(row_order.dropping is None, reason="the C part is not built")
 
 
+#: how far ahead the part in C asks for rows (its ``ahead``): none, the nearest, and
+#: further than a small group holds
+DISTANCES = st.sampled_from([0, 1, 32, 500])
+
+
+@contextmanager
+def asking_ahead(distance: int) -> Iterator[None]:
+    assert row_order.dropping is not None
+    was = row_order.dropping.ahead(distance)
+    try:
+        yield
+    finally:
+        row_order.dropping.ahead(was)
+
+
 @needs_part
 @settings(max_examples=300, deadline=None)
 @given(
@@ -41,8 +58,18 @@ needs_part = pytest.mark.skipif(row_order.dropping is None, reason="the C part i
     strangers=st.integers(0, 5),
     as_list=st.booleans(),
     twice=st.booleans(),
+    distance=DISTANCES,
 )
 def test_the_part_in_c_takes_out_exactly_the_gone_objects(
+    size: int, picks: list[int], strangers: int, as_list: bool, twice: bool, distance: int
+) -> None:
+    """Whatever the distance its rows are asked for at."""
+    assert row_order.dropping is not None
+    with asking_ahead(distance):
+        _takes_out_exactly(size, picks, strangers, as_list, twice)
+
+
+def _takes_out_exactly(
     size: int, picks: list[int], strangers: int, as_list: bool, twice: bool
 ) -> None:
     assert row_order.dropping is not None
@@ -110,16 +137,25 @@ def test_without_takes_out_the_gone_rows_both_ways(each_drop: str) -> None:
     picks=st.lists(st.integers(0, 299), max_size=60),
     new_keys=st.lists(st.integers(-2, 42), max_size=30),
     strangers=st.integers(0, 3),
+    distance=DISTANCES,
 )
 # a group just big enough for a search until its gone row is out: both ways must then
 # take the same path (placing by search and merging order equal keys apart)
-@example(keys=[0] * 8, picks=[3], new_keys=[0], strangers=0)
+@example(keys=[0] * 8, picks=[3], new_keys=[0], strangers=0, distance=32)
 def test_replaced_in_one_pass_is_the_group_without_its_gone_rows_then_placed(
-    keys: list[int], picks: list[int], new_keys: list[int], strangers: int
+    keys: list[int], picks: list[int], new_keys: list[int], strangers: int, distance: int
 ) -> None:
     """The one pass in C lays a group out as taking the gone rows out and then placing
     the new ones does: the same objects in the same order, ties among equal keys
-    included (a new row goes before the equal ones already there)."""
+    included (a new row goes before the equal ones already there); whatever the
+    distance its rows are asked for at."""
+    with asking_ahead(distance):
+        _replaced_as_placed(keys, picks, new_keys, strangers)
+
+
+def _replaced_as_placed(
+    keys: list[int], picks: list[int], new_keys: list[int], strangers: int
+) -> None:
     rows = tuple(Row(key) for key in sorted(keys))
     gone = [rows[pick] for pick in picks if pick < len(rows)]
     gone += [Row(n) for n in range(strangers)]  # equal to some, identical to none
@@ -165,3 +201,20 @@ def test_replaced_refuses_places_out_of_order_or_out_of_the_group() -> None:
             row_order.dropping.replaced(rows, gone, new, [1, 5], own)
     with pytest.raises(TypeError):
         row_order.dropping.without(rows, gone, ())  # type: ignore[arg-type]
+
+
+@needs_part
+def test_the_distance_rows_are_asked_for_at_is_set_and_checked() -> None:
+    assert row_order.dropping is not None
+    built = row_order.dropping.ahead(7)
+    try:
+        assert built > 0  # asked for early as built
+        assert row_order.dropping.ahead(0) == 7
+        for wrong in (-1, 4097):
+            with pytest.raises(ValueError):
+                row_order.dropping.ahead(wrong)
+        with pytest.raises(TypeError):
+            row_order.dropping.ahead("8")  # type: ignore[arg-type]
+        assert row_order.dropping.ahead(0) == 0  # a refused distance changed nothing
+    finally:
+        row_order.dropping.ahead(built)
