@@ -66,12 +66,18 @@ class RedisServer:
         self.start()
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+def require_redis_server() -> None:
+    """Skip a test that needs redis-server where it is not installed (fail, where the
+    end-to-end tests are required)."""
     if not os.access(REDIS_SERVER, os.X_OK):
         if os.environ.get("RTDASH_E2E_REQUIRED") == "1":
             pytest.fail(f"{REDIS_SERVER} is missing (apt install redis-server)")
         pytest.skip("redis-server is not installed")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    require_redis_server()
     server = RedisServer(tmp_path_factory.mktemp("redis"))
     server.start()
     yield server

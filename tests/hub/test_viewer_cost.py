@@ -22,7 +22,7 @@ from rtdash.hub import codec, rows
 from rtdash.hub.keys import HubKeys
 from rtdash.sim import SimConfig, Simulator
 from tests.core.rows import T0, call, user
-from tests.hub.conftest import RedisServer
+from tests.hub.conftest import RedisServer, require_redis_server
 from tests.hub.helpers import Screen, publisher, running, subscriber, until
 
 NOW = T0 + timedelta(seconds=300)
@@ -223,6 +223,7 @@ async def test_a_frame_the_viewer_already_has_is_not_decoded_again(
 @pytest.mark.asyncio
 async def test_a_viewer_pings_redis_only_when_no_frame_came(tmp_path: Path) -> None:
     """Its own server: the count of PINGs is the server's, and other tests ping too."""
+    require_redis_server()
     server = RedisServer(tmp_path)
     server.start()
     db = redis_sync.Redis.from_url(server.url)
