@@ -90,10 +90,6 @@ def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int
     heads_part.ahead(built)
     sweep, filler = bytearray(SWEEP), bytes(range(256)) * (SWEEP // 256)
 
-    def take() -> None:
-        table.take(keys)
-        table.settle()  # every row found: none let go, each unmarked for the next round
-
     def make_group() -> None:
         drop_part.replaced(group, gone, new, places)
 
@@ -104,7 +100,8 @@ def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int
             heads_part.ahead(distance)
             drop_part.ahead(distance)
             try:
-                times["take"][distance].append(_timed(sweep, filler, take))
+                times["take"][distance].append(_timed(sweep, filler, lambda: table.take(keys)))
+                table.settle()  # every row was found: none let go, all unmarked for the next
                 times["replaced"][distance].append(_timed(sweep, filler, make_group))
             finally:
                 heads_part.ahead(built)

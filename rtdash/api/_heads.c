@@ -2,9 +2,9 @@
  * last read from that line. What rtdash.api.line_table's dict-backed table does, in
  * open addressing (linear probing) without a Python object per entry: a poll looks up
  * every line's row by its key, and at a big centre that was a large share of a poll
- * spent in dict calls. A row found is marked in its slot (the low bit of its pointer),
- * not moved: once the body is read, settle() lets the rows not found go and unmarks
- * the others, so only a poll's new and gone rows are put in and taken out.
+ * spent in dict calls. A row found is marked in a map beside the slots (a bit per
+ * slot), not moved: once the body is read, settle() lets the rows not found go and
+ * unmarks the others, so only a poll's new and gone rows are put in and taken out.
  *
  * Heads() -> table
  * keys: a list of ints, or a buffer of native 64-bit integers (a memoryview cast to
@@ -87,11 +87,11 @@ take(Heads *self, const Keys *keys, PyObject *missing)
         for (size_t at = slot_of(key, self->bits); slots[at].row != NULL; at = (at + 1) & mask) {
             PyObject *held = slots[at].row;
             if (slots[at].key == key && held != TAKEN) {
-                if (!IS_FOUND(held)) { /* found once: found again, it is a new line */
+                if (!has_bit(self->found, at)) { /* found once: found again, a new line */
                     row = held;
-                    slots[at].row = FOUND(held);
+                    set_bit(self->found, at);
                     self->size--;
-                    self->found++;
+                    self->found_count++;
                 }
                 break;
             }
@@ -163,9 +163,39 @@ put(Heads *self, const Keys *keys, PyObject *rows, int found)
         if (make_room(self) < 0) {
             return -1;
         }
-        place(self, key, found ? FOUND(Py_NewRef(row)) : Py_NewRef(row));
+        place(self, key, Py_NewRef(row), found);
     }
     return 0;
+}
+
+/* The slots of the rows held and not found since the last settle, in slot order:
+ * ``next_unfound`` gives each in turn (0 once there are no more), from the maps a word
+ * at a time. */
+typedef struct {
+    size_t word;
+    Word left; /* the word's slots not given yet */
+} Unfound;
+
+static inline Unfound
+first_unfound(const Heads *self)
+{
+    Unfound each = {0, self->live[0] & ~self->found[0]};
+    return each;
+}
+
+static inline int
+next_unfound(const Heads *self, Unfound *each, size_t *at)
+{
+    size_t words = words_for(self->bits);
+    while (each->left == 0) {
+        if (++each->word >= words) {
+            return 0;
+        }
+        each->left = self->live[each->word] & ~self->found[each->word];
+    }
+    *at = each->word * WORD_BITS + lowest_bit(each->left);
+    each->left &= each->left - 1;
+    return 1;
 }
 
 /* The rows held, or their keys, in no order. */
@@ -176,14 +206,11 @@ held(Heads *self, int keys)
     if (out == NULL) {
         return NULL;
     }
-    size_t count = (size_t)1 << self->bits;
     Py_ssize_t index = 0;
-    for (size_t at = 0; at < count; at++) {
-        PyObject *row = self->slots[at].row;
-        if (!LIVE(row) || IS_FOUND(row)) {
-            continue;
-        }
-        PyObject *item = keys ? PyLong_FromLongLong(self->slots[at].key) : Py_NewRef(row);
+    Unfound each = first_unfound(self);
+    for (size_t at; next_unfound(self, &each, &at);) {
+        PyObject *item = keys ? PyLong_FromLongLong(self->slots[at].key)
+                              : Py_NewRef(self->slots[at].row);
         if (item == NULL) {
             Py_DECREF(out);
             return NULL;
@@ -194,7 +221,8 @@ held(Heads *self, int keys)
 }
 
 /* The rows not found since the last settle, let go (their slots marked taken, their
- * references handed to the list); the found ones unmarked. */
+ * references handed to the list); the found ones unmarked. Only the maps are read in
+ * full: a slot is touched when its row goes. */
 static PyObject *
 Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
 {
@@ -202,24 +230,17 @@ Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
     if (gone == NULL) {
         return NULL;
     }
-    size_t count = (size_t)1 << self->bits;
     Py_ssize_t index = 0;
-    for (size_t at = 0; at < count; at++) {
-        PyObject *row = self->slots[at].row;
-        if (!LIVE(row)) {
-            continue;
-        }
-        if (IS_FOUND(row)) {
-            self->slots[at].row = ROW(row);
-        }
-        else {
-            PyList_SET_ITEM(gone, index++, row);
-            self->slots[at].row = TAKEN;
-            self->taken++;
-        }
+    Unfound each = first_unfound(self);
+    for (size_t at; next_unfound(self, &each, &at);) {
+        PyList_SET_ITEM(gone, index++, self->slots[at].row);
+        self->slots[at].row = TAKEN;
+        clear_bit(self->live, at);
+        self->taken++;
     }
-    self->size = self->found; /* every row not found went */
-    self->found = 0;
+    memset(self->found, 0, words_for(self->bits) * sizeof(Word));
+    self->size = self->found_count; /* every row not found went */
+    self->found_count = 0;
     if (make_room(self) < 0) { /* many taken slots: made again now, not mid-poll */
         Py_DECREF(gone);
         return NULL;
@@ -248,11 +269,15 @@ Heads_tp_clear(Heads *self)
         PyObject *row = self->slots[at].row;
         self->slots[at].row = NULL;
         if (LIVE(row)) {
-            Py_DECREF(ROW(row));
+            Py_DECREF(row);
         }
     }
+    if (self->slots != NULL) {
+        memset(self->live, 0, words_for(self->bits) * sizeof(Word));
+        memset(self->found, 0, words_for(self->bits) * sizeof(Word));
+    }
     self->size = 0;
-    self->found = 0;
+    self->found_count = 0;
     self->taken = 0;
     return 0;
 }
@@ -270,7 +295,7 @@ Heads_traverse(Heads *self, visitproc visit, void *arg)
     size_t count = self->slots == NULL ? 0 : (size_t)1 << self->bits;
     for (size_t at = 0; at < count; at++) {
         if (LIVE(self->slots[at].row)) {
-            Py_VISIT(ROW(self->slots[at].row));
+            Py_VISIT(self->slots[at].row);
         }
     }
     return 0;
@@ -306,6 +331,8 @@ Heads_dealloc(Heads *self)
     PyObject_GC_UnTrack(self);
     Heads_tp_clear(self);
     PyMem_Free(self->slots);
+    PyMem_Free(self->live);
+    PyMem_Free(self->found);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 

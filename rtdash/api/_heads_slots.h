@@ -17,26 +17,72 @@ typedef struct {
     int64_t key;
     PyObject *row; /* NULL: an empty slot; TAKEN: its row was let go (the key stays, so
                       the keys placed after it in its run are still found); else a row
-                      held (its reference the table's), FOUND(row) once found */
+                      held (its reference the table's) */
 } Slot;
 
-static int64_t taken_mark; /* aligned: its address has no low bit set */
+static int64_t taken_mark;
 #define TAKEN ((PyObject *)&taken_mark)
 #define LIVE(row) ((row) != NULL && (row) != TAKEN)
-/* a row found since the last settle: its pointer with the low bit set (objects are
- * aligned, so the bit is free) */
-#define IS_FOUND(row) (((uintptr_t)(row)&1u) != 0)
-#define FOUND(row) ((PyObject *)((uintptr_t)(row) | 1u))
-#define ROW(row) ((PyObject *)((uintptr_t)(row) & ~(uintptr_t)1u))
+
+/* Beside the slots, a bit per slot in two maps: ``live`` (it holds a row) and
+ * ``found`` (that row was found since the last settle). A poll finds nearly every row
+ * and lets a few go: settle reads the maps a word (64 slots) at a time and touches only
+ * the slots of the rows let go, where a mark in each slot had it read and write every
+ * slot of the table, a big centre's megabytes, on every poll. */
+typedef uint64_t Word;
+#define WORD_BITS 64
 
 typedef struct {
     PyObject_HEAD
     Slot *slots;
+    Word *live;
+    Word *found;
     int bits;
     Py_ssize_t size;  /* rows held, not found since the last settle */
-    Py_ssize_t found; /* rows held, found since the last settle */
+    Py_ssize_t found_count; /* rows held, found since the last settle */
     Py_ssize_t taken; /* slots marked TAKEN since the table was last made */
 } Heads;
+
+static inline size_t
+words_for(int bits)
+{
+    size_t slots = (size_t)1 << bits;
+    return slots < WORD_BITS ? 1 : slots / WORD_BITS;
+}
+
+/* The index of the lowest bit set in ``word`` (not 0). */
+static inline size_t
+lowest_bit(Word word)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (size_t)__builtin_ctzll(word);
+#else
+    size_t at = 0;
+    while (!(word & 1u)) {
+        word >>= 1;
+        at++;
+    }
+    return at;
+#endif
+}
+
+static inline int
+has_bit(const Word *map, size_t at)
+{
+    return (int)((map[at / WORD_BITS] >> (at % WORD_BITS)) & 1u);
+}
+
+static inline void
+set_bit(Word *map, size_t at)
+{
+    map[at / WORD_BITS] |= (Word)1 << (at % WORD_BITS);
+}
+
+static inline void
+clear_bit(Word *map, size_t at)
+{
+    map[at / WORD_BITS] &= ~((Word)1 << (at % WORD_BITS));
+}
 
 static inline size_t
 slot_of(int64_t key, int bits)
@@ -78,7 +124,7 @@ prefetch_row(Heads *self, const Keys *keys, Py_ssize_t index)
         Slot *slot = &self->slots[slot_of(key, self->bits)];
         PyObject *row = slot->row;
         if (LIVE(row) && slot->key == key) {
-            __builtin_prefetch(ROW(row), 1);
+            __builtin_prefetch(row, 1);
         }
     }
 #else
@@ -92,81 +138,105 @@ static int
 allocate(Heads *self, int bits)
 {
     Slot *slots = PyMem_Calloc((size_t)1 << bits, sizeof(Slot));
-    if (slots == NULL) {
+    Word *live = PyMem_Calloc(words_for(bits), sizeof(Word));
+    Word *found = PyMem_Calloc(words_for(bits), sizeof(Word));
+    if (slots == NULL || live == NULL || found == NULL) {
+        PyMem_Free(slots);
+        PyMem_Free(live);
+        PyMem_Free(found);
         PyErr_NoMemory();
         return -1;
     }
     self->slots = slots;
+    self->live = live;
+    self->found = found;
     self->bits = bits;
     self->size = 0;
-    self->found = 0;
+    self->found_count = 0;
     self->taken = 0;
     return 0;
 }
 
-/* Put a row (a new reference, taken over; FOUND(row) to keep it marked) in a table
- * known to have room: over the key's row if it holds one, else in the first taken or
- * empty slot of its run. */
+/* Put a row (a new reference, taken over; marked found if ``found``) in a table known
+ * to have room: over the key's row if it holds one, else in the first taken or empty
+ * slot of its run. */
 static void
-place(Heads *self, int64_t key, PyObject *row)
+place(Heads *self, int64_t key, PyObject *row, int found)
 {
     size_t mask = ((size_t)1 << self->bits) - 1;
     Slot *slots = self->slots;
     size_t at = slot_of(key, self->bits);
-    Slot *free = NULL;
+    size_t free = 0;
+    int has_free = 0;
     for (; slots[at].row != NULL; at = (at + 1) & mask) {
         if (slots[at].row == TAKEN) {
-            if (free == NULL) {
-                free = &slots[at];
+            if (!has_free) {
+                free = at;
+                has_free = 1;
             }
         }
         else if (slots[at].key == key) {
             PyObject *old = slots[at].row;
+            int was_found = has_bit(self->found, at);
             slots[at].row = row;
-            self->found += IS_FOUND(row) - IS_FOUND(old);
-            self->size += IS_FOUND(old) - IS_FOUND(row);
-            Py_DECREF(ROW(old));
+            if (found) {
+                set_bit(self->found, at);
+            }
+            else {
+                clear_bit(self->found, at);
+            }
+            self->found_count += found - was_found;
+            self->size += was_found - found;
+            Py_DECREF(old);
             return;
         }
     }
-    if (free != NULL) {
+    if (has_free) {
         self->taken--;
     }
     else {
-        free = &slots[at];
+        free = at;
     }
-    free->key = key;
-    free->row = row;
-    if (IS_FOUND(row)) {
-        self->found++;
+    slots[free].key = key;
+    slots[free].row = row;
+    set_bit(self->live, free);
+    if (found) {
+        set_bit(self->found, free);
+        self->found_count++;
     }
     else {
         self->size++;
     }
 }
 
-/* The table made again with 2**bits slots: its rows only, no slot marked taken. */
+/* The table made again with 2**bits slots: its rows only (each found or not as it
+ * was), no slot marked taken. */
 static int
 rebuild(Heads *self, int bits)
 {
     Slot *old = self->slots;
+    Word *old_live = self->live, *old_found = self->found;
     size_t count = (size_t)1 << self->bits;
     int old_bits = self->bits;
-    Py_ssize_t size = self->size, found = self->found, taken = self->taken;
+    Py_ssize_t size = self->size, found = self->found_count, taken = self->taken;
     if (allocate(self, bits) < 0) {
         self->slots = old; /* left as it was */
+        self->live = old_live;
+        self->found = old_found;
         self->bits = old_bits;
         self->size = size;
-        self->found = found;
+        self->found_count = found;
         self->taken = taken;
         return -1;
     }
     for (size_t at = 0; at < count; at++) {
-        if (LIVE(old[at].row)) {
-            place(self, old[at].key, old[at].row);
+        if (has_bit(old_live, at)) {
+            place(self, old[at].key, old[at].row, has_bit(old_found, at));
         }
     }
     PyMem_Free(old);
+    PyMem_Free(old_live);
+    PyMem_Free(old_found);
     return 0;
 }
 
@@ -177,7 +247,7 @@ static int
 make_room(Heads *self)
 {
     Py_ssize_t slots = (Py_ssize_t)1 << self->bits;
-    Py_ssize_t held = self->size + self->found;
+    Py_ssize_t held = self->size + self->found_count;
     if ((held + self->taken + 1) * 8 <= slots * 5) {
         return 0;
     }
