@@ -27,10 +27,19 @@ setup(
         Extension(
             "rtdash.api._heads",
             ["rtdash/api/_heads.c"],
-            depends=["rtdash/api/_heads_slots.h", "rtdash/api/_heads_keys.h"],
+            depends=[
+                "rtdash/api/_heads_slots.h",
+                "rtdash/api/_heads_keys.h",
+                "rtdash/api/_ahead.h",
+            ],
             optional=True,
         ),
-        Extension("rtdash.core._drop", ["rtdash/core/_drop.c"], optional=True),
+        Extension(
+            "rtdash.core._drop",
+            ["rtdash/core/_drop.c"],
+            depends=["rtdash/api/_ahead.h"],
+            optional=True,
+        ),
         Extension("rtdash.api._untrack", ["rtdash/api/_untrack.c"], optional=True),
     ]
 )

@@ -32,6 +32,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+
+#include "_ahead.h"
 #include <string.h>
 
 #include "_heads_slots.h"
@@ -370,17 +372,7 @@ static PyTypeObject HeadsType = {
 static PyObject *
 set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
 {
-    Py_ssize_t distance = PyLong_AsSsize_t(given);
-    if (distance == -1 && PyErr_Occurred()) {
-        return NULL;
-    }
-    if (distance < 0 || distance > 4096) {
-        PyErr_SetString(PyExc_ValueError, "ahead: a distance from 0 to 4096 keys");
-        return NULL;
-    }
-    Py_ssize_t was = ahead;
-    ahead = distance;
-    return PyLong_FromSsize_t(was);
+    return set_distance(&ahead, given, "keys");
 }
 
 static PyMethodDef module_methods[] = {

@@ -28,6 +28,8 @@
 #include <Python.h>
 #include <stdint.h>
 
+#include "../api/_ahead.h"
+
 /* A group's rows are cold in the CPU's caches by the next poll, and each one kept is
  * counted in the tuple made: the row this many ahead is asked for early (its count
  * is written, so for writing). Not a constant: ahead() sets it, for the benchmark
@@ -283,17 +285,7 @@ done:
 static PyObject *
 set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
 {
-    Py_ssize_t distance = PyLong_AsSsize_t(given);
-    if (distance == -1 && PyErr_Occurred()) {
-        return NULL;
-    }
-    if (distance < 0 || distance > 4096) {
-        PyErr_SetString(PyExc_ValueError, "ahead: a distance from 0 to 4096 rows");
-        return NULL;
-    }
-    Py_ssize_t was = ahead;
-    ahead = distance;
-    return PyLong_FromSsize_t(was);
+    return set_distance(&ahead, given, "rows");
 }
 
 static PyMethodDef methods[] = {

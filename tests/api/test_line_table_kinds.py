@@ -177,17 +177,3 @@ def test_bad_calls_are_refused() -> None:
     with pytest.raises(ValueError):
         table.put(as_words([1, 2]), [object()])
     assert table.take(as_words([])) == [] and len(table) == 0
-
-
-def test_the_distance_slots_and_rows_are_asked_for_at_is_set_and_checked() -> None:
-    assert line_table.built is not None
-    built = line_table.built.ahead(5)
-    try:
-        assert built > 0  # asked for early as built
-        assert line_table.built.ahead(0) == 5
-        for wrong in (-1, 4097):
-            with pytest.raises(ValueError):
-                line_table.built.ahead(wrong)
-        assert line_table.built.ahead(0) == 0  # a refused distance changed nothing
-    finally:
-        line_table.built.ahead(built)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rtdash.api import c_parts
-from tests.bench.running import run_module
+from tests.bench.running import kept_section
 
 pytestmark = pytest.mark.skipif(
     c_parts.built("_heads") is None or c_parts.built("_drop", "rtdash.core") is None,
@@ -19,15 +19,9 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_each_step_is_timed_at_each_distance_and_the_ratio_is_theirs(tmp_path: Path) -> None:
-    report = tmp_path / "RESULTS.md"
-    report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
-    done = run_module(
-        "bench.cold_rows", "--calls", "3000", "--rounds", "2", "--output", str(report)
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    text = report.read_text()
-    assert text.count("<!-- kept:cold-rows -->") == 1
-    section = text.split("<!-- kept:cold-rows -->", 1)[1].split("<!-- /kept -->", 1)[0]
+    section = kept_section(
+        tmp_path, "bench.cold_rows", "cold-rows", "--calls", "3000", "--rounds", "2"
+    ).split("<!-- /kept -->", 1)[0]
     assert "`python -m bench.cold_rows --calls 3000 --rounds 2`" in section
     heading = re.search(r"^\| step \(([\d,]+) rows\) \| (.+) \|$", section, re.M)
     assert heading is not None, section

@@ -7,28 +7,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.bench.running import run_module
+from tests.bench.running import kept_section
 
 
 def test_mapped_reads_fault_and_heap_reads_do_not(tmp_path: Path) -> None:
-    report = tmp_path / "RESULTS.md"
-    report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
     # 4,000 calls: a calls body past a megabyte, so the first one sets the heap
-    done = run_module(
+    section = kept_section(
+        tmp_path,
         "bench.heap_reads",
+        "heap-reads",
         "--calls",
         "4000",
         "--rounds",
         "4",
         "--runs",
         "1",
-        "--output",
-        str(report),
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    text = report.read_text()
-    assert text.count("<!-- kept:heap-reads -->") == 1
-    section = text.split("<!-- kept:heap-reads -->", 1)[1]
     found = re.findall(
         r"^\| (each read mapped|reads from the heap)[^|]*\| ([\d.]+) \| ([\d.]+) \| ([\d,]+) \|$",
         section,

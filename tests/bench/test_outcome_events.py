@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from bench import outcome_events
-from tests.bench.running import run_module
+from tests.bench.running import kept_section
 
 
 def test_both_ways_count_the_same_polls_alike() -> None:
@@ -24,14 +24,12 @@ def test_both_ways_count_the_same_polls_alike() -> None:
 
 
 def test_the_section_names_each_way_and_their_ratio(tmp_path: Path) -> None:
-    report = tmp_path / "RESULTS.md"
-    report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
-    done = run_module(
+    section = kept_section(
+        tmp_path,
         "bench.outcome_events",
-        *("--calls", "2000", "--rounds", "3", "--repeats", "2", "--output", str(report)),
+        "outcome-events",
+        *("--calls", "2000", "--rounds", "3", "--repeats", "2"),
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    section = report.read_text().split("<!-- kept:outcome-events -->", 1)[1]
     rows = re.findall(r"^\| (one by one|together)[^|]*\| ([\d.]+) \| ([\d.]+) \|$", section, re.M)
     assert {way for way, _, _ in rows} == {"one by one", "together"}, section
     assert all(float(ms) > 0 and float(us) > 0 for _, ms, us in rows)

@@ -6,19 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.bench.running import run_module
+from tests.bench.running import kept_section
 
 
 def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path: Path) -> None:
-    report = tmp_path / "RESULTS.md"
-    report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
-    done = run_module(
-        "bench.scale_phases", "--calls", "2000", "200", "--rounds", "5", "--output", str(report)
+    section = kept_section(
+        tmp_path, "bench.scale_phases", "scale-phases", "--calls", "2000", "200", "--rounds", "5"
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    text = report.read_text()
-    assert text.count("<!-- kept:scale-phases -->") == 1
-    section = text.split("<!-- kept:scale-phases -->", 1)[1]
     # the sizes in ascending order, whatever order they were asked in
     assert "| step (ms per round) | 200 calls | 2,000 calls | grew by, 200 → 2,000 |" in section
     rows = re.findall(r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \|$", section, re.M)

@@ -6,20 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.bench.running import run_module
+from tests.bench.running import kept_section
 
 
 def test_wide_reads_take_fewer_reads_a_round(tmp_path: Path) -> None:
-    report = tmp_path / "RESULTS.md"
-    report.write_text("# rtdash benchmark results\n\n## Targets\n\nfigures\n")
     # 4,000 calls: a calls body of about 1.6 MB, past the size that widens the reads
-    done = run_module(
-        "bench.wide_reads", "--calls", "4000", "--rounds", "4", "--output", str(report)
+    section = kept_section(
+        tmp_path, "bench.wide_reads", "wide-reads", "--calls", "4000", "--rounds", "4"
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    text = report.read_text()
-    assert text.count("<!-- kept:wide-reads -->") == 1
-    section = text.split("<!-- kept:wide-reads -->", 1)[1]
     found = dict(
         (arm, (float(ms), int(reads)))
         for arm, ms, reads in re.findall(

@@ -201,20 +201,3 @@ def test_replaced_refuses_places_out_of_order_or_out_of_the_group() -> None:
             row_order.dropping.replaced(rows, gone, new, [1, 5], own)
     with pytest.raises(TypeError):
         row_order.dropping.without(rows, gone, ())  # type: ignore[arg-type]
-
-
-@needs_part
-def test_the_distance_rows_are_asked_for_at_is_set_and_checked() -> None:
-    assert row_order.dropping is not None
-    built = row_order.dropping.ahead(7)
-    try:
-        assert built > 0  # asked for early as built
-        assert row_order.dropping.ahead(0) == 7
-        for wrong in (-1, 4097):
-            with pytest.raises(ValueError):
-                row_order.dropping.ahead(wrong)
-        with pytest.raises(TypeError):
-            row_order.dropping.ahead("8")  # type: ignore[arg-type]
-        assert row_order.dropping.ahead(0) == 0  # a refused distance changed nothing
-    finally:
-        row_order.dropping.ahead(built)
