@@ -200,6 +200,15 @@ next_unfound(const Heads *self, Unfound *each, size_t *at)
     return 1;
 }
 
+/* The maps name more rows not found than the count says: never so (the tests compare
+ * the two after every call), but a list is not written past its end if it were. */
+static PyObject *
+counts_disagree(void)
+{
+    PyErr_SetString(PyExc_SystemError, "the head table's maps and counts disagree");
+    return NULL;
+}
+
 /* The rows held, or their keys, in no order. */
 static PyObject *
 held(Heads *self, int keys)
@@ -211,6 +220,10 @@ held(Heads *self, int keys)
     Py_ssize_t index = 0;
     Unfound each = first_unfound(self);
     for (size_t at; next_unfound(self, &each, &at);) {
+        if (index == PyList_GET_SIZE(out)) {
+            Py_DECREF(out);
+            return counts_disagree();
+        }
         PyObject *item = keys ? PyLong_FromLongLong(self->slots[at].key)
                               : Py_NewRef(self->slots[at].row);
         if (item == NULL) {
@@ -235,6 +248,10 @@ Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
     Py_ssize_t index = 0;
     Unfound each = first_unfound(self);
     for (size_t at; next_unfound(self, &each, &at);) {
+        if (index == PyList_GET_SIZE(gone)) {
+            Py_DECREF(gone);
+            return counts_disagree();
+        }
         PyList_SET_ITEM(gone, index++, self->slots[at].row);
         self->slots[at].row = TAKEN;
         clear_bit(self->live, at);
@@ -262,25 +279,44 @@ Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
     return held(self, 1);
 }
 
-/* Let every row go, the slots kept at their size (a centre's next body is as big). */
+/* Let every row go, the slots kept at their size (a centre's next body is as big).
+ * The table is made empty first and the rows let go after, from the arrays it had: a
+ * row let go may run code (a finalizer) that uses the table, and finds it empty and
+ * whole. Where no new arrays can be had, the old ones are emptied in place. */
 static int
 Heads_tp_clear(Heads *self)
 {
-    size_t count = self->slots == NULL ? 0 : (size_t)1 << self->bits;
+    Slot *slots = self->slots;
+    Word *live = self->live, *found = self->found;
+    if (slots == NULL) {
+        return 0;
+    }
+    size_t count = (size_t)1 << self->bits;
+    if (allocate(self, self->bits) < 0) {
+        PyErr_Clear();
+        memset(live, 0, words_for(self->bits) * sizeof(Word));
+        memset(found, 0, words_for(self->bits) * sizeof(Word));
+        self->size = 0;
+        self->found_count = 0;
+        self->taken = 0;
+        /* until a row's code made the table again (its arrays, these, are then gone) */
+        for (size_t at = 0; at < count && self->slots == slots; at++) {
+            PyObject *row = slots[at].row;
+            slots[at].row = NULL;
+            if (LIVE(row)) {
+                Py_DECREF(row);
+            }
+        }
+        return 0;
+    }
     for (size_t at = 0; at < count; at++) {
-        PyObject *row = self->slots[at].row;
-        self->slots[at].row = NULL;
-        if (LIVE(row)) {
-            Py_DECREF(row);
+        if (has_bit(live, at)) {
+            Py_DECREF(slots[at].row);
         }
     }
-    if (self->slots != NULL) {
-        memset(self->live, 0, words_for(self->bits) * sizeof(Word));
-        memset(self->found, 0, words_for(self->bits) * sizeof(Word));
-    }
-    self->size = 0;
-    self->found_count = 0;
-    self->taken = 0;
+    PyMem_Free(slots);
+    PyMem_Free(live);
+    PyMem_Free(found);
     return 0;
 }
 

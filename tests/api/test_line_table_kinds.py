@@ -177,3 +177,38 @@ def test_bad_calls_are_refused() -> None:
     with pytest.raises(ValueError):
         table.put(as_words([1, 2]), [object()])
     assert table.take(as_words([])) == [] and len(table) == 0
+
+
+@pytest.mark.parametrize("call", ["rows", "held_keys", "settle", "put", "take"])
+def test_a_row_let_go_by_clear_may_use_the_table(call: str) -> None:
+    """A row's finalizer, run as clear() lets it go, finds the table empty and whole:
+    what it asks is answered, what it puts in stays, and the counts agree."""
+    assert line_table.built is not None
+    table = line_table.built.Heads()
+    answers: list[object] = []
+    kept = object()
+
+    class Row:
+        def __del__(self) -> None:
+            if answers:
+                return
+            if call == "put":
+                table.put([999], [kept])
+                answers.append(None)
+            elif call == "take":
+                answers.append(table.take([3, 999]))
+            else:
+                answers.append(getattr(table, call)())
+
+    keys = list(range(10))
+    table.put(keys, [Row() for _ in keys])
+    table.take([0, 1])  # some rows found, some not, when the table is cleared
+    table.clear()
+    assert len(answers) == 1
+    if call == "put":  # put in while the table was being cleared: held
+        assert len(table) == 1 and table.rows() == [kept] and table.held_keys() == [999]
+        assert table.take([999]) == [kept] and len(table) == 0
+        assert table.settle() == [] and table.take([999]) == [kept]
+    else:
+        assert answers[0] in ([], [None, None])
+        assert len(table) == 0 and table.rows() == [] and table.settle() == []
