@@ -73,8 +73,8 @@ def _timed(sweep: bytearray, filler: bytes, call: Callable[[], object]) -> float
 
 
 def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int, list[float]]]]:
-    """Each step's CPU seconds per round, by distance: (rows, the distances, the one
-    built first, times)."""
+    """Each step's CPU seconds per round, by distance: (rows, the distances with the
+    built one first, times)."""
     heads_part = c_parts.built("_heads")
     drop_part = c_parts.built("_drop", "rtdash.core")
     assert heads_part is not None and drop_part is not None
@@ -90,9 +90,6 @@ def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int
     heads_part.ahead(built)
     sweep, filler = bytearray(SWEEP), bytes(range(256)) * (SWEEP // 256)
 
-    def make_group() -> None:
-        drop_part.replaced(group, gone, new, places)
-
     distances = sorted({built, SHORT, 0}, key=lambda distance: (distance != built, -distance))
     times: dict[str, dict[int, list[float]]] = {step: {d: [] for d in distances} for step in STEPS}
     for _ in range(rounds):
@@ -102,7 +99,8 @@ def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int
             try:
                 times["take"][distance].append(_timed(sweep, filler, lambda: table.take(keys)))
                 table.settle()  # every row was found: none let go, all unmarked for the next
-                times["replaced"][distance].append(_timed(sweep, filler, make_group))
+                made = _timed(sweep, filler, lambda: drop_part.replaced(group, gone, new, places))
+                times["replaced"][distance].append(made)
             finally:
                 heads_part.ahead(built)
                 drop_part.ahead(built)

@@ -32,10 +32,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
-
-#include "_ahead.h"
 #include <string.h>
 
+#include "_ahead.h"
 #include "_heads_slots.h"
 
 static PyObject *take(Heads *self, const Keys *keys, PyObject *missing);

@@ -134,6 +134,8 @@ prefetch_row(Heads *self, const Keys *keys, Py_ssize_t index)
 #endif
 }
 
+/* New, empty arrays of 2**bits slots; on failure (an error set) the table is left as
+ * it was. */
 static int
 allocate(Heads *self, int bits)
 {
@@ -217,16 +219,7 @@ rebuild(Heads *self, int bits)
     Slot *old = self->slots;
     Word *old_live = self->live, *old_found = self->found;
     size_t count = (size_t)1 << self->bits;
-    int old_bits = self->bits;
-    Py_ssize_t size = self->size, found = self->found_count, taken = self->taken;
-    if (allocate(self, bits) < 0) {
-        self->slots = old; /* left as it was */
-        self->live = old_live;
-        self->found = old_found;
-        self->bits = old_bits;
-        self->size = size;
-        self->found_count = found;
-        self->taken = taken;
+    if (allocate(self, bits) < 0) { /* the table left as it was */
         return -1;
     }
     for (size_t at = 0; at < count; at++) {

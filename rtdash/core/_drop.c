@@ -159,8 +159,9 @@ without(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     /* a list is read from a copy: the tuple made below may run a collection, and a
      * finalizer could change the list under the pass */
-    PyObject *kept = PyList_Check(args[0]) ? PyList_AsTuple(args[0])
-                                           : PySequence_Fast(args[0], "kept must be a tuple or a list");
+    PyObject *kept = PyList_Check(args[0])
+                         ? PyList_AsTuple(args[0])
+                         : PySequence_Fast(args[0], "kept must be a tuple or a list");
     if (kept == NULL) {
         return NULL;
     }
