@@ -30,14 +30,14 @@ setup(
             depends=[
                 "rtdash/api/_heads_slots.h",
                 "rtdash/api/_heads_keys.h",
-                "rtdash/api/_ahead.h",
+                "rtdash/api/_tuning.h",
             ],
             optional=True,
         ),
         Extension(
             "rtdash.core._drop",
             ["rtdash/core/_drop.c"],
-            depends=["rtdash/api/_ahead.h"],
+            depends=["rtdash/api/_tuning.h"],
             optional=True,
         ),
         Extension("rtdash.api._untrack", ["rtdash/api/_untrack.c"], optional=True),

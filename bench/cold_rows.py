@@ -48,7 +48,7 @@ STEPS = {
 }
 
 
-def _rows_and_keys(body: bytes) -> tuple[RowReader, list[Any], array[int]]:
+def rows_and_keys(body: bytes) -> tuple[RowReader, list[Any], array[int]]:
     """The calls body read as a poll reads it (the reader's head table holds its rows),
     its rows, and every line's head key in order."""
     reader = RowReader("call", FieldMapping(), ZoneInfo("UTC"))
@@ -79,7 +79,7 @@ def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int
     drop_part = c_parts.built("_drop", "rtdash.core")
     assert heads_part is not None and drop_part is not None
     body = sim_bodies(calls)[0][0]
-    reader, rows, keys = _rows_and_keys(body)
+    reader, rows, keys = rows_and_keys(body)
     assert reader.lines is not None
     table = reader.lines.heads
     group = tuple(rows)

@@ -26,6 +26,9 @@
  *   held_keys()       the keys of the rows not found, in no order
  *   len(table)        how many rows are not found
  *
+ * fill(slots) -> the slots before: how many slots a row a table made again has (see
+ *   fill in _heads_slots.h), for the benchmark that weighs it
+ *
  * ahead(distance) -> the distance before: how far ahead of a look-up its slots and rows
  *   are asked for (see prefetch_slot; 0: not at all), for the benchmark that weighs it
  */
@@ -34,7 +37,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "_ahead.h"
+#include "_tuning.h"
 #include "_heads_slots.h"
 
 static PyObject *take(Heads *self, const Keys *keys, PyObject *missing);
@@ -410,7 +413,17 @@ set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
     return set_distance(&ahead, given, "keys");
 }
 
+/* How sparse tables are kept (see fill), set; what it was. */
+static PyObject *
+set_fill(PyObject *Py_UNUSED(module), PyObject *given)
+{
+    return set_tuning(&fill, given, 2, 16, "fill", "slots a row");
+}
+
 static PyMethodDef module_methods[] = {
+    {"fill", set_fill, METH_O,
+     "fill(slots) -> the slots before: a table made again from now on has this many "
+     "slots a row it holds (2: half full; for the benchmark that weighs it)."},
     {"ahead", set_ahead, METH_O,
      "ahead(distance) -> the distance before: rows and slots asked for this many keys "
      "ahead of a look-up from now on (0: none; for the benchmark that weighs it)."},

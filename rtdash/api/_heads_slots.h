@@ -233,18 +233,30 @@ rebuild(Heads *self, int bits)
     return 0;
 }
 
-/* Room for one row more: the slots in use (held or taken) at most five in eight. Made
- * again, the rows fill at most half, so the gone rows of many polls fit before the
- * next time (a poll lets its gone rows' slots go as taken). */
+/* A table made again holds its rows in at most one slot in ``fill``, and is made
+ * again once the slots in use (held or taken) pass that share and an eighth more: the
+ * gone rows of many polls fit before the next time (a poll lets its gone rows' slots
+ * go as taken). Kept that sparse because a poll looks up every row: in a fuller table
+ * the runs a look-up walks vary in length, and the branches the CPU then mispredicts
+ * cost more than the memory the slots take. Not a constant: fill() sets it, for the
+ * benchmark that weighs it (bench/sparse_tables.py); 2 fills tables to half. */
+static Py_ssize_t fill = 4;
+
+/* Room for one row more (see fill). */
 static int
 make_room(Heads *self)
 {
-    Py_ssize_t slots = (Py_ssize_t)1 << self->bits;
-    Py_ssize_t held = self->size + self->found_count;
-    if ((held + self->taken + 1) * 8 <= slots * 5) {
+    size_t slots = (size_t)1 << self->bits;
+    size_t held = (size_t)(self->size + self->found_count);
+    size_t share = (size_t)fill;
+    if ((held + (size_t)self->taken + 1) * 8 * share <= slots * (8 + share)) {
         return 0;
     }
-    return rebuild(self, (held + 1) * 2 <= slots ? self->bits : self->bits + 1);
+    int bits = self->bits;
+    while ((held + 1) * share > ((size_t)1 << bits)) {
+        bits++;
+    }
+    return rebuild(self, bits);
 }
 
 #endif /* RTDASH_HEADS_SLOTS_H */

@@ -20,6 +20,9 @@
  * ``found``, a list: the gone items met in kept are appended to it, in kept's order
  *   (the order a snapshot hands its gone rows on in, known here without keying them)
  *
+ * fill(slots) -> the slots before: how many slots a gone row the set of them has while
+ *   it is small (see fill), for the benchmark that weighs it
+ *
  * ahead(distance) -> the distance before: how far ahead of the row counted into the
  *   tuple made the rows are asked for (see prefetch_count; 0: not at all), for the
  *   benchmark that weighs it
@@ -28,7 +31,7 @@
 #include <Python.h>
 #include <stdint.h>
 
-#include "../api/_ahead.h"
+#include "../api/_tuning.h"
 
 /* A group's rows are cold in the CPU's caches by the next poll, and each one kept is
  * counted in the tuple made: the row this many ahead is asked for early (its count
@@ -63,12 +66,23 @@ slot_of(const AddressSet *set, uintptr_t address)
     return (size_t)((address * UINT64_C(0x9E3779B97F4A7C15)) >> set->shift) & set->mask;
 }
 
+/* The set is kept sparse, at most one slot in ``fill`` used while it has no more
+ * than SPARSE_SLOTS slots (at most half used past that): nearly every address looked
+ * up is a kept row's, not in the set, and in a sparse set its look-up meets an empty
+ * slot first, a branch the CPU predicts. Half full, the runs' lengths vary and the
+ * branches mispredicted cost more than the rest of the pass. Not a constant: fill()
+ * sets it, for the benchmark that weighs it (bench/sparse_tables.py); 2 keeps the
+ * set half full whatever its size. */
+static Py_ssize_t fill = 16;
+#define SPARSE_SLOTS ((size_t)1 << 16)
+
 static int
 address_set_init(AddressSet *set, Py_ssize_t count)
 {
     size_t size = 8;
     int bits = 3;
-    while (size < (size_t)count * 2) {
+    size_t sparse = (size_t)count * (size_t)fill;
+    while (size < (size_t)count * 2 || (size < sparse && size < SPARSE_SLOTS)) {
         size <<= 1;
         bits++;
     }
@@ -292,7 +306,17 @@ set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
     return set_distance(&ahead, given, "rows");
 }
 
+/* How sparse the set of gone rows is kept (see fill), set; what it was. */
+static PyObject *
+set_fill(PyObject *Py_UNUSED(module), PyObject *given)
+{
+    return set_tuning(&fill, given, 2, 64, "fill", "slots a gone row");
+}
+
 static PyMethodDef methods[] = {
+    {"fill", set_fill, METH_O,
+     "fill(slots) -> the slots before: the set of gone rows has this many slots a row "
+     "from now on, while it is small (2: half full; for the benchmark that weighs it)."},
     {"ahead", set_ahead, METH_O,
      "ahead(distance) -> the distance before: rows asked for this many ahead of the one "
      "counted from now on (0: none; for the benchmark that weighs it)."},

@@ -87,18 +87,21 @@ def same(c_table: object, dict_table: DictHeads) -> None:
     st.booleans(),
     st.booleans(),
     st.sampled_from([0, 1, 32, 4096]),
+    st.sampled_from([2, 4, 16]),
 )
 def test_the_c_table_answers_every_call_as_the_dict_does(
-    steps: list[tuple[str, object]], c_words: bool, dict_words: bool, distance: int
+    steps: list[tuple[str, object]], c_words: bool, dict_words: bool, distance: int, fill: int
 ) -> None:
     """Either table given its keys as a list or as the scanner's words, whatever the
-    distance the C table asks for slots and rows ahead at."""
+    distance the C table asks for slots and rows ahead at and however sparse it is
+    kept."""
     assert line_table.built is not None
-    was = line_table.built.ahead(distance)
+    was, filled = line_table.built.ahead(distance), line_table.built.fill(fill)
     try:
         _answers_as_the_dict_does(steps, c_words, dict_words)
     finally:
         line_table.built.ahead(was)
+        line_table.built.fill(filled)
 
 
 def _answers_as_the_dict_does(

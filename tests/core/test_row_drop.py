@@ -38,16 +38,21 @@ needs_part = pytest.mark.skipif(row_order.dropping is None, reason="the C part i
 #: how far ahead the part in C asks for rows (its ``ahead``): none, the nearest, and
 #: further than a small group holds
 DISTANCES = st.sampled_from([0, 1, 32, 500])
+#: how sparse it keeps its set of gone rows (its ``fill``): half full, as built, sparsest
+FILLS = st.sampled_from([2, 16, 64])
 
 
 @contextmanager
-def asking_ahead(distance: int) -> Iterator[None]:
+def tuned(distance: int, fill: int) -> Iterator[None]:
+    """The part in C asking for rows ``distance`` ahead, its set of gone rows ``fill``
+    slots a row."""
     assert row_order.dropping is not None
-    was = row_order.dropping.ahead(distance)
+    was, filled = row_order.dropping.ahead(distance), row_order.dropping.fill(fill)
     try:
         yield
     finally:
         row_order.dropping.ahead(was)
+        row_order.dropping.fill(filled)
 
 
 @needs_part
@@ -59,13 +64,20 @@ def asking_ahead(distance: int) -> Iterator[None]:
     as_list=st.booleans(),
     twice=st.booleans(),
     distance=DISTANCES,
+    fill=FILLS,
 )
 def test_the_part_in_c_takes_out_exactly_the_gone_objects(
-    size: int, picks: list[int], strangers: int, as_list: bool, twice: bool, distance: int
+    size: int,
+    picks: list[int],
+    strangers: int,
+    as_list: bool,
+    twice: bool,
+    distance: int,
+    fill: int,
 ) -> None:
-    """Whatever the distance its rows are asked for at."""
+    """Whatever the distance its rows are asked for at, however sparse its set."""
     assert row_order.dropping is not None
-    with asking_ahead(distance):
+    with tuned(distance, fill):
         _takes_out_exactly(size, picks, strangers, as_list, twice)
 
 
@@ -91,6 +103,21 @@ def _met(kept: list[Row], gone: list[Row]) -> list[Row]:
     """The items of ``kept`` that are (by identity) gone, in ``kept``'s order."""
     out = set(map(id, gone))
     return [row for row in kept if id(row) in out]
+
+
+@needs_part
+@pytest.mark.parametrize("gone_count", [1, 300, 4095, 4096, 9000])
+def test_the_part_in_c_takes_out_many_gone_rows_as_few(gone_count: int) -> None:
+    """The set of gone rows is kept sparse while small and half full past a size:
+    either way, each gone row out (met in order), every other row kept in order."""
+    assert row_order.dropping is not None
+    rows = [Row(n % 11) for n in range(20_000)]
+    gone = rows[3 :: 20_000 // gone_count][:gone_count]
+    strangers = [Row(n) for n in range(5)]  # equal to some, identical to none
+    found: list[Row] = []
+    made = row_order.dropping.without(tuple(rows), gone + strangers, found)
+    assert list(map(id, made)) == list(map(id, _by_identity(rows, gone)))
+    assert list(map(id, found)) == list(map(id, gone))
 
 
 @needs_part
@@ -138,18 +165,24 @@ def test_without_takes_out_the_gone_rows_both_ways(each_drop: str) -> None:
     new_keys=st.lists(st.integers(-2, 42), max_size=30),
     strangers=st.integers(0, 3),
     distance=DISTANCES,
+    fill=FILLS,
 )
 # a group just big enough for a search until its gone row is out: both ways must then
 # take the same path (placing by search and merging order equal keys apart)
-@example(keys=[0] * 8, picks=[3], new_keys=[0], strangers=0, distance=32)
+@example(keys=[0] * 8, picks=[3], new_keys=[0], strangers=0, distance=32, fill=16)
 def test_replaced_in_one_pass_is_the_group_without_its_gone_rows_then_placed(
-    keys: list[int], picks: list[int], new_keys: list[int], strangers: int, distance: int
+    keys: list[int],
+    picks: list[int],
+    new_keys: list[int],
+    strangers: int,
+    distance: int,
+    fill: int,
 ) -> None:
     """The one pass in C lays a group out as taking the gone rows out and then placing
     the new ones does: the same objects in the same order, ties among equal keys
     included (a new row goes before the equal ones already there); whatever the
-    distance its rows are asked for at."""
-    with asking_ahead(distance):
+    distance its rows are asked for at and however sparse its set of gone rows."""
+    with tuned(distance, fill):
         _replaced_as_placed(keys, picks, new_keys, strangers)
 
 

@@ -1,0 +1,41 @@
+/* The settings a benchmark weighs in the C parts, set from Python: how far ahead cold
+ * rows are asked for (``ahead`` in rtdash/api/_heads.c and rtdash/core/_drop.c,
+ * bench/cold_rows.py) and how sparse their tables are kept (``fill``,
+ * bench/sparse_tables.py). Included by those two only. */
+#ifndef RTDASH_TUNING_H
+#define RTDASH_TUNING_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* the farthest a distance may be set: beyond a few hundred, what is asked for is gone
+ * from the caches again before it is used */
+#define AHEAD_MOST 4096
+
+/* ``*setting`` set to ``given`` (``low`` to ``high``; ``call`` and ``unit`` name it
+ * in the error); what it was, or NULL with an error set (then it is unchanged). */
+static PyObject *
+set_tuning(Py_ssize_t *setting, PyObject *given, Py_ssize_t low, Py_ssize_t high,
+           const char *call, const char *unit)
+{
+    Py_ssize_t wanted = PyLong_AsSsize_t(given);
+    if (wanted == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (wanted < low || wanted > high) {
+        PyErr_Format(PyExc_ValueError, "%s: from %zd to %zd %s", call, low, high, unit);
+        return NULL;
+    }
+    Py_ssize_t was = *setting;
+    *setting = wanted;
+    return PyLong_FromSsize_t(was);
+}
+
+/* The distance rows are asked for early at, set (see set_tuning). */
+static PyObject *
+set_distance(Py_ssize_t *distance, PyObject *given, const char *unit)
+{
+    return set_tuning(distance, given, 0, AHEAD_MOST, "ahead", unit);
+}
+
+#endif
