@@ -64,7 +64,7 @@ def rows_and_keys(body: bytes) -> tuple[RowReader, list[Any], array[int]]:
     return reader, feed.rows, keys
 
 
-def _timed(sweep: bytearray, filler: bytes, call: Callable[[], object]) -> float:
+def timed_cold(sweep: bytearray, filler: bytes, call: Callable[[], object]) -> float:
     """CPU seconds of ``call`` on cold caches."""
     sweep[:] = filler
     start = time.process_time()
@@ -97,9 +97,11 @@ def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int
             heads_part.ahead(distance)
             drop_part.ahead(distance)
             try:
-                times["take"][distance].append(_timed(sweep, filler, lambda: table.take(keys)))
+                times["take"][distance].append(timed_cold(sweep, filler, lambda: table.take(keys)))
                 table.settle()  # every row was found: none let go, all unmarked for the next
-                made = _timed(sweep, filler, lambda: drop_part.replaced(group, gone, new, places))
+                made = timed_cold(
+                    sweep, filler, lambda: drop_part.replaced(group, gone, new, places)
+                )
                 times["replaced"][distance].append(made)
             finally:
                 heads_part.ahead(built)

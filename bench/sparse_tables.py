@@ -12,7 +12,8 @@ the way they were kept before:
 
 * the step alone on the simulator's calls body at the largest size, read into its rows
   as a poll reads them (``Heads.take`` on a table built up at each fill; ``replaced``
-  with a poll's share of gone rows), the two fills taking turns;
+  with a poll's share of gone rows), on caches swept as in bench/cold_rows.py, the two
+  fills taking turns;
 * SCALE's round (a poll of both routes and a tick drawn, bench/measures/scaling.py) at
   each size, a fresh app for each fill (its tables are built up at that fill), the
   fills and sizes taking turns; and the growth exponent of each fill's rounds.
@@ -28,13 +29,13 @@ import math
 import os
 import random
 import statistics
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 
-from bench.cold_rows import GONE_EVERY, rows_and_keys
+from bench.cold_rows import GONE_EVERY, SWEEP, rows_and_keys, timed_cold
 from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.line_cut import sim_bodies
 from rtdash.api import c_parts
@@ -87,21 +88,21 @@ def measure_steps(calls: int, rounds: int) -> tuple[int, int, dict[str, dict[boo
     gone = list(rows[::GONE_EVERY])
     new = [object() for _ in gone]
     places = sorted(random.Random(7).randrange(len(group) + 1) for _ in new)
+    sweep, filler = bytearray(SWEEP), bytes(range(256)) * (SWEEP // 256)
     times: dict[str, dict[bool, list[float]]] = {
         "take": {True: [], False: []},
         "replaced": {True: [], False: []},
     }
     for index in range(rounds):
         for sparse in (True, False) if index % 2 == 0 else (False, True):
-            table = tables[sparse]
-            start = time.process_time()
-            table.take(keys)  # type: ignore[attr-defined]
-            times["take"][sparse].append(time.process_time() - start)
-            table.settle()  # type: ignore[attr-defined]  # every row found: none let go
+            take = partial(tables[sparse].take, keys)  # type: ignore[attr-defined]
+            times["take"][sparse].append(timed_cold(sweep, filler, take))
+            tables[sparse].settle()  # type: ignore[attr-defined]  # every row found: none let go
             with filled(*(built if sparse else (HALF, HALF))):
-                start = time.process_time()
-                drop_part.replaced(group, gone, new, places)
-                times["replaced"][sparse].append(time.process_time() - start)
+                made = timed_cold(
+                    sweep, filler, lambda: drop_part.replaced(group, gone, new, places)
+                )
+            times["replaced"][sparse].append(made)
     return len(rows), len(gone), times
 
 
@@ -193,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         f"## Tables kept sparse against half full (`{command}`)",
         f"{stamp(before)} CPU ms, medians. The steps: on the simulator's calls body at "
         f"{sizes[-1]:,} calls, read into its rows as a poll reads them, the head table "
-        f"built up at each fill; {gone:,} gone rows; "
+        f"built up at each fill; {gone:,} gone rows; the caches swept ({SWEEP >> 20} MiB "
+        "written) before each timed call, as a poll finds the rows it last touched a poll "
+        f"ago; "
         f"{max(15, args.rounds)} rounds, the fills taking turns. The rounds: SCALE's "
         f"measure ({args.rounds} counted rounds after 2), a fresh app for each fill, "
         "the fills and sizes taking turns. A ratio below 1: the sparse tables save that "
