@@ -26,6 +26,7 @@ from rtdash.core.agents import (
     index_add,
     index_remove,
 )
+from rtdash.core.row_order import start_key
 
 #: the saved state's names of the activities (kept: a day's file outlives a release)
 Activity = Literal["call", "available", "away"]
@@ -259,7 +260,7 @@ class AgentTime:
         at = now
         if activity != "call" and clock.activity != "call" and user.state_start is not None:
             # a state change: its row says when, within the two observations
-            at = min(max(user.state_start.timestamp(), since, clock.since), now)
+            at = min(max(start_key(user.state_start), since, clock.since), now)
         clock.add(clock.activity, max(0.0, at - clock.since))
         clock.activity = activity
         clock.since = at

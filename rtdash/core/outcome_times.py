@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rtdash.core.outcome_events import Abandoned, Unknown
+from rtdash.core.row_order import start_key
 
 if TYPE_CHECKING:
     from rtdash.api.models import ActiveCall
@@ -29,7 +30,7 @@ def answer_time(tracked: TrackedCall, row: ActiveCall, now: float) -> tuple[floa
     floor = low if low is not None else tracked.wait_start
     at: float | None = None
     if row.state_start is not None:
-        candidate = row.state_start.timestamp()
+        candidate = start_key(row.state_start)
         if floor - 1 <= candidate <= now + 1:
             at = candidate
     if at is None and row.bridge_duration is not None:

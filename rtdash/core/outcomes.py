@@ -33,6 +33,7 @@ from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Unknown
 from rtdash.core.outcome_times import answer_time, vanished
 from rtdash.core.poll_timeline import PollTimeline
+from rtdash.core.row_order import start_key
 from rtdash.core.tracked_call import TrackedCall, restamp, saved_lists, settle
 
 if TYPE_CHECKING:
@@ -200,15 +201,22 @@ class OutcomeTracker:
         for state, group in fresh:
             for row in group:
                 ref = row.call_ref
-                known = calls.get(ref)
+                # a changed row's call is most often one whose last row just left: found
+                # among those few, not looked up among every call of a big centre
+                known = departed.get(ref)
                 if known is None:
-                    changed.append((state, row, None, False))
-                    new[ref] = new.get(ref, 0) + 1
+                    known = calls.get(ref)
+                    if known is None:
+                        changed.append((state, row, None, False))
+                        new[ref] = new.get(ref, 0) + 1
+                        continue
+                    was_present = known.rows > 0
                 else:
-                    changed.append((state, row, known, known.rows > 0 or ref in departed))
-                    if not known.rows:
-                        present += 1
-                    known.rows += 1
+                    was_present = True
+                changed.append((state, row, known, was_present))
+                if not known.rows:
+                    present += 1
+                known.rows += 1
         present += len(new)
         self._groups, self._row_ids, self._seen_at = groups, ids, now
         self._token = snapshot.token
@@ -289,7 +297,7 @@ class OutcomeTracker:
         """A row that is new since the last poll, of a call not tracked yet: the call,
         made, offered, and answered if the row is bridged."""
         ref = row.call_ref
-        start = row.call_start.timestamp() if row.call_start is not None else now
+        start = start_key(row.call_start) if row.call_start is not None else now
         tracked = TrackedCall(ref, row.queue or "", now, min(start, now))
         self.calls[ref] = tracked
         if self.changes is not None:
