@@ -39,6 +39,7 @@ from bench.cold_rows import GONE_EVERY, SWEEP, rows_and_keys, timed_cold
 from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.line_cut import sim_bodies
 from rtdash.api import c_parts
+from rtdash.api.line_table import HeadTable
 
 #: the fill the tables were kept at before, against which the built one is weighed
 HALF = 2
@@ -78,7 +79,7 @@ def measure_steps(calls: int, rounds: int) -> tuple[int, int, dict[str, dict[boo
     _, drop_part = parts()
     built = built_fills()
     body = sim_bodies(calls)[0][0]
-    tables: dict[bool, object] = {}
+    tables: dict[bool, HeadTable] = {}
     for sparse in (True, False):
         with filled(*(built if sparse else (HALF, HALF))):
             reader, rows, keys = rows_and_keys(body)  # its table built up at this fill
@@ -95,9 +96,9 @@ def measure_steps(calls: int, rounds: int) -> tuple[int, int, dict[str, dict[boo
     }
     for index in range(rounds):
         for sparse in (True, False) if index % 2 == 0 else (False, True):
-            take = partial(tables[sparse].take, keys)  # type: ignore[attr-defined]
+            take = partial(tables[sparse].take, keys)
             times["take"][sparse].append(timed_cold(sweep, filler, take))
-            tables[sparse].settle()  # type: ignore[attr-defined]  # every row found: none let go
+            tables[sparse].settle()  # every row found: none let go
             with filled(*(built if sparse else (HALF, HALF))):
                 made = timed_cold(
                     sweep, filler, lambda: drop_part.replaced(group, gone, new, places)
