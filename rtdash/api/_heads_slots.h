@@ -254,6 +254,10 @@ make_room(Heads *self)
     }
     int bits = self->bits;
     while ((held + 1) * share > ((size_t)1 << bits)) {
+        if (bits >= (int)(8 * sizeof(size_t)) - 8) { /* more slots than memory holds */
+            PyErr_NoMemory();
+            return -1;
+        }
         bits++;
     }
     return rebuild(self, bits);
