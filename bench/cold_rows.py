@@ -109,14 +109,20 @@ def measure(calls: int, rounds: int) -> tuple[int, list[int], dict[str, dict[int
     return len(rows), distances, times
 
 
+def require_c_parts(parser: argparse.ArgumentParser) -> None:
+    """One clear message, and out, where the C parts these measures weigh (the head
+    table and the groups' pass) were not built."""
+    if c_parts.built("_heads") is None or c_parts.built("_drop", "rtdash.core") is None:
+        parser.error("the C parts are not built here (pip install needs a C compiler)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cold_rows", description=__doc__)
     parser.add_argument("--calls", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    if c_parts.built("_heads") is None or c_parts.built("_drop", "rtdash.core") is None:
-        parser.error("the C parts are not built here (pip install needs a C compiler)")
+    require_c_parts(parser)
     before = os.getloadavg()[0]
     count, distances, times = measure(args.calls, args.rounds)
     built, slowest = distances[0], distances[-1]

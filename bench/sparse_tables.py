@@ -35,7 +35,7 @@ from functools import partial
 from pathlib import Path
 from types import ModuleType
 
-from bench.cold_rows import GONE_EVERY, SWEEP, rows_and_keys, timed_cold
+from bench.cold_rows import GONE_EVERY, SWEEP, require_c_parts, rows_and_keys, timed_cold
 from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.line_cut import sim_bodies
 from rtdash.api import c_parts
@@ -142,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    if c_parts.built("_heads") is None or c_parts.built("_drop", "rtdash.core") is None:
-        parser.error("the C parts are not built here (pip install needs a C compiler)")
+    require_c_parts(parser)
     sizes = sorted(args.calls)
     before = os.getloadavg()[0]
     heads_fill, drop_fill = built_fills()
