@@ -145,8 +145,9 @@ async def test_a_changed_description_redraws_only_the_lines_that_look_different(
 
 @pytest.mark.parametrize("no_color", [False, True])
 async def test_a_quick_tick_cell_is_the_cell_made_the_long_way(no_color: bool) -> None:
-    """A tick's new times are made from kept styles; the segments are the ones the
-    general way (a Text copied, cut, rendered, then filtered) makes, or none."""
+    """A tick's new times, and any plain text that fits, are made from kept styles;
+    the segments are the ones the general way (a Text copied, cut, rendered, then
+    filtered) makes, or none."""
     from rich.text import Text
     from textual.filter import Monochrome
 
@@ -162,13 +163,17 @@ async def test_a_quick_tick_cell_is_the_cell_made_the_long_way(no_color: bool) -
         values: list[str | Text] = [
             "0:42",
             "12:34:56",
+            "",
+            "日本語",
+            "+44 7700",
             Text("1:05", style="bold red"),
             Text("9:59", style="reverse"),
             Text("0:00"),
         ]
         for value in values:
             quick = maker.quick_cell(value, 8, console)
-            assert quick == maker.cell(value, 8, console), value
+            assert quick == maker.long_cell(value, 8, console), value
+            assert maker.cell(value, 8, console) == quick, value  # a cell made quick
         # too wide, or styled in parts: the long way only
         assert maker.quick_cell("123:45:67:89", 8, console) is None
         parts = Text("1:")
