@@ -405,20 +405,9 @@ static PyTypeObject HeadsType = {
     .tp_as_sequence = &Heads_sequence,
 };
 
-/* The distance rows and slots are asked for early at (see prefetch_slot), set; the
- * one it was. */
-static PyObject *
-set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
-{
-    return set_distance(&ahead, given, "keys");
-}
-
-/* How sparse tables are kept (see fill), set; what it was. */
-static PyObject *
-set_fill(PyObject *Py_UNUSED(module), PyObject *given)
-{
-    return set_tuning(&fill, given, 2, 16, "fill", "slots a row");
-}
+/* The distance rows and slots are asked for early at (see prefetch_slot), and how
+ * sparse tables are kept (see fill): each set, what it was returned. */
+TUNING_SETTERS("keys", 16, "slots a row")
 
 static PyMethodDef module_methods[] = {
     {"fill", set_fill, METH_O,

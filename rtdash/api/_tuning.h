@@ -38,4 +38,17 @@ set_distance(Py_ssize_t *distance, PyObject *given, const char *unit)
     return set_tuning(distance, given, 0, AHEAD_MOST, "ahead", unit);
 }
 
+/* The module's two setters, set_ahead() and set_fill(), over its own static ``ahead``
+ * and ``fill``: ``unit`` names what a distance counts, ``most`` is the sparsest fill
+ * and ``fill_unit`` names what a fill counts. */
+#define TUNING_SETTERS(unit, most, fill_unit)                                             \
+    static PyObject *set_ahead(PyObject *Py_UNUSED(module), PyObject *given)              \
+    {                                                                                     \
+        return set_distance(&ahead, given, unit);                                         \
+    }                                                                                     \
+    static PyObject *set_fill(PyObject *Py_UNUSED(module), PyObject *given)               \
+    {                                                                                     \
+        return set_tuning(&fill, given, 2, most, "fill", fill_unit);                      \
+    }
+
 #endif

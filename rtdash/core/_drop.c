@@ -299,19 +299,9 @@ done:
     return result;
 }
 
-/* The distance rows are asked for early at (see prefetch_count), set; the one it was. */
-static PyObject *
-set_ahead(PyObject *Py_UNUSED(module), PyObject *given)
-{
-    return set_distance(&ahead, given, "rows");
-}
-
-/* How sparse the set of gone rows is kept (see fill), set; what it was. */
-static PyObject *
-set_fill(PyObject *Py_UNUSED(module), PyObject *given)
-{
-    return set_tuning(&fill, given, 2, 64, "fill", "slots a gone row");
-}
+/* The distance rows are asked for early at (see prefetch_count), and how sparse the
+ * set of gone rows is kept (see fill): each set, what it was returned. */
+TUNING_SETTERS("rows", 64, "slots a gone row")
 
 static PyMethodDef methods[] = {
     {"fill", set_fill, METH_O,
