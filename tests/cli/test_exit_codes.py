@@ -214,8 +214,8 @@ def test_bad_config_file_is_exit_2_naming_the_key(rtdash: RunCli, tmp_path: Path
         ("[polling]\ninterval = -inf", "polling.interval: must be a finite number\n"),
         ("[thresholds]\nwait_warn = inf", "thresholds.wait_warn: must be a finite number\n"),
         (
-            "[connection]\npassword = true",
-            "connection.password: expected text, got true or false\n",
+            "[connection]\nusername = true",
+            "connection.username: expected text, got true or false\n",
         ),
         ("[mapping]\ncall_state = 5", "mapping.call_state: must be a field name or a list"),
         # unknown keys and sections
