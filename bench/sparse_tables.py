@@ -62,9 +62,11 @@ def built_fills() -> tuple[int, int]:
 
 
 @contextmanager
-def filled(heads_fill: int, drop_fill: int) -> Iterator[None]:
-    """Tables made while inside kept at these fills; as built again after."""
+def filled(sparse: bool) -> Iterator[None]:
+    """Tables made while inside kept as built (``sparse``) or half full; as they were
+    again after."""
     heads_part, drop_part = parts()
+    heads_fill, drop_fill = built_fills() if sparse else (HALF, HALF)
     was = heads_part.fill(heads_fill), drop_part.fill(drop_fill)
     try:
         yield
@@ -77,11 +79,10 @@ def measure_steps(calls: int, rounds: int) -> tuple[int, int, dict[str, dict[boo
     """How many rows the body has, how many of them go, and the CPU seconds of each
     step per round, as built (True) and half full (False)."""
     _, drop_part = parts()
-    built = built_fills()
     body = sim_bodies(calls)[0][0]
     tables: dict[bool, HeadTable] = {}
     for sparse in (True, False):
-        with filled(*(built if sparse else (HALF, HALF))):
+        with filled(sparse):
             reader, rows, keys = rows_and_keys(body)  # its table built up at this fill
             assert reader.lines is not None
             tables[sparse] = reader.lines.heads
@@ -99,7 +100,7 @@ def measure_steps(calls: int, rounds: int) -> tuple[int, int, dict[str, dict[boo
             take = partial(tables[sparse].take, keys)
             times["take"][sparse].append(timed_cold(sweep, filler, take))
             tables[sparse].settle()  # every row found: none let go
-            with filled(*(built if sparse else (HALF, HALF))):
+            with filled(sparse):
                 made = timed_cold(
                     sweep, filler, lambda: drop_part.replaced(group, gone, new, places)
                 )
@@ -116,14 +117,13 @@ def measure_rounds(
     from bench.measures.remote_sim import remote_sim
     from bench.measures.scaling import measure_scale, scale_load
 
-    built = built_fills()
     medians: dict[tuple[bool, int], list[float]] = {}
     for index in range(repeats):
         order = (True, False) if index % 2 == 0 else (False, True)
         for calls in sizes if index % 2 == 0 else sizes[::-1]:
             with remote_sim(scale_load(calls)) as sim:
                 for sparse in order:
-                    with filled(*(built if sparse else (HALF, HALF))):
+                    with filled(sparse):
                         run = asyncio.run(
                             measure_scale(RTDASH, sim, polls=rounds, warmup=2, slow=None)
                         )
