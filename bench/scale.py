@@ -5,14 +5,13 @@ of bench/RESULTS.md (the scaling table, its targets, its method)."""
 from __future__ import annotations
 
 import asyncio
-import math
 import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bench.loads import BASELINE, PEER, RTDASH
 from bench.progress import say
-from bench.stats import Summary
+from bench.stats import Summary, growth_exponent
 
 if TYPE_CHECKING:
     from bench.measures.remote_sim import RemoteSim
@@ -102,7 +101,7 @@ class ScaleResult:
         a, b = low.median(app), high.median(app)
         if not a or not b:
             return None
-        return math.log(b / a) / math.log(high.calls / low.calls)
+        return growth_exponent(a, b, low.calls, high.calls)
 
     def exponents_by_repeat(self, app: str = "rtdash") -> list[float]:
         """The exponent of each repeat alone (its run at one :data:`GROWTH` size
@@ -113,8 +112,7 @@ class ScaleResult:
             return []
         pairs = zip(low.runs.get(app, []), high.runs.get(app, []), strict=False)
         medians = [(statistics.median(a), statistics.median(b)) for a, b in pairs if a and b]
-        spread = math.log(high.calls / low.calls)
-        return [math.log(b / a) / spread for a, b in medians if a > 0 and b > 0]
+        return [growth_exponent(a, b, low.calls, high.calls) for a, b in medians if a > 0 and b > 0]
 
     def _at(self, calls: int) -> ScaleRow | None:
         return next((row for row in self.rows if row.calls == calls), None)

@@ -31,6 +31,7 @@ from bench.loads import RTDASH
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
 from bench.report import write_kept
+from bench.stats import growth_exponent
 
 HERE = Path(__file__).resolve().parent
 #: polls not counted: the first reads every row, the next ones fill the caches
@@ -45,6 +46,7 @@ TOP_LEVEL = (
     "calls snapshot from the changes",
     "users snapshot",
     "today's service level",
+    "the headline's agents counted (after each route)",
     "the tables' rows laid out and compared",
     "the screen's changed lines painted",
 )
@@ -59,7 +61,16 @@ def _steps() -> list[tuple[Any, str, str]]:
     from asyncio.selector_events import _SelectorSocketTransport  # type: ignore[attr-defined]
 
     from rtdash.api import line_cut, line_rows, row_reader
-    from rtdash.core import service, snapshot, users_snapshot
+    from rtdash.core import (
+        agent_time,
+        agents,
+        metrics,
+        outcomes,
+        service,
+        service_metrics,
+        snapshot,
+        users_snapshot,
+    )
     from rtdash.ui import textual_internals
     from rtdash.ui.widgets import rows_view
 
@@ -74,8 +85,13 @@ def _steps() -> list[tuple[Any, str, str]]:
         (snapshot.CallsSnapshot, "_changed", TOP_LEVEL[3]),
         (users_snapshot.UsersSnapshot, "build", TOP_LEVEL[4]),
         (service.ServiceLevel, "feed_snapshot", TOP_LEVEL[5]),
-        (rows_view.RowsView, "update_snapshot", TOP_LEVEL[6]),
-        (textual_internals.PaintHold, "_compositor_refresh", TOP_LEVEL[7]),
+        (outcomes.OutcomeTracker, "_observe_calls", INSIDE + "the calls' outcomes followed"),
+        (service_metrics.ServiceMetrics, "handle_all", INSIDE + "outcomes counted into tallies"),
+        (agents.OnCall, "moved", INSIDE + "who is on a call, moved by the bridged calls"),
+        (agent_time.AgentTime, "observe", INSIDE + "the agents' clocks moved"),
+        (metrics.Metrics, "with_agents", TOP_LEVEL[6]),
+        (rows_view.RowsView, "update_snapshot", TOP_LEVEL[7]),
+        (textual_internals.PaintHold, "_compositor_refresh", TOP_LEVEL[8]),
     ]
 
 
@@ -135,20 +151,34 @@ def measure(calls: int, rounds: int) -> dict[str, float]:
 
 
 def report(sizes: list[int], measured: list[dict[str, float]]) -> list[str]:
+    """The table: a column per size, then (with two sizes or more) what each step grew
+    by from the smallest to the largest and the growth exponent the round would have
+    had if that step alone had not grown (the round's own exponent on its row)."""
     heads = " | ".join(f"{calls:,} calls" for calls in sizes)
-    grew = f"grew by, {sizes[0]:,} → {sizes[-1]:,}" if len(sizes) > 1 else ""
+    grows = len(sizes) > 1
+    extra = (
+        f" grew by, {sizes[0]:,} → {sizes[-1]:,} | the round's exponent had it not grown |"
+        if grows
+        else ""
+    )
     lines = [
-        f"| step (ms per round) | {heads} |" + (f" {grew} |" if grew else ""),
-        "| --- |" + " ---: |" * (len(sizes) + (1 if grew else 0)),
+        f"| step (ms per round) | {heads} |{extra}",
+        "| --- |" + " ---: |" * (len(sizes) + (2 if grows else 0)),
     ]
     order = [*measured[0].keys()]
     order.remove(ROUND)
     order.remove(REST)
+    small, big = measured[0], measured[-1]
     for what in [*order, REST, ROUND]:
         cells = " | ".join(f"{one[what]:.2f}" for one in measured)
-        growth = f" {measured[-1][what] - measured[0][what]:+.2f} |" if grew else ""
         shown = f"**{what}**" if what == ROUND else what
-        lines.append(f"| {shown} | {cells} |{growth}")
+        if not grows:
+            lines.append(f"| {shown} | {cells} |")
+            continue
+        # the round with this step at the larger size costing what it did at the smaller
+        flat = big[ROUND] - (0.0 if what == ROUND else big[what] - small[what])
+        exponent = growth_exponent(small[ROUND], flat, sizes[0], sizes[-1])
+        lines.append(f"| {shown} | {cells} | {big[what] - small[what]:+.2f} | {exponent:.3f} |")
     return lines
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import os
 import random
 import statistics
@@ -38,6 +37,7 @@ from types import ModuleType
 from bench.cold_rows import GONE_EVERY, SWEEP, require_c_parts, rows_and_keys, timed_cold
 from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.line_cut import sim_bodies
+from bench.stats import growth_exponent
 from rtdash.api import c_parts
 from rtdash.api.line_table import HeadTable
 
@@ -132,7 +132,7 @@ def measure_rounds(
 
 
 def exponent(small: float, big: float, sizes: list[int]) -> float:
-    return math.log(big / small) / math.log(sizes[-1] / sizes[0])
+    return growth_exponent(small, big, sizes[0], sizes[-1])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -46,3 +47,8 @@ class Summary:
             "q3": self.q3,
             "p90": self.p90,
         }
+
+
+def growth_exponent(small_cost: float, big_cost: float, small_size: int, big_size: int) -> float:
+    """The log-log slope of a cost from one size to another: SCALE's growth exponent."""
+    return math.log(big_cost / small_cost) / math.log(big_size / small_size)

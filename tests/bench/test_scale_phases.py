@@ -3,10 +3,15 @@ asked for and keeps its section."""
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 from tests.bench.running import kept_section
+
+ROUND = "the round (poll + tick, SCALE's measure)"
+TAKEN_IN = "the bytes taken in (the four steps below and the Python around them)"
+SERVICE = "today's service level"
 
 
 def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path: Path) -> None:
@@ -14,25 +19,44 @@ def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path:
         tmp_path, "bench.scale_phases", "scale-phases", "--calls", "2000", "200", "--rounds", "5"
     )
     # the sizes in ascending order, whatever order they were asked in
-    assert "| step (ms per round) | 200 calls | 2,000 calls | grew by, 200 → 2,000 |" in section
-    rows = re.findall(r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \|$", section, re.M)
-    steps = {what: (float(small), float(big), float(grew)) for what, small, big, grew in rows}
-    assert len(steps) == 14, section
-    for small, big, grew in steps.values():  # the growth is the larger size's less the smaller's
+    assert (
+        "| step (ms per round) | 200 calls | 2,000 calls | grew by, 200 → 2,000 "
+        "| the round's exponent had it not grown |" in section
+    )
+    rows = re.findall(
+        r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \| ([\d.-]+) \|$", section, re.M
+    )
+    steps = {what: tuple(map(float, numbers)) for what, *numbers in rows}
+    assert len(steps) == 19, section
+    for small, big, grew, _ in steps.values():  # the growth: the larger size's less the smaller's
         assert abs(big - small - grew) <= 0.011
-    taken_in = "the bytes taken in (the four steps below and the Python around them)"
-    inside = [what for what in steps if what.startswith("– ")]
-    assert len(inside) == 4
+    # the round's own row holds its exponent; a step's, the round's had that step stayed
+    # at the smaller size's cost (more than the round's when the step grew)
+    small_round, big_round, _, exponent = steps[ROUND]
+    assert abs(exponent - math.log(big_round / small_round) / math.log(10)) <= 0.0011
+    for what, (small, big, _, without) in steps.items():
+        flat = big_round - (big - small) if what != ROUND else big_round
+        assert abs(without - math.log(flat / small_round) / math.log(10)) <= 0.0011, what
+    names = list(steps)
+    inside = {
+        parent: [what for what in names[names.index(parent) + 1 :]][:4]
+        for parent in (TAKEN_IN, SERVICE)
+    }
+    for parent, children in inside.items():
+        assert all(what.startswith("– ") for what in children), (parent, children)
     for column in (0, 1):
-        # each step ran in real rounds at both sizes, and the steps inside the bytes'
-        # intake sum to no more than it (a rounding each)
+        # each step ran in real rounds at both sizes, and the steps inside another sum
+        # to no more than it (a rounding each)
         for step in (
             "the socket's reads (asyncio's transport)",
-            taken_in,
+            TAKEN_IN,
             "calls snapshot from the changes",
-            "today's service level",
+            SERVICE,
+            "– the calls' outcomes followed",
             "the screen's changed lines painted",
         ):
             assert steps[step][column] > 0, step
-        assert sum(steps[what][column] for what in inside) <= steps[taken_in][column] + 0.04
-        assert steps[taken_in][column] < steps["the round (poll + tick, SCALE's measure)"][column]
+        for parent, children in inside.items():
+            total = sum(steps[what][column] for what in children)
+            assert total <= steps[parent][column] + 0.04, parent
+        assert steps[TAKEN_IN][column] < steps[ROUND][column]
