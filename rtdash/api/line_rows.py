@@ -304,6 +304,7 @@ class LineFeed:
         # a batch of new lines at a time: the first body is all new lines, and decoding
         # them at once would hold a dict of every line (and a copy of them) together
         read = reader.read
+        unreadable_before = self.new_unreadable
         for first in range(0, len(new), BATCH):
             batch = new[first : first + BATCH]
             news = cut.lines(batch)
@@ -322,7 +323,11 @@ class LineFeed:
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
                     self.new_unreadable += 1
-        self.new += (row for row in map(rows.__getitem__, new) if row is not UNREADABLE)
+        made = map(rows.__getitem__, new)
+        if self.new_unreadable == unreadable_before:  # each new line read: one pass in C
+            self.new += made
+        else:
+            self.new += (row for row in made if row is not UNREADABLE)
         if new:
             lines.read(list(map(found.__getitem__, new)), list(map(rows.__getitem__, new)))
         for _, now in probes:
@@ -386,7 +391,10 @@ class LineFeed:
                     and all(map(is_, held, last))
                 )
             # the last body's rows this one did not hold (its own are found or read)
-            self.gone = [row for row in table.settle() if row is not UNREADABLE]
+            gone = table.settle()
+            if any(map(is_, gone, repeat(UNREADABLE))):
+                gone = [row for row in gone if row is not UNREADABLE]
+            self.gone = gone
             self._ids()
             lines.keep(held, digest)
         if lines.readable and self.rest is None:  # the held rows were all readable

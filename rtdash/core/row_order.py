@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from heapq import merge
-from itertools import chain, compress, islice
+from itertools import chain, compress, islice, repeat
 from operator import not_
 from types import ModuleType
 from typing import Any, TypeVar
@@ -148,10 +148,16 @@ def _places(kept: Sequence[R], new: list[R], key: Callable[[R], Any]) -> list[tu
     keys = list(map(key, new))
     looked = remembered(key)
     places = []
-    start = 0
-    for place in sorted(range(len(new)), key=keys.__getitem__):
+    start, size = 0, len(kept)
+    order = sorted(range(len(new)), key=keys.__getitem__)
+    for count, place in enumerate(order):
         start = _search(kept, keys[place], start, looked)
         places.append((start, new[place]))
+        if start == size:
+            # past the last kept row: so is every later one (a poll's new rows mostly
+            # began their state just now, so most of them go there)
+            places += zip(repeat(size), map(new.__getitem__, order[count + 1 :]))
+            break
     return places
 
 
