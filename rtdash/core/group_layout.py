@@ -4,6 +4,14 @@ first, because waiting callers are what a supervisor watches, and talking calls
 
 Pure arithmetic on line counts, so it is tested at every size without a terminal; the
 calls grid applies it on each resize and whenever a group's count changes.
+
+A new share of the lines moves every group below the one that changed, and every line
+of them is drawn again: at a busy centre the waiting counts change on nearly every
+poll, and following each change doubled what the dashboard writes to its terminal (a
+supervisor's link over SSH) while the rows jumped up and down on a wallboard. So a
+change is made at once only when it brings a waiting caller into view (:func:`cuts`);
+one that would only take lines back is made once it has been wanted for
+:data:`HOLD_SECONDS` (:func:`settled`).
 """
 
 from __future__ import annotations
@@ -19,6 +27,9 @@ BRIDGED_WANT = 3
 GRID_SHARE = (3, 5)
 #: rows kept in view for the table the cursor is in (Tab moved there on purpose)
 FOCUS_ROWS = 3
+#: seconds a share of the lines that hides no waiting caller is kept after a new one
+#: is wanted: a count that dips and comes back within it moves nothing on the screen
+HOLD_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +81,36 @@ def _share(free: int, first: int, second: int) -> tuple[int, int]:
     if second <= half:
         return free - second, second
     return free - half, half
+
+
+def cuts(shown: GroupLines, rows: tuple[int, int, int], wanted: GroupLines) -> bool:
+    """Whether ``shown`` leaves out callers of a waiting group that ``wanted`` shows
+    whole: then the lines change at once (a caller is not hidden to keep the screen
+    still). A group too long for any share (a long queue) is cut either way."""
+    return any(
+        count > lines and count <= planned
+        for count, lines, planned in (
+            (rows[0], shown.ringing, wanted.ringing),
+            (rows[1], shown.queueing, wanted.queueing),
+        )
+    )
+
+
+def settled(
+    shown: GroupLines | None,
+    rows: tuple[int, int, int],
+    wanted: GroupLines,
+    wanted_since: float | None,
+    now: float,
+) -> tuple[bool, float | None]:
+    """Whether to lay the groups out as ``wanted`` now, and since when a change has
+    been held back (None: none is). ``shown``: the lines in place (None: none yet);
+    ``wanted_since``: what the last call returned."""
+    if shown is None or shown == wanted:
+        return shown is None, None
+    if cuts(shown, rows, wanted):
+        return True, None
+    since = now if wanted_since is None else wanted_since
+    if now - since >= HOLD_SECONDS:
+        return True, None
+    return False, since

@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.group_layout import HOLD_SECONDS
 from rtdash.core.snapshot import CallsSnapshot
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
@@ -49,6 +50,17 @@ async def _with_waiting(pilot: Pilot, ringing: int, queueing: int) -> None:
     board = dashboard_of(app)
     board.poller.pause()
     await wait_until(pilot, lambda: not board.poller._tasks)
+    await _post_waiting(pilot, ringing, queueing)
+    board.grid.table(CallState.QUEUEING).focus()
+    board.tick()
+    await pilot.pause()
+
+
+async def _post_waiting(pilot: Pilot, ringing: int, queueing: int) -> None:
+    """A poll's worth of calls: ``ringing`` + ``queueing`` waiting calls and the
+    talking ones shown now, handed to the dashboard as a poll hands them."""
+    app = pilot.app
+    board = dashboard_of(app)
     sim_calls = board.calls
     assert sim_calls is not None
     bridged = list(sim_calls.groups[CallState.BRIDGED])
@@ -62,8 +74,6 @@ async def _with_waiting(pilot: Pilot, ringing: int, queueing: int) -> None:
     await wait_until(
         pilot, lambda: board.calls is not None and board.calls.count(CallState.RINGING) == ringing
     )
-    board.grid.table(CallState.QUEUEING).focus()
-    board.tick()
     await pilot.pause()
 
 
@@ -111,3 +121,34 @@ async def test_too_many_waiting_calls_share_the_lines(sim: Simulator) -> None:
         shown = ringing.size.height - ringing.header_height, queueing.size.height
         assert shown[0] >= 5 and shown[1] >= 5 and abs(shown[0] - shown[1]) <= 1
         assert queueing.region.bottom <= grid.region.bottom
+
+
+async def test_a_dip_in_the_waiting_calls_moves_nothing_until_it_has_lasted(
+    sim: Simulator,
+) -> None:
+    """Fewer ringing calls leave blank lines for a while (every group below would move
+    and be drawn again: at a busy centre, on nearly every poll); more take lines at
+    once (a waiting caller is never hidden to keep the screen still)."""
+    app = _app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _with_waiting(pilot, 8, 12)
+        grid = dashboard_of(app).grid
+        ringing, queueing = grid.table(CallState.RINGING), grid.table(CallState.QUEUEING)
+
+        def rows_shown() -> tuple[int, int]:
+            return (
+                ringing.size.height - ringing.header_height,
+                queueing.size.height - queueing.header_height,
+            )
+
+        assert rows_shown() == (8, 12)
+        await _post_waiting(pilot, 6, 12)
+        assert rows_shown() == (8, 12), "two blank lines, nothing moved"
+        app.clock.advance(HOLD_SECONDS / 2)
+        await _post_waiting(pilot, 7, 12)
+        assert rows_shown() == (8, 12), "still fewer than the lines: still held"
+        app.clock.advance(HOLD_SECONDS / 2)
+        grid.tick()  # the same calls: the next second's tick lays them out
+        await wait_until(pilot, lambda: rows_shown() == (7, 12))
+        await _post_waiting(pilot, 9, 12)
+        await wait_until(pilot, lambda: rows_shown() == (9, 12))

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from rtdash.api.models import ActiveCall, CallState, ticked
 from rtdash.core.clock import Clock
 from rtdash.core.format import caller_label, duration
-from rtdash.core.group_layout import plan_groups
+from rtdash.core.group_layout import GroupLines, plan_groups, settled
 from rtdash.core.labels import CALL_LABELS
 from rtdash.core.phone import number_needles
 from rtdash.core.queues import filtered_queue
@@ -125,6 +125,10 @@ class CallsGrid(RowsView):
         #: calls shown per group, and the heights last set (see fit_groups)
         self._counts: tuple[int, int, int] = (0, 0, 0)
         self._heights: dict[str | None, int | None] = {}
+        #: the lines laid out last, and since when (monotonic) another share has been
+        #: wanted and held back (see rtdash.core.group_layout.settled)
+        self._lines: GroupLines | None = None
+        self._held_since: float | None = None
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
         """``default_region`` reads a number typed in national form (``07700 900972``)."""
@@ -151,10 +155,12 @@ class CallsGrid(RowsView):
             self.table(state).show_header = not narrow
         self.fit_groups()
 
-    def fit_groups(self) -> None:
+    def fit_groups(self, *, steady: bool = False) -> None:
         """Waiting callers get the lines they need first, Bridged the rest; stacked (a
         narrow terminal), the grid takes lines from the users panel below when the
-        waiting calls need them (:mod:`rtdash.core.group_layout`)."""
+        waiting calls need them (:mod:`rtdash.core.group_layout`). ``steady``: a poll's
+        new counts, where a share that hides no waiting caller is held a while (a
+        resize or a move of the cursor lays the groups out at once)."""
         if self.parent is None or not isinstance(self.parent, Widget):
             return
         stacked = self.app.size.width < NARROW_BELOW
@@ -166,6 +172,14 @@ class CallsGrid(RowsView):
             focus = "users"
         space = self.parent.content_size.height
         lines = plan_groups(space, self._counts, fixed, stacked=stacked, focus=focus)
+        if steady:
+            now = self.clock.monotonic()
+            apply, self._held_since = settled(
+                self._lines, self._counts, lines, self._held_since, now
+            )
+            if not apply:
+                return
+        self._lines, self._held_since = lines, None
         self._set_height(self, lines.grid if stacked else None)
         self._set_height(ringing, ringing.header_height + lines.ringing)
         self._set_height(queueing, queueing.header_height + lines.queueing)
@@ -219,6 +233,8 @@ class CallsGrid(RowsView):
     def tick(self) -> None:
         for table in self.tables:
             table.tick()
+        if self._held_since is not None:  # a share held back, due once a quiet while is up
+            self.fit_groups(steady=True)
 
     # --- rendering ------------------------------------------------------------------
 
@@ -250,9 +266,9 @@ class CallsGrid(RowsView):
             counts.append(len(calls))
             self.reconcile(self.table(state), calls)
             self._set_title(f"title-{state}", self._title(state, len(calls)))
-        if tuple(counts) != self._counts:
+        if tuple(counts) != self._counts or self._held_since is not None:
             self._counts = (counts[0], counts[1], counts[2])
-            self.fit_groups()
+            self.fit_groups(steady=True)
 
     def _row(self, call: ActiveCall) -> RowSpec:
         cells: dict[str, Cell] = {

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
@@ -26,6 +27,7 @@ from rtdash.core.metrics import Metrics
 from rtdash.core.service_tiles import Tile
 from rtdash.core.thresholds import Level, Thresholds
 from rtdash.ui.widgets.big_digits import PLACEHOLDER, BigNumber
+from rtdash.ui.widgets.line_change import changed_cells
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE
 from rtdash.ui.widgets.trend import Trend
 
@@ -370,11 +372,29 @@ class CompactLine(Widget):
         # kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.items: tuple[LineItem, ...] = ()
+        #: the line as last drawn, and the width it was drawn to
+        self._drawn: tuple[Text, int] | None = None
 
     def show(self, items: tuple[LineItem, ...]) -> None:
-        if items != self.items:
-            self.items = items
+        """Only the cells that now draw differently are repainted: the longest wait
+        counts up every second, and the rest of the line stays as it was."""
+        if items == self.items:
+            return
+        self.items = items
+        width = self.size.width
+        before = self._drawn[0] if self._drawn is not None and self._drawn[1] == width else None
+        line = compact_line(items, width or None)
+        self._drawn = (line, width)
+        span = changed_cells(before, line)
+        if span is None:
+            return
+        if before is None:
             self.refresh()
+            return
+        start, end = span
+        self.refresh(Region(start, 0, max(end - start, 1), 1))
 
     def render(self) -> Text:
-        return compact_line(self.items, self.size.width or None)
+        line = compact_line(self.items, self.size.width or None)
+        self._drawn = (line, self.size.width)
+        return line
