@@ -94,3 +94,20 @@ async def test_the_headline_line_repaints_only_the_longest_wait_as_it_ticks(
         # and what the widget draws now is the new line, whole
         await pilot.pause()
         assert line.render().plain == drawn.plain
+
+
+def test_overlapping_spans_are_compared_whole() -> None:
+    before = Text("Waiting 12")
+    before.stylize("bold", 0, 10)
+    before.stylize("red", 8, 10)
+    after = Text("Waiting 12")
+    after.stylize("italic", 0, 10)
+    after.stylize("red", 8, 10)
+    # the last span is the same: the one under it differs, on every character
+    assert changed_cells(before, after) == (0, 10)
+
+
+def test_a_wide_character_turned_narrow_shifts_the_rest() -> None:
+    before = _styled(("日 ", ""), ("1", "bold"))
+    after = _styled(("a ", ""), ("1", "bold"))
+    assert changed_cells(before, after) == (0, 4)

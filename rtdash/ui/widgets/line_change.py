@@ -31,20 +31,22 @@ def changed_cells(before: Text | None, after: Text) -> tuple[int, int] | None:
         if len(old) == len(new):
             return None
         first = min(len(old), len(new))
-    if len(old) == len(new):
+    start = _cell(before, first)  # the characters before it are the same
+    if len(old) == len(new) and before.cell_len == after.cell_len:
         last = next(at for at in range(len(new) - 1, first - 1, -1) if old[at] != new[at])
-        return _cell(before, first), _cell(before, last + 1)
+        return start, _cell(after, last + 1)
     # a line that grew or shrank moves everything after the change (and a shorter one
     # leaves blanks where the longer one ended)
-    return min(_cell(before, first), _cell(after, first)), max(before.cell_len, after.cell_len)
+    return start, max(before.cell_len, after.cell_len)
 
 
-def _drawn(text: Text) -> list[tuple[str, Style | str | None]]:
-    """Each character with the style its spans give it (the last span wins, as the
-    spans are applied in order)."""
-    styles: list[Style | str | None] = [None] * len(text.plain)
+def _drawn(text: Text) -> list[tuple[str, tuple[Style | str, ...]]]:
+    """Each character with the styles of the spans over it, in order (as Rich
+    combines them): two characters with the same are drawn alike."""
+    styles: list[tuple[Style | str, ...]] = [()] * len(text.plain)
     for span in text.spans:
-        styles[span.start : span.end] = [span.style] * (min(span.end, len(styles)) - span.start)
+        for at in range(span.start, min(span.end, len(styles))):
+            styles[at] += (span.style,)
     return list(zip(text.plain, styles, strict=True))
 
 
