@@ -152,3 +152,13 @@ async def test_a_dip_in_the_waiting_calls_moves_nothing_until_it_has_lasted(
         await wait_until(pilot, lambda: rows_shown() == (7, 12))
         await _post_waiting(pilot, 9, 12)
         await wait_until(pilot, lambda: rows_shown() == (9, 12))
+
+
+def test_160x48_ringing_keeps_its_lines_through_a_dip(snap_compare, sim: Simulator) -> None:
+    """Eight ringing, then six: the two lines stay, blank, and nothing below moves."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await _with_waiting(pilot, 8, 12)
+        await _post_waiting(pilot, 6, 12)
+
+    assert snap_compare(_app(sim), terminal_size=(160, 48), run_before=run_before)

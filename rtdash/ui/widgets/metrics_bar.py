@@ -395,6 +395,8 @@ class CompactLine(Widget):
         self.refresh(Region(start, 0, max(end - start, 1), 1))
 
     def render(self) -> Text:
-        line = compact_line(self.items, self.size.width or None)
-        self._drawn = (line, self.size.width)
-        return line
+        """The line :meth:`show` made for these items, unless the width changed since."""
+        width = self.size.width
+        if self._drawn is None or self._drawn[1] != width:
+            self._drawn = (compact_line(self.items, width or None), width)
+        return self._drawn[0]
