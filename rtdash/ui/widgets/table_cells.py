@@ -118,14 +118,12 @@ class CellMaker:
         return made
 
     def cell(self, value: Cell, width: int, console: Console) -> list[Segment]:
-        """A cell's segments: a plain text that fits from the made style, as a ticking
-        cell is (a big centre's poll brings dozens of new rows onto the screen, each
-        cell of them filtered the long way before); else :meth:`long_cell`'s."""
-        if isinstance(value, str):
-            quick = self.quick_cell(value, width, console)
-            if quick is not None:
-                return quick
-        return self.long_cell(value, width, console)
+        """A cell's segments: a text that fits and is styled whole from the made
+        styles (:meth:`quick_cell`: a big centre's poll brings dozens of new rows onto
+        the screen, each cell of them filtered the long way before); else
+        :meth:`long_cell`'s."""
+        quick = self.quick_cell(value, width, console)
+        return quick if quick is not None else self.long_cell(value, width, console)
 
     def long_cell(self, value: Cell, width: int, console: Console) -> list[Segment]:
         """A cell made the general way: its text copied, cut, rendered, then laid over
@@ -152,7 +150,7 @@ class CellMaker:
         )
         segments = self.tick_cells.get(cache_key)
         if segments is None:
-            made = self.quick_cell(value, width, console) or self.long_cell(value, width, console)
+            made = self.cell(value, width, console)
             # simplified once here, so a line of cells needs merging only where they meet
             segments = self.tick_cells[cache_key] = list(Segment.simplify(made))
         return segments
