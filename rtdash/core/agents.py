@@ -32,6 +32,11 @@ class AgentState(Enum):
     AVAILABLE = "available"
     AWAY = "away"
 
+    #: a member is itself only (an Enum compares by identity), so it hashes as any
+    #: object does, in C: Enum's own hash is a call into Python, and a big centre's
+    #: poll counts hundreds of agents into dicts keyed by their state
+    __hash__ = object.__hash__
+
     @property
     def word(self) -> str:
         return WORDS[self]

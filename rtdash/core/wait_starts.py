@@ -36,6 +36,17 @@ def wait_start(call: ActiveCall) -> datetime | None:
     return call.call_start or call.state_start
 
 
+def each_wait_start(calls: Iterable[ActiveCall]) -> list[datetime | None]:
+    """:func:`wait_start` of each of ``calls``, in order: a pass in C over the rows
+    (a big centre's poll brings hundreds of new and gone waiting calls), the state's
+    start read only for a call without its start."""
+    rows = calls if isinstance(calls, list | tuple) else list(calls)
+    starts: list[datetime | None] = list(map(_call_start, rows))
+    if None in starts:
+        starts = [start or row.state_start for start, row in zip(starts, rows, strict=True)]
+    return starts
+
+
 def wait_starts(calls: Sequence[ActiveCall]) -> list[datetime]:
     """Every :func:`wait_start` of ``calls`` that is known, in no order: passes in C
     over the rows, as a big centre has tens of thousands of waiting calls."""
@@ -63,7 +74,7 @@ def moved(
     earlier than that is held, and one equal to it can be taken from the held ones
     alike (the values are what is held, not whose they are)."""
     held, every = list(earliest[0]), earliest[1]
-    for start in map(wait_start, gone):
+    for start in each_wait_start(gone):
         if start is None or (not every and held and start > held[-1]):
             continue
         at = bisect_left(held, start)
@@ -72,7 +83,7 @@ def moved(
         del held[at]
     if not held and not every:
         return None
-    for start in map(wait_start, new):
+    for start in each_wait_start(new):
         if start is not None and (every or start < held[-1]):
             insort(held, start)
             if len(held) > HELD:
