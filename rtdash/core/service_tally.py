@@ -16,22 +16,26 @@ from typing import Any, cast
 from rtdash.core.outcomes import Abandoned, Answered, Event, Offered, Unknown
 from rtdash.core.service_report import ServiceStats
 
+#: a tally's fields, as saved (named here, not read from ``__slots__``: compiled, as
+#: ``bench.compiled_service`` compiles this module, a class has no ``__slots__``)
+TALLY_FIELDS = (
+    "abandoned",
+    "answered",
+    "answered_unknown",
+    "longest_answer",
+    "longest_wait",
+    "offered",
+    "short_abandoned",
+    "unknown",
+    "wait_sum",
+    "waits",
+)
+
 
 class Tally:
     """The counters of one queue (or the installation) over one period."""
 
-    __slots__ = (
-        "abandoned",
-        "answered",
-        "answered_unknown",
-        "longest_answer",
-        "longest_wait",
-        "offered",
-        "short_abandoned",
-        "unknown",
-        "wait_sum",
-        "waits",
-    )
+    __slots__ = TALLY_FIELDS
 
     def __init__(self) -> None:
         self.offered = self.answered = self.answered_unknown = 0
@@ -99,14 +103,14 @@ class Tally:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: getattr(self, name) for name in self.__slots__}
+        out: dict[str, Any] = {name: getattr(self, name) for name in TALLY_FIELDS}
         out["waits"] = {str(k): v for k, v in sorted(self.waits.items())}
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Tally:
         tally = cls()
-        for name in cls.__slots__:
+        for name in TALLY_FIELDS:
             if name == "waits":
                 tally.waits = Counter({int(k): int(v) for k, v in data.get("waits", {}).items()})
             elif name in data:
