@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.kept import RESULTS, publish, rerun_command, stamp
+from bench.stats import ratios_line
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the modules of today's service level that a poll's events go through (service.py,
@@ -111,9 +111,7 @@ def report(calls: int, runs: list[dict[str, dict[str, Any]]]) -> list[str]:
     ratio = [run["compiled"]["service_ms"] / run["interpreted"]["service_ms"] for run in runs]
     lines += [
         "",
-        "Compiled / interpreted, the service level's CPU, each run: "
-        + ", ".join(f"{one:.2f}" for one in ratio)
-        + f" (median {statistics.median(ratio):.2f}).",
+        ratios_line("Compiled / interpreted, the service level's CPU", ratio),
     ]
     return lines
 

@@ -28,6 +28,7 @@ from bench.loads import RTDASH
 from bench.measures.child import child_answer
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
+from bench.stats import ratios_line
 
 ARMS = ("mapped", "heap")
 #: what the arms are called in the report
@@ -106,9 +107,7 @@ def report(calls: int, runs: list[dict[str, dict[str, float]]]) -> list[str]:
     ratio = [run["heap"]["round_ms"] / run["mapped"]["round_ms"] for run in runs]
     lines += [
         "",
-        "Reads from the heap / each read mapped, round CPU, each run: "
-        + ", ".join(f"{one:.2f}" for one in ratio)
-        + f" (median {statistics.median(ratio):.2f}).",
+        ratios_line("Reads from the heap / each read mapped, round CPU", ratio),
     ]
     return lines
 

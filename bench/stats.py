@@ -52,3 +52,10 @@ class Summary:
 def growth_exponent(small_cost: float, big_cost: float, small_size: int, big_size: int) -> float:
     """The log-log slope of a cost from one size to another: SCALE's growth exponent."""
     return math.log(big_cost / small_cost) / math.log(big_size / small_size)
+
+
+def ratios_line(said: str, ratios: list[float]) -> str:
+    """One sentence of a report: ``said`` (what over what), each run's ratio, and their
+    median."""
+    each = ", ".join(f"{one:.2f}" for one in ratios)
+    return f"{said}, each run: {each} (median {statistics.median(ratios):.2f})."
