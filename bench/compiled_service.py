@@ -6,15 +6,15 @@ extras) against the same code interpreted, alternated in one run.
 
 The service level's work grows with the centre (each call that changes is an event) and
 is most of what stands between SCALE's growth exponent and its target. If it were bound
-by the interpreter, compiling it would cut it by half or more; if it is bound by looking
-things up in tables of tens of thousands of entries, which miss the CPU's caches
-whatever runs the look-ups, compiling cuts it little. That tells whether writing that
+by the interpreter's dispatch, compiling it would cut it by half or more; if it is bound
+by what CPython already does in C (looking things up in tables of tens of thousands of
+entries, making objects), compiling cuts it little. That tells whether writing the same
 work in C is the next step (see the ``scale-exponent`` section of bench/RESULTS.md).
 
-A copy of ``rtdash``, ``bench`` and ``styles`` is made in a temporary folder and :data:`COMPILED`
-compiled there; each arm then runs ``bench.scale_phases``' measure in a child process
-with its own tree first on the path, and says where its tracker was loaded from (a
-compiled module is a shared object). Information, not a target: the medians go into
+A copy of ``rtdash``, ``bench`` and ``styles`` is made in a temporary folder and
+:data:`COMPILED` compiled there; each arm then runs ``bench.scale_phases``' measure in a
+child process with its own tree first on the path, and says where its tracker was
+loaded from (a compiled module is a shared object). Information, not a target: the medians go into
 bench/RESULTS.md as the kept section ``compiled-service``.
 """
 
