@@ -131,10 +131,6 @@ def measure_rounds(
     return medians
 
 
-def exponent(small: float, big: float, sizes: list[int]) -> float:
-    return growth_exponent(small, big, sizes[0], sizes[-1])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sparse_tables", description=__doc__)
     parser.add_argument("--calls", type=int, nargs="+", default=[2_000, 50_000])
@@ -172,15 +168,16 @@ def main(argv: list[str] | None = None) -> int:
         body.append("")
         for sparse, name in ((True, "as built"), (False, "half full")):
             each = [
-                exponent(small, big, sizes)
+                growth_exponent(small, big, sizes[0], sizes[-1])
                 for small, big in zip(
                     rounds[(sparse, sizes[0])], rounds[(sparse, sizes[-1])], strict=True
                 )
             ]
-            whole = exponent(
+            whole = growth_exponent(
                 statistics.median(rounds[(sparse, sizes[0])]),
                 statistics.median(rounds[(sparse, sizes[-1])]),
-                sizes,
+                sizes[0],
+                sizes[-1],
             )
             body.append(
                 f"- Growth exponent {sizes[0]:,} → {sizes[-1]:,} calls, {name}: **{whole:.2f}**"

@@ -15,8 +15,7 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from heapq import nsmallest
-from itertools import compress, repeat
-from operator import attrgetter, is_
+from operator import attrgetter
 
 from rtdash.api.models import ActiveCall
 
@@ -28,7 +27,6 @@ HELD = 1024
 Earliest = tuple[list[datetime], bool]
 
 _call_start = attrgetter("call_start")
-_state_start = attrgetter("state_start")
 
 
 def wait_start(call: ActiveCall) -> datetime | None:
@@ -48,12 +46,9 @@ def each_wait_start(calls: Iterable[ActiveCall]) -> list[datetime | None]:
 
 
 def wait_starts(calls: Sequence[ActiveCall]) -> list[datetime]:
-    """Every :func:`wait_start` of ``calls`` that is known, in no order: passes in C
-    over the rows, as a big centre has tens of thousands of waiting calls."""
-    starts = list(map(_call_start, calls))
-    if None in starts:  # then the state's start stands in, as in wait_start
-        starts += map(_state_start, compress(calls, map(is_, starts, repeat(None))))
-    return list(filter(None, starts))
+    """Every :func:`wait_start` of ``calls`` that is known (a big centre has tens of
+    thousands of waiting calls: see :func:`each_wait_start`)."""
+    return list(filter(None, each_wait_start(calls)))
 
 
 def earliest_of(calls: Sequence[ActiveCall] | None) -> Earliest:
