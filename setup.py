@@ -29,6 +29,7 @@ setup(
             ["rtdash/api/_heads.c"],
             depends=[
                 "rtdash/api/_heads_slots.h",
+                "rtdash/api/_heads_order.h",
                 "rtdash/api/_heads_keys.h",
                 "rtdash/api/_tuning.h",
             ],

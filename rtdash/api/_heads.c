@@ -24,10 +24,16 @@
  *   rows()            the rows not found, in no order
  *   clear()           every row let go
  *   held_keys()       the keys of the rows not found, in no order
+ *   followed()        how many rows were found since the last settle by following the
+ *                     last settled body's lines in order, not by look-up (see
+ *                     _heads_order.h), for the tests and the benchmark that weigh it
  *   len(table)        how many rows are not found
  *
  * fill(slots) -> the slots before: how many slots a row a table made again has (see
  *   fill in _heads_slots.h), for the benchmark that weighs it
+ *
+ * follow(on) -> whether it was on: the last body's lines followed (see _heads_order.h)
+ *   or every line looked up, for the benchmark that weighs it
  *
  * ahead(distance) -> the distance before: how far ahead of a look-up its slots and rows
  *   are asked for (see prefetch_slot; 0: not at all), for the benchmark that weighs it
@@ -39,6 +45,7 @@
 
 #include "_tuning.h"
 #include "_heads_slots.h"
+#include "_heads_order.h"
 
 static PyObject *take(Heads *self, const Keys *keys, PyObject *missing);
 static int put(Heads *self, const Keys *keys, PyObject *rows, int found);
@@ -73,45 +80,64 @@ take(Heads *self, const Keys *keys, PyObject *missing)
     }
     size_t mask = ((size_t)1 << self->bits) - 1;
     Py_ssize_t early = ahead;
-    for (Py_ssize_t index = 0; early && index < 2 * early; index++) {
+    int follows = following && !self->order.stale && self->order.last_count > 0;
+    for (Py_ssize_t index = 0; early && !follows && index < 2 * early; index++) {
         prefetch_slot(self, keys, index);
     }
     for (Py_ssize_t index = 0; index < count; index++) {
-        if (early) {
+        if (early && follows) {
+            prefetch_followed(self, keys, index);
+        }
+        else if (early) {
             prefetch_slot(self, keys, index + 2 * early);
             prefetch_row(self, keys, index + early);
         }
         int64_t key;
         if (key_at(keys, index, &key) < 0) {
-            Py_DECREF(found);
-            return NULL;
+            goto failed;
         }
         PyObject *row = Py_None;
-        Slot *slots = self->slots;
-        for (size_t at = slot_of(key, self->bits); slots[at].row != NULL; at = (at + 1) & mask) {
-            PyObject *held = slots[at].row;
-            if (slots[at].key == key && held != TAKEN) {
-                if (!has_bit(self->found, at)) { /* found once: found again, a new line */
-                    row = held;
-                    set_bit(self->found, at);
-                    self->size--;
-                    self->found_count++;
+        size_t at = 0;
+        Line *line;
+        if (follow(self, key, &line)) {
+            row = line->row;
+            at = line->slot;
+        }
+        else {
+            Slot *slots = self->slots;
+            for (at = slot_of(key, self->bits); slots[at].row != NULL; at = (at + 1) & mask) {
+                PyObject *held = slots[at].row;
+                if (slots[at].key == key && held != TAKEN) {
+                    if (!has_bit(self->found, at)) { /* found once: found again, a new line */
+                        row = held;
+                    }
+                    break;
                 }
-                break;
             }
+        }
+        if (row != Py_None) {
+            set_bit(self->found, at);
+            self->size--;
+            self->found_count++;
+        }
+        if (!self->order.stale && note_line(self, key, row == Py_None ? NULL : row, at) < 0) {
+            goto failed;
         }
         PyList_SET_ITEM(found, index, Py_NewRef(row));
         if (row == Py_None && missing != NULL) {
-            PyObject *at = PyLong_FromSsize_t(index);
-            if (at == NULL || PyList_Append(missing, at) < 0) {
-                Py_XDECREF(at);
-                Py_DECREF(found);
-                return NULL;
+            PyObject *place = PyLong_FromSsize_t(index);
+            if (place == NULL || PyList_Append(missing, place) < 0) {
+                Py_XDECREF(place);
+                goto failed;
             }
-            Py_DECREF(at);
+            Py_DECREF(place);
         }
     }
     return found;
+failed: /* the rows found so far stay found; what the lines noted is not followed */
+    order_stale(self);
+    Py_DECREF(found);
+    return NULL;
 }
 
 static PyObject *
@@ -167,7 +193,10 @@ put(Heads *self, const Keys *keys, PyObject *rows, int found)
         if (make_room(self) < 0) {
             return -1;
         }
-        place(self, key, Py_NewRef(row), found);
+        size_t slot = place(self, key, Py_NewRef(row), found);
+        if (found) {
+            note_put(self, key, row, slot);
+        }
     }
     return 0;
 }
@@ -263,9 +292,12 @@ Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
     self->size = self->found_count; /* every row not found went */
     self->found_count = 0;
     if (make_room(self) < 0) { /* many taken slots: made again now, not mid-poll */
+        order_stale(self);
+        order_settled(self);
         Py_DECREF(gone);
         return NULL;
     }
+    order_settled(self);
     return gone;
 }
 
@@ -294,6 +326,12 @@ Heads_tp_clear(Heads *self)
         return 0;
     }
     size_t count = (size_t)1 << self->bits;
+    order_stale(self); /* the rows the lines name are let go */
+    self->order.last_count = 0;
+    self->order.next_count = 0;
+    self->order.unfound_count = 0;
+    self->order.unfound_put = 0;
+    self->order.cursor = 0;
     if (allocate(self, self->bits) < 0) {
         PyErr_Clear();
         memset(live, 0, words_for(self->bits) * sizeof(Word));
@@ -341,6 +379,12 @@ Heads_traverse(Heads *self, visitproc visit, void *arg)
     return 0;
 }
 
+static PyObject *
+Heads_followed(Heads *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromSsize_t(self->order.followed);
+}
+
 static Py_ssize_t
 Heads_len(Heads *self)
 {
@@ -373,6 +417,7 @@ Heads_dealloc(Heads *self)
     PyMem_Free(self->slots);
     PyMem_Free(self->live);
     PyMem_Free(self->found);
+    order_free(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -384,6 +429,8 @@ static PyMethodDef Heads_methods[] = {
     {"rows", (PyCFunction)Heads_rows, METH_NOARGS, "The rows held, in no order."},
     {"held_keys", (PyCFunction)Heads_keys, METH_NOARGS, "The keys held, in no order."},
     {"clear", (PyCFunction)Heads_clear, METH_NOARGS, "Every row let go."},
+    {"followed", (PyCFunction)Heads_followed, METH_NOARGS,
+     "How many rows were found since the last settle by following the last body's lines."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -409,10 +456,25 @@ static PyTypeObject HeadsType = {
  * sparse tables are kept (see fill): each set, what it was returned. */
 TUNING_SETTERS("keys", 16, "slots a row")
 
+static PyObject *
+set_follow(PyObject *Py_UNUSED(module), PyObject *given)
+{
+    int wanted = PyObject_IsTrue(given);
+    if (wanted < 0) {
+        return NULL;
+    }
+    int was = following;
+    following = wanted;
+    return PyBool_FromLong(was);
+}
+
 static PyMethodDef module_methods[] = {
     {"fill", set_fill, METH_O,
      "fill(slots) -> the slots before: a table made again from now on has this many "
      "slots a row it holds (2: half full; for the benchmark that weighs it)."},
+    {"follow", set_follow, METH_O,
+     "follow(on) -> whether it was on: the last body's lines followed in order from now "
+     "on, or every line looked up (for the benchmark that weighs it)."},
     {"ahead", set_ahead, METH_O,
      "ahead(distance) -> the distance before: rows and slots asked for this many keys "
      "ahead of a look-up from now on (0: none; for the benchmark that weighs it)."},

@@ -32,6 +32,29 @@ static int64_t taken_mark;
 typedef uint64_t Word;
 #define WORD_BITS 64
 
+/* A line of a body, in its order: its key, and its row and that row's slot when it
+ * was found (row NULL: a new line); see _heads_order.h. */
+typedef struct {
+    int64_t key;
+    PyObject *row; /* borrowed: the slot holds it */
+    size_t slot;
+} Line;
+
+/* The last settled body's lines, followed by the next body's look-ups, and the lines
+ * of the body being read, followed by the one after it (see _heads_order.h). */
+typedef struct {
+    Line *last;
+    Line *next;
+    Py_ssize_t last_count, last_room;
+    Py_ssize_t next_count, next_room;
+    Py_ssize_t *unfound; /* the lines of ``next`` not found, in order */
+    Py_ssize_t unfound_count, unfound_room;
+    Py_ssize_t unfound_put; /* the first of them no row was put for yet */
+    Py_ssize_t cursor; /* the line of ``last`` expected next */
+    Py_ssize_t followed; /* rows found by following since the last settle */
+    int stale; /* a slot either array names moved or changed since it was noted */
+} Order;
+
 typedef struct {
     PyObject_HEAD
     Slot *slots;
@@ -41,6 +64,7 @@ typedef struct {
     Py_ssize_t size;  /* rows held, not found since the last settle */
     Py_ssize_t found_count; /* rows held, found since the last settle */
     Py_ssize_t taken; /* slots marked TAKEN since the table was last made */
+    Order order;
 } Heads;
 
 static inline size_t
@@ -161,8 +185,8 @@ allocate(Heads *self, int bits)
 
 /* Put a row (a new reference, taken over; marked found if ``found``) in a table known
  * to have room: over the key's row if it holds one, else in the first taken or empty
- * slot of its run. */
-static void
+ * slot of its run. Its slot. */
+static size_t
 place(Heads *self, int64_t key, PyObject *row, int found)
 {
     size_t mask = ((size_t)1 << self->bits) - 1;
@@ -181,6 +205,7 @@ place(Heads *self, int64_t key, PyObject *row, int found)
             PyObject *old = slots[at].row;
             int was_found = has_bit(self->found, at);
             slots[at].row = row;
+            self->order.stale = 1; /* a line noted with the old row names it */
             if (found) {
                 set_bit(self->found, at);
             }
@@ -190,7 +215,7 @@ place(Heads *self, int64_t key, PyObject *row, int found)
             self->found_count += found - was_found;
             self->size += was_found - found;
             Py_DECREF(old);
-            return;
+            return at;
         }
     }
     if (has_free) {
@@ -209,6 +234,7 @@ place(Heads *self, int64_t key, PyObject *row, int found)
     else {
         self->size++;
     }
+    return free;
 }
 
 /* The table made again with 2**bits slots: its rows only (each found or not as it
@@ -222,6 +248,7 @@ rebuild(Heads *self, int bits)
     if (allocate(self, bits) < 0) { /* the table left as it was */
         return -1;
     }
+    self->order.stale = 1; /* every row's slot moves */
     for (size_t at = 0; at < count; at++) {
         if (has_bit(old_live, at)) {
             place(self, old[at].key, old[at].row, has_bit(old_found, at));

@@ -4,8 +4,9 @@ a big centre the table's calls are a large share of a poll: a row found is only 
 found, and once the body is read :meth:`HeadTable.settle` lets the rows not found go
 (the gone rows) and keeps the others, so only what changed is put in and taken out.
 Where rtdash's C part was built at install (``rtdash/api/_heads.c``) the table is kept
-there, in open addressing with no Python object per entry; elsewhere two dicts do the
-same. Both are driven through the same calls and compared in tests
+there, in open addressing with no Python object per entry, and a body in the last
+one's order is found by following that body's lines rather than looking each up
+(``rtdash/api/_heads_order.h``); elsewhere two dicts do the same. Both are driven through the same calls and compared in tests
 (tests/api/test_line_table_kinds.py); the line reader's tests run with each.
 """
 
