@@ -6,8 +6,9 @@ found, and once the body is read :meth:`HeadTable.settle` lets the rows not foun
 Where rtdash's C part was built at install (``rtdash/api/_heads.c``) the table is kept
 there, in open addressing with no Python object per entry, and a body in the last
 one's order is found by following that body's lines rather than looking each up
-(``rtdash/api/_heads_order.h``); elsewhere two dicts do the same. Both are driven through the same calls and compared in tests
-(tests/api/test_line_table_kinds.py); the line reader's tests run with each.
+(``rtdash/api/_heads_order.h``); elsewhere two dicts do the same. Both are driven
+through the same calls and compared in tests (tests/api/test_line_table_kinds.py,
+tests/api/test_line_table_order.py); the line reader's tests run with each.
 """
 
 from __future__ import annotations
