@@ -32,7 +32,7 @@ from typing import Any
 
 from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.scale_phases import ROUND, TOP_LEVEL
-from bench.stats import ratios_line
+from bench.stats import alternated, each_run, ratios_line
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the modules of today's service level that a poll's events go through (service.py,
@@ -105,8 +105,7 @@ def report(calls: int, runs: list[dict[str, dict[str, Any]]]) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for arm in ARMS:
-        service = ", ".join(f"{run[arm]['service_ms']:.2f}" for run in runs)
-        rounds = ", ".join(f"{run[arm]['round_ms']:.2f}" for run in runs)
+        service, rounds = each_run(runs, arm, "service_ms"), each_run(runs, arm, "round_ms")
         loaded = Path(runs[-1][arm]["from"]).name
         lines.append(f"| {arm} | {service} | {rounds} | `{loaded}` |")
     ratio = [run["compiled"]["service_ms"] / run["interpreted"]["service_ms"] for run in runs]
@@ -129,12 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.calls, args.rounds)))
         return 0
     before = os.getloadavg()
-    runs: list[dict[str, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="rtdash-compiled-") as folder:
         trees = {"interpreted": ROOT, "compiled": compiled_tree(Path(folder))}
-        for index in range(args.runs):
-            order = ARMS if index % 2 == 0 else ARMS[::-1]
-            runs.append({arm: run_arm(trees[arm], args.calls, args.rounds) for arm in order})
+        runs = alternated(ARMS, args.runs, lambda arm: run_arm(trees[arm], args.calls, args.rounds))
     publish(
         "compiled-service",
         "## Today's service level compiled with mypyc against interpreted "

@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.cold_rows import require_c_parts
 from bench.kept import RESULTS, publish, rerun_command, stamp
 from bench.scale_phases import ROUND, measure
-from bench.stats import ratios_line
+from bench.stats import alternated, each_run, ratios_line
 from rtdash.api import c_parts
 
 #: the head table's step of ``bench.scale_phases`` (its name there, with the mark of a
@@ -52,8 +52,7 @@ def report(calls: int, runs: list[dict[str, dict[str, float]]]) -> list[str]:
         "| --- | --- | --- |",
     ]
     for arm in ARMS:
-        heads = ", ".join(f"{run[arm]['heads']:.2f}" for run in runs)
-        rounds = ", ".join(f"{run[arm]['round']:.2f}" for run in runs)
+        heads, rounds = each_run(runs, arm, "heads"), each_run(runs, arm, "round")
         lines.append(f"| {arm} | {heads} | {rounds} |")
     lines += [
         "",
@@ -78,10 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     require_c_parts(parser)
     before = os.getloadavg()
-    runs: list[dict[str, dict[str, float]]] = []
-    for index in range(args.runs):
-        order = ARMS if index % 2 == 0 else ARMS[::-1]
-        runs.append({arm: measure_arm(arm == "followed", args.calls, args.rounds) for arm in order})
+    runs = alternated(
+        ARMS, args.runs, lambda arm: measure_arm(arm == "followed", args.calls, args.rounds)
+    )
     publish(
         "followed-lines",
         "## A body's lines followed in the last one's order against each looked up "

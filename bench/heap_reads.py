@@ -28,7 +28,7 @@ from bench.loads import RTDASH
 from bench.measures.child import child_answer
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
-from bench.stats import ratios_line
+from bench.stats import alternated, each_run, ratios_line
 
 ARMS = ("mapped", "heap")
 #: what the arms are called in the report
@@ -100,9 +100,9 @@ def report(calls: int, runs: list[dict[str, dict[str, float]]]) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for arm in ARMS:
-        rounds_ms = ", ".join(f"{run[arm]['round_ms']:.1f}" for run in runs)
-        system = ", ".join(f"{run[arm]['system_ms']:.1f}" for run in runs)
-        faults = ", ".join(f"{run[arm]['faults']:,.0f}" for run in runs)
+        rounds_ms = each_run(runs, arm, "round_ms", ".1f")
+        system = each_run(runs, arm, "system_ms", ".1f")
+        faults = each_run(runs, arm, "faults", ",.0f")
         lines.append(f"| {SAID[arm]} | {rounds_ms} | {system} | {faults} |")
     ratio = [run["heap"]["round_ms"] / run["mapped"]["round_ms"] for run in runs]
     lines += [
@@ -124,10 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.child, args.calls, args.rounds)))
         return 0
     before = os.getloadavg()
-    runs: list[dict[str, dict[str, Any]]] = []
-    for index in range(args.runs):
-        order = ARMS if index % 2 == 0 else ARMS[::-1]
-        runs.append({arm: _run_arm(arm, args.calls, args.rounds) for arm in order})
+    runs = alternated(ARMS, args.runs, lambda arm: _run_arm(arm, args.calls, args.rounds))
     publish(
         "heap-reads",
         "## The socket's reads from the heap or each one mapped "

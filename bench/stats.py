@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,20 @@ def ratios_line(said: str, ratios: list[float]) -> str:
     median."""
     each = ", ".join(f"{one:.2f}" for one in ratios)
     return f"{said}, each run: {each} (median {statistics.median(ratios):.2f})."
+
+
+def alternated(arms: Sequence[str], runs: int, measure: Callable[[str], T]) -> list[dict[str, T]]:
+    """Each arm measured once a run, ``runs`` times, the order turned every run (the
+    host drifts: neither arm is always measured first)."""
+    made: list[dict[str, T]] = []
+    for index in range(runs):
+        order = arms if index % 2 == 0 else arms[::-1]
+        made.append({arm: measure(arm) for arm in order})
+    return made
+
+
+def each_run(
+    runs: Sequence[Mapping[str, Mapping[str, float]]], arm: str, key: str, spec: str = ".2f"
+) -> str:
+    """A report's cell: one arm's ``key`` in each run, in order."""
+    return ", ".join(format(run[arm][key], spec) for run in runs)
