@@ -326,12 +326,8 @@ Heads_tp_clear(Heads *self)
         return 0;
     }
     size_t count = (size_t)1 << self->bits;
-    order_stale(self); /* the rows the lines name are let go */
-    self->order.last_count = 0;
-    self->order.next_count = 0;
-    self->order.unfound_count = 0;
-    self->order.unfound_put = 0;
-    self->order.cursor = 0;
+    order_stale(self); /* the rows the lines name are let go: none is followed */
+    order_settled(self);
     if (allocate(self, self->bits) < 0) {
         PyErr_Clear();
         memset(live, 0, words_for(self->bits) * sizeof(Word));

@@ -11,10 +11,11 @@
  *
  * The array holds each line's key, its row's slot and the row (borrowed: the slot
  * holds it); a new line's row, put in as the line reader reads it, is noted there too,
- * so the next body follows it as well. It is right while no slot it names moves or changes its row: a table made
- * again, a row put over another under the same key (a line twice in one body) and a
- * table cleared each mark it stale, and a stale array is not followed until the next
- * body has been read by look-up and settled. */
+ * so the next body follows it as well. It is right while no slot it names moves or
+ * changes its row: a table made again, a row put over another under the same key (a
+ * line twice in one body) and a table cleared each mark it stale (order_stale, in
+ * _heads_slots.h), and a stale array is not followed until the next body has been read
+ * by look-up and settled. */
 #ifndef RTDASH_HEADS_ORDER_H
 #define RTDASH_HEADS_ORDER_H
 
@@ -185,13 +186,6 @@ order_settled(Heads *self)
     order->cursor = 0;
     order->followed = 0;
     order->stale = 0;
-}
-
-/* Nothing the arrays name is to be trusted until the next body is settled. */
-static inline void
-order_stale(Heads *self)
-{
-    self->order.stale = 1;
 }
 
 static void

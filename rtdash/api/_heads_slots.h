@@ -67,6 +67,14 @@ typedef struct {
     Order order;
 } Heads;
 
+/* Nothing the order's arrays name is to be trusted until the next body is settled (see
+ * _heads_order.h). */
+static inline void
+order_stale(Heads *self)
+{
+    self->order.stale = 1;
+}
+
 static inline size_t
 words_for(int bits)
 {
@@ -205,7 +213,7 @@ place(Heads *self, int64_t key, PyObject *row, int found)
             PyObject *old = slots[at].row;
             int was_found = has_bit(self->found, at);
             slots[at].row = row;
-            self->order.stale = 1; /* a line noted with the old row names it */
+            order_stale(self); /* a line noted with the old row names it */
             if (found) {
                 set_bit(self->found, at);
             }
@@ -248,7 +256,7 @@ rebuild(Heads *self, int bits)
     if (allocate(self, bits) < 0) { /* the table left as it was */
         return -1;
     }
-    self->order.stale = 1; /* every row's slot moves */
+    order_stale(self); /* every row's slot moves */
     for (size_t at = 0; at < count; at++) {
         if (has_bit(old_live, at)) {
             place(self, old[at].key, old[at].row, has_bit(old_found, at));
