@@ -11,9 +11,10 @@ order rotating each round. Target: rtdash ≤ 1.5 × the floor, same run.
     python -m bench.idle_cpu --rounds 3 --window 30
     python -m bench.idle_cpu --baseline b780a75   # and that commit's rtdash, alternated
 
-``--baseline`` exports a commit with ``git archive`` and runs its rtdash as a third side
-(``python -P -m rtdash`` with the export first on ``PYTHONPATH``, so the export's code,
-not this tree's, is imported), so a before/after ratio comes from the same run.
+``--baseline`` exports a commit with ``git archive``, its C parts built
+(:mod:`bench.commit_tree`), and runs its rtdash as a third side (``python -P -m rtdash``
+with the export first on ``PYTHONPATH``, so the export's code, not this tree's, is
+imported), so a before/after ratio comes from the same run.
 
 Writes the ``quiet`` section of RESULTS.md.
 """
@@ -24,15 +25,14 @@ import argparse
 import contextlib
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.commit_tree import export_commit
 from bench.kept import rerun_command, write_section
-from bench.loads import LOADS, REPO, RTDASH, make_sim
+from bench.loads import LOADS, RTDASH, make_sim
 from bench.measures.terminal import Terminal, child_env, cpu_percent, floor_terminal, terminal
 from rtdash.sim import Simulator
 
@@ -106,18 +106,6 @@ def _own(argv: list[str], sim: Simulator, tree: Path | None = None) -> Iterator[
             term.close()
 
 
-def export(commit: str, folder: Path) -> Path:
-    """``commit``'s tree in ``folder`` (``git archive``), its bytecode compiled once."""
-    tree = folder / "baseline"
-    tree.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "rtdash")], check=True)
-    return tree
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.idle_cpu", description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
@@ -132,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     sides = SIDES if args.baseline is None else (*SIDES, BASELINE)
     seen: dict[str, list[tuple[float, int]]] = {side: [] for side in sides}
     with tempfile.TemporaryDirectory(prefix="rtdash-idle-") as folder:
-        tree = export(args.baseline, Path(folder)) if args.baseline else None
+        tree = (
+            export_commit(args.baseline, Path(folder), compile_bytecode=True)
+            if args.baseline
+            else None
+        )
         for index in range(args.rounds):
             # the order rotates, so no side always follows the same one
             shift = index % len(sides)

@@ -29,7 +29,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.idle_cpu import export, rtdash_sample
+from bench.commit_tree import export_commit
+from bench.idle_cpu import rtdash_sample
 from bench.kept import stamp, write_section
 
 SECTION = "quiet-profile"
@@ -93,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     seen: dict[str, list[float]] = {name: [] for name in names}
     polls: dict[str, list[float]] = {"this tree": [], str(args.baseline): []}
     with tempfile.TemporaryDirectory(prefix="rtdash-idle-split-") as folder:
-        tree = export(args.baseline, Path(folder)) if args.baseline else None
+        tree = (
+            export_commit(args.baseline, Path(folder), compile_bytecode=True)
+            if args.baseline
+            else None
+        )
         for index in range(args.rounds):
             shift = index % len(names)
             order = names[shift:] + names[:shift]

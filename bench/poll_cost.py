@@ -16,10 +16,10 @@ one second between polls, so every call's durations tick); no socket is involved
 only rtdash's side is timed (a tree that reads a big body as it comes is handed it in
 pieces of the size a socket read gives, through its own transport's opening). The
 baseline is the ``--baseline`` commit exported with ``git archive`` into a temporary
-folder; each side runs in its own worker process and the two are asked in turn
-(ABBA...), so a busy machine slows both alike. Each figure is the median, over rounds,
-of the median steady poll of a round (the first poll of a round meets every row for the
-first time and is not counted).
+folder, its C parts built (:mod:`bench.commit_tree`); each side runs in its own worker
+process and the two are asked in turn (ABBA...), so a busy machine slows both alike.
+Each figure is the median, over rounds, of the median steady poll of a round (the first
+poll of a round meets every row for the first time and is not counted).
 """
 
 from __future__ import annotations
@@ -275,26 +275,19 @@ class Worker:
         self.proc.wait(timeout=60)
 
 
-def _export(commit: str, folder: Path) -> Path:
-    tree = folder / "baseline"
-    tree.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    return tree
-
-
 MODES = ("core", "ui")
 
 
 def run(
     baseline: str, sizes: list[int], rounds: int, modes: tuple[str, ...] = MODES
 ) -> list[dict[str, Any]]:
+    # here, not at the top: a worker runs this file inside the tree it measures
+    from bench.commit_tree import export_commit
+
     out: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="rtdash-poll-cost-") as tmp:
         folder = Path(tmp)
-        old_tree = _export(baseline, folder)
+        old_tree = export_commit(baseline, folder)
         workers = {"baseline": Worker(old_tree), "branch": Worker(ROOT)}
         try:
             for calls in sizes:

@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.commit_tree import ROOT, export_commit
 from bench.measures.proc_status import status_mb
 from bench.measures.terminal import Terminal, bare_env
-from bench.poll_cost import ROOT, _export
 
 SIM = """
 import json, sys
@@ -114,7 +114,7 @@ def main() -> None:
     print("| live calls | side | RSS median MB | RSS last MB | peak (VmHWM) MB |")
     print("|---:|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="rtdash-rss-tree-") as tmp:
-        trees = {"baseline": _export(args.baseline, Path(tmp)), "branch": ROOT}
+        trees = {"baseline": export_commit(args.baseline, Path(tmp)), "branch": ROOT}
         for calls in (int(size) for size in args.sizes.split(",")):
             for side, tree in trees.items():
                 got = measure(tree, calls, args.seconds)

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.poll_cost import ROOT, _export
+from bench.commit_tree import ROOT, export_commit
 
 #: the worker: builds recorded call rows as the recorder writes them, then times the
 #: replay's check of each; prints the CPU seconds and a digest of what was read
@@ -100,7 +100,7 @@ def measure(baseline: str, rows: int, rounds: int) -> dict[str, dict[str, list[f
     """Per side (``rtdash``, ``rtdash at <baseline>``): check CPU seconds and import
     peak RSS (MiB) ``rounds`` times, the sides alternated (the first round discarded)."""
     with tempfile.TemporaryDirectory(prefix="rtdash-rows-") as tmp:
-        trees = {"rtdash": ROOT, f"rtdash at {baseline}": _export(baseline, Path(tmp))}
+        trees = {"rtdash": ROOT, f"rtdash at {baseline}": export_commit(baseline, Path(tmp))}
         sides = tuple(trees)
         seen: dict[str, dict[str, list[float]]] = {
             side: {"check": [], "rss": [], "rss_rows_only": [], "import_cpu": []} for side in sides

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.poll_cost import ROOT, _export
+from bench.commit_tree import ROOT, export_commit
 
 #: the settings first (what the command line loads before the app), then the app
 PROBE = (
@@ -158,7 +158,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rtdash-start-") as tmp:
-        sides = {"baseline": _export(args.baseline, Path(tmp)), "branch": ROOT}
+        sides = {"baseline": export_commit(args.baseline, Path(tmp)), "branch": ROOT}
         seen: dict[str, list[tuple[float, float, dict[str, float]]]] = {s: [] for s in sides}
         for index in range(args.runs + 1):
             order = list(sides) if index % 2 == 0 else list(reversed(sides))

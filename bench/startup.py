@@ -53,13 +53,13 @@ def sample(side: str, sim: Simulator, trees: dict[str, Path]) -> tuple[float, fl
 def measure(runs: int, baseline: str | None = None) -> dict[str, list[tuple[float, float]]]:
     """Every side ``runs`` times, alternated; with ``baseline``, that commit's rtdash
     (exported to a temporary folder) as one more side."""
-    from bench.poll_cost import ROOT, _export
+    from bench.commit_tree import ROOT, export_commit
 
     with tempfile.TemporaryDirectory(prefix="rtdash-start-") as tmp:
         trees = {"rtdash": ROOT}
         sides: tuple[str, ...] = SIDES
         if baseline:
-            trees[f"rtdash at {baseline}"] = _export(baseline, Path(tmp))
+            trees[f"rtdash at {baseline}"] = export_commit(baseline, Path(tmp))
             sides = ("rtdash", f"rtdash at {baseline}", *SIDES[1:])
         seen: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
         with make_sim(LOADS["medium"], realtime=True) as sim:
