@@ -176,11 +176,9 @@ put(Heads *self, const Keys *keys, PyObject *rows, int found)
         }
         if (ahead) {
             prefetch_slot(self, keys, index + ahead);
-#if defined(__GNUC__) || defined(__clang__)
             if (index + ahead < PyList_GET_SIZE(rows)) {
-                __builtin_prefetch(PyList_GET_ITEM(rows, index + ahead), 1); /* its count */
+                ASK_EARLY(PyList_GET_ITEM(rows, index + ahead), 1); /* its count */
             }
-#endif
         }
         PyObject *row = PyList_GET_ITEM(rows, index);
         if (row == Py_None) {

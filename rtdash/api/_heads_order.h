@@ -70,7 +70,6 @@ follow(Heads *self, int64_t key, Line **line)
 static inline void
 prefetch_followed(const Heads *self, const Keys *keys, Py_ssize_t index)
 {
-#if defined(__GNUC__) || defined(__clang__)
     const Order *order = &self->order;
     Py_ssize_t at = order->cursor + ahead;
     if (!ahead || order->stale || !following || at >= order->last_count) {
@@ -79,17 +78,12 @@ prefetch_followed(const Heads *self, const Keys *keys, Py_ssize_t index)
     const Line *line = &order->last[at];
     int64_t key;
     if (peek_key(keys, index + ahead, &key) && key != line->key) {
-        __builtin_prefetch(&self->slots[slot_of(key, self->bits)]);
+        ASK_EARLY(&self->slots[slot_of(key, self->bits)], 0);
     }
     else if (line->row != NULL) {
-        __builtin_prefetch(line->row, 1);
-        __builtin_prefetch(&self->found[line->slot / WORD_BITS], 1);
+        ASK_EARLY(line->row, 1);
+        ASK_EARLY(&self->found[line->slot / WORD_BITS], 1);
     }
-#else
-    (void)self;
-    (void)keys;
-    (void)index;
-#endif
 }
 
 /* ``*items`` grown to hold one ``size``-byte item more than ``count``; -1 (an error

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "_heads_keys.h"
+#include "_tuning.h"
 
 #define FIRST_BITS 10
 
@@ -132,16 +133,10 @@ static Py_ssize_t ahead = 32;
 static inline void
 prefetch_slot(Heads *self, const Keys *keys, Py_ssize_t index)
 {
-#if defined(__GNUC__) || defined(__clang__)
     int64_t key;
     if (peek_key(keys, index, &key)) {
-        __builtin_prefetch(&self->slots[slot_of(key, self->bits)]);
+        ASK_EARLY(&self->slots[slot_of(key, self->bits)], 0);
     }
-#else
-    (void)self;
-    (void)keys;
-    (void)index;
-#endif
 }
 
 /* The row in the first slot of the run of the key this many ahead (its slot asked for
@@ -150,20 +145,14 @@ prefetch_slot(Heads *self, const Keys *keys, Py_ssize_t index)
 static inline void
 prefetch_row(Heads *self, const Keys *keys, Py_ssize_t index)
 {
-#if defined(__GNUC__) || defined(__clang__)
     int64_t key;
     if (peek_key(keys, index, &key)) {
         Slot *slot = &self->slots[slot_of(key, self->bits)];
         PyObject *row = slot->row;
         if (LIVE(row) && slot->key == key) {
-            __builtin_prefetch(row, 1);
+            ASK_EARLY(row, 1);
         }
     }
-#else
-    (void)self;
-    (void)keys;
-    (void)index;
-#endif
 }
 
 /* New, empty arrays of 2**bits slots; on failure (an error set) the table is left as

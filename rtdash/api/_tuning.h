@@ -1,12 +1,22 @@
 /* The settings a benchmark weighs in the C parts, set from Python: how far ahead cold
  * rows are asked for (``ahead`` in rtdash/api/_heads.c and rtdash/core/_drop.c,
  * bench/cold_rows.py) and how sparse their tables are kept (``fill``,
- * bench/sparse_tables.py). Included by those two only. */
+ * bench/sparse_tables.py); and the one way they ask for memory early. Included by
+ * those two and the head table's headers only. */
 #ifndef RTDASH_TUNING_H
 #define RTDASH_TUNING_H
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+/* The cache line at ``address`` asked for early, for reading or (``write`` 1) for
+ * writing; where the compiler has no way to ask, nothing is done (the address is not
+ * even worked out). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ASK_EARLY(address, write) __builtin_prefetch((address), (write))
+#else
+#define ASK_EARLY(address, write) ((void)sizeof(address), (void)(write))
+#endif
 
 /* the farthest a distance may be set: beyond a few hundred, what is asked for is gone
  * from the caches again before it is used */

@@ -42,15 +42,9 @@ static Py_ssize_t ahead = 32;
 static inline void
 prefetch_count(PyObject *const *items, Py_ssize_t at, Py_ssize_t size)
 {
-#if defined(__GNUC__) || defined(__clang__)
     if (ahead && at + ahead < size) {
-        __builtin_prefetch(items[at + ahead], 1);
+        ASK_EARLY(items[at + ahead], 1);
     }
-#else
-    (void)items;
-    (void)at;
-    (void)size;
-#endif
 }
 
 typedef struct {
