@@ -1,16 +1,22 @@
 """Where a SCALE round goes as the centre grows, step by step, with no profiler.
 
-    python -m bench.scale_phases [--calls 2000 50000] [--rounds 16]
+    python -m bench.scale_phases [--calls 2000 50000] [--rounds 16] [--still]
 
 cProfile (``bench.scale_profile``) weighs every small call; this times only a few named
 steps of the round on process time, so the rounds cost what SCALE measures (give or
-take a microsecond a timed call). Each step's CPU is summed per round (a round's calls
-snapshot starts its count, so each count holds one of every step) and the medians over
-the rounds after the warm-up go into bench/RESULTS.md as the kept section
-``scale-phases``: a column per centre size, and what each step grew by from the
+take a microsecond a timed call). Each step's CPU is summed per counted round (the
+measure marks where each begins and ends; a step run between rounds is not counted)
+and the medians over the rounds after the warm-up go into bench/RESULTS.md as the kept
+section ``scale-phases``: a column per centre size, and what each step grew by from the
 smallest to the largest, which is what the growth exponent of SCALE is made of. What the
 top-level steps leave of the round is the HTTP exchange around the bytes, the feed's
 other consumers, the rest of the draw and the tick.
+
+``--still`` also runs the largest size with the centre standing still (every poll
+brings the last body again, byte for byte, and the times tick): a step's cost then is
+what the size alone asks of it, and the difference to the moving centre's is what the
+change costs. The medium churn grows with the centre, so a round whose growth is mostly
+the change's is one whose cost follows the change.
 """
 
 from __future__ import annotations
@@ -34,8 +40,8 @@ from bench.report import write_kept
 from bench.stats import growth_exponent
 
 HERE = Path(__file__).resolve().parent
-#: polls not counted: the first reads every row, the next ones fill the caches
-SKIPPED = 3
+#: rounds not counted: the first reads every row, the next ones fill the caches
+WARMUP = 5
 #: what a step inside another is shown with (its time is in the step above it)
 INSIDE = "– "
 #: the steps the round is made of (the others are inside one of these)
@@ -95,18 +101,35 @@ def _steps() -> list[tuple[Any, str, str]]:
     ]
 
 
+class Rounds:
+    """Each counted round's steps, ms by step: :func:`measure_scale` opens a round
+    (``enable``) just before it and closes it (``disable``) just after, as it does a
+    profiler's; a step run between rounds (the harness's own waits) is not counted."""
+
+    def __init__(self) -> None:
+        self.polls: list[dict[str, float]] = []
+        self.open = False
+
+    def enable(self) -> None:
+        self.polls.append({})
+        self.open = True
+
+    def disable(self) -> None:
+        self.open = False
+
+
 @contextmanager
-def timed(polls: list[dict[str, float]]) -> Iterator[list[str]]:
-    """Each step's CPU added to the current round's counter (a new one at each calls
-    snapshot) while inside; the steps' descriptions, in order. A static or class
-    method is wrapped as what it was, so it is called as before."""
+def timed(rounds: Rounds) -> Iterator[list[str]]:
+    """Each step's CPU added to the open round's counter while inside; the steps'
+    descriptions, in order. A static or class method is wrapped as what it was, so it
+    is called as before."""
     saved: list[tuple[Any, str, Any]] = []
     said = []
     for owner, name, what in _steps():
         raw = inspect.getattr_static(owner, name)
         saved.append((owner, name, raw))
         said.append(what)
-        step = _timing(getattr(owner, name), what, polls, starts=name == "_changed")
+        step = _timing(getattr(owner, name), what, rounds)
         wrapped = staticmethod(step) if isinstance(raw, staticmethod | classmethod) else step
         setattr(owner, name, wrapped)
     try:
@@ -116,44 +139,49 @@ def timed(polls: list[dict[str, float]]) -> Iterator[list[str]]:
             setattr(owner, name, raw)
 
 
-def _timing(
-    original: Callable[..., Any], what: str, polls: list[dict[str, float]], *, starts: bool
-) -> Callable[..., Any]:
+def _timing(original: Callable[..., Any], what: str, rounds: Rounds) -> Callable[..., Any]:
     clock = time.process_time
 
     def step(*args: Any, **kwargs: Any) -> Any:
-        if starts:
-            polls.append({})
         begun = clock()
         try:
             return original(*args, **kwargs)
         finally:
-            if polls:
-                spent = polls[-1]
+            if rounds.open:
+                spent = rounds.polls[-1]
                 spent[what] = spent.get(what, 0.0) + clock() - begun
 
     return step
 
 
-def measure(calls: int, rounds: int) -> dict[str, float]:
+def measure(calls: int, rounds: int, *, moved: float = 1.0) -> dict[str, float]:
     """Median ms of each step per round at ``calls`` live calls, with the round's own
-    (SCALE's measure, in the same run) and what the top-level steps leave of it."""
-    polls: list[dict[str, float]] = []
-    with timed(polls) as said, remote_sim(scale_load(calls)) as sim:
-        run = asyncio.run(measure_scale(RTDASH, sim, polls=rounds, warmup=2, slow=None))
-    counted = polls[SKIPPED:]
-    if not counted:
-        raise SystemExit("too few polls to count: give more --rounds")
+    (SCALE's measure, in the same run) and what the top-level steps leave of it;
+    ``moved``: the seconds the centre moves on before each round (0: it stands still)."""
+    marks = Rounds()
+    with timed(marks) as said, remote_sim(scale_load(calls)) as sim:
+        run = asyncio.run(
+            measure_scale(
+                RTDASH, sim, polls=rounds, warmup=WARMUP, slow=None, profiler=marks, moved=moved
+            )
+        )
+    counted = marks.polls
+    if len(counted) != len(run.total):
+        raise SystemExit("the measure did not mark each counted round")
     medians = {what: statistics.median(p.get(what, 0.0) for p in counted) * 1e3 for what in said}
     medians[ROUND] = statistics.median(run.total) * 1e3
     medians[REST] = medians[ROUND] - sum(medians[what] for what in TOP_LEVEL)
     return medians
 
 
-def report(sizes: list[int], measured: list[dict[str, float]]) -> list[str]:
+def report(
+    sizes: list[int], measured: list[dict[str, float]], still: dict[str, float] | None = None
+) -> list[str]:
     """The table: a column per size, then (with two sizes or more) what each step grew
     by from the smallest to the largest and the growth exponent the round would have
-    had if that step alone had not grown (the round's own exponent on its row)."""
+    had if that step alone had not grown (the round's own exponent on its row); with
+    ``still`` (the largest size, the centre standing still), that column and what the
+    change costs beside it (the moving centre's less the standing one's)."""
     heads = " | ".join(f"{calls:,} calls" for calls in sizes)
     grows = len(sizes) > 1
     extra = (
@@ -161,48 +189,70 @@ def report(sizes: list[int], measured: list[dict[str, float]]) -> list[str]:
         if grows
         else ""
     )
-    lines = [
-        f"| step (ms per round) | {heads} |{extra}",
-        "| --- |" + " ---: |" * (len(sizes) + (2 if grows else 0)),
-    ]
+    if still is not None:
+        extra += f" {sizes[-1]:,} calls, standing still | the change's own |"
+    columns = len(sizes) + (2 if grows else 0) + (2 if still is not None else 0)
+    lines = [f"| step (ms per round) | {heads} |{extra}", "| --- |" + " ---: |" * columns]
     order = [*measured[0].keys()]
     order.remove(ROUND)
     order.remove(REST)
     small, big = measured[0], measured[-1]
     for what in [*order, REST, ROUND]:
-        cells = " | ".join(f"{one[what]:.2f}" for one in measured)
+        cells = [f"{one[what]:.2f}" for one in measured]
+        if grows:
+            # the round with this step at the larger size costing what it did at the smaller
+            flat = big[ROUND] - (0.0 if what == ROUND else big[what] - small[what])
+            exponent = growth_exponent(small[ROUND], flat, sizes[0], sizes[-1])
+            cells += [f"{big[what] - small[what]:+.2f}", f"{exponent:.3f}"]
+        if still is not None:
+            cells += [f"{still[what]:.2f}", f"{big[what] - still[what]:+.2f}"]
         shown = f"**{what}**" if what == ROUND else what
-        if not grows:
-            lines.append(f"| {shown} | {cells} |")
-            continue
-        # the round with this step at the larger size costing what it did at the smaller
-        flat = big[ROUND] - (0.0 if what == ROUND else big[what] - small[what])
-        exponent = growth_exponent(small[ROUND], flat, sizes[0], sizes[-1])
-        lines.append(f"| {shown} | {cells} | {big[what] - small[what]:+.2f} | {exponent:.3f} |")
+        lines.append(f"| {shown} | {' | '.join(cells)} |")
     return lines
+
+
+def still_said(calls: int, moving: dict[str, float], still: dict[str, float]) -> str:
+    """The round's split at the largest size: what the size alone costs, and the change."""
+    size, change = still[ROUND], moving[ROUND] - still[ROUND]
+    said = (
+        f"At {calls:,} calls the round costs {size:.2f} ms with the centre standing still "
+        "(every poll the last body again, the times ticking)"
+    )
+    if change <= 0:  # a centre so small that its change is lost in the noise
+        return said + " and no more for a second of medium churn."
+    return (
+        f"{said} and {change:.2f} ms more for a second of medium churn: "
+        f"{change / moving[ROUND]:.0%} of the round is the change's."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale_phases", description=__doc__)
     parser.add_argument("--calls", type=int, nargs="+", default=[2_000, 50_000])
     parser.add_argument("--rounds", type=int, default=16)
+    parser.add_argument(
+        "--still", action="store_true", help="and the largest size with the centre standing still"
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
     sizes = sorted(args.calls)
     before = os.getloadavg()
     measured = [measure(calls, args.rounds) for calls in sizes]
-    shown = " ".join(map(str, sizes))
+    still = measure(sizes[-1], args.rounds, moved=0.0) if args.still else None
+    shown = " ".join(map(str, sizes)) + (" --still" if args.still else "")
     lines = [
         "## Where a SCALE round goes, step by step, as the centre grows "
         f"(`python -m bench.scale_phases --calls {shown} --rounds {args.rounds}`)",
         "",
         f"{stamp(before[0])} CPU ms per round (medians "
-        f"over the rounds after the first {SKIPPED}), each size in its own run with the "
+        f"over the rounds after the first {WARMUP}), each size in its own run with the "
         "simulator out of process. Steps marked – are inside the step above them; the "
         "round is SCALE's own measure in the same run, and the timers add a little to it.",
         "",
-        *report(sizes, measured),
+        *report(sizes, measured, still),
     ]
+    if still is not None:
+        lines += ["", still_said(sizes[-1], measured[-1], still)]
     write_kept(args.output, "scale-phases", lines)
     print("\n".join(lines))
     return 0

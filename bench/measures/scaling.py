@@ -74,10 +74,15 @@ async def measure_scale(
     slow: float | None,
     timeout: float = 900.0,
     profiler: Any = None,
+    moved: float = 1.0,
 ) -> ScaleRun:
     """``warmup`` uncounted then up to ``polls`` counted poll + tick rounds of ``kind``
     against ``sim``; once a round costs more than ``slow`` CPU seconds (None: never),
-    one counted round is enough (the app is that slow; more would take minutes)."""
+    one counted round is enough (the app is that slow; more would take minutes).
+    ``moved``: the seconds the centre moves on before each round (SCALE's one: a
+    second of medium churn); 0 leaves it standing, so each poll brings the last body
+    again, byte for byte, and only the times tick. ``profiler``'s ``enable`` and
+    ``disable`` are called around each counted round."""
     run = ScaleRun()
     # the app measured before this one (the apps take turns in one process) leaves no
     # garbage for this one's collections to walk
@@ -101,7 +106,8 @@ async def measure_scale(
             index = 0
             counted = 0
             while counted < polls:
-                await asyncio.to_thread(sim.advance, 1.0)
+                if moved:
+                    await asyncio.to_thread(sim.advance, moved)
                 clock.advance(0.5)
                 await pilot.pause()
                 counting = index >= warmup

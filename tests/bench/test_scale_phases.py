@@ -60,3 +60,46 @@ def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path:
             total = sum(steps[what][column] for what in children)
             assert total <= steps[parent][column] + 0.04, parent
         assert steps[TAKEN_IN][column] < steps[ROUND][column]
+
+
+def test_the_largest_size_standing_still_splits_its_round_into_size_and_change(
+    tmp_path: Path,
+) -> None:
+    section = kept_section(
+        tmp_path,
+        "bench.scale_phases",
+        "scale-phases",
+        "--calls",
+        "200",
+        "2000",
+        "--rounds",
+        "5",
+        "--still",
+    )
+    assert "| 2,000 calls, standing still | the change's own |" in section
+    rows = re.findall(
+        r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \| ([\d.-]+) "
+        r"\| ([\d.]+) \| ([+-][\d.]+) \|$",
+        section,
+        re.M,
+    )
+    steps = {what: tuple(map(float, numbers)) for what, *numbers in rows}
+    assert len(steps) == 19, section
+    for _, moving, _, _, still, change in steps.values():
+        assert abs(moving - still - change) <= 0.011
+    # standing still, no poll brings a change: no snapshot is built from changes and
+    # no new line is read, while the bytes are still taken in and the times painted
+    for step in ("calls snapshot from the changes", "– new lines read into rows (C reader)"):
+        assert steps[step][4] == 0.0, step
+    for step in (TAKEN_IN, "the screen's changed lines painted"):
+        assert steps[step][4] > 0, step
+    assert steps[SERVICE][4] < steps[SERVICE][1]
+    still_round, change = steps[ROUND][4], steps[ROUND][5]
+    said = re.search(
+        r"At 2,000 calls the round costs ([\d.]+) ms with the centre standing still .*? "
+        r"and ([\d.]+) ms more for a second of medium churn: (\d+)% of the round",
+        section,
+    )
+    assert said is not None, section
+    assert float(said[1]) == still_round and float(said[2]) == change
+    assert abs(int(said[3]) - 100 * change / steps[ROUND][1]) <= 0.6
