@@ -388,7 +388,9 @@ class LineFeed:
                 lines.unchanged = (
                     digest == self._last_tails
                     and len(held) == len(last)
-                    and all(map(is_, held, last))
+                    # every line followed in the last body's order holds its row: known
+                    # without a pass over a big centre's rows on each quiet poll
+                    and (table.followed() == len(held) or all(map(is_, held, last)))
                 )
             # the last body's rows this one did not hold (its own are found or read)
             gone = table.settle()

@@ -55,6 +55,13 @@ class HeadTable(Protocol):
 
     def clear(self) -> None: ...
 
+    def followed(self) -> int:
+        """How many rows were found since the last settle by following the last body's
+        lines in order, each the row of the line after the last one found (see
+        ``rtdash/api/_heads_order.h``): as many as the last body had lines, and the
+        rows found are the last body's, one for one, in its order."""
+        ...
+
     def __len__(self) -> int:
         """How many rows are held and not found."""
         ...
@@ -101,6 +108,9 @@ class DictHeads:
     def clear(self) -> None:
         self._rows.clear()
         self._found.clear()
+
+    def followed(self) -> int:
+        return 0  # every line is looked up
 
     def __len__(self) -> int:
         return len(self._rows)

@@ -114,3 +114,42 @@ def test_a_blank_line_or_a_line_ending_in_a_carriage_return_reads_the_same() -> 
         assert [ticked(row, got.server_now).to_json() for row in got.rows] == [
             row.to_json() for row in expected.rows
         ]
+
+
+def test_a_body_followed_line_for_line_is_known_unchanged_without_a_pass_over_its_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The C head table found every line as the line after the last one found in the
+    last body: its rows are the last body's, one for one, and no pass over a big
+    centre's rows compares them again on each quiet poll. The table as two dicts
+    follows nothing and compares them."""
+    import builtins
+
+    import rtdash.api.line_rows as line_rows
+    from rtdash.api.line_table import DictHeads
+
+    reader = RowReader("user", FieldMapping(), UTC_ZONE)
+    users = [with_(USER, sipUserId=str(n)) for n in range(20)]
+    body = compact(*users)
+    first = parse(reader, body)  # the lines learned, then every line noted in order
+    passes: list[int] = []
+
+    def counted(rows: Any) -> bool:
+        passes.append(1)
+        return builtins.all(rows)
+
+    monkeypatch.setattr(line_rows, "all", counted, raising=False)
+    lines = reader.lines
+    assert lines is not None
+    compared = [1] if isinstance(lines.heads, DictHeads) else []
+    again = parse(reader, body + b"")  # a new bytes object: the line path, not the digest
+    assert lines.unchanged
+    assert all(row is old for row, old in zip(again.rows, first.rows, strict=True))
+    assert passes == compared
+    swapped = compact(users[1], users[0], *users[2:])  # the same heads, tails and count
+    moved = parse(reader, swapped)
+    assert not lines.unchanged
+    assert [row.user_id for row in moved.rows[:3]] == ["1", "0", "2"]
+    assert passes == [*compared, 1]  # not followed line for line: compared row by row
+    parse(reader, swapped)
+    assert lines.unchanged
