@@ -58,8 +58,8 @@ class HeadTable(Protocol):
     def followed(self) -> int:
         """How many rows were found since the last settle by following the last body's
         lines in order, each the row of the line after the last one found (see
-        ``rtdash/api/_heads_order.h``): as many as the last body had lines, and the
-        rows found are the last body's, one for one, in its order."""
+        ``rtdash/api/_heads_order.h``). When it is as many as the last body had lines,
+        the rows found are the last body's, one for one, in its order."""
         ...
 
     def __len__(self) -> int:
