@@ -1,6 +1,6 @@
 """Where a SCALE round goes as the centre grows, step by step, with no profiler.
 
-    python -m bench.scale_phases [--calls 2000 50000] [--rounds 16] [--still]
+    python -m bench.scale_phases [--calls 2000 50000] [--rounds 16] [--still] [--passes 1]
 
 cProfile (``bench.scale_profile``) weighs every small call; this times only a few named
 steps of the round on process time, so the rounds cost what SCALE measures (give or
@@ -10,7 +10,14 @@ and the medians over the rounds after the warm-up go into bench/RESULTS.md as th
 section ``scale-phases``: a column per centre size, and what each step grew by from the
 smallest to the largest, which is what the growth exponent of SCALE is made of. What the
 top-level steps leave of the round is the HTTP exchange around the bytes, the feed's
-other consumers, the rest of the draw and the tick.
+other consumers, the rest of the draw and the tick. A line under the table says what
+exponent the round would have had if the steps that follow the events in Python had
+cost nothing: a bound on what rewriting them could do.
+
+``--passes N`` measures the sizes N times, the order turned each pass, and keeps each
+step's median over the passes, with each pass's exponent under the table: one run's
+exponent moves with the host's speed of the minute, so a verdict on the target wants
+the passes' spread beside it.
 
 ``--still`` also runs the largest size with the centre standing still (every poll
 brings the last body again, byte for byte, and the times tick): a step's cost then is
@@ -58,6 +65,9 @@ TOP_LEVEL = (
 )
 #: the row whose steps' sum the round's rest is measured against
 ROUND = "the round (poll + tick, SCALE's measure)"
+#: the steps that follow a poll's events in Python once its rows are read: what any
+#: rewrite of the event path (a table per call in C, say) could take off the round
+EVENTS = TOP_LEVEL[2:7]
 REST = "the rest of the round (HTTP around the bytes, other consumers, the tick)"
 
 
@@ -226,6 +236,63 @@ def still_said(calls: int, moving: dict[str, float], still: dict[str, float]) ->
     )
 
 
+def events_said(sizes: list[int], measured: list[dict[str, float]]) -> str:
+    """The exponent the round would have had if the events' steps (:data:`EVENTS`) had
+    cost nothing at either size: the most a rewrite of the event path could bring it
+    down to, the bytes, the screen and the rest left as they are."""
+    small, big = measured[0], measured[-1]
+    spared = [one[ROUND] - sum(one[what] for what in EVENTS) for one in (small, big)]
+    exponent = growth_exponent(spared[0], spared[1], sizes[0], sizes[-1])
+    return (
+        f"Had the events' steps ({', '.join(EVENTS)}) cost nothing at either size, the "
+        f"round would cost {spared[0]:.2f} ms at {sizes[0]:,} calls and {spared[1]:.2f} ms "
+        f"at {sizes[-1]:,}: an exponent of {exponent:.3f} (the round's own: "
+        f"{growth_exponent(small[ROUND], big[ROUND], sizes[0], sizes[-1]):.3f})."
+    )
+
+
+def passes(sizes: list[int], rounds: int, count: int) -> list[list[dict[str, float]]]:
+    """``count`` passes over the sizes, each size measured in turn, the order turned each
+    pass: the host's speed moves over minutes, and a slow stretch that met one size
+    alone would move that pass's exponent with it."""
+    runs = []
+    for index in range(count):
+        order = sizes if index % 2 == 0 else sizes[::-1]
+        run = {calls: measure(calls, rounds) for calls in order}
+        runs.append([run[calls] for calls in sizes])
+    return runs
+
+
+def medians_of(runs: list[list[dict[str, float]]]) -> list[dict[str, float]]:
+    """Each step's median over the passes, size by size."""
+    return [
+        {what: statistics.median(run[at][what] for run in runs) for what in runs[0][at]}
+        for at in range(len(runs[0]))
+    ]
+
+
+def passes_said(sizes: list[int], runs: list[list[dict[str, float]]]) -> str:
+    """Each pass's round at the smallest and the largest size, its exponent, and their
+    median: how far the host moves the figure within one run."""
+    each = [
+        (
+            run[0][ROUND],
+            run[-1][ROUND],
+            growth_exponent(run[0][ROUND], run[-1][ROUND], sizes[0], sizes[-1]),
+        )
+        for run in runs
+    ]
+    shown = ", ".join(
+        f"{small:.2f} → {big:.2f} ms ({exponent:.3f})" for small, big, exponent in each
+    )
+    middle = statistics.median(exponent for _, _, exponent in each)
+    return (
+        f"Each of the {len(runs)} passes, the round at {sizes[0]:,} and at {sizes[-1]:,} calls "
+        f"(its exponent): {shown}; the median of the passes' exponents {middle:.3f}. The "
+        "table holds each step's median over the passes."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale_phases", description=__doc__)
     parser.add_argument("--calls", type=int, nargs="+", default=[2_000, 50_000])
@@ -233,13 +300,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--still", action="store_true", help="and the largest size with the centre standing still"
     )
+    parser.add_argument(
+        "--passes", type=int, default=1, help="measure the sizes this many times, alternated"
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
+    if args.passes < 1:
+        parser.error("--passes must be 1 or more")
     sizes = sorted(args.calls)
     before = os.getloadavg()
-    measured = [measure(calls, args.rounds) for calls in sizes]
+    runs = passes(sizes, args.rounds, args.passes)
+    measured = medians_of(runs)
     still = measure(sizes[-1], args.rounds, moved=0.0) if args.still else None
     shown = " ".join(map(str, sizes)) + (" --still" if args.still else "")
+    shown += f" --passes {args.passes}" if args.passes > 1 else ""
     lines = [
         "## Where a SCALE round goes, step by step, as the centre grows "
         f"(`python -m bench.scale_phases --calls {shown} --rounds {args.rounds}`)",
@@ -251,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *report(sizes, measured, still),
     ]
+    if len(sizes) > 1 and len(runs) > 1:
+        lines += ["", passes_said(sizes, runs)]
+    if len(sizes) > 1:
+        lines += ["", events_said(sizes, measured)]
     if still is not None:
         lines += ["", still_said(sizes[-1], measured[-1], still)]
     write_kept(args.output, "scale-phases", lines)

@@ -60,6 +60,29 @@ def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path:
             total = sum(steps[what][column] for what in children)
             assert total <= steps[parent][column] + 0.04, parent
         assert steps[TAKEN_IN][column] < steps[ROUND][column]
+    # the bound: the round less the events' steps at each size, and its exponent
+    events = [
+        "a body's gone rows and ids",
+        "calls snapshot from the changes",
+        "users snapshot",
+        SERVICE,
+        "the headline's agents counted (after each route)",
+    ]
+    said = re.search(
+        r"Had the events' steps \((.+?)\) cost nothing at either size, the round would cost "
+        r"([\d.]+) ms at 200 calls and ([\d.]+) ms at 2,000: an exponent of ([\d.-]+) "
+        r"\(the round's own: ([\d.-]+)\)\.",
+        section,
+    )
+    assert said is not None, section
+    assert said[1] == ", ".join(events)
+    spared = [float(said[2]), float(said[3])]
+    for column, cost in enumerate(spared):
+        events_cost = sum(steps[what][column] for what in events)
+        assert abs(cost - (steps[ROUND][column] - events_cost)) <= 0.03
+        assert cost < steps[ROUND][column]
+    assert abs(float(said[4]) - math.log(spared[1] / spared[0]) / math.log(10)) <= 0.002
+    assert float(said[5]) == exponent
 
 
 def test_the_largest_size_standing_still_splits_its_round_into_size_and_change(
@@ -103,3 +126,53 @@ def test_the_largest_size_standing_still_splits_its_round_into_size_and_change(
     assert said is not None, section
     assert float(said[1]) == still_round and float(said[2]) == change
     assert abs(int(said[3]) - 100 * change / steps[ROUND][1]) <= 0.6
+
+
+def test_passes_alternate_the_sizes_and_keep_each_steps_median(tmp_path: Path) -> None:
+    section = kept_section(
+        tmp_path,
+        "bench.scale_phases",
+        "scale-phases",
+        "--calls",
+        "200",
+        "2000",
+        "--rounds",
+        "5",
+        "--passes",
+        "3",
+    )
+    assert "--calls 200 2000 --passes 3 --rounds 5" in section
+    rows = re.findall(
+        r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \| ([\d.-]+) \|$", section, re.M
+    )
+    steps = {what: tuple(map(float, numbers)) for what, *numbers in rows}
+    said = re.search(
+        r"Each of the 3 passes, the round at 200 and at 2,000 calls .*?: (.+?); "
+        r"the median of the passes' exponents ([\d.-]+)\.",
+        section,
+    )
+    assert said is not None, section
+    each = re.findall(r"([\d.]+) → ([\d.]+) ms \(([\d.-]+)\)", said[1])
+    assert len(each) == 3, said[1]
+    small, big, exponents = zip(*((float(a), float(b), float(e)) for a, b, e in each), strict=True)
+    for a, b, exponent in zip(small, big, exponents, strict=True):
+        assert abs(exponent - math.log(b / a) / math.log(10)) <= 0.0011
+    # the table's round is the median pass's at each size, and the line's median is the
+    # median of the exponents listed
+    assert steps[ROUND][0] == sorted(small)[1] and steps[ROUND][1] == sorted(big)[1]
+    assert float(said[2]) == sorted(exponents)[1]
+
+
+def test_passes_below_one_are_refused_with_one_message() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.scale_phases", "--passes", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--passes must be 1 or more" in done.stderr
+    assert "Traceback" not in done.stderr
