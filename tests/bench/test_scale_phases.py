@@ -14,10 +14,16 @@ TAKEN_IN = "the bytes taken in (the four steps below and the Python around them)
 SERVICE = "today's service level"
 
 
-def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path: Path) -> None:
-    section = kept_section(
-        tmp_path, "bench.scale_phases", "scale-phases", "--calls", "2000", "200", "--rounds", "5"
+def phases(folder: Path, *args: str, calls: tuple[str, str] = ("200", "2000")) -> str:
+    """The kept section of ``python -m bench.scale_phases`` at two small sizes, five
+    rounds each, with ``args``."""
+    return kept_section(
+        folder, "bench.scale_phases", "scale-phases", "--calls", *calls, "--rounds", "5", *args
     )
+
+
+def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path: Path) -> None:
+    section = phases(tmp_path, calls=("2000", "200"))
     # the sizes in ascending order, whatever order they were asked in
     assert (
         "| step (ms per round) | 200 calls | 2,000 calls | grew by, 200 → 2,000 "
@@ -88,17 +94,7 @@ def test_the_steps_of_scale_rounds_at_two_sizes_land_in_a_kept_section(tmp_path:
 def test_the_largest_size_standing_still_splits_its_round_into_size_and_change(
     tmp_path: Path,
 ) -> None:
-    section = kept_section(
-        tmp_path,
-        "bench.scale_phases",
-        "scale-phases",
-        "--calls",
-        "200",
-        "2000",
-        "--rounds",
-        "5",
-        "--still",
-    )
+    section = phases(tmp_path, "--still")
     assert "| 2,000 calls, standing still | the change's own |" in section
     rows = re.findall(
         r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \| ([\d.-]+) "
@@ -129,18 +125,7 @@ def test_the_largest_size_standing_still_splits_its_round_into_size_and_change(
 
 
 def test_passes_alternate_the_sizes_and_keep_each_steps_median(tmp_path: Path) -> None:
-    section = kept_section(
-        tmp_path,
-        "bench.scale_phases",
-        "scale-phases",
-        "--calls",
-        "200",
-        "2000",
-        "--rounds",
-        "5",
-        "--passes",
-        "3",
-    )
+    section = phases(tmp_path, "--passes", "3")
     assert "--calls 200 2000 --passes 3 --rounds 5" in section
     rows = re.findall(
         r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \| ([\d.-]+) \|$", section, re.M
