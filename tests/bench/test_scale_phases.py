@@ -7,7 +7,7 @@ import math
 import re
 from pathlib import Path
 
-from tests.bench.running import kept_section
+from tests.bench.running import kept_section, run_module
 
 ROUND = "the round (poll + tick, SCALE's measure)"
 TAKEN_IN = "the bytes taken in (the four steps below and the Python around them)"
@@ -149,15 +149,7 @@ def test_passes_alternate_the_sizes_and_keep_each_steps_median(tmp_path: Path) -
 
 
 def test_passes_below_one_are_refused_with_one_message() -> None:
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.scale_phases", "--passes", "0"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_module("bench.scale_phases", "--passes", "0", timeout=60)
     assert done.returncode == 2
     assert "--passes must be 1 or more" in done.stderr
     assert "Traceback" not in done.stderr
