@@ -1,6 +1,6 @@
 """Where a SCALE round goes as the centre grows, step by step, with no profiler.
 
-    python -m bench.scale_phases [--calls 2000 50000] [--rounds 16] [--still] [--passes 1]
+    python -m bench.scale_phases [--calls 2000 50000] [--rounds 16] [--still] [--runs 1]
 
 cProfile (``bench.scale_profile``) weighs every small call; this times only a few named
 steps of the round on process time, so the rounds cost what SCALE measures (give or
@@ -14,10 +14,10 @@ other consumers, the rest of the draw and the tick. A line under the table says 
 exponent the round would have had if the steps that follow the events in Python had
 cost nothing: a bound on what rewriting them could do.
 
-``--passes N`` measures the sizes N times, the order turned each pass, and keeps each
-step's median over the passes, with each pass's exponent under the table: one run's
+``--runs N`` measures the sizes N times, the order turned each run, and keeps each
+step's median over the runs, with each run's exponent under the table: one run's
 exponent moves with the host's speed of the minute, so a verdict on the target wants
-the passes' spread beside it.
+the runs' spread beside it.
 
 ``--still`` also runs the largest size with the centre standing still (every poll
 brings the last body again, byte for byte, and the times tick): a step's cost then is
@@ -44,7 +44,7 @@ from bench.loads import RTDASH
 from bench.measures.remote_sim import remote_sim
 from bench.measures.scaling import measure_scale, scale_load
 from bench.report import write_kept
-from bench.stats import growth_exponent
+from bench.stats import alternated, growth_exponent
 
 HERE = Path(__file__).resolve().parent
 #: rounds not counted: the first reads every row, the next ones fill the caches
@@ -251,34 +251,23 @@ def events_said(sizes: list[int], measured: list[dict[str, float]]) -> str:
     )
 
 
-def passes(sizes: list[int], rounds: int, count: int) -> list[list[dict[str, float]]]:
-    """``count`` passes over the sizes, each size measured in turn, the order turned each
-    pass: the host's speed moves over minutes, and a slow stretch that met one size
-    alone would move that pass's exponent with it."""
-    runs = []
-    for index in range(count):
-        order = sizes if index % 2 == 0 else sizes[::-1]
-        run = {calls: measure(calls, rounds) for calls in order}
-        runs.append([run[calls] for calls in sizes])
-    return runs
-
-
-def medians_of(runs: list[list[dict[str, float]]]) -> list[dict[str, float]]:
-    """Each step's median over the passes, size by size."""
+def medians_of(sizes: list[int], runs: list[dict[int, dict[str, float]]]) -> list[dict[str, float]]:
+    """Each step's median over the runs, size by size."""
     return [
-        {what: statistics.median(run[at][what] for run in runs) for what in runs[0][at]}
-        for at in range(len(runs[0]))
+        {what: statistics.median(run[calls][what] for run in runs) for what in runs[0][calls]}
+        for calls in sizes
     ]
 
 
-def passes_said(sizes: list[int], runs: list[list[dict[str, float]]]) -> str:
-    """Each pass's round at the smallest and the largest size, its exponent, and their
-    median: how far the host moves the figure within one run."""
+def runs_said(sizes: list[int], runs: list[dict[int, dict[str, float]]]) -> str:
+    """Each run's round at the smallest and the largest size, its exponent, and their
+    median: how far the host moves the figure from run to run."""
+    low, high = sizes[0], sizes[-1]
     each = [
         (
-            run[0][ROUND],
-            run[-1][ROUND],
-            growth_exponent(run[0][ROUND], run[-1][ROUND], sizes[0], sizes[-1]),
+            run[low][ROUND],
+            run[high][ROUND],
+            growth_exponent(run[low][ROUND], run[high][ROUND], low, high),
         )
         for run in runs
     ]
@@ -287,9 +276,9 @@ def passes_said(sizes: list[int], runs: list[list[dict[str, float]]]) -> str:
     )
     middle = statistics.median(exponent for _, _, exponent in each)
     return (
-        f"Each of the {len(runs)} passes, the round at {sizes[0]:,} and at {sizes[-1]:,} calls "
-        f"(its exponent): {shown}; the median of the passes' exponents {middle:.3f}. The "
-        "table holds each step's median over the passes."
+        f"Each of the {len(runs)} runs, the round at {sizes[0]:,} and at {sizes[-1]:,} calls "
+        f"(its exponent): {shown}; the median of the runs' exponents {middle:.3f}. The "
+        "table holds each step's median over the runs."
     )
 
 
@@ -301,19 +290,21 @@ def main(argv: list[str] | None = None) -> int:
         "--still", action="store_true", help="and the largest size with the centre standing still"
     )
     parser.add_argument(
-        "--passes", type=int, default=1, help="measure the sizes this many times, alternated"
+        "--runs", type=int, default=1, help="measure the sizes this many times, alternated"
     )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args(argv)
-    if args.passes < 1:
-        parser.error("--passes must be 1 or more")
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
     sizes = sorted(args.calls)
     before = os.getloadavg()
-    runs = passes(sizes, args.rounds, args.passes)
-    measured = medians_of(runs)
+    # each size in turn, the order turned each run: a slow stretch of the host that met
+    # one size alone would move that run's exponent with it
+    runs = alternated(sizes, args.runs, lambda calls: measure(calls, args.rounds))
+    measured = medians_of(sizes, runs)
     still = measure(sizes[-1], args.rounds, moved=0.0) if args.still else None
     shown = " ".join(map(str, sizes)) + (" --still" if args.still else "")
-    shown += f" --passes {args.passes}" if args.passes > 1 else ""
+    shown += f" --runs {args.runs}" if args.runs > 1 else ""
     lines = [
         "## Where a SCALE round goes, step by step, as the centre grows "
         f"(`python -m bench.scale_phases --calls {shown} --rounds {args.rounds}`)",
@@ -326,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         *report(sizes, measured, still),
     ]
     if len(sizes) > 1 and len(runs) > 1:
-        lines += ["", passes_said(sizes, runs)]
+        lines += ["", runs_said(sizes, runs)]
     if len(sizes) > 1:
         lines += ["", events_said(sizes, measured)]
     if still is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,10 @@ def ratios_line(said: str, ratios: list[float]) -> str:
     return f"{said}, each run: {each} (median {statistics.median(ratios):.2f})."
 
 
-def alternated(arms: Sequence[str], runs: int, measure: Callable[[str], T]) -> list[dict[str, T]]:
+def alternated(arms: Sequence[A], runs: int, measure: Callable[[A], T]) -> list[dict[A, T]]:
     """Each arm measured once a run, ``runs`` times, the order turned every run (the
     host drifts: neither arm is always measured first)."""
-    made: list[dict[str, T]] = []
+    made: list[dict[A, T]] = []
     for index in range(runs):
         order = arms if index % 2 == 0 else arms[::-1]
         made.append({arm: measure(arm) for arm in order})

@@ -4,6 +4,7 @@ other lines are decoded and read (strictly, as any body is)."""
 
 from __future__ import annotations
 
+import builtins
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -11,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rtdash.api import line_rows
 from rtdash.api.client import FetchResult, InfinityClient
+from rtdash.api.line_table import DictHeads
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import RowReader, ticked
 from tests.api.test_rows import CALL, USER, with_
@@ -123,11 +126,6 @@ def test_a_body_followed_line_for_line_is_known_unchanged_without_a_pass_over_it
     last body: its rows are the last body's, one for one, and no pass over a big
     centre's rows compares them again on each quiet poll. The table as two dicts
     follows nothing and compares them."""
-    import builtins
-
-    import rtdash.api.line_rows as line_rows
-    from rtdash.api.line_table import DictHeads
-
     reader = RowReader("user", FieldMapping(), UTC_ZONE)
     users = [with_(USER, sipUserId=str(n)) for n in range(20)]
     body = compact(*users)

@@ -124,16 +124,16 @@ def test_the_largest_size_standing_still_splits_its_round_into_size_and_change(
     assert abs(int(said[3]) - 100 * change / steps[ROUND][1]) <= 0.6
 
 
-def test_passes_alternate_the_sizes_and_keep_each_steps_median(tmp_path: Path) -> None:
-    section = phases(tmp_path, "--passes", "3")
-    assert "--calls 200 2000 --passes 3 --rounds 5" in section
+def test_runs_alternate_the_sizes_and_keep_each_steps_median(tmp_path: Path) -> None:
+    section = phases(tmp_path, "--runs", "3")
+    assert "--calls 200 2000 --runs 3 --rounds 5" in section
     rows = re.findall(
         r"^\| \**(.+?)\** \| ([\d.]+) \| ([\d.]+) \| ([+-][\d.]+) \| ([\d.-]+) \|$", section, re.M
     )
     steps = {what: tuple(map(float, numbers)) for what, *numbers in rows}
     said = re.search(
-        r"Each of the 3 passes, the round at 200 and at 2,000 calls .*?: (.+?); "
-        r"the median of the passes' exponents ([\d.-]+)\.",
+        r"Each of the 3 runs, the round at 200 and at 2,000 calls .*?: (.+?); "
+        r"the median of the runs' exponents ([\d.-]+)\.",
         section,
     )
     assert said is not None, section
@@ -142,14 +142,14 @@ def test_passes_alternate_the_sizes_and_keep_each_steps_median(tmp_path: Path) -
     small, big, exponents = zip(*((float(a), float(b), float(e)) for a, b, e in each), strict=True)
     for a, b, exponent in zip(small, big, exponents, strict=True):
         assert abs(exponent - math.log(b / a) / math.log(10)) <= 0.0011
-    # the table's round is the median pass's at each size, and the line's median is the
+    # the table's round is the median run's at each size, and the line's median is the
     # median of the exponents listed
     assert steps[ROUND][0] == sorted(small)[1] and steps[ROUND][1] == sorted(big)[1]
     assert float(said[2]) == sorted(exponents)[1]
 
 
-def test_passes_below_one_are_refused_with_one_message() -> None:
-    done = run_module("bench.scale_phases", "--passes", "0", timeout=60)
+def test_runs_below_one_are_refused_with_one_message() -> None:
+    done = run_module("bench.scale_phases", "--runs", "0", timeout=60)
     assert done.returncode == 2
-    assert "--passes must be 1 or more" in done.stderr
+    assert "--runs must be 1 or more" in done.stderr
     assert "Traceback" not in done.stderr
