@@ -51,6 +51,9 @@ class Plan:
     scale_naive_max: int = 10_000
     #: CPU seconds a round may take before its app is counted once at that size
     scale_slow: float = 3.0
+    #: rtdash's runs at the two sizes of the growth exponent, after the table's repeats
+    growth_runs: int = 8
+    growth_polls: int = 16
     rss_sizes: tuple[int, ...] = (10_000, 50_000)
     #: the peak differs by several MB from run to run: the median of three is judged
     rss_repeats: int = 3
@@ -84,6 +87,7 @@ QUICK = Plan(
     scale_repeats=1,
     scale_polls=1,
     scale_warmup=1,
+    growth_runs=0,
     rss_sizes=(),
     quick=True,
 )

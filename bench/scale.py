@@ -43,12 +43,26 @@ class ScaleRow:
     harness: list[float] = field(default_factory=list)
     #: each repeat's counted rounds (``total`` cut by run), by app
     runs: dict[str, list[list[float]]] = field(default_factory=dict)
+    #: rtdash's runs at this size measured for the growth exponent alone (the sizes
+    #: of :data:`GROWTH` taking turns), each run's counted rounds
+    growth: list[list[float]] = field(default_factory=list)
     #: apps measured fewer times than the plan says, or not at all, and why
     notes: list[str] = field(default_factory=list)
 
     def median(self, app: str, part: str = "total") -> float | None:
         samples: dict[str, list[float]] = getattr(self, part)
         return Summary.of(samples[app]).median if samples.get(app) else None
+
+    def growth_rounds(self, app: str) -> list[float]:
+        """Every counted round of ``app`` here that the growth exponent reads: the
+        table's repeats, and for rtdash the runs made for the exponent alone."""
+        extra = [one for run in self.growth for one in run] if app == RTDASH.name else []
+        return [*self.total.get(app, []), *extra]
+
+    def runs_of(self, app: str) -> list[list[float]]:
+        """``app``'s runs here, each its counted rounds: the table's repeats, then the
+        runs made for the exponent alone (rtdash's)."""
+        return [*self.runs.get(app, []), *(self.growth if app == RTDASH.name else [])]
 
     def ratio(self, app: str) -> float | None:
         ours, theirs = self.median("rtdash"), self.median(app)
@@ -63,6 +77,7 @@ class ScaleRow:
             "tick": self.tick,
             "summary": {app: Summary.of(s).as_dict() for app, s in self.total.items() if s},
             "runs": self.runs,
+            "growth": self.growth,
             "notes": self.notes,
         }
 
@@ -98,19 +113,23 @@ class ScaleResult:
         low, high = (self._at(calls) for calls in GROWTH)
         if low is None or high is None:
             return None
-        a, b = low.median(app), high.median(app)
+        small, big = low.growth_rounds(app), high.growth_rounds(app)
+        if not small or not big:
+            return None
+        a, b = statistics.median(small), statistics.median(big)
         if not a or not b:
             return None
         return growth_exponent(a, b, low.calls, high.calls)
 
     def exponents_by_repeat(self, app: str = "rtdash") -> list[float]:
         """The exponent of each repeat alone (its run at one :data:`GROWTH` size
-        against its run at the other, minutes apart at most): how far the host moved
-        the figure within this run."""
+        against its run at the other, minutes apart at most), the runs made for the
+        exponent alone after the table's: how far the host moved the figure within
+        this run."""
         low, high = (self._at(calls) for calls in GROWTH)
         if low is None or high is None:
             return []
-        pairs = zip(low.runs.get(app, []), high.runs.get(app, []), strict=False)
+        pairs = zip(low.runs_of(app), high.runs_of(app), strict=False)
         medians = [(statistics.median(a), statistics.median(b)) for a, b in pairs if a and b]
         return [growth_exponent(a, b, low.calls, high.calls) for a, b in medians if a > 0 and b > 0]
 
@@ -156,6 +175,11 @@ def run_scale(plan: Plan) -> ScaleResult:
             rows = result.rows if index % 2 == 0 else result.rows[::-1]
             for row in rows:
                 _scale_turn(plan, row, sims[row.calls], index, slow[row.calls])
+        growth = [row for calls in GROWTH for row in result.rows if row.calls == calls]
+        if len(growth) == len(GROWTH):
+            for index in range(plan.growth_runs):
+                for row in growth if index % 2 == 0 else growth[::-1]:
+                    _growth_run(plan, row, sims[row.calls], index)
     for row in result.rows:
         for name in sorted(slow[row.calls]):
             count = len(row.total.get(name, []))
@@ -193,6 +217,19 @@ def _scale_turn(plan: Plan, row: ScaleRow, sim: RemoteSim, index: int, slow: set
             row.harness.extend(run.harness)
         if cap is not None and any(v > cap for v in run.total + run.warmup):
             slow.add(kind.name)
+
+
+def _growth_run(plan: Plan, row: ScaleRow, sim: RemoteSim, index: int) -> None:
+    """One run of rtdash alone at one :data:`GROWTH` size, for the exponent: the
+    table's few repeats leave it to the host's swings of a minute (its small round is
+    compute-bound and moves by up to a third, the big one by a twentieth)."""
+    from bench.measures.scaling import measure_scale
+
+    say(f"SCALE {row.calls:,} calls rtdash, for the exponent {index + 1}/{plan.growth_runs}")
+    run = asyncio.run(
+        measure_scale(RTDASH, sim, polls=plan.growth_polls, warmup=plan.scale_warmup, slow=None)
+    )
+    row.growth.append(list(run.total))
 
 
 def run_rss(calls: int, plan: Plan) -> RssRow:
@@ -315,7 +352,7 @@ def section(result: ScaleResult | None, plan: Plan) -> list[str]:
             lines.append(
                 f"- Growth exponent of {SHOWN[app.name]}'s cost, {GROWTH[0]:,} → "
                 f"{GROWTH[1]:,} calls (log-log slope): **{grown:.2f}**"
-                + (f" (target ≤ {EXPONENT_TARGET:g})" if app is RTDASH else "")
+                + (f" (target ≤ {EXPONENT_TARGET:g}){_pooled(result)}" if app is RTDASH else "")
             )
     by_repeat = result.exponents_by_repeat()
     if len(by_repeat) > 1:
@@ -323,7 +360,8 @@ def section(result: ScaleResult | None, plan: Plan) -> list[str]:
             "- rtdash's exponent of each repeat alone (its run at "
             f"{GROWTH[0]:,} calls against its run at {GROWTH[1]:,}, minutes apart): "
             + ", ".join(f"{one:.2f}" for one in by_repeat)
-            + " (information: how far the host moved the figure within this run)"
+            + f" (median {statistics.median(by_repeat):.2f}; information: how far the host"
+            " moved the figure within this run)"
         )
     for row in result.rows:
         for note in row.notes:
@@ -364,6 +402,19 @@ def section(result: ScaleResult | None, plan: Plan) -> list[str]:
     return lines
 
 
+def _pooled(result: ScaleResult) -> str:
+    """What rtdash's exponent was read from, when runs were made for it alone."""
+    rows = [row for calls in GROWTH if (row := result._at(calls)) is not None]
+    extra = min((len(row.growth) for row in rows), default=0)
+    if not extra:
+        return ""
+    counts = " and ".join(f"{len(row.growth_rounds(RTDASH.name))}" for row in rows)
+    return (
+        f", the medians of {counts} rounds: the table's repeats and {extra} runs of rtdash"
+        " alone at the two sizes, taking turns"
+    )
+
+
 def method(plan: Plan) -> list[str]:
     sizes = " / ".join(f"{calls:,}" for calls in plan.scale_sizes)
     return [
@@ -395,6 +446,11 @@ def method(plan: Plan) -> list[str]:
         "  its rows: Textual's `remove_row` rebuilds the table's row index on every removal,",
         "  and every departure, state change and reordered row is one.",
         "- Growth exponent: log(cost at 50,000 / cost at 2,000) / log(25), rtdash's medians.",
+        f"  After the table's repeats, rtdash alone runs {plan.growth_runs} more times at each",
+        f"  of those two sizes ({plan.growth_polls} counted rounds a run, the sizes taking",
+        "  turns, the order turned each run), and its exponent reads the medians of every",
+        "  counted round at the two sizes: the table's three short repeats left it to the",
+        "  host's swings (one run's exponent moves by about ±0.05 here).",
     ]
 
 

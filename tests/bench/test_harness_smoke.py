@@ -173,10 +173,39 @@ def test_each_repeats_exponent_is_its_own_runs_medians() -> None:
     assert [round(one, 6) for one in got] == [round(0.2 - math.log(1.1) / math.log(25), 6), 0.4]
     lines = section(result, FULL)
     said = [line for line in lines if "exponent of each repeat alone" in line]
-    assert len(said) == 1 and f"{got[0]:.2f}, 0.40 (information" in said[0]
+    median = (got[0] + 0.4) / 2
+    assert len(said) == 1 and f"{got[0]:.2f}, 0.40 (median {median:.2f}; information" in said[0]
     # one repeat says nothing the pooled figure does not
     small.runs["rtdash"] = small.runs["rtdash"][:1]
     assert not any("each repeat alone" in line for line in section(result, FULL))
+
+
+def test_the_exponent_reads_the_runs_made_for_it_alone() -> None:
+    """The runs of rtdash alone at the two sizes join the table's rounds in the medians
+    the exponent reads, and each pair of them is one more repeat's exponent; the
+    table's own medians and the peers' exponent are the table's rounds alone."""
+    from bench.plan import FULL
+    from bench.scale import ScaleResult, section, target_lines
+
+    result = _scale({2_000: 0.020, 50_000: 0.020 * 25**0.5})
+    assert isinstance(result, ScaleResult)
+    assert abs((result.exponent() or 0) - 0.5) < 1e-9
+    small, big = result.rows
+    # five runs of three rounds each: with the table's three rounds, 18 at each size,
+    # whose medians are 0.020 and 0.020 * 25**0.25 (the extra rounds outnumber them)
+    small.growth = [[0.020] * 3 for _ in range(5)]
+    big.growth = [[0.020 * 25**0.25] * 3 for _ in range(5)]
+    assert len(small.growth_rounds("rtdash")) == 18
+    assert abs((result.exponent() or 0) - 0.25) < 1e-9
+    assert big.median("rtdash") == 0.020 * 25**0.5  # the table's own figure
+    assert abs((result.exponent("peer") or 0) - 0.5) < 1e-9
+    assert small.growth_rounds("peer") == small.total["peer"]
+    assert [round(one, 9) for one in result.exponents_by_repeat()] == [0.25] * 5
+    assert "| 0.25 |" in target_lines(result)[-1]
+    lines = section(result, FULL)
+    said = [line for line in lines if line.startswith("- Growth exponent of rtdash")]
+    assert len(said) == 1 and "**0.25** (target ≤ 0.3), the medians of 18 and 18 rounds" in said[0]
+    assert "5 runs of rtdash alone" in said[0]
 
 
 def test_only_carries_the_other_measures_over(tmp_path: Path) -> None:
