@@ -260,7 +260,7 @@ def write_report(
     """Write the report; with ``measured`` (the measures this run ran, when not all),
     the other measures' rows and sections are carried over from the report at
     ``path`` (see :mod:`bench.merge`)."""
-    from bench import scale as scaling
+    from bench import scale_report as scaling
     from bench.merge import Carried, carry_over, merged, source_lines
     from bench.plan import MEASURES
 

@@ -137,7 +137,8 @@ def _scale(costs: dict[int, float]) -> object:
 def test_scale_targets_and_growth_exponent() -> None:
     """The exponent is the log-log slope between 2,000 and 50,000 calls; the targets
     judge rtdash's medians."""
-    from bench.scale import ScaleResult, target_lines
+    from bench.scale import ScaleResult
+    from bench.scale_report import target_lines
 
     flat = _scale({2_000: 0.030, 10_000: 0.035, 50_000: 0.030 * 25**0.25})
     assert isinstance(flat, ScaleResult)
@@ -162,7 +163,8 @@ def test_each_repeats_exponent_is_its_own_runs_medians() -> None:
     """Beside the pooled exponent, each repeat's: its run at 2,000 calls against its run
     at 50,000, medians of each run's rounds, in the repeats' order."""
     from bench.plan import FULL
-    from bench.scale import ScaleResult, section
+    from bench.scale import ScaleResult
+    from bench.scale_report import section
 
     result = _scale({2_000: 0.020, 50_000: 0.020 * 25**0.3})
     assert isinstance(result, ScaleResult)
@@ -185,7 +187,8 @@ def test_the_exponent_reads_the_runs_made_for_it_alone() -> None:
     the exponent reads, and each pair of them is one more repeat's exponent; the
     table's own medians and the peers' exponent are the table's rounds alone."""
     from bench.plan import FULL
-    from bench.scale import ScaleResult, section, target_lines
+    from bench.scale import ScaleResult
+    from bench.scale_report import section, target_lines
 
     result = _scale({2_000: 0.020, 50_000: 0.020 * 25**0.5})
     assert isinstance(result, ScaleResult)
