@@ -76,7 +76,7 @@ def _steps() -> list[tuple[Any, str, str]]:
     # the socket transport is private to asyncio (its stubs do not name it): its reads are timed
     from asyncio.selector_events import _SelectorSocketTransport  # type: ignore[attr-defined]
 
-    from rtdash.api import line_cut, line_rows, row_reader
+    from rtdash.api import head_cache, line_cut, line_rows, row_reader
     from rtdash.core import (
         agent_time,
         agents,
@@ -94,7 +94,7 @@ def _steps() -> list[tuple[Any, str, str]]:
         (_SelectorSocketTransport, "_read_ready__data_received", TOP_LEVEL[0]),
         (line_rows.LineFeed, "add", TOP_LEVEL[1]),
         (line_cut._Scanning, "__call__", INSIDE + "cutting the bytes into lines (C scanner)"),
-        (line_rows.LineRows, "held", INSIDE + "last poll's rows found by head (C table)"),
+        (head_cache.LineRows, "held", INSIDE + "last poll's rows found by head (C table)"),
         (row_reader.RowReader, "read_lines", INSIDE + "new lines read into rows (C reader)"),
         (line_rows, "fast_rows", INSIDE + "new lines the C reader left, decoded"),
         (line_rows.LineFeed, "finish", TOP_LEVEL[2]),

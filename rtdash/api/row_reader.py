@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from rtdash.api import line_plan, values
-from rtdash.api.line_rows import LineRows, now_from
+from rtdash.api.head_cache import LineRows, now_from
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.row_shape import RowShape, shape_of
 from rtdash.api.row_types import (

@@ -1,5 +1,5 @@
 """The line table of a route's reader is brought from body to body by its new and gone
-lines (rtdash/api/line_rows.py ``LineRows.keep``), not rebuilt: poll after poll of a
+lines (rtdash/api/head_cache.py ``LineRows.keep``), not rebuilt: poll after poll of a
 moving centre it must read every body as a first read of that body reads it, and hold
 exactly the lines of the last body."""
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rtdash.api.line_rows import LineRows
+from rtdash.api.head_cache import LineRows
 from tests.api.body_pieces import CUTS, Pieces, call, compact, mock_client, outcomes, seen
 
 # every way of cutting lines (rtdash.api.line_cut)

@@ -12,8 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rtdash.api.client import InfinityClient
+from rtdash.api.head_cache import LineRows
 from rtdash.api.line_cut import cutter
-from rtdash.api.line_rows import LineRows
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import ActiveCall, CallState, PbxUser, RowReader, UserState
 from rtdash.core.agent_time import AgentTime
