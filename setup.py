@@ -30,6 +30,7 @@ setup(
             depends=[
                 "rtdash/api/_heads_slots.h",
                 "rtdash/api/_heads_order.h",
+                "rtdash/api/_heads_settle.h",
                 "rtdash/api/_heads_keys.h",
                 "rtdash/api/_tuning.h",
             ],

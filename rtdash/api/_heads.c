@@ -46,6 +46,7 @@
 #include "_tuning.h"
 #include "_heads_slots.h"
 #include "_heads_order.h"
+#include "_heads_settle.h"
 
 static PyObject *take(Heads *self, const Keys *keys, PyObject *missing);
 static int put(Heads *self, const Keys *keys, PyObject *rows, int found);
@@ -197,118 +198,6 @@ put(Heads *self, const Keys *keys, PyObject *rows, int found)
         }
     }
     return 0;
-}
-
-/* The slots of the rows held and not found since the last settle, in slot order:
- * ``next_unfound`` gives each in turn (0 once there are no more), from the maps a word
- * at a time. */
-typedef struct {
-    size_t word;
-    Word left; /* the word's slots not given yet */
-} Unfound;
-
-static inline Unfound
-first_unfound(const Heads *self)
-{
-    Unfound each = {0, self->live[0] & ~self->found[0]};
-    return each;
-}
-
-static inline int
-next_unfound(const Heads *self, Unfound *each, size_t *at)
-{
-    size_t words = words_for(self->bits);
-    while (each->left == 0) {
-        if (++each->word >= words) {
-            return 0;
-        }
-        each->left = self->live[each->word] & ~self->found[each->word];
-    }
-    *at = each->word * WORD_BITS + lowest_bit(each->left);
-    each->left &= each->left - 1;
-    return 1;
-}
-
-/* The maps name more rows not found than the count says: never so (the tests compare
- * the two after every call), but a list is not written past its end if it were. */
-static PyObject *
-counts_disagree(void)
-{
-    PyErr_SetString(PyExc_SystemError, "the head table's maps and counts disagree");
-    return NULL;
-}
-
-/* The rows held, or their keys, in no order. */
-static PyObject *
-held(Heads *self, int keys)
-{
-    PyObject *out = PyList_New(self->size);
-    if (out == NULL) {
-        return NULL;
-    }
-    Py_ssize_t index = 0;
-    Unfound each = first_unfound(self);
-    for (size_t at; next_unfound(self, &each, &at);) {
-        if (index == PyList_GET_SIZE(out)) {
-            Py_DECREF(out);
-            return counts_disagree();
-        }
-        PyObject *item = keys ? PyLong_FromLongLong(self->slots[at].key)
-                              : Py_NewRef(self->slots[at].row);
-        if (item == NULL) {
-            Py_DECREF(out);
-            return NULL;
-        }
-        PyList_SET_ITEM(out, index++, item);
-    }
-    return out;
-}
-
-/* The rows not found since the last settle, let go (their slots marked taken, their
- * references handed to the list); the found ones unmarked. Only the maps are read in
- * full: a slot is touched when its row goes. */
-static PyObject *
-Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
-{
-    PyObject *gone = PyList_New(self->size);
-    if (gone == NULL) {
-        return NULL;
-    }
-    Py_ssize_t index = 0;
-    Unfound each = first_unfound(self);
-    for (size_t at; next_unfound(self, &each, &at);) {
-        if (index == PyList_GET_SIZE(gone)) {
-            Py_DECREF(gone);
-            return counts_disagree();
-        }
-        PyList_SET_ITEM(gone, index++, self->slots[at].row);
-        self->slots[at].row = TAKEN;
-        clear_bit(self->live, at);
-        self->taken++;
-    }
-    memset(self->found, 0, words_for(self->bits) * sizeof(Word));
-    self->size = self->found_count; /* every row not found went */
-    self->found_count = 0;
-    if (make_room(self) < 0) { /* many taken slots: made again now, not mid-poll */
-        order_stale(self);
-        order_settled(self);
-        Py_DECREF(gone);
-        return NULL;
-    }
-    order_settled(self);
-    return gone;
-}
-
-static PyObject *
-Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
-{
-    return held(self, 0);
-}
-
-static PyObject *
-Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
-{
-    return held(self, 1);
 }
 
 /* Let every row go, the slots kept at their size (a centre's next body is as big).
