@@ -43,9 +43,15 @@ counts_disagree(void)
     return NULL;
 }
 
-/* The rows held, or their keys, in no order. */
+/* What unfound() makes of each row not found: a new reference to it, its key, or the
+ * table's own reference to it, its slot let go (settle). */
+typedef enum { UNFOUND_ROWS, UNFOUND_KEYS, UNFOUND_LET_GO } UnfoundAs;
+
+/* The rows not found since the last settle (or their keys) in a list, in no order.
+ * Let go (UNFOUND_LET_GO), each slot is marked taken and its reference handed to the
+ * list; the maps are read in full, a slot is touched when its row goes. */
 static PyObject *
-held(Heads *self, int keys)
+unfound(Heads *self, UnfoundAs as)
 {
     PyObject *out = PyList_New(self->size);
     if (out == NULL) {
@@ -58,38 +64,33 @@ held(Heads *self, int keys)
             Py_DECREF(out);
             return counts_disagree();
         }
-        PyObject *item = keys ? PyLong_FromLongLong(self->slots[at].key)
-                              : Py_NewRef(self->slots[at].row);
-        if (item == NULL) {
-            Py_DECREF(out);
-            return NULL;
+        PyObject *item;
+        if (as == UNFOUND_LET_GO) {
+            item = self->slots[at].row;
+            self->slots[at].row = TAKEN;
+            clear_bit(self->live, at);
+            self->taken++;
+        }
+        else {
+            item = as == UNFOUND_KEYS ? PyLong_FromLongLong(self->slots[at].key)
+                                      : Py_NewRef(self->slots[at].row);
+            if (item == NULL) {
+                Py_DECREF(out);
+                return NULL;
+            }
         }
         PyList_SET_ITEM(out, index++, item);
     }
     return out;
 }
 
-/* The rows not found since the last settle, let go (their slots marked taken, their
- * references handed to the list); the found ones unmarked. Only the maps are read in
- * full: a slot is touched when its row goes. */
+/* The rows not found since the last settle, let go; the found ones unmarked. */
 static PyObject *
 Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
 {
-    PyObject *gone = PyList_New(self->size);
+    PyObject *gone = unfound(self, UNFOUND_LET_GO);
     if (gone == NULL) {
         return NULL;
-    }
-    Py_ssize_t index = 0;
-    Unfound each = first_unfound(self);
-    for (size_t at; next_unfound(self, &each, &at);) {
-        if (index == PyList_GET_SIZE(gone)) {
-            Py_DECREF(gone);
-            return counts_disagree();
-        }
-        PyList_SET_ITEM(gone, index++, self->slots[at].row);
-        self->slots[at].row = TAKEN;
-        clear_bit(self->live, at);
-        self->taken++;
     }
     memset(self->found, 0, words_for(self->bits) * sizeof(Word));
     self->size = self->found_count; /* every row not found went */
@@ -107,13 +108,13 @@ Heads_settle(Heads *self, PyObject *Py_UNUSED(ignored))
 static PyObject *
 Heads_rows(Heads *self, PyObject *Py_UNUSED(ignored))
 {
-    return held(self, 0);
+    return unfound(self, UNFOUND_ROWS);
 }
 
 static PyObject *
 Heads_keys(Heads *self, PyObject *Py_UNUSED(ignored))
 {
-    return held(self, 1);
+    return unfound(self, UNFOUND_KEYS);
 }
 
 #endif /* RTDASH_HEADS_SETTLE_H */
