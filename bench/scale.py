@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bench.loads import BASELINE, PEER, RTDASH
 from bench.progress import say
-from bench.stats import Summary, growth_exponent
+from bench.stats import Summary, alternated, growth_exponent
 
 if TYPE_CHECKING:
     from bench.measures.remote_sim import RemoteSim
@@ -175,11 +175,15 @@ def run_scale(plan: Plan) -> ScaleResult:
             rows = result.rows if index % 2 == 0 else result.rows[::-1]
             for row in rows:
                 _scale_turn(plan, row, sims[row.calls], index, slow[row.calls])
-        growth = [row for calls in GROWTH for row in result.rows if row.calls == calls]
+        growth = {row.calls: row for row in result.rows if row.calls in GROWTH}
         if len(growth) == len(GROWTH):
-            for index in range(plan.growth_runs):
-                for row in growth if index % 2 == 0 else growth[::-1]:
-                    _growth_run(plan, row, sims[row.calls], index)
+
+            def one(size: int) -> list[float]:
+                return _growth_run(plan, size, sims[size])
+
+            for run in alternated(GROWTH, plan.growth_runs, one):
+                for size, rounds in run.items():
+                    growth[size].growth.append(rounds)
     for row in result.rows:
         for name in sorted(slow[row.calls]):
             count = len(row.total.get(name, []))
@@ -219,17 +223,18 @@ def _scale_turn(plan: Plan, row: ScaleRow, sim: RemoteSim, index: int, slow: set
             slow.add(kind.name)
 
 
-def _growth_run(plan: Plan, row: ScaleRow, sim: RemoteSim, index: int) -> None:
-    """One run of rtdash alone at one :data:`GROWTH` size, for the exponent: the
-    table's few repeats leave it to the host's swings of a minute (its small round is
-    compute-bound and moves by up to a third, the big one by a twentieth)."""
+def _growth_run(plan: Plan, calls: int, sim: RemoteSim) -> list[float]:
+    """The counted rounds of one run of rtdash alone at one :data:`GROWTH` size, for
+    the exponent: the table's few repeats leave it to the host's swings of a minute
+    (its small round is compute-bound and moves by up to a third, the big one by a
+    twentieth)."""
     from bench.measures.scaling import measure_scale
 
-    say(f"SCALE {row.calls:,} calls rtdash, for the exponent {index + 1}/{plan.growth_runs}")
+    say(f"SCALE {calls:,} calls rtdash, for the exponent")
     run = asyncio.run(
         measure_scale(RTDASH, sim, polls=plan.growth_polls, warmup=plan.scale_warmup, slow=None)
     )
-    row.growth.append(list(run.total))
+    return list(run.total)
 
 
 def run_rss(calls: int, plan: Plan) -> RssRow:
