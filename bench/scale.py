@@ -110,7 +110,7 @@ class ScaleResult:
     def exponent(self, app: str = "rtdash") -> float | None:
         """Growth exponent of ``app``'s cost against calls (log-log slope) between
         the :data:`GROWTH` sizes."""
-        low, high = (self._at(calls) for calls in GROWTH)
+        low, high = (self.row_at(calls) for calls in GROWTH)
         if low is None or high is None:
             return None
         small, big = low.growth_rounds(app), high.growth_rounds(app)
@@ -126,14 +126,14 @@ class ScaleResult:
         against its run at the other, minutes apart at most), the runs made for the
         exponent alone after the table's: how far the host moved the figure within
         this run."""
-        low, high = (self._at(calls) for calls in GROWTH)
+        low, high = (self.row_at(calls) for calls in GROWTH)
         if low is None or high is None:
             return []
         pairs = zip(low.runs_of(app), high.runs_of(app), strict=False)
         medians = [(statistics.median(a), statistics.median(b)) for a, b in pairs if a and b]
         return [growth_exponent(a, b, low.calls, high.calls) for a, b in medians if a > 0 and b > 0]
 
-    def _at(self, calls: int) -> ScaleRow | None:
+    def row_at(self, calls: int) -> ScaleRow | None:
         return next((row for row in self.rows if row.calls == calls), None)
 
     def as_dict(self) -> dict[str, Any]:

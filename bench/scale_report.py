@@ -55,7 +55,7 @@ def target_lines(result: ScaleResult | None) -> list[str]:
         return []
     lines = []
     for calls, limit in COST_TARGETS.items():
-        row = result._at(calls)
+        row = result.row_at(calls)
         if row is None or row.median("rtdash") is None:
             continue
         ours = row.median("rtdash")
@@ -179,7 +179,7 @@ def section(result: ScaleResult | None, plan: Plan) -> list[str]:
 
 def _pooled(result: ScaleResult) -> str:
     """What rtdash's exponent was read from, when runs were made for it alone."""
-    rows = [row for calls in GROWTH if (row := result._at(calls)) is not None]
+    rows = [row for calls in GROWTH if (row := result.row_at(calls)) is not None]
     extra = min((len(row.growth) for row in rows), default=0)
     if not extra:
         return ""
