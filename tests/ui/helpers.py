@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 
 from rtdash.api.client import Credentials, InfinityClient
@@ -112,3 +113,21 @@ async def fetch_truth(sim: Simulator) -> tuple[CallsSnapshot, UsersSnapshot]:
         CallsSnapshot.build(calls.rows, calls.fetched_at),
         UsersSnapshot.build(users.rows, users.fetched_at),
     )
+
+
+def typed_at_once(app: RtdashApp, *keys: str) -> None:
+    """``keys`` as a terminal hands over keys typed fast, or sent in one packet over a
+    slow link: all in one read, none waiting for the one before to be handled (as
+    ``Pilot.press`` waits). A key is a name ("enter", "down") or one character."""
+    driver = app._driver
+    assert driver is not None
+    names = {" ": "space", "+": "plus", "-": "minus"}
+    for key in keys:
+        if key == "enter":
+            event = events.Key("enter", "\r")
+        elif len(key) == 1:
+            event = events.Key(names.get(key, key), key)
+        else:
+            event = events.Key(key, None)
+        event.set_sender(app)
+        driver.send_message(event)

@@ -1,14 +1,15 @@
 """The keyboard goes from one call group to the next: down past a group's last call
 lands on the first call of the next group that has calls, up past the first goes back,
 and a group that has just emptied does not hold the cursor (a supervisor's Down and
-Enter must reach a call without Tab)."""
+Enter must reach a call without Tab), also when the two come in one read, typed fast or
+in one packet over a slow link."""
 
 from __future__ import annotations
 
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
-from tests.ui.helpers import dashboard_of
+from tests.ui.helpers import dashboard_of, typed_at_once
 from tests.ui.test_group_heights import _app, _with_waiting
 
 
@@ -47,3 +48,40 @@ async def test_an_emptied_group_lets_down_and_enter_reach_a_call(sim: Simulator)
         await pilot.pause()
         assert isinstance(app.screen, LookupScreen)
         assert app.screen.call_ref == bridged.selected_key
+
+
+async def test_down_and_enter_typed_at_once_from_an_emptied_group_open_the_next_call(
+    sim: Simulator,
+) -> None:
+    app = _app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _with_waiting(pilot, ringing=0, queueing=0)
+        grid = dashboard_of(app).grid
+        ringing, bridged = grid.table(CallState.RINGING), grid.table(CallState.BRIDGED)
+        ringing.focus()
+        await pilot.pause()
+        typed_at_once(app, "down", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen), "Enter was lost in the emptied group"
+        first_bridged = grid.shown(CallState.BRIDGED)[0].call_ref
+        assert app.screen.call_ref == bridged.selected_key == first_bridged
+
+
+async def test_down_and_enter_typed_at_once_past_a_groups_last_call_open_the_next_groups_first(
+    sim: Simulator,
+) -> None:
+    app = _app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _with_waiting(pilot, ringing=1, queueing=2)
+        grid = dashboard_of(app).grid
+        ringing = grid.table(CallState.RINGING)
+        ringing.focus()
+        await pilot.pause()
+        ringing_call = grid.shown(CallState.RINGING)[0].call_ref
+        first_queueing = grid.shown(CallState.QUEUEING)[0].call_ref
+        typed_at_once(app, "down", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.call_ref == first_queueing != ringing_call, "not the call left behind"

@@ -7,7 +7,6 @@ from operator import attrgetter
 from typing import cast
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
 
@@ -144,6 +143,7 @@ class CallsGrid(RowsView):
                 describe=self._row,
                 clock=self.clock,
                 ticker=self._ticker_for(state),
+                past_end=self._to_the_next_group,
                 id=f"calls-{state}",
                 classes=f"calls-table calls-{state}",
             )
@@ -205,20 +205,20 @@ class CallsGrid(RowsView):
     def sorted_tables(self) -> list[KeyedTable[ActiveCall]]:
         return self.tables
 
-    @on(KeyedTable.PastEnd, ".calls-table")
-    def _on_to_the_next_group(self, event: KeyedTable.PastEnd) -> None:
+    def _to_the_next_group(self, table: KeyedTable[ActiveCall], step: int) -> None:
         """Down past a group's last call goes on to the first call of the next group that
         has calls (up, to the last of the one before): a group that has just emptied (the
-        one caller ringing was answered) does not leave the keyboard stuck in it."""
-        event.stop()
+        one caller ringing was answered) does not leave the keyboard stuck in it. The
+        focus moves now (``set_focus``, not ``focus``, which waits a turn of the loop), so
+        an Enter typed with the Down opens the call the cursor moved to."""
         tables = self.tables
-        index = tables.index(event.table)
-        onward = tables[index + 1 :] if event.step > 0 else tables[:index][::-1]
-        target = next((table for table in onward if table.row_count), None)
+        index = tables.index(table)
+        onward = tables[index + 1 :] if step > 0 else tables[:index][::-1]
+        target = next((candidate for candidate in onward if candidate.row_count), None)
         if target is None:
             return
-        target.focus()
-        target.move_cursor(row=0 if event.step > 0 else target.row_count - 1)
+        self.screen.set_focus(target)
+        target.move_cursor(row=0 if step > 0 else target.row_count - 1)
 
     def selected_call(self) -> ActiveCall | None:
         if self.snapshot is None:

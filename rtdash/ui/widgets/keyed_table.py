@@ -56,6 +56,13 @@ __all__ = [
 
 #: what a screen line was drawn from: (key, spec, tick texts, cursor on it)
 DrawnLine = tuple[str, RowSpec, tuple[str, ...], bool]
+#: called with the table and the step (1 down, -1 up) when up on the first row or down on
+#: the last (either, in an empty table) has nowhere to go in it: a view of several tables
+#: moves the focus on to the next. Called within the key's own action, not by a message:
+#: the app looks up the binding of the next key (Enter, typed at once or in the same
+#: packet over a slow link) from the focus as it is when it takes that key, so a focus
+#: moved a message later would leave that key to the table just left
+PastEnd = Callable[["KeyedTable[Any]", int], None]
 
 
 class KeyedTable(TableLines, Generic[Item], can_focus=True):
@@ -122,19 +129,6 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         def control(self) -> KeyedTable[Any]:
             return self.table
 
-    class PastEnd(Message):
-        """Up on the first row or down on the last (either, in an empty table): this
-        table has nowhere to go, so a view of several tables can move on to the next."""
-
-        def __init__(self, table: KeyedTable[Any], step: int) -> None:
-            super().__init__()
-            self.table = table
-            self.step = step
-
-        @property
-        def control(self) -> KeyedTable[Any]:
-            return self.table
-
     def __init__(
         self,
         columns: Sequence[Column],
@@ -144,10 +138,12 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         clock: Clock | None = None,
         ticker: TickRenderer = plain_ticker,
         show_header: bool = True,
+        past_end: PastEnd | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.clock = clock or SystemClock()
+        self._past_end = past_end
         self._show_header = show_header
         self._rows: RowStore[Item] = RowStore(key)
         self._row_cells = RowCells(columns, describe, ticker)
@@ -273,13 +269,15 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
 
     def action_cursor_up(self) -> None:
         if self.cursor_row <= 0:
-            self.post_message(self.PastEnd(self, -1))
+            if self._past_end is not None:
+                self._past_end(self, -1)
             return
         self.move_cursor(row=self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
         if self.cursor_row >= self.row_count - 1:
-            self.post_message(self.PastEnd(self, 1))
+            if self._past_end is not None:
+                self._past_end(self, 1)
             return
         self.move_cursor(row=self.cursor_row + 1)
 
