@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path, PurePath
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -188,6 +189,18 @@ class ShellApp(App[int]):
 
     def before_hang_up(self) -> None:
         """Hook: close what this process holds that matters (recordings)."""
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed with the one that opens a dialog to type into (``l`` and the
+        number at once, as a fast typist or a slow link sends them): the app hands each
+        key to the focus it finds as the key comes in, so it went to the screen below the
+        dialog and comes back here unhandled. The dialog now on top takes it as typed
+        there (``take_typed``; the caller lookup's), ahead of the bindings, rather than
+        it being lost."""
+        take_typed = getattr(self.screen, "take_typed", None)
+        if take_typed is not None and take_typed(event):
+            event.prevent_default()  # the key was typed: no binding of it runs
+            event.stop()
 
     # --- commands -------------------------------------------------------------------
 

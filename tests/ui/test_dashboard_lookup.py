@@ -4,6 +4,7 @@ from the selected call, by a typed number, and the messages when it cannot answe
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
@@ -15,6 +16,7 @@ from tests.ui.helpers import (
     make_app,
     on_talking_calls,
     rendered_text,
+    typed_at_once,
     wait_for_data,
     wait_until,
 )
@@ -59,6 +61,46 @@ async def test_lookup_by_a_typed_national_number(sim: Simulator) -> None:
         await pilot.press(*national, "enter")
         await wait_until(pilot, lambda: modal.details is not None)
         assert modal.details.src_number == caller.src_number
+
+
+async def test_a_number_typed_at_once_with_the_l_that_opens_the_lookup_is_looked_up(
+    sim: Simulator,
+) -> None:
+    """``l``, the number and Enter in one read (a fast typist, a slow SSH link): the keys
+    after ``l`` reach the dashboard before the lookup is up, and are typed into it."""
+    truth, _ = await fetch_truth(sim)
+    caller = next(c for c in truth.calls if c.src_number and c.src_number.startswith("+447"))
+    national = "0" + caller.src_number[3:6] + " " + caller.src_number[6:]
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        typed_at_once(app, "l", *national, "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.query_one("#lookup-input", Input).value == national
+        assert modal.details is not None and modal.details.src_number == caller.src_number
+        await pilot.press("escape")
+        assert not isinstance(app.screen, LookupScreen)
+
+
+async def test_keys_typed_ahead_keep_their_order_with_a_mistake_rubbed_out(
+    sim: Simulator,
+) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        typed_at_once(app, "l", *"07700 9", "backspace", "backspace", *"x9")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        field = modal.query_one("#lookup-input", Input)
+        await wait_until(pilot, lambda: field.value == "07700x9")
+        assert field.has_focus, "later keys go straight to the input"
+        await pilot.press("1", "enter")
+        await wait_until(pilot, lambda: modal.outcome == "invalid")
+        assert field.value == "07700x91"
 
 
 async def test_lookup_no_match_and_bad_number_messages(sim: Simulator) -> None:

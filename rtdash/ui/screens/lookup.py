@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -122,6 +123,9 @@ class LookupScreen(ModalScreen[None]):
         self.pii_excluded = pii_excluded
         self.details: CallerDetails | None = None
         self.outcome: str = "idle"
+        #: keys typed ahead before the input was made (see take_typed), typed into it
+        #: once it is
+        self._typed_ahead: list[tuple[str, str | None]] = []
 
     def compose(self) -> ComposeResult:
         # the dialog itself scrolls, so it is only as tall as its content up to 90% of the
@@ -129,9 +133,12 @@ class LookupScreen(ModalScreen[None]):
         with VerticalScroll(id="lookup-dialog"):
             with Vertical(id="lookup-head"):
                 yield Label("Caller lookup", id="lookup-title")
+                # not selected on focus: keys typed ahead (see take_typed) may be in it
+                # before its focus lands, and the next key would replace them
                 yield Input(
                     placeholder="Phone number (07700 900123, +44…) or call reference",
                     id="lookup-input",
+                    select_on_focus=False,
                 )
             yield Static(id="lookup-result")
         yield Footer()
@@ -151,11 +158,56 @@ class LookupScreen(ModalScreen[None]):
         else:
             self._show_message("Type a number or a call reference, then Enter.", "idle")
             lookup_input.focus()
+            typed, self._typed_ahead = self._typed_ahead, []
+            for key, character in typed:
+                self._type(lookup_input, key, character)
+
+    def take_typed(self, event: events.Key) -> bool:
+        """A key typed with the ``l`` that opened this (the number at once, as a fast
+        typist or a slow link sends it): the app hands each key to the focus it finds as
+        the key comes in, so these went to the dashboard below and come back to the app
+        unhandled (:meth:`~rtdash.ui.shell.ShellApp.on_key`). Typed into the input, as
+        if typed there; True when taken. A character is taken while the input has the
+        focus (one typed there went to it, so this one is older) or before anything was
+        looked up; Enter and Backspace only then, as the input's own bindings take them
+        once it has the focus. After a lookup, y, n and Esc are its results' keys."""
+        if self.pii_excluded or self.call_ref:
+            return False  # no input shown
+        typing = event.key in ("enter", "backspace")
+        if not (event.is_printable and event.character) and not typing:
+            return False
+        try:
+            lookup_input = self.query_one(Input)
+        except NoMatches:  # not made yet: typed once it is (see on_mount)
+            self._typed_ahead.append((event.key, event.character))
+            return True
+        if not lookup_input.display or lookup_input.disabled:
+            return False
+        if self.focused is lookup_input:
+            if typing:
+                return False
+        elif self.outcome != "idle":
+            return False  # a lookup was made: y, n and Esc are its results'
+        else:  # opened just now: the dialog has the focus until the input takes it
+            self.set_focus(lookup_input)
+        self._type(lookup_input, event.key, event.character)
+        return True
+
+    def _type(self, lookup_input: Input, key: str, character: str | None) -> None:
+        if key == "backspace":
+            lookup_input.action_delete_left()
+        elif key == "enter":
+            self._submit(lookup_input.value)
+        elif character:
+            lookup_input.insert_text_at_cursor(character)
 
     @on(Input.Submitted, "#lookup-input")
     def _submitted(self, event: Input.Submitted) -> None:
+        self._submit(event.value)
+
+    def _submit(self, value: str) -> None:
         try:
-            query = parse_lookup(event.value, self.default_region)
+            query = parse_lookup(value, self.default_region)
         except InvalidLookup as exc:
             self._show_message(str(exc), "invalid", style="bold #D55E00")
             return
