@@ -40,6 +40,7 @@ from rtdash.ui.commands import (
 from rtdash.ui.stdin_watch import watch_stdin
 from rtdash.ui.strip_caches import lazy_strip_caches
 from rtdash.ui.textual_internals import render_only_dirty_lines
+from rtdash.ui.typeahead import typed_ahead
 from rtdash.ui.widgets.palette import use_no_color
 
 log = logging.getLogger(__name__)
@@ -191,14 +192,9 @@ class ShellApp(App[int]):
         """Hook: close what this process holds that matters (recordings)."""
 
     def on_key(self, event: events.Key) -> None:
-        """A key typed with the one that opens a dialog to type into (``l`` and the
-        number at once, as a fast typist or a slow link sends them): the app hands each
-        key to the focus it finds as the key comes in, so it went to the screen below the
-        dialog and comes back here unhandled. The dialog now on top takes it as typed
-        there (``take_typed``; the caller lookup's), ahead of the bindings, rather than
-        it being lost."""
-        take_typed = getattr(self.screen, "take_typed", None)
-        if take_typed is not None and take_typed(event):
+        """A key that came back unhandled: typed ahead of a move of the focus, it is
+        typed where the focus went (:mod:`rtdash.ui.typeahead`), ahead of the bindings."""
+        if typed_ahead(self.screen, event):
             event.prevent_default()  # the key was typed: no binding of it runs
             event.stop()
 

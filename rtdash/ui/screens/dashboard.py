@@ -186,7 +186,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
     def action_filter(self) -> None:
         box = self._filter_box()
         box.display = True
-        box.focus()
+        self.set_focus(box)  # now: words typed with the / go into it (rtdash.ui.typeahead)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -28,8 +28,12 @@ from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import DETAIL_LABELS as L
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 from rtdash.ui.shell import MODAL_STYLES
+from rtdash.ui.typeahead import type_character
 
 log = logging.getLogger(__name__)
+
+#: the keys besides characters that a lookup opened just now takes typed ahead
+TYPING_KEYS = ("enter", "backspace")
 
 PII_REFUSED = (
     "Caller lookup is off while personal data is excluded (--exclude-pii or wallboard "
@@ -157,39 +161,33 @@ class LookupScreen(ModalScreen[None]):
             self._start(LookupQuery(call_ref=self.call_ref, number=None))
         else:
             self._show_message("Type a number or a call reference, then Enter.", "idle")
-            lookup_input.focus()
+            self.set_focus(lookup_input)  # now: keys typed ahead are typed into it
             typed, self._typed_ahead = self._typed_ahead, []
             for key, character in typed:
                 self._type(lookup_input, key, character)
 
     def take_typed(self, event: events.Key) -> bool:
-        """A key typed with the ``l`` that opened this (the number at once, as a fast
-        typist or a slow link sends it): the app hands each key to the focus it finds as
-        the key comes in, so these went to the dashboard below and come back to the app
-        unhandled (:meth:`~rtdash.ui.shell.ShellApp.on_key`). Typed into the input, as
-        if typed there; True when taken. A character is taken while the input has the
-        focus (one typed there went to it, so this one is older) or before anything was
-        looked up; Enter and Backspace only then, as the input's own bindings take them
-        once it has the focus. After a lookup, y, n and Esc are its results' keys."""
+        """A key typed with the ``l`` that opened this (the number at once), come back to
+        the app unhandled (see :mod:`rtdash.ui.typeahead`) before the input was made or
+        had the focus: typed into it; True when taken. Only before anything was looked
+        up: after a lookup, y, n and Esc are its results' keys."""
         if self.pii_excluded or self.call_ref:
             return False  # no input shown
-        typing = event.key in ("enter", "backspace")
-        if not (event.is_printable and event.character) and not typing:
+        if not (event.is_printable and event.character) and event.key not in TYPING_KEYS:
             return False
         try:
             lookup_input = self.query_one(Input)
         except NoMatches:  # not made yet: typed once it is (see on_mount)
             self._typed_ahead.append((event.key, event.character))
             return True
-        if not lookup_input.display or lookup_input.disabled:
+        if (
+            not lookup_input.display
+            or lookup_input.disabled
+            or self.focused is lookup_input  # Enter and Backspace: its own bindings'
+            or self.outcome != "idle"
+        ):
             return False
-        if self.focused is lookup_input:
-            if typing:
-                return False
-        elif self.outcome != "idle":
-            return False  # a lookup was made: y, n and Esc are its results'
-        else:  # opened just now: the dialog has the focus until the input takes it
-            self.set_focus(lookup_input)
+        self.set_focus(lookup_input)  # opened just now: the dialog had the focus
         self._type(lookup_input, event.key, event.character)
         return True
 
@@ -199,7 +197,7 @@ class LookupScreen(ModalScreen[None]):
         elif key == "enter":
             self._submit(lookup_input.value)
         elif character:
-            lookup_input.insert_text_at_cursor(character)
+            type_character(lookup_input, character)
 
     @on(Input.Submitted, "#lookup-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -296,7 +294,7 @@ class LookupScreen(ModalScreen[None]):
         lookup_input.disabled = False
         lookup_input.display = True
         lookup_input.value = ""
-        lookup_input.focus()
+        self.set_focus(lookup_input)  # now: a number typed with the n goes into it
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy":

@@ -1,0 +1,41 @@
+"""Keys typed ahead of a move of the focus: typed where the focus went, not lost.
+
+Textual hands each key to the widget that has the focus when the key comes in, and
+looks its binding up only when the key has gone up from there to the app. Keys typed
+fast, or sent in one packet over a slow link, come in together: ``/`` and a filter's
+words, ``l`` and a number, ``n`` and the next one. Each goes to the focus as it was
+before the first of them opened a box to type into, comes back to the app unhandled,
+and would be lost there, or, worse, taken as a binding of the screen below (``l``
+in a filter's text opening a lookup). :func:`typed_ahead`, asked by the app for each
+such key, types it where the focus now is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.widgets import Input
+
+
+def typed_ahead(screen: Any, event: events.Key) -> bool:
+    """Type ``event`` into ``screen``'s focused input, or hand it to the screen's own
+    ``take_typed`` (a dialog whose input is not made or focused yet); True when it was
+    typed. Only a key that came back to the app unhandled is asked about: one the input
+    had the focus for went to it, so a character here was typed before it had."""
+    focused = screen.focused
+    if isinstance(focused, Input) and event.is_printable and event.character:
+        type_character(focused, event.character)
+        return True
+    take_typed = getattr(screen, "take_typed", None)
+    return bool(take_typed is not None and take_typed(event))
+
+
+def type_character(field: Input, character: str) -> None:
+    """``character`` typed into ``field`` as its own key handler types one: over the
+    selection, else at the cursor."""
+    selection = field.selection
+    if selection.is_empty:
+        field.insert_text_at_cursor(character)
+    else:
+        field.replace(character, *selection)

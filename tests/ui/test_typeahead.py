@@ -1,0 +1,63 @@
+"""Keys typed ahead of a move of the focus (fast, or in one packet over a slow SSH
+link) are typed where the focus went: a filter's words after ``/``, a number after the
+lookup's ``n``; never taken as the screen's own keys on the way."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from rtdash.api.models import CallState
+from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
+from rtdash.ui.screens.lookup import LookupScreen
+from tests.ui.helpers import dashboard_of, make_app, typed_at_once, wait_for_data, wait_until
+
+
+async def test_a_filter_typed_at_once_with_its_slash_filters_and_opens_nothing(
+    sim: Simulator,
+) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        line = next(c.dgrp_name for c in board.calls.groups[CallState.BRIDGED] if c.dgrp_name)
+        words = line.lower()
+        assert "l" in words and "q" not in words, "an l (lookup) among the words"
+        typed_at_once(app, "slash", *words, "enter")
+        await wait_until(pilot, lambda: _filter_text(app) == words)
+        for _ in range(3):
+            await pilot.pause()
+        assert not isinstance(app.screen, LookupScreen), "the l of the words opened a lookup"
+        shown = board.grid.shown(CallState.BRIDGED)
+        assert shown and all(call.dgrp_name == line for call in shown)
+
+
+def _filter_text(app: RtdashApp) -> str | None:
+    """The filter box's text; None before ``/`` first made the box."""
+    boxes = app.screen.query("#filter").results(Input)
+    return next((box.value for box in boxes), None)
+
+
+async def test_a_number_typed_at_once_with_the_lookups_n_is_the_next_lookup(
+    sim: Simulator,
+) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        callers = [
+            c.src_number
+            for c in dashboard_of(app).calls.groups[CallState.BRIDGED]
+            if (c.src_number or "").startswith("+447")
+        ]
+        first, second = callers[0], callers[1]
+        assert first and second
+        await pilot.press("l", *first, "enter")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details is not None and modal.details.src_number == first
+        typed_at_once(app, "n", *second, "enter")
+        await wait_until(
+            pilot, lambda: modal.details is not None and modal.details.src_number == second
+        )
+        assert modal.query_one("#lookup-input", Input).value == second
