@@ -32,6 +32,8 @@ from tests.e2e.sshd import (
 from tests.smoke.tmux_drive import Terminal
 
 _TIME = re.compile(r"\b\d+:\d\d\b")
+#: a UK mobile caller as the grid shows one
+_MOBILE = re.compile(r"\+44 7700 \d{6}")
 
 
 @pytest.fixture
@@ -78,6 +80,20 @@ def test_dashboard_over_ssh(sshd: Sshd, tmp_path: Path, width: int, height: int)
             lambda s: "Caller lookup" in s and "Attribution" in s, "the lookup", timeout=15
         )
         assert "Channel" in lookup
+        term.keys("Escape")
+        term.wait_for(lambda s: "Caller lookup" not in s and "Ringing" in s, "the dashboard")
+        # l, a number and Enter in one write (typed fast, they cross the link together):
+        # the number is looked up, none of it lost on the dashboard under the dialog
+        caller = _MOBILE.search(first)
+        assert caller is not None, "a mobile caller on the first screen"
+        national = "0" + caller.group(0).removeprefix("+44 ")
+        term.keys(f"l{national}", "Enter")
+        typed = term.wait_for(
+            lambda s: f"Caller lookup — {caller.group(0)}" in s and "Attribution" in s,
+            "the typed-ahead lookup",
+            timeout=15,
+        )
+        assert national in typed
         term.keys("Escape")
         term.wait_for(lambda s: "Caller lookup" not in s and "Ringing" in s, "the dashboard")
         # q quits the app, which ends the ssh session with status 0
