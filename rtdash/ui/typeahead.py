@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Input
 
 
-def typed_ahead(screen: Any, event: events.Key) -> bool:
+def typed_ahead(screen: Screen[Any], event: events.Key) -> bool:
     """Type ``event`` into ``screen``'s focused input, or hand it to the screen's own
     ``take_typed`` (a dialog whose input is not made or focused yet); True when it was
     typed. Only a key that came back to the app unhandled is asked about: one the input
