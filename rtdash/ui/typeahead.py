@@ -8,6 +8,10 @@ before the first of them opened a box to type into, comes back to the app unhand
 and would be lost there, or, worse, taken as a binding of the screen below (``l``
 in a filter's text opening a lookup). :func:`typed_ahead`, asked by the app for each
 such key, types it where the focus now is.
+
+Not covered: a key of a later packet that comes in after the focus moved goes straight
+to the input, ahead of keys of the packet before still on their way back up from the
+old focus. That takes an event loop busy for longer than the gap between two packets.
 """
 
 from __future__ import annotations

@@ -61,3 +61,22 @@ async def test_a_number_typed_at_once_with_the_lookups_n_is_the_next_lookup(
             pilot, lambda: modal.details is not None and modal.details.src_number == second
         )
         assert modal.query_one("#lookup-input", Input).value == second
+
+
+async def test_words_typed_at_once_with_the_slash_are_not_replaced_by_the_next_key(
+    sim: Simulator,
+) -> None:
+    """The box's focus lands after the words typed with ``/``: they stay unselected, so
+    the next key adds to them; a ``/`` over an old filter still replaces it."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        typed_at_once(app, "slash", *"sal")
+        await wait_until(pilot, lambda: _filter_text(app) == "sal")
+        await pilot.press("e", "s")
+        assert _filter_text(app) == "sales"
+        await pilot.press("enter")  # the table has the focus again, the filter kept
+        typed_at_once(app, "slash", *"sup")
+        await wait_until(pilot, lambda: _filter_text(app) == "sup")
+        await pilot.press("p")
+        assert _filter_text(app) == "supp"

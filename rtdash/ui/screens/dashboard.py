@@ -119,7 +119,12 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         frame need not wait for."""
         for box in self.query("#filter").results(Input):
             return box
-        box = Input(placeholder="Filter calls and users (Esc clears)", id="filter")
+        # not selected on focus: words typed with the / are in it before its focus
+        # event, which would select them for the next key to replace (action_filter
+        # selects an old filter itself)
+        box = Input(
+            placeholder="Filter calls and users (Esc clears)", id="filter", select_on_focus=False
+        )
         self.mount(box, after=self.query_one("#views"))
         return box
 
@@ -186,6 +191,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
     def action_filter(self) -> None:
         box = self._filter_box()
         box.display = True
+        box.select_all()  # a new filter replaces the old, as selected on focus would
         self.set_focus(box)  # now: words typed with the / go into it (rtdash.ui.typeahead)
 
     @on(Input.Changed, "#filter")

@@ -17,7 +17,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -127,9 +126,10 @@ class LookupScreen(ModalScreen[None]):
         self.pii_excluded = pii_excluded
         self.details: CallerDetails | None = None
         self.outcome: str = "idle"
-        #: keys typed ahead before the input was made (see take_typed), typed into it
-        #: once it is
+        #: keys typed ahead before the input was ready (see take_typed), typed into it
+        #: in order once it is (on_mount)
         self._typed_ahead: list[tuple[str, str | None]] = []
+        self._input_ready = False
 
     def compose(self) -> ComposeResult:
         # the dialog itself scrolls, so it is only as tall as its content up to 90% of the
@@ -163,6 +163,7 @@ class LookupScreen(ModalScreen[None]):
             self._show_message("Type a number or a call reference, then Enter.", "idle")
             self.set_focus(lookup_input)  # now: keys typed ahead are typed into it
             typed, self._typed_ahead = self._typed_ahead, []
+            self._input_ready = True
             for key, character in typed:
                 self._type(lookup_input, key, character)
 
@@ -175,11 +176,10 @@ class LookupScreen(ModalScreen[None]):
             return False  # no input shown
         if not (event.is_printable and event.character) and event.key not in TYPING_KEYS:
             return False
-        try:
-            lookup_input = self.query_one(Input)
-        except NoMatches:  # not made yet: typed once it is (see on_mount)
+        if not self._input_ready:  # not made, or made but not yet set up: in order later
             self._typed_ahead.append((event.key, event.character))
             return True
+        lookup_input = self.query_one(Input)
         if (
             not lookup_input.display
             or lookup_input.disabled
