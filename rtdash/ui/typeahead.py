@@ -16,6 +16,7 @@ old focus. That takes an event loop busy for longer than the gap between two pac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -44,3 +45,18 @@ def type_character(field: Input, character: str) -> None:
         field.insert_text_at_cursor(character)
     else:
         field.replace(character, *selection)
+
+
+class HandingOnInput(Input):
+    """An input whose Enter hands the focus on at once (``hand_on``), within the key's
+    own binding: keys typed with the Enter (Down and Enter after a filter's words, to
+    open a call it shows) then go where the focus went, not to this input, which the
+    ``Submitted`` message, handled a turn later, would be too late for."""
+
+    def __init__(self, *, hand_on: Callable[[], object], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._hand_on = hand_on
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        self._hand_on()

@@ -80,3 +80,20 @@ async def test_words_typed_at_once_with_the_slash_are_not_replaced_by_the_next_k
         await wait_until(pilot, lambda: _filter_text(app) == "sup")
         await pilot.press("p")
         assert _filter_text(app) == "supp"
+
+
+async def test_down_and_enter_typed_with_the_filters_enter_open_a_filtered_call(
+    sim: Simulator,
+) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        line = next(c.dgrp_name for c in board.calls.groups[CallState.BRIDGED] if c.dgrp_name)
+        await pilot.press("slash", *line.lower())
+        typed_at_once(app, "enter", "down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        shown = {call.call_ref for state in CallState for call in board.grid.shown(state)}
+        assert modal.call_ref in shown, "a call the filter shows"

@@ -16,6 +16,7 @@ from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
 from rtdash.ui.screens.first_frame import FirstFrameScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
+from rtdash.ui.typeahead import HandingOnInput
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
@@ -122,8 +123,11 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         # not selected on focus: words typed with the / are in it before its focus
         # event, which would select them for the next key to replace (action_filter
         # selects an old filter itself)
-        box = Input(
-            placeholder="Filter calls and users (Esc clears)", id="filter", select_on_focus=False
+        box = HandingOnInput(
+            hand_on=self.dashboard.focus_first_table,
+            placeholder="Filter calls and users (Esc clears)",
+            id="filter",
+            select_on_focus=False,
         )
         self.mount(box, after=self.query_one("#views"))
         return box

@@ -87,5 +87,7 @@ class Dashboard(LiveView):
             if candidate.row_count:
                 table = candidate
                 break
-        table.focus()
+        # now, not a turn of the loop later: Down and Enter typed with the Enter that
+        # closed the filter go to the table (see rtdash.ui.typeahead)
+        self.screen.set_focus(table)
         return table
