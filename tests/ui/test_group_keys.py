@@ -6,6 +6,8 @@ in one packet over a slow link."""
 
 from __future__ import annotations
 
+import pytest
+
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
@@ -34,33 +36,27 @@ async def test_down_past_a_groups_last_call_goes_on_to_the_next_group_and_up_com
         assert ringing.has_focus and ringing.cursor_row == 0, "the first call stays put"
 
 
-async def test_an_emptied_group_lets_down_and_enter_reach_a_call(sim: Simulator) -> None:
+@pytest.mark.parametrize(
+    ("size", "at_once"), [((160, 48), False), ((80, 24), True)], ids=["one by one", "at once"]
+)
+async def test_an_emptied_group_lets_down_and_enter_reach_a_call(
+    sim: Simulator, size: tuple[int, int], at_once: bool
+) -> None:
+    """At once: Down and Enter in one read, none waiting for the last to be handled."""
     app = _app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _with_waiting(pilot, ringing=0, queueing=0)
         grid = dashboard_of(app).grid
         ringing, bridged = grid.table(CallState.RINGING), grid.table(CallState.BRIDGED)
         ringing.focus()  # where the focus was when its one caller was answered
+        await pilot.pause()
         assert ringing.row_count == 0
-        await pilot.press("down")
-        assert bridged.has_focus and bridged.cursor_row == 0, "over the empty queueing group"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, LookupScreen)
-        assert app.screen.call_ref == bridged.selected_key
-
-
-async def test_down_and_enter_typed_at_once_from_an_emptied_group_open_the_next_call(
-    sim: Simulator,
-) -> None:
-    app = _app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _with_waiting(pilot, ringing=0, queueing=0)
-        grid = dashboard_of(app).grid
-        ringing, bridged = grid.table(CallState.RINGING), grid.table(CallState.BRIDGED)
-        ringing.focus()
-        await pilot.pause()
-        typed_at_once(app, "down", "enter")
+        if at_once:
+            typed_at_once(app, "down", "enter")
+        else:
+            await pilot.press("down")
+            assert bridged.has_focus and bridged.cursor_row == 0, "over the empty queueing group"
+            await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, LookupScreen), "Enter was lost in the emptied group"

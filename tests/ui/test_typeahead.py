@@ -4,6 +4,11 @@ lookup's ``n``; never taken as the screen's own keys on the way."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from rtdash.api.models import CallState
@@ -16,11 +21,7 @@ from tests.ui.helpers import dashboard_of, make_app, typed_at_once, wait_for_dat
 async def test_a_filter_typed_at_once_with_its_slash_filters_and_opens_nothing(
     sim: Simulator,
 ) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        line = next(c.dgrp_name for c in board.calls.groups[CallState.BRIDGED] if c.dgrp_name)
+    async with _at_80x24(sim) as (app, pilot, board, line):
         words = line.lower()
         assert "l" in words and "q" not in words, "an l (lookup) among the words"
         typed_at_once(app, "slash", *words, "enter")
@@ -30,6 +31,18 @@ async def test_a_filter_typed_at_once_with_its_slash_filters_and_opens_nothing(
         assert not isinstance(app.screen, LookupScreen), "the l of the words opened a lookup"
         shown = board.grid.shown(CallState.BRIDGED)
         assert shown and all(call.dgrp_name == line for call in shown)
+
+
+@asynccontextmanager
+async def _at_80x24(sim: Simulator) -> AsyncIterator[tuple[RtdashApp, Pilot[int], Any, str]]:
+    """The dashboard at 80×24 with its data in, and the line (the number dialled's
+    name) of a talking call: words a filter finds."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        groups = board.calls.groups
+        yield app, pilot, board, next(c.dgrp_name for c in groups[CallState.BRIDGED] if c.dgrp_name)
 
 
 def _filter_text(app: RtdashApp) -> str | None:
@@ -85,11 +98,7 @@ async def test_words_typed_at_once_with_the_slash_are_not_replaced_by_the_next_k
 async def test_down_and_enter_typed_with_the_filters_enter_open_a_filtered_call(
     sim: Simulator,
 ) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        line = next(c.dgrp_name for c in board.calls.groups[CallState.BRIDGED] if c.dgrp_name)
+    async with _at_80x24(sim) as (app, pilot, board, line):
         await pilot.press("slash", *line.lower())
         typed_at_once(app, "enter", "down", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
