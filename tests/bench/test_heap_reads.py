@@ -37,9 +37,9 @@ def test_mapped_reads_fault_and_heap_reads_do_not(tmp_path: Path) -> None:
     # busy machine): mapped, each read's pages are faulted in afresh every round, at
     # least a read's worth; from the heap, the block of one read is the next one's.
     # The counts are a round's mean: on a quiet machine the heap's are a handful
-    # (6 against 1,314), but beside the whole suite one round's other allocations
-    # once faulted as many pages as a mapped round (333 a round over 4 rounds, against
-    # 1,202): hence 8 rounds, and the heap's under half the mapped reads'
+    # (6 against 1,314); beside the whole suite they once read 333 over 4 rounds
+    # against 1,202, about one mapped round's worth in all, as if faulted once: hence
+    # 8 rounds, and the heap's under half the mapped reads'
     mapped, heap = arms["each read mapped"][2], arms["reads from the heap"][2]
     assert mapped >= 64
     assert heap * 2 < mapped
