@@ -205,9 +205,9 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        # the calls have the focus already: the box's Enter handed it on (_filter_box)
         if not event.value.strip():
             event.input.display = False
-        self.dashboard.focus_first_table()
 
     def key_escape(self) -> None:
         for box in self.query("#filter").results(Input):
