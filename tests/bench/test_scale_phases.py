@@ -137,15 +137,24 @@ def test_the_largest_size_standing_still_splits_its_round_into_size_and_change(
     for step in (TAKEN_IN, "the screen's changed lines painted"):
         assert steps[step][4] > 0, step
     assert steps[SERVICE][4] < steps[SERVICE][1]
-    still_round, change = steps[ROUND][4], steps[ROUND][5]
+    moving_round, still_round, change = steps[ROUND][1], steps[ROUND][4], steps[ROUND][5]
     said = re.search(
         r"At 2,000 calls the round costs ([\d.]+) ms with the centre standing still .*? "
-        r"and ([\d.]+) ms more for a second of medium churn: (\d+)% of the round",
+        r"and (?:([\d.]+) ms more for a second of medium churn: (\d+)% of the round"
+        r"|(no more) for a second of medium churn)",
         section,
     )
     assert said is not None, section
-    assert float(said[1]) == still_round and float(said[2]) == change
-    assert abs(int(said[3]) - 100 * change / steps[ROUND][1]) <= 0.6
+    assert float(said[1]) == still_round
+    if said[4]:  # the two sizes are separate runs: on a busy machine the still one can
+        # cost as much as the moving one, and the section says so
+        assert change <= 0
+        return
+    assert float(said[2]) == change
+    # a whole percent of the times measured, checked against the times shown
+    lowest = 100 * (change - SHOWN_MS) / (moving_round + SHOWN_MS) - 0.5
+    highest = 100 * (change + SHOWN_MS) / (moving_round - SHOWN_MS) + 0.5
+    assert lowest <= int(said[3]) <= highest
 
 
 def test_runs_alternate_the_sizes_and_keep_each_steps_median(tmp_path: Path) -> None:

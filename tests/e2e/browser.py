@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.e2e.cdp import Page
+
+#: a time in state as the dashboard shows it (m:ss)
+TIME_IN_STATE = re.compile(r"\b\d+:\d\d\b")
 
 #: textual.js sets ``this.terminal`` and then ``this.fitAddon`` on its session object;
 #: a setter on Object.prototype sees the second assignment and keeps the terminal
@@ -152,8 +156,11 @@ async def visit(devtools: int, url: str) -> Visit:
         seen.first = await wait_screen(
             page, lambda s: live(s) and "slow" not in s, "the focused dashboard", timeout=15
         )
-        await asyncio.sleep(2.5)
-        seen.later = await screen(page)
+        # live: some time in state ticks on
+        before = TIME_IN_STATE.findall(seen.first)
+        seen.later = await wait_screen(
+            page, lambda s: TIME_IN_STATE.findall(s) != before, "times ticking", timeout=15
+        )
         seen.state = await page.evaluate(PAGE_STATE)
         await asyncio.sleep(0.5)  # let the canvas paint the last frame
         shot = await page.send("Page.captureScreenshot", format="png")
