@@ -12,7 +12,11 @@ from .helpers import make_app, on_talking_calls, wait_for_data, wait_until
 
 
 def _headers(table) -> list[str]:
-    return [column.label for column in table.columns]
+    """The column labels, each checked to be in the header line as drawn."""
+    labels = [column.label for column in table.columns]
+    drawn = table.render_line(0).text
+    assert all(label in drawn for label in labels), (labels, drawn)
+    return labels
 
 
 async def test_the_header_shows_the_sort_and_s_walks_the_columns(sim: Simulator) -> None:

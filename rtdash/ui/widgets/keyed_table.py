@@ -196,10 +196,13 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
             self._redraw_changed_lines()
 
     def set_labels(self, labels: dict[str, str]) -> None:
-        """Header words by column key (a sort arrow); the header is redrawn if changed."""
-        columns = [replace(c, label=labels.get(c.key, c.label)) for c in self.columns]
-        if columns != self.columns:
-            self.columns = columns
+        """Header words by column key (a sort arrow); the header is redrawn if changed.
+        The header is drawn from the cells' columns, so they are the ones relabelled
+        (``columns`` is the same list)."""
+        columns = self._row_cells.columns
+        relabelled = [replace(c, label=labels.get(c.key, c.label)) for c in columns]
+        if relabelled != columns:
+            columns[:] = relabelled
             self._header = None
             self.refresh()
 
