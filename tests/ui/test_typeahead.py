@@ -106,3 +106,21 @@ async def test_down_and_enter_typed_with_the_filters_enter_open_a_filtered_call(
         assert isinstance(modal, LookupScreen)
         shown = {call.call_ref for state in CallState for call in board.grid.shown(state)}
         assert modal.call_ref in shown, "a call the filter shows"
+
+
+async def test_a_filter_and_two_enters_typed_at_once_open_the_first_call_it_shows(
+    sim: Simulator,
+) -> None:
+    """The first Enter closes the filter and the second opens a call: the focus goes to
+    the first group the words leave calls in, though their own messages are still
+    queued behind the Enter (an agent's name empties the ringing group)."""
+    async with _at_80x24(sim) as (app, pilot, board, _line):
+        assert board.grid.shown(CallState.RINGING), "calls ringing, that the name hides"
+        agent = next(c.agent_name for c in board.calls.groups[CallState.BRIDGED] if c.agent_name)
+        typed_at_once(app, "slash", *agent.lower(), "enter", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        shown = board.grid.shown(CallState.BRIDGED)
+        assert not board.grid.shown(CallState.RINGING)
+        assert modal.call_ref == shown[0].call_ref, "the first call the filter shows"

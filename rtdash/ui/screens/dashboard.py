@@ -92,6 +92,8 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         self.default_region = default_region
         self.export_dir = export_dir
         self.exported: list[Path] = []
+        #: the installation and the words the calls and users were last filtered by
+        self._filtered_by: tuple[Dashboard, str] | None = None
         self.start_at_breakpoints()
 
     @property
@@ -124,7 +126,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         # event, which would select them for the next key to replace (action_filter
         # selects an old filter itself)
         box = HandingOnInput(
-            hand_on=self.dashboard.focus_first_table,
+            hand_on=self._filter_entered,
             placeholder="Filter calls and users (Esc clears)",
             id="filter",
             select_on_focus=False,
@@ -144,9 +146,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
             self.call_after_refresh(footer.call_later, footer.recompose)
 
     def after_switch(self) -> None:
-        text = self._filter_text()
-        self.dashboard.grid.set_filter(text)
-        self.dashboard.user_panel.set_filter(users_filter(text))
+        self._apply_filter(self._filter_text())
         self.dashboard.focus_first_table()
 
     # --- lookups --------------------------------------------------------------------
@@ -198,10 +198,26 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         box.select_all()  # a new filter replaces the old, as selected on focus would
         self.set_focus(box)  # now: words typed with the / go into it (rtdash.ui.typeahead)
 
+    def _apply_filter(self, text: str) -> None:
+        """The installation shown filtered by ``text``: its calls and its users."""
+        self._filtered_by = (self.dashboard, text)
+        self.dashboard.grid.set_filter(text, self.default_region)
+        self.dashboard.user_panel.set_filter(users_filter(text))
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.dashboard.grid.set_filter(event.value, self.default_region)
-        self.dashboard.user_panel.set_filter(users_filter(event.value))
+        # the box as it is now, not as this message says: the words typed with an Enter
+        # are applied by the Enter itself (_filter_entered), ahead of their messages
+        text = event.input.value
+        if self._filtered_by != (self.dashboard, text):
+            self._apply_filter(text)
+
+    def _filter_entered(self) -> None:
+        """The filter box's Enter, within its own binding: the words as typed filter
+        now (their ``Changed`` messages may still be queued behind the Enter, as when
+        typed at once), then the focus goes to the first group they leave calls in."""
+        self._apply_filter(self._filter_text())
+        self.dashboard.focus_first_table()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -229,9 +245,8 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
             return
         box = self._filter_box()
         box.display = True
-        box.value = queue_filter(queue)  # Input.Changed applies it
-        self.dashboard.grid.set_filter(box.value, self.default_region)
-        self.dashboard.user_panel.set_filter(users_filter(box.value))
+        box.value = queue_filter(queue)
+        self._apply_filter(box.value)
         self.dashboard.focus_first_table()
 
     def action_cycle_sort(self) -> None:
