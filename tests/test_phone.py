@@ -101,6 +101,34 @@ def test_parse_lookup(typed: str, query: LookupQuery) -> None:
 
 
 @pytest.mark.parametrize(
+    ("pasted", "query"),
+    [
+        ("07700\u00a0900972", LookupQuery(number="+447700900972")),  # no-break space
+        ("+44\u20097700\u202f900972", LookupQuery(number="+447700900972")),  # thin spaces
+        ("020\u20137946\u20130018", LookupQuery(number="+442079460018")),  # en dashes
+        ("\u200b07700 900972\ufeff", LookupQuery(number="+447700900972")),  # zero-width
+        ("\uff10\uff17\uff17\uff10\uff10 900972", LookupQuery(number="+447700900972")),
+        ("\u0660\u0667\u0667\u0660\u0660 900972", LookupQuery(number="+447700900972")),
+        ("\uff0b44 7700 900972", LookupQuery(number="+447700900972")),  # fullwidth plus
+        ("c\u20110001", LookupQuery(call_ref="c-0001")),  # a non-breaking hyphen
+    ],
+)
+def test_a_number_pasted_from_a_page_is_read_as_typed(pasted: str, query: LookupQuery) -> None:
+    """Copied from a web page, an email or a CRM, a number brings other spaces, dashes
+    and digits; it is the same number."""
+    assert parse_lookup(pasted, "GB") == query
+    if query.number is not None:
+        assert normalize_number(pasted, "GB") == query.number
+        assert query.number[1:] in number_needles(pasted, "GB")
+
+
+def test_letters_of_other_scripts_are_still_letters() -> None:
+    with pytest.raises(InvalidLookup) as caught:
+        normalize_number("07700 9009\u0430\u0431", "GB")  # Cyrillic letters
+    assert "has letters in it" in str(caught.value)
+
+
+@pytest.mark.parametrize(
     ("typed", "says"),
     [
         ("abc", "or a call reference"),  # no digit: a word, not a reference

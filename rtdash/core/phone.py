@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,9 @@ _PHONE_CHARS = re.compile(r"^[0-9 +()\-.]+$")
 _CALL_REF = re.compile(r"^[A-Za-z][A-Za-z0-9._:-]{2,63}$")
 #: words a PBX shows instead of a number; there is nothing to look up
 _WITHHELD_WORDS = {"anonymous", "withheld", "private", "restricted", "unknown", "unavailable"}
+
+#: dashes and a plus sign a page or a document may hold for the ASCII ones
+_LOOKALIKES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－", "-") | {"＋": "+", "﹢": "+"})
 
 ACCEPTED = (
     "enter a phone number (e.g. 07700 900123 or +44 7700 900123) or a call reference (e.g. c-0001)"
@@ -46,6 +50,24 @@ class LookupQuery:
     number: str | None = None
 
 
+def typed(text: str) -> str:
+    """What a person meant to type, as ASCII where it matters: a number copied from a
+    web page, an email or a CRM brings non-breaking or thin spaces, en dashes,
+    zero-width marks and digits of other scripts (fullwidth, Arabic-Indic), which
+    would otherwise be refused as "not a phone number" while shown as one."""
+    if text.isascii():
+        return text.strip()
+    kept = []
+    for char in text.translate(_LOOKALIKES):
+        if char.isspace():
+            kept.append(" ")
+        elif char.isdecimal():
+            kept.append(str(unicodedata.decimal(char)))
+        elif unicodedata.category(char) != "Cf":  # zero-width spaces, joiners, BOM
+            kept.append(char)
+    return "".join(kept).strip()
+
+
 def normalize_number(text: str, default_region: str) -> str:
     """E.164 for a typed number; ``default_region`` applies when there is no ``+code``.
 
@@ -56,7 +78,7 @@ def normalize_number(text: str, default_region: str) -> str:
     import phonenumbers
     from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
-    raw = text.strip()
+    raw = typed(text)
     if not raw:
         raise InvalidLookup("enter a phone number (e.g. 07700 900123 or +44 7700 900123)")
     _reject_withheld(raw)
@@ -109,7 +131,7 @@ def parse_lookup(text: str, default_region: str) -> LookupQuery:
     a letter and holds at least one digit (``c-0001``) is a call reference. Requiring a
     digit keeps words such as "withheld" or a name typed by mistake out of the API.
     """
-    raw = text.strip()
+    raw = typed(text)
     if not raw:
         raise InvalidLookup(ACCEPTED)
     if _PHONE_CHARS.match(raw):
@@ -128,11 +150,11 @@ def number_needles(text: str, default_region: str | None) -> tuple[str, ...]:
     import phonenumbers
     from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
-    raw = text.strip()
-    typed = re.sub(r"\D", "", raw)
-    if not typed or not _PHONE_CHARS.match(raw):
+    raw = typed(text)
+    digits = re.sub(r"\D", "", raw)
+    if not digits or not _PHONE_CHARS.match(raw):
         return ()
-    needles = [typed]
+    needles = [digits]
     if default_region is not None:
         try:
             number = phonenumbers.parse(raw, default_region)
