@@ -25,11 +25,14 @@ from rtdash.api.client import InfinityClient
 from rtdash.api.models import CallerDetails
 from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import DETAIL_LABELS as L
+from rtdash.core.naming import label_for
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.typeahead import type_character
 
 log = logging.getLogger(__name__)
+#: what the result says while nothing has been asked yet
+PROMPT = "Type a number or a call reference, then Enter."
 
 #: the keys besides characters that a lookup opened just now takes typed ahead
 TYPING_KEYS = ("enter", "backspace")
@@ -160,7 +163,7 @@ class LookupScreen(ModalScreen[None]):
         if self.call_ref:
             self._start(LookupQuery(call_ref=self.call_ref, number=None))
         else:
-            self._show_message("Type a number or a call reference, then Enter.", "idle")
+            self._show_message(PROMPT, "idle")
             self.set_focus(lookup_input)  # now: keys typed ahead are typed into it
             typed, self._typed_ahead = self._typed_ahead, []
             self._input_ready = True
@@ -232,7 +235,7 @@ class LookupScreen(ModalScreen[None]):
             )
             return
         except errors.NotFound:
-            self._show_message(f"No call matches {what} in the last 24 hours.", "no-match")
+            self._no_match(what)
             return
         except errors.ApiError as exc:
             self._show_message(f"Lookup failed: {exc.message}", "error", style="bold #D55E00")
@@ -246,7 +249,7 @@ class LookupScreen(ModalScreen[None]):
             )
             return
         if details is None:
-            self._show_message(f"No call matches {what} in the last 24 hours.", "no-match")
+            self._no_match(what)
             return
         self.details = details
         self.outcome = details.mode
@@ -257,6 +260,14 @@ class LookupScreen(ModalScreen[None]):
         # results take the focus so y (copy), n (new lookup) and Esc work at once
         self.query_one("#lookup-dialog").focus()
         self.refresh_bindings()
+
+    def _no_match(self, what: str) -> None:
+        """Said with the installation asked: a lookup asks the one on screen, and a
+        supervisor watching two would otherwise read "no such caller" anywhere."""
+        names = getattr(self.app, "names", None)
+        igrp = self.client.igrp
+        where = names.label(igrp) if names is not None else label_for(igrp, None)
+        self._show_message(f"No call matches {what} at {where} in the last 24 hours.", "no-match")
 
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:
         self.outcome = outcome
@@ -294,6 +305,9 @@ class LookupScreen(ModalScreen[None]):
         lookup_input.disabled = False
         lookup_input.display = True
         lookup_input.value = ""
+        # the last caller's title and details go: what is typed next is a new lookup
+        self.query_one("#lookup-title", Label).update(Text("Caller lookup"))
+        self._show_message(PROMPT, "idle")
         self.set_focus(lookup_input)  # now: a number typed with the n goes into it
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
