@@ -9,6 +9,11 @@ and would be lost there, or, worse, taken as a binding of the screen below (``l`
 in a filter's text opening a lookup). :func:`typed_ahead`, asked by the app for each
 such key, types it where the focus now is.
 
+A newline (``ctrl+j``) that comes back unhandled is an Enter: a terminal not yet in
+raw mode sends Enter as one (its line discipline turns the return into a newline), so
+``l``, a number and Enter typed while the app was still starting over a slow link
+arrive with a newline for their Enter; typed, ctrl+j is Enter in a shell too.
+
 Not covered: a key of a later packet that comes in after the focus moved goes straight
 to the input, ahead of keys of the packet before still on their way back up from the
 old focus. That takes an event loop busy for longer than the gap between two packets.
@@ -23,6 +28,9 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Input
 
+#: the key of a newline: an Enter sent before the terminal was in raw mode
+NEWLINE = "ctrl+j"
+
 
 def typed_ahead(screen: Screen[Any], event: events.Key) -> bool:
     """Type ``event`` into ``screen``'s focused input, or hand it to the screen's own
@@ -34,7 +42,13 @@ def typed_ahead(screen: Screen[Any], event: events.Key) -> bool:
         type_character(focused, event.character)
         return True
     take_typed = getattr(screen, "take_typed", None)
-    return bool(take_typed is not None and take_typed(event))
+    if take_typed is not None and take_typed(event):
+        return True
+    if event.key == NEWLINE:
+        # an Enter, as if typed: the focus's binding (submit, open the call) runs
+        screen.app.simulate_key("enter")
+        return True
+    return False
 
 
 def type_character(field: Input, character: str) -> None:

@@ -125,6 +125,8 @@ def typed_at_once(app: RtdashApp, *keys: str) -> None:
     for key in keys:
         if key == "enter":
             event = events.Key("enter", "\r")
+        elif key == "ctrl+j":  # a newline, as a terminal not yet in raw mode sends Enter
+            event = events.Key("ctrl+j", "\n")
         elif len(key) == 1:
             event = events.Key(names.get(key, key), key)
         else:

@@ -124,3 +124,37 @@ async def test_a_filter_and_two_enters_typed_at_once_open_the_first_call_it_show
         shown = board.grid.shown(CallState.BRIDGED)
         assert not board.grid.shown(CallState.RINGING)
         assert modal.call_ref == shown[0].call_ref, "the first call the filter shows"
+
+
+async def test_a_newline_is_an_enter_as_a_terminal_not_yet_in_raw_mode_sends_it(
+    sim: Simulator,
+) -> None:
+    """Typed while the app was still starting, Enter comes as a newline (ctrl+j): ``l``,
+    a number and the newline look the number up; on a call, a newline opens it."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        caller = next(
+            c.src_number
+            for c in board.calls.groups[CallState.BRIDGED]
+            if (c.src_number or "").startswith("+447")
+        )
+        assert caller
+        typed_at_once(app, "l", *caller, "ctrl+j")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details is not None and modal.details.src_number == caller
+        typed_at_once(app, "n", *caller[:-1], "ctrl+j")  # the input has the focus now
+        await wait_until(pilot, lambda: modal.outcome == "invalid" or modal.details is not None)
+        assert modal.query_one("#lookup-input", Input).value == caller[:-1]
+        await pilot.press("escape")
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        await pilot.press("down")
+        typed_at_once(app, "ctrl+j")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        modal = app.screen
+        assert isinstance(modal, LookupScreen) and modal.call_ref == table.selected_key

@@ -28,14 +28,14 @@ from rtdash.core.labels import DETAIL_LABELS as L
 from rtdash.core.naming import label_for
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 from rtdash.ui.shell import MODAL_STYLES
-from rtdash.ui.typeahead import type_character
+from rtdash.ui.typeahead import NEWLINE, type_character
 
 log = logging.getLogger(__name__)
 #: what the result says while nothing has been asked yet
 PROMPT = "Type a number or a call reference, then Enter."
 
 #: the keys besides characters that a lookup opened just now takes typed ahead
-TYPING_KEYS = ("enter", "backspace")
+TYPING_KEYS = ("enter", NEWLINE, "backspace")
 
 PII_REFUSED = (
     "Caller lookup is off while personal data is excluded (--exclude-pii or wallboard "
@@ -197,7 +197,7 @@ class LookupScreen(ModalScreen[None]):
     def _type(self, lookup_input: Input, key: str, character: str | None) -> None:
         if key == "backspace":
             lookup_input.action_delete_left()
-        elif key == "enter":
+        elif key in ("enter", NEWLINE):
             self._submit(lookup_input.value)
         elif character:
             type_character(lookup_input, character)
