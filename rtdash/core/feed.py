@@ -272,8 +272,11 @@ class LiveFeed:
 
     def _observe(self) -> frozenset[str]:
         """History and alerts, from numbers already computed; returns breaches begun.
-        Stale data adds nothing: its numbers were true once, not now."""
-        if self.stale:
+        Stale data adds nothing: its numbers were true once, not now. Nor does a feed
+        with no calls polled yet: today's totals restored at a start may breach, but
+        no alert or bell comes until the installation has answered (a wallboard that
+        starts while the service is down must not ring on yesterday's picture)."""
+        if self.stale or self.calls is None:
             return frozenset()
         now = self.clock.now()
         waiting, available = self.metrics.waiting, self.metrics.agents_available

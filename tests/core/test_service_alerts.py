@@ -43,3 +43,29 @@ def test_the_default_tiles_breach_once_each(tmp_path: Path) -> None:
     active, bells, total, health = _day(tmp_path, ServiceOptions().wallboard_tiles)
     # SL and abandoned are shown; abandon % (not shown by default) adds no breach
     assert (active, bells, total, health) == ({"sl", "abandoned"}, 1, 2, Level.ALERT)
+
+
+def test_totals_restored_at_a_start_raise_no_alert_until_the_first_calls_poll(
+    tmp_path: Path,
+) -> None:
+    """A start while the service does not answer: today's restored totals breach, but
+    nothing rings or flashes before the installation's first calls poll."""
+    feed, source, clock = _feed(tmp_path)
+    options = ServiceOptions(persist=False, thresholds=ServiceThresholds(abandon_alert=10))
+    keeper = attach_service(feed, options, zone=UTC, base_url=BASE, igrp=1)
+    _abandon_twelve(source, clock)
+    assert {"abandoned", "sl"} <= feed.alerts.active
+    saved = keeper.service.to_dict()
+
+    again, source, clock = _feed(tmp_path)
+    restored = attach_service(again, options, zone=UTC, base_url=BASE, igrp=1)
+    restored.service.restore(saved)
+    assert restored.service.report().total.abandoned == 12
+    for _ in range(3):
+        again.tick()
+        clock.advance(1)
+    assert again.alerts.active == set() and again.bells == 0 and again.alerts.total == 0
+    assert again.health() is not Level.ALERT
+    source.calls()  # the first poll answers: the breaches are real now
+    source.status()
+    assert {"abandoned", "sl"} <= again.alerts.active and again.bells == 1
