@@ -12,6 +12,7 @@ from rtdash.config import ConfigError
 from rtdash.core.clock import FrozenClock
 from rtdash.core.queues import summarize_queues
 from rtdash.sim import Simulator
+from rtdash.sim.faults import Fault
 from rtdash.ui.app import RtdashApp, check_ui_settings
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.lookup import LookupScreen
@@ -276,3 +277,27 @@ async def test_wallboard_ignores_focus_changes(sim: Simulator) -> None:
         app.post_message(events.AppBlur())
         await pilot.pause()
         assert view.poller.interval == app.settings.polling.interval
+
+
+async def test_a_wallboard_with_no_data_yet_says_so_not_no_calls(sim: Simulator) -> None:
+    """While the service does not answer, the queues and the agents read "no data yet":
+    a TV must not state "no calls in any queue" for an installation it cannot read."""
+    sim.faults.add(Fault("status", status=503, times=None))
+    app = wallboard_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = app.screen.view
+        await wait_until(pilot, lambda: view.poller.status().routes, timeout=10)
+        await wait_until(pilot, lambda: view.poller.polls >= 2, timeout=10)
+        await pilot.pause()
+        assert view.calls is None and view.users is None
+        queues = rendered_text(view.query_one("QueueSummaryPanel"), width=80)
+        agents = rendered_text(view.query_one(AgentGrid), width=80)
+        assert queues.strip() == "no data yet" and agents.strip() == "no data yet"
+        sim.faults.clear()
+        await wait_until(
+            pilot, lambda: view.calls is not None and view.users is not None, timeout=15
+        )
+        await pilot.pause()
+        queues = rendered_text(view.query_one("QueueSummaryPanel"), width=80)
+        assert "no data yet" not in queues
+        assert "no data yet" not in rendered_text(view.query_one(AgentGrid), width=80)

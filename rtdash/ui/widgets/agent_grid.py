@@ -49,7 +49,8 @@ class AgentGrid(Widget):
         # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
-        self.users: tuple[PbxUser, ...] = ()
+        #: None until the first users poll: no data is not "no agents"
+        self.users: tuple[PbxUser, ...] | None = None
         self.on_call: OnCall | None = None
 
     def show_users(self, users: tuple[PbxUser, ...]) -> None:
@@ -67,6 +68,8 @@ class AgentGrid(Widget):
 
     def render(self) -> Text:
         width, height = self.size.width, self.size.height
+        if self.users is None:
+            return Text("no data yet", style="dim")
         if not self.users:
             return Text("no agents on the dashboard", style="dim")
         groups = group_agents(self.users, self.on_call)

@@ -36,7 +36,8 @@ class QueueSummaryPanel(Static):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.thresholds = thresholds
-        self.queues: list[QueueSummary] = []
+        #: None until the first calls poll: no data is not "no calls"
+        self.queues: list[QueueSummary] | None = None
 
     def show_queues(self, queues: list[QueueSummary]) -> None:
         self.queues = queues
@@ -46,6 +47,9 @@ class QueueSummaryPanel(Static):
         self.tick()
 
     def tick(self) -> None:
+        if self.queues is None:
+            self.update(Text("no data yet", style="dim"))
+            return
         if not self.queues:
             self.update(Text("No calls in any queue.", style="dim"))
             return
