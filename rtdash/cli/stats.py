@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from rtdash.config import Settings
     from rtdash.core.service_metrics import ServiceReport, ServiceStats
 
-#: the demo's first installation: ``--demo`` totals are saved under its own key
-DEMO_IGRP = 1234
-
 
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     from zoneinfo import ZoneInfo
@@ -68,11 +65,23 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
 def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str]]:
     """(label, state key) of each installation whose totals are asked for."""
     from rtdash.core.daystate import demo_key, state_key
+    from rtdash.core.naming import label_for
 
+    #: --igrp given: that installation only, not every one the config file lists
+    asked = settings.connection.igrp if "igrp" in vars(args) else None
     if getattr(args, "demo", False):
-        igrp = settings.connection.igrp if "igrp" in vars(args) else None
-        return [("demo", demo_key(igrp or DEMO_IGRP))]
-    installations = [i for i in settings.installations() if i.connection.igrp is not None]
+        from rtdash.sim.simulator import DEFAULT_INSTALLATIONS
+
+        return [
+            (f"demo: {label_for(one.igrp, one.name)}", demo_key(one.igrp))
+            for one in DEFAULT_INSTALLATIONS
+            if asked is None or one.igrp == asked
+        ] or [(f"demo: {label_for(asked, None)}", demo_key(asked or 0))]
+    installations = [
+        i
+        for i in settings.installations()
+        if i.connection.igrp is not None and (asked is None or i.connection.igrp == asked)
+    ]
     if not installations:
         raise UsageError(
             f"{PROG}: no installation id: pass --igrp ID or set igrp under [connection] "
@@ -166,8 +175,10 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
 
 
 def _hours(seconds: float) -> str:
+    """Hours and minutes (``2h05``): an agent's day, told apart at a glance from the
+    queues' waits above it (minutes and seconds, ``1:43``)."""
     minutes = round(seconds / 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    return f"{minutes // 60}h{minutes % 60:02d}"
 
 
 def _agents_text(report: ServiceReport) -> list[str]:

@@ -6,6 +6,7 @@ import csv
 import io
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rtdash.api.models import ActiveCall, CallState
@@ -91,7 +92,7 @@ def test_csv_defuses_upstream_names_and_text_is_a_table(rtdash: RunCli) -> None:
     assert text[2].split() == ["all", "queues", "3", "2", "1", "0", "33%", "33%", "20s", "30s"]
     # then who answered them (no users were polled: times on a call are not known)
     assert text[6].split() == ["agent", "answered", "on", "call", "available", "away"]
-    assert text[7].split() == ["a.one", "2", "0:00", "0:00", "0:00"]
+    assert text[7].split() == ["a.one", "2", "0h00", "0h00", "0h00"]
 
 
 def test_another_installations_state_is_not_shown(rtdash: RunCli) -> None:
@@ -108,3 +109,33 @@ def test_demo_totals_are_read_from_the_demos_own_key(rtdash: RunCli) -> None:
     run = rtdash("stats", "--demo", "--json")
     assert run.code == 0, run.err
     assert run.json()[0]["total"]["answered"] == 2
+
+
+def test_igrp_asks_for_that_installation_alone(rtdash: RunCli, tmp_path: Path) -> None:
+    """With more installations in the config file, ``--igrp`` prints the one asked for
+    (and says there is nothing for one with no totals), not every one listed."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[connection]\nbase_url = "{BASE}"\nigrp = 1234\nmore_igrps = [5678]\n')
+    _save_today(igrp=1234)
+    _save_today(igrp=5678)
+    both = rtdash("stats", "--config", str(config), "--json")
+    assert both.code == 0, both.err
+    assert [r["installation"] for r in both.json()] == ["installation 1234", "installation 5678"]
+    one = rtdash("stats", "--config", str(config), "--igrp", "5678", "--json")
+    assert [r["installation"] for r in one.json()] == ["installation 5678"]
+    none = rtdash("stats", "--config", str(config), "--igrp", "4321")
+    assert none.code == 1 and none.out == ""
+
+
+def test_demo_totals_of_each_demo_installation_are_named(rtdash: RunCli) -> None:
+    from rtdash.core.daystate import demo_key
+
+    _save_today(key=demo_key(1234))
+    _save_today(key=demo_key(5678))
+    both = rtdash("stats", "--demo", "--json").json()
+    assert [r["installation"] for r in both] == [
+        "demo: Northwind Contact Centre (1234)",
+        "demo: Harbour Lettings (5678)",
+    ]
+    one = rtdash("stats", "--demo", "--igrp", "5678", "--json").json()
+    assert [r["installation"] for r in one] == ["demo: Harbour Lettings (5678)"]
