@@ -11,7 +11,8 @@ import pytest
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
-from tests.ui.helpers import dashboard_of, typed_at_once
+from rtdash.ui.widgets.calls_grid import FOCUS_MARK
+from tests.ui.helpers import dashboard_of, rendered_text, screen_text, typed_at_once, wait_until
 from tests.ui.test_group_heights import _app, _with_waiting
 
 
@@ -81,3 +82,31 @@ async def test_down_and_enter_typed_at_once_past_a_groups_last_call_open_the_nex
         await pilot.pause()
         assert isinstance(app.screen, LookupScreen)
         assert app.screen.call_ref == first_queueing != ringing_call, "not the call left behind"
+
+
+async def test_the_group_the_focus_is_in_is_marked_and_enter_on_an_empty_one_says_so(
+    sim: Simulator,
+) -> None:
+    """Tab stops on a group with no calls (it shows no cursor): its title is marked,
+    and Enter there says the group is empty rather than doing nothing."""
+    app = _app(sim)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _with_waiting(pilot, ringing=0, queueing=2)
+        grid = dashboard_of(app).grid
+
+        def marked() -> list[str]:
+            titles = (rendered_text(grid.query_one(f"#title-{state}")) for state in CallState)
+            return [title.split()[1] for title in titles if title.startswith(FOCUS_MARK)]
+
+        assert marked() == ["Queueing"]
+        await pilot.press("shift+tab")
+        ringing = grid.table(CallState.RINGING)
+        assert ringing.has_focus and not ringing.row_count
+        assert marked() == ["Ringing"]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Ringing has no calls now" in screen_text(app))
+        assert not isinstance(app.screen, LookupScreen)
+        await pilot.press("tab")
+        assert marked() == ["Queueing"]
+        await pilot.press("enter")  # a group with calls: Enter opens its selected call
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))

@@ -124,7 +124,18 @@ async def test_help_explains_every_mark_and_names_the_keymap_ids(sim: Simulator)
         screen = app.screen
         assert isinstance(screen, HelpScreen)
         marks = rendered_text(screen.query_one("#help-markers"), width=150)
-        for mark in ("▲", "‼", *SYMBOLS.values(), "↑ ↓", "STALE", "DISCONNECTED", "·", "paused"):
+        marks_drawn = (
+            "▲",
+            "‼",
+            *SYMBOLS.values(),
+            "↑ ↓",
+            "▸",
+            "STALE",
+            "DISCONNECTED",
+            "·",
+            "paused",
+        )
+        for mark in marks_drawn:
             assert f"\n{mark} " in f"\n{marks}", mark
         table = rendered_text(screen.query_one("#help-table"), width=150)
         assert "[keymap] id" in table

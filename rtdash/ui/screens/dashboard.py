@@ -152,9 +152,14 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
     # --- lookups --------------------------------------------------------------------
 
     def action_lookup_selected(self) -> None:
-        call = self.dashboard.grid.selected_call()
+        grid = self.dashboard.grid
+        call = grid.selected_call()
         if call is None:
-            self.notify("Select a call first (Tab moves between the call groups).")
+            group = grid.focused_group()
+            if group is not None:  # the focus is in a group with no calls shown
+                self.notify(f"{group} has no calls now: Tab or ↓ moves to the next group.")
+            else:
+                self.notify("Select a call first (Tab moves between the call groups).")
             return
         self._open_lookup(call.call_ref)
 

@@ -38,10 +38,15 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("‼", "a wait past its alert threshold (red, reversed)"),
     *((state.symbol, f"agent {state.word}") for state in ORDER),
     ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
+    ("▸", "before a call group's title: the group the focus is in"),
     ("STALE", "no new data for three polls: times stop where the data left them"),
     ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
     ("paused", "polling paused by its key, which resumes it; the picture holds still"),
-    ("·", "in a trend: time not observed yet (or, between words, a separator)"),
+    (
+        "·",
+        "in a trend: time not observed yet; after a user's name (all users shown): not on "
+        "the dashboard; between words, a separator",
+    ),
     ("REPLAY", "a recording played back: position, start–end and speed"),
 )
 

@@ -42,6 +42,9 @@ NARROW_BELOW = 120
 
 #: each group's title, drawn in its state's hue by the TCSS (``#title-ringing`` …), which
 #: picks darker hues for a light theme
+#: before the title of the group the focus is in (a character, not a colour: it reads
+#: in monochrome and over any link)
+FOCUS_MARK = "▸"
 STATE_TITLES = {
     CallState.RINGING: "☎ Ringing",
     CallState.QUEUEING: "◷ Queueing",
@@ -282,8 +285,25 @@ class CallsGrid(RowsView):
         since = {"in_state": call.state_start, "total": call.call_start or call.state_start}
         return RowSpec(call.call_ref, cells, since)
 
+    def focused_group(self) -> str | None:
+        """The group the focus is in ("Queueing"), if it shows no call."""
+        for state in CALL_STATES:
+            table = self.table(state)
+            if table.has_focus and not table.row_count:
+                return state.value.capitalize()
+        return None
+
+    def mark_focus(self) -> None:
+        """The group the focus is in is marked in its title: an empty group shows no
+        cursor, and Tab may land on one (a group of no calls is still a place)."""
+        counts = self._counts if self.snapshot is not None else (None, None, None)
+        for state, count in zip(CALL_STATES, counts, strict=True):
+            self._set_title(f"title-{state}", self._title(state, count))
+
     def _title(self, state: CallState, count: int | None) -> Text:
-        text = Text(f" {STATE_TITLES[state]} ", style="bold")
+        focused = self.screen.focused if self.is_attached else None
+        mark = FOCUS_MARK if focused is not None and focused.id == f"calls-{state}" else " "
+        text = Text(f"{mark}{STATE_TITLES[state]} ", style="bold")
         if count is not None:
             shown = f"{count}"
             if self.filter_text and self.snapshot is not None:

@@ -46,8 +46,12 @@ class Dashboard(LiveView):
         self.grid.fit_groups()
 
     def on_descendant_focus(self) -> None:
-        # the table Tab moved to keeps a few rows in view
+        # the table Tab moved to keeps a few rows in view, and its group is marked
         self.grid.fit_groups()
+        self.grid.mark_focus()
+
+    def on_descendant_blur(self) -> None:
+        self.grid.mark_focus()
 
     @property
     def grid(self) -> CallsGrid:

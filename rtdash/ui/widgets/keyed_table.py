@@ -25,6 +25,7 @@ from dataclasses import replace
 from typing import Any, ClassVar, Generic
 
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -298,8 +299,9 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
 
     def action_select_cursor(self) -> None:
         key = self.selected_key
-        if key is not None:
-            self.post_message(self.RowSelected(self, key))
+        if key is None:  # an empty table: the Enter is the screen's to answer
+            raise SkipAction()
+        self.post_message(self.RowSelected(self, key))
 
     def on_click(self, event: events.Click) -> None:
         """A click highlights a row; a click on the highlighted row selects it."""
