@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rtdash.config import Settings
-from rtdash.core.replay import Player
+from rtdash.core.replay import Player, Recording
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.help import HelpScreen
 from rtdash.ui.screens.replay import ReplayApp, ReplayScreen
@@ -104,3 +104,22 @@ async def test_replay_offers_only_keys_that_work_there(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: app.screen is screen)
         await pilot.press("l", "r")
         assert app.screen is screen, "l and r do nothing in replay"
+
+
+async def test_a_recording_cut_short_says_so_as_it_opens(tmp_path: Path) -> None:
+    """A file cut short (a full disk, a copy stopped) plays up to the cut: without a
+    word, that would read as the day's end."""
+    whole = make_recording(tmp_path / "day.rtrec")
+    cut = tmp_path / "cut.rtrec"
+    cut.write_bytes(whole.path.read_bytes()[:-200])
+    assert "could not be read" not in await _opened(whole.path)
+    assert f"Part of {cut.name} could not be read" in await _opened(cut)
+
+
+async def _opened(path: Path) -> str:
+    """The screen of a replay of ``path`` just opened, notifications shown."""
+    app = ReplayApp(Player(Recording.load(path), paused=True), settings=Settings())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        await pilot.pause()
+        return screen_text(app)

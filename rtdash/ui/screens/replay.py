@@ -76,6 +76,17 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
     def on_mount(self) -> None:
         super().on_mount()
         self.source.refresh_now()
+        recording = self.player.recording
+        if recording.truncated or recording.skipped:
+            # else a file cut short plays as if the day had ended where the cut is
+            skipped = f" ({recording.skipped} unreadable skipped)" if recording.skipped else ""
+            self.notify(
+                f"Part of {recording.path.name} could not be read{skipped}: the file was "
+                "cut short or damaged, and it plays what could be read.",
+                title="Recording incomplete",
+                severity="warning",
+                timeout=15,
+            )
 
     def on_unmount(self) -> None:
         self._unsubscribe()
