@@ -155,11 +155,11 @@ def _connect_error(base_url: str, exc: BaseException) -> errors.ApiError:
         if "WRONG_VERSION_NUMBER" in str(reason) or "record layer" in str(tls):
             hint = " — is it plain http on that port?"
         return errors.TlsFailed(f"TLS to {where} failed ({reason.lower().replace('_', ' ')}){hint}")
-    return errors.ConnectionFailed(f"cannot connect to {where} ({_cause(exc)})")
+    return errors.ConnectionFailed(f"cannot connect to {where} ({cause_words(exc)})")
 
 
-def _cause(exc: BaseException) -> str:
-    """The reason under an httpx error in a few words."""
+def cause_words(exc: BaseException) -> str:
+    """The reason under a connection's error in a few words (httpx's, or Redis's)."""
     seen: BaseException | None = exc
     for _ in range(8):
         if seen is None:

@@ -34,6 +34,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from rtdash.api.http_errors import cause_words
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
@@ -173,7 +174,7 @@ class HubSubscriber:
                 delay *= random.uniform(0.8, 1.2)
                 self._problem = UNREACHABLE
                 self._retry_at = self._now() + delay
-                self._detail = " ".join(str(exc).split()) or type(exc).__name__
+                self._detail = _unreachable(redis, exc)
                 log.warning("hub unreachable (%s); retrying in %.1f s", self._detail, delay)
                 await self._wait_retry()
             else:
@@ -371,3 +372,13 @@ class HubSubscriber:
     @staticmethod
     def _now() -> float:
         return asyncio.get_running_loop().time()
+
+
+def _unreachable(redis: Any, exc: BaseException) -> str:
+    """``cannot connect to host:port (connection refused)``, as an upstream that cannot
+    be reached is said, not Redis's own words ("Error 111 connecting to …"). Only the
+    host and port are named: the hub's URL may hold a password."""
+    kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", {})
+    host, port = kwargs.get("host"), kwargs.get("port")
+    where = f"{host}:{port}" if host and port else "the hub"
+    return f"cannot connect to {where} ({cause_words(exc)})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -40,6 +41,11 @@ async def test_redis_restart_viewer_keeps_data_says_so_and_resumes_without_split
         assert await until(lambda: screen.status.via_problem == "hub unreachable", 5)
         assert _headline(screen) == "hub unreachable"
         assert "reconnecting in" in screen.status.via_detail
+        # said as an upstream that cannot be reached is, not in Redis's own words
+        refused = re.compile(
+            r"cannot connect to 127\.0\.0\.1:\d+ \(connection refused\); reconnecting in \d+ s"
+        )
+        assert await until(lambda: refused.fullmatch(screen.status.via_detail) is not None, 5)
         assert viewer.calls is held, "the last data stays"
         # nobody polls what it cannot publish
         assert await until(lambda: all(hub.role == "standby" for hub in hubs), 2)
