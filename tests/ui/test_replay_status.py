@@ -70,6 +70,7 @@ async def test_replay_says_replay_never_live(tmp_path: Path) -> None:
         status, position, _ = lines(app)[-3:]
         assert status.split()[:4] == ["REPLAY", "playing", "×4", "·"]
         assert " live" not in status
+        assert status.count("×4") == 1, "the speed once, in the headline (and the bar)"
         # playing on from 10:14:03: how far in 0.3 s depends on how busy the machine is
         assert position.lstrip().startswith("▶ 10:14:") and position.rstrip().endswith("×4")
         await pilot.press("end")

@@ -108,11 +108,14 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
         self.source.seek_fraction(fraction)
         self.refresh_bindings()
 
+    # the speed is shown where it always is (the headline while playing, the position
+    # line's end): a note saying it again pushed the installation's name off 80 columns
+
     def action_faster(self) -> None:
-        self.dashboard.status_bar.set_note(f"speed ×{self.source.faster():g}")
+        self.source.faster()
 
     def action_slower(self) -> None:
-        self.dashboard.status_bar.set_note(f"speed ×{self.source.slower():g}")
+        self.source.slower()
 
 
 class ReplayApp(ShellApp):
