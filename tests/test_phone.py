@@ -175,3 +175,10 @@ def test_lookup_query_is_frozen() -> None:
 )
 def test_number_needles(typed: str, region: str | None, needles: tuple[str, ...]) -> None:
     assert number_needles(typed, region) == needles
+
+
+def test_a_region_the_config_got_wrong_is_blamed_not_the_number() -> None:
+    with pytest.raises(InvalidLookup) as caught:
+        normalize_number("07700 900972", "XX")
+    assert "default_region 'XX' in the config file is not a region code" in str(caught.value)
+    assert normalize_number("+44 7700 900972", "XX") == "+447700900972"  # a +code needs none

@@ -86,8 +86,16 @@ def normalize_number(text: str, default_region: str) -> str:
         raise InvalidLookup(f"{_shown(raw)} has letters in it: a phone number is digits only")
     if not _PHONE_CHARS.match(raw):
         raise InvalidLookup(f"{_shown(raw)} is not a phone number: use digits, spaces and +()-.")
+    region = default_region.upper()
+    if not raw.startswith("+") and region not in phonenumbers.SUPPORTED_REGIONS:
+        # the number is read in the configured region, and that is no region at all:
+        # "no known country code" would blame what the person typed
+        raise InvalidLookup(
+            f"{_shown(raw)} has no +country code, and default_region {region!r} in the "
+            "config file is not a region code (GB, US, …): type the +code, or fix it"
+        )
     try:
-        number = phonenumbers.parse(raw, default_region.upper())
+        number = phonenumbers.parse(raw, region)
     except NumberParseException as exc:
         raise InvalidLookup(_parse_failure(raw, exc)) from None
     reason = phonenumbers.is_possible_number_with_reason(number)
