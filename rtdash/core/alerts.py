@@ -30,12 +30,13 @@ class AlertTracker:
     #: more levels by name (a consumer's derived numbers): an ALERT there is a breach
     sources: list[Callable[[], dict[str, Level]]] = field(default_factory=list)
 
-    def update(self, metrics: Metrics, now: datetime) -> set[str]:
+    def update(self, metrics: Metrics, now: datetime, *, with_sources: bool = True) -> set[str]:
         """Return the breaches that began with this observation. A number not known yet
-        (None: no data) is never a breach, so no data is not "no agents available"."""
+        (None: no data) is never a breach, so no data is not "no agents available".
+        ``with_sources`` False: the sources' breaches are left out (not yet current)."""
         levels = metrics.levels(self.thresholds, now)
         current = {name for name in BREACHES if levels[name] is Level.ALERT}
-        for source in self.sources:
+        for source in self.sources if with_sources else ():
             current |= {name for name, level in source().items() if level is Level.ALERT}
         began = current - self.active
         for name in began:

@@ -272,17 +272,19 @@ class LiveFeed:
 
     def _observe(self) -> frozenset[str]:
         """History and alerts, from numbers already computed; returns breaches begun.
-        Stale data adds nothing: its numbers were true once, not now. Nor does a feed
-        with no calls polled yet: today's totals restored at a start may breach, but
-        no alert or bell comes until the installation has answered (a wallboard that
-        starts while the service is down must not ring on yesterday's picture)."""
-        if self.stale or self.calls is None:
+        Stale data adds nothing: its numbers were true once, not now. Today's service
+        level (the trackers' sources) breaches only once the calls have been polled:
+        the totals restored at a start may breach, but a wallboard that starts while
+        the service does not answer must not ring on them."""
+        if self.stale:
             return frozenset()
         now = self.clock.now()
         waiting, available = self.metrics.waiting, self.metrics.agents_available
         if waiting is not None and available is not None:
             self.history.add(now, waiting=waiting, available=available)
-        began = frozenset(self.alerts.update(self.metrics, now))
+        began = frozenset(
+            self.alerts.update(self.metrics, now, with_sources=self.calls is not None)
+        )
         if began and self.options.bell:
             self.bells += 1
         return began

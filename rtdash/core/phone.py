@@ -31,7 +31,9 @@ _CALL_REF = re.compile(r"^[A-Za-z][A-Za-z0-9._:-]{2,63}$")
 _WITHHELD_WORDS = {"anonymous", "withheld", "private", "restricted", "unknown", "unavailable"}
 
 #: dashes and a plus sign a page or a document may hold for the ASCII ones
-_LOOKALIKES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－", "-") | {"＋": "+", "﹢": "+"})
+_LOOKALIKES = str.maketrans(
+    dict.fromkeys("‐‑‒–—―−﹣－", "-") | {"＋": "+", "﹢": "+", "（": "(", "）": ")", "．": "."}
+)
 
 ACCEPTED = (
     "enter a phone number (e.g. 07700 900123 or +44 7700 900123) or a call reference (e.g. c-0001)"
@@ -87,7 +89,7 @@ def normalize_number(text: str, default_region: str) -> str:
     if not _PHONE_CHARS.match(raw):
         raise InvalidLookup(f"{_shown(raw)} is not a phone number: use digits, spaces and +()-.")
     region = default_region.upper()
-    if not raw.startswith("+") and region not in phonenumbers.SUPPORTED_REGIONS:
+    if "+" not in raw and region not in phonenumbers.SUPPORTED_REGIONS:
         # the number is read in the configured region, and that is no region at all:
         # "no known country code" would blame what the person typed
         raise InvalidLookup(

@@ -166,6 +166,7 @@ class HubSubscriber:
         self._emit()
         while not self._stopped:
             redis = self.connect()
+            connected = self.connections
             try:
                 await self._session(redis)
             except (RedisError, OSError) as exc:
@@ -174,7 +175,7 @@ class HubSubscriber:
                 delay *= random.uniform(0.8, 1.2)
                 self._problem = UNREACHABLE
                 self._retry_at = self._now() + delay
-                self._detail = _unreachable(redis, exc)
+                self._detail = _unreachable(redis, exc, lost=self.connections > connected)
                 log.warning("hub unreachable (%s); retrying in %.1f s", self._detail, delay)
                 await self._wait_retry()
             else:
@@ -374,11 +375,13 @@ class HubSubscriber:
         return asyncio.get_running_loop().time()
 
 
-def _unreachable(redis: Any, exc: BaseException) -> str:
+def _unreachable(redis: Any, exc: BaseException, *, lost: bool) -> str:
     """``cannot connect to host:port (connection refused)``, as an upstream that cannot
-    be reached is said, not Redis's own words ("Error 111 connecting to …"). Only the
-    host and port are named: the hub's URL may hold a password."""
+    be reached is said, not Redis's own words ("Error 111 connecting to …"); ``lost``:
+    ``lost the hub at host:port (…)``, the session had begun. Only the host and port
+    are named: the hub's URL may hold a password."""
     kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", {})
     host, port = kwargs.get("host"), kwargs.get("port")
     where = f"{host}:{port}" if host and port else "the hub"
-    return f"cannot connect to {where} ({cause_words(exc)})"
+    said = f"lost the hub at {where}" if lost else f"cannot connect to {where}"
+    return f"{said} ({cause_words(exc)})"

@@ -9,10 +9,12 @@ and would be lost there, or, worse, taken as a binding of the screen below (``l`
 in a filter's text opening a lookup). :func:`typed_ahead`, asked by the app for each
 such key, types it where the focus now is.
 
-A newline (``ctrl+j``) that comes back unhandled is an Enter: a terminal not yet in
-raw mode sends Enter as one (its line discipline turns the return into a newline), so
-``l``, a number and Enter typed while the app was still starting over a slow link
-arrive with a newline for their Enter; typed, ctrl+j is Enter in a shell too.
+A newline (``ctrl+j``) is an Enter where an Enter submits or opens
+(:class:`SubmittingInput`, the tables): a terminal not yet in raw mode sends Enter as
+one (its line discipline turns the return into a newline), so ``l``, a number and
+Enter typed while the app was still starting over a slow link arrive with a newline
+for their Enter; typed, ctrl+j is Enter in a shell too. Bound, not re-sent: it is
+handled in its turn among the keys that came with it.
 
 Not covered: a key of a later packet that comes in after the focus moved goes straight
 to the input, ahead of keys of the packet before still on their way back up from the
@@ -22,9 +24,10 @@ old focus. That takes an event loop busy for longer than the gap between two pac
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -42,13 +45,7 @@ def typed_ahead(screen: Screen[Any], event: events.Key) -> bool:
         type_character(focused, event.character)
         return True
     take_typed = getattr(screen, "take_typed", None)
-    if take_typed is not None and take_typed(event):
-        return True
-    if event.key == NEWLINE:
-        # an Enter, as if typed: the focus's binding (submit, open the call) runs
-        screen.app.simulate_key("enter")
-        return True
-    return False
+    return bool(take_typed is not None and take_typed(event))
 
 
 def type_character(field: Input, character: str) -> None:
@@ -61,7 +58,13 @@ def type_character(field: Input, character: str) -> None:
         field.replace(character, *selection)
 
 
-class HandingOnInput(Input):
+class SubmittingInput(Input):
+    """An input a newline submits as Enter does (see the module's docstring)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding(NEWLINE, "submit", show=False)]
+
+
+class HandingOnInput(SubmittingInput):
     """An input whose Enter hands the focus on at once (``hand_on``), within the key's
     own binding: keys typed with the Enter (Down and Enter after a filter's words, to
     open a call it shows) then go where the focus went, not to this input, which the

@@ -41,6 +41,16 @@ def test_no_data_is_no_numbers_and_no_alert() -> None:
     assert not feed.stale
 
 
+def test_too_few_agents_breach_before_any_calls_poll() -> None:
+    """Only today's service level waits for the calls to be polled: users polled while
+    the calls route fails still raise the agents' breach."""
+    feed, source, _, _ = rig()
+    source.users(user("1"))
+    feed.tick()
+    assert feed.calls is None and feed.metrics.agents_available == 1
+    assert feed.alerts.active == {"agents_available"}
+
+
 def test_snapshots_make_the_metrics_from_both_routes() -> None:
     feed, source, _, log = rig()
     source.poll([call("q", QUEUEING, -30, -30), call("b", BRIDGED, -5)], AGENTS)

@@ -111,7 +111,7 @@ async def test_a_recording_cut_short_says_so_as_it_opens(tmp_path: Path) -> None
     """A file cut short (a full disk, a copy stopped) plays up to the cut: without a
     word, that would read as the day's end."""
     whole = make_recording(tmp_path / "day.rtrec")
-    cut = tmp_path / "cut.rtrec"
+    cut = tmp_path / "cut[b]short.rtrec"  # a file name is shown as it is, never as markup
     cut.write_bytes(whole.path.read_bytes()[:-200])
     assert "could not be read" not in await _opened(whole.path)
     assert f"Part of {cut.name} could not be read" in await _opened(cut)

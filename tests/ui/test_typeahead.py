@@ -148,7 +148,7 @@ async def test_a_newline_is_an_enter_as_a_terminal_not_yet_in_raw_mode_sends_it(
         await wait_until(pilot, lambda: modal.details is not None)
         assert modal.details is not None and modal.details.src_number == caller
         typed_at_once(app, "n", *caller[:-1], "ctrl+j")  # the input has the focus now
-        await wait_until(pilot, lambda: modal.outcome == "invalid" or modal.details is not None)
+        await wait_until(pilot, lambda: modal.outcome != "idle")
         assert modal.query_one("#lookup-input", Input).value == caller[:-1]
         await pilot.press("escape")
         table = board.grid.table(CallState.BRIDGED)
@@ -158,3 +158,38 @@ async def test_a_newline_is_an_enter_as_a_terminal_not_yet_in_raw_mode_sends_it(
         await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
         modal = app.screen
         assert isinstance(modal, LookupScreen) and modal.call_ref == table.selected_key
+
+
+async def test_newlines_keep_their_place_among_the_keys_typed_with_them(sim: Simulator) -> None:
+    """A newline is handled in its turn, as an Enter is: '/' and a filter's words, a
+    newline, then 'l', a number and a newline, all in one read, filter and then look
+    the number up (a newline handled after the keys behind it would type them into
+    the filter)."""
+    async with _at_80x24(sim) as (app, pilot, board, line):
+        caller = next(
+            c.src_number
+            for c in board.calls.groups[CallState.BRIDGED]
+            if (c.src_number or "").startswith("+447")
+        )
+        assert caller
+        words = line.lower()
+        typed_at_once(app, "slash", *words, "ctrl+j", "l", *caller, "ctrl+j")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details is not None and modal.details.src_number == caller
+        assert board.grid.filter_text == words, "the filter kept its words alone"
+
+
+async def test_esc_on_a_filter_focuses_where_the_unfiltered_calls_are(sim: Simulator) -> None:
+    """Esc clears the filter and moves the focus by the calls shown without it: calls
+    ringing again are the first group with calls (the filter hid them)."""
+    async with _at_80x24(sim) as (app, pilot, board, _line):
+        ringing = board.grid.table(CallState.RINGING)
+        assert board.grid.shown(CallState.RINGING)
+        agent = next(c.agent_name for c in board.calls.groups[CallState.BRIDGED] if c.agent_name)
+        await pilot.press("slash", *agent.lower(), "enter")
+        assert board.grid.table(CallState.BRIDGED).has_focus
+        await pilot.press("slash", "escape")
+        assert _filter_text(app) == "" and ringing.has_focus

@@ -154,6 +154,9 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
     def action_lookup_selected(self) -> None:
         grid = self.dashboard.grid
         call = grid.selected_call()
+        focused = self.focused
+        if call is None and focused is not None and focused.id == "users-table":
+            return  # an empty users table's Enter (its own stepped aside): nothing to open
         if call is None:
             group = grid.focused_group()
             if group is not None:  # the focus is in a group with no calls shown
@@ -236,6 +239,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
                 return
             box.value = ""
             box.display = False
+            self._apply_filter("")  # now: the focus goes where the unfiltered calls are
             self.dashboard.focus_first_table()
 
     def action_queues(self) -> None:

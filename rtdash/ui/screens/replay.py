@@ -13,6 +13,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 
+from rtdash.api.sanitise import clean
 from rtdash.config import Settings
 from rtdash.core.feed import FeedConsumer, LiveFeed
 from rtdash.core.player import PlayerSource
@@ -81,11 +82,12 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
             # else a file cut short plays as if the day had ended where the cut is
             skipped = f" ({recording.skipped} unreadable skipped)" if recording.skipped else ""
             self.notify(
-                f"Part of {recording.path.name} could not be read{skipped}: the file was "
-                "cut short or damaged, and it plays what could be read.",
+                f"Part of {clean(recording.path.name)} could not be read{skipped}: the "
+                "file was cut short or damaged, and it plays what could be read.",
                 title="Recording incomplete",
                 severity="warning",
                 timeout=15,
+                markup=False,  # a file name is data
             )
 
     def on_unmount(self) -> None:

@@ -40,11 +40,11 @@ COLUMNS = (
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"
 NARROW_BELOW = 120
 
-#: each group's title, drawn in its state's hue by the TCSS (``#title-ringing`` …), which
-#: picks darker hues for a light theme
 #: before the title of the group the focus is in (a character, not a colour: it reads
 #: in monochrome and over any link)
 FOCUS_MARK = "▸"
+#: each group's title, drawn in its state's hue by the TCSS (``#title-ringing`` …), which
+#: picks darker hues for a light theme
 STATE_TITLES = {
     CallState.RINGING: "☎ Ringing",
     CallState.QUEUEING: "◷ Queueing",

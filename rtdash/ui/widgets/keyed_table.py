@@ -109,7 +109,8 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
+        # a newline too: Enter as a terminal not yet in raw mode sends it (ui.typeahead)
+        Binding("enter,ctrl+j", "select_cursor", "Select", show=False),
         Binding("up", "cursor_up", "Cursor up", show=False),
         Binding("down", "cursor_down", "Cursor down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
