@@ -72,8 +72,20 @@ class ServiceReport:
         }
 
 
+#: a gap shorter than this is said to the second: "17:35–17:36" for a 7 s restart
+#: reads as a minute missed
+TO_THE_SECOND = timedelta(minutes=2)
+
+
 def fmt_gap(start: datetime, end: datetime) -> str:
-    """``not watching 09:12–09:15`` (minutes rounded outwards, so a short gap shows)."""
+    """``not watching 09:12–09:15`` (minutes rounded outwards, so a short gap shows);
+    a gap of under two minutes to the second (``not watching 17:35:52–17:35:59``)."""
+    if end - start < TO_THE_SECOND:
+        a = start.replace(microsecond=0)
+        b = end.replace(microsecond=0)
+        if b < end:
+            b += timedelta(seconds=1)
+        return f"not watching {a:%H:%M:%S}–{b:%H:%M:%S}"
     a = start.replace(second=0, microsecond=0)
     b = end.replace(second=0, microsecond=0)
     if b < end:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -287,3 +288,10 @@ def test_a_23_hour_day_resets_at_its_own_midnight() -> None:
     assert service.metrics.advance(before) is False
     assert service.metrics.advance(after) is True
     assert service.report().since == datetime(2026, 3, 30, tzinfo=london)
+
+
+def test_a_gap_of_seconds_is_said_to_the_second() -> None:
+    """A 7 s restart is not a minute missed; from two minutes on, minutes do."""
+    start = datetime(2026, 5, 1, 17, 35, 52, 400_000, tzinfo=UTC)
+    assert fmt_gap(start, start + timedelta(seconds=7)) == "not watching 17:35:52–17:36:00"
+    assert fmt_gap(start, start + timedelta(minutes=2)) == "not watching 17:35–17:38"
