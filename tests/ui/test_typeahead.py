@@ -15,7 +15,14 @@ from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
-from tests.ui.helpers import dashboard_of, make_app, typed_at_once, wait_for_data, wait_until
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    rendered_text,
+    typed_at_once,
+    wait_for_data,
+    wait_until,
+)
 
 
 async def test_a_filter_typed_at_once_with_its_slash_filters_and_opens_nothing(
@@ -193,3 +200,29 @@ async def test_esc_on_a_filter_focuses_where_the_unfiltered_calls_are(sim: Simul
         assert board.grid.table(CallState.BRIDGED).has_focus
         await pilot.press("slash", "escape")
         assert _filter_text(app) == "" and ringing.has_focus
+
+
+async def test_backspaces_and_enter_typed_at_once_with_characters_keep_their_order(
+    sim: Simulator,
+) -> None:
+    """In a box with the focus, a Backspace or an Enter that comes in the same read as
+    characters runs in its turn among them (Textual runs a bound key only once it has
+    gone up to the app, after every character of the read was typed)."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("l", *"07700 9", "enter")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.outcome == "invalid")
+        field = modal.query_one("#lookup-input", Input)
+        assert field.has_focus
+        typed_at_once(app, *["backspace"] * 7, *"020 7946 0018", "enter")
+        await wait_until(pilot, lambda: modal.outcome not in ("idle", "invalid"))
+        assert field.value == "020 7946 0018"
+        title = rendered_text(modal.query_one("#lookup-title"))
+        assert "+44 20 7946 0018" in title
+        await pilot.press("escape")
+        await pilot.press("slash", *"sales")
+        typed_at_once(app, *["backspace"] * 5, *"support", "left", "x")
+        await wait_until(pilot, lambda: _filter_text(app) == "supporxt")

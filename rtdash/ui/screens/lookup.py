@@ -28,7 +28,7 @@ from rtdash.core.labels import DETAIL_LABELS as L
 from rtdash.core.naming import label_for
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 from rtdash.ui.shell import MODAL_STYLES
-from rtdash.ui.typeahead import NEWLINE, SubmittingInput, type_character
+from rtdash.ui.typeahead import NEWLINE, TypeaheadInput, type_character
 
 log = logging.getLogger(__name__)
 #: what the result says while nothing has been asked yet
@@ -142,7 +142,7 @@ class LookupScreen(ModalScreen[None]):
                 yield Label("Caller lookup", id="lookup-title")
                 # not selected on focus: keys typed ahead (see take_typed) may be in it
                 # before its focus lands, and the next key would replace them
-                yield SubmittingInput(
+                yield TypeaheadInput(
                     placeholder="Phone number (07700 900123, +44…) or call reference",
                     id="lookup-input",
                     select_on_focus=False,
