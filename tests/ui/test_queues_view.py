@@ -12,11 +12,22 @@ from rtdash.sim import Simulator
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.queues import QueuesScreen
-from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data, wait_until
+from rtdash.ui.widgets.calls_grid import FOCUS_MARK
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    rendered_text,
+    screen_text,
+    wait_for_data,
+    wait_until,
+)
 
 
 async def _open(pilot: Pilot) -> QueuesScreen:
     await wait_for_data(pilot)
+    # from the users (a place a queue's calls never are): the Enter below must move it
+    dashboard_of(pilot.app).user_panel.table.focus()
+    await pilot.pause()
     await pilot.press("Q")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, QueuesScreen))
     screen = pilot.app.screen
@@ -58,6 +69,10 @@ async def test_each_queue_now_and_today_and_enter_filters_the_grid(sim: Simulato
         assert shown and {call.queue for call in shown} == {chosen}
         everything = [c for s in CallState for c in board.calls.groups.get(s, ())]
         assert len(shown) == sum(1 for call in everything if call.queue == chosen)
+        # the focus is in the first group the queue has calls in, whichever had it
+        await pilot.pause()
+        first = next(state for state in CallState if grid.shown(state))
+        assert grid.table(first).has_focus
         users = dashboard_of(app).user_panel
         assert users.filter_text == ""  # no user is hidden by a queue filter
         await pilot.press("escape")
@@ -79,3 +94,29 @@ def test_queues_view_80x24(snap_compare, sim: Simulator) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(sim, flash=False), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_enter_on_a_queue_focuses_the_first_group_it_has_calls_in(sim: Simulator) -> None:
+    """A queue with no call ringing: its Enter puts the focus in the first group that
+    shows its calls, not in the emptied ringing group the focus was in."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        ringing = board.grid.table(CallState.RINGING)
+        ringing.focus()
+        await pilot.pause()
+        live = summarize_queues(board.calls, board.users.dashboard_users)
+        rung = {call.queue for call in board.calls.groups[CallState.RINGING]}
+        index, chosen = next((i, q.queue) for i, q in enumerate(live) if q.queue not in rung)
+        await pilot.press("Q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QueuesScreen))
+        await pilot.press(*["down"] * index, "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.pause()
+        grid = board.grid
+        assert grid.filter_text == f"queue:{chosen}" and not grid.shown(CallState.RINGING)
+        first = next(state for state in CallState if grid.shown(state))
+        assert grid.table(first).has_focus, app.screen.focused
+        title = rendered_text(grid.query_one(f"#title-{first}"))
+        assert title.startswith(FOCUS_MARK)
