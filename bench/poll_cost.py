@@ -71,7 +71,8 @@ def _worker(root: str) -> None:
     print(json.dumps({"ready": root}), flush=True)
 
     # a login drawn for the run: these clients never reach a server
-    login, secret = "bench", secrets.token_urlsafe(12)
+    login = "bench"
+    secret = secrets.token_urlsafe(12)
 
     #: each body cut in the pieces a socket gives, ahead of the timing (the other side
     #: is handed its body whole, ready, as well)

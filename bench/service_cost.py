@@ -124,7 +124,8 @@ async def _measure(calls: int, polls: int, saves: int, folder: Path) -> Cost:
     clock = ModelClock(sim)
     body: list[bytes] = []
     # a login drawn for the run: this client never reaches a server
-    login, secret = "bench", secrets.token_urlsafe(12)
+    login = "bench"
+    secret = secrets.token_urlsafe(12)
 
     client = InfinityClient(
         igrp=sim.igrp,

@@ -29,6 +29,19 @@ def a_password(kind: str = "pw") -> str:
     return f"{kind}-{secrets.token_urlsafe(12)}"
 
 
+def config_lines(**values: str | int | bool) -> str:
+    """``key = value`` lines of a config file a test writes (TOML: a string quoted, with
+    its escapes; a number or a boolean bare). Credentials come in as values drawn for
+    the run (:func:`a_password`, the simulator's), so no test spells one."""
+    return "".join(f"{key} = {_toml_value(value)}\n" for key, value in values.items())
+
+
+def _toml_value(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value) if isinstance(value, str) else str(value)
+
+
 def sim_config(**overrides: Any) -> SimConfig:
     """:data:`SIM_DEFAULTS` with ``overrides`` (e.g. ``start=``, ``load=``)."""
     return SimConfig(**{**SIM_DEFAULTS, **overrides})

@@ -18,7 +18,7 @@ from rtdash.config import (
     load_settings,
     validate_settings,
 )
-from tests.support import a_password
+from tests.support import a_password, config_lines
 
 NO_ENV: dict[str, str] = {}
 
@@ -112,8 +112,8 @@ def test_env_credentials_win_over_the_file(tmp_path: Path) -> None:
     in_file, key_in_file = a_password(), a_password("key")  # no secret written in the tests
     path = write(
         tmp_path,
-        f'[connection]\nusername = "file-user"\npassword = "{in_file}"\n'
-        f'api_key = "{key_in_file}"\n',
+        "[connection]\n"
+        + config_lines(username="file-user", password=in_file, api_key=key_in_file),
     )
     in_env, key_in_env = a_password(), a_password("key")
     env = {"RTDASH_USERNAME": "env-user", "RTDASH_PASSWORD": in_env, "RTDASH_API_KEY": key_in_env}
@@ -143,7 +143,7 @@ def test_env_credentials_alone_are_usable(
 
 def test_secrets_do_not_show_in_repr(tmp_path: Path) -> None:
     word = a_password()  # made per run: no password is written in the tests
-    path = write(tmp_path, f'[connection]\nusername = "u"\npassword = "{word}"\n')
+    path = write(tmp_path, "[connection]\n" + config_lines(username="u", password=word))
     key = a_password("key")
     settings = load_settings(path, env={"RTDASH_API_KEY": key})
     for text in (repr(settings), str(settings), repr(settings.connection.credentials())):
@@ -198,7 +198,7 @@ def test_a_bad_password_type_is_not_echoed(tmp_path: Path) -> None:
 
 def test_world_readable_file_with_a_password_warns(tmp_path: Path) -> None:
     word = a_password()
-    path = write(tmp_path, f'[connection]\nusername = "u"\npassword = "{word}"\n', mode=0o644)
+    path = write(tmp_path, "[connection]\n" + config_lines(username="u", password=word), mode=0o644)
     settings = load_settings(path, env=NO_ENV)
     assert len(settings.warnings) == 1
     assert f"chmod 600 {path}" in settings.warnings[0]
@@ -206,13 +206,13 @@ def test_world_readable_file_with_a_password_warns(tmp_path: Path) -> None:
 
 
 def test_world_readable_file_with_an_api_key_warns(tmp_path: Path) -> None:
-    path = write(tmp_path, f'[connection]\napi_key = "{a_password("key")}"\n', mode=0o640)
+    path = write(tmp_path, "[connection]\n" + config_lines(api_key=a_password("key")), mode=0o640)
     assert load_settings(path, env=NO_ENV).warnings
 
 
 def test_private_file_with_a_password_does_not_warn(tmp_path: Path) -> None:
     word = a_password()
-    path = write(tmp_path, f'[connection]\nusername = "u"\npassword = "{word}"\n', mode=0o600)
+    path = write(tmp_path, "[connection]\n" + config_lines(username="u", password=word), mode=0o600)
     assert load_settings(path, env=NO_ENV).warnings == []
 
 

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from rtdash.core.paths import home_relative
 
-ENV_USERNAME = "RTDASH_USERNAME"
-ENV_PASSWORD = "RTDASH_PASSWORD"
-ENV_API_KEY = "RTDASH_API_KEY"
+#: the environment variables the credentials come from (or the config file; never a
+#: flag, which any user on the machine could read in the process list)
+ENV_PREFIX = "RTDASH_"
+ENV_USERNAME, ENV_PASSWORD, ENV_API_KEY = (
+    ENV_PREFIX + name for name in ("USERNAME", "PASSWORD", "API_KEY")
+)
 
 
 def missing_credentials(*, username: bool, password: bool, api_key: bool) -> str | None:

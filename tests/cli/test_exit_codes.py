@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from rtdash.sim import Fault
-from tests.support import a_password
+from tests.support import a_password, config_lines
 
 if TYPE_CHECKING:
     from rtdash.sim import Simulator
@@ -293,8 +293,10 @@ def test_loose_config_permissions_warn_on_stderr(
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
-        f'[connection]\nbase_url = "{sim.url}"\nigrp = {sim.igrp}\n'
-        f'username = "{sim.username}"\npassword = "{sim.password}"\n'
+        "[connection]\n"
+        + config_lines(
+            base_url=sim.url, igrp=sim.igrp, username=sim.username, password=sim.password
+        )
     )
     path.chmod(0o644)
     run = rtdash("calls", "--config", str(path), "--json")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from rtdash.sim import Simulator
-from tests.support import a_password
+from tests.support import a_password, config_lines
 
 
 def test_no_credentials_is_exit_2(doctor: Any) -> None:
@@ -51,8 +51,10 @@ def test_loose_permissions_warn_in_the_config_line(
     sim.faults.clear()
     path = tmp_path / "rtdash.toml"
     path.write_text(
-        f'[connection]\nbase_url = "{sim.url}"\nigrp = {sim.igrp}\n'
-        f'username = "{sim.username}"\npassword = "{sim.password}"\n'
+        "[connection]\n"
+        + config_lines(
+            base_url=sim.url, igrp=sim.igrp, username=sim.username, password=sim.password
+        )
     )
     path.chmod(0o644)
     run = doctor("--config", str(path))

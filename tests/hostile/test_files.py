@@ -32,7 +32,7 @@ from rtdash.core.replay import Recording
 from rtdash.core.snapshot import CallsSnapshot
 from tests.core.recording_rig import recorded_lines
 from tests.hostile.upstream import HOSTILE, call
-from tests.support import a_password
+from tests.support import a_password, config_lines
 
 NOW = datetime(2026, 5, 1, 10, 5, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[2]
@@ -270,19 +270,22 @@ def test_profile_secrets_get_the_permission_warning_and_are_redacted(
     word = a_password()  # made per run: no password is written in the tests
     path = tmp_path / "config.toml"
     path.write_text(
-        f'[profiles.north]\nigrp = 1\nusername = "north-user"\npassword = "{word}"\n'
-        '[profiles.south]\nigrp = 2\napi_key_env = "SOUTH_KEY"\n',
+        "[profiles.north]\n"
+        + config_lines(igrp=1, username="north-user", password=word)
+        + "[profiles.south]\n"
+        + config_lines(igrp=2, api_key_env="SOUTH_KEY"),
         encoding="utf-8",
     )
     path.chmod(0o644)
-    monkeypatch.setenv("SOUTH_KEY", "south-key-99")
+    south_key = a_password("key")
+    monkeypatch.setenv("SOUTH_KEY", south_key)
     settings = load_settings(path)
     assert settings.warnings == [
         f"{path} holds a secret but other users can read it: chmod 600 {path}"
     ]
     try:
         logs.register_settings_secrets(settings)
-        message = f"sent {word} and south-key-99 \x1b]0;t\x07"
+        message = f"sent {word} and {south_key} \x1b]0;t\x07"
         record = logging.LogRecord("x", logging.WARNING, "", 0, message, None, None)
         logs.RedactingFilter().filter(record)
         assert record.getMessage() == "sent *** and *** ␛]0;t�"

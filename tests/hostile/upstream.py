@@ -17,7 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from tests.support import a_password
 
 IGRP = 1234
-USERNAME, PASSWORD = "hostile-user", a_password()
+USERNAME = "hostile-user"
+PASSWORD = a_password()
 
 #: terminal attacks: set the clipboard (OSC 52), retitle the window (OSC 0), clear the
 #: screen, return to column 0, backspace, a fake new line, a C1 CSI, DEL, bidi override

@@ -20,7 +20,7 @@ from rtdash.core.poller_status import Phase, Route
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from tests.resilience.conftest import CALLS_ROUTE, make_app, resilient_settings
-from tests.support import a_password
+from tests.support import a_password, config_lines
 from tests.ui.helpers import dashboard_of, screen_text, wait_for_data, wait_until
 
 USERNAME = "supervisor"
@@ -89,7 +89,7 @@ def write_config(tmp_path: Path, mode: int, *, password: bool) -> Path:
         "allow_insecure_http = true",  # the stand-in upstream is plain http
     ]
     if password:
-        lines += [f'username = "{USERNAME}"', f'password = "{PASSWORD}"']
+        lines.append(config_lines(username=USERNAME, password=PASSWORD).rstrip("\n"))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(mode)
     return path
