@@ -41,6 +41,15 @@ def dashboard_of(app: RtdashApp):
     return screen.dashboard
 
 
+def talking_mobiles(app: RtdashApp) -> list[str]:
+    """The UK mobile numbers of the calls talking now, in the grid's order: numbers a
+    lookup finds, typed as a person would (no withheld or landline number)."""
+    from rtdash.api.models import CallState
+
+    bridged = dashboard_of(app).calls.groups[CallState.BRIDGED]
+    return [c.src_number for c in bridged if c.src_number and c.src_number.startswith("+447")]
+
+
 @asynccontextmanager
 async def on_talking_calls(sim: Any) -> AsyncIterator[tuple[RtdashApp, Pilot, Any, Any]]:
     """The dashboard at 160x48 with its data, focus in the talking calls' table (the

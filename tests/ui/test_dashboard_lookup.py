@@ -16,6 +16,7 @@ from tests.ui.helpers import (
     make_app,
     on_talking_calls,
     rendered_text,
+    talking_mobiles,
     typed_at_once,
     wait_for_data,
     wait_until,
@@ -124,12 +125,7 @@ async def test_n_starts_afresh_and_its_answer_is_read_from_the_top(sim: Simulato
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
-        first, second = [
-            c.src_number
-            for c in dashboard_of(app).calls.groups[CallState.BRIDGED]
-            if (c.src_number or "").startswith("+447")
-        ][:2]
-        assert first and second
+        first, second = talking_mobiles(app)[:2]
         await pilot.press("l", *first, "enter")
         modal = app.screen
         assert isinstance(modal, LookupScreen)

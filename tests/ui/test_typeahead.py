@@ -19,6 +19,7 @@ from tests.ui.helpers import (
     dashboard_of,
     make_app,
     rendered_text,
+    talking_mobiles,
     typed_at_once,
     wait_for_data,
     wait_until,
@@ -64,13 +65,7 @@ async def test_a_number_typed_at_once_with_the_lookups_n_is_the_next_lookup(
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
-        callers = [
-            c.src_number
-            for c in dashboard_of(app).calls.groups[CallState.BRIDGED]
-            if (c.src_number or "").startswith("+447")
-        ]
-        first, second = callers[0], callers[1]
-        assert first and second
+        first, second = talking_mobiles(app)[:2]
         await pilot.press("l", *first, "enter")
         modal = app.screen
         assert isinstance(modal, LookupScreen)
@@ -142,12 +137,7 @@ async def test_a_newline_is_an_enter_as_a_terminal_not_yet_in_raw_mode_sends_it(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
-        caller = next(
-            c.src_number
-            for c in board.calls.groups[CallState.BRIDGED]
-            if (c.src_number or "").startswith("+447")
-        )
-        assert caller
+        caller = talking_mobiles(app)[0]
         typed_at_once(app, "l", *caller, "ctrl+j")
         await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
         modal = app.screen
@@ -173,12 +163,7 @@ async def test_newlines_keep_their_place_among_the_keys_typed_with_them(sim: Sim
     the number up (a newline handled after the keys behind it would type them into
     the filter)."""
     async with _at_80x24(sim) as (app, pilot, board, line):
-        caller = next(
-            c.src_number
-            for c in board.calls.groups[CallState.BRIDGED]
-            if (c.src_number or "").startswith("+447")
-        )
-        assert caller
+        caller = talking_mobiles(app)[0]
         words = line.lower()
         typed_at_once(app, "slash", *words, "ctrl+j", "l", *caller, "ctrl+j")
         await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
