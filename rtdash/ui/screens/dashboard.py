@@ -92,8 +92,6 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         self.default_region = default_region
         self.export_dir = export_dir
         self.exported: list[Path] = []
-        #: the installation and the words the calls and users were last filtered by
-        self._filtered_by: tuple[Dashboard, str] | None = None
         self.start_at_breakpoints()
 
     @property
@@ -208,17 +206,14 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
 
     def _apply_filter(self, text: str) -> None:
         """The installation shown filtered by ``text``: its calls and its users."""
-        self._filtered_by = (self.dashboard, text)
         self.dashboard.grid.set_filter(text, self.default_region)
         self.dashboard.user_panel.set_filter(users_filter(text))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         # the box as it is now, not as this message says: the words typed with an Enter
-        # are applied by the Enter itself (_filter_entered), ahead of their messages
-        text = event.input.value
-        if self._filtered_by != (self.dashboard, text):
-            self._apply_filter(text)
+        # were applied by the Enter itself (_filter_entered), ahead of their messages
+        self._apply_filter(event.input.value)
 
     def _filter_entered(self) -> None:
         """The filter box's Enter, within its own binding: the words as typed filter

@@ -50,6 +50,8 @@ STATE_TITLES = {
     CallState.QUEUEING: "◷ Queueing",
     CallState.BRIDGED: "⇄ Bridged",
 }
+#: each group's table, by the id it is made with (``calls-ringing`` …)
+_STATE_OF_TABLE = {f"calls-{state}": state for state in STATE_TITLES}
 
 
 def _start(call: ActiveCall) -> float:
@@ -169,8 +171,9 @@ class CallsGrid(RowsView):
         stacked = self.app.size.width < NARROW_BELOW
         ringing, queueing, _ = tables = self.tables
         fixed = len(tables) + sum(table.header_height for table in tables)
+        state = self.focused_state()
+        focus = str(state) if state is not None else None
         focused = self.screen.focused if self.is_attached else None
-        focus = next((str(state) for state in CALL_STATES if focused is self.table(state)), None)
         if focused is not None and focused.id == "users-table":
             focus = "users"
         space = self.parent.content_size.height
@@ -285,13 +288,18 @@ class CallsGrid(RowsView):
         since = {"in_state": call.state_start, "total": call.call_start or call.state_start}
         return RowSpec(call.call_ref, cells, since)
 
+    def focused_state(self) -> CallState | None:
+        """The group whose table has the focus, read from the focus's id: the titles ask
+        on every poll, and a query of the tables would cost each of them one."""
+        focused = self.screen.focused if self.is_attached else None
+        return _STATE_OF_TABLE.get(focused.id or "") if focused is not None else None
+
     def focused_group(self) -> str | None:
         """The group the focus is in ("Queueing"), if it shows no call."""
-        for state in CALL_STATES:
-            table = self.table(state)
-            if table.has_focus and not table.row_count:
-                return state.value.capitalize()
-        return None
+        state = self.focused_state()
+        if state is None or self.table(state).row_count:
+            return None
+        return state.value.capitalize()
 
     def mark_focus(self) -> None:
         """The group the focus is in is marked in its title: an empty group shows no
@@ -301,8 +309,7 @@ class CallsGrid(RowsView):
             self._set_title(f"title-{state}", self._title(state, count))
 
     def _title(self, state: CallState, count: int | None) -> Text:
-        focused = self.screen.focused if self.is_attached else None
-        mark = FOCUS_MARK if focused is not None and focused.id == f"calls-{state}" else " "
+        mark = FOCUS_MARK if state is self.focused_state() else " "
         text = Text(f"{mark}{STATE_TITLES[state]} ", style="bold")
         if count is not None:
             shown = f"{count}"

@@ -33,7 +33,12 @@ class RowsView(Vertical):
         self.render_rows()
 
     def set_filter(self, text: str) -> None:
-        self.filter_text = text.strip()
+        """Show the rows ``text`` matches; the same filter again redraws nothing (the
+        filter box's Enter applies its words ahead of their own Changed messages)."""
+        text = text.strip()
+        if text == self.filter_text:
+            return
+        self.filter_text = text
         self.render_rows()
 
     def cycle_sort(self) -> str:
