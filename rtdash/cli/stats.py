@@ -72,11 +72,9 @@ def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, st
     if getattr(args, "demo", False):
         from rtdash.sim.simulator import DEFAULT_INSTALLATIONS
 
-        return [
-            (f"demo: {label_for(one.igrp, one.name)}", demo_key(one.igrp))
-            for one in DEFAULT_INSTALLATIONS
-            if asked is None or one.igrp == asked
-        ] or [(f"demo: {label_for(asked, None)}", demo_key(asked or 0))]
+        names = {one.igrp: one.name for one in DEFAULT_INSTALLATIONS}
+        igrps = list(names) if asked is None else [asked]
+        return [(f"demo: {label_for(igrp, names.get(igrp))}", demo_key(igrp)) for igrp in igrps]
     installations = [
         i
         for i in settings.installations()

@@ -80,14 +80,13 @@ TO_THE_SECOND = timedelta(minutes=2)
 def fmt_gap(start: datetime, end: datetime) -> str:
     """``not watching 09:12–09:15`` (minutes rounded outwards, so a short gap shows);
     a gap of under two minutes to the second (``not watching 17:35:52–17:35:59``)."""
-    if end - start < TO_THE_SECOND:
-        a = start.replace(microsecond=0)
-        b = end.replace(microsecond=0)
-        if b < end:
-            b += timedelta(seconds=1)
-        return f"not watching {a:%H:%M:%S}–{b:%H:%M:%S}"
-    a = start.replace(second=0, microsecond=0)
-    b = end.replace(second=0, microsecond=0)
+    short = end - start < TO_THE_SECOND
+    step, shape = (timedelta(seconds=1), "%H:%M:%S") if short else (timedelta(minutes=1), "%H:%M")
+
+    def down(moment: datetime) -> datetime:
+        return moment.replace(microsecond=0) if short else moment.replace(second=0, microsecond=0)
+
+    a, b = down(start), down(end)
     if b < end:
-        b += timedelta(minutes=1)
-    return f"not watching {a:%H:%M}–{b:%H:%M}"
+        b += step
+    return f"not watching {a:{shape}}–{b:{shape}}"
