@@ -66,6 +66,25 @@ async def on_talking_calls(sim: Any) -> AsyncIterator[tuple[RtdashApp, Pilot, An
         yield app, pilot, board, table
 
 
+@asynccontextmanager
+async def a_caller_looked_up(sim: Any) -> AsyncIterator[tuple[RtdashApp, Pilot, Any, str]]:
+    """The dashboard at 80x24 with ``l``, a talking caller's number and Enter answered:
+    ``(app, pilot, the lookup dialog, another talking caller's number)``, the number a
+    next lookup asks for."""
+    from rtdash.ui.screens.lookup import LookupScreen
+
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        first, second = talking_mobiles(app)[:2]
+        await pilot.press("l", *first, "enter")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details is not None and modal.details.src_number == first
+        yield app, pilot, modal, second
+
+
 async def wait_for_data(pilot: Pilot) -> None:
     app = pilot.app
     await wait_until(

@@ -11,12 +11,12 @@ from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import (
+    a_caller_looked_up,
     dashboard_of,
     fetch_truth,
     make_app,
     on_talking_calls,
     rendered_text,
-    talking_mobiles,
     typed_at_once,
     wait_for_data,
     wait_until,
@@ -122,14 +122,7 @@ async def test_lookup_no_match_and_bad_number_messages(sim: Simulator) -> None:
 async def test_n_starts_afresh_and_its_answer_is_read_from_the_top(sim: Simulator) -> None:
     """After ``n`` the last caller's title and details are gone; the next answer opens
     at its top though the last one was scrolled to its end (at 80x24 it scrolls)."""
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_data(pilot)
-        first, second = talking_mobiles(app)[:2]
-        await pilot.press("l", *first, "enter")
-        modal = app.screen
-        assert isinstance(modal, LookupScreen)
-        await wait_until(pilot, lambda: modal.details is not None)
+    async with a_caller_looked_up(sim) as (_, pilot, modal, second):
         dialog = modal.query_one("#lookup-dialog")
         await pilot.press("end")
         await wait_until(pilot, lambda: dialog.scroll_y > 0)

@@ -6,7 +6,12 @@ in one packet over a slow link."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 import pytest
+from textual.pilot import Pilot
 
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
@@ -16,15 +21,27 @@ from tests.ui.helpers import dashboard_of, rendered_text, screen_text, typed_at_
 from tests.ui.test_group_heights import _app, _with_waiting
 
 
+@asynccontextmanager
+async def _from_ringing(
+    sim: Simulator, size: tuple[int, int], *, ringing: int, queueing: int, **run: Any
+) -> AsyncIterator[tuple[Any, Pilot[int], Any]]:
+    """The app (its polling paused) with ``ringing`` and ``queueing`` calls waiting and
+    the simulator's talking ones, the focus in the ringing group: the app, its pilot and
+    the calls grid."""
+    app = _app(sim)
+    async with app.run_test(size=size, **run) as pilot:
+        await _with_waiting(pilot, ringing=ringing, queueing=queueing)
+        grid = dashboard_of(app).grid
+        grid.table(CallState.RINGING).focus()
+        await pilot.pause()
+        yield app, pilot, grid
+
+
 async def test_down_past_a_groups_last_call_goes_on_to_the_next_group_and_up_comes_back(
     sim: Simulator,
 ) -> None:
-    app = _app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await _with_waiting(pilot, ringing=2, queueing=3)
-        grid = dashboard_of(app).grid
+    async with _from_ringing(sim, (160, 48), ringing=2, queueing=3) as (_, pilot, grid):
         ringing, queueing, bridged = (grid.table(state) for state in CallState)
-        ringing.focus()
         await pilot.press("down")
         assert ringing.has_focus and ringing.cursor_row == 1, "inside a group: the next row"
         await pilot.press("down")
@@ -44,13 +61,9 @@ async def test_an_emptied_group_lets_down_and_enter_reach_a_call(
     sim: Simulator, size: tuple[int, int], at_once: bool
 ) -> None:
     """At once: Down and Enter in one read, none waiting for the last to be handled."""
-    app = _app(sim)
-    async with app.run_test(size=size) as pilot:
-        await _with_waiting(pilot, ringing=0, queueing=0)
-        grid = dashboard_of(app).grid
+    # the focus in the ringing group, as when its one caller was answered
+    async with _from_ringing(sim, size, ringing=0, queueing=0) as (app, pilot, grid):
         ringing, bridged = grid.table(CallState.RINGING), grid.table(CallState.BRIDGED)
-        ringing.focus()  # where the focus was when its one caller was answered
-        await pilot.pause()
         assert ringing.row_count == 0
         if at_once:
             typed_at_once(app, "down", "enter")
@@ -68,13 +81,7 @@ async def test_an_emptied_group_lets_down_and_enter_reach_a_call(
 async def test_down_and_enter_typed_at_once_past_a_groups_last_call_open_the_next_groups_first(
     sim: Simulator,
 ) -> None:
-    app = _app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _with_waiting(pilot, ringing=1, queueing=2)
-        grid = dashboard_of(app).grid
-        ringing = grid.table(CallState.RINGING)
-        ringing.focus()
-        await pilot.pause()
+    async with _from_ringing(sim, (80, 24), ringing=1, queueing=2) as (app, pilot, grid):
         ringing_call = grid.shown(CallState.RINGING)[0].call_ref
         first_queueing = grid.shown(CallState.QUEUEING)[0].call_ref
         typed_at_once(app, "down", "enter")
@@ -89,17 +96,20 @@ async def test_the_group_the_focus_is_in_is_marked_and_enter_on_an_empty_one_say
 ) -> None:
     """Tab stops on a group with no calls (it shows no cursor): its title is marked,
     and Enter there says the group is empty rather than doing nothing."""
-    app = _app(sim)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await _with_waiting(pilot, ringing=0, queueing=2)
-        grid = dashboard_of(app).grid
+    async with _from_ringing(sim, (80, 24), ringing=0, queueing=2, notifications=True) as (
+        app,
+        pilot,
+        grid,
+    ):
 
         def marked() -> list[str]:
             titles = (rendered_text(grid.query_one(f"#title-{state}")) for state in CallState)
             return [title.split()[1] for title in titles if title.startswith(FOCUS_MARK)]
 
+        assert marked() == ["Ringing"]
+        await pilot.press("tab")
         assert marked() == ["Queueing"]
-        await pilot.press("shift+tab")
+        await pilot.press("shift+tab")  # back onto the empty group: Tab stops there
         ringing = grid.table(CallState.RINGING)
         assert ringing.has_focus and not ringing.row_count
         assert marked() == ["Ringing"]

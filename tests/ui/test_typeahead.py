@@ -16,6 +16,7 @@ from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import (
+    a_caller_looked_up,
     dashboard_of,
     make_app,
     rendered_text,
@@ -62,15 +63,7 @@ def _filter_text(app: RtdashApp) -> str | None:
 async def test_a_number_typed_at_once_with_the_lookups_n_is_the_next_lookup(
     sim: Simulator,
 ) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_data(pilot)
-        first, second = talking_mobiles(app)[:2]
-        await pilot.press("l", *first, "enter")
-        modal = app.screen
-        assert isinstance(modal, LookupScreen)
-        await wait_until(pilot, lambda: modal.details is not None)
-        assert modal.details is not None and modal.details.src_number == first
+    async with a_caller_looked_up(sim) as (app, pilot, modal, second):
         typed_at_once(app, "n", *second, "enter")
         await wait_until(
             pilot, lambda: modal.details is not None and modal.details.src_number == second
