@@ -16,7 +16,7 @@ from __future__ import annotations
 import operator
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -181,19 +181,26 @@ def agent_state(user: PbxUser, on_call: OnCall | None) -> AgentState:
     return AgentState.AWAY
 
 
-def _since(user: PbxUser) -> float:
-    return user.state_start.timestamp() if user.state_start else float("inf")
+_state_start: Callable[[PbxUser], datetime | None] = operator.attrgetter("state_start")
 
 
 def group_agents(
-    users: Sequence[PbxUser], on_call: OnCall | None
+    users: Sequence[PbxUser],
+    on_call: OnCall | None,
+    start: Callable[[PbxUser], datetime | None] = _state_start,
 ) -> dict[AgentState, list[PbxUser]]:
-    """Users by state in :data:`ORDER`, each group longest in state first (then name)."""
+    """Users by state in :data:`ORDER`, each group longest in state first (then name);
+    ``start``: when a user's shown state began (the PBX's state start by default)."""
     groups: dict[AgentState, list[PbxUser]] = {state: [] for state in ORDER}
     for user in users:
         groups[agent_state(user, on_call)].append(user)
+
+    def order(user: PbxUser) -> tuple[float, str, str]:
+        began = start(user)
+        return (began.timestamp() if began else float("inf"), user.label.casefold(), user.user_id)
+
     for members in groups.values():
-        members.sort(key=lambda user: (_since(user), user.label.casefold(), user.user_id))
+        members.sort(key=order)
     return groups
 
 
@@ -266,10 +273,10 @@ def agent_legend() -> str:
     return f"Agents: {states}"
 
 
-def since(user: PbxUser, now: datetime) -> float | None:
-    if user.state_start is None:
+def seconds_since(start: datetime | None, now: datetime) -> float | None:
+    if start is None:
         return None
-    return max(0.0, (now - user.state_start).total_seconds())
+    return max(0.0, (now - start).total_seconds())
 
 
 def index_add(index: dict[str, Any], key: str, user: PbxUser) -> None:

@@ -33,6 +33,7 @@ from rtdash.core.clock import Clock
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller_status import Phase, PollerStatus
+from rtdash.core.shown_starts import ShownStarts
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.status import STALE_INTERVALS, describe
@@ -132,6 +133,10 @@ class LiveFeed:
         self.metrics = Metrics()
         self.history = History(minutes=options.trend_minutes)
         self.alerts = AlertTracker(options.thresholds)
+        #: when each agent's shown state began, where a call's start or end is later
+        #: than the PBX's state start: followed at every calls poll, so a view that
+        #: draws only some of them still times a hang-up from the poll before it
+        self.starts = ShownStarts()
         #: times the bell rang (breaches begun while the bell is on and data is fresh)
         self.bells = 0
         #: the flashing breaches are lit this second (they blink on alternate ticks)
@@ -208,6 +213,8 @@ class LiveFeed:
     def on_calls(self, snapshot: CallsSnapshot) -> None:
         self._tell(lambda listener: listener.feed_snapshot(self, snapshot))
         previous, self.calls = self.calls, snapshot
+        # every poll, unchanged ones too: a hang-up seen next is timed from this one
+        self.starts.follow(snapshot.on_call(), snapshot.fetched_at)
         if snapshot.same_rows(previous):
             return  # an unchanged poll (the common case on a quiet centre) costs nothing
         # only the calls' part of the headline numbers: the users' part still holds
@@ -333,6 +340,7 @@ class LiveFeed:
     def rewind(self) -> None:
         """Time ran backwards (a replay seek): the trend and alerts start again."""
         self.history.clear()
+        self.starts.clear()
         self.alerts.active.clear()
         self.alerts.since.clear()
         self.flash_on = False

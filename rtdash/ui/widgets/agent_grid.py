@@ -12,16 +12,17 @@ would cost far more to lay out than a thousand short lines of text.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
 from rtdash.api.models import PbxUser
-from rtdash.core.agents import ORDER, AgentState, OnCall, group_agents, since
+from rtdash.core.agents import ORDER, AgentState, OnCall, group_agents, seconds_since
 from rtdash.core.clock import Clock
 from rtdash.core.format import duration
+from rtdash.core.shown_starts import ShownStarts
 
 COMPONENT = {
     AgentState.AVAILABLE: "agent--available",
@@ -45,13 +46,18 @@ class AgentGrid(Widget):
     """
     COMPONENT_CLASSES = {*COMPONENT.values(), "agent--heading"}
 
-    def __init__(self, *, clock: Clock, **kwargs: object) -> None:
+    def __init__(
+        self, *, clock: Clock, starts: ShownStarts | None = None, **kwargs: object
+    ) -> None:
         # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         #: None until the first users poll: no data is not "no agents"
         self.users: tuple[PbxUser, ...] | None = None
         self.on_call: OnCall | None = None
+        #: when each tile's shown state began (a call's end, not the PBX's start):
+        #: the feed's, which follows every calls poll
+        self.starts = starts if starts is not None else ShownStarts()
 
     def show_users(self, users: tuple[PbxUser, ...]) -> None:
         self.users = users
@@ -72,7 +78,7 @@ class AgentGrid(Widget):
             return Text("no data yet", style="dim")
         if not self.users:
             return Text("no agents on the dashboard", style="dim")
-        groups = group_agents(self.users, self.on_call)
+        groups = group_agents(self.users, self.on_call, self.starts.start)
         tile_width = self.tile_width()
         columns = max(1, (width + 1) // (tile_width + 1))
         lines_per_tile = _tile_lines(groups, columns, height)
@@ -86,7 +92,11 @@ class AgentGrid(Widget):
             lines_per_tile = _tile_lines(groups, columns, height)
         # the columns share the whole width: longer names, no blank strip at the right
         tile_width = max(tile_width, min(40, (width + 1) // columns - 1))
-        now = self.clock.now()
+        now, start = self.clock.now(), self.starts.start
+
+        def elapsed(user: PbxUser) -> str:
+            return duration(seconds_since(start(user), now))
+
         lines: list[Text] = []
         shown = 0
         heading = self.get_component_rich_style("agent--heading")
@@ -103,7 +113,7 @@ class AgentGrid(Widget):
             for first in range(0, len(members), columns):
                 row = members[first : first + columns]
                 block = [
-                    _row_line(row, state, part, lines_per_tile, tile_width, now, style)
+                    _row_line(row, state, part, lines_per_tile, tile_width, elapsed, style)
                     for part in range(lines_per_tile)
                 ]
                 spaced = lines_per_tile > 1
@@ -148,21 +158,20 @@ def _row_line(
     part: int,
     lines: int,
     width: int,
-    now: datetime,
+    elapsed: Callable[[PbxUser], str],
     style: Style,
 ) -> Text:
     line = Text(no_wrap=True, overflow="crop")
     for index, user in enumerate(row):
         if index:
             line.append(" ")
-        line.append(_tile_text(user, state, part, lines, width, now), style)
+        line.append(_tile_text(user, state, part, lines, width, elapsed(user)), style)
     return line
 
 
 def _tile_text(
-    user: PbxUser, state: AgentState, part: int, lines: int, width: int, now: datetime
+    user: PbxUser, state: AgentState, part: int, lines: int, width: int, elapsed: str
 ) -> str:
-    elapsed = duration(since(user, now))
     if lines == 1:
         name_width = width - len(elapsed) - 4
         return f" {state.symbol} {ellipsize(user.label, name_width):<{name_width}} {elapsed}"

@@ -38,7 +38,12 @@ class Dashboard(LiveView):
                 pii_excluded=self.exclude_pii,
                 id="calls",
             )
-            yield UserPanel(clock=self.clock, show_all=self.options.show_all_users, id="users")
+            yield UserPanel(
+                clock=self.clock,
+                starts=self.feed.starts,
+                show_all=self.options.show_all_users,
+                id="users",
+            )
         yield self.make_status_bar()
 
     def on_resize(self) -> None:

@@ -20,6 +20,7 @@ from rtdash.core.agents import (
 )
 from rtdash.core.clock import Clock
 from rtdash.core.labels import USER_LABELS
+from rtdash.core.shown_starts import ShownStarts
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
@@ -70,15 +71,26 @@ class UserPanel(RowsView):
     noun = "users"
     columns = COLUMNS
 
-    def __init__(self, *, clock: Clock, show_all: bool = False, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        starts: ShownStarts | None = None,
+        show_all: bool = False,
+        **kwargs: object,
+    ) -> None:
         super().__init__(USER_SORTS, **kwargs)
         self.clock = clock
         self.show_all = show_all
         self.snapshot: UsersSnapshot | None = None
         self.on_call: OnCall | None = None
+        #: when each row's shown state began (a call's end, not the PBX's start):
+        #: the feed's, which follows every calls poll
+        self.starts = starts if starts is not None else ShownStarts()
 
     def show_on_call(self, on_call: OnCall) -> None:
-        """Who is on a bridged call: their rows say "on a call", not "away"."""
+        """Who is on a bridged call: their rows say "on a call", not "away", and are
+        timed from the call's start or end (:attr:`starts`)."""
         before, self.on_call = self.on_call, on_call
         if before is not None and not any(on_call.flips_since(before)):
             return  # the same people on calls (known from the calls that changed)
@@ -139,7 +151,7 @@ class UserPanel(RowsView):
             "ext": user.extension or "",
             "state": STATE_CELLS[state],
         }
-        return RowSpec(user.user_id, cells, {"in_state": user.state_start})
+        return RowSpec(user.user_id, cells, {"in_state": self.starts.start(user)})
 
     def _title(self) -> Text:
         text = Text(" ☺ Users ", style="bold")

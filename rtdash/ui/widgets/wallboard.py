@@ -69,7 +69,7 @@ class Wallboard(LiveView):
                 yield QueueSummaryPanel(clock=self.clock, thresholds=self.thresholds)
             with Vertical(id="wall-agents"):
                 yield Label("Agents", classes="wall-heading", id="agents-heading")
-                yield AgentGrid(clock=self.clock)
+                yield AgentGrid(clock=self.clock, starts=self.feed.starts)
         yield self.make_status_bar()
 
     def _on_call(self) -> OnCall | None:

@@ -1,0 +1,91 @@
+"""An agent a second off a call reads "away 0:01", not the call's length: the PBX keeps
+them unavailable from the answer through the wrap-up, with the answer's state start.
+Shown in the users panel and on the wallboard's tiles, on the simulator's own calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rtdash.api.models import PbxUser, UserState
+from rtdash.core.agents import AgentState, agent_state
+from rtdash.core.format import duration
+from rtdash.sim import Simulator
+from rtdash.ui.widgets.agent_grid import AgentGrid
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    rendered_text,
+    settings_for,
+    wait_for_data,
+    wait_until,
+)
+
+
+async def _off_a_call(pilot, view, sim: Simulator) -> tuple[PbxUser, datetime]:  # type: ignore[no-untyped-def]
+    """Move the day on a second a poll until an agent who was on a call is away, the
+    PBX's start still the call's: that agent, and the poll before the hang-up was seen."""
+    feed = view.feed
+    for _ in range(180):
+        before, polled = feed.calls.on_call(), feed.calls.fetched_at
+
+        def polled_again(polled: datetime = polled) -> bool:
+            return feed.calls.fetched_at > polled and feed.users.fetched_at > polled
+
+        sim.advance(1)
+        pilot.app.clock.advance(1)
+        view.poller.refresh_now()
+        await wait_until(pilot, polled_again)
+        now = feed.calls.on_call()
+        for user in feed.users.dashboard_users:
+            if (
+                before.has(user)
+                and agent_state(user, now) is AgentState.AWAY
+                and user.state is UserState.UNAVAILABLE
+                and user.state_start is not None
+                and user.state_start < polled
+            ):
+                return user, polled
+    raise AssertionError("no agent came off a call in three simulated minutes")
+
+
+async def test_the_users_panel_times_an_agent_off_a_call_from_the_hang_up(sim: Simulator) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        user, polled = await _off_a_call(pilot, board, sim)
+        board.tick()
+        await pilot.pause()
+        table = board.user_panel.table
+        now = app.clock.now()
+        assert str(table.get_cell(user.user_id, "state")).endswith("away")
+        shown = str(table.get_cell(user.user_id, "in_state"))
+        assert shown == duration((now - polled).total_seconds()) == "0:01"
+        assert user.state_start is not None
+        assert duration((now - user.state_start).total_seconds()) != shown
+
+
+async def test_the_wallboard_tile_of_an_agent_off_a_call_reads_the_time_since(
+    sim: Simulator,
+) -> None:
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view  # type: ignore[attr-defined]
+        user, _polled = await _off_a_call(pilot, view, sim)
+        grid = view.query_one(AgentGrid)
+        grid.refresh()
+        await pilot.pause()
+        lines = rendered_text(grid, width=grid.size.width).splitlines()
+        row, column = next(
+            (row, line.index(f"○ {user.label}"))
+            for row, line in enumerate(lines)
+            if f"○ {user.label}" in line
+        )
+        width = grid.tile_width()
+        # a one-line tile ends with the time; a taller one says it under the name
+        tile = lines[row][column - 1 : column - 1 + width].rstrip()
+        under = lines[row + 1][column - 1 : column - 1 + width].strip()
+        assert tile.endswith(" 0:01") or under == "away 0:01", (tile, under)
