@@ -24,6 +24,7 @@ import io
 import logging
 import logging.handlers
 import os
+import re
 import sys
 from contextvars import ContextVar
 from pathlib import Path
@@ -139,11 +140,22 @@ def clear_secrets() -> None:
     _secrets.clear()
 
 
+#: a secret shorter than this is masked where it stands alone, not inside a word: a
+#: one-letter password masked everywhere would make every line of the log unreadable
+#: ("***" for each "a"), and one that short is no secret inside a word anyway
+WHOLE_WORD_BELOW = 4
+
+
 def redact(text: str) -> str:
     # longest first, so a secret that contains another is masked whole
     for secret in sorted(_secrets, key=len, reverse=True):
-        if secret in text:
+        if secret not in text:
+            continue
+        if len(secret) >= WHOLE_WORD_BELOW:
             text = text.replace(secret, MASK)
+        else:
+            alone = rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])"
+            text = re.sub(alone, MASK, text)
     return text
 
 

@@ -217,3 +217,17 @@ async def test_a_line_names_the_installation_its_task_polls(state_home: Path) ->
     assert any(f"{pid} igrp=1234 rtdash.test: calls poll failed for 1234" in x for x in lines)
     assert any(f"{pid} igrp=5678 rtdash.test: calls poll failed for 5678" in x for x in lines)
     assert lines[-1].endswith(f"{pid} - rtdash.test: not about one installation")
+
+
+def test_a_very_short_secret_is_masked_where_it_stands_alone_not_inside_words() -> None:
+    """A one- or two-character password masked everywhere would turn every word of the
+    log into asterisks; standing alone (a value, a query parameter) it is still masked."""
+    short = a_password()[:2]  # two characters of a drawn one
+    logs.register_credentials(USER, short)
+    word = f"x{short}y"
+    path = logs.setup_logging("warning", to_stderr=False)
+    log.warning("login %s:%s from %s", USER, short, word)
+    log.warning("query password=%s&x=1", short)
+    text = path.read_text()
+    assert f"login {USER}:*** from {word}" in text
+    assert "query password=***&x=1" in text
