@@ -36,7 +36,7 @@ from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.shown_starts import ShownStarts
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
-from rtdash.core.status import STALE_INTERVALS, describe
+from rtdash.core.status import describe
 from rtdash.core.thresholds import Level, Thresholds
 
 log = logging.getLogger(__name__)
@@ -354,7 +354,7 @@ def is_stale(status: PollerStatus | None, now: datetime) -> bool:
     last = status.last_success
     if last is None:
         return False
-    return (now - last).total_seconds() > STALE_INTERVALS * status.interval
+    return (now - last).total_seconds() > status.stale_after
 
 
 UTC_ZONE = ZoneInfo("UTC")

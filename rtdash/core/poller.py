@@ -107,6 +107,9 @@ class Poller:
         self.clock = clock or SystemClock()
         self._rng = rng or random.Random()
         self._health = {route: RouteHealth() for route in Route}
+        #: per route, the interval its last success was polled under: sped up, the
+        #: data is judged by the old pace until a poll at the new one lands
+        self._polled_under = dict.fromkeys(Route, 0.0)
         #: per route, the rows list of the last snapshot passed on, and that snapshot
         self._last: dict[Route, tuple[list[Any], CallsSnapshot | UsersSnapshot]] = {}
         self._due = dict.fromkeys(Route, 0.0)
@@ -234,6 +237,7 @@ class Poller:
             self._fail(route, errors.ApiError(f"internal error ({type(exc).__name__})"))
         else:
             self._health[route] = RouteHealth(last_success=self.clock.now(), unreadable=unreadable)
+            self._polled_under[route] = self.interval
             self._due[route] = max(started + self.interval, self._loop_time() + 0.05)
         finally:
             self._tasks.pop(route, None)
@@ -295,12 +299,15 @@ class Poller:
             route: replace(health, next_try=None if route in self._tasks else self._due[route])
             for route, health in self._health.items()
         }
+        interval = self.interval
+        polled_under = max(self._polled_under.values())
         return PollerStatus(
             phase=self._phase(),
-            interval=self.interval,
+            interval=interval,
             routes=routes,
             made_at=now,
             slow=self._slow_interval is not None,
+            data_interval=polled_under if polled_under > interval else 0.0,
         )
 
     def _phase(self) -> Phase:

@@ -14,6 +14,10 @@ from enum import StrEnum
 
 from rtdash.api import errors
 
+#: data older than this many polling intervals is stale: the status bar says so, and the
+#: live feed freezes its times and raises no new alert from it
+STALE_INTERVALS = 3
+
 
 class Route(StrEnum):
     CALLS = "calls"
@@ -51,6 +55,15 @@ class PollerStatus:
     via: str = ""
     via_problem: str = ""
     via_detail: str = ""
+    #: the interval the data shown was polled under, when longer than ``interval``: the
+    #: interval was just shortened, and the data is not late until a poll at the new
+    #: pace is (0 when it is ``interval``)
+    data_interval: float = 0.0
+
+    @property
+    def stale_after(self) -> float:
+        """Seconds of age past which the data is stale."""
+        return STALE_INTERVALS * max(self.interval, self.data_interval)
 
     @property
     def last_success(self) -> datetime | None:

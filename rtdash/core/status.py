@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 from rtdash.api.errors import AuthFailed
 from rtdash.core.format import clock_time
-from rtdash.core.poller_status import Phase, PollerStatus
+from rtdash.core.poller_status import STALE_INTERVALS, Phase, PollerStatus
 from rtdash.core.thresholds import Level
 
-#: data older than this many intervals is stale
-STALE_INTERVALS = 3
+__all__ = ["STALE_INTERVALS", "StatusText", "describe", "disconnected"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,7 @@ def _age(status: PollerStatus, now: datetime, zone: ZoneInfo) -> tuple[str, Leve
         return "no data yet", Level.WARN, False
     age = max(0.0, (now - last).total_seconds())
     # judged on the exact age: whole seconds would keep "live" up to 1 s past the limit
-    stale = age > STALE_INTERVALS * status.interval
+    stale = age > status.stale_after and status.phase is not Phase.PAUSED
     seconds = int(age)
     if status.phase is Phase.PAUSED:
         # a still picture the user asked for: its time, and why it does not move; no

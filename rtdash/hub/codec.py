@@ -226,6 +226,7 @@ def encode_status(status: PollerStatus, wall_now: float) -> bytes:
             "i": status.interval,
             "s": status.slow,
             "r": routes,
+            **({"di": status.data_interval} if status.data_interval else {}),
         }
     )
 
@@ -359,5 +360,6 @@ def _decode_status(data: dict[str, Any], loop_now: float, wall_now: float | None
         routes=routes,
         made_at=loop_now,
         slow=bool(data.get("s")),
+        data_interval=float(data.get("di", 0.0)),
     )
     return Frame(Kind.STATUS, made, status=status)

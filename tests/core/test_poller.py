@@ -295,6 +295,23 @@ async def test_partly_unreadable_rows_still_make_a_snapshot(rig: Rig) -> None:
     assert rig.rec.statuses[-1].unreadable == 2
 
 
+async def test_sped_up_the_status_carries_the_pace_the_data_was_polled_at(rig: Rig) -> None:
+    """Until both routes have been polled at the new, shorter interval, the status says
+    the longer one the data was polled under, so the data is not called stale."""
+    poller = rig.poller(interval=60.0)
+    async with running(poller):
+        await rig.both_polled()
+        assert poller.status().data_interval == 0.0
+        poller.set_interval(3)
+        assert (poller.status().interval, poller.status().data_interval) == (3, 60)
+        await rig.both_polled(2, timeout=10)
+        await rig.rec.until(
+            lambda: poller.status().data_interval == 0.0, 1.0, "the new pace's polls"
+        )
+        poller.set_interval(30)  # slowed down: the longer interval is the current one
+        assert poller.status().data_interval == 0.0
+
+
 async def test_a_failing_routes_backoff_is_never_shorter_than_the_interval(rig: Rig) -> None:
     rig.upstream.answer[USERS] = status_503
     poller = rig.poller(interval=1.0, max_backoff=5.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ import pytest
 
 from rtdash.api import errors
 from rtdash.core.clock import FrozenClock
+from rtdash.core.feed import is_stale
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.status import STALE_INTERVALS, describe
 from rtdash.core.thresholds import Level
@@ -72,6 +74,24 @@ def test_paused_the_age_is_the_data_time_held_still(seconds: int) -> None:
     if seconds < 90:  # live keeps counting seconds
         live = describe(status(interval=3600), at(seconds), LOOP, UTC_ZONE)
         assert live.age == f"data as of 09:00:00 ({seconds} s ago)"
+
+
+def test_paused_is_never_stale_however_old_the_picture() -> None:
+    """The user asked for a still picture: "STALE" would say the link failed."""
+    text = describe(status(Phase.PAUSED, interval=2), at(600), LOOP, UTC_ZONE)
+    assert text.age == "data as of 09:00:00 (not updating)"
+    assert (text.age_level, text.stale) == (Level.OK, False)
+
+
+def test_sped_up_the_data_is_judged_by_the_pace_it_was_polled_at_until_the_next_poll() -> None:
+    """60 s polling, 20 s after the last poll, sped up to 3 s: not late (the next poll
+    is due within 3 s); once polled at the new pace the new interval judges it."""
+    sped_up = replace(status(interval=3), data_interval=60)
+    text = describe(sped_up, at(20), LOOP, UTC_ZONE)
+    assert (text.age, text.stale) == ("data as of 09:00:00 (20 s ago)", False)
+    assert not is_stale(sped_up, at(20))
+    assert is_stale(sped_up, at(181)) and describe(sped_up, at(181), LOOP, UTC_ZONE).stale
+    assert describe(status(interval=3), at(20), LOOP, UTC_ZONE).stale
 
 
 def test_retrying_names_the_route_the_cause_and_the_wait() -> None:

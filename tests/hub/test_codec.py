@@ -75,6 +75,20 @@ def test_status_comes_back_with_errors_and_retry_times_on_the_readers_clock() ->
     assert health.next_try == pytest.approx(59.0)
     assert back.phase is Phase.RETRYING and back.interval == 2.0
     assert back.routes[Route.USERS].last_success == T0
+    assert back.data_interval == 0.0
+
+
+def test_a_sped_up_publishers_status_carries_the_pace_its_data_was_polled_at() -> None:
+    """A viewer judges staleness as the publisher does: just sped up from 60 s to 2 s,
+    data 20 s old is not late."""
+    status = PollerStatus(
+        phase=Phase.LIVE,
+        interval=2.0,
+        routes={route: RouteHealth(last_success=T0) for route in Route},
+        data_interval=60.0,
+    )
+    back = codec.decode(codec.encode_status(status, wall_now=1000.0), loop_now=0.0).status
+    assert back is not None and back.stale_after == 180.0
 
 
 def test_a_frame_of_another_version_or_garbage_is_one_clear_error() -> None:
