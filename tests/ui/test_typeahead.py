@@ -180,6 +180,22 @@ async def test_esc_on_a_filter_focuses_where_the_unfiltered_calls_are(sim: Simul
         assert _filter_text(app) == "" and ringing.has_focus
 
 
+async def test_esc_with_a_chosen_call_keeps_the_focus_and_the_cursor_on_it(sim: Simulator) -> None:
+    """Filtered, then moved onto a call in the talking group: Esc clears the filter and
+    the cursor stays on that call (the focus does not jump to the ringing calls)."""
+    async with _at_80x24(sim) as (app, pilot, board, _line):
+        talking = board.grid.table(CallState.BRIDGED)
+        agent = next(c.agent_name for c in board.calls.groups[CallState.BRIDGED] if c.agent_name)
+        await pilot.press("slash", *agent.lower(), "enter")
+        assert talking.has_focus
+        chosen = talking.selected_key
+        assert chosen is not None
+        await pilot.press("escape")
+        assert _filter_text(app) == ""
+        assert talking.keys == [c.call_ref for c in board.calls.groups[CallState.BRIDGED]]
+        assert talking.has_focus and talking.selected_key == chosen
+
+
 async def test_backspaces_and_enter_typed_at_once_with_characters_keep_their_order(
     sim: Simulator,
 ) -> None:

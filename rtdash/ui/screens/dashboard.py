@@ -232,10 +232,14 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         for box in self.query("#filter").results(Input):
             if not box.display:
                 return
+            focused = self.focused
             box.value = ""
             box.display = False
             self._apply_filter("")  # now: the focus goes where the unfiltered calls are
-            self.dashboard.focus_first_table()
+            if focused is box or not isinstance(focused, KeyedTable):
+                self.dashboard.focus_first_table()
+            # else a table has the focus, on a row the user chose: it keeps both (every
+            # row the filter showed is still there without it)
 
     def action_queues(self) -> None:
         from rtdash.ui.screens.queues import QueuesScreen  # off the start-up path
