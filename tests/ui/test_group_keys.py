@@ -17,7 +17,15 @@ from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
 from rtdash.ui.widgets.calls_grid import FOCUS_MARK
-from tests.ui.helpers import dashboard_of, rendered_text, screen_text, typed_at_once, wait_until
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    rendered_text,
+    screen_text,
+    typed_at_once,
+    wait_for_data,
+    wait_until,
+)
 from tests.ui.test_group_heights import _app, _with_waiting
 
 
@@ -120,3 +128,20 @@ async def test_the_group_the_focus_is_in_is_marked_and_enter_on_an_empty_one_say
         assert marked() == ["Queueing"]
         await pilot.press("enter")  # a group with calls: Enter opens its selected call
         await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+
+
+async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: Simulator) -> None:
+    """Every group is empty because of the filter: Enter says so and how to clear it,
+    not "Tab moves to the next group" (no group has a call to move to); the words are
+    shown as typed, brackets and all."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("slash", *"zz[b]zz", "enter")
+        grid = dashboard_of(app).grid
+        assert not grid.shown_calls()
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: "No call matches the filter 'zz[b]zz': Esc clears it." in screen_text(app)
+        )
+        assert "moves to the next group" not in screen_text(app)

@@ -156,13 +156,24 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         if call is None and focused is not None and focused.id == "users-table":
             return  # an empty users table's Enter (its own stepped aside): nothing to open
         if call is None:
-            group = grid.focused_group()
-            if group is not None:  # the focus is in a group with no calls shown
-                self.notify(f"{group} has no calls now: Tab or ↓ moves to the next group.")
-            else:
-                self.notify("Select a call first (Tab moves between the call groups).")
+            # the filter's words are the user's: shown as typed, never read as markup
+            self.notify(self._nothing_to_open(), markup=False)
             return
         self._open_lookup(call.call_ref)
+
+    def _nothing_to_open(self) -> str:
+        """Why Enter opened nothing, and the way on: a filter that hides every call is
+        named (Tab would find no group with calls either)."""
+        grid = self.dashboard.grid
+        group = grid.focused_group()
+        needle = grid.filter_text
+        if needle and not grid.shown_calls():
+            return f"No call matches the filter {needle!r}: Esc clears it."
+        if group is None:
+            return "Select a call first (Tab moves between the call groups)."
+        if needle:
+            return f"{group} has no call matching {needle!r}: Tab or ↓ moves to the next group."
+        return f"{group} has no calls now: Tab or ↓ moves to the next group."
 
     def action_lookup_number(self) -> None:
         self._open_lookup(None)
