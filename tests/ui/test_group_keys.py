@@ -141,7 +141,6 @@ async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: S
         grid = dashboard_of(app).grid
         assert not grid.shown_calls()
         await pilot.press("enter")
-        await wait_until(
-            pilot, lambda: "No call matches the filter 'zz[b]zz': Esc clears it." in screen_text(app)
-        )
+        told = "No call matches the filter 'zz[b]zz': Esc clears it."
+        await wait_until(pilot, lambda: told in screen_text(app))
         assert "moves to the next group" not in screen_text(app)
