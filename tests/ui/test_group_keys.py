@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
-from rtdash.ui.widgets.calls_grid import FOCUS_MARK
+from rtdash.ui.widgets.title_line import FOCUS_MARK
 from tests.ui.helpers import (
     dashboard_of,
     make_app,
@@ -144,3 +144,26 @@ async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: S
         told = "No call matches the filter 'zz[b]zz': Esc clears it."
         await wait_until(pilot, lambda: told in screen_text(app))
         assert "moves to the next group" not in screen_text(app)
+
+
+async def test_the_users_panel_is_marked_while_it_has_the_focus(sim: Simulator) -> None:
+    """Tab from the last call group into the users: the mark moves to the users' title,
+    and back again on Shift+Tab (the row highlight alone is easy to lose over SSH)."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+
+        def marked() -> list[str]:
+            titles = [rendered_text(board.grid.query_one(f"#title-{s}")) for s in CallState]
+            titles.append(rendered_text(board.user_panel.query_one("#users-title")))
+            return [title.split()[1] for title in titles if title.startswith(FOCUS_MARK)]
+
+        board.grid.table(CallState.BRIDGED).focus()
+        await pilot.pause()
+        assert marked() == ["Bridged"]
+        await pilot.press("tab")
+        assert board.user_panel.table.has_focus
+        assert marked() == ["Users"]
+        await pilot.press("shift+tab")
+        assert marked() == ["Bridged"]

@@ -12,7 +12,7 @@ from rtdash.sim import Simulator
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.queues import QueuesScreen
-from rtdash.ui.widgets.calls_grid import FOCUS_MARK
+from rtdash.ui.widgets.title_line import FOCUS_MARK
 from tests.ui.helpers import (
     dashboard_of,
     make_app,

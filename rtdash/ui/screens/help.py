@@ -38,7 +38,7 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("‼", "a wait past its alert threshold (red, reversed)"),
     *((state.symbol, f"agent {state.word}") for state in ORDER),
     ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
-    ("▸", "before a call group's title: the group the focus is in"),
+    ("▸", "before a call group's or the users' title: where the focus is"),
     ("STALE", "no new data for three polls: times stop where the data left them"),
     ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
     ("paused", "polling paused by its key, which resumes it; the picture holds still"),

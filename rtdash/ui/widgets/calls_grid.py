@@ -23,7 +23,7 @@ from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
-from rtdash.ui.widgets.title_line import TitleLine
+from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 
 #: The times lead: they are what a supervisor scans (and the default sort), and they
 #: change every second. Textual sends a changed cell with everything left of it in the
@@ -40,9 +40,6 @@ COLUMNS = (
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"
 NARROW_BELOW = 120
 
-#: before the title of the group the focus is in (a character, not a colour: it reads
-#: in monochrome and over any link)
-FOCUS_MARK = "▸"
 #: each group's title, drawn in its state's hue by the TCSS (``#title-ringing`` …), which
 #: picks darker hues for a light theme
 STATE_TITLES = {

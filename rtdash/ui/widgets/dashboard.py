@@ -54,9 +54,11 @@ class Dashboard(LiveView):
         # the table Tab moved to keeps a few rows in view, and its group is marked
         self.grid.fit_groups()
         self.grid.mark_focus()
+        self.user_panel.mark_focus()
 
     def on_descendant_blur(self) -> None:
         self.grid.mark_focus()
+        self.user_panel.mark_focus()
 
     @property
     def grid(self) -> CallsGrid:

@@ -22,6 +22,10 @@ from textual.widgets import Static
 
 from rtdash.ui.textual_internals import has_plain_box
 
+#: before the title of the group or panel the focus is in (a character, not a colour: it
+#: reads in monochrome and over any link)
+FOCUS_MARK = "▸"
+
 #: what a title's line was drawn from: text (its spans, and its own style: a Text's
 #: equality leaves that out), width, style, line filters and the background those
 #: blend with

@@ -26,7 +26,7 @@ from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.rows_view import RowsView
-from rtdash.ui.widgets.title_line import TitleLine
+from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort
 COLUMNS = (
@@ -153,8 +153,15 @@ class UserPanel(RowsView):
         }
         return RowSpec(user.user_id, cells, {"in_state": self.starts.start(user)})
 
+    def mark_focus(self) -> None:
+        """The panel is marked in its title while its table has the focus, as the call
+        group with the focus is: the row highlight alone is easy to lose over SSH."""
+        self._set_title("users-title", self._title())
+
     def _title(self) -> Text:
-        text = Text(" ☺ Users ", style="bold")
+        focused = self.screen.focused if self.is_attached else None
+        mark = FOCUS_MARK if focused is not None and focused.id == "users-table" else " "
+        text = Text(f"{mark}☺ Users ", style="bold")
         if self.snapshot is None:
             return text
         if self.show_all or self.on_call is None:
