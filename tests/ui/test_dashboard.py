@@ -136,7 +136,10 @@ async def test_refresh_while_paused_takes_one_fresh_picture(sim: Simulator) -> N
         assert board.poller.polls == polls + 2, "one poll a route, then paused again"
 
 
-async def test_stale_warning_with_a_frozen_clock(sim: Simulator) -> None:
+async def test_a_paused_picture_is_held_not_called_stale(sim: Simulator) -> None:
+    """Paused for longer than three intervals: the picture the user asked to hold says
+    its time and that it is not updating, with no STALE (which says the link failed),
+    as the feed raises no banner for it."""
     app = make_app(sim)
     clock = app.clock
     async with app.run_test(size=(160, 48)) as pilot:
@@ -147,9 +150,10 @@ async def test_stale_warning_with_a_frozen_clock(sim: Simulator) -> None:
         assert board.status_bar.text is not None and not board.status_bar.text.stale
         clock.advance(3 * board.poller.interval + 1)  # type: ignore[attr-defined]
         board.tick()
-        assert board.status_bar.text.stale
-        assert board.status_bar.text.age.startswith("STALE: data as of")
-        assert board.status_bar.text.age.endswith(" (not updating)")
+        text = board.status_bar.text
+        assert text.connection == "paused" and not text.stale
+        assert text.age.startswith("data as of") and text.age.endswith(" (not updating)")
+        assert not board.feed.stale and not board.banner.display
 
 
 async def test_times_in_state_tick_between_polls(sim: Simulator) -> None:

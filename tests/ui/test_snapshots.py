@@ -110,7 +110,7 @@ def test_help(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_paused_and_stale(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+def test_paused_for_a_while(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
     app = make_app(sim, flash=False)
 
     async def run_before(pilot: Pilot) -> None:

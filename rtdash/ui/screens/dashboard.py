@@ -279,8 +279,8 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
     def action_reset_sort(self) -> None:
         """Both tables back to their default order (the arrow returns to "In state")."""
         self.dashboard.user_panel.reset_sort()
-        note = self.dashboard.grid.reset_sort()
-        self.dashboard.status_bar.set_note(f"default sort: {note}")
+        self.dashboard.grid.reset_sort()
+        self.dashboard.status_bar.set_note("default order: longest in state first")
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Beyond the registry's: "Sort calls by <column>", "Sort users by <column>"."""
@@ -301,7 +301,10 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
 
     def action_toggle_all_users(self) -> None:
         shown_all = self.dashboard.user_panel.toggle_all()
-        self.dashboard.status_bar.set_note("all users" if shown_all else "dashboard users only")
+        # the headline's agents are the dashboard's whatever the panel lists: said here,
+        # where the panel's counts and the headline's can first differ
+        note = "all users (the headline counts dashboard users)" if shown_all else None
+        self.dashboard.status_bar.set_note(note or "dashboard users only")
 
     def action_export(self) -> None:
         """The rows as shown (filter, sort, all users or not), stamped with the view's now."""

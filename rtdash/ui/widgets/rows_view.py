@@ -60,11 +60,10 @@ class RowsView(Vertical):
         names = {key.name for key in self.sort.keys}
         return [column for column in self.columns if column.key in names]
 
-    def reset_sort(self) -> str:
-        words = self.sort.reset()
+    def reset_sort(self) -> None:
+        self.sort.reset()
         self.render_rows()
         self.show_sort()
-        return f"{self.noun} {words}"
 
     def on_mount(self) -> None:
         self.show_sort()

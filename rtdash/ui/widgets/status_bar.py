@@ -16,6 +16,10 @@ from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe, disconnected
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 
+#: seconds a note stays (a key's answer, e.g. "polling every 3 s"): it answers the key
+#: pressed, and left there it would hold the installation's name off an 80-column line
+NOTE_SECONDS = 10.0
+
 
 class StatusBar(Static):
     def __init__(
@@ -39,6 +43,8 @@ class StatusBar(Static):
         #: for a note that lasts until the next poll ends: what the polls had come to
         #: when it was set (the age of the data, and each route's error)
         self._note_until: tuple[object, ...] | None = None
+        #: the clock's monotonic time a note given for a while is gone at
+        self._note_gone_at: float | None = None
         #: the key bound to "refresh", which also retries after rejected credentials
         self.retry_key = "r"
         self._line: Text | None = None
@@ -55,17 +61,23 @@ class StatusBar(Static):
             self.tick()
 
     def set_note(self, note: str | None, *, until_polled: bool = False) -> None:
-        """A passing word from the app (e.g. "interval 3 s"), shown until replaced; with
-        ``until_polled`` (e.g. "refreshing…") only until a poll succeeds or fails."""
+        """A passing word from the app (e.g. "interval 3 s"), shown for
+        :data:`NOTE_SECONDS` or until replaced; with ``until_polled`` (e.g.
+        "refreshing…") until a poll succeeds or fails instead."""
         self.note = note
         self._note_until = None
+        self._note_gone_at = None
         if until_polled and self.status is not None:
             self._note_until = _polls_came_to(self.status)
+        elif note is not None:
+            self._note_gone_at = self.clock.monotonic() + NOTE_SECONDS
         self.tick()
 
     def tick(self) -> None:
         if self.status is None:
             return
+        if self._note_gone_at is not None and self.clock.monotonic() >= self._note_gone_at:
+            self.note = self._note_gone_at = None
         loop_now = asyncio.get_running_loop().time()
         self.text = describe(self.status, self.clock.now(), loop_now, self.zone)
         line = Text(no_wrap=True, overflow="ellipsis")
