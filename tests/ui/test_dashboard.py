@@ -327,3 +327,28 @@ def test_longest_shows_a_placeholder_while_nobody_waits() -> None:
     assert values["waiting"] == ("0", Level.OK), "a known empty queue is a real zero"
     bar.metrics = Metrics(waiting=1, longest_wait_since=now - timedelta(seconds=75))
     assert bar.values()["longest_wait"] == ("1:15", Level.WARN)
+
+
+async def test_the_users_title_beside_the_calls_keeps_every_count(sim: Simulator) -> None:
+    """At 120 columns the users panel is a third of the screen: its title gives the
+    counts by their symbols, all of them, and the state column stays readable; at 160
+    the words come back."""
+    from rtdash.core.agent_counts import agent_counts
+    from rtdash.core.agents import ORDER
+
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_data(pilot)
+        panel = dashboard_of(app).user_panel
+        counts = agent_counts(panel.snapshot, panel.on_call)
+        title = rendered_text(panel.query_one("#users-title"), width=200).strip()
+        compact = "  ".join(f"{state.symbol} {counts[state]}" for state in ORDER)
+        assert title == f"☺ Users {compact}"
+        assert len(title) < panel.size.width
+        header, first = (panel.table.render_line(y).text for y in (0, 1))
+        assert header.split()[:3] == ["In", "state↓", "State"]
+        assert any(f"{state.symbol} {state.word}" in first for state in ORDER), first
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        title = rendered_text(panel.query_one("#users-title"), width=200).strip()
+        assert title.endswith(f"{ORDER[-1].symbol} {counts[ORDER[-1]]} away")

@@ -46,11 +46,11 @@ async def test_capital_s_resets_both_tables(sim: Simulator) -> None:
         assert table.keys != default
         board.user_panel.table.focus()
         await pilot.press("s", "s", "s")
-        assert _headers(board.user_panel.table)[1] == "Name ↓"
+        assert _headers(board.user_panel.table)[1] == "State ↓"
         await pilot.press("S")
         assert table.keys == default
         assert _headers(table)[0] == "In state↓"
-        assert _headers(board.user_panel.table)[:2] == ["In state↓", "Name"]
+        assert _headers(board.user_panel.table)[:2] == ["In state↓", "State"]
         assert board.status_bar.note == "default order: longest in state first"
 
 

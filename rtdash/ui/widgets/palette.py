@@ -61,13 +61,14 @@ THEME_VARIABLES = {
 }
 
 
-def agent_text(state: AgentState, count: int | None = None) -> Text:
+def agent_text(state: AgentState, count: int | None = None, *, worded: bool = True) -> Text:
     """``● 3 available``: the symbol in the state's hue, the count and word in the
-    theme's own text colour (legible on a dark and a light background alike)."""
+    theme's own text colour (legible on a dark and a light background alike); not
+    ``worded``, ``● 3`` (the symbol says the state where the words do not fit)."""
     middle = "" if count is None else f" {count}"
     text = Text()
     text.append(state.symbol, style=f"bold {AGENT_COLOUR[state]}")
-    text.append(f"{middle} {state.word}")
+    text.append(f"{middle} {state.word}" if worded else middle)
     return text
 
 

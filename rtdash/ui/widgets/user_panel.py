@@ -28,12 +28,14 @@ from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.rows_view import RowsView
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 
-#: time first, as in the calls grid (see there): it ticks, and it is the default sort
+#: time first, as in the calls grid (see there): it ticks, and it is the default sort;
+#: then the state, so that a panel beside the calls (40 columns at 120) cuts a long
+#: name or the extension at its right edge, not what the agent is doing
 COLUMNS = (
     Column("in_state", USER_LABELS["in_state"], 8, ticking=True),
+    Column("state", USER_LABELS["state"], 11),
     Column("name", USER_LABELS["display_name"], 18, grow=12),
     Column("ext", USER_LABELS["extension"], 5),
-    Column("state", USER_LABELS["state"], 11),
 )
 
 #: the state words and symbols of :mod:`rtdash.core.agents`, in the state's calm hue
@@ -51,9 +53,9 @@ USER_SORTS: tuple[SortKey[PbxUser], ...] = (
         lambda user: (_start(user), user.label.lower()),
         label_descends=True,
     ),
+    SortKey("state", "state", lambda user: (user.state.value, _start(user))),
     SortKey("name", "name", lambda user: (user.label.lower(), user.user_id)),
     SortKey("ext", "extension", lambda user: (user.extension or "~", user.label.lower())),
-    SortKey("state", "state", lambda user: (user.state.value, _start(user))),
 )
 
 
@@ -158,21 +160,31 @@ class UserPanel(RowsView):
         group with the focus is: the row highlight alone is easy to lose over SSH."""
         self._set_title("users-title", self._title())
 
+    def on_resize(self) -> None:
+        self._set_title("users-title", self._title())
+
     def _title(self) -> Text:
+        """``☺ Users ● 5 available  ◆ 14 on a call  ○ 4 away``; where that is wider
+        than the panel (beside the calls at 120 columns), the counts by their symbols
+        alone, so no count is cut off."""
         focused = self.screen.focused if self.is_attached else None
         mark = FOCUS_MARK if focused is not None and focused.id == "users-table" else " "
-        text = Text(f"{mark}☺ Users ", style="bold")
         if self.snapshot is None:
-            return text
+            return Text(f"{mark}☺ Users ", style="bold")
         if self.show_all or self.on_call is None:
             counts = count_agents(self.snapshot.visible(self.show_all), self.on_call)
         else:  # the dashboard's agents: counted once per snapshot and calls pair
             counts = agent_counts(self.snapshot, self.on_call)
-        for index, state in enumerate(ORDER):
-            if index:
-                text.append("  ")
-            text.append_text(agent_text(state, counts[state]))
-        text.append("  (all users)" if self.show_all else "", style="italic")
+        width = self.size.width
+        for worded in (True, False):
+            text = Text(f"{mark}☺ Users ", style="bold")
+            for index, state in enumerate(ORDER):
+                if index:
+                    text.append("  ")
+                text.append_text(agent_text(state, counts[state], worded=worded))
+            text.append("  (all users)" if self.show_all else "", style="italic")
+            if not width or text.cell_len <= width:
+                break
         if self.filter_text:
             text.append(f"  filter: {self.filter_text}", style="italic")
         return text
