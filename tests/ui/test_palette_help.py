@@ -236,3 +236,18 @@ async def test_the_wallboard_answers_at_its_limits_too(sim: Simulator) -> None:
         assert view.status_bar.note == "fastest: every 1 s"
         await pilot.press("minus")
         assert view.poller.interval == 2.0
+
+
+def test_the_legend_says_what_each_mark_of_a_tab_and_a_tile_means() -> None:
+    """▲ and ‼ mark SL %, abandons and the tabs too, and a tab's ● is not an agent."""
+    from rtdash.ui.screens.help import MARKERS
+    from rtdash.ui.widgets.installation_bar import TAB_MARKS
+    from rtdash.ui.widgets.palette import LEVEL_MARK
+
+    meanings: dict[str, list[str]] = {}
+    for mark, meaning in MARKERS:
+        meanings.setdefault(mark.split()[0], []).append(f"{mark} {meaning}")
+    for mark in TAB_MARKS.values():
+        assert any("tab" in meaning for meaning in meanings[mark]), mark
+    for mark in filter(None, (mark.strip() for mark in LEVEL_MARK.values())):
+        assert any("SL %" in meaning for meaning in meanings[mark]), mark

@@ -34,9 +34,18 @@ class _Pages(VerticalScroll):
 
 #: every mark the screens draw, and what it means
 MARKERS: tuple[tuple[str, str], ...] = (
-    ("▲", "a wait past its warning threshold (amber)"),
-    ("‼", "a wait past its alert threshold (red, reversed)"),
+    (
+        "▲",
+        "past its warning threshold (amber): a wait, SL %, abandons, agents; on a tab, "
+        "that installation",
+    ),
+    (
+        "‼",
+        "past its alert threshold (red, reversed): a wait, SL %, abandons, agents; on a "
+        "tab, that installation",
+    ),
     *((state.symbol, f"agent {state.word}") for state in ORDER),
+    ("● on a tab", "that installation has nothing past a threshold"),
     ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
     ("▸", "before a call group's or the users' title: where the focus is"),
     ("STALE", "no new data for three polls: times stop where the data left them"),

@@ -9,6 +9,9 @@ from textual.widgets import Static
 from rtdash.core.thresholds import Level
 from rtdash.ui.widgets.palette import AVAILABLE, LEVEL_STYLE
 
+#: each tab's mark: the installation's worst level (help's legend lists them)
+TAB_MARKS = {Level.OK: "●", Level.WARN: "▲", Level.ALERT: "‼"}
+
 
 class InstallationBar(Static):
     def show(self, entries: list[tuple[str, Level]], current: int, note: str = "") -> None:
@@ -18,8 +21,7 @@ class InstallationBar(Static):
                 line.append(" │ ", style="dim")
             style = "bold reverse" if index == current else ""
             line.append(f" {index + 1} {label} ", style=style)
-            marker = {Level.OK: "●", Level.WARN: "▲", Level.ALERT: "‼"}[level]
-            line.append(marker, style=LEVEL_STYLE[level] or AVAILABLE)
+            line.append(TAB_MARKS[level], style=LEVEL_STYLE[level] or AVAILABLE)
         if note:
             line.append(f"  {note}", style="dim italic")
         self.update(line, layout=False)
