@@ -3,6 +3,7 @@ from the selected call, by a typed number, and the messages when it cannot answe
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -17,6 +18,7 @@ from tests.ui.helpers import (
     make_app,
     on_talking_calls,
     rendered_text,
+    screen_text,
     typed_at_once,
     wait_for_data,
     wait_until,
@@ -151,3 +153,49 @@ async def test_lookup_without_pii_permission_says_so(sim: Simulator) -> None:
         shown = rendered_text(modal.query_one("#lookup-result"))
         assert "No permission to see caller details" in shown
         assert "access denied" in shown
+
+
+def _title(modal: LookupScreen) -> str:
+    return rendered_text(modal.query_one("#lookup-title")).strip()
+
+
+@pytest.mark.parametrize(
+    "refused",
+    ["07700 900972 x", "07700 900972 123456789"],
+    ids=["neither", "too-long"],
+)
+async def test_a_refused_input_after_a_no_match_drops_the_last_number_from_the_title(
+    sim: Simulator, refused: str
+) -> None:
+    """Ctrl+U and a number that is refused: the message is about the new input, so the
+    title no longer names the number looked up before (it did, above the refusal)."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await _typed_lookup(pilot)
+        await pilot.press(*"+1 202 555 0123", "enter")
+        await wait_until(pilot, lambda: modal.outcome == "no-match")
+        assert _title(modal) == "Caller lookup — +1 202-555-0123"
+        await pilot.press("ctrl+u", *refused, "enter")
+        await wait_until(pilot, lambda: modal.outcome == "invalid")
+        assert _title(modal) == "Caller lookup"
+        shown = rendered_text(modal.query_one("#lookup-result"))
+        assert refused in shown and "202" not in shown
+
+
+async def test_a_refused_input_after_a_caller_was_found_shows_none_of_their_details(
+    sim: Simulator,
+) -> None:
+    """Back in the input after a caller's details (a click, Tab), a refused number
+    leaves neither their title nor their details on screen."""
+    async with a_caller_looked_up(sim) as (_, pilot, modal, _second):
+        found = modal.details
+        assert found is not None and found.src_number is not None
+        field = modal.query_one("#lookup-input", Input)
+        field.focus()
+        await pilot.press("ctrl+u", *"07700 900972 x", "enter")
+        await wait_until(pilot, lambda: modal.outcome == "invalid")
+        assert _title(modal) == "Caller lookup"
+        assert modal.details is None
+        screen = screen_text(pilot.app)
+        assert found.src_number[-6:] not in screen.replace(" ", "")
+        assert "Attribution" not in screen

@@ -210,7 +210,9 @@ class LookupScreen(ModalScreen[None]):
         try:
             query = parse_lookup(value, self.default_region)
         except InvalidLookup as exc:
-            self._show_message(str(exc), "invalid", style="bold #D55E00")
+            # the message is about what was typed now: the last caller's title must not
+            # sit above it as if it were theirs
+            self._afresh(str(exc), "invalid", style="bold #D55E00")
             return
         self._start(query)
 
@@ -269,6 +271,13 @@ class LookupScreen(ModalScreen[None]):
         where = names.label(igrp) if names is not None else label_for(igrp, None)
         self._show_message(f"No call matches {what} at {where} in the last 24 hours.", "no-match")
 
+    def _afresh(self, text: str, outcome: str, style: str = "") -> None:
+        """A message about new input (a new lookup, a refused number): the last caller's
+        title and details go with it, so nothing on screen names a caller the message is
+        not about. One way for ``n`` and a refusal, so they cannot drift apart."""
+        self.query_one("#lookup-title", Label).update(Text("Caller lookup"))
+        self._show_message(text, outcome, style)
+
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:
         self.outcome = outcome
         self.details = None
@@ -305,9 +314,7 @@ class LookupScreen(ModalScreen[None]):
         lookup_input.disabled = False
         lookup_input.display = True
         lookup_input.value = ""
-        # the last caller's title and details go: what is typed next is a new lookup
-        self.query_one("#lookup-title", Label).update(Text("Caller lookup"))
-        self._show_message(PROMPT, "idle")
+        self._afresh(PROMPT, "idle")  # what is typed next is a new lookup
         self.set_focus(lookup_input)  # now: a number typed with the n goes into it
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
