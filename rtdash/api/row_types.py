@@ -237,14 +237,8 @@ def ticked(call: ActiveCall, now: datetime | None) -> ActiveCall:
     of the moment it was read: its start plus its call duration. From there to ``now``
     the call duration and the current state's duration grew by the same seconds.
     ``call`` itself when nothing is to be added (or cannot be known)."""
-    if now is None or call.call_start is None or call.call_duration is None:
-        return call
-    try:
-        read_at = call.call_start.timestamp() + call.call_duration
-    except (OverflowError, ValueError):
-        return call
-    grown = int(now.timestamp() - read_at)
-    if grown <= 0:
+    grown = _grown(call.call_start, call.call_duration, now)
+    if grown <= 0 or call.call_duration is None:
         return call
     update: dict[str, int] = {"call_duration": call.call_duration + grown}
     name = _STATE_DURATION[call.state]
@@ -252,3 +246,40 @@ def ticked(call: ActiveCall, now: datetime | None) -> ActiveCall:
     if held is not None:
         update[name] = held + grown
     return call.model_copy(update=update)
+
+
+#: the ``callState`` of a lookup answer while its call goes on; an ended call's says how
+#: it ended ("answered", "abandoned"), and its durations are final
+IN_PROGRESS = "in progress"
+
+
+def details_ticked(details: CallerDetails, now: datetime | None) -> CallerDetails:
+    """A lookup answer's durations brought forward to ``now`` while its call goes on,
+    as :func:`ticked` brings a polled call's: read at its trigger time plus its call
+    duration, both grew by the seconds since (the talk time only once the call is
+    talking: a talk time, or the number it was answered on). The call duration then
+    reads as the dashboard's Total for the same call, which runs from its start on the
+    same clock. ``details`` itself for an ended call, or when nothing is to be added."""
+    if (details.call_state or "").strip().lower() != IN_PROGRESS:
+        return details
+    grown = _grown(details.trigger_time, details.call_duration, now)
+    if grown <= 0 or details.call_duration is None:
+        return details
+    update: dict[str, int] = {"call_duration": details.call_duration + grown}
+    talk = details.bridge_duration
+    if talk is not None and (talk > 0 or details.dest_number):
+        update["bridge_duration"] = talk + grown
+    return details.model_copy(update=update)
+
+
+def _grown(start: datetime | None, seconds: int | None, now: datetime | None) -> int:
+    """Whole seconds a duration counted from ``start``, read as ``seconds``, has grown by
+    ``now``: 0 when unknown, or when ``now`` is not past the moment it was read (a clock
+    held at stale data's time, or behind the service's, never counts it back)."""
+    if now is None or start is None or seconds is None:
+        return 0
+    try:
+        read_at = start.timestamp() + seconds
+    except (OverflowError, ValueError):
+        return 0
+    return max(0, int(now.timestamp() - read_at))

@@ -3,12 +3,15 @@ from the selected call, by a typed number, and the messages when it cannot answe
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
+from rtdash.core.format import duration
 from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import (
@@ -199,3 +202,74 @@ async def test_a_refused_input_after_a_caller_was_found_shows_none_of_their_deta
         screen = screen_text(pilot.app)
         assert found.src_number[-6:] not in screen.replace(" ", "")
         assert "Attribution" not in screen
+
+
+def _durations(modal: LookupScreen) -> tuple[str, str]:
+    """The call duration and talk time the lookup shows, as drawn."""
+    shown = rendered_text(modal.query_one("#lookup-result"))
+    found = {
+        label: value
+        for label in ("Call duration", "Talk time")
+        for value in re.findall(rf"^{label}\s+(\S+)\s*$", shown, re.M)
+    }
+    return found["Call duration"], found["Talk time"]
+
+
+async def test_a_live_calls_durations_tick_in_the_lookup_as_the_dashboards_times_do(
+    sim: Simulator,
+) -> None:
+    """A caller talking now: five seconds on, the lookup's call duration and talk time
+    are five seconds longer, moved by the dashboard's own once-a-second tick (they
+    stood still beside "State in progress"), and the call duration reads as the
+    dashboard's Total for the same call."""
+    async with a_caller_looked_up(sim) as (app, pilot, modal, _second):
+        read = modal.details
+        assert read is not None and read.call_state == "in progress"
+        assert read.call_duration is not None and read.bridge_duration
+        assert _durations(modal) == (duration(read.call_duration), duration(read.bridge_duration))
+        app.clock.advance(5)
+        after = (duration(read.call_duration + 5), duration(read.bridge_duration + 5))
+        await wait_until(pilot, lambda: _durations(modal) == after, timeout=3)
+        board = app.screen_stack[-2].dashboard  # the dashboard under the lookup
+        table = board.grid.table(CallState.BRIDGED)
+        ref = next(c.call_ref for c in board.calls.calls if c.src_number == read.src_number)
+        row = dict(zip((c.key for c in table.columns), table.get_row(ref), strict=True))
+        assert row["total"] == after[0]
+        assert modal.details == read, "the answer is kept as read; only the drawing moves"
+
+
+async def test_the_lookups_durations_stop_when_the_data_goes_stale(sim: Simulator) -> None:
+    """The service stops answering and a minute passes: the dashboard's times stop at
+    the data's time (DISCONNECTED), and the lookup's do too rather than count on."""
+    async with a_caller_looked_up(sim) as (app, pilot, modal, _second):
+        read = _durations(modal)
+        board = app.screen_stack[-2].dashboard
+        board.poller.stop()
+        await wait_until(pilot, lambda: not board.poller._tasks)
+        app.clock.advance(60)
+        board.tick()
+        await pilot.pause()
+        assert board.feed.stale
+        assert _durations(modal) == read
+
+
+async def test_the_lookups_durations_hold_while_the_dashboard_is_paused(sim: Simulator) -> None:
+    """Paused, the dashboard's picture holds still; the lookup's durations with it,
+    and they move on again with it on resume."""
+    async with a_caller_looked_up(sim) as (app, pilot, modal, _second):
+        read = modal.details
+        assert read is not None and read.call_duration is not None
+        board = app.screen_stack[-2].dashboard
+        board.poller.pause()
+        await wait_until(pilot, lambda: board.feed.paused)
+        held = _durations(modal)
+        app.clock.advance(5)
+        board.tick()
+        await pilot.pause()
+        assert _durations(modal) == held
+        board.poller.toggle_pause()
+        await wait_until(pilot, lambda: not board.feed.paused)
+        board.tick()
+        await wait_until(
+            pilot, lambda: _durations(modal)[0] == duration(read.call_duration + 5), timeout=3
+        )

@@ -204,6 +204,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
                 call_ref=call_ref,
                 default_region=self.default_region,
                 pii_excluded=self.dashboard.exclude_pii,
+                feed=self.dashboard.feed,  # a live call's durations tick with the board
             )
         )
 

@@ -7,6 +7,7 @@ upstream fault) is shown inside the modal, so the dashboard underneath is never 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,8 @@ from textual.widgets import Footer, Input, Label, Static
 
 from rtdash.api import errors
 from rtdash.api.client import InfinityClient
-from rtdash.api.models import CallerDetails
+from rtdash.api.models import CallerDetails, details_ticked
+from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import DETAIL_LABELS as L
 from rtdash.core.naming import label_for
@@ -88,6 +90,18 @@ def details_sections(
     return sections
 
 
+class _Ticks(FeedConsumer):
+    """The lookup's subscription to the dashboard's feed: its once-a-second tick, so a
+    live call's durations move with the dashboard's times, on the same clock."""
+
+    def __init__(self, screen: LookupScreen) -> None:
+        self.screen = screen
+
+    def feed_changed(self, feed: LiveFeed, change: FeedChange) -> None:
+        if change.tick:
+            self.screen.tick()
+
+
 def details_text(details: CallerDetails, zone: ZoneInfo) -> str:
     lines: list[str] = []
     for title, rows in details_sections(details, zone):
@@ -121,18 +135,26 @@ class LookupScreen(ModalScreen[None]):
         call_ref: str | None = None,
         default_region: str = "GB",
         pii_excluded: bool = False,
+        feed: LiveFeed | None = None,
     ) -> None:
+        """``feed``: the live feed of the installation on screen, whose tick and clock
+        the durations of a call still going on follow (without one they show as read)."""
         super().__init__()
         self.client = client
+        self.feed = feed
         self.call_ref = call_ref
         self.default_region = default_region
         self.pii_excluded = pii_excluded
+        #: the answer as read; what is shown is it brought forward (see shown_details)
         self.details: CallerDetails | None = None
+        #: the details last drawn: a tick that changes no duration draws nothing
+        self._drawn: CallerDetails | None = None
         self.outcome: str = "idle"
         #: keys typed ahead before the input was ready (see take_typed), typed into it
         #: in order once it is (on_mount)
         self._typed_ahead: list[tuple[str, str | None]] = []
         self._input_ready = False
+        self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         # the dialog itself scrolls, so it is only as tall as its content up to 90% of the
@@ -151,6 +173,8 @@ class LookupScreen(ModalScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.feed is not None:
+            self._unsubscribe = self.feed.subscribe(_Ticks(self))
         lookup_input = self.query_one(Input)
         if self.pii_excluded or self.call_ref:
             # a hidden input must not keep the focus, or it would swallow y and n
@@ -258,7 +282,7 @@ class LookupScreen(ModalScreen[None]):
         names = getattr(self.app, "names", None)
         if names is not None:  # the service's name for the installation, for its tab
             names.learn(self.client.igrp, details.igrp_name)
-        self.query_one("#lookup-result", Static).update(self._render_details(details))
+        self._draw_details()
         # results take the focus so y (copy), n (new lookup) and Esc work at once
         self.query_one("#lookup-dialog").focus()
         self.refresh_bindings()
@@ -280,9 +304,38 @@ class LookupScreen(ModalScreen[None]):
 
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:
         self.outcome = outcome
-        self.details = None
+        self.details = self._drawn = None
         self.query_one("#lookup-result", Static).update(Text(text, style=style))
         self.refresh_bindings()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def shown_details(self) -> CallerDetails | None:
+        """The answer with a live call's durations brought forward to the feed's clock,
+        as the dashboard's times are: "Call duration 6:33" beside "State in progress"
+        must not stand still. The feed's clock stops at the data's time when the data
+        goes stale, and a paused dashboard holds still; the durations do the same, so
+        the modal never counts on where the dashboard under it has stopped."""
+        details = self.details
+        if details is None or self.feed is None:
+            return details
+        if self.feed.paused and self._drawn is not None:
+            return self._drawn
+        return details_ticked(details, self.feed.clock.now())
+
+    def tick(self) -> None:
+        """Once a second, on the feed's tick: redraw the details if a duration moved."""
+        if self.details is not None and self.shown_details() != self._drawn:
+            self._draw_details()
+
+    def _draw_details(self) -> None:
+        shown = self.shown_details()
+        if shown is None:
+            return
+        self._drawn = shown
+        self.query_one("#lookup-result", Static).update(self._render_details(shown))
 
     def _render_details(self, details: CallerDetails) -> Group:
         parts: list[object] = []
@@ -328,5 +381,6 @@ class LookupScreen(ModalScreen[None]):
         if self.details is None:
             self.notify("Nothing to copy yet.", severity="warning")
             return
-        self.app.copy_to_clipboard(details_text(self.details, self.client.zone))
+        shown = self.shown_details() or self.details  # the durations as on screen
+        self.app.copy_to_clipboard(details_text(shown, self.client.zone))
         self.notify("Caller details copied to the clipboard.")
