@@ -12,7 +12,7 @@ from textual.app import App
 from textual.widgets import Label, Static
 
 from rtdash.api.client import Credentials, InfinityClient
-from rtdash.ui.screens.lookup import LookupScreen
+from rtdash.ui.screens.lookup import MAX_LABEL_WIDTH, LookupScreen
 from tests.hostile.upstream import IGRP, PASSWORD, USERNAME, Answer, Upstream, ndjson
 
 
@@ -73,3 +73,31 @@ async def test_the_lookup_shows_markup_as_text_and_errors_instead_of_hanging(
         text = console.file.getvalue()  # type: ignore[attr-defined]
         assert shown in text
         assert "Traceback" not in text
+
+
+async def test_a_long_custom_key_cannot_push_the_values_aside_at_80_columns(
+    upstream: Upstream,
+) -> None:
+    """The widest label sets where every value starts, up to a cap: a custom key of 60
+    characters folds in the label column, and the values keep their room at 80x24."""
+    key = "c_" + "k" * 58
+    upstream.answers["activeCall"] = Answer(
+        body=ndjson({"igrp": "1234", "pub": "Publisher-value", key: "custom-value"})
+    )
+    client = InfinityClient(
+        igrp=IGRP, credentials=Credentials(USERNAME, PASSWORD), base_url=upstream.base_url
+    )
+    app = LookupApp(client, "c-1")
+    async with client, app.run_test(size=(80, 24)) as pilot:
+        screen = await settled(app)
+        await pilot.pause()
+        result = screen.query_one("#lookup-result", Static)
+        width = result.content_region.width
+        console = Console(width=width, file=io.StringIO(), color_system=None)
+        console.print(result.content)
+        lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+        column = MAX_LABEL_WIDTH + 2
+        for value in ("Publisher-value", "custom-value"):
+            line = next(line for line in lines if value in line)
+            assert line.index(value) == column
+        assert key in "".join(line[:MAX_LABEL_WIDTH].strip() for line in lines)

@@ -13,7 +13,7 @@ from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
 from rtdash.core.format import duration
 from rtdash.sim import Simulator
-from rtdash.ui.screens.lookup import LookupScreen
+from rtdash.ui.screens.lookup import LookupScreen, details_sections
 from tests.ui.helpers import (
     a_caller_looked_up,
     dashboard_of,
@@ -273,3 +273,32 @@ async def test_the_lookups_durations_hold_while_the_dashboard_is_paused(sim: Sim
         await wait_until(
             pilot, lambda: _durations(modal)[0] == duration(read.call_duration + 5), timeout=3
         )
+
+
+def value_columns(text: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> set[int]:
+    """The column each row's value starts at, in ``text`` (the details as drawn)."""
+    lines = text.splitlines()
+    starts: set[int] = set()
+    for _title, rows in sections:
+        for label, value in rows:
+            if not value:
+                continue
+            line = next(line for line in lines if line.startswith(label + "  "))
+            starts.add(line.index(value[:8], len(label)))
+    return starts
+
+
+async def test_every_sections_values_start_at_one_column_at_80x24(sim: Simulator) -> None:
+    """Attribution, Call and Custom data read as one list: their values started at
+    three columns, each section's own widest label deciding."""
+    async with a_caller_looked_up(sim) as (_, _pilot, modal, _second):
+        shown = modal.shown_details()
+        assert shown is not None and shown.custom
+        sections = details_sections(shown, modal.client.zone)
+        assert [title for title, _ in sections] == ["Attribution", "Call", "Custom data"]
+        result = modal.query_one("#lookup-result")
+        width = result.content_region.width
+        assert width < 80
+        text = rendered_text(result, width=width)
+        widest = max(len(label) for _, rows in sections for label, _ in rows)
+        assert value_columns(text, sections) == {widest + 2}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -38,6 +39,10 @@ PROMPT = "Type a number or a call reference, then Enter."
 
 #: the keys besides characters that a lookup opened just now takes typed ahead
 TYPING_KEYS = ("enter", NEWLINE, "backspace")
+
+#: the most columns the labels take: at 80 columns the values keep about 40 of the
+#: dialog's (the built-in labels need 15)
+MAX_LABEL_WIDTH = 24
 
 PII_REFUSED = (
     "Caller lookup is off while personal data is excluded (--exclude-pii or wallboard "
@@ -347,9 +352,15 @@ class LookupScreen(ModalScreen[None]):
                     style="italic",
                 )
             )
-        for title, rows in details_sections(details, self.client.zone):
+        sections = details_sections(details, self.client.zone)
+        # one label width for every section, so all values start at one column and read
+        # down as one list; capped, so a long custom key cannot squeeze the values at
+        # 80 columns (it folds in its own column instead)
+        widest = max((cell_len(label) for _, rows in sections for label, _ in rows), default=0)
+        label_width = min(widest, MAX_LABEL_WIDTH)
+        for title, rows in sections:
             table = Table.grid(padding=(0, 2))
-            table.add_column(style="bold", no_wrap=True)
+            table.add_column(style="bold", width=label_width, overflow="fold")
             table.add_column(overflow="fold")
             for label, value in rows:
                 table.add_row(Text(label), Text(value))  # upstream text: never markup
