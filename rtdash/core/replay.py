@@ -131,15 +131,22 @@ class Player:
         return self._position
 
     def step(self, records: int = 1) -> datetime:
-        """Jump to the next (or, negative, previous) recorded change of either kind."""
+        """Jump to the next (or, negative, previous) second with a recorded change of
+        either kind, to its last record: the two routes of one poll are recorded
+        milliseconds apart, and a step from one to the other would show the same time
+        and, to the eye, do nothing."""
         times = self.recording.times()
         if not times or records == 0:
             return self._position
+        nexts = [*times[1:], None]
+        ends = [now for now, after in zip(times, nexts, strict=True) if _second_changes(now, after)]
+        seconds = [_second(end) for end in ends]
+        shown = _second(self._position)
         if records > 0:
-            index = bisect.bisect_right(times, self._position) - 1 + records
+            index = bisect.bisect_right(seconds, shown) - 1 + records
         else:
-            index = bisect.bisect_left(times, self._position) + records
-        self._set(times[min(len(times) - 1, max(0, index))])
+            index = bisect.bisect_left(seconds, shown) + records
+        self._set(ends[min(len(ends) - 1, max(0, index))])
         return self._position
 
     def pause(self) -> None:
@@ -221,3 +228,12 @@ def replay_status(player: Player, *, made_at: float = 0.0) -> PollerStatus:
         routes={route: health for route in Route},
         made_at=made_at,
     )
+
+
+def _second(when: datetime) -> datetime:
+    """The second a time is shown as."""
+    return when.replace(microsecond=0)
+
+
+def _second_changes(now: datetime, after: datetime | None) -> bool:
+    return after is None or _second(after) != _second(now)

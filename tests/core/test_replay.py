@@ -167,10 +167,28 @@ def test_step_walks_the_recorded_changes(player: Player) -> None:
     assert player.step() == at(1)
     assert player.step() == at(2)
     assert player.step(-1) == at(1)
-    player.seek_to(at(2.5))
-    assert player.step(-1) == at(2)
+    player.seek_to(at(2.5))  # shown as 09:00:02, the change at 2 s: back is the one at 1 s
+    assert player.step(-1) == at(1)
     assert player.step(10_000) == times[-1]
     assert player.step(-10_000) == times[0]
+
+
+def test_a_step_moves_the_shown_second_past_both_routes_of_a_poll(tmp_path: Path) -> None:
+    """A poll's two routes are recorded milliseconds apart: a step lands on the last
+    record of the next second, never between the two (the shown time would not move)."""
+    path = tmp_path / "polls.rtrec"
+    recorder = Recorder(path, installation="x", igrp=1, tz="UTC", started=at(0))
+    for second in range(3):  # each poll changed something on both routes
+        calls = [call(f"c-{second}", "ringing", state_start=second)]
+        users = [user("1", state_start=second)]
+        recorder.record_calls(CallsSnapshot.build(calls, at(second + 0.120)))
+        recorder.record_users(UsersSnapshot.build(users, at(second + 0.180)))
+    recorder.close()
+    player = Player(Recording.load(path))
+    assert player.step() == at(1.180)
+    assert player.step() == at(2.180)
+    assert player.step(-1) == at(1.180)
+    assert player.step(-2) == at(0.180)
 
 
 # --- states ----------------------------------------------------------------------------------

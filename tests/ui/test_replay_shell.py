@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from rtdash.api.models import CallState
 from rtdash.config import Settings
 from rtdash.core.recording import Recorder
 from rtdash.core.replay import Player, Recording
@@ -59,3 +60,34 @@ async def test_replay_palette_offers_its_own_commands(tmp_path: Path) -> None:
         assert "Play" in titles and "Pause" not in titles, "paused: the palette offers Play"
         assert {"Play faster", "Play slower", "Next change", "Go to the end"} <= set(titles)
         assert not any("Look up" in title or "Poll" in title for title in titles)
+
+
+async def test_the_dashboards_lookup_and_refresh_keys_say_why_they_do_nothing_here(
+    tmp_path: Path,
+) -> None:
+    """l, Enter on a call and r are a supervisor's habits: in a replay each says why
+    it does nothing (no service to ask, nothing polled), with the keys that step."""
+    settings = Settings()
+    settings.keymap = {"replay_next": "n"}
+    player = Player(_recording(tmp_path / "day.rtrec"), paused=True)
+    app = ReplayApp(player, settings=settings)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        player.seek_fraction(1.0)
+        await pilot.pause()
+
+        def said() -> list[str]:
+            return [note.message for note in app._notifications]
+
+        await pilot.press("l")
+        await wait_until(pilot, lambda: any("no caller lookup" in text for text in said()))
+        app.clear_notifications()
+        queueing = app.screen.dashboard.grid.table(CallState.QUEUEING)  # type: ignore[attr-defined]
+        queueing.focus()
+        await wait_until(pilot, lambda: queueing.has_focus and queueing.row_count > 0)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("no caller lookup" in text for text in said()))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any("does not poll" in text for text in said()))
+        told = next(text for text in said() if "does not poll" in text)
+        assert ", and n step through its changes" in told  # the keys as remapped

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = ["INTERVAL_STEPS", "DashboardScreen"]
 
+#: Enter or the lookup key in a replay: the lookup asks the live service
+REPLAY_HAS_NO_LOOKUP = (
+    "A recording has no caller lookup: it asks the live service (rtdash, not rtdash replay)."
+)
+
 
 def users_filter(text: str) -> str:
     """The users panel's part of a filter: none for a queue (the PBX does not say which
@@ -187,7 +192,8 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         from rtdash.ui.screens.lookup import LookupScreen  # off the start-up path
 
         client = self.dashboard.client
-        if client is None:  # a replay: lookups need the live service
+        if client is None:  # a replay: said, so the key learnt on the dashboard is not dead
+            self.notify(REPLAY_HAS_NO_LOOKUP, severity="warning")
             return
         if not client.credentials.usable:  # a hub viewer needs none to watch
             self.notify(

@@ -11,6 +11,7 @@ registry's replay mode). The status line says REPLAY and what the player is doin
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 
 from rtdash.api.sanitise import clean
@@ -21,7 +22,7 @@ from rtdash.core.poller_status import PollerStatus
 from rtdash.core.replay import Player, PlayerClock
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.command_help import help_rows
-from rtdash.ui.commands import REPLAY, bindings
+from rtdash.ui.commands import COMMANDS, REPLAY, bindings, key_label
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.shell import ShellApp
 from rtdash.ui.widgets.dashboard import Dashboard
@@ -56,9 +57,27 @@ def replay_state(player: Player) -> str:
     return f"playing ×{player.speed:g}"
 
 
+#: the live dashboard's keys a recording cannot honour, and what each does here instead:
+#: say why (a key learnt on the dashboard must not seem dead), out of the Footer
+_LIVE_ONLY = {
+    "lookup": "lookup_number",
+    "lookup_selected": "lookup_selected",
+    "refresh": "not_polled",
+}
+
+
+def _live_only_bindings() -> list[Binding]:
+    return [
+        Binding(command.key, _LIVE_ONLY[command.id], show=False, id=command.id)
+        for command in COMMANDS
+        if command.id in _LIVE_ONLY
+    ]
+
+
 class ReplayScreen(DashboardScreen, inherit_bindings=False):
-    # the registry's replay keys only: a recording has no service to poll or look up
-    BINDINGS = [*Screen.BINDINGS, *bindings(REPLAY)]
+    # the registry's replay keys; a recording has no service to poll or look up, and
+    # the keys that would say so
+    BINDINGS = [*Screen.BINDINGS, *bindings(REPLAY), *_live_only_bindings()]
     mode = REPLAY
 
     def __init__(self, dashboard: Dashboard, source: PlayerSource, **kwargs: object) -> None:
@@ -115,6 +134,19 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
 
     def action_faster(self) -> None:
         self.source.faster()
+
+    def action_not_polled(self) -> None:
+        keys: dict[str, str] = getattr(self.app, "current_keys", dict)()
+        back, forward, play = (
+            key_label(keys.get(name, ""))
+            for name in ("replay_previous", "replay_next", "replay_pause")
+        )
+        self.notify(
+            f"A recording does not poll: {back} and {forward} step through its changes, "
+            f"{play} plays it.",
+            severity="warning",
+            markup=False,  # key names such as [ are not markup
+        )
 
     def action_slower(self) -> None:
         self.source.slower()
