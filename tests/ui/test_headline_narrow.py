@@ -16,7 +16,8 @@ from rtdash.core.metrics import Metrics
 from rtdash.core.service_tiles import Tile
 from rtdash.core.thresholds import Level
 from rtdash.sim import Simulator
-from rtdash.ui.widgets.metrics_bar import MetricsBar, compact_line
+from rtdash.ui.widgets.compact_line import compact_line
+from rtdash.ui.widgets.metrics_bar import MetricsBar
 from tests.ui.helpers import make_app, screen_text, settings_for, wait_for_data, wait_until
 
 OK, ALERT = Level.OK, Level.ALERT
@@ -59,6 +60,39 @@ def test_past_that_calm_numbers_give_way_before_breached_ones(width: int) -> Non
     if any(not mark for _, _, mark in shown):  # a calm number only when all breaches are
         assert set(breached) <= set(labels)
     assert len(shown) >= 2
+
+
+def test_a_spare_number_is_shown_while_everything_fits_and_goes_first() -> None:
+    """Talking on the wallboard is spare (each queue's row gives it too): in the line
+    while all fits with the roomiest labels; gone, with no ellipsis, before any label
+    is shortened and before any other number."""
+    wall = [*SMALL[:1], ("Talking", "Talk", "14", OK), *SMALL[1:]]
+    spare = frozenset({1})
+    assert compact_line(wall, 80, spare).plain == "Waiting 7  Talking 14  SL 88%  Abandoned 2"
+    assert compact_line(wall, 30, spare).plain == "Waiting 7  SL 88%  Abandoned 2"
+    for width in (80, 70):
+        assert compact_line(BIG, width, frozenset({1})).plain == (
+            "Wait 123 ‼  Long 12:34 ‼  Avail 100  SL 45% ‼  Ans 1234  Aband 123 ‼"
+        )
+
+
+async def test_the_wallboard_line_shows_talking_where_it_fits(sim: Simulator) -> None:
+    """100 columns hold Talking beside today's numbers; at 80 it gives way first."""
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view  # type: ignore[attr-defined]
+        talking = view.metrics.talking
+
+        def line() -> str:
+            return next(row for row in screen_text(app).splitlines() if "Waiting" in row)
+
+        await wait_until(pilot, lambda: f"Talking {talking}" in line())
+        assert line().index("Talking") < line().index("SL")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "Talking" not in line() and "Abandoned" in line())
 
 
 def test_breached_numbers_stay_at_60_columns() -> None:

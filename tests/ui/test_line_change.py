@@ -9,8 +9,8 @@ from textual.widget import Widget
 
 from rtdash.core.thresholds import Level
 from rtdash.sim import Simulator
+from rtdash.ui.widgets.compact_line import CompactLine, compact_line
 from rtdash.ui.widgets.line_change import changed_cells
-from rtdash.ui.widgets.metrics_bar import CompactLine, compact_line
 from tests.ui.helpers import dashboard_of, make_app, wait_for_data
 
 

@@ -51,9 +51,9 @@ class Wallboard(LiveView):
         tiles = WALL_TILES
         if service:
             # the one line of a narrow terminal holds six numbers: talking (also in each
-            # queue's row below) gives its place to today's tiles; a tall screen draws
-            # today's tiles as a second row under the live ones
-            tiles = tuple(replace(t, compact=False) if t is TALKING else t for t in tiles)
+            # queue's row below) is spare there, the first to give its place to today's
+            # tiles; a tall screen draws today's tiles as a second row under the live ones
+            tiles = tuple(replace(t, spare=True) if t is TALKING else t for t in tiles)
         yield MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
