@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from rtdash.core.day_lock import DayLock
 from rtdash.core.daysave import DayParts, SavedDay
 from rtdash.core.service import ServiceLevel
 
@@ -132,6 +133,10 @@ class DayStore:
         self._last: float | None = None
         #: the last write failed: said once, then retried quietly
         self.error: str | None = None
+        #: another rtdash on this machine saves this installation's day (see
+        #: :mod:`rtdash.core.day_lock`): this one keeps its totals in memory meanwhile
+        self.lock = DayLock(path)
+        self.saved_elsewhere = False
         #: what was written last, kept part by part: the next save encodes the changes
         self.parts = DayParts()
 
@@ -169,8 +174,13 @@ class DayStore:
         return self.parts.take(service)
 
     def write(self, state: SavedDay | dict[str, Any]) -> bool:
-        """Disk I/O only: safe off the event loop (``asyncio.to_thread``)."""
+        """Disk I/O only: safe off the event loop (``asyncio.to_thread``). False, and
+        nothing written, while another process holds the day's lock."""
         try:
+            if not self.lock.take():
+                self.saved_elsewhere = True
+                return False
+            self.saved_elsewhere = False
             write_state(self.path, state)
         except OSError as exc:
             self.error = f"cannot save today's totals to {self.path}: {exc.strerror or exc}"

@@ -160,9 +160,16 @@ class ServiceKeeper(FeedConsumer):
         state = self.store.due(self.service, force=force)
         if state is None:
             return False
+        elsewhere = self.store.saved_elsewhere
         wrote = await asyncio.to_thread(self.store.write, state)
         if not wrote and self.store.error:
             log.warning("%s", self.store.error)
+        if self.store.saved_elsewhere and not elsewhere:
+            log.info(
+                "another rtdash on this machine saves today's totals to %s: this one "
+                "keeps its own in memory, and saves once that one stops",
+                self.store.path,
+            )
         return wrote
 
     def close(self) -> None:

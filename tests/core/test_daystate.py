@@ -66,7 +66,7 @@ def test_writes_are_atomic_and_throttled(tmp_path: Path) -> None:
     assert store.maybe_save(service) is False  # nothing changed since
     assert store.maybe_save(service, force=True) is True
     # no temporary file is left beside it
-    assert os.listdir(path.parent) == ["x-1.json"]
+    assert sorted(os.listdir(path.parent)) == ["x-1.json", "x-1.json.lock"]  # no temporary file
 
 
 def test_a_failed_write_keeps_the_old_state(
@@ -86,7 +86,7 @@ def test_a_failed_write_keeps_the_old_state(
     assert store.maybe_save(service) is False
     assert store.error is not None and "No space left on device" in store.error
     assert path.read_text() == before
-    assert os.listdir(tmp_path) == ["x-1.json"]
+    assert sorted(os.listdir(tmp_path)) == ["x-1.json", "x-1.json.lock"]
 
 
 def test_a_restart_the_same_day_continues_and_marks_the_gap(tmp_path: Path) -> None:
@@ -166,3 +166,52 @@ def test_a_restart_drops_the_day_when_the_upstreams_clock_passed_midnight(
     ours = T0.timestamp() + LATE - 600 + 900
     assert not DayStore(path).load(fresh, now=ours)
     assert fresh.report().total.answered == 0
+
+
+def test_one_process_saves_a_day_the_others_keep_theirs_until_it_stops(tmp_path: Path) -> None:
+    """A dashboard and a wallboard (or two demos) on one installation: the first to
+    save holds the day's file; the other's saves write nothing, and it takes over when
+    the first lets go (its process ends)."""
+    path = tmp_path / "x-1.json"
+    first, second = DayStore(path, every=0.0), DayStore(path, every=0.0)
+    busy = _busy_service()
+    assert first.maybe_save(busy, force=True)
+    written = path.read_bytes()
+    assert not second.maybe_save(ServiceLevel(ZoneInfo("UTC")), force=True)
+    assert second.saved_elsewhere and second.error is None
+    assert path.read_bytes() == written, "the holder's totals stay"
+    first.lock.release()
+    assert second.maybe_save(ServiceLevel(ZoneInfo("UTC")), force=True)
+    assert not second.saved_elsewhere and path.read_bytes() != written
+    assert not first.maybe_save(busy, force=True), "now the second holds it"
+
+
+def test_the_lock_holds_across_processes_and_goes_with_the_holder(tmp_path: Path) -> None:
+    """The real case: another process holds the day (a wallboard beside a dashboard);
+    once it is gone, even killed, this one saves."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "x-1.json"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from rtdash.core.day_lock import DayLock; "
+            f"lock = DayLock(Path({str(path)!r})); assert lock.take(); "
+            "print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        store = DayStore(path, every=0.0)
+        assert not store.maybe_save(_busy_service(), force=True)
+        assert store.saved_elsewhere and not path.exists()
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert store.maybe_save(_busy_service(), force=True)
+    assert read_state(path) is not None
