@@ -28,7 +28,7 @@ def test_the_csv_header_uses_the_screens_column_titles() -> None:
     assert untimed == ["Caller", "Line", "Queue", "Agent"]
     assert set(untimed) <= set(CALL_COLUMNS)
     assert {"Name", "Ext", "State"} <= set(USER_COLUMNS)
-    assert [c.label for c in user_panel.COLUMNS][1:] == ["Name", "Ext", "State"]
+    assert [c.label for c in user_panel.COLUMNS][1:] == ["State", "Name", "Ext"]
     assert "dgrpName" not in CALL_COLUMNS and "displayName" not in USER_COLUMNS
 
 
