@@ -195,7 +195,9 @@ _CANNOT_LISTEN = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
 def _dashboard_command(args: argparse.Namespace) -> int:
     """The TUI. It owns the rest: with ``demo`` it starts the simulator itself, and
     without an installation id or credentials it shows a welcome screen that explains
-    the setup (and offers the demo), so neither is checked here."""
+    the setup (and offers the demo), so neither is checked here; a hub viewer is the
+    exception (:func:`rtdash.cli.hub.check_viewer`): it needs no credentials, so the
+    welcome screen would ask for the wrong thing."""
     from rtdash.warmup import pause_collection, resume_collection, start_tls_context
 
     _refuse_without_keyboard()

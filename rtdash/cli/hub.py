@@ -135,8 +135,12 @@ def _stop_all(publishers: list[InstallationPublisher]) -> None:
 
 
 def check_viewer(settings: Settings, *, demo: bool) -> None:
-    """``--hub`` (or ``[hub] view``) needs a hub to read, and is refused with ``--demo``
-    (which runs its own simulator): one line, before the terminal is taken over."""
+    """``--hub`` (or ``[hub] view``) needs a hub to read and an installation to read
+    from it, and is refused with ``--demo`` (which runs its own simulator): one line,
+    before the terminal is taken over.
+
+    The installation is asked for here because the app, given none, would open its
+    welcome screen, which asks for credentials a viewer does not need (the hub polls)."""
     if not settings.hub.view:
         return
     from rtdash.hub.connect import HubNotConfigured, hub_url
@@ -150,3 +154,8 @@ def check_viewer(settings: Settings, *, demo: bool) -> None:
         hub_url(settings)
     except HubNotConfigured as exc:
         raise UsageError(f"{PROG}: --hub: {exc}") from None
+    if not settings.profiles and settings.connection.igrp is None:
+        raise UsageError(
+            f"{PROG}: --hub: a hub viewer needs an installation: give --igrp ID, or igrp "
+            "under [connection] in the config file"
+        )

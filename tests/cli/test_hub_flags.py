@@ -60,3 +60,34 @@ def test_the_password_in_the_hub_url_is_a_secret() -> None:
         logs.clear_secrets()
     assert word not in line
     assert line.count(logs.MASK) == 2
+
+
+@pytest.mark.parametrize("argv", [("--hub",), ("--hub", "--wallboard"), ("serve", "--hub")])
+def test_a_hub_viewer_without_an_installation_is_told_to_name_one(
+    rtdash: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+    dashboard: list[tuple[Settings, bool]],
+    argv: tuple[str, ...],
+) -> None:
+    """Not the welcome screen, which would ask for credentials a viewer does not need
+    (nor, served, a page of it per tab): the installation id is what is missing. No
+    Redis is reached to say so."""
+    served: list[list[str]] = []
+    monkeypatch.setattr("rtdash.cli.serve.serve", lambda words, **_: served.append(words) or 0)
+    monkeypatch.setenv("RTDASH_HUB_URL", "redis://127.0.0.1:6399/0")
+    run = rtdash(*argv)
+    assert (run.code, run.out) == (2, "")
+    assert run.err_lines == [
+        "rtdash: --hub: a hub viewer needs an installation: give --igrp ID, or igrp under "
+        "[connection] in the config file"
+    ]
+    assert dashboard == [] and served == []
+
+
+def test_a_hub_viewer_with_an_installation_opens(
+    rtdash: RunCli, monkeypatch: pytest.MonkeyPatch, dashboard: list[tuple[Settings, bool]]
+) -> None:
+    monkeypatch.setenv("RTDASH_HUB_URL", "redis://127.0.0.1:6399/0")
+    assert rtdash("--hub", "--igrp", "1234").code == 0
+    ((settings, demo),) = dashboard
+    assert settings.hub.view and settings.connection.igrp == 1234 and not demo
