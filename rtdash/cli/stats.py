@@ -1,8 +1,8 @@
 """``rtdash stats``: today's service level totals, from the state the dashboard saves.
 
 No request is made: the totals are what a running (or earlier) dashboard inferred and
-saved today (:mod:`rtdash.core.daystate`). No state for today is exit 1 with one line,
-so a cron job can tell "nothing yet" from a number.
+saved today (:mod:`rtdash.core.daystate`). No state for today, or none for the queue
+asked, is exit 1 with one line, so a cron job can tell "nothing yet" from a number.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
             f"{PROG} stats: no totals for today yet (the dashboard saves them while it runs)"
         )
     queue = getattr(args, "queue", None)
-    if queue is not None and not any(r.queue(queue) for _, r in found):
-        raise Failure(f"{PROG} stats: no queue {queue!r} today")
+    if queue is not None:
+        found = _with_queue(found, queue)
     if getattr(args, "json", False):
         print(json.dumps([_as_json(label, report, queue) for label, report in found], indent=2))
     elif getattr(args, "csv", False):
@@ -60,6 +60,24 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("\n\n".join(_as_text(label, report, queue) for label, report in found))
     return EXIT_OK
+
+
+def _with_queue(
+    found: list[tuple[str, ServiceReport]], queue: str
+) -> list[tuple[str, ServiceReport]]:
+    """The installations with totals for ``queue`` today. The others are left out, as an
+    installation with no totals is (an empty table would read as "no calls"); when none
+    has it, exit 1 naming the queues that do, so a mistyped name is seen for what it is."""
+    having = [(label, report) for label, report in found if report.queue(queue) is not None]
+    if having:
+        return having
+    names = sorted({q.name for _, report in found for q in report.queues})
+    others = (
+        f"queues with totals today: {', '.join(map(repr, names))}"
+        if names
+        else "no queue has totals yet"
+    )
+    raise Failure(f"{PROG} stats: no totals for queue {queue!r} today; {others}")
 
 
 def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str]]:

@@ -30,8 +30,8 @@ def _row(ref: str, state: CallState, start: float, queue: str, answered: float |
     )
 
 
-def _save_today(igrp: int = 1234, key: str | None = None) -> None:
-    """A day so far: two sales calls answered after 10 and 30 s, one "=evil" abandon."""
+def _save_today(igrp: int = 1234, key: str | None = None, sales: str = "sales") -> None:
+    """A day so far: two ``sales`` calls answered after 10 and 30 s, one "=evil" abandon."""
     now = time.time()
     t = max(now - 60, now - now % 86_400 + 1)  # never across midnight (UTC)
     service = ServiceLevel(ZoneInfo("UTC"), sl_seconds=20)
@@ -40,11 +40,11 @@ def _save_today(igrp: int = 1234, key: str | None = None) -> None:
         service.observe_calls(CallsSnapshot.build(rows, datetime.fromtimestamp(at, UTC)))
 
     Q, B = CallState.QUEUEING, CallState.BRIDGED
-    poll(t, _row("c1", Q, t, "sales"), _row("c2", Q, t, "sales"), _row("c3", Q, t, "=evil"))
+    poll(t, _row("c1", Q, t, sales), _row("c2", Q, t, sales), _row("c3", Q, t, "=evil"))
     poll(
         t + 40,
-        _row("c1", B, t, "sales", t + 10),
-        _row("c2", B, t, "sales", t + 30),
+        _row("c1", B, t, sales, t + 10),
+        _row("c2", B, t, sales, t + 30),
     )
     DayStore(state_path(key or state_key(BASE, igrp))).maybe_save(service, force=True)
 
@@ -139,3 +139,40 @@ def test_demo_totals_of_each_demo_installation_are_named(rtdash: RunCli) -> None
     ]
     one = rtdash("stats", "--demo", "--igrp", "5678", "--json").json()
     assert [r["installation"] for r in one] == ["demo: Harbour Lettings (5678)"]
+
+
+def test_a_queue_with_no_totals_names_the_queues_that_have_some(rtdash: RunCli) -> None:
+    """Exit 1 as for an installation with no totals, not a table with no rows."""
+    _save_today()
+    for shape in ((), ("--json",), ("--csv",)):
+        run = rtdash("stats", "--igrp", "1234", "--queue", "billing", *shape)
+        assert (run.code, run.out) == (1, "")
+        assert run.err_lines == [
+            "rtdash stats: no totals for queue 'billing' today; "
+            "queues with totals today: '=evil', 'sales'"
+        ]
+
+
+def test_a_demo_installation_without_the_queue_is_left_out(rtdash: RunCli) -> None:
+    """The demo's installations have queues of their own: ``--queue sales`` prints the
+    one that has it, not the other's heading over an empty table."""
+    from rtdash.core.daystate import demo_key
+
+    _save_today(key=demo_key(1234))
+    _save_today(key=demo_key(5678), sales="lettings")
+    run = rtdash("stats", "--demo", "--queue", "sales")
+    assert (run.code, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert lines[0].startswith("demo: Northwind Contact Centre (1234): today since")
+    assert [line.split()[0] for line in lines[2:]] == ["sales"]
+    assert "Harbour" not in run.out
+    json_run = rtdash("stats", "--demo", "--queue", "sales", "--json")
+    assert [r["installation"] for r in json_run.json()] == ["demo: Northwind Contact Centre (1234)"]
+    lettings = rtdash("stats", "--demo", "--queue", "lettings", "--json").json()
+    assert [r["installation"] for r in lettings] == ["demo: Harbour Lettings (5678)"]
+    none = rtdash("stats", "--demo", "--queue", "viewings")
+    assert none.code == 1
+    assert none.err_lines == [
+        "rtdash stats: no totals for queue 'viewings' today; "
+        "queues with totals today: '=evil', 'lettings', 'sales'"
+    ]
