@@ -50,7 +50,12 @@ from rtdash.cli.common import (
     UsageError,
     say,
 )
-from rtdash.cli.flags import apply_flags, help_hint, load_run_settings
+from rtdash.cli.flags import (
+    apply_flags,
+    help_hint,
+    load_run_settings,
+    refuse_igrp_outside_demo,
+)
 from rtdash.cli.parser import build_parser, parse_words
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 from rtdash.warmup import skip_httpx_cli
@@ -205,6 +210,7 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     try:
         settings = load_run_settings(args)
         _check_hub_viewer(settings, args)
+        refuse_igrp_outside_demo(args, settings, PROG)
         demo = getattr(args, "demo", False)  # the demo's simulator is plain http
         start_tls_context(verifying=not demo and _uses_https(settings))  # while Textual loads
         if _head_start_wanted(settings, args):
@@ -266,6 +272,7 @@ def _serve_command(args: argparse.Namespace, words: list[str]) -> int:
     _start_logging(args, tui=False)
     settings = load_run_settings(args)
     _check_hub_viewer(settings, args)
+    refuse_igrp_outside_demo(args, settings, f"{PROG} serve")
     from rtdash.cli.serve import dashboard_words, serve
 
     problem = _nothing_to_serve(settings, args)

@@ -60,6 +60,27 @@ def refuse_insecure_http(settings: Settings) -> None:
             raise UsageError(f"{PROG}: {reason}")
 
 
+def refuse_igrp_outside_demo(args: argparse.Namespace, settings: Settings, prog: str) -> None:
+    """With ``--demo``, ``--igrp`` picks among the simulator's installations; any other id
+    is one line and exit 2. Else the dashboard drops it and opens every demo installation
+    as if it had not been given, and ``stats`` says "no totals yet" of one that never has
+    any. An igrp from the config file is the real account's, which the demo ignores."""
+    if not getattr(args, "demo", False) or "igrp" not in vars(args):
+        return
+    from rtdash.sim.simulator import DEFAULT_INSTALLATIONS  # the demo loads it anyway
+
+    served = [one.igrp for one in DEFAULT_INSTALLATIONS]
+    connection = settings.connection
+    # more_igrps is the flag's only when --igrp was given more than once
+    asked = [connection.igrp, *(connection.more_igrps if len(args.igrp) > 1 else [])]
+    unknown = next((igrp for igrp in asked if igrp not in served), None)
+    if unknown is None:
+        return
+    ids = [str(igrp) for igrp in served]
+    listed = " and ".join([", ".join(ids[:-1]), ids[-1]] if len(ids) > 1 else ids)
+    raise UsageError(f"{prog}: --igrp {unknown}: the demo runs installations {listed}")
+
+
 def register_secrets(settings: Settings) -> None:
     """From here on, no log line shows the password or key (or the Basic header)."""
     from rtdash import logs

@@ -88,8 +88,10 @@ def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, st
     #: --igrp given: that installation only, not every one the config file lists
     asked = settings.connection.igrp if "igrp" in vars(args) else None
     if getattr(args, "demo", False):
+        from rtdash.cli.flags import refuse_igrp_outside_demo
         from rtdash.sim.simulator import DEFAULT_INSTALLATIONS
 
+        refuse_igrp_outside_demo(args, settings, f"{PROG} stats")
         names = {one.igrp: one.name for one in DEFAULT_INSTALLATIONS}
         igrps = list(names) if asked is None else [asked]
         return [(f"demo: {label_for(igrp, names.get(igrp))}", demo_key(igrp)) for igrp in igrps]

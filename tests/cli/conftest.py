@@ -62,3 +62,17 @@ def dashboard(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Settings, bool]]:
 
     monkeypatch.setattr("rtdash.ui.app.run_dashboard", run_dashboard)
     return launched
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Stand in for ``rtdash.cli.serve.serve`` (which serves until stopped) and record
+    the dashboard words each ``rtdash serve`` would hand its tabs."""
+    words_served: list[list[str]] = []
+
+    def serve(words: list[str], **_: object) -> int:
+        words_served.append(words)
+        return 0
+
+    monkeypatch.setattr("rtdash.cli.serve.serve", serve)
+    return words_served

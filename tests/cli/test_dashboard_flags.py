@@ -23,6 +23,40 @@ def test_wallboard_no_flash_and_several_installations(
     assert [i.connection.igrp for i in settings.installations()] == [1234, 5678]
 
 
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (("--demo", "--igrp", "42"), "rtdash: --igrp 42"),
+        (("--demo", "--igrp", "1234", "--igrp", "42"), "rtdash: --igrp 42"),
+        (("--demo", "--wallboard", "--igrp", "42"), "rtdash: --igrp 42"),
+        (("serve", "--demo", "--igrp", "42"), "rtdash serve: --igrp 42"),
+    ],
+)
+def test_the_demo_refuses_an_installation_it_does_not_run(
+    rtdash: RunCli,
+    dashboard: list[tuple[Settings, bool]],
+    served: list[list[str]],
+    argv: tuple[str, ...],
+    line: str,
+) -> None:
+    """Not every demo installation opened as if --igrp had not been given: the id is
+    said to be wrong, with the ones the demo has, before any screen (or server)."""
+    run = rtdash(*argv)
+    assert (run.code, run.out) == (2, "")
+    assert run.err_lines == [f"{line}: the demo runs installations 1234 and 5678"]
+    assert dashboard == [] and served == []
+
+
+def test_the_demo_ignores_the_config_files_installation(
+    rtdash: RunCli, dashboard: list[tuple[Settings, bool]], tmp_path: Path
+) -> None:
+    """An igrp in the config file is the real account's: the demo opens its own."""
+    config = tmp_path / "config.toml"
+    config.write_text("[connection]\nigrp = 42\n")
+    assert rtdash("--config", str(config), "--demo").code == 0
+    assert dashboard[0][1]
+
+
 def test_one_installation_per_data_command(rtdash: RunCli) -> None:
     run = rtdash("calls", "--igrp", "1", "--igrp", "2", "--demo")
     assert run.code == 2

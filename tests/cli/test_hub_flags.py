@@ -67,13 +67,12 @@ def test_a_hub_viewer_without_an_installation_is_told_to_name_one(
     rtdash: RunCli,
     monkeypatch: pytest.MonkeyPatch,
     dashboard: list[tuple[Settings, bool]],
+    served: list[list[str]],
     argv: tuple[str, ...],
 ) -> None:
     """Not the welcome screen, which would ask for credentials a viewer does not need
     (nor, served, a page of it per tab): the installation id is what is missing. No
     Redis is reached to say so."""
-    served: list[list[str]] = []
-    monkeypatch.setattr("rtdash.cli.serve.serve", lambda words, **_: served.append(words) or 0)
     monkeypatch.setenv("RTDASH_HUB_URL", "redis://127.0.0.1:6399/0")
     run = rtdash(*argv)
     assert (run.code, run.out) == (2, "")

@@ -85,7 +85,7 @@ def test_dashboard_flags_reach_the_settings(
         "--tz",
         "Europe/London",
         "--igrp",
-        "42",
+        "5678",
         "--base-url",
         "http://127.0.0.1:9/reports/v2",
         "--exclude-pii",
@@ -97,7 +97,7 @@ def test_dashboard_flags_reach_the_settings(
     connection = settings.connection
     assert (connection.timezone, connection.igrp, connection.exclude_pii) == (
         "Europe/London",
-        42,
+        5678,
         True,
     )
     assert connection.base_url == "http://127.0.0.1:9/reports/v2"

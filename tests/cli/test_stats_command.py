@@ -176,3 +176,10 @@ def test_a_demo_installation_without_the_queue_is_left_out(rtdash: RunCli) -> No
         "rtdash stats: no totals for queue 'viewings' today; "
         "queues with totals today: '=evil', 'lettings', 'sales'"
     ]
+
+
+def test_the_demo_refuses_an_installation_it_does_not_run(rtdash: RunCli) -> None:
+    """Not "no totals yet", which would wait for totals that can never come."""
+    run = rtdash("stats", "--demo", "--igrp", "42")
+    assert (run.code, run.out) == (2, "")
+    assert run.err_lines == ["rtdash stats: --igrp 42: the demo runs installations 1234 and 5678"]
