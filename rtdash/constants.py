@@ -21,6 +21,10 @@ MIN_SPEED = 0.25
 MAX_SPEED = 64.0
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 
+#: a call reference in the shape the service gives them (``c-``, the installation, the
+#: call's number), shown as the example in the help and the lookup's messages
+EXAMPLE_CALL_REF = "c-1234-000070"
+
 EXIT_OK = 0
 #: the service failed or had no answer
 EXIT_FAILURE = 1

@@ -170,7 +170,9 @@ def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQu
     elif details:
         print(lookup_listing(details, query, _zone(settings)))
     if details is None:
-        raise Failure(f"{PROG}: no call matches {describe(query)} in the last 24 hours")
+        # "no call matches call reference …" would say "call" twice
+        what = describe(query) if query.call_ref is None else f"reference {query.call_ref!r}"
+        raise Failure(f"{PROG} lookup: no call matches {what} in the last 24 hours")
     return EXIT_OK
 
 
@@ -192,23 +194,27 @@ def lookup_query(args: argparse.Namespace, settings: Settings) -> LookupQuery:
 
     Checked before any connection: a lookup that can never match, or may not be made,
     should not need an account or a round trip to say so."""
+    from rtdash.constants import EXAMPLE_CALL_REF
     from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 
     if settings.connection.exclude_pii:
         # the TUI turns lookup off in the same case: the answer is the caller's own data
         raise UsageError(
-            f"{PROG}: lookup shows a caller's personal data, and personal data is excluded "
+            f"{PROG} lookup: the answer is a caller's personal data, which is excluded "
             "here (--exclude-pii, or exclude_pii under [connection] in the config)"
         )
     if getattr(args, "call_ref", None) is not None:
         ref = args.call_ref.strip()
         if not ref or any(ch.isspace() for ch in ref):
-            raise UsageError(f"{PROG}: --call-ref needs a reference without spaces, e.g. c-0001")
+            raise UsageError(
+                f"{PROG} lookup: --call-ref needs a reference without spaces, "
+                f"e.g. {EXAMPLE_CALL_REF}"
+            )
         return LookupQuery(call_ref=ref)
     try:
         return parse_lookup(args.number, settings.connection.default_region)
     except InvalidLookup as exc:
-        raise UsageError(f"{PROG}: lookup: {exc}") from None
+        raise UsageError(f"{PROG} lookup: {exc}") from None
 
 
 def _mapping_and_zone(settings: Settings) -> tuple[Any, Any]:

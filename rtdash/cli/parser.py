@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from rtdash import __version__
 from rtdash.cli.common import PROG, UsageError
 from rtdash.cli.serve_flags import add_serve_arguments
-from rtdash.constants import MAX_SPEED, MIN_SPEED
+from rtdash.constants import EXAMPLE_CALL_REF, MAX_SPEED, MIN_SPEED
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -221,7 +221,9 @@ def build_parser() -> _Parser:
     lookup = commands.add_parser("lookup", help="print one caller's attribution", **data)
     # one or the other, checked by _lookup_target: argparse's exclusive groups cannot hold
     # a positional that takes several words, and a number is often typed with spaces
-    lookup.add_argument("--call-ref", metavar="REF", help="the call reference, e.g. c-0001")
+    lookup.add_argument(
+        "--call-ref", metavar="REF", help=f"the call reference, e.g. {EXAMPLE_CALL_REF}"
+    )
     lookup.add_argument(
         "number",
         nargs="*",

@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rtdash.constants import EXAMPLE_CALL_REF
+
 if TYPE_CHECKING:
     from phonenumbers import NumberParseException
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 
 #: what a person types for a phone number: digits and the usual punctuation
 _PHONE_CHARS = re.compile(r"^[0-9 +()\-.]+$")
-#: an upstream call reference such as ``c-0001`` (a letter first, no spaces)
+#: an upstream call reference such as ``c-1234-000070`` (a letter first, no spaces)
 _CALL_REF = re.compile(r"^[A-Za-z][A-Za-z0-9._:-]{2,63}$")
 #: words a PBX shows instead of a number; there is nothing to look up
 _WITHHELD_WORDS = {"anonymous", "withheld", "private", "restricted", "unknown", "unavailable"}
@@ -36,7 +38,8 @@ _LOOKALIKES = str.maketrans(
 )
 
 ACCEPTED = (
-    "enter a phone number (e.g. 07700 900123 or +44 7700 900123) or a call reference (e.g. c-0001)"
+    "enter a phone number (e.g. 07700 900123 or +44 7700 900123) or a call reference "
+    f"(e.g. {EXAMPLE_CALL_REF})"
 )
 
 
@@ -138,8 +141,9 @@ def parse_lookup(text: str, default_region: str) -> LookupQuery:
     """Read the lookup box, which takes either a phone number or a call reference.
 
     Phone-looking input (digits and ``+()-.`` only) is a number; a token that starts with
-    a letter and holds at least one digit (``c-0001``) is a call reference. Requiring a
-    digit keeps words such as "withheld" or a name typed by mistake out of the API.
+    a letter and holds at least one digit (``c-1234-000070``) is a call reference.
+    Requiring a digit keeps words such as "withheld" or a name typed by mistake out of
+    the API.
     """
     raw = typed(text)
     if not raw:

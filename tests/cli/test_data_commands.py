@@ -277,11 +277,13 @@ def test_lookup_with_no_match(rtdash: RunCli, sim_env: list[str]) -> None:
     run = rtdash("lookup", *sim_env, "--call-ref", "c-0000-999999")
     assert (run.code, run.out) == (1, "")
     assert (
-        run.err == "rtdash: no call matches call reference 'c-0000-999999' in the last 24 hours\n"
+        run.err == "rtdash lookup: no call matches reference 'c-0000-999999' in the last 24 hours\n"
     )
     json_run = rtdash("lookup", *sim_env, "+44 7700 900999", "--json")
     assert (json_run.code, json_run.json()) == (1, [])
-    assert json_run.err == "rtdash: no call matches number +44 7700 900999 in the last 24 hours\n"
+    assert json_run.err == (
+        "rtdash lookup: no call matches number +44 7700 900999 in the last 24 hours\n"
+    )
 
 
 def test_lookup_refused_without_pii_permission(

@@ -42,7 +42,7 @@ FAULTS: dict[str, dict[str, Any]] = {
     "extra_fields": {"kind": "extra_fields"},
 }
 
-NO_MATCH = r"rtdash: no call matches call reference 'c-\d{4}-\d+' in the last 24 hours"
+NO_MATCH = r"rtdash lookup: no call matches reference 'c-\d{4}-\d+' in the last 24 hours"
 DROPPED = r"rtdash: connection to 127\.0\.0\.1:\d+ dropped mid-response"
 
 # What each (fault, command) must give: exit code, the stderr line (a regex; None for no

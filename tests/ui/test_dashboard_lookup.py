@@ -124,6 +124,18 @@ async def test_lookup_no_match_and_bad_number_messages(sim: Simulator) -> None:
         assert f"No call matches +44 20 7946 0999 at {where} in the last 24 hours." in shown
 
 
+async def test_a_reference_with_no_match_says_call_once(sim: Simulator) -> None:
+    """ "No call matches reference c-…", not "No call matches call c-…"."""
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        modal = await _typed_lookup(pilot)
+        await pilot.press(*"c-1234-999999", "enter")
+        await wait_until(pilot, lambda: modal.outcome == "no-match")
+        shown = " ".join(rendered_text(modal.query_one("#lookup-result")).split())
+        where = app.names.label(sim.igrp)
+        assert shown == f"No call matches reference c-1234-999999 at {where} in the last 24 hours."
+
+
 async def test_n_starts_afresh_and_its_answer_is_read_from_the_top(sim: Simulator) -> None:
     """After ``n`` the last caller's title and details are gone; the next answer opens
     at its top though the last one was scrolled to its end (at 80x24 it scrolls)."""

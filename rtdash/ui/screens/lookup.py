@@ -266,7 +266,7 @@ class LookupScreen(ModalScreen[None]):
             )
             return
         except errors.NotFound:
-            self._no_match(what)
+            self._no_match(query, what)
             return
         except errors.ApiError as exc:
             self._show_message(f"Lookup failed: {exc.message}", "error", style="bold #D55E00")
@@ -280,7 +280,7 @@ class LookupScreen(ModalScreen[None]):
             )
             return
         if details is None:
-            self._no_match(what)
+            self._no_match(query, what)
             return
         self.details = details
         self.outcome = details.mode
@@ -292,13 +292,18 @@ class LookupScreen(ModalScreen[None]):
         self.query_one("#lookup-dialog").focus()
         self.refresh_bindings()
 
-    def _no_match(self, what: str) -> None:
+    def _no_match(self, query: LookupQuery, what: str) -> None:
         """Said with the installation asked: a lookup asks the one on screen, and a
-        supervisor watching two would otherwise read "no such caller" anywhere."""
+        supervisor watching two would otherwise read "no such caller" anywhere. A
+        reference is "reference c-…", not ``what`` ("call c-…"): "no call matches call"
+        says "call" twice."""
         names = getattr(self.app, "names", None)
         igrp = self.client.igrp
         where = names.label(igrp) if names is not None else label_for(igrp, None)
-        self._show_message(f"No call matches {what} at {where} in the last 24 hours.", "no-match")
+        matched = f"reference {query.call_ref}" if query.call_ref else what
+        self._show_message(
+            f"No call matches {matched} at {where} in the last 24 hours.", "no-match"
+        )
 
     def _afresh(self, text: str, outcome: str, style: str = "") -> None:
         """A message about new input (a new lookup, a refused number): the last caller's
