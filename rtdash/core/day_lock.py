@@ -20,6 +20,7 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on the platforms CI runs
+    # why the type: ignore below: the module's name stands for "no locks here"
     fcntl = None  # type: ignore[assignment]
 
 
