@@ -40,15 +40,15 @@ class ShownStarts:
 
     def follow(self, on_call: OnCall, polled: datetime) -> None:
         """Who is on a call as of the calls poll made at ``polled``."""
-        before, after = self._on_call, self._polled
+        before, polled_before = self._on_call, self._polled
         self._on_call, self._polled = on_call, polled
-        if before is None or on_call is before or after is None:
+        if before is None or on_call is before or polled_before is None:
             return
         refs, names = on_call.flips_since(before)
         for keys, kept in ((refs, self._refs), (names, self._names)):
             if len(kept) + len(keys) > MOST_KEPT:
                 kept.clear()
-            kept.update(dict.fromkeys(keys, after))
+            kept.update(dict.fromkeys(keys, polled_before))
 
     def clear(self) -> None:
         """Time went back (a replay's seek): what was seen is of another moment."""
