@@ -58,9 +58,7 @@ async def test_the_lookup_shows_markup_as_text_and_errors_instead_of_hanging(
     upstream: Upstream, body: bytes, outcome: str, shown: str
 ) -> None:
     upstream.answers["activeCall"] = Answer(body=body)
-    client = InfinityClient(
-        igrp=IGRP, credentials=Credentials(USERNAME, PASSWORD), base_url=upstream.base_url
-    )
+    client = _client(upstream)
     app = LookupApp(client, "c-[/]1")
     async with client, app.run_test(size=(100, 40)) as pilot:
         screen = await settled(app)
@@ -68,9 +66,7 @@ async def test_the_lookup_shows_markup_as_text_and_errors_instead_of_hanging(
         assert screen.outcome == outcome
         title = str(screen.query_one("#lookup-title", Label).render())
         assert title == "Caller lookup — call c-[/]1"
-        console = Console(width=100, file=io.StringIO(), color_system=None)
-        console.print(screen.query_one("#lookup-result", Static).content)
-        text = console.file.getvalue()  # type: ignore[attr-defined]
+        text = _result_text(screen.query_one("#lookup-result", Static), 100)
         assert shown in text
         assert "Traceback" not in text
 
@@ -84,20 +80,28 @@ async def test_a_long_custom_key_cannot_push_the_values_aside_at_80_columns(
     upstream.answers["activeCall"] = Answer(
         body=ndjson({"igrp": "1234", "pub": "Publisher-value", key: "custom-value"})
     )
-    client = InfinityClient(
-        igrp=IGRP, credentials=Credentials(USERNAME, PASSWORD), base_url=upstream.base_url
-    )
+    client = _client(upstream)
     app = LookupApp(client, "c-1")
     async with client, app.run_test(size=(80, 24)) as pilot:
         screen = await settled(app)
         await pilot.pause()
         result = screen.query_one("#lookup-result", Static)
-        width = result.content_region.width
-        console = Console(width=width, file=io.StringIO(), color_system=None)
-        console.print(result.content)
-        lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+        lines = _result_text(result, result.content_region.width).splitlines()
         column = MAX_LABEL_WIDTH + 2
         for value in ("Publisher-value", "custom-value"):
             line = next(line for line in lines if value in line)
             assert line.index(value) == column
         assert key in "".join(line[:MAX_LABEL_WIDTH].strip() for line in lines)
+
+
+def _client(upstream: Upstream) -> InfinityClient:
+    return InfinityClient(
+        igrp=IGRP, credentials=Credentials(USERNAME, PASSWORD), base_url=upstream.base_url
+    )
+
+
+def _result_text(result: Static, width: int) -> str:
+    """The lookup's result as a terminal ``width`` wide shows it, as plain text."""
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(result.content)
+    return console.file.getvalue()  # type: ignore[attr-defined]

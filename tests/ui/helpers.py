@@ -33,6 +33,14 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float
     await pilot.pause()
 
 
+def a_wallboard(sim: Simulator) -> RtdashApp:
+    """The wallboard on ``sim`` (no flash: a frame must not depend on the second)."""
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    app: RtdashApp = make_app(sim, settings, flash=False)
+    return app
+
+
 def dashboard_of(app: RtdashApp):
     from rtdash.ui.screens.dashboard import DashboardScreen
 

@@ -18,7 +18,14 @@ from rtdash.core.thresholds import Level
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.compact_line import compact_line
 from rtdash.ui.widgets.metrics_bar import MetricsBar
-from tests.ui.helpers import make_app, screen_text, settings_for, wait_for_data, wait_until
+from tests.ui.helpers import (
+    a_wallboard,
+    make_app,
+    screen_text,
+    settings_for,
+    wait_for_data,
+    wait_until,
+)
 
 OK, ALERT = Level.OK, Level.ALERT
 SMALL = [("Waiting", "Wait", "7", OK), ("SL", "SL", "88%", OK), ("Abandoned", "Aband", "2", OK)]
@@ -78,9 +85,7 @@ def test_a_spare_number_is_shown_while_everything_fits_and_goes_first() -> None:
 
 async def test_the_wallboard_line_shows_talking_where_it_fits(sim: Simulator) -> None:
     """100 columns hold Talking beside today's numbers; at 80 it gives way first."""
-    settings = settings_for(sim)
-    settings.display.wallboard = True
-    app = make_app(sim, settings, flash=False)
+    app = a_wallboard(sim)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_data(pilot)
         view = app.screen.view  # type: ignore[attr-defined]

@@ -6,7 +6,14 @@ from __future__ import annotations
 from rtdash.core.service import ServiceLevel
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.metrics_bar import MetricTile
-from tests.ui.helpers import make_app, screen_text, settings_for, wait_for_data, wait_until
+from tests.ui.helpers import (
+    a_wallboard,
+    make_app,
+    screen_text,
+    settings_for,
+    wait_for_data,
+    wait_until,
+)
 
 
 async def _poll_after(pilot, view, seconds: float, sim: Simulator) -> None:  # type: ignore[no-untyped-def]
@@ -19,9 +26,7 @@ async def _poll_after(pilot, view, seconds: float, sim: Simulator) -> None:  # t
 
 
 async def test_wallboard_tiles_move_as_the_day_goes_on(sim: Simulator) -> None:
-    settings = settings_for(sim)
-    settings.display.wallboard = True
-    app = make_app(sim, settings, flash=False)
+    app = a_wallboard(sim)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         view = app.screen.view
@@ -55,9 +60,7 @@ async def test_wallboard_tiles_follow_the_config(sim: Simulator) -> None:
 
 
 async def test_wallboard_shows_the_unwatched_gap(sim: Simulator) -> None:
-    settings = settings_for(sim)
-    settings.display.wallboard = True
-    app = make_app(sim, settings, flash=False)
+    app = a_wallboard(sim)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         view = app.screen.view

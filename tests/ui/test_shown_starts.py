@@ -12,10 +12,10 @@ from rtdash.core.format import duration
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from tests.ui.helpers import (
+    a_wallboard,
     dashboard_of,
     make_app,
     rendered_text,
-    settings_for,
     wait_for_data,
     wait_until,
 )
@@ -68,9 +68,7 @@ async def test_the_users_panel_times_an_agent_off_a_call_from_the_hang_up(sim: S
 async def test_the_wallboard_tile_of_an_agent_off_a_call_reads_the_time_since(
     sim: Simulator,
 ) -> None:
-    settings = settings_for(sim)
-    settings.display.wallboard = True
-    app = make_app(sim, settings, flash=False)
+    app = a_wallboard(sim)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         view = app.screen.view  # type: ignore[attr-defined]
