@@ -13,6 +13,7 @@ stays un-alarmed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from rtdash.core.service_metrics import ServiceStats
 from rtdash.core.thresholds import Level
@@ -55,6 +56,13 @@ class Tile:
     text: str
     value: float | None
     level: Level = Level.OK
+
+
+class TileSource(Protocol):
+    """Where a headline's service tiles come from: today's service level on a live
+    view, the recorded totals in a replay."""
+
+    def tiles(self, keys: tuple[str, ...] | list[str]) -> tuple[Tile, ...]: ...
 
 
 def _pct(value: float | None) -> str:

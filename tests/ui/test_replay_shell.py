@@ -91,3 +91,37 @@ async def test_the_dashboards_lookup_and_refresh_keys_say_why_they_do_nothing_he
         await wait_until(pilot, lambda: any("does not poll" in text for text in said()))
         told = next(text for text in said() if "does not poll" in text)
         assert ", and n step through its changes" in told  # the keys as remapped
+
+
+async def test_a_replay_shows_the_service_level_the_dashboard_recorded(tmp_path: Path) -> None:
+    """The headline's SL % and abandons in a replay are the recorded totals at the
+    position: a dash before the first, and they move as the position passes the next."""
+    from tests.core.test_recorded_service import _mark, _stats
+
+    path = tmp_path / "day.rtrec"
+    with Recorder(path, installation="Test", igrp=7, tz="UTC") as recorder:
+        for second in range(0, 120, 2):
+            now = T0 + timedelta(seconds=second)
+            recorder.record_calls(CallsSnapshot.build([call("q-1", "queueing", 0, 0)], now))
+            recorder.record_users(UsersSnapshot.build([user("1")], now))
+            if second in (30, 90):
+                stats = _stats(answered=40, within=36 if second == 30 else 20, abandoned=0)
+                mark = _mark(now, stats)
+                recorder.record_service(mark.t, mark.service)
+    player = Player(Recording.load(path), paused=True)
+    app = ReplayApp(player, settings=Settings())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        bar = app.screen.dashboard.metrics_bar  # type: ignore[attr-defined]
+
+        def sl() -> str:
+            bar.tick()
+            return str(bar.values()["sl"][0])
+
+        await wait_until(pilot, lambda: sl() == "–")
+        player.seek_to(T0 + timedelta(seconds=40))
+        app.screen.source.refresh_now()  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: sl() == "90%")
+        player.seek_to(T0 + timedelta(seconds=100))
+        app.screen.source.refresh_now()  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: sl() == "50%")

@@ -19,7 +19,9 @@ from rtdash.config import Settings
 from rtdash.core.feed import FeedConsumer, LiveFeed
 from rtdash.core.player import PlayerSource
 from rtdash.core.poller_status import PollerStatus
+from rtdash.core.recorded_service import RecordedService
 from rtdash.core.replay import Player, PlayerClock
+from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.command_help import help_rows
 from rtdash.ui.commands import COMMANDS, REPLAY, bindings, key_label
@@ -182,6 +184,13 @@ class ReplayApp(ShellApp):
         feed = LiveFeed(options.feed_options())
         source = PlayerSource(self.player, feed, on_rewind=feed.rewind)
         feed.attach(source)
+        recorded = RecordedService.of(
+            self.player.recording.service,
+            ServiceThresholds.from_settings(self.settings.service),
+            lambda: self.player.position,
+        )
+        if recorded is not None:  # the headline's SL % and abandons, as recorded
+            feed.subscribe(recorded)
         label = header.installation or f"installation {header.igrp}"
         board = Dashboard(feed, label=label, zone=header.zone, options=options, id="view-replay")
         self.push_screen(ReplayScreen(board, source, export_dir=self.settings.display.export_dir))

@@ -20,9 +20,9 @@ DASHBOARD_SERVICE = ("sl", "abandoned")
 class Dashboard(LiveView):
     def compose(self) -> ComposeResult:
         yield self.make_banner()
-        keeper = self.keeper
+        source = self.service_tiles
         service = (
-            service_specs(keeper.tiles(DASHBOARD_SERVICE), suffix="") if keeper is not None else ()
+            service_specs(source.tiles(DASHBOARD_SERVICE), suffix="") if source is not None else ()
         )
         yield MetricsBar(
             clock=self.clock,
@@ -80,9 +80,9 @@ class Dashboard(LiveView):
         self.user_panel.update_snapshot(snapshot)
 
     def show_metrics(self, metrics: Metrics) -> None:
-        keeper = self.keeper
-        if keeper is not None:
-            self.metrics_bar.show_service(keeper.tiles(DASHBOARD_SERVICE))
+        source = self.service_tiles
+        if source is not None:
+            self.metrics_bar.show_service(source.tiles(DASHBOARD_SERVICE))
         self.metrics_bar.update_metrics(metrics)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:

@@ -27,7 +27,9 @@ from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller import Poller
 from rtdash.core.poller_status import Phase, PollerStatus
+from rtdash.core.recorded_service import RecordedService
 from rtdash.core.service_feed import ServiceKeeper
+from rtdash.core.service_tiles import TileSource
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
@@ -165,6 +167,12 @@ class LiveView(Vertical):
     def keeper(self) -> ServiceKeeper | None:
         """Today's service level, when the feed has one (a replay has none)."""
         return self.feed.find(ServiceKeeper)
+
+    @property
+    def service_tiles(self) -> TileSource | None:
+        """Where the headline's service tiles come from: today's service level, or in
+        a replay the totals the recording kept (None: no service tiles)."""
+        return self.keeper or self.feed.find(RecordedService)
 
     @property
     def history(self) -> History:
