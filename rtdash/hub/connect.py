@@ -41,8 +41,8 @@ def safe_url(url: str) -> str:
 def connector(url: str) -> Any:
     """A function that makes a fresh client each call (one per connection attempt)."""
     from redis.asyncio import Redis
+    from redis.asyncio.retry import Retry  # the asyncio client's own (the sync one warns)
     from redis.backoff import NoBackoff
-    from redis.retry import Retry
 
     def connect() -> Redis:
         return Redis.from_url(

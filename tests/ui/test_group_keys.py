@@ -140,8 +140,10 @@ async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: S
         await pilot.press("slash", *"zz[b]zz", "enter")
         grid = dashboard_of(app).grid
         assert not grid.shown_calls()
-        await pilot.press("enter")
         told = "No call matches the filter 'zz[b]zz': Esc clears it."
+        await wait_until(pilot, lambda: told in screen_text(app))  # the box's own Enter
+        app.clear_notifications()
+        await pilot.press("enter")  # and again on the empty group it left the focus in
         await wait_until(pilot, lambda: told in screen_text(app))
         assert "moves to the next group" not in screen_text(app)
 
@@ -167,3 +169,29 @@ async def test_the_users_panel_is_marked_while_it_has_the_focus(sim: Simulator) 
         assert marked() == ["Users"]
         await pilot.press("shift+tab")
         assert marked() == ["Bridged"]
+
+
+async def test_a_filter_that_matches_only_a_users_name_takes_the_focus_to_the_users(
+    sim: Simulator,
+) -> None:
+    """An agent on no call, filtered by name: no call group has a row, so Enter in the
+    box goes to the users table (where the match is), and says no call matches."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        in_calls = " ".join(
+            f"{c.agent_name} {c.src_number} {c.dgrp_name} {c.queue}".lower()
+            for c in board.calls.calls
+        )
+        name = next(
+            user.display_name
+            for user in board.users.dashboard_users
+            if user.display_name and user.display_name.split()[-1].lower() not in in_calls
+        )
+        needle = name.split()[-1]
+        await pilot.press("slash", *needle, "enter")
+        assert not board.grid.shown_calls()
+        assert board.user_panel.table.has_focus and board.user_panel.table.row_count
+        told = f"No call matches the filter {needle!r} ("
+        await wait_until(pilot, lambda: told in screen_text(app))

@@ -51,7 +51,7 @@ async def test_capital_s_resets_both_tables(sim: Simulator) -> None:
         assert table.keys == default
         assert _headers(table)[0] == "In state↓"
         assert _headers(board.user_panel.table)[:2] == ["In state↓", "State"]
-        assert board.status_bar.note == "default order: longest in state first"
+        assert board.status_bar.note == "default order: longest first"
 
 
 async def test_the_sort_survives_the_next_polls(sim: Simulator) -> None:

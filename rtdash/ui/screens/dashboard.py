@@ -173,7 +173,9 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         group = grid.focused_group()
         needle = grid.filter_text
         if needle and not grid.shown_calls():
-            return f"No call matches the filter {needle!r}: Esc clears it."
+            users = self.dashboard.user_panel.table.row_count
+            also = "" if not users else f" ({users} user{' does' if users == 1 else 's do'})"
+            return f"No call matches the filter {needle!r}{also}: Esc clears it."
         if group is None:
             return "Select a call first (Tab moves between the call groups)."
         if needle:
@@ -239,6 +241,10 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         typed at once), then the focus goes to the first group they leave calls in."""
         self._apply_filter(self._filter_text())
         self.dashboard.focus_first_table()
+        board = self.dashboard
+        if board.grid.filter_text and not board.grid.shown_calls():
+            # said at once: the focus lands on an empty group, which shows no cursor
+            self.notify(self._nothing_to_open(), markup=False)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -287,7 +293,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         """Both tables back to their default order (the arrow returns to "In state")."""
         self.dashboard.user_panel.reset_sort()
         self.dashboard.grid.reset_sort()
-        self.dashboard.status_bar.set_note("default order: longest in state first")
+        self.dashboard.status_bar.set_note("default order: longest first")
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Beyond the registry's: "Sort calls by <column>", "Sort users by <column>"."""
@@ -310,7 +316,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         shown_all = self.dashboard.user_panel.toggle_all()
         # the headline's agents are the dashboard's whatever the panel lists: said here,
         # where the panel's counts and the headline's can first differ
-        note = "all users (the headline counts dashboard users)" if shown_all else None
+        note = "all users (headline: dashboard's)" if shown_all else None
         self.dashboard.status_bar.set_note(note or "dashboard users only")
 
     def action_export(self) -> None:

@@ -93,11 +93,16 @@ class Dashboard(LiveView):
         self.user_panel.tick()
 
     def focus_first_table(self) -> Widget:
-        table = self.grid.tables[0]
+        """The first call group with calls shown; with none, the users when some are
+        shown (a filter that matched only an agent's name), else the first group."""
+        table: Widget = self.grid.tables[0]
         for candidate in self.grid.tables:
             if candidate.row_count:
                 table = candidate
                 break
+        else:
+            if self.user_panel.table.row_count:
+                table = self.user_panel.table
         # now, not a turn of the loop later: Down and Enter typed with the Enter that
         # closed the filter go to the table (see rtdash.ui.typeahead)
         self.screen.set_focus(table)
