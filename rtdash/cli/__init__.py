@@ -355,7 +355,9 @@ def _replay_command(args: argparse.Namespace) -> int:
     except (RecordingError, OSError, ValueError) as exc:
         missing = not Path(args.file).exists()
         hint = _per_installation(Path(args.file)) if missing else ""
-        raise UsageError(f"{PROG} replay: {args.file}: {_one_line(exc)}{hint}") from None
+        said = _one_line(exc)
+        where = "" if str(args.file) in said else f"{args.file}: "  # named once
+        raise UsageError(f"{PROG} replay: {where}{said}{hint}") from None
     _refuse_without_keyboard()
     from rtdash.ui.app import run_replay
 

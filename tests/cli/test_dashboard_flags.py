@@ -147,7 +147,7 @@ def test_replay_of_a_recording_split_by_installation_names_its_files(
     run = rtdash("replay", str(tmp_path / "day.rtrec"))
     assert run.code == 2 and len(run.err_lines) == 1
     assert run.err_lines[0] == (
-        f"rtdash replay: {tmp_path / 'day.rtrec'}: cannot read {tmp_path / 'day.rtrec'}: "
+        f"rtdash replay: cannot read {tmp_path / 'day.rtrec'}: "
         "No such file or directory; recorded one "
         f"file per installation: {tmp_path / 'day-1234.rtrec'}, {tmp_path / 'day-5678.rtrec'}"
     )
