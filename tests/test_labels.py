@@ -7,9 +7,9 @@ import pytest
 
 from rtdash.api.models import ActiveCall, CallerDetails, PbxUser, Row
 from rtdash.cli.render import _LOOKUP_GROUPS
+from rtdash.core.caller_sections import details_sections
 from rtdash.core.export import CALL_COLUMNS, USER_COLUMNS
 from rtdash.core.labels import CALL_LABELS, DETAIL_LABELS, USER_LABELS
-from rtdash.ui.screens.lookup import details_sections
 from rtdash.ui.widgets import calls_grid, user_panel
 
 

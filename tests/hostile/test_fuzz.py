@@ -23,8 +23,8 @@ from rtdash.api.sanitise import is_clean
 from rtdash.api.wire import iter_body
 from rtdash.cli.render import calls_table, lookup_listing, users_table
 from rtdash.core import export
+from rtdash.core.caller_sections import details_sections
 from rtdash.core.phone import LookupQuery
-from rtdash.ui.screens.lookup import details_sections
 from tests.hostile.upstream import call, user
 
 NOW = datetime(2026, 5, 1, 10, 5, tzinfo=UTC)

@@ -11,9 +11,10 @@ from textual.widgets import Input
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
+from rtdash.core.caller_sections import details_sections
 from rtdash.core.format import duration
 from rtdash.sim import Simulator
-from rtdash.ui.screens.lookup import LookupScreen, details_sections
+from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import (
     a_caller_looked_up,
     dashboard_of,
@@ -314,3 +315,29 @@ async def test_every_sections_values_start_at_one_column_at_80x24(sim: Simulator
         text = rendered_text(result, width=width)
         widest = max(len(label) for _, rows in sections for label, _ in rows)
         assert value_columns(text, sections) == {widest + 2}
+
+
+def test_a_call_not_answered_has_no_talk_time_and_an_empty_custom_value_says_so() -> None:
+    """A queueing caller's talk time is "–", not 0:00 (which reads as answered and
+    hung up at once); an empty custom field is "–" as every other empty field is."""
+    from zoneinfo import ZoneInfo
+
+    from rtdash.api.models import CallerDetails
+    from rtdash.core.caller_sections import details_sections
+
+    def rows(**fields: object) -> dict[str, str]:
+        details = CallerDetails.model_validate({"mode": "advanced", "igrp": 1, **fields})
+        return {
+            label: value
+            for _, pairs in details_sections(details, ZoneInfo("UTC"))
+            for label, value in pairs
+        }
+
+    waiting = rows(callState="in progress", callDuration="40", bridgeDuration="0")
+    assert waiting["Talk time"] == "–" and waiting["Call duration"] == "0:40"
+    talking = rows(callDuration="90", bridgeDuration="30", destPhoneNumber="+441632960100")
+    assert talking["Talk time"] == "0:30"
+    answered_now = rows(callDuration="50", bridgeDuration="0", destPhoneNumber="+441632960100")
+    assert answered_now["Talk time"] == "0:00"
+    custom = rows(callDuration="5", custom={"c_basket_value": "", "c_customer_id": "CUST-1"})
+    assert (custom["c_basket_value"], custom["c_customer_id"]) == ("–", "CUST-1")

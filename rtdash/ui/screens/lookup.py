@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -25,9 +23,9 @@ from textual.widgets import Footer, Input, Label, Static
 from rtdash.api import errors
 from rtdash.api.client import InfinityClient
 from rtdash.api.models import CallerDetails, details_ticked
+from rtdash.core.caller_sections import details_sections, details_text
 from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
-from rtdash.core.format import caller_label, duration
-from rtdash.core.labels import DETAIL_LABELS as L
+from rtdash.core.format import caller_label
 from rtdash.core.naming import label_for
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
 from rtdash.ui.shell import MODAL_STYLES
@@ -50,51 +48,6 @@ PII_REFUSED = (
 )
 
 
-def details_sections(
-    details: CallerDetails, zone: ZoneInfo
-) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The details as titled (label, value) lists: one source for the screen and ``y``."""
-    if details.mode == "basic":
-        return [
-            (
-                "Basic mode",
-                [
-                    (L["igrp"], _text(details.igrp)),
-                    (L["dgrp"], _text(details.dgrp)),
-                    (L["txr"], _text(details.txr)),
-                ],
-            )
-        ]
-    channel = " · ".join(part for part in (details.ch_name or details.ch, details.ch_type) if part)
-    attribution = [
-        (L["ch_name"], channel),
-        (L["pub"], _text(details.pub)),
-        (L["campaign"], _text(details.campaign)),
-        (L["ad_group"], _text(details.ad_group)),
-        (L["keyword"], _text(details.keyword)),
-        (L["landing_page_title"], _text(details.landing_page_title)),
-        (L["landing_url"], _text(details.landing_url)),
-        (L["page_title"], _text(details.page_title)),
-        (L["conversion_url"], _text(details.conversion_url)),
-        (L["referrer"], _text(details.referrer)),
-    ]
-    call = [
-        (L["src_number"], caller_label(details.src_number)),
-        (L["dialled_number"], caller_label(details.dialled_number)),
-        (L["dest_number"], caller_label(details.dest_number) if details.dest_number else "–"),
-        (L["dgrp_name"], _text(details.dgrp_name or details.dgrp)),
-        (L["trigger_time"], _when(details.trigger_time, zone)),
-        (L["call_state"], _text(details.call_state)),
-        (L["call_duration"], duration(details.call_duration)),
-        (L["bridge_duration"], duration(details.bridge_duration)),
-        (L["igrp"], " ".join(p for p in (_text(details.igrp), details.igrp_name or "") if p)),
-    ]
-    sections = [("Attribution", attribution), ("Call", call)]
-    if details.custom:
-        sections.append(("Custom data", sorted(details.custom.items())))
-    return sections
-
-
 class _Ticks(FeedConsumer):
     """The lookup's subscription to the dashboard's feed: its once-a-second tick, so a
     live call's durations move with the dashboard's times, on the same clock."""
@@ -105,24 +58,6 @@ class _Ticks(FeedConsumer):
     def feed_changed(self, feed: LiveFeed, change: FeedChange) -> None:
         if change.tick:
             self.screen.tick()
-
-
-def details_text(details: CallerDetails, zone: ZoneInfo) -> str:
-    lines: list[str] = []
-    for title, rows in details_sections(details, zone):
-        lines.append(f"{title}")
-        lines.extend(f"  {label}: {value}" for label, value in rows)
-    return "\n".join(lines)
-
-
-def _text(value: object) -> str:
-    return "–" if value is None or value == "" else str(value)
-
-
-def _when(value: datetime | None, zone: ZoneInfo) -> str:
-    if value is None:
-        return "–"
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 class LookupScreen(ModalScreen[None]):

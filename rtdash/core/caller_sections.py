@@ -1,0 +1,83 @@
+"""The caller's details as the lookup shows them: titled sections of (label, value),
+one source for the modal, the text ``y`` copies, and the checks of both. Empty values
+read "–" everywhere, so a blank never passes for a value."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rtdash.api.models import CallerDetails
+from rtdash.core.format import caller_label, duration
+from rtdash.core.labels import DETAIL_LABELS as L
+
+
+def details_sections(
+    details: CallerDetails, zone: ZoneInfo
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The details as titled (label, value) lists: one source for the screen and ``y``."""
+    if details.mode == "basic":
+        return [
+            (
+                "Basic mode",
+                [
+                    (L["igrp"], _text(details.igrp)),
+                    (L["dgrp"], _text(details.dgrp)),
+                    (L["txr"], _text(details.txr)),
+                ],
+            )
+        ]
+    channel = " · ".join(part for part in (details.ch_name or details.ch, details.ch_type) if part)
+    attribution = [
+        (L["ch_name"], channel),
+        (L["pub"], _text(details.pub)),
+        (L["campaign"], _text(details.campaign)),
+        (L["ad_group"], _text(details.ad_group)),
+        (L["keyword"], _text(details.keyword)),
+        (L["landing_page_title"], _text(details.landing_page_title)),
+        (L["landing_url"], _text(details.landing_url)),
+        (L["page_title"], _text(details.page_title)),
+        (L["conversion_url"], _text(details.conversion_url)),
+        (L["referrer"], _text(details.referrer)),
+    ]
+    call = [
+        (L["src_number"], caller_label(details.src_number)),
+        (L["dialled_number"], caller_label(details.dialled_number)),
+        (L["dest_number"], caller_label(details.dest_number) if details.dest_number else "–"),
+        (L["dgrp_name"], _text(details.dgrp_name or details.dgrp)),
+        (L["trigger_time"], _when(details.trigger_time, zone)),
+        (L["call_state"], _text(details.call_state)),
+        (L["call_duration"], duration(details.call_duration)),
+        # not answered (yet): no talk time, where 0:00 would read as a call answered
+        # and ended at once
+        (L["bridge_duration"], duration(details.bridge_duration) if _talked(details) else "–"),
+        (L["igrp"], " ".join(p for p in (_text(details.igrp), details.igrp_name or "") if p)),
+    ]
+    sections = [("Attribution", attribution), ("Call", call)]
+    if details.custom:
+        custom = sorted((key, _text(value)) for key, value in details.custom.items())
+        sections.append(("Custom data", custom))  # an empty value says so, as above
+    return sections
+
+
+def _talked(details: CallerDetails) -> bool:
+    """Whether the call was answered: a talk time, or a number it was answered on."""
+    return bool(details.bridge_duration) or bool(details.dest_number)
+
+
+def details_text(details: CallerDetails, zone: ZoneInfo) -> str:
+    lines: list[str] = []
+    for title, rows in details_sections(details, zone):
+        lines.append(f"{title}")
+        lines.extend(f"  {label}: {value}" for label, value in rows)
+    return "\n".join(lines)
+
+
+def _text(value: object) -> str:
+    return "–" if value is None or value == "" else str(value)
+
+
+def _when(value: datetime | None, zone: ZoneInfo) -> str:
+    if value is None:
+        return "–"
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
