@@ -15,7 +15,7 @@ import signal
 from typing import TYPE_CHECKING
 
 from rtdash.cli.common import EXIT_OK, PROG, UsageError, say
-from rtdash.cli.flags import load_run_settings
+from rtdash.cli.flags import load_run_settings, refuse_igrp_outside_demo
 
 if TYPE_CHECKING:
     from rtdash.config import Installation, Settings
@@ -34,11 +34,31 @@ def hub_command(args: argparse.Namespace) -> int:
         url = hub_url(settings)
     except HubNotConfigured as exc:
         raise UsageError(f"{PROG} hub: {exc}") from None
-    with data.connected(settings, demo=getattr(args, "demo", False)):
+    demo = getattr(args, "demo", False)
+    asked = "igrp" in vars(args)  # --igrp picks among the demo's installations
+    refuse_igrp_outside_demo(args, settings, f"{PROG} hub")
+    with data.connected(settings, demo=demo, keep_igrp=asked):
+        if demo:
+            _every_demo_installation(settings, asked=asked)
         installations = _installations(settings)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_run(settings, installations, url))
     return EXIT_OK
+
+
+def _every_demo_installation(settings: Settings, *, asked: bool) -> None:
+    """The demo's simulator runs several installations, and its dashboard opens them
+    all as tabs: the hub publishes them all too (else a viewer of the second waits for
+    a poller that never comes), unless ``--igrp`` named one. The config file's own
+    installations are the real account's, not the demo's."""
+    from rtdash.sim.simulator import DEFAULT_INSTALLATIONS
+
+    settings.profiles = {}
+    if not asked:
+        first = settings.connection.igrp
+        settings.connection.more_igrps = [
+            one.igrp for one in DEFAULT_INSTALLATIONS if one.igrp != first
+        ]
 
 
 def _installations(settings: Settings) -> list[Installation]:

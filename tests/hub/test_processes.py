@@ -97,3 +97,32 @@ def test_sigstopped_leader_is_replaced_and_fenced_off(
         sim.stop()
         db.close()
     assert all(proc.returncode == 0 for proc in hubs), [p.stderr.read() for p in hubs if p.stderr]
+
+
+@pytest.mark.slow
+def test_the_demo_hub_publishes_every_demo_installation(
+    redis_up: RedisServer, prefix: str, tmp_path: Path
+) -> None:
+    """``rtdash hub --demo``: the demo's dashboard opens both installations as tabs, so
+    its hub publishes both (a viewer of the second would wait for a poller forever)."""
+    from rtdash.sim.simulator import DEFAULT_INSTALLATIONS
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[polling]\ninterval = 1.0\n[hub]\nprefix = "{prefix}"\n')
+    env = {**os.environ, "RTDASH_CONFIG": str(config), "RTDASH_HUB_URL": redis_up.url}
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "rtdash", "hub", "--demo"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    db = redis.Redis.from_url(redis_up.url)
+    try:
+        leases = [f"{prefix}:{{{one.igrp}}}:lease" for one in DEFAULT_INSTALLATIONS]
+        assert len(leases) > 1
+        assert _wait(lambda: all(db.get(lease) is not None for lease in leases), 20)
+    finally:
+        hub.terminate()
+        _, err = hub.communicate(timeout=20)
+    assert "Warning" not in err, err
