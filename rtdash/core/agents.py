@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from itertools import compress, repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+
+if TYPE_CHECKING:
+    from rtdash.core.snapshot import CallsSnapshot
 
 
 class AgentState(Enum):
@@ -169,6 +172,21 @@ class OnCall:
         if user.operator_ref and user.operator_ref in self.refs:
             return True
         return bool(self.names and user.display_name and user.display_name.casefold() in self.names)
+
+
+def agents_call(user: PbxUser, calls: CallsSnapshot | None) -> ActiveCall | None:
+    """The bridged call ``user`` is the agent of, matched as :meth:`OnCall.has` matches
+    (operator ref, else the folded display name of a call without one); ``calls`` is
+    None before the first poll."""
+    if calls is None:
+        return None
+    name = user.display_name.casefold() if user.display_name else None
+    for call in calls.groups[CallState.BRIDGED]:
+        if user.operator_ref and call.agent_ref == user.operator_ref:
+            return call
+        if not call.agent_ref and name and (call.agent_name or "").casefold() == name:
+            return call
+    return None
 
 
 def agent_state(user: PbxUser, on_call: OnCall | None) -> AgentState:

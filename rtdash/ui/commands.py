@@ -214,7 +214,8 @@ COMMANDS: tuple[Command, ...] = (
         "lookup_selected",
         "Lookup",
         frozenset({LIVE}),
-        help="Look up the selected call's caller: attribution and custom data",
+        help="Look up the selected call's caller: attribution and custom data (on an "
+        "agent: the caller they are talking to)",
         title="Look up the selected call",
     ),
     Command(

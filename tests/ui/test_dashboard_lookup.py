@@ -341,3 +341,36 @@ def test_a_call_not_answered_has_no_talk_time_and_an_empty_custom_value_says_so(
     assert answered_now["Talk time"] == "0:00"
     custom = rows(callDuration="5", custom={"c_basket_value": "", "c_customer_id": "CUST-1"})
     assert (custom["c_basket_value"], custom["c_customer_id"]) == ("–", "CUST-1")
+
+
+async def test_enter_on_an_agent_looks_up_the_caller_they_are_talking_to(sim: Simulator) -> None:
+    """A supervisor's "who is Leo on with?": Enter on an agent on a call opens the
+    lookup of that call; on an agent on no call, one line says so."""
+    from rtdash.api.models import CallState
+    from rtdash.core.agents import AgentState, agent_state
+
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        table = board.user_panel.table
+        on_call = board.calls.on_call()
+        users = board.user_panel.shown_users()
+        talking = next(u for u in users if agent_state(u, on_call) is AgentState.ON_CALL)
+        away = next(u for u in users if agent_state(u, on_call) is AgentState.AWAY)
+        call = next(
+            c for c in board.calls.groups[CallState.BRIDGED] if c.agent_ref == talking.operator_ref
+        )
+        table.focus()
+        table.move_cursor(row=table.keys.index(talking.user_id))
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        assert app.screen.call_ref == call.call_ref  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        table.move_cursor(row=table.keys.index(away.user_id))
+        await pilot.pause()
+        await pilot.press("enter")
+        told = f"{away.label} is not on a call"
+        await wait_until(pilot, lambda: any(told in n.message for n in app._notifications))
+        assert not isinstance(app.screen, LookupScreen)

@@ -14,6 +14,7 @@ from rtdash.api.sanitise import clean
 from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
+from rtdash.ui.screens.dashboard_words import agents_caller, nothing_to_open
 from rtdash.ui.screens.first_frame import FirstFrameScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
 from rtdash.ui.typeahead import HandingOnInput
@@ -156,34 +157,31 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
 
     def action_lookup_selected(self) -> None:
         grid = self.dashboard.grid
-        call = grid.selected_call()
         focused = self.focused
-        if call is None and focused is not None and focused.id == "users-table":
-            return  # an empty users table's Enter (its own stepped aside): nothing to open
+        if focused is not None and focused.id == "users-table":
+            self._lookup_agents_caller()
+            return
+        call = grid.selected_call()
         if call is None:
             # the filter's words are the user's: shown as typed, never read as markup
-            self.notify(self._nothing_to_open(), markup=False)
+            self.notify(nothing_to_open(self.dashboard), markup=False)
             return
         self._open_lookup(call.call_ref)
 
-    def _nothing_to_open(self) -> str:
-        """Why Enter opened nothing, and the way on: a filter that hides every call is
-        named (Tab would find no group with calls either)."""
-        grid = self.dashboard.grid
-        group = grid.focused_group()
-        needle = grid.filter_text
-        if needle and not grid.shown_calls():
-            users = self.dashboard.user_panel.table.row_count
-            also = "" if not users else f" ({users} user{' does' if users == 1 else 's do'})"
-            return f"No call matches the filter {needle!r}{also}: Esc clears it."
-        if group is None:
-            return "Select a call first (Tab moves between the call groups)."
-        if needle:
-            return f"{group} has no call matching {needle!r}: Tab or ↓ moves to the next group."
-        return f"{group} has no calls now: Tab or ↓ moves to the next group."
-
     def action_lookup_number(self) -> None:
         self._open_lookup(None)
+
+    @on(KeyedTable.RowSelected, "#users-table")
+    def _user_selected(self, event: KeyedTable.RowSelected) -> None:
+        event.stop()
+        self._lookup_agents_caller()
+
+    def _lookup_agents_caller(self) -> None:
+        call_ref, why = agents_caller(self.dashboard)
+        if why is not None:
+            self.notify(why, markup=False)  # a name is upstream text
+        elif call_ref is not None:
+            self._open_lookup(call_ref)
 
     @on(KeyedTable.RowSelected, ".calls-table")
     def _row_selected(self, event: KeyedTable.RowSelected) -> None:
@@ -244,7 +242,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         board = self.dashboard
         if board.grid.filter_text and not board.grid.shown_calls():
             # said at once: the focus lands on an empty group, which shows no cursor
-            self.notify(self._nothing_to_open(), markup=False)
+            self.notify(nothing_to_open(self.dashboard), markup=False)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
