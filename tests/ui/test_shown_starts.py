@@ -87,3 +87,38 @@ async def test_the_wallboard_tile_of_an_agent_off_a_call_reads_the_time_since(
         tile = lines[row][column - 1 : column - 1 + width].rstrip()
         under = lines[row + 1][column - 1 : column - 1 + width].strip()
         assert tile.endswith(" 0:01") or under == "away 0:01", (tile, under)
+
+
+def _seconds(shown: str) -> int:
+    parts = [int(part) for part in shown.split(":")]
+    return sum(value * 60**power for power, value in enumerate(reversed(parts)))
+
+
+async def test_sorting_the_users_by_time_in_state_follows_the_times_shown(
+    sim: Simulator,
+) -> None:
+    """``s`` on the users (time in state ↑, shortest first) orders them by the times
+    the rows show: an agent a second off a call is among the shortest, not where the
+    call began; and by state, in the states the rows say."""
+    from rtdash.core.agents import ORDER, agent_state
+
+    app = make_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        user, _polled = await _off_a_call(pilot, board, sim)
+        board.tick()
+        panel = board.user_panel
+        panel.table.focus()
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        keys = panel.table.keys
+        times = [_seconds(str(panel.table.get_cell(key, "in_state"))) for key in keys]
+        assert times == sorted(times), times
+        assert keys.index(user.user_id) < len(keys) // 2
+        await pilot.press("s")  # by state, as the rows say it
+        await pilot.pause()
+        users = {u.user_id: u for u in panel.shown_users()}
+        states = [ORDER.index(agent_state(users[key], panel.on_call)) for key in panel.table.keys]
+        assert states == sorted(states)

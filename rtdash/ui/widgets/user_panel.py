@@ -42,21 +42,30 @@ COLUMNS = (
 STATE_CELLS = {state: agent_text(state) for state in AgentState}
 
 
-def _start(user: PbxUser) -> float:
-    return user.state_start.timestamp() if user.state_start else float("inf")
+def user_sorts(panel: UserPanel) -> tuple[SortKey[PbxUser], ...]:
+    """``s``'s orders, by what the rows show: the time in state from the shown start (a
+    call's end, where later than the PBX's), the state as the row says it (available,
+    on a call, away). The default order stays the snapshot's own (the PBX's
+    ``stateStartDatetime``), which costs nothing to apply."""
 
+    def start(user: PbxUser) -> float:
+        began = panel.starts.start(user)
+        return began.timestamp() if began else float("inf")
 
-USER_SORTS: tuple[SortKey[PbxUser], ...] = (
-    SortKey(
-        "in_state",
-        "time in state",
-        lambda user: (_start(user), user.label.lower()),
-        label_descends=True,
-    ),
-    SortKey("state", "state", lambda user: (user.state.value, _start(user))),
-    SortKey("name", "name", lambda user: (user.label.lower(), user.user_id)),
-    SortKey("ext", "extension", lambda user: (user.extension or "~", user.label.lower())),
-)
+    def state(user: PbxUser) -> int:
+        return ORDER.index(agent_state(user, panel.on_call))
+
+    return (
+        SortKey(
+            "in_state",
+            "time in state",
+            lambda user: (start(user), user.label.lower()),
+            label_descends=True,
+        ),
+        SortKey("state", "state", lambda user: (state(user), start(user))),
+        SortKey("name", "name", lambda user: (user.label.lower(), user.user_id)),
+        SortKey("ext", "extension", lambda user: (user.extension or "~", user.label.lower())),
+    )
 
 
 #: a row's key (an ``attrgetter``: a table keys thousands of rows a poll in C)
@@ -81,7 +90,7 @@ class UserPanel(RowsView):
         show_all: bool = False,
         **kwargs: object,
     ) -> None:
-        super().__init__(USER_SORTS, **kwargs)
+        super().__init__(user_sorts(self), **kwargs)
         self.clock = clock
         self.show_all = show_all
         self.snapshot: UsersSnapshot | None = None
