@@ -195,3 +195,20 @@ async def test_a_filter_that_matches_only_a_users_name_takes_the_focus_to_the_us
         assert board.user_panel.table.has_focus and board.user_panel.table.row_count
         told = f"No call matches the filter {needle!r} ("
         await wait_until(pilot, lambda: told in screen_text(app))
+
+
+async def test_with_no_call_at_all_the_focus_starts_in_the_first_group_not_the_users() -> None:
+    """An empty centre (or the first frame, before the calls poll filled the groups):
+    the focus is on the first call group, as ever. Only a filter that matched an agent's
+    name alone sends it to the users."""
+    from rtdash.sim import SimConfig
+
+    with Simulator(SimConfig(seed=1, agents=6, load=0, realtime=False)).start(port=0) as sim:
+        app = make_app(sim)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_data(pilot)
+            board = dashboard_of(app)
+            assert not board.grid.shown_calls() and board.user_panel.table.row_count
+            board.focus_first_table()
+            await pilot.pause()
+            assert board.grid.table(CallState.RINGING).has_focus

@@ -93,15 +93,16 @@ class Dashboard(LiveView):
         self.user_panel.tick()
 
     def focus_first_table(self) -> Widget:
-        """The first call group with calls shown; with none, the users when some are
-        shown (a filter that matched only an agent's name), else the first group."""
+        """The first call group with calls shown; where a filter shows no call but some
+        users (it matched only an agent's name), the users; else the first group (not
+        the users at the start, before the first calls poll has filled the groups)."""
         table: Widget = self.grid.tables[0]
         for candidate in self.grid.tables:
             if candidate.row_count:
                 table = candidate
                 break
         else:
-            if self.user_panel.table.row_count:
+            if self.grid.filter_text and self.user_panel.table.row_count:
                 table = self.user_panel.table
         # now, not a turn of the loop later: Down and Enter typed with the Enter that
         # closed the filter go to the table (see rtdash.ui.typeahead)
