@@ -6,6 +6,7 @@ import base64
 import logging
 import os
 import re
+import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,9 +175,9 @@ def test_percent_encoded_secret_is_masked() -> None:
     secret = f"{drawn[:5]}@{drawn[5:10]} {drawn[10:]}"  # what a URL must escape
     logs.register_secret(secret)
     path = logs.setup_logging("warning", to_stderr=False)
-    log.warning("query password=%s&x=1", quote(secret, safe=""))
+    log.warning("query token=%s&x=1", quote(secret, safe=""))
     text = path.read_text()
-    assert "password=***&x=1" in text and drawn[10:] not in text
+    assert "token=***&x=1" in text and drawn[10:] not in text
 
 
 def test_settings_secrets_are_registered() -> None:
@@ -222,12 +223,12 @@ async def test_a_line_names_the_installation_its_task_polls(state_home: Path) ->
 def test_a_very_short_secret_is_masked_where_it_stands_alone_not_inside_words() -> None:
     """A one- or two-character password masked everywhere would turn every word of the
     log into asterisks; standing alone (a value, a query parameter) it is still masked."""
-    short = a_password()[:2]  # two characters of a drawn one
+    short = secrets.token_hex(1)  # two characters, drawn for the run
     logs.register_credentials(USER, short)
     word = f"x{short}y"
     path = logs.setup_logging("warning", to_stderr=False)
     log.warning("login %s:%s from %s", USER, short, word)
-    log.warning("query password=%s&x=1", short)
+    log.warning("query token=%s&x=1", short)
     text = path.read_text()
     assert f"login {USER}:*** from {word}" in text
-    assert "query password=***&x=1" in text
+    assert "query token=***&x=1" in text
