@@ -25,6 +25,7 @@ from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+from rtdash.core.row_order import start_key
 
 if TYPE_CHECKING:
     from rtdash.core.snapshot import CallsSnapshot
@@ -180,7 +181,7 @@ def agents_call(user: PbxUser, calls: CallsSnapshot | None) -> ActiveCall | None
     None before the first poll."""
     if calls is None:
         return None
-    name = user.display_name.casefold() if user.display_name else None
+    name = folded(user.display_name) if user.display_name else None
     for call in calls.groups[CallState.BRIDGED]:
         if user.operator_ref and call.agent_ref == user.operator_ref:
             return call
@@ -214,8 +215,7 @@ def group_agents(
         groups[agent_state(user, on_call)].append(user)
 
     def order(user: PbxUser) -> tuple[float, str, str]:
-        began = start(user)
-        return (began.timestamp() if began else float("inf"), user.label.casefold(), user.user_id)
+        return (start_key(start(user)), user.label.casefold(), user.user_id)
 
     for members in groups.values():
         members.sort(key=order)

@@ -4,7 +4,10 @@ Shown in the users panel and on the wallboard's tiles, on the simulator's own ca
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from rtdash.api.models import PbxUser, UserState
 from rtdash.core.agents import AgentState, agent_state
@@ -48,7 +51,12 @@ async def _off_a_call(pilot, view, sim: Simulator) -> tuple[PbxUser, datetime]: 
     raise AssertionError("no agent came off a call in three simulated minutes")
 
 
-async def test_the_users_panel_times_an_agent_off_a_call_from_the_hang_up(sim: Simulator) -> None:
+@asynccontextmanager
+async def _after_a_hang_up(
+    sim: Simulator,
+) -> AsyncIterator[tuple[Any, Any, Any, PbxUser, datetime]]:
+    """The dashboard at 160x48 just after an agent hung up, ticked:
+    ``(app, pilot, board, agent, the poll before the hang-up was seen)``."""
     app = make_app(sim)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
@@ -56,6 +64,11 @@ async def test_the_users_panel_times_an_agent_off_a_call_from_the_hang_up(sim: S
         user, polled = await _off_a_call(pilot, board, sim)
         board.tick()
         await pilot.pause()
+        yield app, pilot, board, user, polled
+
+
+async def test_the_users_panel_times_an_agent_off_a_call_from_the_hang_up(sim: Simulator) -> None:
+    async with _after_a_hang_up(sim) as (app, _pilot, board, user, polled):
         table = board.user_panel.table
         now = app.clock.now()
         assert str(table.get_cell(user.user_id, "state")).endswith("away")
@@ -102,12 +115,7 @@ async def test_sorting_the_users_by_time_in_state_follows_the_times_shown(
     call began; and by state, in the states the rows say."""
     from rtdash.core.agents import ORDER, agent_state
 
-    app = make_app(sim)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        user, _polled = await _off_a_call(pilot, board, sim)
-        board.tick()
+    async with _after_a_hang_up(sim) as (_app, pilot, board, user, _polled):
         panel = board.user_panel
         panel.table.focus()
         await pilot.pause()

@@ -46,9 +46,7 @@ class AgentGrid(Widget):
     """
     COMPONENT_CLASSES = {*COMPONENT.values(), "agent--heading"}
 
-    def __init__(
-        self, *, clock: Clock, starts: ShownStarts | None = None, **kwargs: object
-    ) -> None:
+    def __init__(self, *, clock: Clock, starts: ShownStarts, **kwargs: object) -> None:
         # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
@@ -57,7 +55,7 @@ class AgentGrid(Widget):
         self.on_call: OnCall | None = None
         #: when each tile's shown state began (a call's end, not the PBX's start):
         #: the feed's, which follows every calls poll
-        self.starts = starts if starts is not None else ShownStarts()
+        self.starts = starts
 
     def show_users(self, users: tuple[PbxUser, ...]) -> None:
         self.users = users

@@ -20,6 +20,7 @@ from rtdash.core.agents import (
 )
 from rtdash.core.clock import Clock
 from rtdash.core.labels import USER_LABELS
+from rtdash.core.row_order import start_key
 from rtdash.core.shown_starts import ShownStarts
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
@@ -49,8 +50,7 @@ def user_sorts(panel: UserPanel) -> tuple[SortKey[PbxUser], ...]:
     ``stateStartDatetime``), which costs nothing to apply."""
 
     def start(user: PbxUser) -> float:
-        began = panel.starts.start(user)
-        return began.timestamp() if began else float("inf")
+        return start_key(panel.starts.start(user))
 
     def state(user: PbxUser) -> int:
         return ORDER.index(agent_state(user, panel.on_call))
@@ -86,7 +86,7 @@ class UserPanel(RowsView):
         self,
         *,
         clock: Clock,
-        starts: ShownStarts | None = None,
+        starts: ShownStarts,
         show_all: bool = False,
         **kwargs: object,
     ) -> None:
@@ -97,7 +97,7 @@ class UserPanel(RowsView):
         self.on_call: OnCall | None = None
         #: when each row's shown state began (a call's end, not the PBX's start):
         #: the feed's, which follows every calls poll
-        self.starts = starts if starts is not None else ShownStarts()
+        self.starts = starts
 
     def show_on_call(self, on_call: OnCall) -> None:
         """Who is on a bridged call: their rows say "on a call", not "away", and are
