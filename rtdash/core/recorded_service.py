@@ -14,12 +14,14 @@ import bisect
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rtdash.core.feed import FeedConsumer
-from rtdash.core.recording.codec import ServiceMark
 from rtdash.core.service_report import ServiceStats
 from rtdash.core.service_tiles import ServiceThresholds, Tile, service_tiles
+
+if TYPE_CHECKING:  # the recording package stays off the dashboard's start
+    from rtdash.core.recording.codec import ServiceMark
 
 #: a tile's text before the first recorded totals
 NOT_YET = "–"

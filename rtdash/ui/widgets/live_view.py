@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from textual import on
@@ -27,9 +27,7 @@ from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller import Poller
 from rtdash.core.poller_status import Phase, PollerStatus
-from rtdash.core.recorded_service import RecordedService
 from rtdash.core.service_feed import ServiceKeeper
-from rtdash.core.service_tiles import TileSource
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
@@ -37,6 +35,9 @@ from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, Us
 from rtdash.ui.text_caches import trim_width_cache
 from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
 from rtdash.warmup import collect_for, collection_paused, resume_collection
+
+if TYPE_CHECKING:
+    from rtdash.core.service_tiles import TileSource
 
 
 @runtime_checkable
@@ -172,7 +173,13 @@ class LiveView(Vertical):
     def service_tiles(self) -> TileSource | None:
         """Where the headline's service tiles come from: today's service level, or in
         a replay the totals the recording kept (None: no service tiles)."""
-        return self.keeper or self.feed.find(RecordedService)
+        keeper = self.keeper
+        if keeper is not None:
+            return keeper
+        # a replay's: imported here, so a live view's start does not load it
+        from rtdash.core.recorded_service import RecordedService
+
+        return self.feed.find(RecordedService)
 
     @property
     def history(self) -> History:
