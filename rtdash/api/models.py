@@ -26,6 +26,7 @@ from rtdash.api.row_types import CallState as CallState
 from rtdash.api.row_types import PbxUser as PbxUser
 from rtdash.api.row_types import RowUnreadable as RowUnreadable
 from rtdash.api.row_types import UserState as UserState
+from rtdash.api.row_types import answered as answered
 from rtdash.api.row_types import details_ticked as details_ticked
 from rtdash.api.row_types import ticked as ticked
 from rtdash.api.sanitise import clean

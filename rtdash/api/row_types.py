@@ -267,9 +267,15 @@ def details_ticked(details: CallerDetails, now: datetime | None) -> CallerDetail
         return details
     update: dict[str, int] = {"call_duration": details.call_duration + grown}
     talk = details.bridge_duration
-    if talk is not None and (talk > 0 or details.dest_number):
+    if talk is not None and answered(details):
         update["bridge_duration"] = talk + grown
     return details.model_copy(update=update)
+
+
+def answered(details: CallerDetails) -> bool:
+    """Whether the call was answered: a talk time, or the number it was answered on (a
+    call answered this second has a talk time of 0)."""
+    return bool(details.bridge_duration) or bool(details.dest_number)
 
 
 def _grown(start: datetime | None, seconds: int | None, now: datetime | None) -> int:

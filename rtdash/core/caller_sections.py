@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from rtdash.api.models import CallerDetails
+from rtdash.api.models import CallerDetails, answered
 from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import DETAIL_LABELS as L
 
@@ -50,7 +50,7 @@ def details_sections(
         (L["call_duration"], duration(details.call_duration)),
         # not answered (yet): no talk time, where 0:00 would read as a call answered
         # and ended at once
-        (L["bridge_duration"], duration(details.bridge_duration) if _talked(details) else "–"),
+        (L["bridge_duration"], duration(details.bridge_duration) if answered(details) else "–"),
         (L["igrp"], " ".join(p for p in (_text(details.igrp), details.igrp_name or "") if p)),
     ]
     sections = [("Attribution", attribution), ("Call", call)]
@@ -58,11 +58,6 @@ def details_sections(
         custom = sorted((key, _text(value)) for key, value in details.custom.items())
         sections.append(("Custom data", custom))  # an empty value says so, as above
     return sections
-
-
-def _talked(details: CallerDetails) -> bool:
-    """Whether the call was answered: a talk time, or a number it was answered on."""
-    return bool(details.bridge_duration) or bool(details.dest_number)
 
 
 def details_text(details: CallerDetails, zone: ZoneInfo) -> str:
