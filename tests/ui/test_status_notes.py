@@ -17,7 +17,10 @@ async def test_a_keys_note_goes_after_a_while_and_the_installation_comes_back(
         board = dashboard_of(app)
         bar = board.status_bar
         await pilot.press("a")
-        assert bar.note == "all users (headline: dashboard's)"
+        assert bar.note == "all users; headline: dashboard"
+        await pilot.pause()
+        line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
+        assert bar.note in line, line  # whole at 80 columns
         app.clock.advance(NOTE_SECONDS - 1)  # type: ignore[attr-defined]
         bar.tick()
         assert bar.note is not None

@@ -314,7 +314,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         shown_all = self.dashboard.user_panel.toggle_all()
         # the headline's agents are the dashboard's whatever the panel lists: said here,
         # where the panel's counts and the headline's can first differ
-        note = "all users (headline: dashboard's)" if shown_all else None
+        note = "all users; headline: dashboard" if shown_all else None
         self.dashboard.status_bar.set_note(note or "dashboard users only")
 
     def action_export(self) -> None:
