@@ -143,6 +143,7 @@ def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
     if command == "lookup":
         data.lookup_target(args)
     settings = load_run_settings(args)
+    refuse_igrp_outside_demo(args, settings, f"{PROG} {command}")
     # a lookup that can never match is refused before any connection is needed
     query = data.lookup_query(args, settings) if command == "lookup" else None
     demo = getattr(args, "demo", False)

@@ -30,6 +30,9 @@ def test_wallboard_no_flash_and_several_installations(
         (("--demo", "--igrp", "1234", "--igrp", "42"), "rtdash: --igrp 42"),
         (("--demo", "--wallboard", "--igrp", "42"), "rtdash: --igrp 42"),
         (("serve", "--demo", "--igrp", "42"), "rtdash serve: --igrp 42"),
+        (("calls", "--demo", "--igrp", "42"), "rtdash calls: --igrp 42"),
+        (("users", "--demo", "--json", "--igrp", "42"), "rtdash users: --igrp 42"),
+        (("lookup", "--demo", "--igrp", "42", "07700 900972"), "rtdash lookup: --igrp 42"),
     ],
 )
 def test_the_demo_refuses_an_installation_it_does_not_run(
