@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from tests.cli.conftest import RunCli
 
 
-def test_an_unknown_installation_is_named(rtdash: RunCli) -> None:
-    run = rtdash("calls", "--demo", "--igrp", "9999")
+def test_an_unknown_installation_is_named(rtdash: RunCli, sim_env: list[str]) -> None:
+    run = rtdash("calls", *sim_env[:2], "--igrp", "9999")
     assert (run.code, run.err_lines) == (1, ["rtdash: installation 9999 not found (HTTP 404)"])
 
 
