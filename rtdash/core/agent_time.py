@@ -45,7 +45,7 @@ class _Clock:
     by the cyclic garbage collector (:mod:`rtdash.api.untrack`): it holds texts and
     numbers, nothing that could refer back to it."""
 
-    __slots__ = ("activity", "available", "away", "call", "key", "name", "since")
+    __slots__ = ("activity", "available", "away", "call", "key", "left_call", "name", "since")
 
     def __init__(self, key: str, name: str, activity: Activity, since: float) -> None:
         self.key = key
@@ -53,6 +53,11 @@ class _Clock:
         self.activity: Activity = activity
         self.since = since
         self.call = self.available = self.away = 0.0
+        #: when the agent last went on or off a call, at the earliest (the observation
+        #: before the one that saw it), None when never seen to: unlike ``since``, a
+        #: restart does not move it, so a screen started later still times "away" from
+        #: the call's end (:class:`rtdash.core.shown_starts.ShownStarts`)
+        self.left_call: float | None = None
         untrack(self)
 
     @property
@@ -219,8 +224,11 @@ class AgentTime:
                             if id(user) not in seen:
                                 seen.add(id(user))
                                 todo.append(user)
+        # a change seen at the first look after a restore happened at some unknown
+        # moment of the gap: it sets no time of going on or off a call
+        watched = before is not None
         for user in todo:
-            self._observe(user, on_call, now, since)
+            self._observe(user, on_call, now, since, watched)
 
     def _index(self, user: PbxUser, step: int) -> None:
         key = self.key_of(user)
@@ -240,7 +248,9 @@ class AgentTime:
             else:
                 index_remove(index, name, user)
 
-    def _observe(self, user: PbxUser, on_call: OnCall, now: float, since: float) -> None:
+    def _observe(
+        self, user: PbxUser, on_call: OnCall, now: float, since: float, watched: bool
+    ) -> None:
         clocks = self.clocks
         state = agent_state(user, on_call)
         if not user.dashboard and state is not AgentState.ON_CALL:
@@ -258,9 +268,12 @@ class AgentTime:
         if self.changes is not None:
             self.changes.add(key)
         at = now
-        if activity != "call" and clock.activity != "call" and user.state_start is not None:
-            # a state change: its row says when, within the two observations
-            at = min(max(start_key(user.state_start), since, clock.since), now)
+        if activity != "call" and clock.activity != "call":
+            if user.state_start is not None:
+                # a state change: its row says when, within the two observations
+                at = min(max(start_key(user.state_start), since, clock.since), now)
+        elif watched:
+            clock.left_call = since
         clock.add(clock.activity, max(0.0, at - clock.since))
         clock.activity = activity
         clock.since = at
@@ -292,7 +305,7 @@ class AgentTime:
         """Totals up to ``now``, as if the clocks stopped there (a restart resumes them)."""
         out: dict[str, Any] = {}
         for key, clock in self.clocks.items():  # as totals(), in one pass
-            out[key] = [clock.name, clock.activity, now, clock.up_to(now)]
+            out[key] = [clock.name, clock.activity, now, clock.up_to(now), clock.left_call]
         return out
 
     def take_changes(self) -> tuple[set[str], list[str]] | None:
@@ -311,15 +324,25 @@ class AgentTime:
         (:meth:`stop`), which gives :meth:`to_dict`'s totals."""
         clock = self.clocks[key]
         totals = {"call": clock.call, "available": clock.available, "away": clock.away}
-        return [clock.name, clock.activity, clock.since, totals]
+        return [clock.name, clock.activity, clock.since, totals, clock.left_call]
+
+    def left_call(self, key: str) -> float | None:
+        """When the agent keyed ``key`` last went on or off a call (see
+        :attr:`_Clock.left_call`), None when not known."""
+        clock = self.clocks.get(key)
+        return None if clock is None else clock.left_call
 
     def restore(self, data: dict[str, Any], resume_at: float | None = None) -> None:
         self.clocks = {}
         self.changes, self.created = None, []
         self._forget()
-        for key, (name, activity, since, totals) in data.items():
+        for key, (name, activity, since, totals, *rest) in data.items():
             clock = _Clock(str(key), str(name), activity, float(since))
             clock.totals = totals
+            # a day file written before the time of going on or off a call was kept
+            # has four fields
+            left = rest[0] if rest else None
+            clock.left_call = None if left is None else float(left)
             self.clocks[clock.key] = clock
         if resume_at is not None:
             self.resume(resume_at)

@@ -46,7 +46,7 @@ _encode = msgspec.json.Encoder().encode
 _part = attrgetter("part")
 _key = attrgetter("key")
 #: a clock's key and :meth:`~rtdash.core.agent_time.AgentTime.kept` fields, read at once
-_clock = attrgetter("key", "name", "activity", "since", "call", "available", "away")
+_clock = attrgetter("key", "name", "activity", "since", "call", "available", "away", "left_call")
 _view: Callable[[bytes], memoryview] = memoryview
 #: parts joined at a time when written
 _SLICE = 4096
@@ -270,6 +270,6 @@ def _clock_part(agents: AgentTime, key: str) -> bytes:
 
 def _clocks_of(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
     """:func:`_clock_part` of each clock whose :data:`_clock` fields are ``rows``."""
-    for key, name, activity, since, c, a, w in rows:
+    for key, name, activity, since, c, a, w, left in rows:
         totals = {"call": c, "available": a, "away": w}
-        yield _encode({key: [name, activity, since, totals]})[1:-1]
+        yield _encode({key: [name, activity, since, totals, left]})[1:-1]

@@ -200,6 +200,13 @@ class ServiceLevel(FeedConsumer):
         )
         return self.metrics.report(window, agents)
 
+    def left_call(self, key: str) -> float | None:
+        """When the agent keyed ``key`` last went on or off a call, as today's state
+        knows it (for a screen that did not see it: ShownStarts.earlier), on our clock
+        as the screen's own times are (the clocks keep the upstream's)."""
+        left = self.agents.left_call(key)
+        return None if left is None else left - self.tracker.timeline.skew
+
     # --- state ------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:

@@ -210,6 +210,7 @@ def attach_service(
         )
         keeper = ServiceKeeper(followed, options)
         owner.on_service = keeper.follow
+        feed.starts.earlier = followed.left_call
         feed.subscribe(followed)
         feed.subscribe(keeper)
         feed.alerts.sources.append(keeper.levels)
@@ -222,6 +223,7 @@ def attach_service(
         if not demo:
             store.load(service, now)
     keeper = ServiceKeeper(service, options, store)
+    feed.starts.earlier = service.left_call
     feed.subscribe(service)
     feed.subscribe(keeper)
     feed.alerts.sources.append(keeper.levels)
@@ -288,6 +290,19 @@ class FollowedServiceLevel(ServiceLevel):
     def restore(self, state: dict[str, Any]) -> None:
         self._held = {}
         super().restore(state)
+
+    def left_call(self, key: str) -> float | None:
+        """Read from the state followed, as it came: asking must not build every
+        agent's clock again after each calls poll (see :attr:`agents`). On the
+        upstream's clock, as the PBX's own state starts are: the hub does not publish
+        its offset to it, and a viewer's clock is not the hub's anyway."""
+        followed = self._held.get("agents")
+        if not isinstance(followed, dict):  # restored, not followed
+            return super().left_call(key)
+        kept = followed.get(key)
+        if isinstance(kept, list) and len(kept) > 4 and isinstance(kept[4], int | float):
+            return float(kept[4])
+        return None
 
     def observe_calls(self, snapshot: CallsSnapshot) -> None:
         """The owner of the day's state counted this snapshot already."""

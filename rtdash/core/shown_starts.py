@@ -14,13 +14,21 @@ the calls that changed, so a poll costs a dict entry per agent who went on or of
 call, not a look at every user. A change is timed at the calls poll before the one that
 saw it (the earliest it can have happened): a PBX start after it, such as the answer's
 own, is the truer time, and wins.
+
+A screen started after the change (a restart, a browser tab opened, a hub viewer that
+joins) did not see it: for an agent it has seen no change of, it asks ``earlier``, the
+service level's record of the agent's last change (kept in the day's state and
+published by the hub), so an agent who left a call before the screen started is still
+timed from the call's end.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from rtdash.api.models import PbxUser
+from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall, folded
 
 #: agents are few, but the keys come from the upstream: past this many, start again
@@ -37,6 +45,10 @@ class ShownStarts:
         self._refs: dict[str, datetime] = {}
         #: folded display name -> the same, for calls that name their agent only so
         self._names: dict[str, datetime] = {}
+        #: agent key (:meth:`AgentTime.key_of`) -> when that agent last went on or off a
+        #: call as the day's state knows it (epoch seconds), for the changes made
+        #: before this screen followed the calls; None: nothing known
+        self.earlier: Callable[[str], float | None] | None = None
 
     def follow(self, on_call: OnCall, polled: datetime) -> None:
         """Who is on a call as of the calls poll made at ``polled``."""
@@ -65,6 +77,10 @@ class ShownStarts:
             by_name = self._names.get(folded(user.display_name))
             if by_name is not None and (changed is None or by_name > changed):
                 changed = by_name
+        if changed is None and self.earlier is not None:
+            before = self.earlier(AgentTime.key_of(user))
+            if before is not None:
+                changed = datetime.fromtimestamp(before, UTC)
         if changed is None or (start is not None and start >= changed):
             return start
         return changed

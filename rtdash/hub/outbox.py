@@ -161,14 +161,15 @@ def shown(state: dict[str, Any], agents: AgentTime | None = None) -> dict[str, A
     """What a screen shows of a day's state: today's counts, agents and gaps, without
     the calls in flight and the per-minute counts (a next leader's, to go on counting).
 
-    With ``agents``, each agent's time goes as its clock (activity, since when, and the
-    time before that), which :meth:`AgentTime.restore` takes as it takes the totals up
-    to now, and which changes only when the agent's activity does: so the changes from
-    one state to the next are a few counters and agents, not every agent."""
+    With ``agents``, each agent's time goes as its clock (activity, since when, the
+    time before that, and when they last went on or off a call), which
+    :meth:`AgentTime.restore` takes as it takes the totals up to now, and which changes
+    only when the agent's activity does: so the changes from one state to the next are
+    a few counters and agents, not every agent."""
     out = {**state, "tracker": {}, "metrics": {**state["metrics"], "minutes": {}}}
     if agents is not None:
         out["agents"] = {
-            key: [clock.name, clock.activity, clock.since, dict(clock.totals)]
+            key: [clock.name, clock.activity, clock.since, dict(clock.totals), clock.left_call]
             for key, clock in agents.clocks.items()
         }
     return out

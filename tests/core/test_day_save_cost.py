@@ -64,10 +64,11 @@ def test_agent_clocks_save_their_totals_up_to_now() -> None:
     )
     saved = clocks.to_dict(200.0)
     assert saved == {
-        "a.lee": ["Ann", "call", 200.0, {"call": 40.0, "available": 60.0, "away": 0.0}]
+        # the last list item: when Ann went on the call, at the earliest (the look before)
+        "a.lee": ["Ann", "call", 200.0, {"call": 40.0, "available": 60.0, "away": 0.0}, 100.0]
     }
     assert clocks.to_dict(200.0) == saved  # reading does not move the clocks
-    assert {key: (name, totals) for key, (name, _, _, totals) in saved.items()} == {
+    assert {key: (name, totals) for key, (name, _, _, totals, _) in saved.items()} == {
         key: (name, totals) for key, (name, totals) in clocks.totals(200.0).items()
     }
 

@@ -192,9 +192,11 @@ class _CountingTime(AgentTime):
         super().__init__()
         self.looked = 0
 
-    def _observe(self, user: PbxUser, on_call: OnCall, now: float, since: float) -> None:
+    def _observe(
+        self, user: PbxUser, on_call: OnCall, now: float, since: float, watched: bool
+    ) -> None:
         self.looked += 1
-        super()._observe(user, on_call, now, since)
+        super()._observe(user, on_call, now, since, watched)
 
 
 def test_agent_clocks_look_only_at_changed_agents_and_count_the_same() -> None:

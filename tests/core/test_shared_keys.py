@@ -41,7 +41,7 @@ def test_agent_totals_when_one_of_two_users_sharing_a_key_leaves() -> None:
     reused, every = _clocks_day(fresh=False), _clocks_day(fresh=True)
     assert reused == every
     # the remaining user is away: from the poll after the other left, "a1" is away
-    _name, activity, _at, totals = every["a1"]
+    _name, activity, _at, totals, _left_call = every["a1"]
     assert activity == "away"
     assert totals["away"] == 400.0 - 200.0
 

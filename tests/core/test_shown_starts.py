@@ -3,9 +3,11 @@ a bridged call after it (the PBX keeps an agent unavailable through the wrap-up)
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+from rtdash.core.agent_time import AgentTime
 from rtdash.core.agents import OnCall
 from rtdash.core.shown_starts import MOST_KEPT, ShownStarts
 
@@ -112,3 +114,72 @@ def test_the_feed_follows_every_calls_poll_and_a_rewind_forgets() -> None:
     assert feed.starts.start(ffion) == at(60)
     feed.rewind()
     assert feed.starts.start(ffion) == at(0)
+
+
+# --- a screen that starts after the change --------------------------------------------
+
+
+def _clocks_of_a_call_that_ended() -> AgentTime:
+    """Ffion's clock: available, on a call seen at 200, off it seen at 400 (the looks
+    before them at 190 and 390)."""
+    ffion = _agent("ffion", "Ffion Jones", UserState.AVAILABLE, since=0)
+    call = _talking("c1", "ffion", "Ffion Jones")
+    clocks = AgentTime()
+    clocks.observe((ffion,), OnCall(), T0.timestamp() + 190, T0.timestamp() + 180)
+    clocks.observe((ffion,), OnCall.from_calls([call]), T0.timestamp() + 200, T0.timestamp() + 190)
+    busy = ffion.model_copy(update={"state": UserState.UNAVAILABLE, "state_start": _at(195)})
+    clocks.observe((busy,), OnCall(), T0.timestamp() + 400, T0.timestamp() + 390)
+    return clocks
+
+
+def test_the_agents_clock_keeps_when_they_went_on_or_off_a_call_at_the_earliest() -> None:
+    clocks = _clocks_of_a_call_that_ended()
+    assert clocks.left_call("ffion") == T0.timestamp() + 390
+    # a change of the PBX's state alone (away, then available) is not a call's
+    ready = _agent("ffion", "Ffion Jones", UserState.AVAILABLE, since=420)
+    clocks.observe((ready,), OnCall(), T0.timestamp() + 430, T0.timestamp() + 400)
+    assert clocks.clocks["ffion"].activity == "available"
+    assert clocks.left_call("ffion") == T0.timestamp() + 390
+    assert clocks.left_call("nobody") is None
+
+
+def test_a_restart_keeps_the_time_and_a_change_seen_across_the_gap_sets_none() -> None:
+    clocks = _clocks_of_a_call_that_ended()
+    saved = json.loads(json.dumps({key: clocks.kept(key) for key in clocks.clocks}))
+    again = AgentTime()
+    again.restore(saved, resume_at=T0.timestamp() + 900)
+    assert again.left_call("ffion") == T0.timestamp() + 390
+    # restored on a call: the first look after the restart finds Ffion off it, at some
+    # moment of the gap: it does not claim one
+    on_call = json.loads(json.dumps(saved))
+    on_call["ffion"][1] = "call"
+    gap = AgentTime()
+    gap.restore(on_call, resume_at=T0.timestamp() + 900)
+    away = _agent("ffion", "Ffion Jones", UserState.UNAVAILABLE, since=195)
+    gap.observe((away,), OnCall(), T0.timestamp() + 905, T0.timestamp() + 900)
+    assert gap.clocks["ffion"].activity == "away"
+    assert gap.left_call("ffion") == T0.timestamp() + 390
+    # a day file written before the time was kept: four fields, nothing known
+    old = {"ffion": saved["ffion"][:4]}
+    older = AgentTime()
+    older.restore(old)
+    assert older.left_call("ffion") is None and older.clocks["ffion"].call == 200.0
+
+
+def test_a_screen_that_did_not_see_the_change_asks_the_days_record() -> None:
+    clocks = _clocks_of_a_call_that_ended()
+    away = _agent("ffion", "Ffion Jones", UserState.UNAVAILABLE, since=195)  # the call's
+    starts = ShownStarts()
+    starts.follow(OnCall(), _at(600))
+    assert starts.start(away) == _at(195), "nothing known: the PBX's start"
+    starts.earlier = clocks.left_call
+    assert starts.start(away) == _at(390), "the day's record: off the call at 390"
+    # a change this screen saw itself is the one it shows
+    call = _talking("c9", "ffion", "Ffion Jones")
+    starts.follow(OnCall.from_calls([call]), _at(601))
+    starts.follow(OnCall(), _at(700))
+    assert starts.start(away) == _at(601)
+    # a PBX start after the record wins, as it does over a change seen here
+    fresh = ShownStarts()
+    fresh.earlier = clocks.left_call
+    assert fresh.start(away.model_copy(update={"state_start": _at(450)})) == _at(450)

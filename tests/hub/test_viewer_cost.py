@@ -158,6 +158,32 @@ def test_the_agents_time_is_built_only_when_read() -> None:
     assert followed._agent_state is None
 
 
+def test_when_an_agent_left_a_call_is_read_from_the_state_followed_unbuilt() -> None:
+    """A viewer that joins after an agent hung up times them from the hang-up: the hub's
+    state says when, and reading it builds no agent's clock (that waits for a reader of
+    the agents' time: the test above)."""
+    from rtdash.hub.outbox import shown
+
+    service = ServiceLevel(ZoneInfo("UTC"))
+    ann = user("u1", "available", 0, name="Ann Lee", operator_ref="a.lee")
+    service.observe_users(UsersSnapshot.build([ann], T0))
+    talking = call("c1", CallState.BRIDGED, 10, 4, agent_ref="a.lee", agent_name="Ann Lee")
+    followed = FollowedServiceLevel(ZoneInfo("UTC"))
+    for poll, body in enumerate(([], [talking], [talking], [])):
+        service.observe_calls(CallsSnapshot.build(body, T0 + timedelta(seconds=10 * poll)))
+        followed.follow(shown(service.to_dict(), service.agents))  # as the hub publishes
+    assert followed._agent_state is not None  # the clocks not built
+    # off the call seen at 30 s: at the earliest, the poll before (20 s)
+    assert service.left_call("a.lee") == (T0 + timedelta(seconds=20)).timestamp()
+    assert followed.left_call("a.lee") == service.left_call("a.lee")
+    assert followed._agent_state is not None
+    assert followed.left_call("nobody") is None
+    # a hub of a release that kept no such time: nothing known, nothing refused
+    older = {key: kept[:4] for key, kept in followed._held["agents"].items()}
+    followed.follow({**followed._held, "agents": older})
+    assert followed.left_call("a.lee") is None
+
+
 def test_a_broken_state_is_refused_and_the_next_is_taken_whole() -> None:
     states = _states()
     followed = FollowedServiceLevel(ZoneInfo("UTC"))

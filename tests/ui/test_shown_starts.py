@@ -9,8 +9,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from rtdash.api.models import PbxUser, UserState
 from rtdash.core.agents import AgentState, agent_state
+from rtdash.core.daystate import DayStore
 from rtdash.core.format import duration
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.agent_grid import AgentGrid
@@ -130,3 +133,34 @@ async def test_sorting_the_users_by_time_in_state_follows_the_times_shown(
         users = {u.user_id: u for u in panel.shown_users()}
         states = [ORDER.index(agent_state(users[key], panel.on_call)) for key in panel.table.keys]
         assert states == sorted(states)
+
+
+async def test_a_dashboard_started_after_the_hang_up_times_the_agent_from_it(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restart (or a browser tab opened) just after an agent hung up: the new screen
+    saw no call end, and the day's state tells it when, so the agent is not "away" for
+    the whole call."""
+    # the day file is today's by the simulator's clock, not the machine's
+    load = DayStore.load
+    monkeypatch.setattr(
+        DayStore,
+        "load",
+        lambda store, service, now=None: load(store, service, sim.now.timestamp()),
+    )
+    first = make_app(sim, persist=True)
+    async with first.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        user, polled = await _off_a_call(pilot, dashboard_of(first), sim)
+    # the first dashboard has gone, its day saved on the way out
+    again = make_app(sim, persist=True)
+    async with again.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(again)
+        board.tick()
+        await pilot.pause()
+        now = again.clock.now()
+        shown = str(board.user_panel.table.get_cell(user.user_id, "in_state"))
+        assert shown == duration((now - polled).total_seconds()) == "0:01"
+        assert user.state_start is not None
+        assert duration((now - user.state_start).total_seconds()) != shown
