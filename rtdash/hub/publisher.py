@@ -178,16 +178,28 @@ class InstallationPublisher:
 
     async def _open_service(self) -> ServiceLevel | None:
         """A new leader's service level, carrying on from the day's state the last
-        leader published (this process before a restart, or another hub); a state of
-        another day, or one this version cannot read, is not continued. The day is the
+        leader published (this process before a restart, or another hub), else from
+        the one this process counted when it led before; a state of another day, or
+        one this version cannot read, is not continued. The day is the
         upstream's, judged on its clock by the offset the state was counted with
         (:func:`~rtdash.core.daystate.same_day`), not on ours: the two can be either
         side of midnight."""
         if self._make_service is None:
             return None
-        service = self._make_service()
+        held, service = self.service, self._make_service()
         raw = await self.redis.hget(self.keys.latest, "day")
         if raw is None:
+            # nothing in Redis (it restarted without persistence, or failed over to an
+            # empty replica) while this process kept the day it counted: carried on
+            # from that, as from a saved state (so the time not polled is marked)
+            if held is not None and held.metrics.now is not None:
+                state = held.to_dict()
+                if same_day(state, time.time(), service.zone):
+                    service.restore(state)
+                    log.info(
+                        "igrp %s: Redis held no service state: continuing this hub's own",
+                        self.keys.igrp,
+                    )
             return service
         try:
             state = codec.decode(raw).service

@@ -239,3 +239,26 @@ async def test_a_new_leader_judges_the_day_on_the_upstreams_clock(
         await hub.redis.aclose()
     assert service is not None
     assert service.report().total.answered == (1 if continued else 0)
+
+
+async def test_a_hub_carries_its_day_on_when_redis_restarts_empty(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """Redis restarted without persistence: the hub still holds the day it counted, so
+    the screens keep today's totals (and the time nobody published is marked), rather
+    than every count starting again from nought."""
+    hub = publisher(redis_up.url, prefix, sim, service=True)
+    async with running(hub):
+        assert await until(lambda: hub.service is not None and _counted(_total(hub)) >= 4, 20)
+        before = _total(hub)
+        redis_up.stop()
+        await asyncio.sleep(RESTART_GAP_SECONDS + 1.0)
+        redis_up.start()
+        assert await until(lambda: hub.role == "leader" and hub.published >= 3, 30)
+        after = _total(hub)
+        assert after.offered >= before.offered
+        assert after.answered >= before.answered
+        assert after.abandoned >= before.abandoned
+        assert hub.service is not None and hub.service.metrics.gaps, "the outage is marked"
+        stored = (await _stored(redis_up.url, prefix, sim.igrp)).report("today").total
+        assert stored.offered >= before.offered
