@@ -80,6 +80,8 @@ def _via(status: PollerStatus, headline: str, detail: str, level: Level) -> tupl
     the upstream's state as the hub reports it."""
     if status.via_problem:
         return status.via_problem, status.via_detail, Level.ALERT
+    if status.phase is Phase.PAUSED:  # this screen's own pause: the hub polls on
+        return f"{status.via} · paused", detail, level
     return f"{status.via} · upstream {headline}", detail, level
 
 

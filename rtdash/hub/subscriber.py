@@ -77,6 +77,7 @@ class HubSubscriber:
         self.hub_status: PollerStatus | None = None
         self.trend: list[trend.TrendPoint] = []
         self._paused = False
+        self._paused_status: PollerStatus | None = None
         self._stopped = False
         self._reload = False
         self._wake = asyncio.Event()
@@ -114,6 +115,9 @@ class HubSubscriber:
 
     def pause(self) -> None:
         self._paused = True
+        # the picture held has the hub's status of its time: the frames that come
+        # while paused must not move its "data as of"
+        self._paused_status = self.hub_status
         self._emit()
 
     def resume(self) -> None:
@@ -339,7 +343,7 @@ class HubSubscriber:
 
     def status(self) -> PollerStatus:
         now = self._now()
-        base = self.hub_status or PollerStatus(
+        base = (self._paused_status if self._paused else self.hub_status) or PollerStatus(
             phase=Phase.CONNECTING,
             interval=self.interval,
             routes={route: RouteHealth() for route in Route},

@@ -120,12 +120,15 @@ async def test_a_hub_viewer_shows_the_hubs_data_with_its_trend_and_polls_nothing
         app.screen.action_slower()  # type: ignore[attr-defined]  # DashboardScreen
         assert board.status_bar.note == "the hub polls every 1 s"
         assert feed.source.interval == 1.0
-        # pausing holds the picture
+        # pausing holds the picture, and its time: the screen is paused, not the upstream
         await pilot.press("p")
         assert feed.source.paused
         frozen = feed.calls
-        await pilot.pause(2.0)
+        await wait_until(pilot, lambda: board.status_bar.text.headline == "hub · paused", 2)
+        held = board.status_bar.text.age
+        await pilot.pause(2.2)  # the hub's status frames go on coming, a second apart
         assert feed.calls is frozen
+        assert board.status_bar.text.age == held, "the data's time holds while paused"
         await pilot.press("p")
         await wait_until(pilot, lambda: feed.calls is not frozen, 5)
 
