@@ -193,9 +193,9 @@ class InstallationPublisher:
             # empty replica) while this process kept the day it counted: carried on
             # from that, as from a saved state (so the time not polled is marked)
             if held is not None and held.metrics.now is not None:
-                state = held.to_dict()
-                if same_day(state, time.time(), service.zone):
-                    service.restore(state)
+                kept = held.to_dict()
+                if same_day(kept, time.time(), service.zone):
+                    service.restore(kept)
                     log.info(
                         "igrp %s: Redis held no service state: continuing this hub's own",
                         self.keys.igrp,
