@@ -57,7 +57,9 @@ async def record_run(path: Path, keyframe_every: float) -> Run:
                 # a poll's own time, with microseconds, as the poller stamps it
                 fetched = sim.now + timedelta(microseconds=137 * index + 1)
                 snapshots = (
-                    CallsSnapshot.build(calls.rows, fetched, calls.unreadable),
+                    CallsSnapshot.build(
+                        calls.rows, fetched, calls.unreadable, server_now=calls.server_now
+                    ),
                     UsersSnapshot.build(users.rows, fetched, users.unreadable),
                 )
                 wrote.append(

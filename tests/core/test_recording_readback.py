@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rtdash.api.models import CallState
+from rtdash.api.row_types import ticked
 from rtdash.core.replay import Recording
 
 from .recording_rig import POLLS, Run, assert_same, recorded_lines
@@ -57,3 +58,23 @@ def test_a_poll_writes_a_record_exactly_when_its_snapshot_changed(recorded_run: 
             unchanged[kind] += not changed
     # simulated users change now and then, not every 2 s: most of their polls write nothing
     assert unchanged["users"] > POLLS // 2
+
+
+def test_a_replayed_call_has_the_durations_of_its_time(recorded_run: Run) -> None:
+    """A poll holds a call whose durations only ticked from the poll that read it (see
+    ``ticked``), and so does the recording: replayed, its durations are brought to the
+    record's time, as the live export brought them to the poll's."""
+    recording = Recording.load(recorded_run.path)
+    calls, _ = recorded_run.polls[-1]
+    got = recording.calls_at(calls.fetched_at)
+    assert got is not None and got.server_now == calls.fetched_at
+    assert calls.server_now is not None
+    skew = (calls.server_now - calls.fetched_at).total_seconds()
+    live = {call.call_ref: ticked(call, calls.server_now) for call in calls.calls}
+    replayed = {call.call_ref: ticked(call, got.server_now) for call in got.calls}
+    assert live.keys() == replayed.keys()
+    for ref, call in replayed.items():
+        assert call.call_duration is not None and live[ref].call_duration is not None
+        assert abs(live[ref].call_duration - call.call_duration) <= abs(skew) + 1, ref
+    # and some did tick since they were read
+    assert any(replayed[call.call_ref].call_duration != call.call_duration for call in got.calls)

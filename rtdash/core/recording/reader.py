@@ -145,7 +145,12 @@ class _Track(Generic[S]):
             self._models = models
         snapshot: CallsSnapshot | UsersSnapshot
         if self.kind == "calls":
-            snapshot = CallsSnapshot.build(rows, fetched_at, state.unreadable)
+            # a row is recorded as the poll held it: its durations are those it was
+            # first read with (see rtdash.api.row_types.ticked), and the recording
+            # keeps no upstream "now" but the poll's own time, which stands for it
+            snapshot = CallsSnapshot.build(
+                rows, fetched_at, state.unreadable, server_now=fetched_at
+            )
         else:
             snapshot = UsersSnapshot.build(rows, fetched_at, state.unreadable)
         return snapshot  # type: ignore[return-value]  # S is fixed by kind, which mypy cannot see
