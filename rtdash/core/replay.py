@@ -216,9 +216,10 @@ def replay_status(player: Player, *, made_at: float = 0.0) -> PollerStatus:
     """A poller status for the status bar during replay.
 
     Phase is ``paused`` or ``live``; both routes' last success is the newest record of
-    either kind at the position. Unchanged polls are not recorded, so this is the time
-    of the last change: in a busy centre the calls (whose durations tick) change on
-    every poll, so it reads like the live age; in a quiet one it can read stale.
+    either kind at the position. A poll that changed nothing writes no change, but the
+    recorder tells a calls poll made two intervals after its last record (see
+    ``Recorder._keep_alive``), so a quiet stretch reads as fresh and only a gap in the
+    polling itself reads as stale.
     """
     last = player.recording.last_record_at(player.position)
     health = RouteHealth(last_success=last)

@@ -48,8 +48,10 @@ class CallsSnapshot:
     unchanged: bool = False
     #: the upstream's "now" as the body showed it, when known: a call whose durations
     #: only ticked is held from an earlier poll, and :func:`~rtdash.api.models.ticked`
-    #: brings its durations forward to this
-    server_now: datetime | None = None
+    #: brings its durations forward to this. Not compared: the same rows fetched at the
+    #: same time are the same picture, whether their upstream's "now" was told (a poll)
+    #: or stood for by the record's time (a replay)
+    server_now: datetime | None = field(default=None, compare=False)
 
     #: each group's order keys, parallel to ``groups`` (for the next poll's build)
     order_keys: dict[CallState, tuple[Any, ...]] = field(

@@ -14,19 +14,27 @@ from .recording_rig import recorded_lines
 from .rows import at, call, user
 
 
-def test_unchanged_polls_add_no_bytes(tmp_path: Path) -> None:
+def test_unchanged_polls_add_only_a_mark_that_polling_went_on(tmp_path: Path) -> None:
+    """No row of an unchanged poll is written; every other calls poll says it was made
+    (a replay of a quiet centre must not read as an outage), in a few bytes."""
     path = tmp_path / "quiet.rtrec"
     rows = [call("c-1", "bridged", 0, 0, call_duration=0), call("c-2", "queueing", 5, 5)]
     people = [user("u-1"), user("u-2", "unavailable", name="Zoë")]
     with Recorder(path, installation="x", igrp=1, tz="UTC") as recorder:
         assert recorder.record_calls(CallsSnapshot.build(rows, at(0)))
         assert recorder.record_users(UsersSnapshot.build(people, at(0)))
-        size, records = path.stat().st_size, recorder.records
+        records, raw = recorder.records, recorder.raw_bytes
+        marked = []
         for second in range(2, 60, 2):
-            assert not recorder.record_calls(CallsSnapshot.build(list(rows), at(second)))
+            marked.append(recorder.record_calls(CallsSnapshot.build(list(rows), at(second))))
             assert not recorder.record_users(UsersSnapshot.build(list(people), at(second)))
-            assert path.stat().st_size == size
-        assert recorder.records == records
+        # two intervals after the last calls record: at 4 s, 8 s, … 56 s
+        assert marked == [False, True] * 14 + [False]
+        assert recorder.records == records + 14
+        assert recorder.raw_bytes - raw < 64 * 14
+    recording = Recording.load(path)
+    assert recording.calls.times[1:] == [at(second) for second in range(4, 60, 4)]
+    assert recording.calls_at(at(56)) == CallsSnapshot.build(rows, at(56))
 
 
 def test_a_call_that_only_ticks_costs_a_tick_not_a_row(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from rtdash.api.models import CallState
 from rtdash.api.row_types import ticked
-from rtdash.core.replay import Recording
+from rtdash.core.feed import is_stale
+from rtdash.core.player import Player
+from rtdash.core.replay import Recording, replay_status
 
 from .recording_rig import POLLS, Run, assert_same, recorded_lines
 
@@ -49,13 +51,25 @@ def test_a_poll_writes_a_record_exactly_when_its_snapshot_changed(recorded_run: 
         (line["kind"], line["t"]) for line in recorded_lines(recorded_run.path) if "rows" in line
     }
     unchanged = {"calls": 0, "users": 0}
+    kept_alive = 0
+    calls_written = recorded_run.polls[0][0].fetched_at
     for index in range(1, POLLS):
         for slot, kind in enumerate(("calls", "users")):
             now, before = recorded_run.polls[index][slot], recorded_run.polls[index - 1][slot]
             changed = not now.same_rows(before) or now.unreadable != before.unreadable
             keyframe = (kind, now.fetched_at.isoformat()) in keyframes
-            assert recorded_run.wrote[index][slot] == (changed or keyframe)
+            # an unchanged calls poll two intervals after the last calls record says a
+            # poll was made (a replay would read a quiet centre as stale otherwise)
+            alive = (
+                kind == "calls"
+                and not (changed or keyframe)
+                and now.fetched_at - calls_written >= 2 * (now.fetched_at - before.fetched_at)
+            )
+            assert recorded_run.wrote[index][slot] == (changed or keyframe or alive)
+            if kind == "calls" and recorded_run.wrote[index][slot]:
+                calls_written = now.fetched_at
             unchanged[kind] += not changed
+            kept_alive += alive
     # simulated users change now and then, not every 2 s: most of their polls write nothing
     assert unchanged["users"] > POLLS // 2
 
@@ -78,3 +92,17 @@ def test_a_replayed_call_has_the_durations_of_its_time(recorded_run: Run) -> Non
         assert abs(live[ref].call_duration - call.call_duration) <= abs(skew) + 1, ref
     # and some did tick since they were read
     assert any(replayed[call.call_ref].call_duration != call.call_duration for call in got.calls)
+
+
+def test_a_replay_of_polls_that_changed_nothing_is_never_stale(recorded_run: Run) -> None:
+    """Calls that only talk on are held rows, and a poll that changed nothing writes no
+    change: the polls made are still told, so the replay reads as the live screen did."""
+    recording = Recording.load(recorded_run.path)
+    player = Player(recording)
+    player.paused = False
+    position = recording.start
+    while position <= recording.end:
+        player.seek_to(position)
+        status = replay_status(player)
+        assert not is_stale(status, position), position
+        position += timedelta(seconds=0.5)

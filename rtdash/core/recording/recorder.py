@@ -18,6 +18,7 @@ from typing import Any
 
 from rtdash.core.recording.codec import (
     ROW_KEYS,
+    Delta,
     EndMark,
     Keyframe,
     Kind,
@@ -82,6 +83,9 @@ class Recorder:
         #: the newest snapshot seen, and the newest written (for the end mark)
         self._last_seen: datetime | None = None
         self._last_written: datetime | None = None
+        #: the last calls poll, and the last calls record: for :meth:`_keep_alive`
+        self._calls_polled: datetime | None = None
+        self._calls_written: datetime | None = None
         self._dirty = False
         self._closed = False
         self._check_existing()
@@ -152,6 +156,9 @@ class Recorder:
     def _record(self, kind: Kind, when: datetime, rows: list[Row], unreadable: int) -> bool:
         state = self._states[kind]
         last = self._last_keyframe[kind]
+        polled_before = self._calls_polled
+        if kind == "calls":
+            self._calls_polled = when
         if self._last_seen is None or when > self._last_seen:
             self._last_seen = when
         keyed = None if state.dup is not None else state.keyed(rows)
@@ -167,17 +174,37 @@ class Recorder:
             self.keyframes += 1
         else:
             delta = state.diff(keyed, unreadable, when)
+            if delta is None and self._keep_alive(kind, when, polled_before):
+                delta = Delta(kind, when)  # nothing changed: only that a poll was made
             if delta is None:
                 self._maybe_flush(when)
                 return False
             record = delta
         state.apply(record)
+        if kind == "calls":
+            self._calls_written = when
         self._write(encode(record))
         self.records += 1
         if self._last_written is None or when > self._last_written:
             self._last_written = when
         self._maybe_flush(when)
         return True
+
+    def _keep_alive(self, kind: Kind, when: datetime, before: datetime | None) -> bool:
+        """Whether an unchanged calls poll is written all the same, as an empty record.
+
+        A replay tells the data's age from its records, and a poll that changed nothing
+        writes none: a quiet centre would replay as STALE, as if polling had failed.
+        So once two poll intervals have gone by since the last calls record, a poll
+        says it was made (a few bytes); an outage, when no poll is made, stays a gap.
+        The users are not kept so: a replay's age is the newest record of either kind."""
+        if kind != "calls":
+            return False
+        written = self._calls_written
+        if before is None or written is None or when <= before:
+            return False
+        interval = (when - before).total_seconds()
+        return (when - written).total_seconds() >= 2 * interval
 
     def _write(self, data: dict[str, Any]) -> None:
         line = dump_line(data)
