@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from rtdash.api.http_errors import cause_words
 from rtdash.config import Settings
 
 #: seconds to connect and per command: loopback or a LAN answers in well under this
@@ -54,3 +55,15 @@ def connector(url: str) -> Any:
         )
 
     return connect
+
+
+def unreachable(redis: Any, exc: BaseException, *, lost: bool) -> str:
+    """``cannot connect to host:port (connection refused)``, as an upstream that cannot
+    be reached is said, not Redis's own words ("Error 111 connecting to …"); ``lost``:
+    ``lost the hub at host:port (…)``, the session had begun. Only the host and port
+    are named: the hub's URL may hold a password."""
+    kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", {})
+    host, port = kwargs.get("host"), kwargs.get("port")
+    where = f"{host}:{port}" if host and port else "the hub"
+    said = f"lost the hub at {where}" if lost else f"cannot connect to {where}"
+    return f"{said} ({cause_words(exc)})"

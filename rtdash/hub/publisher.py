@@ -36,6 +36,7 @@ from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec
+from rtdash.hub.connect import unreachable
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.lease import PUBLISH, Lease
 from rtdash.hub.outbox import SERVICE_EVERY, Item, QueueSink, status_item
@@ -109,7 +110,8 @@ class InstallationPublisher:
                     self._set_role("standby", "another hub polls")
                     await self._sleep(self.interval / STANDBY_TRIES)
             except (RedisError, OSError) as exc:
-                self._set_role("standby", f"Redis unreachable ({_one_line(exc)})")
+                # said as a screen says it (and never the URL, which may hold a password)
+                self._set_role("standby", f"Redis: {unreachable(self.redis, exc, lost=False)}")
                 await self._sleep(backoff * random.uniform(0.8, 1.2))
                 backoff = min(backoff * 2, 10.0)
             except Exception as exc:  # a bug must not end polling for good: said, retried

@@ -34,11 +34,11 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from rtdash.api.http_errors import cause_words
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec, trend
+from rtdash.hub.connect import unreachable
 from rtdash.hub.keys import HubKeys
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ class HubSubscriber:
                 delay *= random.uniform(0.8, 1.2)
                 self._problem = UNREACHABLE
                 self._retry_at = self._now() + delay
-                self._detail = _unreachable(redis, exc, lost=self.connections > connected)
+                self._detail = unreachable(redis, exc, lost=self.connections > connected)
                 log.warning("hub unreachable (%s); retrying in %.1f s", self._detail, delay)
                 await self._wait_retry()
             else:
@@ -377,15 +377,3 @@ class HubSubscriber:
     @staticmethod
     def _now() -> float:
         return asyncio.get_running_loop().time()
-
-
-def _unreachable(redis: Any, exc: BaseException, *, lost: bool) -> str:
-    """``cannot connect to host:port (connection refused)``, as an upstream that cannot
-    be reached is said, not Redis's own words ("Error 111 connecting to …"); ``lost``:
-    ``lost the hub at host:port (…)``, the session had begun. Only the host and port
-    are named: the hub's URL may hold a password."""
-    kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", {})
-    host, port = kwargs.get("host"), kwargs.get("port")
-    where = f"{host}:{port}" if host and port else "the hub"
-    said = f"lost the hub at {where}" if lost else f"cannot connect to {where}"
-    return f"{said} ({cause_words(exc)})"

@@ -49,6 +49,11 @@ async def test_redis_restart_viewer_keeps_data_says_so_and_resumes_without_split
         assert viewer.calls is held, "the last data stays"
         # nobody polls what it cannot publish
         assert await until(lambda: all(hub.role == "standby" for hub in hubs), 2)
+        # and each says why in the words a screen uses, not redis-py's ("Error 111 …")
+        hub_refused = re.compile(
+            r"Redis: cannot connect to 127\.0\.0\.1:\d+ \(connection refused\)"
+        )
+        assert all(hub_refused.fullmatch(hub._why) for hub in hubs), [hub._why for hub in hubs]
         await asyncio.sleep(1.0)
         redis_up.start()  # empty: the lease, the counter and the state are gone
         assert await until(lambda: viewer.connections >= 2 and len(screen.calls) > 2, 15)
