@@ -30,6 +30,7 @@ import shlex
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from rtdash.cli.serve_flags import DEFAULT_HOST as DEFAULT_HOST
@@ -162,7 +163,17 @@ def serve(
                 f"(one app process per browser tab, at most {max_sessions}); Ctrl+C stops"
             )
 
-    server = _Server(command=command, host=host, port=port, title="rtdash", public_url=public_url)
+    # rtdash's own page: a title, and a session that ends because the server went away
+    # reconnects by itself (textual-serve's asks for a click, which a TV never gets)
+    page = Path(__file__).with_name("serve_page")
+    server = _Server(
+        command=command,
+        host=host,
+        port=port,
+        title="rtdash",
+        public_url=public_url,
+        templates_path=page,
+    )
     try:
         server.serve()
     except OSError as exc:
