@@ -50,6 +50,10 @@ def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInf
     return StatusText(connection, level, age, age_level, stale, headline, detail)
 
 
+#: from this poll interval (seconds) on, the status line says it
+SAID_INTERVAL = 10.0
+
+
 def _connection(status: PollerStatus, loop_now: float) -> tuple[str, str, Level]:
     """(headline, detail, level)."""
     if status.phase is Phase.AUTH_FAILED:
@@ -71,8 +75,15 @@ def _connection(status: PollerStatus, loop_now: float) -> tuple[str, str, Level]
         return "retrying", "; ".join(parts), Level.ALERT
     if status.phase is Phase.CONNECTING:
         return "connecting…", "", Level.WARN
-    slow = f" (slow: every {status.interval:g} s)" if status.slow else ""
-    return f"live{slow}", "", Level.OK
+    if status.slow:
+        pace = f" (slow: every {status.interval:g} s)"
+    elif status.interval >= SAID_INTERVAL:
+        # polls this far apart make "2 s ago" and "40 s ago" both normal: say so (and
+        # an installation slowed with - says it when switched back to)
+        pace = f" (every {status.interval:g} s)"
+    else:
+        pace = ""
+    return f"live{pace}", "", Level.OK
 
 
 def _via(status: PollerStatus, headline: str, detail: str, level: Level) -> tuple[str, str, Level]:

@@ -251,3 +251,29 @@ def test_the_legend_says_what_each_mark_of_a_tab_and_a_tile_means() -> None:
         assert any("tab" in meaning for meaning in meanings[mark]), mark
     for mark in filter(None, (mark.strip() for mark in LEVEL_MARK.values())):
         assert any("SL %" in meaning for meaning in meanings[mark]), mark
+
+
+async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) -> None:
+    """`-` slows the installation shown, not the others: the note names it, and its
+    status line keeps saying how far apart its polls are when switched back to."""
+    settings = settings_for(sim)
+    settings.polling.interval = 2.0
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app = make_app(sim, settings)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        first, second = screen.views[:2]  # type: ignore[attr-defined]
+        for _ in INTERVAL_STEPS:
+            await pilot.press("minus")
+        assert first.poller.interval == 60.0 and second.poller.interval == 2.0
+        assert first.status_bar.note == f"{first.label}: slowest: every 60 s"
+        await pilot.press("2")
+        await wait_until(pilot, lambda: screen.current == 1)  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: second.status_bar.text is not None)
+        assert second.status_bar.text.connection == "live"
+        await pilot.press("1")
+        await wait_until(pilot, lambda: screen.current == 0)  # type: ignore[attr-defined]
+        first.tick()
+        await pilot.pause()
+        assert first.status_bar.text.connection == "live (every 60 s)"

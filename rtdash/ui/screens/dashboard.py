@@ -16,7 +16,7 @@ from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
 from rtdash.ui.screens.dashboard_words import agents_caller, nothing_to_open
 from rtdash.ui.screens.first_frame import FirstFrameScreen
-from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
+from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.typeahead import HandingOnInput
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
@@ -371,19 +371,3 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
     def action_refresh(self) -> None:
         self.dashboard.poller.refresh_now()
         self.dashboard.status_bar.set_note("refreshing…", until_polled=True)
-
-    def action_faster(self) -> None:
-        self._step_interval(-1)
-
-    def action_slower(self) -> None:
-        self._step_interval(+1)
-
-    def _step_interval(self, direction: int) -> None:
-        """The next step of :data:`INTERVAL_STEPS`; at either end the note says it is
-        the limit, so a key that does nothing still answers."""
-        note = step_interval(self.dashboard.poller, direction)
-        status = self.dashboard.feed.status
-        if status is not None and status.via and note.startswith("polling"):
-            # the hub keeps its own interval: say whose it is
-            note = note.replace("polling", f"the {status.via} polls", 1)
-        self.dashboard.status_bar.set_note(note)

@@ -127,6 +127,26 @@ class ViewsScreen(Screen[None]):
     def installation_note(self) -> str:
         return ""
 
+    def action_faster(self) -> None:
+        self.step_pace(-1)
+
+    def action_slower(self) -> None:
+        self.step_pace(+1)
+
+    def step_pace(self, direction: int) -> None:
+        """The next step of :data:`INTERVAL_STEPS`; at either end the note says it is
+        the limit, so a key that does nothing still answers. Each installation keeps
+        its own pace, so with several the note names whose it is; a hub keeps its own,
+        and the note says so."""
+        view = self.view
+        note = step_interval(view.poller, direction)
+        status = view.feed.status
+        if status is not None and status.via and note.startswith("polling"):
+            note = note.replace("polling", f"the {status.via} polls", 1)
+        elif len(self.views) > 1:
+            note = f"{view.label}: {note}"
+        view.status_bar.set_note(note)
+
     def show_installations(self) -> None:
         if len(self.views) < 2:
             return

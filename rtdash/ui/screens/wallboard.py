@@ -12,7 +12,7 @@ from textual.binding import Binding
 
 from rtdash.ui.commands import WALL, bindings
 from rtdash.ui.screens.first_frame import FirstFrameScreen
-from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen, step_interval
+from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
 from rtdash.ui.widgets.wallboard import Wallboard
 
 RESUME_KEY = Binding("0", "resume_rotation", show=False, id="resume_rotation")
@@ -88,9 +88,3 @@ class WallboardScreen(FirstFrameScreen, ViewsScreen):
 
     def action_refresh(self) -> None:
         self.view.poller.refresh_now()
-
-    def action_faster(self) -> None:
-        self.view.status_bar.set_note(step_interval(self.view.poller, -1))
-
-    def action_slower(self) -> None:
-        self.view.status_bar.set_note(step_interval(self.view.poller, +1))
