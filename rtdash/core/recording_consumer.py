@@ -55,6 +55,7 @@ class RecordingConsumer(FeedConsumer):
         #: seconds of calls polls (and on close)
         self._service = service
         self._service_at: datetime | None = None
+        self._service_totals: dict[str, Any] | None = None
         self._last_calls: datetime | None = None
 
     def feed_snapshot(self, feed: LiveFeed, snapshot: CallsSnapshot | UsersSnapshot) -> None:
@@ -84,9 +85,12 @@ class RecordingConsumer(FeedConsumer):
         if self._service is None or self.recorder is None or when is None:
             return
         totals = self._service()
-        if totals is not None:
-            self.recorder.record_service(when, totals)
-            self._service_at = when
+        if totals is None:
+            return
+        if when == self._service_at and totals == self._service_totals:
+            return  # the same totals at the same time (the way out, right after one)
+        self.recorder.record_service(when, totals)
+        self._service_at, self._service_totals = when, totals
 
     def close(self) -> None:
         """Idempotent: the app closes on exit and on a hang-up."""

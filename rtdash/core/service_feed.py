@@ -110,8 +110,12 @@ class ServiceKeeper(FeedConsumer):
         keys = [key for key in ALERTING if key in chosen]
         return {tile.key: tile.level for tile in self.tiles(keys)} if keys else {}
 
-    def recorded_totals(self) -> dict[str, Any]:
-        """What ``--record`` keeps of today: the installation's totals and SL seconds."""
+    def recorded_totals(self) -> dict[str, Any] | None:
+        """What ``--record`` keeps of today: the installation's totals and SL seconds;
+        None before anything was counted (or, on a hub, before the hub's state came),
+        which a replay would show as a day of nought abandons."""
+        if self.service.metrics.now is None:
+            return None
         report = self.service.report("today")
         return {
             "sl_seconds": report.sl_seconds,

@@ -6,6 +6,7 @@ that frames keep busy is not pinged."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -182,6 +183,21 @@ def test_when_an_agent_left_a_call_is_read_from_the_state_followed_unbuilt() -> 
     older = {key: kept[:4] for key, kept in followed._held["agents"].items()}
     followed.follow({**followed._held, "agents": older})
     assert followed.left_call("a.lee") is None
+
+
+def test_a_viewer_records_no_totals_before_the_hubs_state_comes() -> None:
+    """``--record`` on a hub viewer: before the hub's state, no totals (a replay would
+    show a day of nought abandons); after it, the hub's."""
+    from rtdash.core.service_feed import ServiceKeeper, ServiceOptions
+
+    followed = FollowedServiceLevel(ZoneInfo("UTC"))
+    keeper = ServiceKeeper(followed, ServiceOptions())
+    assert keeper.recorded_totals() is None
+    state = _states()[-1]
+    followed.follow(state)
+    totals = keeper.recorded_totals()
+    assert totals is not None
+    assert totals["total"] == asdict(ServiceLevel.from_dict(state).report("today").total)
 
 
 def test_a_broken_state_is_refused_and_the_next_is_taken_whole() -> None:
