@@ -74,7 +74,8 @@ def load_settings(
     if path.is_file():
         data = _read_toml(path)
     elif required:
-        raise ConfigError(f"{path}: no such config file")
+        what = "a folder, not a config file" if path.is_dir() else "no such config file"
+        raise ConfigError(f"{path}: {what}")
     settings = validate_settings(data, where=str(path))
     if path.is_file():
         settings.source = path

@@ -55,6 +55,8 @@ def test_missing_default_file_means_defaults(
 def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such config file"):
         load_settings(tmp_path / "absent.toml", env=NO_ENV)
+    with pytest.raises(ConfigError, match=r": a folder, not a config file$"):
+        load_settings(tmp_path, env=NO_ENV)
 
 
 def test_rtdash_config_env_names_the_file(tmp_path: Path) -> None:
