@@ -206,12 +206,14 @@ def _dashboard_command(args: argparse.Namespace) -> int:
     welcome screen would ask for the wrong thing."""
     from rtdash.warmup import pause_collection, resume_collection, start_tls_context
 
-    _refuse_without_keyboard()
     pause_collection()  # until the first data is drawn: see rtdash.warmup
     try:
         settings = load_run_settings(args)
         _check_hub_viewer(settings, args)
         refuse_igrp_outside_demo(args, settings, PROG)
+        record = _record_path(getattr(args, "record", None))
+        # after the usage checks: a wrong flag is said as such whatever stdin is
+        _refuse_without_keyboard()
         demo = getattr(args, "demo", False)  # the demo's simulator is plain http
         start_tls_context(verifying=not demo and _uses_https(settings))  # while Textual loads
         if _head_start_wanted(settings, args):
@@ -226,7 +228,6 @@ def _dashboard_command(args: argparse.Namespace) -> int:
             raise Failure(f"{PROG}: the dashboard is not available in this build") from None
         from rtdash.config import ConfigError
 
-        record = _record_path(getattr(args, "record", None))
         try:
             return run_dashboard(settings, demo=getattr(args, "demo", False), record=record)
         except ConfigError as exc:  # a theme or keymap the app cannot use

@@ -192,6 +192,30 @@ def test_stdin_at_end_of_file_is_a_hang_up_not_a_busy_loop(tmp_path: Path) -> No
     )
 
 
+def test_a_wrong_flag_is_said_as_such_whatever_stdin_is(tmp_path: Path) -> None:
+    """A usage error is the one line it always is (exit 2), not hidden behind "stdin is
+    /dev/null" (a service unit or a script with no terminal is where it is met)."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+        "PYTHONPATH": str(REPO),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "rtdash", "--demo", "--igrp", "42"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert (
+        done.stderr.decode().strip()
+        == "rtdash: --igrp 42: the demo runs installations 1234 and 5678"
+    )
+
+
 def test_a_pipe_that_closes_while_the_dashboard_runs_ends_it(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     read_end, write_end = os.pipe()
