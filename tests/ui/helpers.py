@@ -119,7 +119,9 @@ def rendered_text(widget: object, width: int = 120) -> str:
     content = getattr(widget, "content", None)
     if content is None:
         content = widget.render()  # type: ignore[attr-defined]
-    console.print(content if not hasattr(content, "plain") else content.plain)
+    # the text as it is: a plain string printed by Rich would have its "[b]" read as
+    # markup and dropped, and an upstream's text must be seen as it arrived
+    console.print(content if not hasattr(content, "plain") else content.plain, markup=False)
     return console.export_text()
 
 

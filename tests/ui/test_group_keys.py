@@ -146,6 +146,11 @@ async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: S
         await pilot.press("enter")  # and again on the empty group it left the focus in
         await wait_until(pilot, lambda: told in screen_text(app))
         assert "moves to the next group" not in screen_text(app)
+        # the users panel, as empty, says how many the filter left of how many
+        panel = dashboard_of(app).user_panel
+        title = rendered_text(panel.query_one("#users-title"), width=200).strip()
+        total = len(panel.snapshot.visible(False))
+        assert title.endswith(f"filter: zz[b]zz (0 of {total})") and total > 0, title
 
 
 async def test_the_users_panel_is_marked_while_it_has_the_focus(sim: Simulator) -> None:

@@ -195,5 +195,7 @@ class UserPanel(RowsView):
             if not width or text.cell_len <= width:
                 break
         if self.filter_text:
-            text.append(f"  filter: {self.filter_text}", style="italic")
+            # how many it left, as the call groups say it: an empty table is explained
+            shown, total = len(self.shown_users()), len(self.snapshot.visible(self.show_all))
+            text.append(f"  filter: {self.filter_text} ({shown} of {total})", style="italic")
         return text
