@@ -70,7 +70,11 @@ def test_seeking_delivers_the_state_at_the_new_position(recording: Recording) ->
     assert feed.metrics.waiting == 5
     assert feed.alerts.active == {"waiting"}
     source.step(-1)
-    # only changes are recorded: the last change before the end is the 50 s one
+    # a poll that changed nothing writes a record only two intervals after the last
+    # (the keep-alive): the records before the end (58 s) are 54 s, then the change at 50
+    assert feed.calls is not None and feed.calls.fetched_at == at(54)
+    assert feed.metrics.waiting == 5
+    source.step(-1)
     assert feed.calls is not None and feed.calls.fetched_at == at(50)
 
 
