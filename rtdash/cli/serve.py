@@ -158,9 +158,12 @@ def serve(
             return app
 
         async def on_startup(self, app: Any) -> None:
+            # one line whatever the width (a log file or journald is no terminal, and
+            # Rich would wrap it at 80 columns there)
             self.console.print(
                 f"rtdash: serving the dashboard on {self.public_url} "
-                f"(one app process per browser tab, at most {max_sessions}); Ctrl+C stops"
+                f"(one app process per browser tab, at most {max_sessions}); Ctrl+C stops",
+                soft_wrap=True,
             )
 
     # rtdash's own page: a title, and a session that ends because the server went away

@@ -212,9 +212,19 @@ def test_serve_on_loopback_prints_no_warning(tmp_path: Path) -> None:
     )
     try:
         wait_port(port, 20, server)
+        said = f"rtdash: serving the dashboard on http://127.0.0.1:{port}"
+        for _ in range(100):  # the line comes just after the port opens
+            if said in log.read_text():
+                break
+            time.sleep(0.1)
     finally:
         stop(server)
     assert "warning" not in log.read_text()
+    # one line in a log file (no terminal to wrap it for)
+    assert (
+        f"{said} (one app process per browser tab, at most 3); Ctrl+C stops"
+        in log.read_text().splitlines()
+    )
 
 
 def test_the_served_command_is_this_interpreter_and_the_dashboard_options() -> None:
