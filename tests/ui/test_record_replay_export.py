@@ -87,6 +87,11 @@ async def test_e_exports_the_rows_shown_to_csv_and_json(sim: Simulator, tmp_path
         board = dashboard_of(app)
         queue = board.calls.groups[CallState.BRIDGED][0].queue
         await pilot.press("slash", *queue, "enter")
+        # seconds after the last poll, as most exports are: the durations the file
+        # says are those of the time it is stamped with, as the screen's are
+        app.clock.advance(4)
+        board.tick()
+        await pilot.pause()
         await pilot.press("e")
         await wait_until(pilot, lambda: len(screen.exported) == 6)
         calls_csv, calls_json, users_csv, users_json, service_csv, _ = screen.exported
@@ -101,6 +106,13 @@ async def test_e_exports_the_rows_shown_to_csv_and_json(sim: Simulator, tmp_path
             rows = list(csv.DictReader(handle))
         shown = board.grid.shown_calls()
         assert [row["Call"] for row in rows] == [call.call_ref for call in shown]
+        now = app.clock.now()
+        for row, call in zip(rows, shown, strict=True):
+            assert call.call_start is not None
+            total = int((now - call.call_start).total_seconds())
+            assert int(row["Call duration (s)"]) == total, (row, total)
+            if call.state is CallState.BRIDGED:  # talking since the state began
+                assert int(row["Talk time (s)"]) == int(row["In state (s)"]), row
         assert rows and all(queue in (row["Queue"] or "") for row in rows)
         assert [row["callRef"] for row in json.loads(calls_json.read_text())] == [
             c.call_ref for c in shown

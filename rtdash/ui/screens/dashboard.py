@@ -22,6 +22,8 @@ from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rtdash.api.models import ActiveCall, PbxUser
     from rtdash.core.service_report import ServiceReport
     from rtdash.ui.widgets.rows_view import RowsView
@@ -327,7 +329,9 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         )
         keeper = board.keeper  # today's service level, taken here: not on the thread
         service = keeper.service.report("today") if keeper is not None else None
-        self._export(board.grid.export_calls(), list(board.user_panel.shown_users()), stem, service)
+        now = board.clock.now()  # one time for every duration the files hold
+        calls, users = board.grid.export_calls(now), list(board.user_panel.shown_users())
+        self._export(calls, users, stem, now, service)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(
@@ -335,6 +339,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         calls: list[ActiveCall],
         users: list[PbxUser],
         stem: str,
+        now: datetime,
         service: ServiceReport | None = None,
     ) -> None:
         # off the start-up path
@@ -347,7 +352,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
                 calls,
                 users,
                 self.export_dir,
-                now=board.clock.now(),
+                now=now,
                 zone=board.zone,
                 stem=stem,
                 on_call=board.user_panel.on_call,  # from every call, not only those shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,6 +24,9 @@ from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 #: The times lead: they are what a supervisor scans (and the default sort), and they
 #: change every second. Textual sends a changed cell with everything left of it in the
@@ -254,10 +257,11 @@ class CallsGrid(RowsView):
     def shown_calls(self) -> list[ActiveCall]:
         return [call for state in CALL_STATES for call in self.shown(state)]
 
-    def export_calls(self) -> list[ActiveCall]:
-        """The calls shown, their durations as the last poll said them: a call whose
-        durations only ticked is held from an earlier poll (see ``ticked``)."""
-        now = self.snapshot.server_now if self.snapshot is not None else None
+    def export_calls(self, now: datetime) -> list[ActiveCall]:
+        """The calls shown, their durations brought to ``now``, the time the export's
+        "In state" is counted to and the screen's Total shows: a call whose durations
+        only ticked is held from the poll that read them (see ``ticked``), and the
+        last poll's own time would leave them seconds behind the row's other times."""
         return [ticked(call, now) for call in self.shown_calls()]
 
     def render_rows(self) -> None:
