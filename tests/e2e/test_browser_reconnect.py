@@ -5,6 +5,8 @@ says meanwhile that it is reconnecting. Needs Debian's chromium, as ``test_brows
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
 from pathlib import Path
 
 from tests.e2e.browser import open_page, wait_screen
@@ -17,6 +19,14 @@ SAID = "document.getElementById('said-text').textContent"
 
 def _wallboard(text: str) -> bool:
     return "Calls waiting" in text and "data as of" in text
+
+
+def _ended(process: subprocess.Popen[bytes], timeout: float) -> int | None:
+    """The exit code, or None if it still runs after ``timeout`` seconds."""
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def test_a_tab_reconnects_by_itself_after_the_server_restarts(tmp_path: Path) -> None:
@@ -32,13 +42,17 @@ def test_a_tab_reconnects_by_itself_after_the_server_restarts(tmp_path: Path) ->
         try:
             await wait_screen(page, _wallboard, "the wallboard", timeout=60)
             title = await page.evaluate("document.title")
-            stop(servers[-1])  # the server goes away (a deploy, a reboot)
+            # the server goes away (a deploy, a reboot): SIGTERM, as `kill` or systemd
+            # sends it; with a tab open it still ends at once, its sessions closed
+            servers[-1].send_signal(signal.SIGTERM)
+            ended = await asyncio.to_thread(_ended, servers[-1], 15.0)
             for _ in range(80):
                 said = await page.evaluate(SAID)
                 if "reconnecting" in said:
                     break
                 await asyncio.sleep(0.25)
             waiting = {
+                "ended": ended,
                 "said": await page.evaluate(SAID),
                 "closed": await page.evaluate("document.body.classList.contains('-closed')"),
             }
@@ -68,6 +82,9 @@ def test_a_tab_reconnects_by_itself_after_the_server_restarts(tmp_path: Path) ->
         for server in servers:
             stop(server)
     assert title == "rtdash"
+    assert waiting["ended"] == 0, "SIGTERM ends the server with its tab open, cleanly"
+    first_log = (tmp_path / "serve-1.log").read_text()
+    assert "Traceback" not in first_log and "Event loop is closed" not in first_log, first_log
     assert waiting["closed"], waiting
     assert waiting["said"] == "The dashboard's server is not answering: reconnecting…", waiting
     assert _wallboard(again)
