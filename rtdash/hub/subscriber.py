@@ -122,7 +122,11 @@ class HubSubscriber:
 
     def resume(self) -> None:
         self._paused = False
-        # what came while paused was taken and held, not shown: show it now
+        self._show_held()
+        self.refresh_now()
+
+    def _show_held(self) -> None:
+        """What came while paused was taken and held, not shown: show it now."""
         held, self._held_back = self._held_back, set()
         if codec.Kind.USERS in held and self.users is not None:
             self.sink.on_users(self.users)
@@ -130,14 +134,18 @@ class HubSubscriber:
             self.sink.on_calls(self.calls)
         if codec.Kind.SERVICE in held and self.service is not None and self.on_service:
             self.on_service(self.service)
-        self.refresh_now()
 
     def refresh_now(self) -> None:
         """The hub polls on its own schedule: a refresh re-reads its latest state (and
-        retries a lost connection at once)."""
+        retries a lost connection at once). Paused, it shows once the newest the hub
+        sent meanwhile and stays paused, as a paused poller's refresh polls once."""
         self._reload = True
         self._retry_at = None
         self._wake.set()
+        if self._paused:
+            self._paused_status = self.hub_status
+            self._show_held()
+            self._emit()
 
     def stop(self) -> None:
         self._stopped = True

@@ -129,6 +129,11 @@ async def test_a_hub_viewer_shows_the_hubs_data_with_its_trend_and_polls_nothing
         await pilot.pause(2.2)  # the hub's status frames go on coming, a second apart
         assert feed.calls is frozen
         assert board.status_bar.text.age == held, "the data's time holds while paused"
+        # r while paused: the newest picture once, still paused, and the note goes
+        await pilot.press("r")
+        await wait_until(pilot, lambda: feed.calls is not frozen, 5)
+        await wait_until(pilot, lambda: board.status_bar.note is None, 5)
+        assert feed.source.paused and board.status_bar.text.age != held
         await pilot.press("p")
         await wait_until(pilot, lambda: feed.calls is not frozen, 5)
 
