@@ -267,7 +267,7 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
         for _ in INTERVAL_STEPS:
             await pilot.press("minus")
         assert first.poller.interval == 60.0 and second.poller.interval == 2.0
-        assert first.status_bar.note == f"{first.label}: slowest: every 60 s"
+        assert first.status_bar.note == f"slowest: every 60 s (only {first.label})"
         await pilot.press("2")
         await wait_until(pilot, lambda: screen.current == 1)  # type: ignore[attr-defined]
         await wait_until(pilot, lambda: second.status_bar.text is not None)

@@ -144,7 +144,8 @@ class ViewsScreen(Screen[None]):
         if status is not None and status.via and note.startswith("polling"):
             note = note.replace("polling", f"the {status.via} polls", 1)
         elif len(self.views) > 1:
-            note = f"{view.label}: {note}"
+            # the pace first: at 80 columns the status line cuts the note's end
+            note = f"{note} (only {view.label})"
         view.status_bar.set_note(note)
 
     def show_installations(self) -> None:
