@@ -24,7 +24,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -108,7 +108,8 @@ class FeedConsumer:
 
 class FeedClock:
     """The time the feed's numbers are judged at: the real clock while the data is
-    fresh, the data's own time once it is stale (a frozen wait is the honest one)."""
+    fresh, the moment it became stale once it is (:attr:`LiveFeed.frozen_at`): a wait
+    counted on past that would be invented, and one that went back would mislead."""
 
     def __init__(self, feed: LiveFeed) -> None:
         self._feed = feed
@@ -305,10 +306,17 @@ class LiveFeed:
 
     @property
     def frozen_at(self) -> datetime | None:
-        """The data's time while it is stale; None while it is fresh."""
+        """While the data is stale, the moment it became so (its time plus the age
+        that makes it stale); None while it is fresh. The times counted on from the
+        data until then, as a live screen showed them, and stop there: frozen at the
+        data's own time, a longest wait that read 0:18 would drop to 0:13 as the
+        banner came up (by three intervals: minutes at a slow pace)."""
         if not self.stale or self.status is None:
             return None
-        return self.status.last_success
+        last = self.status.last_success
+        if last is None:
+            return None
+        return last + timedelta(seconds=self.status.stale_after)
 
     @property
     def data_time(self) -> datetime | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from rtdash.api.models import CallState
@@ -152,15 +154,17 @@ def test_stale_data_freezes_times_and_raises_no_new_alert() -> None:
     clock.advance(1)
     feed.tick()
     assert feed.stale, "past 3 intervals of 2 s"
-    assert feed.frozen_at == T0 and feed.data_time == T0
-    assert feed.clock.now() == T0, "durations are drawn at the data's time"
+    # the times stop where they were when the data became stale (its time plus three
+    # intervals of 2 s), as the screen showed them: never counted back
+    assert feed.frozen_at == T0 + timedelta(seconds=6) and feed.data_time == T0
+    assert feed.clock.now() == T0 + timedelta(seconds=6), "durations stop at staleness"
     assert any(change.stale_changed for change in log.changes)
     assert feed.health() is Level.ALERT
     # two minutes later: the wait would have crossed the 120 s alert, but it is invented
     for _ in range(120):
         clock.advance(1)
         feed.tick()
-    assert feed.metrics.longest_wait(feed.clock.now()) == 100
+    assert feed.metrics.longest_wait(feed.clock.now()) == 106
     assert feed.alerts.active == set() and feed.bells == 0
     assert not feed.flashing
     assert feed.stale_for() == pytest.approx(127)
@@ -204,8 +208,6 @@ def test_staleness_is_not_judged_in_replay() -> None:
 def test_is_stale_is_the_status_bars_rule() -> None:
     health = RouteHealth(last_success=T0)
     status = PollerStatus(Phase.RETRYING, 2.0, dict.fromkeys(Route, health))
-    from datetime import timedelta
-
     assert not is_stale(status, T0 + timedelta(seconds=6))
     assert is_stale(status, T0 + timedelta(seconds=6.01))
     assert not is_stale(None, T0)

@@ -194,14 +194,17 @@ async def test_stale_data_stops_the_clocks_and_says_disconnected(sim: Simulator)
         board.tick()
         assert board.feed.stale and board.has_class("-stale")
         call = next(c for c in board.calls.calls if c.call_ref == key)
-        frozen = (data_time - call.state_start) // timedelta(seconds=1)
+        # stopped where they were when the data became stale: three intervals on
+        stale_at = data_time + timedelta(seconds=board.feed.status.stale_after)
+        assert board.feed.frozen_at == stale_at
+        frozen = (stale_at - call.state_start) // timedelta(seconds=1)
         minutes, seconds = divmod(frozen, 60)
         assert str(table.get_cell(key, "in_state")) == f"{minutes}:{seconds:02d}"
         assert board.banner.display
         assert board.banner.text == (
             f"DISCONNECTED — data from {data_time.astimezone(board.zone):%H:%M:%S} (2 min ago)"
         )
-        assert board.metrics_bar.clock.now() == data_time  # the longest wait is frozen too
+        assert board.metrics_bar.clock.now() == stale_at  # the longest wait is frozen too
         assert board.bells == bells and board.alerts.active == alerts
         # the service answers again: fresh data clears the banner
         await wait_until(pilot, lambda: not board.feed.stale)

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from rtdash.api.client import Credentials, InfinityClient
 from rtdash.api.models import CallState
+from rtdash.api.row_types import details_ticked
 from rtdash.core.caller_sections import details_sections
 from rtdash.core.format import duration
 from rtdash.sim import Simulator
@@ -252,10 +253,10 @@ async def test_a_live_calls_durations_tick_in_the_lookup_as_the_dashboards_times
 
 
 async def test_the_lookups_durations_stop_when_the_data_goes_stale(sim: Simulator) -> None:
-    """The service stops answering and a minute passes: the dashboard's times stop at
-    the data's time (DISCONNECTED), and the lookup's do too rather than count on."""
+    """The service stops answering and a minute passes: the dashboard's times stop
+    where they were when the data became stale (DISCONNECTED), and the lookup's do
+    too rather than count on."""
     async with a_caller_looked_up(sim) as (app, pilot, modal, _second):
-        read = _durations(modal)
         board = app.screen_stack[-2].dashboard
         board.poller.stop()
         await wait_until(pilot, lambda: not board.poller._tasks)
@@ -263,7 +264,14 @@ async def test_the_lookups_durations_stop_when_the_data_goes_stale(sim: Simulato
         board.tick()
         await pilot.pause()
         assert board.feed.stale
-        assert _durations(modal) == read
+        stopped = details_ticked(modal.details, board.feed.frozen_at)
+        assert stopped.call_duration is not None and stopped.bridge_duration is not None
+        frozen = (duration(stopped.call_duration), duration(stopped.bridge_duration))
+        await wait_until(pilot, lambda: _durations(modal) == frozen, timeout=3)
+        app.clock.advance(30)
+        board.tick()
+        await pilot.pause()
+        assert _durations(modal) == frozen
 
 
 async def test_the_lookups_durations_hold_while_the_dashboard_is_paused(sim: Simulator) -> None:

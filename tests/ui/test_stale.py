@@ -5,9 +5,12 @@ and a DISCONNECTED banner says so in the main area; fresh data clears it. Under
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from rtdash.core.clock import FrozenClock
+from rtdash.core.format import duration
 from rtdash.core.thresholds import Level
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
@@ -40,7 +43,16 @@ async def test_the_wallboard_freezes_stale_data_and_rings_nothing(sim: Simulator
         assert view.banner.display and view.banner.text is not None
         assert view.banner.text.startswith("DISCONNECTED — data from ")
         assert view.banner.text.endswith("(2 min ago)")
-        assert view.query_one(MetricsBar).values()["longest_wait"][0] == wait_before
+        # the longest wait stopped where it was when the data became stale, three
+        # intervals after it: what the live board showed then, never counted back
+        frozen = view.feed.frozen_at
+        assert frozen == view.feed.data_time + timedelta(seconds=view.feed.status.stale_after)
+        shown = view.query_one(MetricsBar).values()["longest_wait"][0]
+        assert shown == duration(view.feed.metrics.longest_wait(frozen))
+        assert _seconds(shown) == _seconds(wait_before) + view.feed.status.stale_after
+        app.clock.advance(60)  # type: ignore[attr-defined]
+        view.tick()
+        assert view.query_one(MetricsBar).values()["longest_wait"][0] == shown
         assert "longest_wait" not in view.alerts.active, "no breach from invented time"
         assert view.bells == bells
         await wait_until(pilot, lambda: not view.feed.stale)
@@ -78,3 +90,8 @@ async def test_no_color_breaches_are_bold_reverse_never_dim(
         monkeypatch.delenv("NO_COLOR")
         RtdashApp(settings_for(sim))  # the next app sets the colour styles back
     assert LEVEL_STYLE[Level.ALERT].endswith("#D55E00")
+
+
+def _seconds(shown: str) -> int:
+    minutes, seconds = shown.split(":")
+    return int(minutes) * 60 + int(seconds)

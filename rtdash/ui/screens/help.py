@@ -48,7 +48,7 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("● on a tab", "that installation has nothing past a threshold"),
     ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
     ("▸", "before a call group's or the users' title: where the focus is"),
-    ("STALE", "no new data for three polls: times stop where the data left them"),
+    ("STALE", "no new data for three polls: times stop counting"),
     ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
     ("paused", "polling paused by its key, which resumes it; the picture holds still"),
     (
