@@ -94,18 +94,19 @@ def start_sim(calls: int, users: int) -> tuple[subprocess.Popen[str], str, str, 
         cwd=REPO,
     )
     assert process.stdout is not None
-    url = user = password = ""
+    url = user = ""
+    drawn: str | None = None  # the simulator's own throwaway login, as it prints it
     for line in process.stdout:
         if "listening on" in line:
             url = line.split()[-1]
         elif "Basic user" in line:
-            user, _, password = line.split()[-3:]
+            user, _, drawn = line.split()[-3:]
         if line.startswith("Ctrl-C"):
             break
-    if not url or not user:
+    if not url or not user or drawn is None:
         process.kill()
         raise RuntimeError("rtdash sim did not start")
-    return process, url, user, password
+    return process, url, user, drawn
 
 
 def run(args: argparse.Namespace) -> dict[str, Series]:

@@ -139,12 +139,16 @@ def test_readme_line_works_as_written(line: str, home: Path) -> None:
         assert done.returncode == 0, f"{line!r} exited {done.returncode}: {done.stderr}"
 
 
+#: the variables that could carry credentials or a config file into a README command
+BLANKED = ("RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY", "RTDASH_CONFIG")
+
+
 def _run_dashboard(line: str, home: Path) -> None:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     env = {k: v for k, v in _env(home).items() if k in ("HOME", "PATH", "TERM", "LANG")}
     # the tmux server's own environment may hold credentials: blank them
-    env.update(RTDASH_USERNAME="", RTDASH_PASSWORD="", RTDASH_API_KEY="", RTDASH_CONFIG="")
+    env.update(dict.fromkeys(BLANKED, ""))
     term = Terminal(["bash", "-c", f"cd {home} && {line}"], 80, 24, env)
     try:
         term.wait_for(lambda s: len(s.split()) > 20, f"{line!r} to draw", timeout=30)
