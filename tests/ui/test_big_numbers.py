@@ -28,6 +28,17 @@ def test_glyphs_are_drawn_in_blocks_and_half_blocks_only() -> None:
     assert len(lines) == (ROWS * 3 + 1) // 2
 
 
+def test_a_percent_sign_reads_as_one_across_a_room() -> None:
+    """Two round dots either side of a slash: the three-wide sign read as "Z" or "2"
+    on a TV, so "14%" looked like 142."""
+    # one cell per font pixel: the glyph's own shape
+    sign = [line[8:] for line in render_big("14%", Scale(1, 2))]
+    assert sign == ["██  █", "██ █ ", "  █  ", " █ ██", "█  ██"]
+    assert sign != [line[8:] for line in render_big("142", Scale(1, 2))]
+    # no wider than the longest wait's "8:88": an SL tile never shrinks its row's digits
+    assert text_pixels("88%") <= text_pixels("8:88")
+
+
 def test_a_number_too_big_for_its_box_is_shown_whole_as_plain_text() -> None:
     text = big_text("12:34:56", 6, 3, Scale(1, 1))
     assert text.plain.strip() == "12:34:56", "never a number cut short"

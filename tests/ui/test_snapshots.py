@@ -124,6 +124,7 @@ def test_paused_for_a_while(snap_compare, sim: Simulator, size: tuple[int, int])
 
 WALL_SIZES = [
     pytest.param((80, 24), id="80x24"),
+    pytest.param((120, 30), id="120x30"),
     pytest.param((160, 48), id="160x48"),
     pytest.param((240, 67), id="240x67"),
     pytest.param((320, 90), id="320x90"),
