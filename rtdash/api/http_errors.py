@@ -176,6 +176,8 @@ def cause_words(exc: BaseException) -> str:
         return "connection refused"
     if "name or service not known" in words or "nodename nor servname" in words:
         return "host name not found"
+    if "connection closed by server" in words:  # Redis's, when it goes mid-session
+        return "connection closed by the server"
     return one_line(str(exc), 60) or type(exc).__name__
 
 

@@ -57,13 +57,13 @@ def connector(url: str) -> Any:
     return connect
 
 
-def unreachable(redis: Any, exc: BaseException, *, lost: bool) -> str:
+def unreachable(redis: Any, exc: BaseException, *, lost: bool, subject: str = "the hub") -> str:
     """``cannot connect to host:port (connection refused)``, as an upstream that cannot
     be reached is said, not Redis's own words ("Error 111 connecting to …"); ``lost``:
-    ``lost the hub at host:port (…)``, the session had begun. Only the host and port
-    are named: the hub's URL may hold a password."""
+    ``lost the hub at host:port (…)``, the session had begun (``subject`` names what
+    was lost). Only the host and port are named: the hub's URL may hold a password."""
     kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", {})
     host, port = kwargs.get("host"), kwargs.get("port")
     where = f"{host}:{port}" if host and port else "the hub"
-    said = f"lost the hub at {where}" if lost else f"cannot connect to {where}"
+    said = f"lost {subject} at {where}" if lost else f"cannot connect to {where}"
     return f"{said} ({cause_words(exc)})"

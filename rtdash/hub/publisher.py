@@ -110,8 +110,13 @@ class InstallationPublisher:
                     self._set_role("standby", "another hub polls")
                     await self._sleep(self.interval / STANDBY_TRIES)
             except (RedisError, OSError) as exc:
-                # said as a screen says it (and never the URL, which may hold a password)
-                self._set_role("standby", f"Redis: {unreachable(self.redis, exc, lost=False)}")
+                # said as a screen says it (and never the URL, which may hold a password):
+                # a leader's connection that drops was lost, not refused
+                if self.role == "leader":
+                    why = unreachable(self.redis, exc, lost=True, subject="Redis")
+                else:
+                    why = f"Redis: {unreachable(self.redis, exc, lost=False)}"
+                self._set_role("standby", why)
                 await self._sleep(backoff * random.uniform(0.8, 1.2))
                 backoff = min(backoff * 2, 10.0)
             except Exception as exc:  # a bug must not end polling for good: said, retried

@@ -37,6 +37,10 @@ async def test_redis_restart_viewer_keeps_data_says_so_and_resumes_without_split
     async with running(*hubs, viewer):
         assert await until(lambda: len(screen.calls) >= 2, 10)
         held = screen.calls[-1]
+        # every reason each hub gives from here on, as it says them
+        said: list[str] = []
+        for hub in hubs:
+            hub._on_role = lambda role, why: said.append(why)
         redis_up.stop()
         assert await until(lambda: screen.status.via_problem == "hub unreachable", 5)
         assert _headline(screen) == "hub unreachable"
@@ -58,6 +62,15 @@ async def test_redis_restart_viewer_keeps_data_says_so_and_resumes_without_split
         assert await until(lambda: all(hub_refused.fullmatch(hub._why) for hub in hubs), 10), [
             hub._why for hub in hubs
         ]
+        # the leader's open connection closing first is said as lost, never as a
+        # connection that could not be made ("cannot connect … (Connection closed …)")
+        lost = re.compile(
+            r"lost Redis at 127\.0\.0\.1:\d+ \(connection (refused|closed by the server|reset by peer)\)"
+        )
+        assert said and all(
+            hub_refused.fullmatch(why) or lost.fullmatch(why) or why == "another hub polls"
+            for why in said
+        ), said
         await asyncio.sleep(1.0)
         redis_up.start()  # empty: the lease, the counter and the state are gone
         assert await until(lambda: viewer.connections >= 2 and len(screen.calls) > 2, 15)
