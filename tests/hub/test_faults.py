@@ -65,7 +65,8 @@ async def test_redis_restart_viewer_keeps_data_says_so_and_resumes_without_split
         # the leader's open connection closing first is said as lost, never as a
         # connection that could not be made ("cannot connect … (Connection closed …)")
         lost = re.compile(
-            r"lost Redis at 127\.0\.0\.1:\d+ \(connection (refused|closed by the server|reset by peer)\)"
+            r"lost Redis at 127\.0\.0\.1:\d+ "
+            r"\(connection (refused|closed by the server|reset by peer)\)"
         )
         assert said and all(
             hub_refused.fullmatch(why) or lost.fullmatch(why) or why == "another hub polls"
