@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rtdash.core.feed import FeedConsumer
-from rtdash.core.service_report import ServiceStats
+from rtdash.core.service_report import ServiceReport, ServiceStats
 from rtdash.core.service_tiles import ServiceThresholds, Tile, service_tiles
 
 if TYPE_CHECKING:  # the recording package stays off the dashboard's start
@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # the recording package stays off the dashboard's start
 
 #: a tile's text before the first recorded totals
 NOT_YET = "–"
+#: the window an export names for a replay's totals (live: "today")
+RECORDED = "recorded"
 
 _FIELDS = [field.name for field in dataclasses.fields(ServiceStats)]
 _COUNTS = {"offered", "answered", "abandoned", "short_abandoned", "unknown"}
@@ -53,6 +55,21 @@ def recorded_stats(mark: ServiceMark) -> tuple[ServiceStats, float] | None:
     return ServiceStats(**values), float(sl_seconds)
 
 
+def _since(mark: ServiceMark) -> datetime | None:
+    """When the day of a ``service`` line began, if it says so as the dashboard writes
+    it (an ISO time with its offset, not after the line itself)."""
+    said = mark.service.get("since")
+    if not isinstance(said, str):
+        return None
+    try:
+        since = datetime.fromisoformat(said)
+    except ValueError:
+        return None
+    if since.tzinfo is None or since > mark.t:
+        return None
+    return since
+
+
 def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
@@ -66,12 +83,17 @@ class RecordedService(FeedConsumer):
         readable: Sequence[tuple[datetime, tuple[ServiceStats, float]]],
         thresholds: ServiceThresholds,
         position: Callable[[], datetime],
+        short_abandon: float = 5.0,
     ) -> None:
-        """``readable``: (time, totals and SL seconds), oldest first, at least one."""
+        """``readable``: (time, totals and SL seconds), oldest first, at least one;
+        ``short_abandon``: the settings' (a recording does not keep it), for an export."""
         self._times = [when for when, _ in readable]
         self._stats = [stats for _, stats in readable]
+        #: when each line's day began, where it says so in a readable way
+        self._since: dict[datetime, datetime] = {}
         self.thresholds = thresholds
         self._position = position
+        self.short_abandon = short_abandon
 
     @classmethod
     def of(
@@ -79,12 +101,29 @@ class RecordedService(FeedConsumer):
         marks: Sequence[ServiceMark],
         thresholds: ServiceThresholds,
         position: Callable[[], datetime],
+        short_abandon: float = 5.0,
     ) -> RecordedService | None:
         """None for a recording with no readable totals (one made before they were
         recorded): its headline has no service tiles, as before."""
         readable = [(mark.t, stats) for mark in marks if (stats := recorded_stats(mark))]
         readable.sort(key=lambda pair: pair[0])
-        return cls(readable, thresholds, position) if readable else None
+        if not readable:
+            return None
+        recorded = cls(readable, thresholds, position, short_abandon)
+        recorded._since = {mark.t: since for mark in marks if (since := _since(mark))}
+        return recorded
+
+    def report(self) -> ServiceReport | None:
+        """The installation's totals at the player's position as an export writes them
+        (a live export writes today's); None before the first recorded totals. A
+        recording keeps no queue's totals, so there are none."""
+        index = bisect.bisect_right(self._times, self._position()) - 1
+        if index < 0:
+            return None
+        until = self._times[index]
+        stats, sl_seconds = self._stats[index]
+        since = self._since.get(until, until)
+        return ServiceReport(RECORDED, since, until, sl_seconds, self.short_abandon, stats, ())
 
     def tiles(self, keys: tuple[str, ...] | list[str]) -> tuple[Tile, ...]:
         index = bisect.bisect_right(self._times, self._position()) - 1

@@ -110,3 +110,30 @@ def test_what_a_live_dashboard_records_a_replay_shows_the_same(tmp_path) -> None
     assert recorded is not None
     keys = ("sl", "answered", "abandoned", "offered", "asa")
     assert recorded.tiles(keys) == keeper.tiles(keys)
+
+
+@pytest.mark.parametrize(
+    ("since", "said"),
+    [
+        (at(-3600).isoformat(), at(-3600)),  # as the dashboard writes it
+        ("2026-13-45T99:00", None),  # not a time
+        (at(-3600).replace(tzinfo=None).isoformat(), None),  # no offset
+        (at(7200).isoformat(), None),  # after the line itself
+        (12, None),
+    ],
+)
+def test_an_export_of_a_replay_has_the_totals_at_its_position(
+    since: object, said: datetime | None
+) -> None:
+    line = _mark(at(60), _stats(answered=40, within=36, abandoned=4))
+    line.service["since"] = since
+    position = [at(30)]
+    recorded = RecordedService.of([line], ServiceThresholds(), lambda: position[0], 7.0)
+    assert recorded is not None
+    assert recorded.report() is None, "before the first totals: none to write"
+    position[0] = at(90)
+    report = recorded.report()
+    assert report is not None
+    assert (report.window, report.until, report.short_abandon) == ("recorded", at(60), 7.0)
+    assert report.since == (said or at(60)), "a since that is not one: the line's own time"
+    assert report.total.answered == 40 and report.queues == ()

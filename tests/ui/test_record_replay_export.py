@@ -122,3 +122,36 @@ async def test_e_exports_the_rows_shown_to_csv_and_json(sim: Simulator, tmp_path
             u.user_id for u in board.user_panel.shown_users()
         ]
         assert users_csv.read_bytes().startswith(b"\xef\xbb\xbf"), "a BOM so Excel reads UTF-8"
+
+
+async def test_e_in_a_replay_exports_the_totals_recorded_at_its_position(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    """A replay's export has the service file too: the installation's totals the
+    recording kept at or before the player's position, as its headline shows them."""
+    path = tmp_path / "day.rtrec"
+    await _record(sim, path, polls=6)
+    recording = Recording.load(path)
+    assert recording.service, "the recording keeps today's totals"
+    last = recording.service[-1]
+    settings = Settings()
+    settings.display.export_dir = tmp_path / "exports"
+    app = ReplayApp(Player(recording, paused=True), settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.dashboard.calls is not None)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: screen.player.position >= last.t)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: len(screen.exported) == 6)
+    service_csv, service_json = screen.exported[4:]
+    with service_csv.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["queue"] for row in rows] == [""], "the installation's row; no queue's kept"
+    assert rows[0]["answered"] == str(last.service["total"]["answered"])
+    assert rows[0]["abandoned"] == str(last.service["total"]["abandoned"])
+    said = json.loads(service_json.read_text())
+    assert said["window"] == "recorded"
+    assert said["until"] == last.t.isoformat()
+    assert said["since"] == last.service["since"]

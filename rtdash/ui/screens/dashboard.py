@@ -327,8 +327,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
             if len(self.views) == 1 or board.client is None
             else (f"rtdash-{board.client.igrp}")
         )
-        keeper = board.keeper  # today's service level, taken here: not on the thread
-        service = keeper.service.report("today") if keeper is not None else None
+        service = board.service_report()  # taken here: not on the thread
         now = board.clock.now()  # one time for every duration the files hold
         calls, users = board.grid.export_calls(now), list(board.user_panel.shown_users())
         self._export(calls, users, stem, now, service)

@@ -188,6 +188,7 @@ class ReplayApp(ShellApp):
             self.player.recording.service,
             ServiceThresholds.from_settings(self.settings.service),
             lambda: self.player.position,
+            self.settings.service.short_abandon,
         )
         if recorded is not None:  # the headline's SL % and abandons, as recorded
             feed.subscribe(recorded)

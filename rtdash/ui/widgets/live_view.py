@@ -37,6 +37,7 @@ from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
 from rtdash.warmup import collect_for, collection_paused, resume_collection
 
 if TYPE_CHECKING:
+    from rtdash.core.service_report import ServiceReport
     from rtdash.core.service_tiles import TileSource
 
 
@@ -180,6 +181,17 @@ class LiveView(Vertical):
         from rtdash.core.recorded_service import RecordedService
 
         return self.feed.find(RecordedService)
+
+    def service_report(self) -> ServiceReport | None:
+        """What an export writes of the service level: today's, or in a replay the
+        totals the recording kept at the player's position (None: none to write)."""
+        keeper = self.keeper
+        if keeper is not None:
+            return keeper.service.report("today")
+        from rtdash.core.recorded_service import RecordedService
+
+        recorded = self.feed.find(RecordedService)
+        return recorded.report() if recorded is not None else None
 
     @property
     def history(self) -> History:
