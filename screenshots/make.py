@@ -31,7 +31,6 @@ IMAGES = {
     "palette-80x24": "test_palette_on_exp",
     "replay-80x24": "test_replay[80x24]",
     "replay-160x48": "test_replay[160x48]",
-    "paused-80x24": "test_paused_for_a_while[80x24]",
     "wallboard-320x90": "test_wallboard[320x90]",
     "wallboard-240x67": "test_wallboard[240x67]",
     "wallboard-no-color-160x48": "test_wallboard_no_color[160x48]",

@@ -111,6 +111,8 @@ def test_help(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_paused_for_a_while(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    """45 s on, a paused dashboard is the picture it paused on (test_dashboard's): no
+    time moves over rows that do not."""
     app = make_app(sim, flash=False)
 
     async def run_before(pilot: Pilot) -> None:
