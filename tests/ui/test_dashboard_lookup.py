@@ -382,3 +382,55 @@ async def test_enter_on_an_agent_looks_up_the_caller_they_are_talking_to(sim: Si
         told = f"{away.label} is not on a call"
         await wait_until(pilot, lambda: any(told in n.message for n in app._notifications))
         assert not isinstance(app.screen, LookupScreen)
+
+
+async def test_a_waiting_callers_lookup_is_asked_again_once_the_call_is_answered(
+    sim: Simulator,
+) -> None:
+    """A lookup opened on a call still waiting said "Answered on –" for as long as it
+    stayed open, though the dashboard under it showed the call talking: once a poll
+    shows the call's state move, the lookup asks again and shows the new answer."""
+    async with on_talking_calls(sim) as (app, pilot, board, _table):
+        waiting = board.grid.table(CallState.QUEUEING)
+        assert waiting.row_count, "the simulator's centre has callers waiting"
+        waiting.focus()
+        await pilot.press("enter")
+        ref = waiting.selected_key
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        first = modal.details
+        assert first is not None and not first.dest_number, "not answered yet"
+        assert _shown_values(modal)["Answered on"] == "–"
+
+        def state_of_ref() -> CallState | None:
+            rows = [c for c in board.calls.calls if c.call_ref == ref]
+            return rows[0].state if rows else None
+
+        for _ in range(120):  # the centre moves on until the call is answered, or goes
+            sim.advance(5)
+            app.clock.set(sim.now)
+            polls = board.poller.polls
+            board.poller.refresh_now()
+            await wait_until(pilot, lambda polls=polls: board.poller.polls > polls)
+            if state_of_ref() is not CallState.QUEUEING:
+                break
+        else:
+            pytest.fail("the call was neither answered nor gone in ten minutes")
+        async with InfinityClient(
+            igrp=sim.igrp, credentials=Credentials(sim.username, sim.password), base_url=sim.url
+        ) as client:
+            truth = await client.caller_details(call_ref=ref)
+        assert truth is not None and truth != first
+        await wait_until(pilot, lambda: modal.details == truth)
+        # (the simulator's seeded centre answers it: a call that went would be
+        # asked about again all the same)
+        assert state_of_ref() is CallState.BRIDGED
+        assert truth.dest_number
+        assert _shown_values(modal)["Answered on"] != "–"
+
+
+def _shown_values(modal: LookupScreen) -> dict[str, str]:
+    """Each row the lookup shows with a value, by label."""
+    shown = rendered_text(modal.query_one("#lookup-result"))
+    return dict(re.findall(r"^(\S[^\n]*?)\s{2,}(\S[^\n]*?)\s*$", shown, re.M))

@@ -22,12 +22,14 @@ from textual.widgets import Footer, Input, Label, Static
 
 from rtdash.api import errors
 from rtdash.api.client import InfinityClient
-from rtdash.api.models import CallerDetails, details_ticked
+from rtdash.api.models import CallerDetails, CallState, details_ticked
+from rtdash.api.row_types import IN_PROGRESS
 from rtdash.core.caller_sections import details_sections, details_text
 from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.format import caller_label
 from rtdash.core.naming import label_for
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
+from rtdash.core.snapshot import CallsSnapshot
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.typeahead import NEWLINE, TypeaheadInput, type_character
 
@@ -42,6 +44,9 @@ TYPING_KEYS = ("enter", NEWLINE, "backspace")
 #: dialog's (the built-in labels need 15)
 MAX_LABEL_WIDTH = 24
 
+#: the states of a looked-up call's rows on the dashboard, by reference
+Sign = frozenset[tuple[str, CallState]]
+
 PII_REFUSED = (
     "Caller lookup is off while personal data is excluded (--exclude-pii or wallboard "
     "mode): the lookup route returns caller details."
@@ -50,7 +55,8 @@ PII_REFUSED = (
 
 class _Ticks(FeedConsumer):
     """The lookup's subscription to the dashboard's feed: its once-a-second tick, so a
-    live call's durations move with the dashboard's times, on the same clock."""
+    live call's durations move with the dashboard's times, on the same clock; and its
+    polls, so a call that is answered or ends is asked about again."""
 
     def __init__(self, screen: LookupScreen) -> None:
         self.screen = screen
@@ -58,6 +64,21 @@ class _Ticks(FeedConsumer):
     def feed_changed(self, feed: LiveFeed, change: FeedChange) -> None:
         if change.tick:
             self.screen.tick()
+        if change.calls and feed.calls is not None:
+            self.screen.calls_changed(feed.calls)
+
+
+def call_states(snapshot: CallsSnapshot, details: CallerDetails, query: LookupQuery) -> Sign:
+    """Where the looked-up call stands on the dashboard: its rows' states, by reference
+    (asked by one) or by the caller's number. A change means the answer is out of date
+    (rung → answered, answered → ended): only the lookup route says what it became."""
+    if query.call_ref:
+        rows = [call for call in snapshot.calls if call.call_ref == query.call_ref]
+    elif details.src_number:
+        rows = [call for call in snapshot.calls if call.src_number == details.src_number]
+    else:
+        rows = []
+    return frozenset((call.call_ref, call.state) for call in rows)
 
 
 class LookupScreen(ModalScreen[None]):
@@ -89,6 +110,10 @@ class LookupScreen(ModalScreen[None]):
         self.details: CallerDetails | None = None
         #: the details last drawn: a tick that changes no duration draws nothing
         self._drawn: CallerDetails | None = None
+        #: what the shown answer was asked with, and its call's rows' states on the
+        #: dashboard then (see calls_changed)
+        self._asked: LookupQuery | None = None
+        self._states: Sign | None = None
         self.outcome: str = "idle"
         #: keys typed ahead before the input was ready (see take_typed), typed into it
         #: in order once it is (on_mount)
@@ -186,8 +211,35 @@ class LookupScreen(ModalScreen[None]):
         self._show_message(f"Looking up {what}…", "loading")
         self._lookup(query, what)
 
+    def calls_changed(self, snapshot: CallsSnapshot) -> None:
+        """A poll: when the shown call was in progress and its rows' states moved (it
+        was answered, or ended), the same question is asked again, and its answer
+        replaces the shown one in place; until then the last answer stays."""
+        details, asked = self.details, self._asked
+        if details is None or asked is None:
+            return
+        if (details.call_state or "").strip().lower() != IN_PROGRESS:
+            return
+        states = call_states(snapshot, details, asked)
+        if states != self._states:
+            self._states = states
+            self._lookup(asked, "", again=True)
+
     @work(exclusive=True, group="lookup", exit_on_error=False)
-    async def _lookup(self, query: LookupQuery, what: str) -> None:
+    async def _lookup(self, query: LookupQuery, what: str, *, again: bool = False) -> None:
+        if again:
+            try:
+                details = await self.client.caller_details(
+                    call_ref=query.call_ref, src_number=query.number
+                )
+            except Exception as exc:  # the shown answer stays; the next change asks again
+                # (not the number: a caller's number stays out of the log)
+                log.info("asking again about the shown call failed (%s)", type(exc).__name__)
+                return
+            if details is not None and self.details is not None:
+                self.details = details
+                self._draw_details()
+            return
         try:
             details = await self.client.caller_details(
                 call_ref=query.call_ref, src_number=query.number
@@ -219,6 +271,9 @@ class LookupScreen(ModalScreen[None]):
             return
         self.details = details
         self.outcome = details.mode
+        self._asked = query
+        calls = self.feed.calls if self.feed is not None else None
+        self._states = None if calls is None else call_states(calls, details, query)
         names = getattr(self.app, "names", None)
         if names is not None:  # the service's name for the installation, for its tab
             names.learn(self.client.igrp, details.igrp_name)
@@ -249,7 +304,7 @@ class LookupScreen(ModalScreen[None]):
 
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:
         self.outcome = outcome
-        self.details = self._drawn = None
+        self.details = self._drawn = self._asked = self._states = None
         self.query_one("#lookup-result", Static).update(Text(text, style=style))
         self.refresh_bindings()
 
