@@ -50,25 +50,27 @@ def _check_zone(name: str) -> str:
 
 
 def _check_base_url(url: str) -> str:
-    if "@" in url.split("?", 1)[0].split("#", 1)[0].partition("://")[2].split("/", 1)[0]:
-        # never echoed: the part before the @ is a password
+    if "@" in url:
+        # never echoed, whatever the rest of it: the part before an @ is a password, and
+        # one holding "/", "?" or "#" would end the URL's host part before the @ does
         raise ValueError(
             "must not hold credentials (user:pass@): use RTDASH_USERNAME and "
             "RTDASH_PASSWORD, or RTDASH_API_KEY"
         )
+    if any(ch.isspace() for ch in url):
+        raise ValueError(f"{url!r} has a space in it")
     try:
         parts = urlsplit(url)
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:  # a port that is not a number, or out of range
-        port_ok = False
-    if (
-        parts.scheme not in ("http", "https")
-        or not url.startswith(("http://", "https://"))
-        or not parts.hostname
-        or not port_ok
-        or any(ch.isspace() for ch in url)
-    ):
+    except ValueError:  # an IPv6 host with no closing bracket
+        parts = None
+    if parts is None or not url.startswith(("http://", "https://")) or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # not a number, or out of range
+        port_ok = False
+    if not port_ok:
+        raise ValueError(f"{url!r} has no valid port (1 to 65535)")
     return url.rstrip("/")
 
 
@@ -202,12 +204,25 @@ def _known_tiles(tiles: list[str]) -> list[str]:
 
 
 def _check_hub_url(url: Secret) -> Secret:
+    """Checked as Redis's client reads it, never echoed (it may hold a password): a
+    URL the client cannot read fails here in one line, not as a traceback of its own
+    that quotes the URL's parts, nor as a viewer that waits for ever."""
+    said = "is not a redis://, rediss:// or unix:// URL"
+    text = url.get_secret_value()
     try:
-        parts = urlsplit(url.get_secret_value())
+        parts = urlsplit(text)
+        port = parts.port  # not a number, or out of range: ValueError
     except ValueError:
-        raise ValueError("is not a redis://, rediss:// or unix:// URL") from None
-    if parts.scheme not in ("redis", "rediss", "unix"):
-        raise ValueError("is not a redis://, rediss:// or unix:// URL")
+        port, parts = None, None
+    if parts is not None and "@" in text and "@" not in parts.netloc:
+        # the host part ended before the @: a "/", "?" or "#" in the password
+        raise ValueError(f"{said}: a password with / ? or # needs them as %2F %3F %23")
+    if parts is None or parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(said)
+    if parts.scheme == "unix" and not parts.path:
+        raise ValueError(f"{said}: unix:// needs the socket's path")
+    if parts.scheme != "unix" and (not parts.hostname or port == 0):
+        raise ValueError(f"{said}: it needs a host (and a port from 1 to 65535, if any)")
     return url
 
 

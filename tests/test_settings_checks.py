@@ -184,6 +184,22 @@ SECRET = a_password()
         ({"hub": {"url": f"http://viewer:{SECRET}@redis.example"}}, "hub.url: is not a redis"),
         ({"hub": {"url": f"redis://viewer:{SECRET}@[::1"}}, "hub.url: is not a redis"),
         ({"hub": {"url": [SECRET]}}, "hub.url: expected text"),
+        # a password holding "?", "#" or "/" ends the URL's host part before the @
+        ({"hub": {"url": f"redis://u:{SECRET}?x@127.0.0.1:6399/0"}}, "hub.url: is not a redis"),
+        ({"hub": {"url": f"redis://u:{SECRET}/x@127.0.0.1:6399/0"}}, "hub.url: is not a redis"),
+        ({"hub": {"url": f"redis://u:{SECRET}@127.0.0.1:99999/0"}}, "hub.url: is not a redis"),
+        (
+            {"connection": {"base_url": f"https://u:{SECRET}?x@api.example/v2"}},
+            "connection.base_url: must not hold credentials",
+        ),
+        (
+            {"connection": {"base_url": f"https://u:{SECRET}#x@api.example/v2"}},
+            "connection.base_url: must not hold credentials",
+        ),
+        (
+            {"connection": {"base_url": f"https://u:{SECRET}/x@api.example/v2"}},
+            "connection.base_url: must not hold credentials",
+        ),
         (
             {"connection": {"base_url": f"https://u:{SECRET}@api.example"}},
             "connection.base_url: must not hold credentials",

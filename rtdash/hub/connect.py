@@ -23,12 +23,25 @@ class HubNotConfigured(ValueError):
 
 
 def hub_url(settings: Settings) -> str:
+    """The hub's URL, read as Redis's client will read it: one it cannot read is said
+    here, before anything starts (a viewer's connection would fail out of sight, and
+    the client's own words may quote the URL's parts, a password among them)."""
     if settings.hub.url is None:
         raise HubNotConfigured(
             "no hub: set RTDASH_HUB_URL (e.g. redis://127.0.0.1:6379/0) or url under [hub] "
             "in the config file"
         )
-    return settings.hub.url.get_secret_value()
+    url = settings.hub.url.get_secret_value()
+    from redis.connection import parse_url
+
+    try:
+        parse_url(url)  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+    except ValueError:
+        raise HubNotConfigured(
+            "the hub's URL (RTDASH_HUB_URL or url under [hub]) cannot be read: check its "
+            "port, database number and options"
+        ) from None
+    return url
 
 
 def safe_url(url: str) -> str:

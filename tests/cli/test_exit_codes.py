@@ -114,13 +114,17 @@ def test_nothing_listening(
         ),
         (
             ["calls", "--base-url", "http://exa mple.com"],
-            "rtdash: --base-url: 'http://exa mple.com' is not an http(s) URL",
+            "rtdash: --base-url: 'http://exa mple.com' has a space in it",
         ),
         (
             ["calls", "--base-url", "http://h.example:99999/x"],
-            "rtdash: --base-url: 'http://h.example:99999/x' is not an http(s) URL",
+            "rtdash: --base-url: 'http://h.example:99999/x' has no valid port (1 to 65535)",
         ),
         (["doctor", "--base-url", "ws://h"], "rtdash: --base-url: 'ws://h' is not an http(s) URL"),
+        (
+            ["calls", "--base-url", "http://[::1"],
+            "rtdash: --base-url: 'http://[::1' is not an http(s) URL",
+        ),
         (["calls", "--log-level", "loud"], "rtdash calls: argument --log-level: invalid choice"),
         (["--interval", "0"], "rtdash: --interval '0': must be at least 1 ("),
         (["--interval", "-5"], "rtdash: --interval '-5': must be at least 1 ("),

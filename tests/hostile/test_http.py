@@ -168,6 +168,44 @@ def test_credentials_in_the_base_url_are_refused_and_never_echoed(
     assert run.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("cut", ["?", "#", "/"])
+@pytest.mark.parametrize("where", ["base_url", "hub"])
+def test_a_password_that_cuts_a_url_short_is_never_echoed_either(
+    tmp_path: Path, cut: str, where: str
+) -> None:
+    """A "?", "#" or "/" in the password ends the URL's host part before the @: the base
+    URL was then echoed whole as "not an http(s) URL", and `rtdash hub` died in a
+    traceback of Redis's that quoted the password as a port."""
+    word = a_password()
+    if where == "base_url":
+        url = f"https://alice:{word}{cut}x@api.example/reports/v2"
+        run = run_cli(tmp_path, "calls", "--base-url", url, "--igrp", "1")
+        said = "must not hold credentials (user:pass@)"
+    else:
+        url = f"redis://alice:{word}{cut}x@127.0.0.1:6399/0"
+        run = run_cli(
+            tmp_path, "hub", config="[connection]\nigrp = 1\n", env={"RTDASH_HUB_URL": url}
+        )
+        said = "RTDASH_HUB_URL: is not a redis://, rediss:// or unix:// URL"
+    assert run.returncode == 2, run.stderr
+    assert said in run.stderr
+    assert word not in run.stderr + run.stdout and "alice" not in run.stderr
+    assert run.stderr.count("\n") == 1, run.stderr
+
+
+@pytest.mark.parametrize("argv", [["hub"], ["--hub"]])
+def test_a_hub_url_redis_cannot_read_is_said_before_anything_starts(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """A viewer sat on "connecting…" for ever with a URL Redis's client refuses."""
+    word = a_password()
+    url = f"redis://alice:{word}@127.0.0.1:6399/0?socket_timeout=soon"
+    run = run_cli(tmp_path, *argv, config="[connection]\nigrp = 1\n", env={"RTDASH_HUB_URL": url})
+    assert run.returncode == 2, run.stderr
+    assert "the hub's URL (RTDASH_HUB_URL or url under [hub]) cannot be read" in run.stderr
+    assert word not in run.stderr + run.stdout and run.stderr.count("\n") == 1, run.stderr
+
+
 async def test_connection_refused_keeps_the_port_and_cause() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
