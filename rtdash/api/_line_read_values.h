@@ -100,7 +100,8 @@ string_of(const Value *value)
     return made;
 }
 
-/* Whether a text reads as itself: printable, no space at either end. */
+/* Whether a text reads as itself: printable, no space at either end, nothing that
+ * joins emoji (see rtdash.api.sanitise). */
 static int
 plain_text(PyObject *text, const Value *value)
 {
@@ -115,7 +116,12 @@ plain_text(PyObject *text, const Value *value)
         return value->printable;
     }
     for (Py_ssize_t i = 0; i < size; i++) {
-        if (!Py_UNICODE_ISPRINTABLE(PyUnicode_READ(kind, data, i))) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISPRINTABLE(ch)) {
+            return 0;
+        }
+        /* what joins emoji into one picture: left to rtdash.api.sanitise.clean */
+        if (ch == 0xFE0E || ch == 0xFE0F || (ch >= 0x1F3FB && ch <= 0x1F3FF)) {
             return 0;
         }
     }

@@ -27,7 +27,7 @@ from rtdash.api.row_types import (
     _clean_extra,
     _scalar,
 )
-from rtdash.api.sanitise import clean
+from rtdash.api.sanitise import clean, plain
 
 _MISSING: Any = object()
 
@@ -234,14 +234,14 @@ class RowReader:
             raw = row[key]
             if type(raw) is str:
                 raw = raw.strip()
-                fields[at] = (raw if raw.isprintable() else clean(raw)) if raw else None
+                fields[at] = (raw if plain(raw) else clean(raw)) if raw else None
             else:
                 fields[at] = values.text(_scalar(raw))
         for at, key in shape.shared:
             raw = row[key]
             if type(raw) is str:
                 raw = raw.strip()
-                if raw and not raw.isprintable():
+                if raw and not plain(raw):
                     raw = clean(raw)
                 fields[at] = self._share(raw) if raw else None
             else:

@@ -14,11 +14,15 @@ What is replaced, and by what:
 - tab becomes a space;
 - bidi embeddings, overrides, isolates and marks, and the BOM, are removed (they have no
   glyph; a visible mark would only add noise to right-to-left names);
+- what joins emoji into one picture (the zero-width joiner, the variation selectors, the
+  skin-tone modifiers) is removed: the screen's layout counts a joined emoji as two
+  cells, and a terminal that draws each code point (tmux, xterm) as two cells each,
+  so a crafted name pushed every column after it; apart, both count the same;
 - every other C0/C1 control, DEL and lone surrogate becomes ``�``.
 
-Ordinary text costs one ``str.isprintable`` call: the regular expression only runs on
-strings that hold something unprintable (which includes harmless ones such as a
-no-break space or a zero-width joiner in an emoji, left as they are).
+Ordinary text costs one ``str.isprintable`` call (and, for text that is not ASCII, a
+search for the joiners): the regular expression only runs on strings that hold
+something unprintable (which includes harmless ones such as a no-break space).
 """
 
 from __future__ import annotations
@@ -33,7 +37,13 @@ OTHER_MARK = "\ufffd"  # �
 
 #: bidi embeddings/overrides/isolates/marks and the BOM: removed
 _REMOVED = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-_UNSAFE = re.compile("\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + "]")
+#: what joins emoji (ZWJ, variation selectors 15 and 16, skin tones): removed; the
+#: last three are printable, so text that is not ASCII is searched for them
+_JOINERS = "\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
+_JOINED = re.compile(f"[{_JOINERS}]")
+_UNSAFE = re.compile(
+    "\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + _JOINERS + "]"
+)
 _REPLACEMENT = {
     "\x1b": ESCAPE_MARK,
     "\r\n": LINE_MARK,
@@ -46,7 +56,8 @@ _REPLACEMENT = {
     "\u2029": LINE_MARK,
     "\t": " ",
     **{char: "" for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"},
-    **{char: "" for char in "\u2066\u2067\u2068\u2069\ufeff"},
+    **{char: "" for char in "\u2066\u2067\u2068\u2069\ufeff\u200d\ufe0e\ufe0f"},
+    **{chr(tone): "" for tone in range(0x1F3FB, 0x1F400)},
 }
 
 #: containers nested deeper than this in one row are refused (the log, ``--json`` and
@@ -62,9 +73,15 @@ def _replace(match: re.Match[str]) -> str:
     return _REPLACEMENT.get(match.group(), OTHER_MARK)
 
 
+def plain(text: str) -> bool:
+    """True when :func:`clean` leaves ``text`` as it is, at the cost of its fast path
+    (for readers that only call it on text that is not)."""
+    return text.isprintable() and (text.isascii() or _JOINED.search(text) is None)
+
+
 def clean(text: str) -> str:
     """``text`` with nothing a terminal would act on (see the module docstring)."""
-    if text.isprintable():
+    if plain(text):
         return text
     return _UNSAFE.sub(_replace, text)
 
@@ -101,7 +118,7 @@ def clean_value(value: Any, depth: int = 0) -> Any:
 def clean_lines(text: str) -> str:
     """Each line of ``text`` made safe, its line breaks kept: for messages of several
     lines that rtdash wrote itself around quoted values."""
-    if text.isprintable():
+    if plain(text):
         return text
     return "\n".join(clean(line) for line in text.split("\n"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rich.cells import cell_len, get_character_cell_size
 
 from rtdash.api import errors
 from rtdash.api.client import Credentials, InfinityClient
@@ -49,8 +50,41 @@ def test_clean_makes_every_control_visible_or_gone() -> None:
     assert clean("\x07\x08\x7f\x9b\x00") == "�����"
     assert clean("abc\u202edef\u2066x\u2069") == "abcdefx"  # bidi controls removed
     assert clean("tab\there") == "tab here"
-    assert clean("Zoë 😀 ‍👩 café") == "Zoë 😀 ‍👩 café"  # printable text, ZWJ kept
+    assert clean("Zoë 😀 café") == "Zoë 😀 café"  # printable text, kept
     assert is_clean(clean(HOSTILE)) and not is_clean(HOSTILE)
+
+
+#: emoji joined into one picture: a family (ZWJ), a heart in colour (VS16), a keycap
+JOINED_NAMES = ["Ann 👨\u200d👩\u200d👧 x", "Bo ❤\ufe0f y", "Di 1\ufe0f\u20e3 w"]
+
+
+def terminal_cells(text: str) -> int:
+    """Cells as a terminal that draws each code point counts them (tmux, xterm)."""
+    return sum(get_character_cell_size(char) for char in text)
+
+
+@pytest.mark.parametrize("name", JOINED_NAMES)
+def test_a_joined_emoji_takes_the_cells_the_terminal_draws(name: str) -> None:
+    """The layout measured a joined emoji as one two-cell picture, the terminal drew
+    each part: a crafted name pushed every column after it right. Apart, they agree."""
+    assert cell_len(name) != terminal_cells(name), "the case this guards against"
+    shown = clean(name)
+    assert cell_len(shown) == terminal_cells(shown)
+    assert shown.startswith(name[:3]) and shown.endswith(name[-2:]) and is_clean(shown)
+
+
+def test_a_skin_tone_is_taken_off_its_emoji() -> None:
+    """Two cells to the layout, four to a terminal whose table has the tone wide."""
+    assert clean("Cy 👍\U0001f3fd z") == "Cy 👍 z"
+
+
+async def test_joined_emoji_are_taken_apart_on_every_reading_path(upstream: Upstream) -> None:
+    """The line reader in C reads plain text itself: it leaves these to clean too."""
+    rows = [call(f"c-{i}", displayName=name) for i, name in enumerate(JOINED_NAMES)]
+    upstream.answers["pbxActiveCalls"] = Answer(body=ndjson(*rows))
+    async with client_for(upstream) as client:
+        calls = (await client.active_calls()).rows
+    assert [c.agent_name for c in calls] == [clean(name) for name in JOINED_NAMES]
 
 
 async def test_bad_rows_are_skipped_and_counted_the_rest_shown(upstream: Upstream) -> None:
