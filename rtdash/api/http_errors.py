@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     import httpx
 
 
+#: a Retry-After longer than this is treated as this: a wallboard must not go dark for a day
+MAX_RETRY_AFTER = 900.0
+
+
 def _status_error(response: httpx.Response, body: str, igrp: int) -> errors.ApiError:
     status = response.status_code
     said = decode_body(body).message
@@ -47,14 +51,17 @@ def _status_error(response: httpx.Response, body: str, igrp: int) -> errors.ApiE
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), at
+    most :data:`MAX_RETRY_AFTER`: the wait said on screen is the one kept."""
     if not value:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return None if seconds != seconds else min(max(0.0, seconds), MAX_RETRY_AFTER)
     import email.utils  # an HTTP date: rare, and not worth importing on every start
 
     try:
@@ -63,7 +70,7 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - time.time())
+    return min(max(0.0, when.timestamp() - time.time()), MAX_RETRY_AFTER)
 
 
 def _quote(message: str, limit: int = 160) -> str:

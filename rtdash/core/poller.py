@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from rtdash import logs
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
+from rtdash.api.http_errors import MAX_RETRY_AFTER as MAX_RETRY_AFTER
 from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
@@ -36,8 +37,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 S = TypeVar("S", CallsSnapshot, UsersSnapshot)
 
-#: a Retry-After longer than this is treated as this: a wallboard must not go dark for a day
-MAX_RETRY_AFTER = 900.0
 
 
 def backoff_delay(

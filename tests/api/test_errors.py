@@ -93,6 +93,18 @@ async def test_429_with_retry_after_seconds(make_client: MakeClient, upstream: U
     assert str(caught.value) == "rate limited (HTTP 429), retry after 17 s"
 
 
+@pytest.mark.parametrize("asked", ["99999999999", "inf"])
+async def test_a_retry_after_past_the_cap_is_said_as_the_wait_kept(
+    make_client: MakeClient, upstream: Upstream, asked: str
+) -> None:
+    """It said "retry after 99999999999 s" while the poller waited 900 (and "inf" could
+    not be said at all)."""
+    upstream.status, upstream.headers = 429, {"Retry-After": asked}
+    with pytest.raises(errors.RateLimited) as caught:
+        await make_client(upstream).active_calls()
+    assert str(caught.value) == "rate limited (HTTP 429), retry after 900 s"
+
+
 async def test_429_with_retry_after_http_date(make_client: MakeClient, upstream: Upstream) -> None:
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
     upstream.status, upstream.headers = 429, {"Retry-After": when}
@@ -112,7 +124,19 @@ async def test_429_without_retry_after(make_client: MakeClient, upstream: Upstre
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("0", 0.0), ("2.5", 2.5), ("-4", 0.0), ("soon", None), ("", None), (None, None)],
+    [
+        ("0", 0.0),
+        ("2.5", 2.5),
+        ("-4", 0.0),
+        ("soon", None),
+        ("", None),
+        (None, None),
+        # the wait kept, not the wait asked: the screen says what the poller does
+        ("99999999999", 900.0),
+        ("inf", 900.0),
+        ("nan", None),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 900.0),
+    ],
 )
 def test_parse_retry_after_values(header: str | None, expected: float | None) -> None:
     assert parse_retry_after(header) == expected
