@@ -38,7 +38,6 @@ T = TypeVar("T")
 S = TypeVar("S", CallsSnapshot, UsersSnapshot)
 
 
-
 def backoff_delay(
     failures: int,
     interval: float,
