@@ -156,6 +156,34 @@ async def test_n_starts_afresh_and_its_answer_is_read_from_the_top(sim: Simulato
         assert dialog.scroll_y == 0
 
 
+async def test_a_number_typed_over_the_results_is_the_next_lookup(sim: Simulator) -> None:
+    """The results had the focus, and a digit typed there went nowhere: it starts the
+    next number, as ``n`` and the digit would."""
+    async with a_caller_looked_up(sim) as (_, pilot, modal, second):
+        assert not modal.query_one(Input).has_focus, "the results have the focus"
+        await pilot.press(*second)
+        assert modal.query_one(Input).value == second
+        assert modal.details is None and modal.outcome == "idle"
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: modal.details is not None and modal.details.src_number == second
+        )
+        await pilot.press("y")  # the results' own keys are still theirs
+        assert modal.query_one(Input).value == second
+
+
+async def test_a_number_typed_over_a_selected_calls_lookup_starts_one(sim: Simulator) -> None:
+    """Opened from a call (Enter), its input hidden: a digit shows it, with the digit."""
+    async with on_talking_calls(sim) as (app, pilot, _board, _table):
+        await pilot.press("down", "enter")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        await pilot.press("0", "7")
+        field = modal.query_one(Input)
+        assert field.display and field.has_focus and field.value == "07"
+
+
 async def test_lookup_without_pii_permission_says_so(sim: Simulator) -> None:
     app = make_app(sim, username=sim.nopii_username, password=sim.nopii_password)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -44,6 +44,9 @@ TYPING_KEYS = ("enter", NEWLINE, "backspace")
 #: dialog's (the built-in labels need 15)
 MAX_LABEL_WIDTH = 24
 
+#: keys that start a number: typed over a lookup's results, they begin the next one
+NUMBER_STARTS = frozenset("+0123456789")
+
 #: the states of a looked-up call's rows on the dashboard, by reference
 Sign = frozenset[tuple[str, CallState]]
 
@@ -163,11 +166,23 @@ class LookupScreen(ModalScreen[None]):
         """A key typed with the ``l`` that opened this (the number at once), come back to
         the app unhandled (see :mod:`rtdash.ui.typeahead`) before the input was made or
         had the focus: typed into it; True when taken. Only before anything was looked
-        up: after a lookup, y, n and Esc are its results' keys."""
-        if self.pii_excluded or self.call_ref:
-            return False  # no input shown
+        up: after a lookup, y, n and Esc are its results' keys, and a digit or "+" starts
+        the next number, as ``n`` then that key would (it was dropped without a word)."""
+        if self.pii_excluded:
+            return False
         if not (event.is_printable and event.character) and event.key not in TYPING_KEYS:
             return False
+        if (
+            event.character
+            and event.character in NUMBER_STARTS
+            and self.outcome not in ("idle", "loading")
+            and not self.query_one(Input).has_focus
+        ):
+            self.action_new_lookup()
+            self._type(self.query_one(Input), event.key, event.character)
+            return True
+        if self.call_ref:
+            return False  # no input shown
         if not self._input_ready:  # not made, or made but not yet set up: in order later
             self._typed_ahead.append((event.key, event.character))
             return True
