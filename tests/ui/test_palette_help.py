@@ -277,3 +277,11 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
         first.tick()
         await pilot.pause()
         assert first.status_bar.text.connection == "live (every 60 s)"
+        # back in step with the other: the pace is every installation's again (it kept
+        # saying "only" this one's)
+        for _ in INTERVAL_STEPS:
+            if first.poller.interval == second.poller.interval:
+                break
+            await pilot.press("plus")
+        assert first.poller.interval == 2.0
+        assert first.status_bar.note == "polling every 2 s (every installation)"

@@ -144,8 +144,10 @@ class ViewsScreen(Screen[None]):
         if status is not None and status.via and note.startswith("polling"):
             note = note.replace("polling", f"the {status.via} polls", 1)
         elif len(self.views) > 1:
-            # the pace first: at 80 columns the status line cuts the note's end
-            note = f"{note} (only {view.label})"
+            # the pace first: at 80 columns the status line cuts the note's end; back
+            # in step with the others, it is every installation's pace again
+            paces = {other.poller.interval for other in self.views}
+            note = f"{note} ({'every installation' if len(paces) == 1 else f'only {view.label}'})"
         view.status_bar.set_note(note)
 
     def show_installations(self) -> None:
