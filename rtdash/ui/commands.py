@@ -253,7 +253,8 @@ COMMANDS: tuple[Command, ...] = (
         "Reset sort",
         TABLES,
         footer=False,
-        help="Back to the default order: the longest in their state first",
+        help="Back to the default order: calls longest in state first, users as the PBX "
+        "orders them",
     ),
     Command(
         "all_users",

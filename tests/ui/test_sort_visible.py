@@ -4,6 +4,8 @@ goes back to the default, and the order survives the next polls."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from rtdash.api.models import CallState
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.calls_grid import COLUMNS
@@ -23,7 +25,7 @@ async def test_the_header_shows_the_sort_and_s_walks_the_columns(sim: Simulator)
     async with on_talking_calls(sim) as (_app, pilot, board, table):
         default = list(table.keys)
         assert _headers(table)[0] == "In state↓", "the default order is shown too"
-        assert _headers(board.user_panel.table)[0] == "In state↓"
+        assert _headers(board.user_panel.table)[0] == "In state", "the PBX's order: no arrow"
         visited = []
         for _ in range(2 * len(COLUMNS)):
             await pilot.press("s")
@@ -50,8 +52,16 @@ async def test_capital_s_resets_both_tables(sim: Simulator) -> None:
         await pilot.press("S")
         assert table.keys == default
         assert _headers(table)[0] == "In state↓"
-        assert _headers(board.user_panel.table)[:2] == ["In state↓", "State"]
-        assert board.status_bar.note == "default order: longest first"
+        # the PBX's order, which an agent off a call does not follow by the time shown:
+        # no arrow that says it does
+        assert _headers(board.user_panel.table)[:2] == ["In state", "State"]
+        starts = [u.state_start for u in board.user_panel.shown_users()]
+        assert all(a is not None and b is not None and a <= b for a, b in pairwise(starts))
+        assert board.status_bar.note == (
+            "default order: calls longest first, users as the PBX orders them"
+        )
+        await pilot.press("s")  # by the time shown: the arrow, and the rows keep it
+        assert _headers(board.user_panel.table)[0] in ("In state ↑", "In state↑")
 
 
 async def test_the_sort_survives_the_next_polls(sim: Simulator) -> None:
@@ -72,4 +82,7 @@ async def test_help_lists_the_reset(sim: Simulator) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         rows = app.screen.help_rows(app.current_keys())  # type: ignore[attr-defined]
-        assert ("S", "Back to the default order: the longest in their state first") in rows
+        assert (
+            "S",
+            "Back to the default order: calls longest in state first, users as the PBX orders them",
+        ) in rows

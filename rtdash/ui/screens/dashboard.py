@@ -86,6 +86,10 @@ class SteadyFooter(Footer):
         await super().recompose()
 
 
+#: what ``S`` says it went back to
+DEFAULT_ORDER = "default order: calls longest first, users as the PBX orders them"
+
+
 class DashboardScreen(FirstFrameScreen, ViewsScreen):
     BINDINGS = [*bindings(LIVE), *INSTALLATION_KEYS]
 
@@ -290,10 +294,11 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         self.dashboard.status_bar.set_note(note)
 
     def action_reset_sort(self) -> None:
-        """Both tables back to their default order (the arrow returns to "In state")."""
+        """Both tables back to their default order (the calls' arrow returns to "In
+        state"; the users' order is the PBX's, with no arrow)."""
         self.dashboard.user_panel.reset_sort()
         self.dashboard.grid.reset_sort()
-        self.dashboard.status_bar.set_note("default order: longest first")
+        self.dashboard.status_bar.set_note(DEFAULT_ORDER)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Beyond the registry's: "Sort calls by <column>", "Sort users by <column>"."""

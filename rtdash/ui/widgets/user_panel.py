@@ -130,6 +130,15 @@ class UserPanel(RowsView):
     def sorted_tables(self) -> list[KeyedTable[PbxUser]]:
         return [self.table]
 
+    def show_sort(self) -> None:
+        """No arrow in the default order: that is the PBX's (its state start), and an
+        agent off a call shows a later time than the PBX's, so "In state ↓" would
+        promise an order the rows do not keep."""
+        if not self.sort.is_default:
+            super().show_sort()
+        elif self.table is not None:
+            self.table.set_labels({column.key: column.label for column in self.columns})
+
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all
         self.render_rows()
