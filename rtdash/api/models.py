@@ -8,6 +8,8 @@ counts and skips, so one bad row never costs a snapshot.
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,7 +55,10 @@ def _read_fields(
         if name in _INT_FIELDS:
             fields[name] = values.integer(raw)
         elif name in _TIME_FIELDS:
-            fields[name] = values.timestamp(raw, zone)
+            try:
+                fields[name] = values.timestamp(raw, zone)
+            except ValueError:  # a date out of range: this field unknown, not the answer
+                fields[name] = None
         else:
             fields[name] = values.text(raw)
     extra = {key: value for key, value in row.items() if key not in used}
@@ -63,13 +68,20 @@ def _read_fields(
 _BASIC_FIELDS = {"igrp", "dgrp", "txr"}
 
 
+def _custom_text(value: Any) -> str:
+    """A custom value as text: a list or object as JSON (not Python's repr of it)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean(value)
+    return clean(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
+
+
 def parse_caller(row: Mapping[str, Any], mapping: FieldMapping) -> CallerDetails:
     """``triggerDatetime`` is always UTC upstream, whatever ``tz`` was asked for."""
     fields, extra = _read_fields(row, mapping.caller, _UTC, skip=set())
     custom = {
-        key: "" if value is None else clean(str(value))
-        for key, value in extra.items()
-        if key.startswith(CUSTOM_PREFIXES)
+        key: _custom_text(value) for key, value in extra.items() if key.startswith(CUSTOM_PREFIXES)
     }
     extra = {key: value for key, value in extra.items() if key not in custom}
     advanced = any(value is not None for name, value in fields.items() if name not in _BASIC_FIELDS)

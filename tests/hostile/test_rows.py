@@ -147,15 +147,27 @@ async def test_a_body_with_a_utf8_bom_parses(upstream: Upstream, kind: str) -> N
 
 
 async def test_a_lookup_answer_that_cannot_be_read_is_an_error(upstream: Upstream) -> None:
-    upstream.answers["activeCall"] = Answer(
-        body=ndjson({"igrp": "1", "triggerDatetime": "0001-01-01T00:00:00+14:00", "pub": "x"})
-    )
+    upstream.answers["activeCall"] = Answer(body=b'{"igrp": NaN}')
     async with client_for(upstream) as client:
         with pytest.raises(errors.UnreadableResponse, match="could not be read"):
             await client.caller_details(call_ref="c-1")
-        upstream.answers["activeCall"] = Answer(body=b'{"igrp": NaN}')
-        with pytest.raises(errors.UnreadableResponse, match="could not be read"):
-            await client.caller_details(call_ref="c-1")
+
+
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T00:00:00+14:00", "9999-12-31 23:59:59", "2026-05-01 10:00:00"]
+)
+async def test_a_date_out_of_range_costs_its_own_field_only(upstream: Upstream, when: str) -> None:
+    """The whole lookup failed ("could not be read (date out of range …)") for one date."""
+    upstream.answers["activeCall"] = Answer(
+        body=ndjson({"igrp": "1", "triggerDatetime": when, "pub": "x", "c_list": ["a", {"b": 1}]})
+    )
+    async with client_for(upstream) as client:
+        details = await client.caller_details(call_ref="c-1")
+    assert details is not None and details.pub == "x"
+    in_range = when.startswith("2026")
+    assert (details.trigger_time is not None) is in_range
+    # a list or object as JSON, not Python's repr of it
+    assert details.custom == {"c_list": '["a", {"b": 1}]'}
 
 
 async def test_lookup_values_are_clean(upstream: Upstream) -> None:
