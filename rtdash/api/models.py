@@ -9,7 +9,6 @@ counts and skips, so one bad row never costs a snapshot.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
