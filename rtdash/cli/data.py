@@ -17,7 +17,9 @@ from rtdash.core.credentials import missing_credentials
 
 if TYPE_CHECKING:
     from rtdash.api.client import FetchResult, InfinityClient
+    from rtdash.api.models import PbxUser
     from rtdash.config import Settings
+    from rtdash.core.agents import OnCall
     from rtdash.core.phone import LookupQuery
 
 T = TypeVar("T")
@@ -133,7 +135,10 @@ def users_command(args: argparse.Namespace, settings: Settings) -> int:
     from rtdash.api.models import parse_user
     from rtdash.core.snapshot import UsersSnapshot
 
-    result = _fetch(settings, lambda c: c.user_status(keep_raw=True))
+    # the JSON is the API's rows; the table and CSV say each agent's state in the
+    # dashboard's words, for which the calls are asked too (who is talking)
+    asks_calls = not args.json
+    result, on_call = _fetch(settings, lambda c: _users_and_talkers(c, asks_calls))
     users = UsersSnapshot.build(result.rows, result.fetched_at, result.unreadable).visible(
         show_all=args.all
     )
@@ -142,15 +147,32 @@ def users_command(args: argparse.Namespace, settings: Settings) -> int:
     elif args.csv:
         from rtdash.core.export import users_csv
 
-        sys.stdout.write(users_csv(users, result.fetched_at))
+        sys.stdout.write(users_csv(users, result.fetched_at, on_call))
     elif users:
         zone = _zone(settings)
-        print(users_table(users, result.fetched_at, zone, show_dashboard=args.all))
+        print(users_table(users, result.fetched_at, zone, on_call, show_dashboard=args.all))
     elif not result.unreadable:
         print("no users" if args.all else "no dashboard users (--all shows every user)")
     return _report_unreadable(
         result, "user", lambda raw: parse_user(raw, *_mapping_and_zone(settings))
     )
+
+
+async def _users_and_talkers(
+    client: InfinityClient, asks_calls: bool
+) -> tuple[FetchResult[PbxUser], OnCall | None]:
+    """The users, and who is talking (None when the calls are not asked for or cannot
+    be had: an unavailable agent then reads as away, as on a dashboard without calls)."""
+    from rtdash.core.agents import OnCall
+
+    users = await client.user_status(keep_raw=True)
+    if not asks_calls:
+        return users, None
+    try:
+        calls = await client.active_calls(exclude_pii=True)
+    except ApiError:
+        return users, None
+    return users, OnCall.from_calls(calls.rows)
 
 
 def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQuery) -> int:

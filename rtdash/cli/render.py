@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rtdash.api.models import ActiveCall, CallerDetails, PbxUser
+    from rtdash.core.agents import OnCall
     from rtdash.core.phone import LookupQuery
 
 
@@ -41,8 +42,18 @@ def calls_table(calls: Sequence[ActiveCall], now: datetime, *, pii_excluded: boo
     return render_table(headers, rows, right={7, 8})
 
 
-def users_table(users: Sequence[PbxUser], now: datetime, zone: Any, *, show_dashboard: bool) -> str:
-    """Users in order of state start, so the longest in their state come first."""
+def users_table(
+    users: Sequence[PbxUser],
+    now: datetime,
+    zone: Any,
+    on_call: OnCall | None = None,
+    *,
+    show_dashboard: bool,
+) -> str:
+    """Users in order of state start, so the longest in their state come first; each
+    state in the dashboard's words (available, on a call, away), ``on_call`` saying who
+    is talking."""
+    from rtdash.core.agents import agent_state
     from rtdash.core.format import clock_time, duration
     from rtdash.core.labels import USER_LABELS
     from rtdash.core.metrics import seconds_since
@@ -54,7 +65,7 @@ def users_table(users: Sequence[PbxUser], now: datetime, zone: Any, *, show_dash
     rows = []
     for user in users:
         since = clock_time(user.state_start, zone) if user.state_start else "–"
-        row = [user.label, user.extension or "", user.state.value, since]
+        row = [user.label, user.extension or "", agent_state(user, on_call).word, since]
         row.append(duration(seconds_since(user.state_start, now)))
         if show_dashboard:
             row.append("yes" if user.dashboard else "no")

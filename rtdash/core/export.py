@@ -166,9 +166,14 @@ def calls_csv(rows: Sequence[ActiveCall], now: datetime) -> str:
     return _csv_text(CALL_COLUMNS, rows, call_cells, _aware(now))
 
 
-def users_csv(rows: Sequence[PbxUser], now: datetime) -> str:
-    """Users as CSV text (header row first), no BOM, ``\\n`` line ends: for stdout."""
-    return _csv_text(USER_COLUMNS, rows, user_cells, _aware(now))
+def users_csv(rows: Sequence[PbxUser], now: datetime, on_call: OnCall | None = None) -> str:
+    """Users as CSV text (header row first), no BOM, ``\\n`` line ends: for stdout;
+    ``on_call`` says who is talking (for ``agentState``)."""
+
+    def cells(user: PbxUser, when: datetime) -> list[str]:
+        return user_cells(user, when, on_call)
+
+    return _csv_text(USER_COLUMNS, rows, cells, _aware(now))
 
 
 # --- today's service level ------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -189,6 +191,11 @@ def test_users_table(rtdash: RunCli, sim_env: list[str]) -> None:
     everyone = rtdash("users", *sim_env, "--all").out.splitlines()
     assert everyone[0].endswith("DASHBOARD")
     assert {line.split()[-1] for line in everyone[1:]} == {"yes", "no"}
+    # the dashboard's words, not the API's "unavailable": who is talking is asked too
+    states = {re.split(r"\s{2,}", line)[2] for line in lines}
+    assert states <= {"available", "on a call", "away"} and "on a call" in states, states
+    csv_rows = list(csv.DictReader(io.StringIO(rtdash("users", *sim_env, "--csv").out)))
+    assert "on a call" in {row["Agent state"] for row in csv_rows}
 
 
 # --- lookup ---------------------------------------------------------------------------
