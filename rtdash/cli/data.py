@@ -123,7 +123,9 @@ def calls_command(args: argparse.Namespace, settings: Settings) -> int:
 
         sys.stdout.write(calls_csv(calls, result.fetched_at))
     elif calls:
-        print(calls_table(calls, result.fetched_at, pii_excluded=exclude_pii))
+        print(
+            calls_table(calls, result.fetched_at, pii_excluded=exclude_pii, width=_terminal_width())
+        )
     elif not result.unreadable:
         print("no active calls")
     return _report_unreadable(
@@ -150,12 +152,31 @@ def users_command(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(users_csv(users, result.fetched_at, on_call))
     elif users:
         zone = _zone(settings)
-        print(users_table(users, result.fetched_at, zone, on_call, show_dashboard=args.all))
+        print(
+            users_table(
+                users,
+                result.fetched_at,
+                zone,
+                on_call,
+                show_dashboard=args.all,
+                width=_terminal_width(),
+            )
+        )
     elif not result.unreadable:
         print("no users" if args.all else "no dashboard users (--all shows every user)")
     return _report_unreadable(
         result, "user", lambda raw: parse_user(raw, *_mapping_and_zone(settings))
     )
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when stdout is one (a table wider than it wraps mid-word);
+    None when the table goes to a file or a pipe, which take it whole."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 async def _users_and_talkers(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from rtdash.core.phone import LookupQuery
 
 
-def calls_table(calls: Sequence[ActiveCall], now: datetime, *, pii_excluded: bool) -> str:
-    """Calls grouped ringing, queueing, bridged, longest in state first."""
+def calls_table(
+    calls: Sequence[ActiveCall], now: datetime, *, pii_excluded: bool, width: int | None = None
+) -> str:
+    """Calls grouped ringing, queueing, bridged, longest in state first; to fit
+    ``width`` (a terminal's), the dialled number goes first, then the line, then the
+    agent's and the queue's names are cut."""
     from rtdash.core.format import caller_label, duration
     from rtdash.core.labels import CALL_LABELS
     from rtdash.core.metrics import seconds_since
@@ -39,7 +43,7 @@ def calls_table(calls: Sequence[ActiveCall], now: datetime, *, pii_excluded: boo
         )
         for call in calls
     ]
-    return render_table(headers, rows, right={7, 8})
+    return render_table(headers, rows, right={7, 8}, width=width, drop=(3, 4), cut=(6, 5))
 
 
 def users_table(
@@ -49,6 +53,7 @@ def users_table(
     on_call: OnCall | None = None,
     *,
     show_dashboard: bool,
+    width: int | None = None,
 ) -> str:
     """Users in order of state start, so the longest in their state come first; each
     state in the dashboard's words (available, on a call, away), ``on_call`` saying who
@@ -70,26 +75,67 @@ def users_table(
         if show_dashboard:
             row.append("yes" if user.dashboard else "no")
         rows.append(row)
-    return render_table(headers, rows, right={4})
+    return render_table(headers, rows, right={4}, width=width, cut=(0,))
 
 
 def render_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int] | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: set[int] | None = None,
+    *,
+    width: int | None = None,
+    drop: Sequence[int] = (),
+    cut: Sequence[int] = (),
 ) -> str:
-    """Aligned columns, two spaces apart; durations right-aligned so they line up."""
+    """Aligned columns, two spaces apart; durations right-aligned so they line up.
+
+    ``width``: the terminal's, when the table goes to one: a line wider than it wraps
+    mid-word into the next. The columns in ``drop`` go first, in that order, then the
+    widest of the ``cut`` columns (names: never a number or a duration) are cut with
+    an ellipsis, until lines fit or nothing more can go."""
+    from rich.cells import cell_len
+
     right = right or set()
-    widths = [len(h) for h in headers]
+    widths = [cell_len(h) for h in headers]
     for row in rows:
-        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+        widths = [max(size, cell_len(cell)) for size, cell in zip(widths, row, strict=True)]
+    shown = list(range(len(headers)))
+
+    def total() -> int:
+        return sum(widths[index] for index in shown) + 2 * (len(shown) - 1)
+
+    if width is not None:
+        for index in drop:
+            if total() <= width:
+                break
+            shown.remove(index)
+        cuttable = [index for index in cut if index in shown]
+        while total() > width and cuttable:
+            widest = max(cuttable, key=lambda index: widths[index])
+            floor = max(cell_len(headers[widest]), 6)
+            if widths[widest] <= floor:
+                cuttable.remove(widest)
+                continue
+            widths[widest] = max(floor, widths[widest] - (total() - width))
 
     def line(cells: Sequence[str]) -> str:
-        padded = (
-            cell.rjust(width) if index in right else cell.ljust(width)
-            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        )
+        padded = []
+        for index in shown:
+            cell, size = _fit(cells[index], widths[index], cell_len), widths[index]
+            pad = " " * (size - cell_len(cell))
+            padded.append(pad + cell if index in right else cell + pad)
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(headers), *(line(row) for row in rows)])
+
+
+def _fit(cell: str, size: int, cell_len: Callable[[str], int]) -> str:
+    """``cell`` in at most ``size`` columns, ending in … when cut."""
+    if cell_len(cell) <= size:
+        return cell
+    while cell and cell_len(cell) > size - 1:
+        cell = cell[:-1]
+    return cell + "…"
 
 
 #: the listing's groups: (heading, CallerDetails attributes), labelled as on the screen
