@@ -219,12 +219,16 @@ def _value_at(data: Any, parts: list[str]) -> Any:
 
 def _apply_env(settings: Settings, env: Mapping[str, str]) -> None:
     connection = settings.connection
-    if env.get(ENV_API_KEY):
-        connection.api_key = Secret(env[ENV_API_KEY])
-    if env.get(ENV_USERNAME):
-        connection.username = env[ENV_USERNAME]
-    if env.get(ENV_PASSWORD):
-        connection.password = Secret(env[ENV_PASSWORD])
+    for name, key, kind in (
+        (ENV_API_KEY, "api_key", Secret),
+        (ENV_USERNAME, "username", str),
+        (ENV_PASSWORD, "password", Secret),
+    ):
+        if env.get(name):
+            try:
+                setattr(connection, key, kind(env[name]))
+            except ValueError as exc:  # said by the variable's name (never its value)
+                raise ConfigError(f"{name}: {str(exc).removeprefix(key + ': ')}") from None
     if env.get(ENV_HUB_URL):
         try:
             settings.hub.url = Secret(env[ENV_HUB_URL])

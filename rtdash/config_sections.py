@@ -74,6 +74,25 @@ def _check_base_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _check_username(name: str) -> str:
+    """Basic authentication sends ``user:password``: a colon in the name would move
+    where the service reads the password from."""
+    if ":" in name:
+        raise ValueError("must not hold a colon (:)")
+    if not name.isprintable():
+        raise ValueError("holds a control character (a line break?)")
+    return name
+
+
+def _check_secret(secret: Secret) -> Secret:
+    """A password or key that cannot go in a header (a line break pasted with it) is
+    said here, naming where it came from, not as the HTTP library's error at the first
+    request. Never echoed."""
+    if not secret.get_secret_value().isprintable():
+        raise ValueError("holds a control character (a line break?)")
+    return secret
+
+
 class ConnectionSettings(Section):
     base_url: str = DEFAULT_BASE_URL
     igrp: Annotated[int, Meta(gt=0)] | None = None
@@ -97,6 +116,9 @@ class ConnectionSettings(Section):
 
     def _check(self) -> None:
         self._fix("base_url", _check_base_url)
+        self._fix("username", _check_username)
+        self._fix("password", _check_secret)
+        self._fix("api_key", _check_secret)
         self._fix("timezone", _check_zone)
         self._fix("name", clean)  # shown back on screen
         self._fix("default_region", str.upper)

@@ -80,9 +80,7 @@ def test_lookup_with_markup_and_controls_prints_them_safely(
 def test_an_unreadable_lookup_answer_is_one_line_exit_1(
     env: list[str], upstream: Upstream, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    upstream.answers["activeCall"] = Answer(
-        body=b'{"igrp": "1", "triggerDatetime": "0001-01-01 00:00:00", "pub": "x"}'
-    )
+    upstream.answers["activeCall"] = Answer(body=b'{"igrp": "1", "pub": "x", "pub": "y"}')
     assert main(["lookup", "--call-ref", "c-1", *env]) == 1
     _out, err = capsys.readouterr()
     assert err.startswith("rtdash: the caller's details could not be read") and err.count("\n") == 1

@@ -193,6 +193,27 @@ def test_a_password_that_cuts_a_url_short_is_never_echoed_either(
     assert run.stderr.count("\n") == 1, run.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("RTDASH_API_KEY", "{word}\r\nX-Injected: 1", "holds a control character (a line break?)"),
+        ("RTDASH_PASSWORD", "{word}\n", "holds a control character (a line break?)"),
+        ("RTDASH_USERNAME", "alice:{word}", "must not hold a colon (:)"),
+    ],
+)
+def test_a_credential_that_cannot_go_in_a_header_is_said_by_its_variable(
+    tmp_path: Path, variable: str, value: str, said: str
+) -> None:
+    """It failed at the first request as "request to … failed (LocalProtocolError)"; a
+    colon in a user name would move where the service reads the password from."""
+    word = a_password()
+    env = {"RTDASH_USERNAME": "alice", "RTDASH_PASSWORD": word, variable: value.format(word=word)}
+    run = run_cli(tmp_path, "calls", "--igrp", "1", env=env)
+    assert run.returncode == 2, run.stderr
+    assert f"{variable}: {said}" in run.stderr
+    assert word not in run.stderr + run.stdout and run.stderr.count("\n") == 1, run.stderr
+
+
 @pytest.mark.parametrize("argv", [["hub"], ["--hub"]])
 def test_a_hub_url_redis_cannot_read_is_said_before_anything_starts(
     tmp_path: Path, argv: list[str]
