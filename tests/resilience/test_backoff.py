@@ -7,6 +7,7 @@ healthy route keeps its own pace all the while.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import time
@@ -47,6 +48,30 @@ def spanning(times: list[float], start: float, end: float) -> list[float]:
     return times[first : last + 1]
 
 
+class LoopStalls:
+    """When the event loop itself got no turn (a starved host: Textual's drawing and
+    other test workers on two cores): no route can keep its pace then, whatever the
+    poller does. A route held behind the other's wait would show a gap of that wait
+    with no stall beside it."""
+
+    def __init__(self) -> None:
+        #: (when it woke, seconds late)
+        self.seen: list[tuple[float, float]] = []
+        self._task = asyncio.ensure_future(self._watch())
+
+    async def _watch(self) -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(0.05)
+            woke = time.monotonic()
+            self.seen.append((woke, woke - before - 0.05))
+
+    def longest(self, start: float, end: float) -> float:
+        """The longest the loop stood still between ``start`` and ``end``."""
+        self._task.cancel()
+        return max((late for at, late in self.seen if start <= at <= end), default=0.0)
+
+
 @pytest.mark.slow
 async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
     sim: Simulator,
@@ -59,6 +84,7 @@ async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
+        stalls = LoopStalls()
         start = time.monotonic()
         faults.add(Fault("status", route=USERS_ROUTE, status=503, times=None))
         # five failed tries on the users route: four gaps, 1 + 2 + 3 + 3 s at most
@@ -68,6 +94,7 @@ async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
         failed = [t for t in faults.times(USERS_ROUTE) if t > start][:5]
         await wait_until(pilot, lambda: faults.times(CALLS_ROUTE)[-1] >= failed[-1], 3)
         calls = spanning(faults.times(CALLS_ROUTE), failed[0], failed[-1])
+        stalled = stalls.longest(calls[0], calls[-1])
         status = board.poller.status()
         faults.clear()
 
@@ -79,8 +106,9 @@ async def test_failing_route_backs_off_exponentially_with_jitter_up_to_the_cap(
         assert low <= gap <= high + SLACK, (measured, bands)
     # jittered, not exact: all four within 2 % of nominal has odds of 1 in 10,000
     assert any(abs(gap / n - 1) > 0.02 for gap, n in zip(measured, nominal, strict=True))
-    # the calls route kept its 1 s pace meanwhile, and the users route is still retrying
-    assert max(gaps(calls)) <= 1.0 + SLACK, calls
+    # the calls route kept its 1 s pace meanwhile (but for any time the loop stood
+    # still), and the users route is still retrying
+    assert max(gaps(calls)) <= 1.0 + SLACK + stalled, (calls, stalled)
     assert status.routes[Route.USERS].failures >= 5
     assert status.routes[Route.CALLS].error is None
     assert status.phase is Phase.RETRYING
@@ -95,6 +123,7 @@ async def test_retry_after_is_honoured_even_above_the_cap(sim: Simulator) -> Non
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
+        stalls = LoopStalls()
         start = time.monotonic()
         faults.add(Fault("rate_limit", route=USERS_ROUTE, retry_after=3, times=1))
         await wait_until(
@@ -109,10 +138,17 @@ async def test_retry_after_is_honoured_even_above_the_cap(sim: Simulator) -> Non
         # one calls request after the users route's retry closes the window below
         await wait_until(pilot, lambda: faults.times(CALLS_ROUTE)[-1] > users[1], 3)
         calls = spanning(faults.times(CALLS_ROUTE), users[0], users[1])
+        stalled = stalls.longest(calls[0], calls[-1])
 
-    assert 3.0 <= users[1] - users[0] <= 3.0 + SLACK
-    # the calls route kept its 1 s pace across the users route's 3 s wait
-    assert max(gaps(calls)) <= 1.0 + SLACK, ("the calls route waited for the 429", calls)
+    assert 3.0 <= users[1] - users[0] <= 3.0 + SLACK + stalled
+    # the calls route kept its 1 s pace across the users route's 3 s wait, but for any
+    # time the loop itself stood still (held behind the 429, a gap would be about 3 s
+    # with no stall beside it)
+    assert max(gaps(calls)) <= 1.0 + SLACK + stalled, (
+        "the calls route waited for the 429",
+        calls,
+        stalled,
+    )
 
 
 # --- a 503 with Retry-After (maintenance), in the exact shape: MockTransport ----------
