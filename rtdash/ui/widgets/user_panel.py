@@ -136,8 +136,10 @@ class UserPanel(RowsView):
         promise an order the rows do not keep."""
         if not self.sort.is_default:
             super().show_sort()
-        elif self.table is not None:
-            self.table.set_labels({column.key: column.label for column in self.columns})
+            return
+        for table in self.sorted_tables():
+            if hasattr(table, "set_labels"):  # the benchmark's peer has stock tables
+                table.set_labels({column.key: column.label for column in self.columns})
 
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all
