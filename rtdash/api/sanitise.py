@@ -12,8 +12,9 @@ What is replaced, and by what:
 - ESC becomes ``␛`` (visible, so an attack is noticed rather than hidden);
 - line breaks (CR, LF, CRLF, VT, FF, NEL, U+2028/2029) become ``↵``;
 - tab becomes a space;
-- bidi embeddings, overrides, isolates and marks, and the BOM, are removed (they have no
-  glyph; a visible mark would only add noise to right-to-left names);
+- bidi embeddings, overrides, isolates and marks, the BOM and the tag characters are
+  removed (they have no glyph; a visible mark would only add noise to right-to-left
+  names, and tags carry text a screen never shows but a copy keeps);
 - what joins emoji into one picture (the zero-width joiner, the variation selectors, the
   skin-tone modifiers) is removed: the screen's layout counts a joined emoji as two
   cells, and a terminal that draws each code point (tmux, xterm) as two cells each,
@@ -35,8 +36,9 @@ ESCAPE_MARK = "\u241b"  # ␛
 LINE_MARK = "\u21b5"  # ↵
 OTHER_MARK = "\ufffd"  # �
 
-#: bidi embeddings/overrides/isolates/marks and the BOM: removed
-_REMOVED = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+#: bidi embeddings/overrides/isolates/marks, the BOM and the tag characters (invisible:
+#: text hidden in a name that a screen never shows but a copy carries): removed
+_REMOVED = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\U000e0000-\U000e007f"
 #: what joins emoji (ZWJ, variation selectors 15 and 16, skin tones): removed; the
 #: last three are printable, so text that is not ASCII is searched for them
 _JOINERS = "\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
@@ -58,6 +60,7 @@ _REPLACEMENT = {
     **{char: "" for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"},
     **{char: "" for char in "\u2066\u2067\u2068\u2069\ufeff\u200d\ufe0e\ufe0f"},
     **{chr(tone): "" for tone in range(0x1F3FB, 0x1F400)},
+    **{chr(tag): "" for tag in range(0xE0000, 0xE0080)},
 }
 
 #: containers nested deeper than this in one row are refused (the log, ``--json`` and
