@@ -285,3 +285,15 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
             await pilot.press("plus")
         assert first.poller.interval == 2.0
         assert first.status_bar.note == "polling every 2 s (every installation)"
+
+
+async def test_the_footer_offers_enter_on_the_tables_at_80_columns(sim: Simulator) -> None:
+    """Enter, the agent's main key (the selected call's caller), was in no footer: the
+    table's own binding hid the screen's. It is there now, and Quit stays whole."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        await wait_until(pilot, lambda: " Pause " in screen_text(app).splitlines()[-1])
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.lstrip().startswith("⏎ Look up"), footer
+        assert " q Quit " in footer, footer

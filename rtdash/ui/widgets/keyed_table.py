@@ -109,8 +109,10 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # a newline too: Enter as a terminal not yet in raw mode sends it (ui.typeahead)
-        Binding("enter,ctrl+j", "select_cursor", "Select", show=False),
+        # a newline too: Enter as a terminal not yet in raw mode sends it (ui.typeahead).
+        # Shown: on the dashboard it is the agent's main key (the selected call's
+        # caller), and the table's binding hides the screen's from the footer
+        Binding("enter,ctrl+j", "select_cursor", "Look up", key_display="⏎"),
         Binding("up", "cursor_up", "Cursor up", show=False),
         Binding("down", "cursor_down", "Cursor down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
