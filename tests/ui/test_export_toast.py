@@ -34,3 +34,6 @@ async def test_the_toast_names_the_folder_and_whole_file_names(
             assert path.parent.absolute() == tmp_path
             assert path.name.startswith("rtdash-1234-")
             assert path.name in shown, f"{path.name} is cut in:\n{shown}"
+        # the status line stays in view under the toast: the data's age, always
+        status = next(line for line in shown.splitlines() if "data as of" in line)
+        assert status.rstrip().endswith("installation 1234 · UTC"), status
