@@ -279,7 +279,9 @@ def _report_unreadable(
         return EXIT_OK
     total = len(result.rows) + result.unreadable
     reason = _first_reason(result.raw, parse)
-    why = f" ({reason})" if reason else ""
+    # one reason, re-read from the first row refused: with several, said as the first's
+    # (the others may fail for reasons of their own)
+    why = f" ({'the first: ' if result.unreadable > 1 else ''}{reason})" if reason else ""
     hint = (
         "if your service names or spells a field differently, map it under [mapping] "
         "in the config (see `rtdash config example`)"

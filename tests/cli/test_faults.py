@@ -110,13 +110,13 @@ EXPECTED: dict[str, dict[str, Expect]] = {
         # rows 0, 3, 6… lose their id, rows 1, 4, 7… their state
         "calls": (
             0,
-            r"rtdash: warning: \d+ of \d+ call rows unreadable \(no call reference\)",
+            r"rtdash: warning: \d+ of \d+ call rows unreadable \(the first: no call reference\)",
             "some",
         ),
         "users": (
             0,
             r"rtdash: warning: \d+ of \d+ user rows unreadable "
-            r"\(no known user state \(got None\)\)",
+            r"\(the first: no known user state \(got None\)\)",
             "some",
         ),
         # an activeCall row needs no field; the one without txr still reads

@@ -404,4 +404,6 @@ class LookupScreen(ModalScreen[None]):
             return
         shown = self.shown_details() or self.details  # the durations as on screen
         self.app.copy_to_clipboard(details_text(shown, self.client.zone))
-        self.notify("Caller details copied to the clipboard.")
+        # sent as the terminal's clipboard sequence: whether it lands is the terminal's
+        # (tmux passes it on only with set-clipboard on), so said as sent, not as done
+        self.notify("Caller details sent to the terminal's clipboard.")
