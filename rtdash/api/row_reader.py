@@ -264,7 +264,8 @@ class RowReader:
             # a user's extension is often its id: one string for both, not a copy each
             fields[self.fallbacks[1]] = ident
         if state is None:
-            raise RowUnreadable(f"no known {self.kind} state (got {raw_state!r})")
+            said = "none given" if raw_state is None else f"got {raw_state!r}"
+            raise RowUnreadable(f"no known {self.kind} state ({said})")
         fields[self.state_at] = state
         if shape.dashboard is not None:
             fields[self.dashboard_at] = bool(values.flag(_scalar(row[shape.dashboard])))

@@ -116,7 +116,7 @@ EXPECTED: dict[str, dict[str, Expect]] = {
         "users": (
             0,
             r"rtdash: warning: \d+ of \d+ user rows unreadable "
-            r"\(the first: no known user state \(got None\)\)",
+            r"\(the first: no known user state \(none given\)\)",
             "some",
         ),
         # an activeCall row needs no field; the one without txr still reads

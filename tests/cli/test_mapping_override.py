@@ -61,7 +61,8 @@ def test_without_the_override_every_row_is_unreadable(
     assert run.json() == []  # still valid JSON for a pipeline
     assert len(run.err_lines) == 1
     assert re.fullmatch(
-        r"rtdash: none of the \d+ call rows could be read \(no known call state \(got None\)\); "
+        r"rtdash: none of the \d+ call rows could be read "
+        r"\(the first: no known call state \(none given\)\); "
         r"if your service names or spells a field differently, map it under \[mapping\] in the "
         r"config \(see `rtdash config example`\)",
         run.err_lines[0],
