@@ -82,7 +82,9 @@ def test_a_skin_tone_is_taken_off_its_emoji() -> None:
 
 
 async def test_joined_emoji_are_taken_apart_on_every_reading_path(upstream: Upstream) -> None:
-    """The line reader in C reads plain text itself: it leaves these to clean too."""
+    """Through the client over HTTP, as rows are read. (The C line reader's own test of
+    plain text leaves these to clean too; these bodies do not reach it: no test here
+    runs that part.)"""
     rows = [call(f"c-{i}", displayName=name) for i, name in enumerate(JOINED_NAMES)]
     upstream.answers["pbxActiveCalls"] = Answer(body=ndjson(*rows))
     async with client_for(upstream) as client:
