@@ -236,7 +236,7 @@ def test_a_secret_on_the_served_command_line_is_refused(monkeypatch: pytest.Monk
     word = a_password()  # made per run: no password is written in the tests
     monkeypatch.setenv("RTDASH_PASSWORD", word)
     with pytest.raises(ValueError, match="RTDASH_PASSWORD"):
-        serve_module.served_command(["--base-url", f"https://u:{word}@example/"])
+        serve_module.served_command(["--base-url", f"https://example/{word}/"])
     err = io.StringIO()
     assert serve_module.serve(["--config", word], stderr=err) == 2
     assert "never from an argument" in err.getvalue()
