@@ -253,6 +253,11 @@ def ticked(call: ActiveCall, now: datetime | None) -> ActiveCall:
 IN_PROGRESS = "in progress"
 
 
+def in_progress(details: CallerDetails) -> bool:
+    """Whether a lookup answer's call was still going on when it was read."""
+    return (details.call_state or "").strip().lower() == IN_PROGRESS
+
+
 def details_ticked(details: CallerDetails, now: datetime | None) -> CallerDetails:
     """A lookup answer's durations brought forward to ``now`` while its call goes on,
     as :func:`ticked` brings a polled call's: read at its trigger time plus its call
@@ -260,7 +265,7 @@ def details_ticked(details: CallerDetails, now: datetime | None) -> CallerDetail
     talking: a talk time, or the number it was answered on). The call duration then
     reads as the dashboard's Total for the same call, which runs from its start on the
     same clock. ``details`` itself for an ended call, or when nothing is to be added."""
-    if (details.call_state or "").strip().lower() != IN_PROGRESS:
+    if not in_progress(details):
         return details
     grown = _grown(details.trigger_time, details.call_duration, now)
     if grown <= 0 or details.call_duration is None:

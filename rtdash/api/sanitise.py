@@ -43,6 +43,8 @@ _REMOVED = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\U000e0000-\U000e0
 #: last three are printable, so text that is not ASCII is searched for them
 _JOINERS = "\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
 _JOINED = re.compile(f"[{_JOINERS}]")
+#: what has no mark: taken out (the rest of what is unsafe is replaced, below)
+_DROPPED = re.compile(f"[{_REMOVED}{_JOINERS}]")
 _UNSAFE = re.compile(
     "\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + _JOINERS + "]"
 )
@@ -57,10 +59,6 @@ _REPLACEMENT = {
     "\u2028": LINE_MARK,
     "\u2029": LINE_MARK,
     "\t": " ",
-    **{char: "" for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"},
-    **{char: "" for char in "\u2066\u2067\u2068\u2069\ufeff\u200d\ufe0e\ufe0f"},
-    **{chr(tone): "" for tone in range(0x1F3FB, 0x1F400)},
-    **{chr(tag): "" for tag in range(0xE0000, 0xE0080)},
 }
 
 #: containers nested deeper than this in one row are refused (the log, ``--json`` and
@@ -73,7 +71,10 @@ class TooDeep(ValueError):
 
 
 def _replace(match: re.Match[str]) -> str:
-    return _REPLACEMENT.get(match.group(), OTHER_MARK)
+    found = match.group()
+    if _DROPPED.fullmatch(found):
+        return ""
+    return _REPLACEMENT.get(found, OTHER_MARK)
 
 
 def plain(text: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +121,7 @@ def render_table(
     def line(cells: Sequence[str]) -> str:
         padded = []
         for index in shown:
-            cell, size = _fit(cells[index], widths[index], cell_len), widths[index]
+            cell, size = _fit(cells[index], widths[index]), widths[index]
             pad = " " * (size - cell_len(cell))
             padded.append(pad + cell if index in right else cell + pad)
         return "  ".join(padded).rstrip()
@@ -129,13 +129,14 @@ def render_table(
     return "\n".join([line(headers), *(line(row) for row in rows)])
 
 
-def _fit(cell: str, size: int, cell_len: Callable[[str], int]) -> str:
-    """``cell`` in at most ``size`` columns, ending in … when cut."""
+def _fit(cell: str, size: int) -> str:
+    """``cell`` in at most ``size`` columns, ending in … when cut (a wide character
+    that would straddle the cut becomes a space: Rich's ``set_cell_size``)."""
+    from rich.cells import cell_len, set_cell_size
+
     if cell_len(cell) <= size:
         return cell
-    while cell and cell_len(cell) > size - 1:
-        cell = cell[:-1]
-    return cell + "…"
+    return set_cell_size(cell, size - 1) + "…"
 
 
 #: the listing's groups: (heading, CallerDetails attributes), labelled as on the screen

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -84,13 +84,14 @@ class RecordedService(FeedConsumer):
         thresholds: ServiceThresholds,
         position: Callable[[], datetime],
         short_abandon: float = 5.0,
+        since: Mapping[datetime, datetime] | None = None,
     ) -> None:
         """``readable``: (time, totals and SL seconds), oldest first, at least one;
-        ``short_abandon``: the settings' (a recording does not keep it), for an export."""
+        ``short_abandon``: the settings' (a recording does not keep it), for an export;
+        ``since``: when each line's day began, by the line's time, where it says so."""
         self._times = [when for when, _ in readable]
         self._stats = [stats for _, stats in readable]
-        #: when each line's day began, where it says so in a readable way
-        self._since: dict[datetime, datetime] = {}
+        self._since = since or {}
         self.thresholds = thresholds
         self._position = position
         self.short_abandon = short_abandon
@@ -109,9 +110,8 @@ class RecordedService(FeedConsumer):
         readable.sort(key=lambda pair: pair[0])
         if not readable:
             return None
-        recorded = cls(readable, thresholds, position, short_abandon)
-        recorded._since = {mark.t: since for mark in marks if (since := _since(mark))}
-        return recorded
+        since = {mark.t: day for mark in marks if (day := _since(mark))}
+        return cls(readable, thresholds, position, short_abandon, since)
 
     def report(self) -> ServiceReport | None:
         """The installation's totals at the player's position as an export writes them

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Label, Static
 from rtdash.api import errors
 from rtdash.api.client import InfinityClient
 from rtdash.api.models import CallerDetails, CallState, details_ticked
-from rtdash.api.row_types import IN_PROGRESS
+from rtdash.api.row_types import in_progress
 from rtdash.core.caller_sections import details_sections, details_text
 from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.format import caller_label
@@ -231,30 +231,32 @@ class LookupScreen(ModalScreen[None]):
         was answered, or ended), the same question is asked again, and its answer
         replaces the shown one in place; until then the last answer stays."""
         details, asked = self.details, self._asked
-        if details is None or asked is None:
-            return
-        if (details.call_state or "").strip().lower() != IN_PROGRESS:
+        if details is None or asked is None or not in_progress(details):
             return
         states = call_states(snapshot, details, asked)
         if states != self._states:
             self._states = states
-            self._lookup(asked, "", again=True)
+            self._ask_again(asked)
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
-    async def _lookup(self, query: LookupQuery, what: str, *, again: bool = False) -> None:
-        if again:
-            try:
-                details = await self.client.caller_details(
-                    call_ref=query.call_ref, src_number=query.number
-                )
-            except Exception as exc:  # the shown answer stays; the next change asks again
-                # (not the number: a caller's number stays out of the log)
-                log.info("asking again about the shown call failed (%s)", type(exc).__name__)
-                return
-            if details is not None and self.details is not None:
-                self.details = details
-                self._draw_details()
+    async def _ask_again(self, query: LookupQuery) -> None:
+        """The shown answer's question again, quietly: on any failure the shown answer
+        stays (the next change asks again); a new lookup started meanwhile wins (one
+        worker group: the later cancels this)."""
+        try:
+            details = await self.client.caller_details(
+                call_ref=query.call_ref, src_number=query.number
+            )
+        except Exception as exc:
+            # (not the number: a caller's number stays out of the log)
+            log.info("asking again about the shown call failed (%s)", type(exc).__name__)
             return
+        if details is not None and self.details is not None:
+            self.details = details
+            self._draw_details()
+
+    @work(exclusive=True, group="lookup", exit_on_error=False)
+    async def _lookup(self, query: LookupQuery, what: str) -> None:
         try:
             details = await self.client.caller_details(
                 call_ref=query.call_ref, src_number=query.number

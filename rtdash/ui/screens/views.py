@@ -146,8 +146,9 @@ class ViewsScreen(Screen[None]):
         elif len(self.views) > 1:
             # the pace first: at 80 columns the status line cuts the note's end; back
             # in step with the others, it is every installation's pace again
-            paces = {other.poller.interval for other in self.views}
-            note = f"{note} ({'every installation' if len(paces) == 1 else f'only {view.label}'})"
+            in_step = len({other.poller.interval for other in self.views}) == 1
+            whose = "every installation" if in_step else f"only {view.label}"
+            note = f"{note} ({whose})"
         view.status_bar.set_note(note)
 
     def show_installations(self) -> None:

@@ -73,10 +73,15 @@ class RowsView(Vertical):
         return []
 
     def show_sort(self) -> None:
-        """An arrow after the sorted column's name, in every table of this panel."""
+        """The headers' labels (:meth:`header_labels`), in every table of this panel."""
+        labels = self.header_labels()
         for table in self.sorted_tables():
             if hasattr(table, "set_labels"):  # the benchmark's baseline has stock tables
-                table.set_labels(sort_labels(self.columns, self.sort.column, self.sort.arrow))
+                table.set_labels(labels)
+
+    def header_labels(self) -> dict[str, str]:
+        """Each column's header word, the sorted one with its arrow."""
+        return sort_labels(self.columns, self.sort.column, self.sort.arrow)
 
     def row_order(self) -> RowOrder[Any]:
         """How the rows handed to the tables are sorted now: the default is the

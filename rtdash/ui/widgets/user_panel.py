@@ -130,16 +130,13 @@ class UserPanel(RowsView):
     def sorted_tables(self) -> list[KeyedTable[PbxUser]]:
         return [self.table]
 
-    def show_sort(self) -> None:
+    def header_labels(self) -> dict[str, str]:
         """No arrow in the default order: that is the PBX's (its state start), and an
         agent off a call shows a later time than the PBX's, so "In state ↓" would
         promise an order the rows do not keep."""
-        if not self.sort.is_default:
-            super().show_sort()
-            return
-        for table in self.sorted_tables():
-            if hasattr(table, "set_labels"):  # the benchmark's peer has stock tables
-                table.set_labels({column.key: column.label for column in self.columns})
+        if self.sort.is_default:
+            return {column.key: column.label for column in self.columns}
+        return super().header_labels()
 
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all
