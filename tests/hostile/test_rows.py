@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from rich.cells import cell_len, get_character_cell_size
 
-from rtdash.api import errors
+from rtdash.api import errors, line_plan
 from rtdash.api.client import Credentials, InfinityClient
+from rtdash.api.models import RowReader
 from rtdash.api.sanitise import ESCAPE_MARK, LINE_MARK, clean, is_clean
 from tests.hostile.upstream import (
     BRACKETED,
@@ -82,14 +84,94 @@ def test_a_skin_tone_is_taken_off_its_emoji() -> None:
 
 
 async def test_joined_emoji_are_taken_apart_on_every_reading_path(upstream: Upstream) -> None:
-    """Through the client over HTTP, as rows are read. (The C line reader's own test of
-    plain text leaves these to clean too; these bodies do not reach it: no test here
-    runs that part.)"""
+    """Through the client over HTTP, as rows are read. (These bodies, written with
+    spaces after the separators, are read whole: the C line reader is reached by the
+    big compact body below.)"""
     rows = [call(f"c-{i}", displayName=name) for i, name in enumerate(JOINED_NAMES)]
     upstream.answers["pbxActiveCalls"] = Answer(body=ndjson(*rows))
     async with client_for(upstream) as client:
         calls = (await client.active_calls()).rows
     assert [c.agent_name for c in calls] == [clean(name) for name in JOINED_NAMES]
+
+
+#: (call reference, displayName, dgrpName) as sent, and as shown: each joiner case on
+#: its own (the others plain), so no row is left to Python for another reason. The
+#: variation selectors and skin tones are printable: the C reader's own test must refuse
+#: them; a ZWJ or a tag is refused there as unprintable already
+JOINED_ROWS = [
+    (("c-{}", "Agent {}", "Sales line"), ("c-{}", "Agent {}", "Sales line")),
+    (("c-{}", "Bo ❤\ufe0f y", "Sales line"), ("c-{}", "Bo ❤ y", "Sales line")),
+    (("c-{}", "Cy 👍\U0001f3fd z", "Sales line"), ("c-{}", "Cy 👍 z", "Sales line")),
+    (("c-{}", "Di 1\ufe0f\u20e3 w", "Sales line"), ("c-{}", "Di 1\u20e3 w", "Sales line")),
+    (("c-{}", "Agent {}", "Sales ☎\ufe0e line"), ("c-{}", "Agent {}", "Sales ☎ line")),
+    (("c-{}-👋\U0001f3ff", "Agent {}", "Sales line"), ("c-{}-👋", "Agent {}", "Sales line")),
+    (
+        ("c-{}", "Ann 👨\u200d👩\u200d👧 x", "Flag 🏴\U000e0067\U000e0062\U000e007f"),
+        ("c-{}", "Ann 👨👩👧 x", "Flag 🏴"),
+    ),
+]
+#: rows of the big body: more than a socket read's worth, as at a big centre
+BIG_BODY_ROWS = 2_800
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def joined_body() -> tuple[bytes, dict[str, tuple[str, str]]]:
+    """A body as the service writes it (compact NDJSON, UTF-8 unescaped) whose rows carry
+    the joiners after plain ones, and each row's expected name and line name by the
+    expected call reference."""
+    lines, expected = [], {}
+    for n in range(BIG_BODY_ROWS):
+        sent, shown = JOINED_ROWS[n % len(JOINED_ROWS)]
+        ref, name, line = (text.format(n) for text in sent)
+        row = call(ref, displayName=name, dgrpName=line, queueRef="sales")
+        lines.append(json.dumps(row, separators=(",", ":"), ensure_ascii=False))
+        expected[shown[0].format(n)] = (shown[1].format(n), shown[2])
+    return "\n".join(lines).encode(), expected
+
+
+async def test_joined_emoji_in_a_big_body_are_left_by_the_c_line_reader_to_clean(
+    upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big centre's new lines are read in C where their text is plain
+    (rtdash/api/_line_read.c): a variation selector or skin tone is printable, so that
+    test must refuse it too, or the joined emoji would reach the screen whole."""
+    if line_plan.built is None:
+        pytest.skip("rtdash's C parts are not built")
+    handed: list[tuple[bytes, object]] = []  # each line the C reader read, its answer
+    original = RowReader.read_lines
+
+    def counting(self: RowReader, lines: list[bytes]) -> Any:
+        made = original(self, lines)
+        if made is not None:  # (None: the reader reads them all, see read_lines)
+            handed.extend(zip(lines, made, strict=True))
+        return made
+
+    monkeypatch.setattr(RowReader, "read_lines", counting)
+    body, expected = joined_body()
+    upstream.answers["pbxActiveCalls"] = Answer(body=body)
+
+    async def poll() -> list[Any]:
+        async with client_for(upstream) as client:
+            result = await client.active_calls()
+        assert result.unreadable == 0
+        return result.rows
+
+    rows = await poll()
+    assert {r.call_ref: (r.agent_name, r.dgrp_name) for r in rows} == expected
+    assert all(is_clean(text) for r in rows for text in (r.call_ref, r.agent_name, r.dgrp_name))
+    joined = [made for raw, made in handed if _JOINERS.intersection(raw.decode())]
+    plain_rows = [made for raw, made in handed if made is not None]
+    # past the body's first piece (read in Python: it tells the upstream's "now") the
+    # lines went to the C reader: it made the plain ones' rows and left every joined one
+    assert len(joined) > BIG_BODY_ROWS // 2 and len(plain_rows) > 100
+    assert joined == [None] * len(joined)
+
+    # without the C part: the same rows, none made there
+    handed.clear()
+    monkeypatch.setattr(line_plan, "built", None)
+    in_python = await poll()
+    assert [r.values() for r in in_python] == [r.values() for r in rows]
+    assert not handed
 
 
 async def test_bad_rows_are_skipped_and_counted_the_rest_shown(upstream: Upstream) -> None:
