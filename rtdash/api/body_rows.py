@@ -42,6 +42,9 @@ class FetchResult(Generic[T]):
     #: body was read by its lines after one that was): that result's ``rows`` (the very
     #: list), the rows of these not among them, and the rows of them not among these
     changes: tuple[list[T], list[T], list[T]] | None = None
+    #: when no row could be read: the needed fields the mapping names keys for that
+    #: none of the rows carries, in words (see rtdash.api.mapping_gaps); else None
+    gap: str | None = None
 
 
 def read_whole(
@@ -67,6 +70,7 @@ def read_whole(
                 rows.append(read(item))
             except (RowUnreadable, ValueError, RecursionError, OverflowError):
                 unreadable += 1
+                reader.refused(item)
         elif isinstance(item, Message):
             raise errors.UnreadableResponse(
                 f"the service sent a message instead of data: {_quote(item)}"
@@ -184,6 +188,7 @@ def read_more(body: bytearray, reader: RowReader) -> tuple[list[Any], int]:
                 rows.append(read(item))
             except (RowUnreadable, ValueError, RecursionError, OverflowError):
                 unreadable += 1
+                reader.refused(item)
         else:
             unreadable += 1
     return rows, unreadable

@@ -141,16 +141,16 @@ class InfinityClient:
         params: list[tuple[str, str]] = [("tz", self.tz)]
         if exclude_pii:
             params.append(("excludePiiData", "1"))
-        # why the type: ignore below: the call reader reads ActiveCall rows
-        return await self._fetch_rows(ACTIVE_CALLS, params, "call", keep_raw)  # type: ignore[return-value]
+        result = await self._fetch_rows(ACTIVE_CALLS, params, "call", keep_raw)
+        return self._said(result, "call")  # the call reader reads ActiveCall rows
 
     async def user_status(
         self, *, descending: bool = False, keep_raw: bool = False
     ) -> FetchResult[PbxUser]:
         order = "desc" if descending else "asc"
         params = [("tz", self.tz), ("sort[]", f"stateStartDatetime-{order}")]
-        # why the type: ignore below: the user reader reads PbxUser rows
-        return await self._fetch_rows(USER_STATUS, params, "user", keep_raw)  # type: ignore[return-value]
+        result = await self._fetch_rows(USER_STATUS, params, "user", keep_raw)
+        return self._said(result, "user")  # the user reader reads PbxUser rows
 
     async def caller_details(
         self, *, call_ref: str | None = None, src_number: str | None = None
@@ -218,6 +218,13 @@ class InfinityClient:
                 self._urls.clear()
             url = self._urls[key] = request_url(self.route_url(route), params)
         return url
+
+    def _said(self, result: FetchResult[Any], kind: Literal["call", "user"]) -> FetchResult[Any]:
+        """No row read: whether the mapping names keys the rows do not carry (on every
+        poll: a body known unchanged, or by its lines, is not read again to tell)."""
+        if result.unreadable and not result.rows:
+            result.gap = self._reader(kind).gap()
+        return result
 
     def _reader(self, kind: Literal["call", "user"]) -> RowReader:
         """This client's reader of ``kind``; a new one if the mapping or zone was replaced."""

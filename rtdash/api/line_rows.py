@@ -222,6 +222,7 @@ class LineFeed:
                 except (RowUnreadable, ValueError, RecursionError, OverflowError):
                     rows[index] = UNREADABLE
                     self.new_unreadable += 1
+                    reader.refused(item)
         made = map(rows.__getitem__, new)
         if self.new_unreadable == unreadable_before:  # each new line read: one pass in C
             self.new += made

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from rtdash.api import line_plan, values
+from rtdash.api import line_plan, mapping_gaps, values
 from rtdash.api.head_cache import LineRows, now_from
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.row_shape import RowShape, shape_of
@@ -118,6 +118,8 @@ class RowReader:
         #: how the C part reads the plain new lines of that shape (see line_plan)
         self._line_plan: Any | None = None
         self._line_shape: RowShape | None = None
+        #: the keys of the rows refused, by shape (see refused and gap)
+        self._refused: dict[tuple[str, ...], None] = {}
 
     def new_body(self) -> None:
         """Start a new poll's body: values seen in the last two bodies stay cached,
@@ -161,6 +163,24 @@ class RowReader:
             shape.old_rows, shape.rows = rows, {}
         shape.rows[stable] = made
         return made
+
+    def refused(self, row: object) -> None:
+        """Note a row its readers refused: when none of a body could be read, :meth:`gap`
+        tells from these whether the mapping names keys the rows do not carry. Kept
+        across bodies: a line refused a poll ago is known refused again unread."""
+        if type(row) is dict:
+            if len(self._refused) >= 64:  # a shape per row would be a strange upstream
+                self._refused.clear()
+            self._refused[tuple(row)] = None
+
+    def gap(self) -> str | None:
+        """Which needed fields none of the refused rows carries a key for, with the
+        ``[mapping]`` key naming each and the keys those rows carry
+        (:func:`rtdash.api.mapping_gaps.gap`); None when each has one."""
+        if not self._refused:
+            return None
+        keys = (key for shape in self._refused for key in shape)
+        return mapping_gaps.gap(self.kind, self.mapping, keys)
 
     def _probe(self, row: Mapping[str, Any], clock: tuple[str, str]) -> None:
         """Note the upstream's "now" this body shows: a call's start plus its duration

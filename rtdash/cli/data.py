@@ -289,6 +289,9 @@ def _report_unreadable(
     if result.rows:
         say(f"{PROG}: warning: {result.unreadable} of {total} {kind} rows unreadable{why}")
         return EXIT_OK
+    if result.gap:  # the mapping names keys no row carries: say which, and what they carry
+        why = f": {result.gap}"
+        hint = f"correct it under [mapping] in the config (`{PROG} doctor` suggests a mapping)"
     say(f"{PROG}: none of the {total} {kind} rows could be read{why}; {hint}")
     return EXIT_FAILURE
 

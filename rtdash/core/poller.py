@@ -352,8 +352,10 @@ def _readable(result: FetchResult[T]) -> FetchResult[T]:
     data and says why, instead of drawing an empty, all-clear board."""
     if result.unreadable and not result.rows:
         rows = "row" if result.unreadable == 1 else "rows"
+        # a mapping naming keys the rows do not carry: which, and what they carry
+        why = f": {result.gap}" if result.gap else ""
         raise errors.UnreadableResponse(
-            f"nothing readable in the response ({result.unreadable} unreadable {rows})"
+            f"nothing readable in the response ({result.unreadable} unreadable {rows}){why}"
         )
     return result
 

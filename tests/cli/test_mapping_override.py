@@ -60,16 +60,39 @@ def test_without_the_override_every_row_is_unreadable(
     assert run.code == 1
     assert run.json() == []  # still valid JSON for a pipeline
     assert len(run.err_lines) == 1
+    # the default names, and the rows' keys: the renamed one among them
     assert re.fullmatch(
-        r"rtdash: none of the \d+ call rows could be read "
-        r"\(the first: no known call state \(none given\)\); "
-        r"if your service names or spells a field differently, map it under \[mapping\] in the "
-        r"config \(see `rtdash config example`\)",
+        r"rtdash: none of the \d+ call rows could be read: call_state, not set in \[mapping\], "
+        r'names "callState", "callStage", "state" or "status" by default, none of which any '
+        r"row carries \(the rows carry: igrp, callRef, callPhase, callStartDatetime, "
+        r"[^()]* and \d+ more\); correct it under \[mapping\] in the config "
+        r"\(`rtdash doctor` suggests a mapping\)",
         run.err_lines[0],
     )
     table = rtdash("calls", "--config", str(path))
     assert (table.code, table.out) == (1, "")
     assert table.err == run.err
+
+
+def test_an_override_naming_a_key_no_row_carries_says_which_and_what_they_carry(
+    rtdash: RunCli, renaming_sim: Simulator, tmp_path: Path, creds: None
+) -> None:
+    """It said "no known call state (none given)" and to map the field under
+    [mapping]: where the user had, naming a key the service does not send."""
+    path = config_file(tmp_path, renaming_sim, 'call_state = "callMood"')
+    run = rtdash("calls", "--config", str(path))
+    assert (run.code, run.out) == (1, "")
+    assert len(run.err_lines) == 1
+    assert re.fullmatch(
+        r"rtdash: none of the \d+ call rows could be read: "
+        r'\[mapping\] call_state names "callMood", which no row carries '
+        r"\(the rows carry: igrp, callRef, callPhase, callStartDatetime, [^()]* and \d+ more\); "
+        r"correct it under \[mapping\] in the config \(`rtdash doctor` suggests a mapping\)",
+        run.err_lines[0],
+    )
+    # the users are read through their own fields: that command goes on
+    users = rtdash("users", "--config", str(path))
+    assert (users.code, users.err) == (0, "") and "STATE" in users.out
 
 
 def test_a_bad_mapping_key_is_a_config_error(
