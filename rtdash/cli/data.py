@@ -291,7 +291,7 @@ def _report_unreadable(
         return EXIT_OK
     if result.gap:  # the mapping names keys no row carries: say which, and what they carry
         why = f": {result.gap}"
-        hint = f"correct it under [mapping] in the config (`{PROG} doctor` suggests a mapping)"
+        hint = f"correct [mapping] in the config (`{PROG} doctor` suggests a mapping)"
     say(f"{PROG}: none of the {total} {kind} rows could be read{why}; {hint}")
     return EXIT_FAILURE
 

@@ -65,7 +65,7 @@ def test_without_the_override_every_row_is_unreadable(
         r"rtdash: none of the \d+ call rows could be read: call_state, not set in \[mapping\], "
         r'names "callState", "callStage", "state" or "status" by default, none of which any '
         r"row carries \(the rows carry: igrp, callRef, callPhase, callStartDatetime, "
-        r"[^()]* and \d+ more\); correct it under \[mapping\] in the config "
+        r"[^()]* and \d+ more\); correct \[mapping\] in the config "
         r"\(`rtdash doctor` suggests a mapping\)",
         run.err_lines[0],
     )
@@ -87,7 +87,7 @@ def test_an_override_naming_a_key_no_row_carries_says_which_and_what_they_carry(
         r"rtdash: none of the \d+ call rows could be read: "
         r'\[mapping\] call_state names "callMood", which no row carries '
         r"\(the rows carry: igrp, callRef, callPhase, callStartDatetime, [^()]* and \d+ more\); "
-        r"correct it under \[mapping\] in the config \(`rtdash doctor` suggests a mapping\)",
+        r"correct \[mapping\] in the config \(`rtdash doctor` suggests a mapping\)",
         run.err_lines[0],
     )
     # the users are read through their own fields: that command goes on
