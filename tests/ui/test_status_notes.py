@@ -3,9 +3,14 @@ long for the terminal that says it was cut."""
 
 from __future__ import annotations
 
+import pytest
+from rich.text import Text
+
+from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
-from rtdash.ui.widgets.status_bar import NOTE_SECONDS
-from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data
+from rtdash.ui.app import RtdashApp
+from rtdash.ui.widgets.status_bar import NOTE_SECONDS, fitted
+from tests.ui.helpers import dashboard_of, make_app, screen_text, settings_for, wait_for_data
 
 
 async def test_a_keys_note_goes_after_a_while_and_the_installation_comes_back(
@@ -32,14 +37,61 @@ async def test_a_keys_note_goes_after_a_while_and_the_installation_comes_back(
         assert status_line.rstrip().endswith(f"installation {sim.igrp} · UTC")
 
 
-async def test_a_status_line_too_long_for_80_columns_ends_with_an_ellipsis(
+async def test_a_status_line_too_long_for_the_terminal_ends_with_an_ellipsis(
     sim: Simulator,
 ) -> None:
+    """At 80 columns the longest note, a sort's, is whole beside the zone (the
+    installation's name gives way to it); narrower, the line's end is cut, and says so."""
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
-        await pilot.press("s", "s", "s")  # the longest of the notes: a sort's
+        await pilot.press("s", "s", "s")
+        await pilot.pause()
+        status_line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
+        assert status_line.rstrip().endswith("sorted by total time ↑ · UTC"), status_line
+        await pilot.resize_terminal(60, 24)
         await pilot.pause()
         status_line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
         assert "sorted by" in status_line
         assert status_line.rstrip().endswith("…"), status_line
+
+
+async def test_at_80_columns_a_long_installation_name_gives_way_to_the_time_zone(
+    sim: Simulator,
+) -> None:
+    """The demo's first installation, "Northwind Contact Centre (1234)", made the line
+    83 cells: its end, the time zone the times are read in, was cut off."""
+    app = RtdashApp(settings_for(sim), demo=True, simulator=sim, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        assert dashboard_of(app).label == "Northwind Contact Centre (1234)"
+        await pilot.pause()
+        line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
+        shown = " ".join(line.split())  # the badge's reverse video ends in a space
+        assert shown == (
+            "DEMO live · data as of 09:00:00 (0 s ago) · Northwind Contact Centre… · UTC"
+        ), line
+        await pilot.resize_terminal(120, 24)  # room again: the name comes back whole
+        await pilot.pause()
+        line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
+        assert line.rstrip().endswith("(0 s ago) · Northwind Contact Centre (1234) · UTC"), line
+
+
+HEAD = Text("live · data as of 09:00:00 (0 s ago)")  # 36 cells
+
+
+@pytest.mark.parametrize(
+    ("width", "shown"),
+    [
+        (80, "live · data as of 09:00:00 (0 s ago) · Northwind Contact Centre (1234) · UTC"),
+        (70, "live · data as of 09:00:00 (0 s ago) · Northwind Contact Centre… · UTC"),
+        (55, "live · data as of 09:00:00 (0 s ago) · Northwind… · UTC"),
+        (54, "live · data as of 09:00:00 (0 s ago) · UTC"),
+        (40, "live · data as of 09:00:00 (0 s ago)"),  # the Static cuts what is left
+    ],
+)
+def test_the_status_line_gives_way_name_first_then_zone_then_its_end(
+    width: int, shown: str
+) -> None:
+    line = fitted(HEAD, "Northwind Contact Centre (1234)", "UTC", width)
+    assert line.plain == shown

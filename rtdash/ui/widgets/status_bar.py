@@ -20,6 +20,10 @@ from rtdash.ui.widgets.palette import LEVEL_STYLE
 #: pressed, and left there it would hold the installation's name off an 80-column line
 NOTE_SECONDS = 10.0
 
+#: the fewest cells an installation's name is cut to before it is left out: fewer
+#: than "Northwind…" no longer tells one installation from another
+MIN_NAME_CELLS = 10
+
 
 class StatusBar(Static):
     def __init__(
@@ -80,30 +84,64 @@ class StatusBar(Static):
             self.note = self._note_gone_at = None
         loop_now = asyncio.get_running_loop().time()
         self.text = describe(self.status, self.clock.now(), loop_now, self.zone)
-        line = Text(no_wrap=True, overflow="ellipsis")
+        head = Text()
         if self.badge:
-            line.append(f" {self.badge} ", style="bold reverse")
-            line.append(" ")
+            head.append(f" {self.badge} ", style="bold reverse")
+            head.append(" ")
         connection_style = LEVEL_STYLE[self.text.connection_level] or "bold"
         if self.headline is not None:
             connection_style = "bold"
-        line.append(self.headline or self.text.headline, style=connection_style)
-        line.append(" · ", style="dim")
+        head.append(self.headline or self.text.headline, style=connection_style)
+        head.append(" · ", style="dim")
         # the age before any cause: at 80 columns a long outage cuts the causes instead
-        line.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
+        head.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
         if self.text.detail:
-            line.append(" · ", style="dim")
-            line.append(self.text.detail, style=connection_style)
+            head.append(" · ", style="dim")
+            head.append(self.text.detail, style=connection_style)
         if self.status.phase is Phase.AUTH_FAILED:
-            line.append(f" — {rejected_hint_for(getattr(self.app, 'settings', None))}")
+            head.append(f" — {rejected_hint_for(getattr(self.app, 'settings', None))}")
         if self.note:
-            line.append(" · ", style="dim")
-            line.append(self.note, style="italic")
-        line.append(" · ", style="dim")
-        line.append(f"{self.installation} · {self.zone.key}", style="dim")
+            head.append(" · ", style="dim")
+            head.append(self.note, style="italic")
+        line = fitted(head, self.installation, self.zone.key, self.content_size.width)
         if line != self._line:  # a line that reads the same is not drawn again
             self._line = line
             self.update(line, layout=False)  # one line, always: no layout needed
+
+    def on_resize(self) -> None:
+        self.tick()  # what fits changed: a wider line gets the installation back
+
+
+def fitted(head: Text, installation: str, zone: str, width: int) -> Text:
+    """The status line in ``width`` cells: ``head`` (the connection, the data's age, then
+    any cause and note), the installation and the time zone. What gives way first is
+    what a supervisor least needs: the installation's name is cut with "…" (its start
+    still says which one), then left out, then the zone; only then is the line's end
+    cut, which is the note, then the causes: the connection and the age come first,
+    and go last. ``width`` 0 (not laid out yet): the whole line."""
+
+    def line(name: str | None, with_zone: bool) -> Text:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        out.append_text(head)
+        tail = [part for part in (name, zone if with_zone else None) if part is not None]
+        if tail:
+            out.append(" · ", style="dim")
+            out.append(" · ".join(tail), style="dim")
+        return out
+
+    whole = line(installation, True)
+    if width <= 0 or whole.cell_len <= width:
+        return whole
+    nameless = line(None, True)
+    room = width - nameless.cell_len - len(" · ")
+    if room >= MIN_NAME_CELLS:
+        name = Text(installation)
+        name.truncate(room - 1)  # by cells: a wide character counts two
+        name.rstrip()  # "Centre…", not "Centre …"
+        return line(f"{name.plain}…", True)
+    if nameless.cell_len <= width:
+        return nameless
+    return line(None, False)
 
 
 class DisconnectedBanner(Static):
