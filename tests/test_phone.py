@@ -13,6 +13,7 @@ from rtdash.core.phone import (
     normalize_number,
     number_needles,
     parse_lookup,
+    spelled_as_live,
 )
 
 
@@ -182,3 +183,28 @@ def test_a_region_the_config_got_wrong_is_blamed_not_the_number() -> None:
         normalize_number("07700 900972", "XX")
     assert "default_region 'XX' in the config file is not a region code" in str(caught.value)
     assert normalize_number("+44 7700 900972", "XX") == "+447700900972"  # a +code needs none
+
+
+LIVE = ("c-1234-000007", "c-1234-000008")
+
+
+@pytest.mark.parametrize(
+    ("typed", "live", "asked"),
+    [
+        ("C-1234-000007", LIVE, "c-1234-000007"),  # a live call's, in another case
+        ("c-1234-000007", LIVE, "c-1234-000007"),
+        ("C-1234-000009", LIVE, "C-1234-000009"),  # no live call's: as typed
+        ("C-7x", ("c-7x", "C-7X"), "C-7x"),  # two, told apart by case only: as typed
+        ("c-7x", ("c-7x", "C-7X"), "c-7x"),  # one spelled as typed: that one
+    ],
+)
+def test_a_typed_reference_takes_the_spelling_of_the_live_call_it_names(
+    typed: str, live: tuple[str, ...], asked: str
+) -> None:
+    query = parse_lookup(typed, "GB")
+    assert spelled_as_live(query, live) == LookupQuery(call_ref=asked)
+
+
+def test_a_number_is_not_respelled() -> None:
+    query = LookupQuery(number="+447700900123")
+    assert spelled_as_live(query, LIVE) is query

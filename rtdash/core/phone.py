@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -154,6 +155,31 @@ def parse_lookup(text: str, default_region: str) -> LookupQuery:
     if _CALL_REF.match(raw) and any(ch.isdigit() for ch in raw):
         return LookupQuery(call_ref=raw)
     raise InvalidLookup(f"{_shown(raw)} is neither: {ACCEPTED}")
+
+
+def spelled_as_live(query: LookupQuery, live_refs: Iterable[str]) -> LookupQuery:
+    """A typed call reference in the spelling of the live call it names.
+
+    People type references as they read them off a screen or a ticket, in any case
+    ("C-0001" for ``c-0001``), while the upstream matches ``callRef`` exactly: the
+    reference of a call on the dashboard now, typed in another case, found nothing.
+    One live reference equal to it but for case is taken as meant; none, or more than
+    one (``c-7`` and ``C-7``, which only the case tells apart), leave it as typed.
+    A number, and a reference already spelled as a live call's, are kept as they are.
+    """
+    typed_ref = query.call_ref
+    if typed_ref is None:
+        return query
+    folded = typed_ref.casefold()
+    matches = set()
+    for ref in live_refs:
+        if ref == typed_ref:
+            return query
+        if ref.casefold() == folded:
+            matches.add(ref)
+    if len(matches) == 1:
+        return LookupQuery(call_ref=matches.pop())
+    return query
 
 
 def number_needles(text: str, default_region: str | None) -> tuple[str, ...]:

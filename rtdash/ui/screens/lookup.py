@@ -28,7 +28,7 @@ from rtdash.core.caller_sections import details_sections, details_text
 from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.format import caller_label
 from rtdash.core.naming import label_for
-from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup
+from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup, spelled_as_live
 from rtdash.core.snapshot import CallsSnapshot
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.typeahead import NEWLINE, TypeaheadInput, type_character
@@ -218,6 +218,8 @@ class LookupScreen(ModalScreen[None]):
             # sit above it as if it were theirs
             self._afresh(str(exc), "invalid", style="bold #D55E00")
             return
+        if self.feed is not None and self.feed.calls is not None:
+            query = spelled_as_live(query, (call.call_ref for call in self.feed.calls.calls))
         self._start(query)
 
     def _start(self, query: LookupQuery) -> None:
