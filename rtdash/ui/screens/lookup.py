@@ -369,15 +369,17 @@ class LookupScreen(ModalScreen[None]):
         sections = details_sections(details, self.client.zone)
         # one label width for every section, so all values start at one column and read
         # down as one list; capped, so a long custom key cannot squeeze the values at
-        # 80 columns (it folds in its own column instead)
+        # 80 columns (it folds in its own column: cut, keys alike would read the same).
+        # A value is one line, cut with "…" (y copies it whole): a long URL folded over
+        # several lines pushed the fields under it off an 80x24 screen
         widest = max((cell_len(label) for _, rows in sections for label, _ in rows), default=0)
         label_width = min(widest, MAX_LABEL_WIDTH)
         for title, rows in sections:
             table = Table.grid(padding=(0, 2))
             table.add_column(style="bold", width=label_width, overflow="fold")
-            table.add_column(overflow="fold")
-            for label, value in rows:
-                table.add_row(Text(label), Text(value))  # upstream text: never markup
+            table.add_column()  # gives way to the width (a no_wrap one cuts the labels)
+            for label, value in rows:  # upstream text: never markup
+                table.add_row(Text(label), Text(value, no_wrap=True, overflow="ellipsis"))
             parts.append(Text(f"\n{title}", style="bold underline"))
             parts.append(table)
         return Group(*parts)  # type: ignore[arg-type]  # every part is a Rich renderable
