@@ -10,6 +10,7 @@ import pytest
 from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
+from rtdash.ui.screens.queues import QueuesScreen
 
 from .helpers import screen_text, settings_for, wait_for_data, wait_until
 
@@ -37,3 +38,22 @@ async def test_the_toast_names_the_folder_and_whole_file_names(
         # the status line stays in view under the toast: the data's age, always
         status = next(line for line in shown.splitlines() if "data as of" in line)
         assert status.rstrip().endswith("installation 1234 · UTC"), status
+
+
+async def test_the_toast_leaves_the_queues_views_keys_in_view(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Q`` while an export's toast is up: the toast, at the bottom right, covered the
+    line that says the view's keys (Enter, Esc) for the 10 s it stays."""
+    monkeypatch.chdir(tmp_path)
+    app = RtdashApp(settings_for(sim), clock=FrozenClock(sim.now))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: "Exported" in screen_text(app))
+        await pilot.press("Q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QueuesScreen))
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Exported" in shown  # the toast is still up, over the view
+        assert "Enter shows that queue's calls · Esc closes" in shown, shown

@@ -28,6 +28,7 @@ from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE, wait_cell
 
 DASH = "–"
+KEYS = "Enter shows that queue's calls · Esc closes"
 
 
 class QueuesScreen(ModalScreen[str | None]):
@@ -50,6 +51,9 @@ class QueuesScreen(ModalScreen[str | None]):
             table: DataTable[Text] = DataTable(id="queues-table", cursor_type="row")
             yield table
             yield Static(id="queues-note")
+        # on the screen's last line, where a footer is: a toast (an export's, for 10 s)
+        # sits above that line, and at the dialog's foot it covered these keys
+        yield Static(Text(KEYS, style="dim"), id="queues-keys")
 
     def _title(self) -> str:
         keeper = self.board.keeper
@@ -119,8 +123,10 @@ class QueuesScreen(ModalScreen[str | None]):
         board = self.board
         note = Text()
         if not self.rows:
-            note.append("No calls in any queue yet today.\n", style="dim")
+            note.append("No calls in any queue yet today.", style="dim")
         if board.users is not None:
+            if note:
+                note.append("\n")
             on_call = (
                 OnCall.from_calls(board.calls.groups[CallState.BRIDGED])
                 if board.calls is not None
@@ -129,8 +135,7 @@ class QueuesScreen(ModalScreen[str | None]):
             counts = count_agents(board.users.dashboard_users, on_call)
             available = counts[AgentState.AVAILABLE]
             note.append(f"{AgentState.AVAILABLE.symbol} {available} available", style="bold")
-            note.append(" for any queue (the PBX does not say who serves which)\n")
-        note.append("Enter shows that queue's calls · Esc closes", style="dim")
+            note.append(" for any queue (the PBX does not say who serves which)")
         return note
 
     # --- keys -------------------------------------------------------------------------
