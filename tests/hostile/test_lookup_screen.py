@@ -12,7 +12,8 @@ from textual.app import App
 from textual.widgets import Label, Static
 
 from rtdash.api.client import Credentials, InfinityClient
-from rtdash.ui.screens.lookup import MAX_LABEL_WIDTH, LookupScreen
+from rtdash.ui.screens.lookup import LookupScreen
+from rtdash.ui.screens.lookup_view import MAX_LABEL_WIDTH
 from tests.hostile.upstream import IGRP, PASSWORD, USERNAME, Answer, Upstream, ndjson
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from rich.cells import cell_len
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -24,12 +21,13 @@ from rtdash.api import errors
 from rtdash.api.client import InfinityClient
 from rtdash.api.models import CallerDetails, CallState, details_ticked
 from rtdash.api.row_types import in_progress
-from rtdash.core.caller_sections import details_sections, details_text
+from rtdash.core.caller_sections import details_text
 from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.format import caller_label
 from rtdash.core.naming import label_for
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup, spelled_as_live
 from rtdash.core.snapshot import CallsSnapshot
+from rtdash.ui.screens.lookup_view import details_view
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.typeahead import NEWLINE, TypeaheadInput, type_character
 
@@ -39,10 +37,6 @@ PROMPT = "Type a number or a call reference, then Enter."
 
 #: the keys besides characters that a lookup opened just now takes typed ahead
 TYPING_KEYS = ("enter", NEWLINE, "backspace")
-
-#: the most columns the labels take: at 80 columns the values keep about 40 of the
-#: dialog's (the built-in labels need 15)
-MAX_LABEL_WIDTH = 24
 
 #: keys that start a number: typed over a lookup's results, they begin the next one
 NUMBER_STARTS = frozenset("+0123456789")
@@ -354,35 +348,7 @@ class LookupScreen(ModalScreen[None]):
         if shown is None:
             return
         self._drawn = shown
-        self.query_one("#lookup-result", Static).update(self._render_details(shown))
-
-    def _render_details(self, details: CallerDetails) -> Group:
-        parts: list[object] = []
-        if details.mode == "basic":
-            parts.append(
-                Text(
-                    "This installation is in basic mode: it shares the installation, line and "
-                    "transaction reference only.",
-                    style="italic",
-                )
-            )
-        sections = details_sections(details, self.client.zone)
-        # one label width for every section, so all values start at one column and read
-        # down as one list; capped, so a long custom key cannot squeeze the values at
-        # 80 columns (it folds in its own column: cut, keys alike would read the same).
-        # A value is one line, cut with "…" (y copies it whole): a long URL folded over
-        # several lines pushed the fields under it off an 80x24 screen
-        widest = max((cell_len(label) for _, rows in sections for label, _ in rows), default=0)
-        label_width = min(widest, MAX_LABEL_WIDTH)
-        for title, rows in sections:
-            table = Table.grid(padding=(0, 2))
-            table.add_column(style="bold", width=label_width, overflow="fold")
-            table.add_column()  # gives way to the width (a no_wrap one cuts the labels)
-            for label, value in rows:  # upstream text: never markup
-                table.add_row(Text(label), Text(value, no_wrap=True, overflow="ellipsis"))
-            parts.append(Text(f"\n{title}", style="bold underline"))
-            parts.append(table)
-        return Group(*parts)  # type: ignore[arg-type]  # every part is a Rich renderable
+        self.query_one("#lookup-result", Static).update(details_view(shown, self.client.zone))
 
     def action_close(self) -> None:
         self.dismiss(None)
