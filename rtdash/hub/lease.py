@@ -49,9 +49,12 @@ return 0
 #: keep the frame in the history stream; a field of the latest state to delete ('' for
 #: none); the frame's kind; '0' to store it without publishing it (absent: publish);
 #: the frame to publish instead (a delta; '' or absent: the same); the frame to keep in
-#: the history instead ('' or absent: the same).
+#: the history instead ('' or absent: the same); '1' when the publisher holds trend
+#: entries it published, so a trend stream that is gone was lost (absent: '0').
 #: Stream ids and trimming use the Redis server's clock, so the hosts' clocks never
-#: matter.
+#: matter. Returns 0 (refused: not the lease's holder), the trend entry's id, ``lost``
+#: (the trend stream was lost: the entry is not added, for the publisher to put the
+#: stream back first, :mod:`rtdash.hub.trend_kept`), or 1 (no trend entry).
 PUBLISH = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local now = redis.call('TIME')
@@ -66,11 +69,16 @@ if ARGV[11] and ARGV[11] ~= '' then kept = ARGV[11] end
 if ARGV[6] == '1' then
   redis.call('XADD', KEYS[3], 'MINID', '~', minid, '*', 'k', ARGV[8], 'f', kept, 'h', ARGV[1])
 end
+local answer = 1
 if ARGV[5] ~= '' then
-  redis.call('XADD', KEYS[4], 'MINID', '~', minid, '*', 'v', ARGV[5])
+  if ARGV[12] == '1' and redis.call('EXISTS', KEYS[4]) == 0 then
+    answer = 'lost'
+  else
+    answer = redis.call('XADD', KEYS[4], 'MINID', '~', minid, '*', 'v', ARGV[5])
+  end
 end
 if ARGV[9] ~= '0' then redis.call('PUBLISH', KEYS[5], wire) end
-return 1
+return answer
 """
 
 

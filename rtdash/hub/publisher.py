@@ -40,6 +40,7 @@ from rtdash.hub.connect import unreachable
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.lease import PUBLISH, Lease
 from rtdash.hub.outbox import SERVICE_EVERY, Item, QueueSink, status_item
+from rtdash.hub.trend_kept import LOST, KeptTrend
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ class InstallationPublisher:
         self.retention_ms = int(retention * 1000)
         self.lease = Lease(redis, keys, holder, ttl=LEASE_INTERVALS * interval)
         self._publish = redis.register_script(PUBLISH)
+        #: the trend this process published, kept across leaderships: what it puts back
+        #: when Redis lost it
+        self.trend = KeptTrend(redis, keys, self.retention_ms)
         self._on_role = on_role
         #: makes the installation's service level, which the leader keeps (continuing
         #: the day from the state in Redis) and publishes: the hub owns the day's state
@@ -237,8 +241,19 @@ class InstallationPublisher:
                 "1" if item.publish else "0",
                 item.wire,
                 item.kept,
+                "1" if self.trend.held else "0",
             ],
         )
+        if done and item.trend:
+            if done == LOST:
+                log.info(
+                    "igrp %s: Redis lost the trend: putting back %d entries",
+                    keys.igrp,
+                    len(self.trend),
+                )
+                done = await self.trend.restore(value, item.trend)
+            else:
+                self.trend.keep(done, item.trend)
         if not done:
             self.refused += 1
             self.lease.value = None

@@ -62,7 +62,7 @@ class HubSubscriber:
         sink: SnapshotSink,
         *,
         interval: float = 2.0,
-        trend_minutes: float = 60.0,
+        trend_minutes: float = trend.WINDOW_MINUTES,
         on_trend: Callable[[list[trend.TrendPoint]], None] | None = None,
     ) -> None:
         self.connect = connect

@@ -1,0 +1,176 @@
+"""Redis lost the trend (a restart without persistence, a key evicted or deleted): the
+hub puts back what it published, and a viewer that joins afterwards draws the trend
+from before the loss."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from rtdash.hub import trend
+from rtdash.hub.connect import connector
+from rtdash.hub.keys import HubKeys
+from rtdash.hub.lease import Lease
+from rtdash.hub.trend_kept import KeptTrend
+from rtdash.sim import SimConfig, Simulator
+from tests.hub.conftest import RedisServer
+from tests.hub.helpers import Screen, publisher, running, subscriber, until
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def sim():
+    sim = Simulator(SimConfig(seed=7, agents=10, load=10, start=datetime.now(UTC))).start()
+    yield sim
+    sim.stop()
+
+
+async def _stored(url: str, keys: HubKeys) -> list[tuple[bytes, trend.TrendPoint]]:
+    """The trend stream as Redis holds it: each entry's id and its counts."""
+    redis = connector(url)()
+    try:
+        entries = await redis.xrange(keys.trend)
+    finally:
+        await redis.aclose()
+    out = []
+    for entry_id, fields in entries:
+        point = trend.point(fields[b"v"])
+        assert point is not None
+        out.append((entry_id, point))
+    return out
+
+
+async def _stored_once(
+    url: str, keys: HubKeys, check: Callable[[list[tuple[bytes, trend.TrendPoint]]], bool]
+) -> list[tuple[bytes, trend.TrendPoint]]:
+    """The stream once ``check`` holds of it (or as it is after 15 s)."""
+    stored = await _stored(url, keys)
+    for _ in range(150):
+        if check(stored):
+            break
+        await asyncio.sleep(0.1)
+        stored = await _stored(url, keys)
+    return stored
+
+
+async def _run_id(url: str) -> str:
+    """The server process's id: a new one after a restart."""
+    redis = connector(url)()
+    try:
+        return str((await redis.info("server"))["run_id"])
+    finally:
+        await redis.aclose()
+
+
+async def test_a_redis_restart_loses_no_trend_a_later_viewer_draws(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    keys = HubKeys(prefix, sim.igrp)
+    hub = publisher(redis_up.url, prefix, sim, interval=0.5)
+    async with running(hub):
+        before = await _stored_once(redis_up.url, keys, lambda got: len(got) >= 8)
+        server = await _run_id(redis_up.url)
+        assert len(before) >= 8
+        assert any(p.waiting is not None for _, p in before)
+        assert any(p.available is not None for _, p in before)
+        # a real restart on the same port, with nothing kept (no RDB, no AOF)
+        redis_up.restart()
+        assert await _run_id(redis_up.url) != server
+        # the hub takes the lease again and publishes on
+        newest = before[-1][1].when
+        after = await _stored_once(
+            redis_up.url, keys, lambda got: any(point.when > newest for _, point in got)
+        )
+        assert any(point.when > newest for _, point in after), "the hub publishes on"
+        # every point from before the restart is back, with its counts and its place
+        assert after[: len(before)] == before
+        ids = [entry_id for entry_id, _ in after]
+        assert ids == sorted(ids, key=lambda i: tuple(map(int, i.split(b"-"))))
+
+        # a viewer started now draws the trend from before the restart
+        screen = Screen()
+        async with running(subscriber(redis_up.url, prefix, sim.igrp, screen)):
+            assert await until(lambda: len(screen.trend) > len(before), 10)
+        assert screen.trend[: len(before)] == [point for _, point in before]
+
+
+async def test_a_trend_key_lost_while_leading_is_put_back_once_on_the_next_publish(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """Evicted or deleted while the lease holds (no reconnection, no new lease): the
+    next publish finds it gone; the publishes after it find it in place."""
+    keys = HubKeys(prefix, sim.igrp)
+    hub = publisher(redis_up.url, prefix, sim, interval=0.5)
+    redis = connector(redis_up.url)()
+    try:
+        async with running(hub):
+            before = await _stored_once(redis_up.url, keys, lambda got: len(got) >= 6)
+            assert len(before) >= 6
+            token = hub.lease.token
+            await redis.delete(keys.trend)
+            newest = before[-1][1].when
+            after = await _stored_once(
+                redis_up.url, keys, lambda got: sum(point.when > newest for _, point in got) >= 4
+            )
+            assert after[: len(before)] == before
+            assert sum(point.when > newest for _, point in after) >= 4
+            assert hub.lease.token == token, "the same lease throughout"
+            assert hub.trend.restores == 1, "put back once, not on every publish"
+    finally:
+        await redis.aclose()
+
+
+async def test_a_stale_leader_puts_nothing_back(redis_up: RedisServer, prefix: str) -> None:
+    keys = HubKeys(prefix, 4321)
+    redis = connector(redis_up.url)()
+    try:
+        old = Lease(redis, keys, "old", ttl=5)
+        assert await old.acquire()
+        assert old.value is not None
+        kept = KeptTrend(redis, keys, retention_ms=3_600_000)
+        seconds, _ = await redis.time()
+        kept.keep(f"{int(seconds) * 1000 - 5000}-0", '{"t":1,"w":3}')
+        await redis.delete(keys.lease)
+        assert await Lease(redis, keys, "new", ttl=5).acquire()
+        assert await kept.restore(old.value, '{"t":2,"w":4}') is None
+        assert await redis.exists(keys.trend) == 0
+    finally:
+        await redis.aclose()
+
+
+async def test_a_long_trend_goes_back_whole_in_order_and_what_redis_would_trim_stays_out(
+    redis_up: RedisServer, prefix: str
+) -> None:
+    keys = HubKeys(prefix, 4322)
+    redis = connector(redis_up.url)()
+    try:
+        lease = Lease(redis, keys, "hub", ttl=5)
+        assert await lease.acquire()
+        assert lease.value is not None
+        kept = KeptTrend(redis, keys, retention_ms=3_600_000)
+        seconds, _ = await redis.time()
+        now_ms = int(seconds) * 1000
+        # older than the retention by Redis's clock: Redis would have trimmed it
+        kept.keep(f"{now_ms - 3_700_000}-0", '{"t":0,"w":9}')
+        # more than one script call's worth, two to a millisecond at times
+        entries = [
+            (f"{now_ms - 3_000_000 + i // 2}-{i % 2}", f'{{"t":{i},"w":{i}}}') for i in range(2500)
+        ]
+        for entry_id, entry in entries:
+            kept.keep(entry_id, entry)
+        new_id = await kept.restore(lease.value, '{"t":9999,"a":1}')
+        assert new_id is not None
+        stored = await redis.xrange(keys.trend)
+        assert [(i.decode(), f[b"v"].decode()) for i, f in stored] == [
+            *entries,
+            (new_id.decode(), '{"t":9999,"a":1}'),
+        ]
+        # the leader keeps the hour a joining viewer reads, not the whole retention
+        kept.keep(f"{now_ms + 3_600_000}-0", '{"t":10000,"w":0}')
+        assert len(kept) == 2
+    finally:
+        await redis.aclose()
