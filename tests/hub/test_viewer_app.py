@@ -4,6 +4,7 @@ need the viewer's own credentials. Pilot, a real redis-server, the simulator."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -16,13 +17,15 @@ from textual.pilot import Pilot
 
 from rtdash.api.credentials import Secret
 from rtdash.config import Settings
+from rtdash.core.service import RESTART_GAP_SECONDS
+from rtdash.core.service_report import fmt_gap
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
 from rtdash.sim import SimConfig, Simulator
 from rtdash.ui.app import RtdashApp
 from tests.hub.conftest import RedisServer
 from tests.hub.helpers import publisher, running, until
-from tests.ui.helpers import dashboard_of, wait_until
+from tests.ui.helpers import dashboard_of, screen_text, wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -192,3 +195,47 @@ async def test_a_hub_wallboard_draws_the_hubs_data(
         await wait_until(pilot, lambda: view.status_bar.text is not None, 5)
         assert view.status_bar.text is not None
         assert view.status_bar.text.headline == "hub · upstream live"
+
+
+async def test_a_hub_viewers_dashboard_says_what_the_hub_did_not_watch(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """The hub stopped a while and came back: its day state marks the time nobody polled,
+    and the dashboard says so in the wallboard's words, at the size an SSH session has."""
+    first = publisher(redis_up.url, prefix, sim, service=True)
+    leading = asyncio.create_task(first.run())
+    try:
+        assert await until(lambda: first.shown_now is not None, 10)
+        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
+            board = dashboard_of(app)
+            keeper = board.keeper
+            assert keeper is not None
+            await wait_until(pilot, lambda: board.calls is not None, 5)
+            assert "not watching" not in screen_text(app)
+            # a clean stop (its last day state out), down longer than a restart that
+            # goes unmarked, then another hub carries on the day
+            first.stop()
+            await asyncio.wait_for(leading, timeout=10)
+            await pilot.pause(RESTART_GAP_SECONDS + 1.5)
+            second = publisher(redis_up.url, prefix, sim, service=True, holder="hub-b")
+            async with running(second):
+                await wait_until(pilot, lambda: bool(keeper.service.metrics.gaps), 10)
+                assert second.service is not None
+                assert keeper.service.metrics.gaps == second.service.metrics.gaps
+                (start, end) = keeper.service.metrics.gaps[-1]
+                assert end - start > RESTART_GAP_SECONDS
+                said = "Today's totals: " + fmt_gap(
+                    datetime.fromtimestamp(start, board.zone),
+                    datetime.fromtimestamp(end, board.zone),
+                )
+                await pilot.pause(1.1)  # the once-a-second redraw
+                lines = [ln.rstrip() for ln in screen_text(app).splitlines() if ln.strip()]
+                # the line under the headline, above the calls
+                assert lines[1] == said, lines[:3]
+    finally:
+        first.stop()
+        leading.cancel()
+        with contextlib.suppress(BaseException):
+            await leading

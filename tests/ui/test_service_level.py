@@ -3,7 +3,10 @@ dashboard's headline, the unwatched gaps."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rtdash.core.service import ServiceLevel
+from rtdash.core.service_report import fmt_gap
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.metrics_bar import MetricTile
 from tests.ui.helpers import (
@@ -70,6 +73,26 @@ async def test_wallboard_shows_the_unwatched_gap(sim: Simulator) -> None:
         start = view.feed.find(ServiceLevel).metrics.gaps[-1][0]
         assert start > 0
         assert "Today's totals: not watching " in screen_text(app)
+
+
+async def test_dashboard_says_the_unwatched_gap_under_its_headline_at_80x24(
+    sim: Simulator,
+) -> None:
+    """The headline's SL and abandoned are today's totals too: what they miss is said in
+    the wallboard's words."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        assert "not watching" not in screen_text(app)
+        await _poll_after(pilot, view, 180, sim)  # three minutes without a poll
+        await pilot.pause(1.1)
+        start, end = view.feed.find(ServiceLevel).metrics.gaps[-1]
+        said = "Today's totals: " + fmt_gap(
+            datetime.fromtimestamp(start, view.zone), datetime.fromtimestamp(end, view.zone)
+        )
+        lines = [line.rstrip() for line in screen_text(app).splitlines() if line.strip()]
+        assert lines[1] == said, lines[:3]  # the line under the headline
 
 
 async def test_dashboard_headline_has_sl_and_abandoned_at_80x24(sim: Simulator) -> None:

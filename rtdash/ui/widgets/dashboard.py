@@ -11,6 +11,7 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.calls_grid import CallsGrid
 from rtdash.ui.widgets.live_view import LiveView
 from rtdash.ui.widgets.metrics_bar import TILES, MetricsBar, service_specs
+from rtdash.ui.widgets.unwatched import UnwatchedLine
 from rtdash.ui.widgets.user_panel import UserPanel
 
 #: today's service level on the dashboard's headline (the wallboard's are configurable)
@@ -31,6 +32,8 @@ class Dashboard(LiveView):
             tiles=TILES + service,
             id="metrics",
         )
+        # the headline's SL and abandoned are today's totals: what they miss is said
+        yield UnwatchedLine(id="gaps")
         with Container(id="panes"):
             yield CallsGrid(
                 clock=self.clock,
@@ -83,6 +86,9 @@ class Dashboard(LiveView):
         source = self.service_tiles
         if source is not None:
             self.metrics_bar.show_service(source.tiles(DASHBOARD_SERVICE))
+        keeper = self.keeper
+        if keeper is not None:
+            self.query_one(UnwatchedLine).show(keeper.service.metrics.gaps, self.zone)
         self.metrics_bar.update_metrics(metrics)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:

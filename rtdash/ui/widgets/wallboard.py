@@ -8,7 +8,6 @@ personal data excluded. Every region grows with the screen (see wallboard.tcss).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,7 +18,6 @@ from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import ORDER, OnCall, count_agents
 from rtdash.core.metrics import Metrics
 from rtdash.core.queues import summarize_queues
-from rtdash.core.service_metrics import fmt_gap
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.live_view import LiveView
@@ -34,16 +32,12 @@ from rtdash.ui.widgets.metrics_bar import (
 )
 from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
+from rtdash.ui.widgets.unwatched import UnwatchedLine
 
 WALL_TILES: tuple[TileSpec, ...] = (WAITING, LONGEST, TALKING, AVAILABLE)
-#: the latest unwatched periods shown (a day of restarts must not fill the board)
-GAPS_SHOWN = 2
 
 
 class Wallboard(LiveView):
-    #: the unwatched periods drawn last
-    _gaps_shown: tuple[tuple[float, float], ...] = ()
-
     def compose(self) -> ComposeResult:
         yield self.make_banner()
         keeper = self.keeper
@@ -62,7 +56,7 @@ class Wallboard(LiveView):
             today=service,
             id="wall-metrics",
         )
-        yield Label(id="wall-gaps")
+        yield UnwatchedLine(id="wall-gaps")
         with Horizontal(id="wall-main"):
             with Vertical(id="wall-queues"):
                 yield Label("Queues", classes="wall-heading")
@@ -109,23 +103,8 @@ class Wallboard(LiveView):
         keeper = self.keeper
         if keeper is not None:
             bar.show_service(keeper.tiles())
-            self._show_gaps(keeper.service.metrics.gaps)
+            self.query_one(UnwatchedLine).show(keeper.service.metrics.gaps, self.zone)
         bar.update_metrics(metrics)
-
-    def _show_gaps(self, gaps: list[tuple[float, float]]) -> None:
-        """Today's unwatched periods: the totals above miss whatever happened in them."""
-        label = self.query_one("#wall-gaps", Label)
-        shown = tuple(gaps[-GAPS_SHOWN:])
-        if shown == self._gaps_shown:
-            return
-        self._gaps_shown = shown
-        label.display = bool(shown)
-        zone = self.zone
-        words = [
-            fmt_gap(datetime.fromtimestamp(a, zone), datetime.fromtimestamp(b, zone))
-            for a, b in shown
-        ]
-        label.update(Text("Today's totals: " + ", ".join(words), style="dim"))
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:
         self.query_one(MetricsBar).show_alerts(active, flashing)
