@@ -25,6 +25,7 @@ from rtdash.cli.render import calls_table, lookup_listing, users_table
 from rtdash.core import export
 from rtdash.core.caller_sections import details_sections
 from rtdash.core.phone import LookupQuery
+from tests.hostile.catalogue import HOSTILE_CHARACTERS
 from tests.hostile.upstream import call, user
 
 NOW = datetime(2026, 5, 1, 10, 5, tzinfo=UTC)
@@ -35,9 +36,7 @@ FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
 hostile_text = st.text(
     alphabet=st.one_of(
         st.characters(codec="utf-8"),
-        st.sampled_from(
-            ["\x1b", "\r", "\n", "\x08", "\x07", "\x7f", "\x9b", "\u202e", "\u2066", "[", "]", "/"]
-        ),
+        st.sampled_from(HOSTILE_CHARACTERS),
     ),
     max_size=30,
 )

@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 from rich.cells import cell_len, get_character_cell_size
 
-from rtdash.api import errors, line_plan
-from rtdash.api.client import Credentials, InfinityClient
-from rtdash.api.models import RowReader
+from rtdash.api import errors
 from rtdash.api.sanitise import ESCAPE_MARK, LINE_MARK, clean, is_clean
+from tests.hostile.big_body import BIG_BODY_ROWS, LineReaderWatch, client_for, compact
+from tests.hostile.catalogue import JOINED_NAMES, JOINED_ROWS
 from tests.hostile.upstream import (
     BRACKETED,
     HOSTILE,
     HOSTILE_CALL_REFS,
     HOSTILE_CALLS,
     HOSTILE_SKIPPED,
-    IGRP,
     MARKUP_QUEUE,
-    PASSWORD,
-    USERNAME,
     Answer,
     Upstream,
     call,
     ndjson,
+    strings,
 )
-
-
-def client_for(upstream: Upstream) -> InfinityClient:
-    return InfinityClient(
-        igrp=IGRP, credentials=Credentials(USERNAME, PASSWORD), base_url=upstream.base_url
-    )
-
-
-def strings(value: Any) -> list[str]:
-    """Every string in a row's JSON form, keys included."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for key, item in value.items() for s in (key, *strings(item))]
-    if isinstance(value, list):
-        return [s for item in value for s in strings(item)]
-    return []
 
 
 def test_clean_makes_every_control_visible_or_gone() -> None:
@@ -57,10 +35,6 @@ def test_clean_makes_every_control_visible_or_gone() -> None:
     assert clean(f"Ann{hidden} Lee") == "Ann Lee"
     assert clean("Zoë 😀 café") == "Zoë 😀 café"  # printable text, kept
     assert is_clean(clean(HOSTILE)) and not is_clean(HOSTILE)
-
-
-#: emoji joined into one picture: a family (ZWJ), a heart in colour (VS16), a keycap
-JOINED_NAMES = ["Ann 👨\u200d👩\u200d👧 x", "Bo ❤\ufe0f y", "Di 1\ufe0f\u20e3 w"]
 
 
 def terminal_cells(text: str) -> int:
@@ -94,71 +68,36 @@ async def test_joined_emoji_are_taken_apart_on_every_reading_path(upstream: Upst
     assert [c.agent_name for c in calls] == [clean(name) for name in JOINED_NAMES]
 
 
-#: (call reference, displayName, dgrpName) as sent, and as shown: each joiner case on
-#: its own (the others plain), so no row is left to Python for another reason. The
-#: variation selectors and skin tones are printable: the C reader's own test must refuse
-#: them; a ZWJ or a tag is refused there as unprintable already
-JOINED_ROWS = [
-    (("c-{}", "Agent {}", "Sales line"), ("c-{}", "Agent {}", "Sales line")),
-    (("c-{}", "Bo ❤\ufe0f y", "Sales line"), ("c-{}", "Bo ❤ y", "Sales line")),
-    (("c-{}", "Cy 👍\U0001f3fd z", "Sales line"), ("c-{}", "Cy 👍 z", "Sales line")),
-    (("c-{}", "Di 1\ufe0f\u20e3 w", "Sales line"), ("c-{}", "Di 1\u20e3 w", "Sales line")),
-    (("c-{}", "Agent {}", "Sales ☎\ufe0e line"), ("c-{}", "Agent {}", "Sales ☎ line")),
-    (("c-{}-👋\U0001f3ff", "Agent {}", "Sales line"), ("c-{}-👋", "Agent {}", "Sales line")),
-    (
-        ("c-{}", "Ann 👨\u200d👩\u200d👧 x", "Flag 🏴\U000e0067\U000e0062\U000e007f"),
-        ("c-{}", "Ann 👨👩👧 x", "Flag 🏴"),
-    ),
-]
-#: rows of the big body: more than a socket read's worth, as at a big centre
-BIG_BODY_ROWS = 2_800
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 
 
-def joined_body() -> tuple[bytes, dict[str, tuple[str, str]]]:
-    """A body as the service writes it (compact NDJSON, UTF-8 unescaped) whose rows carry
-    the joiners after plain ones, and each row's expected name and line name by the
-    expected call reference."""
+def joined_body() -> tuple[list[bytes], dict[str, tuple[str, str]]]:
+    """A body's lines as the service writes them whose rows carry the joiners after
+    plain ones, and each row's expected name and line name by the expected call
+    reference."""
     lines, expected = [], {}
     for n in range(BIG_BODY_ROWS):
         sent, shown = JOINED_ROWS[n % len(JOINED_ROWS)]
         ref, name, line = (text.format(n) for text in sent)
-        row = call(ref, displayName=name, dgrpName=line, queueRef="sales")
-        lines.append(json.dumps(row, separators=(",", ":"), ensure_ascii=False))
+        lines.append(compact(call(ref, displayName=name, dgrpName=line, queueRef="sales")))
         expected[shown[0].format(n)] = (shown[1].format(n), shown[2])
-    return "\n".join(lines).encode(), expected
+    return lines, expected
 
 
 async def test_joined_emoji_in_a_big_body_are_left_by_the_c_line_reader_to_clean(
-    upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+    line_reader: LineReaderWatch,
 ) -> None:
     """A big centre's new lines are read in C where their text is plain
     (rtdash/api/_line_read.c): a variation selector or skin tone is printable, so that
     test must refuse it too, or the joined emoji would reach the screen whole."""
-    if line_plan.built is None:
-        pytest.skip("rtdash's C parts are not built")
-    handed: list[tuple[bytes, object]] = []  # each line the C reader read, its answer
-    original = RowReader.read_lines
-
-    def counting(self: RowReader, lines: list[bytes]) -> Any:
-        made = original(self, lines)
-        if made is not None:  # (None: the reader reads them all, see read_lines)
-            handed.extend(zip(lines, made, strict=True))
-        return made
-
-    monkeypatch.setattr(RowReader, "read_lines", counting)
-    body, expected = joined_body()
-    upstream.answers["pbxActiveCalls"] = Answer(body=body)
-
-    async def poll() -> list[Any]:
-        async with client_for(upstream) as client:
-            result = await client.active_calls()
-        assert result.unreadable == 0
-        return result.rows
-
-    rows = await poll()
+    lines, expected = joined_body()
+    line_reader.serve("call", lines)
+    result = await line_reader.poll("call")
+    assert result.unreadable == 0
+    rows = result.rows
     assert {r.call_ref: (r.agent_name, r.dgrp_name) for r in rows} == expected
     assert all(is_clean(text) for r in rows for text in (r.call_ref, r.agent_name, r.dgrp_name))
+    handed = line_reader.handed
     joined = [made for raw, made in handed if _JOINERS.intersection(raw.decode())]
     plain_rows = [made for raw, made in handed if made is not None]
     # past the body's first piece (read in Python: it tells the upstream's "now") the
@@ -167,11 +106,9 @@ async def test_joined_emoji_in_a_big_body_are_left_by_the_c_line_reader_to_clean
     assert joined == [None] * len(joined)
 
     # without the C part: the same rows, none made there
-    handed.clear()
-    monkeypatch.setattr(line_plan, "built", None)
-    in_python = await poll()
-    assert [r.values() for r in in_python] == [r.values() for r in rows]
-    assert not handed
+    in_python = await line_reader.poll_in_python("call")
+    assert in_python.unreadable == 0
+    assert [r.values() for r in in_python.rows] == [r.values() for r in rows]
 
 
 async def test_bad_rows_are_skipped_and_counted_the_rest_shown(upstream: Upstream) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from tests.support import a_password
 
@@ -79,6 +80,17 @@ def user(uid: str, **fields: object) -> dict[str, object]:
     }
     row.update(fields)
     return row
+
+
+def strings(value: Any) -> list[str]:
+    """Every string in a row's JSON form, keys included: each is shown somewhere."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (key, *strings(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    return []
 
 
 def _deep(depth: int) -> str:
