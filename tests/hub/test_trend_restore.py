@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -124,16 +125,22 @@ async def test_a_trend_key_lost_while_leading_is_put_back_once_on_the_next_publi
         await redis.aclose()
 
 
+async def _leading(redis: Any, keys: HubKeys, holder: str) -> tuple[Lease, KeptTrend, int]:
+    """A lease taken by ``holder``, an empty kept trend of an hour's retention, and
+    Redis's clock now in ms (the stream ids' clock)."""
+    lease = Lease(redis, keys, holder, ttl=5)
+    assert await lease.acquire()
+    assert lease.value is not None
+    seconds, _ = await redis.time()
+    return lease, KeptTrend(redis, keys, retention_ms=3_600_000), int(seconds) * 1000
+
+
 async def test_a_stale_leader_puts_nothing_back(redis_up: RedisServer, prefix: str) -> None:
     keys = HubKeys(prefix, 4321)
     redis = connector(redis_up.url)()
     try:
-        old = Lease(redis, keys, "old", ttl=5)
-        assert await old.acquire()
-        assert old.value is not None
-        kept = KeptTrend(redis, keys, retention_ms=3_600_000)
-        seconds, _ = await redis.time()
-        kept.keep(f"{int(seconds) * 1000 - 5000}-0", '{"t":1,"w":3}')
+        old, kept, now_ms = await _leading(redis, keys, "old")
+        kept.keep(f"{now_ms - 5000}-0", '{"t":1,"w":3}')
         await redis.delete(keys.lease)
         assert await Lease(redis, keys, "new", ttl=5).acquire()
         assert await kept.restore(old.value, '{"t":2,"w":4}') is None
@@ -148,12 +155,7 @@ async def test_a_long_trend_goes_back_whole_in_order_and_what_redis_would_trim_s
     keys = HubKeys(prefix, 4322)
     redis = connector(redis_up.url)()
     try:
-        lease = Lease(redis, keys, "hub", ttl=5)
-        assert await lease.acquire()
-        assert lease.value is not None
-        kept = KeptTrend(redis, keys, retention_ms=3_600_000)
-        seconds, _ = await redis.time()
-        now_ms = int(seconds) * 1000
+        lease, kept, now_ms = await _leading(redis, keys, "hub")
         # older than the retention by Redis's clock: Redis would have trimmed it
         kept.keep(f"{now_ms - 3_700_000}-0", '{"t":0,"w":9}')
         # more than one script call's worth, two to a millisecond at times
