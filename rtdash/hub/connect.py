@@ -70,13 +70,27 @@ def connector(url: str) -> Any:
     return connect
 
 
+#: causes that say a connection was made and then went (Redis stopped mid-session): said
+#: as lost, whoever held it, never as a connection that could not be made
+DROPPED = frozenset({"connection closed by the server", "connection reset by peer"})
+
+
+def dropped(exc: BaseException) -> bool:
+    """Whether ``exc`` is a connection that had been made going away."""
+    return cause_words(exc) in DROPPED
+
+
 def unreachable(redis: Any, exc: BaseException, *, lost: bool, subject: str = "the hub") -> str:
     """``cannot connect to host:port (connection refused)``, as an upstream that cannot
-    be reached is said, not Redis's own words ("Error 111 connecting to …"); ``lost``:
-    ``lost the hub at host:port (…)``, the session had begun (``subject`` names what
-    was lost). Only the host and port are named: the hub's URL may hold a password."""
+    be reached is said, not Redis's own words ("Error 111 connecting to …"); ``lost``,
+    or a connection that was closed (:func:`dropped`): ``lost the hub at host:port
+    (…)``, the session had begun (``subject`` names what was lost). Only the host and
+    port are named: the hub's URL may hold a password."""
     kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", {})
     host, port = kwargs.get("host"), kwargs.get("port")
     where = f"{host}:{port}" if host and port else "the hub"
-    said = f"lost {subject} at {where}" if lost else f"cannot connect to {where}"
-    return f"{said} ({cause_words(exc)})"
+    cause = cause_words(exc)
+    said = (
+        f"lost {subject} at {where}" if lost or cause in DROPPED else f"cannot connect to {where}"
+    )
+    return f"{said} ({cause})"

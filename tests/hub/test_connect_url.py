@@ -4,6 +4,7 @@ its failures said in a screen's words."""
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 
 from redis.asyncio import Redis
@@ -37,3 +38,44 @@ def test_a_connection_redis_closes_is_said_in_a_screens_words() -> None:
     assert unreachable(client, dropped, lost=True) == (
         "lost the hub at 127.0.0.1:6399 (connection closed by the server)"
     )
+
+
+def test_a_closed_connection_is_said_as_lost_whoever_held_it() -> None:
+    """A standby's open connection, or a viewer's, that Redis closes as it stops had
+    been made: "lost", never "cannot connect … (connection closed by the server)",
+    which read as a connection refused; a refused one is still "cannot connect"."""
+    client = Redis.from_url("redis://127.0.0.1:6399/0")
+    closed = RedisConnectionError("Connection closed by server.")
+    assert unreachable(client, closed, lost=False) == (
+        "lost the hub at 127.0.0.1:6399 (connection closed by the server)"
+    )
+    refused = RedisConnectionError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+    assert unreachable(client, refused, lost=False) == (
+        "cannot connect to 127.0.0.1:6399 (connection refused)"
+    )
+
+
+async def test_a_standby_whose_connection_redis_closes_says_it_lost_redis() -> None:
+    """The standby asks for the lease on its open connection as Redis stops: it says
+    what a leader says then (the case behind a hub-faults test that failed once)."""
+    from datetime import UTC, datetime
+
+    from rtdash.sim import SimConfig, Simulator
+    from tests.hub.helpers import publisher
+
+    sim = Simulator(SimConfig(seed=7, agents=4, load=4, start=datetime.now(UTC))).start()
+    try:
+        hub = publisher("redis://127.0.0.1:6399/0", "t-standby", sim, holder="hub-b")
+    finally:
+        sim.stop()  # never asked: the hub does not lead
+    said: list[str] = []
+    hub._on_role = lambda role, why: said.append(why)
+
+    async def closed() -> bool:
+        hub.stop()  # one turn of the loop is enough
+        raise RedisConnectionError("Connection closed by server.")
+
+    hub.lease.acquire = closed  # type: ignore[method-assign]
+    hub._sleep = lambda seconds: asyncio.sleep(0)  # type: ignore[method-assign]
+    await hub.run()
+    assert said == ["lost Redis at 127.0.0.1:6399 (connection closed by the server)"]

@@ -62,8 +62,9 @@ async def test_redis_restart_viewer_keeps_data_says_so_and_resumes_without_split
         assert await until(lambda: all(hub_refused.fullmatch(hub._why) for hub in hubs), 10), [
             hub._why for hub in hubs
         ]
-        # the leader's open connection closing first is said as lost, never as a
-        # connection that could not be made ("cannot connect … (Connection closed …)")
+        # an open connection closing first (the leader's, or a standby's asking for the
+        # lease) is said as lost, never as a connection that could not be made
+        # ("cannot connect … (connection closed …)")
         lost = re.compile(
             r"lost Redis at 127\.0\.0\.1:\d+ "
             r"\(connection (refused|closed by the server|reset by peer)\)"
