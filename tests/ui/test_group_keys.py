@@ -150,7 +150,25 @@ async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: S
         panel = dashboard_of(app).user_panel
         title = rendered_text(panel.query_one("#users-title"), width=200).strip()
         total = len(panel.snapshot.visible(False))
-        assert title.endswith(f"filter: zz[b]zz (0 of {total})") and total > 0, title
+        assert title.endswith(f"  0 of {total} (filter: zz[b]zz)") and total > 0, title
+
+
+async def test_a_long_filter_is_cut_in_the_titles_never_their_counts(sim: Simulator) -> None:
+    """At 80 columns the users' title has room for the counts and a few words: a long
+    filter is cut with "…", and how many users it left stays whole before it."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        words = "sales line and a much longer filter text than a title can hold"
+        await pilot.press("slash", *words, "enter")
+        panel = dashboard_of(app).user_panel
+        total = len(panel.snapshot.visible(False))
+        await wait_until(pilot, lambda: f"0 of {total} (filter: sales" in screen_text(app))
+        line = next(line for line in screen_text(app).splitlines() if "☺ Users" in line)
+        assert line.rstrip().endswith("…") and words not in line, line
+        # the call groups' titles alike, their counts first
+        ringing = next(line for line in screen_text(app).splitlines() if "Ringing" in line)
+        assert "Ringing 0 of " in ringing and ringing.rstrip().endswith("…"), ringing
 
 
 async def test_the_users_panel_is_marked_while_it_has_the_focus(sim: Simulator) -> None:

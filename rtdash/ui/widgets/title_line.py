@@ -58,10 +58,11 @@ class TitleLine(Static):
     def _line(self) -> Strip | None:
         """What Textual draws for the text on this one line: the text's segments in the
         widget's style, the rest of the line in its background, the app's line filters
-        applied; None where that is not so simple (no text, two lines, too long)."""
+        applied, cut with "…" where it is too long; None where that is not so simple (no
+        text, two lines)."""
         text = self._text
         width, height = self.size
-        if text is None or height != 1 or "\n" in text.plain or text.cell_len > width:
+        if text is None or height != 1 or "\n" in text.plain:
             return None
         style = self.rich_style
         filters = tuple(self.get_line_filters())
@@ -69,6 +70,9 @@ class TitleLine(Static):
         drawn = (text, text.style, width, style, filters, background)
         if self._drawn is not None and self._drawn[0] == drawn:
             return self._drawn[1]
+        if text.cell_len > width:  # one line: its end is cut with "…" (a long filter's)
+            text = text.copy()
+            text.truncate(width, overflow="ellipsis")
         console = self.app.console
         # Text.render leaves the text's own (whole-text) style to its caller
         base = style + console.get_style(text.style) if text.style else style

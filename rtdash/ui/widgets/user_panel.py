@@ -203,7 +203,10 @@ class UserPanel(RowsView):
             if not width or text.cell_len <= width:
                 break
         if self.filter_text:
-            # how many it left, as the call groups say it: an empty table is explained
+            # how many it left, as the call groups say it (an empty table is explained),
+            # the count before the words typed: a long filter is cut, never the count
             shown, total = len(self.shown_users()), len(self.snapshot.visible(self.show_all))
-            text.append(f"  filter: {self.filter_text} ({shown} of {total})", style="italic")
+            text.append(f"  {shown} of {total} (filter: {self.filter_text})", style="italic")
+            if width and text.cell_len > width:
+                text.truncate(width, overflow="ellipsis")
         return text
