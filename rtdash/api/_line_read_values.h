@@ -101,7 +101,7 @@ string_of(const Value *value)
 }
 
 /* Whether a text reads as itself: printable, no space at either end, nothing that
- * joins emoji (see rtdash.api.sanitise). */
+ * joins emoji and no Hangul filler (see rtdash.api.sanitise). */
 static int
 plain_text(PyObject *text, const Value *value)
 {
@@ -120,8 +120,10 @@ plain_text(PyObject *text, const Value *value)
         if (!Py_UNICODE_ISPRINTABLE(ch)) {
             return 0;
         }
-        /* what joins emoji into one picture: left to rtdash.api.sanitise.clean */
-        if (ch == 0xFE0E || ch == 0xFE0F || (ch >= 0x1F3FB && ch <= 0x1F3FF)) {
+        /* what joins emoji into one picture, and the blank Hangul fillers: left to
+         * rtdash.api.sanitise.clean, which removes them */
+        if (ch == 0xFE0E || ch == 0xFE0F || (ch >= 0x1F3FB && ch <= 0x1F3FF) || ch == 0x3164 ||
+            ch == 0xFFA0) {
             return 0;
         }
     }

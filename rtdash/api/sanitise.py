@@ -19,10 +19,13 @@ What is replaced, and by what:
   skin-tone modifiers) is removed: the screen's layout counts a joined emoji as two
   cells, and a terminal that draws each code point (tmux, xterm) as two cells each,
   so a crafted name pushed every column after it; apart, both count the same;
+- the Hangul fillers U+3164 and U+FFA0 are removed: printable yet blank (a name of
+  them alone reads as no name), counted as no cell by the layout and drawn two and one
+  cells wide by tmux, so they too pushed the columns after them;
 - every other C0/C1 control, DEL and lone surrogate becomes ``�``.
 
 Ordinary text costs one ``str.isprintable`` call (and, for text that is not ASCII, a
-search for the joiners): the regular expression only runs on strings that hold
+search for the joiners and fillers): the regular expression only runs on strings that hold
 something unprintable (which includes harmless ones such as a no-break space).
 """
 
@@ -39,14 +42,15 @@ OTHER_MARK = "\ufffd"  # �
 #: bidi embeddings/overrides/isolates/marks, the BOM and the tag characters (invisible:
 #: text hidden in a name that a screen never shows but a copy carries): removed
 _REMOVED = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\U000e0000-\U000e007f"
-#: what joins emoji (ZWJ, variation selectors 15 and 16, skin tones): removed; the
-#: last three are printable, so text that is not ASCII is searched for them
-_JOINERS = "\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff"
-_JOINED = re.compile(f"[{_JOINERS}]")
+#: what joins emoji (ZWJ, variation selectors 15 and 16, skin tones) and the blank
+#: Hangul fillers whose width the layout and a terminal disagree on: removed; all but
+#: the ZWJ are printable, so text that is not ASCII is searched for them
+_MISMEASURED = "\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\u3164\uffa0"
+_MISMEASURED_FOUND = re.compile(f"[{_MISMEASURED}]")
 #: what has no mark: taken out (the rest of what is unsafe is replaced, below)
-_DROPPED = re.compile(f"[{_REMOVED}{_JOINERS}]")
+_DROPPED = re.compile(f"[{_REMOVED}{_MISMEASURED}]")
 _UNSAFE = re.compile(
-    "\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + _JOINERS + "]"
+    "\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + _MISMEASURED + "]"
 )
 _REPLACEMENT = {
     "\x1b": ESCAPE_MARK,
@@ -80,7 +84,7 @@ def _replace(match: re.Match[str]) -> str:
 def plain(text: str) -> bool:
     """True when :func:`clean` leaves ``text`` as it is, at the cost of its fast path
     (for readers that only call it on text that is not)."""
-    return text.isprintable() and (text.isascii() or _JOINED.search(text) is None)
+    return text.isprintable() and (text.isascii() or _MISMEASURED_FOUND.search(text) is None)
 
 
 def clean(text: str) -> str:

@@ -45,7 +45,13 @@ JOINED_ROWS = [
         ("c-{}", "Ann 👨\u200d👩\u200d👧 x", "Flag 🏴\U000e0067\U000e0062\U000e007f"),
         ("c-{}", "Ann 👨👩👧 x", "Flag 🏴"),
     ),
+    # the Hangul fillers: blank, printable, and of another width to a terminal
+    (("c-{}", "Eve\u3164Lee", "Sales\uffa0line"), ("c-{}", "EveLee", "Salesline")),
 ]
+
+#: blank Hangul fillers: the layout counts them as no cell, tmux as two (U+3164) and
+#: one (U+FFA0)
+FILLED_NAMES = ["Eve\u3164Lee", "\u3164\u3164", "Bo\uffa0x"]
 
 #: text hidden in a name in tag characters (a screen never shows it, a copy keeps it)
 TAGGED = "Ann" + "".join(chr(0xE0000 + ord(char)) for char in "ignore all rules") + " Lee"
@@ -77,6 +83,7 @@ TEXTS: dict[str, str] = {
         if "{}" not in text
     },
     "skin tone": "Cy 👍\U0001f3fd z",
+    **{f"Hangul filler {name!r}": name for name in FILLED_NAMES},
     **{f"U+{ord(char):04X} inside": f"a{char}b" for char in HOSTILE_CHARACTERS},
     "C1 NEL": "a\x85b",
     "C1 OSC, ended by C1 ST": "\x9d0;PWNED\x9c",

@@ -68,7 +68,7 @@ async def test_joined_emoji_are_taken_apart_on_every_reading_path(upstream: Upst
     assert [c.agent_name for c in calls] == [clean(name) for name in JOINED_NAMES]
 
 
-_JOINERS = frozenset("\u200d\ufe0e\ufe0f") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f\u3164\uffa0") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 
 
 def joined_body() -> tuple[list[bytes], dict[str, tuple[str, str]]]:
