@@ -45,8 +45,12 @@ SKIP: tuple[tuple[str, str], ...] = (
     (r"^rtdash (doctor|users) --igrp 1234", "needs your installation's credentials"),
     # installs a system package (root)
     (r"apt install", "installs a system package"),
-    # a Redis server and a hub: run by tests/hub/test_tmux_viewers.py with a real one
-    (r"^rtdash (hub|--hub|serve --hub)", "needs a Redis server (tests/hub runs a real one)"),
+    # a Redis server and a hub: run by tests/hub/test_tmux_viewers.py (and stats by
+    # tests/hub/test_stats_hub.py) with a real one
+    (
+        r"^rtdash (hub|--hub|serve --hub|stats --hub)",
+        "needs a Redis server (tests/hub runs a real one)",
+    ),
     # the test suite's own tiers: this file is part of them
     (r"^pytest -m", "runs the test suite itself"),
     # exits 1 until a dashboard has watched today (tests/cli/test_stats_command.py)

@@ -154,10 +154,10 @@ def _stop_all(publishers: list[InstallationPublisher]) -> None:
         publisher.stop()
 
 
-def check_viewer(settings: Settings, *, demo: bool) -> None:
+def check_viewer(settings: Settings, *, demo: bool, prog: str = PROG) -> None:
     """``--hub`` (or ``[hub] view``) needs a hub to read and an installation to read
     from it, and is refused with ``--demo`` (which runs its own simulator): one line,
-    before the terminal is taken over.
+    before the terminal is taken over (or, for ``rtdash stats``, before Redis is asked).
 
     The installation is asked for here because the app, given none, would open its
     welcome screen, which asks for credentials a viewer does not need (the hub polls)."""
@@ -167,15 +167,15 @@ def check_viewer(settings: Settings, *, demo: bool) -> None:
 
     if demo:
         raise UsageError(
-            f"{PROG}: --hub shows what `rtdash hub` publishes and --demo runs its own "
+            f"{prog}: --hub shows what `rtdash hub` publishes and --demo runs its own "
             "simulator: use one of them"
         )
     try:
         hub_url(settings)
     except HubNotConfigured as exc:
-        raise UsageError(f"{PROG}: --hub: {exc}") from None
+        raise UsageError(f"{prog}: --hub: {exc}") from None
     if not settings.profiles and settings.connection.igrp is None:
         raise UsageError(
-            f"{PROG}: --hub: a hub viewer needs an installation: give --igrp ID, or igrp "
+            f"{prog}: --hub: a hub viewer needs an installation: give --igrp ID, or igrp "
             "under [connection] in the config file"
         )

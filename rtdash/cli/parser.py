@@ -240,16 +240,24 @@ def build_parser() -> _Parser:
             )
     stats = commands.add_parser(
         "stats",
-        help="print today's service level totals (saved by the dashboard)",
+        help="print today's service level totals (saved by the dashboard, or the hub's)",
         description="Today's offered, answered and abandoned calls, service level and "
-        "speed of answer, per queue, as the dashboard inferred and saved them (no request "
-        "is made). Exit 1 when there are none for today yet.",
+        "speed of answer, per queue, as the dashboard inferred and saved them, or with "
+        "--hub as `rtdash hub` counted and keeps them in Redis (no request is made to the "
+        "service). Exit 1 when there are none for today yet, or the hub cannot be read.",
         **data,
     )
     stats_formats = stats.add_mutually_exclusive_group()
     stats_formats.add_argument("--json", action="store_true", help="print JSON")
     stats_formats.add_argument("--csv", action="store_true", help="print CSV")
     stats.add_argument("--queue", metavar="QUEUE", help="only this queue")
+    stats.add_argument(
+        "--hub",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="the totals `rtdash hub` publishes (RTDASH_HUB_URL), as `rtdash --hub` shows "
+        "them, instead of the dashboard's saved ones ([hub] view = true does the same)",
+    )
     doctor = commands.add_parser(
         "doctor",
         help="check config, credentials, each route and the field mapping",

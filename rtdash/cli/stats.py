@@ -1,7 +1,10 @@
-"""``rtdash stats``: today's service level totals, from the state the dashboard saves.
+"""``rtdash stats``: today's service level totals, from the state the dashboard saves,
+or (``--hub``, or ``[hub] view``) from the one the hub publishes.
 
-No request is made: the totals are what a running (or earlier) dashboard inferred and
-saved today (:mod:`rtdash.core.daystate`). No state for today, or none for the queue
+No request is made to the service: the totals are what a running (or earlier) dashboard
+inferred and saved today (:mod:`rtdash.core.daystate`), or what the hub counted and
+keeps in Redis, read as a screen on the hub reads it (:mod:`rtdash.hub.latest`). Either
+way the same state makes the same report. No state for today, or none for the queue
 asked, is exit 1 with one line, so a cron job can tell "nothing yet" from a number.
 """
 
@@ -15,26 +18,131 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from rtdash.cli.common import EXIT_OK, PROG, Failure, UsageError
+from rtdash.cli.common import EXIT_OK, PROG, Failure, UsageError, say
 
 if TYPE_CHECKING:
     from rtdash.config import Settings
     from rtdash.core.service_metrics import ServiceReport, ServiceStats
 
+#: an installation asked for: its label, its id and the key of its saved state
+Target = tuple[str, int, str]
+#: an installation's day state, the upstream's clock now as that state tells it, and a
+#: warning to say if that day is printed
+Day = tuple[str, dict[str, Any], float, str]
+
 
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
+    hub = settings.hub.view
+    if hub:
+        from rtdash.cli.hub import check_viewer
+
+        check_viewer(settings, demo=getattr(args, "demo", False), prog=f"{PROG} stats")
+    targets = _targets(args, settings)
+    found = _today(_hub_days(settings, targets) if hub else _saved_days(targets))
+    if not found:
+        why = (
+            "the hub publishes them after each calls poll"
+            if hub
+            else "the dashboard saves them while it runs"
+        )
+        raise Failure(f"{PROG} stats: no totals for today yet ({why})")
+    queue = getattr(args, "queue", None)
+    if queue is not None:
+        found = _with_queue(found, queue)
+    if getattr(args, "json", False):
+        print(json.dumps([_as_json(label, report, queue) for label, report in found], indent=2))
+    elif getattr(args, "csv", False):
+        sys.stdout.write(_as_csv(found, queue))
+    else:
+        print("\n\n".join(_as_text(label, report, queue) for label, report in found))
+    return EXIT_OK
+
+
+def _saved_days(targets: list[Target]) -> list[Day]:
+    from rtdash.core.daystate import read_state, state_path
+
+    now = time.time()
+    days = []
+    for label, _, key in targets:
+        state = read_state(state_path(key))
+        if state is not None:
+            days.append((label, state, now, ""))
+    return days
+
+
+def _hub_days(settings: Settings, targets: list[Target]) -> list[Day]:
+    """The day state the hub publishes for each installation, as its screens read it.
+
+    That state is on the upstream's clock and carries no offset to ours (the screens
+    need none), so whether it is today's is judged by its own clock moved on by the
+    time since it was published: a hub that stopped yesterday leaves yesterday's day in
+    Redis, and that is not today's whatever the two clocks say."""
+    from rtdash.hub.codec import FrameError
+    from rtdash.hub.connect import hub_url
+    from rtdash.hub.latest import HubUnreachable, read_installations
+    from rtdash.hub.subscriber import STALE_INTERVALS
+
+    prefix = settings.hub.prefix
+    try:
+        read = read_installations(hub_url(settings), prefix, [t[1] for t in targets])
+    except HubUnreachable as exc:
+        raise Failure(f"{PROG} stats: hub unreachable: {exc}") from None
+    unpublished = [igrp for _, igrp, _ in targets if read[igrp].quiet is None]
+    if len(unpublished) == len(targets):
+        ids = ", ".join(map(str, unpublished))
+        which = f"installation {ids}" if len(unpublished) == 1 else f"installations {ids}"
+        raise Failure(
+            f"{PROG} stats: no hub publishes {which} under prefix {prefix!r} "
+            f"(is `{PROG} hub` running with it in its config?)"
+        )
+    for label, igrp, _ in targets:
+        if igrp in unpublished:
+            say(f"{PROG} stats: warning: no hub publishes {_printable(label)}")
+    now = time.time()
+    days = []
+    for label, igrp, _ in targets:
+        latest = read[igrp]
+        try:
+            frame = latest.service()
+            interval = latest.interval() or settings.polling.interval
+        except FrameError as exc:
+            say(
+                f"{PROG} stats: warning: {_printable(label)}: the hub's state is unreadable ({exc})"
+            )
+            continue
+        if frame is None or frame.service is None:
+            continue
+        quiet = latest.quiet or 0.0
+        stale = (
+            f"{PROG} stats: warning: {_printable(label)}: no hub has published for "
+            f"{_quiet(quiet)}: these are the totals it published last"
+            if quiet > STALE_INTERVALS * interval
+            else ""
+        )
+        try:
+            upstream = float(frame.service.get("saved_at") or 0.0) + max(0.0, now - frame.at)
+        except (TypeError, ValueError):
+            continue
+        days.append((label, frame.service, upstream, stale))
+    return days
+
+
+def _quiet(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.0f} h"
+
+
+def _today(days: list[Day]) -> list[tuple[str, ServiceReport]]:
+    """Each day state of today, as its report (its warning said); one of another day,
+    or unreadable, is left out as if there were none, and its warning with it."""
     from zoneinfo import ZoneInfo
 
-    from rtdash.core.daystate import read_state, same_day, state_path
+    from rtdash.core.daystate import same_day
     from rtdash.core.service import ServiceLevel
 
-    targets = _targets(args, settings)
-    now = time.time()
     found: list[tuple[str, ServiceReport]] = []
-    for label, key in targets:
-        state = read_state(state_path(key))
-        if state is None:
-            continue
+    for label, state, now, warning in days:
         try:
             zone = ZoneInfo(str(state.get("zone") or "UTC"))
         except (ValueError, KeyError):
@@ -46,20 +154,9 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
         except (ValueError, TypeError, KeyError):
             continue
         found.append((label, service.report("today")))
-    if not found:
-        raise Failure(
-            f"{PROG} stats: no totals for today yet (the dashboard saves them while it runs)"
-        )
-    queue = getattr(args, "queue", None)
-    if queue is not None:
-        found = _with_queue(found, queue)
-    if getattr(args, "json", False):
-        print(json.dumps([_as_json(label, report, queue) for label, report in found], indent=2))
-    elif getattr(args, "csv", False):
-        sys.stdout.write(_as_csv(found, queue))
-    else:
-        print("\n\n".join(_as_text(label, report, queue) for label, report in found))
-    return EXIT_OK
+        if warning:
+            say(warning)
+    return found
 
 
 def _with_queue(
@@ -80,8 +177,8 @@ def _with_queue(
     raise Failure(f"{PROG} stats: no totals for queue {queue!r} today; {others}")
 
 
-def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, str]]:
-    """(label, state key) of each installation whose totals are asked for."""
+def _targets(args: argparse.Namespace, settings: Settings) -> list[Target]:
+    """Each installation whose totals are asked for."""
     from rtdash.core.daystate import demo_key, state_key
     from rtdash.core.naming import label_for
 
@@ -94,7 +191,9 @@ def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, st
         refuse_igrp_outside_demo(args, settings, f"{PROG} stats")
         names = {one.igrp: one.name for one in DEFAULT_INSTALLATIONS}
         igrps = list(names) if asked is None else [asked]
-        return [(f"demo: {label_for(igrp, names.get(igrp))}", demo_key(igrp)) for igrp in igrps]
+        return [
+            (f"demo: {label_for(igrp, names.get(igrp))}", igrp, demo_key(igrp)) for igrp in igrps
+        ]
     installations = [
         i
         for i in settings.installations()
@@ -106,7 +205,7 @@ def _targets(args: argparse.Namespace, settings: Settings) -> list[tuple[str, st
             "in the config file (or try --demo)"
         )
     return [
-        (i.label, state_key(i.connection.base_url, i.connection.igrp))
+        (i.label, i.connection.igrp, state_key(i.connection.base_url, i.connection.igrp))
         for i in installations
         if i.connection.igrp is not None
     ]

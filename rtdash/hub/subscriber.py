@@ -40,6 +40,7 @@ from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec, trend
 from rtdash.hub.connect import unreachable
 from rtdash.hub.keys import HubKeys
+from rtdash.hub.latest import read_latest
 
 log = logging.getLogger(__name__)
 
@@ -235,16 +236,12 @@ class HubSubscriber:
                 await pubsub.aclose()
 
     async def _load_latest(self, redis: Any) -> None:
-        latest: dict[bytes, bytes] = await redis.hgetall(self.keys.latest)
-        seconds, micros = await redis.time()
-        redis_now_ms = int(seconds) * 1000 + int(micros) // 1000
+        latest = await read_latest(redis, self.keys)
         for field in (b"users", b"users:same", b"calls", b"calls:same", b"status", b"service"):
-            if field in latest:
-                self._take(latest[field], count=False)
-        beat = latest.get(b"beat")
-        if beat is not None:
-            age = max(0.0, (redis_now_ms - int(beat)) / 1000)
-            self._last_frame = self._now() - age
+            if field in latest.fields:
+                self._take(latest.fields[field], count=False)
+        if latest.quiet is not None:
+            self._last_frame = self._now() - latest.quiet
         elif self._last_frame is None:
             self._last_frame = self._now()
         self._check_stale()

@@ -29,6 +29,7 @@ def no_hub_url(monkeypatch: pytest.MonkeyPatch) -> None:
         (("--hub", "--wallboard"), f"rtdash: --hub: {NO_HUB}"),
         (("serve", "--hub"), f"rtdash: --hub: {NO_HUB}"),
         (("hub",), f"rtdash hub: {NO_HUB}"),
+        (("stats", "--hub", "--igrp", "1234"), f"rtdash stats: --hub: {NO_HUB}"),
     ],
 )
 def test_hub_mode_without_a_hub_url_is_one_line(

@@ -1,0 +1,321 @@
+"""``rtdash stats --hub`` (or ``[hub] view = true``): today's totals as the hub counted
+them, read from Redis as its screens read them, in every output format, with the
+periods the hub did not watch; one line and the right exit code when it cannot."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis as redis_sync
+
+from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.export import SERVICE_COLUMNS, service_cells
+from rtdash.core.service import RESTART_GAP_SECONDS, ServiceLevel
+from rtdash.core.service_report import ServiceReport, fmt_gap
+from rtdash.core.snapshot import CallsSnapshot
+from rtdash.hub import codec
+from rtdash.hub.keys import HubKeys
+from rtdash.hub.outbox import shown
+from rtdash.hub.publisher import InstallationPublisher
+from rtdash.sim import SimConfig, Simulator
+from tests.hub.conftest import RedisServer, _free_port
+from tests.hub.helpers import publisher, running, until
+from tests.support import a_password, isolate_cli, run_cli
+
+#: the simulated centre's day is not ours (as in test_day_state): mid-morning on a day
+#: of its own, so the hub's day is judged on the upstream's clock, not on ours
+SIM_START = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sim():
+    config = SimConfig(seed=5, agents=10, load=12, speed=30, start=SIM_START)
+    sim = Simulator(config).start()
+    yield sim
+    sim.stop()
+
+
+def _config(tmp_path: Path, prefix: str, *, view: bool) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[hub]\nprefix = "{prefix}"\nview = {"true" if view else "false"}\n')
+    return path
+
+
+def _stats(tmp_path: Path, url: str, config: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The installed command in a process of its own, as a supervisor runs it: the
+    hub's URL in the environment, never on the command line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RTDASH_")}
+    env.update(
+        RTDASH_HUB_URL=url,
+        RTDASH_CONFIG=str(config),
+        HOME=str(tmp_path),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "rtdash", "stats", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def _counted(hub: InstallationPublisher) -> int:
+    if hub.service is None:
+        return 0
+    total = hub.service.report("today").total
+    return total.answered + total.abandoned
+
+
+def _table_rows(text: str) -> dict[str, list[str]]:
+    """The queues table of ``stats``'s text: each row's figures by its name."""
+    rows = {}
+    for line in text.splitlines()[2:]:
+        if not line.strip() or line.startswith("not watching"):
+            break
+        *name, offered, answered, abandoned, short, sl = line.split()[:-3]
+        rows[" ".join(name)] = [offered, answered, abandoned, short, sl]
+    return rows
+
+
+def _expected_row(row: Any) -> list[str]:
+    sl = "–" if row.sl_percent is None else f"{row.sl_percent:.0f}%"
+    return [str(row.offered), str(row.answered), str(row.abandoned), str(row.short_abandoned), sl]
+
+
+@pytest.mark.asyncio
+async def test_stats_on_a_hub_prints_the_hubs_own_day_in_every_format(
+    redis_up: RedisServer, prefix: str, sim: Simulator, tmp_path: Path
+) -> None:
+    # a hub counts a while, stops, and is down long enough for a gap; a second one
+    # carries the day on from Redis, marks the gap, and stops cleanly (its last state
+    # published), so what it counted is what Redis holds
+    first = publisher(redis_up.url, prefix, sim, service=True, holder="hub-a")
+    async with running(first):
+        assert await until(lambda: _counted(first) >= 4, 20)
+    await asyncio.sleep(RESTART_GAP_SECONDS + 1.0)
+    second = publisher(redis_up.url, prefix, sim, service=True, holder="hub-b")
+    async with running(second):
+        assert await until(lambda: _counted(second) > _counted(first) and second.published > 4, 20)
+    assert second.service is not None
+    hubs: ServiceReport = second.service.report("today")
+    assert hubs.gaps, "the hub's day has a period it did not watch"
+    assert hubs.since.date() == SIM_START.date() != datetime.now(UTC).date()
+    label = f"installation {sim.igrp}"
+    igrp = str(sim.igrp)
+    flagged = _config(tmp_path, prefix, view=False)
+    # the hub has stopped: past three of its intervals, that is said beside the totals
+    stopped = re.compile(
+        rf"(rtdash stats: warning: {label}: no hub has published for \d+ s: these are the "
+        r"totals it published last\n)?"
+    )
+
+    # JSON: the hub's whole report (totals, queues, agents, gaps), figure for figure
+    run = _stats(tmp_path, redis_up.url, flagged, "--hub", "--igrp", igrp, "--json")
+    assert run.returncode == 0 and stopped.fullmatch(run.stderr), run.stderr
+    (printed,) = json.loads(run.stdout)
+    assert printed == {**hubs.to_dict(), "installation": label}
+
+    # the table: [hub] view = true in the config does what --hub does
+    viewing = _config(tmp_path, prefix, view=True)
+    run = _stats(tmp_path, redis_up.url, viewing, "--igrp", igrp)
+    assert run.returncode == 0 and stopped.fullmatch(run.stderr), run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == (f"{label}: today since 00:00 (UTC), as of {hubs.until:%H:%M:%S}"), (
+        "the hub's day, on the upstream's clock"
+    )
+    rows = _table_rows(run.stdout)
+    assert rows == {
+        "all queues": _expected_row(hubs.total),
+        **{q.name: _expected_row(q) for q in hubs.queues},
+    }
+    assert lines[-len(hubs.gaps) :] == [fmt_gap(a, b) for a, b in hubs.gaps]
+    assert lines[-1].startswith("not watching ")
+
+    # CSV, one queue
+    queue = hubs.queues[0]
+    run = _stats(
+        tmp_path, redis_up.url, flagged, "--hub", "--igrp", igrp, "--csv", "--queue", queue.name
+    )
+    assert run.returncode == 0 and stopped.fullmatch(run.stderr), run.stderr
+    assert list(csv.reader(io.StringIO(run.stdout))) == [
+        ["installation", *SERVICE_COLUMNS],
+        [label, *service_cells(queue)],
+    ]
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, prefix: str, url: str) -> None:
+    isolate_cli(monkeypatch, tmp_path)
+    monkeypatch.setenv("RTDASH_HUB_URL", url)
+    monkeypatch.setenv("RTDASH_CONFIG", str(_config(tmp_path, prefix, view=False)))
+
+
+def test_an_unreachable_hub_is_one_line_naming_host_and_port_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    word, port = a_password(), _free_port()  # nothing listens there
+    _cli(monkeypatch, tmp_path, "rtdash", f"redis://viewer:{word}@127.0.0.1:{port}/0")
+    run = run_cli(capsys, "stats", "--hub", "--igrp", "1234")
+    assert (run.code, run.out) == (1, "")
+    assert run.err_lines == [
+        f"rtdash stats: hub unreachable: cannot connect to 127.0.0.1:{port} (connection refused)"
+    ]
+    assert word not in run.err
+
+
+def test_no_hub_publishing_the_installation_is_exit_1(
+    redis_up: RedisServer,
+    prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _cli(monkeypatch, tmp_path, prefix, redis_up.url)
+    run = run_cli(capsys, "stats", "--hub", "--igrp", "4321", "--json")
+    assert (run.code, run.out) == (1, "")
+    assert run.err_lines == [
+        f"rtdash stats: no hub publishes installation 4321 under prefix {prefix!r} "
+        "(is `rtdash hub` running with it in its config?)"
+    ]
+
+
+def test_hub_and_demo_together_are_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _cli(monkeypatch, tmp_path, "rtdash", f"redis://127.0.0.1:{_free_port()}/0")
+    run = run_cli(capsys, "stats", "--hub", "--demo")
+    assert (run.code, run.out) == (2, "")
+    assert run.err_lines == [
+        "rtdash stats: --hub shows what `rtdash hub` publishes and --demo runs its own "
+        "simulator: use one of them"
+    ]
+
+
+def _day(upstream: datetime) -> dict[str, Any]:
+    """A day's state with one call answered, counted with the upstream's clock at
+    ``upstream`` (ours the same)."""
+    service = ServiceLevel(ZoneInfo("UTC"))
+    start = upstream - timedelta(seconds=60)
+    waiting = ActiveCall(
+        call_ref="c1", state=CallState.QUEUEING, state_start=start, call_start=start
+    )
+    bridged = ActiveCall(
+        call_ref="c1",
+        state=CallState.BRIDGED,
+        state_start=upstream,
+        call_start=start,
+        agent_ref="a.one",
+    )
+    for n, row in enumerate((waiting, bridged)):
+        at = upstream + timedelta(seconds=n)
+        service.observe_calls(CallsSnapshot.build([row], at, server_now=at))
+    return service.to_dict()
+
+
+def _publish(url: str, keys: HubKeys, state: dict[str, Any], at: float, beat: float) -> None:
+    """As a hub leaves the latest state: the screens' day published at ``at``, and its
+    last frame at ``beat`` (epoch seconds)."""
+    db = redis_sync.Redis.from_url(url)
+    try:
+        frame = codec.encode_service(shown(state), at)
+        db.hset(keys.latest, mapping={"service": frame, "beat": int(beat * 1000)})
+    finally:
+        db.close()
+
+
+def test_a_day_the_hub_left_yesterday_is_no_totals_for_today(
+    redis_up: RedisServer,
+    prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    yesterday = time.time() - 86_400
+    state = _day(datetime.fromtimestamp(yesterday, UTC))
+    _publish(redis_up.url, HubKeys(prefix, 1234), state, yesterday, yesterday)
+    _cli(monkeypatch, tmp_path, prefix, redis_up.url)
+    run = run_cli(capsys, "stats", "--hub", "--igrp", "1234")
+    assert (run.code, run.out) == (1, "")
+    assert run.err_lines == [
+        "rtdash stats: no totals for today yet (the hub publishes them after each calls poll)"
+    ]
+
+
+def test_totals_of_a_hub_that_stopped_today_are_printed_with_a_warning(
+    redis_up: RedisServer,
+    prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Still today's totals, as a dashboard's saved ones are after it stops: printed,
+    with a line on stderr saying no hub publishes them any more."""
+    now = time.time()
+    before = now - 600
+    midnight = now - now % 86_400
+    counted = max(before, midnight + 120)  # never across midnight (UTC)
+    state = _day(datetime.fromtimestamp(counted, UTC))
+    _publish(redis_up.url, HubKeys(prefix, 1234), state, counted, before)
+    _cli(monkeypatch, tmp_path, prefix, redis_up.url)
+    run = run_cli(capsys, "stats", "--hub", "--igrp", "1234", "--json")
+    assert run.code == 0
+    (printed,) = run.json()
+    assert (printed["total"]["answered"], printed["total"]["offered"]) == (1, 1)
+    assert run.err_lines == [
+        "rtdash stats: warning: installation 1234: no hub has published for 10 min: these "
+        "are the totals it published last"
+    ]
+
+
+PROBE = """
+import json, sys
+import rtdash.cli
+code = rtdash.cli.main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def test_stats_on_a_hub_loads_no_textual(
+    redis_up: RedisServer, prefix: str, tmp_path: Path
+) -> None:
+    """A cron job's ``stats --hub`` pays for Redis, not for the terminal UI."""
+    now = time.time()
+    counted = max(now - 60, now - now % 86_400 + 1)  # never across midnight (UTC)
+    _publish(
+        redis_up.url, HubKeys(prefix, 1234), _day(datetime.fromtimestamp(counted, UTC)), now, now
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RTDASH_")}
+    env.update(
+        RTDASH_HUB_URL=redis_up.url,
+        RTDASH_CONFIG=str(_config(tmp_path, prefix, view=True)),
+        HOME=str(tmp_path),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "stats", "--igrp", "1234", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    probe = json.loads(done.stderr.splitlines()[-1])
+    assert probe["code"] == 0 and json.loads(done.stdout)[0]["total"]["answered"] == 1
+    assert [
+        m for m in probe["modules"] if m.split(".")[0] == "textual" or m.startswith("rtdash.ui")
+    ] == []
