@@ -23,13 +23,22 @@ def source_factory(settings: Settings) -> Callable[[LiveFeed, int], HubSubscribe
     connect = connector(hub_url(settings))
     prefix = settings.hub.prefix
     interval = settings.polling.interval
+    # the trend read on joining is the window the screen draws (``trend_minutes``): the
+    # hub keeps more, which would cost the read and fill the history with what is never
+    # drawn
+    minutes = settings.display.trend_minutes
 
     def make(feed: LiveFeed, igrp: int) -> HubSubscriber:
         def backfill(points: list[trend.TrendPoint]) -> None:
             trend.backfill(feed.history, points)
 
         source = HubSubscriber(
-            connect, HubKeys(prefix, igrp), feed, interval=interval, on_trend=backfill
+            connect,
+            HubKeys(prefix, igrp),
+            feed,
+            interval=interval,
+            trend_minutes=minutes,
+            on_trend=backfill,
         )
         trace = os.environ.get(TRACE_ENV)
         if trace:

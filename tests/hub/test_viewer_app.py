@@ -141,6 +141,27 @@ async def test_a_hub_viewer_shows_the_hubs_data_with_its_trend_and_polls_nothing
         await wait_until(pilot, lambda: feed.calls is not frozen, 5)
 
 
+async def test_a_hub_viewer_reads_the_trend_of_its_own_window(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """``trend_minutes`` set to 10: the viewer reads the hub's last 10 minutes, not
+    the 40 Redis holds, and its history starts with those."""
+    seeded = seed_trend(redis_up.url, prefix, sim.igrp)
+    settings = viewer_settings(redis_up.url, prefix, sim)
+    settings.display.trend_minutes = 10
+    async with viewing(redis_up.url, prefix, sim, settings) as (app, pilot):
+        feed = dashboard_of(app).feed
+        source = feed.source
+        assert isinstance(source, HubSubscriber)
+        await wait_until(pilot, lambda: feed.calls is not None)
+        oldest = min(point.when.timestamp() for point in source.trend)
+        assert oldest >= time.time() - 10 * 60, "nothing older than the window is read"
+        within = [pair for pair, minutes in zip(seeded, SEEDED, strict=True) if minutes < 10]
+        assert len(within) == 2
+        got = list(zip(feed.history.waiting(), feed.history.available(), strict=True))
+        assert got[: len(within)] == within
+
+
 async def test_a_hub_viewer_without_credentials_is_told_lookups_need_them(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
