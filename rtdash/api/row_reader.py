@@ -27,7 +27,7 @@ from rtdash.api.row_types import (
     _clean_extra,
     _scalar,
 )
-from rtdash.api.sanitise import clean, plain
+from rtdash.api.sanitise import plain
 
 _MISSING: Any = object()
 
@@ -254,7 +254,7 @@ class RowReader:
             raw = row[key]
             if type(raw) is str:
                 raw = raw.strip()
-                fields[at] = (raw if plain(raw) else clean(raw)) if raw else None
+                fields[at] = (raw if plain(raw) else values.cleaned(raw)) if raw else None
             else:
                 fields[at] = values.text(_scalar(raw))
         for at, key in shape.shared:
@@ -262,7 +262,7 @@ class RowReader:
             if type(raw) is str:
                 raw = raw.strip()
                 if raw and not plain(raw):
-                    raw = clean(raw)
+                    raw = values.cleaned(raw)
                 fields[at] = self._share(raw) if raw else None
             else:
                 fields[at] = values.text(_scalar(raw))

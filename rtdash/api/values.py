@@ -29,14 +29,24 @@ _CANONICAL = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII).fullmatch
 
 def text(value: Any) -> str | None:
     """A string safe to show (:func:`~rtdash.api.sanitise.clean`), or None for unset
-    (missing, null or blank) and for a container, whose ``str`` would be the whole
+    (missing, null or blank, also once cleaned: a call reference of a bidi mark alone is
+    none, not an empty one) and for a container, whose ``str`` would be the whole
     nested value, however deep (the row readers refuse such a row outright)."""
     if value is None or isinstance(value, dict | list):
         return None
     if isinstance(value, str):
         stripped = value.strip()
-        return clean(stripped) if stripped else None
+        return cleaned(stripped) if stripped else None
     return clean(str(value))
+
+
+def cleaned(stripped: str) -> str | None:
+    """A stripped string :func:`~rtdash.api.sanitise.clean`: what it takes out may
+    leave an end blank, trimmed too, or nothing at all (None)."""
+    shown = clean(stripped)
+    if shown is stripped:  # nothing taken out (the common case: no new string)
+        return shown
+    return shown.strip() or None
 
 
 def integer(value: Any) -> int | None:

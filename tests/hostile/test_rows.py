@@ -137,6 +137,28 @@ async def test_every_string_of_a_row_is_clean(upstream: Upstream) -> None:
     assert calls[0].queue == MARKUP_QUEUE and calls[0].dgrp_name == BRACKETED
 
 
+async def test_text_that_cleans_to_nothing_is_none_and_its_ends_are_trimmed(
+    upstream: Upstream,
+) -> None:
+    """A value of marks alone (a bidi override, a right-to-left mark) is no value once
+    they are removed: a call whose reference is only that has none, and its row is
+    refused as any row without one is, not keyed by an empty reference. What removing a
+    mark leaves at a value's end is trimmed, as the value's own spaces are."""
+    upstream.answers["pbxActiveCalls"] = Answer(
+        body=ndjson(
+            call("\u202e"),
+            call("c-2", displayName="\u202e Ann Lee\u200f ", dgrpName="\u200f", queueRef=" "),
+        )
+    )
+    async with client_for(upstream) as client:
+        result = await client.active_calls()
+    assert [row.call_ref for row in result.rows] == ["c-2"]
+    assert result.unreadable == 1
+    (row,) = result.rows
+    assert row.agent_name == "Ann Lee"
+    assert row.dgrp_name is None and row.queue is None
+
+
 async def test_duplicate_user_ids_keep_the_last(upstream: Upstream) -> None:
     async with client_for(upstream) as client:
         result = await client.user_status()
