@@ -7,6 +7,7 @@ the clock is frozen, so "how old is the data" moves only when a test moves it.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 
@@ -87,6 +88,19 @@ def shown_keys(app: RtdashApp, route: Route) -> list[str]:
 
 def other(route: Route) -> Route:
     return Route.USERS if route is Route.CALLS else Route.CALLS
+
+
+async def stop_between_polls(pilot: Pilot, app: RtdashApp, sim: Simulator) -> None:
+    """Stop the simulator while no poll is in flight. A response already sent as it
+    stops is still read, after the test has moved the frozen clock, and so is stamped
+    as new data: the outage must begin after the last poll, as the test says it did."""
+    poller = dashboard_of(app).poller
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5
+    while any(health.next_try is None for health in poller.status().routes.values()):
+        assert loop.time() < deadline, "a poll stayed in flight"
+        await pilot.pause(0.01)
+    sim.stop()  # no await since the check: no poll began in between
 
 
 def plan(sim: Simulator) -> RecordingFaultPlan:
@@ -186,7 +200,7 @@ async def test_server_down_then_up(sim: Simulator) -> None:
         before = {r: shown_keys(app, r) for r in Route}
         started = clock.now()
         port = sim.port
-        sim.stop()
+        await stop_between_polls(pilot, app, sim)
         clock.advance(4)
         refused = f"cannot connect to {HOST}:{port} (connection refused), retrying"
         await wait_until(
@@ -216,7 +230,7 @@ async def test_an_outage_keeps_the_data_age_in_view_at_80_columns(sim: Simulator
         await wait_for_data(pilot)
         board = dashboard_of(app)
         started = clock.now()
-        sim.stop()
+        await stop_between_polls(pilot, app, sim)
         clock.advance(4)
         await wait_until(
             pilot, lambda: board.poller.status().routes[Route.USERS].error is not None, 8
