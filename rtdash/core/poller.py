@@ -174,6 +174,9 @@ class Poller:
         self._wake.set()
         for task in self._tasks.values():
             task.cancel()
+        # nothing is in flight now: a poll cancelled before its first step (stopped
+        # just as the loop made it) never runs its own clean-up, and would stay here
+        self._tasks.clear()
 
     # --- the loop ----------------------------------------------------------------------
 

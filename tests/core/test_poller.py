@@ -9,6 +9,7 @@ is exact, so the timing assertions are tight and cannot flake on a loaded machin
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator
@@ -71,6 +72,22 @@ async def test_one_request_in_flight_per_route_when_the_upstream_is_slower(rig: 
             assert nxt == pytest.approx(previous_end, abs=0.06)
     # no slow request was cancelled by the next tick: each one delivered a snapshot
     assert len(rig.rec.calls) == completed
+
+
+async def test_polls_stopped_before_they_began_are_not_left_in_flight(rig: Rig) -> None:
+    """stop() just as the loop has made both polls, before either ran: a task cancelled
+    before its first step never runs its own clean-up, and the stopped poller said both
+    routes were in flight for ever, and its status said so to every screen."""
+    poller = rig.poller(interval=1.0)
+    task = asyncio.create_task(poller.run())
+    await asyncio.sleep(0)  # run() makes both polls; this resumes before they start
+    assert all(health.next_try is None for health in poller.status().routes.values())
+    assert rig.upstream.count(CALLS) == rig.upstream.count(USERS) == 0
+    poller.stop()
+    await asyncio.wait_for(task, 2.0)
+    await rig.sleep(0.5)
+    assert rig.upstream.count(CALLS) == rig.upstream.count(USERS) == 0
+    assert all(health.next_try is not None for health in poller.status().routes.values())
 
 
 async def test_pause_stops_new_requests_and_resume_polls(rig: Rig) -> None:
