@@ -60,7 +60,9 @@ def test_run_standalone_serves_until_interrupted() -> None:
         assert r.status_code == 200 and len(r.text.splitlines()) == 6
         assert json.loads(r.text.splitlines()[0])["igrp"] == "1234"
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
+        # a clean exit takes about a second; a loaded machine (the suite's four workers
+        # on two cores) once took over ten, which did not come back in 310 runs after
+        out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
