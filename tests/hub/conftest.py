@@ -14,9 +14,12 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from rtdash.sim import SimConfig, Simulator
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -95,3 +98,20 @@ def redis_up(redis_server: RedisServer) -> RedisServer:
 @pytest.fixture
 def prefix() -> str:
     return f"t-{uuid.uuid4().hex[:8]}"
+
+
+#: a quick day's centre clock starts mid-morning on a day of its own, whatever the time
+#: of day here: at 30 times real time a test's minute is its half hour, nowhere near
+#: its midnight (which would reset the day's counts under the test); the hub's client
+#: stays on our clock, so the day is counted across a large offset to it
+QUICK_DAY_START = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def quick_day_sim() -> Iterator[Simulator]:
+    """A simulator whose calls end within seconds of real time, so a test sees the
+    day's outcomes counted."""
+    config = SimConfig(seed=5, agents=10, load=12, speed=30, start=QUICK_DAY_START)
+    sim = Simulator(config).start()
+    yield sim
+    sim.stop()

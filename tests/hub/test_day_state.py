@@ -22,27 +22,18 @@ from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.publisher import InstallationPublisher
 from rtdash.hub.subscriber import HubSubscriber
-from rtdash.sim import SimConfig, Simulator
+from rtdash.sim import Simulator
 from tests.hub.conftest import RedisServer
 from tests.hub.helpers import publisher, running, until
 
 pytestmark = pytest.mark.asyncio
 
 
-#: the simulated centre's clock starts mid-morning on a day of its own, whatever the
-#: time of day here: at 30 times real time a test's minute is its half hour, nowhere
-#: near its midnight (which would reset the day's counts under the test); the hub's
-#: client stays on our clock, so the day is counted across a large offset to it
-SIM_START = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
-
-
 @pytest.fixture
-def sim():
-    # a quick day: calls end within seconds of real time, so outcomes are counted
-    config = SimConfig(seed=5, agents=10, load=12, speed=30, start=SIM_START)
-    sim = Simulator(config).start()
-    yield sim
-    sim.stop()
+def sim(quick_day_sim: Simulator) -> Simulator:
+    """The quick day (tests/hub/conftest.py): its day is not ours, so the hub's day is
+    judged on the upstream's clock."""
+    return quick_day_sim
 
 
 class Viewer:

@@ -30,22 +30,17 @@ from rtdash.hub import codec
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.outbox import shown
 from rtdash.hub.publisher import InstallationPublisher
-from rtdash.sim import SimConfig, Simulator
-from tests.hub.conftest import RedisServer, _free_port
+from rtdash.sim import Simulator
+from tests.hub.conftest import QUICK_DAY_START, RedisServer, _free_port
 from tests.hub.helpers import publisher, running, until
 from tests.support import a_password, isolate_cli, run_cli
 
-#: the simulated centre's day is not ours (as in test_day_state): mid-morning on a day
-#: of its own, so the hub's day is judged on the upstream's clock, not on ours
-SIM_START = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
-
 
 @pytest.fixture
-def sim():
-    config = SimConfig(seed=5, agents=10, load=12, speed=30, start=SIM_START)
-    sim = Simulator(config).start()
-    yield sim
-    sim.stop()
+def sim(quick_day_sim: Simulator) -> Simulator:
+    """The quick day (tests/hub/conftest.py): its day is not ours, so the hub's day is
+    judged on the upstream's clock."""
+    return quick_day_sim
 
 
 def _config(tmp_path: Path, prefix: str, *, view: bool) -> Path:
@@ -115,7 +110,7 @@ async def test_stats_on_a_hub_prints_the_hubs_own_day_in_every_format(
     assert second.service is not None
     hubs: ServiceReport = second.service.report("today")
     assert hubs.gaps, "the hub's day has a period it did not watch"
-    assert hubs.since.date() == SIM_START.date() != datetime.now(UTC).date()
+    assert hubs.since.date() == QUICK_DAY_START.date() != datetime.now(UTC).date()
     label = f"installation {sim.igrp}"
     igrp = str(sim.igrp)
     flagged = _config(tmp_path, prefix, view=False)
