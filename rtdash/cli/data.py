@@ -17,7 +17,7 @@ from rtdash.core.credentials import missing_credentials
 
 if TYPE_CHECKING:
     from rtdash.api.client import FetchResult, InfinityClient
-    from rtdash.api.models import PbxUser
+    from rtdash.api.models import CallerDetails, PbxUser
     from rtdash.config import Settings
     from rtdash.core.agents import OnCall
     from rtdash.core.phone import LookupQuery
@@ -198,10 +198,7 @@ async def _users_and_talkers(
 
 def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQuery) -> int:
     try:
-        details = _fetch(
-            settings,
-            lambda c: c.caller_details(call_ref=query.call_ref, src_number=query.number),
-        )
+        asked, details = _fetch(settings, lambda c: _look_up(c, query))
     except Failure as exc:
         if isinstance(exc.error, PermissionDenied):
             raise Failure(
@@ -211,12 +208,47 @@ def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQu
     if args.json:
         _print_json([details.to_json()] if details else [])
     elif details:
-        print(lookup_listing(details, query, _zone(settings)))
+        print(lookup_listing(details, asked, _zone(settings)))
     if details is None:
         # "no call matches call reference …" would say "call" twice
         what = describe(query) if query.call_ref is None else f"reference {query.call_ref!r}"
         raise Failure(f"{PROG} lookup: no call matches {what} in the last 24 hours")
     return EXIT_OK
+
+
+async def _look_up(
+    client: InfinityClient, query: LookupQuery
+) -> tuple[LookupQuery, CallerDetails | None]:
+    """The caller's details, and the query that found them.
+
+    The upstream matches ``callRef`` exactly, while people type a reference as they read
+    it ("C-0001" for ``c-0001``). The live calls are read only after the reference as
+    typed found nothing, not before every lookup: a reference copied from ``rtdash
+    calls`` or the dashboard is found by one request, as before, and only a miss pays
+    for reading every live call (and for asking again, in the live call's spelling).
+    A number is never respelled, so it never costs that read.
+    """
+    details = await client.caller_details(call_ref=query.call_ref, src_number=query.number)
+    if details is not None or query.call_ref is None:
+        return query, details
+    respelled = await _spelled_as_live(client, query)
+    if respelled == query:
+        return query, None
+    return respelled, await client.caller_details(call_ref=respelled.call_ref)
+
+
+async def _spelled_as_live(client: InfinityClient, query: LookupQuery) -> LookupQuery:
+    """``query`` in a live call's spelling, or as typed when the live calls cannot be
+    read: that read only helps, so its failure must not replace the lookup's own answer
+    ("no call matches") with an error about a route the user did not ask for."""
+    from rtdash.core.phone import spelled_as_live
+
+    try:
+        # only the references are wanted: the callers' numbers are not asked for
+        calls = await client.active_calls(exclude_pii=True)
+    except ApiError:
+        return query
+    return spelled_as_live(query, (call.call_ref for call in calls.rows))
 
 
 def lookup_target(args: argparse.Namespace) -> None:
