@@ -154,13 +154,17 @@ def _stop_all(publishers: list[InstallationPublisher]) -> None:
         publisher.stop()
 
 
-def check_viewer(settings: Settings, *, demo: bool, prog: str = PROG) -> None:
+def check_viewer(
+    settings: Settings, *, demo: bool, prog: str = PROG, reader: str | None = None
+) -> None:
     """``--hub`` (or ``[hub] view``) needs a hub to read and an installation to read
     from it, and is refused with ``--demo`` (which runs its own simulator): one line,
     before the terminal is taken over (or, for ``rtdash stats``, before Redis is asked).
 
     The installation is asked for here because the app, given none, would open its
-    welcome screen, which asks for credentials a viewer does not need (the hub polls)."""
+    welcome screen, which asks for credentials a viewer does not need (the hub polls).
+    ``reader`` names what reads the hub in that line: the viewer unless told, while
+    ``rtdash stats --hub`` opens no viewer and must not be called one."""
     if not settings.hub.view:
         return
     from rtdash.hub.connect import HubNotConfigured, hub_url
@@ -175,7 +179,8 @@ def check_viewer(settings: Settings, *, demo: bool, prog: str = PROG) -> None:
     except HubNotConfigured as exc:
         raise UsageError(f"{prog}: --hub: {exc}") from None
     if not settings.profiles and settings.connection.igrp is None:
+        who = reader or f"{prog}: --hub: a hub viewer"
         raise UsageError(
-            f"{prog}: --hub: a hub viewer needs an installation: give --igrp ID, or igrp "
-            "under [connection] in the config file"
+            f"{who} needs an installation: give --igrp ID, or igrp under [connection] "
+            "in the config file"
         )

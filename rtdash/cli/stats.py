@@ -36,7 +36,12 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     if hub:
         from rtdash.cli.hub import check_viewer
 
-        check_viewer(settings, demo=getattr(args, "demo", False), prog=f"{PROG} stats")
+        check_viewer(
+            settings,
+            demo=getattr(args, "demo", False),
+            prog=f"{PROG} stats",
+            reader=f"{PROG} stats --hub",
+        )
     targets = _targets(args, settings)
     found = _today(_hub_days(settings, targets) if hub else _saved_days(targets))
     if not found:

@@ -189,6 +189,28 @@ def test_no_hub_publishing_the_installation_is_exit_1(
     ]
 
 
+def test_stats_without_an_installation_names_itself_not_a_viewer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rtdash stats --hub`` opens no viewer: the line names the command that was run.
+    No Redis is reached to say so (nothing listens at the URL)."""
+    _cli(monkeypatch, tmp_path, "rtdash", f"redis://127.0.0.1:{_free_port()}/0")
+    run = run_cli(capsys, "stats", "--hub")
+    assert (run.code, run.out) == (2, "")
+    assert run.err_lines == [
+        "rtdash stats --hub needs an installation: give --igrp ID, or igrp under "
+        "[connection] in the config file"
+    ]
+    opened: list[object] = []
+    monkeypatch.setattr("rtdash.ui.app.run_dashboard", lambda *a, **k: opened.append(a) or 0)
+    viewer = run_cli(capsys, "--hub")  # the dashboard, as a viewer, keeps its words
+    assert (viewer.code, viewer.out, opened) == (2, "", [])
+    assert viewer.err_lines == [
+        "rtdash: --hub: a hub viewer needs an installation: give --igrp ID, or igrp under "
+        "[connection] in the config file"
+    ]
+
+
 def test_hub_and_demo_together_are_refused(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
