@@ -50,7 +50,8 @@ return 0
 #: none); the frame's kind; '0' to store it without publishing it (absent: publish);
 #: the frame to publish instead (a delta; '' or absent: the same); the frame to keep in
 #: the history instead ('' or absent: the same); '1' when the publisher holds trend
-#: entries it published, so a trend stream that is gone was lost (absent: '0').
+#: entries (it published them, or read them as a standby), so a trend stream that is
+#: gone was lost (absent: '0').
 #: Stream ids and trimming use the Redis server's clock, so the hosts' clocks never
 #: matter. Returns 0 (refused: not the lease's holder), the trend entry's id, ``lost``
 #: (the trend stream was lost: the entry is not added, for the publisher to put the

@@ -1,13 +1,15 @@
 """One installation's side of ``rtdash hub``: hold the lease, poll, publish.
 
-Standby, the publisher tries for the lease a few times an interval. Holding it, it runs
-the ordinary poller with a sink that encodes each snapshot and status once and queues
-it; a single loop publishes the queue in order through the fenced script, renews the
-lease, and re-publishes the status every interval as a heartbeat (a poller backing off
-from a failing upstream may say nothing for a minute, and viewers must still tell "hub
-alive, upstream failing" from "nobody publishing"). A refused publish or renewal, or
-Redis going away, stops the poller at once: polling that cannot be published is load
-on the upstream for nothing.
+Standby, the publisher tries for the lease a few times an interval, and each time reads
+on in the trend stream (so that it holds the hour to put back should it lead a Redis
+that lost it, :mod:`rtdash.hub.trend_kept`). Holding the lease, it runs the ordinary
+poller with a sink that encodes each snapshot and status once and queues it; a single
+loop publishes the queue in order through the fenced script, renews the lease, and
+re-publishes the status every interval as a heartbeat (a poller backing off from a
+failing upstream may say nothing for a minute, and viewers must still tell "hub alive,
+upstream failing" from "nobody publishing"). A refused publish or renewal, or Redis
+going away, stops the poller at once: polling that cannot be published is load on the
+upstream for nothing.
 
 Timing, in poll intervals (i): the lease lasts 1.25 i and is renewed four times an
 interval, so the leader rides out a stall of up to 1 i (a slow Redis, a long parse)
@@ -75,8 +77,8 @@ class InstallationPublisher:
         self.retention_ms = int(retention * 1000)
         self.lease = Lease(redis, keys, holder, ttl=LEASE_INTERVALS * interval)
         self._publish = redis.register_script(PUBLISH)
-        #: the trend this process published, kept across leaderships: what it puts back
-        #: when Redis lost it
+        #: the trend this process published, and read while standby, kept across
+        #: leaderships: what it puts back when Redis lost it, whoever published it
         self.trend = KeptTrend(redis, keys, self.retention_ms)
         self._on_role = on_role
         #: makes the installation's service level, which the leader keeps (continuing
@@ -112,6 +114,7 @@ class InstallationPublisher:
                     await self._lead()
                 else:
                     self._set_role("standby", "another hub polls")
+                    await self.trend.follow()
                     await self._sleep(self.interval / STANDBY_TRIES)
             except (RedisError, OSError) as exc:
                 # said as a screen says it (and never the URL, which may hold a password):
@@ -137,6 +140,9 @@ class InstallationPublisher:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def _lead(self) -> None:
+        # what the last leader published since this process last read the stream: the
+        # copy to put back if Redis loses the trend later has no gap at the handover
+        await self.trend.follow()
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self.service = await self._open_service()

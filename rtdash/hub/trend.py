@@ -15,7 +15,7 @@ from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 
-#: how far back a joining viewer reads the trend, and so how much of it the leader keeps
+#: how far back a joining viewer reads the trend, and so how much of it every hub keeps
 #: to put back when Redis loses it (:mod:`rtdash.hub.trend_kept`)
 WINDOW_MINUTES = 60.0
 

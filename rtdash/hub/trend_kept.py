@@ -1,17 +1,23 @@
-"""The leader's own copy of the trend it published, to put back what Redis loses.
+"""Every hub's own copy of the trend, to put back what Redis loses.
 
 Redis restarted without persistence (or failed over to an empty replica, or evicted or
-lost the key) holds no trend, while the hub that published it is still running: a
-viewer that joins then would draw an empty hour although the points exist. So the
-publisher keeps each trend entry it published with the id Redis gave it, as far back
-as a joining viewer reads (:data:`~rtdash.hub.trend.WINDOW_MINUTES`, or the history's
-retention if shorter): an hour is a few thousand entries, where the whole retention
-(a day) would be tens of megabytes per installation. The publish script says when the
-stream it appends to is gone while this copy holds entries
-(:data:`~rtdash.hub.lease.PUBLISH` returns ``lost`` and adds nothing); only then are
-the entries written back, with their own ids (so a viewer reads them by time as
-before), and the new entry after them. A publish that finds the stream in place costs
-nothing more: the trend is never rewritten on every publish.
+lost the key) holds no trend, while the hubs are still running: a viewer that joins then
+would draw an empty hour although the points exist. So every hub keeps the trend with
+the ids Redis gave it, as far back as a joining viewer reads
+(:data:`~rtdash.hub.trend.WINDOW_MINUTES`, or the history's retention if shorter): an
+hour is a few thousand entries, where the whole retention (a day) would be tens of
+megabytes per installation. The leader keeps each entry it publishes; a standby reads
+the stream as a viewer does (:meth:`KeptTrend.follow`), because the hub that takes the
+lease after an empty restart may well be a standby (the leader went down with Redis, or
+lost the race for the new lease), and it must have the hour to put back.
+
+The publish script says when the stream it appends to is gone while this copy holds
+entries (:data:`~rtdash.hub.lease.PUBLISH` returns ``lost`` and adds nothing); only
+then are the entries written back, with their own ids (so a viewer reads them by time
+as before, and one that read some by id does not read them again), and the new entry
+after them. A publish that finds the stream in place costs nothing more: the trend is
+never rewritten on every publish, and a standby that takes over a Redis that kept it
+adds back nothing it read.
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ LOST = b"lost"
 #: entries written back per script call: a long trend is put back in pieces, so Redis
 #: never runs one script for seconds while every other client waits
 RESTORE_CHUNK = 1000
+#: entries a standby reads per call while catching up with the stream: a standby that
+#: was away for long reads the hour in pages, never the day's retention at once
+FOLLOW_PAGE = 1000
 
 #: KEYS: lease, trend. ARGV: lease value; retention in ms; the new entry to add after
 #: the restored ones ('' for none); then pairs of entry id and entry.
@@ -59,7 +68,8 @@ return redis.call('XADD', KEYS[2], 'MINID', '~', tostring(minid), '*', 'v', ARGV
 
 
 class KeptTrend:
-    """The trend entries this process published, by their stream ids, newest last."""
+    """The trend entries this process published or read, by their stream ids, newest
+    last."""
 
     def __init__(self, redis: Any, keys: HubKeys, retention_ms: int) -> None:
         self.keys = keys
@@ -67,20 +77,27 @@ class KeptTrend:
         self.retention_ms = retention_ms
         #: how far back entries are kept
         self.window_ms = min(retention_ms, int(WINDOW_MINUTES * 60_000))
+        self._redis = redis
         self._restore = redis.register_script(RESTORE)
-        self._entries: deque[tuple[bytes, str]] = deque()
+        self._entries: deque[tuple[bytes, str | bytes]] = deque()
         #: times the stream was found gone and put back (tests, logs)
         self.restores = 0
 
     @property
     def held(self) -> bool:
-        """Whether a missing stream means a loss (this process published into it)."""
+        """Whether a missing stream means a loss (this process published into it, or
+        read it)."""
         return bool(self._entries)
+
+    @property
+    def newest(self) -> bytes | None:
+        """The id of the newest entry held: a standby reads on after it."""
+        return self._entries[-1][0] if self._entries else None
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def keep(self, entry_id: bytes | str, entry: str) -> None:
+    def keep(self, entry_id: bytes | str, entry: str | bytes) -> None:
         """An entry Redis accepted under ``entry_id``; entries older than the window
         before it go."""
         raw = entry_id.encode() if isinstance(entry_id, str) else entry_id
@@ -88,6 +105,32 @@ class KeptTrend:
         oldest = _ms(raw) - self.window_ms
         while self._entries and _ms(self._entries[0][0]) < oldest:
             self._entries.popleft()
+
+    async def follow(self) -> int:
+        """Keep what another hub published since the newest entry held (the last
+        hour's, for a standby that holds nothing yet); the number of entries read.
+
+        Read newest first and page by page, stopping a window before the stream's
+        newest: a standby that was away for hours reads an hour, not the retention.
+        Entries not after the newest held are not read again, so none is kept twice;
+        a stream that is gone (Redis restarted empty) gives nothing and leaves what is
+        held, for whichever hub leads next to put back."""
+        after = b"-" if self.newest is None else b"(" + self.newest
+        upper: bytes = b"+"
+        read: list[tuple[bytes, dict[bytes, bytes]]] = []
+        while True:
+            page = await self._redis.xrevrange(
+                self.keys.trend, max=upper, min=after, count=FOLLOW_PAGE
+            )
+            read += page
+            if len(page) < FOLLOW_PAGE or _ms(read[0][0]) - _ms(read[-1][0]) > self.window_ms:
+                break
+            upper = b"(" + read[-1][0]
+        for entry_id, fields in reversed(read):
+            value = fields.get(b"v")
+            if value is not None:
+                self.keep(entry_id, value)
+        return len(read)
 
     async def restore(self, lease_value: str, entry: str) -> bytes | None:
         """Put back every entry kept, then add ``entry`` (the one whose publish found
