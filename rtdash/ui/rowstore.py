@@ -230,18 +230,28 @@ def runs(lines: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
-def share_room(widths: Sequence[int], grows: Sequence[int], spare: int) -> list[int]:
+def share_room(
+    widths: Sequence[int], grows: Sequence[int], spare: int, firsts: Sequence[int] = ()
+) -> list[int]:
     """Column widths with ``spare`` characters given out one at a time in turn to the
     columns that may grow, each up to its ``grow`` more, so a wallboard does not cut
-    ``Bookings li…`` with half a screen blank."""
+    ``Bookings li…`` with half a screen blank.
+
+    ``firsts``: how many of its ``grow`` a column takes before the turns begin. A
+    narrow terminal has only a few characters to spare, and shared in turns the line's
+    name took as many as the agent's, which a supervisor reads to act on a call. The
+    turns then go on as if from the start, skipping what was taken first, so with
+    room for every column's firsts the widths are the turns' alone: a wide screen
+    keeps the widths it had."""
+    ahead = list(firsts) + [0] * (len(grows) - len(firsts))
+    # each character a column may take, in the order they are given out: those taken
+    # first, then turn by turn, left to right within a turn
+    order = sorted(
+        (turn >= ahead[index], turn, index)
+        for index, grow in enumerate(grows)
+        for turn in range(grow)
+    )
     out = list(widths)
-    growing = [index for index, grow in enumerate(grows) if grow]
-    while spare > 0 and growing:
-        for index in list(growing):
-            if spare == 0:
-                break
-            out[index] += 1
-            spare -= 1
-            if out[index] == widths[index] + grows[index]:
-                growing.remove(index)
+    for _, _, index in order[: max(spare, 0)]:
+        out[index] += 1
     return out

@@ -83,6 +83,19 @@ def test_room_is_shared_in_turn_up_to_each_columns_grow() -> None:
     assert share_room([6, 5], [0, 0], spare=9) == [6, 5]
 
 
+def test_a_column_may_take_some_room_before_the_turns() -> None:
+    # the calls table's line, queue and agent: the agent's column takes its first 3
+    line_queue_agent, grows, firsts = [12, 8, 12], [12, 6, 14], [0, 0, 3]
+    assert share_room(line_queue_agent, grows, 2, firsts) == [12, 8, 14]
+    assert share_room(line_queue_agent, grows, 4, firsts) == [13, 8, 15]
+    assert share_room(line_queue_agent, grows, 7, firsts) == [14, 10, 15]
+    # with room for every column's first 3, the widths are the turns' alone
+    for spare in range(9, 34):
+        assert share_room(line_queue_agent, grows, spare, firsts) == share_room(
+            line_queue_agent, grows, spare
+        )
+
+
 def test_the_row_store_imports_without_textual() -> None:
     script = (
         "import sys, rtdash.ui.rowstore\n"

@@ -31,13 +31,16 @@ if TYPE_CHECKING:
 #: The times lead: they are what a supervisor scans (and the default sort), and they
 #: change every second. Textual sends a changed cell with everything left of it in the
 #: same widget, so times on the left cost a tick a few characters a row, not the row.
+#: The agent's column grows first, to a typical full name ("Amelia Thompson"): a narrow
+#: terminal has few characters to spare, and the agent's name is what a supervisor acts
+#: on; the line's name, which the queue beside it mostly says again, grows after it.
 COLUMNS = (
     Column("in_state", CALL_LABELS["in_state"], 8, ticking=True),
     Column("total", CALL_LABELS["total"], 7, ticking=True),
     Column("caller", CALL_LABELS["src_number"], 16),
     Column("line", CALL_LABELS["dgrp_name"], 12, grow=12),
     Column("queue", CALL_LABELS["queue"], 8, grow=6),
-    Column("agent", CALL_LABELS["agent_name"], 12, grow=14),
+    Column("agent", CALL_LABELS["agent_name"], 12, grow=14, grow_first=3),
 )
 
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"

@@ -51,6 +51,8 @@ class Column:
     #: how many more characters the column takes when the table has room to spare (a
     #: line's or an agent's name); 0 keeps it at ``width``
     grow: int = 0
+    #: how many of ``grow`` it takes before the columns take turns (``share_room``)
+    grow_first: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,4 +57,5 @@ def fitted_widths(view: ScrollView, columns: Sequence[Column]) -> list[int]:
     # tables, one above the other, keep their columns in line
     room = view.outer_size.width - view.styles.scrollbar_size_vertical
     spare = min(room, view.size.width) - sum(widths) - 2 * CELL_PADDING * len(widths)
-    return share_room(widths, [column.grow for column in columns], spare)
+    grows = [column.grow for column in columns]
+    return share_room(widths, grows, spare, [column.grow_first for column in columns])

@@ -1,0 +1,59 @@
+"""The calls table's spare room at 80×24 and 160×48: an agent's name is what a
+supervisor reads to act on a call, so on a narrow terminal it is shown whole before
+the line's name grows; a wide screen keeps every name whole as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from rtdash.api.models import ActiveCall, CallState
+from rtdash.core.format import caller_label
+from rtdash.sim import Simulator
+from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data
+
+
+def _rows_on_screen(calls: tuple[ActiveCall, ...], shown: str) -> list[tuple[ActiveCall, str]]:
+    """Each call with the screen line that shows it, found by its caller's number (a
+    number on one line only: a withheld caller is not told apart)."""
+    lines = shown.splitlines()
+    found = []
+    for call in calls:
+        label = caller_label(call.src_number)
+        holding = [line for line in lines if label in line]
+        if len(holding) == 1:
+            found.append((call, holding[0]))
+    return found
+
+
+async def test_agent_names_show_whole_at_80x24(sim: Simulator) -> None:
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        grid = dashboard_of(app).grid
+        # the talking calls' table keeps a few lines with the focus in it; the cursor
+        # goes down to the fourth call, past the first names
+        grid.table(CallState.BRIDGED).focus()
+        await pilot.press("down", "down", "down")
+        rows = _rows_on_screen(grid.shown(CallState.BRIDGED), screen_text(app))
+        names = [call.agent_name or "" for call, _ in rows]
+        # the rows on screen hold names as long as a typical full name
+        assert len(rows) >= 3 and max(map(len, names)) >= len("Amelia Thompson"), names
+        for call, line in rows:
+            for value in (call.agent_name, call.dgrp_name, call.queue):
+                assert (value or "") in line, f"{value!r} is cut in:\n{line}"
+
+
+@pytest.mark.parametrize("size", [(160, 48), (120, 30)])
+async def test_every_name_shows_whole_on_a_wide_screen(
+    sim: Simulator, size: tuple[int, int]
+) -> None:
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        grid = dashboard_of(app).grid
+        shown = screen_text(app)
+        rows = [row for state in CallState for row in _rows_on_screen(grid.shown(state), shown)]
+        assert len(rows) >= 5
+        for call, line in rows:
+            for value in (call.dgrp_name, call.queue, call.agent_name):
+                assert (value or "") in line, f"{value!r} is cut in:\n{line}"
