@@ -2,7 +2,7 @@
 
 Per queue: callers waiting and the longest wait, calls talking, the dashboard's agents
 on a call of it, and today's SL % and abandons. The PBX does not say which queues an
-agent serves, so "available" is one number for the installation, under the table,
+agent serves, so "available" is one number for the installation, over the table,
 not a per-queue figure rtdash would have to invent. Enter on a queue closes the view
 and filters the calls grid to it (``queue:NAME`` in the filter; Esc clears it).
 
@@ -46,11 +46,16 @@ class QueuesScreen(ModalScreen[str | None]):
         self.rows: list[QueueDay] = []
 
     def compose(self) -> ComposeResult:
+        # the agents available head the view, as the headline heads the dashboard, and
+        # the view keeps to the top of the screen (modals.tcss): a toast (an export's,
+        # for 10 s) sits at the bottom right, over the table's last queues, which wait
+        # least, and mostly over nothing
         with Vertical(id="queues-dialog"):
             yield Label(self._title(), id="queues-title")
+            yield Static(id="queues-available")
             table: DataTable[Text] = DataTable(id="queues-table", cursor_type="row")
             yield table
-            yield Static(id="queues-note")
+            yield Static(Text("No calls in any queue yet today.", style="dim"), id="queues-note")
         # on the screen's last line, where a footer is: a toast (an export's, for 10 s)
         # sits above that line, and at the dialog's foot it covered these keys
         yield Static(Text(KEYS, style="dim"), id="queues-keys")
@@ -117,26 +122,23 @@ class QueuesScreen(ModalScreen[str | None]):
             table.add_row(Text(row.queue), *cells, key=row.queue)
         if self.rows:
             table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
-        self.query_one("#queues-note", Static).update(self._note())
+        self.query_one("#queues-available", Static).update(self._available())
+        self.query_one("#queues-note", Static).display = not self.rows
 
-    def _note(self) -> Text:
+    def _available(self) -> Text:
         board = self.board
-        note = Text()
-        if not self.rows:
-            note.append("No calls in any queue yet today.", style="dim")
-        if board.users is not None:
-            if note:
-                note.append("\n")
-            on_call = (
-                OnCall.from_calls(board.calls.groups[CallState.BRIDGED])
-                if board.calls is not None
-                else None
-            )
-            counts = count_agents(board.users.dashboard_users, on_call)
-            available = counts[AgentState.AVAILABLE]
-            note.append(f"{AgentState.AVAILABLE.symbol} {available} available", style="bold")
-            note.append(" for any queue (the PBX does not say who serves which)")
-        return note
+        if board.users is None:
+            return Text()
+        on_call = (
+            OnCall.from_calls(board.calls.groups[CallState.BRIDGED])
+            if board.calls is not None
+            else None
+        )
+        available = count_agents(board.users.dashboard_users, on_call)[AgentState.AVAILABLE]
+        line = Text()
+        line.append(f"{AgentState.AVAILABLE.symbol} {available} available", style="bold")
+        line.append(" for any queue (the PBX does not say who serves which)")
+        return line
 
     # --- keys -------------------------------------------------------------------------
 
