@@ -1,7 +1,7 @@
 """What the outcome tracker infers of each call: offered, then answered, abandoned, or
-unknown (it vanished while nobody watched). The service metrics count these, the
-confirmer corrects them, and a recording or the hub carries them: they are plain,
-frozen data with the upstream's times (epoch seconds).
+unknown (it vanished while nobody watched); an answered call that ends was talked. The
+service metrics count these, the confirmer corrects them, and a recording or the hub
+carries them: they are plain, frozen data with the upstream's times (epoch seconds).
 """
 
 from __future__ import annotations
@@ -47,4 +47,16 @@ class Unknown:
     held: float
 
 
-Event = Offered | Answered | Abandoned | Unknown
+@dataclass(frozen=True, slots=True)
+class Talked:
+    """An answered call that ended: how long it was talked, from its answer to its end.
+    Talk, not handle time: the wrap-up after the call never shows in the feed."""
+
+    ref: str
+    queue: str
+    #: when it ended (the same halfway estimate as an abandon's end)
+    at: float
+    talk: float
+
+
+Event = Offered | Answered | Abandoned | Unknown | Talked

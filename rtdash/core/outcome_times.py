@@ -1,6 +1,6 @@
 """Where in time the outcome tracker (:mod:`rtdash.core.outcomes`) places what it
-infers: when a call was answered, and when and how a call that vanished unanswered
-ended. Times are the upstream's clock (epoch seconds).
+infers: when a call was answered, when and how a call that vanished unanswered ended,
+and how long one answered was talked. Times are the upstream's clock (epoch seconds).
 
 Where the rows say more than the polls, the rows win: a bridged row's state start is
 the moment it was answered, so the speed of answer does not depend on the poll
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rtdash.core.outcome_events import Abandoned, Unknown
+from rtdash.core.outcome_events import Abandoned, Talked, Unknown
 from rtdash.core.row_order import start_key
 
 if TYPE_CHECKING:
@@ -49,17 +49,25 @@ def vanished(
     gap_start: float | None,
     unchanged_at: float | None,
     timeline: PollTimeline,
-) -> Abandoned | Unknown:
-    """The outcome of ``tracked``, unanswered and gone at the poll of ``now``: ended
-    halfway between the last poll that saw it (``unchanged_at``: the last poll whose
-    body did not change, which saw every call then tracked) and the next; unknown when
-    it was last seen before a gap in polling (``gap_start``), where it may have been
-    answered unseen."""
+) -> Abandoned | Unknown | Talked | None:
+    """What ``tracked``, gone at the poll of ``now``, tells: it ended halfway between
+    the last poll that saw it (``unchanged_at``: the last poll whose body did not
+    change, which saw every call then tracked) and the next. Unanswered, it was
+    abandoned, or unknown when it was last seen before a gap in polling
+    (``gap_start``), where it may have been answered unseen. Answered, it was talked
+    from its answer to that end; None when it was last seen before a gap, as its end
+    (and so its talk) could be anywhere in the gap."""
     last = tracked.last_seen
     if unchanged_at is not None and tracked.first_seen <= unchanged_at:
         last = max(last, unchanged_at)
     end = (last + timeline.next_after(last, now)) / 2
+    unseen = gap_start is not None and last <= gap_start
+    answered = tracked.answered_at
+    if answered is not None:
+        if unseen:
+            return None
+        return Talked(tracked.ref, tracked.queue, end, max(0.0, end - answered))
     held = max(0.0, end - tracked.wait_start)
-    if gap_start is not None and last <= gap_start:
+    if unseen:
         return Unknown(tracked.ref, tracked.queue, end, held)
     return Abandoned(tracked.ref, tracked.queue, end, held)

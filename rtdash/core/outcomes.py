@@ -5,7 +5,8 @@ The Real Time routes give no totals, only the calls live at each poll. This trac
 follows every call by its callRef from poll to poll: when it was first seen, when its
 caller started waiting (the call's start time if the row has one, else first seen),
 when it was first seen bridged, when it was last seen. A call seen bridged was
-**answered**; one that vanishes without ever being seen bridged was **abandoned**.
+**answered**, and **talked** until it vanished; one that vanishes without ever being
+seen bridged was **abandoned**.
 
 Times are the upstream's clock (epoch seconds), not ours: row times come from the
 upstream, and poll times are moved onto its clock by an offset measured from the rows
@@ -30,7 +31,7 @@ from operator import attrgetter, itemgetter, not_
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
-from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Unknown
+from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Talked, Unknown
 from rtdash.core.outcome_times import answer_time, vanished
 from rtdash.core.poll_timeline import PollTimeline
 from rtdash.core.row_order import start_key
@@ -46,20 +47,14 @@ __all__ = [
     "Event",
     "Offered",
     "OutcomeTracker",
+    "Talked",
     "TrackedCall",
     "Unknown",
-    "agent_key",
 ]
 
 _BRIDGED = CallState.BRIDGED
 _call_ref = attrgetter("call_ref")
 _row_of = itemgetter(1)
-
-
-def agent_key(call: ActiveCall) -> str:
-    """Who answered a bridged call: the agent's operator ref, else their name (the two
-    fields the mapping reads for a call's agent)."""
-    return call.agent_ref or call.agent_name or ""
 
 
 class OutcomeTracker:
@@ -365,10 +360,9 @@ class OutcomeTracker:
         return counts
 
     def _vanish(self, tracked: TrackedCall, now: float, gap_start: float | None) -> None:
-        if tracked.answered_at is None:  # else counted when it was answered
-            self._events.append(
-                vanished(tracked, now, gap_start, self._unchanged_at, self.timeline)
-            )
+        event = vanished(tracked, now, gap_start, self._unchanged_at, self.timeline)
+        if event is not None:  # an answered call's end is unknown after a gap
+            self._events.append(event)
 
     # --- state -------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ RECORDED = "recorded"
 
 _FIELDS = [field.name for field in dataclasses.fields(ServiceStats)]
 _COUNTS = {"offered", "answered", "abandoned", "short_abandoned", "unknown"}
-_COUNTS |= {"answered_unknown_wait", "answered_within_sl"}
+_COUNTS |= {"answered_unknown_wait", "answered_within_sl", "talked"}
 
 
 def recorded_stats(mark: ServiceMark) -> tuple[ServiceStats, float] | None:

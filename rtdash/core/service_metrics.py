@@ -15,6 +15,11 @@ Definitions (the README says the same):
 - **speed of answer**: the wait of answered calls (from the call's start to its
   answer); average and longest. **Longest wait** is the longest any caller waited,
   answered or not.
+- **talk**: of answered calls that ended, the time from the answer (the bridged row's
+  state start) to the end (halfway between the last poll that saw the call and the
+  next, as for an abandon); average and longest. Talk, not handle time: the wrap-up
+  after a call never shows in the feed. A call last seen before a gap in the polls
+  has no known end and no talk.
 - **unknown**: calls that vanished unanswered while nobody watched (a gap in the
   polls): they might have been answered unseen, so they count in neither outcome.
 

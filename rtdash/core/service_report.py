@@ -28,6 +28,12 @@ class ServiceStats:
     asa: float | None
     longest_answer: float | None
     longest_wait: float | None
+    #: answered calls that ended (a call last seen before a gap in polling is left
+    #: out: its end is unknown), their average and longest talk in seconds; talk, not
+    #: handle time, as the wrap-up never shows in the feed
+    talked: int = 0
+    avg_talk: float | None = None
+    longest_talk: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

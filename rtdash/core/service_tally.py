@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, cast
 
-from rtdash.core.outcomes import Abandoned, Answered, Event, Offered, Unknown
+from rtdash.core.outcomes import Abandoned, Answered, Event, Offered, Talked, Unknown
 from rtdash.core.service_report import ServiceStats
 
 #: a tally's fields, as saved (named here, not read from ``__slots__``: compiled, as
@@ -23,9 +23,12 @@ TALLY_FIELDS = (
     "answered",
     "answered_unknown",
     "longest_answer",
+    "longest_talk",
     "longest_wait",
     "offered",
     "short_abandoned",
+    "talk_sum",
+    "talked",
     "unknown",
     "wait_sum",
     "waits",
@@ -41,6 +44,10 @@ class Tally:
         self.offered = self.answered = self.answered_unknown = 0
         self.abandoned = self.short_abandoned = self.unknown = 0
         self.wait_sum = self.longest_answer = self.longest_wait = 0.0
+        #: answered calls that ended with a known end, and their talk (a state saved
+        #: before talk was counted has none: its calls count as not talked)
+        self.talked = 0
+        self.talk_sum = self.longest_talk = 0.0
         #: answered calls by whole seconds of wait (rounded up): any threshold, later
         self.waits: Counter[int] = Counter()
 
@@ -64,6 +71,9 @@ class Tally:
                 self.short_abandoned -= 1
         elif isinstance(event, Unknown):
             self.unknown -= 1
+        elif isinstance(event, Talked):
+            self.talked -= 1
+            self.talk_sum -= event.talk
 
     def merge(self, other: Tally) -> None:
         self.offered += other.offered
@@ -73,6 +83,9 @@ class Tally:
         self.short_abandoned += other.short_abandoned
         self.unknown += other.unknown
         self.wait_sum += other.wait_sum
+        self.talked += other.talked
+        self.talk_sum += other.talk_sum
+        self.longest_talk = max(self.longest_talk, other.longest_talk)
         self.longest_answer = max(self.longest_answer, other.longest_answer)
         self.longest_wait = max(self.longest_wait, other.longest_wait)
         self.waits.update(other.waits)
@@ -100,6 +113,9 @@ class Tally:
             asa=self.wait_sum / known if known else None,
             longest_answer=self.longest_answer if known else None,
             longest_wait=self.longest_wait if known or self.abandoned else None,
+            talked=self.talked,
+            avg_talk=self.talk_sum / self.talked if self.talked else None,
+            longest_talk=self.longest_talk if self.talked else None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,6 +181,14 @@ def _unknown(tally: Tally, event: Unknown, short_abandon: float) -> None:
     tally.unknown += 1
 
 
+def _talked(tally: Tally, event: Talked, short_abandon: float) -> None:
+    tally.talked += 1
+    talk = event.talk
+    tally.talk_sum += talk
+    if talk > tally.longest_talk:
+        tally.longest_talk = talk
+
+
 def _ignored(tally: Tally, event: object, short_abandon: float) -> None:
     """Anything else is no outcome: nothing is counted."""
 
@@ -175,6 +199,7 @@ _OUTCOMES: tuple[tuple[type, Count], ...] = (
     (Answered, _answered),
     (Abandoned, _abandoned),
     (Unknown, _unknown),
+    (Talked, _talked),
 )
 #: the counter of each kind of event, found once per kind (a poll of a big centre
 #: counts hundreds of events into four tallies each: asking what each event is, in
