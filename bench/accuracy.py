@@ -231,6 +231,10 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "longest answer (s)", lambda r: r.total.longest_answer, lambda t: t["longest_answer"], "s"
     ),
+    Metric("avg talk (s)", lambda r: r.total.avg_talk, lambda t: t["avg_talk"], "s", 1.0),
+    Metric(
+        "longest talk (s)", lambda r: r.total.longest_talk, lambda t: t["longest_talk"], "s", 1.0
+    ),
 )
 
 

@@ -276,6 +276,8 @@ class Centre:
         if call.phase != BRIDGED:
             return
         agent = call.agent
+        if call.bridge_start is not None:
+            self.truth.talked(self.now, call.queue.name, self.now - call.bridge_start)
         self._end(call, "answered")
         if agent is not None:
             agent.activity = "wrap"

@@ -4,7 +4,8 @@ It lives outside the Reports API's paths (``/reports/...``), so no client of the
 service can ever depend on it. Tests and benchmarks read it to check rtdash against the
 truth: how many requests each Real Time route has received (a fan-out hub must keep
 that at one per route per interval, however many viewers) and, from the model, the true
-outcome of every call (offered, answered within N s, abandoned, per queue and agent).
+outcome of every call (offered, answered within N s, abandoned, talked, per queue and
+agent).
 
 Query parameters: ``since`` and ``until`` (epoch seconds) bound the outcome events
 counted; ``sl=10,45`` adds answered-within thresholds to the fixed list; ``short``
@@ -76,15 +77,16 @@ def encode(stats: dict[str, object]) -> bytes:
 SL_THRESHOLDS: tuple[int, ...] = (10, 15, 20, 30, 60)
 DEFAULT_SHORT_ABANDON = 5
 
-OFFERED, ANSWERED, ABANDONED = 0, 1, 2
+OFFERED, ANSWERED, ABANDONED, TALKED = 0, 1, 2, 3
 
 
 class GroundTruth:
     """Every call outcome of one centre, as it really happened, with its model time.
 
     The model appends an event when a call arrives (offered), when it is bridged to an
-    agent (answered, with its wait: bridge time minus call start) and when it ends
-    without ever being bridged (abandoned, with how long the caller held on). Events
+    agent (answered, with its wait: bridge time minus call start), when it ends
+    without ever being bridged (abandoned, with how long the caller held on) and when
+    an answered call hangs up (talked, with its talk: hang-up minus bridge time). Events
     are kept for a day, so any window and any answered-within threshold can be asked
     after the fact; they are plain tuples, a few tens of bytes each.
     """
@@ -103,6 +105,9 @@ class GroundTruth:
 
     def abandoned(self, t: int, queue: str, held: int) -> None:
         self.events.append((t, ABANDONED, queue, held, ""))
+
+    def talked(self, t: int, queue: str, talk: int) -> None:
+        self.events.append((t, TALKED, queue, talk, ""))
 
     def prune(self, before: int) -> None:
         events = self.events
@@ -143,10 +148,13 @@ class _Tally:
         "abandoned",
         "answered",
         "longest_answer",
+        "longest_talk",
         "longest_wait",
         "offered",
         "short",
         "short_abandoned",
+        "talk_sum",
+        "talked",
         "thresholds",
         "wait_sum",
         "within",
@@ -157,6 +165,7 @@ class _Tally:
         self.short = short
         self.offered = self.answered = self.abandoned = self.short_abandoned = 0
         self.wait_sum = self.longest_answer = self.longest_wait = 0
+        self.talked = self.talk_sum = self.longest_talk = 0
         self.within = dict.fromkeys(thresholds, 0)
 
     def add(self, kind: int, seconds: int) -> None:
@@ -170,6 +179,10 @@ class _Tally:
             for n in self.thresholds:
                 if seconds <= n:
                     self.within[n] += 1
+        elif kind == TALKED:
+            self.talked += 1
+            self.talk_sum += seconds
+            self.longest_talk = max(self.longest_talk, seconds)
         else:
             self.abandoned += 1
             self.longest_wait = max(self.longest_wait, seconds)
@@ -196,6 +209,9 @@ class _Tally:
             "asa": round(self.wait_sum / self.answered, 3) if self.answered else None,
             "longest_answer": self.longest_answer,
             "longest_wait": self.longest_wait,
+            "talked": self.talked,
+            "avg_talk": round(self.talk_sum / self.talked, 3) if self.talked else None,
+            "longest_talk": self.longest_talk if self.talked else None,
         }
 
 

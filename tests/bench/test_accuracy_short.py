@@ -25,6 +25,20 @@ def test_short_day_meets_loose_targets() -> None:
     assert run.inferred.total.longest_answer == run.truth["longest_answer"]
 
 
+def test_short_day_talk_is_within_a_second_of_the_truth() -> None:
+    """Talk runs from the bridged row's answer to an end placed halfway between the
+    polls around it: at 2 s polls each end is at most a second out, and the average of
+    many is closer still."""
+    run = run_day(SCENARIOS["staffed"], 2.0, hours=HOURS)
+    total = run.inferred.total
+    assert run.truth["talked"] > 100
+    assert total.talked == pytest.approx(run.truth["talked"], rel=0.02)
+    assert total.avg_talk is not None and run.truth["avg_talk"] is not None
+    assert abs(total.avg_talk - run.truth["avg_talk"]) <= 1.0
+    assert total.longest_talk is not None
+    assert abs(total.longest_talk - run.truth["longest_talk"]) <= 1.0
+
+
 class _EveryVanishAbandoned(OutcomeTracker):
     """The classic mistake: every call that disappears is counted as abandoned."""
 

@@ -90,3 +90,25 @@ def test_ground_truth_adds_up(sim: Simulator, anon: httpx.Client) -> None:
     recent = _stats(anon, sim, f"since={now - 600}")["truth"]["1234"]["all"]
     assert 0 < recent["offered"] < total["offered"]
     assert _stats(anon, sim, f"since={now + 1}")["truth"]["1234"]["all"]["offered"] == 0
+
+
+def test_ground_truth_talk_is_each_ended_calls_hang_up_minus_its_answer(
+    sim: Simulator, anon: httpx.Client
+) -> None:
+    sim.advance(3600)
+    truth = _stats(anon, sim)["truth"]["1234"]
+    total = truth["all"]
+    centre = sim.model.centres[1234]
+    # talk is known of answered calls that hung up, not of those still on
+    ended = [c for c in centre.history.values() if c.outcome == "answered"]
+    talks = [
+        c.end - c.bridge_start for c in ended if c.end is not None and c.bridge_start is not None
+    ]
+    assert len(talks) == total["talked"] == len(ended) > 0
+    assert total["talked"] < total["answered"], "some answered calls are still talking"
+    assert total["avg_talk"] == round(sum(talks) / len(talks), 3)
+    assert total["longest_talk"] == max(talks)
+    assert sum(q["talked"] for q in truth["queues"].values()) == total["talked"]
+    # a window before any call was answered: no talk, not a talk of 0
+    before = _stats(anon, sim, f"until={centre.history[next(iter(centre.history))].start - 1}")
+    assert before["truth"]["1234"]["all"]["avg_talk"] is None
