@@ -265,7 +265,10 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
         f"{_printable(label)}: today since {report.since:%H:%M} ({report.since.tzinfo}), "
         f"as of {report.until:%H:%M:%S}"
     )
-    header = ("", "offered", "answered", "abandoned", "short", sl, "aband.", "ASA", "longest")
+    header = (
+        *("", "offered", "answered", "abandoned", "short", sl, "aband.", "ASA", "longest"),
+        *("avg talk", "longest talk"),
+    )
     lines = [header]
     for row in _rows(report, queue):
         lines.append(
@@ -279,6 +282,8 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
                 "–" if row.abandon_percent is None else f"{row.abandon_percent:.0f}%",
                 _duration(row.asa),
                 _duration(row.longest_wait),
+                _duration(row.avg_talk),
+                _duration(row.longest_talk),
             )
         )
     name_width = min(24, max(len(line[0]) for line in lines))

@@ -193,6 +193,9 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "asa",
     "longest_answer",
     "longest_wait",
+    "talked",
+    "avg_talk",
+    "longest_talk",
 )
 
 
@@ -215,6 +218,9 @@ def service_cells(row: ServiceStats) -> list[str]:
         _num(row.asa),
         _num(row.longest_answer, 0),
         _num(row.longest_wait, 0),
+        str(row.talked),
+        _num(row.avg_talk),
+        _num(row.longest_talk, 0),
     ]
 
 

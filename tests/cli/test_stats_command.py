@@ -87,12 +87,44 @@ def test_csv_defuses_upstream_names_and_text_is_a_table(rtdash: RunCli) -> None:
     text = rtdash("stats", "--igrp", "1234").out.splitlines()
     assert text[0].startswith("installation 1234: today since 00:00 (UTC)")
     assert text[1].split() == [
-        "offered", "answered", "abandoned", "short", "SL", "20s", "aband.", "ASA", "longest"
+        "offered", "answered", "abandoned", "short", "SL", "20s", "aband.", "ASA", "longest",
+        "avg", "talk", "longest", "talk",
     ]  # fmt: skip
-    assert text[2].split() == ["all", "queues", "3", "2", "1", "0", "33%", "33%", "20s", "30s"]
+    # both calls are still talking: no talk is known yet
+    assert text[2].split() == [
+        "all", "queues", "3", "2", "1", "0", "33%", "33%", "20s", "30s", "–", "–"
+    ]  # fmt: skip
     # then who answered them (no users were polled: times on a call are not known)
     assert text[6].split() == ["agent", "answered", "on", "call", "available", "away"]
     assert text[7].split() == ["a.one", "2", "0h00", "0h00", "0h00"]
+
+
+def test_talk_in_the_table_the_json_and_the_csv(rtdash: RunCli) -> None:
+    """Two calls answered at 10 and 30 s end between the polls at 40 and 42 and at 42
+    and 44: talked 31 s and 13 s."""
+    now = time.time()
+    t = max(now - 60, now - now % 86_400 + 1)  # never across midnight (UTC)
+    service = ServiceLevel(ZoneInfo("UTC"), sl_seconds=20)
+    B = CallState.BRIDGED
+    polls = [
+        [_row("c1", CallState.QUEUEING, t, "sales"), _row("c2", CallState.QUEUEING, t, "sales")],
+        [_row("c1", B, t, "sales", t + 10), _row("c2", B, t, "sales", t + 30)],
+        [_row("c2", B, t, "sales", t + 30)],
+        [],
+    ]
+    for at, rows in zip((t, t + 40, t + 42, t + 44), polls, strict=True):
+        service.observe_calls(CallsSnapshot.build(rows, datetime.fromtimestamp(at, UTC)))
+    DayStore(state_path(state_key(BASE, 1234))).maybe_save(service, force=True)
+    text = rtdash("stats", "--igrp", "1234").out.splitlines()
+    assert text[1].split()[-4:] == ["avg", "talk", "longest", "talk"]
+    assert text[2].split()[-2:] == ["22s", "31s"]
+    total = rtdash("stats", "--igrp", "1234", "--json").json()[0]["total"]
+    assert (total["talked"], total["avg_talk"], total["longest_talk"]) == (2, 22.0, 31.0)
+    rows = list(csv.DictReader(io.StringIO(rtdash("stats", "--igrp", "1234", "--csv").out)))
+    assert [(r["talked"], r["avg_talk"], r["longest_talk"]) for r in rows] == [
+        ("2", "22.0", "31"),
+        ("2", "22.0", "31"),
+    ]
 
 
 def test_another_installations_state_is_not_shown(rtdash: RunCli) -> None:
