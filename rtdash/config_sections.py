@@ -182,6 +182,7 @@ SERVICE_TILES: tuple[str, ...] = (
     "asa",
     "longest_wait",
     "abandon_percent",
+    "talk",
 )
 
 

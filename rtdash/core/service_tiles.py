@@ -118,5 +118,7 @@ def service_tiles(
             stats.abandon_percent,
             thresholds.abandon(stats.abandon_percent, n),
         ),
+        # no threshold: how long calls take is no alarm on its own
+        "talk": Tile("talk", "Avg talk", _secs(stats.avg_talk), stats.avg_talk),
     }
     return tuple(made[key] for key in keys if key in made)

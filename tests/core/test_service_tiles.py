@@ -23,6 +23,9 @@ STATS = ServiceStats(
     asa=75.4,
     longest_answer=200.0,
     longest_wait=260.0,
+    talked=90,
+    avg_talk=187.4,
+    longest_talk=905.0,
 )
 LIMITS = ServiceThresholds.from_settings(ServiceSettings())
 
@@ -39,6 +42,7 @@ def test_every_configurable_tile_is_drawn_in_config_order() -> None:
         "asa": ("Avg answer", "1:15"),
         "longest_wait": ("Longest wait", "4:20"),
         "abandon_percent": ("Abandon %", "17%"),
+        "talk": ("Avg talk", "3:07"),
     }
 
 
@@ -59,3 +63,12 @@ def test_levels_fall_for_sl_and_rise_for_abandons() -> None:
     empty = replace(STATS, sl_percent=None, asa=None)
     tiles = service_tiles(empty, ["sl", "asa"], LIMITS, 20)
     assert [t.text for t in tiles] == ["–", "–"]
+
+
+def test_the_talk_tile_is_asked_for_not_shown_by_default() -> None:
+    assert "talk" not in ServiceSettings().wallboard_tiles
+    chosen = ServiceSettings(wallboard_tiles=["sl", "talk"]).wallboard_tiles
+    assert chosen == ["sl", "talk"]
+    # no answered call has ended yet: a dash, never 0:00
+    (tile,) = service_tiles(replace(STATS, talked=0, avg_talk=None), ["talk"], LIMITS, 20)
+    assert (tile.text, tile.value, tile.level) == ("–", None, Level.OK)

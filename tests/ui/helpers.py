@@ -33,6 +33,15 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float
     await pilot.pause()
 
 
+async def poll_after(pilot: Pilot, view: Any, seconds: float, sim: Simulator) -> None:
+    """Move the simulated day on and wait for the poll that sees it."""
+    before = view.calls.fetched_at
+    sim.advance(seconds)
+    pilot.app.clock.advance(seconds)
+    view.poller.refresh_now()
+    await wait_until(pilot, lambda: view.calls.fetched_at > before)
+
+
 def a_wallboard(sim: Simulator) -> RtdashApp:
     """The wallboard on ``sim`` (no flash: a frame must not depend on the second)."""
     settings = settings_for(sim)

@@ -11,11 +11,12 @@ from rtdash.core.service import ServiceLevel
 from rtdash.sim import Simulator
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.dashboard import DashboardScreen
-from rtdash.ui.screens.queues import QueuesScreen
+from rtdash.ui.screens.queues import TALK_MIN_WIDTH, QueuesScreen
 from rtdash.ui.widgets.title_line import FOCUS_MARK
 from tests.ui.helpers import (
     dashboard_of,
     make_app,
+    poll_after,
     rendered_text,
     screen_text,
     wait_for_data,
@@ -120,3 +121,38 @@ async def test_enter_on_a_queue_focuses_the_first_group_it_has_calls_in(sim: Sim
         assert grid.table(first).has_focus, app.screen.focused
         title = rendered_text(grid.query_one(f"#title-{first}"))
         assert title.startswith(FOCUS_MARK)
+
+
+async def test_a_wide_terminal_adds_todays_average_talk_and_80_columns_do_not(
+    sim: Simulator,
+) -> None:
+    """At 80 columns the view's columns fill the dialog: a talk column would cut the
+    queue names. From TALK_MIN_WIDTH it has one, and a resize adds or takes it away."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(TALK_MIN_WIDTH, 30)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        service = view.feed.find(ServiceLevel)
+        for _ in range(60):  # twenty minutes of the simulated day at most
+            if all(q.talked for q in service.report().queues):
+                break
+            await poll_after(pilot, view, 20, sim)
+        screen = await _open(pilot)
+        table = screen.query_one(DataTable)
+        assert [c.label.plain for c in table.columns.values()][-1] == "Avg talk"
+        report = service.report()
+        for index in range(table.row_count):
+            row = [cell.plain for cell in table.get_row_at(index)]
+            stats = report.queue(row[0])
+            assert stats is not None and stats.avg_talk is not None
+            whole = round(stats.avg_talk)
+            assert row[-1] == f"{whole // 60}:{whole % 60:02d}"
+        assert "Avg talk" in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "talk" not in table.columns)
+        text = screen_text(app)
+        assert "Avg talk" not in text and "Abandoned" in text
+        assert all(len(line) <= 80 for line in text.splitlines())
+        await pilot.resize_terminal(TALK_MIN_WIDTH, 30)
+        await wait_until(pilot, lambda: "talk" in table.columns)
+        assert table.row_count == len(report.queues)

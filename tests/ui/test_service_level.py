@@ -14,20 +14,12 @@ from rtdash.ui.widgets.metrics_bar import MetricTile
 from tests.ui.helpers import (
     a_wallboard,
     make_app,
+    poll_after,
     screen_text,
     settings_for,
     wait_for_data,
     wait_until,
 )
-
-
-async def _poll_after(pilot, view, seconds: float, sim: Simulator) -> None:  # type: ignore[no-untyped-def]
-    """Move the simulated day on and wait for the poll that sees it."""
-    before = view.calls.fetched_at
-    sim.advance(seconds)
-    pilot.app.clock.advance(seconds)
-    view.poller.refresh_now()
-    await wait_until(pilot, lambda: view.calls.fetched_at > before)
 
 
 async def test_wallboard_tiles_move_as_the_day_goes_on(sim: Simulator) -> None:
@@ -42,7 +34,7 @@ async def test_wallboard_tiles_move_as_the_day_goes_on(sim: Simulator) -> None:
         assert service is not None
         first = service.report().total
         for _ in range(12):
-            await _poll_after(pilot, view, 20, sim)
+            await poll_after(pilot, view, 20, sim)
         later = service.report().total
         assert later.answered > first.answered
         assert later.offered > first.offered
@@ -64,6 +56,31 @@ async def test_wallboard_tiles_follow_the_config(sim: Simulator) -> None:
         assert keys[-2:] == ["offered", "sl"] and "answered" not in keys
 
 
+async def test_the_talk_tile_shows_todays_average_talk(sim: Simulator) -> None:
+    """Asked for in ``wallboard_tiles`` (it is not there by default), the tile reads
+    the average talk of the calls answered and ended today, as minutes and seconds."""
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.service.wallboard_tiles = ["sl", "talk"]
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        tiles = {tile.key: tile for tile in view.query(MetricTile)}
+        assert list(tiles)[-2:] == ["sl", "talk"]
+        assert tiles["talk"].label == "Avg talk today"
+        service = view.feed.find(ServiceLevel)
+        for _ in range(60):  # twenty minutes of the simulated day at most
+            if service.report().total.talked >= 3:
+                break
+            await poll_after(pilot, view, 20, sim)
+        talk = service.report().total.avg_talk
+        assert talk is not None
+        whole = round(talk)
+        shown = f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole}s"
+        await wait_until(pilot, lambda: tiles["talk"].number == shown)
+
+
 @pytest.mark.parametrize(
     ("wallboard", "size"), [(True, (160, 48)), (False, (80, 24))], ids=["wallboard", "dashboard"]
 )
@@ -78,7 +95,7 @@ async def test_the_unwatched_gap_is_said_under_the_headline(
         await wait_for_data(pilot)
         view = app.screen.view
         assert "not watching" not in screen_text(app)
-        await _poll_after(pilot, view, 180, sim)  # three minutes without a poll
+        await poll_after(pilot, view, 180, sim)  # three minutes without a poll
         await pilot.pause(1.1)
         start, end = view.feed.find(ServiceLevel).metrics.gaps[-1]
         said = "Today's totals: " + fmt_gap(
@@ -95,7 +112,7 @@ async def test_dashboard_headline_has_sl_and_abandoned_at_80x24(sim: Simulator) 
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
         for _ in range(6):
-            await _poll_after(pilot, app.screen.view, 20, sim)
+            await poll_after(pilot, app.screen.view, 20, sim)
         await pilot.pause(1.1)
         line = screen_text(app).splitlines()[0]
         total = app.screen.view.feed.find(ServiceLevel).report().total

@@ -1,8 +1,11 @@
 """The dashboard's queues view (``Q``): each queue now and today, one line each.
 
 Per queue: callers waiting and the longest wait, calls talking, the dashboard's agents
-on a call of it, and today's SL % and abandons. The PBX does not say which queues an
-agent serves, so "available" is one number for the installation, over the table,
+on a call of it, and today's SL % and abandons; on a terminal wide enough, today's
+average talk too (at 80 columns the other columns fill the dialog, and a talk column
+there would cut the queue names, which say what a row is). The PBX does not say which
+queues an agent serves, so "available" is one number for the installation, over the
+table,
 not a per-queue figure rtdash would have to invent. Enter on a queue closes the view
 and filters the calls grid to it (``queue:NAME`` in the filter; Esc clears it).
 
@@ -20,6 +23,7 @@ from textual.widgets import DataTable, Label, Static
 
 from rtdash.api.models import CallState
 from rtdash.core.agents import AgentState, OnCall, count_agents
+from rtdash.core.format import duration
 from rtdash.core.queues import QueueDay, queue_days
 from rtdash.core.service_tiles import ServiceThresholds, counted
 from rtdash.core.thresholds import Level
@@ -29,6 +33,9 @@ from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE, wait_cell
 
 DASH = "–"
 KEYS = "Enter shows that queue's calls · Esc closes"
+#: the terminal width from which the average talk has its column: the dialog is then
+#: wide enough for it beside queue names as long as the 80-column view shows whole
+TALK_MIN_WIDTH = 96
 
 
 class QueuesScreen(ModalScreen[str | None]):
@@ -66,9 +73,20 @@ class QueuesScreen(ModalScreen[str | None]):
         return f"Queues — now, and today's {sl} and abandons"
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        self._add_columns()
+        self.refresh_rows()
+        self.set_interval(1.0, self.refresh_rows, name="queues")
+        self.query_one(DataTable).focus()
+
+    @property
+    def shows_talk(self) -> bool:
+        """Whether the average talk has a column: only where it fits beside the rest."""
+        return self.app.size.width >= TALK_MIN_WIDTH
+
+    def _add_columns(self) -> None:
+        table: DataTable[Text] = self.query_one(DataTable)
         sl = self.board.keeper.sl_seconds if self.board.keeper is not None else 20
-        for label, key in (
+        columns = [
             ("Queue", "queue"),
             ("Waiting", "waiting"),
             ("Longest", "longest"),
@@ -76,11 +94,19 @@ class QueuesScreen(ModalScreen[str | None]):
             ("On call", "on_call"),
             (f"SL {sl:g}s", "sl"),
             ("Abandoned", "abandoned"),
-        ):
+        ]
+        if self.shows_talk:
+            columns.append(("Avg talk", "talk"))
+        for label, key in columns:
             table.add_column(label, key=key)
-        self.refresh_rows()
-        self.set_interval(1.0, self.refresh_rows, name="queues")
-        table.focus()
+
+    def on_resize(self) -> None:
+        """A terminal resized across :data:`TALK_MIN_WIDTH` gains or loses the column."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        if self.shows_talk != ("talk" in table.columns):
+            table.clear(columns=True)
+            self._add_columns()
+            self.refresh_rows()
 
     # --- drawing ----------------------------------------------------------------------
 
@@ -95,12 +121,15 @@ class QueuesScreen(ModalScreen[str | None]):
         table.clear()
         thresholds = keeper.options.thresholds if keeper is not None else ServiceThresholds()
         now = board.clock.now()
+        talk = "talk" in table.columns
         for row in self.rows:
             live, today = row.now, row.today
             wait = live.longest_wait(now) if live is not None and live.waiting else None
             on_call = live.agents_on_call if live is not None else None
-            sl_text = abandoned_text = Text(DASH, style="dim")
+            sl_text = abandoned_text = talk_text = Text(DASH, style="dim")
             if today is not None:
+                if today.avg_talk is not None:
+                    talk_text = Text(duration(today.avg_talk))
                 n = counted(today)
                 sl = today.sl_percent
                 sl_text = _level(DASH if sl is None else f"{sl:.0f}%", thresholds.sl(sl, n))
@@ -111,14 +140,16 @@ class QueuesScreen(ModalScreen[str | None]):
             if wait is not None:
                 longest = wait_cell(wait, board.thresholds)
                 longest.justify = "left"
-            cells = (
+            cells = [
                 Text(str(row.waiting)),
                 longest,
                 Text(str(row.talking)),
                 Text(DASH if on_call is None else str(on_call)),
                 sl_text,
                 abandoned_text,
-            )
+            ]
+            if talk:
+                cells.append(talk_text)
             table.add_row(Text(row.queue), *cells, key=row.queue)
         if self.rows:
             table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))

@@ -82,6 +82,7 @@ SERVICE_SPECS: dict[str, tuple[str, str, str]] = {
     "asa": ("ASA", "88s", "ASA"),
     "longest_wait": ("Longest today", "8:88", "Max"),
     "abandon_percent": ("Abandon", "88%", "Aband"),
+    "talk": ("Avg talk", "8:88", "AvgTalk"),
 }
 #: the headline's own keys: a service tile of the same name is keyed apart
 _HEADLINE_KEYS = frozenset(spec.key for spec in TILES)
