@@ -4,6 +4,7 @@ viewers show it from the moment they join; a restarted hub or a standby continue
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -262,3 +263,67 @@ async def test_a_hub_carries_its_day_on_when_redis_restarts_empty(
         assert hub.service is not None and hub.service.metrics.gaps, "the outage is marked"
         stored = (await _stored(redis_up.url, prefix, sim.igrp)).report("today").total
         assert stored.offered >= before.offered
+
+
+def _talked_state(ours: datetime, upstream: datetime) -> dict[str, object]:
+    """A day's state with one call talked: waiting, answered a second after the first
+    poll, seen bridged by the next two, gone at the fourth. The offset to the upstream's
+    clock, measured from rows in whole seconds, puts the polls half a second past each
+    second: it ended halfway between the last two, 2 s after its answer."""
+    service = ServiceLevel(ZoneInfo("UTC"))
+    start = upstream - timedelta(seconds=60)
+    answered = upstream + timedelta(seconds=1)
+    waiting = ActiveCall(
+        call_ref="c1", state=CallState.QUEUEING, state_start=start, call_start=start
+    )
+    talking = ActiveCall(
+        call_ref="c1",
+        state=CallState.BRIDGED,
+        state_start=answered,
+        call_start=start,
+        agent_ref="a.one",
+    )
+    for n, rows in enumerate([[waiting], [talking], [talking], []]):
+        later = timedelta(seconds=n)
+        server_now = upstream + later
+        service.observe_calls(CallsSnapshot.build(rows, ours + later, server_now=server_now))
+    assert service.report().total.talked == 1
+    return service.to_dict()
+
+
+def _without_talk(state: object) -> object:
+    """``state`` as a hub before talk was counted kept it: no talk in any tally."""
+    if isinstance(state, dict):
+        talk = {"talked", "talk_sum", "longest_talk"}
+        return {k: _without_talk(v) for k, v in state.items() if k not in talk}
+    if isinstance(state, list):
+        return [_without_talk(v) for v in state]
+    return state
+
+
+@pytest.mark.parametrize("old", [False, True], ids=["with talk", "written before talk"])
+async def test_a_leader_carries_the_talk_on_from_redis_in_either_shape(
+    redis_up: RedisServer, prefix: str, sim: Simulator, old: bool
+) -> None:
+    """The day's state in Redis carries the talk; one a hub wrote before talk was
+    counted still loads, with no talk for what came before it."""
+    now = datetime.now(UTC)
+    noon = datetime.combine(now.date(), time(12), UTC) + timedelta(days=2)
+    state = _talked_state(now, noon)
+    if old:
+        state = _without_talk(state)  # type: ignore[assignment]
+        assert "talk" not in json.dumps(state)
+    keys = HubKeys(prefix, sim.igrp)
+    hub = publisher(redis_up.url, prefix, sim, service=True)
+    try:
+        await hub.redis.hset(keys.latest, "day", codec.encode_service(state, now.timestamp()))
+        service = await hub._open_service()
+    finally:
+        await hub.redis.aclose()
+    assert service is not None
+    total = service.report().total
+    assert total.answered == 1
+    if old:
+        assert (total.talked, total.avg_talk, total.longest_talk) == (0, None, None)
+    else:
+        assert (total.talked, total.avg_talk, total.longest_talk) == (1, 2.0, 2.0)

@@ -83,14 +83,22 @@ def _table_rows(text: str) -> dict[str, list[str]]:
     for line in text.splitlines()[2:]:
         if not line.strip() or line.startswith("not watching"):
             break
-        *name, offered, answered, abandoned, short, sl = line.split()[:-3]
-        rows[" ".join(name)] = [offered, answered, abandoned, short, sl]
+        *name, offered, answered, abandoned, short, sl, _, _, _, talk, longest_talk = line.split()
+        rows[" ".join(name)] = [offered, answered, abandoned, short, sl, talk, longest_talk]
     return rows
 
 
 def _expected_row(row: Any) -> list[str]:
     sl = "–" if row.sl_percent is None else f"{row.sl_percent:.0f}%"
-    return [str(row.offered), str(row.answered), str(row.abandoned), str(row.short_abandoned), sl]
+    counts = [str(row.offered), str(row.answered), str(row.abandoned), str(row.short_abandoned)]
+    return [*counts, sl, _duration(row.avg_talk), _duration(row.longest_talk)]
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole}s"
 
 
 @pytest.mark.asyncio
