@@ -14,6 +14,7 @@ import argparse
 import csv
 import io
 import json
+import shutil
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -257,6 +258,10 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
+#: the table's last columns, left out where the terminal has no room for them
+_TALK_COLUMNS = 2
+
+
 def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
     from rtdash.core.service_metrics import fmt_gap
 
@@ -288,17 +293,29 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
         )
     name_width = min(24, max(len(line[0]) for line in lines))
     widths = [name_width] + [max(len(line[i]) for line in lines) for i in range(1, len(header))]
+    widths = _fitted(widths, shutil.get_terminal_size().columns)
     out = [head]
     for line in lines:
         first = line[0] if len(line[0]) <= name_width else line[0][: name_width - 1] + "…"
         cells = [first.ljust(name_width)] + [
-            c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)
+            c.rjust(w) for c, w in zip(line[1 : len(widths)], widths[1:], strict=True)
         ]
         out.append("  ".join(cells).rstrip())
     if queue is None and report.agents:
         out += ["", *_agents_text(report)]
     out += [fmt_gap(a, b) for a, b in report.gaps]
     return "\n".join(out)
+
+
+def _fitted(widths: list[int], room: int) -> list[int]:
+    """The columns that fit ``room``: the talk columns, last, are left out of a
+    terminal too narrow for them (a supervisor's 80 columns over SSH), where a wrapped
+    table would be unreadable; the day's counts and waits always stay, and the JSON and
+    CSV always carry the talk."""
+    keep = len(widths)
+    while keep > len(widths) - _TALK_COLUMNS and sum(widths[:keep]) + 2 * (keep - 1) > room:
+        keep -= 1
+    return widths[:keep]
 
 
 def _hours(seconds: float) -> str:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.daystate import DayStore, state_key, state_path
 from rtdash.core.service import ServiceLevel
@@ -78,8 +80,11 @@ def test_json_totals_and_one_queue(rtdash: RunCli) -> None:
     assert rtdash("stats", "--igrp", "1234", "--queue", "nope").code == 1
 
 
-def test_csv_defuses_upstream_names_and_text_is_a_table(rtdash: RunCli) -> None:
+def test_csv_defuses_upstream_names_and_text_is_a_table(
+    rtdash: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _save_today()
+    monkeypatch.setenv("COLUMNS", "120")
     run = rtdash("stats", "--igrp", "1234", "--csv")
     rows = list(csv.DictReader(io.StringIO(run.out)))
     assert [r["queue"] for r in rows] == ["", "'=evil", "sales"]
@@ -99,9 +104,13 @@ def test_csv_defuses_upstream_names_and_text_is_a_table(rtdash: RunCli) -> None:
     assert text[7].split() == ["a.one", "2", "0h00", "0h00", "0h00"]
 
 
-def test_talk_in_the_table_the_json_and_the_csv(rtdash: RunCli) -> None:
+def test_talk_in_the_table_the_json_and_the_csv(
+    rtdash: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two calls answered at 10 and 30 s end between the polls at 40 and 42 and at 42
-    and 44: talked 31 s and 13 s."""
+    and 44: talked 31 s and 13 s. At 80 columns the table leaves the talk out rather
+    than wrap; the JSON and CSV carry it whatever the width."""
+    monkeypatch.setenv("COLUMNS", "120")
     now = time.time()
     t = max(now - 60, now - now % 86_400 + 1)  # never across midnight (UTC)
     service = ServiceLevel(ZoneInfo("UTC"), sl_seconds=20)
@@ -118,6 +127,11 @@ def test_talk_in_the_table_the_json_and_the_csv(rtdash: RunCli) -> None:
     text = rtdash("stats", "--igrp", "1234").out.splitlines()
     assert text[1].split()[-4:] == ["avg", "talk", "longest", "talk"]
     assert text[2].split()[-2:] == ["22s", "31s"]
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = rtdash("stats", "--igrp", "1234").out.splitlines()
+    assert narrow[1].split()[-2:] == ["ASA", "longest"]
+    assert [line.split() for line in narrow[2:4]] == [line.split()[:-2] for line in text[2:4]]
+    assert max(map(len, narrow[1:4])) <= 80 < max(map(len, text[1:4]))
     total = rtdash("stats", "--igrp", "1234", "--json").json()[0]["total"]
     assert (total["talked"], total["avg_talk"], total["longest_talk"]) == (2, 22.0, 31.0)
     rows = list(csv.DictReader(io.StringIO(rtdash("stats", "--igrp", "1234", "--csv").out)))
