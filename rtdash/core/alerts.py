@@ -29,15 +29,21 @@ class AlertTracker:
     total: int = 0
     #: more levels by name (a consumer's derived numbers): an ALERT there is a breach
     sources: list[Callable[[], dict[str, Level]]] = field(default_factory=list)
+    #: the numbers past their warning level but not their alert one: no bell, but an
+    #: installation's tab must not read "nothing past a threshold" while its headline
+    #: shows an amber number
+    warned: set[str] = field(default_factory=set)
 
     def update(self, metrics: Metrics, now: datetime, *, with_sources: bool = True) -> set[str]:
         """Return the breaches that began with this observation. A number not known yet
         (None: no data) is never a breach, so no data is not "no agents available".
         ``with_sources`` False: the sources' breaches are left out (not yet current)."""
         levels = metrics.levels(self.thresholds, now)
-        current = {name for name in BREACHES if levels[name] is Level.ALERT}
+        judged = {name: levels[name] for name in BREACHES}
         for source in self.sources if with_sources else ():
-            current |= {name for name, level in source().items() if level is Level.ALERT}
+            judged.update(source())
+        current = {name for name, level in judged.items() if level is Level.ALERT}
+        self.warned = {name for name, level in judged.items() if level is Level.WARN}
         began = current - self.active
         for name in began:
             self.since[name] = now

@@ -337,19 +337,22 @@ class LiveFeed:
 
     def health(self) -> Level:
         """One level for the installation: a breach, an outage or stale data is an
-        alert; connecting, paused or no data yet a warning."""
+        alert; a number past its warning level, connecting, paused or no data yet a
+        warning. A tab shows it, and help reads a calm tab as nothing past a threshold."""
         if self.alerts.active or self.stale:
             return Level.ALERT
         if self.status is None:
             return Level.WARN
         text = describe(self.status, self.options.clock.now(), self.status.made_at, UTC_ZONE)
-        return max(text.connection_level, text.age_level)
+        warned = Level.WARN if self.alerts.warned else Level.OK
+        return max(text.connection_level, text.age_level, warned)
 
     def rewind(self) -> None:
         """Time ran backwards (a replay seek): the trend and alerts start again."""
         self.history.clear()
         self.starts.clear()
         self.alerts.active.clear()
+        self.alerts.warned.clear()
         self.alerts.since.clear()
         self.flash_on = False
 

@@ -69,6 +69,34 @@ def test_snapshots_make_the_metrics_from_both_routes() -> None:
     assert feed.health() is Level.ALERT  # one agent available is below the floor of 2
 
 
+def test_a_number_past_its_warning_level_is_the_installation_s_warning() -> None:
+    """A tab shows the installation's health, and help reads a calm tab as nothing past
+    a threshold: a wait in amber must make it a warning, not "all well"."""
+    feed, source, _, _ = rig()
+    source.poll([call("q", QUEUEING, -90, -90)], AGENTS)
+    feed.tick()
+    assert feed.metrics.levels(feed.alerts.thresholds, feed.clock.now())["longest_wait"] is (
+        Level.WARN
+    )
+    assert feed.alerts.active == set() and feed.bells == 0
+    assert feed.health() is Level.WARN
+    # the caller is answered: nothing is past a threshold any more
+    source.poll([call("q", BRIDGED, 0, -90)], AGENTS)
+    feed.tick()
+    assert feed.health() is Level.OK
+
+
+def test_a_derived_number_past_its_warning_level_is_the_installation_s_warning() -> None:
+    """Today's SL % in amber (a consumer's level, as the service level gives it) marks
+    the installation as the headline's waits do."""
+    feed, source, _, _ = rig()
+    feed.alerts.sources.append(lambda: {"sl": Level.WARN})
+    source.poll([], AGENTS)
+    feed.tick()
+    assert feed.alerts.active == set()
+    assert feed.health() is Level.WARN
+
+
 def test_an_unchanged_snapshot_changes_nothing_but_still_reaches_consumers() -> None:
     feed, source, clock, log = rig()
     first = source.calls(call("q", QUEUEING, 0))
