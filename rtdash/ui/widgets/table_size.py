@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
@@ -51,11 +52,38 @@ def height_unaffected(view: ScrollView, rows: int) -> bool:
 def fitted_widths(view: ScrollView, columns: Sequence[Column]) -> list[int]:
     """The columns' widths with the room a wide table has shared between the columns
     that can use it, a character at a time in turn, so a wallboard does not cut
-    ``Bookings li…`` with half a screen blank."""
+    ``Bookings li…`` with half a screen blank; and in a narrow one taken from those
+    same columns, so their texts end in ``…`` rather than the screen's edge cutting
+    the last columns off without a sign."""
     widths = [column.width for column in columns]
     # the room left when a vertical scrollbar shows, shown or not: the call groups'
     # tables, one above the other, keep their columns in line
     room = view.outer_size.width - view.styles.scrollbar_size_vertical
     spare = min(room, view.size.width) - sum(widths) - 2 * CELL_PADDING * len(widths)
+    if spare < 0:
+        return take_room(widths, [shrink_floor(column) for column in columns], -spare)
     grows = [column.grow for column in columns]
     return share_room(widths, grows, spare, [column.grow_first for column in columns])
+
+
+def shrink_floor(column: Column) -> int:
+    """How narrow a column may be made: a column of names (one that may grow) down to
+    its header word, whose sort arrow the cell's right padding holds; any other column
+    (a time, a number) not at all, as a cut number would read as another number."""
+    return cell_len(column.label) if column.grow else column.width
+
+
+def take_room(widths: Sequence[int], floors: Sequence[int], short: int) -> list[int]:
+    """Widths ``short`` characters narrower in all, a character at a time from the
+    widest column still above its floor (the rightmost of equals), so the cuts are
+    shared and no name is cut to nothing while another stays whole. What the floors
+    cannot give stays short: the screen's edge cuts that much."""
+    out = list(widths)
+    while short > 0:
+        above = [index for index, width in enumerate(out) if width > floors[index]]
+        if not above:
+            break
+        widest = max(above, key=lambda index: (out[index], index))
+        out[widest] -= 1
+        short -= 1
+    return out
