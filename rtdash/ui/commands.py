@@ -212,7 +212,7 @@ COMMANDS: tuple[Command, ...] = (
         "lookup_selected",
         "enter",
         "lookup_selected",
-        "Lookup",
+        "Look up",
         frozenset({LIVE}),
         help="Look up the selected call's caller: attribution and custom data (on an "
         "agent: the caller they are talking to)",

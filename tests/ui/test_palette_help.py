@@ -297,3 +297,19 @@ async def test_the_footer_offers_enter_on_the_tables_at_80_columns(sim: Simulato
         footer = screen_text(app).splitlines()[-1]
         assert footer.lstrip().startswith("⏎ Look up"), footer
         assert " q Quit " in footer, footer
+
+
+async def test_enter_reads_look_up_in_the_footer_with_or_without_a_table_focused(
+    sim: Simulator,
+) -> None:
+    """With a call group focused the table's Enter shows; with none (a browser tab the
+    page has not focused yet, a click elsewhere) the screen's own Enter does: both in
+    the words help and the palette use, "Look up"."""
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_data(pilot)
+        await wait_until(pilot, lambda: " Look up " in screen_text(app).splitlines()[-1])
+        app.screen.set_focus(None)
+        await wait_until(pilot, lambda: "Enter " in screen_text(app).splitlines()[-1])
+        footer = screen_text(app).splitlines()[-1]
+        assert "Enter Look up " in footer and "Lookup" not in footer, footer
