@@ -1,12 +1,15 @@
 """Every command the README shows works exactly as written, and its configuration
 section names every section and key the settings models have.
 
-Each shell line of the README's ``sh`` blocks is run, in README order, by ``bash`` in a
-fresh home directory with no credentials, against the installed ``rtdash``: a
+Each shell line of the README's ``sh`` blocks is run by ``bash`` in a home directory of
+its own with no credentials, against the installed ``rtdash``: a
 scriptable command must exit 0; a dashboard (``rtdash --demo …``, ``rtdash replay …``)
 runs in a real terminal (tmux) for a few seconds and must quit with 0 on ``q``; a
 server (``rtdash sim``, ``rtdash serve``) must still be serving after a few seconds and
-stop cleanly. A line that cannot run here is in :data:`SKIP`, with the reason.
+stop cleanly. A line that cannot run here is in :data:`SKIP`, with the reason. A line
+that reads what another line writes (``replay`` plays what ``--record`` wrote) runs that
+line first, in its own home (:data:`NEEDS`): each test passes or fails alone, in any
+order and on any worker.
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ SKIP: tuple[tuple[str, str], ...] = (
     (r"^rtdash stats", "needs today's totals saved by a running dashboard"),
 )
 
+#: README lines that read a file another line writes: (a pattern the reader matches, a
+#: pattern the line that writes it matches); the writer runs first in the reader's home
+NEEDS: tuple[tuple[str, str], ...] = ((r"^rtdash replay ", r"^rtdash .*--record "),)
+
 #: subcommands that run until stopped
 SERVERS = ("sim", "serve")
 #: how long a dashboard or a server must keep running before it is stopped
@@ -91,10 +98,17 @@ def _kind(line: str) -> str:
     return "command"
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One home for every line, so ``--record`` leaves the file ``replay`` plays."""
-    return tmp_path_factory.mktemp("home")
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A home for one line (and the lines it needs): a home shared by every line made
+    ``replay`` depend on ``--record`` having run before it on the same worker."""
+    return tmp_path
+
+
+def writers_for(line: str) -> list[str]:
+    """The README lines that write what ``line`` reads, in README order."""
+    wanted = [writer for reader, writer in NEEDS if re.search(reader, line)]
+    return [other for other in LINES if any(re.search(writer, other) for writer in wanted)]
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -120,11 +134,25 @@ def test_every_skip_is_still_in_the_readme() -> None:
         assert any(re.search(pattern, line) for line in LINES), pattern
 
 
+def test_every_line_a_line_needs_is_in_the_readme() -> None:
+    """A reader whose writer is gone from the README would fail for a reason not its own."""
+    for reader, writer in NEEDS:
+        readers = [line for line in LINES if re.search(reader, line)]
+        assert readers, reader
+        assert all(writers_for(line) for line in readers), writer
+
+
 @pytest.mark.parametrize("line", LINES)
 def test_readme_line_works_as_written(line: str, home: Path) -> None:
     why = skip_reason(line)
     if why:
         pytest.skip(why)
+    for writer in writers_for(line):
+        _run_line(writer, home)
+    _run_line(line, home)
+
+
+def _run_line(line: str, home: Path) -> None:
     kind = _kind(line)
     if kind == "dashboard":
         _run_dashboard(line, home)
