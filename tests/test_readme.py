@@ -171,6 +171,27 @@ def _run_line(line: str, home: Path) -> None:
         assert done.returncode == 0, f"{line!r} exited {done.returncode}: {done.stderr}"
 
 
+def test_the_readme_quotes_what_a_lookup_says_when_it_exits_1(home: Path) -> None:
+    """The README's meaning of the lookup's exit 1 is the command's own words: a
+    lookup asks the service about the last 24 hours of calls, ended ones too, and a
+    README saying "no live call has it" sent people looking at the wrong calls."""
+    line = next(line for line in LINES if line.startswith("rtdash lookup") and "exit 1" in line)
+    quoted = re.search(r'exit 1: "([^"]+)"', line)
+    assert quoted, f"the README does not quote the exit 1 message: {line!r}"
+    done = subprocess.run(
+        ["bash", "-c", "rtdash lookup --demo 07700 900999"],  # a number no call has
+        cwd=home,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    pattern = ".*".join(re.escape(part.strip()) for part in quoted.group(1).split("…"))
+    assert re.search(pattern, done.stderr), f"{quoted.group(1)!r} is not {done.stderr!r}"
+
+
 #: the variables that could carry credentials or a config file into a README command
 BLANKED = ("RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY", "RTDASH_CONFIG")
 
