@@ -38,24 +38,40 @@ def rejected_hint(
     env: Mapping[str, str], config_file: Path | None, *, profiles: bool = False
 ) -> str:
     """After "credentials rejected": what to fix, then restart."""
+    return rejected_hints(env, config_file, profiles=profiles)[0]
+
+
+def rejected_hints(
+    env: Mapping[str, str], config_file: Path | None, *, profiles: bool = False
+) -> tuple[str, ...]:
+    """:func:`rejected_hint`, then shorter forms of it, shortest last, for a line too
+    narrow for the whole: the words around what to fix give way, never the variable or
+    the file's path, which is the one thing the reader has to act on."""
     if profiles:
-        where = "the profile's credentials"
+        where = short = "the profile's credentials"
     elif env.get(ENV_API_KEY):
-        where = ENV_API_KEY
+        where = short = ENV_API_KEY
     elif env.get(ENV_USERNAME) or env.get(ENV_PASSWORD):
-        where = f"{ENV_USERNAME}/{ENV_PASSWORD}"
+        where = short = f"{ENV_USERNAME}/{ENV_PASSWORD}"
     elif config_file is not None:
-        where = f"the credentials in {home_relative(config_file)}"
+        short = home_relative(config_file)
+        where = f"the credentials in {short}"
     else:
-        where = "the credentials"
-    return f"fix {where} and restart rtdash"
+        where = short = "the credentials"
+    forms = (f"fix {where} and restart rtdash", f"fix {short}, restart rtdash", f"fix {short}")
+    return tuple(dict.fromkeys(forms))  # (a form that reads as the one before it, once)
 
 
 def rejected_hint_for(settings: object, env: Mapping[str, str] | None = None) -> str:
     """:func:`rejected_hint` for a :class:`~rtdash.config.Settings` (or None)."""
+    return rejected_hints_for(settings, env)[0]
+
+
+def rejected_hints_for(settings: object, env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """:func:`rejected_hints` for a :class:`~rtdash.config.Settings` (or None)."""
     import os
 
-    return rejected_hint(
+    return rejected_hints(
         os.environ if env is None else env,
         getattr(settings, "source", None),
         profiles=bool(getattr(settings, "profiles", None)),

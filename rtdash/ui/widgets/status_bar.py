@@ -7,11 +7,12 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from rtdash.core.clock import Clock
-from rtdash.core.credentials import rejected_hint_for
+from rtdash.core.credentials import rejected_hints_for
 from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe, disconnected
 from rtdash.ui.widgets.palette import LEVEL_STYLE
@@ -98,18 +99,55 @@ class StatusBar(Static):
         if self.text.detail:
             head.append(" · ", style="dim")
             head.append(self.text.detail, style=connection_style)
-        if self.status.phase is Phase.AUTH_FAILED:
-            head.append(f" — {rejected_hint_for(getattr(self.app, 'settings', None))}")
+        note = Text()
         if self.note:
-            head.append(" · ", style="dim")
-            head.append(self.note, style="italic")
-        line = fitted(head, self.installation, self.zone.key, self.content_size.width)
-        if line != self._line:  # a line that reads the same is not drawn again
-            self._line = line
-            self.update(line, layout=False)  # one line, always: no layout needed
+            note.append(" · ", style="dim")
+            note.append(self.note, style="italic")
+        hints: tuple[str, ...] = ()
+        if self.status.phase is Phase.AUTH_FAILED:
+            hints = rejected_hints_for(getattr(self.app, "settings", None))
+        width = self.content_size.width
+        line, hint = with_hint(head, note, hints, width)
+        text = fitted(line, self.installation, self.zone.key, width)
+        if hint is not None:
+            text.append("\n")
+            text.append_text(hint)
+        if text != self._line:  # a line that reads the same is not drawn again
+            self._line = text
+            two_lines = hint is not None
+            if self.has_class("-two-lines") != two_lines:
+                self.set_class(two_lines, "-two-lines")  # its height: a layout
+            self.update(text, layout=False)
 
     def on_resize(self) -> None:
         self.tick()  # what fits changed: a wider line gets the installation back
+
+
+def with_hint(
+    head: Text, note: Text, hints: tuple[str, ...], width: int
+) -> tuple[Text, Text | None]:
+    """The status line's head with the credentials' hint (``hints``: longest first) and
+    the note, and a second line for the hint when the one line is too narrow for it
+    whole: cut at the screen's edge, the hint lost what to fix, the file's path, which
+    is the one part a reader must act on. On its own line the hint takes the longest
+    form that fits; a path longer than the line keeps its end (the file's name)."""
+    line = head.copy()
+    if not hints:
+        line.append_text(note)
+        return line, None
+    line.append(f" — {hints[0]}")
+    line.append_text(note)
+    if width <= 0 or line.cell_len <= width:
+        return line, None
+    line = head.copy()
+    line.append_text(note)
+    for form in hints:
+        if cell_len(form) <= width:
+            return line, Text(form, no_wrap=True)
+    tail = hints[-1]
+    while tail and cell_len(tail) > width - 1:  # by cells: a wide character counts two
+        tail = tail[1:]
+    return line, Text(f"…{tail}", no_wrap=True)
 
 
 def fitted(head: Text, installation: str, zone: str, width: int) -> Text:

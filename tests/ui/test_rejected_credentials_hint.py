@@ -1,0 +1,90 @@
+"""Rejected credentials at 80x24: the status line's hint names what to fix, whole. The
+one line cut it at the screen's edge ("fix the credentials in /tmp/…/con…"), so the
+part to act on was the part lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from rtdash.core.credentials import rejected_hints
+from rtdash.core.poller_status import Phase
+from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
+from rtdash.ui.widgets.status_bar import StatusBar, with_hint
+from tests.support import a_password, settings_for
+from tests.ui.helpers import make_app, screen_text, wait_until
+
+CREDENTIAL_VARIABLES = ("RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY")
+
+
+def _refused_wallboard(sim: Simulator, config_file: Path | None) -> RtdashApp:
+    """The wallboard on ``sim`` with a password it refuses, read from ``config_file``."""
+    settings = settings_for(sim, password=a_password())
+    settings.display.wallboard = True
+    settings.source = config_file
+    app: RtdashApp = make_app(sim, settings, flash=False)
+    return app
+
+
+async def _screen_once_refused(app: RtdashApp) -> str:
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def refused() -> bool:
+            bars = list(app.screen.query(StatusBar))
+            return any(b.status and b.status.phase is Phase.AUTH_FAILED for b in bars)
+
+        await wait_until(pilot, refused)
+        await pilot.pause()
+        return screen_text(app)
+
+
+async def test_the_config_file_to_fix_shows_whole_at_80x24(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / ".config" / "rtdash" / "config.toml"
+    shown = await _screen_once_refused(_refused_wallboard(sim, config))
+    lines = [line for line in shown.splitlines() if line.strip()]
+    assert lines[-1].strip() == (
+        "fix the credentials in ~/.config/rtdash/config.toml and restart rtdash"
+    ), shown
+    assert "credentials rejected" in lines[-2], shown
+    assert "…" not in "\n".join(lines[-2:]), shown
+
+
+async def test_the_variables_to_fix_show_whole_at_80x24(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Credentials from the environment (as set in the test, never on a command line)."""
+    monkeypatch.delenv("RTDASH_API_KEY", raising=False)
+    monkeypatch.setenv("RTDASH_USERNAME", sim.username)
+    monkeypatch.setenv("RTDASH_PASSWORD", a_password())
+    shown = await _screen_once_refused(_refused_wallboard(sim, None))
+    assert "fix RTDASH_USERNAME/RTDASH_PASSWORD and restart rtdash" in shown, shown
+
+
+def test_a_hint_that_fits_stays_on_the_one_line() -> None:
+    head = Text("credentials rejected · data 10:14:03")
+    hints = rejected_hints({"RTDASH_API_KEY": a_password("key")}, None)
+    line, second = with_hint(head, Text(), hints, 120)
+    assert second is None
+    assert line.plain == (
+        "credentials rejected · data 10:14:03 — fix RTDASH_API_KEY and restart rtdash"
+    )
+
+
+def test_on_its_own_line_a_long_path_gives_up_its_words_then_its_start() -> None:
+    """The file's name is at the path's end: a path wider than the line keeps it."""
+    config = Path("/srv/wallboards/floor-2/rtdash/config.toml")
+    hints = rejected_hints({}, config)
+    head = Text("credentials rejected · no data yet")
+    _, second = with_hint(head, Text(), hints, 78)
+    assert second is not None and second.plain == f"fix {config}, restart rtdash"
+    _, second = with_hint(head, Text(), hints, 40)
+    assert second is not None and second.cell_len == 40
+    assert second.plain.startswith("…") and second.plain.endswith("/floor-2/rtdash/config.toml")
