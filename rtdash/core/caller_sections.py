@@ -8,14 +8,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rtdash.api.models import CallerDetails, answered
+from rtdash.core.answered_by import answered_on
 from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import DETAIL_LABELS as L
 
 
 def details_sections(
-    details: CallerDetails, zone: ZoneInfo
+    details: CallerDetails, zone: ZoneInfo, answered_by: str | None = None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The details as titled (label, value) lists: one source for the screen and ``y``."""
+    """The details as titled (label, value) lists: one source for the screen and ``y``.
+    ``answered_by``: the name of who answered, where the dashboard knows it (see
+    :mod:`rtdash.core.answered_by`); the answer itself names only a number."""
     if details.mode == "basic":
         return [
             (
@@ -43,7 +46,7 @@ def details_sections(
     call = [
         (L["src_number"], caller_label(details.src_number)),
         (L["dialled_number"], caller_label(details.dialled_number)),
-        (L["dest_number"], caller_label(details.dest_number) if details.dest_number else "–"),
+        (L["dest_number"], answered_on(details, answered_by)),
         (L["dgrp_name"], _text(details.dgrp_name or details.dgrp)),
         (L["trigger_time"], _when(details.trigger_time, zone)),
         (L["call_state"], _text(details.call_state)),
@@ -60,9 +63,9 @@ def details_sections(
     return sections
 
 
-def details_text(details: CallerDetails, zone: ZoneInfo) -> str:
+def details_text(details: CallerDetails, zone: ZoneInfo, answered_by: str | None = None) -> str:
     lines: list[str] = []
-    for title, rows in details_sections(details, zone):
+    for title, rows in details_sections(details, zone, answered_by):
         lines.append(f"{title}")
         lines.extend(f"  {label}: {value}" for label, value in rows)
     return "\n".join(lines)

@@ -343,7 +343,7 @@ async def test_every_sections_values_start_at_one_column_at_80x24(sim: Simulator
     async with a_caller_looked_up(sim) as (_, _pilot, modal, _second):
         shown = modal.shown_details()
         assert shown is not None and shown.custom
-        sections = details_sections(shown, modal.client.zone)
+        sections = details_sections(shown, modal.client.zone, modal.answered_by_name)
         assert [title for title, _ in sections] == ["Attribution", "Call", "Custom data"]
         result = modal.query_one("#lookup-result")
         width = result.content_region.width

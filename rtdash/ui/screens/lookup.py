@@ -21,6 +21,7 @@ from rtdash.api import errors
 from rtdash.api.client import InfinityClient
 from rtdash.api.models import CallerDetails, CallState, details_ticked
 from rtdash.api.row_types import in_progress
+from rtdash.core.answered_by import answered_by
 from rtdash.core.caller_sections import details_text
 from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.format import caller_label
@@ -111,6 +112,8 @@ class LookupScreen(ModalScreen[None]):
         #: dashboard then (see calls_changed)
         self._asked: LookupQuery | None = None
         self._states: Sign | None = None
+        #: who answered the shown call, by name, from the dashboard's own data
+        self.answered_by_name: str | None = None
         self.outcome: str = "idle"
         #: keys typed ahead before the input was ready (see take_typed), typed into it
         #: in order once it is (on_mount)
@@ -249,6 +252,7 @@ class LookupScreen(ModalScreen[None]):
             return
         if details is not None and self.details is not None:
             self.details = details
+            self.answered_by_name = self._name_of_who_answered(details, query)
             self._draw_details()
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
@@ -285,6 +289,7 @@ class LookupScreen(ModalScreen[None]):
         self.details = details
         self.outcome = details.mode
         self._asked = query
+        self.answered_by_name = self._name_of_who_answered(details, query)
         calls = self.feed.calls if self.feed is not None else None
         self._states = None if calls is None else call_states(calls, details, query)
         names = getattr(self.app, "names", None)
@@ -294,6 +299,13 @@ class LookupScreen(ModalScreen[None]):
         # results take the focus so y (copy), n (new lookup) and Esc work at once
         self.query_one("#lookup-dialog").focus()
         self.refresh_bindings()
+
+    def _name_of_who_answered(self, details: CallerDetails, query: LookupQuery) -> str | None:
+        """Read when an answer arrives: who answered does not change while it is shown,
+        and a re-asked answer (the call answered since) reads it again."""
+        if self.feed is None:
+            return None
+        return answered_by(details, query.call_ref, self.feed.calls, self.feed.users)
 
     def _no_match(self, query: LookupQuery, what: str) -> None:
         """Said with the installation asked: a lookup asks the one on screen, and a
@@ -317,7 +329,7 @@ class LookupScreen(ModalScreen[None]):
 
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:
         self.outcome = outcome
-        self.details = self._drawn = self._asked = self._states = None
+        self.details = self._drawn = self._asked = self._states = self.answered_by_name = None
         self.query_one("#lookup-result", Static).update(Text(text, style=style))
         self.refresh_bindings()
 
@@ -348,7 +360,8 @@ class LookupScreen(ModalScreen[None]):
         if shown is None:
             return
         self._drawn = shown
-        self.query_one("#lookup-result", Static).update(details_view(shown, self.client.zone))
+        view = details_view(shown, self.client.zone, self.answered_by_name)
+        self.query_one("#lookup-result", Static).update(view)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -375,7 +388,7 @@ class LookupScreen(ModalScreen[None]):
             self.notify("Nothing to copy yet.", severity="warning")
             return
         shown = self.shown_details() or self.details  # the durations as on screen
-        self.app.copy_to_clipboard(details_text(shown, self.client.zone))
+        self.app.copy_to_clipboard(details_text(shown, self.client.zone, self.answered_by_name))
         # sent as the terminal's clipboard sequence: whether it lands is the terminal's
         # (tmux passes it on only with set-clipboard on), so said as sent, not as done
         self.notify("Caller details sent to the terminal's clipboard.")

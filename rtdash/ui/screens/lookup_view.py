@@ -27,7 +27,7 @@ BASIC_MODE = (
 )
 
 
-def details_view(details: CallerDetails, zone: ZoneInfo) -> Group:
+def details_view(details: CallerDetails, zone: ZoneInfo, answered_by: str | None = None) -> Group:
     """The answer's sections as label/value grids, every value starting in one column.
 
     The label width is capped, so a long custom key cannot squeeze the values at 80
@@ -38,7 +38,7 @@ def details_view(details: CallerDetails, zone: ZoneInfo) -> Group:
     parts: list[object] = []
     if details.mode == "basic":
         parts.append(Text(BASIC_MODE, style="italic"))
-    sections = details_sections(details, zone)
+    sections = details_sections(details, zone, answered_by)
     widest = max((cell_len(label) for _, rows in sections for label, _ in rows), default=0)
     label_width = min(widest, MAX_LABEL_WIDTH)
     for title, rows in sections:

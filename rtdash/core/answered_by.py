@@ -1,0 +1,52 @@
+"""Who answered a looked-up call, by name: the lookup route names only the number it was
+answered on (an agent's extension), and "Answered on 213" asks the supervisor to know
+every extension by heart. The dashboard already holds the names: the users it polls
+(name by extension) and the live calls (the agent of a call being talked on)."""
+
+from __future__ import annotations
+
+from rtdash.api.models import CallerDetails, CallState
+from rtdash.core.format import caller_label
+from rtdash.core.snapshot import CallsSnapshot
+from rtdash.core.users_snapshot import UsersSnapshot
+
+
+def answered_by(
+    details: CallerDetails,
+    call_ref: str | None,
+    calls: CallsSnapshot | None,
+    users: UsersSnapshot | None,
+) -> str | None:
+    """The name of whoever answered the call ``details`` describes, or None when the
+    dashboard cannot tell. First the user whose extension is the number the call was
+    answered on (the number shown beside the name, so the two cannot disagree); then
+    the agent of the live call asked about (by ``call_ref``, or the caller's number).
+    Two different names for one number or caller are no answer: a name shown must be
+    the one person it is."""
+    dest = details.dest_number
+    if not dest:
+        return None
+    if users is not None:
+        names = {u.display_name for u in users.users if u.extension == dest and u.display_name}
+        if len(names) == 1:
+            return names.pop()
+    if calls is None:
+        return None
+    talking = calls.groups.get(CallState.BRIDGED, ())
+    if call_ref is not None:
+        rows = [call for call in talking if call.call_ref == call_ref]
+    elif details.src_number:
+        rows = [call for call in talking if call.src_number == details.src_number]
+    else:
+        rows = []
+    agents = {call.agent_name for call in rows if call.agent_name}
+    return agents.pop() if len(agents) == 1 else None
+
+
+def answered_on(details: CallerDetails, name: str | None) -> str:
+    """The "Answered on" value: the name with the number beside it, ``Leo Knight
+    (213)``; the number alone when no name is known; "–" before anyone answered."""
+    if not details.dest_number:
+        return "–"
+    number = caller_label(details.dest_number)
+    return f"{name} ({number})" if name else number
