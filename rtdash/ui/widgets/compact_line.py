@@ -4,7 +4,6 @@ words, drawn to the width the line has, repainting only the cells that changed."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 
 from rich.text import Text
 from textual.geometry import Region
@@ -23,24 +22,18 @@ NOT_KNOWN = (PLACEHOLDER, Level.OK)
 _FORMS = ((0, "  "), (1, "  "), (1, " "))
 
 
-def compact_line(
-    items: Sequence[LineItem], width: int | None = None, spare: AbstractSet[int] = frozenset()
-) -> Text:
+def compact_line(items: Sequence[LineItem], width: int | None = None) -> Text:
     """``Waiting 17 ‼  Longest 1:39 ▲  …``, in ``width`` cells: the short labels while
-    they fit, then the terse ones, then closer together; the ``spare`` items (by index:
-    numbers the screen shows elsewhere too) only in the first form, before any label is
-    shortened for them; past that whole numbers give way, calm ones before breached
-    ones and the last first (an ellipsis says some are missing). A number is never
-    cut: a clipped "12" would read as "1"."""
-    kept = [item for index, item in enumerate(items) if index not in spare]
-    # a spare number only in the roomiest form: it goes before any word is shortened
-    attempts = [(items, _FORMS[:1]), (kept, _FORMS)] if spare else [(kept, _FORMS)]
-    for attempt, forms in attempts:
-        for label, gap in forms:
-            line = _line(attempt, label, gap)
-            if width is None or line.cell_len <= width:
-                return line
+    they fit, then the terse ones, then closer together; past that whole numbers give
+    way, calm ones before breached ones and the last first (an ellipsis says some are
+    missing). Words give way before numbers: the number is what the line is read for.
+    A number is never cut: a clipped "12" would read as "1"."""
+    for label, gap in _FORMS:
+        line = _line(items, label, gap)
+        if width is None or line.cell_len <= width:
+            return line
     assert width is not None
+    kept = list(items)
     while len(kept) > 1:
         calm = [i for i, item in enumerate(kept) if item[3] is Level.OK]
         del kept[calm[-1] if calm else -1]
@@ -74,20 +67,18 @@ class CompactLine(Widget):
         # kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.items: tuple[LineItem, ...] = ()
-        self.spare: AbstractSet[int] = frozenset()
         #: the line as last drawn, and the width it was drawn to
         self._drawn: tuple[Text, int] | None = None
 
-    def show(self, items: tuple[LineItem, ...], spare: AbstractSet[int] = frozenset()) -> None:
+    def show(self, items: tuple[LineItem, ...]) -> None:
         """Only the cells that now draw differently are repainted: the longest wait
-        counts up every second, and the rest of the line stays as it was. ``spare``: see
-        :func:`compact_line`."""
-        if items == self.items and spare == self.spare:
+        counts up every second, and the rest of the line stays as it was."""
+        if items == self.items:
             return
-        self.items, self.spare = items, spare
+        self.items = items
         width = self.size.width
         before = self._drawn[0] if self._drawn is not None and self._drawn[1] == width else None
-        line = compact_line(items, width or None, spare)
+        line = compact_line(items, width or None)
         self._drawn = (line, width)
         span = changed_cells(before, line)
         if span is None:
@@ -102,5 +93,5 @@ class CompactLine(Widget):
         """The line :meth:`show` made for these items, unless the width changed since."""
         width = self.size.width
         if self._drawn is None or self._drawn[1] != width:
-            self._drawn = (compact_line(self.items, width or None, self.spare), width)
+            self._drawn = (compact_line(self.items, width or None), width)
         return self._drawn[0]

@@ -42,9 +42,6 @@ class TileSpec:
     #: a shorter label still, for a one-line headline the short labels overflow (three
     #: digit counts, a long wait): the numbers keep their room, the words give way
     terse: str = ""
-    #: on the one-line headline only where every number fits with it: the first to
-    #: give way (a number shown elsewhere on the screen as well)
-    spare: bool = False
 
 
 WAITING = TileSpec("waiting", "Calls waiting", "Waiting", terse="Wait")
@@ -303,8 +300,7 @@ class MetricsBar(Static):
             tuple(
                 (spec.short, spec.terse or spec.short, *values.get(spec.key, NOT_KNOWN))
                 for spec in on_line
-            ),
-            frozenset(index for index, spec in enumerate(on_line) if spec.spare),
+            )
         )
 
     def _tiles(self) -> list[MetricTile]:

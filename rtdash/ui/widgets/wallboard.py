@@ -7,8 +7,6 @@ personal data excluded. Every region grows with the screen (see wallboard.tcss).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -42,17 +40,14 @@ class Wallboard(LiveView):
         yield self.make_banner()
         keeper = self.keeper
         service = service_specs(keeper.tiles()) if keeper is not None else ()
-        tiles = WALL_TILES
-        if service:
-            # the one line of a narrow terminal holds six numbers: talking (also in each
-            # queue's row below) is spare there, the first to give its place to today's
-            # tiles; a tall screen draws today's tiles as a second row under the live ones
-            tiles = tuple(replace(t, spare=True) if t is TALKING else t for t in tiles)
+        # a narrow terminal's one line keeps every number (a supervisor on SSH reads the
+        # board there), in shorter words; a tall screen draws today's tiles as a second
+        # row under the live ones
         yield MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
             history=self.history,
-            tiles=tiles,
+            tiles=WALL_TILES,
             today=service,
             id="wall-metrics",
         )
