@@ -4,6 +4,7 @@ queues that fit, and a number key that pins an installation."""
 from __future__ import annotations
 
 import pytest
+from textual.geometry import Region
 
 from rtdash.api.models import CallState
 from rtdash.core.agents import AgentState
@@ -205,3 +206,46 @@ async def test_the_dashboard_speaks_of_the_same_states(sim: Simulator) -> None:
         label = board.metrics_bar.query_one("#tile-agents_on_call .tile-label")
         # the tile's label, or its short form where the full one would be cut
         assert "on a call" in rendered_text(label, width=40).lower()
+
+
+def _panel_rows(panel: QueueSummaryPanel) -> list[str]:
+    """The queue table's lines as the panel hands them to the screen, at its size."""
+    width, height = panel.size
+    return [strip.text.rstrip() for strip in panel.render_lines(Region(0, 0, width, height))]
+
+
+# 120 to 142 columns: a 1280x720 browser tab, a tmux window beside another
+@pytest.mark.parametrize("size", [(120, 30), (130, 40), (142, 40)])
+async def test_every_queue_column_fits_a_middling_screen(
+    sim: Simulator, size: tuple[int, int]
+) -> None:
+    """Shorter headers rather than a column gone: each queue's row still ends in its
+    agents on a call."""
+    app = wallboard_app(sim)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("p")  # no poll changes the queues while the screen is read
+        await pilot.pause()
+        panel = app.screen.view.query_one(QueueSummaryPanel)
+        rows = _panel_rows(panel)
+        header = next(row for row in rows if "Queue" in row)
+        assert header.endswith(("Agents on a call", "On a call", "On call")), rows
+        assert "…" not in header
+        assert panel.queues
+        for queue in panel.queues:
+            row = next(row for row in rows if row.split()[0] == queue.queue)
+            on_call = "–" if queue.agents_on_call is None else str(queue.agents_on_call)
+            assert row.split()[-1] == on_call, (queue, row)
+
+
+async def test_a_column_left_out_is_named_under_the_table(sim: Simulator) -> None:
+    """At 36 columns not even the shortest headers fit: the columns that go are named,
+    so an absent agents-on-a-call count does not read as none."""
+    app = wallboard_app(sim)
+    async with app.run_test(size=(36, 30)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        rows = _panel_rows(app.screen.view.query_one(QueueSummaryPanel))
+        header = next(row for row in rows if "Queue" in row)
+        assert "call" not in header, "the column is left out"
+        assert "Too narrow for: Agents on a call" in rows, rows

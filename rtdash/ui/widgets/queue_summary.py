@@ -1,10 +1,13 @@
 """Per-queue rows for the wallboard: waiting, longest wait, talking, agents on a call.
 
 Sorted by longest wait (the queue that needs attention first). Columns are sized to
-their headers and values, never cut while there is room: the queue name takes what is
-left, and on a narrow screen the least needed columns go first (agents on a call,
-then talking) rather than every header being cut. Cells are built as ``Text`` from
-data, never markup: a queue name is upstream text.
+their headers and values, never cut: the queue name takes what is left and ends in
+"…" when cut. Where the full headers do not fit (the queues beside the agents on a
+screen a little over 120 columns), the headers take the headline's shorter words
+(``On a call``, then ``On call``), so every column stays; only a panel too narrow even
+for those drops the least needed columns (agents on a call, then talking), and a line
+under the table names them: a column gone without a word reads as "not measured".
+Cells are built as ``Text`` from data, never markup: a queue name is upstream text.
 """
 
 from __future__ import annotations
@@ -19,15 +22,43 @@ from rtdash.core.queues import QueueSummary
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.palette import wait_cell
 
-#: (header, key) in order of need: the later ones are dropped first when narrow
-COLUMNS = (
-    ("Waiting", "waiting"),
-    ("Longest wait", "longest"),
-    ("Talking", "talking"),
-    (f"Agents {AgentState.ON_CALL.word}", "on_call"),
+#: (key, headers roomiest first) in order of need: the later ones are dropped first
+#: when even the shortest headers do not fit; the words are the headline's
+COLUMNS: tuple[tuple[str, tuple[str, str, str]], ...] = (
+    ("waiting", ("Waiting", "Waiting", "Wait")),
+    ("longest", ("Longest wait", "Longest", "Long")),
+    ("talking", ("Talking", "Talking", "Talk")),
+    (
+        "on_call",
+        (f"Agents {AgentState.ON_CALL.word}", AgentState.ON_CALL.word.capitalize(), "On call"),
+    ),
 )
-#: the fewest cells the queue name keeps before a column is dropped
+#: the fewest cells the queue name keeps before a header is shortened or a column dropped
 NAME_MIN = 10
+#: a cell's padding, one each side
+PADDING = 2
+
+
+def fit_columns(
+    widths: dict[str, int], name_width: int, room: int
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (key, header) pairs that fit ``room`` cells beside a queue name of at least
+    ``min(name_width, NAME_MIN)`` cells, and the full headers of the columns left out.
+    ``widths`` are the values' widths per key. Every column at the roomiest headers that
+    fit; past the shortest, the least needed columns go (never below two)."""
+    name = min(name_width, NAME_MIN) + PADDING
+
+    def needed(columns: tuple[tuple[str, tuple[str, str, str]], ...], form: int) -> int:
+        return name + sum(max(widths[key], len(heads[form])) + PADDING for key, heads in columns)
+
+    columns = COLUMNS
+    while True:
+        for form in range(3):
+            if needed(columns, form) <= room or (form == 2 and len(columns) == 2):
+                kept = [(key, heads[form]) for key, heads in columns]
+                dropped = [heads[0] for _, heads in COLUMNS[len(columns) :]]
+                return kept, dropped
+        columns = columns[:-1]
 
 
 class QueueSummaryPanel(Static):
@@ -69,22 +100,17 @@ class QueueSummaryPanel(Static):
                     "on_call": Text("–" if on_call is None else str(on_call)),
                 }
             )
-        width = self.size.width or 80
-        columns = list(COLUMNS)
-        widths = {
-            key: max(len(header), *(row[key].cell_len for row in rows)) for header, key in columns
-        }
+        widths = {key: max(row[key].cell_len for row in rows) for key, _ in COLUMNS}
         name_width = max(len("Queue"), *(row["queue"].cell_len for row in rows))
-
-        def needed(cols: list[tuple[str, str]]) -> int:
-            return min(name_width, NAME_MIN) + sum(widths[key] + 2 for _, key in cols)
-
-        while len(columns) > 2 and needed(columns) > width:
-            columns.pop()
+        columns, dropped = fit_columns(widths, name_width, self.size.width or 80)
         table = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
+        if dropped:
+            table.caption = Text(f"Too narrow for: {', '.join(dropped)}", style="dim")
+            table.caption_justify = "left"
         table.add_column("Queue", no_wrap=True, overflow="ellipsis", ratio=1)
-        for header, key in columns:
-            table.add_column(header, justify="right", no_wrap=True, min_width=widths[key])
+        for key, header in columns:
+            width = max(widths[key], len(header))
+            table.add_column(header, justify="right", no_wrap=True, min_width=width)
         for row in rows:
-            table.add_row(row["queue"], *(row[key] for _, key in columns))
+            table.add_row(row["queue"], *(row[key] for key, _ in columns))
         self.update(table)
