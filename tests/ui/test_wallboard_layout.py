@@ -15,8 +15,12 @@ from rtdash.ui.screens.wallboard import WallboardScreen
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.metrics_bar import BigNumber
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
+from tests.support import loopback_sim, sim_config
 from tests.ui.helpers import dashboard_of, make_app, rendered_text, settings_for, wait_for_data
-from tests.ui.wall_helpers import content_rows, screen_rows
+from tests.ui.wall_helpers import coloured_rows, content_rows, screen_rows
+
+#: a centre whose agents, one line each, fill only half the agents' room at 200x50
+AGENTS_AT_200X50 = 28
 
 
 def wallboard_app(sim: Simulator, *, more: bool = False, rotate: float = 30.0) -> RtdashApp:
@@ -249,3 +253,29 @@ async def test_a_column_left_out_is_named_under_the_table(sim: Simulator) -> Non
         header = next(row for row in rows if "Queue" in row)
         assert "call" not in header, "the column is left out"
         assert "Too narrow for: Agents on a call" in rows, rows
+
+
+async def test_a_200x50_screen_leaves_no_blank_band_under_the_agents() -> None:
+    """One-line tiles filled half the agents' room at 200x50 and taller ones with a gap
+    between rows did not fit: two-line tiles, the rows of a group together, use it."""
+    with loopback_sim(sim_config(agents=AGENTS_AT_200X50)) as sim:
+        app = wallboard_app(sim)
+        await _no_blank_band(app)
+
+
+async def _no_blank_band(app: RtdashApp) -> None:
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        grid = app.screen.view.query_one(AgentGrid)
+        rows = screen_rows(app)
+        coloured = coloured_rows(app)
+        status = max(i for i, row in enumerate(rows) if "data as of" in row)
+        last = max(i for i in range(status) if rows[i].strip() or i in coloured)
+        assert status - 1 - last <= 2, f"{status - 1 - last} blank rows above the status line"
+        text = "\n".join(rows)
+        assert "more agents" not in text
+        assert grid.users
+        for user in grid.users:
+            assert user.label in text

@@ -88,6 +88,12 @@ class AgentGrid(Widget):
                 break
             tile_width, columns = wider, fewer
             lines_per_tile = _tile_lines(groups, columns, height)
+        # between one-line tiles and taller ones with a line between rows, two-line
+        # tiles with the rows of a group together: a room too short for the one and
+        # far too tall for the other is not left half blank
+        packed = lines_per_tile == 1 and _packed_fits(groups, columns, height)
+        if packed:
+            lines_per_tile = 2
         # the columns share the whole width: longer names, no blank strip at the right
         tile_width = max(tile_width, min(40, (width + 1) // columns - 1))
         now, start = self.clock.now(), self.starts.start
@@ -114,15 +120,19 @@ class AgentGrid(Widget):
                     _row_line(row, state, part, lines_per_tile, tile_width, elapsed, style)
                     for part in range(lines_per_tile)
                 ]
-                spaced = lines_per_tile > 1
-                # keep a line for "+N more" unless this row is the very last
                 last_row = state is ORDER[-1] and first + columns >= len(members)
+                # a blank line after the row: after every row of taller tiles, after a
+                # group's last row of packed ones
+                spaced = lines_per_tile > 1 and not last_row
+                if packed:
+                    spaced = spaced and first + columns >= len(members)
+                # keep a line for "+N more" unless this row is the very last
                 room = height - len(lines) - (0 if last_row else 1)
-                if len(block) + (1 if spaced and not last_row else 0) > room:
+                if len(block) + (1 if spaced else 0) > room:
                     cut = True
                     break
                 lines.extend(block)
-                if spaced and not last_row:
+                if spaced:
                     lines.append(Text(""))
                 shown += len(row)
         hidden = len(self.users) - shown
@@ -148,6 +158,13 @@ def _tile_lines(groups: dict[AgentState, list[PbxUser]], columns: int, height: i
     if lines < 2:
         return 1
     return min(lines, MAX_TILE_LINES)
+
+
+def _packed_fits(groups: dict[AgentState, list[PbxUser]], columns: int, height: int) -> bool:
+    """Whether two-line tiles fit ``height`` with no line between the rows of a group,
+    only between groups."""
+    rows = sum(-(-len(members) // columns) for members in groups.values())
+    return len(groups) + 2 * rows + len(groups) - 1 <= height
 
 
 def _row_line(
