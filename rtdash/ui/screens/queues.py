@@ -129,7 +129,7 @@ class QueuesScreen(ModalScreen[str | None]):
             sl_text = abandoned_text = talk_text = Text(DASH, style="dim")
             if today is not None:
                 if today.avg_talk is not None:
-                    talk_text = Text(duration(today.avg_talk))
+                    talk_text = Text(duration(round(today.avg_talk)))
                 n = counted(today)
                 sl = today.sl_percent
                 sl_text = _level(DASH if sl is None else f"{sl:.0f}%", thresholds.sl(sl, n))
