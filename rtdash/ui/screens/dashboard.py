@@ -104,6 +104,9 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         self.default_region = default_region
         self.export_dir = export_dir
         self.exported: list[Path] = []
+        #: each installation's filter as typed, by its place in ``views``: a filter
+        #: belongs to the installation it was set on (see :meth:`after_switch`)
+        self._filters = [""] * len(self.views)
         self.start_at_breakpoints()
 
     @property
@@ -156,8 +159,21 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
             self.call_after_refresh(footer.call_later, footer.recompose)
 
     def after_switch(self) -> None:
-        self._apply_filter(self._filter_text())
+        self._show_own_filter()
         self.dashboard.focus_first_table()
+
+    def _show_own_filter(self) -> None:
+        """The installation shown keeps its own filter, and the filter line shows it.
+
+        A filter is words about one installation's calls: its queues (another's are
+        named otherwise), its callers, its agents. Carried over, it hid the other's
+        calls behind a queue it does not have; each keeps its own, so a supervisor
+        back on the first finds it as they left it."""
+        text = self._filters[self.current]
+        for box in self.query("#filter").results(Input):
+            box.value = text  # its Changed applies it to this installation: no change
+            box.display = bool(text)
+        self._apply_filter(text)
 
     # --- lookups --------------------------------------------------------------------
 
@@ -230,6 +246,7 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
 
     def _apply_filter(self, text: str) -> None:
         """The installation shown filtered by ``text``: its calls and its users."""
+        self._filters[self.current] = text
         self.dashboard.grid.set_filter(text, self.default_region)
         self.dashboard.user_panel.set_filter(users_filter(text))
 
