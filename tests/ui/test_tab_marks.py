@@ -4,6 +4,10 @@ or red."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
 from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
@@ -44,3 +48,91 @@ async def test_a_tab_shows_a_number_in_amber(sim: Simulator) -> None:
         # both installations' tabs, each after its name: amber, as the headline is
         assert tabs.count(WARN_MARK) == 2, tabs
         assert OK_MARK not in tabs and ALERT_MARK not in tabs, tabs
+
+
+def _calm(sim: Simulator) -> RtdashApp:
+    """Both installations, with thresholds nothing on either reaches: every number is
+    calm, so a tab's mark moves only with what the test changes."""
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    limits = settings.thresholds
+    limits.waiting_alert, limits.waiting_warn = 10_000, 10_000
+    limits.wait_alert, limits.wait_warn = 1e9, 1e9
+    limits.agents_available_min = 0
+    service = settings.service
+    service.sl_alert, service.sl_warn = 0, 0
+    service.abandon_alert, service.abandon_warn = 100, 100
+    return RtdashApp(settings, clock=FrozenClock(sim.now))
+
+
+def _first_tab_mark(shown: str) -> str:
+    tabs = next(line for line in shown.splitlines() if "│" in line)
+    return tabs.split("│")[0].strip()[-1]
+
+
+def _status_line(shown: str) -> str:
+    return next(line for line in shown.splitlines() if "data as of" in line)
+
+
+async def _screen_once(pilot: Pilot, condition: Callable[[str], bool]) -> str:
+    """The screen at the first look that meets ``condition``: what a person sees the
+    moment it changes, with no turn of the loop after it for a late redraw to land."""
+    seen: list[str] = []
+
+    def met() -> bool:
+        shown = screen_text(pilot.app)
+        if condition(shown):
+            seen.append(shown)
+            return True
+        return False
+
+    await wait_until(pilot, met)
+    return seen[0]
+
+
+async def test_a_tab_mark_changes_with_the_status_line(sim: Simulator) -> None:
+    """Paused is a warning (▲), live again is calm (●): the tab says so in the frame
+    the status line does, each time, not on a timer of its own up to a second later."""
+    app = _calm(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        await wait_until(pilot, lambda: _first_tab_mark(screen_text(app)) == OK_MARK)
+        for _ in range(3):
+            await pilot.press("p")
+            shown = await _screen_once(pilot, lambda s: "paused" in _status_line(s))
+            assert _first_tab_mark(shown) == WARN_MARK, shown
+            await pilot.press("p")
+            shown = await _screen_once(pilot, lambda s: "live" in _status_line(s))
+            assert _first_tab_mark(shown) == OK_MARK, shown
+
+
+async def test_a_tab_mark_changes_with_the_headline(sim: Simulator) -> None:
+    """Calls waiting turn amber at about the simulated centre's usual count: as its
+    queue grows and shrinks, the tab's mark reads what the headline reads in the
+    frame that draws the poll."""
+    app = _calm(sim)
+    app.settings.thresholds.waiting_warn = 15
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        board = screen.dashboard
+        changes, last = 0, None
+        for _ in range(200):
+            before = board.calls.fetched_at if board.calls is not None else None
+            sim.advance(1)
+            app.clock.advance(1)  # type: ignore[attr-defined]
+            board.poller.refresh_now()
+
+            def polled(_: str, before: object = before) -> bool:
+                return board.calls is not None and board.calls.fetched_at != before
+
+            shown = await _screen_once(pilot, polled)
+            headline = next(line for line in shown.splitlines() if "Waiting" in line)
+            level = WARN_MARK if WARN_MARK in headline else OK_MARK
+            assert _first_tab_mark(shown) == level, shown
+            changes += last is not None and level != last
+            last = level
+            if changes >= 4:
+                break
+        assert changes >= 4  # the queue filled and emptied: the marks were put to the test

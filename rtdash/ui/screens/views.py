@@ -34,6 +34,10 @@ class ViewsScreen(Screen[None]):
             raise ValueError("at least one installation is needed")
         self.views = views
         self.current = 0
+        if len(views) > 1:
+            # each tab's mark changes with the view it sums up, as that view draws
+            for view in views:
+                view.level_listener = self.show_installations
 
     def compose_views(self) -> ComposeResult:
         if len(self.views) > 1:
@@ -46,9 +50,7 @@ class ViewsScreen(Screen[None]):
         return self.views[self.current]
 
     def on_mount(self) -> None:
-        if len(self.views) > 1:
-            self.set_interval(1.0, self.show_installations, name="installations")
-            self.show_installations()
+        self.show_installations()
 
     def action_help(self) -> None:
         from rtdash.ui.screens.help import HelpScreen
@@ -155,8 +157,8 @@ class ViewsScreen(Screen[None]):
         if len(self.views) < 2:
             return
         entries = [(view.label, view.feed.health()) for view in self.views]
-        bar = self.query_one(InstallationBar)
-        bar.show(entries, self.current, self.installation_note())
+        for bar in self.query(InstallationBar).results(InstallationBar):
+            bar.show(entries, self.current, self.installation_note())
 
 
 def step_interval(poller: LiveSource, direction: int) -> str:

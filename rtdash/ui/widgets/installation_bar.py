@@ -14,7 +14,14 @@ TAB_MARKS = {Level.OK: "●", Level.WARN: "▲", Level.ALERT: "‼"}
 
 
 class InstallationBar(Static):
+    #: what the line shows now: the same again draws nothing
+    _shown: tuple[object, ...] | None = None
+
     def show(self, entries: list[tuple[str, Level]], current: int, note: str = "") -> None:
+        shown = (tuple(entries), current, note)
+        if shown == self._shown:
+            return
+        self._shown = shown
         line = Text(no_wrap=True, overflow="ellipsis")
         for index, (label, level) in enumerate(entries):
             if index:

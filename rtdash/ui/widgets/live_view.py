@@ -30,7 +30,7 @@ from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.service_feed import ServiceKeeper
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
-from rtdash.core.thresholds import Thresholds
+from rtdash.core.thresholds import Level, Thresholds
 from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, UsersUpdated
 from rtdash.ui.text_caches import trim_width_cache
 from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
@@ -144,6 +144,10 @@ class LiveView(Vertical):
         self._stale_shown = False
         #: paused as the Footer last heard ("p Pause" or "p Resume")
         self._paused_shown = False
+        #: told when the installation's level changes (the installation bar, when
+        #: there are several); the level it was last told
+        self.level_listener: Callable[[], None] | None = None
+        self.level: Level | None = None
         self._unsubscribe = feed.subscribe(_ViewConsumer(self))
 
     # --- what the feed holds, read through the view ----------------------------------
@@ -284,6 +288,7 @@ class LiveView(Vertical):
             draw(snapshot)
             self.show_metrics(self.feed.metrics)
             self._show_alerts()
+            self._show_level()
         if collection_paused() and self.calls is not None and self.users is not None:
             # the start is over: collect garbage again once this data is on screen
             self.app.call_after_refresh(resume_collection)
@@ -295,6 +300,7 @@ class LiveView(Vertical):
         self._data_drawn = False
         self.status_bar.update_status(message.status, draw=not routine)
         self._show_staleness()
+        self._show_level()
         paused = message.status.phase is Phase.PAUSED
         if paused != self._paused_shown:
             # however it was paused (a key, the palette, a replay's end), the Footer
@@ -308,6 +314,7 @@ class LiveView(Vertical):
         self._show_staleness()
         self.show_metrics(self.feed.metrics)
         self._show_alerts()
+        self._show_level()
 
     def _routine(self, status: PollerStatus) -> bool:
         """A quiet poll whose only news is a newer "data as of": the tick draws it
@@ -331,6 +338,17 @@ class LiveView(Vertical):
     def _show_alerts(self) -> None:
         self.show_alerts(self.feed.alerts.active, self.feed.flashing)
 
+    def _show_level(self) -> None:
+        """Whoever shows the installation's level (a tab's mark) hears of a change as
+        the view draws what changed it, so the mark and the numbers it sums up change
+        in one frame; a level that stays the same costs no redraw."""
+        if self.level_listener is None:
+            return
+        level = self.feed.health()
+        if level != self.level:
+            self.level = level
+            self.level_listener()
+
     def _show_staleness(self) -> None:
         """The banner and the dimming follow the feed; the banner's age moves on."""
         stale = self.feed.stale
@@ -351,11 +369,13 @@ class LiveView(Vertical):
         if self.feed.paused and self.options.live:
             self.status_bar.tick()
             self._show_staleness()
+            self._show_level()
             return
         with self.app.batch_update():
             self._show_alerts()
             self.status_bar.tick()
             self._show_staleness()
+            self._show_level()  # a wait past its threshold, data grown old
             if self.display:
                 self.tick_view()
                 self.show_metrics(self.feed.metrics)
