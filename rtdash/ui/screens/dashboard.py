@@ -6,26 +6,22 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.widgets import Footer, Input
 
-from rtdash.api.sanitise import clean
 from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.queues import filtered_queue, queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
+from rtdash.ui.screens.dashboard_export import ExportingScreen
 from rtdash.ui.screens.dashboard_words import agents_caller, nothing_to_open
 from rtdash.ui.screens.first_frame import FirstFrameScreen
-from rtdash.ui.screens.views import INSTALLATION_KEYS, ViewsScreen
+from rtdash.ui.screens.views import INSTALLATION_KEYS
 from rtdash.ui.typeahead import HandingOnInput
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from rtdash.api.models import ActiveCall, PbxUser
-    from rtdash.core.service_report import ServiceReport
     from rtdash.ui.widgets.rows_view import RowsView
 
 __all__ = ["INTERVAL_STEPS", "DashboardScreen"]
@@ -90,7 +86,7 @@ class SteadyFooter(Footer):
 DEFAULT_ORDER = "default order: calls longest first, users as the PBX orders them"
 
 
-class DashboardScreen(FirstFrameScreen, ViewsScreen):
+class DashboardScreen(FirstFrameScreen, ExportingScreen):
     BINDINGS = [*bindings(LIVE), *INSTALLATION_KEYS]
 
     def __init__(
@@ -340,54 +336,6 @@ class DashboardScreen(FirstFrameScreen, ViewsScreen):
         # where the panel's counts and the headline's can first differ
         note = "all users; headline: dashboard" if shown_all else None
         self.dashboard.status_bar.set_note(note or "dashboard users only")
-
-    def action_export(self) -> None:
-        """The rows as shown (filter, sort, all users or not), stamped with the view's now."""
-        board = self.dashboard
-        stem = (
-            "rtdash"
-            if len(self.views) == 1 or board.client is None
-            else (f"rtdash-{board.client.igrp}")
-        )
-        service = board.service_report()  # taken here: not on the thread
-        now = board.clock.now()  # one time for every duration the files hold
-        calls, users = board.grid.export_calls(now), list(board.user_panel.shown_users())
-        self._export(calls, users, stem, now, service)
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(
-        self,
-        calls: list[ActiveCall],
-        users: list[PbxUser],
-        stem: str,
-        now: datetime,
-        service: ServiceReport | None = None,
-    ) -> None:
-        # off the start-up path
-        from rtdash.core.export import ExportError, export_views
-        from rtdash.core.paths import export_message
-
-        board = self.dashboard
-        try:
-            paths = export_views(
-                calls,
-                users,
-                self.export_dir,
-                now=now,
-                zone=board.zone,
-                stem=stem,
-                on_call=board.user_panel.on_call,  # from every call, not only those shown
-                service=service,
-            )
-        except ExportError as exc:
-            self.app.call_from_thread(
-                self.notify, clean(str(exc)), severity="error", timeout=15, markup=False
-            )
-            return
-        self.exported = paths
-        self.app.call_from_thread(
-            self.notify, export_message(paths), title="Exported", timeout=10, markup=False
-        )
 
     # --- polling --------------------------------------------------------------------
 
