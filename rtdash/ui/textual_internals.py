@@ -18,8 +18,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
+from textual.app import App
 from textual.events import ScreenResume
 from textual.geometry import Region, Size
+from textual.notifications import Notification
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
@@ -135,6 +137,14 @@ def _render_chops(update: Any, console: Console) -> str:
         if y != last_y:
             append("\n")
     return "".join(sequences)
+
+
+def withdraw_notification(app: App[Any], notification: Notification) -> None:
+    """Take a toast down before its timeout. Textual has no public call for it: a click
+    on the toast does this (``Toast._on_click``). Marked expired first, so one whose
+    ``Notify`` is still queued is never mounted when it arrives."""
+    notification.timeout = 0
+    app._unnotify(notification)
 
 
 def render_only_dirty_lines() -> None:

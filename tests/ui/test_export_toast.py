@@ -85,3 +85,38 @@ async def test_the_toast_leaves_the_queues_view_whole(
         on_screen = shown.splitlines()
         for line in view:
             assert line in on_screen, f"the toast covers\n{line}\nin\n{shown}"
+
+
+async def test_switching_installation_takes_the_export_toast_away(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The toast names the first installation's files: on the second's tab it only
+    covered that installation's calls and users for the 10 s it stays. A notice about
+    no installation in particular stays."""
+    monkeypatch.chdir(tmp_path)
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [5678]
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        await pilot.press("e")
+        await wait_until(pilot, lambda: "Exported" in screen_text(app))
+        app.notify("Every installation's note", title="General", markup=False)
+        await wait_until(pilot, lambda: "General" in screen_text(app))
+
+        def status_line() -> str:
+            return next(line for line in screen_text(app).splitlines() if "data as of" in line)
+
+        await pilot.press("2")
+        await wait_until(pilot, lambda: "installation 5678" in status_line())
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Exported" not in shown, shown
+        for path in screen.exported:
+            assert path.name not in shown, shown
+        assert "General" in shown, shown
+
+        await pilot.press("1")  # gone, not hidden: back on the first, it is not shown again
+        await pilot.pause()
+        assert "Exported" not in screen_text(app)

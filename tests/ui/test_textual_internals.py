@@ -10,6 +10,7 @@ from importlib.metadata import version
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.geometry import Region, Size
+from textual.notifications import Notification, Notify
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -21,6 +22,7 @@ from rtdash.ui.textual_internals import (
     has_plain_box,
     lines_past_style_cache,
     set_virtual_size_quietly,
+    withdraw_notification,
 )
 
 
@@ -120,7 +122,26 @@ def test_the_module_is_the_only_user_of_textual_privates() -> None:
         "has_plain_box",
         "lines_past_style_cache",
         "render_only_dirty_lines",
+        "withdraw_notification",
     } <= names
+
+
+async def test_a_withdrawn_toast_goes_and_a_queued_one_never_shows() -> None:
+    """``withdraw_notification`` relies on ``App._unnotify`` taking a toast down, and
+    on an expired notification never being mounted."""
+    app = LinesApp()
+    async with app.run_test(size=(40, 12), notifications=True) as pilot:
+        shown = Notification("shown", timeout=30)
+        app.post_message(Notify(shown))
+        await pilot.pause()
+        assert len(app.screen.query("Toast")) == 1
+        withdraw_notification(app, shown)
+        queued = Notification("queued", timeout=30)
+        app.post_message(Notify(queued))
+        withdraw_notification(app, queued)  # before its Notify is handled
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.screen.query("Toast")) == 0
 
 
 def test_no_other_module_reaches_into_textual() -> None:

@@ -182,7 +182,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         call = grid.selected_call()
         if call is None:
             # the filter's words are the user's: shown as typed, never read as markup
-            self.notify(nothing_to_open(self.dashboard), markup=False)
+            self.notify_installation(nothing_to_open(self.dashboard))
             return
         self._open_lookup(call.call_ref)
 
@@ -197,7 +197,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
     def _lookup_agents_caller(self) -> None:
         call_ref, why = agents_caller(self.dashboard)
         if why is not None:
-            self.notify(why, markup=False)  # a name is upstream text
+            self.notify_installation(why)  # a name: never read as markup
         elif call_ref is not None:
             self._open_lookup(call_ref)
 
@@ -261,7 +261,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         board = self.dashboard
         if board.grid.filter_text and not board.grid.shown_calls():
             # said at once: the focus lands on an empty group, which shows no cursor
-            self.notify(nothing_to_open(self.dashboard), markup=False)
+            self.notify_installation(nothing_to_open(self.dashboard))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

@@ -70,10 +70,16 @@ class ExportingScreen(ViewsScreen):
             )
         except ExportError as exc:
             self.app.call_from_thread(
-                self.notify, clean(str(exc)), severity="error", timeout=15, markup=False
+                self.notify_installation, clean(str(exc)), severity="error", timeout=15, view=board
             )
             return
         self.exported = paths
+        # about this installation: taken down when another is shown (where it would
+        # only cover the other's calls)
         self.app.call_from_thread(
-            self.notify, export_message(paths), title="Exported", timeout=10, markup=False
+            self.notify_installation,
+            export_message(paths),
+            title="Exported",
+            timeout=10,
+            view=board,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import ComposeResult, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
@@ -17,6 +18,7 @@ from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.poller import clamp_interval
 from rtdash.ui.command_help import help_ids, help_rows
 from rtdash.ui.commands import LIVE, WALL, Mode
+from rtdash.ui.installation_notices import InstallationNotices
 from rtdash.ui.shell import INSTALLATION_KEYS
 from rtdash.ui.widgets.installation_bar import InstallationBar
 from rtdash.ui.widgets.live_view import LiveSource, LiveView
@@ -34,6 +36,7 @@ class ViewsScreen(Screen[None]):
             raise ValueError("at least one installation is needed")
         self.views = views
         self.current = 0
+        self.notices = InstallationNotices()
         if len(views) > 1:
             # each tab's mark changes with the view it sums up, as that view draws
             for view in views:
@@ -115,7 +118,25 @@ class ViewsScreen(Screen[None]):
         if 0 <= index < len(self.views):
             self.switch_to(index)
 
+    def notify_installation(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        view: LiveView | None = None,
+    ) -> None:
+        """A toast about ``view``'s installation (the one shown, by default): taken
+        down when another is shown. Never markup: the words may be upstream text."""
+        index = self.current if view is None else self.views.index(view)
+        self.notices.notify(
+            self.app, index, message, title=title, severity=severity, timeout=timeout
+        )
+
     def switch_to(self, index: int) -> None:
+        if index != self.current:
+            self.notices.take_down(self.app, self.current)
         self.current = index
         self.query_one(ContentSwitcher).current = self.views[index].id
         self.view.tick()
