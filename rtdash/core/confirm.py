@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 from rtdash.api import errors
 from rtdash.api.models import CallerDetails
-from rtdash.core.outcomes import Abandoned, Answered, Unknown
+from rtdash.core.outcomes import Abandoned, Answered, Talked, Unknown
 from rtdash.core.service import ServiceLevel
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,12 @@ class OutcomeConfirmer:
                 wait = max(0.0, call_seconds - bridge_seconds)
             at = wait_start + wait if wait is not None else event.at
             self.service.correct(event, Answered(event.ref, event.queue, at, wait, ""))
+            if bridge_seconds is not None:
+                # its talk too: these are the calls answered and ended between two polls
+                # (or in a gap), the shortest of the day, which left out would raise
+                # the day's average talk
+                end = wait_start + call_seconds if call_seconds is not None else event.at
+                self.service.count(Talked(event.ref, event.queue, end, float(bridge_seconds)))
             self.corrected += 1
         elif isinstance(event, Unknown):
             held = float(call_seconds) if call_seconds is not None else event.held

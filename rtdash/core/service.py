@@ -180,6 +180,11 @@ class ServiceLevel(FeedConsumer):
         self.metrics.handle(right)
         self.dirty = True
 
+    def count(self, event: Event) -> None:
+        """Count an outcome the polls could not see (a confirmed call's talk)."""
+        self.metrics.handle(event)
+        self.dirty = True
+
     # --- reading ----------------------------------------------------------------------
 
     def report(self, window: str = "today") -> ServiceReport:

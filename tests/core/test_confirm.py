@@ -76,6 +76,13 @@ async def test_calls_gone_in_a_gap_are_put_right(sim: Simulator) -> None:
     assert after.abandoned == outcomes.count("abandoned")
     assert after.offered == before.offered
     assert confirmer.looked_up == len(refs) and confirmer.corrected == before.unknown
+    # each call found answered brings its talk, the activeCall route's bridge duration
+    calls = [centre.find(call_ref=ref) for ref in refs]
+    talks = [c.end - c.bridge_start for c in calls if c is not None and c.outcome == "answered"]
+    assert after.talked == before.talked + len(talks)
+    assert after.avg_talk is not None
+    before_sum = (before.avg_talk or 0.0) * before.talked
+    assert after.avg_talk * after.talked == pytest.approx(before_sum + sum(talks))
 
 
 async def test_at_most_one_lookup_a_second(sim: Simulator) -> None:
