@@ -293,7 +293,9 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
         )
     name_width = min(24, max(len(line[0]) for line in lines))
     widths = [name_width] + [max(len(line[i]) for line in lines) for i in range(1, len(header))]
-    widths = _fitted(widths, shutil.get_terminal_size().columns)
+    room = _terminal_width()
+    if room is not None:
+        widths = _fitted(widths, room)
     out = [head]
     for line in lines:
         first = line[0] if len(line[0]) <= name_width else line[0][: name_width - 1] + "…"
@@ -305,6 +307,12 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
         out += ["", *_agents_text(report)]
     out += [fmt_gap(a, b) for a, b in report.gaps]
     return "\n".join(out)
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width; None when the table goes to a pipe or a file, which takes
+    every column (a script reading it, or ``less``, is not 80 columns wide)."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _fitted(widths: list[int], room: int) -> list[int]:

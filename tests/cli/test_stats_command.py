@@ -84,7 +84,7 @@ def test_csv_defuses_upstream_names_and_text_is_a_table(
     rtdash: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _save_today()
-    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setattr("rtdash.cli.stats._terminal_width", lambda: 120)
     run = rtdash("stats", "--igrp", "1234", "--csv")
     rows = list(csv.DictReader(io.StringIO(run.out)))
     assert [r["queue"] for r in rows] == ["", "'=evil", "sales"]
@@ -108,9 +108,8 @@ def test_talk_in_the_table_the_json_and_the_csv(
     rtdash: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two calls answered at 10 and 30 s end between the polls at 40 and 42 and at 42
-    and 44: talked 31 s and 13 s. At 80 columns the table leaves the talk out rather
-    than wrap; the JSON and CSV carry it whatever the width."""
-    monkeypatch.setenv("COLUMNS", "120")
+    and 44: talked 31 s and 13 s. A terminal of 80 columns gets the table without the
+    talk rather than wrapped; a pipe, the JSON and the CSV carry it whatever the width."""
     now = time.time()
     t = max(now - 60, now - now % 86_400 + 1)  # never across midnight (UTC)
     service = ServiceLevel(ZoneInfo("UTC"), sl_seconds=20)
@@ -127,7 +126,11 @@ def test_talk_in_the_table_the_json_and_the_csv(
     text = rtdash("stats", "--igrp", "1234").out.splitlines()
     assert text[1].split()[-4:] == ["avg", "talk", "longest", "talk"]
     assert text[2].split()[-2:] == ["22s", "31s"]
+    # to a pipe (as here), 80 columns or not, the table is whole
     monkeypatch.setenv("COLUMNS", "80")
+    assert rtdash("stats", "--igrp", "1234").out.splitlines() == text
+    # to a terminal 80 columns wide, the talk is left out
+    monkeypatch.setattr("rtdash.cli.stats._terminal_width", lambda: 80)
     narrow = rtdash("stats", "--igrp", "1234").out.splitlines()
     assert narrow[1].split()[-2:] == ["ASA", "longest"]
     assert [line.split() for line in narrow[2:4]] == [line.split()[:-2] for line in text[2:4]]

@@ -59,8 +59,6 @@ def _stats(tmp_path: Path, url: str, config: Path, *argv: str) -> subprocess.Com
         HOME=str(tmp_path),
         XDG_STATE_HOME=str(tmp_path / "state"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
-        # wide enough for the table's talk columns, which 80 columns leave out
-        COLUMNS="120",
     )
     return subprocess.run(
         [sys.executable, "-m", "rtdash", "stats", *argv],
