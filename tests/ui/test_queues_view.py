@@ -148,8 +148,11 @@ async def test_a_wide_terminal_adds_todays_average_talk_and_80_columns_do_not(
             whole = round(stats.avg_talk)
             assert row[-1] == f"{whole // 60}:{whole % 60:02d}"
         assert "Avg talk" in screen_text(app)
+        await pilot.press("down")
+        assert table.cursor_row == 1
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: "talk" not in table.columns)
+        assert table.cursor_row == 1, "the queue chosen stays chosen"
         text = screen_text(app)
         assert "Avg talk" not in text and "Abandoned" in text
         assert all(len(line) <= 80 for line in text.splitlines())

@@ -104,20 +104,24 @@ class QueuesScreen(ModalScreen[str | None]):
         """A terminal resized across :data:`TALK_MIN_WIDTH` gains or loses the column."""
         table: DataTable[Text] = self.query_one(DataTable)
         if self.shows_talk != ("talk" in table.columns):
+            cursor = table.cursor_row  # the queue the supervisor was on stays chosen
             table.clear(columns=True)
             self._add_columns()
-            self.refresh_rows()
+            self.refresh_rows(cursor)
 
     # --- drawing ----------------------------------------------------------------------
 
-    def refresh_rows(self) -> None:
+    def refresh_rows(self, cursor: int | None = None) -> None:
+        """The rows again, the cursor kept on its row (``cursor``: where it was before
+        the table was cleared another way)."""
         board = self.board
         keeper = board.keeper
         report = keeper.service.report("today") if keeper is not None else None
         agents = board.users.dashboard_users if board.users is not None else None
         self.rows = queue_days(board.calls, agents, report)
         table: DataTable[Text] = self.query_one(DataTable)
-        cursor = table.cursor_row
+        if cursor is None:
+            cursor = table.cursor_row
         table.clear()
         thresholds = keeper.options.thresholds if keeper is not None else ServiceThresholds()
         now = board.clock.now()
