@@ -18,29 +18,30 @@ def answered_by(
     users: UsersSnapshot | None,
 ) -> str | None:
     """The name of whoever answered the call ``details`` describes, or None when the
-    dashboard cannot tell. First the user whose extension is the number the call was
-    answered on (the number shown beside the name, so the two cannot disagree); then
-    the agent of the live call asked about (by ``call_ref``, or the caller's number).
-    Two different names for one number or caller are no answer: a name shown must be
-    the one person it is."""
+    dashboard cannot tell. The user whose extension is the number the call was
+    answered on (the number shown beside the name, so the two cannot disagree); where
+    two users share it, the one who is the agent of the live call asked about (by its
+    reference); with no users polled yet, that agent. Never by the caller's number: a
+    lookup by number may describe an ended call while the same caller is on another,
+    and never a live agent the users say is on another extension (a transfer)."""
     dest = details.dest_number
     if not dest:
         return None
+    names: set[str] | None = None
     if users is not None:
         names = {u.display_name for u in users.users if u.extension == dest and u.display_name}
         if len(names) == 1:
             return names.pop()
-    if calls is None:
+        if not names:
+            return None
+    if calls is None or call_ref is None:
         return None
     talking = calls.groups.get(CallState.BRIDGED, ())
-    if call_ref is not None:
-        rows = [call for call in talking if call.call_ref == call_ref]
-    elif details.src_number:
-        rows = [call for call in talking if call.src_number == details.src_number]
-    else:
-        rows = []
-    agents = {call.agent_name for call in rows if call.agent_name}
-    return agents.pop() if len(agents) == 1 else None
+    agents = {call.agent_name for call in talking if call.call_ref == call_ref and call.agent_name}
+    if len(agents) != 1:
+        return None
+    agent = agents.pop()
+    return agent if names is None or agent in names else None
 
 
 def answered_on(details: CallerDetails, name: str | None) -> str:

@@ -35,32 +35,33 @@ def test_the_user_with_the_extension_answered_on_is_named() -> None:
     assert answered_on(ANSWERED, name) == "Leo Knight (213)"
 
 
-def test_without_a_user_on_that_extension_the_live_calls_agent_is_named() -> None:
+def test_with_no_users_polled_the_live_calls_agent_is_named_by_its_reference() -> None:
     calls = _calls(
         call("c-1", CallState.BRIDGED, 0, 0, src_number="+447700900972", agent_name="Leo Knight"),
         call("c-2", CallState.BRIDGED, 0, 0, src_number="+447700900325", agent_name="Ava Grey"),
     )
-    users = _users(user("u9", name="Someone Else", extension="299"))
-    assert answered_by(ANSWERED, "c-1", calls, users) == "Leo Knight"
-    assert answered_by(ANSWERED, None, calls, users) == "Leo Knight"  # by the caller's number
+    assert answered_by(ANSWERED, "c-1", calls, None) == "Leo Knight"
+    # by the caller's number alone, never: a lookup by number may be of an ended call
+    assert answered_by(ANSWERED, None, calls, None) is None
 
 
-def test_two_names_for_one_extension_are_no_answer_from_the_users() -> None:
+def test_a_live_agent_the_users_put_on_another_extension_is_not_named() -> None:
+    """Transferred: the call's agent now is not who answered on 213."""
+    calls = _calls(call("c-1", CallState.BRIDGED, 0, 0, agent_name="Ava Grey"))
+    users = _users(user("u2", name="Ava Grey", extension="214"))
+    assert answered_by(ANSWERED, "c-1", calls, users) is None
+    assert answered_on(ANSWERED, None) == "213"
+
+
+def test_two_names_for_one_extension_are_told_apart_by_the_live_call_only() -> None:
     users = _users(
         user("u1", name="Leo Knight", extension="213"), user("u2", name="Ava", extension="213")
     )
     assert answered_by(ANSWERED, "c-1", None, users) is None
     calls = _calls(call("c-1", CallState.BRIDGED, 0, 0, agent_name="Leo Knight"))
     assert answered_by(ANSWERED, "c-1", calls, users) == "Leo Knight"
-
-
-def test_a_caller_on_two_calls_with_two_agents_is_no_answer() -> None:
-    calls = _calls(
-        call("c-1", CallState.BRIDGED, 0, 0, src_number="+447700900972", agent_name="Leo Knight"),
-        call("c-2", CallState.BRIDGED, 0, 0, src_number="+447700900972", agent_name="Ava Grey"),
-    )
-    assert answered_by(ANSWERED, None, calls, None) is None
-    assert answered_on(ANSWERED, None) == "213"
+    elsewhere = _calls(call("c-1", CallState.BRIDGED, 0, 0, agent_name="Mia Page"))
+    assert answered_by(ANSWERED, "c-1", elsewhere, users) is None
 
 
 def test_a_call_not_answered_names_nobody() -> None:
