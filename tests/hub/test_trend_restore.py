@@ -94,10 +94,7 @@ async def test_a_redis_restart_loses_no_trend_a_later_viewer_draws(
         assert ids == sorted(ids, key=lambda i: tuple(map(int, i.split(b"-"))))
 
         # a viewer started now draws the trend from before the restart
-        screen = Screen()
-        async with running(subscriber(redis_up.url, prefix, sim.igrp, screen)):
-            assert await until(lambda: len(screen.trend) > len(before), 10)
-        assert screen.trend[: len(before)] == [point for _, point in before]
+        await _a_viewer_draws(redis_up.url, prefix, sim, before)
 
 
 async def test_a_trend_key_lost_while_leading_is_put_back_once_on_the_next_publish(
@@ -124,6 +121,16 @@ async def test_a_trend_key_lost_while_leading_is_put_back_once_on_the_next_publi
             assert hub.trend.restores == 1, "put back once, not on every publish"
     finally:
         await redis.aclose()
+
+
+async def _a_viewer_draws(
+    url: str, prefix: str, sim: Simulator, before: list[tuple[bytes, Any]]
+) -> None:
+    """A viewer started now draws ``before`` first, then the points published since."""
+    screen = Screen()
+    async with running(subscriber(url, prefix, sim.igrp, screen)):
+        assert await until(lambda: len(screen.trend) > len(before), 10)
+    assert screen.trend[: len(before)] == [point for _, point in before]
 
 
 class _TwoHubs:
@@ -179,10 +186,7 @@ async def test_a_standby_that_takes_over_after_an_empty_restart_puts_the_trend_b
         assert after[: len(before)] == before
 
         # a viewer started now draws the trend from before the restart
-        screen = Screen()
-        async with running(subscriber(redis_up.url, prefix, sim.igrp, screen)):
-            assert await until(lambda: len(screen.trend) > len(before), 10)
-        assert screen.trend[: len(before)] == [point for _, point in before]
+        await _a_viewer_draws(redis_up.url, prefix, sim, before)
 
 
 async def test_a_standby_that_takes_over_a_redis_that_kept_the_trend_adds_nothing_back(
