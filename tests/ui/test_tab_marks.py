@@ -22,17 +22,7 @@ OK_MARK, WARN_MARK, ALERT_MARK = TAB_MARKS.values()
 async def test_a_tab_shows_a_number_in_amber(sim: Simulator) -> None:
     """Thresholds that put every installation's calls waiting in amber (any count is
     past the warning level, none past the alert one) and nothing else past either."""
-    settings = settings_for(sim)
-    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
-    limits = settings.thresholds
-    # each pair is checked as it is set: the one that keeps them in order goes first
-    limits.waiting_alert, limits.waiting_warn = 10_000, 0
-    limits.wait_alert, limits.wait_warn = 1e9, 1e9
-    limits.agents_available_min = 0
-    service = settings.service
-    service.sl_alert, service.sl_warn = 0, 0
-    service.abandon_alert, service.abandon_warn = 100, 100
-    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    app = _calm(sim, waiting_warn=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
         screen = app.screen
@@ -50,13 +40,15 @@ async def test_a_tab_shows_a_number_in_amber(sim: Simulator) -> None:
         assert OK_MARK not in tabs and ALERT_MARK not in tabs, tabs
 
 
-def _calm(sim: Simulator) -> RtdashApp:
+def _calm(sim: Simulator, waiting_warn: int = 10_000) -> RtdashApp:
     """Both installations, with thresholds nothing on either reaches: every number is
-    calm, so a tab's mark moves only with what the test changes."""
+    calm, so a tab's mark moves only with what the test changes (``waiting_warn``: the
+    calls waiting's warning level, 0 to put every count in amber)."""
     settings = settings_for(sim)
     settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
     limits = settings.thresholds
-    limits.waiting_alert, limits.waiting_warn = 10_000, 10_000
+    # each pair is checked as it is set: the one that keeps them in order goes first
+    limits.waiting_alert, limits.waiting_warn = 10_000, waiting_warn
     limits.wait_alert, limits.wait_warn = 1e9, 1e9
     limits.agents_available_min = 0
     service = settings.service
