@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -222,14 +223,7 @@ async def test_a_new_leader_judges_the_day_on_the_upstreams_clock(
     noon = datetime.combine(now.date(), time(12), UTC)
     ours, upstream = (now, noon + 2 * day) if continued else (now - day, noon)
     state = _counted_state(ours, upstream)
-    keys = HubKeys(prefix, sim.igrp)
-    hub = publisher(redis_up.url, prefix, sim, service=True)
-    try:
-        await hub.redis.hset(keys.latest, "day", codec.encode_service(state, now.timestamp()))
-        service = await hub._open_service()
-    finally:
-        await hub.redis.aclose()
-    assert service is not None
+    service = await _opened_from_redis(redis_up.url, prefix, sim, state, now)
     assert service.report().total.answered == (1 if continued else 0)
 
 
@@ -313,17 +307,25 @@ async def test_a_leader_carries_the_talk_on_from_redis_in_either_shape(
     if old:
         state = _without_talk(state)  # type: ignore[assignment]
         assert "talk" not in json.dumps(state)
-    keys = HubKeys(prefix, sim.igrp)
-    hub = publisher(redis_up.url, prefix, sim, service=True)
-    try:
-        await hub.redis.hset(keys.latest, "day", codec.encode_service(state, now.timestamp()))
-        service = await hub._open_service()
-    finally:
-        await hub.redis.aclose()
-    assert service is not None
+    service = await _opened_from_redis(redis_up.url, prefix, sim, state, now)
     total = service.report().total
     assert total.answered == 1
     if old:
         assert (total.talked, total.avg_talk, total.longest_talk) == (0, None, None)
     else:
         assert (total.talked, total.avg_talk, total.longest_talk) == (1, 2.0, 2.0)
+
+
+async def _opened_from_redis(
+    url: str, prefix: str, sim: Simulator, state: Any, now: datetime
+) -> ServiceLevel:
+    """The service level a leader opens from ``state`` stored as the hub's day."""
+    keys = HubKeys(prefix, sim.igrp)
+    hub = publisher(url, prefix, sim, service=True)
+    try:
+        await hub.redis.hset(keys.latest, "day", codec.encode_service(state, now.timestamp()))
+        service = await hub._open_service()
+    finally:
+        await hub.redis.aclose()
+    assert service is not None
+    return service
