@@ -198,7 +198,10 @@ class Poller:
         """Until woken (a control, a poll ending) or ``timeout`` seconds pass."""
         if self._sleep is None:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+                # asyncio.timeout: on Python 3.11 wait_for loses a cancel that comes
+                # as the wait ends, and the poller would not stop
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
             return
         woken = asyncio.ensure_future(self._wake.wait())
         slept = asyncio.ensure_future(self._sleep(timeout))

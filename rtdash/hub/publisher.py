@@ -137,7 +137,8 @@ class InstallationPublisher:
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):  # (see _next: not wait_for)
+                await self._wake.wait()
 
     async def _lead(self) -> None:
         # what the last leader published since this process last read the stream: the
@@ -293,8 +294,12 @@ async def _next(queue: asyncio.Queue[Item], wait: float) -> Item | None:
         return queue.get_nowait()
     if wait <= 0:
         return None
+    # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns the frame when
+    # it arrives as the task is cancelled, and the cancel is lost (a hub told to stop
+    # went on leading)
     try:
-        return await asyncio.wait_for(queue.get(), timeout=wait)
+        async with asyncio.timeout(wait):
+            return await queue.get()
     except TimeoutError:
         return None
 

@@ -226,7 +226,8 @@ class HubSubscriber:
                     if self.frames == heard:
                         # pub/sub alone cannot tell a frozen Redis from a quiet one (a
                         # frame since the last check says it is neither)
-                        await asyncio.wait_for(redis.ping(), timeout=max(2.0, 2 * self.interval))
+                        async with asyncio.timeout(max(2.0, 2 * self.interval)):
+                            await redis.ping()  # (asyncio.timeout: a cancel is never lost)
                     heard = self.frames
                     next_check = now + self.interval
                     self._check_stale()
@@ -377,7 +378,8 @@ class HubSubscriber:
                 break
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=min(1.0, left))
+                async with asyncio.timeout(min(1.0, left)):  # a cancel is never lost
+                    await self._wake.wait()
 
     @staticmethod
     def _now() -> float:
