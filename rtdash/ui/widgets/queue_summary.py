@@ -16,22 +16,19 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from rtdash.core.agents import AgentState
 from rtdash.core.clock import Clock
 from rtdash.core.queues import QueueSummary
 from rtdash.core.thresholds import Thresholds
+from rtdash.ui.widgets.metrics_bar import LONGEST, ON_CALL, TALKING, WAITING
 from rtdash.ui.widgets.palette import wait_cell
 
 #: (key, headers roomiest first) in order of need: the later ones are dropped first
-#: when even the shortest headers do not fit; the words are the headline's
+#: when even the shortest headers do not fit; the shorter words are the headline's own
 COLUMNS: tuple[tuple[str, tuple[str, str, str]], ...] = (
-    ("waiting", ("Waiting", "Waiting", "Wait")),
-    ("longest", ("Longest wait", "Longest", "Long")),
-    ("talking", ("Talking", "Talking", "Talk")),
-    (
-        "on_call",
-        (f"Agents {AgentState.ON_CALL.word}", AgentState.ON_CALL.word.capitalize(), "On call"),
-    ),
+    ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
+    ("longest", (LONGEST.label, LONGEST.short, LONGEST.terse)),
+    ("talking", (TALKING.label, TALKING.short, TALKING.terse)),
+    ("on_call", (ON_CALL.label, ON_CALL.short, ON_CALL.terse)),
 )
 #: the fewest cells the queue name keeps before a header is shortened or a column dropped
 NAME_MIN = 10
