@@ -1,4 +1,5 @@
-"""``calls``, ``users`` and ``lookup``: one request each, printed as a table or JSON."""
+"""``calls``, ``users`` and ``lookup``: one request each, printed as a table or JSON (a
+lookup's listing may read the users too, to name who answered)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from rtdash.core.credentials import missing_credentials
 
 if TYPE_CHECKING:
     from rtdash.api.client import FetchResult, InfinityClient
-    from rtdash.api.models import CallerDetails, PbxUser
+    from rtdash.api.models import ActiveCall, CallerDetails, PbxUser
     from rtdash.config import Settings
     from rtdash.core.agents import OnCall
     from rtdash.core.phone import LookupQuery
@@ -197,8 +198,9 @@ async def _users_and_talkers(
 
 
 def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQuery) -> int:
+    named = not args.json  # the JSON is the route's own row: no name is added to it
     try:
-        asked, details = _fetch(settings, lambda c: _look_up(c, query))
+        asked, details, name = _fetch(settings, lambda c: _look_up(c, query, named=named))
     except Failure as exc:
         if isinstance(exc.error, PermissionDenied):
             raise Failure(
@@ -208,7 +210,7 @@ def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQu
     if args.json:
         _print_json([details.to_json()] if details else [])
     elif details:
-        print(lookup_listing(details, asked, _zone(settings)))
+        print(lookup_listing(details, asked, _zone(settings), name))
     if details is None:
         # "no call matches call reference …" would say "call" twice
         what = describe(query) if query.call_ref is None else f"reference {query.call_ref!r}"
@@ -217,9 +219,10 @@ def lookup_command(args: argparse.Namespace, settings: Settings, query: LookupQu
 
 
 async def _look_up(
-    client: InfinityClient, query: LookupQuery
-) -> tuple[LookupQuery, CallerDetails | None]:
-    """The caller's details, and the query that found them.
+    client: InfinityClient, query: LookupQuery, *, named: bool
+) -> tuple[LookupQuery, CallerDetails | None, str | None]:
+    """The caller's details, the query that found them, and (``named``) the name of who
+    answered (see :mod:`rtdash.cli.who_answered`).
 
     The upstream matches ``callRef`` exactly, while people type a reference as they read
     it ("C-0001" for ``c-0001``). The live calls are read only after the reference as
@@ -229,26 +232,35 @@ async def _look_up(
     A number is never respelled, so it never costs that read.
     """
     details = await client.caller_details(call_ref=query.call_ref, src_number=query.number)
-    if details is not None or query.call_ref is None:
-        return query, details
-    respelled = await _spelled_as_live(client, query)
-    if respelled == query:
-        return query, None
-    return respelled, await client.caller_details(call_ref=respelled.call_ref)
+    live: FetchResult[ActiveCall] | None = None
+    if details is None and query.call_ref is not None:
+        respelled, live = await _spelled_as_live(client, query)
+        if respelled != query:
+            query = respelled
+            details = await client.caller_details(call_ref=respelled.call_ref)
+    if details is None or not named:
+        return query, details, None
+    from rtdash.cli.who_answered import name_of_who_answered
+
+    # the live calls read for the spelling are read again for no name
+    return query, details, await name_of_who_answered(client, details, query.call_ref, live)
 
 
-async def _spelled_as_live(client: InfinityClient, query: LookupQuery) -> LookupQuery:
+async def _spelled_as_live(
+    client: InfinityClient, query: LookupQuery
+) -> tuple[LookupQuery, FetchResult[ActiveCall] | None]:
     """``query`` in a live call's spelling, or as typed when the live calls cannot be
     read: that read only helps, so its failure must not replace the lookup's own answer
-    ("no call matches") with an error about a route the user did not ask for."""
+    ("no call matches") with an error about a route the user did not ask for. And the
+    live calls read, or None."""
     from rtdash.core.phone import spelled_as_live
 
     try:
         # only the references are wanted: the callers' numbers are not asked for
         calls = await client.active_calls(exclude_pii=True)
     except ApiError:
-        return query
-    return spelled_as_live(query, (call.call_ref for call in calls.rows))
+        return query, None
+    return spelled_as_live(query, (call.call_ref for call in calls.rows)), calls
 
 
 def lookup_target(args: argparse.Namespace) -> None:

@@ -182,24 +182,34 @@ _NUMBER_FIELDS = {"src_number", "dialled_number", "dest_number"}
 _DURATION_FIELDS = {"call_duration", "bridge_duration"}
 
 
-def lookup_listing(details: CallerDetails, query: LookupQuery, zone: Any) -> str:
+def lookup_listing(
+    details: CallerDetails, query: LookupQuery, zone: Any, answered_by: str | None = None
+) -> str:
     """A ``field: value`` listing in Attribution / Call / Custom data groups.
 
     Unset fields are left out: an advanced row has ~25 fields and most calls fill few.
     Times are shown in ``zone`` (the ``--tz`` the user reads the dashboard in), though
-    the upstream sends ``triggerDatetime`` in UTC.
+    the upstream sends ``triggerDatetime`` in UTC. ``answered_by``: the name of who
+    answered, where known, shown beside the extension as the dashboard's lookup shows
+    it (:mod:`rtdash.cli.who_answered`).
     """
     heading = f"Caller details for {describe(query)}"
     if details.mode == "basic":
         heading += " — basic mode: this installation reports only igrp, dgrp and txr"
     else:
         heading += " — advanced mode"
+    from rtdash.core.answered_by import answered_on
     from rtdash.core.labels import DETAIL_LABELS
 
+    #: "Leo Knight (213)" in the dashboard's own words, where a name is known
+    named = {"dest_number": answered_on(details, answered_by)} if answered_by else {}
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for title, fields in _LOOKUP_GROUPS:
         pairs = [
-            (DETAIL_LABELS[name], _lookup_value(name, getattr(details, name), zone))
+            (
+                DETAIL_LABELS[name],
+                named.get(name) or _lookup_value(name, getattr(details, name), zone),
+            )
             for name in fields
             if getattr(details, name) is not None
         ]

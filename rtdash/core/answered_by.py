@@ -27,14 +27,10 @@ def answered_by(
     dest = details.dest_number
     if not dest:
         return None
-    names: set[str] | None = None
-    if users is not None:
-        names = {u.display_name for u in users.users if u.extension == dest and u.display_name}
-        if len(names) == 1:
-            return names.pop()
-        if not names:
-            return None
-    if calls is None or call_ref is None:
+    names = _names_on(dest, users)
+    if names is not None and len(names) == 1:
+        return next(iter(names))
+    if calls is None or not live_call_decides(details, call_ref, users):
         return None
     talking = calls.groups.get(CallState.BRIDGED, ())
     agents = {call.agent_name for call in talking if call.call_ref == call_ref and call.agent_name}
@@ -42,6 +38,28 @@ def answered_by(
         return None
     agent = agents.pop()
     return agent if names is None or agent in names else None
+
+
+def live_call_decides(
+    details: CallerDetails, call_ref: str | None, users: UsersSnapshot | None
+) -> bool:
+    """Whether :func:`answered_by` reads the live calls for ``details``: only where the
+    users alone cannot name who answered (none known, or two on the extension) and the
+    lookup was of a reference. A reader that pays a request for the live calls (the
+    command line) asks this first, so the rules stay in one place."""
+    dest = details.dest_number
+    if not dest or call_ref is None:
+        return False
+    names = _names_on(dest, users)
+    return names is None or len(names) > 1
+
+
+def _names_on(extension: str, users: UsersSnapshot | None) -> set[str] | None:
+    """The names of the users on ``extension``; None when no users are known (not
+    polled yet), which is not the same as nobody on it."""
+    if users is None:
+        return None
+    return {u.display_name for u in users.users if u.extension == extension and u.display_name}
 
 
 def answered_on(details: CallerDetails, name: str | None) -> str:
