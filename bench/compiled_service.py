@@ -41,6 +41,7 @@ COMPILED = (
     "rtdash/core/outcomes.py",
     "rtdash/core/tracked_call.py",
     "rtdash/core/outcome_times.py",
+    "rtdash/core/poll_rows.py",
     "rtdash/core/service_tally.py",
     "rtdash/core/service_metrics.py",
     "rtdash/core/agent_time.py",

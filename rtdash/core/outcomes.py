@@ -14,7 +14,8 @@ upstream, and poll times are moved onto its clock by an offset measured from the
 minute out does not make every abandon a minute longer. The polls on that clock, the
 offset and the gaps in polling are kept by :mod:`rtdash.core.poll_timeline`.
 
-Where in time each outcome is placed: :mod:`rtdash.core.outcome_times`.
+Where in time each outcome is placed: :mod:`rtdash.core.outcome_times`; which rows of
+a poll are new since the last: :mod:`rtdash.core.poll_rows`.
 
 Cost: a poll whose body did not change costs nothing; otherwise work only for the rows
 that are not the very objects of the last poll (new calls, changed rows) and for the
@@ -26,13 +27,14 @@ into it only when it changes, leaves, or the state is saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import chain, compress
-from operator import attrgetter, itemgetter, not_
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.outcome_events import Abandoned, Answered, Event, Offered, Talked, Unknown
 from rtdash.core.outcome_times import answer_time, vanished
+from rtdash.core.poll_rows import changed_rows
 from rtdash.core.poll_timeline import PollTimeline
 from rtdash.core.row_order import start_key
 from rtdash.core.tracked_call import TrackedCall, restamp, saved_lists, settle
@@ -148,36 +150,8 @@ class OutcomeTracker:
         gap_start = timeline.mark(now)
         count = sum(map(len, groups.values()))
         prev_at, prev_groups = self._seen_at, self._groups
-        # the rows that are not last poll's very objects, and last poll's rows that are
-        # gone; a row object is immutable, so one seen last poll says nothing new (its
-        # call is simply still there). The snapshot found them as it was built on the
-        # last one; else they are found here, in C, row by row
-        handed = snapshot.changes_since(self._token)
-        fresh: list[tuple[CallState, list[ActiveCall]]]
-        ids: set[int] | None = None
-        if handed is not None:
-            fresh, gone = handed
-        elif not any(prev_groups.values()):
-            # nothing to compare with (the first poll, a restore): every row is fresh,
-            # and no set of every row's id is asked for, which the snapshot would then
-            # hold to the next poll (that poll hands its changes on, or finds them)
-            fresh, gone = [(state, list(group)) for state, group in groups.items()], []
-        else:
-            ids = snapshot.row_ids()  # shared with the snapshots: never changed here
-            held = self._row_ids
-            if held is None:
-                held = set(map(id, chain.from_iterable(prev_groups.values())))
-            fresh = [
-                (state, list(compress(group, map(not_, map(held.__contains__, map(id, group))))))
-                for state, group in groups.items()
-            ]
-            prev = prev_groups.values()
-            gone = list(
-                compress(
-                    chain.from_iterable(prev),
-                    map(not_, map(ids.__contains__, map(id, chain.from_iterable(prev)))),
-                )
-            )
+        # the rows that are not last poll's very objects, and last poll's rows gone
+        (fresh, gone), ids = changed_rows(snapshot, self._token, prev_groups, self._row_ids)
         calls = self.calls
         present = self._present
         #: the calls whose last row left, by callRef
