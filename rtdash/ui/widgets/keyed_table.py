@@ -14,7 +14,8 @@ link then has to carry. This table is a Line API widget instead:
 
 The rows, their order and the cursor are a :class:`~rtdash.ui.rowstore.RowStore`;
 cells are made in :mod:`.table_cells` and drawn into screen lines by
-:class:`~.table_lines.TableLines`; its size and column widths are :mod:`.table_size`'s;
+:class:`~.table_lines.TableLines`, refreshed where they changed by
+:class:`~.table_refresh.TableRefresh`; its size and column widths are :mod:`.table_size`'s;
 the shortcuts past Textual's public API are in :mod:`rtdash.ui.textual_internals`.
 """
 
@@ -27,12 +28,12 @@ from typing import Any, ClassVar, Generic
 from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
 from rtdash.core.clock import Clock, SystemClock
-from rtdash.ui.rowstore import DrawnLines, Item, RowOrder, RowStore, runs
+from rtdash.ui.rowstore import DrawnLines, Item, RowOrder, RowStore
 from rtdash.ui.widgets.table_cells import (
     Cell,
     Column,
@@ -42,7 +43,7 @@ from rtdash.ui.widgets.table_cells import (
     plain,
     plain_ticker,
 )
-from rtdash.ui.widgets.table_lines import TableLines
+from rtdash.ui.widgets.table_refresh import DrawnLine, TableRefresh
 from rtdash.ui.widgets.table_size import fitted_widths, update_virtual_size
 
 __all__ = [
@@ -55,8 +56,6 @@ __all__ = [
     "plain_ticker",
 ]
 
-#: what a screen line was drawn from: (key, spec, tick texts, cursor on it)
-DrawnLine = tuple[str, RowSpec, tuple[str, ...], bool]
 #: called with the table and the step (1 down, -1 up) when up on the first row or down on
 #: the last (either, in an empty table) has nowhere to go in it: a view of several tables
 #: moves the focus on to the next. Called within the key's own action, not by a message:
@@ -66,7 +65,7 @@ DrawnLine = tuple[str, RowSpec, tuple[str, ...], bool]
 PastEnd = Callable[["KeyedTable[Any]", int], None]
 
 
-class KeyedTable(TableLines, Generic[Item], can_focus=True):
+class KeyedTable(TableRefresh, Generic[Item], can_focus=True):
     """Rows by key, longest-lived state kept: cursor, scroll and drawn lines."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -241,28 +240,6 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
         self._row_cells.recheck()
         self._redraw_changed_lines()
 
-    def tick(self) -> None:
-        """Redraw the ticking cells of the rows on screen whose text changed."""
-        self._now = now = self.clock.now()
-        cells = self._row_cells
-        if not cells.ticking or not self._rows:
-            return
-        left = cells.offsets[cells.ticking[0]]
-        right = cells.offsets[cells.ticking[-1]] + cells.cell_width(cells.ticking[-1])
-        changed: list[int] = []
-        lines, tick_texts = self._drawn.lines, cells.tick_texts
-        for y, _index in self._visible_rows():
-            drawn = lines.get(y)
-            if drawn is None:
-                continue
-            key, spec, ticks, cursor = drawn
-            now_ticks = tick_texts(spec, now)
-            if now_ticks != ticks:
-                lines[y] = (key, spec, now_ticks, cursor)
-                changed.append(y)
-        for top, bottom in runs(changed):
-            self.refresh(Region(left, top, right - left, bottom - top + 1))
-
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on a row (clamped) and scroll it into view."""
         moved = self._rows.move_cursor(row)
@@ -337,46 +314,6 @@ class KeyedTable(TableLines, Generic[Item], can_focus=True):
             self._redraw_changed_lines()
 
     # --- bookkeeping ----------------------------------------------------------------
-
-    def _visible_rows(self) -> list[tuple[int, int]]:
-        """(screen line, row index) for each row line on screen."""
-        header = self.header_height
-        return self._rows.visible(int(self.scroll_offset.y), self.size.height - header, header)
-
-    def draw_held_lines(self) -> None:
-        """The first frame is about to be painted: note what each line is drawn from
-        (:meth:`_redraw_changed_lines` waits for this while the paint is held)."""
-        self._drawn.clear()
-        self._redraw_changed_lines()
-
-    def _redraw_changed_lines(self) -> None:
-        """Compare each screen line with what it was drawn from; refresh those that
-        differ (a new row there, its cells changed, or the cursor came or went).
-
-        Not while the app holds its first frame back: the table may be laid out at
-        several sizes before it settles, and its lines at each are never painted; the
-        app calls :meth:`draw_held_lines` once, just before the first paint."""
-        if getattr(self.app, "holding_first_frame", False):
-            return
-        rows = self._visible_rows()
-        width = max(self.size.width, 1)
-        sources = [self._line_source(y, index) for y, index in rows]
-        changed = self._drawn.update(sources, self.header_height + len(rows))
-        # the cells kept are those of the rows on screen: a poll looks at no other row
-        self._row_cells.keep_only({source[0] for _, source in sources})
-        for top, bottom in runs(changed):
-            self.refresh(Region(0, top, width, bottom - top + 1))
-
-    def _line_source(self, y: int, index: int) -> tuple[int, DrawnLine]:
-        key = self._rows.key_at(index)
-        spec = self._row_cells.row(key, self._rows.item_at(index), self.app.console).spec
-        ticks = self._row_cells.tick_texts(spec, self._now)
-        return y, (key, spec, ticks, index == self.cursor_row)
-
-    def _refresh_cursor_line(self) -> None:
-        for y, index in self._visible_rows():
-            if index == self.cursor_row:
-                self.refresh(Region(0, y, max(self.size.width, 1), 1))
 
     def _update_virtual_size(self) -> None:
         lines = len(self._rows) + self.header_height

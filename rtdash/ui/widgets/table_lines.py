@@ -1,9 +1,10 @@
 """How a keyed table turns its rows into screen lines: the header, each row's cells, the
 cursor, and the styles they are drawn in.
 
-:class:`~rtdash.ui.widgets.keyed_table.KeyedTable` keeps the rows, the cursor and what
-each screen line was drawn from, and decides which lines to refresh; this base draws a
-line when Textual asks for it. The style caches live here because only drawing reads them.
+:class:`~rtdash.ui.widgets.keyed_table.KeyedTable` keeps the rows and the cursor, and
+:class:`~rtdash.ui.widgets.table_refresh.TableRefresh` what each screen line was drawn
+from and which lines to refresh; this base draws a line when Textual asks for it. The
+style caches live here because only drawing reads them.
 """
 
 from __future__ import annotations
