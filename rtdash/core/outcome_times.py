@@ -10,6 +10,7 @@ bracket it.
 
 from __future__ import annotations
 
+from math import inf
 from typing import TYPE_CHECKING
 
 from rtdash.core.outcome_events import Abandoned, Talked, Unknown
@@ -25,9 +26,21 @@ def answer_time(tracked: TrackedCall, row: ActiveCall, now: float) -> tuple[floa
     """When ``tracked`` was answered, first seen bridged in ``row`` at ``now``: the
     row's state start if it is plausible, else its bridge duration, else halfway since
     the call was last seen waiting. And whether that wait is known: a call first seen
-    already bridged, whose row says nothing plausible, has none."""
+    already bridged, whose row says nothing plausible, has none.
+
+    A call first seen already bridged whose row has no call start was answered before
+    its wait start (only the poll that first saw it, a bound from above): its answer
+    is bounded by its call's start by its duration where the row gives one, and its
+    wait is unknown. Its caller was waiting by that answer at the latest, so the
+    tracker moves the wait start back to it (see ``OutcomeTracker._arrive``), and its
+    talk runs from the answer, not from the poll that first saw it."""
     low = tracked.last_unbridged
-    floor = low if low is not None else tracked.wait_start
+    unbounded = low is None and row.call_start is None
+    if unbounded:
+        duration = row.call_duration
+        floor = now - duration if duration is not None else -inf
+    else:
+        floor = low if low is not None else tracked.wait_start
     at: float | None = None
     if row.state_start is not None:
         candidate = start_key(row.state_start)
@@ -37,6 +50,8 @@ def answer_time(tracked: TrackedCall, row: ActiveCall, now: float) -> tuple[floa
         candidate = now - row.bridge_duration
         if floor - 1 <= candidate <= now + 1:
             at = candidate
+    if unbounded:
+        return (now if at is None else min(at, now)), False
     known = at is not None or low is not None
     if at is None:
         at = (low + now) / 2 if low is not None else now

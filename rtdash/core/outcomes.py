@@ -3,7 +3,8 @@ and which were abandoned.
 
 The Real Time routes give no totals, only the calls live at each poll. This tracker
 follows every call by its callRef from poll to poll: when it was first seen, when its
-caller started waiting (the call's start time if the row has one, else first seen),
+caller started waiting (the call's start time if the row has one, else first seen, or
+its answer where a call first seen bridged was answered before),
 when it was first seen bridged, when it was last seen. A call seen bridged was
 **answered**, and **talked** until it vanished; one that vanishes without ever being
 seen bridged was **abandoned**.
@@ -274,10 +275,15 @@ class OutcomeTracker:
             created = self.created
             created.pop(ref, None)
             created[ref] = None
-        self._events.append(Offered(ref, tracked.queue, tracked.wait_start))
         if state is _BRIDGED:
-            self._answer(tracked, row, now)
+            answer = answer_time(tracked, row, now)
+            # answered before it was first seen (a row with no call start): its caller
+            # was waiting by then at the latest, so it is offered no later
+            tracked.wait_start = min(tracked.wait_start, answer[0])
+            self._events.append(Offered(ref, tracked.queue, tracked.wait_start))
+            self._answered(tracked, row, *answer)
         else:
+            self._events.append(Offered(ref, tracked.queue, tracked.wait_start))
             tracked.last_unbridged = now
         tracked.state = state
         return tracked
@@ -310,7 +316,9 @@ class OutcomeTracker:
                     settle(tracked, at)
 
     def _answer(self, tracked: TrackedCall, row: ActiveCall, now: float) -> None:
-        at, known = answer_time(tracked, row, now)
+        self._answered(tracked, row, *answer_time(tracked, row, now))
+
+    def _answered(self, tracked: TrackedCall, row: ActiveCall, at: float, known: bool) -> None:
         tracked.answered_at = at
         self._set_agent(tracked, row)
         wait = at - tracked.wait_start if known else None

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rtdash.api.models import CallState
+from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.daystate import DayStore
-from rtdash.core.outcomes import Offered, OutcomeTracker, Talked, Unknown
+from rtdash.core.outcomes import Answered, Offered, OutcomeTracker, Talked, Unknown
 from rtdash.core.service import ServiceLevel
 from rtdash.core.service_tally import TALLY_FIELDS
 
@@ -148,3 +148,46 @@ def test_a_day_saved_before_talk_was_counted_still_loads(tmp_path: Path) -> None
     restarted.observe_calls(snap(166))
     after = restarted.report().total
     assert (after.answered, after.talked, after.avg_talk) == (4, 1, 165 - 129)
+
+
+def _first_seen_talking(ref: str, talk_so_far: int, call_so_far: int | None) -> ActiveCall:
+    """A bridged row with no call start nor state start: only its durations say when."""
+    return call(
+        ref,
+        B,
+        queue="sales",
+        agent_ref="a.one",
+        bridge_duration=talk_so_far,
+        call_duration=call_so_far,
+    )
+
+
+def test_a_call_first_seen_talking_with_no_start_is_talked_from_its_bridged_duration() -> None:
+    events: list[object] = []
+    tracker = OutcomeTracker(events.append)
+    # first seen at 100, talking for 60 s already (its call 90 s old)
+    tracker.observe_calls(snap(100, _first_seen_talking("c1", 60, 90)))
+    saved = tracker.to_dict()
+    restarted = OutcomeTracker(events.append)  # the day carried on after a restart
+    restarted.restore(json.loads(json.dumps(saved)))
+    restarted.observe_calls(snap(102, _first_seen_talking("c1", 62, 92)))
+    restarted.observe_calls(snap(104))  # gone between 102 and 104
+    t0 = T0.timestamp()
+    # answered at 40, so offered by then; how long it waited is not known
+    assert events[:2] == [
+        Offered("c1", "sales", t0 + 40),
+        Answered("c1", "sales", t0 + 40, None, "a.one"),
+    ]
+    assert events[-1] == Talked("c1", "sales", t0 + 103, 63.0)
+
+
+def test_a_bridged_duration_longer_than_the_call_is_not_believed() -> None:
+    """Talk cannot have begun before the call did: such a row says nothing plausible,
+    and the call is talked from the poll that first saw it, as before."""
+    events: list[object] = []
+    tracker = OutcomeTracker(events.append)
+    tracker.observe_calls(snap(100, _first_seen_talking("c1", 600, 90)))
+    tracker.observe_calls(snap(102))
+    t0 = T0.timestamp()
+    assert events[-1] == Talked("c1", "sales", t0 + 101, 1.0)
+    assert events[0] == Offered("c1", "sales", t0 + 100)
