@@ -9,12 +9,13 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from rtdash.core.clock import FrozenClock
+from rtdash.core.service_tiles import MIN_CALLS
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.widgets.installation_bar import TAB_MARKS
 
-from .helpers import screen_text, settings_for, wait_for_data, wait_until
+from .helpers import poll_after, screen_text, settings_for, wait_for_data, wait_until
 
 OK_MARK, WARN_MARK, ALERT_MARK = TAB_MARKS.values()
 
@@ -128,3 +129,39 @@ async def test_a_tab_mark_changes_with_the_headline(sim: Simulator) -> None:
             if changes >= 4:
                 break
         assert changes >= 4  # the queue filled and emptied: the marks were put to the test
+
+
+async def test_a_tab_reads_the_headlines_service_level_whatever_the_wallboard_shows(
+    sim: Simulator,
+) -> None:
+    """The dashboard's headline always shows SL; ``wallboard_tiles`` only picks the
+    wallboard's tiles (and which of them ring). With ``sl`` left out of them, an amber
+    SL on the headline left the tab reading "nothing past a threshold"."""
+    app = _calm(sim)
+    service = app.settings.service
+    service.wallboard_tiles = ["answered"]
+    # every answer misses so short a target: SL reads 0 %, past the warning level only
+    service.sl_seconds = 0.001
+    service.sl_alert, service.sl_warn = 0, 100
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        board = screen.dashboard
+        keeper = board.keeper
+        assert keeper is not None
+        for _ in range(120):  # an hour of the simulated day at most
+            if keeper.counted() >= MIN_CALLS:
+                break
+            await poll_after(pilot, board, 30, sim)
+        assert keeper.counted() >= MIN_CALLS
+        # live: a poll in flight is a warning of its own, which the mark would read
+        shown = await _screen_once(
+            pilot, lambda s: "SL 0% " + WARN_MARK in _headline(s) and "live" in _status_line(s)
+        )
+        assert ALERT_MARK not in _headline(shown), shown
+        assert _first_tab_mark(shown) == WARN_MARK, shown
+
+
+def _headline(shown: str) -> str:
+    return next((line for line in shown.splitlines() if "Waiting" in line), "")

@@ -177,7 +177,7 @@ class ViewsScreen(Screen[None]):
     def show_installations(self) -> None:
         if len(self.views) < 2:
             return
-        entries = [(view.label, view.feed.health()) for view in self.views]
+        entries = [(view.label, view.shown_level()) for view in self.views]
         for bar in self.query(InstallationBar).results(InstallationBar):
             bar.show(entries, self.current, self.installation_note())
 

@@ -25,13 +25,14 @@ class Dashboard(LiveView):
         service = (
             service_specs(source.tiles(DASHBOARD_SERVICE), suffix="") if source is not None else ()
         )
-        yield MetricsBar(
+        self.headline = MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
             history=self.history,
             tiles=TILES + service,
             id="metrics",
         )
+        yield self.headline
         # the headline's SL and abandoned are today's totals: what they miss is said
         yield UnwatchedLine(id="gaps")
         with Container(id="panes"):

@@ -39,6 +39,7 @@ from rtdash.warmup import collect_for, collection_paused, resume_collection
 if TYPE_CHECKING:
     from rtdash.core.service_report import ServiceReport
     from rtdash.core.service_tiles import TileSource
+    from rtdash.ui.widgets.metrics_bar import MetricsBar
 
 
 @runtime_checkable
@@ -148,6 +149,8 @@ class LiveView(Vertical):
         #: there are several); the level it was last told
         self.level_listener: Callable[[], None] | None = None
         self.level: Level | None = None
+        #: the headline, once composed: a tab's mark sums up what it shows
+        self.headline: MetricsBar | None = None
         self._unsubscribe = feed.subscribe(_ViewConsumer(self))
 
     # --- what the feed holds, read through the view ----------------------------------
@@ -338,13 +341,24 @@ class LiveView(Vertical):
     def _show_alerts(self) -> None:
         self.show_alerts(self.feed.alerts.active, self.feed.flashing)
 
+    def shown_level(self) -> Level:
+        """The installation's level as its screen shows it: the feed's (breaches,
+        warnings, the connection) and the worst of today's tiles on the headline. The
+        feed judges only the tiles the wallboard is configured to show (they alone
+        ring), and a tab must not read calm under an amber SL on the dashboard's
+        headline."""
+        level = self.feed.health()
+        if self.headline is not None:
+            level = max(level, self.headline.service_level())
+        return level
+
     def _show_level(self) -> None:
         """Whoever shows the installation's level (a tab's mark) hears of a change as
         the view draws what changed it, so the mark and the numbers it sums up change
         in one frame; a level that stays the same costs no redraw."""
         if self.level_listener is None:
             return
-        level = self.feed.health()
+        level = self.shown_level()
         if level != self.level:
             self.level = level
             self.level_listener()
@@ -375,7 +389,9 @@ class LiveView(Vertical):
             self._show_alerts()
             self.status_bar.tick()
             self._show_staleness()
-            self._show_level()  # a wait past its threshold, data grown old
             if self.display:
                 self.tick_view()
                 self.show_metrics(self.feed.metrics)
+            # a wait past its threshold, data grown old; after the headline's redraw,
+            # whose service tiles it reads
+            self._show_level()

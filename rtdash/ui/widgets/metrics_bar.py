@@ -264,6 +264,12 @@ class MetricsBar(Static):
         """Today's service level (drawn with the next :meth:`tick`)."""
         self.service = {service_key(tile.key): (tile.text, tile.level) for tile in tiles}
 
+    def service_level(self) -> Level:
+        """The worst level among today's tiles as last given: what an installation's
+        tab adds to its feed's alerts, which judge only the tiles ``wallboard_tiles``
+        names, while the dashboard's headline shows SL and abandoned whatever it says."""
+        return max((level for _, level in self.service.values()), default=Level.OK)
+
     def values(self) -> dict[str, tuple[str, Level]]:
         """An unknown number (no data yet) and a longest wait with nobody waiting show
         a placeholder: a zero would read as a measured empty queue or 0:00 wait."""

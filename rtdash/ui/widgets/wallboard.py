@@ -43,7 +43,7 @@ class Wallboard(LiveView):
         # a narrow terminal's one line keeps every number (a supervisor on SSH reads the
         # board there), in shorter words; a tall screen draws today's tiles as a second
         # row under the live ones
-        yield MetricsBar(
+        self.headline = MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
             history=self.history,
@@ -51,6 +51,7 @@ class Wallboard(LiveView):
             today=service,
             id="wall-metrics",
         )
+        yield self.headline
         yield UnwatchedLine(id="wall-gaps")
         with Horizontal(id="wall-main"):
             with Vertical(id="wall-queues"):
