@@ -3,13 +3,17 @@ file name whole on its own line."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from rtdash.core import export
 from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
+from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.queues import QueuesScreen
 
 from .helpers import screen_text, settings_for, wait_for_data, wait_until
@@ -103,3 +107,56 @@ async def test_switching_installation_takes_the_export_toast_away(
         await pilot.press("1")  # gone, not hidden: back on the first, it is not shown again
         await pilot.pause()
         assert "Exported" not in screen_text(app)
+
+
+async def test_an_export_that_ends_on_another_tab_says_so_back_on_its_own(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``e`` on the first installation, ``2`` before its files are written: the toast
+    about the first's files must not cover the second's calls, and must not be lost
+    either (it is the only word of where the files went, or that they failed), so it
+    waits for the first installation to be shown again."""
+    monkeypatch.chdir(tmp_path)
+    written = threading.Event()
+    switched = threading.Event()
+    real_export = export.export_views
+
+    def export_after_the_switch(*args: Any, **kwargs: Any) -> list[Path]:
+        assert switched.wait(30), "the test never switched"
+        paths = real_export(*args, **kwargs)
+        written.set()
+        return paths
+
+    monkeypatch.setattr(export, "export_views", export_after_the_switch)
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [5678]
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        await pilot.press("e", "2")
+        await wait_until(pilot, lambda: "installation 5678" in _status_line(app))
+        switched.set()
+        await wait_until(pilot, written.is_set)
+        # the export's thread hands its toast over and ends
+        await wait_until(pilot, lambda: not _exporting(app))
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Exported" not in shown, shown
+        assert len(screen.exported) == 6
+
+        await pilot.press("1")
+        await wait_until(pilot, lambda: "installation 1234" in _status_line(app))
+        await wait_until(pilot, lambda: "Exported" in screen_text(app))
+        shown = screen_text(app)
+        for path in screen.exported:
+            assert path.name in shown, shown
+
+
+def _exporting(app: RtdashApp) -> bool:
+    return any(worker.group == "export" and worker.is_running for worker in app.workers)
+
+
+def _status_line(app: RtdashApp) -> str:
+    return next(line for line in screen_text(app).splitlines() if "data as of" in line)

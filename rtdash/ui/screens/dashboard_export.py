@@ -75,7 +75,8 @@ class ExportingScreen(ViewsScreen):
             return
         self.exported = paths
         # about this installation: taken down when another is shown (where it would
-        # only cover the other's calls)
+        # only cover the other's calls), and held for its return if another is shown
+        # by now
         self.app.call_from_thread(
             self.notify_installation,
             export_message(paths),

@@ -128,15 +128,15 @@ class ViewsScreen(Screen[None]):
         view: LiveView | None = None,
     ) -> None:
         """A toast about ``view``'s installation (the one shown, by default): taken
-        down when another is shown. Never markup: the words may be upstream text."""
+        down when another is shown, held until it is shown when another is
+        (:class:`InstallationNotices`). Never markup: the words may be upstream text."""
         index = self.current if view is None else self.views.index(view)
         self.notices.notify(
             self.app, index, message, title=title, severity=severity, timeout=timeout
         )
 
     def switch_to(self, index: int) -> None:
-        if index != self.current:
-            self.notices.take_down(self.app, self.current)
+        self.notices.show(self.app, index)
         self.current = index
         self.query_one(ContentSwitcher).current = self.views[index].id
         self.view.tick()
