@@ -9,6 +9,7 @@ with ``--record``, and a view (a dashboard or a wallboard) built from them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -24,6 +25,7 @@ from rtdash.core.service_feed import ServiceKeeper, ServiceOptions, attach_servi
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.first_frame import FirstFrameApp
+from rtdash.ui.screens.views import ViewsScreen
 from rtdash.ui.widgets.live_view import LiveView, ViewOptions
 from rtdash.warmup import tls_context
 
@@ -106,7 +108,6 @@ class LiveViewsApp(FirstFrameApp):
                 igrp=client.igrp,
                 demo=self.demo,
                 lookup=lambda ref: client.caller_details(call_ref=ref),
-                notice=self._service_notice,
             )
         )
         if self.record is not None:
@@ -123,6 +124,9 @@ class LiveViewsApp(FirstFrameApp):
             id=f"view-{installation.key}",
         )
         view.exclude_pii = excluded
+        confirmer = self.keepers[-1].confirmer
+        if confirmer is not None:  # its notices are about this installation alone
+            confirmer.notice = partial(self._service_notice, view)
         return view
 
     def _hub_source(self, feed: LiveFeed, igrp: int) -> Source:
@@ -162,8 +166,16 @@ class LiveViewsApp(FirstFrameApp):
             recorder, on_error=self._recording_stopped, service=keeper.recorded_totals
         )
 
-    def _service_notice(self, line: str) -> None:
-        self.notify(clean(line), title="Service level", severity="warning", markup=False)
+    def _service_notice(self, view: LiveView, line: str) -> None:
+        """A notice about one installation's service level (its outcome confirmation
+        turned off): named, since another installation's may be fine, and shown with
+        that installation, as the screen's other toasts about one installation are."""
+        title = f"Service level · {view.label}"
+        for screen in self.screen_stack:
+            if isinstance(screen, ViewsScreen) and view in screen.views:
+                screen.notify_installation(clean(line), title=title, severity="warning", view=view)
+                return
+        self.notify(clean(line), title=title, severity="warning", markup=False)
 
     def _recording_stopped(self, message: str) -> None:
         # said once per recording; the dashboard itself carries on
