@@ -5,6 +5,7 @@ part to act on was the part lost."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
@@ -55,6 +56,52 @@ async def test_the_config_file_to_fix_shows_whole_at_80x24(
     ), shown
     assert "credentials rejected" in lines[-2], shown
     assert "…" not in "\n".join(lines[-2:]), shown
+
+
+def frames_of_the_second_tab(app: RtdashApp) -> list[str]:
+    """The text of every frame the app paints from now on with its second
+    installation's tab shown, as the terminal shows it."""
+    frames: list[str] = []
+    display = app._display
+
+    def recording(screen: Any, renderable: Any) -> None:
+        shown = getattr(screen, "current", None) == 1
+        if renderable is not None and not app._batch_count and shown:
+            frames.append(screen_text(app))
+        display(screen, renderable)
+
+    app._display = recording  # type: ignore[method-assign]
+    return frames
+
+
+async def test_the_first_frame_of_a_tab_shown_says_what_to_fix(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An installation's tab not shown yet had its status line made for no width: the
+    first frames it was shown in said "credentials rejected" with the hint cut at the
+    screen's edge, the hint on its own line only after the bar's first resize."""
+    monkeypatch.delenv("RTDASH_API_KEY", raising=False)
+    monkeypatch.setenv("RTDASH_USERNAME", sim.username)
+    monkeypatch.setenv("RTDASH_PASSWORD", a_password())
+    settings = settings_for(sim, password=a_password())
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app: RtdashApp = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def all_refused() -> bool:
+            bars = list(app.screen.query(StatusBar))
+            return len(bars) == 2 and all(
+                b.status and b.status.phase is Phase.AUTH_FAILED for b in bars
+            )
+
+        await wait_until(pilot, all_refused)
+        frames = frames_of_the_second_tab(app)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: bool(frames))
+    lines = [line.strip() for line in frames[0].splitlines() if line.strip()]
+    rejected = next(i for i, line in enumerate(lines) if "credentials rejected" in line)
+    assert lines[rejected].endswith("installation 5678 · UTC"), frames[0]
+    assert lines[rejected + 1] == "fix RTDASH_USERNAME/RTDASH_PASSWORD and restart rtdash"
 
 
 async def test_the_variables_to_fix_show_whole_at_80x24(

@@ -106,7 +106,7 @@ class StatusBar(Static):
         hints: tuple[str, ...] = ()
         if self.status.phase is Phase.AUTH_FAILED:
             hints = rejected_hints_for(getattr(self.app, "settings", None))
-        width = self.content_size.width
+        width = self.laid_out_width()
         line, hint = with_hint(head, note, hints, width)
         text = fitted(line, self.installation, self.zone.key, width)
         if hint is not None:
@@ -121,6 +121,18 @@ class StatusBar(Static):
 
     def on_resize(self) -> None:
         self.tick()  # what fits changed: a wider line gets the installation back
+
+    def laid_out_width(self) -> int:
+        """The width the line is drawn in: the bar's own once laid out, else the
+        terminal's less the bar's padding. A bar not laid out yet (the first frame's
+        wait, an installation's tab not shown yet) that drew for no width at all put
+        the hint on its one line, and the first frame showed that line cut at the
+        edge, the hint only coming on its own line after the bar's first resize. The
+        bar spans the screen, so the terminal's width is the one it will have."""
+        width = self.content_size.width
+        if width > 0 or not self.is_attached:
+            return width
+        return max(0, self.app.size.width - self.styles.gutter.width)
 
 
 def with_hint(
