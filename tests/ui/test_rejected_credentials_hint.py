@@ -135,3 +135,25 @@ def test_on_its_own_line_a_long_path_gives_up_its_words_then_its_start() -> None
     _, second = with_hint(head, Text(), hints, 40)
     assert second is not None and second.cell_len == 40
     assert second.plain.startswith("…") and second.plain.endswith("/floor-2/rtdash/config.toml")
+
+
+@pytest.mark.parametrize("wallboard", [False, True], ids=["dashboard", "wallboard"])
+async def test_a_toast_leaves_both_lines_of_the_status_in_view(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch, wallboard: bool
+) -> None:
+    """A toast stood where a one-line status bar's top is: over a two-line bar it hid
+    "credentials rejected" or the hint below it for as long as it stayed."""
+    monkeypatch.delenv("RTDASH_API_KEY", raising=False)
+    monkeypatch.setenv("RTDASH_USERNAME", sim.username)
+    monkeypatch.setenv("RTDASH_PASSWORD", a_password())
+    settings = settings_for(sim, password=a_password())
+    settings.display.wallboard = wallboard
+    app: RtdashApp = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        bar = app.screen.query_one(StatusBar)
+        await wait_until(pilot, lambda: bar.has_class("-two-lines") and bar.size.height == 2)
+        app.notify("Exported the calls, the users and today's service level", timeout=60)
+        await wait_until(pilot, lambda: "Exported" in screen_text(app))
+        shown = [line.strip() for line in screen_text(app).splitlines()]
+    assert "fix RTDASH_USERNAME/RTDASH_PASSWORD and restart rtdash" in shown, "\n".join(shown)
+    assert "credentials rejected · no data yet · installation 1234 · UTC" in shown, "\n".join(shown)

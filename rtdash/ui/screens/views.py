@@ -140,6 +140,9 @@ class ViewsScreen(Screen[None]):
         self.current = index
         self.query_one(ContentSwitcher).current = self.views[index].id
         self.view.tick()
+        # this installation's status bar may be another height than the last one's,
+        # and one that kept its size while hidden is not resized when shown again
+        self.call_after_refresh(self.view.status_bar.keep_toasts_above)
         self.show_installations()
         self.refresh_bindings()  # this installation may be paused, the last not
         self.after_switch()

@@ -121,6 +121,22 @@ class StatusBar(Static):
 
     def on_resize(self) -> None:
         self.tick()  # what fits changed: a wider line gets the installation back
+        self.keep_toasts_above()
+
+    def keep_toasts_above(self) -> None:
+        """Stand the screen's toasts on the bar's top line, wherever that is now. The
+        style sheets lift them over the lines below the bar (the Footer, a replay's
+        bar) and one line of the bar; a bar of two lines (the credentials' hint) was
+        half covered, and for as long as a toast stayed the reader lost what to fix.
+        A bar not shown (another installation's tab) leaves them where they are."""
+        region = self.region
+        if not region or not self.is_attached:
+            return
+        screen = self.screen
+        below = screen.size.height - region.y
+        for rack in screen.query_children("ToastRack"):
+            if rack.styles.margin.bottom != below:
+                rack.styles.margin = (0, 0, below, 0)
 
     def laid_out_width(self) -> int:
         """The width the line is drawn in: the bar's own once laid out, else the
