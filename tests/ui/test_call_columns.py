@@ -5,11 +5,14 @@ the line's name grows; a wide screen keeps every name whole as before."""
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
 from rtdash.api.models import ActiveCall, CallState
 from rtdash.core.format import caller_label
+from rtdash.core.snapshot import CallsSnapshot
 from rtdash.sim import Simulator
-from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data
+from rtdash.ui.messages import CallsUpdated
+from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data, wait_until
 
 
 def _rows_on_screen(calls: tuple[ActiveCall, ...], shown: str) -> list[tuple[ActiveCall, str]]:
@@ -55,5 +58,53 @@ async def test_every_name_shows_whole_on_a_wide_screen(
         rows = [row for state in CallState for row in _rows_on_screen(grid.shown(state), shown)]
         assert len(rows) >= 5
         for call, line in rows:
+            for value in (call.dgrp_name, call.queue, call.agent_name):
+                assert (value or "") in line, f"{value!r} is cut in:\n{line}"
+
+
+#: callers from abroad, formatted as the PBX's numbers are shown: wider than a UK
+#: number, and the last two with an extension the formatting leaves as sent
+FROM_ABROAD = ("+442079460958", "+8613912345678", "+12125550123 ext. 1234", "+12125550123x1234")
+
+
+async def _callers_from_abroad(pilot: Pilot) -> list[ActiveCall]:
+    """The simulator's talking calls, the first few from :data:`FROM_ABROAD`, handed to
+    the dashboard as a poll hands them (polling paused, so nothing else moves)."""
+    await wait_for_data(pilot)
+    board = dashboard_of(pilot.app)
+    board.poller.pause()
+    await wait_until(pilot, lambda: not board.poller._tasks)
+    assert board.calls is not None
+    talking = list(board.calls.groups[CallState.BRIDGED])
+    abroad = [
+        call.model_copy(update={"src_number": number})
+        for call, number in zip(talking, FROM_ABROAD, strict=False)
+    ]
+    calls = abroad + talking[len(abroad) :]
+    board.post_message(CallsUpdated(CallsSnapshot.build(calls, board.calls.fetched_at)))
+    await wait_until(
+        pilot,
+        lambda: board.calls is not None and abroad[0] in board.calls.groups[CallState.BRIDGED],
+    )
+    await pilot.pause()
+    return abroad
+
+
+@pytest.mark.parametrize("size", [(160, 48), (120, 30), (80, 24)])
+async def test_a_number_from_abroad_shows_whole(sim: Simulator, size: tuple[int, int]) -> None:
+    """The Caller column kept its width with room to spare: at 160 columns a Chinese
+    mobile read "+86 139 1234 56…" and a number with an extension was cut."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=size) as pilot:
+        abroad = await _callers_from_abroad(pilot)
+        grid = dashboard_of(app).grid
+        grid.table(CallState.BRIDGED).focus()  # its group keeps a few lines in view
+        await pilot.pause()
+        shown = screen_text(app)
+        rows = _rows_on_screen(tuple(abroad), shown)
+    assert len(rows) == len(FROM_ABROAD), shown
+    for call, line in rows:
+        assert f" {caller_label(call.src_number)} " in line, line
+        if size[0] >= 160:  # and the names beside them too, where there is room
             for value in (call.dgrp_name, call.queue, call.agent_name):
                 assert (value or "") in line, f"{value!r} is cut in:\n{line}"

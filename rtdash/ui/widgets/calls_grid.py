@@ -6,6 +6,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -42,6 +43,13 @@ COLUMNS = (
     Column("queue", CALL_LABELS["queue"], 8, grow=6),
     Column("agent", CALL_LABELS["agent_name"], 12, grow=14, grow_first=3),
 )
+
+#: the Caller column's own width, as the calls' longest number asks (a UK number
+#: fits the column as declared; a number from abroad, or one with an extension, is
+#: cut with "…" where a cut number reads as another): up to this many cells, so an
+#: upstream's word in place of a number cannot take the table's whole width
+CALLER_WIDEST = 26
+CALLER_WIDTH = next(column.width for column in COLUMNS if column.key == "caller")
 
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"
 NARROW_BELOW = 120
@@ -136,6 +144,10 @@ class CallsGrid(RowsView):
         #: wanted and held back (see rtdash.core.group_layout.settled)
         self._lines: GroupLines | None = None
         self._held_since: float | None = None
+        self._caller_width = CALLER_WIDTH
+        #: how wide each caller in view at the last poll shows: the same callers come
+        #: back on every poll, and only a new one is formatted to find the widest
+        self._caller_cells: dict[str | None, int] = {}
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
         """``default_region`` reads a number typed in national form (``07700 900972``)."""
@@ -270,15 +282,46 @@ class CallsGrid(RowsView):
     def render_rows(self) -> None:
         if self.snapshot is None:
             return
+        shown = {state: self.shown(state) for state in CALL_STATES}
+        self._fit_callers(shown)
         counts = []
         for state in CALL_STATES:
-            calls = self.shown(state)
+            calls = shown[state]
             counts.append(len(calls))
             self.reconcile(self.table(state), calls)
             self._set_title(f"title-{state}", self._title(state, len(calls)))
         if tuple(counts) != self._counts or self._held_since is not None:
             self._counts = (counts[0], counts[1], counts[2])
             self.fit_groups(steady=True)
+
+    def _fit_callers(self, shown: dict[CallState, tuple[ActiveCall, ...]]) -> None:
+        """The Caller column as wide as the longest number among the calls in view, in
+        every group's table alike, so they stay in line. The room it takes is room the
+        names would have grown into; where there is none, the names give it up (a cut
+        name still reads as that name, a cut number as another number).
+
+        Only the calls a table can show from where it is scrolled to are measured (no
+        table shows more lines than the screen has): a number is formatted to be
+        measured, which costs too much to do for every call of a centre's thousands
+        on each poll, and the tables describe only the rows they draw."""
+        rows = self.app.size.height
+        known, cells = self._caller_cells, {}
+        for state, calls in shown.items():
+            top = round(self.table(state).scroll_offset.y)
+            for call in calls[top : top + rows]:
+                number = call.src_number
+                if number not in cells:
+                    width = known.get(number)
+                    if width is None:
+                        width = cell_len(caller_label(number, self.pii_excluded))
+                    cells[number] = width
+        self._caller_cells = cells
+        widest = max(cells.values(), default=0)
+        width = min(max(CALLER_WIDTH, widest), CALLER_WIDEST)
+        if width != self._caller_width:
+            self._caller_width = width
+            for table in self.tables:
+                table.set_own_widths({"caller": width})
 
     def _row(self, call: ActiveCall) -> RowSpec:
         cells: dict[str, Cell] = {

@@ -209,6 +209,13 @@ class KeyedTable(TableRefresh, Generic[Item], can_focus=True):
             self._header = None
             self.refresh()
 
+    def set_own_widths(self, widths: dict[str, int]) -> None:
+        """Columns' own widths by key (the caller's, to its longest number): the room is
+        shared again from them, and the lines and header drawn at the new widths."""
+        columns = self._row_cells.columns
+        columns[:] = [replace(c, width=widths.get(c.key, c.width)) for c in columns]
+        self.on_resize()
+
     @property
     def selected_key(self) -> str | None:
         return self._rows.selected_key
