@@ -46,3 +46,23 @@ async def test_narrow_call_tables_cut_names_with_a_sign(sim: Simulator) -> None:
         assert len(checked) >= 5 and answered, "\n".join(lines)
         header = next(line for line in lines if "Caller" in line)
         assert all(word in header for word in ("Line", "Queue", "Agent")), header
+
+
+async def test_too_narrow_for_the_call_tables_says_how_wide_to_be(sim: Simulator) -> None:
+    """Below the width of every name cut to its header word the screen's edge cut the
+    agent, then the queue, off with no sign: a line says how wide the terminal must be
+    in the tables' place, and the users panel takes the rest."""
+    app = make_app(sim)
+    async with app.run_test(size=(50, 30)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        narrow = screen_text(app)
+        await pilot.resize_terminal(58, 30)
+        await pilot.pause()
+        wide_enough = screen_text(app)
+    assert "Widen the terminal to 58 columns" in narrow, narrow
+    assert "Caller" not in narrow and "Ringing" not in narrow, narrow
+    assert any("Ffion Jones" in line for line in narrow.splitlines()), "the users panel"
+    assert "Widen the terminal" not in wide_enough, wide_enough
+    header = next(line for line in wide_enough.splitlines() if "Caller" in line)
+    assert header.rstrip().endswith("Line  Queue  Agent"), header

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
+from textual.widgets import Static
 
 from rtdash.api.models import ActiveCall, CallState, ticked
 from rtdash.core.clock import Clock
@@ -24,6 +25,7 @@ from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
+from rtdash.ui.widgets.table_size import floor_width
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 
 if TYPE_CHECKING:
@@ -155,6 +157,7 @@ class CallsGrid(RowsView):
         super().set_filter(text)
 
     def compose(self) -> ComposeResult:
+        yield Static(id="calls-too-narrow")  # shown in the tables' place (_fit_or_say)
         for state in CALL_STATES:
             yield TitleLine(self._title(state, None), id=f"title-{state}", classes="group-title")
             yield KeyedTable(
@@ -173,7 +176,23 @@ class CallsGrid(RowsView):
         narrow = self.app.size.width < NARROW_BELOW
         for state in CALL_STATES[1:]:
             self.table(state).show_header = not narrow
+        self._fit_or_say()
         self.fit_groups()
+
+    def _fit_or_say(self) -> None:
+        """In a terminal too narrow for the tables even with every name cut down to its
+        header word, a line that says how wide it must be, in their place. Narrower,
+        the screen's edge cut the last columns off with no sign (the agent, then the
+        queue, went without a word), and the only room left to take was from the
+        times and the numbers, where a cut one reads as another."""
+        table = self.table(CALL_STATES[0])
+        room = self.content_size.width
+        short = floor_width(table, table.columns) - room if room else 0
+        if short > 0:
+            wanted = self.app.size.width + short
+            note = Text(f"Widen the terminal to {wanted} columns to see the calls.")
+            self.query_one("#calls-too-narrow", Static).update(note)
+        self.set_class(short > 0, "-too-narrow")
 
     def fit_groups(self, *, steady: bool = False) -> None:
         """Waiting callers get the lines they need first, Bridged the rest; stacked (a
@@ -184,6 +203,9 @@ class CallsGrid(RowsView):
         if self.parent is None or not isinstance(self.parent, Widget):
             return
         stacked = self.app.size.width < NARROW_BELOW
+        if self.has_class("-too-narrow"):
+            self._set_height(self, None)  # the note's lines alone (the style sheet)
+            return
         ringing, queueing, _ = tables = self.tables
         fixed = len(tables) + sum(table.header_height for table in tables)
         state = self.focused_state()
@@ -322,6 +344,7 @@ class CallsGrid(RowsView):
             self._caller_width = width
             for table in self.tables:
                 table.set_own_widths({"caller": width})
+            self._fit_or_say()  # a longer number may ask for more than the screen has
 
     def _row(self, call: ActiveCall) -> RowSpec:
         cells: dict[str, Cell] = {

@@ -66,6 +66,13 @@ def fitted_widths(view: ScrollView, columns: Sequence[Column]) -> list[int]:
     return share_room(widths, grows, spare, [column.grow_first for column in columns])
 
 
+def floor_width(view: ScrollView, columns: Sequence[Column]) -> int:
+    """The narrowest ``view`` can be with its columns at their floors: narrower, the
+    screen's edge cuts its last columns off, with nothing to say so."""
+    cells = sum(map(shrink_floor, columns)) + 2 * CELL_PADDING * len(columns)
+    return cells + view.styles.scrollbar_size_vertical
+
+
 def shrink_floor(column: Column) -> int:
     """How narrow a column may be made: a column of names (one that may grow) down to
     its header word, whose sort arrow the cell's right padding holds; any other column
