@@ -92,8 +92,17 @@ class AgentGrid(Widget):
         # tiles with the rows of a group together: a room too short for the one and
         # far too tall for the other is not left half blank
         packed = lines_per_tile == 1 and _packed_fits(groups, columns, height)
+        # a blank line after each row of taller tiles, after a group's last row of
+        # packed ones; one-line tiles in a room they leave half blank take the blank
+        # lines between their groups, then between their rows, where each fits
+        group_gaps = row_gaps = lines_per_tile > 1
         if packed:
-            lines_per_tile = 2
+            lines_per_tile, group_gaps, row_gaps = 2, True, False
+        elif lines_per_tile == 1:
+            group_gaps, row_gaps = _one_line_gaps(groups, columns, height)
+        # a group of no one is set apart from the next too, where the lines between
+        # groups were counted in whatever the groups hold (not for taller tiles)
+        empty_gap = group_gaps and (packed or lines_per_tile == 1)
         # the columns share the whole width: longer names, no blank strip at the right
         tile_width = max(tile_width, min(40, (width + 1) // columns - 1))
         now, start = self.clock.now(), self.starts.start
@@ -113,6 +122,8 @@ class AgentGrid(Widget):
             lines.append(
                 Text(f"{state.symbol} {len(members)} {state.word}", style=heading, no_wrap=True)
             )
+            if not members and state is not ORDER[-1] and empty_gap:
+                lines.append(Text(""))
             style = self.get_component_rich_style(COMPONENT[state])
             for first in range(0, len(members), columns):
                 row = members[first : first + columns]
@@ -120,12 +131,9 @@ class AgentGrid(Widget):
                     _row_line(row, state, part, lines_per_tile, tile_width, elapsed, style)
                     for part in range(lines_per_tile)
                 ]
-                last_row = state is ORDER[-1] and first + columns >= len(members)
-                # a blank line after the row: after every row of taller tiles, after a
-                # group's last row of packed ones
-                spaced = lines_per_tile > 1 and not last_row
-                if packed:
-                    spaced = spaced and first + columns >= len(members)
+                group_done = first + columns >= len(members)
+                last_row = state is ORDER[-1] and group_done
+                spaced = not last_row and (row_gaps or (group_gaps and group_done))
                 # keep a line for "+N more" unless this row is the very last
                 room = height - len(lines) - (0 if last_row else 1)
                 if len(block) + (1 if spaced else 0) > room:
@@ -165,6 +173,20 @@ def _packed_fits(groups: dict[AgentState, list[PbxUser]], columns: int, height: 
     only between groups."""
     rows = sum(-(-len(members) // columns) for members in groups.values())
     return len(groups) + 2 * rows + len(groups) - 1 <= height
+
+
+def _one_line_gaps(
+    groups: dict[AgentState, list[PbxUser]], columns: int, height: int
+) -> tuple[bool, bool]:
+    """Whether one-line tiles have room for a blank line between their groups, and
+    for one between their rows as well. Tight together, a centre too big for taller
+    tiles left a band blank under them across the foot of a TV; spaced, the rows
+    read apart across a room and the band is gone."""
+    rows = [-(-len(members) // columns) for members in groups.values()]
+    spare = height - len(groups) - sum(rows)
+    between_groups = len(groups) - 1
+    between_rows = sum(max(0, count - 1) for count in rows)
+    return spare >= between_groups, spare >= between_groups + between_rows
 
 
 def _row_line(
