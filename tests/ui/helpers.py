@@ -120,6 +120,28 @@ def _has_data(app: RtdashApp) -> bool:
     return False
 
 
+async def wait_for_footer_keys(pilot: Pilot) -> None:
+    """Wait until the Footer's keys have been placed by a layout.
+
+    The dashboard composes them just after its first frame (``release_paint``), so with
+    the data in they may still be on their way, mounted but not yet laid out. Meanwhile
+    the screen's compositor is not one picture: the first look-up of a widget's region
+    (a render makes many) rebuilds its map with the new keys (Textual's
+    ``Compositor.full_map``) but keeps the cuts its renders divide each line at, those
+    of the footer without keys. A render begun before that look-up draws the old footer,
+    one after it the new keys where no cut is, and a test comparing two renders would
+    compare two different screens.
+    """
+    await wait_until(pilot, lambda: _footer_keys_laid_out(pilot.app))
+
+
+def _footer_keys_laid_out(app: RtdashApp) -> bool:
+    """Every key of the Footer has a size, which only a layout gives it (``outer_size``,
+    not ``size``: that looks the region up, and the look-up is what reshuffles the map)."""
+    keys = app.screen.query("FooterKey")
+    return bool(keys) and all(key.outer_size for key in keys)
+
+
 def rendered_text(widget: object, width: int = 120) -> str:
     """What a widget shows, as plain text (its renderable drawn by Rich)."""
     from rich.console import Console

@@ -198,11 +198,14 @@ async def test_a_partial_update_paints_what_a_full_render_shows(sim: Simulator) 
     a headline number, the status line) and odd ones (overlapping, across widgets, at
     the edges), every cell of every dirty span is written, and written as the full
     render of the same screen draws it, and nothing else is written."""
-    from tests.ui.helpers import make_app, wait_for_data
+    from tests.ui.helpers import make_app, wait_for_data, wait_for_footer_keys
 
     app = make_app(sim)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
+        # the screen standing still: with the Footer's keys mounted but not laid out,
+        # the full render and the partial ones would each draw a different footer
+        await wait_for_footer_keys(pilot)
         compositor = app.screen._compositor
         full = compositor.render_strips()
         cases = [
