@@ -88,6 +88,11 @@ class RebuildTable(DataTable):
         for column in self._columns:
             self.add_column(column.label, key=column.key, width=column.width)
 
+    def set_own_widths(self, widths: dict[str, int]) -> None:
+        """rtdash's grid widens its Caller column to the longest number in view; a
+        stock DataTable's columns keep the widths they were added with, as a developer
+        using it would leave them."""
+
     @property
     def keys(self) -> list[str]:
         return list(self._order)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
@@ -187,7 +188,10 @@ class CallsGrid(RowsView):
         times and the numbers, where a cut one reads as another."""
         table = self.table(CALL_STATES[0])
         room = self.content_size.width
-        short = floor_width(table, table.columns) - room if room else 0
+        # the grid's own columns, not the table's: the Caller's as wide as it is now
+        caller = self._caller_width
+        columns = [replace(c, width=caller) if c.key == "caller" else c for c in COLUMNS]
+        short = floor_width(table, columns) - room if room else 0
         if short > 0:
             wanted = self.app.size.width + short
             note = Text(f"Widen the terminal to {wanted} columns to see the calls.")
