@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
@@ -19,10 +18,9 @@ from rtdash.core.format import caller_label, duration
 from rtdash.core.group_layout import GroupLines, plan_groups, settled
 from rtdash.core.labels import CALL_LABELS
 from rtdash.core.phone import number_needles
-from rtdash.core.queues import filtered_queue
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
-from rtdash.core.sorting import SortKey
 from rtdash.core.thresholds import Thresholds
+from rtdash.ui.widgets.call_sorts import CALL_SORTS, call_key, call_matches
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
@@ -66,58 +64,6 @@ STATE_TITLES = {
 }
 #: each group's table, by the id it is made with (``calls-ringing`` …)
 _STATE_OF_TABLE = {f"calls-{state}": state for state in STATE_TITLES}
-
-
-def _start(call: ActiveCall) -> float:
-    when = call.state_start or call.call_start
-    return when.timestamp() if when else float("inf")
-
-
-def _call_start(call: ActiveCall) -> float:
-    when = call.call_start or call.state_start
-    return when.timestamp() if when else float("inf")
-
-
-#: in column order, so ``s`` walks the columns left to right; each key is named after
-#: its column, whose header shows the arrow
-CALL_SORTS: tuple[SortKey[ActiveCall], ...] = (
-    SortKey(
-        "in_state", "time in state", lambda call: (_start(call), call.call_ref), label_descends=True
-    ),
-    SortKey(
-        "total", "total time", lambda call: (_call_start(call), call.call_ref), label_descends=True
-    ),
-    SortKey("caller", "caller", lambda call: (call.src_number or "~", call.call_ref)),
-    SortKey("line", "line", lambda call: ((call.dgrp_name or "~").lower(), _start(call))),
-    SortKey("queue", "queue", lambda call: ((call.queue or "~").lower(), _start(call))),
-    SortKey("agent", "agent", lambda call: ((call.agent_name or "~").lower(), _start(call))),
-)
-
-
-#: a row's key (an ``attrgetter``: a table keys thousands of rows a poll in C)
-call_key: Callable[[ActiveCall], str] = attrgetter("call_ref")
-
-
-def call_matches(call: ActiveCall, needle: str, numbers: tuple[str, ...] = ()) -> bool:
-    """``numbers``: the filter as digits (:func:`~rtdash.core.phone.number_needles`),
-    found in the caller's number whatever its punctuation."""
-    queue = filtered_queue(needle)
-    if queue is not None:  # the queues view's Enter: that queue's calls, exactly
-        return (call.queue or "").casefold() == queue.casefold()
-    needle = needle.lower()
-    haystack = (
-        call.src_number,
-        caller_label(call.src_number),
-        call.agent_name,
-        call.agent_ref,
-        call.queue,
-        call.dgrp_name,
-        call.call_ref,
-    )
-    if any(needle in value.lower() for value in haystack if value):
-        return True
-    digits = "".join(ch for ch in call.src_number or "" if ch.isdigit())
-    return bool(digits) and any(number in digits for number in numbers)
 
 
 class CallsGrid(RowsView):
