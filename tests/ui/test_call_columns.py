@@ -108,3 +108,26 @@ async def test_a_number_from_abroad_shows_whole(sim: Simulator, size: tuple[int,
         if size[0] >= 160:  # and the names beside them too, where there is room
             for value in (call.dgrp_name, call.queue, call.agent_name):
                 assert (value or "") in line, f"{value!r} is cut in:\n{line}"
+
+
+async def test_a_number_from_abroad_never_hides_the_calls_in_a_narrow_terminal(
+    sim: Simulator,
+) -> None:
+    """Just above the tables' floor a long number asked for more than the room, the
+    tables gave way to "Widen the terminal", and every call went from view while one
+    caller from abroad was in it: the number is cut instead, with its "…"."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(62, 30)) as pilot:
+        abroad = await _callers_from_abroad(pilot)
+        grid = dashboard_of(app).grid
+        grid.table(CallState.BRIDGED).focus()
+        await pilot.pause()
+        shown = screen_text(app)
+        table = grid.table(CallState.BRIDGED)
+        caller_cell = table.get_row(abroad[2].call_ref)[2]
+    assert "Widen the terminal" not in shown, shown
+    assert "Caller" in shown and "Bridged" in shown, shown
+    longest = caller_label(abroad[2].src_number)
+    # the number with an extension is on screen, cut with a sign
+    assert any(f"{longest[:12]}" in line and "…" in line for line in shown.splitlines()), shown
+    assert caller_cell == longest  # the row's value is whole; only its cell is cut

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
@@ -124,6 +123,7 @@ class CallsGrid(RowsView):
         for state in CALL_STATES[1:]:
             self.table(state).show_header = not narrow
         self._fit_or_say()
+        self._widen_caller()
         self.fit_groups()
 
     def _fit_or_say(self) -> None:
@@ -132,12 +132,8 @@ class CallsGrid(RowsView):
         the screen's edge cut the last columns off with no sign (the agent, then the
         queue, went without a word), and the only room left to take was from the
         times and the numbers, where a cut one reads as another."""
-        table = self.table(CALL_STATES[0])
         room = self.content_size.width
-        # the grid's own columns, not the table's: the Caller's as wide as it is now
-        caller = self._caller_width
-        columns = [replace(c, width=caller) if c.key == "caller" else c for c in COLUMNS]
-        short = floor_width(table, columns) - room if room else 0
+        short = self._floor() - room if room else 0
         if short > 0:
             wanted = self.app.size.width + short
             note = Text(f"Widen the terminal to {wanted} columns to see the calls.")
@@ -288,13 +284,29 @@ class CallsGrid(RowsView):
                         width = cell_len(caller_label(number, self.pii_excluded))
                     cells[number] = width
         self._caller_cells = cells
-        widest = max(cells.values(), default=0)
+        self._widen_caller()
+
+    def _widen_caller(self) -> None:
+        """The Caller column at the longest number's width, as far as the room above
+        the tables' floor allows: a long number in a narrow terminal is cut, and never
+        pushes the tables under their floor, where they would give way to the line
+        that asks for a wider terminal, and every call would go from view while one
+        caller from abroad is in it."""
+        widest = max(self._caller_cells.values(), default=0)
         width = min(max(CALLER_WIDTH, widest), CALLER_WIDEST)
+        room = self.content_size.width
+        if room:
+            width = min(width, CALLER_WIDTH + max(0, room - self._floor()))
         if width != self._caller_width:
             self._caller_width = width
             for table in self.tables:
                 table.set_own_widths({"caller": width})
-            self._fit_or_say()  # a longer number may ask for more than the screen has
+
+    def _floor(self) -> int:
+        """The narrowest the tables can be, every name at its header word and the
+        Caller at its declared width (the grid's own columns, not a table's: a table
+        in a benchmark's place may be another kind)."""
+        return floor_width(self.table(CALL_STATES[0]), COLUMNS)
 
     def _row(self, call: ActiveCall) -> RowSpec:
         cells: dict[str, Cell] = {
