@@ -157,3 +157,26 @@ async def test_a_toast_leaves_both_lines_of_the_status_in_view(
         shown = [line.strip() for line in screen_text(app).splitlines()]
     assert "fix RTDASH_USERNAME/RTDASH_PASSWORD and restart rtdash" in shown, "\n".join(shown)
     assert "credentials rejected · no data yet · installation 1234 · UTC" in shown, "\n".join(shown)
+
+
+async def test_a_toast_stays_above_the_status_when_the_filter_line_opens(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter line moves the status bar up without resizing it: the toasts stood
+    where the bar had been and covered both its lines and the words being typed."""
+    monkeypatch.delenv("RTDASH_API_KEY", raising=False)
+    monkeypatch.setenv("RTDASH_USERNAME", sim.username)
+    monkeypatch.setenv("RTDASH_PASSWORD", a_password())
+    app: RtdashApp = make_app(sim, settings_for(sim, password=a_password()), flash=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        bar = app.screen.query_one(StatusBar)
+        await wait_until(pilot, lambda: bar.has_class("-two-lines") and bar.size.height == 2)
+        await pilot.press("slash")
+        await pilot.press(*"sales")
+        app.notify("Exported the calls, the users and today's service level", timeout=60)
+        await wait_until(pilot, lambda: "Exported" in screen_text(app))
+        await pilot.pause()
+        shown = [line.strip() for line in screen_text(app).splitlines()]
+    assert "fix RTDASH_USERNAME/RTDASH_PASSWORD and restart rtdash" in shown, "\n".join(shown)
+    assert "credentials rejected · no data yet · installation 1234 · UTC" in shown, "\n".join(shown)
+    assert any("sales" in line for line in shown), "\n".join(shown)

@@ -168,7 +168,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         text = self._filters[self.current]
         for box in self.query("#filter").results(Input):
             box.value = text  # its Changed applies it to this installation: no change
-            box.display = bool(text)
+            self._show_box(box, bool(text))
         self._apply_filter(text)
 
     # --- lookups --------------------------------------------------------------------
@@ -236,9 +236,17 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
 
     def action_filter(self) -> None:
         box = self._filter_box()
-        box.display = True
+        self._show_box(box, True)
         box.select_all()  # a new filter replaces the old, as selected on focus would
         self.set_focus(box)  # now: words typed with the / go into it (rtdash.ui.typeahead)
+
+    def _show_box(self, box: Input, shown: bool) -> None:
+        """The filter line shown or hidden: the status bar above it moves without a
+        change of size, so the toasts are stood on its top line again once laid out
+        (over it, a toast covered the filter words and the status, the credentials'
+        hint included)."""
+        box.display = shown  # (a box just made is shown already: it moved the bar too)
+        self.call_after_refresh(self.dashboard.status_bar.keep_toasts_above)
 
     def _apply_filter(self, text: str) -> None:
         """The installation shown filtered by ``text``: its calls and its users."""
@@ -267,7 +275,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         # the calls have the focus already: the box's Enter handed it on (_filter_box)
         if not event.value.strip():
-            event.input.display = False
+            self._show_box(event.input, False)
 
     def key_escape(self) -> None:
         for box in self.query("#filter").results(Input):
@@ -275,7 +283,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
                 return
             focused = self.focused
             box.value = ""
-            box.display = False
+            self._show_box(box, False)
             self._apply_filter("")  # now: the focus goes where the unfiltered calls are
             if focused is box or not isinstance(focused, KeyedTable):
                 self.dashboard.focus_first_table()
@@ -293,7 +301,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         if queue is None:
             return
         box = self._filter_box()
-        box.display = True
+        self._show_box(box, True)
         box.value = queue_filter(queue)
         self._apply_filter(box.value)
         self.dashboard.focus_first_table()
