@@ -10,7 +10,6 @@ bracket it.
 
 from __future__ import annotations
 
-from math import inf
 from typing import TYPE_CHECKING
 
 from rtdash.core.outcome_events import Abandoned, Talked, Unknown
@@ -21,6 +20,13 @@ if TYPE_CHECKING:
     from rtdash.core.poll_timeline import PollTimeline
     from rtdash.core.tracked_call import TrackedCall
 
+#: the longest a call found already talking is believed to have talked before it was
+#: first seen, where its row gives neither the call's start nor its duration to bound
+#: it: a bridged duration or state start further back (a field in milliseconds, a
+#: stale start) is not believed, and the talk runs from the first poll that saw it,
+#: rather than one call's hours or days swamping the day's average talk
+LONGEST_UNSEEN_TALK = 24 * 3600.0
+
 
 def answer_time(tracked: TrackedCall, row: ActiveCall, now: float) -> tuple[float, bool]:
     """When ``tracked`` was answered, first seen bridged in ``row`` at ``now``: the
@@ -30,15 +36,16 @@ def answer_time(tracked: TrackedCall, row: ActiveCall, now: float) -> tuple[floa
 
     A call first seen already bridged whose row has no call start was answered before
     its wait start (only the poll that first saw it, a bound from above): its answer
-    is bounded by its call's start by its duration where the row gives one, and its
-    wait is unknown. Its caller was waiting by that answer at the latest, so the
-    tracker moves the wait start back to it (see ``OutcomeTracker._arrive``), and its
-    talk runs from the answer, not from the poll that first saw it."""
+    is bounded by its call's start by its duration where the row gives one (else by
+    :data:`LONGEST_UNSEEN_TALK`), and its wait is unknown. Its caller was waiting by
+    that answer at the latest, so the tracker moves the wait start back to it (see
+    ``OutcomeTracker._arrive``), and its talk runs from the answer, not from the poll
+    that first saw it."""
     low = tracked.last_unbridged
     unbounded = low is None and row.call_start is None
     if unbounded:
         duration = row.call_duration
-        floor = now - duration if duration is not None else -inf
+        floor = now - (duration if duration is not None else LONGEST_UNSEEN_TALK)
     else:
         floor = low if low is not None else tracked.wait_start
     at: float | None = None

@@ -191,3 +191,23 @@ def test_a_bridged_duration_longer_than_the_call_is_not_believed() -> None:
     t0 = T0.timestamp()
     assert events[-1] == Talked("c1", "sales", t0 + 101, 1.0)
     assert events[0] == Offered("c1", "sales", t0 + 100)
+
+
+def test_with_no_call_start_nor_duration_a_talk_of_days_is_not_believed() -> None:
+    """Nothing in such a row bounds its answer: a bridged duration of ten days (a field
+    in milliseconds would read so) is not believed, and the call is talked from the
+    poll that first saw it; a day's talk or less is."""
+    events: list[object] = []
+    tracker = OutcomeTracker(events.append)
+    tracker.observe_calls(
+        snap(
+            100,
+            _first_seen_talking("days", 10 * 86400, None),
+            _first_seen_talking("hour", 3600, None),
+        )
+    )
+    tracker.observe_calls(snap(102))
+    t0 = T0.timestamp()
+    talked = {event.ref: event for event in events if isinstance(event, Talked)}
+    assert talked["days"] == Talked("days", "sales", t0 + 101, 1.0)
+    assert talked["hour"] == Talked("hour", "sales", t0 + 101, 3601.0)
