@@ -6,6 +6,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 
@@ -30,14 +31,20 @@ from rtdash.ui.widgets.rows_view import RowsView
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort;
-#: then the state, so that a panel beside the calls (40 columns at 120) cuts a long
-#: name or the extension at its right edge, not what the agent is doing
+#: then the state, so that a panel beside the calls cuts a long name, not what the
+#: agent is doing. The extension is as wide as its header word until an extension in
+#: the table asks for more (see ``UserPanel._fit_extensions``): a wider column held
+#: characters the names had to give up.
 COLUMNS = (
     Column("in_state", USER_LABELS["in_state"], 8, ticking=True),
     Column("state", USER_LABELS["state"], 11),
     Column("name", USER_LABELS["display_name"], 18, grow=12),
-    Column("ext", USER_LABELS["extension"], 5),
+    Column("ext", USER_LABELS["extension"], cell_len(USER_LABELS["extension"])),
 )
+EXTENSION_WIDTH = COLUMNS[-1].width
+#: the widest an extension makes its column: an upstream's word in an extension's place
+#: cannot take the names' room
+EXTENSION_WIDEST = 8
 
 #: the state words and symbols of :mod:`rtdash.core.agents`, in the state's calm hue
 STATE_CELLS = {state: agent_text(state) for state in AgentState}
@@ -98,6 +105,7 @@ class UserPanel(RowsView):
         #: when each row's shown state began (a call's end, not the PBX's start):
         #: the feed's, which follows every calls poll
         self.starts = starts
+        self._extension_width = EXTENSION_WIDTH
 
     def show_on_call(self, on_call: OnCall) -> None:
         """Who is on a bridged call: their rows say "on a call", not "away", and are
@@ -159,8 +167,20 @@ class UserPanel(RowsView):
         if self.snapshot is None:
             return
         users = self.shown_users()
+        self._fit_extensions(users)
         self.reconcile(self.table, users)
         self._set_title("users-title", self._title())
+
+    def _fit_extensions(self, users: tuple[PbxUser, ...]) -> None:
+        """The extension's column as wide as the longest extension shown, so a five-digit
+        one is not cut (a cut number reads as another), and three-digit ones leave the
+        names the rest."""
+        extensions = {user.extension for user in users if user.extension}
+        widest = max(map(cell_len, extensions), default=0)
+        width = min(max(EXTENSION_WIDTH, widest), EXTENSION_WIDEST)
+        if width != self._extension_width:
+            self._extension_width = width
+            self.table.set_own_widths({"ext": width})
 
     def _row(self, user: PbxUser) -> RowSpec:
         name = user.label if user.dashboard else f"{user.label} ·"
