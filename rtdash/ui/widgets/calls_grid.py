@@ -20,6 +20,7 @@ from rtdash.core.phone import number_needles
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.call_sorts import CALL_SORTS, call_key, call_matches
+from rtdash.ui.widgets.focus_keeper import FocusKeeper
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
@@ -96,6 +97,7 @@ class CallsGrid(RowsView):
         #: how wide each caller in view at the last poll shows: the same callers come
         #: back on every poll, and only a new one is formatted to find the widest
         self._caller_cells: dict[str | None, int] = {}
+        self._focus_keeper = FocusKeeper(self)
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
         """``default_region`` reads a number typed in national form (``07700 900972``)."""
@@ -138,6 +140,7 @@ class CallsGrid(RowsView):
             wanted = self.app.size.width + short
             note = Text(f"Widen the terminal to {wanted} columns to see the calls.")
             self.query_one("#calls-too-narrow", Static).update(note)
+        self._focus_keeper.follow(hidden=short > 0)
         self.set_class(short > 0, "-too-narrow")
 
     def fit_groups(self, *, steady: bool = False) -> None:
