@@ -17,7 +17,7 @@ from rtdash.ui import first_frame as app_module
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.wallboard import WallboardScreen
-from tests.ui.helpers import settings_for, wait_for_data, wait_until
+from tests.ui.helpers import settings_for, wait_for_data, wait_for_footer_keys, wait_until
 
 SCREENS = {"dashboard": DashboardScreen, "wallboard": WallboardScreen}
 
@@ -103,7 +103,7 @@ async def test_the_first_frame_waits_for_neither_footer_keys_nor_the_filter_line
     app._display = recording  # type: ignore[method-assign]
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
-        await wait_until(pilot, lambda: bool(app.screen.query(FooterKey)))
+        await wait_for_footer_keys(pilot)
         assert at_first_paint == [(0, 0, 1)], "no keys, no filter, the Footer's line there"
         await pilot.press("slash")
         await wait_until(pilot, lambda: app.screen.query("#filter").first(Input).has_focus)

@@ -15,7 +15,13 @@ from rtdash.core.snapshot import CallsSnapshot
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.messages import CallsUpdated
-from tests.ui.helpers import dashboard_of, make_app, wait_for_data, wait_until
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    wait_for_data,
+    wait_for_footer_keys,
+    wait_until,
+)
 
 LINES = ["Sales line", "Support line", "Billing line", "Bookings line"]
 
@@ -86,6 +92,7 @@ def _app(sim: Simulator) -> RtdashApp:
 def test_80x24_with_5_ringing_and_10_queueing_shows_them_all(snap_compare, sim: Simulator) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _with_waiting(pilot, 5, 10)
+        await wait_for_footer_keys(pilot)
 
     assert snap_compare(_app(sim), terminal_size=(80, 24), run_before=run_before)
 
@@ -160,5 +167,6 @@ def test_160x48_ringing_keeps_its_lines_through_a_dip(snap_compare, sim: Simulat
     async def run_before(pilot: Pilot) -> None:
         await _with_waiting(pilot, 8, 12)
         await _post_waiting(pilot, 6, 12)
+        await wait_for_footer_keys(pilot)
 
     assert snap_compare(_app(sim), terminal_size=(160, 48), run_before=run_before)

@@ -19,6 +19,7 @@ from tests.ui.helpers import (
     screen_text,
     settings_for,
     wait_for_data,
+    wait_for_footer_keys,
     wait_until,
 )
 
@@ -150,8 +151,7 @@ async def test_paused_the_footer_and_palette_say_resume(sim: Simulator) -> None:
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_data(pilot)
-        # the footer's keys are drawn a refresh after the first data: wait for them
-        await wait_until(pilot, lambda: " Pause " in screen_text(app).splitlines()[-1])
+        await wait_for_footer_keys(pilot)
         await pilot.press("p")
         board = dashboard_of(app)
         assert board.poller.paused
@@ -210,13 +210,14 @@ async def test_a_remapped_pause_key_pauses_and_resumes(sim: Simulator) -> None:
     app = make_app(sim, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_data(pilot)
+        await wait_for_footer_keys(pilot)
         board = dashboard_of(app)
         await pilot.press("p")
         assert not board.poller.paused, "p is no longer pause"
         await pilot.press("x")
         assert board.poller.paused
-        await pilot.pause()
-        assert " x Resume " in f" {screen_text(app).splitlines()[-1]} "
+        # the footer recomposes its keys for the pause: wait for those
+        await wait_until(pilot, lambda: " x Resume " in f" {screen_text(app).splitlines()[-1]} ")
         resume = next(c for c in app.get_system_commands(app.screen) if c.title == "Resume")
         assert resume.help.endswith("· key x")
         await pilot.press("x")
@@ -293,7 +294,7 @@ async def test_the_footer_offers_enter_on_the_tables_at_80_columns(sim: Simulato
     app = make_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
-        await wait_until(pilot, lambda: " Pause " in screen_text(app).splitlines()[-1])
+        await wait_for_footer_keys(pilot)
         footer = screen_text(app).splitlines()[-1]
         assert footer.lstrip().startswith("⏎ Look up"), footer
         assert " q Quit " in footer, footer
@@ -308,7 +309,8 @@ async def test_enter_reads_look_up_in_the_footer_with_or_without_a_table_focused
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_data(pilot)
-        await wait_until(pilot, lambda: " Look up " in screen_text(app).splitlines()[-1])
+        await wait_for_footer_keys(pilot)
+        assert " Look up " in screen_text(app).splitlines()[-1]
         app.screen.set_focus(None)
         await wait_until(pilot, lambda: "Enter " in screen_text(app).splitlines()[-1])
         footer = screen_text(app).splitlines()[-1]

@@ -20,6 +20,7 @@ from tests.ui.helpers import (
     rendered_text,
     screen_text,
     wait_for_data,
+    wait_for_footer_keys,
     wait_until,
 )
 
@@ -91,6 +92,9 @@ async def test_escape_closes_without_filtering(sim: Simulator) -> None:
 
 def test_queues_view_80x24(snap_compare, sim: Simulator) -> None:
     async def run_before(pilot: Pilot) -> None:
+        # the dashboard's Footer shows below the view: its keys laid out first
+        await wait_for_data(pilot)
+        await wait_for_footer_keys(pilot)
         await _open(pilot)
         await pilot.pause()
 

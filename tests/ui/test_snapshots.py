@@ -20,7 +20,14 @@ from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
 from rtdash.ui.widgets.metrics_bar import MetricTile
-from tests.ui.helpers import dashboard_of, make_app, settings_for, wait_for_data, wait_until
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    settings_for,
+    wait_for_data,
+    wait_for_footer_keys,
+    wait_until,
+)
 from tests.ui.wall_helpers import filtered_svg
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
@@ -41,6 +48,9 @@ async def _paused_on_data(pilot: Pilot) -> None:
     board.grid.table(CallState.BRIDGED).focus()
     board.tick()
     await pilot.pause()
+    # the pause and the focus each give the Footer new keys: a picture before their
+    # layout shows none
+    await wait_for_footer_keys(pilot)
 
 
 async def _open_lookup_on_first_bridged(pilot: Pilot, outcome: str) -> None:
@@ -49,6 +59,7 @@ async def _open_lookup_on_first_bridged(pilot: Pilot, outcome: str) -> None:
     modal = pilot.app.screen
     assert isinstance(modal, LookupScreen)
     await wait_until(pilot, lambda: modal.outcome == outcome)
+    await wait_for_footer_keys(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -105,6 +116,7 @@ def test_help(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot) -> None:
         await _paused_on_data(pilot)
         await pilot.press("question_mark")
+        await wait_for_footer_keys(pilot)
 
     assert snap_compare(make_app(sim, flash=False), terminal_size=size, run_before=run_before)
 
@@ -182,6 +194,8 @@ async def _disconnected(pilot: Pilot) -> None:
     for view in screen.views:  # type: ignore[attr-defined]
         view.tick()
     await pilot.pause()
+    if screen.query("Footer"):  # the dashboard's; the wallboard has none
+        await wait_for_footer_keys(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -262,5 +276,6 @@ def test_replay(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
         screen = app.screen
         await wait_until(pilot, lambda: screen.dashboard.status_bar.headline == "paused")  # type: ignore[attr-defined]
         await pilot.pause()
+        await wait_for_footer_keys(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
