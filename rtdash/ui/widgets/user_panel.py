@@ -178,9 +178,11 @@ class UserPanel(RowsView):
         extensions = {user.extension for user in users if user.extension}
         widest = max(map(cell_len, extensions), default=0)
         width = min(max(EXTENSION_WIDTH, widest), EXTENSION_WIDEST)
-        if width != self._extension_width:
+        table = self.table
+        if width != self._extension_width and isinstance(table, KeyedTable):
+            # (the benchmark's baseline and peer: their tables size their own columns)
             self._extension_width = width
-            self.table.set_own_widths({"ext": width})
+            table.set_own_widths({"ext": width})
 
     def _row(self, user: PbxUser) -> RowSpec:
         name = user.label if user.dashboard else f"{user.label} ·"
