@@ -26,7 +26,8 @@ from rtdash.core.source import Source
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.first_frame import FirstFrameApp
 from rtdash.ui.screens.views import ViewsScreen
-from rtdash.ui.widgets.live_view import LiveView, ViewOptions
+from rtdash.ui.widgets.live_view import LiveView
+from rtdash.ui.widgets.view_options import ViewOptions
 from rtdash.warmup import tls_context
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ from rtdash.ui.commands import COMMANDS, REPLAY, bindings, key_label
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.shell import ShellApp
 from rtdash.ui.widgets.dashboard import Dashboard
-from rtdash.ui.widgets.live_view import ViewOptions
 from rtdash.ui.widgets.replay_bar import ReplayBar
+from rtdash.ui.widgets.view_options import ViewOptions
 
 #: the replay's own keys as the help screen lists them (from the one registry)
 REPLAY_HELP = help_rows(REPLAY, {})[:6]

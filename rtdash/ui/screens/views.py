@@ -21,7 +21,8 @@ from rtdash.ui.commands import LIVE, WALL, Mode
 from rtdash.ui.installation_notices import InstallationNotices
 from rtdash.ui.shell import INSTALLATION_KEYS
 from rtdash.ui.widgets.installation_bar import InstallationBar
-from rtdash.ui.widgets.live_view import LiveSource, LiveView
+from rtdash.ui.widgets.live_view import LiveView
+from rtdash.ui.widgets.view_options import LiveSource
 
 __all__ = ["INSTALLATION_KEYS", "ViewsScreen", "step_interval"]
 

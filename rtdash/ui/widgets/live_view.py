@@ -12,8 +12,7 @@ second. Stale data shows a DISCONNECTED banner over the view and is dimmed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from textual import on
@@ -21,8 +20,7 @@ from textual.containers import Vertical
 
 from rtdash.api.client import InfinityClient
 from rtdash.core.alerts import AlertTracker
-from rtdash.core.clock import Clock
-from rtdash.core.feed import FeedChange, FeedConsumer, FeedOptions, LiveFeed
+from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller import Poller
@@ -30,62 +28,17 @@ from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.service_feed import ServiceKeeper
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
-from rtdash.core.thresholds import Level, Thresholds
+from rtdash.core.thresholds import Level
 from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, UsersUpdated
 from rtdash.ui.text_caches import trim_width_cache
 from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
+from rtdash.ui.widgets.view_options import LiveSource, ViewOptions
 from rtdash.warmup import collect_for, collection_paused, resume_collection
 
 if TYPE_CHECKING:
     from rtdash.core.service_report import ServiceReport
     from rtdash.core.service_tiles import TileSource
     from rtdash.ui.widgets.metrics_bar import MetricsBar
-
-
-@runtime_checkable
-class LiveSource(Source, Protocol):
-    """A source with the live screens' controls: the poller, or the hub subscriber
-    (which keeps the hub's own schedule and says so through these)."""
-
-    @property
-    def interval(self) -> float: ...
-
-    def set_interval(self, seconds: float) -> float: ...
-
-    def set_slow(self, seconds: float | None) -> None: ...
-
-    def toggle_pause(self) -> bool: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ViewOptions:
-    """How a live view behaves; the same for every installation of one run."""
-
-    clock: Clock
-    thresholds: Thresholds
-    interval: float = 2.0
-    max_backoff: float = 60.0
-    exclude_pii: bool = False
-    badge: str | None = None
-    show_all_users: bool = False
-    flash: bool = True
-    flash_seconds: float = 10.0
-    bell: bool = True
-    #: False in replay: snapshots come from a recording, not a poller
-    live: bool = True
-    #: the window the trend sparklines cover
-    trend_minutes: float = 60.0
-
-    def feed_options(self) -> FeedOptions:
-        return FeedOptions(
-            clock=self.clock,
-            thresholds=self.thresholds,
-            bell=self.bell,
-            flash=self.flash,
-            flash_seconds=self.flash_seconds,
-            judge_staleness=self.live,
-            trend_minutes=self.trend_minutes,
-        )
 
 
 class _ViewConsumer(FeedConsumer):
