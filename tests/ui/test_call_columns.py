@@ -131,3 +131,40 @@ async def test_a_number_from_abroad_never_hides_the_calls_in_a_narrow_terminal(
     # the number with an extension is on screen, cut with a sign
     assert any(f"{longest[:12]}" in line and "…" in line for line in shown.splitlines()), shown
     assert caller_cell == longest  # the row's value is whole; only its cell is cut
+
+
+async def test_a_long_number_scrolled_into_view_while_paused_shows_whole(sim: Simulator) -> None:
+    """Only the calls in view are measured; a poll measured them, so paused, a long
+    number scrolled into view from far down a long group stayed cut for as long as
+    the pause lasted."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        board.poller.pause()
+        await wait_until(pilot, lambda: not board.poller._tasks)
+        grid = board.grid
+        table = grid.table(CallState.BRIDGED)
+        assert board.calls is not None
+        fetched_at = board.calls.fetched_at
+        rows = [call for group in board.calls.groups.values() for call in group]
+        # more talking calls than the screen has lines
+        talking = board.calls.groups[CallState.BRIDGED][0]
+        rows += [talking.model_copy(update={"call_ref": f"c-more-{n:03d}"}) for n in range(80)]
+        board.post_message(CallsUpdated(CallsSnapshot.build(rows, fetched_at)))
+        await wait_until(pilot, lambda: "c-more-079" in table.keys)
+        last = grid.shown(CallState.BRIDGED)[-1]
+        abroad = last.model_copy(update={"src_number": FROM_ABROAD[2]})
+        rows = [abroad if call is last else call for call in rows]
+        board.post_message(CallsUpdated(CallsSnapshot.build(rows, fetched_at)))
+        await wait_until(
+            pilot,
+            lambda: board.calls is not None and abroad in board.calls.groups[CallState.BRIDGED],
+        )
+        await pilot.pause()
+        assert table.keys[-1] == abroad.call_ref
+        table.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        shown = screen_text(app)
+    assert f" {caller_label(FROM_ABROAD[2])} " in shown, shown

@@ -97,6 +97,8 @@ class CallsGrid(RowsView):
         #: how wide each caller in view at the last poll shows: the same callers come
         #: back on every poll, and only a new one is formatted to find the widest
         self._caller_cells: dict[str | None, int] = {}
+        #: the calls the tables were last given, by group (measured again on a scroll)
+        self._in_tables: dict[CallState, tuple[ActiveCall, ...]] | None = None
         self._focus_keeper = FocusKeeper(self)
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
@@ -115,6 +117,7 @@ class CallsGrid(RowsView):
                 clock=self.clock,
                 ticker=self._ticker_for(state),
                 past_end=self._to_the_next_group,
+                moved=self._refit_callers,
                 id=f"calls-{state}",
                 classes=f"calls-table calls-{state}",
             )
@@ -271,15 +274,17 @@ class CallsGrid(RowsView):
         names would have grown into; where there is none, the names give it up (a cut
         name still reads as that name, a cut number as another number).
 
-        Only the calls a table can show from where it is scrolled to are measured (no
-        table shows more lines than the screen has): a number is formatted to be
-        measured, which costs too much to do for every call of a centre's thousands
-        on each poll, and the tables describe only the rows they draw."""
-        rows = self.app.size.height
+        Only the calls a table shows from where it is scrolled to are measured, in the
+        lines it has now: a number is formatted to be measured, which costs too much to
+        do for every call of a centre's thousands on each poll, or even for a screen's
+        height of them in each group, and the tables format only the rows they draw
+        (the same numbers, formatted once: see ``format_international``)."""
+        self._in_tables = shown
         known, cells = self._caller_cells, {}
         for state, calls in shown.items():
-            top = round(self.table(state).scroll_offset.y)
-            for call in calls[top : top + rows]:
+            table = self.table(state)
+            top = round(table.scroll_offset.y)
+            for call in calls[top : top + table.size.height]:
                 number = call.src_number
                 if number not in cells:
                     width = known.get(number)
@@ -288,6 +293,12 @@ class CallsGrid(RowsView):
                     cells[number] = width
         self._caller_cells = cells
         self._widen_caller()
+
+    def _refit_callers(self) -> None:
+        """A table scrolled or resized: other calls of those it was given are in view,
+        measured as a poll's are (paused, no poll would come to widen the column)."""
+        if self._in_tables is not None and self.is_attached:
+            self._fit_callers(self._in_tables)
 
     def _widen_caller(self) -> None:
         """The Caller column at the longest number's width, as far as the room above

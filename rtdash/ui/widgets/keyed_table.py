@@ -142,11 +142,15 @@ class KeyedTable(TableRefresh, Generic[Item], can_focus=True):
         ticker: TickRenderer = plain_ticker,
         show_header: bool = True,
         past_end: PastEnd | None = None,
+        moved: Callable[[], object] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``moved``: told when other rows come into view (a resize, a scroll), for an
+        owner that sizes a column to the rows in view."""
         super().__init__(**kwargs)
         self.clock = clock or SystemClock()
         self._past_end = past_end
+        self._moved = moved
         self._show_header = show_header
         self._rows: RowStore[Item] = RowStore(key)
         self._row_cells = RowCells(columns, describe, ticker)
@@ -313,12 +317,16 @@ class KeyedTable(TableRefresh, Generic[Item], can_focus=True):
         self._drawn.clear()
         self._update_virtual_size()
         self._redraw_changed_lines()
+        if self._moved is not None:
+            self._moved()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if round(old_value) != round(new_value):
             self._drawn.clear()
             self._redraw_changed_lines()
+            if self._moved is not None:
+                self._moved()
 
     # --- bookkeeping ----------------------------------------------------------------
 

@@ -106,6 +106,8 @@ class UserPanel(RowsView):
         #: the feed's, which follows every calls poll
         self.starts = starts
         self._extension_width = EXTENSION_WIDTH
+        #: the users the table was last given (measured again on a scroll)
+        self._in_table: tuple[PbxUser, ...] | None = None
 
     def show_on_call(self, on_call: OnCall) -> None:
         """Who is on a bridged call: their rows say "on a call", not "away", and are
@@ -127,7 +129,12 @@ class UserPanel(RowsView):
     def compose(self) -> ComposeResult:
         yield TitleLine(self._title(), id="users-title", classes="group-title")
         yield KeyedTable(
-            COLUMNS, key=user_key, describe=self._row, clock=self.clock, id="users-table"
+            COLUMNS,
+            key=user_key,
+            describe=self._row,
+            clock=self.clock,
+            moved=self._refit_extensions,
+            id="users-table",
         )
 
     @property
@@ -172,17 +179,28 @@ class UserPanel(RowsView):
         self._set_title("users-title", self._title())
 
     def _fit_extensions(self, users: tuple[PbxUser, ...]) -> None:
-        """The extension's column as wide as the longest extension shown, so a five-digit
-        one is not cut (a cut number reads as another), and three-digit ones leave the
-        names the rest."""
-        extensions = {user.extension for user in users if user.extension}
-        widest = max(map(cell_len, extensions), default=0)
-        width = min(max(EXTENSION_WIDTH, widest), EXTENSION_WIDEST)
+        """The extension's column as wide as the longest extension in view, so a
+        five-digit one is not cut (a cut number reads as another), and three-digit ones
+        leave the names the rest. Only the users the table can show from where it is
+        scrolled to are measured, in the lines it has now, as the calls'
+        Caller column does: a big centre's every user measured on every poll cost more
+        than the rest of the panel's poll."""
+        self._in_table = users
         table = self.table
+        top = round(table.scroll_offset.y)
+        in_view = users[top : top + table.size.height]
+        widest = max((cell_len(user.extension) for user in in_view if user.extension), default=0)
+        width = min(max(EXTENSION_WIDTH, widest), EXTENSION_WIDEST)
         if width != self._extension_width and isinstance(table, KeyedTable):
             # (the benchmark's baseline and peer: their tables size their own columns)
             self._extension_width = width
             table.set_own_widths({"ext": width})
+
+    def _refit_extensions(self) -> None:
+        """The table scrolled or resized: other users are in view (paused, no poll
+        would come to widen the column for them)."""
+        if self._in_table is not None and self.is_attached:
+            self._fit_extensions(self._in_table)
 
     def _row(self, user: PbxUser) -> RowSpec:
         name = user.label if user.dashboard else f"{user.label} ·"
