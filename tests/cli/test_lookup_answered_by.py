@@ -14,22 +14,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from rtdash.sim.faults import Fault
+from tests.cli.requests_counted import asked_since, requests_by_route
 from tests.support import point_cli_at, today_sim
 
 if TYPE_CHECKING:
     from rtdash.sim import Simulator
     from tests.cli.conftest import RunCli
-
-
-def _requests(sim: Simulator) -> dict[str, int]:
-    counted = sim.requests.snapshot()["requests"]
-    assert isinstance(counted, dict)
-    return dict(counted)
-
-
-def _asked_since(sim: Simulator, before: dict[str, int]) -> dict[str, int]:
-    """Requests per route since ``before`` (a module's simulator is shared)."""
-    return {route: n - before[route] for route, n in _requests(sim).items()}
 
 
 def _answered_on(listing: str) -> str | None:
@@ -55,12 +45,12 @@ def test_the_listing_names_the_user_on_the_extension_answered_on(
 ) -> None:
     call, agent = _talking(rtdash, sim_env)
     expected = f"{agent['displayName']} ({agent['extensionNumber']})"
-    before = _requests(sim)
+    before = requests_by_route(sim)
     run = rtdash("lookup", *sim_env, "--call-ref", call["callRef"])
     assert (run.code, run.err) == (0, "")
     assert _answered_on(run.out) == expected
     # one extension, one user: the users alone name them, read once
-    assert _asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 1}
+    assert asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 1}
     by_number = rtdash("lookup", *sim_env, call["srcPhoneNumber"])
     assert (by_number.code, _answered_on(by_number.out)) == (0, expected)
 
@@ -69,16 +59,16 @@ def test_no_name_is_read_for_json_or_for_a_call_nobody_answered(
     rtdash: RunCli, sim: Simulator, sim_env: list[str]
 ) -> None:
     call, _ = _talking(rtdash, sim_env)
-    before = _requests(sim)
+    before = requests_by_route(sim)
     (row,) = rtdash("lookup", *sim_env, "--call-ref", call["callRef"], "--json").json()
     assert row["destPhoneNumber"]  # answered, but the JSON is the route's row as it was
-    assert _asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
+    assert asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
     calls = rtdash("calls", *sim_env, "--json").json()
     waiting = next(row["callRef"] for row in calls if row["state"] == "queueing")
-    before = _requests(sim)
+    before = requests_by_route(sim)
     run = rtdash("lookup", *sim_env, "--call-ref", waiting)
     assert run.code == 0 and _answered_on(run.out) in {None, ""}
-    assert _asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
+    assert asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
 
 
 def test_with_the_users_unreadable_the_live_calls_agent_is_named(
@@ -122,17 +112,17 @@ def test_two_users_on_one_extension_are_told_apart_by_the_live_call(
     sim, flags, ref, name = shared_extension
     (row,) = rtdash("lookup", *flags, "--call-ref", ref, "--json").json()
     extension = row["destPhoneNumber"]
-    before = _requests(sim)
+    before = requests_by_route(sim)
     run = rtdash("lookup", *flags, "--call-ref", ref)
     assert (run.code, _answered_on(run.out)) == (0, f"{name} ({extension})")
-    assert _asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 1, "pbxUserStatus": 1}
+    assert asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 1, "pbxUserStatus": 1}
     # typed in capitals: the live calls read to find its spelling tell them apart too
-    before = _requests(sim)
+    before = requests_by_route(sim)
     typed = rtdash("lookup", *flags, "--call-ref", ref.upper())
     assert (typed.code, _answered_on(typed.out)) == (0, f"{name} ({extension})")
-    assert _asked_since(sim, before) == {"activeCall": 2, "pbxActiveCalls": 1, "pbxUserStatus": 1}
+    assert asked_since(sim, before) == {"activeCall": 2, "pbxActiveCalls": 1, "pbxUserStatus": 1}
     # by number no live call is asked about: the extension alone
-    before = _requests(sim)
+    before = requests_by_route(sim)
     by_number = rtdash("lookup", *flags, row["srcPhoneNumber"])
     assert (by_number.code, _answered_on(by_number.out)) == (0, extension)
-    assert _asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 1}
+    assert asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 1}

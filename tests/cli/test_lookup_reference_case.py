@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from rtdash.sim.faults import Fault
+from tests.cli.requests_counted import asked_since, requests_by_route
 from tests.support import point_cli_at, today_sim
 
 if TYPE_CHECKING:
@@ -22,17 +23,6 @@ if TYPE_CHECKING:
     from tests.cli.conftest import RunCli
 
 MISSING_NUMBER = "+44 7700 900999"
-
-
-def _requests(sim: Simulator) -> dict[str, int]:
-    counted = sim.requests.snapshot()["requests"]
-    assert isinstance(counted, dict)
-    return dict(counted)
-
-
-def _asked_since(sim: Simulator, before: dict[str, int]) -> dict[str, int]:
-    """Requests per route since ``before`` (the module's simulator is shared)."""
-    return {route: n - before[route] for route, n in _requests(sim).items()}
 
 
 def _live_callers(rtdash: RunCli, flags: list[str]) -> dict[str, str]:
@@ -55,13 +45,13 @@ def test_a_live_calls_reference_in_capitals_finds_its_caller(
     typed = ref.upper()
     assert typed != ref
     truth = rtdash("lookup", *sim_env, "--call-ref", ref, "--json").json()
-    before = _requests(sim)
+    before = requests_by_route(sim)
     run = rtdash("lookup", *sim_env, "--call-ref", typed, "--json")
     assert (run.code, run.err) == (0, "")
     assert run.json() == truth
     assert truth[0]["srcPhoneNumber"] == caller
     # the typed spelling missed, the live calls were read once, the live spelling found it
-    asked = _asked_since(sim, before)
+    asked = asked_since(sim, before)
     assert (asked["activeCall"], asked["pbxActiveCalls"]) == (2, 1)
     listing = rtdash("lookup", *sim_env, typed)  # the positional reads a reference too
     assert (listing.code, listing.err) == (0, "")
@@ -71,13 +61,13 @@ def test_a_live_calls_reference_in_capitals_finds_its_caller(
 def test_a_number_never_reads_the_live_calls(
     rtdash: RunCli, sim: Simulator, sim_env: list[str]
 ) -> None:
-    before = _requests(sim)
+    before = requests_by_route(sim)
     run = rtdash("lookup", *sim_env, MISSING_NUMBER, "--json")
     assert (run.code, run.json()) == (1, [])
     assert (
         run.err == f"rtdash lookup: no call matches number {MISSING_NUMBER} in the last 24 hours\n"
     )
-    assert _asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
+    assert asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
 
 
 def test_a_reference_spelled_as_the_upstreams_costs_one_request(
@@ -85,11 +75,11 @@ def test_a_reference_spelled_as_the_upstreams_costs_one_request(
 ) -> None:
     ref = _bridged_ref(rtdash, sim_env)
     caller = _live_callers(rtdash, sim_env)[ref]
-    before = _requests(sim)
+    before = requests_by_route(sim)
     run = rtdash("lookup", *sim_env, "--call-ref", ref, "--json")
     assert run.code == 0
     assert [row["srcPhoneNumber"] for row in run.json()] == [caller]
-    assert _asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
+    assert asked_since(sim, before) == {"activeCall": 1, "pbxActiveCalls": 0, "pbxUserStatus": 0}
 
 
 def test_when_the_live_calls_cannot_be_read_the_lookup_answers_as_before(
@@ -127,12 +117,12 @@ def test_two_live_references_told_apart_by_case_only_are_asked_as_typed(
     live = _live_callers(rtdash, flags)
     assert {f"cx-{stem}", f"CX-{stem}"} <= live.keys()
     typed = f"Cx-{stem}"
-    before = _requests(sim)
+    before = requests_by_route(sim)
     run = rtdash("lookup", *flags, "--call-ref", typed)
     assert (run.code, run.out) == (1, "")
     assert run.err == f"rtdash lookup: no call matches reference {typed!r} in the last 24 hours\n"
     # asked once, as typed: neither live spelling was guessed at
-    asked = _asked_since(sim, before)
+    asked = asked_since(sim, before)
     assert (asked["activeCall"], asked["pbxActiveCalls"]) == (1, 1)
     found = rtdash("lookup", *flags, "--call-ref", f"CX-{stem}", "--json")
     assert found.code == 0
