@@ -1,0 +1,81 @@
+"""The columns sized to their longest value (the calls' Caller, the users' Ext) measure
+only the rows in their table's lines: measured over a big centre's every row on every
+poll, the users panel's Ext alone once made a big centre's poll cost much more (see
+bench/RESULTS.md, ``scale-exponent``), which no test of behaviour could see. Counted
+here, not timed."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from rtdash.api.models import CallState
+from rtdash.core.snapshot import CallsSnapshot
+from rtdash.core.users_snapshot import UsersSnapshot
+from rtdash.sim import Simulator
+from rtdash.ui.messages import CallsUpdated, UsersUpdated
+from rtdash.ui.widgets import calls_grid, user_panel
+from tests.ui.helpers import dashboard_of, make_app, wait_for_data, wait_until
+
+#: rows made for the test: many times the lines any table here has
+MANY = 2000
+
+
+async def test_the_users_panel_measures_only_the_users_in_its_lines(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measured: list[str] = []
+
+    def counted(text: str) -> int:
+        measured.append(text)
+        return cell_len(text)
+
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        board.poller.pause()
+        await wait_until(pilot, lambda: not board.poller._tasks)
+        assert board.users is not None
+        agent = next(user for user in board.users.users if user.dashboard)
+        many = [
+            agent.model_copy(update={"user_id": f"u{n}", "extension": f"{n:04d}"})
+            for n in range(MANY)
+        ]
+        monkeypatch.setattr(user_panel, "cell_len", counted)
+        board.post_message(UsersUpdated(UsersSnapshot.build(many, board.users.fetched_at)))
+        table = board.user_panel.table
+        await wait_until(pilot, lambda: len(table.keys) == MANY)
+        await pilot.pause()
+        lines = table.size.height
+    assert 0 < len(measured) <= 2 * lines, (len(measured), lines)
+
+
+async def test_the_calls_grid_measures_only_the_callers_in_its_lines(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    measured: list[str] = []
+
+    def counted(text: str) -> int:
+        measured.append(text)
+        return cell_len(text)
+
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        board.poller.pause()
+        await wait_until(pilot, lambda: not board.poller._tasks)
+        assert board.calls is not None
+        talking = board.calls.groups[CallState.BRIDGED][0]
+        many = [
+            talking.model_copy(update={"call_ref": f"c-{n:05d}", "src_number": f"+4477009{n:05d}"})
+            for n in range(MANY)
+        ]
+        monkeypatch.setattr(calls_grid, "cell_len", counted)
+        board.post_message(CallsUpdated(CallsSnapshot.build(many, board.calls.fetched_at)))
+        grid = board.grid
+        await wait_until(pilot, lambda: len(grid.table(CallState.BRIDGED).keys) == MANY)
+        await pilot.pause()
+        lines = sum(table.size.height for table in grid.tables)
+    assert 0 < len(measured) <= 2 * lines, (len(measured), lines)
