@@ -110,6 +110,16 @@ async def wait_for_data(pilot: Pilot) -> None:
     )
 
 
+async def with_polling_paused(pilot: Pilot) -> Any:
+    """Live data, then the dashboard's polling paused with no poll in flight: what the
+    test posts itself is then all that changes. The dashboard is returned."""
+    await wait_for_data(pilot)
+    board = dashboard_of(pilot.app)
+    board.poller.pause()
+    await wait_until(pilot, lambda: not board.poller._tasks)
+    return board
+
+
 def _has_data(app: RtdashApp) -> bool:
     """Every installation's view has both snapshots."""
     from rtdash.ui.screens.views import ViewsScreen

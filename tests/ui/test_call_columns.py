@@ -12,7 +12,14 @@ from rtdash.core.format import caller_label
 from rtdash.core.snapshot import CallsSnapshot
 from rtdash.sim import Simulator
 from rtdash.ui.messages import CallsUpdated
-from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data, wait_until
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    screen_text,
+    wait_for_data,
+    wait_until,
+    with_polling_paused,
+)
 
 
 def _rows_on_screen(calls: tuple[ActiveCall, ...], shown: str) -> list[tuple[ActiveCall, str]]:
@@ -70,10 +77,7 @@ FROM_ABROAD = ("+442079460958", "+8613912345678", "+12125550123 ext. 1234", "+12
 async def _callers_from_abroad(pilot: Pilot) -> list[ActiveCall]:
     """The simulator's talking calls, the first few from :data:`FROM_ABROAD`, handed to
     the dashboard as a poll hands them (polling paused, so nothing else moves)."""
-    await wait_for_data(pilot)
-    board = dashboard_of(pilot.app)
-    board.poller.pause()
-    await wait_until(pilot, lambda: not board.poller._tasks)
+    board = await with_polling_paused(pilot)
     assert board.calls is not None
     talking = list(board.calls.groups[CallState.BRIDGED])
     abroad = [
@@ -139,10 +143,7 @@ async def test_a_long_number_scrolled_into_view_while_paused_shows_whole(sim: Si
     the pause lasted."""
     app = make_app(sim, flash=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        board.poller.pause()
-        await wait_until(pilot, lambda: not board.poller._tasks)
+        board = await with_polling_paused(pilot)
         grid = board.grid
         table = grid.table(CallState.BRIDGED)
         assert board.calls is not None

@@ -6,6 +6,8 @@ here, not timed."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pytest
 from rich.cells import cell_len
 
@@ -15,34 +17,36 @@ from rtdash.core.users_snapshot import UsersSnapshot
 from rtdash.sim import Simulator
 from rtdash.ui.messages import CallsUpdated, UsersUpdated
 from rtdash.ui.widgets import calls_grid, user_panel
-from tests.ui.helpers import dashboard_of, make_app, wait_for_data, wait_until
+from tests.ui.helpers import make_app, wait_until, with_polling_paused
 
 #: rows made for the test: many times the lines any table here has
 MANY = 2000
 
 
-async def test_the_users_panel_measures_only_the_users_in_its_lines(
-    sim: Simulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _counted(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> list[str]:
+    """What ``module`` measures from now on, in the order it does."""
     measured: list[str] = []
 
-    def counted(text: str) -> int:
+    def counting(text: str) -> int:
         measured.append(text)
         return cell_len(text)
 
+    monkeypatch.setattr(module, "cell_len", counting)
+    return measured
+
+
+async def test_the_users_panel_measures_only_the_users_in_its_lines(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(sim, flash=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        board.poller.pause()
-        await wait_until(pilot, lambda: not board.poller._tasks)
-        assert board.users is not None
+        board = await with_polling_paused(pilot)
         agent = next(user for user in board.users.users if user.dashboard)
         many = [
             agent.model_copy(update={"user_id": f"u{n}", "extension": f"{n:04d}"})
             for n in range(MANY)
         ]
-        monkeypatch.setattr(user_panel, "cell_len", counted)
+        measured = _counted(monkeypatch, user_panel)
         board.post_message(UsersUpdated(UsersSnapshot.build(many, board.users.fetched_at)))
         table = board.user_panel.table
         await wait_until(pilot, lambda: len(table.keys) == MANY)
@@ -54,25 +58,15 @@ async def test_the_users_panel_measures_only_the_users_in_its_lines(
 async def test_the_calls_grid_measures_only_the_callers_in_its_lines(
     sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    measured: list[str] = []
-
-    def counted(text: str) -> int:
-        measured.append(text)
-        return cell_len(text)
-
     app = make_app(sim, flash=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for_data(pilot)
-        board = dashboard_of(app)
-        board.poller.pause()
-        await wait_until(pilot, lambda: not board.poller._tasks)
-        assert board.calls is not None
+        board = await with_polling_paused(pilot)
         talking = board.calls.groups[CallState.BRIDGED][0]
         many = [
             talking.model_copy(update={"call_ref": f"c-{n:05d}", "src_number": f"+4477009{n:05d}"})
             for n in range(MANY)
         ]
-        monkeypatch.setattr(calls_grid, "cell_len", counted)
+        measured = _counted(monkeypatch, calls_grid)
         board.post_message(CallsUpdated(CallsSnapshot.build(many, board.calls.fetched_at)))
         grid = board.grid
         await wait_until(pilot, lambda: len(grid.table(CallState.BRIDGED).keys) == MANY)

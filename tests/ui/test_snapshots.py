@@ -27,6 +27,7 @@ from tests.ui.helpers import (
     wait_for_data,
     wait_for_footer_keys,
     wait_until,
+    with_polling_paused,
 )
 from tests.ui.wall_helpers import filtered_svg
 
@@ -34,10 +35,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48"
 
 
 async def _ready(pilot: Pilot) -> None:
-    await wait_for_data(pilot)
-    board = dashboard_of(pilot.app)
-    board.poller.pause()
-    await wait_until(pilot, lambda: not board.poller._tasks)
+    board = await with_polling_paused(pilot)
     board.tick()
     await pilot.pause()
 
