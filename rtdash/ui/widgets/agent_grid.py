@@ -23,6 +23,7 @@ from rtdash.core.agents import ORDER, AgentState, OnCall, group_agents, seconds_
 from rtdash.core.clock import Clock
 from rtdash.core.format import duration
 from rtdash.core.shown_starts import ShownStarts
+from rtdash.ui.widgets.agent_gaps import Gaps, spread_gaps
 
 COMPONENT = {
     AgentState.AVAILABLE: "agent--available",
@@ -89,20 +90,18 @@ class AgentGrid(Widget):
             tile_width, columns = wider, fewer
             lines_per_tile = _tile_lines(groups, columns, height)
         # between one-line tiles and taller ones with a line between rows, two-line
-        # tiles with the rows of a group together: a room too short for the one and
-        # far too tall for the other is not left half blank
+        # tiles with a line between groups: a room too short for the one and far too
+        # tall for the other is not left half blank
         packed = lines_per_tile == 1 and _packed_fits(groups, columns, height)
-        # a blank line after each row of taller tiles, after a group's last row of
-        # packed ones; one-line tiles in a room they leave half blank take the blank
-        # lines between their groups, then between their rows, where each fits
-        group_gaps = row_gaps = lines_per_tile > 1
         if packed:
-            lines_per_tile, group_gaps, row_gaps = 2, True, False
-        elif lines_per_tile == 1:
-            group_gaps, row_gaps = _one_line_gaps(groups, columns, height)
-        # a group of no one is set apart from the next too, where the lines between
-        # groups were counted in whatever the groups hold (not for taller tiles)
-        empty_gap = group_gaps and (packed or lines_per_tile == 1)
+            lines_per_tile = 2
+        rows = [-(-len(members) // columns) for members in groups.values()]
+        # taller tiles fill their room with a line after every row; one-line and
+        # packed ones share the lines they leave between groups, then rows
+        if lines_per_tile > 1 and not packed:
+            gaps = Gaps.every_row(rows)
+        else:
+            gaps = spread_gaps(rows, height - len(groups) - lines_per_tile * sum(rows))
         # the columns share the whole width: longer names, no blank strip at the right
         tile_width = max(tile_width, min(40, (width + 1) // columns - 1))
         now, start = self.clock.now(), self.starts.start
@@ -114,7 +113,7 @@ class AgentGrid(Widget):
         shown = 0
         heading = self.get_component_rich_style("agent--heading")
         cut = False
-        for state in ORDER:
+        for group, state in enumerate(ORDER):
             members = groups[state]
             # once a group is cut, the groups after it are counted, not half drawn
             if cut or len(lines) + 1 > height:
@@ -122,26 +121,24 @@ class AgentGrid(Widget):
             lines.append(
                 Text(f"{state.symbol} {len(members)} {state.word}", style=heading, no_wrap=True)
             )
-            if not members and state is not ORDER[-1] and empty_gap:
-                lines.append(Text(""))
+            if not members:
+                lines.extend(Text("") for _ in range(gaps.after(group, 0, 1)))
             style = self.get_component_rich_style(COMPONENT[state])
-            for first in range(0, len(members), columns):
+            for row_index, first in enumerate(range(0, len(members), columns)):
                 row = members[first : first + columns]
                 block = [
                     _row_line(row, state, part, lines_per_tile, tile_width, elapsed, style)
                     for part in range(lines_per_tile)
                 ]
-                group_done = first + columns >= len(members)
-                last_row = state is ORDER[-1] and group_done
-                spaced = not last_row and (row_gaps or (group_gaps and group_done))
+                blank = gaps.after(group, row_index, rows[group])
+                last_row = state is ORDER[-1] and first + columns >= len(members)
                 # keep a line for "+N more" unless this row is the very last
                 room = height - len(lines) - (0 if last_row else 1)
-                if len(block) + (1 if spaced else 0) > room:
+                if len(block) + blank > room:
                     cut = True
                     break
                 lines.extend(block)
-                if spaced:
-                    lines.append(Text(""))
+                lines.extend(Text("") for _ in range(blank))
                 shown += len(row)
         hidden = len(self.users) - shown
         if hidden > 0:
@@ -173,20 +170,6 @@ def _packed_fits(groups: dict[AgentState, list[PbxUser]], columns: int, height: 
     only between groups."""
     rows = sum(-(-len(members) // columns) for members in groups.values())
     return len(groups) + 2 * rows + len(groups) - 1 <= height
-
-
-def _one_line_gaps(
-    groups: dict[AgentState, list[PbxUser]], columns: int, height: int
-) -> tuple[bool, bool]:
-    """Whether one-line tiles have room for a blank line between their groups, and
-    for one between their rows as well. Tight together, a centre too big for taller
-    tiles left a band blank under them across the foot of a TV; spaced, the rows
-    read apart across a room and the band is gone."""
-    rows = [-(-len(members) // columns) for members in groups.values()]
-    spare = height - len(groups) - sum(rows)
-    between_groups = len(groups) - 1
-    between_rows = sum(max(0, count - 1) for count in rows)
-    return spare >= between_groups, spare >= between_groups + between_rows
 
 
 def _row_line(

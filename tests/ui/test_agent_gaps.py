@@ -1,0 +1,123 @@
+"""The wallboard's agent tiles use their room evenly: the lines the tiles leave over
+go between groups, then between rows, and none is left as a blank band at the foot.
+
+The grid is drawn on its own at the size of the agents' room on a wallboard, with a
+centre split exactly as each case says (which a simulated centre reaches only by
+chance), and read back from the screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+import pytest
+from textual.app import App, ComposeResult
+
+from rtdash.api.models import PbxUser, UserState
+from rtdash.core.agents import ORDER, OnCall
+from rtdash.core.clock import FrozenClock
+from rtdash.core.shown_starts import ShownStarts
+from rtdash.ui.widgets.agent_grid import AgentGrid
+from tests.ui.wall_helpers import screen_rows
+
+NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+
+#: the agents' room on the wallboard at 160x48 is this wide: four tiles a row
+ROOM_WIDTH = 94
+
+
+#: each group's names, in the order of :data:`ORDER`
+WORDS = ("Free", "Talk", "Gone")
+
+
+def _centre(available: int, on_call: int, away: int) -> tuple[tuple[PbxUser, ...], OnCall]:
+    """Users split as asked, each group's first the longest in state, and who is on a
+    call (by operator reference, as the calls name their agents)."""
+    users: list[PbxUser] = []
+    counts = (available, on_call, away)
+    states = (UserState.AVAILABLE, UserState.UNAVAILABLE, UserState.UNAVAILABLE)
+    for word, count, state in zip(WORDS, counts, states, strict=True):
+        for n in range(count):
+            users.append(
+                PbxUser(
+                    user_id=f"{word}-{n}",
+                    state=state,
+                    state_start=NOW - timedelta(minutes=60 - n),
+                    display_name=f"{word} {n:02d}",
+                    operator_ref=f"op-{word}-{n}",
+                    dashboard=True,
+                )
+            )
+    talking = frozenset(f"op-Talk-{n}" for n in range(on_call))
+    return tuple(users), OnCall(refs=talking)
+
+
+class _GridApp(App[None]):
+    CSS = "AgentGrid { width: 1fr; height: 1fr; }"
+
+    def __init__(self, users: tuple[PbxUser, ...], on_call: OnCall) -> None:
+        super().__init__()
+        self.users, self.on_call = users, on_call
+
+    def compose(self) -> ComposeResult:
+        yield AgentGrid(clock=FrozenClock(NOW), starts=ShownStarts())
+
+    def on_mount(self) -> None:
+        grid = self.query_one(AgentGrid)
+        grid.show_users(self.users)
+        grid.show_on_call(self.on_call)
+
+
+def _gaps(rows: list[str]) -> tuple[list[int], list[int], int]:
+    """Runs of blank lines before each heading but the first, between the rows of
+    tiles, and under the last line drawn."""
+    drawn = [index for index, row in enumerate(rows) if row.strip()]
+    headings = {index for index in drawn if rows[index][:1] in {s.symbol for s in ORDER}}
+    before_groups: list[int] = []
+    between_rows: list[int] = []
+    for above, below in pairwise(drawn):
+        blank = below - above - 1
+        (before_groups if below in headings else between_rows).append(blank)
+    return before_groups, between_rows, len(rows) - 1 - drawn[-1]
+
+
+# (available, on a call, away), lines of the agents' room
+SPLITS = [
+    pytest.param((5, 14, 6), 17, id="5-14-6 in 17 lines, the demo at 160x48"),
+    pytest.param((5, 14, 6), 18, id="5-14-6 in 18 lines, every gap fits"),
+    pytest.param((9, 14, 6), 18, id="9-14-6 in 18 lines"),
+    pytest.param((0, 18, 7), 16, id="0-18-7 in 16 lines, an empty group"),
+    pytest.param((8, 16, 8), 12, id="8-16-8 in 12 lines, one line spare"),
+    pytest.param((3, 15, 7), 22, id="3-15-7 in 22 lines, packed two-line tiles"),
+    pytest.param((2, 20, 1), 20, id="2-20-1 in 20 lines, packed, one large group"),
+]
+
+
+@pytest.mark.parametrize(("split", "height"), SPLITS)
+async def test_the_spare_lines_are_shared_between_groups_and_rows(
+    split: tuple[int, int, int], height: int
+) -> None:
+    users, on_call = _centre(*split)
+    app = _GridApp(users, on_call)
+    async with app.run_test(size=(ROOM_WIDTH, height)) as pilot:
+        await pilot.pause()
+        rows = screen_rows(app)
+    text = "\n".join(rows)
+    assert "more agents" not in text, text
+    before_groups, between_rows, under = _gaps(rows)
+    assert under == 0, f"{under} blank lines under the agents:\n{text}"
+    every_gap = before_groups + between_rows
+    assert max(every_gap) - min(every_gap) <= 1, f"uneven gaps {every_gap}:\n{text}"
+    if between_rows:
+        assert min(before_groups) >= max(between_rows), "groups as far apart as rows"
+    # the order kept: each group under its heading, longest in state first
+    reading_order = [
+        label
+        for state, count, word in zip(ORDER, split, WORDS, strict=True)
+        for label in (
+            f"{state.symbol} {count} {state.word}",
+            *(f"{state.symbol} {word} {n:02d}" for n in range(count)),
+        )
+    ]
+    places = [text.index(label) for label in reading_order]
+    assert places == sorted(places), text
