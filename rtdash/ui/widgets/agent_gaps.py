@@ -2,10 +2,9 @@
 
 A wallboard is read across a room, so the agents' room is used from top to foot: the
 lines the tiles leave over are shared out as blank lines between groups first (the
-groups are what a glance looks for), then between the rows of a group, as evenly as
-they go, rather than left as a blank band under the last agent. A gap takes a second
-line only once every gap has one, so no two gaps differ by more than a line and the
-groups are never closer together than the rows inside them.
+groups are what a glance looks for), then between every row where all of them fit,
+and the rest between the groups again, rather than left as a blank band under the
+last agent. The groups are never closer together than the rows inside them.
 
 Pure arithmetic, no Textual: the grid asks for a plan, then draws it.
 """
@@ -43,49 +42,34 @@ class Gaps:
 
 def spread_gaps(rows: Sequence[int], spare: int) -> Gaps:
     """Share ``spare`` blank lines between groups of ``rows`` rows each (in drawing
-    order): a line to each gap between groups, then a line to each gap between rows,
-    then a second line the same way, and so on until none are left.
+    order): a line to each gap between groups, then a line between every row of every
+    group where all of those fit, then the rest between the groups, evenly.
 
-    Where a round's lines do not go round every gap between rows, the groups with the
-    most rows get theirs first, a whole group at a time, so the rows of a group are
-    spaced alike; the lines too few for another whole group are spaced evenly through
-    the largest group left, so the last of them is never a blank band at the foot."""
+    Rows are spaced everywhere or nowhere: a group spaced in part reads as blocks of
+    uneven height, and one spaced while the next is not as two kinds of tile. What
+    that leaves goes between the groups, which a glance looks for, so the last line
+    drawn is at the foot whenever there are two groups or more."""
     after_group = [0] * max(0, len(rows) - 1)
-    after_row = [[0] * max(0, count - 1) for count in rows]
-    left = max(0, spare)
-    while left and (after_group or any(after_row)):
-        given = min(left, len(after_group))
-        for index in _evenly(given, len(after_group)):
-            after_group[index] += 1
-        left -= given
-        left -= _round_of_row_gaps(after_row, left)
-    return Gaps(tuple(after_group), tuple(map(tuple, after_row)))
+    left = _between_groups(after_group, max(0, spare))
+    row_gaps = sum(max(0, count - 1) for count in rows)
+    spaced = 0 < row_gaps <= left
+    if spaced:
+        left -= row_gaps
+    while left and after_group:
+        left = _between_groups(after_group, left)
+    row_gap = 1 if spaced else 0
+    return Gaps(tuple(after_group), tuple((row_gap,) * max(0, count - 1) for count in rows))
 
 
-def _round_of_row_gaps(after_row: list[list[int]], lines: int) -> int:
-    """Add a line to as many gaps between rows as ``lines`` allow (each gap at most one
-    this round): the lines given."""
-    by_size = sorted(range(len(after_row)), key=lambda group: -len(after_row[group]))
-    given = 0
-    short: list[int] = []
-    for group in by_size:
-        gaps = after_row[group]
-        if not gaps:
-            continue
-        if len(gaps) <= lines - given:
-            after_row[group] = [count + 1 for count in gaps]
-            given += len(gaps)
-        else:
-            short.append(group)
-    if short and lines > given:
-        gaps = after_row[short[0]]
-        for index in _evenly(lines - given, len(gaps)):
-            gaps[index] += 1
-        given = lines
-    return given
+def _between_groups(after_group: list[int], lines: int) -> int:
+    """A line more to as many gaps between groups as ``lines`` allow, spread evenly:
+    the lines left."""
+    given = min(lines, len(after_group))
+    for index in _evenly(given, len(after_group)):
+        after_group[index] += 1
+    return lines - given
 
 
 def _evenly(count: int, slots: int) -> list[int]:
-    """``count`` of ``slots`` positions, each in the middle of an equal share: two of
-    four row gaps are the second and the fourth, so rows go in even pairs."""
+    """``count`` of ``slots`` positions, each in the middle of an equal share."""
     return [(2 * share + 1) * slots // (2 * count) for share in range(count)]
