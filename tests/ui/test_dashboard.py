@@ -334,8 +334,9 @@ def test_longest_shows_a_placeholder_while_nobody_waits() -> None:
 
 async def test_the_users_title_beside_the_calls_keeps_every_count(sim: Simulator) -> None:
     """At 120 columns the users panel is a third of the screen: its title gives the
-    counts by their symbols, all of them, and the state column stays readable; at 160
-    the words come back."""
+    counts by their symbols, all of them, and the rows' states are their symbols too
+    (the words would cut the names), named in a legend under them; at 160 the words
+    come back in both."""
     from rtdash.core.agent_counts import agent_counts
     from rtdash.core.agents import ORDER
 
@@ -349,9 +350,15 @@ async def test_the_users_title_beside_the_calls_keeps_every_count(sim: Simulator
         assert title == f"☺ Users {compact}"
         assert len(title) < panel.size.width
         header, first = (panel.table.render_line(y).text for y in (0, 1))
-        assert header.split()[:3] == ["In", "state", "State"]  # the PBX's order: no arrow
-        assert any(f"{state.symbol} {state.word}" in first for state in ORDER), first
+        assert header.split()[:3] == ["In", "state", "Name"]  # the PBX's order: no arrow
+        assert first.split()[1] in {state.symbol for state in ORDER}, first
+        legend = rendered_text(panel.query_one("#users-legend"), width=200).strip()
+        assert legend == "  ".join(f"{state.symbol} {state.word}" for state in ORDER)
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         title = rendered_text(panel.query_one("#users-title"), width=200).strip()
         assert title.endswith(f"{ORDER[-1].symbol} {counts[ORDER[-1]]} away")
+        header, first = (panel.table.render_line(y).text for y in (0, 1))
+        assert header.split()[:3] == ["In", "state", "State"]
+        assert any(f"{state.symbol} {state.word}" in first for state in ORDER), first
+        assert not panel.query_one("#users-legend").display

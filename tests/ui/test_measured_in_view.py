@@ -1,8 +1,8 @@
-"""The columns sized to their longest value (the calls' Caller, the users' Ext) measure
-only the rows in their table's lines: measured over a big centre's every row on every
-poll, the users panel's Ext alone once made a big centre's poll cost much more (see
-bench/RESULTS.md, ``scale-exponent``), which no test of behaviour could see. Counted
-here, not timed."""
+"""The columns sized to their longest value (the calls' Caller, the users' Ext and the
+users' states, in words or symbols by the names) measure only the rows in their table's
+lines: measured over a big centre's every row on every poll, the users panel's Ext
+alone once made a big centre's poll cost much more (see bench/RESULTS.md,
+``scale-exponent``), which no test of behaviour could see. Counted here, not timed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rtdash.core.snapshot import CallsSnapshot
 from rtdash.core.users_snapshot import UsersSnapshot
 from rtdash.sim import Simulator
 from rtdash.ui.messages import CallsUpdated, UsersUpdated
-from rtdash.ui.widgets import calls_grid, user_panel
+from rtdash.ui.widgets import calls_grid, user_columns
 from tests.ui.helpers import make_app, wait_until, with_polling_paused
 
 #: rows made for the test: many times the lines any table here has
@@ -46,13 +46,14 @@ async def test_the_users_panel_measures_only_the_users_in_its_lines(
             agent.model_copy(update={"user_id": f"u{n}", "extension": f"{n:04d}"})
             for n in range(MANY)
         ]
-        measured = _counted(monkeypatch, user_panel)
+        measured = _counted(monkeypatch, user_columns)
         board.post_message(UsersUpdated(UsersSnapshot.build(many, board.users.fetched_at)))
         table = board.user_panel.table
         await wait_until(pilot, lambda: len(table.keys) == MANY)
         await pilot.pause()
         lines = table.size.height
-    assert 0 < len(measured) <= 2 * lines, (len(measured), lines)
+    # each user in its lines by their extension and their name, twice at most
+    assert 0 < len(measured) <= 2 * 2 * lines, (len(measured), lines)
 
 
 async def test_the_calls_grid_measures_only_the_callers_in_its_lines(

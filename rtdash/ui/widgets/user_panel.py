@@ -6,48 +6,37 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import cast
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widgets import Static
 
 from rtdash.api.models import PbxUser
 from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import (
     ORDER,
-    AgentState,
     OnCall,
     agent_state,
     count_agents,
 )
 from rtdash.core.clock import Clock
-from rtdash.core.labels import USER_LABELS
 from rtdash.core.row_order import start_key
 from rtdash.core.shown_starts import ShownStarts
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
-from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
+from rtdash.ui.widgets.keyed_table import Cell, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import agent_text
 from rtdash.ui.widgets.rows_view import RowsView
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
-
-#: time first, as in the calls grid (see there): it ticks, and it is the default sort;
-#: then the state, so that a panel beside the calls cuts a long name, not what the
-#: agent is doing. The extension is as wide as its header word until an extension in
-#: the table asks for more (see ``UserPanel._fit_extensions``): a wider column held
-#: characters the names had to give up.
-COLUMNS = (
-    Column("in_state", USER_LABELS["in_state"], 8, ticking=True),
-    Column("state", USER_LABELS["state"], 11),
-    Column("name", USER_LABELS["display_name"], 18, grow=12),
-    Column("ext", USER_LABELS["extension"], cell_len(USER_LABELS["extension"])),
+from rtdash.ui.widgets.user_columns import (
+    COLUMNS,
+    STATE_CELLS,
+    STATE_SYMBOLS,
+    ColumnFit,
+    fit_columns,
+    shown_name,
+    state_legend,
+    users_in_view,
 )
-EXTENSION_WIDTH = COLUMNS[-1].width
-#: the widest an extension makes its column: an upstream's word in an extension's place
-#: cannot take the names' room
-EXTENSION_WIDEST = 8
-
-#: the state words and symbols of :mod:`rtdash.core.agents`, in the state's calm hue
-STATE_CELLS = {state: agent_text(state) for state in AgentState}
 
 
 def user_sorts(panel: UserPanel) -> tuple[SortKey[PbxUser], ...]:
@@ -105,9 +94,12 @@ class UserPanel(RowsView):
         #: when each row's shown state began (a call's end, not the PBX's start):
         #: the feed's, which follows every calls poll
         self.starts = starts
-        self._extension_width = EXTENSION_WIDTH
+        #: how the columns were last fitted to the users in view
+        self._fit = ColumnFit()
         #: the users the table was last given (measured again on a scroll)
         self._in_table: tuple[PbxUser, ...] | None = None
+        #: whether the title last said the states in words (the legend is then not needed)
+        self._title_worded = True
 
     def show_on_call(self, on_call: OnCall) -> None:
         """Who is on a bridged call: their rows say "on a call", not "away", and are
@@ -121,7 +113,7 @@ class UserPanel(RowsView):
             table = self.table
             if isinstance(table, KeyedTable):
                 table.redescribe()
-                self._set_title("users-title", self._title())
+                self._show_title()
             else:  # the benchmark's baseline and peer: their tables draw every row again
                 table.notify_style_update()
                 self.render_rows()
@@ -133,9 +125,11 @@ class UserPanel(RowsView):
             key=user_key,
             describe=self._row,
             clock=self.clock,
-            moved=self._refit_extensions,
+            moved=self._refit_columns,
             id="users-table",
         )
+        # a Static: its text never changes, so Textual's way to the screen costs once
+        yield Static(state_legend(), id="users-legend")
 
     @property
     def table(self) -> KeyedTable[PbxUser]:
@@ -148,10 +142,15 @@ class UserPanel(RowsView):
     def header_labels(self) -> dict[str, str]:
         """No arrow in the default order: that is the PBX's (its state start), and an
         agent off a call shows a later time than the PBX's, so "In state ↓" would
-        promise an order the rows do not keep."""
+        promise an order the rows do not keep. Over the states' symbols alone, no word
+        (the arrow alone when sorted by state): a word there takes the names' room."""
         if self.sort.is_default:
-            return {column.key: column.label for column in self.columns}
-        return super().header_labels()
+            labels = {column.key: column.label for column in self.columns}
+        else:
+            labels = super().header_labels()
+        if not self._fit.worded:
+            labels["state"] = self.sort.arrow if self.sort.column == "state" else ""
+        return labels
 
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all
@@ -174,51 +173,69 @@ class UserPanel(RowsView):
         if self.snapshot is None:
             return
         users = self.shown_users()
-        self._fit_extensions(users)
+        self._fit_columns(users)
         self.reconcile(self.table, users)
-        self._set_title("users-title", self._title())
+        self._show_title()
 
-    def _fit_extensions(self, users: tuple[PbxUser, ...]) -> None:
-        """The extension's column as wide as the longest extension in view, so a
-        five-digit one is not cut (a cut number reads as another), and three-digit ones
-        leave the names the rest. Only the users the table can show from where it is
-        scrolled to are measured, in the lines it has now, as the calls'
-        Caller column does: a big centre's every user measured on every poll cost more
-        than the rest of the panel's poll."""
+    def _fit_columns(self, users: tuple[PbxUser, ...]) -> None:
+        """The extension's and state's columns fitted to the users the table can show
+        now (:func:`~.user_columns.fit_columns`), before the rows are drawn at them."""
         self._in_table = users
         table = self.table
-        top = round(table.scroll_offset.y)
-        in_view = users[top : top + table.size.height]
-        widest = max((cell_len(user.extension) for user in in_view if user.extension), default=0)
-        width = min(max(EXTENSION_WIDTH, widest), EXTENSION_WIDEST)
-        if width != self._extension_width and isinstance(table, KeyedTable):
-            # (the benchmark's baseline and peer: their tables size their own columns)
-            self._extension_width = width
-            table.set_own_widths({"ext": width})
+        if not isinstance(table, KeyedTable):
+            return  # the benchmark's baseline and peer: their tables size their own columns
+        # the legend's line, while it shows, counts as the table's: it shows because of
+        # the users in view, who must not change as it comes and goes
+        lent = 1 if self.query_one("#users-legend").display else 0
+        fit = fit_columns(table, users_in_view(table, users, lent))
+        if fit == self._fit:
+            return
+        words_changed = fit.worded != self._fit.worded
+        self._fit = fit
+        # the new widths lay the table out again, which tells ``moved``: the same users
+        # are in view, and measuring them again would be for nothing
+        self._in_table = None
+        table.set_own_widths(fit.widths())
+        self._in_table = users
+        if words_changed:
+            table.redescribe()  # the rows on screen, in the state's words or symbols
+            self.show_sort()
+            self._show_title()
 
-    def _refit_extensions(self) -> None:
+    def _refit_columns(self) -> None:
         """The table scrolled or resized: other users are in view (paused, no poll
-        would come to widen the column for them)."""
+        would come to fit the columns to them)."""
         if self._in_table is not None and self.is_attached:
-            self._fit_extensions(self._in_table)
+            self._fit_columns(self._in_table)
 
     def _row(self, user: PbxUser) -> RowSpec:
-        name = user.label if user.dashboard else f"{user.label} ·"
         state = agent_state(user, self.on_call)
+        states = STATE_CELLS if self._fit.worded else STATE_SYMBOLS
         cells: dict[str, Cell] = {
-            "name": name,
+            "name": shown_name(user),
             "ext": user.extension or "",
-            "state": STATE_CELLS[state],
+            "state": states[state],
         }
         return RowSpec(user.user_id, cells, {"in_state": self.starts.start(user)})
 
     def mark_focus(self) -> None:
         """The panel is marked in its title while its table has the focus, as the call
         group with the focus is: the row highlight alone is easy to lose over SSH."""
-        self._set_title("users-title", self._title())
+        self._show_title()
 
     def on_resize(self) -> None:
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The title, and under the table the states' legend where neither the title
+        nor the rows say the states in words (the title's counts by their symbols, the
+        rows' states by theirs): a supervisor new to the symbols reads them there,
+        at the cost of one row, without leaving the screen."""
         self._set_title("users-title", self._title())
+        legend = self.query_one("#users-legend")
+        needed = not self._fit.worded and not self._title_worded
+        if legend.display != needed:
+            legend.display = needed
 
     def _title(self) -> Text:
         """``☺ Users ● 5 available  ◆ 14 on a call  ○ 4 away``; where that is wider
@@ -242,6 +259,7 @@ class UserPanel(RowsView):
             text.append("  (all users)" if self.show_all else "", style="italic")
             if not width or text.cell_len <= width:
                 break
+        self._title_worded = worded
         if self.filter_text:
             # how many it left, as the call groups say it (an empty table is explained),
             # the count before the words typed: a long filter is cut, never the count
