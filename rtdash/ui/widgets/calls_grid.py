@@ -258,15 +258,40 @@ class CallsGrid(RowsView):
             return
         shown = {state: self.shown(state) for state in CALL_STATES}
         self._fit_callers(shown)
+        selected = self._selected_key()
         counts = []
         for state in CALL_STATES:
             calls = shown[state]
             counts.append(len(calls))
             self.reconcile(self.table(state), calls)
             self._set_title(f"title-{state}", self._title(state, len(calls)))
+        if selected is not None:
+            self._follow(selected, shown)
         if tuple(counts) != self._counts or self._held_since is not None:
             self._counts = (counts[0], counts[1], counts[2])
             self.fit_groups(steady=True)
+
+    def _selected_key(self) -> str | None:
+        """The callRef under the cursor of the group with the focus, if any."""
+        state = self.focused_state()
+        table = None if state is None else self.table(state)
+        return table.selected_key if isinstance(table, KeyedTable) else None
+
+    def _follow(self, key: str, shown: dict[CallState, tuple[ActiveCall, ...]]) -> None:
+        """The selected call moved to another group (answered, sent to a queue): the
+        focus and cursor go with it. Left where it was, the cursor would land on the
+        next caller of the old group, and an Enter would look up someone else. A call
+        that ended leaves the cursor on its neighbour, as in any list."""
+        state = self.focused_state()
+        if state is None or self.table(state).selected_key == key:
+            return
+        for other in CALL_STATES:
+            index = next((i for i, call in enumerate(shown[other]) if call.call_ref == key), None)
+            if index is not None and other is not state:
+                target = self.table(other)
+                self.screen.set_focus(target)
+                target.move_cursor(row=index)
+                return
 
     def _fit_callers(self, shown: dict[CallState, tuple[ActiveCall, ...]]) -> None:
         """The Caller column as wide as the longest number among the calls in view, in

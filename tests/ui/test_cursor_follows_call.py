@@ -1,0 +1,43 @@
+"""The cursor stays on its call when the call moves to another group: a supervisor who
+selected a waiting caller and presses Enter after the caller was answered looks up
+that caller, not the one who was next in the queue."""
+
+from __future__ import annotations
+
+from rtdash.api.models import CallState
+from rtdash.sim import Simulator
+from rtdash.ui.widgets.calls_grid import CallsGrid
+from tests.ui.helpers import make_app, poll_after, wait_for_data, wait_until
+
+
+async def test_the_cursor_goes_with_a_waiting_call_into_the_bridged_group(
+    sim: Simulator,
+) -> None:
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        grid = view.query_one(CallsGrid)
+        queueing = grid.table(CallState.QUEUEING)
+        await wait_until(pilot, lambda: queueing.row_count > 1)
+        queueing.focus()
+        await pilot.pause()
+        # the longest-waiting caller is the next to be answered
+        queueing.move_cursor(row=0)
+        chosen = queueing.selected_key
+        assert chosen is not None
+        bridged = grid.table(CallState.BRIDGED)
+        for _ in range(60):
+            await poll_after(pilot, view, 5, sim)
+            groups = view.calls.groups
+            if any(call.call_ref == chosen for call in groups[CallState.BRIDGED]):
+                break
+            if not any(call.call_ref == chosen for call in groups[CallState.QUEUEING]):
+                raise AssertionError("the chosen caller left without being answered")
+        else:
+            raise AssertionError("the chosen caller was never answered")
+        await pilot.pause()
+        assert app.focused is bridged
+        assert bridged.selected_key == chosen
+        picked = grid.selected_call()  # what Enter looks up
+        assert picked is not None and picked.call_ref == chosen
