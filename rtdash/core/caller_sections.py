@@ -9,27 +9,53 @@ from zoneinfo import ZoneInfo
 
 from rtdash.api.models import CallerDetails, answered
 from rtdash.core.answered_by import answered_on
+from rtdash.core.call_row_fields import Fields, new_to
 from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import DETAIL_LABELS as L
 
 
 def details_sections(
-    details: CallerDetails, zone: ZoneInfo, answered_by: str | None = None
-) -> list[tuple[str, list[tuple[str, str]]]]:
+    details: CallerDetails,
+    zone: ZoneInfo,
+    answered_by: str | None = None,
+    *,
+    installation_name: str | None = None,
+    row: tuple[str, Fields] | None = None,
+) -> list[tuple[str, Fields]]:
     """The details as titled (label, value) lists: one source for the screen and ``y``.
     ``answered_by``: the name of who answered, where the dashboard knows it (see
-    :mod:`rtdash.core.answered_by`); the answer itself names only a number."""
+    :mod:`rtdash.core.answered_by`); the answer itself names only a number.
+    ``installation_name``: the dashboard's name for the installation, for an answer
+    that names none (basic mode never does). ``row``: the title and fields of the
+    dashboard's row of the call (:mod:`rtdash.core.call_row_fields`), last, less what
+    the answer already says."""
+    installation = " ".join(
+        part for part in (_text(details.igrp), details.igrp_name or installation_name) if part
+    )
+    sections: list[tuple[str, Fields]]
     if details.mode == "basic":
-        return [
+        sections = [
             (
                 "Basic mode",
                 [
-                    (L["igrp"], _text(details.igrp)),
+                    (L["igrp"], installation),
                     (L["dgrp"], _text(details.dgrp)),
                     (L["txr"], _text(details.txr)),
                 ],
             )
         ]
+    else:
+        sections = _advanced_sections(details, zone, answered_by, installation)
+    if row is not None:
+        title, fields = row
+        shown = (field for _, rows in sections for field in rows)
+        sections.append((title, new_to(fields, shown)))
+    return sections
+
+
+def _advanced_sections(
+    details: CallerDetails, zone: ZoneInfo, answered_by: str | None, installation: str
+) -> list[tuple[str, Fields]]:
     channel = " · ".join(part for part in (details.ch_name or details.ch, details.ch_type) if part)
     attribution = [
         (L["ch_name"], channel),
@@ -54,18 +80,19 @@ def details_sections(
         # not answered (yet): no talk time, where 0:00 would read as a call answered
         # and ended at once
         (L["bridge_duration"], duration(details.bridge_duration) if answered(details) else "–"),
-        (L["igrp"], " ".join(p for p in (_text(details.igrp), details.igrp_name or "") if p)),
+        (L["igrp"], installation),
     ]
-    sections = [("Attribution", attribution), ("Call", call)]
+    sections: list[tuple[str, Fields]] = [("Attribution", attribution), ("Call", call)]
     if details.custom:
         custom = sorted((key, _text(value)) for key, value in details.custom.items())
         sections.append(("Custom data", custom))  # an empty value says so, as above
     return sections
 
 
-def details_text(details: CallerDetails, zone: ZoneInfo, answered_by: str | None = None) -> str:
+def details_text(sections: list[tuple[str, Fields]]) -> str:
+    """:func:`details_sections` as plain lines, for ``y``: what the modal shows."""
     lines: list[str] = []
-    for title, rows in details_sections(details, zone, answered_by):
+    for title, rows in sections:
         lines.append(f"{title}")
         lines.extend(f"  {label}: {value}" for label, value in rows)
     return "\n".join(lines)

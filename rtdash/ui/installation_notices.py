@@ -42,9 +42,10 @@ class InstallationNotices:
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-    ) -> None:
+    ) -> Notification:
         """As ``App.notify``, never as markup (the words may be upstream text); held
-        while another installation is shown."""
+        while another installation is shown. The toast, for its sender to take down
+        once it no longer holds."""
         notification = Notification(
             message,
             title,
@@ -54,8 +55,9 @@ class InstallationNotices:
         )
         if installation != self.shown:
             self._held.setdefault(installation, []).append(notification)
-            return
+            return notification
         self._put_up(app, installation, notification)
+        return notification
 
     def show(self, app: App[Any], installation: int) -> None:
         """``installation`` is shown now: the toasts about the one shown before are

@@ -95,7 +95,18 @@ MODAL_STYLES: list[str | PurePath] = [*style_paths(("modals.tcss",))]
 
 
 def check_ui_settings(settings: Settings) -> None:
-    """Theme and keymap, checked before the screen is taken over: ConfigError if bad."""
+    """Theme and keymap, checked before the screen is taken over: ConfigError if bad,
+    naming the config file they came from (they come from no other place), as the
+    config's own checks do: checked here, where the themes are known, it was left out."""
+    try:
+        _check_ui_settings(settings)
+    except ConfigError as exc:
+        if settings.source is None:
+            raise
+        raise ConfigError(f"{settings.source}: {exc}") from None
+
+
+def _check_ui_settings(settings: Settings) -> None:
     theme = settings.display.theme
     if theme not in BUILTIN_THEMES:
         known = ", ".join(sorted(BUILTIN_THEMES))

@@ -91,7 +91,9 @@ def test_bad_theme_or_keymap_exits_2_with_one_line(
     config.write_text(toml)
     run = rtdash("--config", str(config), "--demo")
     assert run.code == 2
-    assert len(run.err_lines) == 1 and expected in run.err_lines[0]
+    # the file named, as every other config error names it
+    assert len(run.err_lines) == 1
+    assert run.err_lines[0].startswith(f"rtdash: {config}: {expected}"), run.err
 
 
 def test_record_path_is_checked_before_the_screen(rtdash: RunCli, tmp_path: Path) -> None:
@@ -183,8 +185,8 @@ def _a_recording(path: Path) -> Path:
 @pytest.mark.parametrize(
     ("toml", "expected"),
     [
-        ('[display]\ntheme = "neon-fog"\n', "rtdash: display.theme: unknown theme 'neon-fog'"),
-        ('[keymap]\nreplay_pause = "q"\n', "rtdash: keymap: 'q' is the key of both"),
+        ('[display]\ntheme = "neon-fog"\n', "display.theme: unknown theme 'neon-fog'"),
+        ('[keymap]\nreplay_pause = "q"\n', "keymap: 'q' is the key of both"),
     ],
 )
 def test_replay_checks_the_theme_and_keymap_as_the_dashboard_does(
@@ -198,5 +200,6 @@ def test_replay_checks_the_theme_and_keymap_as_the_dashboard_does(
     recording = _a_recording(tmp_path / "day.rtrec")
     run = rtdash("replay", "--config", str(config), str(recording))
     assert run.code == 2
-    assert len(run.err_lines) == 1 and run.err_lines[0].startswith(expected), run.err
+    assert len(run.err_lines) == 1
+    assert run.err_lines[0].startswith(f"rtdash: {config}: {expected}"), run.err
     assert started == []

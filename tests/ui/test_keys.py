@@ -14,8 +14,10 @@ from tests.ui.helpers import (
     make_app,
     on_talking_calls,
     rendered_text,
+    screen_text,
     settings_for,
     wait_for_data,
+    wait_for_footer_keys,
 )
 
 
@@ -95,6 +97,23 @@ async def test_help_lists_every_command_from_the_registry(sim: Simulator) -> Non
             assert command.explanation in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_help_footer_names_every_key_that_closes_it(sim: Simulator) -> None:
+    """``q`` and ``?`` close the help as Esc does (the README says so): the footer
+    named Esc alone."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await wait_for_footer_keys(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "Esc q ? Close" in " ".join(footer.split()), footer
+        for key in ("q", "question_mark"):
+            await pilot.press(key)
+            assert not isinstance(app.screen, HelpScreen), key
+            await pilot.press("question_mark")
 
 
 async def test_palette_offers_the_registry_commands(sim: Simulator) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
+from textual.notifications import Notification
 from textual.widgets import Footer, Input
 
 from rtdash.constants import INTERVAL_STEPS
@@ -17,6 +18,7 @@ from rtdash.ui.screens.dashboard_export import ExportingScreen
 from rtdash.ui.screens.dashboard_words import agents_caller, nothing_to_open
 from rtdash.ui.screens.first_frame import FirstFrameScreen
 from rtdash.ui.screens.views import INSTALLATION_KEYS
+from rtdash.ui.textual_internals import withdraw_notification
 from rtdash.ui.typeahead import HandingOnInput
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.keyed_table import KeyedTable
@@ -103,6 +105,8 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         #: each installation's filter as typed, by its place in ``views``: a filter
         #: belongs to the installation it was set on (see :meth:`after_switch`)
         self._filters = [""] * len(self.views)
+        #: toasts saying why an Enter opened no lookup, taken down when one opens
+        self._not_opened: list[Notification] = []
         self.start_at_breakpoints()
 
     @property
@@ -182,9 +186,15 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         call = grid.selected_call()
         if call is None:
             # the filter's words are the user's: shown as typed, never read as markup
-            self.notify_installation(nothing_to_open(self.dashboard))
+            self._say_not_opened(nothing_to_open(self.dashboard))
             return
         self._open_lookup(call.call_ref)
+
+    def _say_not_opened(self, why: str) -> None:
+        """A toast saying why an Enter opened no lookup, kept to be taken down when one
+        opens (those gone by themselves are forgotten, so a day of them holds none)."""
+        kept = [toast for toast in self._not_opened if not toast.has_expired]
+        self._not_opened = [*kept, self.notify_installation(why)]
 
     def action_lookup_number(self) -> None:
         self._open_lookup(None)
@@ -197,7 +207,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
     def _lookup_agents_caller(self) -> None:
         call_ref, why = agents_caller(self.dashboard)
         if why is not None:
-            self.notify_installation(why)  # a name: never read as markup
+            self._say_not_opened(why)  # a name: never read as markup
         elif call_ref is not None:
             self._open_lookup(call_ref)
 
@@ -222,6 +232,11 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
             )
             return
 
+        # "Lily Moore is not on a call" is answered now, and stood over the dialog it hid
+        # the lines under it (at 80x24, who answered)
+        for toast in self._not_opened:
+            withdraw_notification(self.app, toast)
+        self._not_opened.clear()
         self.app.push_screen(
             LookupScreen(
                 client,

@@ -108,7 +108,9 @@ class KeyTable:
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = MODAL_STYLES  # read when the first dialog opens
     BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help_close"),
+        # one binding, so the Footer shows its first key only: its label names all
+        # three (a keymap that moves it drops the label and shows its own key)
+        Binding("escape,q,question_mark", "close", "Close", id="help_close", key_display="Esc q ?"),
     ]
 
     def __init__(self, rows: list[tuple[str, str]], ids: dict[str, str] | None = None) -> None:

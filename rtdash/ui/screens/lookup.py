@@ -19,36 +19,26 @@ from textual.widgets import Footer, Input, Label, Static
 
 from rtdash.api import errors
 from rtdash.api.client import InfinityClient
-from rtdash.api.models import CallerDetails, CallState, details_ticked
+from rtdash.api.models import CallerDetails, details_ticked
 from rtdash.api.row_types import in_progress
 from rtdash.core.answered_by import answered_by
-from rtdash.core.caller_sections import details_text
+from rtdash.core.call_row_fields import FollowedRow, Section, Sign, call_states
+from rtdash.core.caller_sections import details_sections, details_text
 from rtdash.core.feed import FeedChange, FeedConsumer, LiveFeed
 from rtdash.core.format import caller_label
 from rtdash.core.naming import label_for
 from rtdash.core.phone import InvalidLookup, LookupQuery, parse_lookup, spelled_as_live
 from rtdash.core.snapshot import CallsSnapshot
-from rtdash.ui.screens.lookup_view import details_view
+from rtdash.ui.screens.lookup_view import PII_REFUSED, PROMPT, details_view
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.typeahead import NEWLINE, TypeaheadInput, type_character
 
 log = logging.getLogger(__name__)
-#: what the result says while nothing has been asked yet
-PROMPT = "Type a number or a call reference, then Enter."
-
 #: the keys besides characters that a lookup opened just now takes typed ahead
 TYPING_KEYS = ("enter", NEWLINE, "backspace")
 
 #: keys that start a number: typed over a lookup's results, they begin the next one
 NUMBER_STARTS = frozenset("+0123456789")
-
-#: the states of a looked-up call's rows on the dashboard, by reference
-Sign = frozenset[tuple[str, CallState]]
-
-PII_REFUSED = (
-    "Caller lookup is off while personal data is excluded (--exclude-pii or wallboard "
-    "mode): the lookup route returns caller details."
-)
 
 
 class _Ticks(FeedConsumer):
@@ -64,19 +54,6 @@ class _Ticks(FeedConsumer):
             self.screen.tick()
         if change.calls and feed.calls is not None:
             self.screen.calls_changed(feed.calls)
-
-
-def call_states(snapshot: CallsSnapshot, details: CallerDetails, query: LookupQuery) -> Sign:
-    """Where the looked-up call stands on the dashboard: its rows' states, by reference
-    (asked by one) or by the caller's number. A change means the answer is out of date
-    (rung → answered, answered → ended): only the lookup route says what it became."""
-    if query.call_ref:
-        rows = [call for call in snapshot.calls if call.call_ref == query.call_ref]
-    elif details.src_number:
-        rows = [call for call in snapshot.calls if call.src_number == details.src_number]
-    else:
-        rows = []
-    return frozenset((call.call_ref, call.state) for call in rows)
 
 
 class LookupScreen(ModalScreen[None]):
@@ -108,6 +85,9 @@ class LookupScreen(ModalScreen[None]):
         self.details: CallerDetails | None = None
         #: the details last drawn: a tick that changes no duration draws nothing
         self._drawn: CallerDetails | None = None
+        #: the dashboard's row of the shown call, and its section as last drawn
+        self.row = FollowedRow(feed)
+        self._drawn_row: Section | None = None
         #: what the shown answer was asked with, and its call's rows' states on the
         #: dashboard then (see calls_changed)
         self._asked: LookupQuery | None = None
@@ -228,7 +208,9 @@ class LookupScreen(ModalScreen[None]):
     def calls_changed(self, snapshot: CallsSnapshot) -> None:
         """A poll: when the shown call was in progress and its rows' states moved (it
         was answered, or ended), the same question is asked again, and its answer
-        replaces the shown one in place; until then the last answer stays."""
+        replaces the shown one in place; until then the last answer stays. The row
+        of the call on the dashboard is drawn as it is now (queued, then answered)."""
+        self.tick()
         details, asked = self.details, self._asked
         if details is None or asked is None or not in_progress(details):
             return
@@ -289,6 +271,7 @@ class LookupScreen(ModalScreen[None]):
         self.details = details
         self.outcome = details.mode
         self._asked = query
+        self.row.follow(query.call_ref)  # asked by number: no row (it may be any call)
         self.answered_by_name = self._name_of_who_answered(details, query)
         calls = self.feed.calls if self.feed is not None else None
         self._states = None if calls is None else call_states(calls, details, query)
@@ -330,6 +313,8 @@ class LookupScreen(ModalScreen[None]):
     def _show_message(self, text: str, outcome: str, style: str = "") -> None:
         self.outcome = outcome
         self.details = self._drawn = self._asked = self._states = self.answered_by_name = None
+        self._drawn_row = None
+        self.row.follow(None)
         self.query_one("#lookup-result", Static).update(Text(text, style=style))
         self.refresh_bindings()
 
@@ -351,16 +336,32 @@ class LookupScreen(ModalScreen[None]):
         return details_ticked(details, self.feed.clock.now())
 
     def tick(self) -> None:
-        """Once a second, on the feed's tick: redraw the details if a duration moved."""
-        if self.details is not None and self.shown_details() != self._drawn:
+        """Once a second, on the feed's tick (and on a poll): redraw the details if a
+        duration moved, or the dashboard's row of the call did."""
+        if self.details is None:
+            return
+        if self.shown_details() != self._drawn or self.row.section() != self._drawn_row:
             self._draw_details()
+
+    def _sections(self, shown: CallerDetails) -> list[Section]:
+        """What the modal draws and ``y`` copies: the answer, named by the dashboard
+        where it names no installation, with the row of its call as last drawn."""
+        names = getattr(self.app, "names", None)
+        name = names.name(self.client.igrp) if names is not None else None
+        return details_sections(
+            shown,
+            self.client.zone,
+            self.answered_by_name,
+            installation_name=name,
+            row=self._drawn_row,
+        )
 
     def _draw_details(self) -> None:
         shown = self.shown_details()
         if shown is None:
             return
-        self._drawn = shown
-        view = details_view(shown, self.client.zone, self.answered_by_name)
+        self._drawn, self._drawn_row = shown, self.row.section()
+        view = details_view(shown, self.client.zone, sections=self._sections(shown))
         self.query_one("#lookup-result", Static).update(view)
 
     def action_close(self) -> None:
@@ -388,7 +389,7 @@ class LookupScreen(ModalScreen[None]):
             self.notify("Nothing to copy yet.", severity="warning")
             return
         shown = self.shown_details() or self.details  # the durations as on screen
-        self.app.copy_to_clipboard(details_text(shown, self.client.zone, self.answered_by_name))
+        self.app.copy_to_clipboard(details_text(self._sections(shown)))
         # sent as the terminal's clipboard sequence: whether it lands is the terminal's
         # (tmux passes it on only with set-clipboard on), so said as sent, not as done
         self.notify("Caller details sent to the terminal's clipboard.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import ComposeResult, SystemCommand
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
@@ -127,12 +127,12 @@ class ViewsScreen(Screen[None]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         view: LiveView | None = None,
-    ) -> None:
+    ) -> Notification:
         """A toast about ``view``'s installation (the one shown, by default): taken
         down when another is shown, held until it is shown when another is
         (:class:`InstallationNotices`). Never markup: the words may be upstream text."""
         index = self.current if view is None else self.views.index(view)
-        self.notices.notify(
+        return self.notices.notify(
             self.app, index, message, title=title, severity=severity, timeout=timeout
         )
 
