@@ -23,6 +23,7 @@ from rtdash.core.metrics import Metrics
 from rtdash.core.service_tiles import Tile
 from rtdash.core.thresholds import Level, Thresholds
 from rtdash.ui.widgets.big_digits import PLACEHOLDER, BigNumber
+from rtdash.ui.widgets.big_number import text_pixels
 from rtdash.ui.widgets.compact_line import NOT_KNOWN, CompactLine
 from rtdash.ui.widgets.palette import LEVEL_MARK
 from rtdash.ui.widgets.trend import Trend
@@ -155,6 +156,11 @@ class MetricTile(Vertical):
             # the label's colour is "auto" (a contrast to its background) in the sheet
             child.styles.auto_color = False if lit else None
 
+    def least_width(self) -> int:
+        """The width at which this tile's number is drawn in the font's smallest digits
+        (one column a font pixel) inside its border and padding."""
+        return text_pixels(self.spec.template) + self.styles.gutter.width
+
     @property
     def number(self) -> str:
         return self._value or PLACEHOLDER
@@ -191,6 +197,25 @@ class MetricTile(Vertical):
             self.query_one(Label).update(text, layout=False)
 
 
+class TileRow(Horizontal):
+    """A row of tiles that share its width equally, each no narrower than its number
+    needs, where the row holds them all so: an equal share of nine tiles at 150 columns
+    drew "0:13" and "53%" as plain text beside one-digit counts in big digits, the most
+    important numbers the smallest. A row too narrow for that keeps equal shares (a
+    number that does not fit is still shown whole, as plain text)."""
+
+    def on_resize(self) -> None:
+        self.plan_widths()
+
+    def plan_widths(self) -> None:
+        tiles = list(self.query_children(MetricTile))
+        needs = [tile.least_width() for tile in tiles]
+        room = self.content_size.width
+        fits = bool(room) and sum(needs) <= room
+        for tile, need in zip(tiles, needs, strict=True):
+            tile.styles.min_width = need if fits else None
+
+
 class MetricsBar(Static):
     """Computes nothing itself: it shows a :class:`Metrics` against the thresholds."""
 
@@ -222,16 +247,16 @@ class MetricsBar(Static):
 
     def compose(self) -> ComposeResult:
         if len(self._rows) == 1:
-            with Horizontal(id="tiles"):
+            with TileRow(id="tiles"):
                 yield from self._row(self.tiles)
         else:
             live, today = self._rows
             with Vertical(id="tiles", classes="-two-rows"):
                 # "-of-N": beside each other (a short screen) a row's width is its
                 # share of the tiles, so every tile is as wide as the others
-                with Horizontal(id="tiles-live", classes=f"tile-row -of-{len(live)}"):
+                with TileRow(id="tiles-live", classes=f"tile-row -of-{len(live)}"):
                     yield from self._row(live)
-                with Horizontal(id="tiles-today", classes=f"tile-row -of-{len(today)}"):
+                with TileRow(id="tiles-today", classes=f"tile-row -of-{len(today)}"):
                     yield from self._row(today)
         yield CompactLine(id="metrics-line")
         if self.history is not None:
