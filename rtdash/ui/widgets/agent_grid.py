@@ -82,7 +82,7 @@ class AgentGrid(Widget):
         columns = max(1, (width + 1) // (tile_width + 1))
         lines_per_tile = _tile_lines(groups, columns, height)
         # few agents on a big screen: wider tiles in fewer columns, so the rows fill it
-        while lines_per_tile == MAX_TILE_LINES and tile_width < 40 and columns > 1:
+        while lines_per_tile == MAX_TILE_LINES and tile_width < MAX_TILE_WIDTH and columns > 1:
             wider = tile_width + 4
             fewer = max(1, (width + 1) // (wider + 1))
             if _tile_lines(groups, fewer, height) < 4:
@@ -102,8 +102,7 @@ class AgentGrid(Widget):
             gaps = Gaps.every_row(rows)
         else:
             gaps = spread_gaps(rows, height - len(groups) - lines_per_tile * sum(rows))
-        # the columns share the whole width: longer names, no blank strip at the right
-        tile_width = max(tile_width, min(40, (width + 1) // columns - 1))
+        widths = shared_widths(width, columns, tile_width)
         now, start = self.clock.now(), self.starts.start
 
         def elapsed(user: PbxUser) -> str:
@@ -127,7 +126,7 @@ class AgentGrid(Widget):
             for row_index, first in enumerate(range(0, len(members), columns)):
                 row = members[first : first + columns]
                 block = [
-                    _row_line(row, state, part, lines_per_tile, tile_width, elapsed, style)
+                    _row_line(row, state, part, lines_per_tile, widths, elapsed, style)
                     for part in range(lines_per_tile)
                 ]
                 blank = gaps.after(group, row_index, rows[group])
@@ -151,6 +150,18 @@ class AgentGrid(Widget):
 
 #: the tallest tile: beyond this a tile is a slab, not easier to read
 MAX_TILE_LINES = 9
+#: the widest tile: a name longer than this is rare, and a wider tile reads no better
+MAX_TILE_WIDTH = 40
+
+
+def shared_widths(width: int, columns: int, least: int) -> list[int]:
+    """Each column's tile width, with a column between tiles: the columns share the
+    whole width, the first ones a cell wider where it does not divide evenly (an even
+    share left up to a tile's width blank at the right, and cut names beside it)."""
+    share, extra = divmod(width + 1, columns)
+    return [
+        max(least, min(MAX_TILE_WIDTH, share - 1 + (column < extra))) for column in range(columns)
+    ]
 
 
 def _tile_lines(groups: dict[AgentState, list[PbxUser]], columns: int, height: int) -> int:
@@ -177,15 +188,16 @@ def _row_line(
     state: AgentState,
     part: int,
     lines: int,
-    width: int,
+    widths: list[int],
     elapsed: Callable[[PbxUser], str],
     style: Style,
 ) -> Text:
+    """One line of a row of tiles, each as wide as its column."""
     line = Text(no_wrap=True, overflow="crop")
     for index, user in enumerate(row):
         if index:
             line.append(" ")
-        line.append(_tile_text(user, state, part, lines, width, elapsed(user)), style)
+        line.append(_tile_text(user, state, part, lines, widths[index], elapsed(user)), style)
     return line
 
 

@@ -2,11 +2,13 @@
 
 Sorted by longest wait (the queue that needs attention first). Columns are sized to
 their headers and values, never cut: the queue name takes what is left and ends in
-"…" when cut. Where the full headers do not fit (the queues beside the agents on a
-screen a little over 120 columns), the headers take the headline's shorter words
-(``On a call``, then ``On call``), so every column stays; only a panel too narrow even
-for those drops the least needed columns (agents on a call, then talking), and a line
-under the table names them: a column gone without a word reads as "not measured".
+"…" when cut. Where the full headers do not fit beside the whole names (the queues
+beside the agents on a screen a little over 120 columns, a long queue name at 160),
+the headers take the headline's shorter words (``On a call``, then ``On call``), so
+every column stays and a name is cut only where even those leave it too little room;
+only a panel too narrow even for those drops the least needed columns (agents on a
+call, then talking), and a line under the table names them: a column gone without a
+word reads as "not measured".
 Cells are built as ``Text`` from data, never markup: a queue name is upstream text.
 """
 
@@ -39,19 +41,25 @@ PADDING = 2
 def fit_columns(
     widths: dict[str, int], name_width: int, room: int
 ) -> tuple[list[tuple[str, str]], list[str]]:
-    """The (key, header) pairs that fit ``room`` cells beside a queue name of at least
-    ``min(name_width, NAME_MIN)`` cells, and the full headers of the columns left out.
-    ``widths`` are the values' widths per key. Every column at the roomiest headers that
-    fit; past the shortest, the least needed columns go (never below two)."""
-    name = min(name_width, NAME_MIN) + PADDING
+    """The (key, header) pairs that fit ``room`` cells, and the full headers of the
+    columns left out. ``widths`` are the values' widths per key. The roomiest headers
+    at which every queue name is whole; where no headers let the names be whole, names
+    cut to ``NAME_MIN`` cells beside the roomiest headers that fit: a shorter header
+    reads as well as a longer one, a cut name may not be told from another. Past the
+    shortest headers, the least needed columns go (never below two)."""
 
-    def needed(columns: tuple[tuple[str, tuple[str, str, str]], ...], form: int) -> int:
-        return name + sum(max(widths[key], len(heads[form])) + PADDING for key, heads in columns)
+    def needed(columns: tuple[tuple[str, tuple[str, str, str]], ...], form: int, name: int) -> int:
+        cells = sum(max(widths[key], len(heads[form])) + PADDING for key, heads in columns)
+        return name + PADDING + cells
 
+    for form in range(3):
+        if needed(COLUMNS, form, name_width) <= room:
+            return [(key, heads[form]) for key, heads in COLUMNS], []
+    cut_name = min(name_width, NAME_MIN)
     columns = COLUMNS
     while True:
         for form in range(3):
-            if needed(columns, form) <= room or (form == 2 and len(columns) == 2):
+            if needed(columns, form, cut_name) <= room or (form == 2 and len(columns) == 2):
                 kept = [(key, heads[form]) for key, heads in columns]
                 dropped = [heads[0] for _, heads in COLUMNS[len(columns) :]]
                 return kept, dropped
