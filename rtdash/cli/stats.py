@@ -263,7 +263,7 @@ _TALK_COLUMNS = 2
 
 
 def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
-    from rtdash.core.service_metrics import fmt_gap
+    from rtdash.core.service_report import fmt_gaps
 
     sl = f"SL {report.sl_seconds:g}s"
     head = (
@@ -305,7 +305,8 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
         out.append("  ".join(cells).rstrip())
     if queue is None and report.agents:
         out += ["", *_agents_text(report)]
-    out += [fmt_gap(a, b) for a, b in report.gaps]
+    if report.gaps:
+        out.append(fmt_gaps(report.gaps))
     return "\n".join(out)
 
 

@@ -140,9 +140,16 @@ class ServiceLevel(FeedConsumer):
         self.dirty = True
 
     def _advance(self, now: float) -> None:
+        first_watch = self.metrics.day_start is None
         if self.metrics.advance(now) and self.metrics.day_start is not None:
             self.agents.new_day(self.metrics.day_start)
             self.dirty = True
+        day_start = self.metrics.day_start
+        if first_watch and day_start is not None and now - day_start > RESTART_GAP_SECONDS:
+            # today's totals count from here, not from midnight: the part of the day
+            # before is unwatched as a restart's is, and said and saved as one of the
+            # day's gaps (so a restart later today keeps it, in the format it had)
+            self.metrics.add_gap(day_start, now)
 
     def _time_agents(
         self, now: float, handed: tuple[list[PbxUser], list[PbxUser]] | None = None

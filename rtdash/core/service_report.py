@@ -6,6 +6,7 @@ wallboard, ``rtdash stats`` and an export read the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,9 +84,45 @@ class ServiceReport:
 TO_THE_SECOND = timedelta(minutes=2)
 
 
+#: how every unwatched period is introduced, once however many follow
+NOT_WATCHING = "not watching "
+#: stands for the unwatched periods left out of a line too short for them all
+LEFT_OUT = "…"
+
+
 def fmt_gap(start: datetime, end: datetime) -> str:
     """``not watching 09:12–09:15`` (minutes rounded outwards, so a short gap shows);
     a gap of under two minutes to the second (``not watching 17:35:52–17:35:59``)."""
+    return NOT_WATCHING + fmt_period(start, end)
+
+
+def fmt_gaps(gaps: Sequence[tuple[datetime, datetime]], room: int | None = None) -> str:
+    """Today's unwatched periods on one line, said once: ``not watching 00:00–09:01,
+    13:00:46–13:01:14``. The first stays whatever ``room`` (in characters) allows, as it
+    is most often the part of the day before the first watch, the largest; then the
+    latest that fit, with ``…`` for those left out between."""
+    said = [fmt_period(a, b) for a, b in gaps]
+    if room is not None:
+        said = _fitted(said, room - len(NOT_WATCHING))
+    return NOT_WATCHING + ", ".join(said)
+
+
+def _fitted(said: list[str], room: int) -> list[str]:
+    """``said`` whole if it fits ``room``, else its first, ``…`` and as many of its
+    latest as fit (the latest one at least: it is the news)."""
+    if len(", ".join(said)) <= room or len(said) < 3:
+        return said
+    latest = [said[-1]]
+    for words in reversed(said[1:-1]):
+        if len(", ".join([said[0], LEFT_OUT, words, *latest])) > room:
+            break
+        latest.insert(0, words)
+    left_out = [LEFT_OUT] if len(latest) < len(said) - 1 else []
+    return [said[0], *left_out, *latest]
+
+
+def fmt_period(start: datetime, end: datetime) -> str:
+    """``09:12–09:15``, or to the second under two minutes: see :func:`fmt_gap`."""
     short = end - start < TO_THE_SECOND
     step, shape = (timedelta(seconds=1), "%H:%M:%S") if short else (timedelta(minutes=1), "%H:%M")
 
@@ -95,4 +132,4 @@ def fmt_gap(start: datetime, end: datetime) -> str:
     a, b = down(start), down(end)
     if b < end:
         b += step
-    return f"not watching {a:{shape}}–{b:{shape}}"
+    return f"{a:{shape}}–{b:{shape}}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -213,7 +213,9 @@ def test_a_demo_installation_without_the_queue_is_left_out(rtdash: RunCli) -> No
     assert (run.code, run.err) == (0, "")
     lines = run.out.splitlines()
     assert lines[0].startswith("demo: Northwind Contact Centre (1234): today since")
-    assert [line.split()[0] for line in lines[2:]] == ["sales"]
+    # the table's rows, then the part of the day before the first watch
+    assert [line.split()[0] for line in lines[2:-1]] == ["sales"]
+    assert lines[-1].startswith("not watching 00:00–")
     assert "Harbour" not in run.out
     json_run = rtdash("stats", "--demo", "--queue", "sales", "--json")
     assert [r["installation"] for r in json_run.json()] == ["demo: Northwind Contact Centre (1234)"]
@@ -232,3 +234,23 @@ def test_the_demo_refuses_an_installation_it_does_not_run(rtdash: RunCli) -> Non
     run = rtdash("stats", "--demo", "--igrp", "42")
     assert (run.code, run.out) == (2, "")
     assert run.err_lines == ["rtdash stats: --igrp 42: the demo runs installations 1234 and 5678"]
+
+
+def test_the_text_says_the_day_before_the_first_watch_was_not_watched(
+    rtdash: RunCli,
+) -> None:
+    """Totals first counted mid-morning are not the day's since 00:00: the hours before
+    are listed as the outages are, on one line, said once."""
+    now = time.time()
+    minute = max(now - now % 60 - 600, now - now % 86_400 + 3600)  # today (UTC), 1:00 on
+    first = minute + 30
+    service = ServiceLevel(ZoneInfo("UTC"))
+    rows = (_row("c1", CallState.QUEUEING, first, "sales"),)
+    for t in (first, first + 200):  # a poll, then another after more than a minute
+        service.observe_calls(CallsSnapshot.build(rows, datetime.fromtimestamp(t, UTC)))
+    DayStore(state_path(state_key(BASE, 1234))).maybe_save(service, force=True)
+    run = rtdash("stats", "--igrp", "1234")
+    assert run.code == 0, run.err
+    at = datetime.fromtimestamp(minute, UTC)
+    at_1, at_4 = at + timedelta(minutes=1), at + timedelta(minutes=4)
+    assert run.out.splitlines()[-1] == f"not watching 00:00–{at_1:%H:%M}, {at:%H:%M}–{at_4:%H:%M}"

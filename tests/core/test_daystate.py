@@ -97,7 +97,11 @@ def test_a_restart_the_same_day_continues_and_marks_the_gap(tmp_path: Path) -> N
     restarted.observe_calls(snap(190, bridged("c1", 5, 0), waiting("c3", 185)))
     report = restarted.report()
     assert (report.total.offered, report.total.answered, report.total.unknown) == (3, 1, 1)
-    assert [fmt_gap(*gap) for gap in report.gaps] == ["not watching 09:00–09:04"]
+    # the first watch began at 09:00: the restart keeps the morning before it unwatched
+    assert [fmt_gap(*gap) for gap in report.gaps] == [
+        "not watching 00:00–09:00",
+        "not watching 09:00–09:04",
+    ]
 
 
 def test_yesterdays_state_is_ignored(tmp_path: Path) -> None:

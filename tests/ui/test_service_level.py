@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from textual.app import App
 
 from rtdash.core.service import ServiceLevel
-from rtdash.core.service_report import fmt_gap
+from rtdash.core.service_report import fmt_gap, fmt_period
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.metrics_bar import MetricTile
 from tests.ui.helpers import (
@@ -88,23 +89,30 @@ async def test_the_unwatched_gap_is_said_under_the_headline(
     sim: Simulator, wallboard: bool, size: tuple[int, int]
 ) -> None:
     """Today's totals (the wallboard's tiles, the dashboard's SL and abandoned) miss
-    what happened while nothing watched: both views say which period, in the words
-    `rtdash stats` uses, on a line of its own under the headline."""
+    what happened while nothing watched, from the night before the first poll (the
+    simulator's day starts at 09:00) to an outage: both views say which periods, in the
+    words `rtdash stats` uses, once, on a line of its own under the headline."""
     app = a_wallboard(sim) if wallboard else make_app(sim, flash=False)
     async with app.run_test(size=size) as pilot:
         await wait_for_data(pilot)
         view = app.screen.view
-        assert "not watching" not in screen_text(app)
+        gaps = view.feed.find(ServiceLevel).metrics.gaps
+        (night,) = gaps
+        night_said = fmt_gap(*(datetime.fromtimestamp(t, view.zone) for t in night))
+        assert night_said == "not watching 00:00–09:01"
+        await wait_until(pilot, lambda: "Today's totals: " + night_said in _lines(app))
         await poll_after(pilot, view, 180, sim)  # three minutes without a poll
-        await pilot.pause(1.1)
-        start, end = view.feed.find(ServiceLevel).metrics.gaps[-1]
-        said = "Today's totals: " + fmt_gap(
-            datetime.fromtimestamp(start, view.zone), datetime.fromtimestamp(end, view.zone)
-        )
-        lines = [line.strip() for line in screen_text(app).splitlines() if line.strip()]
-        assert said in lines, [line for line in lines if "Today" in line]
+        await wait_until(pilot, lambda: len(gaps) == 2)
+        outage = fmt_period(*(datetime.fromtimestamp(t, view.zone) for t in gaps[-1]))
+        said = f"Today's totals: {night_said}, {outage}"
+        await wait_until(pilot, lambda: said in _lines(app))
+        lines = _lines(app)
         if not wallboard:  # the line under the one-line headline
             assert lines[1] == said, lines[:3]
+
+
+def _lines(app: App[object]) -> list[str]:
+    return [line.strip() for line in screen_text(app).splitlines() if line.strip()]
 
 
 async def test_dashboard_headline_has_sl_and_abandoned_at_80x24(sim: Simulator) -> None:

@@ -3,7 +3,9 @@
 Today's totals (the wallboard's tiles, the dashboard's SL and abandoned) miss whatever
 happened while nothing watched: a restart, an outage, a hub that stopped. Every view
 that shows those totals says which periods they miss, in the words ``rtdash stats``
-prints them (:func:`~rtdash.core.service_report.fmt_gap`), from this one widget.
+prints them (:func:`~rtdash.core.service_report.fmt_gaps`), from this one widget. The
+part of the day before the first watch is one of them: totals that start at noon must
+not read as the day's.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Label
 
-from rtdash.core.service_report import fmt_gap
+from rtdash.core.service_report import fmt_gaps
 
-#: the latest unwatched periods shown (a day of restarts must not fill the line)
-GAPS_SHOWN = 2
+#: the line's words before the periods
+LEAD = "Today's totals: "
+#: room for the periods: the line is written for 80 columns (a supervisor on SSH), the
+#: narrowest the views are laid out for, less its padding and :data:`LEAD`; a day of
+#: restarts must not run off it
+GAPS_ROOM = 80 - 2 - len(LEAD)
 
 
 class UnwatchedLine(Label):
@@ -31,13 +37,14 @@ class UnwatchedLine(Label):
     _shown: tuple[tuple[float, float], ...] = ()
 
     def show(self, gaps: list[tuple[float, float]], zone: ZoneInfo) -> None:
-        shown = tuple(gaps[-GAPS_SHOWN:])
+        shown = tuple(gaps)
         if shown == self._shown:
             return
         self._shown = shown
         self.display = bool(shown)
-        words = [
-            fmt_gap(datetime.fromtimestamp(a, zone), datetime.fromtimestamp(b, zone))
-            for a, b in shown
+        if not shown:
+            return
+        periods = [
+            (datetime.fromtimestamp(a, zone), datetime.fromtimestamp(b, zone)) for a, b in shown
         ]
-        self.update(Text("Today's totals: " + ", ".join(words), style="dim"))
+        self.update(Text(LEAD + fmt_gaps(periods, GAPS_ROOM), style="dim"))
