@@ -89,7 +89,8 @@ class Dashboard(LiveView):
             self.metrics_bar.show_service(source.tiles(DASHBOARD_SERVICE))
         keeper = self.keeper
         if keeper is not None:
-            self.query_one(UnwatchedLine).show(keeper.service.metrics.gaps, self.zone)
+            day = keeper.service.metrics
+            self.query_one(UnwatchedLine).show(day.gaps, self.zone, lone_start_unsaid=day.day_start)
         self.metrics_bar.update_metrics(metrics)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:

@@ -36,8 +36,19 @@ class UnwatchedLine(Label):
     #: the unwatched periods drawn last
     _shown: tuple[tuple[float, float], ...] = ()
 
-    def show(self, gaps: list[tuple[float, float]], zone: ZoneInfo) -> None:
+    def show(
+        self,
+        gaps: list[tuple[float, float]],
+        zone: ZoneInfo,
+        *,
+        lone_start_unsaid: float | None = None,
+    ) -> None:
+        """``lone_start_unsaid``: the day's start, where the part of the day before the
+        first watch, alone, is not worth a row of its own (the dashboard's: at 80x24 the
+        row is a waiting call's); it is said with the first outage."""
         shown = tuple(gaps)
+        if len(shown) == 1 and lone_start_unsaid is not None and shown[0][0] == lone_start_unsaid:
+            shown = ()
         if shown == self._shown:
             return
         self._shown = shown
