@@ -5,9 +5,11 @@ that caller, not the one who was next in the queue."""
 from __future__ import annotations
 
 from rtdash.api.models import CallState
+from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
+from rtdash.ui.app import RtdashApp
 from rtdash.ui.widgets.calls_grid import CallsGrid
-from tests.ui.helpers import make_app, poll_after, wait_for_data, wait_until
+from tests.ui.helpers import make_app, poll_after, settings_for, wait_for_data, wait_until
 
 
 async def test_the_cursor_goes_with_a_waiting_call_into_the_bridged_group(
@@ -41,3 +43,34 @@ async def test_the_cursor_goes_with_a_waiting_call_into_the_bridged_group(
         assert bridged.selected_key == chosen
         picked = grid.selected_call()  # what Enter looks up
         assert picked is not None and picked.call_ref == chosen
+
+
+async def test_a_hidden_installation_never_takes_the_focus_with_its_call(
+    sim: Simulator,
+) -> None:
+    """The selection follows its call in its own installation only: a call answered on
+    a tab not shown leaves the focus where the user is, on the tab shown."""
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        first = app.screen.view
+        queueing = first.query_one(CallsGrid).table(CallState.QUEUEING)
+        await wait_until(pilot, lambda: queueing.row_count > 1)
+        queueing.focus()
+        await pilot.pause()
+        queueing.move_cursor(row=0)
+        chosen = queueing.selected_key
+        await pilot.press("2")
+        await wait_until(pilot, lambda: app.screen.view is not first)
+        shown = app.screen.view
+        for _ in range(60):
+            await poll_after(pilot, first, 5, sim)
+            if any(call.call_ref == chosen for call in first.calls.groups[CallState.BRIDGED]):
+                break
+        else:
+            raise AssertionError("the chosen caller was never answered")
+        await pilot.pause()
+        focused = app.focused
+        assert focused is None or shown in focused.ancestors, focused

@@ -272,16 +272,18 @@ class CallsGrid(RowsView):
             self.fit_groups(steady=True)
 
     def _selected_key(self) -> str | None:
-        """The callRef under the cursor of the group with the focus, if any."""
+        """The callRef under the cursor of this grid's group with the focus, if any (the
+        focus's id alone names a table of any installation's grid, shown or not)."""
         state = self.focused_state()
         table = None if state is None else self.table(state)
-        return table.selected_key if isinstance(table, KeyedTable) else None
+        if not isinstance(table, KeyedTable) or not table.has_focus:
+            return None
+        return table.selected_key
 
     def _follow(self, key: str, shown: dict[CallState, tuple[ActiveCall, ...]]) -> None:
-        """The selected call moved to another group (answered, sent to a queue): the
-        focus and cursor go with it. Left where it was, the cursor would land on the
-        next caller of the old group, and an Enter would look up someone else. A call
-        that ended leaves the cursor on its neighbour, as in any list."""
+        """The selected call moved to another group (answered): the focus and cursor go
+        with it, not to the next caller of the old group, whom an Enter would look up.
+        A call that ended leaves the cursor on its neighbour, as in any list."""
         state = self.focused_state()
         if state is None or self.table(state).selected_key == key:
             return
