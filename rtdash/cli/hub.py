@@ -38,19 +38,21 @@ def hub_command(args: argparse.Namespace) -> int:
     asked = "igrp" in vars(args)  # --igrp picks among the demo's installations
     refuse_igrp_outside_demo(args, settings, f"{PROG} hub")
     with data.connected(settings, demo=demo, keep_igrp=asked):
+        names: dict[int, str] = {}
         if demo:
-            _every_demo_installation(settings, asked=asked)
+            names = _every_demo_installation(settings, asked=asked)
         installations = _installations(settings)
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_run(settings, installations, url))
+            asyncio.run(_run(settings, installations, url, names))
     return EXIT_OK
 
 
-def _every_demo_installation(settings: Settings, *, asked: bool) -> None:
+def _every_demo_installation(settings: Settings, *, asked: bool) -> dict[int, str]:
     """The demo's simulator runs several installations, and its dashboard opens them
     all as tabs: the hub publishes them all too (else a viewer of the second waits for
     a poller that never comes), unless ``--igrp`` named one. The config file's own
-    installations are the real account's, not the demo's."""
+    installations are the real account's, not the demo's. Returns the simulator's
+    names for them, which the hub publishes as the demo's dashboard shows them."""
     from rtdash.sim.simulator import DEFAULT_INSTALLATIONS
 
     settings.profiles = {}
@@ -59,6 +61,7 @@ def _every_demo_installation(settings: Settings, *, asked: bool) -> None:
         settings.connection.more_igrps = [
             one.igrp for one in DEFAULT_INSTALLATIONS if one.igrp != first
         ]
+    return {one.igrp: one.name for one in DEFAULT_INSTALLATIONS}
 
 
 def _installations(settings: Settings) -> list[Installation]:
@@ -80,7 +83,14 @@ def _installations(settings: Settings) -> list[Installation]:
     return found
 
 
-async def _run(settings: Settings, installations: list[Installation], url: str) -> None:
+async def _run(
+    settings: Settings,
+    installations: list[Installation],
+    url: str,
+    names: dict[int, str] | None = None,
+) -> None:
+    """Publish every installation until stopped; ``names``: what to call those the
+    config does not name (the demo's simulator's names)."""
     from rtdash.hub.connect import connector, safe_url
     from rtdash.hub.keys import HubKeys
     from rtdash.hub.lease import new_holder
@@ -136,6 +146,8 @@ async def _run(settings: Settings, installations: list[Installation], url: str) 
                 retention=retention,
                 on_role=on_role,
                 service=service,
+                # viewers have no credentials to look the name up: the hub tells them
+                name=installation.connection.name or (names or {}).get(igrp),
             )
         )
     loop = asyncio.get_running_loop()

@@ -14,6 +14,12 @@ exactly as the poller does, so nothing is decoded twice.
 Rows, whole or as a delta on the snapshot before, are :mod:`rtdash.hub.rows`'s: a
 viewer that holds that snapshot decodes a delta; one that does not (it just joined, or
 missed a frame) gets :class:`NeedBase` and reads the full frame from the latest state.
+
+A status frame may carry the installation's name (``nm``), when the hub knows one: it
+rides on the heartbeat and the latest state, so a viewer without credentials of its own
+(which can never look the name up) names its tab at once. An optional key, not a new
+version: a reader ignores keys it does not know, and a hub that sends none is read as
+"no name".
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 import msgspec
 
 from rtdash.api import errors
+from rtdash.api.sanitise import clean
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.hub import rows
@@ -69,6 +76,8 @@ class Frame:
     when: datetime | None = None
     #: a service frame's day state (:meth:`ServiceLevel.to_dict`)
     service: dict[str, Any] | None = None
+    #: a status frame's installation name, made safe to show; None: the hub sent none
+    name: str | None = None
 
 
 # --- frames -------------------------------------------------------------------------------
@@ -205,9 +214,10 @@ def _patch(old: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:
 _MISSING = object()
 
 
-def encode_status(status: PollerStatus, wall_now: float) -> bytes:
+def encode_status(status: PollerStatus, wall_now: float, name: str | None = None) -> bytes:
     """``wall_now``: the publisher's wall clock (epoch seconds) at ``status.made_at``,
-    so loop times (``next_try``) travel as seconds from then."""
+    so loop times (``next_try``) travel as seconds from then. ``name``: what the hub
+    calls the installation, if anything."""
     routes = {}
     for route, health in status.routes.items():
         entry: dict[str, Any] = {"f": health.failures, "x": health.unreadable}
@@ -227,6 +237,7 @@ def encode_status(status: PollerStatus, wall_now: float) -> bytes:
             "s": status.slow,
             "r": routes,
             **({"di": status.data_interval} if status.data_interval else {}),
+            **({"nm": name} if name else {}),
         }
     )
 
@@ -362,4 +373,17 @@ def _decode_status(data: dict[str, Any], loop_now: float, wall_now: float | None
         slow=bool(data.get("s")),
         data_interval=float(data.get("di", 0.0)),
     )
-    return Frame(Kind.STATUS, made, status=status)
+    return Frame(Kind.STATUS, made, status=status, name=_name(data.get("nm")))
+
+
+#: a name longer than this is not a name: cut before cleaning (a tab shows far less)
+MAX_NAME = 200
+
+
+def _name(value: object) -> str | None:
+    """The hub's name for the installation, cleaned here where it enters (another hub,
+    or anyone who can write to Redis, wrote it): anything but text is no name."""
+    if not isinstance(value, str):
+        return None
+    text = clean(value[:MAX_NAME]).strip()
+    return text or None

@@ -55,8 +55,11 @@ class QueueSink:
         on_status: Callable[[PollerStatus], None],
         service: ServiceLevel | None = None,
         service_every: float = 10.0,
+        name: Callable[[], str | None] | None = None,
     ):
         self.queue = queue
+        #: the installation's name as the publisher knows it now, sent with each status
+        self._name = name
         self._on_status = on_status
         self.service = service
         self.service_every = service_every
@@ -154,7 +157,7 @@ class QueueSink:
             ),
         )
         keep, self._health = health != self._health, health
-        self._put(status_item(status, keep=keep))
+        self._put(status_item(status, keep=keep, name=self._name() if self._name else None))
 
 
 def shown(state: dict[str, Any], agents: AgentTime | None = None) -> dict[str, Any]:
@@ -175,8 +178,9 @@ def shown(state: dict[str, Any], agents: AgentTime | None = None) -> dict[str, A
     return out
 
 
-def status_item(status: PollerStatus, *, keep: bool) -> Item:
-    return Item("status", codec.encode_status(status, _wall(status)), "status", keep=keep)
+def status_item(status: PollerStatus, *, keep: bool, name: str | None = None) -> Item:
+    frame = codec.encode_status(status, _wall(status), name)
+    return Item("status", frame, "status", keep=keep)
 
 
 def _wall(status: PollerStatus) -> float:

@@ -33,6 +33,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from rtdash.core.daystate import same_day
+from rtdash.core.naming import clean_name
 from rtdash.core.poller import Poller
 from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
@@ -69,8 +70,13 @@ class InstallationPublisher:
         retention: float = DEFAULT_RETENTION,
         on_role: Callable[[str, str], None] | None = None,
         service: Callable[[], ServiceLevel] | None = None,
+        name: str | None = None,
     ) -> None:
         self.redis = redis
+        #: what the installation is called (config, the demo's simulator): published
+        #: with every status, because a viewer without credentials cannot look it up.
+        #: Settable while running (a name learnt later goes out with the next status).
+        self.name = clean_name(name)
         self.keys = keys
         self.poller_factory = poller_factory
         self.interval = interval
@@ -147,7 +153,13 @@ class InstallationPublisher:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=QUEUE_LIMIT)
         self.service = await self._open_service()
-        sink = QueueSink(queue, self._remember, self.service, SERVICE_EVERY * self.interval)
+        sink = QueueSink(
+            queue,
+            self._remember,
+            self.service,
+            SERVICE_EVERY * self.interval,
+            name=lambda: self.name,
+        )
         self._sink = sink
         poller = self.poller_factory(sink)
         polling = asyncio.create_task(poller.run())
@@ -171,7 +183,8 @@ class InstallationPublisher:
                     next_renew = now + renew_every
                 if now >= next_beat:
                     next_beat = now + self.interval
-                    if not await self._send(status_item(poller.status(), keep=False)):
+                    beat = status_item(poller.status(), keep=False, name=self.name)
+                    if not await self._send(beat):
                         return
         finally:
             poller.stop()

@@ -106,6 +106,11 @@ class HubSubscriber:
         #: given each day state as it arrives (the latest one first, at once on joining):
         #: a viewer's service level follows it instead of inferring its own
         self.on_service: Callable[[dict[str, Any]], None] | None = None
+        #: the installation's name as the hub's statuses give it (None: the hub, perhaps
+        #: an older one, sends none), and who is told when it changes: a viewer without
+        #: credentials has no other way to learn it
+        self.name: str | None = None
+        self.on_name: Callable[[str], object] | None = None
         self._service_at = -math.inf
 
     # --- Source ---------------------------------------------------------------------------
@@ -297,6 +302,10 @@ class HubSubscriber:
             self.hub_status = frame.status
             if frame.status is not None:
                 self.interval = frame.status.interval
+            if frame.name is not None and frame.name != self.name:
+                self.name = frame.name
+                if self.on_name is not None:
+                    self.on_name(frame.name)
             self._emit()
         elif frame.kind is codec.Kind.CALLS:
             calls = self._newer(self.calls, frame)

@@ -9,17 +9,22 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from functools import partial
 
 from rtdash.config import Settings
 from rtdash.core.feed import LiveFeed
+from rtdash.core.naming import InstallationNames
 from rtdash.hub import codec, trend
 from rtdash.hub.connect import connector, hub_url
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
 
 
-def source_factory(settings: Settings) -> Callable[[LiveFeed, int], HubSubscriber]:
-    """Raises HubNotConfigured when no Redis URL is set."""
+def source_factory(
+    settings: Settings, names: InstallationNames | None = None
+) -> Callable[[LiveFeed, int], HubSubscriber]:
+    """Raises HubNotConfigured when no Redis URL is set. ``names``: the app's, told
+    each name the hub publishes (a name in the viewer's own config still wins there)."""
     connect = connector(hub_url(settings))
     prefix = settings.hub.prefix
     interval = settings.polling.interval
@@ -40,6 +45,8 @@ def source_factory(settings: Settings) -> Callable[[LiveFeed, int], HubSubscribe
             trend_minutes=minutes,
             on_trend=backfill,
         )
+        if names is not None:
+            source.on_name = partial(names.learn, igrp)
         trace = os.environ.get(TRACE_ENV)
         if trace:
             source.on_frame = _tracer(trace)

@@ -136,7 +136,8 @@ class LiveViewsApp(FirstFrameApp):
         if self._hub_sources is None:
             from rtdash.hub.viewer import source_factory  # redis: only in hub mode
 
-            self._hub_sources = source_factory(self.settings)
+            # the hub names the installation: a viewer has no credentials to look it up
+            self._hub_sources = source_factory(self.settings, self.names)
         return self._hub_sources(feed, igrp)
 
     def _recorder(

@@ -50,15 +50,17 @@ class Screen:
         return self.statuses[-1]
 
 
-def installation(sim: Simulator) -> Installation:
+def installation(sim: Simulator, igrp: int | None = None) -> Installation:
+    """``igrp``: one of the simulator's installations (its first by default)."""
+    igrp = sim.igrp if igrp is None else igrp
     connection = ConnectionSettings(
         base_url=sim.url,
-        igrp=sim.igrp,
+        igrp=igrp,
         username=sim.username,
         password=Secret(sim.password),
     )
     return Installation(
-        key=str(sim.igrp), connection=connection, mapping=FieldMapping.from_overrides({})
+        key=str(igrp), connection=connection, mapping=FieldMapping.from_overrides({})
     )
 
 
@@ -70,9 +72,13 @@ def publisher(
     interval: float = 1.0,
     holder: str = "hub-a",
     service: bool = False,
+    igrp: int | None = None,
+    name: str | None = None,
 ) -> InstallationPublisher:
-    """``service``: the hub keeps the day's service level (as ``rtdash hub`` does)."""
-    inst = installation(sim)
+    """``service``: the hub keeps the day's service level (as ``rtdash hub`` does);
+    ``igrp``: which of the simulator's installations (its first by default); ``name``:
+    what the hub calls it (none: as a hub that knows no name, or an older one)."""
+    inst = installation(sim, igrp)
 
     def factory(sink: SnapshotSink) -> Any:
         return make_poller(
@@ -81,11 +87,12 @@ def publisher(
 
     return InstallationPublisher(
         connector(url)(),
-        HubKeys(prefix, sim.igrp),
+        HubKeys(prefix, inst.connection.igrp or sim.igrp),
         factory,
         interval=interval,
         holder=holder,
         service=(lambda: ServiceLevel(ZoneInfo("UTC"))) if service else None,
+        name=name,
     )
 
 
