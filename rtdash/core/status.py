@@ -32,6 +32,11 @@ class StatusText:
     #: causes are what gets cut, never the age of the data
     headline: str = ""
     detail: str = ""
+    #: while retrying, for a status line too narrow for ``detail`` (an 80-column
+    #: terminal): the headline with the soonest retry in it, and the causes alone in
+    #: the fewest words, to go on a line of their own; "" otherwise
+    brief: str = ""
+    causes: str = ""
 
 
 def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInfo) -> StatusText:
@@ -42,12 +47,50 @@ def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInf
         connection = detail
     else:
         connection = f"{headline}: {detail}" if detail else headline
+    brief, causes = "", ""
+    if status.phase is Phase.RETRYING and not status.via_problem:
+        brief = _retry(status, loop_now)
+        if status.via:
+            brief = f"{status.via} · upstream {brief}"
+        causes = _causes(status)
     age, age_level, stale = _age(status, now, zone)
-    if status.unreadable:
-        rows = "row" if status.unreadable == 1 else "rows"
-        age = f"{age} · {status.unreadable} {rows} unreadable"
+    unreadable = _unreadable(status)
+    if unreadable:
+        rows = "row" if unreadable == 1 else "rows"
+        age = f"{age} · {unreadable} {rows} unreadable"
         age_level = max(age_level, Level.WARN)
-    return StatusText(connection, level, age, age_level, stale, headline, detail)
+    return StatusText(connection, level, age, age_level, stale, headline, detail, brief, causes)
+
+
+def _unreadable(status: PollerStatus) -> int:
+    """Unreadable rows of the routes whose last poll was read. A failing route's
+    count is from its last good poll: whether the service still sends such rows is not
+    known, and at 80 columns the stale count held off the cause of the failure."""
+    return sum(health.unreadable for health in status.routes.values() if health.error is None)
+
+
+def _retry(status: PollerStatus, loop_now: float) -> str:
+    """``retrying in N s`` for the soonest retry of the failing routes: when the
+    screen can next change."""
+    waits = [health.next_try for _, health in status.failing()]
+    if not waits or any(wait is None for wait in waits):
+        return "retrying now"
+    soonest = min(wait for wait in waits if wait is not None)
+    return f"retrying in {max(0, math.ceil(soonest - loop_now))} s"
+
+
+def _causes(status: PollerStatus) -> str:
+    """The failing routes' causes, each said once: the same cause on every route is
+    the service's and needs no route's name (a web page's words alone nearly fill 80
+    columns); one route failing, or routes failing differently, are named."""
+    failing = status.failing()
+    said = [
+        (route, health.error.message if health.error else "failed") for route, health in failing
+    ]
+    distinct = list(dict.fromkeys(cause for _, cause in said))
+    if len(distinct) == 1 and len(failing) == len(status.routes):
+        return distinct[0]
+    return "; ".join(f"{route}: {cause}" for route, cause in said)
 
 
 #: from this poll interval (seconds) on, the status line says it

@@ -212,3 +212,40 @@ def test_unreadable_rows_do_not_soften_stale() -> None:
 
 def test_no_unreadable_note_when_all_rows_read() -> None:
     assert "unreadable" not in describe(status(), at(1), LOOP, UTC_ZONE).age
+
+
+def test_retrying_briefly_says_the_soonest_retry_and_each_cause_once() -> None:
+    """For a line too narrow for the whole connection (80 columns): the wait goes with
+    the headline, and a cause every route shares is said once, without route names."""
+    page = "the service sent a web page instead of data — a proxy or login page?"
+    calls = RouteHealth(error=errors.NotData(page), next_try=LOOP + 16)
+    users = RouteHealth(error=errors.NotData(page), next_try=LOOP + 3.5)
+    text = describe(status(Phase.RETRYING, calls=calls, users=users), T0, LOOP, UTC_ZONE)
+    assert (text.brief, text.causes) == ("retrying in 4 s", page)
+    # one route failing, or two failing differently: each named
+    text = describe(status(Phase.RETRYING, calls=calls), T0, LOOP, UTC_ZONE)
+    assert text.causes == f"calls: {page}"
+    refused = RouteHealth(error=errors.ConnectionFailed("cannot connect to h"), next_try=None)
+    text = describe(status(Phase.RETRYING, calls=calls, users=refused), T0, LOOP, UTC_ZONE)
+    assert (text.brief, text.causes) == (
+        "retrying now",
+        f"calls: {page}; users: cannot connect to h",
+    )
+    # live: nothing to say apart
+    assert (describe(status(), T0, LOOP, UTC_ZONE).causes) == ""
+
+
+def test_a_failing_routes_unreadable_rows_are_not_counted() -> None:
+    """The count is its last good poll's: whether the service still sends such rows is
+    not known while it fails, and the failure's cause needs the room."""
+    failing = RouteHealth(
+        last_success=T0,
+        unreadable=1,
+        error=errors.UpstreamError("upstream error (HTTP 500)", 500),
+        next_try=LOOP + 2,
+    )
+    text = describe(status(Phase.RETRYING, calls=failing), T0, LOOP, UTC_ZONE)
+    assert "unreadable" not in text.age, text.age
+    read = RouteHealth(last_success=T0, unreadable=1)
+    text = describe(status(Phase.RETRYING, calls=failing, users=read), T0, LOOP, UTC_ZONE)
+    assert text.age.endswith("· 1 row unreadable"), text.age

@@ -255,7 +255,7 @@ def test_the_legend_says_what_each_mark_of_a_tab_and_a_tile_means() -> None:
 
 
 async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) -> None:
-    """`-` slows the installation shown, not the others: the note names it, and its
+    """`-` slows the installation shown, not the others: the note says so, and its
     status line keeps saying how far apart its polls are when switched back to."""
     settings = settings_for(sim)
     settings.polling.interval = 2.0
@@ -268,7 +268,7 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
         for _ in INTERVAL_STEPS:
             await pilot.press("minus")
         assert first.poller.interval == 60.0 and second.poller.interval == 2.0
-        assert first.status_bar.note == f"slowest: every 60 s (only {first.label})"
+        assert first.status_bar.note == "slowest: every 60 s (this tab only)"
         await pilot.press("2")
         await wait_until(pilot, lambda: screen.current == 1)  # type: ignore[attr-defined]
         await wait_until(pilot, lambda: second.status_bar.text is not None)
@@ -285,7 +285,7 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
                 break
             await pilot.press("plus")
         assert first.poller.interval == 2.0
-        assert first.status_bar.note == "polling every 2 s (every installation)"
+        assert first.status_bar.note == "polling every 2 s (all tabs)"
 
 
 async def test_the_footer_offers_enter_on_the_tables_at_80_columns(sim: Simulator) -> None:

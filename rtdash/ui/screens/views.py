@@ -172,9 +172,11 @@ class ViewsScreen(Screen[None]):
             note = note.replace("polling", f"the {status.via} polls", 1)
         elif len(self.views) > 1:
             # the pace first: at 80 columns the status line cuts the note's end; back
-            # in step with the others, it is every installation's pace again
+            # in step with the others, it is every installation's pace again. "this
+            # tab", not the installation's name: the tab bar above names it, and a name
+            # ("only Harbour…") left the note cut at 80 columns
             in_step = len({other.poller.interval for other in self.views}) == 1
-            whose = "every installation" if in_step else f"only {view.label}"
+            whose = "all tabs" if in_step else "this tab only"
             note = f"{note} ({whose})"
         view.status_bar.set_note(note)
 

@@ -85,20 +85,10 @@ class StatusBar(Static):
             self.note = self._note_gone_at = None
         loop_now = asyncio.get_running_loop().time()
         self.text = describe(self.status, self.clock.now(), loop_now, self.zone)
-        head = Text()
-        if self.badge:
-            head.append(f" {self.badge} ", style="bold reverse")
-            head.append(" ")
         connection_style = LEVEL_STYLE[self.text.connection_level] or "bold"
         if self.headline is not None:
             connection_style = "bold"
-        head.append(self.headline or self.text.headline, style=connection_style)
-        head.append(" · ", style="dim")
-        # the age before any cause: at 80 columns a long outage cuts the causes instead
-        head.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
-        if self.text.detail:
-            head.append(" · ", style="dim")
-            head.append(self.text.detail, style=connection_style)
+        head = self._head(self.headline or self.text.headline, self.text.detail, connection_style)
         note = Text()
         if self.note:
             note.append(" · ", style="dim")
@@ -108,6 +98,13 @@ class StatusBar(Static):
             hints = rejected_hints_for(getattr(self.app, "settings", None))
         width = self.laid_out_width()
         line, hint = with_hint(head, note, hints, width)
+        if hint is None and self.text.causes and 0 < width < line.cell_len:
+            # the causes would be cut at the edge, and a failure's cause is what a
+            # supervisor reads the line for: on a line of their own, the retry's wait
+            # on the first
+            head = self._head(self.headline or self.text.brief, "", connection_style)
+            line = head + note
+            hint = Text(self.text.causes, style=connection_style, no_wrap=True)
         text = fitted(line, self.installation, self.zone.key, width)
         if hint is not None:
             text.append("\n")
@@ -118,6 +115,23 @@ class StatusBar(Static):
             if self.has_class("-two-lines") != two_lines:
                 self.set_class(two_lines, "-two-lines")  # its height: a layout
             self.update(text, layout=False)
+
+    def _head(self, headline: str, detail: str, style: str) -> Text:
+        """The badge, the connection's word, the data's age, then ``detail`` (the
+        causes): the age before any cause, so that a line cut at the edge loses the
+        causes, never the age."""
+        assert self.text is not None  # set by tick before it builds the line
+        head = Text()
+        if self.badge:
+            head.append(f" {self.badge} ", style="bold reverse")
+            head.append(" ")
+        head.append(headline, style=style)
+        head.append(" · ", style="dim")
+        head.append(self.text.age, style=LEVEL_STYLE[self.text.age_level])
+        if detail:
+            head.append(" · ", style="dim")
+            head.append(detail, style=style)
+        return head
 
     def on_resize(self) -> None:
         self.tick()  # what fits changed: a wider line gets the installation back
