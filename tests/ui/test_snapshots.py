@@ -164,11 +164,13 @@ def _wallboard_app(
 
 
 async def _wallboard_ready(pilot: Pilot) -> None:
+    """Live data, held still: the pollers stop (not paused, which a wallboard would say
+    on its tabs and status line: the README's images are of a live wall)."""
     app = pilot.app
     await wait_for_data(pilot)
     screen = app.screen
     for view in screen.views:  # type: ignore[attr-defined]
-        view.poller.pause()
+        view.poller.stop()
     await wait_until(pilot, lambda: not any(v.poller._tasks for v in screen.views))  # type: ignore[attr-defined]
     for view in screen.views:  # type: ignore[attr-defined]
         view.tick()

@@ -13,7 +13,7 @@ from rtdash.core.service_tiles import MIN_CALLS
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.dashboard import DashboardScreen
-from rtdash.ui.widgets.installation_bar import TAB_MARKS
+from rtdash.ui.widgets.installation_bar import PAUSED_MARK, PAUSED_WORDS, TAB_MARKS
 
 from .helpers import poll_after, screen_text, settings_for, wait_for_data, wait_until
 
@@ -59,8 +59,9 @@ def _calm(sim: Simulator, waiting_warn: int = 10_000) -> RtdashApp:
 
 
 def _first_tab_mark(shown: str) -> str:
-    tabs = next(line for line in shown.splitlines() if "│" in line)
-    return tabs.split("│")[0].strip()[-1]
+    """The first tab's level mark (before any pause mark)."""
+    first = _tabs(shown).split("│")[0].replace(PAUSED_WORDS, "").replace(PAUSED_MARK, "")
+    return first.strip()[-1]
 
 
 def _status_line(shown: str) -> str:
@@ -94,6 +95,7 @@ async def test_a_tab_mark_changes_with_the_status_line(sim: Simulator) -> None:
             await pilot.press("p")
             shown = await _screen_once(pilot, lambda s: "paused" in _status_line(s))
             assert _first_tab_mark(shown) == WARN_MARK, shown
+            assert PAUSED_WORDS in _tabs(shown).split("│")[0], shown
             await pilot.press("p")
             shown = await _screen_once(pilot, lambda s: "live" in _status_line(s))
             assert _first_tab_mark(shown) == OK_MARK, shown
@@ -165,3 +167,30 @@ async def test_a_tab_reads_the_headlines_service_level_whatever_the_wallboard_sh
 
 def _headline(shown: str) -> str:
     return next((line for line in shown.splitlines() if "Waiting" in line), "")
+
+
+async def test_a_paused_installations_tab_says_so_from_another_tab(sim: Simulator) -> None:
+    """Pause is each installation's own: paused on tab 2, then back on tab 1 (live),
+    the tab bar looked as before and tab 2 read live when it was frozen. Its tab says
+    "‖ paused" (a symbol and a word: the same under NO_COLOR), whatever its level,
+    and stops saying it once resumed."""
+    app = _calm(sim, waiting_warn=0)  # amber everywhere: paused must not hide in a level
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("2", "p", "1")
+        shown = await _screen_once(pilot, lambda s: PAUSED_WORDS in _tabs(s))
+        first, second = _tabs(shown).split("│")
+        assert PAUSED_MARK not in first, first
+        assert second.strip().endswith(f"{WARN_MARK} {PAUSED_WORDS}"), second
+        assert "paused" not in _status_line(shown), "tab 1 is live"
+        await pilot.resize_terminal(50, 24)  # no room for the word: the mark stays
+        shown = await _screen_once(pilot, lambda s: PAUSED_WORDS not in _tabs(s))
+        assert _tabs(shown).rstrip().endswith(f"{WARN_MARK} {PAUSED_MARK}"), _tabs(shown)
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("2", "p", "1")
+        shown = await _screen_once(pilot, lambda s: PAUSED_MARK not in _tabs(s))
+        assert _tabs(shown).count(WARN_MARK) == 2, _tabs(shown)
+
+
+def _tabs(shown: str) -> str:
+    return next(line for line in shown.splitlines() if "│" in line)

@@ -51,6 +51,7 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("STALE", "no new data for three polls: times stop counting"),
     ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
     ("paused", "polling paused by its key, which resumes it; the picture holds still"),
+    ("‖ on a tab", "that installation is paused: its picture holds still while others move"),
     (
         "·",
         "in a trend: time not observed yet; after a user's name (all users shown): not on "

@@ -20,7 +20,7 @@ from rtdash.ui.command_help import help_ids, help_rows
 from rtdash.ui.commands import LIVE, WALL, Mode
 from rtdash.ui.installation_notices import InstallationNotices
 from rtdash.ui.shell import INSTALLATION_KEYS
-from rtdash.ui.widgets.installation_bar import InstallationBar
+from rtdash.ui.widgets.installation_bar import InstallationBar, Tab
 from rtdash.ui.widgets.live_view import LiveView
 from rtdash.ui.widgets.view_options import LiveSource
 
@@ -183,7 +183,7 @@ class ViewsScreen(Screen[None]):
     def show_installations(self) -> None:
         if len(self.views) < 2:
             return
-        entries = [(view.label, view.shown_level()) for view in self.views]
+        entries = [Tab(view.label, view.shown_level(), view.feed.paused) for view in self.views]
         for bar in self.query(InstallationBar).results(InstallationBar):
             bar.show(entries, self.current, self.installation_note())
 

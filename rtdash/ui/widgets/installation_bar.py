@@ -1,7 +1,10 @@
 """One line naming each installation, the current one highlighted, with a marker that
-turns red when a background installation has a breach or a failing connection."""
+turns red when a background installation has a breach or a failing connection, and a
+pause mark on each installation whose polling is paused."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.widgets import Static
@@ -12,23 +15,56 @@ from rtdash.ui.widgets.palette import AVAILABLE, LEVEL_STYLE
 #: each tab's mark: the installation's worst level (help's legend lists them)
 TAB_MARKS = {Level.OK: "●", Level.WARN: "▲", Level.ALERT: "‼"}
 
+#: after a paused installation's mark: a symbol and a word, not a colour, so it reads
+#: the same under NO_COLOR; ‖ rather than ⏸, which many terminal fonts lack
+PAUSED_MARK = "‖"
+PAUSED_WORDS = f"{PAUSED_MARK} paused"
+
+
+class Tab(NamedTuple):
+    label: str
+    level: Level
+    #: its polling is paused: pause (and the poll interval) is each installation's own,
+    #: and a tab that looks like the others would hide that its picture is frozen
+    paused: bool = False
+
 
 class InstallationBar(Static):
-    #: what the line shows now: the same again draws nothing
-    _shown: tuple[object, ...] | None = None
+    #: what the line shows now, and the width it was fitted to: the same again draws
+    #: nothing
+    _shown: tuple[tuple[Tab, ...], int, str, int] | None = None
 
-    def show(self, entries: list[tuple[str, Level]], current: int, note: str = "") -> None:
-        shown = (tuple(entries), current, note)
+    def show(self, entries: list[Tab], current: int, note: str = "") -> None:
+        width = self.content_size.width or self.app.size.width
+        shown = (tuple(entries), current, note, width)
         if shown == self._shown:
             return
         self._shown = shown
-        line = Text(no_wrap=True, overflow="ellipsis")
-        for index, (label, level) in enumerate(entries):
-            if index:
-                line.append(" │ ", style="dim")
-            style = "bold reverse" if index == current else ""
-            line.append(f" {index + 1} {label} ", style=style)
-            line.append(TAB_MARKS[level], style=LEVEL_STYLE[level] or AVAILABLE)
-        if note:
-            line.append(f"  {note}", style="dim italic")
+        line = tab_line(entries, current, note, words=True)
+        if line.cell_len > width:
+            # the names are what tells the tabs apart: "paused" gives way to its mark
+            line = tab_line(entries, current, note, words=False)
         self.update(line, layout=False)
+
+    def on_resize(self) -> None:
+        """What fits changed: the words of a pause may come back, or give way."""
+        if self._shown is not None:
+            entries, current, note, _ = self._shown
+            self.show(list(entries), current, note)
+
+
+def tab_line(entries: list[Tab], current: int, note: str, *, words: bool) -> Text:
+    """The tabs in one line: number, name and level mark, then the pause mark (with
+    ``words``, "‖ paused"; else the symbol alone), then ``note``."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for index, tab in enumerate(entries):
+        if index:
+            line.append(" │ ", style="dim")
+        style = "bold reverse" if index == current else ""
+        line.append(f" {index + 1} {tab.label} ", style=style)
+        line.append(TAB_MARKS[tab.level], style=LEVEL_STYLE[tab.level] or AVAILABLE)
+        if tab.paused:
+            line.append(f" {PAUSED_WORDS if words else PAUSED_MARK}", style="bold")
+    if note:
+        line.append(f"  {note}", style="dim italic")
+    return line

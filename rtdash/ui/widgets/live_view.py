@@ -260,9 +260,12 @@ class LiveView(Vertical):
         paused = message.status.phase is Phase.PAUSED
         if paused != self._paused_shown:
             # however it was paused (a key, the palette, a replay's end), the Footer
-            # and palette offer the other: Pause or Resume
+            # and palette offer the other: Pause or Resume; and its tab says it is
+            # paused, whatever its level (a red tab stays red when paused)
             self._paused_shown = paused
             self.screen.refresh_bindings()
+            if self.level_listener is not None:
+                self.level_listener()
 
     @on(StalenessChanged)
     def _staleness_changed(self, message: StalenessChanged) -> None:
