@@ -101,6 +101,18 @@ def make_app(
 # --- the command line, in-process -------------------------------------------------------
 
 #: the variables rtdash reads a config file and credentials from
+#: one call's and one user's line as the service sends them, for faults built in the exact
+#: shape of a body (``httpx.MockTransport``)
+CALL_ROW_LINE = (
+    '{"igrp":"1234","callRef":"c-0001","callState":"queueing",'
+    '"callStartDatetime":"2026-05-01 09:14:10","stateStartDatetime":"2026-05-01 09:14:20",'
+    '"srcPhoneNumber":"+447700900123","dialledPhoneNumber":"+442035556780"}\n'
+)
+USER_ROW_LINE = (
+    '{"igrp":"1234","sipUserId":"3","operatorRef":"a.user","displayName":"A User",'
+    '"state":"available","stateStartDatetime":"2026-05-01 08:59:41","dashboard":"1"}\n'
+)
+
 CLI_ENV_NAMES = ("RTDASH_CONFIG", "RTDASH_USERNAME", "RTDASH_PASSWORD", "RTDASH_API_KEY")
 
 

@@ -25,6 +25,8 @@ from tests.resilience.conftest import (
     make_app,
     resilient_settings,
 )
+from tests.support import CALL_ROW_LINE as CALL_ROW
+from tests.support import USER_ROW_LINE as USER_ROW
 from tests.ui.helpers import dashboard_of, wait_for_data, wait_until
 
 #: request latency and scheduling on a busy 2-core machine (four test workers), on top of
@@ -152,16 +154,6 @@ async def test_retry_after_is_honoured_even_above_the_cap(sim: Simulator) -> Non
 
 
 # --- a 503 with Retry-After (maintenance), in the exact shape: MockTransport ----------
-
-CALL_ROW = (
-    '{"igrp":"1234","callRef":"c-0001","callState":"queueing",'
-    '"callStartDatetime":"2026-05-01 09:14:10","stateStartDatetime":"2026-05-01 09:14:20",'
-    '"srcPhoneNumber":"+447700900123","dialledPhoneNumber":"+442035556780"}\n'
-)
-USER_ROW = (
-    '{"igrp":"1234","sipUserId":"3","operatorRef":"a.user","displayName":"A User",'
-    '"state":"available","stateStartDatetime":"2026-05-01 08:59:41","dashboard":"1"}\n'
-)
 
 
 class Maintenance:

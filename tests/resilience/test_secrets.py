@@ -20,6 +20,8 @@ from rtdash.core.poller_status import Phase, Route
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from tests.resilience.conftest import CALLS_ROUTE, make_app, resilient_settings
+from tests.support import CALL_ROW_LINE as CALL_ROW
+from tests.support import USER_ROW_LINE as USER_ROW
 from tests.support import a_password, config_lines
 from tests.ui.helpers import dashboard_of, screen_text, wait_for_data, wait_until
 
@@ -28,15 +30,6 @@ PASSWORD = a_password()
 BASIC = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
 SECRETS = (PASSWORD, BASIC)
 
-CALL_ROW = (
-    '{"igrp":"1234","callRef":"c-0001","callState":"queueing",'
-    '"callStartDatetime":"2026-05-01 09:14:10","stateStartDatetime":"2026-05-01 09:14:20",'
-    '"srcPhoneNumber":"+447700900123","dialledPhoneNumber":"+442035556780"}\n'
-)
-USER_ROW = (
-    '{"igrp":"1234","sipUserId":"3","operatorRef":"a.user","displayName":"A User",'
-    '"state":"available","stateStartDatetime":"2026-05-01 08:59:41","dashboard":"1"}\n'
-)
 REPO = Path(__file__).resolve().parents[2]
 
 

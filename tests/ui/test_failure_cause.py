@@ -9,6 +9,8 @@ import httpx
 from rtdash.core.poller_status import Route
 from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault
+from tests.support import CALL_ROW_LINE as CALL_ROW
+from tests.support import USER_ROW_LINE as USER_ROW
 from tests.ui.helpers import (
     dashboard_of,
     make_app,
@@ -19,16 +21,6 @@ from tests.ui.helpers import (
 )
 
 WEB_PAGE = "the service sent a web page instead of data — a proxy or login page?"
-
-CALL_ROW = (
-    '{"igrp":"1234","callRef":"c-0001","callState":"queueing",'
-    '"callStartDatetime":"2026-05-01 09:14:10","stateStartDatetime":"2026-05-01 09:14:20",'
-    '"srcPhoneNumber":"+447700900123","dialledPhoneNumber":"+442035556780"}\n'
-)
-USER_ROW = (
-    '{"igrp":"1234","sipUserId":"3","operatorRef":"a.user","displayName":"A User",'
-    '"state":"available","stateStartDatetime":"2026-05-01 08:59:41","dashboard":"1"}\n'
-)
 
 
 class LoginPage:
