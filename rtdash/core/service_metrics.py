@@ -35,7 +35,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rtdash.core.outcomes import Event, Offered
-from rtdash.core.service_report import AgentStats, ServiceReport, ServiceStats, fmt_gap
+from rtdash.core.service_report import AgentStats, ServiceReport, ServiceStats
 from rtdash.core.service_tally import Period, Tally, counter
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
     "ServiceReport",
     "ServiceStats",
     "Tally",
-    "fmt_gap",
 ]
 
 WINDOWS: dict[str, int | None] = {"today": None, "15m": 15 * 60, "60m": 60 * 60}

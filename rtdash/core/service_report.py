@@ -90,12 +90,6 @@ NOT_WATCHING = "not watching "
 LEFT_OUT = "…"
 
 
-def fmt_gap(start: datetime, end: datetime) -> str:
-    """``not watching 09:12–09:15`` (minutes rounded outwards, so a short gap shows);
-    a gap of under two minutes to the second (``not watching 17:35:52–17:35:59``)."""
-    return NOT_WATCHING + fmt_period(start, end)
-
-
 def fmt_gaps(gaps: Sequence[tuple[datetime, datetime]], room: int | None = None) -> str:
     """Today's unwatched periods on one line, said once: ``not watching 00:00–09:01,
     13:00:46–13:01:14``. The first stays whatever ``room`` (in characters) allows, as it
@@ -122,7 +116,8 @@ def _fitted(said: list[str], room: int) -> list[str]:
 
 
 def fmt_period(start: datetime, end: datetime) -> str:
-    """``09:12–09:15``, or to the second under two minutes: see :func:`fmt_gap`."""
+    """``09:12–09:15`` (minutes rounded outwards, so a short gap shows); under two
+    minutes, to the second (``17:35:52–17:35:59``)."""
     short = end - start < TO_THE_SECOND
     step, shape = (timedelta(seconds=1), "%H:%M:%S") if short else (timedelta(minutes=1), "%H:%M")
 

@@ -13,7 +13,7 @@ import pytest
 from rtdash.core import daystate
 from rtdash.core.daystate import DayStore, read_state, state_key, state_path
 from rtdash.core.service import ServiceLevel
-from rtdash.core.service_metrics import fmt_gap
+from rtdash.core.service_report import fmt_gaps
 from rtdash.core.snapshot import CallsSnapshot
 
 from .rows import T0, at
@@ -98,7 +98,7 @@ def test_a_restart_the_same_day_continues_and_marks_the_gap(tmp_path: Path) -> N
     report = restarted.report()
     assert (report.total.offered, report.total.answered, report.total.unknown) == (3, 1, 1)
     # the first watch began at 09:00: the restart keeps the morning before it unwatched
-    assert [fmt_gap(*gap) for gap in report.gaps] == [
+    assert [fmt_gaps([gap]) for gap in report.gaps] == [
         "not watching 00:00–09:00",
         "not watching 09:00–09:04",
     ]

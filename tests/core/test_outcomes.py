@@ -11,7 +11,6 @@ import pytest
 from rtdash.api.models import ActiveCall, CallState, UserState
 from rtdash.core.outcomes import Abandoned, Answered, Offered, OutcomeTracker
 from rtdash.core.service import ServiceLevel
-from rtdash.core.service_metrics import fmt_gap
 from rtdash.core.service_report import fmt_gaps
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
@@ -189,7 +188,7 @@ def test_calls_gone_during_a_gap_have_an_unknown_outcome() -> None:
     assert report.total.abandoned == 0 and report.total.unknown == 1
     # the day before the first poll was not watched either (see the test after it)
     assert [(a.time(), b.time()) for a, b in report.gaps[1:]] == [(at(0).time(), at(300).time())]  # type: ignore[union-attr]
-    assert fmt_gap(*report.gaps[1]) == "not watching 09:00–09:05"
+    assert fmt_gaps([report.gaps[1]]) == "not watching 09:00–09:05"
 
 
 def test_windows_and_midnight_in_the_installation_zone() -> None:
@@ -295,5 +294,5 @@ def test_a_23_hour_day_resets_at_its_own_midnight() -> None:
 def test_a_gap_of_seconds_is_said_to_the_second() -> None:
     """A 7 s restart is not a minute missed; from two minutes on, minutes do."""
     start = datetime(2026, 5, 1, 17, 35, 52, 400_000, tzinfo=UTC)
-    assert fmt_gap(start, start + timedelta(seconds=7)) == "not watching 17:35:52–17:36:00"
-    assert fmt_gap(start, start + timedelta(minutes=2)) == "not watching 17:35–17:38"
+    assert fmt_gaps([(start, start + timedelta(seconds=7))]) == "not watching 17:35:52–17:36:00"
+    assert fmt_gaps([(start, start + timedelta(minutes=2))]) == "not watching 17:35–17:38"

@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from rtdash.api.credentials import Secret
 from rtdash.config import Settings
 from rtdash.core.service import RESTART_GAP_SECONDS
-from rtdash.core.service_report import fmt_gap, fmt_period
+from rtdash.core.service_report import fmt_gaps, fmt_period
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
 from rtdash.sim import SimConfig, Simulator
@@ -238,9 +238,13 @@ async def test_a_hub_viewers_dashboard_says_what_the_hub_did_not_watch(
             await wait_until(pilot, lambda: len(keeper.service.metrics.gaps) == 1, 5)
             ((midnight, first_poll),) = keeper.service.metrics.gaps
             assert f"{datetime.fromtimestamp(midnight, board.zone):%H:%M:%S}" == "00:00:00"
-            night = "Today's totals: " + fmt_gap(
-                datetime.fromtimestamp(midnight, board.zone),
-                datetime.fromtimestamp(first_poll, board.zone),
+            night = "Today's totals: " + fmt_gaps(
+                [
+                    (
+                        datetime.fromtimestamp(midnight, board.zone),
+                        datetime.fromtimestamp(first_poll, board.zone),
+                    )
+                ]
             )
             # alone, not on the dashboard (a row the waiting calls need): with the outage
             await pilot.pause()

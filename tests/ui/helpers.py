@@ -58,6 +58,17 @@ def dashboard_of(app: RtdashApp):
     return screen.dashboard
 
 
+def talking_and_away(board: Any) -> tuple[Any, Any]:
+    """An agent on a call and one away, as the dashboard's users panel shows them."""
+    from rtdash.core.agents import AgentState, agent_state
+
+    on_call = board.calls.on_call()
+    users = board.user_panel.shown_users()
+    talking = next(u for u in users if agent_state(u, on_call) is AgentState.ON_CALL)
+    away = next(u for u in users if agent_state(u, on_call) is AgentState.AWAY)
+    return talking, away
+
+
 def talking_mobiles(app: RtdashApp) -> list[str]:
     """The UK mobile numbers of the calls talking now, in the grid's order: numbers a
     lookup finds, typed as a person would (no withheld or landline number)."""

@@ -24,6 +24,7 @@ from tests.ui.helpers import (
     on_talking_calls,
     rendered_text,
     screen_text,
+    talking_and_away,
     typed_at_once,
     wait_for_data,
     wait_until,
@@ -383,17 +384,13 @@ async def test_enter_on_an_agent_looks_up_the_caller_they_are_talking_to(sim: Si
     """A supervisor's "who is Leo on with?": Enter on an agent on a call opens the
     lookup of that call; on an agent on no call, one line says so."""
     from rtdash.api.models import CallState
-    from rtdash.core.agents import AgentState, agent_state
 
     app = make_app(sim)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
         table = board.user_panel.table
-        on_call = board.calls.on_call()
-        users = board.user_panel.shown_users()
-        talking = next(u for u in users if agent_state(u, on_call) is AgentState.ON_CALL)
-        away = next(u for u in users if agent_state(u, on_call) is AgentState.AWAY)
+        talking, away = talking_and_away(board)
         call = next(
             c for c in board.calls.groups[CallState.BRIDGED] if c.agent_ref == talking.operator_ref
         )

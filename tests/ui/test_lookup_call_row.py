@@ -15,7 +15,14 @@ from rtdash.core.format import caller_label
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
-from tests.ui.helpers import dashboard_of, make_app, screen_text, wait_for_data, wait_until
+from tests.ui.helpers import (
+    dashboard_of,
+    make_app,
+    screen_text,
+    talking_and_away,
+    wait_for_data,
+    wait_until,
+)
 
 BASIC = 5678
 
@@ -105,17 +112,12 @@ async def test_opening_a_lookup_takes_down_the_toast_of_the_last_attempt(
 ) -> None:
     """ "Lily Moore is not on a call…", then Enter on an agent who is: the toast stood
     over the new dialog at 80x24 and hid its lines."""
-    from rtdash.core.agents import AgentState, agent_state
-
     app = make_app(sim)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
         table = board.user_panel.table
-        on_call = board.calls.on_call()
-        users = board.user_panel.shown_users()
-        talking = next(u for u in users if agent_state(u, on_call) is AgentState.ON_CALL)
-        away = next(u for u in users if agent_state(u, on_call) is AgentState.AWAY)
+        talking, away = talking_and_away(board)
         table.focus()
         table.move_cursor(row=table.keys.index(away.user_id))
         await pilot.pause()

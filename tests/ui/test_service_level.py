@@ -9,7 +9,7 @@ import pytest
 from textual.app import App
 
 from rtdash.core.service import ServiceLevel
-from rtdash.core.service_report import fmt_gap, fmt_period
+from rtdash.core.service_report import fmt_gaps, fmt_period
 from rtdash.sim import Simulator
 from rtdash.ui.widgets.metrics_bar import MetricTile
 from tests.ui.helpers import (
@@ -99,7 +99,7 @@ async def test_the_unwatched_gap_is_said_under_the_headline(
         view = app.screen.view
         gaps = view.feed.find(ServiceLevel).metrics.gaps
         (night,) = gaps
-        night_said = fmt_gap(*(datetime.fromtimestamp(t, view.zone) for t in night))
+        night_said = fmt_gaps([tuple(datetime.fromtimestamp(t, view.zone) for t in night)])
         assert night_said == "not watching 00:00–09:01"
         if wallboard:
             await wait_until(pilot, lambda: "Today's totals: " + night_said in _lines(app))
