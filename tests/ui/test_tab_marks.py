@@ -5,12 +5,17 @@ or red."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from rtdash.core.clock import FrozenClock
+from rtdash.core.feed import FeedConsumer, LiveFeed
+from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service_tiles import MIN_CALLS
-from rtdash.sim import Simulator
+from rtdash.sim import Fault, Simulator
+from rtdash.ui import live_views
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.widgets.installation_bar import PAUSED_MARK, PAUSED_WORDS, TAB_MARKS
@@ -139,12 +144,7 @@ async def test_a_tab_reads_the_headlines_service_level_whatever_the_wallboard_sh
     """The dashboard's headline always shows SL; ``wallboard_tiles`` only picks the
     wallboard's tiles (and which of them ring). With ``sl`` left out of them, an amber
     SL on the headline left the tab reading "nothing past a threshold"."""
-    app = _calm(sim)
-    service = app.settings.service
-    service.wallboard_tiles = ["answered"]
-    # every answer misses so short a target: SL reads 0 %, past the warning level only
-    service.sl_seconds = 0.001
-    service.sl_alert, service.sl_warn = 0, 100
+    app = _amber_sl(_calm(sim))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
         screen = app.screen
@@ -163,6 +163,53 @@ async def test_a_tab_reads_the_headlines_service_level_whatever_the_wallboard_sh
         )
         assert ALERT_MARK not in _headline(shown), shown
         assert _first_tab_mark(shown) == WARN_MARK, shown
+
+
+async def test_a_tab_redrawn_by_another_tab_still_follows_its_own_headline(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tab bar is drawn from every view's level whenever any tab's level changes.
+    Drawn for tab 2 after tab 1's feed had its first data but before tab 1 drew it,
+    tab 1's mark read calm while tab 1 still remembered "connecting…" (amber); when
+    that data then drew an amber SL, tab 1's level looked unchanged and its tab stayed
+    calm under the amber headline until tab 2 next changed. Here every status
+    tab 1's feed hears redraws the bar at once, as tab 2's change may in that window."""
+
+    class AnotherTabsRedraw(FeedConsumer):
+        def feed_status(self, feed: LiveFeed, status: PollerStatus) -> None:
+            screen = app.screen
+            if isinstance(screen, DashboardScreen):
+                screen.show_installations()
+
+    feeds: list[LiveFeed] = []
+
+    class FeedRedrawnBetween(LiveFeed):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            feeds.append(self)
+            if len(feeds) == 1:  # tab 1's: subscribed before its view's, it hears first
+                self.subscribe(AnotherTabsRedraw())
+
+    monkeypatch.setattr(live_views, "LiveFeed", FeedRedrawnBetween)
+    # each installation's calls answer last: their snapshot and the first "live" reach
+    # the feed together, before the view has drawn the snapshot
+    sim.faults.add(Fault(kind="latency", seconds=0.3, route="pbxActiveCalls", times=2))
+    app = _amber_sl(_calm(sim))
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = await _screen_once(
+            pilot, lambda s: "SL 0% " + WARN_MARK in _headline(s) and "live" in _status_line(s)
+        )
+        assert _first_tab_mark(shown) == WARN_MARK, shown
+
+
+def _amber_sl(app: RtdashApp) -> RtdashApp:
+    """SL 0 % on the headline, amber (past the warning level only), and left out of
+    the wallboard's tiles, so that the headline alone makes it part of a tab's level."""
+    service = app.settings.service
+    service.wallboard_tiles = ["answered"]
+    service.sl_seconds = 0.001  # every answer misses so short a target
+    service.sl_alert, service.sl_warn = 0, 100
+    return app
 
 
 def _headline(shown: str) -> str:

@@ -183,7 +183,12 @@ class ViewsScreen(Screen[None]):
     def show_installations(self) -> None:
         if len(self.views) < 2:
             return
-        entries = [Tab(view.label, view.shown_level(), view.feed.paused) for view in self.views]
+        entries = []
+        for view in self.views:
+            # what its tab shows now is what the view compares its next level with: a
+            # view that kept an older level would take a change back to it for none
+            view.level = view.shown_level()
+            entries.append(Tab(view.label, view.level, view.feed.paused))
         for bar in self.query(InstallationBar).results(InstallationBar):
             bar.show(entries, self.current, self.installation_note())
 
