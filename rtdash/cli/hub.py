@@ -43,7 +43,7 @@ def hub_command(args: argparse.Namespace) -> int:
             names = _every_demo_installation(settings, asked=asked)
         installations = _installations(settings)
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_run(settings, installations, url, names))
+            asyncio.run(_run(settings, installations, url, names, demo=demo))
     return EXIT_OK
 
 
@@ -88,9 +88,12 @@ async def _run(
     installations: list[Installation],
     url: str,
     names: dict[int, str] | None = None,
+    *,
+    demo: bool = False,
 ) -> None:
     """Publish every installation until stopped; ``names``: what to call those the
-    config does not name (the demo's simulator's names)."""
+    config does not name (the demo's simulator's names); ``demo``: each starts its day
+    afresh, as the demo's simulator does."""
     from rtdash.hub.connect import connector, safe_url
     from rtdash.hub.keys import HubKeys
     from rtdash.hub.lease import new_holder
@@ -148,6 +151,7 @@ async def _run(
                 service=service,
                 # viewers have no credentials to look the name up: the hub tells them
                 name=installation.connection.name or (names or {}).get(igrp),
+                fresh_day=demo,
             )
         )
     loop = asyncio.get_running_loop()

@@ -71,6 +71,7 @@ class InstallationPublisher:
         on_role: Callable[[str, str], None] | None = None,
         service: Callable[[], ServiceLevel] | None = None,
         name: str | None = None,
+        fresh_day: bool = False,
     ) -> None:
         self.redis = redis
         #: what the installation is called (config, the demo's simulator): published
@@ -90,6 +91,10 @@ class InstallationPublisher:
         #: makes the installation's service level, which the leader keeps (continuing
         #: the day from the state in Redis) and publishes: the hub owns the day's state
         self._make_service = service
+        #: ``rtdash hub --demo``: the centre is this process's own simulator, new with
+        #: it, so a day in Redis is an earlier demo's: carried on, its totals would be
+        #: another centre's (whose call refs this one's repeat)
+        self._fresh_day = fresh_day
         #: the service level while leading (tests and the benchmark read it)
         self.service: ServiceLevel | None = None
         self._stopped = False
@@ -212,14 +217,14 @@ class InstallationPublisher:
         """A new leader's service level, carrying on from the day's state the last
         leader published (this process before a restart, or another hub), else from
         the one this process counted when it led before; a state of another day, or
-        one this version cannot read, is not continued. The day is the
-        upstream's, judged on its clock by the offset the state was counted with
-        (:func:`~rtdash.core.daystate.same_day`), not on ours: the two can be either
-        side of midnight."""
+        one this version cannot read, is not continued; nor, for a demo, one it did
+        not count itself. The day is the upstream's, judged on its clock by the offset
+        the state was counted with (:func:`~rtdash.core.daystate.same_day`), not on
+        ours: the two can be either side of midnight."""
         if self._make_service is None:
             return None
         held, service = self.service, self._make_service()
-        raw = await self.redis.hget(self.keys.latest, "day")
+        raw = None if self._fresh_day else await self.redis.hget(self.keys.latest, "day")
         if raw is None:
             # nothing in Redis (it restarted without persistence, or failed over to an
             # empty replica) while this process kept the day it counted: carried on

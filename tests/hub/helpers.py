@@ -74,10 +74,12 @@ def publisher(
     service: bool = False,
     igrp: int | None = None,
     name: str | None = None,
+    fresh_day: bool = False,
 ) -> InstallationPublisher:
     """``service``: the hub keeps the day's service level (as ``rtdash hub`` does);
     ``igrp``: which of the simulator's installations (its first by default); ``name``:
-    what the hub calls it (none: as a hub that knows no name, or an older one)."""
+    what the hub calls it (none: as a hub that knows no name, or an older one);
+    ``fresh_day``: as ``rtdash hub --demo``, the day in Redis is not continued."""
     inst = installation(sim, igrp)
 
     def factory(sink: SnapshotSink) -> Any:
@@ -93,6 +95,7 @@ def publisher(
         holder=holder,
         service=(lambda: ServiceLevel(ZoneInfo("UTC"))) if service else None,
         name=name,
+        fresh_day=fresh_day,
     )
 
 

@@ -156,6 +156,29 @@ async def test_a_restarted_hub_continues_the_day_from_redis(
         assert viewer.keeper.service.metrics.gaps == second.service.metrics.gaps
 
 
+async def test_a_demo_hub_starts_its_own_day_not_an_earlier_demos(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """``rtdash hub --demo`` runs a simulator of its own, a new centre each time: the
+    day an earlier demo left in Redis is not this centre's (its call refs even repeat),
+    so the new demo counts from its own first poll, and what it publishes replaces it."""
+    first = publisher(redis_up.url, prefix, sim, service=True, holder="hub-a")
+    async with running(first):
+        assert await until(lambda: first.service is not None and _counted(_total(first)) >= 8, 30)
+    before = (await _stored(redis_up.url, prefix, sim.igrp)).report("today").total
+    second = publisher(redis_up.url, prefix, sim, service=True, holder="hub-b", fresh_day=True)
+    async with running(second):
+        # its first day state published: only calls seen to end since it started count
+        assert await until(lambda: second.shown_now is not None, 10)
+        assert second.service is not None
+        started = _total(second)
+        assert _counted(started) < _counted(before), (started, before)
+        assert started.offered < before.offered, (started, before)
+        stored = await _stored(redis_up.url, prefix, sim.igrp)
+        assert stored.metrics.now is not None and stored.metrics.now >= second.shown_now
+        assert _counted(stored.report("today").total) < _counted(before)
+
+
 async def test_a_standby_continues_the_day_when_the_leader_dies(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
