@@ -21,6 +21,7 @@ from rtdash.ui.screens.views import INSTALLATION_KEYS
 from rtdash.ui.textual_internals import withdraw_notification
 from rtdash.ui.typeahead import HandingOnInput
 from rtdash.ui.widgets.dashboard import Dashboard
+from rtdash.ui.widgets.filter_line import FilterLine
 from rtdash.ui.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
@@ -107,6 +108,9 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         self._filters = [""] * len(self.views)
         #: toasts saying why an Enter opened no lookup, taken down when one opens
         self._not_opened: list[Notification] = []
+        #: the filter line, once first wanted; held, not queried: its box is in the DOM
+        #: only once the line has mounted, after keys typed with the "/" are handled
+        self._filter_line: FilterLine | None = None
         self.start_at_breakpoints()
 
     @property
@@ -133,8 +137,8 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         """The filter line, mounted the first time it is wanted: most starts never
         filter, and an Input is a widget, its styles and a cursor's timer the first
         frame need not wait for."""
-        for box in self.query("#filter").results(Input):
-            return box
+        if self._filter_line is not None:
+            return self._filter_line.box
         # not selected on focus: words typed with the / are in it before its focus
         # event, which would select them for the next key to replace (action_filter
         # selects an old filter itself)
@@ -144,12 +148,13 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
             id="filter",
             select_on_focus=False,
         )
-        self.mount(box, after=self.query_one("#views"))
+        self._filter_line = FilterLine(box)
+        self.mount(self._filter_line, after=self.query_one("#views"))
         return box
 
     def _filter_text(self) -> str:
         """The filter as typed ("" while there is no filter line)."""
-        return next((box.value for box in self.query("#filter").results(Input)), "")
+        return self._filter_line.box.value if self._filter_line is not None else ""
 
     def release_paint(self) -> None:
         """The first frame, with the data; the Footer's keys right after it."""
@@ -170,7 +175,8 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         calls behind a queue it does not have; each keeps its own, so a supervisor
         back on the first finds it as they left it."""
         text = self._filters[self.current]
-        for box in self.query("#filter").results(Input):
+        if self._filter_line is not None:
+            box = self._filter_line.box
             box.value = text  # its Changed applies it to this installation: no change
             self._show_box(box, bool(text))
         self._apply_filter(text)
@@ -260,7 +266,9 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         change of size, so the toasts are stood on its top line again once laid out
         (over it, a toast covered the filter words and the status, the credentials'
         hint included)."""
-        box.display = shown  # (a box just made is shown already: it moved the bar too)
+        # (a box just made is shown already: it moved the bar too)
+        if self._filter_line is not None:
+            self._filter_line.show(shown)
         self.call_after_refresh(self.dashboard.status_bar.keep_toasts_above)
 
     def _apply_filter(self, text: str) -> None:
@@ -293,17 +301,17 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
             self._show_box(event.input, False)
 
     def key_escape(self) -> None:
-        for box in self.query("#filter").results(Input):
-            if not box.display:
-                return
-            focused = self.focused
-            box.value = ""
-            self._show_box(box, False)
-            self._apply_filter("")  # now: the focus goes where the unfiltered calls are
-            if focused is box or not isinstance(focused, KeyedTable):
-                self.dashboard.focus_first_table()
-            # else a table has the focus, on a row the user chose: it keeps both (every
-            # row the filter showed is still there without it)
+        if self._filter_line is None or not self._filter_line.box.display:
+            return
+        box = self._filter_line.box
+        focused = self.focused
+        box.value = ""
+        self._show_box(box, False)
+        self._apply_filter("")  # now: the focus goes where the unfiltered calls are
+        if focused is box or not isinstance(focused, KeyedTable):
+            self.dashboard.focus_first_table()
+        # else a table has the focus, on a row the user chose: it keeps both (every row
+        # the filter showed is still there without it)
 
     def action_queues(self) -> None:
         from rtdash.ui.screens.queues import QueuesScreen  # off the start-up path
