@@ -16,7 +16,7 @@ from rtdash.core.snapshot import CallsSnapshot
 from rtdash.core.users_snapshot import UsersSnapshot
 from rtdash.sim import Simulator
 from rtdash.ui.messages import CallsUpdated, UsersUpdated
-from rtdash.ui.widgets import calls_grid, user_columns
+from rtdash.ui.widgets import caller_width, user_columns
 from tests.ui.helpers import make_app, wait_until, with_polling_paused
 
 #: rows made for the test: many times the lines any table here has
@@ -67,7 +67,7 @@ async def test_the_calls_grid_measures_only_the_callers_in_its_lines(
             talking.model_copy(update={"call_ref": f"c-{n:05d}", "src_number": f"+4477009{n:05d}"})
             for n in range(MANY)
         ]
-        measured = _counted(monkeypatch, calls_grid)
+        measured = _counted(monkeypatch, caller_width)
         board.post_message(CallsUpdated(CallsSnapshot.build(many, board.calls.fetched_at)))
         grid = board.grid
         await wait_until(pilot, lambda: len(grid.table(CallState.BRIDGED).keys) == MANY)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -20,6 +19,7 @@ from rtdash.core.phone import number_needles
 from rtdash.core.snapshot import CALL_STATES, CallsSnapshot
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.call_sorts import CALL_SORTS, call_key, call_matches
+from rtdash.ui.widgets.caller_width import CALLER_WIDTH, CallerWidth
 from rtdash.ui.widgets.focus_keeper import FocusKeeper
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
@@ -39,18 +39,11 @@ if TYPE_CHECKING:
 COLUMNS = (
     Column("in_state", CALL_LABELS["in_state"], 8, ticking=True),
     Column("total", CALL_LABELS["total"], 7, ticking=True),
-    Column("caller", CALL_LABELS["src_number"], 16),
+    Column("caller", CALL_LABELS["src_number"], CALLER_WIDTH),
     Column("line", CALL_LABELS["dgrp_name"], 12, grow=12),
     Column("queue", CALL_LABELS["queue"], 8, grow=6),
     Column("agent", CALL_LABELS["agent_name"], 12, grow=14, grow_first=3),
 )
-
-#: the Caller column's own width, as the calls' longest number asks (a UK number
-#: fits the column as declared; a number from abroad, or one with an extension, is
-#: cut with "…" where a cut number reads as another): up to this many cells, so an
-#: upstream's word in place of a number cannot take the table's whole width
-CALLER_WIDEST = 26
-CALLER_WIDTH = next(column.width for column in COLUMNS if column.key == "caller")
 
 #: matches the app's horizontal breakpoint between "-narrow" and "-wide"
 NARROW_BELOW = 120
@@ -94,11 +87,7 @@ class CallsGrid(RowsView):
         self._lines: GroupLines | None = None
         self._held_since: float | None = None
         self._caller_width = CALLER_WIDTH
-        #: how wide each caller in view at the last poll shows: the same callers come
-        #: back on every poll, and only a new one is formatted to find the widest
-        self._caller_cells: dict[str | None, int] = {}
-        #: the calls the tables were last given, by group (measured again on a scroll)
-        self._in_tables: dict[CallState, tuple[ActiveCall, ...]] | None = None
+        self._callers = CallerWidth(pii_excluded=pii_excluded)
         self._focus_keeper = FocusKeeper(self)
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
@@ -296,48 +285,22 @@ class CallsGrid(RowsView):
                 return
 
     def _fit_callers(self, shown: dict[CallState, tuple[ActiveCall, ...]]) -> None:
-        """The Caller column as wide as the longest number among the calls in view, in
-        every group's table alike, so they stay in line. The room it takes is room the
-        names would have grown into; where there is none, the names give it up (a cut
-        name still reads as that name, a cut number as another number).
-
-        Only the calls a table shows from where it is scrolled to are measured, in the
-        lines it has now: a number is formatted to be measured, which costs too much to
-        do for every call of a centre's thousands on each poll, or even for a screen's
-        height of them in each group, and the tables format only the rows they draw
-        (the same numbers, formatted once: see ``format_international``)."""
-        self._in_tables = shown
-        known, cells = self._caller_cells, {}
-        for state, calls in shown.items():
-            table = self.table(state)
-            top = round(table.scroll_offset.y)
-            for call in calls[top : top + table.size.height]:
-                number = call.src_number
-                if number not in cells:
-                    width = known.get(number)
-                    if width is None:
-                        width = cell_len(caller_label(number, self.pii_excluded))
-                    cells[number] = width
-        self._caller_cells = cells
+        """The Caller column as wide as the longest number among the calls in view
+        (:class:`CallerWidth`), in every group's table alike, so they stay in line. The
+        room it takes is room the names would have grown into; where there is none,
+        the names give it up (a cut name still reads as that name, a cut number as
+        another number)."""
+        self._callers.measure(shown, self.table)
         self._widen_caller()
 
     def _refit_callers(self) -> None:
         """A table scrolled or resized: other calls of those it was given are in view,
         measured as a poll's are (paused, no poll would come to widen the column)."""
-        if self._in_tables is not None and self.is_attached:
-            self._fit_callers(self._in_tables)
+        if self._callers.in_tables is not None and self.is_attached:
+            self._fit_callers(self._callers.in_tables)
 
     def _widen_caller(self) -> None:
-        """The Caller column at the longest number's width, as far as the room above
-        the tables' floor allows: a long number in a narrow terminal is cut, and never
-        pushes the tables under their floor, where they would give way to the line
-        that asks for a wider terminal, and every call would go from view while one
-        caller from abroad is in it."""
-        widest = max(self._caller_cells.values(), default=0)
-        width = min(max(CALLER_WIDTH, widest), CALLER_WIDEST)
-        room = self.content_size.width
-        if room:
-            width = min(width, CALLER_WIDTH + max(0, room - self._floor()))
+        width = self._callers.wanted(self.content_size.width, self._floor())
         if width != self._caller_width:
             self._caller_width = width
             for table in self.tables:
