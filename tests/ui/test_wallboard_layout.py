@@ -190,6 +190,35 @@ async def test_a_number_key_pins_and_zero_resumes_rotation(sim: Simulator) -> No
         assert "rotating every 30 s" in bar and "pinned" not in bar
 
 
+async def test_a_rotation_note_with_no_room_is_fewer_words_not_a_cut_one(
+    sim: Simulator,
+) -> None:
+    """At 80 columns the demo's two names left "rotating e…", which said nothing: the
+    note is said in fewer words, whole, and in full again where the line holds it
+    (here the tabs' labels are shorter: narrower terminals leave the same room)."""
+    app = wallboard_app(sim, more=True, rotate=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        screen = app.screen
+        assert isinstance(screen, WallboardScreen)
+
+        async def bar(width: int) -> str:
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            return rendered_text(screen.query_one("#installations"), width=width).rstrip()
+
+        tabs = (await bar(80)).rsplit("  ", 1)[0]
+        assert len(tabs) + len("  rotating every 30 s") > 64, "no room for it all at 64"
+        assert (await bar(60)).endswith("  rotating")
+        assert (await bar(64)).endswith("  rotating, 30 s")
+        assert (await bar(80)).endswith("  rotating every 30 s")
+        await pilot.press("2")
+        assert (await bar(60)).endswith("  pinned")
+        assert (await bar(80)).endswith("  pinned · 0 resumes rotation")
+        for width in (60, 64, 80):
+            assert "…" not in await bar(width)
+
+
 async def test_the_dashboard_speaks_of_the_same_states(sim: Simulator) -> None:
     """Users panel, its title and the headline use the wallboard's words, and the agents
     of bridged calls are "on a call" whatever the PBX's unavailable says."""

@@ -151,8 +151,10 @@ class ViewsScreen(Screen[None]):
     def after_switch(self) -> None:
         """Hook: focus, notes."""
 
-    def installation_note(self) -> str:
-        return ""
+    def installation_note(self) -> tuple[str, ...]:
+        """What the tab bar says after the tabs, in fewer words each time: the bar
+        shows the first that fits (none: nothing to say)."""
+        return ()
 
     def action_faster(self) -> None:
         self.step_pace(-1)

@@ -62,12 +62,13 @@ class WallboardScreen(FirstFrameScreen, ViewsScreen):
             self.pinned = False
             self.show_installations()
 
-    def installation_note(self) -> str:
+    def installation_note(self) -> tuple[str, ...]:
         if not self.rotating_at_all:
-            return ""
+            return ()
         if self.pinned:
-            return "pinned · 0 resumes rotation"
-        return f"rotating every {self.rotate_seconds:g} s"
+            return ("pinned · 0 resumes rotation", "pinned · 0 resumes", "pinned")
+        every = f"{self.rotate_seconds:g} s"
+        return (f"rotating every {every}", f"rotating, {every}", "rotating")
 
     def help_rows(self, keys: dict[str, str]) -> list[tuple[str, str]]:
         rows = super().help_rows(keys)

@@ -32,25 +32,31 @@ class Tab(NamedTuple):
 class InstallationBar(Static):
     #: what the line shows now, and the width it was fitted to: the same again draws
     #: nothing
-    _shown: tuple[tuple[Tab, ...], int, str, int] | None = None
+    _shown: tuple[tuple[Tab, ...], int, tuple[str, ...], int] | None = None
 
-    def show(self, entries: list[Tab], current: int, note: str = "") -> None:
+    def show(self, entries: list[Tab], current: int, notes: tuple[str, ...] = ()) -> None:
+        """``notes``: what to say after the tabs, in fewer words each time; the first
+        that fits is said, and at worst none."""
         width = self.content_size.width or self.app.size.width
-        shown = (tuple(entries), current, note, width)
+        shown = (tuple(entries), current, notes, width)
         if shown == self._shown:
             return
         self._shown = shown
-        line = tab_line(entries, current, note, words=True)
-        if line.cell_len > width:
-            # the names are what tells the tabs apart: "paused" gives way to its mark
-            line = tab_line(entries, current, note, words=False)
+        # the names are what tells the tabs apart: a note gives way to fewer words,
+        # then to none ("rotating e…" said nothing at 80 columns), then "paused" to
+        # its mark (a tab frozen matters more than how the board rotates)
+        tries = [(note, words) for words in (True, False) for note in (*notes, "")]
+        for note, words in tries:
+            line = tab_line(entries, current, note, words=words)
+            if line.cell_len <= width:
+                break
         self.update(line, layout=False)
 
     def on_resize(self) -> None:
-        """What fits changed: the words of a pause may come back, or give way."""
+        """What fits changed: the words of a pause or a note may come back, or give way."""
         if self._shown is not None:
-            entries, current, note, _ = self._shown
-            self.show(list(entries), current, note)
+            entries, current, notes, _ = self._shown
+            self.show(list(entries), current, notes)
 
 
 def tab_line(entries: list[Tab], current: int, note: str, *, words: bool) -> Text:
