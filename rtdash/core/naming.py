@@ -52,12 +52,16 @@ class InstallationNames:
         """``listener(igrp, label)`` is called when an installation's label changes."""
         self._listeners.append(listener)
 
-    def learn(self, igrp: int | None, name: str | None) -> bool:
+    def learn(self, igrp: int | None, name: str | None, *, latest: bool = False) -> bool:
         """The service named ``igrp`` (a lookup answer's ``igrpName``): the first name
-        seen sticks, so the tab does not change with every lookup. True if the label
+        seen sticks, so the tab does not change with every lookup. ``latest``: the name
+        is one a hub publishes from its config, which its admin may change: the newest
+        replaces it (a name in this app's config still wins). True if the label
         changed."""
         cleaned = clean_name(name)
-        if igrp is None or cleaned is None or self.name(igrp) is not None:
+        if igrp is None or cleaned is None or igrp in self._configured:
+            return False
+        if self._learned.get(igrp) == cleaned or (igrp in self._learned and not latest):
             return False
         self._learned[igrp] = cleaned
         label = self.label(igrp)

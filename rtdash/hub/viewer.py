@@ -46,7 +46,7 @@ def source_factory(
             on_trend=backfill,
         )
         if names is not None:
-            source.on_name = partial(names.learn, igrp)
+            source.on_name = partial(names.learn, igrp, latest=True)
         trace = os.environ.get(TRACE_ENV)
         if trace:
             source.on_frame = _tracer(trace)

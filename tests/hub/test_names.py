@@ -66,6 +66,23 @@ async def test_a_viewer_names_its_tabs_as_the_hub_does(
 
 
 @pytest.mark.asyncio
+async def test_a_name_the_hub_changes_is_the_tabs_new_name(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """The hub's config renamed (and the hub restarted, or a name learnt later): an
+    open viewer's tab follows with the hub's next status, not the first name it saw."""
+    hubs = [publisher(redis_up.url, prefix, sim, igrp=sim.igrp, name=NORTHWIND)]
+    async with running(*hubs):
+        assert await until(lambda: hubs[0].published >= 2, 10)
+        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
+        async with app.run_test(size=(140, 30)) as pilot:
+            await wait_until(pilot, lambda: f"{NORTHWIND} ({sim.igrp})" in screen_text(app), 5)
+            hubs[0].name = "Northwind West"
+            await wait_until(pilot, lambda: f"Northwind West ({sim.igrp})" in screen_text(app), 5)
+            assert NORTHWIND not in screen_text(app)
+
+
+@pytest.mark.asyncio
 async def test_a_name_in_the_viewers_config_wins(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
