@@ -24,8 +24,9 @@ async def test_the_cursor_goes_with_a_waiting_call_into_the_bridged_group(
         await wait_until(pilot, lambda: queueing.row_count > 1)
         queueing.focus()
         await pilot.pause()
-        # the longest-waiting caller is the next to be answered
-        queueing.move_cursor(row=0)
+        # the longest-waiting caller is the next to be answered: chosen by keys
+        await pilot.press("down", "home")
+        assert queueing.cursor_row == 0
         chosen = queueing.selected_key
         assert chosen is not None
         bridged = grid.table(CallState.BRIDGED)
@@ -60,7 +61,7 @@ async def test_a_hidden_installation_never_takes_the_focus_with_its_call(
         await wait_until(pilot, lambda: queueing.row_count > 1)
         queueing.focus()
         await pilot.pause()
-        queueing.move_cursor(row=0)
+        await pilot.press("down", "home")
         chosen = queueing.selected_key
         await pilot.press("2")
         await wait_until(pilot, lambda: app.screen.view is not first)
@@ -74,3 +75,34 @@ async def test_a_hidden_installation_never_takes_the_focus_with_its_call(
         await pilot.pause()
         focused = app.focused
         assert focused is None or shown in focused.ancestors, focused
+
+
+async def test_an_untouched_screen_keeps_each_groups_longest_calls_in_view(
+    sim: Simulator,
+) -> None:
+    """The cursor the dashboard starts with, on the first ringing call, is nobody's
+    choice: when that call is answered the focus stays, and Bridged is not scrolled
+    to it (its longest calls, at the top, left the view of a screen nobody touched)."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        grid = view.query_one(CallsGrid)
+        ringing = grid.table(CallState.RINGING)
+        await wait_until(pilot, lambda: ringing.row_count > 0 and app.focused is ringing)
+        bridged = grid.table(CallState.BRIDGED)
+        first = ringing.selected_key
+        for _ in range(120):
+            await poll_after(pilot, view, 5, sim)
+            groups = view.calls.groups
+            where = {call.call_ref: state for state, calls in groups.items() for call in calls}
+            if where.get(first) is CallState.BRIDGED:
+                break  # answered (perhaps after queueing)
+            if first not in where:  # rang off: the call under the cursor now
+                first = ringing.selected_key
+        else:
+            raise AssertionError("no call under the cursor was answered")
+        await pilot.pause()
+        assert app.focused is not bridged
+        assert bridged.scroll_offset.y == 0, "the longest calls stay at the top, in view"
+        assert bridged.row_count > bridged.size.height, "more calls than lines: it could scroll"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
@@ -55,6 +56,8 @@ STATE_TITLES = {
     CallState.QUEUEING: "◷ Queueing",
     CallState.BRIDGED: "⇄ Bridged",
 }
+#: the keys that put the cursor on a row, or a group's first row, of the user's choice
+CURSOR_KEYS = frozenset({"up", "down", "pageup", "pagedown", "home", "end", "tab", "shift+tab"})
 #: each group's table, by the id it is made with (``calls-ringing`` …)
 _STATE_OF_TABLE = {f"calls-{state}": state for state in STATE_TITLES}
 
@@ -89,6 +92,9 @@ class CallsGrid(RowsView):
         self._caller_width = CALLER_WIDTH
         self._callers = CallerWidth(pii_excluded=pii_excluded)
         self._focus_keeper = FocusKeeper(self)
+        #: a key or a click in the tables since the focus was last put on one for the
+        #: user: only a row they chose is followed into another group (see _follow)
+        self.cursor_chosen = False
 
     def set_filter(self, text: str, default_region: str | None = None) -> None:
         """``default_region`` reads a number typed in national form (``07700 900972``)."""
@@ -110,6 +116,13 @@ class CallsGrid(RowsView):
                 id=f"calls-{state}",
                 classes=f"calls-table calls-{state}",
             )
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in CURSOR_KEYS:
+            self.cursor_chosen = True
+
+    def on_click(self) -> None:
+        self.cursor_chosen = True
 
     def on_resize(self) -> None:
         # on a narrow terminal the groups share the first table's column header
@@ -261,8 +274,13 @@ class CallsGrid(RowsView):
             self.fit_groups(steady=True)
 
     def _selected_key(self) -> str | None:
-        """The callRef under the cursor of this grid's group with the focus, if any (the
-        focus's id alone names a table of any installation's grid, shown or not)."""
+        """The callRef under the cursor of this grid's group with the focus, if the user
+        chose it (the focus's id alone names a table of any installation's grid, shown
+        or not). The cursor the dashboard starts with, on the first ringing call, is
+        not a choice: followed into Bridged, it scrolled an untouched screen's longest
+        calls out of view."""
+        if not self.cursor_chosen:
+            return None
         state = self.focused_state()
         table = None if state is None else self.table(state)
         if not isinstance(table, KeyedTable) or not table.has_focus:

@@ -115,4 +115,5 @@ class Dashboard(LiveView):
         # now, not a turn of the loop later: Down and Enter typed with the Enter that
         # closed the filter go to the table (see rtdash.ui.typeahead)
         self.screen.set_focus(table)
+        self.grid.cursor_chosen = False  # put there for the user, not by them
         return table
