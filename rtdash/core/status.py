@@ -32,9 +32,10 @@ class StatusText:
     #: causes are what gets cut, never the age of the data
     headline: str = ""
     detail: str = ""
-    #: while retrying, for a status line too narrow for ``detail`` (an 80-column
-    #: terminal): the headline with the soonest retry in it, and the causes alone in
-    #: the fewest words, to go on a line of their own; "" otherwise
+    #: while retrying, or while the hub is unreachable or silent, for a status line
+    #: too narrow for ``detail`` (an 80-column terminal): the headline (with the
+    #: soonest retry in it), and the causes alone in the fewest words, to go on a line
+    #: of their own; "" otherwise
     brief: str = ""
     causes: str = ""
 
@@ -53,6 +54,10 @@ def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInf
         if status.via:
             brief = f"{status.via} · upstream {brief}"
         causes = _causes(status)
+    elif status.via_problem and detail:
+        # the hub unreachable or silent: its cause ("nothing from the hub for 16 s",
+        # "cannot connect to …") on a line of its own too, not cut at 80 columns
+        brief, causes = headline, detail
     age, age_level, stale = _age(status, now, zone)
     unreadable = _unreadable(status)
     if unreadable:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -272,3 +273,28 @@ async def test_a_hub_viewers_dashboard_says_what_the_hub_did_not_watch(
         leading.cancel()
         with contextlib.suppress(BaseException):
             await leading
+
+
+#: a silent hub's cause, whole (at 80 columns it was cut: "nothing from t…")
+SILENT = re.compile(r"nothing from the hub for \d+ s")
+
+
+async def test_a_silent_hubs_cause_is_whole_at_80_columns(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """At 80 columns (a supervisor over SSH) the hub's silence was said after the
+    data's age and cut at the edge; it goes on a line of its own, as an upstream
+    failure's cause does."""
+    hub = publisher(redis_up.url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 4, 10)
+        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: "data as of" in screen_text(app), 10)
+            hub.stop()  # a hub gone: no poller publishes
+            await wait_until(pilot, lambda: bool(SILENT.search(screen_text(app))), 15)
+            lines = [line for line in screen_text(app).splitlines() if line.strip()]
+            status = next(i for i, line in enumerate(lines) if "data as of" in line)
+            assert "no poller publishing" in lines[status], lines[status]
+            assert SILENT.search(lines[status + 1]), lines[status : status + 2]
+            assert all(len(line.rstrip()) <= 80 for line in lines)
