@@ -353,6 +353,11 @@ class HubSubscriber:
         if quiet > STALE_INTERVALS * self.interval:
             self._problem = NOBODY
             self._detail = f"nothing from the hub for {int(quiet)} s"
+            if self.hub_status is None:  # not a hub gone quiet: none ever published it
+                keys = self.keys
+                self._detail = (
+                    f"no hub publishes installation {keys.igrp} under prefix {keys.prefix!r}"
+                )
         elif self._problem == NOBODY:
             self._problem = self._detail = ""
 

@@ -298,3 +298,19 @@ async def test_a_silent_hubs_cause_is_whole_at_80_columns(
             assert "no poller publishing" in lines[status], lines[status]
             assert SILENT.search(lines[status + 1]), lines[status : status + 2]
             assert all(len(line.rstrip()) <= 80 for line in lines)
+
+
+async def test_a_viewer_of_an_installation_no_hub_publishes_says_so(
+    redis_up: RedisServer, prefix: str, sim: Simulator
+) -> None:
+    """``--igrp`` of an installation the hub does not poll looked like a hub gone
+    quiet ("nothing from the hub for 10 s"): it is named, with the prefix, as
+    ``rtdash stats --hub`` names it."""
+    hub = publisher(redis_up.url, prefix, sim)
+    async with running(hub):
+        assert await until(lambda: hub.published >= 2, 10)
+        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim, igrp=4321))
+        async with app.run_test(size=(80, 24)) as pilot:
+            said = f"no hub publishes installation 4321 under prefix {prefix!r}"
+            await wait_until(pilot, lambda: said in screen_text(app), 15)
+            assert "nothing from the hub" not in screen_text(app)
