@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
@@ -32,13 +33,23 @@ COMPONENT = {
 }
 
 
-def ellipsize(text: str, width: int) -> str:
-    """``text`` in at most ``width`` cells, ending in ``…`` when cut."""
+def fit_cells(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: cut with ``…`` when too long,
+    padded with spaces when short. Measured in cells, not characters: a Chinese or
+    Korean name or an emoji takes two cells a character, and a tile counted in
+    characters pushed the tiles after it off their columns and past the screen's edge.
+    A wide character the cut would halve goes whole, so ``…`` still ends the name."""
     if width <= 0:
         return ""
-    if len(text) <= width:
-        return text
-    return text[: width - 1] + "…" if width > 1 else "…"
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size)
+    # the characters that leave a cell for the "…" (the text is wider, so some do not)
+    kept = end = 0
+    while kept + get_character_cell_size(text[end]) < width:
+        kept += get_character_cell_size(text[end])
+        end += 1
+    return text[:end] + "…" + " " * (width - 1 - kept)
 
 
 class AgentGrid(Widget):
@@ -206,11 +217,11 @@ def _tile_text(
 ) -> str:
     if lines == 1:
         name_width = width - len(elapsed) - 4
-        return f" {state.symbol} {ellipsize(user.label, name_width):<{name_width}} {elapsed}"
+        return f" {state.symbol} {fit_cells(user.label, name_width)} {elapsed}"
     # the name, then state and time, in the middle of a taller tile
     content = part - (lines - 2) // 2
     if content == 0:
-        return f" {state.symbol} {ellipsize(user.label, width - 4)}".ljust(width)
+        return f" {state.symbol} {fit_cells(user.label, width - 4)} "
     if content == 1:
         return f"   {state.word} {elapsed}"[:width].ljust(width)
     return " " * width
