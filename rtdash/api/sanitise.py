@@ -15,6 +15,11 @@ What is replaced, and by what:
 - bidi embeddings, overrides, isolates and marks, the BOM and the tag characters are
   removed (they have no glyph; a visible mark would only add noise to right-to-left
   names, and tags carry text a screen never shows but a copy keeps);
+- so is every other invisible format character (zero-width space and non-joiner, word
+  joiner, soft hyphen, invisible operators and the like): a name that reads ``ZeroWidth``
+  but holds one matched no ``/ZeroWidth`` filter and carried it into exports and the
+  terminal. Only the format characters drawn as a sign (the Arabic number and year
+  signs that stand before digits) are kept;
 - what joins emoji into one picture (the zero-width joiner, the variation selectors, the
   skin-tone modifiers) is removed: the screen's layout counts a joined emoji as two
   cells, and a terminal that draws each code point (tmux, xterm) as two cells each,
@@ -40,8 +45,14 @@ LINE_MARK = "\u21b5"  # ↵
 OTHER_MARK = "\ufffd"  # �
 
 #: bidi embeddings/overrides/isolates/marks, the BOM and the tag characters (invisible:
-#: text hidden in a name that a screen never shows but a copy carries): removed
-_REMOVED = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\U000e0000-\U000e007f"
+#: text hidden in a name that a screen never shows but a copy carries), and the other
+#: invisible format characters (Unicode category Cf but the signs drawn before digits):
+#: removed. Not one is printable, so only the slow path below meets them
+_REMOVED = (
+    "\u00ad\u061c\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f"
+)
 #: what joins emoji (ZWJ, variation selectors 15 and 16, skin tones) and the blank
 #: Hangul fillers whose width the layout and a terminal disagree on: removed; all but
 #: the ZWJ are printable, so text that is not ASCII is searched for them

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 from rich.cells import cell_len, get_character_cell_size
 
@@ -50,6 +53,26 @@ def test_a_joined_emoji_takes_the_cells_the_terminal_draws(name: str) -> None:
     shown = clean(name)
     assert cell_len(shown) == terminal_cells(shown)
     assert shown.startswith(name[:3]) and shown.endswith(name[-2:]) and is_clean(shown)
+
+
+#: the format characters drawn as a sign before the digits they stand for (the Arabic
+#: number, year and end-of-ayah signs and their kin): seen, so kept
+DRAWN_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2")
+DRAWN_FORMAT |= {"\U000110bd", "\U000110cd"}
+
+
+def test_every_invisible_format_character_is_taken_out() -> None:
+    """A name holding a zero-width character read as the name without it, yet matched
+    no filter typed as it read and carried the character into exports and the terminal."""
+    assert clean("Ze\u200bro\u200dWidth\u2060") == "ZeroWidth"
+    invisible = [
+        char
+        for char in map(chr, range(sys.maxunicode + 1))
+        if unicodedata.category(char) == "Cf" and char not in DRAWN_FORMAT
+    ]
+    kept = [f"U+{ord(char):04X}" for char in invisible if clean(f"a{char}b") != "ab"]
+    assert kept == []
+    assert all(clean(f"{sign}12") == f"{sign}12" for sign in DRAWN_FORMAT)
 
 
 def test_a_skin_tone_is_taken_off_its_emoji() -> None:
