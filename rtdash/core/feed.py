@@ -32,7 +32,7 @@ from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
-from rtdash.core.poller_status import Phase, PollerStatus
+from rtdash.core.poller_status import Phase, PollerStatus, Route
 from rtdash.core.shown_starts import ShownStarts
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
@@ -145,6 +145,8 @@ class LiveFeed:
         self.stale = False
         #: the clock consumers draw durations with: frozen while :attr:`stale`
         self.clock: Clock = FeedClock(self)
+        #: each route's last success as a status last gave it
+        self._told_success: dict[Route, datetime] = {}
         self._source = source
         self._listeners: list[FeedListener] = []
         #: work that lives as long as the source runs (saving today's totals, confirming
@@ -240,11 +242,28 @@ class LiveFeed:
         self._changed(FeedChange(users=True))
 
     def on_status(self, status: PollerStatus) -> None:
+        """Taken as the status of what this feed shows: a source that knows no success
+        of a route whose data is still on screen (a hub started again while the
+        upstream fails) must not make that data look fresh."""
+        status = status.with_data_times(self._held_times(status))
         self.status = status
         flipped = self._judge_staleness()
         self._tell(lambda listener: listener.feed_status(self, status))
         if flipped:
             self._tell(lambda listener: listener.feed_changed(self, FeedChange(stale_changed=True)))
+
+    def _held_times(self, status: PollerStatus) -> dict[Route, datetime]:
+        """The time of the data held for each route, as the statuses gave it while they
+        knew it (the moment the picture froze stays where it was), else the snapshot's."""
+        for route, health in status.routes.items():
+            if health.last_success is not None:
+                self._told_success[route] = health.last_success
+        held = {Route.CALLS: self.calls, Route.USERS: self.users}
+        return {
+            route: self._told_success.get(route, shot.fetched_at)
+            for route, shot in held.items()
+            if shot is not None
+        }
 
     def _changed(self, change: FeedChange) -> None:
         flipped = self._judge_staleness()
@@ -351,6 +370,7 @@ class LiveFeed:
         """Time ran backwards (a replay seek): the trend and alerts start again."""
         self.history.clear()
         self.starts.clear()
+        self._told_success.clear()
         self.alerts.active.clear()
         self.alerts.warned.clear()
         self.alerts.since.clear()

@@ -8,7 +8,7 @@ load the poller and the upstream client with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -73,6 +73,23 @@ class PollerStatus:
             known = [stamp for stamp in stamps if stamp is not None]
             return min(known) if known else None
         return min(stamps)  # type: ignore[type-var]  # no stamp is None here (checked above)
+
+    def with_data_times(self, held: dict[Route, datetime]) -> PollerStatus:
+        """This status, with each route it knows no success for taking the time of the
+        data a screen still holds for it. A source that has lost its own memory (a hub
+        started again while the upstream fails) says "no data yet" while the data from
+        before is still shown: read as no data, that picture would count as fresh."""
+        routes = {
+            route: (
+                replace(health, last_success=held[route])
+                if health.last_success is None and route in held
+                else health
+            )
+            for route, health in self.routes.items()
+        }
+        if all(routes[route] is self.routes[route] for route in routes):
+            return self
+        return replace(self, routes=routes)
 
     @property
     def unreadable(self) -> int:

@@ -204,6 +204,37 @@ def test_stale_data_freezes_times_and_raises_no_new_alert() -> None:
     assert feed.alerts.active == {"longest_wait"} and feed.bells == 1
 
 
+def test_data_on_screen_stays_stale_when_a_restarted_source_knows_no_success() -> None:
+    """A hub started again while the upstream fails says "no data yet" for a route (or
+    for both): the data from before, still shown, is as old as it was, not fresh."""
+    feed, source, clock, _ = rig()
+    source.poll([call("q", QUEUEING, -100, -100)], AGENTS)
+    clock.advance(10)
+    feed.tick()
+    assert feed.stale and feed.frozen_at == T0 + timedelta(seconds=6)
+    knows_nothing = PollerStatus(Phase.RETRYING, 2.0, dict.fromkeys(Route, RouteHealth()))
+    feed.on_status(knows_nothing)
+    assert feed.stale and feed.data_time == T0
+    assert feed.frozen_at == T0 + timedelta(seconds=6), "the times stay frozen"
+    # its users poll answers, its calls poll still fails: the calls shown are old
+    users_only = {Route.USERS: RouteHealth(last_success=clock.now()), Route.CALLS: RouteHealth()}
+    feed.on_status(PollerStatus(Phase.RETRYING, 2.0, users_only))
+    assert feed.stale and feed.data_time == T0
+    clock.advance(120)
+    feed.tick()
+    assert feed.metrics.longest_wait(feed.clock.now()) == 106
+    assert feed.alerts.active == set() and feed.bells == 0
+    # a good poll of both makes it fresh again
+    source.poll([call("q", QUEUEING, -100, -100)], AGENTS)
+    assert not feed.stale and feed.frozen_at is None
+
+
+def test_a_source_with_no_data_yet_is_not_stale() -> None:
+    feed, _, _, _ = rig()
+    feed.on_status(PollerStatus(Phase.RETRYING, 2.0, dict.fromkeys(Route, RouteHealth())))
+    assert not feed.stale and feed.data_time is None
+
+
 def test_an_alert_active_when_the_data_went_stale_stays_but_no_bell_rings_again() -> None:
     feed, source, clock, _ = rig()
     source.poll([call(str(n), QUEUEING, 0, 0) for n in range(10)], AGENTS)
