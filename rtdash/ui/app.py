@@ -24,15 +24,9 @@ from rtdash.ui.commands import LIVE, WALL
 from rtdash.ui.first_frame import FIRST_FRAME_WAIT
 from rtdash.ui.live_views import LiveViewsApp
 from rtdash.ui.screens.dashboard import DashboardScreen
-from rtdash.ui.shell import (
-    EXTRA_BINDING_IDS,
-    HANGUP_EXIT,
-    STYLE_FILES,
-    TERMINATED_EXIT,
-    check_ui_settings,
-    style_paths,
-)
+from rtdash.ui.shell import HANGUP_EXIT, STYLE_FILES, TERMINATED_EXIT, style_paths
 from rtdash.ui.stdin_watch import stop_watching
+from rtdash.ui.ui_settings import EXTRA_BINDING_IDS, check_ui_settings
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.live_view import LiveView
 from rtdash.warmup import (

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import re
 import signal
 from collections.abc import Iterable
 from functools import partial
@@ -22,16 +21,14 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.theme import BUILTIN_THEMES
 
-from rtdash.config import ConfigError, Settings
+from rtdash.config import Settings
 from rtdash.constants import EXIT_HANGUP, EXIT_TERMINATED
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.ui.commands import (
     COMMANDS,
     KEY_LABELS,
     LIVE,
-    REPLAY,
     WALL,
     Mode,
     commands_for,
@@ -41,6 +38,7 @@ from rtdash.ui.stdin_watch import watch_stdin
 from rtdash.ui.strip_caches import lazy_strip_caches
 from rtdash.ui.textual_internals import render_only_dirty_lines
 from rtdash.ui.typeahead import typed_ahead
+from rtdash.ui.ui_settings import INSTALLATION_KEYS, check_ui_settings
 from rtdash.ui.widgets.palette import use_no_color
 
 log = logging.getLogger(__name__)
@@ -58,26 +56,6 @@ MODE_STYLES: dict[str, tuple[str, ...]] = {
 HANGUP_EXIT = EXIT_HANGUP
 TERMINATED_EXIT = EXIT_TERMINATED
 
-#: the installation number keys of the views screens (1-9)
-INSTALLATION_KEYS = [
-    Binding(
-        str(number), f"show_installation({number - 1})", show=False, id=f"installation_{number}"
-    )
-    for number in range(1, 10)
-]
-
-#: ids of bindings outside the command registry that a keymap may also remap
-EXTRA_BINDING_IDS = {
-    "lookup_close",
-    "lookup_copy",
-    "lookup_new",
-    "help_close",
-    "welcome_demo",
-    "welcome_quit",
-    *(str(binding.id) for binding in INSTALLATION_KEYS),
-}
-_KEY = re.compile(r"^[a-z0-9_+-]+(,[a-z0-9_+-]+)*$")
-
 
 def style_paths(names: tuple[str, ...] = STYLE_FILES) -> list[Path]:
     """The TCSS files: ``rtdash/styles`` in an installed wheel, ``styles/`` in a checkout."""
@@ -92,56 +70,6 @@ def style_paths(names: tuple[str, ...] = STYLE_FILES) -> list[Path]:
 #: read when the first of them opens, not parsed and matched against every widget of
 #: a start that may never open one
 MODAL_STYLES: list[str | PurePath] = [*style_paths(("modals.tcss",))]
-
-
-def check_ui_settings(settings: Settings) -> None:
-    """Theme and keymap, checked before the screen is taken over: ConfigError if bad,
-    naming the config file they came from (they come from no other place), as the
-    config's own checks do: checked here, where the themes are known, it was left out."""
-    try:
-        _check_ui_settings(settings)
-    except ConfigError as exc:
-        if settings.source is None:
-            raise
-        raise ConfigError(f"{settings.source}: {exc}") from None
-
-
-def _check_ui_settings(settings: Settings) -> None:
-    theme = settings.display.theme
-    if theme not in BUILTIN_THEMES:
-        known = ", ".join(sorted(BUILTIN_THEMES))
-        raise ConfigError(f"display.theme: unknown theme {theme!r} (known: {known})")
-    known_ids = {command.id for command in COMMANDS} | EXTRA_BINDING_IDS
-    for binding_id, keys in settings.keymap.items():
-        if binding_id not in known_ids:
-            ids = ", ".join(sorted(command.id for command in COMMANDS))
-            raise ConfigError(f"keymap.{binding_id}: unknown command (commands: {ids})")
-        if not isinstance(keys, str) or not _KEY.match(keys.replace(" ", "")):
-            raise ConfigError(
-                f'keymap.{binding_id}: {keys!r} is not a key such as "ctrl+l" or "f5"'
-            )
-    for mode in Mode:
-        clash = _key_clash(settings.keymap, mode)
-        if clash:
-            raise ConfigError(clash)
-
-
-def _key_clash(keymap: dict[str, str], mode: Mode) -> str | None:
-    """Two of one mode's commands on one key: one of them could never be used (a
-    remapped lookup on ``q`` took quit's key and the footer lost Quit)."""
-    defaults = {command.id: command.key for command in commands_for(mode)}
-    if mode is not REPLAY:  # a replay is one installation: its digits seek
-        defaults.update({str(binding.id): binding.key for binding in INSTALLATION_KEYS})
-    owner: dict[str, str] = {}
-    for binding_id, default in defaults.items():
-        for key in keymap.get(binding_id, default).replace(" ", "").split(","):
-            if key in owner:
-                return (
-                    f"keymap: {key!r} is the key of both {owner[key]} and {binding_id}; "
-                    "give one of them another key"
-                )
-            owner[key] = binding_id
-    return None
 
 
 class ShellApp(App[int]):

@@ -37,6 +37,9 @@ def config_check(settings: Settings, path: Path, *, demo: bool = False) -> Check
     if settings.source is None:
         why = "--demo supplies the connection" if demo else "defaults and the environment apply"
         return Check("config file", OK, f"none at {path} ({why})")
+    problem = _dashboard_refuses(settings)
+    if problem:
+        return Check("config file", FAILED, problem)
     overrides = len(settings.mapping)
     detail = f"{settings.source}: parsed"
     if overrides:
@@ -44,6 +47,19 @@ def config_check(settings: Settings, path: Path, *, demo: bool = False) -> Check
     if settings.warnings:
         return Check("config file", WARNING, detail + f"; {'; '.join(settings.warnings)}")
     return Check("config file", OK, detail)
+
+
+def _dashboard_refuses(settings: Settings) -> str | None:
+    """The dashboard's own start-up check of the theme and keymap, in its words: a file
+    that parses but that the dashboard refuses must not pass here."""
+    from rtdash.config import ConfigError
+    from rtdash.ui.ui_settings import check_ui_settings  # the themes: Textual's
+
+    try:
+        check_ui_settings(settings)
+    except ConfigError as exc:
+        return str(exc)
+    return None
 
 
 def credentials_check(

@@ -19,7 +19,7 @@ from rtdash.core.poller import clamp_interval
 from rtdash.ui.command_help import help_ids, help_rows
 from rtdash.ui.commands import LIVE, WALL, Mode
 from rtdash.ui.installation_notices import InstallationNotices
-from rtdash.ui.shell import INSTALLATION_KEYS
+from rtdash.ui.ui_settings import INSTALLATION_KEYS
 from rtdash.ui.widgets.installation_bar import InstallationBar, Tab
 from rtdash.ui.widgets.live_view import LiveView
 from rtdash.ui.widgets.view_options import LiveSource
