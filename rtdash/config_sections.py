@@ -57,6 +57,14 @@ def _check_base_url(url: str) -> str:
             "must not hold credentials (user:pass@): use RTDASH_USERNAME and "
             "RTDASH_PASSWORD, or RTDASH_API_KEY"
         )
+    return check_http_url(url)
+
+
+def check_http_url(url: str) -> str:
+    """An http(s) URL with a host and a real port, or ValueError in the words a flag's
+    error quotes; shared by every option that takes an address (the base URL, the
+    served page's public URL), so each refuses a bad one the same way. Without its
+    trailing slash."""
     if any(ch.isspace() for ch in url):
         raise ValueError(f"{url!r} has a space in it")
     try:

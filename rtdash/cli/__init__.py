@@ -57,6 +57,7 @@ from rtdash.cli.flags import (
     refuse_igrp_outside_demo,
 )
 from rtdash.cli.parser import build_parser, parse_words
+from rtdash.cli.serve_flags import public_url_flag
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 from rtdash.warmup import skip_httpx_cli
 
@@ -272,6 +273,7 @@ def _serve_command(args: argparse.Namespace, words: list[str]) -> int:
     """Flags and config are checked once here, not in every browser tab; the words the
     dashboard was given are passed on as typed (``dashboard_words``)."""
     _start_logging(args, tui=False)
+    public_url = public_url_flag(args.public_url)
     settings = load_run_settings(args)
     _check_hub_viewer(settings, args)
     refuse_igrp_outside_demo(args, settings, f"{PROG} serve")
@@ -284,7 +286,7 @@ def _serve_command(args: argparse.Namespace, words: list[str]) -> int:
         dashboard_words(words),
         host=args.host,
         port=args.port,
-        public_url=args.public_url,
+        public_url=public_url,
         max_sessions=settings.serve.max_sessions,
     )
 
