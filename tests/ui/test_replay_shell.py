@@ -14,7 +14,7 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.screens.help import HelpScreen
 from rtdash.ui.screens.replay import ReplayApp, ReplayScreen
 from tests.core.rows import call, user
-from tests.ui.helpers import wait_until
+from tests.ui.helpers import screen_text, wait_for_footer_keys, wait_until
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -91,6 +91,29 @@ async def test_the_dashboards_lookup_and_refresh_keys_say_why_they_do_nothing_he
         await wait_until(pilot, lambda: any("does not poll" in text for text in said()))
         told = next(text for text in said() if "does not poll" in text)
         assert ", and n step through its changes" in told  # the keys as remapped
+
+
+async def test_the_footer_offers_no_lookup_on_a_replays_tables(tmp_path: Path) -> None:
+    """A recording has no caller lookup: Enter on a call is not offered in the Footer
+    (the table's own "⏎ Look up" would be, as on the dashboard), and pressed anyway it
+    still says why it does nothing."""
+    player = Player(_recording(tmp_path / "day.rtrec"), paused=True)
+    app = ReplayApp(player, settings=Settings())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        player.seek_fraction(1.0)
+        await pilot.pause()
+        queueing = app.screen.dashboard.grid.table(CallState.QUEUEING)  # type: ignore[attr-defined]
+        queueing.focus()
+        await wait_until(pilot, lambda: queueing.has_focus and queueing.row_count > 0)
+        await wait_for_footer_keys(pilot)
+        footer = screen_text(app).splitlines()[-1]  # type: ignore[arg-type]
+        assert "Quit" in footer, footer  # the Footer's line, with its keys drawn
+        assert "Look up" not in footer and "⏎" not in footer, footer
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: any("no caller lookup" in note.message for note in app._notifications)
+        )
 
 
 async def test_a_replay_shows_the_service_level_the_dashboard_recorded(tmp_path: Path) -> None:

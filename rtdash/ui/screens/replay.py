@@ -114,6 +114,13 @@ class ReplayScreen(DashboardScreen, inherit_bindings=False):
     def on_unmount(self) -> None:
         self._unsubscribe()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            # the tables' Enter looks a caller up, which a recording cannot: out of the
+            # Footer; the key itself still reaches this screen's binding, which says why
+            return False
+        return super().check_action(action, parameters)
+
     # --- time keys instead of polling keys --------------------------------------------
 
     def action_toggle_pause(self) -> None:

@@ -288,6 +288,14 @@ class KeyedTable(TableRefresh, Generic[Item], can_focus=True):
     def action_cursor_end(self) -> None:
         self.move_cursor(row=len(self._rows) - 1)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            # whether Enter opens anything is the screen's to say: where it says no (a
+            # replay has no lookup), the Footer does not offer it, and the key goes on
+            # to the screen's own binding, which says why
+            return self.screen.check_action(action, parameters)
+        return super().check_action(action, parameters)
+
     def action_select_cursor(self) -> None:
         key = self.selected_key
         if key is None:  # an empty table: the Enter is the screen's to answer
