@@ -57,6 +57,7 @@ from rtdash.cli.flags import (
     refuse_igrp_outside_demo,
 )
 from rtdash.cli.parser import build_parser, parse_words
+from rtdash.cli.record_flag import record_path
 from rtdash.cli.serve_flags import public_url_flag
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 from rtdash.warmup import skip_httpx_cli
@@ -212,7 +213,7 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         settings = load_run_settings(args)
         _check_hub_viewer(settings, args)
         refuse_igrp_outside_demo(args, settings, PROG)
-        record = _record_path(getattr(args, "record", None))
+        record = record_path(getattr(args, "record", None))
         # after the usage checks: a wrong flag is said as such whatever stdin is
         _refuse_without_keyboard()
         demo = getattr(args, "demo", False)  # the demo's simulator is plain http
@@ -325,19 +326,6 @@ def _refuse_without_keyboard() -> None:
     why = stdin_gone(sys.__stdin__.fileno())
     if why:
         raise Hangup(f"{PROG}: {why}: the dashboard reads keys from a terminal", HANGUP_EXIT)
-
-
-def _record_path(given: str | None) -> Path | None:
-    """Checked before the screen is taken over, so a bad path is one line and exit 2."""
-    if not given:
-        return None
-    path = Path(given).expanduser()
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"{PROG}: --record {given}: no such folder {folder}")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"{PROG}: --record {given}: not writable")
-    return path
 
 
 def _replay_command(args: argparse.Namespace) -> int:

@@ -105,6 +105,34 @@ def test_record_path_is_checked_before_the_screen(rtdash: RunCli, tmp_path: Path
     ]
 
 
+@pytest.mark.parametrize("form", ["existing/", "existing", "new/"])
+def test_record_refuses_a_folder_in_one_line(
+    rtdash: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    """``--record DIR/`` once wrote ``DIR-1234`` and ``DIR-5678`` beside the folder (the
+    installation's id goes into the file's name): a folder is refused, with a file name
+    to give instead, and nothing is written anywhere."""
+    seen: list[object] = []
+
+    def fake_run(settings: Settings, *, demo: bool = False, record: Path | None = None) -> int:
+        seen.append(record)
+        return 0
+
+    monkeypatch.setattr("rtdash.ui.app.run_dashboard", fake_run)
+    where = tmp_path / "recordings"
+    (where / "existing").mkdir(parents=True)
+    before = sorted(where.rglob("*"))
+    given = f"{where}/{form}"
+    run = rtdash("--demo", "--record", given)
+    assert run.code == 2
+    example = where / form.rstrip("/") / "day.rtrec"
+    assert run.err_lines == [
+        f"rtdash: --record {given}: a folder, not a file: name the file, such as --record {example}"
+    ]
+    assert seen == []
+    assert sorted(where.rglob("*")) == before
+
+
 def test_record_reaches_the_dashboard(
     rtdash: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
