@@ -4,6 +4,12 @@ that caller, not the one who was next in the queue."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from textual.pilot import Pilot
+
 from rtdash.api.models import CallState
 from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
@@ -12,14 +18,23 @@ from rtdash.ui.widgets.calls_grid import CallsGrid
 from tests.ui.helpers import make_app, poll_after, settings_for, wait_for_data, wait_until
 
 
+@contextlib.asynccontextmanager
+async def _dashboard(
+    sim: Simulator, size: tuple[int, int]
+) -> AsyncIterator[tuple[RtdashApp, Pilot[None], Any, CallsGrid]]:
+    """The dashboard on ``sim`` with its first data: the app, its pilot, the view shown
+    and its calls grid."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        yield app, pilot, view, view.query_one(CallsGrid)
+
+
 async def test_the_cursor_goes_with_a_waiting_call_into_the_bridged_group(
     sim: Simulator,
 ) -> None:
-    app = make_app(sim, flash=False)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        view = app.screen.view
-        grid = view.query_one(CallsGrid)
+    async with _dashboard(sim, (160, 48)) as (app, pilot, view, grid):
         queueing = grid.table(CallState.QUEUEING)
         await wait_until(pilot, lambda: queueing.row_count > 1)
         queueing.focus()
@@ -83,11 +98,7 @@ async def test_an_untouched_screen_keeps_each_groups_longest_calls_in_view(
     """The cursor the dashboard starts with, on the first ringing call, is nobody's
     choice: when that call is answered the focus stays, and Bridged is not scrolled
     to it (its longest calls, at the top, left the view of a screen nobody touched)."""
-    app = make_app(sim, flash=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_data(pilot)
-        view = app.screen.view
-        grid = view.query_one(CallsGrid)
+    async with _dashboard(sim, (80, 24)) as (app, pilot, view, grid):
         ringing = grid.table(CallState.RINGING)
         await wait_until(pilot, lambda: ringing.row_count > 0 and app.focused is ringing)
         bridged = grid.table(CallState.BRIDGED)

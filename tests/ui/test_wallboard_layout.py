@@ -24,7 +24,7 @@ from tests.ui.helpers import (
     wait_for_data,
     wait_until,
 )
-from tests.ui.wall_helpers import coloured_rows, content_rows, screen_rows
+from tests.ui.wall_helpers import coloured_rows, content_rows, held_wallboard, screen_rows
 
 #: a centre whose agents, one line each, fill only half the agents' room at 200x50
 AGENTS_AT_200X50 = 28
@@ -313,12 +313,7 @@ async def test_a_160x48_screen_leaves_no_blank_band_under_the_agents() -> None:
 
 
 async def _no_blank_band(app: RtdashApp, size: tuple[int, int] = (200, 50)) -> None:
-    async with app.run_test(size=size) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("p")
-        await pilot.pause()
-        grid = app.screen.view.query_one(AgentGrid)
-        rows = screen_rows(app)
+    async with held_wallboard(app, size) as (grid, rows):
         coloured = coloured_rows(app)
         status = max(i for i, row in enumerate(rows) if "data as of" in row)
         last = max(i for i in range(status) if rows[i].strip() or i in coloured)

@@ -10,10 +10,10 @@ from rich.cells import cell_len
 
 from rtdash.core.agents import AgentState
 from rtdash.sim import Simulator
-from rtdash.ui.widgets.agent_grid import AgentGrid, fit_cells
+from rtdash.ui.widgets.agent_grid import fit_cells
 from tests.support import loopback_sim, sim_config
-from tests.ui.helpers import a_wallboard, wait_for_data
-from tests.ui.wall_helpers import screen_rows
+from tests.ui.helpers import a_wallboard
+from tests.ui.wall_helpers import held_wallboard
 
 #: what starts a tile: a blank, then the agent's state symbol
 SYMBOLS = {state.symbol for state in AgentState}
@@ -42,12 +42,7 @@ async def test_tiles_keep_their_columns_with_wide_names(size: tuple[int, int], a
     with loopback_sim(sim_config(agents=agents)) as sim:
         _name_agents(sim, WIDE_NAMES)
         app = a_wallboard(sim)
-        async with app.run_test(size=size) as pilot:
-            await wait_for_data(pilot)
-            await pilot.press("p")
-            await pilot.pause()
-            grid = app.screen.view.query_one(AgentGrid)
-            rows = screen_rows(app)
+        async with held_wallboard(app, size) as (grid, rows):
             text = "\n".join(rows)
             assert all(cell_len(row) <= size[0] for row in rows), text
             tiled = [row for row in rows if row.startswith(tuple(f" {s} " for s in SYMBOLS))]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import re
+from collections.abc import AsyncIterator
 
 from textual.app import App
+
+from rtdash.ui.app import RtdashApp
+from rtdash.ui.widgets.agent_grid import AgentGrid
 
 _TEXT = re.compile(r'<text [^>]*clip-path="url\(#terminal-\w+-line-(\d+)\)">(.*?)</text>')
 
@@ -80,3 +85,18 @@ def filtered_svg(app: App[object], title: str | None = None) -> str:
     )
     console.print(update)
     return console.export_svg(title=title or app.title)
+
+
+@contextlib.asynccontextmanager
+async def held_wallboard(
+    app: RtdashApp, size: tuple[int, int]
+) -> AsyncIterator[tuple[AgentGrid, list[str]]]:
+    """The wallboard ``app`` at ``size`` with its first data, paused so the picture holds
+    still: its agents' grid and the screen's rows."""
+    from tests.ui.helpers import wait_for_data
+
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        yield app.screen.view.query_one(AgentGrid), screen_rows(app)
