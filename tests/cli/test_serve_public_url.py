@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import a_password
+
 from .conftest import RunCli
 
 
@@ -46,7 +48,7 @@ def test_a_public_url_the_page_cannot_load_from_is_one_line_and_exit_2(
 def test_credentials_in_the_public_url_are_refused_and_never_echoed(
     rtdash: RunCli, serve_calls: list[dict[str, object]]
 ) -> None:
-    secret = "pw" + "-in-the-url"
+    secret = a_password()
     run = rtdash("serve", "--demo", "--public-url", f"https://someone:{secret}@x")
     assert run.code == 2
     assert len(run.err_lines) == 1

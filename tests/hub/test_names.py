@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from rtdash.config import Settings
 from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.hub import codec
+from rtdash.hub.publisher import InstallationPublisher
 from rtdash.sim import SimConfig, Simulator
 from rtdash.ui.app import RtdashApp
 from tests.hub.conftest import RedisServer
@@ -39,9 +40,10 @@ def sim() -> Iterator[Simulator]:
 @contextlib.asynccontextmanager
 async def two_tabs(
     url: str, prefix: str, sim: Simulator, names: dict[int, str | None], **connection: object
-) -> AsyncIterator[tuple[RtdashApp, Pilot[int]]]:
+) -> AsyncIterator[tuple[RtdashApp, Pilot[int], list[InstallationPublisher]]]:
     """A hub publishing both of the simulator's installations under ``names`` and a
-    viewer (no credentials) of both, its tabs up."""
+    viewer (no credentials) of both, its tabs up; and the hub's publishers, in the
+    order of ``names``."""
     hubs = [publisher(url, prefix, sim, igrp=igrp, name=name) for igrp, name in names.items()]
     async with running(*hubs):
         assert await until(lambda: all(hub.published >= 2 for hub in hubs), 10)
@@ -50,7 +52,7 @@ async def two_tabs(
         app = RtdashApp(settings)
         async with app.run_test(size=(140, 30)) as pilot:
             await wait_until(pilot, lambda: bool(app.screen_stack[1:]), 5)
-            yield app, pilot
+            yield app, pilot, hubs
 
 
 @pytest.mark.asyncio
@@ -58,7 +60,7 @@ async def test_a_viewer_names_its_tabs_as_the_hub_does(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
     names: dict[int, str | None] = {sim.igrp: NORTHWIND, SECOND: HARBOUR}
-    async with two_tabs(redis_up.url, prefix, sim, names) as (app, pilot):
+    async with two_tabs(redis_up.url, prefix, sim, names) as (app, pilot, _):
         want = f"{NORTHWIND} ({sim.igrp})"
         await wait_until(pilot, lambda: want in screen_text(app), 5)
         await wait_until(pilot, lambda: f"{HARBOUR} ({SECOND})" in screen_text(app), 5)
@@ -71,15 +73,12 @@ async def test_a_name_the_hub_changes_is_the_tabs_new_name(
 ) -> None:
     """The hub's config renamed (and the hub restarted, or a name learnt later): an
     open viewer's tab follows with the hub's next status, not the first name it saw."""
-    hubs = [publisher(redis_up.url, prefix, sim, igrp=sim.igrp, name=NORTHWIND)]
-    async with running(*hubs):
-        assert await until(lambda: hubs[0].published >= 2, 10)
-        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
-        async with app.run_test(size=(140, 30)) as pilot:
-            await wait_until(pilot, lambda: f"{NORTHWIND} ({sim.igrp})" in screen_text(app), 5)
-            hubs[0].name = "Northwind West"
-            await wait_until(pilot, lambda: f"Northwind West ({sim.igrp})" in screen_text(app), 5)
-            assert NORTHWIND not in screen_text(app)
+    names: dict[int, str | None] = {sim.igrp: NORTHWIND, SECOND: HARBOUR}
+    async with two_tabs(redis_up.url, prefix, sim, names) as (app, pilot, hubs):
+        await wait_until(pilot, lambda: f"{NORTHWIND} ({sim.igrp})" in screen_text(app), 5)
+        hubs[0].name = "Northwind West"
+        await wait_until(pilot, lambda: f"Northwind West ({sim.igrp})" in screen_text(app), 5)
+        assert NORTHWIND not in screen_text(app)
 
 
 @pytest.mark.asyncio
@@ -87,7 +86,7 @@ async def test_a_name_in_the_viewers_config_wins(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
     names: dict[int, str | None] = {sim.igrp: NORTHWIND, SECOND: HARBOUR}
-    async with two_tabs(redis_up.url, prefix, sim, names, name="Floor Two") as (app, pilot):
+    async with two_tabs(redis_up.url, prefix, sim, names, name="Floor Two") as (app, pilot, _):
         # the other tab's name arriving says the hub's names have been read
         await wait_until(pilot, lambda: f"{HARBOUR} ({SECOND})" in screen_text(app), 5)
         await pilot.pause(1.2)  # another status each: the configured name holds
@@ -102,7 +101,7 @@ async def test_a_hub_that_sends_no_names_still_feeds_the_viewer(
     redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
     names: dict[int, str | None] = {sim.igrp: None, SECOND: None}
-    async with two_tabs(redis_up.url, prefix, sim, names) as (app, pilot):
+    async with two_tabs(redis_up.url, prefix, sim, names) as (app, pilot, _):
         views = app.screen.views  # type: ignore[attr-defined]  # DashboardScreen
         await wait_until(pilot, lambda: all(view.feed.calls is not None for view in views), 5)
         text = screen_text(app)
@@ -117,7 +116,7 @@ async def test_a_name_from_redis_is_shown_as_text_never_as_markup(
     # the hub keeps the brackets (they are text) and drops what does not print
     hostile = "[b]North[/b]\x1b[2J\u202ewind"
     names: dict[int, str | None] = {sim.igrp: hostile, SECOND: HARBOUR}
-    async with two_tabs(redis_up.url, prefix, sim, names) as (app, pilot):
+    async with two_tabs(redis_up.url, prefix, sim, names) as (app, pilot, _):
         want = f"[b]North[/b] [2J wind ({sim.igrp})"
         await wait_until(pilot, lambda: want in screen_text(app), 5)
         assert "\x1b" not in screen_text(app)
