@@ -153,6 +153,28 @@ async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: S
         assert title.endswith(f"  0 of {total} (filter: zz[b]zz)") and total > 0, title
 
 
+async def test_the_no_match_toast_goes_with_the_filter_it_was_about(sim: Simulator) -> None:
+    """ "No call matches the filter 'zz': Esc clears it." is wrong the moment Esc has
+    cleared it (or another filter is typed): it is taken down then, not left standing
+    over the status line for its seconds."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_data(pilot)
+        told = "No call matches the filter 'zz': Esc clears it."
+        await pilot.press("slash", *"zz", "enter")
+        await wait_until(pilot, lambda: told in screen_text(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert told not in screen_text(app) and not app._notifications
+        assert dashboard_of(app).grid.shown_calls()
+        # typed over: the toast of the first filter goes as the words change
+        await pilot.press("slash", *"zz", "enter")
+        await wait_until(pilot, lambda: told in screen_text(app))
+        await pilot.press("slash", "q")
+        await pilot.pause()
+        assert told not in screen_text(app)
+
+
 async def test_a_long_filter_is_cut_in_the_titles_never_their_counts(sim: Simulator) -> None:
     """At 80 columns the users' title has room for the counts and a few words: a long
     filter is cut with "…", and how many users it left stays whole before it."""

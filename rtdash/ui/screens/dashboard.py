@@ -202,6 +202,11 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         kept = [toast for toast in self._not_opened if not toast.has_expired]
         self._not_opened = [*kept, self.notify_installation(why)]
 
+    def _withdraw_not_opened(self) -> None:
+        for toast in self._not_opened:
+            withdraw_notification(self.app, toast)
+        self._not_opened.clear()
+
     def action_lookup_number(self) -> None:
         self._open_lookup(None)
 
@@ -240,9 +245,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
 
         # "Lily Moore is not on a call" is answered now, and stood over the dialog it hid
         # the lines under it (at 80x24, who answered)
-        for toast in self._not_opened:
-            withdraw_notification(self.app, toast)
-        self._not_opened.clear()
+        self._withdraw_not_opened()
         self.app.push_screen(
             LookupScreen(
                 client,
@@ -272,7 +275,11 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         self.call_after_refresh(self.dashboard.status_bar.keep_toasts_above)
 
     def _apply_filter(self, text: str) -> None:
-        """The installation shown filtered by ``text``: its calls and its users."""
+        """The installation shown filtered by ``text``: its calls and its users. Why an
+        Enter opened nothing ("No call matches the filter 'x': Esc clears it") was said
+        of the last filter's view: with another filter it is wrong, and it is taken down."""
+        if text != self._filters[self.current]:
+            self._withdraw_not_opened()
         self._filters[self.current] = text
         self.dashboard.grid.set_filter(text, self.default_region)
         self.dashboard.user_panel.set_filter(users_filter(text))
@@ -292,7 +299,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         board = self.dashboard
         if board.grid.filter_text and not board.grid.shown_calls():
             # said at once: the focus lands on an empty group, which shows no cursor
-            self.notify_installation(nothing_to_open(self.dashboard))
+            self._say_not_opened(nothing_to_open(self.dashboard))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
