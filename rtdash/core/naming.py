@@ -6,7 +6,9 @@ changes, so the tabs and the status line follow the first lookup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 #: a name from upstream is cut to this: a tab bar holds several
 MAX_NAME = 40
@@ -27,6 +29,38 @@ def clean_name(name: str | None) -> str | None:
 def label_for(igrp: int | None, name: str | None) -> str:
     """``Northwind (1234)``, or ``installation 1234`` without a name."""
     return f"{name} ({igrp})" if name else f"installation {igrp}"
+
+
+#: the two shapes :func:`label_for` gives, read back; the id is always last
+_NAMED = re.compile(r"(?P<name>.+) \((?P<igrp>\d+)\)")
+_UNNAMED = re.compile(r"installation (?P<igrp>\d+)")
+
+
+class LabelParts(NamedTuple):
+    """A label taken apart, so that a line too narrow for it can cut the name and keep
+    the id, which is what tells one installation's line from another's."""
+
+    #: None for ``installation 1234`` (no name), and for a label of no known shape
+    name: str | None
+    #: None when the label holds no id (a recording's own words)
+    igrp: str | None
+
+
+def label_parts(label: str) -> LabelParts:
+    """``Northwind (1234)`` is ("Northwind", "1234"), ``installation 1234`` is (None,
+    "1234"); any other text is a name with no id, to be cut from its end as it was."""
+    if named := _NAMED.fullmatch(label):
+        return LabelParts(named["name"], named["igrp"])
+    if unnamed := _UNNAMED.fullmatch(label):
+        return LabelParts(None, unnamed["igrp"])
+    return LabelParts(label, None)
+
+
+def id_mark(igrp: str) -> str:
+    """The shortest a label gets, where even a cut name does not fit: ``#1234``. The
+    number is what tells installations apart; ``#`` says it is one in fewer cells than
+    a word, and a cramped line (stale data, at 80 columns) has few to give."""
+    return f"#{igrp}"
 
 
 class InstallationNames:

@@ -60,7 +60,8 @@ async def test_at_80_columns_a_long_installation_name_gives_way_to_the_time_zone
     sim: Simulator,
 ) -> None:
     """The demo's first installation, "Northwind Contact Centre (1234)", made the line
-    83 cells: its end, the time zone the times are read in, was cut off."""
+    83 cells: its end, the time zone the times are read in, was cut off. The name gives
+    way, never its id: that tells the installations' lines apart."""
     app = RtdashApp(settings_for(sim), demo=True, simulator=sim, clock=FrozenClock(sim.now))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
@@ -69,7 +70,7 @@ async def test_at_80_columns_a_long_installation_name_gives_way_to_the_time_zone
         line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
         shown = " ".join(line.split())  # the badge's reverse video ends in a space
         assert shown == (
-            "DEMO live · data as of 09:00:00 (0 s ago) · Northwind Contact Centre… · UTC"
+            "DEMO live · data as of 09:00:00 (0 s ago) · Northwind Contact… (1234) · UTC"
         ), line
         await pilot.resize_terminal(120, 24)  # room again: the name comes back whole
         await pilot.pause()
@@ -84,13 +85,15 @@ HEAD = Text("live · data as of 09:00:00 (0 s ago)")  # 36 cells
     ("width", "shown"),
     [
         (80, "live · data as of 09:00:00 (0 s ago) · Northwind Contact Centre (1234) · UTC"),
-        (70, "live · data as of 09:00:00 (0 s ago) · Northwind Contact Centre… · UTC"),
-        (55, "live · data as of 09:00:00 (0 s ago) · Northwind… · UTC"),
-        (54, "live · data as of 09:00:00 (0 s ago) · UTC"),
+        (70, "live · data as of 09:00:00 (0 s ago) · Northwind Contact… (1234) · UTC"),
+        (59, "live · data as of 09:00:00 (0 s ago) · Northw… (1234) · UTC"),
+        (58, "live · data as of 09:00:00 (0 s ago) · #1234 · UTC"),
+        (50, "live · data as of 09:00:00 (0 s ago) · #1234 · UTC"),
+        (49, "live · data as of 09:00:00 (0 s ago) · UTC"),
         (40, "live · data as of 09:00:00 (0 s ago)"),  # the Static cuts what is left
     ],
 )
-def test_the_status_line_gives_way_name_first_then_zone_then_its_end(
+def test_the_status_line_gives_way_name_first_then_id_then_zone_then_its_end(
     width: int, shown: str
 ) -> None:
     line = fitted(HEAD, "Northwind Contact Centre (1234)", "UTC", width)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from rtdash.api.sanitise import clean
 from rtdash.config import Settings
 from rtdash.core.feed import FeedConsumer, LiveFeed
+from rtdash.core.naming import label_for
 from rtdash.core.player import PlayerSource
 from rtdash.core.poller_status import PollerStatus
 from rtdash.core.recorded_service import RecordedService
@@ -199,6 +200,6 @@ class ReplayApp(ShellApp):
         )
         if recorded is not None:  # the headline's SL % and abandons, as recorded
             feed.subscribe(recorded)
-        label = header.installation or f"installation {header.igrp}"
+        label = header.installation or label_for(header.igrp, None)
         board = Dashboard(feed, label=label, zone=header.zone, options=options, id="view-replay")
         self.push_screen(ReplayScreen(board, source, export_dir=self.settings.display.export_dir))
