@@ -8,65 +8,16 @@ chance), and read back from the screen."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from textual.app import App, ComposeResult
 
-from rtdash.api.models import PbxUser, UserState
-from rtdash.core.agents import ORDER, OnCall
-from rtdash.core.clock import FrozenClock
-from rtdash.core.shown_starts import ShownStarts
-from rtdash.ui.widgets.agent_grid import AgentGrid
+from rtdash.core.agents import ORDER
+from tests.ui.grid_helpers import WORDS, GridApp, centre, cut_marks
 from tests.ui.wall_helpers import screen_rows
-
-NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
 #: the agents' room on the wallboard at 160x48 is this wide: four tiles a row
 ROOM_WIDTH = 94
-
-
-#: each group's names, in the order of :data:`ORDER`
-WORDS = ("Free", "Talk", "Gone")
-
-
-def _centre(available: int, on_call: int, away: int) -> tuple[tuple[PbxUser, ...], OnCall]:
-    """Users split as asked, each group's first the longest in state, and who is on a
-    call (by operator reference, as the calls name their agents)."""
-    users: list[PbxUser] = []
-    counts = (available, on_call, away)
-    states = (UserState.AVAILABLE, UserState.UNAVAILABLE, UserState.UNAVAILABLE)
-    for word, count, state in zip(WORDS, counts, states, strict=True):
-        for n in range(count):
-            users.append(
-                PbxUser(
-                    user_id=f"{word}-{n}",
-                    state=state,
-                    state_start=NOW - timedelta(minutes=60 - n),
-                    display_name=f"{word} {n:02d}",
-                    operator_ref=f"op-{word}-{n}",
-                    dashboard=True,
-                )
-            )
-    talking = frozenset(f"op-Talk-{n}" for n in range(on_call))
-    return tuple(users), OnCall(refs=talking)
-
-
-class _GridApp(App[None]):
-    CSS = "AgentGrid { width: 1fr; height: 1fr; }"
-
-    def __init__(self, users: tuple[PbxUser, ...], on_call: OnCall) -> None:
-        super().__init__()
-        self.users, self.on_call = users, on_call
-
-    def compose(self) -> ComposeResult:
-        yield AgentGrid(clock=FrozenClock(NOW), starts=ShownStarts())
-
-    def on_mount(self) -> None:
-        grid = self.query_one(AgentGrid)
-        grid.show_users(self.users)
-        grid.show_on_call(self.on_call)
 
 
 def _gaps(rows: list[str]) -> tuple[list[int], list[int], int]:
@@ -101,13 +52,13 @@ SPLITS = [
 async def test_the_spare_lines_are_shared_between_groups_and_rows(
     split: tuple[int, int, int], height: int
 ) -> None:
-    users, on_call = _centre(*split)
-    app = _GridApp(users, on_call)
+    users, on_call = centre(*split)
+    app = GridApp(users, on_call)
     async with app.run_test(size=(ROOM_WIDTH, height)) as pilot:
         await pilot.pause()
         rows = screen_rows(app)
     text = "\n".join(rows)
-    assert "more agents" not in text, text
+    assert not cut_marks(text), text
     before_groups, between_rows, under = _gaps(rows)
     assert under == 0, f"{under} blank lines under the agents:\n{text}"
     # rows spaced alike everywhere (a group spaced in part reads as uneven blocks),

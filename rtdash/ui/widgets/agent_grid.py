@@ -3,8 +3,10 @@
 Each group has a heading with its count, then a tile per agent, longest in state first
 (who has waited longest for a call, who has talked longest, who has been away
 longest). Tiles grow with the room (one line on a small terminal, up to four on a TV)
-so a wall screen is used, and what does not fit is counted in a last line rather than
-cut silently. Names that do not fit end in an ellipsis.
+so a wall screen is used, and what does not fit is counted rather than cut silently:
+a group with no room for a tile keeps its heading, marked "(not shown)", since its
+count is what a room reads, and a last line counts the rest by state. Names that do
+not fit end in an ellipsis.
 
 Drawn as one renderable rather than a widget per agent: a thousand child widgets
 would cost far more to lay out than a thousand short lines of text.
@@ -120,20 +122,19 @@ class AgentGrid(Widget):
             return duration(seconds_since(start(user), now))
 
         lines: list[Text] = []
-        shown = 0
         heading = self.get_component_rich_style("agent--heading")
-        cut = False
+        #: the group the screen ends in, and how many of its agents have a tile
+        cut: tuple[int, int] | None = None
         for group, state in enumerate(ORDER):
             members = groups[state]
-            # once a group is cut, the groups after it are counted, not half drawn
-            if cut or len(lines) + 1 > height:
+            if len(lines) + 1 > height:
+                cut = (group, 0)
                 break
-            lines.append(
-                Text(f"{state.symbol} {len(members)} {state.word}", style=heading, no_wrap=True)
-            )
+            lines.append(_heading(state, len(members), heading))
             if not members:
                 lines.extend(Text("") for _ in range(gaps.after(group, 0, 1)))
             style = self.get_component_rich_style(COMPONENT[state])
+            drawn = 0
             for row_index, first in enumerate(range(0, len(members), columns)):
                 row = members[first : first + columns]
                 block = [
@@ -145,16 +146,18 @@ class AgentGrid(Widget):
                 # keep a line for "+N more" unless this row is the very last
                 room = height - len(lines) - (0 if last_row else 1)
                 if len(block) + blank > room:
-                    cut = True
+                    if not drawn:
+                        # a bare heading: drawn again below with what became of its tiles
+                        lines.pop()
+                    cut = (group, drawn)
                     break
                 lines.extend(block)
                 lines.extend(Text("") for _ in range(blank))
-                shown += len(row)
-        hidden = len(self.users) - shown
-        if hidden > 0:
-            while len(lines) >= height and lines:
-                lines.pop()
-            lines.append(Text(f"+{hidden} more agents (longest in state first)", style="dim"))
+                drawn += len(row)
+            if cut is not None:
+                break
+        if cut is not None:
+            _end_at_cut(lines, groups, *cut, height=height, width=width, heading=heading)
         # one line per line: a tile cut at the edge, never a line wrapped into the next
         return Text("\n", no_wrap=True, overflow="crop").join(lines)
 
@@ -192,6 +195,70 @@ def _packed_fits(groups: dict[AgentState, list[PbxUser]], columns: int, height: 
     only between groups."""
     rows = sum(-(-len(members) // columns) for members in groups.values())
     return len(groups) + 2 * rows + len(groups) - 1 <= height
+
+
+def _heading(state: AgentState, count: int, style: Style, *, not_shown: bool = False) -> Text:
+    line = Text(f"{state.symbol} {count} {state.word}", style=style, no_wrap=True)
+    if not_shown:
+        line.append(" (not shown)", style="dim")
+    return line
+
+
+def _end_at_cut(
+    lines: list[Text],
+    groups: dict[AgentState, list[PbxUser]],
+    group: int,
+    drawn: int,
+    *,
+    height: int,
+    width: int,
+    heading: Style,
+) -> None:
+    """End ``lines`` where group ``group`` is cut after ``drawn`` of its tiles (its
+    heading is not in ``lines`` when none of them is drawn).
+
+    A bare heading over a count of "more agents" read as that many more again, on top of
+    the heading's own: a group the cut leaves without a tile says "(not shown)" on its
+    heading's line instead, and so do the groups after it while there is a line for
+    each, because a TV across the room reads a group's count before any name. What is
+    left goes in one line that names each state it counts, so an agent's state is not
+    lost with their tile."""
+    tail = list(ORDER[group:])
+    if drawn:
+        cut = [(tail[0], len(groups[tail[0]]) - drawn)]
+        tail = tail[1:]
+    else:
+        cut = []
+        while tail and len(lines) < height:
+            later = sum(len(groups[state]) for state in tail[1:])
+            # the foot line goes to the count of the groups after, when any has agents
+            if later and len(lines) + 1 >= height:
+                break
+            state = tail.pop(0)
+            lines.append(
+                _heading(state, len(groups[state]), heading, not_shown=bool(groups[state]))
+            )
+    cut += [(state, len(groups[state])) for state in tail if groups[state]]
+    if not cut:
+        return
+    while len(lines) >= height and lines:
+        lines.pop()
+    lines.append(_cut_line(cut, bool(drawn), width))
+
+
+def _cut_line(cut: list[tuple[AgentState, int]], partly_shown: bool, width: int) -> Text:
+    """The agents with no tile, by state ("+N more on a call, +M away"). Which of a group
+    are shown is said only where it is a part of the group, and only where it fits."""
+    words = ", ".join(
+        f"+{count} {'more ' if index == 0 else ''}{state.word}"
+        for index, (state, count) in enumerate(cut)
+    )
+    order = " (longest in state first)"
+    if partly_shown and cell_len(words + order) <= width:
+        words += order
+    elif cell_len(words) > width:
+        words = fit_cells(words, width).rstrip()
+    return Text(words, style="dim", no_wrap=True)
 
 
 def _row_line(
