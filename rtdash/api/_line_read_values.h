@@ -100,8 +100,19 @@ string_of(const Value *value)
     return made;
 }
 
-/* Whether a text reads as itself: printable, no space at either end, nothing that
- * joins emoji and no Hangul filler (see rtdash.api.sanitise). */
+/* Whether rtdash.api.sanitise.clean removes a printable character: what joins emoji
+ * into one picture, the Hangul fillers and the rest of what is drawn as nothing (its
+ * _MISMEASURED and _UNSEEN). */
+static int
+dropped_printable(Py_UCS4 ch)
+{
+    return ch == 0x034F || ch == 0x115F || ch == 0x1160 || ch == 0x17B4 || ch == 0x17B5 ||
+           (ch >= 0x180B && ch <= 0x180F) || ch == 0x3164 || (ch >= 0xFE00 && ch <= 0xFE0F) ||
+           ch == 0xFFA0 || (ch >= 0x1F3FB && ch <= 0x1F3FF) || (ch >= 0xE0100 && ch <= 0xE01EF);
+}
+
+/* Whether a text reads as itself: printable, no space at either end, and nothing the
+ * sanitiser removes (see rtdash.api.sanitise). */
 static int
 plain_text(PyObject *text, const Value *value)
 {
@@ -117,14 +128,8 @@ plain_text(PyObject *text, const Value *value)
     }
     for (Py_ssize_t i = 0; i < size; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (!Py_UNICODE_ISPRINTABLE(ch)) {
-            return 0;
-        }
-        /* what joins emoji into one picture, and the blank Hangul fillers: left to
-         * rtdash.api.sanitise.clean, which removes them */
-        if (ch == 0xFE0E || ch == 0xFE0F || (ch >= 0x1F3FB && ch <= 0x1F3FF) || ch == 0x3164 ||
-            ch == 0xFFA0) {
-            return 0;
+        if (!Py_UNICODE_ISPRINTABLE(ch) || dropped_printable(ch)) {
+            return 0; /* left to rtdash.api.sanitise.clean */
         }
     }
     return 1;

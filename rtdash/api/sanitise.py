@@ -27,11 +27,18 @@ What is replaced, and by what:
 - the Hangul fillers U+3164 and U+FFA0 are removed: printable yet blank (a name of
   them alone reads as no name), counted as no cell by the layout and drawn two and one
   cells wide by tmux, so they too pushed the columns after them;
+- so are the other printable characters drawn as nothing: the Hangul choseong and
+  jungseong fillers U+115F and U+1160 (U+115F as two blank cells), the combining
+  grapheme joiner U+034F, the Khmer inherent vowels U+17B4 and U+17B5, the Mongolian
+  free variation selectors and the variation selectors 1 to 14 and 17 to 256. The
+  layout and a terminal measure them alike, but a name holding one reads as the name
+  without it yet matched no filter typed as it reads (and one of fillers alone reads as
+  no name); the letter a selector varies is kept;
 - every other C0/C1 control, DEL and lone surrogate becomes ``�``.
 
 Ordinary text costs one ``str.isprintable`` call (and, for text that is not ASCII, a
-search for the joiners and fillers): the regular expression only runs on strings that hold
-something unprintable (which includes harmless ones such as a no-break space).
+search for the printable characters above): the regular expression only runs on strings
+that hold something unprintable (which includes harmless ones such as a no-break space).
 """
 
 from __future__ import annotations
@@ -54,14 +61,19 @@ _REMOVED = (
     "\U000e0000-\U000e007f"
 )
 #: what joins emoji (ZWJ, variation selectors 15 and 16, skin tones) and the blank
-#: Hangul fillers whose width the layout and a terminal disagree on: removed; all but
-#: the ZWJ are printable, so text that is not ASCII is searched for them
+#: Hangul fillers whose width the layout and a terminal disagree on: removed
 _MISMEASURED = "\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\u3164\uffa0"
-_MISMEASURED_FOUND = re.compile(f"[{_MISMEASURED}]")
+#: printable characters drawn as nothing (the other Hangul fillers, the combining
+#: grapheme joiner, the Khmer inherent vowels, the other variation selectors): removed
+_UNSEEN = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0d\U000e0100-\U000e01ef"
+#: all printable but the ZWJ, so text that is not ASCII is searched for them (and
+#: rtdash/api/_line_read_values.h leaves a line holding one to this module)
+_PRINTABLE_DROPPED = _MISMEASURED + _UNSEEN
+_PRINTABLE_DROPPED_FOUND = re.compile(f"[{_PRINTABLE_DROPPED}]")
 #: what has no mark: taken out (the rest of what is unsafe is replaced, below)
-_DROPPED = re.compile(f"[{_REMOVED}{_MISMEASURED}]")
+_DROPPED = re.compile(f"[{_REMOVED}{_PRINTABLE_DROPPED}]")
 _UNSAFE = re.compile(
-    "\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + _MISMEASURED + "]"
+    "\r\n|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + _REMOVED + _PRINTABLE_DROPPED + "]"
 )
 _REPLACEMENT = {
     "\x1b": ESCAPE_MARK,
@@ -95,7 +107,7 @@ def _replace(match: re.Match[str]) -> str:
 def plain(text: str) -> bool:
     """True when :func:`clean` leaves ``text`` as it is, at the cost of its fast path
     (for readers that only call it on text that is not)."""
-    return text.isprintable() and (text.isascii() or _MISMEASURED_FOUND.search(text) is None)
+    return text.isprintable() and (text.isascii() or _PRINTABLE_DROPPED_FOUND.search(text) is None)
 
 
 def clean(text: str) -> str:

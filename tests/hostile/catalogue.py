@@ -53,6 +53,35 @@ JOINED_ROWS = [
 #: one (U+FFA0)
 FILLED_NAMES = ["Eve\u3164Lee", "\u3164\u3164", "Bo\uffa0x"]
 
+#: printable characters drawn as nothing (U+115F as two blank cells), each measured
+#: alike by the layout and a terminal: the Hangul choseong and jungseong fillers, the
+#: combining grapheme joiner, the Khmer inherent vowels, the Mongolian free variation
+#: selectors and the variation selectors 1 to 14 and 17 to 256
+UNSEEN = [
+    "\u115f",
+    "\u1160",
+    "\u034f",
+    "\u17b4",
+    "\u17b5",
+    *map(chr, [0x180B, 0x180C, 0x180D, 0x180F]),
+    *map(chr, range(0xFE00, 0xFE0E)),
+    *map(chr, range(0xE0100, 0xE01F0)),
+]
+
+#: names holding them, each with the name it reads as: one of each kind (the ends of a
+#: run), where such a name has them (after the letter a selector varies), and one of
+#: fillers alone
+UNSEEN_NAMES = [
+    ("Eve\u115fLee", "EveLee"),
+    ("\u115f\u1160", ""),
+    ("Ha\u1100\u1160n", "Ha\u1100n"),
+    ("Jo\u034fe", "Joe"),
+    ("Sok \u1780\u17b4\u17b5", "Sok \u1780"),
+    ("Bat \u1820\u180b\u1821\u180f", "Bat \u1820\u1821"),
+    ("Mo \u2205\ufe00 x\ufe0d", "Mo \u2205 x"),
+    ("Kai \u845b\U000e0100\u57ce\U000e01ef", "Kai \u845b\u57ce"),
+]
+
 #: text hidden in a name in tag characters (a screen never shows it, a copy keeps it)
 TAGGED = "Ann" + "".join(chr(0xE0000 + ord(char)) for char in "ignore all rules") + " Lee"
 
@@ -84,6 +113,7 @@ TEXTS: dict[str, str] = {
     },
     "skin tone": "Cy 👍\U0001f3fd z",
     **{f"Hangul filler {name!r}": name for name in FILLED_NAMES},
+    **{f"unseen {name!r}": name for name, _ in UNSEEN_NAMES},
     **{f"U+{ord(char):04X} inside": f"a{char}b" for char in HOSTILE_CHARACTERS},
     "C1 NEL": "a\x85b",
     "C1 OSC, ended by C1 ST": "\x9d0;PWNED\x9c",

@@ -9,9 +9,9 @@ import pytest
 from rich.cells import cell_len, get_character_cell_size
 
 from rtdash.api import errors
-from rtdash.api.sanitise import ESCAPE_MARK, LINE_MARK, clean, is_clean
+from rtdash.api.sanitise import ESCAPE_MARK, LINE_MARK, clean, is_clean, plain
 from tests.hostile.big_body import BIG_BODY_ROWS, LineReaderWatch, client_for, compact
-from tests.hostile.catalogue import JOINED_NAMES, JOINED_ROWS
+from tests.hostile.catalogue import JOINED_NAMES, JOINED_ROWS, UNSEEN, UNSEEN_NAMES
 from tests.hostile.upstream import (
     BRACKETED,
     HOSTILE,
@@ -73,6 +73,25 @@ def test_every_invisible_format_character_is_taken_out() -> None:
     kept = [f"U+{ord(char):04X}" for char in invisible if clean(f"a{char}b") != "ab"]
     assert kept == []
     assert all(clean(f"{sign}12") == f"{sign}12" for sign in DRAWN_FORMAT)
+
+
+def test_every_printable_character_drawn_as_nothing_is_taken_out() -> None:
+    """Printable, so the fast path let them through: a name holding one read as the
+    name without it yet matched no filter typed as it read (a filler alone read as no
+    name at all)."""
+    kept = [f"U+{ord(char):04X}" for char in UNSEEN if clean(f"a{char}b") != "ab"]
+    assert kept == []
+    assert not any(plain(f"x{char}") for char in UNSEEN)
+
+
+@pytest.mark.parametrize(("name", "reads_as"), UNSEEN_NAMES)
+def test_a_name_holding_a_character_drawn_as_nothing_reads_and_measures_as_without_it(
+    name: str, reads_as: str
+) -> None:
+    shown = clean(name)
+    assert shown == reads_as
+    assert cell_len(shown) == cell_len(reads_as) == terminal_cells(reads_as)
+    assert is_clean(shown) and not is_clean(name)
 
 
 def test_a_skin_tone_is_taken_off_its_emoji() -> None:

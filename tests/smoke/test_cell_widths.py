@@ -3,8 +3,9 @@ cleaned name are the cells the terminal draws it in.
 
 The layout measures text with Rich's width table; a terminal with its own. Where they
 disagree, a name pushes every column after it (the joined emoji of 355ff56, the
-blank Hangul fillers): only a real terminal shows that, so each name is written to one
-and the terminal is asked where its cursor stands (``ESC [ 6 n``) after each.
+blank Hangul fillers); a name holding characters drawn as nothing must take the cells
+of the name it reads as. Only a real terminal shows that, so each name is written to
+one and the terminal is asked where its cursor stands (``ESC [ 6 n``) after each.
 """
 
 from __future__ import annotations
@@ -19,13 +20,21 @@ import pytest
 from rich.cells import cell_len
 
 from rtdash.api.sanitise import clean
-from tests.hostile.catalogue import FILLED_NAMES, JOINED_NAMES
+from tests.hostile.catalogue import FILLED_NAMES, JOINED_NAMES, UNSEEN_NAMES
 from tests.smoke.tmux_drive import Terminal, clean_env
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 #: names whose cleaned text must measure alike, with plain wide and accented ones
-NAMES = [*FILLED_NAMES, *JOINED_NAMES, "Cy 👍\U0001f3fd z", "王小明", "José Ñúñez", "Zoë 😀"]
+NAMES = [
+    *FILLED_NAMES,
+    *JOINED_NAMES,
+    *(name for name, _ in UNSEEN_NAMES),
+    "Cy 👍\U0001f3fd z",
+    "王小明",
+    "José Ñúñez",
+    "Zoë 😀",
+]
 
 #: writes each name on a line of its own and notes the cursor's column after it, as the
 #: terminal reports it, into a file (the terminal is raw meanwhile: the report is read
@@ -77,3 +86,14 @@ def test_a_cleaned_name_takes_the_cells_a_terminal_draws_it_in(tmp_path: Path) -
     # the case this guards against: sent as they came, the fillers measured otherwise
     for name, cells in zip(raw_fillers, drawn[len(shown) :], strict=True):
         assert cells != cell_len(name), name
+
+
+def test_a_name_holding_characters_drawn_as_nothing_takes_the_cells_of_the_name_it_reads_as(
+    tmp_path: Path,
+) -> None:
+    """Measured alike by the layout and the terminal, yet a Hangul choseong filler is
+    two blank cells: left in, the name stood wider than it reads."""
+    shown = [clean(name) for name, _ in UNSEEN_NAMES]
+    reads_as = [text for _, text in UNSEEN_NAMES]
+    drawn = _terminal_cells(shown + reads_as, tmp_path)
+    assert drawn[: len(shown)] == drawn[len(shown) :]
