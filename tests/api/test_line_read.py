@@ -18,6 +18,7 @@ from rtdash.api import line_plan, values
 from rtdash.api.mapping import FieldMapping
 from rtdash.api.models import RowReader
 from rtdash.api.row_types import ActiveCall, PbxUser, RowUnreadable
+from rtdash.api.sanitise import plain
 from rtdash.api.wire import fast_rows
 from tests.api.test_rows import CALL, USER, with_
 
@@ -348,3 +349,29 @@ def test_a_time_is_read_in_c_only_in_the_documented_shape_and_years(
     assert (made[0] is not None) == in_c
     if in_c:
         assert same_row(made[0], read_in_python("call", raw))
+
+
+def test_c_reads_every_printable_character_exactly_where_the_sanitiser_keeps_it() -> None:
+    """The C reader keeps its own list of the printable characters that
+    :func:`rtdash.api.sanitise.clean` removes (``_line_read_values.h``): a name holding
+    one must be left to the reader, which cleans it. Every printable character past
+    ASCII, in a name, against :func:`~rtdash.api.sanitise.plain`: the two lists cannot
+    drift apart unnoticed."""
+    chars = [
+        chr(point)
+        for point in range(0x80, 0x110000)
+        if not 0xD800 <= point <= 0xDFFF and chr(point).isprintable()
+    ]
+    wrong = []
+    # a reader a few thousand names at a time: past its caches' room for new texts, C
+    # leaves every line to the reader, whatever it holds
+    for start in range(0, len(chars), 4096):
+        some = chars[start : start + 4096]
+        made = ready("call").read_lines([line(with_(CALL, displayName=f"a{c}b")) for c in some])
+        assert made is not None and len(made) == len(some)
+        wrong += [
+            f"U+{ord(char):04X}"
+            for char, row in zip(some, made, strict=True)
+            if (row is not None) != plain(f"a{char}b")
+        ]
+    assert wrong == []
