@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from rtdash.core.thresholds import Level
+from rtdash.ui.label_fit import shortened
 from rtdash.ui.widgets.palette import AVAILABLE, LEVEL_STYLE
 
 #: each tab's mark: the installation's worst level (help's legend lists them)
@@ -50,6 +52,8 @@ class InstallationBar(Static):
             line = tab_line(entries, current, note, words=words)
             if line.cell_len <= width:
                 break
+        else:
+            line = squeezed_tabs(entries, current, width)
         self.update(line, layout=False)
 
     def on_resize(self) -> None:
@@ -57,6 +61,20 @@ class InstallationBar(Static):
         if self._shown is not None:
             entries, current, notes, _ = self._shown
             self.show(list(entries), current, notes)
+
+
+def squeezed_tabs(entries: list[Tab], current: int, width: int) -> Text:
+    """The tabs in ``width`` cells with their labels shortened alike: the names cut
+    with their ids kept, then the ids alone (:mod:`rtdash.ui.label_fit`), then no
+    label but the tab's number. Cut at the line's end instead, the last tabs went, and
+    with them the mark that says a background installation is in breach."""
+    longest = max(cell_len(tab.label) for tab in entries)
+    for room in range(longest - 1, 0, -1):
+        shorter = [tab._replace(label=shortened(tab.label, room) or "") for tab in entries]
+        line = tab_line(shorter, current, "", words=False)
+        if line.cell_len <= width:
+            return line
+    return tab_line([tab._replace(label="") for tab in entries], current, "", words=False)
 
 
 def tab_line(entries: list[Tab], current: int, note: str, *, words: bool) -> Text:
@@ -67,7 +85,7 @@ def tab_line(entries: list[Tab], current: int, note: str, *, words: bool) -> Tex
         if index:
             line.append(" │ ", style="dim")
         style = "bold reverse" if index == current else ""
-        line.append(f" {index + 1} {tab.label} ", style=style)
+        line.append(f" {index + 1} {tab.label} " if tab.label else f" {index + 1} ", style=style)
         line.append(TAB_MARKS[tab.level], style=LEVEL_STYLE[tab.level] or AVAILABLE)
         if tab.paused:
             line.append(f" {PAUSED_WORDS if words else PAUSED_MARK}", style="bold")

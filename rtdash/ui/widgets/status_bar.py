@@ -13,18 +13,14 @@ from textual.widgets import Static
 
 from rtdash.core.clock import Clock
 from rtdash.core.credentials import rejected_hints_for
-from rtdash.core.naming import id_mark, label_parts
 from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe, disconnected
+from rtdash.ui.label_fit import shortened
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 
 #: seconds a note stays (a key's answer, e.g. "polling every 3 s"): it answers the key
 #: pressed, and left there it would hold the installation's name off an 80-column line
 NOTE_SECONDS = 10.0
-
-#: the fewest cells an installation's name is cut to beside its id before the id
-#: stands alone: fewer than "Northw…" says nothing the id does not
-MIN_NAME_CELLS = 7
 
 
 class StatusBar(Static):
@@ -197,9 +193,10 @@ def fitted(head: Text, installation: str, zone: str, width: int) -> Text:
     """The status line in ``width`` cells: ``head`` (the connection, the data's age, then
     any cause and note), the installation and the time zone. What gives way first is
     what a supervisor least needs: the installation's name is cut with "…", its id kept
-    (:func:`shortened`: the id is what tells the tabs' lines apart), then the id alone
-    is left, then nothing; then the zone goes; only then is the line's end cut, which
-    is the note, then the causes: the connection and the age come first, and go last.
+    (:func:`~rtdash.ui.label_fit.shortened`: the id is what tells the tabs' lines
+    apart), then the id alone is left, then nothing; then the zone goes; only then is
+    the line's end cut, which is the note, then the causes: the connection and the age
+    come first, and go last.
     ``width`` 0 (not laid out yet): the whole line."""
 
     def line(name: str | None, with_zone: bool) -> Text:
@@ -221,35 +218,6 @@ def fitted(head: Text, installation: str, zone: str, width: int) -> Text:
     if nameless.cell_len <= width:
         return nameless
     return line(None, False)
-
-
-def shortened(label: str, room: int) -> str | None:
-    """The installation's label in ``room`` cells, or None if it cannot say which
-    installation in so few. A label cut from its end lost its id first: "installat…"
-    said nothing, and "installation 1…" named an installation that is not there. So the
-    name's start is cut and the id kept ("Northw… (1234)"); with less room, or no name
-    ("installation 1234"), the id alone (``#1234``). A label with no id (a recording's
-    own words) is cut from its end, as long as enough of it is left to read."""
-    if cell_len(label) <= room:
-        return label
-    name, igrp = label_parts(label)
-    if igrp is None:
-        return _cut(label, room) if room >= MIN_NAME_CELLS else None
-    if name is not None:
-        name_room = room - cell_len(f" ({igrp})")
-        if name_room >= MIN_NAME_CELLS:
-            return f"{_cut(name, name_room)} ({igrp})"
-    mark = id_mark(igrp)
-    return mark if cell_len(mark) <= room else None
-
-
-def _cut(text: str, cells: int) -> str:
-    """``text`` in ``cells`` cells with "…" at its end; by cells, not characters: a
-    wide character counts two (a CJK name's cut would otherwise overrun the line)."""
-    cut = Text(text)
-    cut.truncate(cells - 1)
-    cut.rstrip()  # "Centre…", not "Centre …" (nor a wide character's half's space)
-    return f"{cut.plain}…"
 
 
 class DisconnectedBanner(Static):
