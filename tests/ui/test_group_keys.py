@@ -26,7 +26,7 @@ from tests.ui.helpers import (
     wait_for_data,
     wait_until,
 )
-from tests.ui.test_group_heights import _app, _with_waiting
+from tests.ui.test_group_heights import _app, _post_waiting, _with_waiting
 
 
 @asynccontextmanager
@@ -130,6 +130,28 @@ async def test_the_group_the_focus_is_in_is_marked_and_enter_on_an_empty_one_say
         await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
 
 
+async def test_the_empty_group_toast_goes_once_a_call_rings_there(sim: Simulator) -> None:
+    """The toast "Ringing has no calls now" was said of the group as it was: once a
+    call rings in the group with the focus, Enter opens it, and the toast saying
+    otherwise is taken down with that poll, not left for its seconds."""
+    async with _from_ringing(sim, (80, 24), ringing=0, queueing=2, notifications=True) as (
+        app,
+        pilot,
+        grid,
+    ):
+        told = "Ringing has no calls now"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: told in screen_text(app))
+        await _post_waiting(pilot, 1, 2)
+        await pilot.pause()
+        assert grid.table(CallState.RINGING).row_count == 1
+        assert told not in screen_text(app) and not app._notifications
+        ringing_call = grid.shown(CallState.RINGING)[0].call_ref
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LookupScreen))
+        assert app.screen.call_ref == ringing_call
+
+
 async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: Simulator) -> None:
     """Every group is empty because of the filter: Enter says so and how to clear it,
     not "Tab moves to the next group" (no group has a call to move to); the words are
@@ -154,9 +176,9 @@ async def test_enter_with_a_filter_that_hides_every_call_names_the_filter(sim: S
 
 
 async def test_the_no_match_toast_goes_with_the_filter_it_was_about(sim: Simulator) -> None:
-    """ "No call matches the filter 'zz': Esc clears it." is wrong the moment Esc has
-    cleared it (or another filter is typed): it is taken down then, not left standing
-    over the status line for its seconds."""
+    """The toast "No call matches the filter 'zz': Esc clears it." is wrong the
+    moment Esc has cleared it (or another filter is typed): it is taken down then,
+    not left standing over the status line for its seconds."""
     app = make_app(sim)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_data(pilot)

@@ -132,6 +132,9 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.dashboard.focus_first_table()
+        for view in self.views:
+            if isinstance(view, Dashboard):
+                view.calls_shown = self._calls_shown
 
     def _filter_box(self) -> Input:
         """The filter line, mounted the first time it is wanted: most starts never
@@ -201,6 +204,16 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         opens (those gone by themselves are forgotten, so a day of them holds none)."""
         kept = [toast for toast in self._not_opened if not toast.has_expired]
         self._not_opened = [*kept, self.notify_installation(why)]
+
+    def _calls_shown(self) -> None:
+        """A toast saying "Ringing has no calls now" (or "No call matches the filter")
+        is wrong once the group with the focus shows a call: Enter opens it now, and
+        the toast is taken down rather than left to say otherwise for its seconds."""
+        if not self._not_opened:
+            return
+        table = self.focused
+        if isinstance(table, KeyedTable) and table.has_class("calls-table") and table.row_count:
+            self._withdraw_not_opened()
 
     def _withdraw_not_opened(self) -> None:
         for toast in self._not_opened:

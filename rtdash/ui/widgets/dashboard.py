@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widget import Widget
@@ -19,6 +21,10 @@ DASHBOARD_SERVICE = ("sl", "abandoned")
 
 
 class Dashboard(LiveView):
+    #: told after each calls snapshot is drawn: the screen takes down what it said of
+    #: the calls before it ("Ringing has no calls now" once a call rings there)
+    calls_shown: Callable[[], None] | None = None
+
     def compose(self) -> ComposeResult:
         yield self.make_banner()
         source = self.service_tiles
@@ -79,6 +85,8 @@ class Dashboard(LiveView):
     def show_calls(self, snapshot: CallsSnapshot) -> None:
         self.grid.update_snapshot(snapshot)
         self.user_panel.show_on_call(snapshot.on_call())
+        if self.calls_shown is not None:
+            self.calls_shown()
 
     def show_users(self, snapshot: UsersSnapshot) -> None:
         self.user_panel.update_snapshot(snapshot)
