@@ -203,6 +203,23 @@ def test_disconnected_dashboard(snap_compare, sim: Simulator, size: tuple[int, i
     assert snap_compare(make_app(sim, flash=False), terminal_size=size, run_before=_disconnected)
 
 
+def test_disconnected_named_installations_at_80x24(snap_compare, sim: Simulator) -> None:
+    """Two named installations over SSH at 80 columns, the data stale: the status line
+    has no room for the name, so it keeps the id (``#1234``), and the tabs fit their
+    line with both marks on it."""
+    others = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app = make_app(
+        sim, flash=False, name="Northwind Contact Centre, Leeds and Bradford", more_igrps=others
+    )
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_disconnected)
+
+
+def test_wallboard_too_short_for_every_agent(snap_compare, sim: Simulator) -> None:
+    """A wall screen short of room for every tile: the last line counts the agents
+    without one by state, and a group with no room keeps its heading and count."""
+    assert snap_compare(_wallboard_app(sim), terminal_size=(80, 18), run_before=_wallboard_ready)
+
+
 def test_disconnected_wallboard(snap_compare, sim: Simulator) -> None:
     settings = settings_for(sim)
     settings.display.wallboard = True
