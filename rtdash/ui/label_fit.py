@@ -1,4 +1,7 @@
-"""An installation's label in fewer cells: the name's start cut, its id kept.
+"""Text in fewer terminal cells, and an installation's label cut with its id kept.
+
+Everything here counts cells, not characters: a Chinese or Korean name or an emoji
+takes two cells a character, and a cut counted in characters overran its column.
 
 The id is what tells one installation's tab or status line from another's; a label cut
 from its end loses it first ("installat…" says nothing, "installation 1…" names an
@@ -7,8 +10,7 @@ all stay on their line (a tab pushed off it hid its alert mark)."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
-from rich.text import Text
+from rich.cells import cell_len, get_character_cell_size
 
 from rtdash.core.naming import id_mark, label_parts
 
@@ -28,19 +30,29 @@ def shortened(label: str, room: int) -> str | None:
         return label
     name, igrp = label_parts(label)
     if igrp is None:
-        return cut_to(label, room) if room >= MIN_NAME_CELLS else None
+        return fit_cells(label, room).rstrip() if room >= MIN_NAME_CELLS else None
     if name is not None:
         name_room = room - cell_len(f" ({igrp})")
         if name_room >= MIN_NAME_CELLS:
-            return f"{cut_to(name, name_room)} ({igrp})"
+            return f"{fit_cells(name, name_room).rstrip()} ({igrp})"
     mark = id_mark(igrp)
     return mark if cell_len(mark) <= room else None
 
 
-def cut_to(text: str, cells: int) -> str:
-    """``text`` in ``cells`` cells with "…" at its end; by cells, not characters: a
-    wide character counts two (a CJK name's cut would otherwise overrun the line)."""
-    cut = Text(text)
-    cut.truncate(cells - 1)
-    cut.rstrip()  # "Centre…", not "Centre …" (nor a wide character's half's space)
-    return f"{cut.plain}…"
+def fit_cells(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` terminal cells: cut with ``…`` when too long,
+    padded with spaces when short (a wallboard's tile keeps its column). A wide
+    character the cut would halve goes whole, so ``…`` still ends the name, and a
+    space before it goes too ("Centre…", not "Centre …")."""
+    if width <= 0:
+        return ""
+    size = cell_len(text)
+    if size <= width:
+        return text + " " * (width - size)
+    # the characters that leave a cell for the "…" (the text is wider, so some do not)
+    kept = end = 0
+    while kept + get_character_cell_size(text[end]) < width:
+        kept += get_character_cell_size(text[end])
+        end += 1
+    head = text[:end].rstrip()
+    return head + "…" + " " * (width - 1 - cell_len(head))

@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from rtdash.core.agents import AgentState
 from rtdash.sim import Simulator
-from rtdash.ui.widgets.agent_grid import fit_cells
+from rtdash.ui.label_fit import fit_cells
 from tests.support import loopback_sim, sim_config
 from tests.ui.helpers import a_wallboard
 from tests.ui.wall_helpers import held_wallboard
@@ -66,6 +66,9 @@ def test_a_name_is_cut_and_padded_by_cells() -> None:
     assert fit_cells("王小明 Wang", 5) == "王小…"
     assert fit_cells("王小明 Wang", 4) == "王… "
     assert [cell_len(fit_cells("王小明 Wang", width)) for width in range(8)] == list(range(8))
+    # a cut after a space ends the name, not the space ("Amelia…", not "Amelia …")
+    assert fit_cells("Amelia Thompson", 8) == "Amelia… "
+    assert fit_cells("王小明 Wang", 8) == "王小明… "
 
 
 def _name_agents(sim: Simulator, names: list[str]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
@@ -26,6 +26,7 @@ from rtdash.core.agents import ORDER, AgentState, OnCall, group_agents, seconds_
 from rtdash.core.clock import Clock
 from rtdash.core.format import duration
 from rtdash.core.shown_starts import ShownStarts
+from rtdash.ui.label_fit import fit_cells
 from rtdash.ui.widgets.agent_gaps import Gaps, spread_gaps
 
 COMPONENT = {
@@ -33,25 +34,6 @@ COMPONENT = {
     AgentState.ON_CALL: "agent--on-call",
     AgentState.AWAY: "agent--away",
 }
-
-
-def fit_cells(text: str, width: int) -> str:
-    """``text`` in exactly ``width`` terminal cells: cut with ``…`` when too long,
-    padded with spaces when short. Measured in cells, not characters: a Chinese or
-    Korean name or an emoji takes two cells a character, and a tile counted in
-    characters pushed the tiles after it off their columns and past the screen's edge.
-    A wide character the cut would halve goes whole, so ``…`` still ends the name."""
-    if width <= 0:
-        return ""
-    size = cell_len(text)
-    if size <= width:
-        return text + " " * (width - size)
-    # the characters that leave a cell for the "…" (the text is wider, so some do not)
-    kept = end = 0
-    while kept + get_character_cell_size(text[end]) < width:
-        kept += get_character_cell_size(text[end])
-        end += 1
-    return text[:end] + "…" + " " * (width - 1 - kept)
 
 
 class AgentGrid(Widget):
