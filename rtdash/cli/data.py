@@ -122,7 +122,7 @@ def calls_command(args: argparse.Namespace, settings: Settings) -> int:
     elif args.csv:
         from rtdash.core.export import calls_csv
 
-        sys.stdout.write(calls_csv(calls, result.fetched_at))
+        sys.stdout.write(calls_csv(calls, result.fetched_at, exclude_pii))
     elif calls:
         print(
             calls_table(calls, result.fetched_at, pii_excluded=exclude_pii, width=_terminal_width())

@@ -6,10 +6,14 @@ never over an existing file. CSV files are UTF-8 with a BOM so Excel reads accen
 right, with a header row in the dashboard's words (:mod:`rtdash.core.labels`: "Caller",
 "Line", "Agent"…), then computed columns ("In state (s)"; for calls "Wait (s)"; for
 users "Agent state": on a call, available or away, as on screen) and "Other fields"
-(unmapped upstream fields as JSON). JSON files keep the API's camelCase names, for
-scripts: arrays of the same ``to_json()`` rows the CLI's ``--json`` prints (users with
-``agentState`` added). :func:`calls_csv` / :func:`users_csv` give the CSV as text,
-without a BOM and with ``\\n`` line ends, for the CLI's ``--csv``.
+(unmapped upstream fields as JSON). A caller with no number to show is in the screen's
+words too ("(withheld)", "(redacted)": :func:`~rtdash.core.format.caller_marker`), not
+the service's ("anonymous"): a supervisor searching the sheet for what the dashboard
+said finds it; a number stays in E.164, which a spreadsheet keeps as it is. JSON files
+keep the API's camelCase names and values, for scripts: arrays of the same
+``to_json()`` rows the CLI's ``--json`` prints (users with ``agentState`` added).
+:func:`calls_csv` / :func:`users_csv` give the CSV as text, without a BOM and with
+``\\n`` line ends, for the CLI's ``--csv``.
 
 A text value that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a CR) is prefixed with ``'``; only an exact E.164 phone number
@@ -35,6 +39,7 @@ from zoneinfo import ZoneInfo
 from rtdash.api.models import ActiveCall, CallState, PbxUser, Row
 from rtdash.api.sanitise import clean
 from rtdash.core.agents import AgentState, OnCall, agent_state
+from rtdash.core.format import caller_marker
 from rtdash.core.labels import CALL_LABELS, USER_LABELS
 from rtdash.core.metrics import seconds_since, wait_start
 from rtdash.core.service_report import ServiceReport, ServiceStats
@@ -55,6 +60,8 @@ def _model_columns(model: type[Row]) -> tuple[tuple[str, str], ...]:
 
 _CALL_FIELDS = _model_columns(ActiveCall)
 _USER_FIELDS = _model_columns(PbxUser)
+#: where the caller's number is in a calls row
+_CALLER = [name for name, _ in _CALL_FIELDS].index("src_number")
 
 
 def _headers(fields: tuple[tuple[str, str], ...], labels: dict[str, str]) -> tuple[str, ...]:
@@ -119,9 +126,13 @@ def _seconds(start: datetime | None, now: datetime) -> str:
     return "" if age is None else str(int(age))
 
 
-def call_cells(call: ActiveCall, now: datetime) -> list[str]:
-    """One calls CSV row, in :data:`CALL_COLUMNS` order."""
+def call_cells(call: ActiveCall, now: datetime, pii_excluded: bool = False) -> list[str]:
+    """One calls CSV row, in :data:`CALL_COLUMNS` order; ``pii_excluded`` as the
+    dashboard's, so an empty number reads "(redacted)" where the screen says so."""
     cells = [_cell(getattr(call, name)) for name, _ in _CALL_FIELDS]
+    marker = caller_marker(call.src_number, pii_excluded)
+    if marker is not None:
+        cells[_CALLER] = marker
     waiting = call.state in (CallState.RINGING, CallState.QUEUEING)
     cells.append(_seconds(call.state_start, now))
     # the unanswered wait, ringing included; empty once a call is answered
@@ -161,9 +172,13 @@ def _csv_text(
     return buffer.getvalue()
 
 
-def calls_csv(rows: Sequence[ActiveCall], now: datetime) -> str:
+def calls_csv(rows: Sequence[ActiveCall], now: datetime, pii_excluded: bool = False) -> str:
     """Calls as CSV text (header row first), no BOM, ``\\n`` line ends: for stdout."""
-    return _csv_text(CALL_COLUMNS, rows, call_cells, _aware(now))
+
+    def cells(call: ActiveCall, when: datetime) -> list[str]:
+        return call_cells(call, when, pii_excluded)
+
+    return _csv_text(CALL_COLUMNS, rows, cells, _aware(now))
 
 
 def users_csv(rows: Sequence[PbxUser], now: datetime, on_call: OnCall | None = None) -> str:
@@ -250,6 +265,7 @@ def export_views(
     stem: str | None = None,
     on_call: OnCall | None = None,
     service: ServiceReport | None = None,
+    pii_excluded: bool = False,
 ) -> list[Path]:
     """Write the calls and users to CSV and JSON in ``folder`` (made if missing).
 
@@ -263,7 +279,8 @@ def export_views(
     ``on_call`` says who is on a bridged call (for the users' ``agentState``); by
     default it is read from ``calls``. With ``service`` (today's service level), two
     more files follow: ``{stem}-service-….csv`` (the installation's row, named "", then
-    one per queue) and ``.json`` (the ``rtdash stats --json`` shape).
+    one per queue) and ``.json`` (the ``rtdash stats --json`` shape). ``pii_excluded``:
+    the installation's, read as the screen reads it (an empty number is redacted).
     """
     now = _aware(now)
     folder = Path(folder).expanduser()
@@ -282,10 +299,13 @@ def export_views(
     def cells(user: PbxUser, when: datetime) -> list[str]:
         return user_cells(user, when, known)
 
+    def call_row(call: ActiveCall, when: datetime) -> list[str]:
+        return call_cells(call, when, pii_excluded)
+
     stamp = now.astimezone(zone).strftime("%Y%m%d-%H%M%S")
     base = stem or "rtdash"
     writers: list[tuple[str, str, Callable[[Path], None]]] = [
-        ("calls", "csv", lambda path: _write_csv(path, CALL_COLUMNS, calls, call_cells, now)),
+        ("calls", "csv", lambda path: _write_csv(path, CALL_COLUMNS, calls, call_row, now)),
         ("calls", "json", lambda path: _write_json(path, calls)),
         ("users", "csv", lambda path: _write_csv(path, USER_COLUMNS, users, cells, now)),
         (

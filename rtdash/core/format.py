@@ -43,13 +43,24 @@ def caller_kind(raw: str | None, pii_excluded: bool = False) -> str:
     return "number"
 
 
-def caller_label(raw: str | None, pii_excluded: bool = False) -> str:
-    """What to show for a caller: the number in international format, or a marker."""
+def caller_marker(raw: str | None, pii_excluded: bool = False) -> str | None:
+    """The screen's word for a caller with no number to show (:data:`WITHHELD`,
+    :data:`REDACTED`), or None for a number. The export's Caller column takes it from
+    here too, so a spreadsheet says "(withheld)" where the dashboard does, never the
+    service's own "anonymous"."""
     kind = caller_kind(raw, pii_excluded)
     if kind == "withheld":
         return WITHHELD
     if kind == "redacted":
         return REDACTED
+    return None
+
+
+def caller_label(raw: str | None, pii_excluded: bool = False) -> str:
+    """What to show for a caller: the number in international format, or a marker."""
+    marker = caller_marker(raw, pii_excluded)
+    if marker is not None:
+        return marker
     from rtdash.core.phone import format_international
 
     return format_international(raw) or REDACTED

@@ -25,6 +25,7 @@ from rtdash.core.export import (
     export_views,
     users_csv,
 )
+from rtdash.core.format import REDACTED, WITHHELD, caller_label
 from rtdash.core.labels import USER_LABELS
 
 from .rows import T0, at, call, user
@@ -291,3 +292,27 @@ def test_todays_service_level_is_exported_beside_the_views(tmp_path: Path) -> No
     ]
     with open(paths[5], encoding="utf-8") as handle:
         assert json.load(handle)["total"]["abandoned"] == 1
+
+
+def test_a_caller_with_no_number_is_written_in_the_screens_words(tmp_path: Path) -> None:
+    """The dashboard shows "(withheld)" where the service sends "anonymous": the
+    spreadsheet of what it showed, and ``rtdash calls --csv``, say the same; a number
+    stays in E.164. The JSON keeps the service's value, for scripts."""
+    rows = [
+        call("c-1", "queueing", 200, 180, src_number="anonymous"),
+        call("c-2", "queueing", 200, 180, src_number="+44*******557"),
+        call("c-3", "queueing", 200, 180, src_number="+442079460557"),
+        call("c-4", "queueing", 200, 180, src_number=None),
+    ]
+    calls_file, calls_json = export_views(rows, [], tmp_path, now=NOW, zone=LONDON)[:2]
+    written = [row["Caller"] for row in _read_csv(calls_file)]
+    assert written == ["(withheld)", "(redacted)", "+442079460557", "(withheld)"]
+    assert written[0] == caller_label("anonymous") == WITHHELD, "the screen's word"
+    printed = csv.DictReader(io.StringIO(calls_csv(rows, NOW)))
+    assert [row["Caller"] for row in printed] == written
+    assert json.loads(calls_json.read_text())[0]["srcPhoneNumber"] == "anonymous"
+    # with the numbers excluded, an empty one was taken out: redacted, as on screen
+    hidden = export_views(rows[3:], [], tmp_path, now=NOW, zone=LONDON, pii_excluded=True)[0]
+    assert _read_csv(hidden)[0]["Caller"] == caller_label(None, pii_excluded=True) == REDACTED
+    printed = csv.DictReader(io.StringIO(calls_csv(rows[3:], NOW, pii_excluded=True)))
+    assert next(printed)["Caller"] == REDACTED

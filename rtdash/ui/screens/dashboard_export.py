@@ -67,6 +67,7 @@ class ExportingScreen(ViewsScreen):
                 stem=stem,
                 on_call=board.user_panel.on_call,  # from every call, not only those shown
                 service=service,
+                pii_excluded=board.exclude_pii,  # an empty number: "(redacted)", as shown
             )
         except ExportError as exc:
             self.app.call_from_thread(
