@@ -12,7 +12,7 @@ from textual.notifications import Notification
 from textual.widgets import Footer, Input
 
 from rtdash.constants import INTERVAL_STEPS
-from rtdash.core.queues import filtered_queue, queue_filter
+from rtdash.core.queues import queue_filter
 from rtdash.ui.commands import LIVE, bindings, key_label
 from rtdash.ui.screens.dashboard_export import ExportingScreen
 from rtdash.ui.screens.dashboard_words import agents_caller, nothing_to_open
@@ -33,12 +33,6 @@ __all__ = ["INTERVAL_STEPS", "DashboardScreen"]
 REPLAY_HAS_NO_LOOKUP = (
     "A recording has no caller lookup: it asks the live service (rtdash, not rtdash replay)."
 )
-
-
-def users_filter(text: str) -> str:
-    """The users panel's part of a filter: none for a queue (the PBX does not say which
-    queues a user serves, so every user stays listed)."""
-    return "" if filtered_queue(text) is not None else text
 
 
 class SteadyFooter(Footer):
@@ -294,8 +288,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
         if text != self._filters[self.current]:
             self._withdraw_not_opened()
         self._filters[self.current] = text
-        self.dashboard.grid.set_filter(text, self.default_region)
-        self.dashboard.user_panel.set_filter(users_filter(text))
+        self.dashboard.set_filter(text, self.default_region)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -8,7 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widget import Widget
 
+from rtdash.api.models import CallState
+from rtdash.core.agents import OnCall
 from rtdash.core.metrics import Metrics
+from rtdash.core.queues import filtered_queue
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.calls_grid import CallsGrid
 from rtdash.ui.widgets.live_view import LiveView
@@ -82,9 +85,28 @@ class Dashboard(LiveView):
     def metrics_bar(self) -> MetricsBar:
         return self.query_one(MetricsBar)
 
+    def set_filter(self, text: str, default_region: str | None = None) -> None:
+        """The calls and the users filtered by ``text`` (``default_region`` reads a
+        number typed in national form)."""
+        self.grid.set_filter(text, default_region)
+        self._filter_users()
+
+    def _filter_users(self) -> None:
+        """The users panel's part of the filter: the users its words match, and the
+        agents of the calls it shows (who is on the sales calls, who talks to that
+        caller), found again each calls poll. None for a queue's filter: the PBX does
+        not say which queues a user serves, so every user stays listed."""
+        text = self.grid.filter_text
+        if not text or filtered_queue(text) is not None:
+            self.user_panel.set_filter("")
+            return
+        agents = OnCall.from_calls(self.grid.shown(CallState.BRIDGED))
+        self.user_panel.set_filter(text, agents)
+
     def show_calls(self, snapshot: CallsSnapshot) -> None:
         self.grid.update_snapshot(snapshot)
         self.user_panel.show_on_call(snapshot.on_call())
+        self._filter_users()
         if self.calls_shown is not None:
             self.calls_shown()
 

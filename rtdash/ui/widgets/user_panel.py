@@ -1,4 +1,9 @@
-"""The user-status panel: dashboard users (``a`` for all), oldest state change first."""
+"""The user-status panel: dashboard users (``a`` for all), oldest state change first.
+
+A filter keeps the users it names and the agents of the calls it shows: a supervisor
+who filters by a queue's or a caller's words is looking for who is on those calls. A
+filter that leaves no user says so where the rows would be, so an empty panel is not
+taken for an empty centre or a fault."""
 
 from __future__ import annotations
 
@@ -68,10 +73,20 @@ def user_sorts(panel: UserPanel) -> tuple[SortKey[PbxUser], ...]:
 user_key: Callable[[PbxUser], str] = attrgetter("user_id")
 
 
-def user_matches(user: PbxUser, needle: str) -> bool:
+def user_matches(user: PbxUser, needle: str, agents: OnCall | None = None) -> bool:
+    """By the words the row shows (name, extension) or names it by, or as the agent of
+    a call the filter shows (``agents``)."""
     needle = needle.lower()
     haystack = (user.display_name, user.operator_ref, user.extension, user.user_id)
-    return any(needle in value.lower() for value in haystack if value)
+    if any(needle in value.lower() for value in haystack if value):
+        return True
+    return agents is not None and agents.has(user)
+
+
+def no_user_matches(needle: str) -> Text:
+    """What the users panel says in its body when a filter leaves no user (the words
+    as typed, never read as markup)."""
+    return Text(f'No user matches "{needle}"', style="dim", no_wrap=True, overflow="ellipsis")
 
 
 class UserPanel(RowsView):
@@ -91,6 +106,8 @@ class UserPanel(RowsView):
         self.show_all = show_all
         self.snapshot: UsersSnapshot | None = None
         self.on_call: OnCall | None = None
+        #: the agents of the calls the filter shows: listed with the users it matches
+        self.filter_agents: OnCall | None = None
         #: when each row's shown state began (a call's end, not the PBX's start):
         #: the feed's, which follows every calls poll
         self.starts = starts
@@ -100,6 +117,8 @@ class UserPanel(RowsView):
         self._in_table: tuple[PbxUser, ...] | None = None
         #: whether the title last said the states in words (the legend is then not needed)
         self._title_worded = True
+        #: the filter the body says no user matches, while it leaves none
+        self._none_for: str | None = None
 
     def show_on_call(self, on_call: OnCall) -> None:
         """Who is on a bridged call: their rows say "on a call", not "away", and are
@@ -128,6 +147,8 @@ class UserPanel(RowsView):
             moved=self._refit_columns,
             id="users-table",
         )
+        # where the rows would be, while a filter leaves none (styles: -none-match)
+        yield Static(id="users-none")
         # a Static: its text never changes, so Textual's way to the screen costs once
         yield Static(state_legend(), id="users-legend")
 
@@ -152,6 +173,17 @@ class UserPanel(RowsView):
             labels["state"] = self.sort.arrow if self.sort.column == "state" else ""
         return labels
 
+    def set_filter(self, text: str, agents: OnCall | None = None) -> None:
+        """Show the users ``text`` matches and the agents of the calls it shows
+        (``agents``: none for a queue's filter, which keeps every user); the same again
+        redraws nothing."""
+        text = text.strip()
+        if text == self.filter_text and agents == self.filter_agents:
+            return
+        self.filter_agents = agents
+        self.filter_text = text
+        self.render_rows()
+
     def toggle_all(self) -> bool:
         self.show_all = not self.show_all
         self.render_rows()
@@ -166,7 +198,8 @@ class UserPanel(RowsView):
             return ()
         users = self.snapshot.visible(self.show_all)
         if self.filter_text:
-            users = tuple(user for user in users if user_matches(user, self.filter_text))
+            text, agents = self.filter_text, self.filter_agents
+            users = tuple(user for user in users if user_matches(user, text, agents))
         return self.sort.apply(users)
 
     def render_rows(self) -> None:
@@ -176,6 +209,17 @@ class UserPanel(RowsView):
         self._fit_columns(users)
         self.reconcile(self.table, users)
         self._show_title()
+        self._say_none_match(self.filter_text if self.filter_text and not users else None)
+
+    def _say_none_match(self, needle: str | None) -> None:
+        """Under the header, while the filter ``needle`` leaves no user, the words that
+        say so: the title's count of none alone, over blank rows, read as a fault."""
+        if needle == self._none_for:
+            return
+        self._none_for = needle
+        if needle is not None:
+            self.query_one("#users-none", Static).update(no_user_matches(needle))
+        self.set_class(needle is not None, "-none-match")
 
     def _fit_columns(self, users: tuple[PbxUser, ...]) -> None:
         """The extension's and state's columns fitted to the users the table can show
