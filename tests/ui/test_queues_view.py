@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -12,6 +13,7 @@ from rtdash.sim import Simulator
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.dashboard import DashboardScreen
 from rtdash.ui.screens.queues import TALK_MIN_WIDTH, QueuesScreen
+from rtdash.ui.widgets.metrics_bar import MetricTile
 from rtdash.ui.widgets.title_line import FOCUS_MARK
 from tests.ui.helpers import (
     dashboard_of,
@@ -19,6 +21,7 @@ from tests.ui.helpers import (
     poll_after,
     rendered_text,
     screen_text,
+    settings_for,
     wait_for_data,
     wait_for_footer_keys,
     wait_until,
@@ -101,6 +104,25 @@ def test_queues_view_80x24(snap_compare, sim: Simulator) -> None:
     assert snap_compare(make_app(sim, flash=False), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_queues_view_58x24_names_the_column_it_has_no_room_for(
+    snap_compare, sim: Simulator
+) -> None:
+    """Harbour Lettings' "maintenance" queue whole beside the shortest headers, agents
+    on a call named under the table."""
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_for_data(pilot)
+        await pilot.press("2")
+        await wait_for_footer_keys(pilot)
+        await _open(pilot)
+        await pilot.pause()
+
+    app = make_app(sim, settings, flash=False)
+    assert snap_compare(app, terminal_size=(58, 24), run_before=run_before)
+
+
 async def test_enter_on_a_queue_focuses_the_first_group_it_has_calls_in(sim: Simulator) -> None:
     """A queue with no call ringing: its Enter puts the focus in the first group that
     shows its calls, not in the emptied ringing group the focus was in."""
@@ -163,3 +185,114 @@ async def test_a_wide_terminal_adds_todays_average_talk_and_80_columns_do_not(
         await pilot.resize_terminal(TALK_MIN_WIDTH, 30)
         await wait_until(pilot, lambda: "talk" in table.columns)
         assert table.row_count == len(report.queues)
+
+
+async def test_the_cursor_stays_on_the_queue_moved_to_while_the_queues_reorder(
+    sim: Simulator,
+) -> None:
+    """The queues are in order of longest wait, and that order changes by the second:
+    a cursor kept on its row's position went from billing to bookings to sales under
+    a supervisor who had chosen billing, and Enter filtered the calls to sales."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        table = screen.query_one(DataTable)
+        await pilot.press("down")
+        chosen = screen.rows[1].queue
+        for _ in range(40):  # at most ten minutes of the simulated day
+            await poll_after(pilot, screen.board, 15, sim)
+            screen.refresh_rows()
+            order = [row.queue for row in screen.rows]
+            if chosen in order and order.index(chosen) != 1:
+                break
+        else:
+            raise AssertionError("the queues never changed order")
+        shown = screen.rows[table.cursor_row].queue
+        assert shown == chosen, f"cursor on {shown!r}, moved to {chosen!r}; order {order}"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        assert app.screen.query_one("#filter", Input).value == f"queue:{chosen}"
+
+
+async def test_paused_the_queues_view_holds_the_dashboards_times(sim: Simulator) -> None:
+    """Paused, the headline's longest wait stood at 0:08 while the queues view under
+    it counted on to 1:27 and marked it amber: two screens of one installation must
+    not tell two times. Resumed, both count on again."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        for _ in range(40):
+            if board.metrics.waiting:
+                break
+            await poll_after(pilot, board, 15, sim)
+        assert board.metrics.waiting, "somebody waits"
+        tile = board.query_one("#tile-longest_wait", MetricTile)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: board.feed.paused)
+        frozen = tile._value
+        app.clock.advance(45)
+        board.tick()
+        assert tile._value == frozen
+        screen = await _open(pilot)
+        table = screen.query_one(DataTable)
+
+        def longest() -> str:
+            """The first queue's (the longest) wait, without its threshold's mark."""
+            return table.get_row_at(0)[2].plain.split()[0]
+
+        assert longest() == frozen
+        app.clock.advance(40)
+        screen.refresh_rows()
+        assert longest() == frozen, f"the view counts {longest()!r}, the headline {frozen!r}"
+        board.poller.resume()
+        await wait_until(pilot, lambda: not board.feed.paused)
+        board.tick()
+        screen.refresh_rows()
+        assert longest() == tile._value != frozen
+
+
+# Harbour Lettings (the second installation) has a queue named "maintenance"
+@pytest.mark.parametrize(("width", "installation"), [(60, 1), (66, 1), (58, 2), (66, 2)])
+async def test_every_column_shown_whole_and_the_rest_named(
+    sim: Simulator, width: int, installation: int
+) -> None:
+    """Under 66 columns the Abandoned column was cut to "Aband", and at 60 it was gone
+    with nothing but a sideways scrollbar to say so (and no key that scrolls there):
+    a column too many for the width is named under the table, never left out."""
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press(str(installation))
+        await pilot.pause()
+        screen = await _open(pilot)
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        text = screen_text(app)
+        for column in table.columns.values():
+            header = column.label.plain
+            assert header in text, f"{header!r} cut at {width} columns:\n{text}"
+        assert table.max_scroll_x == 0, f"scrolls sideways at {width} columns:\n{text}"
+        words = text.split()
+        for row in screen.rows:
+            name = row.queue
+            cut = any(w.endswith("…") and name.startswith(w[:-1]) for w in words)
+            assert name in words or cut, f"{name!r} at {width} columns:\n{text}"
+        keeper = screen.board.keeper
+        assert keeper is not None
+        sl = keeper.sl_seconds
+        names = {
+            "waiting": "Waiting",
+            "longest": "Longest",
+            "talking": "Talking",
+            "on_call": "On call",
+            "sl": f"SL {sl:g}s",
+            "abandoned": "Abandoned",
+        }
+        said = next((line for line in text.splitlines() if "Too narrow for:" in line), "")
+        unsaid = [name for key, name in names.items() if key not in table.columns]
+        unsaid = [name for name in unsaid if name not in said]
+        assert not unsaid, f"left out unnamed at {width} columns: {unsaid}\n{text}"
+        assert len(table.columns) >= 3, "the queue, its callers waiting, the longest wait"

@@ -9,12 +9,22 @@ table,
 not a per-queue figure rtdash would have to invent. Enter on a queue closes the view
 and filters the calls grid to it (``queue:NAME`` in the filter; Esc clears it).
 
+The rows are in order of longest wait, which changes by the second: a cursor the user
+moved stays on their queue, not on its row's place, or Enter would filter to a queue
+they did not choose. The times are the dashboard's: paused, they stand where its
+headline stands. Narrower than its columns, the view gives up room as the wallboard's
+queue table does (:mod:`rtdash.ui.widgets.column_fit`): shorter headers, then cut queue
+names, then the least needed columns, named under the table.
+
 Queue names are upstream text: every cell is a ``Text``, never markup.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -28,7 +38,10 @@ from rtdash.core.queues import QueueDay, queue_days
 from rtdash.core.service_tiles import ServiceThresholds, counted
 from rtdash.core.thresholds import Level
 from rtdash.ui.shell import MODAL_STYLES
+from rtdash.ui.widgets.calls_grid import CURSOR_KEYS
+from rtdash.ui.widgets.column_fit import PADDING, ColumnHeaders, fit_columns, too_narrow_line
 from rtdash.ui.widgets.dashboard import Dashboard
+from rtdash.ui.widgets.metrics_bar import LONGEST, SERVICE_SPECS, TALKING, WAITING
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE, wait_cell
 
 DASH = "–"
@@ -36,6 +49,31 @@ KEYS = "Enter shows that queue's calls · Esc closes"
 #: the terminal width from which the average talk has its column: the dialog is then
 #: wide enough for it beside queue names as long as the 80-column view shows whole
 TALK_MIN_WIDTH = 96
+#: the columns left to right (the queue's name before them)
+COLUMN_ORDER = ("waiting", "longest", "talking", "on_call", "sl", "abandoned", "talk")
+ABANDONED_TERSE = SERVICE_SPECS["abandoned"][2]
+
+#: a column's key, header and width (padding aside): what the table was laid out with
+Layout = tuple[tuple[str, str, int], ...]
+
+
+def queue_columns(sl_seconds: float, talk: bool) -> tuple[ColumnHeaders, ...]:
+    """The columns in order of need, each with its headers roomiest first: what a queue
+    is for (its callers waiting, how long) and what the view is for (today's SL and
+    abandons, which the headline gives only for the whole installation) before what the
+    dashboard shows elsewhere (calls talking, agents on a call, the average talk)."""
+    sl = f"SL {sl_seconds:g}s"
+    columns: list[ColumnHeaders] = [
+        ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
+        ("longest", (LONGEST.short, LONGEST.short, LONGEST.terse)),
+        ("sl", (sl, "SL", "SL")),
+        ("abandoned", ("Abandoned", ABANDONED_TERSE, ABANDONED_TERSE)),
+        ("talking", (TALKING.short, TALKING.short, TALKING.terse)),
+        ("on_call", ("On call", "On call", "On call")),
+    ]
+    if talk:
+        columns.append(("talk", ("Avg talk", "Avg talk", SERVICE_SPECS["talk"][2])))
+    return tuple(columns)
 
 
 class QueuesScreen(ModalScreen[str | None]):
@@ -51,6 +89,11 @@ class QueuesScreen(ModalScreen[str | None]):
         super().__init__()
         self.board = board
         self.rows: list[QueueDay] = []
+        #: the user moved the cursor (a key, a click): from then on it goes with their
+        #: queue; the cursor the view opens with stays on the longest wait, as the
+        #: dashboard's does on its groups
+        self.cursor_chosen = False
+        self._layout: Layout = ()
 
     def compose(self) -> ComposeResult:
         # the agents available head the view, as the headline heads the dashboard, and
@@ -62,6 +105,7 @@ class QueuesScreen(ModalScreen[str | None]):
             yield Static(id="queues-available")
             table: DataTable[Text] = DataTable(id="queues-table", cursor_type="row")
             yield table
+            yield Static(id="queues-dropped")
             yield Static(Text("No calls in any queue yet today.", style="dim"), id="queues-note")
         # on the screen's last line, where a footer is: a toast (an export's, for 10 s)
         # sits above that line, and at the dialog's foot it covered these keys
@@ -72,8 +116,13 @@ class QueuesScreen(ModalScreen[str | None]):
         sl = f"SL {keeper.sl_seconds:g}s" if keeper is not None else "SL"
         return f"Queues — now, and today's {sl} and abandons"
 
+    def _sl_seconds(self) -> float:
+        """The SL threshold the column is headed with (the service's default where
+        there are no totals of today's to read it from)."""
+        keeper = self.board.keeper
+        return keeper.sl_seconds if keeper is not None else 20
+
     def on_mount(self) -> None:
-        self._add_columns()
         self.refresh_rows()
         self.set_interval(1.0, self.refresh_rows, name="queues")
         self.query_one(DataTable).focus()
@@ -83,82 +132,120 @@ class QueuesScreen(ModalScreen[str | None]):
         """Whether the average talk has a column: only where it fits beside the rest."""
         return self.app.size.width >= TALK_MIN_WIDTH
 
-    def _add_columns(self) -> None:
-        table: DataTable[Text] = self.query_one(DataTable)
-        sl = self.board.keeper.sl_seconds if self.board.keeper is not None else 20
-        columns = [
-            ("Queue", "queue"),
-            ("Waiting", "waiting"),
-            ("Longest", "longest"),
-            ("Talking", "talking"),
-            ("On call", "on_call"),
-            (f"SL {sl:g}s", "sl"),
-            ("Abandoned", "abandoned"),
-        ]
-        if self.shows_talk:
-            columns.append(("Avg talk", "talk"))
-        for label, key in columns:
-            table.add_column(label, key=key)
-
     def on_resize(self) -> None:
-        """A terminal resized across :data:`TALK_MIN_WIDTH` gains or loses the column."""
-        table: DataTable[Text] = self.query_one(DataTable)
-        if self.shows_talk != ("talk" in table.columns):
-            cursor = table.cursor_row  # the queue the supervisor was on stays chosen
-            table.clear(columns=True)
-            self._add_columns()
-            self.refresh_rows(cursor)
+        """The columns are fitted to the new width at once, not a second later."""
+        self.refresh_rows()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in CURSOR_KEYS:
+            self.cursor_chosen = True
+
+    def on_click(self, event: events.Click) -> None:
+        if isinstance(event.widget, DataTable):
+            self.cursor_chosen = True
 
     # --- drawing ----------------------------------------------------------------------
 
-    def refresh_rows(self, cursor: int | None = None) -> None:
-        """The rows again, the cursor kept on its row (``cursor``: where it was before
-        the table was cleared another way)."""
+    def shown_time(self) -> datetime:
+        """The time the waits are drawn at: the dashboard's. Its clock stops by itself
+        when the data goes stale; paused, the dashboard holds still where its headline
+        was last drawn, while the clock runs on (the data's age must)."""
+        board = self.board
+        drawn = board.headline.drawn_at if board.headline is not None else None
+        if board.feed.paused and drawn is not None:
+            return drawn
+        return board.clock.now()
+
+    def refresh_rows(self) -> None:
+        """The rows again, fitted to the width; the cursor on the queue the user moved
+        it to wherever that queue is now (where it is gone, on the same place)."""
+        table: DataTable[Text] = self.query_one(DataTable)
+        position = table.cursor_row
+        chosen = None
+        if self.cursor_chosen and 0 <= position < len(self.rows):
+            chosen = self.rows[position].queue
         board = self.board
         keeper = board.keeper
         report = keeper.service.report("today") if keeper is not None else None
         agents = board.users.dashboard_users if board.users is not None else None
         self.rows = queue_days(board.calls, agents, report)
-        table: DataTable[Text] = self.query_one(DataTable)
-        if cursor is None:
-            cursor = table.cursor_row
-        table.clear()
-        thresholds = keeper.options.thresholds if keeper is not None else ServiceThresholds()
-        now = board.clock.now()
-        talk = "talk" in table.columns
-        for row in self.rows:
-            live, today = row.now, row.today
-            wait = live.longest_wait(now) if live is not None and live.waiting else None
-            on_call = live.agents_on_call if live is not None else None
-            sl_text = abandoned_text = talk_text = Text(DASH, style="dim")
-            if today is not None:
-                if today.avg_talk is not None:
-                    talk_text = Text(duration(round(today.avg_talk)))
-                n = counted(today)
-                sl = today.sl_percent
-                sl_text = _level(DASH if sl is None else f"{sl:.0f}%", thresholds.sl(sl, n))
-                abandoned = today.abandoned - today.short_abandoned
-                level = thresholds.abandon(today.abandon_percent, n)
-                abandoned_text = _level(str(abandoned), level)
-            longest = Text(DASH, style="dim")
-            if wait is not None:
-                longest = wait_cell(wait, board.thresholds)
-                longest.justify = "left"
-            cells = [
-                Text(str(row.waiting)),
-                longest,
-                Text(str(row.talking)),
-                Text(DASH if on_call is None else str(on_call)),
-                sl_text,
-                abandoned_text,
-            ]
-            if talk:
-                cells.append(talk_text)
-            table.add_row(Text(row.queue), *cells, key=row.queue)
+        now = self.shown_time()
+        cells = [self._cells(row, now) for row in self.rows]
+        layout, dropped = self._fit(cells, table.scrollable_content_region.width)
+        if layout != self._layout:
+            self._layout = layout
+            table.clear(columns=True)
+            for key, header, width in layout:
+                table.add_column(header, width=width, key=key)
+        else:
+            table.clear()
+        for row, row_cells in zip(self.rows, cells, strict=True):
+            table.add_row(*(row_cells[key] for key, _, _ in layout), key=row.queue)
         if self.rows:
-            table.move_cursor(row=min(max(cursor, 0), len(self.rows) - 1))
+            if chosen is not None and chosen in table.rows:
+                position = table.get_row_index(chosen)
+            table.move_cursor(row=min(max(position, 0), len(self.rows) - 1))
+        said = self.query_one("#queues-dropped", Static)
+        said.update(too_narrow_line(dropped) if dropped else Text())
+        said.display = bool(dropped)
         self.query_one("#queues-available", Static).update(self._available())
         self.query_one("#queues-note", Static).display = not self.rows
+
+    def _fit(self, cells: list[dict[str, Text]], room: int) -> tuple[Layout, list[str]]:
+        """The columns that fit ``room`` cells, under which headers, and the full
+        headers of those left out. Before the first layout there is no width to fit:
+        every column under its roomiest header, until the view is laid out."""
+        columns = queue_columns(self._sl_seconds(), self.shows_talk)
+        widths = {key: max((row[key].cell_len for row in cells), default=1) for key, _ in columns}
+        names = max((row["queue"].cell_len for row in cells), default=0)
+        name_width = max(len("Queue"), names)
+        kept = [(key, heads[0]) for key, heads in columns]
+        dropped: list[str] = []
+        if room > 0:
+            kept, dropped = fit_columns(columns, widths, name_width, room)
+        shown = sorted(kept, key=lambda column: COLUMN_ORDER.index(column[0]))
+        others = sum(max(widths[key], len(header)) + PADDING for key, header in shown)
+        if room > 0:
+            # names cut where the room is short, never wider than the longest
+            name_width = max(len("Queue"), min(name_width, room - PADDING - others))
+        layout = (
+            ("queue", "Queue", name_width),
+            *((key, header, max(widths[key], len(header))) for key, header in shown),
+        )
+        return layout, dropped
+
+    def _cells(self, row: QueueDay, now: datetime) -> dict[str, Text]:
+        """One queue's cells by column key, every column's (those shown are chosen
+        from them by width)."""
+        keeper = self.board.keeper
+        thresholds = keeper.options.thresholds if keeper is not None else ServiceThresholds()
+        live, today = row.now, row.today
+        wait = live.longest_wait(now) if live is not None and live.waiting else None
+        on_call = live.agents_on_call if live is not None else None
+        sl_text = abandoned_text = talk_text = Text(DASH, style="dim")
+        if today is not None:
+            if today.avg_talk is not None:
+                talk_text = Text(duration(round(today.avg_talk)))
+            n = counted(today)
+            sl = today.sl_percent
+            sl_text = _level(DASH if sl is None else f"{sl:.0f}%", thresholds.sl(sl, n))
+            abandoned = today.abandoned - today.short_abandoned
+            level = thresholds.abandon(today.abandon_percent, n)
+            abandoned_text = _level(str(abandoned), level)
+        longest = Text(DASH, style="dim")
+        if wait is not None:
+            longest = wait_cell(wait, self.board.thresholds)
+            longest.justify = "left"
+        return {
+            "queue": Text(row.queue, no_wrap=True, overflow="ellipsis"),
+            "waiting": Text(str(row.waiting)),
+            "longest": longest,
+            "talking": Text(str(row.talking)),
+            "on_call": Text(DASH if on_call is None else str(on_call)),
+            "sl": sl_text,
+            "abandoned": abandoned_text,
+            "talk": talk_text,
+        }
 
     def _available(self) -> Text:
         board = self.board

@@ -8,6 +8,7 @@ shows by key, and :meth:`MetricsBar.values` says what each key's value and level
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from textual.app import ComposeResult
@@ -243,6 +244,9 @@ class MetricsBar(Static):
         #: today's service level, by the bar's key: (text, level)
         self.service: dict[str, tuple[str, Level]] = {}
         self._shown: tuple[object, ...] | None = None
+        #: the time the times on the bar were last drawn at: a paused view holds still
+        #: there, and a screen over it (the queues view) shows the same times
+        self.drawn_at: datetime | None = None
         self._tile_widgets: list[MetricTile] | None = None
 
     def compose(self) -> ComposeResult:
@@ -295,11 +299,12 @@ class MetricsBar(Static):
         names, while the dashboard's headline shows SL and abandoned whatever it says."""
         return max((level for _, level in self.service.values()), default=Level.OK)
 
-    def values(self) -> dict[str, tuple[str, Level]]:
+    def values(self, now: datetime | None = None) -> dict[str, tuple[str, Level]]:
         """An unknown number (no data yet) and a longest wait with nobody waiting show
         a placeholder: a zero would read as a measured empty queue or 0:00 wait."""
         metrics = self.metrics
-        now = self.clock.now()
+        if now is None:
+            now = self.clock.now()
         levels = metrics.levels(self.thresholds, now)
         wait = metrics.longest_wait(now)
         return {
@@ -318,7 +323,8 @@ class MetricsBar(Static):
 
     def tick(self) -> None:
         self._show_trends()
-        values = self.values()
+        self.drawn_at = self.clock.now()
+        values = self.values(self.drawn_at)
         state = tuple(values.items())
         if state == self._shown:
             return

@@ -8,7 +8,8 @@ the headers take the headline's shorter words (``On a call``, then ``On call``),
 every column stays and a name is cut only where even those leave it too little room;
 only a panel too narrow even for those drops the least needed columns (agents on a
 call, then talking), and a line under the table names them: a column gone without a
-word reads as "not measured".
+word reads as "not measured" (:mod:`.column_fit`, which the dashboard's queues view
+fits its columns with too).
 Cells are built as ``Text`` from data, never markup: a queue name is upstream text.
 """
 
@@ -21,49 +22,26 @@ from textual.widgets import Static
 from rtdash.core.clock import Clock
 from rtdash.core.queues import QueueSummary
 from rtdash.core.thresholds import Thresholds
+from rtdash.ui.widgets.column_fit import ColumnHeaders, too_narrow_line
+from rtdash.ui.widgets.column_fit import fit_columns as fit_any
 from rtdash.ui.widgets.metrics_bar import LONGEST, ON_CALL, TALKING, WAITING
 from rtdash.ui.widgets.palette import wait_cell
 
 #: (key, headers roomiest first) in order of need: the later ones are dropped first
 #: when even the shortest headers do not fit; the shorter words are the headline's own
-COLUMNS: tuple[tuple[str, tuple[str, str, str]], ...] = (
+COLUMNS: tuple[ColumnHeaders, ...] = (
     ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
     ("longest", (LONGEST.label, LONGEST.short, LONGEST.terse)),
     ("talking", (TALKING.label, TALKING.short, TALKING.terse)),
     ("on_call", (ON_CALL.label, ON_CALL.short, ON_CALL.terse)),
 )
-#: the fewest cells the queue name keeps before a header is shortened or a column dropped
-NAME_MIN = 10
-#: a cell's padding, one each side
-PADDING = 2
 
 
 def fit_columns(
     widths: dict[str, int], name_width: int, room: int
 ) -> tuple[list[tuple[str, str]], list[str]]:
-    """The (key, header) pairs that fit ``room`` cells, and the full headers of the
-    columns left out. ``widths`` are the values' widths per key. The roomiest headers
-    at which every queue name is whole; where no headers let the names be whole, names
-    cut to ``NAME_MIN`` cells beside the roomiest headers that fit: a shorter header
-    reads as well as a longer one, a cut name may not be told from another. Past the
-    shortest headers, the least needed columns go (never below two)."""
-
-    def needed(columns: tuple[tuple[str, tuple[str, str, str]], ...], form: int, name: int) -> int:
-        cells = sum(max(widths[key], len(heads[form])) + PADDING for key, heads in columns)
-        return name + PADDING + cells
-
-    for form in range(3):
-        if needed(COLUMNS, form, name_width) <= room:
-            return [(key, heads[form]) for key, heads in COLUMNS], []
-    cut_name = min(name_width, NAME_MIN)
-    columns = COLUMNS
-    while True:
-        for form in range(3):
-            if needed(columns, form, cut_name) <= room or (form == 2 and len(columns) == 2):
-                kept = [(key, heads[form]) for key, heads in columns]
-                dropped = [heads[0] for _, heads in COLUMNS[len(columns) :]]
-                return kept, dropped
-        columns = columns[:-1]
+    """The wallboard's columns that fit ``room`` (see :func:`.column_fit.fit_columns`)."""
+    return fit_any(COLUMNS, widths, name_width, room)
 
 
 class QueueSummaryPanel(Static):
@@ -110,7 +88,7 @@ class QueueSummaryPanel(Static):
         columns, dropped = fit_columns(widths, name_width, self.size.width or 80)
         table = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
         if dropped:
-            table.caption = Text(f"Too narrow for: {', '.join(dropped)}", style="dim")
+            table.caption = too_narrow_line(dropped)
             table.caption_justify = "left"
         table.add_column("Queue", no_wrap=True, overflow="ellipsis", ratio=1)
         for key, header in columns:
