@@ -16,7 +16,7 @@ from rtdash.core.format import clock_time
 from rtdash.core.poller_status import STALE_INTERVALS, Phase, PollerStatus
 from rtdash.core.thresholds import Level
 
-__all__ = ["STALE_INTERVALS", "StatusText", "describe", "disconnected"]
+__all__ = ["STALE_INTERVALS", "StatusText", "describe", "disconnected", "paused_banner"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +179,13 @@ def disconnected(last: datetime, now: datetime, zone: ZoneInfo) -> str:
     """The banner over stale data, read from across a room: what is shown and how old."""
     seconds = int(max(0.0, (now - last).total_seconds()))
     return f"DISCONNECTED — data from {clock_time(last, zone)} ({_ago(seconds)})"
+
+
+def paused_banner(last: datetime | None, now: datetime, zone: ZoneInfo, resume_key: str) -> str:
+    """The band over a paused wallboard: that it is held, since when, and the one key
+    that undoes a stray press. Its age moves on (unlike the status line's "not
+    updating"): how long the board has been frozen is what the room needs to know."""
+    if last is None:
+        return f"PAUSED — no data yet · {resume_key} resumes"
+    seconds = int(max(0.0, (now - last).total_seconds()))
+    return f"PAUSED — data from {clock_time(last, zone)} ({_ago(seconds)}) · {resume_key} resumes"

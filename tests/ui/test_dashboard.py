@@ -18,6 +18,7 @@ from tests.ui.helpers import (
     make_app,
     on_talking_calls,
     rendered_text,
+    screen_text,
     wait_for_data,
     wait_until,
 )
@@ -154,6 +155,8 @@ async def test_a_paused_picture_is_held_not_called_stale(sim: Simulator) -> None
         assert text.connection == "paused" and not text.stale
         assert text.age.startswith("data as of") and text.age.endswith(" (not updating)")
         assert not board.feed.stale and not board.banner.display
+        # the wallboard's PAUSED band is for a room: here the Footer says Resume
+        assert "PAUSED" not in screen_text(app)
 
 
 async def test_times_in_state_tick_between_polls(sim: Simulator) -> None:

@@ -228,6 +228,29 @@ def test_disconnected_wallboard(snap_compare, sim: Simulator) -> None:
     assert snap_compare(app, terminal_size=(160, 48), run_before=_disconnected)
 
 
+def test_disconnected_wallboard_on_a_tv(snap_compare, sim: Simulator) -> None:
+    """A TV in a browser: a band taller than a line, digits faded to a trace."""
+    assert snap_compare(_wallboard_app(sim), terminal_size=(240, 67), run_before=_disconnected)
+
+
+async def _paused_for_three_minutes(pilot: Pilot) -> None:
+    """``p`` on the wall's keyboard, its polls ended, and three minutes pass."""
+    await wait_for_data(pilot)
+    await pilot.press("p")
+    view = pilot.app.screen.view  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: view.feed.paused and not view.poller._tasks)
+    pilot.app.clock.advance(180)  # type: ignore[attr-defined]
+    view.tick()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [pytest.param((80, 24), id="80x24"), WALL_SIZES[3]])
+def test_paused_wallboard(snap_compare, sim: Simulator, size: tuple[int, int]) -> None:
+    """A calm band says PAUSED, since when and the key that resumes; the digits dim."""
+    app = _wallboard_app(sim)
+    assert snap_compare(app, terminal_size=size, run_before=_paused_for_three_minutes)
+
+
 @pytest.mark.parametrize("size", WALL_SIZES)
 def test_wallboard_no_color(
     snap_compare, sim: Simulator, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch

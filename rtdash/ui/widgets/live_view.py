@@ -6,12 +6,15 @@ holds the snapshots, metrics, history, alerts and staleness; the view subscribes
 it, turns its news into messages (a newer snapshot replaces an older one still
 queued), skips drawing a snapshot whose rows it already drew, rings the bell when the
 feed says a breach began, runs the feed's source as a worker and ticks the feed once a
-second. Stale data shows a DISCONNECTED banner over the view and is dimmed.
+second. Stale data shows a DISCONNECTED band over the view and is dimmed; so is a paused
+view that shows its pause as a band (the wallboard, read from across a room: the
+dashboard's Footer and status line say paused to the one who pressed the key).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -29,9 +32,11 @@ from rtdash.core.service_feed import ServiceKeeper
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import Source
 from rtdash.core.thresholds import Level
+from rtdash.ui.commands import key_label
 from rtdash.ui.messages import CallsUpdated, StalenessChanged, StatusUpdated, UsersUpdated
 from rtdash.ui.text_caches import trim_width_cache
-from rtdash.ui.widgets.status_bar import DisconnectedBanner, StatusBar
+from rtdash.ui.widgets.banners import DisconnectedBanner, PausedBanner
+from rtdash.ui.widgets.status_bar import StatusBar
 from rtdash.ui.widgets.view_options import LiveSource, ViewOptions
 from rtdash.warmup import collect_for, collection_paused, resume_collection
 
@@ -66,6 +71,10 @@ class _ViewConsumer(FeedConsumer):
 
 
 class LiveView(Vertical):
+    #: a pause shown as a band over the view, its numbers dimmed (as stale ones are):
+    #: where the view is read from across a room, not by the one at its keyboard
+    PAUSED_BAND = False
+
     def __init__(
         self,
         feed: LiveFeed,
@@ -96,6 +105,7 @@ class LiveView(Vertical):
         #: new rows were drawn since the last status: show its "data as of" with them
         self._data_drawn = False
         self._stale_shown = False
+        self._held_shown = False
         #: paused as the Footer last heard ("p Pause" or "p Resume")
         self._paused_shown = False
         #: told when the installation's level changes (the installation bar, when
@@ -211,6 +221,11 @@ class LiveView(Vertical):
         data goes stale."""
         return DisconnectedBanner(id="disconnected")
 
+    def make_paused_banner(self) -> PausedBanner:
+        """The PAUSED band, for a view with :attr:`PAUSED_BAND` to compose beside the
+        DISCONNECTED one (the data is never stale while paused: one shows at a time)."""
+        return PausedBanner(id="paused")
+
     def make_status_bar(self) -> StatusBar:
         return StatusBar(
             clock=self.options.clock,
@@ -320,14 +335,29 @@ class LiveView(Vertical):
             self.level_listener()
 
     def _show_staleness(self) -> None:
-        """The banner and the dimming follow the feed; the banner's age moves on."""
+        """The bands and the dimming follow the feed; a band's age moves on."""
         stale = self.feed.stale
         if stale != self._stale_shown:
             self._stale_shown = stale
             self.set_class(stale, "-stale")
-        self.banner.show_age(
-            self.feed.data_time if stale else None, self.options.clock.now(), self.zone
-        )
+        now = self.options.clock.now()
+        self.banner.show_age(self.feed.data_time if stale else None, now, self.zone)
+        if self.PAUSED_BAND:
+            self._show_held(now)
+
+    def _show_held(self, now: datetime) -> None:
+        """A paused live view's band, with the key that resumes as bound now."""
+        held = self.feed.paused and self.options.live
+        if held != self._held_shown:
+            self._held_shown = held
+            self.set_class(held, "-paused")
+        band = self.query_one(PausedBanner)
+        if not held:
+            band.say(None)
+            return
+        keys: dict[str, str] = getattr(self.app, "current_keys", dict)()
+        key = key_label(keys.get("pause", "p").split(",")[0].strip())
+        band.show_held(self.feed.data_time, now, self.zone, key)
 
     def tick(self) -> None:
         """Once a second: the feed's tick (staleness, history, alerts: a hidden

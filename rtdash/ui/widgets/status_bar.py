@@ -1,10 +1,9 @@
-"""Connection state in words, the age of the data, the installation and time zone; and
-the banner that says so across a room once the data is stale."""
+"""Connection state in words, the age of the data, the installation and time zone (the
+bands that say so across a room are :mod:`.banners`)."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
@@ -14,7 +13,7 @@ from textual.widgets import Static
 from rtdash.core.clock import Clock
 from rtdash.core.credentials import rejected_hints_for
 from rtdash.core.poller_status import Phase, PollerStatus
-from rtdash.core.status import StatusText, describe, disconnected
+from rtdash.core.status import StatusText, describe
 from rtdash.ui.label_fit import shortened
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 
@@ -218,41 +217,6 @@ def fitted(head: Text, installation: str, zone: str, width: int) -> Text:
     if nameless.cell_len <= width:
         return nameless
     return line(None, False)
-
-
-class DisconnectedBanner(Static):
-    """``DISCONNECTED — data from 10:14:03 (2 min ago)`` over the view while its data is
-    stale: the status line alone is too small to see from across a room."""
-
-    DEFAULT_CSS = """
-    DisconnectedBanner {
-        display: none;
-        height: 3;
-        width: 100%;
-        content-align: center middle;
-        text-style: bold;
-        background: $error;
-        color: #ffffff;
-    }
-    DisconnectedBanner.-shown {
-        display: block;
-    }
-    """
-
-    def __init__(self, **kwargs: object) -> None:
-        # kwargs are the widget's name/id/classes
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.text: str | None = None
-
-    def show_age(self, data_time: datetime | None, now: datetime, zone: ZoneInfo) -> None:
-        """Shown with the data's time and age; ``data_time`` None hides it."""
-        text = None if data_time is None else disconnected(data_time, now, zone)
-        if text == self.text:
-            return
-        self.text = text
-        self.set_class(text is not None, "-shown")
-        if text is not None:
-            self.update(Text(text, no_wrap=True, overflow="ellipsis"))
 
 
 def _polls_came_to(status: PollerStatus) -> tuple[object, ...]:

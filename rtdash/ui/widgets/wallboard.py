@@ -36,8 +36,11 @@ WALL_TILES: tuple[TileSpec, ...] = (WAITING, LONGEST, TALKING, AVAILABLE)
 
 
 class Wallboard(LiveView):
+    PAUSED_BAND = True
+
     def compose(self) -> ComposeResult:
         yield self.make_banner()
+        yield self.make_paused_banner()
         keeper = self.keeper
         service = service_specs(keeper.tiles()) if keeper is not None else ()
         # a narrow terminal's one line keeps every number (a supervisor on SSH reads the
