@@ -29,7 +29,7 @@ from rtdash.api.mapping import FieldMapping
 from rtdash.api.sanitise import clean
 from rtdash.config_struct import Section
 from rtdash.config_struct import convert as convert
-from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
+from rtdash.constants import MAX_BACKOFF, MAX_INTERVAL, MIN_INTERVAL
 
 
 class ConfigError(ValueError):
@@ -143,7 +143,7 @@ class ConnectionSettings(Section):
 class PollingSettings(Section):
     interval: Annotated[float, Meta(ge=MIN_INTERVAL, le=MAX_INTERVAL)] = 2.0
     #: the most a failing route waits between tries
-    max_backoff: Annotated[float, Meta(ge=1, le=3600)] = 60.0
+    max_backoff: Annotated[float, Meta(ge=1, le=3600)] = MAX_BACKOFF
     #: slower polling while the terminal has lost focus (not on a wallboard)
     unfocused_interval: Annotated[float, Meta(ge=MIN_INTERVAL, le=MAX_INTERVAL)] = 10.0
 

@@ -12,6 +12,11 @@ from pathlib import Path
 #: the interval floor: the vendor publishes no rate limit, so stay polite
 MIN_INTERVAL = 1.0
 MAX_INTERVAL = 3600.0
+#: the longest a failing route waits between its retries, unless the service asks for
+#: longer (``Retry-After``): a watched screen is current again that soon after the
+#: service answers (a wallboard's whole job), and a request per route that often is
+#: nothing to the service; doubling on past it only kept boards stale after an outage
+MAX_BACKOFF = 15.0
 #: the intervals ``+`` and ``-`` move the dashboard's polling through: the first is the
 #: fastest the keys go, the last the slowest (a longer one can still be configured)
 INTERVAL_STEPS: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)

@@ -27,7 +27,7 @@ from rtdash import logs
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
 from rtdash.api.http_errors import MAX_RETRY_AFTER as MAX_RETRY_AFTER
-from rtdash.constants import MAX_INTERVAL, MIN_INTERVAL
+from rtdash.constants import MAX_BACKOFF, MAX_INTERVAL, MIN_INTERVAL
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
@@ -79,7 +79,7 @@ class Poller:
         on_users: Callable[[UsersSnapshot], None] | None = None,
         on_status: Callable[[PollerStatus], object] | None = None,
         interval: float = 2.0,
-        max_backoff: float = 60.0,
+        max_backoff: float = MAX_BACKOFF,
         exclude_pii: bool = False,
         clock: Clock | None = None,
         rng: random.Random | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from rtdash.constants import MAX_BACKOFF
 from rtdash.core.clock import Clock
 from rtdash.core.feed import FeedOptions
 from rtdash.core.source import Source
@@ -39,7 +40,7 @@ class ViewOptions:
     clock: Clock
     thresholds: Thresholds
     interval: float = 2.0
-    max_backoff: float = 60.0
+    max_backoff: float = MAX_BACKOFF
     exclude_pii: bool = False
     badge: str | None = None
     show_all_users: bool = False
