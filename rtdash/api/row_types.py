@@ -5,6 +5,7 @@ what makes a row unreadable. :mod:`rtdash.api.models` is the public face of thes
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -258,22 +259,29 @@ def in_progress(details: CallerDetails) -> bool:
     return (details.call_state or "").strip().lower() == IN_PROGRESS
 
 
-def details_ticked(details: CallerDetails, now: datetime | None) -> CallerDetails:
+def details_ticked(
+    details: CallerDetails, now: datetime | None, *, held: bool = False
+) -> CallerDetails:
     """A lookup answer's durations brought forward to ``now`` while its call goes on,
     as :func:`ticked` brings a polled call's: read at its trigger time plus its call
     duration, both grew by the seconds since (the talk time only once the call is
     talking: a talk time, or the number it was answered on). The call duration then
     reads as the dashboard's Total for the same call, which runs from its start on the
-    same clock. ``details`` itself for an ended call, or when nothing is to be added."""
+    same clock. ``details`` itself for an ended call, or when nothing is to be added.
+
+    ``held``: ``now`` is where the dashboard's times stopped (paused, stale data), which
+    an answer read since is past: they are counted back to it, so the lookup reads as
+    the dashboard's still picture does. Otherwise a ``now`` before the read (a clock
+    behind the service's) never counts them back."""
     if not in_progress(details):
         return details
-    grown = _grown(details.trigger_time, details.call_duration, now)
-    if grown <= 0 or details.call_duration is None:
+    grown = _grown(details.trigger_time, details.call_duration, now, back=held)
+    if grown == 0 or details.call_duration is None:
         return details
-    update: dict[str, int] = {"call_duration": details.call_duration + grown}
+    update: dict[str, int] = {"call_duration": max(0, details.call_duration + grown)}
     talk = details.bridge_duration
     if talk is not None and answered(details):
-        update["bridge_duration"] = talk + grown
+        update["bridge_duration"] = max(0, talk + grown)
     return details.model_copy(update=update)
 
 
@@ -283,14 +291,16 @@ def answered(details: CallerDetails) -> bool:
     return bool(details.bridge_duration) or bool(details.dest_number)
 
 
-def _grown(start: datetime | None, seconds: int | None, now: datetime | None) -> int:
+def _grown(
+    start: datetime | None, seconds: int | None, now: datetime | None, *, back: bool = False
+) -> int:
     """Whole seconds a duration counted from ``start``, read as ``seconds``, has grown by
-    ``now``: 0 when unknown, or when ``now`` is not past the moment it was read (a clock
-    held at stale data's time, or behind the service's, never counts it back)."""
+    ``now`` (below 0 only if ``back``); 0 when unknown."""
     if now is None or start is None or seconds is None:
         return 0
     try:
         read_at = start.timestamp() + seconds
     except (OverflowError, ValueError):
         return 0
-    return max(0, int(now.timestamp() - read_at))
+    grown = math.floor(now.timestamp() - read_at)
+    return grown if back else max(0, grown)

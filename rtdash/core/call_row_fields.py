@@ -97,13 +97,11 @@ class FollowedRow:
         self._call_ref, self._shown = call_ref, None
 
     def section(self) -> Section | None:
-        """The row's section as it reads now; held still while the dashboard is
-        paused, as its tables are."""
+        """The row's section as it reads now, its times on the feed's clock: they stand
+        still with the dashboard's while it is paused or its data is stale."""
         feed = self.feed
         if feed is None or self._call_ref is None:
             return None
-        if feed.paused and self._shown is not None:
-            return self._shown
         call = row_of(feed.calls, self._call_ref)
         if call is not None:
             self._shown = (ON_THE_DASHBOARD, row_fields(call, feed.clock.now()))

@@ -14,7 +14,9 @@ raises is logged and skipped: one broken consumer must not starve the others.
 
 Stale data (older than :data:`~rtdash.core.status.STALE_INTERVALS` intervals) is frozen:
 :attr:`LiveFeed.clock` stops at the data's time, so durations and the longest wait stop
-counting up (they would be invented), and no new alert or bell can begin from it.
+counting up (they would be invented), and no new alert or bell can begin from it. A
+pause stops the clock too, where the screens last drew their times
+(:mod:`rtdash.core.feed_clock`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from rtdash.core.alerts import AlertTracker
 from rtdash.core.clock import Clock
+from rtdash.core.feed_clock import FeedClock
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
 from rtdash.core.poller_status import Phase, PollerStatus, Route
@@ -59,6 +62,9 @@ class FeedOptions:
     #: False in replay: a recording stores changes only, so a quiet stretch of a
     #: recording is not an outage and must not freeze or say DISCONNECTED
     judge_staleness: bool = True
+    #: False in replay: the recording's clock is its position, which its pause stops
+    #: and a seek moves; a live pause holds the feed's clock (see FeedClock)
+    hold_when_paused: bool = True
     #: the window the trend covers
     trend_minutes: float = 60.0
 
@@ -106,22 +112,6 @@ class FeedConsumer:
         return None
 
 
-class FeedClock:
-    """The time the feed's numbers are judged at: the real clock while the data is
-    fresh, the moment it became stale once it is (:attr:`LiveFeed.frozen_at`): a wait
-    counted on past that would be invented, and one that went back would mislead."""
-
-    def __init__(self, feed: LiveFeed) -> None:
-        self._feed = feed
-
-    def now(self) -> datetime:
-        frozen = self._feed.frozen_at
-        return frozen if frozen is not None else self._feed.options.clock.now()
-
-    def monotonic(self) -> float:
-        return self._feed.options.clock.monotonic()
-
-
 class LiveFeed:
     """The live state of one installation; see the module docstring."""
 
@@ -143,8 +133,9 @@ class LiveFeed:
         #: the flashing breaches are lit this second (they blink on alternate ticks)
         self.flash_on = False
         self.stale = False
-        #: the clock consumers draw durations with: frozen while :attr:`stale`
-        self.clock: Clock = FeedClock(self)
+        #: the clock consumers draw durations with: it stands still while :attr:`stale`
+        #: or paused, where the screens' times stopped
+        self.clock = FeedClock(self)
         #: each route's last success as a status last gave it
         self._told_success: dict[Route, datetime] = {}
         self._source = source
@@ -267,6 +258,7 @@ class LiveFeed:
 
     def _changed(self, change: FeedChange) -> None:
         flipped = self._judge_staleness()
+        self.clock.drawn()  # new rows are drawn for now, paused or not
         began = self._observe()
         self._tell(
             lambda listener: listener.feed_changed(
@@ -282,6 +274,7 @@ class LiveFeed:
         flipped = self._judge_staleness()
         began: frozenset[str] = frozenset()
         if not self.paused:
+            self.clock.drawn()  # the screens' times move to now with this tick
             began = self._observe()
             self.flash_on = not self.flash_on if self._flashing() else False
         self._tell(

@@ -56,6 +56,17 @@ def test_a_clock_not_past_the_read_never_counts_back(seconds: int) -> None:
     assert details_ticked(details, READ_AT + timedelta(seconds=seconds)) is details
 
 
+def test_a_held_clock_counts_them_back_to_where_the_dashboard_stopped() -> None:
+    """Paused 15 s before the answer was read: they read as at the pause, as the
+    dashboard's Total does; a talk time that began after it reads 0:00."""
+    paused_at = READ_AT - timedelta(seconds=15)
+    held = details_ticked(_details(), paused_at, held=True)
+    assert (held.call_duration, held.bridge_duration) == (47, 0)
+    half = details_ticked(_details(), paused_at + timedelta(seconds=0.5), held=True)
+    assert half.call_duration == 47, "whole seconds down, as the dashboard's Total"
+    assert details_ticked(_details(), paused_at) == _details(), "not held: as read"
+
+
 def test_without_a_trigger_time_they_stay_as_read() -> None:
     details = _details(triggerDatetime="")
     assert details.trigger_time is None

@@ -256,6 +256,38 @@ def test_paused_is_not_stale_and_holds_still() -> None:
     assert len(feed.history) == 1, "paused, no samples are added"
 
 
+def test_paused_the_clock_stands_where_the_screens_last_drew_their_times() -> None:
+    """A screen that reads the time on a paused dashboard (a lookup opened then) counts
+    to the moment its rows were drawn for, not to the present; new rows taken while
+    paused (a refresh) are drawn for when they came, and the clock stands there."""
+    feed, source, clock, _ = rig()
+    source.poll([call("q", QUEUEING, 0, 0)], AGENTS)
+    clock.advance(3)
+    feed.tick()
+    drawn = clock.now()
+    source.pause()
+    clock.advance(600)
+    feed.tick()
+    assert feed.clock.now() == drawn and feed.clock.holding
+    source.poll([call("q", QUEUEING, 0, 0), call("b", BRIDGED, -5)], AGENTS)
+    assert feed.clock.now() == clock.now()
+    clock.advance(30)
+    feed.tick()
+    assert feed.clock.now() == clock.now() - timedelta(seconds=30)
+    source.resume()
+    assert feed.clock.now() == clock.now() and not feed.clock.holding
+
+
+def test_a_replay_paused_keeps_its_own_clock() -> None:
+    """A recording's clock is its position: a seek while paused moves it."""
+    feed, source, clock, _ = rig(judge_staleness=False, hold_when_paused=False)
+    source.poll([call("q", QUEUEING, 0, 0)], AGENTS)
+    feed.tick()
+    source.pause()
+    clock.advance(60)
+    assert feed.clock.now() == clock.now() and not feed.clock.holding
+
+
 def test_staleness_is_not_judged_in_replay() -> None:
     feed, source, clock, _ = rig(judge_staleness=False)
     source.poll([call("q", QUEUEING, 0, 0)], AGENTS)

@@ -323,17 +323,16 @@ class LookupScreen(ModalScreen[None]):
             self._unsubscribe()
 
     def shown_details(self) -> CallerDetails | None:
-        """The answer with a live call's durations brought forward to the feed's clock,
-        as the dashboard's times are: "Call duration 6:33" beside "State in progress"
-        must not stand still. The feed's clock stops at the data's time when the data
-        goes stale, and a paused dashboard holds still; the durations do the same, so
-        the modal never counts on where the dashboard under it has stopped."""
+        """The answer with a live call's durations brought to the feed's clock, as the
+        dashboard's times are: "Call duration 6:33" beside "State in progress" must
+        not stand still. That clock stands where the dashboard's times stopped (its
+        data stale, or paused) and the answer, read for the present, is counted back
+        to it: the call duration is the Total the row under the modal shows."""
         details = self.details
         if details is None or self.feed is None:
             return details
-        if self.feed.paused and self._drawn is not None:
-            return self._drawn
-        return details_ticked(details, self.feed.clock.now())
+        clock = self.feed.clock
+        return details_ticked(details, clock.now(), held=clock.holding)
 
     def tick(self) -> None:
         """Once a second, on the feed's tick (and on a poll): redraw the details if a

@@ -60,5 +60,6 @@ class ViewOptions:
             flash=self.flash,
             flash_seconds=self.flash_seconds,
             judge_staleness=self.live,
+            hold_when_paused=self.live,
             trend_minutes=self.trend_minutes,
         )
