@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -32,6 +32,7 @@ from rtdash.core.snapshot import CallsSnapshot
 from rtdash.ui.screens.lookup_view import PII_REFUSED, PROMPT, details_view
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.typeahead import NEWLINE, TypeaheadInput, type_character
+from rtdash.ui.widgets.fold_scroll import FoldScroll
 
 log = logging.getLogger(__name__)
 #: the keys besides characters that a lookup opened just now takes typed ahead
@@ -102,9 +103,10 @@ class LookupScreen(ModalScreen[None]):
         self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
-        # the dialog itself scrolls, so it is only as tall as its content up to 90% of the
-        # screen; the docked head (title and input) stays in view while the details scroll
-        with VerticalScroll(id="lookup-dialog"):
+        # the dialog itself scrolls, so it is only as tall as its content up to the
+        # screen's; the docked head (title and input) stays in view while the details
+        # scroll, and a line at its foot says how much is below
+        with FoldScroll(id="lookup-dialog"):
             with Vertical(id="lookup-head"):
                 yield Label("Caller lookup", id="lookup-title")
                 # not selected on focus: keys typed ahead (see take_typed) may be in it
