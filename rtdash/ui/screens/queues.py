@@ -11,10 +11,11 @@ and filters the calls grid to it (``queue:NAME`` in the filter; Esc clears it).
 
 The rows are in order of longest wait, which changes by the second: a cursor the user
 moved stays on their queue, not on its row's place, or Enter would filter to a queue
-they did not choose. The times are the dashboard's: paused, they stand where its
-headline stands. Narrower than its columns, the view gives up room as the wallboard's
-queue table does (:mod:`rtdash.ui.widgets.column_fit`): shorter headers, then cut queue
-names, then the least needed columns, named under the table.
+they did not choose. The times are the dashboard's, on its feed's clock: paused or
+stale, they stand where its headline stands. Narrower than its columns, the view gives
+up room as the wallboard's queue table does (:mod:`rtdash.ui.widgets.column_fit`):
+shorter headers, then cut queue names, then the least needed columns, named under the
+table.
 
 Queue names are upstream text: every cell is a ``Text``, never markup.
 """
@@ -146,16 +147,6 @@ class QueuesScreen(ModalScreen[str | None]):
 
     # --- drawing ----------------------------------------------------------------------
 
-    def shown_time(self) -> datetime:
-        """The time the waits are drawn at: the dashboard's. Its clock stops by itself
-        when the data goes stale; paused, the dashboard holds still where its headline
-        was last drawn, while the clock runs on (the data's age must)."""
-        board = self.board
-        drawn = board.headline.drawn_at if board.headline is not None else None
-        if board.feed.paused and drawn is not None:
-            return drawn
-        return board.clock.now()
-
     def refresh_rows(self) -> None:
         """The rows again, fitted to the width; the cursor on the queue the user moved
         it to wherever that queue is now (where it is gone, on the same place)."""
@@ -169,7 +160,8 @@ class QueuesScreen(ModalScreen[str | None]):
         report = keeper.service.report("today") if keeper is not None else None
         agents = board.users.dashboard_users if board.users is not None else None
         self.rows = queue_days(board.calls, agents, report)
-        now = self.shown_time()
+        # the feed's clock: it stands where the dashboard's times stopped (paused, stale)
+        now = board.clock.now()
         cells = [self._cells(row, now) for row in self.rows]
         layout, dropped = self._fit(cells, table.scrollable_content_region.width)
         if layout != self._layout:

@@ -244,9 +244,6 @@ class MetricsBar(Static):
         #: today's service level, by the bar's key: (text, level)
         self.service: dict[str, tuple[str, Level]] = {}
         self._shown: tuple[object, ...] | None = None
-        #: the time the times on the bar were last drawn at: a paused view holds still
-        #: there, and a screen over it (the queues view) shows the same times
-        self.drawn_at: datetime | None = None
         self._tile_widgets: list[MetricTile] | None = None
 
     def compose(self) -> ComposeResult:
@@ -323,8 +320,7 @@ class MetricsBar(Static):
 
     def tick(self) -> None:
         self._show_trends()
-        self.drawn_at = self.clock.now()
-        values = self.values(self.drawn_at)
+        values = self.values()
         state = tuple(values.items())
         if state == self._shown:
             return
