@@ -10,6 +10,18 @@ from __future__ import annotations
 
 from rtdash.ui.commands import COMMANDS, Mode, commands_for, key_label
 
+#: the tables' keys that are no command of the registry (the tables' own, and the
+#: filter line's): no ``[keymap]`` id moves them, yet ``?`` lists every key
+TABLE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Tab", "Move between the call groups and the users"),
+    (
+        "↑, ↓",
+        "Move the cursor; past a call group's last call, on to the next group that has "
+        "calls (↑: back to the one before)",
+    ),
+    ("Esc", "Clear the filter"),
+)
+
 
 def help_rows(mode: Mode, keys: dict[str, str]) -> list[tuple[str, str]]:
     """(keys, what they do) for each command of ``mode``, in the registry's order; a

@@ -27,6 +27,8 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from rtdash.ui.strip_caches import divide_once
 
@@ -137,6 +139,22 @@ def _render_chops(update: Any, console: Console) -> str:
         if y != last_y:
             append("\n")
     return "".join(sequences)
+
+
+#: what :func:`footer_keys` names the command palette's key by: it runs no action of ours
+FOOTER_PALETTE = "command palette"
+
+
+def footer_keys(footer: Footer) -> list[tuple[Widget, str]]:
+    """The keys ``footer`` shows in its row, each with the action it runs
+    (:data:`FOOTER_PALETTE` for the command palette's). Textual exports neither the
+    keys' class (``FooterKey``) nor a name for the palette's key, only its class
+    ``-command-palette``; a key inside one of Textual's binding groups is not listed."""
+    return [
+        (child, FOOTER_PALETTE if child.has_class("-command-palette") else child.action)
+        for child in footer.children
+        if isinstance(child, FooterKey)
+    ]
 
 
 def withdraw_notification(app: App[Any], notification: Notification) -> None:

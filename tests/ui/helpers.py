@@ -157,10 +157,11 @@ async def wait_for_footer_keys(pilot: Pilot) -> None:
 
 
 def _footer_keys_laid_out(app: RtdashApp) -> bool:
-    """Every key of the Footer has a size, which only a layout gives it (``outer_size``,
-    not ``size``: that looks the region up, and the look-up is what reshuffles the map)."""
+    """Every key the Footer shows has a size, which only a layout gives it
+    (``outer_size``, not ``size``: that looks the region up, and the look-up is what
+    reshuffles the map). A key hidden for want of room never gets one."""
     keys = app.screen.query("FooterKey")
-    return bool(keys) and all(key.outer_size for key in keys)
+    return bool(keys) and all(key.outer_size for key in keys if key.display)
 
 
 def rendered_text(widget: object, width: int = 120) -> str:

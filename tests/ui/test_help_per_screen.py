@@ -31,7 +31,7 @@ async def test_the_wallboard_help_lists_no_key_it_does_not_take(sim: Simulator) 
         keys = [key for key, _ in screen.rows]
         explanations = {explanation for _, explanation in screen.rows}
         assert not explanations & INTERACTIVE, "lookup, filter, sort… do nothing on a wallboard"
-        assert "Tab" not in keys
+        assert "Tab" not in keys and "Esc" not in keys, "a wallboard has no tables, no filter"
         assert ("1–2", "Show that installation and pin it (rotation stops)") in screen.rows
         assert ("0", "Resume rotating through the installations") in screen.rows
         marks = rendered_text(screen.query_one("#help-markers"), width=150)
@@ -53,3 +53,23 @@ async def test_the_replay_help_lists_its_own_keys(sim: Simulator, tmp_path: Path
         text = rendered_text(screen.query_one("#help-table"), width=150)
         assert "Jump to 0–90 % of the recording" in text
         assert "Look up a caller" not in text and "Filter calls and users" in text
+
+
+async def test_the_dashboard_help_lists_the_keys_that_clear_the_filter_and_move_on(
+    sim: Simulator,
+) -> None:
+    """``?`` lists every key (the README says so): Esc clearing the filter and ↑/↓ going
+    on from one call group to the next are no commands of the registry, and were left
+    out."""
+    app = RtdashApp(settings_for(sim), clock=FrozenClock(sim.now))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("question_mark")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        text = " ".join(rendered_text(screen.query_one("#help-table"), width=150).split())
+        assert "Esc Clear the filter" in text, text
+        assert (
+            "↑, ↓ Move the cursor; past a call group's last call, on to the next group that "
+            "has calls (↑: back to the one before)"
+        ) in text, text

@@ -268,7 +268,7 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
         for _ in INTERVAL_STEPS:
             await pilot.press("minus")
         assert first.poller.interval == 60.0 and second.poller.interval == 2.0
-        assert first.status_bar.note == "slowest: every 60 s (this tab only)"
+        assert first.status_bar.note == "slowest: every 60 s (this tab)"
         await pilot.press("2")
         await wait_until(pilot, lambda: screen.current == 1)  # type: ignore[attr-defined]
         await wait_until(pilot, lambda: second.status_bar.text is not None)
@@ -279,13 +279,13 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
         await pilot.pause()
         assert first.status_bar.text.connection == "live (every 60 s)"
         # back in step with the other: the pace is every installation's again (it kept
-        # saying "only" this one's)
+        # saying it was this tab's alone)
         for _ in INTERVAL_STEPS:
             if first.poller.interval == second.poller.interval:
                 break
             await pilot.press("plus")
         assert first.poller.interval == 2.0
-        assert first.status_bar.note == "polling every 2 s (all tabs)"
+        assert first.status_bar.note == "every 2 s (all tabs)"
 
 
 async def test_the_footer_offers_enter_on_the_tables_at_80_columns(sim: Simulator) -> None:

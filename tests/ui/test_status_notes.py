@@ -98,3 +98,29 @@ def test_the_status_line_gives_way_name_first_then_id_then_zone_then_its_end(
 ) -> None:
     line = fitted(HEAD, "Northwind Contact Centre (1234)", "UTC", width)
     assert line.plain == shown
+
+
+@pytest.mark.parametrize("paused", [False, True], ids=["live", "paused"])
+async def test_at_80_columns_the_pace_note_of_one_of_two_installations_shows_whole(
+    sim: Simulator, paused: bool
+) -> None:
+    """`-` with two installations said "polling every 3 s (this tab only)": beside the
+    demo's badge and the data's age the line cut it ("(this tab onl…"), and what it
+    says last is whose pace it is. Paused, the age is longer ("(not updating)")."""
+    settings = settings_for(sim)
+    settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
+    app = RtdashApp(settings, demo=True, simulator=sim, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_data(pilot)
+        board = dashboard_of(app)
+        assert len(app.screen.views) == 2  # type: ignore[attr-defined]
+        if paused:
+            await pilot.press("p")
+            await pilot.pause()
+            assert board.feed.paused
+        await pilot.press("minus")
+        await pilot.pause()
+        note = board.status_bar.note
+        line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
+        assert f" · {note}" in line and "…" not in line, line
+        assert note == "every 3 s (this tab)"

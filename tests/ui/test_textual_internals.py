@@ -19,6 +19,8 @@ from rtdash.sim import Simulator
 from rtdash.ui import textual_internals
 from rtdash.ui.textual_internals import (
     CHECKED_TEXTUAL,
+    FOOTER_PALETTE,
+    footer_keys,
     has_plain_box,
     lines_past_style_cache,
     set_virtual_size_quietly,
@@ -170,6 +172,28 @@ def test_no_other_module_reaches_into_textual() -> None:
             if isinstance(node, ast.Attribute) and node.attr in private:
                 found.append(f"{path.relative_to(root)}:{node.lineno} {node.attr}")
     assert found == []
+
+
+class KeysApp(App[None]):
+    BINDINGS = [("r", "refresh_now", "Refresh"), ("q", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Footer
+
+        yield Footer()
+
+
+async def test_footer_keys_names_each_key_by_its_action_and_the_palettes_apart() -> None:
+    """footer_keys: the Footer's keys are its own children, each with its ``action``,
+    and the palette's key is the one of class ``-command-palette``."""
+    from textual.widgets import Footer
+
+    app = KeysApp()
+    async with app.run_test(size=(80, 5)) as pilot:
+        await pilot.pause()
+        keys = footer_keys(app.query_one(Footer))
+        assert [action for _, action in keys] == ["refresh_now", "quit", FOOTER_PALETTE]
+        assert all(key.parent is app.query_one(Footer) for key, _ in keys)
 
 
 def _cells(strip: Strip) -> list[tuple[str, object]]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.notifications import Notification
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.queues import queue_filter
@@ -23,6 +23,7 @@ from rtdash.ui.typeahead import HandingOnInput
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.filter_line import FilterLine
 from rtdash.ui.widgets.keyed_table import KeyedTable
+from rtdash.ui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from rtdash.ui.widgets.rows_view import RowsView
@@ -33,50 +34,6 @@ __all__ = ["INTERVAL_STEPS", "DashboardScreen"]
 REPLAY_HAS_NO_LOOKUP = (
     "A recording has no caller lookup: it asks the live service (rtdash, not rtdash replay)."
 )
-
-
-class SteadyFooter(Footer):
-    """Textual's Footer, composed again only when what it shows would change.
-
-    The stock Footer composes all its keys anew after every change of the screen's
-    bindings (a focus moving, a widget mounting), one compose for each: several in a
-    row while the dashboard starts, each mounting and styling every key again."""
-
-    _shown: tuple[object, ...] | None = None
-
-    def _bindings_shown(self) -> tuple[object, ...]:
-        return (
-            self.show_command_palette,
-            self.compact,
-            tuple(
-                (
-                    key,
-                    binding.key,
-                    binding.action,
-                    binding.description,
-                    binding.show,
-                    binding.key_display,
-                    id(binding.group),
-                    enabled,
-                    tooltip,
-                )
-                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            ),
-        )
-
-    def compose(self) -> ComposeResult:
-        keys = list(super().compose())
-        self._shown = self._bindings_shown() if keys else None  # none: not ready yet
-        yield from keys
-
-    async def recompose(self) -> None:
-        if getattr(self.app, "holding_first_frame", False):
-            # its keys come just after the first frame (DashboardScreen.release_paint):
-            # the line is there, empty, so nothing above it moves when they do
-            return
-        if self._shown is not None and self._shown == self._bindings_shown():
-            return
-        await super().recompose()
 
 
 #: what ``S`` says it went back to

@@ -16,7 +16,7 @@ from textual.widgets import ContentSwitcher
 
 from rtdash.constants import INTERVAL_STEPS
 from rtdash.core.poller import clamp_interval
-from rtdash.ui.command_help import help_ids, help_rows
+from rtdash.ui.command_help import TABLE_KEYS, help_ids, help_rows
 from rtdash.ui.commands import LIVE, WALL, Mode
 from rtdash.ui.installation_notices import InstallationNotices
 from rtdash.ui.ui_settings import INSTALLATION_KEYS
@@ -75,7 +75,7 @@ class ViewsScreen(Screen[None]):
         key after any ``[keymap]``."""
         rows = help_rows(self.mode, keys)
         if self.mode is not WALL:
-            rows.append(("Tab", "Move between the call groups and the users"))
+            rows.extend(TABLE_KEYS)
         if len(self.views) > 1:
             rows.append((f"1–{len(self.views)}", "Show that installation"))
         rows.append(("ctrl+p", "Command palette"))
@@ -176,10 +176,11 @@ class ViewsScreen(Screen[None]):
             # the pace first: at 80 columns the status line cuts the note's end; back
             # in step with the others, it is every installation's pace again. "this
             # tab", not the installation's name: the tab bar above names it, and a name
-            # ("only Harbour…") left the note cut at 80 columns
+            # ("only Harbour…") left the note cut at 80 columns. Without "polling" and
+            # "only": the demo's badge and the data's age left no room for them
             in_step = len({other.poller.interval for other in self.views}) == 1
-            whose = "all tabs" if in_step else "this tab only"
-            note = f"{note} ({whose})"
+            whose = "all tabs" if in_step else "this tab"
+            note = f"{note.removeprefix('polling ')} ({whose})"
         view.status_bar.set_note(note)
 
     def show_installations(self) -> None:
