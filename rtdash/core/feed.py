@@ -239,6 +239,8 @@ class LiveFeed:
         status = status.with_data_times(self._held_times(status))
         self.status = status
         flipped = self._judge_staleness()
+        if flipped and not self.paused:
+            self.clock.drawn()  # the screens redraw their times with the flip
         self._tell(lambda listener: listener.feed_status(self, status))
         if flipped:
             self._tell(lambda listener: listener.feed_changed(self, FeedChange(stale_changed=True)))

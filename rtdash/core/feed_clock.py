@@ -1,5 +1,11 @@
-"""The clock an installation's screens draw their durations with, which stands still
-where the dashboard's times stopped.
+"""The clock an installation's screens draw their durations with: the moment the
+screens last drew their times for, which stands still where the dashboard's times
+stopped.
+
+Live, that moment moves with each tick and each poll that brings new rows, and every
+screen of the installation reads it: asked apart within one tick, a headline and a
+table showed one wait a second apart, and a lookup opened mid-second counted a second
+past the row it was opened from.
 
 Stale data: at the moment it became stale (:attr:`LiveFeed.frozen_at`), not at the
 data's own time. A wait counted on past that would be invented, and one that went back
@@ -28,7 +34,7 @@ class FeedClock:
 
     def __init__(self, feed: LiveFeed) -> None:
         self._feed = feed
-        #: the moment the screens last drew their times for, kept while running
+        #: the moment the screens last drew their times for
         self._drawn_for: datetime | None = None
 
     @property
@@ -39,10 +45,12 @@ class FeedClock:
         return (feed.paused and feed.options.hold_when_paused) or feed.frozen_at is not None
 
     def now(self) -> datetime:
-        feed = self._feed
-        if feed.paused and feed.options.hold_when_paused and self._drawn_for is not None:
-            return self._drawn_for
-        return self._moving()
+        drawn = self._drawn_for
+        if drawn is None or (self._feed.paused and not self._feed.options.hold_when_paused):
+            # nothing drawn yet; or a recording's pause, whose own clock stands still
+            # and moves with a seek
+            return self._moving()
+        return drawn
 
     def _moving(self) -> datetime:
         """The time while nothing is paused: stale data's, else the real one."""

@@ -216,7 +216,8 @@ def test_disconnected_named_installations_at_80x24(snap_compare, sim: Simulator)
 
 def test_wallboard_too_short_for_every_agent(snap_compare, sim: Simulator) -> None:
     """A wall screen short of room for every tile: the last line counts the agents
-    without one by state, and a group with no room keeps its heading and count."""
+    without one by state, and a group with no room keeps its heading and count; the
+    queue table, short of room for every queue, counts the rest and their calls."""
     assert snap_compare(_wallboard_app(sim), terminal_size=(80, 18), run_before=_wallboard_ready)
 
 

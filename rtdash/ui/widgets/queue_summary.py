@@ -9,14 +9,21 @@ every column stays and a name is cut only where even those leave it too little r
 only a panel too narrow even for those drops the least needed columns (agents on a
 call, then talking), and a line under the table names them: a column gone without a
 word reads as "not measured" (:mod:`.column_fit`, which the dashboard's queues view
-fits its columns with too).
+fits its columns with too). Likewise a panel too short for every queue's row shows
+the longest waits and counts the rest, and their calls, on its last line: a queue gone
+without a word leaves the table short of the headline it is read against.
 Cells are built as ``Text`` from data, never markup: a queue name is upstream text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from rtdash.core.clock import Clock
@@ -83,17 +90,65 @@ class QueueSummaryPanel(Static):
                     "on_call": Text("–" if on_call is None else str(on_call)),
                 }
             )
+        width = self.size.width or 80
         widths = {key: max(row[key].cell_len for row in rows) for key, _ in COLUMNS}
         name_width = max(len("Queue"), *(row["queue"].cell_len for row in rows))
-        columns, dropped = fit_columns(widths, name_width, self.size.width or 80)
+        columns, dropped = fit_columns(widths, name_width, width)
+        kept = rows_that_fit(len(rows), self._line_room(), notes=1 if dropped else 0)
+        more = [more_line(self.queues[kept:], width, alone=not kept)] if kept < len(rows) else []
+        if not kept:
+            self.update(Group(*more))  # a header over no rows would only take its line
+            return
         table = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
-        if dropped:
-            table.caption = too_narrow_line(dropped)
-            table.caption_justify = "left"
         table.add_column("Queue", no_wrap=True, overflow="ellipsis", ratio=1)
         for key, header in columns:
-            width = max(widths[key], len(header))
-            table.add_column(header, justify="right", no_wrap=True, min_width=width)
-        for row in rows:
+            column_width = max(widths[key], len(header))
+            table.add_column(header, justify="right", no_wrap=True, min_width=column_width)
+        for row in rows[:kept]:
             table.add_row(row["queue"], *(row[key] for key, _ in columns))
-        self.update(table)
+        note = [too_narrow_line(dropped)] if dropped else []
+        self.update(Group(table, *more, *note))
+
+    def _line_room(self) -> int | None:
+        """The lines the panel has on screen (None: not laid out). The panel is as tall
+        as what it draws, so its own height says nothing of its room: its box's does,
+        or where the box too is as tall as its content (the queues over the agents on a
+        narrow screen), the most the box may grow to."""
+        box = self.parent
+        if not isinstance(box, Widget) or not self.region or not box.content_region:
+            return None
+        styles = box.styles
+        limit = box.content_size.height
+        outer = box.parent
+        grows = styles.height is not None and styles.height.is_auto
+        if grows and styles.max_height is not None and isinstance(outer, Widget):
+            most = styles.max_height.resolve(outer.content_size, self.app.size)
+            limit = int(most) - styles.gutter.height
+        return limit - (self.region.y - box.content_region.y)
+
+
+def rows_that_fit(rows: int, room: int | None, *, notes: int) -> int:
+    """How many queue rows to draw in ``room`` lines, under the header and over
+    ``notes`` lines: every row where they all fit (or the room is not known yet), else
+    as many as leave a line to count the rest (none: that line alone). A queue dropped
+    without a word leaves the table short of the headline, and a quiet queue still
+    holds calls talking."""
+    if room is None or 1 + rows + notes <= room:
+        return rows
+    return max(0, room - 1 - notes - 1)
+
+
+def more_line(rest: Sequence[QueueSummary], width: int, *, alone: bool = False) -> Text:
+    """The queues with no row, counted with their calls: the rows and this line add up
+    to the headline's waiting and talking. Where the words do not fit, the headline's
+    shorter ones, so the numbers stay. ``alone``: no queue has a row, so these are all
+    the queues, not "more"."""
+    count, waiting, talking = len(rest), sum(q.waiting for q in rest), sum(q.talking for q in rest)
+    queues = "queue" if count == 1 else "queues"
+    more = f"{count}" if alone else f"+{count} more"
+    forms = (
+        f"{more} {queues}: {waiting} {WAITING.short.lower()}, {talking} {TALKING.short.lower()}",
+        f"{more}: {WAITING.terse} {waiting}  {TALKING.terse} {talking}",
+    )
+    words = next((form for form in forms if cell_len(form) <= width), forms[-1])
+    return Text(words, style="dim", no_wrap=True, overflow="ellipsis")

@@ -35,6 +35,16 @@ from rtdash.ui.widgets.unwatched import UnwatchedLine
 WALL_TILES: tuple[TileSpec, ...] = (WAITING, LONGEST, TALKING, AVAILABLE)
 
 
+class BoardMain(Horizontal):
+    """The board's queues and agents. The queue table is as tall as the rows it drew,
+    so its own size says nothing of its room; this row's does: when it changes (the
+    screen resized, a band shown or taken down above it) the table counts again what
+    fits, paused too, rather than lose its last lines under the agents."""
+
+    def on_resize(self) -> None:
+        self.query_one(QueueSummaryPanel).tick()
+
+
 class Wallboard(LiveView):
     PAUSED_BAND = True
 
@@ -45,7 +55,8 @@ class Wallboard(LiveView):
         service = service_specs(keeper.tiles()) if keeper is not None else ()
         # a narrow terminal's one line keeps every number (a supervisor on SSH reads the
         # board there), in shorter words; a tall screen draws today's tiles as a second
-        # row under the live ones
+        # row under the live ones. The headline, the queues and the agents draw one
+        # moment, the feed clock's (the tick's), never a second apart
         self.headline = MetricsBar(
             clock=self.clock,
             thresholds=self.thresholds,
@@ -56,7 +67,7 @@ class Wallboard(LiveView):
         )
         yield self.headline
         yield UnwatchedLine(id="wall-gaps")
-        with Horizontal(id="wall-main"):
+        with BoardMain(id="wall-main"):
             with Vertical(id="wall-queues"):
                 yield Label("Queues", classes="wall-heading")
                 yield QueueSummaryPanel(clock=self.clock, thresholds=self.thresholds)
