@@ -79,8 +79,8 @@ class ServiceReport:
         }
 
 
-#: a gap shorter than this is said to the second: "17:35–17:36" for a 7 s restart
-#: reads as a minute missed
+#: a gap shorter than this is said to the second: "17:35–17:36" for a restart of
+#: seconds reads as a minute missed
 TO_THE_SECOND = timedelta(minutes=2)
 
 
@@ -95,7 +95,11 @@ def fmt_gaps(gaps: Sequence[tuple[datetime, datetime]], room: int | None = None)
     13:00:46–13:01:14``. The first stays whatever ``room`` (in characters) allows, as it
     is most often the part of the day before the first watch, the largest; then the
     latest that fit, with ``…`` for those left out between."""
-    said = [fmt_period(a, b) for a, b in gaps]
+    said: list[str] = []
+    ended: datetime | None = None
+    for start, end in gaps:
+        said.append(fmt_period(start, end, after=ended))
+        ended = end
     if room is not None:
         said = _fitted(said, room - len(NOT_WATCHING))
     return NOT_WATCHING + ", ".join(said)
@@ -115,16 +119,18 @@ def _fitted(said: list[str], room: int) -> list[str]:
     return [said[0], *left_out, *latest]
 
 
-def fmt_period(start: datetime, end: datetime) -> str:
-    """``09:12–09:15`` (minutes rounded outwards, so a short gap shows); under two
-    minutes, to the second (``17:35:52–17:35:59``)."""
-    short = end - start < TO_THE_SECOND
-    step, shape = (timedelta(seconds=1), "%H:%M:%S") if short else (timedelta(minutes=1), "%H:%M")
+def fmt_period(start: datetime, end: datetime, *, after: datetime | None = None) -> str:
+    """``09:12–09:15``: the minute the period began to the minute it ended, both rounded
+    down, so its end is never a time still to come (the screen's data is as of that
+    moment) and never later than the start of the period after it.
 
-    def down(moment: datetime) -> datetime:
-        return moment.replace(microsecond=0) if short else moment.replace(second=0, microsecond=0)
-
-    a, b = down(start), down(end)
-    if b < end:
-        b += step
-    return f"{a:{shape}}–{b:{shape}}"
+    To the second (``17:35:52–17:35:59``, also rounded down) where minutes would mislead:
+    a period under two minutes, which in minutes reads as one or two missed, and one that
+    began in the minute the period before it (``after``, its end) ended, which in minutes
+    would begin before that one ended and hide the watched moment between them. Rounding
+    both ends the same way moves a period rather than shrinking it, so one of two minutes
+    or more never reads as shorter than two."""
+    began_before = after is not None and start.replace(second=0, microsecond=0) <= after
+    if end - start < TO_THE_SECOND or began_before:
+        return f"{start:%H:%M:%S}–{end:%H:%M:%S}"
+    return f"{start:%H:%M}–{end:%H:%M}"

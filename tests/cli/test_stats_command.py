@@ -252,5 +252,9 @@ def test_the_text_says_the_day_before_the_first_watch_was_not_watched(
     run = rtdash("stats", "--igrp", "1234")
     assert run.code == 0, run.err
     at = datetime.fromtimestamp(minute, UTC)
-    at_1, at_4 = at + timedelta(minutes=1), at + timedelta(minutes=4)
-    assert run.out.splitlines()[-1] == f"not watching 00:00–{at_1:%H:%M}, {at:%H:%M}–{at_4:%H:%M}"
+    # the outage began in the minute the night ended: to the second, so they never
+    # read as overlapping
+    outage = at + timedelta(seconds=30), at + timedelta(seconds=230)
+    assert run.out.splitlines()[-1] == (
+        f"not watching 00:00–{at:%H:%M}, {outage[0]:%H:%M:%S}–{outage[1]:%H:%M:%S}"
+    )

@@ -100,7 +100,7 @@ def test_a_restart_the_same_day_continues_and_marks_the_gap(tmp_path: Path) -> N
     # the first watch began at 09:00: the restart keeps the morning before it unwatched
     assert [fmt_gaps([gap]) for gap in report.gaps] == [
         "not watching 00:00–09:00",
-        "not watching 09:00–09:04",
+        "not watching 09:00–09:03",
     ]
 
 

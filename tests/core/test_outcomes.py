@@ -245,7 +245,9 @@ def test_state_survives_a_restart_the_same_day() -> None:
     again.observe_calls(snap(190, bridged("c1", 5, 0), waiting("c3", 185)))
     total = again.report().total
     assert (total.offered, total.answered, total.abandoned, total.unknown) == (3, 1, 0, 1)
-    assert fmt_gaps(again.report().gaps) == "not watching 00:00–09:00, 09:00–09:04"
+    # the outage began in the minute the night ended: to the second, so the watched
+    # seconds between them show
+    assert fmt_gaps(again.report().gaps) == "not watching 00:00–09:00, 09:00:10–09:03:10"
 
 
 class _Untouchable(dict):
@@ -292,7 +294,8 @@ def test_a_23_hour_day_resets_at_its_own_midnight() -> None:
 
 
 def test_a_gap_of_seconds_is_said_to_the_second() -> None:
-    """A 7 s restart is not a minute missed; from two minutes on, minutes do."""
+    """A 7 s restart is not a minute missed; from two minutes on, minutes do. Both ends
+    round down: the end is never a second or a minute still to come."""
     start = datetime(2026, 5, 1, 17, 35, 52, 400_000, tzinfo=UTC)
-    assert fmt_gaps([(start, start + timedelta(seconds=7))]) == "not watching 17:35:52–17:36:00"
-    assert fmt_gaps([(start, start + timedelta(minutes=2))]) == "not watching 17:35–17:38"
+    assert fmt_gaps([(start, start + timedelta(seconds=7))]) == "not watching 17:35:52–17:35:59"
+    assert fmt_gaps([(start, start + timedelta(minutes=2))]) == "not watching 17:35–17:37"

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from rtdash.api.credentials import Secret
 from rtdash.config import Settings
 from rtdash.core.service import RESTART_GAP_SECONDS
-from rtdash.core.service_report import fmt_gaps, fmt_period
+from rtdash.core.service_report import fmt_gaps
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.subscriber import HubSubscriber
 from rtdash.sim import SimConfig, Simulator
@@ -262,8 +262,13 @@ async def test_a_hub_viewers_dashboard_says_what_the_hub_did_not_watch(
                 assert keeper.service.metrics.gaps == second.service.metrics.gaps
                 (start, end) = keeper.service.metrics.gaps[-1]
                 assert end - start > RESTART_GAP_SECONDS
-                outage = (datetime.fromtimestamp(t, board.zone) for t in (start, end))
-                said = f"{night}, {fmt_period(*outage)}"
+                said = "Today's totals: " + fmt_gaps(
+                    [
+                        tuple(datetime.fromtimestamp(t, board.zone) for t in gap)
+                        for gap in keeper.service.metrics.gaps
+                    ]
+                )
+                assert said.startswith(f"{night}, ")
                 await pilot.pause(1.1)  # the once-a-second redraw
                 lines = [ln.rstrip() for ln in screen_text(app).splitlines() if ln.strip()]
                 # the line under the headline, above the calls

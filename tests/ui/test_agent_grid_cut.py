@@ -20,6 +20,9 @@ ROOM_AT_80X24 = (78, 14)
 
 
 async def _rows(split: tuple[int, int, int], size: tuple[int, int]) -> list[str]:
+    """The rows as drawn text: the blank between two tiles is no text, so a tile follows
+    the one before it straight on (at 80 columns the first column's tiles are a cell
+    wider, a margin the others give up to keep a name's room)."""
     users, on_call = centre(*split)
     app = GridApp(users, on_call)
     async with app.run_test(size=size) as pilot:
@@ -36,11 +39,11 @@ async def test_a_group_with_no_room_for_a_tile_says_so_on_its_heading() -> None:
     rows = await _rows((2, 10, 6), (80, 8))
     assert rows == [
         "● 2 available",
-        " ● Free 00   1:00:00 ● Free 01    59:00",
+        " ● Free 00   1:00:00● Free 01     59:00",
         "◆ 10 on a call",
-        " ◆ Talk 00   1:00:00 ◆ Talk 01    59:00 ◆ Talk 02    58:00 ◆ Talk 03    57:00",
-        " ◆ Talk 04     56:00 ◆ Talk 05    55:00 ◆ Talk 06    54:00 ◆ Talk 07    53:00",
-        " ◆ Talk 08     52:00 ◆ Talk 09    51:00",
+        " ◆ Talk 00   1:00:00◆ Talk 01     59:00◆ Talk 02     58:00◆ Talk 03     57:00",
+        " ◆ Talk 04     56:00◆ Talk 05     55:00◆ Talk 06     54:00◆ Talk 07     53:00",
+        " ◆ Talk 08     52:00◆ Talk 09     51:00",
         "○ 6 away (not shown)",
         "",
     ]
@@ -50,7 +53,7 @@ async def test_a_heading_on_the_last_line_keeps_its_count() -> None:
     """The last group's heading on the screen's last line gave way to "+6 more agents",
     which did not say they were away."""
     rows = await _rows((2, 10, 6), (80, 7))
-    assert rows[-2:] == [" ◆ Talk 08     52:00 ◆ Talk 09    51:00", "○ 6 away (not shown)"]
+    assert rows[-2:] == [" ◆ Talk 08     52:00◆ Talk 09     51:00", "○ 6 away (not shown)"]
 
 
 async def test_the_groups_after_a_bare_heading_keep_theirs_where_there_is_a_line() -> None:
@@ -65,7 +68,7 @@ async def test_the_groups_after_a_bare_heading_keep_theirs_where_there_is_a_line
             (80, 3),
             [
                 "● 2 available",
-                " ● Free 00   1:00:00 ● Free 01    59:00",
+                " ● Free 00   1:00:00● Free 01     59:00",
                 "+10 more on a call, +6 away",
             ],
             id="one line for two groups",

@@ -3,7 +3,8 @@
 Each group has a heading with its count, then a tile per agent, longest in state first
 (who has waited longest for a call, who has talked longest, who has been away
 longest). Tiles grow with the room (one line on a small terminal, up to four on a TV)
-so a wall screen is used, and what does not fit is counted rather than cut silently:
+so a wall screen is used, with as much room for a name in every column (a name whole
+in one column is whole in all), and what does not fit is counted rather than cut silently:
 a group with no room for a tile keeps its heading, marked "(not shown)", since its
 count is what a room reads, and a last line counts the rest by state. Names that do
 not fit end in an ellipsis.
@@ -160,6 +161,17 @@ def shared_widths(width: int, columns: int, least: int) -> list[int]:
     ]
 
 
+#: the blank cell a tile starts with, inside its colour
+MARGIN = 1
+
+
+def name_room(widths: list[int]) -> int:
+    """The cells every tile has for its symbol, name and time: the widest tile's, less
+    its margin. A tile a cell narrower gives up its margin rather than a cell of its
+    name, so a name whole in one column is whole in every column."""
+    return max(widths, default=MARGIN) - MARGIN
+
+
 def _tile_lines(groups: dict[AgentState, list[PbxUser]], columns: int, height: int) -> int:
     """The tallest tile at which every group fits ``height`` (one line when even two
     do not fit): a few agents on a TV get large tiles rather than a blank half screen."""
@@ -253,24 +265,27 @@ def _row_line(
     style: Style,
 ) -> Text:
     """One line of a row of tiles, each as wide as its column."""
+    room = name_room(widths)
     line = Text(no_wrap=True, overflow="crop")
     for index, user in enumerate(row):
         if index:
             line.append(" ")
-        line.append(_tile_text(user, state, part, lines, widths[index], elapsed(user)), style)
+        margin = " " * (widths[index] - room)
+        line.append(margin + _tile_text(user, state, part, lines, room, elapsed(user)), style)
     return line
 
 
 def _tile_text(
     user: PbxUser, state: AgentState, part: int, lines: int, width: int, elapsed: str
 ) -> str:
+    """A tile's text but its margin, ``width`` cells."""
     if lines == 1:
-        name_width = width - len(elapsed) - 4
-        return f" {state.symbol} {fit_cells(user.label, name_width)} {elapsed}"
+        name_width = width - len(elapsed) - 3
+        return f"{state.symbol} {fit_cells(user.label, name_width)} {elapsed}"
     # the name, then state and time, in the middle of a taller tile
     content = part - (lines - 2) // 2
     if content == 0:
-        return f" {state.symbol} {fit_cells(user.label, width - 4)} "
+        return f"{state.symbol} {fit_cells(user.label, width - 3)} "
     if content == 1:
-        return f"   {state.word} {elapsed}"[:width].ljust(width)
+        return f"  {state.word} {elapsed}"[:width].ljust(width)
     return " " * width

@@ -5,6 +5,10 @@ from the smallest to the largest, so two minutes of data look like an hour and 1
 waiting fills the full height. Here each column is a fixed slice of the window (the
 part not yet observed is drawn as a dim dotted baseline), bars rise from zero, and
 the labels say the window and the maximum.
+
+The maximum labelled is the tallest bar's, not the highest sample's: where a column
+sums up several slots with ``min`` (the agents available), the highest sample may be
+in no bar at all, and a label over an empty top row reads as a peak that never was.
 """
 
 from __future__ import annotations
@@ -40,6 +44,12 @@ def columns_of(
     return out
 
 
+def tallest(columns: Sequence[int | None]) -> int:
+    """The value of the tallest bar (0 where none is drawn): the label a chart's top
+    row carries, so the tallest bar always reaches it."""
+    return max((value for value in columns if value is not None), default=0)
+
+
 def bar_rows(columns: Sequence[int | None], top: int, height: int) -> list[list[str]]:
     """Rows of bar characters, top row first; bars in eighths of a row from zero."""
     rows = [[" "] * len(columns) for _ in range(height)]
@@ -59,7 +69,16 @@ def bar_rows(columns: Sequence[int | None], top: int, height: int) -> list[list[
 
 
 class Trend(Widget):
-    """One series over the history window. ``values`` come oldest first, one per slot."""
+    """One series over the history window. ``values`` come oldest first, one per slot.
+
+    ``summary`` is what a column shows of the slots it covers: the worst of them, as the
+    history keeps the worst of each slot. For calls waiting that is ``max``; for agents
+    available, ``min``, the fewest the headline showed in the column's slice of time,
+    since running short of agents is what a room must see (the alert is for few
+    available) and a dip to none lasting a poll would vanish from an average or a last
+    value. So the newest bar can stand under the headline's count while agents are
+    coming free: it shows the fewest of its slice, the headline the count now.
+    """
 
     DEFAULT_CSS = """
     Trend { height: 1; width: 1fr; }
@@ -97,23 +116,27 @@ class Trend(Widget):
     def render(self) -> Text:
         width, height = self.size.width, self.size.height
         seen = [value for value in self.values if value is not None]
-        top = max(seen, default=0)
+        # room for the label is kept for the highest sample, which no bar exceeds: the
+        # chart's width does not hang on the columns it decides
+        highest = max(seen, default=0)
         label = self.get_component_rich_style("trend--label")
         bar = self.get_component_rich_style("trend--bar")
         empty = self.get_component_rich_style("trend--empty")
         if height < 3:
             # one line: "waiting, 60 min  ▁▂█··· max 4"
             head = f"{self.title}, {self.span} "
-            tail = f" max {top}" if seen else " no data yet"
+            tail = f" max {highest}" if seen else " no data yet"
             chart = max(0, width - len(head) - len(tail))
+            columns = columns_of(self.values, chart, self.summary)
+            top = tallest(columns) if columns else highest
             line = Text(head, style=label, no_wrap=True, overflow="crop")
-            row = bar_rows(columns_of(self.values, chart, self.summary), max(top, 1), 1)[0]
-            line.append_text(_styled(row, bar, empty))
-            line.append(tail, style=label)
+            line.append_text(_styled(bar_rows(columns, max(top, 1), 1)[0], bar, empty))
+            line.append(f" max {top}" if seen else tail, style=label)
             return line
-        axis = max(len(str(top)), 1) + 1
+        axis = len(str(highest)) + 1
         chart = max(1, width - axis)
         columns = columns_of(self.values, chart, self.summary)
+        top = tallest(columns)
         rows = bar_rows(columns, max(top, 1), height - 2)
         lines = [Text(f"{self.title} — last {self.span}", style=label, no_wrap=True)]
         for index, row in enumerate(rows):
