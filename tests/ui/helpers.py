@@ -192,6 +192,18 @@ def screen_text(app: RtdashApp) -> str:
     return "\n".join(lines[n] for n in sorted(lines))
 
 
+def label_values(text: str) -> dict[str, list[str]]:
+    """Each "label  value" line of a dialog's text (a lookup's details), values by
+    label, top to bottom; a dialog's border and scrollbar cells around it are left out."""
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        inside = line.strip().strip("█▇▆▅▄▃▂▁ ")
+        match = re.match(r"^(\S.*?)\s{2,}(\S.*?)$", inside)
+        if match:
+            found.setdefault(match[1], []).append(match[2])
+    return found
+
+
 async def fetch_truth(sim: Simulator) -> tuple[CallsSnapshot, UsersSnapshot]:
     """What the simulator serves now, read by a client of the test's own: the truth a
     screen is compared with."""

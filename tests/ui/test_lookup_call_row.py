@@ -6,8 +6,6 @@ reference only) and 1234 in advanced mode."""
 
 from __future__ import annotations
 
-import re
-
 from textual.pilot import Pilot
 
 from rtdash.api.models import ActiveCall, CallState
@@ -17,6 +15,7 @@ from rtdash.ui.app import RtdashApp
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import (
     dashboard_of,
+    label_values,
     make_app,
     screen_text,
     talking_and_away,
@@ -25,17 +24,6 @@ from tests.ui.helpers import (
 )
 
 BASIC = 5678
-
-
-def _on_screen(app: RtdashApp) -> dict[str, list[str]]:
-    """Each label/value line the dialog shows on screen, values by label."""
-    found: dict[str, list[str]] = {}
-    for line in screen_text(app).splitlines():
-        inside = line.strip().strip("█▇▆▅▄▃▂▁ ")
-        match = re.match(r"^(\S.*?)\s{2,}(\S.*?)$", inside)
-        if match:
-            found.setdefault(match[1], []).append(match[2])
-    return found
 
 
 async def _lookup_from_a_queueing_call(app: RtdashApp, pilot: Pilot) -> ActiveCall:
@@ -60,7 +48,7 @@ async def test_a_basic_mode_lookup_from_a_call_shows_its_row(sim: Simulator) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         row = await _lookup_from_a_queueing_call(app, pilot)
         assert app.screen.details.mode == "basic"  # type: ignore[attr-defined]
-        shown = _on_screen(app)
+        shown = label_values(screen_text(app))
         assert shown["Installation"] == [f"{BASIC} Harbour Lettings"]
         assert shown["Caller"] == [caller_label(row.src_number)]
         assert shown["Line"] == [row.dgrp_name]
@@ -80,7 +68,7 @@ async def test_an_advanced_lookup_from_a_call_adds_what_its_answer_lacks(
         row = await _lookup_from_a_queueing_call(app, pilot)
         await pilot.press("end")  # the dialog scrolls to its last section
         await pilot.pause()
-        shown = _on_screen(app)
+        shown = label_values(screen_text(app))
         assert shown["Queue"] == [row.queue]
         assert shown["State"][-1] == "Queueing"
         assert "Total" in shown
@@ -102,7 +90,7 @@ async def test_a_lookup_by_a_typed_number_has_no_row(sim: Simulator) -> None:
         modal = app.screen
         assert isinstance(modal, LookupScreen)
         await wait_until(pilot, lambda: modal.details is not None)
-        shown = _on_screen(app)
+        shown = label_values(screen_text(app))
         assert shown["Installation"] == [f"{BASIC} Harbour Lettings"]
         assert "Queue" not in shown and "On the dashboard" not in screen_text(app)
 

@@ -5,7 +5,6 @@ the simulator, whose clock moves on while the dashboard is paused."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rtdash.api.models import CallState
@@ -13,6 +12,7 @@ from rtdash.sim import Simulator
 from rtdash.ui.screens.lookup import LookupScreen
 from tests.ui.helpers import (
     fetch_truth,
+    label_values,
     make_app,
     rendered_text,
     wait_until,
@@ -25,12 +25,7 @@ PAUSED_FOR = 15
 
 def _shown(modal: LookupScreen) -> dict[str, list[str]]:
     """Each label's values in the lookup's details as drawn, top to bottom."""
-    found: dict[str, list[str]] = {}
-    for line in rendered_text(modal.query_one("#lookup-result")).splitlines():
-        match = re.match(r"^(\S.*?)\s{2,}(\S.*?)\s*$", line)
-        if match:
-            found.setdefault(match[1], []).append(match[2])
-    return found
+    return label_values(rendered_text(modal.query_one("#lookup-result")))
 
 
 def _row(board: Any, ref: str) -> dict[str, str]:
