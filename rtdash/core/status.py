@@ -41,7 +41,8 @@ class StatusText:
 
 
 def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInfo) -> StatusText:
-    headline, detail, level = _connection(status, loop_now)
+    age, age_level, stale = _age(status, now, zone)
+    headline, detail, level = _connection(status, loop_now, stale)
     if status.via:
         headline, detail, level = _via(status, headline, detail, level)
     if status.phase is Phase.RETRYING and not status.via:
@@ -58,7 +59,6 @@ def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInf
         # the hub unreachable or silent: its cause ("nothing from the hub for 16 s",
         # "cannot connect to …") on a line of its own too, not cut at 80 columns
         brief, causes = headline, detail
-    age, age_level, stale = _age(status, now, zone)
     unreadable = _unreadable(status)
     if unreadable:
         rows = "row" if unreadable == 1 else "rows"
@@ -101,8 +101,13 @@ def _causes(status: PollerStatus) -> str:
 #: from this poll interval (seconds) on, the status line says it
 SAID_INTERVAL = 10.0
 
+#: the word for data gone stale with no poll failing: a request that has not come back
+#: (or a poll that never went out, a machine woken from sleep). "live" beside "STALE"
+#: said two things at once, and the board under it said DISCONNECTED
+NO_ANSWER = "no answer"
 
-def _connection(status: PollerStatus, loop_now: float) -> tuple[str, str, Level]:
+
+def _connection(status: PollerStatus, loop_now: float, stale: bool) -> tuple[str, str, Level]:
     """(headline, detail, level)."""
     if status.phase is Phase.AUTH_FAILED:
         # the cause is the route whose credentials were refused, not any failing route
@@ -123,6 +128,8 @@ def _connection(status: PollerStatus, loop_now: float) -> tuple[str, str, Level]
         return "retrying", "; ".join(parts), Level.ALERT
     if status.phase is Phase.CONNECTING:
         return "connecting…", "", Level.WARN
+    if stale:
+        return NO_ANSWER, "", Level.ALERT
     if status.slow:
         pace = f" (slow: every {status.interval:g} s)"
     elif status.interval >= SAID_INTERVAL:

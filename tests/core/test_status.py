@@ -83,6 +83,19 @@ def test_paused_is_never_stale_however_old_the_picture() -> None:
     assert (text.age_level, text.stale) == (Level.OK, False)
 
 
+@pytest.mark.parametrize("via", ["", "hub"])
+def test_stale_data_with_no_poll_failing_is_not_called_live(via: str) -> None:
+    """A request that has not come back in three intervals fails no route yet: the
+    line read "live · STALE: data as of …", live and stale at once, under a board
+    that said DISCONNECTED. It says no answer came, as an alert."""
+    text = describe(replace(status(interval=2), via=via), at(125), LOOP, UTC_ZONE)
+    assert text.stale and text.age == "STALE: data as of 09:00:00 (2 min ago)"
+    said = f"{via} · upstream no answer" if via else "no answer"
+    assert (text.headline, text.connection, text.connection_level) == (said, said, Level.ALERT)
+    fresh = describe(replace(status(interval=2), via=via), at(6), LOOP, UTC_ZONE)
+    assert fresh.headline == (f"{via} · upstream live" if via else "live")
+
+
 def test_sped_up_the_data_is_judged_by_the_pace_it_was_polled_at_until_the_next_poll() -> None:
     """60 s polling, 20 s after the last poll, sped up to 3 s: not late (the next poll
     is due within 3 s); once polled at the new pace the new interval judges it."""

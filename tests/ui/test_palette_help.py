@@ -185,7 +185,9 @@ async def test_plus_and_minus_say_when_they_reach_their_limit(sim: Simulator) ->
         for _ in INTERVAL_STEPS:
             await pilot.press("minus")
         assert board.poller.interval == INTERVAL_STEPS[-1]
-        assert board.status_bar.note == "slowest: every 60 s"
+        # the headline says the pace ("live (every 60 s)"): the note does not again
+        assert board.status_bar.note == "slowest"
+        assert board.status_bar.headline_for(board.feed.status) == "live (every 60 s)"
 
 
 async def test_minus_never_speeds_up_an_interval_set_beyond_the_steps(sim: Simulator) -> None:
@@ -197,7 +199,8 @@ async def test_minus_never_speeds_up_an_interval_set_beyond_the_steps(sim: Simul
         board = dashboard_of(app)
         await pilot.press("minus")
         assert board.poller.interval == 120.0
-        assert board.status_bar.note == "slowest: every 120 s"
+        assert board.status_bar.note == "slowest"
+        assert board.status_bar.headline_for(board.feed.status) == "live (every 120 s)"
         await pilot.press("plus")
         assert board.poller.interval == 60.0
 
@@ -268,7 +271,7 @@ async def test_each_installation_keeps_its_own_pace_and_says_so(sim: Simulator) 
         for _ in INTERVAL_STEPS:
             await pilot.press("minus")
         assert first.poller.interval == 60.0 and second.poller.interval == 2.0
-        assert first.status_bar.note == "slowest: every 60 s (this tab)"
+        assert first.status_bar.note == "slowest (this tab)"
         await pilot.press("2")
         await wait_until(pilot, lambda: screen.current == 1)  # type: ignore[attr-defined]
         await wait_until(pilot, lambda: second.status_bar.text is not None)

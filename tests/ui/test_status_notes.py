@@ -100,27 +100,61 @@ def test_the_status_line_gives_way_name_first_then_id_then_zone_then_its_end(
     assert line.plain == shown
 
 
-@pytest.mark.parametrize("paused", [False, True], ids=["live", "paused"])
+#: what ``+`` twice then ``-`` to the end say, with two installations (the other at
+#: 2 s): live from 10 s the headline says the pace ("live (every 10 s)"), so the note
+#: does not say it again; paused, the headline is "paused" and the note says it
+PACE_NOTES = {
+    "live": [
+        "every 1 s (this tab)",
+        "fastest: 1 s (this tab)",
+        "every 2 s (all tabs)",
+        "every 3 s (this tab)",
+        "every 5 s (this tab)",
+        *["slower (this tab)"] * 4,  # 10, 15, 30 and 60 s
+        "slowest (this tab)",
+    ],
+    "paused": [
+        "every 1 s (this tab)",
+        "fastest: 1 s (this tab)",
+        "every 2 s (all tabs)",
+        *[f"every {pace} s (this tab)" for pace in (3, 5, 10, 15, 30, 60)],
+        "slowest: 60 s (this tab)",
+    ],
+}
+
+
+@pytest.mark.parametrize("state", list(PACE_NOTES))
 async def test_at_80_columns_the_pace_note_of_one_of_two_installations_shows_whole(
-    sim: Simulator, paused: bool
+    sim: Simulator, state: str
 ) -> None:
-    """`-` with two installations said "polling every 3 s (this tab only)": beside the
-    demo's badge and the data's age the line cut it ("(this tab onl…"), and what it
-    says last is whose pace it is. Paused, the age is longer ("(not updating)")."""
+    """`-` with two installations, beside the demo's badge and the data's age: from
+    10 s on the line said the pace twice, "live (every 10 s)" and then "every 10 s
+    (this tab)", and cut the note's end; "slowest: every 60 s (this tab)" was longer
+    still, live or paused. Every step's note is whole, with the data's age at its
+    widest (two digits) from 10 s on."""
     settings = settings_for(sim)
+    settings.polling.interval = 2.0
     settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
     app = RtdashApp(settings, demo=True, simulator=sim, clock=FrozenClock(sim.now))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_data(pilot)
         board = dashboard_of(app)
         assert len(app.screen.views) == 2  # type: ignore[attr-defined]
-        if paused:
+        if state == "paused":
             await pilot.press("p")
             await pilot.pause()
             assert board.feed.paused
-        await pilot.press("minus")
-        await pilot.pause()
-        note = board.status_bar.note
-        line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
-        assert f" · {note}" in line and "…" not in line, line
-        assert note == "every 3 s (this tab)"
+        notes = []
+        for key in ["plus", "plus", *["minus"] * 8]:
+            if key == "minus" and board.poller.interval >= 5:
+                # the data ten seconds older each time, never stale: the age's
+                # widest, and before the press, which the note's time runs from
+                app.clock.advance(10)  # type: ignore[attr-defined]
+            await pilot.press(key)
+            await pilot.pause()
+            note = board.status_bar.note
+            line = next(line for line in screen_text(app).splitlines() if "data as of" in line)
+            assert f" · {note}" in line and "…" not in line, line
+            notes.append(note)
+        assert board.poller.interval == 60.0
+        assert notes == PACE_NOTES[state]

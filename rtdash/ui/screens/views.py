@@ -14,17 +14,15 @@ from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
-from rtdash.constants import INTERVAL_STEPS
-from rtdash.core.poller import clamp_interval
 from rtdash.ui.command_help import TABLE_KEYS, help_ids, help_rows
 from rtdash.ui.commands import LIVE, WALL, Mode
 from rtdash.ui.installation_notices import InstallationNotices
+from rtdash.ui.pace_note import pace_note, step_interval
 from rtdash.ui.ui_settings import INSTALLATION_KEYS
 from rtdash.ui.widgets.installation_bar import InstallationBar, Tab
 from rtdash.ui.widgets.live_view import LiveView
-from rtdash.ui.widgets.view_options import LiveSource
 
-__all__ = ["INSTALLATION_KEYS", "ViewsScreen", "step_interval"]
+__all__ = ["INSTALLATION_KEYS", "ViewsScreen"]
 
 
 class ViewsScreen(Screen[None]):
@@ -163,25 +161,24 @@ class ViewsScreen(Screen[None]):
         self.step_pace(+1)
 
     def step_pace(self, direction: int) -> None:
-        """The next step of :data:`INTERVAL_STEPS`; at either end the note says it is
-        the limit, so a key that does nothing still answers. Each installation keeps
-        its own pace, so with several the note names whose it is; a hub keeps its own,
-        and the note says so."""
+        """The next step of the poll interval, and a note that answers the key (see
+        :mod:`~rtdash.ui.pace_note`). Each installation keeps its own pace, so with
+        several the note says whose it is; a hub keeps its own, and the note says so."""
         view = self.view
-        note = step_interval(view.poller, direction)
-        status = view.feed.status
-        if status is not None and status.via and note.startswith("polling"):
-            note = note.replace("polling", f"the {status.via} polls", 1)
-        elif len(self.views) > 1:
-            # the pace first: at 80 columns the status line cuts the note's end; back
-            # in step with the others, it is every installation's pace again. "this
-            # tab", not the installation's name: the tab bar above names it, and a name
-            # ("only Harbour…") left the note cut at 80 columns. Without "polling" and
-            # "only": the demo's badge and the data's age left no room for them
+        step = step_interval(view.poller, direction)
+        status = view.feed.status  # the source published its new interval already
+        if status is not None and status.via and not step.at_limit:
+            view.status_bar.set_note(f"the {status.via} polls {step.pace}")
+            return
+        whose = ""
+        if len(self.views) > 1:
+            # "this tab", not the installation's name: the tab bar above names it, and
+            # a name left the note cut at 80 columns; back in step with the others, it
+            # is every installation's pace again
             in_step = len({other.poller.interval for other in self.views}) == 1
             whose = "all tabs" if in_step else "this tab"
-            note = f"{note.removeprefix('polling ')} ({whose})"
-        view.status_bar.set_note(note)
+        said = status is not None and step.pace in view.status_bar.headline_for(status)
+        view.status_bar.set_note(pace_note(step, whose=whose, said=said))
 
     def show_installations(self) -> None:
         if len(self.views) < 2:
@@ -194,21 +191,3 @@ class ViewsScreen(Screen[None]):
             entries.append(Tab(view.label, view.level, view.feed.paused))
         for bar in self.query(InstallationBar).results(InstallationBar):
             bar.show(entries, self.current, self.installation_note())
-
-
-def step_interval(poller: LiveSource, direction: int) -> str:
-    """Move ``poller`` one step slower (+1) or faster (-1); the words for the status bar.
-
-    An interval configured beyond the steps (say 120 s) is never moved the wrong way:
-    ``-`` from there is the limit, not a jump to 60 s."""
-    current = poller.interval
-    if direction > 0:
-        target = next((step for step in INTERVAL_STEPS if step > current), None)
-        limit = f"slowest: every {max(current, INTERVAL_STEPS[-1]):g} s"
-    else:
-        target = next((step for step in reversed(INTERVAL_STEPS) if step < current), None)
-        limit = f"fastest: every {min(current, INTERVAL_STEPS[0]):g} s"
-    if target is None:
-        return limit
-    applied = poller.set_interval(clamp_interval(target))
-    return f"polling every {applied:g} s"

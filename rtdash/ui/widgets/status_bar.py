@@ -74,6 +74,16 @@ class StatusBar(Static):
             self._note_gone_at = self.clock.monotonic() + NOTE_SECONDS
         self.tick()
 
+    def headline_for(self, status: PollerStatus) -> str:
+        """The connection's words this bar shows for ``status`` now, for a note that
+        leaves out what they already say (the pace in "live (every 30 s)"). From
+        ``status`` itself, not the bar's last one: the source has just published a new
+        interval, which reaches the bar a message later."""
+        if self.headline is not None:
+            return self.headline
+        loop_now = asyncio.get_running_loop().time()
+        return describe(status, self.clock.now(), loop_now, self.zone).headline
+
     def tick(self) -> None:
         if self.status is None:
             return
