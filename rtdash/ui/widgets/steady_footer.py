@@ -9,13 +9,14 @@ and Quit, were the ones cut off, and the last key left showed half its word
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from textual.app import ComposeResult
 from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from rtdash.ui.commands import COMMANDS
 from rtdash.ui.textual_internals import FOOTER_PALETTE, footer_keys
 
 #: the Footer's keys by action, in the order they give way as the terminal narrows,
@@ -23,7 +24,7 @@ from rtdash.ui.textual_internals import FOOTER_PALETTE, footer_keys
 #: next to last. Refresh and pause go first: the status line already says how old the
 #: data is and whether polling is paused. The tables' Enter (``select_cursor``) is the
 #: screen's lookup offered from a table. A key not named here (a replay's seek) goes
-#: before all of these.
+#: before all of these, and with its pair (:func:`goes_with`).
 GIVES_WAY: tuple[str, ...] = (
     "refresh",
     "pause",
@@ -37,20 +38,50 @@ GIVES_WAY: tuple[str, ...] = (
     "help",
 )
 
+#: each grouped command's action -> its group's first action: a pair the help lists on
+#: one row ("← → 10 s back or forward") gives way as one. The replay's seek keys went
+#: one at a time, and a footer with "← -10 s" but no "→ +10 s" read as if there was no
+#: way forward
+_ACTION_OF = {command.id: command.action for command in COMMANDS}
+_GROUP_OF = {
+    _ACTION_OF[member]: _ACTION_OF[command.group[0]]
+    for command in COMMANDS
+    for member in command.group
+}
 
-def keys_kept(widths: Sequence[int], ranks: Sequence[int], room: int) -> list[bool]:
+
+def keys_kept(
+    widths: Sequence[int],
+    ranks: Sequence[int],
+    room: int,
+    together: Sequence[Hashable] | None = None,
+) -> list[bool]:
     """Which keys stay, in their order on the line: keys are dropped, the lowest rank
     first (of an equal rank, the rightmost first), until what is left fits ``room``
-    cells. A key is shown whole or not at all."""
+    cells. A key is shown whole or not at all; keys with the same ``together`` value
+    (a pair, back and forward) are dropped as one, at the lowest rank among them and
+    the place of the rightmost."""
+    bundles = list(range(len(widths))) if together is None else list(together)
+    members: dict[Hashable, list[int]] = {}
+    for index, bundle in enumerate(bundles):
+        members.setdefault(bundle, []).append(index)
     kept = [True] * len(widths)
     total = sum(widths)
-    by_rank = sorted(range(len(widths)), key=lambda index: (ranks[index], -index))
-    for index in by_rank:
+    order = sorted(members.values(), key=lambda keys: (min(ranks[i] for i in keys), -max(keys)))
+    for keys in order:
         if total <= room:
             break
-        kept[index] = False
-        total -= widths[index]
+        for index in keys:
+            kept[index] = False
+            total -= widths[index]
     return kept
+
+
+def goes_with(action: str) -> str:
+    """The action whose key ``action``'s key gives way with: the first of its help
+    row's group (the replay's back and forward), so neither is shown without the
+    other; itself for a key of no group."""
+    return _GROUP_OF.get(action, action)
 
 
 def gives_way_rank(action: str) -> int:
@@ -128,5 +159,7 @@ class SteadyFooter(Footer):
         ours = {key for key, _ in keys}
         others = sum(child.outer_size.width for child in self.children if child not in ours)
         ranks = [gives_way_rank(action) for _, action in keys]
-        for (key, _), kept in zip(keys, keys_kept(widths, ranks, room - others), strict=True):
+        together = [goes_with(action) for _, action in keys]
+        fits = keys_kept(widths, ranks, room - others, together)
+        for (key, _), kept in zip(keys, fits, strict=True):
             key.display = kept
