@@ -73,3 +73,21 @@ async def test_the_dashboard_help_lists_the_keys_that_clear_the_filter_and_move_
             "↑, ↓ Move the cursor; past a call group's last call, on to the next group that "
             "has calls (↑: back to the one before)"
         ) in text, text
+
+
+async def test_the_help_explains_the_band_over_a_paused_wallboard(sim: Simulator) -> None:
+    """A stray ``p`` on a TV's keyboard puts a PAUSED band over the board: whoever walks
+    up to it and presses ``?`` learns what it means and what undoes it."""
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("question_mark")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        marks = rendered_text(screen.query_one("#help-markers"), width=150)
+        lines = [" ".join(line.split()) for line in marks.splitlines()]
+        paused = next((line for line in lines if line.startswith("PAUSED ")), None)
+        assert paused is not None, marks
+        assert "paused wallboard" in paused and "resumes" in paused, paused

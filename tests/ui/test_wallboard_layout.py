@@ -3,6 +3,8 @@ queues that fit, and a number key that pins an installation."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.geometry import Region
 
@@ -27,6 +29,9 @@ from tests.ui.helpers import (
 )
 from tests.ui.wall_helpers import coloured_rows, content_rows, held_wallboard, screen_rows
 
+#: one cell of the queue table from the next: a cell's padding each side
+CELL_GAP = re.compile(r" {2,}")
+ON_CALL_HEADERS = ("Agents on a call", "On a call", "On call")
 #: a centre whose agents, one line each, fill only half the agents' room at 200x50
 AGENTS_AT_200X50 = 28
 
@@ -159,10 +164,11 @@ async def test_queue_headers_are_whole_and_rows_sorted_by_longest_wait(sim: Simu
         panel = app.screen.view.query_one(QueueSummaryPanel)
         text = rendered_text(panel, width=panel.size.width)
         header = text.splitlines()[0]
-        for title in ("Queue", "Waiting", "Longest wait", "Talking", "Agents on a call"):
+        # the shorter words beside today's SL % and abandons: the box keeps its width
+        for title in ("Queue", "Waiting", "Longest", "Talking", "On a call", "SL", "Aband"):
             assert title in header
         assert "…" not in header
-        waits = [queue.longest_wait_since for queue in panel.queues if queue.waiting]
+        waits = [queue.now.longest_wait_since for queue in panel.queues if queue.now]
         assert waits == sorted(w for w in waits if w is not None)
         for queue in panel.queues:
             assert queue.queue in text
@@ -256,12 +262,15 @@ def _panel_rows(panel: QueueSummaryPanel) -> list[str]:
 
 
 # 120 to 142 columns: a 1280x720 browser tab, a tmux window beside another
-@pytest.mark.parametrize("size", [(120, 30), (130, 40), (142, 40)])
-async def test_every_queue_column_fits_a_middling_screen(
-    sim: Simulator, size: tuple[int, int]
+@pytest.mark.parametrize(
+    ("size", "on_call_shown"), [((120, 30), False), ((130, 40), False), ((142, 40), True)]
+)
+async def test_a_middling_screen_gives_up_the_least_needed_column_last(
+    sim: Simulator, size: tuple[int, int], on_call_shown: bool
 ) -> None:
-    """Shorter headers rather than a column gone: each queue's row still ends in its
-    agents on a call."""
+    """Shorter headers rather than a column gone; where even those leave no room for
+    all, the agents on a call go (the agents beside the table show them), named under
+    the table, and each queue's row keeps its waits and its day."""
     app = wallboard_app(sim)
     async with app.run_test(size=size) as pilot:
         await wait_for_data(pilot)
@@ -269,31 +278,39 @@ async def test_every_queue_column_fits_a_middling_screen(
         await pilot.pause()
         panel = app.screen.view.query_one(QueueSummaryPanel)
         rows = _panel_rows(panel)
-        header = next(row for row in rows if "Queue" in row)
-        assert header.endswith(("Agents on a call", "On a call", "On call")), rows
-        assert "…" not in header
+        header = CELL_GAP.split(next(row for row in rows if "Queue" in row).strip())
+        assert "…" not in " ".join(header)
+        assert header[-2:] in (["SL", "Aband"], ["SL 20s", "Abandoned"]), rows
+        on_call = next(
+            (h for h in header if h in ("Agents on a call", "On a call", "On call")), None
+        )
+        assert (on_call is not None) == on_call_shown, rows
+        assert ("Too narrow for: Agents on a call" in rows) != on_call_shown, rows
         assert panel.queues
         for queue in panel.queues:
             row = next(row for row in rows if row.split()[0] == queue.queue)
-            on_call = "–" if queue.agents_on_call is None else str(queue.agents_on_call)
-            assert row.split()[-1] == on_call, (queue, row)
+            cells = dict(zip(header, CELL_GAP.split(row.strip()), strict=True))
+            if on_call is not None:
+                live = queue.now.agents_on_call if queue.now else None
+                assert cells[on_call] == ("–" if live is None else str(live)), (queue, row)
 
 
 async def test_a_column_left_out_is_named_under_the_table(sim: Simulator) -> None:
     """At 36 columns not even the shortest headers fit: the columns that go are named,
-    so an absent agents-on-a-call count does not read as none."""
+    least needed first, so an absent count does not read as none; the waits and the
+    day's SL % stay."""
     app = wallboard_app(sim)
     async with app.run_test(size=(36, 30)) as pilot:
         await wait_for_data(pilot)
         panel = app.screen.view.query_one(QueueSummaryPanel)
-        note = "Too narrow for: Agents on a call"
-        # the note's line is the panel's once the panel is laid out again for it, which
-        # a loaded machine may take more than one pause to do
-        await wait_until(pilot, lambda: note in _panel_rows(panel))
+        note = "Too narrow for: Abandoned, Talking, Agents on a call"
+        # the note's lines are the panel's once the panel is laid out again for it,
+        # which a loaded machine may take more than one pause to do; at this width it
+        # takes two
+        await wait_until(pilot, lambda: note in " ".join(_panel_rows(panel)))
         rows = _panel_rows(panel)
         header = next(row for row in rows if "Queue" in row)
-        assert "call" not in header, "the column is left out"
-        assert note in rows, rows
+        assert CELL_GAP.split(header.strip()) == ["Queue", "Waiting", "Longest", "SL"], rows
 
 
 async def test_a_200x50_screen_leaves_no_blank_band_under_the_agents() -> None:

@@ -14,6 +14,7 @@ from rtdash.core.clock import FrozenClock
 from rtdash.sim import Simulator
 from rtdash.ui.app import RtdashApp
 from rtdash.ui.widgets.big_digits import BigNumber
+from rtdash.ui.widgets.unwatched import UnwatchedLine
 from tests.ui.helpers import settings_for, wait_for_data, wait_until
 from tests.ui.test_light_contrast import contrast
 from tests.ui.wall_helpers import screen_rows
@@ -115,3 +116,40 @@ async def test_stale_on_a_tv_is_a_tall_band_over_faint_digits(
         assert len(band_rows(app, red)) in band_height
         if size[0] >= 120:  # under that, the headline is one line of text
             assert digit_contrast(app) < FAINT
+
+
+def unwatched_contrast(app: RtdashApp) -> float:
+    """The contrast of the first letter of the "Today's totals: not watching …" line
+    with what it is drawn on, as the screen shows it."""
+    line = app.screen.view.query_one(UnwatchedLine)  # type: ignore[attr-defined]
+    assert line.display and line.region, "the demo's day has a part nobody watched"
+    assert str(line.render()).startswith("Today's totals")
+    x, y = line.content_region.x, line.region.y  # past the line's padding
+    style = app.screen.get_style_at(x, y)
+    assert style.color is not None and style.bgcolor is not None
+    return contrast(style.color, style.bgcolor)
+
+
+async def test_what_todays_totals_miss_is_dimmed_with_them(sim: Simulator) -> None:
+    """Paused or stale, every number on the board dimmed but the line under the
+    headline that says which part of the day its totals miss: it read as the one live
+    thing on a still board."""
+    app = wallboard_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for_data(pilot)
+        await pilot.pause()
+        view = app.screen.view  # type: ignore[attr-defined]
+        live = unwatched_contrast(app)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: view.has_class("-paused"))
+        await pilot.pause()
+        assert unwatched_contrast(app) < live, "paused: dimmed with the numbers"
+        await pilot.press("p")
+        await wait_until(pilot, lambda: not view.has_class("-paused"))
+        await pilot.pause()
+        assert unwatched_contrast(app) == live
+        view.poller.stop()
+        await wait_until(pilot, lambda: not view.poller._tasks)
+        await _tick(pilot, 125)
+        assert view.feed.stale
+        assert unwatched_contrast(app) < live, "stale: dimmed with the numbers"

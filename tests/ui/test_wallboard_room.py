@@ -13,13 +13,14 @@ from tests.ui.test_wallboard_layout import wallboard_app
 
 
 def test_shorter_headers_before_a_cut_name() -> None:
-    """The "maintenance" queue (11 cells) beside the full headers needs 63 cells: in 62, the
+    """The "maintenance" queue (11 cells) beside the full headers needs 82 cells: in 81, the
     shorter headers and the whole name, not the full headers and "maintenan…"."""
-    widths = {"waiting": 1, "longest": 6, "talking": 1, "on_call": 1}
-    columns, dropped = fit_columns(widths, 11, 62)
-    assert [header for _, header in columns] == ["Waiting", "Longest", "Talking", "On a call"]
+    widths = {"waiting": 1, "longest": 6, "sl": 4, "abandoned": 1, "talking": 1, "on_call": 1}
+    columns, dropped = fit_columns(widths, 11, 81)
+    shorter = ["Waiting", "Longest", "SL", "Aband", "Talking", "On a call"]
+    assert [header for _, header in columns] == shorter
     assert not dropped
-    full, _ = fit_columns(widths, 11, 63)
+    full, _ = fit_columns(widths, 11, 82)
     assert [header for _, header in full][-1] == "Agents on a call"
 
 

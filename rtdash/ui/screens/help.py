@@ -50,6 +50,11 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("▸", "before a call group's or the users' title: where the focus is"),
     ("STALE", "no new data for three polls: times stop counting"),
     ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
+    (
+        "PAUSED",
+        "the band over a paused wallboard, with the time of its data and the key that "
+        "resumes it; the numbers under it are dimmed",
+    ),
     ("paused", "polling paused by its key, which resumes it; the picture holds still"),
     ("‖ on a tab", "that installation is paused: its picture holds still while others move"),
     (

@@ -36,23 +36,24 @@ from rtdash.api.models import CallState
 from rtdash.core.agents import AgentState, OnCall, count_agents
 from rtdash.core.format import duration
 from rtdash.core.queues import QueueDay, queue_days
-from rtdash.core.service_tiles import ServiceThresholds, counted
-from rtdash.core.thresholds import Level
+from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.widgets.calls_grid import CURSOR_KEYS
 from rtdash.ui.widgets.column_fit import PADDING, ColumnHeaders, fit_columns, too_narrow_line
 from rtdash.ui.widgets.dashboard import Dashboard
 from rtdash.ui.widgets.metrics_bar import LONGEST, SERVICE_SPECS, TALKING, WAITING
-from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE, wait_cell
+from rtdash.ui.widgets.queue_cells import (
+    ABANDONED_HEADERS,
+    COLUMN_ORDER,
+    DASH,
+    queue_cells,
+    sl_headers,
+)
 
-DASH = "–"
 KEYS = "Enter shows that queue's calls · Esc closes"
 #: the terminal width from which the average talk has its column: the dialog is then
 #: wide enough for it beside queue names as long as the 80-column view shows whole
 TALK_MIN_WIDTH = 96
-#: the columns left to right (the queue's name before them)
-COLUMN_ORDER = ("waiting", "longest", "talking", "on_call", "sl", "abandoned", "talk")
-ABANDONED_TERSE = SERVICE_SPECS["abandoned"][2]
 
 #: a column's key, header and width (padding aside): what the table was laid out with
 Layout = tuple[tuple[str, str, int], ...]
@@ -63,12 +64,11 @@ def queue_columns(sl_seconds: float, talk: bool) -> tuple[ColumnHeaders, ...]:
     is for (its callers waiting, how long) and what the view is for (today's SL and
     abandons, which the headline gives only for the whole installation) before what the
     dashboard shows elsewhere (calls talking, agents on a call, the average talk)."""
-    sl = f"SL {sl_seconds:g}s"
     columns: list[ColumnHeaders] = [
         ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
         ("longest", (LONGEST.short, LONGEST.short, LONGEST.terse)),
-        ("sl", (sl, "SL", "SL")),
-        ("abandoned", ("Abandoned", ABANDONED_TERSE, ABANDONED_TERSE)),
+        ("sl", sl_headers(sl_seconds)),
+        ("abandoned", ABANDONED_HEADERS),
         ("talking", (TALKING.short, TALKING.short, TALKING.terse)),
         ("on_call", ("On call", "On call", "On call")),
     ]
@@ -208,36 +208,19 @@ class QueuesScreen(ModalScreen[str | None]):
 
     def _cells(self, row: QueueDay, now: datetime) -> dict[str, Text]:
         """One queue's cells by column key, every column's (those shown are chosen
-        from them by width)."""
+        from them by width): the wallboard's, and today's average talk."""
         keeper = self.board.keeper
-        thresholds = keeper.options.thresholds if keeper is not None else ServiceThresholds()
-        live, today = row.now, row.today
-        wait = live.longest_wait(now) if live is not None and live.waiting else None
-        on_call = live.agents_on_call if live is not None else None
-        sl_text = abandoned_text = talk_text = Text(DASH, style="dim")
-        if today is not None:
-            if today.avg_talk is not None:
-                talk_text = Text(duration(round(today.avg_talk)))
-            n = counted(today)
-            sl = today.sl_percent
-            sl_text = _level(DASH if sl is None else f"{sl:.0f}%", thresholds.sl(sl, n))
-            abandoned = today.abandoned - today.short_abandoned
-            level = thresholds.abandon(today.abandon_percent, n)
-            abandoned_text = _level(str(abandoned), level)
-        longest = Text(DASH, style="dim")
-        if wait is not None:
-            longest = wait_cell(wait, self.board.thresholds)
+        service = keeper.options.thresholds if keeper is not None else ServiceThresholds()
+        cells = queue_cells(row, now, self.board.thresholds, service)
+        longest = cells["longest"]
+        if longest.plain != DASH:
+            # a wait lines up on its left, its mark after its digits (the wallboard's
+            # table lines its cells up on their right)
             longest.justify = "left"
-        return {
-            "queue": Text(row.queue, no_wrap=True, overflow="ellipsis"),
-            "waiting": Text(str(row.waiting)),
-            "longest": longest,
-            "talking": Text(str(row.talking)),
-            "on_call": Text(DASH if on_call is None else str(on_call)),
-            "sl": sl_text,
-            "abandoned": abandoned_text,
-            "talk": talk_text,
-        }
+        today = row.today
+        talk = today.avg_talk if today is not None else None
+        cells["talk"] = Text(DASH, style="dim") if talk is None else Text(duration(round(talk)))
+        return cells
 
     def _available(self) -> Text:
         board = self.board
@@ -262,7 +245,3 @@ class QueuesScreen(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def _level(text: str, level: Level) -> Text:
-    return Text(text + LEVEL_MARK[level], style=LEVEL_STYLE[level])

@@ -1,17 +1,26 @@
-"""Per-queue rows for the wallboard: waiting, longest wait, talking, agents on a call.
+"""Per-queue rows for the wallboard: waiting, longest wait, today's SL % and abandons,
+talking, agents on a call.
 
-Sorted by longest wait (the queue that needs attention first). Columns are sized to
-their headers and values, never cut: the queue name takes what is left and ends in
-"…" when cut. Where the full headers do not fit beside the whole names (the queues
-beside the agents on a screen a little over 120 columns, a long queue name at 160),
-the headers take the headline's shorter words (``On a call``, then ``On call``), so
-every column stays and a name is cut only where even those leave it too little room;
-only a panel too narrow even for those drops the least needed columns (agents on a
-call, then talking), and a line under the table names them: a column gone without a
-word reads as "not measured" (:mod:`.column_fit`, which the dashboard's queues view
-fits its columns with too). Likewise a panel too short for every queue's row shows
-the longest waits and counts the rest, and their calls, on its last line: a queue gone
-without a word leaves the table short of the headline it is read against.
+The rows are the dashboard's queues view's (:func:`rtdash.core.queues.queue_days`):
+the queues with calls now, longest wait first (the queue that needs attention first),
+then those with only outcomes today, whose SL % and abandons still count against the
+day. Their cells are the view's too (:mod:`.queue_cells`), so a queue reads the same
+on both screens, coloured and marked by the headline's thresholds.
+
+Columns are sized to their headers and values, never cut: the queue name takes what is
+left and ends in "…" when cut. Where the full headers do not fit beside the whole
+names (the box beside the agents is narrower than the six columns' full headers on
+most screens, a TV's too), the headers take the headline's shorter words (``On a
+call``, then ``On call``), so every column stays and a name is cut only where even
+those leave it too little room; only a panel too narrow even for those drops the least
+needed columns (agents on a call, then talking, abandons, SL: what the agents beside
+the table show goes first, what only this table says per queue last), and a line under
+the table names them: a column gone without a word reads as "not measured"
+(:mod:`.column_fit`, which the dashboard's queues view fits its columns with too).
+Likewise a panel too short for every queue's row shows the longest waits and counts
+the rest, and their calls, on its last line: a queue gone without a word leaves the
+table short of the headline it is read against.
+
 Cells are built as ``Text`` from data, never markup: a queue name is upstream text.
 """
 
@@ -27,41 +36,68 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from rtdash.core.clock import Clock
-from rtdash.core.queues import QueueSummary
+from rtdash.core.queues import QueueDay
+from rtdash.core.service_metrics import DEFAULT_SL_SECONDS
+from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.column_fit import ColumnHeaders, too_narrow_line
 from rtdash.ui.widgets.column_fit import fit_columns as fit_any
 from rtdash.ui.widgets.metrics_bar import LONGEST, ON_CALL, TALKING, WAITING
-from rtdash.ui.widgets.palette import wait_cell
-
-#: (key, headers roomiest first) in order of need: the later ones are dropped first
-#: when even the shortest headers do not fit; the shorter words are the headline's own
-COLUMNS: tuple[ColumnHeaders, ...] = (
-    ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
-    ("longest", (LONGEST.label, LONGEST.short, LONGEST.terse)),
-    ("talking", (TALKING.label, TALKING.short, TALKING.terse)),
-    ("on_call", (ON_CALL.label, ON_CALL.short, ON_CALL.terse)),
+from rtdash.ui.widgets.queue_cells import (
+    ABANDONED_HEADERS,
+    COLUMN_ORDER,
+    queue_cells,
+    sl_headers,
 )
 
 
+def queue_columns(sl_seconds: float) -> tuple[ColumnHeaders, ...]:
+    """(key, headers roomiest first) in order of need: the later ones are dropped first
+    when even the shortest headers do not fit; the shorter words are the headline's
+    own. A queue's callers and how long they wait come first; then today's SL % and
+    abandons, which the headline gives only for the whole installation; calls talking
+    and agents on a call, which the agents beside the table show too, last."""
+    return (
+        ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
+        ("longest", (LONGEST.label, LONGEST.short, LONGEST.terse)),
+        ("sl", sl_headers(sl_seconds)),
+        ("abandoned", ABANDONED_HEADERS),
+        ("talking", (TALKING.label, TALKING.short, TALKING.terse)),
+        ("on_call", (ON_CALL.label, ON_CALL.short, ON_CALL.terse)),
+    )
+
+
 def fit_columns(
-    widths: dict[str, int], name_width: int, room: int
+    widths: dict[str, int], name_width: int, room: int, sl_seconds: float = DEFAULT_SL_SECONDS
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """The wallboard's columns that fit ``room`` (see :func:`.column_fit.fit_columns`)."""
-    return fit_any(COLUMNS, widths, name_width, room)
+    return fit_any(queue_columns(sl_seconds), widths, name_width, room)
 
 
 class QueueSummaryPanel(Static):
-    def __init__(self, *, clock: Clock, thresholds: Thresholds, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        thresholds: Thresholds,
+        service: ServiceThresholds | None = None,
+        **kwargs: object,
+    ) -> None:
+        """``service``: the thresholds today's SL % and abandons are judged by (the
+        headline's; the service's defaults where there are none)."""
         # why the type: ignore below: kwargs are the widget's name/id/classes
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.thresholds = thresholds
+        self.service = service or ServiceThresholds()
         #: None until the first calls poll: no data is not "no calls"
-        self.queues: list[QueueSummary] | None = None
+        self.queues: list[QueueDay] | None = None
+        self.sl_seconds: float = DEFAULT_SL_SECONDS
 
-    def show_queues(self, queues: list[QueueSummary]) -> None:
+    def show_queues(self, queues: list[QueueDay], sl_seconds: float = DEFAULT_SL_SECONDS) -> None:
+        """``sl_seconds``: within how long an answer counts, for the SL column's header."""
         self.queues = queues
+        self.sl_seconds = sl_seconds
         self.tick()
 
     def on_resize(self) -> None:
@@ -75,38 +111,28 @@ class QueueSummaryPanel(Static):
             self.update(Text("No calls in any queue.", style="dim"))
             return
         now = self.clock.now()
-        rows: list[dict[str, Text]] = []
-        for queue in self.queues:
-            wait = queue.longest_wait(now) if queue.waiting else None
-            on_call = queue.agents_on_call
-            rows.append(
-                {
-                    "queue": Text(queue.queue),
-                    "waiting": Text(str(queue.waiting)),
-                    "longest": wait_cell(wait, self.thresholds)
-                    if wait is not None
-                    else Text("–", style="dim"),
-                    "talking": Text(str(queue.talking)),
-                    "on_call": Text("–" if on_call is None else str(on_call)),
-                }
-            )
+        rows = [queue_cells(queue, now, self.thresholds, self.service) for queue in self.queues]
         width = self.size.width or 80
-        widths = {key: max(row[key].cell_len for row in rows) for key, _ in COLUMNS}
-        name_width = max(len("Queue"), *(row["queue"].cell_len for row in rows))
-        columns, dropped = fit_columns(widths, name_width, width)
-        kept = rows_that_fit(len(rows), self._line_room(), notes=1 if dropped else 0)
+        widths = {key: max(row[key].cell_len for row in rows) for key in rows[0]}
+        name_width = max(len("Queue"), widths["queue"])
+        columns, dropped = fit_columns(widths, name_width, width, self.sl_seconds)
+        note = [too_narrow_line(dropped)] if dropped else []
+        # several columns named may take more than a line: each counts against the rows
+        note_lines = sum(len(line.wrap(self.app.console, width)) for line in note)
+        kept = rows_that_fit(len(rows), self._line_room(), notes=note_lines)
         more = [more_line(self.queues[kept:], width, alone=not kept)] if kept < len(rows) else []
         if not kept:
             self.update(Group(*more))  # a header over no rows would only take its line
             return
         table = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
         table.add_column("Queue", no_wrap=True, overflow="ellipsis", ratio=1)
+        # left to right as the queues view: the queue now, then its day
+        columns.sort(key=lambda column: COLUMN_ORDER.index(column[0]))
         for key, header in columns:
             column_width = max(widths[key], len(header))
             table.add_column(header, justify="right", no_wrap=True, min_width=column_width)
         for row in rows[:kept]:
             table.add_row(row["queue"], *(row[key] for key, _ in columns))
-        note = [too_narrow_line(dropped)] if dropped else []
         self.update(Group(table, *more, *note))
 
     def _line_room(self) -> int | None:
@@ -138,7 +164,7 @@ def rows_that_fit(rows: int, room: int | None, *, notes: int) -> int:
     return max(0, room - 1 - notes - 1)
 
 
-def more_line(rest: Sequence[QueueSummary], width: int, *, alone: bool = False) -> Text:
+def more_line(rest: Sequence[QueueDay], width: int, *, alone: bool = False) -> Text:
     """The queues with no row, counted with their calls: the rows and this line add up
     to the headline's waiting and talking. Where the words do not fit, the headline's
     shorter ones, so the numbers stay. ``alone``: no queue has a row, so these are all

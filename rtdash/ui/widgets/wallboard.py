@@ -1,8 +1,13 @@
 """The wallboard: read from across a room, touched by nobody.
 
 Big tiles for the numbers that matter, the trend of the last hour, who waits in which
-queue, and the agents by state (available, on a call, away). No cursor, no lookup,
-personal data excluded. Every region grows with the screen (see wallboard.tcss).
+queue and how each queue's day went, and the agents by state (available, on a call,
+away). No cursor, no lookup, personal data excluded. Every region grows with the screen
+(see wallboard.tcss).
+
+The queue table's day (SL %, abandons) is today's service level, read again when the
+calls change or the day's totals do (an outcome confirmed later, a hub's state): not
+every second, where the table's waits alone move.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from textual.widgets import Label
 from rtdash.core.agent_counts import agent_counts
 from rtdash.core.agents import ORDER, OnCall, count_agents
 from rtdash.core.metrics import Metrics
-from rtdash.core.queues import summarize_queues
+from rtdash.core.queues import queue_days
+from rtdash.core.service_metrics import DEFAULT_SL_SECONDS
+from rtdash.core.service_report import ServiceStats
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.agent_grid import AgentGrid
 from rtdash.ui.widgets.live_view import LiveView
@@ -48,6 +55,9 @@ class BoardMain(Horizontal):
 class Wallboard(LiveView):
     PAUSED_BAND = True
 
+    #: today's totals the queue table was last drawn with (None: not drawn with any)
+    _today_drawn: ServiceStats | None = None
+
     def compose(self) -> ComposeResult:
         yield self.make_banner()
         yield self.make_paused_banner()
@@ -70,7 +80,11 @@ class Wallboard(LiveView):
         with BoardMain(id="wall-main"):
             with Vertical(id="wall-queues"):
                 yield Label("Queues", classes="wall-heading")
-                yield QueueSummaryPanel(clock=self.clock, thresholds=self.thresholds)
+                yield QueueSummaryPanel(
+                    clock=self.clock,
+                    thresholds=self.thresholds,
+                    service=keeper.options.thresholds if keeper is not None else None,
+                )
             with Vertical(id="wall-agents"):
                 yield Label("Agents", classes="wall-heading", id="agents-heading")
                 yield AgentGrid(clock=self.clock, starts=self.feed.starts)
@@ -82,8 +96,7 @@ class Wallboard(LiveView):
         return self.calls.on_call()
 
     def show_calls(self, snapshot: CallsSnapshot) -> None:
-        agents = self.users.dashboard_users if self.users is not None else None
-        self.query_one(QueueSummaryPanel).show_queues(summarize_queues(snapshot, agents))
+        self._show_queues(snapshot)
         on_call = self._on_call()
         if on_call is not None:
             self.query_one(AgentGrid).show_on_call(on_call)
@@ -94,6 +107,16 @@ class Wallboard(LiveView):
         if self.calls is not None:
             self.show_calls(self.calls)
         self._show_heading()
+
+    def _show_queues(self, snapshot: CallsSnapshot) -> None:
+        """Each queue now and today, as the dashboard's queues view reads them."""
+        agents = self.users.dashboard_users if self.users is not None else None
+        keeper = self.keeper
+        report = keeper.service.report("today") if keeper is not None else None
+        self._today_drawn = report.total if report is not None else None
+        sl_seconds = report.sl_seconds if report is not None else DEFAULT_SL_SECONDS
+        panel = self.query_one(QueueSummaryPanel)
+        panel.show_queues(queue_days(snapshot, agents, report), sl_seconds)
 
     def _show_heading(self) -> None:
         if self.users is None:
@@ -114,6 +137,9 @@ class Wallboard(LiveView):
         if keeper is not None:
             bar.show_service(keeper.tiles())
             self.query_one(UnwatchedLine).show(keeper.service.metrics.gaps, self.zone)
+            today = keeper.service.metrics.total("today")
+            if self.calls is not None and today != self._today_drawn:
+                self._show_queues(self.calls)
         bar.update_metrics(metrics)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:

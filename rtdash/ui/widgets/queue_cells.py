@@ -1,0 +1,68 @@
+"""One queue's cells, now and today, as every table of queues draws them.
+
+The dashboard's queues view and the wallboard's queue table show the same queue on two
+screens of one centre: a supervisor who reads an SL % marked amber on one and unmarked
+on the other, or a dash for a wait on one and a zero on the other, no longer trusts
+either. So both build their cells here, from :func:`rtdash.core.queues.queue_days`'
+rows and the service's thresholds, and each only chooses which cells fit its width.
+
+Queue names are upstream text: every cell is a ``Text`` built from data, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from rtdash.core.queues import QueueDay
+from rtdash.core.service_tiles import ServiceThresholds, counted
+from rtdash.core.thresholds import Thresholds
+from rtdash.ui.widgets.column_fit import HeaderForms
+from rtdash.ui.widgets.metrics_bar import SERVICE_SPECS
+from rtdash.ui.widgets.palette import level_text, wait_cell
+
+#: the columns left to right, after the queue's name: the queue now, then its day (the
+#: queues view's average talk last); which of them fit is each table's own choice
+COLUMN_ORDER = ("waiting", "longest", "talking", "on_call", "sl", "abandoned", "talk")
+#: a cell with nothing to show: no wait, no outcome today, agents not known yet
+DASH = "–"
+#: the headers of today's abandons, roomiest first: then the headline's shorter word
+ABANDONED_TERSE = SERVICE_SPECS["abandoned"][2]
+ABANDONED_HEADERS: HeaderForms = ("Abandoned", ABANDONED_TERSE, ABANDONED_TERSE)
+
+
+def sl_headers(sl_seconds: float) -> HeaderForms:
+    """The headers of today's SL %, roomiest first: the roomiest says within how long
+    an answer counts, which "SL" alone leaves to the config."""
+    return (f"SL {sl_seconds:g}s", "SL", "SL")
+
+
+def queue_cells(
+    row: QueueDay, now: datetime, waits: Thresholds, service: ServiceThresholds
+) -> dict[str, Text]:
+    """The queue's cells by column key (``queue``, ``waiting``, ``longest``,
+    ``talking``, ``on_call``, ``sl``, ``abandoned``), coloured and marked by the same
+    thresholds as the headline's numbers. Abandons are those past the short-abandon
+    time, as the headline counts them; their level is judged on the abandon rate, as
+    the headline's is."""
+    live, today = row.now, row.today
+    wait = live.longest_wait(now) if live is not None and live.waiting else None
+    on_call = live.agents_on_call if live is not None else None
+    sl = abandoned = Text(DASH, style="dim")
+    if today is not None:
+        measured = counted(today)
+        percent = today.sl_percent
+        sl_words = DASH if percent is None else f"{percent:.0f}%"
+        sl = level_text(sl_words, service.sl(percent, measured))
+        level = service.abandon(today.abandon_percent, measured)
+        abandoned = level_text(str(today.abandoned - today.short_abandoned), level)
+    return {
+        "queue": Text(row.queue, no_wrap=True, overflow="ellipsis"),
+        "waiting": Text(str(row.waiting)),
+        "longest": Text(DASH, style="dim") if wait is None else wait_cell(wait, waits),
+        "talking": Text(str(row.talking)),
+        "on_call": Text(DASH if on_call is None else str(on_call)),
+        "sl": sl,
+        "abandoned": abandoned,
+    }
