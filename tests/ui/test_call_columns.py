@@ -118,7 +118,7 @@ async def test_a_number_from_abroad_never_hides_the_calls_in_a_narrow_terminal(
     sim: Simulator,
 ) -> None:
     """Just above the tables' floor a long number asked for more than the room, the
-    tables gave way to "Widen the terminal", and every call went from view while one
+    tables gave way to "Widen to …", and every call went from view while one
     caller from abroad was in it: the number is cut instead, with its "…"."""
     app = make_app(sim, flash=False)
     async with app.run_test(size=(62, 30)) as pilot:
@@ -129,7 +129,7 @@ async def test_a_number_from_abroad_never_hides_the_calls_in_a_narrow_terminal(
         shown = screen_text(app)
         table = grid.table(CallState.BRIDGED)
         caller_cell = table.get_row(abroad[2].call_ref)[2]
-    assert "Widen the terminal" not in shown, shown
+    assert "Widen to" not in shown, shown
     assert "Caller" in shown and "Bridged" in shown, shown
     longest = caller_label(abroad[2].src_number)
     # the number with an extension is on screen, cut with a sign

@@ -53,16 +53,16 @@ async def test_too_narrow_for_the_call_tables_says_how_wide_to_be(sim: Simulator
     agent, then the queue, off with no sign: a line says how wide the terminal must be
     in the tables' place, and the users panel takes the rest."""
     app = make_app(sim)
-    async with app.run_test(size=(50, 30)) as pilot:
+    async with app.run_test(size=(50, 20)) as pilot:
         await wait_for_data(pilot)
         await pilot.pause()
         narrow = screen_text(app)
         await pilot.resize_terminal(58, 30)
         await pilot.pause()
         wide_enough = screen_text(app)
-    assert "Widen the terminal to 58 columns" in narrow, narrow
+    assert "Widen to 58 columns to see the calls." in narrow, narrow
     assert "Caller" not in narrow and "Ringing" not in narrow, narrow
     assert any("Ffion Jones" in line for line in narrow.splitlines()), "the users panel"
-    assert "Widen the terminal" not in wide_enough, wide_enough
+    assert "Widen to" not in wide_enough, wide_enough
     header = next(line for line in wide_enough.splitlines() if "Caller" in line)
     assert header.rstrip().endswith("Line  Queue  Agent"), header

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from rtdash.api.models import CallState
+from rtdash.core.format import clock_time
 from rtdash.core.queues import summarize_queues
 from rtdash.core.service import ServiceLevel
 from rtdash.sim import Simulator
@@ -245,11 +246,16 @@ async def test_paused_the_queues_view_holds_the_dashboards_times(sim: Simulator)
         app.clock.advance(40)
         screen.refresh_rows()
         assert longest() == frozen, f"the view counts {longest()!r}, the headline {frozen!r}"
+        # the dialog covers the status line that says paused: its own title says so
+        held = clock_time(board.clock.now(), board.zone)
+        title = screen.query_one("#queues-title", Label)
+        assert str(title.render()).startswith(f"Queues — paused {held}, and today's")
         board.poller.resume()
         await wait_until(pilot, lambda: not board.feed.paused)
         board.tick()
         screen.refresh_rows()
         assert longest() == tile._value != frozen
+        assert str(title.render()).startswith("Queues — now, and today's")
 
 
 # Harbour Lettings (the second installation) has a queue named "maintenance"
@@ -296,3 +302,26 @@ async def test_every_column_shown_whole_and_the_rest_named(
         unsaid = [name for name in unsaid if name not in said]
         assert not unsaid, f"left out unnamed at {width} columns: {unsaid}\n{text}"
         assert len(table.columns) >= 3, "the queue, its callers waiting, the longest wait"
+
+
+@pytest.mark.parametrize("name", ["maintenance", "customer retention and renewals"])
+def test_a_narrower_view_never_brings_longer_headers_back(name: str) -> None:
+    """Narrowed a cell at a time, the view gives up room in one direction: headers only
+    get shorter and columns only go. Once a column had to go, the long words came back
+    with the room it left (60 columns: "Wait Long … On call", 59: "Waiting Longest"
+    without it), so the table looked wider as the terminal got narrower."""
+    from rtdash.ui.screens.queues import queue_columns
+    from rtdash.ui.widgets.column_fit import fit_columns
+
+    columns = queue_columns(20, talk=False)
+    widths = {"waiting": 1, "longest": 6, "sl": 4, "abandoned": 1, "talking": 1, "on_call": 1}
+    forms = {heads[form]: form for _, heads in columns for form in range(3)}
+    kept_before, shortness_before = len(columns), 0
+    for room in range(90, 30, -1):
+        kept, dropped = fit_columns(columns, widths, len(name), room)
+        # how short the headers are: the shortest form any kept header is in
+        shortness = max(forms[header] for _, header in kept)
+        assert len(kept) <= kept_before, (room, kept)
+        assert shortness >= shortness_before, (room, kept)
+        assert len(kept) + len(dropped) == len(columns)
+        kept_before, shortness_before = len(kept), shortness

@@ -102,8 +102,8 @@ def test_the_rest_is_counted_with_what_it_holds() -> None:
         (
             (36, 20),
             [
-                " Queue     Waiting  Longest    SL",
-                " support         8   1:39 ▲    0%",
+                " Queue         Wait    Long    SL",
+                " support          8  1:39 ▲    0%",
                 "+3 more: Wait 9  Talk 9",
                 "Too narrow for: Abandoned,",
                 "Talking, Agents on a call",

@@ -34,7 +34,7 @@ from textual.widgets import DataTable, Label, Static
 
 from rtdash.api.models import CallState
 from rtdash.core.agents import AgentState, OnCall, count_agents
-from rtdash.core.format import duration
+from rtdash.core.format import clock_time, duration
 from rtdash.core.queues import QueueDay, queue_days
 from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.ui.shell import MODAL_STYLES
@@ -113,9 +113,17 @@ class QueuesScreen(ModalScreen[str | None]):
         yield Static(Text(KEYS, style="dim"), id="queues-keys")
 
     def _title(self) -> str:
-        keeper = self.board.keeper
+        """Says when the waits are from: "now" only while they move. Paused or stale,
+        the view's waits stand still with the dashboard's under it, which this dialog
+        covers with its status line; frozen waits under "now" read as live ones."""
+        board = self.board
+        keeper = board.keeper
         sl = f"SL {keeper.sl_seconds:g}s" if keeper is not None else "SL"
-        return f"Queues — now, and today's {sl} and abandons"
+        when = "now"
+        if board.feed.clock.holding:
+            held = clock_time(board.clock.now(), board.zone)
+            when = f"paused {held}" if board.feed.paused else f"as of {held}"
+        return f"Queues — {when}, and today's {sl} and abandons"
 
     def _sl_seconds(self) -> float:
         """The SL threshold the column is headed with (the service's default where
@@ -180,6 +188,7 @@ class QueuesScreen(ModalScreen[str | None]):
         said = self.query_one("#queues-dropped", Static)
         said.update(too_narrow_line(dropped) if dropped else Text())
         said.display = bool(dropped)
+        self.query_one("#queues-title", Label).update(self._title())
         self.query_one("#queues-available", Static).update(self._available())
         self.query_one("#queues-note", Static).display = not self.rows
 

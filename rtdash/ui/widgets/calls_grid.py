@@ -143,7 +143,9 @@ class CallsGrid(RowsView):
         short = self._floor() - room if room else 0
         if short > 0:
             wanted = self.app.size.width + short
-            note = Text(f"Widen the terminal to {wanted} columns to see the calls.")
+            # short enough for one line of a terminal this narrow: the grid may give it
+            # only one, and a sentence cut before "the calls" says nothing of them
+            note = Text(f"Widen to {wanted} columns to see the calls.")
             self.query_one("#calls-too-narrow", Static).update(note)
         self._focus_keeper.follow(hidden=short > 0)
         self.set_class(short > 0, "-too-narrow")

@@ -35,27 +35,29 @@ def fit_columns(
     """The (key, header) pairs that fit ``room`` cells, and the full headers of the
     columns left out. ``columns`` are in order of need (the last goes first);
     ``widths`` are the values' widths per key. The roomiest headers at which every
-    queue name is whole; where no headers let the names be whole, names cut to
-    ``NAME_MIN`` cells beside the roomiest headers that fit: a shorter header reads
-    as well as a longer one, a cut name may not be told from another. Past the
-    shortest headers, the least needed columns go (never below :data:`KEEP`)."""
+    queue name is whole: a shorter header reads as well as a longer one, a cut name
+    may not be told from another. Where even the shortest leave a name too little
+    room, the names are cut (to :data:`NAME_MIN` cells at least; the caller gives them
+    what room is left), then the least needed columns go (never below :data:`KEEP`),
+    the headers staying the shortest: a table narrowed by a cell never brings the long
+    words back, which would make it look wider than it was."""
 
     def needed(kept: Sequence[ColumnHeaders], form: int, name: int) -> int:
         cells = sum(max(widths[key], len(heads[form])) + PADDING for key, heads in kept)
         return name + PADDING + cells
 
+    def chosen(kept: Sequence[ColumnHeaders], form: int) -> tuple[list[tuple[str, str]], list[str]]:
+        dropped = [heads[0] for _, heads in columns[len(kept) :]]
+        return [(key, heads[form]) for key, heads in kept], dropped
+
     for form in range(3):
         if needed(columns, form, name_width) <= room:
-            return [(key, heads[form]) for key, heads in columns], []
-    cut_name = min(name_width, NAME_MIN)
+            return chosen(columns, form)
+    shortest, cut_name = 2, min(name_width, NAME_MIN)
     kept = columns
-    while True:
-        for form in range(3):
-            if needed(kept, form, cut_name) <= room or (form == 2 and len(kept) <= KEEP):
-                shown = [(key, heads[form]) for key, heads in kept]
-                dropped = [heads[0] for _, heads in columns[len(kept) :]]
-                return shown, dropped
+    while len(kept) > KEEP and needed(kept, shortest, cut_name) > room:
         kept = kept[:-1]
+    return chosen(kept, shortest)
 
 
 def too_narrow_line(dropped: Sequence[str]) -> Text:
