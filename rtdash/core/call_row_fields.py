@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # the ``y`` text and the command line need none of these at r
 ON_THE_DASHBOARD = "On the dashboard"
 #: its title once the call has left the dashboard (ended): its values as last seen
 LAST_SEEN = "On the dashboard (last seen)"
+#: its title while the dashboard's times stand still and the answer above it, the
+#: service's of now, is of a call that has ended since the row's picture was taken
+HELD = {True: "On the dashboard (paused)", False: "On the dashboard (data stale)"}
 
 Fields = list[tuple[str, str]]
 #: a titled section of fields
@@ -96,15 +99,18 @@ class FollowedRow:
         """The lookup now shows the call ``call_ref`` (None: asked by number, no row)."""
         self._call_ref, self._shown = call_ref, None
 
-    def section(self) -> Section | None:
+    def section(self, ended: bool = False) -> Section | None:
         """The row's section as it reads now, its times on the feed's clock: they stand
-        still with the dashboard's while it is paused or its data is stale."""
+        still with the dashboard's while it is paused or its data is stale. ``ended``:
+        the answer above says the call has ended; a held row of it then says it is held
+        (its final duration beside the row's frozen one is otherwise a contradiction)."""
         feed = self.feed
         if feed is None or self._call_ref is None:
             return None
         call = row_of(feed.calls, self._call_ref)
         if call is not None:
-            self._shown = (ON_THE_DASHBOARD, row_fields(call, feed.clock.now()))
+            title = HELD[feed.paused] if ended and feed.clock.holding else ON_THE_DASHBOARD
+            self._shown = (title, row_fields(call, feed.clock.now()))
         elif self._shown is not None:
             self._shown = (LAST_SEEN, self._shown[1])
         return self._shown

@@ -60,6 +60,9 @@ async def test_a_lookup_opened_while_paused_shows_the_dashboards_frozen_times(
         await wait_until(pilot, lambda: modal.details is not None)
         assert modal.details is not None and modal.details.call_state == "in progress"
         shown = _shown(modal)
+        text = rendered_text(modal.query_one("#lookup-result"))
+        # the answer and the row agree: the row's title needs no word on the pause
+        assert "On the dashboard\n" in text and "(paused)" not in text, text
         assert shown["Call duration"] == [frozen["total"]]
         assert shown["Total"] == [frozen["total"]]
         assert shown["In state"] == [frozen["in_state"]]
@@ -75,3 +78,36 @@ async def test_a_lookup_opened_while_paused_shows_the_dashboards_frozen_times(
         )
         assert _row(board, ref)["total"] != frozen["total"]
         assert _shown(modal)["Total"] == [_row(board, ref)["total"]]
+
+
+async def test_a_call_ended_since_the_pause_has_its_row_titled_paused(sim: Simulator) -> None:
+    """Opened on a paused dashboard, the lookup of a call that has ended since reads
+    the service's final figures (answered, its last duration) above the row's frozen
+    ones: the row's title says it is the paused picture, or the two read as a
+    contradiction."""
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = await with_polling_paused(pilot)
+        shown_then = set(board.grid.table(CallState.BRIDGED).keys)
+        for _ in range(60):  # until a call the paused dashboard shows has ended
+            sim.advance(PAUSED_FOR)
+            app.clock.advance(PAUSED_FOR)
+            truth, _ = await fetch_truth(sim)
+            if shown_then - {c.call_ref for c in truth.calls}:
+                break
+        ended = sorted(shown_then - {c.call_ref for c in truth.calls})
+        assert ended, "a talking call ends within the simulated quarter hour"
+        board.tick()
+        table = board.grid.table(CallState.BRIDGED)
+        table.focus()
+        table.move_cursor(row=table.keys.index(ended[0]))
+        await pilot.pause()
+        await pilot.press("enter")
+        modal = app.screen
+        assert isinstance(modal, LookupScreen)
+        await wait_until(pilot, lambda: modal.details is not None)
+        assert modal.details is not None and modal.details.call_state != "in progress"
+        await wait_until(
+            pilot,
+            lambda: "On the dashboard (paused)" in rendered_text(modal.query_one("#lookup-result")),
+        )
