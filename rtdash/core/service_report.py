@@ -92,9 +92,10 @@ LEFT_OUT = "…"
 
 def fmt_gaps(gaps: Sequence[tuple[datetime, datetime]], room: int | None = None) -> str:
     """Today's unwatched periods on one line, said once: ``not watching 00:00–09:01,
-    13:00:46–13:01:14``. The first stays whatever ``room`` (in characters) allows, as it
-    is most often the part of the day before the first watch, the largest; then the
-    latest that fit, with ``…`` for those left out between."""
+    13:00:46–13:01:14``. Where ``room`` (in characters) is too short for them all, the
+    first stays if the latest fits beside it, as it is most often the part of the day
+    before the first watch, the largest; then the latest that fit, with ``…`` for those
+    left out between."""
     said: list[str] = []
     ended: datetime | None = None
     for start, end in gaps:
@@ -107,16 +108,18 @@ def fmt_gaps(gaps: Sequence[tuple[datetime, datetime]], room: int | None = None)
 
 def _fitted(said: list[str], room: int) -> list[str]:
     """``said`` whole if it fits ``room``, else its first, ``…`` and as many of its
-    latest as fit (the latest one at least: it is the news)."""
-    if len(", ".join(said)) <= room or len(said) < 3:
+    latest as fit; the latest one at least, as it is the news, so where the first does
+    not fit beside it the first goes too and ``…`` stands for it (a line cut after a
+    comma had lost the latest and said nothing of what was missing)."""
+    if len(", ".join(said)) <= room or len(said) < 2:
         return said
+    first = said[:1] if len(", ".join([said[0], LEFT_OUT, said[-1]])) <= room else []
     latest = [said[-1]]
-    for words in reversed(said[1:-1]):
-        if len(", ".join([said[0], LEFT_OUT, words, *latest])) > room:
+    for words in reversed(said[len(first) : -1]):
+        if len(", ".join([*first, LEFT_OUT, words, *latest])) > room:
             break
         latest.insert(0, words)
-    left_out = [LEFT_OUT] if len(latest) < len(said) - 1 else []
-    return [said[0], *left_out, *latest]
+    return [*first, LEFT_OUT, *latest]
 
 
 def fmt_period(start: datetime, end: datetime, *, after: datetime | None = None) -> str:

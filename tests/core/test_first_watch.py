@@ -39,7 +39,7 @@ def test_a_day_watched_through_midnight_starts_with_nothing_unwatched() -> None:
     assert service.report().gaps == ()
 
 
-def test_the_periods_are_introduced_once_and_cut_to_the_room_keeping_the_first() -> None:
+def test_the_periods_are_introduced_once_and_cut_to_the_room_keeping_the_latest() -> None:
     def period(start: str, seconds: float) -> tuple[datetime, datetime]:
         begin = datetime.fromisoformat(f"2026-05-01T{start}+00:00")
         return begin, begin + timedelta(seconds=seconds)
@@ -56,4 +56,8 @@ def test_the_periods_are_introduced_once_and_cut_to_the_room_keeping_the_first()
     assert fmt_gaps(gaps, room=len(whole) - 1) == (
         "not watching 00:00–13:00, …, 13:01:29–13:01:45, 13:05:00–13:05:30"
     )
-    assert fmt_gaps(gaps, room=1) == "not watching 00:00–13:00, …, 13:05:00–13:05:30"
+    least = "not watching 00:00–13:00, …, 13:05:00–13:05:30"
+    assert fmt_gaps(gaps, room=len(least)) == least
+    # no room for the first beside the latest: the latest is the news, "…" the rest
+    assert fmt_gaps(gaps, room=len(least) - 1) == "not watching …, 13:05:00–13:05:30"
+    assert fmt_gaps(gaps[:2], room=1) == "not watching …, 13:00:46–13:01:14"

@@ -6,10 +6,16 @@ that shows those totals says which periods they miss, in the words ``rtdash stat
 prints them (:func:`~rtdash.core.service_report.fmt_gaps`), from this one widget. The
 part of the day before the first watch is one of them: totals that start at noon must
 not read as the day's.
+
+The periods are fitted to the width the line is drawn in, again on each resize: fitted
+to a fixed 80 columns, a narrower terminal wrapped the line after a comma and hid the
+latest period, the news. Where even ``…`` and the latest leave no room for
+:data:`LEAD`, the lead gives way: "not watching" still says what the periods are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,10 +26,14 @@ from rtdash.core.service_report import fmt_gaps
 
 #: the line's words before the periods
 LEAD = "Today's totals: "
-#: room for the periods: the line is written for 80 columns (a supervisor on SSH), the
-#: narrowest the views are laid out for, less its padding and :data:`LEAD`; a day of
-#: restarts must not run off it
-GAPS_ROOM = 80 - 2 - len(LEAD)
+
+
+def unwatched_words(periods: Sequence[tuple[datetime, datetime]], width: int) -> str:
+    """The line for ``periods`` in ``width`` characters where it can be: the periods
+    fitted to the room :data:`LEAD` leaves, then the lead dropped if even they do not
+    fit beside it (a line still too long is cut at its end, never wrapped)."""
+    said = fmt_gaps(periods, width - len(LEAD))
+    return LEAD + said if len(LEAD + said) <= width else said
 
 
 class UnwatchedLine(Label):
@@ -35,6 +45,8 @@ class UnwatchedLine(Label):
 
     #: the unwatched periods drawn last
     _shown: tuple[tuple[float, float], ...] = ()
+    #: the same, as times in the installation's zone: a resize fits them again
+    _periods: tuple[tuple[datetime, datetime], ...] = ()
 
     def show(
         self,
@@ -53,9 +65,19 @@ class UnwatchedLine(Label):
             return
         self._shown = shown
         self.display = bool(shown)
-        if not shown:
-            return
-        periods = [
+        self._periods = tuple(
             (datetime.fromtimestamp(a, zone), datetime.fromtimestamp(b, zone)) for a, b in shown
-        ]
-        self.update(Text(LEAD + fmt_gaps(periods, GAPS_ROOM), style="dim"))
+        )
+        self._fit()
+
+    def on_resize(self) -> None:
+        """The room changed: more periods may fit, or fewer."""
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self._periods:
+            return
+        # before its first layout the line has no size: the screen's width is its own
+        width = self.content_size.width or self.app.size.width - self.styles.gutter.width
+        words = unwatched_words(self._periods, width)
+        self.update(Text(words, style="dim", no_wrap=True, overflow="ellipsis"), layout=False)
