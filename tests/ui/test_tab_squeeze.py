@@ -24,11 +24,11 @@ class BarApp(App[None]):
         yield InstallationBar(id="bar")
 
 
-async def shown(width: int, tabs: list[Tab], current: int = 0) -> str:
+async def shown(width: int, tabs: list[Tab], current: int = 0, notes: tuple[str, ...] = ()) -> str:
     app = BarApp()
     async with app.run_test(size=(width, 3)) as pilot:
         bar = app.query_one(InstallationBar)
-        bar.show(tabs, current)
+        bar.show(tabs, current, notes)
         await pilot.pause()
         line = bar.render()
         assert hasattr(line, "plain")
@@ -66,3 +66,39 @@ async def test_too_narrow_for_any_label_the_numbers_and_marks_stay() -> None:
     line = await shown(30, tabs)
     assert cell_len(line) <= 30, line
     assert line.count(TAB_MARKS[Level.WARN]) == 4, line
+
+
+#: the wallboard's notes, in fewer words each (``WallboardScreen.installation_note``)
+PINNED = ("pinned · 0 resumes rotation", "pinned · 0 resumes", "pinned")
+ROTATING = ("rotating every 30 s", "rotating, 30 s", "rotating")
+DEMO = [Tab(NAMES[0], Level.ALERT), Tab(NAMES[1], Level.ALERT)]
+
+
+@pytest.mark.parametrize(
+    ("paused", "notes", "line"),
+    [
+        (
+            [True, False],
+            PINNED,
+            " 1 Northwind Contact Centre (1234) ‼ ‖ │  2 Harbour Lettings (5678) ‼  pinned",
+        ),
+        (
+            [True, False],
+            ROTATING,
+            " 1 Northwind Contact Centre (1234) ‼ ‖ │  2 Harbour Lettings (5678) ‼  rotating",
+        ),
+        (
+            [True, True],
+            ROTATING,
+            " 1 Northwind Contact Cent… (1234) ‼ ‖ │  2 Harbour Lettings (5678) ‼ ‖  rotating",
+        ),
+    ],
+    ids=["pinned", "rotating", "both-paused-rotating"],
+)
+async def test_a_paused_board_still_says_whether_it_is_pinned_at_80_columns(
+    paused: list[bool], notes: tuple[str, ...], line: str
+) -> None:
+    """A pin stops the rotation and the bar says so, paused or not: "paused" gives way
+    to its mark, then the names are cut (ids kept), before the note goes."""
+    tabs = [tab._replace(paused=frozen) for tab, frozen in zip(DEMO, paused, strict=True)]
+    assert await shown(80, tabs, notes=notes) == line

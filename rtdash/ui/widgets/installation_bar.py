@@ -44,17 +44,7 @@ class InstallationBar(Static):
         if shown == self._shown:
             return
         self._shown = shown
-        # the names are what tells the tabs apart: a note gives way to fewer words,
-        # then to none ("rotating e…" said nothing at 80 columns), then "paused" to
-        # its mark (a tab frozen matters more than how the board rotates)
-        tries = [(note, words) for words in (True, False) for note in (*notes, "")]
-        for note, words in tries:
-            line = tab_line(entries, current, note, words=words)
-            if line.cell_len <= width:
-                break
-        else:
-            line = squeezed_tabs(entries, current, width)
-        self.update(line, layout=False)
+        self.update(fitted_line(entries, current, notes, width), layout=False)
 
     def on_resize(self) -> None:
         """What fits changed: the words of a pause or a note may come back, or give way."""
@@ -63,18 +53,49 @@ class InstallationBar(Static):
             self.show(list(entries), current, notes)
 
 
-def squeezed_tabs(entries: list[Tab], current: int, width: int) -> Text:
-    """The tabs in ``width`` cells with their labels shortened alike: the names cut
-    with their ids kept, then the ids alone (:mod:`rtdash.ui.label_fit`), then no
-    label but the tab's number. Cut at the line's end instead, the last tabs went, and
-    with them the mark that says a background installation is in breach."""
-    longest = max(cell_len(tab.label) for tab in entries)
-    for room in range(longest - 1, 0, -1):
-        shorter = [tab._replace(label=shortened(tab.label, room) or "") for tab in entries]
-        line = tab_line(shorter, current, "", words=False)
+def fitted_line(entries: list[Tab], current: int, notes: tuple[str, ...], width: int) -> Text:
+    """The first of the bar's ever shorter forms that fits ``width``. The names are
+    what tells the tabs apart: a note gives way to fewer words ("rotating e…" said
+    nothing at 80 columns), "paused" to its mark, then the names are cut for the note's
+    fewest words, and only then does the note go. A pinned board that did not say so
+    read as one that had stopped rotating by itself, while the mark alone still says a
+    tab is frozen (help's legend says what it means)."""
+    for words in (True, False):
+        for note in notes:
+            line = tab_line(entries, current, note, words=words)
+            if line.cell_len <= width:
+                return line
+    noted = squeezed_tabs(entries, current, width, notes[-1]) if notes else None
+    if noted is not None:
+        return noted
+    for words in (True, False):
+        line = tab_line(entries, current, "", words=words)
         if line.cell_len <= width:
             return line
-    return tab_line([tab._replace(label="") for tab in entries], current, "", words=False)
+    return squeezed_tabs(entries, current, width) or tab_line(
+        [tab._replace(label="") for tab in entries], current, "", words=False
+    )
+
+
+def squeezed_tabs(entries: list[Tab], current: int, width: int, note: str = "") -> Text | None:
+    """The tabs in ``width`` cells with their labels shortened alike: the names cut
+    with their ids kept, then the ids alone (:mod:`rtdash.ui.label_fit`), then, with no
+    ``note``, no label but the tab's number. Cut at the line's end instead, the last
+    tabs went, and with them the mark that says a background installation is in breach.
+    None where even that does not fit, or where ``note`` would cost a tab its label (the
+    tabs matter more than how the board rotates)."""
+    longest = max(cell_len(tab.label) for tab in entries)
+    for room in range(longest - 1, 0, -1):
+        labels = [shortened(tab.label, room) for tab in entries]
+        if note and None in labels:
+            return None
+        shorter = [
+            tab._replace(label=label or "") for tab, label in zip(entries, labels, strict=True)
+        ]
+        line = tab_line(shorter, current, note, words=False)
+        if line.cell_len <= width:
+            return line
+    return None
 
 
 def tab_line(entries: list[Tab], current: int, note: str, *, words: bool) -> Text:
