@@ -12,7 +12,7 @@ from rtdash.ui.app import RtdashApp
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.help import HelpScreen
 from rtdash.ui.screens.replay import REPLAY_HELP, ReplayApp, ReplayScreen
-from tests.ui.helpers import rendered_text, settings_for, wait_for_data, wait_until
+from tests.ui.helpers import a_wallboard, rendered_text, settings_for, wait_for_data, wait_until
 from tests.ui.test_record_replay_export import _record
 
 INTERACTIVE = {command.explanation for command in commands_for(LIVE) if command.interactive}
@@ -78,9 +78,7 @@ async def test_the_dashboard_help_lists_the_keys_that_clear_the_filter_and_move_
 async def test_the_help_explains_the_band_over_a_paused_wallboard(sim: Simulator) -> None:
     """A stray ``p`` on a TV's keyboard puts a PAUSED band over the board: whoever walks
     up to it and presses ``?`` learns what it means and what undoes it."""
-    settings = settings_for(sim)
-    settings.display.wallboard = True
-    app = RtdashApp(settings, clock=FrozenClock(sim.now))
+    app = a_wallboard(sim)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for_data(pilot)
         await pilot.press("question_mark")
