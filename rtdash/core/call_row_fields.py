@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rtdash.api.models import ActiveCall, CallState
+from rtdash.api.row_types import in_progress
 from rtdash.core.format import caller_label, duration
 from rtdash.core.labels import CALL_LABELS as L
 
@@ -99,16 +100,18 @@ class FollowedRow:
         """The lookup now shows the call ``call_ref`` (None: asked by number, no row)."""
         self._call_ref, self._shown = call_ref, None
 
-    def section(self, ended: bool = False) -> Section | None:
+    def section(self, details: CallerDetails | None = None) -> Section | None:
         """The row's section as it reads now, its times on the feed's clock: they stand
-        still with the dashboard's while it is paused or its data is stale. ``ended``:
-        the answer above says the call has ended; a held row of it then says it is held
-        (its final duration beside the row's frozen one is otherwise a contradiction)."""
+        still with the dashboard's while it is paused or its data is stale. Where the
+        lookup's answer (``details``) says the call has ended, a held row of it says it
+        is held: its final duration beside the row's frozen one is otherwise a
+        contradiction (a basic-mode answer says nothing of the call's state)."""
         feed = self.feed
         if feed is None or self._call_ref is None:
             return None
         call = row_of(feed.calls, self._call_ref)
         if call is not None:
+            ended = details is not None and bool(details.call_state) and not in_progress(details)
             title = HELD[feed.paused] if ended and feed.clock.holding else ON_THE_DASHBOARD
             self._shown = (title, row_fields(call, feed.clock.now()))
         elif self._shown is not None:

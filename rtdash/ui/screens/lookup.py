@@ -341,15 +341,9 @@ class LookupScreen(ModalScreen[None]):
         duration moved, or the dashboard's row of the call did."""
         if self.details is None:
             return
-        if self.shown_details() != self._drawn or self._row_section() != self._drawn_row:
+        moved = self.shown_details() != self._drawn
+        if moved or self.row.section(self.details) != self._drawn_row:
             self._draw_details()
-
-    def _row_section(self) -> Section | None:
-        """The row's section; titled as held when the answer says its call has ended
-        (a basic-mode answer says nothing of the call's state: not ended)."""
-        details = self.details
-        ended = details is not None and bool(details.call_state) and not in_progress(details)
-        return self.row.section(ended=ended)
 
     def _sections(self, shown: CallerDetails) -> list[Section]:
         """What the modal draws and ``y`` copies: the answer, named by the dashboard
@@ -368,7 +362,7 @@ class LookupScreen(ModalScreen[None]):
         shown = self.shown_details()
         if shown is None:
             return
-        self._drawn, self._drawn_row = shown, self._row_section()
+        self._drawn, self._drawn_row = shown, self.row.section(self.details)
         view = details_view(shown, self.client.zone, sections=self._sections(shown))
         self.query_one("#lookup-result", Static).update(view)
 
