@@ -306,7 +306,6 @@ def run_standalone(port: int, seed: int, agents: int, load: int, speed: float) -
         f"seed {seed}, {agents} agents and ~{load} live calls per installation, speed {speed}x",
         "Ctrl-C to stop.",
     ]
-    print("\n".join(lines), flush=True)
 
     def _terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -314,7 +313,15 @@ def run_standalone(port: int, seed: int, agents: int, load: int, speed: float) -
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminate)
+        # Ctrl-C stops it whatever it was started from: a process started with SIGINT
+        # ignored (a script's background job, some test runners' workers) inherits
+        # that, and Python then installs no handler of its own for it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        # the banner inside the try: a Ctrl-C sent as soon as it is read (a script that
+        # waits for it) still stops the server's thread; raised before the try, it left
+        # that thread serving and the process waiting on it for ever
+        print("\n".join(lines), flush=True)
         while True:
             # short sleeps: a signal the kernel hands to a connection's thread only
             # sets a flag, which this thread sees when it next wakes

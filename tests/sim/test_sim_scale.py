@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from rtdash.sim import Installation, SimConfig, Simulator
 
@@ -33,7 +34,18 @@ def test_a_large_centre_holds_its_load(client: httpx.Client) -> None:
     assert len(agents) == len(set(agents)) <= 1000
 
 
-def test_run_standalone_serves_until_interrupted() -> None:
+def _ignore_interrupts() -> None:
+    """In the child before it runs: SIGINT ignored, as a background job of a script (or
+    a test runner's worker) starts its children."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("sigint", ["default", "ignored by the parent"])
+def test_run_standalone_serves_until_interrupted(sigint: str) -> None:
+    """Served until Ctrl-C, then a clean exit. Started from a parent that ignores SIGINT
+    the child inherited that, and Python installs no handler for an ignored SIGINT: it
+    served on until killed (seen as a timeout in the full suite, whose workers can
+    leave SIGINT ignored)."""
     code = "from rtdash.sim import run_standalone; run_standalone(0, 7, 6, 6, 1.0)"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -42,6 +54,7 @@ def test_run_standalone_serves_until_interrupted() -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=_ignore_interrupts if sigint != "default" else None,
     )
     try:
         assert proc.stdout is not None
