@@ -8,7 +8,6 @@ shows by key, and :meth:`MetricsBar.values` says what each key's value and level
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
 from textual.app import ComposeResult
@@ -296,12 +295,11 @@ class MetricsBar(Static):
         names, while the dashboard's headline shows SL and abandoned whatever it says."""
         return max((level for _, level in self.service.values()), default=Level.OK)
 
-    def values(self, now: datetime | None = None) -> dict[str, tuple[str, Level]]:
+    def values(self) -> dict[str, tuple[str, Level]]:
         """An unknown number (no data yet) and a longest wait with nobody waiting show
         a placeholder: a zero would read as a measured empty queue or 0:00 wait."""
         metrics = self.metrics
-        if now is None:
-            now = self.clock.now()
+        now = self.clock.now()
         levels = metrics.levels(self.thresholds, now)
         wait = metrics.longest_wait(now)
         return {
