@@ -293,7 +293,7 @@ async def test_every_column_shown_whole_and_the_rest_named(
             "waiting": "Waiting",
             "longest": "Longest",
             "talking": "Talking",
-            "on_call": "On call",
+            "on_call": "Agents on a call",
             "sl": f"SL {sl:g}s",
             "abandoned": "Abandoned",
         }
@@ -310,12 +310,12 @@ def test_a_narrower_view_never_brings_longer_headers_back(name: str) -> None:
     get shorter and columns only go. Once a column had to go, the long words came back
     with the room it left (60 columns: "Wait Long … On call", 59: "Waiting Longest"
     without it), so the table looked wider as the terminal got narrower."""
-    from rtdash.ui.screens.queues import queue_columns
-    from rtdash.ui.widgets.column_fit import fit_columns
+    from rtdash.ui.widgets.column_fit import FORMS, fit_columns
+    from rtdash.ui.widgets.queue_cells import queue_columns
 
     columns = queue_columns(20, talk=False)
     widths = {"waiting": 1, "longest": 6, "sl": 4, "abandoned": 1, "talking": 1, "on_call": 1}
-    forms = {heads[form]: form for _, heads in columns for form in range(3)}
+    forms = {heads[form]: form for _, heads in columns for form in range(FORMS)}
     kept_before, shortness_before = len(columns), 0
     for room in range(90, 30, -1):
         kept, dropped = fit_columns(columns, widths, len(name), room)

@@ -31,7 +31,7 @@ from tests.ui.wall_helpers import coloured_rows, content_rows, held_wallboard, s
 
 #: one cell of the queue table from the next: a cell's padding each side
 CELL_GAP = re.compile(r" {2,}")
-ON_CALL_HEADERS = ("Agents on a call", "On a call", "On call")
+ON_CALL_HEADERS = ("Agents on a call", "On call")
 #: a centre whose agents, one line each, fill only half the agents' room at 200x50
 AGENTS_AT_200X50 = 28
 
@@ -165,7 +165,7 @@ async def test_queue_headers_are_whole_and_rows_sorted_by_longest_wait(sim: Simu
         text = rendered_text(panel, width=panel.size.width)
         header = text.splitlines()[0]
         # the shorter words beside today's SL % and abandons: the box keeps its width
-        for title in ("Queue", "Waiting", "Longest", "Talking", "On a call", "SL", "Aband"):
+        for title in ("Queue", "Waiting", "Longest", "Talking", "On call", "SL", "Abandoned"):
             assert title in header
         assert "…" not in header
         waits = [queue.now.longest_wait_since for queue in panel.queues if queue.now]

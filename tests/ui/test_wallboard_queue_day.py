@@ -91,8 +91,8 @@ async def test_80_columns_keep_every_column_under_shorter_headers(sim: Simulator
             "Waiting",
             "Longest",
             "Talking",
-            "On a call",
-            "SL",
-            "Aband",
+            "On call",
+            "SL 20s",
+            "Abandoned",
         ], rows
         assert not any(row.startswith("Too narrow for:") for row in rows), rows

@@ -23,9 +23,9 @@ from tests.support import settings_for
 from tests.ui.helpers import wait_for_data, wait_until
 from tests.ui.test_wallboard_layout import wallboard_app
 
-HEADER = " Queue                      Waiting  Longest  Talking  On a call    SL  Aband"
-SUPPORT = " support                          8   1:39 ▲        5          5    0%      0"
-SALES = " sales                            4   1:05 ▲        5          5    0%      0"
+HEADER = " Queue                  Waiting  Longest  Talking  On call  SL 20s  Abandoned"
+SUPPORT = " support                      8   1:39 ▲        5        5      0%          0"
+SALES = " sales                        4   1:05 ▲        5        5      0%          0"
 #: one cell from the next: a cell's padding each side (a wait's mark is one space off)
 CELL_GAP = re.compile(r" {2,}")
 

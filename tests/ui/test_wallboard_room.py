@@ -17,7 +17,7 @@ def test_shorter_headers_before_a_cut_name() -> None:
     shorter headers and the whole name, not the full headers and "maintenan…"."""
     widths = {"waiting": 1, "longest": 6, "sl": 4, "abandoned": 1, "talking": 1, "on_call": 1}
     columns, dropped = fit_columns(widths, 11, 81)
-    shorter = ["Waiting", "Longest", "SL", "Aband", "Talking", "On a call"]
+    shorter = ["Waiting", "Longest", "SL 20s", "Abandoned", "Talking", "On call"]
     assert [header for _, header in columns] == shorter
     assert not dropped
     full, _ = fit_columns(widths, 11, 82)

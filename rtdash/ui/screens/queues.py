@@ -39,15 +39,13 @@ from rtdash.core.queues import QueueDay, queue_days
 from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.ui.shell import MODAL_STYLES
 from rtdash.ui.widgets.calls_grid import CURSOR_KEYS
-from rtdash.ui.widgets.column_fit import PADDING, ColumnHeaders, fit_columns, too_narrow_line
+from rtdash.ui.widgets.column_fit import PADDING, fit_columns, too_narrow_line
 from rtdash.ui.widgets.dashboard import Dashboard
-from rtdash.ui.widgets.metrics_bar import LONGEST, SERVICE_SPECS, TALKING, WAITING
 from rtdash.ui.widgets.queue_cells import (
-    ABANDONED_HEADERS,
     COLUMN_ORDER,
     DASH,
     queue_cells,
-    sl_headers,
+    queue_columns,
 )
 
 KEYS = "Enter shows that queue's calls · Esc closes"
@@ -57,24 +55,6 @@ TALK_MIN_WIDTH = 96
 
 #: a column's key, header and width (padding aside): what the table was laid out with
 Layout = tuple[tuple[str, str, int], ...]
-
-
-def queue_columns(sl_seconds: float, talk: bool) -> tuple[ColumnHeaders, ...]:
-    """The columns in order of need, each with its headers roomiest first: what a queue
-    is for (its callers waiting, how long) and what the view is for (today's SL and
-    abandons, which the headline gives only for the whole installation) before what the
-    dashboard shows elsewhere (calls talking, agents on a call, the average talk)."""
-    columns: list[ColumnHeaders] = [
-        ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
-        ("longest", (LONGEST.short, LONGEST.short, LONGEST.terse)),
-        ("sl", sl_headers(sl_seconds)),
-        ("abandoned", ABANDONED_HEADERS),
-        ("talking", (TALKING.short, TALKING.short, TALKING.terse)),
-        ("on_call", ("On call", "On call", "On call")),
-    ]
-    if talk:
-        columns.append(("talk", ("Avg talk", "Avg talk", SERVICE_SPECS["talk"][2])))
-    return tuple(columns)
 
 
 class QueuesScreen(ModalScreen[str | None]):

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
-#: a column's key and its headers, roomiest first; every column has as many
-HeaderForms = tuple[str, str, str]
+#: a column's key and its headers, roomiest first; every column has :data:`FORMS`
+HeaderForms = tuple[str, str, str, str]
+FORMS = 4
 ColumnHeaders = tuple[str, HeaderForms]
 
 #: the fewest cells the queue name keeps before a header is shortened or a column dropped
@@ -50,10 +51,10 @@ def fit_columns(
         dropped = [heads[0] for _, heads in columns[len(kept) :]]
         return [(key, heads[form]) for key, heads in kept], dropped
 
-    for form in range(3):
+    for form in range(FORMS):
         if needed(columns, form, name_width) <= room:
             return chosen(columns, form)
-    shortest, cut_name = 2, min(name_width, NAME_MIN)
+    shortest, cut_name = FORMS - 1, min(name_width, NAME_MIN)
     kept = columns
     while len(kept) > KEEP and needed(kept, shortest, cut_name) > room:
         kept = kept[:-1]

@@ -18,8 +18,8 @@ from rich.text import Text
 from rtdash.core.queues import QueueDay
 from rtdash.core.service_tiles import ServiceThresholds, counted
 from rtdash.core.thresholds import Thresholds
-from rtdash.ui.widgets.column_fit import HeaderForms
-from rtdash.ui.widgets.metrics_bar import SERVICE_SPECS
+from rtdash.ui.widgets.column_fit import ColumnHeaders, HeaderForms
+from rtdash.ui.widgets.metrics_bar import LONGEST, ON_CALL, SERVICE_SPECS, TALKING, WAITING
 from rtdash.ui.widgets.palette import level_text, wait_cell
 
 #: the columns left to right, after the queue's name: the queue now, then its day (the
@@ -29,13 +29,37 @@ COLUMN_ORDER = ("waiting", "longest", "talking", "on_call", "sl", "abandoned", "
 DASH = "–"
 #: the headers of today's abandons, roomiest first: then the headline's shorter word
 ABANDONED_TERSE = SERVICE_SPECS["abandoned"][2]
-ABANDONED_HEADERS: HeaderForms = ("Abandoned", ABANDONED_TERSE, ABANDONED_TERSE)
+ABANDONED_HEADERS: HeaderForms = ("Abandoned", "Abandoned", ABANDONED_TERSE, ABANDONED_TERSE)
 
 
 def sl_headers(sl_seconds: float) -> HeaderForms:
-    """The headers of today's SL %, roomiest first: the roomiest says within how long
-    an answer counts, which "SL" alone leaves to the config."""
-    return (f"SL {sl_seconds:g}s", "SL", "SL")
+    """The headers of today's SL %, roomiest first: the roomier say within how long an
+    answer counts, which "SL" alone leaves to the config."""
+    within = f"SL {sl_seconds:g}s"
+    return (within, within, "SL", "SL")
+
+
+def queue_columns(sl_seconds: float, talk: bool = False) -> tuple[ColumnHeaders, ...]:
+    """Both tables' columns in order of need, each with its headers roomiest first: a
+    TV's table spells the headline's labels out; then the words that keep today's SL
+    and abandons whole (an 80-column queues view's); then the headline's shorter words.
+    The later columns are dropped first when even the shortest headers do not fit
+    (:func:`.column_fit.fit_columns`): what a queue is for (its callers waiting, how
+    long) and what the table is for (today's SL and abandons, which the headline gives
+    only for the whole installation) come before what the screen shows elsewhere
+    (calls talking, agents on a call, and with ``talk`` the average talk)."""
+    columns: list[ColumnHeaders] = [
+        ("waiting", ("Waiting", "Waiting", WAITING.short, WAITING.terse)),
+        ("longest", (LONGEST.label, LONGEST.short, LONGEST.short, LONGEST.terse)),
+        ("sl", sl_headers(sl_seconds)),
+        ("abandoned", ABANDONED_HEADERS),
+        ("talking", (TALKING.label, TALKING.short, TALKING.short, TALKING.terse)),
+        ("on_call", (ON_CALL.label, ON_CALL.terse, ON_CALL.terse, ON_CALL.terse)),
+    ]
+    if talk:
+        avg_talk, terse = "Avg talk", SERVICE_SPECS["talk"][2]
+        columns.append(("talk", (avg_talk, avg_talk, avg_talk, terse)))
+    return tuple(columns)
 
 
 def queue_cells(

@@ -40,31 +40,10 @@ from rtdash.core.queues import QueueDay
 from rtdash.core.service_metrics import DEFAULT_SL_SECONDS
 from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.core.thresholds import Thresholds
-from rtdash.ui.widgets.column_fit import ColumnHeaders, too_narrow_line
 from rtdash.ui.widgets.column_fit import fit_columns as fit_any
-from rtdash.ui.widgets.metrics_bar import LONGEST, ON_CALL, TALKING, WAITING
-from rtdash.ui.widgets.queue_cells import (
-    ABANDONED_HEADERS,
-    COLUMN_ORDER,
-    queue_cells,
-    sl_headers,
-)
-
-
-def queue_columns(sl_seconds: float) -> tuple[ColumnHeaders, ...]:
-    """(key, headers roomiest first) in order of need: the later ones are dropped first
-    when even the shortest headers do not fit; the shorter words are the headline's
-    own. A queue's callers and how long they wait come first; then today's SL % and
-    abandons, which the headline gives only for the whole installation; calls talking
-    and agents on a call, which the agents beside the table show too, last."""
-    return (
-        ("waiting", ("Waiting", WAITING.short, WAITING.terse)),
-        ("longest", (LONGEST.label, LONGEST.short, LONGEST.terse)),
-        ("sl", sl_headers(sl_seconds)),
-        ("abandoned", ABANDONED_HEADERS),
-        ("talking", (TALKING.label, TALKING.short, TALKING.terse)),
-        ("on_call", (ON_CALL.label, ON_CALL.short, ON_CALL.terse)),
-    )
+from rtdash.ui.widgets.column_fit import too_narrow_line
+from rtdash.ui.widgets.metrics_bar import TALKING, WAITING
+from rtdash.ui.widgets.queue_cells import COLUMN_ORDER, queue_cells, queue_columns
 
 
 def fit_columns(
