@@ -318,3 +318,14 @@ async def test_enter_reads_look_up_in_the_footer_with_or_without_a_table_focused
         await wait_until(pilot, lambda: "Enter " in screen_text(app).splitlines()[-1])
         footer = screen_text(app).splitlines()[-1]
         assert "Enter Look up " in footer and "Lookup" not in footer, footer
+
+
+def test_the_legend_explains_the_status_line_word_for_a_request_not_back() -> None:
+    """Stale data with no poll failing reads "no answer", not "live": a word the
+    status line leads with that the legend must say."""
+    from rtdash.core.status import NO_ANSWER
+    from rtdash.ui.screens.help import MARKERS
+
+    meanings = dict(MARKERS)
+    assert NO_ANSWER in meanings
+    assert "STALE" in meanings[NO_ANSWER]

@@ -49,6 +49,11 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
     ("▸", "before a call group's or the users' title: where the focus is"),
     ("STALE", "no new data for three polls: times stop counting"),
+    (
+        "no answer",
+        "the status line's word while STALE with no poll failing: a request has not "
+        "come back (or a sleeping machine sent none)",
+    ),
     ("DISCONNECTED", "the banner over stale data, with the time of the last data"),
     (
         "PAUSED",
