@@ -66,6 +66,10 @@ class QueueSink:
         self._service_at = -math.inf
         #: the snapshot last queued per kind: the base of the next delta
         self._base: dict[str, CallsSnapshot | UsersSnapshot] = {}
+        #: the latest snapshot of each route, whatever was lost: the trend's counts
+        #: need both (agents on a bridged call are not available)
+        self._calls: CallsSnapshot | None = None
+        self._users: UsersSnapshot | None = None
         self._kept = 0
         self._health: object = None
         #: the day state's ``now`` as last queued for the screens
@@ -129,7 +133,11 @@ class QueueSink:
         )
 
     def _snapshot(self, kind: str, snapshot: CallsSnapshot | UsersSnapshot, frame: bytes) -> None:
-        entry = trend.entry(snapshot)
+        if isinstance(snapshot, CallsSnapshot):
+            self._calls = snapshot
+        else:
+            self._users = snapshot
+        entry = trend.entry(self._calls, self._users, snapshot.fetched_at)
         base = self._base.get(kind)
         self._base[kind] = snapshot
         if snapshot.unchanged:

@@ -22,21 +22,24 @@ WINDOW_MINUTES = 60.0
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
-    """One snapshot's counts; the count of the other route is None."""
+    """One snapshot's counts; a count not known yet (its route not polled) is None."""
 
     when: datetime
     waiting: int | None = None
     available: int | None = None
 
 
-def entry(snapshot: CallsSnapshot | UsersSnapshot) -> str:
-    if isinstance(snapshot, CallsSnapshot):
-        metrics = Metrics.compute(snapshot, None)
-        counts = {"w": metrics.waiting}
-    else:
-        metrics = Metrics.compute(None, snapshot)
-        counts = {"a": metrics.agents_available}
-    return json.dumps({"t": snapshot.fetched_at.timestamp(), **counts}, separators=(",", ":"))
+def entry(calls: CallsSnapshot | None, users: UsersSnapshot | None, fetched_at: datetime) -> str:
+    """The counts as a screen holding ``calls`` and ``users`` (the latest of each) has
+    them: agents available are counted with the bridged calls taken out, as a running
+    screen's own trend counts them, so a screen that joins late draws the same line."""
+    metrics = Metrics.compute(calls, users)
+    counts: dict[str, int] = {}
+    if metrics.waiting is not None:
+        counts["w"] = metrics.waiting
+    if metrics.agents_available is not None:
+        counts["a"] = metrics.agents_available
+    return json.dumps({"t": fetched_at.timestamp(), **counts}, separators=(",", ":"))
 
 
 def point(raw: str | bytes) -> TrendPoint | None:
@@ -58,8 +61,9 @@ def _count(value: object) -> int | None:
 
 def backfill(history: History, points: list[TrendPoint]) -> None:
     """A viewer's history from the hub's trend, before its own samples begin (a history
-    ignores samples older than its newest). Each point carries one of the two counts:
-    the latest of the other is paired with it."""
+    ignores samples older than its newest). A point with one count only (from a hub
+    older than this one, or before both routes answered) is paired with the latest of
+    the other."""
     waiting: int | None = None
     available: int | None = None
     for item in points:
