@@ -258,6 +258,31 @@ async def test_paused_the_queues_view_holds_the_dashboards_times(sim: Simulator)
         assert str(title.render()).startswith("Queues — now, and today's")
 
 
+async def test_p_pauses_and_resumes_from_the_queues_view(sim: Simulator) -> None:
+    """The view is read paused to compare its queues with the headline: `p` there
+    pauses the installation as it does on the dashboard, without closing the view,
+    and the dashboard's footer offers the other word once the view closes."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        board = screen.board
+        title = screen.query_one("#queues-title", Label)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: board.feed.paused)
+        assert app.screen is screen, "the view stays open"
+        assert str(title.render()).startswith("Queues — paused ")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: not board.feed.paused)
+        assert str(title.render()).startswith("Queues — now, ")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: board.feed.paused)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "p Resume" in footer, footer
+
+
 # Harbour Lettings (the second installation) has a queue named "maintenance"
 @pytest.mark.parametrize(("width", "installation"), [(60, 1), (66, 1), (58, 2), (66, 2)])
 async def test_every_column_shown_whole_and_the_rest_named(

@@ -291,6 +291,7 @@ class DashboardScreen(FirstFrameScreen, ExportingScreen):
     def _queue_chosen(self, queue: str | None) -> None:
         """The queues view's Enter: the calls grid filtered to that queue, through the
         filter box (shown, so Esc clears it as any filter)."""
+        self.refresh_bindings()  # paused or resumed in the view: the footer says which
         if queue is None:
             return
         box = self._filter_box()

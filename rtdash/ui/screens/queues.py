@@ -48,7 +48,7 @@ from rtdash.ui.widgets.queue_cells import (
     queue_columns,
 )
 
-KEYS = "Enter shows that queue's calls · Esc closes"
+KEYS = "Enter shows that queue's calls · p pauses or resumes · Esc closes"
 #: the terminal width from which the average talk has its column: the dialog is then
 #: wide enough for it beside queue names as long as the 80-column view shows whole
 TALK_MIN_WIDTH = 96
@@ -64,6 +64,9 @@ class QueuesScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape,Q,q", "close", "Close", id="queues_close"),
+        # the view is read paused as often as live (its title says which): the
+        # dashboard's own key, not one the user must close the view to reach
+        Binding("p", "toggle_pause", "Pause", show=False),
     ]
 
     def __init__(self, board: Dashboard) -> None:
@@ -231,6 +234,13 @@ class QueuesScreen(ModalScreen[str | None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.dismiss(str(event.row_key.value))
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume the installation shown, as ``p`` does on the dashboard; the
+        title says so at once, and the dashboard's keys say the other word when the
+        view closes."""
+        self.board.poller.toggle_pause()
+        self.refresh_rows()
 
     def action_close(self) -> None:
         self.dismiss(None)
