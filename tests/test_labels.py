@@ -44,3 +44,20 @@ def test_the_cli_listing_and_the_lookup_screen_share_their_words() -> None:
     in_cli = {DETAIL_LABELS[name] for _, names in _LOOKUP_GROUPS for name in names}
     assert {"Line", "Conversion page", "Installation"} <= on_screen & in_cli
     assert "Number group name" not in in_cli and "Last page" not in in_cli
+
+
+def test_an_answer_without_a_dialled_number_says_nothing_rather_than_withheld() -> None:
+    """The number dialled is one of the centre's own lines: missing, it is unknown
+    ("–"), never "(withheld)", which is what a caller's missing number means."""
+    from zoneinfo import ZoneInfo
+
+    from rtdash.core.format import WITHHELD
+
+    fields = {"mode": "advanced", "igrp": 1, "dialledPhoneNumber": None, "srcPhoneNumber": None}
+    details = CallerDetails.model_validate(fields)
+    values = dict(row for _, rows in details_sections(details, ZoneInfo("UTC")) for row in rows)
+    assert values[DETAIL_LABELS["dialled_number"]] == "–"
+    assert values[DETAIL_LABELS["src_number"]] == WITHHELD
+    dialled = CallerDetails.model_validate({**fields, "dialledPhoneNumber": "+442035556780"})
+    values = dict(row for _, rows in details_sections(dialled, ZoneInfo("UTC")) for row in rows)
+    assert values[DETAIL_LABELS["dialled_number"]] == "+44 20 3555 6780"

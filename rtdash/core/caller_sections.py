@@ -71,7 +71,7 @@ def _advanced_sections(
     ]
     call = [
         (L["src_number"], caller_label(details.src_number)),
-        (L["dialled_number"], caller_label(details.dialled_number)),
+        (L["dialled_number"], _dialled(details.dialled_number)),
         (L["dest_number"], answered_on(details, answered_by)),
         (L["dgrp_name"], _text(details.dgrp_name or details.dgrp)),
         (L["trigger_time"], _when(details.trigger_time, zone)),
@@ -96,6 +96,13 @@ def details_text(sections: list[tuple[str, Fields]]) -> str:
         lines.append(f"{title}")
         lines.extend(f"  {label}: {value}" for label, value in rows)
     return "\n".join(lines)
+
+
+def _dialled(number: str | None) -> str:
+    """The number the caller dialled: one of the centre's own lines, never withheld, so
+    an answer without it has nothing to say ("–"), where a caller's missing number is
+    one they withheld."""
+    return _text(number) if not number else caller_label(number)
 
 
 def _text(value: object) -> str:
