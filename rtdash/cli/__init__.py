@@ -54,6 +54,7 @@ from rtdash.cli.flags import (
     apply_flags,
     help_hint,
     load_run_settings,
+    refuse_dashboard_options,
     refuse_igrp_outside_demo,
 )
 from rtdash.cli.parser import build_parser, parse_words
@@ -122,11 +123,8 @@ def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
 
         _start_logging(args, tui=False)
         return hub_command(args)
-    if command is not None and hasattr(args, "interval"):
-        raise UsageError(
-            f"{PROG}: --interval is a dashboard option; `rtdash {command}` takes none"
-            + help_hint(command)
-        )
+    if command is not None:
+        refuse_dashboard_options(args, command)
     if command is None:
         _start_logging(args, tui=True)  # the TUI owns the screen: the file only
         return _dashboard_command(args)

@@ -125,3 +125,27 @@ def apply_flags(settings: Settings, flags: dict[str, Any]) -> None:
             shown = flag if given in problem or "credentials" in problem else f"{flag} {given}"
             hint = help_hint(flags.get("command"))
             raise UsageError(f"{PROG}: {shown}: {problem}{hint}") from None
+
+
+#: the dashboard's own flags (given before a command, they parse, but mean nothing to
+#: it): a `--record` that records nothing, or a `--hub` that polls the service, would
+#: do what the user did not ask for without a word; `stats --hub` reads the hub's totals
+_DASHBOARD_ONLY = {
+    "interval": "--interval",
+    "wallboard": "--wallboard",
+    "no_flash": "--no-flash",
+    "hub": "--hub",
+    "record": "--record",
+}
+_COMMANDS_OWN = {"stats": {"hub"}}
+
+
+def refuse_dashboard_options(args: argparse.Namespace, command: str) -> None:
+    """A dashboard flag given with ``command``: one usage line, exit 2."""
+    own = _COMMANDS_OWN.get(command, set())
+    for dest, flag in _DASHBOARD_ONLY.items():
+        if hasattr(args, dest) and dest not in own:
+            raise UsageError(
+                f"{PROG}: {flag} is a dashboard option; `rtdash {command}` takes none"
+                + help_hint(command)
+            )

@@ -130,6 +130,11 @@ def test_nothing_listening(
         (["--interval", "-5"], "rtdash: --interval '-5': must be at least 1 ("),
         (["--interval", "soon"], "rtdash: --interval 'soon': expected a number ("),
         (["--interval", "5", "calls"], "rtdash: --interval is a dashboard option"),
+        # a recording that records nothing, a hub that is not read: refused, not ignored
+        (["--record", "calls.gz", "calls"], "rtdash: --record is a dashboard option; `rtdash cal"),
+        (["--hub", "users"], "rtdash: --hub is a dashboard option; `rtdash users` takes none"),
+        (["--wallboard", "doctor"], "rtdash: --wallboard is a dashboard option; `rtdash doc"),
+        (["--no-flash", "lookup", "07700900123"], "rtdash: --no-flash is a dashboard option"),
         (
             ["calls", "--tz", "Mars/Base"],
             "rtdash: --tz: unknown time zone 'Mars/Base' (use an IANA",
