@@ -162,7 +162,34 @@ def _connect_error(base_url: str, exc: BaseException) -> errors.ApiError:
         if "WRONG_VERSION_NUMBER" in str(reason) or "record layer" in str(tls):
             hint = " — is it plain http on that port?"
         return errors.TlsFailed(f"TLS to {where} failed ({reason.lower().replace('_', ' ')}){hint}")
+    if base_url.lower().startswith("https:") and _closed_on_us(exc):
+        # a server that speaks no TLS may just hang up on the handshake: no TLS error
+        # is raised then, only a bare reset, whose name said nothing to a user
+        return errors.TlsFailed(
+            f"TLS to {where} failed (the server hung up) — is it plain http on that port?"
+        )
     return errors.ConnectionFailed(f"cannot connect to {where} ({cause_words(exc)})")
+
+
+#: a peer that hung up, in the user's words, for errors that carry none of their own
+_HUNG_UP: tuple[tuple[type[OSError], str], ...] = (
+    (ConnectionResetError, "connection reset by the server"),
+    (ConnectionAbortedError, "connection aborted"),
+    (BrokenPipeError, "connection closed by the server"),
+)
+
+
+def _closed_on_us(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionError | EOFError) and not isinstance(
+            seen, ConnectionRefusedError
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def cause_words(exc: BaseException) -> str:
@@ -177,6 +204,9 @@ def cause_words(exc: BaseException) -> str:
             return "host name not found"
         if isinstance(seen, OSError) and seen.strerror:
             return seen.strerror.lower()
+        for kind, words in _HUNG_UP:
+            if isinstance(seen, kind):
+                return words
         seen = seen.__cause__ or seen.__context__
     words = str(exc).lower()
     if "connection refused" in words:

@@ -3,6 +3,7 @@ cross a network in clear or sit in a URL; connection errors keep the port and ca
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -251,6 +252,40 @@ async def test_plain_http_on_the_https_port_is_said_to_be_tls(upstream: Upstream
 
 
 @pytest.fixture
+def hangs_up() -> Iterator[int]:
+    """A server that accepts a connection and closes it at once, as a plain http
+    server may when a TLS handshake reaches it."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = listener.accept()
+                connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
+async def test_a_server_that_hangs_up_on_the_handshake_is_said_to_be_tls(hangs_up: int) -> None:
+    """It raised no TLS error, only a bare reset, and the line read
+    "cannot connect to 127.0.0.1:PORT (ConnectFailed)": a class's name, not a cause."""
+    async with client_for(f"https://127.0.0.1:{hangs_up}/reports/v2") as client:
+        with pytest.raises(errors.TlsFailed) as caught:
+            await client.active_calls()
+    assert str(caught.value) == (
+        f"TLS to 127.0.0.1:{hangs_up} failed (the server hung up) — is it plain http on that port?"
+    )
+
+
+@pytest.fixture
 def self_signed(tmp_path: Path) -> Iterator[int]:
     """A TLS server on loopback whose certificate nobody trusts."""
     import ssl
@@ -328,3 +363,17 @@ def test_doctor_says_when_tls_is_the_problem(
         f"TLS to 127.0.0.1:{upstream.port} failed (wrong version number) — is it plain http "
         "on that port?"
     ) in out
+
+
+def test_a_bare_reset_is_said_in_words_not_by_its_class() -> None:
+    from rtdash.api.http11 import ConnectFailed
+    from rtdash.api.http_errors import cause_words
+
+    for bare, words in [
+        (ConnectionResetError(), "connection reset by the server"),
+        (BrokenPipeError(), "connection closed by the server"),
+    ]:
+        try:
+            raise ConnectFailed("") from bare
+        except ConnectFailed as exc:
+            assert cause_words(exc) == words
