@@ -46,6 +46,11 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ),
     *((state.symbol, f"agent {state.word}") for state in ORDER),
     ("● on a tab", "that installation has nothing past a threshold"),
+    (
+        "dim SL % in a queue's row",
+        "fewer than 10 of its calls have an outcome today: too few to judge, so never "
+        "coloured (its abandons too)",
+    ),
     ("↑ ↓", "the column a table is sorted by: ↑ smallest, earliest or A first; ↓ the reverse"),
     ("▸", "before a call group's or the users' title: where the focus is"),
     ("STALE", "no new data for three polls: times stop counting"),

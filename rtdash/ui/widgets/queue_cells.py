@@ -16,7 +16,7 @@ from datetime import datetime
 from rich.text import Text
 
 from rtdash.core.queues import QueueDay
-from rtdash.core.service_tiles import ServiceThresholds, counted
+from rtdash.core.service_tiles import MIN_CALLS, ServiceThresholds, counted
 from rtdash.core.thresholds import Thresholds
 from rtdash.ui.widgets.column_fit import ColumnHeaders, HeaderForms
 from rtdash.ui.widgets.metrics_bar import LONGEST, ON_CALL, SERVICE_SPECS, TALKING, WAITING
@@ -27,6 +27,8 @@ from rtdash.ui.widgets.palette import level_text, wait_cell
 COLUMN_ORDER = ("waiting", "longest", "talking", "on_call", "sl", "abandoned", "talk")
 #: a cell with nothing to show: no wait, no outcome today, agents not known yet
 DASH = "–"
+#: a queue's SL % and abandons with too few outcomes to be judged by the thresholds
+FEW = "dim"
 #: the headers of today's abandons, roomiest first: then the headline's shorter word
 ABANDONED_TERSE = SERVICE_SPECS["abandoned"][2]
 ABANDONED_HEADERS: HeaderForms = ("Abandoned", "Abandoned", ABANDONED_TERSE, ABANDONED_TERSE)
@@ -78,9 +80,14 @@ def queue_cells(
         measured = counted(today)
         percent = today.sl_percent
         sl_words = DASH if percent is None else f"{percent:.0f}%"
-        sl = level_text(sl_words, service.sl(percent, measured))
-        level = service.abandon(today.abandon_percent, measured)
-        abandoned = level_text(str(today.abandoned - today.short_abandoned), level)
+        abandons = str(today.abandoned - today.short_abandoned)
+        if measured < MIN_CALLS:
+            # too few outcomes to judge (so never coloured): dim, so a quiet queue's
+            # 50 % does not read as calmer than a busy queue's 55 % marked red
+            sl, abandoned = Text(sl_words, style=FEW), Text(abandons, style=FEW)
+        else:
+            sl = level_text(sl_words, service.sl(percent, measured))
+            abandoned = level_text(abandons, service.abandon(today.abandon_percent, measured))
     return {
         "queue": Text(row.queue, no_wrap=True, overflow="ellipsis"),
         "waiting": Text(str(row.waiting)),
