@@ -113,7 +113,7 @@ class FollowedRow:
         if call is not None:
             ended = details is not None and bool(details.call_state) and not in_progress(details)
             title = HELD[feed.paused] if ended and feed.clock.holding else ON_THE_DASHBOARD
-            self._shown = (title, row_fields(call, feed.clock.now()))
+            self._shown = (title, row_fields(call, feed.clock.calls.now()))
         elif self._shown is not None:
             self._shown = (LAST_SEEN, self._shown[1])
         return self._shown

@@ -13,8 +13,9 @@ from :class:`FeedConsumer` to implement only the calls you need. A listener that
 raises is logged and skipped: one broken consumer must not starve the others.
 
 Stale data (older than :data:`~rtdash.core.status.STALE_INTERVALS` intervals) is frozen:
-:attr:`LiveFeed.clock` stops at the data's time, so durations and the longest wait stop
-counting up (they would be invented), and no new alert or bell can begin from it. A
+:attr:`LiveFeed.clock` stops each route's times with that route's data, so durations and
+the longest wait stop counting up (they would be invented), and no new alert or bell can
+begin from it. A
 pause stops the clock too, where the screens last drew their times
 (:mod:`rtdash.core.feed_clock`).
 """
@@ -331,6 +332,16 @@ class LiveFeed:
         if last is None:
             return None
         return last + timedelta(seconds=self.status.stale_after)
+
+    def data_times(self) -> dict[Route, datetime]:
+        """When each route's data on screen was fetched: a snapshot comes before the
+        status that tells of it, and its rows are drawn at once."""
+        times = dict(self._told_success)
+        for route, shot in ((Route.CALLS, self.calls), (Route.USERS, self.users)):
+            if shot is not None:
+                told = times.get(route)
+                times[route] = shot.fetched_at if told is None else max(told, shot.fetched_at)
+        return times
 
     @property
     def data_time(self) -> datetime | None:

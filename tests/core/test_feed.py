@@ -222,7 +222,9 @@ def test_data_on_screen_stays_stale_when_a_restarted_source_knows_no_success() -
     assert feed.stale and feed.data_time == T0
     clock.advance(120)
     feed.tick()
-    assert feed.metrics.longest_wait(feed.clock.now()) == 106
+    # the calls' times stop with the calls; the agents' with the users answered since
+    assert feed.metrics.longest_wait(feed.clock.calls.now()) == 106
+    assert feed.clock.agents.now() == T0 + timedelta(seconds=16)
     assert feed.alerts.active == set() and feed.bells == 0
     # a good poll of both makes it fresh again
     source.poll([call("q", QUEUEING, -100, -100)], AGENTS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -68,8 +68,9 @@ async def test_old_data_stays_stale_and_frozen_after_a_hub_restart_until_a_good_
         assert not feed.stale
         await _kill(hub_task)
         assert await until(lambda: feed.stale and feed.status.via_problem == NOBODY, 8)
-        frozen = feed.frozen_at
-        assert frozen is not None and feed.clock.now() == frozen
+        frozen, held = feed.frozen_at, feed.clock.now()
+        # the times stop at the newest data's limit: the routes polled a moment apart
+        assert frozen is not None and frozen <= held < frozen + timedelta(seconds=1)
         shown = feed.calls
         sim.faults.add(UPSTREAM_DOWN)
         again = publisher(redis_up.url, prefix, sim, holder="hub-c")
@@ -77,10 +78,10 @@ async def test_old_data_stays_stale_and_frozen_after_a_hub_restart_until_a_good_
             assert await until(lambda: _hub_says_retrying(feed), 10)
             assert feed.calls is shown, "the data from before is what is shown"
             assert feed.stale, "data from before the restart is not fresh"
-            assert feed.frozen_at == frozen and feed.clock.now() == frozen
+            assert feed.frozen_at == frozen and feed.clock.now() == held
             bells = feed.bells
             feed.tick()
-            assert feed.bells == bells and feed.clock.now() == frozen
+            assert feed.bells == bells and feed.clock.now() == held
             loop_now = asyncio.get_running_loop().time()
             text = describe(feed.status, datetime.now(UTC), loop_now, UTC)
             # the hub's word on the upstream, and the age of what is shown

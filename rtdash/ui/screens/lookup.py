@@ -333,7 +333,7 @@ class LookupScreen(ModalScreen[None]):
         details = self.details
         if details is None or self.feed is None:
             return details
-        clock = self.feed.clock
+        clock = self.feed.clock.calls
         return details_ticked(details, clock.now(), held=clock.holding)
 
     def tick(self) -> None:

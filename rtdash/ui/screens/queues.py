@@ -104,7 +104,7 @@ class QueuesScreen(ModalScreen[str | None]):
         sl = f"SL {keeper.sl_seconds:g}s" if keeper is not None else "SL"
         when = "now"
         if board.feed.clock.holding:
-            held = clock_time(board.clock.now(), board.zone)
+            held = clock_time(board.clock.calls.now(), board.zone)
             when = f"paused {held}" if board.feed.paused else f"as of {held}"
         return f"Queues — {when}, and today's {sl} and abandons"
 
@@ -152,7 +152,7 @@ class QueuesScreen(ModalScreen[str | None]):
         agents = board.users.dashboard_users if board.users is not None else None
         self.rows = queue_days(board.calls, agents, report)
         # the feed's clock: it stands where the dashboard's times stopped (paused, stale)
-        now = board.clock.now()
+        now = board.clock.calls.now()
         cells = [self._cells(row, now) for row in self.rows]
         layout, dropped = self._fit(cells, table.scrollable_content_region.width)
         if layout != self._layout:

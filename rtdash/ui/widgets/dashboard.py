@@ -35,7 +35,7 @@ class Dashboard(LiveView):
             service_specs(source.tiles(DASHBOARD_SERVICE), suffix="") if source is not None else ()
         )
         self.headline = MetricsBar(
-            clock=self.clock,
+            clock=self.clock.calls,
             thresholds=self.thresholds,
             history=self.history,
             tiles=TILES + service,
@@ -46,13 +46,13 @@ class Dashboard(LiveView):
         yield UnwatchedLine(id="gaps")
         with Container(id="panes"):
             yield CallsGrid(
-                clock=self.clock,
+                clock=self.clock.calls,
                 thresholds=self.thresholds,
                 pii_excluded=self.exclude_pii,
                 id="calls",
             )
             yield UserPanel(
-                clock=self.clock,
+                clock=self.clock.agents,
                 starts=self.feed.starts,
                 show_all=self.options.show_all_users,
                 id="users",
@@ -121,7 +121,7 @@ class Dashboard(LiveView):
         if keeper is not None:
             day = keeper.service.metrics
             self.query_one(UnwatchedLine).show(day.gaps, self.zone, lone_start_unsaid=day.day_start)
-        self.metrics_bar.update_metrics(metrics)
+        self.metrics_bar.update_metrics(metrics, stale=self.feed.stale)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:
         self.metrics_bar.show_alerts(active, flashing)

@@ -310,7 +310,10 @@ class LiveView(Vertical):
         )
 
     def _show_alerts(self) -> None:
-        self.show_alerts(self.feed.alerts.active, self.feed.flashing)
+        """Stale, no number is marked breached: the banner is the one alarm (see
+        :meth:`MetricsBar.values`)."""
+        feed = self.feed
+        self.show_alerts(set() if feed.stale else feed.alerts.active, feed.flashing)
 
     def shown_level(self) -> Level:
         """The installation's level as its screen shows it: the feed's (breaches,

@@ -240,6 +240,8 @@ class MetricsBar(Static):
         self.tiles = tiles + today
         self._rows = (tiles, today) if today else (tiles,)
         self.metrics = Metrics()
+        #: the numbers are the last known, not the present (see :meth:`values`)
+        self.stale = False
         #: today's service level, by the bar's key: (text, level)
         self.service: dict[str, tuple[str, Level]] = {}
         self._shown: tuple[object, ...] | None = None
@@ -281,8 +283,9 @@ class MetricsBar(Static):
         for tile in self._tiles():
             tile.flash(tile.key in active, tile.key in flashing)
 
-    def update_metrics(self, metrics: Metrics) -> None:
+    def update_metrics(self, metrics: Metrics, *, stale: bool = False) -> None:
         self.metrics = metrics
+        self.stale = stale
         self.tick()
 
     def show_service(self, tiles: tuple[Tile, ...]) -> None:
@@ -297,12 +300,17 @@ class MetricsBar(Static):
 
     def values(self) -> dict[str, tuple[str, Level]]:
         """An unknown number (no data yet) and a longest wait with nobody waiting show
-        a placeholder: a zero would read as a measured empty queue or 0:00 wait."""
+        a placeholder: a zero would read as a measured empty queue or 0:00 wait.
+
+        Stale numbers are drawn calm, as unknown ones are: they are not the present,
+        and as an outage ends one route's fresh rows meet the other's old ones (fresh
+        calls taken from stale users read "Available 1 ‼" a second before the fresh
+        picture read 2). The DISCONNECTED banner is the alarm then."""
         metrics = self.metrics
         now = self.clock.now()
         levels = metrics.levels(self.thresholds, now)
         wait = metrics.longest_wait(now)
-        return {
+        values: dict[str, tuple[str, Level]] = {
             "waiting": (_count(metrics.waiting), levels["waiting"]),
             "ringing": (_count(metrics.ringing), Level.OK),
             "talking": (_count(metrics.talking), Level.OK),
@@ -315,6 +323,9 @@ class MetricsBar(Static):
             "agents_away": (_count(metrics.agents_away), Level.OK),
             **self.service,
         }
+        if self.stale:
+            return {key: (text, Level.OK) for key, (text, _) in values.items()}
+        return values
 
     def tick(self) -> None:
         self._show_trends()

@@ -66,9 +66,10 @@ class Wallboard(LiveView):
         # a narrow terminal's one line keeps every number (a supervisor on SSH reads the
         # board there), in shorter words; a tall screen draws today's tiles as a second
         # row under the live ones. The headline, the queues and the agents draw one
-        # moment, the feed clock's (the tick's), never a second apart
+        # moment, the feed clock's (the tick's), never a second apart; stale, the
+        # calls' times and the agents' each stop with their own data (FeedClock)
         self.headline = MetricsBar(
-            clock=self.clock,
+            clock=self.clock.calls,
             thresholds=self.thresholds,
             history=self.history,
             tiles=WALL_TILES,
@@ -81,13 +82,13 @@ class Wallboard(LiveView):
             with Vertical(id="wall-queues"):
                 yield Label("Queues", classes="wall-heading")
                 yield QueueSummaryPanel(
-                    clock=self.clock,
+                    clock=self.clock.calls,
                     thresholds=self.thresholds,
                     service=keeper.options.thresholds if keeper is not None else None,
                 )
             with Vertical(id="wall-agents"):
                 yield Label("Agents", classes="wall-heading", id="agents-heading")
-                yield AgentGrid(clock=self.clock, starts=self.feed.starts)
+                yield AgentGrid(clock=self.clock.agents, starts=self.feed.starts)
         yield self.make_status_bar()
 
     def _on_call(self) -> OnCall | None:
@@ -140,7 +141,7 @@ class Wallboard(LiveView):
             today = keeper.service.metrics.total("today")
             if self.calls is not None and today != self._today_drawn:
                 self._show_queues(self.calls)
-        bar.update_metrics(metrics)
+        bar.update_metrics(metrics, stale=self.feed.stale)
 
     def show_alerts(self, active: set[str], flashing: set[str]) -> None:
         self.query_one(MetricsBar).show_alerts(active, flashing)
