@@ -184,7 +184,8 @@ async def _users_and_talkers(
     client: InfinityClient, asks_calls: bool
 ) -> tuple[FetchResult[PbxUser], OnCall | None]:
     """The users, and who is talking (None when the calls are not asked for or cannot
-    be had: an unavailable agent then reads as away, as on a dashboard without calls)."""
+    be had, none of their rows readable included: an unavailable agent then reads as
+    unavailable, as on a dashboard without calls, not as away)."""
     from rtdash.core.agents import OnCall
 
     users = await client.user_status(keep_raw=True)
@@ -193,6 +194,8 @@ async def _users_and_talkers(
     try:
         calls = await client.active_calls(exclude_pii=True)
     except ApiError:
+        return users, None
+    if calls.unreadable and not calls.rows:
         return users, None
     return users, OnCall.from_calls(calls.rows)
 

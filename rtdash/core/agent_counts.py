@@ -25,6 +25,7 @@ from rtdash.core.agents import (
     folded,
     index_add,
     index_remove,
+    off_call_state,
     user_columns,
 )
 
@@ -157,4 +158,4 @@ def _state_before(user: PbxUser, on_call: OnCall) -> AgentState:
     name = folded(user.display_name) if user.display_name else ""
     if name and (name in on_call.names) != (name in names):
         return AgentState.ON_CALL
-    return agent_state(user, None)
+    return off_call_state(user)

@@ -7,6 +7,10 @@ fields the mapping reads as ``agent_ref`` (``operatorRef``) and ``agent_name``
 (``displayName``); the user is matched by operator reference first, then by display
 name when the call carries no reference (some installations send only the name).
 
+While the calls cannot be read (never yet, or a mapping that fits none of them), who
+is on a call is not known: an unavailable agent is then just that, unavailable, never
+"away", which would say they are on no call.
+
 Every view (headline, users panel, tiles, exports, help) takes its words and symbols
 from here, so one state has one name everywhere.
 """
@@ -35,6 +39,8 @@ class AgentState(Enum):
     ON_CALL = "on_call"
     AVAILABLE = "available"
     AWAY = "away"
+    #: unavailable, on a call or away: which one, only the calls (not known now) say
+    UNAVAILABLE = "unavailable"
 
     #: a member is itself only (an Enum compares by identity), so it hashes as any
     #: object does, in C: Enum's own hash is a call into Python, and a big centre's
@@ -54,11 +60,42 @@ WORDS = {
     AgentState.ON_CALL: "on a call",
     AgentState.AVAILABLE: "available",
     AgentState.AWAY: "away",
+    AgentState.UNAVAILABLE: "unavailable",
 }
 #: distinct shapes, so the state reads without colour (``NO_COLOR``, a monochrome TV)
-SYMBOLS = {AgentState.ON_CALL: "◆", AgentState.AVAILABLE: "●", AgentState.AWAY: "○"}
+SYMBOLS = {
+    AgentState.ON_CALL: "◆",
+    AgentState.AVAILABLE: "●",
+    AgentState.AWAY: "○",
+    AgentState.UNAVAILABLE: "◌",
+}
 #: the order of groups on the wallboard and in counts: who is free first
 ORDER = (AgentState.AVAILABLE, AgentState.ON_CALL, AgentState.AWAY)
+#: the groups while the calls are not known
+UNKNOWN_CALLS_ORDER = (AgentState.AVAILABLE, AgentState.UNAVAILABLE)
+#: the states' order when sorted by state: who is free first, then who may be talking
+RANK = {
+    AgentState.AVAILABLE: 0,
+    AgentState.ON_CALL: 1,
+    AgentState.UNAVAILABLE: 2,
+    AgentState.AWAY: 3,
+}
+
+
+def states_for(on_call: OnCall | None) -> tuple[AgentState, ...]:
+    """The states an agent can be shown in, with ``on_call`` (None: calls not known)."""
+    return ORDER if on_call is not None else UNKNOWN_CALLS_ORDER
+
+
+def counts_said(counts: dict[AgentState, int]) -> list[tuple[AgentState, int | None]]:
+    """``counts`` in the order a title says them: every state of :data:`ORDER`, and
+    while the calls are not known (``counts`` has the unavailable) those after the
+    available, with None for the counts not known (on a call, away), where a count
+    of none would say nobody is talking."""
+    if AgentState.UNAVAILABLE not in counts:
+        return [(state, counts[state]) for state in ORDER]
+    order = (AgentState.AVAILABLE, AgentState.UNAVAILABLE, AgentState.ON_CALL, AgentState.AWAY)
+    return [(state, counts.get(state)) for state in order]
 
 
 _agent_ref = operator.attrgetter("agent_ref")
@@ -192,12 +229,20 @@ def agents_call(user: PbxUser, calls: CallsSnapshot | None) -> ActiveCall | None
 
 def agent_state(user: PbxUser, on_call: OnCall | None) -> AgentState:
     """A user on a bridged call is on a call whatever the PBX says of them (the state
-    may lag the call by a poll); without calls data an unavailable user counts as away."""
-    if on_call is not None and on_call.has(user):
+    may lag the call by a poll); without calls data (``on_call`` None) an unavailable
+    user is unavailable: on a call or away, no one can tell."""
+    if on_call is None:
+        if user.state is UserState.AVAILABLE:
+            return AgentState.AVAILABLE
+        return AgentState.UNAVAILABLE
+    if on_call.has(user):
         return AgentState.ON_CALL
-    if user.state is UserState.AVAILABLE:
-        return AgentState.AVAILABLE
-    return AgentState.AWAY
+    return off_call_state(user)
+
+
+def off_call_state(user: PbxUser) -> AgentState:
+    """The state of ``user``, known to be on no call."""
+    return AgentState.AVAILABLE if user.state is UserState.AVAILABLE else AgentState.AWAY
 
 
 _state_start: Callable[[PbxUser], datetime | None] = operator.attrgetter("state_start")
@@ -208,9 +253,10 @@ def group_agents(
     on_call: OnCall | None,
     start: Callable[[PbxUser], datetime | None] = _state_start,
 ) -> dict[AgentState, list[PbxUser]]:
-    """Users by state in :data:`ORDER`, each group longest in state first (then name);
-    ``start``: when a user's shown state began (the PBX's state start by default)."""
-    groups: dict[AgentState, list[PbxUser]] = {state: [] for state in ORDER}
+    """Users by state in :func:`states_for` order, each group longest in state first
+    (then name); ``start``: when a user's shown state began (the PBX's state start by
+    default)."""
+    groups: dict[AgentState, list[PbxUser]] = {state: [] for state in states_for(on_call)}
     for user in users:
         groups[agent_state(user, on_call)].append(user)
 
@@ -268,7 +314,8 @@ def user_columns(users: Sequence[PbxUser]) -> tuple[list[str | None], list[str],
 
 
 def count_agents(users: Sequence[PbxUser], on_call: OnCall | None) -> dict[AgentState, int]:
-    counts = dict.fromkeys(ORDER, 0)
+    """How many of ``users`` are in each state of :func:`states_for`."""
+    counts = dict.fromkeys(states_for(on_call), 0)
     for user in users:
         counts[agent_state(user, on_call)] += 1
     return counts

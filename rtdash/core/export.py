@@ -145,7 +145,7 @@ def agent_word(user: PbxUser, on_call: OnCall | None) -> str:
     """The agent state in the words the screen uses (on a call / available / away);
     empty for an unavailable user when the calls are not known (on a call or away?)."""
     state = agent_state(user, on_call)
-    if on_call is None and state is AgentState.AWAY:
+    if state is AgentState.UNAVAILABLE:
         return ""
     return state.word
 

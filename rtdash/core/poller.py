@@ -358,11 +358,12 @@ def _readable(result: FetchResult[T]) -> FetchResult[T]:
     data and says why, instead of drawing an empty, all-clear board."""
     if result.unreadable and not result.rows:
         rows = "row" if result.unreadable == 1 else "rows"
-        # a mapping naming keys the rows do not carry: which, and what they carry
-        why = f": {result.gap}" if result.gap else ""
-        raise errors.UnreadableResponse(
-            f"nothing readable in the response ({result.unreadable} unreadable {rows}){why}"
-        )
+        said = f"nothing readable in the response ({result.unreadable} unreadable {rows})"
+        if result.gap:
+            # a mapping naming keys the rows do not carry: which, and what they carry,
+            # first: a status line cut at its edge keeps what to fix, not the count
+            said = f"{result.gap}: {said}"
+        raise errors.UnreadableResponse(said)
     return result
 
 

@@ -38,6 +38,10 @@ class StatusText:
     #: of their own; "" otherwise
     brief: str = ""
     causes: str = ""
+    #: ``causes`` cause by cause (one per failing route, or the one they share): a
+    #: status line folds each onto lines of its own, so a second route's cause is not
+    #: pushed past the edge by the first's
+    each_cause: tuple[str, ...] = ()
 
 
 def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInfo) -> StatusText:
@@ -49,22 +53,26 @@ def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInf
         connection = detail
     else:
         connection = f"{headline}: {detail}" if detail else headline
-    brief, causes = "", ""
+    brief = ""
+    each_cause: tuple[str, ...] = ()
     if status.phase is Phase.RETRYING and not status.via_problem:
         brief = _retry(status, loop_now)
         if status.via:
             brief = f"{status.via} · upstream {brief}"
-        causes = _causes(status)
+        each_cause = _causes(status)
     elif status.via_problem and detail:
         # the hub unreachable or silent: its cause ("nothing from the hub for 16 s",
         # "cannot connect to …") on a line of its own too, not cut at 80 columns
-        brief, causes = headline, detail
+        brief, each_cause = headline, (detail,)
+    causes = "; ".join(each_cause)
     unreadable = _unreadable(status)
     if unreadable:
         rows = "row" if unreadable == 1 else "rows"
         age = f"{age} · {unreadable} {rows} unreadable"
         age_level = max(age_level, Level.WARN)
-    return StatusText(connection, level, age, age_level, stale, headline, detail, brief, causes)
+    return StatusText(
+        connection, level, age, age_level, stale, headline, detail, brief, causes, each_cause
+    )
 
 
 def _unreadable(status: PollerStatus) -> int:
@@ -84,7 +92,7 @@ def _retry(status: PollerStatus, loop_now: float) -> str:
     return f"retrying in {max(0, math.ceil(soonest - loop_now))} s"
 
 
-def _causes(status: PollerStatus) -> str:
+def _causes(status: PollerStatus) -> tuple[str, ...]:
     """The failing routes' causes, each said once: the same cause on every route is
     the service's and needs no route's name (a web page's words alone nearly fill 80
     columns); one route failing, or routes failing differently, are named."""
@@ -94,8 +102,8 @@ def _causes(status: PollerStatus) -> str:
     ]
     distinct = list(dict.fromkeys(cause for _, cause in said))
     if len(distinct) == 1 and len(failing) == len(status.routes):
-        return distinct[0]
-    return "; ".join(f"{route}: {cause}" for route, cause in said)
+        return (distinct[0],)
+    return tuple(f"{route}: {cause}" for route, cause in said)
 
 
 #: from this poll interval (seconds) on, the status line says it

@@ -72,7 +72,9 @@ def test_an_unavailable_agent_on_a_bridged_call_is_on_a_call_and_the_rest_away()
         "5": AgentState.AVAILABLE,
         "6": AgentState.AWAY,
     }
-    assert agent_state(USERS[0], None) is AgentState.AWAY, "no calls data: not on a call"
+    # no calls data: on a call or away, no one can tell
+    assert agent_state(USERS[0], None) is AgentState.UNAVAILABLE
+    assert agent_state(USERS[4], None) is AgentState.AVAILABLE
 
 
 def test_a_call_in_another_state_does_not_make_its_agent_on_a_call() -> None:
@@ -96,8 +98,9 @@ def test_groups_come_available_first_each_longest_in_state_first() -> None:
 
 
 def test_one_vocabulary() -> None:
-    assert [state.word for state in AgentState] == ["on a call", "available", "away"]
-    assert len({state.symbol for state in AgentState}) == 3, "the shapes differ"
+    words = ["on a call", "available", "away", "unavailable"]
+    assert [state.word for state in AgentState] == words
+    assert len({state.symbol for state in AgentState}) == 4, "the shapes differ"
     assert agent_legend() == "Agents: ● available, ◆ on a call, ○ away"
 
 

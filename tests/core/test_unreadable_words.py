@@ -18,11 +18,11 @@ from rtdash.core.poller_status import Route
 from .poller_rig import CALL_ROW, Rig, made_rig, now_text, running
 
 CALLS, USERS = Route.CALLS, Route.USERS
+#: what to fix first: a status line cut at its edge keeps it
 SAID = (
-    "nothing readable in the response (3 unreadable rows): "
     '[mapping] call_state names "callMood", which no row carries (the rows carry: '
     "igrp, callRef, callState, callStartDatetime, stateStartDatetime, srcPhoneNumber, "
-    "queueDuration)"
+    "queueDuration): nothing readable in the response (3 unreadable rows)"
 )
 
 

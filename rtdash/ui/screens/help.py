@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from rtdash.api.sanitise import clean
-from rtdash.core.agents import ORDER
+from rtdash.core.agents import ORDER, AgentState
 from rtdash.logs import log_path
 from rtdash.ui.shell import MODAL_STYLES
 
@@ -45,6 +45,11 @@ MARKERS: tuple[tuple[str, str], ...] = (
         "tab, that installation",
     ),
     *((state.symbol, f"agent {state.word}") for state in ORDER),
+    (
+        AgentState.UNAVAILABLE.symbol,
+        f"agent {AgentState.UNAVAILABLE.word}, while the calls cannot be read: on a call "
+        "or away, no one can tell",
+    ),
     ("● on a tab", "that installation has nothing past a threshold"),
     (
         "dim SL % in a queue's row",

@@ -1,4 +1,5 @@
-"""The wallboard's agent tiles, grouped by state: available, on a call, away.
+"""The wallboard's agent tiles, grouped by state: available, on a call, away (while
+the calls cannot be read: available, unavailable).
 
 Each group has a heading with its count, then a tile per agent, longest in state first
 (who has waited longest for a call, who has talked longest, who has been away
@@ -23,7 +24,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from rtdash.api.models import PbxUser
-from rtdash.core.agents import ORDER, AgentState, OnCall, group_agents, seconds_since
+from rtdash.core.agents import AgentState, OnCall, group_agents, seconds_since
 from rtdash.core.clock import Clock
 from rtdash.core.format import duration
 from rtdash.core.shown_starts import ShownStarts
@@ -34,6 +35,7 @@ COMPONENT = {
     AgentState.AVAILABLE: "agent--available",
     AgentState.ON_CALL: "agent--on-call",
     AgentState.AWAY: "agent--away",
+    AgentState.UNAVAILABLE: "agent--unavailable",
 }
 
 
@@ -108,7 +110,8 @@ class AgentGrid(Widget):
         heading = self.get_component_rich_style("agent--heading")
         #: the group the screen ends in, and how many of its agents have a tile
         cut: tuple[int, int] | None = None
-        for group, state in enumerate(ORDER):
+        states = tuple(groups)
+        for group, state in enumerate(states):
             members = groups[state]
             if len(lines) + 1 > height:
                 cut = (group, 0)
@@ -125,7 +128,7 @@ class AgentGrid(Widget):
                     for part in range(lines_per_tile)
                 ]
                 blank = gaps.after(group, row_index, rows[group])
-                last_row = state is ORDER[-1] and first + columns >= len(members)
+                last_row = state is states[-1] and first + columns >= len(members)
                 # keep a line for "+N more" unless this row is the very last
                 room = height - len(lines) - (0 if last_row else 1)
                 if len(block) + blank > room:
@@ -217,7 +220,7 @@ def _end_at_cut(
     each, because a TV across the room reads a group's count before any name. What is
     left goes in one line that names each state it counts, so an agent's state is not
     lost with their tile."""
-    tail = list(ORDER[group:])
+    tail = list(groups)[group:]
     if drawn:
         cut = [(tail[0], len(groups[tail[0]]) - drawn)]
         tail = tail[1:]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from rtdash.core.agents import AgentState
+from rtdash.core.agents import AgentState, counts_said
 from rtdash.core.format import duration
 from rtdash.core.thresholds import Level, Thresholds
 
@@ -40,6 +40,7 @@ AGENT_COLOUR = {
     AgentState.AVAILABLE: AVAILABLE,
     AgentState.ON_CALL: ON_CALL,
     AgentState.AWAY: AWAY,
+    AgentState.UNAVAILABLE: UNAVAILABLE,
 }
 
 LEVEL_STYLE = {Level.OK: "", Level.WARN: f"bold {WARN}", Level.ALERT: f"bold reverse {ALERT}"}
@@ -61,14 +62,31 @@ THEME_VARIABLES = {
 }
 
 
-def agent_text(state: AgentState, count: int | None = None, *, worded: bool = True) -> Text:
+def agent_text(state: AgentState, count: int | str | None = None, *, worded: bool = True) -> Text:
     """``● 3 available``: the symbol in the state's hue, the count and word in the
     theme's own text colour (legible on a dark and a light background alike); not
-    ``worded``, ``● 3`` (the symbol says the state where the words do not fit)."""
+    ``worded``, ``● 3`` (the symbol says the state where the words do not fit). A
+    count as text is one not known (``–``)."""
     middle = "" if count is None else f" {count}"
     text = Text()
     text.append(state.symbol, style=f"bold {AGENT_COLOUR[state]}")
     text.append(f"{middle} {state.word}" if worded else middle)
+    return text
+
+
+#: a count not known
+UNKNOWN = "–"
+
+
+def counts_text(counts: dict[AgentState, int], *, worded: bool = True) -> Text:
+    """``● 5 available  ◆ 14 on a call  ○ 4 away``; while the calls are not known,
+    ``● 5 available  ◌ 20 unavailable  ◆ – on a call  ○ – away``: no count of none
+    for who is talking, which the calls alone tell."""
+    text = Text()
+    for index, (state, count) in enumerate(counts_said(counts)):
+        if index:
+            text.append("  ")
+        text.append_text(agent_text(state, UNKNOWN if count is None else count, worded=worded))
     return text
 
 

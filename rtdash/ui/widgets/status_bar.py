@@ -14,12 +14,15 @@ from rtdash.core.clock import Clock
 from rtdash.core.credentials import rejected_hints_for
 from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe
+from rtdash.ui.cause_lines import cause_lines
 from rtdash.ui.label_fit import shortened
 from rtdash.ui.widgets.palette import LEVEL_STYLE
 
 #: seconds a note stays (a key's answer, e.g. "polling every 3 s"): it answers the key
 #: pressed, and left there it would hold the installation's name off an 80-column line
 NOTE_SECONDS = 10.0
+#: the bar's classes for its heights above one line (the style sheets' heights)
+HEIGHT_CLASSES = {2: "-two-lines", 3: "-three-lines", 4: "-four-lines"}
 
 
 class StatusBar(Static):
@@ -106,20 +109,22 @@ class StatusBar(Static):
         line, hint = with_hint(head, note, hints, width)
         if hint is None and self.text.causes and 0 < width < line.cell_len:
             # the causes would be cut at the edge, and a failure's cause is what a
-            # supervisor reads the line for: on a line of their own, the retry's wait
+            # supervisor reads the line for: on lines of their own, the retry's wait
             # on the first
             head = self._head(self.headline or self.text.brief, "", connection_style)
             line = head + note
-            hint = Text(self.text.causes, style=connection_style, no_wrap=True)
+            causes = cause_lines(self.text.each_cause, width)
+            hint = Text("\n".join(causes), style=connection_style, no_wrap=True)
         text = fitted(line, self.installation, self.zone.key, width)
         if hint is not None:
             text.append("\n")
             text.append_text(hint)
         if text != self._line:  # a line that reads the same is not drawn again
             self._line = text
-            two_lines = hint is not None
-            if self.has_class("-two-lines") != two_lines:
-                self.set_class(two_lines, "-two-lines")  # its height: a layout
+            lines = len(text.plain.split("\n"))
+            for count, name in HEIGHT_CLASSES.items():
+                if self.has_class(name) != (lines == count):
+                    self.set_class(lines == count, name)  # its height: a layout
             self.update(text, layout=False)
 
     def _head(self, headline: str, detail: str, style: str) -> Text:

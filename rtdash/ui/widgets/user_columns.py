@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from rtdash.api.models import PbxUser
-from rtdash.core.agents import ORDER, AgentState
+from rtdash.core.agents import ORDER, UNKNOWN_CALLS_ORDER, AgentState
 from rtdash.core.labels import USER_LABELS
 from rtdash.ui.widgets.keyed_table import Column, KeyedTable
 from rtdash.ui.widgets.palette import agent_text
@@ -48,15 +48,19 @@ NAME_INDEX = next(index for index, column in enumerate(COLUMNS) if column.key ==
 
 #: the state words and symbols of :mod:`rtdash.core.agents`, in the state's calm hue
 STATE_CELLS = {state: agent_text(state) for state in AgentState}
+#: the state's column with its words while the calls are not known: "unavailable" is
+#: the longest word, and cut it would read as nothing
+UNKNOWN_CALLS_WIDTH = max(STATE_WORDED_WIDTH, STATE_CELLS[AgentState.UNAVAILABLE].cell_len)
 #: the symbols alone, in the same hues: their shapes differ, so they read without colour
 STATE_SYMBOLS = {state: agent_text(state, worded=False) for state in AgentState}
 
 
-def state_legend() -> Text:
+def state_legend(calls_known: bool = True) -> Text:
     """``● available  ◆ on a call  ○ away``: what the symbols mean, on the screen that
-    shows them alone, so a new supervisor need not open the help to read the panel."""
+    shows them alone, so a new supervisor need not open the help to read the panel;
+    while the calls are not known, ``● available  ◌ unavailable``."""
     legend = Text(" ")
-    for index, state in enumerate(ORDER):
+    for index, state in enumerate(ORDER if calls_known else UNKNOWN_CALLS_ORDER):
         if index:
             legend.append("  ")
         legend.append_text(STATE_CELLS[state])
@@ -75,9 +79,12 @@ class ColumnFit:
 
     extension_width: int = EXTENSION_WIDTH
     worded: bool = True
+    #: whether who is on a call is known (else the unavailable are said as such)
+    calls_known: bool = True
 
     def widths(self) -> dict[str, int]:
-        state = STATE_WORDED_WIDTH if self.worded else STATE_SYMBOL_WIDTH
+        worded = STATE_WORDED_WIDTH if self.calls_known else UNKNOWN_CALLS_WIDTH
+        state = worded if self.worded else STATE_SYMBOL_WIDTH
         return {"state": state, "ext": self.extension_width}
 
 
@@ -91,7 +98,9 @@ def users_in_view(
     return users[top : top + table.size.height + lent]
 
 
-def fit_columns(table: KeyedTable[PbxUser], in_view: Sequence[PbxUser]) -> ColumnFit:
+def fit_columns(
+    table: KeyedTable[PbxUser], in_view: Sequence[PbxUser], calls_known: bool = True
+) -> ColumnFit:
     """The extension's column as wide as the longest extension in view (a cut number
     reads as another); the state in words unless, with the words, a name in view would
     be cut. Judged against the worded columns whatever the table shows now, so the
@@ -99,9 +108,10 @@ def fit_columns(table: KeyedTable[PbxUser], in_view: Sequence[PbxUser]) -> Colum
     widest = max((cell_len(user.extension) for user in in_view if user.extension), default=0)
     extension_width = min(max(EXTENSION_WIDTH, widest), EXTENSION_WIDEST)
     if not in_view or not table.size.width:
-        return ColumnFit(extension_width)  # nothing in view to spare room for
-    worded = ColumnFit(extension_width, worded=True).widths()
+        # nothing in view to spare room for
+        return ColumnFit(extension_width, calls_known=calls_known)
+    worded = ColumnFit(extension_width, worded=True, calls_known=calls_known).widths()
     columns = [replace(column, width=worded.get(column.key, column.width)) for column in COLUMNS]
     name_width = fitted_widths(table, columns)[NAME_INDEX]
     longest = max(cell_len(shown_name(user)) for user in in_view)
-    return ColumnFit(extension_width, worded=longest <= name_width)
+    return ColumnFit(extension_width, worded=longest <= name_width, calls_known=calls_known)

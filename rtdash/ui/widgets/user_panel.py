@@ -17,19 +17,14 @@ from textual.widgets import Static
 
 from rtdash.api.models import PbxUser
 from rtdash.core.agent_counts import agent_counts
-from rtdash.core.agents import (
-    ORDER,
-    OnCall,
-    agent_state,
-    count_agents,
-)
+from rtdash.core.agents import RANK, OnCall, agent_state, count_agents
 from rtdash.core.clock import Clock
 from rtdash.core.row_order import start_key
 from rtdash.core.shown_starts import ShownStarts
 from rtdash.core.snapshot import UsersSnapshot
 from rtdash.core.sorting import SortKey
 from rtdash.ui.widgets.keyed_table import Cell, KeyedTable, RowSpec
-from rtdash.ui.widgets.palette import agent_text
+from rtdash.ui.widgets.palette import counts_text
 from rtdash.ui.widgets.rows_view import RowsView
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 from rtdash.ui.widgets.user_columns import (
@@ -54,7 +49,7 @@ def user_sorts(panel: UserPanel) -> tuple[SortKey[PbxUser], ...]:
         return start_key(panel.starts.start(user))
 
     def state(user: PbxUser) -> int:
-        return ORDER.index(agent_state(user, panel.on_call))
+        return RANK[agent_state(user, panel.on_call)]
 
     return (
         SortKey(
@@ -126,6 +121,8 @@ class UserPanel(RowsView):
         before, self.on_call = self.on_call, on_call
         if before is not None and not any(on_call.flips_since(before)):
             return  # the same people on calls (known from the calls that changed)
+        if before is None:
+            self._refit_columns()  # the state's words are no longer the unavailable's
         if self.snapshot is not None:
             # the same users, some of them now on a call or off one: the rows on screen
             # are described again, the others when they come into view
@@ -149,7 +146,8 @@ class UserPanel(RowsView):
         )
         # where the rows would be, while a filter leaves none (styles: -none-match)
         yield Static(id="users-none")
-        # a Static: its text never changes, so Textual's way to the screen costs once
+        # a Static: its text changes only when the calls become known or unknown, so
+        # Textual's way to the screen costs once
         yield Static(state_legend(), id="users-legend")
 
     @property
@@ -231,10 +229,13 @@ class UserPanel(RowsView):
         # the legend's line, while it shows, counts as the table's: it shows because of
         # the users in view, who must not change as it comes and goes
         lent = 1 if self.query_one("#users-legend").display else 0
-        fit = fit_columns(table, users_in_view(table, users, lent))
+        in_view = users_in_view(table, users, lent)
+        fit = fit_columns(table, in_view, calls_known=self.on_call is not None)
         if fit == self._fit:
             return
         words_changed = fit.worded != self._fit.worded
+        if fit.calls_known != self._fit.calls_known:
+            self.query_one("#users-legend", Static).update(state_legend(fit.calls_known))
         self._fit = fit
         # the new widths lay the table out again, which tells ``moved``: the same users
         # are in view, and measuring them again would be for nothing
@@ -296,10 +297,7 @@ class UserPanel(RowsView):
         width = self.size.width
         for worded in (True, False):
             text = Text(f"{mark}☺ Users ", style="bold")
-            for index, state in enumerate(ORDER):
-                if index:
-                    text.append("  ")
-                text.append_text(agent_text(state, counts[state], worded=worded))
+            text.append_text(counts_text(counts, worded=worded))
             text.append("  (all users)" if self.show_all else "", style="italic")
             if not width or text.cell_len <= width:
                 break

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
 from rtdash.core.agent_counts import agent_counts
-from rtdash.core.agents import ORDER, OnCall, count_agents
+from rtdash.core.agents import OnCall, count_agents
 from rtdash.core.metrics import Metrics
 from rtdash.core.queues import queue_days
 from rtdash.core.service_metrics import DEFAULT_SL_SECONDS
@@ -35,7 +35,7 @@ from rtdash.ui.widgets.metrics_bar import (
     TileSpec,
     service_specs,
 )
-from rtdash.ui.widgets.palette import agent_text
+from rtdash.ui.widgets.palette import counts_text
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
 from rtdash.ui.widgets.unwatched import UnwatchedLine
 
@@ -126,10 +126,7 @@ class Wallboard(LiveView):
         on_call = self._on_call()
         counts = count_agents(users, None) if on_call is None else agent_counts(self.users, on_call)
         heading = Text(f"Agents — {len(users)} on the dashboard:  ")
-        for index, state in enumerate(ORDER):
-            if index:
-                heading.append("  ")
-            heading.append_text(agent_text(state, counts[state]))
+        heading.append_text(counts_text(counts))
         self.query_one("#agents-heading", Label).update(heading)
 
     def show_metrics(self, metrics: Metrics) -> None:
