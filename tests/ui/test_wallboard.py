@@ -96,6 +96,9 @@ async def test_a_threshold_crossing_flashes_the_tile_and_rings_once(sim: Simulat
     settings.thresholds.waiting_warn = 0
     settings.thresholds.waiting_alert = 1
     settings.thresholds.agents_available_min = 0
+    # the flash's seconds pass with no poll: data that went stale in them would be
+    # drawn calm (no tile breached under the DISCONNECTED banner)
+    settings.polling.interval = 5.0
     app = RtdashApp(settings, clock=FrozenClock(sim.now))
     bells: list[int] = []
     app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
