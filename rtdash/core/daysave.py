@@ -37,6 +37,7 @@ from rtdash.core.tracked_call import TrackedCall, each_kept
 
 if TYPE_CHECKING:
     from rtdash.core.agent_time import AgentTime
+    from rtdash.core.history import History
     from rtdash.core.outcomes import OutcomeTracker
     from rtdash.core.service import ServiceLevel
     from rtdash.core.service_metrics import ServiceMetrics
@@ -163,9 +164,10 @@ class DayParts:
             self.clocks = built.clocks
         return True
 
-    def take(self, service: ServiceLevel) -> SavedDay:
+    def take(self, service: ServiceLevel, trend: History | None = None) -> SavedDay:
         """The state to save now (:meth:`~ServiceLevel.to_dict`'s day, in the day
-        file's form), encoding only what changed since the last take."""
+        file's form), encoding only what changed since the last take; with ``trend``,
+        the feed's buckets beside it (an hour of them is small: encoded whole)."""
         from rtdash.core.service import STATE_VERSION
 
         if self._pending is not None:
@@ -183,6 +185,8 @@ class DayParts:
             "short_abandon": metrics.short_abandon,
             "saved_at": metrics.now or 0.0,
         }
+        if trend is not None:
+            head["trend"] = trend.kept()
         counts = {
             "day_start": metrics.day_start,
             "now": metrics.now,

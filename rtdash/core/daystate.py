@@ -9,6 +9,11 @@ a second. A file from another day is ignored: the day starts again at zero.
 
 What is written is kept part by part between saves (:mod:`rtdash.core.daysave`): a save
 encodes the calls and agents that changed since the last, not the day.
+
+The feed's trend travels in the same file (``"trend"``, :meth:`History.kept`): the
+minutes it was watched are those its totals were, so a restart puts both back or
+neither, and the one process that writes the day (:mod:`rtdash.core.day_lock`) writes
+its trend. A trend entry that cannot be read costs the trend only, never the totals.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +35,7 @@ import msgspec
 
 from rtdash.core.day_lock import DayLock
 from rtdash.core.daysave import DayParts, SavedDay
+from rtdash.core.history import History
 from rtdash.core.service import ServiceLevel
 
 #: the least time between two writes of one installation's state
@@ -126,8 +133,14 @@ class DayStore:
         *,
         every: float = SAVE_EVERY,
         monotonic: Callable[[], float] = time.monotonic,
+        trend: History | None = None,
     ) -> None:
         self.path = path
+        #: the feed's trend, saved and restored with the day (None: the totals alone)
+        self.trend = trend
+        #: the trend's revision last taken: a new bucket is worth a save on its own,
+        #: or a quiet centre's last hour would never reach the file
+        self._trend_taken = trend.revision if trend is not None else 0
         self.every = every
         self._monotonic = monotonic
         self._last: float | None = None
@@ -141,8 +154,9 @@ class DayStore:
         self.parts = DayParts()
 
     def load(self, service: ServiceLevel, now: float | None = None) -> bool:
-        """Restore today's state into ``service``; False when there is none for today
-        (the upstream's today: ``now`` is our clock, see :func:`same_day`)."""
+        """Restore today's state into ``service``, and the trend's buckets of the hour
+        before ``now`` into :attr:`trend`; False when there is none for today (the
+        upstream's today: ``now`` is our clock, see :func:`same_day`)."""
         state = read_state(self.path)
         when = time.time() if now is None else now
         if state is None or not same_day(state, when, service.zone):
@@ -151,6 +165,9 @@ class DayStore:
             service.restore(state)
         except (ValueError, TypeError, KeyError):
             return False
+        if self.trend is not None:
+            self.trend.restore(state.get("trend"), datetime.fromtimestamp(when, UTC))
+            self._trend_taken = self.trend.revision
         return True
 
     def maybe_save(self, service: ServiceLevel, *, force: bool = False) -> bool:
@@ -164,14 +181,18 @@ class DayStore:
         Taken on the thread that feeds ``service`` (it is not thread-safe), encoding
         what changed since the last; the :meth:`write` that follows, which joins the
         parts and writes them, may run on another."""
-        if not service.dirty and not force and self.error is None:
+        trend = self.trend
+        moved = trend is not None and trend.revision != self._trend_taken
+        if not service.dirty and not moved and not force and self.error is None:
             return None  # (a failed write is tried again)
         now = self._monotonic()
         if not force and self._last is not None and now - self._last < self.every:
             return None
         self._last = now
         service.dirty = False
-        return self.parts.take(service)
+        if trend is not None:
+            self._trend_taken = trend.revision
+        return self.parts.take(service, trend)
 
     def write(self, state: SavedDay | dict[str, Any]) -> bool:
         """Disk I/O only: safe off the event loop (``asyncio.to_thread``). False, and

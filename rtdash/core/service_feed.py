@@ -202,6 +202,7 @@ def attach_service(
     """Subscribe today's service level to ``feed``: restored from the day state (never
     for the demo, whose totals are written under :func:`demo_key` only), saved by a
     task of the feed, confirmed through ``lookup`` when ``confirm_outcomes`` is on.
+    The feed's trend is saved and restored with it, so a restart draws the last hour.
 
     A source that owns the day's state (the hub's subscriber: ``owns_day_state``) hands
     it over whole instead: the service then follows it and infers, saves and confirms
@@ -223,9 +224,10 @@ def attach_service(
     store: DayStore | None = None
     if options.persist:
         key = demo_key(igrp) if demo else state_key(base_url, igrp)
-        store = DayStore(state_path(key, folder))
+        store = DayStore(state_path(key, folder), trend=feed.history)
         if not demo:
-            store.load(service, now)
+            # the feed's clock: the one its snapshots, and so the day and trend, are on
+            store.load(service, feed.options.clock.now().timestamp() if now is None else now)
     keeper = ServiceKeeper(service, options, store)
     feed.starts.earlier = service.left_call
     feed.subscribe(service)
