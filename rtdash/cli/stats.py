@@ -85,12 +85,14 @@ def _hub_days(settings: Settings, targets: list[Target]) -> list[Day]:
     Redis, and that is not today's whatever the two clocks say."""
     from rtdash.hub.codec import FrameError
     from rtdash.hub.connect import hub_url
-    from rtdash.hub.latest import HubUnreachable, read_installations
+    from rtdash.hub.latest import HubMisconfigured, HubUnreachable, read_installations
     from rtdash.hub.subscriber import STALE_INTERVALS
 
     prefix = settings.hub.prefix
     try:
         read = read_installations(hub_url(settings), prefix, [t[1] for t in targets])
+    except HubMisconfigured as exc:
+        raise Failure(f"{PROG} stats: {exc}") from None
     except HubUnreachable as exc:
         raise Failure(f"{PROG} stats: hub unreachable: {exc}") from None
     unpublished = [igrp for _, igrp, _ in targets if read[igrp].quiet is None]

@@ -3,11 +3,14 @@
 The URL (and any password in it) comes from ``RTDASH_HUB_URL`` or ``[hub] url``, never
 from a flag. Timeouts are short and redis-py's own retries are off: the hub and the
 subscriber have their own backoff, and must say "hub unreachable" within a second or
-two, not after the client's retries.
+two, not after the client's retries. A URL that does not fit its Redis (no password, a
+wrong one, a database it lacks, TLS it does not serve) is no outage, and is said as
+what to fix (:func:`setup_mistake`).
 """
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -80,15 +83,63 @@ def dropped(exc: BaseException) -> bool:
     return cause_words(exc) in DROPPED
 
 
+def _pool(redis: Any) -> tuple[Any, dict[str, Any], str]:
+    """The client's pool, the settings it connects with, and ``host:port`` ("the hub"
+    where the client does not say)."""
+    pool = getattr(redis, "connection_pool", None)
+    kwargs = getattr(pool, "connection_kwargs", {})
+    host, port = kwargs.get("host"), kwargs.get("port")
+    return pool, kwargs, f"{host}:{port}" if host and port else "the hub"
+
+
+#: where the hub's URL is set, for the words that say to fix it there
+URL_SETTING = "RTDASH_HUB_URL or [hub] url"
+
+
+def setup_mistake(redis: Any, exc: BaseException) -> str | None:
+    """What to fix, in one sentence, when ``exc`` says the hub's URL does not fit its
+    Redis; None for an outage. Waiting never mends these, and in Redis's own words
+    ("HELLO must be called with the client already authenticated, …") they were cut at
+    80 columns before saying anything a supervisor could act on. Only the host and port
+    are named, never the URL (it may hold a password)."""
+    from redis.exceptions import AuthenticationError, ResponseError
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    pool, kwargs, where = _pool(redis)
+    if isinstance(exc, AuthenticationError):
+        if kwargs.get("password") is None:
+            return f"Redis wants a password: put it in {URL_SETTING}"
+        return f"Redis refused the user or password: check {URL_SETTING}"
+    if isinstance(exc, ResponseError) and "DB index is out of range" in str(exc):
+        return f"no database {kwargs.get('db')} on {where}: pick another in the hub's URL"
+    tls = getattr(getattr(pool, "connection_class", None), "__name__", "") == "SSLConnection"
+    if tls and (isinstance(exc, RedisTimeout | TimeoutError) or _tls_refused(exc)):
+        # a Redis without TLS reads the handshake as the start of a command and waits
+        # for its end (a timeout), or answers it with an error that is no TLS record
+        return f"no TLS answer from {where}: use redis:// if it does not serve TLS"
+    return None
+
+
+def _tls_refused(exc: BaseException) -> bool:
+    """A TLS handshake that failed on what came back (not on a certificate, which is
+    TLS answering)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError) and not isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def unreachable(redis: Any, exc: BaseException, *, lost: bool, subject: str = "the hub") -> str:
     """``cannot connect to host:port (connection refused)``, as an upstream that cannot
     be reached is said, not Redis's own words ("Error 111 connecting to …"); ``lost``,
     or a connection that was closed (:func:`dropped`): ``lost the hub at host:port
     (…)``, the session had begun (``subject`` names what was lost). Only the host and
     port are named: the hub's URL may hold a password."""
-    kwargs = getattr(getattr(redis, "connection_pool", None), "connection_kwargs", {})
-    host, port = kwargs.get("host"), kwargs.get("port")
-    where = f"{host}:{port}" if host and port else "the hub"
+    _, _, where = _pool(redis)
     cause = cause_words(exc)
     said = (
         f"lost {subject} at {where}" if lost or cause in DROPPED else f"cannot connect to {where}"

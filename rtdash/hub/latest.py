@@ -16,7 +16,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from rtdash.hub import codec
-from rtdash.hub.connect import connector, unreachable
+from rtdash.hub.connect import connector, setup_mistake, unreachable
 from rtdash.hub.keys import HubKeys
 
 
@@ -59,6 +59,11 @@ class HubUnreachable(Exception):
     host and port only (the hub's URL may hold a password)."""
 
 
+class HubMisconfigured(HubUnreachable):
+    """The hub's URL does not fit its Redis: the message is what to fix, and is said
+    without "hub unreachable" (no retry would reach it)."""
+
+
 def read_installations(url: str, prefix: str, igrps: list[int]) -> dict[int, Latest]:
     """Each installation's latest state, read once over one connection: for a command
     that prints and exits, with no subscription and no retry (a viewer's backoff is for
@@ -71,6 +76,9 @@ async def _read_installations(url: str, prefix: str, igrps: list[int]) -> dict[i
     try:
         return {igrp: await read_latest(redis, HubKeys(prefix, igrp)) for igrp in igrps}
     except (RedisError, OSError) as exc:
+        mistake = setup_mistake(redis, exc)
+        if mistake is not None:
+            raise HubMisconfigured(mistake) from None
         raise HubUnreachable(unreachable(redis, exc, lost=False)) from None
     finally:
         with contextlib.suppress(Exception):

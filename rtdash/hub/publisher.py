@@ -39,7 +39,7 @@ from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec
-from rtdash.hub.connect import dropped, unreachable
+from rtdash.hub.connect import dropped, setup_mistake, unreachable
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.lease import PUBLISH, Lease
 from rtdash.hub.outbox import SERVICE_EVERY, Item, QueueSink, status_item
@@ -131,7 +131,10 @@ class InstallationPublisher:
                 # said as a screen says it (and never the URL, which may hold a password):
                 # a leader's connection that drops was lost, not refused, and so was a
                 # standby's open one that Redis closed as it stopped
-                if self.role == "leader" or dropped(exc):
+                mistake = setup_mistake(self.redis, exc)
+                if mistake is not None:
+                    why = mistake  # what to fix, not an outage
+                elif self.role == "leader" or dropped(exc):
                     why = unreachable(self.redis, exc, lost=True, subject="Redis")
                 else:
                     why = f"Redis: {unreachable(self.redis, exc, lost=False)}"

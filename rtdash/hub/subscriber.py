@@ -6,17 +6,14 @@ reads is lost); on the first, it reads the trend of the last hour (handed to
 ``on_trend``, which backfills a viewer's history); then the latest state (so the first
 screen appears at once); then it delivers every frame as it arrives.
 
-What its status says, three cases apart:
-
-- *hub unreachable*: Redis refused or dropped the connection. The last data stays on
-  screen (and turns stale by the usual rule), and it reconnects with backoff.
-- *no poller publishing*: Redis is up but no frame came for three intervals (every hub
-  is dead, or none holds the lease).
-- *upstream failing*: the hub's own poller status, passed on as the hub reports it.
+What its status says: the hub's own poller status (the upstream failing, as the hub
+reports it), or the trouble between this viewer and the hub (:mod:`rtdash.hub.trouble`:
+Redis unreachable or set up wrong, no hub publishing). The last data stays on screen
+through any of them (and turns stale by the usual rule), and it reconnects with backoff.
 
 The status it delivers is the hub's poller status with ``via = "hub"`` (the status line
-then reads ``hub · upstream live · data as of …``) and, in the first two cases, the
-problem in ``via_problem``/``via_detail``.
+then reads ``hub · upstream live · data as of …``) and any trouble in
+``via_problem``/``via_detail``.
 """
 
 from __future__ import annotations
@@ -38,17 +35,16 @@ from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.core.source import SnapshotSink
 from rtdash.hub import codec, trend
-from rtdash.hub.connect import unreachable
+from rtdash.hub.connect import setup_mistake, unreachable
 from rtdash.hub.keys import HubKeys
 from rtdash.hub.latest import read_latest
+from rtdash.hub.trouble import Trouble
 
 log = logging.getLogger(__name__)
 
 #: no frame for this many intervals: no poller is publishing
 STALE_INTERVALS = 3
 MAX_BACKOFF = 10.0
-UNREACHABLE = "hub unreachable"
-NOBODY = "no poller publishing"
 #: frames remembered as taken: more than one poll's (users, calls, two statuses, service)
 TAKEN = 8
 
@@ -82,10 +78,11 @@ class HubSubscriber:
         self._stopped = False
         self._reload = False
         self._wake = asyncio.Event()
-        self._problem = ""
-        self._detail = ""
-        self._retry_at: float | None = None
+        self.trouble = Trouble()
         self._last_frame: float | None = None
+        #: whether any hub has ever published the installation: one that has not is
+        #: waited for, not given the intervals a hub that stopped is
+        self._published = False
         self._trend_loaded = False
         #: frames received and delivered, frames decoded, reloads and reconnections: for
         #: tests and the benchmark
@@ -146,7 +143,7 @@ class HubSubscriber:
         retries a lost connection at once). Paused, it shows once the newest the hub
         sent meanwhile and stays paused, as a paused poller's refresh polls once."""
         self._reload = True
-        self._retry_at = None
+        self.trouble.retry_now()
         self._wake.set()
         if self._paused:
             self._paused_status = self.hub_status
@@ -191,10 +188,7 @@ class HubSubscriber:
                 failures += 1
                 delay = min(MAX_BACKOFF, 0.5 * 2 ** min(failures - 1, 8))
                 delay *= random.uniform(0.8, 1.2)
-                self._problem = UNREACHABLE
-                self._retry_at = self._now() + delay
-                self._detail = unreachable(redis, exc, lost=self.connections > connected)
-                log.warning("hub unreachable (%s); retrying in %.1f s", self._detail, delay)
+                self._failed(redis, exc, delay, lost=self.connections > connected)
                 await self._wait_retry()
             else:
                 failures = 0
@@ -214,8 +208,8 @@ class HubSubscriber:
                 await self._load_trend(redis)
             await self._load_latest(redis)
             self.connections += 1
-            self._problem = self._detail = ""
-            self._retry_at = None
+            self.trouble.connected()
+            self._check_stale()
             self._emit()
             next_check = self._now() + self.interval
             heard = self.frames
@@ -247,6 +241,7 @@ class HubSubscriber:
             if field in latest.fields:
                 self._take(latest.fields[field], count=False)
         if latest.quiet is not None:
+            self._published = True
             self._last_frame = self._now() - latest.quiet
         elif self._last_frame is None:
             self._last_frame = self._now()
@@ -286,6 +281,7 @@ class HubSubscriber:
             log.warning("hub frame skipped: %s", exc)
             return
         self.decoded += 1
+        self._published = True
         self._taken.append(raw)
         if count:
             self._heard()
@@ -326,8 +322,7 @@ class HubSubscriber:
         """A frame came by pub/sub: a poller is publishing."""
         self.frames += 1
         self._last_frame = self._now()
-        if self._problem == NOBODY:
-            self._problem = self._detail = ""
+        self.trouble.heard()
 
     @staticmethod
     def _newer(
@@ -346,20 +341,25 @@ class HubSubscriber:
 
     # --- status ------------------------------------------------------------------------
 
+    def _failed(self, redis: Any, exc: BaseException, delay: float, *, lost: bool) -> None:
+        """Redis could not be read: an outage, or a URL that does not fit its Redis
+        (tried again all the same: a Redis put right is picked up), said once."""
+        mistake = setup_mistake(redis, exc)
+        said = mistake or unreachable(redis, exc, lost=lost)
+        if mistake is None:
+            log.warning("hub unreachable (%s); retrying in %.1f s", said, delay)
+        elif said != self.trouble.detail:
+            log.warning("hub misconfigured: %s", said)
+        self.trouble.failed(said, self._now() + delay, mistake=mistake is not None)
+
     def _check_stale(self) -> None:
-        if self._problem == UNREACHABLE or self._last_frame is None:
+        if self._last_frame is None:
             return
         quiet = self._now() - self._last_frame
-        if quiet > STALE_INTERVALS * self.interval:
-            self._problem = NOBODY
-            self._detail = f"nothing from the hub for {int(quiet)} s"
-            if self.hub_status is None:  # not a hub gone quiet: none ever published it
-                keys = self.keys
-                self._detail = (
-                    f"no hub publishes installation {keys.igrp} under prefix {keys.prefix!r}"
-                )
-        elif self._problem == NOBODY:
-            self._problem = self._detail = ""
+        stale_after = STALE_INTERVALS * self.interval
+        self.trouble.judge(
+            self.keys, published=self._published, quiet=quiet, stale_after=stale_after
+        )
 
     def status(self) -> PollerStatus:
         now = self._now()
@@ -369,13 +369,9 @@ class HubSubscriber:
             routes={route: RouteHealth() for route in Route},
             made_at=now,
         )
-        detail = self._detail
-        if self._problem == UNREACHABLE and self._retry_at is not None:
-            wait = max(0, math.ceil(self._retry_at - now))
-            again = f"reconnecting in {wait} s"
-            detail = f"{detail}; {again}" if detail else again
+        problem, detail = self.trouble.words(now)
         phase = Phase.PAUSED if self._paused else base.phase
-        return replace(base, phase=phase, via="hub", via_problem=self._problem, via_detail=detail)
+        return replace(base, phase=phase, via="hub", via_problem=problem, via_detail=detail)
 
     def _emit(self) -> None:
         try:
@@ -385,9 +381,9 @@ class HubSubscriber:
 
     async def _wait_retry(self) -> None:
         """Wait out the backoff, saying each second how long is left."""
-        while not self._stopped and self._retry_at is not None:
+        while not self._stopped and self.trouble.retry_at is not None:
             self._emit()
-            left = self._retry_at - self._now()
+            left = self.trouble.retry_at - self._now()
             if left <= 0:
                 break
             self._wake.clear()

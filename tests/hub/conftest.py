@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import redis as redis_sync
 
 from rtdash.sim import SimConfig, Simulator
+from tests.support import a_password
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -93,6 +95,20 @@ def redis_up(redis_server: RedisServer) -> RedisServer:
     if redis_server.proc is None or redis_server.proc.poll() is not None:
         redis_server.start()
     return redis_server
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Iterator[tuple[RedisServer, str]]:
+    """A redis-server of this test's own that wants a password, and the password."""
+    require_redis_server()
+    server = RedisServer(tmp_path)
+    server.start()
+    password = a_password()
+    db = redis_sync.Redis.from_url(server.url)
+    db.config_set("requirepass", password)
+    db.close()
+    yield server, password
+    server.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from rtdash.api.credentials import Secret
 from rtdash.api.mapping import FieldMapping
-from rtdash.config import ConnectionSettings, Installation
+from rtdash.config import ConnectionSettings, Installation, Settings
 from rtdash.core.poller_status import PollerStatus
 from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
@@ -127,3 +127,18 @@ async def running(*parts: Any) -> Any:
         for part in parts:
             part.stop()
         await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+
+
+def viewer_settings(url: str, prefix: str, sim: Simulator, **connection: object) -> Settings:
+    """A viewer's settings: the hub, the installation and no credentials unless given."""
+    settings = Settings()
+    settings.connection.base_url = sim.url
+    settings.connection.igrp = sim.igrp
+    for key, value in connection.items():
+        setattr(settings.connection, key, value)
+    settings.hub.url = Secret(url)
+    settings.hub.prefix = prefix
+    settings.hub.view = True
+    settings.polling.interval = 1.0
+    settings.display.flash = False
+    return settings

@@ -20,7 +20,8 @@ from rtdash.core.status import describe
 from rtdash.core.thresholds import Thresholds
 from rtdash.hub.connect import connector
 from rtdash.hub.keys import HubKeys
-from rtdash.hub.subscriber import NOBODY, HubSubscriber
+from rtdash.hub.subscriber import HubSubscriber
+from rtdash.hub.trouble import NOBODY
 from rtdash.sim import SimConfig, Simulator
 from rtdash.sim.faults import Fault
 from rtdash.ui.app import RtdashApp

@@ -183,6 +183,35 @@ def test_an_unreachable_hub_is_one_line_naming_host_and_port_only(
     assert word not in run.err
 
 
+def test_a_hub_url_that_does_not_fit_its_redis_says_what_to_fix(
+    redis_up: RedisServer,
+    locked: tuple[RedisServer, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Not "hub unreachable" in Redis's words ("(DB index is out of range)", "(HELLO
+    must be called with the client already authenticated, …)"): what to fix."""
+    plain, wants = f"127.0.0.1:{redis_up.port}", f"127.0.0.1:{locked[0].port}"
+    word = a_password()
+    for url, said in [
+        (f"redis://{plain}/99", f"no database 99 on {plain}: pick another in the hub's URL"),
+        (f"redis://{wants}/0", "Redis wants a password: put it in RTDASH_HUB_URL or [hub] url"),
+        (
+            f"redis://:{word}@{wants}/0",
+            "Redis refused the user or password: check RTDASH_HUB_URL or [hub] url",
+        ),
+        (
+            f"rediss://{plain}/0",
+            f"no TLS answer from {plain}: use redis:// if it does not serve TLS",
+        ),
+    ]:
+        _cli(monkeypatch, tmp_path, "rtdash", url)
+        run = run_cli(capsys, "stats", "--hub", "--igrp", "1234")
+        assert (run.code, run.out, run.err_lines) == (1, "", [f"rtdash stats: {said}"])
+        assert word not in run.err
+
+
 def test_no_hub_publishing_the_installation_is_exit_1(
     redis_up: RedisServer,
     prefix: str,

@@ -25,7 +25,7 @@ from rtdash.hub.subscriber import HubSubscriber
 from rtdash.sim import SimConfig, Simulator
 from rtdash.ui.app import RtdashApp
 from tests.hub.conftest import RedisServer
-from tests.hub.helpers import publisher, running, until
+from tests.hub.helpers import publisher, running, until, viewer_settings
 from tests.ui.helpers import dashboard_of, screen_text, wait_until
 
 pytestmark = pytest.mark.asyncio
@@ -39,21 +39,6 @@ def sim() -> Iterator[Simulator]:
     sim = Simulator(SimConfig(seed=5, agents=12, load=10, start=datetime.now(UTC))).start()
     yield sim
     sim.stop()
-
-
-def viewer_settings(url: str, prefix: str, sim: Simulator, **connection: object) -> Settings:
-    """A viewer's settings: the hub, the installation and no credentials unless given."""
-    settings = Settings()
-    settings.connection.base_url = sim.url
-    settings.connection.igrp = sim.igrp
-    for key, value in connection.items():
-        setattr(settings.connection, key, value)
-    settings.hub.url = Secret(url)
-    settings.hub.prefix = prefix
-    settings.hub.view = True
-    settings.polling.interval = 1.0
-    settings.display.flash = False
-    return settings
 
 
 def seed_trend(url: str, prefix: str, igrp: int) -> list[tuple[int, int]]:
