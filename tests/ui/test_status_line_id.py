@@ -6,13 +6,19 @@ installation's data is stale was the thing cut away."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from rich.text import Text
+from textual.app import App, ComposeResult
 
+from rtdash.core.clock import FrozenClock
+from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.sim import Simulator
 from rtdash.sim.faults import Fault
 from rtdash.ui.app import RtdashApp
-from rtdash.ui.widgets.status_bar import fitted
+from rtdash.ui.widgets.status_bar import StatusBar, fitted
 from tests.ui.helpers import (
     dashboard_of,
     make_app,
@@ -104,3 +110,34 @@ async def test_a_wide_name_at_80_columns_is_cut_and_keeps_its_id(sim: Simulator)
         await pilot.pause()
         line = _status_line(app).rstrip()
         assert line.endswith(f"(0 s ago) · 北京市朝阳区客户服务呼叫… ({sim.igrp}) · UTC"), line
+
+
+class OneBar(App[None]):
+    """A status line alone, at the terminal's full width."""
+
+    def compose(self) -> ComposeResult:
+        clock = FrozenClock(datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
+        yield StatusBar(clock=clock, zone=ZoneInfo("UTC"), installation="installation 1234")
+
+
+async def test_causes_that_fit_only_without_the_id_go_on_their_own_line() -> None:
+    """A hub's cause that left room for the line's head and the zone but not for the
+    id took the id's place (a status line 160 columns wide without ``#1234``)."""
+    cause = "cannot connect to redis.example.net:6379 (connection refused); reconnecting in 3 s"
+    head = f"hub unreachable · no data yet · {cause}"
+    width = len(f"{head} · UTC") + 1  # room for the zone, not for " · #1234"
+    status = PollerStatus(
+        phase=Phase.CONNECTING,
+        interval=2.0,
+        routes={route: RouteHealth() for route in Route},
+        via="hub",
+        via_problem="hub unreachable",
+        via_detail=cause,
+    )
+    app = OneBar()
+    async with app.run_test(size=(width, 4)) as pilot:
+        bar = app.query_one(StatusBar)
+        bar.update_status(status)
+        await pilot.pause()
+        lines = [line.rstrip() for line in screen_text(app).splitlines() if line.strip()]
+        assert lines == ["hub unreachable · no data yet · installation 1234 · UTC", cause]

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from rtdash.core.clock import Clock
 from rtdash.core.credentials import rejected_hints_for
+from rtdash.core.naming import id_mark, label_parts
 from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe
 from rtdash.ui.cause_lines import cause_lines
@@ -107,10 +108,10 @@ class StatusBar(Static):
             hints = rejected_hints_for(getattr(self.app, "settings", None))
         width = self.laid_out_width()
         line, hint = with_hint(head, note, hints, width)
-        if hint is None and self.text.causes and 0 < width < line.cell_len:
-            # the causes would be cut at the edge, and a failure's cause is what a
-            # supervisor reads the line for: on lines of their own, the retry's wait
-            # on the first
+        if hint is None and self.text.causes and 0 < width < line.cell_len + self._id_cells():
+            # the causes would be cut at the edge, or push the installation's id off
+            # the line, and a failure's cause is what a supervisor reads the line for:
+            # on lines of their own, the retry's wait on the first
             head = self._head(self.headline or self.text.brief, "", connection_style)
             line = head + note
             causes = cause_lines(self.text.each_cause, width)
@@ -126,6 +127,13 @@ class StatusBar(Static):
                 if self.has_class(name) != (lines == count):
                     self.set_class(lines == count, name)  # its height: a layout
             self.update(text, layout=False)
+
+    def _id_cells(self) -> int:
+        """The cells the installation's id takes at the line's end at its shortest
+        (`` · #1234``): the id is what tells the tabs' lines apart, and causes that fit
+        only without it took its place."""
+        igrp = label_parts(self.installation).igrp
+        return 0 if igrp is None else cell_len(f" · {id_mark(igrp)}")
 
     def _head(self, headline: str, detail: str, style: str) -> Text:
         """The badge, the connection's word, the data's age, then ``detail`` (the
