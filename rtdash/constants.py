@@ -17,6 +17,12 @@ MAX_INTERVAL = 3600.0
 #: service answers (a wallboard's whole job), and a request per route that often is
 #: nothing to the service; doubling on past it only kept boards stale after an outage
 MAX_BACKOFF = 15.0
+#: after the service refuses the credentials, the first wait before trying them again,
+#: doubling up to the second: slow enough that wrong credentials left on a wallboard do
+#: not lock the account (lockout policies count refused logins), soon enough that a
+#: refusal that was the service's or a proxy's passing fault ends by itself
+REJECTED_BACKOFF = 30.0
+REJECTED_MAX_BACKOFF = 300.0
 #: the intervals ``+`` and ``-`` move the dashboard's polling through: the first is the
 #: fastest the keys go, the last the slowest (a longer one can still be configured)
 INTERVAL_STEPS: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0)

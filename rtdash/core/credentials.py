@@ -5,7 +5,9 @@ in the wrong place.
 A refused login is fixed by editing where the credentials live and starting rtdash
 again: a running process cannot see a variable changed in another shell, and re-reading
 only the config file would work for some set-ups and silently not for others. So the
-hint says "restart" in every case (``r`` still retries, for a lock lifted upstream).
+hint says "restart" in every case. The poller tries the same credentials again by
+itself, slowly, and ``r`` at once: that ends a refusal that was not the credentials'
+fault (a proxy, the service, a lock lifted), never a wrong password.
 """
 
 from __future__ import annotations
@@ -58,8 +60,18 @@ def rejected_hints(
         where = f"the credentials in {short}"
     else:
         where = short = "the credentials"
-    forms = (f"fix {where} and restart rtdash", f"fix {short}, restart rtdash", f"fix {short}")
+    forms = (
+        f"fix {where} and restart rtdash",
+        f"fix {short}, restart rtdash",
+        f"fix {short}, restart",
+        f"fix {short}",
+    )
     return tuple(dict.fromkeys(forms))  # (a form that reads as the one before it, once)
+
+
+#: after the hub's credentials are refused: a screen fed by the hub cannot fix them (nor
+#: retry them: the hub polls), so the hint says whose they are
+HUB_REJECTED_HINTS = ("fix the hub's credentials and restart the hub", "fix the hub's credentials")
 
 
 def rejected_hint_for(settings: object, env: Mapping[str, str] | None = None) -> str:

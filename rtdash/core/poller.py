@@ -1,6 +1,11 @@
 """The poller: one request in flight per route, a floor on the interval, exponential
 backoff with jitter, ``Retry-After`` honoured, pause and refresh.
 
+Refused credentials are tried again too, on a backoff of their own that is far slower
+and with one request at a time: a refusal may be a proxy's or the service's passing
+fault, and a wallboard nobody touches must come back by itself; but wrong credentials
+retried at the pace of an outage would lock the account.
+
 It knows nothing of Textual: it is a :class:`~rtdash.core.source.Source` and delivers to
 a :class:`~rtdash.core.source.SnapshotSink` (calls snapshot, users snapshot, status; in
 practice the installation's live feed), each snapshot once per successful poll. When a route's body
@@ -27,7 +32,11 @@ from rtdash import logs
 from rtdash.api import errors
 from rtdash.api.client import FetchResult, InfinityClient
 from rtdash.api.http_errors import MAX_RETRY_AFTER as MAX_RETRY_AFTER
-from rtdash.constants import MAX_BACKOFF, MAX_INTERVAL, MIN_INTERVAL
+from rtdash.constants import MAX_BACKOFF, REJECTED_BACKOFF, REJECTED_MAX_BACKOFF
+from rtdash.constants import MAX_INTERVAL as MAX_INTERVAL
+from rtdash.constants import MIN_INTERVAL as MIN_INTERVAL
+from rtdash.core.backoff import backoff_delay as backoff_delay
+from rtdash.core.backoff import clamp_interval as clamp_interval
 from rtdash.core.clock import Clock, SystemClock
 from rtdash.core.poller_status import Phase, PollerStatus, Route, RouteHealth
 from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
@@ -36,30 +45,6 @@ from rtdash.core.source import SnapshotSink
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 S = TypeVar("S", CallsSnapshot, UsersSnapshot)
-
-
-def backoff_delay(
-    failures: int,
-    interval: float,
-    max_backoff: float,
-    retry_after: float | None = None,
-    rng: random.Random | None = None,
-) -> float:
-    """Seconds before the next try after ``failures`` failures in a row.
-
-    Doubles from the interval, with ±20 % jitter so many wallboards behind one proxy do
-    not retry in step, capped at ``max_backoff``; a ``Retry-After`` is a floor.
-    """
-    rng = rng or random.Random()
-    # 2**32 intervals is past any cap; ~1025 doublings would overflow a float
-    base: float = interval * 2.0 ** min(max(0, failures - 1), 32)
-    delay = base * rng.uniform(0.8, 1.2)
-    if delay > max_backoff:
-        # at the cap, keep spreading the retries (below it) so clients stay out of step
-        delay = max_backoff * rng.uniform(0.8, 1.0)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
-    return delay
 
 
 class Poller:
@@ -115,7 +100,10 @@ class Poller:
         self._paused = False
         #: routes to poll once although paused: a refresh asked for while paused
         self._once: set[Route] = set()
-        self._auth_failed = False
+        #: refusals of the credentials in a row, and the route that tries them again
+        #: (the only one polled until they are accepted: the routes share them)
+        self._rejections = 0
+        self._probe: Route | None = None
         self._wake = asyncio.Event()
         self._stopped = False
         self.polls = 0
@@ -159,8 +147,8 @@ class Poller:
 
     def refresh_now(self) -> None:
         """Poll every route at once (a route already in flight is not doubled); paused,
-        once, and stay paused: a fresh still picture."""
-        self._auth_failed = False
+        once, and stay paused: a fresh still picture. Refused credentials are tried
+        again now, by one request."""
         now = self._loop_time()
         for route in Route:
             self._due[route] = now
@@ -185,10 +173,9 @@ class Poller:
         self._publish()
         while not self._stopped:
             now = self._loop_time()
-            if not self._auth_failed:
-                for route in self._routes_to_poll(now):
-                    self._once.discard(route)
-                    self._tasks[route] = asyncio.create_task(self._poll(route, now))
+            for route in self._routes_to_poll(now):
+                self._once.discard(route)
+                self._tasks[route] = asyncio.create_task(self._poll(route, now))
             self._wake.clear()
             await self._nap(self._sleep_for(now))
         for task in list(self._tasks.values()):
@@ -214,8 +201,13 @@ class Poller:
     def _routes_to_poll(self, now: float) -> list[Route]:
         idle = [route for route in Route if route not in self._tasks]
         if self._paused:
-            return [route for route in idle if route in self._once]
-        return [route for route in idle if now >= self._due[route]]
+            return [route for route in idle if route in self._once and self._polls(route)]
+        return [route for route in idle if now >= self._due[route] and self._polls(route)]
+
+    def _polls(self, route: Route) -> bool:
+        """Whether ``route`` is polled at all now: while the credentials are refused,
+        only the route that tries them again is."""
+        return not self._rejections or route is self._probe
 
     async def _poll(self, route: Route, started: float) -> None:
         self.polls += 1
@@ -233,13 +225,15 @@ class Poller:
             raise
         except errors.AuthFailed as exc:
             self._fail(route, exc)
-            self._auth_failed = True
+            self._rejected(route)
         except errors.ApiError as exc:
             self._fail(route, exc)
         except Exception as exc:  # a bug must not end polling: say so and back off
             log.exception("unexpected failure polling %s", route)
             self._fail(route, errors.ApiError(f"internal error ({type(exc).__name__})"))
         else:
+            if self._rejections:
+                self._accepted()
             self._health[route] = RouteHealth(last_success=self.clock.now(), unreadable=unreadable)
             self._polled_under[route] = self.interval
             self._due[route] = max(started + self.interval, self._loop_time() + 0.05)
@@ -295,12 +289,31 @@ class Poller:
         log.warning("%s poll failed (%d in a row): %s", route, failures, exc.message)
         self._health[route] = replace(health, failures=failures, error=exc)
 
+    def _rejected(self, route: Route) -> None:
+        """Try the credentials again later, by ``route`` alone, each time later still."""
+        if self._rejections and route is not self._probe:
+            # sent before the first refusal came back: not another try to space out
+            return
+        self._rejections += 1
+        self._probe = route
+        cap = max(REJECTED_MAX_BACKOFF, self.interval)
+        delay = backoff_delay(self._rejections, REJECTED_BACKOFF, cap, rng=self._rng)
+        self._due[route] = self._loop_time() + delay
+
+    def _accepted(self) -> None:
+        """The credentials work again: every route polls at once, at its own pace after."""
+        self._rejections = 0
+        self._probe = None
+        now = self._loop_time()
+        for route in Route:
+            self._due[route] = min(self._due[route], now)
+
     # --- helpers ----------------------------------------------------------------------
 
     def status(self) -> PollerStatus:
         now = self._loop_time()
         routes = {
-            route: replace(health, next_try=None if route in self._tasks else self._due[route])
+            route: replace(health, next_try=self._next_try(route))
             for route, health in self._health.items()
         }
         interval = self.interval
@@ -314,8 +327,17 @@ class Poller:
             data_interval=polled_under if polled_under > interval else 0.0,
         )
 
+    def _next_try(self, route: Route) -> float | None:
+        """Loop time ``route`` is next polled at, None while it is in flight."""
+        if route in self._tasks:
+            return None
+        if self._rejections and self._probe is not None and route is not self._probe:
+            # not before the credentials are accepted again
+            return max(self._due[route], self._due[self._probe])
+        return self._due[route]
+
     def _phase(self) -> Phase:
-        if self._auth_failed:
+        if self._rejections:
             return Phase.AUTH_FAILED
         if self._paused:
             return Phase.PAUSED
@@ -342,8 +364,12 @@ class Poller:
         self._publish()
 
     def _sleep_for(self, now: float) -> float:
-        pending = [due for route, due in self._due.items() if route not in self._tasks]
-        if not pending or self._paused or self._auth_failed:
+        pending = [
+            due
+            for route, due in self._due.items()
+            if route not in self._tasks and self._polls(route)
+        ]
+        if not pending or self._paused:
             return 1.0
         return min(1.0, max(0.01, min(pending) - now))
 
@@ -365,7 +391,3 @@ def _readable(result: FetchResult[T]) -> FetchResult[T]:
             said = f"{result.gap}: {said}"
         raise errors.UnreadableResponse(said)
     return result
-
-
-def clamp_interval(seconds: float) -> float:
-    return min(MAX_INTERVAL, max(MIN_INTERVAL, float(seconds)))

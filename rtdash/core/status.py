@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rtdash.api.errors import AuthFailed
-from rtdash.core.format import clock_time
+from rtdash.core.format import clock_time, duration
 from rtdash.core.poller_status import STALE_INTERVALS, Phase, PollerStatus
 from rtdash.core.thresholds import Level
 
@@ -42,6 +42,10 @@ class StatusText:
     #: status line folds each onto lines of its own, so a second route's cause is not
     #: pushed past the edge by the first's
     each_cause: tuple[str, ...] = ()
+    #: while the credentials are refused: when they are tried again, as minutes and
+    #: seconds (``retrying in 4:12``), the same width from one second to the next so
+    #: that the line around it holds still, or ``retrying now``
+    retry: str = ""
 
 
 def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInfo) -> StatusText:
@@ -65,13 +69,26 @@ def describe(status: PollerStatus, now: datetime, loop_now: float, zone: ZoneInf
         # "cannot connect to …") on a line of its own too, not cut at 80 columns
         brief, each_cause = headline, (detail,)
     causes = "; ".join(each_cause)
+    retry = _rejected_retry(status, loop_now) if status.phase is Phase.AUTH_FAILED else ""
+    if retry:
+        connection = f"{connection}, {retry}"
     unreadable = _unreadable(status)
     if unreadable:
         rows = "row" if unreadable == 1 else "rows"
         age = f"{age} · {unreadable} {rows} unreadable"
         age_level = max(age_level, Level.WARN)
     return StatusText(
-        connection, level, age, age_level, stale, headline, detail, brief, causes, each_cause
+        connection,
+        level,
+        age,
+        age_level,
+        stale,
+        headline,
+        detail,
+        brief,
+        causes,
+        each_cause,
+        retry,
     )
 
 
@@ -85,11 +102,28 @@ def _unreadable(status: PollerStatus) -> int:
 def _retry(status: PollerStatus, loop_now: float) -> str:
     """``retrying in N s`` for the soonest retry of the failing routes: when the
     screen can next change."""
-    waits = [health.next_try for _, health in status.failing()]
+    return _soonest([health.next_try for _, health in status.failing()], loop_now, "{} s")
+
+
+def _rejected_retry(status: PollerStatus, loop_now: float) -> str:
+    """When the refused credentials are tried again (the routes not polled meanwhile
+    are not what the screen waits for)."""
+    waits = [h.next_try for _, h in status.failing() if isinstance(h.error, AuthFailed)]
+    return _soonest(waits, loop_now, "") if waits else ""
+
+
+def _soonest(waits: list[float | None], loop_now: float, form: str) -> str:
+    """``retrying in …`` for the soonest of ``waits`` (``form`` the seconds' words,
+    "" for minutes and seconds), or ``retrying now``: a request is under way, or
+    about to be. A status is made when a poll ends, not when one starts, so a
+    countdown run out means the request has gone: "in 0 s" for as long as it hung
+    read as a retry that never came."""
     if not waits or any(wait is None for wait in waits):
         return "retrying now"
-    soonest = min(wait for wait in waits if wait is not None)
-    return f"retrying in {max(0, math.ceil(soonest - loop_now))} s"
+    seconds = math.ceil(min(wait for wait in waits if wait is not None) - loop_now)
+    if seconds <= 0:
+        return "retrying now"
+    return f"retrying in {form.format(seconds) if form else duration(seconds)}"
 
 
 def _causes(status: PollerStatus) -> tuple[str, ...]:
@@ -128,11 +162,7 @@ def _connection(status: PollerStatus, loop_now: float, stale: bool) -> tuple[str
         parts = []
         for route, health in status.failing():
             cause = health.error.message if health.error else "failed"
-            if health.next_try is None:
-                parts.append(f"{route}: {cause}, retrying now")
-            else:
-                wait = max(0, math.ceil(health.next_try - loop_now))
-                parts.append(f"{route}: {cause}, retrying in {wait} s")
+            parts.append(f"{route}: {cause}, {_soonest([health.next_try], loop_now, '{} s')}")
         return "retrying", "; ".join(parts), Level.ALERT
     if status.phase is Phase.CONNECTING:
         return "connecting…", "", Level.WARN

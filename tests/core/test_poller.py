@@ -212,31 +212,6 @@ async def test_retry_after_is_honoured(rig: Rig) -> None:
     assert rig.upstream.count(CALLS) >= 3  # calls carried on at the interval meanwhile
 
 
-async def test_401_stops_all_polling_until_refresh_now(rig: Rig) -> None:
-    rejected = {"yes": True}
-
-    def calls(_: int) -> httpx.Response:
-        if rejected["yes"]:
-            return httpx.Response(401, text='"auth required"')
-        return ok(CALLS)
-
-    rig.upstream.answer[CALLS] = calls
-    poller = rig.poller(interval=1.0)
-    async with running(poller):
-        await rig.rec.until(lambda: rig.rec.phase is Phase.AUTH_FAILED, 1.0, "auth failure")
-        await rig.rec.until(lambda: rig.upstream.total == 0, 1.0, "in-flight requests done")
-        counts = {route: rig.upstream.count(route) for route in Route}
-        await rig.sleep(1.5)  # past the next due poll
-        assert {route: rig.upstream.count(route) for route in Route} == counts
-        assert rig.rec.phase is Phase.AUTH_FAILED
-        assert now_text(poller) == "credentials rejected"
-
-        rejected["yes"] = False  # e.g. the key was fixed
-        poller.refresh_now()
-        await rig.rec.until(lambda: rig.rec.phase is Phase.LIVE, 1.0, "live after refresh")
-    assert all(rig.upstream.count(r) > counts[r] for r in Route)
-
-
 async def test_recovery_when_the_upstream_comes_back(rig: Rig) -> None:
     rig.upstream.answer[USERS] = lambda n: status_503(n) if n == 0 else ok(USERS)
     poller = rig.poller(interval=1.0)

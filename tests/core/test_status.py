@@ -138,10 +138,37 @@ def test_retrying_both_routes_names_both() -> None:
     )
 
 
-def test_credentials_rejected() -> None:
-    rejected = RouteHealth(error=errors.AuthFailed("credentials rejected (HTTP 401)"))
-    text = describe(status(Phase.AUTH_FAILED, calls=rejected), T0, LOOP, UTC_ZONE)
-    assert (text.connection, text.connection_level) == ("credentials rejected", Level.ALERT)
+def test_credentials_rejected_says_when_they_are_tried_again() -> None:
+    """In minutes and seconds, one width from one second to the next: the wait is up
+    to minutes, and the line around it must not move as it loses a digit."""
+    error = errors.AuthFailed("credentials rejected (HTTP 401)")
+    for wait, said in ((251.5, "4:12"), (9.0, "0:09"), (0.4, "0:01")):
+        rejected = RouteHealth(error=error, next_try=LOOP + wait)
+        text = describe(status(Phase.AUTH_FAILED, calls=rejected), T0, LOOP, UTC_ZONE)
+        assert (text.headline, text.retry) == ("credentials rejected", f"retrying in {said}")
+        assert (text.connection, text.connection_level) == (
+            f"credentials rejected, retrying in {said}",
+            Level.ALERT,
+        )
+
+
+def test_credentials_rejected_and_the_try_under_way() -> None:
+    error = errors.AuthFailed("credentials rejected (HTTP 401)")
+    for next_try in (None, LOOP, LOOP - 3.0):  # in flight, due, or a try that hangs
+        rejected = RouteHealth(error=error, next_try=next_try)
+        text = describe(status(Phase.AUTH_FAILED, calls=rejected), T0, LOOP, UTC_ZONE)
+        assert text.retry == "retrying now", next_try
+
+
+def test_a_retry_whose_time_has_come_is_under_way_not_in_0_s() -> None:
+    """A status is made when a poll ends: while a retry's request hung, the countdown
+    that had run out read "retrying in 0 s" until the request timed out."""
+    hung = RouteHealth(error=errors.ConnectionFailed("cannot connect to h"), next_try=LOOP - 4.0)
+    text = describe(status(Phase.RETRYING, calls=hung, users=hung), T0, LOOP, UTC_ZONE)
+    assert text.brief == "retrying now"
+    assert text.connection == "calls: cannot connect to h, retrying now; " + (
+        "users: cannot connect to h, retrying now"
+    )
 
 
 def test_credentials_rejected_is_not_blamed_on_another_routes_error() -> None:

@@ -4,6 +4,7 @@ bands that say so across a room are :mod:`.banners`)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
@@ -11,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from rtdash.core.clock import Clock
-from rtdash.core.credentials import rejected_hints_for
+from rtdash.core.credentials import HUB_REJECTED_HINTS, rejected_hints_for
 from rtdash.core.naming import id_mark, label_parts
 from rtdash.core.poller_status import Phase, PollerStatus
 from rtdash.core.status import StatusText, describe
@@ -24,6 +25,12 @@ from rtdash.ui.widgets.palette import LEVEL_STYLE
 NOTE_SECONDS = 10.0
 #: the bar's classes for its heights above one line (the style sheets' heights)
 HEIGHT_CLASSES = {2: "-two-lines", 3: "-three-lines", 4: "-four-lines"}
+
+#: the installation's form on the line and whether the time zone is there
+Tail = tuple[str | None, bool]
+
+#: a run of digits: what changes on a line that only ticks
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class StatusBar(Static):
@@ -50,9 +57,11 @@ class StatusBar(Static):
         self._note_until: tuple[object, ...] | None = None
         #: the clock's monotonic time a note given for a while is gone at
         self._note_gone_at: float | None = None
-        #: the key bound to "refresh", which also retries after rejected credentials
-        self.retry_key = "r"
         self._line: Text | None = None
+        #: the line's words without their numbers and the width the installation's
+        #: form was chosen for, and that form: kept while only numbers tick, so the
+        #: name does not change form as a countdown loses a digit
+        self._held: tuple[tuple[str, int], Tail] | None = None
         #: the state's word instead of the connection's (a replay: "playing ×4")
         self.headline: str | None = None
 
@@ -104,10 +113,15 @@ class StatusBar(Static):
             note.append(" · ", style="dim")
             note.append(self.note, style="italic")
         hints: tuple[str, ...] = ()
+        wide_head: Text | None = None
+        retry = self._retry_words()
         if self.status.phase is Phase.AUTH_FAILED:
-            hints = rejected_hints_for(getattr(self.app, "settings", None))
+            hints = self._rejected_hints()
+            if retry:
+                headline = f"{self.headline or self.text.headline} · {retry}"
+                wide_head = self._head(headline, self.text.detail, connection_style)
         width = self.laid_out_width()
-        line, hint = with_hint(head, note, hints, width)
+        line, hint = with_hint(head, note, hints, width, wide_head=wide_head, retry=retry)
         if hint is None and self.text.causes and 0 < width < line.cell_len + self._id_cells():
             # the causes would be cut at the edge, or push the installation's id off
             # the line, and a failure's cause is what a supervisor reads the line for:
@@ -116,7 +130,7 @@ class StatusBar(Static):
             line = head + note
             causes = cause_lines(self.text.each_cause, width)
             hint = Text("\n".join(causes), style=connection_style, no_wrap=True)
-        text = fitted(line, self.installation, self.zone.key, width)
+        text = tail_line(line, self._tail(line, width), self.zone.key)
         if hint is not None:
             text.append("\n")
             text.append_text(hint)
@@ -134,6 +148,33 @@ class StatusBar(Static):
         only without it took its place."""
         igrp = label_parts(self.installation).igrp
         return 0 if igrp is None else cell_len(f" · {id_mark(igrp)}")
+
+    def _rejected_hints(self) -> tuple[str, ...]:
+        """What to fix: where this process read the credentials, or the hub's."""
+        assert self.status is not None
+        if self.status.via:
+            return HUB_REJECTED_HINTS
+        return rejected_hints_for(getattr(self.app, "settings", None))
+
+    def _retry_words(self) -> str:
+        """When refused credentials are tried again, and the key that tries them now
+        (a screen fed by the hub has none: the hub polls on its own)."""
+        assert self.text is not None and self.status is not None
+        retry = self.text.retry
+        if not retry or retry == "retrying now" or self.status.via:
+            return retry
+        keys = getattr(self.app, "current_keys", None)
+        key = keys().get("refresh", "r") if keys is not None else "r"
+        return f"{retry} ({key}: now)"
+
+    def _tail(self, line: Text, width: int) -> Tail:
+        """The installation's form for ``line``: the one it had, while only the line's
+        numbers have changed since (and it still fits), else the longest that fits."""
+        shape = (_DIGITS.sub("0", line.plain), width)
+        kept = self._held[1] if self._held and self._held[0] == shape else None
+        tail = fitted_tail(line, self.installation, self.zone.key, width, kept)
+        self._held = (shape, tail)
+        return tail
 
     def _head(self, headline: str, detail: str, style: str) -> Text:
         """The badge, the connection's word, the data's age, then ``detail`` (the
@@ -185,14 +226,23 @@ class StatusBar(Static):
 
 
 def with_hint(
-    head: Text, note: Text, hints: tuple[str, ...], width: int
+    head: Text,
+    note: Text,
+    hints: tuple[str, ...],
+    width: int,
+    *,
+    wide_head: Text | None = None,
+    retry: str = "",
 ) -> tuple[Text, Text | None]:
     """The status line's head with the credentials' hint (``hints``: longest first) and
     the note, and a second line for the hint when the one line is too narrow for it
     whole: cut at the screen's edge, the hint lost what to fix, the file's path, which
     is the one part a reader must act on. On its own line the hint takes the longest
-    form that fits; a path longer than the line keeps its end (the file's name)."""
-    line = head.copy()
+    form that fits; a path longer than the line keeps its end (the file's name).
+    ``retry`` (when the credentials are tried again) is in ``wide_head`` on one line,
+    and starts the hint's own line: beside the data's age it left no room at 80
+    columns for the installation."""
+    line = (wide_head or head).copy()
     if not hints:
         line.append_text(note)
         return line, None
@@ -202,9 +252,10 @@ def with_hint(
         return line, None
     line = head.copy()
     line.append_text(note)
+    lead = f"{retry} · " if retry else ""
     for form in hints:
-        if cell_len(form) <= width:
-            return line, Text(form, no_wrap=True)
+        if cell_len(lead + form) <= width:
+            return line, Text(lead + form, no_wrap=True)
     tail = hints[-1]
     while tail and cell_len(tail) > width - 1:  # by cells: a wide character counts two
         tail = tail[1:]
@@ -212,34 +263,48 @@ def with_hint(
 
 
 def fitted(head: Text, installation: str, zone: str, width: int) -> Text:
-    """The status line in ``width`` cells: ``head`` (the connection, the data's age, then
-    any cause and note), the installation and the time zone. What gives way first is
-    what a supervisor least needs: the installation's name is cut with "…", its id kept
-    (:func:`~rtdash.ui.label_fit.shortened`: the id is what tells the tabs' lines
-    apart), then the id alone is left, then nothing; then the zone goes; only then is
-    the line's end cut, which is the note, then the causes: the connection and the age
-    come first, and go last.
+    """:func:`fitted_tail`'s line."""
+    return tail_line(head, fitted_tail(head, installation, zone, width), zone)
+
+
+def tail_line(head: Text, tail: Tail, zone: str) -> Text:
+    """``head``, then the installation's form and the zone, as ``tail`` says."""
+    name, with_zone = tail
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append_text(head)
+    parts = [part for part in (name, zone if with_zone else None) if part is not None]
+    if parts:
+        out.append(" · ", style="dim")
+        out.append(" · ".join(parts), style="dim")
+    return out
+
+
+def fitted_tail(
+    head: Text, installation: str, zone: str, width: int, held: Tail | None = None
+) -> Tail:
+    """The installation's form and the zone for a status line of ``head`` in ``width``
+    cells. What gives way first is what a supervisor least needs: the installation's
+    name is cut with "…", its id kept (:func:`~rtdash.ui.label_fit.shortened`: the id is
+    what tells the tabs' lines apart), then the id alone is left, then nothing; then the
+    zone goes; only then is the line's end cut, which is the note, then the causes: the
+    connection and the age come first, and go last. ``held`` (the form the line had)
+    stays while it fits: a line whose numbers only tick keeps one form.
     ``width`` 0 (not laid out yet): the whole line."""
 
-    def line(name: str | None, with_zone: bool) -> Text:
-        out = Text(no_wrap=True, overflow="ellipsis")
-        out.append_text(head)
-        tail = [part for part in (name, zone if with_zone else None) if part is not None]
-        if tail:
-            out.append(" · ", style="dim")
-            out.append(" · ".join(tail), style="dim")
-        return out
+    def fits(tail: Tail) -> bool:
+        return width <= 0 or tail_line(head, tail, zone).cell_len <= width
 
-    whole = line(installation, True)
-    if width <= 0 or whole.cell_len <= width:
-        return whole
-    nameless = line(None, True)
-    short = shortened(installation, width - nameless.cell_len - len(" · "))
+    if held is not None and fits(held):
+        return held
+    if fits((installation, True)):
+        return installation, True
+    room = width - tail_line(head, (None, True), zone).cell_len - len(" · ")
+    short = shortened(installation, room)
     if short is not None:
-        return line(short, True)
-    if nameless.cell_len <= width:
-        return nameless
-    return line(None, False)
+        return short, True
+    if fits((None, True)):
+        return None, True
+    return None, False
 
 
 def _polls_came_to(status: PollerStatus) -> tuple[object, ...]:
