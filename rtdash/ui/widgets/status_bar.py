@@ -58,10 +58,10 @@ class StatusBar(Static):
         #: the clock's monotonic time a note given for a while is gone at
         self._note_gone_at: float | None = None
         self._line: Text | None = None
-        #: the line's words without their numbers and the width the installation's
+        #: the line's words without their numbers, the width and the installation the
         #: form was chosen for, and that form: kept while only numbers tick, so the
         #: name does not change form as a countdown loses a digit
-        self._held: tuple[tuple[str, int], Tail] | None = None
+        self._held: tuple[tuple[str, int, str], Tail] | None = None
         #: the state's word instead of the connection's (a replay: "playing ×4")
         self.headline: str | None = None
 
@@ -170,7 +170,7 @@ class StatusBar(Static):
     def _tail(self, line: Text, width: int) -> Tail:
         """The installation's form for ``line``: the one it had, while only the line's
         numbers have changed since (and it still fits), else the longest that fits."""
-        shape = (_DIGITS.sub("0", line.plain), width)
+        shape = (_DIGITS.sub("0", line.plain), width, self.installation)
         kept = self._held[1] if self._held and self._held[0] == shape else None
         tail = fitted_tail(line, self.installation, self.zone.key, width, kept)
         self._held = (shape, tail)
