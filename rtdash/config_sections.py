@@ -191,6 +191,8 @@ SERVICE_TILES: tuple[str, ...] = (
     "longest_wait",
     "abandon_percent",
     "talk",
+    "sl_15m",
+    "sl_60m",
 )
 
 

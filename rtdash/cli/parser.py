@@ -252,6 +252,12 @@ def build_parser() -> _Parser:
     stats_formats.add_argument("--csv", action="store_true", help="print CSV")
     stats.add_argument("--queue", metavar="QUEUE", help="only this queue")
     stats.add_argument(
+        "--window",
+        choices=("today", "60m", "15m"),
+        default="today",
+        help="today (the default), or the last 60 or 15 minutes",
+    )
+    stats.add_argument(
         "--hub",
         action="store_true",
         default=argparse.SUPPRESS,

@@ -1,11 +1,19 @@
 """``rtdash stats``: today's service level totals, from the state the dashboard saves,
-or (``--hub``, or ``[hub] view``) from the one the hub publishes.
+or (``--hub``, or ``[hub] view``) from the one the hub publishes; with ``--window``,
+those of the last 15 or 60 minutes instead, so a supervisor sees whether the service
+is better now than the day's figure, still weighed down by the morning, says.
 
 No request is made to the service: the totals are what a running (or earlier) dashboard
 inferred and saved today (:mod:`rtdash.core.daystate`), or what the hub counted and
 keeps in Redis, read as a screen on the hub reads it (:mod:`rtdash.hub.latest`). Either
 way the same state makes the same report. No state for today, or none for the queue
 asked, is exit 1 with one line, so a cron job can tell "nothing yet" from a number.
+
+The state keeps a set of counters per minute for the last hour, which the dashboard
+saves and the hub publishes with the day's: a window is read from those, up to the
+moment the state was last counted (a dashboard saves only when something changed), and
+a warning on stderr names that moment when it is more than a minute old. The agents'
+time is kept for the day only: a window's agents carry their calls answered alone.
 """
 
 from __future__ import annotations
@@ -16,20 +24,14 @@ import io
 import json
 import shutil
 import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 from rtdash.cli.common import EXIT_OK, PROG, Failure, UsageError, say
+from rtdash.cli.stats_days import Day, Target, how_long, hub_days, printable, saved_days
 
 if TYPE_CHECKING:
     from rtdash.config import Settings
     from rtdash.core.service_metrics import ServiceReport, ServiceStats
-
-#: an installation asked for: its label, its id and the key of its saved state
-Target = tuple[str, int, str]
-#: an installation's day state, the upstream's clock now as that state tells it, and a
-#: warning to say if that day is printed
-Day = tuple[str, dict[str, Any], float, str]
 
 
 def stats_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,7 +46,9 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
             reader=f"{PROG} stats --hub",
         )
     targets = _targets(args, settings)
-    found = _today(_hub_days(settings, targets) if hub else _saved_days(targets))
+    window = getattr(args, "window", "today")
+    days = hub_days(settings, targets, window) if hub else saved_days(targets)
+    found = _today(days, window)
     if not found:
         why = (
             "the hub publishes them after each calls poll"
@@ -54,7 +58,7 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
         raise Failure(f"{PROG} stats: no totals for today yet ({why})")
     queue = getattr(args, "queue", None)
     if queue is not None:
-        found = _with_queue(found, queue)
+        found = _with_queue(found, queue, window)
     if getattr(args, "json", False):
         print(json.dumps([_as_json(label, report, queue) for label, report in found], indent=2))
     elif getattr(args, "csv", False):
@@ -64,89 +68,13 @@ def stats_command(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _saved_days(targets: list[Target]) -> list[Day]:
-    from rtdash.core.daystate import read_state, state_path
-
-    now = time.time()
-    days = []
-    for label, _, key in targets:
-        state = read_state(state_path(key))
-        if state is not None:
-            days.append((label, state, now, ""))
-    return days
-
-
-def _hub_days(settings: Settings, targets: list[Target]) -> list[Day]:
-    """The day state the hub publishes for each installation, as its screens read it.
-
-    That state is on the upstream's clock and carries no offset to ours (the screens
-    need none), so whether it is today's is judged by its own clock moved on by the
-    time since it was published: a hub that stopped yesterday leaves yesterday's day in
-    Redis, and that is not today's whatever the two clocks say."""
-    from rtdash.hub.codec import FrameError
-    from rtdash.hub.connect import hub_url
-    from rtdash.hub.latest import HubMisconfigured, HubUnreachable, read_installations
-    from rtdash.hub.subscriber import STALE_INTERVALS
-
-    prefix = settings.hub.prefix
-    try:
-        read = read_installations(hub_url(settings), prefix, [t[1] for t in targets])
-    except HubMisconfigured as exc:
-        raise Failure(f"{PROG} stats: {exc}") from None
-    except HubUnreachable as exc:
-        raise Failure(f"{PROG} stats: hub unreachable: {exc}") from None
-    unpublished = [igrp for _, igrp, _ in targets if read[igrp].quiet is None]
-    if len(unpublished) == len(targets):
-        ids = ", ".join(map(str, unpublished))
-        which = f"installation {ids}" if len(unpublished) == 1 else f"installations {ids}"
-        raise Failure(
-            f"{PROG} stats: no hub publishes {which} under prefix {prefix!r} "
-            f"(is `{PROG} hub` running with it in its config?)"
-        )
-    for label, igrp, _ in targets:
-        if igrp in unpublished:
-            say(f"{PROG} stats: warning: no hub publishes {_printable(label)}")
-    now = time.time()
-    days = []
-    for label, igrp, _ in targets:
-        latest = read[igrp]
-        try:
-            frame = latest.service()
-            interval = latest.interval() or settings.polling.interval
-        except FrameError as exc:
-            say(
-                f"{PROG} stats: warning: {_printable(label)}: the hub's state is unreadable ({exc})"
-            )
-            continue
-        if frame is None or frame.service is None:
-            continue
-        quiet = latest.quiet or 0.0
-        stale = (
-            f"{PROG} stats: warning: {_printable(label)}: no hub has published for "
-            f"{_quiet(quiet)}: these are the totals it published last"
-            if quiet > STALE_INTERVALS * interval
-            else ""
-        )
-        try:
-            upstream = float(frame.service.get("saved_at") or 0.0) + max(0.0, now - frame.at)
-        except (TypeError, ValueError):
-            continue
-        days.append((label, frame.service, upstream, stale))
-    return days
-
-
-def _quiet(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.0f} h"
-
-
-def _today(days: list[Day]) -> list[tuple[str, ServiceReport]]:
-    """Each day state of today, as its report (its warning said); one of another day,
-    or unreadable, is left out as if there were none, and its warning with it."""
+def _today(days: list[Day], window: str = "today") -> list[tuple[str, ServiceReport]]:
+    """Each day state of today, as its report of ``window`` (its warning said); one of
+    another day, or unreadable, is left out as if there were none, and its warning
+    with it."""
     from zoneinfo import ZoneInfo
 
-    from rtdash.core.daystate import same_day
+    from rtdash.core.daystate import same_day, upstream_now
     from rtdash.core.service import ServiceLevel
 
     found: list[tuple[str, ServiceReport]] = []
@@ -161,14 +89,45 @@ def _today(days: list[Day]) -> list[tuple[str, ServiceReport]]:
             service = ServiceLevel.from_dict(state)
         except (ValueError, TypeError, KeyError):
             continue
-        found.append((label, service.report("today")))
+        report = service.report(window)
+        if window != "today":
+            report = _without_agent_time(report)
+            late = upstream_now(state, now) - report.until.timestamp()
+            if late > _WINDOW_LATE:
+                say(
+                    f"{PROG} stats: warning: {printable(label)}: counted last at "
+                    f"{report.until:%H:%M:%S} ({how_long(late)} ago): the {_span(window)} "
+                    "are those up to then"
+                )
+        found.append((label, report))
         if warning:
             say(warning)
     return found
 
 
+#: a window's state counted longer ago than this is said to be (seconds)
+_WINDOW_LATE = 60.0
+
+
+def _span(window: str) -> str:
+    """The window in words: "today", "last 15 minutes"."""
+    return "today" if window == "today" else f"last {window.removesuffix('m')} minutes"
+
+
+def _without_agent_time(report: ServiceReport) -> ServiceReport:
+    """A window's report with its agents' calls answered alone: their time on a call,
+    available and away is kept for the day only, and a nought there would read as
+    measured."""
+    from dataclasses import replace
+
+    from rtdash.core.service_report import AgentStats
+
+    agents = tuple(AgentStats(a.key, a.name, a.answered, 0.0, 0.0, 0.0) for a in report.agents)
+    return replace(report, agents=agents)
+
+
 def _with_queue(
-    found: list[tuple[str, ServiceReport]], queue: str
+    found: list[tuple[str, ServiceReport]], queue: str, window: str = "today"
 ) -> list[tuple[str, ServiceReport]]:
     """The installations with totals for ``queue`` today. The others are left out, as an
     installation with no totals is (an empty table would read as "no calls"); when none
@@ -177,12 +136,13 @@ def _with_queue(
     if having:
         return having
     names = sorted({q.name for _, report in found for q in report.queues})
+    span = "today" if window == "today" else f"in the {_span(window)}"
     others = (
-        f"queues with totals today: {', '.join(map(repr, names))}"
+        f"queues with totals {span}: {', '.join(map(repr, names))}"
         if names
         else "no queue has totals yet"
     )
-    raise Failure(f"{PROG} stats: no totals for queue {queue!r} today; {others}")
+    raise Failure(f"{PROG} stats: no totals for queue {queue!r} {span}; {others}")
 
 
 def _targets(args: argparse.Namespace, settings: Settings) -> list[Target]:
@@ -229,6 +189,11 @@ def _rows(report: ServiceReport, queue: str | None) -> list[ServiceStats]:
 def _as_json(label: str, report: ServiceReport, queue: str | None) -> dict[str, Any]:
     data = report.to_dict()
     data["installation"] = label
+    if report.window != "today":
+        # their time is the day's only (see _without_agent_time): no key for it
+        data["agents"] = [
+            {"key": a["key"], "name": a["name"], "answered": a["answered"]} for a in data["agents"]
+        ]
     if queue is not None:
         data["queues"] = [q for q in data["queues"] if q["name"] == queue]
     return data
@@ -241,10 +206,10 @@ def _as_csv(found: list[tuple[str, ServiceReport]], queue: str | None) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("installation", *SERVICE_COLUMNS))
+    writer.writerow(("installation", "window", *SERVICE_COLUMNS))
     for label, report in found:
         for row in _rows(report, queue):
-            writer.writerow([defuse_cell(label), *service_cells(row)])
+            writer.writerow([defuse_cell(label), report.window, *service_cells(row)])
     return buffer.getvalue()
 
 
@@ -253,11 +218,6 @@ def _duration(seconds: float | None) -> str:
         return "–"
     whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole}s"
-
-
-def _printable(text: str) -> str:
-    """No control or bidi characters reach the terminal, whatever the state file holds."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 #: the table's last columns, left out where the terminal has no room for them
@@ -269,8 +229,8 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
 
     sl = f"SL {report.sl_seconds:g}s"
     head = (
-        f"{_printable(label)}: today since {report.since:%H:%M} ({report.since.tzinfo}), "
-        f"as of {report.until:%H:%M:%S}"
+        f"{printable(label)}: {_span(report.window)} since {report.since:%H:%M} "
+        f"({report.since.tzinfo}), as of {report.until:%H:%M:%S}"
     )
     header = (
         *("", "offered", "answered", "abandoned", "short", sl, "aband.", "ASA", "longest"),
@@ -280,7 +240,7 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
     for row in _rows(report, queue):
         lines.append(
             (
-                _printable(row.name) or "all queues",
+                printable(row.name) or "all queues",
                 str(row.offered),
                 str(row.answered),
                 str(row.abandoned),
@@ -306,7 +266,7 @@ def _as_text(label: str, report: ServiceReport, queue: str | None) -> str:
         ]
         out.append("  ".join(cells).rstrip())
     if queue is None and report.agents:
-        out += ["", *_agents_text(report)]
+        out += ["", *_agents_text(report, timed=report.window == "today")]
     if report.gaps:
         out.append(fmt_gaps(report.gaps))
     return "\n".join(out)
@@ -336,21 +296,24 @@ def _hours(seconds: float) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}"
 
 
-def _agents_text(report: ServiceReport) -> list[str]:
-    """Agents by calls answered: the supervisor's "who took what" under the queues."""
-    rows = [("agent", "answered", "on call", "available", "away")]
+def _agents_text(report: ServiceReport, *, timed: bool = True) -> list[str]:
+    """Agents by calls answered: the supervisor's "who took what" under the queues;
+    ``timed``, with their day's time on a call, available and away."""
+    rows: list[tuple[str, ...]] = [("agent", "answered", "on call", "available", "away")]
     for agent in sorted(report.agents, key=lambda a: (-a.answered, a.name.casefold())):
         rows.append(
             (
-                _printable(agent.name),
+                printable(agent.name),
                 str(agent.answered),
                 _hours(agent.on_call),
                 _hours(agent.available),
                 _hours(agent.away),
             )
         )
+    if not timed:
+        rows = [row[:2] for row in rows]
     name_width = min(24, max(len(row[0]) for row in rows))
-    widths = [max(len(row[i]) for row in rows) for i in range(1, 5)]
+    widths = [max(len(row[i]) for row in rows) for i in range(1, len(rows[0]))]
     out = []
     for row in rows:
         first = row[0] if len(row[0]) <= name_width else row[0][: name_width - 1] + "…"

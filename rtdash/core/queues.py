@@ -97,11 +97,13 @@ def filtered_queue(text: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class QueueDay:
-    """One row of the dashboard's queues view: the queue now, and its day so far."""
+    """One row of the dashboard's queues view: the queue now, its day so far, and its
+    last 15 minutes (``recent``: whether the service is better now than the day says)."""
 
     queue: str
     now: QueueSummary | None
     today: ServiceStats | None
+    recent: ServiceStats | None = None
 
     @property
     def waiting(self) -> int:
@@ -116,11 +118,14 @@ def queue_days(
     calls: CallsSnapshot | None,
     agents: Sequence[PbxUser] | None,
     report: ServiceReport | None,
+    recent: ServiceReport | None = None,
 ) -> list[QueueDay]:
     """Every queue with a call now (in :func:`summarize_queues`' order: the longest
-    wait first), then those with only outcomes today, by name."""
+    wait first), then those with only outcomes today, by name; with ``recent`` (a
+    window's report), each with its outcomes of that window too."""
     live = summarize_queues(calls, agents) if calls is not None else []
     today = {stats.name or NO_QUEUE: stats for stats in report.queues} if report else {}
-    rows = [QueueDay(q.queue, q, today.pop(q.queue, None)) for q in live]
-    rows += [QueueDay(name, None, stats) for name, stats in sorted(today.items())]
+    lately = {stats.name or NO_QUEUE: stats for stats in recent.queues} if recent else {}
+    rows = [QueueDay(q.queue, q, today.pop(q.queue, None), lately.get(q.queue)) for q in live]
+    rows += [QueueDay(name, None, stats, lately.get(name)) for name, stats in sorted(today.items())]
     return rows

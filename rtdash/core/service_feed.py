@@ -27,7 +27,13 @@ from rtdash.core.agent_time import AgentTime
 from rtdash.core.daystate import SAVE_EVERY, DayStore, demo_key, state_key, state_path
 from rtdash.core.feed import FeedConsumer
 from rtdash.core.service import STATE_VERSION, ServiceLevel
-from rtdash.core.service_tiles import ServiceThresholds, Tile, counted, service_tiles
+from rtdash.core.service_tiles import (
+    WINDOW_TILES,
+    ServiceThresholds,
+    Tile,
+    counted,
+    service_tiles,
+)
 from rtdash.core.thresholds import Level
 
 if TYPE_CHECKING:
@@ -38,8 +44,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: the tiles that can breach (and so flash and ring): SL % and abandons
-ALERTING = ("sl", "abandoned", "abandon_percent")
+#: the tiles that can breach (and so flash and ring): SL % (today's and the recent
+#: windows') and abandons
+ALERTING = ("sl", "abandoned", "abandon_percent", *WINDOW_TILES)
 DEFAULT_TILES = ("sl", "answered", "abandoned")
 #: a tile's text before the first calls poll
 NOT_YET = "–"
@@ -91,9 +98,12 @@ class ServiceKeeper(FeedConsumer):
 
     def tiles(self, keys: tuple[str, ...] | list[str] | None = None) -> tuple[Tile, ...]:
         """Today's tiles for the installation (``keys``: the config's by default)."""
-        total = self.service.metrics.total("today")
+        metrics = self.service.metrics
+        total = metrics.total("today")
         chosen = self.options.wallboard_tiles if keys is None else keys
-        tiles = service_tiles(total, chosen, self.options.thresholds, self.sl_seconds)
+        # a window's totals merge its minutes: only for a tile that shows them
+        windows = {w: metrics.total(w) for key, w in WINDOW_TILES.items() if key in chosen}
+        tiles = service_tiles(total, chosen, self.options.thresholds, self.sl_seconds, windows)
         if self.service.metrics.now is None:
             # no calls poll yet: a 0 would read as a measured day without abandons
             tiles = tuple(replace(tile, text=NOT_YET, value=None) for tile in tiles)

@@ -251,9 +251,14 @@ class ServiceMetrics:
         day = data.get("day", {})
         if day != held.get("day", {}):
             self.day.follow(day, held.get("day", {}))
-        minutes = data.get("minutes", {})
-        if minutes != held.get("minutes", {}):
-            self.minutes = {int(m): Period.from_dict(p) for m, p in minutes.items()}
+        minutes, was = data.get("minutes", {}), held.get("minutes", {})
+        if minutes != was:
+            # a poll changes a minute or two of the hour: the others are kept as built
+            kept = self.minutes
+            self.minutes = {
+                int(m): kept[int(m)] if was.get(m) == p and int(m) in kept else Period.from_dict(p)
+                for m, p in minutes.items()
+            }
         gaps = data.get("gaps", [])
         if gaps != held.get("gaps", []):
             self.gaps = [(float(a), float(b)) for a, b in gaps]

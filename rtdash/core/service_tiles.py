@@ -8,10 +8,15 @@ SL % falls as things get worse, so it warns *below* ``sl_warn``; abandon % rises
 warns *above* ``abandon_warn``. Neither judges a day on a handful of calls: until
 :data:`MIN_CALLS` calls have an outcome, a 0 % from the first late answer of the morning
 stays un-alarmed.
+
+The recent windows (``sl_15m``, ``sl_60m``) are SL % as ``sl`` reads and judges it, over
+the last 15 or 60 minutes: after a bad morning the day's figure hardly moves, and a
+supervisor needs to see whether the service is better now.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +25,8 @@ from rtdash.core.thresholds import Level
 
 #: calls with an outcome before SL % and abandon % may warn or alert
 MIN_CALLS = 10
+#: the recent windows' SL tiles, by the window each reads (:data:`.service_metrics.WINDOWS`)
+WINDOW_TILES: dict[str, str] = {"sl_15m": "15m", "sl_60m": "60m"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +93,11 @@ def service_tiles(
     keys: list[str] | tuple[str, ...],
     thresholds: ServiceThresholds,
     sl_seconds: float,
+    windows: Mapping[str, ServiceStats] | None = None,
 ) -> tuple[Tile, ...]:
-    """The tiles named by ``keys`` (config order), for one queue or the installation."""
+    """The tiles named by ``keys`` (config order), for one queue or the installation.
+    ``windows``: the recent windows' totals by window ("15m"), for their SL tiles; a
+    window not given (a recording keeps none) is shown as not known."""
     n = counted(stats)
     abandoned = stats.abandoned - stats.short_abandoned
     made = {
@@ -121,4 +131,22 @@ def service_tiles(
         # no threshold: how long calls take is no alarm on its own
         "talk": Tile("talk", "Avg talk", _secs(stats.avg_talk), stats.avg_talk),
     }
+    for key, window in WINDOW_TILES.items():
+        if key in keys:
+            made[key] = _window_sl(key, window, (windows or {}).get(window), thresholds, sl_seconds)
     return tuple(made[key] for key in keys if key in made)
+
+
+def _window_sl(
+    key: str,
+    window: str,
+    stats: ServiceStats | None,
+    thresholds: ServiceThresholds,
+    sl_seconds: float,
+) -> Tile:
+    """A recent window's SL %, judged as the day's is (no alarm on a handful of calls)."""
+    label = f"SL {sl_seconds:g}s last {window.removesuffix('m')} min"
+    if stats is None:
+        return Tile(key, label, "–", None)
+    percent = stats.sl_percent
+    return Tile(key, label, _pct(percent), percent, thresholds.sl(percent, counted(stats)))

@@ -36,6 +36,13 @@ class Latest:
         raw = self.fields.get(b"service")
         return None if raw is None else codec.decode(raw)
 
+    def day(self) -> codec.Frame | None:
+        """The whole day state, kept for a next leader, with its wall clock: the
+        recent windows are read from it, as its minutes of the last hour are there
+        whichever version of the hub wrote it. The screens' state when it is not."""
+        raw = self.fields.get(b"day")
+        return self.service() if raw is None else codec.decode(raw)
+
     def interval(self) -> float | None:
         """The hub's poll interval, as its last status said it."""
         raw = self.fields.get(b"status")

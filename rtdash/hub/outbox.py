@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 #: the history keeps every this-many-th snapshot frame whole, the others as deltas
 KEYFRAME_EVERY = 30
 #: the day's service state is published when it changed, and at least this often (in
-#: intervals) when it did not, so the viewers' last-15-minutes windows move on
+#: intervals) when it did not, so the viewers' recent windows move on
 SERVICE_EVERY = 5
 
 
@@ -169,15 +169,16 @@ class QueueSink:
 
 
 def shown(state: dict[str, Any], agents: AgentTime | None = None) -> dict[str, Any]:
-    """What a screen shows of a day's state: today's counts, agents and gaps, without
-    the calls in flight and the per-minute counts (a next leader's, to go on counting).
+    """What a screen shows of a day's state: today's counts, the last hour's minutes
+    (the recent windows' SL %, which a supervisor reads beside the day's), agents and
+    gaps, without the calls in flight (a next leader's, to go on counting).
 
     With ``agents``, each agent's time goes as its clock (activity, since when, the
     time before that, and when they last went on or off a call), which
     :meth:`AgentTime.restore` takes as it takes the totals up to now, and which changes
     only when the agent's activity does: so the changes from one state to the next are
     a few counters and agents, not every agent."""
-    out = {**state, "tracker": {}, "metrics": {**state["metrics"], "minutes": {}}}
+    out = {**state, "tracker": {}}
     if agents is not None:
         out["agents"] = {
             key: [clock.name, clock.activity, clock.since, dict(clock.totals), clock.left_call]

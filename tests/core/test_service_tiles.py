@@ -31,7 +31,8 @@ LIMITS = ServiceThresholds.from_settings(ServiceSettings())
 
 
 def test_every_configurable_tile_is_drawn_in_config_order() -> None:
-    tiles = service_tiles(STATS, list(reversed(SERVICE_TILES)), LIMITS, 20)
+    windows = {"15m": replace(STATS, sl_percent=90.0), "60m": replace(STATS, sl_percent=75.0)}
+    tiles = service_tiles(STATS, list(reversed(SERVICE_TILES)), LIMITS, 20, windows)
     assert [t.key for t in tiles] == list(reversed(SERVICE_TILES))
     text = {t.key: (t.label, t.text) for t in tiles}
     assert text == {
@@ -43,6 +44,8 @@ def test_every_configurable_tile_is_drawn_in_config_order() -> None:
         "longest_wait": ("Longest wait", "4:20"),
         "abandon_percent": ("Abandon %", "17%"),
         "talk": ("Avg talk", "3:07"),
+        "sl_15m": ("SL 20s last 15 min", "90%"),
+        "sl_60m": ("SL 20s last 60 min", "75%"),
     }
 
 

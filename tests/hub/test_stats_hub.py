@@ -159,9 +159,20 @@ async def test_stats_on_a_hub_prints_the_hubs_own_day_in_every_format(
     )
     assert run.returncode == 0 and stopped.fullmatch(run.stderr), run.stderr
     assert list(csv.reader(io.StringIO(run.stdout))) == [
-        ["installation", *SERVICE_COLUMNS],
-        [label, *service_cells(queue)],
+        ["installation", "window", *SERVICE_COLUMNS],
+        [label, "today", *service_cells(queue)],
     ]
+
+    # the last 15 minutes: the hub's own window, from the minutes it keeps
+    recent = second.service.report("15m")
+    run = _stats(
+        tmp_path, redis_up.url, flagged, "--hub", "--igrp", igrp, "--window", "15m", "--json"
+    )
+    assert run.returncode == 0, run.stderr
+    (printed,) = json.loads(run.stdout)
+    assert printed["window"] == "15m" and printed["since"] == recent.since.isoformat()
+    assert printed["total"] == recent.to_dict()["total"] and recent.total.answered > 0
+    assert printed["queues"] == recent.to_dict()["queues"]
 
 
 def _cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, prefix: str, url: str) -> None:

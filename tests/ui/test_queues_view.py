@@ -350,3 +350,45 @@ def test_a_narrower_view_never_brings_longer_headers_back(name: str) -> None:
         assert shortness >= shortness_before, (room, kept)
         assert len(kept) + len(dropped) == len(columns)
         kept_before, shortness_before = len(kept), shortness
+
+
+async def test_a_wide_view_shows_each_queues_last_15_minutes_beside_its_day(
+    sim: Simulator,
+) -> None:
+    """After a bad morning today's SL % hardly moves: from TALK_MIN_WIDTH each queue has
+    its SL % of the last 15 minutes too, the service's own figure, and the title the
+    installation's; at 80 columns neither shows."""
+    app = make_app(sim, flash=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        service = view.feed.find(ServiceLevel)
+        for _ in range(60):  # twenty minutes of the simulated day: the windows part
+            await poll_after(pilot, view, 20, sim)
+        today, recent = service.report("today"), service.metrics.report("15m")
+        assert recent.total.answered < today.total.answered, "the day is longer than 15 min"
+        screen = await _open(pilot)
+        screen.refresh_rows()
+        table = screen.query_one(DataTable)
+        headers = [c.label.plain for c in table.columns.values()]
+        assert "SL 15m" in headers
+        column = headers.index("SL 15m")
+
+        def percent(stats: object) -> str:
+            value = getattr(stats, "sl_percent", None)
+            return "–" if value is None else f"{value:.0f}%"
+
+        shown = {}
+        for index in range(table.row_count):
+            row = [cell.plain for cell in table.get_row_at(index)]
+            shown[row[0]] = row[column].split()[0]
+        assert shown == {name: percent(recent.queue(name)) for name in shown}
+        assert any(percent(recent.queue(n)) != percent(today.queue(n)) for n in shown), (
+            "the column is the window's, not the day's"
+        )
+        title = str(screen.query_one("#queues-title", Label).render())
+        assert title.split(" · ")[-1].startswith(f"all queues, 15 min: {percent(recent.total)}")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "sl_15m" not in table.columns)
+        text = screen_text(app)
+        assert "SL 15m" not in text and "15 min" not in text

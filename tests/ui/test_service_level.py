@@ -133,3 +133,39 @@ async def test_dashboard_headline_has_sl_and_abandoned_at_80x24(sim: Simulator) 
         assert "Waiting" in line and "Available" in line
         assert f"Abandoned {total.abandoned - total.short_abandoned}" in line
         assert "SL " in line and len(line.rstrip()) <= 80
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
+async def test_recent_window_tiles_show_the_services_own_windows(
+    sim: Simulator, size: tuple[int, int]
+) -> None:
+    """``sl_15m`` and ``sl_60m`` in ``wallboard_tiles``: the SL % of the last 15 and 60
+    minutes beside the day's, each the service's own figure, under a label that fits:
+    whole on a TV's tiles, the terse one on the 80-column line beside every other."""
+    settings = settings_for(sim)
+    settings.display.wallboard = True
+    settings.service.wallboard_tiles = ["sl", "abandoned", "sl_15m", "sl_60m"]
+    app = make_app(sim, settings, flash=False)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_data(pilot)
+        view = app.screen.view
+        tiles = {tile.key: tile for tile in view.query(MetricTile)}
+        assert list(tiles)[-4:] == ["sl", "abandoned", "sl_15m", "sl_60m"]
+        service = view.feed.find(ServiceLevel)
+        for _ in range(12):
+            await poll_after(pilot, view, 20, sim)
+        await pilot.pause(1.1)  # the once-a-second redraw
+
+        def percent(window: str) -> str:
+            value = service.metrics.total(window).sl_percent
+            return "–" if value is None else f"{value:.0f}%"
+
+        assert tiles["sl_15m"].number == percent("15m")
+        assert tiles["sl_60m"].number == percent("60m")
+        if size == (160, 48):
+            assert tiles["sl_15m"]._label_text.startswith("SL 20s last 15 min")
+            assert tiles["sl_60m"]._label_text.startswith("SL 20s last 60 min")
+        else:
+            line = screen_text(app).splitlines()[0]
+            assert f"SL15m {percent('15m')}" in line and f"SL60m {percent('60m')}" in line
+            assert len(line) <= 80 and not line.endswith("…"), line

@@ -1,13 +1,15 @@
 """The dashboard's queues view (``Q``): each queue now and today, one line each.
 
 Per queue: callers waiting and the longest wait, calls talking, the dashboard's agents
-on a call of it, and today's SL % and abandons; on a terminal wide enough, today's
-average talk too (at 80 columns the other columns fill the dialog, and a talk column
-there would cut the queue names, which say what a row is). The PBX does not say which
-queues an agent serves, so "available" is one number for the installation, over the
-table,
-not a per-queue figure rtdash would have to invent. Enter on a queue closes the view
-and filters the calls grid to it (``queue:NAME`` in the filter; Esc clears it).
+on a call of it, and today's SL % and abandons; on a terminal wide enough, the SL % of
+the last 15 minutes and today's average talk too, and the installation's SL % of the
+last 15 minutes in the title (at 80 columns the other columns fill the dialog, and more
+there would cut the queue names, which say what a row is). After a bad morning the
+day's SL % hardly moves: the last 15 minutes say whether the service is better now.
+The PBX does not say which queues an agent serves, so "available" is one number for
+the installation, over the table, not a per-queue figure rtdash would have to invent.
+Enter on a queue closes the view and filters the calls grid to it (``queue:NAME`` in
+the filter; Esc clears it).
 
 The rows are in order of longest wait, which changes by the second: a cursor the user
 moved stays on their queue, not on its row's place, or Enter would filter to a queue
@@ -46,12 +48,16 @@ from rtdash.ui.widgets.queue_cells import (
     DASH,
     queue_cells,
     queue_columns,
+    sl_cell,
 )
 
 KEYS = "Enter shows that queue's calls · p pauses or resumes · Esc closes"
-#: the terminal width from which the average talk has its column: the dialog is then
-#: wide enough for it beside queue names as long as the 80-column view shows whole
+#: the terminal width from which the average talk and the last 15 minutes' SL % have
+#: their columns: the dialog is then wide enough for them beside queue names as long
+#: as the 80-column view shows whole
 TALK_MIN_WIDTH = 96
+#: the window of the recent SL % the wide view shows (:data:`.service_metrics.WINDOWS`)
+RECENT = "15m"
 
 #: a column's key, header and width (padding aside): what the table was laid out with
 Layout = tuple[tuple[str, str, int], ...]
@@ -95,10 +101,12 @@ class QueuesScreen(ModalScreen[str | None]):
         # sits above that line, and at the dialog's foot it covered these keys
         yield Static(Text(KEYS, style="dim"), id="queues-keys")
 
-    def _title(self) -> str:
+    def _title(self) -> Text:
         """Says when the waits are from: "now" only while they move. Paused or stale,
         the view's waits stand still with the dashboard's under it, which this dialog
-        covers with its status line; frozen waits under "now" read as live ones."""
+        covers with its status line; frozen waits under "now" read as live ones. Wide,
+        it ends with the installation's SL % of the last 15 minutes, marked as the
+        queues' are: the one number that says whether the service is better now."""
         board = self.board
         keeper = board.keeper
         sl = f"SL {keeper.sl_seconds:g}s" if keeper is not None else "SL"
@@ -106,7 +114,12 @@ class QueuesScreen(ModalScreen[str | None]):
         if board.feed.clock.holding:
             held = clock_time(board.clock.calls.now(), board.zone)
             when = f"paused {held}" if board.feed.paused else f"as of {held}"
-        return f"Queues — {when}, and today's {sl} and abandons"
+        title = Text(f"Queues — {when}, and today's {sl} and abandons")
+        if keeper is not None and self.shows_talk:
+            title.append(" · all queues, 15 min: ")
+            recent = keeper.service.metrics.total(RECENT)
+            title.append_text(sl_cell(recent, keeper.options.thresholds))
+        return title
 
     def _sl_seconds(self) -> float:
         """The SL threshold the column is headed with (the service's default where
@@ -121,7 +134,8 @@ class QueuesScreen(ModalScreen[str | None]):
 
     @property
     def shows_talk(self) -> bool:
-        """Whether the average talk has a column: only where it fits beside the rest."""
+        """Whether the average talk and the last 15 minutes' SL % have their columns:
+        only where they fit beside the rest."""
         return self.app.size.width >= TALK_MIN_WIDTH
 
     def on_resize(self) -> None:
@@ -149,8 +163,13 @@ class QueuesScreen(ModalScreen[str | None]):
         board = self.board
         keeper = board.keeper
         report = keeper.service.report("today") if keeper is not None else None
+        recent = None
+        if keeper is not None and self.shows_talk:
+            # the counters alone: the agents' day, which the service's report adds, is
+            # not the window's
+            recent = keeper.service.metrics.report(RECENT)
         agents = board.users.dashboard_users if board.users is not None else None
-        self.rows = queue_days(board.calls, agents, report)
+        self.rows = queue_days(board.calls, agents, report, recent)
         # the feed's clock: it stands where the dashboard's times stopped (paused, stale)
         now = board.clock.calls.now()
         cells = [self._cells(row, now) for row in self.rows]
@@ -179,7 +198,8 @@ class QueuesScreen(ModalScreen[str | None]):
         """The columns that fit ``room`` cells, under which headers, and the full
         headers of those left out. Before the first layout there is no width to fit:
         every column under its roomiest header, until the view is laid out."""
-        columns = queue_columns(self._sl_seconds(), self.shows_talk)
+        wide = self.shows_talk
+        columns = queue_columns(self._sl_seconds(), talk=wide, recent=wide)
         widths = {key: max((row[key].cell_len for row in cells), default=1) for key, _ in columns}
         names = max((row["queue"].cell_len for row in cells), default=0)
         name_width = max(len("Queue"), names)

@@ -20,7 +20,7 @@ from rtdash.core.clock import Clock
 from rtdash.core.format import duration
 from rtdash.core.history import History
 from rtdash.core.metrics import Metrics
-from rtdash.core.service_tiles import Tile
+from rtdash.core.service_tiles import WINDOW_TILES, Tile
 from rtdash.core.thresholds import Level, Thresholds
 from rtdash.ui.widgets.big_digits import PLACEHOLDER, BigNumber
 from rtdash.ui.widgets.big_number import text_pixels
@@ -81,6 +81,8 @@ SERVICE_SPECS: dict[str, tuple[str, str, str]] = {
     "longest_wait": ("Longest today", "8:88", "Max"),
     "abandon_percent": ("Abandon", "88%", "Aband"),
     "talk": ("Avg talk", "8:88", "AvgTalk"),
+    "sl_15m": ("SL 15m", "88%", "SL15m"),
+    "sl_60m": ("SL 60m", "88%", "SL60m"),
 }
 #: the headline's own keys: a service tile of the same name is keyed apart
 _HEADLINE_KEYS = frozenset(spec.key for spec in TILES)
@@ -93,11 +95,13 @@ def service_key(key: str) -> str:
 
 def service_specs(tiles: tuple[Tile, ...], suffix: str = " today") -> tuple[TileSpec, ...]:
     """Tile specs for today's service tiles, labelled as the core labels them (and
-    ``suffix``: a wallboard says "today" where a room may wonder since when)."""
+    ``suffix``: a wallboard says "today" where a room may wonder since when; a recent
+    window's tile says its window in its label already)."""
     specs = []
     for tile in tiles:
         short, template, terse = SERVICE_SPECS.get(tile.key, (tile.label, "88", ""))
-        key, label = service_key(tile.key), f"{tile.label}{suffix}"
+        ends = "" if tile.key in WINDOW_TILES else suffix
+        key, label = service_key(tile.key), f"{tile.label}{ends}"
         specs.append(TileSpec(key, label, short, template, terse=terse))
     return tuple(specs)
 
