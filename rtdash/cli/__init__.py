@@ -60,6 +60,7 @@ from rtdash.cli.flags import (
 from rtdash.cli.parser import build_parser, parse_words
 from rtdash.cli.record_flag import record_path
 from rtdash.cli.serve_flags import public_url_flag
+from rtdash.cli.terminal_text import refuse_terminal_without_marks
 from rtdash.constants import EXIT_INTERRUPTED, MAX_SPEED, MIN_SPEED, recording_name_parts
 from rtdash.warmup import skip_httpx_cli
 
@@ -214,6 +215,7 @@ def _dashboard_command(args: argparse.Namespace) -> int:
         record = record_path(getattr(args, "record", None))
         # after the usage checks: a wrong flag is said as such whatever stdin is
         _refuse_without_keyboard()
+        refuse_terminal_without_marks()
         demo = getattr(args, "demo", False)  # the demo's simulator is plain http
         start_tls_context(verifying=not demo and _uses_https(settings))  # while Textual loads
         if _head_start_wanted(settings, args):
@@ -349,6 +351,7 @@ def _replay_command(args: argparse.Namespace) -> int:
         where = "" if str(args.file) in said else f"{args.file}: "  # named once
         raise UsageError(f"{PROG} replay: {where}{said}{hint}") from None
     _refuse_without_keyboard()
+    refuse_terminal_without_marks()
     from rtdash.ui.app import run_replay
 
     player = Player(recording, speed=args.speed, paused=args.paused)
