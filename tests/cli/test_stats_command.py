@@ -21,7 +21,7 @@ from .conftest import RunCli
 BASE = "https://api.infinitycloud.com/reports/v2"
 
 
-def _row(ref: str, state: CallState, start: float, queue: str, answered: float | None = None):
+def queue_row(ref: str, state: CallState, start: float, queue: str, answered: float | None = None):
     return ActiveCall(
         call_ref=ref,
         state=state,
@@ -42,11 +42,16 @@ def _save_today(igrp: int = 1234, key: str | None = None, sales: str = "sales") 
         service.observe_calls(CallsSnapshot.build(rows, datetime.fromtimestamp(at, UTC)))
 
     Q, B = CallState.QUEUEING, CallState.BRIDGED
-    poll(t, _row("c1", Q, t, sales), _row("c2", Q, t, sales), _row("c3", Q, t, "=evil"))
+    poll(
+        t,
+        queue_row("c1", Q, t, sales),
+        queue_row("c2", Q, t, sales),
+        queue_row("c3", Q, t, "=evil"),
+    )
     poll(
         t + 40,
-        _row("c1", B, t, sales, t + 10),
-        _row("c2", B, t, sales, t + 30),
+        queue_row("c1", B, t, sales, t + 10),
+        queue_row("c2", B, t, sales, t + 30),
     )
     DayStore(state_path(key or state_key(BASE, igrp))).maybe_save(service, force=True)
 
@@ -115,9 +120,12 @@ def test_talk_in_the_table_the_json_and_the_csv(
     service = ServiceLevel(ZoneInfo("UTC"), sl_seconds=20)
     B = CallState.BRIDGED
     polls = [
-        [_row("c1", CallState.QUEUEING, t, "sales"), _row("c2", CallState.QUEUEING, t, "sales")],
-        [_row("c1", B, t, "sales", t + 10), _row("c2", B, t, "sales", t + 30)],
-        [_row("c2", B, t, "sales", t + 30)],
+        [
+            queue_row("c1", CallState.QUEUEING, t, "sales"),
+            queue_row("c2", CallState.QUEUEING, t, "sales"),
+        ],
+        [queue_row("c1", B, t, "sales", t + 10), queue_row("c2", B, t, "sales", t + 30)],
+        [queue_row("c2", B, t, "sales", t + 30)],
         [],
     ]
     for at, rows in zip((t, t + 40, t + 42, t + 44), polls, strict=True):
@@ -245,7 +253,7 @@ def test_the_text_says_the_day_before_the_first_watch_was_not_watched(
     minute = max(now - now % 60 - 600, now - now % 86_400 + 3600)  # today (UTC), 1:00 on
     first = minute + 30
     service = ServiceLevel(ZoneInfo("UTC"))
-    rows = (_row("c1", CallState.QUEUEING, first, "sales"),)
+    rows = (queue_row("c1", CallState.QUEUEING, first, "sales"),)
     for t in (first, first + 200):  # a poll, then another after more than a minute
         service.observe_calls(CallsSnapshot.build(rows, datetime.fromtimestamp(t, UTC)))
     DayStore(state_path(state_key(BASE, 1234))).maybe_save(service, force=True)

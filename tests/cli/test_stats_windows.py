@@ -17,6 +17,7 @@ from rtdash.core.service import ServiceLevel
 from rtdash.core.snapshot import CallsSnapshot
 
 from .conftest import RunCli
+from .test_stats_command import queue_row
 
 BASE = "https://api.infinitycloud.com/reports/v2"
 Q, B = CallState.QUEUEING, CallState.BRIDGED
@@ -42,17 +43,6 @@ def _zone_at_noon(now: float) -> ZoneInfo:
     return ZoneInfo("Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}")
 
 
-def _row(ref: str, state: CallState, start: float, queue: str, answered: float | None = None):
-    return ActiveCall(
-        call_ref=ref,
-        state=state,
-        call_start=datetime.fromtimestamp(start, UTC),
-        state_start=datetime.fromtimestamp(answered if answered else start, UTC),
-        queue=queue,
-        agent_ref="a.one" if state is CallState.BRIDGED else None,
-    )
-
-
 def _save_day(ago: float = 10.0) -> ServiceLevel:
     """:data:`CALLS` as the polls saw them, the last poll ``ago`` seconds back, saved as
     the dashboard saves its day; the service level that counted them."""
@@ -64,13 +54,13 @@ def _save_day(ago: float = 10.0) -> ServiceLevel:
 
     for n, (minutes, queue, answer, abandon) in enumerate(CALLS):
         ref, t = f"c{n}", end - minutes * 60
-        poll(t, _row(ref, Q, t, queue))
+        poll(t, queue_row(ref, Q, t, queue))
         if answer is not None:
-            poll(t + answer, _row(ref, B, t, queue, t + answer))
+            poll(t + answer, queue_row(ref, B, t, queue, t + answer))
             poll(t + answer + 2)
         else:
             assert abandon is not None
-            poll(t + abandon - 1, _row(ref, Q, t, queue))
+            poll(t + abandon - 1, queue_row(ref, Q, t, queue))
             poll(t + abandon + 1)
     poll(end)
     DayStore(state_path(state_key(BASE, 1234))).maybe_save(service, force=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from rtdash.api.models import ActiveCall, CallState, PbxUser, UserState
+from rtdash.core.service_report import ServiceStats
 
 #: a fixed instant all test times are measured from
 T0 = datetime(2026, 5, 1, 9, 0, 0, tzinfo=UTC)
@@ -70,4 +71,25 @@ def user(
         display_name=name,
         dashboard=dashboard,
         **fields,
+    )
+
+
+def outcomes(answered: int, within: int, abandoned: int, name: str = "") -> ServiceStats:
+    """A day's (or a queue's, by ``name``) totals of ``answered`` calls, ``within`` of
+    them in the SL time, and ``abandoned``, none short."""
+    offered = answered + abandoned
+    return ServiceStats(
+        name=name,
+        offered=offered,
+        answered=answered,
+        abandoned=abandoned,
+        short_abandoned=0,
+        unknown=0,
+        answered_unknown_wait=0,
+        answered_within_sl=within,
+        sl_percent=100 * within / offered,
+        abandon_percent=100 * abandoned / offered,
+        asa=12.5,
+        longest_answer=40.0,
+        longest_wait=61.0,
     )

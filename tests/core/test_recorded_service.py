@@ -14,26 +14,7 @@ from rtdash.core.service_report import ServiceStats
 from rtdash.core.service_tiles import ServiceThresholds
 from rtdash.core.thresholds import Level
 
-from .rows import at
-
-
-def _stats(answered: int, within: int, abandoned: int) -> ServiceStats:
-    offered = answered + abandoned
-    return ServiceStats(
-        name="",
-        offered=offered,
-        answered=answered,
-        abandoned=abandoned,
-        short_abandoned=0,
-        unknown=0,
-        answered_unknown_wait=0,
-        answered_within_sl=within,
-        sl_percent=100 * within / offered,
-        abandon_percent=100 * abandoned / offered,
-        asa=12.5,
-        longest_answer=40.0,
-        longest_wait=61.0,
-    )
+from .rows import at, outcomes
 
 
 def _mark(when: datetime, stats: ServiceStats, sl_seconds: object = 20) -> ServiceMark:
@@ -44,7 +25,7 @@ def _mark(when: datetime, stats: ServiceStats, sl_seconds: object = 20) -> Servi
 
 
 def test_a_line_as_the_dashboard_writes_it_reads_back_whole() -> None:
-    stats = _stats(answered=40, within=30, abandoned=10)
+    stats = outcomes(answered=40, within=30, abandoned=10)
     assert recorded_stats(_mark(at(0), stats)) == (stats, 20.0)
 
 
@@ -53,7 +34,7 @@ def test_a_line_as_the_dashboard_writes_it_reads_back_whole() -> None:
     [("answered", "40"), ("answered", True), ("answered", -1), ("sl_percent", float("nan"))],
 )
 def test_a_line_with_no_number_where_one_belongs_is_passed_over(field: str, value: object) -> None:
-    total = asdict(_stats(answered=40, within=30, abandoned=10)) | {field: value}
+    total = asdict(outcomes(answered=40, within=30, abandoned=10)) | {field: value}
     assert recorded_stats(ServiceMark(at(0), {"sl_seconds": 20, "total": total})) is None
 
 
@@ -64,8 +45,8 @@ def test_a_line_of_another_shape_is_passed_over(service: dict[str, object]) -> N
 
 def test_the_tiles_are_the_last_totals_recorded_at_or_before_the_position() -> None:
     marks = [
-        _mark(at(120), _stats(answered=80, within=40, abandoned=20)),  # out of order
-        _mark(at(60), _stats(answered=40, within=36, abandoned=0)),
+        _mark(at(120), outcomes(answered=80, within=40, abandoned=20)),  # out of order
+        _mark(at(60), outcomes(answered=40, within=36, abandoned=0)),
         ServiceMark(at(90), {"total": "garbage"}),
     ]
     position = [at(30)]
@@ -125,7 +106,7 @@ def test_what_a_live_dashboard_records_a_replay_shows_the_same(tmp_path) -> None
 def test_an_export_of_a_replay_has_the_totals_at_its_position(
     since: object, said: datetime | None
 ) -> None:
-    line = _mark(at(60), _stats(answered=40, within=36, abandoned=4))
+    line = _mark(at(60), outcomes(answered=40, within=36, abandoned=4))
     line.service["since"] = since
     position = [at(30)]
     recorded = RecordedService.of([line], ServiceThresholds(), lambda: position[0], 7.0)

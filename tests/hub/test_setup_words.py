@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from rtdash.sim import SimConfig, Simulator
 from rtdash.ui.app import RtdashApp
 from tests.hub.conftest import RedisServer
-from tests.hub.helpers import publisher, running, until, viewer_settings
+from tests.hub.helpers import viewer_settings
 from tests.support import a_password
 from tests.ui.helpers import screen_text, wait_until
 
@@ -74,16 +74,30 @@ def assert_said_at_80(app: RtdashApp, headline: str, igrp: int) -> None:
     assert not [word for word in PASSING if word in text], text
 
 
-async def test_a_database_redis_does_not_have_is_named(
-    redis_up: RedisServer, prefix: str, sim: Simulator
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        # "cannot connect to … (DB index is out of range); reconnecting in …", as if
+        # Redis were down for a while
+        (
+            "redis://127.0.0.1:{port}/99",
+            "no database 99 on 127.0.0.1:{port}: pick another in the hub's URL",
+        ),
+        # "(Timeout connecting to server); reconnecting…"
+        (
+            "rediss://127.0.0.1:{port}/0",
+            "no TLS answer from 127.0.0.1:{port}: use redis:// if it does not serve TLS",
+        ),
+    ],
+    ids=["no-such-database", "tls-at-plain-redis"],
+)
+async def test_a_url_that_does_not_fit_its_redis_says_what_to_fix(
+    url: str, said: str, redis_up: RedisServer, prefix: str, sim: Simulator
 ) -> None:
-    """``/99`` on a Redis with 16 databases read "cannot connect to … (DB index is out
-    of range); reconnecting in …", as if Redis were down for a while."""
-    url = f"redis://127.0.0.1:{redis_up.port}/99"
-    app = RtdashApp(viewer_settings(url, prefix, sim))
-    said = f"no database 99 on 127.0.0.1:{redis_up.port}: pick another in the hub's URL"
+    port = redis_up.port
+    app = RtdashApp(viewer_settings(url.format(port=port), prefix, sim))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_words(pilot, app, "hub misconfigured", said, 10)
+        await wait_for_words(pilot, app, "hub misconfigured", said.format(port=port), 10)
         assert_said_at_80(app, "hub misconfigured", sim.igrp)
 
 
@@ -116,35 +130,6 @@ async def test_a_password_redis_refuses_is_said_without_redis_words(
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_words(pilot, app, "hub misconfigured", said, 10)
         assert_said_at_80(app, "hub misconfigured", sim.igrp)
-
-
-async def test_tls_asked_of_a_plain_redis_says_to_use_redis_scheme(
-    redis_up: RedisServer, prefix: str, sim: Simulator
-) -> None:
-    """``rediss://`` at a Redis without TLS read "(Timeout connecting to server);
-    reconnecting…"."""
-    url = f"rediss://127.0.0.1:{redis_up.port}/0"
-    app = RtdashApp(viewer_settings(url, prefix, sim))
-    said = f"no TLS answer from 127.0.0.1:{redis_up.port}: use redis:// if it does not serve TLS"
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_words(pilot, app, "hub misconfigured", said, 10)
-        assert_said_at_80(app, "hub misconfigured", sim.igrp)
-
-
-async def test_a_hub_that_stopped_is_asked_after(
-    redis_up: RedisServer, prefix: str, sim: Simulator
-) -> None:
-    """ "nothing from the hub for 16 s" said what had happened and not what to do."""
-    hub = publisher(redis_up.url, prefix, sim)
-    async with running(hub):
-        assert await until(lambda: hub.published >= 4, 10)
-        app = RtdashApp(viewer_settings(redis_up.url, prefix, sim))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_until(pilot, lambda: "data as of" in screen_text(app), 10)
-            hub.stop()
-            silent = re.compile(r"nothing from the hub for \d+ s: is `rtdash hub` running\?")
-            await wait_for_words(pilot, app, "no poller publishing", silent, 15)
-            assert_said_at_80(app, "no poller publishing", sim.igrp)
 
 
 async def test_a_screen_started_before_any_hub_says_it_waits_for_one_at_once(

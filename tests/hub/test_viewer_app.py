@@ -265,8 +265,9 @@ async def test_a_hub_viewers_dashboard_says_what_the_hub_did_not_watch(
             await leading
 
 
-#: a silent hub's cause, whole (at 80 columns it was cut: "nothing from t…")
-SILENT = re.compile(r"nothing from the hub for \d+ s")
+#: a silent hub's cause, whole (at 80 columns it was cut: "nothing from t…"), with what
+#: to do about it (it said only what had happened)
+SILENT = re.compile(r"nothing from the hub for \d+ s: is `rtdash hub` running\?")
 
 
 async def test_a_silent_hubs_cause_is_whole_at_80_columns(

@@ -7,31 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from rtdash.core.queues import QueueDay
-from rtdash.core.service_report import ServiceStats
 from rtdash.core.service_tiles import MIN_CALLS, ServiceThresholds
 from rtdash.core.thresholds import Level, Thresholds
 from rtdash.ui.widgets.palette import LEVEL_MARK, LEVEL_STYLE
 from rtdash.ui.widgets.queue_cells import FEW, queue_cells
+from tests.core.rows import outcomes
 
 
 def _day(answered: int, within: int, abandoned: int) -> QueueDay:
-    outcomes = answered + abandoned
-    stats = ServiceStats(
-        name="billing",
-        offered=outcomes,
-        answered=answered,
-        abandoned=abandoned,
-        short_abandoned=0,
-        unknown=0,
-        answered_unknown_wait=0,
-        answered_within_sl=within,
-        sl_percent=100 * within / outcomes,
-        abandon_percent=100 * abandoned / outcomes,
-        asa=None,
-        longest_answer=None,
-        longest_wait=None,
-    )
-    return QueueDay("billing", None, stats)
+    return QueueDay("billing", None, outcomes(answered, within, abandoned, "billing"))
 
 
 def test_too_few_outcomes_are_dim_and_unmarked_and_enough_are_judged() -> None:
