@@ -99,12 +99,6 @@ class RtdashApp(LiveViewsApp):
         if self.head_start is not None:
             self.head_start.forget()  # every first poll has taken its answer by now
 
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        """The level and state colours, for the TCSS (``$level-alert``…)."""
-        from rtdash.ui.widgets.palette import THEME_VARIABLES
-
-        return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
-
     # --- start ----------------------------------------------------------------------
 
     def on_mount(self) -> None:

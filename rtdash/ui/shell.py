@@ -2,8 +2,10 @@
 
 :class:`ShellApp` holds what every mode shares: the style sheets and breakpoints, the
 theme and keymap (checked before the terminal is taken over, so a bad one is one line
-and exit 2 in every mode), ``NO_COLOR``, the shell's exit codes on SIGHUP/SIGTERM, and
-the command registry's mode, from which the Footer, help and palette are built.
+and exit 2 in every mode), the level and state colours for the display (its theme's
+background, its terminal's colours, ``NO_COLOR``), the shell's exit codes on
+SIGHUP/SIGTERM, and the command registry's mode, from which the Footer, help and
+palette are built.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from rtdash.ui.strip_caches import lazy_strip_caches
 from rtdash.ui.textual_internals import render_only_dirty_lines
 from rtdash.ui.typeahead import typed_ahead
 from rtdash.ui.ui_settings import INSTALLATION_KEYS, check_ui_settings
-from rtdash.ui.widgets.palette import use_no_color
+from rtdash.ui.widgets.palette import Hues, hues_for, use_colours
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +95,29 @@ class ShellApp(App[int]):
         self.theme = settings.display.theme
         if settings.keymap:
             self.set_keymap(settings.keymap)
-        # breached values must never read dimmer than normal ones in monochrome
-        use_no_color(self.no_color)
+        self._use_colours()
         self.set_class(self.no_color, "-no-color")
+
+    # --- colours ----------------------------------------------------------------------
+
+    @property
+    def hues(self) -> Hues:
+        """The level and state colours for this display: its theme (light or dark)
+        and its terminal's colours (16 of them need their own, see the palette)."""
+        return hues_for(light=not self.current_theme.dark, color_system=self.console.color_system)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The level and state colours, for the TCSS (``$level-alert``…)."""
+        return {**super().get_theme_variable_defaults(), **self.hues.variables()}
+
+    def watch_theme(self) -> None:
+        """A theme picked while running: the texts made from now on take its colours
+        (the TCSS takes them from :meth:`get_theme_variable_defaults`)."""
+        self._use_colours()
+
+    def _use_colours(self) -> None:
+        # breached values must never read dimmer than normal ones in monochrome
+        use_colours(self.hues, no_color=self.no_color)
 
     @property
     def wallboard(self) -> bool:

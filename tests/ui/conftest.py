@@ -20,3 +20,11 @@ def fixed_state_dir(
     monkeypatch.setenv("XDG_STATE_HOME", "/tmp/rtdash-test-state")
     service: Path = tmp_path_factory.mktemp("service")
     monkeypatch.setattr(daystate, "state_dir", lambda: service)
+
+
+@pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A truecolor terminal, as the snapshots' SVGs are drawn in: the app picks its
+    colours by the terminal's (16 colours have their own), so a runner's ``TERM`` and
+    ``COLORTERM`` must not decide what a test sees. The 16-colour tests set their own."""
+    monkeypatch.setenv("COLORTERM", "truecolor")

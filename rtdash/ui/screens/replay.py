@@ -172,11 +172,6 @@ class ReplayApp(ShellApp):
         super().__init__(settings, mode=REPLAY, clock=PlayerClock(player))
         self.player = player
 
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        from rtdash.ui.widgets.palette import THEME_VARIABLES
-
-        return {**super().get_theme_variable_defaults(), **THEME_VARIABLES}
-
     def on_mount(self) -> None:
         self.exit_on_signals()
         header = self.player.recording.header

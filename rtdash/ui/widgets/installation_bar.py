@@ -10,9 +10,10 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
+from rtdash.core.agents import AgentState
 from rtdash.core.thresholds import Level
 from rtdash.ui.label_fit import shortened
-from rtdash.ui.widgets.palette import AVAILABLE, LEVEL_STYLE
+from rtdash.ui.widgets.palette import AGENT_COLOUR, LEVEL_STYLE
 
 #: each tab's mark: the installation's worst level (help's legend lists them)
 TAB_MARKS = {Level.OK: "●", Level.WARN: "▲", Level.ALERT: "‼"}
@@ -107,7 +108,9 @@ def tab_line(entries: list[Tab], current: int, note: str, *, words: bool) -> Tex
             line.append(" │ ", style="dim")
         style = "bold reverse" if index == current else ""
         line.append(f" {index + 1} {tab.label} " if tab.label else f" {index + 1} ", style=style)
-        line.append(TAB_MARKS[tab.level], style=LEVEL_STYLE[tab.level] or AVAILABLE)
+        line.append(
+            TAB_MARKS[tab.level], style=LEVEL_STYLE[tab.level] or AGENT_COLOUR[AgentState.AVAILABLE]
+        )
         if tab.paused:
             line.append(f" {PAUSED_WORDS if words else PAUSED_MARK}", style="bold")
     if note:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -22,7 +23,7 @@ from rtdash.api.models import PbxUser
 from rtdash.core.agents import ORDER, UNKNOWN_CALLS_ORDER, AgentState
 from rtdash.core.labels import USER_LABELS
 from rtdash.ui.widgets.keyed_table import Column, KeyedTable
-from rtdash.ui.widgets.palette import agent_text
+from rtdash.ui.widgets.palette import AGENT_COLOUR, agent_text
 from rtdash.ui.widgets.table_size import fitted_widths
 
 #: time first, as in the calls grid (see there): it ticks, and it is the default sort;
@@ -46,13 +47,23 @@ STATE_WORDED_WIDTH = COLUMNS[1].width
 STATE_SYMBOL_WIDTH = 1
 NAME_INDEX = next(index for index, column in enumerate(COLUMNS) if column.key == "name")
 
-#: the state words and symbols of :mod:`rtdash.core.agents`, in the state's calm hue
-STATE_CELLS = {state: agent_text(state) for state in AgentState}
 #: the state's column with its words while the calls are not known: "unavailable" is
 #: the longest word, and cut it would read as nothing
-UNKNOWN_CALLS_WIDTH = max(STATE_WORDED_WIDTH, STATE_CELLS[AgentState.UNAVAILABLE].cell_len)
-#: the symbols alone, in the same hues: their shapes differ, so they read without colour
-STATE_SYMBOLS = {state: agent_text(state, worded=False) for state in AgentState}
+UNKNOWN_CALLS_WIDTH = max(STATE_WORDED_WIDTH, agent_text(AgentState.UNAVAILABLE).cell_len)
+
+
+def state_cells(worded: bool = True) -> dict[AgentState, Text]:
+    """The state words of :mod:`rtdash.core.agents` in the state's calm hue, or, not
+    ``worded``, the symbols alone in the same hues (their shapes differ, so they read
+    without colour). Made once for each display's hues (a theme picked while running
+    has its own), not once a row."""
+    return _state_cells(worded, tuple(AGENT_COLOUR.values()))
+
+
+@cache
+def _state_cells(worded: bool, hues: tuple[str, ...]) -> dict[AgentState, Text]:
+    """``hues`` is the key the cells are kept by: they are made with the palette's."""
+    return {state: agent_text(state, worded=worded) for state in AgentState}
 
 
 def state_legend(calls_known: bool = True) -> Text:
@@ -63,7 +74,7 @@ def state_legend(calls_known: bool = True) -> Text:
     for index, state in enumerate(ORDER if calls_known else UNKNOWN_CALLS_ORDER):
         if index:
             legend.append("  ")
-        legend.append_text(STATE_CELLS[state])
+        legend.append_text(state_cells()[state])
     return legend
 
 

@@ -13,6 +13,7 @@ from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.theme import Theme
 from textual.widgets import Static
 
 from rtdash.api.models import PbxUser
@@ -29,11 +30,10 @@ from rtdash.ui.widgets.rows_view import RowsView
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 from rtdash.ui.widgets.user_columns import (
     COLUMNS,
-    STATE_CELLS,
-    STATE_SYMBOLS,
     ColumnFit,
     fit_columns,
     shown_name,
+    state_cells,
     state_legend,
     users_in_view,
 )
@@ -150,6 +150,19 @@ class UserPanel(RowsView):
         # Textual's way to the screen costs once
         yield Static(state_legend(), id="users-legend")
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
+
+    def _restyle(self, _theme: Theme) -> None:
+        """A theme picked while running: the states' hues are the palette's for it now
+        (the app's, set before this is told), and the rows on screen say them."""
+        self.query_one("#users-legend", Static).update(state_legend(self._fit.calls_known))
+        table = self.table
+        if isinstance(table, KeyedTable):  # the benchmark's DataTable keeps its own
+            table.redescribe()
+        self._show_title()
+
     @property
     def table(self) -> KeyedTable[PbxUser]:
         # by id, not type: the benchmark's baseline puts a stock DataTable here
@@ -255,7 +268,7 @@ class UserPanel(RowsView):
 
     def _row(self, user: PbxUser) -> RowSpec:
         state = agent_state(user, self.on_call)
-        states = STATE_CELLS if self._fit.worded else STATE_SYMBOLS
+        states = state_cells(self._fit.worded)
         cells: dict[str, Cell] = {
             "name": shown_name(user),
             "ext": user.extension or "",
