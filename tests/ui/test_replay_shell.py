@@ -119,7 +119,8 @@ async def test_the_footer_offers_no_lookup_on_a_replays_tables(tmp_path: Path) -
 async def test_a_replay_shows_the_service_level_the_dashboard_recorded(tmp_path: Path) -> None:
     """The headline's SL % and abandons in a replay are the recorded totals at the
     position: a dash before the first, and they move as the position passes the next."""
-    from tests.core.test_recorded_service import _mark, _stats
+    from tests.core.rows import outcomes
+    from tests.core.test_recorded_service import _mark
 
     path = tmp_path / "day.rtrec"
     with Recorder(path, installation="Test", igrp=7, tz="UTC") as recorder:
@@ -128,7 +129,7 @@ async def test_a_replay_shows_the_service_level_the_dashboard_recorded(tmp_path:
             recorder.record_calls(CallsSnapshot.build([call("q-1", "queueing", 0, 0)], now))
             recorder.record_users(UsersSnapshot.build([user("1")], now))
             if second in (30, 90):
-                stats = _stats(answered=40, within=36 if second == 30 else 20, abandoned=0)
+                stats = outcomes(answered=40, within=36 if second == 30 else 20, abandoned=0)
                 mark = _mark(now, stats)
                 recorder.record_service(mark.t, mark.service)
     player = Player(Recording.load(path), paused=True)
