@@ -42,6 +42,7 @@ from rtdash.ui.textual_internals import render_only_dirty_lines
 from rtdash.ui.typeahead import typed_ahead
 from rtdash.ui.ui_settings import INSTALLATION_KEYS, check_ui_settings
 from rtdash.ui.widgets.palette import Hues, hues_for, use_colours
+from rtdash.ui.widgets.short_screen import WIDE_FROM
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class ShellApp(App[int]):
 
     # Textual's CSS_PATH is an invariant list[str | PurePath]; each mode's own: __init__
     CSS_PATH = style_paths(MODE_STYLES["live"])  # type: ignore[assignment]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, settings: Settings, *, mode: Mode, clock: Clock | None = None) -> None:

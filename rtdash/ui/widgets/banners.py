@@ -4,7 +4,8 @@ from across a room.
 
 Stale data gets the alarm's band (the link failed); a paused wallboard a calm one (a
 key was pressed: nothing is wrong, but nothing moves either). Their height is the
-style sheets': one line over SSH at 80 columns, taller on a TV (``wallboard.tcss``).
+style sheets': one line over SSH at 80 columns and on a screen too short to spare
+more (:mod:`.short_screen`), taller on a TV (``wallboard.tcss``).
 """
 
 from __future__ import annotations
@@ -17,22 +18,26 @@ from textual.widgets import Static
 
 from rtdash.core.status import disconnected, paused_banner
 
+#: a band's lines where the screen has them to spare: its words with a line above and
+#: below, so it reads as a band and not as one more line of the view
+TALL_BAND_LINES = 3
+
 
 class ViewBanner(Static):
     """A band over the view, hidden until it has something to say."""
 
-    DEFAULT_CSS = """
-    ViewBanner {
+    DEFAULT_CSS = f"""
+    ViewBanner {{
         display: none;
-        height: 3;
+        height: {TALL_BAND_LINES};
         width: 100%;
         content-align: center middle;
         text-style: bold;
         color: #ffffff;
-    }
-    ViewBanner.-shown {
+    }}
+    ViewBanner.-shown {{
         display: block;
-    }
+    }}
     """
 
     def __init__(self, **kwargs: object) -> None:

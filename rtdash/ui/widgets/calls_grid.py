@@ -25,6 +25,7 @@ from rtdash.ui.widgets.focus_keeper import FocusKeeper
 from rtdash.ui.widgets.keyed_table import Cell, Column, KeyedTable, RowSpec
 from rtdash.ui.widgets.palette import wait_cell
 from rtdash.ui.widgets.rows_view import RowsView
+from rtdash.ui.widgets.short_screen import COMPACT, WIDE_FROM
 from rtdash.ui.widgets.table_size import floor_width
 from rtdash.ui.widgets.title_line import FOCUS_MARK, TitleLine
 
@@ -45,9 +46,6 @@ COLUMNS = (
     Column("queue", CALL_LABELS["queue"], 8, grow=6),
     Column("agent", CALL_LABELS["agent_name"], 12, grow=14, grow_first=3),
 )
-
-#: matches the app's horizontal breakpoint between "-narrow" and "-wide"
-NARROW_BELOW = 120
 
 #: each group's title, drawn in its state's hue by the TCSS (``#title-ringing`` …), which
 #: picks darker hues for a light theme
@@ -125,13 +123,19 @@ class CallsGrid(RowsView):
         self.cursor_chosen = True
 
     def on_resize(self) -> None:
-        # on a narrow terminal the groups share the first table's column header
-        narrow = self.app.size.width < NARROW_BELOW
-        for state in CALL_STATES[1:]:
-            self.table(state).show_header = not narrow
+        self.share_header()
         self._fit_or_say()
         self._widen_caller()
         self.fit_groups()
+
+    def share_header(self) -> None:
+        """The groups share the first table's column header where lines are few: on a
+        narrow terminal, and in a view too short for its tiles (:data:`COMPACT`)."""
+        shared = self.app.size.width < WIDE_FROM or any(
+            node.has_class(COMPACT) for node in self.ancestors
+        )
+        for state in CALL_STATES[1:]:
+            self.table(state).show_header = not shared
 
     def _fit_or_say(self) -> None:
         """In a terminal too narrow for the tables even with every name cut down to its
@@ -158,7 +162,7 @@ class CallsGrid(RowsView):
         resize or a move of the cursor lays the groups out at once)."""
         if self.parent is None or not isinstance(self.parent, Widget):
             return
-        stacked = self.app.size.width < NARROW_BELOW
+        stacked = self.app.size.width < WIDE_FROM
         if self.has_class("-too-narrow"):
             self._set_height(self, None)  # the note's lines alone (the style sheet)
             return

@@ -1,4 +1,8 @@
-"""The supervisor's view of one installation: metrics, calls grid, users, status."""
+"""The supervisor's view of one installation: metrics, calls grid, users, status.
+
+On a wide terminal too short for the headline's tiles beside a few calls, the tiles
+give way to the one-line headline (:mod:`rtdash.ui.widgets.short_screen`).
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,24 @@ from rtdash.core.snapshot import CallsSnapshot, UsersSnapshot
 from rtdash.ui.widgets.calls_grid import CallsGrid
 from rtdash.ui.widgets.live_view import LiveView
 from rtdash.ui.widgets.metrics_bar import TILES, MetricsBar, service_specs
+from rtdash.ui.widgets.short_screen import COMPACT, dashboard_compact
 from rtdash.ui.widgets.unwatched import UnwatchedLine
 from rtdash.ui.widgets.user_panel import UserPanel
 
 #: today's service level on the dashboard's headline (the wallboard's are configurable)
 DASHBOARD_SERVICE = ("sl", "abandoned")
+
+
+class Panes(Container):
+    """The calls and the users. They take the lines the rest of the view leaves, so
+    their height changes whenever any of the rest does (the screen resized, a band
+    shown or taken down, the status line folding an outage's causes onto more lines):
+    then the view weighs its headline again."""
+
+    def on_resize(self) -> None:
+        view = self.parent
+        if isinstance(view, Dashboard):
+            view.fit_headline()
 
 
 class Dashboard(LiveView):
@@ -44,7 +61,7 @@ class Dashboard(LiveView):
         yield self.headline
         # the headline's SL and abandoned are today's totals: what they miss is said
         yield UnwatchedLine(id="gaps")
-        with Container(id="panes"):
+        with Panes(id="panes"):
             yield CallsGrid(
                 clock=self.clock.calls,
                 thresholds=self.thresholds,
@@ -62,6 +79,22 @@ class Dashboard(LiveView):
     def on_resize(self) -> None:
         # the grid's share of a stacked layout follows the height it can have
         self.grid.fit_groups()
+
+    def fit_headline(self) -> None:
+        """Tiles where the view holds them beside a few calls, else one line; weighed
+        with what is on screen now, none of which depends on the choice, so a choice
+        made stays made until one of them changes."""
+        height = self.size.height
+        if not height:
+            return  # another installation's tab is shown
+        fixed = self.status_bar.outer_size.height
+        fixed += self.query_one(UnwatchedLine).outer_size.height
+        compact = dashboard_compact(
+            self.app.size.width, height, banner=self.banner.text is not None, fixed=fixed
+        )
+        if compact != self.has_class(COMPACT):
+            self.set_class(compact, COMPACT)
+            self.grid.share_header()
 
     def on_descendant_focus(self) -> None:
         # the table Tab moved to keeps a few rows in view, and its group is marked

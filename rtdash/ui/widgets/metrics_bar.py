@@ -1,4 +1,5 @@
-"""Headline numbers: big tiles on a wide terminal, one compact line at 80 columns.
+"""Headline numbers: big tiles on a wide terminal, one compact line at 80 columns and
+on a wide one too short for the tiles (:mod:`.short_screen`).
 
 The tile set is data (:class:`TileSpec`), so a view or a configuration can add tiles
 (service level, answered, abandoned) without a new widget: a tile names the value it

@@ -3,7 +3,8 @@
 Big tiles for the numbers that matter, the trend of the last hour, who waits in which
 queue and how each queue's day went, and the agents by state (available, on a call,
 away). No cursor, no lookup, personal data excluded. Every region grows with the screen
-(see wallboard.tcss).
+(see wallboard.tcss); on a wide screen too short for them, the big digits, the trend
+and the tall band give way to one line each (:mod:`rtdash.ui.widgets.short_screen`).
 
 The queue table's day (SL %, abandons) is today's service level, read again when the
 calls change or the day's totals do (an outcome confirmed later, a hub's state): not
@@ -37,6 +38,7 @@ from rtdash.ui.widgets.metrics_bar import (
 )
 from rtdash.ui.widgets.palette import counts_text
 from rtdash.ui.widgets.queue_summary import QueueSummaryPanel
+from rtdash.ui.widgets.short_screen import COMPACT, wallboard_compact
 from rtdash.ui.widgets.unwatched import UnwatchedLine
 
 WALL_TILES: tuple[TileSpec, ...] = (WAITING, LONGEST, TALKING, AVAILABLE)
@@ -90,6 +92,10 @@ class Wallboard(LiveView):
                 yield Label("Agents", classes="wall-heading", id="agents-heading")
                 yield AgentGrid(clock=self.clock.agents, starts=self.feed.starts)
         yield self.make_status_bar()
+
+    def on_resize(self) -> None:
+        width, height = self.app.size
+        self.set_class(wallboard_compact(width, height), COMPACT)
 
     def _on_call(self) -> OnCall | None:
         if self.calls is None:
