@@ -264,6 +264,7 @@ def export_views(
     zone: ZoneInfo,
     stem: str | None = None,
     on_call: OnCall | None = None,
+    calls_known: bool = True,
     service: ServiceReport | None = None,
     pii_excluded: bool = False,
 ) -> list[Path]:
@@ -277,7 +278,9 @@ def export_views(
     cannot be made or written; files of a failed export are removed.
 
     ``on_call`` says who is on a bridged call (for the users' ``agentState``); by
-    default it is read from ``calls``. With ``service`` (today's service level), two
+    default it is read from ``calls``. Without ``calls_known`` (no call could be read)
+    nobody's call is known: an unavailable user's state is left empty, as the screen
+    draws them "unavailable", never "away". With ``service`` (today's service level), two
     more files follow: ``{stem}-service-….csv`` (the installation's row, named "", then
     one per queue) and ``.json`` (the ``rtdash stats --json`` shape). ``pii_excluded``:
     the installation's, read as the screen reads it (an empty number is redacted).
@@ -292,7 +295,7 @@ def export_views(
         raise ExportError(f"cannot export to {folder}: {_reason(exc)}") from None
     if not folder.is_dir():
         raise ExportError(f"cannot export to {folder}: not a folder")
-    if on_call is None:
+    if on_call is None and calls_known:
         on_call = OnCall.from_calls(calls)
     known = on_call
 

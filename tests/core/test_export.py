@@ -316,3 +316,17 @@ def test_a_caller_with_no_number_is_written_in_the_screens_words(tmp_path: Path)
     assert _read_csv(hidden)[0]["Caller"] == caller_label(None, pii_excluded=True) == REDACTED
     printed = csv.DictReader(io.StringIO(calls_csv(rows[3:], NOW, pii_excluded=True)))
     assert next(printed)["Caller"] == REDACTED
+
+
+def test_users_exported_while_no_call_can_be_read_are_not_called_away(tmp_path: Path) -> None:
+    """With the calls unreadable the screen draws an unavailable agent "unavailable"
+    (on a call or away, nobody can tell); the export said "away"."""
+    users = [
+        PbxUser(user_id="1", state=UserState.UNAVAILABLE, operator_ref="ffion"),
+        PbxUser(user_id="2", state=UserState.AVAILABLE, operator_ref="sam"),
+    ]
+    paths = export_views([], users, tmp_path, now=NOW, zone=LONDON, calls_known=False)
+    state = USER_LABELS["agent_state"]
+    assert [row[state] for row in _read_csv(paths[2])] == ["", "available"]
+    with open(paths[3], encoding="utf-8") as handle:
+        assert [u["agentState"] for u in json.load(handle)] == ["", "available"]

@@ -115,3 +115,24 @@ async def test_the_wallboard_tiles_the_unavailable_while_no_call_can_be_read(
         assert "away" not in tiles and "on a call" not in tiles, tiles
         heading = str(app.screen.query_one("#agents-heading").render())
         assert f"◌ {unavailable} unavailable  ◆ – on a call  ○ – away" in heading, heading
+
+
+async def test_the_export_leaves_the_unknown_state_empty_as_the_screen_does(
+    sim: Simulator, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`e` with no call readable wrote "away" for every unavailable agent the users
+    panel draws "unavailable"."""
+    import json
+
+    monkeypatch.chdir(tmp_path)  # export_dir is "." by default
+    app = _unreadable_calls_app(sim)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = _view(app)
+        await _calls_failed_users_read(pilot, view)
+        await pilot.press("e")
+        screen = app.screen
+        await wait_until(pilot, lambda: len(screen.exported) >= 4, 10.0)
+        users_json = next(p for p in screen.exported if "-users-" in p.name and p.suffix == ".json")
+        states = [row["agentState"] for row in json.loads(users_json.read_text())]
+    assert "away" not in states and "on a call" not in states, states
+    assert "" in states, states

@@ -66,6 +66,7 @@ class ExportingScreen(ViewsScreen):
                 zone=board.zone,
                 stem=stem,
                 on_call=board.user_panel.on_call,  # from every call, not only those shown
+                calls_known=board.user_panel.on_call is not None,
                 service=service,
                 pii_excluded=board.exclude_pii,  # an empty number: "(redacted)", as shown
             )
