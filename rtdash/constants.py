@@ -59,3 +59,9 @@ def per_installation_path(path: Path, igrp: int) -> Path:
     ``day.rtrec.gz`` -> ``day-1234.rtrec.gz``."""
     base, suffixes = recording_name_parts(path)
     return path.with_name(f"{base}-{igrp}{suffixes}")
+
+
+#: the service level's windows and their length in seconds (None: since midnight), as
+#: `rtdash stats --window` offers them: here, so the parser names them without loading
+#: the service level
+SERVICE_WINDOWS: dict[str, int | None] = {"today": None, "60m": 60 * 60, "15m": 15 * 60}

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from rtdash import __version__
 from rtdash.cli.common import PROG, UsageError
 from rtdash.cli.serve_flags import add_serve_arguments
-from rtdash.constants import EXAMPLE_CALL_REF, MAX_SPEED, MIN_SPEED
+from rtdash.constants import EXAMPLE_CALL_REF, MAX_SPEED, MIN_SPEED, SERVICE_WINDOWS
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -253,7 +253,7 @@ def build_parser() -> _Parser:
     stats.add_argument("--queue", metavar="QUEUE", help="only this queue")
     stats.add_argument(
         "--window",
-        choices=("today", "60m", "15m"),
+        choices=tuple(SERVICE_WINDOWS),
         default="today",
         help="today (the default), or the last 60 or 15 minutes",
     )

@@ -34,6 +34,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rtdash.constants import SERVICE_WINDOWS
 from rtdash.core.outcomes import Event, Offered
 from rtdash.core.service_report import AgentStats, ServiceReport, ServiceStats
 from rtdash.core.service_tally import Period, Tally, counter
@@ -46,7 +47,7 @@ __all__ = [
     "Tally",
 ]
 
-WINDOWS: dict[str, int | None] = {"today": None, "15m": 15 * 60, "60m": 60 * 60}
+WINDOWS = SERVICE_WINDOWS
 DEFAULT_SL_SECONDS = 20
 DEFAULT_SHORT_ABANDON = 5.0
 
