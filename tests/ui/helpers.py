@@ -236,3 +236,15 @@ def typed_at_once(app: RtdashApp, *keys: str) -> None:
             event = events.Key(key, None)
         event.set_sender(app)
         driver.send_message(event)
+
+
+async def open_help(pilot: Pilot[Any]) -> tuple[Any, str]:
+    """``?`` pressed once the data is in: the help screen and its legend of marks as
+    drawn (150 cells wide, where no explanation wraps)."""
+    from rtdash.ui.screens.help import HelpScreen
+
+    await wait_for_data(pilot)
+    await pilot.press("question_mark")
+    screen = pilot.app.screen
+    assert isinstance(screen, HelpScreen)
+    return screen, rendered_text(screen.query_one("#help-markers"), width=150)

@@ -12,7 +12,14 @@ from rtdash.ui.app import RtdashApp
 from rtdash.ui.commands import LIVE, commands_for
 from rtdash.ui.screens.help import HelpScreen
 from rtdash.ui.screens.replay import REPLAY_HELP, ReplayApp, ReplayScreen
-from tests.ui.helpers import a_wallboard, rendered_text, settings_for, wait_for_data, wait_until
+from tests.ui.helpers import (
+    a_wallboard,
+    open_help,
+    rendered_text,
+    settings_for,
+    wait_for_data,
+    wait_until,
+)
 from tests.ui.test_record_replay_export import _record
 
 INTERACTIVE = {command.explanation for command in commands_for(LIVE) if command.interactive}
@@ -24,17 +31,13 @@ async def test_the_wallboard_help_lists_no_key_it_does_not_take(sim: Simulator) 
     settings.connection.more_igrps = [i.igrp for i in sim.installations if i.igrp != sim.igrp]
     app = RtdashApp(settings, clock=FrozenClock(sim.now))
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("question_mark")
-        screen = app.screen
-        assert isinstance(screen, HelpScreen)
+        screen, marks = await open_help(pilot)
         keys = [key for key, _ in screen.rows]
         explanations = {explanation for _, explanation in screen.rows}
         assert not explanations & INTERACTIVE, "lookup, filter, sort… do nothing on a wallboard"
         assert "Tab" not in keys and "Esc" not in keys, "a wallboard has no tables, no filter"
         assert ("1–2", "Show that installation and pin it (rotation stops)") in screen.rows
         assert ("0", "Resume rotating through the installations") in screen.rows
-        marks = rendered_text(screen.query_one("#help-markers"), width=150)
         for line in ("● agent available", "◆ agent on a call", "○ agent away"):
             assert line in " ".join(marks.split()), line
         assert "Quit" in rendered_text(screen.query_one("#help-table"), width=150)
@@ -80,11 +83,7 @@ async def test_the_help_explains_the_band_over_a_paused_wallboard(sim: Simulator
     up to it and presses ``?`` learns what it means and what undoes it."""
     app = a_wallboard(sim)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("question_mark")
-        screen = app.screen
-        assert isinstance(screen, HelpScreen)
-        marks = rendered_text(screen.query_one("#help-markers"), width=150)
+        _, marks = await open_help(pilot)
         lines = [" ".join(line.split()) for line in marks.splitlines()]
         paused = next((line for line in lines if line.startswith("PAUSED ")), None)
         assert paused is not None, marks

@@ -15,6 +15,7 @@ from rtdash.ui.screens.help import HelpScreen
 from tests.ui.helpers import (
     dashboard_of,
     make_app,
+    open_help,
     rendered_text,
     screen_text,
     settings_for,
@@ -120,11 +121,7 @@ async def test_help_closes_on_q_escape_and_question_mark(sim: Simulator) -> None
 async def test_help_explains_every_mark_and_names_the_keymap_ids(sim: Simulator) -> None:
     app = make_app(sim)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("question_mark")
-        screen = app.screen
-        assert isinstance(screen, HelpScreen)
-        marks = rendered_text(screen.query_one("#help-markers"), width=150)
+        screen, marks = await open_help(pilot)
         marks_drawn = (
             "▲",
             "‼",
